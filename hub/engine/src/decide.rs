@@ -1,0 +1,411 @@
+//! `decide`: who may do what, when, and which events an accepted command
+//! produces. Every check the hub makes about a command's meaning lives here,
+//! so it can be tested without a socket.
+
+use std::collections::HashSet;
+use yuanzhuo_protocol::*;
+
+use crate::chain::fingerprint;
+use crate::event::{Actor, Event};
+use crate::state::State;
+use crate::{Ctx, Rejection};
+use ErrorCode as E;
+
+type Decision = Result<Vec<Event>, Rejection>;
+
+const MAX_NAME_CHARS: usize = 40;
+const MAX_QUEUE: usize = 500;
+const MAX_NOTES_PER_TABLE: usize = 2000;
+const MAX_TIMER_MINUTES: u32 = 600;
+const MAX_COST: u64 = 10_000_000_000;
+
+impl State {
+    pub fn decide(&self, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Decision {
+        if actor.role.is_read_only() {
+            return Err(Rejection::new(E::ReadOnly));
+        }
+        let Some(def) = self.definition.as_ref() else {
+            return Err(Rejection::new(E::NotOpen));
+        };
+        let rules = &def.rules;
+        match cmd {
+            Command::OpenMeeting => {
+                self.organiser(actor)?;
+                self.open(def)
+            }
+            Command::AdvancePhase { to } => {
+                self.organiser(actor)?;
+                self.advance(*to, def, ctx)
+            }
+            Command::StartTimer { label, minutes } => {
+                self.organiser(actor)?;
+                self.running_meeting()?;
+                check_minutes(*minutes, MAX_TIMER_MINUTES)?;
+                let label = short_text(label, MAX_NAME_CHARS, "label")?;
+                Ok(vec![Event::TimerStarted { label, duration_ms: minutes_ms(*minutes) }])
+            }
+            Command::PauseTimer => {
+                self.organiser(actor)?;
+                match &self.timer {
+                    Some(t) if !t.paused => Ok(vec![Event::TimerPaused]),
+                    _ => Err(Rejection::new(E::NoTimer)),
+                }
+            }
+            Command::ResumeTimer => {
+                self.organiser(actor)?;
+                match &self.timer {
+                    Some(t) if t.paused => Ok(vec![Event::TimerResumed]),
+                    _ => Err(Rejection::new(E::NoTimer)),
+                }
+            }
+            Command::ExtendTimer { minutes } => {
+                self.organiser(actor)?;
+                check_minutes(*minutes, 120)?;
+                match &self.timer {
+                    Some(_) => Ok(vec![Event::TimerExtended { by_ms: minutes_ms(*minutes) }]),
+                    None => Err(Rejection::new(E::NoTimer)),
+                }
+            }
+            Command::SetPitchTable { table } => {
+                self.organiser(actor)?;
+                self.phase_in(&[Phase::Pitches])?;
+                self.table(*table).ok_or_else(|| Rejection::with(E::UnknownTable, table.to_string()))?;
+                Ok(vec![
+                    Event::PitchTableSet { table: *table },
+                    Event::TimerStarted { label: "pitch".into(), duration_ms: minutes_ms(rules.pitch_minutes) },
+                ])
+            }
+            Command::QueueSpeaker { table, name, turn } => {
+                self.table_work(actor, *table, &[Role::Chair])?;
+                self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks])?;
+                let name = short_text(name, MAX_NAME_CHARS, "name")?;
+                if self.tables[*table as usize - 1].queue.len() >= MAX_QUEUE {
+                    return Err(Rejection::with(E::InvalidField, format!("queue holds at most {MAX_QUEUE}")));
+                }
+                Ok(vec![Event::SpeakerQueued { table: *table, entry: self.last_entry + 1, name, turn: *turn }])
+            }
+            Command::StartSpeaker { table, entry } => {
+                self.table_work(actor, *table, &[Role::Chair])?;
+                self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks])?;
+                let t = &self.tables[*table as usize - 1];
+                let waiting = |e: &&QueueEntry| e.state == TurnState::Waiting;
+                let next = match entry {
+                    Some(id) => t
+                        .queue
+                        .iter()
+                        .filter(waiting)
+                        .find(|e| e.entry == *id)
+                        .ok_or_else(|| Rejection::with(E::UnknownEntry, id.to_string()))?,
+                    None => t.queue.iter().find(waiting).ok_or_else(|| Rejection::new(E::NobodyWaiting))?,
+                };
+                let mut events = vec![];
+                if let Some(cur) = t.queue.iter().find(|e| e.state == TurnState::Speaking) {
+                    events.push(Event::SpeakerStopped { table: *table, entry: cur.entry });
+                }
+                events.push(Event::SpeakerStarted { table: *table, entry: next.entry });
+                Ok(events)
+            }
+            Command::StopSpeaker { table } => {
+                self.table_work(actor, *table, &[Role::Chair])?;
+                let t = &self.tables[*table as usize - 1];
+                match t.queue.iter().find(|e| e.state == TurnState::Speaking) {
+                    Some(cur) => Ok(vec![Event::SpeakerStopped { table: *table, entry: cur.entry }]),
+                    None => Err(Rejection::new(E::NobodySpeaking)),
+                }
+            }
+            Command::RemoveSpeaker { table, entry } => {
+                self.table_work(actor, *table, &[Role::Chair])?;
+                let t = &self.tables[*table as usize - 1];
+                match t.queue.iter().find(|e| e.entry == *entry) {
+                    Some(e) if e.state == TurnState::Waiting => {
+                        Ok(vec![Event::SpeakerRemoved { table: *table, entry: *entry }])
+                    }
+                    Some(e) if e.state == TurnState::Speaking => {
+                        Ok(vec![Event::SpeakerStopped { table: *table, entry: *entry }])
+                    }
+                    _ => Err(Rejection::with(E::UnknownEntry, entry.to_string())),
+                }
+            }
+            Command::SetPicks { table, proposals } => {
+                self.table_work(actor, *table, &[Role::Chair])?;
+                self.phase_in(&[Phase::Discussion, Phase::Picks])?;
+                let t = &self.tables[*table as usize - 1];
+                if t.picks_locked {
+                    return Err(Rejection::new(E::PicksLocked));
+                }
+                if proposals.len() != rules.picks_per_table as usize {
+                    return Err(Rejection::with(
+                        E::PicksWrongCount,
+                        format!("{}/{}", proposals.len(), rules.picks_per_table),
+                    ));
+                }
+                let mut seen = HashSet::new();
+                for p in proposals {
+                    if self.proposal(p).is_none() {
+                        return Err(Rejection::with(E::UnknownProposal, p.clone()));
+                    }
+                    if !t.share.contains(p) {
+                        return Err(Rejection::with(E::NotInShare, p.clone()));
+                    }
+                    if !seen.insert(p) {
+                        return Err(Rejection::with(E::DuplicatePick, p.clone()));
+                    }
+                }
+                Ok(vec![Event::PicksSet { table: *table, proposals: proposals.clone() }])
+            }
+            Command::LockPicks { table } => {
+                self.table_work(actor, *table, &[Role::Chair])?;
+                self.phase_in(&[Phase::Discussion, Phase::Picks])?;
+                let t = &self.tables[*table as usize - 1];
+                if t.picks_locked {
+                    return Err(Rejection::new(E::PicksLocked));
+                }
+                if t.picks.is_empty() {
+                    return Err(Rejection::new(E::NoPicks));
+                }
+                Ok(vec![Event::PicksLocked { table: *table }])
+            }
+            Command::AddNote { table, proposal, tag, text } => {
+                self.table_work(actor, *table, &[Role::Recorder, Role::Chair])?;
+                self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks, Phase::Pitches])?;
+                if let Some(p) = proposal {
+                    self.proposal(p).ok_or_else(|| Rejection::with(E::UnknownProposal, p.clone()))?;
+                }
+                let text = long_text(text, "text")?;
+                if self.tables[*table as usize - 1].notes.len() >= MAX_NOTES_PER_TABLE {
+                    return Err(Rejection::with(E::InvalidField, format!("at most {MAX_NOTES_PER_TABLE} notes")));
+                }
+                Ok(vec![Event::NoteAdded {
+                    table: *table,
+                    note: self.notes.len() as u64 + 1,
+                    proposal: proposal.clone(),
+                    tag: *tag,
+                    text,
+                    by: actor.role,
+                }])
+            }
+            Command::EditNote { note, tag, text } => {
+                let table = self.own_note(actor, *note)?;
+                self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks, Phase::Pitches])?;
+                let text = long_text(text, "text")?;
+                Ok(vec![Event::NoteEdited { table, note: *note, tag: *tag, text }])
+            }
+            Command::WithdrawNote { note } => {
+                let table = self.own_note(actor, *note)?;
+                self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks, Phase::Pitches])?;
+                Ok(vec![Event::NoteWithdrawn { table, note: *note }])
+            }
+            Command::Annotate { proposal, feasibility, exclusion_rule, reason, cost_estimate, remark } => {
+                if actor.role != Role::Adviser {
+                    return Err(Rejection::new(E::Forbidden));
+                }
+                self.proposal(proposal).ok_or_else(|| Rejection::with(E::UnknownProposal, proposal.clone()))?;
+                if !actor.all_tables {
+                    let t = actor.table.and_then(|t| self.table(t)).ok_or_else(|| Rejection::new(E::WrongTable))?;
+                    if !t.share.contains(proposal) {
+                        return Err(Rejection::with(E::WrongTable, proposal.clone()));
+                    }
+                }
+                self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks, Phase::Pitches])?;
+                match (feasibility, exclusion_rule) {
+                    (_, Some(r)) if !(1..=7).contains(r) => {
+                        return Err(Rejection::with(E::ExclusionRuleRequired, r.to_string()))
+                    }
+                    (Feasibility::Excluded, None) => return Err(Rejection::new(E::ExclusionRuleRequired)),
+                    (Feasibility::Feasible, Some(_)) => {
+                        return Err(Rejection::with(E::InvalidField, "exclusion_rule on a feasible proposal"))
+                    }
+                    _ => {}
+                }
+                if cost_estimate.is_some_and(|c| c > MAX_COST) {
+                    return Err(Rejection::with(E::InvalidField, "cost_estimate"));
+                }
+                Ok(vec![Event::Annotated {
+                    proposal: proposal.clone(),
+                    feasibility: *feasibility,
+                    exclusion_rule: *exclusion_rule,
+                    reason: optional_text(reason, "reason")?,
+                    cost_estimate: *cost_estimate,
+                    remark: optional_text(remark, "remark")?,
+                    by_table: if actor.all_tables { None } else { actor.table },
+                }])
+            }
+            Command::CastBallot { choices } => {
+                let voter = match (actor.role, &actor.voter) {
+                    (Role::Voter, Some(v)) => v,
+                    _ => return Err(Rejection::new(E::Forbidden)),
+                };
+                self.phase_in(&[Phase::Voting])?;
+                if let Some(i) = self.voted.get(voter) {
+                    return Err(Rejection::with(E::AlreadyVoted, self.ballots[*i].receipt.clone()));
+                }
+                self.check_ballot(choices, rules.max_choices)?;
+                Ok(vec![Event::BallotCast { voter: voter.clone(), choices: choices.clone() }])
+            }
+        }
+    }
+
+    /// A ballot's own validity: 1..=max distinct, known proposals.
+    pub fn check_ballot(&self, choices: &[ProposalId], max: u32) -> Result<(), Rejection> {
+        if choices.is_empty() {
+            return Err(Rejection::new(E::EmptyBallot));
+        }
+        if choices.len() > max as usize {
+            return Err(Rejection::with(E::TooManyChoices, format!("{}/{}", choices.len(), max)));
+        }
+        let mut seen = HashSet::new();
+        for c in choices {
+            if self.proposal(c).is_none() {
+                return Err(Rejection::with(E::UnknownProposal, c.clone()));
+            }
+            if !seen.insert(c) {
+                return Err(Rejection::with(E::DuplicateChoice, c.clone()));
+            }
+        }
+        Ok(())
+    }
+
+    fn open(&self, def: &Definition) -> Decision {
+        if self.phase != Phase::Setup {
+            return Err(Rejection::with(E::WrongPhase, self.phase.as_str()));
+        }
+        Ok(vec![
+            Event::MeetingOpened { fingerprint: fingerprint(def) },
+            Event::PhaseChanged { from: Phase::Setup, to: Phase::CheckIn, lot_seed: None },
+        ])
+    }
+
+    fn advance(&self, to: Phase, def: &Definition, ctx: &Ctx) -> Decision {
+        if self.phase == Phase::Setup && to == Phase::CheckIn {
+            return self.open(def);
+        }
+        if self.phase.next() != Some(to) {
+            return Err(Rejection::with(E::BadPhaseTransition, format!("{} → {}", self.phase.as_str(), to.as_str())));
+        }
+        let rules = &def.rules;
+        let mut events = vec![];
+        let lot_seed = (to == Phase::Counted).then(|| ctx.head.clone());
+        if self.timer.is_some() {
+            events.push(Event::TimerCleared);
+        }
+        events.push(Event::PhaseChanged { from: self.phase, to, lot_seed });
+        match to {
+            Phase::Discussion => events.push(Event::TimerStarted {
+                label: "discussion".into(),
+                duration_ms: minutes_ms(rules.discussion_minutes),
+            }),
+            Phase::Pitches => {
+                // Picks end with their phase: complete sets are locked as they stand.
+                for (i, t) in self.tables.iter().enumerate() {
+                    if !t.picks_locked && !t.picks.is_empty() {
+                        events.push(Event::PicksLocked { table: i as TableNo + 1 });
+                    }
+                }
+                if let Some(first) = self.tables.iter().position(|t| !t.picks.is_empty()) {
+                    events.push(Event::PitchTableSet { table: first as TableNo + 1 });
+                    events.push(Event::TimerStarted {
+                        label: "pitch".into(),
+                        duration_ms: minutes_ms(rules.pitch_minutes),
+                    });
+                }
+            }
+            _ => {}
+        }
+        Ok(events)
+    }
+
+    fn organiser(&self, actor: &Actor) -> Result<(), Rejection> {
+        if actor.role == Role::Organiser {
+            Ok(())
+        } else {
+            Err(Rejection::new(E::Forbidden))
+        }
+    }
+
+    fn running_meeting(&self) -> Result<(), Rejection> {
+        match self.phase {
+            Phase::Setup => Err(Rejection::new(E::NotOpen)),
+            Phase::Counted | Phase::Published => Err(Rejection::with(E::WrongPhase, self.phase.as_str())),
+            _ => Ok(()),
+        }
+    }
+
+    fn phase_in(&self, allowed: &[Phase]) -> Result<(), Rejection> {
+        if allowed.contains(&self.phase) {
+            Ok(())
+        } else if self.phase == Phase::Setup {
+            Err(Rejection::new(E::NotOpen))
+        } else {
+            Err(Rejection::with(E::WrongPhase, self.phase.as_str()))
+        }
+    }
+
+    /// Table work: the table exists, the actor has one of `roles` at that
+    /// table, or is the organiser (who may stand in for any table).
+    fn table_work(&self, actor: &Actor, table: TableNo, roles: &[Role]) -> Result<(), Rejection> {
+        self.table(table).ok_or_else(|| Rejection::with(E::UnknownTable, table.to_string()))?;
+        if actor.role == Role::Organiser {
+            return Ok(());
+        }
+        if !roles.contains(&actor.role) {
+            return Err(Rejection::new(E::Forbidden));
+        }
+        if actor.table != Some(table) {
+            return Err(Rejection::with(E::WrongTable, table.to_string()));
+        }
+        Ok(())
+    }
+
+    /// A note the actor may change: recorders and chairs of its table, or the organiser.
+    fn own_note(&self, actor: &Actor, note: u64) -> Result<TableNo, Rejection> {
+        let n = note
+            .checked_sub(1)
+            .and_then(|i| self.notes.get(i as usize))
+            .ok_or_else(|| Rejection::with(E::UnknownNote, note.to_string()))?;
+        if n.withdrawn {
+            return Err(Rejection::with(E::UnknownNote, format!("{note} withdrawn")));
+        }
+        match actor.role {
+            Role::Organiser => Ok(n.table),
+            Role::Recorder | Role::Chair if actor.table == Some(n.table) => Ok(n.table),
+            Role::Recorder | Role::Chair => Err(Rejection::with(E::NotYourNote, note.to_string())),
+            _ => Err(Rejection::new(E::Forbidden)),
+        }
+    }
+}
+
+fn minutes_ms(m: u32) -> u64 {
+    m as u64 * 60_000
+}
+
+fn check_minutes(m: u32, max: u32) -> Result<(), Rejection> {
+    if (1..=max).contains(&m) {
+        Ok(())
+    } else {
+        Err(Rejection::with(E::InvalidField, format!("minutes must be 1..={max}")))
+    }
+}
+
+fn short_text(s: &str, max: usize, field: &str) -> Result<String, Rejection> {
+    let t = s.trim();
+    if t.is_empty() || t.chars().count() > max || t.chars().any(char::is_control) {
+        return Err(Rejection::with(E::InvalidField, format!("{field}: 1..={max} characters")));
+    }
+    Ok(t.to_string())
+}
+
+fn long_text(s: &str, field: &str) -> Result<String, Rejection> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Rejection::with(E::InvalidField, format!("{field} is empty")));
+    }
+    optional_text(t, field)
+}
+
+fn optional_text(s: &str, field: &str) -> Result<String, Rejection> {
+    let t = s.trim();
+    if t.chars().count() > MAX_TEXT_CHARS {
+        return Err(Rejection::with(E::InvalidField, format!("{field}: at most {MAX_TEXT_CHARS} characters")));
+    }
+    Ok(t.to_string())
+}

@@ -1,0 +1,58 @@
+//! The meeting engine: the rules of a screening meeting as plain Rust.
+//!
+//! `State::decide` turns a command from an actor into events (or a rejection);
+//! `State::evolve` applies one recorded event. Nothing here reads a clock,
+//! draws a random number or touches a file or socket: time and the log head
+//! come in through [`Ctx`] and [`Recorded`], so the same log always replays to
+//! the same state.
+
+mod chain;
+mod count;
+mod decide;
+mod event;
+mod state;
+mod view;
+
+pub use chain::{chain_hash, fingerprint, receipt_from_hash, GENESIS_PREV};
+pub use count::{count, recount};
+pub use event::{ack_result, Actor, Event, Recorded};
+pub use state::{BallotRecord, State, TableState};
+pub use view::{Audience, Changed, Viewer};
+pub use yuanzhuo_protocol as protocol;
+
+use yuanzhuo_protocol::ErrorCode;
+
+/// Facts from outside the engine that a decision may depend on.
+#[derive(Debug, Clone, Default)]
+pub struct Ctx {
+    /// Server clock, ms since the Unix epoch.
+    pub now_ms: u64,
+    /// Hash of the last committed log entry (the lot seed when voting closes).
+    pub head: String,
+}
+
+/// Why a command was refused: a stable code and, where useful, specifics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub code: ErrorCode,
+    pub detail: Option<String>,
+}
+
+impl Rejection {
+    pub fn new(code: ErrorCode) -> Self {
+        Rejection { code, detail: None }
+    }
+    pub fn with(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Rejection { code, detail: Some(detail.into()) }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code)?;
+        if let Some(d) = &self.detail {
+            write!(f, " ({d})")?;
+        }
+        Ok(())
+    }
+}

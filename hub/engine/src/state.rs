@@ -1,0 +1,305 @@
+//! The meeting's state and `evolve`: how each recorded event changes it.
+//! `evolve` never fails: events were validated by `decide` before they were
+//! written, and replay must reproduce exactly what was acknowledged.
+
+use std::collections::{BTreeMap, HashMap};
+use yuanzhuo_protocol::*;
+
+use crate::chain::receipt_from_hash;
+use crate::event::{Event, Recorded};
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct State {
+    pub definition: Option<Definition>,
+    pub fingerprint: String,
+    pub phase: Phase,
+    pub timer: Option<Timer>,
+    pub pitch: Option<Pitch>,
+    pub tables: Vec<TableState>,
+    pub annotations: BTreeMap<ProposalId, Annotation>,
+    /// Every note of the meeting; note n is `notes[n - 1]`.
+    pub notes: Vec<Note>,
+    pub ballots: Vec<BallotRecord>,
+    /// Voter serial → index into `ballots`.
+    pub voted: HashMap<String, usize>,
+    /// Proposal id → votes, kept up to date ballot by ballot.
+    pub tally: BTreeMap<ProposalId, u64>,
+    pub results: Option<Results>,
+    /// Queue entries are numbered across the meeting.
+    pub last_entry: u64,
+    /// Position of each proposal in the list (the definition's order).
+    pub index: HashMap<ProposalId, usize>,
+    /// Last applied entry.
+    pub seq: u64,
+    pub head: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableState {
+    pub name: String,
+    pub share: Vec<ProposalId>,
+    pub picks: Vec<ProposalId>,
+    pub picks_locked: bool,
+    pub queue: Vec<QueueEntry>,
+    pub balance: Vec<SpeakerBalance>,
+    /// Ids of this table's notes, in order.
+    pub notes: Vec<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BallotRecord {
+    pub seq: u64,
+    pub voter: String,
+    pub receipt: String,
+    pub choices: Vec<ProposalId>,
+}
+
+impl State {
+    /// Rebuild a state from recorded events, in order.
+    pub fn replay<'a>(records: impl IntoIterator<Item = &'a Recorded>) -> State {
+        let mut s = State::default();
+        for r in records {
+            s.evolve(r);
+        }
+        s
+    }
+
+    pub fn rules(&self) -> Option<&Rules> {
+        self.definition.as_ref().map(|d| &d.rules)
+    }
+
+    pub fn proposal(&self, id: &str) -> Option<&Proposal> {
+        let d = self.definition.as_ref()?;
+        self.index.get(id).map(|i| &d.proposals[*i])
+    }
+
+    pub fn table(&self, t: TableNo) -> Option<&TableState> {
+        (t as usize).checked_sub(1).and_then(|i| self.tables.get(i))
+    }
+
+    fn table_mut(&mut self, t: TableNo) -> &mut TableState {
+        &mut self.tables[t as usize - 1]
+    }
+
+    /// The table whose share includes `proposal` (None when every table sees all).
+    pub fn table_of(&self, proposal: &str) -> Option<TableNo> {
+        if self.rules()?.assignment == Assignment::AllTables {
+            return None;
+        }
+        self.tables.iter().position(|t| t.share.iter().any(|p| p == proposal)).map(|i| i as TableNo + 1)
+    }
+
+    pub fn evolve(&mut self, rec: &Recorded) {
+        self.seq = rec.seq;
+        self.head = rec.hash.clone();
+        let at = rec.at_ms;
+        match &rec.event {
+            Event::MeetingDefined { definition } => self.define(definition.clone()),
+            Event::MeetingOpened { fingerprint } => self.fingerprint = fingerprint.clone(),
+            Event::PhaseChanged { to, lot_seed, .. } => {
+                self.phase = *to;
+                if *to >= Phase::Voting {
+                    self.pitch = None;
+                }
+                if *to == Phase::Counted {
+                    let def = self.definition.as_ref().expect("defined before counted");
+                    self.results = Some(crate::count::count(
+                        def,
+                        &self.tally,
+                        self.ballots.len() as u64,
+                        &self.annotations,
+                        lot_seed.as_deref().unwrap_or(""),
+                    ));
+                }
+            }
+            Event::TimerStarted { label, duration_ms } => {
+                self.timer = Some(Timer {
+                    label: label.clone(),
+                    duration_ms: *duration_ms,
+                    started_at_ms: at,
+                    used_before_ms: 0,
+                    paused: false,
+                })
+            }
+            Event::TimerPaused => {
+                if let Some(t) = &mut self.timer {
+                    t.used_before_ms += at.saturating_sub(t.started_at_ms);
+                    t.paused = true;
+                }
+            }
+            Event::TimerResumed => {
+                if let Some(t) = &mut self.timer {
+                    t.started_at_ms = at;
+                    t.paused = false;
+                }
+            }
+            Event::TimerExtended { by_ms } => {
+                if let Some(t) = &mut self.timer {
+                    t.duration_ms += by_ms;
+                }
+            }
+            Event::TimerCleared => self.timer = None,
+            Event::PitchTableSet { table } => {
+                let mut done = self.pitch.as_ref().map(|p| p.done.clone()).unwrap_or_default();
+                if let Some(prev) = self.pitch.as_ref().map(|p| p.table) {
+                    if !done.contains(&prev) {
+                        done.push(prev);
+                    }
+                }
+                let next = (1..=self.tables.len() as TableNo)
+                    .find(|t| t != table && !done.contains(t) && !self.tables[*t as usize - 1].picks.is_empty());
+                self.pitch = Some(Pitch { table: *table, next, done });
+            }
+            Event::SpeakerQueued { table, entry, name, turn } => {
+                self.last_entry = self.last_entry.max(*entry);
+                self.table_mut(*table).queue.push(QueueEntry {
+                    entry: *entry,
+                    name: name.clone(),
+                    turn: *turn,
+                    state: TurnState::Waiting,
+                    queued_at_ms: at,
+                    started_at_ms: None,
+                    ended_at_ms: None,
+                });
+            }
+            Event::SpeakerStarted { table, entry } => {
+                let t = self.table_mut(*table);
+                if let Some(e) = t.queue.iter_mut().find(|e| e.entry == *entry) {
+                    e.state = TurnState::Speaking;
+                    e.started_at_ms = Some(at);
+                }
+            }
+            Event::SpeakerStopped { table, entry } => {
+                let t = self.table_mut(*table);
+                if let Some(e) = t.queue.iter_mut().find(|e| e.entry == *entry) {
+                    e.state = TurnState::Done;
+                    e.ended_at_ms = Some(at);
+                    let spoke = at.saturating_sub(e.started_at_ms.unwrap_or(at));
+                    let name = e.name.clone();
+                    match t.balance.iter_mut().find(|b| b.name == name) {
+                        Some(b) => {
+                            b.turns += 1;
+                            b.total_ms += spoke;
+                        }
+                        None => t.balance.push(SpeakerBalance { name, turns: 1, total_ms: spoke }),
+                    }
+                }
+            }
+            Event::SpeakerRemoved { table, entry } => {
+                let t = self.table_mut(*table);
+                if let Some(e) = t.queue.iter_mut().find(|e| e.entry == *entry) {
+                    e.state = TurnState::Removed;
+                }
+            }
+            Event::PicksSet { table, proposals } => self.table_mut(*table).picks = proposals.clone(),
+            Event::PicksLocked { table } => self.table_mut(*table).picks_locked = true,
+            Event::NoteAdded { table, note, proposal, tag, text, by } => {
+                self.notes.push(Note {
+                    note: *note,
+                    table: *table,
+                    proposal: proposal.clone(),
+                    tag: *tag,
+                    text: text.clone(),
+                    by: *by,
+                    at_ms: at,
+                    edited_at_ms: None,
+                    withdrawn: false,
+                });
+                self.table_mut(*table).notes.push(*note);
+            }
+            Event::NoteEdited { note, tag, text, .. } => {
+                if let Some(n) = self.notes.get_mut(*note as usize - 1) {
+                    n.tag = *tag;
+                    n.text = text.clone();
+                    n.edited_at_ms = Some(at);
+                }
+            }
+            Event::NoteWithdrawn { note, .. } => {
+                if let Some(n) = self.notes.get_mut(*note as usize - 1) {
+                    n.withdrawn = true;
+                    n.edited_at_ms = Some(at);
+                }
+            }
+            Event::Annotated { proposal, feasibility, exclusion_rule, reason, cost_estimate, remark, by_table } => {
+                self.annotations.insert(
+                    proposal.clone(),
+                    Annotation {
+                        proposal: proposal.clone(),
+                        feasibility: *feasibility,
+                        exclusion_rule: *exclusion_rule,
+                        reason: reason.clone(),
+                        cost_estimate: *cost_estimate,
+                        remark: remark.clone(),
+                        by_table: *by_table,
+                        at_ms: at,
+                    },
+                );
+            }
+            Event::BallotCast { voter, choices } => {
+                for c in choices {
+                    *self.tally.entry(c.clone()).or_insert(0) += 1;
+                }
+                self.voted.insert(voter.clone(), self.ballots.len());
+                self.ballots.push(BallotRecord {
+                    seq: rec.seq,
+                    voter: voter.clone(),
+                    receipt: receipt_from_hash(&rec.hash),
+                    choices: choices.clone(),
+                });
+            }
+        }
+    }
+
+    fn define(&mut self, def: Definition) {
+        let n_tables = def.rules.tables.len();
+        let ids: Vec<ProposalId> = def.proposals.iter().map(|p| p.id.clone()).collect();
+        self.index = ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
+        self.tally = ids.iter().map(|id| (id.clone(), 0)).collect();
+        self.tables = def
+            .rules
+            .tables
+            .iter()
+            .enumerate()
+            .map(|(i, name)| TableState {
+                name: name.clone(),
+                share: share_of(&ids, n_tables, i, def.rules.assignment),
+                picks: vec![],
+                picks_locked: false,
+                queue: vec![],
+                balance: vec![],
+                notes: vec![],
+            })
+            .collect();
+        self.definition = Some(def);
+    }
+}
+
+/// Table `i`'s share: contiguous chunks in list order, sizes differing by at
+/// most one (the first tables take the extra proposals).
+pub fn share_of(ids: &[ProposalId], tables: usize, i: usize, assignment: Assignment) -> Vec<ProposalId> {
+    if assignment == Assignment::AllTables || tables == 0 {
+        return ids.to_vec();
+    }
+    let base = ids.len() / tables;
+    let extra = ids.len() % tables;
+    let start = i * base + i.min(extra);
+    let len = base + usize::from(i < extra);
+    ids[start..start + len].to_vec()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_cover_everything_once() {
+        let ids: Vec<String> = (1..=62).map(|i| format!("P{i}")).collect();
+        let mut all = vec![];
+        for i in 0..6 {
+            let s = share_of(&ids, 6, i, Assignment::SplitEvenly);
+            assert!(s.len() == 10 || s.len() == 11);
+            all.extend(s);
+        }
+        assert_eq!(all, ids);
+    }
+}

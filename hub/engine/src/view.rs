@@ -1,0 +1,230 @@
+//! What each role may see: snapshots filtered by role, and the audiences of
+//! live updates. The only place that decides visibility.
+
+use yuanzhuo_protocol::*;
+
+use crate::event::{Actor, Event};
+use crate::state::State;
+
+/// Who is looking: the actor behind a connection.
+pub type Viewer = Actor;
+
+/// Who receives a live update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// Every connection.
+    All,
+    /// Everyone but voters: turnout and the tally (when the rules show it).
+    /// Voters' phones are the crowd; they get phases and results, not every count.
+    Watchers,
+    /// Those who see a table's detail: its members, the organiser, observers,
+    /// and advisers who cover every table.
+    Table(TableNo),
+}
+
+impl Audience {
+    pub fn includes(self, v: &Viewer) -> bool {
+        match self {
+            Audience::All => true,
+            Audience::Watchers => v.role != Role::Voter,
+            Audience::Table(t) => sees_table(v, t),
+        }
+    }
+}
+
+fn sees_table(v: &Viewer, t: TableNo) -> bool {
+    match v.role {
+        Role::Organiser | Role::Observer => true,
+        Role::Adviser if v.all_tables => true,
+        Role::Chair | Role::Recorder | Role::Adviser => v.table == Some(t),
+        _ => false,
+    }
+}
+
+/// Which parts of the view one event changes, so that only those are sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changed {
+    pub phase: bool,
+    pub fingerprint: bool,
+    pub timer: bool,
+    pub pitch: bool,
+    pub tables: bool,
+    pub annotations: bool,
+    pub tally: bool,
+    pub results: bool,
+    /// Bit n-1 set: table n's detail changed (tables beyond 128 always resend).
+    pub table_details: u128,
+    pub many_tables: bool,
+}
+
+impl Changed {
+    pub fn add(&mut self, e: &Event) {
+        match e {
+            Event::MeetingDefined { .. } => *self = Changed { phase: true, tables: true, ..*self },
+            Event::MeetingOpened { .. } => self.fingerprint = true,
+            Event::PhaseChanged { to, .. } => {
+                self.phase = true;
+                self.results |= *to >= Phase::Counted;
+                self.tally |= *to >= Phase::Counted;
+                self.pitch = true;
+            }
+            Event::TimerStarted { .. }
+            | Event::TimerPaused
+            | Event::TimerResumed
+            | Event::TimerExtended { .. }
+            | Event::TimerCleared => self.timer = true,
+            Event::PitchTableSet { .. } => self.pitch = true,
+            Event::SpeakerStarted { table, .. } | Event::SpeakerStopped { table, .. } => {
+                self.tables = true;
+                self.detail(*table);
+            }
+            Event::SpeakerQueued { table, .. }
+            | Event::SpeakerRemoved { table, .. }
+            | Event::NoteAdded { table, .. }
+            | Event::NoteEdited { table, .. }
+            | Event::NoteWithdrawn { table, .. } => self.detail(*table),
+            Event::PicksSet { .. } | Event::PicksLocked { .. } => self.tables = true,
+            Event::Annotated { .. } => self.annotations = true,
+            Event::BallotCast { .. } => self.tally = true,
+        }
+    }
+
+    fn detail(&mut self, t: TableNo) {
+        if (1..=128).contains(&t) {
+            self.table_details |= 1u128 << (t - 1);
+        } else {
+            self.many_tables = true;
+        }
+    }
+
+    pub fn tables_with_detail(&self, n_tables: usize) -> Vec<TableNo> {
+        (1..=n_tables as TableNo)
+            .filter(|t| self.many_tables && *t > 128 || (*t <= 128 && self.table_details & (1u128 << (t - 1)) != 0))
+            .collect()
+    }
+}
+
+impl State {
+    /// The full view for `v` at `now_ms`.
+    pub fn snapshot(&self, v: &Viewer, now_ms: u64) -> Snapshot {
+        let def = self.definition.as_ref().expect("a meeting is defined before anyone connects");
+        let table_details = (1..=self.tables.len() as TableNo)
+            .filter(|t| sees_table(v, *t))
+            .map(|t| self.table_detail(t))
+            .collect();
+        let my_ballot = v.voter.as_ref().and_then(|id| self.voted.get(id)).map(|i| {
+            let b = &self.ballots[*i];
+            MyBallot { receipt: b.receipt.clone(), choices: b.choices.clone() }
+        });
+        Snapshot {
+            seq: self.seq,
+            log_head: self.head.clone(),
+            server_now_ms: now_ms,
+            meeting: def.meeting.clone(),
+            rules: def.rules.clone(),
+            fingerprint: self.fingerprint.clone(),
+            phase: self.phase,
+            timer: self.timer.clone(),
+            pitch: self.pitch.clone(),
+            proposals: def.proposals.clone(),
+            tables: self.table_summaries(),
+            table_details,
+            annotations: self.annotation_list(),
+            turnout: if Audience::Watchers.includes(v) { self.turnout() } else { Turnout::default() },
+            tally: if Audience::Watchers.includes(v) { self.visible_tally() } else { None },
+            results: self.results.clone(),
+            my_ballot,
+        }
+    }
+
+    /// Updates for the parts in `changed`, one per audience, in send order.
+    pub fn updates(&self, changed: &Changed, now_ms: u64) -> Vec<(Audience, Update)> {
+        let base = Update { seq: self.seq, log_head: self.head.clone(), server_now_ms: now_ms, ..Default::default() };
+        let mut out = vec![];
+        let mut all = base.clone();
+        let mut any_all = false;
+        if changed.phase {
+            all.phase = Some(self.phase);
+            any_all = true;
+        }
+        if changed.fingerprint {
+            all.fingerprint = Some(self.fingerprint.clone());
+            any_all = true;
+        }
+        if changed.timer {
+            all.timer = Some(self.timer.clone());
+            any_all = true;
+        }
+        if changed.pitch {
+            all.pitch = Some(self.pitch.clone());
+            any_all = true;
+        }
+        if changed.tables {
+            all.tables = Some(self.table_summaries());
+            any_all = true;
+        }
+        if changed.annotations {
+            all.annotations = Some(self.annotation_list());
+            any_all = true;
+        }
+        if changed.results && self.results.is_some() {
+            all.results = self.results.clone();
+            any_all = true;
+        }
+        if any_all {
+            out.push((Audience::All, all));
+        }
+        if changed.tally || changed.phase {
+            let mut w = base.clone();
+            w.turnout = Some(self.turnout());
+            w.tally = self.visible_tally();
+            out.push((Audience::Watchers, w));
+        }
+        for t in changed.tables_with_detail(self.tables.len()) {
+            let mut u = base.clone();
+            u.table_detail = Some(self.table_detail(t));
+            out.push((Audience::Table(t), u));
+        }
+        out
+    }
+
+    pub fn turnout(&self) -> Turnout {
+        Turnout { ballots: self.ballots.len() as u64 }
+    }
+
+    /// The tally, unless the rules hide it until the vote has closed.
+    pub fn visible_tally(&self) -> Option<Tally> {
+        let rules = self.rules()?;
+        let shown = rules.tally == TallyVisibility::Live || self.phase >= Phase::Counted;
+        shown.then(|| Tally { counts: self.tally.clone(), ballots: self.ballots.len() as u64 })
+    }
+
+    pub fn table_summaries(&self) -> Vec<TableSummary> {
+        self.tables
+            .iter()
+            .enumerate()
+            .map(|(i, t)| TableSummary {
+                table: i as TableNo + 1,
+                name: t.name.clone(),
+                share: t.share.clone(),
+                picks: t.picks.clone(),
+                picks_locked: t.picks_locked,
+                speaking: t.queue.iter().find(|e| e.state == TurnState::Speaking).map(|e| e.name.clone()),
+            })
+            .collect()
+    }
+
+    pub fn table_detail(&self, table: TableNo) -> TableDetail {
+        let t = &self.tables[table as usize - 1];
+        TableDetail {
+            table,
+            queue: t.queue.iter().filter(|e| e.state != TurnState::Removed).cloned().collect(),
+            balance: t.balance.clone(),
+            notes: t.notes.iter().map(|n| self.notes[*n as usize - 1].clone()).collect(),
+        }
+    }
+
+    pub fn annotation_list(&self) -> Vec<Annotation> {
+        self.annotations.values().cloned().collect()
+    }
+}

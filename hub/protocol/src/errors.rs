@@ -1,0 +1,87 @@
+//! Stable error codes and their texts (Chinese first, English too).
+//! A code never changes meaning once published; clients match on the code,
+//! people read the text.
+
+use serde::{Deserialize, Serialize};
+
+macro_rules! error_codes {
+    ($( $variant:ident = $code:literal : $zh:literal , $en:literal ;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum ErrorCode { $( $variant, )* }
+
+        impl ErrorCode {
+            pub const ALL: &'static [ErrorCode] = &[ $( ErrorCode::$variant, )* ];
+            pub fn as_str(self) -> &'static str { match self { $( ErrorCode::$variant => $code, )* } }
+            pub fn zh(self) -> &'static str { match self { $( ErrorCode::$variant => $zh, )* } }
+            pub fn en(self) -> &'static str { match self { $( ErrorCode::$variant => $en, )* } }
+        }
+    };
+}
+
+error_codes! {
+    // connection and message level
+    BadMessage = "bad_message": "消息格式错误，无法识别", "The message is malformed and could not be read";
+    TooLarge = "too_large": "消息过大，已拒绝", "The message is too large and was refused";
+    NotAuthenticated = "not_authenticated": "请先出示令牌（hello）再操作", "Present your token (hello) before anything else";
+    AuthTimeout = "auth_timeout": "未在规定时间内出示令牌，连接已关闭", "No token was presented in time; the connection is closed";
+    UnknownToken = "unknown_token": "令牌无效，请核对卡片上的代码", "Unknown token; check the code on your card";
+    AlreadyAuthenticated = "already_authenticated": "本连接已登录，无需再次出示令牌", "This connection has already presented a token";
+    RateLimited = "rate_limited": "操作过于频繁，请稍后再试", "Too many messages; slow down and try again";
+    ServerFull = "server_full": "连接数已满，请稍后再试", "The hub has reached its connection limit; try again shortly";
+    ShuttingDown = "shutting_down": "会场服务器正在关闭", "The hub is shutting down";
+    StorageFailed = "storage_failed": "保存失败，操作未生效，请重试", "Could not save; the action did not take effect; please retry";
+    CommandIdReused = "command_id_reused": "该操作编号已用于另一项操作", "This command id was already used for a different command";
+    BadCommandId = "bad_command_id": "操作编号无效（需为 1 至 64 字节）", "Invalid command id (must be 1 to 64 bytes)";
+    // authorisation
+    ReadOnly = "read_only": "此连接只读，不能提交操作", "This connection is read-only";
+    Forbidden = "forbidden": "您的角色无权进行此操作", "Your role is not allowed to do this";
+    WrongTable = "wrong_table": "不能代替其他桌操作", "You cannot act for another table";
+    // phases and rules
+    WrongPhase = "wrong_phase": "当前阶段不允许此操作", "This is not allowed in the current phase";
+    BadPhaseTransition = "bad_phase_transition": "只能进入下一个阶段", "The meeting can only move to the next phase";
+    NotOpen = "not_open": "会议尚未开始", "The meeting has not been opened yet";
+    // proposals and picks
+    UnknownProposal = "unknown_proposal": "没有这个项目编号", "No proposal has this id";
+    NotInShare = "not_in_share": "该项目不在本桌讨论范围内", "This proposal is not among this table's proposals";
+    PicksWrongCount = "picks_wrong_count": "推选项目数量不对", "Wrong number of picks";
+    DuplicatePick = "duplicate_pick": "同一项目不能重复推选", "The same proposal was picked twice";
+    PicksLocked = "picks_locked": "本桌推选已锁定，不能再改", "This table's picks are locked";
+    NoPicks = "no_picks": "尚未推选项目，无法锁定", "There are no picks to lock yet";
+    // ballots
+    EmptyBallot = "empty_ballot": "选票至少要选一个项目", "A ballot must choose at least one proposal";
+    TooManyChoices = "too_many_choices": "选择的项目超过上限", "Too many choices on this ballot";
+    DuplicateChoice = "duplicate_choice": "同一项目不能选两次", "The same proposal was chosen twice";
+    AlreadyVoted = "already_voted": "这张投票卡已经投过票", "This voting card has already voted";
+    // table work
+    UnknownTable = "unknown_table": "没有这一桌", "No such table";
+    UnknownEntry = "unknown_entry": "发言队列中没有这一项", "No such entry in the speaking queue";
+    NobodySpeaking = "nobody_speaking": "目前没有人在发言", "Nobody is speaking";
+    NobodyWaiting = "nobody_waiting": "发言队列中没有等候的人", "Nobody is waiting to speak";
+    UnknownNote = "unknown_note": "没有这条记录", "No such note";
+    NotYourNote = "not_your_note": "只能修改本桌的记录", "You can only change your own table's notes";
+    InvalidField = "invalid_field": "填写内容无效", "A field is invalid";
+    ExclusionRuleRequired = "exclusion_rule_required": "排除项目须注明依据第几条排除规则（1-7）", "An exclusion must name one of the 7 exclusion rules (1-7)";
+    // timer
+    NoTimer = "no_timer": "没有正在运行的计时器", "No timer is running";
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} / {}", self.as_str(), self.zh(), self.en())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_name_is_the_code() {
+        for c in ErrorCode::ALL {
+            let json = serde_json::to_string(c).unwrap();
+            assert_eq!(json, format!("\"{}\"", c.as_str()));
+            assert!(!c.zh().is_empty() && !c.en().is_empty());
+        }
+    }
+}

@@ -1,0 +1,802 @@
+//! Wire types of a Yuanzhuo meeting: what travels over `/ws` and what the
+//! meeting file describes. Serde only, so that every client (table-client,
+//! projector, simulator) can use them without pulling in the server.
+//!
+//! `docs/protocol.md` is the normative description; the types here follow it.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+mod errors;
+pub use errors::ErrorCode;
+
+/// Largest text frame the hub accepts, in bytes. A ballot is under 1 KiB;
+/// the largest legitimate message is a long recorder note.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// Longest note, remark or reason, in characters.
+pub const MAX_TEXT_CHARS: usize = 2000;
+/// Longest client command id, in bytes.
+pub const MAX_COMMAND_ID_BYTES: usize = 64;
+/// Seconds a connection has to send `hello` before it is closed.
+pub const AUTH_TIMEOUT_SECS: u64 = 5;
+/// The token a read-only public view presents (if the hub allows it).
+pub const PUBLIC_TOKEN: &str = "public";
+
+pub type ProposalId = String;
+pub type TableNo = u16;
+
+// ---------------------------------------------------------------- definition
+
+/// The whole meeting as the organiser defines it before opening.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Definition {
+    pub meeting: MeetingInfo,
+    pub rules: Rules,
+    pub proposals: Vec<Proposal>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeetingInfo {
+    pub name: String,
+    pub venue: String,
+    pub date: String,
+    /// "zh" or "en": the default language of the pages.
+    pub language: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Rules {
+    /// Table names, in order; table numbers are 1-based positions here.
+    pub tables: Vec<String>,
+    pub picks_per_table: u32,
+    pub max_choices: u32,
+    pub discussion_minutes: u32,
+    pub pitch_minutes: u32,
+    pub budget: Budget,
+    pub allocation: Allocation,
+    pub tie_break: TieBreak,
+    pub tally: TallyVisibility,
+    pub assignment: Assignment,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Budget {
+    /// Whole currency units (yuan).
+    pub amount: u64,
+    pub currency: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Allocation {
+    /// Fund from the top of the ranking; a proposal that no longer fits is
+    /// skipped and the next one is tried.
+    GreedySkip,
+    /// Fund from the top; stop at the first proposal that does not fit.
+    GreedyStop,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TieBreak {
+    /// Equal votes: the cheaper proposal ranks first (more projects funded).
+    LowerCost,
+    /// Equal votes: the proposal listed first ranks first.
+    ListOrder,
+    /// Equal votes: ordered by SHA-256(log head at close ‖ proposal id), a lot
+    /// that nobody can steer and anyone can recompute.
+    Lot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TallyVisibility {
+    Live,
+    HiddenUntilClose,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Assignment {
+    /// Proposals are split into contiguous, near-equal shares in list order.
+    SplitEvenly,
+    /// Every table discusses every proposal.
+    AllTables,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Proposal {
+    pub id: ProposalId,
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub location: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub proposer: String,
+    /// Estimated cost in whole currency units.
+    pub cost: u64,
+    pub level: Level,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Community,
+    Street,
+}
+
+// ---------------------------------------------------------------- meeting
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+    #[default]
+    Setup,
+    CheckIn,
+    Discussion,
+    Picks,
+    Pitches,
+    Voting,
+    Counted,
+    Published,
+}
+
+impl Phase {
+    pub const ALL: [Phase; 8] = [
+        Phase::Setup,
+        Phase::CheckIn,
+        Phase::Discussion,
+        Phase::Picks,
+        Phase::Pitches,
+        Phase::Voting,
+        Phase::Counted,
+        Phase::Published,
+    ];
+    pub fn next(self) -> Option<Phase> {
+        let i = Phase::ALL.iter().position(|p| *p == self)?;
+        Phase::ALL.get(i + 1).copied()
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Setup => "setup",
+            Phase::CheckIn => "check_in",
+            Phase::Discussion => "discussion",
+            Phase::Picks => "picks",
+            Phase::Pitches => "pitches",
+            Phase::Voting => "voting",
+            Phase::Counted => "counted",
+            Phase::Published => "published",
+        }
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Phase::Setup => "准备",
+            Phase::CheckIn => "签到",
+            Phase::Discussion => "分桌讨论",
+            Phase::Picks => "各桌推选",
+            Phase::Pitches => "上台推介",
+            Phase::Voting => "投票",
+            Phase::Counted => "计票完成",
+            Phase::Published => "结果公示",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Phase::Setup => "Setup",
+            Phase::CheckIn => "Check-in",
+            Phase::Discussion => "Discussion",
+            Phase::Picks => "Picks",
+            Phase::Pitches => "Pitches",
+            Phase::Voting => "Voting",
+            Phase::Counted => "Counted",
+            Phase::Published => "Published",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Organiser,
+    Chair,
+    Recorder,
+    Adviser,
+    Voter,
+    Observer,
+    Projector,
+    /// Anonymous read-only view (the landing page), if the hub allows it.
+    Public,
+}
+
+impl Role {
+    pub fn is_table_role(self) -> bool {
+        matches!(self, Role::Chair | Role::Recorder | Role::Adviser)
+    }
+    pub fn is_read_only(self) -> bool {
+        matches!(self, Role::Observer | Role::Projector | Role::Public)
+    }
+    pub fn zh(self) -> &'static str {
+        match self {
+            Role::Organiser => "组织者",
+            Role::Chair => "桌长",
+            Role::Recorder => "记录员",
+            Role::Adviser => "技术顾问",
+            Role::Voter => "投票人",
+            Role::Observer => "监票员",
+            Role::Projector => "投影",
+            Role::Public => "公众",
+        }
+    }
+    pub fn en(self) -> &'static str {
+        match self {
+            Role::Organiser => "organiser",
+            Role::Chair => "chair",
+            Role::Recorder => "recorder",
+            Role::Adviser => "adviser",
+            Role::Voter => "voter",
+            Role::Observer => "observer",
+            Role::Projector => "projector",
+            Role::Public => "public",
+        }
+    }
+}
+
+/// Kind of turn in the speaking queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnKind {
+    For,
+    Against,
+    Question,
+    PointOfOrder,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteTag {
+    Support,
+    Concern,
+    Objection,
+    NewIdea,
+    Question,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feasibility {
+    Feasible,
+    Doubtful,
+    Excluded,
+}
+
+/// The seven pre-screening exclusion rules (MEETING.md), numbered 1..=7.
+pub const EXCLUSION_RULES: [(&str, &str); 7] = [
+    ("不属于公共利益", "Not in the public interest"),
+    ("应由其他主体负责（如物业）", "Another party is responsible (e.g. property management)"),
+    ("违反政策或法律", "Violates policy or law"),
+    ("与政府已建或在建项目重复", "Duplicates a government project built or planned"),
+    ("超出街道实施能力", "Beyond the street's capacity to build"),
+    ("技术上不可行", "Not technically feasible"),
+    ("明显超出预算上限", "Clearly over the budget limit"),
+];
+
+// ---------------------------------------------------------------- commands
+
+/// What a client asks the hub to do. Each is wrapped in a [`ClientMsg::Command`]
+/// with a client-chosen id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Command {
+    // organiser
+    /// setup → check_in; locks the rules.
+    OpenMeeting,
+    /// Move to the next phase; `to` must be exactly the next one.
+    AdvancePhase { to: Phase },
+    /// Start (or restart) the meeting timer.
+    StartTimer { label: String, minutes: u32 },
+    PauseTimer,
+    ResumeTimer,
+    ExtendTimer { minutes: u32 },
+    /// Which table is on stage during pitches (starts its pitch timer).
+    SetPitchTable { table: TableNo },
+    // chair
+    QueueSpeaker { table: TableNo, name: String, turn: TurnKind },
+    /// Start the next waiting speaker (or `entry`), ending the current turn.
+    StartSpeaker {
+        table: TableNo,
+        #[serde(default)]
+        entry: Option<u64>,
+    },
+    /// End the current turn.
+    StopSpeaker { table: TableNo },
+    RemoveSpeaker { table: TableNo, entry: u64 },
+    /// Set the table's picks (exactly `picks_per_table`, from its share).
+    SetPicks { table: TableNo, proposals: Vec<ProposalId> },
+    /// Lock the picks; no change afterwards.
+    LockPicks { table: TableNo },
+    // recorder (chairs may also take notes)
+    AddNote {
+        table: TableNo,
+        #[serde(default)]
+        proposal: Option<ProposalId>,
+        tag: NoteTag,
+        text: String,
+    },
+    EditNote { note: u64, tag: NoteTag, text: String },
+    WithdrawNote { note: u64 },
+    // adviser
+    Annotate {
+        proposal: ProposalId,
+        feasibility: Feasibility,
+        /// 1..=7, required when excluded.
+        #[serde(default)]
+        exclusion_rule: Option<u8>,
+        #[serde(default)]
+        reason: String,
+        #[serde(default)]
+        cost_estimate: Option<u64>,
+        #[serde(default)]
+        remark: String,
+    },
+    // voter
+    CastBallot { choices: Vec<ProposalId> },
+}
+
+impl Command {
+    /// The table a table command names, if it names one.
+    pub fn table(&self) -> Option<TableNo> {
+        match self {
+            Command::QueueSpeaker { table, .. }
+            | Command::StartSpeaker { table, .. }
+            | Command::StopSpeaker { table }
+            | Command::RemoveSpeaker { table, .. }
+            | Command::SetPicks { table, .. }
+            | Command::LockPicks { table }
+            | Command::AddNote { table, .. } => Some(*table),
+            _ => None,
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::OpenMeeting => "open_meeting",
+            Command::AdvancePhase { .. } => "advance_phase",
+            Command::StartTimer { .. } => "start_timer",
+            Command::PauseTimer => "pause_timer",
+            Command::ResumeTimer => "resume_timer",
+            Command::ExtendTimer { .. } => "extend_timer",
+            Command::SetPitchTable { .. } => "set_pitch_table",
+            Command::QueueSpeaker { .. } => "queue_speaker",
+            Command::StartSpeaker { .. } => "start_speaker",
+            Command::StopSpeaker { .. } => "stop_speaker",
+            Command::RemoveSpeaker { .. } => "remove_speaker",
+            Command::SetPicks { .. } => "set_picks",
+            Command::LockPicks { .. } => "lock_picks",
+            Command::AddNote { .. } => "add_note",
+            Command::EditNote { .. } => "edit_note",
+            Command::WithdrawNote { .. } => "withdraw_note",
+            Command::Annotate { .. } => "annotate",
+            Command::CastBallot { .. } => "cast_ballot",
+        }
+    }
+}
+
+/// Client → hub.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMsg {
+    /// Must be the first message; nothing else is accepted before it.
+    Hello {
+        token: String,
+        #[serde(default)]
+        client: Option<String>,
+    },
+    Command { id: String, command: Command },
+    /// Ask for a fresh snapshot (e.g. after the client suspects it missed something).
+    Snapshot,
+}
+
+/// Hub → client.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    Welcome { you: Identity, snapshot: Box<Snapshot> },
+    Snapshot { snapshot: Box<Snapshot> },
+    Update(Box<Update>),
+    Ack { id: String, seq: u64, result: AckResult },
+    Error(ErrorMsg),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ErrorMsg {
+    /// The command id this answers, if it answers one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    pub code: ErrorCode,
+    pub zh: String,
+    pub en: String,
+    /// Specifics (the offending proposal id, row, limit…), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+impl ErrorMsg {
+    pub fn new(id: Option<String>, code: ErrorCode, detail: Option<String>) -> Self {
+        ErrorMsg { id, code, zh: code.zh().to_string(), en: code.en().to_string(), detail }
+    }
+}
+
+/// What an acknowledged command produced.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct AckResult {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub choices: Option<Vec<ProposalId>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entry: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Identity {
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableNo>,
+    /// Advisers whose token covers every table.
+    #[serde(default)]
+    pub all_tables: bool,
+    /// A short public label: "桌长 · 第2桌", "V0042".
+    pub label: String,
+}
+
+// ---------------------------------------------------------------- views
+
+/// Everything a connection may see, filtered for its role.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub seq: u64,
+    pub log_head: String,
+    pub server_now_ms: u64,
+    pub meeting: MeetingInfo,
+    pub rules: Rules,
+    /// Short fingerprint of the locked rules and proposals ("" before opening).
+    pub fingerprint: String,
+    pub phase: Phase,
+    pub timer: Option<Timer>,
+    pub pitch: Option<Pitch>,
+    pub proposals: Vec<Proposal>,
+    pub tables: Vec<TableSummary>,
+    /// Full detail of the tables this connection works at (its own; every
+    /// table for organiser, observers and all-table advisers).
+    pub table_details: Vec<TableDetail>,
+    pub annotations: Vec<Annotation>,
+    pub turnout: Turnout,
+    /// Per-proposal counts, when this role may see them.
+    pub tally: Option<Tally>,
+    pub results: Option<Results>,
+    /// A voter's own ballot, once cast.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_ballot: Option<MyBallot>,
+}
+
+/// A part of the snapshot that changed; every present field replaces the
+/// snapshot's field of the same name (`table_detail` replaces the entry with
+/// the same table number in `table_details`).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Update {
+    pub seq: u64,
+    pub log_head: String,
+    pub server_now_ms: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fingerprint: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phase: Option<Phase>,
+    /// `Some(None)` clears the timer.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
+    pub timer: Option<Option<Timer>>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
+    pub pitch: Option<Option<Pitch>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tables: Option<Vec<TableSummary>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table_detail: Option<TableDetail>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotations: Option<Vec<Annotation>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub turnout: Option<Turnout>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub results: Option<Results>,
+}
+
+impl Snapshot {
+    /// Apply an update in place (what every client does with `update`).
+    pub fn apply(&mut self, u: &Update) {
+        self.seq = u.seq;
+        self.log_head = u.log_head.clone();
+        self.server_now_ms = u.server_now_ms;
+        if let Some(f) = &u.fingerprint {
+            self.fingerprint = f.clone();
+        }
+        if let Some(p) = u.phase {
+            self.phase = p;
+        }
+        if let Some(t) = &u.timer {
+            self.timer = t.clone();
+        }
+        if let Some(p) = &u.pitch {
+            self.pitch = p.clone();
+        }
+        if let Some(t) = &u.tables {
+            self.tables = t.clone();
+        }
+        if let Some(d) = &u.table_detail {
+            match self.table_details.iter_mut().find(|x| x.table == d.table) {
+                Some(slot) => *slot = d.clone(),
+                None => {
+                    self.table_details.push(d.clone());
+                    self.table_details.sort_by_key(|x| x.table);
+                }
+            }
+        }
+        if let Some(a) = &u.annotations {
+            self.annotations = a.clone();
+        }
+        if let Some(t) = &u.turnout {
+            self.turnout = t.clone();
+        }
+        if let Some(t) = &u.tally {
+            self.tally = Some(t.clone());
+        }
+        if let Some(r) = &u.results {
+            self.results = Some(r.clone());
+        }
+    }
+
+    pub fn proposal(&self, id: &str) -> Option<&Proposal> {
+        self.proposals.iter().find(|p| p.id == id)
+    }
+}
+
+/// The meeting clock. Remaining time is computed by the client from
+/// `server_now_ms`, so that every screen shows the same countdown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Timer {
+    pub label: String,
+    pub duration_ms: u64,
+    /// When the current run started (server clock, ms since the Unix epoch).
+    pub started_at_ms: u64,
+    /// Time already used before the current run (after pauses).
+    pub used_before_ms: u64,
+    pub paused: bool,
+}
+
+impl Timer {
+    /// Remaining milliseconds at `now_ms` (negative once over time).
+    pub fn remaining_ms(&self, now_ms: u64) -> i64 {
+        let used = self.used_before_ms
+            + if self.paused { 0 } else { now_ms.saturating_sub(self.started_at_ms) };
+        self.duration_ms as i64 - used as i64
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Pitch {
+    pub table: TableNo,
+    /// The next table to pitch, if any has not pitched yet.
+    pub next: Option<TableNo>,
+    pub done: Vec<TableNo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableSummary {
+    pub table: TableNo,
+    pub name: String,
+    /// Proposal ids this table discusses.
+    pub share: Vec<ProposalId>,
+    pub picks: Vec<ProposalId>,
+    pub picks_locked: bool,
+    /// Name of who is speaking now, if anyone.
+    pub speaking: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableDetail {
+    pub table: TableNo,
+    pub queue: Vec<QueueEntry>,
+    /// Talk time per speaker, in order of first appearance.
+    pub balance: Vec<SpeakerBalance>,
+    pub notes: Vec<Note>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QueueEntry {
+    pub entry: u64,
+    pub name: String,
+    pub turn: TurnKind,
+    pub state: TurnState,
+    pub queued_at_ms: u64,
+    pub started_at_ms: Option<u64>,
+    pub ended_at_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TurnState {
+    Waiting,
+    Speaking,
+    Done,
+    Removed,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SpeakerBalance {
+    pub name: String,
+    pub turns: u32,
+    /// Completed talk time; the current turn is added by the client from
+    /// the queue entry's `started_at_ms`.
+    pub total_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub note: u64,
+    pub table: TableNo,
+    pub proposal: Option<ProposalId>,
+    pub tag: NoteTag,
+    pub text: String,
+    pub by: Role,
+    pub at_ms: u64,
+    pub edited_at_ms: Option<u64>,
+    pub withdrawn: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Annotation {
+    pub proposal: ProposalId,
+    pub feasibility: Feasibility,
+    pub exclusion_rule: Option<u8>,
+    pub reason: String,
+    pub cost_estimate: Option<u64>,
+    pub remark: String,
+    /// The adviser's table (advisers are seated at a table).
+    pub by_table: Option<TableNo>,
+    pub at_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Turnout {
+    /// Ballots accepted so far.
+    pub ballots: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tally {
+    /// Proposal id → votes, for every proposal (zeros included).
+    pub counts: BTreeMap<ProposalId, u64>,
+    pub ballots: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyBallot {
+    pub receipt: String,
+    pub choices: Vec<ProposalId>,
+}
+
+/// The count, ranking and budget allocation once voting has closed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Results {
+    pub ballots: u64,
+    pub ranking: Vec<RankRow>,
+    pub funded: Vec<ProposalId>,
+    pub total_cost: u64,
+    pub budget: u64,
+    pub allocation: Allocation,
+    pub tie_break: TieBreak,
+    /// Groups of proposals with equal votes, and how their order was decided.
+    pub ties: Vec<TieGroup>,
+    /// Log head when voting closed (the lot seed for `tie_break = lot`).
+    pub closed_at_head: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RankRow {
+    /// Competition rank: equal votes share a rank (1, 2, 2, 4…).
+    pub rank: u32,
+    /// Position after the tie-break (1, 2, 3, 4…), the order funding follows.
+    pub position: u32,
+    pub proposal: ProposalId,
+    pub votes: u64,
+    pub cost: u64,
+    pub funded: bool,
+    /// Sum of costs funded so far, this one included if funded.
+    pub running_total: u64,
+    /// Why it is not funded (when not): "does_not_fit" or "stopped".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unfunded_reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TieGroup {
+    pub votes: u64,
+    /// In the order the tie-break put them.
+    pub proposals: Vec<ProposalId>,
+    /// Whether the tie decided something (straddles the budget line).
+    pub decisive: bool,
+}
+
+/// Serde helper: distinguish "absent" from "null" for optional fields.
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    pub fn serialize<T: Serialize, S: Serializer>(v: &Option<Option<T>>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+    pub fn deserialize<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+        Option::<T>::deserialize(d).map(Some)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_wire_shape() {
+        let m: ClientMsg = serde_json::from_str(
+            r#"{"type":"command","id":"c1","command":{"kind":"cast_ballot","choices":["P01","P07"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            m,
+            ClientMsg::Command { id: "c1".into(), command: Command::CastBallot { choices: vec!["P01".into(), "P07".into()] } }
+        );
+        let unit: ClientMsg =
+            serde_json::from_str(r#"{"type":"command","id":"c2","command":{"kind":"open_meeting"}}"#).unwrap();
+        assert!(matches!(unit, ClientMsg::Command { command: Command::OpenMeeting, .. }));
+        assert!(serde_json::from_str::<ClientMsg>(r#"{"type":"command","id":"c","command":{"kind":"cast_ballot","choices":[],"x":1}}"#).is_err());
+    }
+
+    #[test]
+    fn update_timer_null_clears_and_absent_keeps() {
+        let u: Update = serde_json::from_str(r#"{"seq":1,"log_head":"","server_now_ms":0,"timer":null}"#).unwrap();
+        assert_eq!(u.timer, Some(None));
+        let u: Update = serde_json::from_str(r#"{"seq":1,"log_head":"","server_now_ms":0}"#).unwrap();
+        assert_eq!(u.timer, None);
+        let text = serde_json::to_string(&Update { timer: Some(None), ..Default::default() }).unwrap();
+        assert!(text.contains(r#""timer":null"#), "{text}");
+    }
+
+    #[test]
+    fn phases_advance_in_order() {
+        let mut p = Phase::Setup;
+        let mut seen = vec![p];
+        while let Some(n) = p.next() {
+            assert!(n > p);
+            p = n;
+            seen.push(p);
+        }
+        assert_eq!(seen, Phase::ALL);
+    }
+
+    #[test]
+    fn timer_counts_down_and_pauses() {
+        let mut t = Timer { label: "x".into(), duration_ms: 60_000, started_at_ms: 1000, used_before_ms: 0, paused: false };
+        assert_eq!(t.remaining_ms(11_000), 50_000);
+        t.paused = true;
+        t.used_before_ms = 10_000;
+        assert_eq!(t.remaining_ms(99_000), 50_000);
+    }
+}
