@@ -1,0 +1,335 @@
+//! One WebSocket connection: authentication, then a reader (this task) and a
+//! writer task. The reader parses, checks size and rate, and forwards
+//! commands to the meeting task; the writer sends answers, live updates for
+//! this connection's role, and pings. A connection that falls behind the
+//! broadcast gets a fresh snapshot rather than being dropped.
+
+use axum::extract::ws::{close_code, CloseFrame, Message, Utf8Bytes, WebSocket};
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{broadcast, mpsc, watch};
+use yuanzhuo_engine::Actor;
+use yuanzhuo_protocol::*;
+
+use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
+use crate::tokens::{actor_of, identity_of, Registry};
+
+/// Direct messages queued for one connection before it is considered stuck.
+const OUTBOX: usize = 256;
+/// A ping every so often; a connection silent for `REAP_AFTER` is closed.
+const PING_EVERY: Duration = Duration::from_secs(15);
+const REAP_AFTER: Duration = Duration::from_secs(40);
+/// Token bucket: `RATE_BURST` messages at once, `RATE_PER_SEC` sustained.
+const RATE_BURST: f64 = 30.0;
+const RATE_PER_SEC: f64 = 15.0;
+/// Refused messages after which a flooding connection is closed.
+const MAX_STRIKES: u32 = 100;
+
+/// What every connection shares.
+pub struct Shared {
+    pub meeting: MeetingHandle,
+    pub tokens: Registry,
+    pub rules: Rules,
+    pub open: AtomicUsize,
+    pub max_connections: usize,
+    pub shutdown: watch::Receiver<bool>,
+    pub started: Instant,
+}
+
+impl Shared {
+    fn elapsed_ms(&self) -> u64 {
+        self.started.elapsed().as_millis() as u64
+    }
+}
+
+/// Counts this connection among the open ones while it lives.
+struct Slot(Arc<Shared>);
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+type Sink = SplitSink<WebSocket, Message>;
+type Stream = SplitStream<WebSocket>;
+
+pub async fn run(socket: WebSocket, shared: Arc<Shared>) {
+    let n = shared.open.fetch_add(1, Ordering::Relaxed) + 1;
+    let _slot = Slot(shared.clone());
+    let (mut sink, mut stream) = socket.split();
+    if n > shared.max_connections {
+        refuse(&mut sink, ErrorCode::ServerFull, close_code::AGAIN).await;
+        return;
+    }
+    let actor = match authenticate(&mut sink, &mut stream, &shared).await {
+        Some(a) => a,
+        None => return,
+    };
+    let last_seen = Arc::new(AtomicU64::new(shared.elapsed_ms()));
+    let (outbox, direct) = Outbox::new(OUTBOX);
+    let updates = shared.meeting.subscribe();
+    let writer = tokio::spawn(write_loop(
+        sink,
+        direct,
+        updates,
+        actor.0.clone(),
+        outbox.clone(),
+        shared.clone(),
+        last_seen.clone(),
+    ));
+    if !shared.meeting.send(Request::Snapshot { viewer: actor.0.clone(), you: Some(actor.1), reply: outbox.clone() }).await {
+        writer.abort();
+        return;
+    }
+    read_loop(stream, writer, actor.0, outbox, shared, last_seen).await;
+}
+
+/// Wait for `hello` with a valid token; anything else closes the connection.
+async fn authenticate(sink: &mut Sink, stream: &mut Stream, shared: &Shared) -> Option<(Actor, Identity)> {
+    let first = tokio::time::timeout(Duration::from_secs(AUTH_TIMEOUT_SECS), stream.next()).await;
+    let text = match first {
+        Err(_) => {
+            refuse(sink, ErrorCode::AuthTimeout, close_code::POLICY).await;
+            return None;
+        }
+        Ok(Some(Ok(Message::Text(t)))) => t,
+        Ok(Some(Ok(_))) => {
+            refuse(sink, ErrorCode::NotAuthenticated, close_code::POLICY).await;
+            return None;
+        }
+        Ok(_) => return None,
+    };
+    if text.len() > MAX_FRAME_BYTES {
+        refuse(sink, ErrorCode::TooLarge, close_code::SIZE).await;
+        return None;
+    }
+    match serde_json::from_str::<ClientMsg>(&text) {
+        Ok(ClientMsg::Hello { token, .. }) => match shared.tokens.lookup(&token) {
+            Some(row) => Some((actor_of(&row), identity_of(&row, &shared.rules))),
+            None => {
+                refuse(sink, ErrorCode::UnknownToken, close_code::POLICY).await;
+                None
+            }
+        },
+        Ok(_) => {
+            refuse(sink, ErrorCode::NotAuthenticated, close_code::POLICY).await;
+            None
+        }
+        Err(_) => {
+            refuse(sink, ErrorCode::BadMessage, close_code::POLICY).await;
+            None
+        }
+    }
+}
+
+/// Say why, then close with the code as the reason.
+async fn refuse(sink: &mut Sink, code: ErrorCode, close: u16) {
+    let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, code, None)));
+    let _ = sink.send(Message::Text(msg)).await;
+    let _ = sink.send(Message::Close(Some(CloseFrame { code: close, reason: Utf8Bytes::from(code.as_str()) }))).await;
+}
+
+async fn read_loop(
+    mut stream: Stream,
+    mut writer: tokio::task::JoinHandle<()>,
+    actor: Actor,
+    outbox: Outbox,
+    shared: Arc<Shared>,
+    last_seen: Arc<AtomicU64>,
+) {
+    let mut shutdown = shared.shutdown.clone();
+    let mut bucket = Bucket::new();
+    loop {
+        let msg = tokio::select! {
+            m = stream.next() => m,
+            _ = &mut writer => return,
+            _ = shutdown.changed() => break,
+        };
+        let msg = match msg {
+            Some(Ok(m)) => m,
+            // Closed, or a protocol error such as a frame over the library limit.
+            _ => break,
+        };
+        last_seen.store(shared.elapsed_ms(), Ordering::Relaxed);
+        let text = match msg {
+            Message::Text(t) => t,
+            Message::Close(_) => break,
+            Message::Ping(_) | Message::Pong(_) => continue,
+            Message::Binary(_) => {
+                outbox.error(None, ErrorCode::BadMessage, Some("binary frames are not accepted".into()));
+                continue;
+            }
+        };
+        if !bucket.take() {
+            outbox.error(None, ErrorCode::RateLimited, None);
+            if bucket.strikes > MAX_STRIKES {
+                break;
+            }
+            continue;
+        }
+        if text.len() > MAX_FRAME_BYTES {
+            outbox.error(None, ErrorCode::TooLarge, Some(format!("limit {MAX_FRAME_BYTES} bytes")));
+            continue;
+        }
+        match serde_json::from_str::<ClientMsg>(&text) {
+            Err(e) => {
+                let id = command_id_of(&text);
+                let mut detail = e.to_string();
+                detail.truncate(200);
+                outbox.error(id, ErrorCode::BadMessage, Some(detail));
+            }
+            Ok(ClientMsg::Hello { .. }) => outbox.error(None, ErrorCode::AlreadyAuthenticated, None),
+            Ok(ClientMsg::Snapshot) => {
+                let req = Request::Snapshot { viewer: actor.clone(), you: None, reply: outbox.clone() };
+                if !shared.meeting.send(req).await {
+                    break;
+                }
+            }
+            Ok(ClientMsg::Command { id, command }) => {
+                if id.is_empty() || id.len() > MAX_COMMAND_ID_BYTES {
+                    outbox.error(Some(id), ErrorCode::BadCommandId, None);
+                    continue;
+                }
+                let req = Request::Command { actor: actor.clone(), id, command, reply: outbox.clone() };
+                if !shared.meeting.send(req).await {
+                    break;
+                }
+            }
+        }
+    }
+    // The writer says goodbye on shutdown; otherwise the peer is gone.
+    if *shutdown.borrow() {
+        let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
+    }
+    writer.abort();
+}
+
+/// The id of a command that failed to parse, so the client can match the error.
+fn command_id_of(text: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let id = v.get("id")?.as_str()?;
+    (id.len() <= MAX_COMMAND_ID_BYTES).then(|| id.to_string())
+}
+
+async fn write_loop(
+    mut sink: Sink,
+    mut direct: mpsc::Receiver<Utf8Bytes>,
+    mut updates: broadcast::Receiver<Broadcast>,
+    viewer: Actor,
+    outbox: Outbox,
+    shared: Arc<Shared>,
+    last_seen: Arc<AtomicU64>,
+) {
+    let mut shutdown = shared.shutdown.clone();
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
+    // Updates at or before the last snapshot's seq are already in it.
+    let mut snapshot_seq: Option<u64> = None;
+    loop {
+        tokio::select! {
+            biased;
+            _ = shutdown.changed() => {
+                let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, ErrorCode::ShuttingDown, None)));
+                let _ = sink.send(Message::Text(msg)).await;
+                let _ = sink.send(Message::Close(Some(CloseFrame { code: close_code::AWAY, reason: Utf8Bytes::from("shutting_down") }))).await;
+                return;
+            }
+            d = direct.recv() => {
+                let Some(text) = d else { return };
+                if let Some(seq) = snapshot_seq_of(&text) {
+                    snapshot_seq = Some(seq);
+                }
+                if sink.send(Message::Text(text)).await.is_err() {
+                    return;
+                }
+                if outbox.overflowed.load(Ordering::Relaxed) {
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: close_code::POLICY, reason: Utf8Bytes::from("too_slow") }))).await;
+                    return;
+                }
+            }
+            u = updates.recv(), if snapshot_seq.is_some() => match u {
+                Ok(b) => {
+                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && sink.send(Message::Text(b.text)).await.is_err() {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => {
+                    // Too far behind to catch up update by update: start again from a snapshot.
+                    let req = Request::Snapshot { viewer: viewer.clone(), you: None, reply: outbox.clone() };
+                    if !shared.meeting.send(req).await {
+                        return;
+                    }
+                }
+                Err(broadcast::error::RecvError::Closed) => return,
+            },
+            _ = ping.tick() => {
+                let silent = shared.elapsed_ms().saturating_sub(last_seen.load(Ordering::Relaxed));
+                if silent > REAP_AFTER.as_millis() as u64 {
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: close_code::AWAY, reason: Utf8Bytes::from("no_pong") }))).await;
+                    return;
+                }
+                if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Snapshots and welcomes start with a fixed prefix; read their seq without
+/// parsing the whole message.
+fn snapshot_seq_of(text: &str) -> Option<u64> {
+    let rest = text
+        .strip_prefix(r#"{"type":"welcome","#)
+        .or_else(|| text.strip_prefix(r#"{"type":"snapshot","#))?;
+    let at = rest.find(r#""snapshot":{"seq":"#)? + r#""snapshot":{"seq":"#.len();
+    let digits: String = rest[at..].chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+struct Bucket {
+    tokens: f64,
+    at: Instant,
+    strikes: u32,
+}
+
+impl Bucket {
+    fn new() -> Bucket {
+        Bucket { tokens: RATE_BURST, at: Instant::now(), strikes: 0 }
+    }
+    fn take(&mut self) -> bool {
+        let now = Instant::now();
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC).min(RATE_BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            self.strikes += 1;
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_snapshot_seq() {
+        assert_eq!(snapshot_seq_of(r#"{"type":"welcome","you":{"role":"voter","label":"V1","all_tables":false},"snapshot":{"seq":42,"log_head":""}}"#), Some(42));
+        assert_eq!(snapshot_seq_of(r#"{"type":"snapshot","snapshot":{"seq":7}}"#), Some(7));
+        assert_eq!(snapshot_seq_of(r#"{"type":"ack","id":"x","seq":3}"#), None);
+    }
+
+    #[test]
+    fn bucket_refuses_a_flood() {
+        let mut b = Bucket::new();
+        let ok = (0..100).filter(|_| b.take()).count();
+        assert!(ok >= 30 && ok < 40, "{ok}");
+        assert!(b.strikes > 50);
+    }
+}

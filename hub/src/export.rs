@@ -1,0 +1,157 @@
+//! Exports and verification, read straight from the data folder (they work
+//! whether or not a hub is serving it). The JSON export is a contract:
+//! docs/export.md describes every key.
+
+use anyhow::{bail, Result};
+use serde_json::{json, Value};
+use std::path::Path;
+use yuanzhuo_engine::{count, recount, State};
+use yuanzhuo_protocol::*;
+
+use crate::store::{check_chain, Row, Store};
+
+pub struct Loaded {
+    pub rows: Vec<Row>,
+    pub state: State,
+}
+
+pub fn load(data: &Path) -> Result<Loaded> {
+    let store = Store::open_read_only(data)?;
+    let rows = store.rows()?;
+    if let Err(problem) = check_chain(&rows) {
+        bail!("日志校验失败 / the log fails verification: {problem}");
+    }
+    let recs = rows.iter().map(Row::recorded).collect::<Result<Vec<_>>>()?;
+    Ok(Loaded { state: State::replay(&recs), rows })
+}
+
+/// Results as they stand: final once counted, otherwise provisional (the
+/// count of the ballots so far, seeded with the current head).
+fn results(s: &State) -> Option<(Results, bool)> {
+    if let Some(r) = &s.results {
+        return Some((r.clone(), true));
+    }
+    let def = s.definition.as_ref()?;
+    Some((count(def, &s.tally, s.ballots.len() as u64, &s.annotations, &s.head), false))
+}
+
+pub fn json(l: &Loaded) -> Result<Value> {
+    let s = &l.state;
+    let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+    let (results, final_) = results(s).expect("defined");
+    let tables: Vec<Value> = s
+        .table_summaries()
+        .into_iter()
+        .map(|t| {
+            let d = s.table_detail(t.table);
+            json!({
+                "table": t.table, "name": t.name, "share": t.share,
+                "picks": t.picks, "picks_locked": t.picks_locked,
+                "queue": d.queue, "balance": d.balance, "notes": d.notes,
+            })
+        })
+        .collect();
+    Ok(json!({
+        "format": "yuanzhuo-export/1",
+        "meeting": def.meeting,
+        "rules": def.rules,
+        "fingerprint": s.fingerprint,
+        "phase": s.phase,
+        "proposals": def.proposals,
+        "picks": tables.iter().map(|t| json!({"table": t["table"], "name": t["name"], "proposals": t["picks"], "locked": t["picks_locked"]})).collect::<Vec<_>>(),
+        "tables": tables,
+        "annotations": s.annotation_list(),
+        "ballots": s.ballots.iter().map(|b| json!({"receipt": b.receipt, "choices": b.choices, "void": false, "void_reason": null, "seq": b.seq})).collect::<Vec<_>>(),
+        "tally": s.tally,
+        "results": {
+            "final": final_,
+            "ranking": results.ranking,
+            "funded": results.funded,
+            "total_cost": results.total_cost,
+            "budget": results.budget,
+            "ties": results.ties,
+        },
+        "log_head": s.head,
+        "log_length": l.rows.len(),
+    }))
+}
+
+/// The ranking as CSV, for spreadsheets and the notice board.
+pub fn csv(l: &Loaded) -> Result<String> {
+    let s = &l.state;
+    let (results, final_) = results(s).ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+    let mut w = csv::Writer::from_writer(vec![]);
+    w.write_record(["rank", "position", "id", "title", "location", "votes", "cost", "funded", "running_total", "unfunded_reason", "final"])?;
+    for r in &results.ranking {
+        let p = s.proposal(&r.proposal);
+        w.write_record([
+            r.rank.to_string(),
+            r.position.to_string(),
+            r.proposal.clone(),
+            p.map(|p| p.title.clone()).unwrap_or_default(),
+            p.map(|p| p.location.clone()).unwrap_or_default(),
+            r.votes.to_string(),
+            r.cost.to_string(),
+            r.funded.to_string(),
+            r.running_total.to_string(),
+            r.unfunded_reason.clone().unwrap_or_default(),
+            final_.to_string(),
+        ])?;
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+/// Replay the chain, recount every ballot and compare; optionally confirm
+/// that a head hash seen earlier is part of the log. Returns the report.
+pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
+    let l = load(data)?;
+    let s = &l.state;
+    let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+    let ballots: Vec<&[ProposalId]> = s.ballots.iter().map(|b| b.choices.as_slice()).collect();
+    let fresh = recount(&def.proposals, ballots.iter().copied());
+    if fresh != s.tally {
+        bail!("重新计票与记录不符 / the recount differs from the running tally");
+    }
+    let mut voters = std::collections::HashSet::new();
+    for b in &s.ballots {
+        if !voters.insert(&b.voter) {
+            bail!("投票卡 {} 投了两次 / voter {} appears twice", b.voter, b.voter);
+        }
+        if b.choices.is_empty() || b.choices.len() > def.rules.max_choices as usize {
+            bail!("entry {}: ballot with {} choices", b.seq, b.choices.len());
+        }
+    }
+    if let Some(r) = &s.results {
+        let again = count(def, &fresh, s.ballots.len() as u64, &s.annotations, &r.closed_at_head);
+        if &again != r {
+            bail!("重新计算的结果与记录不符 / recomputed results differ");
+        }
+        if r.total_cost > def.rules.budget.amount {
+            bail!("funded total exceeds the budget");
+        }
+    }
+    let mut out = format!(
+        "日志完整 / log intact: {} entries, {} ballots, phase {}\nhead {}\n",
+        l.rows.len(),
+        s.ballots.len(),
+        s.phase.as_str(),
+        s.head
+    );
+    if let Some(h) = head {
+        let h = h.trim().to_ascii_lowercase();
+        if h.len() < 8 {
+            bail!("--head needs at least 8 hex digits");
+        }
+        match l.rows.iter().find(|r| r.hash.starts_with(&h)) {
+            Some(r) => out.push_str(&format!(
+                "哈希 {h} 是第 {} 条记录，其后有 {} 条 / {h} is entry {} of the log; {} entries follow it\n",
+                r.seq,
+                l.rows.len() as u64 - r.seq,
+                r.seq,
+                l.rows.len() as u64 - r.seq
+            )),
+            None => bail!("哈希 {h} 不在本日志中 / {h} is not part of this log"),
+        }
+    }
+    Ok(out)
+}

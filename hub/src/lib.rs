@@ -1,0 +1,18 @@
+//! The Yuanzhuo hub: a venue server for a participatory-budgeting screening
+//! meeting. See docs/architecture.md for the map and its invariants.
+
+pub mod connection;
+pub mod definition;
+pub mod export;
+pub mod meeting;
+pub mod server;
+pub mod store;
+pub mod tokens;
+
+/// Wall-clock milliseconds since the Unix epoch: the only clock the hub reads.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

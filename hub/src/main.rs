@@ -1,0 +1,170 @@
+//! `hub`: serve a meeting, print its tokens, export it, verify it.
+
+use anyhow::{bail, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use hub::server::{self, ServeOptions, DEFAULT_PORT};
+use hub::store::Store;
+use hub::tokens::{self, TokenSheet};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+const DEFAULT_DATA: &str = "yuanzhuo-data";
+
+#[derive(Parser)]
+#[command(name = "hub", version, about = "圆桌 Yuanzhuo venue hub: runs a participatory-budgeting screening meeting")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the meeting: WebSocket session, pages, durable log.
+    Serve {
+        /// Meeting file (TOML); default: the built-in demo meeting.
+        #[arg(long)]
+        meeting: Option<PathBuf>,
+        /// Proposals (CSV or XLSX); default: the one the meeting file names.
+        #[arg(long)]
+        proposals: Option<PathBuf>,
+        /// Data folder (created if missing).
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        /// Address to listen on.
+        #[arg(long, default_value_t = SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)))]
+        bind: SocketAddr,
+        /// Most connections at once; more are refused with `server_full`.
+        #[arg(long, default_value_t = 10_000)]
+        max_connections: usize,
+        /// Refuse the anonymous read-only `public` token.
+        #[arg(long)]
+        no_public: bool,
+    },
+    /// Print the tokens (and mint voter cards); works while the hub runs.
+    Tokens {
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        /// Used only when the data folder is new.
+        #[arg(long)]
+        meeting: Option<PathBuf>,
+        #[arg(long)]
+        proposals: Option<PathBuf>,
+        /// Mint this many new voter tokens and print them.
+        #[arg(long, default_value_t = 0)]
+        voters: u32,
+        /// Print every voter token minted so far.
+        #[arg(long)]
+        all_voters: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Base of the join links (default: this machine's LAN address).
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Export the meeting: JSON (everything) or CSV (the ranking).
+    Export {
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
+        format: ExportFormat,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check every hash of the log, recount, print the head hash.
+    Verify {
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        /// A head hash seen earlier (e.g. photographed off the projector):
+        /// confirm it is part of this log.
+        #[arg(long)]
+        head: Option<String>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    Json,
+    Csv,
+}
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "hub=info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    if let Err(e) = run(Cli::parse()) {
+        eprintln!("错误 / error: {e:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.cmd {
+        Cmd::Serve { meeting, proposals, data, bind, max_connections, no_public } => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(server::serve(ServeOptions {
+                data,
+                meeting,
+                proposals,
+                bind,
+                max_connections,
+                allow_public: !no_public,
+            }))
+        }
+        Cmd::Tokens { data, meeting, proposals, voters, all_voters, format, base_url } => {
+            let (mut store, def) = server::prepare(&data, meeting.as_deref(), proposals.as_deref())?;
+            let minted = if voters > 0 {
+                if voters > 100_000 {
+                    bail!("at most 100000 voter tokens at a time");
+                }
+                let batch = tokens::voter_tokens(voters, store.last_voter_number()?);
+                store.insert_tokens(&batch, hub::now_ms())?;
+                batch
+            } else {
+                vec![]
+            };
+            let all = store.tokens()?;
+            let shown: Vec<_> = if all_voters {
+                all.iter().filter(|t| t.role == yuanzhuo_protocol::Role::Voter).cloned().collect()
+            } else {
+                minted
+            };
+            let base = base_url.unwrap_or_else(|| {
+                server::public_base(SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)))
+            });
+            let sheet = TokenSheet::build(&def.rules, &def.meeting.name, base.trim_end_matches('/'), &all, &shown)?;
+            match format {
+                Format::Text => print!("{}", sheet.to_text()),
+                Format::Json => println!("{}", serde_json::to_string_pretty(&sheet)?),
+            }
+            drop(store);
+            Ok(())
+        }
+        Cmd::Export { data, format, out } => {
+            let loaded = hub::export::load(&data)?;
+            let text = match format {
+                ExportFormat::Json => serde_json::to_string_pretty(&hub::export::json(&loaded)?)? + "\n",
+                ExportFormat::Csv => hub::export::csv(&loaded)?,
+            };
+            match out {
+                Some(p) => std::fs::write(&p, text)?,
+                None => print!("{text}"),
+            }
+            Ok(())
+        }
+        Cmd::Verify { data, head } => {
+            if !Store::path_in(&data).exists() {
+                bail!("没有会议数据 / no meeting data in {}", data.display());
+            }
+            print!("{}", hub::export::verify(&data, head.as_deref())?);
+            Ok(())
+        }
+    }
+}

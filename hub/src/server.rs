@@ -1,0 +1,257 @@
+//! The listener: data folder preparation, the HTTP routes, the start-up
+//! banner, and shutdown in the right order (sockets told first, then the
+//! meeting task drains and closes the log).
+
+use anyhow::{bail, Context, Result};
+use axum::extract::{Path as UrlPath, State as AxState, WebSocketUpgrade};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use yuanzhuo_protocol::*;
+
+use crate::connection::{self, Shared};
+use crate::definition;
+use crate::meeting::{self, Meeting};
+use crate::store::Store;
+use crate::tokens::{self, Registry};
+
+pub const DEFAULT_PORT: u16 = 8470;
+/// Voter cards minted with a new demo meeting, so that it can be tried at once.
+const DEMO_VOTERS: u32 = 100;
+/// WebSocket buffers: a ballot is under 1 KiB, the default 128 KiB is waste
+/// multiplied by thousands of phones.
+const WS_READ_BUFFER: usize = 4 * 1024;
+/// Frames above this are refused by the WebSocket layer itself (close 1009);
+/// between `MAX_FRAME_BYTES` and this the hub answers `too_large`.
+const WS_HARD_LIMIT: usize = 64 * 1024;
+
+pub struct ServeOptions {
+    pub data: PathBuf,
+    pub meeting: Option<PathBuf>,
+    pub proposals: Option<PathBuf>,
+    pub bind: SocketAddr,
+    pub max_connections: usize,
+    pub allow_public: bool,
+}
+
+/// Open the data folder, creating the meeting (genesis entry and staff
+/// tokens) if it is new. An existing meeting is never redefined: the rules
+/// were locked with it.
+pub fn prepare(data: &Path, meeting: Option<&Path>, proposals: Option<&Path>) -> Result<(Store, Definition)> {
+    let mut store = Store::open(data)?;
+    if store.is_empty()? {
+        let loaded = definition::load(meeting, proposals)?;
+        for w in &loaded.warnings {
+            eprintln!("注意 / warning: {w}");
+        }
+        let def = loaded.definition;
+        meeting::create(&mut store, def.clone())?;
+        let mut tokens = tokens::staff_tokens(&def.rules);
+        if meeting.is_none() && proposals.is_none() {
+            tokens.extend(tokens::voter_tokens(DEMO_VOTERS, 0));
+        }
+        store.insert_tokens(&tokens, crate::now_ms())?;
+        eprintln!("已创建会议 / created meeting “{}” in {}", def.meeting.name, store.file().display());
+        return Ok((store, def));
+    }
+    let stored = Meeting::load(Store::open(data)?)?.state().definition.clone().expect("loaded meetings are defined");
+    if meeting.is_some() || proposals.is_some() {
+        let given = definition::load(meeting, proposals)?.definition;
+        if given != stored {
+            bail!(
+                "数据文件夹 {} 已有会议“{}”，规则已锁定，不能更换。新会议请用新的 --data 文件夹。\n\
+                 The data folder {} already holds the meeting “{}” with locked rules; use a new --data folder for a new meeting.",
+                data.display(),
+                stored.meeting.name,
+                data.display(),
+                stored.meeting.name
+            );
+        }
+    }
+    Ok((store, stored))
+}
+
+pub async fn serve(opts: ServeOptions) -> Result<()> {
+    let (store, def) = prepare(&opts.data, opts.meeting.as_deref(), opts.proposals.as_deref())?;
+    let registry = Registry::new(Store::open(&opts.data)?, opts.allow_public)?;
+    let meeting = Meeting::load(store)?;
+    let (head, seq) = (meeting.state().head.clone(), meeting.state().seq);
+    let (handle, meeting_thread) = meeting.spawn();
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        meeting: handle,
+        tokens: registry,
+        rules: def.rules.clone(),
+        open: Default::default(),
+        max_connections: opts.max_connections,
+        shutdown: stop_rx,
+        started: Instant::now(),
+    });
+    let web = Arc::new(Web { def: def.clone(), shared: shared.clone() });
+    let app = Router::new()
+        .route("/ws", get(ws_upgrade))
+        .route("/", get(landing))
+        .route("/j/{token}", get(join))
+        .route("/healthz", get(health))
+        .with_state(web);
+
+    let listener = tokio::net::TcpListener::bind(opts.bind)
+        .await
+        .with_context(|| format!("cannot listen on {} (is another hub running?)", opts.bind))?;
+    let local = listener.local_addr()?;
+    banner(&def, &opts.data, local, seq, &head);
+
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            stop_signal().await;
+            tracing::info!("shutting down: closing connections");
+            let _ = stop_tx.send(true);
+        })
+        .await;
+    // Upgraded sockets are not covered by axum's graceful shutdown (axum#3003):
+    // they watch `shutdown` themselves; give them a moment to say goodbye.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while shared.open.load(Ordering::Relaxed) > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    drop(shared);
+    // The meeting task finishes what is queued, then closes the log.
+    tokio::task::spawn_blocking(move || meeting_thread.join()).await.ok();
+    served.context("server error")?;
+    eprintln!("会场服务器已停止，数据已保存 / hub stopped, data saved.");
+    Ok(())
+}
+
+async fn stop_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await.ok();
+}
+
+struct Web {
+    def: Definition,
+    shared: Arc<Shared>,
+}
+
+async fn ws_upgrade(ws: WebSocketUpgrade, headers: HeaderMap, AxState(web): AxState<Arc<Web>>) -> Response {
+    if let Err(why) = same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, why).into_response();
+    }
+    let shared = web.shared.clone();
+    ws.read_buffer_size(WS_READ_BUFFER)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .max_message_size(WS_HARD_LIMIT)
+        .max_frame_size(WS_HARD_LIMIT)
+        .on_upgrade(move |socket| connection::run(socket, shared))
+}
+
+/// Browsers always send `Origin`; it must name this hub. Other clients
+/// (terminal, simulator) send none.
+fn same_origin(headers: &HeaderMap) -> std::result::Result<(), &'static str> {
+    let Some(origin) = headers.get(header::ORIGIN) else { return Ok(()) };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let origin = origin.to_str().unwrap_or("");
+    let authority = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    if !host.is_empty() && authority.eq_ignore_ascii_case(host) {
+        Ok(())
+    } else {
+        Err("拒绝来自其他网站的连接 / connections from a foreign Origin are refused")
+    }
+}
+
+async fn health(AxState(web): AxState<Arc<Web>>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "ok": true,
+        "meeting": web.def.meeting.name,
+        "connections": web.shared.open.load(Ordering::Relaxed),
+    }))
+}
+
+async fn landing(AxState(web): AxState<Arc<Web>>) -> Html<String> {
+    let m = &web.def.meeting;
+    let r = &web.def.rules;
+    Html(format!(
+        include_str!("../web/landing.html"),
+        name = esc(&m.name),
+        venue = esc(&m.venue),
+        date = esc(&m.date),
+        tables = r.tables.len(),
+        proposals = web.def.proposals.len(),
+        picks = r.picks_per_table,
+        max = r.max_choices,
+        budget = r.budget.amount,
+        currency = esc(&r.budget.currency),
+    ))
+}
+
+async fn join(UrlPath(token): UrlPath<String>, AxState(web): AxState<Arc<Web>>) -> Response {
+    let Some(row) = web.shared.tokens.lookup(&token) else {
+        return (StatusCode::NOT_FOUND, Html(include_str!("../web/join-unknown.html"))).into_response();
+    };
+    let who = tokens::identity_of(&row, &web.def.rules).label;
+    Html(format!(
+        include_str!("../web/join.html"),
+        name = esc(&web.def.meeting.name),
+        who = esc(&who),
+        role_en = row.role.en(),
+        token = esc(&tokens::display(&row.token)),
+    ))
+    .into_response()
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// The first non-loopback IPv4 address: what phones on the venue Wi-Fi use.
+pub fn lan_address() -> Option<std::net::IpAddr> {
+    if_addrs::get_if_addrs()
+        .ok()?
+        .into_iter()
+        .filter(|i| !i.is_loopback())
+        .map(|i| i.ip())
+        .find(|ip| ip.is_ipv4())
+}
+
+/// The address to print and put in links: the LAN address when listening on
+/// every interface, else the bound one.
+pub fn public_base(local: SocketAddr) -> String {
+    let ip = if local.ip().is_unspecified() { lan_address().unwrap_or(local.ip()) } else { local.ip() };
+    format!("http://{}", SocketAddr::new(ip, local.port()))
+}
+
+fn banner(def: &Definition, data: &Path, local: SocketAddr, seq: u64, head: &str) {
+    let base = public_base(local);
+    let qr = qrcode::QrCode::new(base.as_bytes())
+        .map(|c| c.render::<qrcode::render::unicode::Dense1x2>().quiet_zone(true).build())
+        .unwrap_or_default();
+    let data = std::fs::canonicalize(data).unwrap_or_else(|_| data.to_path_buf());
+    println!(
+        "\n圆桌 Yuanzhuo — {name}\n{venue} · {date}\n\n{qr}\n\
+         居民手机扫码或打开 / residents open:  {base}\n\
+         投影 / projector:                   {base}/projector\n\
+         会场服务器 / hub WebSocket:          ws://{ws}/ws\n\
+         数据 / data:                        {data} (log entries: {seq}, head {head:.16}…)\n\
+         令牌 / tokens:                      hub tokens --data {data}\n\
+         停止 / stop:                        Ctrl+C\n",
+        name = def.meeting.name,
+        venue = def.meeting.venue,
+        date = def.meeting.date,
+        ws = base.trim_start_matches("http://"),
+        data = data.display(),
+    );
+}

@@ -1,0 +1,280 @@
+//! The durable store: one SQLite file holding the hash-chained event log,
+//! the command ids already answered, and the tokens.
+//!
+//! The log is append-only. Each row keeps the exact JSON `body` that was
+//! hashed, so that anyone can recompute the chain from an export
+//! (docs/verification.md). WAL with `synchronous=FULL`: a committed
+//! transaction survives a killed process and a power cut.
+
+use anyhow::{bail, Context, Result};
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use yuanzhuo_engine::{chain_hash, Event, Recorded, GENESIS_PREV};
+use yuanzhuo_protocol::{Role, TableNo};
+
+pub const DB_FILE: &str = "meeting.sqlite";
+
+/// The hashed part of a log entry. Field order is the serialisation order
+/// and part of the format.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Body {
+    pub seq: u64,
+    pub at_ms: u64,
+    pub actor: String,
+    #[serde(default)]
+    pub command_id: Option<String>,
+    pub event: Event,
+}
+
+/// One row of the log, as stored.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub seq: u64,
+    pub prev: String,
+    pub hash: String,
+    pub body: String,
+}
+
+impl Row {
+    pub fn parse(&self) -> Result<Body> {
+        serde_json::from_str(&self.body).with_context(|| format!("log entry {} is not valid JSON", self.seq))
+    }
+    pub fn recorded(&self) -> Result<Recorded> {
+        let b = self.parse()?;
+        Ok(Recorded { seq: self.seq, at_ms: b.at_ms, hash: self.hash.clone(), event: b.event })
+    }
+}
+
+/// A command that produced log entries: its answer can be given again.
+#[derive(Debug, Clone)]
+pub struct CommandRow {
+    pub actor: String,
+    pub command_id: String,
+    pub digest: String,
+    pub first_seq: u64,
+    pub last_seq: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TokenRow {
+    pub token: String,
+    pub role: Role,
+    pub table: Option<TableNo>,
+    pub all_tables: bool,
+    /// Voter serial ("V0042") or a short name for other tokens.
+    pub serial: String,
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    pub fn path_in(dir: &Path) -> PathBuf {
+        dir.join(DB_FILE)
+    }
+
+    /// Open (creating if needed) the store in `dir`.
+    pub fn open(dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create data folder {}", dir.display()))?;
+        let path = Self::path_in(dir);
+        let conn = Connection::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS log (
+                seq     INTEGER PRIMARY KEY,
+                prev    TEXT NOT NULL,
+                hash    TEXT NOT NULL UNIQUE,
+                body    TEXT NOT NULL
+            );
+            CREATE TABLE IF NOT EXISTS commands (
+                actor      TEXT NOT NULL,
+                command_id TEXT NOT NULL,
+                digest     TEXT NOT NULL,
+                first_seq  INTEGER NOT NULL,
+                last_seq   INTEGER NOT NULL,
+                PRIMARY KEY (actor, command_id)
+            );
+            CREATE TABLE IF NOT EXISTS tokens (
+                token      TEXT PRIMARY KEY,
+                role       TEXT NOT NULL,
+                table_no   INTEGER,
+                all_tables INTEGER NOT NULL DEFAULT 0,
+                serial     TEXT NOT NULL UNIQUE,
+                created_ms INTEGER NOT NULL
+            );",
+        )?;
+        Ok(Store { conn, path })
+    }
+
+    /// Open an existing store without writing to it (export, verify).
+    pub fn open_read_only(dir: &Path) -> Result<Store> {
+        let path = Self::path_in(dir);
+        if !path.exists() {
+            bail!("没有会议数据：{} / no meeting data at {}", path.display(), path.display());
+        }
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(Store { conn, path })
+    }
+
+    pub fn file(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn rows(&self) -> Result<Vec<Row>> {
+        let mut st = self.conn.prepare("SELECT seq, prev, hash, body FROM log ORDER BY seq")?;
+        let rows = st
+            .query_map([], |r| Ok(Row { seq: r.get(0)?, prev: r.get(1)?, hash: r.get(2)?, body: r.get(3)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn commands(&self) -> Result<Vec<CommandRow>> {
+        let mut st = self.conn.prepare("SELECT actor, command_id, digest, first_seq, last_seq FROM commands")?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(CommandRow {
+                    actor: r.get(0)?,
+                    command_id: r.get(1)?,
+                    digest: r.get(2)?,
+                    first_seq: r.get(3)?,
+                    last_seq: r.get(4)?,
+                })
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    /// Append rows and command records in one transaction: all or nothing,
+    /// durable when this returns Ok.
+    pub fn append(&mut self, rows: &[Row], commands: &[CommandRow]) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut ins = tx.prepare_cached("INSERT INTO log (seq, prev, hash, body) VALUES (?1, ?2, ?3, ?4)")?;
+            for r in rows {
+                ins.execute(params![r.seq, r.prev, r.hash, r.body])?;
+            }
+            let mut cmd = tx.prepare_cached(
+                "INSERT INTO commands (actor, command_id, digest, first_seq, last_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for c in commands {
+                cmd.execute(params![c.actor, c.command_id, c.digest, c.first_seq, c.last_seq])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn is_empty(&self) -> Result<bool> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM log", [], |r| r.get::<_, i64>(0))? == 0)
+    }
+
+    // ------------------------------------------------------------ tokens
+
+    pub fn token(&self, token: &str) -> Result<Option<TokenRow>> {
+        self.conn
+            .query_row(
+                "SELECT token, role, table_no, all_tables, serial FROM tokens WHERE token = ?1",
+                [token],
+                token_row,
+            )
+            .optional()
+            .map_err(Into::into)
+    }
+
+    pub fn tokens(&self) -> Result<Vec<TokenRow>> {
+        let mut st =
+            self.conn.prepare("SELECT token, role, table_no, all_tables, serial FROM tokens ORDER BY created_ms, rowid")?;
+        let rows = st.query_map([], token_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
+    }
+
+    pub fn insert_tokens(&mut self, tokens: &[TokenRow], now_ms: u64) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut ins = tx.prepare(
+                "INSERT INTO tokens (token, role, table_no, all_tables, serial, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for t in tokens {
+                ins.execute(params![t.token, t.role.en(), t.table, t.all_tables, t.serial, now_ms])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Highest voter serial number minted so far.
+    pub fn last_voter_number(&self) -> Result<u32> {
+        let mut st = self.conn.prepare("SELECT serial FROM tokens WHERE role = 'voter'")?;
+        let max = st
+            .query_map([], |r| r.get::<_, String>(0))?
+            .filter_map(|s| s.ok()?.trim_start_matches('V').parse::<u32>().ok())
+            .max()
+            .unwrap_or(0);
+        Ok(max)
+    }
+}
+
+fn token_row(r: &rusqlite::Row) -> rusqlite::Result<TokenRow> {
+    let role: String = r.get(1)?;
+    let role = serde_json::from_value(serde_json::Value::String(role)).unwrap_or(Role::Public);
+    Ok(TokenRow { token: r.get(0)?, role, table: r.get(2)?, all_tables: r.get(3)?, serial: r.get(4)? })
+}
+
+/// Builds the next log rows: assigns sequence numbers and chains hashes.
+pub struct Chain {
+    pub seq: u64,
+    pub head: String,
+}
+
+impl Chain {
+    pub fn after(rows: &[Row]) -> Chain {
+        match rows.last() {
+            Some(r) => Chain { seq: r.seq, head: r.hash.clone() },
+            None => Chain { seq: 0, head: GENESIS_PREV.to_string() },
+        }
+    }
+
+    pub fn next(&mut self, at_ms: u64, actor: &str, command_id: Option<&str>, event: Event) -> (Row, Recorded) {
+        let seq = self.seq + 1;
+        let body = Body { seq, at_ms, actor: actor.to_string(), command_id: command_id.map(str::to_string), event };
+        let text = serde_json::to_string(&body).expect("events serialise");
+        let hash = chain_hash(&self.head, &text);
+        let row = Row { seq, prev: self.head.clone(), hash: hash.clone(), body: text };
+        self.seq = seq;
+        self.head = hash.clone();
+        (row, Recorded { seq, at_ms, hash, event: body.event })
+    }
+}
+
+/// Check every link of the chain: sequence, `prev`, recomputed hash, and
+/// that the body's own `seq` matches. Returns the first problem found.
+pub fn check_chain(rows: &[Row]) -> std::result::Result<(), String> {
+    let mut prev = GENESIS_PREV.to_string();
+    for (i, r) in rows.iter().enumerate() {
+        let expected_seq = i as u64 + 1;
+        if r.seq != expected_seq {
+            return Err(format!("entry {}: expected seq {expected_seq} (a gap or reordering)", r.seq));
+        }
+        if r.prev != prev {
+            return Err(format!("entry {}: prev does not match the hash of entry {}", r.seq, r.seq - 1));
+        }
+        let h = chain_hash(&r.prev, &r.body);
+        if h != r.hash {
+            return Err(format!("entry {}: hash mismatch (the entry was changed)", r.seq));
+        }
+        match serde_json::from_str::<Body>(&r.body) {
+            Ok(b) if b.seq == r.seq => {}
+            Ok(b) => return Err(format!("entry {}: body says seq {}", r.seq, b.seq)),
+            Err(e) => return Err(format!("entry {}: body unreadable: {e}", r.seq)),
+        }
+        prev = r.hash.clone();
+    }
+    Ok(())
+}
