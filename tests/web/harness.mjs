@@ -1,0 +1,128 @@
+// Shared pieces of the browser tests: a real hub process on 127.0.0.1 with a
+// fresh data folder, its tokens, and real headless Chromium (Debian's
+// /usr/bin/chromium) driven by playwright-core. Screenshots go to
+// tests/web/screenshots/ so that a person can look at them.
+
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const root = join(here, '..', '..');
+export const hubBin = process.env.YZ_HUB_BIN || join(root, 'target', 'release', 'hub');
+export const screenshots = join(here, 'screenshots');
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/** `hub <args>` → stdout. */
+export function hubCmd(args) {
+  return execFileSync(hubBin, args, { encoding: 'utf8' });
+}
+
+/**
+ * Start a hub on a fresh data folder (the demo meeting unless `meeting`
+ * args are given) with `voters` voter tokens minted. Returns
+ * { url, ws, port, data, tokens, stop() }.
+ */
+export async function startHub({ voters = 20, args = [] } = {}) {
+  if (!existsSync(hubBin)) throw new Error(`${hubBin} missing: run cargo build --release --workspace`);
+  const dir = mkdtempSync(join(tmpdir(), 'yz-web-'));
+  const data = join(dir, 'data');
+  const port = await freePort();
+  const tokens = JSON.parse(hubCmd(['tokens', '--data', data, '--format', 'json', '--voters', String(voters),
+    '--base-url', `http://127.0.0.1:${port}`, ...args]));
+  const child = spawn(hubBin, ['serve', '--data', data, '--bind', `127.0.0.1:${port}`, ...args],
+    { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => { log += d; });
+  const url = `http://127.0.0.1:${port}`;
+  const until = Date.now() + 20000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`hub exited: ${log}`);
+    try {
+      const r = await fetch(`${url}/healthz`);
+      if (r.ok) break;
+    } catch { /* not up yet */ }
+    if (Date.now() > until) throw new Error(`hub did not start: ${log}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url, port, data, dir, tokens, ws: `ws://127.0.0.1:${port}/ws`,
+    log: () => log,
+    async stop() {
+      child.kill('SIGKILL');
+      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Headless Chromium with the flags this machine needs (no network beyond loopback). */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.YZ_CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--disable-dev-shm-usage'],
+  });
+}
+
+export async function shot(page, name) {
+  mkdirSync(screenshots, { recursive: true });
+  const path = join(screenshots, `${name}.png`);
+  await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+/**
+ * A protocol client in Node (for driving the meeting from a test while the
+ * browser watches). Node 20 has no global WebSocket, so this speaks through
+ * a page: `page.evaluate` in a blank page on the hub's origin.
+ */
+export async function organiser(browser, hub) {
+  const page = await browser.newPage();
+  await page.goto(`${hub.url}/healthz`);
+  await page.evaluate(async ({ ws, token }) => {
+    const sock = new WebSocket(ws);
+    window.__yz = { sock, answers: {}, n: 0 };
+    sock.onmessage = (e) => {
+      const m = JSON.parse(e.data);
+      if (m.id) window.__yz.answers[m.id] = m;
+    };
+    await new Promise((r) => { sock.onopen = r; });
+    sock.send(JSON.stringify({ type: 'hello', token }));
+  }, { ws: hub.ws, token: hub.tokens.organiser.token });
+  return {
+    page,
+    async command(command) {
+      return page.evaluate(async (command) => {
+        const id = `o-${++window.__yz.n}`;
+        window.__yz.sock.send(JSON.stringify({ type: 'command', id, command }));
+        for (let i = 0; i < 200 && !window.__yz.answers[id]; i++) await new Promise((r) => setTimeout(r, 25));
+        return window.__yz.answers[id];
+      }, command);
+    },
+    async advanceTo(phase) {
+      const order = ['check_in', 'discussion', 'picks', 'pitches', 'voting', 'counted', 'published'];
+      for (const p of order) {
+        const a = await this.command({ kind: 'advance_phase', to: p });
+        if (a?.type === 'error' && a.code !== 'bad_phase_transition') throw new Error(JSON.stringify(a));
+        if (p === phase) return;
+      }
+    },
+  };
+}
