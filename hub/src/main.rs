@@ -40,6 +40,13 @@ enum Cmd {
         #[arg(long)]
         no_public: bool,
     },
+    /// Check a meeting file and proposal list without creating anything.
+    Check {
+        #[arg(long)]
+        meeting: Option<PathBuf>,
+        #[arg(long)]
+        proposals: Option<PathBuf>,
+    },
     /// Print the tokens (and mint voter cards); works while the hub runs.
     Tokens {
         #[arg(long, default_value = DEFAULT_DATA)]
@@ -117,6 +124,26 @@ fn run(cli: Cli) -> Result<()> {
                 max_connections,
                 allow_public: !no_public,
             }))
+        }
+        Cmd::Check { meeting, proposals } => {
+            let loaded = hub::definition::load(meeting.as_deref(), proposals.as_deref())?;
+            for w in &loaded.warnings {
+                println!("注意 / warning: {w}");
+            }
+            let d = &loaded.definition;
+            let r = &d.rules;
+            println!(
+                "可以使用 / OK: “{}” — {} 桌 tables, {} 个提案 proposals, 每桌推选 {} picks per table, 每人最多 {} choices, 预算 budget {} {}\n规则指纹 / rules fingerprint: {}",
+                d.meeting.name,
+                r.tables.len(),
+                d.proposals.len(),
+                r.picks_per_table,
+                r.max_choices,
+                r.budget.amount,
+                r.budget.currency,
+                yuanzhuo_engine::fingerprint(d),
+            );
+            Ok(())
         }
         Cmd::Tokens { data, meeting, proposals, voters, all_voters, format, base_url } => {
             let (mut store, def) = server::prepare(&data, meeting.as_deref(), proposals.as_deref())?;
