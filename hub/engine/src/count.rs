@@ -36,32 +36,21 @@ pub fn count(
     });
 
     let budget = rules.budget.amount;
+    let is_excluded = |id: &str| annotations.get(id).is_some_and(|a| a.feasibility == Feasibility::Excluded);
+    let walk = |order: &[&Proposal]| allocate(order, &votes, &is_excluded, budget, rules.allocation);
+    let ordered: Vec<&Proposal> = order.iter().map(|(_, p)| *p).collect();
+    let reasons = walk(&ordered);
+
     let mut running = 0u64;
-    let mut stopped = false;
-    let mut ranking = Vec::with_capacity(order.len());
+    let mut ranking = Vec::with_capacity(ordered.len());
     let mut rank = 0u32;
     let mut last_votes = None;
-    for (pos, (_, p)) in order.iter().enumerate() {
+    for (pos, (p, reason)) in ordered.iter().zip(&reasons).enumerate() {
         let v = votes(&p.id);
         if last_votes != Some(v) {
             rank = pos as u32 + 1;
             last_votes = Some(v);
         }
-        let excluded = annotations.get(&p.id).is_some_and(|a| a.feasibility == Feasibility::Excluded);
-        let reason = if v == 0 {
-            Some("no_votes")
-        } else if excluded {
-            Some("excluded")
-        } else if stopped {
-            Some("stopped")
-        } else if running + p.cost > budget {
-            if rules.allocation == Allocation::GreedyStop {
-                stopped = true;
-            }
-            Some("does_not_fit")
-        } else {
-            None
-        };
         if reason.is_none() {
             running += p.cost;
         }
@@ -77,17 +66,28 @@ pub fn count(
         });
     }
 
+    // A tie is decisive when putting any of its members first would change
+    // what gets funded: then the tie-break, not the voters, decided.
+    let funded_set = |reasons: &[Option<&str>], order: &[&Proposal]| -> Vec<ProposalId> {
+        let mut ids: Vec<_> = order.iter().zip(reasons).filter(|(_, r)| r.is_none()).map(|(p, _)| p.id.clone()).collect();
+        ids.sort();
+        ids
+    };
+    let actual = funded_set(&reasons, &ordered);
     let mut ties = Vec::new();
     let mut i = 0;
     while i < ranking.len() {
         let j = ranking[i..].iter().position(|r| r.votes != ranking[i].votes).map_or(ranking.len(), |k| i + k);
         if j - i > 1 && ranking[i].votes > 0 {
-            let group = &ranking[i..j];
-            let budget_line = |r: &RankRow| matches!(r.unfunded_reason.as_deref(), Some("does_not_fit" | "stopped"));
-            let decisive = group.iter().any(|r| r.funded) && group.iter().any(budget_line);
+            let decisive = (i + 1..j).any(|k| {
+                let mut alt = ordered.clone();
+                let m = alt.remove(k);
+                alt.insert(i, m);
+                funded_set(&walk(&alt), &alt) != actual
+            });
             ties.push(TieGroup {
                 votes: ranking[i].votes,
-                proposals: group.iter().map(|r| r.proposal.clone()).collect(),
+                proposals: ranking[i..j].iter().map(|r| r.proposal.clone()).collect(),
                 decisive,
             });
         }
@@ -105,6 +105,38 @@ pub fn count(
         closed_at_head: lot_seed.to_string(),
         ranking,
     }
+}
+
+/// Walk the funding order: `None` for funded, else why not. A proposal with
+/// no votes, or excluded by an adviser, is never funded; otherwise it is
+/// funded if it fits what is left of the budget.
+fn allocate(
+    order: &[&Proposal],
+    votes: &impl Fn(&str) -> u64,
+    excluded: &impl Fn(&str) -> bool,
+    budget: u64,
+    allocation: Allocation,
+) -> Vec<Option<&'static str>> {
+    let mut left = budget;
+    let mut stopped = false;
+    order
+        .iter()
+        .map(|p| {
+            if votes(&p.id) == 0 {
+                Some("no_votes")
+            } else if excluded(&p.id) {
+                Some("excluded")
+            } else if stopped {
+                Some("stopped")
+            } else if p.cost > left {
+                stopped = allocation == Allocation::GreedyStop;
+                Some("does_not_fit")
+            } else {
+                left -= p.cost;
+                None
+            }
+        })
+        .collect()
 }
 
 /// Tally recomputed from scratch from the ballots (for checks and `hub verify`).

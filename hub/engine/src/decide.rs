@@ -295,6 +295,13 @@ impl State {
                 duration_ms: minutes_ms(rules.discussion_minutes),
             }),
             Phase::Pitches => {
+                // Table work ends here: whoever still has the floor is stopped,
+                // so that talk time does not run on through the pitches.
+                for (i, t) in self.tables.iter().enumerate() {
+                    if let Some(e) = t.queue.iter().find(|e| e.state == TurnState::Speaking) {
+                        events.push(Event::SpeakerStopped { table: i as TableNo + 1, entry: e.entry });
+                    }
+                }
                 // Picks end with their phase: complete sets are locked as they stand.
                 for (i, t) in self.tables.iter().enumerate() {
                     if !t.picks_locked && !t.picks.is_empty() {

@@ -98,7 +98,7 @@ impl Actor {
         match self.table {
             Some(t) if !self.all_tables => {
                 let name = rules
-                    .and_then(|r| r.tables.get(t as usize - 1).cloned())
+                    .and_then(|r| r.tables.get((t as usize).checked_sub(1)?).cloned())
                     .unwrap_or_else(|| format!("第{t}桌"));
                 format!("{} · {name}", self.role.zh())
             }

@@ -142,10 +142,12 @@ impl State {
             Event::PitchTableSet { table } => {
                 let mut done = self.pitch.as_ref().map(|p| p.done.clone()).unwrap_or_default();
                 if let Some(prev) = self.pitch.as_ref().map(|p| p.table) {
-                    if !done.contains(&prev) {
+                    if prev != *table && !done.contains(&prev) {
                         done.push(prev);
                     }
                 }
+                // The table on stage is never also listed as done (e.g. called back).
+                done.retain(|t| t != table);
                 let next = (1..=self.tables.len() as TableNo)
                     .find(|t| t != table && !done.contains(t) && !self.tables[*t as usize - 1].picks.is_empty());
                 self.pitch = Some(Pitch { table: *table, next, done });

@@ -1,0 +1,626 @@
+//! Property tests: random meetings driven by random commands from random
+//! actors (valid and invalid, biased towards valid so that voting and
+//! counting are reached), checked after every step.
+//!
+//! (a) replaying the log gives the live state;
+//! (b) the incremental tally equals a recount of the ballots;
+//! (c) accepted ballots are 1..=max distinct known ids, one per voter;
+//! (d) once counted, the results are consistent (checked from first principles);
+//! (e) a rejected command changes nothing (state and every role's snapshot);
+//! (f) the rules and fingerprint never change once the meeting is open;
+//! (g) every role's view kept up to date by `updates` equals a fresh snapshot,
+//!     and role filtering holds (voters never see a tally or table details,
+//!     a hidden tally stays hidden until counted).
+
+mod common;
+
+use common::*;
+use common::Rng; // not proptest's
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
+use proptest::test_runner::{FileFailurePersistence, TestRunner};
+use std::collections::{BTreeMap, HashSet};
+use yuanzhuo_engine::protocol::*;
+use yuanzhuo_engine::{ack_result, fingerprint, receipt_from_hash, recount, Actor, Changed, Event, State};
+
+// ================================================================ generation
+
+#[derive(Debug, Clone)]
+struct Step {
+    who: u8,
+    what: u8,
+    seed: u64,
+    dt: u16,
+}
+
+#[derive(Debug, Clone)]
+struct Run {
+    opts: Opts,
+    steps: Vec<Step>,
+}
+
+fn opts_strategy() -> impl Strategy<Value = Opts> {
+    (
+        1usize..=4,
+        1u32..=3,
+        0usize..=2,
+        0usize..=3,
+        1u32..=10,
+        0u64..=30,
+        prop_oneof![Just(Allocation::GreedySkip), Just(Allocation::GreedyStop)],
+        prop_oneof![Just(TieBreak::LowerCost), Just(TieBreak::ListOrder), Just(TieBreak::Lot)],
+        prop_oneof![Just(TallyVisibility::Live), Just(TallyVisibility::HiddenUntilClose)],
+        prop_oneof![3 => Just(Assignment::SplitEvenly), 1 => Just(Assignment::AllTables)],
+    )
+        .prop_map(|(tables, picks, spare, extra, max_choices, budget, allocation, tie_break, tally, assignment)| Opts {
+            tables,
+            // Every share holds at least `picks` proposals.
+            proposals: tables * (picks as usize + spare) + extra.min(tables - 1),
+            picks_per_table: picks,
+            max_choices,
+            discussion_minutes: 40,
+            pitch_minutes: 3,
+            budget: budget * 10_000,
+            allocation,
+            tie_break,
+            tally,
+            assignment,
+        })
+}
+
+fn step_strategy() -> impl Strategy<Value = Step> {
+    (any::<u8>(), any::<u8>(), any::<u64>(), any::<u16>()).prop_map(|(who, what, seed, dt)| Step { who, what, seed, dt })
+}
+
+fn run_strategy() -> impl Strategy<Value = Run> {
+    (opts_strategy(), prop::collection::vec(step_strategy(), 30..=200)).prop_map(|(opts, steps)| Run { opts, steps })
+}
+
+const VOTERS: u64 = 30;
+const TURNS: [TurnKind; 4] = [TurnKind::For, TurnKind::Against, TurnKind::Question, TurnKind::PointOfOrder];
+const TAGS: [NoteTag; 5] = [NoteTag::Support, NoteTag::Concern, NoteTag::Objection, NoteTag::NewIdea, NoteTag::Question];
+
+/// Turn one random step into an actor and a command, looking at the state
+/// to make most of them plausible.
+fn interpret(s: &State, step: &Step) -> (Actor, Command) {
+    let rules = s.rules().expect("defined");
+    let n = rules.tables.len() as u64;
+    let mut r = Rng(step.seed);
+    let mut who = step.who % 100;
+    let what = step.what % 100;
+    // Outside voting, most would-be voters become table people instead.
+    if (54..=93).contains(&who) && s.phase != Phase::Voting && !r.chance(15) {
+        who = 20 + who % 34;
+    }
+    // During voting, most table people become voters.
+    if (20..=53).contains(&who) && s.phase == Phase::Voting && r.chance(70) {
+        who = 54 + who % 40;
+    }
+    // A table: usually a real one, sometimes 0 or one past the end.
+    let any_table = |r: &mut Rng| -> TableNo {
+        if r.chance(90) {
+            1 + r.below(n) as TableNo
+        } else {
+            r.below(n + 2) as TableNo
+        }
+    };
+    match who {
+        // ---------------------------------------------------- organiser
+        0..=19 => {
+            let o = Actor::organiser();
+            // Advance often, but linger in voting so that ballots come in.
+            let advance_p = if s.phase == Phase::Voting { 12 } else { 45 };
+            if what < advance_p {
+                let to = if r.chance(90) {
+                    s.phase.next().unwrap_or(Phase::Published)
+                } else {
+                    Phase::ALL[r.below(8) as usize]
+                };
+                if s.phase == Phase::Setup && r.chance(50) {
+                    return (o, Command::OpenMeeting);
+                }
+                return (o, Command::AdvancePhase { to });
+            }
+            let cmd = match r.below(10) {
+                0 | 1 => Command::StartTimer {
+                    label: ["休息", "", "讨论", &"x".repeat(41)][r.below(4) as usize].to_string(),
+                    minutes: r.below(15) as u32,
+                },
+                2 => Command::PauseTimer,
+                3 => Command::ResumeTimer,
+                4 => Command::ExtendTimer { minutes: r.below(125) as u32 },
+                5 | 6 => Command::SetPitchTable { table: any_table(&mut r) },
+                7 => Command::OpenMeeting,
+                _ => {
+                    let t = any_table(&mut r);
+                    table_command(s, &mut r, t)
+                }
+            };
+            (o, cmd)
+        }
+        // ---------------------------------------------------- chairs
+        20..=39 => {
+            let own = 1 + r.below(n) as TableNo;
+            let target = if r.chance(85) { own } else { any_table(&mut r) };
+            (Actor::at_table(Role::Chair, own), table_command(s, &mut r, target))
+        }
+        // ---------------------------------------------------- recorders
+        40..=47 => {
+            let own = 1 + r.below(n) as TableNo;
+            let target = if r.chance(85) { own } else { any_table(&mut r) };
+            let cmd = if r.chance(80) { note_command(s, &mut r, target) } else { table_command(s, &mut r, target) };
+            (Actor::at_table(Role::Recorder, own), cmd)
+        }
+        // ---------------------------------------------------- advisers
+        48..=53 => {
+            let actor = if r.chance(25) {
+                Actor { role: Role::Adviser, table: None, all_tables: true, voter: None }
+            } else {
+                Actor::at_table(Role::Adviser, 1 + r.below(n) as TableNo)
+            };
+            let own_share = actor.table.and_then(|t| s.table(t)).map(|t| t.share.clone());
+            let all: Vec<ProposalId> = s.definition.as_ref().unwrap().proposals.iter().map(|p| p.id.clone()).collect();
+            let proposal = match (r.below(10), own_share) {
+                (0, _) => "P99".to_string(),
+                (1 | 2, _) => r.choose(&all, 1)[0].clone(),
+                (_, Some(share)) => r.choose(&share, 1)[0].clone(),
+                (_, None) => r.choose(&all, 1)[0].clone(),
+            };
+            let feasibility = [Feasibility::Feasible, Feasibility::Doubtful, Feasibility::Excluded][r.below(3) as usize];
+            let exclusion_rule = match (feasibility, r.below(10)) {
+                (Feasibility::Excluded, 0) => None,
+                (_, 1) => Some(r.below(10) as u8),
+                (Feasibility::Excluded, _) => Some(1 + r.below(7) as u8),
+                (Feasibility::Doubtful, 2..=4) => Some(1 + r.below(7) as u8),
+                _ => None,
+            };
+            let cmd = Command::Annotate {
+                proposal,
+                feasibility,
+                exclusion_rule,
+                reason: if r.chance(50) { String::new() } else { "属物业维修范围".into() },
+                cost_estimate: if r.chance(50) { None } else { Some(r.below(200_000)) },
+                remark: if r.chance(5) { "x".repeat(2001) } else { String::new() },
+            };
+            (actor, cmd)
+        }
+        // ---------------------------------------------------- voters
+        54..=93 => {
+            let v = Actor::voter(format!("V{:04}", 1 + r.below(VOTERS)));
+            if r.chance(3) {
+                return (v, Command::OpenMeeting);
+            }
+            (v, Command::CastBallot { choices: ballot_choices(s, &mut r) })
+        }
+        // ---------------------------------------------------- read-only
+        _ => {
+            let role = [Role::Observer, Role::Projector, Role::Public][r.below(3) as usize];
+            let cmd = match r.below(4) {
+                0 => Command::OpenMeeting,
+                1 => Command::AdvancePhase { to: s.phase.next().unwrap_or(Phase::Published) },
+                2 => Command::CastBallot { choices: ballot_choices(s, &mut r) },
+                _ => table_command(s, &mut r, 1),
+            };
+            (Actor::read_only(role), cmd)
+        }
+    }
+}
+
+/// Choices for a ballot: mostly valid, sometimes each kind of invalid.
+fn ballot_choices(s: &State, r: &mut Rng) -> Vec<ProposalId> {
+    let def = s.definition.as_ref().unwrap();
+    let all: Vec<ProposalId> = def.proposals.iter().map(|p| p.id.clone()).collect();
+    let max = def.rules.max_choices as u64;
+    match r.below(20) {
+        0 => vec![],
+        1 => {
+            // One too many (with repeats when there are not enough proposals).
+            let mut c = r.choose(&all, max as usize + 1);
+            while c.len() < max as usize + 1 {
+                c.push(all[0].clone());
+            }
+            c
+        }
+        2 => {
+            let k = 1 + r.below(max) as usize;
+            let mut c = r.choose(&all, k);
+            c.push(c[0].clone());
+            c
+        }
+        3 => {
+            let k = r.below(max) as usize;
+            let mut c = r.choose(&all, k);
+            c.push("P00".into());
+            c
+        }
+        _ => {
+            let k = 1 + r.below(max.min(all.len() as u64)) as usize;
+            r.choose(&all, k)
+        }
+    }
+}
+
+fn note_command(s: &State, r: &mut Rng, table: TableNo) -> Command {
+    let text = match r.below(12) {
+        0 => String::new(),
+        1 => "   ".into(),
+        2 => "记".repeat(MAX_TEXT_CHARS + 1),
+        3 => "记".repeat(MAX_TEXT_CHARS),
+        _ => format!("居民意见 {}", r.below(1000)),
+    };
+    let tag = TAGS[r.below(5) as usize];
+    let n = s.notes.len() as u64;
+    // Edits of notes that do not exist yet are mostly pointless.
+    let kind = if n == 0 && r.chance(80) { 0 } else { r.below(6) };
+    match kind {
+        0 | 1 | 2 => {
+            let def = s.definition.as_ref().unwrap();
+            let proposal = match r.below(4) {
+                0 => None,
+                1 => Some("P99".into()),
+                _ => Some(def.proposals[r.below(def.proposals.len() as u64) as usize].id.clone()),
+            };
+            Command::AddNote { table, proposal, tag, text }
+        }
+        3 | 4 => Command::EditNote { note: r.below(n + 2), tag, text },
+        _ => Command::WithdrawNote { note: r.below(n + 2) },
+    }
+}
+
+/// Work at a table: the speaking queue, picks, notes (and a stray ballot).
+fn table_command(s: &State, r: &mut Rng, table: TableNo) -> Command {
+    let last = s.last_entry;
+    match r.below(13) {
+        0 | 1 => Command::QueueSpeaker {
+            table,
+            name: ["1号", "2号", "张阿姨", "李师傅", "", &"名".repeat(41)][r.below(6) as usize].to_string(),
+            turn: TURNS[r.below(4) as usize],
+        },
+        2 | 3 => Command::StartSpeaker { table, entry: if r.chance(30) { Some(r.below(last + 3)) } else { None } },
+        4 => Command::StopSpeaker { table },
+        5 => Command::RemoveSpeaker { table, entry: r.below(last + 2) },
+        6..=8 => Command::SetPicks { table, proposals: pick_ids(s, r, table) },
+        9 => Command::LockPicks { table },
+        10 | 11 => note_command(s, r, table),
+        _ => Command::CastBallot { choices: ballot_choices(s, r) },
+    }
+}
+
+fn pick_ids(s: &State, r: &mut Rng, table: TableNo) -> Vec<ProposalId> {
+    let def = s.definition.as_ref().unwrap();
+    let k = def.rules.picks_per_table as usize;
+    let all: Vec<ProposalId> = def.proposals.iter().map(|p| p.id.clone()).collect();
+    let share = s.table(table).map(|t| t.share.clone()).unwrap_or_else(|| all.clone());
+    match r.below(10) {
+        0 => {
+            let wrong = if r.chance(50) { k + 1 } else { k - 1 };
+            r.choose(&share, wrong)
+        }
+        1 => {
+            let mut c = r.choose(&share, k);
+            let last = c.len() - 1;
+            c[last] = c[0].clone();
+            c
+        }
+        2 => {
+            let mut c = r.choose(&share, k);
+            c[0] = "P99".into();
+            c
+        }
+        3 => r.choose(&all, k),
+        _ => r.choose(&share, k),
+    }
+}
+
+// ================================================================ checking
+
+/// What a run did, for the anti-vacuity test.
+#[derive(Debug, Default)]
+struct Outcome {
+    reached: Phase,
+    ballots: usize,
+    accepted: usize,
+    rejected: BTreeMap<&'static str, usize>,
+}
+
+fn viewers(n_tables: usize) -> Vec<Actor> {
+    let t2 = n_tables.min(2) as TableNo;
+    vec![
+        Actor::organiser(),
+        Actor::at_table(Role::Chair, 1),
+        Actor::at_table(Role::Recorder, t2),
+        Actor::at_table(Role::Adviser, n_tables as TableNo),
+        Actor { role: Role::Adviser, table: None, all_tables: true, voter: None },
+        Actor::voter("V0001"),
+        Actor::voter("V0002"),
+        Actor::read_only(Role::Observer),
+        Actor::read_only(Role::Projector),
+        Actor::read_only(Role::Public),
+    ]
+}
+
+/// The parts of a view that updates keep current (the position, the clock
+/// and `my_ballot` are carried by other messages).
+fn comparable(mut s: Snapshot) -> Snapshot {
+    s.seq = 0;
+    s.log_head.clear();
+    s.server_now_ms = 0;
+    s.my_ballot = None;
+    s
+}
+
+fn check_views(state: &State, vs: &[Actor], now: u64) {
+    let rules = state.rules().unwrap();
+    for v in vs {
+        let s = state.snapshot(v, now);
+        if v.role == Role::Voter {
+            assert_eq!(s.tally, None, "a voter sees the tally");
+            assert!(s.table_details.is_empty(), "a voter sees table details");
+            assert_eq!(s.turnout, Turnout::default(), "a voter sees the turnout");
+        }
+        if rules.tally == TallyVisibility::HiddenUntilClose && state.phase < Phase::Counted {
+            assert_eq!(s.tally, None, "{} sees a hidden tally in {:?}", v.key(), state.phase);
+        }
+        let seen: Vec<TableNo> = s.table_details.iter().map(|d| d.table).collect();
+        let expected: Vec<TableNo> = match (v.role, v.table, v.all_tables) {
+            (Role::Organiser | Role::Observer, _, _) | (Role::Adviser, _, true) => {
+                (1..=state.tables.len() as TableNo).collect()
+            }
+            (Role::Chair | Role::Recorder | Role::Adviser, Some(t), _) => vec![t],
+            _ => vec![],
+        };
+        assert_eq!(seen, expected, "{} sees the wrong table details", v.key());
+        assert_eq!(s.results, state.results, "results are public");
+        if let Some(t) = &s.tally {
+            assert_eq!(t.counts, state.tally);
+        }
+    }
+}
+
+fn check_ballots(state: &State) {
+    let def = state.definition.as_ref().unwrap();
+    let known: HashSet<&str> = def.proposals.iter().map(|p| p.id.as_str()).collect();
+    let mut voters = HashSet::new();
+    for (i, b) in state.ballots.iter().enumerate() {
+        assert!(!b.choices.is_empty(), "an empty ballot was accepted");
+        assert!(b.choices.len() <= def.rules.max_choices as usize, "a ballot over max_choices was accepted");
+        let distinct: HashSet<&str> = b.choices.iter().map(|c| c.as_str()).collect();
+        assert_eq!(distinct.len(), b.choices.len(), "a ballot with a repeated choice was accepted");
+        assert!(distinct.is_subset(&known), "a ballot with an unknown id was accepted");
+        assert!(voters.insert(b.voter.as_str()), "{} voted twice", b.voter);
+        assert_eq!(state.voted.get(&b.voter), Some(&i));
+    }
+    assert_eq!(state.voted.len(), state.ballots.len());
+}
+
+fn lot_seed_of(log: &[yuanzhuo_engine::Recorded]) -> Option<String> {
+    log.iter().find_map(|r| match &r.event {
+        Event::PhaseChanged { to: Phase::Counted, lot_seed, .. } => Some(lot_seed.clone().unwrap_or_default()),
+        _ => None,
+    })
+}
+
+fn execute(run: &Run) -> Outcome {
+    let mut m = Meeting::with(&run.opts);
+    let vs = viewers(run.opts.tables);
+    let mut views: Vec<Snapshot> = vs.iter().map(|v| m.state.snapshot(v, m.now)).collect();
+    let mut opened: Option<(Definition, String)> = None;
+    let mut out = Outcome::default();
+
+    let mut after_publication = 0;
+    for step in &run.steps {
+        // A few commands after publication are enough (all refused).
+        if m.state.phase == Phase::Published {
+            after_publication += 1;
+            if after_publication > 10 {
+                break;
+            }
+        }
+        m.now += 1 + step.dt as u64 % 5_000;
+        let (actor, cmd) = interpret(&m.state, step);
+        let ctx = m.ctx();
+        let before = m.state.clone();
+        let phase_before = m.state.phase;
+        match m.state.decide(&actor, &cmd, &ctx) {
+            Err(rej) => {
+                // (e) nothing changed, for anyone.
+                assert_eq!(m.state, before);
+                for v in &vs {
+                    assert_eq!(before.snapshot(v, m.now), m.state.snapshot(v, m.now));
+                }
+                if actor.role.is_read_only() {
+                    assert_eq!(rej.code, ErrorCode::ReadOnly);
+                }
+                *out.rejected.entry(rej.code.as_str()).or_default() += 1;
+            }
+            Ok(events) => {
+                out.accepted += 1;
+                assert!(!events.is_empty(), "an accepted command recorded nothing");
+                assert!(!actor.role.is_read_only(), "a read-only role changed the meeting");
+                let mut changed = Changed::default();
+                let recs: Vec<_> = events
+                    .into_iter()
+                    .map(|e| {
+                        changed.add(&e);
+                        m.record(e)
+                    })
+                    .collect();
+                let ack = ack_result(&recs);
+                for rec in &recs {
+                    match &rec.event {
+                        Event::BallotCast { voter, choices } => {
+                            // (c) at acceptance.
+                            assert_eq!(actor.voter.as_ref(), Some(voter));
+                            assert!(!before.voted.contains_key(voter), "{voter} voted twice");
+                            assert_eq!(before.check_ballot(choices, m.rules().max_choices), Ok(()));
+                            assert_eq!(phase_before, Phase::Voting);
+                            assert_eq!(ack.receipt, Some(receipt_from_hash(&rec.hash)));
+                            assert_eq!(m.state.ballots.last().unwrap().receipt, receipt_from_hash(&rec.hash));
+                        }
+                        Event::PhaseChanged { from, to, lot_seed } => {
+                            assert_eq!(*from, phase_before);
+                            assert_eq!(Some(*to), phase_before.next(), "phases move one step at a time");
+                            if *to == Phase::Counted {
+                                assert_eq!(lot_seed.as_deref(), Some(ctx.head.as_str()), "the lot seed is the head");
+                            }
+                        }
+                        Event::PicksSet { table, proposals } => {
+                            let t = before.table(*table).unwrap();
+                            assert!(!t.picks_locked);
+                            assert_eq!(proposals.len(), m.rules().picks_per_table as usize);
+                            assert!(proposals.iter().all(|p| t.share.contains(p)));
+                        }
+                        _ => {}
+                    }
+                }
+                // (g) views kept current by updates equal fresh snapshots.
+                for (aud, u) in m.state.updates(&changed, m.now) {
+                    for (i, v) in vs.iter().enumerate() {
+                        if aud.includes(v) {
+                            views[i].apply(&u);
+                        }
+                    }
+                }
+                for (i, v) in vs.iter().enumerate() {
+                    assert_eq!(
+                        comparable(views[i].clone()),
+                        comparable(m.state.snapshot(v, m.now)),
+                        "{}'s view drifted after {}",
+                        v.key(),
+                        cmd.name()
+                    );
+                }
+            }
+        }
+
+        // Every step: the log and the state agree on the position.
+        assert_eq!(m.state.seq, m.log.len() as u64);
+        assert_eq!(m.state.head, m.head());
+        // (b) the running tally is a recount.
+        let def = m.def().clone();
+        let fresh = recount(&def.proposals, m.state.ballots.iter().map(|b| b.choices.as_slice()));
+        assert_eq!(m.state.tally, fresh, "the running tally differs from the recount");
+        // (c)
+        check_ballots(&m.state);
+        // (f) rules are frozen once opened.
+        if !m.state.fingerprint.is_empty() {
+            match &opened {
+                None => {
+                    assert_eq!(m.state.fingerprint, fingerprint(&def));
+                    opened = Some((def.clone(), m.state.fingerprint.clone()));
+                }
+                Some((d, f)) => {
+                    assert_eq!(&def, d, "the definition changed after opening");
+                    assert_eq!(&m.state.fingerprint, f, "the fingerprint changed after opening");
+                }
+            }
+        } else {
+            assert_eq!(m.state.phase, Phase::Setup);
+        }
+        // (d) results once counted.
+        if m.state.phase >= Phase::Counted {
+            let r = m.state.results.as_ref().expect("results once counted");
+            let seed = lot_seed_of(&m.log).expect("a counted phase change");
+            check_results(&def, &fresh, m.state.ballots.len() as u64, &m.state.annotations, &seed, r);
+        } else {
+            assert!(m.state.results.is_none());
+        }
+        check_views(&m.state, &vs, m.now);
+    }
+
+    // (a) replay from scratch gives the live state.
+    let replayed = State::replay(&m.log);
+    assert_eq!(replayed, m.state, "replay differs from the live state");
+    // And so does replaying any prefix and then the rest.
+    let cut = m.log.len() / 2;
+    let mut s = State::replay(&m.log[..cut]);
+    for r in &m.log[cut..] {
+        s.evolve(r);
+    }
+    assert_eq!(s, m.state);
+
+    out.reached = m.state.phase;
+    out.ballots = m.state.ballots.len();
+    out
+}
+
+// ================================================================ the tests
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 256,
+        failure_persistence: Some(Box::new(FileFailurePersistence::Direct("tests/proptest-regressions/properties.txt"))),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn random_meetings_keep_every_invariant(run in run_strategy()) {
+        execute(&run);
+    }
+}
+
+/// The properties above are only worth something if the random meetings
+/// actually get somewhere: sample the same generator and check that most
+/// runs reach the count with ballots in it, and that the rejections cover
+/// the rules.
+#[test]
+fn random_meetings_reach_the_count() {
+    let mut runner = TestRunner::deterministic();
+    let strategy = run_strategy();
+    let samples = 150;
+    let (mut counted, mut counted_with_ballots, mut voting) = (0, 0, 0);
+    let mut codes: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let (mut accepted, mut rejected) = (0, 0);
+    for _ in 0..samples {
+        let run = strategy.new_tree(&mut runner).expect("a run").current();
+        let out = execute(&run);
+        if out.reached >= Phase::Voting {
+            voting += 1;
+        }
+        if out.reached >= Phase::Counted {
+            counted += 1;
+            if out.ballots > 0 {
+                counted_with_ballots += 1;
+            }
+        }
+        accepted += out.accepted;
+        for (c, k) in out.rejected {
+            rejected += k;
+            *codes.entry(c).or_default() += k;
+        }
+    }
+    eprintln!(
+        "{samples} runs: {voting} reached voting, {counted} counted ({counted_with_ballots} with ballots); \
+         {accepted} commands accepted, {rejected} rejected: {codes:?}"
+    );
+    assert!(counted * 100 >= samples * 50, "only {counted}/{samples} runs reached counted");
+    assert!(counted_with_ballots * 100 >= samples * 40, "only {counted_with_ballots}/{samples} counted runs had ballots");
+    assert!(accepted >= rejected / 4, "mostly rejections: {accepted} accepted, {rejected} rejected");
+    for code in [
+        "read_only",
+        "forbidden",
+        "wrong_table",
+        "wrong_phase",
+        "bad_phase_transition",
+        "unknown_proposal",
+        "not_in_share",
+        "picks_wrong_count",
+        "duplicate_pick",
+        "picks_locked",
+        "empty_ballot",
+        "too_many_choices",
+        "duplicate_choice",
+        "already_voted",
+        "unknown_table",
+        "unknown_entry",
+        "nobody_speaking",
+        "nobody_waiting",
+        "unknown_note",
+        "not_your_note",
+        "invalid_field",
+        "exclusion_rule_required",
+        "no_timer",
+    ] {
+        assert!(codes.contains_key(code), "no command was ever rejected with {code}: {codes:?}");
+    }
+}
