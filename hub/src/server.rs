@@ -3,9 +3,9 @@
 //! meeting task drains and closes the log).
 
 use anyhow::{bail, Context, Result};
-use axum::extract::{Path as UrlPath, State as AxState, WebSocketUpgrade};
+use axum::extract::{State as AxState, WebSocketUpgrade};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::net::SocketAddr;
@@ -95,18 +95,21 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         shutdown: stop_rx,
         started: Instant::now(),
     });
-    let web = Arc::new(Web { def: def.clone(), shared: shared.clone() });
-    let app = Router::new()
-        .route("/ws", get(ws_upgrade))
-        .route("/", get(landing))
-        .route("/j/{token}", get(join))
-        .route("/healthz", get(health))
-        .with_state(web);
-
     let listener = tokio::net::TcpListener::bind(opts.bind)
         .await
         .with_context(|| format!("cannot listen on {} (is another hub running?)", opts.bind))?;
     let local = listener.local_addr()?;
+    let web = Arc::new(Web {
+        def: def.clone(),
+        shared: shared.clone(),
+        base_url: public_base(local),
+        allow_public: opts.allow_public,
+    });
+    let app = Router::new()
+        .route("/ws", get(ws_upgrade))
+        .route("/healthz", get(health))
+        .merge(crate::web::routes())
+        .with_state(web);
     banner(&def, &opts.data, local, seq, &head);
 
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -141,9 +144,13 @@ async fn stop_signal() {
     ctrl_c.await.ok();
 }
 
-struct Web {
-    def: Definition,
-    shared: Arc<Shared>,
+/// What the HTTP handlers share.
+pub struct Web {
+    pub def: Definition,
+    pub shared: Arc<Shared>,
+    /// Where residents' phones reach this hub (`http://LAN-ADDRESS:PORT`).
+    pub base_url: String,
+    pub allow_public: bool,
 }
 
 async fn ws_upgrade(ws: WebSocketUpgrade, headers: HeaderMap, AxState(web): AxState<Arc<Web>>) -> Response {
@@ -179,42 +186,6 @@ async fn health(AxState(web): AxState<Arc<Web>>) -> Json<serde_json::Value> {
         "meeting": web.def.meeting.name,
         "connections": web.shared.open.load(Ordering::Relaxed),
     }))
-}
-
-async fn landing(AxState(web): AxState<Arc<Web>>) -> Html<String> {
-    let m = &web.def.meeting;
-    let r = &web.def.rules;
-    Html(format!(
-        include_str!("../web/landing.html"),
-        name = esc(&m.name),
-        venue = esc(&m.venue),
-        date = esc(&m.date),
-        tables = r.tables.len(),
-        proposals = web.def.proposals.len(),
-        picks = r.picks_per_table,
-        max = r.max_choices,
-        budget = r.budget.amount,
-        currency = esc(&r.budget.currency),
-    ))
-}
-
-async fn join(UrlPath(token): UrlPath<String>, AxState(web): AxState<Arc<Web>>) -> Response {
-    let Some(row) = web.shared.tokens.lookup(&token) else {
-        return (StatusCode::NOT_FOUND, Html(include_str!("../web/join-unknown.html"))).into_response();
-    };
-    let who = tokens::identity_of(&row, &web.def.rules).label;
-    Html(format!(
-        include_str!("../web/join.html"),
-        name = esc(&web.def.meeting.name),
-        who = esc(&who),
-        role_en = row.role.en(),
-        token = esc(&tokens::display(&row.token)),
-    ))
-    .into_response()
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// The first non-loopback IPv4 address: what phones on the venue Wi-Fi use.

@@ -20,11 +20,27 @@ test('landing page shows the meeting and asks nothing from the internet', async 
   assert.deepEqual(foreign, []);
 });
 
-test('a join link names the role; an unknown one says so', async () => {
-  const page = await browser.newPage();
+test('a join link opens the page for its role and keeps the token out of the server\'s sight', async () => {
   const chair = hub.tokens.tables[1].chair;
-  await page.goto(chair.link);
-  assert.match(await page.textContent('body'), /桌长/);
-  const r = await page.goto(`${hub.url}/j/NOPE1234`);
-  assert.equal(r.status(), 404);
+  const r = await fetch(chair.link, { redirect: 'manual' });
+  assert.equal(r.status, 303);
+  const to = r.headers.get('location');
+  assert.match(to, /^\/table#token=[0-9A-Z]+$/);
+  assert.equal(to.split('=')[1], chair.token.replace(/-/g, ''));
+  const organiser = await fetch(hub.tokens.organiser.link, { redirect: 'manual' });
+  assert.match(organiser.headers.get('location'), /^\/admin#token=/);
+  const page = await browser.newPage();
+  const unknown = await page.goto(`${hub.url}/j/NOPE1234`);
+  assert.equal(unknown.status(), 404);
+  assert.match(await page.textContent('body'), /代码无效/);
+});
+
+test('every page is served with a policy that forbids outside resources', async () => {
+  const r = await fetch(`${hub.url}/`);
+  assert.match(r.headers.get('content-security-policy'), /default-src 'self'/);
+  const js = await fetch(`${hub.url}/assets/yz.js`);
+  assert.equal(js.status, 200);
+  assert.match(js.headers.get('content-type'), /javascript/);
+  const qr = await fetch(`${hub.url}/qr.svg`);
+  assert.match(await qr.text(), /<svg/);
 });

@@ -1,0 +1,385 @@
+/* yz.js — the one client library of every page the hub serves (projector,
+ * voter, table, organiser, board). It speaks docs/protocol.md over /ws:
+ * hello with the token, keep the snapshot current from updates, send
+ * commands with client-chosen ids and re-send them after a reconnect (the
+ * hub answers a repeated id with the same answer and no second effect).
+ *
+ * Written for old phone browsers too: ES2017 at most (no optional chaining,
+ * no `??`, no modules); no dependencies; nothing fetched from outside the hub.
+ */
+(function () {
+  'use strict';
+
+  var YZ = {};
+  var store = (function () {
+    try { localStorage.setItem('yz.t', '1'); localStorage.removeItem('yz.t'); return localStorage; } catch (e) { return null; }
+  })();
+  function get(k) { return store ? store.getItem(k) : null; }
+  function set(k, v) { if (store) { if (v === null) store.removeItem(k); else store.setItem(k, v); } }
+  YZ.storage = { get: get, set: set };
+
+  // ------------------------------------------------------------ language
+  // Chinese first. Static text is written twice, <span class="zh">…</span>
+  // <span class="en">…</span>, and CSS shows one; generated text uses tr().
+
+  var langListeners = [];
+  YZ.lang = function () { return document.documentElement.getAttribute('data-lang') || 'zh'; };
+  YZ.setLang = function (l, remember) {
+    if (l !== 'en') l = 'zh';
+    document.documentElement.setAttribute('data-lang', l);
+    document.documentElement.setAttribute('lang', l === 'zh' ? 'zh-CN' : 'en');
+    if (remember !== false) set('yz.lang', l);
+    langListeners.forEach(function (f) { f(l); });
+  };
+  YZ.onLang = function (f) { langListeners.push(f); };
+  /** The stored choice, else the meeting's language, else Chinese. */
+  YZ.initLang = function (meetingLang) {
+    var l = get('yz.lang') || (meetingLang === 'en' ? 'en' : 'zh');
+    YZ.setLang(l, false);
+  };
+  YZ.tr = function (zh, en) { return YZ.lang() === 'en' ? en : zh; };
+
+  YZ.PHASES = ['setup', 'check_in', 'discussion', 'picks', 'pitches', 'voting', 'counted', 'published'];
+  var PHASE_NAMES = {
+    setup: ['准备', 'Setup'], check_in: ['签到', 'Check-in'], discussion: ['分桌讨论', 'Discussion'],
+    picks: ['各桌推选', 'Picks'], pitches: ['上台推介', 'Pitches'], voting: ['投票', 'Voting'],
+    counted: ['计票完成', 'Counted'], published: ['结果公示', 'Published']
+  };
+  YZ.phaseName = function (p) { var n = PHASE_NAMES[p] || [p, p]; return YZ.tr(n[0], n[1]); };
+  YZ.nextPhase = function (p) { var i = YZ.PHASES.indexOf(p); return i >= 0 && i + 1 < YZ.PHASES.length ? YZ.PHASES[i + 1] : null; };
+
+  /** The seven pre-screening exclusion rules (MEETING.md), 1-based. */
+  YZ.EXCLUSION_RULES = [
+    ['不属于公共利益', 'Not in the public interest'],
+    ['应由其他主体负责（如物业）', 'Another party is responsible (e.g. property management)'],
+    ['违反政策或法律', 'Violates policy or law'],
+    ['与政府已建或在建项目重复', 'Duplicates a government project built or planned'],
+    ['超出街道实施能力', "Beyond the street's capacity to build"],
+    ['技术上不可行', 'Not technically feasible'],
+    ['明显超出预算上限', 'Clearly over the budget limit']
+  ];
+  YZ.exclusionRule = function (n) { var r = YZ.EXCLUSION_RULES[n - 1]; return r ? YZ.tr(r[0], r[1]) : String(n); };
+
+  var TIE_BREAKS = { lower_cost: ['票数相同时造价低者优先', 'Equal votes: lower cost first'],
+    list_order: ['票数相同时按项目清单顺序', 'Equal votes: list order'],
+    lot: ['票数相同时公开抽签（以计票时日志哈希为种子）', 'Equal votes: public lot (seeded by the log hash at close)'] };
+  YZ.tieBreakName = function (t) { var n = TIE_BREAKS[t] || [t, t]; return YZ.tr(n[0], n[1]); };
+  var ALLOCATIONS = { greedy_skip: ['按票数从高到低资助，放不下的跳过、继续下一个', 'Fund from the top; skip what no longer fits'],
+    greedy_stop: ['按票数从高到低资助，遇到放不下的即停止', 'Fund from the top; stop at the first misfit'] };
+  YZ.allocationName = function (a) { var n = ALLOCATIONS[a] || [a, a]; return YZ.tr(n[0], n[1]); };
+
+  /** An error message from the hub, in the reader's language, with its detail. */
+  YZ.errorText = function (m) {
+    if (!m) return '';
+    var t = YZ.lang() === 'en' ? (m.en || m.code) : (m.zh || m.code);
+    return m.detail ? t + '（' + m.detail + '）' : t;
+  };
+
+  // ------------------------------------------------------------ formatting
+
+  YZ.money = function (n, currency) {
+    var s = Number(n || 0).toLocaleString('en-US');
+    if (!currency || currency === 'CNY') return YZ.tr(s + ' 元', '¥' + s);
+    return s + ' ' + currency;
+  };
+  /** "12:05", or "-0:40" once over time. */
+  YZ.clock = function (ms) {
+    var neg = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
+    if (neg) s = Math.ceil(Math.abs(ms) / 1000);
+    var m = Math.floor(s / 60), r = s % 60;
+    return (neg ? '-' : '') + m + ':' + (r < 10 ? '0' : '') + r;
+  };
+  YZ.remainingMs = function (timer, nowMs) {
+    if (!timer) return 0;
+    var used = timer.used_before_ms + (timer.paused ? 0 : Math.max(0, nowMs - timer.started_at_ms));
+    return timer.duration_ms - used;
+  };
+  var TIMER_LABELS = { discussion: ['分桌讨论', 'Discussion'], pitch: ['推介', 'Pitch'] };
+  YZ.timerLabel = function (label) { var n = TIMER_LABELS[label]; return n ? YZ.tr(n[0], n[1]) : label; };
+
+  /** Build a DOM element: h('p', {class: 'x', onclick: f}, 'text', child…). Text is never parsed as HTML. */
+  YZ.h = function (tag, attrs) {
+    var el = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined || v === false) return;
+        if (k.slice(0, 2) === 'on' && typeof v === 'function') el.addEventListener(k.slice(2), v);
+        else if (k === 'class') el.className = v;
+        else if (k === 'text') el.textContent = v;
+        else el.setAttribute(k, v === true ? '' : String(v));
+      });
+    }
+    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  };
+  function append(el, c) {
+    if (c === null || c === undefined || c === false) return;
+    if (Array.isArray(c)) { c.forEach(function (x) { append(el, x); }); return; }
+    el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+  }
+  /** Replace the children of `el` with the given nodes. */
+  YZ.fill = function (el) {
+    while (el.firstChild) el.removeChild(el.firstChild);
+    for (var i = 1; i < arguments.length; i++) append(el, arguments[i]);
+    return el;
+  };
+  YZ.$ = function (sel, root) { return (root || document).querySelector(sel); };
+
+  // ------------------------------------------------------------ tokens
+
+  /**
+   * The token this page works with. A join link lands here as
+   * /PAGE#token=CODE: keep it (per page) and take it out of the address bar,
+   * so that it is not shown on screen or shared by accident.
+   */
+  YZ.takeToken = function (page) {
+    var m = /(?:^#|&)token=([^&]+)/.exec(location.hash || '');
+    if (m) {
+      var t = decodeURIComponent(m[1]);
+      set('yz.token.' + page, t);
+      if (history.replaceState) history.replaceState(null, '', location.pathname + location.search);
+      else location.hash = '';
+      return t;
+    }
+    return get('yz.token.' + page);
+  };
+  YZ.keepToken = function (page, token) { set('yz.token.' + page, token); };
+  YZ.forgetToken = function (page) { set('yz.token.' + page, null); };
+
+  // ------------------------------------------------------------ snapshot
+
+  /** Apply an `update` to a snapshot in place (docs/protocol.md, "update"). */
+  YZ.apply = function (s, u) {
+    s.seq = u.seq; s.log_head = u.log_head; s.server_now_ms = u.server_now_ms;
+    ['fingerprint', 'phase', 'tables', 'annotations', 'turnout'].forEach(function (k) { if (k in u) s[k] = u[k]; });
+    ['timer', 'pitch', 'tally', 'results'].forEach(function (k) { if (k in u) s[k] = u[k]; });
+    if (u.table_detail) {
+      var d = u.table_detail, list = s.table_details || (s.table_details = []), found = false;
+      for (var i = 0; i < list.length; i++) if (list[i].table === d.table) { list[i] = d; found = true; }
+      if (!found) { list.push(d); list.sort(function (a, b) { return a.table - b.table; }); }
+    }
+    return s;
+  };
+  YZ.proposalMap = function (s) {
+    var m = {};
+    (s.proposals || []).forEach(function (p) { m[p.id] = p; });
+    return m;
+  };
+  YZ.annotationMap = function (s) {
+    var m = {};
+    (s.annotations || []).forEach(function (a) { m[a.proposal] = a; });
+    return m;
+  };
+
+  // ------------------------------------------------------------ session
+
+  function randomId() {
+    var a = new Uint32Array(2);
+    if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(a);
+    else { a[0] = Math.random() * 4294967296; a[1] = Math.random() * 4294967296; }
+    return a[0].toString(36) + a[1].toString(36);
+  }
+  YZ.randomId = randomId;
+
+  /** A command unanswered this long means the link is dead: reconnect and re-send. */
+  var ANSWER_TIMEOUT_MS = 8000;
+
+  /**
+   * One connection to the hub, kept alive.
+   *   opts.token      the token (or "public")
+   *   opts.client     a name for the hub's logs, e.g. "projector-page/1"
+   *   opts.onWelcome(you, snapshot)    after every (re)connect
+   *   opts.onChange(snapshot, update)  after every update (update null for a fresh snapshot)
+   *   opts.onStatus(state, detail)     'connecting' | 'online' | 'offline' | 'refused'
+   *   opts.onNotice(errorMsg)          an error that answers no command (rate_limited…)
+   *   opts.onAnswer(msg, id)           every ack/error of a command, also re-sent ones
+   *   opts.persist    a storage key: unanswered commands survive a page reload there
+   */
+  YZ.Session = function (opts) {
+    var self = this;
+    this.opts = opts;
+    this.snapshot = null;
+    this.you = null;
+    this.state = 'connecting';
+    this.offset = 0;
+    this.pending = {}; // id -> {command, resolve[], sentAt}
+    this.order = [];
+    this.prefix = 'w' + randomId();
+    this.n = 0;
+    this.ws = null;
+    this.tries = 0;
+    this.stopped = false;
+    if (opts.persist) {
+      try {
+        JSON.parse(get(opts.persist) || '[]').forEach(function (p) { self._queue(p.id, p.command, null); });
+      } catch (e) { set(opts.persist, null); }
+    }
+    this._watch = setInterval(function () { self._checkAnswers(); }, 1000);
+  };
+  var S = YZ.Session.prototype;
+
+  /** The hub's clock, as well as this page can tell. */
+  S.now = function () { return Date.now() + this.offset; };
+
+  S.start = function () { this._connect(); return this; };
+  S.stop = function () {
+    this.stopped = true;
+    clearInterval(this._watch);
+    if (this.ws) try { this.ws.close(1000); } catch (e) { /* closing anyway */ }
+  };
+
+  S._status = function (state, detail) {
+    this.state = state;
+    if (this.opts.onStatus) this.opts.onStatus(state, detail);
+  };
+
+  S._connect = function () {
+    var self = this;
+    if (this.stopped) return;
+    this._status('connecting');
+    var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    var ws;
+    try { ws = new WebSocket(proto + location.host + '/ws'); } catch (e) { this._retry(); return; }
+    this.ws = ws;
+    var welcomed = false, refused = null;
+    ws.onopen = function () {
+      ws.send(JSON.stringify({ type: 'hello', token: self.opts.token, client: self.opts.client || 'page' }));
+    };
+    ws.onmessage = function (ev) {
+      var m;
+      try { m = JSON.parse(ev.data); } catch (e) { return; }
+      if (typeof m.server_now_ms === 'number') self.offset = m.server_now_ms - Date.now();
+      if (m.snapshot && typeof m.snapshot.server_now_ms === 'number') self.offset = m.snapshot.server_now_ms - Date.now();
+      switch (m.type) {
+        case 'welcome':
+          welcomed = true;
+          self.tries = 0;
+          self.you = m.you;
+          self.snapshot = m.snapshot;
+          self._status('online');
+          if (self.opts.onWelcome) self.opts.onWelcome(m.you, m.snapshot);
+          if (self.opts.onChange) self.opts.onChange(self.snapshot, null);
+          self._resend();
+          break;
+        case 'snapshot':
+          self.snapshot = m.snapshot;
+          if (self.opts.onChange) self.opts.onChange(self.snapshot, null);
+          break;
+        case 'update':
+          if (!self.snapshot) return;
+          YZ.apply(self.snapshot, m);
+          if (self.opts.onChange) self.opts.onChange(self.snapshot, m);
+          break;
+        case 'ack':
+        case 'error':
+          if (m.type === 'error' && !welcomed) { refused = m; return; }
+          if (m.id && self.pending[m.id]) self._answer(m.id, m);
+          else if (m.id && self.opts.onAnswer) self.opts.onAnswer(m, m.id);
+          else if (!m.id && self.opts.onNotice) self.opts.onNotice(m);
+          break;
+      }
+    };
+    ws.onclose = function (ev) {
+      if (self.ws !== ws) return;
+      self.ws = null;
+      // Refused at the door (unknown token, not authenticated): retrying cannot help.
+      if (ev.code === 1008 && !welcomed) { self._status('refused', refused); return; }
+      if (self.stopped) return;
+      self._status('offline', refused);
+      self._retry();
+    };
+    ws.onerror = function () { /* onclose follows */ };
+  };
+
+  S._retry = function () {
+    var self = this;
+    var base = Math.min(10000, 500 * Math.pow(2, this.tries++));
+    var wait = base * (0.7 + Math.random() * 0.6);
+    setTimeout(function () { self._connect(); }, wait);
+  };
+
+  S._queue = function (id, command, resolve) {
+    if (!this.pending[id]) { this.pending[id] = { command: command, resolve: [], sentAt: 0 }; this.order.push(id); }
+    if (resolve) this.pending[id].resolve.push(resolve);
+    this._persist();
+  };
+  S._persist = function () {
+    if (!this.opts.persist) return;
+    var self = this;
+    var list = this.order.map(function (id) { return { id: id, command: self.pending[id].command }; });
+    set(this.opts.persist, list.length ? JSON.stringify(list) : null);
+  };
+  S._send = function (id) {
+    var p = this.pending[id];
+    if (!p || !this.ws || this.ws.readyState !== 1 || this.state !== 'online') return;
+    p.sentAt = Date.now();
+    this.ws.send(JSON.stringify({ type: 'command', id: id, command: p.command }));
+  };
+  S._resend = function () { var self = this; this.order.slice().forEach(function (id) { self._send(id); }); };
+  S._answer = function (id, m) {
+    var p = this.pending[id];
+    delete this.pending[id];
+    this.order = this.order.filter(function (x) { return x !== id; });
+    this._persist();
+    if (this.opts.onAnswer) this.opts.onAnswer(m, id);
+    p.resolve.forEach(function (r) { r(m); });
+  };
+  S._checkAnswers = function () {
+    var now = Date.now(), self = this, stale = false;
+    this.order.forEach(function (id) { var p = self.pending[id]; if (p.sentAt && now - p.sentAt > ANSWER_TIMEOUT_MS) stale = true; });
+    if (stale && this.ws) {
+      // No answer: the Wi-Fi may have dropped without the socket noticing.
+      this.order.forEach(function (id) { self.pending[id].sentAt = 0; });
+      try { this.ws.close(); } catch (e) { /* reconnecting anyway */ }
+      var ws = this.ws; this.ws = null;
+      if (ws) { ws.onclose = null; ws.onmessage = null; }
+      this._status('offline');
+      this._retry();
+    }
+  };
+
+  /** A fresh command id (random per page load, then a counter). */
+  S.newId = function () { this.n += 1; return this.prefix + '-' + this.n; };
+
+  /**
+   * Send a command; the promise resolves with the hub's `ack` or `error`
+   * message (never rejects). Until answered it is re-sent with the same id
+   * after every reconnect. Pass `id` to retry an earlier command.
+   */
+  S.command = function (command, id) {
+    var self = this;
+    id = id || this.newId();
+    return new Promise(function (resolve) {
+      self._queue(id, command, resolve);
+      self._send(id);
+    });
+  };
+  /** Commands sent but not yet answered. */
+  S.unanswered = function () { return this.order.length; };
+  /** Ask for a fresh snapshot. */
+  S.refresh = function () { if (this.ws && this.state === 'online') this.ws.send(JSON.stringify({ type: 'snapshot' })); };
+
+  // ------------------------------------------------------------ page helpers
+
+  /** Keep a status element up to date: online / reconnecting / refused. */
+  YZ.statusText = function (state, detail) {
+    switch (state) {
+      case 'online': return YZ.tr('已连接', 'Connected');
+      case 'connecting': return YZ.tr('正在连接…', 'Connecting…');
+      case 'offline': return YZ.tr('网络中断，正在重连…', 'Offline, reconnecting…');
+      case 'refused': return YZ.tr('代码无效：', 'Code refused: ') + YZ.errorText(detail);
+      default: return state;
+    }
+  };
+
+  /** Wire up any button with data-lang-toggle to switch the language. */
+  YZ.langToggle = function (root) {
+    var els = (root || document).querySelectorAll('[data-lang-toggle]');
+    for (var i = 0; i < els.length; i++) {
+      els[i].addEventListener('click', function () { YZ.setLang(YZ.lang() === 'zh' ? 'en' : 'zh'); });
+    }
+  };
+
+  window.YZ = YZ;
+})();
