@@ -4,7 +4,7 @@
 // tests/web/screenshots/ so that a person can look at them.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,4 +125,22 @@ export async function organiser(browser, hub) {
       }
     },
   };
+}
+
+const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/**
+ * Accessibility check with axe-core (WCAG 2 A/AA rules) on the page as it is
+ * now. Returns the violations (empty when clean), each as
+ * "rule-id: help (n nodes: selector…)" so that a failing assert says what to fix.
+ */
+export async function axeViolations(page, { exclude = [] } = {}) {
+  // Evaluated through the DevTools protocol, which the page's CSP does not govern.
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(async (exclude) => {
+    const r = await window.axe.run({ exclude: exclude.map((s) => [s]) },
+      { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
+  }, exclude);
+  return result;
 }

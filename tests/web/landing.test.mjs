@@ -2,7 +2,7 @@
 // external requests.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, shot } from './harness.mjs';
+import { startHub, launch, shot, axeViolations } from './harness.mjs';
 
 let hub, browser;
 before(async () => { hub = await startHub({ voters: 0 }); browser = await launch(); });
@@ -18,6 +18,7 @@ test('landing page shows the meeting and asks nothing from the internet', async 
   assert.match(await page.textContent('body'), /300000/);
   await shot(page, 'landing-phone');
   assert.deepEqual(foreign, []);
+  assert.deepEqual(await axeViolations(page), []);
 });
 
 test('a join link opens the page for its role and keeps the token out of the server\'s sight', async () => {
