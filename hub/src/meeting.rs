@@ -10,7 +10,7 @@ use anyhow::{bail, Result};
 use axum::extract::ws::Utf8Bytes;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
 use yuanzhuo_engine::{ack_result, Actor, Audience, Changed, Ctx, Event, Recorded, State};
@@ -74,11 +74,32 @@ pub enum Request {
     Snapshot { viewer: Actor, you: Option<Identity>, reply: Outbox },
 }
 
+/// Counters of the meeting task, for `/healthz` and the benchmarks: how
+/// many transactions were committed and what they held (batch size =
+/// commands ÷ commits).
+#[derive(Debug, Default)]
+pub struct Stats {
+    pub commits: AtomicU64,
+    pub entries: AtomicU64,
+    pub commands: AtomicU64,
+}
+
+impl Stats {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "commits": self.commits.load(Ordering::Relaxed),
+            "entries": self.entries.load(Ordering::Relaxed),
+            "commands": self.commands.load(Ordering::Relaxed),
+        })
+    }
+}
+
 /// How connections reach the meeting task.
 #[derive(Clone)]
 pub struct MeetingHandle {
     tx: mpsc::Sender<Request>,
     updates: broadcast::Sender<Broadcast>,
+    pub stats: Arc<Stats>,
 }
 
 impl MeetingHandle {
@@ -112,6 +133,7 @@ pub struct Meeting {
     done: HashMap<(String, String), Done>,
     updates: broadcast::Sender<Broadcast>,
     last_at_ms: u64,
+    stats: Arc<Stats>,
 }
 
 impl Meeting {
@@ -138,7 +160,7 @@ impl Meeting {
         }
         let last_at_ms = records.last().map_or(0, |r| r.at_ms);
         let (updates, _) = broadcast::channel(BROADCAST_BACKLOG);
-        Ok(Meeting { chain: Chain::after(&rows), store, state, done, updates, last_at_ms })
+        Ok(Meeting { chain: Chain::after(&rows), store, state, done, updates, last_at_ms, stats: Default::default() })
     }
 
     pub fn state(&self) -> &State {
@@ -148,7 +170,7 @@ impl Meeting {
     /// Start the meeting task on its own thread.
     pub fn spawn(self) -> (MeetingHandle, std::thread::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(REQUEST_QUEUE);
-        let handle = MeetingHandle { tx, updates: self.updates.clone() };
+        let handle = MeetingHandle { tx, updates: self.updates.clone(), stats: self.stats.clone() };
         let join = std::thread::Builder::new()
             .name("meeting".into())
             .spawn(move || self.run(rx))
@@ -233,6 +255,9 @@ impl Meeting {
                 self.answer_snapshots(snapshots);
                 return;
             }
+            self.stats.commits.fetch_add(1, Ordering::Relaxed);
+            self.stats.entries.fetch_add(rows.len() as u64, Ordering::Relaxed);
+            self.stats.commands.fetch_add(pending.len() as u64, Ordering::Relaxed);
             for p in pending {
                 p.reply.send(&ServerMsg::Ack { id: p.key.1.clone(), seq: p.seq, result: p.result.clone() });
                 self.done.insert(p.key, Done { digest: p.digest, seq: p.seq, result: p.result });

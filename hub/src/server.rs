@@ -185,6 +185,7 @@ async fn health(AxState(web): AxState<Arc<Web>>) -> Json<serde_json::Value> {
         "ok": true,
         "meeting": web.def.meeting.name,
         "connections": web.shared.open.load(Ordering::Relaxed),
+        "log": web.shared.meeting.stats.json(),
     }))
 }
 

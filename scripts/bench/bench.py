@@ -1,0 +1,254 @@
+#!/usr/bin/env python3
+"""The benchmark behind scripts/bench/run: the hub against the disk's own
+limit and against a plain Node.js `ws` server (peer.js), side by side in one
+run, on 127.0.0.1. Servers are pinned to core 0 and the load generator
+(`simulate`) to core 1 when the machine has two. Each figure is the median
+of several runs that alternate hub and peer. Standard library only.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+BIN = os.path.join(ROOT, "target", "release")
+HUB = os.path.join(BIN, "hub")
+SIM = os.path.join(BIN, "simulate")
+PEER = os.path.join(ROOT, "scripts", "bench", "peer.js")
+TWO_CORES = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
+
+
+def pinned(core, cmd):
+    return (["taskset", "-c", str(core)] + cmd) if TWO_CORES else cmd
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def wait_port(port, proc, limit=20):
+    until = time.time() + limit
+    while time.time() < until:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited early ({proc.returncode})")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server did not listen on {port}")
+
+
+def rss_kib(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Server:
+    """A fresh hub (new data folder) or peer on a free port, pinned to core 0."""
+
+    def __init__(self, kind, work, voters):
+        self.kind = kind
+        self.port = free_port()
+        self.dir = tempfile.mkdtemp(prefix=f"{kind}-", dir=work)
+        self.tokens = os.path.join(self.dir, "tokens.json")
+        if kind == "hub":
+            data = os.path.join(self.dir, "data")
+            sheet = subprocess.run([HUB, "tokens", "--data", data, "--format", "json", "--voters", str(voters)],
+                                   check=True, capture_output=True, text=True).stdout
+            with open(self.tokens, "w") as f:
+                f.write(sheet)
+            cmd = [HUB, "serve", "--data", data, "--bind", f"127.0.0.1:{self.port}"]
+        else:
+            sheet = {"organiser": {"token": "organiser"}, "projector": {"token": "projector"}, "tables": [],
+                     "voters": [{"token": f"V{i:05}"} for i in range(1, voters + 1)]}
+            with open(self.tokens, "w") as f:
+                json.dump(sheet, f)
+            cmd = ["node", PEER, "--port", str(self.port), "--file", os.path.join(self.dir, "peer.log")]
+        self.log = open(os.path.join(self.dir, "server.log"), "w")
+        self.proc = subprocess.Popen(pinned(0, cmd), stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
+        wait_port(self.port, self.proc)
+
+    @property
+    def url(self):
+        return f"ws://127.0.0.1:{self.port}/ws"
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def simulate(server, extra, hold=None):
+    """Run simulate against `server`; returns its JSON summary. With `hold`,
+    call hold() once the crowd is connected, then let it finish."""
+    out = os.path.join(server.dir, "summary.json")
+    cmd = pinned(1, [SIM, "--hub", server.url, "--tokens", server.tokens, "--summary-json", out] + extra)
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=subprocess.PIPE, text=True)
+    result = None
+    if hold is not None:
+        for line in p.stdout:
+            if line.strip() == "ready":
+                result = hold()
+                break
+    p.stdin.close()
+    p.stdin = None  # closed: the simulator goes on (and communicate must not touch it)
+    try:
+        _, err = p.communicate(timeout=180)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        raise RuntimeError(f"simulate timed out against {server.kind}")
+    if p.returncode != 0:
+        raise RuntimeError(f"simulate failed against {server.kind}: {err.strip()[-800:]}")
+    with open(out) as f:
+        s = json.load(f)
+    if result is not None:
+        s["held"] = result
+    return s
+
+
+def fsync_limit(work, seconds):
+    """F: small appends with fdatasync after each, on the hub's filesystem."""
+    path = os.path.join(work, "fsync.probe")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    rec = b'{"seq":1,"choices":["P01","P07","P19"]}\n'
+    lat = []
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        t = time.perf_counter()
+        os.write(fd, rec)
+        os.fdatasync(fd)
+        lat.append((time.perf_counter() - t) * 1e3)
+    os.close(fd)
+    os.unlink(path)
+    lat.sort()
+    return {"per_sec": len(lat) / seconds, "p50_ms": lat[len(lat) // 2], "p99_ms": lat[int(len(lat) * 0.99)]}
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=3, help="runs per figure and server (median reported)")
+    ap.add_argument("--phones", type=int, default=5000, help="idle phones for the broadcast and memory figures")
+    ap.add_argument("--json", help="also write the results here")
+    a = ap.parse_args()
+    for b in (HUB, SIM):
+        if not os.path.exists(b):
+            sys.exit(f"{b} is missing: cargo build --release -p hub -p yuanzhuo-tests --bin simulate")
+    work = tempfile.mkdtemp(prefix="yz-bench-", dir=os.path.join(ROOT, "target"))
+    started = time.time()
+    print(f"bench: {os.cpu_count()} cores, {'server on core 0, load on core 1' if TWO_CORES else 'no pinning'}; "
+          f"{a.runs} alternating runs per figure; work folder {work}", flush=True)
+
+    disk = [fsync_limit(work, 2.0) for _ in range(a.runs)]
+    F = median([d["per_sec"] for d in disk])
+    fs_p99 = median([d["p99_ms"] for d in disk])
+    print(f"  disk: {F:.0f} fdatasync appends/s, p50 {median([d['p50_ms'] for d in disk]):.2f} ms, p99 {fs_p99:.2f} ms", flush=True)
+
+    phones = a.phones
+    scenarios = [
+        ("burst1", 300, ["--phase", "voting-only", "--preconnect", "--concurrency", "1", "--voters", "300", "--keep-open"]),
+        ("burst64", 3000, ["--phase", "voting-only", "--preconnect", "--concurrency", "64", "--voters", "3000", "--keep-open"]),
+        ("burst1024", 4096, ["--phase", "voting-only", "--preconnect", "--concurrency", "1024", "--voters", "4096", "--keep-open"]),
+        ("latency", 2000, ["--phase", "voting-only", "--preconnect", "--concurrency", "2000", "--voters", "2000", "--rate", "1000", "--keep-open"]),
+        ("crowd", 1000, ["--phase", "voting-only", "--preconnect", "--concurrency", "64", "--voters", "1000", "--rate", "500",
+                         "--viewers", "5", "--idle", str(phones)]),
+        ("memory", phones, ["--phase", "none", "--voters", "0", "--idle", str(phones), "--hold"]),
+    ]
+    results = {}
+    for name, voters, extra in scenarios:
+        runs = {"hub": [], "peer": []}
+        for r in range(a.runs):
+            for kind in (("hub", "peer") if r % 2 == 0 else ("peer", "hub")):
+                s = Server(kind, work, voters)
+                try:
+                    if name == "memory":
+                        time.sleep(0.5)
+                        before = rss_kib(s.proc.pid)
+                        summary = simulate(s, extra, hold=lambda: rss_kib(s.proc.pid))
+                        summary["rss_growth_kib"] = summary["held"] - before
+                    else:
+                        summary = simulate(s, extra)
+                finally:
+                    s.stop()
+                runs[kind].append(summary)
+        results[name] = runs
+        print(f"  {name}: done ({time.time() - started:.0f} s)", flush=True)
+
+    def fig(name, kind, f):
+        return median([f(s) for s in results[name][kind]])
+
+    rows = []
+
+    def row(label, h, p, unit, target="", better="higher"):
+        ratio = (h / p) if (h is not None and p) else None
+        rows.append((label, h, p, ratio, unit, target, better))
+
+    for c in ("1", "64", "1024"):
+        n = f"burst{c}"
+        row(f"durable ballots/s, {c} concurrent voter{'s' if c != '1' else ''}",
+            fig(n, "hub", lambda s: s["ballots_per_sec"]), fig(n, "peer", lambda s: s["ballots_per_sec"]), "/s")
+    extra_lines = []
+    for c in ("1", "64", "1024"):
+        n = f"burst{c}"
+        batch = fig(n, "hub", lambda s: s.get("hub_batch_avg"))
+        bps = fig(n, "hub", lambda s: s["ballots_per_sec"])
+        cps = fig(n, "hub", lambda s: s.get("hub_commits", 0) / max(s["vote_seconds"], 1e-9))
+        pbatch = fig(n, "peer", lambda s: s.get("hub_batch_avg"))
+        extra_lines.append(
+            f"  {c:>4} voters: hub batch {batch:.1f}, ballots/s ÷ (F × batch) = {bps / (F * batch):.2f}, "
+            f"commits/s ÷ F = {cps / F:.2f}   (peer batch {pbatch:.1f})")
+    row("ack latency p50, 2,000 ballots over 2 s", fig("latency", "hub", lambda s: s["ack_ms"]["p50"]),
+        fig("latency", "peer", lambda s: s["ack_ms"]["p50"]), "ms", better="lower")
+    row("ack latency p99, 2,000 ballots over 2 s", fig("latency", "hub", lambda s: s["ack_ms"]["p99"]),
+        fig("latency", "peer", lambda s: s["ack_ms"]["p99"]), "ms", f"≤ {3 * fs_p99:.1f} (3 × fdatasync p99)", "lower")
+    row(f"ack → projector p99, 5 viewers + {phones} idle phones", fig("crowd", "hub", lambda s: s["ack_to_viewer_ms"]["p99"]),
+        fig("crowd", "peer", lambda s: s["ack_to_viewer_ms"]["p99"]), "ms", "≤ 100, ≤ peer", "lower")
+    row(f"phase change → all {phones} phones p95", fig("crowd", "hub", lambda s: s["phase_broadcast_ms"]["p95"]),
+        fig("crowd", "peer", lambda s: s["phase_broadcast_ms"]["p95"]), "ms", "≤ 250", "lower")
+    row(f"memory per idle connection ({phones})", fig("memory", "hub", lambda s: s["rss_growth_kib"] / max(s["idle_phones"], 1)),
+        fig("memory", "peer", lambda s: s["rss_growth_kib"] / max(s["idle_phones"], 1)), "KiB", "≤ 16", "lower")
+
+    print(f"\nYuanzhuo hub vs Node.js ws peer — medians of {a.runs} alternating runs; disk F = {F:.0f} fdatasync/s (p99 {fs_p99:.2f} ms)\n")
+    w = max(len(r[0]) for r in rows)
+    print(f"{'figure':<{w}}  {'hub':>10}  {'peer':>10}  {'hub/peer':>8}  target")
+    print("-" * (w + 50))
+    for label, h, p, ratio, unit, target, better in rows:
+        if h is None:
+            continue
+        fmt = (lambda x: f"{x:>10.0f}") if unit == "/s" else (lambda x: f"{x:>10.2f}")
+        print(f"{label:<{w}}  {fmt(h)}  {fmt(p) if p is not None else ' ' * 10}  "
+              f"{(f'{ratio:8.2f}' if ratio is not None else ' ' * 8)}  {unit} {target}")
+    print("\nbatching (group commit):")
+    for line in extra_lines:
+        print(line)
+    print(f"\nerrors seen: hub {sum(sum(s['errors'].values()) for n in results for s in results[n]['hub'])}, "
+          f"peer {sum(sum(s['errors'].values()) for n in results for s in results[n]['peer'])}")
+    print(f"bench took {time.time() - started:.0f} s")
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"disk": disk, "F": F, "results": results}, f, indent=1)
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
