@@ -4,9 +4,11 @@
 //! this connection's role, and pings. A connection that falls behind the
 //! broadcast gets a fresh snapshot rather than being dropped.
 
-use axum::extract::ws::{close_code, CloseFrame, Message, Utf8Bytes, WebSocket};
-use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::stream::SplitStream;
 use futures_util::{SinkExt, StreamExt};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -16,6 +18,7 @@ use yuanzhuo_protocol::*;
 
 use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
 use crate::tokens::{actor_of, identity_of, Registry};
+use crate::upgrade::{send_text, Sink, Socket};
 
 /// Direct messages queued for one connection before it is considered stuck.
 const OUTBOX: usize = 256;
@@ -53,15 +56,14 @@ impl Drop for Slot {
     }
 }
 
-type Sink = SplitSink<WebSocket, Message>;
-type Stream = SplitStream<WebSocket>;
+type Stream = SplitStream<Socket>;
 
-pub async fn run(socket: WebSocket, shared: Arc<Shared>) {
+pub async fn run(socket: Socket, shared: Arc<Shared>) {
     let n = shared.open.fetch_add(1, Ordering::Relaxed) + 1;
     let _slot = Slot(shared.clone());
     let (mut sink, mut stream) = socket.split();
     if n > shared.max_connections {
-        refuse(&mut sink, ErrorCode::ServerFull, close_code::AGAIN).await;
+        refuse(&mut sink, ErrorCode::ServerFull, CloseCode::Again).await;
         return;
     }
     let actor = match authenticate(&mut sink, &mut stream, &shared).await {
@@ -70,7 +72,7 @@ pub async fn run(socket: WebSocket, shared: Arc<Shared>) {
     };
     let last_seen = Arc::new(AtomicU64::new(shared.elapsed_ms()));
     let (outbox, direct) = Outbox::new(OUTBOX);
-    let updates = shared.meeting.subscribe();
+    let Some(updates) = shared.meeting.subscribe(&actor.0) else { return };
     let writer = tokio::spawn(write_loop(
         sink,
         direct,
@@ -92,41 +94,41 @@ async fn authenticate(sink: &mut Sink, stream: &mut Stream, shared: &Shared) -> 
     let first = tokio::time::timeout(Duration::from_secs(AUTH_TIMEOUT_SECS), stream.next()).await;
     let text = match first {
         Err(_) => {
-            refuse(sink, ErrorCode::AuthTimeout, close_code::POLICY).await;
+            refuse(sink, ErrorCode::AuthTimeout, CloseCode::Policy).await;
             return None;
         }
         Ok(Some(Ok(Message::Text(t)))) => t,
         Ok(Some(Ok(_))) => {
-            refuse(sink, ErrorCode::NotAuthenticated, close_code::POLICY).await;
+            refuse(sink, ErrorCode::NotAuthenticated, CloseCode::Policy).await;
             return None;
         }
         Ok(_) => return None,
     };
     if text.len() > MAX_FRAME_BYTES {
-        refuse(sink, ErrorCode::TooLarge, close_code::SIZE).await;
+        refuse(sink, ErrorCode::TooLarge, CloseCode::Size).await;
         return None;
     }
     match serde_json::from_str::<ClientMsg>(&text) {
         Ok(ClientMsg::Hello { token, .. }) => match shared.tokens.lookup(&token) {
             Some(row) => Some((actor_of(&row), identity_of(&row, &shared.rules))),
             None => {
-                refuse(sink, ErrorCode::UnknownToken, close_code::POLICY).await;
+                refuse(sink, ErrorCode::UnknownToken, CloseCode::Policy).await;
                 None
             }
         },
         Ok(_) => {
-            refuse(sink, ErrorCode::NotAuthenticated, close_code::POLICY).await;
+            refuse(sink, ErrorCode::NotAuthenticated, CloseCode::Policy).await;
             None
         }
         Err(_) => {
-            refuse(sink, ErrorCode::BadMessage, close_code::POLICY).await;
+            refuse(sink, ErrorCode::BadMessage, CloseCode::Policy).await;
             None
         }
     }
 }
 
 /// Say why, then close with the code as the reason.
-async fn refuse(sink: &mut Sink, code: ErrorCode, close: u16) {
+async fn refuse(sink: &mut Sink, code: ErrorCode, close: CloseCode) {
     let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, code, None)));
     let _ = sink.send(Message::Text(msg)).await;
     let _ = sink.send(Message::Close(Some(CloseFrame { code: close, reason: Utf8Bytes::from(code.as_str()) }))).await;
@@ -157,7 +159,7 @@ async fn read_loop(
         let text = match msg {
             Message::Text(t) => t,
             Message::Close(_) => break,
-            Message::Ping(_) | Message::Pong(_) => continue,
+            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
             Message::Binary(_) => {
                 outbox.error(None, ErrorCode::BadMessage, Some("binary frames are not accepted".into()));
                 continue;
@@ -234,7 +236,7 @@ async fn write_loop(
             _ = shutdown.changed() => {
                 let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, ErrorCode::ShuttingDown, None)));
                 let _ = sink.send(Message::Text(msg)).await;
-                let _ = sink.send(Message::Close(Some(CloseFrame { code: close_code::AWAY, reason: Utf8Bytes::from("shutting_down") }))).await;
+                let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Away, reason: Utf8Bytes::from("shutting_down") }))).await;
                 return;
             }
             d = direct.recv() => {
@@ -242,17 +244,17 @@ async fn write_loop(
                 if let Some(seq) = snapshot_seq_of(&text) {
                     snapshot_seq = Some(seq);
                 }
-                if sink.send(Message::Text(text)).await.is_err() {
+                if send_text(&mut sink, text).await.is_err() {
                     return;
                 }
                 if outbox.overflowed.load(Ordering::Relaxed) {
-                    let _ = sink.send(Message::Close(Some(CloseFrame { code: close_code::POLICY, reason: Utf8Bytes::from("too_slow") }))).await;
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Policy, reason: Utf8Bytes::from("too_slow") }))).await;
                     return;
                 }
             }
             u = updates.recv(), if snapshot_seq.is_some() => match u {
                 Ok(b) => {
-                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && sink.send(Message::Text(b.text)).await.is_err() {
+                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_text(&mut sink, b.text).await.is_err() {
                         return;
                     }
                 }
@@ -268,7 +270,7 @@ async fn write_loop(
             _ = ping.tick() => {
                 let silent = shared.elapsed_ms().saturating_sub(last_seen.load(Ordering::Relaxed));
                 if silent > REAP_AFTER.as_millis() as u64 {
-                    let _ = sink.send(Message::Close(Some(CloseFrame { code: close_code::AWAY, reason: Utf8Bytes::from("no_pong") }))).await;
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Away, reason: Utf8Bytes::from("no_pong") }))).await;
                     return;
                 }
                 if sink.send(Message::Ping(Default::default())).await.is_err() {

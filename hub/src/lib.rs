@@ -8,6 +8,7 @@ pub mod meeting;
 pub mod server;
 pub mod store;
 pub mod tokens;
+pub mod upgrade;
 pub mod web;
 
 /// Wall-clock milliseconds since the Unix epoch: the only clock the hub reads.

@@ -7,13 +7,13 @@
 //! It runs on its own OS thread because the commit blocks.
 
 use anyhow::{bail, Result};
-use axum::extract::ws::Utf8Bytes;
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
-use yuanzhuo_engine::{ack_result, Actor, Audience, Changed, Ctx, Event, Recorded, State};
+use yuanzhuo_engine::{ack_result, Actor, Audience, Changed, Ctx, Event, Feed, Recorded, State};
 use yuanzhuo_protocol::*;
 
 use crate::store::{check_chain, Chain, CommandRow, Row, Store};
@@ -94,11 +94,15 @@ impl Stats {
     }
 }
 
+/// One broadcast channel per [`Feed`]: a connection hears exactly the
+/// updates its role may see, in log order.
+pub type Feeds = Arc<HashMap<Feed, broadcast::Sender<Broadcast>>>;
+
 /// How connections reach the meeting task.
 #[derive(Clone)]
 pub struct MeetingHandle {
     tx: mpsc::Sender<Request>,
-    updates: broadcast::Sender<Broadcast>,
+    feeds: Feeds,
     pub stats: Arc<Stats>,
 }
 
@@ -106,8 +110,9 @@ impl MeetingHandle {
     pub async fn send(&self, r: Request) -> bool {
         self.tx.send(r).await.is_ok()
     }
-    pub fn subscribe(&self) -> broadcast::Receiver<Broadcast> {
-        self.updates.subscribe()
+    /// The live updates for `viewer`.
+    pub fn subscribe(&self, viewer: &Actor) -> Option<broadcast::Receiver<Broadcast>> {
+        self.feeds.get(&Feed::of(viewer)).map(broadcast::Sender::subscribe)
     }
 }
 
@@ -131,7 +136,7 @@ pub struct Meeting {
     state: State,
     chain: Chain,
     done: HashMap<(String, String), Done>,
-    updates: broadcast::Sender<Broadcast>,
+    feeds: Feeds,
     last_at_ms: u64,
     stats: Arc<Stats>,
 }
@@ -159,8 +164,16 @@ impl Meeting {
             );
         }
         let last_at_ms = records.last().map_or(0, |r| r.at_ms);
-        let (updates, _) = broadcast::channel(BROADCAST_BACKLOG);
-        Ok(Meeting { chain: Chain::after(&rows), store, state, done, updates, last_at_ms, stats: Default::default() })
+        let feeds = Feed::all(state.tables.len()).into_iter().map(|f| (f, broadcast::channel(BROADCAST_BACKLOG).0)).collect();
+        Ok(Meeting {
+            chain: Chain::after(&rows),
+            store,
+            state,
+            done,
+            feeds: Arc::new(feeds),
+            last_at_ms,
+            stats: Default::default(),
+        })
     }
 
     pub fn state(&self) -> &State {
@@ -170,7 +183,7 @@ impl Meeting {
     /// Start the meeting task on its own thread.
     pub fn spawn(self) -> (MeetingHandle, std::thread::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(REQUEST_QUEUE);
-        let handle = MeetingHandle { tx, updates: self.updates.clone(), stats: self.stats.clone() };
+        let handle = MeetingHandle { tx, feeds: self.feeds.clone(), stats: self.stats.clone() };
         let join = std::thread::Builder::new()
             .name("meeting".into())
             .spawn(move || self.run(rx))
@@ -269,9 +282,13 @@ impl Meeting {
             }
             for (audience, update) in self.state.updates(&changed, now) {
                 let seq = update.seq;
-                let text = encode(&ServerMsg::Update(Box::new(update)));
-                // No receivers is fine: nobody is connected.
-                let _ = self.updates.send(Broadcast { audience, seq, text });
+                let b = Broadcast { audience, seq, text: encode(&ServerMsg::Update(Box::new(update))) };
+                for (feed, tx) in self.feeds.iter() {
+                    if feed.carries(audience) {
+                        // No receivers is fine: nobody on that feed is connected.
+                        let _ = tx.send(b.clone());
+                    }
+                }
             }
         }
         self.answer_snapshots(snapshots);

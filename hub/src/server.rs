@@ -3,10 +3,12 @@
 //! meeting task drains and closes the log).
 
 use anyhow::{bail, Context, Result};
-use axum::extract::{State as AxState, WebSocketUpgrade};
+use axum::extract::{Request, State as AxState};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
+use axum::serve::ListenerExt;
 use axum::{Json, Router};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -112,6 +114,13 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         .with_state(web);
     banner(&def, &opts.data, local, seq, &head);
 
+    // Small messages (an ack, a tally update) must leave at once, not wait
+    // for Nagle's algorithm to meet the peer's delayed ACK (~40 ms).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("cannot set TCP_NODELAY: {e}");
+        }
+    });
     let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async move {
             stop_signal().await;
@@ -153,17 +162,19 @@ pub struct Web {
     pub allow_public: bool,
 }
 
-async fn ws_upgrade(ws: WebSocketUpgrade, headers: HeaderMap, AxState(web): AxState<Arc<Web>>) -> Response {
-    if let Err(why) = same_origin(&headers) {
+async fn ws_upgrade(AxState(web): AxState<Arc<Web>>, req: Request) -> Response {
+    if let Err(why) = same_origin(req.headers()) {
         return (StatusCode::FORBIDDEN, why).into_response();
     }
     let shared = web.shared.clone();
-    ws.read_buffer_size(WS_READ_BUFFER)
+    // Small buffers, flushed at once; frames above the hard limit close the connection.
+    let config = WebSocketConfig::default()
+        .read_buffer_size(WS_READ_BUFFER)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
-        .max_message_size(WS_HARD_LIMIT)
-        .max_frame_size(WS_HARD_LIMIT)
-        .on_upgrade(move |socket| connection::run(socket, shared))
+        .max_message_size(Some(WS_HARD_LIMIT))
+        .max_frame_size(Some(WS_HARD_LIMIT));
+    crate::upgrade::accept(req, config, move |socket| connection::run(socket, shared))
 }
 
 /// Browsers always send `Origin`; it must name this hub. Other clients

@@ -151,7 +151,8 @@ async fn session(
 ) -> End {
     // Small buffers: our frames are a few KiB; the defaults are 128 KiB each way.
     let config = WebSocketConfig::default().read_buffer_size(16 * 1024).write_buffer_size(0);
-    let connect = tokio_tungstenite::connect_async_with_config(cfg.url.as_str(), Some(config), false);
+    // true: no Nagle delay; an entry must leave at once.
+    let connect = tokio_tungstenite::connect_async_with_config(cfg.url.as_str(), Some(config), true);
     let mut ws = match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
         Ok(Ok((ws, _))) => ws,
         Ok(Err(e)) => return End::Lost(e.to_string()),

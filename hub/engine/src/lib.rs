@@ -17,7 +17,7 @@ pub use chain::{chain_hash, fingerprint, receipt_from_hash, GENESIS_PREV};
 pub use count::{count, recount};
 pub use event::{ack_result, Actor, Event, Recorded};
 pub use state::{BallotRecord, State, TableState};
-pub use view::{Audience, Changed, Viewer};
+pub use view::{Audience, Changed, Feed, Viewer};
 pub use yuanzhuo_protocol as protocol;
 
 use yuanzhuo_protocol::ErrorCode;

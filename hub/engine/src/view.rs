@@ -32,6 +32,54 @@ impl Audience {
     }
 }
 
+/// The stream of live updates a connection follows: exactly the audiences
+/// that include it, so that the hub never wakes a connection for an update
+/// it would throw away (5,000 voters' phones do not hear every ballot).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Feed {
+    /// Voters: what everyone sees (phase, timer, tables, results).
+    Voters,
+    /// Projectors and the public view: also turnout and the tally.
+    Watchers,
+    /// A table's chair, recorder and adviser: also their table's detail.
+    Table(TableNo),
+    /// The organiser, observers and all-table advisers: every update.
+    Everything,
+}
+
+impl Feed {
+    pub fn of(v: &Viewer) -> Feed {
+        match v.role {
+            Role::Voter => Feed::Voters,
+            Role::Organiser | Role::Observer => Feed::Everything,
+            Role::Adviser if v.all_tables => Feed::Everything,
+            Role::Chair | Role::Recorder | Role::Adviser => match v.table {
+                Some(t) => Feed::Table(t),
+                None => Feed::Watchers,
+            },
+            Role::Projector | Role::Public => Feed::Watchers,
+        }
+    }
+
+    /// Every feed a meeting with `tables` tables needs.
+    pub fn all(tables: usize) -> Vec<Feed> {
+        let mut v = vec![Feed::Voters, Feed::Watchers, Feed::Everything];
+        v.extend((1..=tables as TableNo).map(Feed::Table));
+        v
+    }
+
+    /// Whether updates for `a` go into this feed.
+    pub fn carries(self, a: Audience) -> bool {
+        match (self, a) {
+            (_, Audience::All) | (Feed::Everything, _) => true,
+            (Feed::Voters, _) => false,
+            (_, Audience::Watchers) => true,
+            (Feed::Table(t), Audience::Table(u)) => t == u,
+            (Feed::Watchers, Audience::Table(_)) => false,
+        }
+    }
+}
+
 fn sees_table(v: &Viewer, t: TableNo) -> bool {
     match v.role {
         Role::Organiser | Role::Observer => true,
@@ -64,9 +112,11 @@ impl Changed {
             Event::MeetingOpened { .. } => self.fingerprint = true,
             Event::PhaseChanged { to, .. } => {
                 self.phase = true;
-                self.results |= *to >= Phase::Counted;
-                self.tally |= *to >= Phase::Counted;
-                self.pitch = true;
+                // The results appear, and a hidden tally is revealed, when the
+                // vote closes; publishing changes nothing but the phase.
+                self.results |= *to == Phase::Counted;
+                self.tally |= *to == Phase::Counted;
+                self.pitch |= *to == Phase::Pitches || *to == Phase::Voting;
             }
             Event::TimerStarted { .. }
             | Event::TimerPaused
@@ -174,7 +224,7 @@ impl State {
         if any_all {
             out.push((Audience::All, all));
         }
-        if changed.tally || changed.phase {
+        if changed.tally {
             let mut w = base.clone();
             w.turnout = Some(self.turnout());
             w.tally = self.visible_tally();
@@ -226,5 +276,39 @@ impl State {
 
     pub fn annotation_list(&self) -> Vec<Annotation> {
         self.annotations.values().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn viewers() -> Vec<Viewer> {
+        let mut v = vec![
+            Actor::organiser(),
+            Actor::voter("V0001"),
+            Actor::read_only(Role::Observer),
+            Actor::read_only(Role::Projector),
+            Actor::read_only(Role::Public),
+            Actor { role: Role::Adviser, table: None, all_tables: true, voter: None },
+        ];
+        for t in 1..=4 {
+            for r in [Role::Chair, Role::Recorder, Role::Adviser] {
+                v.push(Actor::at_table(r, t));
+            }
+        }
+        v
+    }
+
+    #[test]
+    fn a_feed_carries_exactly_what_its_viewers_may_see() {
+        let audiences = [Audience::All, Audience::Watchers, Audience::Table(1), Audience::Table(2), Audience::Table(4)];
+        for v in viewers() {
+            let f = Feed::of(&v);
+            assert!(Feed::all(4).contains(&f), "{f:?} is a feed of the meeting");
+            for a in audiences {
+                assert_eq!(f.carries(a), a.includes(&v), "{} on {f:?} for {a:?}", v.key());
+            }
+        }
     }
 }

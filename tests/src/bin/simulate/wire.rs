@@ -61,7 +61,8 @@ impl Conn {
     pub async fn open(url: &str, token: &str, client: &str) -> Result<(Conn, String)> {
         // Small buffers: thousands of these run in one process.
         let config = WebSocketConfig::default().read_buffer_size(8 * 1024).write_buffer_size(0);
-        let connect = tokio_tungstenite::connect_async_with_config(url, Some(config), false);
+        // true: no Nagle delay; a ballot must leave at once.
+        let connect = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
         let (ws, _) = match tokio::time::timeout(Duration::from_secs(10), connect).await {
             Ok(Ok(x)) => x,
             Ok(Err(e)) => return Err(Gone(e.to_string()).into()),
