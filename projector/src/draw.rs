@@ -80,7 +80,8 @@ pub fn draw(frame: &mut Frame, screen: &Screen) {
 
 /// Write `text` at (x, y), at most `max` cells; returns the column after it.
 fn put(buf: &mut Buffer, x: u16, y: u16, text: &str, max: u16, style: Style) -> u16 {
-    if y >= buf.area.bottom() || x >= buf.area.right() || max == 0 {
+    let a = buf.area;
+    if y < a.top() || y >= a.bottom() || x < a.left() || x >= a.right() || max == 0 {
         return x;
     }
     let t = truncate(text, max as usize);
@@ -108,14 +109,19 @@ pub fn render(screen: &Screen, area: Rect, buf: &mut Buffer) {
     if let Some(scene) = &screen.scene {
         header(buf, area, scene, &screen.marker);
         footer(buf, area, scene, &screen.keys);
+        // The scene draws into a buffer of the body's size, so that nothing
+        // it writes can spill over the header or the footer.
+        let mut sub = Buffer::empty(body);
+        let b = &mut sub;
         match &scene.body {
-            Body::NotOpen(n) => not_open(buf, body, scene, n, &screen.join_url),
-            Body::Welcome(w) => welcome(buf, body, w, &screen.join_url),
-            Body::Discussion(d) => discussion(buf, body, d),
-            Body::Pitches(p) => pitches(buf, body, p),
-            Body::Voting(v) => voting(buf, body, v),
-            Body::Results(r) => results(buf, body, r),
+            Body::NotOpen(n) => not_open(b, body, scene, n, &screen.join_url),
+            Body::Welcome(w) => welcome(b, body, w, &screen.join_url),
+            Body::Discussion(d) => discussion(b, body, d),
+            Body::Pitches(p) => pitches(b, body, p),
+            Body::Voting(v) => voting(b, body, v),
+            Body::Results(r) => results(b, body, r),
         }
+        buf.merge(&sub);
     }
     marker(buf, area, &screen.marker);
     if let Some(n) = &screen.notice {

@@ -8,6 +8,7 @@ use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use projector::app::{App, Connection, Key};
 use projector::{draw, info, Lang};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use yuanzhuo_client::{parse_hub, Link, LinkConfig};
 use yuanzhuo_protocol::PUBLIC_TOKEN;
@@ -103,6 +104,9 @@ async fn run(terminal: &mut ratatui::DefaultTerminal, app: &mut App, http_base: 
         ask_join(http_base.clone(), join_tx.clone());
     }
 
+    // SIGTERM or a closed terminal: leave the screen as it was found.
+    let mut term = signal(SignalKind::terminate()).context("signal")?;
+    let mut hangup = signal(SignalKind::hangup()).context("signal")?;
     let mut tick = tokio::time::interval(TICK);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     // The link ends only after a refusal; the screen then keeps saying why until Q.
@@ -132,6 +136,8 @@ async fn run(terminal: &mut ratatui::DefaultTerminal, app: &mut App, http_base: 
                 None => return Ok(()),
             },
             Some(url) = join_rx.recv() => app.set_join_url(url),
+            _ = term.recv() => return Ok(()),
+            _ = hangup.recv() => return Ok(()),
             _ = tick.tick() => {}
         }
     }

@@ -296,7 +296,7 @@ pub fn timer_view(t: Option<&Timer>, now_ms: u64, lang: Lang) -> Option<TimerVie
     } else {
         TimerState::Running
     };
-    let mut caption = t.label.clone();
+    let mut caption = timer_label(&t.label, lang);
     if remaining_ms < 0 {
         caption.push_str(lang.t(" · 已超时", " · over time"));
     }
@@ -304,6 +304,16 @@ pub fn timer_view(t: Option<&Timer>, now_ms: u64, lang: Lang) -> Option<TimerVie
         caption.push_str(lang.t(" · 已暂停", " · paused"));
     }
     Some(TimerView { caption, text: clock(remaining_ms), remaining_ms, state })
+}
+
+/// The hub names the clocks it starts itself `discussion` and `pitch`;
+/// the organiser's own timers carry the organiser's words.
+fn timer_label(label: &str, lang: Lang) -> String {
+    match label {
+        "discussion" => lang.t("分桌讨论", "Discussion").to_string(),
+        "pitch" => lang.t("推介时间", "Pitch time").to_string(),
+        other => other.to_string(),
+    }
 }
 
 /// "P01 楼道声控灯改造", or the bare id if the proposal is unknown.

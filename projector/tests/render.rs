@@ -324,3 +324,34 @@ fn a_refusal_is_said_plainly_on_screen() {
         assert!(t.contains("unknown_token") && t.contains("✕ 连接被拒绝"), "{t}");
     }
 }
+
+#[test]
+fn every_scene_draws_at_any_size_without_breaking() {
+    let scenes = [
+        demo(Phase::Setup),
+        demo(Phase::CheckIn),
+        discussing(),
+        pitching(),
+        with_votes(demo(Phase::Voting), spread, 57),
+        results_snapshot(),
+    ];
+    let mut hidden = demo(Phase::Voting);
+    hidden.rules.tally = TallyVisibility::HiddenUntilClose;
+    hidden.tally = None;
+    for s in scenes.iter().chain([&hidden]) {
+        for w in [20u16, 24, 30, 41, 50, 64, 70, 79, 80, 100, 119, 120, 160, 200, 250] {
+            for h in [5u16, 8, 9, 12, 16, 20, 24, 30, 45, 60] {
+                for lang in [Lang::Zh, Lang::En] {
+                    let buf = render(&screen_of(s, T0 + 65_000, lang), w, h);
+                    let t = text(&buf);
+                    if w >= 24 && h >= 8 {
+                        let footer = lines(&buf).pop().unwrap();
+                        assert!(footer.contains("42"), "{w}×{h} {:?}: footer {footer:?}\n{t}", s.phase);
+                    } else {
+                        assert!(t.contains("窗口太小"), "{w}×{h}\n{t}");
+                    }
+                }
+            }
+        }
+    }
+}

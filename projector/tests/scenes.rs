@@ -87,6 +87,12 @@ fn the_countdown_follows_the_hub_clock_and_goes_negative() {
         assert_eq!((t.text.as_str(), t.state), ("35:00", TimerState::Paused));
         assert!(t.caption.contains("已暂停"));
     }
+    // The clocks the hub starts by itself are named in the room's words.
+    s.timer = Some(timer("discussion", 40, T0));
+    assert_eq!(at_of(&s, T0).caption, "分桌讨论");
+    s.timer = Some(timer("pitch", 3, T0));
+    let Body::Discussion(d) = body(&s, T0, Lang::En) else { panic!() };
+    assert_eq!(d.timer.unwrap().caption, "Pitch time");
     // No timer: the phase name stands in for the clock.
     s.timer = None;
     let Body::Discussion(d) = body(&s, T0, Lang::Zh) else { panic!() };
