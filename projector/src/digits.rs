@@ -1,5 +1,6 @@
-//! Big countdown digits, readable from the back of a hall: a 3×5 pixel
-//! font drawn with half-blocks, scaled to the space the scene gives it.
+//! Big countdown digits (and the hex of the rules fingerprint), readable
+//! from the back of a hall: a 3×5 pixel font drawn with half-blocks, scaled
+//! to the space the scene gives it.
 
 use crate::blocks::{self, Bitmap};
 use ratatui::buffer::Buffer;
@@ -20,6 +21,13 @@ fn glyph(c: char) -> Option<[&'static str; GLYPH_ROWS]> {
         '7' => ["###", "  #", "  #", "  #", "  #"],
         '8' => ["###", "# #", "###", "# #", "###"],
         '9' => ["###", "# #", "###", "  #", "###"],
+        // Upper-case hex, for the rules fingerprint ("3F2A-91C0").
+        'A' => ["###", "# #", "###", "# #", "# #"],
+        'B' => ["## ", "# #", "## ", "# #", "## "],
+        'C' => ["###", "#  ", "#  ", "#  ", "###"],
+        'D' => ["## ", "# #", "# #", "# #", "## "],
+        'E' => ["###", "#  ", "###", "#  ", "###"],
+        'F' => ["###", "#  ", "###", "#  ", "#  "],
         ':' => [" ", "#", " ", "#", " "],
         '-' => ["   ", "   ", "###", "   ", "   "],
         ' ' => ["  ", "  ", "  ", "  ", "  "],
@@ -91,5 +99,9 @@ mod tests {
         assert!(draw(&mut buf, area, "-00:41", Color::Red));
         let inked = buf.content().iter().filter(|c| c.symbol() != " ").count();
         assert!(inked > 20, "{inked}");
+        // Every character of a fingerprint has a glyph.
+        assert_eq!(bitmap("3F2A-91C0").width, 9 * 3 + 8);
+        assert_ne!(bitmap("B"), bitmap("8"));
+        assert_ne!(bitmap("D"), bitmap("0"));
     }
 }

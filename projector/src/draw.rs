@@ -278,12 +278,13 @@ fn split_for_qr(body: Rect) -> (Rect, Option<Rect>) {
 /// The QR code with the hint and the address below it.
 fn join_code(buf: &mut Buffer, area: Rect, join: &str, hint: Option<&str>) {
     let url_lines = wrap(join, area.width as usize);
-    let text_rows = url_lines.len() as u16 + u16::from(hint.is_some()) + 1;
+    let hint_lines = hint.map(|h| wrap(h, area.width as usize)).unwrap_or_default();
+    let text_rows = (url_lines.len() + hint_lines.len()) as u16 + 1;
     let code_area = Rect::new(area.x, area.y, area.width, area.height.saturating_sub(text_rows));
     let placed = qr::draw(buf, code_area, join);
     let mut y = placed.map_or(area.y, |r| r.bottom() + 1);
-    if let Some(h) = hint {
-        put_centre(buf, area, y, h, Style::new());
+    for l in hint_lines {
+        put_centre(buf, area, y, &l, Style::new());
         y += 1;
     }
     for l in url_lines {
@@ -333,7 +334,15 @@ fn welcome(buf: &mut Buffer, body: Rect, w: &Welcome, join: &str) {
         if y + 3 < left.bottom() {
             let area = Rect::new(left.x, y + 1, left.width, (left.bottom() - y - 1).min(8));
             big_timer(buf, area, t);
+            y = area.bottom();
         }
+    }
+    // Where there is room, the fingerprint again in big type: photographed
+    // from the back of the hall, it still reads.
+    if !w.fingerprint.is_empty() && y + 6 <= left.bottom() {
+        let area = Rect::new(left.x, y + 2, left.width, (left.bottom() - y - 2).min(9));
+        put_centre(buf, area, area.y, &w.fingerprint_label, dim());
+        digits::draw(buf, rows(area, 1, area.height.saturating_sub(1)), &w.fingerprint, Color::Reset);
     }
     match qr_area {
         Some(qa) => join_code(buf, qa, join, Some(&w.scan_hint)),
