@@ -1,1 +1,144 @@
-fn main() {}
+//! `projector`: the command line, the terminal and the event loop. Every
+//! decision is made in the library; this file only moves events in and
+//! frames out.
+
+use anyhow::{Context, Result};
+use clap::Parser;
+use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
+use projector::app::{App, Connection, Key};
+use projector::{draw, info, Lang};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::signal::unix::{signal, SignalKind};
+use tokio::sync::mpsc;
+use yuanzhuo_client::{parse_hub, Link, LinkConfig};
+use yuanzhuo_protocol::PUBLIC_TOKEN;
+
+/// Redraw at least this often, for the countdown.
+const TICK: Duration = Duration::from_millis(250);
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "projector",
+    version,
+    about = "圆桌投影（终端）/ Yuanzhuo terminal projector: the room's big screen for a meeting",
+    after_help = "按键 / keys: L 切换中文/English · Q 退出 / quit"
+)]
+struct Cli {
+    /// 会场服务器地址 / the hub: ws://HOST:PORT/ws, http://HOST:PORT, or a join link
+    #[arg(long, env = "YZ_HUB")]
+    hub: String,
+    /// 投影令牌；不给则用公开只读视图 / the projector token; without one, the public read-only view
+    #[arg(long, env = "YZ_TOKEN", hide_env_values = true)]
+    token: Option<String>,
+    /// 界面语言 zh 或 en（默认随会议设置，中文）/ interface language (default: the meeting's, Chinese)
+    #[arg(long, value_parser = Lang::parse)]
+    lang: Option<Lang>,
+    /// 二维码与居民地址，默认问会场服务器 / the address residents open (default: ask the hub)
+    #[arg(long)]
+    join: Option<String>,
+}
+
+fn local_now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let hub = match parse_hub(&cli.hub) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let token = cli.token.clone().filter(|t| !t.trim().is_empty()).or(hub.token.clone());
+    let public = token.is_none();
+    let token = token.unwrap_or_else(|| PUBLIC_TOKEN.to_string());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().context("tokio")?;
+    let mut app = App::new(hub.ws_url.clone(), cli.join.clone().unwrap_or_else(|| hub.http_base.clone()), cli.lang, public);
+    if cli.join.is_some() {
+        app.join_confirmed = true;
+    }
+    let mut terminal = ratatui::init();
+    let outcome = runtime.block_on(run(&mut terminal, &mut app, hub.http_base.clone(), token));
+    ratatui::restore();
+    outcome
+}
+
+async fn run(terminal: &mut ratatui::DefaultTerminal, app: &mut App, http_base: String, token: String) -> Result<()> {
+    let (_link, mut link_events) =
+        Link::spawn(LinkConfig { url: app.hub_url.clone(), token, client: format!("projector/{}", env!("CARGO_PKG_VERSION")) });
+
+    // Keys come from a blocking reader thread; it ends with the process.
+    let (keys_tx, mut keys) = mpsc::unbounded_channel::<Option<Key>>();
+    std::thread::spawn(move || loop {
+        let ev = match event::read() {
+            Ok(ev) => ev,
+            Err(_) => return,
+        };
+        let key = match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => match k.code {
+                KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => Some(Key::CtrlC),
+                KeyCode::Char(c) => Some(Key::Char(c)),
+                KeyCode::Esc => Some(Key::Esc),
+                _ => continue,
+            },
+            // A resize only needs a redraw.
+            Event::Resize(..) => None,
+            _ => continue,
+        };
+        if keys_tx.send(key).is_err() {
+            return;
+        }
+    });
+
+    let (join_tx, mut join_rx) = mpsc::unbounded_channel::<String>();
+    let ask_join = |base: String, tx: mpsc::UnboundedSender<String>| {
+        tokio::spawn(async move {
+            if let Ok(url) = info::fetch_join_url(&base, Duration::from_secs(5)).await {
+                let _ = tx.send(url);
+            }
+        });
+    };
+    if !app.join_confirmed {
+        ask_join(http_base.clone(), join_tx.clone());
+    }
+
+    // SIGTERM or a closed terminal: leave the screen as it was found.
+    let mut term = signal(SignalKind::terminate()).context("signal")?;
+    let mut hangup = signal(SignalKind::hangup()).context("signal")?;
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // The link ends only after a refusal; the screen then keeps saying why until Q.
+    let mut link_done = false;
+    loop {
+        let screen = app.screen(local_now_ms());
+        terminal.draw(|f| draw::draw(f, &screen)).context("draw")?;
+        if app.quit {
+            return Ok(());
+        }
+        tokio::select! {
+            ev = link_events.recv(), if !link_done => match ev {
+                Some(ev) => {
+                    let was_online = app.connection == Connection::Online;
+                    app.on_link(ev, local_now_ms());
+                    // The hub is up (again): if its join address is still
+                    // unknown, ask now.
+                    if !was_online && app.connection == Connection::Online && !app.join_confirmed {
+                        ask_join(http_base.clone(), join_tx.clone());
+                    }
+                }
+                None => link_done = true,
+            },
+            k = keys.recv() => match k {
+                Some(Some(k)) => app.on_key(k),
+                Some(None) => {}
+                None => return Ok(()),
+            },
+            Some(url) = join_rx.recv() => app.set_join_url(url),
+            _ = term.recv() => return Ok(()),
+            _ = hangup.recv() => return Ok(()),
+            _ = tick.tick() => {}
+        }
+    }
+}

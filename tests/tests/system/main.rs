@@ -4,4 +4,5 @@
 mod crash;
 mod hub;
 mod link;
+mod projector;
 mod simulate;

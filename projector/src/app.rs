@@ -1,0 +1,184 @@
+//! The projector's state and what changes it: messages and status from the
+//! link, key presses, the join address once known. No IO here: `main`
+//! feeds events in and draws [`App::screen`].
+
+use crate::draw::{Level, Marker, Notice, Screen};
+use crate::model;
+use crate::text::Lang;
+use yuanzhuo_client::{LinkEvent, LinkStatus};
+use yuanzhuo_protocol::{ErrorCode, ServerMsg, Snapshot};
+
+/// The link as the projector shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Connection {
+    Connecting { attempt: u32 },
+    Online,
+    Offline { reason: String },
+    /// The hub refused the token; no more retries.
+    Refused { code: ErrorCode, zh: String, en: String },
+}
+
+/// A key press, reduced to what the projector listens for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Char(char),
+    Esc,
+    CtrlC,
+}
+
+pub struct App {
+    pub lang: Lang,
+    /// The language was chosen (flag or key); otherwise follow the meeting's.
+    lang_chosen: bool,
+    pub snapshot: Option<Snapshot>,
+    /// Hub clock minus local clock, from the last message that carried the
+    /// hub's time: countdowns are computed on the hub's clock so that every
+    /// screen in the room shows the same time.
+    pub offset_ms: i64,
+    pub connection: Connection,
+    pub hub_url: String,
+    /// What residents open; the hub's own answer replaces the guess.
+    pub join_url: String,
+    pub join_confirmed: bool,
+    /// Connected with the anonymous `public` token.
+    pub public: bool,
+    pub quit: bool,
+}
+
+impl App {
+    pub fn new(hub_url: String, join_guess: String, lang: Option<Lang>, public: bool) -> App {
+        App {
+            lang: lang.unwrap_or_default(),
+            lang_chosen: lang.is_some(),
+            snapshot: None,
+            offset_ms: 0,
+            connection: Connection::Connecting { attempt: 1 },
+            hub_url,
+            join_url: join_guess,
+            join_confirmed: false,
+            public,
+            quit: false,
+        }
+    }
+
+    /// The hub's clock now, from the local clock and the last known offset.
+    pub fn hub_now(&self, local_now_ms: u64) -> u64 {
+        (local_now_ms as i64 + self.offset_ms).max(0) as u64
+    }
+
+    fn clock_from(&mut self, server_now_ms: u64, local_now_ms: u64) {
+        self.offset_ms = server_now_ms as i64 - local_now_ms as i64;
+    }
+
+    fn take_snapshot(&mut self, s: Snapshot, local_now_ms: u64) {
+        self.clock_from(s.server_now_ms, local_now_ms);
+        if !self.lang_chosen {
+            self.lang = if s.meeting.language.eq_ignore_ascii_case("en") { Lang::En } else { Lang::Zh };
+        }
+        self.snapshot = Some(s);
+    }
+
+    pub fn on_link(&mut self, ev: LinkEvent, local_now_ms: u64) {
+        match ev {
+            LinkEvent::Status(st) => {
+                self.connection = match st {
+                    LinkStatus::Connecting { attempt } => Connection::Connecting { attempt },
+                    LinkStatus::Online => Connection::Online,
+                    LinkStatus::Offline { reason, .. } => Connection::Offline { reason },
+                    LinkStatus::Refused(e) => Connection::Refused { code: e.code, zh: e.zh, en: e.en },
+                }
+            }
+            LinkEvent::Message(m) => match m {
+                ServerMsg::Welcome { snapshot, .. } | ServerMsg::Snapshot { snapshot } => {
+                    self.take_snapshot(*snapshot, local_now_ms)
+                }
+                ServerMsg::Update(u) => {
+                    if let Some(s) = &mut self.snapshot {
+                        // The hub sends updates in order and never one at or
+                        // below the snapshot; anything else is stale.
+                        if u.seq > s.seq {
+                            s.apply(&u);
+                        }
+                        self.offset_ms = u.server_now_ms as i64 - local_now_ms as i64;
+                    }
+                }
+                // A read-only screen sends no commands: acks and errors
+                // (other than a refusal, reported as a status) need no answer.
+                ServerMsg::Ack { .. } | ServerMsg::Error(_) => {}
+            },
+        }
+    }
+
+    pub fn on_key(&mut self, k: Key) {
+        match k {
+            Key::Char('q' | 'Q') | Key::Esc | Key::CtrlC => self.quit = true,
+            Key::Char('l' | 'L') => {
+                self.lang = self.lang.toggle();
+                self.lang_chosen = true;
+            }
+            Key::Char(_) => {}
+        }
+    }
+
+    /// The hub's answer to "where do residents join".
+    pub fn set_join_url(&mut self, url: String) {
+        if !url.trim().is_empty() {
+            self.join_url = url.trim().to_string();
+            self.join_confirmed = true;
+        }
+    }
+
+    pub fn screen(&self, local_now_ms: u64) -> Screen {
+        let lang = self.lang;
+        let scene = self.snapshot.as_ref().map(|s| model::scene(s, self.hub_now(local_now_ms), lang));
+        let marker = match &self.connection {
+            Connection::Online => Marker { text: lang.t("● 已连接", "● online").into(), level: Level::Ok },
+            Connection::Connecting { .. } | Connection::Offline { .. } => {
+                Marker { text: lang.t("○ 重新连接中…", "○ reconnecting…").into(), level: Level::Warn }
+            }
+            Connection::Refused { .. } => Marker { text: lang.t("✕ 连接被拒绝", "✕ refused").into(), level: Level::Error },
+        };
+        let notice = match &self.connection {
+            Connection::Refused { code, zh, en } => Some(self.refusal(*code, zh, en)),
+            Connection::Connecting { attempt } if self.snapshot.is_none() => Some(Notice {
+                title: lang.t("正在连接会场服务器…", "Connecting to the hub…").into(),
+                lines: vec![self.hub_url.clone(), format!("{} {attempt}", lang.t("尝试次数", "attempt"))],
+                level: Level::Warn,
+            }),
+            Connection::Offline { reason } if self.snapshot.is_none() => Some(Notice {
+                title: lang.t("暂时连不上会场服务器，稍后自动重试", "Cannot reach the hub yet; retrying by itself").into(),
+                lines: vec![self.hub_url.clone(), reason.clone()],
+                level: Level::Warn,
+            }),
+            _ => None,
+        };
+        Screen {
+            scene,
+            marker,
+            join_url: self.join_url.clone(),
+            notice,
+            keys: lang.t("L English · Q 退出", "L 中文 · Q quit").into(),
+        }
+    }
+
+    fn refusal(&self, code: ErrorCode, zh: &str, en: &str) -> Notice {
+        let lang = self.lang;
+        let why = format!("{} ({})", lang.t(zh, en), code.as_str());
+        let hint = if self.public {
+            lang.t(
+                "此会场不开放公开只读访问（会场服务器以 --no-public 启动）。请用 --token 或环境变量 YZ_TOKEN 提供投影令牌（组织者运行 hub tokens 可查看）。",
+                "This hub does not allow the public read-only view (started with --no-public). Give the projector token with --token or YZ_TOKEN (the organiser sees it with `hub tokens`).",
+            )
+        } else {
+            lang.t(
+                "请检查投影令牌（--token 或 YZ_TOKEN），组织者运行 hub tokens 可查看。",
+                "Check the projector token (--token or YZ_TOKEN); the organiser sees it with `hub tokens`.",
+            )
+        };
+        Notice {
+            title: lang.t("会场服务器拒绝了此投影", "The hub refused this projector").into(),
+            lines: vec![why, hint.into(), lang.t("按 Q 退出。", "Press Q to quit.").into()],
+            level: Level::Error,
+        }
+    }
+}

@@ -1,0 +1,726 @@
+//! The projector's view model: what the room sees for a given snapshot, at
+//! a given moment of the hub's clock, in a given language. Plain data, no
+//! IO and no terminal: `draw` turns a [`Scene`] into cells, and the tests
+//! check scenes directly.
+//!
+//! One scene per stage of the meeting: not yet open (setup), welcome
+//! (check-in), discussion (discussion and picks), pitches, voting, results
+//! (counted and published).
+
+use crate::text::{clock, money, short_hash, Lang};
+use yuanzhuo_protocol::{
+    Allocation, Annotation, Feasibility, Phase, Snapshot, TableSummary, TallyVisibility, TieBreak, Timer,
+    EXCLUSION_RULES,
+};
+
+/// Everything on the screen that comes from the meeting.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scene {
+    pub phase: Phase,
+    /// The meeting's name, the heading of every scene.
+    pub meeting: String,
+    /// The phase in the room's words ("分桌讨论").
+    pub phase_label: String,
+    pub body: Body,
+    pub footer: Footer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    NotOpen(NotOpen),
+    Welcome(Welcome),
+    Discussion(Discussion),
+    Pitches(Pitches),
+    Voting(Voting),
+    Results(ResultsScene),
+}
+
+/// Shown on every scene so that each photograph of the screen records
+/// where the log stood.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footer {
+    pub seq: u64,
+    /// The first 16 hex digits of the log head.
+    pub log_head: String,
+    pub fingerprint: String,
+    pub text: String,
+}
+
+/// The meeting clock as the room sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimerView {
+    /// What the clock is for, with its state ("分桌讨论 · 已暂停").
+    pub caption: String,
+    /// "39:12", or "-00:41" once over time.
+    pub text: String,
+    pub remaining_ms: i64,
+    pub state: TimerState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerState {
+    Running,
+    Paused,
+    /// Time is up (paused or not): drawn in warning colours.
+    Overtime,
+}
+
+/// Setup: the organiser has not opened the meeting yet.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotOpen {
+    pub venue: String,
+    pub date: String,
+    pub message: String,
+    pub detail: String,
+}
+
+/// Check-in: who, where, and the rules everyone can see before anything happens.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Welcome {
+    pub venue: String,
+    pub date: String,
+    pub rules_title: String,
+    pub rules: Vec<RuleLine>,
+    pub fingerprint_label: String,
+    pub fingerprint: String,
+    pub locked_note: String,
+    /// Above the QR code: what phones can do with it.
+    pub scan_hint: String,
+    pub timer: Option<TimerView>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleLine {
+    pub label: String,
+    pub value: String,
+}
+
+/// Discussion and picks: the clock and how far each table has got.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Discussion {
+    pub timer: Option<TimerView>,
+    /// Shown in place of the clock when none runs.
+    pub no_timer: String,
+    pub summary: String,
+    pub tables: Vec<TableRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TableRow {
+    pub table: u16,
+    pub name: String,
+    pub status: TableStatus,
+    pub status_text: String,
+    /// "发言：5号" when someone has the floor.
+    pub speaking: Option<String>,
+    /// "P01 楼道声控灯改造" for each pick so far.
+    pub picks: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableStatus {
+    Discussing,
+    Picked,
+    Locked,
+}
+
+/// Pitches: the table on stage, its picks, the pitch clock, who is next.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pitches {
+    /// "第2桌 上台推介" (None when no table has picks to pitch).
+    pub on_stage: Option<String>,
+    /// "第 2 / 6 桌".
+    pub progress: String,
+    pub timer: Option<TimerView>,
+    pub cards: Vec<PitchCard>,
+    /// "下一桌：第3桌" or "这是最后一桌".
+    pub next: String,
+    /// "已推介：第1桌" (empty when none).
+    pub done: String,
+    /// Why nothing is on stage, when nothing is.
+    pub empty: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PitchCard {
+    pub id: String,
+    pub title: String,
+    /// What the proposer asked for (shown where there is room).
+    pub description: String,
+    /// "地点：朝阳新村3区"
+    pub location: String,
+    /// "估算：¥14,000"
+    pub cost: String,
+    /// "顾问：可行 · 顾问估算 ¥15,000" when an adviser annotated it.
+    pub adviser: Option<String>,
+    pub feasibility: Option<Feasibility>,
+    /// The adviser's remark for residents.
+    pub remark: Option<String>,
+}
+
+/// Voting: the live tally as bars, or only the turnout when the rules hide the tally.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Voting {
+    pub ballots: u64,
+    /// "已投 57 张选票"
+    pub ballots_text: String,
+    /// "每人最多选 10 项（共 60 个提案）"
+    pub instruction: String,
+    pub timer: Option<TimerView>,
+    /// Every proposal, most votes first; None when the tally is not shown.
+    pub bars: Option<Vec<Bar>>,
+    pub max_votes: u64,
+    /// Why only the turnout is shown.
+    pub hidden_note: Option<String>,
+    /// Labels for the drawing: "… 还有 {} 项" and "票".
+    pub more_label: String,
+    pub votes_unit: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    /// Competition rank (equal votes share a rank).
+    pub rank: u32,
+    pub id: String,
+    /// "P01 楼道声控灯改造"
+    pub label: String,
+    pub votes: u64,
+}
+
+/// Counted and published: the ranking, the budget line, the ties, the hash.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultsScene {
+    pub published: bool,
+    /// "计票完成 · 待公示" / "结果已公示"
+    pub status: String,
+    pub ballots_text: String,
+    pub budget: BudgetLine,
+    /// "资助规则：…；同票规则：…"
+    pub rules_text: String,
+    /// "… 另有 {} 组并列"
+    pub ties_more: String,
+    pub ties: Vec<TieLine>,
+    pub rows: Vec<ResultRow>,
+    /// "计票时日志哈希" and the full hash, so anyone can check the count later.
+    pub head_label: String,
+    pub closed_at_head: String,
+    /// "… 还有 {} 项（其中 {} 项获资助）"
+    pub more_label: String,
+    pub votes_unit: String,
+    pub funded_mark: String,
+    pub unfunded_mark: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BudgetLine {
+    pub funded: usize,
+    pub total: u64,
+    pub budget: u64,
+    /// "获资助 7 项 · 合计 ¥285,000 / 预算 ¥300,000 · 结余 ¥15,000"
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct TieLine {
+    pub votes: u64,
+    pub proposals: Vec<String>,
+    pub decisive: bool,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResultRow {
+    pub position: u32,
+    pub rank: u32,
+    /// Shares its vote count with another proposal.
+    pub tied: bool,
+    pub id: String,
+    pub label: String,
+    pub votes: u64,
+    pub cost: String,
+    pub funded: bool,
+    /// The running total when funded, else why not.
+    pub outcome: String,
+}
+
+// ---------------------------------------------------------------- building
+
+/// The scene for `snap` at `now_ms` on the hub's clock.
+pub fn scene(snap: &Snapshot, now_ms: u64, lang: Lang) -> Scene {
+    let body = match snap.phase {
+        Phase::Setup => Body::NotOpen(not_open(snap, lang)),
+        Phase::CheckIn => Body::Welcome(welcome(snap, now_ms, lang)),
+        Phase::Discussion | Phase::Picks => Body::Discussion(discussion(snap, now_ms, lang)),
+        Phase::Pitches => Body::Pitches(pitches(snap, now_ms, lang)),
+        Phase::Voting => Body::Voting(voting(snap, now_ms, lang)),
+        Phase::Counted | Phase::Published => match results(snap, lang) {
+            Some(r) => Body::Results(r),
+            // Results always come with the phase; if a hub ever sends the
+            // phase first, the closed tally is the best there is to show.
+            None => Body::Voting(voting(snap, now_ms, lang)),
+        },
+    };
+    Scene {
+        phase: snap.phase,
+        meeting: snap.meeting.name.clone(),
+        phase_label: lang.t(snap.phase.zh(), snap.phase.en()).to_string(),
+        body,
+        footer: footer(snap, lang),
+    }
+}
+
+fn footer(snap: &Snapshot, lang: Lang) -> Footer {
+    let head = short_hash(&snap.log_head, 16);
+    let head_shown = if head.is_empty() { "—".to_string() } else { format!("{head}…") };
+    let mut text = match lang {
+        Lang::Zh => format!("日志第 {} 条 · 哈希 {head_shown}", snap.seq),
+        Lang::En => format!("Log entry {} · head {head_shown}", snap.seq),
+    };
+    if !snap.fingerprint.is_empty() {
+        text.push_str(&match lang {
+            Lang::Zh => format!(" · 规则指纹 {}", snap.fingerprint),
+            Lang::En => format!(" · rules {}", snap.fingerprint),
+        });
+    }
+    Footer { seq: snap.seq, log_head: head, fingerprint: snap.fingerprint.clone(), text }
+}
+
+/// The clock at `now_ms`, or None when no timer runs.
+pub fn timer_view(t: Option<&Timer>, now_ms: u64, lang: Lang) -> Option<TimerView> {
+    let t = t?;
+    let remaining_ms = t.remaining_ms(now_ms);
+    let state = if remaining_ms < 0 {
+        TimerState::Overtime
+    } else if t.paused {
+        TimerState::Paused
+    } else {
+        TimerState::Running
+    };
+    let mut caption = timer_label(&t.label, lang);
+    if remaining_ms < 0 {
+        caption.push_str(lang.t(" · 已超时", " · over time"));
+    }
+    if t.paused {
+        caption.push_str(lang.t(" · 已暂停", " · paused"));
+    }
+    Some(TimerView { caption, text: clock(remaining_ms), remaining_ms, state })
+}
+
+/// The hub names the clocks it starts itself `discussion` and `pitch`;
+/// the organiser's own timers carry the organiser's words.
+fn timer_label(label: &str, lang: Lang) -> String {
+    match label {
+        "discussion" => lang.t("分桌讨论", "Discussion").to_string(),
+        "pitch" => lang.t("推介时间", "Pitch time").to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// "P01 楼道声控灯改造", or the bare id if the proposal is unknown.
+fn label(snap: &Snapshot, id: &str) -> String {
+    match snap.proposal(id) {
+        Some(p) => format!("{} {}", p.id, p.title),
+        None => id.to_string(),
+    }
+}
+
+fn table_name(snap: &Snapshot, table: u16, lang: Lang) -> String {
+    snap.tables
+        .iter()
+        .find(|t| t.table == table)
+        .map(|t| t.name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| match lang {
+            Lang::Zh => format!("第{table}桌"),
+            Lang::En => format!("Table {table}"),
+        })
+}
+
+fn not_open(snap: &Snapshot, lang: Lang) -> NotOpen {
+    let n = snap.proposals.len();
+    let tables = snap.rules.tables.len();
+    NotOpen {
+        venue: snap.meeting.venue.clone(),
+        date: snap.meeting.date.clone(),
+        message: lang.t("会议尚未开始", "The meeting has not opened yet").to_string(),
+        detail: match lang {
+            Lang::Zh => format!("共 {n} 个提案 · {tables} 桌 · 开会后在此公布规则"),
+            Lang::En => format!("{n} proposals · {tables} tables · the rules appear here when the meeting opens"),
+        },
+    }
+}
+
+pub fn allocation_text(a: Allocation, lang: Lang) -> &'static str {
+    match a {
+        Allocation::GreedySkip => lang.t(
+            "按得票从高到低资助，放不下的跳过、继续看下一项",
+            "fund from the top; a project that no longer fits is skipped",
+        ),
+        Allocation::GreedyStop => {
+            lang.t("按得票从高到低资助，遇到放不下的即停止", "fund from the top; stop at the first that does not fit")
+        }
+    }
+}
+
+pub fn tie_break_text(t: TieBreak, lang: Lang) -> &'static str {
+    match t {
+        TieBreak::LowerCost => lang.t("票数相同，造价低者优先", "equal votes: lower cost first"),
+        TieBreak::ListOrder => lang.t("票数相同，按提案清单顺序", "equal votes: list order"),
+        TieBreak::Lot => lang.t("票数相同，以计票时日志哈希抽签", "equal votes: lot drawn from the log hash at close"),
+    }
+}
+
+pub fn tally_text(t: TallyVisibility, lang: Lang) -> &'static str {
+    match t {
+        TallyVisibility::Live => lang.t("投票时实时公开计票", "live on screen during the vote"),
+        TallyVisibility::HiddenUntilClose => lang.t("投票结束后才公布计票", "hidden until the vote closes"),
+    }
+}
+
+fn welcome(snap: &Snapshot, now_ms: u64, lang: Lang) -> Welcome {
+    let r = &snap.rules;
+    let n = snap.proposals.len();
+    let shares: Vec<usize> = snap.tables.iter().map(|t| t.share.len()).collect();
+    let (lo, hi) = (shares.iter().min().copied().unwrap_or(0), shares.iter().max().copied().unwrap_or(0));
+    let per_table = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
+    let tables = match (lang, r.assignment) {
+        (Lang::Zh, yuanzhuo_protocol::Assignment::AllTables) => format!("{} 桌，每桌讨论全部 {n} 个提案", r.tables.len()),
+        (Lang::Zh, _) => format!("{} 桌，每桌讨论 {per_table} 个提案", r.tables.len()),
+        (Lang::En, yuanzhuo_protocol::Assignment::AllTables) => format!("{}, each discussing all {n} proposals", r.tables.len()),
+        (Lang::En, _) => format!("{}, each discussing {per_table} proposals", r.tables.len()),
+    };
+    let line = |label: &str, value: String| RuleLine { label: label.to_string(), value };
+    let rules = vec![
+        line(lang.t("桌数", "Tables"), tables),
+        line(
+            lang.t("每桌推选", "Picks per table"),
+            match lang {
+                Lang::Zh => format!("{} 项", r.picks_per_table),
+                Lang::En => format!("{}", r.picks_per_table),
+            },
+        ),
+        line(
+            lang.t("每张选票", "Each ballot"),
+            match lang {
+                Lang::Zh => format!("最多选 {} 项（共 {n} 个提案）", r.max_choices),
+                Lang::En => format!("at most {} of the {n} proposals", r.max_choices),
+            },
+        ),
+        line(lang.t("预算", "Budget"), money(r.budget.amount, &r.budget.currency)),
+        line(lang.t("资助规则", "Funding"), allocation_text(r.allocation, lang).to_string()),
+        line(lang.t("同票规则", "Ties"), tie_break_text(r.tie_break, lang).to_string()),
+        line(lang.t("计票", "Tally"), tally_text(r.tally, lang).to_string()),
+        line(
+            lang.t("时间", "Time"),
+            match lang {
+                Lang::Zh => format!("讨论 {} 分钟 · 每桌推介 {} 分钟", r.discussion_minutes, r.pitch_minutes),
+                Lang::En => format!("discussion {} min · pitch {} min per table", r.discussion_minutes, r.pitch_minutes),
+            },
+        ),
+    ];
+    Welcome {
+        venue: snap.meeting.venue.clone(),
+        date: snap.meeting.date.clone(),
+        rules_title: lang.t("会议规则", "The rules").to_string(),
+        rules,
+        fingerprint_label: lang.t("规则指纹", "Rules fingerprint").to_string(),
+        fingerprint: snap.fingerprint.clone(),
+        locked_note: lang
+            .t("规则已于开会时锁定，会中不能更改", "Locked when the meeting opened; they cannot change now")
+            .to_string(),
+        scan_hint: lang.t("手机扫码，跟进会议、投票", "Scan to follow the meeting and vote").to_string(),
+        timer: timer_view(snap.timer.as_ref(), now_ms, lang),
+    }
+}
+
+fn table_row(snap: &Snapshot, t: &TableSummary, lang: Lang) -> TableRow {
+    let wanted = snap.rules.picks_per_table as usize;
+    let status = if t.picks_locked {
+        TableStatus::Locked
+    } else if !t.picks.is_empty() {
+        TableStatus::Picked
+    } else {
+        TableStatus::Discussing
+    };
+    let status_text = match (status, lang) {
+        (TableStatus::Discussing, Lang::Zh) => "讨论中".to_string(),
+        (TableStatus::Discussing, Lang::En) => "discussing".to_string(),
+        (TableStatus::Picked, Lang::Zh) => format!("已选 {}/{wanted} 项", t.picks.len()),
+        (TableStatus::Picked, Lang::En) => format!("picked {}/{wanted}", t.picks.len()),
+        (TableStatus::Locked, Lang::Zh) => "已锁定".to_string(),
+        (TableStatus::Locked, Lang::En) => "locked".to_string(),
+    };
+    TableRow {
+        table: t.table,
+        name: if t.name.is_empty() { table_name(snap, t.table, lang) } else { t.name.clone() },
+        status,
+        status_text,
+        speaking: t.speaking.as_ref().map(|n| match lang {
+            Lang::Zh => format!("发言：{n}"),
+            Lang::En => format!("speaking: {n}"),
+        }),
+        picks: t.picks.iter().map(|id| label(snap, id)).collect(),
+    }
+}
+
+fn discussion(snap: &Snapshot, now_ms: u64, lang: Lang) -> Discussion {
+    let tables: Vec<TableRow> = snap.tables.iter().map(|t| table_row(snap, t, lang)).collect();
+    let n = tables.len();
+    let picked = tables.iter().filter(|t| t.status != TableStatus::Discussing).count();
+    let locked = tables.iter().filter(|t| t.status == TableStatus::Locked).count();
+    Discussion {
+        timer: timer_view(snap.timer.as_ref(), now_ms, lang),
+        no_timer: lang.t(snap.phase.zh(), snap.phase.en()).to_string(),
+        summary: match lang {
+            Lang::Zh => format!("已推选 {picked}/{n} 桌 · 已锁定 {locked}/{n} 桌"),
+            Lang::En => format!("{picked}/{n} tables have picks · {locked}/{n} locked"),
+        },
+        tables,
+    }
+}
+
+fn feasibility_text(a: &Annotation, lang: Lang) -> String {
+    match a.feasibility {
+        Feasibility::Feasible => lang.t("可行", "feasible").to_string(),
+        Feasibility::Doubtful => lang.t("存疑", "doubtful").to_string(),
+        Feasibility::Excluded => {
+            let rule = a.exclusion_rule.and_then(|n| EXCLUSION_RULES.get((n as usize).wrapping_sub(1)).map(|r| (n, r)));
+            match (rule, lang) {
+                (Some((n, (zh, _))), Lang::Zh) => format!("建议排除（第{n}条：{zh}）"),
+                (Some((n, (_, en))), Lang::En) => format!("excluded (rule {n}: {en})"),
+                (None, _) => lang.t("建议排除", "excluded").to_string(),
+            }
+        }
+    }
+}
+
+fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
+    let p = snap.proposal(id);
+    let currency = &snap.rules.budget.currency;
+    let a = snap.annotations.iter().find(|a| a.proposal == id);
+    let adviser = a.map(|a| {
+        let mut s = format!("{}{}", lang.t("顾问：", "Adviser: "), feasibility_text(a, lang));
+        if let Some(c) = a.cost_estimate {
+            s.push_str(&format!(" · {}{}", lang.t("顾问估算 ", "adviser's estimate "), money(c, currency)));
+        }
+        if !a.reason.trim().is_empty() {
+            s.push_str(&format!(" · {}", a.reason.trim()));
+        }
+        s
+    });
+    PitchCard {
+        id: id.to_string(),
+        title: p.map(|p| p.title.clone()).unwrap_or_else(|| id.to_string()),
+        description: p.map(|p| p.description.trim().to_string()).unwrap_or_default(),
+        location: format!(
+            "{}{}",
+            lang.t("地点：", "Where: "),
+            p.map(|p| p.location.as_str()).filter(|l| !l.is_empty()).unwrap_or("—")
+        ),
+        cost: format!("{}{}", lang.t("估算：", "Estimate: "), p.map(|p| money(p.cost, currency)).unwrap_or_else(|| "—".into())),
+        adviser,
+        feasibility: a.map(|a| a.feasibility),
+        remark: a.map(|a| a.remark.trim().to_string()).filter(|r| !r.is_empty()),
+    }
+}
+
+fn pitches(snap: &Snapshot, now_ms: u64, lang: Lang) -> Pitches {
+    let timer = timer_view(snap.timer.as_ref(), now_ms, lang);
+    let with_picks = snap.tables.iter().filter(|t| !t.picks.is_empty()).count();
+    let Some(pitch) = &snap.pitch else {
+        return Pitches {
+            on_stage: None,
+            progress: String::new(),
+            timer,
+            cards: vec![],
+            next: String::new(),
+            done: String::new(),
+            empty: Some(lang.t("没有可推介的桌（各桌均无推选项目）", "No table has picks to present").to_string()),
+        };
+    };
+    let name = table_name(snap, pitch.table, lang);
+    let cards = snap
+        .tables
+        .iter()
+        .find(|t| t.table == pitch.table)
+        .map(|t| t.picks.iter().map(|id| pitch_card(snap, id, lang)).collect())
+        .unwrap_or_default();
+    let position = pitch.done.len() + 1;
+    let done_names: Vec<String> = pitch.done.iter().map(|t| table_name(snap, *t, lang)).collect();
+    Pitches {
+        on_stage: Some(match lang {
+            Lang::Zh => format!("{name} 上台推介"),
+            Lang::En => format!("{name} presents"),
+        }),
+        progress: match lang {
+            Lang::Zh => format!("第 {position} / {with_picks} 桌"),
+            Lang::En => format!("{position} of {with_picks}"),
+        },
+        timer,
+        cards,
+        next: match pitch.next {
+            Some(t) => format!("{}{}", lang.t("下一桌：", "Next: "), table_name(snap, t, lang)),
+            None => lang.t("这是最后一桌", "This is the last table").to_string(),
+        },
+        done: if done_names.is_empty() {
+            String::new()
+        } else {
+            format!("{}{}", lang.t("已推介：", "Done: "), done_names.join(lang.t("、", ", ")))
+        },
+        empty: None,
+    }
+}
+
+fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
+    let n = snap.proposals.len();
+    let hidden = snap.rules.tally == TallyVisibility::HiddenUntilClose && snap.phase < Phase::Counted;
+    let tally = if hidden { None } else { snap.tally.as_ref() };
+    let ballots = tally.map_or(snap.turnout.ballots, |t| t.ballots.max(snap.turnout.ballots));
+    let bars = tally.map(|t| {
+        // Most votes first; equal votes keep the list order (what the
+        // proposal sheet in residents' hands shows).
+        let mut rows: Vec<(usize, &yuanzhuo_protocol::Proposal, u64)> = snap
+            .proposals
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i, p, t.counts.get(&p.id).copied().unwrap_or(0)))
+            .collect();
+        rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        let mut out = Vec::with_capacity(rows.len());
+        let mut rank = 0;
+        let mut last = None;
+        for (pos, (_, p, votes)) in rows.into_iter().enumerate() {
+            if last != Some(votes) {
+                rank = pos as u32 + 1;
+                last = Some(votes);
+            }
+            out.push(Bar { rank, id: p.id.clone(), label: format!("{} {}", p.id, p.title), votes });
+        }
+        out
+    });
+    let max_votes = bars.as_ref().and_then(|b| b.iter().map(|b| b.votes).max()).unwrap_or(0);
+    let hidden_note = bars.is_none().then(|| {
+        if hidden {
+            lang.t("按会议规则，计票结果在投票结束后公布", "By the meeting's rules the tally is shown when the vote closes")
+        } else {
+            lang.t("计票结果暂不可见", "The tally is not visible to this screen")
+        }
+        .to_string()
+    });
+    Voting {
+        ballots,
+        ballots_text: match lang {
+            Lang::Zh => format!("已投 {ballots} 张选票"),
+            Lang::En => format!("{ballots} ballots cast"),
+        },
+        instruction: match lang {
+            Lang::Zh => format!("每人最多选 {} 项（共 {n} 个提案）", snap.rules.max_choices),
+            Lang::En => format!("Choose at most {} of the {n} proposals", snap.rules.max_choices),
+        },
+        timer: timer_view(snap.timer.as_ref(), now_ms, lang),
+        bars,
+        max_votes,
+        hidden_note,
+        more_label: lang.t("… 还有 {} 项", "… and {} more").to_string(),
+        votes_unit: lang.t("票", "").to_string(),
+    }
+}
+
+pub fn unfunded_reason_text(reason: &str, lang: Lang) -> String {
+    match reason {
+        "no_votes" => lang.t("无人投票", "no votes"),
+        "excluded" => lang.t("顾问建议排除", "excluded"),
+        "does_not_fit" => lang.t("超出剩余预算", "over the budget left"),
+        "stopped" => lang.t("资助已停止", "funding stopped"),
+        other => other,
+    }
+    .to_string()
+}
+
+fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
+    let r = snap.results.as_ref()?;
+    let currency = &snap.rules.budget.currency;
+    let tied_ids: std::collections::HashSet<&str> =
+        r.ties.iter().flat_map(|g| g.proposals.iter().map(String::as_str)).collect();
+    let rows = r
+        .ranking
+        .iter()
+        .map(|row| ResultRow {
+            position: row.position,
+            rank: row.rank,
+            tied: tied_ids.contains(row.proposal.as_str()),
+            id: row.proposal.clone(),
+            label: label(snap, &row.proposal),
+            votes: row.votes,
+            cost: money(row.cost, currency),
+            funded: row.funded,
+            outcome: if row.funded {
+                format!("{}{}", lang.t("累计 ", "total "), money(row.running_total, currency))
+            } else {
+                unfunded_reason_text(row.unfunded_reason.as_deref().unwrap_or(""), lang)
+            },
+        })
+        .collect();
+    let funded = r.funded.len();
+    let left = r.budget.saturating_sub(r.total_cost);
+    let (total, budget, left) = (money(r.total_cost, currency), money(r.budget, currency), money(left, currency));
+    let budget_line = BudgetLine {
+        funded,
+        total: r.total_cost,
+        budget: r.budget,
+        text: match lang {
+            Lang::Zh => format!("获资助 {funded} 项 · 合计 {total} / 预算 {budget} · 结余 {left}"),
+            Lang::En => format!("{funded} funded · total {total} of the {budget} budget · {left} left"),
+        },
+    };
+    let rule = tie_break_text(r.tie_break, lang);
+    let ties = r
+        .ties
+        .iter()
+        .map(|g| {
+            let names: Vec<String> = g.proposals.iter().map(|id| label(snap, id)).collect();
+            let sep = lang.t(" ＞ ", " > ");
+            let effect = if g.decisive {
+                lang.t("此并列影响资助结果，按同票规则决定", "this tie decided funding, settled by the tie rule")
+            } else {
+                lang.t("不影响资助结果", "does not change what is funded")
+            };
+            TieLine {
+                votes: g.votes,
+                proposals: g.proposals.clone(),
+                decisive: g.decisive,
+                text: match lang {
+                    Lang::Zh => format!("{} 票并列：{}（{effect}）", g.votes, names.join(sep)),
+                    Lang::En => format!("{} votes each: {} ({effect})", g.votes, names.join(sep)),
+                },
+            }
+        })
+        .collect();
+    Some(ResultsScene {
+        published: snap.phase == Phase::Published,
+        status: if snap.phase == Phase::Published {
+            lang.t("结果已公示", "Results published")
+        } else {
+            lang.t("计票完成 · 待公示", "Count complete · to be published")
+        }
+        .to_string(),
+        ballots_text: match lang {
+            Lang::Zh => format!("共 {} 张有效选票", r.ballots),
+            Lang::En => format!("{} ballots", r.ballots),
+        },
+        budget: budget_line,
+        rules_text: match lang {
+            Lang::Zh => format!("资助规则：{}；同票规则：{rule}", allocation_text(r.allocation, lang)),
+            Lang::En => format!("Funding: {}; ties: {rule}", allocation_text(r.allocation, lang)),
+        },
+        ties_more: lang.t("… 另有 {} 组并列", "… {} more ties").to_string(),
+        ties,
+        rows,
+        head_label: lang.t("计票时日志哈希", "Log hash at close").to_string(),
+        closed_at_head: r.closed_at_head.clone(),
+        more_label: lang.t("… 还有 {} 项（其中 {} 项获资助）", "… and {} more ({} of them funded)").to_string(),
+        votes_unit: lang.t("票", "").to_string(),
+        funded_mark: lang.t("✓ 资助", "✓ funded").to_string(),
+        unfunded_mark: lang.t("✗", "✗").to_string(),
+    })
+}
