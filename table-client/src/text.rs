@@ -106,6 +106,29 @@ pub fn wrap(s: &str, w: usize) -> Vec<String> {
     lines
 }
 
+/// Lay short items (names) out in lines of `w` columns, `head` first,
+/// never splitting an item.
+pub fn pack(head: &str, items: &[String], w: usize) -> Vec<String> {
+    let mut lines = vec![];
+    let mut line = head.to_string();
+    for it in items {
+        let it = one_line(it);
+        let gap = if width(&line) == 0 || line == head { 0 } else { 1 };
+        if width(&line) + gap + width(&it) > w && width(&line) > 0 && line != head {
+            lines.push(line);
+            line = String::new();
+        }
+        if !line.is_empty() && line != head {
+            line.push(' ');
+        }
+        line.push_str(&truncate(&it, w));
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 fn is_closing(c: char) -> bool {
     matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！' | '）' | '》' | '」' | '』' | '”' | '’' | '…')
 }
@@ -173,6 +196,13 @@ mod tests {
         for l in wrap("楼道灯泡坏了多年没人换，夜里上下楼摸黑 LED lights", 9) {
             assert!(width(&l) <= 9, "{l}");
         }
+    }
+
+    #[test]
+    fn names_are_packed_whole() {
+        let names: Vec<String> = ["1号", "2号", "9号", "10号", "王阿姨"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(pack("未发言：", &names, 20), vec!["未发言：1号 2号 9号", "10号 王阿姨"]);
+        assert_eq!(pack("x", &[], 20), vec!["x"]);
     }
 
     #[test]

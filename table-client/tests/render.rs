@@ -47,6 +47,8 @@ fn chair_proposals_show_the_status_line_the_share_and_a_cut_wide_title() {
         // The adviser's flag and the cost.
         let (_, p05) = row_with(&l, "P05");
         assert!(p05.contains("排除2") && p05.contains("9,600"), "{p05}");
+        // Wide enough: where, too.
+        assert_eq!(row_with(&l, "[ ] P01").1.contains("朝阳新村3区"), w >= 110, "{}", row_with(&l, "[ ] P01").1);
         // The detail pane: the selected proposal in full.
         assert!(s.contains("楼道声控灯改造"), "{s}");
         assert!(s.contains("估算：14,000 元"), "{s}");

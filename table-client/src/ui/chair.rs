@@ -13,7 +13,7 @@ use yuanzhuo_protocol::*;
 use super::widgets::*;
 use crate::app::App;
 use crate::i18n::Lang;
-use crate::text::{clock, fit, fit_right, money, one_line, width, wrap};
+use crate::text::{clock, fit, fit_right, money, one_line, pack, width, wrap};
 
 /// Split a page into a list (left) and a detail pane (right).
 pub fn split(area: Rect) -> [Rect; 2] {
@@ -144,12 +144,15 @@ pub fn queue(f: &mut Frame, area: Rect, app: &App) {
     let done = app.done_turns();
     if !done.is_empty() {
         lines.push(Line::raw(""));
-        let mut text = l.t("已发言：", "Spoken: ").to_string();
-        for e in done.iter().take(8) {
-            let ms = e.ended_at_ms.unwrap_or(0).saturating_sub(e.started_at_ms.unwrap_or(0));
-            text.push_str(&format!("{} {}  ", one_line(&e.name), clock(ms as i64)));
-        }
-        for s in wrap(text.trim_end(), w).into_iter().take(2) {
+        let items: Vec<String> = done
+            .iter()
+            .take(8)
+            .map(|e| {
+                let ms = e.ended_at_ms.unwrap_or(0).saturating_sub(e.started_at_ms.unwrap_or(0));
+                format!("{} {}", one_line(&e.name), clock(ms as i64))
+            })
+            .collect();
+        for s in pack(l.t("已发言：", "Spoken: "), &items, w).into_iter().take(2) {
             lines.push(Line::styled(s, dim()));
         }
     }
@@ -192,8 +195,7 @@ fn balance(f: &mut Frame, area: Rect, app: &App) {
     }
     if !unspoken.is_empty() {
         lines.push(Line::raw(""));
-        let text = format!("{}{}", l.t("尚未发言：", "Not spoken yet: "), unspoken.join(" "));
-        for s in wrap(&text, w).into_iter().take(2) {
+        for s in pack(l.t("尚未发言：", "Not spoken yet: "), &unspoken, w).into_iter().take(2) {
             lines.push(Line::styled(s, bold()));
         }
     }

@@ -28,7 +28,7 @@ use widgets::*;
 /// takes the rest).
 pub fn list_width(w: u16) -> u16 {
     if w >= 110 {
-        60
+        w * 58 / 100
     } else {
         (w * 58 / 100).max(30)
     }

@@ -92,23 +92,34 @@ pub fn flag(lang: Lang, a: Option<&Annotation>) -> (String, Style) {
 }
 
 /// One row of a proposal list, exactly `w` columns: a mark, the id, the
-/// title (cut to fit), the cost and the adviser's flag.
+/// title (cut to fit), the location when there is room, the cost and the
+/// adviser's flag.
 pub fn proposal_row(app: &App, p: &Proposal, mark: &str, w: usize, sel: bool) -> Line<'static> {
     let mark_w = crate::text::width(mark);
     let (flag_text, flag_style) = flag(app.lang(), app.annotation(&p.id));
     let fixed = mark_w + 5 + 9 + 7;
-    let title_w = w.saturating_sub(fixed).max(4);
+    let rest = w.saturating_sub(fixed).max(4);
+    // Wide lists also show where: two fifths of the room.
+    let place_w = if rest >= 36 { rest * 2 / 5 } else { 0 };
+    let title_w = rest - place_w;
     let base = if sel { selected() } else { Style::default() };
-    Line::from(vec![
+    let mut spans = vec![
         Span::styled(mark.to_string(), base.add_modifier(Modifier::BOLD)),
         Span::styled(fit(&p.id, 4), base),
         Span::styled(" ", base),
         Span::styled(fit(&one_line(&p.title), title_w), base),
+    ];
+    if place_w > 0 {
+        let place_style = if sel { base } else { dim() };
+        spans.push(Span::styled(fit(&one_line(&p.location), place_w), place_style));
+    }
+    spans.extend([
         Span::styled(fit_right(&money(p.cost), 8), base),
         Span::styled(" ", base),
         Span::styled(fit(&flag_text, 6), if sel { base } else { flag_style }),
         Span::styled(" ", base),
-    ])
+    ]);
+    Line::from(spans)
 }
 
 /// What to know about a proposal, wrapped to `w` columns.

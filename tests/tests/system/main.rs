@@ -4,3 +4,4 @@
 mod crash;
 mod hub;
 mod link;
+mod table_client;
