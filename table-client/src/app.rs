@@ -317,7 +317,7 @@ impl App {
 
     /// Back to the prompt (a refused or unsuitable token). The outbox of the
     /// old token stays on disk for when it is used again.
-    fn to_prompt(&mut self, error: String, keep_token: bool) -> Vec<Effect> {
+    fn back_to_prompt(&mut self, error: String, keep_token: bool) -> Vec<Effect> {
         let mut form = PromptForm::new(&self.hub_url, if keep_token { &self.token } else { "" });
         form.error = Some(error);
         if !keep_token {
@@ -388,7 +388,7 @@ impl App {
                     "这张卡片的令牌已在本机另一个窗口中打开，请使用那个窗口（或先关闭它）",
                     "This token is already open in another window on this computer; use that one (or close it first)",
                 );
-                self.to_prompt(msg.to_string(), true)
+                self.back_to_prompt(msg.to_string(), true)
             }
         }
     }
@@ -398,7 +398,7 @@ impl App {
             LinkStatus::Refused(e) => {
                 // The token stays in the field so that a typo can be fixed.
                 let text = self.lang().error(e);
-                return self.to_prompt(text, true);
+                return self.back_to_prompt(text, true);
             }
             LinkStatus::Online => vec![],
             _ => {
@@ -416,7 +416,7 @@ impl App {
             ServerMsg::Welcome { you, snapshot } => {
                 if !you.role.is_table_role() {
                     let hint = self.wrong_role_hint(you.role);
-                    return self.to_prompt(hint, false);
+                    return self.back_to_prompt(hint, false);
                 }
                 self.clock.observe(snapshot.server_now_ms);
                 self.you = Some(you);
@@ -574,7 +574,7 @@ impl App {
             KeyCode::Esc if self.you.is_none() => {
                 // Still connecting: go back and fix the address or the token.
                 let msg = self.t("已取消连接", "Connection cancelled").to_string();
-                return self.to_prompt(msg, true);
+                return self.back_to_prompt(msg, true);
             }
             KeyCode::Tab => {
                 let n = self.tabs().len().max(1);

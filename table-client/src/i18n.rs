@@ -72,7 +72,7 @@ impl Lang {
     }
 
     /// The meeting clock's label: the hub names its own timers in English.
-    pub fn timer_label<'a>(self, label: &'a str) -> &'a str {
+    pub fn timer_label(self, label: &str) -> &str {
         match label {
             "discussion" => self.t("讨论", "discussion"),
             "pitch" => self.t("推介", "pitch"),

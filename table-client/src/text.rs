@@ -147,7 +147,7 @@ pub fn money(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -158,7 +158,7 @@ pub fn money(n: u64) -> String {
 /// m:ss, or h:mm:ss past an hour; negative values get a leading "+" (over time).
 pub fn clock(ms: i64) -> String {
     let over = ms < 0;
-    let total = (ms.unsigned_abs() / 1000) as u64;
+    let total = ms.unsigned_abs() / 1000;
     let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60);
     let body = if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") };
     if over {

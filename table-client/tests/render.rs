@@ -112,7 +112,7 @@ fn the_queue_shows_the_timebox_the_balance_and_who_has_not_spoken() {
         assert!(waiting.contains("提问") && waiting.contains("等候 1"), "{waiting}");
         // Talk time: 5号's finished 1:10; 3号's current turn counts too.
         assert!(row_with(&l, "5号").1.contains("1:10"), "{s}");
-        let (_, three) = l.iter().enumerate().filter(|(_, r)| r.contains("3号") && r.contains("1次")).last().unwrap();
+        let (_, three) = l.iter().enumerate().rfind(|(_, r)| r.contains("3号") && r.contains("1次")).unwrap();
         assert!(three.contains("1:15"), "{three}");
         assert!(s.contains("尚未发言：1号 2号 4号 6号 王阿姨"), "{s}");
         // The floor is visible from every page.
@@ -299,4 +299,31 @@ fn a_wrong_role_is_sent_back_politely() {
     assert!(s.contains("组织者"), "{s}");
     assert!(s.contains("http://10.0.0.5:8470/admin"), "{s}");
     assert!(!s.contains("ORGANISER-SECRET"), "the organiser's secret is not shown again:\n{s}");
+}
+
+#[test]
+fn every_view_survives_any_window_size() {
+    // Small, odd and large windows, with each page and each form open.
+    let setups: Vec<(Role, Vec<KeyCode>)> = vec![
+        (Role::Chair, vec![]),
+        (Role::Chair, vec![KeyCode::Char('2')]),
+        (Role::Chair, vec![KeyCode::Char('2'), KeyCode::Char('a')]),
+        (Role::Chair, vec![KeyCode::Char('3')]),
+        (Role::Chair, vec![KeyCode::Char('3'), KeyCode::Char(' '), KeyCode::Char('L')]),
+        (Role::Chair, vec![KeyCode::Char('?')]),
+        (Role::Recorder, vec![KeyCode::Char('a')]),
+        (Role::Recorder, vec![KeyCode::Right]),
+        (Role::Recorder, vec![KeyCode::Char('m')]),
+        (Role::Adviser, vec![KeyCode::Enter]),
+    ];
+    for (role, keys) in setups {
+        for (w, h) in [(20, 6), (33, 11), (47, 15), (80, 24), (81, 25), (121, 41), (200, 60)] {
+            let mut app = welcomed(role, Lang::Zh);
+            for k in &keys {
+                press(&mut app, *k);
+            }
+            let b = render(&mut app, w, h);
+            assert_rows_fit(&b);
+        }
+    }
 }
