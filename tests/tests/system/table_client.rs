@@ -16,6 +16,8 @@ use yuanzhuo_tests::*;
 /// One tmux server of our own (its own socket), killed when dropped.
 struct Term {
     socket: String,
+    /// The socket file, removed with the server.
+    path: Option<PathBuf>,
 }
 
 impl Term {
@@ -34,9 +36,11 @@ impl Term {
 
     /// A 120×40 terminal running `cmd`; the pane stays when the program exits.
     fn start(name: &str, cmd: &str) -> Term {
-        let t = Term { socket: format!("yz-tc-{name}-{}-{:x}", std::process::id(), rand::random::<u32>()) };
+        let mut t = Term { socket: format!("yz-tc-{name}-{}-{:x}", std::process::id(), rand::random::<u32>()), path: None };
         let out = t.tmux(&["-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", "main", cmd, ";", "set", "-g", "remain-on-exit", "on"]);
         assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
+        let path = String::from_utf8_lossy(&t.tmux(&["display-message", "-p", "#{socket_path}"]).stdout).trim().to_string();
+        t.path = (!path.is_empty()).then(|| PathBuf::from(path));
         t
     }
 
@@ -92,6 +96,9 @@ impl Term {
 impl Drop for Term {
     fn drop(&mut self) {
         let _ = self.tmux(&["kill-server"]);
+        if let Some(p) = &self.path {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 
