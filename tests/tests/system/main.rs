@@ -6,3 +6,4 @@ mod hub;
 mod link;
 mod projector;
 mod simulate;
+mod table_client;

@@ -1,0 +1,217 @@
+//! Text measured in terminal columns: Chinese characters take two columns,
+//! combining marks none. Everything that truncates, pads or wraps on screen
+//! goes through here so that wide titles never push a border out of place.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Columns one character takes (control characters: none; they are cleaned
+/// away before drawing anyway).
+pub fn char_width(c: char) -> usize {
+    c.width().unwrap_or(0)
+}
+
+/// Columns a string takes.
+pub fn width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// One line for display: newlines and other control characters become spaces.
+pub fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// At most `w` columns; a cut string ends with "…".
+pub fn truncate(s: &str, w: usize) -> String {
+    if width(s) <= w {
+        return s.to_string();
+    }
+    if w == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let cw = char_width(c);
+        if used + cw > w - 1 {
+            break;
+        }
+        used += cw;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Exactly `w` columns: truncated with "…" or padded with spaces.
+pub fn fit(s: &str, w: usize) -> String {
+    let mut out = truncate(s, w);
+    let pad = w.saturating_sub(width(&out));
+    out.extend(std::iter::repeat_n(' ', pad));
+    out
+}
+
+/// Exactly `w` columns, right-aligned.
+pub fn fit_right(s: &str, w: usize) -> String {
+    let t = truncate(s, w);
+    let pad = w.saturating_sub(width(&t));
+    let mut out: String = std::iter::repeat_n(' ', pad).collect();
+    out.push_str(&t);
+    out
+}
+
+/// Wrap for display within `w` columns. Chinese text breaks anywhere; a
+/// Latin word is moved to the next line whole when it fits there.
+/// Newlines in the text start new lines; an empty text gives no lines.
+pub fn wrap(s: &str, w: usize) -> Vec<String> {
+    let w = w.max(1);
+    let mut lines = vec![];
+    for para in s.split('\n') {
+        let mut line: Vec<char> = vec![];
+        let mut used = 0;
+        for c in para.chars() {
+            let c = if c.is_control() { ' ' } else { c };
+            let cw = char_width(c);
+            if used + cw > w && !line.is_empty() {
+                // Break before the last Latin word on the line if there is one;
+                // a closing punctuation mark never starts a line: it takes
+                // the character before it along.
+                let carry = if is_word_char(c) {
+                    word_tail(&line)
+                } else if is_closing(c) {
+                    1
+                } else {
+                    0
+                };
+                if carry > 0 && carry < line.len() {
+                    let rest: Vec<char> = line.split_off(line.len() - carry);
+                    lines.push(line.iter().collect::<String>().trim_end().to_string());
+                    line = rest;
+                } else {
+                    lines.push(line.iter().collect::<String>().trim_end().to_string());
+                    line = vec![];
+                }
+                used = line.iter().map(|c| char_width(*c)).sum();
+                if c == ' ' && line.is_empty() {
+                    continue;
+                }
+            }
+            line.push(c);
+            used += cw;
+        }
+        lines.push(line.iter().collect());
+    }
+    if s.is_empty() {
+        lines.clear();
+    }
+    lines
+}
+
+/// Lay short items (names) out in lines of `w` columns, `head` first,
+/// never splitting an item.
+pub fn pack(head: &str, items: &[String], w: usize) -> Vec<String> {
+    let mut lines = vec![];
+    let mut line = head.to_string();
+    for it in items {
+        let it = one_line(it);
+        let gap = if width(&line) == 0 || line == head { 0 } else { 1 };
+        if width(&line) + gap + width(&it) > w && width(&line) > 0 && line != head {
+            lines.push(line);
+            line = String::new();
+        }
+        if !line.is_empty() && line != head {
+            line.push(' ');
+        }
+        line.push_str(&truncate(&it, w));
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+fn is_closing(c: char) -> bool {
+    matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！' | '）' | '》' | '」' | '』' | '”' | '’' | '…')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '\'' | '-' | '.' | ',')
+}
+
+/// How many characters at the end of `line` belong to an unfinished Latin word.
+fn word_tail(line: &[char]) -> usize {
+    line.iter().rev().take_while(|c| is_word_char(**c)).count()
+}
+
+/// Thousands separators: 86000 → "86,000".
+pub fn money(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// m:ss, or h:mm:ss past an hour; negative values get a leading "+" (over time).
+pub fn clock(ms: i64) -> String {
+    let over = ms < 0;
+    let total = ms.unsigned_abs() / 1000;
+    let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60);
+    let body = if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") };
+    if over {
+        format!("+{body}")
+    } else {
+        body
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_are_two_columns() {
+        assert_eq!(width("公共厕所"), 8);
+        assert_eq!(width("P03 公厕"), 8);
+        assert_eq!(truncate("公共厕所翻新", 7), "公共厕…");
+        assert_eq!(width(&truncate("公共厕所翻新", 7)), 7);
+        // A wide character that would straddle the edge is left out, not split.
+        assert_eq!(fit("公共厕所翻新", 6), "公共… ");
+        assert_eq!(width(&fit("公共厕所翻新", 6)), 6);
+        assert_eq!(fit("ab", 4), "ab  ");
+        assert_eq!(fit_right("12", 4), "  12");
+    }
+
+    #[test]
+    fn wrapping_breaks_chinese_anywhere_and_english_between_words() {
+        assert_eq!(wrap("老人上下楼需要扶手", 8), vec!["老人上下", "楼需要扶", "手"]);
+        assert_eq!(wrap("needs a handrail now", 10), vec!["needs a", "handrail", "now"]);
+        assert_eq!(wrap("第一行\n第二行", 20), vec!["第一行", "第二行"]);
+        assert!(wrap("", 5).is_empty());
+        // "。" does not start a line.
+        assert_eq!(wrap("全部更换为灯。", 12), vec!["全部更换为", "灯。"]);
+        for l in wrap("楼道灯泡坏了多年没人换，夜里上下楼摸黑 LED lights", 9) {
+            assert!(width(&l) <= 9, "{l}");
+        }
+    }
+
+    #[test]
+    fn names_are_packed_whole() {
+        let names: Vec<String> = ["1号", "2号", "9号", "10号", "王阿姨"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(pack("未发言：", &names, 20), vec!["未发言：1号 2号 9号", "10号 王阿姨"]);
+        assert_eq!(pack("x", &[], 20), vec!["x"]);
+    }
+
+    #[test]
+    fn numbers_and_clocks() {
+        assert_eq!(money(86000), "86,000");
+        assert_eq!(money(300000), "300,000");
+        assert_eq!(money(999), "999");
+        assert_eq!(clock(61_500), "1:01");
+        assert_eq!(clock(-12_000), "+0:12");
+        assert_eq!(clock(3_725_000), "1:02:05");
+    }
+}

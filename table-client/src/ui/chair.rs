@@ -1,0 +1,300 @@
+//! The chair's pages (the proposals page is the recorder's too): the
+//! table's proposals with the picks marked and a detail pane; the speaking
+//! queue with the turn's timebox and the talk-time balance; the picks
+//! review with every table's progress.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use yuanzhuo_protocol::*;
+
+use super::widgets::*;
+use crate::app::App;
+use crate::i18n::Lang;
+use crate::text::{clock, fit, fit_right, money, one_line, pack, width, wrap};
+
+/// Split a page into a list (left) and a detail pane (right).
+pub fn split(area: Rect) -> [Rect; 2] {
+    let left = super::list_width(area.width);
+    Layout::horizontal([Constraint::Length(left.min(area.width)), Constraint::Min(0)]).areas(area)
+}
+
+pub fn proposals(f: &mut Frame, area: Rect, app: &App) {
+    let Some(table) = app.table() else { return };
+    let l = app.lang();
+    let share = app.share(table);
+    let chair = app.role() == Some(Role::Chair);
+    let [list, detail] = split(area);
+    let title = if chair {
+        let (n, max) = (app.chair.draft.len(), app.picks_per_table());
+        match l {
+            Lang::Zh => format!("本桌项目（{}个） 已选 {n}/{max}", share.len()),
+            Lang::En => format!("Proposals ({}), picked {n}/{max}", share.len()),
+        }
+    } else {
+        match l {
+            Lang::Zh => format!("本桌项目（{}个）", share.len()),
+            Lang::En => format!("Proposals ({})", share.len()),
+        }
+    };
+    let block = boxed(&title, list);
+    let inner = block.inner(list);
+    f.render_widget(block, list);
+    let h = inner.height as usize;
+    let off = offset(app.chair.sel, share.len(), h);
+    let lines: Vec<Line> = share
+        .iter()
+        .enumerate()
+        .skip(off)
+        .take(h)
+        .map(|(i, p)| {
+            let mark = if !chair {
+                let n = app.topic_count(&Some(p.id.clone()));
+                if n > 0 { fit(&format!("{n}"), 3) } else { "   ".into() }
+            } else if app.chair.draft.contains(&p.id) {
+                "[x]".into()
+            } else {
+                "[ ]".into()
+            };
+            proposal_row(app, p, &format!("{mark} "), inner.width as usize, i == app.chair.sel)
+        })
+        .collect();
+    if lines.is_empty() {
+        f.render_widget(Paragraph::new(l.t("本桌没有分到项目", "No proposals for this table")), inner);
+    } else {
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+    if let Some(p) = share.get(app.chair.sel) {
+        detail_pane(f, detail, app, p);
+    }
+}
+
+pub fn detail_pane(f: &mut Frame, area: Rect, app: &App, p: &Proposal) {
+    if area.width < 8 {
+        return;
+    }
+    let block = boxed(app.t("详情", "Details"), area);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let mut lines = proposal_detail(app, p, inner.width as usize);
+    let n = app.topic_count(&Some(p.id.clone()));
+    if n > 0 {
+        lines.push(Line::raw(""));
+        lines.push(Line::raw(match app.lang() {
+            Lang::Zh => format!("本桌记录：{n} 条"),
+            Lang::En => format!("Notes at this table: {n}"),
+        }));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn queue(f: &mut Frame, area: Rect, app: &App) {
+    let l = app.lang();
+    let [left, right] = split(area);
+    let block = boxed(l.t("发言队列", "Speaking queue"), left);
+    let inner = block.inner(left);
+    f.render_widget(block, left);
+    let w = inner.width as usize;
+    let mut lines: Vec<Line> = vec![];
+    // Who has the floor, with the timebox.
+    match app.speaking() {
+        Some(e) => {
+            let elapsed = app.now().saturating_sub(e.started_at_ms.unwrap_or(app.now()));
+            let kind = match l {
+                Lang::Zh => format!("（{}） ", l.turn(e.turn)),
+                Lang::En => format!(" ({}) ", l.turn(e.turn)),
+            };
+            lines.push(Line::from(vec![
+                Span::styled(l.t("正在发言：", "Speaking: ").to_string(), bold()),
+                Span::styled(format!("{}{kind}", one_line(&e.name)), bold()),
+                super::timebox_span(app, elapsed),
+            ]));
+        }
+        None => lines.push(Line::styled(l.t("目前没有人发言", "Nobody has the floor").to_string(), dim())),
+    }
+    lines.push(Line::raw(""));
+    let rows = app.queue_rows();
+    let waiting: Vec<_> = rows.iter().enumerate().collect();
+    if rows.is_empty() {
+        lines.push(Line::styled(l.t("队列为空，按 a 加人", "The queue is empty; press a to add someone").to_string(), dim()));
+    }
+    let room = (inner.height as usize).saturating_sub(lines.len() + 4);
+    let off = offset(app.chair.queue_sel, rows.len(), room.max(1));
+    let mut pos = 0;
+    for (i, r) in waiting.iter().skip(off).take(room.max(1)) {
+        let sel = *i == app.chair.queue_sel;
+        let base = if sel { selected() } else { Style::default() };
+        let state = match (r.entry, r.state) {
+            (None, _) => Span::styled(format!(" {} ", l.t("待发送", "unsent")), badge(Color::Yellow)),
+            (_, TurnState::Speaking) => Span::styled(l.t("发言中", "speaking").to_string(), bold()),
+            _ => {
+                pos += 1;
+                Span::raw(format!("{}{pos}", l.t("等候 ", "waiting ")))
+            }
+        };
+        let name_w = w.saturating_sub(14 + width(&state.content) + 2).max(4);
+        lines.push(Line::from(vec![
+            Span::styled(fit(&format!(" {}", one_line(&r.name)), name_w), base),
+            Span::styled(fit(l.turn(r.turn), 14), base),
+            state,
+        ]));
+    }
+    let done = app.done_turns();
+    if !done.is_empty() {
+        lines.push(Line::raw(""));
+        let items: Vec<String> = done
+            .iter()
+            .take(8)
+            .map(|e| {
+                let ms = e.ended_at_ms.unwrap_or(0).saturating_sub(e.started_at_ms.unwrap_or(0));
+                format!("{} {}", one_line(&e.name), clock(ms as i64))
+            })
+            .collect();
+        for s in pack(l.t("已发言：", "Spoken: "), &items, w).into_iter().take(2) {
+            lines.push(Line::styled(s, dim()));
+        }
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+    balance(f, right, app);
+}
+
+fn balance(f: &mut Frame, area: Rect, app: &App) {
+    if area.width < 12 {
+        return;
+    }
+    let l = app.lang();
+    let block = boxed(l.t("发言时间", "Talk time"), area);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let w = inner.width as usize;
+    let rows = app.balance_rows();
+    let most = rows.iter().map(|r| r.total_ms).max().unwrap_or(0).max(1);
+    let mut lines: Vec<Line> = vec![];
+    let name_w = (w / 3).clamp(4, 14);
+    let bar_w = w.saturating_sub(name_w + 12);
+    let unspoken = app.not_spoken();
+    let room = (inner.height as usize).saturating_sub(if unspoken.is_empty() { 0 } else { 3 });
+    for r in rows.iter().take(room) {
+        let filled = (r.total_ms as usize * bar_w).div_ceil(most as usize).min(bar_w);
+        let turns = match l {
+            Lang::Zh => format!("{}次", r.turns),
+            Lang::En => format!("{}x", r.turns),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(fit(&one_line(&r.name), name_w), if r.speaking { bold() } else { Style::default() }),
+            Span::raw(fit_right(&turns, 4)),
+            Span::raw(fit_right(&clock(r.total_ms as i64), 6)),
+            Span::raw(" "),
+            Span::styled(" ".repeat(filled), Style::default().bg(if r.speaking { Color::Green } else { Color::Blue })),
+        ]));
+    }
+    if rows.is_empty() {
+        lines.push(Line::styled(l.t("还没有人发言", "Nobody has spoken yet").to_string(), dim()));
+    }
+    if !unspoken.is_empty() {
+        lines.push(Line::raw(""));
+        for s in pack(l.t("尚未发言：", "Not spoken yet: "), &unspoken, w).into_iter().take(2) {
+            lines.push(Line::styled(s, bold()));
+        }
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+pub fn picks(f: &mut Frame, area: Rect, app: &App) {
+    let l = app.lang();
+    let [left, right] = split(area);
+    let max = app.picks_per_table();
+    let n = app.chair.draft.len();
+    let title = match l {
+        Lang::Zh => format!("本桌推选 已选 {n}/{max}"),
+        Lang::En => format!("This table's picks {n}/{max}"),
+    };
+    let block = boxed(&title, left);
+    let inner = block.inner(left);
+    f.render_widget(block, left);
+    let w = inner.width as usize;
+    let mut lines: Vec<Line> = vec![];
+    let snap = app.snap.as_ref();
+    let mut total = 0;
+    for (i, id) in app.chair.draft.iter().enumerate() {
+        let Some(p) = snap.and_then(|s| s.proposal(id)) else { continue };
+        total += p.cost;
+        lines.push(proposal_row(app, p, &format!("{}. ", i + 1), w, i == app.chair.picks_sel));
+    }
+    for i in n..max {
+        lines.push(Line::styled(format!("{}. {}", i + 1, l.t("（未选）", "(not chosen)")), dim()));
+    }
+    lines.push(Line::raw(""));
+    if let Some(s) = snap {
+        let budget = s.rules.budget.amount;
+        lines.push(Line::raw(match l {
+            Lang::Zh => format!("合计估算 {} 元（预算 {} 元）", money(total), money(budget)),
+            Lang::En => format!("Total {} (budget {})", money(total), money(budget)),
+        }));
+    }
+    let (hub, locked) = app.hub_picks();
+    let status = if locked {
+        Line::styled(l.t("已锁定：推选不能再改", "Locked: the picks are final").to_string(), badge(Color::Green))
+    } else if app.picks_pending() {
+        Line::styled(format!(" {} ", l.t("提交待发送", "submission unsent")), badge(Color::Yellow))
+    } else if app.chair.dirty {
+        Line::styled(l.t("有改动未提交（Enter 提交）", "Changed, not submitted (Enter)").to_string(), bold())
+    } else if hub.is_empty() {
+        Line::styled(l.t("尚未提交", "Not submitted yet").to_string(), bold())
+    } else {
+        Line::styled(l.t("已提交，尚未锁定（L 锁定）", "Submitted, not locked (L locks)").to_string(), good())
+    };
+    lines.push(status);
+    lines.push(Line::raw(""));
+    for s in wrap(
+        l.t(
+            "在“项目”页用空格选中或取消；选满后按 Enter 提交，确认无误再按 L 锁定。锁定后不能再改。",
+            "Mark or unmark on the Proposals page with Space; when complete press Enter to submit, then L to lock. Locked picks are final.",
+        ),
+        w,
+    ) {
+        lines.push(Line::styled(s, dim()));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+    progress(f, right, app);
+}
+
+/// Every table's progress: picked or not, locked, who is speaking.
+fn progress(f: &mut Frame, area: Rect, app: &App) {
+    if area.width < 12 {
+        return;
+    }
+    let l = app.lang();
+    let block = boxed(l.t("各桌进度", "Tables"), area);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let Some(s) = app.snap.as_ref() else { return };
+    let max = s.rules.picks_per_table;
+    let w = inner.width as usize;
+    let mine = app.table();
+    let lines: Vec<Line> = s
+        .tables
+        .iter()
+        .map(|t| {
+            let state = if t.picks_locked {
+                Span::styled(l.t("已锁定", "locked").to_string(), good())
+            } else if t.picks.is_empty() {
+                Span::styled(l.t("未推选", "none yet").to_string(), dim())
+            } else {
+                Span::styled(l.t("已提交", "submitted").to_string(), bold())
+            };
+            let name = if Some(t.table) == mine { format!("{} *", t.name) } else { t.name.clone() };
+            let name_w = (w / 2).clamp(6, 14);
+            let speaking = t.speaking.as_deref().map(|n| format!(" {}{}", l.t("发言：", "speaking: "), one_line(n))).unwrap_or_default();
+            Line::from(vec![
+                Span::styled(fit(&name, name_w), if Some(t.table) == mine { bold() } else { Style::default() }),
+                Span::raw(fit_right(&format!("{}/{max} ", t.picks.len()), 5)),
+                state,
+                Span::styled(crate::text::truncate(&speaking, w.saturating_sub(name_w + 11)), dim()),
+            ])
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,90 @@
+//! The sign-in screen: the hub's address and the token (typed from the
+//! card or pasted as a join link), and why the last attempt did not work.
+
+use ratatui::layout::{Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Clear, Paragraph};
+use ratatui::Frame;
+
+use super::widgets::*;
+use crate::app::App;
+use crate::prompt::PromptForm;
+use crate::text::{truncate, width, wrap};
+
+pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &PromptForm) {
+    let l = app.lang();
+    let r = popup(area, 76, 18);
+    f.render_widget(Clear, r);
+    let block = boxed(l.t("圆桌 · 桌长 / 记录员 / 技术顾问", "Yuanzhuo · chair / recorder / adviser"), r).border_style(bold());
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    let w = inner.width as usize;
+    let labels = [l.t("会场服务器地址：", "Hub address: "), l.t("令牌：", "Token: ")];
+    let lw = labels.iter().map(|s| width(s)).max().unwrap_or(0) + 1;
+    let field_w = w.saturating_sub(lw + 2).max(4);
+    let mut lines: Vec<Line> = vec![];
+    for s in wrap(
+        l.t(
+            "输入组织者给的地址和卡片上的令牌，或直接粘贴整条加入链接（http://…/j/…）。",
+            "Type the address the organiser gave and the token on your card, or paste the whole join link (http://…/j/…).",
+        ),
+        w,
+    ) {
+        lines.push(Line::raw(s));
+    }
+    lines.push(Line::raw(""));
+    let field_rows = [lines.len(), lines.len() + 2];
+    let mut cursor = None;
+    for (i, e) in [&form.hub, &form.token].into_iter().enumerate() {
+        let laid = e.layout(usize::MAX / 2);
+        let text = laid.lines.first().cloned().unwrap_or_default();
+        // Show the end of a long entry: that is where typing happens.
+        let shown = if width(&text) >= field_w { tail(&text, field_w - 1) } else { text.clone() };
+        let label_style = if form.field == i { selected() } else { bold() };
+        lines.push(Line::from(vec![
+            Span::styled(crate::text::fit(labels[i], lw), label_style),
+            Span::raw(" "),
+            Span::styled(shown.clone(), bold()),
+        ]));
+        lines.push(Line::raw(""));
+        if form.field == i {
+            let before: String = text.chars().take(e.cursor()).collect();
+            let col = width(&before).min(width(&shown));
+            cursor = Some((field_rows[i], lw + 1 + col));
+        }
+    }
+    if let Some(e) = &form.error {
+        for s in wrap(e, w) {
+            lines.push(Line::styled(s, error()));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled(
+        truncate(l.t("令牌只在连接时发给会场服务器，不会显示在其他屏幕上。", "The token goes only to the hub, inside the connection."), w),
+        dim(),
+    ));
+    let foot_y = inner.y + inner.height.saturating_sub(1);
+    f.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(1), ..inner });
+    f.render_widget(
+        Paragraph::new(hints(&[("Enter", l.t("连接", "connect")), ("Tab", l.t("切换", "switch field")), ("Esc", l.t("退出", "quit"))])),
+        Rect { y: foot_y, height: 1, ..inner },
+    );
+    if let Some((row, col)) = cursor {
+        f.set_cursor_position(Position { x: inner.x + col as u16, y: inner.y + row as u16 });
+    }
+}
+
+/// The last `w` columns of a string.
+fn tail(s: &str, w: usize) -> String {
+    let mut out: Vec<char> = vec![];
+    let mut used = 0;
+    for c in s.chars().rev() {
+        let cw = crate::text::char_width(c);
+        if used + cw > w {
+            break;
+        }
+        used += cw;
+        out.push(c);
+    }
+    out.into_iter().rev().collect()
+}

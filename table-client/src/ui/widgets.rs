@@ -1,0 +1,189 @@
+//! Drawing pieces the pages share: styles that read on light and dark
+//! terminals (bold, reverse and the terminal's own colours; colour only
+//! with an explicit background), popups, list scrolling, the proposal
+//! list and its detail pane.
+
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders};
+use yuanzhuo_protocol::*;
+
+use crate::app::App;
+use crate::i18n::Lang;
+use crate::text::{fit, fit_right, money, one_line, truncate, wrap};
+
+pub fn bold() -> Style {
+    Style::default().add_modifier(Modifier::BOLD)
+}
+pub fn selected() -> Style {
+    Style::default().add_modifier(Modifier::REVERSED)
+}
+pub fn dim() -> Style {
+    Style::default().add_modifier(Modifier::DIM)
+}
+pub fn error() -> Style {
+    Style::default().fg(Color::Red).add_modifier(Modifier::BOLD)
+}
+pub fn good() -> Style {
+    Style::default().fg(Color::Green)
+}
+/// A badge: dark text on a coloured background, readable on any theme.
+pub fn badge(bg: Color) -> Style {
+    Style::default().fg(Color::Black).bg(bg).add_modifier(Modifier::BOLD)
+}
+
+/// A bordered box whose title is cut to fit (wide characters measured).
+pub fn boxed(title: &str, area: Rect) -> Block<'static> {
+    let t = truncate(&one_line(title), (area.width as usize).saturating_sub(4));
+    Block::default().borders(Borders::ALL).title(Span::styled(format!(" {t} "), bold()))
+}
+
+pub fn boxed_focus(title: &str, area: Rect, focus: bool) -> Block<'static> {
+    let b = boxed(title, area);
+    if focus {
+        b.border_style(bold())
+    } else {
+        b.border_style(dim())
+    }
+}
+
+/// A centred rectangle of at most `w`×`h` inside `area`.
+pub fn popup(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+}
+
+/// First row to show so that `sel` stays in view, roughly centred.
+pub fn offset(sel: usize, len: usize, height: usize) -> usize {
+    if height == 0 || len <= height {
+        return 0;
+    }
+    sel.saturating_sub(height / 2).min(len - height)
+}
+
+/// Key hints: the key in bold, then what it does.
+pub fn hints(pairs: &[(&str, &str)]) -> Line<'static> {
+    let mut spans = vec![Span::raw(" ")];
+    for (i, (k, what)) in pairs.iter().enumerate() {
+        if i > 0 {
+            spans.push(Span::raw("  "));
+        }
+        spans.push(Span::styled(k.to_string(), selected()));
+        spans.push(Span::raw(format!(" {what}")));
+    }
+    Line::from(spans)
+}
+
+/// The adviser's short flag for a proposal: "可行", "存疑", "排除2".
+pub fn flag(lang: Lang, a: Option<&Annotation>) -> (String, Style) {
+    match a {
+        None => (String::new(), Style::default()),
+        Some(a) => match a.feasibility {
+            Feasibility::Feasible => (lang.t("可行", "ok").to_string(), good()),
+            Feasibility::Doubtful => (lang.t("存疑", "doubt").to_string(), Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD)),
+            Feasibility::Excluded => (
+                format!("{}{}", lang.t("排除", "excl "), a.exclusion_rule.map(|r| r.to_string()).unwrap_or_default()),
+                error(),
+            ),
+        },
+    }
+}
+
+/// One row of a proposal list, exactly `w` columns: a mark, the id, the
+/// title (cut to fit), the location when there is room, the cost and the
+/// adviser's flag.
+pub fn proposal_row(app: &App, p: &Proposal, mark: &str, w: usize, sel: bool) -> Line<'static> {
+    let mark_w = crate::text::width(mark);
+    let (flag_text, flag_style) = flag(app.lang(), app.annotation(&p.id));
+    let fixed = mark_w + 5 + 9 + 7;
+    let rest = w.saturating_sub(fixed).max(4);
+    // Wide lists also show where: two fifths of the room.
+    let place_w = if rest >= 36 { rest * 2 / 5 } else { 0 };
+    let title_w = rest - place_w;
+    let base = if sel { selected() } else { Style::default() };
+    let mut spans = vec![
+        Span::styled(mark.to_string(), base.add_modifier(Modifier::BOLD)),
+        Span::styled(fit(&p.id, 4), base),
+        Span::styled(" ", base),
+        Span::styled(fit(&one_line(&p.title), title_w), base),
+    ];
+    if place_w > 0 {
+        let place_style = if sel { base } else { dim() };
+        spans.push(Span::styled(fit(&one_line(&p.location), place_w), place_style));
+    }
+    spans.extend([
+        Span::styled(fit_right(&money(p.cost), 8), base),
+        Span::styled(" ", base),
+        Span::styled(fit(&flag_text, 6), if sel { base } else { flag_style }),
+        Span::styled(" ", base),
+    ]);
+    Line::from(spans)
+}
+
+/// What to know about a proposal, wrapped to `w` columns.
+pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> {
+    let lang = app.lang();
+    let currency = app.snap.as_ref().map(|s| s.rules.budget.currency.clone()).unwrap_or_default();
+    let unit = if lang == Lang::Zh && currency == "CNY" { "元".to_string() } else { currency };
+    let mut out: Vec<Line<'static>> = vec![];
+    for l in wrap(&format!("{} {}", p.id, one_line(&p.title)), w) {
+        out.push(Line::styled(l, bold()));
+    }
+    let field = |out: &mut Vec<Line<'static>>, label: &str, value: &str| {
+        if value.is_empty() {
+            return;
+        }
+        for l in wrap(&format!("{label}{value}"), w) {
+            out.push(Line::raw(l));
+        }
+    };
+    field(&mut out, lang.t("地点：", "Where: "), &p.location);
+    field(&mut out, lang.t("估算：", "Cost: "), &format!("{} {unit}", money(p.cost)));
+    field(&mut out, lang.t("类别：", "Category: "), &p.category);
+    field(&mut out, lang.t("提议人：", "Proposed by: "), &p.proposer);
+    if !p.description.is_empty() {
+        out.push(Line::raw(""));
+        for l in wrap(&p.description, w) {
+            out.push(Line::raw(l));
+        }
+    }
+    out.push(Line::raw(""));
+    match app.annotation(&p.id) {
+        None => out.push(Line::styled(lang.t("技术顾问：尚无意见", "Adviser: no annotation yet").to_string(), dim())),
+        Some(a) => {
+            let (_, style) = flag(lang, Some(a));
+            let mut head = format!("{}{}", lang.t("技术顾问：", "Adviser: "), lang.feasibility(a.feasibility));
+            if let Some(r) = a.exclusion_rule {
+                head.push_str(&match lang {
+                    Lang::Zh => format!("（第{r}条：{}）", lang.rule(r)),
+                    Lang::En => format!(" (rule {r}: {})", lang.rule(r)),
+                });
+            }
+            for l in wrap(&head, w) {
+                out.push(Line::styled(l, style));
+            }
+            field(&mut out, lang.t("理由：", "Reason: "), &a.reason);
+            if let Some(c) = a.cost_estimate {
+                field(&mut out, lang.t("顾问估算：", "Adviser's estimate: "), &format!("{} {unit}", money(c)));
+            }
+            field(&mut out, lang.t("给居民的说明：", "For residents: "), &a.remark);
+        }
+    }
+    out
+}
+
+/// "3 分钟前" from hub timestamps (the hub's clock on both sides, so no
+/// time zone is needed).
+pub fn ago(lang: Lang, now_ms: u64, at_ms: u64) -> String {
+    let s = now_ms.saturating_sub(at_ms) / 1000;
+    match (lang, s) {
+        (Lang::Zh, 0..=59) => "刚刚".into(),
+        (Lang::Zh, 60..=3599) => format!("{}分钟前", s / 60),
+        (Lang::Zh, _) => format!("{}小时前", s / 3600),
+        (Lang::En, 0..=59) => "just now".into(),
+        (Lang::En, 60..=3599) => format!("{} min ago", s / 60),
+        (Lang::En, _) => format!("{} h ago", s / 3600),
+    }
+}
