@@ -15,6 +15,7 @@ use yuanzhuo_engine::Actor;
 use yuanzhuo_protocol::*;
 
 use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
+use crate::presence::{Presence, Seat};
 use crate::tokens::{actor_of, identity_of, Registry};
 
 /// Direct messages queued for one connection before it is considered stuck.
@@ -37,6 +38,8 @@ pub struct Shared {
     pub max_connections: usize,
     pub shutdown: watch::Receiver<bool>,
     pub started: Instant,
+    /// Live authenticated connections per role and table seat (the console's "who is connected").
+    pub presence: Presence,
 }
 
 impl Shared {
@@ -68,6 +71,8 @@ pub async fn run(socket: WebSocket, shared: Arc<Shared>) {
         Some(a) => a,
         None => return,
     };
+    // Counted as present until this function returns, however it ends.
+    let _here = shared.presence.enter(Seat::of(&actor.1));
     let last_seen = Arc::new(AtomicU64::new(shared.elapsed_ms()));
     let (outbox, direct) = Outbox::new(OUTBOX);
     let updates = shared.meeting.subscribe();
