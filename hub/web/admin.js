@@ -229,11 +229,12 @@
     renderTimer();
     renderPitch();
     renderVote();
+    // Before opening the rules are in the step card itself; afterwards they stay at hand here.
+    $('#rules-card').hidden = !s.fingerprint;
     drawIf($('#rules'), s.fingerprint, function () {
       YZ.fill($('#rules'), rulesList(), h('p', { class: 'muted' }, s.fingerprint
         ? tr('这些规则在开会时已锁定。', 'These rules were locked when the meeting opened.')
         : tr('开会时这些规则将被锁定。', 'These rules are locked when the meeting opens.')));
-      $('#rules-card').open = !s.fingerprint;
     });
   }
 
@@ -248,7 +249,9 @@
       h('h3', null, tr('现在：', 'Now: ') + YZ.phaseName(s.phase)),
       to ? [h('p', null, h('strong', null, tr('下一步：', 'Next step: ') + YZ.phaseName(to))), stepText(to),
         h('button', { type: 'button', id: 'advance', class: 'primary' + (to === 'counted' || to === 'published' ? ' danger' : ''), onclick: advance }, stepLabel(to))]
-        : h('p', { class: 'notice ok' }, tr('结果已公布，会议结束。请导出结果并运行 hub verify。', 'The results are published; the meeting is over. Export the results and run hub verify.')));
+        : h('p', { class: 'notice ok' }, tr('结果已公布，会议结束。请导出结果并运行 hub verify。', 'The results are published; the meeting is over. Export the results and run hub verify.')),
+      h('p', { class: 'muted' }, tr('投影页面：', 'Projector page: '), h('a', { href: '/projector', target: '_blank', rel: 'noopener' }, '/projector'),
+        tr('　公众页面：', ' · public page: '), h('a', { href: '/', target: '_blank', rel: 'noopener' }, '/')));
     });
   }
 
@@ -367,7 +370,8 @@
   // ------------------------------------------------------------ tables and presence
 
   function fetchPresence() {
-    if (!app.secret) return;
+    // Not while the console is out of sight (a phone in a pocket): it catches up when shown.
+    if (!app.secret || document.hidden) return;
     api('GET', '/api/admin/presence').then(function (r) {
       if (r.ok) { app.presence = r.body; app.presenceError = null; }
       else { app.presenceError = apiError(r); }
@@ -571,6 +575,7 @@
     YZ.initLang();
     YZ.langToggle();
     YZ.onLang(function () { renderAll(); });
+    document.addEventListener('visibilitychange', function () { if (!document.hidden) fetchPresence(); });
     var t = YZ.tabStorage.get('yz.admin.tab');
     if (TABS[t]) app.tab = t;
     wireCards();

@@ -706,7 +706,8 @@
 
   var PAGES = { voter: '/vote', organiser: '/admin', projector: '/projector', observer: '/', public: '/' };
 
-  function start(token) {
+  /** typed: keep the code only once the hub has welcomed it as a table card. */
+  function start(token, typed) {
     app.token = token;
     $('#signin').hidden = true;
     var key = 'yz.pending.table.' + token.toUpperCase().replace(/[^0-9A-Z]/g, '');
@@ -733,6 +734,7 @@
           $('#wrong-card').hidden = false;
           return;
         }
+        if (typed) YZ.keepToken('table', token);
         if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
         app.you = you;
       },
@@ -769,8 +771,7 @@
       var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
       if (!code) return;
       $('#signin-code').value = '';
-      YZ.keepToken('table', code);
-      start(code);
+      start(code, true);
     });
     setInterval(function () {
       if (!app.snap) return;

@@ -123,6 +123,8 @@ test('the organiser opens the meeting (rules shown, then locked with the fingerp
   assert.match(await page.textContent('.yz-dialog'), /替换/);
   await page.click('.yz-dialog [data-confirm="yes"]');
   await page.waitForFunction(() => /茶歇/.test(document.querySelector('#timer-card').textContent));
+  // The README's picture of the console: the top of the meeting view, no toast.
+  await page.evaluate(() => { document.activeElement.blur(); document.querySelector('#say').textContent = ''; window.scrollTo(0, 0); });
   await shot(page, 'admin-phone');
 
   await confirmStep(/推选/);

@@ -123,6 +123,7 @@ test('the chair runs the speaking queue: two queued, one started, the timebox tu
   });
   assert.ok(computed);
   assert.deepEqual(await axeViolations(page), []);
+  await page.evaluate(() => { document.activeElement.blur(); document.querySelector('#say').textContent = ''; window.scrollTo(0, 0); });
   await shot(page, 'table-chair-queue-phone');
 
   await page.click('#q-stop');
@@ -253,5 +254,54 @@ test('a code typed in instead of scanned works, and a wrong one is refused plain
   await page.click('#signin-form button[type="submit"]');
   await page.waitForFunction(() => /记录员 · 第3桌|记录员/.test(document.querySelector('#who').textContent));
   assert.match(await page.textContent('#who'), /记录员/);
+  await context.close();
+});
+
+test('a note whose answer is lost on the way survives a reload and is recorded exactly once', async () => {
+  // The page's WebSocket goes through this relay, which can lose the hub's
+  // answer and then refuse connections, as a dropped Wi-Fi does.
+  const net = { mode: 'pass', droppedAck: null };
+  const context = await browser.newContext(PHONE);
+  await context.routeWebSocket(/\/ws$/, (ws) => {
+    if (net.mode === 'cut') { ws.close({ code: 4001, reason: 'link down' }); return; }
+    const server = ws.connectToServer();
+    ws.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      if (net.mode === 'drop-ack' && typeof m === 'string' && m.startsWith('{"type":"ack"')) {
+        net.droppedAck = JSON.parse(m);
+        net.mode = 'cut';
+        ws.close({ code: 4001, reason: 'link down' });
+        server.close();
+        return;
+      }
+      ws.send(m);
+    });
+  });
+  const page = await context.newPage();
+  await page.goto(hub.tokens.tables[3].recorder.link);
+  await page.waitForSelector('#status[data-state="online"]');
+  await page.waitForSelector('#view-notes:not([hidden])');
+
+  net.mode = 'drop-ack';
+  const text = '断网时写的记录：路灯太暗，老人晚上不敢出门';
+  await page.fill('#n-text', text);
+  await page.click('#n-save');
+  await until(() => net.droppedAck, 'the hub\'s answer to be lost');
+  assert.equal(net.droppedAck.type, 'ack', 'the hub did record it');
+  await page.waitForSelector('#status:not([data-state="online"])');
+  await page.waitForSelector('#unsent:not([hidden])');
+
+  // The phone reloads the page while the link is still down: the unanswered note is still there.
+  await page.reload();
+  await page.waitForSelector('#unsent:not([hidden])');
+  assert.match(await page.textContent('#unsent'), /1 条待发送/);
+
+  net.mode = 'pass';
+  await page.waitForSelector('#unsent[hidden]', { state: 'attached', timeout: 30000 });
+  await page.waitForSelector('#status[data-state="online"]');
+  const notes = exportJson(hub).tables.find((t) => t.table === 4).notes;
+  assert.deepEqual(notes.map((n) => n.text), [text], 'sent again with the same id: one note, not two');
+  await page.waitForFunction((text) => document.querySelector('#notes').textContent.includes(text), text);
+  assert.equal(await page.$$eval('#notes li[data-note]', (els) => els.length), 1);
   await context.close();
 });
