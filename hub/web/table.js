@@ -286,9 +286,11 @@
       var name = $('#q-name').value.trim();
       var turn = ($('#queue-form').querySelector('input[name="turn"]:checked') || {}).value || 'for';
       if (!name) { say('error', tr('请填写座位号或姓名。', 'Enter a seat number or a name.')); return; }
+      // Cleared at once (the command is kept until answered), given back if the hub refuses it.
+      $('#q-name').value = '';
       send({ kind: 'queue_speaker', table: myTable(), name: name, turn: turn },
         tr(speaker(name) + ' 已加入队列', speaker(name) + ' is in the queue')).then(function (m) {
-        if (m.type === 'ack') { $('#q-name').value = ''; }
+        if (m.type === 'error' && !$('#q-name').value) $('#q-name').value = name;
       });
     });
     $('#q-next').addEventListener('click', function () { send({ kind: 'start_speaker', table: myTable() }); });
@@ -541,9 +543,13 @@
       var editing = app.editing, cmd;
       if (editing) cmd = { kind: 'edit_note', note: editing, tag: tag, text: text };
       else cmd = { kind: 'add_note', table: myTable(), proposal: $('#n-proposal').value || null, tag: tag, text: text };
+      // The form is emptied at once, so that a slow or offline link cannot tempt a second tap
+      // (the note is kept on this phone until the hub answers); a refusal gives the text back.
+      if (editing) stopEditing(); else $('#n-text').value = '';
       send(cmd, editing ? tr('记录已修改。', 'Note changed.') : tr('记录已保存。', 'Note saved.')).then(function (m) {
-        if (m.type !== 'ack') return;
-        if (editing) stopEditing(); else $('#n-text').value = '';
+        if (m.type !== 'error' || $('#n-text').value) return;
+        $('#n-text').value = text;
+        if (editing) { app.editing = editing; renderNoteForm(); }
       });
     });
     $('#n-cancel').addEventListener('click', stopEditing);
