@@ -17,6 +17,7 @@ use yuanzhuo_engine::Actor;
 use yuanzhuo_protocol::*;
 
 use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
+use crate::presence::{Presence, Seat};
 use crate::tokens::{actor_of, identity_of, Registry};
 use crate::upgrade::{send_text, Sink, Socket};
 
@@ -40,6 +41,8 @@ pub struct Shared {
     pub max_connections: usize,
     pub shutdown: watch::Receiver<bool>,
     pub started: Instant,
+    /// Live authenticated connections per role and table seat (the console's "who is connected").
+    pub presence: Presence,
 }
 
 impl Shared {
@@ -70,6 +73,8 @@ pub async fn run(socket: Socket, shared: Arc<Shared>) {
         Some(a) => a,
         None => return,
     };
+    // Counted as present until this function returns, however it ends.
+    let _here = shared.presence.enter(Seat::of(&actor.1));
     let last_seen = Arc::new(AtomicU64::new(shared.elapsed_ms()));
     let (outbox, direct) = Outbox::new(OUTBOX);
     let Some(updates) = shared.meeting.subscribe(&actor.0) else { return };

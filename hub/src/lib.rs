@@ -1,11 +1,14 @@
 //! The Yuanzhuo hub: a venue server for a participatory-budgeting screening
 //! meeting. See docs/architecture.md for the map and its invariants.
 
+pub mod admin;
 pub mod connection;
 pub mod definition;
 pub mod export;
 pub mod meeting;
+pub mod presence;
 pub mod server;
+pub mod staff;
 pub mod store;
 pub mod tokens;
 pub mod upgrade;

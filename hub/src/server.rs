@@ -96,6 +96,7 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         max_connections: opts.max_connections,
         shutdown: stop_rx,
         started: Instant::now(),
+        presence: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind(opts.bind)
         .await
@@ -106,6 +107,7 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         shared: shared.clone(),
         base_url: public_base(local),
         allow_public: opts.allow_public,
+        data: opts.data.clone(),
     });
     let app = Router::new()
         .route("/ws", get(ws_upgrade))
@@ -160,6 +162,8 @@ pub struct Web {
     /// Where residents' phones reach this hub (`http://LAN-ADDRESS:PORT`).
     pub base_url: String,
     pub allow_public: bool,
+    /// The data folder (exports read it, like `hub export`).
+    pub data: PathBuf,
 }
 
 async fn ws_upgrade(AxState(web): AxState<Arc<Web>>, req: Request) -> Response {

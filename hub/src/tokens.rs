@@ -159,6 +159,57 @@ impl Registry {
     }
 }
 
+impl Registry {
+    /// Whether `presented` is the organiser's secret. Compared in constant
+    /// time, so that the time an answer takes says nothing about how much
+    /// of a guess was right.
+    pub fn is_organiser(&self, presented: &str) -> bool {
+        let code = normalize(presented);
+        let Ok(cache) = self.cache.read() else { return false };
+        let mut found = false;
+        for t in cache.values().filter(|t| t.role == Role::Organiser) {
+            found |= constant_time_eq(code.as_bytes(), t.token.as_bytes());
+        }
+        found
+    }
+
+    /// Mint `n` voter tokens numbered after the last one (also those minted
+    /// by `hub tokens` meanwhile), store them and know them at once.
+    pub fn mint_voters(&self, n: u32, now_ms: u64) -> Result<Vec<TokenRow>> {
+        let mut db = self.db.lock().map_err(|_| anyhow::anyhow!("token store poisoned"))?;
+        let mut tries = 0;
+        let batch = loop {
+            let batch = voter_tokens(n, db.last_voter_number()?);
+            match db.insert_tokens(&batch, now_ms) {
+                Ok(()) => break batch,
+                // A `hub tokens --voters` in another process took the same serials: number again.
+                Err(_) if tries < 3 => tries += 1,
+                Err(e) => return Err(e),
+            }
+        };
+        if let Ok(mut cache) = self.cache.write() {
+            for t in &batch {
+                cache.insert(t.token.clone(), t.clone());
+            }
+        }
+        Ok(batch)
+    }
+
+    /// Every token in the data folder, in the order minted.
+    pub fn all(&self) -> Result<Vec<TokenRow>> {
+        self.db.lock().map_err(|_| anyhow::anyhow!("token store poisoned"))?.tokens()
+    }
+}
+
+/// Equal byte strings, in time that depends only on the lengths.
+pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff = a.iter().zip(b).fold(0u8, |d, (x, y)| d | (x ^ y));
+    std::hint::black_box(diff) == 0
+}
+
 /// Tokens as printed by `hub tokens --format json` (and read by the simulator).
 #[derive(Debug, Serialize)]
 pub struct TokenSheet {
@@ -271,6 +322,14 @@ mod tests {
         assert_eq!(normalize(&display(code)), code);
         assert_eq!(normalize("k7m2-q9xp 2hdr"), code);
         assert_eq!(normalize("ol1I"), "0111");
+    }
+
+    #[test]
+    fn constant_time_eq_compares_whole_strings() {
+        assert!(constant_time_eq(b"ABCD", b"ABCD"));
+        assert!(!constant_time_eq(b"ABCD", b"ABCE"));
+        assert!(!constant_time_eq(b"ABCD", b"ABC"));
+        assert!(!constant_time_eq(b"", b"A"));
     }
 
     #[test]

@@ -46,14 +46,16 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/", get(landing))
         .route("/j/{token}", get(join))
         .route("/qr.svg", get(join_qr))
-        .route("/api/info", get(info));
+        .route("/api/info", get(info))
+        .merge(crate::staff::routes())
+        .merge(crate::admin::routes());
     for (path, kind, body) in ASSETS {
         r = r.route(path, get(move || async move { asset(kind, body) }));
     }
     r.layer(axum::middleware::map_response(secure_headers))
 }
 
-fn asset(kind: &'static str, body: &'static [u8]) -> Response {
+pub fn asset(kind: &'static str, body: &'static [u8]) -> Response {
     (
         [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")],
         body,

@@ -17,6 +17,13 @@
   function get(k) { return store ? store.getItem(k) : null; }
   function set(k, v) { if (store) { if (v === null) store.removeItem(k); else store.setItem(k, v); } }
   YZ.storage = { get: get, set: set };
+  // Per-tab storage, gone when the tab closes: for the organiser's secret.
+  var tabStore = (function () {
+    try { sessionStorage.setItem('yz.t', '1'); sessionStorage.removeItem('yz.t'); return sessionStorage; } catch (e) { return null; }
+  })();
+  function sget(k) { return tabStore ? tabStore.getItem(k) : null; }
+  function sset(k, v) { if (tabStore) { if (v === null) tabStore.removeItem(k); else tabStore.setItem(k, v); } }
+  YZ.tabStorage = { get: sget, set: sset };
 
   // ------------------------------------------------------------ language
   // Chinese first. Static text is written twice, <span class="zh">…</span>
@@ -133,19 +140,23 @@
    * /PAGE#token=CODE: keep it (per page) and take it out of the address bar,
    * so that it is not shown on screen or shared by accident.
    */
-  YZ.takeToken = function (page) {
+  YZ.takeToken = function (page, opts) {
+    var tab = opts && opts.session;
     var m = /(?:^#|&)token=([^&]+)/.exec(location.hash || '');
     if (m) {
       var t = decodeURIComponent(m[1]);
-      set('yz.token.' + page, t);
+      YZ.keepToken(page, t, opts);
       if (history.replaceState) history.replaceState(null, '', location.pathname + location.search);
       else location.hash = '';
       return t;
     }
-    return get('yz.token.' + page);
+    return tab ? sget('yz.token.' + page) : get('yz.token.' + page);
   };
-  YZ.keepToken = function (page, token) { set('yz.token.' + page, token); };
-  YZ.forgetToken = function (page) { set('yz.token.' + page, null); };
+  /** opts.session: keep it for this tab only (sessionStorage), e.g. the organiser's secret. */
+  YZ.keepToken = function (page, token, opts) {
+    if (opts && opts.session) sset('yz.token.' + page, token); else set('yz.token.' + page, token);
+  };
+  YZ.forgetToken = function (page) { set('yz.token.' + page, null); sset('yz.token.' + page, null); };
 
   // ------------------------------------------------------------ snapshot
 
@@ -379,6 +390,45 @@
     for (var i = 0; i < els.length; i++) {
       els[i].addEventListener('click', function () { YZ.setLang(YZ.lang() === 'zh' ? 'en' : 'zh'); });
     }
+  };
+
+  /**
+   * Ask before something that cannot be undone. A modal dialog (focus kept
+   * inside, Escape cancels) that says what will happen; resolves true when
+   * confirmed. opts: title, body (text or nodes), confirm, cancel (labels),
+   * danger (red confirm button).
+   */
+  YZ.confirm = function (opts) {
+    return new Promise(function (resolve) {
+      var h = YZ.h, before = document.activeElement;
+      var id = 'yz-dialog-' + randomId();
+      var ok = h('button', { type: 'button', class: 'primary' + (opts.danger ? ' danger' : ''), 'data-confirm': 'yes' },
+        opts.confirm || YZ.tr('确认', 'Confirm'));
+      var no = h('button', { type: 'button', 'data-confirm': 'no' }, opts.cancel || YZ.tr('取消', 'Cancel'));
+      var box = h('div', { class: 'yz-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': id + '-t', 'aria-describedby': id + '-b' },
+        h('h2', { id: id + '-t' }, opts.title),
+        h('div', { id: id + '-b', class: 'yz-dialog-body' }, opts.body),
+        h('div', { class: 'yz-dialog-actions' }, no, ok));
+      var veil = h('div', { class: 'yz-veil' }, box);
+      function done(v) {
+        document.removeEventListener('keydown', key, true);
+        if (veil.parentNode) veil.parentNode.removeChild(veil);
+        if (before && before.focus) try { before.focus(); } catch (e) { /* gone */ }
+        resolve(v);
+      }
+      function key(e) {
+        if (e.key === 'Escape') { e.preventDefault(); done(false); }
+        else if (e.key === 'Tab') { // keep focus on the two buttons
+          e.preventDefault();
+          (document.activeElement === ok ? no : ok).focus();
+        }
+      }
+      ok.addEventListener('click', function () { done(true); });
+      no.addEventListener('click', function () { done(false); });
+      document.addEventListener('keydown', key, true);
+      document.body.appendChild(veil);
+      no.focus();
+    });
   };
 
   window.YZ = YZ;

@@ -16,6 +16,8 @@ use yuanzhuo_protocol::{ServerMsg, Snapshot};
 
 pub use yuanzhuo_protocol as protocol;
 
+pub mod http;
+
 /// The folder holding the workspace's built binaries (the profile the
 /// current executable was built with), e.g. `target/release`.
 pub fn bin_dir() -> PathBuf {

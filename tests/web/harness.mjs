@@ -94,25 +94,40 @@ export async function shot(page, name) {
  * a page: `page.evaluate` in a blank page on the hub's origin.
  */
 export async function organiser(browser, hub) {
+  return connect(browser, hub, hub.tokens.organiser.token);
+}
+
+/**
+ * The same protocol client for any token (a voter casting a ballot, a chair
+ * queueing a speaker…): { page, welcome, command(c), close() }.
+ */
+export async function connect(browser, hub, token) {
   const page = await browser.newPage();
   await page.goto(`${hub.url}/healthz`);
-  await page.evaluate(async ({ ws, token }) => {
+  const welcome = await page.evaluate(async ({ ws, token }) => {
     const sock = new WebSocket(ws);
-    window.__yz = { sock, answers: {}, n: 0 };
+    window.__yz = { sock, answers: {}, n: 0, welcome: null };
+    let welcomed;
+    const first = new Promise((r) => { welcomed = r; });
     sock.onmessage = (e) => {
       const m = JSON.parse(e.data);
+      if (m.type === 'welcome' || (m.type === 'error' && !window.__yz.welcome)) { window.__yz.welcome = m; welcomed(m); }
       if (m.id) window.__yz.answers[m.id] = m;
     };
     await new Promise((r) => { sock.onopen = r; });
     sock.send(JSON.stringify({ type: 'hello', token }));
-  }, { ws: hub.ws, token: hub.tokens.organiser.token });
+    return Promise.race([first, new Promise((r) => setTimeout(() => r(null), 10000))]);
+  }, { ws: hub.ws, token });
+  if (!welcome || welcome.type !== 'welcome') throw new Error(`not welcomed: ${JSON.stringify(welcome)}`);
   return {
     page,
+    welcome,
+    async close() { await page.close(); },
     async command(command) {
       return page.evaluate(async (command) => {
         const id = `o-${++window.__yz.n}`;
         window.__yz.sock.send(JSON.stringify({ type: 'command', id, command }));
-        for (let i = 0; i < 200 && !window.__yz.answers[id]; i++) await new Promise((r) => setTimeout(r, 25));
+        for (let i = 0; i < 600 && !window.__yz.answers[id]; i++) await new Promise((r) => setTimeout(r, 25));
         return window.__yz.answers[id];
       }, command);
     },
@@ -125,6 +140,31 @@ export async function organiser(browser, hub) {
       }
     },
   };
+}
+
+const jsqrSource = readFileSync(join(here, 'node_modules', 'jsqr', 'dist', 'jsQR.js'), 'utf8');
+
+/**
+ * Read the QR code of every image matching `selector` the way a phone's
+ * camera would: draw it, then decode the pixels with jsQR. Returns the
+ * decoded texts (null where nothing could be read).
+ */
+export async function readQrCodes(page, selector) {
+  await page.evaluate(jsqrSource);
+  return page.evaluate(async (sel) => {
+    const out = [];
+    for (const img of document.querySelectorAll(sel)) {
+      if (!img.complete) await new Promise((r) => { img.onload = r; img.onerror = r; });
+      const n = 400, c = document.createElement('canvas');
+      c.width = n; c.height = n;
+      const g = c.getContext('2d');
+      g.fillStyle = '#fff'; g.fillRect(0, 0, n, n);
+      g.drawImage(img, 0, 0, n, n);
+      const found = window.jsQR(g.getImageData(0, 0, n, n).data, n, n);
+      out.push(found ? found.data : null);
+    }
+    return out;
+  }, selector);
 }
 
 const axeSource = readFileSync(join(here, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
@@ -143,4 +183,24 @@ export async function axeViolations(page, { exclude = [] } = {}) {
     return r.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')})`);
   }, exclude);
   return result;
+}
+
+/** What `hub export --format json` says about this hub's data folder now. */
+export function exportJson(hub) {
+  return JSON.parse(hubCmd(['export', '--data', hub.data, '--format', 'json']));
+}
+
+/**
+ * Wait until `fn()` returns something truthy (checked every 50 ms, at most
+ * `timeout` ms), and return it; fails with `what` otherwise.
+ */
+export async function until(fn, what, timeout = 15000) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try { last = await fn(); } catch (e) { last = e; }
+    if (last && !(last instanceof Error)) return last;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -1,6 +1,7 @@
 //! Whole-system tests: real hub processes on 127.0.0.1, real sockets, real
 //! SQLite files in temporary folders. One test binary for all of them.
 
+mod admin;
 mod crash;
 mod hub;
 mod link;

@@ -1,0 +1,340 @@
+//! The organiser's HTTP endpoints, used by the console at `/admin`: who is
+//! connected, voter and table cards (with their QR codes, drawn here), minting
+//! more voter cards, and the exports `hub export` gives.
+//!
+//! Every endpoint wants the organiser's secret as `Authorization: Bearer
+//! SECRET` — a header, never the URL, so that it reaches no log — compared in
+//! constant time. Anything else (no header, a wrong code, a voter's or a
+//! chair's token) gets 401 with a reason in Chinese and English. Responses are
+//! `no-store`: card sheets hold tokens.
+//!
+//! The meeting itself is run over `/ws` like every other client; nothing here
+//! changes the meeting's log.
+
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State as AxState};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Serialize;
+use serde_json::json;
+use std::sync::Arc;
+use yuanzhuo_protocol::*;
+
+use crate::server::Web;
+use crate::store::TokenRow;
+use crate::tokens::{Entry, TokenSheet};
+use crate::web::qr_svg;
+
+/// Most cards one sheet or one minting may hold (a card's QR code is a few KiB).
+pub const MAX_CARDS: u32 = 500;
+
+pub fn routes() -> Router<Arc<Web>> {
+    Router::new()
+        .route("/api/admin/presence", get(presence))
+        .route("/api/admin/voters", post(mint_voters))
+        .route("/api/admin/cards/voters", get(voter_cards))
+        .route("/api/admin/cards/tables", get(table_cards))
+        .route("/api/admin/export.json", get(export_json))
+        .route("/api/admin/export.csv", get(export_csv))
+        .layer(axum::middleware::map_response(no_store))
+}
+
+async fn no_store(mut res: Response) -> Response {
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+/// A refusal or failure, shaped like the protocol's errors.
+fn problem(status: StatusCode, code: &str, zh: &str, en: &str) -> Response {
+    (status, Json(json!({ "code": code, "zh": zh, "en": en }))).into_response()
+}
+
+fn unauthorised(code: &str, zh: &str, en: &str) -> Response {
+    let mut r = problem(StatusCode::UNAUTHORIZED, code, zh, en);
+    r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(r#"Bearer realm="yuanzhuo-organiser""#));
+    r
+}
+
+/// Let the request through only with the organiser's secret.
+fn authorise(web: &Web, headers: &HeaderMap) -> Result<(), Response> {
+    let presented = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .map(str::trim)
+        .filter(|v| !v.is_empty());
+    let Some(secret) = presented else {
+        return Err(unauthorised(
+            "organiser_secret_required",
+            "需要组织者密码（Authorization: Bearer 组织者密码）",
+            "The organiser's secret is required (Authorization: Bearer SECRET)",
+        ));
+    };
+    if web.shared.tokens.is_organiser(secret) {
+        Ok(())
+    } else {
+        Err(unauthorised(
+            "wrong_organiser_secret",
+            "组织者密码不正确（其他卡片上的代码不能用于此处）",
+            "That is not the organiser's secret (codes from other cards do not work here)",
+        ))
+    }
+}
+
+// ---------------------------------------------------------------- presence
+
+async fn presence(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorise(&web, &headers) {
+        return r;
+    }
+    Json(web.shared.presence.report(&web.def.rules)).into_response()
+}
+
+// ---------------------------------------------------------------- cards
+
+/// One printed card: what it opens, its code and its QR code (SVG).
+#[derive(Serialize)]
+struct Card {
+    /// `voter`, `chair`, `recorder`, `adviser`, `adviser_all`, `observer`, `projector`.
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table: Option<TableNo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    table_name: Option<String>,
+    serial: String,
+    /// The code as printed, `K7M2-Q9XP-2HDR`.
+    code: String,
+    /// The join link the QR code holds.
+    link: String,
+    qr: String,
+}
+
+impl Card {
+    fn new(kind: &'static str, table: Option<(TableNo, &str)>, e: &Entry) -> Card {
+        Card {
+            kind,
+            table: table.map(|t| t.0),
+            table_name: table.map(|t| t.1.to_string()),
+            serial: e.serial.clone(),
+            code: e.token.clone(),
+            link: e.link.clone(),
+            qr: qr_svg(&e.link),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Sheet {
+    meeting: MeetingInfo,
+    base_url: String,
+    max_choices: u32,
+    cards: Vec<Card>,
+    voters_total: usize,
+}
+
+/// The token sheet `hub tokens` prints, for these voter tokens.
+fn sheet(web: &Web, all: Option<&[TokenRow]>, voters: &[TokenRow]) -> Result<TokenSheet, Response> {
+    let read;
+    let all = match all {
+        Some(a) => a,
+        None => {
+            read = web.shared.tokens.all().map_err(storage_problem)?;
+            &read
+        }
+    };
+    TokenSheet::build(&web.def.rules, &web.def.meeting.name, web.base_url.trim_end_matches('/'), all, voters)
+        .map_err(storage_problem)
+}
+
+fn storage_problem(e: anyhow::Error) -> Response {
+    tracing::warn!("admin: {e:#}");
+    problem(StatusCode::INTERNAL_SERVER_ERROR, "storage_failed", "读取数据失败，请重试", "Could not read the data folder; try again")
+}
+
+fn sheet_of(web: &Web, s: TokenSheet, cards: Vec<Card>) -> Response {
+    Json(Sheet {
+        meeting: web.def.meeting.clone(),
+        base_url: s.base_url,
+        max_choices: web.def.rules.max_choices,
+        cards,
+        voters_total: s.voters_total,
+    })
+    .into_response()
+}
+
+fn voter_number(serial: &str) -> Option<u32> {
+    serial.strip_prefix('V')?.parse().ok()
+}
+
+fn bad_request(code: &str, zh: &str, en: &str) -> Response {
+    problem(StatusCode::BAD_REQUEST, code, zh, en)
+}
+
+/// `?from=1&to=40`: voter cards by number, both ends included (default:
+/// every card, if there are at most `MAX_CARDS`).
+async fn voter_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    if let Err(r) = authorise(&web, &headers) {
+        return r;
+    }
+    let (mut from, mut to) = (1u32, u32::MAX);
+    for pair in q.as_deref().unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let n = v.trim().parse::<u32>().ok().filter(|n| *n >= 1);
+        match (k, n) {
+            ("from", Some(n)) => from = n,
+            ("to", Some(n)) => to = n,
+            _ => {
+                return bad_request(
+                    "invalid_field",
+                    "范围应为卡号：from=起始号&to=结束号（正整数）",
+                    "The range is card numbers: from=N&to=M (positive whole numbers)",
+                )
+            }
+        }
+    }
+    let all = match web.shared.tokens.all() {
+        Ok(a) => a,
+        Err(e) => return storage_problem(e),
+    };
+    let voters: Vec<_> = all
+        .iter()
+        .filter(|t| t.role == Role::Voter && voter_number(&t.serial).is_some_and(|n| n >= from && n <= to))
+        .cloned()
+        .collect();
+    if voters.len() > MAX_CARDS as usize {
+        return bad_request(
+            "too_many_cards",
+            &format!("一次最多打印 {MAX_CARDS} 张，请缩小卡号范围"),
+            &format!("At most {MAX_CARDS} cards per sheet: choose a smaller range"),
+        );
+    }
+    let s = match sheet(&web, Some(&all), &voters) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let cards = s.voters.iter().map(|e| Card::new("voter", None, e)).collect();
+    sheet_of(&web, s, cards)
+}
+
+/// Every staff card but the organiser's (whose secret is never shown again):
+/// chair, recorder and adviser of each table, the all-tables adviser, the
+/// observers (scrutineers) and the projector.
+async fn table_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorise(&web, &headers) {
+        return r;
+    }
+    let s = match sheet(&web, None, &[]) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let mut cards = vec![];
+    for t in &s.tables {
+        let at = Some((t.table, t.name.as_str()));
+        cards.push(Card::new("chair", at, &t.chair));
+        cards.push(Card::new("recorder", at, &t.recorder));
+        cards.push(Card::new("adviser", at, &t.adviser));
+    }
+    cards.push(Card::new("adviser_all", None, &s.adviser_all));
+    for o in &s.observers {
+        cards.push(Card::new("observer", None, o));
+    }
+    cards.push(Card::new("projector", None, &s.projector));
+    sheet_of(&web, s, cards)
+}
+
+/// `{"count": N}`: mint N more voter cards (like `hub tokens --voters N`) and
+/// return their sheet. They work at once: the hub finds new tokens in the
+/// data folder on first use.
+async fn mint_voters(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, body: Bytes) -> Response {
+    if let Err(r) = authorise(&web, &headers) {
+        return r;
+    }
+    let count = serde_json::from_slice::<serde_json::Value>(&body)
+        .ok()
+        .and_then(|v| v.get("count").and_then(|c| c.as_u64()))
+        .filter(|n| (1..=MAX_CARDS as u64).contains(n));
+    let Some(count) = count else {
+        return bad_request(
+            "invalid_field",
+            &format!("请给出张数：{{\"count\": 1 到 {MAX_CARDS}}}"),
+            &format!("Say how many cards: {{\"count\": 1 to {MAX_CARDS}}}"),
+        );
+    };
+    let web2 = web.clone();
+    let minted = tokio::task::spawn_blocking(move || web2.shared.tokens.mint_voters(count as u32, crate::now_ms())).await;
+    let batch = match minted {
+        Ok(Ok(b)) => b,
+        Ok(Err(e)) => return storage_problem(e),
+        Err(e) => return storage_problem(anyhow::anyhow!("{e}")),
+    };
+    tracing::info!("admin: minted {} voter cards ({}…{})", batch.len(), batch[0].serial, batch[batch.len() - 1].serial);
+    let s = match sheet(&web, None, &batch) {
+        Ok(s) => s,
+        Err(r) => return r,
+    };
+    let cards = s.voters.iter().map(|e| Card::new("voter", None, e)).collect();
+    let mut r = sheet_of(&web, s, cards);
+    *r.status_mut() = StatusCode::CREATED;
+    r
+}
+
+// ---------------------------------------------------------------- exports
+
+/// Exactly what `hub export --format json|csv` prints, read from the data
+/// folder the same way (the chain is verified first).
+async fn export(web: Arc<Web>, headers: HeaderMap, csv: bool) -> Response {
+    if let Err(r) = authorise(&web, &headers) {
+        return r;
+    }
+    let data = web.data.clone();
+    let made = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+        let loaded = crate::export::load(&data)?;
+        Ok(if csv {
+            crate::export::csv(&loaded)?
+        } else {
+            serde_json::to_string_pretty(&crate::export::json(&loaded)?)? + "\n"
+        })
+    })
+    .await;
+    let text = match made {
+        Ok(Ok(t)) => t,
+        Ok(Err(e)) => {
+            tracing::warn!("admin export: {e:#}");
+            return problem(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "export_failed",
+                &format!("导出失败：{e}"),
+                &format!("The export failed: {e}"),
+            );
+        }
+        Err(e) => return storage_problem(anyhow::anyhow!("{e}")),
+    };
+    let (kind, name) = if csv {
+        ("text/csv; charset=utf-8", "attachment; filename=\"yuanzhuo-ranking.csv\"")
+    } else {
+        ("application/json; charset=utf-8", "attachment; filename=\"yuanzhuo-export.json\"")
+    };
+    ([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, name)], text).into_response()
+}
+
+async fn export_json(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
+    export(web, headers, false).await
+}
+
+async fn export_csv(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
+    export(web, headers, true).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn voter_numbers_come_from_serials() {
+        assert_eq!(voter_number("V0042"), Some(42));
+        assert_eq!(voter_number("chair-2"), None);
+        assert_eq!(voter_number("V"), None);
+    }
+}

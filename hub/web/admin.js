@@ -1,0 +1,602 @@
+/* admin.js — the organiser's console (/admin): open the meeting and lock the
+ * rules, move the phases one step at a time, run the clock, choose the
+ * pitching table, watch every table's progress and who is connected, close
+ * the vote, publish; print voter and table cards; download the exports.
+ *
+ * The meeting is run over /ws (docs/protocol.md) like every client; presence,
+ * cards and exports come from the organiser endpoints (hub/src/admin.rs) with
+ * the secret in an Authorization header. The secret is kept in this tab's
+ * sessionStorage only and never shown after it is entered.
+ *
+ * Every step that cannot be undone asks first and says what will happen.
+ */
+(function () {
+  'use strict';
+  var h = YZ.h, tr = YZ.tr, $ = YZ.$;
+  var PAGE = 'admin', TAB_STORE = { session: true };
+  var TABS = { meeting: ['会议', 'Meeting'], tables: ['各桌', 'Tables'], cards: ['卡片', 'Cards'], export: ['导出', 'Export'] };
+  var ROLE_NAMES = {
+    organiser: ['组织者', 'organiser'], chair: ['桌长', 'chairs'], recorder: ['记录员', 'recorders'], adviser: ['技术顾问', 'advisers'],
+    voter: ['投票人', 'voters'], observer: ['监票员', 'observers'], projector: ['投影', 'projectors'], public: ['公众页面', 'public views']
+  };
+  var CARD_KINDS = {
+    voter: ['投票卡', 'Voting card'], chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'],
+    adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Observer'], projector: ['投影', 'Projector']
+  };
+  var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 8;
+  var name2 = function (p) { return tr(p[0], p[1]); };
+
+  var app = { secret: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'meeting', presence: null, presenceError: null, sheet: null };
+  var session = null, presenceTimer = null;
+
+  // ------------------------------------------------------------ helpers
+
+  function say(kind, text) {
+    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
+      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
+    YZ.fill($('#say'), n);
+    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 6000);
+  }
+
+  function send(command, okText) {
+    var p = session.command(command);
+    renderHeader();
+    return p.then(function (m) {
+      renderHeader();
+      if (m.type === 'error') say('error', YZ.errorText(m));
+      else if (okText) say('ok', okText);
+      return m;
+    });
+  }
+
+  /** An organiser endpoint: resolves {ok, status, body} (body parsed as JSON when it is). */
+  function api(method, path, body) {
+    var init = { method: method, headers: { Authorization: 'Bearer ' + app.secret }, cache: 'no-store' };
+    if (body !== undefined) { init.body = JSON.stringify(body); init.headers['Content-Type'] = 'application/json'; }
+    return fetch(path, init).then(function (r) {
+      var kind = r.headers.get('content-type') || '';
+      return r.text().then(function (text) {
+        var b = text;
+        // Exports are passed on as text; everything else (and every refusal) is JSON.
+        if (kind.indexOf('json') >= 0 && (!r.ok || path.indexOf('/export.') < 0)) {
+          try { b = JSON.parse(text); } catch (e) { b = text; }
+        }
+        return { ok: r.ok, status: r.status, body: b, type: kind };
+      });
+    }, function () {
+      return { ok: false, status: 0, body: { zh: '无法连接会场服务器', en: 'Cannot reach the hub' } };
+    });
+  }
+  function apiError(r) {
+    var b = r.body && typeof r.body === 'object' ? r.body : null;
+    if (b && (b.zh || b.en)) return tr(b.zh, b.en);
+    return tr('请求失败（' + r.status + '）', 'Request failed (' + r.status + ')');
+  }
+
+  /** Redraw `el` only when what it shows changed (controls keep their state and the click under a finger lands). */
+  function drawIf(el, key, draw) {
+    key = YZ.lang() + '|' + key;
+    if (el.__yzKey === key) return;
+    el.__yzKey = key;
+    draw();
+  }
+
+  function proposalTitle(id) { var p = YZ.proposalMap(app.snap)[id]; return p ? id + ' ' + p.title : id; }
+  function currency() { return app.snap.rules.budget.currency; }
+
+  // ------------------------------------------------------------ header, tabs
+
+  function renderHeader() {
+    var st = $('#status'), s = app.snap;
+    st.setAttribute('data-state', app.status);
+    st.textContent = YZ.statusText(app.status, app.statusDetail);
+    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
+    $('#signout').hidden = !app.secret;
+    if (s) document.title = tr('组织者 · ', 'Organiser · ') + s.meeting.name;
+    var n = session ? session.unanswered() : 0, u = $('#unsent');
+    u.hidden = n === 0;
+    u.textContent = tr(n + ' 条待发送', n + ' unsent');
+    renderClock();
+  }
+
+  function renderClock() {
+    var s = app.snap, c = $('#clock');
+    if (!s || !s.timer) { c.hidden = true; return; }
+    c.hidden = false;
+    var left = YZ.remainingMs(s.timer, session.now());
+    // The phase's own clock needs no label next to the phase; a break or the like does.
+    var own = s.timer.label === 'discussion' || s.timer.label === 'pitch';
+    c.textContent = (own ? tr('剩余 ', '') : YZ.timerLabel(s.timer.label) + ' ') + YZ.clock(left) + (own ? tr('', ' left') : '') +
+      (s.timer.paused ? tr('（暂停）', ' (paused)') : '');
+    c.setAttribute('data-over', left < 0 ? 'yes' : 'no');
+    var big = $('#timer-left');
+    if (big) big.textContent = YZ.clock(left);
+  }
+
+  function renderTabs() {
+    var nav = $('#tabs'), on = !!app.snap && !app.sheet;
+    nav.hidden = !on;
+    YZ.fill(nav, Object.keys(TABS).map(function (t) {
+      return h('button', { type: 'button', 'data-tab': t, 'aria-pressed': String(app.tab === t), onclick: function () { show(t); } }, name2(TABS[t]));
+    }));
+    Object.keys(TABS).forEach(function (t) { $('#view-' + t).hidden = !on || app.tab !== t; });
+    $('#view-sheet').hidden = !app.sheet;
+  }
+
+  function show(t) {
+    app.tab = t;
+    YZ.tabStorage.set('yz.admin.tab', t);
+    renderTabs();
+    renderView();
+    window.scrollTo(0, 0);
+  }
+
+  function renderView() {
+    if (!app.snap) return;
+    if (app.sheet) { renderSheet(); return; }
+    switch (app.tab) {
+      case 'meeting': renderMeeting(); break;
+      case 'tables': renderProgress(); break;
+      case 'cards': renderCards(); break;
+    }
+  }
+
+  // ------------------------------------------------------------ meeting: phases
+
+  function rulesList() {
+    var r = app.snap.rules, s = app.snap;
+    var row = function (k, v) { return [h('dt', null, k), h('dd', null, v)]; };
+    return h('dl', { class: 'rules' },
+      row(tr('分桌', 'Tables'), tr(r.tables.length + ' 桌：', r.tables.length + ': ') + r.tables.join('、')),
+      row(tr('项目', 'Proposals'), String(s.proposals.length) + (r.assignment === 'all_tables' ? tr('（每桌讨论全部项目）', ' (every table discusses all)') : tr('（平均分给各桌）', ' (split between the tables)'))),
+      row(tr('每桌推选', 'Picks per table'), String(r.picks_per_table)),
+      row(tr('每人最多选', 'Choices per voter'), tr('最多 ' + r.max_choices + ' 项', 'at most ' + r.max_choices)),
+      row(tr('预算', 'Budget'), YZ.money(r.budget.amount, r.budget.currency)),
+      row(tr('资助方式', 'Funding'), YZ.allocationName(r.allocation)),
+      row(tr('同票处理', 'Ties'), YZ.tieBreakName(r.tie_break)),
+      row(tr('计票显示', 'Tally'), r.tally === 'live' ? tr('投票时实时显示', 'shown live during the vote') : tr('投票结束后才显示', 'hidden until the vote closes')),
+      row(tr('讨论时间', 'Discussion'), tr(r.discussion_minutes + ' 分钟', r.discussion_minutes + ' min')),
+      row(tr('每桌推介', 'Pitch per table'), tr(r.pitch_minutes + ' 分钟', r.pitch_minutes + ' min')));
+  }
+
+  function tablesWithoutPicks() {
+    var need = app.snap.rules.picks_per_table;
+    return app.snap.tables.filter(function (t) { return t.picks.length !== need; });
+  }
+
+  /** What moving to `to` does, in words, for the confirmation and the step card. */
+  function stepText(to) {
+    var r = app.snap.rules, s = app.snap;
+    switch (to) {
+      case 'check_in': return [h('p', null, tr('开会后，以下规则和项目清单将被锁定，整个会议期间不能更改；锁定后会显示规则指纹，供所有人核对。',
+        'Opening locks these rules and the proposal list for the whole meeting; the rules fingerprint is shown afterwards for everyone to check.')), rulesList()];
+      case 'discussion': return h('p', null, tr('各桌开始讨论，会议计时器开始 ' + r.discussion_minutes + ' 分钟倒计时。',
+        'The tables start discussing; the meeting clock counts down ' + r.discussion_minutes + ' minutes.'));
+      case 'picks': return h('p', null, tr('讨论结束，各桌桌长提交并锁定本桌的 ' + r.picks_per_table + ' 个推选。讨论计时停止。',
+        'Discussion ends; each chair submits and locks the table\'s ' + r.picks_per_table + ' picks. The discussion clock stops.'));
+      case 'pitches': {
+        var missing = tablesWithoutPicks();
+        return [h('p', null, tr('进入上台推介：各桌的推选按现在的样子全部锁定，不能再改。第一张有推选的桌上台，推介计时 ' + r.pitch_minutes + ' 分钟。',
+          'Pitches: every table\'s picks are locked as they stand now. The first table with picks goes on stage with ' + r.pitch_minutes + ' minutes.')),
+          missing.length ? h('p', { class: 'notice error' }, tr('注意：以下各桌的推选不足 ' + r.picks_per_table + ' 个：', 'Note: these tables do not have ' + r.picks_per_table + ' picks: ') +
+            missing.map(function (t) { return t.name + '（' + t.picks.length + '）'; }).join('、')) : null];
+      }
+      case 'voting': return h('p', null, tr('开始投票：居民用手机或纸质选票投票，每人最多选 ' + r.max_choices + ' 项。',
+        'Voting opens: residents vote by phone or on paper, at most ' + r.max_choices + ' choices each.'));
+      case 'counted': return [h('p', null, tr('结束投票并计票：此后不再接受任何选票；系统计算排名和预算分配（' + YZ.tieBreakName(r.tie_break) + '）。结果算出后不能更改。',
+        'Close the vote and count: no ballot is accepted afterwards; the ranking and the budget allocation are computed (' + YZ.tieBreakName(r.tie_break) + '). The results cannot change afterwards.')),
+        h('p', null, h('strong', null, tr('目前已收到 ', 'Ballots received so far: '), h('span', { id: 'step-ballots' }, String(s.turnout.ballots)), tr(' 张选票。', '.')))];
+      case 'published': return h('p', null, tr('公布结果：排名和资助名单向所有人公开（投影和公众页面）。会议到此结束，不能再更改。',
+        'Publish: the ranking and the funded list are shown to everyone (projector, public page). The meeting ends here; nothing can change afterwards.'));
+    }
+    return null;
+  }
+
+  function stepLabel(to) {
+    if (to === 'check_in') return tr('开会并锁定规则', 'Open the meeting and lock the rules');
+    if (to === 'counted') return tr('结束投票并计票', 'Close the vote and count');
+    if (to === 'published') return tr('公布结果', 'Publish the results');
+    return tr('进入下一阶段：', 'Next phase: ') + YZ.phaseName(to);
+  }
+
+  function advance() {
+    var s = app.snap, to = YZ.nextPhase(s.phase);
+    if (!to) return;
+    YZ.confirm({
+      title: stepLabel(to) + tr('？', '?'),
+      body: [stepText(to), h('p', null, h('strong', null, tr('这一步不能撤回。', 'This step cannot be undone.')))],
+      confirm: stepLabel(to), danger: to === 'counted' || to === 'published' || to === 'check_in'
+    }).then(function (yes) {
+      if (!yes) return;
+      var cmd = to === 'check_in' ? { kind: 'open_meeting' } : { kind: 'advance_phase', to: to };
+      send(cmd).then(function (m) {
+        if (m.type !== 'ack') return;
+        if (to === 'check_in') say('ok', tr('会议已开始，规则已锁定。规则指纹：', 'The meeting is open and the rules are locked. Fingerprint: ') + (m.result && m.result.fingerprint || app.snap.fingerprint));
+        else say('ok', tr('现在是：', 'Now: ') + YZ.phaseName(to));
+      });
+    });
+  }
+
+  function renderMeeting() {
+    var s = app.snap;
+    $('#meeting-h').textContent = s.meeting.name;
+    $('#meeting-where').textContent = [s.meeting.venue, s.meeting.date].filter(Boolean).join(' · ');
+    var at = YZ.PHASES.indexOf(s.phase);
+    YZ.fill($('#phases'), YZ.PHASES.map(function (p, i) {
+      return h('li', { class: i < at ? 'done' : (i === at ? 'now' : null), 'aria-current': i === at ? 'step' : null }, (i + 1) + '. ' + YZ.phaseName(p));
+    }));
+    renderStep();
+    renderTimer();
+    renderPitch();
+    renderVote();
+    // Before opening the rules are in the step card itself; afterwards they stay at hand here.
+    $('#rules-card').hidden = !s.fingerprint;
+    drawIf($('#rules'), s.fingerprint, function () {
+      YZ.fill($('#rules'), rulesList(), h('p', { class: 'muted' }, s.fingerprint
+        ? tr('这些规则在开会时已锁定。', 'These rules were locked when the meeting opened.')
+        : tr('开会时这些规则将被锁定。', 'These rules are locked when the meeting opens.')));
+    });
+  }
+
+  function renderStep() {
+    var s = app.snap, to = YZ.nextPhase(s.phase);
+    var key = [s.phase, s.fingerprint, to === 'pitches' ? tablesWithoutPicks().map(function (t) { return t.table + ':' + t.picks.length; }).join() : ''].join('|');
+    var count = $('#step-ballots');
+    if (count) count.textContent = String(s.turnout.ballots);
+    drawIf($('#step'), key, function () {
+      YZ.fill($('#step'),
+      s.fingerprint ? h('p', null, tr('规则已锁定 · 规则指纹 ', 'Rules locked · fingerprint '), h('span', { class: 'fingerprint mono', id: 'fingerprint' }, s.fingerprint)) : null,
+      h('h3', null, tr('现在：', 'Now: ') + YZ.phaseName(s.phase)),
+      to ? [h('p', null, h('strong', null, tr('下一步：', 'Next step: ') + YZ.phaseName(to))), stepText(to),
+        h('button', { type: 'button', id: 'advance', class: 'primary' + (to === 'counted' || to === 'published' ? ' danger' : ''), onclick: advance }, stepLabel(to))]
+        : h('p', { class: 'notice ok' }, tr('结果已公布，会议结束。请导出结果并运行 hub verify。', 'The results are published; the meeting is over. Export the results and run hub verify.')),
+      h('p', { class: 'muted' }, tr('投影页面：', 'Projector page: '), h('a', { href: '/projector', target: '_blank', rel: 'noopener' }, '/projector'),
+        tr('　公众页面：', ' · public page: '), h('a', { href: '/', target: '_blank', rel: 'noopener' }, '/')));
+    });
+  }
+
+  // ------------------------------------------------------------ meeting: clock
+
+  function renderTimer() {
+    var s = app.snap, t = s.timer, box = $('#timer-card');
+    drawIf(box, s.phase + JSON.stringify(t), function () { drawTimer(s, t, box); });
+  }
+
+  function drawTimer(s, t, box) {
+    var running = t && !t.paused, can = YZ.PHASES.indexOf(s.phase) >= 1 && YZ.PHASES.indexOf(s.phase) <= 5;
+    var keep = {};
+    ['timer-label', 'timer-minutes', 'extend-minutes'].forEach(function (id) { var el = $('#' + id); if (el) keep[id] = el.value; });
+    var focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : null;
+    YZ.fill(box,
+      h('h3', null, tr('计时', 'Clock')),
+      t ? [h('p', null, h('strong', null, YZ.timerLabel(t.label)), t.paused ? h('span', { class: 'chip warn' }, tr('已暂停', 'paused')) : null),
+        h('p', { class: 'timer-big mono', id: 'timer-left' }, YZ.clock(YZ.remainingMs(t, session.now()))),
+        h('div', { class: 'row-buttons' },
+          running ? h('button', { type: 'button', id: 'timer-pause', onclick: function () { send({ kind: 'pause_timer' }); } }, tr('暂停', 'Pause'))
+            : h('button', { type: 'button', id: 'timer-resume', class: 'primary', onclick: function () { send({ kind: 'resume_timer' }); } }, tr('继续', 'Resume'))),
+        h('form', { class: 'inline-form', id: 'extend-form', onsubmit: extend },
+          h('div', null, h('label', { for: 'extend-minutes' }, tr('延长（分钟）', 'Extend (minutes)')),
+            h('input', { id: 'extend-minutes', type: 'number', min: 1, max: 120, value: keep['extend-minutes'] || 5, inputmode: 'numeric', required: true })),
+          h('button', { type: 'submit' }, tr('延长', 'Extend')))]
+        : h('p', { class: 'muted' }, tr('没有计时。', 'No clock running.')),
+      can ? h('form', { class: 'inline-form', id: 'timer-form', onsubmit: startTimer },
+        h('div', null, h('label', { for: 'timer-label' }, tr('计时名称', 'Label')),
+          h('input', { id: 'timer-label', class: 'label-input', maxlength: 40, value: keep['timer-label'] || tr('休息', 'Break'), required: true })),
+        h('div', null, h('label', { for: 'timer-minutes' }, tr('分钟', 'Minutes')),
+          h('input', { id: 'timer-minutes', type: 'number', min: 1, max: 600, value: keep['timer-minutes'] || 10, inputmode: 'numeric', required: true })),
+        h('button', { type: 'submit' }, tr('开始新计时', 'Start a clock'))) : null);
+    if (focused && $('#' + focused)) $('#' + focused).focus();
+  }
+
+  function startTimer(e) {
+    e.preventDefault();
+    var label = $('#timer-label').value.trim(), minutes = parseInt($('#timer-minutes').value, 10);
+    if (!label || !(minutes >= 1 && minutes <= 600)) { say('error', tr('名称 1–40 字，时长 1–600 分钟。', 'A label of 1–40 characters and 1–600 minutes.')); return; }
+    var go = function () { send({ kind: 'start_timer', label: label, minutes: minutes }, tr('计时开始：', 'Clock started: ') + label); };
+    if (!app.snap.timer) { go(); return; }
+    YZ.confirm({
+      title: tr('替换现在的计时？', 'Replace the running clock?'),
+      body: h('p', null, tr('“' + YZ.timerLabel(app.snap.timer.label) + '”的剩余时间将被丢弃，改为“' + label + '” ' + minutes + ' 分钟。',
+        'The time left on “' + YZ.timerLabel(app.snap.timer.label) + '” is dropped for “' + label + '”, ' + minutes + ' min.')),
+      confirm: tr('替换', 'Replace')
+    }).then(function (yes) { if (yes) go(); });
+  }
+
+  function extend(e) {
+    e.preventDefault();
+    var minutes = parseInt($('#extend-minutes').value, 10);
+    if (!(minutes >= 1 && minutes <= 120)) { say('error', tr('延长 1–120 分钟。', 'Extend by 1–120 minutes.')); return; }
+    send({ kind: 'extend_timer', minutes: minutes }, tr('已延长 ' + minutes + ' 分钟', 'Extended by ' + minutes + ' min'));
+  }
+
+  // ------------------------------------------------------------ meeting: pitches, vote, results
+
+  function renderPitch() {
+    var s = app.snap, box = $('#pitch-card');
+    box.hidden = s.phase !== 'pitches';
+    if (box.hidden) return;
+    var p = s.pitch, name = function (t) { var x = s.tables[t - 1]; return x ? x.name : String(t); };
+    drawIf(box, JSON.stringify(p) + s.tables.map(function (t) { return t.picks.length; }).join(), function () {
+    var sel = $('#pitch-table'), keep = p && p.next ? String(p.next) : (sel ? sel.value : '');
+    YZ.fill(box,
+      h('h3', null, tr('上台推介', 'Pitches')),
+      p ? h('p', null, tr('正在推介：', 'On stage: '), h('strong', { id: 'pitching' }, name(p.table)),
+        p.next ? tr('；下一桌：' + name(p.next), '; next: ' + name(p.next)) : tr('；这是最后一桌', '; the last table'),
+        p.done.length ? h('br') : null, p.done.length ? tr('已推介：', 'Done: ') + p.done.map(name).join('、') : null)
+        : h('p', { class: 'muted' }, tr('还没有桌上台。', 'No table on stage yet.')),
+      h('form', { class: 'inline-form', onsubmit: function (e) {
+        e.preventDefault();
+        var t = parseInt($('#pitch-table').value, 10);
+        send({ kind: 'set_pitch_table', table: t }, name(t) + tr(' 上台推介', ' is on stage'));
+      } },
+        h('div', null, h('label', { for: 'pitch-table' }, tr('请哪一桌上台', 'Table on stage')),
+          h('select', { id: 'pitch-table' }, s.tables.map(function (t) {
+            return h('option', { value: String(t.table) }, t.name + (t.picks.length ? '' : tr('（无推选）', ' (no picks)')));
+          }))),
+        h('button', { type: 'submit', class: 'primary' }, tr('上台', 'On stage'))));
+    if (keep) $('#pitch-table').value = keep;
+    });
+  }
+
+  function renderVote() {
+    var s = app.snap, box = $('#vote-card'), res = s.results;
+    var at = YZ.PHASES.indexOf(s.phase);
+    box.hidden = at < YZ.PHASES.indexOf('voting');
+    if (box.hidden) return;
+    if (!res) {
+      YZ.fill(box, h('h3', null, tr('投票', 'Vote')),
+        h('p', null, tr('已收到选票：', 'Ballots received: '), h('strong', { id: 'turnout' }, String(s.turnout.ballots))));
+      return;
+    }
+    var funded = {};
+    res.funded.forEach(function (id) { funded[id] = true; });
+    YZ.fill(box, h('h3', null, s.phase === 'published' ? tr('结果（已公布）', 'Results (published)') : tr('结果（尚未公布）', 'Results (not yet published)')),
+      h('p', null, tr('选票 ', 'Ballots ') + res.ballots + tr('；资助 ', '; funded ') + res.funded.length + tr(' 项，共 ', ', total ') +
+        YZ.money(res.total_cost, currency()) + ' / ' + YZ.money(res.budget, currency())),
+      h('table', { class: 'ranking', id: 'ranking' },
+        h('caption', { class: 'visually-hidden' }, tr('排名', 'Ranking')),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('名次', 'Rank')), h('th', { scope: 'col' }, tr('项目', 'Proposal')),
+          h('th', { scope: 'col' }, tr('票数', 'Votes')), h('th', { scope: 'col' }, tr('资助', 'Funded')))),
+        h('tbody', null, res.ranking.filter(function (row) { return row.votes > 0 || funded[row.proposal]; }).slice(0, 30).map(function (row) {
+          return h('tr', { class: row.funded ? 'funded' : null },
+            h('td', null, String(row.rank)), h('td', null, proposalTitle(row.proposal)), h('td', null, String(row.votes)),
+            h('td', null, row.funded ? tr('是', 'yes') : tr('否', 'no')));
+        }))),
+      res.ties.filter(function (t) { return t.decisive; }).map(function (t) {
+        return h('p', { class: 'notice info' }, tr('同票（' + t.votes + ' 票）影响资助：', 'A tie at ' + t.votes + ' votes decided funding: ') + t.proposals.join(' > ') + ' — ' + YZ.tieBreakName(res.tie_break));
+      }));
+  }
+
+  // ------------------------------------------------------------ tables and presence
+
+  function fetchPresence() {
+    // Not while the console is out of sight (a phone in a pocket): it catches up when shown.
+    if (!app.secret || document.hidden) return;
+    api('GET', '/api/admin/presence').then(function (r) {
+      if (r.ok) { app.presence = r.body; app.presenceError = null; }
+      else { app.presenceError = apiError(r); }
+      if (app.tab === 'tables' && !app.sheet) renderProgress();
+    });
+  }
+
+  function seat(label, n) {
+    return h('span', { class: 'presence-dot', 'data-on': n > 0 ? 'yes' : 'no' }, (n > 0 ? '● ' : '○ ') + label + (n > 1 ? '×' + n : ''),
+      h('span', { class: 'visually-hidden' }, n > 0 ? tr('（在线）', ' (connected)') : tr('（未连接）', ' (not connected)')));
+  }
+
+  function renderProgress() {
+    var s = app.snap, pr = app.presence, need = s.rules.picks_per_table;
+    YZ.fill($('#presence-summary'),
+      app.presenceError ? h('p', { class: 'notice error' }, app.presenceError) : null,
+      pr ? h('div', { class: 'card', id: 'presence' },
+        h('h3', null, tr('在线连接 ', 'Connected ') + pr.connections),
+        h('ul', { class: 'plain' }, Object.keys(ROLE_NAMES).map(function (r) {
+          return h('li', { 'data-role': r }, name2(ROLE_NAMES[r]) + tr('：', ': ') + (pr.roles[r] || 0));
+        })),
+        h('p', null, seat(tr('全部桌顾问', 'all-tables adviser'), pr.adviser_all))) : h('p', { class: 'muted' }, tr('正在读取在线情况…', 'Reading who is connected…')));
+    var details = {};
+    (s.table_details || []).forEach(function (d) { details[d.table] = d; });
+    YZ.fill($('#progress'), s.tables.map(function (t) {
+      var d = details[t.table] || { queue: [], notes: [] };
+      var p = pr && pr.tables ? pr.tables[t.table - 1] : null;
+      var notes = d.notes.filter(function (n) { return !n.withdrawn; }).length;
+      var waiting = d.queue.filter(function (e) { return e.state === 'waiting'; }).length;
+      return h('li', { 'data-table': t.table },
+        h('div', { class: 'grow' },
+          h('strong', null, t.name), ' ',
+          h('span', { class: 'chip ' + (t.picks_locked ? 'ok' : (t.picks.length === need ? 'warn' : '')), 'data-picks': t.picks.length + '/' + need + (t.picks_locked ? ' locked' : '') },
+            (t.picks_locked ? tr('已锁定 ', 'locked ') : tr('推选 ', 'picks ')) + t.picks.length + '/' + need),
+          h('div', null, t.speaking ? tr('发言中：', 'Speaking: ') + (/^\d+$/.test(t.speaking) ? tr(t.speaking + '号', 'Seat ' + t.speaking) : t.speaking) : tr('无人发言', 'nobody speaking'),
+            tr(' · 等候 ', ' · waiting ') + waiting + tr(' · 记录 ', ' · notes ') + notes),
+          p ? h('div', null, seat(tr('桌长', 'chair'), p.chair), ' ', seat(tr('记录员', 'recorder'), p.recorder), ' ', seat(tr('顾问', 'adviser'), p.adviser)) : null,
+          t.picks.length ? h('ul', { class: 'plain' }, t.picks.map(function (id) { return h('li', null, proposalTitle(id)); })) : null));
+    }));
+  }
+
+  // ------------------------------------------------------------ cards
+
+  function renderCards() {
+    var total = app.votersTotal;
+    $('#voters-total').textContent = total === undefined ? '' : tr('已发放投票卡 ' + total + ' 张。', total + ' voter cards minted so far.');
+  }
+
+  function openSheet(title, r) {
+    if (!r.ok) { say('error', apiError(r)); return; }
+    app.votersTotal = r.body.voters_total;
+    app.sheet = { title: title, data: r.body };
+    renderTabs();
+    renderSheet();
+    window.scrollTo(0, 0);
+    $('#sheet-print').focus();
+  }
+
+  function cardNode(c, d) {
+    var kind = CARD_KINDS[c.kind] || [c.kind, c.kind];
+    var src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(c.qr);
+    var voter = c.kind === 'voter';
+    // Cards are printed in Chinese (the residents' language) with English beside it.
+    return h('div', { class: 'yz-card', 'data-kind': c.kind, 'data-serial': c.serial },
+      h('div', { class: 'card-top' },
+        h('div', { class: 'qr' }, h('img', { src: src, alt: (voter ? '投票二维码 ' : '二维码 ') + c.serial, 'data-link': c.link })),
+        h('div', { class: 'card-text' },
+          h('div', { class: 'card-kind' }, (c.table_name ? c.table_name + ' · ' : '') + kind[0]),
+          h('div', { class: 'card-kind-en' }, (c.table ? 'Table ' + c.table + ' · ' : '') + kind[1]),
+          h('div', { class: 'card-meeting' }, d.meeting.name),
+          h('div', { class: 'card-code' }, c.code),
+          h('div', { class: 'card-serial' }, c.serial))),
+      h('div', { class: 'card-help' },
+        voter ? h('div', null, h('strong', null, '扫码投票，每人最多选 ' + d.max_choices + ' 项。一卡一票，请勿转借。'))
+          : h('div', null, h('strong', null, '扫码进入工作页面。工作人员专用，请保密。')),
+        h('div', null, voter ? 'Scan to vote (at most ' + d.max_choices + ' choices). One card, one ballot.' : 'Scan to open your page. Staff only: keep it secret.'),
+        h('div', null, '无法扫码时打开 / or open ', h('span', { class: 'mono' }, d.base_url), ' 输入代码 / and enter the code')));
+  }
+
+  function renderSheet() {
+    var sh = app.sheet, d = sh.data;
+    $('#sheet-h').textContent = sh.title + tr('（' + d.cards.length + ' 张）', ' (' + d.cards.length + ' cards)');
+    // Eight cards (2 × 4) fill an A4 page; each page is its own block so that printing breaks between them.
+    var pages = [];
+    d.cards.forEach(function (c, i) {
+      if (i % CARDS_PER_PAGE === 0) pages.push(h('div', { class: 'sheet-page' }));
+      pages[pages.length - 1].appendChild(cardNode(c, d));
+    });
+    YZ.fill($('#sheet'), pages);
+  }
+
+  function closeSheet() {
+    app.sheet = null;
+    YZ.fill($('#sheet'));
+    renderTabs();
+    renderView();
+  }
+
+  function wireCards() {
+    $('#mint-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var n = parseInt($('#mint-count').value, 10);
+      if (!(n >= 1 && n <= 500)) { say('error', tr('一次可生成 1–500 张。', 'Mint 1 to 500 at a time.')); return; }
+      YZ.confirm({
+        title: tr('生成 ' + n + ' 张新投票卡？', 'Mint ' + n + ' new voter cards?'),
+        body: h('p', null, tr('每张卡可以投一票，生成后立即生效、不能作废。请只打印需要的数量，并妥善保管。',
+          'Each card casts one ballot, works at once and cannot be revoked. Mint only what you will hand out, and keep them safe.')),
+        confirm: tr('生成', 'Mint')
+      }).then(function (yes) {
+        if (!yes) return;
+        api('POST', '/api/admin/voters', { count: n }).then(function (r) { openSheet(tr('新投票卡', 'New voter cards'), r); });
+      });
+    });
+    $('#range-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var a = parseInt($('#range-from').value, 10), b = parseInt($('#range-to').value, 10);
+      if (!(a >= 1 && b >= a)) { say('error', tr('请填写有效的卡号范围。', 'Enter a valid range of card numbers.')); return; }
+      api('GET', '/api/admin/cards/voters?from=' + a + '&to=' + b).then(function (r) { openSheet(tr('投票卡 ', 'Voter cards ') + a + '–' + b, r); });
+    });
+    $('#table-cards').addEventListener('click', function () {
+      api('GET', '/api/admin/cards/tables').then(function (r) { openSheet(tr('桌卡与工作人员卡', 'Table and staff cards'), r); });
+    });
+    $('#sheet-print').addEventListener('click', function () { window.print(); });
+    $('#sheet-close').addEventListener('click', closeSheet);
+  }
+
+  // ------------------------------------------------------------ exports
+
+  function download(path, name) {
+    api('GET', path).then(function (r) {
+      if (!r.ok) { say('error', apiError(r)); return; }
+      var blob = new Blob([r.body], { type: r.type || 'application/octet-stream' });
+      var url = URL.createObjectURL(blob);
+      var a = h('a', { href: url, download: name, class: 'visually-hidden' }, name);
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(url); if (a.parentNode) a.parentNode.removeChild(a); }, 1000);
+      say('ok', tr('已下载 ', 'Downloaded ') + name);
+    });
+  }
+
+  // ------------------------------------------------------------ connection
+
+  function renderAll() {
+    renderHeader();
+    renderTabs();
+    renderView();
+  }
+
+  function signIn(error) {
+    if (session) { session.stop(); session = null; }
+    if (presenceTimer) { clearInterval(presenceTimer); presenceTimer = null; }
+    app.secret = null; app.snap = null; app.you = null; app.sheet = null;
+    YZ.forgetToken(PAGE);
+    $('#signin').hidden = false;
+    renderAll();
+    if (error) say('error', error);
+    $('#secret').focus();
+  }
+
+  function start(secret) {
+    app.secret = secret;
+    $('#signin').hidden = true;
+    session = new YZ.Session({
+      token: secret,
+      client: 'admin-page/1',
+      onStatus: function (state, detail) {
+        app.status = state; app.statusDetail = detail;
+        if (state === 'refused') { signIn(tr('组织者密码不正确：', 'Not the organiser\'s secret: ') + YZ.errorText(detail)); return; }
+        renderHeader();
+      },
+      onWelcome: function (you, snap) {
+        if (you.role !== 'organiser') {
+          signIn(tr('这是“' + you.label + '”的代码，不是组织者密码。', 'That code is for “' + you.label + '”, not the organiser\'s secret.'));
+          return;
+        }
+        app.you = you;
+        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
+      },
+      onChange: function (snap, u) {
+        if (!app.you) return;
+        var first = !app.snap;
+        app.snap = snap;
+        if (first || !u) { renderAll(); if (first) { fetchPresence(); loadVoterCount(); } return; }
+        renderHeader();
+        renderView();
+      },
+      onNotice: function (m) { say('error', YZ.errorText(m)); }
+    }).start();
+    presenceTimer = setInterval(fetchPresence, PRESENCE_EVERY_MS);
+  }
+
+  /** How many voter cards exist (shown on the cards tab). */
+  function loadVoterCount() {
+    api('GET', '/api/admin/cards/voters?from=1&to=1').then(function (r) {
+      if (r.ok) { app.votersTotal = r.body.voters_total; if (app.tab === 'cards') renderCards(); }
+    });
+  }
+
+  function init() {
+    YZ.initLang();
+    YZ.langToggle();
+    YZ.onLang(function () { renderAll(); });
+    document.addEventListener('visibilitychange', function () { if (!document.hidden) fetchPresence(); });
+    var t = YZ.tabStorage.get('yz.admin.tab');
+    if (TABS[t]) app.tab = t;
+    wireCards();
+    $('#export-json').addEventListener('click', function () { download('/api/admin/export.json', 'yuanzhuo-export.json'); });
+    $('#export-csv').addEventListener('click', function () { download('/api/admin/export.csv', 'yuanzhuo-ranking.csv'); });
+    $('#signout').addEventListener('click', function () {
+      YZ.confirm({ title: tr('退出控制台？', 'Sign out?'), body: h('p', null, tr('需要重新输入组织者密码才能再进入。会议照常进行。', 'You will need the organiser\'s secret to come back. The meeting goes on.')), confirm: tr('退出', 'Sign out') })
+        .then(function (yes) { if (yes) signIn(); });
+    });
+    $('#signin-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var secret = $('#secret').value.toUpperCase().replace(/[\s-]/g, '');
+      $('#secret').value = '';
+      if (!secret) return;
+      YZ.keepToken(PAGE, secret, TAB_STORE);
+      start(secret);
+    });
+    setInterval(function () { if (app.snap) renderClock(); }, 500);
+    var secret = YZ.takeToken(PAGE, TAB_STORE);
+    if (secret) start(secret); else signIn();
+  }
+
+  init();
+})();

@@ -1,0 +1,794 @@
+/* table.js — the table page (/table): what a table's chair, recorder or
+ * adviser does on a phone, the same functions as the terminal table-client.
+ *
+ *   chair     speaking queue (add by seat number or name, kind of turn, start
+ *             next, a per-turn timebox green → amber → red, talk-time
+ *             balance), the table's picks (mark exactly picks_per_table,
+ *             review, submit, lock), notes, proposals, other tables
+ *   recorder  notes tied to a proposal or "general" (tags, edit, withdraw)
+ *   adviser   annotations: feasibility, exclusion rule with a reason, cost
+ *             estimate, remark; the all-tables adviser sees every table
+ *
+ * State (`app`) is plain data changed by events (hub messages, taps); the
+ * render* functions draw parts of the page from it. The hub decides what is
+ * allowed: its errors are shown as they come. Unanswered commands survive a
+ * reload (YZ.Session persist) and are re-sent with the same id.
+ */
+(function () {
+  'use strict';
+  var h = YZ.h, tr = YZ.tr, $ = YZ.$;
+
+  var TURNS = { for: ['支持', 'For'], against: ['反对', 'Against'], question: ['提问', 'Question'], point_of_order: ['程序问题', 'Point of order'] };
+  var TAGS = { support: ['支持', 'Support'], concern: ['担忧', 'Concern'], objection: ['反对', 'Objection'], new_idea: ['新想法', 'New idea'], question: ['疑问', 'Question'] };
+  var FEAS = { feasible: ['可行', 'Feasible'], doubtful: ['存疑', 'Doubtful'], excluded: ['排除', 'Excluded'] };
+  var ROLE_NAMES = { chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'] };
+  var TABS = {
+    queue: ['发言', 'Queue'], picks: ['推选', 'Picks'], proposals: ['项目', 'Proposals'],
+    notes: ['记录', 'Notes'], annotate: ['意见', 'Advice'], tables: ['各桌', 'Tables']
+  };
+  var TABS_FOR = {
+    chair: ['queue', 'picks', 'proposals', 'notes', 'tables'],
+    recorder: ['notes', 'proposals', 'tables'],
+    adviser: ['annotate', 'tables']
+  };
+  var SEATS = 12;
+  var name2 = function (pair) { return tr(pair[0], pair[1]); };
+
+  var app = {
+    token: null,
+    you: null,
+    snap: null,
+    status: 'connecting',
+    tab: null,
+    picks: null,        // the chair's marks, or null: follow the hub's picks
+    reviewing: false,
+    editing: null,      // note id being edited
+    noteFilter: 'all',
+    annotating: null,   // proposal id whose annotation form is open
+    advTable: 'all',
+    advQuery: '',
+    turnSec: 60
+  };
+  var session = null;
+
+  // ------------------------------------------------------------ derived data
+
+  function myTable() { return app.you && app.you.table; }
+  function summary(t) {
+    var list = (app.snap && app.snap.tables) || [];
+    for (var i = 0; i < list.length; i++) if (list[i].table === t) return list[i];
+    return null;
+  }
+  function detail(t) {
+    var list = (app.snap && app.snap.table_details) || [];
+    for (var i = 0; i < list.length; i++) if (list[i].table === t) return list[i];
+    return null;
+  }
+  function proposals() { return YZ.proposalMap(app.snap); }
+  function annotations() { return YZ.annotationMap(app.snap); }
+  function share() { var s = summary(myTable()); return s ? s.share : []; }
+  function picksNeeded() { return app.snap ? app.snap.rules.picks_per_table : 3; }
+  function tableName(t) { var s = summary(t); return s ? s.name : tr('第' + t + '桌', 'Table ' + t); }
+  /** "5" is seat 5: shown as 5号 / Seat 5; a name is shown as written. */
+  function speaker(name) { return /^\d+$/.test(name) ? tr(name + '号', 'Seat ' + name) : name; }
+  function hhmm(ms) {
+    var d = new Date(ms), m = d.getMinutes();
+    return d.getHours() + ':' + (m < 10 ? '0' : '') + m;
+  }
+
+  /** green, then amber near the end (last quarter, at most 15 s), red past the turn length. */
+  function timebox(elapsedMs, turnMs) {
+    if (elapsedMs > turnMs) return 'red';
+    if (elapsedMs >= turnMs - Math.min(15000, turnMs / 4)) return 'amber';
+    return 'green';
+  }
+
+  /** Talk time per speaker, the current turn included; queued names that have not spoken count as 0. */
+  function balance(d, now) {
+    var rows = [], by = {};
+    function row(name) {
+      if (!by[name]) { by[name] = { name: name, turns: 0, ms: 0, speaking: false, waiting: false, order: rows.length }; rows.push(by[name]); }
+      return by[name];
+    }
+    (d.balance || []).forEach(function (b) { var r = row(b.name); r.turns = b.turns; r.ms = b.total_ms; });
+    (d.queue || []).forEach(function (e) {
+      if (e.state === 'speaking' && e.started_at_ms) { var r = row(e.name); r.ms += Math.max(0, now - e.started_at_ms); r.speaking = true; }
+      if (e.state === 'waiting') row(e.name).waiting = true;
+    });
+    rows.sort(function (a, b) { return a.ms - b.ms || a.order - b.order; });
+    return rows;
+  }
+
+  // ------------------------------------------------------------ messages
+
+  function say(kind, text) {
+    var box = $('#say');
+    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
+      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
+    YZ.fill(box, n);
+    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 6000);
+  }
+
+  var mine = {};
+  /** Send a command; an error from the hub is shown as it comes. Resolves with the answer. */
+  function send(command, okText) {
+    var id = session.newId();
+    mine[id] = true;
+    var p = session.command(command, id);
+    renderHeader();
+    if (session.state !== 'online') say('info', tr('网络中断：已保存在本机，恢复连接后自动发送。', 'Offline: kept on this phone, sent when the link is back.'));
+    return p.then(function (m) {
+      delete mine[id];
+      renderHeader();
+      if (m.type === 'error') say('error', YZ.errorText(m));
+      else if (okText) say('ok', okText);
+      return m;
+    });
+  }
+
+  /**
+   * Re-render `el` with `draw` only when `key` (what it shows) changed, so
+   * that an update about another table does not replace the button under a
+   * finger; put the focus back on the same control.
+   */
+  function keepFocus(el, draw, key) {
+    if (key !== undefined) {
+      key = YZ.lang() + '|' + key;
+      if (el.__yzKey === key) return;
+      el.__yzKey = key;
+    }
+    var a = document.activeElement, k = a && el.contains(a) ? a.getAttribute('data-k') : null;
+    draw();
+    if (k) { var again = el.querySelector('[data-k="' + k + '"]'); if (again) again.focus(); }
+  }
+
+  // ------------------------------------------------------------ header, tabs
+
+  function renderHeader() {
+    var s = app.snap, you = app.you, st = $('#status');
+    st.setAttribute('data-state', app.status);
+    st.textContent = YZ.statusText(app.status, app.statusDetail);
+    if (you && s) {
+      var role = ROLE_NAMES[you.role] ? name2(ROLE_NAMES[you.role]) : you.role;
+      var where = you.all_tables ? tr('全部桌', 'all tables') : tableName(you.table);
+      $('#who').textContent = role + ' · ' + where;
+      document.title = role + ' · ' + where + ' · ' + s.meeting.name;
+      $('#phase').textContent = YZ.phaseName(s.phase);
+    }
+    var n = session ? session.unanswered() : 0, u = $('#unsent');
+    u.hidden = n === 0;
+    u.textContent = tr(n + ' 条待发送', n + ' unsent');
+    renderClock();
+  }
+
+  function renderClock() {
+    var s = app.snap, c = $('#clock');
+    if (!s || !s.timer) { c.hidden = true; return; }
+    c.hidden = false;
+    var left = YZ.remainingMs(s.timer, session.now());
+    // The phase's own clock needs no label next to the phase; a break or the like does.
+    var own = s.timer.label === 'discussion' || s.timer.label === 'pitch';
+    c.textContent = (own ? tr('剩余 ', '') : YZ.timerLabel(s.timer.label) + ' ') + YZ.clock(left) + (own ? tr('', ' left') : '') +
+      (s.timer.paused ? tr('（暂停）', ' (paused)') : '');
+    c.setAttribute('data-over', left < 0 ? 'yes' : 'no');
+  }
+
+  function tabsFor() {
+    if (!app.you) return [];
+    return TABS_FOR[app.you.role] || [];
+  }
+
+  function renderTabs() {
+    var tabs = tabsFor(), nav = $('#tabs');
+    nav.hidden = tabs.length === 0;
+    if (tabs.indexOf(app.tab) < 0) app.tab = tabs[0] || null;
+    YZ.fill(nav, tabs.map(function (t) {
+      return h('button', { type: 'button', 'data-tab': t, 'aria-pressed': String(app.tab === t), onclick: function () { show(t); } }, name2(TABS[t]));
+    }));
+    Object.keys(TABS).forEach(function (t) { $('#view-' + t).hidden = app.tab !== t; });
+  }
+
+  function show(t) {
+    app.tab = t;
+    YZ.tabStorage.set('yz.table.tab', t);
+    renderTabs();
+    renderView();
+    window.scrollTo(0, 0);
+  }
+
+  function renderView() {
+    if (!app.snap || !app.you) return;
+    switch (app.tab) {
+      case 'queue': renderQueue(); break;
+      case 'picks': renderPicks(); break;
+      case 'proposals': renderProposals(); break;
+      case 'notes': renderNotes(); break;
+      case 'annotate': renderAnnotate(); break;
+      case 'tables': renderTables(); break;
+    }
+  }
+
+  // ------------------------------------------------------------ queue (chair)
+
+  function renderQueue() {
+    var d = detail(myTable());
+    var waiting = d ? d.queue.filter(function (e) { return e.state === 'waiting'; }) : [];
+    keepFocus($('#waiting'), function () {
+      YZ.fill($('#waiting'), waiting.length ? waiting.map(function (e, i) {
+        return h('li', { 'data-entry': e.entry },
+          h('span', { class: 'grow' }, h('strong', null, (i + 1) + '. ' + speaker(e.name)), ' ',
+            h('span', { class: 'chip turn-' + e.turn }, name2(TURNS[e.turn] || [e.turn, e.turn]))),
+          h('button', { type: 'button', class: 'small', 'data-k': 'start-' + e.entry,
+            'aria-label': tr('开始 ' + speaker(e.name), 'Start ' + speaker(e.name)),
+            onclick: function () { send({ kind: 'start_speaker', table: myTable(), entry: e.entry }); } }, tr('开始', 'Start')),
+          h('button', { type: 'button', class: 'small danger', 'data-k': 'remove-' + e.entry,
+            'aria-label': tr('移除 ' + speaker(e.name), 'Remove ' + speaker(e.name)),
+            onclick: function () { send({ kind: 'remove_speaker', table: myTable(), entry: e.entry }); } }, tr('移除', 'Remove')));
+      }) : h('li', { class: 'muted' }, tr('暂无人等候。', 'Nobody is waiting.')));
+    }, JSON.stringify(waiting));
+    var seats = $('#seats');
+    if (!seats.firstChild || seats.getAttribute('data-lang') !== YZ.lang()) {
+      seats.setAttribute('data-lang', YZ.lang());
+      var list = [];
+      for (var i = 1; i <= SEATS; i++) {
+        (function (n) {
+          list.push(h('button', { type: 'button', class: 'seat', 'aria-label': speaker(String(n)),
+            onclick: function () { $('#q-name').value = String(n); $('#q-name').focus(); } }, String(n)));
+        })(i);
+      }
+      YZ.fill(seats, list);
+    }
+    renderSpeaking();
+  }
+
+  /** The current turn and the balance: redrawn every half second (no controls in them). */
+  function renderSpeaking() {
+    var d = detail(myTable()), box = $('#speaking');
+    if (!d) { YZ.fill(box); return; }
+    var now = session.now(), cur = null;
+    d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
+    if (cur) {
+      var turnMs = app.turnSec * 1000, el = Math.max(0, now - (cur.started_at_ms || now)), state = timebox(el, turnMs);
+      var words = { green: tr('发言中', 'Speaking'), amber: tr('快到时间', 'Nearly time'), red: tr('已超时', 'Over time') };
+      box.className = 'speaking timebox timebox-' + state;
+      box.setAttribute('data-timebox', state);
+      YZ.fill(box,
+        h('div', { class: 'who-speaks' }, speaker(cur.name), ' ', h('span', { class: 'chip' }, name2(TURNS[cur.turn] || [cur.turn, cur.turn]))),
+        h('div', { class: 'time mono' }, YZ.clock(el), h('span', { class: 'of' }, ' / ' + YZ.clock(turnMs))),
+        h('div', { class: 'state' }, words[state], state === 'red' ? ' +' + YZ.clock(el - turnMs) : ''));
+    } else {
+      box.className = 'speaking';
+      box.removeAttribute('data-timebox');
+      YZ.fill(box, h('div', { class: 'muted' }, tr('现在没有人发言。', 'Nobody is speaking.')));
+    }
+    var rows = balance(d, now);
+    var most = rows.reduce(function (m, r) { return Math.max(m, r.ms); }, 0) || 1;
+    var silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; }).length;
+    YZ.fill($('#balance'), rows.length ? [
+      silent ? h('p', { class: 'notice info' }, tr(silent + ' 人尚未发言', silent + ' not yet spoken')) : null,
+      h('table', { class: 'balance', 'aria-labelledby': 'balance-h' },
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('发言人', 'Speaker')), h('th', { scope: 'col' }, tr('次数', 'Turns')),
+          h('th', { scope: 'col' }, tr('累计', 'Total')))),
+        h('tbody', null, rows.map(function (r) {
+          return h('tr', { class: r.speaking ? 'now' : (r.turns === 0 ? 'silent' : null) },
+            h('th', { scope: 'row' }, speaker(r.name), r.speaking ? h('span', { class: 'chip' }, tr('发言中', 'now')) : null,
+              r.turns === 0 && !r.speaking ? h('span', { class: 'chip' }, tr('未发言', 'not yet')) : null),
+            h('td', null, String(r.turns)),
+            h('td', null, h('span', { class: 'mono' }, YZ.clock(r.ms)),
+              h('span', { class: 'bar-track', 'aria-hidden': 'true' }, h('span', { class: 'bar-fill', style: 'width:' + Math.round(100 * r.ms / most) + '%' }))));
+        })))
+    ] : h('p', { class: 'muted' }, tr('还没有人发言。', 'Nobody has spoken yet.')));
+  }
+
+  function wireQueue() {
+    $('#queue-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var name = $('#q-name').value.trim();
+      var turn = ($('#queue-form').querySelector('input[name="turn"]:checked') || {}).value || 'for';
+      if (!name) { say('error', tr('请填写座位号或姓名。', 'Enter a seat number or a name.')); return; }
+      // Cleared at once (the command is kept until answered), given back if the hub refuses it.
+      $('#q-name').value = '';
+      send({ kind: 'queue_speaker', table: myTable(), name: name, turn: turn },
+        tr(speaker(name) + ' 已加入队列', speaker(name) + ' is in the queue')).then(function (m) {
+        if (m.type === 'error' && !$('#q-name').value) $('#q-name').value = name;
+      });
+    });
+    $('#q-next').addEventListener('click', function () { send({ kind: 'start_speaker', table: myTable() }); });
+    $('#q-stop').addEventListener('click', function () { send({ kind: 'stop_speaker', table: myTable() }); });
+    var turn = $('#q-turn');
+    turn.addEventListener('change', function () {
+      var v = parseInt(turn.value, 10);
+      if (!(v >= 1 && v <= 3600)) { turn.value = app.turnSec; say('error', tr('时长应为 1 到 3600 秒。', 'Between 1 and 3600 seconds.')); return; }
+      app.turnSec = v;
+      YZ.storage.set('yz.table.turn', String(v));
+      renderSpeaking();
+    });
+  }
+
+  // ------------------------------------------------------------ picks (chair)
+
+  function hubPicks() { var s = summary(myTable()); return s ? s.picks : []; }
+  function marked() { return app.picks || hubPicks().slice(); }
+  function same(a, b) { return a.length === b.length && a.every(function (x) { return b.indexOf(x) >= 0; }); }
+
+  function flag(id) {
+    var a = annotations()[id];
+    if (!a) return null;
+    var t = name2(FEAS[a.feasibility] || [a.feasibility, a.feasibility]);
+    if (a.exclusion_rule) t += ' · ' + tr('规则', 'rule ') + a.exclusion_rule;
+    return h('span', { class: 'chip feas-' + a.feasibility }, t);
+  }
+
+  function renderPicks() {
+    var s = summary(myTable());
+    if (!s) return;
+    var need = picksNeeded(), mark = marked(), P = proposals(), hub = s.picks;
+    var st = $('#picks-state');
+    if (s.picks_locked) st.textContent = tr('本桌推选已锁定，不能再更改。', 'The picks are locked and cannot change.');
+    else if (hub.length) st.textContent = tr('已提交，尚未锁定：', 'Submitted, not locked: ') + hub.join('、');
+    else st.textContent = tr('尚未提交。请选出 ' + need + ' 个项目。', 'Not submitted yet. Mark ' + need + ' proposals.');
+    st.className = 'notice ' + (s.picks_locked ? 'ok' : 'info');
+    $('#picks-count').textContent = tr('已选 ' + mark.length + ' / ' + need, 'Marked ' + mark.length + ' / ' + need);
+    var body = $('#picks-body');
+    if (s.picks_locked) {
+      keepFocus(body, function () {
+        YZ.fill(body, h('ol', { class: 'rows' }, hub.map(function (id) {
+          return h('li', null, h('strong', null, id), ' ', P[id] ? P[id].title : '');
+        })));
+      }, 'locked' + hub.join());
+      return;
+    }
+    if (app.reviewing) {
+      keepFocus(body, function () {
+        YZ.fill(body,
+          h('h3', null, tr('请核对本桌推选', 'Check the picks')),
+          h('ol', { class: 'rows review' }, mark.map(function (id) {
+            var p = P[id] || { title: id, cost: 0, location: '' };
+            return h('li', null, h('span', { class: 'grow' }, h('strong', null, id + ' ' + p.title),
+              h('br'), h('span', { class: 'muted' }, [p.location, YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · '))));
+          })),
+          h('div', { class: 'row-buttons' },
+            h('button', { type: 'button', class: 'primary', 'data-k': 'submit', onclick: submitPicks }, tr('提交推选', 'Submit the picks')),
+            h('button', { type: 'button', 'data-k': 'back', onclick: function () { app.reviewing = false; renderPicks(); } }, tr('返回修改', 'Change'))));
+      }, 'review' + JSON.stringify([mark, P[mark[0]] && P[mark[0]].title]));
+      return;
+    }
+    keepFocus(body, function () {
+      var list = h('ul', { class: 'rows picks', 'aria-label': tr('本桌项目', 'Proposals') }, s.share.map(function (id) {
+        var p = P[id] || { title: id, cost: 0, location: '' }, on = mark.indexOf(id) >= 0;
+        return h('li', { class: on ? 'on' : null },
+          h('label', { class: 'pick' },
+            h('input', { type: 'checkbox', value: id, checked: on, 'data-k': 'pick-' + id, onchange: function (ev) { toggle(id, ev.target); } }),
+            h('span', { class: 'grow' }, h('strong', null, id + ' ' + p.title), h('br'),
+              h('span', { class: 'muted' }, [p.location, YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · ')), ' ', flag(id))));
+      }));
+      var ready = mark.length === need;
+      var buttons = h('div', { class: 'row-buttons' },
+        h('button', { type: 'button', class: 'primary', 'data-k': 'review', disabled: !ready,
+          onclick: function () { app.reviewing = true; renderPicks(); } }, tr('核对并提交', 'Review and submit')),
+        hub.length && same(hub, mark) ? h('button', { type: 'button', class: 'danger', 'data-k': 'lock', onclick: lockPicks }, tr('锁定推选', 'Lock the picks')) : null);
+      var hint = ready ? null : h('p', { class: 'muted' }, mark.length < need
+        ? tr('还需选 ' + (need - mark.length) + ' 个。', (need - mark.length) + ' more to mark.')
+        : tr('多选了 ' + (mark.length - need) + ' 个。', (mark.length - need) + ' too many.'));
+      YZ.fill(body, buttons, hint, list);
+    }, JSON.stringify([s.share, hub, mark, s.share.map(function (id) { var a = annotations()[id]; return a ? a.feasibility + a.exclusion_rule : ''; })]));
+  }
+
+  function toggle(id, box) {
+    var mark = marked(), i = mark.indexOf(id), need = picksNeeded();
+    if (box.checked && i < 0) {
+      if (mark.length >= need) {
+        box.checked = false;
+        say('error', tr('每桌只能推选 ' + need + ' 个：请先取消一个。', 'Only ' + need + ' picks per table: unmark one first.'));
+        return;
+      }
+      mark.push(id);
+    } else if (!box.checked && i >= 0) mark.splice(i, 1);
+    app.picks = mark;
+    renderPicks();
+  }
+
+  function submitPicks() {
+    var mark = marked().slice();
+    send({ kind: 'set_picks', table: myTable(), proposals: mark }, tr('推选已提交。确认无误后请锁定。', 'Picks submitted. Lock them when the table agrees.')).then(function (m) {
+      if (m.type === 'ack') { app.picks = null; app.reviewing = false; }
+      renderPicks();
+    });
+  }
+
+  function lockPicks() {
+    var P = proposals();
+    YZ.confirm({
+      title: tr('锁定本桌推选？', 'Lock the picks?'),
+      body: [h('p', null, tr('锁定后，本桌推选不能再更改。', 'Once locked, the table\'s picks cannot change.')),
+        h('ol', null, hubPicks().map(function (id) { return h('li', null, id + ' ' + (P[id] ? P[id].title : '')); }))],
+      confirm: tr('锁定', 'Lock'), danger: true
+    }).then(function (yes) {
+      if (yes) send({ kind: 'lock_picks', table: myTable() }, tr('推选已锁定。', 'Picks locked.'));
+    });
+  }
+
+  // ------------------------------------------------------------ proposals
+
+  function annotationText(a) {
+    if (!a) return null;
+    return h('div', { class: 'annotation' },
+      h('p', null, h('strong', null, tr('顾问意见：', 'Adviser: ')), name2(FEAS[a.feasibility] || [a.feasibility, a.feasibility]),
+        a.exclusion_rule ? ' · ' + tr('规则', 'rule ') + a.exclusion_rule + '：' + YZ.exclusionRule(a.exclusion_rule) : ''),
+      a.reason ? h('p', null, tr('理由：', 'Reason: '), a.reason) : null,
+      a.cost_estimate !== null && a.cost_estimate !== undefined ? h('p', null, tr('造价估算：', 'Cost estimate: '), YZ.money(a.cost_estimate, app.snap.rules.budget.currency)) : null,
+      a.remark ? h('p', null, tr('说明：', 'Remark: '), a.remark) : null);
+  }
+
+  function renderProposals() {
+    var P = proposals(), A = annotations(), d = detail(myTable());
+    var notes = {};
+    (d ? d.notes : []).forEach(function (n) { if (!n.withdrawn && n.proposal) notes[n.proposal] = (notes[n.proposal] || 0) + 1; });
+    var box = $('#proposals'), open = {};
+    Array.prototype.forEach.call(box.querySelectorAll('details[open]'), function (d) { open[d.getAttribute('data-proposal')] = true; });
+    keepFocus(box, function () {
+    YZ.fill(box, share().map(function (id) {
+      var p = P[id];
+      if (!p) return null;
+      return h('details', { class: 'proposal', 'data-proposal': id, open: !!open[id] },
+        h('summary', null, h('strong', null, id), ' ', p.title, ' ', flag(id)),
+        h('dl', { class: 'facts' },
+          p.location ? [h('dt', null, tr('地点', 'Location')), h('dd', null, p.location)] : null,
+          [h('dt', null, tr('造价', 'Cost')), h('dd', null, YZ.money(p.cost, app.snap.rules.budget.currency))],
+          p.category ? [h('dt', null, tr('类别', 'Category')), h('dd', null, p.category)] : null,
+          p.proposer ? [h('dt', null, tr('提议人', 'Proposer')), h('dd', null, p.proposer)] : null,
+          [h('dt', null, tr('记录', 'Notes')), h('dd', null, String(notes[id] || 0))]),
+        p.description ? h('p', null, p.description) : null,
+        annotationText(A[id]));
+    }));
+    }, JSON.stringify([share(), share().map(function (id) { return A[id] || null; }), notes]));
+  }
+
+  // ------------------------------------------------------------ notes (recorder, chair)
+
+  function proposalOptions(sel, withAll) {
+    var P = proposals(), keep = sel.value, opts = [];
+    if (withAll) opts.push(h('option', { value: 'all' }, tr('全部记录', 'All notes')));
+    opts.push(h('option', { value: '' }, tr('一般（不针对具体项目）', 'General (no particular proposal)')));
+    share().forEach(function (id) { opts.push(h('option', { value: id }, id + ' ' + (P[id] ? P[id].title : ''))); });
+    YZ.fill(sel, opts);
+    sel.value = keep;
+    if (sel.value !== keep) sel.selectedIndex = 0;
+  }
+
+  function renderNoteForm() {
+    var editing = app.editing;
+    $('#note-form-h').textContent = editing ? tr('修改记录 #' + editing, 'Edit note #' + editing) : tr('新记录', 'New note');
+    $('#n-save').textContent = editing ? tr('保存修改', 'Save changes') : tr('保存记录', 'Save note');
+    $('#n-cancel').hidden = !editing;
+    $('#n-proposal').disabled = !!editing;
+  }
+
+  function renderNotes() {
+    var sel = $('#n-proposal'), filter = $('#n-filter');
+    if (sel.getAttribute('data-for') !== share().join() + YZ.lang()) {
+      proposalOptions(sel, false);
+      proposalOptions(filter, true);
+      filter.value = app.noteFilter;
+      sel.setAttribute('data-for', share().join() + YZ.lang());
+    }
+    renderNoteForm();
+    var d = detail(myTable()), P = proposals();
+    var notes = d ? d.notes.slice() : [];
+    if (app.noteFilter !== 'all') notes = notes.filter(function (n) { return (n.proposal || '') === app.noteFilter; });
+    // Grouped per proposal, in the order of the table's share, "general" first.
+    var order = [''].concat(share()), groups = {};
+    notes.forEach(function (n) { var k = n.proposal || ''; (groups[k] = groups[k] || []).push(n); });
+    keepFocus($('#notes'), function () {
+      var out = [];
+      order.forEach(function (k) {
+        var list = groups[k];
+        if (!list) return;
+        out.push(h('h3', null, k ? k + ' ' + (P[k] ? P[k].title : '') : tr('一般', 'General'), ' ', h('span', { class: 'muted' }, '(' + list.filter(function (n) { return !n.withdrawn; }).length + ')')));
+        out.push(h('ul', { class: 'rows notes' }, list.map(noteItem)));
+      });
+      YZ.fill($('#notes'), out.length ? out : h('p', { class: 'muted' }, tr('还没有记录。', 'No notes yet.')));
+    }, JSON.stringify([notes, app.noteFilter]));
+  }
+
+  function noteItem(n) {
+    var who = ROLE_NAMES[n.by] ? name2(ROLE_NAMES[n.by]) : n.by;
+    return h('li', { class: n.withdrawn ? 'withdrawn' : null, 'data-note': n.note },
+      h('div', { class: 'grow' },
+        h('div', null, h('span', { class: 'chip tag-' + n.tag }, name2(TAGS[n.tag] || [n.tag, n.tag])), ' ',
+          h('span', { class: 'muted' }, '#' + n.note + ' · ' + who + ' · ' + hhmm(n.at_ms) + (n.edited_at_ms ? tr(' · 已修改', ' · edited') : '')),
+          n.withdrawn ? h('span', { class: 'chip' }, tr('已撤回', 'withdrawn')) : null),
+        h('p', { class: 'note-text' }, n.text)),
+      n.withdrawn ? null : h('div', { class: 'note-actions' },
+        h('button', { type: 'button', class: 'small', 'data-k': 'edit-' + n.note, 'aria-label': tr('修改记录 #' + n.note, 'Edit note #' + n.note), onclick: function () { editNote(n); } }, tr('修改', 'Edit')),
+        h('button', { type: 'button', class: 'small danger', 'data-k': 'withdraw-' + n.note, 'aria-label': tr('撤回记录 #' + n.note, 'Withdraw note #' + n.note), onclick: function () { withdrawNote(n); } }, tr('撤回', 'Withdraw'))));
+  }
+
+  function editNote(n) {
+    app.editing = n.note;
+    $('#n-proposal').value = n.proposal || '';
+    var r = $('#note-form').querySelector('input[name="tag"][value="' + n.tag + '"]');
+    if (r) r.checked = true;
+    $('#n-text').value = n.text;
+    renderNoteForm();
+    $('#note-form').scrollIntoView();
+    $('#n-text').focus();
+  }
+
+  function stopEditing() {
+    app.editing = null;
+    $('#n-text').value = '';
+    renderNoteForm();
+  }
+
+  function withdrawNote(n) {
+    YZ.confirm({
+      title: tr('撤回记录 #' + n.note + '？', 'Withdraw note #' + n.note + '?'),
+      body: [h('p', { class: 'note-text' }, n.text), h('p', null, tr('撤回后不再显示为有效记录，但仍保留在会议日志中。', 'It will no longer count as a note, but stays in the meeting\'s log.'))],
+      confirm: tr('撤回', 'Withdraw'), danger: true
+    }).then(function (yes) {
+      if (!yes) return;
+      send({ kind: 'withdraw_note', note: n.note }, tr('记录已撤回。', 'Note withdrawn.')).then(function (m) {
+        if (m.type === 'ack' && app.editing === n.note) stopEditing();
+      });
+    });
+  }
+
+  function wireNotes() {
+    $('#note-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var text = $('#n-text').value.trim();
+      var tag = ($('#note-form').querySelector('input[name="tag"]:checked') || {}).value || 'support';
+      if (!text) { say('error', tr('请填写记录内容。', 'Write the note first.')); return; }
+      var editing = app.editing, cmd;
+      if (editing) cmd = { kind: 'edit_note', note: editing, tag: tag, text: text };
+      else cmd = { kind: 'add_note', table: myTable(), proposal: $('#n-proposal').value || null, tag: tag, text: text };
+      // The form is emptied at once, so that a slow or offline link cannot tempt a second tap
+      // (the note is kept on this phone until the hub answers); a refusal gives the text back.
+      if (editing) stopEditing(); else $('#n-text').value = '';
+      send(cmd, editing ? tr('记录已修改。', 'Note changed.') : tr('记录已保存。', 'Note saved.')).then(function (m) {
+        if (m.type !== 'error' || $('#n-text').value) return;
+        $('#n-text').value = text;
+        if (editing) { app.editing = editing; renderNoteForm(); }
+      });
+    });
+    $('#n-cancel').addEventListener('click', stopEditing);
+    $('#n-filter').addEventListener('change', function () { app.noteFilter = $('#n-filter').value; renderNotes(); });
+  }
+
+  // ------------------------------------------------------------ annotations (adviser)
+
+  function annotatable() {
+    var s = app.snap, you = app.you;
+    if (!you.all_tables) return share().map(function (id) { return { id: id, table: you.table }; });
+    var out = [], seen = {};
+    (s.tables || []).forEach(function (t) {
+      if (app.advTable !== 'all' && String(t.table) !== app.advTable) return;
+      t.share.forEach(function (id) { if (!seen[id]) { seen[id] = true; out.push({ id: id, table: t.table }); } });
+    });
+    return out;
+  }
+
+  function renderAnnotate() {
+    var you = app.you, P = proposals(), A = annotations();
+    var wrap = $('#a-table-wrap');
+    wrap.hidden = !you.all_tables;
+    if (you.all_tables) {
+      var sel = $('#a-table');
+      if (sel.getAttribute('data-lang') !== YZ.lang() || sel.options.length !== app.snap.tables.length + 1) {
+        YZ.fill(sel, [h('option', { value: 'all' }, tr('全部桌', 'All tables'))].concat(app.snap.tables.map(function (t) {
+          return h('option', { value: String(t.table) }, t.name);
+        })));
+        sel.value = app.advTable;
+        sel.setAttribute('data-lang', YZ.lang());
+      }
+    }
+    var q = app.advQuery.toLowerCase();
+    var items = annotatable().filter(function (x) {
+      var p = P[x.id];
+      return !q || x.id.toLowerCase().indexOf(q) >= 0 || (p && (p.title + ' ' + p.location).toLowerCase().indexOf(q) >= 0);
+    });
+    $('#annotate-list').hidden = !!app.annotating;
+    $('#annotate-form').hidden = !app.annotating;
+    keepFocus($('#a-proposals'), function () {
+      YZ.fill($('#a-proposals'), items.length ? items.map(function (x) {
+        var p = P[x.id] || { title: x.id }, a = A[x.id];
+        return h('li', null,
+          h('button', { type: 'button', class: 'rowbutton', 'data-k': 'ann-' + x.id, 'data-proposal': x.id, onclick: function () { openAnnotation(x.id); } },
+            h('strong', null, x.id), ' ', p.title,
+            you.all_tables ? h('span', { class: 'muted' }, ' · ' + tableName(x.table)) : null, ' ',
+            a ? flag(x.id) : h('span', { class: 'chip' }, tr('未评估', 'not yet assessed'))));
+      }) : h('li', { class: 'muted' }, tr('没有符合的项目。', 'No matching proposals.')));
+    }, JSON.stringify(items.map(function (x) { return [x.id, A[x.id] || null]; })));
+  }
+
+  function ruleOptions() {
+    var sel = $('#a-rule'), keep = sel.value;
+    YZ.fill(sel, [h('option', { value: '' }, tr('— 不适用 —', '— none —'))].concat(YZ.EXCLUSION_RULES.map(function (r, i) {
+      return h('option', { value: String(i + 1) }, tr('规则' + (i + 1) + '：', 'Rule ' + (i + 1) + ': ') + tr(r[0], r[1]));
+    })));
+    sel.value = keep;
+  }
+
+  function openAnnotation(id) {
+    var P = proposals(), a = annotations()[id], p = P[id] || { title: id, cost: 0 };
+    app.annotating = id;
+    $('#a-title').textContent = id + ' ' + p.title;
+    YZ.fill($('#a-detail'),
+      h('p', null, [p.location, tr('提案造价 ', 'Cost as proposed ') + YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · ')),
+      p.description ? h('p', null, p.description) : null);
+    ruleOptions();
+    var f = $('#annotate-form');
+    var feas = (a && a.feasibility) || 'feasible';
+    f.querySelector('input[name="feasibility"][value="' + feas + '"]').checked = true;
+    $('#a-rule').value = a && a.exclusion_rule ? String(a.exclusion_rule) : '';
+    $('#a-reason').value = a ? a.reason : '';
+    $('#a-cost').value = a && a.cost_estimate !== null && a.cost_estimate !== undefined ? String(a.cost_estimate) : '';
+    $('#a-cost').placeholder = String(p.cost);
+    $('#a-remark').value = a ? a.remark : '';
+    syncRule();
+    renderAnnotate();
+    window.scrollTo(0, 0);
+    $('#a-title').setAttribute('tabindex', '-1');
+    $('#a-title').focus();
+  }
+
+  function closeAnnotation() {
+    var id = app.annotating;
+    app.annotating = null;
+    renderAnnotate();
+    var back = id && $('#a-proposals').querySelector('[data-proposal="' + id + '"]');
+    if (back) back.focus();
+  }
+
+  /** "Feasible" takes no rule (the hub refuses one): the choice is disabled then. */
+  function syncRule() {
+    var feas = ($('#annotate-form').querySelector('input[name="feasibility"]:checked') || {}).value;
+    var rule = $('#a-rule');
+    rule.disabled = feas === 'feasible';
+    if (feas === 'feasible') rule.value = '';
+    // Checked by this page (with a plain message), not by the browser's own bubble.
+    rule.setAttribute('aria-required', feas === 'excluded' ? 'true' : 'false');
+  }
+
+  function wireAnnotate() {
+    var f = $('#annotate-form');
+    Array.prototype.forEach.call(f.querySelectorAll('input[name="feasibility"]'), function (r) { r.addEventListener('change', syncRule); });
+    $('#a-back').addEventListener('click', closeAnnotation);
+    $('#a-search').addEventListener('input', function () { app.advQuery = $('#a-search').value.trim(); renderAnnotate(); });
+    $('#a-table').addEventListener('change', function () { app.advTable = $('#a-table').value; renderAnnotate(); });
+    f.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var id = app.annotating;
+      var feas = (f.querySelector('input[name="feasibility"]:checked') || {}).value || 'feasible';
+      var rule = $('#a-rule').value ? parseInt($('#a-rule').value, 10) : null;
+      var costText = $('#a-cost').value.replace(/[\s,，]/g, '');
+      if (costText && !/^\d+$/.test(costText)) { say('error', tr('造价估算请填整数（元）。', 'The cost estimate is a whole number of yuan.')); $('#a-cost').focus(); return; }
+      if (feas === 'excluded' && !rule) { say('error', tr('排除时必须选择适用的排除规则（1–7）。', 'Excluding needs one of the exclusion rules (1–7).')); $('#a-rule').focus(); return; }
+      send({
+        kind: 'annotate', proposal: id, feasibility: feas, exclusion_rule: feas === 'feasible' ? null : rule,
+        reason: $('#a-reason').value.trim(), cost_estimate: costText ? parseInt(costText, 10) : null, remark: $('#a-remark').value.trim()
+      }, tr(id + ' 的意见已保存。', 'Annotation of ' + id + ' saved.')).then(function (m) {
+        if (m.type === 'ack' && app.annotating === id) closeAnnotation();
+      });
+    });
+  }
+
+  // ------------------------------------------------------------ tables
+
+  function renderTables() {
+    var s = app.snap, P = proposals(), need = picksNeeded();
+    YZ.fill($('#tables'), (s.tables || []).map(function (t) {
+      var mineT = t.table === myTable();
+      return h('li', { class: mineT ? 'mine' : null, 'data-table': t.table },
+        h('div', { class: 'grow' },
+          h('strong', null, t.name), mineT ? h('span', { class: 'chip' }, tr('本桌', 'this table')) : null, ' ',
+          h('span', { class: 'chip ' + (t.picks_locked ? 'ok' : (t.picks.length ? 'warn' : '')) },
+            t.picks_locked ? tr('已锁定 ' + t.picks.length + '/' + need, 'locked ' + t.picks.length + '/' + need)
+              : tr('推选 ' + t.picks.length + '/' + need, 'picks ' + t.picks.length + '/' + need)),
+          t.speaking ? h('div', { class: 'muted' }, tr('正在发言：', 'Speaking: ') + speaker(t.speaking)) : null,
+          t.picks.length ? h('ul', { class: 'plain' }, t.picks.map(function (id) { return h('li', null, id + ' ' + (P[id] ? P[id].title : '')); })) : null));
+    }));
+  }
+
+  // ------------------------------------------------------------ connection
+
+  function renderAll() {
+    renderHeader();
+    renderTabs();
+    renderView();
+  }
+
+  function signIn(error) {
+    if (session) { session.stop(); session = null; }
+    app.you = null; app.snap = null;
+    $('#signin').hidden = false;
+    $('#tabs').hidden = true;
+    Object.keys(TABS).forEach(function (t) { $('#view-' + t).hidden = true; });
+    if (error) say('error', error);
+    renderHeader();
+    $('#signin-code').focus();
+  }
+
+  var PAGES = { voter: '/vote', organiser: '/admin', projector: '/projector', observer: '/', public: '/' };
+
+  /** typed: keep the code only once the hub has welcomed it as a table card. */
+  function start(token, typed) {
+    app.token = token;
+    $('#signin').hidden = true;
+    var key = 'yz.pending.table.' + token.toUpperCase().replace(/[^0-9A-Z]/g, '');
+    session = new YZ.Session({
+      token: token,
+      client: 'table-page/1',
+      persist: key,
+      onStatus: function (state, detail) {
+        app.status = state; app.statusDetail = detail;
+        renderHeader();
+        if (state === 'refused') {
+          YZ.forgetToken('table');
+          signIn(YZ.statusText(state, detail));
+        }
+      },
+      onWelcome: function (you, snap) {
+        if (!ROLE_NAMES[you.role]) {
+          // A voter's, projector's or organiser's card: send them to their page.
+          session.stop();
+          YZ.forgetToken('table');
+          var page = PAGES[you.role] || '/';
+          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”。请打开 ', 'This card is for “' + you.label + '”. Open '),
+            h('a', { href: page }, page), tr('，或重新扫描卡上的二维码。', ', or scan its QR code again.'));
+          $('#wrong-card').hidden = false;
+          return;
+        }
+        if (typed) YZ.keepToken('table', token);
+        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
+        app.you = you;
+      },
+      onChange: function (snap, u) {
+        if (!app.you) return;
+        app.snap = snap;
+        if (app.picks && same(app.picks, hubPicks())) app.picks = null;
+        if (!u) { renderAll(); return; }
+        renderHeader();
+        if (u.phase || u.tables || u.table_detail || u.annotations) renderView();
+      },
+      onAnswer: function (m, id) {
+        renderHeader();
+        // Answers to commands re-sent after a reload have no waiting promise.
+        if (!mine[id] && m.type === 'error') say('error', YZ.errorText(m));
+      },
+      onNotice: function (m) { say('error', YZ.errorText(m)); }
+    }).start();
+  }
+
+  function init() {
+    YZ.initLang();
+    YZ.langToggle();
+    YZ.onLang(function () { renderAll(); });
+    var saved = parseInt(YZ.storage.get('yz.table.turn') || '', 10);
+    if (saved >= 1 && saved <= 3600) app.turnSec = saved;
+    $('#q-turn').value = app.turnSec;
+    app.tab = YZ.tabStorage.get('yz.table.tab');
+    wireQueue();
+    wireNotes();
+    wireAnnotate();
+    $('#signin-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
+      if (!code) return;
+      $('#signin-code').value = '';
+      start(code, true);
+    });
+    setInterval(function () {
+      if (!app.snap) return;
+      renderClock();
+      if (app.tab === 'queue') renderSpeaking();
+    }, 500);
+    var token = YZ.takeToken('table');
+    if (token) start(token); else signIn();
+  }
+
+  // Exposed for the browser tests and for debugging from the console.
+  window.YZTable = { app: app, timebox: timebox, balance: balance };
+  init();
+})();
