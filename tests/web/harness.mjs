@@ -36,9 +36,10 @@ export function hubCmd(args) {
  * Start a hub on a fresh data folder (the demo meeting unless `meeting`
  * is given: the text of a meeting file, written into the test's folder next
  * to a copy of the demo proposals) with `voters` voter tokens minted.
- * Returns { url, ws, port, data, tokens, restart(), stop() }.
+ * `args` go to both `hub tokens` and `hub serve`, `serveArgs` only to serve
+ * (e.g. `--no-public`). Returns { url, ws, port, data, tokens, restart(), stop() }.
  */
-export async function startHub({ voters = 20, args = [], meeting = null } = {}) {
+export async function startHub({ voters = 20, args = [], serveArgs = [], meeting = null } = {}) {
   if (!existsSync(hubBin)) throw new Error(`${hubBin} missing: run cargo build --release --workspace`);
   const dir = mkdtempSync(join(tmpdir(), 'yz-web-'));
   const data = join(dir, 'data');
@@ -54,7 +55,7 @@ export async function startHub({ voters = 20, args = [], meeting = null } = {}) 
   let log = '';
   let child = null;
   async function spawnHub() {
-    child = spawn(hubBin, ['serve', '--data', data, '--bind', `127.0.0.1:${port}`, ...args],
+    child = spawn(hubBin, ['serve', '--data', data, '--bind', `127.0.0.1:${port}`, ...args, ...serveArgs],
       { stdio: ['ignore', 'ignore', 'pipe'] });
     child.stderr.on('data', (d) => { log += d; });
     const until = Date.now() + 20000;

@@ -128,3 +128,20 @@ test('typing a voting card\'s code on the landing page opens the voter page, the
   assert.equal(new URL(page.url()).pathname, '/vote');
   assert.equal(new URL(page.url()).hash, '');
 });
+
+test('a hub that refuses the public view: the landing page says so, the projector needs its link', async () => {
+  const closed = await startHub({ voters: 0, serveArgs: ['--no-public'] });
+  try {
+    const p = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await p.goto(closed.url);
+    assert.match(await p.textContent('#live-body'), /未开放公众实时查看/);
+    await p.goto(`${closed.url}/projector`);
+    await p.waitForFunction(() => /不开放匿名投影/.test(document.querySelector('#scene').textContent), null, WAIT);
+    await p.goto(closed.tokens.projector.link);
+    await p.waitForSelector('#scene[data-scene="setup"]', WAIT);
+    assert.deepEqual(await axeViolations(p), []);
+    await p.close();
+  } finally {
+    await closed.stop();
+  }
+});
