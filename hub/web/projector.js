@@ -88,7 +88,7 @@
 
   function timerBlock(label) {
     return h('div', { class: 'bigclock' },
-      h('p', { class: 'clock-label' }, YZ.timerLabel(label), ' ', h('span', { class: 'paused-mark', 'data-paused': '' })),
+      h('p', { class: 'clock-label' }, YZ.timerLabel(label), YZ.tr(' · 剩余', ' · left'), ' ', h('span', { class: 'paused-mark', 'data-paused': '' })),
       h('p', { class: 'clock mono', 'data-timer': '' }, ''));
   }
 

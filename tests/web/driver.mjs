@@ -72,10 +72,16 @@ export async function driver(browser, hub) {
         if (p === phase) return;
       }
     },
-    /** Every table picks the first `picks_per_table` proposals of its share (the organiser stands in for chairs). */
+    /**
+     * Every table picks `picks_per_table` proposals of its share: the first
+     * ones, or, when every table shares the whole list, table N the Nth group
+     * (the organiser stands in for the chairs).
+     */
     async pickAll(snapshot) {
+      const n = snapshot.rules.picks_per_table;
       for (const t of snapshot.tables) {
-        await d.organise({ kind: 'set_picks', table: t.table, proposals: t.share.slice(0, snapshot.rules.picks_per_table) });
+        const from = snapshot.rules.assignment === 'all_tables' ? (t.table - 1) * n : 0;
+        await d.organise({ kind: 'set_picks', table: t.table, proposals: t.share.slice(from, from + n) });
       }
     },
     /**
