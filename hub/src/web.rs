@@ -28,6 +28,13 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'u
 const ASSETS: &[(&str, &str, &[u8])] = &[
     ("/assets/yz.js", "text/javascript; charset=utf-8", include_bytes!("../web/yz.js")),
     ("/assets/yz.css", "text/css; charset=utf-8", include_bytes!("../web/yz.css")),
+    ("/assets/views.js", "text/javascript; charset=utf-8", include_bytes!("../web/views.js")),
+    ("/assets/projector.js", "text/javascript; charset=utf-8", include_bytes!("../web/projector.js")),
+    ("/assets/projector.css", "text/css; charset=utf-8", include_bytes!("../web/projector.css")),
+    ("/assets/vote.js", "text/javascript; charset=utf-8", include_bytes!("../web/vote.js")),
+    ("/assets/vote.css", "text/css; charset=utf-8", include_bytes!("../web/vote.css")),
+    ("/assets/landing.js", "text/javascript; charset=utf-8", include_bytes!("../web/landing.js")),
+    ("/assets/landing.css", "text/css; charset=utf-8", include_bytes!("../web/landing.css")),
 ];
 
 /// Which page a token's join link opens.
@@ -44,6 +51,8 @@ pub fn page_for(role: Role) -> &'static str {
 pub fn routes() -> Router<Arc<Web>> {
     let mut r = Router::new()
         .route("/", get(landing))
+        .route("/projector", get(|| async { page(include_str!("../web/projector.html")) }))
+        .route("/vote", get(|| async { page(include_str!("../web/vote.html")) }))
         .route("/j/{token}", get(join))
         .route("/qr.svg", get(join_qr))
         .route("/api/info", get(info))
@@ -77,10 +86,11 @@ pub fn page(html: &'static str) -> Response {
     ([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response()
 }
 
-async fn landing(AxState(web): AxState<Arc<Web>>) -> Html<String> {
+async fn landing(AxState(web): AxState<Arc<Web>>) -> Response {
     let m = &web.def.meeting;
     let r = &web.def.rules;
-    Html(format!(
+    let (budget_zh, budget_en) = money(r.budget.amount, &r.budget.currency);
+    let html = format!(
         include_str!("../web/landing.html"),
         name = esc(&m.name),
         venue = esc(&m.venue),
@@ -89,9 +99,28 @@ async fn landing(AxState(web): AxState<Arc<Web>>) -> Html<String> {
         proposals = web.def.proposals.len(),
         picks = r.picks_per_table,
         max = r.max_choices,
-        budget = r.budget.amount,
-        currency = esc(&r.budget.currency),
-    ))
+        budget_zh = esc(&budget_zh),
+        budget_en = esc(&budget_en),
+        public = web.allow_public,
+    );
+    ([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response()
+}
+
+/// An amount as residents read it: "300,000 元" / "300,000 CNY".
+pub fn money(amount: u64, currency: &str) -> (String, String) {
+    let digits = amount.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    if currency == "CNY" {
+        (format!("{grouped} 元"), format!("{grouped} CNY"))
+    } else {
+        (format!("{grouped} {currency}"), format!("{grouped} {currency}"))
+    }
 }
 
 /// A join link from a card: send the browser to the page for the token's
@@ -154,6 +183,14 @@ mod tests {
         for r in [Role::Voter, Role::Chair, Role::Recorder, Role::Adviser, Role::Organiser, Role::Projector, Role::Observer] {
             assert!(page_for(r).starts_with('/'));
         }
+    }
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(300000, "CNY").0, "300,000 元");
+        assert_eq!(money(1000000, "CNY").1, "1,000,000 CNY");
+        assert_eq!(money(999, "EUR").0, "999 EUR");
+        assert_eq!(money(0, "CNY").0, "0 元");
     }
 
     #[test]

@@ -431,5 +431,57 @@
     });
   };
 
+  /** Wire up any button with data-large-toggle to switch large type (html.large), remembered. */
+  YZ.initLarge = function () {
+    var on = get('yz.large') === '1';
+    document.documentElement.classList.toggle('large', on);
+    var els = document.querySelectorAll('[data-large-toggle]');
+    for (var i = 0; i < els.length; i++) {
+      els[i].setAttribute('aria-pressed', on ? 'true' : 'false');
+      els[i].addEventListener('click', function () {
+        var now = !document.documentElement.classList.contains('large');
+        document.documentElement.classList.toggle('large', now);
+        set('yz.large', now ? '1' : null);
+        var all = document.querySelectorAll('[data-large-toggle]');
+        for (var j = 0; j < all.length; j++) all[j].setAttribute('aria-pressed', now ? 'true' : 'false');
+      });
+    }
+  };
+
+  /**
+   * Coalesce calls into at most one `fn()` per animation frame (and at most
+   * one per `minMs`, if given): a burst of thousands of ballots a second
+   * draws once a frame, never once per update. A timer backs up the frame
+   * so that a hidden tab, where frames do not run, still catches up.
+   */
+  YZ.frame = function (fn, minMs) {
+    var queued = false, last = 0, timer = null;
+    function run() {
+      if (!queued) return;
+      queued = false;
+      clearTimeout(timer);
+      last = Date.now();
+      fn();
+    }
+    return function () {
+      if (queued) return;
+      queued = true;
+      var wait = Math.max(0, (minMs || 0) - (Date.now() - last));
+      var go = function () { if (window.requestAnimationFrame) window.requestAnimationFrame(run); };
+      if (wait > 0) setTimeout(go, wait); else go();
+      timer = setTimeout(run, wait + 250);
+    };
+  };
+
+  /** Run `fn` every `ms` (countdowns); returns a function that stops it. */
+  YZ.every = function (ms, fn) { var t = setInterval(fn, ms); fn(); return function () { clearInterval(t); }; };
+
+  /** "9c1e4f02…" → "9c1e 4f02 …": a hash in groups of four, easy to read out or photograph. */
+  YZ.groupHex = function (hex, n) {
+    var s = String(hex || '').slice(0, n || 64), out = [];
+    for (var i = 0; i < s.length; i += 4) out.push(s.slice(i, i + 4));
+    return out.join(' ');
+  };
+
   window.YZ = YZ;
 })();

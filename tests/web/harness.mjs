@@ -4,7 +4,7 @@
 // tests/web/screenshots/ so that a person can look at them.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, existsSync, rmSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,37 +34,60 @@ export function hubCmd(args) {
 
 /**
  * Start a hub on a fresh data folder (the demo meeting unless `meeting`
- * args are given) with `voters` voter tokens minted. Returns
- * { url, ws, port, data, tokens, stop() }.
+ * is given: the text of a meeting file, written into the test's folder next
+ * to a copy of the demo proposals) with `voters` voter tokens minted.
+ * `args` go to both `hub tokens` and `hub serve`, `serveArgs` only to serve
+ * (e.g. `--no-public`). Returns { url, ws, port, data, tokens, restart(), stop() }.
  */
-export async function startHub({ voters = 20, args = [] } = {}) {
+export async function startHub({ voters = 20, args = [], serveArgs = [], meeting = null } = {}) {
   if (!existsSync(hubBin)) throw new Error(`${hubBin} missing: run cargo build --release --workspace`);
   const dir = mkdtempSync(join(tmpdir(), 'yz-web-'));
   const data = join(dir, 'data');
+  if (meeting !== null) {
+    writeFileSync(join(dir, 'meeting.toml'), meeting);
+    copyFileSync(join(root, 'hub', 'demo', 'proposals.csv'), join(dir, 'proposals.csv'));
+    args = ['--meeting', join(dir, 'meeting.toml'), ...args];
+  }
   const port = await freePort();
   const tokens = JSON.parse(hubCmd(['tokens', '--data', data, '--format', 'json', '--voters', String(voters),
     '--base-url', `http://127.0.0.1:${port}`, ...args]));
-  const child = spawn(hubBin, ['serve', '--data', data, '--bind', `127.0.0.1:${port}`, ...args],
-    { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => { log += d; });
   const url = `http://127.0.0.1:${port}`;
-  const until = Date.now() + 20000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`hub exited: ${log}`);
-    try {
-      const r = await fetch(`${url}/healthz`);
-      if (r.ok) break;
-    } catch { /* not up yet */ }
-    if (Date.now() > until) throw new Error(`hub did not start: ${log}`);
-    await new Promise((r) => setTimeout(r, 50));
+  let log = '';
+  let child = null;
+  async function spawnHub() {
+    child = spawn(hubBin, ['serve', '--data', data, '--bind', `127.0.0.1:${port}`, ...args, ...serveArgs],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr.on('data', (d) => { log += d; });
+    const until = Date.now() + 20000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`hub exited: ${log}`);
+      try {
+        const r = await fetch(`${url}/healthz`);
+        if (r.ok) return;
+      } catch { /* not up yet */ }
+      if (Date.now() > until) throw new Error(`hub did not start: ${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
   }
+  async function kill(signal) {
+    if (child.exitCode !== null) return;
+    child.kill(signal);
+    await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+  }
+  await spawnHub();
   return {
     url, port, data, dir, tokens, ws: `ws://127.0.0.1:${port}/ws`,
     log: () => log,
+    /** Kill the hub (SIGKILL: a crash, unless told otherwise) and start it again on the same folder and port. */
+    async restart({ signal = 'SIGKILL', down = null } = {}) {
+      await kill(signal);
+      if (down) await down();
+      await spawnHub();
+    },
+    /** `hub export --format json` of this hub's data folder (works while it serves). */
+    export() { return JSON.parse(hubCmd(['export', '--data', data, '--format', 'json'])); },
     async stop() {
-      child.kill('SIGKILL');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
+      await kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -85,6 +108,21 @@ export async function shot(page, name) {
   mkdirSync(screenshots, { recursive: true });
   const path = join(screenshots, `${name}.png`);
   await page.screenshot({ path, fullPage: false });
+  return path;
+}
+
+/**
+ * A screenshot that the README shows: taken like `shot`, and copied to
+ * docs/screenshots/ when the run is asked to refresh them
+ * (`YZ_DOCS_SHOTS=1 npm test --prefix tests/web`).
+ */
+export async function docShot(page, name) {
+  const path = await shot(page, name);
+  if (process.env.YZ_DOCS_SHOTS === '1') {
+    const docs = join(root, 'docs', 'screenshots');
+    mkdirSync(docs, { recursive: true });
+    copyFileSync(path, join(docs, `${name}.png`));
+  }
   return path;
 }
 

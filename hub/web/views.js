@@ -1,0 +1,181 @@
+/* views.js — what the public pages (projector, landing page's live view,
+ * voter page) show for a snapshot, as plain data: the tally in vote order,
+ * the ranking with its budget line, ties and how they were broken, each
+ * table's progress, the rules card. Pure functions of the snapshot (and
+ * the language), no DOM, so every page draws the same facts the same way.
+ *
+ * ES2017 at most; extends window.YZ (load after yz.js).
+ */
+(function () {
+  'use strict';
+  var YZ = window.YZ;
+  var V = {};
+
+  /** Proposal id → table numbers whose picks include it. */
+  V.picks = function (s) {
+    var m = {};
+    (s.tables || []).forEach(function (t) {
+      (t.picks || []).forEach(function (id) { (m[id] = m[id] || []).push(t.table); });
+    });
+    return m;
+  };
+
+  V.tableName = function (s, n) {
+    var t = (s.tables || []).filter(function (x) { return x.table === n; })[0];
+    return t ? t.name : YZ.tr('第' + n + '桌', 'Table ' + n);
+  };
+
+  /**
+   * The live tally as rows in vote order (most first; equal votes in list
+   * order), or null when the rules hide it. Every proposal is a row.
+   */
+  V.tally = function (s) {
+    if (!s.tally) return null;
+    var counts = s.tally.counts || {}, picks = V.picks(s);
+    var rows = (s.proposals || []).map(function (p, i) {
+      return { id: p.id, title: p.title, location: p.location, votes: counts[p.id] || 0, order: i, picked: picks[p.id] || [] };
+    });
+    rows.sort(function (a, b) { return b.votes - a.votes || a.order - b.order; });
+    var max = rows.length ? rows[0].votes : 0;
+    rows.forEach(function (r, i) {
+      r.place = i + 1;
+      r.share = max > 0 ? r.votes / max : 0;
+    });
+    return rows;
+  };
+
+  /** Ballots so far (the turnout is there even when the tally is hidden). */
+  V.ballots = function (s) {
+    if (s.results) return s.results.ballots;
+    if (s.tally) return s.tally.ballots;
+    return s.turnout ? s.turnout.ballots : 0;
+  };
+
+  V.tallyHidden = function (s) { return !s.tally && s.rules && s.rules.tally === 'hidden_until_close'; };
+
+  var REASONS = {
+    no_votes: ['无人投票', 'no votes'],
+    excluded: ['顾问判定排除', 'excluded by the adviser'],
+    does_not_fit: ['超出剩余预算', 'does not fit the remaining budget'],
+    stopped: ['预算线以下', 'below the budget line']
+  };
+  V.reason = function (code) { var n = REASONS[code]; return n ? YZ.tr(n[0], n[1]) : (code || ''); };
+
+  /**
+   * The ranking with everything a row shows, and where the budget line
+   * falls: `line` is the number of rows down to the last funded one (the
+   * rows above the line, skipped misfits included).
+   */
+  V.results = function (s) {
+    var r = s.results;
+    if (!r) return null;
+    var pm = YZ.proposalMap(s), picks = V.picks(s), last = 0;
+    var rows = r.ranking.map(function (row, i) {
+      var p = pm[row.proposal] || { title: row.proposal, location: '' };
+      if (row.funded) last = i + 1;
+      return {
+        id: row.proposal, title: p.title, location: p.location, rank: row.rank, position: row.position,
+        votes: row.votes, cost: row.cost, funded: row.funded, running: row.running_total,
+        reason: row.funded ? '' : V.reason(row.unfunded_reason), reasonCode: row.unfunded_reason || '',
+        picked: picks[row.proposal] || []
+      };
+    });
+    return {
+      rows: rows, line: last, ballots: r.ballots, budget: r.budget, total: r.total_cost,
+      left: r.budget - r.total_cost, funded: r.funded.length, currency: s.rules.budget.currency,
+      ties: V.ties(s), head: r.closed_at_head, final: s.phase === 'published'
+    };
+  };
+
+  /** Ties among proposals with votes, decisive ones (those that changed what is funded) first. */
+  V.ties = function (s) {
+    var r = s.results;
+    if (!r) return [];
+    var pm = YZ.proposalMap(s);
+    var list = r.ties.map(function (g) {
+      return {
+        votes: g.votes, decisive: g.decisive,
+        proposals: g.proposals.map(function (id) { return { id: id, title: (pm[id] || { title: id }).title }; })
+      };
+    });
+    list.sort(function (a, b) { return (b.decisive ? 1 : 0) - (a.decisive ? 1 : 0) || b.votes - a.votes; });
+    return list;
+  };
+
+  /** How the meeting's tie-break put a tie in order, in one sentence. */
+  V.tieHow = function (s) {
+    switch (s.rules.tie_break) {
+      case 'lower_cost': return YZ.tr('按规则造价低者在前', 'by the rule: lower cost first');
+      case 'list_order': return YZ.tr('按规则项目清单顺序在前', 'by the rule: earlier in the list first');
+      case 'lot': return YZ.tr('按规则公开抽签（计票时日志哈希为种子）', 'by the rule: public lot seeded by the log hash at close');
+      default: return s.rules.tie_break;
+    }
+  };
+
+  /** One table's progress: state 'discussing' | 'picked' | 'locked'. */
+  V.table = function (s, t) {
+    var pm = YZ.proposalMap(s), want = s.rules.picks_per_table, n = (t.picks || []).length;
+    var state = t.picks_locked ? 'locked' : n > 0 ? 'picked' : 'discussing';
+    var text = state === 'locked' ? YZ.tr('已确定推选', 'Picks locked')
+      : state === 'picked' ? YZ.tr('已推选 ' + n + ' / ' + want + '（未锁定）', 'Picked ' + n + ' / ' + want + ' (not locked)')
+      : YZ.tr('讨论中', 'Discussing');
+    return {
+      table: t.table, name: t.name, state: state, text: text, speaking: t.speaking || '',
+      picks: (t.picks || []).map(function (id) { return { id: id, title: (pm[id] || { title: id }).title }; })
+    };
+  };
+
+  /** The table on stage during pitches: its picks with cost and the adviser's word. */
+  V.pitch = function (s) {
+    if (!s.pitch) return null;
+    var pm = YZ.proposalMap(s), am = YZ.annotationMap(s);
+    var t = (s.tables || []).filter(function (x) { return x.table === s.pitch.table; })[0];
+    return {
+      table: s.pitch.table, name: V.tableName(s, s.pitch.table),
+      next: s.pitch.next ? V.tableName(s, s.pitch.next) : '',
+      done: (s.pitch.done || []).map(function (n) { return V.tableName(s, n); }),
+      picks: (t ? t.picks : []).map(function (id) {
+        var p = pm[id] || { id: id, title: id, location: '', cost: 0 };
+        return V.proposal(p, am[id], s.rules.budget.currency);
+      })
+    };
+  };
+
+  var FEASIBILITY = { feasible: ['可行', 'feasible'], doubtful: ['存疑', 'doubtful'], excluded: ['排除', 'excluded'] };
+  V.feasibility = function (f) { var n = FEASIBILITY[f]; return n ? YZ.tr(n[0], n[1]) : f; };
+
+  /** A proposal as residents see it: the estimated cost (the adviser's if given) and the adviser's remark. */
+  V.proposal = function (p, a, currency) {
+    var est = a && typeof a.cost_estimate === 'number' ? a.cost_estimate : null;
+    var adviser = '';
+    if (a) {
+      adviser = YZ.tr('顾问意见：', 'Adviser: ') + V.feasibility(a.feasibility);
+      if (a.feasibility === 'excluded' && a.exclusion_rule) adviser += YZ.tr('（第' + a.exclusion_rule + '条：', ' (rule ' + a.exclusion_rule + ': ') + YZ.exclusionRule(a.exclusion_rule) + YZ.tr('）', ')');
+    }
+    return {
+      id: p.id, title: p.title, location: p.location || '', description: p.description || '', category: p.category || '',
+      cost: est !== null ? est : p.cost, listCost: p.cost, revised: est !== null && est !== p.cost,
+      costText: YZ.money(est !== null ? est : p.cost, currency),
+      feasibility: a ? a.feasibility : '', adviser: adviser, remark: a ? (a.remark || '') : ''
+    };
+  };
+
+  /** The rules card: [label, value] pairs, fixed before the meeting opened. */
+  V.rules = function (s) {
+    var r = s.rules;
+    return [
+      [YZ.tr('分桌', 'Tables'), YZ.tr(r.tables.length + ' 桌，共 ' + s.proposals.length + ' 个项目', r.tables.length + ' tables, ' + s.proposals.length + ' proposals')],
+      [YZ.tr('每桌推选', 'Picks per table'), YZ.tr(r.picks_per_table + ' 个', String(r.picks_per_table))],
+      [YZ.tr('每人最多选', 'Choices per voter'), YZ.tr('最多 ' + r.max_choices + ' 个', 'at most ' + r.max_choices)],
+      [YZ.tr('预算', 'Budget'), YZ.money(r.budget.amount, r.budget.currency)],
+      [YZ.tr('资助方式', 'Funding'), YZ.allocationName(r.allocation)],
+      [YZ.tr('同票', 'Ties'), YZ.tieBreakName(r.tie_break)],
+      [YZ.tr('计票显示', 'Tally'), r.tally === 'live' ? YZ.tr('投票中实时显示', 'shown live during the vote') : YZ.tr('投票结束后才公布', 'hidden until the vote closes')]
+    ];
+  };
+
+  /** Phase index, for "before voting" / "after the count" tests. */
+  V.at = function (s, phase) { return YZ.PHASES.indexOf(s.phase) >= YZ.PHASES.indexOf(phase); };
+
+  YZ.views = V;
+})();

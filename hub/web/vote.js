@@ -1,0 +1,485 @@
+/* vote.js — the resident's voting page at /vote, opened from the voting
+ * card's link (token in the fragment) or by typing the card's code.
+ *
+ * Screens, chosen from the snapshot and this page's own state: the code
+ * form, a waiting screen until voting opens, the choice list (grouped by
+ * table, each table's picks marked, searchable, at most max_choices), a
+ * review, the submission, the receipt (also for a card that has voted), and
+ * the results once counted.
+ *
+ * Nothing is lost and nothing counted twice: the ballot is sent with one
+ * command id that survives reconnects and a reload (YZ.Session `persist`),
+ * and the hub answers a repeated id with the same receipt. The choice in
+ * progress is kept in local storage, per card.
+ */
+(function () {
+  'use strict';
+  var YZ = window.YZ, V = YZ.views, h = YZ.h;
+  var app = YZ.$('#app');
+
+  var token = YZ.takeToken('vote');
+  var session = null, snapshot = null, you = null;
+  var ui = freshUi();
+  var mounted = { screen: '', key: '' };
+
+  function freshUi() {
+    return {
+      codeError: '', choices: [], query: '', picksOnly: false, review: false,
+      limitHit: false, submitError: null, receipt: null, submitting: false, pendingAtStart: false
+    };
+  }
+
+  // ------------------------------------------------------------ per-card storage
+
+  /** The hub's reading of a typed code (docs/protocol.md: case, dashes, O/I/L). */
+  function canonical(t) {
+    return String(t || '').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  }
+  /** A short name for a card in storage keys (FNV-1a; the code itself stays out of key names). */
+  function cardKey() {
+    var s = canonical(token), x = 0x811c9dc5;
+    for (var i = 0; i < s.length; i++) { x ^= s.charCodeAt(i); x = Math.imul(x, 0x01000193) >>> 0; }
+    return x.toString(36);
+  }
+  function draftKey() { return 'yz.vote.draft.' + cardKey(); }
+  function saveDraft() { YZ.storage.set(draftKey(), ui.choices.length ? JSON.stringify(ui.choices) : null); }
+  function loadDraft() {
+    try { return JSON.parse(YZ.storage.get(draftKey()) || '[]') || []; } catch (e) { return []; }
+  }
+  function clearDraft() { YZ.storage.set(draftKey(), null); }
+
+  // ------------------------------------------------------------ which screen
+
+  function mine() {
+    var s = snapshot;
+    if (s && s.my_ballot) return { receipt: s.my_ballot.receipt, choices: s.my_ballot.choices, fresh: ui.receipt ? ui.receipt.fresh : ui.pendingAtStart };
+    return ui.receipt;
+  }
+
+  function screenOf() {
+    if (!token) return 'code';
+    if (!you || !snapshot) return 'connecting';
+    if (you.role !== 'voter') return 'wrong';
+    var s = snapshot;
+    if (mine()) return V.at(s, 'counted') ? 'results' : 'receipt';
+    if (ui.submitting || (session && session.unanswered() > 0)) return 'submitting';
+    if (s.phase === 'voting') return ui.review ? 'review' : 'choose';
+    if (V.at(s, 'counted')) return 'results';
+    return 'waiting';
+  }
+
+  /** The data a screen is built from; it is rebuilt only when this changes. */
+  function keyOf(screen) {
+    var s = snapshot, k = { screen: screen, lang: YZ.lang() };
+    if (s) {
+      k.phase = s.phase;
+      if (screen === 'choose') { k.tables = s.tables; k.annotations = s.annotations; k.max = s.rules.max_choices; }
+      if (screen === 'waiting') { k.pitch = s.pitch; k.timer = !!s.timer; k.tables = s.pitch ? s.tables : null; }
+      if (screen === 'review') { k.choices = ui.choices; k.err = ui.submitError; }
+      if (screen === 'receipt' || screen === 'results') { k.mine = mine(); k.results = s.results; k.err = ui.submitError; }
+    }
+    if (screen === 'code') k.err = ui.codeError;
+    if (screen === 'wrong') k.role = you && you.role;
+    return JSON.stringify(k);
+  }
+
+  // ------------------------------------------------------------ drawing
+
+  function render() {
+    var screen = screenOf(), key = keyOf(screen);
+    if (screen !== mounted.screen || key !== mounted.key) {
+      var changed = screen !== mounted.screen;
+      YZ.fill(app, SCREENS[screen]());
+      app.setAttribute('data-screen', screen);
+      mounted = { screen: screen, key: key };
+      if (screen === 'choose') syncChoices();
+      if (changed) {
+        var first = app.querySelector('h1');
+        if (first && document.activeElement !== YZ.$('#code')) { first.setAttribute('tabindex', '-1'); first.focus(); }
+        window.scrollTo(0, 0);
+      }
+    }
+    if (snapshot) document.title = YZ.tr('投票', 'Vote') + ' · ' + snapshot.meeting.name;
+    tick();
+  }
+  var schedule = YZ.frame(render);
+
+  function pm() { return YZ.proposalMap(snapshot); }
+  function max() { return snapshot.rules.max_choices; }
+  function notice(kind, text) { return h('p', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text); }
+  function timerLine() {
+    return snapshot && snapshot.timer ? h('p', { class: 'timerline' }, YZ.timerLabel(snapshot.timer.label), ' ', h('b', { class: 'mono', 'data-timer': '' })) : null;
+  }
+
+  var SCREENS = {
+    code: function () {
+      return h('section', { class: 'card' },
+        h('h1', null, YZ.tr('请输入投票卡上的代码', 'Enter the code on your voting card')),
+        h('p', null, YZ.tr('代码印在投票卡的二维码旁边，例如 K7M2-Q9XP-2HDR。大小写、横线都不用管。',
+          'The code is printed next to the QR code on your card, e.g. K7M2-Q9XP-2HDR. Case and dashes do not matter.')),
+        h('form', { id: 'code-form', novalidate: true, onsubmit: onCode },
+          h('label', { for: 'code' }, YZ.tr('投票卡代码', 'Card code')),
+          h('input', { id: 'code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false',
+            maxlength: 40, class: 'codeinput', 'aria-describedby': ui.codeError ? 'code-error' : null, 'aria-invalid': ui.codeError ? 'true' : null }),
+          ui.codeError ? h('p', { class: 'notice error', id: 'code-error', role: 'alert' }, ui.codeError) : null,
+          h('button', { type: 'submit', class: 'primary big' }, YZ.tr('进入投票', 'Continue'))),
+        h('p', { class: 'muted' }, YZ.tr('也可以直接用手机扫描投票卡上的二维码。', 'You can also scan the QR code on your card.')),
+        h('p', null, h('a', { href: '/' }, YZ.tr('会议实况和说明', 'About this meeting, live'))));
+    },
+
+    connecting: function () {
+      return h('section', { class: 'card' }, h('h1', null, YZ.tr('正在连接会场服务器…', 'Connecting to the hub…')),
+        h('p', { class: 'muted' }, YZ.tr('请确认手机连着会场的 Wi-Fi。', 'Make sure your phone is on the venue Wi-Fi.')));
+    },
+
+    wrong: function () {
+      var page = { chair: '/table', recorder: '/table', adviser: '/table', organiser: '/admin', projector: '/projector' }[you.role] || '/';
+      return h('section', { class: 'card' },
+        h('h1', null, YZ.tr('这不是投票卡', 'This is not a voting card')),
+        h('p', null, YZ.tr('这张卡是：', 'This card is for: ') + you.label),
+        h('p', null, h('a', { class: 'button primary', href: page + '#token=' + encodeURIComponent(canonical(token)) }, YZ.tr('打开这张卡的页面', 'Open the page for this card'))),
+        h('p', null, h('button', { type: 'button', onclick: anotherCard }, YZ.tr('输入其他代码', 'Enter another code'))));
+    },
+
+    waiting: function () {
+      var s = snapshot, p = s.phase === 'pitches' ? V.pitch(s) : null;
+      return h('section', { class: 'card' },
+        h('h1', null, YZ.tr('投票尚未开始', 'Voting has not opened yet')),
+        h('p', { class: 'phase' }, YZ.tr('现在是：', 'Now: '), h('b', null, YZ.phaseName(s.phase))),
+        timerLine(),
+        p ? h('div', { class: 'onstage' },
+          h('h2', null, YZ.tr('正在推介：', 'Pitching now: ') + p.name),
+          h('ul', { class: 'plain' }, p.picks.map(function (c) { return h('li', null, h('span', { class: 'pid mono' }, c.id), ' ', c.title, ' · ', c.costText); }))) : null,
+        notice('info', YZ.tr('投票开始后，本页会自动切换，不用刷新。每人最多可选 ' + max() + ' 个项目。',
+          'When voting opens this page switches by itself. You may choose up to ' + max() + ' proposals.')),
+        h('details', { class: 'browse' }, h('summary', null, YZ.tr('先看看全部项目（' + s.proposals.length + ' 个）', 'Look at all ' + s.proposals.length + ' proposals')),
+          groups().map(function (g) {
+            return h('section', { class: 'group' }, h('h2', null, g.name),
+              h('ul', { class: 'plain' }, g.items.map(function (it) {
+                return h('li', null, h('span', { class: 'pid mono' }, it.p.id), ' ', it.p.title, it.picked ? h('span', { class: 'badge' }, YZ.tr('★ 推选', '★ pick')) : null);
+              })));
+          })));
+    },
+
+    choose: function () {
+      var m = max();
+      return h('section', { class: 'choose' },
+        h('div', { class: 'sticky' },
+          h('div', { class: 'sticky-row' },
+            h('p', { class: 'counter', id: 'counter', 'aria-live': 'polite' }),
+            h('button', { type: 'button', class: 'primary', id: 'to-review', onclick: toReview }, YZ.tr('检查并提交', 'Review and submit'))),
+          // Inside the bar, so that it shows wherever the list is scrolled to.
+          h('p', { class: 'notice error', id: 'limit-msg', role: 'alert', hidden: true })),
+        h('h1', null, YZ.tr('请选择您支持的项目', 'Choose the proposals you support')),
+        h('p', { class: 'muted' }, YZ.tr('最多选 ' + m + ' 个。点一下选中，再点一下取消。★ 是各桌推选的项目。',
+          'Up to ' + m + '. Tap to choose, tap again to undo. ★ marks each table\'s picks.')),
+        h('div', { class: 'tools' },
+          h('label', { for: 'search' }, YZ.tr('搜索', 'Search')),
+          h('input', { id: 'search', type: 'search', value: ui.query, placeholder: YZ.tr('名称、地点或编号', 'name, place or number'), oninput: onSearch }),
+          h('label', { class: 'switch', for: 'picks-only' },
+            h('input', { id: 'picks-only', type: 'checkbox', checked: ui.picksOnly, onchange: onPicksOnly }),
+            ' ', YZ.tr('只看各桌推选', 'Only the tables\' picks'))),
+        h('p', { class: 'muted', id: 'no-match', hidden: true }, YZ.tr('没有找到符合的项目。', 'No proposal matches.')),
+        h('div', { id: 'list', onchange: onTick }, groups().map(function (g, gi) {
+          return h('section', { class: 'group', 'aria-labelledby': 'g' + gi },
+            h('h2', { id: 'g' + gi }, g.name, g.pickCount ? h('span', { class: 'gpicks' }, YZ.tr(' · ★ 推选 ' + g.pickCount + ' 个', ' · ★ ' + g.pickCount + ' picks')) : null),
+            h('ul', { class: 'items' }, g.items.map(function (it) { return item(it, gi); })));
+        })));
+    },
+
+    review: function () {
+      var map = pm(), list = ordered(ui.choices);
+      return h('section', { class: 'card' },
+        h('h1', null, YZ.tr('请核对您的选择', 'Check your choices')),
+        h('p', null, YZ.tr('您选了 ' + list.length + ' 个项目（最多 ' + max() + ' 个）。提交后不能更改。',
+          'You chose ' + list.length + ' (at most ' + max() + '). Once submitted it cannot be changed.')),
+        h('ol', { class: 'review-list' }, list.map(function (id) {
+          var p = map[id] || { title: id };
+          return h('li', null, h('span', { class: 'pid mono' }, id), ' ', p.title);
+        })),
+        ui.submitError ? notice('error', YZ.tr('未能提交：', 'Not submitted: ') + YZ.errorText(ui.submitError)) : null,
+        h('div', { class: 'actions' },
+          h('button', { type: 'button', class: 'primary big', id: 'submit', onclick: submit }, YZ.tr('确认提交', 'Submit my ballot')),
+          h('button', { type: 'button', id: 'back', onclick: function () { ui.review = false; render(); } }, YZ.tr('返回修改', 'Go back and change'))));
+    },
+
+    submitting: function () {
+      return h('section', { class: 'card' },
+        h('h1', null, YZ.tr('正在提交…', 'Submitting…')),
+        h('p', null, YZ.tr('请不要关闭本页。网络中断也没关系：恢复后会自动重新提交，不会重复计票。',
+          'Please keep this page open. If the network drops it is sent again when it is back, and never counted twice.')),
+        h('p', { class: 'status big', id: 'submit-status', 'data-state': session ? session.state : 'connecting' }, YZ.statusText(session ? session.state : 'connecting')));
+    },
+
+    receipt: function () {
+      var b = mine(), map = pm();
+      return h('section', { class: 'card receipt' },
+        h('h1', null, b.fresh ? YZ.tr('✓ 投票成功', '✓ Your ballot is recorded') : YZ.tr('这张卡已经投过票', 'This card has already voted')),
+        receiptBox(b),
+        h('h2', null, YZ.tr('您的选择（' + b.choices.length + ' 个）', 'Your choices (' + b.choices.length + ')')),
+        h('ol', { class: 'review-list', id: 'my-choices' }, ordered(b.choices).map(function (id) {
+          return h('li', null, h('span', { class: 'pid mono' }, id), ' ', (map[id] || { title: id }).title);
+        })),
+        notice('info', YZ.tr('计票结束后，本页会自动显示结果。', 'When the count is done this page shows the results.')),
+        h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.tr('用另一张投票卡投票', 'Vote with another card'))));
+    },
+
+    results: function () {
+      var s = snapshot, r = V.results(s), b = mine();
+      var chosen = {};
+      if (b) b.choices.forEach(function (id) { chosen[id] = true; });
+      return h('section', { class: 'card results' },
+        h('h1', null, r && r.final ? YZ.tr('投票结果（已公示）', 'Results (published)') : YZ.tr('投票结果', 'Results')),
+        b ? receiptBox(b) : notice('info', YZ.tr('投票已经结束。', 'Voting has closed.')),
+        !b && ui.submitError ? notice('error', YZ.tr('您的选票没有在投票结束前提交成功：', 'Your ballot was not recorded before the vote closed: ') + YZ.errorText(ui.submitError)) : null,
+        r ? [
+          h('p', { class: 'summary' }, YZ.tr('共 ' + r.ballots + ' 张选票。预算 ' + YZ.money(r.budget, r.currency) + '，资助 ' + r.funded + ' 个项目，合计 ' + YZ.money(r.total, r.currency) + '。',
+            r.ballots + ' ballots. Budget ' + YZ.money(r.budget, r.currency) + '; ' + r.funded + ' proposals funded, ' + YZ.money(r.total, r.currency) + ' in all.')),
+          h('ol', { class: 'ranking', id: 'ranking' }, r.rows.map(function (row) {
+            return h('li', { class: (row.funded ? 'funded' : 'unfunded') + (chosen[row.id] ? ' mine' : ''), 'data-id': row.id, 'data-votes': row.votes },
+              h('span', { class: 'rank' }, row.rank),
+              h('span', { class: 'rtext' },
+                h('span', { class: 'rtitle' }, h('span', { class: 'pid mono' }, row.id), ' ', row.title),
+                h('span', { class: 'rmeta' }, YZ.tr(row.votes + ' 票', row.votes + ' votes'), ' · ',
+                  row.funded ? h('b', { class: 'ok' }, YZ.tr('✓ 资助', '✓ funded')) : row.reason,
+                  chosen[row.id] ? [' · ', h('b', null, YZ.tr('您选了', 'your choice'))] : null)));
+          }))
+        ] : h('p', null, YZ.tr('正在计票…', 'Counting…')),
+        b ? null : h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.tr('输入其他代码', 'Enter another code'))));
+    }
+  };
+
+  function receiptBox(b) {
+    return h('div', { class: 'receipt-box' },
+      h('p', { class: 'rlabel' }, YZ.tr('您的回执码', 'Your receipt code')),
+      h('p', { class: 'rcode mono', id: 'receipt' }, b.receipt),
+      h('p', null, YZ.tr('请拍照或记下这个回执码，到公示栏核对您的选票。', 'Photograph or write down this code, and check it on the public board.')));
+  }
+
+  // ------------------------------------------------------------ the choice list
+
+  /**
+   * The proposals by table, in list order, each table's picks marked. When
+   * every table discusses every proposal, each table shows only its picks
+   * and the whole list follows once.
+   */
+  function groups() {
+    var s = snapshot, map = pm(), picks = V.picks(s), am = YZ.annotationMap(s), cur = s.rules.budget.currency;
+    var shared = s.rules.assignment === 'all_tables';
+    var out = s.tables.map(function (t) {
+      var ids = shared ? t.picks : t.share;
+      return {
+        name: t.name, pickCount: t.picks.length,
+        items: ids.map(function (id) { return { p: V.proposal(map[id] || { id: id, title: id, cost: 0 }, am[id], cur), picked: t.picks.indexOf(id) >= 0 }; })
+      };
+    });
+    if (shared) {
+      out.push({ name: YZ.tr('全部项目', 'All proposals'), pickCount: 0, items: s.proposals.map(function (p) {
+        return { p: V.proposal(p, am[p.id], cur), picked: !!picks[p.id] };
+      }) });
+    }
+    return out;
+  }
+
+  function item(it, gi) {
+    var p = it.p, id = 'c' + gi + '-' + p.id;
+    var hay = [p.id, p.title, p.location, p.category, p.description].join(' ').toLowerCase();
+    return h('li', { class: 'item' + (it.picked ? ' picked' : ''), 'data-id': p.id, 'data-picked': it.picked ? '1' : '0', 'data-hay': hay },
+      h('input', { type: 'checkbox', id: id, value: p.id, class: 'box' }),
+      h('label', { for: id },
+        h('span', { class: 'ititle' }, h('span', { class: 'pid mono' }, p.id), ' ', p.title,
+          it.picked ? h('span', { class: 'badge' }, YZ.tr('★ 本桌推选', '★ table\'s pick')) : null),
+        h('span', { class: 'imeta' }, [p.location, YZ.tr('估算 ', 'est. ') + p.costText].filter(Boolean).join(' · ')),
+        p.description ? h('span', { class: 'idesc' }, p.description) : null,
+        p.adviser ? h('span', { class: 'iadv adv-' + p.feasibility }, p.adviser, p.remark ? ' — ' + p.remark : '') : null));
+  }
+
+  /** Reflect the choices on every box, the counter and the review button. */
+  function syncChoices() {
+    var on = {};
+    ui.choices.forEach(function (id) { on[id] = true; });
+    var boxes = app.querySelectorAll('input.box');
+    for (var i = 0; i < boxes.length; i++) {
+      boxes[i].checked = !!on[boxes[i].value];
+      boxes[i].parentNode.classList.toggle('chosen', !!on[boxes[i].value]);
+    }
+    var c = YZ.$('#counter');
+    if (c) YZ.fill(c, YZ.tr('已选 ', 'Chosen '), h('b', { id: 'count' }, ui.choices.length), ' / ' + max());
+    var go = YZ.$('#to-review');
+    if (go) go.disabled = ui.choices.length === 0;
+    var msg = YZ.$('#limit-msg');
+    if (msg) {
+      var full = ui.limitHit && ui.choices.length >= max();
+      msg.hidden = !full;
+      msg.textContent = full ? YZ.tr('最多只能选 ' + max() + ' 个项目。如需改选，请先取消一个。', 'You can choose at most ' + max() + '. To change, first untick one.') : '';
+    }
+    applyFilter();
+  }
+
+  function onTick(e) {
+    var box = e.target;
+    if (!box || !box.classList || !box.classList.contains('box')) return;
+    var id = box.value, at = ui.choices.indexOf(id);
+    if (box.checked && at < 0) {
+      if (ui.choices.length >= max()) {
+        box.checked = false;
+        ui.limitHit = true;
+      } else {
+        ui.choices.push(id);
+        ui.limitHit = false;
+      }
+    } else if (!box.checked && at >= 0) {
+      ui.choices.splice(at, 1);
+      ui.limitHit = false;
+    }
+    saveDraft();
+    syncChoices();
+  }
+
+  function onSearch(e) { ui.query = e.target.value; applyFilter(); }
+  function onPicksOnly(e) { ui.picksOnly = e.target.checked; applyFilter(); }
+
+  function applyFilter() {
+    var q = ui.query.toLowerCase().replace(/\s+/g, ' ').trim(), shown = 0;
+    var groupsEl = app.querySelectorAll('#list .group');
+    for (var g = 0; g < groupsEl.length; g++) {
+      var items = groupsEl[g].querySelectorAll('.item'), any = false;
+      for (var i = 0; i < items.length; i++) {
+        var ok = (!q || items[i].getAttribute('data-hay').indexOf(q) >= 0) && (!ui.picksOnly || items[i].getAttribute('data-picked') === '1');
+        items[i].hidden = !ok;
+        if (ok) { any = true; shown++; }
+      }
+      groupsEl[g].hidden = !any;
+    }
+    var none = YZ.$('#no-match');
+    if (none) none.hidden = shown > 0;
+  }
+
+  /** Choices in list order (as printed on the proposals list). */
+  function ordered(ids) {
+    var pos = {};
+    snapshot.proposals.forEach(function (p, i) { pos[p.id] = i; });
+    return ids.slice().sort(function (a, b) { return (pos[a] || 0) - (pos[b] || 0); });
+  }
+
+  function toReview() {
+    if (!ui.choices.length) return;
+    ui.review = true;
+    ui.submitError = null;
+    render();
+  }
+
+  // ------------------------------------------------------------ submitting
+
+  function submit() {
+    if (ui.submitting || !ui.choices.length) return;
+    ui.submitting = true;
+    ui.submitError = null;
+    session.command({ kind: 'cast_ballot', choices: ordered(ui.choices) });
+    render();
+  }
+
+  /** The hub's answer to our ballot: also for one re-sent after a reload. */
+  function onAnswer(m) {
+    ui.submitting = false;
+    if (m.type === 'ack') {
+      ui.receipt = { receipt: m.result.receipt, choices: m.result.choices || ui.choices, fresh: true };
+      clearDraft();
+    } else if (m.code === 'already_voted') {
+      // Voted before (another phone, another tab): show that ballot.
+      ui.receipt = { receipt: m.detail || '', choices: [], fresh: false };
+      clearDraft();
+      session.refresh();
+    } else {
+      ui.submitError = m;
+      ui.review = true;
+    }
+    render();
+  }
+
+  // ------------------------------------------------------------ connection
+
+  function connect() {
+    if (session) session.stop();
+    you = null; snapshot = null;
+    session = new YZ.Session({
+      token: token,
+      client: 'vote-page/1',
+      persist: 'yz.vote.pending.' + cardKey(),
+      onWelcome: function (w, s) {
+        you = w;
+        YZ.initLang(s.meeting.language);
+        var known = {};
+        s.proposals.forEach(function (p) { known[p.id] = true; });
+        if (!ui.choices.length) ui.choices = loadDraft().filter(function (id) { return known[id]; }).slice(0, s.rules.max_choices);
+        if (session.unanswered() > 0) ui.pendingAtStart = true;
+        if (s.my_ballot || YZ.views.at(s, 'counted')) clearDraft();
+      },
+      onChange: function (s) { snapshot = s; schedule(); },
+      onAnswer: function (m) { onAnswer(m); },
+      onStatus: status
+    });
+    session.start();
+    render();
+  }
+
+  function status(state, detail) {
+    var el = YZ.$('#status');
+    el.hidden = state === 'online';
+    el.setAttribute('data-state', state);
+    el.textContent = YZ.statusText(state, detail);
+    var sub = YZ.$('#submit-status');
+    if (sub) { sub.setAttribute('data-state', state); sub.textContent = YZ.statusText(state, detail); }
+    if (state === 'refused') {
+      session.stop();
+      session = null;
+      YZ.forgetToken('vote');
+      token = null;
+      ui.codeError = YZ.tr('代码无效，请核对投票卡上的代码。', 'This code is not valid; check the code on your card.') +
+        (detail && detail.code !== 'unknown_token' ? ' ' + YZ.errorText(detail) : '');
+      render();
+    }
+  }
+
+  function onCode(e) {
+    e.preventDefault();
+    var code = YZ.$('#code').value.trim();
+    if (canonical(code).length < 8) {
+      ui.codeError = YZ.tr('代码太短，请核对投票卡。', 'That code is too short; check your card.');
+      render();
+      YZ.$('#code').value = code;
+      YZ.$('#code').focus();
+      return;
+    }
+    token = code;
+    ui = freshUi();
+    YZ.keepToken('vote', token);
+    connect();
+  }
+
+  /** A shared phone: forget this card and start again with another. */
+  function anotherCard() {
+    if (session) session.stop();
+    session = null; you = null; snapshot = null;
+    YZ.forgetToken('vote');
+    token = null;
+    ui = freshUi();
+    render();
+    var c = YZ.$('#code');
+    if (c) c.focus();
+  }
+
+  function tick() {
+    var els = app.querySelectorAll('[data-timer]');
+    if (!els.length || !snapshot || !snapshot.timer) return;
+    var ms = YZ.remainingMs(snapshot.timer, session ? session.now() : Date.now());
+    for (var i = 0; i < els.length; i++) els[i].textContent = YZ.clock(ms) + (snapshot.timer.paused ? YZ.tr('（暂停）', ' (paused)') : '');
+  }
+
+  YZ.langToggle();
+  YZ.initLarge();
+  YZ.initLang();
+  YZ.onLang(function () { mounted.key = ''; render(); if (mounted.screen === 'choose') syncChoices(); });
+  YZ.every(1000, tick);
+  if (token) connect(); else render();
+})();

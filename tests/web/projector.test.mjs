@@ -1,0 +1,226 @@
+// The browser projector (/projector) in real Chromium at 1920×1080 (opened
+// from its join link, as the projector) and 1280×720 (as `public`), driven
+// through a whole meeting by the organiser over the protocol: each scene's
+// content, the live tally against `hub export` after 40 real ballots, a hub
+// crash and restart, the results against the export, and the log hash
+// confirmed with `hub verify --head`.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startHub, launch, shot, docShot, axeViolations, hubCmd } from './harness.mjs';
+import { driver, ballotsFor } from './driver.mjs';
+
+const WAIT = { timeout: 20000 };
+let hub, browser, d, big, small, foreign = [], errors = [], snap;
+
+before(async () => {
+  hub = await startHub({ voters: 45 });
+  browser = await launch();
+  d = await driver(browser, hub);
+  snap = (await d.page.evaluate(() => window.__yz.socks.organiser.welcome.snapshot));
+  big = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
+  small = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  for (const p of [big, small]) {
+    p.on('request', (r) => { if (!r.url().startsWith(hub.url)) foreign.push(r.url()); });
+    p.on('pageerror', (e) => errors.push(String(e)));
+  }
+  await big.goto(hub.tokens.projector.link);
+  await small.goto(`${hub.url}/projector`);
+});
+after(async () => { await browser?.close(); await hub?.stop(); });
+
+const both = () => [big, small];
+const scene = (p, name) => p.waitForSelector(`#scene[data-scene="${name}"]`, WAIT);
+async function shots(name, docs = false) {
+  await (docs ? docShot : shot)(big, `projector-${name}`);
+  await shot(small, `projector-${name}-720`);
+}
+
+/** Every element matching `sel` lies inside the viewport (nothing cut off, nothing to scroll to). */
+async function allOnScreen(p, sel) {
+  return p.evaluate((sel) => {
+    const w = innerWidth, h = innerHeight, out = [];
+    for (const el of document.querySelectorAll(sel)) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.left < 0 || r.top < 0 || r.right > w + 0.5 || r.bottom > h + 0.5) out.push(el.getAttribute('data-id') || el.textContent);
+    }
+    return out;
+  }, sel);
+}
+
+test('before the meeting opens: a welcome that says so, the rules and the QR code to follow on a phone', async () => {
+  for (const p of both()) {
+    await scene(p, 'setup');
+    assert.match(await p.textContent('#scene'), /会议尚未开始/);
+    assert.match(await p.textContent('#scene'), /最多 10 个/);
+    assert.equal(await p.textContent('#join-address'), hub.url);
+    assert.ok(await p.$eval('img.qr', (i) => i.complete && i.naturalWidth > 0), 'QR image loads');
+  }
+  // The join link's token went into the page's storage, not the address bar.
+  assert.equal(new URL(big.url()).hash, '');
+  assert.ok(await big.evaluate(() => localStorage.getItem('yz.token.projector')));
+  await shots('setup');
+  assert.deepEqual(await axeViolations(big), []);
+});
+
+test('check-in: the rules card with the fingerprint of the locked rules', async () => {
+  const a = await d.organise({ kind: 'open_meeting' });
+  for (const p of both()) {
+    await scene(p, 'welcome');
+    await p.waitForSelector('#scene-fingerprint', WAIT);
+    assert.equal(await p.textContent('#scene-fingerprint'), a.result.fingerprint);
+    assert.equal(await p.textContent('#fingerprint'), a.result.fingerprint);
+    assert.match(await p.textContent('#phase'), /签到/);
+  }
+  await shots('welcome');
+});
+
+test('discussion: the countdown and each table\'s status, live', async () => {
+  await d.advanceTo('discussion');
+  for (const p of both()) {
+    await scene(p, 'tables');
+    assert.equal((await p.$$('.tcard')).length, 6);
+    await p.waitForFunction(() => /^(39|40):\d\d$/.test(document.querySelector('.clock').textContent), null, WAIT);
+  }
+  await d.pickAll(snap);
+  await d.organise({ kind: 'lock_picks', table: 1 });
+  for (const p of both()) {
+    await p.waitForSelector('.tcard[data-table="1"].state-locked', WAIT);
+    await p.waitForSelector('.tcard[data-table="6"].state-picked', WAIT);
+    const card = await p.textContent('.tcard[data-table="2"]');
+    for (const id of snap.tables[1].share.slice(0, 3)) assert.ok(card.includes(id), `${id} on table 2's card`);
+  }
+  await shots('tables');
+  assert.deepEqual(await axeViolations(big), []);
+});
+
+test('pitches: the table on stage with its picks, cost, the adviser\'s remark, and the next table', async () => {
+  await d.connect('adviser', hub.tokens.adviser_all.token);
+  const [p1, p2] = snap.tables[0].share;
+  const ack = await d.command('adviser', { kind: 'annotate', proposal: p1, feasibility: 'feasible', cost_estimate: 15500, remark: '可与楼道改造一起施工' });
+  assert.equal(ack.type, 'ack');
+  await d.command('adviser', { kind: 'annotate', proposal: p2, feasibility: 'excluded', exclusion_rule: 2, reason: '属物业维修范围', remark: '建议向物业公司反映' });
+  await d.advanceTo('pitches');
+  for (const p of both()) {
+    await scene(p, 'pitch');
+    const ids = await p.$$eval('.pcard', (cs) => cs.map((c) => c.getAttribute('data-id')));
+    assert.deepEqual(ids, snap.tables[0].share.slice(0, 3));
+    const first = await p.textContent(`.pcard[data-id="${p1}"]`);
+    assert.match(first, /15,500 元/);
+    assert.match(first, /可与楼道改造一起施工/);
+    assert.match(await p.textContent(`.pcard[data-id="${p2}"]`), /排除.*第2条/);
+    assert.match(await p.textContent('.pnext'), /下一桌\s*第2桌/);
+    assert.deepEqual(await allOnScreen(p, '.pcard'), []);
+  }
+  await shots('pitch');
+  await d.organise({ kind: 'set_pitch_table', table: 2 });
+  for (const p of both()) {
+    await p.waitForFunction(() => document.querySelector('.onstage') && document.querySelector('.onstage').textContent === '第2桌', null, WAIT);
+    assert.match(await p.textContent('.pnext'), /已推介\s*第1桌/);
+  }
+  assert.deepEqual(await axeViolations(big), []);
+});
+
+/** The tally as the page shows it: proposal id → count, from the DOM. */
+const domTally = (p) => p.$$eval('#tally .trow', (rows) => Object.fromEntries(rows.map((r) => [r.getAttribute('data-id'), Number(r.querySelector('.tvotes').textContent)])));
+
+test('voting: all 60 proposals on one screen, sorted by votes, equal to the hub\'s tally after 40 ballots', async (t) => {
+  await d.advanceTo('voting');
+  for (const p of both()) await scene(p, 'voting');
+  const ids = snap.proposals.map((p) => p.id);
+  const receipts = await d.castBallots(ballotsFor(hub.tokens.voters.slice(0, 40).map((v) => v.token), ids, 10));
+  assert.equal(receipts.filter((r) => /^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(r)).length, 40, receipts.join(' '));
+  const ex = hub.export();
+  assert.equal(ex.ballots.length, 40);
+  for (const p of both()) {
+    await p.waitForFunction(() => document.querySelector('#ballots').textContent === '40', null, WAIT);
+    await p.waitForFunction((n) => [...document.querySelectorAll('#tally .trow')].reduce((s, r) => s + Number(r.getAttribute('data-votes')), 0) === n,
+      Object.values(ex.tally).reduce((a, b) => a + b, 0), WAIT);
+    assert.deepEqual(await domTally(p), ex.tally);
+    // Sorted by votes, most first.
+    const order = await p.$$eval('#tally .trow', (rows) => rows.map((r) => Number(r.getAttribute('data-votes'))));
+    assert.deepEqual(order, [...order].sort((a, b) => b - a));
+    // Every row, its title and its count, on screen without scrolling, at a size that reads from the back.
+    assert.deepEqual(await allOnScreen(p, '#tally .trow'), []);
+    assert.deepEqual(await allOnScreen(p, '#tally .tvotes'), []);
+    const px = await p.$eval('#tally', (l) => parseFloat(getComputedStyle(l).fontSize));
+    assert.ok(px >= (p === big ? 22 : 15), `tally type ${px}px`);
+  }
+  await shots('voting', true);
+  assert.deepEqual(await axeViolations(big), []);
+
+  // One more ballot: how long until the screen shows it (reported, not asserted).
+  const t0 = Date.now();
+  await d.castBallots([{ token: hub.tokens.voters[40].token, choices: [ids[59]] }]);
+  const acked = Date.now() - t0;
+  await big.waitForFunction(() => document.querySelector('#ballots').textContent === '41', null, WAIT);
+  t.diagnostic(`one ballot: acked ${acked} ms, on the projector ${Date.now() - t0} ms after sending (connect + hello + cast included)`);
+});
+
+test('the projector recovers by itself when the hub crashes and restarts', async () => {
+  await hub.restart({
+    down: async () => {
+      for (const p of both()) await p.waitForFunction(() => document.querySelector('#status').getAttribute('data-state') !== 'online', null, WAIT);
+    },
+  });
+  for (const p of both()) {
+    await p.waitForFunction(() => document.querySelector('#status').getAttribute('data-state') === 'online', null, WAIT);
+    assert.equal(await p.textContent('#ballots'), '41');
+  }
+  await d.castBallots([{ token: hub.tokens.voters[41].token, choices: [snap.proposals[58].id] }]);
+  for (const p of both()) await p.waitForFunction(() => document.querySelector('#ballots').textContent === '42', null, WAIT);
+  assert.deepEqual(await domTally(big), hub.export().tally);
+});
+
+test('results: the ranking, the budget line with running totals, ties, and a log hash anyone can check', async () => {
+  await d.advanceTo('counted');
+  const ex = hub.export();
+  assert.equal(ex.results.final, true);
+  for (const p of both()) {
+    await scene(p, 'results');
+    const rows = await p.$$eval('#rfunded li, #rrest li', (ls) => ls.map((l) => ({
+      id: l.getAttribute('data-id'), votes: Number(l.getAttribute('data-votes')), funded: l.getAttribute('data-funded') === '1',
+      running: l.getAttribute('data-running') === null ? null : Number(l.getAttribute('data-running')),
+    })));
+    assert.equal(rows.length, 60);
+    const funded = rows.filter((r) => r.funded);
+    assert.deepEqual(funded.map((r) => r.id), ex.results.funded, 'funded, in ranking order');
+    const byId = Object.fromEntries(ex.results.ranking.map((r) => [r.proposal, r]));
+    for (const r of rows) {
+      assert.equal(r.votes, byId[r.id].votes, `${r.id} votes`);
+      assert.equal(r.funded, byId[r.id].funded, `${r.id} funded`);
+      if (r.funded) assert.equal(r.running, byId[r.id].running_total, `${r.id} running total`);
+    }
+    assert.ok(rows.filter((r) => !r.funded).every((r, i, a) => i === 0 || byId[a[i - 1].id].position < byId[r.id].position), 'not funded, in ranking order');
+    assert.match(await p.textContent('#funded-total'), new RegExp(ex.results.total_cost.toLocaleString('en-US')));
+    assert.equal(await p.textContent('#result-ballots'), '42 张');
+    // Ties among proposals with votes, decisive ones said so.
+    const ties = ex.results.ties;
+    assert.equal((await p.$$('#ties li')).length, Math.min(ties.length, 5) + (ties.length > 5 ? 1 : 0));
+    if (ties.some((t) => t.decisive)) assert.match(await p.textContent('#ties li:first-child'), /影响资助/);
+    assert.deepEqual(await allOnScreen(p, '#rfunded li, #rrest li'), []);
+    // The footer's head is the log's head now; both hashes check out against the log.
+    assert.equal(await p.getAttribute('#log-head', 'data-head'), ex.log_head);
+  }
+  for (const sel of ['#log-head', '#closed-head']) {
+    const head = await big.getAttribute(sel, 'data-head');
+    assert.match(head, /^[0-9a-f]{64}$/);
+    hubCmd(['verify', '--data', hub.data, '--head', head]); // throws (non-zero exit) if not part of the log
+  }
+  await shots('results', true);
+  assert.deepEqual(await axeViolations(big), []);
+  await d.advanceTo('published');
+  for (const p of both()) await p.waitForFunction(() => /结果公示/.test(document.querySelector('#scene-title').textContent), null, WAIT);
+});
+
+test('English on a keypress or the toggle, Chinese back; nothing fetched from outside the hub', async () => {
+  await big.click('[data-lang-toggle]');
+  await big.waitForFunction(() => document.documentElement.lang === 'en', null, WAIT);
+  assert.match(await big.textContent('#scene-title'), /Published results/);
+  assert.match(await big.textContent('#phase'), /Published/);
+  await shot(big, 'projector-results-en');
+  await big.keyboard.press('l');
+  await big.waitForFunction(() => document.documentElement.lang === 'zh-CN', null, WAIT);
+  assert.match(await big.textContent('#scene-title'), /结果公示/);
+  assert.deepEqual(foreign, []);
+  assert.deepEqual(errors, []);
+});
