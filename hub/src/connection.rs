@@ -148,12 +148,16 @@ async fn read_loop(
     last_seen: Arc<AtomicU64>,
 ) {
     let mut shutdown = shared.shutdown.clone();
+    // One waiter on the shutdown signal for the connection's life, not one per
+    // frame: thousands of connections share that signal.
+    let stopping = shutdown.changed();
+    tokio::pin!(stopping);
     let mut bucket = Bucket::new();
     loop {
         let msg = tokio::select! {
             m = stream.next() => m,
             _ = &mut writer => return,
-            _ = shutdown.changed() => break,
+            _ = &mut stopping => break,
         };
         let msg = match msg {
             Some(Ok(m)) => m,
@@ -208,7 +212,7 @@ async fn read_loop(
         }
     }
     // The writer says goodbye on shutdown; otherwise the peer is gone.
-    if *shutdown.borrow() {
+    if *shared.shutdown.borrow() {
         let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
     }
     writer.abort();
@@ -231,6 +235,8 @@ async fn write_loop(
     last_seen: Arc<AtomicU64>,
 ) {
     let mut shutdown = shared.shutdown.clone();
+    let stopping = shutdown.changed();
+    tokio::pin!(stopping);
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     // Updates at or before the last snapshot's seq are already in it.
@@ -238,7 +244,7 @@ async fn write_loop(
     loop {
         tokio::select! {
             biased;
-            _ = shutdown.changed() => {
+            _ = &mut stopping => {
                 let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, ErrorCode::ShuttingDown, None)));
                 let _ = sink.send(Message::Text(msg)).await;
                 let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Away, reason: Utf8Bytes::from("shutting_down") }))).await;

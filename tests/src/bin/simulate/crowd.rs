@@ -91,6 +91,9 @@ pub struct VotePlan {
     pub preconnect: bool,
     pub seed: u64,
     pub receipts: Option<std::fs::File>,
+    /// After connecting (with `preconnect`), print `voting` and wait until
+    /// standard input closes: for attaching a profiler to the burst alone.
+    pub hold: bool,
 }
 
 /// One acknowledged ballot.
@@ -123,6 +126,11 @@ pub async fn vote(shared: Arc<Shared>, maker: Arc<BallotMaker>, plan: VotePlan) 
     if plan.preconnect {
         connect_all(&shared, &plan.voters, &slots).await?;
     }
+    if plan.hold {
+        println!("voting");
+        let mut sink = vec![];
+        let _ = tokio::io::AsyncReadExt::read_to_end(&mut tokio::io::stdin(), &mut sink).await;
+    }
     let st = Arc::new(VoteState {
         next: AtomicUsize::new(0),
         acked: Mutex::new(Vec::with_capacity(n)),
@@ -146,7 +154,13 @@ pub async fn vote(shared: Arc<Shared>, maker: Arc<BallotMaker>, plan: VotePlan) 
                     tokio::time::sleep_until(at.into()).await;
                 }
                 let pre = slots[i].lock().expect("slot").take();
-                cast(&shared, &maker, &st, &voters[i], i, seed, pre).await;
+                let kept = pre.is_some();
+                let after = cast(&shared, &maker, &st, &voters[i], i, seed, pre).await;
+                // A pre-connected phone stays on the page with its receipt until the
+                // vote is over; one that came only to vote leaves.
+                if kept {
+                    *slots[i].lock().expect("slot") = after;
+                }
             }
         }));
     }
@@ -199,14 +213,23 @@ async fn connect_all(shared: &Arc<Shared>, voters: &[String], slots: &Arc<Vec<Mu
 }
 
 /// Cast voter `i`'s ballot; a lost connection is retried with the same
-/// command id (the hub applies it at most once).
-async fn cast(shared: &Shared, maker: &BallotMaker, st: &VoteState, token: &str, i: usize, seed: u64, mut conn: Option<Conn>) {
+/// command id (the hub applies it at most once). Returns the connection if
+/// it is still good.
+async fn cast(
+    shared: &Shared,
+    maker: &BallotMaker,
+    st: &VoteState,
+    token: &str,
+    i: usize,
+    seed: u64,
+    mut conn: Option<Conn>,
+) -> Option<Conn> {
     let choices = maker.ballot(i);
     let id = format!("sim-{seed}-{i}");
     let command = Command::CastBallot { choices: choices.clone() };
     for attempt in 0..3 {
         if shared.abort.fired() {
-            return;
+            return None;
         }
         let mut c = match conn.take() {
             Some(c) => c,
@@ -228,7 +251,7 @@ async fn cast(shared: &Shared, maker: &BallotMaker, st: &VoteState, token: &str,
         }
         let answer = tokio::select! {
             a = c.call(&id, &command) => a,
-            _ = shared.abort.wait() => return,
+            _ = shared.abort.wait() => return None,
         };
         match answer {
             Ok(f) if f.kind == "ack" => {
@@ -246,15 +269,16 @@ async fn cast(shared: &Shared, maker: &BallotMaker, st: &VoteState, token: &str,
                     at,
                     latency_ms: at.duration_since(sent).as_secs_f64() * 1e3,
                 });
-                return;
+                return Some(c);
             }
             Ok(f) => {
                 let code = f.code.unwrap_or_else(|| "unknown".into());
                 shared.error(&code);
                 // Retryable answers: the hub may take the same id again.
                 if !matches!(code.as_str(), "storage_failed" | "rate_limited" | "shutting_down") {
-                    return;
+                    return Some(c);
                 }
+                conn = Some(c);
                 tokio::time::sleep(Duration::from_millis(200 * (attempt + 1))).await;
             }
             Err(_) => {
@@ -263,6 +287,7 @@ async fn cast(shared: &Shared, maker: &BallotMaker, st: &VoteState, token: &str,
             }
         }
     }
+    None
 }
 
 // ---------------------------------------------------------------- watchers

@@ -73,6 +73,10 @@ struct Args {
     /// Once viewers and idle phones are connected, print `ready` and wait until standard input closes.
     #[arg(long)]
     hold: bool,
+    /// Once the voters are connected (see --preconnect), print `voting` and wait until standard
+    /// input closes before the first ballot (to profile the burst alone).
+    #[arg(long)]
+    hold_vote: bool,
     /// Also write the summary as JSON here.
     #[arg(long)]
     summary_json: Option<std::path::PathBuf>,
@@ -188,6 +192,7 @@ async fn run(args: Args) -> Result<()> {
             preconnect: args.preconnect,
             seed: args.seed,
             receipts,
+            hold: args.hold_vote,
         };
         Some(crowd::vote(shared.clone(), maker, plan).await?)
     } else {
