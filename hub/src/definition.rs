@@ -15,7 +15,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use yuanzhuo_protocol::{
-    Allocation, Assignment, Budget, Definition, Level, MeetingInfo, Proposal, Rules, TallyVisibility, TieBreak,
+    Allocation, Assignment, BoardDisclosure, Budget, Definition, Level, MeetingInfo, Proposal, Rules, TallyVisibility,
+    TieBreak,
 };
 
 /// Most tables a meeting may have (MEETING.md, "numbers to design for").
@@ -301,6 +302,9 @@ struct RulesSection {
     allocation: Allocation,
     #[serde(default = "default_tie_break")]
     tie_break: TieBreak,
+    /// What the public board shows of each ballot: "choices" or "receipts_only".
+    #[serde(default)]
+    board: BoardDisclosure,
     budget: BudgetSection,
 }
 
@@ -369,6 +373,7 @@ pub fn parse_meeting_toml(text: &str) -> Result<(MeetingInfo, Rules, Option<Stri
         tie_break: r.tie_break,
         tally: r.tally,
         assignment: r.assignment,
+        board: r.board,
     };
     let proposals = m.proposals.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
     Ok((info, rules, proposals))

@@ -5,7 +5,7 @@
 use anyhow::{bail, Result};
 use serde_json::{json, Value};
 use std::path::Path;
-use yuanzhuo_engine::{count, recount, State};
+use yuanzhuo_engine::{count, recount, verdict, CountInput, State};
 use yuanzhuo_protocol::*;
 
 use crate::store::{check_chain, Row, Store};
@@ -32,7 +32,23 @@ fn results(s: &State) -> Option<(Results, bool)> {
         return Some((r.clone(), true));
     }
     let def = s.definition.as_ref()?;
-    Some((count(def, &s.tally, s.ballots.len() as u64, &s.annotations, &s.head), false))
+    Some((count(def, &s.count_input(), &s.annotations, &s.head), false))
+}
+
+/// Every ballot: by phone (with its receipt), then paper (by batch and
+/// number, with the rules' verdict).
+fn ballots(s: &State) -> Vec<Value> {
+    let phone = s.ballots.iter().map(|b| {
+        json!({"receipt": b.receipt, "choices": b.choices, "void": false, "void_reason": null,
+               "method": "phone", "seq": b.seq})
+    });
+    let paper = s.desk.batches.iter().filter(|(_, b)| b.status == PaperStatus::Agreed).flat_map(|(n, b)| {
+        b.ballots.iter().map(move |p| {
+            json!({"receipt": null, "paper": p.number, "batch": n, "choices": p.marks,
+                   "void": p.void.is_some(), "void_reason": p.void, "method": "paper"})
+        })
+    });
+    phone.chain(paper).collect()
 }
 
 pub fn json(l: &Loaded) -> Result<Value> {
@@ -61,7 +77,9 @@ pub fn json(l: &Loaded) -> Result<Value> {
         "picks": tables.iter().map(|t| json!({"table": t["table"], "name": t["name"], "proposals": t["picks"], "locked": t["picks_locked"]})).collect::<Vec<_>>(),
         "tables": tables,
         "annotations": s.annotation_list(),
-        "ballots": s.ballots.iter().map(|b| json!({"receipt": b.receipt, "choices": b.choices, "void": false, "void_reason": null, "seq": b.seq})).collect::<Vec<_>>(),
+        "ballots": ballots(s),
+        "paper": s.desk.view(),
+        "turnout": s.turnout(),
         "tally": s.tally,
         "results": {
             "final": final_,
@@ -70,6 +88,12 @@ pub fn json(l: &Loaded) -> Result<Value> {
             "total_cost": results.total_cost,
             "budget": results.budget,
             "ties": results.ties,
+            "ballots": results.ballots,
+            "paper": results.paper,
+            "void": results.void,
+            "stickers": results.stickers,
+            "equal_shares": results.equal_shares,
+            "closed_at_head": results.closed_at_head,
         },
         "log_head": s.head,
         "log_length": l.rows.len(),
@@ -107,8 +131,25 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
     let l = load(data)?;
     let s = &l.state;
     let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
-    let ballots: Vec<&[ProposalId]> = s.ballots.iter().map(|b| b.choices.as_slice()).collect();
-    let fresh = recount(&def.proposals, ballots.iter().copied());
+    // Every paper verdict again, from the rules.
+    let known = |id: &str| def.proposals.iter().any(|p| p.id == id);
+    let mut numbers = std::collections::HashSet::new();
+    for p in s.desk.agreed_ballots() {
+        let again = verdict(&p.marks, def.rules.max_choices, known);
+        if again != p.void.as_deref() {
+            bail!("纸质选票 {} 的判定有误 / paper ballot {}: recorded {:?}, the rules say {:?}", p.number, p.number, p.void, again);
+        }
+        if !numbers.insert(&p.number) {
+            bail!("纸质选票编号 {} 计入两次 / paper ballot number {} counted twice", p.number, p.number);
+        }
+    }
+    let counting: Vec<&[ProposalId]> = s
+        .ballots
+        .iter()
+        .map(|b| b.choices.as_slice())
+        .chain(s.desk.valid_ballots().map(|b| b.marks.as_slice()))
+        .collect();
+    let fresh = recount(&def.proposals, counting.iter().copied(), s.desk.agreed_boards());
     if fresh != s.tally {
         bail!("重新计票与记录不符 / the recount differs from the running tally");
     }
@@ -122,7 +163,14 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
         }
     }
     if let Some(r) = &s.results {
-        let again = count(def, &fresh, s.ballots.len() as u64, &s.annotations, &r.closed_at_head);
+        let input = CountInput {
+            tally: fresh.clone(),
+            ballots: counting.iter().map(|b| b.to_vec()).collect(),
+            paper: s.desk.valid_ballots().count() as u64,
+            void: s.desk.agreed_ballots().filter(|b| b.void.is_some()).count() as u64,
+            stickers: s.desk.stickers(),
+        };
+        let again = count(def, &input, &s.annotations, &r.closed_at_head);
         if &again != r {
             bail!("重新计算的结果与记录不符 / recomputed results differ");
         }
@@ -130,10 +178,16 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
             bail!("funded total exceeds the budget");
         }
     }
+    let t = s.turnout();
+    let paper = if t.paper > 0 || s.desk.stickers() > 0 {
+        format!(" ({} on paper, {} of them void; {} stickers)", t.paper, t.void, s.desk.stickers())
+    } else {
+        String::new()
+    };
     let mut out = format!(
-        "日志完整 / log intact: {} entries, {} ballots, phase {}\nhead {}\n",
+        "日志完整 / log intact: {} entries, {} ballots{paper}, phase {}\nhead {}\n",
         l.rows.len(),
-        s.ballots.len(),
+        s.counted_ballots(),
         s.phase.as_str(),
         s.head
     );
@@ -154,4 +208,16 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// The log itself, one JSON object per line: `seq`, `prev`, `hash` and
+/// `body` (the exact text that was hashed). What scripts/verify-count and any
+/// other independent checker read (docs/verification.md).
+pub fn log_lines(l: &Loaded) -> String {
+    let mut out = String::new();
+    for r in &l.rows {
+        out.push_str(&json!({"seq": r.seq, "prev": r.prev, "hash": r.hash, "body": r.body}).to_string());
+        out.push('\n');
+    }
+    out
 }

@@ -68,7 +68,8 @@ enum Cmd {
         #[arg(long)]
         base_url: Option<String>,
     },
-    /// Export the meeting: JSON (everything) or CSV (the ranking).
+    /// Export the meeting: JSON (everything), CSV (the ranking), or the log
+    /// itself as JSON lines (for independent recounts).
     Export {
         #[arg(long, default_value = DEFAULT_DATA)]
         data: PathBuf,
@@ -99,6 +100,7 @@ enum Format {
 enum ExportFormat {
     Json,
     Csv,
+    Log,
 }
 
 fn main() {
@@ -179,6 +181,7 @@ fn run(cli: Cli) -> Result<()> {
             let text = match format {
                 ExportFormat::Json => serde_json::to_string_pretty(&hub::export::json(&loaded)?)? + "\n",
                 ExportFormat::Csv => hub::export::csv(&loaded)?,
+                ExportFormat::Log => hub::export::log_lines(&loaded),
             };
             match out {
                 Some(p) => std::fs::write(&p, text)?,

@@ -72,6 +72,7 @@ impl Presence {
             Role::Observer,
             Role::Projector,
             Role::Public,
+            Role::Counter,
         ]
         .into_iter()
         .map(|r| (r.en(), 0))
@@ -139,6 +140,7 @@ mod tests {
             tie_break: TieBreak::LowerCost,
             tally: TallyVisibility::Live,
             assignment: Assignment::SplitEvenly,
+            board: Default::default(),
         }
     }
 

@@ -64,6 +64,10 @@ pub fn prepare(data: &Path, meeting: Option<&Path>, proposals: Option<&Path>) ->
         return Ok((store, def));
     }
     let stored = Meeting::load(Store::open(data)?)?.state().definition.clone().expect("loaded meetings are defined");
+    let missing = tokens::missing_staff(&stored.rules, &store.tokens()?);
+    if !missing.is_empty() {
+        store.insert_tokens(&missing, crate::now_ms())?;
+    }
     if meeting.is_some() || proposals.is_some() {
         let given = definition::load(meeting, proposals)?.definition;
         if given != stored {

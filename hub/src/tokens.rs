@@ -92,7 +92,26 @@ pub fn staff_tokens(rules: &Rules) -> Vec<TokenRow> {
         all_tables: false,
         serial: "projector".into(),
     });
+    // Counting desk: two pairs of counters (each batch is keyed by two).
+    for i in 1..=COUNTERS {
+        out.push(TokenRow {
+            token: random_code(STAFF_LEN),
+            role: Role::Counter,
+            table: None,
+            all_tables: false,
+            serial: format!("counter-{i}"),
+        });
+    }
     out
+}
+
+/// Counter tokens minted with a meeting.
+pub const COUNTERS: u32 = 4;
+
+/// Staff tokens a data folder lacks (a folder made by an older hub has no
+/// counters, say): minted so that every role can be handed out.
+pub fn missing_staff(rules: &Rules, have: &[TokenRow]) -> Vec<TokenRow> {
+    staff_tokens(rules).into_iter().filter(|t| !have.iter().any(|h| h.serial == t.serial)).collect()
 }
 
 /// `n` new voter tokens, numbered after `last`.
@@ -113,7 +132,12 @@ pub fn actor_of(t: &TokenRow) -> Actor {
         role: t.role,
         table: t.table,
         all_tables: t.all_tables,
-        voter: (t.role == Role::Voter).then(|| t.serial.clone()),
+        serial: match t.role {
+            Role::Voter => Some(t.serial.clone()),
+            // "counter-2" → desk "2"
+            Role::Counter => Some(t.serial.trim_start_matches("counter-").to_string()),
+            _ => None,
+        },
     }
 }
 
@@ -220,6 +244,8 @@ pub struct TokenSheet {
     pub adviser_all: Entry,
     pub observers: Vec<Entry>,
     pub projector: Entry,
+    /// The counting desk's counters (点票员).
+    pub counters: Vec<Entry>,
     /// Voter tokens: the batch just minted, or all of them with `--all-voters`.
     pub voters: Vec<Entry>,
     pub voters_total: usize,
@@ -273,6 +299,7 @@ impl TokenSheet {
             adviser_all: find("adviser-all")?,
             observers: all.iter().filter(|t| t.role == Role::Observer).map(entry).collect(),
             projector: find("projector")?,
+            counters: all.iter().filter(|t| t.role == Role::Counter).map(entry).collect(),
             voters: voters.iter().map(entry).collect(),
             voters_total: all.iter().filter(|t| t.role == Role::Voter).count(),
         })
@@ -297,6 +324,9 @@ impl TokenSheet {
             line(&mut s, &format!("监票员 {}", o.serial), o);
         }
         line(&mut s, "投影 projector", &self.projector);
+        for c in &self.counters {
+            line(&mut s, &format!("点票员 {}", c.serial), c);
+        }
         if !self.voters.is_empty() {
             s.push_str(&format!("\n  投票卡 / voter cards ({} shown, {} in total)\n", self.voters.len(), self.voters_total));
             for v in &self.voters {

@@ -44,7 +44,9 @@ pub fn page_for(role: Role) -> &'static str {
         Role::Chair | Role::Recorder | Role::Adviser => "/table",
         Role::Organiser => "/admin",
         Role::Projector => "/projector",
-        Role::Observer | Role::Public => "/",
+        Role::Counter => "/count",
+        Role::Observer => "/scrutiny",
+        Role::Public => "/",
     }
 }
 
@@ -180,7 +182,7 @@ mod tests {
 
     #[test]
     fn every_role_has_a_page() {
-        for r in [Role::Voter, Role::Chair, Role::Recorder, Role::Adviser, Role::Organiser, Role::Projector, Role::Observer] {
+        for r in [Role::Voter, Role::Chair, Role::Recorder, Role::Adviser, Role::Organiser, Role::Projector, Role::Observer, Role::Counter] {
             assert!(page_for(r).starts_with('/'));
         }
     }

@@ -359,6 +359,10 @@ pub fn allocation_text(a: Allocation, lang: Lang) -> &'static str {
         Allocation::GreedyStop => {
             lang.t("按得票从高到低资助，遇到放不下的即停止", "fund from the top; stop at the first that does not fit")
         }
+        Allocation::EqualShares => lang.t(
+            "平均分配法：预算平分给每位投票人，项目由支持者的份额共同出资；余下预算按得票补足",
+            "equal shares: the budget is split among the voters, each project paid by its supporters' shares; the rest goes by votes",
+        ),
     }
 }
 

@@ -245,7 +245,7 @@ fn a_hidden_tally_shows_only_the_turnout_on_screen() {
     let mut s = demo(Phase::Voting);
     s.rules.tally = TallyVisibility::HiddenUntilClose;
     s.tally = None;
-    s.turnout = Turnout { ballots: 31 };
+    s.turnout = Turnout { ballots: 31, ..Default::default() };
     for (w, h) in SIZES {
         let buf = render(&screen_of(&s, T0, Lang::Zh), w, h);
         let t = text(&buf);

@@ -232,7 +232,7 @@ fn a_hidden_tally_shows_only_the_turnout() {
     let mut s = demo(Phase::Voting);
     s.rules.tally = TallyVisibility::HiddenUntilClose;
     s.tally = None;
-    s.turnout = Turnout { ballots: 31 };
+    s.turnout = Turnout { ballots: 31, ..Default::default() };
     let Body::Voting(v) = body(&s, T0, Lang::Zh) else { panic!() };
     assert!(v.bars.is_none());
     assert_eq!(v.ballots, 31);
@@ -245,7 +245,7 @@ fn a_hidden_tally_shows_only_the_turnout() {
     // Live rules but no tally for this screen: turnout only, said plainly.
     let mut s = demo(Phase::Voting);
     s.tally = None;
-    s.turnout = Turnout { ballots: 4 };
+    s.turnout = Turnout { ballots: 4, ..Default::default() };
     let Body::Voting(v) = body(&s, T0, Lang::Zh) else { panic!() };
     assert!(v.bars.is_none() && v.ballots == 4 && v.hidden_note.is_some());
 }
@@ -333,7 +333,7 @@ fn updates_apply_in_order_and_stale_ones_are_ignored() {
             seq,
             log_head: format!("h{seq}"),
             server_now_ms: T0,
-            turnout: Some(Turnout { ballots }),
+            turnout: Some(Turnout { ballots, ..Default::default() }),
             ..Default::default()
         })))
     };

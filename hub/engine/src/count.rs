@@ -1,24 +1,44 @@
-//! The count: ranking with ties, the tie-break, and the budget allocation.
-//! Deterministic from the tally, the definition and the lot seed.
+//! The count: ranking with ties, the tie-break, and the budget allocation
+//! (greedy, or the Method of Equal Shares with a completion step).
+//! Deterministic from the ballots, the definition and the lot seed.
 
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use yuanzhuo_protocol::*;
 
+use crate::equal_shares::equal_shares;
+
+/// What the count is computed from.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CountInput {
+    /// Proposal id → votes (ballots and sticker boards).
+    pub tally: BTreeMap<ProposalId, u64>,
+    /// Every ballot that counts (phone and valid paper): approval sets, for
+    /// the Method of Equal Shares.
+    pub ballots: Vec<Vec<ProposalId>>,
+    /// Of `ballots`, those from paper.
+    pub paper: u64,
+    pub void: u64,
+    pub stickers: u64,
+}
+
+/// How the budget went, in ranking order: `None` funded, else why not;
+/// and for equal shares, what the shares bought and what completion added.
+struct Funding {
+    reasons: Vec<Option<&'static str>>,
+    equal_shares: Option<(Vec<ProposalId>, Vec<ProposalId>)>,
+}
+
 /// Rank every proposal and allocate the budget.
 ///
-/// Order: votes descending, then the tie-break rule. Funding walks that order:
-/// a proposal with no votes, or excluded by an adviser under one of the seven
-/// rules, is never funded; otherwise it is funded if it fits the remaining
-/// budget (`greedy_skip` then tries the next one, `greedy_stop` stops there).
-pub fn count(
-    def: &Definition,
-    tally: &BTreeMap<ProposalId, u64>,
-    ballots: u64,
-    annotations: &BTreeMap<ProposalId, Annotation>,
-    lot_seed: &str,
-) -> Results {
+/// Order: votes descending, then the tie-break rule. A proposal with no
+/// votes, or excluded by an adviser under one of the seven rules, is never
+/// funded. `greedy_skip` / `greedy_stop` walk the order funding what fits
+/// (skipping, or stopping at, the first misfit); `equal_shares` runs the
+/// Method of Equal Shares and then completes greedily in ranking order.
+pub fn count(def: &Definition, input: &CountInput, annotations: &BTreeMap<ProposalId, Annotation>, lot_seed: &str) -> Results {
     let rules = &def.rules;
+    let tally = &input.tally;
     let votes = |id: &str| tally.get(id).copied().unwrap_or(0);
     let mut order: Vec<(usize, &Proposal)> = def.proposals.iter().enumerate().collect();
     let lot = |id: &str| -> String {
@@ -37,15 +57,48 @@ pub fn count(
 
     let budget = rules.budget.amount;
     let is_excluded = |id: &str| annotations.get(id).is_some_and(|a| a.feasibility == Feasibility::Excluded);
-    let walk = |order: &[&Proposal]| allocate(order, &votes, &is_excluded, budget, rules.allocation);
+    let fund = |order: &[&Proposal]| -> Funding {
+        let eligible = |p: &Proposal| votes(&p.id) > 0 && !is_excluded(&p.id);
+        match rules.allocation {
+            Allocation::GreedySkip | Allocation::GreedyStop => {
+                Funding { reasons: allocate(order, &votes, &is_excluded, budget, rules.allocation), equal_shares: None }
+            }
+            Allocation::EqualShares => {
+                let candidates: Vec<&Proposal> = order.iter().copied().filter(|p| eligible(p)).collect();
+                let selected = equal_shares(&candidates, &input.ballots, budget);
+                let mut left = budget - selected.iter().map(|id| cost_of(order, id)).sum::<u64>();
+                let mut completion = vec![];
+                let reasons = order
+                    .iter()
+                    .map(|p| {
+                        if votes(&p.id) == 0 {
+                            Some("no_votes")
+                        } else if is_excluded(&p.id) {
+                            Some("excluded")
+                        } else if selected.contains(&p.id) {
+                            None
+                        } else if p.cost <= left {
+                            left -= p.cost;
+                            completion.push(p.id.clone());
+                            None
+                        } else {
+                            Some("does_not_fit")
+                        }
+                    })
+                    .collect();
+                Funding { reasons, equal_shares: Some((selected, completion)) }
+            }
+        }
+    };
     let ordered: Vec<&Proposal> = order.iter().map(|(_, p)| *p).collect();
-    let reasons = walk(&ordered);
+    let funding = fund(&ordered);
+    let reasons = &funding.reasons;
 
     let mut running = 0u64;
     let mut ranking = Vec::with_capacity(ordered.len());
     let mut rank = 0u32;
     let mut last_votes = None;
-    for (pos, (p, reason)) in ordered.iter().zip(&reasons).enumerate() {
+    for (pos, (p, reason)) in ordered.iter().zip(reasons).enumerate() {
         let v = votes(&p.id);
         if last_votes != Some(v) {
             rank = pos as u32 + 1;
@@ -73,7 +126,7 @@ pub fn count(
         ids.sort();
         ids
     };
-    let actual = funded_set(&reasons, &ordered);
+    let actual = funded_set(reasons, &ordered);
     let mut ties = Vec::new();
     let mut i = 0;
     while i < ranking.len() {
@@ -83,7 +136,7 @@ pub fn count(
                 let mut alt = ordered.clone();
                 let m = alt.remove(k);
                 alt.insert(i, m);
-                funded_set(&walk(&alt), &alt) != actual
+                funded_set(&fund(&alt).reasons, &alt) != actual
             });
             ties.push(TieGroup {
                 votes: ranking[i].votes,
@@ -94,8 +147,9 @@ pub fn count(
         i = j;
     }
 
+    let voters = input.ballots.len() as u64;
     Results {
-        ballots,
+        ballots: voters,
         funded: ranking.iter().filter(|r| r.funded).map(|r| r.proposal.clone()).collect(),
         total_cost: running,
         budget,
@@ -104,7 +158,29 @@ pub fn count(
         ties,
         closed_at_head: lot_seed.to_string(),
         ranking,
+        paper: input.paper,
+        void: input.void,
+        stickers: input.stickers,
+        equal_shares: funding.equal_shares.map(|(selected, completion)| EqualSharesOutcome {
+            voters,
+            share: share_text(budget, voters),
+            selected,
+            completion,
+        }),
     }
+}
+
+fn cost_of(order: &[&Proposal], id: &str) -> u64 {
+    order.iter().find(|p| p.id == id).map_or(0, |p| p.cost)
+}
+
+/// Budget ÷ voters in yuan, two decimals, rounded down ("2999.99").
+fn share_text(budget: u64, voters: u64) -> String {
+    if voters == 0 {
+        return "0.00".into();
+    }
+    let cents = budget as u128 * 100 / voters as u128;
+    format!("{}.{:02}", cents / 100, cents % 100)
 }
 
 /// Walk the funding order: `None` for funded, else why not. A proposal with
@@ -139,12 +215,22 @@ fn allocate(
         .collect()
 }
 
-/// Tally recomputed from scratch from the ballots (for checks and `hub verify`).
-pub fn recount<'a>(proposals: &[Proposal], ballots: impl IntoIterator<Item = &'a [ProposalId]>) -> BTreeMap<ProposalId, u64> {
+/// Tally recomputed from scratch from the ballots that count and the
+/// agreed sticker boards (for checks and `hub verify`).
+pub fn recount<'a>(
+    proposals: &[Proposal],
+    ballots: impl IntoIterator<Item = &'a [ProposalId]>,
+    boards: impl IntoIterator<Item = &'a BTreeMap<ProposalId, u64>>,
+) -> BTreeMap<ProposalId, u64> {
     let mut t: BTreeMap<ProposalId, u64> = proposals.iter().map(|p| (p.id.clone(), 0)).collect();
     for b in ballots {
         for c in b {
             *t.entry(c.clone()).or_insert(0) += 1;
+        }
+    }
+    for counts in boards {
+        for (id, n) in counts {
+            *t.entry(id.clone()).or_insert(0) += n;
         }
     }
     t
@@ -168,6 +254,7 @@ mod tests {
                 tie_break,
                 tally: TallyVisibility::Live,
                 assignment: Assignment::SplitEvenly,
+                board: BoardDisclosure::Choices,
             },
             proposals: costs
                 .iter()
@@ -190,10 +277,14 @@ mod tests {
         v.iter().enumerate().map(|(i, n)| (format!("P{}", i + 1), *n)).collect()
     }
 
+    fn input(v: &[u64], ballots: u64) -> CountInput {
+        CountInput { tally: tally(v), ballots: vec![vec![]; ballots as usize], ..Default::default() }
+    }
+
     #[test]
     fn greedy_skip_tries_the_next_one() {
         let d = def(&[60, 50, 30], 100, Allocation::GreedySkip, TieBreak::ListOrder);
-        let r = count(&d, &tally(&[9, 8, 7]), 10, &BTreeMap::new(), "");
+        let r = count(&d, &input(&[9, 8, 7], 10), &BTreeMap::new(), "");
         assert_eq!(r.funded, vec!["P1", "P3"]);
         assert_eq!(r.total_cost, 90);
         assert_eq!(r.ranking[1].unfunded_reason.as_deref(), Some("does_not_fit"));
@@ -202,7 +293,7 @@ mod tests {
     #[test]
     fn greedy_stop_stops_at_first_misfit() {
         let d = def(&[60, 50, 30], 100, Allocation::GreedyStop, TieBreak::ListOrder);
-        let r = count(&d, &tally(&[9, 8, 7]), 10, &BTreeMap::new(), "");
+        let r = count(&d, &input(&[9, 8, 7], 10), &BTreeMap::new(), "");
         assert_eq!(r.funded, vec!["P1"]);
         assert_eq!(r.ranking[2].unfunded_reason.as_deref(), Some("stopped"));
     }
@@ -210,7 +301,7 @@ mod tests {
     #[test]
     fn ties_share_a_rank_and_lower_cost_wins() {
         let d = def(&[50, 40, 30, 10], 80, Allocation::GreedySkip, TieBreak::LowerCost);
-        let r = count(&d, &tally(&[5, 7, 7, 0]), 10, &BTreeMap::new(), "");
+        let r = count(&d, &input(&[5, 7, 7, 0], 10), &BTreeMap::new(), "");
         let order: Vec<_> = r.ranking.iter().map(|x| (x.proposal.as_str(), x.rank, x.position)).collect();
         assert_eq!(order, vec![("P3", 1, 1), ("P2", 1, 2), ("P1", 3, 3), ("P4", 4, 4)]);
         assert_eq!(r.funded, vec!["P3", "P2"]);
@@ -222,8 +313,8 @@ mod tests {
     #[test]
     fn decisive_tie_is_flagged_and_lot_is_reproducible() {
         let d = def(&[60, 60], 100, Allocation::GreedySkip, TieBreak::Lot);
-        let a = count(&d, &tally(&[3, 3]), 3, &BTreeMap::new(), "seed-a");
-        let b = count(&d, &tally(&[3, 3]), 3, &BTreeMap::new(), "seed-a");
+        let a = count(&d, &input(&[3, 3], 3), &BTreeMap::new(), "seed-a");
+        let b = count(&d, &input(&[3, 3], 3), &BTreeMap::new(), "seed-a");
         assert_eq!(a, b);
         assert!(a.ties[0].decisive);
         assert_eq!(a.funded.len(), 1);

@@ -7,6 +7,7 @@ use yuanzhuo_protocol::*;
 
 use crate::chain::fingerprint;
 use crate::event::{Actor, Event};
+use crate::paper::{batch_differences, board_differences, nonzero, verdict, Copy};
 use crate::state::State;
 use crate::{Ctx, Rejection};
 use ErrorCode as E;
@@ -18,10 +19,16 @@ const MAX_QUEUE: usize = 500;
 const MAX_NOTES_PER_TABLE: usize = 2000;
 const MAX_TIMER_MINUTES: u32 = 600;
 const MAX_COST: u64 = 10_000_000_000;
+/// Paper batches and sticker boards are numbered 1 to this.
+const MAX_UNIT: u32 = 9999;
+const MAX_MARKS: usize = 100;
+const MAX_STICKERS: u64 = 100_000;
 
 impl State {
     pub fn decide(&self, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Decision {
-        if actor.role.is_read_only() {
+        // Scrutineers watch; the one thing they enter is the hand count of sheets.
+        let scrutineer_count = actor.role == Role::Observer && matches!(cmd, Command::DeclareSheets { .. });
+        if actor.role.is_read_only() || (actor.role == Role::Observer && !scrutineer_count) {
             return Err(Rejection::new(E::ReadOnly));
         }
         let Some(def) = self.definition.as_ref() else {
@@ -231,7 +238,7 @@ impl State {
                 }])
             }
             Command::CastBallot { choices } => {
-                let voter = match (actor.role, &actor.voter) {
+                let voter = match (actor.role, actor.voter_serial()) {
                     (Role::Voter, Some(v)) => v,
                     _ => return Err(Rejection::new(E::Forbidden)),
                 };
@@ -242,7 +249,132 @@ impl State {
                 self.check_ballot(choices, rules.max_choices)?;
                 Ok(vec![Event::BallotCast { voter: voter.clone(), choices: choices.clone() }])
             }
+            Command::KeyPaper { batch, number, marks } => {
+                let desk = counter(actor)?;
+                self.phase_in(&[Phase::Voting])?;
+                check_unit(*batch, "batch")?;
+                let number = short_text(number, 20, "number")?;
+                if marks.len() > MAX_MARKS {
+                    return Err(Rejection::with(E::InvalidField, format!("marks: at most {MAX_MARKS}")));
+                }
+                let marks = marks.iter().map(|m| short_text(m, 20, "marks")).collect::<Result<Vec<_>, _>>()?;
+                if let Some(b) = self.desk.batches.get(batch) {
+                    if b.status == PaperStatus::Agreed {
+                        return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
+                    }
+                    if !b.copies.contains_key(desk) && b.copies.len() >= 2 {
+                        let who: Vec<&str> = b.copies.keys().map(String::as_str).collect();
+                        return Err(Rejection::with(E::BatchTaken, format!("counters {}", who.join(", "))));
+                    }
+                }
+                if let Some(other) = self.desk.numbers.get(&number) {
+                    return Err(Rejection::with(E::BallotNumberUsed, format!("{number}: batch {other}")));
+                }
+                Ok(vec![Event::PaperKeyed { batch: *batch, counter: desk.clone(), number, marks }])
+            }
+            Command::RemovePaper { batch, number } => {
+                let desk = counter(actor)?;
+                self.phase_in(&[Phase::Voting])?;
+                let b = self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
+                if b.status == PaperStatus::Agreed {
+                    return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
+                }
+                let number = number.trim();
+                if !b.copies.get(desk).is_some_and(|c| c.ballots.contains_key(number)) {
+                    return Err(Rejection::with(E::UnknownPaperBallot, number.to_string()));
+                }
+                Ok(vec![Event::PaperRemoved { batch: *batch, counter: desk.clone(), number: number.to_string() }])
+            }
+            Command::FinishPaper { batch } => {
+                let desk = counter(actor)?;
+                self.phase_in(&[Phase::Voting])?;
+                let b = self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
+                if b.status == PaperStatus::Agreed {
+                    return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
+                }
+                let mine = b.copies.get(desk).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
+                if mine.finished {
+                    return Err(Rejection::with(E::CopyFinished, format!("batch {batch}")));
+                }
+                let mut events = vec![Event::PaperFinished { batch: *batch, counter: desk.clone() }];
+                if let Some((_, other)) = b.copies.iter().find(|(d, c)| *d != desk && c.finished) {
+                    let differences = batch_differences(mine, other, &self.desk.numbers);
+                    events.push(if differences.is_empty() {
+                        Event::PaperAgreed { batch: *batch, ballots: self.judged(mine) }
+                    } else {
+                        Event::PaperDisputed { batch: *batch, differences }
+                    });
+                }
+                Ok(events)
+            }
+            Command::KeyBoard { board, counts } => {
+                let desk = counter(actor)?;
+                self.phase_in(&[Phase::Voting])?;
+                if rules.allocation == Allocation::EqualShares {
+                    return Err(Rejection::new(E::BoardsNotAllowed));
+                }
+                check_unit(*board, "board")?;
+                for (id, n) in counts {
+                    self.proposal(id).ok_or_else(|| Rejection::with(E::UnknownProposal, id.clone()))?;
+                    if *n > MAX_STICKERS {
+                        return Err(Rejection::with(E::InvalidField, format!("{id}: at most {MAX_STICKERS} stickers")));
+                    }
+                }
+                let counts = nonzero(counts);
+                let mut events = vec![];
+                match self.desk.boards.get(board) {
+                    Some(b) if b.status == PaperStatus::Agreed => {
+                        return Err(Rejection::with(E::BatchAgreed, format!("board {board}")));
+                    }
+                    Some(b) if !b.copies.contains_key(desk) && b.copies.len() >= 2 => {
+                        let who: Vec<&str> = b.copies.keys().map(String::as_str).collect();
+                        return Err(Rejection::with(E::BatchTaken, format!("counters {}", who.join(", "))));
+                    }
+                    Some(b) => {
+                        events.push(Event::BoardKeyed { board: *board, counter: desk.clone(), counts: counts.clone() });
+                        if let Some((_, other)) = b.copies.iter().find(|(d, _)| *d != desk) {
+                            let mine = Copy { finished: true, ballots: Default::default(), counts: counts.clone() };
+                            let differences = board_differences(&mine, other);
+                            events.push(if differences.is_empty() {
+                                Event::BoardAgreed { board: *board, counts }
+                            } else {
+                                Event::BoardDisputed { board: *board, differences }
+                            });
+                        }
+                    }
+                    None => events.push(Event::BoardKeyed { board: *board, counter: desk.clone(), counts }),
+                }
+                Ok(events)
+            }
+            Command::DeclareSheets { batch, sheets } => {
+                if actor.role != Role::Observer {
+                    return Err(Rejection::new(E::Forbidden));
+                }
+                self.phase_in(&[Phase::Voting])?;
+                check_unit(*batch, "batch")?;
+                if *sheets > MAX_STICKERS as u32 {
+                    return Err(Rejection::with(E::InvalidField, format!("sheets: at most {MAX_STICKERS}")));
+                }
+                Ok(vec![Event::SheetsDeclared { batch: *batch, sheets: *sheets }])
+            }
         }
+    }
+
+    /// An agreed copy's ballots with the rules' verdict on each, in the
+    /// order of their numbers (numerically where they are numbers).
+    fn judged(&self, copy: &Copy) -> Vec<PaperBallot> {
+        let max = self.rules().map_or(0, |r| r.max_choices);
+        let mut out: Vec<PaperBallot> = copy
+            .ballots
+            .iter()
+            .map(|(number, marks)| PaperBallot {
+                number: number.clone(),
+                marks: marks.clone(),
+                void: verdict(marks, max, |id| self.proposal(id).is_some()).map(str::to_string),
+            })
+            .collect();
+        out.sort_by(|a, b| natural(&a.number).cmp(&natural(&b.number)));
+        out
     }
 
     /// A ballot's own validity: 1..=max distinct, known proposals.
@@ -281,6 +413,12 @@ impl State {
         }
         if self.phase.next() != Some(to) {
             return Err(Rejection::with(E::BadPhaseTransition, format!("{} → {}", self.phase.as_str(), to.as_str())));
+        }
+        if to == Phase::Counted {
+            // The count waits for the counting desk.
+            if let Some((code, detail)) = self.desk.blocks_close() {
+                return Err(Rejection::with(code, detail));
+            }
         }
         let rules = &def.rules;
         let mut events = vec![];
@@ -378,6 +516,27 @@ impl State {
             Role::Recorder | Role::Chair => Err(Rejection::with(E::NotYourNote, note.to_string())),
             _ => Err(Rejection::new(E::Forbidden)),
         }
+    }
+}
+
+/// The counter's desk, or Forbidden: only counters key paper.
+fn counter(actor: &Actor) -> Result<&String, Rejection> {
+    actor.desk().ok_or_else(|| Rejection::new(E::Forbidden))
+}
+
+fn check_unit(n: u32, what: &str) -> Result<(), Rejection> {
+    if (1..=MAX_UNIT).contains(&n) {
+        Ok(())
+    } else {
+        Err(Rejection::with(E::InvalidField, format!("{what}: 1..={MAX_UNIT}")))
+    }
+}
+
+/// Sort key that puts "2" before "10" and keeps other numbers in text order.
+fn natural(s: &str) -> (u8, u64, &str) {
+    match s.parse::<u64>() {
+        Ok(n) => (0, n, s),
+        Err(_) => (1, 0, s),
     }
 }
 

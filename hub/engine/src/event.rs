@@ -1,6 +1,7 @@
 //! Events: the facts the log records, and who caused them.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use yuanzhuo_protocol::*;
 
 /// Everything that can happen to a meeting. Serialised into the log as
@@ -43,6 +44,18 @@ pub enum Event {
         by_table: Option<TableNo>,
     },
     BallotCast { voter: String, choices: Vec<ProposalId> },
+    // The counting desk. `counter` is the counter's desk number.
+    PaperKeyed { batch: u32, counter: String, number: String, marks: Vec<ProposalId> },
+    PaperRemoved { batch: u32, counter: String, number: String },
+    PaperFinished { batch: u32, counter: String },
+    /// Both copies finished, and they differ.
+    PaperDisputed { batch: u32, differences: Vec<PaperDifference> },
+    /// Both copies agree: the batch's ballots with the rules' verdict on each.
+    PaperAgreed { batch: u32, ballots: Vec<PaperBallot> },
+    SheetsDeclared { batch: u32, sheets: u32 },
+    BoardKeyed { board: u32, counter: String, counts: BTreeMap<ProposalId, u64> },
+    BoardDisputed { board: u32, differences: Vec<PaperDifference> },
+    BoardAgreed { board: u32, counts: BTreeMap<ProposalId, u64> },
 }
 
 /// An event as committed to the log: its position, time and hash.
@@ -61,29 +74,43 @@ pub struct Actor {
     pub table: Option<TableNo>,
     /// Advisers (and only they) may be granted every table.
     pub all_tables: bool,
-    /// A voter's public serial (e.g. "V0042"); the token itself is secret.
-    pub voter: Option<String>,
+    /// The public serial of a voter card ("V0042") or a counter's desk
+    /// number ("2"); the token itself is secret.
+    pub serial: Option<String>,
 }
 
 impl Actor {
     pub fn organiser() -> Self {
-        Actor { role: Role::Organiser, table: None, all_tables: false, voter: None }
+        Actor { role: Role::Organiser, table: None, all_tables: false, serial: None }
     }
     pub fn at_table(role: Role, table: TableNo) -> Self {
-        Actor { role, table: Some(table), all_tables: false, voter: None }
+        Actor { role, table: Some(table), all_tables: false, serial: None }
     }
     pub fn voter(serial: impl Into<String>) -> Self {
-        Actor { role: Role::Voter, table: None, all_tables: false, voter: Some(serial.into()) }
+        Actor { role: Role::Voter, table: None, all_tables: false, serial: Some(serial.into()) }
+    }
+    /// A counter at desk `desk` ("1", "2"…).
+    pub fn counter(desk: impl Into<String>) -> Self {
+        Actor { role: Role::Counter, table: None, all_tables: false, serial: Some(desk.into()) }
+    }
+    /// The voter card's serial, for voters only.
+    pub fn voter_serial(&self) -> Option<&String> {
+        self.serial.as_ref().filter(|_| self.role == Role::Voter)
+    }
+    /// The counter's desk, for counters only.
+    pub fn desk(&self) -> Option<&String> {
+        self.serial.as_ref().filter(|_| self.role == Role::Counter)
     }
     pub fn read_only(role: Role) -> Self {
-        Actor { role, table: None, all_tables: false, voter: None }
+        Actor { role, table: None, all_tables: false, serial: None }
     }
 
     /// Stable public name of the actor in the log: "organiser", "chair:2",
     /// "adviser:*", "voter:V0042".
     pub fn key(&self) -> String {
-        match (self.role, self.table, &self.voter) {
+        match (self.role, self.table, &self.serial) {
             (Role::Voter, _, Some(v)) => format!("voter:{v}"),
+            (Role::Counter, _, Some(d)) => format!("counter:{d}"),
             (r, _, _) if r == Role::Adviser && self.all_tables => "adviser:*".to_string(),
             (r, Some(t), _) => format!("{}:{t}", r.en()),
             (r, None, _) => r.en().to_string(),
@@ -92,8 +119,11 @@ impl Actor {
 
     /// Short label for people: "桌长 · 第2桌".
     pub fn label(&self, rules: Option<&Rules>) -> String {
-        if let Some(v) = &self.voter {
+        if let Some(v) = self.voter_serial() {
             return v.clone();
+        }
+        if let Some(d) = self.desk() {
+            return format!("{} · {d}号", self.role.zh());
         }
         match self.table {
             Some(t) if !self.all_tables => {

@@ -9,12 +9,15 @@
 mod chain;
 mod count;
 mod decide;
+mod equal_shares;
 mod event;
+mod paper;
 mod state;
 mod view;
 
 pub use chain::{chain_hash, fingerprint, receipt_from_hash, GENESIS_PREV};
-pub use count::{count, recount};
+pub use count::{count, recount, CountInput};
+pub use paper::{verdict, Desk};
 pub use event::{ack_result, Actor, Event, Recorded};
 pub use state::{BallotRecord, State, TableState};
 pub use view::{Audience, Changed, Feed, Viewer};

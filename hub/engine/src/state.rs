@@ -7,6 +7,7 @@ use yuanzhuo_protocol::*;
 
 use crate::chain::receipt_from_hash;
 use crate::event::{Event, Recorded};
+use crate::paper::{nonzero, Desk};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct State {
@@ -22,8 +23,11 @@ pub struct State {
     pub ballots: Vec<BallotRecord>,
     /// Voter serial → index into `ballots`.
     pub voted: HashMap<String, usize>,
-    /// Proposal id → votes, kept up to date ballot by ballot.
+    /// Proposal id → votes (phone ballots, agreed paper ballots, agreed
+    /// sticker boards), kept up to date as each counts.
     pub tally: BTreeMap<ProposalId, u64>,
+    /// The counting desk: paper batches and sticker boards.
+    pub desk: Desk,
     pub results: Option<Results>,
     /// Queue entries are numbered across the meeting.
     pub last_entry: u64,
@@ -103,13 +107,8 @@ impl State {
                 }
                 if *to == Phase::Counted {
                     let def = self.definition.as_ref().expect("defined before counted");
-                    self.results = Some(crate::count::count(
-                        def,
-                        &self.tally,
-                        self.ballots.len() as u64,
-                        &self.annotations,
-                        lot_seed.as_deref().unwrap_or(""),
-                    ));
+                    let input = self.count_input();
+                    self.results = Some(crate::count::count(def, &input, &self.annotations, lot_seed.as_deref().unwrap_or("")));
                 }
             }
             Event::TimerStarted { label, duration_ms } => {
@@ -249,6 +248,79 @@ impl State {
                     choices: choices.clone(),
                 });
             }
+            Event::PaperKeyed { batch, counter, number, marks } => {
+                let b = self.desk.batches.entry(*batch).or_default();
+                let copy = b.copies.entry(counter.clone()).or_default();
+                copy.ballots.insert(number.clone(), marks.clone());
+                copy.finished = false;
+            }
+            Event::PaperRemoved { batch, counter, number } => {
+                if let Some(copy) = self.desk.batches.get_mut(batch).and_then(|b| b.copies.get_mut(counter)) {
+                    copy.ballots.remove(number);
+                    copy.finished = false;
+                }
+            }
+            Event::PaperFinished { batch, counter } => {
+                if let Some(copy) = self.desk.batches.get_mut(batch).and_then(|b| b.copies.get_mut(counter)) {
+                    copy.finished = true;
+                }
+            }
+            Event::PaperDisputed { batch, differences } => {
+                let b = self.desk.batches.entry(*batch).or_default();
+                b.status = PaperStatus::Disputed;
+                b.differences = differences.clone();
+            }
+            Event::PaperAgreed { batch, ballots } => {
+                for p in ballots.iter().filter(|p| p.void.is_none()) {
+                    for m in &p.marks {
+                        *self.tally.entry(m.clone()).or_insert(0) += 1;
+                    }
+                }
+                for p in ballots {
+                    self.desk.numbers.insert(p.number.clone(), *batch);
+                }
+                let b = self.desk.batches.entry(*batch).or_default();
+                b.status = PaperStatus::Agreed;
+                b.differences.clear();
+                b.ballots = ballots.clone();
+            }
+            Event::SheetsDeclared { batch, sheets } => self.desk.batches.entry(*batch).or_default().sheets = Some(*sheets),
+            Event::BoardKeyed { board, counter, counts } => {
+                let b = self.desk.boards.entry(*board).or_default();
+                let copy = b.copies.entry(counter.clone()).or_default();
+                copy.counts = nonzero(counts);
+                copy.finished = true;
+            }
+            Event::BoardDisputed { board, differences } => {
+                let b = self.desk.boards.entry(*board).or_default();
+                b.status = PaperStatus::Disputed;
+                b.differences = differences.clone();
+            }
+            Event::BoardAgreed { board, counts } => {
+                for (id, n) in counts {
+                    *self.tally.entry(id.clone()).or_insert(0) += n;
+                }
+                let b = self.desk.boards.entry(*board).or_default();
+                b.status = PaperStatus::Agreed;
+                b.differences.clear();
+                b.counts = counts.clone();
+            }
+        }
+    }
+
+    /// What the count is computed from: the tally and every ballot that
+    /// counts (phone, then agreed paper in batch order).
+    pub fn count_input(&self) -> crate::count::CountInput {
+        let paper: Vec<Vec<ProposalId>> = self.desk.valid_ballots().map(|b| b.marks.clone()).collect();
+        let mut ballots: Vec<Vec<ProposalId>> = self.ballots.iter().map(|b| b.choices.clone()).collect();
+        let paper_n = paper.len() as u64;
+        ballots.extend(paper);
+        crate::count::CountInput {
+            tally: self.tally.clone(),
+            ballots,
+            paper: paper_n,
+            void: self.desk.agreed_ballots().filter(|b| b.void.is_some()).count() as u64,
+            stickers: self.desk.stickers(),
         }
     }
 

@@ -20,6 +20,11 @@ pub enum Audience {
     /// Those who see a table's detail: its members, the organiser, observers,
     /// and advisers who cover every table.
     Table(TableNo),
+    /// The counting desk's shared view: organiser, observers, counters.
+    Paper,
+    /// One keyed copy: the organiser, the observers, and the counter whose
+    /// copy it is (desk number) — never the other counter.
+    Copy(u16),
 }
 
 impl Audience {
@@ -28,8 +33,15 @@ impl Audience {
             Audience::All => true,
             Audience::Watchers => v.role != Role::Voter,
             Audience::Table(t) => sees_table(v, t),
+            Audience::Paper => matches!(v.role, Role::Organiser | Role::Observer | Role::Counter),
+            Audience::Copy(d) => matches!(v.role, Role::Organiser | Role::Observer) || desk_no(v) == Some(d),
         }
     }
+}
+
+/// A counter's desk as a number ("2" → 2).
+fn desk_no(v: &Viewer) -> Option<u16> {
+    v.desk().and_then(|d| d.parse().ok())
 }
 
 /// The stream of live updates a connection follows: exactly the audiences
@@ -43,7 +55,10 @@ pub enum Feed {
     Watchers,
     /// A table's chair, recorder and adviser: also their table's detail.
     Table(TableNo),
-    /// The organiser, observers and all-table advisers: every update.
+    /// Counters: also the counting desk (and, filtered by desk, their copies).
+    Counting,
+    /// The organiser, observers and all-table advisers: every update
+    /// (a connection still drops what its role may not see).
     Everything,
 }
 
@@ -58,12 +73,13 @@ impl Feed {
                 None => Feed::Watchers,
             },
             Role::Projector | Role::Public => Feed::Watchers,
+            Role::Counter => Feed::Counting,
         }
     }
 
     /// Every feed a meeting with `tables` tables needs.
     pub fn all(tables: usize) -> Vec<Feed> {
-        let mut v = vec![Feed::Voters, Feed::Watchers, Feed::Everything];
+        let mut v = vec![Feed::Voters, Feed::Watchers, Feed::Counting, Feed::Everything];
         v.extend((1..=tables as TableNo).map(Feed::Table));
         v
     }
@@ -75,7 +91,8 @@ impl Feed {
             (Feed::Voters, _) => false,
             (_, Audience::Watchers) => true,
             (Feed::Table(t), Audience::Table(u)) => t == u,
-            (Feed::Watchers, Audience::Table(_)) => false,
+            (Feed::Counting, Audience::Paper | Audience::Copy(_)) => true,
+            _ => false,
         }
     }
 }
@@ -90,7 +107,7 @@ fn sees_table(v: &Viewer, t: TableNo) -> bool {
 }
 
 /// Which parts of the view one event changes, so that only those are sent.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changed {
     pub phase: bool,
     pub fingerprint: bool,
@@ -103,12 +120,19 @@ pub struct Changed {
     /// Bit n-1 set: table n's detail changed (tables beyond 128 always resend).
     pub table_details: u128,
     pub many_tables: bool,
+    /// The counting desk's shared view.
+    pub paper: bool,
+    /// Keyed copies that changed: (batch or board, counter desk).
+    pub paper_copies: Vec<(PaperUnit, String)>,
 }
 
 impl Changed {
     pub fn add(&mut self, e: &Event) {
         match e {
-            Event::MeetingDefined { .. } => *self = Changed { phase: true, tables: true, ..*self },
+            Event::MeetingDefined { .. } => {
+                self.phase = true;
+                self.tables = true;
+            }
             Event::MeetingOpened { .. } => self.fingerprint = true,
             Event::PhaseChanged { to, .. } => {
                 self.phase = true;
@@ -136,6 +160,27 @@ impl Changed {
             Event::PicksSet { .. } | Event::PicksLocked { .. } => self.tables = true,
             Event::Annotated { .. } => self.annotations = true,
             Event::BallotCast { .. } => self.tally = true,
+            Event::PaperKeyed { batch, counter, .. }
+            | Event::PaperRemoved { batch, counter, .. }
+            | Event::PaperFinished { batch, counter } => {
+                self.paper = true;
+                self.copy(PaperUnit::Batch(*batch), counter);
+            }
+            Event::BoardKeyed { board, counter, .. } => {
+                self.paper = true;
+                self.copy(PaperUnit::Board(*board), counter);
+            }
+            Event::PaperDisputed { .. } | Event::BoardDisputed { .. } | Event::SheetsDeclared { .. } => self.paper = true,
+            Event::PaperAgreed { .. } | Event::BoardAgreed { .. } => {
+                self.paper = true;
+                self.tally = true;
+            }
+        }
+    }
+
+    fn copy(&mut self, unit: PaperUnit, counter: &str) {
+        if !self.paper_copies.iter().any(|(u, c)| *u == unit && c == counter) {
+            self.paper_copies.push((unit, counter.to_string()));
         }
     }
 
@@ -162,7 +207,7 @@ impl State {
             .filter(|t| sees_table(v, *t))
             .map(|t| self.table_detail(t))
             .collect();
-        let my_ballot = v.voter.as_ref().and_then(|id| self.voted.get(id)).map(|i| {
+        let my_ballot = v.voter_serial().and_then(|id| self.voted.get(id)).map(|i| {
             let b = &self.ballots[*i];
             MyBallot { receipt: b.receipt.clone(), choices: b.choices.clone() }
         });
@@ -184,6 +229,12 @@ impl State {
             tally: if Audience::Watchers.includes(v) { self.visible_tally() } else { None },
             results: self.results.clone(),
             my_ballot,
+            paper: Audience::Paper.includes(v).then(|| self.desk.view()),
+            paper_copies: match v.role {
+                Role::Organiser | Role::Observer => self.desk.copies(None),
+                Role::Counter => v.desk().map(|d| self.desk.copies(Some(d))).unwrap_or_default(),
+                _ => vec![],
+            },
         }
     }
 
@@ -235,18 +286,38 @@ impl State {
             u.table_detail = Some(self.table_detail(t));
             out.push((Audience::Table(t), u));
         }
+        if changed.paper {
+            let mut u = base.clone();
+            u.paper = Some(self.desk.view());
+            out.push((Audience::Paper, u));
+        }
+        for (unit, counter) in &changed.paper_copies {
+            if let (Some(copy), Ok(desk)) = (self.desk.copy(*unit, counter), counter.parse::<u16>()) {
+                let mut u = base.clone();
+                u.paper_copy = Some(copy);
+                out.push((Audience::Copy(desk), u));
+            }
+        }
         out
     }
 
+    /// Ballots so far: by phone, and from agreed paper batches (void ones included).
     pub fn turnout(&self) -> Turnout {
-        Turnout { ballots: self.ballots.len() as u64 }
+        let paper = self.desk.agreed_ballots().count() as u64;
+        let void = self.desk.agreed_ballots().filter(|b| b.void.is_some()).count() as u64;
+        Turnout { ballots: self.ballots.len() as u64 + paper, paper, void }
+    }
+
+    /// Ballots that count: phone and valid paper.
+    pub fn counted_ballots(&self) -> u64 {
+        self.ballots.len() as u64 + self.desk.valid_ballots().count() as u64
     }
 
     /// The tally, unless the rules hide it until the vote has closed.
     pub fn visible_tally(&self) -> Option<Tally> {
         let rules = self.rules()?;
         let shown = rules.tally == TallyVisibility::Live || self.phase >= Phase::Counted;
-        shown.then(|| Tally { counts: self.tally.clone(), ballots: self.ballots.len() as u64 })
+        shown.then(|| Tally { counts: self.tally.clone(), ballots: self.counted_ballots() })
     }
 
     pub fn table_summaries(&self) -> Vec<TableSummary> {
@@ -290,7 +361,9 @@ mod tests {
             Actor::read_only(Role::Observer),
             Actor::read_only(Role::Projector),
             Actor::read_only(Role::Public),
-            Actor { role: Role::Adviser, table: None, all_tables: true, voter: None },
+            Actor { role: Role::Adviser, table: None, all_tables: true, serial: None },
+            Actor::counter("1"),
+            Actor::counter("2"),
         ];
         for t in 1..=4 {
             for r in [Role::Chair, Role::Recorder, Role::Adviser] {
@@ -301,13 +374,29 @@ mod tests {
     }
 
     #[test]
-    fn a_feed_carries_exactly_what_its_viewers_may_see() {
-        let audiences = [Audience::All, Audience::Watchers, Audience::Table(1), Audience::Table(2), Audience::Table(4)];
+    fn a_feed_carries_all_its_viewers_may_see_and_the_crowd_nothing_more() {
+        let audiences = [
+            Audience::All,
+            Audience::Watchers,
+            Audience::Table(1),
+            Audience::Table(2),
+            Audience::Table(4),
+            Audience::Paper,
+            Audience::Copy(1),
+            Audience::Copy(2),
+        ];
         for v in viewers() {
             let f = Feed::of(&v);
             assert!(Feed::all(4).contains(&f), "{f:?} is a feed of the meeting");
             for a in audiences {
-                assert_eq!(f.carries(a), a.includes(&v), "{} on {f:?} for {a:?}", v.key());
+                if a.includes(&v) {
+                    assert!(f.carries(a), "{} on {f:?} misses {a:?}", v.key());
+                }
+                // Voters, projectors and table members are the many: their
+                // feeds carry nothing they would throw away.
+                if matches!(f, Feed::Voters | Feed::Watchers | Feed::Table(_)) {
+                    assert_eq!(f.carries(a), a.includes(&v), "{} on {f:?} for {a:?}", v.key());
+                }
             }
         }
     }

@@ -37,6 +37,8 @@ struct Step {
 struct Run {
     opts: Opts,
     steps: Vec<Step>,
+    /// Whether the counting desk takes part (paper batches, a sticker board).
+    paper: bool,
 }
 
 fn opts_strategy() -> impl Strategy<Value = Opts> {
@@ -47,7 +49,7 @@ fn opts_strategy() -> impl Strategy<Value = Opts> {
         0usize..=3,
         1u32..=10,
         0u64..=30,
-        prop_oneof![Just(Allocation::GreedySkip), Just(Allocation::GreedyStop)],
+        prop_oneof![Just(Allocation::GreedySkip), Just(Allocation::GreedyStop), Just(Allocation::EqualShares)],
         prop_oneof![Just(TieBreak::LowerCost), Just(TieBreak::ListOrder), Just(TieBreak::Lot)],
         prop_oneof![Just(TallyVisibility::Live), Just(TallyVisibility::HiddenUntilClose)],
         prop_oneof![3 => Just(Assignment::SplitEvenly), 1 => Just(Assignment::AllTables)],
@@ -65,6 +67,7 @@ fn opts_strategy() -> impl Strategy<Value = Opts> {
             tie_break,
             tally,
             assignment,
+            board: BoardDisclosure::Choices,
         })
 }
 
@@ -73,7 +76,8 @@ fn step_strategy() -> impl Strategy<Value = Step> {
 }
 
 fn run_strategy() -> impl Strategy<Value = Run> {
-    (opts_strategy(), prop::collection::vec(step_strategy(), 30..=200)).prop_map(|(opts, steps)| Run { opts, steps })
+    (opts_strategy(), prop::collection::vec(step_strategy(), 30..=260), prop::bool::weighted(0.45))
+        .prop_map(|(opts, steps, paper)| Run { opts, steps, paper })
 }
 
 const VOTERS: u64 = 30;
@@ -82,19 +86,27 @@ const TAGS: [NoteTag; 5] = [NoteTag::Support, NoteTag::Concern, NoteTag::Objecti
 
 /// Turn one random step into an actor and a command, looking at the state
 /// to make most of them plausible.
-fn interpret(s: &State, step: &Step) -> (Actor, Command) {
+fn interpret(s: &State, step: &Step, paper: bool) -> (Actor, Command) {
     let rules = s.rules().expect("defined");
     let n = rules.tables.len() as u64;
     let mut r = Rng(step.seed);
     let mut who = step.who % 100;
     let what = step.what % 100;
-    // Outside voting, most would-be voters become table people instead.
-    if (54..=93).contains(&who) && s.phase != Phase::Voting && !r.chance(15) {
+    // Outside voting, most would-be voters and counters become table people instead.
+    if (54..=95).contains(&who) && s.phase != Phase::Voting && !r.chance(15) {
         who = 20 + who % 34;
     }
-    // During voting, most table people become voters.
+    // During voting, most table people become voters or counters.
     if (20..=53).contains(&who) && s.phase == Phase::Voting && r.chance(70) {
-        who = 54 + who % 40;
+        who = 54 + who % 42;
+    }
+    // Without paper, would-be counters vote; with paper, many voters count
+    // instead (the desk has a lot to key before the vote can close).
+    if (90..=95).contains(&who) && !paper {
+        who = 54 + who % 36;
+    }
+    if (54..=89).contains(&who) && paper && s.phase == Phase::Voting && r.chance(65) {
+        who = 90;
     }
     // A table: usually a real one, sometimes 0 or one past the end.
     let any_table = |r: &mut Rng| -> TableNo {
@@ -154,7 +166,7 @@ fn interpret(s: &State, step: &Step) -> (Actor, Command) {
         // ---------------------------------------------------- advisers
         48..=53 => {
             let actor = if r.chance(25) {
-                Actor { role: Role::Adviser, table: None, all_tables: true, voter: None }
+                Actor { role: Role::Adviser, table: None, all_tables: true, serial: None }
             } else {
                 Actor::at_table(Role::Adviser, 1 + r.below(n) as TableNo)
             };
@@ -185,14 +197,16 @@ fn interpret(s: &State, step: &Step) -> (Actor, Command) {
             (actor, cmd)
         }
         // ---------------------------------------------------- voters
-        54..=93 => {
+        54..=89 => {
             let v = Actor::voter(format!("V{:04}", 1 + r.below(VOTERS)));
             if r.chance(3) {
                 return (v, Command::OpenMeeting);
             }
             (v, Command::CastBallot { choices: ballot_choices(s, &mut r) })
         }
-        // ---------------------------------------------------- read-only
+        // ---------------------------------------------------- counting desk
+        90..=95 => paper_step(s, &mut r),
+        // ---------------------------------------------------- read-only, and the scrutineer's count
         _ => {
             let role = [Role::Observer, Role::Projector, Role::Public][r.below(3) as usize];
             let cmd = match r.below(4) {
@@ -203,6 +217,84 @@ fn interpret(s: &State, step: &Step) -> (Actor, Command) {
             };
             (Actor::read_only(role), cmd)
         }
+    }
+}
+
+const PAPER_BATCHES: u64 = 2;
+
+/// The paper in the box: batch b holds ballots "b01", "b02"… with these marks
+/// (some of them void: blank, over the limit, unknown, repeated).
+fn paper_truth(batch: u32) -> Vec<(String, Vec<ProposalId>)> {
+    let mut r = Rng(7 + batch as u64);
+    (1..=2 + batch)
+        .map(|k| {
+            let marks = match r.below(8) {
+                0 => vec![],
+                1 => (1..=12).map(pid).collect(),
+                2 => vec![pid(1), "P99".into()],
+                3 => vec![pid(2), pid(2)],
+                _ => (1..=1 + r.below(3) as usize).map(|i| pid(i + k as usize % 3)).collect(),
+            };
+            (format!("{batch}{k:02}"), marks)
+        })
+        .collect()
+}
+
+/// A counter at work: key what is on the paper (mostly correctly), correct
+/// what differs, finish; a sticker board; the scrutineer's hand count; and
+/// now and then a slip (a third counter, a batch that does not exist…).
+fn paper_step(s: &State, r: &mut Rng) -> (Actor, Command) {
+    let open: Vec<u32> = (1..=PAPER_BATCHES as u32)
+        .filter(|b| s.desk.batches.get(b).is_none_or(|x| x.status != PaperStatus::Agreed))
+        .collect();
+    if r.chance(15) {
+        // The scrutineer counts a batch's sheets by hand (and miscounts now and then).
+        let uncounted: Vec<u32> = (1..=PAPER_BATCHES as u32)
+            .filter(|b| s.desk.batches.get(b).and_then(|x| x.sheets) != Some(paper_truth(*b).len() as u32))
+            .collect();
+        let batch = if uncounted.is_empty() { 1 } else { uncounted[r.below(uncounted.len() as u64) as usize] };
+        let right = paper_truth(batch).len() as u32;
+        let sheets = if r.chance(75) { right } else { right + 1 };
+        return (Actor::read_only(Role::Observer), Command::DeclareSheets { batch, sheets });
+    }
+    if r.chance(3) {
+        // A third counter tries a batch two others are keying.
+        return (Actor::counter("3"), Command::KeyPaper { batch: 1, number: "101".into(), marks: vec![pid(1)] });
+    }
+    let desk = 1 + r.below(2) as u16;
+    let actor = Actor::counter(desk.to_string());
+    let board_open = s.desk.boards.get(&1).is_none_or(|b| b.status != PaperStatus::Agreed);
+    if r.chance(if open.is_empty() { 60 } else { 10 }) && (board_open || r.chance(10)) {
+        let def = s.definition.as_ref().unwrap();
+        let counts = def
+            .proposals
+            .iter()
+            .take(3)
+            .enumerate()
+            .map(|(i, p)| {
+                let slip = u64::from(!r.chance(85));
+                (p.id.clone(), i as u64 + slip)
+            })
+            .collect();
+        return (actor, Command::KeyBoard { board: 1, counts });
+    }
+    let batch = match (open.is_empty(), r.chance(96)) {
+        (false, true) => open[r.below(open.len() as u64) as usize],
+        (true, true) => 1 + r.below(PAPER_BATCHES) as u32,
+        _ => [0, 10_000][r.below(2) as usize],
+    };
+    let truth = paper_truth(batch.max(1));
+    if r.chance(4) {
+        return (actor, Command::RemovePaper { batch, number: truth[0].0.clone() });
+    }
+    let mine = s.desk.batches.get(&batch).and_then(|b| b.copies.get(&desk.to_string()));
+    let wrong = truth.iter().find(|(n, m)| mine.is_none_or(|c| c.ballots.get(n) != Some(m)));
+    match wrong {
+        Some((number, marks)) if r.chance(92) => {
+            let marks = if r.chance(88) { marks.clone() } else { vec![pid(3)] };
+            (actor, Command::KeyPaper { batch, number: number.clone(), marks })
+        }
+        _ => (actor, Command::FinishPaper { batch }),
     }
 }
 
@@ -319,6 +411,11 @@ fn pick_ids(s: &State, r: &mut Rng, table: TableNo) -> Vec<ProposalId> {
 struct Outcome {
     reached: Phase,
     ballots: usize,
+    /// Agreed paper ballots (valid, void) and sticker votes.
+    paper: usize,
+    void: usize,
+    stickers: u64,
+    equal_shares: bool,
     accepted: usize,
     rejected: BTreeMap<&'static str, usize>,
 }
@@ -330,12 +427,14 @@ fn viewers(n_tables: usize) -> Vec<Actor> {
         Actor::at_table(Role::Chair, 1),
         Actor::at_table(Role::Recorder, t2),
         Actor::at_table(Role::Adviser, n_tables as TableNo),
-        Actor { role: Role::Adviser, table: None, all_tables: true, voter: None },
+        Actor { role: Role::Adviser, table: None, all_tables: true, serial: None },
         Actor::voter("V0001"),
         Actor::voter("V0002"),
         Actor::read_only(Role::Observer),
         Actor::read_only(Role::Projector),
         Actor::read_only(Role::Public),
+        Actor::counter("1"),
+        Actor::counter("2"),
     ]
 }
 
@@ -417,7 +516,7 @@ fn execute(run: &Run) -> Outcome {
             }
         }
         m.now += 1 + step.dt as u64 % 5_000;
-        let (actor, cmd) = interpret(&m.state, step);
+        let (actor, cmd) = interpret(&m.state, step, run.paper);
         let ctx = m.ctx();
         let before = m.state.clone();
         let phase_before = m.state.phase;
@@ -450,7 +549,7 @@ fn execute(run: &Run) -> Outcome {
                     match &rec.event {
                         Event::BallotCast { voter, choices } => {
                             // (c) at acceptance.
-                            assert_eq!(actor.voter.as_ref(), Some(voter));
+                            assert_eq!(actor.voter_serial(), Some(voter));
                             assert!(!before.voted.contains_key(voter), "{voter} voted twice");
                             assert_eq!(before.check_ballot(choices, m.rules().max_choices), Ok(()));
                             assert_eq!(phase_before, Phase::Voting);
@@ -498,7 +597,9 @@ fn execute(run: &Run) -> Outcome {
         assert_eq!(m.state.head, m.head());
         // (b) the running tally is a recount.
         let def = m.def().clone();
-        let fresh = recount(&def.proposals, m.state.ballots.iter().map(|b| b.choices.as_slice()));
+        let phone = m.state.ballots.iter().map(|b| b.choices.as_slice());
+        let paper = m.state.desk.valid_ballots().map(|b| b.marks.as_slice());
+        let fresh = recount(&def.proposals, phone.chain(paper), m.state.desk.agreed_boards());
         assert_eq!(m.state.tally, fresh, "the running tally differs from the recount");
         // (c)
         check_ballots(&m.state);
@@ -521,7 +622,7 @@ fn execute(run: &Run) -> Outcome {
         if m.state.phase >= Phase::Counted {
             let r = m.state.results.as_ref().expect("results once counted");
             let seed = lot_seed_of(&m.log).expect("a counted phase change");
-            check_results(&def, &fresh, m.state.ballots.len() as u64, &m.state.annotations, &seed, r);
+            check_results(&def, &fresh, m.state.counted_ballots(), &m.state.annotations, &seed, r);
         } else {
             assert!(m.state.results.is_none());
         }
@@ -541,6 +642,10 @@ fn execute(run: &Run) -> Outcome {
 
     out.reached = m.state.phase;
     out.ballots = m.state.ballots.len();
+    out.paper = m.state.desk.agreed_ballots().count();
+    out.void = m.state.desk.agreed_ballots().filter(|b| b.void.is_some()).count();
+    out.stickers = m.state.desk.stickers();
+    out.equal_shares = m.state.results.as_ref().is_some_and(|r| r.equal_shares.is_some());
     out
 }
 
@@ -569,6 +674,7 @@ fn random_meetings_reach_the_count() {
     let strategy = run_strategy();
     let samples = 150;
     let (mut counted, mut counted_with_ballots, mut voting) = (0, 0, 0);
+    let (mut with_paper, mut with_void, mut with_stickers, mut by_equal_shares) = (0, 0, 0, 0);
     let mut codes: BTreeMap<&'static str, usize> = BTreeMap::new();
     let (mut accepted, mut rejected) = (0, 0);
     for _ in 0..samples {
@@ -582,6 +688,10 @@ fn random_meetings_reach_the_count() {
             if out.ballots > 0 {
                 counted_with_ballots += 1;
             }
+            with_paper += usize::from(out.paper > 0);
+            with_void += usize::from(out.void > 0);
+            with_stickers += usize::from(out.stickers > 0);
+            by_equal_shares += usize::from(out.equal_shares);
         }
         accepted += out.accepted;
         for (c, k) in out.rejected {
@@ -596,6 +706,9 @@ fn random_meetings_reach_the_count() {
     assert!(counted * 100 >= samples * 50, "only {counted}/{samples} runs reached counted");
     assert!(counted_with_ballots * 100 >= samples * 40, "only {counted_with_ballots}/{samples} counted runs had ballots");
     assert!(accepted >= rejected / 4, "mostly rejections: {accepted} accepted, {rejected} rejected");
+    eprintln!("counted with agreed paper: {with_paper}, with void paper: {with_void}, with stickers: {with_stickers}, by equal shares: {by_equal_shares}");
+    assert!(with_paper >= 8 && with_void >= 5 && with_stickers >= 3, "the counting desk was hardly exercised");
+    assert!(by_equal_shares >= 15, "equal shares was hardly exercised");
     for code in [
         "read_only",
         "forbidden",
@@ -620,6 +733,14 @@ fn random_meetings_reach_the_count() {
         "invalid_field",
         "exclusion_rule_required",
         "no_timer",
+        "unknown_batch",
+        "batch_agreed",
+        "batch_taken",
+        "unknown_paper_ballot",
+        "copy_finished",
+        "paper_open",
+        "paper_count_mismatch",
+        "boards_not_allowed",
     ] {
         assert!(codes.contains_key(code), "no command was ever rejected with {code}: {codes:?}");
     }

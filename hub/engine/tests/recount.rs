@@ -94,12 +94,12 @@ fn recount_from_log(m: &Meeting) -> BTreeMap<ProposalId, u64> {
         })
         .collect();
     assert_eq!(ballots.len(), BALLOTS as usize);
-    recount(&m.def().proposals, ballots)
+    recount(&m.def().proposals, ballots, std::iter::empty())
 }
 
 #[test]
 fn a_realistic_meeting_recounts_to_the_same_results() {
-    for allocation in [Allocation::GreedySkip, Allocation::GreedyStop] {
+    for allocation in [Allocation::GreedySkip, Allocation::GreedyStop, Allocation::EqualShares] {
         for tie_break in [TieBreak::LowerCost, TieBreak::ListOrder, TieBreak::Lot] {
             let m = realistic_meeting(allocation, tie_break);
             let s = &m.state;
@@ -112,7 +112,7 @@ fn a_realistic_meeting_recounts_to_the_same_results() {
             let r = s.results.as_ref().unwrap();
             let seed = r.closed_at_head.clone();
             check_results(m.def(), &fresh, BALLOTS as u64, &s.annotations, &seed, r);
-            assert_eq!(r, &count(m.def(), &fresh, BALLOTS as u64, &s.annotations, &seed));
+            assert_eq!(r, &count(m.def(), &count_input(&fresh, realistic_ballots()), &s.annotations, &seed));
             assert_eq!(State::replay(&m.log).results.as_ref(), Some(r));
             // The meeting has a winner list that uses most of the budget.
             assert!(!r.funded.is_empty());

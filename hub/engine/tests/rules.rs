@@ -44,7 +44,7 @@ fn read_only_roles_get_read_only_for_every_command() {
         }
     }
     // Even a read-only role that claims a table or a voter serial.
-    let sneaky = yuanzhuo_engine::Actor { role: Role::Observer, table: Some(1), all_tables: true, voter: Some("V0001".into()) };
+    let sneaky = yuanzhuo_engine::Actor { role: Role::Observer, table: Some(1), all_tables: true, serial: Some("V0001".into()) };
     m.refuses(&sneaky, &ballot(&["P01"]), E::ReadOnly, None);
 }
 
@@ -83,7 +83,7 @@ fn only_voters_cast_ballots() {
         m.refuses(&who, &ballot(&["P01"]), E::Forbidden, None);
     }
     // A voter role without a serial cannot vote either.
-    let anonymous = yuanzhuo_engine::Actor { role: Role::Voter, table: None, all_tables: false, voter: None };
+    let anonymous = yuanzhuo_engine::Actor { role: Role::Voter, table: None, all_tables: false, serial: None };
     m.refuses(&anonymous, &ballot(&["P01"]), E::Forbidden, None);
     assert!(m.state.ballots.is_empty());
 }
@@ -954,7 +954,7 @@ fn counting_computes_results_with_the_log_head_as_lot_seed() {
     );
     let r = m.state.results.clone().expect("results once counted");
     assert_eq!(r.closed_at_head, head);
-    assert_eq!(r, count(m.def(), &m.state.tally, 3, &m.state.annotations, &head));
+    assert_eq!(r, count(m.def(), &m.state.count_input(), &m.state.annotations, &head));
     check_results(m.def(), &m.state.tally, 3, &m.state.annotations, &head, &r);
     // Six proposals tie on one vote each: their order is the lot's.
     assert_eq!(r.ties.len(), 1);
@@ -1141,7 +1141,7 @@ fn count_does_not_overflow_on_huge_costs() {
     let o = Opts { tables: 1, proposals: 3, picks_per_table: 1, budget: 100, ..Opts::default() };
     let def = definition_with_costs(&o, &[60, u64::MAX, 30]);
     let tally: BTreeMap<ProposalId, u64> = [("P01", 3), ("P02", 2), ("P03", 1)].iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    let r = std::panic::catch_unwind(|| count(&def, &tally, 3, &BTreeMap::new(), ""));
+    let r = std::panic::catch_unwind(|| count(&def, &count_input(&tally, vec![vec![]; 3]), &BTreeMap::new(), ""));
     let r = r.expect("count panicked on a huge cost (u64 overflow in `running + p.cost`)");
     assert_eq!(r.funded, ids(&["P01", "P03"]));
     assert_eq!(r.total_cost, 90);

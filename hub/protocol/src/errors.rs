@@ -64,6 +64,16 @@ error_codes! {
     ExclusionRuleRequired = "exclusion_rule_required": "排除项目须注明依据第几条排除规则（1-7）", "An exclusion must name one of the 7 exclusion rules (1-7)";
     // timer
     NoTimer = "no_timer": "没有正在运行的计时器", "No timer is running";
+    // paper ballots and sticker boards
+    UnknownBatch = "unknown_batch": "没有这一批选票，或您未录入这一批", "No such batch, or you have not keyed it";
+    BatchAgreed = "batch_agreed": "这一批已核对一致并计入，不能再改", "This batch already agreed and was counted; it cannot change";
+    BatchTaken = "batch_taken": "已有两位点票员在录入这一批", "Two other counters are already keying this";
+    BallotNumberUsed = "ballot_number_used": "这个选票编号已在另一批计入", "This ballot number was already counted in another batch";
+    UnknownPaperBallot = "unknown_paper_ballot": "您的录入中没有这个选票编号", "There is no ballot with this number in your copy";
+    CopyFinished = "copy_finished": "您已完成这一批的录入", "You have already finished keying this batch";
+    PaperOpen = "paper_open": "还有纸质选票或贴纸板未核对一致，不能结束投票", "Paper batches or sticker boards are not yet agreed; the vote cannot close";
+    PaperCountMismatch = "paper_count_mismatch": "录入的选票张数与监票员清点的张数不符，不能结束投票", "The ballots keyed do not match the sheets counted by the scrutineer; the vote cannot close";
+    BoardsNotAllowed = "boards_not_allowed": "按平均分配法计票时不能使用贴纸板（需要每张选票）", "Sticker boards cannot be used with the Method of Equal Shares (it needs each ballot)";
 }
 
 impl std::fmt::Display for ErrorCode {

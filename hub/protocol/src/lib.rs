@@ -57,6 +57,9 @@ pub struct Rules {
     pub tie_break: TieBreak,
     pub tally: TallyVisibility,
     pub assignment: Assignment,
+    /// What the public board shows of each ballot.
+    #[serde(default)]
+    pub board: BoardDisclosure,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -74,6 +77,22 @@ pub enum Allocation {
     GreedySkip,
     /// Fund from the top; stop at the first proposal that does not fit.
     GreedyStop,
+    /// The Method of Equal Shares (approval ballots, cost utilities): the
+    /// budget is split equally among the voters and a proposal is funded by
+    /// its supporters' shares; what is left is then filled from the top of
+    /// the ranking (the completion step). See docs/verification.md.
+    EqualShares,
+}
+
+/// What the public board shows of each accepted ballot.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BoardDisclosure {
+    /// Receipt code and choices: every voter can check their own ballot.
+    #[default]
+    Choices,
+    /// Only the receipt codes (and the totals): no one can show how they voted.
+    ReceiptsOnly,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -209,14 +228,19 @@ pub enum Role {
     Projector,
     /// Anonymous read-only view (the landing page), if the hub allows it.
     Public,
+    /// A counter (点票员) at the counting desk: keys paper ballots and
+    /// sticker boards, each batch independently of a second counter.
+    Counter,
 }
 
 impl Role {
     pub fn is_table_role(self) -> bool {
         matches!(self, Role::Chair | Role::Recorder | Role::Adviser)
     }
+    /// Roles that change nothing. (Observers, the scrutineers, read
+    /// everything and give one command: the physical count of a paper batch.)
     pub fn is_read_only(self) -> bool {
-        matches!(self, Role::Observer | Role::Projector | Role::Public)
+        matches!(self, Role::Projector | Role::Public)
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -228,6 +252,7 @@ impl Role {
             Role::Observer => "监票员",
             Role::Projector => "投影",
             Role::Public => "公众",
+            Role::Counter => "点票员",
         }
     }
     pub fn en(self) -> &'static str {
@@ -240,6 +265,7 @@ impl Role {
             Role::Observer => "observer",
             Role::Projector => "projector",
             Role::Public => "public",
+            Role::Counter => "counter",
         }
     }
 }
@@ -343,6 +369,22 @@ pub enum Command {
     },
     // voter
     CastBallot { choices: Vec<ProposalId> },
+    // counter (paper ballots and sticker boards, double entry)
+    /// Key one paper ballot of a batch into this counter's copy: its printed
+    /// number and the proposals marked on it, as marked (the hub decides
+    /// validity when both copies agree). Keying a number again corrects it.
+    KeyPaper { batch: u32, number: String, marks: Vec<ProposalId> },
+    /// Take a ballot number out of this counter's copy of the batch.
+    RemovePaper { batch: u32, number: String },
+    /// This counter has keyed the whole batch; once both copies are
+    /// finished they are compared.
+    FinishPaper { batch: u32 },
+    /// The sticker counts of one board, per proposal, as this counter read
+    /// them; a second counter's reading must agree.
+    KeyBoard { board: u32, counts: BTreeMap<ProposalId, u64> },
+    // observer (scrutineer)
+    /// The physical number of sheets in a paper batch, counted by hand.
+    DeclareSheets { batch: u32, sheets: u32 },
 }
 
 impl Command {
@@ -380,6 +422,11 @@ impl Command {
             Command::WithdrawNote { .. } => "withdraw_note",
             Command::Annotate { .. } => "annotate",
             Command::CastBallot { .. } => "cast_ballot",
+            Command::KeyPaper { .. } => "key_paper",
+            Command::RemovePaper { .. } => "remove_paper",
+            Command::FinishPaper { .. } => "finish_paper",
+            Command::KeyBoard { .. } => "key_board",
+            Command::DeclareSheets { .. } => "declare_sheets",
         }
     }
 }
@@ -486,6 +533,15 @@ pub struct Snapshot {
     /// A voter's own ballot, once cast.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_ballot: Option<MyBallot>,
+    /// The counting desk: paper batches and sticker boards (organiser,
+    /// observers and counters only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<PaperView>,
+    /// The keyed copies this connection may read: every copy for the
+    /// organiser and observers, a counter's own copies for a counter (so that
+    /// the second keying stays independent of the first).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paper_copies: Vec<PaperCopy>,
 }
 
 /// A part of the snapshot that changed; every present field replaces the
@@ -517,6 +573,11 @@ pub struct Update {
     pub tally: Option<Tally>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Results>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper: Option<PaperView>,
+    /// Replaces the copy with the same `unit` and `counter` in `paper_copies`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper_copy: Option<PaperCopy>,
 }
 
 impl Snapshot {
@@ -560,6 +621,18 @@ impl Snapshot {
         }
         if let Some(r) = &u.results {
             self.results = Some(r.clone());
+        }
+        if let Some(p) = &u.paper {
+            self.paper = Some(p.clone());
+        }
+        if let Some(c) = &u.paper_copy {
+            match self.paper_copies.iter_mut().find(|x| x.unit == c.unit && x.counter == c.counter) {
+                Some(slot) => *slot = c.clone(),
+                None => {
+                    self.paper_copies.push(c.clone());
+                    self.paper_copies.sort_by(|a, b| (a.unit, &a.counter).cmp(&(b.unit, &b.counter)));
+                }
+            }
         }
     }
 
@@ -676,8 +749,14 @@ pub struct Annotation {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Turnout {
-    /// Ballots accepted so far.
+    /// Ballots so far: by phone, and from agreed paper batches (void included).
     pub ballots: u64,
+    /// Of those, from paper.
+    #[serde(default)]
+    pub paper: u64,
+    /// Of the paper ballots, void under the rules.
+    #[serde(default)]
+    pub void: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -707,6 +786,33 @@ pub struct Results {
     pub ties: Vec<TieGroup>,
     /// Log head when voting closed (the lot seed for `tie_break = lot`).
     pub closed_at_head: String,
+    /// Of `ballots`, those keyed from paper.
+    #[serde(default)]
+    pub paper: u64,
+    /// Paper ballots void under the rules (not in `ballots`, not counted).
+    #[serde(default)]
+    pub void: u64,
+    /// Votes from sticker boards (in the votes, not in `ballots`).
+    #[serde(default)]
+    pub stickers: u64,
+    /// How the Method of Equal Shares decided, when that is the rule.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equal_shares: Option<EqualSharesOutcome>,
+}
+
+/// The Method of Equal Shares, explained: each voter's share of the budget,
+/// what the shares bought (in that order), and what the completion step
+/// then added from the top of the ranking.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EqualSharesOutcome {
+    /// Voters whose ballots counted (phone and valid paper).
+    pub voters: u64,
+    /// Budget ÷ voters, in yuan, to two decimals (rounded down).
+    pub share: String,
+    /// Funded by the voters' shares, in the order the method chose them.
+    pub selected: Vec<ProposalId>,
+    /// Funded afterwards from the top of the ranking with what was left.
+    pub completion: Vec<ProposalId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -733,6 +839,115 @@ pub struct TieGroup {
     pub proposals: Vec<ProposalId>,
     /// Whether the tie decided something (straddles the budget line).
     pub decisive: bool,
+}
+
+// ---------------------------------------------------------------- paper
+
+/// A paper batch (a stack of ballots counted together) or a sticker board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaperUnit {
+    Batch(u32),
+    Board(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaperStatus {
+    /// Being keyed (or one copy finished, waiting for the other).
+    Keying,
+    /// Both copies finished and they differ: re-check the paper, correct, finish again.
+    Disputed,
+    /// Both copies agree: the batch or board counts.
+    Agreed,
+}
+
+/// One paper ballot as keyed: its printed number and the marks on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyedBallot {
+    pub number: String,
+    pub marks: Vec<ProposalId>,
+}
+
+/// A paper ballot of an agreed batch, with the verdict of the rules.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperBallot {
+    pub number: String,
+    pub marks: Vec<ProposalId>,
+    /// Why it does not count: `blank`, `over_limit` (more marks than
+    /// `max_choices`), `unknown_proposal`, `repeated_mark`; absent if valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub void: Option<String>,
+}
+
+/// Where two copies of a batch differ.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperDifference {
+    /// The ballot number (batches) or proposal id (boards).
+    pub at: String,
+    /// `marks_differ`, `only_in_one` (keyed by one counter only), `number_used`
+    /// (the number already counted in another batch), `count_differs` (boards).
+    pub reason: String,
+}
+
+/// One counter's copy of a batch or board, as keyed.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaperCopy {
+    pub unit: PaperUnit,
+    /// The counter's desk number.
+    pub counter: String,
+    pub finished: bool,
+    /// Batches: the ballots keyed, by number.
+    #[serde(default)]
+    pub ballots: Vec<KeyedBallot>,
+    /// Boards: stickers per proposal.
+    #[serde(default)]
+    pub counts: BTreeMap<ProposalId, u64>,
+}
+
+/// A copy, summarised (what a counter may know of the other copy).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CopySummary {
+    pub counter: String,
+    pub finished: bool,
+    /// Ballots keyed (batches) or proposals with stickers (boards).
+    pub entries: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BatchView {
+    pub batch: u32,
+    pub status: PaperStatus,
+    pub copies: Vec<CopySummary>,
+    /// Sheets counted by hand by the scrutineer, if declared.
+    pub sheets: Option<u32>,
+    pub differences: Vec<PaperDifference>,
+    /// Once agreed: the ballots of the batch, valid and void.
+    #[serde(default)]
+    pub ballots: Vec<PaperBallot>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BoardView {
+    pub board: u32,
+    pub status: PaperStatus,
+    pub copies: Vec<CopySummary>,
+    pub differences: Vec<PaperDifference>,
+    /// Once agreed: stickers per proposal.
+    #[serde(default)]
+    pub counts: BTreeMap<ProposalId, u64>,
+}
+
+/// The counting desk as everyone at it may see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PaperView {
+    pub batches: Vec<BatchView>,
+    pub boards: Vec<BoardView>,
+    /// Agreed paper ballots: counted, and void.
+    pub counted: u64,
+    pub void: u64,
+    /// Agreed sticker votes.
+    pub stickers: u64,
 }
 
 /// Serde helper: distinguish "absent" from "null" for optional fields.

@@ -57,6 +57,7 @@ pub fn definition() -> Definition {
             tie_break: TieBreak::LowerCost,
             tally: TallyVisibility::Live,
             assignment: Assignment::SplitEvenly,
+            board: Default::default(),
         },
         proposals: proposals(),
     }
@@ -91,10 +92,12 @@ pub fn demo(phase: Phase) -> Snapshot {
         tables,
         table_details: vec![],
         annotations: vec![],
-        turnout: Turnout { ballots: 0 },
+        turnout: Turnout { ballots: 0, ..Default::default() },
         tally: (phase >= Phase::Voting).then_some(Tally { counts, ballots: 0 }),
         results: None,
         my_ballot: None,
+        paper: None,
+        paper_copies: vec![],
     }
 }
 
@@ -111,7 +114,7 @@ pub fn spread(i: usize) -> u64 {
 pub fn with_votes(mut s: Snapshot, votes: impl Fn(usize) -> u64, ballots: u64) -> Snapshot {
     let counts = s.proposals.iter().enumerate().map(|(i, p)| (p.id.clone(), votes(i))).collect();
     s.tally = Some(Tally { counts, ballots });
-    s.turnout = Turnout { ballots };
+    s.turnout = Turnout { ballots, ..Default::default() };
     s
 }
 
@@ -120,7 +123,7 @@ pub fn counted(mut s: Snapshot, phase: Phase) -> Snapshot {
     let def = Definition { meeting: s.meeting.clone(), rules: s.rules.clone(), proposals: s.proposals.clone() };
     let tally = s.tally.clone().expect("a tally to count");
     let ann: BTreeMap<String, Annotation> = s.annotations.iter().map(|a| (a.proposal.clone(), a.clone())).collect();
-    s.results = Some(yuanzhuo_engine::count(&def, &tally.counts, tally.ballots, &ann, HEAD));
+    s.results = Some(yuanzhuo_engine::count(&def, &yuanzhuo_engine::CountInput { tally: tally.counts.clone(), ballots: vec![vec![]; tally.ballots as usize], ..Default::default() }, &ann, HEAD));
     s.phase = phase;
     s
 }

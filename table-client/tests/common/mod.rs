@@ -110,6 +110,7 @@ pub fn snapshot() -> Snapshot {
             tie_break: TieBreak::LowerCost,
             tally: TallyVisibility::Live,
             assignment: Assignment::SplitEvenly,
+            board: Default::default(),
         },
         fingerprint: "3F2A-91C0".into(),
         phase: Phase::Discussion,
@@ -128,10 +129,12 @@ pub fn snapshot() -> Snapshot {
             by_table: Some(1),
             at_ms: NOW - 100_000,
         }],
-        turnout: Turnout { ballots: 0 },
+        turnout: Turnout { ballots: 0, ..Default::default() },
         tally: None,
         results: None,
         my_ballot: None,
+        paper: None,
+        paper_copies: vec![],
     }
 }
 

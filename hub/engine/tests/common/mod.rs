@@ -27,6 +27,7 @@ pub struct Opts {
     pub tie_break: TieBreak,
     pub tally: TallyVisibility,
     pub assignment: Assignment,
+    pub board: BoardDisclosure,
 }
 
 impl Default for Opts {
@@ -45,6 +46,7 @@ impl Default for Opts {
             tie_break: TieBreak::LowerCost,
             tally: TallyVisibility::Live,
             assignment: Assignment::SplitEvenly,
+            board: BoardDisclosure::Choices,
         }
     }
 }
@@ -83,6 +85,7 @@ pub fn definition_with_costs(o: &Opts, costs: &[u64]) -> Definition {
             tie_break: o.tie_break,
             tally: o.tally,
             assignment: o.assignment,
+            board: o.board,
         },
         proposals: costs
             .iter()
@@ -116,7 +119,7 @@ pub fn adviser(t: TableNo) -> Actor {
     Actor::at_table(Role::Adviser, t)
 }
 pub fn adviser_all() -> Actor {
-    Actor { role: Role::Adviser, table: None, all_tables: true, voter: None }
+    Actor { role: Role::Adviser, table: None, all_tables: true, serial: None }
 }
 /// Voter `n` with the public serial "V0001"…
 pub fn voter(n: u32) -> Actor {
@@ -124,6 +127,10 @@ pub fn voter(n: u32) -> Actor {
 }
 pub fn observer() -> Actor {
     Actor::read_only(Role::Observer)
+}
+/// The counter at desk `n`.
+pub fn counter(n: u16) -> Actor {
+    Actor::counter(n.to_string())
 }
 pub fn projector() -> Actor {
     Actor::read_only(Role::Projector)
@@ -167,6 +174,24 @@ pub fn note(table: TableNo, text: &str) -> Command {
 pub fn edit(note: u64, text: &str) -> Command {
     Command::EditNote { note, tag: NoteTag::Concern, text: text.into() }
 }
+pub fn key_paper(batch: u32, number: &str, marks: &[&str]) -> Command {
+    Command::KeyPaper { batch, number: number.into(), marks: ids(marks) }
+}
+pub fn finish_paper(batch: u32) -> Command {
+    Command::FinishPaper { batch }
+}
+pub fn sheets(batch: u32, sheets: u32) -> Command {
+    Command::DeclareSheets { batch, sheets }
+}
+pub fn key_board(board: u32, counts: &[(&str, u64)]) -> Command {
+    Command::KeyBoard { board, counts: counts.iter().map(|(k, n)| (k.to_string(), *n)).collect() }
+}
+
+/// What `count` is given, from a tally and the ballots that count.
+pub fn count_input(tally: &BTreeMap<ProposalId, u64>, ballots: Vec<Vec<ProposalId>>) -> yuanzhuo_engine::CountInput {
+    yuanzhuo_engine::CountInput { tally: tally.clone(), ballots, ..Default::default() }
+}
+
 pub fn annotate(proposal: &str, feasibility: Feasibility, rule: Option<u8>) -> Command {
     Command::Annotate {
         proposal: proposal.into(),
@@ -422,11 +447,19 @@ pub fn check_results(
                 assert!(ordered, "tie {} / {} broken against {:?}", pa.id, pb.id, rules.tie_break);
             }
         }
-        // Funding, walked independently.
+        // Funding, walked independently (for equal shares: what the method
+        // and its completion report, checked for consistency below).
+        let mes_funded = r.equal_shares.as_ref().is_some_and(|e| e.selected.contains(&row.proposal) || e.completion.contains(&row.proposal));
         let expected_reason = if votes == 0 {
             Some("no_votes")
         } else if excluded(&row.proposal) {
             Some("excluded")
+        } else if rules.allocation == Allocation::EqualShares {
+            if mes_funded {
+                None
+            } else {
+                Some("does_not_fit")
+            }
         } else if stopped {
             Some("stopped")
         } else if p.cost > budget - running {
@@ -449,6 +482,29 @@ pub fn check_results(
     let total: u64 = r.ranking.iter().filter(|x| x.funded).map(|x| x.cost).sum();
     assert_eq!(r.total_cost, total, "total cost");
     assert!(r.total_cost <= budget, "over budget: {} > {budget}", r.total_cost);
+    match (&r.equal_shares, rules.allocation) {
+        (Some(e), Allocation::EqualShares) => {
+            assert_eq!(e.voters, ballots, "equal shares: voters");
+            let mut both: Vec<&ProposalId> = e.selected.iter().chain(&e.completion).collect();
+            both.sort();
+            let mut f: Vec<&ProposalId> = r.funded.iter().collect();
+            f.sort();
+            assert_eq!(both, f, "the shares and the completion together are what is funded");
+            let mut d = both.clone();
+            d.dedup();
+            assert_eq!(d.len(), both.len(), "funded twice");
+            // Completion follows the ranking, and is exhaustive: nothing
+            // eligible and unfunded would still fit.
+            let pos = |id: &str| r.ranking.iter().position(|x| x.proposal == id).expect("ranked");
+            assert!(e.completion.windows(2).all(|w| pos(&w[0]) < pos(&w[1])), "completion in ranking order");
+            for row in r.ranking.iter().filter(|x| x.unfunded_reason.as_deref() == Some("does_not_fit")) {
+                assert!(row.cost > budget - r.total_cost, "{} would still fit", row.proposal);
+            }
+        }
+        (None, Allocation::EqualShares) => panic!("equal shares without an explanation"),
+        (Some(_), _) => panic!("an equal-shares explanation under {:?}", rules.allocation),
+        (None, _) => {}
+    }
 
     // Ties: every maximal run of equal, non-zero votes longer than one.
     let mut groups = vec![];

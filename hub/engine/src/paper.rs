@@ -1,0 +1,295 @@
+//! The counting desk: paper ballots and sticker boards, keyed twice.
+//!
+//! Two counters key each batch of paper ballots independently, each into
+//! their own copy; when both have finished, the copies are compared. If they
+//! agree the batch counts, every ballot judged by the rules (more marks than
+//! `max_choices`, an unknown or repeated proposal, or none: void, with the
+//! reason — never trimmed); if not, the differences are listed and the
+//! counters re-check the paper, correct and finish again. Sticker boards
+//! work the same way, with a count per proposal instead of ballots. The
+//! scrutineer counts each batch's sheets by hand; the vote cannot close
+//! until every batch agrees and matches its sheets.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use yuanzhuo_protocol::*;
+
+/// One counter's copy of a batch (ballots by number) or a board (counts).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Copy {
+    pub finished: bool,
+    pub ballots: BTreeMap<String, Vec<ProposalId>>,
+    pub counts: BTreeMap<ProposalId, u64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// By counter desk; at most two.
+    pub copies: BTreeMap<String, Copy>,
+    pub sheets: Option<u32>,
+    pub status: PaperStatus,
+    pub differences: Vec<PaperDifference>,
+    /// Once agreed.
+    pub ballots: Vec<PaperBallot>,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        Batch { copies: BTreeMap::new(), sheets: None, status: PaperStatus::Keying, differences: vec![], ballots: vec![] }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Board {
+    pub copies: BTreeMap<String, Copy>,
+    pub status: PaperStatus,
+    pub differences: Vec<PaperDifference>,
+    pub counts: BTreeMap<ProposalId, u64>,
+}
+
+impl Default for Board {
+    fn default() -> Self {
+        Board { copies: BTreeMap::new(), status: PaperStatus::Keying, differences: vec![], counts: BTreeMap::new() }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Desk {
+    pub batches: BTreeMap<u32, Batch>,
+    pub boards: BTreeMap<u32, Board>,
+    /// Ballot number → the agreed batch it was counted in.
+    pub numbers: HashMap<String, u32>,
+}
+
+/// The rules' verdict on one paper ballot (docs/verification.md).
+pub fn verdict(marks: &[ProposalId], max_choices: u32, known: impl Fn(&str) -> bool) -> Option<&'static str> {
+    if marks.is_empty() {
+        return Some("blank");
+    }
+    if marks.len() > max_choices as usize {
+        return Some("over_limit");
+    }
+    if marks.iter().any(|m| !known(m)) {
+        return Some("unknown_proposal");
+    }
+    let distinct: HashSet<&ProposalId> = marks.iter().collect();
+    if distinct.len() != marks.len() {
+        return Some("repeated_mark");
+    }
+    None
+}
+
+/// Marks compared as read off the paper: order does not matter, repeats do.
+fn same_marks(a: &[ProposalId], b: &[ProposalId]) -> bool {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort();
+    b.sort();
+    a == b
+}
+
+/// Where two copies of a batch differ, and numbers already counted elsewhere.
+pub fn batch_differences(a: &Copy, b: &Copy, used: &HashMap<String, u32>) -> Vec<PaperDifference> {
+    let mut out = vec![];
+    let numbers: std::collections::BTreeSet<&String> = a.ballots.keys().chain(b.ballots.keys()).collect();
+    for n in numbers {
+        let reason = match (a.ballots.get(n), b.ballots.get(n)) {
+            (Some(x), Some(y)) if !same_marks(x, y) => Some("marks_differ"),
+            (Some(_), Some(_)) if used.contains_key(n) => Some("number_used"),
+            (Some(_), Some(_)) => None,
+            _ => Some("only_in_one"),
+        };
+        if let Some(r) = reason {
+            out.push(PaperDifference { at: n.clone(), reason: r.into() });
+        }
+    }
+    out
+}
+
+/// Where two readings of a board differ (zero and absent are the same).
+pub fn board_differences(a: &Copy, b: &Copy) -> Vec<PaperDifference> {
+    let ids: std::collections::BTreeSet<&String> = a.counts.keys().chain(b.counts.keys()).collect();
+    ids.into_iter()
+        .filter(|id| a.counts.get(*id).copied().unwrap_or(0) != b.counts.get(*id).copied().unwrap_or(0))
+        .map(|id| PaperDifference { at: id.clone(), reason: "count_differs".into() })
+        .collect()
+}
+
+/// Drop zero counts: a board's reading as compared and recorded.
+pub fn nonzero(counts: &BTreeMap<ProposalId, u64>) -> BTreeMap<ProposalId, u64> {
+    counts.iter().filter(|(_, n)| **n > 0).map(|(k, n)| (k.clone(), *n)).collect()
+}
+
+impl Desk {
+    /// Agreed paper ballots that count (not void), in the order agreed.
+    pub fn valid_ballots(&self) -> impl Iterator<Item = &PaperBallot> {
+        self.agreed_ballots().filter(|b| b.void.is_none())
+    }
+
+    pub fn agreed_ballots(&self) -> impl Iterator<Item = &PaperBallot> {
+        self.batches.values().filter(|b| b.status == PaperStatus::Agreed).flat_map(|b| b.ballots.iter())
+    }
+
+    pub fn agreed_boards(&self) -> impl Iterator<Item = &BTreeMap<ProposalId, u64>> {
+        self.boards.values().filter(|b| b.status == PaperStatus::Agreed).map(|b| &b.counts)
+    }
+
+    pub fn stickers(&self) -> u64 {
+        self.agreed_boards().flat_map(|c| c.values()).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.batches.is_empty() && self.boards.is_empty()
+    }
+
+    /// Why the vote may not close yet, if anything is unfinished.
+    pub fn blocks_close(&self) -> Option<(ErrorCode, String)> {
+        for (n, b) in &self.batches {
+            if b.status != PaperStatus::Agreed {
+                return Some((ErrorCode::PaperOpen, format!("batch {n}: {}", status_word(b.status, !b.copies.is_empty()))));
+            }
+        }
+        for (n, b) in &self.boards {
+            if b.status != PaperStatus::Agreed {
+                return Some((ErrorCode::PaperOpen, format!("board {n}: {}", status_word(b.status, true))));
+            }
+        }
+        for (n, b) in &self.batches {
+            match b.sheets {
+                None => return Some((ErrorCode::PaperCountMismatch, format!("batch {n}: no sheet count from the scrutineer"))),
+                Some(s) if s as usize != b.ballots.len() => {
+                    return Some((
+                        ErrorCode::PaperCountMismatch,
+                        format!("batch {n}: {} keyed, {s} sheets counted", b.ballots.len()),
+                    ))
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    pub fn view(&self) -> PaperView {
+        let summary = |copies: &BTreeMap<String, Copy>| -> Vec<CopySummary> {
+            copies
+                .iter()
+                .map(|(c, x)| CopySummary {
+                    counter: c.clone(),
+                    finished: x.finished,
+                    entries: (x.ballots.len() + x.counts.values().filter(|n| **n > 0).count()) as u32,
+                })
+                .collect()
+        };
+        let agreed: Vec<&PaperBallot> = self.agreed_ballots().collect();
+        PaperView {
+            batches: self
+                .batches
+                .iter()
+                .map(|(n, b)| BatchView {
+                    batch: *n,
+                    status: b.status,
+                    copies: summary(&b.copies),
+                    sheets: b.sheets,
+                    differences: b.differences.clone(),
+                    ballots: b.ballots.clone(),
+                })
+                .collect(),
+            boards: self
+                .boards
+                .iter()
+                .map(|(n, b)| BoardView {
+                    board: *n,
+                    status: b.status,
+                    copies: summary(&b.copies),
+                    differences: b.differences.clone(),
+                    counts: b.counts.clone(),
+                })
+                .collect(),
+            counted: agreed.iter().filter(|b| b.void.is_none()).count() as u64,
+            void: agreed.iter().filter(|b| b.void.is_some()).count() as u64,
+            stickers: self.stickers(),
+        }
+    }
+
+    /// Every copy, or those of one counter, as the wire shows them.
+    pub fn copies(&self, only: Option<&str>) -> Vec<PaperCopy> {
+        let mut out = vec![];
+        for (n, b) in &self.batches {
+            for (c, x) in &b.copies {
+                if only.is_none_or(|o| o == c) {
+                    out.push(copy_view(PaperUnit::Batch(*n), c, x));
+                }
+            }
+        }
+        for (n, b) in &self.boards {
+            for (c, x) in &b.copies {
+                if only.is_none_or(|o| o == c) {
+                    out.push(copy_view(PaperUnit::Board(*n), c, x));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn copy(&self, unit: PaperUnit, counter: &str) -> Option<PaperCopy> {
+        let x = match unit {
+            PaperUnit::Batch(n) => self.batches.get(&n)?.copies.get(counter)?,
+            PaperUnit::Board(n) => self.boards.get(&n)?.copies.get(counter)?,
+        };
+        Some(copy_view(unit, counter, x))
+    }
+}
+
+fn status_word(s: PaperStatus, started: bool) -> &'static str {
+    match (s, started) {
+        (PaperStatus::Disputed, _) => "the two copies differ",
+        (_, false) => "sheets counted but nothing keyed",
+        _ => "still being keyed",
+    }
+}
+
+fn copy_view(unit: PaperUnit, counter: &str, x: &Copy) -> PaperCopy {
+    PaperCopy {
+        unit,
+        counter: counter.to_string(),
+        finished: x.finished,
+        ballots: x.ballots.iter().map(|(n, m)| KeyedBallot { number: n.clone(), marks: m.clone() }).collect(),
+        counts: x.counts.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(v: &[&str]) -> Vec<ProposalId> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_rules_judge_each_ballot() {
+        let known = |id: &str| id.starts_with('P');
+        assert_eq!(verdict(&ids(&["P1", "P2"]), 2, known), None);
+        assert_eq!(verdict(&[], 2, known), Some("blank"));
+        assert_eq!(verdict(&ids(&["P1", "P2", "P3"]), 2, known), Some("over_limit"));
+        assert_eq!(verdict(&ids(&["P1", "X9"]), 2, known), Some("unknown_proposal"));
+        assert_eq!(verdict(&ids(&["P1", "P1"]), 2, known), Some("repeated_mark"));
+        // Over the limit wins over everything else: the rule of the source documents.
+        assert_eq!(verdict(&ids(&["X", "X", "X"]), 2, known), Some("over_limit"));
+    }
+
+    #[test]
+    fn copies_are_compared_number_by_number() {
+        let mut a = Copy::default();
+        let mut b = Copy::default();
+        a.ballots.insert("1".into(), ids(&["P1", "P2"]));
+        b.ballots.insert("1".into(), ids(&["P2", "P1"]));
+        assert!(batch_differences(&a, &b, &HashMap::new()).is_empty(), "order of marks does not matter");
+        a.ballots.insert("2".into(), ids(&["P3"]));
+        b.ballots.insert("2".into(), ids(&["P4"]));
+        a.ballots.insert("3".into(), ids(&["P3"]));
+        let used = HashMap::from([("1".to_string(), 7)]);
+        let d = batch_differences(&a, &b, &used);
+        let got: Vec<(&str, &str)> = d.iter().map(|x| (x.at.as_str(), x.reason.as_str())).collect();
+        assert_eq!(got, vec![("1", "number_used"), ("2", "marks_differ"), ("3", "only_in_one")]);
+    }
+}

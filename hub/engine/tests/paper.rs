@@ -1,0 +1,184 @@
+//! The counting desk: paper ballots keyed twice, void ballots, ballot
+//! numbers used once, sticker boards, and the hand count of sheets that the
+//! vote's close waits for.
+
+mod common;
+
+use common::*;
+use yuanzhuo_engine::protocol::*;
+use yuanzhuo_engine::Event;
+
+fn voting() -> Meeting {
+    // 3 tables, 12 proposals, at most 4 choices.
+    let mut m = Meeting::with(&Opts::default());
+    m.advance_to(Phase::Voting);
+    m
+}
+
+/// Both counters key `ballots` into batch 1 and finish.
+fn key_both(m: &mut Meeting, batch: u32, ballots: &[(&str, &[&str])]) -> Vec<Event> {
+    for desk in [1, 2] {
+        for (n, marks) in ballots {
+            m.ok(&counter(desk), &key_paper(batch, n, marks));
+        }
+    }
+    m.ok(&counter(1), &finish_paper(batch));
+    events(&m.ok(&counter(2), &finish_paper(batch)))
+}
+
+#[test]
+fn two_copies_that_agree_count_and_a_ballot_over_the_limit_is_void_with_its_reason() {
+    let mut m = voting();
+    let evs = key_both(&mut m, 1, &[("1", &["P01", "P02"]), ("2", &["P01", "P02", "P03", "P04", "P05"]), ("3", &[]), ("4", &["P09", "P09"]), ("5", &["P03", "P77"])]);
+    let Some(Event::PaperAgreed { batch: 1, ballots }) = evs.last() else { panic!("agreed: {evs:?}") };
+    let verdicts: Vec<(&str, Option<&str>)> = ballots.iter().map(|b| (b.number.as_str(), b.void.as_deref())).collect();
+    assert_eq!(
+        verdicts,
+        vec![("1", None), ("2", Some("over_limit")), ("3", Some("blank")), ("4", Some("repeated_mark")), ("5", Some("unknown_proposal"))]
+    );
+    // Never trimmed: the void ballot keeps all five marks, and none of them counts.
+    assert_eq!(ballots[1].marks.len(), 5);
+    assert_eq!((m.state.tally["P01"], m.state.tally["P02"], m.state.tally["P05"]), (1, 1, 0));
+    let t = m.state.turnout();
+    assert_eq!((t.ballots, t.paper, t.void), (5, 5, 4));
+    assert_eq!(m.state.counted_ballots(), 1);
+}
+
+#[test]
+fn copies_that_differ_are_flagged_and_count_only_once_corrected() {
+    let mut m = voting();
+    m.ok(&counter(1), &key_paper(1, "1", &["P01"]));
+    m.ok(&counter(1), &key_paper(1, "2", &["P02", "P03"]));
+    m.ok(&counter(2), &key_paper(1, "1", &["P01"]));
+    m.ok(&counter(2), &key_paper(1, "2", &["P02", "P04"]));
+    m.ok(&counter(2), &key_paper(1, "3", &["P05"]));
+    m.ok(&counter(1), &finish_paper(1));
+    let evs = events(&m.ok(&counter(2), &finish_paper(1)));
+    let Some(Event::PaperDisputed { differences, .. }) = evs.last() else { panic!("disputed: {evs:?}") };
+    let d: Vec<(&str, &str)> = differences.iter().map(|x| (x.at.as_str(), x.reason.as_str())).collect();
+    assert_eq!(d, vec![("2", "marks_differ"), ("3", "only_in_one")]);
+    assert_eq!(m.state.tally["P01"], 0, "a disputed batch counts nothing");
+    // The close waits.
+    m.refuses_code(&organiser(), &advance(Phase::Counted), ErrorCode::PaperOpen);
+    // Re-checked against the paper: counter 1 misread ballot 2 and missed 3.
+    m.ok(&counter(1), &key_paper(1, "2", &["P02", "P04"]));
+    m.ok(&counter(1), &key_paper(1, "3", &["P05"]));
+    let evs = events(&m.ok(&counter(1), &finish_paper(1)));
+    assert!(matches!(evs.last(), Some(Event::PaperAgreed { .. })), "{evs:?}");
+    assert_eq!((m.state.tally["P02"], m.state.tally["P04"], m.state.tally["P03"]), (1, 1, 0));
+    // Agreed is final.
+    m.refuses_code(&counter(2), &key_paper(1, "9", &["P01"]), ErrorCode::BatchAgreed);
+    m.refuses_code(&counter(1), &finish_paper(1), ErrorCode::BatchAgreed);
+}
+
+#[test]
+fn a_ballot_number_counts_once_across_batches() {
+    let mut m = voting();
+    key_both(&mut m, 1, &[("17", &["P01"])]);
+    let r = m.rejects(&counter(1), &key_paper(2, "17", &["P02"]));
+    assert_eq!((r.code, r.detail.as_deref()), (ErrorCode::BallotNumberUsed, Some("17: batch 1")));
+    // Keyed into two open batches at once: caught when the second agrees.
+    m.ok(&counter(1), &key_paper(2, "18", &["P01"]));
+    m.ok(&counter(1), &key_paper(3, "18", &["P01"]));
+    m.ok(&counter(2), &key_paper(2, "18", &["P01"]));
+    m.ok(&counter(2), &key_paper(3, "18", &["P01"]));
+    for b in [2, 3] {
+        m.ok(&counter(1), &finish_paper(b));
+    }
+    assert!(matches!(events(&m.ok(&counter(2), &finish_paper(2))).last(), Some(Event::PaperAgreed { .. })));
+    let evs = events(&m.ok(&counter(2), &finish_paper(3)));
+    let Some(Event::PaperDisputed { differences, .. }) = evs.last() else { panic!("{evs:?}") };
+    assert_eq!((differences[0].at.as_str(), differences[0].reason.as_str()), ("18", "number_used"));
+}
+
+#[test]
+fn a_batch_is_keyed_by_two_counters_only_and_only_by_counters() {
+    let mut m = voting();
+    m.ok(&counter(1), &key_paper(1, "1", &["P01"]));
+    m.ok(&counter(2), &key_paper(1, "1", &["P01"]));
+    let r = m.rejects(&counter(3), &key_paper(1, "1", &["P01"]));
+    assert_eq!((r.code, r.detail.as_deref()), (ErrorCode::BatchTaken, Some("counters 1, 2")));
+    for who in [organiser(), voter(1), chair(1)] {
+        m.refuses_code(&who, &key_paper(1, "2", &["P01"]), ErrorCode::Forbidden);
+    }
+    m.refuses_code(&observer(), &key_paper(1, "2", &["P01"]), ErrorCode::ReadOnly);
+    m.refuses_code(&projector(), &sheets(1, 1), ErrorCode::ReadOnly);
+    m.refuses_code(&counter(1), &sheets(1, 1), ErrorCode::Forbidden);
+    m.refuses_code(&counter(1), &finish_paper(9), ErrorCode::UnknownBatch);
+    m.refuses_code(&counter(1), &Command::RemovePaper { batch: 1, number: "7".into() }, ErrorCode::UnknownPaperBallot);
+    m.refuses_code(&counter(1), &key_paper(0, "1", &["P01"]), ErrorCode::InvalidField);
+    m.refuses_code(&counter(1), &key_paper(1, " ", &["P01"]), ErrorCode::InvalidField);
+    m.ok(&counter(1), &finish_paper(1));
+    m.refuses_code(&counter(1), &finish_paper(1), ErrorCode::CopyFinished);
+    // Correcting reopens the copy.
+    m.ok(&counter(1), &Command::RemovePaper { batch: 1, number: "1".into() });
+    assert!(!m.state.desk.batches[&1].copies["1"].finished);
+}
+
+#[test]
+fn the_vote_closes_only_when_the_keyed_ballots_match_the_sheets_counted() {
+    let mut m = voting();
+    key_both(&mut m, 1, &[("1", &["P01"]), ("2", &["P02"])]);
+    let r = m.rejects(&organiser(), &advance(Phase::Counted));
+    assert_eq!((r.code, r.detail.as_deref()), (ErrorCode::PaperCountMismatch, Some("batch 1: no sheet count from the scrutineer")));
+    m.ok(&observer(), &sheets(1, 3));
+    let r = m.rejects(&organiser(), &advance(Phase::Counted));
+    assert_eq!((r.code, r.detail.as_deref()), (ErrorCode::PaperCountMismatch, Some("batch 1: 2 keyed, 3 sheets counted")));
+    // The scrutineer counts again: two sheets after all.
+    m.ok(&observer(), &sheets(1, 2));
+    m.ok(&voter(1), &ballot(&["P01", "P03"]));
+    m.ok(&organiser(), &advance(Phase::Counted));
+    let r = m.state.results.clone().unwrap();
+    assert_eq!((r.ballots, r.paper, r.void), (3, 2, 0));
+    assert_eq!(r.ranking[0].proposal, "P01");
+    assert_eq!(r.ranking[0].votes, 2);
+    // Sheets counted for a batch nobody keyed block the close too.
+    let mut m = voting();
+    m.ok(&observer(), &sheets(4, 30));
+    m.refuses_code(&organiser(), &advance(Phase::Counted), ErrorCode::PaperOpen);
+}
+
+#[test]
+fn a_sticker_board_counts_once_two_readings_agree() {
+    let mut m = voting();
+    m.ok(&counter(1), &key_board(1, &[("P01", 12), ("P02", 5), ("P03", 0)]));
+    let evs = events(&m.ok(&counter(2), &key_board(1, &[("P01", 12), ("P02", 6)])));
+    let Some(Event::BoardDisputed { differences, .. }) = evs.last() else { panic!("{evs:?}") };
+    assert_eq!(differences[0].at, "P02");
+    m.refuses_code(&organiser(), &advance(Phase::Counted), ErrorCode::PaperOpen);
+    let evs = events(&m.ok(&counter(2), &key_board(1, &[("P01", 12), ("P02", 5)])));
+    assert!(matches!(evs.last(), Some(Event::BoardAgreed { .. })), "{evs:?}");
+    assert_eq!((m.state.tally["P01"], m.state.tally["P02"]), (12, 5));
+    m.refuses_code(&counter(1), &key_board(1, &[("P01", 1)]), ErrorCode::BatchAgreed);
+    m.refuses_code(&counter(1), &key_board(2, &[("P99", 1)]), ErrorCode::UnknownProposal);
+    m.ok(&organiser(), &advance(Phase::Counted));
+    let r = m.state.results.clone().unwrap();
+    assert_eq!((r.ballots, r.stickers), (0, 17));
+    assert_eq!(r.ranking[0].votes, 12);
+}
+
+#[test]
+fn sticker_boards_do_not_mix_with_equal_shares() {
+    let mut m = Meeting::with(&Opts { allocation: Allocation::EqualShares, ..Opts::default() });
+    m.advance_to(Phase::Voting);
+    m.refuses_code(&counter(1), &key_board(1, &[("P01", 1)]), ErrorCode::BoardsNotAllowed);
+}
+
+#[test]
+fn counters_see_their_own_copy_only_and_the_scrutineer_sees_every_keystroke() {
+    let mut m = voting();
+    m.ok(&counter(1), &key_paper(1, "1", &["P01"]));
+    m.ok(&counter(2), &key_paper(1, "1", &["P02"]));
+    let mine = m.state.snapshot(&counter(1), m.now);
+    assert_eq!(mine.paper_copies.len(), 1);
+    assert_eq!(mine.paper_copies[0].ballots[0].marks, ids(&["P01"]));
+    let desk = mine.paper.unwrap();
+    assert_eq!(desk.batches[0].copies.len(), 2, "who keys what is known");
+    assert_eq!(desk.batches[0].copies[1].entries, 1, "how much the other keyed, not what");
+    let seen = m.state.snapshot(&observer(), m.now);
+    assert_eq!(seen.paper_copies.len(), 2);
+    for v in [voter(1), projector(), public(), chair(1)] {
+        let s = m.state.snapshot(&v, m.now);
+        assert!(s.paper.is_none() && s.paper_copies.is_empty(), "{} sees the desk", v.key());
+    }
+}
