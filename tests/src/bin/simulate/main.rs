@@ -14,6 +14,7 @@
 
 mod ballots;
 mod crowd;
+mod desk;
 mod room;
 mod stats;
 mod wire;
@@ -67,6 +68,11 @@ struct Args {
     /// Connect every voter before the first ballot, so that the vote measures ballots, not connects.
     #[arg(long)]
     preconnect: bool,
+    /// Paper ballots keyed at the counting desk (two counters per batch of
+    /// 50, one misreading corrected, a few void ballots, the scrutineer's
+    /// sheet counts), after the phone vote.
+    #[arg(long, default_value_t = 0)]
+    paper: usize,
     /// Do not close the vote at the end.
     #[arg(long)]
     keep_open: bool,
@@ -199,6 +205,23 @@ async fn run(args: Args) -> Result<()> {
         None
     };
     let after = health(&addr).await;
+    let paper = if args.paper > 0 && org.phase == Phase::Voting && !shared.abort.fired() {
+        let tokens = desk::DeskTokens {
+            counters: sheet.counters.clone(),
+            observer: sheet.observers.first().cloned().ok_or_else(|| anyhow!("the tokens file has no observer"))?,
+        };
+        let maker = BallotMaker::new(&meeting.proposals, &picks, meeting.max_choices, args.seed);
+        let d = desk::count_paper(&url, &tokens, &maker, &meeting.proposals, meeting.max_choices, n_voters, args.paper)
+            .await
+            .context("the counting desk")?;
+        println!(
+            "点票 / counting desk: {} paper ballots in {} batches, {} void, {} disagreement(s) re-checked and resolved",
+            d.ballots, d.batches, d.void, d.disputes
+        );
+        Some(d)
+    } else {
+        None
+    };
     let last_seq = outcome.as_ref().and_then(|o| o.acked.iter().map(|a| a.seq).max()).unwrap_or(0);
     let seen = viewers.close_after(last_seq).await;
     if let Some(why) = shared.abort.why() {
@@ -248,6 +271,10 @@ async fn run(args: Args) -> Result<()> {
         summary.ack_to_viewer_ms = Latency::of(crowd::ack_to_viewer(&o.acked, &seen));
     }
     summary.viewers = seen.len();
+    if let Some(d) = &paper {
+        summary.paper_ballots = d.ballots;
+        summary.paper_void = d.void;
+    }
     summary.errors = shared.errors.lock().expect("errors").clone();
     if let (Some(b), Some(a)) = (before, after) {
         let commits = a.0.saturating_sub(b.0);

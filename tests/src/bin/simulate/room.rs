@@ -18,6 +18,8 @@ pub struct Sheet {
     /// Per table: (chair, recorder, adviser).
     pub tables: Vec<(String, String, String)>,
     pub voters: Vec<String>,
+    pub counters: Vec<String>,
+    pub observers: Vec<String>,
 }
 
 impl Sheet {
@@ -35,6 +37,8 @@ impl Sheet {
                 })
                 .unwrap_or_default(),
             voters: v["voters"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
+            counters: v["counters"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
+            observers: v["observers"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
         })
     }
 }

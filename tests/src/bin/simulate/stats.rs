@@ -47,6 +47,9 @@ pub struct Summary {
     pub phase_broadcast_ms: Latency,
     pub idle_phones: usize,
     pub errors: BTreeMap<String, u64>,
+    /// Paper ballots keyed at the counting desk, and of them void.
+    pub paper_ballots: usize,
+    pub paper_void: usize,
     /// The hub's own counters (from /healthz) over the vote, if it has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hub_commits: Option<u64>,
