@@ -29,18 +29,8 @@ pub fn random_code(len: usize) -> String {
     bytes.iter().map(|b| ALPHABET[(*b & 31) as usize] as char).collect()
 }
 
-/// Canonical form of a typed or scanned code.
-pub fn normalize(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '\t'))
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect()
-}
+/// Canonical form of a typed or scanned code (the protocol's rule).
+pub use yuanzhuo_protocol::normalize_token as normalize;
 
 /// "K7M2Q9XP2HDR" → "K7M2-Q9XP-2HDR", for printing.
 pub fn display(code: &str) -> String {

@@ -6,6 +6,7 @@ use anyhow::{Context, Result};
 use clap::Parser;
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use projector::app::{App, Connection, Key};
+use projector::text::parse_lang;
 use projector::{draw, info, Lang};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::signal::unix::{signal, SignalKind};
@@ -31,7 +32,7 @@ struct Cli {
     #[arg(long, env = "YZ_TOKEN", hide_env_values = true)]
     token: Option<String>,
     /// 界面语言 zh 或 en（默认随会议设置，中文）/ interface language (default: the meeting's, Chinese)
-    #[arg(long, value_parser = Lang::parse)]
+    #[arg(long, value_parser = parse_lang)]
     lang: Option<Lang>,
     /// 二维码与居民地址，默认问会场服务器 / the address residents open (default: ask the hub)
     #[arg(long)]

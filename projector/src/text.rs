@@ -2,83 +2,13 @@
 //! truncation (CJK characters take two terminal cells), and how money and
 //! clock times are written on the projector.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthChar;
 
-/// The interface language. Meeting content (titles, names) is shown as
-/// entered; only the projector's own words change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
-}
+pub use yuanzhuo_client::text::{fit, fit_right, thousands, truncate, width, Lang};
 
-impl Lang {
-    /// `zh` or `en` (anything else is an error for the command line).
-    pub fn parse(s: &str) -> Result<Lang, String> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "cn" | "中文" => Ok(Lang::Zh),
-            "en" | "english" => Ok(Lang::En),
-            other => Err(format!("未知语言 {other}（可用 zh 或 en）/ unknown language {other} (use zh or en)")),
-        }
-    }
-
-    pub fn toggle(self) -> Lang {
-        match self {
-            Lang::Zh => Lang::En,
-            Lang::En => Lang::Zh,
-        }
-    }
-
-    /// Pick the phrase for this language.
-    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-}
-
-/// Cells the text takes on a terminal.
-pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
-}
-
-/// The longest prefix of `s` that fits in `max` cells, with "…" when cut.
-pub fn truncate(s: &str, max: usize) -> String {
-    if width(s) <= max {
-        return s.to_string();
-    }
-    if max == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > max - 1 {
-            break;
-        }
-        used += w;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
-/// `s` truncated to `cells` and padded with spaces to exactly `cells`.
-pub fn fit(s: &str, cells: usize) -> String {
-    let mut t = truncate(s, cells);
-    let w = width(&t);
-    t.extend(std::iter::repeat_n(' ', cells.saturating_sub(w)));
-    t
-}
-
-/// `s` right-aligned in `cells` (truncated if longer).
-pub fn fit_right(s: &str, cells: usize) -> String {
-    let t = truncate(s, cells);
-    let pad = cells.saturating_sub(width(&t));
-    format!("{}{t}", " ".repeat(pad))
+/// `--lang` on the command line: `zh` or `en`.
+pub fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::parse(s).ok_or_else(|| format!("未知语言 {s}（可用 zh 或 en）/ unknown language {s} (use zh or en)"))
 }
 
 /// `s` broken into lines of at most `cells` cells: between words for
@@ -137,18 +67,6 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
     lines
 }
 
-/// 300000 → "300,000".
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
 
 /// An amount with its currency: "¥300,000" for yuan, "300,000 EUR" otherwise.
 pub fn money(amount: u64, currency: &str) -> String {
@@ -227,9 +145,9 @@ mod tests {
 
     #[test]
     fn languages() {
-        assert_eq!(Lang::parse("EN").unwrap(), Lang::En);
-        assert_eq!(Lang::parse("zh").unwrap(), Lang::Zh);
-        assert!(Lang::parse("fr").is_err());
+        assert_eq!(parse_lang("EN").unwrap(), Lang::En);
+        assert_eq!(parse_lang("zh").unwrap(), Lang::Zh);
+        assert!(parse_lang("fr").is_err());
         assert_eq!(Lang::Zh.toggle(), Lang::En);
     }
 }

@@ -14,7 +14,7 @@ use yuanzhuo_protocol::*;
 use crate::adviser::{AdviserView, AnnotateForm};
 use crate::chair::{ChairView, SpeakerForm};
 use crate::clock::Clock;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
 use crate::notes::{NoteForm, NotesView};
 use crate::outbox::{Answer, Entry, Outbox};
 use crate::prompt::PromptForm;

@@ -29,19 +29,9 @@ pub fn state_dir(explicit: Option<&Path>) -> PathBuf {
     }
 }
 
-/// The canonical form of a typed code (as the hub reads it: case, dashes
-/// and spaces ignored, O as 0, I and L as 1), so that one card gives one file.
-pub fn normalize_token(input: &str) -> String {
-    input
-        .chars()
-        .filter(|c| !matches!(c, '-' | ' ' | '\t'))
-        .map(|c| match c.to_ascii_uppercase() {
-            'O' => '0',
-            'I' | 'L' => '1',
-            c => c,
-        })
-        .collect()
-}
+/// The canonical form of a typed code, as the hub reads it, so that one
+/// card gives one file.
+pub use yuanzhuo_protocol::normalize_token;
 
 /// A short public name for a token's files: the first 16 hex digits of SHA-256.
 pub fn token_key(token: &str) -> String {

@@ -4,39 +4,32 @@
 
 use yuanzhuo_protocol::{Command, ErrorMsg, Feasibility, NoteTag, Phase, Role, TurnKind, EXCLUSION_RULES};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    #[default]
-    Zh,
-    En,
+pub use yuanzhuo_client::Lang;
+
+/// The meeting's words in the interface language (an extension of the
+/// shared `Lang`, which lives with the other terminal-client pieces).
+pub trait Words {
+    fn phase(self, p: Phase) -> &'static str;
+    fn role(self, r: Role) -> &'static str;
+    fn turn(self, k: TurnKind) -> &'static str;
+    fn tag(self, t: NoteTag) -> &'static str;
+    fn feasibility(self, f: Feasibility) -> &'static str;
+    fn rule(self, n: u8) -> &'static str;
+    fn timer_label(self, label: &str) -> &str;
+    fn error(self, e: &ErrorMsg) -> String;
+    fn command(self, c: &Command) -> String;
 }
 
-impl Lang {
-    pub fn parse(s: &str) -> Option<Lang> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "cn" | "中文" => Some(Lang::Zh),
-            "en" | "english" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// Pick the text for this language.
-    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::Zh => zh,
-            Lang::En => en,
-        }
-    }
-
-    pub fn phase(self, p: Phase) -> &'static str {
+impl Words for Lang {
+    fn phase(self, p: Phase) -> &'static str {
         self.t(p.zh(), p.en())
     }
 
-    pub fn role(self, r: Role) -> &'static str {
+    fn role(self, r: Role) -> &'static str {
         self.t(r.zh(), r.en())
     }
 
-    pub fn turn(self, k: TurnKind) -> &'static str {
+    fn turn(self, k: TurnKind) -> &'static str {
         match k {
             TurnKind::For => self.t("支持", "for"),
             TurnKind::Against => self.t("反对", "against"),
@@ -45,7 +38,7 @@ impl Lang {
         }
     }
 
-    pub fn tag(self, t: NoteTag) -> &'static str {
+    fn tag(self, t: NoteTag) -> &'static str {
         match t {
             NoteTag::Support => self.t("支持", "support"),
             NoteTag::Concern => self.t("担忧", "concern"),
@@ -55,7 +48,7 @@ impl Lang {
         }
     }
 
-    pub fn feasibility(self, f: Feasibility) -> &'static str {
+    fn feasibility(self, f: Feasibility) -> &'static str {
         match f {
             Feasibility::Feasible => self.t("可行", "feasible"),
             Feasibility::Doubtful => self.t("存疑", "doubtful"),
@@ -64,7 +57,7 @@ impl Lang {
     }
 
     /// The text of exclusion rule `n` (1..=7).
-    pub fn rule(self, n: u8) -> &'static str {
+    fn rule(self, n: u8) -> &'static str {
         match EXCLUSION_RULES.get((n as usize).wrapping_sub(1)) {
             Some((zh, en)) => self.t(zh, en),
             None => "?",
@@ -72,7 +65,7 @@ impl Lang {
     }
 
     /// The meeting clock's label: the hub names its own timers in English.
-    pub fn timer_label(self, label: &str) -> &str {
+    fn timer_label(self, label: &str) -> &str {
         match label {
             "discussion" => self.t("讨论", "discussion"),
             "pitch" => self.t("推介", "pitch"),
@@ -81,7 +74,7 @@ impl Lang {
     }
 
     /// A hub error as a person reads it, with its specifics.
-    pub fn error(self, e: &ErrorMsg) -> String {
+    fn error(self, e: &ErrorMsg) -> String {
         let text = match self {
             Lang::Zh if !e.zh.is_empty() => e.zh.as_str(),
             Lang::En if !e.en.is_empty() => e.en.as_str(),
@@ -95,7 +88,7 @@ impl Lang {
     }
 
     /// What a command does, in a few words (for messages and the unsent list).
-    pub fn command(self, c: &Command) -> String {
+    fn command(self, c: &Command) -> String {
         match c {
             Command::QueueSpeaker { name, turn, .. } => {
                 format!("{} {name}（{}）", self.t("加入发言队列", "queue"), self.turn(*turn))

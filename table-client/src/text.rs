@@ -2,62 +2,8 @@
 //! combining marks none. Everything that truncates, pads or wraps on screen
 //! goes through here so that wide titles never push a border out of place.
 
-use unicode_width::UnicodeWidthChar;
 
-/// Columns one character takes (control characters: none; they are cleaned
-/// away before drawing anyway).
-pub fn char_width(c: char) -> usize {
-    c.width().unwrap_or(0)
-}
-
-/// Columns a string takes.
-pub fn width(s: &str) -> usize {
-    s.chars().map(char_width).sum()
-}
-
-/// One line for display: newlines and other control characters become spaces.
-pub fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
-}
-
-/// At most `w` columns; a cut string ends with "…".
-pub fn truncate(s: &str, w: usize) -> String {
-    if width(s) <= w {
-        return s.to_string();
-    }
-    if w == 0 {
-        return String::new();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in s.chars() {
-        let cw = char_width(c);
-        if used + cw > w - 1 {
-            break;
-        }
-        used += cw;
-        out.push(c);
-    }
-    out.push('…');
-    out
-}
-
-/// Exactly `w` columns: truncated with "…" or padded with spaces.
-pub fn fit(s: &str, w: usize) -> String {
-    let mut out = truncate(s, w);
-    let pad = w.saturating_sub(width(&out));
-    out.extend(std::iter::repeat_n(' ', pad));
-    out
-}
-
-/// Exactly `w` columns, right-aligned.
-pub fn fit_right(s: &str, w: usize) -> String {
-    let t = truncate(s, w);
-    let pad = w.saturating_sub(width(&t));
-    let mut out: String = std::iter::repeat_n(' ', pad).collect();
-    out.push_str(&t);
-    out
-}
+pub use yuanzhuo_client::text::{char_width, fit, fit_right, one_line, truncate, width};
 
 /// Wrap for display within `w` columns. Chinese text breaks anywhere; a
 /// Latin word is moved to the next line whole when it fits there.
@@ -143,17 +89,7 @@ fn word_tail(line: &[char]) -> usize {
 }
 
 /// Thousands separators: 86000 → "86,000".
-pub fn money(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use yuanzhuo_client::text::thousands as money;
 
 /// m:ss, or h:mm:ss past an hour; negative values get a leading "+" (over time).
 pub fn clock(ms: i64) -> String {

@@ -1,6 +1,6 @@
-//! The client side of a Yuanzhuo connection, shared by the terminal clients
-//! (table-client, projector): one WebSocket to the hub's `/ws`, opened with
-//! `hello`, kept alive across Wi-Fi drops and hub restarts with backoff.
+//! What the terminal clients (table-client, projector) share: one WebSocket
+//! to the hub's `/ws`, opened with `hello`, kept alive across Wi-Fi drops and
+//! hub restarts with backoff; and text measured in terminal cells (`text`).
 //!
 //! What it owns: the socket, the reconnect loop, liveness (a link silent for
 //! longer than the hub's ping interval allows is presumed dead) and the
@@ -19,7 +19,9 @@ use tokio_tungstenite::tungstenite::Message;
 use yuanzhuo_protocol::{ClientMsg, ErrorMsg, ServerMsg};
 
 mod address;
+pub mod text;
 pub use address::{parse_hub, HubAddress};
+pub use text::Lang;
 
 /// The hub pings every 15 s; nothing at all for this long means the link is gone.
 const SILENCE_LIMIT: Duration = Duration::from_secs(40);

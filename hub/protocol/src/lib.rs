@@ -23,6 +23,21 @@ pub const AUTH_TIMEOUT_SECS: u64 = 5;
 pub const PUBLIC_TOKEN: &str = "public";
 
 pub type ProposalId = String;
+
+/// A token as the hub reads it, from a card typed by hand or scanned: case,
+/// dashes and spaces ignored, O read as 0, I and L as 1 (the alphabet has
+/// none of them, so a misread letter still works).
+pub fn normalize_token(input: &str) -> String {
+    input
+        .chars()
+        .filter(|c| !matches!(c, '-' | ' ' | '\t'))
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            c => c,
+        })
+        .collect()
+}
 pub type TableNo = u16;
 
 // ---------------------------------------------------------------- definition

@@ -12,7 +12,7 @@ use yuanzhuo_protocol::*;
 
 use super::widgets::*;
 use crate::app::App;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
 use crate::text::{clock, fit, fit_right, money, one_line, pack, width, wrap};
 
 /// Split a page into a list (left) and a detail pane (right).

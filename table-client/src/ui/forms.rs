@@ -14,7 +14,7 @@ use crate::adviser::{AnnotateForm, FEASIBILITY, F_COST, F_FEASIBILITY, F_REASON,
 use crate::app::{App, Confirm};
 use crate::chair::{SpeakerForm, TURNS};
 use crate::editor::Editor;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
 use crate::notes::{editor_width, NoteForm, TAGS};
 use crate::text::{one_line, wrap};
 

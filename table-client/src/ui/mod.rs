@@ -11,7 +11,7 @@ use yuanzhuo_client::LinkStatus;
 
 use crate::app::{App, Level, Modal, Screen, Tab};
 use crate::clock::{timebox, Timebox};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
 use crate::text::{clock, fit, truncate, width};
 
 mod adviser;

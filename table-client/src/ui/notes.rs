@@ -11,7 +11,7 @@ use ratatui::Frame;
 use super::chair::split;
 use super::widgets::*;
 use crate::app::App;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
 use crate::notes::Pending;
 use crate::text::{fit, fit_right, one_line, wrap};
 

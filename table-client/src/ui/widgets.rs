@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, Borders};
 use yuanzhuo_protocol::*;
 
 use crate::app::App;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
 use crate::text::{fit, fit_right, money, one_line, truncate, wrap};
 
 pub fn bold() -> Style {

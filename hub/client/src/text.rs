@@ -1,0 +1,133 @@
+//! Text on a terminal, for both terminal clients: width in cells (Chinese
+//! characters take two, combining marks none), truncation with "…", padding
+//! and alignment that never push a border out of place, and the interface
+//! language.
+
+use unicode_width::UnicodeWidthChar;
+
+/// Cells one character takes (control characters: none).
+pub fn char_width(c: char) -> usize {
+    c.width().unwrap_or(0)
+}
+
+/// Cells a string takes.
+pub fn width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// One line for display: newlines and other control characters become spaces.
+pub fn one_line(s: &str) -> String {
+    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+}
+
+/// The longest prefix of `s` that fits in `max` cells, ending in "…" when cut.
+pub fn truncate(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w > max - 1 {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+/// Exactly `cells` cells: truncated with "…" or padded with spaces.
+pub fn fit(s: &str, cells: usize) -> String {
+    let mut t = truncate(s, cells);
+    let w = width(&t);
+    t.extend(std::iter::repeat_n(' ', cells.saturating_sub(w)));
+    t
+}
+
+/// Exactly `cells` cells, right-aligned.
+pub fn fit_right(s: &str, cells: usize) -> String {
+    let t = truncate(s, cells);
+    let pad = cells.saturating_sub(width(&t));
+    let mut out: String = std::iter::repeat_n(' ', pad).collect();
+    out.push_str(&t);
+    out
+}
+
+/// Thousands separators: 300000 → "300,000".
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The interface language: Chinese by default. Meeting content (titles,
+/// names) is shown as entered; only the clients' own words change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    #[default]
+    Zh,
+    En,
+}
+
+impl Lang {
+    /// `zh` or `en` (and a few spellings of them).
+    pub fn parse(s: &str) -> Option<Lang> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "zh" | "zh-cn" | "cn" | "中文" => Some(Lang::Zh),
+            "en" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn toggle(self) -> Lang {
+        match self {
+            Lang::Zh => Lang::En,
+            Lang::En => Lang::Zh,
+        }
+    }
+
+    /// Pick the phrase for this language.
+    pub fn t<'a>(self, zh: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Zh => zh,
+            Lang::En => en,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wide_characters_take_two_cells() {
+        assert_eq!(width("楼道灯"), 6);
+        assert_eq!(truncate("楼道声控灯改造", 7), "楼道声…");
+        assert_eq!(width(&fit("楼道声控灯改造", 7)), 7);
+        assert_eq!(fit_right("42", 4), "  42");
+        assert_eq!(truncate("abc", 0), "");
+        assert_eq!(thousands(300000), "300,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(one_line("a\nb"), "a b");
+    }
+
+    #[test]
+    fn languages() {
+        assert_eq!(Lang::parse("EN"), Some(Lang::En));
+        assert_eq!(Lang::parse("fr"), None);
+        assert_eq!(Lang::Zh.toggle(), Lang::En);
+        assert_eq!(Lang::En.t("中", "en"), "en");
+    }
+}
