@@ -596,6 +596,10 @@ fn results(buf: &mut Buffer, body: Rect, r: &ResultsScene) {
     y += 1;
     put(buf, body.x, y, &r.rules_text, body.width, dim());
     y += 1;
+    if let Some(m) = &r.method_text {
+        put(buf, body.x, y, m, body.width, Style::new());
+        y += 1;
+    }
     // Ties, decisive ones first; at most a few lines.
     let max_ties = (body.height / 8).max(1) as usize;
     if !r.ties.is_empty() {

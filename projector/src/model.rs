@@ -197,6 +197,8 @@ pub struct ResultsScene {
     pub budget: BudgetLine,
     /// "资助规则：…；同票规则：…"
     pub rules_text: String,
+    /// With equal shares: what the shares bought and what completion added.
+    pub method_text: Option<String>,
     /// "… 另有 {} 组并列"
     pub ties_more: String,
     pub ties: Vec<TieLine>,
@@ -641,6 +643,27 @@ pub fn unfunded_reason_text(reason: &str, lang: Lang) -> String {
     .to_string()
 }
 
+/// "共 205 张有效选票（纸质 105 张；另有无效 15 张）；贴纸 40 票".
+fn ballots_text(r: &yuanzhuo_protocol::Results, lang: Lang) -> String {
+    let mut s = match lang {
+        Lang::Zh => format!("共 {} 张有效选票", r.ballots),
+        Lang::En => format!("{} ballots", r.ballots),
+    };
+    if r.paper > 0 || r.void > 0 {
+        s.push_str(&match lang {
+            Lang::Zh => format!("（纸质 {} 张；另有无效 {} 张）", r.paper, r.void),
+            Lang::En => format!(" ({} on paper; {} void)", r.paper, r.void),
+        });
+    }
+    if r.stickers > 0 {
+        s.push_str(&match lang {
+            Lang::Zh => format!("；贴纸 {} 票", r.stickers),
+            Lang::En => format!("; {} stickers", r.stickers),
+        });
+    }
+    s
+}
+
 fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
     let r = snap.results.as_ref()?;
     let currency = &snap.rules.budget.currency;
@@ -708,10 +731,32 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
             lang.t("计票完成 · 待公示", "Count complete · to be published")
         }
         .to_string(),
-        ballots_text: match lang {
-            Lang::Zh => format!("共 {} 张有效选票", r.ballots),
-            Lang::En => format!("{} ballots", r.ballots),
-        },
+        ballots_text: ballots_text(r, lang),
+        method_text: r.equal_shares.as_ref().map(|e| {
+            let names = |ids: &[String]| -> String {
+                if ids.is_empty() {
+                    lang.t("无", "none").to_string()
+                } else {
+                    ids.iter().map(|id| label(snap, id)).collect::<Vec<_>>().join(lang.t("、", ", "))
+                }
+            };
+            match lang {
+                Lang::Zh => format!(
+                    "平均分配法：{} 位投票人每人 {} 元；份额选出：{}；余下预算按票数补足：{}",
+                    e.voters,
+                    e.share,
+                    names(&e.selected),
+                    names(&e.completion)
+                ),
+                Lang::En => format!(
+                    "Equal shares: {} voters, {} each; the shares bought: {}; the rest by votes: {}",
+                    e.voters,
+                    e.share,
+                    names(&e.selected),
+                    names(&e.completion)
+                ),
+            }
+        }),
         budget: budget_line,
         rules_text: match lang {
             Lang::Zh => format!("资助规则：{}；同票规则：{rule}", allocation_text(r.allocation, lang)),

@@ -348,3 +348,31 @@ fn updates_apply_in_order_and_stale_ones_are_ignored() {
     app.on_key(projector::app::Key::Char('q'));
     assert!(app.quit);
 }
+
+#[test]
+fn results_name_paper_void_stickers_and_explain_equal_shares() {
+    let s = with_votes(demo(Phase::Voting), |i| if i < 4 { 10 - i as u64 } else { 0 }, 20);
+    let mut s = counted(s, Phase::Counted);
+    let r = s.results.as_mut().unwrap();
+    r.paper = 8;
+    r.void = 2;
+    r.stickers = 5;
+    r.equal_shares = Some(yuanzhuo_protocol::EqualSharesOutcome {
+        voters: 20,
+        share: "15000.00".into(),
+        selected: vec!["P01".into(), "P03".into()],
+        completion: vec!["P02".into()],
+    });
+    let Body::Results(v) = scene(&s, T0, Lang::Zh).body else { panic!() };
+    assert_eq!(v.ballots_text, "共 20 张有效选票（纸质 8 张；另有无效 2 张）；贴纸 5 票");
+    let m = v.method_text.expect("explained");
+    assert!(m.starts_with("平均分配法：20 位投票人每人 15000.00 元；份额选出："), "{m}");
+    assert!(m.contains("余下预算按票数补足"), "{m}");
+    let Body::Results(v) = scene(&s, T0, Lang::En).body else { panic!() };
+    assert!(v.ballots_text.contains("(8 on paper; 2 void); 5 stickers"), "{}", v.ballots_text);
+    assert!(v.method_text.unwrap().starts_with("Equal shares: 20 voters, 15000.00 each"));
+    // Without equal shares there is nothing to explain.
+    let plain = counted(with_votes(demo(Phase::Voting), |_| 1, 3), Phase::Counted);
+    let Body::Results(v) = scene(&plain, T0, Lang::Zh).body else { panic!() };
+    assert!(v.method_text.is_none());
+}
