@@ -477,6 +477,10 @@ impl App {
             (Lang::En, Role::Voter) => format!("That is a voting card. Scan the hall's QR code with a phone, or open {base}/vote"),
             (Lang::Zh, Role::Projector) => format!("这是投影的令牌。请在投影电脑上运行 projector 程序，或在浏览器打开 {base}/projector"),
             (Lang::En, Role::Projector) => format!("That is the projector's token. Run the projector program, or open {base}/projector in a browser"),
+            (Lang::Zh, Role::Counter) => format!("这是点票员的令牌。请在浏览器打开 {base}/count 录入纸质选票"),
+            (Lang::En, Role::Counter) => format!("That is a counter's token. Open {base}/count in a browser to key paper ballots"),
+            (Lang::Zh, Role::Observer) => format!("这是监票员的令牌。请在浏览器打开 {base}/scrutiny 监督点票"),
+            (Lang::En, Role::Observer) => format!("That is a scrutineer's token. Open {base}/scrutiny in a browser to watch the count"),
             (Lang::Zh, _) => format!("这是{name}的令牌，本程序供桌长、记录员和技术顾问使用；请在浏览器打开 {base}"),
             (Lang::En, _) => format!("That is an {name} token; this program is for chairs, recorders and advisers. Open {base} in a browser"),
         }
