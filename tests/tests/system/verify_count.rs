@@ -291,6 +291,8 @@ fn verify_count_agrees_with_every_test_vector() {
         }
         seen.push(name);
     }
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("tests/vectors/README.md");
+    assert!(readme.contains(&outcomes_table(&root)), "the README's table of outcomes is not up to date with the vectors");
     for must in ["desk", "equal-shares", "equal-shares-uneven", "lot-greedy-stop", "open-vote", "phone-greedy-skip", "simulated-paper", "tampered"] {
         assert!(seen.iter().any(|s| s == must), "vector {must} is missing: {seen:?}");
     }
@@ -699,6 +701,44 @@ async fn make_test_vectors() {
         cases.push(case);
     }
     std::fs::write(dir.join("expected.json"), serde_json::to_string_pretty(&json!({"tampered": cases})).unwrap() + "\n").unwrap();
+    write_outcomes(&out);
+}
+
+/// The table of expected outcomes in the vectors' README, one row per vector.
+fn outcomes_table(root: &Path) -> String {
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.join("log.jsonl").exists()).collect();
+    dirs.sort();
+    let mut t = String::from("| vector | head | entries | fingerprint | ballots | funded | total / budget |\n|---|---|---|---|---|---|---|\n");
+    for d in dirs {
+        let e: Value = serde_json::from_str(&std::fs::read_to_string(d.join("expected.json")).unwrap()).unwrap();
+        let b = &e["ballots"];
+        let (funded, total) = match e["funded"].as_array() {
+            Some(_) => (strings(&e["funded"]).join(" "), format!("{} / {}", e["total_cost"], e["budget"])),
+            None => ("— (vote open)".to_string(), "—".to_string()),
+        };
+        t += &format!(
+            "| `{}` | `{}` | {} | {} | {} / {} ({} void) / {} | {} | {} |\n",
+            d.file_name().unwrap().to_string_lossy(),
+            e["head"].as_str().unwrap(),
+            e["entries"],
+            e["fingerprint"].as_str().unwrap(),
+            b["phone"],
+            b["paper"],
+            b["void"],
+            b["stickers"],
+            funded,
+            total
+        );
+    }
+    t
+}
+
+fn write_outcomes(root: &Path) {
+    let readme = root.join("README.md");
+    let Ok(text) = std::fs::read_to_string(&readme) else { return };
+    let (Some(a), Some(b)) = (text.find("<!-- outcomes -->"), text.find("<!-- /outcomes -->")) else { return };
+    let new = format!("{}<!-- outcomes -->\n{}{}", &text[..a], outcomes_table(root), &text[b..]);
+    std::fs::write(readme, new).unwrap();
 }
 
 /// Recompute every prev and hash, as a forger would (docs/verification.md §1).
