@@ -8,3 +8,4 @@ mod link;
 mod projector;
 mod simulate;
 mod table_client;
+mod verify_count;
