@@ -180,7 +180,13 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
     }
     let t = s.turnout();
     let paper = if t.paper > 0 || s.desk.stickers() > 0 {
-        format!(" ({} on paper, {} of them void; {} stickers)", t.paper, t.void, s.desk.stickers())
+        format!(
+            " counted ({} by phone, {} on paper; {} more paper ballots void; {} stickers)",
+            s.ballots.len(),
+            t.paper - t.void,
+            t.void,
+            s.desk.stickers()
+        )
     } else {
         String::new()
     };

@@ -30,8 +30,8 @@ fn a_simulated_meeting_runs_to_published_and_verifies() {
 
     assert!(stdout.contains("60 paper ballots in 2 batches") && stdout.contains("1 disagreement"), "{stdout}");
     let verify = hub_cmd(&["verify", "--data", data.to_str().unwrap()]).unwrap();
-    // 60 by phone, and 60 on paper of which 7 void (numbers 8, 14, 20, 33, 39, 45 … by the simulator's pattern).
-    assert!(verify.contains("(60 on paper, ") && verify.contains("phase published"), "{verify}");
+    // 60 by phone, and 60 on paper of which some are void by the simulator's pattern.
+    assert!(verify.contains(" ballots counted (60 by phone, ") && verify.contains("phase published"), "{verify}");
     let export = export(&data).unwrap();
     assert_eq!(export["phase"], "published");
     assert_eq!(std::fs::read_to_string(&receipts).unwrap().lines().count(), 60);
