@@ -161,6 +161,13 @@ test('the second counter keys independently; the copies disagree and every page 
   for (const p of [a, b]) await p.evaluate(() => { document.querySelector('#say').textContent = ''; window.scrollTo(0, 0); });
   await docShot(a, 'count-laptop');
   await shot(b, 'count-phone-disputed');
+  // In English too.
+  await b.click('[data-lang-toggle]');
+  await b.waitForFunction(() => /The two copies differ[\s\S]*0002: the marks differ between the copies/.test(document.querySelector('#disputed').textContent));
+  assert.equal(await b.textContent('#who'), 'Counter 2');
+  await shot(b, 'count-phone-disputed-en');
+  await b.click('[data-lang-toggle]');
+  await b.waitForFunction(() => /两份录入不一致/.test(document.querySelector('#disputed').textContent));
   await shot(scr, 'scrutiny-disputed');
   assert.deepEqual(await axeViolations(b), []);
   assert.deepEqual(await axeViolations(scr), []);
