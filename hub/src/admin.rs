@@ -97,7 +97,7 @@ async fn presence(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Respon
 /// One printed card: what it opens, its code and its QR code (SVG).
 #[derive(Serialize)]
 struct Card {
-    /// `voter`, `chair`, `recorder`, `adviser`, `adviser_all`, `observer`, `projector`.
+    /// `voter`, `chair`, `recorder`, `adviser`, `adviser_all`, `observer`, `counter`, `projector`.
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     table: Option<TableNo>,
@@ -220,7 +220,7 @@ async fn voter_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQue
 
 /// Every staff card but the organiser's (whose secret is never shown again):
 /// chair, recorder and adviser of each table, the all-tables adviser, the
-/// observers (scrutineers) and the projector.
+/// observers (scrutineers), the counting desk's counters and the projector.
 async fn table_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
     if let Err(r) = authorise(&web, &headers) {
         return r;
@@ -239,6 +239,9 @@ async fn table_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Res
     cards.push(Card::new("adviser_all", None, &s.adviser_all));
     for o in &s.observers {
         cards.push(Card::new("observer", None, o));
+    }
+    for c in &s.counters {
+        cards.push(Card::new("counter", None, c));
     }
     cards.push(Card::new("projector", None, &s.projector));
     sheet_of(&web, s, cards)

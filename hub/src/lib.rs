@@ -2,8 +2,10 @@
 //! meeting. See docs/architecture.md for the map and its invariants.
 
 pub mod admin;
+pub mod board;
 pub mod connection;
 pub mod definition;
+pub mod desk;
 pub mod export;
 pub mod meeting;
 pub mod presence;

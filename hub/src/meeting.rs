@@ -72,6 +72,8 @@ pub enum Request {
     Command { actor: Actor, id: String, command: Command, reply: Outbox },
     /// A full snapshot; with `you`, sent as the `welcome` message.
     Snapshot { viewer: Actor, you: Option<Identity>, reply: Outbox },
+    /// The public board (`/api/board`), built from the state (board.rs).
+    Board { reply: tokio::sync::oneshot::Sender<crate::board::BoardText> },
 }
 
 /// Counters of the meeting task, for `/healthz` and the benchmarks: how
@@ -139,6 +141,7 @@ pub struct Meeting {
     feeds: Feeds,
     last_at_ms: u64,
     stats: Arc<Stats>,
+    board: crate::board::Cache,
 }
 
 impl Meeting {
@@ -173,6 +176,7 @@ impl Meeting {
             feeds: Arc::new(feeds),
             last_at_ms,
             stats: Default::default(),
+            board: Default::default(),
         })
     }
 
@@ -302,16 +306,23 @@ impl Meeting {
         rec
     }
 
-    fn answer_snapshots(&self, requests: Vec<Request>) {
+    /// Snapshots and boards, answered once the batch's entries are durable
+    /// (so that they never show what is not yet committed).
+    fn answer_snapshots(&mut self, requests: Vec<Request>) {
         let now = crate::now_ms();
         for r in requests {
-            if let Request::Snapshot { viewer, you, reply } = r {
-                let snapshot = Box::new(self.state.snapshot(&viewer, now));
-                let msg = match you {
-                    Some(you) => ServerMsg::Welcome { you, snapshot },
-                    None => ServerMsg::Snapshot { snapshot },
-                };
-                reply.send(&msg);
+            match r {
+                Request::Snapshot { viewer, you, reply } => {
+                    let snapshot = Box::new(self.state.snapshot(&viewer, now));
+                    let msg = match you {
+                        Some(you) => ServerMsg::Welcome { you, snapshot },
+                        None => ServerMsg::Snapshot { snapshot },
+                    };
+                    reply.send(&msg);
+                }
+                // The asker may have gone (a phone closed the page): nothing to do then.
+                Request::Board { reply } => drop(reply.send(self.board.get(&self.state))),
+                Request::Command { .. } => {}
             }
         }
     }

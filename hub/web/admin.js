@@ -14,14 +14,14 @@
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$;
   var PAGE = 'admin', TAB_STORE = { session: true };
-  var TABS = { meeting: ['会议', 'Meeting'], tables: ['各桌', 'Tables'], cards: ['卡片', 'Cards'], export: ['导出', 'Export'] };
+  var TABS = { meeting: ['会议', 'Meeting'], tables: ['各桌', 'Tables'], desk: ['计票台', 'Counting desk'], cards: ['卡片', 'Cards'], export: ['导出', 'Export'] };
   var ROLE_NAMES = {
     organiser: ['组织者', 'organiser'], chair: ['桌长', 'chairs'], recorder: ['记录员', 'recorders'], adviser: ['技术顾问', 'advisers'],
-    voter: ['投票人', 'voters'], observer: ['监票员', 'observers'], projector: ['投影', 'projectors'], public: ['公众页面', 'public views']
+    voter: ['投票人', 'voters'], observer: ['监票员', 'observers'], counter: ['点票员', 'counters'], projector: ['投影', 'projectors'], public: ['公众页面', 'public views']
   };
   var CARD_KINDS = {
     voter: ['投票卡', 'Voting card'], chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'],
-    adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Observer'], projector: ['投影', 'Projector']
+    adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Scrutineer'], counter: ['点票员', 'Counter'], projector: ['投影', 'Projector']
   };
   var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 8;
   var name2 = function (p) { return tr(p[0], p[1]); };
@@ -43,7 +43,7 @@
     renderHeader();
     return p.then(function (m) {
       renderHeader();
-      if (m.type === 'error') say('error', YZ.errorText(m));
+      if (m.type === 'error') say('error', YZ.desk.errorText(m));
       else if (okText) say('ok', okText);
       return m;
     });
@@ -137,6 +137,7 @@
     switch (app.tab) {
       case 'meeting': renderMeeting(); break;
       case 'tables': renderProgress(); break;
+      case 'desk': renderDesk(); break;
       case 'cards': renderCards(); break;
     }
   }
@@ -185,7 +186,8 @@
         'Voting opens: residents vote by phone or on paper, at most ' + r.max_choices + ' choices each.'));
       case 'counted': return [h('p', null, tr('结束投票并计票：此后不再接受任何选票；系统计算排名和预算分配（' + YZ.tieBreakName(r.tie_break) + '）。结果算出后不能更改。',
         'Close the vote and count: no ballot is accepted afterwards; the ranking and the budget allocation are computed (' + YZ.tieBreakName(r.tie_break) + '). The results cannot change afterwards.')),
-        h('p', null, h('strong', null, tr('目前已收到 ', 'Ballots received so far: '), h('span', { id: 'step-ballots' }, String(s.turnout.ballots)), tr(' 张选票。', '.')))];
+        h('p', null, h('strong', null, tr('目前已收到 ', 'Ballots received so far: '), h('span', { id: 'step-ballots' }, String(s.turnout.ballots)), tr(' 张选票。', '.'))),
+        deskBlockers()];
       case 'published': return h('p', null, tr('公布结果：排名和资助名单向所有人公开（投影和公众页面）。会议到此结束，不能再更改。',
         'Publish: the ranking and the funded list are shown to everyone (projector, public page). The meeting ends here; nothing can change afterwards.'));
     }
@@ -210,6 +212,9 @@
       if (!yes) return;
       var cmd = to === 'check_in' ? { kind: 'open_meeting' } : { kind: 'advance_phase', to: to };
       send(cmd).then(function (m) {
+        // The close refused for the counting desk: say why where the button is, until it closes.
+        app.closeRefused = m.type === 'error' && (m.code === 'paper_open' || m.code === 'paper_count_mismatch') ? m : null;
+        renderStep();
         if (m.type !== 'ack') return;
         if (to === 'check_in') say('ok', tr('会议已开始，规则已锁定。规则指纹：', 'The meeting is open and the rules are locked. Fingerprint: ') + (m.result && m.result.fingerprint || app.snap.fingerprint));
         else say('ok', tr('现在是：', 'Now: ') + YZ.phaseName(to));
@@ -240,7 +245,8 @@
 
   function renderStep() {
     var s = app.snap, to = YZ.nextPhase(s.phase);
-    var key = [s.phase, s.fingerprint, to === 'pitches' ? tablesWithoutPicks().map(function (t) { return t.table + ':' + t.picks.length; }).join() : ''].join('|');
+    var key = [s.phase, s.fingerprint, to === 'pitches' ? tablesWithoutPicks().map(function (t) { return t.table + ':' + t.picks.length; }).join() : '',
+      to === 'counted' ? JSON.stringify([YZ.desk.blockers(s), app.closeRefused]) : ''].join('|');
     var count = $('#step-ballots');
     if (count) count.textContent = String(s.turnout.ballots);
     drawIf($('#step'), key, function () {
@@ -252,6 +258,65 @@
         : h('p', { class: 'notice ok' }, tr('结果已公布，会议结束。请导出结果并运行 hub verify。', 'The results are published; the meeting is over. Export the results and run hub verify.')),
       h('p', { class: 'muted' }, tr('投影页面：', 'Projector page: '), h('a', { href: '/projector', target: '_blank', rel: 'noopener' }, '/projector'),
         tr('　公众页面：', ' · public page: '), h('a', { href: '/', target: '_blank', rel: 'noopener' }, '/')));
+    });
+  }
+
+  /** What keeps the vote from closing (the counting desk), in words, with the hub's refusal if the organiser tried. */
+  function deskBlockers() {
+    var list = YZ.desk.blockers(app.snap), refused = app.closeRefused;
+    if (!list.length && !refused) return null;
+    return h('div', { class: 'notice error', id: 'close-blocked', role: refused ? 'alert' : null },
+      refused ? h('p', null, h('strong', null, tr('结束投票被拒绝。', 'Closing the vote was refused. ')), YZ.desk.errorText(refused)) : null,
+      list.length ? [h('p', null, h('strong', null, tr('计票台还没有完成：', 'The counting desk is not done yet:'))),
+        h('ul', { class: 'plain' }, list.map(function (b) { return h('li', { 'data-unit': b.unit + ':' + b.n, 'data-why': b.why }, YZ.desk.blockerText(b)); })),
+        h('p', null, tr('每一批纸质选票都须两份录入一致，且与监票员清点的张数相同；每块贴纸板须两次读数一致。', 'Every batch must agree between its two copies and match the scrutineer\'s hand count; every sticker board must have two equal readings.'),
+          ' ', h('button', { type: 'button', class: 'small', onclick: function () { show('desk'); } }, tr('查看计票台', 'Open the counting desk')))] : null);
+  }
+
+  // ------------------------------------------------------------ counting desk
+
+  function renderDesk() {
+    var s = app.snap, D = YZ.desk, p = s.paper || { batches: [], boards: [], counted: 0, void: 0, stickers: 0 };
+    var blockers = D.blockers(s);
+    drawIf($('#desk'), JSON.stringify([p, s.paper_copies, s.turnout, s.phase]), function () {
+      YZ.fill($('#desk'),
+        h('div', { class: 'card', id: 'desk-summary' },
+          h('p', null, tr('纸质选票计入 ', 'Paper ballots counted ') + p.counted + tr(' 张，废票 ', ', void ') + p.void + tr(' 张', '') +
+            (s.rules.allocation !== 'equal_shares' ? tr('；贴纸 ', '; stickers ') + p.stickers : '') + tr('；手机选票 ', '; phone ballots ') + (s.turnout.ballots - s.turnout.paper) + tr(' 张。', '.')),
+          s.phase === 'voting' ? (blockers.length
+            ? h('div', { class: 'notice error', id: 'desk-blockers' }, h('strong', null, tr('还不能结束投票：', 'The vote cannot close yet:')),
+              h('ul', { class: 'plain' }, blockers.map(function (b) { return h('li', null, D.blockerText(b)); })))
+            : h('p', { class: 'notice ok', id: 'desk-blockers' }, tr('计票台已完成：可以结束投票。', 'The counting desk is done: the vote can close.'))) : null,
+          h('p', { class: 'muted' }, tr('点票员用点票员卡进入 ', 'Counters use their cards to open '), h('a', { href: '/count', target: '_blank', rel: 'noopener' }, '/count'),
+            tr('，监票员进入 ', ', scrutineers '), h('a', { href: '/scrutiny', target: '_blank', rel: 'noopener' }, '/scrutiny'),
+            tr('；所有人可在 ', '; everyone can check the '), h('a', { href: '/board', target: '_blank', rel: 'noopener' }, '/board'), tr(' 核对公示板。', ' public board.'))),
+        h('h3', null, tr('纸质选票批次', 'Paper ballot batches')),
+        p.batches.length ? h('table', { class: 'ranking', id: 'desk-batches' },
+          h('caption', { class: 'visually-hidden' }, tr('批次', 'Batches')),
+          h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('批次', 'Batch')), h('th', { scope: 'col' }, tr('状态', 'Status')),
+            h('th', { scope: 'col' }, tr('录入', 'Keyed')), h('th', { scope: 'col' }, tr('监票员清点', 'Hand count')))),
+          h('tbody', null, p.batches.map(function (b) {
+            var k = D.keyed(b), keyed = k.agreed !== null ? String(k.agreed) : k.copies.map(function (c) { return c.counter + tr('号 ', ': ') + c.entries + (c.finished ? ' ✓' : ''); }).join(' · ') || '—';
+            var match = k.agreed !== null && b.sheets !== null && b.sheets !== undefined ? (b.sheets === k.agreed ? h('span', { class: 'chip ok' }, tr('一致', 'match')) : h('span', { class: 'chip bad' }, tr('不一致', 'mismatch'))) : null;
+            return h('tr', { 'data-batch': b.batch },
+              h('td', null, String(b.batch)),
+              h('td', null, h('span', { class: 'chip ' + (b.status === 'agreed' ? 'ok' : b.status === 'disputed' ? 'bad' : 'warn') }, D.statusText(b.status)),
+                b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at + ' ' + D.diffText(d.reason); }).join('；')) : null,
+                b.status === 'agreed' ? h('div', { class: 'small-text' }, tr('废票 ', 'void ') + b.ballots.filter(function (x) { return x.void; }).length) : null),
+              h('td', null, keyed),
+              h('td', null, b.sheets === null || b.sheets === undefined ? tr('未清点', 'not yet') : String(b.sheets), ' ', match));
+          }))) : h('p', { class: 'muted' }, tr('还没有纸质选票批次。', 'No paper batches yet.')),
+        s.rules.allocation === 'equal_shares' ? null : [h('h3', null, tr('贴纸板', 'Sticker boards')),
+          p.boards.length ? h('table', { class: 'ranking', id: 'desk-boards' },
+            h('caption', { class: 'visually-hidden' }, tr('贴纸板', 'Sticker boards')),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('贴纸板', 'Board')), h('th', { scope: 'col' }, tr('状态', 'Status')), h('th', { scope: 'col' }, tr('贴纸', 'Stickers')))),
+            h('tbody', null, p.boards.map(function (b) {
+              var total = Object.keys(b.counts || {}).reduce(function (a, k) { return a + b.counts[k]; }, 0);
+              return h('tr', { 'data-board': b.board }, h('td', null, String(b.board)),
+                h('td', null, h('span', { class: 'chip ' + (b.status === 'agreed' ? 'ok' : b.status === 'disputed' ? 'bad' : 'warn') }, D.statusText(b.status)),
+                  b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at; }).join('、')) : null),
+                h('td', null, b.status === 'agreed' ? String(total) : tr(b.copies.length + ' 次读数', b.copies.length + ' reading(s)')));
+            }))) : h('p', { class: 'muted' }, tr('还没有贴纸板。', 'No sticker boards yet.'))]);
     });
   }
 

@@ -115,6 +115,8 @@
       h('p', { class: 'summary' }, r.final ? h('b', null, YZ.tr('结果已公示。', 'Published. ')) : YZ.tr('计票完成，待公示。', 'Counted, to be published. '),
         YZ.tr('共 ' + r.ballots + ' 张选票；预算 ' + money(r.budget) + '，资助 ' + r.funded + ' 个项目，合计 ' + money(r.total) + '，剩余 ' + money(r.left) + '。',
           r.ballots + ' ballots; budget ' + money(r.budget) + ', ' + r.funded + ' funded for ' + money(r.total) + ', ' + money(r.left) + ' left.')),
+      r.paper ? h('p', { id: 'live-paper' }, YZ.tr('其中', 'Of the ballots: '), V.paperLine(r.paper), r.paper.stickers ? [YZ.tr('；', '; '), V.stickerLine(r.paper)] : null) : null,
+      r.equal ? h('p', { class: 'notice info', id: 'live-equal-shares' }, r.equal.text) : null,
       h('ol', { class: 'ranking', id: 'live-ranking' }, r.rows.map(function (row, i) {
         return [
           h('li', { class: row.funded ? 'funded' : 'unfunded', 'data-id': row.id, 'data-votes': row.votes, 'data-funded': row.funded ? '1' : '0' },
@@ -122,7 +124,8 @@
             h('span', { class: 'rtext' },
               h('span', { class: 'rtitle' }, h('span', { class: 'mono' }, row.id), ' ', row.title),
               h('span', { class: 'rmeta' }, YZ.tr(row.votes + ' 票 · ', row.votes + ' votes · ') + money(row.cost) + ' · ',
-                row.funded ? h('b', { class: 'ok' }, YZ.tr('✓ 资助，累计 ', '✓ funded, total ') + money(row.running)) : row.reason))),
+                row.funded ? h('b', { class: 'ok' }, YZ.tr('✓ 资助，累计 ', '✓ funded, total ') + money(row.running)) : row.reason,
+                row.how === 'share' ? YZ.tr('（份额选出）', ' (by the shares)') : row.how === 'completion' ? YZ.tr('（余额补足）', ' (completion)') : ''))),
           i + 1 === r.line && r.line < r.rows.length ? h('li', { class: 'line', 'aria-label': YZ.tr('预算线', 'Budget line') }, YZ.tr('—— 预算线 ——', '—— budget line ——')) : null
         ];
       })),
@@ -131,7 +134,8 @@
           return h('li', null, YZ.tr(g.votes + ' 票：', g.votes + ' votes: '), g.proposals.map(function (p) { return p.id; }).join(' → '),
             g.decisive ? h('b', null, YZ.tr('（影响资助）', ' (decided funding)')) : null);
         })), h('p', { class: 'muted' }, how)] : null,
-      h('p', null, YZ.tr('计票时日志哈希：', 'Log hash at close: '), h('span', { class: 'mono hash', id: 'closed-head' }, YZ.groupHex(r.head)))
+      h('p', null, YZ.tr('计票时日志哈希：', 'Log hash at close: '), h('span', { class: 'mono hash', id: 'closed-head' }, YZ.groupHex(r.head))),
+      h('p', null, h('a', { href: '/board', id: 'board-link' }, YZ.tr('公示板：查看每一张选票，核对自己的回执码', 'The public board: every ballot, and your receipt code')))
     ];
   }
 

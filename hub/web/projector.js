@@ -47,7 +47,7 @@
       case 'voting':
         m.hidden = !s.tally; m.max = s.rules.max_choices; m.timer = s.timer ? s.timer.label : null; break;
       case 'results':
-        m.results = V.results(s); m.how = V.tieHow(s); break;
+        m.results = V.results(s); m.how = V.tieHow(s); m.board = info.base_url.replace(/\/+$/, '') + '/board'; break;
     }
     return m;
   }
@@ -164,12 +164,14 @@
       return h('section', { class: 'results-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'rmain' },
           h('h2', { id: 'scene-title' }, r.final ? YZ.tr('结果公示', 'Published results') : YZ.tr('计票结果（待公示）', 'The count (to be published)')),
+          r.equal ? h('p', { class: 'es-how', id: 'equal-shares' }, r.equal.text) : null,
           h('h3', { class: 'rhead ok' }, YZ.tr('获得资助（按排名）', 'Funded, in ranking order')),
           funded.length ? h('ol', { class: 'rfunded', id: 'rfunded' }, funded.map(function (row) {
             return h('li', { 'data-id': row.id, 'data-votes': row.votes, 'data-funded': '1', 'data-running': row.running },
               h('span', { class: 'rank' }, row.rank),
               h('span', { class: 'rtitle' }, h('span', { class: 'mono pid' }, row.id), ' ', row.title),
               votes(row.votes),
+              row.how ? h('span', { class: 'how how-' + row.how }, row.how === 'share' ? YZ.tr('份额', 'shares') : YZ.tr('补足', 'completion')) : null,
               h('span', { class: 'cost' }, money(row.cost)),
               h('span', { class: 'running' }, YZ.tr('累计 ', 'total ') + money(row.running)));
           })) : h('p', { class: 'rnone' }, YZ.tr('没有项目获得资助。', 'No proposal is funded.')),
@@ -189,7 +191,9 @@
             h('dt', null, YZ.tr('资助', 'Funded')), h('dd', { id: 'funded-summary' }, YZ.tr(r.funded + ' 项', r.funded + ' proposals')),
             h('dt', null, YZ.tr('合计', 'Total')), h('dd', { id: 'funded-total' }, money(r.total)),
             h('dt', null, YZ.tr('剩余', 'Left')), h('dd', null, money(r.left)),
-            h('dt', null, YZ.tr('选票', 'Ballots')), h('dd', { id: 'result-ballots' }, YZ.tr(r.ballots + ' 张', String(r.ballots)))),
+            h('dt', null, YZ.tr('选票', 'Ballots')), h('dd', { id: 'result-ballots' }, YZ.tr(r.ballots + ' 张', String(r.ballots))),
+            r.paper ? [h('dt', null, YZ.tr('其中', 'Of which')), h('dd', { id: 'result-paper' }, V.paperLine(r.paper))] : null,
+            r.paper && r.paper.stickers ? [h('dt', null, YZ.tr('贴纸', 'Stickers')), h('dd', { id: 'result-stickers' }, V.stickerLine(r.paper))] : null),
           h('div', { class: 'meter', role: 'img', 'aria-label': YZ.tr('已用预算 ', 'Budget used ') + Math.round(100 * r.total / Math.max(1, r.budget)) + '%' },
             h('span', { style: 'width:' + Math.min(100, 100 * r.total / Math.max(1, r.budget)).toFixed(1) + '%' })),
           h('h3', null, YZ.tr('同票及处理', 'Ties and how they were broken')),
@@ -203,7 +207,10 @@
           r.ties.length ? h('p', { class: 'how' }, m.how) : null,
           h('h3', null, YZ.tr('计票时日志哈希', 'Log hash at close')),
           h('p', { class: 'mono hash', id: 'closed-head', 'data-head': r.head }, YZ.groupHex(r.head)),
-          h('p', { class: 'muted small' }, YZ.tr('可拍照留存，会后用 hub verify 核对', 'Photograph it; check it later with hub verify'))));
+          h('p', { class: 'muted small' }, YZ.tr('可拍照留存，会后用 hub verify 核对', 'Photograph it; check it later with hub verify')),
+          h('h3', null, YZ.tr('每张选票公示于', 'Every ballot is published at')),
+          h('p', { class: 'mono board-addr', id: 'board-address' }, m.board),
+          h('p', { class: 'muted small' }, YZ.tr('用手机打开，按回执码查找自己的选票', 'Open it on your phone and find your ballot by its receipt code'))));
     }
   };
 

@@ -69,7 +69,7 @@
   V.results = function (s) {
     var r = s.results;
     if (!r) return null;
-    var pm = YZ.proposalMap(s), picks = V.picks(s), last = 0;
+    var pm = YZ.proposalMap(s), picks = V.picks(s), last = 0, es = r.equal_shares;
     var rows = r.ranking.map(function (row, i) {
       var p = pm[row.proposal] || { title: row.proposal, location: '' };
       if (row.funded) last = i + 1;
@@ -77,14 +77,55 @@
         id: row.proposal, title: p.title, location: p.location, rank: row.rank, position: row.position,
         votes: row.votes, cost: row.cost, funded: row.funded, running: row.running_total,
         reason: row.funded ? '' : V.reason(row.unfunded_reason), reasonCode: row.unfunded_reason || '',
-        picked: picks[row.proposal] || []
+        picked: picks[row.proposal] || [],
+        // Under equal shares: bought by the voters' shares, or added by the completion step.
+        how: !es || !row.funded ? '' : es.selected.indexOf(row.proposal) >= 0 ? 'share' : 'completion'
       };
     });
     return {
       rows: rows, line: last, ballots: r.ballots, budget: r.budget, total: r.total_cost,
       left: r.budget - r.total_cost, funded: r.funded.length, currency: s.rules.budget.currency,
-      ties: V.ties(s), head: r.closed_at_head, final: s.phase === 'published'
+      ties: V.ties(s), head: r.closed_at_head, final: s.phase === 'published',
+      paper: V.paperCounts(s), equal: V.equalShares(s)
     };
+  };
+
+  /** The count's ballots by kind, when paper or stickers took part (null for a phone-only vote). */
+  V.paperCounts = function (s) {
+    var r = s.results;
+    if (!r || !(r.paper || r.void || r.stickers)) return null;
+    return { phone: r.ballots - r.paper, paper: r.paper, void: r.void, stickers: r.stickers };
+  };
+
+  /** "By phone 40 · paper 12 (2 more void)": the counted ballots by kind, for a results screen. */
+  V.paperLine = function (p) {
+    if (!p) return '';
+    return YZ.tr('手机 ' + p.phone + ' 张 · 纸质 ' + p.paper + ' 张' + (p.void ? '（另有废票 ' + p.void + ' 张，不计票）' : ''),
+      'phone ' + p.phone + ' · paper ' + p.paper + (p.void ? ' (and ' + p.void + ' void, not counted)' : ''));
+  };
+  /** "贴纸 57 票": sticker votes (in the votes, not ballots), or '' when there were none. */
+  V.stickerLine = function (p) {
+    return p && p.stickers ? YZ.tr('贴纸板 ' + p.stickers + ' 票（计入各项目票数）', p.stickers + ' sticker votes (in the votes)') : '';
+  };
+
+  function joinIds(ids) { return ids.join(YZ.tr('、', ', ')); }
+
+  /**
+   * How the Method of Equal Shares decided, in one sentence: each voter's
+   * share, what the shares bought (in that order), what the completion step
+   * added from the top of the ranking. Null under the other rules.
+   */
+  V.equalShares = function (s) {
+    var r = s.results;
+    if (!r || !r.equal_shares) return null;
+    var es = r.equal_shares, share = YZ.money(Number(es.share), s.rules.budget.currency);
+    var zh = '按平均分配法：预算平分给 ' + es.voters + ' 位投票人，每人 ' + share + '；';
+    var en = 'By equal shares: the budget is split between ' + es.voters + ' voters, ' + share + ' each; ';
+    if (es.selected.length) { zh += '按支持者的份额选出 ' + joinIds(es.selected); en += 'their shares bought ' + es.selected.join(', '); }
+    else { zh += '份额不足以资助任何项目'; en += 'the shares could buy no proposal'; }
+    if (es.completion.length) { zh += '；余下预算按票数补足 ' + joinIds(es.completion) + '。'; en += '; what was left went, from the top of the ranking, to ' + es.completion.join(', ') + '.'; }
+    else { zh += '。'; en += '.'; }
+    return { voters: es.voters, share: share, selected: es.selected, completion: es.completion, text: YZ.tr(zh, en) };
   };
 
   /** Ties among proposals with votes, decisive ones (those that changed what is funded) first. */

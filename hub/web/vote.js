@@ -253,7 +253,8 @@
     return h('div', { class: 'receipt-box' },
       h('p', { class: 'rlabel' }, YZ.tr('您的回执码', 'Your receipt code')),
       h('p', { class: 'rcode mono', id: 'receipt' }, b.receipt),
-      h('p', null, YZ.tr('请拍照或记下这个回执码，到公示栏核对您的选票。', 'Photograph or write down this code, and check it on the public board.')));
+      h('p', null, YZ.tr('请拍照或记下这个回执码，到公示栏核对您的选票。', 'Photograph or write down this code, and check it on the public board.')),
+      h('p', null, h('a', { href: '/board#receipt=' + encodeURIComponent(b.receipt), id: 'board-link' }, YZ.tr('在公示板上查看这张选票', 'See this ballot on the public board'))));
   }
 
   // ------------------------------------------------------------ the choice list

@@ -72,7 +72,8 @@
     lot: ['票数相同时公开抽签（以计票时日志哈希为种子）', 'Equal votes: public lot (seeded by the log hash at close)'] };
   YZ.tieBreakName = function (t) { var n = TIE_BREAKS[t] || [t, t]; return YZ.tr(n[0], n[1]); };
   var ALLOCATIONS = { greedy_skip: ['按票数从高到低资助，放不下的跳过、继续下一个', 'Fund from the top; skip what no longer fits'],
-    greedy_stop: ['按票数从高到低资助，遇到放不下的即停止', 'Fund from the top; stop at the first misfit'] };
+    greedy_stop: ['按票数从高到低资助，遇到放不下的即停止', 'Fund from the top; stop at the first misfit'],
+    equal_shares: ['平均分配法：预算平分给每位投票人，各项目由支持者的份额出资，余额按票数补足', 'Equal shares: the budget is split among the voters, each proposal is paid from its supporters\' shares, the rest filled from the top'] };
   YZ.allocationName = function (a) { var n = ALLOCATIONS[a] || [a, a]; return YZ.tr(n[0], n[1]); };
 
   /** An error message from the hub, in the reader's language, with its detail. */
@@ -170,8 +171,23 @@
       for (var i = 0; i < list.length; i++) if (list[i].table === d.table) { list[i] = d; found = true; }
       if (!found) { list.push(d); list.sort(function (a, b) { return a.table - b.table; }); }
     }
+    if ('paper' in u) s.paper = u.paper;
+    if (u.paper_copy) {
+      var c = u.paper_copy, copies = s.paper_copies || (s.paper_copies = []), k = YZ.unitKey(c.unit), had = false;
+      for (var j = 0; j < copies.length; j++) {
+        if (YZ.unitKey(copies[j].unit) === k && copies[j].counter === c.counter) { copies[j] = c; had = true; }
+      }
+      if (!had) {
+        copies.push(c);
+        copies.sort(function (a, b) { return YZ.unitOrder(a.unit) - YZ.unitOrder(b.unit) || (a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : 0); });
+      }
+    }
     return s;
   };
+  /** A paper unit ({batch: 3} or {board: 1}) as a string key: "batch:3", "board:1". */
+  YZ.unitKey = function (u) { return u && u.board !== undefined ? 'board:' + u.board : 'batch:' + (u ? u.batch : ''); };
+  /** The hub's order of units: every batch, then every board, by number. */
+  YZ.unitOrder = function (u) { return u && u.board !== undefined ? 1e6 + u.board : (u ? u.batch : 0); };
   YZ.proposalMap = function (s) {
     var m = {};
     (s.proposals || []).forEach(function (p) { m[p.id] = p; });
@@ -368,6 +384,8 @@
   };
   /** Commands sent but not yet answered. */
   S.unanswered = function () { return this.order.length; };
+  /** The unanswered commands themselves, oldest first: [{id, command}] (e.g. to show entries not yet confirmed). */
+  S.pendingCommands = function () { var self = this; return this.order.map(function (id) { return { id: id, command: self.pending[id].command }; }); };
   /** Ask for a fresh snapshot. */
   S.refresh = function () { if (this.ws && this.state === 'online') this.ws.send(JSON.stringify({ type: 'snapshot' })); };
 

@@ -3,6 +3,7 @@
 
 mod admin;
 mod crash;
+mod desk;
 mod hub;
 mod link;
 mod projector;

@@ -1,0 +1,612 @@
+/* count.js — the counter's page (/count): key paper ballots into this
+ * counter's own copy of a batch, fast from a keyboard (number, Tab or Enter,
+ * the proposals marked, Enter) or on a phone; correct or remove an entry;
+ * finish the batch; see whether the two copies agreed, or which numbers to
+ * re-check against the paper; read sticker boards (one form per board, sent
+ * whole).
+ *
+ * A counter sees only their own copy: the hub sends nothing else (the other
+ * counter's copy is known only by how many entries it has), so the second
+ * keying stays independent. The page judges nothing either: it turns what
+ * was typed into proposal ids and sends anything it cannot match as typed,
+ * so that the hub records the ballot void with its reason. Unanswered
+ * entries survive a reload (YZ.Session persist) and show as unsent.
+ *
+ * State (`app`) is plain data changed by events; render* draw from it and
+ * the snapshot.
+ */
+(function () {
+  'use strict';
+  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var PAGE = 'count';
+  var app = { token: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'batches', batch: null, board: null, keyError: null, last: null };
+  var session = null;
+  var mine = {};
+
+  // ------------------------------------------------------------ messages
+
+  function say(kind, text) {
+    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
+      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
+    YZ.fill($('#say'), n);
+    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 5000);
+  }
+
+  /** Send a command; resolves with the hub's answer. Errors are the caller's to show. */
+  function send(command) {
+    var id = session.newId();
+    mine[id] = true;
+    var p = session.command(command, id);
+    renderHeader();
+    renderView();
+    if (session.state !== 'online') say('info', tr('网络中断：已保存在本机，恢复连接后自动发送。', 'Offline: kept on this device, sent when the link is back.'));
+    return p.then(function (m) {
+      delete mine[id];
+      renderHeader();
+      renderView();
+      return m;
+    });
+  }
+
+  function drawIf(el, key, draw) {
+    key = YZ.lang() + '|' + key;
+    if (el.__yzKey === key) return;
+    el.__yzKey = key;
+    draw();
+  }
+
+  function proposals() { return app.snap ? app.snap.proposals : []; }
+  function maxChoices() { return app.snap ? app.snap.rules.max_choices : 0; }
+  function voting() { return app.snap && app.snap.phase === 'voting'; }
+  function title(id) { var p = YZ.proposalMap(app.snap)[id]; return p ? p.title : ''; }
+
+  /** This counter's desk number ("2"), from its own copies or its label. */
+  function myDesk() {
+    var c = (app.snap.paper_copies || [])[0];
+    if (c) return c.counter;
+    var m = /(\d+)\s*号/.exec(app.you ? app.you.label : '');
+    return m ? m[1] : null;
+  }
+  function myCopy(unit) { return D.copies(app.snap, unit)[0] || null; }
+
+  /** Unanswered commands of this page for a unit: what is keyed here but not yet in the hub's copy. */
+  function pendingFor(batch) {
+    return session ? session.pendingCommands().filter(function (p) { return p.command.batch === batch && (p.command.kind === 'key_paper' || p.command.kind === 'remove_paper' || p.command.kind === 'finish_paper'); }) : [];
+  }
+
+  // ------------------------------------------------------------ header and tabs
+
+  function renderHeader() {
+    var st = $('#status');
+    st.setAttribute('data-state', app.status);
+    st.textContent = YZ.statusText(app.status, app.statusDetail);
+    var s = app.snap;
+    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
+    if (app.you && s) $('#who').textContent = tr(app.you.label, 'Counter ' + (myDesk() || ''));
+    if (s) document.title = tr('点票 · ', 'Counting · ') + s.meeting.name;
+    var n = session ? session.unanswered() : 0, u = $('#unsent');
+    u.hidden = n === 0;
+    u.textContent = tr(n + ' 条待发送', n + ' unsent');
+  }
+
+  function renderTabs() {
+    var on = !!app.snap;
+    $('#tabs').hidden = !on;
+    var btns = document.querySelectorAll('#tabs [data-tab]');
+    for (var i = 0; i < btns.length; i++) btns[i].setAttribute('aria-pressed', String(btns[i].getAttribute('data-tab') === app.tab));
+    $('#view-batches').hidden = !on || app.tab !== 'batches';
+    $('#view-boards').hidden = !on || app.tab !== 'boards';
+    var note = $('#phase-note'), s = app.snap;
+    note.hidden = !s || s.phase === 'voting';
+    if (s && s.phase !== 'voting') {
+      note.textContent = YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting')
+        ? tr('纸质选票在投票阶段录入。现在是“' + YZ.phaseName(s.phase) + '”，投票开始后即可录入。', 'Paper ballots are keyed during the vote. Now: ' + YZ.phaseName(s.phase) + '; keying opens with the vote.')
+        : tr('投票已经结束，不能再录入。', 'The vote has closed; nothing more can be keyed.');
+    }
+  }
+
+  function renderView() {
+    if (!app.snap) return;
+    if (app.tab === 'batches') { renderBatchList(); renderBatch(); } else renderBoards();
+  }
+
+  function renderAll() { renderHeader(); renderTabs(); renderView(); }
+
+  // ------------------------------------------------------------ batches: the list
+
+  function copyLine(c, desk) {
+    var who = c.counter === desk ? tr('我', 'me') : D.deskName(c.counter);
+    return who + tr('：', ': ') + tr(c.entries + ' 张', c.entries + ' keyed') + (c.finished ? tr(' ✓完毕', ' ✓ done') : '');
+  }
+
+  function renderBatchList() {
+    var s = app.snap, desk = myDesk(), list = (s.paper ? s.paper.batches : []);
+    drawIf($('#batch-list'), JSON.stringify(list) + '|' + app.batch + '|' + desk, function () {
+      YZ.fill($('#batch-list'), list.length ? list.map(function (b) {
+        return h('li', { 'data-batch': b.batch, class: b.batch === app.batch ? 'mine' : null },
+          h('button', { type: 'button', class: 'rowbutton', 'aria-current': b.batch === app.batch ? 'true' : null, onclick: function () { choose(b.batch); } },
+            h('strong', null, D.batchName(b.batch)), ' ',
+            h('span', { class: 'chip st-' + b.status }, D.statusText(b.status)),
+            h('br'),
+            h('span', { class: 'small-text' }, b.copies.length ? b.copies.map(function (c) { return copyLine(c, desk); }).join(' · ') : tr('尚无录入', 'nothing keyed'))));
+      }) : h('li', { class: 'muted' }, tr('还没有批次。输入批次编号开始第一批。', 'No batch yet. Type a batch number to start the first.')));
+    });
+  }
+
+  function choose(n) {
+    app.batch = n;
+    app.keyError = null;
+    YZ.tabStorage.set('yz.count.batch', String(n));
+    $('#batch-no').value = String(n);
+    renderView();
+    var num = $('#k-number');
+    if (!num.value) {
+      var copy = myCopy({ batch: n });
+      var last = copy && copy.ballots.length ? copy.ballots.slice().sort(function (a, b) { return D.natural(a.number, b.number); }).pop().number : '';
+      num.value = last ? D.nextNumber(last) : '';
+    }
+    if (!$('#k-number').disabled) { num.focus(); num.select(); }
+    preview();
+  }
+
+  // ------------------------------------------------------------ batches: the open batch
+
+  function marksText(marks) {
+    if (!marks || !marks.length) return h('span', { class: 'muted' }, tr('（空白）', '(blank)'));
+    return marks.map(function (id, i) {
+      var t = title(id);
+      return [i ? ' ' : '', h('span', { class: 'mark mono' + (t ? '' : ' unknown'), title: t || tr('不是项目编号', 'not a proposal') }, id)];
+    });
+  }
+
+  /** Whether the open batch can be keyed here: [ok, why not]. */
+  function canKey(b, copy) {
+    if (!voting()) return [false, ''];
+    if (b && b.status === 'agreed') return [false, tr('这一批已经一致并计入，不能再改。', 'This batch has agreed and counts; it cannot change.')];
+    if (b && !copy && b.copies.length >= 2) {
+      return [false, tr('这一批已由 ' + b.copies.map(function (c) { return c.counter + '号'; }).join('、') + ' 点票员录入。请换一个批次。',
+        'Counters ' + b.copies.map(function (c) { return c.counter; }).join(' and ') + ' are keying this batch. Choose another.')];
+    }
+    return [true, ''];
+  }
+
+  function renderBatch() {
+    var box = $('#batch'), n = app.batch;
+    box.hidden = n === null;
+    if (n === null) return;
+    var s = app.snap, b = D.batch(s, n), copy = myCopy({ batch: n }), desk = myDesk();
+    var pend = pendingFor(n);
+    var can = canKey(b, copy);
+    YZ.fill($('#batch-h'), D.batchName(n), ' ', b ? h('span', { class: 'chip st-' + b.status, id: 'batch-status', 'data-status': b.status }, D.statusText(b.status))
+      : h('span', { class: 'chip', id: 'batch-status', 'data-status': 'new' }, tr('新批次', 'new batch')));
+    var form = $('#key-form');
+    form.hidden = !can[0] && !!can[1];
+    ['k-number', 'k-marks', 'k-save'].forEach(function (id) { $('#' + id).disabled = !can[0]; });
+    var err = $('#k-error');
+    err.hidden = !app.keyError;
+    err.textContent = app.keyError || '';
+    drawIf($('#batch-state'), JSON.stringify([b, copy ? copy.finished : null, can, desk]), function () { drawState(b, copy, desk, can); });
+    drawIf($('#copy'), JSON.stringify([copy, pend, b ? b.differences : null, b ? b.status : null, app.last]), function () { drawCopy(n, b, copy, pend); });
+    var fin = $('#finish');
+    fin.hidden = !!(b && b.status === 'agreed');
+    fin.disabled = !voting() || !copy || copy.finished || pend.length > 0;
+  }
+
+  function drawState(b, copy, desk, can) {
+    var box = $('#batch-state');
+    if (!can[0] && can[1]) { YZ.fill(box, h('p', { class: 'notice ' + (b && b.status === 'agreed' ? 'ok' : 'error') }, can[1]), b && b.status === 'agreed' ? agreedTable(b) : null); return; }
+    if (!b) {
+      YZ.fill(box, h('p', { class: 'notice info' }, tr('新的一批：录入第一张票后开始。另一位点票员独立录入同一叠选票，两份一致后才计入。',
+        'A new batch: it starts with the first ballot you key. Another counter keys the same stack independently; it counts once both copies agree.')));
+      return;
+    }
+    var other = b.copies.filter(function (c) { return c.counter !== desk; })[0];
+    var lines = [
+      h('li', null, tr('我的副本：', 'My copy: ') + tr((copy ? copy.ballots.length : 0) + ' 张', (copy ? copy.ballots.length : 0) + ' ballots') +
+        (copy && copy.finished ? tr('，已点“录入完毕”', ', finished') : tr('，录入中', ', keying'))),
+      h('li', null, other ? tr('另一份：' + other.counter + ' 号点票员 ' + other.entries + ' 张' + (other.finished ? '，已完毕' : '，录入中'),
+        'The other copy: counter ' + other.counter + ', ' + other.entries + ' ballots' + (other.finished ? ', finished' : ', keying'))
+        : tr('另一份：还没有第二位点票员录入这一批。', 'The other copy: no second counter has started this batch yet.'))
+    ];
+    var parts = [h('ul', { class: 'plain copies-summary' }, lines)];
+    if (b.sheets !== null && b.sheets !== undefined) parts.push(h('p', null, tr('监票员清点：' + b.sheets + ' 张', 'Counted by the scrutineer: ' + b.sheets + ' sheets')));
+    if (b.status === 'disputed') {
+      parts.unshift(h('div', { class: 'notice error', id: 'disputed' },
+        h('p', null, h('strong', null, tr('两份录入不一致。', 'The two copies differ.')), ' ',
+          tr('请两位点票员对照纸质选票核对下列编号；录入有误的一方重新录入（或删除多录的票），然后再点“本批录入完毕”。另一份的内容不会显示给你。',
+            'Both counters: check these numbers against the paper. Whoever keyed it wrong keys it again (or removes an extra one), then finishes again. The other copy is not shown to you.')),
+        h('ul', { class: 'diffs' }, b.differences.map(function (d) {
+          var mineRow = copy ? copy.ballots.filter(function (x) { return x.number === d.at; })[0] : null;
+          return h('li', { 'data-at': d.at, 'data-reason': d.reason },
+            h('strong', { class: 'mono' }, d.at), tr('：', ': '), D.diffText(d.reason),
+            mineRow ? [tr('。我的录入：', '. Mine: '), marksText(mineRow.marks), ' ', editButton(mineRow)] : tr('。我的副本里没有这张。', '. Not in my copy.'));
+        }))));
+    } else if (copy && copy.finished && other && !other.finished) {
+      parts.push(h('p', { class: 'notice info' }, tr('等待另一位点票员录入完毕后自动比对。', 'Waiting for the other counter to finish; then the copies are compared.')));
+    } else if (copy && copy.finished && !other) {
+      parts.push(h('p', { class: 'notice info' }, tr('需要第二位点票员独立录入这一批，两份一致后才计入。', 'A second counter must key this batch independently; it counts once both agree.')));
+    }
+    YZ.fill(box, parts);
+  }
+
+  function agreedTable(b) {
+    var valid = b.ballots.filter(function (x) { return !x.void; }).length;
+    return [h('p', null, tr('有效 ' + valid + ' 张，废票 ' + (b.ballots.length - valid) + ' 张。', valid + ' valid, ' + (b.ballots.length - valid) + ' void.')),
+      h('table', { class: 'desk-table', id: 'agreed' },
+        h('caption', { class: 'visually-hidden' }, tr('本批每张选票的判定', 'The verdict on each ballot')),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('编号', 'Number')), h('th', { scope: 'col' }, tr('标记', 'Marks')), h('th', { scope: 'col' }, tr('判定', 'Verdict')))),
+        h('tbody', null, b.ballots.map(function (x) {
+          return h('tr', { 'data-number': x.number, class: x.void ? 'void' : null },
+            h('td', { class: 'mono' }, x.number), h('td', null, marksText(x.marks)),
+            h('td', null, x.void ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(x.void, x.marks, maxChoices())) : h('span', { class: 'chip ok' }, tr('有效', 'valid'))));
+        })))];
+  }
+
+  function editButton(row) {
+    return h('button', { type: 'button', class: 'small', 'data-edit': row.number, onclick: function () { edit(row.number, row.marks); } },
+      tr('修改', 'Edit'), h('span', { class: 'visually-hidden' }, ' ' + row.number));
+  }
+
+  function drawCopy(n, b, copy, pend) {
+    var rows = {}, order = [];
+    (copy ? copy.ballots : []).forEach(function (x) { rows[x.number] = { number: x.number, marks: x.marks, state: 'keyed' }; order.push(x.number); });
+    pend.forEach(function (p) {
+      var c = p.command;
+      if (c.kind === 'key_paper') {
+        if (!rows[c.number]) order.push(c.number);
+        rows[c.number] = { number: c.number, marks: c.marks, state: 'unsent' };
+      } else if (c.kind === 'remove_paper' && rows[c.number]) rows[c.number].state = 'removing';
+    });
+    var differs = {};
+    (b && b.status === 'disputed' ? b.differences : []).forEach(function (d) { differs[d.at] = d.reason; });
+    order.sort(D.natural);
+    var agreed = b && b.status === 'agreed';
+    YZ.fill($('#copy-h'), tr('我的副本：', 'My copy: ') + tr(order.length + ' 张', order.length + ' ballots'),
+      copy && copy.finished ? h('span', { class: 'chip ok' }, tr('已录入完毕', 'finished')) : null);
+    if (!order.length) { YZ.fill($('#copy'), h('p', { class: 'muted' }, tr('还没有录入。', 'Nothing keyed yet.'))); return; }
+    var max = maxChoices(), props = proposals();
+    YZ.fill($('#copy'), h('table', { class: 'desk-table', id: 'copy-table' },
+      h('caption', { class: 'visually-hidden' }, tr('我录入的选票', 'The ballots I keyed')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('编号', 'Number')), h('th', { scope: 'col' }, tr('标记', 'Marks')),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, tr('操作', 'Actions'))))),
+      h('tbody', null, order.map(function (num) {
+        var r = rows[num], v = D.verdict(r.marks, max, props);
+        var cls = [r.state, differs[num] ? 'differs' : '', num === app.last ? 'last' : ''].filter(Boolean).join(' ');
+        var notes = [
+          r.state === 'unsent' ? h('span', { class: 'chip warn' }, tr('待发送', 'unsent')) : null,
+          r.state === 'removing' ? h('span', { class: 'chip warn' }, tr('删除待发送', 'removal unsent')) : null,
+          differs[num] ? h('span', { class: 'chip bad' }, tr('需核对：', 're-check: ') + D.diffText(differs[num])) : null,
+          v ? h('span', { class: 'chip bad', title: D.voidText(v, r.marks, max) }, tr('将判废票：', 'will be void: ') + D.voidWord(v)) : null
+        ].filter(Boolean);
+        return h('tr', { 'data-number': num, 'data-state': r.state, class: cls },
+          h('td', { class: 'mono' }, num),
+          h('td', null, marksText(r.marks), notes.length ? h('div', { class: 'row-notes' }, notes) : null),
+          h('td', { class: 'actions' }, agreed || !voting() ? null : [editButton(r), ' ',
+            h('button', { type: 'button', class: 'small danger', 'data-remove': num, disabled: r.state !== 'keyed' ? true : null, onclick: function () { remove(n, num); } },
+              tr('删除', 'Remove'), h('span', { class: 'visually-hidden' }, ' ' + num))]));
+      }))));
+  }
+
+  // ------------------------------------------------------------ keying
+
+  function edit(number, marks) {
+    $('#k-number').value = number;
+    $('#k-marks').value = marks.join(' ');
+    preview();
+    var m = $('#k-marks');
+    m.focus();
+    m.select();
+  }
+
+  function remove(batch, number) {
+    send({ kind: 'remove_paper', batch: batch, number: number }).then(function (m) {
+      if (m.type === 'error') say('error', tr('删除 ' + number + ' 未成功：', 'Could not remove ' + number + ': ') + D.errorText(m));
+      else say('ok', tr('已删除 ' + number, 'Removed ' + number));
+    });
+  }
+
+  function preview() {
+    var box = $('#k-preview');
+    if (!app.snap || app.batch === null) { YZ.fill(box); return; }
+    var number = $('#k-number').value.trim(), p = D.parseMarks($('#k-marks').value, proposals()), max = maxChoices();
+    var copy = myCopy({ batch: app.batch });
+    var had = copy && number ? copy.ballots.filter(function (x) { return x.number === number; })[0] : null;
+    var parts = [];
+    if (had) parts.push(h('p', { class: 'fix' }, tr('将更正已录入的 ' + number + '（原为：', 'Corrects ' + number + ' (was: '), marksText(had.marks), tr('）', ')')));
+    if (p.blank) parts.push(h('p', null, h('span', { class: 'chip warn' }, tr('空白票', 'blank ballot')), ' ', tr('将记为废票（空白）', 'recorded void (blank)')));
+    else if (!p.empty) {
+      parts.push(h('ul', { class: 'k-items' }, p.items.map(function (it) {
+        if (it.choices) return h('li', { class: 'ambiguous' }, h('b', { class: 'mono' }, it.typed), tr(' 可能是 ', ' could be ') + it.choices.join(tr('、', ', ')) + tr('：请输入完整编号', ': type it in full'));
+        if (it.unknown) return h('li', { class: 'unknown' }, h('b', { class: 'mono' }, it.typed), tr(' 不是项目编号（照实录入，将判为废票）', ' is no proposal (keyed as typed: the ballot will be void)'));
+        return h('li', null, h('b', { class: 'mono' }, it.id), ' ', it.title);
+      })));
+      var v = D.verdict(p.marks, max, proposals());
+      parts.push(h('p', { class: 'k-count' + (p.marks.length > max ? ' over' : '') }, tr('共 ' + p.marks.length + ' 项 / 最多 ' + max + ' 项', p.marks.length + ' of at most ' + max),
+        v && v !== 'unknown_proposal' ? [' · ', h('strong', null, tr('将判为废票：', 'will be void: ') + D.voidText(v, p.marks, max))] : null));
+    }
+    YZ.fill(box, parts);
+  }
+
+  function keyError(text) {
+    app.keyError = text;
+    var err = $('#k-error');
+    err.hidden = !text;
+    err.textContent = text || '';
+  }
+
+  function submitKey(e) {
+    e.preventDefault();
+    if (app.batch === null || !voting()) return;
+    var number = $('#k-number').value.trim();
+    var p = D.parseMarks($('#k-marks').value, proposals());
+    if (!number) { keyError(tr('请输入选票上印的编号。', 'Type the number printed on the ballot.')); $('#k-number').focus(); return; }
+    if (number.length > 20) { keyError(tr('编号最多 20 个字符。', 'A number has at most 20 characters.')); $('#k-number').focus(); return; }
+    if (p.empty) { keyError(tr('请输入标记的项目编号；空白票请输入 -。', 'Type the proposals marked; for a blank ballot type -.')); $('#k-marks').focus(); return; }
+    if (p.ambiguous) { keyError(tr('有编号对应多个项目，请输入完整编号。', 'A number matches several proposals: type it in full.')); $('#k-marks').focus(); return; }
+    if (p.marks.length > 100) { keyError(tr('一张票最多录入 100 个标记。', 'At most 100 marks per ballot.')); return; }
+    keyError(null);
+    var batch = app.batch;
+    app.last = number;
+    send({ kind: 'key_paper', batch: batch, number: number, marks: p.marks }).then(function (m) {
+      if (m.type === 'error') {
+        var text = tr('编号 ' + number + ' 未录入：', 'Ballot ' + number + ' was not keyed: ') + D.errorText(m);
+        keyError(text);
+        say('error', text);
+      }
+    });
+    $('#k-marks').value = '';
+    var num = $('#k-number');
+    num.value = D.nextNumber(number);
+    num.focus();
+    num.select();
+    preview();
+  }
+
+  function finish() {
+    var n = app.batch, copy = myCopy({ batch: n });
+    if (!copy) return;
+    YZ.confirm({
+      title: tr(D.batchName(n) + '录入完毕？', 'Finish ' + D.batchName(n) + '?'),
+      body: h('p', null, tr('你在这一批录入了 ' + copy.ballots.length + ' 张。请确认与手中这叠选票的张数一致。两位点票员都完毕后系统自动比对；之后若需更正，直接重新录入即可。',
+        'You keyed ' + copy.ballots.length + ' ballots in this batch. Check that this is the number of sheets in your stack. Once both counters finish, the copies are compared; to correct afterwards, key the ballot again.')),
+      confirm: tr('录入完毕', 'Finish')
+    }).then(function (yes) {
+      if (!yes) return;
+      send({ kind: 'finish_paper', batch: n }).then(function (m) {
+        if (m.type === 'error') { say('error', D.errorText(m)); return; }
+        var b = D.batch(app.snap, n);
+        if (b && b.status === 'agreed') say('ok', tr('两份一致，' + D.batchName(n) + '已计入。', 'The copies agree: ' + D.batchName(n) + ' counts.'));
+        else if (b && b.status === 'disputed') say('error', tr('两份录入不一致，请核对标出的编号。', 'The copies differ: re-check the numbers shown.'));
+        else say('ok', tr('已完毕，等待另一位点票员。', 'Finished; waiting for the other counter.'));
+      });
+    });
+  }
+
+  function wireKeying() {
+    $('#batch-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var n = parseInt($('#batch-no').value, 10);
+      if (!(n >= 1 && n <= 9999)) { say('error', tr('批次编号为 1–9999。', 'A batch number is 1 to 9999.')); return; }
+      $('#k-number').value = '';
+      choose(n);
+    });
+    $('#key-form').addEventListener('submit', submitKey);
+    $('#k-number').addEventListener('keydown', function (e) {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        if ($('#k-number').value.trim()) { var m = $('#k-marks'); m.focus(); m.select(); }
+      } else if (e.key === 'Escape') { $('#k-number').value = ''; $('#k-marks').value = ''; preview(); }
+    });
+    $('#k-marks').addEventListener('keydown', function (e) {
+      if (e.key === 'Escape') { $('#k-marks').value = ''; preview(); }
+    });
+    $('#k-number').addEventListener('input', preview);
+    $('#k-marks').addEventListener('input', preview);
+    $('#finish').addEventListener('click', finish);
+  }
+
+  // ------------------------------------------------------------ sticker boards
+
+  function renderBoards() {
+    var s = app.snap, body = $('#boards-body');
+    if (s.rules.allocation === 'equal_shares') {
+      drawIf(body, 'equal', function () {
+        YZ.fill(body, h('p', { class: 'notice info', id: 'boards-off' }, tr('本次会议按平均分配法计算，需要每一张选票，所以不使用贴纸板。', 'This meeting uses equal shares, which needs every ballot: sticker boards are not used.')));
+      });
+      return;
+    }
+    var boards = s.paper ? s.paper.boards : [];
+    drawIf(body, 'boards|' + app.board + '|' + voting(), function () {
+      YZ.fill(body,
+        h('p', { class: 'muted' }, tr('每块贴纸板由两位点票员分别数一遍，各自提交整块板的读数；两次读数一致才计入。', 'Two counters each count a board and submit the whole board; it counts once the two readings agree.')),
+        h('form', { class: 'inline-form card', id: 'board-pick', onsubmit: function (e) {
+          e.preventDefault();
+          var n = parseInt($('#board-no').value, 10);
+          if (!(n >= 1 && n <= 9999)) { say('error', tr('贴纸板编号为 1–9999。', 'A board number is 1 to 9999.')); return; }
+          app.board = n; renderBoards();
+          var first = document.querySelector('#board-form input');
+          if (first) first.focus();
+        } },
+          h('div', null, h('label', { for: 'board-no' }, tr('贴纸板编号', 'Board number')),
+            h('input', { id: 'board-no', type: 'number', min: 1, max: 9999, inputmode: 'numeric', required: true, value: app.board || '' })),
+          h('button', { type: 'submit' }, tr('打开这块板', 'Open this board'))),
+        h('ul', { class: 'rows', id: 'board-list' }),
+        h('div', { id: 'board-state' }),
+        app.board ? boardForm(app.board) : null);
+    });
+    drawIf($('#board-list'), JSON.stringify(boards) + app.board, function () {
+      YZ.fill($('#board-list'), boards.map(function (b) {
+        return h('li', { 'data-board': b.board, class: b.board === app.board ? 'mine' : null },
+          h('button', { type: 'button', class: 'rowbutton', onclick: function () { app.board = b.board; $('#board-no').value = b.board; renderBoards(); } },
+            h('strong', null, D.boardName(b.board)), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status)), ' ',
+            h('span', { class: 'small-text' }, tr(b.copies.length + ' 次读数', b.copies.length + (b.copies.length === 1 ? ' reading' : ' readings')))));
+      }));
+    });
+    if (app.board) {
+      var b = D.board(s, app.board), copy = myCopy({ board: app.board });
+      drawIf($('#board-state'), JSON.stringify([b, copy]), function () { drawBoardState(b, copy); });
+      var agreed = b && b.status === 'agreed';
+      var inputs = document.querySelectorAll('#board-form input, #board-form button');
+      for (var i = 0; i < inputs.length; i++) inputs[i].disabled = agreed || !voting();
+      var diff = {};
+      (b && b.status === 'disputed' ? b.differences : []).forEach(function (d) { diff[d.at] = true; });
+      var rows = document.querySelectorAll('#board-form tr[data-id]');
+      for (var j = 0; j < rows.length; j++) rows[j].classList.toggle('differs', !!diff[rows[j].getAttribute('data-id')]);
+    }
+  }
+
+  function drawBoardState(b, copy) {
+    var parts = [];
+    if (!b) parts.push(h('p', { class: 'notice info' }, tr('新的贴纸板：提交第一次读数后开始。', 'A new board: it starts with the first reading.')));
+    else if (b.status === 'agreed') {
+      parts.push(h('p', { class: 'notice ok', id: 'board-agreed' }, tr('两次读数一致，已计入：共 ' + sum(b.counts) + ' 张贴纸。', 'The readings agree and count: ' + sum(b.counts) + ' stickers.')));
+    } else if (b.status === 'disputed') {
+      parts.push(h('div', { class: 'notice error', id: 'board-disputed' }, h('p', null, h('strong', null, tr('两次读数不一致：', 'The readings differ: ')),
+        tr('请重新数标出的项目，更正后再提交整块板。', 're-count the proposals marked, correct and submit the whole board again.')),
+        h('p', null, b.differences.map(function (d) { return d.at; }).join(tr('、', ', ')))));
+    } else {
+      parts.push(h('p', { class: 'notice info' }, copy ? tr('已提交我的读数，等待第二位点票员。', 'My reading is in; waiting for the second counter.')
+        : tr('已有 ' + b.copies.length + ' 次读数。请独立数一遍再提交。', b.copies.length + ' reading(s) so far. Count it yourself, then submit.')));
+    }
+    if (copy) parts.push(h('p', null, tr('我的读数：共 ' + sum(copy.counts) + ' 张贴纸', 'My reading: ' + sum(copy.counts) + ' stickers')));
+    YZ.fill($('#board-state'), parts);
+  }
+
+  function sum(counts) { return Object.keys(counts || {}).reduce(function (a, k) { return a + counts[k]; }, 0); }
+
+  function boardForm(n) {
+    var copy = myCopy({ board: n }), have = copy ? copy.counts : {};
+    var total = h('span', { id: 'board-total' }, String(sum(have)));
+    function recount() {
+      var t = 0, ins = document.querySelectorAll('#board-form input[data-id]');
+      for (var i = 0; i < ins.length; i++) t += parseInt(ins[i].value, 10) || 0;
+      total.textContent = String(t);
+    }
+    return h('form', { id: 'board-form', class: 'card', autocomplete: 'off', novalidate: true, onsubmit: function (e) { e.preventDefault(); submitBoard(n); } },
+      h('h3', null, D.boardName(n), tr(' · 各项目贴纸数', ' · stickers per proposal')),
+      h('table', { class: 'desk-table board-table' },
+        h('caption', { class: 'visually-hidden' }, tr('各项目贴纸数', 'Stickers per proposal')),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('项目', 'Proposal')), h('th', { scope: 'col' }, tr('贴纸数', 'Stickers')))),
+        h('tbody', null, app.snap.proposals.map(function (p) {
+          var id = 'stk-' + p.id.replace(/[^A-Za-z0-9_-]/g, '_');
+          return h('tr', { 'data-id': p.id },
+            h('th', { scope: 'row' }, h('label', { for: id }, h('span', { class: 'mono' }, p.id), ' ', p.title)),
+            h('td', null, h('input', { id: id, 'data-id': p.id, type: 'number', min: 0, max: 100000, inputmode: 'numeric', value: have[p.id] ? String(have[p.id]) : '', placeholder: '0', oninput: recount })));
+        }))),
+      h('p', null, tr('合计 ', 'Total '), total, tr(' 张', ' stickers')),
+      h('button', { type: 'submit', class: 'primary', id: 'board-submit' }, tr('提交整块板的读数', 'Submit the whole board')));
+  }
+
+  function submitBoard(n) {
+    var ins = document.querySelectorAll('#board-form input[data-id]'), counts = {}, bad = null;
+    for (var i = 0; i < ins.length; i++) {
+      var v = ins[i].value.trim();
+      if (v === '') continue;
+      var k = Number(v);
+      if (!(k >= 0 && k <= 100000 && Math.floor(k) === k)) { bad = ins[i]; break; }
+      if (k > 0) counts[ins[i].getAttribute('data-id')] = k;
+    }
+    if (bad) { say('error', tr('贴纸数须为 0–100000 的整数：', 'Sticker counts are whole numbers 0 to 100000: ') + bad.getAttribute('data-id')); bad.focus(); return; }
+    send({ kind: 'key_board', board: n, counts: counts }).then(function (m) {
+      if (m.type === 'error') { say('error', D.errorText(m)); return; }
+      var b = D.board(app.snap, n);
+      if (b && b.status === 'agreed') say('ok', tr('两次读数一致，已计入。', 'The readings agree: the board counts.'));
+      else if (b && b.status === 'disputed') say('error', tr('与另一次读数不一致，请重新数标出的项目。', 'It differs from the other reading: re-count the proposals marked.'));
+      else say('ok', tr('读数已提交，等待第二位点票员。', 'Reading submitted; waiting for the second counter.'));
+    });
+  }
+
+  // ------------------------------------------------------------ connection
+
+  function signIn(error) {
+    if (session) { session.stop(); session = null; }
+    app.you = null; app.snap = null;
+    $('#signin').hidden = false;
+    renderAll();
+    if (error) say('error', error);
+    $('#signin-code').focus();
+  }
+
+  var PAGES = { voter: '/vote', organiser: '/admin', projector: '/projector', observer: '/scrutiny', chair: '/table', recorder: '/table', adviser: '/table', public: '/' };
+
+  function start(token, typed) {
+    app.token = token;
+    $('#signin').hidden = true;
+    session = new YZ.Session({
+      token: token,
+      client: 'count-page/1',
+      persist: 'yz.pending.count.' + token.toUpperCase().replace(/[^0-9A-Z]/g, ''),
+      onStatus: function (state, detail) {
+        app.status = state; app.statusDetail = detail;
+        renderHeader();
+        if (state === 'refused') { YZ.forgetToken(PAGE); signIn(YZ.statusText(state, detail)); }
+      },
+      onWelcome: function (you, snap) {
+        if (you.role !== 'counter') {
+          session.stop();
+          YZ.forgetToken(PAGE);
+          var page = PAGES[you.role] || '/';
+          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”。请打开 ', 'This card is for “' + you.label + '”. Open '),
+            h('a', { href: page }, page), tr('，或重新扫描卡上的二维码。', ', or scan its QR code again.'));
+          $('#wrong-card').hidden = false;
+          return;
+        }
+        if (typed) YZ.keepToken(PAGE, token);
+        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
+        app.you = you;
+      },
+      onChange: function (snap, u) {
+        if (!app.you) return;
+        var first = !app.snap;
+        app.snap = snap;
+        if (first) {
+          var saved = parseInt(YZ.tabStorage.get('yz.count.batch') || '', 10);
+          renderAll();
+          if (saved >= 1) choose(saved);
+          return;
+        }
+        renderHeader();
+        if (!u || u.phase) renderTabs();
+        renderView();
+        if (u && u.paper_copy) preview();
+      },
+      onAnswer: function (m, id) {
+        renderHeader();
+        renderView();
+        // Answers to entries re-sent after a reload have no waiting promise: show their errors here.
+        if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
+      },
+      onNotice: function (m) { say('error', YZ.errorText(m)); }
+    }).start();
+  }
+
+  function init() {
+    YZ.initLang();
+    YZ.langToggle();
+    YZ.onLang(function () { renderAll(); preview(); });
+    var btns = document.querySelectorAll('#tabs [data-tab]');
+    for (var i = 0; i < btns.length; i++) {
+      btns[i].addEventListener('click', function (e) {
+        app.tab = e.currentTarget.getAttribute('data-tab');
+        YZ.tabStorage.set('yz.count.tab', app.tab);
+        renderAll();
+      });
+    }
+    var t = YZ.tabStorage.get('yz.count.tab');
+    if (t === 'boards' || t === 'batches') app.tab = t;
+    wireKeying();
+    $('#signin-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
+      if (!code) return;
+      $('#signin-code').value = '';
+      start(code, true);
+    });
+    var token = YZ.takeToken(PAGE);
+    if (token) start(token); else signIn();
+  }
+
+  // Exposed for the browser tests and for debugging from the console.
+  window.YZCount = { app: app, parse: function (t) { return D.parseMarks(t, proposals()); } };
+  init();
+})();

@@ -1,0 +1,287 @@
+/* scrutiny.js — the scrutineer's page (/scrutiny, observer token): every
+ * batch of paper ballots with both counters' copies side by side, live as
+ * they are keyed (each keystroke the hub accepts arrives as a `paper_copy`
+ * update and flashes in its row), the rows where the copies differ, the
+ * verdict on every ballot once a batch agrees (void ones with the reason),
+ * both readings of every sticker board, the turnout and the log head.
+ *
+ * The one thing a scrutineer enters is the hand count of a batch's sheets
+ * (`declare_sheets`), shown against what was keyed: the vote cannot close
+ * until they match.
+ */
+(function () {
+  'use strict';
+  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var PAGE = 'scrutiny';
+  var app = { you: null, snap: null, status: 'connecting', statusDetail: null };
+  var session = null, mine = {};
+  var seen = {}; // unit|counter|number → marks as last drawn, to flash what changed
+  var cards = {}; // unit key → its card element
+  var drawnOnce = false; // after the first drawing, a row that appears is new: flash it
+
+  function say(kind, text) {
+    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
+      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
+    YZ.fill($('#say'), n);
+    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 5000);
+  }
+
+  function drawIf(el, key, draw) {
+    key = YZ.lang() + '|' + key;
+    if (el.__yzKey === key) return;
+    el.__yzKey = key;
+    draw();
+  }
+
+  function renderHeader() {
+    var st = $('#status');
+    st.setAttribute('data-state', app.status);
+    st.textContent = YZ.statusText(app.status, app.statusDetail);
+    var s = app.snap;
+    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
+    if (app.you) $('#who').textContent = tr(app.you.label, 'Scrutineer');
+    if (s) document.title = tr('监票 · ', 'Scrutiny · ') + s.meeting.name;
+    var n = session ? session.unanswered() : 0, u = $('#unsent');
+    u.hidden = n === 0;
+    u.textContent = tr(n + ' 条待发送', n + ' unsent');
+  }
+
+  // ------------------------------------------------------------ summary
+
+  function renderSummary() {
+    var s = app.snap, t = s.turnout, p = s.paper || { counted: 0, void: 0, stickers: 0 };
+    var item = function (id, label, value) { return h('div', null, h('div', { class: 'muted small-text' }, label), h('div', { class: 'big mono', id: id }, String(value))); };
+    YZ.fill($('#summary'),
+      item('t-ballots', tr('选票合计', 'Ballots in all'), t.ballots),
+      item('t-phone', tr('手机', 'By phone'), t.ballots - t.paper),
+      item('t-paper', tr('纸质（已计入）', 'Paper (counted)'), t.paper),
+      item('t-void', tr('其中废票', 'of which void'), t.void),
+      s.rules.allocation !== 'equal_shares' ? item('t-stickers', tr('贴纸', 'Stickers'), p.stickers) : null);
+    YZ.fill($('#head'), tr('第 ', 'Entry ') + s.seq + tr(' 条 · ', ' · '), h('span', { id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)),
+      s.fingerprint ? [h('br'), tr('规则指纹 ', 'Rules fingerprint '), h('b', null, s.fingerprint)] : null);
+    var blockers = s.phase === 'voting' ? D.blockers(s) : [];
+    drawIf($('#blockers'), JSON.stringify(blockers), function () {
+      YZ.fill($('#blockers'), blockers.length ? h('div', { class: 'notice info', id: 'close-blockers' },
+        h('strong', null, tr('投票结束前还需要：', 'Before the vote can close:')),
+        h('ul', { class: 'plain' }, blockers.map(function (b) { return h('li', null, D.blockerText(b)); }))) : null);
+    });
+  }
+
+  // ------------------------------------------------------------ batches
+
+  function sheetsLine(b) {
+    var k = D.keyed(b), parts = [];
+    if (k.agreed !== null) parts.push(tr('录入 ' + k.agreed + ' 张', 'keyed ' + k.agreed));
+    else parts.push(k.copies.length ? k.copies.map(function (c) { return D.deskName(c.counter) + ' ' + tr(c.entries + ' 张', String(c.entries)) + (c.finished ? ' ✓' : ''); }).join(' · ') : tr('尚无录入', 'nothing keyed'));
+    var has = b.sheets !== null && b.sheets !== undefined;
+    parts.push(' / ', has ? tr('清点 ' + b.sheets + ' 张', 'counted ' + b.sheets) : tr('未清点', 'not counted yet'));
+    var chip = null;
+    if (has && k.agreed !== null) chip = b.sheets === k.agreed ? h('span', { class: 'chip ok', 'data-match': 'yes' }, tr('一致', 'match'))
+      : h('span', { class: 'chip bad', 'data-match': 'no' }, tr('不一致', 'mismatch'));
+    else if (has && k.copies.some(function (c) { return c.entries !== b.sheets; })) chip = h('span', { class: 'chip warn', 'data-match': 'not-yet' }, tr('录入张数与清点不同', 'keyed ≠ counted so far'));
+    return h('p', { class: 'sheets-line' }, parts, ' ', chip);
+  }
+
+  function marksCell(marks, fresh, counter) {
+    if (!marks) return h('td', { class: 'muted', 'data-counter': counter }, '—');
+    var pm = YZ.proposalMap(app.snap);
+    return h('td', { 'data-counter': counter, class: fresh ? 'freshcell' : null }, marks.length ? marks.map(function (id, i) {
+      return [i ? ' ' : '', h('span', { class: 'mark mono' + (pm[id] ? '' : ' unknown'), title: pm[id] ? pm[id].title : tr('不是项目编号', 'not a proposal') }, id)];
+    }) : h('span', { class: 'muted' }, tr('（空白）', '(blank)')));
+  }
+
+  function batchTable(n, b) {
+    var r = D.batchRows(app.snap, n), max = app.snap.rules.max_choices;
+    var unit = 'batch:' + n;
+    var body = r.rows.map(function (row) {
+      var fresh = false;
+      var cells = r.counters.map(function (c) {
+        var key = unit + '|' + c + '|' + row.number, now = JSON.stringify(row.marks[c]);
+        var changed = seen[key] !== undefined && seen[key] !== now || (seen[key] === undefined && drawnOnce);
+        seen[key] = now;
+        if (changed && row.marks[c]) fresh = true;
+        return marksCell(row.marks[c], changed && !!row.marks[c], c);
+      });
+      var verdict = row.verdict === undefined ? (row.reason ? h('span', { class: 'chip bad' }, D.diffText(row.reason)) : h('span', { class: 'muted' }, r.counters.length === 2 ? tr('相同', 'same') : ''))
+        : row.verdict ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(row.verdict, row.marks[r.counters[0]] || row.marks.agreed, max))
+        : h('span', { class: 'chip ok' }, tr('有效', 'valid'));
+      var cls = [row.reason ? 'differs' : '', row.verdict ? 'void' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
+      return h('tr', { 'data-number': row.number, 'data-reason': row.reason || null, class: cls || null },
+        h('th', { scope: 'row', class: 'mono' }, row.number), cells, h('td', null, verdict));
+    });
+    if (!body.length) return h('p', { class: 'muted' }, tr('还没有录入。', 'Nothing keyed yet.'));
+    return h('table', { class: 'desk-table' },
+      h('caption', { class: 'visually-hidden' }, D.batchName(n) + tr('的两份录入', ': both copies')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('编号', 'Number')),
+        r.counters.map(function (c) { return h('th', { scope: 'col' }, D.deskName(c)); }),
+        h('th', { scope: 'col' }, b && b.status === 'agreed' ? tr('判定', 'Verdict') : tr('比对', 'Comparison')))),
+      h('tbody', null, body));
+  }
+
+  function batchCard(b) {
+    var n = b.batch, el = cards['batch:' + n];
+    if (!el) {
+      el = cards['batch:' + n] = h('section', { class: 'card batch-card', 'data-batch': n, 'aria-labelledby': 'b-h-' + n },
+        h('h3', { id: 'b-h-' + n }), h('div', { class: 'line' }), h('div', { class: 'body' }));
+    }
+    var copies = D.copies(app.snap, { batch: n });
+    drawIf(el, JSON.stringify([b, copies]), function () {
+      YZ.fill(el.children[0], h('span', null, D.batchName(n)), h('span', { class: 'chip st-' + b.status, 'data-status': b.status }, D.statusText(b.status)),
+        h('button', { type: 'button', class: 'small', 'data-sheets': n, onclick: function () {
+          $('#s-batch').value = String(n);
+          $('#s-sheets').value = b.sheets !== null && b.sheets !== undefined ? String(b.sheets) : '';
+          $('#s-sheets').focus();
+        } }, tr('登记张数', 'Enter count'), h('span', { class: 'visually-hidden' }, ' ' + D.batchName(n))));
+      YZ.fill(el.children[1], sheetsLine(b),
+        b.status === 'disputed' ? h('p', { class: 'notice error' }, tr('两份不一致：', 'The copies differ: '), b.differences.map(function (d) { return d.at + '（' + D.diffText(d.reason) + '）'; }).join(tr('；', '; '))) : null);
+      YZ.fill(el.children[2], batchTable(n, b));
+    });
+    return el;
+  }
+
+  function renderBatches() {
+    var s = app.snap, list = s.paper ? s.paper.batches : [];
+    var box = $('#batches');
+    if (!list.length) {
+      drawIf(box, 'none', function () { YZ.fill(box, h('p', { class: 'muted' }, tr('还没有纸质选票录入。', 'No paper ballots keyed yet.'))); });
+      return;
+    }
+    var els = list.slice().sort(function (a, b) { return a.batch - b.batch; }).map(batchCard);
+    // Keep the cards (and whatever is focused in them) in place; only add and order.
+    if (box.__yzKey) { box.__yzKey = null; YZ.fill(box); }
+    els.forEach(function (el, i) { if (box.children[i] !== el) box.insertBefore(el, box.children[i] || null); });
+    while (box.children.length > els.length) box.removeChild(box.lastChild);
+    drawnOnce = true;
+  }
+
+  // ------------------------------------------------------------ boards
+
+  function renderBoards() {
+    var s = app.snap, list = s.paper ? s.paper.boards : [];
+    var key = JSON.stringify([list, (s.paper_copies || []).filter(function (c) { return c.unit.board !== undefined; })]);
+    drawIf($('#boards'), key, function () {
+      if (s.rules.allocation === 'equal_shares') { YZ.fill($('#boards'), h('p', { class: 'muted' }, tr('本次会议按平均分配法计算，不使用贴纸板。', 'Equal shares: no sticker boards at this meeting.'))); return; }
+      if (!list.length) { YZ.fill($('#boards'), h('p', { class: 'muted' }, tr('还没有贴纸板读数。', 'No sticker board read yet.'))); return; }
+      YZ.fill($('#boards'), list.map(function (b) {
+        var r = D.boardRows(s, b.board);
+        return h('section', { class: 'card', 'data-board': b.board, 'aria-labelledby': 'bd-h-' + b.board },
+          h('h3', { id: 'bd-h-' + b.board }, D.boardName(b.board), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status))),
+          r.rows.length ? h('table', { class: 'desk-table' },
+            h('caption', { class: 'visually-hidden' }, D.boardName(b.board) + tr('的两次读数', ': both readings')),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('项目', 'Proposal')),
+              r.counters.map(function (c) { return h('th', { scope: 'col' }, D.deskName(c)); }),
+              h('th', { scope: 'col' }, tr('计入', 'Counted')))),
+            h('tbody', null, r.rows.map(function (row) {
+              return h('tr', { 'data-id': row.id, class: row.differ ? 'differs' : null },
+                h('th', { scope: 'row' }, h('span', { class: 'mono' }, row.id), ' ', row.title),
+                r.counters.map(function (c) { return h('td', { class: 'mono' }, String(row.counts[c])); }),
+                h('td', { class: 'mono' }, row.agreed === null ? (row.differ ? tr('不同', 'differs') : '—') : String(row.agreed)));
+            }))) : h('p', { class: 'muted' }, tr('（读数为空）', '(empty reading)')));
+      }));
+    });
+  }
+
+  function renderAll() {
+    renderHeader();
+    var on = !!app.snap;
+    $('#view').hidden = !on;
+    if (!on) return;
+    renderSummary();
+    renderBatches();
+    renderBoards();
+  }
+
+  // ------------------------------------------------------------ the hand count
+
+  function wireSheets() {
+    $('#sheets-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var batch = parseInt($('#s-batch').value, 10), sheets = parseInt($('#s-sheets').value, 10);
+      if (!(batch >= 1 && batch <= 9999) || !(sheets >= 0 && sheets <= 100000)) {
+        say('error', tr('批次 1–9999，张数 0–100000。', 'A batch 1 to 9999 and 0 to 100000 sheets.'));
+        return;
+      }
+      var id = session.newId();
+      mine[id] = true;
+      session.command({ kind: 'declare_sheets', batch: batch, sheets: sheets }, id).then(function (m) {
+        delete mine[id];
+        renderHeader();
+        if (m.type === 'error') say('error', D.errorText(m));
+        else say('ok', tr(D.batchName(batch) + '：已登记清点 ' + sheets + ' 张', D.batchName(batch) + ': ' + sheets + ' sheets entered'));
+      });
+      renderHeader();
+      $('#s-sheets').value = '';
+    });
+  }
+
+  // ------------------------------------------------------------ connection
+
+  function signIn(error) {
+    if (session) { session.stop(); session = null; }
+    app.you = null; app.snap = null;
+    $('#signin').hidden = false;
+    renderAll();
+    if (error) say('error', error);
+    $('#signin-code').focus();
+  }
+
+  var PAGES = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', chair: '/table', recorder: '/table', adviser: '/table', public: '/board' };
+
+  function start(token, typed) {
+    $('#signin').hidden = true;
+    session = new YZ.Session({
+      token: token,
+      client: 'scrutiny-page/1',
+      persist: 'yz.pending.scrutiny.' + token.toUpperCase().replace(/[^0-9A-Z]/g, ''),
+      onStatus: function (state, detail) {
+        app.status = state; app.statusDetail = detail;
+        renderHeader();
+        if (state === 'refused') { YZ.forgetToken(PAGE); signIn(YZ.statusText(state, detail)); }
+      },
+      onWelcome: function (you, snap) {
+        if (you.role !== 'observer') {
+          session.stop();
+          YZ.forgetToken(PAGE);
+          var page = PAGES[you.role] || '/';
+          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”。请打开 ', 'This card is for “' + you.label + '”. Open '),
+            h('a', { href: page }, page), tr('，或重新扫描卡上的二维码。', ', or scan its QR code again.'));
+          $('#wrong-card').hidden = false;
+          return;
+        }
+        if (typed) YZ.keepToken(PAGE, token);
+        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
+        app.you = you;
+      },
+      onChange: function (snap) {
+        if (!app.you) return;
+        app.snap = snap;
+        schedule();
+      },
+      onAnswer: function (m, id) {
+        renderHeader();
+        if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
+      },
+      onNotice: function (m) { say('error', YZ.errorText(m)); }
+    }).start();
+  }
+
+  var schedule = YZ.frame(renderAll);
+
+  function init() {
+    YZ.initLang();
+    YZ.langToggle();
+    YZ.onLang(function () { renderAll(); });
+    wireSheets();
+    $('#signin-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
+      if (!code) return;
+      $('#signin-code').value = '';
+      start(code, true);
+    });
+    var token = YZ.takeToken(PAGE);
+    if (token) start(token); else signIn();
+  }
+
+  init();
+})();
