@@ -7,6 +7,7 @@ pub mod definition;
 pub mod export;
 pub mod meeting;
 pub mod presence;
+pub mod publish;
 pub mod server;
 pub mod staff;
 pub mod store;

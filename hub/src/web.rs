@@ -59,6 +59,7 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/qr.svg", get(join_qr))
         .route("/api/info", get(info))
         .merge(crate::staff::routes())
+        .merge(crate::publish::serve::routes())
         .merge(crate::admin::routes());
     for (path, kind, body) in ASSETS {
         r = r.route(path, get(move || async move { asset(kind, body) }));

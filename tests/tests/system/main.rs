@@ -3,6 +3,7 @@
 
 mod admin;
 mod crash;
+mod exports;
 mod hub;
 mod link;
 mod projector;
