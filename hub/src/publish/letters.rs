@@ -28,6 +28,7 @@ body { font-size: 10pt; line-height: 1.42; }
 .sig { text-align: right; margin-top: 3mm; }
 .sep { border: 0; border-top: 0.5pt dashed #777; margin: 3.5mm 0 2mm; }
 .en p, .en td { font-size: 8.8pt; line-height: 1.38; color: #222; }
+@media screen { .letter { border-bottom: 3px double #888; padding-bottom: 8mm; margin-bottom: 8mm; } }
 "#;
 
 /// One letter per proposal that was not funded (only once the vote is closed).

@@ -132,7 +132,12 @@ pub fn notice(o: &Outcome) -> Result<String> {
             "<p>{}</p>",
             both(
                 &format!("贴纸投票：{} 块展板共 {} 张贴纸，由两人分别清点一致后计入得票。", tu.boards, tu.stickers),
-                &format!("Sticker boards: {} stickers on {} boards, each read by two counters who agreed, added to the votes.", tu.stickers, tu.boards)
+                &format!(
+                    "Sticker boards: {} stickers on {} {}, each read by two counters who agreed, added to the votes.",
+                    tu.stickers,
+                    tu.boards,
+                    if tu.boards == 1 { "board" } else { "boards" }
+                )
             )
         );
     }
@@ -142,7 +147,11 @@ pub fn notice(o: &Outcome) -> Result<String> {
             "<p>{}</p>",
             both(
                 &format!("纸质选票分 {} 批，每批由两名计票员分别录入、核对一致，张数经监票员清点。", tu.batches),
-                &format!("Paper ballots in {} batches, each keyed by two counters independently and agreed, sheets counted by the scrutineer.", tu.batches)
+                &format!(
+                    "Paper ballots in {} {}, each keyed by two counters independently and agreed, sheets counted by the scrutineer.",
+                    tu.batches,
+                    if tu.batches == 1 { "batch" } else { "batches" }
+                )
             )
         );
     }
@@ -234,7 +243,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
             } else {
                 both("不影响资助结果", "no effect on funding")
             };
-            let _ = writeln!(b, "<li>{}：{} — {what}</li>", both(&format!("{} 票", g.votes), &format!("{} votes", g.votes)), ids.join(" → "));
+            let _ = writeln!(b, "<li>{}：{} — {what}</li>", both(&format!("{} 票", g.votes), &plural(g.votes, "vote")), ids.join(" → "));
         }
         b.push_str("</ul>\n");
         if r.tie_break == TieBreak::Lot {
@@ -273,7 +282,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
                     "<li>{} {} — {}</li>",
                     t(id),
                     t(&l.proposal.title),
-                    both(&format!("{cz}，{} 人支持", l.row.votes), &format!("{ce}, {} supporters", l.row.votes))
+                    both(&format!("{cz}，{} 人支持", l.row.votes), &format!("{ce}, {}", plural(l.row.votes, "supporter")))
                 );
             }
         }
@@ -360,6 +369,15 @@ pub fn notice(o: &Outcome) -> Result<String> {
         )
     );
     Ok(document(&m.language, &format!("{} · 结果公示", m.name), CSS, &b))
+}
+
+/// "1 vote", "2 votes".
+fn plural(n: u64, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }
 
 /// A reason short enough for the ranking's last column (the legend above
