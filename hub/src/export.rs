@@ -134,7 +134,7 @@ pub fn csv(l: &Loaded) -> Result<String> {
             r.running_total.to_string(),
             r.unfunded_reason.clone().unwrap_or_default(),
             o.final_.to_string(),
-            (r.votes - line.paper_votes - line.stickers).to_string(),
+            r.votes.saturating_sub(line.paper_votes + line.stickers).to_string(),
             line.paper_votes.to_string(),
             line.stickers.to_string(),
             line.exclusion().map(|(n, _, _)| n.to_string()).unwrap_or_default(),

@@ -199,7 +199,7 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
             "{};{};{};{};{};{selected}",
             l.row.proposal,
             cost(l),
-            l.row.votes - l.stickers,
+            l.row.votes.saturating_sub(l.stickers),
             field(&l.proposal.title),
             field(&l.proposal.category).replace(',', "/")
         );

@@ -146,7 +146,7 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     // One paper batch, keyed by two counters: a valid ballot, one over the
     // limit of 3, one blank; the scrutineer counts three sheets.
     for n in 0..2 {
-        let mut c = Client::connect(&hub.url(), &sheet["counters"][n]["token"].as_str().unwrap().to_string()).await.unwrap();
+        let mut c = Client::connect(&hub.url(), sheet["counters"][n]["token"].as_str().unwrap()).await.unwrap();
         for (number, marks) in [("101", vec!["P01", "P02"]), ("102", vec!["P01", "P02", "P03", "P04"]), ("103", vec![])] {
             ack(&mut c, json!({"kind": "key_paper", "batch": 1, "number": number, "marks": marks})).await;
         }
@@ -168,6 +168,8 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     let refused = get(hub.port, "/api/admin/letters.html", &[("Authorization", &auth)]).await.unwrap();
     assert_eq!(refused.status, 409);
     assert_eq!(refused.json().unwrap()["code"], "not_counted");
+    let binary = Command::new(bin("hub")).args(["export", "--data", data.to_str().unwrap(), "--format", "xlsx"]).output().unwrap();
+    assert!(!binary.status.success() && String::from_utf8_lossy(&binary.stderr).contains("--out"), "XLSX is never written to a terminal");
     // The provisional workbook says so.
     let provisional = export_bytes(&data, "xlsx", dir.path());
     let mut book = Xlsx::new(std::io::Cursor::new(provisional)).unwrap();
