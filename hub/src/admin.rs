@@ -1,6 +1,7 @@
 //! The organiser's HTTP endpoints, used by the console at `/admin`: who is
 //! connected, voter and table cards (with their QR codes, drawn here), minting
-//! more voter cards, and the exports `hub export` gives.
+//! more voter cards, and the exports `hub export` gives (JSON, CSV, and the
+//! documents of `publish`: XLSX, Pabulib, the notice and the letters).
 //!
 //! Every endpoint wants the organiser's secret as `Authorization: Bearer
 //! SECRET` — a header, never the URL, so that it reaches no log — compared in
@@ -22,6 +23,7 @@ use serde_json::json;
 use std::sync::Arc;
 use yuanzhuo_protocol::*;
 
+use crate::publish::Doc;
 use crate::server::Web;
 use crate::store::TokenRow;
 use crate::tokens::{Entry, TokenSheet};
@@ -38,6 +40,10 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/api/admin/cards/tables", get(table_cards))
         .route("/api/admin/export.json", get(export_json))
         .route("/api/admin/export.csv", get(export_csv))
+        .route("/api/admin/export.xlsx", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Xlsx)))
+        .route("/api/admin/export.pb", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Pabulib)))
+        .route("/api/admin/notice.html", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Notice)))
+        .route("/api/admin/letters.html", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Letters)))
         .layer(axum::middleware::map_response(no_store))
 }
 
@@ -328,6 +334,23 @@ async fn export_json(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Res
 
 async fn export_csv(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
     export(web, headers, true).await
+}
+
+/// The results workbook, the Pabulib file, the notice and the letters, as
+/// `hub export --format xlsx|pabulib|notice|letters` makes them. Before the
+/// vote is closed the last three are refused with 409 `not_counted`.
+async fn document(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, doc: Doc) -> Response {
+    if let Err(r) = authorise(&web, &headers) {
+        return r;
+    }
+    match crate::publish::serve::document(&web, doc).await {
+        Ok(bytes) => {
+            let (kind, name) = doc.kind();
+            let disposition = format!("attachment; filename=\"{name}\"");
+            ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+        }
+        Err((status, code, zh, en)) => problem(status, code, &zh, &en),
+    }
 }
 
 #[cfg(test)]

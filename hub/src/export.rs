@@ -100,26 +100,45 @@ pub fn json(l: &Loaded) -> Result<Value> {
     }))
 }
 
-/// The ranking as CSV, for spreadsheets and the notice board.
+/// The ranking as CSV, for spreadsheets and the notice board: one row per
+/// proposal in ranking order; the votes split by where they came from
+/// (phone, valid paper, sticker boards), the adviser's exclusion rule, and
+/// how a funded row was funded. Void paper ballots count for no proposal;
+/// they are in the XLSX and JSON exports.
 pub fn csv(l: &Loaded) -> Result<String> {
-    let s = &l.state;
-    let (results, final_) = results(s).ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+    use crate::publish::{Funding, Outcome};
+    let o = Outcome::of(l)?;
     let mut w = csv::Writer::from_writer(vec![]);
-    w.write_record(["rank", "position", "id", "title", "location", "votes", "cost", "funded", "running_total", "unfunded_reason", "final"])?;
-    for r in &results.ranking {
-        let p = s.proposal(&r.proposal);
+    w.write_record([
+        "rank", "position", "id", "title", "location", "votes", "cost", "funded", "running_total", "unfunded_reason", "final",
+        "phone_votes", "paper_votes", "sticker_votes", "exclusion_rule", "funded_by",
+    ])?;
+    for line in &o.lines {
+        let r = &line.row;
+        let p = line.proposal;
+        let funded_by = match line.funding {
+            Some(Funding::Greedy) => "greedy",
+            Some(Funding::Shares) => "shares",
+            Some(Funding::Completion) => "completion",
+            None => "",
+        };
         w.write_record([
             r.rank.to_string(),
             r.position.to_string(),
             r.proposal.clone(),
-            p.map(|p| p.title.clone()).unwrap_or_default(),
-            p.map(|p| p.location.clone()).unwrap_or_default(),
+            p.title.clone(),
+            p.location.clone(),
             r.votes.to_string(),
             r.cost.to_string(),
             r.funded.to_string(),
             r.running_total.to_string(),
             r.unfunded_reason.clone().unwrap_or_default(),
-            final_.to_string(),
+            o.final_.to_string(),
+            r.votes.saturating_sub(line.paper_votes + line.stickers).to_string(),
+            line.paper_votes.to_string(),
+            line.stickers.to_string(),
+            line.exclusion().map(|(n, _, _)| n.to_string()).unwrap_or_default(),
+            funded_by.to_string(),
         ])?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)

@@ -9,6 +9,7 @@ pub mod desk;
 pub mod export;
 pub mod meeting;
 pub mod presence;
+pub mod publish;
 pub mod server;
 pub mod staff;
 pub mod store;

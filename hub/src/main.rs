@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Result};
 use clap::{Parser, Subcommand, ValueEnum};
+use hub::publish::Doc;
 use hub::server::{self, ServeOptions, DEFAULT_PORT};
 use hub::store::Store;
 use hub::tokens::{self, TokenSheet};
@@ -68,8 +69,10 @@ enum Cmd {
         #[arg(long)]
         base_url: Option<String>,
     },
-    /// Export the meeting: JSON (everything), CSV (the ranking), or the log
-    /// itself as JSON lines (for independent recounts).
+    /// Export the meeting: JSON (everything), CSV (the ranking), the log
+    /// itself as JSON lines (for independent recounts), the results workbook
+    /// (XLSX, needs --out), the printable results notice or letters to the
+    /// proposers not selected (HTML), or a Pabulib .pb file for researchers.
     Export {
         #[arg(long, default_value = DEFAULT_DATA)]
         data: PathBuf,
@@ -101,6 +104,14 @@ enum ExportFormat {
     Json,
     Csv,
     Log,
+    /// The results workbook (结果, 选票, 提案, 规则).
+    Xlsx,
+    /// The results notice (公示) for the notice board, HTML for A4.
+    Notice,
+    /// Letters to the proposers whose proposals were not selected, HTML, one per A4 page.
+    Letters,
+    /// Pabulib `.pb` (META / PROJECTS / VOTES).
+    Pabulib,
 }
 
 fn main() {
@@ -177,15 +188,25 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Export { data, format, out } => {
+            if matches!(format, ExportFormat::Xlsx) && out.is_none() {
+                bail!("XLSX 是二进制文件，请用 --out 指定文件名（如 --out 结果.xlsx） / XLSX is a binary file: give --out FILE.xlsx");
+            }
             let loaded = hub::export::load(&data)?;
-            let text = match format {
-                ExportFormat::Json => serde_json::to_string_pretty(&hub::export::json(&loaded)?)? + "\n",
-                ExportFormat::Csv => hub::export::csv(&loaded)?,
-                ExportFormat::Log => hub::export::log_lines(&loaded),
+            let bytes = match format {
+                ExportFormat::Json => (serde_json::to_string_pretty(&hub::export::json(&loaded)?)? + "\n").into_bytes(),
+                ExportFormat::Csv => hub::export::csv(&loaded)?.into_bytes(),
+                ExportFormat::Log => hub::export::log_lines(&loaded).into_bytes(),
+                ExportFormat::Xlsx => hub::publish::render(&loaded, Doc::Xlsx)?,
+                ExportFormat::Notice => hub::publish::render(&loaded, Doc::Notice)?,
+                ExportFormat::Letters => hub::publish::render(&loaded, Doc::Letters)?,
+                ExportFormat::Pabulib => hub::publish::render(&loaded, Doc::Pabulib)?,
             };
             match out {
-                Some(p) => std::fs::write(&p, text)?,
-                None => print!("{text}"),
+                Some(p) => std::fs::write(&p, bytes)?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(&bytes)?;
+                }
             }
             Ok(())
         }

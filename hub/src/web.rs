@@ -61,6 +61,7 @@ pub fn routes() -> Router<Arc<Web>> {
         .merge(crate::staff::routes())
         .merge(crate::desk::routes())
         .merge(crate::board::routes())
+        .merge(crate::publish::serve::routes())
         .merge(crate::admin::routes());
     for (path, kind, body) in ASSETS {
         r = r.route(path, get(move || async move { asset(kind, body) }));

@@ -578,6 +578,53 @@
     });
   }
 
+  /**
+   * A document from the organiser endpoints as a file (binary-safe: the
+   * workbook), or printed from a hidden frame (the notice, the letters: the
+   * browser's print dialog, where A4 and the printer are chosen).
+   */
+  function fetchDocument(path) {
+    return fetch(path, { headers: { Authorization: 'Bearer ' + app.secret }, cache: 'no-store' }).then(function (r) {
+      if (r.ok) return r.blob().then(function (blob) { return { ok: true, blob: blob }; });
+      return r.text().then(function (text) {
+        var b = null;
+        try { b = JSON.parse(text); } catch (e) { b = null; }
+        return { ok: false, status: r.status, body: b };
+      });
+    }, function () {
+      return { ok: false, status: 0, body: { zh: '无法连接会场服务器', en: 'Cannot reach the hub' } };
+    });
+  }
+  function downloadDocument(path, name) {
+    fetchDocument(path).then(function (r) {
+      if (!r.ok) { say('error', apiError(r)); return; }
+      var url = URL.createObjectURL(r.blob);
+      var a = h('a', { href: url, download: name, class: 'visually-hidden' }, name);
+      document.body.appendChild(a);
+      a.click();
+      setTimeout(function () { URL.revokeObjectURL(url); if (a.parentNode) a.parentNode.removeChild(a); }, 1000);
+      say('ok', tr('已下载 ', 'Downloaded ') + name);
+    });
+  }
+  function printDocument(path) {
+    fetchDocument(path).then(function (r) {
+      if (!r.ok) { say('error', apiError(r)); return; }
+      var old = $('#print-frame');
+      if (old) old.parentNode.removeChild(old);
+      var reader = new FileReader();
+      reader.onload = function () {
+        var frame = h('iframe', { id: 'print-frame', title: tr('打印', 'Print'), class: 'visually-hidden' });
+        frame.addEventListener('load', function () {
+          try { frame.contentWindow.focus(); frame.contentWindow.print(); } catch (e) { say('error', tr('无法打开打印：', 'Cannot print: ') + e); }
+        });
+        frame.srcdoc = String(reader.result);
+        document.body.appendChild(frame);
+        say('ok', tr('已打开打印（纸张请选 A4）', 'Printing (choose A4 paper)'));
+      };
+      reader.readAsText(r.blob);
+    });
+  }
+
   // ------------------------------------------------------------ connection
 
   function renderAll() {
@@ -646,6 +693,12 @@
     wireCards();
     $('#export-json').addEventListener('click', function () { download('/api/admin/export.json', 'yuanzhuo-export.json'); });
     $('#export-csv').addEventListener('click', function () { download('/api/admin/export.csv', 'yuanzhuo-ranking.csv'); });
+    $('#export-xlsx').addEventListener('click', function () { downloadDocument('/api/admin/export.xlsx', 'yuanzhuo-results.xlsx'); });
+    $('#export-pb').addEventListener('click', function () { downloadDocument('/api/admin/export.pb', 'yuanzhuo.pb'); });
+    $('#export-notice').addEventListener('click', function () { downloadDocument('/api/admin/notice.html', 'yuanzhuo-notice.html'); });
+    $('#export-letters').addEventListener('click', function () { downloadDocument('/api/admin/letters.html', 'yuanzhuo-letters.html'); });
+    $('#print-notice').addEventListener('click', function () { printDocument('/api/admin/notice.html'); });
+    $('#print-letters').addEventListener('click', function () { printDocument('/api/admin/letters.html'); });
     $('#signout').addEventListener('click', function () {
       YZ.confirm({ title: tr('退出控制台？', 'Sign out?'), body: h('p', null, tr('需要重新输入组织者密码才能再进入。会议照常进行。', 'You will need the organiser\'s secret to come back. The meeting goes on.')), confirm: tr('退出', 'Sign out') })
         .then(function (yes) { if (yes) signIn(); });

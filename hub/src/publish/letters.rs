@@ -1,0 +1,284 @@
+//! Letters to the proposers whose proposals were not selected: one A4 page
+//! each, addressed to the proposal's `proposer`, in Chinese with the English
+//! below, saying plainly why — the exclusion rule and the adviser's words,
+//! or the votes and the place in the ranking against the budget line and
+//! what the funding rule did at that place. Every number in a letter comes
+//! from the count; nothing is left for the organiser to fill in but the
+//! stamp.
+
+use anyhow::Result;
+use std::fmt::Write;
+
+use super::html::{document, t};
+use super::*;
+
+const CSS: &str = r#"
+body { font-size: 10pt; line-height: 1.42; }
+.letter { break-after: page; page-break-after: always; }
+.letter:last-child { break-after: auto; page-break-after: auto; }
+.head { display: flex; justify-content: space-between; border-bottom: 0.8pt solid #000; padding-bottom: 1.2mm; margin-bottom: 3mm; font-size: 9pt; }
+.to { font-weight: bold; margin-top: 2mm; }
+.zh p.body { text-indent: 2em; }
+.result { font-weight: bold; margin: 1.8mm 0; }
+.facts { width: auto; max-width: calc(100% - 2em); margin: 1.5mm 0 1.5mm 2em; font-size: 9pt; line-height: 1.35; }
+.facts td { border: 0.4pt solid #888; padding: 0.4mm 2mm; }
+.facts td:first-child { background: #f6f6f6; white-space: nowrap; }
+.quote { margin: 1mm 0 1mm 2em; padding-left: 2mm; border-left: 1.5pt solid #999; white-space: pre-wrap; }
+.quote b { margin-right: 0.6em; }
+.sig { text-align: right; margin-top: 3mm; }
+.sep { border: 0; border-top: 0.5pt dashed #777; margin: 3.5mm 0 2mm; }
+.en p, .en td { font-size: 8.8pt; line-height: 1.38; color: #222; }
+@media screen { .letter { border-bottom: 3px double #888; padding-bottom: 8mm; margin-bottom: 8mm; } }
+"#;
+
+/// One letter per proposal that was not funded (only once the vote is closed).
+pub fn letters(o: &Outcome) -> Result<String> {
+    require_final(o, "致提案人的信", "the letters to proposers")?;
+    let m = &o.def.meeting;
+    let mut b = String::new();
+    let mut n = 0;
+    for l in o.unfunded() {
+        n += 1;
+        letter(&mut b, o, l);
+    }
+    if n == 0 {
+        let _ = write!(
+            b,
+            "<section class=\"letter\"><h1>{}</h1><p class=\"center\">所有提案均获资助，无需致函。</p>\
+             <p class=\"center en\">Every proposal was funded: there are no letters to send.</p></section>",
+            t(&m.name)
+        );
+    }
+    Ok(document(&m.language, &format!("{} · 致提案人的信", m.name), CSS, &b))
+}
+
+/// Why not, in the letter's words: Chinese paragraphs and English ones.
+struct Why {
+    zh: Vec<String>,
+    en: Vec<String>,
+}
+
+fn letter(b: &mut String, o: &Outcome, l: &Line) {
+    let m = &o.def.meeting;
+    let p = l.proposal;
+    let cur = o.currency();
+    let yuan = |n: u64| money(n, cur);
+    let total = o.lines.len();
+    let why = explain(o, l);
+    let (cz, ce) = yuan(l.row.cost);
+    let (bz, be) = yuan(o.results.budget);
+    let (tz, te) = yuan(o.results.total_cost);
+    let place_zh = if p.location.is_empty() { String::new() } else { format!("，地点：{}", p.location) };
+    let place_en = if p.location.is_empty() { String::new() } else { format!(", at {}", p.location) };
+    let (to_zh, to_en) = if p.proposer.trim().is_empty() {
+        ("尊敬的提案人：".to_string(), "Dear proposer,".to_string())
+    } else {
+        (format!("尊敬的{}：", p.proposer.trim()), format!("Dear {},", p.proposer.trim()))
+    };
+    let line_zh = match o.at_line() {
+        Some(a) => format!("第 {} 位“{}”（{} 票，造价 {}）", a.row.position, a.proposal.title, a.row.votes, yuan(a.row.cost).0),
+        None => "没有项目获得资助".to_string(),
+    };
+    let line_en = match o.at_line() {
+        Some(a) => format!("position {}, “{}” ({} votes, {})", a.row.position, a.proposal.title, a.row.votes, yuan(a.row.cost).1),
+        None => "nothing was funded".to_string(),
+    };
+
+    let _ = write!(
+        b,
+        "<section class=\"letter\" data-proposal=\"{id}\" data-reason=\"{code}\">\n<div class=\"head\"><span>{name}</span><span>{date}</span></div>\n",
+        id = t(&p.id),
+        code = t(letter_reason(l)),
+        name = t(&m.name),
+        date = t(&m.date),
+    );
+    // Chinese.
+    let _ = write!(
+        b,
+        "<div class=\"zh\">\n<p class=\"to\">{}</p>\n<p class=\"body\">感谢您提出“{}”（编号 {}{}）。该提案已{}在{}上经居民分桌讨论和全场投票，现将结果告知如下。</p>\n\
+         <p class=\"result\">结果：未获资助。</p>\n",
+        t(&to_zh),
+        t(&p.title),
+        t(&p.id),
+        t(&place_zh),
+        t(&if m.date.is_empty() { String::new() } else { format!("于 {} ", m.date) }),
+        t(&m.name),
+    );
+    for para in &why.zh {
+        let _ = writeln!(b, "{para}");
+    }
+    let _ = write!(
+        b,
+        "<table class=\"facts\">\n<tr><td>得票</td><td>{} 票</td></tr>\n<tr><td>排名</td><td>第 {} 位（共 {total} 项；名次 {}）</td></tr>\n\
+         <tr><td>造价</td><td>{cz}</td></tr>\n<tr><td>预算线</td><td>资助 {} 项，合计 {tz}（预算 {bz}）；线上最后一项：{}</td></tr>\n</table>\n",
+        l.row.votes,
+        l.row.position,
+        l.row.rank,
+        o.results.funded.len(),
+        t(&line_zh),
+    );
+    let _ = write!(
+        b,
+        "<p class=\"body\">您的提案和居民在讨论中的意见都已记入会议记录，可供今后的工作参考。完整的排名与资助结果见结果公示。感谢您对社区公共事务的关心，欢迎继续参与。</p>\n\
+         <p class=\"sig\">{}　组织方<br>{}<br>（盖章）</p>\n</div>\n<hr class=\"sep\">\n",
+        t(&m.name),
+        t(&m.date)
+    );
+    // English.
+    let _ = write!(
+        b,
+        "<div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n<p>Thank you for proposing “{}” (no. {}{}). It was discussed at the tables and put to the vote at {}{}. This is the result.</p>\n\
+         <p class=\"result\">Result: not funded.</p>\n",
+        t(&to_en),
+        t(&p.title),
+        t(&p.id),
+        t(&place_en),
+        t(&m.name),
+        t(&if m.date.is_empty() { String::new() } else { format!(" on {}", m.date) }),
+    );
+    for para in &why.en {
+        let _ = writeln!(b, "{para}");
+    }
+    let _ = write!(
+        b,
+        "<table class=\"facts\">\n<tr><td>Votes</td><td>{}</td></tr>\n<tr><td>Place</td><td>position {} of {total} (rank {})</td></tr>\n\
+         <tr><td>Cost</td><td>{ce}</td></tr>\n<tr><td>Budget line</td><td>{} funded, {te} of {be}; last above the line: {}</td></tr>\n</table>\n\
+         <p>Your proposal and what residents said about it are in the meeting's record for future work; the full ranking is on the results notice. Thank you for caring about the community, and please keep taking part.</p>\n\
+         <p class=\"sig\">The organisers, {}</p>\n</div>\n</section>\n",
+        l.row.votes,
+        l.row.position,
+        l.row.rank,
+        o.results.funded.len(),
+        t(&line_en),
+        t(&m.name),
+    );
+}
+
+/// What a letter explains: the exclusion when an adviser excluded the
+/// proposal (even if it also had no votes), else the count's reason.
+pub fn letter_reason<'a>(l: &'a Line) -> &'a str {
+    if l.annotation.is_some_and(|a| a.feasibility == Feasibility::Excluded) {
+        "excluded"
+    } else {
+        l.row.unfunded_reason.as_deref().unwrap_or("")
+    }
+}
+
+/// The reason, specific to this proposal: always the rule that decided and
+/// the numbers it decided on.
+fn explain(o: &Outcome, l: &Line) -> Why {
+    let cur = o.currency();
+    let yuan = |n: u64| money(n, cur);
+    let (cz, ce) = yuan(l.row.cost);
+    let (lz, le) = yuan(l.left_at_turn);
+    let mut zh = vec![];
+    let mut en = vec![];
+    let para = |s: String| format!("<p class=\"body\">{}</p>", t(&s));
+    let quote = |label: &str, s: &str| format!("<p class=\"quote\"><b>{}</b>{}</p>", t(label), t(s));
+    let excluded = l.annotation.filter(|a| a.feasibility == Feasibility::Excluded);
+    if let Some(a) = excluded {
+        match l.exclusion() {
+            Some((n, rule_zh, rule_en)) => {
+                zh.push(para(format!(
+                    "原因：技术顾问依据会前公布的七条排除规则中的第{n}条“{rule_zh}”，判定该提案不能列入资助。按规则，被排除的提案即使获得选票也不能获得资助（本提案得 {} 票）。",
+                    l.row.votes
+                )));
+                en.push(para(format!(
+                    "Why: the technical adviser found that rule {n} of the seven exclusion rules published before the meeting applies: “{rule_en}”. Under the rules an excluded proposal cannot be funded, whatever its votes ({} here).",
+                    l.row.votes
+                )));
+            }
+            None => {
+                zh.push(para(format!("原因：技术顾问判定该提案不可行，予以排除；被排除的提案不能获得资助（本提案得 {} 票）。", l.row.votes)));
+                en.push(para(format!(
+                    "Why: the technical adviser excluded the proposal as not feasible; an excluded proposal cannot be funded ({} votes here).",
+                    l.row.votes
+                )));
+            }
+        }
+        if !a.reason.trim().is_empty() {
+            zh.push(quote("顾问说明", a.reason.trim()));
+            en.push(quote("The adviser's reason (as written)", a.reason.trim()));
+        }
+        if !a.remark.trim().is_empty() {
+            zh.push(quote("顾问备注", a.remark.trim()));
+            en.push(quote("The adviser's note (as written)", a.remark.trim()));
+        }
+        if let Some(c) = a.cost_estimate {
+            zh.push(para(format!("顾问估算造价：{}。", yuan(c).0)));
+            en.push(para(format!("The adviser's cost estimate: {}.", yuan(c).1)));
+        }
+        return Why { zh, en };
+    }
+    match l.row.unfunded_reason.as_deref() {
+        Some("no_votes") => {
+            zh.push(para("原因：该提案在投票中没有获得选票（0 票）。按规则，至少获得一票的提案才能获得资助。".to_string()));
+            en.push(para("Why: the proposal received no votes. Under the rules only proposals with at least one vote can be funded.".to_string()));
+        }
+        Some("stopped") => {
+            let stop = o.stop_row();
+            let (sz, se) = match stop {
+                Some(s) => (
+                    format!("第 {} 位“{}”（造价 {}，当时预算余 {}）", s.row.position, s.proposal.title, yuan(s.row.cost).0, yuan(s.left_at_turn).0),
+                    format!("position {}, “{}” (cost {}, with {} left)", s.row.position, s.proposal.title, yuan(s.row.cost).1, yuan(s.left_at_turn).1),
+                ),
+                None => ("预算线处".to_string(), "the budget line".to_string()),
+            };
+            zh.push(para(format!(
+                "原因：该提案得 {} 票，排在第 {} 位。按会前规则，从得票最高的提案开始依次资助，遇到第一个放不下的提案即停止：资助停在{sz}，排在其后的提案（包括本提案）都不再资助。",
+                l.row.votes, l.row.position
+            )));
+            en.push(para(format!(
+                "Why: the proposal received {} votes and came at position {}. The rule fixed before the meeting funds from the top of the ranking and stops at the first proposal that does not fit: funding stopped at {se}, so nothing below it, this proposal included, was funded.",
+                l.row.votes, l.row.position
+            )));
+        }
+        Some("does_not_fit") if o.results.allocation == Allocation::EqualShares => {
+            let e = o.results.equal_shares.as_ref();
+            let voters = e.map_or(0, |e| e.voters);
+            let share = e.map_or_else(String::new, |e| e.share.clone());
+            zh.push(para(format!(
+                "原因：该提案得 {} 票，排在第 {} 位。本次采用平均分配法：预算平均分给 {voters} 位有效投票人，每人 {share} 元，每个提案由支持它的投票人用各自的份额共同出资。",
+                l.row.votes, l.row.position
+            )));
+            en.push(para(format!(
+                "Why: the proposal received {} votes and came at position {}. This meeting used the Method of Equal Shares: the budget was split among the {voters} voters whose ballots count, {share} each, and each proposal is paid for by its own supporters' shares.",
+                l.row.votes, l.row.position
+            )));
+            if o.shares_fall_short(l) {
+                let sum = o.shares_of(l.row.votes).unwrap_or_default();
+                zh.push(para(format!("支持本提案的 {} 位投票人的份额合计 {sum} 元，少于其造价 {cz}，因此份额买不下它。", l.row.votes)));
+                en.push(para(format!(
+                    "The shares of its {} supporters came to {sum} together, less than its cost of {ce}, so the shares could not buy it.",
+                    l.row.votes
+                )));
+            } else {
+                zh.push(para(format!(
+                    "支持本提案的投票人也支持其他提案，他们的份额先用于买下了那些每元造价所需份额更少的提案，余下的份额不足以支付其造价 {cz}。"
+                )));
+                en.push(para(format!(
+                    "Its supporters also supported other proposals, which cost them less per yuan and were bought first; what was left of their shares could not pay its cost of {ce}."
+                )));
+            }
+            zh.push(para(format!("份额用完后，余下预算按排名从高到低补足；轮到本提案时预算余 {lz}，不足以支付其造价 {cz}。")));
+            en.push(para(format!(
+                "The budget left after the shares then went down the ranking; when this proposal's turn came {le} was left, less than its cost of {ce}."
+            )));
+        }
+        Some("does_not_fit") => {
+            zh.push(para(format!(
+                "原因：该提案得 {} 票，排在第 {} 位。按会前规则，从得票最高的提案开始依次资助；轮到本提案时，预算只剩 {lz}，而其造价为 {cz}，放不下，因此未获资助（规则随后继续看排在其后、造价放得下的提案）。",
+                l.row.votes, l.row.position
+            )));
+            en.push(para(format!(
+                "Why: the proposal received {} votes and came at position {}. The rule fixed before the meeting funds from the top of the ranking; when this proposal's turn came only {le} of the budget was left and its cost is {ce}, so it did not fit (the rule then went on to the proposals below it that still fitted).",
+                l.row.votes, l.row.position
+            )));
+        }
+        _ => {
+            zh.push(para(format!("原因：按会前规则，该提案（{} 票，第 {} 位）未获资助。", l.row.votes, l.row.position)));
+            en.push(para(format!("Why: under the rules this proposal ({} votes, position {}) was not funded.", l.row.votes, l.row.position)));
+        }
+    }
+    Why { zh, en }
+}

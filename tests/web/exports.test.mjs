@@ -1,0 +1,196 @@
+// The printed documents in real Chromium after a real vote (phone ballots, a
+// paper batch keyed twice with one ballot over the limit, an adviser's
+// exclusion): the results notice at /notice (not before the count), checked
+// for the head hash and the budget line, printed to A4 PDF without
+// overflowing; the letters to proposers printed from the organiser's
+// console, one A4 page each, each naming its reason; the workbook and the
+// Pabulib file downloaded from the console equal to `hub export`.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startHub, launch, shot, docShot, axeViolations, exportJson, hubCmd, until } from './harness.mjs';
+import { driver } from './driver.mjs';
+
+const A4 = { width: 794, height: 1123 }; // CSS pixels at 96 dpi
+const MEETING = `[meeting]
+name = "幸福里社区“幸福微实事”项目筛选大会"
+venue = "幸福里社区党群服务中心多功能厅"
+date = "2026-11-28"
+proposals = "proposals.csv"
+
+[rules]
+tables = 6
+max_choices = 3
+allocation = "greedy_skip"
+tie_break = "lower_cost"
+
+[rules.budget]
+amount = 120000
+`;
+
+let hub, browser, d;
+const scratch = mkdtempSync(join(tmpdir(), 'yz-exports-'));
+
+before(async () => {
+  hub = await startHub({ voters: 12, meeting: MEETING });
+  browser = await launch();
+  d = await driver(browser, hub);
+  await d.organise({ kind: 'open_meeting' });
+  await d.connect('adviser', hub.tokens.adviser_all.token);
+  const a = await d.command('adviser', {
+    kind: 'annotate', proposal: 'P03', feasibility: 'excluded', exclusion_rule: 2,
+    reason: '公厕属于物业管理范围，应由物业公司维修', remark: '已转交物业公司处理',
+  });
+  assert.equal(a.type, 'ack', JSON.stringify(a));
+  await d.advanceTo('voting');
+  const choices = [['P04', 'P01', 'P02'], ['P04', 'P01', 'P03'], ['P04', 'P03', 'P05'], ['P04', 'P06'], ['P01', 'P07'],
+    ['P08'], ['P04', 'P09'], ['P01', 'P02'], ['P10', 'P04'], ['P02', 'P05'], ['P07', 'P10'], ['P12']];
+  const receipts = await d.castBallots(hub.tokens.voters.map((v, i) => ({ token: v.token, choices: choices[i] })));
+  assert.ok(receipts.every((r) => /^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(r)), receipts.join(' '));
+  for (const n of [0, 1]) {
+    await d.connect(`counter${n}`, hub.tokens.counters[n].token);
+    for (const [number, marks] of [['201', ['P01', 'P02']], ['202', ['P01', 'P02', 'P03', 'P04']]]) {
+      assert.equal((await d.command(`counter${n}`, { kind: 'key_paper', batch: 1, number, marks })).type, 'ack');
+    }
+    assert.equal((await d.command(`counter${n}`, { kind: 'finish_paper', batch: 1 })).type, 'ack');
+  }
+  await d.connect('observer', hub.tokens.observers[0].token);
+  assert.equal((await d.command('observer', { kind: 'declare_sheets', batch: 1, sheets: 2 })).type, 'ack');
+});
+after(async () => {
+  await browser?.close();
+  await hub?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** Pages of a PDF (its page objects) and whether every page is A4. */
+function pdfPages(buf) {
+  const text = buf.toString('latin1');
+  const pages = (text.match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+  const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  const a4 = boxes.length > 0 && boxes.every(([w, h]) => Math.abs(w - 595.3) < 1.5 && Math.abs(h - 841.9) < 1.5);
+  return { pages, a4 };
+}
+
+/** Nothing wider than the paper, as laid out for print at A4 width. */
+async function overflow(page) {
+  return page.evaluate(() => {
+    const limit = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > limit + 1);
+    return { scroll: document.documentElement.scrollWidth, limit, wide: wide.slice(0, 5).map((e) => e.tagName + '.' + e.className) };
+  });
+}
+
+test('the notice is not published before the count, then shows the head and the budget line and prints on A4', async () => {
+  const page = await browser.newPage({ viewport: A4 });
+  const early = await page.goto(`${hub.url}/notice`);
+  assert.equal(early.status(), 404);
+  assert.match(await page.textContent('body'), /尚未发布/);
+
+  await d.organise({ kind: 'advance_phase', to: 'counted' });
+  const ex = exportJson(hub);
+  const rows = ex.results.ranking;
+  const lastFunded = rows.map((r) => r.funded).lastIndexOf(true);
+  assert.ok(lastFunded >= 0 && rows.some((r) => !r.funded));
+
+  const res = await page.goto(`${hub.url}/notice`);
+  assert.equal(res.status(), 200);
+  const body = await page.textContent('body');
+  const spaced = ex.log_head.match(/.{8}/g).join(' ');
+  assert.ok(body.includes(spaced), 'the full log head, grouped in eights');
+  assert.ok(body.includes(`--head ${ex.log_head.slice(0, 16)}`), 'how to check it');
+  // The budget line sits right under the last funded row.
+  const line = await page.evaluate(() => {
+    const tr = document.querySelector('.rank tr.line');
+    const above = tr && tr.previousElementSibling;
+    const r = tr && tr.getBoundingClientRect();
+    return tr && { text: tr.textContent, above: above.children[2].textContent, funded: above.classList.contains('funded'), height: r.height, border: getComputedStyle(tr.cells[0]).borderTopWidth };
+  });
+  assert.ok(line, 'a budget line row');
+  assert.match(line.text, /预算线/);
+  assert.equal(line.above, rows[lastFunded].proposal);
+  assert.ok(line.funded && line.height > 10 && parseFloat(line.border) >= 2, JSON.stringify(line));
+  assert.match(body, /作废 1 张/);
+  assert.match(body, /主持人[\s\S]*监票员[\s\S]*计票员/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('.rank tr.line').scrollIntoViewIfNeeded();
+  await docShot(page, 'notice');
+
+  await page.emulateMedia({ media: 'print' });
+  const o = await overflow(page);
+  assert.ok(o.scroll <= o.limit && o.wide.length === 0, JSON.stringify(o));
+  const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+  const { pages, a4 } = pdfPages(pdf);
+  assert.ok(a4, 'A4 pages');
+  assert.ok(pages >= 2 && pages <= 4, `60 proposals on ${pages} pages`);
+  await page.close();
+});
+
+test('the console prints the letters: one A4 page per proposal not funded, each naming its reason', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  await page.goto(hub.tokens.organiser.link);
+  await page.waitForSelector('#view-meeting:not([hidden])');
+  await page.click('[data-tab="export"]');
+  await page.waitForSelector('#view-export:not([hidden])');
+  await shot(page, 'admin-exports');
+  await page.click('#print-letters');
+  await page.waitForSelector('#print-frame');
+  const frame = await until(async () => {
+    const f = page.frames().find((x) => x !== page.mainFrame());
+    return f && (await f.$$('.letter')).length > 0 && f;
+  }, 'the letters in the print frame');
+  const html = await frame.content();
+  assert.match(await page.textContent('#say'), /打印/);
+
+  const ex = exportJson(hub);
+  const unfunded = ex.results.ranking.filter((r) => !r.funded);
+  const letters = await frame.$$eval('.letter', (ls) => ls.map((l) => ({ id: l.dataset.proposal, reason: l.dataset.reason, text: l.textContent })));
+  assert.deepEqual(letters.map((l) => l.id), unfunded.map((r) => r.proposal), 'one letter per proposal not funded, in ranking order');
+  const words = {
+    excluded: [/第2条“应由其他主体负责（如物业）”/, /公厕属于物业管理范围/, /exclusion rules/],
+    does_not_fit: [/预算只剩 [\d,]+ 元/, /放不下/, /did not fit/],
+    no_votes: [/没有获得选票/, /received no votes/],
+  };
+  for (const l of letters) {
+    const row = unfunded.find((r) => r.proposal === l.id);
+    const reason = l.id === 'P03' ? 'excluded' : row.unfunded_reason;
+    assert.equal(l.reason, reason, l.id);
+    for (const w of words[reason]) assert.match(l.text, w, `${l.id} (${reason})`);
+    assert.ok(l.text.includes(`${row.votes} 票`) && l.text.includes(`第 ${row.position} 位`), `${l.id}: votes and place`);
+  }
+  assert.ok(letters.some((l) => l.reason === 'does_not_fit') && letters.some((l) => l.reason === 'no_votes'));
+  const p03 = letters.find((l) => l.id === 'P03');
+  assert.match(p03.text, /尊敬的社区老年协会/);
+
+  // The same letters on their own, laid out for A4.
+  const sheet = await browser.newPage({ viewport: A4 });
+  await sheet.setContent(html);
+  await shot(sheet, 'letters');
+  const first = await sheet.$eval('.letter', (l) => l.textContent);
+  assert.match(first, /结果：未获资助/);
+  await sheet.emulateMedia({ media: 'print' });
+  const o = await overflow(sheet);
+  assert.ok(o.scroll <= o.limit && o.wide.length === 0, JSON.stringify(o));
+  // Printable height of an A4 page with the letters' margins (14 + 15 mm).
+  const printable = (297 - 29) * 96 / 25.4;
+  const tall = await sheet.$$eval('.letter', (ls, max) => ls.filter((l) => l.getBoundingClientRect().height > max).map((l) => l.dataset.proposal), printable);
+  assert.deepEqual(tall, [], 'every letter fits one page');
+  const pdf = await sheet.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+  const { pages, a4 } = pdfPages(pdf);
+  assert.ok(a4, 'A4 pages');
+  assert.equal(pages, letters.length, 'one page per letter');
+  await sheet.close();
+
+  // The workbook and the Pabulib file, downloaded: what hub export writes.
+  for (const [button, format, name] of [['#export-xlsx', 'xlsx', 'yuanzhuo-results.xlsx'], ['#export-pb', 'pabulib', 'yuanzhuo.pb']]) {
+    const [dl] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    assert.equal(dl.suggestedFilename(), name);
+    const out = join(scratch, name);
+    hubCmd(['export', '--data', hub.data, '--format', format, '--out', out]);
+    assert.ok(readFileSync(await dl.path()).equals(readFileSync(out)), `${name} is hub export --format ${format}`);
+  }
+  await context.close();
+});
