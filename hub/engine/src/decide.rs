@@ -257,7 +257,10 @@ impl State {
                 if marks.len() > MAX_MARKS {
                     return Err(Rejection::with(E::InvalidField, format!("marks: at most {MAX_MARKS}")));
                 }
-                let marks = marks.iter().map(|m| short_text(m, 20, "marks")).collect::<Result<Vec<_>, _>>()?;
+                let marks = marks
+                    .iter()
+                    .map(|m| short_text(m, 20, "marks").map(|m| self.proposal_as_marked(&m)))
+                    .collect::<Result<Vec<_>, _>>()?;
                 if let Some(b) = self.desk.batches.get(batch) {
                     if b.status == PaperStatus::Agreed {
                         return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));

@@ -77,6 +77,22 @@ impl State {
         self.index.get(id).map(|i| &d.proposals[*i])
     }
 
+    /// The proposal a counter meant by a mark keyed from paper: the id as
+    /// typed, or else the one id it matches ignoring case and full-width
+    /// forms (a Chinese IME types `Ｐ３`). A mark that matches none, or
+    /// several, is kept as typed, so that the ballot is void with the reason.
+    pub fn proposal_as_marked(&self, mark: &str) -> String {
+        if self.index.contains_key(mark) {
+            return mark.to_string();
+        }
+        let folded = fold_mark(mark);
+        let mut found = self.index.keys().filter(|id| fold_mark(id) == folded);
+        match (found.next(), found.next()) {
+            (Some(id), None) => id.clone(),
+            _ => mark.to_string(),
+        }
+    }
+
     pub fn table(&self, t: TableNo) -> Option<&TableState> {
         (t as usize).checked_sub(1).and_then(|i| self.tables.get(i))
     }
@@ -361,6 +377,18 @@ pub fn share_of(ids: &[ProposalId], tables: usize, i: usize, assignment: Assignm
     ids[start..start + len].to_vec()
 }
 
+/// A mark as a counter might have typed it: full-width ASCII folded to ASCII,
+/// upper case.
+fn fold_mark(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            _ => c,
+        })
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,3 +405,4 @@ mod tests {
         assert_eq!(all, ids);
     }
 }
+

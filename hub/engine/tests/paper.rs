@@ -45,6 +45,18 @@ fn two_copies_that_agree_count_and_a_ballot_over_the_limit_is_void_with_its_reas
 }
 
 #[test]
+fn marks_typed_in_lower_case_or_full_width_are_the_proposal_meant_and_a_mark_matching_none_stays_void() {
+    let mut m = voting();
+    let evs = key_both(&mut m, 1, &[("1", &["p01", "Ｐ０２"]), ("2", &["P03", "q03"])]);
+    let Some(Event::PaperAgreed { ballots, .. }) = evs.last() else { panic!("agreed: {evs:?}") };
+    assert_eq!(ballots[0].marks, vec!["P01".to_string(), "P02".to_string()]);
+    assert_eq!(ballots[0].void, None);
+    assert_eq!(ballots[1].marks, vec!["P03".to_string(), "q03".to_string()], "kept as typed, never guessed");
+    assert_eq!(ballots[1].void.as_deref(), Some("unknown_proposal"));
+    assert_eq!((m.state.tally["P01"], m.state.tally["P02"], m.state.tally["P03"]), (1, 1, 0));
+}
+
+#[test]
 fn copies_that_differ_are_flagged_and_count_only_once_corrected() {
     let mut m = voting();
     m.ok(&counter(1), &key_paper(1, "1", &["P01"]));
