@@ -20,6 +20,8 @@ use crate::store::{check_chain, Chain, CommandRow, Row, Store};
 
 /// Largest batch committed in one transaction.
 const MAX_BATCH: usize = 4096;
+/// How often the WAL is copied into the database file, off the commit path.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 /// Queue of requests waiting for the meeting task.
 const REQUEST_QUEUE: usize = 16384;
 /// Live updates kept for slow connections before they are sent a snapshot instead.
@@ -190,7 +192,15 @@ impl Meeting {
         let handle = MeetingHandle { tx, feeds: self.feeds.clone(), stats: self.stats.clone() };
         let join = std::thread::Builder::new()
             .name("meeting".into())
-            .spawn(move || self.run(rx))
+            .spawn(move || {
+                // Without it SQLite checkpoints inside a commit (see Store).
+                let _checkpoints = self
+                    .store
+                    .checkpoint_in_background(CHECKPOINT_EVERY)
+                    .map_err(|e| tracing::warn!("WAL checkpoints stay in the commit: {e:#}"))
+                    .ok();
+                self.run(rx)
+            })
             .expect("spawn meeting thread");
         (handle, join)
     }
