@@ -6,7 +6,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { startHub, launch, shot, axeViolations, connect, exportJson, readQrCodes, hubCmd } from './harness.mjs';
+import { startHub, launch, shot, docShot, axeViolations, connect, exportJson, readQrCodes, hubCmd } from './harness.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 let hub, browser, context, page;
@@ -125,7 +125,7 @@ test('the organiser opens the meeting (rules shown, then locked with the fingerp
   await page.waitForFunction(() => /茶歇/.test(document.querySelector('#timer-card').textContent));
   // The README's picture of the console: the top of the meeting view, no toast.
   await page.evaluate(() => { document.activeElement.blur(); document.querySelector('#say').textContent = ''; window.scrollTo(0, 0); });
-  await shot(page, 'admin-phone');
+  await docShot(page, 'admin-phone');
 
   await confirmStep(/推选/);
   await waitPhase('各桌推选');

@@ -3,7 +3,7 @@
 // adviser's annotations — each checked in the hub's own export.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, shot, axeViolations, organiser, exportJson, until } from './harness.mjs';
+import { startHub, launch, shot, docShot, axeViolations, organiser, exportJson, until } from './harness.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 let hub, browser, org;
@@ -39,6 +39,16 @@ test('a chair marks 3 picks on a phone, the 4th is refused, reviews, submits and
   await page.waitForSelector('#picks-count');
   for (const id of share.slice(0, 3)) await page.check(`#picks-body input[value="${id}"]`);
   assert.match(await page.textContent('#picks-count'), /已选 3 \/ 3/);
+  // Scrolled to the end of the list, the tabs are still in sight, not under the header.
+  const scrolled = await page.evaluate(() => {
+    window.scrollTo(0, document.body.scrollHeight);
+    const b = document.querySelector('[data-tab="picks"]').getBoundingClientRect();
+    const hit = document.elementFromPoint(b.left + b.width / 2, b.top + b.height / 2);
+    return { y: window.scrollY, tabSeen: b.top >= 0 && !!hit && !!hit.closest('[data-tab="picks"]') };
+  });
+  assert.ok(scrolled.y > 0, 'the list is longer than a phone screen');
+  assert.ok(scrolled.tabSeen, 'the tabs stay visible and clickable when the page scrolls');
+  await page.evaluate(() => window.scrollTo(0, 0));
   // A 4th is refused with a plain message, and stays unmarked.
   await page.click(`#picks-body input[value="${share[3]}"]`);
   await page.waitForSelector('#say .notice.error');
@@ -124,7 +134,7 @@ test('the chair runs the speaking queue: two queued, one started, the timebox tu
   assert.ok(computed);
   assert.deepEqual(await axeViolations(page), []);
   await page.evaluate(() => { document.activeElement.blur(); document.querySelector('#say').textContent = ''; window.scrollTo(0, 0); });
-  await shot(page, 'table-chair-queue-phone');
+  await docShot(page, 'table-chair-phone');
 
   await page.click('#q-stop');
   await page.waitForSelector('#speaking:not([data-timebox])');
