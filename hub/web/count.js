@@ -527,8 +527,6 @@
     $('#signin-code').focus();
   }
 
-  var PAGES = { voter: '/vote', organiser: '/admin', projector: '/projector', observer: '/scrutiny', chair: '/table', recorder: '/table', adviser: '/table', public: '/' };
-
   function start(token, typed) {
     app.token = token;
     $('#signin').hidden = true;
@@ -543,12 +541,7 @@
       },
       onWelcome: function (you, snap) {
         if (you.role !== 'counter') {
-          session.stop();
-          YZ.forgetToken(PAGE);
-          var page = PAGES[you.role] || '/';
-          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”。请打开 ', 'This card is for “' + you.label + '”. Open '),
-            h('a', { href: page }, page), tr('，或重新扫描卡上的二维码。', ', or scan its QR code again.'));
-          $('#wrong-card').hidden = false;
+          YZ.wrongCard(session, PAGE, you);
           return;
         }
         if (typed) YZ.keepToken(PAGE, token);

@@ -225,8 +225,6 @@
     $('#signin-code').focus();
   }
 
-  var PAGES = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', chair: '/table', recorder: '/table', adviser: '/table', public: '/board' };
-
   function start(token, typed) {
     $('#signin').hidden = true;
     session = new YZ.Session({
@@ -240,12 +238,7 @@
       },
       onWelcome: function (you, snap) {
         if (you.role !== 'observer') {
-          session.stop();
-          YZ.forgetToken(PAGE);
-          var page = PAGES[you.role] || '/';
-          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”。请打开 ', 'This card is for “' + you.label + '”. Open '),
-            h('a', { href: page }, page), tr('，或重新扫描卡上的二维码。', ', or scan its QR code again.'));
-          $('#wrong-card').hidden = false;
+          YZ.wrongCard(session, PAGE, you);
           return;
         }
         if (typed) YZ.keepToken(PAGE, token);

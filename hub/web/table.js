@@ -710,8 +710,6 @@
     $('#signin-code').focus();
   }
 
-  var PAGES = { voter: '/vote', organiser: '/admin', projector: '/projector', observer: '/', public: '/' };
-
   /** typed: keep the code only once the hub has welcomed it as a table card. */
   function start(token, typed) {
     app.token = token;
@@ -731,13 +729,8 @@
       },
       onWelcome: function (you, snap) {
         if (!ROLE_NAMES[you.role]) {
-          // A voter's, projector's or organiser's card: send them to their page.
-          session.stop();
-          YZ.forgetToken('table');
-          var page = PAGES[you.role] || '/';
-          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”。请打开 ', 'This card is for “' + you.label + '”. Open '),
-            h('a', { href: page }, page), tr('，或重新扫描卡上的二维码。', ', or scan its QR code again.'));
-          $('#wrong-card').hidden = false;
+          // Any other card (voter, counter, organiser...): send it to its page.
+          YZ.wrongCard(session, 'table', you);
           return;
         }
         if (typed) YZ.keepToken('table', token);

@@ -159,6 +159,23 @@
   };
   YZ.forgetToken = function (page) { set('yz.token.' + page, null); sset('yz.token.' + page, null); };
 
+  /** The page each card belongs on (docs/protocol.md, roles). */
+  var PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', observer: '/scrutiny',
+    chair: '/table', recorder: '/table', adviser: '/table', public: '/' };
+  YZ.pageFor = function (role) { return PAGE_OF_ROLE[role] || '/'; };
+  /**
+   * A card opened on a page that is not its own: forget it here, stop the
+   * session and say, in the page's #wrong-card section, where it belongs.
+   */
+  YZ.wrongCard = function (session, page, you) {
+    session.stop();
+    YZ.forgetToken(page);
+    var to = YZ.pageFor(you.role);
+    YZ.fill(YZ.$('#wrong-text'), YZ.tr('这张卡属于“' + you.label + '”。请打开 ', 'This card is for “' + you.label + '”. Open '),
+      YZ.h('a', { href: to }, to), YZ.tr('，或重新扫描卡上的二维码。', ', or scan its QR code again.'));
+    YZ.$('#wrong-card').hidden = false;
+  };
+
   // ------------------------------------------------------------ snapshot
 
   /** Apply an `update` to a snapshot in place (docs/protocol.md, "update"). */

@@ -267,6 +267,22 @@ test('a code typed in instead of scanned works, and a wrong one is refused plain
   await context.close();
 });
 
+test('a card that belongs on another page says whose it is and links to its page', async () => {
+  for (const [token, page, label] of [
+    [hub.tokens.counters[0].token, '/count', /点票/],
+    [hub.tokens.observers[0].token, '/scrutiny', /监票|观察/],
+  ]) {
+    const context = await browser.newContext(PHONE);
+    const tab = await context.newPage();
+    await tab.goto(`${hub.url}/table#token=${token}`);
+    await tab.waitForSelector('#wrong-card:not([hidden])');
+    assert.match(await tab.textContent('#wrong-text'), label);
+    assert.equal(await tab.getAttribute('#wrong-text a', 'href'), page);
+    assert.deepEqual(await axeViolations(tab), []);
+    await context.close();
+  }
+});
+
 test('a note whose answer is lost on the way survives a reload and is recorded exactly once', async () => {
   // The page's WebSocket goes through this relay, which can lose the hub's
   // answer and then refuse connections, as a dropped Wi-Fi does.
