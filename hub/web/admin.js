@@ -93,24 +93,13 @@
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
     $('#signout').hidden = !app.secret;
     if (s) document.title = tr('组织者 · ', 'Organiser · ') + s.meeting.name;
-    var n = session ? session.unanswered() : 0, u = $('#unsent');
-    u.hidden = n === 0;
-    u.textContent = tr(n + ' 条待发送', n + ' unsent');
+    YZ.showUnsent($('#unsent'), session);
     renderClock();
   }
 
   function renderClock() {
-    var s = app.snap, c = $('#clock');
-    if (!s || !s.timer) { c.hidden = true; return; }
-    c.hidden = false;
-    var left = YZ.remainingMs(s.timer, session.now());
-    // The phase's own clock needs no label next to the phase; a break or the like does.
-    var own = s.timer.label === 'discussion' || s.timer.label === 'pitch';
-    c.textContent = (own ? tr('剩余 ', '') : YZ.timerLabel(s.timer.label) + ' ') + YZ.clock(left) + (own ? tr('', ' left') : '') +
-      (s.timer.paused ? tr('（暂停）', ' (paused)') : '');
-    c.setAttribute('data-over', left < 0 ? 'yes' : 'no');
-    var big = $('#timer-left');
-    if (big) big.textContent = YZ.clock(left);
+    var t = app.snap && app.snap.timer;
+    YZ.showClock($('#clock'), t, t ? session.now() : 0);
   }
 
   function renderTabs() {

@@ -84,9 +84,7 @@
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
     if (app.you && s) $('#who').textContent = tr(app.you.label, 'Counter ' + (myDesk() || ''));
     if (s) document.title = tr('点票 · ', 'Counting · ') + s.meeting.name;
-    var n = session ? session.unanswered() : 0, u = $('#unsent');
-    u.hidden = n === 0;
-    u.textContent = tr(n + ' 条待发送', n + ' unsent');
+    YZ.showUnsent($('#unsent'), session);
   }
 
   function renderTabs() {

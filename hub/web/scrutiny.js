@@ -41,9 +41,7 @@
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
     if (app.you) $('#who').textContent = tr(app.you.label, 'Scrutineer');
     if (s) document.title = tr('监票 · ', 'Scrutiny · ') + s.meeting.name;
-    var n = session ? session.unanswered() : 0, u = $('#unsent');
-    u.hidden = n === 0;
-    u.textContent = tr(n + ' 条待发送', n + ' unsent');
+    YZ.showUnsent($('#unsent'), session);
   }
 
   // ------------------------------------------------------------ summary

@@ -102,6 +102,24 @@
     var used = timer.used_before_ms + (timer.paused ? 0 : Math.max(0, nowMs - timer.started_at_ms));
     return timer.duration_ms - used;
   };
+
+  /** The header's clock chip: the phase's own clock unlabelled, a break's with its name; marked once over. */
+  YZ.showClock = function (el, timer, nowMs) {
+    if (!timer) { el.hidden = true; return; }
+    el.hidden = false;
+    var left = YZ.remainingMs(timer, nowMs);
+    var own = timer.label === 'discussion' || timer.label === 'pitch';
+    el.textContent = (own ? YZ.tr('剩余 ', '') : YZ.timerLabel(timer.label) + ' ') + YZ.clock(left) + (own ? YZ.tr('', ' left') : '') +
+      (timer.paused ? YZ.tr('（暂停）', ' (paused)') : '');
+    el.setAttribute('data-over', left < 0 ? 'yes' : 'no');
+  };
+
+  /** The header's count of commands the hub has not answered yet (kept, and re-sent on reconnect). */
+  YZ.showUnsent = function (el, session) {
+    var n = session ? session.unanswered() : 0;
+    el.hidden = n === 0;
+    el.textContent = YZ.tr(n + ' 条待发送', n + ' unsent');
+  };
   var TIMER_LABELS = { discussion: ['分桌讨论', 'Discussion'], pitch: ['推介', 'Pitch'] };
   YZ.timerLabel = function (label) { var n = TIMER_LABELS[label]; return n ? YZ.tr(n[0], n[1]) : label; };
 
