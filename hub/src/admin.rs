@@ -156,7 +156,12 @@ fn sheet(web: &Web, all: Option<&[TokenRow]>, voters: &[TokenRow]) -> Result<Tok
 
 fn storage_problem(e: anyhow::Error) -> Response {
     tracing::warn!("admin: {e:#}");
-    problem(StatusCode::INTERNAL_SERVER_ERROR, "storage_failed", "读取数据失败，请重试", "Could not read the data folder; try again")
+    problem(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "storage_failed",
+        "读取数据失败，请重试",
+        "Could not read the data folder; try again",
+    )
 }
 
 fn sheet_of(web: &Web, s: TokenSheet, cards: Vec<Card>) -> Response {
@@ -272,7 +277,8 @@ async fn mint_voters(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, body: 
         );
     };
     let web2 = web.clone();
-    let minted = tokio::task::spawn_blocking(move || web2.shared.tokens.mint_voters(count as u32, crate::now_ms())).await;
+    let minted =
+        tokio::task::spawn_blocking(move || web2.shared.tokens.mint_voters(count as u32, crate::now_ms())).await;
     let batch = match minted {
         Ok(Ok(b)) => b,
         Ok(Err(e)) => return storage_problem(e),
@@ -347,7 +353,8 @@ async fn document(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, doc: Doc)
         Ok(bytes) => {
             let (kind, name) = doc.kind();
             let disposition = format!("attachment; filename=\"{name}\"");
-            ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response()
+            ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
+                .into_response()
         }
         Err((status, code, zh, en)) => problem(status, code, &zh, &en),
     }

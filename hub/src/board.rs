@@ -62,7 +62,12 @@ impl Cache {
             }
         }
         let json = serde_json::to_vec(&build(state)).expect("the board serialises");
-        let text = BoardText { seq: state.seq, head: state.head.clone(), gzip: gzip(&json).map(Bytes::from), json: Bytes::from(json) };
+        let text = BoardText {
+            seq: state.seq,
+            head: state.head.clone(),
+            gzip: gzip(&json).map(Bytes::from),
+            json: Bytes::from(json),
+        };
         self.built = Some((Instant::now(), text.clone()));
         text
     }
@@ -279,7 +284,11 @@ async fn board(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response 
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.split(',').any(|t| t.trim().trim_start_matches("W/") == etag));
     if fresh {
-        return (StatusCode::NOT_MODIFIED, [(header::ETAG, tag), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))]).into_response();
+        return (
+            StatusCode::NOT_MODIFIED,
+            [(header::ETAG, tag), (header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))],
+        )
+            .into_response();
     }
     let takes_gzip = headers
         .get(header::ACCEPT_ENCODING)
@@ -336,7 +345,11 @@ mod tests {
                 batch: 3,
                 ballots: vec![
                     PaperBallot { number: "0117".into(), marks: vec!["P03".into()], void: None },
-                    PaperBallot { number: "0118".into(), marks: vec!["P77".into()], void: Some("unknown_proposal".into()) },
+                    PaperBallot {
+                        number: "0118".into(),
+                        marks: vec!["P77".into()],
+                        void: Some("unknown_proposal".into()),
+                    },
                 ],
             },
         );
@@ -360,7 +373,10 @@ mod tests {
     #[test]
     fn the_rules_withhold_choices_but_never_the_ballots() {
         for (rules, why) in [
-            (Box::new(|r: &mut Rules| r.board = BoardDisclosure::ReceiptsOnly) as Box<dyn Fn(&mut Rules)>, "receipts_only"),
+            (
+                Box::new(|r: &mut Rules| r.board = BoardDisclosure::ReceiptsOnly) as Box<dyn Fn(&mut Rules)>,
+                "receipts_only",
+            ),
             (Box::new(|r: &mut Rules| r.tally = TallyVisibility::HiddenUntilClose), "hidden_until_close"),
         ] {
             let s = meeting(5, rules);
@@ -398,7 +414,12 @@ mod tests {
         let t = Instant::now();
         let json = serde_json::to_vec(&build(&s)).unwrap();
         let zipped = gzip(&json).unwrap().len();
-        println!("5000 phone ballots: board {} KiB ({} KiB gzipped), built and compressed in {:?}", json.len() / 1024, zipped / 1024, t.elapsed());
+        println!(
+            "5000 phone ballots: board {} KiB ({} KiB gzipped), built and compressed in {:?}",
+            json.len() / 1024,
+            zipped / 1024,
+            t.elapsed()
+        );
         assert!(json.len() < 320 * 1024, "board {} bytes", json.len());
         assert!(zipped < 96 * 1024, "gzipped board {zipped} bytes");
     }

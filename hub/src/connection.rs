@@ -6,13 +6,13 @@
 
 use futures_util::stream::SplitStream;
 use futures_util::{SinkExt, StreamExt};
-use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
-use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc, watch};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use yuanzhuo_engine::Actor;
 use yuanzhuo_protocol::*;
 
@@ -87,7 +87,11 @@ pub async fn run(socket: Socket, shared: Arc<Shared>) {
         shared.clone(),
         last_seen.clone(),
     ));
-    if !shared.meeting.send(Request::Snapshot { viewer: actor.0.clone(), you: Some(actor.1), reply: outbox.clone() }).await {
+    if !shared
+        .meeting
+        .send(Request::Snapshot { viewer: actor.0.clone(), you: Some(actor.1), reply: outbox.clone() })
+        .await
+    {
         writer.abort();
         return;
     }
@@ -295,9 +299,7 @@ async fn write_loop(
 /// Snapshots and welcomes start with a fixed prefix; read their seq without
 /// parsing the whole message.
 fn snapshot_seq_of(text: &str) -> Option<u64> {
-    let rest = text
-        .strip_prefix(r#"{"type":"welcome","#)
-        .or_else(|| text.strip_prefix(r#"{"type":"snapshot","#))?;
+    let rest = text.strip_prefix(r#"{"type":"welcome","#).or_else(|| text.strip_prefix(r#"{"type":"snapshot","#))?;
     let at = rest.find(r#""snapshot":{"seq":"#)? + r#""snapshot":{"seq":"#.len();
     let digits: String = rest[at..].chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
@@ -333,7 +335,12 @@ mod tests {
 
     #[test]
     fn finds_snapshot_seq() {
-        assert_eq!(snapshot_seq_of(r#"{"type":"welcome","you":{"role":"voter","label":"V1","all_tables":false},"snapshot":{"seq":42,"log_head":""}}"#), Some(42));
+        assert_eq!(
+            snapshot_seq_of(
+                r#"{"type":"welcome","you":{"role":"voter","label":"V1","all_tables":false},"snapshot":{"seq":42,"log_head":""}}"#
+            ),
+            Some(42)
+        );
         assert_eq!(snapshot_seq_of(r#"{"type":"snapshot","snapshot":{"seq":7}}"#), Some(7));
         assert_eq!(snapshot_seq_of(r#"{"type":"ack","id":"x","seq":3}"#), None);
     }

@@ -110,8 +110,22 @@ pub fn csv(l: &Loaded) -> Result<String> {
     let o = Outcome::of(l)?;
     let mut w = csv::Writer::from_writer(vec![]);
     w.write_record([
-        "rank", "position", "id", "title", "location", "votes", "cost", "funded", "running_total", "unfunded_reason", "final",
-        "phone_votes", "paper_votes", "sticker_votes", "exclusion_rule", "funded_by",
+        "rank",
+        "position",
+        "id",
+        "title",
+        "location",
+        "votes",
+        "cost",
+        "funded",
+        "running_total",
+        "unfunded_reason",
+        "final",
+        "phone_votes",
+        "paper_votes",
+        "sticker_votes",
+        "exclusion_rule",
+        "funded_by",
     ])?;
     for line in &o.lines {
         let r = &line.row;
@@ -156,7 +170,13 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
     for p in s.desk.agreed_ballots() {
         let again = verdict(&p.marks, def.rules.max_choices, known);
         if again != p.void.as_deref() {
-            bail!("纸质选票 {} 的判定有误 / paper ballot {}: recorded {:?}, the rules say {:?}", p.number, p.number, p.void, again);
+            bail!(
+                "纸质选票 {} 的判定有误 / paper ballot {}: recorded {:?}, the rules say {:?}",
+                p.number,
+                p.number,
+                p.void,
+                again
+            );
         }
         if !numbers.insert(&p.number) {
             bail!("纸质选票编号 {} 计入两次 / paper ballot number {} counted twice", p.number, p.number);

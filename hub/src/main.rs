@@ -176,9 +176,7 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 minted
             };
-            let base = base_url.unwrap_or_else(|| {
-                server::public_base(SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT)))
-            });
+            let base = base_url.unwrap_or_else(|| server::public_base(SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT))));
             let sheet = TokenSheet::build(&def.rules, &def.meeting.name, base.trim_end_matches('/'), &all, &shown)?;
             match format {
                 Format::Text => print!("{}", sheet.to_text()),

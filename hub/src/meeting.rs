@@ -7,12 +7,12 @@
 //! It runs on its own OS thread because the commit blocks.
 
 use anyhow::{bail, Result};
-use tokio_tungstenite::tungstenite::Utf8Bytes;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
+use tokio_tungstenite::tungstenite::Utf8Bytes;
 use yuanzhuo_engine::{ack_result, Actor, Audience, Changed, Ctx, Event, Feed, Recorded, State};
 use yuanzhuo_protocol::*;
 
@@ -71,11 +71,22 @@ pub fn encode(msg: &ServerMsg) -> Utf8Bytes {
 }
 
 pub enum Request {
-    Command { actor: Actor, id: String, command: Command, reply: Outbox },
+    Command {
+        actor: Actor,
+        id: String,
+        command: Command,
+        reply: Outbox,
+    },
     /// A full snapshot; with `you`, sent as the `welcome` message.
-    Snapshot { viewer: Actor, you: Option<Identity>, reply: Outbox },
+    Snapshot {
+        viewer: Actor,
+        you: Option<Identity>,
+        reply: Outbox,
+    },
     /// The public board (`/api/board`), built from the state (board.rs).
-    Board { reply: tokio::sync::oneshot::Sender<crate::board::BoardText> },
+    Board {
+        reply: tokio::sync::oneshot::Sender<crate::board::BoardText>,
+    },
 }
 
 /// Counters of the meeting task, for `/healthz` and the benchmarks: how
@@ -162,14 +173,13 @@ impl Meeting {
         let by_seq: HashMap<u64, &Recorded> = records.iter().map(|r| (r.seq, r)).collect();
         let mut done = HashMap::new();
         for c in store.commands()? {
-            let recs: Vec<Recorded> = (c.first_seq..=c.last_seq).filter_map(|s| by_seq.get(&s).map(|r| (*r).clone())).collect();
-            done.insert(
-                (c.actor, c.command_id),
-                Done { digest: c.digest, seq: c.last_seq, result: ack_result(&recs) },
-            );
+            let recs: Vec<Recorded> =
+                (c.first_seq..=c.last_seq).filter_map(|s| by_seq.get(&s).map(|r| (*r).clone())).collect();
+            done.insert((c.actor, c.command_id), Done { digest: c.digest, seq: c.last_seq, result: ack_result(&recs) });
         }
         let last_at_ms = records.last().map_or(0, |r| r.at_ms);
-        let feeds = Feed::all(state.tables.len()).into_iter().map(|f| (f, broadcast::channel(BROADCAST_BACKLOG).0)).collect();
+        let feeds =
+            Feed::all(state.tables.len()).into_iter().map(|f| (f, broadcast::channel(BROADCAST_BACKLOG).0)).collect();
         Ok(Meeting {
             chain: Chain::after(&rows),
             store,
@@ -258,7 +268,8 @@ impl Meeting {
                 Err(rej) => reply.error(Some(id), rej.code, rej.detail),
                 Ok(events) => {
                     let first_seq = self.chain.seq + 1;
-                    let recs: Vec<Recorded> = events.into_iter().map(|e| self.record(&mut rows, &mut changed, now, &key, e)).collect();
+                    let recs: Vec<Recorded> =
+                        events.into_iter().map(|e| self.record(&mut rows, &mut changed, now, &key, e)).collect();
                     let seq = self.chain.seq;
                     commands.push(CommandRow {
                         actor: key.0.clone(),
@@ -308,7 +319,14 @@ impl Meeting {
         self.answer_snapshots(snapshots);
     }
 
-    fn record(&mut self, rows: &mut Vec<Row>, changed: &mut Changed, now: u64, key: &(String, String), e: Event) -> Recorded {
+    fn record(
+        &mut self,
+        rows: &mut Vec<Row>,
+        changed: &mut Changed,
+        now: u64,
+        key: &(String, String),
+        e: Event,
+    ) -> Recorded {
         let (row, rec) = self.chain.next(now, &key.0, Some(&key.1), e);
         changed.add(&rec.event);
         self.state.evolve(&rec);

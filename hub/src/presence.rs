@@ -81,7 +81,13 @@ impl Presence {
             .tables
             .iter()
             .enumerate()
-            .map(|(i, name)| TablePresence { table: i as TableNo + 1, name: name.clone(), chair: 0, recorder: 0, adviser: 0 })
+            .map(|(i, name)| TablePresence {
+                table: i as TableNo + 1,
+                name: name.clone(),
+                chair: 0,
+                recorder: 0,
+                adviser: 0,
+            })
             .collect();
         let mut adviser_all = 0;
         let mut connections = 0;

@@ -4,7 +4,6 @@
 
 use anyhow::{bail, Context, Result};
 use axum::extract::{Request, State as AxState};
-use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -16,6 +15,7 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use yuanzhuo_protocol::*;
 
 use crate::connection::{self, Shared};
@@ -152,7 +152,8 @@ async fn stop_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
         tokio::select! { _ = ctrl_c => {}, _ = term.recv() => {} }
     }
     #[cfg(not(unix))]
@@ -210,12 +211,7 @@ async fn health(AxState(web): AxState<Arc<Web>>) -> Json<serde_json::Value> {
 
 /// The first non-loopback IPv4 address: what phones on the venue Wi-Fi use.
 pub fn lan_address() -> Option<std::net::IpAddr> {
-    if_addrs::get_if_addrs()
-        .ok()?
-        .into_iter()
-        .filter(|i| !i.is_loopback())
-        .map(|i| i.ip())
-        .find(|ip| ip.is_ipv4())
+    if_addrs::get_if_addrs().ok()?.into_iter().filter(|i| !i.is_loopback()).map(|i| i.ip()).find(|ip| ip.is_ipv4())
 }
 
 /// The address to print and put in links: the LAN address when listening on

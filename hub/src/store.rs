@@ -229,8 +229,9 @@ impl Store {
     }
 
     pub fn tokens(&self) -> Result<Vec<TokenRow>> {
-        let mut st =
-            self.conn.prepare("SELECT token, role, table_no, all_tables, serial FROM tokens ORDER BY created_ms, rowid")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT token, role, table_no, all_tables, serial FROM tokens ORDER BY created_ms, rowid")?;
         let rows = st.query_map([], token_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }

@@ -258,7 +258,13 @@ pub struct Entry {
 }
 
 impl TokenSheet {
-    pub fn build(rules: &Rules, meeting: &str, base_url: &str, all: &[TokenRow], voters: &[TokenRow]) -> Result<TokenSheet> {
+    pub fn build(
+        rules: &Rules,
+        meeting: &str,
+        base_url: &str,
+        all: &[TokenRow],
+        voters: &[TokenRow],
+    ) -> Result<TokenSheet> {
         let entry = |t: &TokenRow| Entry {
             serial: t.serial.clone(),
             token: display(&t.token),
@@ -318,7 +324,11 @@ impl TokenSheet {
             line(&mut s, &format!("点票员 {}", c.serial), c);
         }
         if !self.voters.is_empty() {
-            s.push_str(&format!("\n  投票卡 / voter cards ({} shown, {} in total)\n", self.voters.len(), self.voters_total));
+            s.push_str(&format!(
+                "\n  投票卡 / voter cards ({} shown, {} in total)\n",
+                self.voters.len(),
+                self.voters_total
+            ));
             for v in &self.voters {
                 line(&mut s, &format!("  {}", v.serial), v);
             }

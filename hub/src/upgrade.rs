@@ -42,7 +42,8 @@ where
         Err(why) => return (StatusCode::BAD_REQUEST, why).into_response(),
     };
     let Some(on_upgrade) = req.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
-        return (StatusCode::UPGRADE_REQUIRED, "此连接不能升级为 WebSocket / this connection cannot be upgraded").into_response();
+        return (StatusCode::UPGRADE_REQUIRED, "此连接不能升级为 WebSocket / this connection cannot be upgraded")
+            .into_response();
     };
     tokio::spawn(async move {
         match on_upgrade.await {

@@ -70,11 +70,7 @@ pub fn routes() -> Router<Arc<Web>> {
 }
 
 pub fn asset(kind: &'static str, body: &'static [u8]) -> Response {
-    (
-        [(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
 }
 
 async fn secure_headers(mut res: Response) -> Response {
@@ -185,7 +181,16 @@ mod tests {
 
     #[test]
     fn every_role_has_a_page() {
-        for r in [Role::Voter, Role::Chair, Role::Recorder, Role::Adviser, Role::Organiser, Role::Projector, Role::Observer, Role::Counter] {
+        for r in [
+            Role::Voter,
+            Role::Chair,
+            Role::Recorder,
+            Role::Adviser,
+            Role::Organiser,
+            Role::Projector,
+            Role::Observer,
+            Role::Counter,
+        ] {
             assert!(page_for(r).starts_with('/'));
         }
     }

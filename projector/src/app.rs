@@ -11,11 +11,19 @@ use yuanzhuo_protocol::{ErrorCode, ServerMsg, Snapshot};
 /// The link as the projector shows it.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Connection {
-    Connecting { attempt: u32 },
+    Connecting {
+        attempt: u32,
+    },
     Online,
-    Offline { reason: String },
+    Offline {
+        reason: String,
+    },
     /// The hub refused the token; no more retries.
-    Refused { code: ErrorCode, zh: String, en: String },
+    Refused {
+        code: ErrorCode,
+        zh: String,
+        en: String,
+    },
 }
 
 /// A key press, reduced to what the projector listens for.
@@ -136,7 +144,9 @@ impl App {
             Connection::Connecting { .. } | Connection::Offline { .. } => {
                 Marker { text: lang.t("○ 重新连接中…", "○ reconnecting…").into(), level: Level::Warn }
             }
-            Connection::Refused { .. } => Marker { text: lang.t("✕ 连接被拒绝", "✕ refused").into(), level: Level::Error },
+            Connection::Refused { .. } => {
+                Marker { text: lang.t("✕ 连接被拒绝", "✕ refused").into(), level: Level::Error }
+            }
         };
         let notice = match &self.connection {
             Connection::Refused { code, zh, en } => Some(self.refusal(*code, zh, en)),
@@ -146,7 +156,9 @@ impl App {
                 level: Level::Warn,
             }),
             Connection::Offline { reason } if self.snapshot.is_none() => Some(Notice {
-                title: lang.t("暂时连不上会场服务器，稍后自动重试", "Cannot reach the hub yet; retrying by itself").into(),
+                title: lang
+                    .t("暂时连不上会场服务器，稍后自动重试", "Cannot reach the hub yet; retrying by itself")
+                    .into(),
                 lines: vec![self.hub_url.clone(), reason.clone()],
                 level: Level::Warn,
             }),

@@ -162,7 +162,8 @@ fn footer(buf: &mut Buffer, area: Rect, scene: &Scene, keys: &str) {
 fn notice(buf: &mut Buffer, area: Rect, n: &Notice) {
     let w = (area.width - 4).min(90);
     let inner_w = w - 4;
-    let mut lines: Vec<(String, Style)> = vec![(n.title.clone(), bold().fg(level_colour(n.level))), (String::new(), Style::new())];
+    let mut lines: Vec<(String, Style)> =
+        vec![(n.title.clone(), bold().fg(level_colour(n.level))), (String::new(), Style::new())];
     for l in &n.lines {
         for part in wrap(l, inner_w as usize) {
             lines.push((part, Style::new()));
@@ -222,7 +223,8 @@ fn grid(n: usize, area: Rect, min_col_w: u16, gap: u16) -> Grid {
     let max_cols = ((area.width + gap) / (min_col_w + gap)).max(1) as usize;
     let cols = n.div_ceil(rows).clamp(1, max_cols);
     let capacity = cols * rows;
-    let (shown, hidden) = if n <= capacity { (n, 0) } else { (capacity.saturating_sub(1), n - capacity.saturating_sub(1)) };
+    let (shown, hidden) =
+        if n <= capacity { (n, 0) } else { (capacity.saturating_sub(1), n - capacity.saturating_sub(1)) };
     let rows_used = if hidden == 0 { n.div_ceil(cols).max(1) } else { rows };
     let col_w = (area.width.saturating_sub(gap * (cols as u16 - 1))) / cols as u16;
     Grid { cols: cols as u16, rows: rows_used as u16, col_w, gap, shown, hidden }
@@ -305,10 +307,7 @@ fn welcome(buf: &mut Buffer, body: Rect, w: &Welcome, join: &str) {
     } else {
         vec![one(w.venue.clone(), bold()), one(w.date.clone(), bold())]
     };
-    lines.extend([
-        vec![],
-        one(w.rules_title.clone(), bold().add_modifier(Modifier::UNDERLINED)),
-    ]);
+    lines.extend([vec![], one(w.rules_title.clone(), bold().add_modifier(Modifier::UNDERLINED))]);
     let label_w = w.rules.iter().map(|r| width(&r.label)).max().unwrap_or(0) as u16 + 2;
     let value_w = (left.width.saturating_sub(label_w) as usize).max(10);
     for r in &w.rules {
@@ -519,8 +518,16 @@ fn card_compact(buf: &mut Buffer, area: Rect, c: &PitchCard, n: usize) {
         detail.push_str(&format!(" · “{r}”"));
     }
     let style = feasibility_style(c.feasibility);
-    for (i, l) in wrap(&detail, area.width.saturating_sub(3) as usize).iter().enumerate().take(area.height as usize - 1) {
-        put(buf, area.x + 3, area.y + 1 + i as u16, l, area.width - 3, if c.adviser.is_some() { style } else { Style::new() });
+    for (i, l) in wrap(&detail, area.width.saturating_sub(3) as usize).iter().enumerate().take(area.height as usize - 1)
+    {
+        put(
+            buf,
+            area.x + 3,
+            area.y + 1 + i as u16,
+            l,
+            area.width - 3,
+            if c.adviser.is_some() { style } else { Style::new() },
+        );
     }
 }
 
@@ -611,7 +618,14 @@ fn results(buf: &mut Buffer, body: Rect, r: &ResultsScene) {
             y += 1;
         }
         if ties.len() > max_ties {
-            put(buf, body.x, y, &r.ties_more.replacen("{}", &(ties.len() - max_ties).to_string(), 1), body.width, dim());
+            put(
+                buf,
+                body.x,
+                y,
+                &r.ties_more.replacen("{}", &(ties.len() - max_ties).to_string(), 1),
+                body.width,
+                dim(),
+            );
             y += 1;
         }
     }
@@ -635,13 +649,17 @@ fn results(buf: &mut Buffer, body: Rect, r: &ResultsScene) {
         let row_style = if row.funded { bold() } else { Style::new() };
         let mut cx = put(buf, x, y, &pos, 4, dim());
         cx = put(buf, cx + 1, y, &fit(&row.label, label_w as usize), label_w, row_style);
-        cx = put(buf, cx + 1, y, &fit_right(&format!("{}{}", row.votes, r.votes_unit), count_w as usize), count_w, bold());
+        cx = put(
+            buf,
+            cx + 1,
+            y,
+            &fit_right(&format!("{}{}", row.votes, r.votes_unit), count_w as usize),
+            count_w,
+            bold(),
+        );
         cx = put(buf, cx + 1, y, &fit_right(&row.cost, cost_w as usize), cost_w, Style::new());
-        let (mark, mstyle) = if row.funded {
-            (&r.funded_mark, bold().fg(Color::Green))
-        } else {
-            (&r.unfunded_mark, dim())
-        };
+        let (mark, mstyle) =
+            if row.funded { (&r.funded_mark, bold().fg(Color::Green)) } else { (&r.unfunded_mark, dim()) };
         cx = put(buf, cx + 1, y, &fit(mark, mark_w as usize), mark_w, mstyle);
         put(buf, cx + 1, y, &row.outcome, end.saturating_sub(cx + 1), if row.funded { Style::new() } else { dim() });
     }

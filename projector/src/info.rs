@@ -58,7 +58,9 @@ pub fn parse_response(raw: &[u8]) -> Result<String, String> {
     let body = if chunked { dechunk(body)? } else { body.to_vec() };
     let v: serde_json::Value = serde_json::from_slice(&body).map_err(|e| format!("not JSON: {e}"))?;
     match v.get("base_url").and_then(|b| b.as_str()) {
-        Some(url) if url.starts_with("http://") || url.starts_with("https://") => Ok(url.trim_end_matches('/').to_string()),
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            Ok(url.trim_end_matches('/').to_string())
+        }
         _ => Err("no base_url in the answer".into()),
     }
 }
@@ -68,7 +70,8 @@ fn dechunk(mut b: &[u8]) -> Result<Vec<u8>, String> {
     loop {
         let eol = b.windows(2).position(|w| w == b"\r\n").ok_or("bad chunk")?;
         let size_text = std::str::from_utf8(&b[..eol]).map_err(|_| "bad chunk size")?;
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16).map_err(|_| "bad chunk size")?;
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .map_err(|_| "bad chunk size")?;
         b = &b[eol + 2..];
         if size == 0 {
             return Ok(out);

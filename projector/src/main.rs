@@ -55,8 +55,10 @@ fn main() -> Result<()> {
     let token = cli.token.clone().filter(|t| !t.trim().is_empty()).or(hub.token.clone());
     let public = token.is_none();
     let token = token.unwrap_or_else(|| PUBLIC_TOKEN.to_string());
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().context("tokio")?;
-    let mut app = App::new(hub.ws_url.clone(), cli.join.clone().unwrap_or_else(|| hub.http_base.clone()), cli.lang, public);
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().context("tokio")?;
+    let mut app =
+        App::new(hub.ws_url.clone(), cli.join.clone().unwrap_or_else(|| hub.http_base.clone()), cli.lang, public);
     if cli.join.is_some() {
         app.join_confirmed = true;
     }
@@ -67,8 +69,11 @@ fn main() -> Result<()> {
 }
 
 async fn run(terminal: &mut ratatui::DefaultTerminal, app: &mut App, http_base: String, token: String) -> Result<()> {
-    let (_link, mut link_events) =
-        Link::spawn(LinkConfig { url: app.hub_url.clone(), token, client: format!("projector/{}", env!("CARGO_PKG_VERSION")) });
+    let (_link, mut link_events) = Link::spawn(LinkConfig {
+        url: app.hub_url.clone(),
+        token,
+        client: format!("projector/{}", env!("CARGO_PKG_VERSION")),
+    });
 
     // Keys come from a blocking reader thread; it ends with the process.
     let (keys_tx, mut keys) = mpsc::unbounded_channel::<Option<Key>>();

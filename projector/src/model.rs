@@ -327,15 +327,12 @@ fn label(snap: &Snapshot, id: &str) -> String {
 }
 
 fn table_name(snap: &Snapshot, table: u16, lang: Lang) -> String {
-    snap.tables
-        .iter()
-        .find(|t| t.table == table)
-        .map(|t| t.name.clone())
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| match lang {
+    snap.tables.iter().find(|t| t.table == table).map(|t| t.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(
+        || match lang {
             Lang::Zh => format!("第{table}桌"),
             Lang::En => format!("Table {table}"),
-        })
+        },
+    )
 }
 
 fn not_open(snap: &Snapshot, lang: Lang) -> NotOpen {
@@ -390,9 +387,13 @@ fn welcome(snap: &Snapshot, now_ms: u64, lang: Lang) -> Welcome {
     let (lo, hi) = (shares.iter().min().copied().unwrap_or(0), shares.iter().max().copied().unwrap_or(0));
     let per_table = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
     let tables = match (lang, r.assignment) {
-        (Lang::Zh, yuanzhuo_protocol::Assignment::AllTables) => format!("{} 桌，每桌讨论全部 {n} 个提案", r.tables.len()),
+        (Lang::Zh, yuanzhuo_protocol::Assignment::AllTables) => {
+            format!("{} 桌，每桌讨论全部 {n} 个提案", r.tables.len())
+        }
         (Lang::Zh, _) => format!("{} 桌，每桌讨论 {per_table} 个提案", r.tables.len()),
-        (Lang::En, yuanzhuo_protocol::Assignment::AllTables) => format!("{}, each discussing all {n} proposals", r.tables.len()),
+        (Lang::En, yuanzhuo_protocol::Assignment::AllTables) => {
+            format!("{}, each discussing all {n} proposals", r.tables.len())
+        }
         (Lang::En, _) => format!("{}, each discussing {per_table} proposals", r.tables.len()),
     };
     let line = |label: &str, value: String| RuleLine { label: label.to_string(), value };
@@ -420,7 +421,9 @@ fn welcome(snap: &Snapshot, now_ms: u64, lang: Lang) -> Welcome {
             lang.t("时间", "Time"),
             match lang {
                 Lang::Zh => format!("讨论 {} 分钟 · 每桌推介 {} 分钟", r.discussion_minutes, r.pitch_minutes),
-                Lang::En => format!("discussion {} min · pitch {} min per table", r.discussion_minutes, r.pitch_minutes),
+                Lang::En => {
+                    format!("discussion {} min · pitch {} min per table", r.discussion_minutes, r.pitch_minutes)
+                }
             },
         ),
     ];
@@ -523,7 +526,11 @@ fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
             lang.t("地点：", "Where: "),
             p.map(|p| p.location.as_str()).filter(|l| !l.is_empty()).unwrap_or("—")
         ),
-        cost: format!("{}{}", lang.t("估算：", "Estimate: "), p.map(|p| money(p.cost, currency)).unwrap_or_else(|| "—".into())),
+        cost: format!(
+            "{}{}",
+            lang.t("估算：", "Estimate: "),
+            p.map(|p| money(p.cost, currency)).unwrap_or_else(|| "—".into())
+        ),
         adviser,
         feasibility: a.map(|a| a.feasibility),
         remark: a.map(|a| a.remark.trim().to_string()).filter(|r| !r.is_empty()),
@@ -585,12 +592,8 @@ fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
     let bars = tally.map(|t| {
         // Most votes first; equal votes keep the list order (what the
         // proposal sheet in residents' hands shows).
-        let mut rows: Vec<(usize, &yuanzhuo_protocol::Proposal, u64)> = snap
-            .proposals
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (i, p, t.counts.get(&p.id).copied().unwrap_or(0)))
-            .collect();
+        let mut rows: Vec<(usize, &yuanzhuo_protocol::Proposal, u64)> =
+            snap.proposals.iter().enumerate().map(|(i, p)| (i, p, t.counts.get(&p.id).copied().unwrap_or(0))).collect();
         rows.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         let mut out = Vec::with_capacity(rows.len());
         let mut rank = 0;
@@ -607,7 +610,10 @@ fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
     let max_votes = bars.as_ref().and_then(|b| b.iter().map(|b| b.votes).max()).unwrap_or(0);
     let hidden_note = bars.is_none().then(|| {
         if hidden {
-            lang.t("按会议规则，计票结果在投票结束后公布", "By the meeting's rules the tally is shown when the vote closes")
+            lang.t(
+                "按会议规则，计票结果在投票结束后公布",
+                "By the meeting's rules the tally is shown when the vote closes",
+            )
         } else {
             lang.t("计票结果暂不可见", "The tally is not visible to this screen")
         }

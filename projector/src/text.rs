@@ -67,7 +67,6 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
     lines
 }
 
-
 /// An amount with its currency: "¥300,000" for yuan, "300,000 EUR" otherwise.
 pub fn money(amount: u64, currency: &str) -> String {
     match currency.trim().to_ascii_uppercase().as_str() {

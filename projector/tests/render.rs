@@ -102,12 +102,20 @@ fn welcome_scene_shows_rules_fingerprint_and_a_scannable_code() {
         // The code: block characters, dark on an explicitly light background.
         assert!(count_blocks(&buf) > 150, "{w}×{h}: {} block cells\n{t}", count_blocks(&buf));
         let light = buf.content().iter().filter(|c| c.bg == ratatui::style::Color::White).count();
-        let dark_on_light =
-            buf.content().iter().filter(|c| c.symbol() != " " && c.bg == ratatui::style::Color::White && c.fg == ratatui::style::Color::Black).count();
+        let dark_on_light = buf
+            .content()
+            .iter()
+            .filter(|c| {
+                c.symbol() != " " && c.bg == ratatui::style::Color::White && c.fg == ratatui::style::Color::Black
+            })
+            .count();
         assert!(light > 300 && dark_on_light > 150, "{w}×{h}: light {light}, dark-on-light {dark_on_light}");
     }
     let t = text(&render(&screen_of(&s, T0, Lang::En), 160, 45));
-    assert!(t.contains("Rules fingerprint") && t.contains("3F2A-91C0") && t.contains("at most 10 of the 60 proposals"), "{t}");
+    assert!(
+        t.contains("Rules fingerprint") && t.contains("3F2A-91C0") && t.contains("at most 10 of the 60 proposals"),
+        "{t}"
+    );
 }
 
 fn discussing() -> Snapshot {
@@ -126,7 +134,17 @@ fn discussion_scene_has_a_big_countdown_and_every_table() {
     for (w, h) in SIZES {
         let buf = render(&screen_of(&s, T0 + 65_000, Lang::Zh), w, h);
         let t = text(&buf);
-        for needle in ["分桌讨论", "第1桌", "第6桌", "讨论中", "已选 3/3 项", "已锁定", "发言：5号", "P11 垃圾分类投放亭", "已推选 2/6 桌"] {
+        for needle in [
+            "分桌讨论",
+            "第1桌",
+            "第6桌",
+            "讨论中",
+            "已选 3/3 项",
+            "已锁定",
+            "发言：5号",
+            "P11 垃圾分类投放亭",
+            "已推选 2/6 桌",
+        ] {
             assert!(t.contains(needle), "{w}×{h}: no {needle:?}\n{t}");
         }
         // The digits are big: many block cells, across several rows.
@@ -314,13 +332,20 @@ fn a_refusal_is_said_plainly_on_screen() {
     let t = text(&render(&app.screen(T0), 80, 24));
     assert!(t.contains("正在连接会场服务器") && t.contains("ws://10.0.0.5:8470/ws"), "{t}");
     app.on_link(
-        yuanzhuo_client::LinkEvent::Status(yuanzhuo_client::LinkStatus::Refused(ErrorMsg::new(None, ErrorCode::UnknownToken, None))),
+        yuanzhuo_client::LinkEvent::Status(yuanzhuo_client::LinkStatus::Refused(ErrorMsg::new(
+            None,
+            ErrorCode::UnknownToken,
+            None,
+        ))),
         T0,
     );
     assert!(matches!(app.connection, Connection::Refused { .. }));
     for (w, h) in SIZES {
         let t = text(&render(&app.screen(T0), w, h));
-        assert!(t.contains("会场服务器拒绝了此投影") && t.contains("--no-public") && t.contains("YZ_TOKEN"), "{w}×{h}\n{t}");
+        assert!(
+            t.contains("会场服务器拒绝了此投影") && t.contains("--no-public") && t.contains("YZ_TOKEN"),
+            "{w}×{h}\n{t}"
+        );
         assert!(t.contains("unknown_token") && t.contains("✕ 连接被拒绝"), "{t}");
     }
 }

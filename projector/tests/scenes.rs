@@ -36,7 +36,8 @@ fn welcome_shows_the_rules_card_and_fingerprint() {
     let Body::Welcome(w) = sc.body else { panic!() };
     assert_eq!(w.fingerprint, FINGERPRINT);
     assert_eq!(w.date, "2026-11-28");
-    let rule = |label: &str| w.rules.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("{label}")).value.clone();
+    let rule =
+        |label: &str| w.rules.iter().find(|r| r.label == label).unwrap_or_else(|| panic!("{label}")).value.clone();
     assert_eq!(rule("桌数"), "6 桌，每桌讨论 10 个提案");
     assert_eq!(rule("每桌推选"), "3 项");
     assert_eq!(rule("每张选票"), "最多选 10 项（共 60 个提案）");
@@ -272,7 +273,14 @@ fn results_show_the_budget_line_ties_and_the_hash() {
     assert_eq!(v.budget.funded, r.funded.len());
     assert_eq!(v.budget.total, r.total_cost);
     let total = projector::text::money(r.total_cost, "CNY");
-    assert_eq!(v.budget.text, format!("获资助 {} 项 · 合计 {total} / 预算 ¥300,000 · 结余 {}", r.funded.len(), projector::text::money(300_000 - r.total_cost, "CNY")));
+    assert_eq!(
+        v.budget.text,
+        format!(
+            "获资助 {} 项 · 合计 {total} / 预算 ¥300,000 · 结余 {}",
+            r.funded.len(),
+            projector::text::money(300_000 - r.total_cost, "CNY")
+        )
+    );
     assert_eq!(v.rows.len(), 60);
     assert_eq!(v.rows[0].id, "P01");
     assert_eq!((v.rows[1].id.as_str(), v.rows[2].id.as_str()), ("P04", "P03"), "lower cost first on a tie");

@@ -67,8 +67,7 @@ impl AnnotateForm {
     }
 
     fn changed(&self) -> bool {
-        self.original
-            != (self.feasibility, self.rule, self.reason.text(), self.cost.text(), self.remark.text())
+        self.original != (self.feasibility, self.rule, self.reason.text(), self.cost.text(), self.remark.text())
     }
 
     fn editor(&mut self) -> Option<&mut Editor> {
@@ -110,7 +109,9 @@ impl AnnotateForm {
     /// The command, or what is missing (in the chosen language).
     pub fn command(&self, lang: Lang) -> Result<Command, String> {
         if self.feasibility == Feasibility::Excluded && self.rule.is_none() {
-            return Err(lang.t("排除须注明依据第几条排除规则（1-7）", "An exclusion must name one of the 7 rules (1-7)").into());
+            return Err(lang
+                .t("排除须注明依据第几条排除规则（1-7）", "An exclusion must name one of the 7 rules (1-7)")
+                .into());
         }
         let cost_text: String = self.cost.text().chars().filter(|c| !matches!(c, ',' | '，' | ' ' | '元')).collect();
         let cost_estimate = if cost_text.is_empty() {
@@ -118,7 +119,11 @@ impl AnnotateForm {
         } else {
             match cost_text.parse::<u64>() {
                 Ok(c) => Some(c),
-                Err(_) => return Err(lang.t("估算金额只能填整数（元）", "The cost estimate must be a whole number (yuan)").into()),
+                Err(_) => {
+                    return Err(lang
+                        .t("估算金额只能填整数（元）", "The cost estimate must be a whole number (yuan)")
+                        .into())
+                }
             }
         };
         Ok(Command::Annotate {
@@ -162,7 +167,11 @@ impl App {
                 let tables = self.adviser_tables();
                 if tables.len() > 1 {
                     let at = tables.iter().position(|t| *t == table).unwrap_or(0);
-                    let next = if k.code == KeyCode::Char('[') { (at + tables.len() - 1) % tables.len() } else { (at + 1) % tables.len() };
+                    let next = if k.code == KeyCode::Char('[') {
+                        (at + tables.len() - 1) % tables.len()
+                    } else {
+                        (at + 1) % tables.len()
+                    };
                     self.adviser.table = tables[next];
                     self.adviser.sel = 0;
                 } else {
@@ -213,9 +222,13 @@ impl App {
             }
             KeyCode::Tab | KeyCode::Down | KeyCode::Enter => f.field = (f.field + 1) % FIELDS,
             KeyCode::BackTab | KeyCode::Up => f.field = (f.field + FIELDS - 1) % FIELDS,
-            KeyCode::Right | KeyCode::Char(' ') if f.field == F_FEASIBILITY => f.set_feasibility(FEASIBILITY[(at + 1) % 3]),
+            KeyCode::Right | KeyCode::Char(' ') if f.field == F_FEASIBILITY => {
+                f.set_feasibility(FEASIBILITY[(at + 1) % 3])
+            }
             KeyCode::Left if f.field == F_FEASIBILITY => f.set_feasibility(FEASIBILITY[(at + 2) % 3]),
-            KeyCode::Char(c @ '1'..='3') if f.field == F_FEASIBILITY => f.set_feasibility(FEASIBILITY[c as usize - '1' as usize]),
+            KeyCode::Char(c @ '1'..='3') if f.field == F_FEASIBILITY => {
+                f.set_feasibility(FEASIBILITY[c as usize - '1' as usize])
+            }
             KeyCode::Right | KeyCode::Char(' ') if f.field == F_RULE => f.cycle_rule(1),
             KeyCode::Left if f.field == F_RULE => f.cycle_rule(-1),
             KeyCode::Char(c @ '0'..='7') if f.field == F_RULE => f.set_rule(c as u8 - b'0'),

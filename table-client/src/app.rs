@@ -58,7 +58,10 @@ pub enum OpenError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Take the token's outbox lock, read its outbox, start the link.
-    Connect { url: String, token: String },
+    Connect {
+        url: String,
+        token: String,
+    },
     /// Stop the link and release the token's outbox.
     Disconnect,
     Send(ClientMsg),
@@ -356,7 +359,10 @@ impl App {
             Event::Opened(r) => self.opened(r),
             Event::Saved(Ok(())) => vec![],
             Event::Saved(Err(e)) => {
-                self.say(Level::Error, format!("{}{e}", self.t("无法写入本机待发送文件：", "Cannot write the local outbox: ")));
+                self.say(
+                    Level::Error,
+                    format!("{}{e}", self.t("无法写入本机待发送文件：", "Cannot write the local outbox: ")),
+                );
                 vec![]
             }
         };
@@ -380,7 +386,16 @@ impl App {
                 vec![]
             }
             Err(OpenError::Unreadable(e)) => {
-                self.say(Level::Error, format!("{}{e}", self.t("本机待发送文件无法读取，已另存：", "The local outbox could not be read and was kept aside: ")));
+                self.say(
+                    Level::Error,
+                    format!(
+                        "{}{e}",
+                        self.t(
+                            "本机待发送文件无法读取，已另存：",
+                            "The local outbox could not be read and was kept aside: "
+                        )
+                    ),
+                );
                 vec![]
             }
             Err(OpenError::Busy) => {
@@ -540,7 +555,10 @@ impl App {
             (Screen::Main, Some(Modal::Note(f))) => {
                 let dropped = f.editor.paste(s);
                 if dropped > 0 {
-                    let text = format!("{} {dropped}", self.t("超出字数上限，未粘贴的字数：", "Over the length limit; characters not pasted:"));
+                    let text = format!(
+                        "{} {dropped}",
+                        self.t("超出字数上限，未粘贴的字数：", "Over the length limit; characters not pasted:")
+                    );
                     self.say(Level::Warn, text);
                 }
             }
@@ -624,7 +642,15 @@ impl App {
         match m {
             Modal::Help | Modal::Log => {
                 // Any of these closes; other keys keep it open.
-                if !matches!(k.code, KeyCode::Esc | KeyCode::Enter | KeyCode::Char('?') | KeyCode::Char('q') | KeyCode::Char('m') | KeyCode::F(1)) {
+                if !matches!(
+                    k.code,
+                    KeyCode::Esc
+                        | KeyCode::Enter
+                        | KeyCode::Char('?')
+                        | KeyCode::Char('q')
+                        | KeyCode::Char('m')
+                        | KeyCode::F(1)
+                ) {
                     self.modal = Some(m);
                 }
                 vec![]

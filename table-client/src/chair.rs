@@ -107,7 +107,13 @@ impl App {
         }
         for e in self.outbox.entries() {
             if let Command::QueueSpeaker { name, turn, .. } = &e.command {
-                rows.push(QueueRow { entry: None, name: name.clone(), turn: *turn, state: TurnState::Waiting, started_at_ms: None });
+                rows.push(QueueRow {
+                    entry: None,
+                    name: name.clone(),
+                    turn: *turn,
+                    state: TurnState::Waiting,
+                    started_at_ms: None,
+                });
             }
         }
         rows
@@ -147,7 +153,8 @@ impl App {
     /// Seats (and queued names) that have not had the floor yet.
     pub fn not_spoken(&self) -> Vec<String> {
         let spoken: Vec<String> = self.balance_rows().into_iter().map(|r| r.name).collect();
-        let mut out: Vec<String> = (1..=self.cfg.seats).map(|n| format!("{n}号")).filter(|s| !spoken.contains(s)).collect();
+        let mut out: Vec<String> =
+            (1..=self.cfg.seats).map(|n| format!("{n}号")).filter(|s| !spoken.contains(s)).collect();
         for r in self.queue_rows() {
             if !spoken.contains(&r.name) && !out.contains(&r.name) {
                 out.push(r.name);
@@ -283,7 +290,10 @@ impl App {
                     self.command(Command::StartSpeaker { table, entry: Some(*e) })
                 }
                 Some(QueueRow { entry: None, .. }) => {
-                    self.say(Level::Warn, self.t("这一位还在发送中，请稍候", "That one is still on its way to the hub"));
+                    self.say(
+                        Level::Warn,
+                        self.t("这一位还在发送中，请稍候", "That one is still on its way to the hub"),
+                    );
                     vec![]
                 }
                 _ => vec![],

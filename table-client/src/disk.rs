@@ -142,7 +142,12 @@ mod tests {
     fn entry(id: &str, text: &str) -> Entry {
         Entry {
             id: id.into(),
-            command: Command::AddNote { table: 1, proposal: Some("P03".into()), tag: NoteTag::Concern, text: text.into() },
+            command: Command::AddNote {
+                table: 1,
+                proposal: Some("P03".into()),
+                tag: NoteTag::Concern,
+                text: text.into(),
+            },
             made_at_ms: 1,
             sent_at_ms: None,
             not_before_ms: 0,
@@ -175,7 +180,8 @@ mod tests {
         assert_eq!(load(&p.outbox).unwrap(), entries);
         save(&p.outbox, &entries[1..]).unwrap();
         assert_eq!(load(&p.outbox).unwrap(), entries[1..].to_vec());
-        let leftovers: Vec<_> = fs::read_dir(dir.join("nested")).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
+        let leftovers: Vec<_> =
+            fs::read_dir(dir.join("nested")).unwrap().filter_map(|e| e.ok()).map(|e| e.file_name()).collect();
         assert_eq!(leftovers.len(), 1, "no temp files left: {leftovers:?}");
         save(&p.outbox, &[]).unwrap();
         assert_eq!(load(&p.outbox).unwrap(), vec![]);
@@ -190,7 +196,10 @@ mod tests {
         let e = load(&p.outbox).unwrap_err();
         assert!(e.contains("kept as"), "{e}");
         assert!(!p.outbox.exists());
-        let kept = fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).any(|e| e.file_name().to_string_lossy().contains("corrupt"));
+        let kept = fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().contains("corrupt"));
         assert!(kept);
         fs::remove_dir_all(&dir).unwrap();
     }

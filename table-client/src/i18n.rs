@@ -97,7 +97,9 @@ impl Words for Lang {
             Command::StartSpeaker { entry: None, .. } => self.t("下一位发言", "next speaker").into(),
             Command::StopSpeaker { .. } => self.t("结束发言", "stop speaker").into(),
             Command::RemoveSpeaker { entry, .. } => format!("{} #{entry}", self.t("移出队列", "remove from queue")),
-            Command::SetPicks { proposals, .. } => format!("{} {}", self.t("提交推选", "submit picks"), proposals.join(" ")),
+            Command::SetPicks { proposals, .. } => {
+                format!("{} {}", self.t("提交推选", "submit picks"), proposals.join(" "))
+            }
             Command::LockPicks { .. } => self.t("锁定推选", "lock picks").into(),
             Command::AddNote { proposal, text, .. } => format!(
                 "{} {}：{}",

@@ -84,7 +84,13 @@ async fn run(args: Args, lang: Lang) -> Result<()> {
 
     let (input_tx, mut input) = mpsc::unbounded_channel();
     std::thread::spawn(move || read_terminal(input_tx));
-    let mut edge = Edge { state_dir: disk::state_dir(args.state_dir.as_deref()), link: None, events: None, lock: None, paths: None };
+    let mut edge = Edge {
+        state_dir: disk::state_dir(args.state_dir.as_deref()),
+        link: None,
+        events: None,
+        lock: None,
+        paths: None,
+    };
     if let Ok(size) = terminal.size() {
         let fx = app.update(Event::Resize(size.width, size.height), now_ms());
         edge.perform(&mut app, fx);
@@ -118,7 +124,10 @@ async fn run(args: Args, lang: Lang) -> Result<()> {
             "{}",
             match lang {
                 Lang::Zh => format!("还有 {} 条未发送，已保存在本机；下次用同一令牌启动时自动发送。", app.outbox.len()),
-                Lang::En => format!("{} entries unsent, kept on this computer; they go out the next time you start with this token.", app.outbox.len()),
+                Lang::En => format!(
+                    "{} entries unsent, kept on this computer; they go out the next time you start with this token.",
+                    app.outbox.len()
+                ),
             }
         );
     }
@@ -188,7 +197,10 @@ impl Edge {
                 }
                 Effect::SaveOutbox => {
                     // One write covers several saves queued before the next send.
-                    let later = queue.iter().take_while(|e| !matches!(e, Effect::Send(_))).any(|e| matches!(e, Effect::SaveOutbox));
+                    let later = queue
+                        .iter()
+                        .take_while(|e| !matches!(e, Effect::Send(_)))
+                        .any(|e| matches!(e, Effect::SaveOutbox));
                     match (&self.paths, later) {
                         (Some(p), false) => match disk::save(&p.outbox, app.outbox.entries()) {
                             Ok(()) => vec![],

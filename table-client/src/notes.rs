@@ -9,7 +9,8 @@ use yuanzhuo_protocol::*;
 use crate::app::{clamp, step, App, Confirm, Effect, Level, Modal};
 use crate::editor::Editor;
 
-pub const TAGS: [NoteTag; 5] = [NoteTag::Support, NoteTag::Concern, NoteTag::Objection, NoteTag::NewIdea, NoteTag::Question];
+pub const TAGS: [NoteTag; 5] =
+    [NoteTag::Support, NoteTag::Concern, NoteTag::Objection, NoteTag::NewIdea, NoteTag::Question];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NotesView {
@@ -130,16 +131,18 @@ impl App {
             .unwrap_or_default();
         for e in self.outbox.entries() {
             match &e.command {
-                Command::AddNote { table, proposal, tag, text } if *table == t && proposal == topic => rows.push(NoteRow {
-                    note: None,
-                    tag: *tag,
-                    text: text.clone(),
-                    by: self.role(),
-                    at_ms: None,
-                    edited: false,
-                    withdrawn: false,
-                    pending: Some(Pending::Add),
-                }),
+                Command::AddNote { table, proposal, tag, text } if *table == t && proposal == topic => {
+                    rows.push(NoteRow {
+                        note: None,
+                        tag: *tag,
+                        text: text.clone(),
+                        by: self.role(),
+                        at_ms: None,
+                        edited: false,
+                        withdrawn: false,
+                        pending: Some(Pending::Add),
+                    })
+                }
                 Command::EditNote { note, tag, text } => {
                     if let Some(r) = rows.iter_mut().find(|r| r.note == Some(*note)) {
                         r.tag = *tag;
@@ -189,14 +192,26 @@ impl App {
                             self.modal = Some(Modal::Note(NoteForm::edit(n, &row.text, row.tag)));
                         }
                     }
-                    (None, _) => self.say(Level::Warn, self.t("这条记录还在发送中，送达后才能修改", "That note is still on its way; edit it once it has arrived")),
+                    (None, _) => self.say(
+                        Level::Warn,
+                        self.t(
+                            "这条记录还在发送中，送达后才能修改",
+                            "That note is still on its way; edit it once it has arrived",
+                        ),
+                    ),
                 }
             }
             KeyCode::Char('w') | KeyCode::Delete if self.notes.in_notes => match rows.get(self.notes.sel) {
-                Some(NoteRow { note: Some(id), withdrawn: false, .. }) => self.modal = Some(Modal::Confirm(Confirm::Withdraw(*id))),
-                Some(NoteRow { note: None, .. }) => {
-                    self.say(Level::Warn, self.t("这条记录还在发送中，送达后才能撤回", "That note is still on its way; withdraw it once it has arrived"))
+                Some(NoteRow { note: Some(id), withdrawn: false, .. }) => {
+                    self.modal = Some(Modal::Confirm(Confirm::Withdraw(*id)))
                 }
+                Some(NoteRow { note: None, .. }) => self.say(
+                    Level::Warn,
+                    self.t(
+                        "这条记录还在发送中，送达后才能撤回",
+                        "That note is still on its way; withdraw it once it has arrived",
+                    ),
+                ),
                 _ => {}
             },
             code => {

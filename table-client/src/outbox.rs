@@ -277,7 +277,13 @@ mod tests {
 
     #[test]
     fn the_disk_form_keeps_only_what_matters() {
-        let e = Entry { id: "a-1".into(), command: note("老人上下楼需要扶手"), made_at_ms: 7, sent_at_ms: Some(9), not_before_ms: 3 };
+        let e = Entry {
+            id: "a-1".into(),
+            command: note("老人上下楼需要扶手"),
+            made_at_ms: 7,
+            sent_at_ms: Some(9),
+            not_before_ms: 3,
+        };
         let text = serde_json::to_string(&e).unwrap();
         assert!(!text.contains("sent_at"), "{text}");
         let back: Entry = serde_json::from_str(&text).unwrap();

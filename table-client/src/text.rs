@@ -2,7 +2,6 @@
 //! combining marks none. Everything that truncates, pads or wraps on screen
 //! goes through here so that wide titles never push a border out of place.
 
-
 pub use yuanzhuo_client::text::{char_width, fit, fit_right, one_line, truncate, width};
 
 /// Wrap for display within `w` columns. Chinese text breaks anywhere; a

@@ -15,7 +15,11 @@ use yuanzhuo_protocol::*;
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn row_with<'a>(lines: &'a [String], needle: &str) -> (usize, &'a String) {
-    lines.iter().enumerate().find(|(_, l)| l.contains(needle)).unwrap_or_else(|| panic!("no row with {needle:?}:\n{}", lines.join("\n")))
+    lines
+        .iter()
+        .enumerate()
+        .find(|(_, l)| l.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle:?}:\n{}", lines.join("\n")))
 }
 
 #[test]
@@ -179,7 +183,13 @@ fn recorder_notes_per_topic_and_the_editor_with_chinese() {
 fn an_unsent_note_shows_as_unsent_with_the_pending_count() {
     for (w, h) in SIZES {
         let mut app = welcomed(Role::Recorder, Lang::Zh);
-        app.update(Event::Link(LinkEvent::Status(LinkStatus::Offline { reason: "connection closed".into(), retry_in: Duration::from_secs(3) })), NOW);
+        app.update(
+            Event::Link(LinkEvent::Status(LinkStatus::Offline {
+                reason: "connection closed".into(),
+                retry_in: Duration::from_secs(3),
+            })),
+            NOW,
+        );
         press(&mut app, KeyCode::Char('a'));
         type_text(&mut app, "先修下水道");
         app.update(ctrl('s'), NOW);
@@ -287,10 +297,14 @@ fn english_on_request() {
 
 #[test]
 fn a_wrong_role_is_sent_back_politely() {
-    let (mut app, _) = App::new(config(Lang::Zh), Some("ws://10.0.0.5:8470/ws".into()), Some("ORGANISER-SECRET-XX".into()), NOW);
+    let (mut app, _) =
+        App::new(config(Lang::Zh), Some("ws://10.0.0.5:8470/ws".into()), Some("ORGANISER-SECRET-XX".into()), NOW);
     app.update(Event::Opened(Ok(vec![])), NOW);
     let fx = app.update(
-        Event::Link(LinkEvent::Message(ServerMsg::Welcome { you: identity(Role::Organiser, None, false), snapshot: Box::new(snapshot()) })),
+        Event::Link(LinkEvent::Message(ServerMsg::Welcome {
+            you: identity(Role::Organiser, None, false),
+            snapshot: Box::new(snapshot()),
+        })),
         NOW,
     );
     assert!(fx.contains(&table_client::app::Effect::Disconnect));

@@ -14,20 +14,39 @@ use yuanzhuo_client::{LinkEvent, LinkStatus};
 use yuanzhuo_protocol::*;
 
 fn offline(app: &mut App) {
-    app.update(Event::Link(LinkEvent::Status(LinkStatus::Offline { reason: "gone".into(), retry_in: Duration::from_secs(1) })), NOW);
+    app.update(
+        Event::Link(LinkEvent::Status(LinkStatus::Offline { reason: "gone".into(), retry_in: Duration::from_secs(1) })),
+        NOW,
+    );
 }
 
 fn welcome(app: &mut App, role: Role) -> Vec<Effect> {
     app.update(Event::Link(LinkEvent::Status(LinkStatus::Online)), NOW);
-    app.update(Event::Link(LinkEvent::Message(ServerMsg::Welcome { you: identity(role, Some(1), false), snapshot: Box::new(snapshot()) })), NOW)
+    app.update(
+        Event::Link(LinkEvent::Message(ServerMsg::Welcome {
+            you: identity(role, Some(1), false),
+            snapshot: Box::new(snapshot()),
+        })),
+        NOW,
+    )
 }
 
 fn ack(app: &mut App, id: &str) -> Vec<Effect> {
-    app.update(Event::Link(LinkEvent::Message(ServerMsg::Ack { id: id.into(), seq: 41, result: AckResult::default() })), NOW)
+    app.update(
+        Event::Link(LinkEvent::Message(ServerMsg::Ack { id: id.into(), seq: 41, result: AckResult::default() })),
+        NOW,
+    )
 }
 
 fn error(app: &mut App, id: &str, code: ErrorCode, detail: Option<&str>) -> Vec<Effect> {
-    app.update(Event::Link(LinkEvent::Message(ServerMsg::Error(ErrorMsg::new(Some(id.into()), code, detail.map(String::from))))), NOW)
+    app.update(
+        Event::Link(LinkEvent::Message(ServerMsg::Error(ErrorMsg::new(
+            Some(id.into()),
+            code,
+            detail.map(String::from),
+        )))),
+        NOW,
+    )
 }
 
 fn last_text(app: &App) -> String {
@@ -103,7 +122,15 @@ fn picks_exactly_three_submit_then_lock_after_confirming() {
     // The hub's picks arrive in an update; the draft follows them.
     let mut tables = snapshot().tables;
     tables[0].picks = vec!["P03".into(), "P07".into(), "P09".into()];
-    app.update(Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(Update { seq: 42, server_now_ms: NOW, tables: Some(tables.clone()), ..Default::default() })))), NOW);
+    app.update(
+        Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(Update {
+            seq: 42,
+            server_now_ms: NOW,
+            tables: Some(tables.clone()),
+            ..Default::default()
+        })))),
+        NOW,
+    );
     // Lock asks first; "n" does nothing.
     let fx = press(&mut app, KeyCode::Char('L'));
     assert!(fx.is_empty());
@@ -114,7 +141,15 @@ fn picks_exactly_three_submit_then_lock_after_confirming() {
     assert_eq!(sent(&fx).into_iter().map(|(_, c)| c).collect::<Vec<_>>(), vec![Command::LockPicks { table: 1 }]);
     // Once locked, marks are refused.
     tables[0].picks_locked = true;
-    app.update(Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(Update { seq: 43, server_now_ms: NOW, tables: Some(tables), ..Default::default() })))), NOW);
+    app.update(
+        Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(Update {
+            seq: 43,
+            server_now_ms: NOW,
+            tables: Some(tables),
+            ..Default::default()
+        })))),
+        NOW,
+    );
     app.toggle_pick("P01");
     assert_eq!(app.chair.draft, ["P03", "P07", "P09"]);
     assert!(last_text(&app).contains("已锁定"));
@@ -130,7 +165,13 @@ fn locking_a_changed_draft_submits_it_first_in_order() {
     press(&mut app, KeyCode::Char('L'));
     let fx = press(&mut app, KeyCode::Char('y'));
     let cmds: Vec<Command> = sent(&fx).into_iter().map(|(_, c)| c).collect();
-    assert_eq!(cmds, vec![Command::SetPicks { table: 1, proposals: vec!["P02".into(), "P04".into(), "P06".into()] }, Command::LockPicks { table: 1 }]);
+    assert_eq!(
+        cmds,
+        vec![
+            Command::SetPicks { table: 1, proposals: vec!["P02".into(), "P04".into(), "P06".into()] },
+            Command::LockPicks { table: 1 }
+        ]
+    );
 }
 
 #[test]
@@ -156,7 +197,12 @@ fn the_note_editor_takes_chinese_typed_and_pasted() {
     let (_, cmd) = sent(&fx).remove(0);
     assert_eq!(
         cmd,
-        Command::AddNote { table: 1, proposal: Some("P03".into()), tag: NoteTag::Concern, text: "三楼住户说：晚上噪音\n影响休息\n要求限开放".into() }
+        Command::AddNote {
+            table: 1,
+            proposal: Some("P03".into()),
+            tag: NoteTag::Concern,
+            text: "三楼住户说：晚上噪音\n影响休息\n要求限开放".into()
+        }
     );
     assert!(app.modal.is_none());
 
@@ -168,7 +214,10 @@ fn the_note_editor_takes_chinese_typed_and_pasted() {
     press(&mut app, KeyCode::End);
     type_text(&mut app, "和老人");
     let fx = app.update(ctrl('s'), NOW);
-    assert_eq!(sent(&fx)[0].1, Command::EditNote { note: 1, tag: NoteTag::Concern, text: "晚上噪音会影响三楼住户和老人".into() });
+    assert_eq!(
+        sent(&fx)[0].1,
+        Command::EditNote { note: 1, tag: NoteTag::Concern, text: "晚上噪音会影响三楼住户和老人".into() }
+    );
     press(&mut app, KeyCode::Char('w'));
     let fx = press(&mut app, KeyCode::Char('y'));
     assert_eq!(sent(&fx)[0].1, Command::WithdrawNote { note: 1 });
@@ -234,7 +283,9 @@ fn the_outbox_keeps_entries_until_answered_and_resends_them_on_welcome() {
     let fx = error(&mut app, "tctest-2", ErrorCode::WrongPhase, Some("voting"));
     assert!(app.outbox.is_empty());
     assert!(fx.contains(&Effect::SaveOutbox));
-    assert!(fx.iter().any(|e| matches!(e, Effect::Journal(entry, err) if entry.id == "tctest-2" && err.code == ErrorCode::WrongPhase)));
+    assert!(fx.iter().any(
+        |e| matches!(e, Effect::Journal(entry, err) if entry.id == "tctest-2" && err.code == ErrorCode::WrongPhase)
+    ));
     let m = app.last_message().unwrap();
     assert_eq!(m.level, Level::Error);
     assert!(m.text.contains("当前阶段不允许此操作（voting）"), "{}", m.text);
@@ -294,7 +345,14 @@ fn countdowns_follow_the_hub_clock_not_ours() {
     // This computer's clock is an hour fast; the hub's timer still reads right.
     let mut app = welcomed(Role::Chair, Lang::Zh);
     let skew = 3_600_000;
-    app.update(Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(Update { seq: 41, server_now_ms: NOW, ..Default::default() })))), NOW + skew);
+    app.update(
+        Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(Update {
+            seq: 41,
+            server_now_ms: NOW,
+            ..Default::default()
+        })))),
+        NOW + skew,
+    );
     app.update(Event::Tick, NOW + skew + 5_000);
     assert_eq!(app.now(), NOW + 5_000);
     let b = render_at(&mut app, 80, 24, NOW + skew + 5_000);
@@ -309,7 +367,10 @@ fn a_join_link_pasted_at_the_prompt_connects() {
     let fx = press(&mut app, KeyCode::Enter);
     assert_eq!(fx, vec![Effect::Connect { url: "ws://192.168.1.20:8470/ws".into(), token: "K7M2Q9XP2HDRABCD".into() }]);
     // The hub refuses the token: back to the prompt with the reason, the token kept to fix a typo.
-    app.update(Event::Link(LinkEvent::Status(LinkStatus::Refused(ErrorMsg::new(None, ErrorCode::UnknownToken, None)))), NOW);
+    app.update(
+        Event::Link(LinkEvent::Status(LinkStatus::Refused(ErrorMsg::new(None, ErrorCode::UnknownToken, None)))),
+        NOW,
+    );
     let b = render(&mut app, 80, 24);
     let s = screen(&b);
     assert!(s.contains("令牌无效，请核对卡片上的代码"), "{s}");

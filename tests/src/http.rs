@@ -25,12 +25,19 @@ impl Response {
         String::from_utf8_lossy(&self.body).into_owned()
     }
     pub fn json(&self) -> Result<Value> {
-        serde_json::from_slice(&self.body).with_context(|| format!("not JSON (status {}): {}", self.status, self.text()))
+        serde_json::from_slice(&self.body)
+            .with_context(|| format!("not JSON (status {}): {}", self.status, self.text()))
     }
 }
 
 /// `method path` on 127.0.0.1:`port` with extra headers and an optional body.
-pub async fn request(port: u16, method: &str, path: &str, headers: &[(&str, &str)], body: Option<&[u8]>) -> Result<Response> {
+pub async fn request(
+    port: u16,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&[u8]>,
+) -> Result<Response> {
     let mut sock = tokio::time::timeout(Duration::from_secs(10), TcpStream::connect(("127.0.0.1", port)))
         .await
         .map_err(|_| anyhow!("connect timed out"))??;
@@ -62,7 +69,11 @@ fn parse(raw: &[u8]) -> Result<Response> {
     let head = std::str::from_utf8(&raw[..end])?;
     let mut lines = head.split("\r\n");
     let status_line = lines.next().unwrap_or("");
-    let status: u16 = status_line.split(' ').nth(1).and_then(|s| s.parse().ok()).ok_or_else(|| anyhow!("bad status line {status_line:?}"))?;
+    let status: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| anyhow!("bad status line {status_line:?}"))?;
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
@@ -82,7 +93,8 @@ fn dechunk(mut rest: &[u8]) -> Result<Vec<u8>> {
     let mut out = vec![];
     for _ in 0..1_000_000 {
         let line_end = rest.windows(2).position(|w| w == b"\r\n").ok_or_else(|| anyhow!("bad chunk"))?;
-        let size = usize::from_str_radix(std::str::from_utf8(&rest[..line_end])?.split(';').next().unwrap_or("").trim(), 16)?;
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&rest[..line_end])?.split(';').next().unwrap_or("").trim(), 16)?;
         rest = &rest[line_end + 2..];
         if size == 0 {
             return Ok(out);
@@ -106,7 +118,8 @@ mod tests {
         assert_eq!(r.status, 401);
         assert_eq!(r.header("www-authenticate"), Some("Bearer"));
         assert_eq!(r.text(), "{}");
-        let r = parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap();
+        let r =
+            parse(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n").unwrap();
         assert_eq!(r.text(), "abcde");
         assert!(parse(b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nabc").is_err());
     }

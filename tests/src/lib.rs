@@ -157,7 +157,10 @@ pub fn token(sheet: &Value, path: &[&str]) -> String {
 }
 
 pub fn voter_tokens(sheet: &Value) -> Vec<String> {
-    sheet["voters"].as_array().map(|a| a.iter().map(|v| v["token"].as_str().unwrap_or("").to_string()).collect()).unwrap_or_default()
+    sheet["voters"]
+        .as_array()
+        .map(|a| a.iter().map(|v| v["token"].as_str().unwrap_or("").to_string()).collect())
+        .unwrap_or_default()
 }
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -182,7 +185,8 @@ impl Client {
 
     pub async fn connect(url: &str, token: &str) -> Result<Client> {
         let mut ws = Self::raw(url).await?;
-        ws.send(Message::text(json!({"type": "hello", "token": token, "client": "yuanzhuo-tests"}).to_string())).await?;
+        ws.send(Message::text(json!({"type": "hello", "token": token, "client": "yuanzhuo-tests"}).to_string()))
+            .await?;
         let welcome = loop {
             let v = next_json(&mut ws, Duration::from_secs(10)).await?;
             match v["type"].as_str() {

@@ -40,13 +40,14 @@ pub fn parse_hub(input: &str) -> Result<HubAddress, String> {
     if authority.is_empty() || authority.contains(char::is_whitespace) {
         return Err(format!("无法识别的地址 {s} / cannot read the address {s}"));
     }
-    let authority = if authority.rsplit_once(':').is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
-        || authority.ends_with(']')
-    {
-        authority.to_string()
-    } else {
-        format!("{authority}:8470")
-    };
+    let authority =
+        if authority.rsplit_once(':').is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
+            || authority.ends_with(']')
+        {
+            authority.to_string()
+        } else {
+            format!("{authority}:8470")
+        };
     let token = fragment
         .and_then(|f| f.split('&').find_map(|kv| kv.strip_prefix("token=")))
         .or_else(|| path.strip_prefix("/j/"))

@@ -36,7 +36,12 @@ struct Funding {
 /// funded. `greedy_skip` / `greedy_stop` walk the order funding what fits
 /// (skipping, or stopping at, the first misfit); `equal_shares` runs the
 /// Method of Equal Shares and then completes greedily in ranking order.
-pub fn count(def: &Definition, input: &CountInput, annotations: &BTreeMap<ProposalId, Annotation>, lot_seed: &str) -> Results {
+pub fn count(
+    def: &Definition,
+    input: &CountInput,
+    annotations: &BTreeMap<ProposalId, Annotation>,
+    lot_seed: &str,
+) -> Results {
     let rules = &def.rules;
     let tally = &input.tally;
     let votes = |id: &str| tally.get(id).copied().unwrap_or(0);
@@ -122,7 +127,8 @@ pub fn count(def: &Definition, input: &CountInput, annotations: &BTreeMap<Propos
     // A tie is decisive when putting any of its members first would change
     // what gets funded: then the tie-break, not the voters, decided.
     let funded_set = |reasons: &[Option<&str>], order: &[&Proposal]| -> Vec<ProposalId> {
-        let mut ids: Vec<_> = order.iter().zip(reasons).filter(|(_, r)| r.is_none()).map(|(p, _)| p.id.clone()).collect();
+        let mut ids: Vec<_> =
+            order.iter().zip(reasons).filter(|(_, r)| r.is_none()).map(|(p, _)| p.id.clone()).collect();
         ids.sort();
         ids
     };

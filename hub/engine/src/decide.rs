@@ -278,7 +278,8 @@ impl State {
             Command::RemovePaper { batch, number } => {
                 let desk = counter(actor)?;
                 self.phase_in(&[Phase::Voting])?;
-                let b = self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
+                let b =
+                    self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
                 if b.status == PaperStatus::Agreed {
                     return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
                 }
@@ -291,7 +292,8 @@ impl State {
             Command::FinishPaper { batch } => {
                 let desk = counter(actor)?;
                 self.phase_in(&[Phase::Voting])?;
-                let b = self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
+                let b =
+                    self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
                 if b.status == PaperStatus::Agreed {
                     return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
                 }

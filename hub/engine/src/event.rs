@@ -10,8 +10,12 @@ use yuanzhuo_protocol::*;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Event {
     /// First entry of every log: the meeting as defined.
-    MeetingDefined { definition: Definition },
-    MeetingOpened { fingerprint: String },
+    MeetingDefined {
+        definition: Definition,
+    },
+    MeetingOpened {
+        fingerprint: String,
+    },
     PhaseChanged {
         from: Phase,
         to: Phase,
@@ -19,21 +23,62 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         lot_seed: Option<String>,
     },
-    TimerStarted { label: String, duration_ms: u64 },
+    TimerStarted {
+        label: String,
+        duration_ms: u64,
+    },
     TimerPaused,
     TimerResumed,
-    TimerExtended { by_ms: u64 },
+    TimerExtended {
+        by_ms: u64,
+    },
     TimerCleared,
-    PitchTableSet { table: TableNo },
-    SpeakerQueued { table: TableNo, entry: u64, name: String, turn: TurnKind },
-    SpeakerStarted { table: TableNo, entry: u64 },
-    SpeakerStopped { table: TableNo, entry: u64 },
-    SpeakerRemoved { table: TableNo, entry: u64 },
-    PicksSet { table: TableNo, proposals: Vec<ProposalId> },
-    PicksLocked { table: TableNo },
-    NoteAdded { table: TableNo, note: u64, proposal: Option<ProposalId>, tag: NoteTag, text: String, by: Role },
-    NoteEdited { table: TableNo, note: u64, tag: NoteTag, text: String },
-    NoteWithdrawn { table: TableNo, note: u64 },
+    PitchTableSet {
+        table: TableNo,
+    },
+    SpeakerQueued {
+        table: TableNo,
+        entry: u64,
+        name: String,
+        turn: TurnKind,
+    },
+    SpeakerStarted {
+        table: TableNo,
+        entry: u64,
+    },
+    SpeakerStopped {
+        table: TableNo,
+        entry: u64,
+    },
+    SpeakerRemoved {
+        table: TableNo,
+        entry: u64,
+    },
+    PicksSet {
+        table: TableNo,
+        proposals: Vec<ProposalId>,
+    },
+    PicksLocked {
+        table: TableNo,
+    },
+    NoteAdded {
+        table: TableNo,
+        note: u64,
+        proposal: Option<ProposalId>,
+        tag: NoteTag,
+        text: String,
+        by: Role,
+    },
+    NoteEdited {
+        table: TableNo,
+        note: u64,
+        tag: NoteTag,
+        text: String,
+    },
+    NoteWithdrawn {
+        table: TableNo,
+        note: u64,
+    },
     Annotated {
         proposal: ProposalId,
         feasibility: Feasibility,
@@ -43,19 +88,53 @@ pub enum Event {
         remark: String,
         by_table: Option<TableNo>,
     },
-    BallotCast { voter: String, choices: Vec<ProposalId> },
+    BallotCast {
+        voter: String,
+        choices: Vec<ProposalId>,
+    },
     // The counting desk. `counter` is the counter's desk number.
-    PaperKeyed { batch: u32, counter: String, number: String, marks: Vec<ProposalId> },
-    PaperRemoved { batch: u32, counter: String, number: String },
-    PaperFinished { batch: u32, counter: String },
+    PaperKeyed {
+        batch: u32,
+        counter: String,
+        number: String,
+        marks: Vec<ProposalId>,
+    },
+    PaperRemoved {
+        batch: u32,
+        counter: String,
+        number: String,
+    },
+    PaperFinished {
+        batch: u32,
+        counter: String,
+    },
     /// Both copies finished, and they differ.
-    PaperDisputed { batch: u32, differences: Vec<PaperDifference> },
+    PaperDisputed {
+        batch: u32,
+        differences: Vec<PaperDifference>,
+    },
     /// Both copies agree: the batch's ballots with the rules' verdict on each.
-    PaperAgreed { batch: u32, ballots: Vec<PaperBallot> },
-    SheetsDeclared { batch: u32, sheets: u32 },
-    BoardKeyed { board: u32, counter: String, counts: BTreeMap<ProposalId, u64> },
-    BoardDisputed { board: u32, differences: Vec<PaperDifference> },
-    BoardAgreed { board: u32, counts: BTreeMap<ProposalId, u64> },
+    PaperAgreed {
+        batch: u32,
+        ballots: Vec<PaperBallot>,
+    },
+    SheetsDeclared {
+        batch: u32,
+        sheets: u32,
+    },
+    BoardKeyed {
+        board: u32,
+        counter: String,
+        counts: BTreeMap<ProposalId, u64>,
+    },
+    BoardDisputed {
+        board: u32,
+        differences: Vec<PaperDifference>,
+    },
+    BoardAgreed {
+        board: u32,
+        counts: BTreeMap<ProposalId, u64>,
+    },
 }
 
 /// An event as committed to the log: its position, time and hash.

@@ -17,8 +17,8 @@ mod view;
 
 pub use chain::{chain_hash, fingerprint, receipt_from_hash, GENESIS_PREV};
 pub use count::{count, recount, CountInput};
-pub use paper::{verdict, Desk};
 pub use event::{ack_result, Actor, Event, Recorded};
+pub use paper::{verdict, Desk};
 pub use state::{BallotRecord, State, TableState};
 pub use view::{Audience, Changed, Feed, Viewer};
 pub use yuanzhuo_protocol as protocol;

@@ -34,7 +34,13 @@ pub struct Batch {
 
 impl Default for Batch {
     fn default() -> Self {
-        Batch { copies: BTreeMap::new(), sheets: None, status: PaperStatus::Keying, differences: vec![], ballots: vec![] }
+        Batch {
+            copies: BTreeMap::new(),
+            sheets: None,
+            status: PaperStatus::Keying,
+            differences: vec![],
+            ballots: vec![],
+        }
     }
 }
 
@@ -145,7 +151,10 @@ impl Desk {
     pub fn blocks_close(&self) -> Option<(ErrorCode, String)> {
         for (n, b) in &self.batches {
             if b.status != PaperStatus::Agreed {
-                return Some((ErrorCode::PaperOpen, format!("batch {n}: {}", status_word(b.status, !b.copies.is_empty()))));
+                return Some((
+                    ErrorCode::PaperOpen,
+                    format!("batch {n}: {}", status_word(b.status, !b.copies.is_empty())),
+                ));
             }
         }
         for (n, b) in &self.boards {
@@ -155,7 +164,12 @@ impl Desk {
         }
         for (n, b) in &self.batches {
             match b.sheets {
-                None => return Some((ErrorCode::PaperCountMismatch, format!("batch {n}: no sheet count from the scrutineer"))),
+                None => {
+                    return Some((
+                        ErrorCode::PaperCountMismatch,
+                        format!("batch {n}: no sheet count from the scrutineer"),
+                    ))
+                }
                 Some(s) if s as usize != b.ballots.len() => {
                     return Some((
                         ErrorCode::PaperCountMismatch,

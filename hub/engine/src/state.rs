@@ -124,7 +124,8 @@ impl State {
                 if *to == Phase::Counted {
                     let def = self.definition.as_ref().expect("defined before counted");
                     let input = self.count_input();
-                    self.results = Some(crate::count::count(def, &input, &self.annotations, lot_seed.as_deref().unwrap_or("")));
+                    self.results =
+                        Some(crate::count::count(def, &input, &self.annotations, lot_seed.as_deref().unwrap_or("")));
                 }
             }
             Event::TimerStarted { label, duration_ms } => {
@@ -300,7 +301,9 @@ impl State {
                 b.differences.clear();
                 b.ballots = ballots.clone();
             }
-            Event::SheetsDeclared { batch, sheets } => self.desk.batches.entry(*batch).or_default().sheets = Some(*sheets),
+            Event::SheetsDeclared { batch, sheets } => {
+                self.desk.batches.entry(*batch).or_default().sheets = Some(*sheets)
+            }
             Event::BoardKeyed { board, counter, counts } => {
                 let b = self.desk.boards.entry(*board).or_default();
                 let copy = b.copies.entry(counter.clone()).or_default();
@@ -405,4 +408,3 @@ mod tests {
         assert_eq!(all, ids);
     }
 }
-

@@ -170,7 +170,9 @@ impl Changed {
                 self.paper = true;
                 self.copy(PaperUnit::Board(*board), counter);
             }
-            Event::PaperDisputed { .. } | Event::BoardDisputed { .. } | Event::SheetsDeclared { .. } => self.paper = true,
+            Event::PaperDisputed { .. } | Event::BoardDisputed { .. } | Event::SheetsDeclared { .. } => {
+                self.paper = true
+            }
             Event::PaperAgreed { .. } | Event::BoardAgreed { .. } => {
                 self.paper = true;
                 self.tally = true;
@@ -203,10 +205,8 @@ impl State {
     /// The full view for `v` at `now_ms`.
     pub fn snapshot(&self, v: &Viewer, now_ms: u64) -> Snapshot {
         let def = self.definition.as_ref().expect("a meeting is defined before anyone connects");
-        let table_details = (1..=self.tables.len() as TableNo)
-            .filter(|t| sees_table(v, *t))
-            .map(|t| self.table_detail(t))
-            .collect();
+        let table_details =
+            (1..=self.tables.len() as TableNo).filter(|t| sees_table(v, *t)).map(|t| self.table_detail(t)).collect();
         let my_ballot = v.voter_serial().and_then(|id| self.voted.get(id)).map(|i| {
             let b = &self.ballots[*i];
             MyBallot { receipt: b.receipt.clone(), choices: b.choices.clone() }

@@ -29,12 +29,28 @@ fn key_both(m: &mut Meeting, batch: u32, ballots: &[(&str, &[&str])]) -> Vec<Eve
 #[test]
 fn two_copies_that_agree_count_and_a_ballot_over_the_limit_is_void_with_its_reason() {
     let mut m = voting();
-    let evs = key_both(&mut m, 1, &[("1", &["P01", "P02"]), ("2", &["P01", "P02", "P03", "P04", "P05"]), ("3", &[]), ("4", &["P09", "P09"]), ("5", &["P03", "P77"])]);
+    let evs = key_both(
+        &mut m,
+        1,
+        &[
+            ("1", &["P01", "P02"]),
+            ("2", &["P01", "P02", "P03", "P04", "P05"]),
+            ("3", &[]),
+            ("4", &["P09", "P09"]),
+            ("5", &["P03", "P77"]),
+        ],
+    );
     let Some(Event::PaperAgreed { batch: 1, ballots }) = evs.last() else { panic!("agreed: {evs:?}") };
     let verdicts: Vec<(&str, Option<&str>)> = ballots.iter().map(|b| (b.number.as_str(), b.void.as_deref())).collect();
     assert_eq!(
         verdicts,
-        vec![("1", None), ("2", Some("over_limit")), ("3", Some("blank")), ("4", Some("repeated_mark")), ("5", Some("unknown_proposal"))]
+        vec![
+            ("1", None),
+            ("2", Some("over_limit")),
+            ("3", Some("blank")),
+            ("4", Some("repeated_mark")),
+            ("5", Some("unknown_proposal"))
+        ]
     );
     // Never trimmed: the void ballot keeps all five marks, and none of them counts.
     assert_eq!(ballots[1].marks.len(), 5);
@@ -132,10 +148,16 @@ fn the_vote_closes_only_when_the_keyed_ballots_match_the_sheets_counted() {
     let mut m = voting();
     key_both(&mut m, 1, &[("1", &["P01"]), ("2", &["P02"])]);
     let r = m.rejects(&organiser(), &advance(Phase::Counted));
-    assert_eq!((r.code, r.detail.as_deref()), (ErrorCode::PaperCountMismatch, Some("batch 1: no sheet count from the scrutineer")));
+    assert_eq!(
+        (r.code, r.detail.as_deref()),
+        (ErrorCode::PaperCountMismatch, Some("batch 1: no sheet count from the scrutineer"))
+    );
     m.ok(&observer(), &sheets(1, 3));
     let r = m.rejects(&organiser(), &advance(Phase::Counted));
-    assert_eq!((r.code, r.detail.as_deref()), (ErrorCode::PaperCountMismatch, Some("batch 1: 2 keyed, 3 sheets counted")));
+    assert_eq!(
+        (r.code, r.detail.as_deref()),
+        (ErrorCode::PaperCountMismatch, Some("batch 1: 2 keyed, 3 sheets counted"))
+    );
     // The scrutineer counts again: two sheets after all.
     m.ok(&observer(), &sheets(1, 2));
     m.ok(&voter(1), &ballot(&["P01", "P03"]));

@@ -14,8 +14,8 @@
 
 mod common;
 
-use common::*;
 use common::Rng; // not proptest's
+use common::*;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{FileFailurePersistence, TestRunner};
@@ -54,25 +54,32 @@ fn opts_strategy() -> impl Strategy<Value = Opts> {
         prop_oneof![Just(TallyVisibility::Live), Just(TallyVisibility::HiddenUntilClose)],
         prop_oneof![3 => Just(Assignment::SplitEvenly), 1 => Just(Assignment::AllTables)],
     )
-        .prop_map(|(tables, picks, spare, extra, max_choices, budget, allocation, tie_break, tally, assignment)| Opts {
-            tables,
-            // Every share holds at least `picks` proposals.
-            proposals: tables * (picks as usize + spare) + extra.min(tables - 1),
-            picks_per_table: picks,
-            max_choices,
-            discussion_minutes: 40,
-            pitch_minutes: 3,
-            budget: budget * 10_000,
-            allocation,
-            tie_break,
-            tally,
-            assignment,
-            board: BoardDisclosure::Choices,
-        })
+        .prop_map(
+            |(tables, picks, spare, extra, max_choices, budget, allocation, tie_break, tally, assignment)| Opts {
+                tables,
+                // Every share holds at least `picks` proposals.
+                proposals: tables * (picks as usize + spare) + extra.min(tables - 1),
+                picks_per_table: picks,
+                max_choices,
+                discussion_minutes: 40,
+                pitch_minutes: 3,
+                budget: budget * 10_000,
+                allocation,
+                tie_break,
+                tally,
+                assignment,
+                board: BoardDisclosure::Choices,
+            },
+        )
 }
 
 fn step_strategy() -> impl Strategy<Value = Step> {
-    (any::<u8>(), any::<u8>(), any::<u64>(), any::<u16>()).prop_map(|(who, what, seed, dt)| Step { who, what, seed, dt })
+    (any::<u8>(), any::<u8>(), any::<u64>(), any::<u16>()).prop_map(|(who, what, seed, dt)| Step {
+        who,
+        what,
+        seed,
+        dt,
+    })
 }
 
 fn run_strategy() -> impl Strategy<Value = Run> {
@@ -82,7 +89,8 @@ fn run_strategy() -> impl Strategy<Value = Run> {
 
 const VOTERS: u64 = 30;
 const TURNS: [TurnKind; 4] = [TurnKind::For, TurnKind::Against, TurnKind::Question, TurnKind::PointOfOrder];
-const TAGS: [NoteTag; 5] = [NoteTag::Support, NoteTag::Concern, NoteTag::Objection, NoteTag::NewIdea, NoteTag::Question];
+const TAGS: [NoteTag; 5] =
+    [NoteTag::Support, NoteTag::Concern, NoteTag::Objection, NoteTag::NewIdea, NoteTag::Question];
 
 /// Turn one random step into an actor and a command, looking at the state
 /// to make most of them plausible.
@@ -178,7 +186,8 @@ fn interpret(s: &State, step: &Step, paper: bool) -> (Actor, Command) {
                 (_, Some(share)) => r.choose(&share, 1)[0].clone(),
                 (_, None) => r.choose(&all, 1)[0].clone(),
             };
-            let feasibility = [Feasibility::Feasible, Feasibility::Doubtful, Feasibility::Excluded][r.below(3) as usize];
+            let feasibility =
+                [Feasibility::Feasible, Feasibility::Doubtful, Feasibility::Excluded][r.below(3) as usize];
             let exclusion_rule = match (feasibility, r.below(10)) {
                 (Feasibility::Excluded, 0) => None,
                 (_, 1) => Some(r.below(10) as u8),
@@ -704,7 +713,10 @@ fn random_meetings_reach_the_count() {
          {accepted} commands accepted, {rejected} rejected: {codes:?}"
     );
     assert!(counted * 100 >= samples * 50, "only {counted}/{samples} runs reached counted");
-    assert!(counted_with_ballots * 100 >= samples * 40, "only {counted_with_ballots}/{samples} counted runs had ballots");
+    assert!(
+        counted_with_ballots * 100 >= samples * 40,
+        "only {counted_with_ballots}/{samples} counted runs had ballots"
+    );
     assert!(accepted >= rejected / 4, "mostly rejections: {accepted} accepted, {rejected} rejected");
     eprintln!("counted with agreed paper: {with_paper}, with void paper: {with_void}, with stickers: {with_stickers}, by equal shares: {by_equal_shares}");
     assert!(with_paper >= 8 && with_void >= 5 && with_stickers >= 3, "the counting desk was hardly exercised");

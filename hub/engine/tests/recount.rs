@@ -121,12 +121,18 @@ fn a_realistic_meeting_recounts_to_the_same_results() {
             assert_eq!(p07.unfunded_reason.as_deref(), Some("excluded"));
 
             // Every ballot is traceable: its receipt finds its entry.
-            let by_receipt: HashMap<String, &yuanzhuo_engine::Recorded> =
-                m.log.iter().filter(|r| matches!(r.event, Event::BallotCast { .. })).map(|r| (receipt_from_hash(&r.hash), r)).collect();
+            let by_receipt: HashMap<String, &yuanzhuo_engine::Recorded> = m
+                .log
+                .iter()
+                .filter(|r| matches!(r.event, Event::BallotCast { .. }))
+                .map(|r| (receipt_from_hash(&r.hash), r))
+                .collect();
             for b in &s.ballots {
                 let rec = by_receipt.get(&b.receipt).expect("receipt found in the log");
                 assert_eq!(rec.seq, b.seq);
-                assert!(matches!(&rec.event, Event::BallotCast { voter, choices } if *voter == b.voter && *choices == b.choices));
+                assert!(
+                    matches!(&rec.event, Event::BallotCast { voter, choices } if *voter == b.voter && *choices == b.choices)
+                );
             }
         }
     }
@@ -138,7 +144,9 @@ fn greedy_stop_funds_a_prefix_of_what_greedy_skip_funds() {
         let skip = realistic_meeting(Allocation::GreedySkip, tie_break).state.results.unwrap();
         let stop = realistic_meeting(Allocation::GreedyStop, tie_break).state.results.unwrap();
         // The allocation rule does not change the order.
-        let order = |r: &Results| r.ranking.iter().map(|x| (x.proposal.clone(), x.votes, x.rank, x.position)).collect::<Vec<_>>();
+        let order = |r: &Results| {
+            r.ranking.iter().map(|x| (x.proposal.clone(), x.votes, x.rank, x.position)).collect::<Vec<_>>()
+        };
         assert_eq!(order(&skip), order(&stop));
         assert!(stop.funded.len() <= skip.funded.len());
         assert_eq!(stop.funded[..], skip.funded[..stop.funded.len()], "stop funds a prefix of skip's list");
@@ -206,12 +214,16 @@ type Row = (&'static str, u32, u32, u64, bool, u64, Option<&'static str>);
 fn rows(r: &Results) -> Vec<(String, u32, u32, u64, bool, u64, Option<String>)> {
     r.ranking
         .iter()
-        .map(|x| (x.proposal.clone(), x.rank, x.position, x.votes, x.funded, x.running_total, x.unfunded_reason.clone()))
+        .map(|x| {
+            (x.proposal.clone(), x.rank, x.position, x.votes, x.funded, x.running_total, x.unfunded_reason.clone())
+        })
         .collect()
 }
 
 fn expect(rs: &[Row]) -> Vec<(String, u32, u32, u64, bool, u64, Option<String>)> {
-    rs.iter().map(|(p, rk, pos, v, f, run, why)| (p.to_string(), *rk, *pos, *v, *f, *run, why.map(str::to_string))).collect()
+    rs.iter()
+        .map(|(p, rk, pos, v, f, run, why)| (p.to_string(), *rk, *pos, *v, *f, *run, why.map(str::to_string)))
+        .collect()
 }
 
 #[test]

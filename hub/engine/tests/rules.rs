@@ -44,7 +44,8 @@ fn read_only_roles_get_read_only_for_every_command() {
         }
     }
     // Even a read-only role that claims a table or a voter serial.
-    let sneaky = yuanzhuo_engine::Actor { role: Role::Observer, table: Some(1), all_tables: true, serial: Some("V0001".into()) };
+    let sneaky =
+        yuanzhuo_engine::Actor { role: Role::Observer, table: Some(1), all_tables: true, serial: Some("V0001".into()) };
     m.refuses(&sneaky, &ballot(&["P01"]), E::ReadOnly, None);
 }
 
@@ -338,10 +339,7 @@ fn moving_to_pitches_locks_complete_picks_and_puts_the_first_table_on_stage() {
     let recs = m.ok(&organiser(), &Command::SetPitchTable { table: 3 });
     assert_eq!(
         events(&recs),
-        vec![
-            Event::PitchTableSet { table: 3 },
-            Event::TimerStarted { label: "pitch".into(), duration_ms: 180_000 }
-        ]
+        vec![Event::PitchTableSet { table: 3 }, Event::TimerStarted { label: "pitch".into(), duration_ms: 180_000 }]
     );
     assert_eq!(m.state.pitch, Some(Pitch { table: 3, next: None, done: vec![1] }));
     assert_eq!(m.state.timer.as_ref().unwrap().started_at_ms, m.now);
@@ -636,7 +634,10 @@ fn a_note_of_another_table_is_not_yours() {
     m.tick(10);
     m.ok(&chair(1), &edit(1, "桌长改"));
     let n = &m.state.notes[0];
-    assert_eq!((n.text.as_str(), n.tag, n.edited_at_ms, n.by), ("桌长改", NoteTag::Concern, Some(m.now), Role::Recorder));
+    assert_eq!(
+        (n.text.as_str(), n.tag, n.edited_at_ms, n.by),
+        ("桌长改", NoteTag::Concern, Some(m.now), Role::Recorder)
+    );
 }
 
 #[test]
@@ -745,7 +746,8 @@ fn starting_the_next_speaker_ends_the_current_turn_and_the_balance_accumulates()
             SpeakerBalance { name: "李".into(), turns: 1, total_ms: 30_000 },
         ]
     );
-    let q: Vec<_> = d.queue.iter().map(|e| (e.entry, e.state, e.queued_at_ms, e.started_at_ms, e.ended_at_ms)).collect();
+    let q: Vec<_> =
+        d.queue.iter().map(|e| (e.entry, e.state, e.queued_at_ms, e.started_at_ms, e.ended_at_ms)).collect();
     assert_eq!(
         q,
         vec![
@@ -847,7 +849,16 @@ fn timer_pause_resume_extend_arithmetic() {
     m.at(1_000);
     m.ok(&o, &Command::StartTimer { label: " 休息 ".into(), minutes: 10 });
     let t = m.state.timer.clone().unwrap();
-    assert_eq!(t, Timer { label: "休息".into(), duration_ms: 600_000, started_at_ms: T0 + 1_000, used_before_ms: 0, paused: false });
+    assert_eq!(
+        t,
+        Timer {
+            label: "休息".into(),
+            duration_ms: 600_000,
+            started_at_ms: T0 + 1_000,
+            used_before_ms: 0,
+            paused: false
+        }
+    );
     assert_eq!(t.remaining_ms(T0 + 61_000), 540_000);
 
     m.at(61_000);
@@ -891,7 +902,16 @@ fn timer_pause_resume_extend_arithmetic() {
     m.at(400_000);
     m.ok(&o, &Command::StartTimer { label: "讨论".into(), minutes: 1 });
     let t = m.state.timer.clone().unwrap();
-    assert_eq!(t, Timer { label: "讨论".into(), duration_ms: 60_000, started_at_ms: T0 + 400_000, used_before_ms: 0, paused: false });
+    assert_eq!(
+        t,
+        Timer {
+            label: "讨论".into(),
+            duration_ms: 60_000,
+            started_at_ms: T0 + 400_000,
+            used_before_ms: 0,
+            paused: false
+        }
+    );
 }
 
 #[test]
@@ -906,9 +926,24 @@ fn timer_commands_without_a_timer_are_no_timer() {
 fn timer_minutes_and_labels_are_bounded() {
     let mut m = meeting_in(Phase::CheckIn);
     let o = organiser();
-    m.refuses(&o, &Command::StartTimer { label: "x".into(), minutes: 0 }, E::InvalidField, Some("minutes must be 1..=600"));
-    m.refuses(&o, &Command::StartTimer { label: "x".into(), minutes: 601 }, E::InvalidField, Some("minutes must be 1..=600"));
-    m.refuses(&o, &Command::StartTimer { label: "".into(), minutes: 5 }, E::InvalidField, Some("label: 1..=40 characters"));
+    m.refuses(
+        &o,
+        &Command::StartTimer { label: "x".into(), minutes: 0 },
+        E::InvalidField,
+        Some("minutes must be 1..=600"),
+    );
+    m.refuses(
+        &o,
+        &Command::StartTimer { label: "x".into(), minutes: 601 },
+        E::InvalidField,
+        Some("minutes must be 1..=600"),
+    );
+    m.refuses(
+        &o,
+        &Command::StartTimer { label: "".into(), minutes: 5 },
+        E::InvalidField,
+        Some("label: 1..=40 characters"),
+    );
     m.ok(&o, &Command::StartTimer { label: "x".into(), minutes: 600 });
     m.refuses(&o, &Command::ExtendTimer { minutes: 0 }, E::InvalidField, Some("minutes must be 1..=120"));
     m.refuses(&o, &Command::ExtendTimer { minutes: 121 }, E::InvalidField, Some("minutes must be 1..=120"));
@@ -969,9 +1004,18 @@ fn counting_computes_results_with_the_log_head_as_lot_seed() {
         let mut s = State::replay(&m.log[..m.log.len() - 2]);
         assert_eq!(s.phase, Phase::Voting);
         let evs = s.decide(&organiser(), &advance(Phase::Counted), &other).unwrap();
-        assert!(evs.contains(&Event::PhaseChanged { from: Phase::Voting, to: Phase::Counted, lot_seed: Some("ab".repeat(32)) }));
+        assert!(evs.contains(&Event::PhaseChanged {
+            from: Phase::Voting,
+            to: Phase::Counted,
+            lot_seed: Some("ab".repeat(32))
+        }));
         for (i, e) in evs.into_iter().enumerate() {
-            s.evolve(&yuanzhuo_engine::Recorded { seq: 1000 + i as u64, at_ms: m.now, hash: format!("{i:064}"), event: e });
+            s.evolve(&yuanzhuo_engine::Recorded {
+                seq: 1000 + i as u64,
+                at_ms: m.now,
+                hash: format!("{i:064}"),
+                event: e,
+            });
         }
         s.results.unwrap()
     };
@@ -1140,7 +1184,8 @@ fn count_does_not_overflow_on_huge_costs() {
     // wrap the running total around (release) or panic (debug).
     let o = Opts { tables: 1, proposals: 3, picks_per_table: 1, budget: 100, ..Opts::default() };
     let def = definition_with_costs(&o, &[60, u64::MAX, 30]);
-    let tally: BTreeMap<ProposalId, u64> = [("P01", 3), ("P02", 2), ("P03", 1)].iter().map(|(k, v)| (k.to_string(), *v)).collect();
+    let tally: BTreeMap<ProposalId, u64> =
+        [("P01", 3), ("P02", 2), ("P03", 1)].iter().map(|(k, v)| (k.to_string(), *v)).collect();
     let r = std::panic::catch_unwind(|| count(&def, &count_input(&tally, vec![vec![]; 3]), &BTreeMap::new(), ""));
     let r = r.expect("count panicked on a huge cost (u64 overflow in `running + p.cost`)");
     assert_eq!(r.funded, ids(&["P01", "P03"]));

@@ -335,16 +335,29 @@ pub enum Command {
     /// setup → check_in; locks the rules.
     OpenMeeting,
     /// Move to the next phase; `to` must be exactly the next one.
-    AdvancePhase { to: Phase },
+    AdvancePhase {
+        to: Phase,
+    },
     /// Start (or restart) the meeting timer.
-    StartTimer { label: String, minutes: u32 },
+    StartTimer {
+        label: String,
+        minutes: u32,
+    },
     PauseTimer,
     ResumeTimer,
-    ExtendTimer { minutes: u32 },
+    ExtendTimer {
+        minutes: u32,
+    },
     /// Which table is on stage during pitches (starts its pitch timer).
-    SetPitchTable { table: TableNo },
+    SetPitchTable {
+        table: TableNo,
+    },
     // chair
-    QueueSpeaker { table: TableNo, name: String, turn: TurnKind },
+    QueueSpeaker {
+        table: TableNo,
+        name: String,
+        turn: TurnKind,
+    },
     /// Start the next waiting speaker (or `entry`), ending the current turn.
     StartSpeaker {
         table: TableNo,
@@ -352,12 +365,22 @@ pub enum Command {
         entry: Option<u64>,
     },
     /// End the current turn.
-    StopSpeaker { table: TableNo },
-    RemoveSpeaker { table: TableNo, entry: u64 },
+    StopSpeaker {
+        table: TableNo,
+    },
+    RemoveSpeaker {
+        table: TableNo,
+        entry: u64,
+    },
     /// Set the table's picks (exactly `picks_per_table`, from its share).
-    SetPicks { table: TableNo, proposals: Vec<ProposalId> },
+    SetPicks {
+        table: TableNo,
+        proposals: Vec<ProposalId>,
+    },
     /// Lock the picks; no change afterwards.
-    LockPicks { table: TableNo },
+    LockPicks {
+        table: TableNo,
+    },
     // recorder (chairs may also take notes)
     AddNote {
         table: TableNo,
@@ -366,8 +389,14 @@ pub enum Command {
         tag: NoteTag,
         text: String,
     },
-    EditNote { note: u64, tag: NoteTag, text: String },
-    WithdrawNote { note: u64 },
+    EditNote {
+        note: u64,
+        tag: NoteTag,
+        text: String,
+    },
+    WithdrawNote {
+        note: u64,
+    },
     // adviser
     Annotate {
         proposal: ProposalId,
@@ -383,23 +412,40 @@ pub enum Command {
         remark: String,
     },
     // voter
-    CastBallot { choices: Vec<ProposalId> },
+    CastBallot {
+        choices: Vec<ProposalId>,
+    },
     // counter (paper ballots and sticker boards, double entry)
     /// Key one paper ballot of a batch into this counter's copy: its printed
     /// number and the proposals marked on it, as marked (the hub decides
     /// validity when both copies agree). Keying a number again corrects it.
-    KeyPaper { batch: u32, number: String, marks: Vec<ProposalId> },
+    KeyPaper {
+        batch: u32,
+        number: String,
+        marks: Vec<ProposalId>,
+    },
     /// Take a ballot number out of this counter's copy of the batch.
-    RemovePaper { batch: u32, number: String },
+    RemovePaper {
+        batch: u32,
+        number: String,
+    },
     /// This counter has keyed the whole batch; once both copies are
     /// finished they are compared.
-    FinishPaper { batch: u32 },
+    FinishPaper {
+        batch: u32,
+    },
     /// The sticker counts of one board, per proposal, as this counter read
     /// them; a second counter's reading must agree.
-    KeyBoard { board: u32, counts: BTreeMap<ProposalId, u64> },
+    KeyBoard {
+        board: u32,
+        counts: BTreeMap<ProposalId, u64>,
+    },
     // observer (scrutineer)
     /// The physical number of sheets in a paper batch, counted by hand.
-    DeclareSheets { batch: u32, sheets: u32 },
+    DeclareSheets {
+        batch: u32,
+        sheets: u32,
+    },
 }
 
 impl Command {
@@ -456,7 +502,10 @@ pub enum ClientMsg {
         #[serde(default)]
         client: Option<String>,
     },
-    Command { id: String, command: Command },
+    Command {
+        id: String,
+        command: Command,
+    },
     /// Ask for a fresh snapshot (e.g. after the client suspects it missed something).
     Snapshot,
 }
@@ -672,8 +721,7 @@ pub struct Timer {
 impl Timer {
     /// Remaining milliseconds at `now_ms` (negative once over time).
     pub fn remaining_ms(&self, now_ms: u64) -> i64 {
-        let used = self.used_before_ms
-            + if self.paused { 0 } else { now_ms.saturating_sub(self.started_at_ms) };
+        let used = self.used_before_ms + if self.paused { 0 } else { now_ms.saturating_sub(self.started_at_ms) };
         self.duration_ms as i64 - used as i64
     }
 }
@@ -991,12 +1039,18 @@ mod tests {
         .unwrap();
         assert_eq!(
             m,
-            ClientMsg::Command { id: "c1".into(), command: Command::CastBallot { choices: vec!["P01".into(), "P07".into()] } }
+            ClientMsg::Command {
+                id: "c1".into(),
+                command: Command::CastBallot { choices: vec!["P01".into(), "P07".into()] }
+            }
         );
         let unit: ClientMsg =
             serde_json::from_str(r#"{"type":"command","id":"c2","command":{"kind":"open_meeting"}}"#).unwrap();
         assert!(matches!(unit, ClientMsg::Command { command: Command::OpenMeeting, .. }));
-        assert!(serde_json::from_str::<ClientMsg>(r#"{"type":"command","id":"c","command":{"kind":"cast_ballot","choices":[],"x":1}}"#).is_err());
+        assert!(serde_json::from_str::<ClientMsg>(
+            r#"{"type":"command","id":"c","command":{"kind":"cast_ballot","choices":[],"x":1}}"#
+        )
+        .is_err());
     }
 
     #[test]
@@ -1023,7 +1077,8 @@ mod tests {
 
     #[test]
     fn timer_counts_down_and_pauses() {
-        let mut t = Timer { label: "x".into(), duration_ms: 60_000, started_at_ms: 1000, used_before_ms: 0, paused: false };
+        let mut t =
+            Timer { label: "x".into(), duration_ms: 60_000, started_at_ms: 1000, used_before_ms: 0, paused: false };
         assert_eq!(t.remaining_ms(11_000), 50_000);
         t.paused = true;
         t.used_before_ms = 10_000;

@@ -76,11 +76,19 @@ fn letter(b: &mut String, o: &Outcome, l: &Line) {
         (format!("尊敬的{}：", p.proposer.trim()), format!("Dear {},", p.proposer.trim()))
     };
     let line_zh = match o.at_line() {
-        Some(a) => format!("第 {} 位“{}”（{} 票，造价 {}）", a.row.position, a.proposal.title, a.row.votes, yuan(a.row.cost).0),
+        Some(a) => {
+            format!("第 {} 位“{}”（{} 票，造价 {}）", a.row.position, a.proposal.title, a.row.votes, yuan(a.row.cost).0)
+        }
         None => "没有项目获得资助".to_string(),
     };
     let line_en = match o.at_line() {
-        Some(a) => format!("position {}, “{}” ({} votes, {})", a.row.position, a.proposal.title, a.row.votes, yuan(a.row.cost).1),
+        Some(a) => format!(
+            "position {}, “{}” ({} votes, {})",
+            a.row.position,
+            a.proposal.title,
+            a.row.votes,
+            yuan(a.row.cost).1
+        ),
         None => "nothing was funded".to_string(),
     };
 
@@ -189,7 +197,10 @@ fn explain(o: &Outcome, l: &Line) -> Why {
                 )));
             }
             None => {
-                zh.push(para(format!("原因：技术顾问判定该提案不可行，予以排除；被排除的提案不能获得资助（本提案得 {} 票）。", l.row.votes)));
+                zh.push(para(format!(
+                    "原因：技术顾问判定该提案不可行，予以排除；被排除的提案不能获得资助（本提案得 {} 票）。",
+                    l.row.votes
+                )));
                 en.push(para(format!(
                     "Why: the technical adviser excluded the proposal as not feasible; an excluded proposal cannot be funded ({} votes here).",
                     l.row.votes
@@ -212,15 +223,29 @@ fn explain(o: &Outcome, l: &Line) -> Why {
     }
     match l.row.unfunded_reason.as_deref() {
         Some("no_votes") => {
-            zh.push(para("原因：该提案在投票中没有获得选票（0 票）。按规则，至少获得一票的提案才能获得资助。".to_string()));
+            zh.push(para(
+                "原因：该提案在投票中没有获得选票（0 票）。按规则，至少获得一票的提案才能获得资助。".to_string(),
+            ));
             en.push(para("Why: the proposal received no votes. Under the rules only proposals with at least one vote can be funded.".to_string()));
         }
         Some("stopped") => {
             let stop = o.stop_row();
             let (sz, se) = match stop {
                 Some(s) => (
-                    format!("第 {} 位“{}”（造价 {}，当时预算余 {}）", s.row.position, s.proposal.title, yuan(s.row.cost).0, yuan(s.left_at_turn).0),
-                    format!("position {}, “{}” (cost {}, with {} left)", s.row.position, s.proposal.title, yuan(s.row.cost).1, yuan(s.left_at_turn).1),
+                    format!(
+                        "第 {} 位“{}”（造价 {}，当时预算余 {}）",
+                        s.row.position,
+                        s.proposal.title,
+                        yuan(s.row.cost).0,
+                        yuan(s.left_at_turn).0
+                    ),
+                    format!(
+                        "position {}, “{}” (cost {}, with {} left)",
+                        s.row.position,
+                        s.proposal.title,
+                        yuan(s.row.cost).1,
+                        yuan(s.left_at_turn).1
+                    ),
                 ),
                 None => ("预算线处".to_string(), "the budget line".to_string()),
             };
@@ -247,7 +272,10 @@ fn explain(o: &Outcome, l: &Line) -> Why {
             )));
             if o.shares_fall_short(l) {
                 let sum = o.shares_of(l.row.votes).unwrap_or_default();
-                zh.push(para(format!("支持本提案的 {} 位投票人的份额合计 {sum} 元，少于其造价 {cz}，因此份额买不下它。", l.row.votes)));
+                zh.push(para(format!(
+                    "支持本提案的 {} 位投票人的份额合计 {sum} 元，少于其造价 {cz}，因此份额买不下它。",
+                    l.row.votes
+                )));
                 en.push(para(format!(
                     "The shares of its {} supporters came to {sum} together, less than its cost of {ce}, so the shares could not buy it.",
                     l.row.votes
@@ -260,7 +288,9 @@ fn explain(o: &Outcome, l: &Line) -> Why {
                     "Its supporters also supported other proposals, which cost them less per yuan and were bought first; what was left of their shares could not pay its cost of {ce}."
                 )));
             }
-            zh.push(para(format!("份额用完后，余下预算按排名从高到低补足；轮到本提案时预算余 {lz}，不足以支付其造价 {cz}。")));
+            zh.push(para(format!(
+                "份额用完后，余下预算按排名从高到低补足；轮到本提案时预算余 {lz}，不足以支付其造价 {cz}。"
+            )));
             en.push(para(format!(
                 "The budget left after the shares then went down the ranking; when this proposal's turn came {le} was left, less than its cost of {ce}."
             )));
@@ -276,8 +306,14 @@ fn explain(o: &Outcome, l: &Line) -> Why {
             )));
         }
         _ => {
-            zh.push(para(format!("原因：按会前规则，该提案（{} 票，第 {} 位）未获资助。", l.row.votes, l.row.position)));
-            en.push(para(format!("Why: under the rules this proposal ({} votes, position {}) was not funded.", l.row.votes, l.row.position)));
+            zh.push(para(format!(
+                "原因：按会前规则，该提案（{} 票，第 {} 位）未获资助。",
+                l.row.votes, l.row.position
+            )));
+            en.push(para(format!(
+                "Why: under the rules this proposal ({} votes, position {}) was not funded.",
+                l.row.votes, l.row.position
+            )));
         }
     }
     Why { zh, en }

@@ -161,7 +161,8 @@ impl<'a> Outcome<'a> {
                 *paper_votes.entry(id.as_str()).or_default() += 1;
             }
         }
-        let bought: Vec<&str> = results.equal_shares.iter().flat_map(|e| e.selected.iter().map(String::as_str)).collect();
+        let bought: Vec<&str> =
+            results.equal_shares.iter().flat_map(|e| e.selected.iter().map(String::as_str)).collect();
         let completion: Vec<&str> =
             results.equal_shares.iter().flat_map(|e| e.completion.iter().map(String::as_str)).collect();
         let cost_of = |id: &str| def.proposals.iter().find(|p| p.id == id).map_or(0, |p| p.cost);
@@ -274,7 +275,8 @@ impl<'a> Outcome<'a> {
     pub fn shares_fall_short(&self, l: &Line) -> bool {
         let Some(e) = &self.results.equal_shares else { return false };
         // votes × budget / n < cost, in integers (no stickers with equal shares).
-        e.voters > 0 && (l.row.votes as u128) * (self.results.budget as u128) < (l.row.cost as u128) * (e.voters as u128)
+        e.voters > 0
+            && (l.row.votes as u128) * (self.results.budget as u128) < (l.row.cost as u128) * (e.voters as u128)
     }
 
     pub fn currency(&self) -> &str {
@@ -391,7 +393,9 @@ pub fn allocation_text(a: Allocation) -> (&'static str, &'static str) {
 
 pub fn tie_break_text(t: TieBreak) -> (&'static str, &'static str) {
     match t {
-        TieBreak::LowerCost => ("票数相同，造价低者在前（再按提案清单顺序）", "equal votes: lower cost first, then list order"),
+        TieBreak::LowerCost => {
+            ("票数相同，造价低者在前（再按提案清单顺序）", "equal votes: lower cost first, then list order")
+        }
         TieBreak::ListOrder => ("票数相同，按提案清单顺序", "equal votes: earlier in the proposal list first"),
         TieBreak::Lot => (
             "票数相同，公开抽签：以投票结束时的日志哈希为种子",

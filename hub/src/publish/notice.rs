@@ -78,7 +78,11 @@ pub fn notice(o: &Outcome) -> Result<String> {
         both("每张选票", "Each ballot"),
         both(
             &format!("最多选 {} 项（共 {} 个提案），超过即作废", r.max_choices, o.def.proposals.len()),
-            &format!("at most {} of the {} proposals; a ballot with more is void", r.max_choices, o.def.proposals.len()),
+            &format!(
+                "at most {} of the {} proposals; a ballot with more is void",
+                r.max_choices,
+                o.def.proposals.len()
+            ),
         ),
     );
     fact(both("资助规则", "Funding"), both(alloc_zh, alloc_en));
@@ -86,7 +90,10 @@ pub fn notice(o: &Outcome) -> Result<String> {
     fact(both("计票公开", "Tally"), both(tally_zh, tally_en));
     fact(
         both("规则指纹", "Rules fingerprint"),
-        format!("<span class=\"hash\">{}</span> <span class=\"en\">(shown when the meeting opened)</span>", t(&o.state.fingerprint)),
+        format!(
+            "<span class=\"hash\">{}</span> <span class=\"en\">(shown when the meeting opened)</span>",
+            t(&o.state.fingerprint)
+        ),
     );
     b.push_str("</table>\n");
 
@@ -180,8 +187,12 @@ pub fn notice(o: &Outcome) -> Result<String> {
     for (i, l) in o.lines.iter().enumerate() {
         let outcome = match (l.funding, l.row.unfunded_reason.as_deref()) {
             (Some(Funding::Shares), _) => format!("<span class=\"ok\">✓ 资助</span> {}", both("份额", "shares")),
-            (Some(Funding::Completion), _) => format!("<span class=\"ok\">✓ 资助</span> {}", both("补足", "completion")),
-            (Some(Funding::Greedy), _) => "<span class=\"ok\">✓ 资助</span> <span class=\"en\">funded</span>".to_string(),
+            (Some(Funding::Completion), _) => {
+                format!("<span class=\"ok\">✓ 资助</span> {}", both("补足", "completion"))
+            }
+            (Some(Funding::Greedy), _) => {
+                "<span class=\"ok\">✓ 资助</span> <span class=\"en\">funded</span>".to_string()
+            }
             (None, Some("excluded")) => match l.exclusion() {
                 Some((n, _, _)) => both(&format!("排除（第{n}条）"), &format!("excluded, rule {n}")),
                 None => both("排除", "excluded"),
@@ -243,7 +254,12 @@ pub fn notice(o: &Outcome) -> Result<String> {
             } else {
                 both("不影响资助结果", "no effect on funding")
             };
-            let _ = writeln!(b, "<li>{}：{} — {what}</li>", both(&format!("{} 票", g.votes), &plural(g.votes, "vote")), ids.join(" → "));
+            let _ = writeln!(
+                b,
+                "<li>{}：{} — {what}</li>",
+                both(&format!("{} 票", g.votes), &plural(g.votes, "vote")),
+                ids.join(" → ")
+            );
         }
         b.push_str("</ul>\n");
         if r.tie_break == TieBreak::Lot {
@@ -282,7 +298,10 @@ pub fn notice(o: &Outcome) -> Result<String> {
                     "<li>{} {} — {}</li>",
                     t(id),
                     t(&l.proposal.title),
-                    both(&format!("{cz}，{} 人支持", l.row.votes), &format!("{ce}, {}", plural(l.row.votes, "supporter")))
+                    both(
+                        &format!("{cz}，{} 人支持", l.row.votes),
+                        &format!("{ce}, {}", plural(l.row.votes, "supporter"))
+                    )
                 );
             }
         }
@@ -290,7 +309,8 @@ pub fn notice(o: &Outcome) -> Result<String> {
             let _ = writeln!(b, "<li>{}</li>", both("份额未能买下任何项目", "the shares bought nothing"));
         }
         b.push_str("</ol>\n");
-        let spent: u64 = e.selected.iter().filter_map(|id| o.lines.iter().find(|l| &l.row.proposal == id)).map(|l| l.row.cost).sum();
+        let spent: u64 =
+            e.selected.iter().filter_map(|id| o.lines.iter().find(|l| &l.row.proposal == id)).map(|l| l.row.cost).sum();
         let (rz, re) = yuan(o.results.budget.saturating_sub(spent));
         let completed: Vec<String> = e
             .completion
@@ -350,10 +370,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
     let _ = write!(
         b,
         "<p>{}</p><p>{}</p>",
-        both(
-            "公示期：______年____月____日 至 ______年____月____日",
-            "Notice period: from ________ to ________"
-        ),
+        both("公示期：______年____月____日 至 ______年____月____日", "Notice period: from ________ to ________"),
         both(
             "如有异议，请在公示期内向 ______________________ 反映（电话 ______________）。",
             "Objections during the notice period to ______________ (phone ______________)."
@@ -396,7 +413,10 @@ pub fn not_yet(meeting: &MeetingInfo) -> String {
     let body = format!(
         "<h1>{}</h1>\n<p class=\"center\">{}</p>\n<p class=\"center\">{}</p>",
         t(&meeting.name),
-        both("结果公示尚未发布：投票结束、计票完成后在此公布。", "The results notice is not available yet: it appears here once the vote is closed and counted."),
+        both(
+            "结果公示尚未发布：投票结束、计票完成后在此公布。",
+            "The results notice is not available yet: it appears here once the vote is closed and counted."
+        ),
         both("会议进行中可在首页查看实时情况。", "Follow the meeting live on the front page."),
     );
     document(&meeting.language, "结果公示 / Results notice", "", &body)

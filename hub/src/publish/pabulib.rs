@@ -107,7 +107,8 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
         ));
     }
     if !too_dear.is_empty() {
-        let list: Vec<String> = too_dear.iter().map(|l| format!("{} (estimated cost {})", l.row.proposal, l.row.cost)).collect();
+        let list: Vec<String> =
+            too_dear.iter().map(|l| format!("{} (estimated cost {})", l.row.proposal, l.row.cost)).collect();
         comments.push(format!(
             "{} proposals cost more than the whole budget, so no rule could fund them. They keep their votes and carry the sentinel cost {SENTINEL_COST}: {}",
             too_dear.len(),
@@ -257,12 +258,20 @@ pub fn ballots(o: &Outcome) -> Vec<Vote> {
         BoardDisclosure::ReceiptsOnly => {
             phone.sort_by(|a, b| a.receipt.cmp(&b.receipt));
             for (i, b) in phone.into_iter().enumerate() {
-                out.push(Vote { id: unique(format!("phone-{}", i + 1)), choices: b.choices.clone(), method: "internet" });
+                out.push(Vote {
+                    id: unique(format!("phone-{}", i + 1)),
+                    choices: b.choices.clone(),
+                    method: "internet",
+                });
             }
         }
     }
     for b in s.desk.valid_ballots() {
-        out.push(Vote { id: unique(format!("paper-{}", id_safe(&b.number))), choices: b.marks.clone(), method: "paper" });
+        out.push(Vote {
+            id: unique(format!("paper-{}", id_safe(&b.number))),
+            choices: b.marks.clone(),
+            method: "paper",
+        });
     }
     out
 }

@@ -80,7 +80,10 @@ fn failed(meeting: &yuanzhuo_protocol::MeetingInfo, e: &anyhow::Error) -> String
         &format!(
             "<h1>{}</h1><p class=\"center\">{}</p>",
             super::html::t(&meeting.name),
-            super::html::both("暂时无法生成结果公示，请联系组织者。", "The results notice cannot be made just now; please tell the organiser."),
+            super::html::both(
+                "暂时无法生成结果公示，请联系组织者。",
+                "The results notice cannot be made just now; please tell the organiser."
+            ),
         ),
     )
 }
@@ -96,9 +99,19 @@ pub async fn document(web: &Web, doc: Doc) -> Result<Vec<u8>, (StatusCode, &'sta
             Some(n) => Err((StatusCode::CONFLICT, "not_counted", n.zh.clone(), n.en.clone())),
             None => {
                 tracing::warn!("admin export: {e:#}");
-                Err((StatusCode::INTERNAL_SERVER_ERROR, "export_failed", format!("导出失败：{e}"), format!("The export failed: {e}")))
+                Err((
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "export_failed",
+                    format!("导出失败：{e}"),
+                    format!("The export failed: {e}"),
+                ))
             }
         },
-        Err(e) => Err((StatusCode::INTERNAL_SERVER_ERROR, "export_failed", format!("导出失败：{e}"), format!("The export failed: {e}"))),
+        Err(e) => Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "export_failed",
+            format!("导出失败：{e}"),
+            format!("The export failed: {e}"),
+        )),
     }
 }

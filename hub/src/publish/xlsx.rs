@@ -126,11 +126,20 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     let r = &o.def.rules;
     let cur = o.currency();
     ws.write_string_with_format(0, 0, &m.name, &st.title)?;
-    ws.write_string(1, 0, [m.venue.as_str(), m.date.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · "))?;
+    ws.write_string(
+        1,
+        0,
+        [m.venue.as_str(), m.date.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · "),
+    )?;
     if o.final_ {
         ws.write_string_with_format(2, 0, "最终结果（投票已结束） Final results: the vote is closed", &st.bold)?;
     } else {
-        ws.write_string_with_format(2, 0, "临时结果：投票尚未结束，以最终结果为准 Provisional: the vote is not closed yet", &st.warn)?;
+        ws.write_string_with_format(
+            2,
+            0,
+            "临时结果：投票尚未结束，以最终结果为准 Provisional: the vote is not closed yet",
+            &st.warn,
+        )?;
     }
     let (alloc_zh, alloc_en) = allocation_text(r.allocation);
     let (tie_zh, tie_en) = tie_break_text(r.tie_break);
@@ -197,7 +206,10 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
         ("预算 Budget", format!("{} {cur}", grouped(o.results.budget))),
         ("余额 Left", format!("{} {cur}", grouped(left))),
         ("预算线 Budget line", line_text),
-        ("有效选票 Ballots that count", format!("{}（手机 phone {}，纸质 paper {}）", tu.counting(), tu.phone, tu.paper)),
+        (
+            "有效选票 Ballots that count",
+            format!("{}（手机 phone {}，纸质 paper {}）", tu.counting(), tu.phone, tu.paper),
+        ),
         ("作废纸质票 Void paper ballots", tu.void_total().to_string()),
         ("贴纸 Stickers", format!("{}（{} 块展板 boards）", tu.stickers, tu.boards)),
     ];
@@ -332,7 +344,9 @@ fn proposals_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
             let (zh, en) = feasibility_text(a.feasibility);
             ws.write_string_with_format(row, 10, format!("{zh} {en}"), &st.wrap)?;
             if let Some(n) = a.exclusion_rule {
-                let text = EXCLUSION_RULES.get(usize::from(n).wrapping_sub(1)).map_or(String::new(), |(zh, en)| format!("{zh} / {en}"));
+                let text = EXCLUSION_RULES
+                    .get(usize::from(n).wrapping_sub(1))
+                    .map_or(String::new(), |(zh, en)| format!("{zh} / {en}"));
                 ws.write_string_with_format(row, 11, format!("第{n}条 rule {n}：{text}"), &st.wrap)?;
             }
             ws.write_string_with_format(row, 12, &a.reason, &st.wrap)?;
@@ -387,7 +401,10 @@ fn rules_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
                 BoardDisclosure::ReceiptsOnly => "仅回执码 receipts only".into(),
             },
         ),
-        ("讨论 Discussion", format!("{} 分钟 minutes · 推介 pitch {} 分钟 minutes", r.discussion_minutes, r.pitch_minutes)),
+        (
+            "讨论 Discussion",
+            format!("{} 分钟 minutes · 推介 pitch {} 分钟 minutes", r.discussion_minutes, r.pitch_minutes),
+        ),
         ("规则指纹 Rules fingerprint", o.state.fingerprint.clone()),
         ("阶段 Phase", format!("{} {}", o.state.phase.zh(), o.state.phase.en())),
         ("结果 Results", if o.final_ { "最终 final".into() } else { "临时（投票尚未结束） provisional".into() }),
@@ -443,7 +460,12 @@ fn stickers_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     let mut ws = Worksheet::new();
     ws.set_name(STICKERS)?;
     ws.write_string_with_format(0, 0, format!("{} · 贴纸 Stickers", o.def.meeting.name), &st.title)?;
-    header(&mut ws, 1, &[("展板", "Board", 8.0), ("编号", "ID", 8.0), ("项目", "Title", 30.0), ("贴纸", "Stickers", 9.0)], st)?;
+    header(
+        &mut ws,
+        1,
+        &[("展板", "Board", 8.0), ("编号", "ID", 8.0), ("项目", "Title", 30.0), ("贴纸", "Stickers", 9.0)],
+        st,
+    )?;
     let mut row = 2u32;
     for (n, board) in &o.state.desk.boards {
         if board.status != PaperStatus::Agreed {

@@ -123,12 +123,27 @@ pub fn counted(mut s: Snapshot, phase: Phase) -> Snapshot {
     let def = Definition { meeting: s.meeting.clone(), rules: s.rules.clone(), proposals: s.proposals.clone() };
     let tally = s.tally.clone().expect("a tally to count");
     let ann: BTreeMap<String, Annotation> = s.annotations.iter().map(|a| (a.proposal.clone(), a.clone())).collect();
-    s.results = Some(yuanzhuo_engine::count(&def, &yuanzhuo_engine::CountInput { tally: tally.counts.clone(), ballots: vec![vec![]; tally.ballots as usize], ..Default::default() }, &ann, HEAD));
+    s.results = Some(yuanzhuo_engine::count(
+        &def,
+        &yuanzhuo_engine::CountInput {
+            tally: tally.counts.clone(),
+            ballots: vec![vec![]; tally.ballots as usize],
+            ..Default::default()
+        },
+        &ann,
+        HEAD,
+    ));
     s.phase = phase;
     s
 }
 
-pub fn annotation(proposal: &str, feasibility: Feasibility, rule: Option<u8>, cost: Option<u64>, remark: &str) -> Annotation {
+pub fn annotation(
+    proposal: &str,
+    feasibility: Feasibility,
+    rule: Option<u8>,
+    cost: Option<u64>,
+    remark: &str,
+) -> Annotation {
     Annotation {
         proposal: proposal.into(),
         feasibility,

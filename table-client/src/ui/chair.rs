@@ -52,7 +52,11 @@ pub fn proposals(f: &mut Frame, area: Rect, app: &App) {
         .map(|(i, p)| {
             let mark = if !chair {
                 let n = app.topic_count(&Some(p.id.clone()));
-                if n > 0 { fit(&format!("{n}"), 3) } else { "   ".into() }
+                if n > 0 {
+                    fit(&format!("{n}"), 3)
+                } else {
+                    "   ".into()
+                }
             } else if app.chair.draft.contains(&p.id) {
                 "[x]".into()
             } else {
@@ -118,7 +122,10 @@ pub fn queue(f: &mut Frame, area: Rect, app: &App) {
     let rows = app.queue_rows();
     let waiting: Vec<_> = rows.iter().enumerate().collect();
     if rows.is_empty() {
-        lines.push(Line::styled(l.t("队列为空，按 a 加人", "The queue is empty; press a to add someone").to_string(), dim()));
+        lines.push(Line::styled(
+            l.t("队列为空，按 a 加人", "The queue is empty; press a to add someone").to_string(),
+            dim(),
+        ));
     }
     let room = (inner.height as usize).saturating_sub(lines.len() + 4);
     let off = offset(app.chair.queue_sel, rows.len(), room.max(1));
@@ -287,7 +294,11 @@ fn progress(f: &mut Frame, area: Rect, app: &App) {
             };
             let name = if Some(t.table) == mine { format!("{} *", t.name) } else { t.name.clone() };
             let name_w = (w / 2).clamp(6, 14);
-            let speaking = t.speaking.as_deref().map(|n| format!(" {}{}", l.t("发言：", "speaking: "), one_line(n))).unwrap_or_default();
+            let speaking = t
+                .speaking
+                .as_deref()
+                .map(|n| format!(" {}{}", l.t("发言：", "speaking: "), one_line(n)))
+                .unwrap_or_default();
             Line::from(vec![
                 Span::styled(fit(&name, name_w), if Some(t.table) == mine { bold() } else { Style::default() }),
                 Span::raw(fit_right(&format!("{}/{max} ", t.picks.len()), 5)),

@@ -59,7 +59,13 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: &Confirm) {
                     Lang::Zh => format!("还有 {n} 条记录未发送到会场服务器。"),
                     Lang::En => format!("{n} entries have not reached the hub yet."),
                 });
-                body.push(l.t("它们已保存在本机，下次用同一令牌启动时会自动发送。", "They are kept on this computer and go out the next time you start with this token.").into());
+                body.push(
+                    l.t(
+                        "它们已保存在本机，下次用同一令牌启动时会自动发送。",
+                        "They are kept on this computer and go out the next time you start with this token.",
+                    )
+                    .into(),
+                );
             } else {
                 body.push(l.t("正在填写的内容会丢失。", "What you are typing will be lost.").into());
             }
@@ -117,7 +123,10 @@ pub fn speaker(f: &mut Frame, area: Rect, app: &App, s: &SpeakerForm) {
     kinds.extend(choices(&TURNS, s.turn, |t| l.turn(t).to_string(), true));
     let lines = vec![
         Line::from(vec![Span::raw(label.to_string()), Span::styled(text.first().cloned().unwrap_or_default(), bold())]),
-        Line::styled(l.t("（只填数字即为座位号，如 5 → 5号）", "(a bare number is a seat: 5 → 5号)").to_string(), dim()),
+        Line::styled(
+            l.t("（只填数字即为座位号，如 5 → 5号）", "(a bare number is a seat: 5 → 5号)").to_string(),
+            dim(),
+        ),
         Line::from(kinds),
         Line::raw(""),
         hints(&[("Enter", l.t("加入", "add")), ("Tab", l.t("换类型", "kind")), ("Esc", l.t("取消", "cancel"))]),
@@ -128,7 +137,12 @@ pub fn speaker(f: &mut Frame, area: Rect, app: &App, s: &SpeakerForm) {
 
 pub fn note(f: &mut Frame, area: Rect, app: &App, n: &NoteForm) {
     let l = app.lang();
-    let r = Rect { x: area.x + 2, y: area.y + 1, width: area.width.saturating_sub(4), height: area.height.saturating_sub(2) };
+    let r = Rect {
+        x: area.x + 2,
+        y: area.y + 1,
+        width: area.width.saturating_sub(4),
+        height: area.height.saturating_sub(2),
+    };
     f.render_widget(Clear, r);
     let topic = match &n.proposal {
         None => l.t("综合", "general").to_string(),
@@ -153,7 +167,12 @@ pub fn note(f: &mut Frame, area: Rect, app: &App, n: &NoteForm) {
     tags.extend(choices(&TAGS, n.tag, |t| l.tag(t).to_string(), true));
     tags.push(Span::styled(l.t("（Tab 切换）", " (Tab)").to_string(), dim()));
     f.render_widget(Paragraph::new(Line::from(tags)), Rect { height: 1, ..inner });
-    let text_area = Rect { x: inner.x + 1, y: inner.y + 2, width: editor_width(app.size).min(inner.width.saturating_sub(2) as usize) as u16, height: inner.height - 4 };
+    let text_area = Rect {
+        x: inner.x + 1,
+        y: inner.y + 2,
+        width: editor_width(app.size).min(inner.width.saturating_sub(2) as usize) as u16,
+        height: inner.height - 4,
+    };
     let (lines, cur) = editor_view(&n.editor, text_area.width as usize, text_area.height as usize);
     f.render_widget(Paragraph::new(lines.into_iter().map(Line::raw).collect::<Vec<_>>()), text_area);
     let count = format!("{}/{}", n.editor.char_count(), MAX_TEXT_CHARS);
@@ -210,23 +229,28 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
         Some(n) => format!("{n} {}", l.rule(n)),
         None => l.t("（无）", "(none)").to_string(),
     };
-    let rule_style = if a.feasibility == Feasibility::Excluded && a.rule.is_none() { error() } else { Style::default() };
-    lines.push(Line::from(vec![label(F_RULE, l.t("排除规则", "Exclusion rule")), Span::styled(format!(" {rule_text}"), rule_style)]));
+    let rule_style =
+        if a.feasibility == Feasibility::Excluded && a.rule.is_none() { error() } else { Style::default() };
+    lines.push(Line::from(vec![
+        label(F_RULE, l.t("排除规则", "Exclusion rule")),
+        Span::styled(format!(" {rule_text}"), rule_style),
+    ]));
     let mut cursor = None;
-    let mut text_field = |lines: &mut Vec<Line<'static>>, i: usize, name: &str, e: &Editor, rows: usize, suffix: &str| {
-        let (shown, cur) = editor_view(e, field_w.saturating_sub(1), rows);
-        if a.field == i {
-            cursor = Some((lines.len() + cur.0, label_w + 1 + cur.1));
-        }
-        for k in 0..rows {
-            let first = if k == 0 { label(i, name) } else { Span::raw(" ".repeat(label_w)) };
-            let mut text = shown.get(k).cloned().unwrap_or_default();
-            if k == 0 && !suffix.is_empty() {
-                text.push_str(suffix);
+    let mut text_field =
+        |lines: &mut Vec<Line<'static>>, i: usize, name: &str, e: &Editor, rows: usize, suffix: &str| {
+            let (shown, cur) = editor_view(e, field_w.saturating_sub(1), rows);
+            if a.field == i {
+                cursor = Some((lines.len() + cur.0, label_w + 1 + cur.1));
             }
-            lines.push(Line::from(vec![first, Span::raw(" "), Span::raw(text)]));
-        }
-    };
+            for k in 0..rows {
+                let first = if k == 0 { label(i, name) } else { Span::raw(" ".repeat(label_w)) };
+                let mut text = shown.get(k).cloned().unwrap_or_default();
+                if k == 0 && !suffix.is_empty() {
+                    text.push_str(suffix);
+                }
+                lines.push(Line::from(vec![first, Span::raw(" "), Span::raw(text)]));
+            }
+        };
     text_field(&mut lines, F_REASON, l.t("理由", "Reason"), &a.reason, 2, "");
     text_field(&mut lines, F_COST, l.t("估算金额（元）", "Cost estimate"), &a.cost, 1, "");
     text_field(&mut lines, F_REMARK, l.t("给居民的说明", "For residents"), &a.remark, 2, "");
@@ -235,11 +259,13 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
     if a.field == F_RULE || a.feasibility != Feasibility::Feasible {
         for n in 1..=7u8 {
             let style = if a.rule == Some(n) { selected() } else { dim() };
-            lines.push(Line::styled(crate::text::truncate(&format!(" {n} {}", l.rule(n)), inner.width as usize), style));
+            lines
+                .push(Line::styled(crate::text::truncate(&format!(" {n} {}", l.rule(n)), inner.width as usize), style));
         }
     } else {
         lines.push(Line::styled(
-            l.t(" 选“排除”时须选一条排除规则（1-7）。", " An exclusion must name one of the 7 rules (1-7).").to_string(),
+            l.t(" 选“排除”时须选一条排除规则（1-7）。", " An exclusion must name one of the 7 rules (1-7).")
+                .to_string(),
             dim(),
         ));
     }

@@ -29,9 +29,18 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
     match app.role() {
         Some(Role::Chair) => keys.extend([
             ("空格 / Space", l.t("项目页：推选或取消（正好选满才能提交）", "Proposals: mark or unmark a pick")),
-            ("a", l.t("项目页：为该项目写记录；发言页：加人（座位号或姓名）", "Proposals: note on it; Speakers: add (seat or name)")),
+            (
+                "a",
+                l.t(
+                    "项目页：为该项目写记录；发言页：加人（座位号或姓名）",
+                    "Proposals: note on it; Speakers: add (seat or name)",
+                ),
+            ),
             ("n", l.t("发言页：下一位开始发言", "Speakers: next speaker starts")),
-            ("Enter", l.t("发言页：让选中的人开始；推选页：提交推选", "Speakers: start the selected one; Picks: submit")),
+            (
+                "Enter",
+                l.t("发言页：让选中的人开始；推选页：提交推选", "Speakers: start the selected one; Picks: submit"),
+            ),
             ("s / x", l.t("发言页：结束当前发言 / 移出选中的人", "Speakers: stop the turn / remove the selected one")),
             ("L", l.t("推选页：锁定推选（先确认，锁定后不能改）", "Picks: lock (asks first; final)")),
             ("a e w", l.t("记录页：新记录 / 修改 / 撤回", "Notes: new / edit / withdraw")),
@@ -57,7 +66,13 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
     let kw = 16.min(w / 3);
     let mut lines: Vec<Line> = keys
         .iter()
-        .map(|(k, what)| Line::from(vec![Span::styled(fit(k, kw), bold()), Span::raw(" "), Span::raw(crate::text::truncate(what, w.saturating_sub(kw + 1)))]))
+        .map(|(k, what)| {
+            Line::from(vec![
+                Span::styled(fit(k, kw), bold()),
+                Span::raw(" "),
+                Span::raw(crate::text::truncate(what, w.saturating_sub(kw + 1))),
+            ])
+        })
         .collect();
     lines.push(Line::raw(""));
     let about = l.t(

@@ -47,9 +47,14 @@ pub fn draw(f: &mut Frame, app: &App) {
 }
 
 fn main_screen(f: &mut Frame, area: Rect, app: &App) {
-    let [head, tabs, body, msg, keys] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1), Constraint::Min(3), Constraint::Length(1), Constraint::Length(1)])
-            .areas(area);
+    let [head, tabs, body, msg, keys] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(1),
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     f.render_widget(Paragraph::new(header(app, head.width as usize)), head);
     f.render_widget(Paragraph::new(tab_line(app, tabs.width as usize)), tabs);
     match (app.snap.is_some() && app.you.is_some(), app.current_tab()) {
@@ -77,7 +82,9 @@ fn main_screen(f: &mut Frame, area: Rect, app: &App) {
 pub fn status_badge(app: &App) -> Span<'static> {
     let l = app.lang();
     match &app.link {
-        Some(LinkStatus::Online) if app.welcomed => Span::styled(format!(" {} ", l.t("在线", "online")), badge(Color::Green)),
+        Some(LinkStatus::Online) if app.welcomed => {
+            Span::styled(format!(" {} ", l.t("在线", "online")), badge(Color::Green))
+        }
         Some(LinkStatus::Online) | Some(LinkStatus::Connecting { .. }) => {
             let n = match &app.link {
                 Some(LinkStatus::Connecting { attempt }) => *attempt,
@@ -97,9 +104,14 @@ pub fn status_badge(app: &App) -> Span<'static> {
                 Lang::Zh => format!(" 离线，{s}秒后重连 "),
                 Lang::En => format!(" offline, retry in {s}s "),
             };
-            Span::styled(text, Style::default().fg(Color::White).bg(Color::Red).add_modifier(ratatui::style::Modifier::BOLD))
+            Span::styled(
+                text,
+                Style::default().fg(Color::White).bg(Color::Red).add_modifier(ratatui::style::Modifier::BOLD),
+            )
         }
-        Some(LinkStatus::Refused(_)) | None => Span::styled(format!(" {} ", l.t("未连接", "not connected")), badge(Color::Red)),
+        Some(LinkStatus::Refused(_)) | None => {
+            Span::styled(format!(" {} ", l.t("未连接", "not connected")), badge(Color::Red))
+        }
     }
 }
 
@@ -174,7 +186,8 @@ fn tab_line(app: &App, w: usize) -> Line<'static> {
     for (i, t) in app.tabs().iter().enumerate() {
         let text = format!(" {} {} ", i + 1, tab_name(app, *t));
         used += width(&text) + 1;
-        let style = if i == app.tab { selected().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::default() };
+        let style =
+            if i == app.tab { selected().add_modifier(ratatui::style::Modifier::BOLD) } else { Style::default() };
         spans.push(Span::styled(text, style));
         spans.push(Span::raw(" "));
     }
@@ -233,11 +246,18 @@ fn key_line(app: &App) -> Line<'static> {
         return Line::raw("");
     }
     if app.you.is_none() {
-        return hints(&[("Esc", l.t("返回修改地址或令牌", "back to the address and token")), ("q", l.t("退出", "quit"))]);
+        return hints(&[
+            ("Esc", l.t("返回修改地址或令牌", "back to the address and token")),
+            ("q", l.t("退出", "quit")),
+        ]);
     }
     let chair = app.role() == Some(yuanzhuo_protocol::Role::Chair);
     let mut pairs: Vec<(&str, &str)> = match app.current_tab() {
-        Some(Tab::Proposals) if chair => vec![("↑↓", l.t("选择", "select")), (l.t("空格", "Space"), l.t("推选/取消", "pick/unpick")), ("a", l.t("记录", "note"))],
+        Some(Tab::Proposals) if chair => vec![
+            ("↑↓", l.t("选择", "select")),
+            (l.t("空格", "Space"), l.t("推选/取消", "pick/unpick")),
+            ("a", l.t("记录", "note")),
+        ],
         Some(Tab::Proposals) => vec![("↑↓", l.t("选择", "select")), ("a", l.t("记录", "note"))],
         Some(Tab::Queue) => vec![
             ("a", l.t("加人", "add")),
@@ -246,8 +266,15 @@ fn key_line(app: &App) -> Line<'static> {
             ("s", l.t("结束", "stop")),
             ("x", l.t("移除", "remove")),
         ],
-        Some(Tab::Picks) => vec![("Enter", l.t("提交", "submit")), ("L", l.t("锁定", "lock")), ("x", l.t("取消选中", "unmark"))],
-        Some(Tab::Notes) => vec![("←→", l.t("栏", "pane")), ("a", l.t("新记录", "new")), ("e", l.t("修改", "edit")), ("w", l.t("撤回", "withdraw"))],
+        Some(Tab::Picks) => {
+            vec![("Enter", l.t("提交", "submit")), ("L", l.t("锁定", "lock")), ("x", l.t("取消选中", "unmark"))]
+        }
+        Some(Tab::Notes) => vec![
+            ("←→", l.t("栏", "pane")),
+            ("a", l.t("新记录", "new")),
+            ("e", l.t("修改", "edit")),
+            ("w", l.t("撤回", "withdraw")),
+        ],
         Some(Tab::Advice) if app.adviser_tables().len() > 1 => {
             vec![("↑↓", l.t("选择", "select")), ("Enter", l.t("填写意见", "annotate")), ("t", l.t("换桌", "table"))]
         }
@@ -281,7 +308,10 @@ fn connecting(f: &mut Frame, area: Rect, app: &App) {
     lines.push(Line::raw(""));
     lines.push(Line::raw(format!(
         "  {}",
-        l.t("会自动重试。已做的记录都保存在本机，联网后自动发送。", "Retrying by itself. Everything entered is kept on this computer and goes out once connected.")
+        l.t(
+            "会自动重试。已做的记录都保存在本机，联网后自动发送。",
+            "Retrying by itself. Everything entered is kept on this computer and goes out once connected."
+        )
     )));
     let block = boxed(l.t("连接", "Connection"), area);
     f.render_widget(Clear, area);

@@ -42,7 +42,10 @@ pub fn page(f: &mut Frame, area: Rect, app: &App) {
             let n = app.topic_count(t);
             let count = if n > 0 { format!("{n}") } else { String::new() };
             let style = if i == app.notes.topic { selected() } else { Style::default() };
-            Line::from(vec![Span::styled(fit(&label, w.saturating_sub(4)), style), Span::styled(fit_right(&count, 4), style)])
+            Line::from(vec![
+                Span::styled(fit(&label, w.saturating_sub(4)), style),
+                Span::styled(fit_right(&count, 4), style),
+            ])
         })
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
@@ -90,9 +93,15 @@ pub fn page(f: &mut Frame, area: Rect, app: &App) {
             head.push(Span::styled(l.t(" 已撤回", " withdrawn").to_string(), error()));
         }
         match r.pending {
-            Some(Pending::Add) => head.push(Span::styled(format!(" {} ", l.t("待发送", "unsent")), badge(Color::Yellow))),
-            Some(Pending::Edit) => head.push(Span::styled(format!(" {} ", l.t("修改待发送", "edit unsent")), badge(Color::Yellow))),
-            Some(Pending::Withdraw) => head.push(Span::styled(format!(" {} ", l.t("撤回待发送", "withdrawal unsent")), badge(Color::Yellow))),
+            Some(Pending::Add) => {
+                head.push(Span::styled(format!(" {} ", l.t("待发送", "unsent")), badge(Color::Yellow)))
+            }
+            Some(Pending::Edit) => {
+                head.push(Span::styled(format!(" {} ", l.t("修改待发送", "edit unsent")), badge(Color::Yellow)))
+            }
+            Some(Pending::Withdraw) => {
+                head.push(Span::styled(format!(" {} ", l.t("撤回待发送", "withdrawal unsent")), badge(Color::Yellow)))
+            }
             None => {}
         }
         let mut b = vec![Line::from(head)];

@@ -15,7 +15,8 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &PromptForm) {
     let l = app.lang();
     let r = popup(area, 76, 18);
     f.render_widget(Clear, r);
-    let block = boxed(l.t("圆桌 · 桌长 / 记录员 / 技术顾问", "Yuanzhuo · chair / recorder / adviser"), r).border_style(bold());
+    let block =
+        boxed(l.t("圆桌 · 桌长 / 记录员 / 技术顾问", "Yuanzhuo · chair / recorder / adviser"), r).border_style(bold());
     let inner = block.inner(r);
     f.render_widget(block, r);
     let w = inner.width as usize;
@@ -60,13 +61,23 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &PromptForm) {
         lines.push(Line::raw(""));
     }
     lines.push(Line::styled(
-        truncate(l.t("令牌只在连接时发给会场服务器，不会显示在其他屏幕上。", "The token goes only to the hub, inside the connection."), w),
+        truncate(
+            l.t(
+                "令牌只在连接时发给会场服务器，不会显示在其他屏幕上。",
+                "The token goes only to the hub, inside the connection.",
+            ),
+            w,
+        ),
         dim(),
     ));
     let foot_y = inner.y + inner.height.saturating_sub(1);
     f.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(1), ..inner });
     f.render_widget(
-        Paragraph::new(hints(&[("Enter", l.t("连接", "connect")), ("Tab", l.t("切换", "switch field")), ("Esc", l.t("退出", "quit"))])),
+        Paragraph::new(hints(&[
+            ("Enter", l.t("连接", "connect")),
+            ("Tab", l.t("切换", "switch field")),
+            ("Esc", l.t("退出", "quit")),
+        ])),
         Rect { y: foot_y, height: 1, ..inner },
     );
     if let Some((row, col)) = cursor {

@@ -82,7 +82,9 @@ pub fn flag(lang: Lang, a: Option<&Annotation>) -> (String, Style) {
         None => (String::new(), Style::default()),
         Some(a) => match a.feasibility {
             Feasibility::Feasible => (lang.t("可行", "ok").to_string(), good()),
-            Feasibility::Doubtful => (lang.t("存疑", "doubt").to_string(), Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD)),
+            Feasibility::Doubtful => {
+                (lang.t("存疑", "doubt").to_string(), Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD))
+            }
             Feasibility::Excluded => (
                 format!("{}{}", lang.t("排除", "excl "), a.exclusion_rule.map(|r| r.to_string()).unwrap_or_default()),
                 error(),

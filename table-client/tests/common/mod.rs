@@ -98,7 +98,12 @@ pub fn snapshot() -> Snapshot {
         seq: 40,
         log_head: "ab".repeat(32),
         server_now_ms: NOW,
-        meeting: MeetingInfo { name: "幸福里社区“幸福微实事”项目筛选大会".into(), venue: "党群服务中心".into(), date: "2026-11-28".into(), language: "zh".into() },
+        meeting: MeetingInfo {
+            name: "幸福里社区“幸福微实事”项目筛选大会".into(),
+            venue: "党群服务中心".into(),
+            date: "2026-11-28".into(),
+            language: "zh".into(),
+        },
         rules: Rules {
             tables: (1..=6).map(|i| format!("第{i}桌")).collect(),
             picks_per_table: 3,
@@ -114,7 +119,13 @@ pub fn snapshot() -> Snapshot {
         },
         fingerprint: "3F2A-91C0".into(),
         phase: Phase::Discussion,
-        timer: Some(Timer { label: "discussion".into(), duration_ms: 40 * 60_000, started_at_ms: NOW - 8 * 60_000 - 35_000, used_before_ms: 0, paused: false }),
+        timer: Some(Timer {
+            label: "discussion".into(),
+            duration_ms: 40 * 60_000,
+            started_at_ms: NOW - 8 * 60_000 - 35_000,
+            used_before_ms: 0,
+            paused: false,
+        }),
         pitch: None,
         proposals,
         tables,
@@ -152,7 +163,8 @@ pub fn welcomed(role: Role, lang: Lang) -> App {
 }
 
 pub fn welcomed_as(you: Identity, lang: Lang) -> App {
-    let (mut app, fx) = App::new(config(lang), Some("ws://127.0.0.1:8470/ws".into()), Some("K7M2-Q9XP-2HDR-ABCD".into()), NOW);
+    let (mut app, fx) =
+        App::new(config(lang), Some("ws://127.0.0.1:8470/ws".into()), Some("K7M2-Q9XP-2HDR-ABCD".into()), NOW);
     assert!(matches!(fx.as_slice(), [Effect::Connect { .. }]), "{fx:?}");
     app.update(Event::Opened(Ok(vec![])), NOW);
     app.update(Event::Link(LinkEvent::Status(LinkStatus::Online)), NOW);

@@ -25,9 +25,15 @@ async fn admin_get(hub: &Hub, path: &str, secret: &str) -> Response {
 
 async fn mint(hub: &Hub, secret: &str, body: &str) -> Response {
     let auth = bearer(secret);
-    request(hub.port, "POST", "/api/admin/voters", &[("Authorization", &auth), ("Content-Type", "application/json")], Some(body.as_bytes()))
-        .await
-        .expect("answer")
+    request(
+        hub.port,
+        "POST",
+        "/api/admin/voters",
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        Some(body.as_bytes()),
+    )
+    .await
+    .expect("answer")
 }
 
 fn assert_refused(r: &Response, code: &str, what: &str) {
@@ -64,9 +70,14 @@ async fn admin_endpoints_refuse_anything_but_the_organiser_secret() {
         assert_refused(&none, "organiser_secret_required", &format!("{path} without a secret"));
         let empty = request(hub.port, method, path, &[("Authorization", "Bearer ")], b).await.unwrap();
         assert_refused(&empty, "organiser_secret_required", &format!("{path} with an empty secret"));
-        let basic = request(hub.port, method, path, &[("Authorization", &format!("Basic {organiser}"))], b).await.unwrap();
+        let basic =
+            request(hub.port, method, path, &[("Authorization", &format!("Basic {organiser}"))], b).await.unwrap();
         assert_refused(&basic, "organiser_secret_required", &format!("{path} with another scheme"));
-        for (who, wrong) in [("a wrong secret", "K7M2-Q9XP-2HDR-0000-1111"), ("a voter's token", voter.as_str()), ("a chair's token", chair.as_str())] {
+        for (who, wrong) in [
+            ("a wrong secret", "K7M2-Q9XP-2HDR-0000-1111"),
+            ("a voter's token", voter.as_str()),
+            ("a chair's token", chair.as_str()),
+        ] {
             let auth = bearer(wrong);
             let r = request(hub.port, method, path, &[("Authorization", &auth)], b).await.unwrap();
             assert_refused(&r, "wrong_organiser_secret", &format!("{path} with {who}"));
@@ -77,7 +88,11 @@ async fn admin_endpoints_refuse_anything_but_the_organiser_secret() {
         near.pop();
         near.push(last);
         let auth = bearer(&near);
-        assert_refused(&request(hub.port, method, path, &[("Authorization", &auth)], b).await.unwrap(), "wrong_organiser_secret", path);
+        assert_refused(
+            &request(hub.port, method, path, &[("Authorization", &auth)], b).await.unwrap(),
+            "wrong_organiser_secret",
+            path,
+        );
     }
     // Nothing was minted by the refused requests.
     let all = tokens(&data, 0).unwrap();
@@ -145,7 +160,10 @@ async fn presence_counts_live_connections_per_role_and_table_seat() {
     for v in voters {
         v.close().await;
     }
-    let v = presence_until(&hub, &secret, "chairs and voters gone", |v| v["roles"]["chair"] == 0 && v["roles"]["voter"] == 0).await;
+    let v = presence_until(&hub, &secret, "chairs and voters gone", |v| {
+        v["roles"]["chair"] == 0 && v["roles"]["voter"] == 0
+    })
+    .await;
     assert_eq!(v["tables"][1]["chair"], 0);
     assert_eq!(v["connections"], 4);
     drop((org, recorder, adviser_all, public));
@@ -165,7 +183,10 @@ async fn voter_cards_minted_over_http_work_at_once_and_table_cards_cover_every_s
         assert_eq!(r.status, 400, "{bad}: {}", r.text());
         let v = r.json().unwrap();
         assert_eq!(v["code"], "invalid_field");
-        assert!(v["zh"].as_str().is_some_and(|s| s.contains("张数")) && v["en"].as_str().is_some_and(|s| s.contains("cards")));
+        assert!(
+            v["zh"].as_str().is_some_and(|s| s.contains("张数"))
+                && v["en"].as_str().is_some_and(|s| s.contains("cards"))
+        );
     }
 
     let r = mint(&hub, &secret, r#"{"count": 5}"#).await;
@@ -198,7 +219,13 @@ async fn voter_cards_minted_over_http_work_at_once_and_table_cards_cover_every_s
 
     // Every card works at once: each is a voter; one votes.
     let mut org = Client::connect(&hub.url(), &secret).await.unwrap();
-    for step in [cmd::open(), cmd::advance("discussion"), cmd::advance("picks"), cmd::advance("pitches"), cmd::advance("voting")] {
+    for step in [
+        cmd::open(),
+        cmd::advance("discussion"),
+        cmd::advance("picks"),
+        cmd::advance("pitches"),
+        cmd::advance("voting"),
+    ] {
         assert!(is_ack(&org.command(step).await.unwrap()));
     }
     for (i, code) in codes.iter().enumerate() {
@@ -218,7 +245,12 @@ async fn voter_cards_minted_over_http_work_at_once_and_table_cards_cover_every_s
     let from = before + 2;
     let r = admin_get(&hub, &format!("/api/admin/cards/voters?from={from}&to={}", from + 1), &secret).await;
     assert_eq!(r.status, 200);
-    let again: Vec<String> = r.json().unwrap()["cards"].as_array().unwrap().iter().map(|c| c["code"].as_str().unwrap().to_string()).collect();
+    let again: Vec<String> = r.json().unwrap()["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(again, codes[1..3].to_vec());
     let r = admin_get(&hub, "/api/admin/cards/voters?from=x", &secret).await;
     assert_eq!(r.status, 400);
@@ -254,13 +286,18 @@ async fn table_cards_and_exports_over_http() {
         assert!(c["link"].as_str().is_some_and(|l| l.contains("/j/")));
     }
     assert_eq!(cards[25]["kind"], "projector");
-    assert!(!r.text().contains(sheet["organiser"]["token"].as_str().unwrap()), "the organiser's secret is never on a card");
+    assert!(
+        !r.text().contains(sheet["organiser"]["token"].as_str().unwrap()),
+        "the organiser's secret is never on a card"
+    );
 
     // Some meeting to export.
     let mut org = Client::connect(&hub.url(), &secret).await.unwrap();
     assert!(is_ack(&org.command(cmd::open()).await.unwrap()));
     let mut rec = Client::connect(&hub.url(), &token(&sheet, &["tables", "0", "recorder"])).await.unwrap();
-    assert!(is_ack(&rec.command(json!({"kind":"add_note","table":1,"tag":"new_idea","text":"增加夜间照明"})).await.unwrap()));
+    assert!(is_ack(
+        &rec.command(json!({"kind":"add_note","table":1,"tag":"new_idea","text":"增加夜间照明"})).await.unwrap()
+    ));
 
     let r = admin_get(&hub, "/api/admin/export.json", &secret).await;
     assert_eq!(r.status, 200);

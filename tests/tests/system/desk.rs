@@ -27,7 +27,14 @@ fn meeting(rules: &str, voters: u32) -> (tempfile::TempDir, std::path::PathBuf, 
     std::fs::write(dir.path().join("p.csv"), format!("id,title,cost\n{rows}")).unwrap();
     let data = dir.path().join("data");
     let text = hub_cmd(&[
-        "tokens", "--data", data.to_str().unwrap(), "--meeting", file.to_str().unwrap(), "--format", "json", "--voters",
+        "tokens",
+        "--data",
+        data.to_str().unwrap(),
+        "--meeting",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+        "--voters",
         &voters.to_string(),
     ])
     .expect("tokens");
@@ -90,7 +97,9 @@ async fn double_entry_voids_reused_numbers_and_the_hand_count_over_the_wire() {
     // Counter 1 keys; the scrutineer sees the entry as it is keyed.
     ok(&mut c1, key(1, "1", &["P1", "P2"])).await;
     obs.wait_until(Duration::from_secs(10), |s| {
-        s.paper_copies.iter().any(|c| c.counter == "1" && c.ballots.iter().any(|b| b.number == "1" && b.marks == ["P1", "P2"]))
+        s.paper_copies
+            .iter()
+            .any(|c| c.counter == "1" && c.ballots.iter().any(|b| b.number == "1" && b.marks == ["P1", "P2"]))
     })
     .await
     .expect("the scrutineer sees counter 1's keystroke");
@@ -101,16 +110,16 @@ async fn double_entry_voids_reused_numbers_and_the_hand_count_over_the_wire() {
         ok(c, key(1, "3", &["P9"])).await;
     }
     ok(&mut c2, key(1, "1", &["P1", "P3"])).await;
-    obs.wait_until(Duration::from_secs(10), |s| {
-        s.paper_copies.iter().filter(|c| c.ballots.len() == 3).count() == 2
-    })
-    .await
-    .expect("the scrutineer sees both copies whole");
+    obs.wait_until(Duration::from_secs(10), |s| s.paper_copies.iter().filter(|c| c.ballots.len() == 3).count() == 2)
+        .await
+        .expect("the scrutineer sees both copies whole");
     ok(&mut c1, finish(1)).await;
     ok(&mut c2, finish(1)).await;
-    obs.wait_until(Duration::from_secs(10), |s| s.paper.as_ref().is_some_and(|p| p.batches[0].status == protocol::PaperStatus::Disputed))
-        .await
-        .unwrap();
+    obs.wait_until(Duration::from_secs(10), |s| {
+        s.paper.as_ref().is_some_and(|p| p.batches[0].status == protocol::PaperStatus::Disputed)
+    })
+    .await
+    .unwrap();
     let desk = obs.snapshot().paper.clone().unwrap();
     let d: Vec<(&str, &str)> = desk.batches[0].differences.iter().map(|x| (x.at.as_str(), x.reason.as_str())).collect();
     assert_eq!(d, vec![("1", "marks_differ")]);
@@ -124,9 +133,11 @@ async fn double_entry_voids_reused_numbers_and_the_hand_count_over_the_wire() {
     // Counter 1 re-checks the paper: ballot 1 is P1, P3.
     ok(&mut c1, key(1, "1", &["P3", "P1"])).await;
     ok(&mut c1, finish(1)).await;
-    obs.wait_until(Duration::from_secs(10), |s| s.paper.as_ref().is_some_and(|p| p.batches[0].status == protocol::PaperStatus::Agreed))
-        .await
-        .unwrap();
+    obs.wait_until(Duration::from_secs(10), |s| {
+        s.paper.as_ref().is_some_and(|p| p.batches[0].status == protocol::PaperStatus::Agreed)
+    })
+    .await
+    .unwrap();
     let e = export(&data).unwrap();
     let paper: Vec<&Value> = e["ballots"].as_array().unwrap().iter().filter(|b| b["method"] == "paper").collect();
     assert_eq!(paper.len(), 3);
@@ -135,7 +146,10 @@ async fn double_entry_voids_reused_numbers_and_the_hand_count_over_the_wire() {
     assert_eq!(paper[1]["choices"].as_array().unwrap().len(), 4, "never trimmed: {}", paper[1]);
     assert_eq!(paper[2]["void_reason"], "unknown_proposal");
     assert_eq!(paper[2]["choices"], json!(["P9"]));
-    assert_eq!((e["tally"]["P1"].as_u64(), e["tally"]["P3"].as_u64(), e["tally"]["P4"].as_u64()), (Some(1), Some(1), Some(0)));
+    assert_eq!(
+        (e["tally"]["P1"].as_u64(), e["tally"]["P3"].as_u64(), e["tally"]["P4"].as_u64()),
+        (Some(1), Some(1), Some(0))
+    );
     assert_eq!((e["turnout"]["paper"].as_u64(), e["turnout"]["void"].as_u64()), (Some(3), Some(2)));
 
     // A ballot number counts once, across batches.
@@ -199,12 +213,20 @@ async fn the_public_board_shows_every_ballot_as_the_rules_allow() {
         assert_eq!(row["choices"], json!(choices));
     }
     assert!(b["paper"].as_array().unwrap().is_empty(), "batches being keyed are not on the board: {}", b["paper"]);
-    let batches: Vec<(u64, &str)> = b["batches"].as_array().unwrap().iter().map(|x| (x["batch"].as_u64().unwrap(), x["status"].as_str().unwrap())).collect();
+    let batches: Vec<(u64, &str)> = b["batches"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| (x["batch"].as_u64().unwrap(), x["status"].as_str().unwrap()))
+        .collect();
     assert_eq!(batches, vec![(7, "keying"), (8, "keying")]);
 
     let a = ok(&mut c2, finish(7)).await;
     let b = board_at(&hub, a["seq"].as_u64().unwrap()).await;
-    assert_eq!(b["paper"], json!([{"number": "0117", "batch": 7, "marks": ["P3"]}, {"number": "0118", "batch": 7, "marks": [], "void": "blank"}]));
+    assert_eq!(
+        b["paper"],
+        json!([{"number": "0117", "batch": 7, "marks": ["P3"]}, {"number": "0118", "batch": 7, "marks": [], "void": "blank"}])
+    );
     assert_eq!(b["turnout"], json!({"ballots": 4, "phone": 2, "paper": 2, "void": 1, "stickers": 0}));
     assert_eq!(b["tally"]["counts"]["P2"], 2);
     assert_eq!(b["tally"]["counts"]["P3"], 1);

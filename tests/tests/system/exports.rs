@@ -24,7 +24,11 @@ fn root() -> PathBuf {
 
 fn python() -> PathBuf {
     let p = std::env::var_os("YZ_PYTHON").map(PathBuf::from).unwrap_or_else(|| root().join("target/py/bin/python"));
-    assert!(p.exists(), "{} is missing: run scripts/setup-test-env (it installs pabulib-checker and pabutools)", p.display());
+    assert!(
+        p.exists(),
+        "{} is missing: run scripts/setup-test-env (it installs pabulib-checker and pabutools)",
+        p.display()
+    );
     p
 }
 
@@ -65,7 +69,10 @@ fn export_bytes(data: &Path, format: &str, dir: &Path) -> Vec<u8> {
 
 /// `hub export` that is expected to fail: its error text.
 fn export_refused(data: &Path, format: &str) -> String {
-    let out = Command::new(bin("hub")).args(["export", "--data", data.to_str().unwrap(), "--format", format]).output().unwrap();
+    let out = Command::new(bin("hub"))
+        .args(["export", "--data", data.to_str().unwrap(), "--format", format])
+        .output()
+        .unwrap();
     assert!(!out.status.success(), "{format} before the close should be refused");
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -76,7 +83,12 @@ fn check_pabulib(pb: &Path, export: &Value, dir: &Path) -> String {
     std::fs::write(&json, export.to_string()).unwrap();
     let out = Command::new(python()).arg(root().join("tests/py/check_pabulib.py")).arg(pb).arg(&json).output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "pabulib checks failed for {}:\n{stdout}\n{}", pb.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "pabulib checks failed for {}:\n{stdout}\n{}",
+        pb.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(stdout.lines().any(|l| l.starts_with("ok ")), "{stdout}");
     stdout
 }
@@ -147,7 +159,8 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     // limit of 3, one blank; the scrutineer counts three sheets.
     for n in 0..2 {
         let mut c = Client::connect(&hub.url(), sheet["counters"][n]["token"].as_str().unwrap()).await.unwrap();
-        for (number, marks) in [("101", vec!["P01", "P02"]), ("102", vec!["P01", "P02", "P03", "P04"]), ("103", vec![])] {
+        for (number, marks) in [("101", vec!["P01", "P02"]), ("102", vec!["P01", "P02", "P03", "P04"]), ("103", vec![])]
+        {
             ack(&mut c, json!({"kind": "key_paper", "batch": 1, "number": number, "marks": marks})).await;
         }
         ack(&mut c, json!({"kind": "finish_paper", "batch": 1})).await;
@@ -168,8 +181,14 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     let refused = get(hub.port, "/api/admin/letters.html", &[("Authorization", &auth)]).await.unwrap();
     assert_eq!(refused.status, 409);
     assert_eq!(refused.json().unwrap()["code"], "not_counted");
-    let binary = Command::new(bin("hub")).args(["export", "--data", data.to_str().unwrap(), "--format", "xlsx"]).output().unwrap();
-    assert!(!binary.status.success() && String::from_utf8_lossy(&binary.stderr).contains("--out"), "XLSX is never written to a terminal");
+    let binary = Command::new(bin("hub"))
+        .args(["export", "--data", data.to_str().unwrap(), "--format", "xlsx"])
+        .output()
+        .unwrap();
+    assert!(
+        !binary.status.success() && String::from_utf8_lossy(&binary.stderr).contains("--out"),
+        "XLSX is never written to a terminal"
+    );
     // The provisional workbook says so.
     let provisional = export_bytes(&data, "xlsx", dir.path());
     let mut book = Xlsx::new(std::io::Cursor::new(provisional)).unwrap();
@@ -180,7 +199,10 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     let export = export(&data).unwrap();
     let results = &export["results"];
     assert_eq!(results["final"], true);
-    assert_eq!((results["ballots"].as_u64(), results["paper"].as_u64(), results["void"].as_u64()), (Some(11), Some(1), Some(2)));
+    assert_eq!(
+        (results["ballots"].as_u64(), results["paper"].as_u64(), results["void"].as_u64()),
+        (Some(11), Some(1), Some(2))
+    );
     let ranking = results["ranking"].as_array().unwrap();
     let reason_of = |id: &str| ranking.iter().find(|r| r["proposal"] == id).unwrap()["unfunded_reason"].clone();
     assert_eq!(reason_of("P03"), "excluded");
@@ -209,20 +231,35 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     let p01 = (0..ranking.len()).find(|i| ranking[*i]["proposal"] == "P01").unwrap() as u32;
     assert_eq!(number(r.get_value((first + p01, 11)).unwrap()), 1.0, "P01 has one paper vote");
     let p03 = (0..ranking.len()).find(|i| ranking[*i]["proposal"] == "P03").unwrap() as u32;
-    assert!(text(r.get_value((first + p03, 10)).unwrap()).contains("应由其他主体负责"), "the exclusion rule is in the note");
+    assert!(
+        text(r.get_value((first + p03, 10)).unwrap()).contains("应由其他主体负责"),
+        "the exclusion rule is in the note"
+    );
     let last_funded = ranking.iter().rposition(|r| r["funded"] == true).unwrap();
     let totals: Vec<String> = (first + ranking.len() as u32..first + ranking.len() as u32 + 12)
-        .map(|row| format!("{} {}", r.get_value((row, 3)).map(text).unwrap_or_default(), r.get_value((row, 4)).map(text).unwrap_or_default()))
+        .map(|row| {
+            format!(
+                "{} {}",
+                r.get_value((row, 3)).map(text).unwrap_or_default(),
+                r.get_value((row, 4)).map(text).unwrap_or_default()
+            )
+        })
         .collect();
-    let line = totals.iter().find(|t| t.starts_with("预算线")).unwrap_or_else(|| panic!("no budget line in {totals:?}"));
+    let line =
+        totals.iter().find(|t| t.starts_with("预算线")).unwrap_or_else(|| panic!("no budget line in {totals:?}"));
     assert!(line.contains(&format!("在第 {} 位之后", ranking[last_funded]["position"])), "{line}");
     assert!(totals.iter().any(|t| t.starts_with("作废纸质票") && t.ends_with(" 2")), "{totals:?}");
 
     let b = book.worksheet_range("选票 Ballots").unwrap();
     let rows: Vec<Vec<String>> = b.rows().skip(2).map(|r| r.iter().map(text).collect()).collect();
     assert_eq!(rows.len(), 13, "10 phone + 3 paper: {rows:?}");
-    assert_eq!(rows.iter().filter(|r| r[0].contains("phone") && r[1].len() == 9).count(), 10, "phone ballots by receipt");
-    let paper = |n: &str| rows.iter().find(|r| r[3] == n).unwrap_or_else(|| panic!("paper ballot {n}: {rows:?}")).clone();
+    assert_eq!(
+        rows.iter().filter(|r| r[0].contains("phone") && r[1].len() == 9).count(),
+        10,
+        "phone ballots by receipt"
+    );
+    let paper =
+        |n: &str| rows.iter().find(|r| r[3] == n).unwrap_or_else(|| panic!("paper ballot {n}: {rows:?}")).clone();
     assert_eq!(paper("101")[6], "有效 valid");
     assert!(paper("102")[6].contains("void") && paper("102")[7].contains("over_limit"), "{:?}", paper("102"));
     assert!(paper("103")[7].contains("blank"), "{:?}", paper("103"));
@@ -235,7 +272,8 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
 
     let rules_sheet = book.worksheet_range("规则 Rules").unwrap();
     let kv: Vec<(String, String)> = rules_sheet.rows().skip(2).map(|r| (text(&r[0]), text(&r[1]))).collect();
-    let value = |k: &str| kv.iter().find(|(key, _)| key.starts_with(k)).unwrap_or_else(|| panic!("{k} in {kv:?}")).1.clone();
+    let value =
+        |k: &str| kv.iter().find(|(key, _)| key.starts_with(k)).unwrap_or_else(|| panic!("{k} in {kv:?}")).1.clone();
     assert_eq!(value("规则指纹"), export["fingerprint"].as_str().unwrap());
     assert_eq!(value("日志哈希"), head);
     assert!(value("资助规则").starts_with("greedy_skip"));
@@ -260,7 +298,10 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     assert!(notice.contains(&spaced.join(" ")), "the full head, grouped");
     assert!(notice.contains("预算线") && notice.contains("class=\"line\""));
     assert!(notice.contains(&format!("--head {}", &head[..16])));
-    assert!(notice.contains("作废 2 张") && notice.contains("超过可选项数 1 张") && notice.contains("空白票 1 张"), "void ballots by reason");
+    assert!(
+        notice.contains("作废 2 张") && notice.contains("超过可选项数 1 张") && notice.contains("空白票 1 张"),
+        "void ballots by reason"
+    );
     for who in ["主持人", "监票员", "计票员", "盖章"] {
         assert!(notice.contains(who), "{who}");
     }
@@ -282,13 +323,20 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
         match r["unfunded_reason"].as_str().unwrap() {
             "excluded" => {
                 assert!(letter.contains("第2条“应由其他主体负责（如物业）”"), "{letter}");
-                assert!(letter.contains("公厕属于物业管理范围") && letter.contains("已转交物业公司"), "the adviser's words");
+                assert!(
+                    letter.contains("公厕属于物业管理范围") && letter.contains("已转交物业公司"),
+                    "the adviser's words"
+                );
                 assert!(letter.contains("尊敬的社区老年协会") && letter.contains("Dear 社区老年协会"));
             }
             "does_not_fit" => {
-                let left = 100_000 - ranking[r["position"].as_u64().unwrap() as usize - 2]["running_total"].as_u64().unwrap();
+                let left =
+                    100_000 - ranking[r["position"].as_u64().unwrap() as usize - 2]["running_total"].as_u64().unwrap();
                 let left = format!("{},{:03} 元", left / 1000, left % 1000);
-                assert!(letter.contains(&format!("预算只剩 {}", left.trim_start_matches("0,"))), "{id}: {left} left: {letter}");
+                assert!(
+                    letter.contains(&format!("预算只剩 {}", left.trim_start_matches("0,"))),
+                    "{id}: {left} left: {letter}"
+                );
                 assert!(letter.contains("does not fit") || letter.contains("did not fit"));
             }
             "no_votes" => assert!(letter.contains("没有获得选票") && letter.contains("received no votes"), "{letter}"),
@@ -299,9 +347,12 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     assert!(!letters.contains("data-proposal=\"P04\""), "funded proposals get no letter");
 
     // ---- the same documents from the organiser's console
-    for (path, format) in
-        [("/api/admin/export.xlsx", "xlsx"), ("/api/admin/export.pb", "pabulib"), ("/api/admin/notice.html", "notice"), ("/api/admin/letters.html", "letters")]
-    {
+    for (path, format) in [
+        ("/api/admin/export.xlsx", "xlsx"),
+        ("/api/admin/export.pb", "pabulib"),
+        ("/api/admin/notice.html", "notice"),
+        ("/api/admin/letters.html", "letters"),
+    ] {
         let none = get(hub.port, path, &[]).await.unwrap();
         assert_eq!(none.status, 401, "{path} without the secret");
         let got = get(hub.port, path, &[("Authorization", &auth)]).await.unwrap();
@@ -317,7 +368,11 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     let text_pb = std::fs::read_to_string(&pb).unwrap();
     assert!(text_pb.starts_with("META\nkey;value\n"));
     assert!(text_pb.contains("\nrule;greedy-threshold\n") && text_pb.contains("\nmin_project_score_threshold;1\n"));
-    assert!(text_pb.contains("\nnum_votes;11\n") && text_pb.contains("\nmax_length;3\n") && text_pb.contains("\ndate_begin;28.11.2026\n"));
+    assert!(
+        text_pb.contains("\nnum_votes;11\n")
+            && text_pb.contains("\nmax_length;3\n")
+            && text_pb.contains("\ndate_begin;28.11.2026\n")
+    );
     assert!(text_pb.contains("\nP03;999999999;"), "the excluded proposal carries the sentinel cost");
     assert!(text_pb.contains("2 paper ballots were void") && text_pb.contains("blank 1, over_limit 1"));
     assert!(text_pb.contains("\npaper-101;P01,P02;paper\n"));
@@ -354,7 +409,12 @@ fn simulated_meetings_agree_with_pabutools_under_both_rules() {
             .arg(&tokens_file)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
         let export = export(&data).unwrap();
         assert_eq!(export["results"]["final"], true);
         let pb = dir.path().join(format!("meeting-{i}.pb"));
@@ -371,9 +431,15 @@ fn simulated_meetings_agree_with_pabutools_under_both_rules() {
         let letters = String::from_utf8(export_bytes(&data, "letters", dir.path())).unwrap();
         for r in export["results"]["ranking"].as_array().unwrap().iter().filter(|r| r["funded"] == false) {
             let id = r["proposal"].as_str().unwrap();
-            let start = letters.find(&format!("data-proposal=\"{id}\"")).unwrap_or_else(|| panic!("{what}: no letter for {id}"));
+            let start = letters
+                .find(&format!("data-proposal=\"{id}\""))
+                .unwrap_or_else(|| panic!("{what}: no letter for {id}"));
             let letter = &letters[start..start + letters[start..].find("</section>").unwrap()];
-            let excluded = export["annotations"].as_array().unwrap().iter().any(|a| a["proposal"] == id && a["feasibility"] == "excluded");
+            let excluded = export["annotations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a["proposal"] == id && a["feasibility"] == "excluded");
             let must = match (excluded, r["unfunded_reason"].as_str().unwrap()) {
                 (true, _) => "排除规则",
                 (false, "no_votes") => "没有获得选票",

@@ -50,13 +50,17 @@ async fn a_whole_meeting_from_check_in_to_published() {
     assert_eq!(fp.len(), 9);
     projector.wait_until(Duration::from_secs(5), |s| s.fingerprint == fp).await.unwrap();
     ok(&mut org, cmd::advance("discussion")).await;
-    projector.wait_until(Duration::from_secs(5), |s| s.timer.as_ref().is_some_and(|t| t.duration_ms == 40 * 60_000)).await.unwrap();
+    projector
+        .wait_until(Duration::from_secs(5), |s| s.timer.as_ref().is_some_and(|t| t.duration_ms == 40 * 60_000))
+        .await
+        .unwrap();
 
     // Every table: a speaker, a note, an annotation, three picks.
     let shares: Vec<Vec<String>> = org.snapshot().tables.iter().map(|t| t.share.clone()).collect();
     for (i, share) in shares.iter().enumerate() {
         let t = (i + 1) as u16;
-        let mut chair = Client::connect(&hub.url(), &token(&sheet, &["tables", &i.to_string(), "chair"])).await.unwrap();
+        let mut chair =
+            Client::connect(&hub.url(), &token(&sheet, &["tables", &i.to_string(), "chair"])).await.unwrap();
         assert_eq!(chair.welcome["you"]["role"], "chair");
         assert_eq!(chair.snapshot().table_details.len(), 1, "a chair sees only its own table's detail");
         let q = ok(&mut chair, json!({"kind":"queue_speaker","table":t,"name":"3号","turn":"for"})).await;
@@ -65,15 +69,23 @@ async fn a_whole_meeting_from_check_in_to_published() {
         ok(&mut chair, json!({"kind":"stop_speaker","table":t})).await;
         let picks: Vec<&str> = share.iter().take(3).map(String::as_str).collect();
         ok(&mut chair, cmd::picks(t, &picks)).await;
-        let mut recorder = Client::connect(&hub.url(), &token(&sheet, &["tables", &i.to_string(), "recorder"])).await.unwrap();
-        let n = ok(&mut recorder, json!({"kind":"add_note","table":t,"proposal":share[0],"tag":"support","text":"老人上下楼需要扶手"})).await;
+        let mut recorder =
+            Client::connect(&hub.url(), &token(&sheet, &["tables", &i.to_string(), "recorder"])).await.unwrap();
+        let n = ok(
+            &mut recorder,
+            json!({"kind":"add_note","table":t,"proposal":share[0],"tag":"support","text":"老人上下楼需要扶手"}),
+        )
+        .await;
         assert!(n["result"]["note"].as_u64().is_some());
-        let mut adviser = Client::connect(&hub.url(), &token(&sheet, &["tables", &i.to_string(), "adviser"])).await.unwrap();
+        let mut adviser =
+            Client::connect(&hub.url(), &token(&sheet, &["tables", &i.to_string(), "adviser"])).await.unwrap();
         ok(&mut adviser, json!({"kind":"annotate","proposal":share[4],"feasibility":"excluded","exclusion_rule":2,"reason":"属物业责任","remark":"请向物业反映"})).await;
     }
     ok(&mut org, cmd::advance("picks")).await;
     ok(&mut org, cmd::advance("pitches")).await;
-    org.wait_until(Duration::from_secs(5), |s| s.tables.iter().all(|t| t.picks_locked) && s.pitch.is_some()).await.unwrap();
+    org.wait_until(Duration::from_secs(5), |s| s.tables.iter().all(|t| t.picks_locked) && s.pitch.is_some())
+        .await
+        .unwrap();
     ok(&mut org, json!({"kind":"set_pitch_table","table":2})).await;
     ok(&mut org, cmd::advance("voting")).await;
 
@@ -83,14 +95,19 @@ async fn a_whole_meeting_from_check_in_to_published() {
     for (k, v) in voter_tokens(&sheet).iter().enumerate() {
         let mut voter = Client::connect(&hub.url(), v).await.unwrap();
         assert!(voter.snapshot().tally.is_none(), "voters do not get the live tally");
-        let choices: Vec<&str> = std::iter::once(first.as_str()).chain(shares[k % 6].iter().skip(1).take(k % 9).map(String::as_str)).collect();
+        let choices: Vec<&str> = std::iter::once(first.as_str())
+            .chain(shares[k % 6].iter().skip(1).take(k % 9).map(String::as_str))
+            .collect();
         let a = ok(&mut voter, cmd::ballot(&choices)).await;
         let receipt = a["result"]["receipt"].as_str().unwrap().to_string();
         assert_eq!(receipt.len(), 9);
         receipts.push(receipt);
     }
     let f = first.clone();
-    projector.wait_until(Duration::from_secs(5), move |s| s.tally.as_ref().is_some_and(|t| t.counts[&f] == 12)).await.unwrap();
+    projector
+        .wait_until(Duration::from_secs(5), move |s| s.tally.as_ref().is_some_and(|t| t.counts[&f] == 12))
+        .await
+        .unwrap();
     assert_eq!(projector.snapshot().turnout.ballots, 12);
 
     ok(&mut org, cmd::advance("counted")).await;
@@ -115,7 +132,8 @@ async fn a_whole_meeting_from_check_in_to_published() {
     assert_eq!(export["picks"].as_array().unwrap().len(), 6);
     assert_eq!(export["annotations"].as_array().unwrap().len(), 6);
     assert!(export["log_head"].as_str().unwrap().len() == 64);
-    let exported: Vec<&str> = export["ballots"].as_array().unwrap().iter().map(|b| b["receipt"].as_str().unwrap()).collect();
+    let exported: Vec<&str> =
+        export["ballots"].as_array().unwrap().iter().map(|b| b["receipt"].as_str().unwrap()).collect();
     for r in &receipts {
         assert!(exported.contains(&r.as_str()));
     }
@@ -138,7 +156,13 @@ async fn bad_input_gets_a_clear_error_and_the_connection_survives() {
     voter.send_raw(json!({"type":"command","id":"x1","command":{"kind":"fly"}}).to_string()).await.unwrap();
     let e = voter.recv(Duration::from_secs(5)).await.unwrap();
     assert_eq!((error_code(&e), e["id"].as_str()), ("bad_message", Some("x1")));
-    voter.send_raw(format!(r#"{{"type":"command","id":"big","command":{{"kind":"cast_ballot","choices":["{}"]}}}}"#, "x".repeat(20_000))).await.unwrap();
+    voter
+        .send_raw(format!(
+            r#"{{"type":"command","id":"big","command":{{"kind":"cast_ballot","choices":["{}"]}}}}"#,
+            "x".repeat(20_000)
+        ))
+        .await
+        .unwrap();
     assert_eq!(error_code(&voter.recv(Duration::from_secs(5)).await.unwrap()), "too_large");
     voter.send_raw(json!({"type":"hello","token":voters[0]}).to_string()).await.unwrap();
     assert_eq!(error_code(&voter.recv(Duration::from_secs(5)).await.unwrap()), "already_authenticated");
@@ -167,7 +191,12 @@ async fn bad_input_gets_a_clear_error_and_the_connection_survives() {
     refused(&mut recorder2, cmd::picks(2, &["P11", "P12", "P13"]), "forbidden").await;
     refused(&mut recorder2, json!({"kind":"add_note","table":2,"tag":"support","text":"   "}), "invalid_field").await;
     let mut adviser1 = Client::connect(&hub.url(), &token(&sheet, &["tables", "0", "adviser"])).await.unwrap();
-    refused(&mut adviser1, json!({"kind":"annotate","proposal":"P01","feasibility":"excluded"}), "exclusion_rule_required").await;
+    refused(
+        &mut adviser1,
+        json!({"kind":"annotate","proposal":"P01","feasibility":"excluded"}),
+        "exclusion_rule_required",
+    )
+    .await;
     refused(&mut adviser1, json!({"kind":"annotate","proposal":"P11","feasibility":"doubtful"}), "wrong_table").await;
     refused(&mut org, cmd::advance("voting"), "bad_phase_transition").await;
 
@@ -209,7 +238,9 @@ async fn the_handshake_refuses_strangers() {
     assert!(Client::connect(&hub.url(), "public").await.is_err());
     // A command before hello.
     let mut ws = Client::raw(&hub.url()).await.unwrap();
-    ws.send(Message::text(json!({"type":"command","id":"1","command":{"kind":"open_meeting"}}).to_string())).await.unwrap();
+    ws.send(Message::text(json!({"type":"command","id":"1","command":{"kind":"open_meeting"}}).to_string()))
+        .await
+        .unwrap();
     assert_eq!(error_code(&next_json(&mut ws, Duration::from_secs(5)).await.unwrap()), "not_authenticated");
     // Silence: closed after the auth timeout.
     let mut ws = Client::raw(&hub.url()).await.unwrap();
@@ -316,7 +347,15 @@ async fn a_second_serve_cannot_change_the_rules() {
     let rows: String = (1..=6).map(|i| format!("P{i},项目{i},{i}000\n")).collect();
     std::fs::write(dir.path().join("p.csv"), format!("id,title,cost\n{rows}")).unwrap();
     let out = std::process::Command::new(bin("hub"))
-        .args(["serve", "--data", data.to_str().unwrap(), "--bind", "127.0.0.1:0", "--meeting", meeting.to_str().unwrap()])
+        .args([
+            "serve",
+            "--data",
+            data.to_str().unwrap(),
+            "--bind",
+            "127.0.0.1:0",
+            "--meeting",
+            meeting.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     assert!(!out.status.success());

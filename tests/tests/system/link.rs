@@ -46,5 +46,8 @@ async fn the_link_reconnects_by_itself_and_stops_on_a_refused_token() {
     let e = until(&mut rx, "refusal", |e| matches!(e, LinkEvent::Status(LinkStatus::Refused(_)))).await;
     let LinkEvent::Status(LinkStatus::Refused(err)) = e else { unreachable!() };
     assert_eq!(err.code.as_str(), "unknown_token");
-    assert!(tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.map_or(true, |e| e.is_none()), "no retry after a refusal");
+    assert!(
+        tokio::time::timeout(Duration::from_secs(5), rx.recv()).await.map_or(true, |e| e.is_none()),
+        "no retry after a refusal"
+    );
 }

@@ -22,7 +22,19 @@ impl Pane {
         let socket = format!("yz-projector-{}-{:x}", std::process::id(), rand::random::<u32>());
         let wrapped = format!("{cmd}; echo; echo \"PROJECTOR EXITED $?\"; sleep 600");
         let status = Command::new("tmux")
-            .args(["-L", &socket, "-f", "/dev/null", "-u", "new-session", "-d", "-x", &w.to_string(), "-y", &h.to_string()])
+            .args([
+                "-L",
+                &socket,
+                "-f",
+                "/dev/null",
+                "-u",
+                "new-session",
+                "-d",
+                "-x",
+                &w.to_string(),
+                "-y",
+                &h.to_string(),
+            ])
             .arg(wrapped)
             .env("LANG", "C.UTF-8")
             .env("LC_ALL", "C.UTF-8")
@@ -34,7 +46,8 @@ impl Pane {
     }
 
     fn capture(&self) -> String {
-        let out = Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().expect("tmux capture-pane");
+        let out =
+            Command::new("tmux").args(["-L", &self.socket, "capture-pane", "-p"]).output().expect("tmux capture-pane");
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -106,18 +119,23 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
         160,
         45,
     );
-    pane.wait("the meeting, not open yet", LONG, |s| s.contains(NAME) && s.contains("会议尚未开始") && s.contains("● 已连接"));
+    pane.wait("the meeting, not open yet", LONG, |s| {
+        s.contains(NAME) && s.contains("会议尚未开始") && s.contains("● 已连接")
+    });
 
     let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();
     let fp = ok(&mut org, cmd::open()).await["result"]["fingerprint"].as_str().unwrap().to_string();
-    let screen = pane.wait("the welcome scene with the fingerprint", LONG, |s| s.contains(&fp) && s.contains("会议规则"));
+    let screen =
+        pane.wait("the welcome scene with the fingerprint", LONG, |s| s.contains(&fp) && s.contains("会议规则"));
     assert!(screen.contains(NAME) && screen.contains("¥300,000"), "{screen}");
     // The join address from the hub's /api/info, under a QR code.
     assert!(screen.contains(&hub.http()), "{screen}");
     assert!(screen.matches('█').count() > 100, "a QR code\n{screen}");
 
     ok(&mut org, cmd::advance("discussion")).await;
-    pane.wait("the discussion countdown", LONG, |s| s.contains("讨论中") && s.contains("第6桌") && s.lines().filter(|l| l.contains('█')).count() >= 10);
+    pane.wait("the discussion countdown", LONG, |s| {
+        s.contains("讨论中") && s.contains("第6桌") && s.lines().filter(|l| l.contains('█')).count() >= 10
+    });
     let shares: Vec<Vec<String>> = org.snapshot().tables.iter().map(|t| t.share.clone()).collect();
     for t in [1u16, 2] {
         let picks: Vec<&str> = shares[t as usize - 1].iter().take(3).map(String::as_str).collect();
@@ -127,7 +145,9 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
     ok(&mut org, cmd::advance("picks")).await;
     ok(&mut org, cmd::advance("pitches")).await;
     let first_pick = label(&org, &shares[0][0]);
-    pane.wait("table 1 on stage with its picks", LONG, |s| s.contains("第1桌 上台推介") && s.contains("推介时间") && s.contains(&first_pick) && s.contains("下一桌：第2桌"));
+    pane.wait("table 1 on stage with its picks", LONG, |s| {
+        s.contains("第1桌 上台推介") && s.contains("推介时间") && s.contains(&first_pick) && s.contains("下一桌：第2桌")
+    });
     ok(&mut org, cmd::advance("voting")).await;
     pane.wait("the voting scene", LONG, |s| s.contains("已投 0 张选票") && s.contains("每人最多选 10 项"));
 
@@ -138,7 +158,8 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
         v.close().await;
     }
     let (p01, p02, p03) = (label(&org, "P01"), label(&org, "P02"), label(&org, "P03"));
-    let screen = pane.wait("the three ballots", LONG, |s| s.contains("已投 3 张选票") && count_after(s, &p01) == Some(3));
+    let screen =
+        pane.wait("the three ballots", LONG, |s| s.contains("已投 3 张选票") && count_after(s, &p01) == Some(3));
     assert_eq!(count_after(&screen, &p02), Some(1), "{screen}");
     assert_eq!(count_after(&screen, &p03), Some(1), "{screen}");
     assert_eq!(count_after(&screen, &label(&org, "P04")), Some(0), "{screen}");
@@ -153,7 +174,9 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
     // And it is live again, not a frozen picture.
     let mut v = Client::connect(&hub.url(), &voters[3]).await.unwrap();
     ok(&mut v, cmd::ballot(&["P02"])).await;
-    pane.wait("the fourth ballot after the restart", LONG, |s| s.contains("已投 4 张选票") && count_after(s, &p02) == Some(2));
+    pane.wait("the fourth ballot after the restart", LONG, |s| {
+        s.contains("已投 4 张选票") && count_after(s, &p02) == Some(2)
+    });
 
     let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();
     ok(&mut org, cmd::advance("counted")).await;

@@ -40,7 +40,10 @@ fn a_simulated_meeting_runs_to_published_and_verifies() {
     assert_eq!(paper.len(), 60);
     let void: Vec<_> = paper.iter().filter(|b| b["void"] == true).collect();
     assert!(!void.is_empty(), "some paper ballots are void");
-    assert!(void.iter().any(|b| b["void_reason"] == "over_limit" && b["choices"].as_array().unwrap().len() == 11), "never trimmed");
+    assert!(
+        void.iter().any(|b| b["void_reason"] == "over_limit" && b["choices"].as_array().unwrap().len() == 11),
+        "never trimmed"
+    );
     assert_eq!(export["results"]["ballots"].as_u64().unwrap(), 120 - void.len() as u64);
     for t in export["tables"].as_array().unwrap() {
         assert_eq!(t["picks"].as_array().unwrap().len(), 3, "every table picked 3: {t}");
@@ -58,13 +61,23 @@ fn a_simulated_meeting_runs_to_published_and_verifies() {
     let sheet_file2 = dir.path().join("tokens2.json");
     std::fs::write(&sheet_file2, sheet2.to_string()).unwrap();
     let hub2 = Hub::start(&data2, &[]).unwrap();
-    let out = Command::new(bin("simulate")).args(["--hub", &hub2.url(), "--seed", "7"]).arg("--tokens").arg(&sheet_file2).output().unwrap();
+    let out = Command::new(bin("simulate"))
+        .args(["--hub", &hub2.url(), "--seed", "7"])
+        .arg("--tokens")
+        .arg(&sheet_file2)
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let again = yuanzhuo_tests::export(&data2).unwrap();
     // (in whatever order they arrived)
     let phone = |e: &serde_json::Value| -> Vec<String> {
-        let mut v: Vec<String> =
-            e["ballots"].as_array().unwrap().iter().filter(|b| b["method"] == "phone").map(|b| b["choices"].to_string()).collect();
+        let mut v: Vec<String> = e["ballots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|b| b["method"] == "phone")
+            .map(|b| b["choices"].to_string())
+            .collect();
         v.sort();
         v
     };

@@ -36,10 +36,29 @@ impl Term {
 
     /// A 120×40 terminal running `cmd`; the pane stays when the program exits.
     fn start(name: &str, cmd: &str) -> Term {
-        let mut t = Term { socket: format!("yz-tc-{name}-{}-{:x}", std::process::id(), rand::random::<u32>()), path: None };
-        let out = t.tmux(&["-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "-s", "main", cmd, ";", "set", "-g", "remain-on-exit", "on"]);
+        let mut t =
+            Term { socket: format!("yz-tc-{name}-{}-{:x}", std::process::id(), rand::random::<u32>()), path: None };
+        let out = t.tmux(&[
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            "-s",
+            "main",
+            cmd,
+            ";",
+            "set",
+            "-g",
+            "remain-on-exit",
+            "on",
+        ]);
         assert!(out.status.success(), "tmux: {}", String::from_utf8_lossy(&out.stderr));
-        let path = String::from_utf8_lossy(&t.tmux(&["display-message", "-p", "#{socket_path}"]).stdout).trim().to_string();
+        let path =
+            String::from_utf8_lossy(&t.tmux(&["display-message", "-p", "#{socket_path}"]).stdout).trim().to_string();
         t.path = (!path.is_empty()).then(|| PathBuf::from(path));
         t
     }
@@ -66,7 +85,8 @@ impl Term {
     }
 
     fn dead(&self) -> bool {
-        String::from_utf8_lossy(&self.tmux(&["display-message", "-p", "-t", "main", "#{pane_dead}"]).stdout).trim() == "1"
+        String::from_utf8_lossy(&self.tmux(&["display-message", "-p", "-t", "main", "#{pane_dead}"]).stdout).trim()
+            == "1"
     }
 
     fn respawn(&self, cmd: &str) {
@@ -105,7 +125,11 @@ impl Drop for Term {
 /// The client's command line, with the token in the environment (or not at all).
 fn client(hub: &str, state: &Path, token: Option<&str>, extra: &str) -> String {
     let env = token.map(|t| format!("YZ_TOKEN={t} ")).unwrap_or_default();
-    format!("env LANG=C.UTF-8 {env}{} --hub {hub} --state-dir {} {extra}", bin("table-client").display(), state.display())
+    format!(
+        "env LANG=C.UTF-8 {env}{} --hub {hub} --state-dir {} {extra}",
+        bin("table-client").display(),
+        state.display()
+    )
 }
 
 async fn open_discussion(hub: &Hub, sheet: &Value) {
@@ -146,7 +170,10 @@ async fn chair_recorder_and_adviser_at_a_real_hub() {
 
     // The chair starts from a join link (address and token in one).
     let link = format!("{}/j/{}", hub.http(), token(&sheet, &["tables", "0", "chair"]));
-    let chair = Term::start("chair", &format!("env LANG=C.UTF-8 {} {link} --state-dir {}", bin("table-client").display(), state.display()));
+    let chair = Term::start(
+        "chair",
+        &format!("env LANG=C.UTF-8 {} {link} --state-dir {}", bin("table-client").display(), state.display()),
+    );
     let s = chair.wait_for("第1桌 桌长");
     chair.wait_for(" 在线 ");
     assert!(s.contains("分桌讨论") && s.contains("讨论 "), "{s}");
@@ -156,7 +183,9 @@ async fn chair_recorder_and_adviser_at_a_real_hub() {
     chair.keys(&["Enter", "a"]);
     chair.text("王阿姨");
     chair.keys(&["Tab", "Tab", "Enter"]);
-    chair.wait(&"both queued", Duration::from_secs(30), |s| s.contains("王阿姨") && s.contains("3号") && s.contains("全部已送达"));
+    chair.wait(&"both queued", Duration::from_secs(30), |s| {
+        s.contains("王阿姨") && s.contains("3号") && s.contains("全部已送达")
+    });
     chair.keys(&["n"]);
     let s = chair.wait_for("正在发言：3号（支持）");
     assert!(s.contains(" / 1:00"), "the turn's timebox: {s}");
@@ -201,7 +230,8 @@ async fn chair_recorder_and_adviser_at_a_real_hub() {
     assert!(s.contains("[担忧]") && s.contains("老人上下楼需要扶手，晚上噪音"), "{s}");
 
     // The adviser (token from the environment) excludes P05 under rule 2.
-    let adviser = Term::start("adviser", &client(&hub.http(), &state, Some(&token(&sheet, &["tables", "0", "adviser"])), ""));
+    let adviser =
+        Term::start("adviser", &client(&hub.http(), &state, Some(&token(&sheet, &["tables", "0", "adviser"])), ""));
     adviser.wait_for("第1桌 技术顾问");
     adviser.keys(&["Down", "Down", "Down", "Down", "Enter"]);
     adviser.wait_for("技术意见 · P05");

@@ -39,14 +39,18 @@ impl Said {
     }
 
     fn funded(&self) -> Vec<String> {
-        self.value("funded").map(|v| v.split_whitespace().filter(|s| *s != "—").map(String::from).collect()).unwrap_or_default()
+        self.value("funded")
+            .map(|v| v.split_whitespace().filter(|s| *s != "—").map(String::from).collect())
+            .unwrap_or_default()
     }
 }
 
 fn verify_count(args: &[&Path], stdin: Option<&str>) -> Said {
     let mut cmd = Command::new("python3");
     cmd.arg(repo().join("scripts/verify-count")).args(args);
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() }).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("python3 runs");
     if let Some(text) = stdin {
         child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
@@ -125,7 +129,11 @@ fn tamperings(log: &str, seq: usize) -> Vec<(&'static str, String, String)> {
         ("body-changed", change_body_byte(log, seq), format!("entry {seq}: hash mismatch (the body was changed)")),
         ("deleted-line", delete_line(log, seq), format!("entry {seq} is missing")),
         ("swapped-lines", swap_lines(log, seq), format!("entry {seq} is out of order")),
-        ("hash-changed", change_hash_field(log, seq), format!("entry {seq}: hash mismatch (the hash field was changed")),
+        (
+            "hash-changed",
+            change_hash_field(log, seq),
+            format!("entry {seq}: hash mismatch (the hash field was changed"),
+        ),
     ]
 }
 
@@ -250,11 +258,17 @@ fn greedy_skip(export: &Value) -> Vec<String> {
 fn verify_count_agrees_with_every_test_vector() {
     let root = vectors_dir();
     let mut seen = vec![];
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).expect("tests/vectors").filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/vectors")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).expect("expected.json")).expect("expected.json is JSON");
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).expect("expected.json"))
+                .expect("expected.json is JSON");
         if let Some(cases) = expected["tampered"].as_array() {
             for case in cases {
                 let f = dir.join(case["file"].as_str().unwrap());
@@ -274,7 +288,10 @@ fn verify_count_agrees_with_every_test_vector() {
         assert_eq!(said.value("head").as_deref(), expected["head"].as_str(), "{name}: {}", said.out);
         assert!(said.out.contains(&format!("log: {} entries checked", expected["entries"])), "{name}: {}", said.out);
         let b = &expected["ballots"];
-        let line = format!("{} by phone, {} on paper ({} void), {} stickers; {} count", b["phone"], b["paper"], b["void"], b["stickers"], b["counting"]);
+        let line = format!(
+            "{} by phone, {} on paper ({} void), {} stickers; {} count",
+            b["phone"], b["paper"], b["void"], b["stickers"], b["counting"]
+        );
         assert!(said.out.contains(&line), "{name}: expected {line:?}: {}", said.out);
         if expected["funded"].is_array() {
             assert_eq!(said.funded(), strings(&expected["funded"]), "{name}: {}", said.out);
@@ -284,16 +301,33 @@ fn verify_count_agrees_with_every_test_vector() {
             assert!(said.out.contains("the vote is not closed"), "{name}: {}", said.out);
         }
         if let Some(es) = expected.get("equal_shares").filter(|e| e.is_object()) {
-            let export: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("export.json")).unwrap()).unwrap();
-            assert_ne!(strings(&expected["funded"]), greedy_skip(&export), "{name}: equal shares must differ from greedy here");
+            let export: Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join("export.json")).unwrap()).unwrap();
+            assert_ne!(
+                strings(&expected["funded"]),
+                greedy_skip(&export),
+                "{name}: equal shares must differ from greedy here"
+            );
             let line = format!("equal shares: {} voters with {} each", es["voters"], es["share"].as_str().unwrap());
             assert!(said.out.contains(&line), "{name}: {line}: {}", said.out);
         }
         seen.push(name);
     }
     let readme = std::fs::read_to_string(root.join("README.md")).expect("tests/vectors/README.md");
-    assert!(readme.contains(&outcomes_table(&root)), "the README's table of outcomes is not up to date with the vectors");
-    for must in ["desk", "equal-shares", "equal-shares-uneven", "lot-greedy-stop", "open-vote", "phone-greedy-skip", "simulated-paper", "tampered"] {
+    assert!(
+        readme.contains(&outcomes_table(&root)),
+        "the README's table of outcomes is not up to date with the vectors"
+    );
+    for must in [
+        "desk",
+        "equal-shares",
+        "equal-shares-uneven",
+        "lot-greedy-stop",
+        "open-vote",
+        "phone-greedy-skip",
+        "simulated-paper",
+        "tampered",
+    ] {
         assert!(seen.iter().any(|s| s == must), "vector {must} is missing: {seen:?}");
     }
 }
@@ -412,7 +446,9 @@ async fn lot_greedy_stop(room: &mut Room) {
     room.to_voting().await;
     // A running timer: the close clears it first, so the seed is the prev of that entry.
     ok(&mut room.org, json!({"kind":"start_timer","label":"投票","minutes":10})).await;
-    for b in [["A1", "A2"], ["A1", "A3"], ["A2", "A3"], ["A1", "A2"], ["A1", "A3"], ["A2", "A3"], ["A4", "A5"], ["A5", "A4"]] {
+    for b in
+        [["A1", "A2"], ["A1", "A3"], ["A2", "A3"], ["A1", "A2"], ["A1", "A3"], ["A2", "A3"], ["A4", "A5"], ["A5", "A4"]]
+    {
         room.vote(&b).await;
     }
     room.vote(&["A6"]).await;
@@ -648,7 +684,18 @@ async fn make_test_vectors() {
         let data = tmp.path().join(format!("{name}-data"));
         let d = data.to_str().unwrap();
         let sheet: Value = serde_json::from_str(
-            &hub_cmd(&["tokens", "--data", d, "--meeting", src.join("meeting.toml").to_str().unwrap(), "--voters", "16", "--format", "json"]).unwrap(),
+            &hub_cmd(&[
+                "tokens",
+                "--data",
+                d,
+                "--meeting",
+                src.join("meeting.toml").to_str().unwrap(),
+                "--voters",
+                "16",
+                "--format",
+                "json",
+            ])
+            .unwrap(),
         )
         .unwrap();
         let hub = Hub::start(&data, &[]).unwrap();
@@ -673,7 +720,12 @@ async fn make_test_vectors() {
     let sheet_file = tmp.path().join("sim-tokens.json");
     std::fs::write(&sheet_file, sheet.to_string()).unwrap();
     let hub = Hub::start(&data, &[]).unwrap();
-    let st = Command::new(bin("simulate")).args(["--hub", &hub.url(), "--seed", "11", "--paper", "60"]).arg("--tokens").arg(&sheet_file).status().unwrap();
+    let st = Command::new(bin("simulate"))
+        .args(["--hub", &hub.url(), "--seed", "11", "--paper", "60"])
+        .arg("--tokens")
+        .arg(&sheet_file)
+        .status()
+        .unwrap();
     assert!(st.success());
     drop(hub);
     write_vector(&out.join("simulated-paper"), &data, None);
@@ -691,7 +743,9 @@ async fn make_test_vectors() {
         cases.push(json!({"file": file, "from": "phone-greedy-skip", "names": must}));
     }
     // Forgeries with every hash recomputed: the chain checks, the recount does not.
-    for (what, from, forged, must, head) in forgeries(&read("phone-greedy-skip"), &read("desk"), &read("lot-greedy-stop")) {
+    for (what, from, forged, must, head) in
+        forgeries(&read("phone-greedy-skip"), &read("desk"), &read("lot-greedy-stop"))
+    {
         let file = format!("{what}.jsonl");
         std::fs::write(dir.join(&file), forged).unwrap();
         let mut case = json!({"file": file, "from": from, "names": must});
@@ -700,13 +754,21 @@ async fn make_test_vectors() {
         }
         cases.push(case);
     }
-    std::fs::write(dir.join("expected.json"), serde_json::to_string_pretty(&json!({"tampered": cases})).unwrap() + "\n").unwrap();
+    std::fs::write(
+        dir.join("expected.json"),
+        serde_json::to_string_pretty(&json!({"tampered": cases})).unwrap() + "\n",
+    )
+    .unwrap();
     write_outcomes(&out);
 }
 
 /// The table of expected outcomes in the vectors' README, one row per vector.
 fn outcomes_table(root: &Path) -> String {
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root).unwrap().filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.join("log.jsonl").exists()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("log.jsonl").exists())
+        .collect();
     dirs.sort();
     let mut t = String::from("| vector | head | entries | fingerprint | ballots | funded | total / budget |\n|---|---|---|---|---|---|---|\n");
     for d in dirs {
@@ -744,7 +806,12 @@ fn write_outcomes(root: &Path) {
 /// Recompute every prev and hash, as a forger would (docs/verification.md §1).
 fn rehash(log: &str) -> String {
     const SCRIPT: &str = "import sys,json,hashlib\nprev='0'*64\nfor line in sys.stdin:\n    if not line.strip(): continue\n    e=json.loads(line); e['prev']=prev\n    e['hash']=prev=hashlib.sha256((prev+e['body']).encode('utf-8')).hexdigest()\n    print(json.dumps(e,ensure_ascii=False,separators=(',',':')))\n";
-    let mut child = Command::new("python3").args(["-c", SCRIPT]).stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().expect("python3");
+    let mut child = Command::new("python3")
+        .args(["-c", SCRIPT])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3");
     child.stdin.take().unwrap().write_all(log.as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
@@ -772,20 +839,71 @@ fn replace_in(body: &str, has: &str, from: &str, to: &str) -> Option<String> {
 /// Forged logs (every hash recomputed) and what verify-count must name in each.
 fn forgeries(phone: &str, desk: &str, lot: &str) -> Vec<(&'static str, &'static str, String, String, Option<String>)> {
     let mut out = vec![];
-    let (f, s) = forge(desk, |b| replace_in(b, "paper_agreed", r#""marks":["P1","P2","P3","P4"],"void":"over_limit""#, r#""marks":["P1","P2","P3","P4"]"#));
-    out.push(("forged-void", "desk", f, format!("entry {s}: paper ballot A03 (batch 1) recorded valid, the rules say over_limit"), None));
-    let (f, s) = forge(desk, |b| replace_in(b, "paper_agreed", r#"{"number":"A01","marks":["P1","P2"]}"#, r#"{"number":"A01","marks":["P1","P3"]}"#));
-    out.push(("forged-paper-marks", "desk", f, format!("entry {s}: batch 1 counted ballots other than the counters keyed (A01)"), None));
+    let (f, s) = forge(desk, |b| {
+        replace_in(
+            b,
+            "paper_agreed",
+            r#""marks":["P1","P2","P3","P4"],"void":"over_limit""#,
+            r#""marks":["P1","P2","P3","P4"]"#,
+        )
+    });
+    out.push((
+        "forged-void",
+        "desk",
+        f,
+        format!("entry {s}: paper ballot A03 (batch 1) recorded valid, the rules say over_limit"),
+        None,
+    ));
+    let (f, s) = forge(desk, |b| {
+        replace_in(
+            b,
+            "paper_agreed",
+            r#"{"number":"A01","marks":["P1","P2"]}"#,
+            r#"{"number":"A01","marks":["P1","P3"]}"#,
+        )
+    });
+    out.push((
+        "forged-paper-marks",
+        "desk",
+        f,
+        format!("entry {s}: batch 1 counted ballots other than the counters keyed (A01)"),
+        None,
+    ));
     let head = line_value(desk.lines().last().unwrap())["hash"].as_str().unwrap().to_string();
-    let (f, s) = forge(desk, |b| replace_in(b, "sheets_declared", r#""batch":1,"sheets":9"#, r#""batch":1,"sheets":10"#));
+    let (f, s) =
+        forge(desk, |b| replace_in(b, "sheets_declared", r#""batch":1,"sheets":9"#, r#""batch":1,"sheets":10"#));
     let close = f.lines().position(|l| l.contains(r#"\"to\":\"counted\""#)).unwrap() + 1;
     assert!(close > s);
-    out.push(("forged-sheets", "desk", f, format!("entry {close}: the vote closed with batch 1 at 9 keyed, 10 sheets counted"), None));
+    out.push((
+        "forged-sheets",
+        "desk",
+        f,
+        format!("entry {close}: the vote closed with batch 1 at 9 keyed, 10 sheets counted"),
+        None,
+    ));
     let (f, s) = forge(desk, |b| replace_in(b, "board_agreed", r#""P3":2"#, r#""P3":3"#));
-    out.push(("forged-board", "desk", f.clone(), format!("entry {s}: board 1 counted without two equal readings"), None));
-    out.push(("forged-board", "desk", f, format!("head {} is not an entry of this log", &head[..16]), Some(head[..16].to_string())));
+    out.push((
+        "forged-board",
+        "desk",
+        f.clone(),
+        format!("entry {s}: board 1 counted without two equal readings"),
+        None,
+    ));
+    out.push((
+        "forged-board",
+        "desk",
+        f,
+        format!("head {} is not an entry of this log", &head[..16]),
+        Some(head[..16].to_string()),
+    ));
     let (f, _) = forge(phone, |b| replace_in(b, "meeting_defined", r#""amount":100000"#, r#""amount":200000"#));
-    out.push(("forged-budget", "phone-greedy-skip", f, "entry 2: the rules fingerprint is recorded as".to_string(), None));
+    out.push((
+        "forged-budget",
+        "phone-greedy-skip",
+        f,
+        "entry 2: the rules fingerprint is recorded as".to_string(),
+        None,
+    ));
     let first_voter = phone.lines().map(line_value).find_map(|v| {
         let b: Value = serde_json::from_str(v["body"].as_str().unwrap()).unwrap();
         (b["event"]["type"] == "ballot_cast").then(|| b["event"]["voter"].as_str().unwrap().to_string())
@@ -794,9 +912,16 @@ fn forgeries(phone: &str, desk: &str, lot: &str) -> Vec<(&'static str, &'static 
     let (f, s) = forge(phone, |b| {
         let v: Value = serde_json::from_str(b).unwrap();
         let voter = v["event"]["voter"].as_str()?;
-        (v["event"]["type"] == "ballot_cast" && voter != first_voter).then(|| b.replacen(&format!("\"voter\":\"{voter}\""), &format!("\"voter\":\"{first_voter}\""), 1))
+        (v["event"]["type"] == "ballot_cast" && voter != first_voter)
+            .then(|| b.replacen(&format!("\"voter\":\"{voter}\""), &format!("\"voter\":\"{first_voter}\""), 1))
     });
-    out.push(("forged-second-ballot", "phone-greedy-skip", f, format!("entry {s}: voter {first_voter} already voted"), None));
+    out.push((
+        "forged-second-ballot",
+        "phone-greedy-skip",
+        f,
+        format!("entry {s}: voter {first_voter} already voted"),
+        None,
+    ));
     let (f, s) = forge(lot, |b| {
         let v: Value = serde_json::from_str(b).unwrap();
         let seed = v["event"]["lot_seed"].as_str()?;
@@ -816,6 +941,6 @@ fn write_vector(dir: &Path, data: &Path, sources: Option<(&str, &str)>) {
     std::fs::write(dir.join("log.jsonl"), export_log(data)).unwrap();
     let export = export(data).unwrap();
     std::fs::write(dir.join("export.json"), serde_json::to_string_pretty(&export).unwrap() + "\n").unwrap();
-    std::fs::write(dir.join("expected.json"), serde_json::to_string_pretty(&expected_of(&export)).unwrap() + "\n").unwrap();
+    std::fs::write(dir.join("expected.json"), serde_json::to_string_pretty(&expected_of(&export)).unwrap() + "\n")
+        .unwrap();
 }
-

@@ -299,13 +299,7 @@ impl Meeting {
     #[track_caller]
     pub fn refuses(&mut self, actor: &Actor, cmd: &Command, code: ErrorCode, detail: Option<&str>) {
         let r = self.rejects(actor, cmd);
-        assert_eq!(
-            (r.code, r.detail.as_deref()),
-            (code, detail),
-            "{} by {}: wrong rejection",
-            cmd.name(),
-            actor.key()
-        );
+        assert_eq!((r.code, r.detail.as_deref()), (code, detail), "{} by {}: wrong rejection", cmd.name(), actor.key());
     }
 
     /// Assert a rejection with this code, whatever the detail.
@@ -449,7 +443,10 @@ pub fn check_results(
         }
         // Funding, walked independently (for equal shares: what the method
         // and its completion report, checked for consistency below).
-        let mes_funded = r.equal_shares.as_ref().is_some_and(|e| e.selected.contains(&row.proposal) || e.completion.contains(&row.proposal));
+        let mes_funded = r
+            .equal_shares
+            .as_ref()
+            .is_some_and(|e| e.selected.contains(&row.proposal) || e.completion.contains(&row.proposal));
         let expected_reason = if votes == 0 {
             Some("no_votes")
         } else if excluded(&row.proposal) {

@@ -8,8 +8,8 @@
 //! from the stage and draw more votes, and most voters choose several.
 
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
 use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
 
 pub struct BallotMaker {
     ids: Vec<String>,

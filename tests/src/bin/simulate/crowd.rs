@@ -141,7 +141,8 @@ pub async fn vote(shared: Arc<Shared>, maker: Arc<BallotMaker>, plan: VotePlan) 
     let voters = Arc::new(plan.voters);
     let mut workers = vec![];
     for _ in 0..plan.concurrency.clamp(1, n.max(1)) {
-        let (shared, maker, st, voters, slots) = (shared.clone(), maker.clone(), st.clone(), voters.clone(), slots.clone());
+        let (shared, maker, st, voters, slots) =
+            (shared.clone(), maker.clone(), st.clone(), voters.clone(), slots.clone());
         let (rate, seed) = (plan.rate, plan.seed);
         workers.push(tokio::spawn(async move {
             loop {
@@ -395,8 +396,15 @@ impl Phones {
         // Connect with a bounded number in flight, like a room filling up.
         let gate = Arc::new(tokio::sync::Semaphore::new(64));
         for _ in 0..n {
-            let (shared, seen, stop, connected, next, ready_tx, gate) =
-                (shared.clone(), seen.clone(), stop.clone(), connected.clone(), next.clone(), ready_tx.clone(), gate.clone());
+            let (shared, seen, stop, connected, next, ready_tx, gate) = (
+                shared.clone(),
+                seen.clone(),
+                stop.clone(),
+                connected.clone(),
+                next.clone(),
+                ready_tx.clone(),
+                gate.clone(),
+            );
             let tokens = tokens.to_vec();
             tasks.push(tokio::spawn(async move {
                 let i = next.fetch_add(1, Ordering::Relaxed);

@@ -29,7 +29,13 @@ pub struct DeskOutcome {
 }
 
 /// What is on paper ballot `i` (its printed number and marks).
-fn paper_ballot(maker: &BallotMaker, all: &[ProposalId], max: usize, offset: usize, i: usize) -> (String, Vec<ProposalId>) {
+fn paper_ballot(
+    maker: &BallotMaker,
+    all: &[ProposalId],
+    max: usize,
+    offset: usize,
+    i: usize,
+) -> (String, Vec<ProposalId>) {
     let number = format!("{:04}", i + 1);
     let marks = match i % 25 {
         // One mark too many: void, over the limit.
@@ -96,7 +102,8 @@ pub async fn count_paper(
     let mut b = Desk::open(url, &tokens.counters[1], "counter-2").await?;
     let mut scrutineer = Desk::open(url, &tokens.observer, "scrutineer").await?;
     let mut out = DeskOutcome::default();
-    let ballots: Vec<(String, Vec<ProposalId>)> = (0..n).map(|i| paper_ballot(maker, all, max_choices, offset, i)).collect();
+    let ballots: Vec<(String, Vec<ProposalId>)> =
+        (0..n).map(|i| paper_ballot(maker, all, max_choices, offset, i)).collect();
     for (k, chunk) in ballots.chunks(BATCH).enumerate() {
         let batch = k as u32 + 1;
         let misread = (k == 0 && chunk.len() > 3).then(|| chunk[2].0.clone());

@@ -121,25 +121,44 @@ fn hub_address(hub: &str) -> Result<(String, String)> {
 
 async fn run(args: Args) -> Result<()> {
     let (url, addr) = hub_address(&args.hub)?;
-    let sheet_text = std::fs::read_to_string(&args.tokens).with_context(|| format!("cannot read {}", args.tokens.display()))?;
+    let sheet_text =
+        std::fs::read_to_string(&args.tokens).with_context(|| format!("cannot read {}", args.tokens.display()))?;
     let sheet = Sheet::parse(&serde_json::from_str(&sheet_text).context("the tokens file is not JSON")?)?;
     let voters: Vec<String> = match args.voters {
         Some(n) if n > sheet.voters.len() => {
-            bail!("--voters {n} but the tokens file has {} voter tokens (mint more: hub tokens --voters N)", sheet.voters.len())
+            bail!(
+                "--voters {n} but the tokens file has {} voter tokens (mint more: hub tokens --voters N)",
+                sheet.voters.len()
+            )
         }
         Some(n) => sheet.voters[..n].to_vec(),
         None => sheet.voters.clone(),
     };
-    let shared = Arc::new(Shared { url: url.clone(), addr: addr.clone(), abort: Default::default(), errors: Default::default() });
+    let shared = Arc::new(Shared {
+        url: url.clone(),
+        addr: addr.clone(),
+        abort: Default::default(),
+        errors: Default::default(),
+    });
     let receipts = match &args.receipts {
         Some(p) => Some(
-            std::fs::OpenOptions::new().create(true).append(true).open(p).with_context(|| format!("cannot open {}", p.display()))?,
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .with_context(|| format!("cannot open {}", p.display()))?,
         ),
         None => None,
     };
 
-    let (mut org, meeting) = Organiser::connect(&url, &sheet.organiser).await.context("the organiser cannot connect")?;
-    println!("连接成功 / connected to {url}: {} proposals, {} tables, phase {}", meeting.proposals.len(), meeting.shares.len(), meeting.phase.as_str());
+    let (mut org, meeting) =
+        Organiser::connect(&url, &sheet.organiser).await.context("the organiser cannot connect")?;
+    println!(
+        "连接成功 / connected to {url}: {} proposals, {} tables, phase {}",
+        meeting.proposals.len(),
+        meeting.shares.len(),
+        meeting.phase.as_str()
+    );
 
     // Watchers first, so that they see everything that follows.
     let view_token = sheet.projector.clone().unwrap_or_else(|| "public".into());
@@ -226,10 +245,13 @@ async fn run(args: Args) -> Result<()> {
     let seen = viewers.close_after(last_seq).await;
     if let Some(why) = shared.abort.why() {
         let acked = outcome.as_ref().map_or(0, |o| o.acked.len());
-        bail!("{why}: {acked} ballots were acknowledged before that{}", match &args.receipts {
-            Some(p) => format!("; their receipts are in {}", p.display()),
-            None => String::new(),
-        });
+        bail!(
+            "{why}: {acked} ballots were acknowledged before that{}",
+            match &args.receipts {
+                Some(p) => format!("; their receipts are in {}", p.display()),
+                None => String::new(),
+            }
+        );
     }
 
     // Close the vote and publish. Only these phase changes are timed at the
@@ -254,7 +276,9 @@ async fn run(args: Args) -> Result<()> {
         let seen_phases = p.seen.lock().expect("seen").clone();
         let ms: Vec<f64> = seen_phases
             .iter()
-            .filter_map(|(ph, t)| sent.iter().find(|(s, _)| s == ph).map(|(_, at)| t.saturating_duration_since(*at).as_secs_f64() * 1e3))
+            .filter_map(|(ph, t)| {
+                sent.iter().find(|(s, _)| s == ph).map(|(_, at)| t.saturating_duration_since(*at).as_secs_f64() * 1e3)
+            })
             .collect();
         summary.phase_broadcast_ms = Latency::of(ms);
         summary.idle_phones = p.count;
@@ -310,7 +334,12 @@ fn print_results(snapshot: &serde_json::Value) {
     let r = &snapshot["results"];
     let Some(ranking) = r["ranking"].as_array() else { return };
     let title = |id: &str| {
-        snapshot["proposals"].as_array().and_then(|ps| ps.iter().find(|p| p["id"] == id)).and_then(|p| p["title"].as_str()).unwrap_or("").to_string()
+        snapshot["proposals"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["id"] == id))
+            .and_then(|p| p["title"].as_str())
+            .unwrap_or("")
+            .to_string()
     };
     println!("\n结果 / results: {} ballots, funded {} of budget {}", r["ballots"], r["total_cost"], r["budget"]);
     for row in ranking.iter().take(12) {
