@@ -354,7 +354,7 @@ fn note_command(s: &State, r: &mut Rng, table: TableNo) -> Command {
     // Edits of notes that do not exist yet are mostly pointless.
     let kind = if n == 0 && r.chance(80) { 0 } else { r.below(6) };
     match kind {
-        0 | 1 | 2 => {
+        0..=2 => {
             let def = s.definition.as_ref().unwrap();
             let proposal = match r.below(4) {
                 0 => None,

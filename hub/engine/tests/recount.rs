@@ -210,8 +210,10 @@ fn tiny(allocation: Allocation, tie_break: TieBreak) -> Results {
 }
 
 type Row = (&'static str, u32, u32, u64, bool, u64, Option<&'static str>);
+/// A ranking row as compared: (proposal, rank, position, votes, funded, running total, reason).
+type Got = (String, u32, u32, u64, bool, u64, Option<String>);
 
-fn rows(r: &Results) -> Vec<(String, u32, u32, u64, bool, u64, Option<String>)> {
+fn rows(r: &Results) -> Vec<Got> {
     r.ranking
         .iter()
         .map(|x| {
@@ -220,7 +222,7 @@ fn rows(r: &Results) -> Vec<(String, u32, u32, u64, bool, u64, Option<String>)> 
         .collect()
 }
 
-fn expect(rs: &[Row]) -> Vec<(String, u32, u32, u64, bool, u64, Option<String>)> {
+fn expect(rs: &[Row]) -> Vec<Got> {
     rs.iter()
         .map(|(p, rk, pos, v, f, run, why)| (p.to_string(), *rk, *pos, *v, *f, *run, why.map(str::to_string)))
         .collect()

@@ -183,7 +183,7 @@ async fn chair_recorder_and_adviser_at_a_real_hub() {
     chair.keys(&["Enter", "a"]);
     chair.text("王阿姨");
     chair.keys(&["Tab", "Tab", "Enter"]);
-    chair.wait(&"both queued", Duration::from_secs(30), |s| {
+    chair.wait("both queued", Duration::from_secs(30), |s| {
         s.contains("王阿姨") && s.contains("3号") && s.contains("全部已送达")
     });
     chair.keys(&["n"]);
@@ -202,7 +202,7 @@ async fn chair_recorder_and_adviser_at_a_real_hub() {
     // The window shrinks to 80×24: still whole, borders in place.
     assert!(chair.tmux(&["resize-window", "-t", "main", "-x", "80", "-y", "24"]).status.success());
     // (Polled until the client has redrawn: right after the resize tmux shows the old frame cut off.)
-    let s = chair.wait(&"the 80-column layout", Duration::from_secs(15), |s| {
+    let s = chair.wait("the 80-column layout", Duration::from_secs(15), |s| {
         s.lines().count() <= 24
             && s.contains("本桌推选 已选 3/3")
             && s.lines().nth(2).is_some_and(|l| l.starts_with('┌') && l.ends_with('┐'))
@@ -300,7 +300,7 @@ async fn entries_made_offline_arrive_exactly_once() {
 
     // The hub goes away (as when the Wi-Fi drops or the laptop restarts).
     hub.stop().unwrap();
-    term.wait(&"offline", Duration::from_secs(30), |s| s.contains("离线") || s.contains("连接中"));
+    term.wait("offline", Duration::from_secs(30), |s| s.contains("离线") || s.contains("连接中"));
     for text in ["断网时写的：先修下水道", "第二条：垃圾分类亭要有雨棚"] {
         term.keys(&["a"]);
         term.wait_for("新记录");
@@ -323,14 +323,14 @@ async fn entries_made_offline_arrive_exactly_once() {
     term.keys(&["q"]);
     term.wait_for("还有 2 条记录未发送");
     term.keys(&["y"]);
-    term.wait(&"the client to exit", Duration::from_secs(15), |_| term.dead());
+    term.wait("the client to exit", Duration::from_secs(15), |_| term.dead());
     term.respawn(&cmdline);
     let s = term.wait_for("本机有 2 条上次未发送的记录");
     assert!(s.contains(" 2 条待发送"), "{s}");
     term.keys(&["q"]);
     term.wait_for("退出？");
     term.keys(&["y"]);
-    term.wait(&"the client to exit", Duration::from_secs(15), |_| term.dead());
+    term.wait("the client to exit", Duration::from_secs(15), |_| term.dead());
 
     // The hub returns on the same data and port. The first note had in fact
     // arrived before its answer was lost: the same id is sent once here.

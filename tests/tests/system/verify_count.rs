@@ -193,12 +193,16 @@ fn verify_count_agrees_with_a_simulated_meeting_and_names_every_change() {
     let ballot_seq = phone["seq"].as_u64().unwrap();
     let funded_at = export["results"]["ranking"].as_array().unwrap().iter().position(|r| r["funded"] == true).unwrap();
     let first_funded = export["results"]["funded"][0].as_str().unwrap().to_string();
-    let changes: Vec<(&str, Box<dyn Fn(&mut Value)>, String)> = vec![
+    type Change = Box<dyn Fn(&mut Value)>;
+    let changes: Vec<(&str, Change, String)> = vec![
         (
             "receipt",
             Box::new(|x: &mut Value| {
                 let r = x["ballots"][0]["receipt"].as_str().unwrap().to_string();
-                let swapped = if r.starts_with('Z') { format!("Y{}", &r[1..]) } else { format!("Z{}", &r[1..]) };
+                let swapped = match r.strip_prefix('Z') {
+                    Some(rest) => format!("Y{rest}"),
+                    None => format!("Z{}", &r[1..]),
+                };
                 x["ballots"][0]["receipt"] = json!(swapped);
             }),
             format!("entry {ballot_seq}: receipt"),
@@ -375,7 +379,7 @@ impl Room {
         ok(&mut a, c).await;
     }
 
-    async fn to_voting(&mut self) {
+    async fn advance_to_voting(&mut self) {
         for p in ["picks", "pitches", "voting"] {
             ok(&mut self.org, cmd::advance(p)).await;
         }
@@ -422,7 +426,7 @@ fn board(board: u32, counts: Value) -> Value {
 async fn phone_greedy_skip(room: &mut Room) {
     room.annotate("P8", "excluded", Some(7)).await;
     room.annotate("P3", "doubtful", None).await;
-    room.to_voting().await;
+    room.advance_to_voting().await;
     for b in [
         ["P1", "P8", "P3"],
         ["P1", "P8", "P2"],
@@ -443,7 +447,7 @@ async fn phone_greedy_skip(room: &mut Room) {
 
 /// tie_break = "lot", greedy_stop: three proposals level at the top, two below.
 async fn lot_greedy_stop(room: &mut Room) {
-    room.to_voting().await;
+    room.advance_to_voting().await;
     // A running timer: the close clears it first, so the seed is the prev of that entry.
     ok(&mut room.org, json!({"kind":"start_timer","label":"投票","minutes":10})).await;
     for b in
@@ -459,7 +463,7 @@ async fn lot_greedy_stop(room: &mut Room) {
 /// E4/E5; greedy would give the seven the whole budget. A paper batch adds a
 /// valid ballot (for E5 and E6, which costs nothing) and a void one.
 async fn equal_shares(room: &mut Room) {
-    room.to_voting().await;
+    room.advance_to_voting().await;
     for _ in 0..7 {
         room.vote(&["E1", "E2", "E3"]).await;
     }
@@ -482,7 +486,7 @@ async fn equal_shares(room: &mut Room) {
 /// Equal shares where voters' money runs unevenly: a proposal is bought with
 /// some supporters paying all they have left and the others the rest.
 async fn equal_shares_uneven(room: &mut Room) {
-    room.to_voting().await;
+    room.advance_to_voting().await;
     for b in [
         vec!["E2", "E3", "E4"],
         vec!["E1"],
@@ -516,7 +520,7 @@ async fn equal_shares_uneven(room: &mut Room) {
 /// keyed in another order, a ballot number refused in a second batch, a
 /// recount of sheets, sticker boards (one disputed, then agreed).
 async fn desk(room: &mut Room) {
-    room.to_voting().await;
+    room.advance_to_voting().await;
     for b in [vec!["P1", "P2"], vec!["P3"], vec!["P2", "P4", "P6"], vec!["P5", "P1"]] {
         room.vote(&b).await;
     }
@@ -577,7 +581,7 @@ async fn desk(room: &mut Room) {
 
 /// The vote still open: provisional tally, a batch still being keyed.
 async fn open_vote(room: &mut Room) {
-    room.to_voting().await;
+    room.advance_to_voting().await;
     for b in [vec!["P1", "P2"], vec!["P2"], vec!["P3", "P1"]] {
         room.vote(&b).await;
     }
