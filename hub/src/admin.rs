@@ -25,6 +25,7 @@ use serde_json::json;
 use std::sync::Arc;
 use yuanzhuo_protocol::*;
 
+use crate::meeting::Request;
 use crate::publish::Doc;
 use crate::server::Web;
 use crate::store::TokenRow;
@@ -148,7 +149,7 @@ fn sheet(web: &Web, all: Option<&[TokenRow]>, voters: &[TokenRow]) -> Result<Tok
     let all = match all {
         Some(a) => a,
         None => {
-            read = web.shared.tokens.all().map_err(storage_problem)?;
+            read = web.shared.tokens.all();
             &read
         }
     };
@@ -207,10 +208,7 @@ async fn voter_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQue
             }
         }
     }
-    let all = match web.shared.tokens.all() {
-        Ok(a) => a,
-        Err(e) => return storage_problem(e),
-    };
+    let all = web.shared.tokens.all();
     let voters: Vec<_> = all
         .iter()
         .filter(|t| t.role == Role::Voter && voter_number(&t.serial).is_some_and(|n| n >= from && n <= to))
@@ -260,15 +258,17 @@ async fn table_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Res
     sheet_of(&web, s, cards)
 }
 
-/// `{"count": N}`: mint N more voter cards (like `hub tokens --voters N`) and
-/// return their sheet. They work at once: the hub finds new tokens in the
-/// data folder on first use.
+/// `{"count": N, "reason": "…"}`: issue N more voter cards (like `hub
+/// tokens --voters N`) and return their sheet. The issue is an entry of the
+/// log, written by the meeting task with the cards' tokens; from the opening
+/// of the vote it needs a reason, which the room sees. The cards work at once.
 async fn mint_voters(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, body: Bytes) -> Response {
     if let Err(r) = authorise(&web, &headers) {
         return r;
     }
-    let count = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
+    let asked = serde_json::from_slice::<serde_json::Value>(&body).ok();
+    let count = asked
+        .as_ref()
         .and_then(|v| v.get("count").and_then(|c| c.as_u64()))
         .filter(|n| (1..=MAX_CARDS as u64).contains(n));
     let Some(count) = count else {
@@ -278,13 +278,23 @@ async fn mint_voters(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, body: 
             &format!("Say how many cards: {{\"count\": 1 to {MAX_CARDS}}}"),
         );
     };
-    let web2 = web.clone();
-    let minted =
-        tokio::task::spawn_blocking(move || web2.shared.tokens.mint_voters(count as u32, crate::now_ms())).await;
-    let batch = match minted {
+    let reason = asked.as_ref().and_then(|v| v.get("reason")?.as_str()).unwrap_or("").to_string();
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let asked = Request::IssueVoters { count: count as u32, reason, reply: tx };
+    if !web.shared.meeting.send(asked).await {
+        return storage_problem(anyhow::anyhow!("the meeting task has stopped"));
+    }
+    let batch = match rx.await {
         Ok(Ok(b)) => b,
-        Ok(Err(e)) => return storage_problem(e),
-        Err(e) => return storage_problem(anyhow::anyhow!("{e}")),
+        Ok(Err(rej)) => {
+            let status = if rej.code == ErrorCode::StorageFailed {
+                StatusCode::INTERNAL_SERVER_ERROR
+            } else {
+                StatusCode::CONFLICT
+            };
+            return problem(status, rej.code.as_str(), rej.code.zh(), rej.code.en());
+        }
+        Err(_) => return storage_problem(anyhow::anyhow!("the meeting task has stopped")),
     };
     tracing::info!("admin: minted {} voter cards ({}…{})", batch.len(), batch[0].serial, batch[batch.len() - 1].serial);
     let s = match sheet(&web, None, &batch) {

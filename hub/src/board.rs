@@ -240,7 +240,7 @@ pub fn build(state: &State) -> Board {
                 batch: *n,
                 status: b.status,
                 ballots: (b.status == PaperStatus::Agreed).then_some(b.ballots.len() as u64),
-                sheets: b.sheets,
+                sheets: b.agreed_sheets(),
             })
             .collect(),
         boards: state

@@ -18,7 +18,8 @@ use yuanzhuo_protocol::*;
 
 use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
 use crate::presence::{Presence, Seat};
-use crate::tokens::{actor_of, identity_of, Registry};
+use crate::store::{ClaimRow, TokenRow};
+use crate::tokens::{actor_of, device_hash, identity_of, pin_hash, valid_pin, DeskCheck, Registry};
 use crate::upgrade::{send_text, Sink, Socket};
 
 /// Direct messages queued for one connection before it is considered stuck.
@@ -61,7 +62,7 @@ impl Drop for Slot {
 
 type Stream = SplitStream<Socket>;
 
-pub async fn run(socket: Socket, shared: Arc<Shared>) {
+pub async fn run(socket: Socket, shared: Arc<Shared>, peer: std::net::IpAddr) {
     let n = shared.open.fetch_add(1, Ordering::Relaxed) + 1;
     let _slot = Slot(shared.clone());
     let (mut sink, mut stream) = socket.split();
@@ -69,12 +70,12 @@ pub async fn run(socket: Socket, shared: Arc<Shared>) {
         refuse(&mut sink, ErrorCode::ServerFull, CloseCode::Again).await;
         return;
     }
-    let actor = match authenticate(&mut sink, &mut stream, &shared).await {
+    let (actor, serial) = match authenticate(&mut sink, &mut stream, &shared, peer).await {
         Some(a) => a,
         None => return,
     };
     // Counted as present until this function returns, however it ends.
-    let _here = shared.presence.enter(Seat::of(&actor.1));
+    let _here = shared.presence.enter(Seat::of(&actor.1), peer, staff_label(&actor.0, &serial));
     let last_seen = Arc::new(AtomicU64::new(shared.elapsed_ms()));
     let (outbox, direct) = Outbox::new(OUTBOX);
     let Some(updates) = shared.meeting.subscribe(&actor.0) else { return };
@@ -98,8 +99,24 @@ pub async fn run(socket: Socket, shared: Arc<Shared>) {
     read_loop(stream, writer, actor.0, outbox, shared, last_seen).await;
 }
 
+/// Who a staff connection is, for the claims' "same address as" (voters and
+/// the public are not named).
+fn staff_label(actor: &Actor, serial: &str) -> Option<String> {
+    match actor.role {
+        Role::Voter | Role::Public | Role::Projector => None,
+        _ => Some(serial.to_string()),
+    }
+}
+
 /// Wait for `hello` with a valid token; anything else closes the connection.
-async fn authenticate(sink: &mut Sink, stream: &mut Stream, shared: &Shared) -> Option<(Actor, Identity)> {
+/// A desk card (counter, scrutineer) also needs its device and PIN; on its
+/// first use the hello claims it (an entry of the log).
+async fn authenticate(
+    sink: &mut Sink,
+    stream: &mut Stream,
+    shared: &Shared,
+    peer: std::net::IpAddr,
+) -> Option<((Actor, Identity), String)> {
     let first = tokio::time::timeout(Duration::from_secs(AUTH_TIMEOUT_SECS), stream.next()).await;
     let text = match first {
         Err(_) => {
@@ -118,8 +135,16 @@ async fn authenticate(sink: &mut Sink, stream: &mut Stream, shared: &Shared) -> 
         return None;
     }
     match serde_json::from_str::<ClientMsg>(&text) {
-        Ok(ClientMsg::Hello { token, .. }) => match shared.tokens.lookup(&token) {
-            Some(row) => Some((actor_of(&row), identity_of(&row, &shared.rules))),
+        Ok(ClientMsg::Hello { token, device, pin, .. }) => match shared.tokens.lookup(&token) {
+            Some(row) => {
+                if row.role.is_desk_role() {
+                    if let Err((code, detail)) = desk_hello(shared, &row, device, pin, peer).await {
+                        refuse_with(sink, code, detail, CloseCode::Policy).await;
+                        return None;
+                    }
+                }
+                Some(((actor_of(&row), identity_of(&row, &shared.rules)), row.serial))
+            }
             None => {
                 refuse(sink, ErrorCode::UnknownToken, CloseCode::Policy).await;
                 None
@@ -136,9 +161,46 @@ async fn authenticate(sink: &mut Sink, stream: &mut Stream, shared: &Shared) -> 
     }
 }
 
+/// A desk card's hello: claimed here with the right PIN, or claimed now
+/// (a new PIN, this device, logged) — else why not.
+async fn desk_hello(
+    shared: &Shared,
+    row: &TokenRow,
+    device: Option<String>,
+    pin: Option<String>,
+    peer: std::net::IpAddr,
+) -> Result<(), (ErrorCode, Option<String>)> {
+    let device = device.filter(|d| !d.trim().is_empty() && d.len() <= 128);
+    match shared.tokens.check_desk(row, device.as_deref(), pin.as_deref()) {
+        DeskCheck::Ok => return Ok(()),
+        DeskCheck::Refused(code) => return Err((code, None)),
+        DeskCheck::Unclaimed => {}
+    }
+    let (Some(device), Some(pin)) = (device, pin) else { return Err((ErrorCode::ClaimRequired, None)) };
+    let Some(pin) = valid_pin(&pin) else {
+        return Err((ErrorCode::InvalidField, Some("pin: 4 to 6 digits / 4至6位数字".into())));
+    };
+    let claim = ClaimRow { serial: row.serial.clone(), pin_hash: pin_hash(row, &pin), device: device_hash(&device) };
+    let same_address_as = shared.presence.labels_at(peer, &row.serial);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let req = Request::Claim { actor: actor_of(row), claim, address: peer.to_string(), same_address_as, reply: tx };
+    if !shared.meeting.send(req).await {
+        return Err((ErrorCode::ShuttingDown, None));
+    }
+    match rx.await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(rej)) => Err((rej.code, rej.detail)),
+        Err(_) => Err((ErrorCode::ShuttingDown, None)),
+    }
+}
+
 /// Say why, then close with the code as the reason.
 async fn refuse(sink: &mut Sink, code: ErrorCode, close: CloseCode) {
-    let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, code, None)));
+    refuse_with(sink, code, None, close).await
+}
+
+async fn refuse_with(sink: &mut Sink, code: ErrorCode, detail: Option<String>, close: CloseCode) {
+    let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, code, detail)));
     let _ = sink.send(Message::Text(msg)).await;
     let _ = sink.send(Message::Close(Some(CloseFrame { code: close, reason: Utf8Bytes::from(code.as_str()) }))).await;
 }

@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 use yuanzhuo_protocol::{
-    Allocation, Assignment, BoardDisclosure, Budget, Definition, Level, MeetingInfo, Proposal, Rules, TallyVisibility,
-    TieBreak,
+    Allocation, Assignment, BoardDisclosure, Budget, Definition, Level, MeetingInfo, Proposal, Registration, Rules,
+    TallyVisibility, TieBreak,
 };
 
 /// Most tables a meeting may have (MEETING.md, "numbers to design for").
@@ -305,6 +305,9 @@ struct RulesSection {
     /// What the public board shows of each ballot: "choices" or "receipts_only".
     #[serde(default)]
     board: BoardDisclosure,
+    /// "none" (default) or "door": a register at the door.
+    #[serde(default)]
+    registration: Registration,
     budget: BudgetSection,
 }
 
@@ -374,6 +377,7 @@ pub fn parse_meeting_toml(text: &str) -> Result<(MeetingInfo, Rules, Option<Stri
         tally: r.tally,
         assignment: r.assignment,
         board: r.board,
+        registration: r.registration,
     };
     let proposals = m.proposals.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
     Ok((info, rules, proposals))

@@ -8,7 +8,7 @@ use std::path::Path;
 use yuanzhuo_engine::{count, recount, verdict, CountInput, State};
 use yuanzhuo_protocol::*;
 
-use crate::store::{check_chain, Row, Store};
+use crate::store::{Row, Store};
 
 pub struct Loaded {
     pub rows: Vec<Row>,
@@ -18,11 +18,9 @@ pub struct Loaded {
 pub fn load(data: &Path) -> Result<Loaded> {
     let store = Store::open_read_only(data)?;
     let rows = store.rows()?;
-    if let Err(problem) = check_chain(&rows) {
-        bail!("日志校验失败 / the log fails verification: {problem}");
-    }
-    let recs = rows.iter().map(Row::recorded).collect::<Result<Vec<_>>>()?;
-    Ok(Loaded { state: State::replay(&recs), rows })
+    let (state, _) = crate::replay::checked(&rows)
+        .map_err(|problem| anyhow::anyhow!("日志校验失败 / the log fails verification: {problem}"))?;
+    Ok(Loaded { state, rows })
 }
 
 /// Results as they stand: final once counted, otherwise provisional (the
@@ -31,8 +29,8 @@ fn results(s: &State) -> Option<(Results, bool)> {
     if let Some(r) = &s.results {
         return Some((r.clone(), true));
     }
-    let def = s.definition.as_ref()?;
-    Some((count(def, &s.count_input(), &s.annotations, &s.head), false))
+    let def = s.counted_definition()?;
+    Some((count(&def, &s.count_input(), &s.head), false))
 }
 
 /// Every ballot: by phone (with its receipt), then paper (by batch and
@@ -208,8 +206,10 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
             paper: s.desk.valid_ballots().count() as u64,
             void: s.desk.agreed_ballots().filter(|b| b.void.is_some()).count() as u64,
             stickers: s.desk.stickers(),
+            excluded: s.exclusions.keys().cloned().collect(),
         };
-        let again = count(def, &input, &s.annotations, &r.closed_at_head);
+        let counted = s.counted_definition().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+        let again = count(&counted, &input, &r.closed_at_head);
         if &again != r {
             bail!("重新计算的结果与记录不符 / recomputed results differ");
         }

@@ -10,6 +10,7 @@ pub mod export;
 pub mod meeting;
 pub mod presence;
 pub mod publish;
+pub mod replay;
 pub mod server;
 pub mod staff;
 pub mod store;

@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use hub::publish::Doc;
 use hub::server::{self, ServeOptions, DEFAULT_PORT};
 use hub::store::Store;
-use hub::tokens::{self, TokenSheet};
+use hub::tokens::TokenSheet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -48,7 +48,8 @@ enum Cmd {
         #[arg(long)]
         proposals: Option<PathBuf>,
     },
-    /// Print the tokens (and mint voter cards); works while the hub runs.
+    /// Print the tokens, and issue voter cards (each issue is an entry of
+    /// the log: how many, and from the opening of the vote, why).
     Tokens {
         #[arg(long, default_value = DEFAULT_DATA)]
         data: PathBuf,
@@ -57,9 +58,14 @@ enum Cmd {
         meeting: Option<PathBuf>,
         #[arg(long)]
         proposals: Option<PathBuf>,
-        /// Mint this many new voter tokens and print them.
+        /// Issue this many new voter cards and print them (exactly this many:
+        /// a new data folder holds no other voter card).
         #[arg(long, default_value_t = 0)]
         voters: u32,
+        /// Why cards are added: required once the vote is open, and shown to
+        /// the room ("迟到居民").
+        #[arg(long, default_value = "")]
+        reason: String,
         /// Print every voter token minted so far.
         #[arg(long)]
         all_voters: bool,
@@ -158,15 +164,17 @@ fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
-        Cmd::Tokens { data, meeting, proposals, voters, all_voters, format, base_url } => {
-            let (mut store, def) = server::prepare(&data, meeting.as_deref(), proposals.as_deref())?;
+        Cmd::Tokens { data, meeting, proposals, voters, reason, all_voters, format, base_url } => {
+            let (mut store, def) =
+                server::prepare(&data, meeting.as_deref(), proposals.as_deref(), server::DemoVoters(0))?;
             let minted = if voters > 0 {
-                if voters > 100_000 {
-                    bail!("at most 100000 voter tokens at a time");
+                if voters as usize > yuanzhuo_engine::MAX_CARDS_AT_ONCE {
+                    bail!(
+                        "一次最多发 {0} 张投票卡 / at most {0} voter cards at a time",
+                        yuanzhuo_engine::MAX_CARDS_AT_ONCE
+                    );
                 }
-                let batch = tokens::voter_tokens(voters, store.last_voter_number()?);
-                store.insert_tokens(&batch, hub::now_ms())?;
-                batch
+                hub::meeting::issue_offline(&mut store, voters, &reason)?
             } else {
                 vec![]
             };

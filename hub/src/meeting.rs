@@ -13,10 +13,11 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
-use yuanzhuo_engine::{ack_result, Actor, Audience, Changed, Ctx, Event, Feed, Recorded, State};
+use yuanzhuo_engine::{ack_result, Actor, Audience, Changed, Ctx, Event, Feed, Recorded, Rejection, State};
 use yuanzhuo_protocol::*;
 
-use crate::store::{check_chain, Chain, CommandRow, Row, Store};
+use crate::store::{Chain, ClaimRow, CommandRow, Row, Store, TokenRow};
+use crate::tokens::{self, RegistryWriter};
 
 /// Largest batch committed in one transaction.
 const MAX_BATCH: usize = 4096;
@@ -76,6 +77,22 @@ pub enum Request {
         id: String,
         command: Command,
         reply: Outbox,
+    },
+    /// The organiser issues `count` voter cards (the console, `hub tokens`):
+    /// their codes are made here, their commitments logged, their tokens
+    /// stored in the same transaction.
+    IssueVoters {
+        count: u32,
+        reason: String,
+        reply: tokio::sync::oneshot::Sender<Result<Vec<TokenRow>, Rejection>>,
+    },
+    /// A desk card claimed at its first hello, on a device with a PIN.
+    Claim {
+        actor: Actor,
+        claim: ClaimRow,
+        address: String,
+        same_address_as: Vec<String>,
+        reply: tokio::sync::oneshot::Sender<Result<(), Rejection>>,
     },
     /// A full snapshot; with `you`, sent as the `welcome` message.
     Snapshot {
@@ -149,6 +166,10 @@ struct Pending {
 pub struct Meeting {
     store: Store,
     state: State,
+    /// Tells the connections about cards and claims once committed.
+    registry: Option<RegistryWriter>,
+    /// Turns a register holder's name into the hash the log keeps.
+    holder_key: Option<[u8; 32]>,
     chain: Chain,
     done: HashMap<(String, String), Done>,
     feeds: Feeds,
@@ -158,15 +179,14 @@ pub struct Meeting {
 }
 
 impl Meeting {
-    /// Load the meeting from its log, checking the whole chain first; a
-    /// store with a broken chain is refused rather than served.
+    /// Load the meeting from its log, checking the whole chain and every
+    /// entry against the rules first (`replay::checked`); a log that fails
+    /// is refused rather than served.
     pub fn load(store: Store) -> Result<Meeting> {
         let rows = store.rows()?;
-        if let Err(problem) = check_chain(&rows) {
-            bail!("日志校验失败，拒绝启动 / the log fails verification, refusing to start: {problem}");
-        }
-        let records = rows.iter().map(Row::recorded).collect::<Result<Vec<_>>>()?;
-        let state = State::replay(&records);
+        let (state, records) = crate::replay::checked(&rows).map_err(|problem| {
+            anyhow::anyhow!("日志校验失败，拒绝启动 / the log fails verification, refusing to start: {problem}")
+        })?;
         if state.definition.is_none() {
             bail!("数据文件夹中没有会议定义 / the data folder holds no meeting definition");
         }
@@ -184,6 +204,8 @@ impl Meeting {
             chain: Chain::after(&rows),
             store,
             state,
+            registry: None,
+            holder_key: None,
             done,
             feeds: Arc::new(feeds),
             last_at_ms,
@@ -194,6 +216,14 @@ impl Meeting {
 
     pub fn state(&self) -> &State {
         &self.state
+    }
+
+    /// Serve with these tokens: cards the meeting task issues and claims it
+    /// records reach the connections through `registry`.
+    pub fn with_registry(mut self, registry: RegistryWriter, organiser: Option<&TokenRow>) -> Meeting {
+        self.registry = Some(registry);
+        self.holder_key = organiser.map(tokens::holder_key);
+        self
     }
 
     /// Start the meeting task on its own thread.
@@ -244,14 +274,57 @@ impl Meeting {
         let mut repeats: Vec<(String, String, String, Outbox)> = vec![];
         let mut snapshots = vec![];
         let mut changed = Changed::default();
+        // Cards issued and claims made in this batch, and who waits for them.
+        let mut new_tokens: Vec<TokenRow> = vec![];
+        let mut claims: Vec<ClaimRow> = vec![];
+        let mut issued: Vec<(Vec<TokenRow>, IssueReply)> = vec![];
+        let mut claimed: Vec<tokio::sync::oneshot::Sender<Result<(), Rejection>>> = vec![];
 
         for req in batch {
             let (actor, id, command, reply) = match req {
                 Request::Command { actor, id, command, reply } => (actor, id, command, reply),
+                Request::IssueVoters { count, reason, reply } => {
+                    let batch = tokens::voter_tokens(count, self.state.electorate.last_voter);
+                    let meeting = self.state.electorate.meeting.clone();
+                    let commitments =
+                        batch.iter().map(|t| yuanzhuo_engine::card_commitment(&meeting, &t.serial, &t.token)).collect();
+                    match self.state.issue_voter_cards(&Actor::organiser(), commitments, &reason) {
+                        Err(rej) => drop(reply.send(Err(rej))),
+                        Ok(events) => {
+                            for e in events {
+                                self.record(&mut rows, &mut changed, now, &("organiser".into(), None), e);
+                            }
+                            new_tokens.extend(batch.iter().cloned());
+                            issued.push((batch, reply));
+                        }
+                    }
+                    continue;
+                }
+                Request::Claim { actor, claim, address, same_address_as, reply } => {
+                    match self.state.claim(&claim.serial, &claim.device, &address, same_address_as) {
+                        Err(rej) => drop(reply.send(Err(rej))),
+                        Ok(events) => {
+                            for e in events {
+                                self.record(&mut rows, &mut changed, now, &(actor.key(), None), e);
+                            }
+                            claims.push(claim);
+                            claimed.push(reply);
+                        }
+                    }
+                    continue;
+                }
                 snapshot => {
                     snapshots.push(snapshot);
                     continue;
                 }
+            };
+            // A register holder's name or ID reaches the log only as a keyed hash.
+            let command = match (command, &self.holder_key) {
+                (Command::Register { holder: Some(h), issue }, Some(key)) if !h.trim().is_empty() => {
+                    Command::Register { holder: Some(tokens::holder_hash(key, &h)), issue }
+                }
+                (Command::Register { issue, .. }, _) => Command::Register { holder: None, issue },
+                (c, _) => c,
             };
             let key = (actor.key(), id.clone());
             let digest = digest(&command);
@@ -268,8 +341,9 @@ impl Meeting {
                 Err(rej) => reply.error(Some(id), rej.code, rej.detail),
                 Ok(events) => {
                     let first_seq = self.chain.seq + 1;
+                    let entry_key = (key.0.clone(), Some(key.1.clone()));
                     let recs: Vec<Recorded> =
-                        events.into_iter().map(|e| self.record(&mut rows, &mut changed, now, &key, e)).collect();
+                        events.into_iter().map(|e| self.record(&mut rows, &mut changed, now, &entry_key, e)).collect();
                     let seq = self.chain.seq;
                     commands.push(CommandRow {
                         actor: key.0.clone(),
@@ -284,14 +358,31 @@ impl Meeting {
         }
 
         if !rows.is_empty() {
-            if let Err(e) = self.store.append(&rows, &commands) {
+            if let Err(e) = self.store.append_with(&rows, &commands, &new_tokens, &claims, now) {
                 tracing::error!("commit failed, {} commands refused: {e:#}", pending.len());
                 for p in pending.iter().map(|p| (&p.reply, &p.key.1)).chain(repeats.iter().map(|r| (&r.3, &r.1))) {
                     p.0.error(Some(p.1.clone()), ErrorCode::StorageFailed, None);
                 }
+                for (_, reply) in issued {
+                    let _ = reply.send(Err(Rejection::new(ErrorCode::StorageFailed)));
+                }
+                for reply in claimed {
+                    let _ = reply.send(Err(Rejection::new(ErrorCode::StorageFailed)));
+                }
                 self.reload();
                 self.answer_snapshots(snapshots);
                 return;
+            }
+            // The connections know the new cards and claims before anyone hears of them.
+            if let Some(reg) = &self.registry {
+                reg.add(&new_tokens);
+                claims.into_iter().for_each(|c| reg.claim(c));
+            }
+            for (batch, reply) in issued {
+                let _ = reply.send(Ok(batch));
+            }
+            for reply in claimed {
+                let _ = reply.send(Ok(()));
             }
             self.stats.commits.fetch_add(1, Ordering::Relaxed);
             self.stats.entries.fetch_add(rows.len() as u64, Ordering::Relaxed);
@@ -324,10 +415,10 @@ impl Meeting {
         rows: &mut Vec<Row>,
         changed: &mut Changed,
         now: u64,
-        key: &(String, String),
+        key: &(String, Option<String>),
         e: Event,
     ) -> Recorded {
-        let (row, rec) = self.chain.next(now, &key.0, Some(&key.1), e);
+        let (row, rec) = self.chain.next(now, &key.0, key.1.as_deref(), e);
         changed.add(&rec.event);
         self.state.evolve(&rec);
         rows.push(row);
@@ -350,7 +441,7 @@ impl Meeting {
                 }
                 // The asker may have gone (a phone closed the page): nothing to do then.
                 Request::Board { reply } => drop(reply.send(self.board.get(&self.state))),
-                Request::Command { .. } => {}
+                Request::Command { .. } | Request::IssueVoters { .. } | Request::Claim { .. } => {}
             }
         }
     }
@@ -359,8 +450,8 @@ impl Meeting {
     /// rebuild it from what is durable.
     fn reload(&mut self) {
         match self.store.rows().and_then(|rows| {
-            let recs = rows.iter().map(Row::recorded).collect::<Result<Vec<_>>>()?;
-            Ok((Chain::after(&rows), State::replay(&recs)))
+            let (state, _) = crate::replay::checked(&rows).map_err(|p| anyhow::anyhow!("{p}"))?;
+            Ok((Chain::after(&rows), state))
         }) {
             Ok((chain, state)) => {
                 self.chain = chain;
@@ -385,12 +476,68 @@ fn digest(c: &Command) -> String {
     hex::encode(&Sha256::digest(json.as_bytes())[..12])
 }
 
-/// Write the genesis entry of a new meeting.
-pub fn create(store: &mut Store, definition: Definition) -> Result<()> {
+/// Who waits for voter cards being issued.
+type IssueReply = tokio::sync::oneshot::Sender<Result<Vec<TokenRow>, Rejection>>;
+
+/// Write a new meeting: the definition (entry 1), its staff cards (entry
+/// 2) and `voters` voter cards (entry 3, if any), with their tokens, in one
+/// transaction.
+pub fn create(store: &mut Store, definition: Definition, voters: u32) -> Result<Vec<TokenRow>> {
     if !store.is_empty()? {
         bail!("this data folder already holds a meeting");
     }
+    let now = crate::now_ms();
+    let staff = tokens::staff_tokens(&definition.rules);
     let mut chain = Chain::after(&[]);
-    let (row, _) = chain.next(crate::now_ms(), "hub", None, Event::MeetingDefined { definition });
-    store.append(&[row], &[])
+    let mut state = State::default();
+    let mut rows = vec![];
+    let mut write = |state: &mut State, e: Event| {
+        let (row, rec) = chain.next(now, "hub", None, e);
+        state.evolve(&rec);
+        rows.push(row);
+    };
+    write(&mut state, Event::MeetingDefined { definition });
+    let cards = tokens::staff_cards(&state.electorate.meeting, &staff);
+    for e in state.issue_staff_cards(cards).map_err(|r| anyhow::anyhow!("{r}"))? {
+        write(&mut state, e);
+    }
+    let mut all = staff;
+    if voters > 0 {
+        let batch = tokens::voter_tokens(voters, 0);
+        let meeting = state.electorate.meeting.clone();
+        let commitments =
+            batch.iter().map(|t| yuanzhuo_engine::card_commitment(&meeting, &t.serial, &t.token)).collect();
+        for e in state.issue_voter_cards(&Actor::organiser(), commitments, "").map_err(|r| anyhow::anyhow!("{r}"))? {
+            write(&mut state, e);
+        }
+        all.extend(batch);
+    }
+    store.append_with(&rows, &[], &all, &[], now)?;
+    Ok(all)
+}
+
+/// Issue voter cards without a hub serving the folder (`hub tokens
+/// --voters N`): the same entry and tokens the meeting task would write.
+pub fn issue_offline(store: &mut Store, count: u32, reason: &str) -> Result<Vec<TokenRow>> {
+    let rows = store.rows()?;
+    let (mut state, _) =
+        crate::replay::checked(&rows).map_err(|p| anyhow::anyhow!("日志校验失败 / the log fails verification: {p}"))?;
+    let batch = tokens::voter_tokens(count, state.electorate.last_voter);
+    let meeting = state.electorate.meeting.clone();
+    let commitments = batch.iter().map(|t| yuanzhuo_engine::card_commitment(&meeting, &t.serial, &t.token)).collect();
+    let events = state.issue_voter_cards(&Actor::organiser(), commitments, reason).map_err(|r| {
+        anyhow::anyhow!("{} / {}{}", r.code.zh(), r.code.en(), r.detail.map(|d| format!(" ({d})")).unwrap_or_default())
+    })?;
+    let mut chain = Chain::after(&rows);
+    // The log's clock never runs backwards.
+    let last = rows.last().map(|r| r.parse()).transpose()?.map_or(0, |b| b.at_ms);
+    let now = crate::now_ms().max(last);
+    let mut out = vec![];
+    for e in events {
+        let (row, rec) = chain.next(now, "organiser", None, e);
+        state.evolve(&rec);
+        out.push(row);
+    }
+    store.append_with(&out, &[], &batch, &[], now)?;
+    Ok(batch)
 }

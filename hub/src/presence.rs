@@ -7,7 +7,8 @@
 //! log is not involved (presence is not part of the meeting's record).
 
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use yuanzhuo_protocol::*;
 
@@ -31,6 +32,10 @@ impl Seat {
 #[derive(Default)]
 pub struct Presence {
     seats: Arc<Mutex<BTreeMap<Seat, u32>>>,
+    /// Staff cards connected from each network address ("organiser",
+    /// "counter-1"…): a desk card claimed from the organiser's address is
+    /// shown as such to the room.
+    staff: Arc<Mutex<HashMap<IpAddr, Vec<String>>>>,
 }
 
 /// Held by a connection while it lives; leaving the seat when dropped means
@@ -38,6 +43,7 @@ pub struct Presence {
 pub struct Here {
     seats: Arc<Mutex<BTreeMap<Seat, u32>>>,
     seat: Seat,
+    staff: Option<(Arc<Mutex<HashMap<IpAddr, Vec<String>>>>, IpAddr, String)>,
 }
 
 impl Drop for Here {
@@ -49,14 +55,40 @@ impl Drop for Here {
                 seats.remove(&self.seat);
             }
         }
+        if let Some((staff, ip, label)) = &self.staff {
+            let mut staff = staff.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(labels) = staff.get_mut(ip) {
+                if let Some(i) = labels.iter().position(|l| l == label) {
+                    labels.swap_remove(i);
+                }
+                if labels.is_empty() {
+                    staff.remove(ip);
+                }
+            }
+        }
     }
 }
 
 impl Presence {
-    pub fn enter(&self, seat: Seat) -> Here {
+    /// Take a seat from `ip`; a staff card (`label`) is also known by its address.
+    pub fn enter(&self, seat: Seat, ip: IpAddr, label: Option<String>) -> Here {
         let mut seats = self.seats.lock().unwrap_or_else(|p| p.into_inner());
         *seats.entry(seat).or_insert(0) += 1;
-        Here { seats: self.seats.clone(), seat }
+        let staff = label.map(|label| {
+            self.staff.lock().unwrap_or_else(|p| p.into_inner()).entry(ip).or_default().push(label.clone());
+            (self.staff.clone(), ip, label)
+        });
+        Here { seats: self.seats.clone(), seat, staff }
+    }
+
+    /// The staff cards connected from `ip`, but `not` (sorted, each once).
+    pub fn labels_at(&self, ip: IpAddr, not: &str) -> Vec<String> {
+        let staff = self.staff.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out: Vec<String> =
+            staff.get(&ip).map(|l| l.iter().filter(|x| *x != not).cloned().collect()).unwrap_or_default();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// What the organiser's console shows, with every table of the meeting
@@ -134,6 +166,8 @@ pub struct TablePresence {
 mod tests {
     use super::*;
 
+    const LOCAL: IpAddr = IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+
     fn rules(tables: usize) -> Rules {
         Rules {
             tables: (1..=tables).map(|i| format!("第{i}桌")).collect(),
@@ -147,6 +181,7 @@ mod tests {
             tally: TallyVisibility::Live,
             assignment: Assignment::SplitEvenly,
             board: Default::default(),
+            registration: Default::default(),
         }
     }
 
@@ -157,10 +192,10 @@ mod tests {
     #[test]
     fn counts_seats_while_held_and_forgets_them_when_dropped() {
         let p = Presence::default();
-        let chair = p.enter(seat(Role::Chair, Some(2)));
-        let chair_again = p.enter(seat(Role::Chair, Some(2)));
-        let voters: Vec<Here> = (0..5).map(|_| p.enter(seat(Role::Voter, None))).collect();
-        let all = p.enter(Seat { role: Role::Adviser, table: None, all_tables: true });
+        let chair = p.enter(seat(Role::Chair, Some(2)), LOCAL, None);
+        let chair_again = p.enter(seat(Role::Chair, Some(2)), LOCAL, None);
+        let voters: Vec<Here> = (0..5).map(|_| p.enter(seat(Role::Voter, None), LOCAL, None)).collect();
+        let all = p.enter(Seat { role: Role::Adviser, table: None, all_tables: true }, LOCAL, None);
         let r = p.report(&rules(3));
         assert_eq!(r.connections, 8);
         assert_eq!(r.roles["chair"], 2);
@@ -187,8 +222,8 @@ mod tests {
     #[test]
     fn a_seat_beyond_the_tables_is_counted_by_role_only() {
         let p = Presence::default();
-        let _h = p.enter(seat(Role::Recorder, Some(9)));
-        let _z = p.enter(seat(Role::Recorder, Some(0)));
+        let _h = p.enter(seat(Role::Recorder, Some(9)), LOCAL, None);
+        let _z = p.enter(seat(Role::Recorder, Some(0)), LOCAL, None);
         let r = p.report(&rules(2));
         assert_eq!(r.roles["recorder"], 2);
         assert!(r.tables.iter().all(|t| t.recorder == 0));

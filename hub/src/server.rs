@@ -43,10 +43,21 @@ pub struct ServeOptions {
     pub allow_public: bool,
 }
 
-/// Open the data folder, creating the meeting (genesis entry and staff
-/// tokens) if it is new. An existing meeting is never redefined: the rules
-/// were locked with it.
-pub fn prepare(data: &Path, meeting: Option<&Path>, proposals: Option<&Path>) -> Result<(Store, Definition)> {
+/// Voter cards `hub serve` issues with the built-in demo meeting: `demo`
+/// is how many (0 for any other use).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DemoVoters(pub u32);
+
+/// Open the data folder, creating the meeting (its definition, its staff
+/// cards and, for the built-in demo served at once, `demo` voter cards, all
+/// in the log) if it is new. An existing meeting is never redefined: the
+/// rules were locked with it.
+pub fn prepare(
+    data: &Path,
+    meeting: Option<&Path>,
+    proposals: Option<&Path>,
+    demo: DemoVoters,
+) -> Result<(Store, Definition)> {
     let mut store = Store::open(data)?;
     if store.is_empty()? {
         let loaded = definition::load(meeting, proposals)?;
@@ -54,20 +65,12 @@ pub fn prepare(data: &Path, meeting: Option<&Path>, proposals: Option<&Path>) ->
             eprintln!("注意 / warning: {w}");
         }
         let def = loaded.definition;
-        meeting::create(&mut store, def.clone())?;
-        let mut tokens = tokens::staff_tokens(&def.rules);
-        if meeting.is_none() && proposals.is_none() {
-            tokens.extend(tokens::voter_tokens(DEMO_VOTERS, 0));
-        }
-        store.insert_tokens(&tokens, crate::now_ms())?;
+        let voters = if meeting.is_none() && proposals.is_none() { demo.0 } else { 0 };
+        meeting::create(&mut store, def.clone(), voters)?;
         eprintln!("已创建会议 / created meeting “{}” in {}", def.meeting.name, store.file().display());
         return Ok((store, def));
     }
     let stored = Meeting::load(Store::open(data)?)?.state().definition.clone().expect("loaded meetings are defined");
-    let missing = tokens::missing_staff(&stored.rules, &store.tokens()?);
-    if !missing.is_empty() {
-        store.insert_tokens(&missing, crate::now_ms())?;
-    }
     if meeting.is_some() || proposals.is_some() {
         let given = definition::load(meeting, proposals)?.definition;
         if given != stored {
@@ -85,9 +88,14 @@ pub fn prepare(data: &Path, meeting: Option<&Path>, proposals: Option<&Path>) ->
 }
 
 pub async fn serve(opts: ServeOptions) -> Result<()> {
-    let (store, def) = prepare(&opts.data, opts.meeting.as_deref(), opts.proposals.as_deref())?;
-    let registry = Registry::new(Store::open(&opts.data)?, opts.allow_public)?;
+    let demo = DemoVoters(DEMO_VOTERS);
+    let (store, def) = prepare(&opts.data, opts.meeting.as_deref(), opts.proposals.as_deref(), demo)?;
+    let (all, claims) = (store.tokens()?, store.claims()?);
     let meeting = Meeting::load(store)?;
+    // Only cards the log issued are served; a tokens table that disagrees is refused.
+    tokens::check_against_log(meeting.state(), &all)?;
+    let registry = Registry::new(all, claims, opts.allow_public);
+    let meeting = meeting.with_registry(registry.writer(), registry.organiser().as_ref());
     let (head, seq) = (meeting.state().head.clone(), meeting.state().seq);
     let (handle, meeting_thread) = meeting.spawn();
 
@@ -176,6 +184,10 @@ async fn ws_upgrade(AxState(web): AxState<Arc<Web>>, req: Request) -> Response {
         return (StatusCode::FORBIDDEN, why).into_response();
     }
     let shared = web.shared.clone();
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map_or(std::net::IpAddr::from([127, 0, 0, 1]), |c| c.0.ip());
     // Small buffers, flushed at once; frames above the hard limit close the connection.
     let config = WebSocketConfig::default()
         .read_buffer_size(WS_READ_BUFFER)
@@ -183,7 +195,7 @@ async fn ws_upgrade(AxState(web): AxState<Arc<Web>>, req: Request) -> Response {
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(Some(WS_HARD_LIMIT))
         .max_frame_size(Some(WS_HARD_LIMIT));
-    crate::upgrade::accept(req, config, move |socket| connection::run(socket, shared))
+    crate::upgrade::accept(req, config, move |socket| connection::run(socket, shared, peer))
 }
 
 /// Browsers always send `Origin`; it must name this hub. Other clients

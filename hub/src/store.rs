@@ -68,6 +68,16 @@ pub struct TokenRow {
     pub serial: String,
 }
 
+/// A desk card's claim as the store keeps it (never in the log): the
+/// salted hash of the PIN chosen, and the device (a short hash of its id).
+/// A released claim is stored with empty values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClaimRow {
+    pub serial: String,
+    pub pin_hash: String,
+    pub device: String,
+}
+
 /// The background checkpoint thread; stops (and is waited for) on drop.
 pub struct Checkpointer {
     stop: Option<std::sync::mpsc::Sender<()>>,
@@ -126,6 +136,15 @@ impl Store {
                 created_ms INTEGER NOT NULL
             );",
         )?;
+        // A desk card's claim: the PIN's salted hash and the device it is bound
+        // to (the claim itself is in the log). Added to folders made before.
+        let has_pin: bool =
+            conn.prepare("SELECT 1 FROM pragma_table_info('tokens') WHERE name = 'pin_hash'")?.exists([])?;
+        if !has_pin {
+            conn.execute_batch(
+                "ALTER TABLE tokens ADD COLUMN pin_hash TEXT; ALTER TABLE tokens ADD COLUMN device TEXT;",
+            )?;
+        }
         Ok(Store { conn, path })
     }
 
@@ -171,8 +190,32 @@ impl Store {
     /// Append rows and command records in one transaction: all or nothing,
     /// durable when this returns Ok.
     pub fn append(&mut self, rows: &[Row], commands: &[CommandRow]) -> Result<()> {
+        self.append_with(rows, commands, &[], &[], 0)
+    }
+
+    /// As `append`, with the tokens whose issue the rows record (voter
+    /// cards), and the claims they record (a desk card's PIN and device), in
+    /// the same transaction: a card exists exactly when its entry does.
+    pub fn append_with(
+        &mut self,
+        rows: &[Row],
+        commands: &[CommandRow],
+        tokens: &[TokenRow],
+        claims: &[ClaimRow],
+        now_ms: u64,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
+            let mut tok = tx.prepare_cached(
+                "INSERT INTO tokens (token, role, table_no, all_tables, serial, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for t in tokens {
+                tok.execute(params![t.token, t.role.en(), t.table, t.all_tables, t.serial, now_ms])?;
+            }
+            let mut claim = tx.prepare_cached("UPDATE tokens SET pin_hash = ?2, device = ?3 WHERE serial = ?1")?;
+            for c in claims {
+                claim.execute(params![c.serial, c.pin_hash, c.device])?;
+            }
             let mut ins = tx.prepare_cached("INSERT INTO log (seq, prev, hash, body) VALUES (?1, ?2, ?3, ?4)")?;
             for r in rows {
                 ins.execute(params![r.seq, r.prev, r.hash, r.body])?;
@@ -226,6 +269,17 @@ impl Store {
             )
             .optional()
             .map_err(Into::into)
+    }
+
+    /// The claims of desk cards: serial → (PIN hash, device), for claimed cards.
+    pub fn claims(&self) -> Result<Vec<ClaimRow>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT serial, pin_hash, device FROM tokens WHERE pin_hash IS NOT NULL ORDER BY rowid")?;
+        let rows = st
+            .query_map([], |r| Ok(ClaimRow { serial: r.get(0)?, pin_hash: r.get(1)?, device: r.get(2)? }))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows)
     }
 
     pub fn tokens(&self) -> Result<Vec<TokenRow>> {

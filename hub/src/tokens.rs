@@ -5,15 +5,17 @@
 //! Input is forgiving: case, dashes and spaces are ignored, and O/I/L are read
 //! as 0/1/1, so a code typed from a printed card still works.
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use rand::{rngs::OsRng, RngCore};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-use std::sync::{Mutex, RwLock};
-use yuanzhuo_engine::Actor;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use yuanzhuo_engine::{card_commitment, Actor, StaffCard, State};
 use yuanzhuo_protocol::*;
 
-use crate::store::{Store, TokenRow};
+use crate::store::{ClaimRow, TokenRow};
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Voter codes are typed by hand from a card: 12 characters (60 bits).
@@ -92,7 +94,118 @@ pub fn staff_tokens(rules: &Rules) -> Vec<TokenRow> {
             serial: format!("counter-{i}"),
         });
     }
+    // The door register's desk, when the rules have one.
+    if rules.registration == Registration::Door {
+        for i in 1..=REGISTRARS {
+            out.push(TokenRow {
+                token: random_code(STAFF_LEN),
+                role: Role::Registrar,
+                table: None,
+                all_tables: false,
+                serial: format!("registrar-{i}"),
+            });
+        }
+    }
     out
+}
+
+/// Registrar tokens minted with a meeting that has a door register.
+pub const REGISTRARS: u32 = 2;
+
+/// The log's record of staff tokens: each card's role and a commitment to
+/// its code (never the code).
+pub fn staff_cards(meeting: &str, tokens: &[TokenRow]) -> Vec<StaffCard> {
+    tokens
+        .iter()
+        .filter(|t| t.role != Role::Voter)
+        .map(|t| StaffCard {
+            serial: t.serial.clone(),
+            role: t.role,
+            table: t.table,
+            all_tables: t.all_tables,
+            commitment: card_commitment(meeting, &t.serial, &t.token),
+        })
+        .collect()
+}
+
+/// A PIN as stored: SHA-256 over the card's serial, its (secret) code and
+/// the PIN, so that the stored value says nothing without the card.
+pub fn pin_hash(t: &TokenRow, pin: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"yuanzhuo-pin\n");
+    h.update(t.serial.as_bytes());
+    h.update(b"\n");
+    h.update(t.token.as_bytes());
+    h.update(b"\n");
+    h.update(pin.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// A PIN as the hub accepts it: 4 to 6 digits (full-width digits read as digits).
+pub fn valid_pin(pin: &str) -> Option<String> {
+    let p: String = fold_width(pin).trim().to_string();
+    ((4..=6).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())).then_some(p)
+}
+
+/// What the log shows of a device: the first 32 bits of SHA-256 of its id.
+pub fn device_hash(device: &str) -> String {
+    let d = Sha256::digest(format!("yuanzhuo-device\n{device}").as_bytes());
+    hex::encode(&d[..4])
+}
+
+/// The key that turns a register holder's name or ID into the hash the
+/// log keeps: derived from the organiser's secret, so that the hashes in
+/// the public log cannot be reversed by trying names.
+pub fn holder_key(organiser: &TokenRow) -> [u8; 32] {
+    Sha256::digest(format!("yuanzhuo-holder\n{}", organiser.token).as_bytes()).into()
+}
+
+/// A holder as the log keeps them: the first 128 bits of
+/// SHA-256(key ‖ the name or ID with width, case and spaces folded).
+pub fn holder_hash(key: &[u8; 32], holder: &str) -> String {
+    let folded: String =
+        fold_width(holder).chars().filter(|c| !c.is_whitespace()).flat_map(char::to_uppercase).collect();
+    let mut h = Sha256::new();
+    h.update(key);
+    h.update(folded.as_bytes());
+    hex::encode(&h.finalize()[..16])
+}
+
+/// The tokens table agrees with the log: every card the log issued has its
+/// code here (its commitment recomputed), and nothing here was not issued
+/// by the log. A card that would vote without an entry is never served.
+pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<()> {
+    let e = &state.electorate;
+    let mut problems = vec![];
+    for t in tokens {
+        let logged = match t.role {
+            Role::Voter => e.cards.get(&t.serial).map(|c| &c.commitment),
+            _ => e.staff.get(&t.serial).map(|s| &s.card.commitment),
+        };
+        match logged {
+            None => problems.push(format!("{} (不在日志中 / not issued in the log)", t.serial)),
+            Some(c) if *c != card_commitment(&e.meeting, &t.serial, &t.token) => {
+                problems.push(format!("{} (代码与日志的承诺不符 / code does not match the log's commitment)", t.serial))
+            }
+            Some(_) => {}
+        }
+    }
+    let have: std::collections::HashSet<&str> = tokens.iter().map(|t| t.serial.as_str()).collect();
+    for serial in e.cards.keys().chain(e.staff.keys()) {
+        if !have.contains(serial.as_str()) {
+            problems
+                .push(format!("{serial} (日志中有、令牌表中没有 / issued in the log, missing from the tokens table)"));
+        }
+    }
+    if !problems.is_empty() {
+        let n = problems.len();
+        problems.truncate(10);
+        bail!(
+            "令牌表与日志不符，拒绝启动 / the tokens table does not match the log, refusing to start ({n} cards): {}",
+            problems.join("; ")
+        );
+    }
+    Ok(())
 }
 
 /// Counter tokens minted with a meeting.
@@ -104,7 +217,7 @@ pub fn missing_staff(rules: &Rules, have: &[TokenRow]) -> Vec<TokenRow> {
     staff_tokens(rules).into_iter().filter(|t| !have.iter().any(|h| h.serial == t.serial)).collect()
 }
 
-/// `n` new voter tokens, numbered after `last`.
+/// `n` new voter tokens, numbered after `last` (the log's last card).
 pub fn voter_tokens(n: u32, last: u32) -> Vec<TokenRow> {
     (last + 1..=last + n)
         .map(|i| TokenRow {
@@ -124,8 +237,10 @@ pub fn actor_of(t: &TokenRow) -> Actor {
         all_tables: t.all_tables,
         serial: match t.role {
             Role::Voter => Some(t.serial.clone()),
-            // "counter-2" → desk "2"
-            Role::Counter => Some(t.serial.trim_start_matches("counter-").to_string()),
+            // "counter-2" → desk "2", "observer-1" → scrutineer "1", "registrar-2" → "2"
+            Role::Counter | Role::Observer | Role::Registrar => {
+                t.serial.rsplit_once('-').map(|(_, n)| n.to_string()).filter(|n| !n.is_empty())
+            }
             _ => None,
         },
     }
@@ -136,18 +251,90 @@ pub fn identity_of(t: &TokenRow, rules: &Rules) -> Identity {
     Identity { role: t.role, table: t.table, all_tables: t.all_tables, label: actor.label(Some(rules)) }
 }
 
-/// Known tokens, looked up at every connect. Tokens minted by `hub tokens`
-/// while the hub runs are found in the database on first use.
+/// Known tokens, looked up at every connect: exactly the cards the log
+/// issued (checked at start by `check_against_log`), and those the meeting
+/// task issues afterwards. The desk cards' claims (PIN and device) too.
 pub struct Registry {
-    cache: RwLock<HashMap<String, TokenRow>>,
-    db: Mutex<Store>,
+    cache: Arc<RwLock<HashMap<String, TokenRow>>>,
+    claims: Arc<RwLock<HashMap<String, ClaimRow>>>,
+    /// Wrong PINs per desk card: (count, locked until).
+    tries: Mutex<HashMap<String, (u32, Option<Instant>)>>,
     allow_public: bool,
 }
 
+/// The meeting task's hold on the registry: it adds the cards and claims
+/// it has just committed.
+#[derive(Clone)]
+pub struct RegistryWriter {
+    cache: Arc<RwLock<HashMap<String, TokenRow>>>,
+    claims: Arc<RwLock<HashMap<String, ClaimRow>>>,
+}
+
+impl RegistryWriter {
+    pub fn add(&self, tokens: &[TokenRow]) {
+        let mut cache = self.cache.write().unwrap_or_else(|p| p.into_inner());
+        for t in tokens {
+            cache.insert(t.token.clone(), t.clone());
+        }
+    }
+    pub fn claim(&self, c: ClaimRow) {
+        self.claims.write().unwrap_or_else(|p| p.into_inner()).insert(c.serial.clone(), c);
+    }
+}
+
+/// Where a desk card stands when it says hello.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DeskCheck {
+    /// Claimed on this device, and the PIN is right.
+    Ok,
+    /// Not claimed yet: a hello with a PIN claims it.
+    Unclaimed,
+    Refused(ErrorCode),
+}
+
+/// Wrong PINs before a desk card is locked for a minute.
+const MAX_PIN_TRIES: u32 = 5;
+const PIN_LOCK: Duration = Duration::from_secs(60);
+
 impl Registry {
-    pub fn new(db: Store, allow_public: bool) -> Result<Registry> {
-        let cache = db.tokens()?.into_iter().map(|t| (t.token.clone(), t)).collect();
-        Ok(Registry { cache: RwLock::new(cache), db: Mutex::new(db), allow_public })
+    pub fn new(tokens: Vec<TokenRow>, claims: Vec<ClaimRow>, allow_public: bool) -> Registry {
+        let cache = tokens.into_iter().map(|t| (t.token.clone(), t)).collect();
+        let claims = claims.into_iter().filter(|c| !c.pin_hash.is_empty()).map(|c| (c.serial.clone(), c)).collect();
+        Registry {
+            cache: Arc::new(RwLock::new(cache)),
+            claims: Arc::new(RwLock::new(claims)),
+            tries: Mutex::new(HashMap::new()),
+            allow_public,
+        }
+    }
+
+    pub fn writer(&self) -> RegistryWriter {
+        RegistryWriter { cache: self.cache.clone(), claims: self.claims.clone() }
+    }
+
+    /// A desk card's hello: claimed on `device` with `pin`, or unclaimed.
+    pub fn check_desk(&self, t: &TokenRow, device: Option<&str>, pin: Option<&str>) -> DeskCheck {
+        let claim = self.claims.read().unwrap_or_else(|p| p.into_inner()).get(&t.serial).cloned();
+        let Some(claim) = claim.filter(|c| !c.pin_hash.is_empty()) else { return DeskCheck::Unclaimed };
+        let mut tries = self.tries.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = tries.entry(t.serial.clone()).or_insert((0, None));
+        if entry.1.is_some_and(|until| Instant::now() < until) {
+            return DeskCheck::Refused(ErrorCode::TooManyTries);
+        }
+        if device.map(device_hash).as_deref() != Some(claim.device.as_str()) {
+            return DeskCheck::Refused(ErrorCode::ClaimedElsewhere);
+        }
+        let Some(pin) = pin else { return DeskCheck::Refused(ErrorCode::WrongPin) };
+        if constant_time_eq(pin_hash(t, pin.trim()).as_bytes(), claim.pin_hash.as_bytes()) {
+            *entry = (0, None);
+            DeskCheck::Ok
+        } else {
+            entry.0 += 1;
+            if entry.0 >= MAX_PIN_TRIES {
+                *entry = (0, Some(Instant::now() + PIN_LOCK));
+            }
+            DeskCheck::Refused(ErrorCode::WrongPin)
+        }
     }
 
     pub fn lookup(&self, raw: &str) -> Option<TokenRow> {
@@ -164,12 +351,7 @@ impl Registry {
         if code.is_empty() || code.len() > 64 {
             return None;
         }
-        if let Some(t) = self.cache.read().ok()?.get(&code) {
-            return Some(t.clone());
-        }
-        let found = self.db.lock().ok()?.token(&code).ok()??;
-        self.cache.write().ok()?.insert(code, found.clone());
-        Some(found)
+        self.cache.read().ok()?.get(&code).cloned()
     }
 }
 
@@ -187,31 +369,17 @@ impl Registry {
         found
     }
 
-    /// Mint `n` voter tokens numbered after the last one (also those minted
-    /// by `hub tokens` meanwhile), store them and know them at once.
-    pub fn mint_voters(&self, n: u32, now_ms: u64) -> Result<Vec<TokenRow>> {
-        let mut db = self.db.lock().map_err(|_| anyhow::anyhow!("token store poisoned"))?;
-        let mut tries = 0;
-        let batch = loop {
-            let batch = voter_tokens(n, db.last_voter_number()?);
-            match db.insert_tokens(&batch, now_ms) {
-                Ok(()) => break batch,
-                // A `hub tokens --voters` in another process took the same serials: number again.
-                Err(_) if tries < 3 => tries += 1,
-                Err(e) => return Err(e),
-            }
-        };
-        if let Ok(mut cache) = self.cache.write() {
-            for t in &batch {
-                cache.insert(t.token.clone(), t.clone());
-            }
-        }
-        Ok(batch)
+    /// Every token the hub knows, staff first, voter cards in serial order.
+    pub fn all(&self) -> Vec<TokenRow> {
+        let cache = self.cache.read().unwrap_or_else(|p| p.into_inner());
+        let mut all: Vec<TokenRow> = cache.values().cloned().collect();
+        all.sort_by_key(|t| (t.role == Role::Voter, yuanzhuo_engine::voter_number(&t.serial), t.serial.clone()));
+        all
     }
 
-    /// Every token in the data folder, in the order minted.
-    pub fn all(&self) -> Result<Vec<TokenRow>> {
-        self.db.lock().map_err(|_| anyhow::anyhow!("token store poisoned"))?.tokens()
+    /// The organiser's token (for the register holders' key).
+    pub fn organiser(&self) -> Option<TokenRow> {
+        self.cache.read().unwrap_or_else(|p| p.into_inner()).values().find(|t| t.role == Role::Organiser).cloned()
     }
 }
 
@@ -236,6 +404,9 @@ pub struct TokenSheet {
     pub projector: Entry,
     /// The counting desk's counters (点票员).
     pub counters: Vec<Entry>,
+    /// The door register's registrars (登记员), with `registration = "door"`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub registrars: Vec<Entry>,
     /// Voter tokens: the batch just minted, or all of them with `--all-voters`.
     pub voters: Vec<Entry>,
     pub voters_total: usize,
@@ -296,6 +467,7 @@ impl TokenSheet {
             observers: all.iter().filter(|t| t.role == Role::Observer).map(entry).collect(),
             projector: find("projector")?,
             counters: all.iter().filter(|t| t.role == Role::Counter).map(entry).collect(),
+            registrars: all.iter().filter(|t| t.role == Role::Registrar).map(entry).collect(),
             voters: voters.iter().map(entry).collect(),
             voters_total: all.iter().filter(|t| t.role == Role::Voter).count(),
         })
@@ -322,6 +494,9 @@ impl TokenSheet {
         line(&mut s, "投影 projector", &self.projector);
         for c in &self.counters {
             line(&mut s, &format!("点票员 {}", c.serial), c);
+        }
+        for r in &self.registrars {
+            line(&mut s, &format!("登记员 {}", r.serial), r);
         }
         if !self.voters.is_empty() {
             s.push_str(&format!(

@@ -46,6 +46,7 @@ pub fn page_for(role: Role) -> &'static str {
         Role::Projector => "/projector",
         Role::Counter => "/count",
         Role::Observer => "/scrutiny",
+        Role::Registrar => "/door",
         Role::Public => "/",
     }
 }

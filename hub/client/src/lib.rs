@@ -160,7 +160,8 @@ async fn session(
         Ok(Err(e)) => return End::Lost(e.to_string()),
         Err(_) => return End::Lost("connect timed out".into()),
     };
-    let hello = ClientMsg::Hello { token: cfg.token.clone(), client: Some(cfg.client.clone()) };
+    let hello =
+        ClientMsg::Hello { token: cfg.token.clone(), client: Some(cfg.client.clone()), device: None, pin: None };
     if let Err(e) = ws.send(Message::text(encode(&hello))).await {
         return End::Lost(e.to_string());
     }

@@ -3,7 +3,7 @@
 //! Deterministic from the ballots, the definition and the lot seed.
 
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use yuanzhuo_protocol::*;
 
 use crate::equal_shares::equal_shares;
@@ -20,6 +20,8 @@ pub struct CountInput {
     pub paper: u64,
     pub void: u64,
     pub stickers: u64,
+    /// Proposals excluded by the organiser before the vote: never funded.
+    pub excluded: BTreeSet<ProposalId>,
 }
 
 /// How the budget went, in ranking order: `None` funded, else why not;
@@ -32,16 +34,12 @@ struct Funding {
 /// Rank every proposal and allocate the budget.
 ///
 /// Order: votes descending, then the tie-break rule. A proposal with no
-/// votes, or excluded by an adviser under one of the seven rules, is never
-/// funded. `greedy_skip` / `greedy_stop` walk the order funding what fits
+/// votes, or excluded under one of the seven rules (`input.excluded`), is
+/// never funded. Each proposal's cost is `def`'s (the caller passes the
+/// costs fixed before the vote). `greedy_skip` / `greedy_stop` walk the order funding what fits
 /// (skipping, or stopping at, the first misfit); `equal_shares` runs the
 /// Method of Equal Shares and then completes greedily in ranking order.
-pub fn count(
-    def: &Definition,
-    input: &CountInput,
-    annotations: &BTreeMap<ProposalId, Annotation>,
-    lot_seed: &str,
-) -> Results {
+pub fn count(def: &Definition, input: &CountInput, lot_seed: &str) -> Results {
     let rules = &def.rules;
     let tally = &input.tally;
     let votes = |id: &str| tally.get(id).copied().unwrap_or(0);
@@ -61,7 +59,7 @@ pub fn count(
     });
 
     let budget = rules.budget.amount;
-    let is_excluded = |id: &str| annotations.get(id).is_some_and(|a| a.feasibility == Feasibility::Excluded);
+    let is_excluded = |id: &str| input.excluded.contains(id);
     let fund = |order: &[&Proposal]| -> Funding {
         let eligible = |p: &Proposal| votes(&p.id) > 0 && !is_excluded(&p.id);
         match rules.allocation {
@@ -261,6 +259,7 @@ mod tests {
                 tally: TallyVisibility::Live,
                 assignment: Assignment::SplitEvenly,
                 board: BoardDisclosure::Choices,
+                registration: Registration::None,
             },
             proposals: costs
                 .iter()
@@ -290,7 +289,7 @@ mod tests {
     #[test]
     fn greedy_skip_tries_the_next_one() {
         let d = def(&[60, 50, 30], 100, Allocation::GreedySkip, TieBreak::ListOrder);
-        let r = count(&d, &input(&[9, 8, 7], 10), &BTreeMap::new(), "");
+        let r = count(&d, &input(&[9, 8, 7], 10), "");
         assert_eq!(r.funded, vec!["P1", "P3"]);
         assert_eq!(r.total_cost, 90);
         assert_eq!(r.ranking[1].unfunded_reason.as_deref(), Some("does_not_fit"));
@@ -299,7 +298,7 @@ mod tests {
     #[test]
     fn greedy_stop_stops_at_first_misfit() {
         let d = def(&[60, 50, 30], 100, Allocation::GreedyStop, TieBreak::ListOrder);
-        let r = count(&d, &input(&[9, 8, 7], 10), &BTreeMap::new(), "");
+        let r = count(&d, &input(&[9, 8, 7], 10), "");
         assert_eq!(r.funded, vec!["P1"]);
         assert_eq!(r.ranking[2].unfunded_reason.as_deref(), Some("stopped"));
     }
@@ -307,7 +306,7 @@ mod tests {
     #[test]
     fn ties_share_a_rank_and_lower_cost_wins() {
         let d = def(&[50, 40, 30, 10], 80, Allocation::GreedySkip, TieBreak::LowerCost);
-        let r = count(&d, &input(&[5, 7, 7, 0], 10), &BTreeMap::new(), "");
+        let r = count(&d, &input(&[5, 7, 7, 0], 10), "");
         let order: Vec<_> = r.ranking.iter().map(|x| (x.proposal.as_str(), x.rank, x.position)).collect();
         assert_eq!(order, vec![("P3", 1, 1), ("P2", 1, 2), ("P1", 3, 3), ("P4", 4, 4)]);
         assert_eq!(r.funded, vec!["P3", "P2"]);
@@ -319,8 +318,8 @@ mod tests {
     #[test]
     fn decisive_tie_is_flagged_and_lot_is_reproducible() {
         let d = def(&[60, 60], 100, Allocation::GreedySkip, TieBreak::Lot);
-        let a = count(&d, &input(&[3, 3], 3), &BTreeMap::new(), "seed-a");
-        let b = count(&d, &input(&[3, 3], 3), &BTreeMap::new(), "seed-a");
+        let a = count(&d, &input(&[3, 3], 3), "seed-a");
+        let b = count(&d, &input(&[3, 3], 3), "seed-a");
         assert_eq!(a, b);
         assert!(a.ties[0].decisive);
         assert_eq!(a.funded.len(), 1);

@@ -6,7 +6,8 @@ use std::collections::HashSet;
 use yuanzhuo_protocol::*;
 
 use crate::chain::fingerprint;
-use crate::event::{Actor, Event};
+use crate::electorate::{voter_number, voter_serial, NumberStatus};
+use crate::event::{Actor, Event, StaffCard};
 use crate::paper::{batch_differences, board_differences, nonzero, verdict, Copy};
 use crate::state::State;
 use crate::{Ctx, Rejection};
@@ -23,6 +24,10 @@ const MAX_COST: u64 = 10_000_000_000;
 const MAX_UNIT: u32 = 9999;
 const MAX_MARKS: usize = 100;
 const MAX_STICKERS: u64 = 100_000;
+/// Most voter cards issued by one entry.
+pub const MAX_CARDS_AT_ONCE: usize = 100_000;
+/// Longest reason for a cancellation, a late issue or a switch, in characters.
+const MAX_REASON_CHARS: usize = 200;
 
 impl State {
     pub fn decide(&self, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Decision {
@@ -30,6 +35,10 @@ impl State {
         let scrutineer_count = actor.role == Role::Observer && matches!(cmd, Command::DeclareSheets { .. });
         if actor.role.is_read_only() || (actor.role == Role::Observer && !scrutineer_count) {
             return Err(Rejection::new(E::ReadOnly));
+        }
+        // Registrars keep the door register and nothing else.
+        if actor.role == Role::Registrar && !matches!(cmd, Command::Register { .. } | Command::Reissue { .. }) {
+            return Err(Rejection::new(E::Forbidden));
         }
         let Some(def) = self.definition.as_ref() else {
             return Err(Rejection::new(E::NotOpen));
@@ -246,14 +255,24 @@ impl State {
                 if let Some(i) = self.voted.get(voter) {
                     return Err(Rejection::with(E::AlreadyVoted, self.ballots[*i].receipt.clone()));
                 }
+                match self.electorate.card_status(voter, self.door()) {
+                    None => return Err(Rejection::with(E::UnknownCard, voter.clone())),
+                    Some(CardStatus::Cancelled) => return Err(Rejection::with(E::CardCancelled, voter.clone())),
+                    Some(CardStatus::NotRegistered) => return Err(Rejection::with(E::NotRegistered, voter.clone())),
+                    Some(CardStatus::Usable) => {}
+                }
                 self.check_ballot(choices, rules.max_choices)?;
+                if let Some(x) = choices.iter().find(|c| self.is_excluded(c)) {
+                    return Err(Rejection::with(E::ProposalExcluded, x.clone()));
+                }
                 Ok(vec![Event::BallotCast { voter: voter.clone(), choices: choices.clone() }])
             }
             Command::KeyPaper { batch, number, marks } => {
                 let desk = counter(actor)?;
+                self.claimed(actor)?;
                 self.phase_in(&[Phase::Voting])?;
                 check_unit(*batch, "batch")?;
-                let number = short_text(number, 20, "number")?;
+                let number = paper_number(number)?;
                 if marks.len() > MAX_MARKS {
                     return Err(Rejection::with(E::InvalidField, format!("marks: at most {MAX_MARKS}")));
                 }
@@ -269,6 +288,13 @@ impl State {
                         let who: Vec<&str> = b.copies.keys().map(String::as_str).collect();
                         return Err(Rejection::with(E::BatchTaken, format!("counters {}", who.join(", "))));
                     }
+                    // The two copies of a batch come from two devices.
+                    let mine = self.claim_device(&format!("counter-{desk}"));
+                    if let Some((other, _)) =
+                        b.copies.iter().find(|(d, c)| *d != desk && c.device.is_some() && c.device == mine)
+                    {
+                        return Err(Rejection::with(E::SameDevice, format!("batch {batch}: counter {other}")));
+                    }
                 }
                 if let Some(other) = self.desk.numbers.get(&number) {
                     return Err(Rejection::with(E::BallotNumberUsed, format!("{number}: batch {other}")));
@@ -277,20 +303,22 @@ impl State {
             }
             Command::RemovePaper { batch, number } => {
                 let desk = counter(actor)?;
+                self.claimed(actor)?;
                 self.phase_in(&[Phase::Voting])?;
                 let b =
                     self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
                 if b.status == PaperStatus::Agreed {
                     return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
                 }
-                let number = number.trim();
-                if !b.copies.get(desk).is_some_and(|c| c.ballots.contains_key(number)) {
-                    return Err(Rejection::with(E::UnknownPaperBallot, number.to_string()));
+                let number = normalize_ballot_number(number);
+                if !b.copies.get(desk).is_some_and(|c| c.ballots.contains_key(&number)) {
+                    return Err(Rejection::with(E::UnknownPaperBallot, number));
                 }
-                Ok(vec![Event::PaperRemoved { batch: *batch, counter: desk.clone(), number: number.to_string() }])
+                Ok(vec![Event::PaperRemoved { batch: *batch, counter: desk.clone(), number }])
             }
             Command::FinishPaper { batch } => {
                 let desk = counter(actor)?;
+                self.claimed(actor)?;
                 self.phase_in(&[Phase::Voting])?;
                 let b =
                     self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
@@ -314,6 +342,7 @@ impl State {
             }
             Command::KeyBoard { board, counts } => {
                 let desk = counter(actor)?;
+                self.claimed(actor)?;
                 self.phase_in(&[Phase::Voting])?;
                 if rules.allocation == Allocation::EqualShares {
                     return Err(Rejection::new(E::BoardsNotAllowed));
@@ -326,6 +355,24 @@ impl State {
                     }
                 }
                 let counts = nonzero(counts);
+                if self.door() {
+                    // Stickers on the boards never exceed those handed out at the door.
+                    let other_boards: u64 = self
+                        .desk
+                        .boards
+                        .iter()
+                        .filter(|(n, b)| *n != board && b.status == PaperStatus::Agreed)
+                        .flat_map(|(_, b)| b.counts.values())
+                        .sum();
+                    let reading: u64 = counts.values().sum();
+                    let issued = self.electorate.stickers;
+                    if other_boards + reading > issued {
+                        return Err(Rejection::with(
+                            E::StickersOverIssued,
+                            format!("{issued} handed out, {other_boards} on agreed boards, {reading} on this reading"),
+                        ));
+                    }
+                }
                 let mut events = vec![];
                 match self.desk.boards.get(board) {
                     Some(b) if b.status == PaperStatus::Agreed => {
@@ -338,7 +385,7 @@ impl State {
                     Some(b) => {
                         events.push(Event::BoardKeyed { board: *board, counter: desk.clone(), counts: counts.clone() });
                         if let Some((_, other)) = b.copies.iter().find(|(d, _)| *d != desk) {
-                            let mine = Copy { finished: true, ballots: Default::default(), counts: counts.clone() };
+                            let mine = Copy { finished: true, counts: counts.clone(), ..Default::default() };
                             let differences = board_differences(&mine, other);
                             events.push(if differences.is_empty() {
                                 Event::BoardAgreed { board: *board, counts }
@@ -355,13 +402,243 @@ impl State {
                 if actor.role != Role::Observer {
                     return Err(Rejection::new(E::Forbidden));
                 }
+                self.claimed(actor)?;
                 self.phase_in(&[Phase::Voting])?;
                 check_unit(*batch, "batch")?;
                 if *sheets > MAX_STICKERS as u32 {
                     return Err(Rejection::with(E::InvalidField, format!("sheets: at most {MAX_STICKERS}")));
                 }
-                Ok(vec![Event::SheetsDeclared { batch: *batch, sheets: *sheets }])
+                Ok(vec![Event::SheetsDeclared { batch: *batch, sheets: *sheets, scrutineer: actor.serial.clone() }])
             }
+            Command::CancelCard { serial, reason } => {
+                self.organiser(actor)?;
+                self.before(Phase::Counted)?;
+                let serial = card_serial(serial);
+                let reason = reason_text(reason)?;
+                let card =
+                    self.electorate.cards.get(&serial).ok_or_else(|| Rejection::with(E::UnknownCard, &serial))?;
+                if card.cancelled.is_some() {
+                    return Err(Rejection::with(E::CardCancelled, serial));
+                }
+                if let Some(i) = self.voted.get(&serial) {
+                    return Err(Rejection::with(E::AlreadyVoted, self.ballots[*i].receipt.clone()));
+                }
+                Ok(vec![Event::CardCancelled { serial, reason }])
+            }
+            Command::ReleaseClaim { serial, reason } => {
+                self.organiser(actor)?;
+                self.before(Phase::Counted)?;
+                let reason = reason_text(reason)?;
+                let card = self
+                    .electorate
+                    .staff
+                    .get(serial)
+                    .filter(|s| s.card.role.is_desk_role())
+                    .ok_or_else(|| Rejection::with(E::UnknownCard, serial))?;
+                if card.claim.is_none() {
+                    return Err(Rejection::with(E::NotClaimed, serial));
+                }
+                Ok(vec![Event::ClaimReleased { serial: serial.clone(), reason }])
+            }
+            Command::ConfirmExclusion { proposal, rule, reason } => {
+                self.organiser(actor)?;
+                self.before(Phase::Voting)?;
+                self.proposal(proposal).ok_or_else(|| Rejection::with(E::UnknownProposal, proposal))?;
+                if !(1..=7).contains(rule) {
+                    return Err(Rejection::with(E::ExclusionRuleRequired, rule.to_string()));
+                }
+                let advice = self
+                    .annotations
+                    .get(proposal)
+                    .filter(|a| a.feasibility == Feasibility::Excluded && a.exclusion_rule == Some(*rule));
+                let Some(advice) = advice else {
+                    return Err(Rejection::with(E::NotRecommended, format!("{proposal}: rule {rule}")));
+                };
+                if self.is_excluded(proposal) {
+                    return Err(Rejection::with(E::InvalidField, format!("{proposal} is already excluded")));
+                }
+                let reason = optional_text(reason, "reason")?;
+                let reason = if reason.is_empty() { advice.reason.clone() } else { reason };
+                Ok(vec![Event::ExclusionConfirmed { proposal: proposal.clone(), rule: *rule, reason }])
+            }
+            Command::LiftExclusion { proposal, reason } => {
+                self.organiser(actor)?;
+                self.before(Phase::Voting)?;
+                if !self.is_excluded(proposal) {
+                    return Err(Rejection::with(E::NotExcluded, proposal));
+                }
+                Ok(vec![Event::ExclusionLifted { proposal: proposal.clone(), reason: reason_text(reason)? }])
+            }
+            Command::SetCost { proposal, source } => {
+                self.organiser(actor)?;
+                self.before(Phase::Voting)?;
+                let p = self.proposal(proposal).ok_or_else(|| Rejection::with(E::UnknownProposal, proposal))?;
+                let cost = match source {
+                    CostSource::List => p.cost,
+                    CostSource::Adviser => self
+                        .annotations
+                        .get(proposal)
+                        .and_then(|a| a.cost_estimate)
+                        .ok_or_else(|| Rejection::with(E::NoEstimate, proposal))?,
+                };
+                Ok(vec![Event::CostSet { proposal: proposal.clone(), cost, source: *source }])
+            }
+            Command::Register { holder, issue } => {
+                self.registrar(actor)?;
+                let issue = self.issue(issue)?;
+                if let Some(h) = holder {
+                    if let Some(n) = self.electorate.holders.get(h) {
+                        return Err(Rejection::with(E::AlreadyRegistered, format!("register {n}")));
+                    }
+                }
+                let register = self.electorate.register.len() as u32 + 1;
+                Ok(vec![Event::Registered { register, holder: holder.clone(), issue }])
+            }
+            Command::Reissue { register, issue, reason } => {
+                self.registrar(actor)?;
+                let reason = reason_text(reason)?;
+                let held = self
+                    .electorate
+                    .register
+                    .get((*register as usize).wrapping_sub(1))
+                    .ok_or_else(|| Rejection::with(E::UnknownRegister, register.to_string()))?
+                    .issue
+                    .clone();
+                let issue = self.issue(issue)?;
+                match &held {
+                    Issue::Card { serial } => {
+                        if let Some(i) = self.voted.get(serial) {
+                            return Err(Rejection::with(E::AlreadyVoted, self.ballots[*i].receipt.clone()));
+                        }
+                    }
+                    Issue::Paper { number } => {
+                        if let Some(b) = self.desk.numbers.get(number) {
+                            return Err(Rejection::with(E::AlreadyVoted, format!("{number}: batch {b}")));
+                        }
+                    }
+                    Issue::Stickers { .. } => {}
+                }
+                Ok(vec![Event::Reissued { register: *register, cancelled: held, issue, reason }])
+            }
+        }
+    }
+
+    /// Issue voter cards, one per commitment, numbered after the last one
+    /// (the hub made the codes and keeps them; the log keeps commitments).
+    /// Before the vote by the organiser (or the hub creating the meeting);
+    /// from the opening of the vote only with a reason, which the room sees.
+    pub fn issue_voter_cards(&self, actor: &Actor, commitments: Vec<String>, reason: &str) -> Decision {
+        if actor.role != Role::Organiser {
+            return Err(Rejection::new(E::Forbidden));
+        }
+        self.definition.as_ref().ok_or_else(|| Rejection::new(E::NotOpen))?;
+        self.before(Phase::Counted)?;
+        if commitments.is_empty() || commitments.len() > MAX_CARDS_AT_ONCE {
+            return Err(Rejection::with(E::InvalidField, format!("count: 1..={MAX_CARDS_AT_ONCE}")));
+        }
+        if commitments.iter().any(|c| c.len() != 32 || !c.bytes().all(|b| b.is_ascii_hexdigit())) {
+            return Err(Rejection::with(E::InvalidField, "commitment"));
+        }
+        let reason = optional_text(reason, "reason")?;
+        if reason.chars().count() > MAX_REASON_CHARS {
+            return Err(Rejection::with(E::InvalidField, format!("reason: at most {MAX_REASON_CHARS} characters")));
+        }
+        if self.phase >= Phase::Voting && reason.is_empty() {
+            return Err(Rejection::new(E::ReasonRequired));
+        }
+        Ok(vec![Event::VoterCardsIssued { first: self.electorate.last_voter + 1, commitments, reason }])
+    }
+
+    /// The staff cards, issued once when the meeting is created (and any a
+    /// later version of the hub adds, before the meeting opens).
+    pub fn issue_staff_cards(&self, cards: Vec<StaffCard>) -> Decision {
+        self.definition.as_ref().ok_or_else(|| Rejection::new(E::NotOpen))?;
+        if self.phase != Phase::Setup {
+            return Err(Rejection::with(E::WrongPhase, self.phase.as_str()));
+        }
+        if let Some(c) = cards.iter().find(|c| self.electorate.staff.contains_key(&c.serial)) {
+            return Err(Rejection::with(E::AlreadyIssued, &c.serial));
+        }
+        Ok(vec![Event::StaffCardsIssued { cards }])
+    }
+
+    /// A desk card claimed on first use: by the device `device` (a short
+    /// hash), from `address`; `same_address_as` names who else is
+    /// connected from that address, for the room to see.
+    pub fn claim(&self, serial: &str, device: &str, address: &str, same_address_as: Vec<String>) -> Decision {
+        let card = self
+            .electorate
+            .staff
+            .get(serial)
+            .filter(|s| s.card.role.is_desk_role())
+            .ok_or_else(|| Rejection::with(E::UnknownCard, serial))?;
+        if card.claim.is_some() {
+            return Err(Rejection::with(E::ClaimedElsewhere, serial));
+        }
+        if device.is_empty() || device.len() > 64 {
+            return Err(Rejection::with(E::InvalidField, "device"));
+        }
+        if let Some(other) = self.electorate.card_on_device(device) {
+            return Err(Rejection::with(E::DeviceHasCard, other));
+        }
+        self.before(Phase::Counted)?;
+        Ok(vec![Event::CardClaimed {
+            serial: serial.to_string(),
+            device: device.to_string(),
+            address: address.to_string(),
+            same_address_as,
+        }])
+    }
+
+    /// A desk role's card must have been claimed before it counts anything.
+    fn claimed(&self, actor: &Actor) -> Result<(), Rejection> {
+        let Some(serial) = actor.desk_card() else { return Ok(()) };
+        match self.electorate.staff.get(&serial) {
+            Some(s) if s.claim.is_some() => Ok(()),
+            _ => Err(Rejection::with(E::NotClaimed, serial)),
+        }
+    }
+
+    /// The register is kept by registrars, when the rules have one, from
+    /// setting up the hall until the vote closes.
+    fn registrar(&self, actor: &Actor) -> Result<(), Rejection> {
+        if actor.role != Role::Registrar {
+            return Err(Rejection::new(E::Forbidden));
+        }
+        if !self.door() {
+            return Err(Rejection::new(E::NoRegister));
+        }
+        self.before(Phase::Counted)
+    }
+
+    /// What a registrar hands out, as the hub keeps it, if it is free.
+    fn issue(&self, issue: &Issue) -> Result<Issue, Rejection> {
+        let issue = match issue {
+            Issue::Card { serial } => Issue::Card { serial: card_serial(serial) },
+            Issue::Paper { number } => Issue::Paper { number: paper_number(number)? },
+            Issue::Stickers { stickers } => {
+                let max = self.rules().map_or(0, |r| r.max_choices);
+                if !(1..=max).contains(stickers) {
+                    return Err(Rejection::with(E::InvalidField, format!("stickers: 1..={max}")));
+                }
+                Issue::Stickers { stickers: *stickers }
+            }
+        };
+        let detail = match &issue {
+            Issue::Card { serial } => serial.clone(),
+            Issue::Paper { number } => number.clone(),
+            Issue::Stickers { .. } => String::new(),
+        };
+        self.electorate.is_free(&issue).map_err(|code| Rejection::with(code, detail))?;
+        Ok(issue)
+    }
+
+    /// Anything but the phases from `phase` on.
+    fn before(&self, phase: Phase) -> Result<(), Rejection> {
+        if self.phase < phase {
+            Ok(())
+        } else {
+            Err(Rejection::with(E::WrongPhase, self.phase.as_str()))
         }
     }
 
@@ -369,13 +646,24 @@ impl State {
     /// order of their numbers (numerically where they are numbers).
     fn judged(&self, copy: &Copy) -> Vec<PaperBallot> {
         let max = self.rules().map_or(0, |r| r.max_choices);
+        let door = self.door();
         let mut out: Vec<PaperBallot> = copy
             .ballots
             .iter()
-            .map(|(number, marks)| PaperBallot {
-                number: number.clone(),
-                marks: marks.clone(),
-                void: verdict(marks, max, |id| self.proposal(id).is_some()).map(str::to_string),
+            .map(|(number, marks)| {
+                // With the door register a ballot counts only under a number handed out.
+                let number_void = match door.then(|| self.electorate.number_status(number)) {
+                    Some(NumberStatus::Unissued) => Some("unissued_number"),
+                    Some(NumberStatus::Cancelled) => Some("cancelled_number"),
+                    _ => None,
+                };
+                PaperBallot {
+                    number: number.clone(),
+                    marks: marks.clone(),
+                    void: number_void
+                        .or_else(|| verdict(marks, max, |id| self.proposal(id).is_some()))
+                        .map(str::to_string),
+                }
             })
             .collect();
         out.sort_by(|a, b| natural(&a.number).cmp(&natural(&b.number)));
@@ -527,6 +815,37 @@ impl State {
 /// The counter's desk, or Forbidden: only counters key paper.
 fn counter(actor: &Actor) -> Result<&String, Rejection> {
     actor.desk().ok_or_else(|| Rejection::new(E::Forbidden))
+}
+
+/// A paper ballot's number as typed, normalised (`normalize_ballot_number`).
+fn paper_number(typed: &str) -> Result<String, Rejection> {
+    let number = normalize_ballot_number(&short_text(typed, 20, "number")?);
+    if number.is_empty() {
+        return Err(Rejection::with(E::InvalidField, "number: 1..=20 characters"));
+    }
+    Ok(number)
+}
+
+/// A voter card's serial as typed: `V0042`, `v42`, `42`, `Ｖ４２` → `V0042`.
+fn card_serial(typed: &str) -> String {
+    let s = fold_width(typed).trim().to_uppercase();
+    let digits = s.strip_prefix('V').unwrap_or(&s);
+    match digits.parse::<u32>() {
+        Ok(n) if voter_number(&voter_serial(n)).is_some() => voter_serial(n),
+        _ => s,
+    }
+}
+
+/// A reason people will read: 1 to 200 characters.
+fn reason_text(s: &str) -> Result<String, Rejection> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(Rejection::new(E::ReasonRequired));
+    }
+    if t.chars().count() > MAX_REASON_CHARS || t.chars().any(char::is_control) {
+        return Err(Rejection::with(E::InvalidField, format!("reason: at most {MAX_REASON_CHARS} characters")));
+    }
+    Ok(t.to_string())
 }
 
 fn check_unit(n: u32, what: &str) -> Result<(), Rejection> {

@@ -118,9 +118,13 @@ pub enum Event {
         batch: u32,
         ballots: Vec<PaperBallot>,
     },
+    /// A scrutineer's hand count of a batch's sheets (`scrutineer`: their
+    /// number; absent in logs written before scrutineers were told apart).
     SheetsDeclared {
         batch: u32,
         sheets: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scrutineer: Option<String>,
     },
     BoardKeyed {
         board: u32,
@@ -135,6 +139,81 @@ pub enum Event {
         board: u32,
         counts: BTreeMap<ProposalId, u64>,
     },
+    // Who may vote and who counts.
+    /// The staff cards of the meeting (entry 2 of a new meeting): each
+    /// card's role and a commitment to its code, never the code.
+    StaffCardsIssued {
+        cards: Vec<StaffCard>,
+    },
+    /// Voter cards `V{first}`, `V{first+1}`… one per commitment (see
+    /// `card_commitment`). After the meeting opens, with a reason.
+    VoterCardsIssued {
+        first: u32,
+        commitments: Vec<String>,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        reason: String,
+    },
+    CardCancelled {
+        serial: String,
+        reason: String,
+    },
+    /// A counter's or scrutineer's card claimed by the person using it, on
+    /// one device (`device`: a short hash of its id), from `address`.
+    CardClaimed {
+        serial: String,
+        device: String,
+        address: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        same_address_as: Vec<String>,
+    },
+    ClaimReleased {
+        serial: String,
+        reason: String,
+    },
+    /// A resident at the door register: number `register`, holding `issue`.
+    /// `holder`: a salted hash of the name or ID written down, if any.
+    Registered {
+        register: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        holder: Option<String>,
+        issue: Issue,
+    },
+    /// A registered resident switched: `cancelled` is void from now on.
+    Reissued {
+        register: u32,
+        cancelled: Issue,
+        issue: Issue,
+        reason: String,
+    },
+    // Exclusions and costs, fixed before the vote.
+    ExclusionConfirmed {
+        proposal: ProposalId,
+        rule: u8,
+        reason: String,
+    },
+    ExclusionLifted {
+        proposal: ProposalId,
+        reason: String,
+    },
+    /// The cost the count uses for `proposal` from now on.
+    CostSet {
+        proposal: ProposalId,
+        cost: u64,
+        source: CostSource,
+    },
+}
+
+/// A staff card as the log records it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffCard {
+    /// "organiser", "chair-2", "counter-1", "observer-2", "registrar-1"…
+    pub serial: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableNo>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub all_tables: bool,
+    pub commitment: String,
 }
 
 /// An event as committed to the log: its position, time and hash.
@@ -153,8 +232,9 @@ pub struct Actor {
     pub table: Option<TableNo>,
     /// Advisers (and only they) may be granted every table.
     pub all_tables: bool,
-    /// The public serial of a voter card ("V0042") or a counter's desk
-    /// number ("2"); the token itself is secret.
+    /// The public serial of a voter card ("V0042"), or the number of a
+    /// counter's desk, a scrutineer or a registrar ("2"); the token itself
+    /// is secret.
     pub serial: Option<String>,
 }
 
@@ -180,6 +260,21 @@ impl Actor {
     pub fn desk(&self) -> Option<&String> {
         self.serial.as_ref().filter(|_| self.role == Role::Counter)
     }
+    /// A scrutineer (observer) with a number.
+    pub fn scrutineer(n: impl Into<String>) -> Self {
+        Actor { role: Role::Observer, table: None, all_tables: false, serial: Some(n.into()) }
+    }
+    /// A registrar at the door.
+    pub fn registrar(n: impl Into<String>) -> Self {
+        Actor { role: Role::Registrar, table: None, all_tables: false, serial: Some(n.into()) }
+    }
+    /// The staff card serial of a desk role ("counter-2", "observer-1").
+    pub fn desk_card(&self) -> Option<String> {
+        match (self.role, &self.serial) {
+            (Role::Counter | Role::Observer, Some(n)) => Some(format!("{}-{n}", self.role.en())),
+            _ => None,
+        }
+    }
     pub fn read_only(role: Role) -> Self {
         Actor { role, table: None, all_tables: false, serial: None }
     }
@@ -189,7 +284,7 @@ impl Actor {
     pub fn key(&self) -> String {
         match (self.role, self.table, &self.serial) {
             (Role::Voter, _, Some(v)) => format!("voter:{v}"),
-            (Role::Counter, _, Some(d)) => format!("counter:{d}"),
+            (Role::Counter | Role::Observer | Role::Registrar, _, Some(n)) => format!("{}:{n}", self.role.en()),
             (r, _, _) if r == Role::Adviser && self.all_tables => "adviser:*".to_string(),
             (r, Some(t), _) => format!("{}:{t}", r.en()),
             (r, None, _) => r.en().to_string(),
@@ -201,8 +296,10 @@ impl Actor {
         if let Some(v) = self.voter_serial() {
             return v.clone();
         }
-        if let Some(d) = self.desk() {
-            return format!("{} · {d}号", self.role.zh());
+        match (self.role, &self.serial) {
+            (Role::Observer, Some(n)) => return format!("{} {}", self.role.zh(), scrutineer_letter(n)),
+            (Role::Counter | Role::Registrar, Some(n)) => return format!("{} · {n}号", self.role.zh()),
+            _ => {}
         }
         match self.table {
             Some(t) if !self.all_tables => {
@@ -214,6 +311,14 @@ impl Actor {
             _ if self.all_tables => format!("{} · 全部桌", self.role.zh()),
             _ => self.role.zh().to_string(),
         }
+    }
+}
+
+/// Scrutineers are told apart by letter: "1" → "A", "2" → "B".
+pub fn scrutineer_letter(n: &str) -> String {
+    match n.parse::<u8>() {
+        Ok(i @ 1..=26) => ((b'A' + i - 1) as char).to_string(),
+        _ => n.to_string(),
     }
 }
 

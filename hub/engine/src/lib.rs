@@ -9,17 +9,22 @@
 mod chain;
 mod count;
 mod decide;
+mod electorate;
 mod equal_shares;
 mod event;
 mod paper;
 mod state;
+mod verify;
 mod view;
 
 pub use chain::{chain_hash, fingerprint, receipt_from_hash, GENESIS_PREV};
 pub use count::{count, recount, CountInput};
-pub use event::{ack_result, Actor, Event, Recorded};
+pub use decide::MAX_CARDS_AT_ONCE;
+pub use electorate::{card_commitment, card_number, chain_step, voter_number, voter_serial, Electorate, NumberStatus};
+pub use event::{ack_result, scrutineer_letter, Actor, Event, Recorded, StaffCard};
 pub use paper::{verdict, Desk};
 pub use state::{BallotRecord, State, TableState};
+pub use verify::{event_name, parse_actor, Checker, Entry, Violation};
 pub use view::{Audience, Changed, Feed, Viewer};
 pub use yuanzhuo_protocol as protocol;
 
@@ -45,8 +50,8 @@ impl Rejection {
     pub fn new(code: ErrorCode) -> Self {
         Rejection { code, detail: None }
     }
-    pub fn with(code: ErrorCode, detail: impl Into<String>) -> Self {
-        Rejection { code, detail: Some(detail.into()) }
+    pub fn with(code: ErrorCode, detail: impl ToString) -> Self {
+        Rejection { code, detail: Some(detail.to_string()) }
     }
 }
 

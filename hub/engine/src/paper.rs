@@ -17,6 +17,8 @@ use yuanzhuo_protocol::*;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Copy {
     pub finished: bool,
+    /// The claim device of the counter who keyed it (a short hash).
+    pub device: Option<String>,
     pub ballots: BTreeMap<String, Vec<ProposalId>>,
     pub counts: BTreeMap<ProposalId, u64>,
 }
@@ -25,7 +27,9 @@ pub struct Copy {
 pub struct Batch {
     /// By counter desk; at most two.
     pub copies: BTreeMap<String, Copy>,
-    pub sheets: Option<u32>,
+    /// The scrutineers' hand counts of the sheets, by scrutineer number
+    /// ("" for logs written before scrutineers were told apart).
+    pub sheets: BTreeMap<String, u32>,
     pub status: PaperStatus,
     pub differences: Vec<PaperDifference>,
     /// Once agreed.
@@ -36,7 +40,7 @@ impl Default for Batch {
     fn default() -> Self {
         Batch {
             copies: BTreeMap::new(),
-            sheets: None,
+            sheets: BTreeMap::new(),
             status: PaperStatus::Keying,
             differences: vec![],
             ballots: vec![],
@@ -163,20 +167,16 @@ impl Desk {
             }
         }
         for (n, b) in &self.batches {
-            match b.sheets {
-                None => {
-                    return Some((
-                        ErrorCode::PaperCountMismatch,
-                        format!("batch {n}: no sheet count from the scrutineer"),
-                    ))
-                }
-                Some(s) if s as usize != b.ballots.len() => {
+            if b.sheets.is_empty() {
+                return Some((ErrorCode::PaperCountMismatch, format!("batch {n}: no sheet count from the scrutineer")));
+            }
+            for s in b.sheets.values() {
+                if *s as usize != b.ballots.len() {
                     return Some((
                         ErrorCode::PaperCountMismatch,
                         format!("batch {n}: {} keyed, {s} sheets counted", b.ballots.len()),
-                    ))
+                    ));
                 }
-                _ => {}
             }
         }
         None
@@ -202,7 +202,12 @@ impl Desk {
                     batch: *n,
                     status: b.status,
                     copies: summary(&b.copies),
-                    sheets: b.sheets,
+                    sheets: agreed_sheets(&b.sheets),
+                    sheet_counts: b
+                        .sheets
+                        .iter()
+                        .map(|(by, n)| SheetCount { scrutineer: by.clone(), sheets: *n })
+                        .collect(),
                     differences: b.differences.clone(),
                     ballots: b.ballots.clone(),
                 })
@@ -251,6 +256,20 @@ impl Desk {
         };
         Some(copy_view(unit, counter, x))
     }
+}
+
+impl Batch {
+    /// The hand count of the sheets, when every scrutineer who counted agrees.
+    pub fn agreed_sheets(&self) -> Option<u32> {
+        agreed_sheets(&self.sheets)
+    }
+}
+
+/// The hand count when every scrutineer who counted agrees.
+fn agreed_sheets(counts: &BTreeMap<String, u32>) -> Option<u32> {
+    let mut it = counts.values();
+    let first = *it.next()?;
+    it.all(|n| *n == first).then_some(first)
 }
 
 fn status_word(s: PaperStatus, started: bool) -> &'static str {

@@ -2,10 +2,11 @@
 //! `evolve` never fails: events were validated by `decide` before they were
 //! written, and replay must reproduce exactly what was acknowledged.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use yuanzhuo_protocol::*;
 
 use crate::chain::receipt_from_hash;
+use crate::electorate::Electorate;
 use crate::event::{Event, Recorded};
 use crate::paper::{nonzero, Desk};
 
@@ -33,6 +34,12 @@ pub struct State {
     pub last_entry: u64,
     /// Position of each proposal in the list (the definition's order).
     pub index: HashMap<ProposalId, usize>,
+    /// Who may vote and who counts: cards, claims, the door register.
+    pub electorate: Electorate,
+    /// Proposals excluded by the organiser (on an adviser's recommendation).
+    pub exclusions: BTreeMap<ProposalId, Exclusion>,
+    /// Costs set by the organiser before the vote (the list's otherwise).
+    pub costs: BTreeMap<ProposalId, (u64, CostSource)>,
     /// Last applied entry.
     pub seq: u64,
     pub head: String,
@@ -77,6 +84,54 @@ impl State {
         self.index.get(id).map(|i| &d.proposals[*i])
     }
 
+    /// The one cost of a proposal: the organiser's choice before the vote,
+    /// else the list's.
+    pub fn cost(&self, id: &str) -> Option<u64> {
+        match self.costs.get(id) {
+            Some((c, _)) => Some(*c),
+            None => self.proposal(id).map(|p| p.cost),
+        }
+    }
+
+    /// A proposal as every screen shows it: with its one cost.
+    pub fn proposal_view(&self, p: &Proposal) -> Proposal {
+        match self.costs.get(&p.id) {
+            Some((c, _)) => Proposal { cost: *c, ..p.clone() },
+            None => p.clone(),
+        }
+    }
+
+    /// Costs adopted from the adviser, with the list's cost beside them.
+    pub fn adopted_costs(&self) -> Vec<AdoptedCost> {
+        self.costs
+            .iter()
+            .filter(|(_, (_, src))| *src == CostSource::Adviser)
+            .filter_map(|(id, (c, _))| {
+                Some(AdoptedCost { proposal: id.clone(), cost: *c, list_cost: self.proposal(id)?.cost })
+            })
+            .collect()
+    }
+
+    /// The definition the count uses: the proposals with their one cost.
+    pub fn counted_definition(&self) -> Option<Definition> {
+        let mut def = self.definition.clone()?;
+        for p in def.proposals.iter_mut() {
+            if let Some((c, _)) = self.costs.get(&p.id) {
+                p.cost = *c;
+            }
+        }
+        Some(def)
+    }
+
+    pub fn is_excluded(&self, id: &str) -> bool {
+        self.exclusions.contains_key(id)
+    }
+
+    /// Whether the rules have a door register.
+    pub fn door(&self) -> bool {
+        self.rules().is_some_and(|r| r.registration == Registration::Door)
+    }
+
     /// The proposal a counter meant by a mark keyed from paper: the id as
     /// typed, or else the one id it matches ignoring case and full-width
     /// forms (a Chinese IME types `Ｐ３`). A mark that matches none, or
@@ -114,7 +169,10 @@ impl State {
         self.head = rec.hash.clone();
         let at = rec.at_ms;
         match &rec.event {
-            Event::MeetingDefined { definition } => self.define(definition.clone()),
+            Event::MeetingDefined { definition } => {
+                self.define(definition.clone());
+                self.electorate.meeting = rec.hash.clone();
+            }
             Event::MeetingOpened { fingerprint } => self.fingerprint = fingerprint.clone(),
             Event::PhaseChanged { to, lot_seed, .. } => {
                 self.phase = *to;
@@ -122,10 +180,9 @@ impl State {
                     self.pitch = None;
                 }
                 if *to == Phase::Counted {
-                    let def = self.definition.as_ref().expect("defined before counted");
+                    let def = self.counted_definition().expect("defined before counted");
                     let input = self.count_input();
-                    self.results =
-                        Some(crate::count::count(def, &input, &self.annotations, lot_seed.as_deref().unwrap_or("")));
+                    self.results = Some(crate::count::count(&def, &input, lot_seed.as_deref().unwrap_or("")));
                 }
             }
             Event::TimerStarted { label, duration_ms } => {
@@ -266,10 +323,14 @@ impl State {
                 });
             }
             Event::PaperKeyed { batch, counter, number, marks } => {
+                let device = self.claim_device(&format!("counter-{counter}"));
                 let b = self.desk.batches.entry(*batch).or_default();
                 let copy = b.copies.entry(counter.clone()).or_default();
                 copy.ballots.insert(number.clone(), marks.clone());
                 copy.finished = false;
+                if device.is_some() {
+                    copy.device = device;
+                }
             }
             Event::PaperRemoved { batch, counter, number } => {
                 if let Some(copy) = self.desk.batches.get_mut(batch).and_then(|b| b.copies.get_mut(counter)) {
@@ -301,8 +362,9 @@ impl State {
                 b.differences.clear();
                 b.ballots = ballots.clone();
             }
-            Event::SheetsDeclared { batch, sheets } => {
-                self.desk.batches.entry(*batch).or_default().sheets = Some(*sheets)
+            Event::SheetsDeclared { batch, sheets, scrutineer } => {
+                let by = scrutineer.clone().unwrap_or_default();
+                self.desk.batches.entry(*batch).or_default().sheets.insert(by, *sheets);
             }
             Event::BoardKeyed { board, counter, counts } => {
                 let b = self.desk.boards.entry(*board).or_default();
@@ -324,7 +386,74 @@ impl State {
                 b.differences.clear();
                 b.counts = counts.clone();
             }
+            Event::StaffCardsIssued { cards } => {
+                for c in cards {
+                    self.electorate
+                        .staff
+                        .insert(c.serial.clone(), crate::electorate::StaffState { card: c.clone(), claim: None });
+                }
+            }
+            Event::VoterCardsIssued { first, commitments, reason } => {
+                let voting = self.phase == Phase::Voting;
+                self.electorate.issue_voters(rec.seq, at, *first, commitments, reason, voting);
+            }
+            Event::CardCancelled { serial, reason } => self.electorate.cancel(rec.seq, at, serial, reason),
+            Event::CardClaimed { serial, device, address, same_address_as } => {
+                if let Some(s) = self.electorate.staff.get_mut(serial) {
+                    s.claim = Some(Claim {
+                        seq: rec.seq,
+                        at_ms: at,
+                        device: device.clone(),
+                        address: address.clone(),
+                        same_address_as: same_address_as.clone(),
+                    });
+                }
+            }
+            Event::ClaimReleased { serial, .. } => {
+                if let Some(s) = self.electorate.staff.get_mut(serial) {
+                    s.claim = None;
+                }
+            }
+            Event::Registered { register, holder, issue } => {
+                let e = &mut self.electorate;
+                if let Some(h) = holder {
+                    e.holders.insert(h.clone(), *register);
+                }
+                e.hand(*register, issue);
+                e.register.push(crate::electorate::RegisterState {
+                    at_ms: at,
+                    holder: holder.clone(),
+                    issue: issue.clone(),
+                    replaced: vec![],
+                });
+            }
+            Event::Reissued { register, cancelled, issue, reason } => {
+                let e = &mut self.electorate;
+                e.take_back(rec.seq, at, cancelled, reason);
+                e.hand(*register, issue);
+                if let Some(r) = e.register.get_mut(*register as usize - 1) {
+                    r.replaced.push(Replaced { at_ms: at, issue: cancelled.clone(), reason: reason.clone() });
+                    r.issue = issue.clone();
+                }
+            }
+            Event::ExclusionConfirmed { proposal, rule, reason } => {
+                self.exclusions.insert(
+                    proposal.clone(),
+                    Exclusion { proposal: proposal.clone(), rule: *rule, reason: reason.clone(), at_ms: at },
+                );
+            }
+            Event::ExclusionLifted { proposal, .. } => {
+                self.exclusions.remove(proposal);
+            }
+            Event::CostSet { proposal, cost, source } => {
+                self.costs.insert(proposal.clone(), (*cost, *source));
+            }
         }
+    }
+
+    /// The device a desk card is claimed on, if claimed.
+    pub fn claim_device(&self, serial: &str) -> Option<String> {
+        self.electorate.staff.get(serial)?.claim.as_ref().map(|c| c.device.clone())
     }
 
     /// What the count is computed from: the tally and every ballot that
@@ -340,6 +469,7 @@ impl State {
             paper: paper_n,
             void: self.desk.agreed_ballots().filter(|b| b.void.is_some()).count() as u64,
             stickers: self.desk.stickers(),
+            excluded: self.exclusions.keys().cloned().collect::<BTreeSet<_>>(),
         }
     }
 

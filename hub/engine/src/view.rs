@@ -1,6 +1,7 @@
 //! What each role may see: snapshots filtered by role, and the audiences of
 //! live updates. The only place that decides visibility.
 
+use std::collections::BTreeMap;
 use yuanzhuo_protocol::*;
 
 use crate::event::{Actor, Event};
@@ -25,6 +26,11 @@ pub enum Audience {
     /// One keyed copy: the organiser, the observers, and the counter whose
     /// copy it is (desk number) — never the other counter.
     Copy(u16),
+    /// The door register, entry by entry: registrars, the organiser, observers.
+    Register,
+    /// One voter card, by number: its holder learns that it was cancelled
+    /// or handed out at the door.
+    Voter(u32),
 }
 
 impl Audience {
@@ -35,6 +41,8 @@ impl Audience {
             Audience::Table(t) => sees_table(v, t),
             Audience::Paper => matches!(v.role, Role::Organiser | Role::Observer | Role::Counter),
             Audience::Copy(d) => matches!(v.role, Role::Organiser | Role::Observer) || desk_no(v) == Some(d),
+            Audience::Register => matches!(v.role, Role::Organiser | Role::Observer | Role::Registrar),
+            Audience::Voter(n) => v.voter_serial().and_then(|s| crate::electorate::voter_number(s)) == Some(n),
         }
     }
 }
@@ -57,6 +65,8 @@ pub enum Feed {
     Table(TableNo),
     /// Counters: also the counting desk (and, filtered by desk, their copies).
     Counting,
+    /// Registrars: also the door register.
+    Door,
     /// The organiser, observers and all-table advisers: every update
     /// (a connection still drops what its role may not see).
     Everything,
@@ -74,12 +84,13 @@ impl Feed {
             },
             Role::Projector | Role::Public => Feed::Watchers,
             Role::Counter => Feed::Counting,
+            Role::Registrar => Feed::Door,
         }
     }
 
     /// Every feed a meeting with `tables` tables needs.
     pub fn all(tables: usize) -> Vec<Feed> {
-        let mut v = vec![Feed::Voters, Feed::Watchers, Feed::Counting, Feed::Everything];
+        let mut v = vec![Feed::Voters, Feed::Watchers, Feed::Counting, Feed::Door, Feed::Everything];
         v.extend((1..=tables as TableNo).map(Feed::Table));
         v
     }
@@ -88,10 +99,12 @@ impl Feed {
     pub fn carries(self, a: Audience) -> bool {
         match (self, a) {
             (_, Audience::All) | (Feed::Everything, _) => true,
+            (Feed::Voters, Audience::Voter(_)) => true,
             (Feed::Voters, _) => false,
             (_, Audience::Watchers) => true,
             (Feed::Table(t), Audience::Table(u)) => t == u,
             (Feed::Counting, Audience::Paper | Audience::Copy(_)) => true,
+            (Feed::Door, Audience::Register) => true,
             _ => false,
         }
     }
@@ -116,6 +129,16 @@ pub struct Changed {
     pub tables: bool,
     pub annotations: bool,
     pub tally: bool,
+    /// Turnout without the tally (cards issued or cancelled, the register).
+    pub turnout: bool,
+    pub electorate: bool,
+    pub exclusions: bool,
+    /// Proposals whose cost changed.
+    pub proposals: Vec<ProposalId>,
+    /// Door register entries that changed.
+    pub register: Vec<u32>,
+    /// Voter cards whose status changed (by number).
+    pub cards: Vec<u32>,
     pub results: bool,
     /// Bit n-1 set: table n's detail changed (tables beyond 128 always resend).
     pub table_details: u128,
@@ -177,6 +200,46 @@ impl Changed {
                 self.paper = true;
                 self.tally = true;
             }
+            Event::StaffCardsIssued { .. } | Event::CardClaimed { .. } | Event::ClaimReleased { .. } => {
+                self.electorate = true
+            }
+            Event::VoterCardsIssued { .. } => {
+                self.electorate = true;
+                self.turnout = true;
+            }
+            Event::CardCancelled { serial, .. } => {
+                self.electorate = true;
+                self.turnout = true;
+                self.card(serial);
+            }
+            Event::Registered { register, issue, .. } | Event::Reissued { register, issue, .. } => {
+                self.turnout = true;
+                if let Event::Reissued { cancelled: Issue::Card { serial }, .. } = e {
+                    // A switch from a card cancels it.
+                    self.electorate = true;
+                    self.card(serial);
+                }
+                if let Issue::Card { serial } = issue {
+                    self.card(serial);
+                }
+                if !self.register.contains(register) {
+                    self.register.push(*register);
+                }
+            }
+            Event::ExclusionConfirmed { .. } | Event::ExclusionLifted { .. } => self.exclusions = true,
+            Event::CostSet { proposal, .. } => {
+                if !self.proposals.contains(proposal) {
+                    self.proposals.push(proposal.clone());
+                }
+            }
+        }
+    }
+
+    fn card(&mut self, serial: &str) {
+        if let Some(n) = crate::electorate::voter_number(serial) {
+            if !self.cards.contains(&n) {
+                self.cards.push(n);
+            }
         }
     }
 
@@ -211,6 +274,7 @@ impl State {
             let b = &self.ballots[*i];
             MyBallot { receipt: b.receipt.clone(), choices: b.choices.clone() }
         });
+        let my_card = v.voter_serial().and_then(|serial| self.my_card(serial));
         Snapshot {
             seq: self.seq,
             log_head: self.head.clone(),
@@ -221,7 +285,7 @@ impl State {
             phase: self.phase,
             timer: self.timer.clone(),
             pitch: self.pitch.clone(),
-            proposals: def.proposals.clone(),
+            proposals: def.proposals.iter().map(|p| self.proposal_view(p)).collect(),
             tables: self.table_summaries(),
             table_details,
             annotations: self.annotation_list(),
@@ -235,6 +299,11 @@ impl State {
                 Role::Counter => v.desk().map(|d| self.desk.copies(Some(d))).unwrap_or_default(),
                 _ => vec![],
             },
+            electorate: self.electorate.view(),
+            exclusions: self.exclusion_list(),
+            adopted_costs: self.adopted_costs(),
+            my_card,
+            register: (self.door() && Audience::Register.includes(v)).then(|| self.electorate.register_view()),
         }
     }
 
@@ -272,14 +341,46 @@ impl State {
             all.results = self.results.clone();
             any_all = true;
         }
+        if changed.electorate {
+            all.electorate = Some(self.electorate.view());
+            any_all = true;
+        }
+        if changed.exclusions {
+            all.exclusions = Some(self.exclusion_list());
+            any_all = true;
+        }
+        // One update per proposal whose cost changed (rare, before the vote).
+        let mut costs = vec![];
+        for id in &changed.proposals {
+            if let Some(p) = self.proposal(id) {
+                let mut u = base.clone();
+                u.proposal = Some(self.proposal_view(p));
+                u.adopted_costs = Some(self.adopted_costs());
+                costs.push((Audience::All, u));
+            }
+        }
         if any_all {
             out.push((Audience::All, all));
         }
-        if changed.tally {
+        out.extend(costs);
+        if changed.tally || changed.turnout {
             let mut w = base.clone();
             w.turnout = Some(self.turnout());
-            w.tally = self.visible_tally();
+            if changed.tally {
+                w.tally = self.visible_tally();
+            }
             out.push((Audience::Watchers, w));
+        }
+        for n in &changed.cards {
+            let serial = crate::electorate::voter_serial(*n);
+            let mut u = base.clone();
+            u.my_card = self.my_card(&serial);
+            out.push((Audience::Voter(*n), u));
+        }
+        for n in &changed.register {
+            let mut u = base.clone();
+            u.register_entry = self.electorate.register_entry(*n);
+            out.push((Audience::Register, u));
         }
         for t in changed.tables_with_detail(self.tables.len()) {
             let mut u = base.clone();
@@ -301,11 +402,46 @@ impl State {
         out
     }
 
-    /// Ballots so far: by phone, and from agreed paper batches (void ones included).
+    /// The count's numbers, the same on every screen: ballots received
+    /// (phone, and agreed paper batches with their void ballots), valid and
+    /// void by reason, stickers, cards issued and cancelled, the register.
     pub fn turnout(&self) -> Turnout {
-        let paper = self.desk.agreed_ballots().count() as u64;
-        let void = self.desk.agreed_ballots().filter(|b| b.void.is_some()).count() as u64;
-        Turnout { ballots: self.ballots.len() as u64 + paper, paper, void }
+        let mut paper = 0;
+        let mut void_reasons = BTreeMap::new();
+        for b in self.desk.agreed_ballots() {
+            paper += 1;
+            if let Some(r) = &b.void {
+                *void_reasons.entry(r.clone()).or_insert(0) += 1;
+            }
+        }
+        let void: u64 = void_reasons.values().sum();
+        let phone = self.ballots.len() as u64;
+        Turnout {
+            ballots: phone + paper,
+            paper,
+            void,
+            phone,
+            valid: phone + paper - void,
+            void_reasons,
+            stickers: self.desk.stickers(),
+            cards_issued: self.electorate.cards.len() as u64,
+            cards_cancelled: self.electorate.cancelled(),
+            register: self.door().then(|| self.electorate.register_counts()),
+        }
+    }
+
+    /// A voter card's status as its holder sees it.
+    pub fn my_card(&self, serial: &str) -> Option<MyCard> {
+        let card = self.electorate.cards.get(serial)?;
+        Some(MyCard {
+            serial: serial.to_string(),
+            status: self.electorate.card_status(serial, self.door())?,
+            reason: card.cancelled.clone(),
+        })
+    }
+
+    pub fn exclusion_list(&self) -> Vec<Exclusion> {
+        self.exclusions.values().cloned().collect()
     }
 
     /// Ballots that count: phone and valid paper.

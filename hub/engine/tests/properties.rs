@@ -53,9 +53,22 @@ fn opts_strategy() -> impl Strategy<Value = Opts> {
         prop_oneof![Just(TieBreak::LowerCost), Just(TieBreak::ListOrder), Just(TieBreak::Lot)],
         prop_oneof![Just(TallyVisibility::Live), Just(TallyVisibility::HiddenUntilClose)],
         prop_oneof![3 => Just(Assignment::SplitEvenly), 1 => Just(Assignment::AllTables)],
+        prop_oneof![2 => Just(Registration::None), 1 => Just(Registration::Door)],
     )
         .prop_map(
-            |(tables, picks, spare, extra, max_choices, budget, allocation, tie_break, tally, assignment)| Opts {
+            |(
+                tables,
+                picks,
+                spare,
+                extra,
+                max_choices,
+                budget,
+                allocation,
+                tie_break,
+                tally,
+                assignment,
+                registration,
+            )| Opts {
                 tables,
                 // Every share holds at least `picks` proposals.
                 proposals: tables * (picks as usize + spare) + extra.min(tables - 1),
@@ -69,6 +82,7 @@ fn opts_strategy() -> impl Strategy<Value = Opts> {
                 tally,
                 assignment,
                 board: BoardDisclosure::Choices,
+                registration,
             },
         )
 }
@@ -116,6 +130,10 @@ fn interpret(s: &State, step: &Step, paper: bool) -> (Actor, Command) {
     if (54..=89).contains(&who) && paper && s.phase == Phase::Voting && r.chance(65) {
         who = 90;
     }
+    // With a door register, residents keep arriving until the vote closes.
+    if s.door() && (20..=89).contains(&who) && s.phase <= Phase::Voting && r.chance(30) {
+        return registrar_step(s, &mut r);
+    }
     // A table: usually a real one, sometimes 0 or one past the end.
     let any_table = |r: &mut Rng| -> TableNo {
         if r.chance(90) {
@@ -141,7 +159,15 @@ fn interpret(s: &State, step: &Step, paper: bool) -> (Actor, Command) {
                 }
                 return (o, Command::AdvancePhase { to });
             }
-            let cmd = match r.below(10) {
+            let cmd = match r.below(14) {
+                10 | 11 => return (o, organiser_decision(s, &mut r)),
+                12 => Command::CancelCard {
+                    serial: format!("V{:04}", 1 + r.below(VOTERS + 2)),
+                    reason: if r.chance(10) { String::new() } else { "卡片遗失".into() },
+                },
+                13 => {
+                    Command::ReleaseClaim { serial: format!("counter-{}", 3 + r.below(2)), reason: "换设备".into() }
+                }
                 0 | 1 => Command::StartTimer {
                     label: ["休息", "", "讨论", &"x".repeat(41)][r.below(4) as usize].to_string(),
                     minutes: r.below(15) as u32,
@@ -229,6 +255,65 @@ fn interpret(s: &State, step: &Step, paper: bool) -> (Actor, Command) {
     }
 }
 
+/// The organiser settles an exclusion or a cost (before the vote; often
+/// without the adviser's recommendation, or with another rule).
+fn organiser_decision(s: &State, r: &mut Rng) -> Command {
+    let def = s.definition.as_ref().unwrap();
+    let all: Vec<ProposalId> = def.proposals.iter().map(|p| p.id.clone()).collect();
+    let recommended: Vec<(ProposalId, u8)> = s
+        .annotations
+        .values()
+        .filter(|a| a.feasibility == Feasibility::Excluded)
+        .filter_map(|a| Some((a.proposal.clone(), a.exclusion_rule?)))
+        .collect();
+    match r.below(6) {
+        0..=2 => {
+            let (proposal, rule) = if !recommended.is_empty() && r.chance(80) {
+                let (p, rule) = recommended[r.below(recommended.len() as u64) as usize].clone();
+                (p, if r.chance(90) { rule } else { 1 + r.below(8) as u8 })
+            } else {
+                (r.choose(&all, 1)[0].clone(), 1 + r.below(7) as u8)
+            };
+            Command::ConfirmExclusion { proposal, rule, reason: String::new() }
+        }
+        3 => {
+            let excluded: Vec<ProposalId> = s.exclusions.keys().cloned().collect();
+            let proposal =
+                if excluded.is_empty() { r.choose(&all, 1)[0].clone() } else { r.choose(&excluded, 1)[0].clone() };
+            Command::LiftExclusion { proposal, reason: "顾问撤回建议".into() }
+        }
+        _ => Command::SetCost {
+            proposal: r.choose(&all, 1)[0].clone(),
+            source: if r.chance(70) { CostSource::Adviser } else { CostSource::List },
+        },
+    }
+}
+
+/// The door register: a card, a paper ballot of the box's, or stickers
+/// for an arriving resident; now and then a switch, a second card for the
+/// same person, a number already handed out.
+fn registrar_step(s: &State, r: &mut Rng) -> (Actor, Command) {
+    let actor = registrar(1 + r.below(2) as u16);
+    let max = s.rules().unwrap().max_choices;
+    let issue = |r: &mut Rng| match r.below(10) {
+        0..=4 => Issue::Card { serial: format!("V{:04}", 1 + r.below(VOTERS)) },
+        5..=7 => {
+            let batch = 1 + r.below(PAPER_BATCHES) as u32;
+            let truth = paper_truth(batch);
+            Issue::Paper { number: truth[r.below(truth.len() as u64) as usize].0.clone() }
+        }
+        _ => Issue::Stickers { stickers: if r.chance(90) { max } else { max + 1 } },
+    };
+    let registered = s.electorate.register.len() as u64;
+    if registered > 0 && r.chance(15) {
+        let register = 1 + r.below(registered + 1) as u32;
+        let reason = if r.chance(10) { String::new() } else { "手机没电".into() };
+        return (actor, Command::Reissue { register, issue: issue(r), reason });
+    }
+    let holder = r.chance(30).then(|| format!("holder-{}", r.below(40)));
+    (actor, Command::Register { holder, issue: issue(r) })
+}
+
 const PAPER_BATCHES: u64 = 2;
 
 /// The paper in the box: batch b holds ballots "b01", "b02"… with these marks
@@ -259,12 +344,14 @@ fn paper_step(s: &State, r: &mut Rng) -> (Actor, Command) {
     if r.chance(15) {
         // The scrutineer counts a batch's sheets by hand (and miscounts now and then).
         let uncounted: Vec<u32> = (1..=PAPER_BATCHES as u32)
-            .filter(|b| s.desk.batches.get(b).and_then(|x| x.sheets) != Some(paper_truth(*b).len() as u32))
+            .filter(|b| {
+                s.desk.batches.get(b).and_then(|x| x.sheets.get("1").copied()) != Some(paper_truth(*b).len() as u32)
+            })
             .collect();
         let batch = if uncounted.is_empty() { 1 } else { uncounted[r.below(uncounted.len() as u64) as usize] };
         let right = paper_truth(batch).len() as u32;
         let sheets = if r.chance(75) { right } else { right + 1 };
-        return (Actor::read_only(Role::Observer), Command::DeclareSheets { batch, sheets });
+        return (Actor::scrutineer("1"), Command::DeclareSheets { batch, sheets });
     }
     if r.chance(3) {
         // A third counter tries a batch two others are keying.
@@ -439,7 +526,8 @@ fn viewers(n_tables: usize) -> Vec<Actor> {
         Actor { role: Role::Adviser, table: None, all_tables: true, serial: None },
         Actor::voter("V0001"),
         Actor::voter("V0002"),
-        Actor::read_only(Role::Observer),
+        Actor::scrutineer("1"),
+        registrar(1),
         Actor::read_only(Role::Projector),
         Actor::read_only(Role::Public),
         Actor::counter("1"),
@@ -501,6 +589,38 @@ fn check_ballots(state: &State) {
     assert_eq!(state.voted.len(), state.ballots.len());
 }
 
+/// Nobody votes twice by any mix of ways: every counted phone ballot came
+/// from a card issued and not cancelled (and, with the register, handed out
+/// at the door); each register entry used at most one of what it ever held;
+/// the boards hold no more stickers than were handed out.
+fn check_electorate(state: &State) {
+    let door = state.door();
+    for b in &state.ballots {
+        let card = state.electorate.cards.get(&b.voter).expect("a ballot from a card never issued");
+        assert!(card.cancelled.is_none(), "{} voted and was cancelled", b.voter);
+        assert!(!door || card.register.is_some(), "{} voted without being registered", b.voter);
+    }
+    if !door {
+        return;
+    }
+    let valid_paper: HashSet<&str> = state.desk.valid_ballots().map(|b| b.number.as_str()).collect();
+    for (i, r) in state.electorate.register.iter().enumerate() {
+        let uses = std::iter::once(&r.issue)
+            .chain(r.replaced.iter().map(|x| &x.issue))
+            .filter(|issue| match issue {
+                Issue::Card { serial } => state.voted.contains_key(serial),
+                Issue::Paper { number } => valid_paper.contains(number.as_str()),
+                Issue::Stickers { .. } => false,
+            })
+            .count();
+        assert!(uses <= 1, "register entry {} voted {uses} times", i + 1);
+    }
+    for n in &valid_paper {
+        assert!(state.electorate.paper.contains_key(*n), "paper ballot {n} counted without being handed out");
+    }
+    assert!(state.desk.stickers() <= state.electorate.stickers, "more stickers counted than handed out");
+}
+
 fn lot_seed_of(log: &[yuanzhuo_engine::Recorded]) -> Option<String> {
     log.iter().find_map(|r| match &r.event {
         Event::PhaseChanged { to: Phase::Counted, lot_seed, .. } => Some(lot_seed.clone().unwrap_or_default()),
@@ -509,14 +629,45 @@ fn lot_seed_of(log: &[yuanzhuo_engine::Recorded]) -> Option<String> {
 }
 
 fn execute(run: &Run) -> Outcome {
-    let mut m = Meeting::with(&run.opts);
+    // Voters are drawn from the first `VOTERS`; a few more cards are issued as it goes.
+    let mut m = Meeting::with_voters(definition(&run.opts), VOTERS as u32 + 2);
     let vs = viewers(run.opts.tables);
     let mut views: Vec<Snapshot> = vs.iter().map(|v| m.state.snapshot(v, m.now)).collect();
     let mut opened: Option<(Definition, String)> = None;
     let mut out = Outcome::default();
 
     let mut after_publication = 0;
+    // What the vote opened with: no exclusion or cost may change afterwards.
+    let mut fixed_at_voting: Option<(Vec<Exclusion>, Vec<AdoptedCost>, Vec<Proposal>)> = None;
     for step in &run.steps {
+        // Now and then the organiser issues a few more voter cards (with a
+        // reason, or without one, refused once the vote is open).
+        if step.seed % 23 == 0 {
+            let reason = if step.seed % 2 == 0 { "迟到居民" } else { "" };
+            let n = 1 + (step.seed % 3) as u32;
+            let before = m.state.clone();
+            match m.issue_voters(n, reason) {
+                Ok(recs) => {
+                    let mut changed = Changed::default();
+                    recs.iter().for_each(|r| changed.add(&r.event));
+                    for (aud, u) in m.state.updates(&changed, m.now) {
+                        for (i, v) in vs.iter().enumerate() {
+                            if aud.includes(v) {
+                                views[i].apply(&u);
+                            }
+                        }
+                    }
+                    assert!(
+                        before.phase < Phase::Voting || !reason.is_empty(),
+                        "cards issued during the vote without a reason"
+                    );
+                }
+                Err(rej) => {
+                    assert_eq!(m.state, before);
+                    *out.rejected.entry(rej.code.as_str()).or_default() += 1;
+                }
+            }
+        }
         // A few commands after publication are enough (all refused).
         if m.state.phase == Phase::Published {
             after_publication += 1;
@@ -546,6 +697,7 @@ fn execute(run: &Run) -> Outcome {
                 assert!(!events.is_empty(), "an accepted command recorded nothing");
                 assert!(!actor.role.is_read_only(), "a read-only role changed the meeting");
                 let mut changed = Changed::default();
+                m.begin(&actor);
                 let recs: Vec<_> = events
                     .into_iter()
                     .map(|e| {
@@ -612,6 +764,14 @@ fn execute(run: &Run) -> Outcome {
         assert_eq!(m.state.tally, fresh, "the running tally differs from the recount");
         // (c)
         check_ballots(&m.state);
+        check_electorate(&m.state);
+        if m.state.phase >= Phase::Voting {
+            let now = (m.state.exclusion_list(), m.state.adopted_costs(), m.state.snapshot(&vs[0], m.now).proposals);
+            match &fixed_at_voting {
+                None => fixed_at_voting = Some(now),
+                Some(fixed) => assert_eq!(fixed, &now, "an exclusion or a cost changed after the vote opened"),
+            }
+        }
         // (f) rules are frozen once opened.
         if !m.state.fingerprint.is_empty() {
             match &opened {
@@ -631,7 +791,9 @@ fn execute(run: &Run) -> Outcome {
         if m.state.phase >= Phase::Counted {
             let r = m.state.results.as_ref().expect("results once counted");
             let seed = lot_seed_of(&m.log).expect("a counted phase change");
-            check_results(&def, &fresh, m.state.counted_ballots(), &m.state.annotations, &seed, r);
+            let counted = m.state.counted_definition().unwrap();
+            let excluded = m.state.count_input().excluded;
+            check_results(&counted, &fresh, m.state.counted_ballots(), &excluded, &seed, r);
         } else {
             assert!(m.state.results.is_none());
         }
@@ -641,6 +803,11 @@ fn execute(run: &Run) -> Outcome {
     // (a) replay from scratch gives the live state.
     let replayed = State::replay(&m.log);
     assert_eq!(replayed, m.state, "replay differs from the live state");
+    // And the checker, deciding every command again, accepts the log.
+    match m.check_log() {
+        Ok(checked) => assert_eq!(checked, m.state, "the checked replay differs from the live state"),
+        Err(v) => panic!("the checker refused a log the engine wrote: {v}"),
+    }
     // And so does replaying any prefix and then the rest.
     let cut = m.log.len() / 2;
     let mut s = State::replay(&m.log[..cut]);
@@ -753,6 +920,15 @@ fn random_meetings_reach_the_count() {
         "paper_open",
         "paper_count_mismatch",
         "boards_not_allowed",
+        "card_cancelled",
+        "not_registered",
+        "already_issued",
+        "already_registered",
+        "unknown_register",
+        "proposal_excluded",
+        "not_recommended",
+        "not_excluded",
+        "reason_required",
     ] {
         assert!(codes.contains_key(code), "no command was ever rejected with {code}: {codes:?}");
     }

@@ -65,16 +65,34 @@ fn realistic_ballots() -> Vec<Vec<ProposalId>> {
         .collect()
 }
 
+/// The ballots as cast by phone: P07 was excluded before the vote, so no
+/// phone can choose it (a ballot left empty chooses P01 instead).
+fn phone_ballots() -> Vec<Vec<ProposalId>> {
+    realistic_ballots()
+        .into_iter()
+        .map(|b| {
+            let b: Vec<ProposalId> = b.into_iter().filter(|p| p != "P07").collect();
+            if b.is_empty() {
+                vec![pid(1)]
+            } else {
+                b
+            }
+        })
+        .collect()
+}
+
 /// Run the whole meeting through the engine and count.
 fn realistic_meeting(allocation: Allocation, tie_break: TieBreak) -> Meeting {
     let o = realistic_opts(allocation, tie_break);
     let mut m = Meeting::new(definition_with_costs(&o, &realistic_costs()));
     m.advance_to(Phase::Discussion);
-    // One popular proposal is excluded by the adviser (over the budget limit).
+    // One popular proposal is excluded: the adviser recommends it (over the
+    // budget limit), the organiser confirms it before the vote.
     m.ok(&adviser_all(), &annotate("P07", Feasibility::Excluded, Some(7)));
+    m.ok(&organiser(), &Command::ConfirmExclusion { proposal: "P07".into(), rule: 7, reason: "超出预算上限".into() });
     m.set_all_picks();
     m.advance_to(Phase::Voting);
-    for (i, b) in realistic_ballots().into_iter().enumerate() {
+    for (i, b) in phone_ballots().into_iter().enumerate() {
         m.tick(250);
         m.ok(&voter(i as u32 + 1), &ballot_ids(b));
     }
@@ -105,20 +123,23 @@ fn a_realistic_meeting_recounts_to_the_same_results() {
             let s = &m.state;
             let fresh = recount_from_log(&m);
             assert_eq!(s.tally, fresh, "running tally vs recount from the log");
-            let choices: usize = realistic_ballots().iter().map(Vec::len).sum();
+            let choices: usize = phone_ballots().iter().map(Vec::len).sum();
             assert_eq!(fresh.values().sum::<u64>(), choices as u64, "every choice counted once");
             assert_eq!(fresh.len(), PROPOSALS);
 
             let r = s.results.as_ref().unwrap();
             let seed = r.closed_at_head.clone();
-            check_results(m.def(), &fresh, BALLOTS as u64, &s.annotations, &seed, r);
-            assert_eq!(r, &count(m.def(), &count_input(&fresh, realistic_ballots()), &s.annotations, &seed));
+            let excluded: std::collections::BTreeSet<ProposalId> = ["P07".to_string()].into();
+            check_results(m.def(), &fresh, BALLOTS as u64, &excluded, &seed, r);
+            let input = yuanzhuo_engine::CountInput { excluded, ..count_input(&fresh, phone_ballots()) };
+            assert_eq!(r, &count(m.def(), &input, &seed));
+            assert_eq!(m.check_log().expect("the log keeps the rules"), m.state);
             assert_eq!(State::replay(&m.log).results.as_ref(), Some(r));
             // The meeting has a winner list that uses most of the budget.
             assert!(!r.funded.is_empty());
             assert!(r.ranking[0].votes > r.ranking[PROPOSALS - 1].votes);
             let p07 = r.ranking.iter().find(|x| x.proposal == "P07").unwrap();
-            assert_eq!(p07.unfunded_reason.as_deref(), Some("excluded"));
+            assert_eq!((p07.votes, p07.unfunded_reason.as_deref()), (0, Some("no_votes")));
 
             // Every ballot is traceable: its receipt finds its entry.
             let by_receipt: HashMap<String, &yuanzhuo_engine::Recorded> = m

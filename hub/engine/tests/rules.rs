@@ -573,18 +573,118 @@ fn annotations_only_from_check_in_to_pitches() {
 }
 
 #[test]
-fn an_excluded_proposal_is_never_funded() {
+fn an_advisers_exclusion_is_a_recommendation_until_the_organiser_confirms_it() {
     let mut m = Meeting::with(&Opts { budget: 1_000_000, ..Opts::default() });
     m.advance_to(Phase::Discussion);
     m.ok(&adviser_all(), &annotate("P01", Feasibility::Excluded, Some(2)));
+    assert!(!m.state.is_excluded("P01"), "one adviser alone excludes nothing");
     m.advance_to(Phase::Voting);
     m.ok(&voter(1), &ballot(&["P01", "P02"]));
     m.advance_to(Phase::Counted);
     let r = m.state.results.clone().unwrap();
+    assert_eq!(r.funded, ids(&["P01", "P02"]), "an unconfirmed recommendation changes nothing");
+}
+
+#[test]
+fn a_confirmed_exclusion_is_never_funded_and_no_phone_can_choose_it() {
+    let mut m = Meeting::with(&Opts { budget: 1_000_000, ..Opts::default() });
+    m.advance_to(Phase::Discussion);
+    let confirm = |rule| Command::ConfirmExclusion { proposal: "P01".into(), rule, reason: String::new() };
+    m.refuses(&organiser(), &confirm(2), E::NotRecommended, Some("P01: rule 2"));
+    m.ok(
+        &adviser_all(),
+        &Command::Annotate {
+            proposal: "P01".into(),
+            feasibility: Feasibility::Excluded,
+            exclusion_rule: Some(2),
+            reason: "属物业维修范围".into(),
+            cost_estimate: None,
+            remark: String::new(),
+        },
+    );
+    m.refuses(&adviser_all(), &confirm(2), E::Forbidden, None);
+    m.refuses(&organiser(), &confirm(3), E::NotRecommended, Some("P01: rule 3"));
+    let recs = m.ok(&organiser(), &confirm(2));
+    // The adviser's reason stands when the organiser gives none.
+    assert_eq!(
+        events(&recs),
+        vec![Event::ExclusionConfirmed { proposal: "P01".into(), rule: 2, reason: "属物业维修范围".into() }]
+    );
+    assert_eq!(m.state.snapshot(&public(), m.now).exclusions.len(), 1, "the room sees it");
+    m.set_all_picks();
+    m.advance_to(Phase::Voting);
+    m.refuses(
+        &organiser(),
+        &Command::LiftExclusion { proposal: "P01".into(), reason: "x".into() },
+        E::WrongPhase,
+        Some("voting"),
+    );
+    m.refuses(&voter(1), &ballot(&["P01", "P02"]), E::ProposalExcluded, Some("P01"));
+    m.ok(&voter(1), &ballot(&["P02"]));
+    // A paper ballot printed with P01 still counts, and its mark is a vote that funds nothing.
+    m.ok(&counter(1), &key_paper(1, "7", &["P01", "P03"]));
+    m.ok(&counter(2), &key_paper(1, "7", &["P01", "P03"]));
+    m.ok(&counter(1), &finish_paper(1));
+    m.ok(&counter(2), &finish_paper(1));
+    m.ok(&observer(), &sheets(1, 1));
+    m.advance_to(Phase::Counted);
+    let r = m.state.results.clone().unwrap();
     let row = r.ranking.iter().find(|x| x.proposal == "P01").unwrap();
-    assert!(!row.funded);
-    assert_eq!(row.unfunded_reason.as_deref(), Some("excluded"));
-    assert_eq!(r.funded, ids(&["P02"]));
+    assert_eq!((row.votes, row.funded, row.unfunded_reason.as_deref()), (1, false, Some("excluded")));
+    assert_eq!(r.funded, ids(&["P03", "P02"]), "ranking order: the cheaper one first in the tie");
+    assert_eq!(m.check_log().unwrap(), m.state);
+}
+
+#[test]
+fn exclusions_and_costs_are_settled_before_the_vote_and_only_by_the_organiser() {
+    let mut m = meeting_in(Phase::Discussion);
+    let lift = Command::LiftExclusion { proposal: "P02".into(), reason: "顾问撤回".into() };
+    m.refuses(&organiser(), &lift, E::NotExcluded, Some("P02"));
+    m.ok(&adviser(1), &annotate("P02", Feasibility::Excluded, Some(6)));
+    m.ok(&organiser(), &Command::ConfirmExclusion { proposal: "P02".into(), rule: 6, reason: "不可行".into() });
+    m.refuses(
+        &organiser(),
+        &Command::LiftExclusion { proposal: "P02".into(), reason: " ".into() },
+        E::ReasonRequired,
+        None,
+    );
+    m.ok(&organiser(), &lift);
+    assert!(!m.state.is_excluded("P02"));
+    // The cost: the list's unless the organiser adopts the adviser's estimate.
+    let adopt = Command::SetCost { proposal: "P03".into(), source: CostSource::Adviser };
+    m.refuses(&organiser(), &adopt, E::NoEstimate, Some("P03"));
+    m.ok(
+        &adviser(1),
+        &Command::Annotate {
+            proposal: "P03".into(),
+            feasibility: Feasibility::Feasible,
+            exclusion_rule: None,
+            reason: String::new(),
+            cost_estimate: Some(12_345),
+            remark: String::new(),
+        },
+    );
+    assert_eq!(m.state.cost("P03"), Some(m.def().proposals[2].cost), "an estimate alone changes nothing");
+    m.refuses(&adviser(1), &adopt, E::Forbidden, None);
+    m.ok(&organiser(), &adopt);
+    assert_eq!(m.state.cost("P03"), Some(12_345));
+    let seen = m.state.snapshot(&voter(1), m.now);
+    assert_eq!(seen.proposals[2].cost, 12_345, "every screen shows the one cost");
+    let list_cost = m.def().proposals[2].cost;
+    assert_eq!(seen.adopted_costs, vec![AdoptedCost { proposal: "P03".into(), cost: 12_345, list_cost }]);
+    m.set_all_picks();
+    m.advance_to(Phase::Voting);
+    m.refuses(&organiser(), &adopt, E::WrongPhase, Some("voting"));
+    m.refuses(
+        &organiser(),
+        &Command::SetCost { proposal: "P03".into(), source: CostSource::List },
+        E::WrongPhase,
+        Some("voting"),
+    );
+    m.ok(&voter(1), &ballot(&["P03"]));
+    m.advance_to(Phase::Counted);
+    let r = m.state.results.clone().unwrap();
+    assert_eq!(r.ranking[0].cost, 12_345, "the count uses the adopted cost");
 }
 
 // ================================================================ notes
@@ -989,8 +1089,8 @@ fn counting_computes_results_with_the_log_head_as_lot_seed() {
     );
     let r = m.state.results.clone().expect("results once counted");
     assert_eq!(r.closed_at_head, head);
-    assert_eq!(r, count(m.def(), &m.state.count_input(), &m.state.annotations, &head));
-    check_results(m.def(), &m.state.tally, 3, &m.state.annotations, &head, &r);
+    assert_eq!(r, count(&m.state.counted_definition().unwrap(), &m.state.count_input(), &head));
+    check_results(m.def(), &m.state.tally, 3, &m.state.count_input().excluded, &head, &r);
     // Six proposals tie on one vote each: their order is the lot's.
     assert_eq!(r.ties.len(), 1);
     let mut expected: Vec<ProposalId> = (1..=6).map(pid).collect();
@@ -1020,7 +1120,7 @@ fn counting_computes_results_with_the_log_head_as_lot_seed() {
         s.results.unwrap()
     };
     assert_eq!(alt.closed_at_head, "ab".repeat(32));
-    check_results(m.def(), &m.state.tally, 3, &m.state.annotations, &"ab".repeat(32), &alt);
+    check_results(m.def(), &m.state.tally, 3, &m.state.count_input().excluded, &"ab".repeat(32), &alt);
 
     // Results stay through publication.
     m.advance_to(Phase::Published);
@@ -1165,11 +1265,12 @@ fn a_chair_sees_only_its_own_tables_detail() {
 fn the_snapshot_reflects_the_log_position_and_fingerprint() {
     let mut m = meeting();
     let s = m.state.snapshot(&projector(), 5);
-    assert_eq!((s.seq, s.log_head.as_str(), s.fingerprint.as_str()), (1, m.log[0].hash.as_str(), ""));
+    let at = m.log.len() as u64;
+    assert_eq!((s.seq, s.log_head.as_str(), s.fingerprint.as_str()), (at, m.head().as_str(), ""));
     assert_eq!(s.server_now_ms, 5);
     m.advance_to(Phase::CheckIn);
     let s = m.state.snapshot(&projector(), 6);
-    assert_eq!(s.seq, 3);
+    assert_eq!(s.seq, at + 2);
     assert_eq!(s.log_head, m.head());
     assert_eq!(s.fingerprint, fingerprint(m.def()));
     assert_eq!(s.rules, m.def().rules);
@@ -1186,7 +1287,7 @@ fn count_does_not_overflow_on_huge_costs() {
     let def = definition_with_costs(&o, &[60, u64::MAX, 30]);
     let tally: BTreeMap<ProposalId, u64> =
         [("P01", 3), ("P02", 2), ("P03", 1)].iter().map(|(k, v)| (k.to_string(), *v)).collect();
-    let r = std::panic::catch_unwind(|| count(&def, &count_input(&tally, vec![vec![]; 3]), &BTreeMap::new(), ""));
+    let r = std::panic::catch_unwind(|| count(&def, &count_input(&tally, vec![vec![]; 3]), ""));
     let r = r.expect("count panicked on a huge cost (u64 overflow in `running + p.cost`)");
     assert_eq!(r.funded, ids(&["P01", "P03"]));
     assert_eq!(r.total_cost, 90);

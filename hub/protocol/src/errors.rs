@@ -73,6 +73,28 @@ error_codes! {
     CopyFinished = "copy_finished": "您已完成这一批的录入", "You have already finished keying this batch";
     PaperOpen = "paper_open": "还有纸质选票或贴纸板未核对一致，不能结束投票", "Paper batches or sticker boards are not yet agreed; the vote cannot close";
     PaperCountMismatch = "paper_count_mismatch": "录入的选票张数与监票员清点的张数不符，不能结束投票", "The ballots keyed do not match the sheets counted by the scrutineer; the vote cannot close";
+    StickersOverIssued = "stickers_over_issued": "贴纸板上的贴纸多于门口发出的贴纸，请重新清点", "The boards hold more stickers than were handed out at the door; count again";
+    // the electorate, the register and the desk's cards
+    CardCancelled = "card_cancelled": "这张投票卡已作废，不能投票", "This voting card has been cancelled and cannot vote";
+    NotRegistered = "not_registered": "这张投票卡尚未在门口登记发放，请到登记处", "This voting card was not handed out at the door register; please go to the registration desk";
+    UnknownCard = "unknown_card": "没有这张卡（请核对卡号）", "No such card (check its number)";
+    ReasonRequired = "reason_required": "请填写原因（会公开显示）", "Give a reason (it is shown to everyone)";
+    NoRegister = "no_register": "本次会议不设门口登记", "This meeting has no door register";
+    UnknownRegister = "unknown_register": "没有这个登记号", "No such register number";
+    AlreadyRegistered = "already_registered": "此人已经登记过", "This person is already registered";
+    AlreadyIssued = "already_issued": "这张卡或这个选票编号已经发给别人", "This card or ballot number was already handed to someone else";
+    ClaimRequired = "claim_required": "首次使用这张卡：请设定4至6位数字密码来认领", "First use of this card: choose a 4 to 6 digit PIN to claim it";
+    WrongPin = "wrong_pin": "密码不对", "Wrong PIN";
+    ClaimedElsewhere = "claimed_elsewhere": "这张卡已在另一台设备上认领；如需换设备，请组织者解除认领", "This card was claimed on another device; to move it, the organiser must release the claim";
+    SameDevice = "same_device": "这一批的另一份已由同一台设备录入，两份须由两台设备分别录入", "The other copy of this batch was keyed on this same device; the two copies must come from two devices";
+    DeviceHasCard = "device_has_card": "这台设备已认领了另一张点票/监票卡，一台设备只能用一张", "This device already holds another desk card; one device, one card";
+    NotClaimed = "not_claimed": "这张卡尚未被认领", "This card has not been claimed";
+    TooManyTries = "too_many_tries": "密码错误次数过多，请一分钟后再试", "Too many wrong PINs; try again in a minute";
+    // exclusions and costs
+    ProposalExcluded = "proposal_excluded": "该项目已被确认排除，不能选", "This proposal has been excluded and cannot be chosen";
+    NotRecommended = "not_recommended": "技术顾问没有按这一条规则建议排除该项目", "No technical adviser recommended excluding this proposal under that rule";
+    NotExcluded = "not_excluded": "该项目没有被排除", "This proposal is not excluded";
+    NoEstimate = "no_estimate": "技术顾问尚未给出估算金额", "No technical adviser has estimated this proposal's cost";
     BoardsNotAllowed = "boards_not_allowed": "按平均分配法计票时不能使用贴纸板（需要每张选票）", "Sticker boards cannot be used with the Method of Equal Shares (it needs each ballot)";
 }
 

@@ -38,6 +38,34 @@ pub fn normalize_token(input: &str) -> String {
         })
         .collect()
 }
+
+/// Full-width ASCII forms (what a Chinese input method types: `Ｐ０３`,
+/// `１１７`, the ideographic space) folded to plain ASCII.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A paper ballot's printed number as the hub keeps and compares it, so
+/// that one sheet counts once however it was typed: full-width folded,
+/// spaces and dashes dropped, upper case, and a number of digits only
+/// without its leading zeros (`0117`, `117`, `０１１７`, `01 17` → `117`;
+/// `000` → `0`; `a-17` → `A17`).
+pub fn normalize_ballot_number(s: &str) -> String {
+    let folded: String =
+        fold_width(s).chars().filter(|c| !c.is_whitespace() && *c != '-').flat_map(char::to_uppercase).collect();
+    if !folded.is_empty() && folded.bytes().all(|b| b.is_ascii_digit()) {
+        let trimmed = folded.trim_start_matches('0');
+        return if trimmed.is_empty() { "0".to_string() } else { trimmed.to_string() };
+    }
+    folded
+}
+
 pub type TableNo = u16;
 
 // ---------------------------------------------------------------- definition
@@ -75,6 +103,31 @@ pub struct Rules {
     /// What the public board shows of each ballot.
     #[serde(default)]
     pub board: BoardDisclosure,
+    /// Whether residents are registered at the door, each handed exactly one
+    /// way to vote (a card, a numbered paper ballot or a sticker sheet).
+    #[serde(default, skip_serializing_if = "Registration::is_off")]
+    pub registration: Registration,
+}
+
+/// The door register (`registration = "door"` in the meeting file).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Registration {
+    /// No register: every card issued in the log may vote; paper numbers are
+    /// not checked against a list.
+    #[default]
+    None,
+    /// A register at the door: each resident gets a register number and one
+    /// way to vote, recorded in the log. Only cards handed out at the door
+    /// vote, only issued paper numbers count, stickers are capped by the
+    /// sheets handed out, and turnout has a denominator.
+    Door,
+}
+
+impl Registration {
+    pub fn is_off(&self) -> bool {
+        *self == Registration::None
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -150,9 +203,20 @@ pub struct Proposal {
     pub category: String,
     #[serde(default)]
     pub proposer: String,
-    /// Estimated cost in whole currency units.
+    /// Estimated cost in whole currency units: the one cost the count, every
+    /// screen and every document use.
     pub cost: u64,
     pub level: Level,
+}
+
+/// A cost the organiser adopted from the technical adviser before the vote:
+/// `cost` is then the proposal's one cost (in `proposals` too); `list_cost`
+/// is the proposal list's, shown only as a remark.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdoptedCost {
+    pub proposal: ProposalId,
+    pub cost: u64,
+    pub list_cost: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -246,9 +310,17 @@ pub enum Role {
     /// A counter (点票员) at the counting desk: keys paper ballots and
     /// sticker boards, each batch independently of a second counter.
     Counter,
+    /// Keeps the door register (登记员): gives each arriving resident a
+    /// register number and one way to vote.
+    Registrar,
 }
 
 impl Role {
+    /// Desk roles: their cards are claimed by the person who uses them
+    /// (a PIN chosen on first use), each claim logged and shown to the room.
+    pub fn is_desk_role(self) -> bool {
+        matches!(self, Role::Counter | Role::Observer)
+    }
     pub fn is_table_role(self) -> bool {
         matches!(self, Role::Chair | Role::Recorder | Role::Adviser)
     }
@@ -268,6 +340,7 @@ impl Role {
             Role::Projector => "投影",
             Role::Public => "公众",
             Role::Counter => "点票员",
+            Role::Registrar => "登记员",
         }
     }
     pub fn en(self) -> &'static str {
@@ -281,6 +354,7 @@ impl Role {
             Role::Projector => "projector",
             Role::Public => "public",
             Role::Counter => "counter",
+            Role::Registrar => "registrar",
         }
     }
 }
@@ -446,6 +520,76 @@ pub enum Command {
         batch: u32,
         sheets: u32,
     },
+    // organiser: the electorate, exclusions and costs
+    /// Cancel a voter card (lost, or its holder chose paper): it can no
+    /// longer vote. Not once it has voted.
+    CancelCard {
+        serial: String,
+        reason: String,
+    },
+    /// Confirm an adviser's recommendation to exclude a proposal under one
+    /// of the seven rules (the same rule the adviser named). Before the vote only.
+    ConfirmExclusion {
+        proposal: ProposalId,
+        rule: u8,
+        reason: String,
+    },
+    /// Undo a confirmed exclusion. Before the vote only.
+    LiftExclusion {
+        proposal: ProposalId,
+        reason: String,
+    },
+    /// Which cost the count uses for a proposal: the list's, or the
+    /// adviser's current estimate. Before the vote only.
+    SetCost {
+        proposal: ProposalId,
+        source: CostSource,
+    },
+    /// Free a desk card claimed on a device that is gone, so that it can be
+    /// claimed again (the old device can no longer use it).
+    ReleaseClaim {
+        serial: String,
+        reason: String,
+    },
+    // registrar (the door register, with `registration = "door"`)
+    /// A resident arrives: a new register number and one way to vote.
+    /// `holder` (optional): a name or ID number as written; only a salted
+    /// hash of it reaches the log, to refuse a second registration.
+    Register {
+        #[serde(default)]
+        holder: Option<String>,
+        issue: Issue,
+    },
+    /// A registered resident switches (phone dead → paper): what they held
+    /// is cancelled and the new one issued, in one entry.
+    Reissue {
+        register: u32,
+        issue: Issue,
+        reason: String,
+    },
+}
+
+/// What a registered resident is handed at the door: one way to vote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Issue {
+    /// A voter card, by its serial ("V0042").
+    Card { serial: String },
+    /// A numbered paper ballot, by its printed number.
+    Paper { number: String },
+    /// A sheet of `stickers` stickers (at most `max_choices`).
+    Stickers { stickers: u32 },
+}
+
+/// Where the cost used by the count comes from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CostSource {
+    /// The proposal list's cost.
+    #[default]
+    List,
+    /// The technical adviser's estimate, adopted by the organiser.
+    Adviser,
 }
 
 impl Command {
@@ -488,6 +632,13 @@ impl Command {
             Command::FinishPaper { .. } => "finish_paper",
             Command::KeyBoard { .. } => "key_board",
             Command::DeclareSheets { .. } => "declare_sheets",
+            Command::CancelCard { .. } => "cancel_card",
+            Command::ConfirmExclusion { .. } => "confirm_exclusion",
+            Command::LiftExclusion { .. } => "lift_exclusion",
+            Command::SetCost { .. } => "set_cost",
+            Command::ReleaseClaim { .. } => "release_claim",
+            Command::Register { .. } => "register",
+            Command::Reissue { .. } => "reissue",
         }
     }
 }
@@ -501,6 +652,14 @@ pub enum ClientMsg {
         token: String,
         #[serde(default)]
         client: Option<String>,
+        /// A random id the device keeps (the page's local storage): a desk
+        /// card is bound to the device that claimed it.
+        #[serde(default)]
+        device: Option<String>,
+        /// Desk cards (counters, scrutineers): the PIN chosen when the card
+        /// was claimed; on an unclaimed card, the PIN that claims it.
+        #[serde(default)]
+        pin: Option<String>,
     },
     Command {
         id: String,
@@ -606,6 +765,144 @@ pub struct Snapshot {
     /// the second keying stays independent of the first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paper_copies: Vec<PaperCopy>,
+    /// Who may vote and who counts, as the log records it (everyone).
+    #[serde(default)]
+    pub electorate: Electorate,
+    /// Proposals excluded by the organiser on an adviser's recommendation
+    /// (everyone). An excluded proposal is never funded.
+    #[serde(default)]
+    pub exclusions: Vec<Exclusion>,
+    /// Costs adopted from the technical adviser (everyone); `proposals`
+    /// already carry them as `cost`.
+    #[serde(default)]
+    pub adopted_costs: Vec<AdoptedCost>,
+    /// A voter's own card: whether it may vote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_card: Option<MyCard>,
+    /// The door register, entry by entry (registrars, the organiser,
+    /// observers), when the rules have one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<Vec<RegisterEntry>>,
+}
+
+/// Who may vote and who counts: every voter card the log issued (how many,
+/// when, why), the cancelled ones, and the counting desk's cards with their
+/// claims. The same for everyone.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Electorate {
+    /// Voter cards issued in the log.
+    pub cards_issued: u64,
+    /// Of those, cancelled.
+    pub cards_cancelled: u64,
+    /// Fingerprint of the issued cards' commitments, "XXXX-XXXX" ("" before
+    /// any card): changes whenever a card is issued.
+    pub fingerprint: String,
+    /// Each issue of voter cards, in log order.
+    pub issuances: Vec<CardIssuance>,
+    /// Each cancelled card, in log order.
+    pub cancellations: Vec<CardCancellation>,
+    /// The counters' and scrutineers' cards and who claimed them.
+    pub desk: Vec<DeskCard>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardIssuance {
+    pub seq: u64,
+    pub at_ms: u64,
+    /// First and last serial ("V0001", "V0120").
+    pub first: String,
+    pub last: String,
+    pub count: u32,
+    /// Required once the meeting is open ("" before).
+    pub reason: String,
+    /// Issued after the vote opened: the room is told.
+    pub during_vote: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CardCancellation {
+    pub seq: u64,
+    pub at_ms: u64,
+    pub serial: String,
+    pub reason: String,
+}
+
+/// A counter's or scrutineer's card: its number at the desk and its claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeskCard {
+    /// "counter-1", "observer-2".
+    pub serial: String,
+    pub role: Role,
+    /// The desk number (counter 1, 2…) or the scrutineer's (1 = A, 2 = B).
+    pub number: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<Claim>,
+}
+
+/// A desk card claimed by the person using it, on one device.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    pub seq: u64,
+    pub at_ms: u64,
+    /// A short hash of the device's id (the device itself stays private).
+    pub device: String,
+    /// The network address the claim came from.
+    pub address: String,
+    /// Other cards (and "organiser") connected from the same address when
+    /// the claim was made: shown to the room, never hidden.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same_address_as: Vec<String>,
+}
+
+/// A proposal excluded under one of the seven rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Exclusion {
+    pub proposal: ProposalId,
+    /// 1..=7 (`EXCLUSION_RULES`).
+    pub rule: u8,
+    pub reason: String,
+    pub at_ms: u64,
+}
+
+/// Whether a voter's card may vote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CardStatus {
+    Usable,
+    /// Cancelled (lost, or its holder switched to paper).
+    Cancelled,
+    /// With the door register: the card has not been handed out at the door.
+    NotRegistered,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MyCard {
+    pub serial: String,
+    pub status: CardStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// One resident at the door register.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RegisterEntry {
+    /// 1, 2, 3… in order of arrival.
+    pub register: u32,
+    pub at_ms: u64,
+    /// What they hold now.
+    pub issue: Issue,
+    /// Whether a name or ID was recorded (only its salted hash is in the log).
+    pub holder: bool,
+    /// Earlier issues, cancelled by a switch, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub replaced: Vec<Replaced>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Replaced {
+    pub at_ms: u64,
+    pub issue: Issue,
+    pub reason: String,
 }
 
 /// A part of the snapshot that changed; every present field replaces the
@@ -642,6 +939,22 @@ pub struct Update {
     /// Replaces the copy with the same `unit` and `counter` in `paper_copies`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paper_copy: Option<PaperCopy>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub electorate: Option<Electorate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exclusions: Option<Vec<Exclusion>>,
+    /// Replaces the proposal with the same `id` in `proposals` (its cost
+    /// changed; `adopted_costs` comes with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proposal: Option<Proposal>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopted_costs: Option<Vec<AdoptedCost>>,
+    /// The voter's own card changed (cancelled, or handed out at the door).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub my_card: Option<MyCard>,
+    /// Replaces (or adds) the entry with the same `register` number in `register`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register_entry: Option<RegisterEntry>,
 }
 
 impl Snapshot {
@@ -688,6 +1001,30 @@ impl Snapshot {
         }
         if let Some(p) = &u.paper {
             self.paper = Some(p.clone());
+        }
+        if let Some(e) = &u.electorate {
+            self.electorate = e.clone();
+        }
+        if let Some(x) = &u.exclusions {
+            self.exclusions = x.clone();
+        }
+        if let Some(c) = &u.my_card {
+            self.my_card = Some(c.clone());
+        }
+        if let Some(a) = &u.adopted_costs {
+            self.adopted_costs = a.clone();
+        }
+        if let Some(p) = &u.proposal {
+            if let Some(slot) = self.proposals.iter_mut().find(|x| x.id == p.id) {
+                *slot = p.clone();
+            }
+        }
+        if let Some(e) = &u.register_entry {
+            let list = self.register.get_or_insert_with(Vec::new);
+            match list.binary_search_by_key(&e.register, |x| x.register) {
+                Ok(i) => list[i] = e.clone(),
+                Err(i) => list.insert(i, e.clone()),
+            }
         }
         if let Some(c) = &u.paper_copy {
             match self.paper_copies.iter_mut().find(|x| x.unit == c.unit && x.counter == c.counter) {
@@ -810,16 +1147,51 @@ pub struct Annotation {
     pub at_ms: u64,
 }
 
+/// The count's numbers, the same on every screen, export and `hub verify`:
+/// who may vote, ballots received, valid and void, by source.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Turnout {
-    /// Ballots so far: by phone, and from agreed paper batches (void included).
+    /// Ballots received: by phone, and from agreed paper batches (void included).
     pub ballots: u64,
-    /// Of those, from paper.
+    /// Of those, from paper (agreed batches, void included).
     #[serde(default)]
     pub paper: u64,
     /// Of the paper ballots, void under the rules.
     #[serde(default)]
     pub void: u64,
+    /// Of `ballots`, by phone.
+    #[serde(default)]
+    pub phone: u64,
+    /// Ballots that count: phone and valid paper (`ballots` − `void`).
+    #[serde(default)]
+    pub valid: u64,
+    /// Void paper ballots by reason (`blank`, `over_limit`, …).
+    #[serde(default)]
+    pub void_reasons: BTreeMap<String, u64>,
+    /// Votes from agreed sticker boards.
+    #[serde(default)]
+    pub stickers: u64,
+    /// Voter cards issued in the log, and of them cancelled.
+    #[serde(default)]
+    pub cards_issued: u64,
+    #[serde(default)]
+    pub cards_cancelled: u64,
+    /// With the door register: who was registered and handed what.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<RegisterCounts>,
+}
+
+/// The door register in numbers.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct RegisterCounts {
+    /// Residents registered (each holds one way to vote).
+    pub registered: u64,
+    /// Of them holding a voter card, a paper ballot, a sticker sheet.
+    pub cards: u64,
+    pub paper: u64,
+    pub sticker_sheets: u64,
+    /// Stickers handed out in all.
+    pub stickers: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -968,6 +1340,12 @@ pub struct PaperCopy {
     pub counts: BTreeMap<ProposalId, u64>,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetCount {
+    pub scrutineer: String,
+    pub sheets: u32,
+}
+
 /// A copy, summarised (what a counter may know of the other copy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CopySummary {
@@ -982,8 +1360,12 @@ pub struct BatchView {
     pub batch: u32,
     pub status: PaperStatus,
     pub copies: Vec<CopySummary>,
-    /// Sheets counted by hand by the scrutineer, if declared.
+    /// Sheets counted by hand: the count when every scrutineer who counted
+    /// agrees, else absent.
     pub sheets: Option<u32>,
+    /// Each scrutineer's hand count (`scrutineer`: their number).
+    #[serde(default)]
+    pub sheet_counts: Vec<SheetCount>,
     pub differences: Vec<PaperDifference>,
     /// Once agreed: the ballots of the batch, valid and void.
     #[serde(default)]
@@ -1061,6 +1443,17 @@ mod tests {
         assert_eq!(u.timer, None);
         let text = serde_json::to_string(&Update { timer: Some(None), ..Default::default() }).unwrap();
         assert!(text.contains(r#""timer":null"#), "{text}");
+    }
+
+    #[test]
+    fn ballot_numbers_count_once_however_typed() {
+        for typed in ["117", "0117", "００１１７", "０１１７", " 0117 ", "01 17", "0-117"] {
+            assert_eq!(normalize_ballot_number(typed), "117", "{typed:?}");
+        }
+        assert_eq!(normalize_ballot_number("000"), "0");
+        assert_eq!(normalize_ballot_number("ａ-１７"), "A17");
+        assert_eq!(normalize_ballot_number("B0117"), "B0117", "letters keep their zeros");
+        assert_eq!(normalize_ballot_number(""), "");
     }
 
     #[test]

@@ -147,7 +147,10 @@ impl<'a> Outcome<'a> {
         let def = s.definition.as_ref().ok_or_else(|| anyhow!("没有会议定义 / no meeting defined"))?;
         let (results, final_) = match &s.results {
             Some(r) => (r.clone(), true),
-            None => (yuanzhuo_engine::count(def, &s.count_input(), &s.annotations, &s.head), false),
+            None => {
+                let counted = s.counted_definition().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+                (yuanzhuo_engine::count(&counted, &s.count_input(), &s.head), false)
+            }
         };
         let mut stickers: BTreeMap<&str, u64> = BTreeMap::new();
         for counts in s.desk.agreed_boards() {

@@ -58,6 +58,7 @@ pub fn definition() -> Definition {
             tally: TallyVisibility::Live,
             assignment: Assignment::SplitEvenly,
             board: Default::default(),
+            registration: Default::default(),
         },
         proposals: proposals(),
     }
@@ -98,6 +99,11 @@ pub fn demo(phase: Phase) -> Snapshot {
         my_ballot: None,
         paper: None,
         paper_copies: vec![],
+        electorate: Default::default(),
+        exclusions: vec![],
+        adopted_costs: vec![],
+        my_card: None,
+        register: None,
     }
 }
 
@@ -122,15 +128,14 @@ pub fn with_votes(mut s: Snapshot, votes: impl Fn(usize) -> u64, ballots: u64) -
 pub fn counted(mut s: Snapshot, phase: Phase) -> Snapshot {
     let def = Definition { meeting: s.meeting.clone(), rules: s.rules.clone(), proposals: s.proposals.clone() };
     let tally = s.tally.clone().expect("a tally to count");
-    let ann: BTreeMap<String, Annotation> = s.annotations.iter().map(|a| (a.proposal.clone(), a.clone())).collect();
     s.results = Some(yuanzhuo_engine::count(
         &def,
         &yuanzhuo_engine::CountInput {
             tally: tally.counts.clone(),
             ballots: vec![vec![]; tally.ballots as usize],
+            excluded: s.exclusions.iter().map(|x| x.proposal.clone()).collect(),
             ..Default::default()
         },
-        &ann,
         HEAD,
     ));
     s.phase = phase;

@@ -116,6 +116,7 @@ pub fn snapshot() -> Snapshot {
             tally: TallyVisibility::Live,
             assignment: Assignment::SplitEvenly,
             board: Default::default(),
+            registration: Default::default(),
         },
         fingerprint: "3F2A-91C0".into(),
         phase: Phase::Discussion,
@@ -146,6 +147,11 @@ pub fn snapshot() -> Snapshot {
         my_ballot: None,
         paper: None,
         paper_copies: vec![],
+        electorate: Default::default(),
+        exclusions: vec![],
+        adopted_costs: vec![],
+        my_card: None,
+        register: None,
     }
 }
 

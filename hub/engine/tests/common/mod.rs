@@ -5,9 +5,11 @@
 #![allow(dead_code)]
 
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use yuanzhuo_engine::protocol::*;
-use yuanzhuo_engine::{chain_hash, Actor, Ctx, Event, Recorded, Rejection, State, GENESIS_PREV};
+use yuanzhuo_engine::{
+    card_commitment, chain_hash, Actor, Checker, Ctx, Entry, Event, Recorded, Rejection, StaffCard, State, GENESIS_PREV,
+};
 
 /// The clock at the start of every test meeting (ms since the epoch).
 pub const T0: u64 = 1_790_000_000_000;
@@ -28,6 +30,7 @@ pub struct Opts {
     pub tally: TallyVisibility,
     pub assignment: Assignment,
     pub board: BoardDisclosure,
+    pub registration: Registration,
 }
 
 impl Default for Opts {
@@ -47,6 +50,7 @@ impl Default for Opts {
             tally: TallyVisibility::Live,
             assignment: Assignment::SplitEvenly,
             board: BoardDisclosure::Choices,
+            registration: Registration::None,
         }
     }
 }
@@ -86,6 +90,7 @@ pub fn definition_with_costs(o: &Opts, costs: &[u64]) -> Definition {
             tally: o.tally,
             assignment: o.assignment,
             board: o.board,
+            registration: o.registration,
         },
         proposals: costs
             .iter()
@@ -125,8 +130,17 @@ pub fn adviser_all() -> Actor {
 pub fn voter(n: u32) -> Actor {
     Actor::voter(format!("V{n:04}"))
 }
+/// Scrutineer A (their card claimed when the meeting was created).
 pub fn observer() -> Actor {
-    Actor::read_only(Role::Observer)
+    Actor::scrutineer("1")
+}
+/// Scrutineer B.
+pub fn observer_b() -> Actor {
+    Actor::scrutineer("2")
+}
+/// Registrar `n` at the door.
+pub fn registrar(n: u16) -> Actor {
+    Actor::registrar(n.to_string())
 }
 /// The counter at desk `n`.
 pub fn counter(n: u16) -> Actor {
@@ -211,7 +225,40 @@ pub fn annotate(proposal: &str, feasibility: Feasibility, rule: Option<u8>) -> C
 pub struct Meeting {
     pub state: State,
     pub log: Vec<Recorded>,
+    /// Beside each log entry: who wrote it, with which command id, and the
+    /// hash before it (what the hub's log body and row hold).
+    pub written: Vec<(String, Option<String>, String)>,
     pub now: u64,
+    /// The actor and command id the next recorded events belong to.
+    writer: (String, Option<String>),
+    commands: u64,
+}
+
+/// Voter cards issued with every test meeting (V0001…).
+pub const TEST_VOTERS: u32 = 500;
+
+/// The code of a test card: derived from its serial.
+pub fn test_code(serial: &str) -> String {
+    format!("CODE-{serial}")
+}
+
+/// The staff cards of a test meeting: the organiser, four counters, two
+/// scrutineers and two registrars.
+pub fn test_staff(meeting: &str) -> Vec<StaffCard> {
+    let mut cards = vec![("organiser".to_string(), Role::Organiser)];
+    cards.extend((1..=4).map(|i| (format!("counter-{i}"), Role::Counter)));
+    cards.extend((1..=2).map(|i| (format!("observer-{i}"), Role::Observer)));
+    cards.extend((1..=2).map(|i| (format!("registrar-{i}"), Role::Registrar)));
+    cards
+        .into_iter()
+        .map(|(serial, role)| StaffCard {
+            commitment: card_commitment(meeting, &serial, &test_code(&serial)),
+            serial,
+            role,
+            table: None,
+            all_tables: false,
+        })
+        .collect()
 }
 
 /// The body that is hashed: a deterministic serialisation of (seq, at_ms, event).
@@ -220,10 +267,88 @@ pub fn body(seq: u64, at_ms: u64, event: &Event) -> String {
 }
 
 impl Meeting {
+    /// A meeting with its staff cards, `TEST_VOTERS` voter cards, and the
+    /// counters' and scrutineers' cards claimed (each on its own device).
     pub fn new(def: Definition) -> Self {
-        let mut m = Meeting { state: State::default(), log: vec![], now: T0 };
-        m.record(Event::MeetingDefined { definition: def });
+        Meeting::with_voters(def, TEST_VOTERS)
+    }
+
+    /// As `new`, with `voters` voter cards.
+    pub fn with_voters(def: Definition, voters: u32) -> Self {
+        let mut m = Meeting::bare(def);
+        m.issue_voters(voters, "").expect("voter cards");
+        for serial in ["counter-1", "counter-2", "counter-3", "counter-4", "observer-1", "observer-2"] {
+            m.claim(serial, &format!("device-{serial}"), "192.168.1.50");
+        }
         m
+    }
+
+    /// A meeting with its staff cards only: no voter card, nothing claimed.
+    pub fn bare(def: Definition) -> Self {
+        let mut m = Meeting {
+            state: State::default(),
+            log: vec![],
+            written: vec![],
+            now: T0,
+            writer: ("hub".into(), None),
+            commands: 0,
+        };
+        m.record(Event::MeetingDefined { definition: def });
+        let staff = test_staff(&m.state.electorate.meeting);
+        let events = m.state.issue_staff_cards(staff).expect("staff cards");
+        for ev in events {
+            m.record(ev);
+        }
+        m
+    }
+
+    /// Issue `n` voter cards (as the organiser), with `reason`.
+    #[track_caller]
+    pub fn issue_voters(&mut self, n: u32, reason: &str) -> Result<Vec<Recorded>, Rejection> {
+        let first = self.state.electorate.last_voter + 1;
+        let meeting = self.state.electorate.meeting.clone();
+        let commitments = (first..first + n)
+            .map(|i| {
+                let serial = format!("V{i:04}");
+                card_commitment(&meeting, &serial, &test_code(&serial))
+            })
+            .collect();
+        let events = self.state.issue_voter_cards(&organiser(), commitments, reason)?;
+        self.begin(&organiser());
+        Ok(events.into_iter().map(|e| self.record(e)).collect())
+    }
+
+    /// Claim desk card `serial` on `device` from `address`.
+    pub fn try_claim(&mut self, serial: &str, device: &str, address: &str) -> Result<Vec<Recorded>, Rejection> {
+        let events = self.state.claim(serial, device, address, vec![])?;
+        let (role, n) = serial.rsplit_once('-').expect("desk serial");
+        self.writer = (format!("{role}:{n}"), Some(format!("claim-{}", self.log.len())));
+        Ok(events.into_iter().map(|e| self.record(e)).collect())
+    }
+
+    #[track_caller]
+    pub fn claim(&mut self, serial: &str, device: &str, address: &str) -> Vec<Recorded> {
+        match self.try_claim(serial, device, address) {
+            Ok(r) => r,
+            Err(e) => panic!("claim of {serial} refused: {e}"),
+        }
+    }
+
+    /// The next events are one command of `actor`'s.
+    pub fn begin(&mut self, actor: &Actor) {
+        self.commands += 1;
+        self.writer = (actor.key(), Some(format!("c{}", self.commands)));
+    }
+
+    /// Check the whole log with the engine's checker (every entry what the
+    /// rules give) and that replaying it gives the live state.
+    #[track_caller]
+    pub fn check_log(&self) -> Result<State, yuanzhuo_engine::Violation> {
+        let mut c = Checker::new();
+        for (rec, (actor, id, prev)) in self.log.iter().zip(&self.written) {
+            c.push(Entry { record: rec, actor, command_id: id.as_deref(), prev })?;
+        }
+        c.finish()
     }
 
     pub fn with(o: &Opts) -> Self {
@@ -260,10 +385,12 @@ impl Meeting {
     /// Append one event to the chain at the current time and apply it.
     pub fn record(&mut self, event: Event) -> Recorded {
         let seq = self.log.len() as u64 + 1;
-        let hash = chain_hash(&self.head(), &body(seq, self.now, &event));
+        let prev = self.head();
+        let hash = chain_hash(&prev, &body(seq, self.now, &event));
         let rec = Recorded { seq, at_ms: self.now, hash, event };
         self.state.evolve(&rec);
         self.log.push(rec.clone());
+        self.written.push((self.writer.0.clone(), self.writer.1.clone(), prev));
         rec
     }
 
@@ -275,7 +402,10 @@ impl Meeting {
                 assert_eq!(self.state, before, "a rejected command changed the state");
                 Err(r)
             }
-            Ok(events) => Ok(events.into_iter().map(|e| self.record(e)).collect()),
+            Ok(events) => {
+                self.begin(actor);
+                Ok(events.into_iter().map(|e| self.record(e)).collect())
+            }
         }
     }
 
@@ -394,7 +524,7 @@ pub fn check_results(
     def: &Definition,
     tally: &BTreeMap<ProposalId, u64>,
     ballots: u64,
-    annotations: &BTreeMap<ProposalId, Annotation>,
+    excluded: &BTreeSet<ProposalId>,
     lot_seed: &str,
     r: &Results,
 ) {
@@ -415,7 +545,7 @@ pub fn check_results(
         assert!(seen.contains(p.id.as_str()), "{} missing from the ranking", p.id);
     }
 
-    let excluded = |id: &str| annotations.get(id).is_some_and(|a| a.feasibility == Feasibility::Excluded);
+    let excluded = |id: &str| excluded.contains(id);
     let mut running = 0u64;
     let mut stopped = false;
     for (i, row) in r.ranking.iter().enumerate() {
