@@ -55,7 +55,7 @@
 
   var REASONS = {
     no_votes: ['无人投票', 'no votes'],
-    excluded: ['顾问判定排除', 'excluded by the adviser'],
+    excluded: ['投票前已确认排除', 'excluded before the vote'],
     does_not_fit: ['超出剩余预算', 'does not fit the remaining budget'],
     stopped: ['预算线以下', 'below the budget line']
   };

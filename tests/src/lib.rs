@@ -165,6 +165,9 @@ pub fn voter_tokens(sheet: &Value) -> Vec<String> {
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
+/// The PIN test clients claim desk cards with.
+pub const TEST_PIN: &str = "2468";
+
 /// A protocol client that keeps its snapshot up to date from updates.
 pub struct Client {
     ws: Ws,
@@ -183,10 +186,19 @@ impl Client {
         Ok(ws)
     }
 
+    /// Connect with `token`. A counter's or scrutineer's card is claimed on
+    /// first use: every test client presents a device of its own (derived
+    /// from the token) and the PIN `TEST_PIN`, so that the same card reconnects.
     pub async fn connect(url: &str, token: &str) -> Result<Client> {
+        let hello = json!({"type": "hello", "token": token, "client": "yuanzhuo-tests",
+                           "device": format!("test-device-{}", token.replace('-', "")), "pin": TEST_PIN});
+        Self::connect_with(url, hello).await
+    }
+
+    /// Connect with this `hello` (for tests of claims and refusals).
+    pub async fn connect_with(url: &str, hello: Value) -> Result<Client> {
         let mut ws = Self::raw(url).await?;
-        ws.send(Message::text(json!({"type": "hello", "token": token, "client": "yuanzhuo-tests"}).to_string()))
-            .await?;
+        ws.send(Message::text(hello.to_string())).await?;
         let welcome = loop {
             let v = next_json(&mut ws, Duration::from_secs(10)).await?;
             match v["type"].as_str() {

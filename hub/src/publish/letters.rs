@@ -188,21 +188,21 @@ fn explain(o: &Outcome, l: &Line) -> Why {
         match l.exclusion() {
             Some((n, rule_zh, rule_en)) => {
                 zh.push(para(format!(
-                    "原因：技术顾问依据会前公布的七条排除规则中的第{n}条“{rule_zh}”，判定该提案不能列入资助。按规则，被排除的提案即使获得选票也不能获得资助（本提案得 {} 票）。",
+                    "原因：根据技术顾问的建议，组织方在投票开始前依据会前公布的七条排除规则中的第{n}条“{rule_zh}”确认排除该提案，并当场公布。按规则，被排除的提案即使获得选票也不能获得资助（本提案得 {} 票）。",
                     l.row.votes
                 )));
                 en.push(para(format!(
-                    "Why: the technical adviser found that rule {n} of the seven exclusion rules published before the meeting applies: “{rule_en}”. Under the rules an excluded proposal cannot be funded, whatever its votes ({} here).",
+                    "Why: on the technical adviser's advice, the organisers confirmed before the vote, and announced, that rule {n} of the seven exclusion rules published before the meeting applies: “{rule_en}”. Under the rules an excluded proposal cannot be funded, whatever its votes ({} here).",
                     l.row.votes
                 )));
             }
             None => {
                 zh.push(para(format!(
-                    "原因：技术顾问判定该提案不可行，予以排除；被排除的提案不能获得资助（本提案得 {} 票）。",
+                    "原因：该提案在投票开始前被确认排除；被排除的提案不能获得资助（本提案得 {} 票）。",
                     l.row.votes
                 )));
                 en.push(para(format!(
-                    "Why: the technical adviser excluded the proposal as not feasible; an excluded proposal cannot be funded ({} votes here).",
+                    "Why: the proposal was excluded before the vote; an excluded proposal cannot be funded ({} votes here).",
                     l.row.votes
                 )));
             }

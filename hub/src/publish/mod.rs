@@ -71,8 +71,11 @@ pub enum Funding {
 pub struct Line<'a> {
     pub row: RankRow,
     pub proposal: &'a Proposal,
-    /// The adviser's latest annotation, if any.
+    /// The adviser's latest annotation, if any (advice: a remark, an
+    /// estimate, a recommendation to exclude).
     pub annotation: Option<&'a Annotation>,
+    /// The exclusion the organiser confirmed before the vote, if any.
+    pub excluded: Option<&'a Exclusion>,
     /// `Some` when funded.
     pub funding: Option<Funding>,
     /// What was left of the budget when this row's turn came in the walk
@@ -86,10 +89,10 @@ pub struct Line<'a> {
 }
 
 impl Line<'_> {
-    /// The exclusion rule (1..=7) and its texts, when excluded under one.
+    /// The exclusion rule (1..=7) and its texts, when excluded under one
+    /// (confirmed by the organiser before the vote, on the adviser's advice).
     pub fn exclusion(&self) -> Option<(u8, &'static str, &'static str)> {
-        let a = self.annotation.filter(|a| a.feasibility == Feasibility::Excluded)?;
-        let n = a.exclusion_rule?;
+        let n = self.excluded?.rule;
         let (zh, en) = EXCLUSION_RULES.get(usize::from(n).checked_sub(1)?)?;
         Some((n, zh, en))
     }
@@ -195,6 +198,7 @@ impl<'a> Outcome<'a> {
                 stickers: stickers.get(row.proposal.as_str()).copied().unwrap_or(0),
                 paper_votes: paper_votes.get(row.proposal.as_str()).copied().unwrap_or(0),
                 annotation: s.annotations.get(&row.proposal),
+                excluded: s.exclusions.get(&row.proposal),
                 row: row.clone(),
                 proposal,
                 funding,
@@ -359,7 +363,7 @@ pub fn money(amount: u64, currency: &str) -> (String, String) {
 pub fn reason_text(code: &str) -> (&'static str, &'static str) {
     match code {
         "no_votes" => ("无人投票", "no votes"),
-        "excluded" => ("顾问判定排除", "excluded by the adviser"),
+        "excluded" => ("投票前已确认排除", "excluded before the vote"),
         "does_not_fit" => ("超出剩余预算", "does not fit the remaining budget"),
         "stopped" => ("预算线以下（按规则停止资助）", "below the budget line (funding stopped)"),
         _ => ("未资助", "not funded"),
@@ -373,6 +377,8 @@ pub fn void_text(code: &str) -> (&'static str, &'static str) {
         "blank" => ("空白票", "blank"),
         "unknown_proposal" => ("含不存在的提案编号", "names an unknown proposal"),
         "repeated_mark" => ("同一项重复标记", "the same proposal marked twice"),
+        "unissued_number" => ("选票编号未在门口发出", "a ballot number not handed out at the door"),
+        "cancelled_number" => ("选票编号已作废（持票人改用其他方式）", "a ballot number cancelled (its holder switched)"),
         _ => ("作废", "void"),
     }
 }

@@ -172,8 +172,8 @@ pub fn notice(o: &Outcome) -> Result<String> {
         b,
         "<p>{}</p>",
         both(
-            &format!("资助 {funded_n} 项，合计 {tz}，预算余 {lz}。红线为预算线：获资助的项目都在线上。“放不下”：轮到该项目时剩余预算少于其造价；“排除”：技术顾问依据排除规则判定不能资助。"),
-            &format!("{funded_n} proposals funded, {te} in all, {le} of the budget left. The red line is the budget line: every funded proposal is above it. “Does not fit”: less was left of the budget than it costs when its turn came; “excluded”: the technical adviser found an exclusion rule applies.")
+            &format!("资助 {funded_n} 项，合计 {tz}，预算余 {lz}。红线为预算线：获资助的项目都在线上。“放不下”：轮到该项目时剩余预算少于其造价；“排除”：投票前经技术顾问建议、组织方确认，依据排除规则不能资助。"),
+            &format!("{funded_n} proposals funded, {te} in all, {le} of the budget left. The red line is the budget line: every funded proposal is above it. “Does not fit”: less was left of the budget than it costs when its turn came; “excluded”: on the technical adviser's advice the organisers confirmed before the vote that an exclusion rule applies.")
         )
     );
     b.push_str(

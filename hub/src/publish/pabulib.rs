@@ -101,7 +101,7 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
             })
             .collect();
         comments.push(format!(
-            "{} proposals were excluded by the technical adviser under the seven exclusion rules and could not be funded. They keep their votes and carry the sentinel cost {SENTINEL_COST}: {}",
+            "{} proposals were excluded before the vote (on the technical adviser's advice, confirmed by the organisers) under the seven exclusion rules and could not be funded. They keep their votes and carry the sentinel cost {SENTINEL_COST}: {}",
             excluded.len(),
             list.join(", ")
         ));

@@ -133,15 +133,17 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
                "reason": "公厕属于物业管理范围，应由物业公司维修", "remark": "已转交物业公司，建议居民向业委会反映"}),
     )
     .await;
+    // The organiser confirms the adviser's recommendation before the vote.
+    ack(&mut org, json!({"kind": "confirm_exclusion", "proposal": "P03", "rule": 2, "reason": ""})).await;
     for p in ["discussion", "picks", "pitches", "voting"] {
         ack(&mut org, cmd::advance(p)).await;
     }
 
-    // Ten phone ballots.
+    // Ten phone ballots (no phone can choose the excluded P03).
     let choices: [&[&str]; 10] = [
         &["P04", "P01", "P02"],
-        &["P04", "P01", "P03"],
-        &["P04", "P03", "P05"],
+        &["P04", "P01"],
+        &["P04", "P05"],
         &["P04", "P06"],
         &["P01", "P07"],
         &["P08"],
@@ -155,11 +157,13 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
         ack(&mut v, cmd::ballot(c)).await;
         v.close().await;
     }
-    // One paper batch, keyed by two counters: a valid ballot, one over the
-    // limit of 3, one blank; the scrutineer counts three sheets.
+    // One paper batch, keyed by two counters: a valid ballot (printed before
+    // the exclusion, it also marks P03: a vote that funds nothing), one over
+    // the limit of 3, one blank; the scrutineer counts three sheets.
     for n in 0..2 {
         let mut c = Client::connect(&hub.url(), sheet["counters"][n]["token"].as_str().unwrap()).await.unwrap();
-        for (number, marks) in [("101", vec!["P01", "P02"]), ("102", vec!["P01", "P02", "P03", "P04"]), ("103", vec![])]
+        for (number, marks) in
+            [("101", vec!["P01", "P02", "P03"]), ("102", vec!["P01", "P02", "P03", "P04"]), ("103", vec![])]
         {
             ack(&mut c, json!({"kind": "key_paper", "batch": 1, "number": number, "marks": marks})).await;
         }
@@ -375,7 +379,7 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     );
     assert!(text_pb.contains("\nP03;999999999;"), "the excluded proposal carries the sentinel cost");
     assert!(text_pb.contains("2 paper ballots were void") && text_pb.contains("blank 1, over_limit 1"));
-    assert!(text_pb.contains("\npaper-101;P01,P02;paper\n"));
+    assert!(text_pb.contains("\npaper-101;P01,P02,P03;paper\n"));
     assert_eq!(text_pb.lines().filter(|l| l.ends_with(";internet")).count(), 10);
     check_pabulib(&pb, &export, dir.path());
 }
@@ -435,11 +439,7 @@ fn simulated_meetings_agree_with_pabutools_under_both_rules() {
                 .find(&format!("data-proposal=\"{id}\""))
                 .unwrap_or_else(|| panic!("{what}: no letter for {id}"));
             let letter = &letters[start..start + letters[start..].find("</section>").unwrap()];
-            let excluded = export["annotations"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|a| a["proposal"] == id && a["feasibility"] == "excluded");
+            let excluded = export["exclusions"].as_array().unwrap().iter().any(|x| x["proposal"] == id);
             let must = match (excluded, r["unfunded_reason"].as_str().unwrap()) {
                 (true, _) => "排除规则",
                 (false, "no_votes") => "没有获得选票",

@@ -180,6 +180,7 @@ async fn run(args: Args) -> Result<()> {
     // The room.
     let maker_for_tables = BallotMaker::new(&meeting.proposals, &[], meeting.max_choices, args.seed);
     let mut picks = meeting.picks.clone();
+    let mut excluded: Vec<String> = meeting.excluded.clone();
     match args.phase {
         PhasePlan::Full => {
             org.advance_to(Phase::Discussion).await?;
@@ -191,7 +192,12 @@ async fn run(args: Args) -> Result<()> {
                 tables.push(async move { room::table(&url, &tokens, (i + 1) as u16, &share, per, maker).await });
             }
             for r in futures_util::future::join_all(tables).await {
-                r.context("a table's work failed")?;
+                // The organiser confirms each exclusion an adviser recommended, before the vote.
+                if let Some(proposal) = r.context("a table's work failed")? {
+                    org.command(Command::ConfirmExclusion { proposal: proposal.clone(), rule: 2, reason: String::new() })
+                        .await?;
+                    excluded.push(proposal);
+                }
             }
             org.advance_to(Phase::Pitches).await?;
             for (i, share) in meeting.shares.iter().enumerate() {
@@ -206,7 +212,9 @@ async fn run(args: Args) -> Result<()> {
     println!("阶段 / phase: {}", org.phase.as_str());
 
     // The vote.
-    let maker = Arc::new(BallotMaker::new(&meeting.proposals, &picks, meeting.max_choices, args.seed));
+    // Nobody can choose an excluded proposal.
+    let open: Vec<String> = meeting.proposals.iter().filter(|p| !excluded.contains(p)).cloned().collect();
+    let maker = Arc::new(BallotMaker::new(&open, &picks, meeting.max_choices, args.seed));
     let before = health(&addr).await;
     let n_voters = voters.len();
     let outcome = if n_voters > 0 && org.phase == Phase::Voting {

@@ -49,6 +49,8 @@ pub struct Meeting {
     pub proposals: Vec<String>,
     pub shares: Vec<Vec<String>>,
     pub picks: Vec<String>,
+    /// Proposals already excluded (nobody may choose them).
+    pub excluded: Vec<String>,
     pub max_choices: usize,
     pub picks_per_table: usize,
 }
@@ -73,6 +75,10 @@ impl Meeting {
             phase,
             shares: tables.iter().map(|t| ids(&t["share"])).collect(),
             picks: tables.iter().flat_map(|t| ids(&t["picks"])).collect(),
+            excluded: s["exclusions"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|x| x["proposal"].as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
             max_choices: s["rules"]["max_choices"].as_u64().unwrap_or(10) as usize,
             picks_per_table: s["rules"]["picks_per_table"].as_u64().unwrap_or(3) as usize,
             proposals,
@@ -142,6 +148,8 @@ const NOTES: [(&str, NoteTag); 5] = [
 
 /// One table's work during discussion: queue and time three speakers,
 /// take notes, annotate, pick the three most popular of its share, lock.
+/// Returns the proposal the adviser recommended excluding (under rule 2),
+/// if any: the organiser confirms it before the vote.
 pub async fn table(
     url: &str,
     tokens: &(String, String, String),
@@ -149,7 +157,7 @@ pub async fn table(
     share: &[String],
     picks_per_table: usize,
     maker: &BallotMaker,
-) -> Result<()> {
+) -> Result<Option<String>> {
     let (chair_t, recorder_t, adviser_t) = tokens;
     let (mut chair, _) = Conn::open(url, chair_t, "simulate/chair").await?;
     let (mut recorder, _) = Conn::open(url, recorder_t, "simulate/recorder").await?;
@@ -194,8 +202,10 @@ pub async fn table(
         )
         .await?;
     }
-    // The least popular one, when the share has more than the picks: an adviser excludes it.
-    if let Some(last) = ranked.last().filter(|_| ranked.len() > picks_per_table + 1) {
+    // The least popular one, when the share has more than the picks: an
+    // adviser recommends excluding it.
+    let excluded = ranked.last().filter(|_| ranked.len() > picks_per_table + 1).cloned();
+    if let Some(last) = &excluded {
         ok(
             &mut adviser,
             id("a"),
@@ -218,5 +228,5 @@ pub async fn table(
     chair.close().await;
     recorder.close().await;
     adviser.close().await;
-    Ok(())
+    Ok(excluded)
 }
