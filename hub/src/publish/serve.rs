@@ -96,7 +96,7 @@ pub async fn document(web: &Web, doc: Doc) -> Result<Vec<u8>, (StatusCode, &'sta
     match made {
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(e)) => match e.downcast_ref::<NotFinal>() {
-            Some(n) => Err((StatusCode::CONFLICT, "not_counted", n.zh.clone(), n.en.clone())),
+            Some(n) => Err((StatusCode::CONFLICT, n.code, n.zh.clone(), n.en.clone())),
             None => {
                 tracing::warn!("admin export: {e:#}");
                 Err((
