@@ -310,24 +310,28 @@ async fn mint_voters(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, body: 
 // ---------------------------------------------------------------- exports
 
 /// Exactly what `hub export --format json|csv` prints, read from the data
-/// folder the same way (the chain is verified first).
-async fn export(web: Arc<Web>, headers: HeaderMap, csv: bool) -> Response {
+/// folder the same way (the chain is verified first). The CSV is in Chinese
+/// unless `?lang=en`. While the rules hide the tally the CSV is refused with
+/// 409 `tally_hidden`, and the JSON has no counts per proposal.
+async fn export(web: Arc<Web>, headers: HeaderMap, csv: Option<crate::export::Lang>) -> Response {
     if let Err(r) = authorise(&web, &headers) {
         return r;
     }
     let data = web.data.clone();
     let made = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
         let loaded = crate::export::load(&data)?;
-        Ok(if csv {
-            crate::export::csv(&loaded)?
-        } else {
-            serde_json::to_string_pretty(&crate::export::json(&loaded)?)? + "\n"
+        Ok(match csv {
+            Some(lang) => crate::export::csv(&loaded, lang)?,
+            None => serde_json::to_string_pretty(&crate::export::json(&loaded)?)? + "\n",
         })
     })
     .await;
     let text = match made {
         Ok(Ok(t)) => t,
         Ok(Err(e)) => {
+            if let Some(n) = e.downcast_ref::<crate::publish::NotFinal>() {
+                return problem(StatusCode::CONFLICT, n.code, &n.zh, &n.en);
+            }
             tracing::warn!("admin export: {e:#}");
             return problem(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -338,25 +342,39 @@ async fn export(web: Arc<Web>, headers: HeaderMap, csv: bool) -> Response {
         }
         Err(e) => return storage_problem(anyhow::anyhow!("{e}")),
     };
-    let (kind, name) = if csv {
-        ("text/csv; charset=utf-8", "attachment; filename=\"yuanzhuo-ranking.csv\"")
-    } else {
-        ("application/json; charset=utf-8", "attachment; filename=\"yuanzhuo-export.json\"")
+    let (kind, name) = match csv {
+        Some(lang) => ("text/csv; charset=utf-8", attachment(lang.csv_file_name())),
+        None => ("application/json; charset=utf-8", attachment("yuanzhuo-export.json")),
     };
-    ([(header::CONTENT_TYPE, kind), (header::CONTENT_DISPOSITION, name)], text).into_response()
+    ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, name)], text).into_response()
+}
+
+/// `Content-Disposition` for a download: the name as it is (RFC 6266's
+/// `filename*`, UTF-8) and, for old clients, an ASCII stand-in.
+fn attachment(name: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    let ascii: String = if name.is_ascii() {
+        name.to_string()
+    } else {
+        format!("yuanzhuo.{}", name.rsplit('.').next().unwrap_or("bin"))
+    };
+    format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", utf8_percent_encode(name, NON_ALPHANUMERIC))
 }
 
 async fn export_json(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
-    export(web, headers, false).await
+    export(web, headers, None).await
 }
 
-async fn export_csv(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
-    export(web, headers, true).await
+/// `?lang=en` for English headers and codes.
+async fn export_csv(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQuery(q): RawQuery) -> Response {
+    let en = q.as_deref().unwrap_or("").split('&').any(|p| p == "lang=en");
+    export(web, headers, Some(if en { crate::export::Lang::En } else { crate::export::Lang::Zh })).await
 }
 
 /// The results workbook, the Pabulib file, the notice and the letters, as
 /// `hub export --format xlsx|pabulib|notice|letters` makes them. Before the
-/// vote is closed the last three are refused with 409 `not_counted`.
+/// vote is closed the last three are refused with 409 `not_counted`, and
+/// all four with 409 `tally_hidden` while the rules hide the tally.
 async fn document(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, doc: Doc) -> Response {
     if let Err(r) = authorise(&web, &headers) {
         return r;
@@ -364,7 +382,7 @@ async fn document(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, doc: Doc)
     match crate::publish::serve::document(&web, doc).await {
         Ok(bytes) => {
             let (kind, name) = doc.kind();
-            let disposition = format!("attachment; filename=\"{name}\"");
+            let disposition = attachment(name);
             ([(header::CONTENT_TYPE, kind.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes)
                 .into_response()
         }

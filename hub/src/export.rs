@@ -34,15 +34,16 @@ fn results(s: &State) -> Option<(Results, bool)> {
 }
 
 /// Every ballot: by phone (with its receipt), then paper (by batch and
-/// number, with the rules' verdict).
+/// number, with the rules' verdict). While the tally is hidden, no choices.
 fn ballots(s: &State) -> Vec<Value> {
-    let phone = s.ballots.iter().map(|b| {
-        json!({"receipt": b.receipt, "choices": b.choices, "void": false, "void_reason": null,
+    let hidden = s.tally_hidden();
+    let phone = s.ballots.iter().map(move |b| {
+        json!({"receipt": b.receipt, "choices": (!hidden).then_some(&b.choices), "void": false, "void_reason": null,
                "method": "phone", "seq": b.seq})
     });
-    let paper = s.desk.batches.iter().filter(|(_, b)| b.status == PaperStatus::Agreed).flat_map(|(n, b)| {
+    let paper = s.desk.batches.iter().filter(|(_, b)| b.status == PaperStatus::Agreed).flat_map(move |(n, b)| {
         b.ballots.iter().map(move |p| {
-            json!({"receipt": null, "paper": p.number, "batch": n, "choices": p.marks,
+            json!({"receipt": null, "paper": p.number, "batch": n, "choices": (!hidden).then_some(&p.marks),
                    "void": p.void.is_some(), "void_reason": p.void, "method": "paper"})
         })
     });
@@ -52,6 +53,8 @@ fn ballots(s: &State) -> Vec<Value> {
 pub fn json(l: &Loaded) -> Result<Value> {
     let s = &l.state;
     let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+    // A hidden tally: everything but the counts per proposal (docs/export.md).
+    let hidden = s.tally_hidden();
     let (results, final_) = results(s).expect("defined");
     let tables: Vec<Value> = s
         .table_summaries()
@@ -80,10 +83,11 @@ pub fn json(l: &Loaded) -> Result<Value> {
         "electorate": s.electorate.view(),
         "register": if s.door() { json!(s.electorate.register_view()) } else { Value::Null },
         "ballots": ballots(s),
-        "paper": s.desk.view(),
+        "paper": s.paper_view(),
         "turnout": s.turnout(),
-        "tally": s.tally,
-        "results": {
+        "tally_hidden": hidden,
+        "tally": (!hidden).then_some(&s.tally),
+        "results": if hidden { Value::Null } else { json!({
             "final": final_,
             "ranking": results.ranking,
             "funded": results.funded,
@@ -96,49 +100,112 @@ pub fn json(l: &Loaded) -> Result<Value> {
             "stickers": results.stickers,
             "equal_shares": results.equal_shares,
             "closed_at_head": results.closed_at_head,
-        },
+        })},
         "log_head": s.head,
         "log_length": l.rows.len(),
     }))
+}
+
+/// The language of a CSV's headers and words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// Chinese headers and words (the default: for people, in Excel).
+    #[default]
+    Zh,
+    /// English headers and the codes of the JSON export (for scripts).
+    En,
+}
+
+impl Lang {
+    /// The download's file name.
+    pub fn csv_file_name(self) -> &'static str {
+        match self {
+            Lang::Zh => "圆桌-结果排名.csv",
+            Lang::En => "yuanzhuo-ranking.csv",
+        }
+    }
+}
+
+/// The CSV's columns: (English, Chinese). docs/export.md lists them.
+const CSV_COLUMNS: [(&str, &str); 16] = [
+    ("rank", "名次"),
+    ("position", "位次"),
+    ("id", "编号"),
+    ("title", "项目"),
+    ("location", "地点"),
+    ("votes", "得票"),
+    ("cost", "造价"),
+    ("funded", "是否资助"),
+    ("running_total", "累计造价"),
+    ("unfunded_reason", "未资助原因"),
+    ("final", "是否最终结果"),
+    ("phone_votes", "手机票"),
+    ("paper_votes", "纸质票"),
+    ("sticker_votes", "贴纸票"),
+    ("exclusion_rule", "排除规则"),
+    ("funded_by", "资助方式"),
+];
+
+/// The byte order mark that tells Excel (Chinese Excel above all) the file
+/// is UTF-8; without it Chinese text opens as mojibake.
+pub const UTF8_BOM: &str = "\u{feff}";
+
+/// A cell as a spreadsheet may safely read it (OWASP, "CSV Injection"): text
+/// that starts with `=`, `+`, `-`, `@`, a tab, a carriage return or a NUL
+/// would be read as a formula, so it gets a leading `'`, which spreadsheets
+/// take as "this is text" and do not show.
+pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r' | '\0') => format!("'{cell}").into(),
+        _ => cell.into(),
+    }
 }
 
 /// The ranking as CSV, for spreadsheets and the notice board: one row per
 /// proposal in ranking order; the votes split by where they came from
 /// (phone, valid paper, sticker boards), the adviser's exclusion rule, and
 /// how a funded row was funded. Void paper ballots count for no proposal;
-/// they are in the XLSX and JSON exports.
-pub fn csv(l: &Loaded) -> Result<String> {
-    use crate::publish::{Funding, Outcome};
+/// they are in the XLSX and JSON exports. UTF-8 with a byte order mark;
+/// headers and words in `lang`; every cell neutralised (`neutralise`).
+/// Refused while the tally is hidden.
+pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
+    use crate::publish::{reason_text, require_tally_shown, Funding, Outcome};
+    require_tally_shown(&l.state, "CSV 排名", "the CSV ranking")?;
     let o = Outcome::of(l)?;
-    let mut w = csv::Writer::from_writer(vec![]);
-    w.write_record([
-        "rank",
-        "position",
-        "id",
-        "title",
-        "location",
-        "votes",
-        "cost",
-        "funded",
-        "running_total",
-        "unfunded_reason",
-        "final",
-        "phone_votes",
-        "paper_votes",
-        "sticker_votes",
-        "exclusion_rule",
-        "funded_by",
-    ])?;
+    let zh = lang == Lang::Zh;
+    let yes_no = |b: bool| {
+        if zh {
+            if b {
+                "是"
+            } else {
+                "否"
+            }
+        } else if b {
+            "true"
+        } else {
+            "false"
+        }
+    };
+    let mut w = csv::Writer::from_writer(UTF8_BOM.as_bytes().to_vec());
+    w.write_record(CSV_COLUMNS.iter().map(|(en, zh_)| if zh { *zh_ } else { *en }))?;
     for line in &o.lines {
         let r = &line.row;
         let p = line.proposal;
-        let funded_by = match line.funding {
-            Some(Funding::Greedy) => "greedy",
-            Some(Funding::Shares) => "shares",
-            Some(Funding::Completion) => "completion",
-            None => "",
+        let funded_by = match (line.funding, zh) {
+            (Some(Funding::Greedy), false) => "greedy",
+            (Some(Funding::Shares), false) => "shares",
+            (Some(Funding::Completion), false) => "completion",
+            (Some(Funding::Greedy), true) => "按排名",
+            (Some(Funding::Shares), true) => "平均分配份额",
+            (Some(Funding::Completion), true) => "补足",
+            (None, _) => "",
         };
-        w.write_record([
+        let reason = match (&r.unfunded_reason, zh) {
+            (Some(code), true) => reason_text(code).0.to_string(),
+            (Some(code), false) => code.clone(),
+            (None, _) => String::new(),
+        };
+        let cells = [
             r.rank.to_string(),
             r.position.to_string(),
             r.proposal.clone(),
@@ -146,16 +213,17 @@ pub fn csv(l: &Loaded) -> Result<String> {
             p.location.clone(),
             r.votes.to_string(),
             r.cost.to_string(),
-            r.funded.to_string(),
+            yes_no(r.funded).to_string(),
             r.running_total.to_string(),
-            r.unfunded_reason.clone().unwrap_or_default(),
-            o.final_.to_string(),
+            reason,
+            yes_no(o.final_).to_string(),
             r.votes.saturating_sub(line.paper_votes + line.stickers).to_string(),
             line.paper_votes.to_string(),
             line.stickers.to_string(),
             line.exclusion().map(|(n, _, _)| n.to_string()).unwrap_or_default(),
             funded_by.to_string(),
-        ])?;
+        ];
+        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
     }
     Ok(String::from_utf8(w.into_inner()?)?)
 }
@@ -261,12 +329,36 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
 
 /// The log itself, one JSON object per line: `seq`, `prev`, `hash` and
 /// `body` (the exact text that was hashed). What scripts/verify-count and any
-/// other independent checker read (docs/verification.md).
-pub fn log_lines(l: &Loaded) -> String {
+/// other independent checker read (docs/verification.md). Refused while the
+/// tally is hidden: every ballot is in it.
+pub fn log_lines(l: &Loaded) -> Result<String> {
+    crate::publish::require_tally_shown(&l.state, "日志", "the log")?;
     let mut out = String::new();
     for r in &l.rows {
         out.push_str(&json!({"seq": r.seq, "prev": r.prev, "hash": r.hash, "body": r.body}).to_string());
         out.push('\n');
     }
-    out
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_evaluate_are_neutralised() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"x\")", "'=HYPERLINK(\"x\")"),
+            ("+cmd|' /C calc'!A0", "'+cmd|' /C calc'!A0"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1)", "'@SUM(1)"),
+            ("\t=1", "'\t=1"),
+            ("\r=1", "'\r=1"),
+            ("楼道声控灯=改造", "楼道声控灯=改造"),
+            ("", ""),
+            ("300000", "300000"),
+        ] {
+            assert_eq!(neutralise(cell), want, "{cell:?}");
+        }
+    }
 }

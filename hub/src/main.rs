@@ -84,6 +84,10 @@ enum Cmd {
         data: PathBuf,
         #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
         format: ExportFormat,
+        /// The CSV's headers and words: Chinese (zh, the default) or
+        /// English with the JSON export's codes (en).
+        #[arg(long, value_enum, default_value_t = CsvLang::Zh)]
+        lang: CsvLang,
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -97,6 +101,12 @@ enum Cmd {
         #[arg(long)]
         head: Option<String>,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CsvLang {
+    Zh,
+    En,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -193,15 +203,21 @@ fn run(cli: Cli) -> Result<()> {
             drop(store);
             Ok(())
         }
-        Cmd::Export { data, format, out } => {
+        Cmd::Export { data, format, lang, out } => {
             if matches!(format, ExportFormat::Xlsx) && out.is_none() {
                 bail!("XLSX 是二进制文件，请用 --out 指定文件名（如 --out 结果.xlsx） / XLSX is a binary file: give --out FILE.xlsx");
             }
             let loaded = hub::export::load(&data)?;
             let bytes = match format {
                 ExportFormat::Json => (serde_json::to_string_pretty(&hub::export::json(&loaded)?)? + "\n").into_bytes(),
-                ExportFormat::Csv => hub::export::csv(&loaded)?.into_bytes(),
-                ExportFormat::Log => hub::export::log_lines(&loaded).into_bytes(),
+                ExportFormat::Csv => {
+                    let lang = match lang {
+                        CsvLang::Zh => hub::export::Lang::Zh,
+                        CsvLang::En => hub::export::Lang::En,
+                    };
+                    hub::export::csv(&loaded, lang)?.into_bytes()
+                }
+                ExportFormat::Log => hub::export::log_lines(&loaded)?.into_bytes(),
                 ExportFormat::Xlsx => hub::publish::render(&loaded, Doc::Xlsx)?,
                 ExportFormat::Notice => hub::publish::render(&loaded, Doc::Notice)?,
                 ExportFormat::Letters => hub::publish::render(&loaded, Doc::Letters)?,

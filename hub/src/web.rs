@@ -172,8 +172,9 @@ async fn info(AxState(web): AxState<Arc<Web>>) -> Json<serde_json::Value> {
     }))
 }
 
+/// Text escaped for HTML (content and quoted attributes).
 pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    crate::publish::html::Html::text(s).into_string()
 }
 
 #[cfg(test)]

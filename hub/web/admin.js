@@ -304,7 +304,7 @@
               return h('tr', { 'data-board': b.board }, h('td', null, String(b.board)),
                 h('td', null, h('span', { class: 'chip ' + (b.status === 'agreed' ? 'ok' : b.status === 'disputed' ? 'bad' : 'warn') }, D.statusText(b.status)),
                   b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at; }).join('、')) : null),
-                h('td', null, b.status === 'agreed' ? String(total) : tr(b.copies.length + ' 次读数', b.copies.length + ' reading(s)')));
+                h('td', null, b.status === 'agreed' ? (p.marks_hidden ? tr('已计入（投票结束后公布）', 'counted (shown after the close)') : String(total)) : tr(b.copies.length + ' 次读数', b.copies.length + ' reading(s)')));
             }))) : h('p', { class: 'muted' }, tr('还没有贴纸板。', 'No sticker boards yet.'))]);
     });
   }
@@ -681,7 +681,8 @@
     if (TABS[t]) app.tab = t;
     wireCards();
     $('#export-json').addEventListener('click', function () { download('/api/admin/export.json', 'yuanzhuo-export.json'); });
-    $('#export-csv').addEventListener('click', function () { download('/api/admin/export.csv', 'yuanzhuo-ranking.csv'); });
+    // As bytes (the byte order mark Chinese Excel needs stays), named in Chinese.
+    $('#export-csv').addEventListener('click', function () { downloadDocument('/api/admin/export.csv', '圆桌-结果排名.csv'); });
     $('#export-xlsx').addEventListener('click', function () { downloadDocument('/api/admin/export.xlsx', 'yuanzhuo-results.xlsx'); });
     $('#export-pb').addEventListener('click', function () { downloadDocument('/api/admin/export.pb', 'yuanzhuo.pb'); });
     $('#export-notice').addEventListener('click', function () { downloadDocument('/api/admin/notice.html', 'yuanzhuo-notice.html'); });

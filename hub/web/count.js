@@ -229,14 +229,21 @@
 
   function agreedTable(b) {
     var valid = b.ballots.filter(function (x) { return !x.void; }).length;
+    // A hidden tally: the agreed ballots come without marks; this counter's own copy (equal to them) has them.
+    var own = {};
+    if (app.snap.paper && app.snap.paper.marks_hidden) {
+      var copy = myCopy({ batch: b.batch });
+      (copy ? copy.ballots : []).forEach(function (x) { own[x.number] = x.marks; });
+    }
+    var marksOf = function (x) { return own[x.number] || x.marks; };
     return [h('p', null, tr('有效 ' + valid + ' 张，废票 ' + (b.ballots.length - valid) + ' 张。', valid + ' valid, ' + (b.ballots.length - valid) + ' void.')),
       h('table', { class: 'desk-table', id: 'agreed' },
         h('caption', { class: 'visually-hidden' }, tr('本批每张选票的判定', 'The verdict on each ballot')),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('编号', 'Number')), h('th', { scope: 'col' }, tr('标记', 'Marks')), h('th', { scope: 'col' }, tr('判定', 'Verdict')))),
         h('tbody', null, b.ballots.map(function (x) {
           return h('tr', { 'data-number': x.number, class: x.void ? 'void' : null },
-            h('td', { class: 'mono' }, x.number), h('td', null, marksText(x.marks)),
-            h('td', null, x.void ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(x.void, x.marks, maxChoices())) : h('span', { class: 'chip ok' }, tr('有效', 'valid'))));
+            h('td', { class: 'mono' }, x.number), h('td', null, marksText(marksOf(x))),
+            h('td', null, x.void ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(x.void, marksOf(x), maxChoices())) : h('span', { class: 'chip ok' }, tr('有效', 'valid'))));
         })))];
   }
 
@@ -457,7 +464,9 @@
     var parts = [];
     if (!b) parts.push(h('p', { class: 'notice info' }, tr('新的贴纸板：提交第一次读数后开始。', 'A new board: it starts with the first reading.')));
     else if (b.status === 'agreed') {
-      parts.push(h('p', { class: 'notice ok', id: 'board-agreed' }, tr('两次读数一致，已计入：共 ' + sum(b.counts) + ' 张贴纸。', 'The readings agree and count: ' + sum(b.counts) + ' stickers.')));
+      // A hidden tally: the agreed counts come empty; this counter's own reading is equal to them.
+      var n = app.snap.paper && app.snap.paper.marks_hidden && copy ? sum(copy.counts) : sum(b.counts);
+      parts.push(h('p', { class: 'notice ok', id: 'board-agreed' }, tr('两次读数一致，已计入：共 ' + n + ' 张贴纸。', 'The readings agree and count: ' + n + ' stickers.')));
     } else if (b.status === 'disputed') {
       parts.push(h('div', { class: 'notice error', id: 'board-disputed' }, h('p', null, h('strong', null, tr('两次读数不一致：', 'The readings differ: ')),
         tr('请重新数标出的项目，更正后再提交整块板。', 're-count the proposals marked, correct and submit the whole board again.')),

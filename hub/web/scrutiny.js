@@ -82,6 +82,7 @@
 
   function marksCell(marks, fresh, counter) {
     if (!marks) return h('td', { class: 'muted', 'data-counter': counter }, '—');
+    if (hidden()) return h('td', { class: 'muted' + (fresh ? ' freshcell' : ''), 'data-counter': counter }, tr('已录入', 'keyed'));
     var pm = YZ.proposalMap(app.snap);
     return h('td', { 'data-counter': counter, class: fresh ? 'freshcell' : null }, marks.length ? marks.map(function (id, i) {
       return [i ? ' ' : '', h('span', { class: 'mark mono' + (pm[id] ? '' : ' unknown'), title: pm[id] ? pm[id].title : tr('不是项目编号', 'not a proposal') }, id)];
@@ -101,7 +102,7 @@
         return marksCell(row.marks[c], changed && !!row.marks[c], c);
       });
       var verdict = row.verdict === undefined ? (row.reason ? h('span', { class: 'chip bad' }, D.diffText(row.reason)) : h('span', { class: 'muted' }, r.counters.length === 2 ? tr('相同', 'same') : ''))
-        : row.verdict ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(row.verdict, row.marks[r.counters[0]] || row.marks.agreed, max))
+        : row.verdict ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(row.verdict, hidden() ? null : row.marks[r.counters[0]] || row.marks.agreed, max))
         : h('span', { class: 'chip ok' }, tr('有效', 'valid'));
       var cls = [row.reason ? 'differs' : '', row.verdict ? 'void' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
       return h('tr', { 'data-number': row.number, 'data-reason': row.reason || null, class: cls || null },
@@ -139,6 +140,7 @@
 
   function renderBatches() {
     var s = app.snap, list = s.paper ? s.paper.batches : [];
+    $('#marks-hidden').hidden = !hidden();
     var box = $('#batches');
     if (!list.length) {
       drawIf(box, 'none', function () { YZ.fill(box, h('p', { class: 'muted' }, tr('还没有纸质选票录入。', 'No paper ballots keyed yet.'))); });
@@ -154,12 +156,24 @@
 
   // ------------------------------------------------------------ boards
 
+  /** A hidden tally: marks and sticker counts are not shown to anyone but their counter until the close. */
+  function hidden() { return !!(app.snap && app.snap.paper && app.snap.paper.marks_hidden); }
+
   function renderBoards() {
     var s = app.snap, list = s.paper ? s.paper.boards : [];
     var key = JSON.stringify([list, (s.paper_copies || []).filter(function (c) { return c.unit.board !== undefined; })]);
     drawIf($('#boards'), key, function () {
       if (s.rules.allocation === 'equal_shares') { YZ.fill($('#boards'), h('p', { class: 'muted' }, tr('本次会议按平均分配法计算，不使用贴纸板。', 'Equal shares: no sticker boards at this meeting.'))); return; }
       if (!list.length) { YZ.fill($('#boards'), h('p', { class: 'muted' }, tr('还没有贴纸板读数。', 'No sticker board read yet.'))); return; }
+      if (hidden()) {
+        YZ.fill($('#boards'), list.map(function (b) {
+          return h('section', { class: 'card', 'data-board': b.board, 'aria-labelledby': 'bd-h-' + b.board },
+            h('h3', { id: 'bd-h-' + b.board }, D.boardName(b.board), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status))),
+            h('p', null, D.copies(s, { board: b.board }).map(function (c) { return D.deskName(c.counter) + (c.finished ? ' ✓' : ''); }).join(' · ') || tr('尚无读数', 'no reading yet')),
+            b.status === 'disputed' ? h('p', { class: 'notice error' }, tr('读数不同：', 'The readings differ: '), b.differences.map(function (d) { return d.at; }).join(tr('、', ', '))) : null);
+        }));
+        return;
+      }
       YZ.fill($('#boards'), list.map(function (b) {
         var r = D.boardRows(s, b.board);
         return h('section', { class: 'card', 'data-board': b.board, 'aria-labelledby': 'bd-h-' + b.board },

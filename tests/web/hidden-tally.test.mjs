@@ -7,6 +7,7 @@
 // proposal once.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { startHub, launch, shot, axeViolations } from './harness.mjs';
 import { driver } from './driver.mjs';
 
@@ -96,21 +97,78 @@ test('every table discusses every proposal: the voter page lists each table\'s p
   assert.deepEqual(await phone.$$eval('.review-list li .pid', (ps) => ps.map((p) => p.textContent)), ['P01', 'P04', 'P07', 'P10', 'P20']);
   await phone.tap('#submit');
   await phone.waitForSelector('#app[data-screen="receipt"]', WAIT);
-  const ballots = hub.export().ballots;
-  assert.equal(ballots.length, 6);
-  assert.deepEqual(ballots[5].choices, ['P01', 'P04', 'P07', 'P10', 'P20']);
+  const ex = hub.export();
+  assert.equal(ex.ballots.length, 6);
+  assert.equal(ex.tally_hidden, true);
+  assert.equal(ex.tally, null, 'no count in the export while the tally is hidden');
+  assert.equal(ex.results, null);
+  assert.ok(ex.ballots.every((b) => b.choices === null), 'no choices either');
   await projector.waitForFunction(() => document.querySelector('#ballots').textContent === '6', null, WAIT);
   await phone.context().close();
+});
+
+test('the counting desk keeps its marks to the counter who keyed them; the console exports no counts', async () => {
+  for (const n of [0, 1]) {
+    await d.connect(`counter${n}`, hub.tokens.counters[n].token);
+    for (const [number, marks] of [['501', ['P41', 'P42']], ['502', ['P41', 'P43', 'P44', 'P45', 'P46', 'P47']]]) {
+      assert.equal((await d.command(`counter${n}`, { kind: 'key_paper', batch: 1, number, marks })).type, 'ack');
+    }
+    assert.equal((await d.command(`counter${n}`, { kind: 'finish_paper', batch: 1 })).type, 'ack');
+  }
+  const scr = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await scr.goto(hub.tokens.observers[0].link);
+  await scr.waitForSelector('.batch-card[data-batch="1"] [data-status="agreed"]', WAIT);
+  assert.ok(await scr.isVisible('#marks-hidden'), 'the scrutineer is told why there are no marks');
+  const batches = await scr.textContent('#batches');
+  assert.ok(!/P4[1-7]/.test(batches), `no marks on /scrutiny: ${batches}`);
+  assert.equal(await scr.$$eval('.batch-card[data-batch="1"] tbody tr', (rs) => rs.length), 2, 'both numbers, both copies');
+  assert.match(await scr.textContent('.batch-card[data-batch="1"] tr[data-number="502"]'), /废票：超过上限/);
+  assert.match(await scr.textContent('.batch-card[data-batch="1"] tr[data-number="501"]'), /已录入[\s\S]*有效/);
+  await shot(scr, 'scrutiny-hidden-tally');
+  assert.deepEqual(await axeViolations(scr), []);
+  // The hand count still works: the close will need it.
+  await scr.fill('#s-batch', '1');
+  await scr.fill('#s-sheets', '2');
+  await scr.click('#sheets-form button[type="submit"]');
+  await scr.waitForSelector('.batch-card[data-batch="1"] [data-match="yes"]', WAIT);
+
+  // A counter sees the batch as they keyed it.
+  const cnt = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await cnt.goto(hub.tokens.counters[0].link);
+  await cnt.waitForSelector('#batch-no', WAIT);
+  await cnt.fill('#batch-no', '1');
+  await cnt.press('#batch-no', 'Enter');
+  await cnt.waitForSelector('#agreed tr[data-number="501"]', WAIT);
+  assert.match(await cnt.textContent('#agreed tr[data-number="501"]'), /P41[\s\S]*P42[\s\S]*有效/);
+
+  // The organiser's console: the desk without marks; the CSV and the workbook refused, saying why.
+  const ctx = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true });
+  const org = await ctx.newPage();
+  await org.goto(hub.tokens.organiser.link);
+  await org.waitForSelector('#view-meeting:not([hidden])', WAIT);
+  await org.click('[data-tab="export"]');
+  await org.click('#export-csv');
+  await org.waitForFunction(() => /hidden_until_close|投票结束/.test(document.querySelector('#say').textContent), null, WAIT);
+  assert.match(await org.textContent('#say'), /投票结束/);
+  const [json] = await Promise.all([org.waitForEvent('download'), org.click('#export-json')]);
+  const got = JSON.parse(readFileSync(await json.path(), 'utf8'));
+  assert.equal(got.tally, null);
+  assert.ok(!JSON.stringify(got.paper).match(/P4[1-7]/), 'no marks in the exported desk');
+  await ctx.close();
+  await scr.close();
+  await cnt.close();
 });
 
 test('once the vote closes the full results appear, equal to the export', async () => {
   await d.advanceTo('counted');
   const ex = hub.export();
+  assert.deepEqual(ex.ballots[5].choices, ['P01', 'P04', 'P07', 'P10', 'P20']);
   await projector.waitForSelector('#scene[data-scene="results"]', WAIT);
   const votes = await projector.$$eval('#rfunded li, #rrest li', (ls) => Object.fromEntries(ls.map((l) => [l.getAttribute('data-id'), Number(l.getAttribute('data-votes'))])));
   assert.deepEqual(votes, ex.tally);
   assert.equal(votes.P60, 5);
   assert.equal(votes.P01, 2);
+  assert.equal(votes.P41, 1, 'the paper ballot counts');
   assert.match(await projector.textContent('.how'), /公开抽签/);
   await shot(projector, 'projector-results-lot');
   await landing.waitForSelector('#live-ranking', WAIT);

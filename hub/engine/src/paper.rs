@@ -226,7 +226,25 @@ impl Desk {
             counted: agreed.iter().filter(|b| b.void.is_none()).count() as u64,
             void: agreed.iter().filter(|b| b.void.is_some()).count() as u64,
             stickers: self.stickers(),
+            marks_hidden: false,
         }
+    }
+
+    /// The shared view while the tally is hidden: progress, differences,
+    /// sheets and every agreed ballot's verdict, but no marks and no sticker
+    /// counts per proposal.
+    pub fn view_without_marks(&self) -> PaperView {
+        let mut v = self.view();
+        v.marks_hidden = true;
+        for b in &mut v.batches {
+            for p in &mut b.ballots {
+                p.marks.clear();
+            }
+        }
+        for b in &mut v.boards {
+            b.counts.clear();
+        }
+        v
     }
 
     /// Every copy, or those of one counter, as the wire shows them.
@@ -278,6 +296,16 @@ fn status_word(s: PaperStatus, started: bool) -> &'static str {
         (_, false) => "sheets counted but nothing keyed",
         _ => "still being keyed",
     }
+}
+
+/// A copy as others may see it while the tally is hidden: the numbers
+/// keyed and whether it is finished, no marks or counts.
+pub fn without_marks(mut c: PaperCopy) -> PaperCopy {
+    for b in &mut c.ballots {
+        b.marks.clear();
+    }
+    c.counts.clear();
+    c
 }
 
 fn copy_view(unit: PaperUnit, counter: &str, x: &Copy) -> PaperCopy {

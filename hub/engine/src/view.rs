@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use yuanzhuo_protocol::*;
 
 use crate::event::{Actor, Event};
+use crate::paper::without_marks;
 use crate::state::State;
 
 /// Who is looking: the actor behind a connection.
@@ -31,6 +32,12 @@ pub enum Audience {
     /// One voter card, by number: its holder learns that it was cancelled
     /// or handed out at the door.
     Voter(u32),
+    /// Only the counter at this desk (their own copy, whole, while a hidden
+    /// tally keeps the marks from everyone else).
+    Counter(u16),
+    /// The organiser and the observers (copies without marks while the
+    /// tally is hidden).
+    Overseers,
 }
 
 impl Audience {
@@ -43,6 +50,8 @@ impl Audience {
             Audience::Copy(d) => matches!(v.role, Role::Organiser | Role::Observer) || desk_no(v) == Some(d),
             Audience::Register => matches!(v.role, Role::Organiser | Role::Observer | Role::Registrar),
             Audience::Voter(n) => v.voter_serial().and_then(|s| crate::electorate::voter_number(s)) == Some(n),
+            Audience::Counter(d) => v.role == Role::Counter && desk_no(v) == Some(d),
+            Audience::Overseers => matches!(v.role, Role::Organiser | Role::Observer),
         }
     }
 }
@@ -103,7 +112,7 @@ impl Feed {
             (Feed::Voters, _) => false,
             (_, Audience::Watchers) => true,
             (Feed::Table(t), Audience::Table(u)) => t == u,
-            (Feed::Counting, Audience::Paper | Audience::Copy(_)) => true,
+            (Feed::Counting, Audience::Paper | Audience::Copy(_) | Audience::Counter(_)) => true,
             (Feed::Door, Audience::Register) => true,
             _ => false,
         }
@@ -163,6 +172,8 @@ impl Changed {
                 // vote closes; publishing changes nothing but the phase.
                 self.results |= *to == Phase::Counted;
                 self.tally |= *to == Phase::Counted;
+                // …and the desk's marks with it.
+                self.paper |= *to == Phase::Counted;
                 self.pitch |= *to == Phase::Pitches || *to == Phase::Voting;
             }
             Event::TimerStarted { .. }
@@ -293,8 +304,11 @@ impl State {
             tally: if Audience::Watchers.includes(v) { self.visible_tally() } else { None },
             results: self.results.clone(),
             my_ballot,
-            paper: Audience::Paper.includes(v).then(|| self.desk.view()),
+            paper: Audience::Paper.includes(v).then(|| self.paper_view()),
             paper_copies: match v.role {
+                Role::Organiser | Role::Observer if self.tally_hidden() => {
+                    self.desk.copies(None).into_iter().map(without_marks).collect()
+                }
                 Role::Organiser | Role::Observer => self.desk.copies(None),
                 Role::Counter => v.desk().map(|d| self.desk.copies(Some(d))).unwrap_or_default(),
                 _ => vec![],
@@ -389,14 +403,31 @@ impl State {
         }
         if changed.paper {
             let mut u = base.clone();
-            u.paper = Some(self.desk.view());
+            u.paper = Some(self.paper_view());
             out.push((Audience::Paper, u));
         }
+        let hidden = self.tally_hidden();
         for (unit, counter) in &changed.paper_copies {
             if let (Some(copy), Ok(desk)) = (self.desk.copy(*unit, counter), counter.parse::<u16>()) {
                 let mut u = base.clone();
+                if hidden {
+                    let mut others = base.clone();
+                    others.paper_copy = Some(without_marks(copy.clone()));
+                    u.paper_copy = Some(copy);
+                    out.push((Audience::Counter(desk), u));
+                    out.push((Audience::Overseers, others));
+                } else {
+                    u.paper_copy = Some(copy);
+                    out.push((Audience::Copy(desk), u));
+                }
+            }
+        }
+        // A hidden tally revealed at the close: the copies, now whole.
+        if changed.results && !hidden && self.rules().is_some_and(|r| r.tally == TallyVisibility::HiddenUntilClose) {
+            for copy in self.desk.copies(None) {
+                let mut u = base.clone();
                 u.paper_copy = Some(copy);
-                out.push((Audience::Copy(desk), u));
+                out.push((Audience::Overseers, u));
             }
         }
         out
@@ -449,11 +480,26 @@ impl State {
         self.ballots.len() as u64 + self.desk.valid_ballots().count() as u64
     }
 
+    /// Whether the rules hide every per-proposal count from everyone now
+    /// (`tally = "hidden_until_close"` and the vote not yet closed): the
+    /// tally, the desk's marks and sticker counts, and the exports.
+    pub fn tally_hidden(&self) -> bool {
+        self.rules().is_some_and(|r| r.tally == TallyVisibility::HiddenUntilClose) && self.phase < Phase::Counted
+    }
+
     /// The tally, unless the rules hide it until the vote has closed.
     pub fn visible_tally(&self) -> Option<Tally> {
-        let rules = self.rules()?;
-        let shown = rules.tally == TallyVisibility::Live || self.phase >= Phase::Counted;
-        shown.then(|| Tally { counts: self.tally.clone(), ballots: self.counted_ballots() })
+        self.rules()?;
+        (!self.tally_hidden()).then(|| Tally { counts: self.tally.clone(), ballots: self.counted_ballots() })
+    }
+
+    /// The counting desk's shared view, without marks while the tally is hidden.
+    pub fn paper_view(&self) -> PaperView {
+        if self.tally_hidden() {
+            self.desk.view_without_marks()
+        } else {
+            self.desk.view()
+        }
     }
 
     pub fn table_summaries(&self) -> Vec<TableSummary> {
@@ -520,6 +566,9 @@ mod tests {
             Audience::Paper,
             Audience::Copy(1),
             Audience::Copy(2),
+            Audience::Counter(1),
+            Audience::Counter(2),
+            Audience::Overseers,
         ];
         for v in viewers() {
             let f = Feed::of(&v);

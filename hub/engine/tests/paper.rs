@@ -216,3 +216,122 @@ fn counters_see_their_own_copy_only_and_the_scrutineer_sees_every_keystroke() {
         assert!(s.paper.is_none() && s.paper_copies.is_empty(), "{} sees the desk", v.key());
     }
 }
+
+/// Every actor who may connect, for the hidden-tally checks.
+fn everyone() -> Vec<yuanzhuo_engine::Actor> {
+    vec![
+        organiser(),
+        observer(),
+        counter(1),
+        counter(2),
+        counter(3),
+        chair(1),
+        recorder(2),
+        adviser(3),
+        adviser_all(),
+        voter(1),
+        projector(),
+        public(),
+    ]
+}
+
+#[test]
+fn a_hidden_tally_keeps_the_desk_marks_from_everyone_but_the_counter_who_keyed_them_until_the_close() {
+    let mut m = Meeting::with(&Opts { tally: TallyVisibility::HiddenUntilClose, ..Opts::default() });
+    m.advance_to(Phase::Voting);
+    key_both(&mut m, 1, &[("1", &["P01", "P02"]), ("2", &["P01"]), ("3", &["P01", "P02", "P03", "P04", "P05"])]);
+    m.ok(&counter(1), &key_board(1, &[("P03", 7)]));
+    m.ok(&counter(2), &key_board(1, &[("P03", 7)]));
+    m.ok(&observer(), &sheets(1, 3));
+    // A second batch being keyed: every keystroke is an update.
+    let mut ch = yuanzhuo_engine::Changed::default();
+    for r in m.ok(&counter(1), &key_paper(2, "4", &["P09"])) {
+        ch.add(&r.event);
+    }
+    assert_eq!(m.state.tally["P01"], 2, "the count goes on, hidden");
+
+    let marks_in = |text: &str| ["P01", "P02", "P03", "P09"].iter().filter(|p| text.contains(*p)).count();
+    for v in everyone() {
+        let s = m.state.snapshot(&v, m.now);
+        assert_eq!(s.tally, None, "{}", v.key());
+        if let Some(p) = &s.paper {
+            assert!(p.marks_hidden, "{}", v.key());
+            let b = &p.batches[0];
+            assert_eq!(b.status, PaperStatus::Agreed);
+            let verdicts: Vec<(&str, Option<&str>)> =
+                b.ballots.iter().map(|x| (x.number.as_str(), x.void.as_deref())).collect();
+            assert_eq!(verdicts, vec![("1", None), ("2", None), ("3", Some("over_limit"))], "verdicts stay");
+            assert!(b.ballots.iter().all(|x| x.marks.is_empty()), "{} sees agreed marks", v.key());
+            assert!(p.boards[0].counts.is_empty(), "{} sees a board's counts", v.key());
+            assert_eq!((p.counted, p.void, p.stickers), (2, 1, 7), "totals are not per proposal");
+        }
+        for c in &s.paper_copies {
+            let own = v.role == Role::Counter && v.desk() == Some(&c.counter);
+            if !own {
+                assert!(c.ballots.iter().all(|x| x.marks.is_empty()) && c.counts.is_empty(), "{} sees {c:?}", v.key());
+            }
+        }
+        // Nothing that names a proposal with a number beside it: only the
+        // counter's own copies, whole.
+        let mut others = s.clone();
+        others.paper_copies.retain(|c| !(v.role == Role::Counter && v.desk() == Some(&c.counter)));
+        others.proposals.clear();
+        others.tables.clear();
+        others.table_details.clear();
+        others.annotations.clear();
+        others.rules.tables.clear();
+        assert_eq!(marks_in(&serde_json::to_string(&others).unwrap()), 0, "{}: {others:?}", v.key());
+    }
+    // The counter's own copy stays whole, for re-keying.
+    let own = m.state.snapshot(&counter(1), m.now);
+    assert!(own.paper_copies.iter().any(|c| c.ballots.iter().any(|x| x.marks == ids(&["P01", "P02"]))));
+
+    // The live update of a keystroke: whole to its counter, without marks to everyone else.
+    let updates = m.state.updates(&ch, m.now);
+    for v in everyone() {
+        for (a, u) in &updates {
+            if !a.includes(&v) {
+                continue;
+            }
+            let text = serde_json::to_string(u).unwrap();
+            if v.key() == counter(1).key() && u.paper_copy.is_some() {
+                assert!(text.contains("P09"), "the counter's own keystroke");
+            } else {
+                assert_eq!(marks_in(&text), 0, "{} hears {text}", v.key());
+            }
+        }
+    }
+    assert!(updates.iter().any(|(a, u)| a.includes(&observer()) && u.paper_copy.is_some()), "the scrutineer sees it");
+
+    // The close reveals everything: the desk's view and every copy.
+    m.ok(&counter(2), &key_paper(2, "4", &["P09"]));
+    m.ok(&counter(1), &finish_paper(2));
+    m.ok(&counter(2), &finish_paper(2));
+    m.ok(&observer(), &sheets(2, 1));
+    let mut ch = yuanzhuo_engine::Changed::default();
+    for r in m.ok(&organiser(), &advance(Phase::Counted)) {
+        ch.add(&r.event);
+    }
+    let updates = m.state.updates(&ch, m.now);
+    let desk = updates.iter().find_map(|(a, u)| (*a == yuanzhuo_engine::Audience::Paper).then_some(u)).unwrap();
+    let p = desk.paper.as_ref().unwrap();
+    assert!(!p.marks_hidden);
+    assert_eq!(p.batches[0].ballots[0].marks, ids(&["P01", "P02"]));
+    assert_eq!(p.boards[0].counts["P03"], 7);
+    let copies = updates.iter().filter(|(a, u)| a.includes(&observer()) && u.paper_copy.is_some()).count();
+    assert_eq!(copies, 6, "every copy, whole, to the organiser and scrutineers");
+    let s = m.state.snapshot(&observer(), m.now);
+    assert!(s.paper_copies.iter().any(|c| c.ballots.iter().any(|x| !x.marks.is_empty())));
+    assert!(s.tally.is_some());
+}
+
+#[test]
+fn a_live_tally_shows_the_desk_whole() {
+    let mut m = voting();
+    key_both(&mut m, 1, &[("1", &["P01", "P02"])]);
+    let s = m.state.snapshot(&counter(3), m.now);
+    let p = s.paper.unwrap();
+    assert!(!p.marks_hidden);
+    assert_eq!(p.batches[0].ballots[0].marks, ids(&["P01", "P02"]));
+    assert_eq!(m.state.snapshot(&observer(), m.now).paper_copies[0].ballots[0].marks, ids(&["P01", "P02"]));
+}

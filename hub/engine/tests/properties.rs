@@ -556,6 +556,15 @@ fn check_views(state: &State, vs: &[Actor], now: u64) {
         }
         if rules.tally == TallyVisibility::HiddenUntilClose && state.phase < Phase::Counted {
             assert_eq!(s.tally, None, "{} sees a hidden tally in {:?}", v.key(), state.phase);
+            // Nor the desk's marks or sticker counts, but in a counter's own copy.
+            if let Some(p) = &s.paper {
+                assert!(p.marks_hidden, "{}", v.key());
+                assert!(p.batches.iter().all(|b| b.ballots.iter().all(|x| x.marks.is_empty())), "{}", v.key());
+                assert!(p.boards.iter().all(|b| b.counts.is_empty()), "{}", v.key());
+            }
+            for c in s.paper_copies.iter().filter(|c| v.desk() != Some(&c.counter)) {
+                assert!(c.ballots.iter().all(|x| x.marks.is_empty()) && c.counts.is_empty(), "{} sees {c:?}", v.key());
+            }
         }
         let seen: Vec<TableNo> = s.table_details.iter().map(|d| d.table).collect();
         let expected: Vec<TableNo> = match (v.role, v.table, v.all_tables) {

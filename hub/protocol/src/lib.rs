@@ -1393,6 +1393,13 @@ pub struct PaperView {
     pub void: u64,
     /// Agreed sticker votes.
     pub stickers: u64,
+    /// True while a hidden tally (`tally = "hidden_until_close"`) keeps
+    /// per-proposal counts from everyone: agreed ballots then carry their
+    /// number and verdict but no marks, agreed boards no counts, and the
+    /// copies the organiser and scrutineers see no marks (a counter still
+    /// sees their own copy whole).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub marks_hidden: bool,
 }
 
 /// Serde helper: distinguish "absent" from "null" for optional fields.

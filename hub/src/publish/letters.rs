@@ -7,9 +7,8 @@
 //! stamp.
 
 use anyhow::Result;
-use std::fmt::Write;
 
-use super::html::{document, t};
+use super::html::{document, html, Html};
 use super::*;
 
 const CSS: &str = r#"
@@ -35,30 +34,29 @@ body { font-size: 10pt; line-height: 1.42; }
 pub fn letters(o: &Outcome) -> Result<String> {
     require_final(o, "致提案人的信", "the letters to proposers")?;
     let m = &o.def.meeting;
-    let mut b = String::new();
+    let mut b = Html::new();
     let mut n = 0;
     for l in o.unfunded() {
         n += 1;
         letter(&mut b, o, l);
     }
     if n == 0 {
-        let _ = write!(
-            b,
+        b.push(html!(
             "<section class=\"letter\"><h1>{}</h1><p class=\"center\">所有提案均获资助，无需致函。</p>\
              <p class=\"center en\">Every proposal was funded: there are no letters to send.</p></section>",
-            t(&m.name)
-        );
+            m.name
+        ));
     }
     Ok(document(&m.language, &format!("{} · 致提案人的信", m.name), CSS, &b))
 }
 
 /// Why not, in the letter's words: Chinese paragraphs and English ones.
 struct Why {
-    zh: Vec<String>,
-    en: Vec<String>,
+    zh: Vec<Html>,
+    en: Vec<Html>,
 }
 
-fn letter(b: &mut String, o: &Outcome, l: &Line) {
+fn letter(b: &mut Html, o: &Outcome, l: &Line) {
     let m = &o.def.meeting;
     let p = l.proposal;
     let cur = o.currency();
@@ -92,74 +90,78 @@ fn letter(b: &mut String, o: &Outcome, l: &Line) {
         None => "nothing was funded".to_string(),
     };
 
-    let _ = write!(
-        b,
-        "<section class=\"letter\" data-proposal=\"{id}\" data-reason=\"{code}\">\n<div class=\"head\"><span>{name}</span><span>{date}</span></div>\n",
-        id = t(&p.id),
-        code = t(letter_reason(l)),
-        name = t(&m.name),
-        date = t(&m.date),
-    );
+    b.push(html!(
+        "<section class=\"letter\" data-proposal=\"{}\" data-reason=\"{}\">\n<div class=\"head\"><span>{}</span><span>{}</span></div>\n",
+        p.id,
+        letter_reason(l),
+        m.name,
+        m.date,
+    ));
     // Chinese.
-    let _ = write!(
-        b,
+    b.push(html!(
         "<div class=\"zh\">\n<p class=\"to\">{}</p>\n<p class=\"body\">感谢您提出“{}”（编号 {}{}）。该提案已{}在{}上经居民分桌讨论和全场投票，现将结果告知如下。</p>\n\
          <p class=\"result\">结果：未获资助。</p>\n",
-        t(&to_zh),
-        t(&p.title),
-        t(&p.id),
-        t(&place_zh),
-        t(&if m.date.is_empty() { String::new() } else { format!("于 {} ", m.date) }),
-        t(&m.name),
-    );
-    for para in &why.zh {
-        let _ = writeln!(b, "{para}");
+        to_zh,
+        p.title,
+        p.id,
+        place_zh,
+        if m.date.is_empty() { String::new() } else { format!("于 {} ", m.date) },
+        m.name,
+    ));
+    for para in why.zh {
+        b.push(para);
+        b.push_lit("\n");
     }
-    let _ = write!(
-        b,
-        "<table class=\"facts\">\n<tr><td>得票</td><td>{} 票</td></tr>\n<tr><td>排名</td><td>第 {} 位（共 {total} 项；名次 {}）</td></tr>\n\
-         <tr><td>造价</td><td>{cz}</td></tr>\n<tr><td>预算线</td><td>资助 {} 项，合计 {tz}（预算 {bz}）；线上最后一项：{}</td></tr>\n</table>\n",
+    b.push(html!(
+        "<table class=\"facts\">\n<tr><td>得票</td><td>{} 票</td></tr>\n<tr><td>排名</td><td>第 {} 位（共 {} 项；名次 {}）</td></tr>\n\
+         <tr><td>造价</td><td>{}</td></tr>\n<tr><td>预算线</td><td>资助 {} 项，合计 {}（预算 {}）；线上最后一项：{}</td></tr>\n</table>\n",
         l.row.votes,
         l.row.position,
+        total,
         l.row.rank,
+        cz,
         o.results.funded.len(),
-        t(&line_zh),
-    );
-    let _ = write!(
-        b,
+        tz,
+        bz,
+        line_zh,
+    ));
+    b.push(html!(
         "<p class=\"body\">您的提案和居民在讨论中的意见都已记入会议记录，可供今后的工作参考。完整的排名与资助结果见结果公示。感谢您对社区公共事务的关心，欢迎继续参与。</p>\n\
          <p class=\"sig\">{}　组织方<br>{}<br>（盖章）</p>\n</div>\n<hr class=\"sep\">\n",
-        t(&m.name),
-        t(&m.date)
-    );
+        m.name,
+        m.date
+    ));
     // English.
-    let _ = write!(
-        b,
+    b.push(html!(
         "<div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n<p>Thank you for proposing “{}” (no. {}{}). It was discussed at the tables and put to the vote at {}{}. This is the result.</p>\n\
          <p class=\"result\">Result: not funded.</p>\n",
-        t(&to_en),
-        t(&p.title),
-        t(&p.id),
-        t(&place_en),
-        t(&m.name),
-        t(&if m.date.is_empty() { String::new() } else { format!(" on {}", m.date) }),
-    );
-    for para in &why.en {
-        let _ = writeln!(b, "{para}");
+        to_en,
+        p.title,
+        p.id,
+        place_en,
+        m.name,
+        if m.date.is_empty() { String::new() } else { format!(" on {}", m.date) },
+    ));
+    for para in why.en {
+        b.push(para);
+        b.push_lit("\n");
     }
-    let _ = write!(
-        b,
-        "<table class=\"facts\">\n<tr><td>Votes</td><td>{}</td></tr>\n<tr><td>Place</td><td>position {} of {total} (rank {})</td></tr>\n\
-         <tr><td>Cost</td><td>{ce}</td></tr>\n<tr><td>Budget line</td><td>{} funded, {te} of {be}; last above the line: {}</td></tr>\n</table>\n\
+    b.push(html!(
+        "<table class=\"facts\">\n<tr><td>Votes</td><td>{}</td></tr>\n<tr><td>Place</td><td>position {} of {} (rank {})</td></tr>\n\
+         <tr><td>Cost</td><td>{}</td></tr>\n<tr><td>Budget line</td><td>{} funded, {} of {}; last above the line: {}</td></tr>\n</table>\n\
          <p>Your proposal and what residents said about it are in the meeting's record for future work; the full ranking is on the results notice. Thank you for caring about the community, and please keep taking part.</p>\n\
          <p class=\"sig\">The organisers, {}</p>\n</div>\n</section>\n",
         l.row.votes,
         l.row.position,
+        total,
         l.row.rank,
+        ce,
         o.results.funded.len(),
-        t(&line_en),
-        t(&m.name),
-    );
+        te,
+        be,
+        line_en,
+        m.name,
+    ));
 }
 
 /// What a letter explains: the exclusion when an adviser excluded the
@@ -181,8 +183,8 @@ fn explain(o: &Outcome, l: &Line) -> Why {
     let (lz, le) = yuan(l.left_at_turn);
     let mut zh = vec![];
     let mut en = vec![];
-    let para = |s: String| format!("<p class=\"body\">{}</p>", t(&s));
-    let quote = |label: &str, s: &str| format!("<p class=\"quote\"><b>{}</b>{}</p>", t(label), t(s));
+    let para = |s: String| html!("<p class=\"body\">{}</p>", s);
+    let quote = |label: &str, s: &str| html!("<p class=\"quote\"><b>{}</b>{}</p>", label, s);
     let excluded = l.annotation.filter(|a| a.feasibility == Feasibility::Excluded);
     if let Some(a) = excluded {
         match l.exclusion() {

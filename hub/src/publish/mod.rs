@@ -46,6 +46,13 @@ impl Doc {
 
 /// One document of a loaded meeting, as the bytes of its file.
 pub fn render(l: &Loaded, doc: Doc) -> Result<Vec<u8>> {
+    let (zh, en) = match doc {
+        Doc::Xlsx => ("结果表", "the results workbook"),
+        Doc::Notice => ("结果公示", "the results notice"),
+        Doc::Letters => ("致提案人的信", "the letters to proposers"),
+        Doc::Pabulib => ("Pabulib 文件", "the Pabulib file"),
+    };
+    require_tally_shown(&l.state, zh, en)?;
     let o = Outcome::of(l)?;
     Ok(match doc {
         Doc::Xlsx => xlsx::workbook(&o)?,
@@ -145,8 +152,11 @@ pub struct Outcome<'a> {
 }
 
 impl<'a> Outcome<'a> {
+    /// Refused while the tally is hidden: every document made from an
+    /// outcome shows counts per proposal.
     pub fn of(l: &'a Loaded) -> Result<Outcome<'a>> {
         let s = &l.state;
+        require_tally_shown(s, "按提案的计票", "counts per proposal")?;
         let def = s.definition.as_ref().ok_or_else(|| anyhow!("没有会议定义 / no meeting defined"))?;
         let (results, final_) = match &s.results {
             Some(r) => (r.clone(), true),
@@ -311,9 +321,11 @@ impl<'a> Outcome<'a> {
     }
 }
 
-/// A document asked for before the vote was closed.
+/// A document asked for before the vote was closed, or while the rules
+/// hide the tally: `code` is `not_counted` or `tally_hidden`.
 #[derive(Debug)]
 pub struct NotFinal {
+    pub code: &'static str,
     pub zh: String,
     pub en: String,
 }
@@ -332,10 +344,29 @@ pub fn require_final(o: &Outcome, what_zh: &str, what_en: &str) -> Result<()> {
         Ok(())
     } else {
         Err(NotFinal {
+            code: "not_counted",
             zh: format!("投票尚未结束，不能生成{what_zh}（请先结束投票）"),
             en: format!("the vote is not closed yet: {what_en} can only be made from the final count"),
         }
         .into())
+    }
+}
+
+/// Refuse an export that carries counts per proposal while the rules hide
+/// the tally (`tally = "hidden_until_close"` and the vote not closed): no
+/// one, the organiser included, sees them before the close.
+pub fn require_tally_shown(s: &State, what_zh: &str, what_en: &str) -> Result<()> {
+    if s.tally_hidden() {
+        Err(NotFinal {
+            code: "tally_hidden",
+            zh: format!("本次会议规定投票结束前不公开计票（tally = hidden_until_close），{what_zh}须在投票结束后导出"),
+            en: format!(
+                "the rules hide the tally until the vote closes (tally = \"hidden_until_close\"): {what_en} can only be exported after the close"
+            ),
+        }
+        .into())
+    } else {
+        Ok(())
     }
 }
 

@@ -8,9 +8,8 @@
 //! resident should not see: no tokens, no proposers' names, no ballots.
 
 use anyhow::Result;
-use std::fmt::Write;
 
-use super::html::{both, document, t};
+use super::html::{both, document, html, Html};
 use super::*;
 
 const CSS: &str = r#"
@@ -18,6 +17,12 @@ const CSS: &str = r#"
 .status { text-align: center; font-weight: bold; margin: 1mm 0 3mm; }
 .facts td:first-child { width: 34%; background: #f6f6f6; }
 .rank { table-layout: fixed; }
+.rank col.w6 { width: 6%; }
+.rank col.w7 { width: 7%; }
+.rank col.w9 { width: 9%; }
+.rank col.w10 { width: 10%; }
+.rank col.w18 { width: 18%; }
+.rank col.w37 { width: 37%; }
 .rank td { font-size: 9pt; line-height: 1.3; padding: 0.6mm 1.2mm; }
 .rank th { padding: 0.6mm 1.2mm; }
 .rank td.id { white-space: nowrap; }
@@ -46,32 +51,31 @@ pub fn notice(o: &Outcome) -> Result<String> {
     let r = &o.def.rules;
     let cur = o.currency();
     let yuan = |n: u64| money(n, cur);
-    let mut b = String::new();
+    let mut b = Html::new();
 
     // Heading.
-    let _ = write!(
-        b,
+    b.push(html!(
         "<h1>{}<br>项目筛选结果公示 <span class=\"en\">Results notice</span></h1>\n<p class=\"sub\">{}{}{}</p>\n",
-        t(&m.name),
-        t(&m.venue),
+        m.name,
+        m.venue,
         if m.venue.is_empty() || m.date.is_empty() { "" } else { " · " },
-        t(&m.date)
-    );
+        m.date
+    ));
     let status = if o.state.phase == Phase::Published {
         both("结果已公布", "Results published")
     } else {
         both("计票完成", "Counted")
     };
-    let _ = writeln!(b, "<p class=\"status\">{status}</p>");
+    b.push(html!("<p class=\"status\">{}</p>\n", status));
 
     // The rules.
     let (alloc_zh, alloc_en) = allocation_text(r.allocation);
     let (tie_zh, tie_en) = tie_break_text(r.tie_break);
     let (tally_zh, tally_en) = tally_text(r.tally);
     let (bz, be) = yuan(r.budget.amount);
-    b.push_str("<h2>规则 <span class=\"en\">The rules (fixed before the meeting opened)</span></h2>\n<table class=\"facts\">\n");
-    let mut fact = |k: String, v: String| {
-        let _ = writeln!(b, "<tr><td>{k}</td><td>{v}</td></tr>");
+    b.push_lit("<h2>规则 <span class=\"en\">The rules (fixed before the meeting opened)</span></h2>\n<table class=\"facts\">\n");
+    let mut fact = |k: Html, v: Html| {
+        b.push(html!("<tr><td>{}</td><td>{}</td></tr>\n", k, v));
     };
     fact(both("预算", "Budget"), both(&bz, &be));
     fact(
@@ -90,20 +94,18 @@ pub fn notice(o: &Outcome) -> Result<String> {
     fact(both("计票公开", "Tally"), both(tally_zh, tally_en));
     fact(
         both("规则指纹", "Rules fingerprint"),
-        format!(
+        html!(
             "<span class=\"hash\">{}</span> <span class=\"en\">(shown when the meeting opened)</span>",
-            t(&o.state.fingerprint)
+            o.state.fingerprint
         ),
     );
-    b.push_str("</table>\n");
+    b.push_lit("</table>\n");
 
     // Turnout.
     let tu = &o.turnout;
-    b.push_str("<h2>投票情况 <span class=\"en\">Turnout</span></h2>\n");
+    b.push_lit("<h2>投票情况 <span class=\"en\">Turnout</span></h2>\n");
     let received = tu.phone + tu.paper + tu.void_total();
-    let _ = writeln!(
-        b,
-        "<p>{}</p>",
+    b.push(html!("<p>{}</p>\n",
         both(
             &format!(
                 "共收到选票 {received} 张：手机投票 {} 张，纸质选票 {} 张（其中作废 {} 张）。计入结果的有效选票 {} 张。",
@@ -120,23 +122,21 @@ pub fn notice(o: &Outcome) -> Result<String> {
                 tu.counting()
             )
         )
-    );
+    ));
     if tu.void_total() > 0 {
         let zh: Vec<String> = tu.void.iter().map(|(k, n)| format!("{} {n} 张", void_text(k).0)).collect();
         let en: Vec<String> = tu.void.iter().map(|(k, n)| format!("{} {n}", void_text(k).1)).collect();
-        let _ = writeln!(
-            b,
-            "<p>{}</p>",
+        b.push(html!(
+            "<p>{}</p>\n",
             both(
                 &format!("作废原因（按会前规则，作废票不计入任何项目）：{}。", zh.join("，")),
                 &format!("Void under the rules (they count for no proposal): {}.", en.join(", "))
             )
-        );
+        ));
     }
     if tu.boards > 0 || tu.stickers > 0 {
-        let _ = writeln!(
-            b,
-            "<p>{}</p>",
+        b.push(html!(
+            "<p>{}</p>\n",
             both(
                 &format!("贴纸投票：{} 块展板共 {} 张贴纸，由两人分别清点一致后计入得票。", tu.boards, tu.stickers),
                 &format!(
@@ -146,12 +146,10 @@ pub fn notice(o: &Outcome) -> Result<String> {
                     if tu.boards == 1 { "board" } else { "boards" }
                 )
             )
-        );
+        ));
     }
     if tu.batches > 0 {
-        let _ = writeln!(
-            b,
-            "<p>{}</p>",
+        b.push(html!("<p>{}</p>\n",
             both(
                 &format!("纸质选票分 {} 批，每批由两名计票员分别录入、核对一致，张数经监票员清点。", tu.batches),
                 &format!(
@@ -160,25 +158,23 @@ pub fn notice(o: &Outcome) -> Result<String> {
                     if tu.batches == 1 { "batch" } else { "batches" }
                 )
             )
-        );
+        ));
     }
 
     // The ranking with the budget line.
     let funded_n = o.results.funded.len();
     let (tz, te) = yuan(o.results.total_cost);
     let (lz, le) = yuan(o.results.budget.saturating_sub(o.results.total_cost));
-    b.push_str("<h2>排名与资助 <span class=\"en\">Ranking and funding</span></h2>\n");
-    let _ = writeln!(
-        b,
-        "<p>{}</p>",
+    b.push_lit("<h2>排名与资助 <span class=\"en\">Ranking and funding</span></h2>\n");
+    b.push(html!("<p>{}</p>\n",
         both(
             &format!("资助 {funded_n} 项，合计 {tz}，预算余 {lz}。红线为预算线：获资助的项目都在线上。“放不下”：轮到该项目时剩余预算少于其造价；“排除”：投票前经技术顾问建议、组织方确认，依据排除规则不能资助。"),
             &format!("{funded_n} proposals funded, {te} in all, {le} of the budget left. The red line is the budget line: every funded proposal is above it. “Does not fit”: less was left of the budget than it costs when its turn came; “excluded”: on the technical adviser's advice the organisers confirmed before the vote that an exclusion rule applies.")
         )
-    );
-    b.push_str(
-        "<table class=\"rank\">\n<colgroup><col style=\"width:6%\"><col style=\"width:6%\"><col style=\"width:7%\"><col style=\"width:37%\">\
-         <col style=\"width:7%\"><col style=\"width:9%\"><col style=\"width:10%\"><col style=\"width:18%\"></colgroup>\n<thead><tr><th class=\"num\">位次<br><span class=\"en\">Pos.</span></th>\
+    ));
+    b.push_lit(
+        "<table class=\"rank\">\n<colgroup><col class=\"w6\"><col class=\"w6\"><col class=\"w7\"><col class=\"w37\">\
+         <col class=\"w7\"><col class=\"w9\"><col class=\"w10\"><col class=\"w18\"></colgroup>\n<thead><tr><th class=\"num\">位次<br><span class=\"en\">Pos.</span></th>\
          <th class=\"num\">名次<br><span class=\"en\">Rank</span></th><th>编号<br><span class=\"en\">ID</span></th>\
          <th>项目 · 地点<br><span class=\"en\">Proposal · place</span></th><th class=\"num\">得票<br><span class=\"en\">Votes</span></th>\
          <th class=\"num\">造价<br><span class=\"en\">Cost</span></th><th class=\"num\">累计<br><span class=\"en\">Running</span></th>\
@@ -186,12 +182,12 @@ pub fn notice(o: &Outcome) -> Result<String> {
     );
     for (i, l) in o.lines.iter().enumerate() {
         let outcome = match (l.funding, l.row.unfunded_reason.as_deref()) {
-            (Some(Funding::Shares), _) => format!("<span class=\"ok\">✓ 资助</span> {}", both("份额", "shares")),
+            (Some(Funding::Shares), _) => html!("<span class=\"ok\">✓ 资助</span> {}", both("份额", "shares")),
             (Some(Funding::Completion), _) => {
-                format!("<span class=\"ok\">✓ 资助</span> {}", both("补足", "completion"))
+                html!("<span class=\"ok\">✓ 资助</span> {}", both("补足", "completion"))
             }
             (Some(Funding::Greedy), _) => {
-                "<span class=\"ok\">✓ 资助</span> <span class=\"en\">funded</span>".to_string()
+                Html::lit("<span class=\"ok\">✓ 资助</span> <span class=\"en\">funded</span>")
             }
             (None, Some("excluded")) => match l.exclusion() {
                 Some((n, _, _)) => both(&format!("排除（第{n}条）"), &format!("excluded, rule {n}")),
@@ -203,81 +199,82 @@ pub fn notice(o: &Outcome) -> Result<String> {
             }
         };
         let stickers = if l.stickers > 0 {
-            format!("<br><span class=\"en\">含贴纸 {} incl. stickers</span>", l.stickers)
+            html!("<br><span class=\"en\">含贴纸 {} incl. stickers</span>", l.stickers)
         } else {
-            String::new()
+            Html::new()
         };
         let loc = if l.proposal.location.is_empty() {
-            String::new()
+            Html::new()
         } else {
-            format!(" <span class=\"loc\">· {}</span>", t(&l.proposal.location))
+            html!(" <span class=\"loc\">· {}</span>", l.proposal.location)
         };
-        let _ = writeln!(
-            b,
-            "<tr class=\"{cls}\"><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"id\">{}</td><td><span class=\"title\">{}</span>{loc}</td>\
-             <td class=\"num\">{}{stickers}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{outcome}</td></tr>",
+        b.push(html!(
+            "<tr class=\"{}\"><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"id\">{}</td><td><span class=\"title\">{}</span>{}</td>\
+             <td class=\"num\">{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            if l.row.funded { "funded" } else { "" },
             l.row.position,
             l.row.rank,
-            t(&l.proposal.id),
-            t(&l.proposal.title),
+            l.proposal.id,
+            l.proposal.title,
+            loc,
             l.row.votes,
+            stickers,
             grouped(l.row.cost),
             grouped(l.row.running_total),
-            cls = if l.row.funded { "funded" } else { "" },
-        );
+            outcome,
+        ));
         if i + 1 == o.line {
-            let _ = writeln!(
-                b,
-                "<tr class=\"line\"><td colspan=\"8\">—— 预算线 <span class=\"en\">budget line</span>：资助 {funded_n} 项，合计 {tz}（预算 {bz}） ——</td></tr>"
-            );
+            b.push(html!(
+                "<tr class=\"line\"><td colspan=\"8\">—— 预算线 <span class=\"en\">budget line</span>：资助 {} 项，合计 {}（预算 {}） ——</td></tr>\n",
+                funded_n,
+                tz,
+                bz
+            ));
         }
     }
     if o.line == 0 {
-        b.push_str("<tr class=\"line\"><td colspan=\"8\">—— 预算线 <span class=\"en\">budget line</span>：没有项目获得资助 / nothing funded ——</td></tr>\n");
+        b.push_lit("<tr class=\"line\"><td colspan=\"8\">—— 预算线 <span class=\"en\">budget line</span>：没有项目获得资助 / nothing funded ——</td></tr>\n");
     }
-    b.push_str("</tbody>\n</table>\n");
+    b.push_lit("</tbody>\n</table>\n");
 
     // Ties.
-    b.push_str("<h2>同票 <span class=\"en\">Ties</span></h2>\n");
+    b.push_lit("<h2>同票 <span class=\"en\">Ties</span></h2>\n");
     if o.results.ties.is_empty() {
-        let _ = writeln!(b, "<p>{}</p>", both("没有得票相同的项目。", "No proposals with equal votes."));
+        b.push(html!("<p>{}</p>\n", both("没有得票相同的项目。", "No proposals with equal votes.")));
     } else {
         let how = both(tie_zh, tie_en);
-        let _ = writeln!(b, "<p>{}：{how}</p>\n<ul class=\"ties\">", both("排序方法", "Ordered by"));
+        b.push(html!("<p>{}：{}</p>\n<ul class=\"ties\">\n", both("排序方法", "Ordered by"), how));
         // Decisive ties first: those are where the rule, not the voters, decided.
         let mut groups: Vec<&TieGroup> = o.results.ties.iter().collect();
         groups.sort_by_key(|g| (!g.decisive, std::cmp::Reverse(g.votes)));
         for g in groups {
-            let ids: Vec<String> = g.proposals.iter().map(|id| t(id)).collect();
+            let ids = g.proposals.join(" → ");
             let what = if g.decisive {
-                format!("<strong>{}</strong>", both("此同票决定了资助结果", "this tie decided what was funded"))
+                html!("<strong>{}</strong>", both("此同票决定了资助结果", "this tie decided what was funded"))
             } else {
                 both("不影响资助结果", "no effect on funding")
             };
-            let _ = writeln!(
-                b,
-                "<li>{}：{} — {what}</li>",
+            b.push(html!(
+                "<li>{}：{} — {}</li>\n",
                 both(&format!("{} 票", g.votes), &plural(g.votes, "vote")),
-                ids.join(" → ")
-            );
+                ids,
+                what
+            ));
         }
-        b.push_str("</ul>\n");
+        b.push_lit("</ul>\n");
         if r.tie_break == TieBreak::Lot {
-            let _ = writeln!(
-                b,
-                "<p>{} <span class=\"hash\">{}</span></p>",
+            b.push(html!(
+                "<p>{} <span class=\"hash\">{}</span></p>\n",
                 both("抽签种子（投票结束时的日志哈希）：", "Lot seed (the log hash when the vote closed):"),
-                t(&o.results.closed_at_head)
-            );
+                o.results.closed_at_head
+            ));
         }
     }
 
     // Equal shares, explained.
     if let Some(e) = &o.results.equal_shares {
-        b.push_str("<h2>平均分配法说明 <span class=\"en\">How equal shares decided</span></h2>\n");
-        let _ = writeln!(
-            b,
-            "<p>{}</p>",
+        b.push_lit("<h2>平均分配法说明 <span class=\"en\">How equal shares decided</span></h2>\n");
+        b.push(html!("<p>{}</p>\n",
             both(
                 &format!(
                     "预算 {bz} 平均分给 {} 位有效投票人，每人 {} 元。每个项目由支持它的投票人用各自的份额共同出资；每一轮买下每元造价所需份额最少的项目，直到没有项目能由其支持者的余额买下：",
@@ -288,103 +285,95 @@ pub fn notice(o: &Outcome) -> Result<String> {
                     e.voters, e.share
                 )
             )
-        );
-        b.push_str("<ol class=\"shares\">\n");
+        ));
+        b.push_lit("<ol class=\"shares\">\n");
         for id in &e.selected {
             if let Some(l) = o.lines.iter().find(|l| &l.row.proposal == id) {
                 let (cz, ce) = yuan(l.row.cost);
-                let _ = writeln!(
-                    b,
-                    "<li>{} {} — {}</li>",
-                    t(id),
-                    t(&l.proposal.title),
+                b.push(html!(
+                    "<li>{} {} — {}</li>\n",
+                    id,
+                    l.proposal.title,
                     both(
                         &format!("{cz}，{} 人支持", l.row.votes),
                         &format!("{ce}, {}", plural(l.row.votes, "supporter"))
                     )
-                );
+                ));
             }
         }
         if e.selected.is_empty() {
-            let _ = writeln!(b, "<li>{}</li>", both("份额未能买下任何项目", "the shares bought nothing"));
+            b.push(html!("<li>{}</li>\n", both("份额未能买下任何项目", "the shares bought nothing")));
         }
-        b.push_str("</ol>\n");
+        b.push_lit("</ol>\n");
         let spent: u64 =
             e.selected.iter().filter_map(|id| o.lines.iter().find(|l| &l.row.proposal == id)).map(|l| l.row.cost).sum();
         let (rz, re) = yuan(o.results.budget.saturating_sub(spent));
-        let completed: Vec<String> = e
-            .completion
-            .iter()
-            .filter_map(|id| o.lines.iter().find(|l| &l.row.proposal == id))
-            .map(|l| format!("{} {}", t(&l.row.proposal), t(&l.proposal.title)))
-            .collect();
-        let _ = writeln!(
-            b,
-            "<p>{}{}</p>",
+        let completed = Html::join(
+            e.completion
+                .iter()
+                .filter_map(|id| o.lines.iter().find(|l| &l.row.proposal == id))
+                .map(|l| html!("{} {}", l.row.proposal, l.proposal.title)),
+            "；",
+        );
+        b.push(html!(
+            "<p>{}{}</p>\n",
             both(
                 &format!("余下预算 {rz} 再按排名从高到低补足（放得下的即资助）："),
                 &format!("The {re} left then went down the ranking, funding each proposal that still fit: ")
             ),
-            if completed.is_empty() { both("无", "none") } else { completed.join("；") }
-        );
+            if completed.is_empty() { both("无", "none") } else { completed }
+        ));
     }
 
     // How to check.
-    b.push_str("<h2>核对 <span class=\"en\">How to check this notice</span></h2>\n");
-    let _ = writeln!(
-        b,
-        "<p>{}</p>\n<p class=\"hash\">{}</p>",
+    b.push_lit("<h2>核对 <span class=\"en\">How to check this notice</span></h2>\n");
+    b.push(html!("<p>{}</p>\n<p class=\"hash\">{}</p>\n",
         both(
             &format!("本公示依据的会议日志共 {} 条记录，最后一条的哈希（日志哈希）为：", o.log_length),
             &format!("This notice was made from the meeting log of {} entries; the hash of the last entry (the log head) is:", o.log_length)
         ),
-        t(&spaced_hash(&o.log_head))
-    );
+        spaced_hash(&o.log_head)
+    ));
     let short = o.log_head.get(..16).unwrap_or(&o.log_head);
-    let _ = writeln!(
-        b,
-        "<p>{}</p>\n<p><code>hub verify --data 会议数据文件夹 --head {}</code></p>\n<p>{}</p>",
+    b.push(html!("<p>{}</p>\n<p><code>hub verify --data 会议数据文件夹 --head {}</code></p>\n<p>{}</p>\n",
         both(
             "日志中每条记录都以哈希与前一条相连，改动任何一条都会改变其后所有哈希。任何人拿到会议的日志副本，都可以用下面的命令重新计算全部哈希、重新计票，并确认上面的哈希属于这份日志：",
             "Every entry of the log is chained to the one before by its hash: changing any entry changes every hash after it. Anyone with a copy of the meeting's log can recompute every hash, recount every ballot and confirm that the hash above belongs to that log with:"
         ),
-        t(short),
+        short,
         both(
             "会场的公开看板（/board）显示每张选票的回执码和当前日志哈希：投票人可凭回执码核对自己的选票，投影屏幕上拍下的哈希也可以同样核对。",
             "The public board (/board) at the venue lists every ballot by its receipt code with the current log head: each voter can find their own ballot, and a hash photographed off the projector can be checked the same way."
         )
-    );
+    ));
 
     // Signatures and the stamp.
-    b.push_str("<div class=\"keep\">\n<h2>签章 <span class=\"en\">Signatures</span></h2>\n<div class=\"sign\">\n");
+    b.push_lit("<div class=\"keep\">\n<h2>签章 <span class=\"en\">Signatures</span></h2>\n<div class=\"sign\">\n");
     for (zh, en) in [("主持人", "Chair of the meeting"), ("监票员", "Scrutineer"), ("计票员", "Counter")] {
-        let _ = writeln!(
-            b,
-            "<div><div class=\"who\">{}</div><div class=\"blank\">{}</div><div class=\"blank\">{}</div></div>",
+        b.push(html!(
+            "<div><div class=\"who\">{}</div><div class=\"blank\">{}</div><div class=\"blank\">{}</div></div>\n",
             both(zh, en),
             both("签名", "signature"),
             both("日期", "date")
-        );
+        ));
     }
-    b.push_str("</div>\n<div class=\"stamp\"><div>");
-    let _ = write!(
-        b,
+    b.push_lit("</div>\n<div class=\"stamp\"><div>");
+    b.push(html!(
         "<p>{}</p><p>{}</p>",
         both("公示期：______年____月____日 至 ______年____月____日", "Notice period: from ________ to ________"),
         both(
             "如有异议，请在公示期内向 ______________________ 反映（电话 ______________）。",
             "Objections during the notice period to ______________ (phone ______________)."
         )
-    );
-    let _ = write!(b, "</div><div class=\"seal\">{}</div></div>\n</div>\n", both("（盖章）", "stamp"));
-    let _ = writeln!(
-        b,
-        "<p class=\"foot\">{}</p>",
+    ));
+    b.push(html!("</div><div class=\"seal\">{}</div></div>\n</div>\n", both("（盖章）", "stamp")));
+    b.push(html!(
+        "<p class=\"foot\">{}</p>\n",
         both(
             &format!("由圆桌 Yuanzhuo 根据会议日志生成 · 日志 {} 条 · 日志哈希 {}…", o.log_length, short),
             "made by Yuanzhuo from the meeting log"
         )
-    );
+    ));
     Ok(document(&m.language, &format!("{} · 结果公示", m.name), CSS, &b))
 }
 
@@ -410,9 +399,9 @@ fn short_reason(code: &str) -> (&'static str, &'static str) {
 
 /// The page `/notice` shows before the vote is counted.
 pub fn not_yet(meeting: &MeetingInfo) -> String {
-    let body = format!(
+    let body = html!(
         "<h1>{}</h1>\n<p class=\"center\">{}</p>\n<p class=\"center\">{}</p>",
-        t(&meeting.name),
+        meeting.name,
         both(
             "结果公示尚未发布：投票结束、计票完成后在此公布。",
             "The results notice is not available yet: it appears here once the vote is closed and counted."

@@ -77,9 +77,9 @@ fn failed(meeting: &yuanzhuo_protocol::MeetingInfo, e: &anyhow::Error) -> String
         &meeting.language,
         "结果公示 / Results notice",
         "",
-        &format!(
+        &super::html::html!(
             "<h1>{}</h1><p class=\"center\">{}</p>",
-            super::html::t(&meeting.name),
+            meeting.name,
             super::html::both(
                 "暂时无法生成结果公示，请联系组织者。",
                 "The results notice cannot be made just now; please tell the organiser."
@@ -96,7 +96,7 @@ pub async fn document(web: &Web, doc: Doc) -> Result<Vec<u8>, (StatusCode, &'sta
     match made {
         Ok(Ok(bytes)) => Ok(bytes),
         Ok(Err(e)) => match e.downcast_ref::<NotFinal>() {
-            Some(n) => Err((StatusCode::CONFLICT, "not_counted", n.zh.clone(), n.en.clone())),
+            Some(n) => Err((StatusCode::CONFLICT, n.code, n.zh.clone(), n.en.clone())),
             None => {
                 tracing::warn!("admin export: {e:#}");
                 Err((

@@ -6,6 +6,11 @@
 //! fingerprint, the log head), and "贴纸 Stickers" when sticker boards were
 //! counted. Headers are Chinese with the English beneath; numbers are
 //! numbers, so that the office can sum and sort.
+//!
+//! Every text goes in with `write_string*` (never `write`, never a
+//! `Formula`): a title such as `=HYPERLINK(…)` is a string cell, shown as
+//! typed and never evaluated (tests/tests/system/exports.rs reads every
+//! sheet back and finds no formula).
 
 use anyhow::Result;
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};

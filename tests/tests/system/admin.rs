@@ -310,7 +310,14 @@ async fn table_cards_and_exports_over_http() {
     let r = admin_get(&hub, "/api/admin/export.csv", &secret).await;
     assert_eq!(r.status, 200);
     assert!(r.header("content-type").is_some_and(|t| t.starts_with("text/csv")));
+    let name = r.header("content-disposition").unwrap_or_default();
+    assert!(name.contains("filename*=UTF-8''%E5%9C%86%E6%A1%8C"), "named in Chinese: {name}");
     let cli = hub_cmd(&["export", "--data", data.to_str().unwrap(), "--format", "csv"]).unwrap();
     assert_eq!(r.text(), cli);
-    assert!(r.text().starts_with("rank,position,id,title"));
+    assert!(r.text().starts_with("\u{feff}名次,位次,编号,项目"), "{}", r.text());
+    let r = admin_get(&hub, "/api/admin/export.csv?lang=en", &secret).await;
+    let cli = hub_cmd(&["export", "--data", data.to_str().unwrap(), "--format", "csv", "--lang", "en"]).unwrap();
+    assert_eq!(r.text(), cli);
+    assert!(r.text().starts_with("\u{feff}rank,position,id,title"));
+    assert!(r.header("content-disposition").is_some_and(|d| d.contains("yuanzhuo-ranking.csv")));
 }

