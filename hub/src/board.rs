@@ -109,6 +109,11 @@ pub struct Board {
     pub boards: Vec<BoardEntry>,
     pub tally: Option<Tally>,
     pub results: Option<serde_json::Value>,
+    /// Who may vote and who counts: voter cards issued (with the reasons of
+    /// late issues), cancelled, and the desk cards' claims.
+    pub electorate: Electorate,
+    /// Proposals excluded before the vote.
+    pub exclusions: Vec<Exclusion>,
 }
 
 #[derive(Serialize)]
@@ -123,10 +128,18 @@ pub struct BoardTurnout {
     pub ballots: u64,
     pub phone: u64,
     pub paper: u64,
-    /// Void paper ballots (counted for nothing).
+    /// Ballots that count (`ballots` − `void`).
+    pub valid: u64,
+    /// Void paper ballots (counted for nothing), and by reason.
     pub void: u64,
+    pub void_reasons: BTreeMap<String, u64>,
     /// Agreed sticker votes (when shown).
     pub stickers: Option<u64>,
+    pub cards_issued: u64,
+    pub cards_cancelled: u64,
+    /// With the door register.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub register: Option<RegisterCounts>,
 }
 
 #[derive(Serialize)]
@@ -225,11 +238,18 @@ pub fn build(state: &State) -> Board {
         proposals: def.proposals.iter().map(|p| BoardProposal { id: p.id.clone(), title: p.title.clone() }).collect(),
         turnout: BoardTurnout {
             ballots: turnout.ballots,
-            phone: state.ballots.len() as u64,
+            phone: turnout.phone,
             paper: turnout.paper,
+            valid: turnout.valid,
             void: turnout.void,
-            stickers: counts_shown.then(|| state.desk.stickers()),
+            void_reasons: turnout.void_reasons,
+            stickers: counts_shown.then_some(turnout.stickers),
+            cards_issued: turnout.cards_issued,
+            cards_cancelled: turnout.cards_cancelled,
+            register: turnout.register,
         },
+        electorate: state.electorate.view(),
+        exclusions: state.exclusion_list(),
         phone,
         paper,
         batches: state

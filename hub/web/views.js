@@ -44,12 +44,11 @@
     return rows;
   };
 
-  /** Ballots so far (the turnout is there even when the tally is hidden). */
-  V.ballots = function (s) {
-    if (s.results) return s.results.ballots;
-    if (s.tally) return s.tally.ballots;
-    return s.turnout ? s.turnout.ballots : 0;
-  };
+  /**
+   * Ballots received so far: the one number every page shows as "已收到"
+   * (YZ.count; the turnout is there even when the tally is hidden).
+   */
+  V.ballots = function (s) { return YZ.count(s).received; };
 
   V.tallyHidden = function (s) { return !s.tally && s.rules && s.rules.tally === 'hidden_until_close'; };
 

@@ -114,6 +114,72 @@
     el.setAttribute('data-over', left < 0 ? 'yes' : 'no');
   };
 
+  // ------------------------------------------------------------ the one count
+
+  var VOID_REASONS = {
+    blank: ['空白票', 'blank'],
+    over_limit: ['超过可选项数', 'more marks than allowed'],
+    unknown_proposal: ['含不存在的提案编号', 'names an unknown proposal'],
+    repeated_mark: ['同一项重复标记', 'the same proposal marked twice'],
+    unissued_number: ['选票编号未在门口发出', 'a number not handed out at the door'],
+    cancelled_number: ['选票编号已作废', 'a cancelled number']
+  };
+  /** A void paper ballot's reason, in words. */
+  YZ.voidReason = function (code) { var n = VOID_REASONS[code]; return n ? YZ.tr(n[0], n[1]) : code; };
+
+  /**
+   * The count's numbers, the same on every page (docs/protocol.md, `turnout`):
+   * ballots received (by phone, and from agreed paper batches, void ones
+   * included), of them valid and void (by reason), stickers, cards issued and
+   * cancelled, and with the door register how many were registered.
+   */
+  YZ.count = function (s) {
+    var t = s.turnout || {};
+    return {
+      received: t.ballots || 0, valid: t.valid || 0, void: t.void || 0, voidReasons: t.void_reasons || {},
+      phone: t.phone || 0, paper: t.paper || 0, stickers: t.stickers || 0,
+      issued: t.cards_issued || 0, cancelled: t.cards_cancelled || 0,
+      registered: t.register ? t.register.registered : null, register: t.register || null
+    };
+  };
+  /**
+   * The count as one line of text elements (each number in a span with a
+   * stable id, `count-received`, `count-valid`, `count-void`…): "已收到 87 张
+   * （有效 84，废票 3）；手机 60，纸质 27；贴纸 12；登记 90 人". `prefix`
+   * keeps ids unique when a page shows it twice.
+   */
+  YZ.countLine = function (s, prefix) {
+    var c = YZ.count(s), p = prefix || 'count', h = YZ.h;
+    var n = function (k, v) { return h('b', { id: p + '-' + k, class: 'mono' }, String(v)); };
+    var out = [YZ.tr('已收到 ', 'Ballots received: '), n('received', c.received), YZ.tr(' 张（有效 ', ' ('),
+      n('valid', c.valid), YZ.tr('，废票 ', ' valid, '), n('void', c.void), YZ.tr('）', ' void)')];
+    if (c.paper > 0 || c.stickers > 0) {
+      out.push(YZ.tr('；手机 ', '; by phone '), n('phone', c.phone), YZ.tr('，纸质 ', ', on paper '), n('paper', c.paper));
+    }
+    if (c.stickers > 0) out.push(YZ.tr('；贴纸 ', '; stickers '), n('stickers', c.stickers));
+    if (c.registered !== null) out.push(YZ.tr('；门口登记 ', '; registered at the door '), n('registered', c.registered), YZ.tr(' 人', ''));
+    return out;
+  };
+  /** Void ballots by reason, in words: "空白票 2，超过可选项数 1". */
+  YZ.voidLine = function (s) {
+    var r = YZ.count(s).voidReasons, parts = [];
+    Object.keys(r).sort().forEach(function (k) { parts.push(YZ.voidReason(k) + ' ' + r[k]); });
+    return parts.join(YZ.tr('，', ', '));
+  };
+  /** "V0001–V0120": the serials of a card issue. */
+  YZ.cardRange = function (i) { return i.first === i.last ? i.first : i.first + '–' + i.last; };
+  /** A desk card's name for people: "点票员 1", "监票员 A". */
+  YZ.deskName = function (d) {
+    if (d.role === 'observer') return YZ.tr('监票员 ', 'Scrutineer ') + String.fromCharCode(64 + d.number);
+    return YZ.tr('点票员 ', 'Counter ') + d.number;
+  };
+  /** The proposals excluded before the vote, by id. */
+  YZ.exclusionMap = function (s) {
+    var m = {};
+    (s.exclusions || []).forEach(function (x) { m[x.proposal] = x; });
+    return m;
+  };
+
   /** The header's count of commands the hub has not answered yet (kept, and re-sent on reconnect). */
   YZ.showUnsent = function (el, session) {
     var n = session ? session.unanswered() : 0;
@@ -179,7 +245,7 @@
 
   /** The page each card belongs on (docs/protocol.md, roles). */
   var PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', observer: '/scrutiny',
-    chair: '/table', recorder: '/table', adviser: '/table', public: '/' };
+    chair: '/table', recorder: '/table', adviser: '/table', registrar: '/door', public: '/' };
   YZ.pageFor = function (role) { return PAGE_OF_ROLE[role] || '/'; };
   /**
    * A card opened on a page that is not its own: forget it here, stop the
@@ -199,7 +265,16 @@
   /** Apply an `update` to a snapshot in place (docs/protocol.md, "update"). */
   YZ.apply = function (s, u) {
     s.seq = u.seq; s.log_head = u.log_head; s.server_now_ms = u.server_now_ms;
-    ['fingerprint', 'phase', 'tables', 'annotations', 'turnout'].forEach(function (k) { if (k in u) s[k] = u[k]; });
+    ['fingerprint', 'phase', 'tables', 'annotations', 'turnout', 'electorate', 'exclusions', 'adopted_costs', 'my_card']
+      .forEach(function (k) { if (k in u) s[k] = u[k]; });
+    if (u.proposal) {
+      for (var q = 0; q < (s.proposals || []).length; q++) if (s.proposals[q].id === u.proposal.id) s.proposals[q] = u.proposal;
+    }
+    if (u.register_entry) {
+      var e = u.register_entry, reg = s.register || (s.register = []), at = -1;
+      for (var r = 0; r < reg.length; r++) if (reg[r].register === e.register) at = r;
+      if (at >= 0) reg[at] = e; else { reg.push(e); reg.sort(function (a, b) { return a.register - b.register; }); }
+    }
     ['timer', 'pitch', 'tally', 'results'].forEach(function (k) { if (k in u) s[k] = u[k]; });
     if (u.table_detail) {
       var d = u.table_detail, list = s.table_details || (s.table_details = []), found = false;

@@ -409,7 +409,9 @@ pub fn void_text(code: &str) -> (&'static str, &'static str) {
         "unknown_proposal" => ("含不存在的提案编号", "names an unknown proposal"),
         "repeated_mark" => ("同一项重复标记", "the same proposal marked twice"),
         "unissued_number" => ("选票编号未在门口发出", "a ballot number not handed out at the door"),
-        "cancelled_number" => ("选票编号已作废（持票人改用其他方式）", "a ballot number cancelled (its holder switched)"),
+        "cancelled_number" => {
+            ("选票编号已作废（持票人改用其他方式）", "a ballot number cancelled (its holder switched)")
+        }
         _ => ("作废", "void"),
     }
 }

@@ -194,8 +194,12 @@ async fn run(args: Args) -> Result<()> {
             for r in futures_util::future::join_all(tables).await {
                 // The organiser confirms each exclusion an adviser recommended, before the vote.
                 if let Some(proposal) = r.context("a table's work failed")? {
-                    org.command(Command::ConfirmExclusion { proposal: proposal.clone(), rule: 2, reason: String::new() })
-                        .await?;
+                    org.command(Command::ConfirmExclusion {
+                        proposal: proposal.clone(),
+                        rule: 2,
+                        reason: String::new(),
+                    })
+                    .await?;
                     excluded.push(proposal);
                 }
             }

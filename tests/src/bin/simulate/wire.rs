@@ -72,7 +72,8 @@ impl Conn {
         // Desk cards are claimed on first use: the simulator's device for a
         // card is derived from the card, with a fixed PIN, so reconnects work.
         let device = format!("simulate-{}", token.replace('-', ""));
-        let hello = serde_json::json!({"type": "hello", "token": token, "client": client, "device": device, "pin": "1357"});
+        let hello =
+            serde_json::json!({"type": "hello", "token": token, "client": client, "device": device, "pin": "1357"});
         c.send_text(hello.to_string()).await?;
         let welcome = c.next_text(ANSWER_LIMIT).await?;
         if welcome.starts_with(r#"{"type":"welcome""#) {
