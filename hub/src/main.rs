@@ -41,12 +41,19 @@ enum Cmd {
         #[arg(long)]
         no_public: bool,
     },
-    /// Check a meeting file and proposal list without creating anything.
+    /// Check a meeting file and proposal list without creating anything:
+    /// prints how the proposals table was read (sheet, header, every column,
+    /// rows skipped, count, total, the first proposals) to compare with the
+    /// spreadsheet, every warning, and OK only if nothing is in doubt.
     Check {
         #[arg(long)]
         meeting: Option<PathBuf>,
+        /// Proposals (XLSX, CSV, or a Pabulib .pb for a rehearsal).
         #[arg(long)]
         proposals: Option<PathBuf>,
+        /// The worksheet to read (default: the one whose content is a proposals table).
+        #[arg(long)]
+        sheet: Option<String>,
     },
     /// Print the tokens, and issue voter cards (each issue is an entry of
     /// the log: how many, and from the opening of the vote, why).
@@ -154,13 +161,20 @@ fn run(cli: Cli) -> Result<()> {
                 allow_public: !no_public,
             }))
         }
-        Cmd::Check { meeting, proposals } => {
-            let loaded = hub::definition::load(meeting.as_deref(), proposals.as_deref())?;
+        Cmd::Check { meeting, proposals, sheet } => {
+            let options = hub::definition::Options { sheet: sheet.clone() };
+            let loaded = hub::definition::load_with(meeting.as_deref(), proposals.as_deref(), &options)?;
+            let d = &loaded.definition;
+            let r = &d.rules;
+            print!("{}", loaded.table.preview(&d.proposals, &r.budget.currency));
+            if let (Some(s), Some(read)) = (&sheet, &loaded.table.sheet) {
+                println!(
+                    "提示 / note: 正式开会时请在会议文件 [meeting] 中写 proposals_sheet = \"{read}\" / to use this sheet when serving, add proposals_sheet = \"{read}\" under [meeting] (--sheet {s})"
+                );
+            }
             for w in &loaded.warnings {
                 println!("注意 / warning: {w}");
             }
-            let d = &loaded.definition;
-            let r = &d.rules;
             println!(
                 "可以使用 / OK: “{}” — {} 桌 tables, {} 个提案 proposals, 每桌推选 {} picks per table, 每人最多 {} choices, 预算 budget {} {}\n规则指纹 / rules fingerprint: {}",
                 d.meeting.name,

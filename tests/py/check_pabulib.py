@@ -3,23 +3,36 @@
 own tools, installed from PyPI by scripts/setup-test-env:
 
 1. pabulib-checker (the format's validator) must report no error — but
-   one: its own Method of Equal Shares breaks equal prices by lower cost,
-   the hub by the meeting's ranking; when they differ, pabutools with the
-   checker's tie-break must give exactly what the checker expected (so the
-   difference is the tie-break and nothing else), and it is reported;
-2. pabutools, reading the same file, must recompute the hub's outcome:
-   - greedy (`greedy-threshold`): greedy_utilitarian_welfare with cost
-     satisfaction, i.e. by votes (satisfaction per yuan = votes);
-   - equal shares (`equalshares`): method_of_equal_shares with cost
-     satisfaction must buy exactly the `selected 1` projects, and
+   two, each checked to be what it says and nothing else:
+   - its own Method of Equal Shares breaks equal prices by lower cost, the
+     hub by the meeting's ranking; when they differ, pabutools with the
+     checker's tie-break must give exactly what the checker expected (so the
+     difference is the tie-break and nothing else), and it is reported;
+   - a proposal that costs more than the whole budget keeps its real cost in
+     the file, which the checker calls an error: every project it names must
+     really cost more than the budget (and not be selected);
+2. the file must say what the hub did: `selected` is 1 for exactly the
+   funded proposals and 0 for the others, every cost is the proposal's real
+   cost, and the rule is the one docs/export.md gives for the meeting: the
+   standard name (`greedy-threshold`, `greedy-no-skip`, `equalshares`) when
+   that rule, run here over every project of the file, funds exactly what the
+   hub funded; `greedy-custom` / `unknown` only when it does not (an adviser's
+   exclusion changed the outcome, or equal shares needed its completion step)
+   or sticker boards were counted;
+3. pabutools, reading the same file, must recompute the hub's outcome:
+   - greedy_skip: greedy_utilitarian_welfare with cost satisfaction, i.e. by
+     votes (satisfaction per yuan = votes); greedy_stop: the same walk,
+     stopping at the first proposal that does not fit (written out here:
+     pabutools has no such rule);
+   - equal shares: method_of_equal_shares with cost satisfaction must buy
+     exactly what the hub's shares bought, and
      completion_by_rule_combination(MES, greedy) must fund exactly the
-     `selected 1 or 2` ones;
-   both over the projects with at least one vote (the hub's rule: a proposal
-   nobody voted for is never funded) and with the meeting's tie-break given
-   to pabutools as a tie-breaking rule (votes, then `lower_cost`,
-   `list_order` or `lot`, from the hub's JSON export), computed here from the
-   profile, not taken from the hub's ranking;
-3. the selection in the file must be the one in the hub's JSON export.
+     selected projects;
+   both over the projects with at least one vote that no adviser excluded
+   (the hub's rule) and with the meeting's tie-break given to pabutools as a
+   tie-breaking rule (votes, then `lower_cost`, `list_order` or `lot`, from
+   the hub's JSON export), computed here from the profile, not taken from
+   the hub's ranking.
 
 Usage: check_pabulib.py FILE.pb EXPORT.json
 Prints one line per check; exits 1 on the first disagreement.
@@ -92,14 +105,30 @@ def main():
     with open(export_path, encoding="utf-8") as f:
         export = json.load(f)
     errors, warnings = run_checker(path)
+    tie_note = ""
     instance, profile = parse_pabulib(path)
     meta = instance.meta
     rule = meta["rule"]
     selected = {p.name: int(instance.project_meta[p].get("selected", 0)) for p in instance}
-    funded_file = sorted(n for n, s in selected.items() if s in (1, 2))
+    if set(selected.values()) - {0, 1}:
+        fail("selected must be 0 or 1: %s" % selected)
+    funded_file = sorted(n for n, s in selected.items() if s == 1)
     funded_hub = sorted(export["results"]["funded"])
     if funded_file != funded_hub:
         fail("the file's selection %s is not the hub's %s" % (funded_file, funded_hub))
+    real = {p["id"]: p["cost"] for p in export["proposals"]}
+    costs = {p.name: p.cost for p in instance}
+    if costs != {k: Fraction(v) for k, v in real.items()}:
+        fail("the file's costs %s are not the proposals' real costs %s" % (costs, real))
+    budget = export["rules"]["budget"]["amount"]
+    allocation = export["rules"]["allocation"]
+    ranking = export["results"]["ranking"]
+    excluded = {r["proposal"] for r in ranking if r.get("unfunded_reason") == "excluded"}
+    stickers = export["results"].get("stickers", 0) > 0
+    standard = {"greedy_skip": "greedy-threshold", "greedy_stop": "greedy-no-skip", "equal_shares": "equalshares"}
+    custom = {"greedy_skip": "greedy-custom", "greedy_stop": "greedy-custom", "equal_shares": "unknown"}
+    if rule not in (standard[allocation], custom[allocation]):
+        fail("rule %s for a meeting with allocation %s" % (rule, allocation))
     if int(meta["num_votes"]) != profile.num_ballots():
         fail("num_votes %s but %d ballots" % (meta["num_votes"], profile.num_ballots()))
     if Fraction(meta["budget"]) != Fraction(export["rules"]["budget"]["amount"]):
@@ -109,14 +138,49 @@ def main():
         % (len(instance), profile.num_ballots(), instance.budget_limit, rule)
     )
 
-    tie_note = ""
     key = ranking_key(export)
     # The hub's ranking: votes (counted here from the profile), then the tie-break.
     tie = TieBreakingRule(lambda inst, prof, p: (-prof.approval_score(p), key(p.name)))
-    # The hub never funds a proposal without votes.
-    voted = Instance([p for p in instance if profile.approval_score(p) > 0], budget_limit=instance.budget_limit)
+    # The hub never funds a proposal without votes, nor one an adviser
+    # excluded; a standard rule name claims the same outcome without
+    # knowing of exclusions.
+    voted = Instance(
+        [p for p in instance if profile.approval_score(p) > 0 and p.name not in excluded],
+        budget_limit=instance.budget_limit,
+    )
+    voted_all = Instance([p for p in instance if profile.approval_score(p) > 0], budget_limit=instance.budget_limit)
 
-    if rule in ("greedy-threshold", "greedy"):
+    def justify(plain_outcome, what):
+        """The rule's name: standard exactly when the standard rule over
+        every project of the file gives the hub's outcome."""
+        if stickers:
+            return
+        if rule == standard[allocation] and plain_outcome != what:
+            fail("rule %s, but over all the file's projects it gives %s, not %s" % (rule, plain_outcome, what))
+        if rule == custom[allocation] and plain_outcome == what:
+            fail("rule %s, but the standard rule over the file's projects gives the hub's %s" % (rule, what))
+        print("rule %s: the standard rule over all the file's projects gives %s" % (rule, plain_outcome))
+
+    # A proposal dearer than the whole budget keeps its real cost; the
+    # checker calls that an error. Accept it only for such proposals.
+    if "single project exceeded whole budget" in errors:
+        named = " ".join(errors["single project exceeded whole budget"].values())
+        dear = sorted(pid for pid, cost in real.items() if cost > budget)
+        listed = sorted(pid for pid in real if "project `%s`" % pid in named)
+        if listed != dear or any(selected[pid] for pid in dear):
+            fail("pabulib-checker's over-budget projects %s are not the proposals dearer than the budget %s" % (listed, dear))
+        print("pabulib-checker: %d proposals cost more than the whole budget (real costs kept): %s" % (len(dear), dear))
+        del errors["single project exceeded whole budget"]
+        tie_note = " apart from the proposals dearer than the budget"
+
+    if stickers:
+        # A meeting with sticker boards cannot be recomputed from its ballots:
+        # the checker's verdict is what can be checked.
+        if rule != custom[allocation]:
+            fail("a meeting with sticker boards is %s, not %s" % (custom[allocation], rule))
+        print("pabutools: rule %s is checked by pabulib-checker only" % rule)
+    elif allocation == "greedy_skip":
+        justify(names(greedy_utilitarian_welfare(voted_all, profile, sat_class=Cost_Sat, tie_breaking=tie)), funded_hub)
         got = names(greedy_utilitarian_welfare(voted, profile, sat_class=Cost_Sat, tie_breaking=tie))
         if got != funded_hub:
             fail("pabutools greedy funds %s, the hub %s" % (got, funded_hub))
@@ -126,7 +190,13 @@ def main():
             if lex != funded_hub:
                 fail("pabutools greedy (lexicographic ties) funds %s, the hub %s" % (lex, funded_hub))
         print("pabutools greedy agrees: %d funded %s" % (len(got), got))
-    elif rule == "equalshares":
+    elif allocation == "greedy_stop":
+        justify(greedy_stop(voted_all, profile, tie), funded_hub)
+        got = greedy_stop(voted, profile, tie)
+        if got != funded_hub:
+            fail("greedy stopping at the first misfit funds %s, the hub %s" % (got, funded_hub))
+        print("greedy stopping at the first misfit agrees: %d funded %s" % (len(got), got))
+    else:
         mes = names(method_of_equal_shares(voted, profile, sat_class=Cost_Sat, tie_breaking=tie))
         if "equalshares rule not followed" in errors:
             # Only a different tie-break may explain it: pabutools with the
@@ -140,12 +210,16 @@ def main():
                 % (theirs, mes)
             )
             del errors["equalshares rule not followed"]
-            tie_note = " apart from that tie-break"
-        bought = sorted(n for n, s in selected.items() if s == 1)
+            tie_note += " apart from that tie-break"
+        bought = sorted(export["results"]["equal_shares"]["selected"])
+        completed = sorted(export["results"]["equal_shares"]["completion"])
+        # The standard name says the shares alone bought everything funded.
+        plain = names(method_of_equal_shares(voted_all, profile, sat_class=Cost_Sat, tie_breaking=tie))
+        justify(plain if not completed else None, funded_hub)
         if mes != bought:
-            fail("pabutools MES buys %s, the file's selected 1 is %s" % (mes, bought))
-        if sorted(export["results"]["equal_shares"]["selected"]) != bought:
-            fail("the file's selected 1 %s is not the hub's equal_shares.selected" % bought)
+            fail("pabutools MES buys %s, the hub's shares bought %s" % (mes, bought))
+        if rule == "equalshares" and bought != funded_file:
+            fail("rule equalshares but the file's selection %s is not what the shares bought %s" % (funded_file, bought))
         full = names(
             completion_by_rule_combination(
                 voted,
@@ -157,17 +231,23 @@ def main():
         if full != funded_hub:
             fail("pabutools MES + greedy completion funds %s, the hub %s" % (full, funded_hub))
         print("pabutools equal shares agrees: %d bought by the shares, %d with completion %s" % (len(mes), len(full), full))
-    elif rule in ("greedy-no-skip", "greedy-custom"):
-        # pabutools has no stop-at-the-first-misfit greedy, and a meeting with
-        # sticker boards cannot be recomputed from its ballots: the checker's
-        # verdict above is what can be checked.
-        print("pabutools: rule %s is checked by pabulib-checker only" % rule)
-    else:
-        fail("unexpected rule %r" % rule)
     if errors:
         fail("pabulib-checker: %s" % json.dumps(errors, ensure_ascii=False, indent=1))
     print("pabulib-checker: valid%s (warnings: %s)" % (tie_note, ", ".join(sorted(warnings)) or "none"))
     print("ok " + json.dumps({"rule": rule, "funded": funded_hub, "warnings": sorted(warnings)}, ensure_ascii=False))
+
+
+def greedy_stop(instance, profile, tie):
+    """Down the ranking (votes, then the tie-break), funding what fits and
+    stopping at the first proposal that does not."""
+    left = instance.budget_limit
+    funded = []
+    for p in sorted(instance, key=lambda p: tie.func(instance, profile, p)):
+        if p.cost > left:
+            break
+        funded.append(p.name)
+        left -= p.cost
+    return sorted(funded)
 
 
 def checker_expects(details, selected):

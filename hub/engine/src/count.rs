@@ -246,7 +246,13 @@ mod tests {
 
     pub(crate) fn def(costs: &[u64], budget: u64, allocation: Allocation, tie_break: TieBreak) -> Definition {
         Definition {
-            meeting: MeetingInfo { name: "t".into(), venue: "v".into(), date: "d".into(), language: "zh".into() },
+            meeting: MeetingInfo {
+                name: "t".into(),
+                venue: "v".into(),
+                date: "d".into(),
+                language: "zh".into(),
+                ..Default::default()
+            },
             rules: Rules {
                 tables: vec!["A".into()],
                 picks_per_table: 1,

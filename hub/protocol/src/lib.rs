@@ -78,13 +78,23 @@ pub struct Definition {
     pub proposals: Vec<Proposal>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct MeetingInfo {
     pub name: String,
     pub venue: String,
     pub date: String,
     /// "zh" or "en": the default language of the pages.
     pub language: String,
+    /// Where the meeting is, for researchers (the Pabulib export's `country`,
+    /// `unit` and `subunit`): e.g. "China", "南昌市西湖区", "幸福里社区".
+    /// Optional, and left out of the JSON when empty, so that a definition
+    /// written before they existed keeps its fingerprint.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub country: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub unit: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub subunit: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

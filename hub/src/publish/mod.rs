@@ -467,18 +467,29 @@ pub fn spaced_hash(h: &str) -> String {
     h.as_bytes().chunks(8).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
 }
 
-/// The meeting date as day, month, year when it is written as a date
-/// (`2026-11-28`, `2026/11/28`, `2026.11.28`, `2026年11月28日`).
+/// The meeting date as day, month, year when it is written as a date: year
+/// first (`2026-11-28`, `2026/3/5`, `2026.11.28`, `2026年3月5日`, full-width
+/// digits too), or day first with dots as Pabulib and most of Europe write
+/// it (`31.10.2022`). Day-first with slashes (`05/03/2026`) is refused: it
+/// reads as 5 March or May 3 depending on who wrote it.
 pub fn parse_date(text: &str) -> Option<(u32, u32, u32)> {
-    let digits: Vec<u32> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .map(|s| s.parse().ok())
-        .collect::<Option<Vec<_>>>()?;
-    match digits.as_slice() {
-        [y, m, d] if (1900..=2999).contains(y) && (1..=12).contains(m) && (1..=days_in(*y, *m)).contains(d) => {
-            Some((*d, *m, *y))
-        }
+    let text: String = text
+        .trim()
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    let parts: Vec<&str> = text.split(|c: char| !c.is_ascii_digit()).filter(|s| !s.is_empty()).collect();
+    let seps: String = text.chars().filter(|c| !c.is_ascii_digit() && !c.is_whitespace()).collect();
+    let digits: Vec<u32> = parts.iter().map(|s| s.parse().ok()).collect::<Option<Vec<_>>>()?;
+    let valid = |y: u32, m: u32, d: u32| {
+        (1900..=2999).contains(&y) && (1..=12).contains(&m) && (1..=days_in(y, m)).contains(&d)
+    };
+    match (digits.as_slice(), parts.as_slice()) {
+        ([y, m, d], [ys, ..]) if ys.len() == 4 && valid(*y, *m, *d) => Some((*d, *m, *y)),
+        ([d, m, y], [_, _, ys]) if ys.len() == 4 && seps == ".." && valid(*y, *m, *d) => Some((*d, *m, *y)),
         _ => None,
     }
 }
@@ -523,6 +534,14 @@ mod tests {
         assert_eq!(parse_date("2024/02/29"), Some((29, 2, 2024)));
         assert_eq!(parse_date("十一月"), None);
         assert_eq!(parse_date(""), None);
+        assert_eq!(parse_date("31.10.2022"), Some((31, 10, 2022)));
+        assert_eq!(parse_date("2026/3/5"), Some((5, 3, 2026)));
+        assert_eq!(parse_date("2026年3月5日"), Some((5, 3, 2026)));
+        assert_eq!(parse_date("２０２６年３月５日"), Some((5, 3, 2026)));
+        assert_eq!(parse_date(" 2026-11-28 "), Some((28, 11, 2026)));
+        assert_eq!(parse_date("05/03/2026"), None, "day or month first? refused");
+        assert_eq!(parse_date("31.02.2022"), None);
+        assert_eq!(parse_date("26-11-28"), None);
     }
 
     #[test]

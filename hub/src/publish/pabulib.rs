@@ -1,36 +1,36 @@
 //! The meeting as a Pabulib `.pb` file (https://pabulib.org/format), the
 //! format participatory-budgeting researchers share data in: `META`
-//! (key;value), `PROJECTS` and `VOTES`, `;`-separated, UTF-8.
+//! (key;value), `PROJECTS` and `VOTES`, `;`-separated with CSV quoting,
+//! UTF-8.
 //!
 //! How the meeting maps onto it (docs/export.md has the full table):
-//! - every proposal is a project, listed in the hub's ranking order (so that
-//!   a stable sort by votes breaks ties as the hub did); `selected` is 1 for
-//!   funded (for equal shares: bought by the shares), 2 for funded by the
-//!   equal-shares completion step, 0 otherwise;
-//! - a proposal excluded by an adviser keeps its votes but gets Pabulib's
-//!   sentinel cost 999999999 ("withdrawn, never fundable"), and so does one
-//!   that costs more than the whole budget (no rule could fund it, and the
-//!   checker would call its cost an error); their estimated costs are in the
-//!   comment;
+//! - every proposal is a project with its real cost, listed in the hub's
+//!   ranking order (so that a stable sort by votes breaks ties as the hub
+//!   did); `selected` is 1 for every funded proposal and 0 otherwise, as
+//!   Pabulib uses it; how equal shares funded each (by the shares or by the
+//!   completion step) is in the comment;
+//! - the rule: `greedy_skip` is `greedy-threshold` with
+//!   `min_project_score_threshold` 1 (only proposals with a vote are funded),
+//!   `greedy_stop` is `greedy-no-skip`, `equal_shares` is `equalshares` when
+//!   the shares bought everything funded. What no standard rule name
+//!   describes gets the name Pabulib has for it and an explanation in the
+//!   comment: a greedy meeting in which an adviser excluded a proposal that
+//!   received votes, or one with sticker boards, is `greedy-custom`; equal
+//!   shares followed by a completion that funded something, or with such an
+//!   exclusion, is `unknown` (Pabulib has no name for equal shares completed
+//!   by the greedy walk);
 //! - `VOTES` holds every ballot that counts: phone ballots (`internet`) and
 //!   valid paper ballots (`paper`); void paper ballots are only counted in the
-//!   comment, as are sticker votes, which have no voters (a meeting with
-//!   sticker boards cannot be recomputed from the file: its rule is then
-//!   `greedy-custom`);
-//! - the rules: `greedy_skip` is `greedy-threshold` with
-//!   `min_project_score_threshold` 1 (only proposals with a vote are funded),
-//!   `greedy_stop` is `greedy-no-skip` (same threshold), `equal_shares` is
-//!   `equalshares` (cost utilities; completion marked `selected` 2).
+//!   comment, as are sticker votes, which have no voters;
+//! - META `country`, `unit`, `subunit` come from the meeting file (defaults:
+//!   China, the venue or the meeting name, none), the dates from its `date`
+//!   in Pabulib's `DD.MM.YYYY`, else from the log.
 
 use anyhow::{bail, Result};
 use std::collections::HashSet;
 use std::fmt::Write;
 
 use super::*;
-
-/// Pabulib's cost for a project that can never be funded (withdrawn or
-/// excluded after the vote): pabulib-checker treats it as intentional.
-pub const SENTINEL_COST: u64 = 999_999_999;
 
 /// The `.pb` text (only once the vote is closed).
 pub fn pabulib(o: &Outcome) -> Result<String> {
@@ -39,6 +39,8 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
     let m = &def.meeting;
     let r = &def.rules;
     for p in &def.proposals {
+        // The meeting file refuses these ids (hub check); a meeting defined
+        // before it did may still hold one.
         if p.id.is_empty() || p.id != p.id.trim() || p.id.contains([';', ',', '"', '\n', '\r']) {
             bail!(
                 "提案编号“{}”含有 Pabulib 格式不允许的字符（分号、逗号、引号或首尾空格） / proposal id “{}” has a character the Pabulib format cannot hold (; , \" or surrounding spaces)",
@@ -48,17 +50,32 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
         }
     }
     let stickers = o.turnout.stickers > 0;
-    let rule = match (r.allocation, stickers) {
-        (_, true) => "greedy-custom",
-        (Allocation::GreedySkip, _) => "greedy-threshold",
-        (Allocation::GreedyStop, _) => "greedy-no-skip",
-        (Allocation::EqualShares, _) => "equalshares",
-    };
+    // Excluded by an adviser and voted for: a standard rule over the file's
+    // projects would fund it where the hub could not.
+    let excluded_voted: Vec<&Line> =
+        o.lines.iter().filter(|l| l.row.unfunded_reason.as_deref() == Some("excluded")).collect();
     let excluded: Vec<&Line> = o.lines.iter().filter(|l| is_excluded(l)).collect();
-    // More than the whole budget: never fundable under any rule, and an
-    // error for pabulib-checker; they carry the sentinel too.
-    let too_dear: Vec<&Line> = o.lines.iter().filter(|l| !is_excluded(l) && l.row.cost > r.budget.amount).collect();
-    let cost = |l: &Line| if is_excluded(l) || l.row.cost > r.budget.amount { SENTINEL_COST } else { l.row.cost };
+    let too_dear: Vec<&Line> = o.lines.iter().filter(|l| l.row.cost > r.budget.amount).collect();
+    let completed: Vec<&Line> = o.lines.iter().filter(|l| l.funding == Some(Funding::Completion)).collect();
+    let bought: Vec<&Line> = o.lines.iter().filter(|l| l.funding == Some(Funding::Shares)).collect();
+    // An exclusion matters to a reader of the file only if the meeting's
+    // rule, run over every project in it, would fund something else: count
+    // again as if nobody had been excluded.
+    let counted = o.state.counted_definition().unwrap_or_else(|| def.clone());
+    let everything = yuanzhuo_engine::CountInput { excluded: Default::default(), ..o.state.count_input() };
+    let plain = yuanzhuo_engine::count(&counted, &everything, &o.results.closed_at_head);
+    let exclusions_matter = !excluded_voted.is_empty()
+        && (plain.funded != o.results.funded
+            || plain.equal_shares.as_ref().map(|e| &e.selected)
+                != o.results.equal_shares.as_ref().map(|e| &e.selected));
+    let rule = match (r.allocation, stickers || exclusions_matter) {
+        (Allocation::GreedySkip | Allocation::GreedyStop, true) => "greedy-custom",
+        (Allocation::GreedySkip, false) => "greedy-threshold",
+        (Allocation::GreedyStop, false) => "greedy-no-skip",
+        (Allocation::EqualShares, true) => "unknown",
+        (Allocation::EqualShares, false) if !completed.is_empty() => "unknown",
+        (Allocation::EqualShares, false) => "equalshares",
+    };
     let votes = ballots(o);
 
     // Dates: the meeting's day as written, else the day the vote ran
@@ -69,7 +86,8 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
         None => (from_log(o.voting_opened_ms), from_log(o.counted_ms).or(from_log(o.voting_opened_ms))),
     };
     let dmy = |d: (u32, u32, u32)| format!("{:02}.{:02}.{}", d.0, d.1, d.2);
-    let year = begin.or(end).map(|d| d.2.to_string()).unwrap_or_else(|| field(&m.date));
+    let year = begin.or(end).map(|d| d.2.to_string()).unwrap_or_else(|| m.date.clone());
+    let ids = |ls: &[&Line]| ls.iter().map(|l| l.row.proposal.clone()).collect::<Vec<_>>().join(", ");
 
     let mut comments: Vec<String> = vec![];
     comments.push(format!(
@@ -82,37 +100,53 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
         tie_break_name(r.tie_break)
     ));
     comments.push(
-        "PROJECTS are listed in the hub's ranking order (a stable sort by votes reproduces its tie-breaks). Only proposals with at least one vote can be funded".to_string(),
+        "PROJECTS are listed in the hub's ranking order (a stable sort by votes reproduces its tie-breaks), each with its estimated cost. Only proposals with at least one vote can be funded; selected 1 marks every funded proposal".to_string(),
     );
     if r.allocation == Allocation::EqualShares {
         let e = o.results.equal_shares.as_ref();
-        comments.push(format!(
-            "allocation: the Method of Equal Shares with cost utilities in exact arithmetic ({} voters, share {} each), equal prices broken by the ranking, then completion: the remaining budget goes down the ranking funding what fits. selected 1 = bought by the shares, selected 2 = funded by the completion step",
+        let mut c = format!(
+            "allocation: the Method of Equal Shares with cost utilities in exact arithmetic ({} voters, share {} each), equal prices broken by the ranking, then completion: the remaining budget goes down the ranking funding what fits. Bought by the shares: {}. Funded by the completion step: {}",
             e.map_or(0, |e| e.voters),
-            e.map_or_else(|| "0".to_string(), |e| e.share.clone())
-        ));
+            e.map_or_else(|| "0".to_string(), |e| e.share.clone()),
+            if bought.is_empty() { "none".to_string() } else { ids(&bought) },
+            if completed.is_empty() { "none".to_string() } else { ids(&completed) },
+        );
+        if rule == "unknown" {
+            c.push_str(". The rule is given as unknown because Pabulib has no name for equal shares followed by this completion (or for the exclusions below); the allocation is fully described here");
+        }
+        comments.push(c);
     }
     if !excluded.is_empty() {
         let list: Vec<String> = excluded
             .iter()
             .map(|l| match l.exclusion() {
-                Some((n, _, _)) => format!("{} (estimated cost {}, rule {n})", l.row.proposal, l.row.cost),
-                None => format!("{} (estimated cost {})", l.row.proposal, l.row.cost),
+                Some((n, _, _)) => format!("{} (rule {n})", l.row.proposal),
+                None => l.row.proposal.clone(),
             })
             .collect();
-        comments.push(format!(
-            "{} proposals were excluded before the vote (on the technical adviser's advice, confirmed by the organisers) under the seven exclusion rules and could not be funded. They keep their votes and carry the sentinel cost {SENTINEL_COST}: {}",
+        let mut c = format!(
+            "{} proposals were excluded before the vote (on the technical adviser's advice, confirmed by the organisers) under the seven exclusion rules and could not be funded; they keep their real costs and their votes: {}",
             excluded.len(),
             list.join(", ")
-        ));
+        );
+        if exclusions_matter && r.allocation != Allocation::EqualShares {
+            c.push_str(". The rule is therefore greedy-custom: greedy by votes over the proposals not excluded");
+            if r.allocation == Allocation::GreedyStop {
+                c.push_str(", stopping at the first that does not fit");
+            }
+        } else if !excluded_voted.is_empty() && !exclusions_matter {
+            let _ = write!(
+                c,
+                ". The exclusions changed nothing: {rule} over all the projects of this file funds the same proposals"
+            );
+        }
+        comments.push(c);
     }
     if !too_dear.is_empty() {
-        let list: Vec<String> =
-            too_dear.iter().map(|l| format!("{} (estimated cost {})", l.row.proposal, l.row.cost)).collect();
         comments.push(format!(
-            "{} proposals cost more than the whole budget, so no rule could fund them. They keep their votes and carry the sentinel cost {SENTINEL_COST}: {}",
+            "{} proposals cost more than the whole budget, so no rule could fund them; they keep their real costs (pabulib-checker reports each as a single project exceeding the whole budget): {}",
             too_dear.len(),
-            list.join(", ")
+            ids(&too_dear)
         ));
     }
     if o.turnout.void_total() > 0 {
@@ -138,9 +172,10 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
     comments.push(
         "voting_method internet = a phone ballot over the venue's own network (the receipt code is the voter_id when the meeting's public board shows choices), paper = a paper ballot keyed twice by two counters (voter_id paper-NUMBER)".to_string(),
     );
-    let comment: Vec<String> = comments.iter().enumerate().map(|(i, c)| format!("#{}: {}", i + 1, field(c))).collect();
+    let comment: Vec<String> =
+        comments.iter().enumerate().map(|(i, c)| format!("#{}: {}", i + 1, one_line(c))).collect();
 
-    let written_total: u64 = o.lines.iter().map(cost).sum();
+    let all_costs: u64 = o.lines.iter().map(|l| l.row.cost).sum();
     let mut out = String::new();
     out.push_str("META\nkey;value\n");
     let mut meta = |k: &str, v: String| {
@@ -155,8 +190,12 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
     }
     description.push_str(". Community screening meeting (项目筛选大会) run with Yuanzhuo");
     meta("description", field(&description));
-    meta("country", "China".into());
-    meta("unit", field(if m.venue.trim().is_empty() { &m.name } else { &m.venue }));
+    meta("country", field(&country(&m.country)));
+    let unit = [&m.unit, &m.venue, &m.name].into_iter().find(|s| !s.trim().is_empty()).cloned().unwrap_or_default();
+    meta("unit", field(&unit));
+    if !m.subunit.trim().is_empty() {
+        meta("subunit", field(&m.subunit));
+    }
     meta("instance", field(&year));
     meta("num_projects", def.proposals.len().to_string());
     meta("num_votes", votes.len().to_string());
@@ -173,7 +212,7 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
     meta("max_length", r.max_choices.to_string());
     // (Not with stickers: a proposal with only sticker votes has 0 votes in
     // the file, and the threshold would call its funding a violation.)
-    if matches!(rule, "greedy-threshold" | "greedy-no-skip") {
+    if r.allocation != Allocation::EqualShares && !stickers {
         meta("min_project_score_threshold", "1".into());
     }
     if m.language == "zh" || m.language == "en" {
@@ -183,26 +222,22 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
     if currency.len() == 3 && currency.chars().all(|c| c.is_ascii_uppercase()) {
         meta("currency", currency.to_string());
     }
-    if r.budget.amount >= written_total {
+    if r.budget.amount >= all_costs {
         meta("fully_funded", "1".into());
     }
-    meta("comment", comment.join(" "));
+    meta("comment", field(&comment.join(" ")));
 
     out.push_str("PROJECTS\nproject_id;cost;votes;name;category;selected\n");
     for l in &o.lines {
-        let selected = match l.funding {
-            Some(Funding::Completion) => 2,
-            Some(_) => 1,
-            None => 0,
-        };
         let _ = writeln!(
             out,
-            "{};{};{};{};{};{selected}",
+            "{};{};{};{};{};{}",
             l.row.proposal,
-            cost(l),
+            l.row.cost,
             l.row.votes.saturating_sub(l.stickers),
             field(&l.proposal.title),
-            field(&l.proposal.category).replace(',', "/")
+            field(&l.proposal.category),
+            u8::from(l.funding.is_some())
         );
     }
     out.push_str("VOTES\nvoter_id;vote;voting_method\n");
@@ -210,6 +245,15 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
         let _ = writeln!(out, "{};{};{}", v.id, v.choices.join(","), v.method);
     }
     Ok(out)
+}
+
+/// Pabulib wants an English country name (pabulib-checker looks it up in
+/// ISO 3166); the meetings this toolkit serves are in China.
+fn country(written: &str) -> String {
+    match written.trim() {
+        "" | "中国" | "中华人民共和国" | "中國" => "China".to_string(),
+        other => other.to_string(),
+    }
 }
 
 fn is_excluded(l: &Line) -> bool {
@@ -276,23 +320,27 @@ pub fn ballots(o: &Outcome) -> Vec<Vote> {
     out
 }
 
-/// Free text as a Pabulib cell: one line, no `;` (the separator) or `"`
-/// (a CSV quote), no surrounding spaces.
+/// Free text on one line: line breaks and tabs become spaces, runs of
+/// spaces one, no surrounding spaces (pabulib-checker refuses them).
+pub fn one_line(s: &str) -> String {
+    let spaced: String = s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    spaced.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Free text as a Pabulib cell, written as the format allows: on one line,
+/// and in double quotes (with `"` doubled) when it holds the separator `;`
+/// or a `"`, as CSV does. Nothing else is changed.
 pub fn field(s: &str) -> String {
-    let one_line: String = s
-        .chars()
-        .map(|c| match c {
-            ';' => ',',
-            '"' => '\'',
-            c if c.is_control() => ' ',
-            c => c,
-        })
-        .collect();
-    one_line.split_whitespace().collect::<Vec<_>>().join(" ")
+    let line = one_line(s);
+    if line.contains([';', '"']) {
+        format!("\"{}\"", line.replace('"', "\"\""))
+    } else {
+        line
+    }
 }
 
 fn id_safe(s: &str) -> String {
-    field(s).replace([',', ' '], "_")
+    one_line(s).replace([',', ' ', ';', '"'], "_")
 }
 
 #[cfg(test)]
@@ -300,9 +348,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cells_stay_on_one_line_without_separators() {
-        assert_eq!(field("  修路;加灯\n\"夜里\"  "), "修路,加灯 '夜里'");
+    fn cells_are_quoted_as_the_format_allows() {
+        assert_eq!(field("  修路;加灯\n\"夜里\"  "), "\"修路;加灯 \"\"夜里\"\"\"");
         assert_eq!(field("a\tb"), "a b");
+        assert_eq!(field("环境整治,安全"), "环境整治,安全");
         assert_eq!(id_safe("B 1,2"), "B_1_2");
+        assert_eq!(country(""), "China");
+        assert_eq!(country("中国"), "China");
+        assert_eq!(country("Poland"), "Poland");
     }
 }

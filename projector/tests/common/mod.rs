@@ -45,6 +45,7 @@ pub fn definition() -> Definition {
             venue: "南昌市西湖区幸福里社区党群服务中心多功能厅".into(),
             date: "2026-11-28".into(),
             language: "zh".into(),
+            ..Default::default()
         },
         rules: Rules {
             tables: (1..=6).map(|i| format!("第{i}桌")).collect(),

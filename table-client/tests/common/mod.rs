@@ -103,6 +103,7 @@ pub fn snapshot() -> Snapshot {
             venue: "党群服务中心".into(),
             date: "2026-11-28".into(),
             language: "zh".into(),
+            ..Default::default()
         },
         rules: Rules {
             tables: (1..=6).map(|i| format!("第{i}桌")).collect(),

@@ -42,7 +42,7 @@ fn meeting(dir: &Path, name: &str, rules: &str, voters: u32) -> (PathBuf, Value)
     std::fs::write(
         &file,
         format!(
-            "[meeting]\nname = \"{name}\"\nvenue = \"幸福里社区党群服务中心\"\ndate = \"2026-11-28\"\nproposals = \"{}\"\n\n{rules}",
+            "[meeting]\nname = \"{name}\"\nvenue = \"幸福里社区党群服务中心\"\ndate = \"2026-11-28\"\nunit = \"南昌市西湖区\"\nsubunit = \"幸福里社区\"\nproposals = \"{}\"\n\n{rules}",
             proposals.display()
         ),
     )
@@ -384,17 +384,117 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     std::fs::write(&pb, export_bytes(&data, "pabulib", dir.path())).unwrap();
     let text_pb = std::fs::read_to_string(&pb).unwrap();
     assert!(text_pb.starts_with("META\nkey;value\n"));
+    // P03 was excluded by the adviser and got votes, but it would not have
+    // fitted anyway: greedy-threshold over the file's projects funds the
+    // same, so the standard name stays, with the reason in the comment.
     assert!(text_pb.contains("\nrule;greedy-threshold\n") && text_pb.contains("\nmin_project_score_threshold;1\n"));
+    assert!(text_pb.contains("The exclusions changed nothing: greedy-threshold over all the projects"), "{text_pb}");
     assert!(
         text_pb.contains("\nnum_votes;11\n")
             && text_pb.contains("\nmax_length;3\n")
             && text_pb.contains("\ndate_begin;28.11.2026\n")
+            && text_pb.contains("\ndate_end;28.11.2026\n")
     );
-    assert!(text_pb.contains("\nP03;999999999;"), "the excluded proposal carries the sentinel cost");
+    assert!(text_pb.contains("\nP03;86000;"), "the excluded proposal keeps its real cost: {text_pb}");
+    assert!(!text_pb.contains("999999999"), "no sentinel costs");
+    assert!(text_pb.contains("\ncountry;China\nunit;南昌市西湖区\nsubunit;幸福里社区\ninstance;2026\n"), "{text_pb}");
+    assert!(
+        text_pb.contains("1 proposals were excluded by the technical adviser") && text_pb.contains("P03 (rule 2)"),
+        "{text_pb}"
+    );
+    for line in text_pb.lines().skip_while(|l| *l != "PROJECTS").skip(2).take_while(|l| *l != "VOTES") {
+        assert!(line.ends_with(";0") || line.ends_with(";1"), "selected is 0 or 1: {line}");
+    }
     assert!(text_pb.contains("2 paper ballots were void") && text_pb.contains("blank 1, over_limit 1"));
     assert!(text_pb.contains("\npaper-101;P01,P02,P03;paper\n"));
     assert_eq!(text_pb.lines().filter(|l| l.ends_with(";internet")).count(), 10);
-    check_pabulib(&pb, &export, dir.path());
+    let report = check_pabulib(&pb, &export, dir.path());
+    // P15 and P40 (120,000 each) cost more than the budget of 100,000: real
+    // costs, which pabulib-checker calls an error, checked to be just that.
+    assert!(report.contains("proposals cost more than the whole budget (real costs kept)"), "{report}");
+
+    // ---- and back: the .pb read as a rehearsal meeting's proposals
+    let rehearsal = dir.path().join("rehearsal.toml");
+    std::fs::write(
+        &rehearsal,
+        "[meeting]\nname = \"排练\"\nproposals = \"meeting.pb\"\n\n[rules]\ntables = 6\n\n[rules.budget]\namount = 100000\n",
+    )
+    .unwrap();
+    let check = hub_cmd(&["check", "--meeting", rehearsal.to_str().unwrap()]).unwrap();
+    assert!(check.contains("可以使用 / OK") && check.contains("60 个提案 proposals"), "{check}");
+    assert!(check.contains("Pabulib 实例（China, 南昌市西湖区, 幸福里社区, 2026）"), "{check}");
+    let rehearsal_data = dir.path().join("rehearsal");
+    hub_cmd(&["tokens", "--data", rehearsal_data.to_str().unwrap(), "--meeting", rehearsal.to_str().unwrap()]).unwrap();
+    let again = hub_cmd(&["export", "--data", rehearsal_data.to_str().unwrap(), "--format", "json"]).unwrap();
+    let again: Value = serde_json::from_str(&again).unwrap();
+    let key = |p: &Value| (p["id"].clone(), p["title"].clone(), p["cost"].clone(), p["category"].clone());
+    let mut original: Vec<_> = export["proposals"].as_array().unwrap().iter().map(key).collect();
+    let mut read_back: Vec<_> = again["proposals"].as_array().unwrap().iter().map(key).collect();
+    // The .pb lists projects in ranking order; the meeting keeps that order.
+    original.sort_by_key(|k| k.0.to_string());
+    read_back.sort_by_key(|k| k.0.to_string());
+    assert_eq!(read_back, original, "ids, titles, costs and categories survive the round trip");
+}
+
+/// When an adviser's exclusion changes the outcome, the standard rule name
+/// would be a false claim: a greedy meeting is `greedy-custom`, with the
+/// exclusion in the comment. And equal shares that buys everything without
+/// its completion step is `equalshares`, which pabulib-checker recomputes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_rule_name_is_standard_only_when_it_tells_the_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, rules, exclude, expected) in [
+        ("排除改变结果", "allocation = \"greedy_skip\"\n\n[rules.budget]\namount = 40000\n", true, "greedy-custom"),
+        ("平均分配", "allocation = \"equal_shares\"\n\n[rules.budget]\namount = 24000\n", false, "equalshares"),
+    ] {
+        let rules = format!("[rules]\ntables = 6\nmax_choices = 3\n{rules}");
+        let (data, sheet) = meeting(dir.path(), name, &rules, 4);
+        let hub = Hub::start(&data, &[]).unwrap();
+        let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();
+        ack(&mut org, cmd::open()).await;
+        if exclude {
+            // P01 (14,000) is everyone's choice, but another party is responsible.
+            let mut adviser = Client::connect(&hub.url(), &token(&sheet, &["adviser_all"])).await.unwrap();
+            ack(
+                &mut adviser,
+                json!({"kind": "annotate", "proposal": "P01", "feasibility": "excluded", "exclusion_rule": 2,
+                       "reason": "由物业公司负责"}),
+            )
+            .await;
+        }
+        for p in ["discussion", "picks", "pitches", "voting"] {
+            ack(&mut org, cmd::advance(p)).await;
+        }
+        // P02 costs 12,000, P05 9,600: together within every share.
+        for t in voter_tokens(&sheet) {
+            let mut v = Client::connect(&hub.url(), &t).await.unwrap();
+            ack(&mut v, cmd::ballot(&["P01", "P02", "P05"][usize::from(!exclude)..])).await;
+            v.close().await;
+        }
+        ack(&mut org, cmd::advance("counted")).await;
+        let export = export(&data).unwrap();
+        let pb = dir.path().join(format!("{name}.pb"));
+        std::fs::write(&pb, export_bytes(&data, "pabulib", dir.path())).unwrap();
+        let text_pb = std::fs::read_to_string(&pb).unwrap();
+        assert!(text_pb.contains(&format!("\nrule;{expected}\n")), "{name}: {text_pb}");
+        let report = check_pabulib(&pb, &export, dir.path());
+        assert!(
+            report.contains(&format!("rule {expected}: the standard rule over all the file's projects")),
+            "{report}"
+        );
+        if exclude {
+            assert!(text_pb.contains("\nP01;14000;4;"), "the excluded proposal keeps its cost and votes: {text_pb}");
+            assert!(text_pb.contains("The rule is therefore greedy-custom"), "{text_pb}");
+            // Without the exclusion P01 would fit in what is left (18,400).
+            let mut funded: Vec<&str> =
+                export["results"]["funded"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+            funded.sort();
+            assert_eq!(funded, ["P02", "P05"]);
+        } else {
+            assert!(report.contains("pabutools equal shares agrees: 2 bought by the shares"), "{report}");
+            assert!(!text_pb.contains("\nmin_project_score_threshold"), "{text_pb}");
+        }
+    }
 }
 
 /// Simulated meetings (the simulator plays every role) under both funding
@@ -442,8 +542,12 @@ fn simulated_meetings_agree_with_pabutools_under_both_rules() {
         match allocation {
             "greedy_skip" => assert!(report.contains("pabutools greedy agrees"), "{what}"),
             "equal_shares" => assert!(report.contains("pabutools equal shares agrees"), "{what}"),
-            _ => assert!(report.contains("checked by pabulib-checker only"), "{what}"),
+            _ => assert!(report.contains("greedy stopping at the first misfit agrees"), "{what}"),
         }
+        // The standard rule name is kept when the meeting's exclusions did not
+        // change what a rule over every project of the file funds (and the
+        // script checks that claim).
+        assert!(report.contains("the standard rule over all the file's projects gives"), "{what}");
 
         let letters = String::from_utf8(export_bytes(&data, "letters", dir.path())).unwrap();
         for r in export["results"]["ranking"].as_array().unwrap().iter().filter(|r| r["funded"] == false) {

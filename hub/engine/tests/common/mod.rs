@@ -77,6 +77,7 @@ pub fn definition_with_costs(o: &Opts, costs: &[u64]) -> Definition {
             venue: "社区活动中心".into(),
             date: "2018-06-01".into(),
             language: "zh".into(),
+            ..Default::default()
         },
         rules: Rules {
             tables: (1..=o.tables).map(|t| format!("第{t}桌")).collect(),
