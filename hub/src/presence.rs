@@ -35,7 +35,7 @@ pub struct Presence {
     /// Staff cards connected from each network address ("organiser",
     /// "counter-1"…): a desk card claimed from the organiser's address is
     /// shown as such to the room.
-    staff: Arc<Mutex<HashMap<IpAddr, Vec<String>>>>,
+    staff: StaffAddresses,
 }
 
 /// Held by a connection while it lives; leaving the seat when dropped means
@@ -43,8 +43,11 @@ pub struct Presence {
 pub struct Here {
     seats: Arc<Mutex<BTreeMap<Seat, u32>>>,
     seat: Seat,
-    staff: Option<(Arc<Mutex<HashMap<IpAddr, Vec<String>>>>, IpAddr, String)>,
+    staff: Option<(StaffAddresses, IpAddr, String)>,
 }
+
+/// Staff cards connected, by network address.
+type StaffAddresses = Arc<Mutex<HashMap<IpAddr, Vec<String>>>>;
 
 impl Drop for Here {
     fn drop(&mut self) {
