@@ -24,7 +24,7 @@
 //!   run is the real one until a round t where the moved member k has the
 //!   lowest price together with a member of its group ranked above it, which
 //!   the real run buys. If the real run buys k later, at t′, and none of
-//!   k's supporters pays all they have in any purchase from t to t′, the
+//!   k's supporters pays less than ρ in any purchase from t to t′, the
 //!   order changes nothing (every supporter pays the same ρ either way, and
 //!   every other price and choice in between is the same). Only the others
 //!   get a second run, from round t, in step with the real one, dropped as
@@ -83,13 +83,13 @@ pub fn equal_shares(candidates: &[&Proposal], votes: &[u64], ballots: &[Vec<Prop
     let setup = Setup { cost: &cost, supporters: &supporters, votes, group_start: &group_start, voters: n, budget };
 
     // The real run; where a moved member would be bought earlier, and who
-    // paid all they had in each round.
+    // paid less than ρ in each round.
     let real = setup.lockstep(&[]);
     // A moved member bought at round t instead of the real run's choice,
     // and by the real run at a later round t′, changes nothing when none of
-    // its supporters pays all they have in any round from t to t′: then its
-    // supporters pay the same ρ in either order, every other price and
-    // choice in between is the same, and after t′ both runs hold the same.
+    // its supporters pays less than ρ in any round from t to t′: then they
+    // pay the same in either order, every other price and choice in
+    // between is the same, and after t′ both runs hold the same.
     let mut bought_at = vec![None; m];
     for (r, c) in real.selected.iter().enumerate() {
         bought_at[*c] = Some(r);
@@ -136,7 +136,7 @@ struct Course {
     /// (k, t): moved to the front of its group, candidate k would be bought
     /// at round t instead of the real run's choice.
     diverged: Vec<(usize, usize)>,
-    /// Per round: the supporters who paid all they had (or exactly ρ).
+    /// Per round: the supporters who paid less than ρ (all they had).
     poor: Vec<Vec<u32>>,
 }
 
@@ -389,17 +389,24 @@ impl Purses {
         }
     }
 
-    /// Voter `v` pays `pay`, or all they hold if that is not more; false
-    /// when it took all they had.
+    /// Voter `v` pays `pay`, or all they hold if less; false when they
+    /// held less.
     fn pay(&mut self, v: u32, pay: &[u64]) -> bool {
         let at = v as usize * self.width;
         let purse = &mut self.limbs[at..at + self.width];
-        if cmp_limbs(purse, pay) == Ordering::Greater {
-            sub_limbs(purse, pay);
-            true
-        } else {
-            purse.fill(0);
-            false
+        match cmp_limbs(purse, pay) {
+            Ordering::Greater => {
+                sub_limbs(purse, pay);
+                true
+            }
+            Ordering::Equal => {
+                purse.fill(0);
+                true
+            }
+            Ordering::Less => {
+                purse.fill(0);
+                false
+            }
         }
     }
 }
@@ -530,7 +537,7 @@ impl<'a> Run<'a> {
     }
 
     /// Buy: each supporter pays ρ, or all they have if less. Returns those
-    /// who paid all they had (ρ or less).
+    /// who had less.
     fn buy(&mut self, offer: Offer) -> Vec<u32> {
         let Offer { c, rest, payers } = offer;
         // ρ = rest / (payers · den) = pay / (den · f) once reduced.

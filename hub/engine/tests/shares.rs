@@ -120,7 +120,7 @@ fn small_tied_instances_follow_the_definition() {
                 [(case % 4) as usize];
         let tie_break = [TieBreak::LowerCost, TieBreak::ListOrder, TieBreak::Lot][(case / 4 % 3) as usize];
         let proposals = 2 + r.below(9) as usize;
-        let voters = r.below(24) as usize;
+        let voters = r.below(48) as usize;
         let i = instance(&mut r, proposals, voters, allocation, tie_break);
         let res = check(&i, &format!("{case:064x}"));
         groups += res.ties.len();
@@ -128,7 +128,7 @@ fn small_tied_instances_follow_the_definition() {
     }
     // The instances are only worth something if they tie, decisively or not.
     eprintln!("tie groups: {groups}, decisive: {decisive}");
-    assert!(groups > 3000 && decisive > 300 && decisive < groups, "{groups} groups, {decisive} decisive");
+    assert!(groups > 2000 && decisive > 200 && decisive < groups, "{groups} groups, {decisive} decisive");
 }
 
 #[test]
