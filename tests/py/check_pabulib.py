@@ -6,7 +6,10 @@ own tools, installed from PyPI by scripts/setup-test-env:
    one: its own Method of Equal Shares breaks equal prices by lower cost,
    the hub by the meeting's ranking; when they differ, pabutools with the
    checker's tie-break must give exactly what the checker expected (so the
-   difference is the tie-break and nothing else), and it is reported;
+   difference is the tie-break and nothing else), and it is reported; when
+   its tie-break cannot order two projects at all (same cost, same
+   approvals) it stops with a processing error, which is reported and left
+   to pabutools with the meeting's ranking;
 2. pabutools, reading the same file, must recompute the hub's outcome:
    - greedy (`greedy-threshold`): greedy_utilitarian_welfare with cost
      satisfaction, i.e. by votes (satisfaction per yuan = votes);
@@ -128,6 +131,15 @@ def main():
         print("pabutools greedy agrees: %d funded %s" % (len(got), got))
     elif rule == "equalshares":
         mes = names(method_of_equal_shares(voted, profile, sat_class=Cost_Sat, tie_breaking=tie))
+        stuck = errors.get("processing error", {})
+        if stuck and all("tie-breaking failed" in str(v) for v in stuck.values()):
+            # Its own tie-break (lower cost, then more approvals) cannot order
+            # two projects equal on both: it stops there. The meeting's
+            # ranking can, and pabutools follows it below.
+            print("pabulib-checker: its own equal shares cannot break a tie (%s); pabutools decides below"
+                  % "; ".join(map(str, stuck.values())))
+            del errors["processing error"]
+            tie_note = " apart from a tie it cannot break"
         if "equalshares rule not followed" in errors:
             # Only a different tie-break may explain it: pabutools with the
             # checker's convention must give exactly what the checker expected.
