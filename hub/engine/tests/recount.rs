@@ -112,6 +112,7 @@ fn a_realistic_meeting_recounts_to_the_same_results() {
             let r = s.results.as_ref().unwrap();
             let seed = r.closed_at_head.clone();
             check_results(m.def(), &fresh, BALLOTS as u64, &s.annotations, &seed, r);
+            common::reference::check_allocation(m.def(), &s.count_input(), &s.annotations, r);
             assert_eq!(r, &count(m.def(), &count_input(&fresh, realistic_ballots()), &s.annotations, &seed));
             assert_eq!(State::replay(&m.log).results.as_ref(), Some(r));
             // The meeting has a winner list that uses most of the budget.
