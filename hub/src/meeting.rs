@@ -5,6 +5,12 @@
 //! entries in one SQLite transaction (group commit: one fsync for a burst of
 //! ballots), and only then acknowledges them and broadcasts what changed.
 //! It runs on its own OS thread because the commit blocks.
+//!
+//! The close of the vote is the one long computation (the count, with
+//! equal shares and its ties): it runs on a thread of its own, from a copy
+//! of the state, while the task goes on answering snapshots and the board
+//! from the state before the close. Commands that arrive meanwhile wait,
+//! and are decided once the close is durable, in the order they came.
 
 use anyhow::{bail, Result};
 use sha2::{Digest, Sha256};
@@ -78,22 +84,6 @@ pub enum Request {
         command: Command,
         reply: Outbox,
     },
-    /// The organiser issues `count` voter cards (the console, `hub tokens`):
-    /// their codes are made here, their commitments logged, their tokens
-    /// stored in the same transaction.
-    IssueVoters {
-        count: u32,
-        reason: String,
-        reply: tokio::sync::oneshot::Sender<Result<Vec<TokenRow>, Rejection>>,
-    },
-    /// A desk card claimed at its first hello, on a device with a PIN.
-    Claim {
-        actor: Actor,
-        claim: ClaimRow,
-        address: String,
-        same_address_as: Vec<String>,
-        reply: tokio::sync::oneshot::Sender<Result<(), Rejection>>,
-    },
     /// A full snapshot; with `you`, sent as the `welcome` message.
     Snapshot {
         viewer: Actor,
@@ -104,7 +94,29 @@ pub enum Request {
     Board {
         reply: tokio::sync::oneshot::Sender<crate::board::BoardText>,
     },
+    /// The close, counted off the task: the state with the closing entries
+    /// applied (sent by the count's own thread, never by a connection).
+    Counted(Box<State>),
+    /// The organiser issues `count` voter cards (the console): their codes
+    /// are made here, their commitments logged, their tokens stored in the
+    /// same transaction.
+    IssueVoters {
+        count: u32,
+        reason: String,
+        reply: IssueReply,
+    },
+    /// A desk card claimed at its first hello, on a device with a PIN.
+    Claim {
+        actor: Actor,
+        claim: ClaimRow,
+        address: String,
+        same_address_as: Vec<String>,
+        reply: tokio::sync::oneshot::Sender<Result<(), Rejection>>,
+    },
 }
+
+/// Who waits for voter cards being issued.
+pub type IssueReply = tokio::sync::oneshot::Sender<Result<Vec<TokenRow>, Rejection>>;
 
 /// Counters of the meeting task, for `/healthz` and the benchmarks: how
 /// many transactions were committed and what they held (batch size =
@@ -163,6 +175,31 @@ struct Pending {
     reply: Outbox,
 }
 
+/// Commands decided, waiting to be committed together.
+#[derive(Default)]
+struct Decided {
+    rows: Vec<Row>,
+    commands: Vec<CommandRow>,
+    pending: Vec<Pending>,
+    /// Ids sent again while the first was still pending: (actor, id, digest, reply).
+    repeats: Vec<(String, String, String, Outbox)>,
+    changed: Changed,
+    now: u64,
+    /// Cards issued (their tokens are written with the entries) and who asked.
+    tokens: Vec<TokenRow>,
+    issued: Vec<(Vec<TokenRow>, IssueReply)>,
+    /// Claims made (PIN and device, written with the entries) and who waits.
+    claims: Vec<ClaimRow>,
+    claimed: Vec<tokio::sync::oneshot::Sender<Result<(), Rejection>>>,
+}
+
+/// The close while it is being counted: its entries (hashed, not yet
+/// written) and the commands that arrived meanwhile.
+struct Closing {
+    decided: Decided,
+    held: Vec<Request>,
+}
+
 pub struct Meeting {
     store: Store,
     state: State,
@@ -176,6 +213,13 @@ pub struct Meeting {
     last_at_ms: u64,
     stats: Arc<Stats>,
     board: crate::board::Cache,
+    /// The task's own queue, for the count's thread to answer on (none when
+    /// the meeting is not running as a task: the close is counted inline).
+    requests: Option<mpsc::WeakSender<Request>>,
+    closing: Option<Closing>,
+    /// Tests hold the count's thread here until they let it go.
+    #[cfg(test)]
+    hold_count: Option<std::sync::mpsc::Receiver<()>>,
 }
 
 impl Meeting {
@@ -211,6 +255,10 @@ impl Meeting {
             last_at_ms,
             stats: Default::default(),
             board: Default::default(),
+            requests: None,
+            closing: None,
+            #[cfg(test)]
+            hold_count: None,
         })
     }
 
@@ -227,8 +275,9 @@ impl Meeting {
     }
 
     /// Start the meeting task on its own thread.
-    pub fn spawn(self) -> (MeetingHandle, std::thread::JoinHandle<()>) {
+    pub fn spawn(mut self) -> (MeetingHandle, std::thread::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(REQUEST_QUEUE);
+        self.requests = Some(tx.downgrade());
         let handle = MeetingHandle { tx, feeds: self.feeds.clone(), stats: self.stats.clone() };
         let join = std::thread::Builder::new()
             .name("meeting".into())
@@ -267,22 +316,18 @@ impl Meeting {
     }
 
     fn process(&mut self, batch: Vec<Request>) {
-        let now = self.now_ms();
-        let mut rows: Vec<Row> = vec![];
-        let mut commands: Vec<CommandRow> = vec![];
-        let mut pending: Vec<Pending> = vec![];
-        let mut repeats: Vec<(String, String, String, Outbox)> = vec![];
+        let mut queue: std::collections::VecDeque<Request> = batch.into();
+        let mut d = Decided { now: self.now_ms(), ..Default::default() };
         let mut snapshots = vec![];
-        let mut changed = Changed::default();
-        // Cards issued and claims made in this batch, and who waits for them.
-        let mut new_tokens: Vec<TokenRow> = vec![];
-        let mut claims: Vec<ClaimRow> = vec![];
-        let mut issued: Vec<(Vec<TokenRow>, IssueReply)> = vec![];
-        let mut claimed: Vec<tokio::sync::oneshot::Sender<Result<(), Rejection>>> = vec![];
 
-        for req in batch {
+        while let Some(req) = queue.pop_front() {
             let (actor, id, command, reply) = match req {
-                Request::Command { actor, id, command, reply } => (actor, id, command, reply),
+                Request::Command { .. } | Request::IssueVoters { .. } | Request::Claim { .. }
+                    if self.closing.is_some() =>
+                {
+                    self.closing.as_mut().expect("closing").held.push(req);
+                    continue;
+                }
                 Request::IssueVoters { count, reason, reply } => {
                     let batch = tokens::voter_tokens(count, self.state.electorate.last_voter);
                     let meeting = self.state.electorate.meeting.clone();
@@ -292,10 +337,10 @@ impl Meeting {
                         Err(rej) => drop(reply.send(Err(rej))),
                         Ok(events) => {
                             for e in events {
-                                self.record(&mut rows, &mut changed, now, &("organiser".into(), None), e);
+                                self.record(&mut d, &("organiser".into(), None), e);
                             }
-                            new_tokens.extend(batch.iter().cloned());
-                            issued.push((batch, reply));
+                            d.tokens.extend(batch.iter().cloned());
+                            d.issued.push((batch, reply));
                         }
                     }
                     continue;
@@ -305,14 +350,24 @@ impl Meeting {
                         Err(rej) => drop(reply.send(Err(rej))),
                         Ok(events) => {
                             for e in events {
-                                self.record(&mut rows, &mut changed, now, &(actor.key(), None), e);
+                                self.record(&mut d, &(actor.key(), None), e);
                             }
-                            claims.push(claim);
-                            claimed.push(reply);
+                            d.claims.push(claim);
+                            d.claimed.push(reply);
                         }
                     }
                     continue;
                 }
+                Request::Counted(state) => {
+                    // The close is counted: make it durable, then decide what
+                    // waited for it, before anything that came after.
+                    for held in self.finish_close(*state).into_iter().rev() {
+                        queue.push_front(held);
+                    }
+                    d.now = self.now_ms();
+                    continue;
+                }
+                Request::Command { actor, id, command, reply } => (actor, id, command, reply),
                 snapshot => {
                     snapshots.push(snapshot);
                     continue;
@@ -328,100 +383,173 @@ impl Meeting {
             };
             let key = (actor.key(), id.clone());
             let digest = digest(&command);
-            if let Some(d) = self.done.get(&key) {
-                answer_again(&reply, &id, d, &digest);
+            if let Some(done) = self.done.get(&key) {
+                answer_again(&reply, &id, done, &digest);
                 continue;
             }
-            if pending.iter().any(|p| p.key == key) {
-                repeats.push((key.0, key.1, digest, reply));
+            if d.pending.iter().any(|p| p.key == key) {
+                d.repeats.push((key.0, key.1, digest, reply));
                 continue;
             }
-            let ctx = Ctx { now_ms: now, head: self.chain.head.clone() };
+            let closes = matches!(command, Command::AdvancePhase { to: Phase::Counted });
+            if closes {
+                // The close is decided on what is durable: commit what came before.
+                let now = d.now;
+                self.settle(std::mem::take(&mut d));
+                d.now = now;
+            }
+            let ctx = Ctx { now_ms: d.now, head: self.chain.head.clone() };
             match self.state.decide(&actor, &command, &ctx) {
                 Err(rej) => reply.error(Some(id), rej.code, rej.detail),
+                Ok(events) if closes => self.start_close(d.now, key, digest, reply, events),
                 Ok(events) => {
                     let first_seq = self.chain.seq + 1;
                     let entry_key = (key.0.clone(), Some(key.1.clone()));
-                    let recs: Vec<Recorded> =
-                        events.into_iter().map(|e| self.record(&mut rows, &mut changed, now, &entry_key, e)).collect();
+                    let recs: Vec<Recorded> = events.into_iter().map(|e| self.record(&mut d, &entry_key, e)).collect();
                     let seq = self.chain.seq;
-                    commands.push(CommandRow {
+                    d.commands.push(CommandRow {
                         actor: key.0.clone(),
                         command_id: key.1.clone(),
                         digest: digest.clone(),
                         first_seq,
                         last_seq: seq,
                     });
-                    pending.push(Pending { key, digest, seq, result: ack_result(&recs), reply });
+                    d.pending.push(Pending { key, digest, seq, result: ack_result(&recs), reply });
                 }
             }
         }
-
-        if !rows.is_empty() {
-            if let Err(e) = self.store.append_with(&rows, &commands, &new_tokens, &claims, now) {
-                tracing::error!("commit failed, {} commands refused: {e:#}", pending.len());
-                for p in pending.iter().map(|p| (&p.reply, &p.key.1)).chain(repeats.iter().map(|r| (&r.3, &r.1))) {
-                    p.0.error(Some(p.1.clone()), ErrorCode::StorageFailed, None);
-                }
-                for (_, reply) in issued {
-                    let _ = reply.send(Err(Rejection::new(ErrorCode::StorageFailed)));
-                }
-                for reply in claimed {
-                    let _ = reply.send(Err(Rejection::new(ErrorCode::StorageFailed)));
-                }
-                self.reload();
-                self.answer_snapshots(snapshots);
-                return;
-            }
-            // The connections know the new cards and claims before anyone hears of them.
-            if let Some(reg) = &self.registry {
-                reg.add(&new_tokens);
-                claims.into_iter().for_each(|c| reg.claim(c));
-            }
-            for (batch, reply) in issued {
-                let _ = reply.send(Ok(batch));
-            }
-            for reply in claimed {
-                let _ = reply.send(Ok(()));
-            }
-            self.stats.commits.fetch_add(1, Ordering::Relaxed);
-            self.stats.entries.fetch_add(rows.len() as u64, Ordering::Relaxed);
-            self.stats.commands.fetch_add(pending.len() as u64, Ordering::Relaxed);
-            for p in pending {
-                p.reply.send(&ServerMsg::Ack { id: p.key.1.clone(), seq: p.seq, result: p.result.clone() });
-                self.done.insert(p.key, Done { digest: p.digest, seq: p.seq, result: p.result });
-            }
-            for (actor, id, digest, reply) in repeats {
-                if let Some(d) = self.done.get(&(actor, id.clone())) {
-                    answer_again(&reply, &id, d, &digest);
-                }
-            }
-            for (audience, update) in self.state.updates(&changed, now) {
-                let seq = update.seq;
-                let b = Broadcast { audience, seq, text: encode(&ServerMsg::Update(Box::new(update))) };
-                for (feed, tx) in self.feeds.iter() {
-                    if feed.carries(audience) {
-                        // No receivers is fine: nobody on that feed is connected.
-                        let _ = tx.send(b.clone());
-                    }
-                }
-            }
-        }
+        self.settle(d);
         self.answer_snapshots(snapshots);
     }
 
-    fn record(
-        &mut self,
-        rows: &mut Vec<Row>,
-        changed: &mut Changed,
-        now: u64,
-        key: &(String, Option<String>),
-        e: Event,
-    ) -> Recorded {
-        let (row, rec) = self.chain.next(now, &key.0, key.1.as_deref(), e);
-        changed.add(&rec.event);
+    /// Commit what was decided, then acknowledge it and broadcast what
+    /// changed; on a failed commit refuse it all and reload from disk.
+    fn settle(&mut self, d: Decided) {
+        if d.rows.is_empty() {
+            return;
+        }
+        if let Err(e) = self.store.append_with(&d.rows, &d.commands, &d.tokens, &d.claims, d.now) {
+            tracing::error!("commit failed, {} commands refused: {e:#}", d.pending.len());
+            for p in d.pending.iter().map(|p| (&p.reply, &p.key.1)).chain(d.repeats.iter().map(|r| (&r.3, &r.1))) {
+                p.0.error(Some(p.1.clone()), ErrorCode::StorageFailed, None);
+            }
+            for (_, reply) in d.issued {
+                let _ = reply.send(Err(Rejection::new(ErrorCode::StorageFailed)));
+            }
+            for reply in d.claimed {
+                let _ = reply.send(Err(Rejection::new(ErrorCode::StorageFailed)));
+            }
+            self.reload();
+            return;
+        }
+        // The connections know the new cards and claims before anyone hears of them.
+        if let Some(reg) = &self.registry {
+            reg.add(&d.tokens);
+            d.claims.into_iter().for_each(|c| reg.claim(c));
+        }
+        for (batch, reply) in d.issued {
+            let _ = reply.send(Ok(batch));
+        }
+        for reply in d.claimed {
+            let _ = reply.send(Ok(()));
+        }
+        self.stats.commits.fetch_add(1, Ordering::Relaxed);
+        self.stats.entries.fetch_add(d.rows.len() as u64, Ordering::Relaxed);
+        self.stats.commands.fetch_add(d.pending.len() as u64, Ordering::Relaxed);
+        for p in d.pending {
+            p.reply.send(&ServerMsg::Ack { id: p.key.1.clone(), seq: p.seq, result: p.result.clone() });
+            self.done.insert(p.key, Done { digest: p.digest, seq: p.seq, result: p.result });
+        }
+        for (actor, id, digest, reply) in d.repeats {
+            if let Some(done) = self.done.get(&(actor, id.clone())) {
+                answer_again(&reply, &id, done, &digest);
+            }
+        }
+        for (audience, update) in self.state.updates(&d.changed, d.now) {
+            let seq = update.seq;
+            let b = Broadcast { audience, seq, text: encode(&ServerMsg::Update(Box::new(update))) };
+            for (feed, tx) in self.feeds.iter() {
+                if feed.carries(audience) {
+                    // No receivers is fine: nobody on that feed is connected.
+                    let _ = tx.send(b.clone());
+                }
+            }
+        }
+    }
+
+    /// The close: its entries are hashed onto the chain now; the state with
+    /// them applied (the count) is computed on a thread of its own, which
+    /// answers with `Request::Counted`. Until then the task answers
+    /// snapshots from the state before the close and holds commands.
+    fn start_close(&mut self, now: u64, key: (String, String), digest: String, reply: Outbox, events: Vec<Event>) {
+        let first_seq = self.chain.seq + 1;
+        let mut d = Decided { now, ..Default::default() };
+        let mut recs = vec![];
+        for e in events {
+            let (row, rec) = self.chain.next(now, &key.0, Some(&key.1), e);
+            d.changed.add(&rec.event);
+            d.rows.push(row);
+            recs.push(rec);
+        }
+        let seq = self.chain.seq;
+        d.commands.push(CommandRow {
+            actor: key.0.clone(),
+            command_id: key.1.clone(),
+            digest: digest.clone(),
+            first_seq,
+            last_seq: seq,
+        });
+        d.pending.push(Pending { key, digest, seq, result: ack_result(&recs), reply });
+        self.closing = Some(Closing { decided: d, held: vec![] });
+
+        let mut state = self.state.clone();
+        #[cfg(test)]
+        let hold = self.hold_count.take();
+        let count = move || {
+            #[cfg(test)]
+            if let Some(h) = hold {
+                let _ = h.recv();
+            }
+            for r in &recs {
+                state.evolve(r);
+            }
+            Box::new(state)
+        };
+        let Some(tx) = self.requests.as_ref().and_then(mpsc::WeakSender::upgrade) else {
+            // Not running as a task (or shutting down): count here.
+            let held = self.finish_close(*count());
+            self.process(held);
+            return;
+        };
+        let spawned = std::thread::Builder::new().name("count".into()).spawn(move || {
+            // The task is alive while this sender is: it will hear the answer.
+            let _ = tx.blocking_send(Request::Counted(count()));
+        });
+        if let Err(e) = spawned {
+            tracing::error!("cannot start the count's thread: {e}");
+            let closing = self.closing.take().expect("closing");
+            self.reload();
+            for p in closing.decided.pending {
+                p.reply.error(Some(p.key.1.clone()), ErrorCode::StorageFailed, None);
+            }
+            self.process(closing.held);
+        }
+    }
+
+    /// The close is counted: adopt the state, commit the close, answer it;
+    /// returns the commands that waited for it.
+    fn finish_close(&mut self, state: State) -> Vec<Request> {
+        let Some(closing) = self.closing.take() else { return vec![] };
+        self.state = state;
+        self.settle(closing.decided);
+        closing.held
+    }
+
+    fn record(&mut self, d: &mut Decided, key: &(String, Option<String>), e: Event) -> Recorded {
+        let (row, rec) = self.chain.next(d.now, &key.0, key.1.as_deref(), e);
+        d.changed.add(&rec.event);
         self.state.evolve(&rec);
-        rows.push(row);
+        d.rows.push(row);
         rec
     }
 
@@ -441,7 +569,8 @@ impl Meeting {
                 }
                 // The asker may have gone (a phone closed the page): nothing to do then.
                 Request::Board { reply } => drop(reply.send(self.board.get(&self.state))),
-                Request::Command { .. } | Request::IssueVoters { .. } | Request::Claim { .. } => {}
+                Request::Command { .. } | Request::Counted(_) | Request::IssueVoters { .. } | Request::Claim { .. } => {
+                }
             }
         }
     }
@@ -475,9 +604,6 @@ fn digest(c: &Command) -> String {
     let json = serde_json::to_string(c).expect("commands serialise");
     hex::encode(&Sha256::digest(json.as_bytes())[..12])
 }
-
-/// Who waits for voter cards being issued.
-type IssueReply = tokio::sync::oneshot::Sender<Result<Vec<TokenRow>, Rejection>>;
 
 /// Write a new meeting: the definition (entry 1), its staff cards (entry
 /// 2) and `voters` voter cards (entry 3, if any), with their tokens, in one
@@ -540,4 +666,122 @@ pub fn issue_offline(store: &mut Store, count: u32, reason: &str) -> Result<Vec<
     }
     store.append_with(&out, &[], &batch, &[], now)?;
     Ok(batch)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    /// A street-level meeting: 500 proposals, equal shares.
+    fn street() -> Definition {
+        let mut def = crate::definition::demo();
+        let template = def.proposals[0].clone();
+        let costs = [5_000, 8_000, 10_000, 12_000, 15_000, 20_000, 30_000, 50_000, 80_000];
+        def.proposals = (0..500)
+            .map(|i| Proposal {
+                id: format!("P{:03}", i + 1),
+                title: format!("项目{}", i + 1),
+                cost: costs[(i * 7 + i / 9) % costs.len()],
+                ..template.clone()
+            })
+            .collect();
+        def.rules.allocation = Allocation::EqualShares;
+        def.rules.max_choices = 10;
+        def.rules.budget.amount = 1_000_000;
+        def
+    }
+
+    /// Voter `v`'s ballot: 1 to 10 proposals, popular ones (low numbers) more often.
+    fn ballot(v: u64) -> Vec<ProposalId> {
+        let mut x = v.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        let mut next = |n: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            (x >> 33) % n
+        };
+        let k = 1 + next(10);
+        let mut b: Vec<ProposalId> = vec![];
+        while (b.len() as u64) < k {
+            let spread = 1 + next(500);
+            let p = format!("P{:03}", 1 + next(spread));
+            if !b.contains(&p) {
+                b.push(p);
+            }
+        }
+        b
+    }
+
+    fn command(actor: Actor, id: &str, command: Command) -> (Request, mpsc::Receiver<Utf8Bytes>) {
+        let (reply, rx) = Outbox::new(8);
+        (Request::Command { actor, id: id.into(), command, reply }, rx)
+    }
+
+    fn message(rx: &mut mpsc::Receiver<Utf8Bytes>) -> Option<Value> {
+        rx.try_recv().ok().map(|t| serde_json::from_str(t.as_str()).expect("JSON"))
+    }
+
+    #[test]
+    fn snapshots_are_answered_while_the_close_is_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        create(&mut store, street(), 5000).unwrap();
+        let mut m = Meeting::load(store).unwrap();
+        let (tx, mut rx) = mpsc::channel(16);
+        m.requests = Some(tx.downgrade());
+
+        let org = Actor::organiser();
+        m.process(vec![command(org.clone(), "open", Command::OpenMeeting).0]);
+        while m.state.phase < Phase::Voting {
+            let to = m.state.phase.next().unwrap();
+            let (req, mut answer) = command(org.clone(), to.as_str(), Command::AdvancePhase { to });
+            m.process(vec![req]);
+            assert_eq!(message(&mut answer).unwrap()["type"], "ack", "advance to {to:?}");
+        }
+        for batch in 0..10u64 {
+            let reqs = (1..=500u64).map(|i| {
+                let v = batch * 500 + i;
+                command(Actor::voter(format!("V{v:04}")), "b", Command::CastBallot { choices: ballot(v) }).0
+            });
+            m.process(reqs.collect());
+        }
+        assert_eq!(m.state.ballots.len(), 5000);
+
+        // The close: its count waits (held by the test) on its own thread.
+        let (go, hold) = std::sync::mpsc::channel();
+        m.hold_count = Some(hold);
+        let (close, mut closed) = command(org.clone(), "close", Command::AdvancePhase { to: Phase::Counted });
+        m.process(vec![close]);
+        assert!(message(&mut closed).is_none(), "the close is acknowledged only once counted");
+
+        // Meanwhile a snapshot is answered from the state before the close,
+        // and a late ballot waits.
+        let (reply, mut snapshot) = Outbox::new(8);
+        let (late, mut late_answer) =
+            command(Actor::voter("V0001"), "late", Command::CastBallot { choices: vec!["P001".into()] });
+        m.process(vec![Request::Snapshot { viewer: org.clone(), you: None, reply }, late]);
+        let s = message(&mut snapshot).expect("a snapshot while the count runs");
+        assert_eq!((s["type"].as_str(), s["snapshot"]["phase"].as_str()), (Some("snapshot"), Some("voting")));
+        assert!(s["snapshot"]["results"].is_null());
+        assert!(message(&mut late_answer).is_none(), "commands wait for the close");
+
+        go.send(()).unwrap();
+        let counted = rx.blocking_recv().expect("the count answers");
+        assert!(matches!(counted, Request::Counted(_)));
+        m.process(vec![counted]);
+        let ack = message(&mut closed).expect("the close is acknowledged");
+        assert_eq!(ack["type"], "ack");
+        let late = message(&mut late_answer).expect("the late ballot is answered after the close");
+        assert_eq!((late["type"].as_str(), late["code"].as_str()), (Some("error"), Some("wrong_phase")));
+
+        // The results are the count's, and durable: a restart has them too.
+        assert_eq!(m.state.phase, Phase::Counted);
+        let r = m.state.results.clone().expect("results");
+        let seed = r.closed_at_head.clone();
+        let def = m.state.counted_definition().unwrap();
+        assert_eq!(r, yuanzhuo_engine::count(&def, &m.state.count_input(), &seed));
+        assert!(r.equal_shares.as_ref().is_some_and(|e| !e.selected.is_empty()));
+        assert!(r.ties.len() > 10, "a meeting with many ties");
+        let again = Meeting::load(Store::open(dir.path()).unwrap()).unwrap();
+        assert_eq!(again.state, m.state);
+    }
 }

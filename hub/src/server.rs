@@ -21,8 +21,9 @@ use yuanzhuo_protocol::*;
 use crate::connection::{self, Shared};
 use crate::definition;
 use crate::meeting::{self, Meeting};
-use crate::store::Store;
+use crate::store::{check_chain, Row, Store};
 use crate::tokens::{self, Registry};
+use yuanzhuo_engine::Event;
 
 pub const DEFAULT_PORT: u16 = 8470;
 /// Voter cards minted with a new demo meeting, so that it can be tried at once.
@@ -70,7 +71,7 @@ pub fn prepare(
         eprintln!("已创建会议 / created meeting “{}” in {}", def.meeting.name, store.file().display());
         return Ok((store, def));
     }
-    let stored = Meeting::load(Store::open(data)?)?.state().definition.clone().expect("loaded meetings are defined");
+    let stored = stored_definition(&store)?;
     if meeting.is_some() || proposals.is_some() {
         let given = definition::load(meeting, proposals)?.definition;
         if given != stored {
@@ -85,6 +86,19 @@ pub fn prepare(
         }
     }
     Ok((store, stored))
+}
+
+/// The definition of the meeting in `store` (entry 1), once the whole
+/// chain checks; the log is replayed only by whoever serves it.
+fn stored_definition(store: &Store) -> Result<Definition> {
+    let rows = store.rows()?;
+    if let Err(problem) = check_chain(&rows) {
+        bail!("日志校验失败，拒绝启动 / the log fails verification, refusing to start: {problem}");
+    }
+    match rows.first().map(Row::recorded).transpose()?.map(|r| r.event) {
+        Some(Event::MeetingDefined { definition }) => Ok(definition),
+        _ => bail!("数据文件夹中没有会议定义 / the data folder holds no meeting definition"),
+    }
 }
 
 pub async fn serve(opts: ServeOptions) -> Result<()> {

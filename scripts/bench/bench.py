@@ -3,11 +3,15 @@
 limit and against a plain Node.js `ws` server (peer.js), side by side in one
 run, on 127.0.0.1. Servers are pinned to core 0 and the load generator
 (`simulate`) to core 1 when the machine has two. Each figure is the median
-of several runs that alternate hub and peer. Standard library only.
+of several runs that alternate hub and peer. Then the hub alone: closing
+an equal-shares vote at 60 proposals × 1,000 voters and at 500 × 5,000 (the
+close's ack time), and for the latter the restart, `hub verify`, `hub
+export` and `scripts/verify-count`. Standard library only.
 """
 import argparse
 import json
 import os
+import random
 import shutil
 import signal
 import socket
@@ -21,6 +25,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "target", "release")
 HUB = os.path.join(BIN, "hub")
 SIM = os.path.join(BIN, "simulate")
+VERIFY_COUNT = os.path.join(ROOT, "scripts", "verify-count")
 PEER = os.path.join(ROOT, "scripts", "bench", "peer.js")
 TWO_CORES = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
 
@@ -61,14 +66,15 @@ def rss_kib(pid):
 class Server:
     """A fresh hub (new data folder) or peer on a free port, pinned to core 0."""
 
-    def __init__(self, kind, work, voters):
+    def __init__(self, kind, work, voters, meeting=None):
         self.kind = kind
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix=f"{kind}-", dir=work)
         self.tokens = os.path.join(self.dir, "tokens.json")
         if kind == "hub":
-            data = os.path.join(self.dir, "data")
-            sheet = subprocess.run([HUB, "tokens", "--data", data, "--format", "json", "--voters", str(voters)],
+            data = self.data = os.path.join(self.dir, "data")
+            given = ["--meeting", meeting] if meeting else []
+            sheet = subprocess.run([HUB, "tokens", "--data", data, "--format", "json", "--voters", str(voters)] + given,
                                    check=True, capture_output=True, text=True).stdout
             with open(self.tokens, "w") as f:
                 f.write(sheet)
@@ -87,11 +93,73 @@ class Server:
     def url(self):
         return f"ws://127.0.0.1:{self.port}/ws"
 
-    def stop(self):
+    def kill(self):
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait()
         self.log.close()
+
+    def stop(self):
+        self.kill()
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def shares_meeting(work, proposals, tables, budget):
+    """A meeting file under equal shares with `proposals` proposals (costs
+    fixed by the size), every table and rule as at a street-level session."""
+    d = tempfile.mkdtemp(prefix=f"shares-{proposals}-", dir=work)
+    r = random.Random(proposals)
+    with open(os.path.join(d, "proposals.csv"), "w", encoding="utf-8") as f:
+        f.write("编号,标题,估算金额\n")
+        for i in range(1, proposals + 1):
+            f.write(f"P{i:03},项目{i},{r.choice([5000, 8000, 10000, 12000, 15000, 20000, 30000, 50000, 80000])}\n")
+    path = os.path.join(d, "meeting.toml")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"""[meeting]\nname = "bench {proposals}"\nvenue = "bench"\ndate = "2026-11-28"\nproposals = "proposals.csv"\n
+[rules]\ntables = {tables}\npicks_per_table = 3\nmax_choices = 10\nallocation = "equal_shares"\ntie_break = "lower_cost"\n
+[rules.budget]\namount = {budget}\n""")
+    return path
+
+
+def timed(cmd):
+    """Seconds to run `cmd` (which must succeed)."""
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t
+
+
+def restart_s(data):
+    """Seconds from starting a hub on `data` (log replayed, count redone) to its listening."""
+    port = free_port()
+    t = time.perf_counter()
+    p = subprocess.Popen(pinned(0, [HUB, "serve", "--data", data, "--bind", f"127.0.0.1:{port}"]),
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+    try:
+        wait_port(port, p, limit=600)
+        return time.perf_counter() - t
+    finally:
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+
+
+def equal_shares_close(work, proposals, voters, tables, budget, after):
+    """A vote of `voters` phones on `proposals` proposals, closed under equal
+    shares: the close's ack time; with `after`, also the restart, `hub
+    verify`, `hub export` and `scripts/verify-count` on the closed meeting."""
+    s = Server("hub", work, voters, meeting=shares_meeting(work, proposals, tables, budget))
+    try:
+        summary = simulate(s, ["--phase", "voting-only", "--voters", str(voters), "--concurrency", "64"])
+        s.kill()
+        out = {"close_ms": summary.get("close_ms")}
+        if after:
+            log, export = os.path.join(s.dir, "log.jsonl"), os.path.join(s.dir, "export.json")
+            out["restart_s"] = restart_s(s.data)
+            out["verify_s"] = timed([HUB, "verify", "--data", s.data])
+            out["export_s"] = timed([HUB, "export", "--data", s.data, "--format", "json", "--out", export])
+            subprocess.run([HUB, "export", "--data", s.data, "--format", "log", "--out", log], check=True)
+            out["verify_count_s"] = timed([sys.executable, VERIFY_COUNT, log, export])
+        return out
+    finally:
+        s.stop()
 
 
 def simulate(server, extra, hold=None):
@@ -194,8 +262,17 @@ def main():
         results[name] = runs
         print(f"  {name}: done ({time.time() - started:.0f} s)", flush=True)
 
+    closes = {}
+    for proposals, voters, tables, budget in ((60, 1000, 6, 300_000), (500, 5000, 30, 1_000_000)):
+        closes[proposals] = [equal_shares_close(work, proposals, voters, tables, budget, after=proposals == 500)
+                             for _ in range(a.runs)]
+        print(f"  equal shares {proposals} × {voters}: done ({time.time() - started:.0f} s)", flush=True)
+
     def fig(name, kind, f):
         return median([f(s) for s in results[name][kind]])
+
+    def close_fig(proposals, key):
+        return median([c.get(key) for c in closes[proposals]])
 
     rows = []
 
@@ -225,6 +302,12 @@ def main():
         fig("crowd", "peer", lambda s: s["ack_to_viewer_ms"]["p99"]), "ms", "≤ 100, ≤ peer", "lower")
     row(f"phase change → all {phones} phones p95", fig("crowd", "hub", lambda s: s["phase_broadcast_ms"]["p95"]),
         fig("crowd", "peer", lambda s: s["phase_broadcast_ms"]["p95"]), "ms", "≤ 250", "lower")
+    row("equal-shares close, 60 proposals × 1,000 voters", close_fig(60, "close_ms"), None, "ms", "≤ 100", "lower")
+    row("equal-shares close, 500 proposals × 5,000 voters", close_fig(500, "close_ms"), None, "ms", "≤ 100", "lower")
+    row("  then: restart (replay, listening)", close_fig(500, "restart_s"), None, "s", "", "lower")
+    row("  then: hub verify", close_fig(500, "verify_s"), None, "s", "", "lower")
+    row("  then: hub export --format json", close_fig(500, "export_s"), None, "s", "", "lower")
+    row("  then: scripts/verify-count", close_fig(500, "verify_count_s"), None, "s", "≤ 60", "lower")
     row(f"memory per idle connection ({phones})", fig("memory", "hub", lambda s: s["rss_growth_kib"] / max(s["idle_phones"], 1)),
         fig("memory", "peer", lambda s: s["rss_growth_kib"] / max(s["idle_phones"], 1)), "KiB", "≤ 16", "lower")
 
@@ -246,7 +329,7 @@ def main():
     print(f"bench took {time.time() - started:.0f} s")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"disk": disk, "F": F, "results": results}, f, indent=1)
+            json.dump({"disk": disk, "F": F, "results": results, "equal_shares": closes}, f, indent=1)
     shutil.rmtree(work, ignore_errors=True)
 
 

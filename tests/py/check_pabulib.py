@@ -8,6 +8,9 @@ own tools, installed from PyPI by scripts/setup-test-env:
      hub by the meeting's ranking; when they differ, pabutools with the
      checker's tie-break must give exactly what the checker expected (so the
      difference is the tie-break and nothing else), and it is reported;
+     when its tie-break cannot order two projects at all (same cost, same
+     approvals) it stops with a processing error, which is reported and
+     left to pabutools with the meeting's ranking;
    - a proposal that costs more than the whole budget keeps its real cost in
      the file, which the checker calls an error: every project it names must
      really cost more than the budget (and not be selected);
@@ -198,6 +201,15 @@ def main():
         print("greedy stopping at the first misfit agrees: %d funded %s" % (len(got), got))
     else:
         mes = names(method_of_equal_shares(voted, profile, sat_class=Cost_Sat, tie_breaking=tie))
+        stuck = errors.get("processing error", {})
+        if stuck and all("tie-breaking failed" in str(v) for v in stuck.values()):
+            # Its own tie-break (lower cost, then more approvals) cannot order
+            # two projects equal on both: it stops there. The meeting's
+            # ranking can, and pabutools follows it below.
+            print("pabulib-checker: its own equal shares cannot break a tie (%s); pabutools decides below"
+                  % "; ".join(map(str, stuck.values())))
+            del errors["processing error"]
+            tie_note = " apart from a tie it cannot break"
         if "equalshares rule not followed" in errors:
             # Only a different tie-break may explain it: pabutools with the
             # checker's convention must give exactly what the checker expected.

@@ -24,11 +24,59 @@ pub struct CountInput {
     pub excluded: BTreeSet<ProposalId>,
 }
 
-/// How the budget went, in ranking order: `None` funded, else why not;
-/// and for equal shares, what the shares bought and what completion added.
+/// How the budget went, along one order of the ranking: `None` funded,
+/// else why not; and for equal shares, the positions completion added.
 struct Funding {
     reasons: Vec<Option<&'static str>>,
-    equal_shares: Option<(Vec<ProposalId>, Vec<ProposalId>)>,
+    completion: Vec<usize>,
+}
+
+/// The walk down one order of the ranking that marks each proposal funded
+/// or not (§7 of docs/verification.md).
+struct Walk<'a> {
+    ordered: &'a [&'a Proposal],
+    /// Per ranking position: why it is never funded (`no_votes`, `excluded`).
+    why_not: &'a [Option<&'static str>],
+    budget: u64,
+    allocation: Allocation,
+}
+
+impl Walk<'_> {
+    /// Walk `order` (positions in the ranking). Greedy: funded if it fits
+    /// what is left (`greedy_stop`: nothing after the first misfit). Equal
+    /// shares: what the shares `bought` (by position), then completion in
+    /// this order with what is left.
+    fn fund(&self, order: &[usize], bought: Option<&[bool]>) -> Funding {
+        let mut left = self.budget;
+        if let Some(b) = bought {
+            left -= order.iter().filter(|&&p| b[p]).map(|&p| self.ordered[p].cost).sum::<u64>();
+        }
+        let mut stopped = false;
+        let mut completion = vec![];
+        let reasons = order
+            .iter()
+            .map(|&p| {
+                let cost = self.ordered[p].cost;
+                if let Some(why) = self.why_not[p] {
+                    Some(why)
+                } else if bought.is_some_and(|b| b[p]) {
+                    None
+                } else if stopped {
+                    Some("stopped")
+                } else if cost > left {
+                    stopped = self.allocation == Allocation::GreedyStop;
+                    Some("does_not_fit")
+                } else {
+                    left -= cost;
+                    if bought.is_some() {
+                        completion.push(p);
+                    }
+                    None
+                }
+            })
+            .collect();
+        Funding { reasons, completion }
+    }
 }
 
 /// Rank every proposal and allocate the budget.
@@ -60,41 +108,47 @@ pub fn count(def: &Definition, input: &CountInput, lot_seed: &str) -> Results {
 
     let budget = rules.budget.amount;
     let is_excluded = |id: &str| input.excluded.contains(id);
-    let fund = |order: &[&Proposal]| -> Funding {
-        let eligible = |p: &Proposal| votes(&p.id) > 0 && !is_excluded(&p.id);
-        match rules.allocation {
-            Allocation::GreedySkip | Allocation::GreedyStop => {
-                Funding { reasons: allocate(order, &votes, &is_excluded, budget, rules.allocation), equal_shares: None }
-            }
-            Allocation::EqualShares => {
-                let candidates: Vec<&Proposal> = order.iter().copied().filter(|p| eligible(p)).collect();
-                let selected = equal_shares(&candidates, &input.ballots, budget);
-                let mut left = budget - selected.iter().map(|id| cost_of(order, id)).sum::<u64>();
-                let mut completion = vec![];
-                let reasons = order
-                    .iter()
-                    .map(|p| {
-                        if votes(&p.id) == 0 {
-                            Some("no_votes")
-                        } else if is_excluded(&p.id) {
-                            Some("excluded")
-                        } else if selected.contains(&p.id) {
-                            None
-                        } else if p.cost <= left {
-                            left -= p.cost;
-                            completion.push(p.id.clone());
-                            None
-                        } else {
-                            Some("does_not_fit")
-                        }
-                    })
-                    .collect();
-                Funding { reasons, equal_shares: Some((selected, completion)) }
-            }
-        }
-    };
     let ordered: Vec<&Proposal> = order.iter().map(|(_, p)| *p).collect();
-    let funding = fund(&ordered);
+    let votes_at: Vec<u64> = ordered.iter().map(|p| votes(&p.id)).collect();
+    let why_not: Vec<Option<&'static str>> = ordered
+        .iter()
+        .map(|p| {
+            if votes(&p.id) == 0 {
+                Some("no_votes")
+            } else if is_excluded(&p.id) {
+                Some("excluded")
+            } else {
+                None
+            }
+        })
+        .collect();
+    let walk = Walk { ordered: &ordered, why_not: &why_not, budget, allocation: rules.allocation };
+    let straight: Vec<usize> = (0..ordered.len()).collect();
+
+    // Equal shares: the method runs once, and also says what it would buy
+    // with each candidate moved to the front of its tie group (for the
+    // decisive ties below).
+    let shares = (rules.allocation == Allocation::EqualShares).then(|| {
+        let at: Vec<usize> = (0..ordered.len()).filter(|&i| why_not[i].is_none()).collect();
+        let candidates: Vec<&Proposal> = at.iter().map(|&i| ordered[i]).collect();
+        let cand_votes: Vec<u64> = at.iter().map(|&i| votes_at[i]).collect();
+        let s = equal_shares(&candidates, &cand_votes, &input.ballots, budget);
+        let bought = |set: &[usize]| {
+            let mut b = vec![false; ordered.len()];
+            for &c in set {
+                b[at[c]] = true;
+            }
+            b
+        };
+        let selected = bought(&s.selected);
+        let mut moved: Vec<Option<Vec<bool>>> = vec![None; ordered.len()];
+        for (c, alt) in s.moved.iter().enumerate() {
+            moved[at[c]] = alt.as_deref().map(bought);
+        }
+        let selected_ids: Vec<ProposalId> = s.selected.iter().map(|&c| candidates[c].id.clone()).collect();
+        (selected_ids, selected, moved)
+    });
+    let funding = walk.fund(&straight, shares.as_ref().map(|s| s.1.as_slice()));
     let reasons = &funding.reasons;
 
     let mut running = 0u64;
@@ -102,7 +156,7 @@ pub fn count(def: &Definition, input: &CountInput, lot_seed: &str) -> Results {
     let mut rank = 0u32;
     let mut last_votes = None;
     for (pos, (p, reason)) in ordered.iter().zip(reasons).enumerate() {
-        let v = votes(&p.id);
+        let v = votes_at[pos];
         if last_votes != Some(v) {
             rank = pos as u32 + 1;
             last_votes = Some(v);
@@ -123,24 +177,21 @@ pub fn count(def: &Definition, input: &CountInput, lot_seed: &str) -> Results {
     }
 
     // A tie is decisive when putting any of its members first would change
-    // what gets funded: then the tie-break, not the voters, decided.
-    let funded_set = |reasons: &[Option<&str>], order: &[&Proposal]| -> Vec<ProposalId> {
-        let mut ids: Vec<_> =
-            order.iter().zip(reasons).filter(|(_, r)| r.is_none()).map(|(p, _)| p.id.clone()).collect();
-        ids.sort();
-        ids
-    };
-    let actual = funded_set(reasons, &ordered);
+    // what gets funded: then the tie-break, not the voters, decided. Only
+    // the walk is redone per member; equal shares said above what it would
+    // buy in that order.
+    let actual: Vec<bool> = reasons.iter().map(Option::is_none).collect();
     let mut ties = Vec::new();
     let mut i = 0;
     while i < ranking.len() {
         let j = ranking[i..].iter().position(|r| r.votes != ranking[i].votes).map_or(ranking.len(), |k| i + k);
         if j - i > 1 && ranking[i].votes > 0 {
             let decisive = (i + 1..j).any(|k| {
-                let mut alt = ordered.clone();
-                let m = alt.remove(k);
-                alt.insert(i, m);
-                funded_set(&fund(&alt).reasons, &alt) != actual
+                let mut alt = straight.clone();
+                alt[i..=k].rotate_right(1);
+                let bought = shares.as_ref().map(|(_, selected, moved)| moved[k].as_deref().unwrap_or(selected));
+                let again = walk.fund(&alt, bought);
+                alt.iter().zip(&again.reasons).any(|(&p, r)| r.is_none() != actual[p])
             });
             ties.push(TieGroup {
                 votes: ranking[i].votes,
@@ -165,17 +216,13 @@ pub fn count(def: &Definition, input: &CountInput, lot_seed: &str) -> Results {
         paper: input.paper,
         void: input.void,
         stickers: input.stickers,
-        equal_shares: funding.equal_shares.map(|(selected, completion)| EqualSharesOutcome {
+        equal_shares: shares.map(|(selected, _, _)| EqualSharesOutcome {
             voters,
             share: share_text(budget, voters),
             selected,
-            completion,
+            completion: funding.completion.iter().map(|&p| ordered[p].id.clone()).collect(),
         }),
     }
-}
-
-fn cost_of(order: &[&Proposal], id: &str) -> u64 {
-    order.iter().find(|p| p.id == id).map_or(0, |p| p.cost)
 }
 
 /// Budget ÷ voters in yuan, two decimals, rounded down ("2999.99").
@@ -185,38 +232,6 @@ fn share_text(budget: u64, voters: u64) -> String {
     }
     let cents = budget as u128 * 100 / voters as u128;
     format!("{}.{:02}", cents / 100, cents % 100)
-}
-
-/// Walk the funding order: `None` for funded, else why not. A proposal with
-/// no votes, or excluded by an adviser, is never funded; otherwise it is
-/// funded if it fits what is left of the budget.
-fn allocate(
-    order: &[&Proposal],
-    votes: &impl Fn(&str) -> u64,
-    excluded: &impl Fn(&str) -> bool,
-    budget: u64,
-    allocation: Allocation,
-) -> Vec<Option<&'static str>> {
-    let mut left = budget;
-    let mut stopped = false;
-    order
-        .iter()
-        .map(|p| {
-            if votes(&p.id) == 0 {
-                Some("no_votes")
-            } else if excluded(&p.id) {
-                Some("excluded")
-            } else if stopped {
-                Some("stopped")
-            } else if p.cost > left {
-                stopped = allocation == Allocation::GreedyStop;
-                Some("does_not_fit")
-            } else {
-                left -= p.cost;
-                None
-            }
-        })
-        .collect()
 }
 
 /// Tally recomputed from scratch from the ballots that count and the

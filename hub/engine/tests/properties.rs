@@ -809,6 +809,12 @@ fn execute(run: &Run) -> Outcome {
         check_views(&m.state, &vs, m.now);
     }
 
+    // (d) the funding and the decisive ties are §7's, checked once (slowly)
+    // against the definition by the letter.
+    if let Some(r) = &m.state.results {
+        common::reference::check_allocation(&m.state.counted_definition().unwrap(), &m.state.count_input(), r);
+    }
+
     // (a) replay from scratch gives the live state.
     let replayed = State::replay(&m.log);
     assert_eq!(replayed, m.state, "replay differs from the live state");

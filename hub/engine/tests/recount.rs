@@ -131,6 +131,7 @@ fn a_realistic_meeting_recounts_to_the_same_results() {
             let seed = r.closed_at_head.clone();
             let excluded: std::collections::BTreeSet<ProposalId> = ["P07".to_string()].into();
             check_results(m.def(), &fresh, BALLOTS as u64, &excluded, &seed, r);
+            common::reference::check_allocation(m.def(), &s.count_input(), r);
             let input = yuanzhuo_engine::CountInput { excluded, ..count_input(&fresh, phone_ballots()) };
             assert_eq!(r, &count(m.def(), &input, &seed));
             assert_eq!(m.check_log().expect("the log keeps the rules"), m.state);

@@ -570,6 +570,70 @@ fn simulated_meetings_agree_with_pabutools_under_both_rules() {
     }
 }
 
+/// A street-level instance for equal shares: 320 proposals at three costs,
+/// 600 simulated voters, so that votes and prices tie again and again.
+/// pabutools (with the meeting's ranking as its tie-break) buys exactly
+/// what the hub's shares bought and completes to exactly what the hub
+/// funded, and scripts/verify-count agrees with every decisive flag.
+#[test]
+fn equal_shares_with_many_ties_agrees_with_pabutools_at_320_proposals() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("编号,标题,估算金额\n");
+    for i in 1..=320 {
+        csv.push_str(&format!("P{i:03},项目{i},{}\n", [10_000, 20_000, 30_000][i % 3]));
+    }
+    std::fs::write(dir.path().join("p320.csv"), csv).unwrap();
+    let file = dir.path().join("p320.toml");
+    std::fs::write(
+        &file,
+        "[meeting]\nname = \"街道项目筛选大会\"\nvenue = \"街道\"\ndate = \"2026-11-28\"\nproposals = \"p320.csv\"\n\n\
+         [rules]\ntables = 16\nmax_choices = 10\nallocation = \"equal_shares\"\ntie_break = \"list_order\"\n\n\
+         [rules.budget]\namount = 1500000\n",
+    )
+    .unwrap();
+    let data = dir.path().join("p320");
+    let (d, f) = (data.to_str().unwrap(), file.to_str().unwrap());
+    let sheet = hub_cmd(&["tokens", "--data", d, "--meeting", f, "--format", "json", "--voters", "600"]).unwrap();
+    let tokens_file = dir.path().join("tokens.json");
+    std::fs::write(&tokens_file, sheet).unwrap();
+    let hub = Hub::start(&data, &[]).unwrap();
+    let out = Command::new(bin("simulate"))
+        .args(["--hub", &hub.url(), "--seed", "320", "--phase", "voting-only"])
+        .arg("--tokens")
+        .arg(&tokens_file)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    drop(hub);
+
+    let export = export(&data).unwrap();
+    let r = &export["results"];
+    assert_eq!(r["final"], true);
+    let ties = r["ties"].as_array().unwrap();
+    let tied: usize = ties.iter().map(|t| t["proposals"].as_array().unwrap().len()).sum();
+    let decisive = ties.iter().filter(|t| t["decisive"] == true).count();
+    eprintln!("{} tie groups, {tied} proposals tied, {decisive} decisive", ties.len());
+    assert!(
+        ties.len() >= 20 && tied >= 150,
+        "{} tie groups, {tied} tied: not the many ties this test is for",
+        ties.len()
+    );
+    let es = &r["equal_shares"];
+    assert!(es["selected"].as_array().unwrap().len() >= 10, "the shares buy a good part: {es}");
+
+    let pb = dir.path().join("p320.pb");
+    std::fs::write(&pb, export_bytes(&data, "pabulib", dir.path())).unwrap();
+    let report = check_pabulib(&pb, &export, dir.path());
+    assert!(report.contains("pabutools equal shares agrees"), "{report}");
+
+    let log = dir.path().join("p320.jsonl");
+    std::fs::write(&log, export_bytes(&data, "log", dir.path())).unwrap();
+    let json = dir.path().join("p320.json");
+    std::fs::write(&json, export.to_string()).unwrap();
+    let vc = Command::new("python3").arg(root().join("scripts/verify-count")).arg(&log).arg(&json).output().unwrap();
+    assert!(vc.status.success(), "verify-count disagrees:\n{}", String::from_utf8_lossy(&vc.stdout));
+}
+
 /// Sticker boards have no voters: the .pb keeps the ballots that have them,
 /// says in its comment what the stickers added, and names its rule
 /// `greedy-custom`, which pabulib-checker accepts as not recomputable; the

@@ -4,6 +4,8 @@
 //! RNG and an independent checker of count results.
 #![allow(dead_code)]
 
+pub mod reference;
+
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use yuanzhuo_engine::protocol::*;

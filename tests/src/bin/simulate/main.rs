@@ -272,7 +272,7 @@ async fn run(args: Args) -> Result<()> {
     if !args.keep_open && args.phase != PhasePlan::None && org.phase == Phase::Voting {
         org.advance_to(Phase::Published).await?;
     }
-    let mut summary = Summary { phase: org.phase.as_str().to_string(), ..Default::default() };
+    let mut summary = Summary { phase: org.phase.as_str().to_string(), close_ms: org.close_ms, ..Default::default() };
     if let Some(p) = phones {
         // Give the last phase change a moment to reach every phone.
         let last = org.sent.lock().expect("sent").last().map(|(p, _)| p.clone());

@@ -94,6 +94,9 @@ pub struct Organiser {
     n: u64,
     prefix: String,
     pub sent: Arc<Mutex<Vec<(String, Instant)>>>,
+    /// How long the hub took to acknowledge the close (`counted`): the
+    /// count, the commit and the broadcast.
+    pub close_ms: Option<f64>,
 }
 
 impl Organiser {
@@ -101,7 +104,7 @@ impl Organiser {
         let (conn, welcome) = Conn::open(url, token, "simulate/organiser").await?;
         let meeting = Meeting::from_welcome(&welcome)?;
         let prefix = format!("org-{:x}", rand::random::<u32>());
-        Ok((Organiser { conn, phase: meeting.phase, n: 0, prefix, sent: Default::default() }, meeting))
+        Ok((Organiser { conn, phase: meeting.phase, n: 0, prefix, sent: Default::default(), close_ms: None }, meeting))
     }
 
     pub async fn command(&mut self, c: Command) -> Result<()> {
@@ -120,7 +123,11 @@ impl Organiser {
             let next = self.phase.next().ok_or_else(|| anyhow!("no phase after {:?}", self.phase))?;
             self.sent.lock().expect("sent").push((next.as_str().to_string(), Instant::now()));
             let c = if self.phase == Phase::Setup { Command::OpenMeeting } else { Command::AdvancePhase { to: next } };
+            let asked = Instant::now();
             self.command(c).await?;
+            if next == Phase::Counted {
+                self.close_ms = Some(asked.elapsed().as_secs_f64() * 1e3);
+            }
             self.phase = next;
         }
         Ok(())

@@ -55,6 +55,9 @@ pub struct Summary {
     pub hub_commits: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hub_batch_avg: Option<f64>,
+    /// From the organiser's close command to its acknowledgement.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_ms: Option<f64>,
 }
 
 impl Summary {
@@ -68,6 +71,9 @@ impl Summary {
             println!("  hub commits              {c} (average batch {b:.1} commands)");
         }
         println!("  ack latency              {}", self.ack_ms.line());
+        if let Some(ms) = self.close_ms {
+            println!("  close (count) acked in   {ms:.1} ms");
+        }
         if self.viewers > 0 {
             println!("  ack → viewer ({} viewers) {}", self.viewers, self.ack_to_viewer_ms.line());
         }
