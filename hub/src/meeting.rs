@@ -547,6 +547,11 @@ impl Meeting {
 
     fn record(&mut self, d: &mut Decided, key: &(String, Option<String>), e: Event) -> Recorded {
         let (row, rec) = self.chain.next(d.now, &key.0, key.1.as_deref(), e);
+        if let Event::ClaimReleased { serial, .. } = &rec.event {
+            // The card's PIN and device are forgotten with the claim: it can be
+            // claimed again, on any device, and the old one no longer opens it.
+            d.claims.push(ClaimRow { serial: serial.clone(), pin_hash: String::new(), device: String::new() });
+        }
         d.changed.add(&rec.event);
         self.state.evolve(&rec);
         d.rows.push(row);

@@ -336,6 +336,7 @@ pub fn ack_result(records: &[Recorded]) -> AckResult {
             Event::SpeakerQueued { entry, .. } => res.entry = Some(*entry),
             Event::PhaseChanged { to, .. } => res.phase = Some(*to),
             Event::MeetingOpened { fingerprint } => res.fingerprint = Some(fingerprint.clone()),
+            Event::Registered { register, .. } | Event::Reissued { register, .. } => res.register = Some(*register),
             _ => {}
         }
     }

@@ -724,6 +724,9 @@ pub struct AckResult {
     pub phase: Option<Phase>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
+    /// `register`, `reissue`: the resident's register number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

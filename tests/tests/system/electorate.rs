@@ -266,6 +266,15 @@ async fn the_organiser_cannot_key_and_one_device_cannot_hold_two_desk_cards() {
     let a = refused(&mut second, key(1, "1", &["P1"]), "same_device").await;
     assert_eq!(a["detail"], "batch 1: counter 1");
     ok(&mut second, key(2, "5", &["P2"])).await;
+    // The released card is claimed again on a new device with a new PIN;
+    // the old device and the old PIN no longer open it.
+    let mut again =
+        Client::connect_with(&hub.url(), json!({"type": "hello", "token": c1, "device": "phone-7", "pin": "8642"}))
+            .await
+            .expect("a released card can be claimed again");
+    ok(&mut again, key(3, "9", &["P3"])).await;
+    let a = hello(&hub.url(), json!({"type": "hello", "token": c1, "device": "laptop-1", "pin": "1357"})).await;
+    assert_eq!(a["code"], "claimed_elsewhere", "{a}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
