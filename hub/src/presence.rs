@@ -35,15 +35,18 @@ pub struct Presence {
     /// Staff cards connected from each network address ("organiser",
     /// "counter-1"…): a desk card claimed from the organiser's address is
     /// shown as such to the room.
-    staff: Arc<Mutex<HashMap<IpAddr, Vec<String>>>>,
+    staff: StaffAt,
 }
+
+/// The staff cards connected from each network address.
+type StaffAt = Arc<Mutex<HashMap<IpAddr, Vec<String>>>>;
 
 /// Held by a connection while it lives; leaving the seat when dropped means
 /// every way a connection can end (close, error, panic, shutdown) counts.
 pub struct Here {
     seats: Arc<Mutex<BTreeMap<Seat, u32>>>,
     seat: Seat,
-    staff: Option<(Arc<Mutex<HashMap<IpAddr, Vec<String>>>>, IpAddr, String)>,
+    staff: Option<(StaffAt, IpAddr, String)>,
 }
 
 impl Drop for Here {
@@ -105,6 +108,7 @@ impl Presence {
             Role::Projector,
             Role::Public,
             Role::Counter,
+            Role::Registrar,
         ]
         .into_iter()
         .map(|r| (r.en(), 0))
