@@ -52,6 +52,9 @@ async function refused(re) {
 
 test('the registrar\'s card opens /door (the registrars\' cards exist only with a door register); the page is served under the hub\'s policy', async () => {
   assert.equal(hub.tokens.registrars.length, 2);
+  // The console prints them with the staff cards.
+  const sheet = await (await fetch(`${hub.url}/api/admin/cards/tables`, { headers: { Authorization: `Bearer ${hub.tokens.organiser.token}` } })).json();
+  assert.deepEqual(sheet.cards.filter((c) => c.kind === 'registrar').map((c) => c.link), hub.tokens.registrars.map((r) => r.link));
   const r = await fetch(`${hub.url}/door`);
   assert.equal(r.status, 200);
   assert.match(r.headers.get('content-security-policy'), /default-src 'self'/);
