@@ -106,7 +106,7 @@ async fn presence(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Respon
 /// One printed card: what it opens, its code and its QR code (SVG).
 #[derive(Serialize)]
 struct Card {
-    /// `voter`, `chair`, `recorder`, `adviser`, `adviser_all`, `observer`, `counter`, `projector`.
+    /// `voter`, `chair`, `recorder`, `adviser`, `adviser_all`, `observer`, `counter`, `registrar`, `projector`.
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     table: Option<TableNo>,
@@ -231,7 +231,8 @@ async fn voter_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQue
 
 /// Every staff card but the organiser's (whose secret is never shown again):
 /// chair, recorder and adviser of each table, the all-tables adviser, the
-/// observers (scrutineers), the counting desk's counters and the projector.
+/// observers (scrutineers), the counting desk's counters, the door
+/// register's registrars (when the rules have one) and the projector.
 async fn table_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
     if let Err(r) = authorise(&web, &headers) {
         return r;
@@ -253,6 +254,10 @@ async fn table_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Res
     }
     for c in &s.counters {
         cards.push(Card::new("counter", None, c));
+    }
+    // With a door register (`registration = "door"`), its registrars.
+    for r in &s.registrars {
+        cards.push(Card::new("registrar", None, r));
     }
     cards.push(Card::new("projector", None, &s.projector));
     sheet_of(&web, s, cards)

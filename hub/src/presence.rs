@@ -38,6 +38,7 @@ pub struct Presence {
     staff: StaffAddresses,
 }
 
+
 /// Held by a connection while it lives; leaving the seat when dropped means
 /// every way a connection can end (close, error, panic, shutdown) counts.
 pub struct Here {
@@ -108,6 +109,7 @@ impl Presence {
             Role::Projector,
             Role::Public,
             Role::Counter,
+            Role::Registrar,
         ]
         .into_iter()
         .map(|r| (r.en(), 0))

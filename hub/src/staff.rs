@@ -1,6 +1,8 @@
 //! The staff pages: the table page (`/table`, for a table's chair, recorder
-//! and adviser on a phone) and the organiser's console (`/admin`), with their
-//! scripts and style sheet, embedded in the binary like every other page.
+//! and adviser on a phone), the organiser's console (`/admin`) and the door
+//! register (`/door`, for the registrars when the rules have one), with
+//! their scripts and style sheet, embedded in the binary like every other
+//! page.
 //!
 //! Both are static; they speak docs/protocol.md over `/ws` through the shared
 //! client `yz.js`, and the console also uses the organiser endpoints in
@@ -17,12 +19,14 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("/assets/staff.css", "text/css; charset=utf-8", include_bytes!("../web/staff.css")),
     ("/assets/table.js", "text/javascript; charset=utf-8", include_bytes!("../web/table.js")),
     ("/assets/admin.js", "text/javascript; charset=utf-8", include_bytes!("../web/admin.js")),
+    ("/assets/door.js", "text/javascript; charset=utf-8", include_bytes!("../web/door.js")),
 ];
 
 pub fn routes() -> Router<Arc<Web>> {
     let mut r = Router::new()
         .route("/table", get(|| async { page(include_str!("../web/table.html")) }))
-        .route("/admin", get(|| async { page(include_str!("../web/admin.html")) }));
+        .route("/admin", get(|| async { page(include_str!("../web/admin.html")) }))
+        .route("/door", get(|| async { page(include_str!("../web/door.html")) }));
     for (path, kind, body) in ASSETS {
         r = r.route(path, get(move || async move { asset(kind, body) }));
     }

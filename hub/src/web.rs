@@ -192,6 +192,7 @@ mod tests {
             Role::Projector,
             Role::Observer,
             Role::Counter,
+            Role::Registrar,
         ] {
             assert!(page_for(r).starts_with('/'));
         }

@@ -3,6 +3,14 @@
  * pitching table, watch every table's progress and who is connected, close
  * the vote, publish; print voter and table cards; download the exports.
  *
+ * Who may vote and what may be struck are entries of the log, decided here:
+ * voter cards are issued (with a reason once the vote is open, announced to
+ * the room) and cancelled; the counters' and scrutineers' claims are shown
+ * and, when needed, released; the advisers' exclusion recommendations are
+ * confirmed or lifted and their cost estimates adopted, before the vote
+ * only. The organiser never counts: nothing here keys paper or declares a
+ * hand count (the hub refuses the organiser's secret at the desk).
+ *
  * The meeting is run over /ws (docs/protocol.md) like every client; presence,
  * cards and exports come from the organiser endpoints (hub/src/admin.rs) with
  * the secret in an Authorization header. The secret is kept in this tab's
@@ -14,14 +22,14 @@
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$;
   var PAGE = 'admin', TAB_STORE = { session: true };
-  var TABS = { meeting: ['会议', 'Meeting'], tables: ['各桌', 'Tables'], desk: ['计票台', 'Counting desk'], cards: ['卡片', 'Cards'], export: ['导出', 'Export'] };
+  var TABS = { meeting: ['会议', 'Meeting'], tables: ['各桌', 'Tables'], screening: ['排除与造价', 'Exclusions'], desk: ['计票台', 'Counting desk'], cards: ['卡片', 'Cards'], export: ['导出', 'Export'] };
   var ROLE_NAMES = {
     organiser: ['组织者', 'organiser'], chair: ['桌长', 'chairs'], recorder: ['记录员', 'recorders'], adviser: ['技术顾问', 'advisers'],
-    voter: ['投票人', 'voters'], observer: ['监票员', 'observers'], counter: ['点票员', 'counters'], projector: ['投影', 'projectors'], public: ['公众页面', 'public views']
+    voter: ['投票人', 'voters'], observer: ['监票员', 'observers'], counter: ['点票员', 'counters'], registrar: ['登记员', 'registrars'], projector: ['投影', 'projectors'], public: ['公众页面', 'public views']
   };
   var CARD_KINDS = {
     voter: ['投票卡', 'Voting card'], chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'],
-    adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Scrutineer'], counter: ['点票员', 'Counter'], projector: ['投影', 'Projector']
+    adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Scrutineer'], counter: ['点票员', 'Counter'], registrar: ['门口登记员', 'Door registrar'], projector: ['投影', 'Projector']
   };
   var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 8;
   var name2 = function (p) { return tr(p[0], p[1]); };
@@ -43,10 +51,20 @@
     renderHeader();
     return p.then(function (m) {
       renderHeader();
-      if (m.type === 'error') say('error', YZ.desk.errorText(m));
+      if (m.type === 'error') say('error', commandError(command, m));
       else if (okText) say('ok', okText);
       return m;
     });
+  }
+
+  /** A refused command in words (the desk's codes and the electorate's: YZ.desk.errorText). */
+  function commandError(command, m) {
+    if (m.code !== 'wrong_phase') return YZ.desk.errorText(m);
+    var now = YZ.phaseName(m.detail || app.snap.phase);
+    if (/^(confirm_exclusion|lift_exclusion|set_cost)$/.test(command.kind)) {
+      return tr('投票开始后不能再排除项目、撤销排除或更改造价（现在：' + now + '）。', 'From the opening of the vote nothing can be excluded, lifted or re-costed (now: ' + now + ').');
+    }
+    return tr('现在是“' + now + '”，这一步不能做。', 'Not possible now (' + now + ').');
   }
 
   /** An organiser endpoint: resolves {ok, status, body} (body parsed as JSON when it is). */
@@ -66,6 +84,14 @@
     }, function () {
       return { ok: false, status: 0, body: { zh: '无法连接会场服务器', en: 'Cannot reach the hub' } };
     });
+  }
+  /** Why the hub would not issue cards, in words. */
+  function mintError(r) {
+    var code = r.body && r.body.code;
+    if (code === 'reason_required') return tr('投票已经开始：追加发卡必须写明原因（会公开显示）。', 'The vote is open: cards added now need a reason (shown to everyone).');
+    if (code === 'wrong_phase') return tr('投票已经结束，不能再发卡。', 'The vote has closed: no more cards can be issued.');
+    if (code === 'not_open') return tr('会议还没有建立。', 'The meeting does not exist yet.');
+    return apiError(r);
   }
   function apiError(r) {
     var b = r.body && typeof r.body === 'object' ? r.body : null;
@@ -128,6 +154,7 @@
       case 'tables': renderProgress(); break;
       case 'desk': renderDesk(); break;
       case 'cards': renderCards(); break;
+      case 'screening': renderScreening(); break;
     }
   }
 
@@ -175,7 +202,7 @@
         'Voting opens: residents vote by phone or on paper, at most ' + r.max_choices + ' choices each.'));
       case 'counted': return [h('p', null, tr('结束投票并计票：此后不再接受任何选票；系统计算排名和预算分配（' + YZ.tieBreakName(r.tie_break) + '）。结果算出后不能更改。',
         'Close the vote and count: no ballot is accepted afterwards; the ranking and the budget allocation are computed (' + YZ.tieBreakName(r.tie_break) + '). The results cannot change afterwards.')),
-        h('p', null, h('strong', null, tr('目前已收到 ', 'Ballots received so far: '), h('span', { id: 'step-ballots' }, String(s.turnout.ballots)), tr(' 张选票。', '.'))),
+        h('p', { id: 'step-count', class: 'count-line' }, YZ.countLine(s, 'step')),
         deskBlockers()];
       case 'published': return h('p', null, tr('公布结果：排名和资助名单向所有人公开（投影和公众页面）。会议到此结束，不能再更改。',
         'Publish: the ranking and the funded list are shown to everyone (projector, public page). The meeting ends here; nothing can change afterwards.'));
@@ -234,13 +261,14 @@
 
   function renderStep() {
     var s = app.snap, to = YZ.nextPhase(s.phase);
-    var key = [s.phase, s.fingerprint, to === 'pitches' ? tablesWithoutPicks().map(function (t) { return t.table + ':' + t.picks.length; }).join() : '',
+    var key = [s.phase, s.fingerprint, s.electorate.fingerprint, s.electorate.cards_issued, s.electorate.cards_cancelled, to === 'pitches' ? tablesWithoutPicks().map(function (t) { return t.table + ':' + t.picks.length; }).join() : '',
       to === 'counted' ? JSON.stringify([YZ.desk.blockers(s), app.closeRefused]) : ''].join('|');
-    var count = $('#step-ballots');
-    if (count) count.textContent = String(s.turnout.ballots);
+    var count = $('#step-count');
+    if (count) drawIf(count, JSON.stringify(s.turnout), function () { YZ.fill(count, YZ.countLine(s, 'step')); });
     drawIf($('#step'), key, function () {
       YZ.fill($('#step'),
-      s.fingerprint ? h('p', null, tr('规则已锁定 · 规则指纹 ', 'Rules locked · fingerprint '), h('span', { class: 'fingerprint mono', id: 'fingerprint' }, s.fingerprint)) : null,
+      h('p', { id: 'fingerprints' }, s.fingerprint ? [tr('规则已锁定 · 规则指纹 ', 'Rules locked · fingerprint '), h('span', { class: 'fingerprint mono', id: 'fingerprint' }, s.fingerprint), ' · '] : null,
+        YZ.desk.electorateLine(s, 'step-electorate')),
       h('h3', null, tr('现在：', 'Now: ') + YZ.phaseName(s.phase)),
       to ? [h('p', null, h('strong', null, tr('下一步：', 'Next step: ') + YZ.phaseName(to))), stepText(to),
         h('button', { type: 'button', id: 'advance', class: 'primary' + (to === 'counted' || to === 'published' ? ' danger' : ''), onclick: advance }, stepLabel(to))]
@@ -270,8 +298,10 @@
     drawIf($('#desk'), JSON.stringify([p, s.paper_copies, s.turnout, s.phase]), function () {
       YZ.fill($('#desk'),
         h('div', { class: 'card', id: 'desk-summary' },
-          h('p', null, tr('纸质选票计入 ', 'Paper ballots counted ') + p.counted + tr(' 张，废票 ', ', void ') + p.void + tr(' 张', '') +
-            (s.rules.allocation !== 'equal_shares' ? tr('；贴纸 ', '; stickers ') + p.stickers : '') + tr('；手机选票 ', '; phone ballots ') + (s.turnout.ballots - s.turnout.paper) + tr(' 张。', '.')),
+          h('p', { class: 'count-line' }, YZ.countLine(s, 'desk')),
+          s.turnout.void ? h('p', { class: 'small-text' }, tr('废票：', 'Void: ') + YZ.voidLine(s)) : null,
+          h('p', { class: 'muted small-text', id: 'desk-not-organiser' }, tr('组织者不录入、不清点：纸质选票由两位点票员在各自认领的设备上分别录入，张数由监票员清点。认领情况见“卡片”页。',
+            'The organiser neither keys nor counts: two counters key each batch on the devices they claimed, and the scrutineers count the sheets. The claims are on the Cards tab.')),
           s.phase === 'voting' ? (blockers.length
             ? h('div', { class: 'notice error', id: 'desk-blockers' }, h('strong', null, tr('还不能结束投票：', 'The vote cannot close yet:')),
               h('ul', { class: 'plain' }, blockers.map(function (b) { return h('li', null, D.blockerText(b)); })))
@@ -398,12 +428,16 @@
     box.hidden = at < YZ.PHASES.indexOf('voting');
     if (box.hidden) return;
     if (!res) {
-      YZ.fill(box, h('h3', null, tr('投票', 'Vote')),
-        h('p', null, tr('已收到选票：', 'Ballots received: '), h('strong', { id: 'turnout' }, String(s.turnout.ballots))));
+      drawIf(box, JSON.stringify(s.turnout), function () {
+        YZ.fill(box, h('h3', null, tr('投票', 'Vote')),
+          h('p', { class: 'count-line', id: 'vote-count' }, YZ.countLine(s)),
+          s.turnout.void ? h('p', { class: 'small-text', id: 'vote-void' }, tr('废票：', 'Void: ') + YZ.voidLine(s)) : null);
+      });
       return;
     }
     var funded = {};
     res.funded.forEach(function (id) { funded[id] = true; });
+    box.__yzKey = null;
     YZ.fill(box, h('h3', null, s.phase === 'published' ? tr('结果（已公布）', 'Results (published)') : tr('结果（尚未公布）', 'Results (not yet published)')),
       h('p', null, tr('选票 ', 'Ballots ') + res.ballots + tr('；资助 ', '; funded ') + res.funded.length + tr(' 项，共 ', ', total ') +
         YZ.money(res.total_cost, currency()) + ' / ' + YZ.money(res.budget, currency())),
@@ -418,7 +452,8 @@
         }))),
       res.ties.filter(function (t) { return t.decisive; }).map(function (t) {
         return h('p', { class: 'notice info' }, tr('同票（' + t.votes + ' 票）影响资助：', 'A tie at ' + t.votes + ' votes decided funding: ') + t.proposals.join(' > ') + ' — ' + YZ.tieBreakName(res.tie_break));
-      }));
+      }),
+      h('p', { class: 'count-line', id: 'vote-count' }, YZ.countLine(s)));
   }
 
   // ------------------------------------------------------------ tables and presence
@@ -469,14 +504,133 @@
 
   // ------------------------------------------------------------ cards
 
+  function phaseAt(p) { return YZ.PHASES.indexOf(app.snap.phase) >= YZ.PHASES.indexOf(p); }
+
   function renderCards() {
-    var total = app.votersTotal;
-    $('#voters-total').textContent = total === undefined ? '' : tr('已发放投票卡 ' + total + ' 张。', total + ' voter cards minted so far.');
+    var s = app.snap, D = YZ.desk, e = s.electorate, voting = phaseAt('voting'), closed = phaseAt('counted');
+    drawIf($('#electorate-summary'), JSON.stringify([e.cards_issued, e.cards_cancelled, e.fingerprint, s.fingerprint]), function () {
+      YZ.fill($('#electorate-summary'), D.electorateLine(s, 'cards-electorate'),
+        s.fingerprint ? [tr(' · 规则指纹 ', ' · rules fingerprint '), h('b', { class: 'mono fingerprint' }, s.fingerprint)] : null,
+        h('br'), h('span', { class: 'muted small-text' }, tr('投票开始前，投影会显示投票卡张数和选民指纹，与规则指纹并列，供全场核对。',
+          'Before the vote opens the projector shows how many cards exist and the electorate fingerprint beside the rules fingerprint, for the room to check.')));
+    });
+    $('#mint-reason-label').textContent = voting
+      ? tr('原因（投票已开始，必填，会公开显示）', 'Reason (the vote is open: required, shown to everyone)')
+      : tr('原因（可不填；投票开始后必填，会公开显示）', 'Reason (optional; required once the vote opens, shown to everyone)');
+    $('#mint-reason').required = voting;
+    ['#mint-form', '#cancel-form', '#release-form'].forEach(function (f) {
+      var els = document.querySelectorAll(f + ' input, ' + f + ' button, ' + f + ' select');
+      for (var i = 0; i < els.length; i++) els[i].disabled = closed;
+    });
+    drawIf($('#issuances'), JSON.stringify(e.issuances), function () { YZ.fill($('#issuances'), D.issuanceList(s, 'issuance-list')); });
+    drawIf($('#cancellations'), JSON.stringify(e.cancellations), function () {
+      YZ.fill($('#cancellations'), e.cancellations.length ? [h('h4', null, tr('已作废的卡', 'Cancelled cards')), D.cancellationList(s, 'cancellation-list')] : null);
+    });
+    drawIf($('#desk-cards-box'), JSON.stringify(e.desk), function () {
+      YZ.fill($('#desk-cards-box'), D.deskTable(s, { id: 'desk-cards' }));
+      var sel = $('#release-serial'), keep = sel.value, claimed = e.desk.filter(function (d) { return d.claim; });
+      YZ.fill(sel, claimed.length ? claimed.map(function (d) { return h('option', { value: d.serial }, YZ.deskName(d) + '（' + d.serial + '）'); })
+        : h('option', { value: '' }, tr('没有已认领的卡', 'No card is claimed')));
+      if (keep && claimed.some(function (d) { return d.serial === keep; })) sel.value = keep;
+      $('#release-form button[type="submit"]').disabled = closed || !claimed.length;
+    });
+  }
+
+  // ------------------------------------------------------------ exclusions and costs
+
+  function renderScreening() {
+    var s = app.snap, frozen = phaseAt('voting');
+    var note = $('#screening-frozen');
+    note.hidden = !frozen;
+    note.textContent = frozen ? tr('投票已经开始：从投票开始起，排除和造价就固定了，不能再确认或撤销排除，也不能更改造价（会议规则）。以下是固定下来的结果。',
+      'The vote has opened: from then on exclusions and costs are fixed; nothing can be excluded, lifted or re-costed (the meeting\'s rules). Below is what was fixed.') : '';
+    drawIf($('#exclusions'), JSON.stringify([s.annotations, s.exclusions, frozen]), function () { drawExclusions(s, frozen); });
+    drawIf($('#costs'), JSON.stringify([s.annotations, s.adopted_costs, s.proposals.map(function (p) { return p.cost; }), frozen]), function () { drawCosts(s, frozen); });
+  }
+
+  function safeId(id) { return String(id).replace(/[^A-Za-z0-9_-]/g, '_'); }
+
+  function drawExclusions(s, frozen) {
+    var ann = YZ.annotationMap(s), done = YZ.exclusionMap(s), pm = YZ.proposalMap(s);
+    var ids = [];
+    s.proposals.forEach(function (p) {
+      var a = ann[p.id];
+      if ((a && a.feasibility === 'excluded') || done[p.id]) ids.push(p.id);
+    });
+    if (!ids.length) { YZ.fill($('#exclusions'), h('p', { class: 'muted', id: 'no-exclusions' }, tr('没有技术顾问建议排除的项目。', 'No adviser recommends excluding a proposal.'))); return; }
+    YZ.fill($('#exclusions'), h('ul', { class: 'rows', id: 'exclusion-list' }, ids.map(function (id) {
+      var a = ann[id], rec = a && a.feasibility === 'excluded' ? a : null, x = done[id], p = pm[id];
+      var lift = 'lift-reason-' + safeId(id);
+      return h('li', { 'data-proposal': id, 'data-state': x ? 'confirmed' : 'recommended' },
+        h('div', { class: 'grow' },
+          h('strong', null, h('span', { class: 'mono' }, id), ' ', p ? p.title : ''),
+          rec ? h('div', null, tr('技术顾问建议依据第 ' + rec.exclusion_rule + ' 条排除（' + YZ.exclusionRule(rec.exclusion_rule) + '）',
+            'An adviser recommends excluding it under rule ' + rec.exclusion_rule + ' (' + YZ.exclusionRule(rec.exclusion_rule) + ')'),
+            rec.reason ? tr('：' + rec.reason, ': ' + rec.reason) : '', rec.by_table ? h('span', { class: 'muted' }, tr('（第' + rec.by_table + '桌顾问）', ' (table ' + rec.by_table + '\'s adviser)')) : null)
+            : h('div', { class: 'muted' }, tr('技术顾问已不再建议排除。', 'No adviser recommends it any more.')),
+          x ? h('div', null, h('span', { class: 'chip bad' }, tr('已确认排除：第 ' + x.rule + ' 条', 'Excluded: rule ' + x.rule)), ' ',
+            tr(YZ.desk.time(x.at_ms) + ' 确认' + (x.reason ? '：' + x.reason : ''), 'confirmed ' + YZ.desk.time(x.at_ms) + (x.reason ? ': ' + x.reason : ''))) : null,
+          frozen ? null : x
+            ? h('form', { class: 'inline-form', 'data-lift': id, novalidate: true, onsubmit: function (e) { e.preventDefault(); liftExclusion(id, $('#' + lift).value.trim()); } },
+              h('div', { class: 'grow' }, h('label', { for: lift }, tr('撤销排除的原因（公开）', 'Why lift it (public)')), h('input', { id: lift, class: 'wide', maxlength: 200, required: true })),
+              h('button', { type: 'submit', 'data-action': 'lift' }, tr('撤销排除', 'Lift the exclusion'), h('span', { class: 'visually-hidden' }, ' ' + id)))
+            : h('div', { class: 'row-buttons' }, h('button', { type: 'button', class: 'primary danger', 'data-action': 'confirm', onclick: function () { confirmExclusion(id, rec); } },
+              tr('确认依据第 ' + rec.exclusion_rule + ' 条排除', 'Confirm the exclusion (rule ' + rec.exclusion_rule + ')'), h('span', { class: 'visually-hidden' }, ' ' + id)))));
+    })));
+  }
+
+  function confirmExclusion(id, rec) {
+    var p = YZ.proposalMap(app.snap)[id];
+    YZ.confirm({
+      title: tr('确认排除 ' + id + '？', 'Exclude ' + id + '?'),
+      body: [h('p', null, tr('依据第 ' + rec.exclusion_rule + ' 条“' + YZ.exclusionRule(rec.exclusion_rule) + '”排除“' + (p ? p.title : id) + '”。',
+        'Exclude “' + (p ? p.title : id) + '” under rule ' + rec.exclusion_rule + ', “' + YZ.exclusionRule(rec.exclusion_rule) + '”.')),
+        h('p', null, tr('排除后，手机上不能再选它，它也不会获得资助；确认记入日志，并在投影上公开。投票开始前可以撤销，投票开始后不能再改。',
+          'Once excluded, no phone can choose it and it is never funded; the confirmation is logged and shown on the projector. It can be lifted until the vote opens, not afterwards.'))],
+      confirm: tr('确认排除', 'Exclude'), danger: true
+    }).then(function (yes) {
+      if (!yes) return;
+      send({ kind: 'confirm_exclusion', proposal: id, rule: rec.exclusion_rule, reason: '' }, tr('已确认排除 ' + id, id + ' is excluded'));
+    });
+  }
+
+  function liftExclusion(id, reason) {
+    if (!reason) { say('error', tr('请写明撤销排除的原因（会公开显示）。', 'Say why the exclusion is lifted (it is shown to everyone).')); return; }
+    send({ kind: 'lift_exclusion', proposal: id, reason: reason }, tr('已撤销排除 ' + id, 'The exclusion of ' + id + ' is lifted'));
+  }
+
+  function drawCosts(s, frozen) {
+    var ann = YZ.annotationMap(s), adopted = {};
+    (s.adopted_costs || []).forEach(function (c) { adopted[c.proposal] = c; });
+    var rows = s.proposals.filter(function (p) { return (ann[p.id] && ann[p.id].cost_estimate !== null && ann[p.id].cost_estimate !== undefined) || adopted[p.id]; });
+    if (!rows.length) { YZ.fill($('#costs'), h('p', { class: 'muted', id: 'no-estimates' }, tr('技术顾问还没有给出估算：计票使用项目清单的造价。', 'No adviser has estimated a cost: the count uses the list\'s costs.'))); return; }
+    var cur = currency();
+    YZ.fill($('#costs'), h('table', { class: 'ranking', id: 'cost-table' },
+      h('caption', { class: 'visually-hidden' }, tr('造价', 'Costs')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('项目', 'Proposal')), h('th', { scope: 'col' }, tr('清单造价', 'List cost')),
+        h('th', { scope: 'col' }, tr('顾问估算（仅供参考）', 'Adviser\'s estimate (a remark)')), h('th', { scope: 'col' }, tr('计票用', 'Used by the count')),
+        frozen ? null : h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, tr('操作', 'Actions'))))),
+      h('tbody', null, rows.map(function (p) {
+        var a = ann[p.id], est = a ? a.cost_estimate : null, ad = adopted[p.id], list = ad ? ad.list_cost : p.cost;
+        var useAdviser = !!ad;
+        return h('tr', { 'data-proposal': p.id, 'data-source': useAdviser ? 'adviser' : 'list' },
+          h('th', { scope: 'row' }, h('span', { class: 'mono' }, p.id), ' ', p.title),
+          h('td', null, YZ.money(list, cur)),
+          h('td', null, est === null || est === undefined ? '—' : YZ.money(est, cur)),
+          h('td', null, h('strong', { 'data-cost': p.cost }, YZ.money(p.cost, cur)), ' ',
+            h('span', { class: 'chip ' + (useAdviser ? 'warn' : '') }, useAdviser ? tr('采用顾问估算', 'adviser\'s') : tr('清单造价', 'the list\'s'))),
+          frozen ? null : h('td', { class: 'actions' },
+            est !== null && est !== undefined && est !== p.cost ? h('button', { type: 'button', class: 'small', 'data-action': 'adopt', onclick: function () {
+              send({ kind: 'set_cost', proposal: p.id, source: 'adviser' }, tr(p.id + ' 采用顾问估算 ', p.id + ' uses the adviser\'s estimate, ') + YZ.money(est, cur));
+            } }, tr('采用估算', 'adopt'), h('span', { class: 'visually-hidden' }, ' ' + p.id)) : null, ' ',
+            useAdviser ? h('button', { type: 'button', class: 'small', 'data-action': 'list', onclick: function () {
+              send({ kind: 'set_cost', proposal: p.id, source: 'list' }, tr(p.id + ' 改用清单造价', p.id + ' uses the list cost'));
+            } }, tr('用清单造价', 'use the list cost'), h('span', { class: 'visually-hidden' }, ' ' + p.id)) : null));
+      }))));
   }
 
   function openSheet(title, r) {
     if (!r.ok) { say('error', apiError(r)); return; }
-    app.votersTotal = r.body.voters_total;
     app.sheet = { title: title, data: r.body };
     renderTabs();
     renderSheet();
@@ -527,16 +681,64 @@
   function wireCards() {
     $('#mint-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var n = parseInt($('#mint-count').value, 10);
+      var n = parseInt($('#mint-count').value, 10), reason = $('#mint-reason').value.trim(), late = phaseAt('voting');
       if (!(n >= 1 && n <= 500)) { say('error', tr('一次可生成 1–500 张。', 'Mint 1 to 500 at a time.')); return; }
+      if (late && !reason) {
+        say('error', tr('投票已经开始：追加发卡必须写明原因，原因会在投影、公示板和监票页上公开。', 'The vote is open: say why these cards are added; the reason is shown on the projector, the public board and the scrutineers\' page.'));
+        $('#mint-reason').focus();
+        return;
+      }
       YZ.confirm({
         title: tr('生成 ' + n + ' 张新投票卡？', 'Mint ' + n + ' new voter cards?'),
-        body: h('p', null, tr('每张卡可以投一票，生成后立即生效、不能作废。请只打印需要的数量，并妥善保管。',
-          'Each card casts one ballot, works at once and cannot be revoked. Mint only what you will hand out, and keep them safe.')),
+        body: [h('p', null, tr('每张卡可以投一票，生成后立即生效；发卡记入日志（张数、卡号、原因）。遗失的卡可以作废（公开记录）。请只打印需要的数量，并妥善保管。',
+          'Each card casts one ballot and works at once; the issue is logged (how many, which serials, why). A lost card can be cancelled (publicly). Mint only what you will hand out, and keep them safe.')),
+          late ? h('p', null, h('strong', null, tr('投票期间追加：全场都会看到“' + YZ.desk.time(session.now()) + ' 追加发卡 ' + n + ' 张：' + reason + '”。',
+            'During the vote: the room will see “' + YZ.desk.time(session.now()) + ' ' + n + ' cards added: ' + reason + '”.'))) : null],
         confirm: tr('生成', 'Mint')
       }).then(function (yes) {
         if (!yes) return;
-        api('POST', '/api/admin/voters', { count: n }).then(function (r) { openSheet(tr('新投票卡', 'New voter cards'), r); });
+        api('POST', '/api/admin/voters', { count: n, reason: reason }).then(function (r) {
+          if (!r.ok) { say('error', tr('没有发卡：', 'No cards were issued: ') + mintError(r)); return; }
+          $('#mint-reason').value = '';
+          openSheet(tr('新投票卡', 'New voter cards'), r);
+        });
+      });
+    });
+    $('#cancel-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var serial = $('#cancel-serial').value.trim(), reason = $('#cancel-reason').value.trim();
+      if (!serial) { say('error', tr('请输入要作废的卡号（如 V0042）。', 'Type the card\'s number (e.g. V0042).')); $('#cancel-serial').focus(); return; }
+      if (!reason) { say('error', tr('请写明作废的原因（会公开显示）。', 'Say why the card is cancelled (it is shown to everyone).')); $('#cancel-reason').focus(); return; }
+      YZ.confirm({
+        title: tr('作废投票卡 ' + serial + '？', 'Cancel voter card ' + serial + '?'),
+        body: h('p', null, tr('作废后这张卡不能再投票，不能恢复。作废和原因“' + reason + '”记入日志并公开显示。',
+          'The card can no longer vote, and this cannot be undone. The cancellation and its reason, “' + reason + '”, are logged and shown to everyone.')),
+        confirm: tr('作废', 'Cancel the card'), cancel: tr('返回', 'Back'), danger: true
+      }).then(function (yes) {
+        if (!yes) return;
+        send({ kind: 'cancel_card', serial: serial, reason: reason }).then(function (m) {
+          if (m.type !== 'ack') return;
+          say('ok', tr('已作废 ', 'Cancelled ') + YZ.desk.cardSerial(serial));
+          $('#cancel-serial').value = ''; $('#cancel-reason').value = '';
+        });
+      });
+    });
+    $('#release-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var serial = $('#release-serial').value, reason = $('#release-reason').value.trim();
+      if (!serial) return;
+      if (!reason) { say('error', tr('请写明解除认领的原因（会公开显示）。', 'Say why the claim is released (it is shown to everyone).')); $('#release-reason').focus(); return; }
+      var name = YZ.desk.claim.serialName(serial);
+      YZ.confirm({
+        title: tr('解除“' + name + '”的认领？', 'Release the claim of ' + name + '?'),
+        body: h('p', null, tr('解除后，这张卡可以在一台新设备上用新密码重新认领。解除和原因记入日志，并在投影和监票页公开显示。',
+          'The card can then be claimed again on a new device with a new PIN. The release and its reason are logged and shown on the projector and to the scrutineers.')),
+        confirm: tr('解除认领', 'Release'), danger: true
+      }).then(function (yes) {
+        if (!yes) return;
+        send({ kind: 'release_claim', serial: serial, reason: reason }, tr('已解除“' + name + '”的认领', 'Released the claim of ' + name)).then(function (m) {
+          if (m.type === 'ack') $('#release-reason').value = '';
+        });
       });
     });
     $('#range-form').addEventListener('submit', function (e) {
@@ -656,20 +858,13 @@
         if (!app.you) return;
         var first = !app.snap;
         app.snap = snap;
-        if (first || !u) { renderAll(); if (first) { fetchPresence(); loadVoterCount(); } return; }
+        if (first || !u) { renderAll(); if (first) fetchPresence(); return; }
         renderHeader();
         renderView();
       },
       onNotice: function (m) { say('error', YZ.errorText(m)); }
     }).start();
     presenceTimer = setInterval(fetchPresence, PRESENCE_EVERY_MS);
-  }
-
-  /** How many voter cards exist (shown on the cards tab). */
-  function loadVoterCount() {
-    api('GET', '/api/admin/cards/voters?from=1&to=1').then(function (r) {
-      if (r.ok) { app.votersTotal = r.body.voters_total; if (app.tab === 'cards') renderCards(); }
-    });
   }
 
   function init() {

@@ -12,6 +12,12 @@
  * so that the hub records the ballot void with its reason. Unanswered
  * entries survive a reload (YZ.Session persist) and show as unsent.
  *
+ * The counter's card is claimed on first use: the page sends this device's
+ * id and the PIN the counter chooses (YZ.desk.claim); one device holds one
+ * desk card. The hub keeps ballot numbers normalised (`0117` is `117`): an
+ * entry is followed from the keystroke to the hub's copy by its command id,
+ * and shown under the number the hub keeps.
+ *
  * State (`app`) is plain data changed by events; render* draw from it and
  * the snapshot.
  */
@@ -19,9 +25,12 @@
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
   var PAGE = 'count';
-  var app = { token: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'batches', batch: null, board: null, keyError: null, last: null };
+  var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'batches', batch: null, board: null, keyError: null, last: null, claiming: null };
   var session = null;
   var mine = {};
+  // Entries by command id: every key_paper this page has seen unanswered, and
+  // those the hub acknowledged whose copy has not arrived yet ({command, seq}).
+  var seen = {}, acked = {};
 
   // ------------------------------------------------------------ messages
 
@@ -36,6 +45,7 @@
   function send(command) {
     var id = session.newId();
     mine[id] = true;
+    seen[id] = command;
     var p = session.command(command, id);
     renderHeader();
     renderView();
@@ -71,7 +81,34 @@
 
   /** Unanswered commands of this page for a unit: what is keyed here but not yet in the hub's copy. */
   function pendingFor(batch) {
-    return session ? session.pendingCommands().filter(function (p) { return p.command.batch === batch && (p.command.kind === 'key_paper' || p.command.kind === 'remove_paper' || p.command.kind === 'finish_paper'); }) : [];
+    var list = session ? session.pendingCommands().filter(function (p) { return p.command.batch === batch && (p.command.kind === 'key_paper' || p.command.kind === 'remove_paper' || p.command.kind === 'finish_paper'); }) : [];
+    list.forEach(function (p) { seen[p.id] = p.command; });
+    return list;
+  }
+
+  /**
+   * Entries the hub has acknowledged (by command id) whose copy has not
+   * reached this page yet: shown as keyed, under the number the hub keeps.
+   * Dropped once the copy holds the number, or a later entry of the log
+   * has arrived (updates come in order, so the copy is then here).
+   */
+  function ackedFor(batch) {
+    var s = app.snap, copy = myCopy({ batch: batch }), have = {};
+    (copy ? copy.ballots : []).forEach(function (x) { have[x.number] = x.marks; });
+    var out = [];
+    Object.keys(acked).forEach(function (id) {
+      var a = acked[id], there = have[D.normalizeNumber(a.command.number)];
+      if ((there && D.sameMarks(there, a.command.marks)) || s.seq > a.seq) { delete acked[id]; return; }
+      if (a.command.batch === batch) out.push(a.command);
+    });
+    return out;
+  }
+
+  /** The hub's answer to a command of this page (also one re-sent after a reload). */
+  function answered(m, id) {
+    var c = seen[id];
+    delete seen[id];
+    if (c && c.kind === 'key_paper' && m.type === 'ack') acked[id] = { command: c, seq: m.seq };
   }
 
   // ------------------------------------------------------------ header and tabs
@@ -79,12 +116,15 @@
   function renderHeader() {
     var st = $('#status');
     st.setAttribute('data-state', app.status);
-    st.textContent = YZ.statusText(app.status, app.statusDetail);
+    st.textContent = app.claiming && app.status === 'refused' ? tr('需要密码', 'PIN needed') : YZ.statusText(app.status, app.statusDetail);
     var s = app.snap;
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
     if (app.you && s) $('#who').textContent = tr(app.you.label, 'Counter ' + (myDesk() || ''));
     if (s) document.title = tr('点票 · ', 'Counting · ') + s.meeting.name;
     YZ.showUnsent($('#unsent'), session);
+    var line = $('#count-line');
+    line.hidden = !s || YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting');
+    drawIf(line, s ? JSON.stringify(s.turnout) : '', function () { if (s) YZ.fill(line, YZ.countLine(s, 'count')); });
   }
 
   function renderTabs() {
@@ -173,7 +213,7 @@
     box.hidden = n === null;
     if (n === null) return;
     var s = app.snap, b = D.batch(s, n), copy = myCopy({ batch: n }), desk = myDesk();
-    var pend = pendingFor(n);
+    var pend = pendingFor(n), done = ackedFor(n);
     var can = canKey(b, copy);
     YZ.fill($('#batch-h'), D.batchName(n), ' ', b ? h('span', { class: 'chip st-' + b.status, id: 'batch-status', 'data-status': b.status }, D.statusText(b.status))
       : h('span', { class: 'chip', id: 'batch-status', 'data-status': 'new' }, tr('新批次', 'new batch')));
@@ -184,7 +224,7 @@
     err.hidden = !app.keyError;
     err.textContent = app.keyError || '';
     drawIf($('#batch-state'), JSON.stringify([b, copy ? copy.finished : null, can, desk]), function () { drawState(b, copy, desk, can); });
-    drawIf($('#copy'), JSON.stringify([copy, pend, b ? b.differences : null, b ? b.status : null, app.last]), function () { drawCopy(n, b, copy, pend); });
+    drawIf($('#copy'), JSON.stringify([copy, pend, done, b ? b.differences : null, b ? b.status : null, app.last]), function () { drawCopy(n, b, copy, pend, done); });
     var fin = $('#finish');
     fin.hidden = !!(b && b.status === 'agreed');
     fin.disabled = !voting() || !copy || copy.finished || pend.length > 0;
@@ -252,15 +292,19 @@
       tr('修改', 'Edit'), h('span', { class: 'visually-hidden' }, ' ' + row.number));
   }
 
-  function drawCopy(n, b, copy, pend) {
+  function drawCopy(n, b, copy, pend, done) {
     var rows = {}, order = [];
-    (copy ? copy.ballots : []).forEach(function (x) { rows[x.number] = { number: x.number, marks: x.marks, state: 'keyed' }; order.push(x.number); });
+    var put = function (number, marks, state) {
+      if (!rows[number]) order.push(number);
+      rows[number] = { number: number, marks: marks, state: state };
+    };
+    (copy ? copy.ballots : []).forEach(function (x) { put(x.number, x.marks, 'keyed'); });
+    // Answered, its copy on the way: keyed, under the number the hub keeps.
+    done.forEach(function (c) { put(D.normalizeNumber(c.number), c.marks, 'keyed'); });
     pend.forEach(function (p) {
-      var c = p.command;
-      if (c.kind === 'key_paper') {
-        if (!rows[c.number]) order.push(c.number);
-        rows[c.number] = { number: c.number, marks: c.marks, state: 'unsent' };
-      } else if (c.kind === 'remove_paper' && rows[c.number]) rows[c.number].state = 'removing';
+      var c = p.command, num = D.normalizeNumber(c.number);
+      if (c.kind === 'key_paper') put(num, c.marks, 'unsent');
+      else if (c.kind === 'remove_paper' && rows[num]) rows[num].state = 'removing';
     });
     var differs = {};
     (b && b.status === 'disputed' ? b.differences : []).forEach(function (d) { differs[d.at] = d.reason; });
@@ -276,7 +320,7 @@
         h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, tr('操作', 'Actions'))))),
       h('tbody', null, order.map(function (num) {
         var r = rows[num], v = D.verdict(r.marks, max, props);
-        var cls = [r.state, differs[num] ? 'differs' : '', num === app.last ? 'last' : ''].filter(Boolean).join(' ');
+        var cls = [r.state, differs[num] ? 'differs' : '', num === D.normalizeNumber(app.last) ? 'last' : ''].filter(Boolean).join(' ');
         var notes = [
           r.state === 'unsent' ? h('span', { class: 'chip warn' }, tr('待发送', 'unsent')) : null,
           r.state === 'removing' ? h('span', { class: 'chip warn' }, tr('删除待发送', 'removal unsent')) : null,
@@ -315,9 +359,9 @@
     if (!app.snap || app.batch === null) { YZ.fill(box); return; }
     var number = $('#k-number').value.trim(), p = D.parseMarks($('#k-marks').value, proposals()), max = maxChoices();
     var copy = myCopy({ batch: app.batch });
-    var had = copy && number ? copy.ballots.filter(function (x) { return x.number === number; })[0] : null;
+    var had = copy && number ? copy.ballots.filter(function (x) { return x.number === D.normalizeNumber(number); })[0] : null;
     var parts = [];
-    if (had) parts.push(h('p', { class: 'fix' }, tr('将更正已录入的 ' + number + '（原为：', 'Corrects ' + number + ' (was: '), marksText(had.marks), tr('）', ')')));
+    if (had) parts.push(h('p', { class: 'fix' }, tr('将更正已录入的 ' + had.number + '（原为：', 'Corrects ' + had.number + ' (was: '), marksText(had.marks), tr('）', ')')));
     if (p.blank) parts.push(h('p', null, h('span', { class: 'chip warn' }, tr('空白票', 'blank ballot')), ' ', tr('将记为废票（空白）', 'recorded void (blank)')));
     else if (!p.empty) {
       parts.push(h('ul', { class: 'k-items' }, p.items.map(function (it) {
@@ -527,24 +571,46 @@
 
   function signIn(error) {
     if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
+    app.you = null; app.snap = null; app.claiming = null;
+    D.claim.hide();
     $('#signin').hidden = false;
     renderAll();
     if (error) say('error', error);
     $('#signin-code').focus();
   }
 
+  /** The hub refused the card's hello over its claim: say why, ask for the PIN if that helps. */
+  function claimRefused(refusal, sentPin) {
+    if (session) { session.stop(); session = null; }
+    app.you = null; app.snap = null;
+    if (refusal.code === 'wrong_pin') D.claim.setPin(app.token, null);
+    app.claiming = refusal.code;
+    renderAll();
+    D.claim.show({
+      refusal: refusal, sentPin: sentPin,
+      onPin: function (pin) { D.claim.setPin(app.token, pin); D.claim.hide(); start(app.token, app.typed); },
+      onRetry: function () { D.claim.hide(); start(app.token, app.typed); },
+      onOther: function () { YZ.forgetToken(PAGE); D.claim.setPin(app.token, null); signIn(); }
+    });
+  }
+
   function start(token, typed) {
     app.token = token;
+    app.typed = !!typed;
     $('#signin').hidden = true;
+    var sentPin = !!D.claim.pin(token);
     session = new YZ.Session({
       token: token,
       client: 'count-page/1',
+      hello: D.claim.hello(token),
       persist: 'yz.pending.count.' + token.toUpperCase().replace(/[^0-9A-Z]/g, ''),
       onStatus: function (state, detail) {
         app.status = state; app.statusDetail = detail;
         renderHeader();
-        if (state === 'refused') { YZ.forgetToken(PAGE); signIn(YZ.statusText(state, detail)); }
+        if (state !== 'refused') return;
+        if (D.claim.isClaimRefusal(detail)) { claimRefused(detail, sentPin); return; }
+        YZ.forgetToken(PAGE);
+        signIn(YZ.statusText(state, detail));
       },
       onWelcome: function (you, snap) {
         if (you.role !== 'counter') {
@@ -554,6 +620,8 @@
         if (typed) YZ.keepToken(PAGE, token);
         if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
         app.you = you;
+        if (app.claiming === 'claim_required') say('ok', tr('已认领：这张卡从现在起只能在这台设备上、用你设的密码使用。', 'Claimed: from now on this card works only on this device, with your PIN.'));
+        app.claiming = null;
       },
       onChange: function (snap, u) {
         if (!app.you) return;
@@ -571,6 +639,7 @@
         if (u && u.paper_copy) preview();
       },
       onAnswer: function (m, id) {
+        answered(m, id);
         renderHeader();
         renderView();
         // Answers to entries re-sent after a reload have no waiting promise: show their errors here.

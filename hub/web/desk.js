@@ -1,9 +1,12 @@
 /* desk.js — the counting desk as plain data, shared by the counter's page
- * (/count), the scrutineer's (/scrutiny) and the organiser's console: names
- * of statuses, verdicts and differences in both languages, reading what a
- * counter typed as proposal ids, the two copies of a batch side by side,
- * what still keeps the vote from closing, and the hub's desk errors in
- * plain words. Pure functions of the snapshot, no DOM.
+ * (/count), the scrutineer's (/scrutiny), the door register (/door) and the
+ * organiser's console: names of statuses, verdicts and differences in both
+ * languages, reading what a counter typed as proposal ids, the two copies of
+ * a batch side by side, what still keeps the vote from closing, and the
+ * hub's desk errors in plain words (pure functions of the snapshot); then
+ * the staff pages' shared pieces of the electorate (who may vote, who
+ * counts: the desk cards' claims, the card issues and cancellations) and the
+ * claim of a desk card, which build DOM with YZ.h.
  *
  * ES2017 at most; extends window.YZ (load after yz.js).
  */
@@ -37,12 +40,15 @@
         : tr('超过上限', 'over the limit');
       case 'unknown_proposal': return tr('标记了不存在的项目', 'a mark that is no proposal');
       case 'repeated_mark': return tr('同一项目标记两次', 'the same proposal marked twice');
+      case 'unissued_number': return tr('编号未在门口发出', 'a number never handed out at the door');
+      case 'cancelled_number': return tr('编号已作废（持有人已换发）', 'a cancelled number (its holder switched)');
       default: return reason || '';
     }
   };
   /** Just the word for a void verdict (a chip). */
   D.voidWord = function (reason) {
-    var n = { blank: ['空白', 'blank'], over_limit: ['超限', 'over limit'], unknown_proposal: ['未知项目', 'unknown'], repeated_mark: ['重复', 'repeated'] }[reason];
+    var n = { blank: ['空白', 'blank'], over_limit: ['超限', 'over limit'], unknown_proposal: ['未知项目', 'unknown'], repeated_mark: ['重复', 'repeated'],
+      unissued_number: ['未发出', 'not issued'], cancelled_number: ['已作废', 'cancelled'] }[reason];
     return n ? tr(n[0], n[1]) : reason;
   };
 
@@ -65,6 +71,30 @@
     var next = String(parseInt(m[2], 10) + 1);
     while (next.length < m[2].length) next = '0' + next;
     return m[1] + next;
+  };
+
+  /**
+   * A paper ballot's number as the hub keeps it (docs/protocol.md, "Paper
+   * ballot numbers"): full-width folded, spaces and dashes dropped, upper
+   * case, and digits only without leading zeros — "0117", "117" and "０１１７"
+   * are all "117".
+   */
+  D.normalizeNumber = function (s) {
+    var f = ascii(s || '').replace(/[\s-]/g, '').toUpperCase();
+    if (f && /^[0-9]+$/.test(f)) return f.replace(/^0+/, '') || '0';
+    return f;
+  };
+
+  /** A voter card's serial as the hub keeps it: "v42", "42", "Ｖ００４２" → "V0042". */
+  D.cardSerial = function (typed) {
+    var s = ascii(typed || '').trim().toUpperCase();
+    var digits = s.charAt(0) === 'V' ? s.slice(1) : s;
+    if (/^[0-9]+$/.test(digits) && digits.length <= 9) {
+      var n = String(parseInt(digits, 10));
+      while (n.length < 4) n = '0' + n;
+      return 'V' + n;
+    }
+    return s;
   };
 
   // ------------------------------------------------------------ reading what was typed
@@ -290,12 +320,251 @@
         return tr('你已经点过“录入完毕”。要更正，请直接重新录入那张票。', 'You have already finished this batch. To correct, key the ballot again.');
       case 'boards_not_allowed':
         return tr('本次会议按平均分配法计算，需要每一张选票，不能使用贴纸板。', 'This meeting uses equal shares, which needs every ballot: sticker boards cannot be used.');
+      case 'same_device':
+        x = /counter (\w+)/.exec(d);
+        return tr('这一批的另一份' + (x ? '（' + x[1] + ' 号点票员）' : '') + '是在这台设备上录入的。两份必须由两个人在两台设备上分别录入：请另一位点票员用自己的设备录入这一批。',
+          'The other copy of this batch' + (x ? ' (counter ' + x[1] + ')' : '') + ' was keyed on this same device. The two copies must be keyed by two people on two devices: let another counter key this batch on their own device.');
+      case 'already_voted':
+        return /batch/.test(d) ? tr('这个选票编号已在计票中（' + d.replace('batch', '第') + ' 批），不能再换。', 'That ballot number is already counted (' + d + '); it cannot be switched.')
+          : tr('这张卡已经投过票' + (d ? '（回执 ' + d + '）' : '') + '，不能再作废或换发。', 'This card has already voted' + (d ? ' (receipt ' + d + ')' : '') + '; it can no longer be cancelled or switched.');
+      case 'unknown_card':
+        return tr('没有 ' + d + ' 这张卡。请核对卡上印的编号（投票卡以 V 开头，如 V0042）。', 'There is no card ' + d + '. Check the number printed on it (voter cards start with V, e.g. V0042).');
+      case 'card_cancelled':
+        return tr(d + ' 已经作废，不能再用。', d + ' has been cancelled and cannot be used.');
+      case 'reason_required':
+        return tr('请写明原因（会公开显示）。', 'Give a reason (it is shown to everyone).');
+      case 'already_issued':
+        return tr(d + ' 已经发给了别人，不能再发。请换一张卡或一个编号。', d + ' was already handed to someone else. Use another card or number.');
+      case 'already_registered':
+        x = /register (\d+)/.exec(d);
+        return tr('此人已经登记过' + (x ? '（登记号 ' + x[1] + '）' : '') + '，一人只能登记一次。如需换一种方式投票，请用“换发”。',
+          'This person is already registered' + (x ? ' (register number ' + x[1] + ')' : '') + '; one registration per person. To change how they vote, use “Switch”.');
+      case 'unknown_register':
+        return tr('没有登记号 ' + d + '。', 'There is no register number ' + d + '.');
+      case 'no_register':
+        return tr('本次会议的规则不设门口登记。', 'This meeting\'s rules have no door register.');
+      case 'not_registered':
+        return tr('这张卡还没有在门口登记发放。', 'This card was not handed out at the door.');
+      case 'stickers_over_issued':
+        return tr('贴纸板上的贴纸多于门口发出的贴纸（' + d + '），请重新清点。', 'The boards hold more stickers than were handed out (' + d + '): count again.');
+      case 'not_recommended':
+        return tr('技术顾问没有依据这一条规则建议排除它（' + d + '），不能确认。', 'No adviser recommends excluding it under that rule (' + d + '): it cannot be confirmed.');
+      case 'not_excluded':
+        return tr(d + ' 没有被排除。', d + ' is not excluded.');
+      case 'no_estimate':
+        return tr(d + ' 还没有技术顾问的估算。', 'No adviser has estimated ' + d + '.');
+      case 'not_claimed':
+        return tr('这张卡还没有认领，不能录入。请重新打开本页并设定密码认领。', 'This card is not claimed yet and cannot key. Open this page again and choose a PIN to claim it.');
       case 'wrong_phase':
         return tr('只能在投票阶段录入（现在：' + YZ.phaseName(d) + '）。', 'Keying is open during the vote only (now: ' + YZ.phaseName(d) + ').');
       default:
         return YZ.errorText(m);
     }
   };
+
+  // ------------------------------------------------------------ the electorate, for the staff pages
+
+  /** "15:02": a time of the meeting's day, on this device's clock (the venue's). */
+  D.time = function (ms) {
+    var d = new Date(ms), m = d.getMinutes();
+    return d.getHours() + ':' + (m < 10 ? '0' : '') + m;
+  };
+
+  /** What a resident holds, in words: "投票卡 V0042", "纸质选票 117", "贴纸 10 张". */
+  D.issueText = function (i) {
+    if (!i) return '';
+    switch (i.kind) {
+      case 'card': return tr('投票卡 ', 'voter card ') + i.serial;
+      case 'paper': return tr('纸质选票 ', 'paper ballot ') + i.number;
+      case 'stickers': return tr('贴纸 ' + i.stickers + ' 张', i.stickers + ' stickers');
+      default: return i.kind;
+    }
+  };
+
+  /** The "same address as" flags of a claim, as chips: the organiser's console in red. */
+  D.claimFlags = function (claim) {
+    var h = YZ.h;
+    return (claim && claim.same_address_as || []).map(function (who) {
+      return who === 'organiser'
+        ? h('span', { class: 'chip bad', 'data-same': who }, tr('与组织者同一地址', 'same address as the organiser'))
+        : h('span', { class: 'chip warn', 'data-same': who }, tr('与' + D.claim.serialName(who) + '同一地址', 'same address as ' + D.claim.serialName(who)));
+    });
+  };
+
+  /**
+   * Every counter's and scrutineer's card with its claim: when, from which
+   * address and device, and which other staff cards were on that address.
+   * opts: {id, action(card) → a cell's content (the console's release)}.
+   */
+  D.deskTable = function (s, opts) {
+    var h = YZ.h, desk = (s.electorate && s.electorate.desk) || [];
+    if (!desk.length) return h('p', { class: 'muted', id: opts.id }, tr('没有点票员或监票员卡。', 'No counter\'s or scrutineer\'s cards.'));
+    return h('table', { class: 'desk-table claims', id: opts.id },
+      h('caption', { class: 'visually-hidden' }, tr('点票员与监票员卡的认领', 'Claims of the counters\' and scrutineers\' cards')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('卡', 'Card')), h('th', { scope: 'col' }, tr('认领', 'Claim')),
+        opts.action ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, tr('操作', 'Actions'))) : null)),
+      h('tbody', null, desk.map(function (d) {
+        var c = d.claim;
+        return h('tr', { 'data-serial': d.serial, 'data-claimed': c ? 'yes' : 'no', class: c && c.same_address_as && c.same_address_as.indexOf('organiser') >= 0 ? 'differs' : null },
+          h('th', { scope: 'row' }, YZ.deskName(d), h('br'), h('span', { class: 'muted small-text mono' }, d.serial)),
+          h('td', null, c ? [tr(D.time(c.at_ms) + ' 认领', 'claimed ' + D.time(c.at_ms)), tr(' · 地址 ', ' · address '), h('span', { class: 'mono' }, c.address),
+            tr(' · 设备 ', ' · device '), h('span', { class: 'mono' }, c.device), D.claimFlags(c).length ? h('div', null, D.claimFlags(c)) : null]
+            : h('span', { class: 'muted' }, tr('未认领', 'not claimed'))),
+          opts.action ? h('td', { class: 'actions' }, opts.action(d)) : null);
+      })));
+  };
+
+  /** Every issue of voter cards: when, which serials, how many, why; those after the opening of the vote marked. */
+  D.issuanceList = function (s, id) {
+    var h = YZ.h, list = (s.electorate && s.electorate.issuances) || [];
+    if (!list.length) return h('p', { class: 'muted', id: id }, tr('还没有发放投票卡。', 'No voter cards issued yet.'));
+    return h('ul', { class: 'rows', id: id }, list.map(function (i) {
+      return h('li', { 'data-seq': i.seq, 'data-late': i.during_vote ? 'yes' : 'no' },
+        h('span', { class: 'mono' }, D.time(i.at_ms)), ' ',
+        i.during_vote ? h('span', { class: 'chip warn' }, tr('投票期间追加', 'during the vote')) : null, ' ',
+        h('span', { class: 'grow' }, tr('发卡 ' + i.count + ' 张 ', i.count + ' cards ') , h('span', { class: 'mono' }, YZ.cardRange(i)),
+          i.reason ? tr('：' + i.reason, ': ' + i.reason) : ''));
+    }));
+  };
+
+  /** Every cancelled card, with when and why. */
+  D.cancellationList = function (s, id) {
+    var h = YZ.h, list = (s.electorate && s.electorate.cancellations) || [];
+    if (!list.length) return h('p', { class: 'muted', id: id }, tr('没有作废的投票卡。', 'No card cancelled.'));
+    return h('ul', { class: 'rows', id: id }, list.map(function (c) {
+      return h('li', { 'data-serial': c.serial }, h('span', { class: 'mono' }, D.time(c.at_ms)), ' ',
+        h('span', { class: 'grow' }, tr('作废 ', 'cancelled '), h('span', { class: 'mono' }, c.serial), tr('：' + c.reason, ': ' + c.reason)));
+    }));
+  };
+
+  /** "投票卡 120 张（作废 2 张）· 选民指纹 3F2A-91C0". */
+  D.electorateLine = function (s, prefix) {
+    var h = YZ.h, e = s.electorate || {}, p = prefix || 'electorate';
+    return [tr('投票卡 ', 'Voter cards: '), h('b', { id: p + '-issued', class: 'mono' }, String(e.cards_issued || 0)), tr(' 张', ''),
+      e.cards_cancelled ? [tr('（作废 ', ' ('), h('b', { id: p + '-cancelled', class: 'mono' }, String(e.cards_cancelled)), tr(' 张）', ' cancelled)')] : null,
+      e.fingerprint ? [tr(' · 选民指纹 ', ' · electorate fingerprint '), h('b', { id: p + '-fingerprint', class: 'mono fingerprint' }, e.fingerprint)] : null];
+  };
+
+  // ------------------------------------------------------------ claiming a desk card
+
+  /**
+   * A counter's or scrutineer's card is claimed by the person who uses it:
+   * its first hello carries this device's id and a PIN they choose, and from
+   * then on only this device with that PIN opens it (docs/protocol.md,
+   * hello). The device id is made once and kept in local storage, for every
+   * page of the hub (one device holds one desk card: a phone that claimed a
+   * counter's card keeps it). The PIN is kept for this tab only, never in an
+   * address.
+   */
+  var C = {};
+  var memoryDevice = null;
+  C.device = function () {
+    var d = YZ.storage.get('yz.device') || YZ.tabStorage.get('yz.device') || memoryDevice;
+    if (!d) {
+      d = 'd' + YZ.randomId() + YZ.randomId();
+      YZ.storage.set('yz.device', d);
+      YZ.tabStorage.set('yz.device', d);
+    }
+    memoryDevice = d;
+    return d;
+  };
+  function pinKey(token) { return 'yz.pin.' + String(token || '').toUpperCase().replace(/[^0-9A-Z]/g, ''); }
+  C.pin = function (token) { return YZ.tabStorage.get(pinKey(token)); };
+  C.setPin = function (token, pin) { YZ.tabStorage.set(pinKey(token), pin); };
+  /** The extra fields of a desk card's hello (YZ.Session opts.hello). */
+  C.hello = function (token) { return function () { return { device: C.device(), pin: C.pin(token) }; }; };
+  /** What was typed as a PIN: 4 to 6 digits (full-width ones too), or null. */
+  C.readPin = function (typed) {
+    var p = ascii(typed || '').replace(/\s/g, '');
+    return /^[0-9]{4,6}$/.test(p) ? p : null;
+  };
+  /** A desk card's serial for people: "counter-2" → "点票员 2", "observer-1" → "监票员 A". */
+  C.serialName = function (serial) {
+    var m = /^(counter|observer)-(\d+)$/.exec(serial || '');
+    if (!m) return serial === 'organiser' ? tr('组织者', 'the organiser') : serial;
+    return YZ.deskName({ role: m[1], number: parseInt(m[2], 10) });
+  };
+  var CLAIM_CODES = { claim_required: 1, wrong_pin: 1, too_many_tries: 1, claimed_elsewhere: 1, device_has_card: 1 };
+  /** Whether a refused hello is about the claim (and not a wrong code). */
+  C.isClaimRefusal = function (m) {
+    return !!m && (CLAIM_CODES[m.code] === 1 || (m.code === 'invalid_field' && /^pin/.test(m.detail || '')));
+  };
+  /**
+   * What to say about a refused hello, and what to ask:
+   * {title, text, ask: 'new' (choose a PIN) | 'pin' (type the PIN) | null}.
+   * `sentPin`: whether the hello carried a PIN.
+   */
+  C.explain = function (m, sentPin) {
+    var release = tr('组织者可以在控制台“卡片”页解除认领（会公开记录），之后可在新设备上重新认领。',
+      'The organiser can release the claim on the console\'s Cards tab (it is logged and shown), after which it can be claimed again on a new device.');
+    switch (m.code) {
+      case 'claim_required':
+      case 'invalid_field':
+        return { title: tr('认领这张卡', 'Claim this card'), ask: 'new',
+          text: tr('认领这张卡：设一个4至6位数字密码（请记住）。认领后，这张卡只能在这台设备上、用这个密码使用；认领会记入日志，并在投影和监票页公开显示。',
+            'Claim this card: choose a PIN of 4 to 6 digits (remember it). From then on the card works only on this device with this PIN; the claim is logged and shown on the projector and to the scrutineers.') };
+      case 'wrong_pin':
+        return sentPin
+          ? { title: tr('密码不对', 'Wrong PIN'), ask: 'pin',
+            text: tr('密码不对，请再输入一次认领时设的密码。连续输错 5 次，这张卡会锁定一分钟。忘了密码请找组织者：' , 'Wrong PIN: type the PIN you chose when you claimed this card. Five wrong PINs lock the card for a minute. Forgot it? Ask the organiser: ') + release }
+          : { title: tr('输入密码', 'Type your PIN'), ask: 'pin',
+            text: tr('这张卡已在这台设备上认领。请输入认领时设的密码。', 'This card was claimed on this device. Type the PIN you chose then.') };
+      case 'too_many_tries':
+        return { title: tr('密码错误次数过多', 'Too many wrong PINs'), ask: null,
+          text: tr('连续输错 5 次密码，这张卡锁定一分钟。请一分钟后再试；忘了密码请找组织者。', 'Five wrong PINs: the card is locked for a minute. Try again in a minute; if you forgot the PIN, ask the organiser.') + ' ' + release };
+      case 'claimed_elsewhere':
+        return { title: tr('这张卡已在另一台设备上认领', 'This card was claimed on another device'), ask: null,
+          text: tr('这张卡已经在另一台设备上认领了。如果不是你认领的，请马上告诉组织者和监票员。', 'This card was already claimed on another device. If it was not you, tell the organiser and the scrutineers at once.') + ' ' + release };
+      case 'device_has_card':
+        return { title: tr('这台设备已经有一张卡', 'This device already holds a card'), ask: null,
+          text: tr('这台设备已经认领了' + (m.detail ? '“' + C.serialName(m.detail) + '”' : '另一张点票/监票卡') + '。一台设备只能用一张点票或监票卡，两份录入须来自两个人、两台设备。请换一台设备，或请组织者解除那张卡的认领。',
+            'This device already holds ' + (m.detail ? C.serialName(m.detail) : 'another desk card') + '. One device holds one counter\'s or scrutineer\'s card, so that the two copies come from two people on two devices. Use another device, or ask the organiser to release that claim.') };
+      default:
+        return { title: tr('无法进入', 'Cannot sign in'), ask: null, text: YZ.errorText(m) };
+    }
+  };
+
+  /**
+   * The #claim section of /count and /scrutiny: say why the card was
+   * refused and, when a PIN would help, ask for it (twice for a new claim).
+   * opts: {refusal, sentPin, onPin(pin), onRetry(), onOther()}.
+   */
+  C.show = function (opts) {
+    var ex = C.explain(opts.refusal, opts.sentPin), h = YZ.h;
+    var box = YZ.$('#claim');
+    var err = h('p', { class: 'notice error', id: 'claim-error', role: 'alert', hidden: true });
+    var form = null;
+    if (ex.ask) {
+      var fresh = ex.ask === 'new';
+      form = h('form', { id: 'claim-form', class: 'card', autocomplete: 'off', novalidate: true, onsubmit: function (e) {
+        e.preventDefault();
+        var pin = C.readPin(YZ.$('#pin').value);
+        var again = fresh ? C.readPin(YZ.$('#pin2').value) : pin;
+        err.hidden = false;
+        if (!pin) { err.textContent = tr('密码须为4至6位数字。', 'A PIN is 4 to 6 digits.'); YZ.$('#pin').focus(); return; }
+        if (again !== pin) { err.textContent = tr('两次输入的密码不一样，请重新输入。', 'The two PINs differ: type them again.'); YZ.$('#pin2').value = ''; YZ.$('#pin2').focus(); return; }
+        err.hidden = true;
+        opts.onPin(pin);
+      } },
+        h('div', null, h('label', { for: 'pin' }, fresh ? tr('设一个密码（4至6位数字）', 'Choose a PIN (4 to 6 digits)') : tr('密码', 'PIN')),
+          h('input', { id: 'pin', class: 'mono pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 6, required: true })),
+        fresh ? h('div', null, h('label', { for: 'pin2' }, tr('再输入一次', 'Type it again')),
+          h('input', { id: 'pin2', class: 'mono pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 6, required: true })) : null,
+        h('button', { type: 'submit', class: 'primary', id: 'claim-submit' }, fresh ? tr('认领', 'Claim') : tr('进入', 'Open')));
+    }
+    YZ.fill(box,
+      h('h2', { id: 'claim-h' }, ex.title),
+      h('p', { id: 'claim-text', 'data-code': opts.refusal.code }, ex.text),
+      form, err,
+      h('div', { class: 'row-buttons' },
+        ex.ask ? null : h('button', { type: 'button', id: 'claim-retry', class: 'primary', onclick: opts.onRetry }, tr('再试一次', 'Try again')),
+        h('button', { type: 'button', id: 'claim-other', onclick: opts.onOther }, tr('用另一张卡', 'Use another card'))));
+    box.hidden = false;
+    var first = YZ.$('#pin') || YZ.$('#claim-retry');
+    if (first) first.focus();
+  };
+  C.hide = function () { var box = YZ.$('#claim'); box.hidden = true; YZ.fill(box); };
+  D.claim = C;
 
   YZ.desk = D;
 })();

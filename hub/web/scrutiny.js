@@ -6,14 +6,20 @@
  * both readings of every sticker board, the turnout and the log head.
  *
  * The one thing a scrutineer enters is the hand count of a batch's sheets
- * (`declare_sheets`), shown against what was keyed: the vote cannot close
- * until they match.
+ * (`declare_sheets`), their own (scrutineer A's and B's stand side by
+ * side), shown against what was keyed: the vote cannot close until they
+ * match. Above it all, every desk card's claim (when, from which address,
+ * flagged when the organiser's console was there), and the voter cards
+ * issued and cancelled, with the count in the same words as every page.
+ *
+ * The scrutineer's card is claimed on first use with a PIN on this device
+ * (YZ.desk.claim), like a counter's.
  */
 (function () {
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
   var PAGE = 'scrutiny';
-  var app = { you: null, snap: null, status: 'connecting', statusDetail: null };
+  var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, claiming: null };
   var session = null, mine = {};
   var seen = {}; // unit|counter|number → marks as last drawn, to flash what changed
   var cards = {}; // unit key → its card element
@@ -36,25 +42,43 @@
   function renderHeader() {
     var st = $('#status');
     st.setAttribute('data-state', app.status);
-    st.textContent = YZ.statusText(app.status, app.statusDetail);
+    st.textContent = app.claiming && app.status === 'refused' ? tr('需要密码', 'PIN needed') : YZ.statusText(app.status, app.statusDetail);
     var s = app.snap;
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you) $('#who').textContent = tr(app.you.label, 'Scrutineer');
+    if (app.you) $('#who').textContent = myNumber() ? scrName(myNumber()) : app.you.label;
     if (s) document.title = tr('监票 · ', 'Scrutiny · ') + s.meeting.name;
     YZ.showUnsent($('#unsent'), session);
   }
 
   // ------------------------------------------------------------ summary
 
+  /** This scrutineer's number ("1" for A), from the card's label. */
+  function myNumber() {
+    var m = /([A-Z])\s*$/.exec(app.you ? app.you.label : '');
+    return m ? String(m[1].charCodeAt(0) - 64) : null;
+  }
+  function scrName(n) { return YZ.deskName({ role: 'observer', number: parseInt(n, 10) }); }
+
   function renderSummary() {
-    var s = app.snap, t = s.turnout, p = s.paper || { counted: 0, void: 0, stickers: 0 };
-    var item = function (id, label, value) { return h('div', null, h('div', { class: 'muted small-text' }, label), h('div', { class: 'big mono', id: id }, String(value))); };
-    YZ.fill($('#summary'),
-      item('t-ballots', tr('选票合计', 'Ballots in all'), t.ballots),
-      item('t-phone', tr('手机', 'By phone'), t.ballots - t.paper),
-      item('t-paper', tr('纸质（已计入）', 'Paper (counted)'), t.paper),
-      item('t-void', tr('其中废票', 'of which void'), t.void),
-      s.rules.allocation !== 'equal_shares' ? item('t-stickers', tr('贴纸', 'Stickers'), p.stickers) : null);
+    var s = app.snap, c = YZ.count(s), reg = c.register;
+    drawIf($('#summary'), JSON.stringify(s.turnout), function () {
+      YZ.fill($('#summary'),
+        h('p', { class: 'count-line' }, YZ.countLine(s)),
+        c.void ? h('p', { class: 'small-text', id: 'void-line' }, tr('废票：', 'Void: ') + YZ.voidLine(s)) : null,
+        reg ? h('p', { class: 'small-text', id: 'register-line' }, tr('门口登记 ' + reg.registered + ' 人：投票卡 ' + reg.cards + '，纸质选票 ' + reg.paper + '，贴纸 ' + reg.sticker_sheets + ' 份（共 ' + reg.stickers + ' 张）',
+          reg.registered + ' registered at the door: ' + reg.cards + ' cards, ' + reg.paper + ' paper ballots, ' + reg.sticker_sheets + ' sticker sheets (' + reg.stickers + ' stickers)')) : null);
+    });
+    var me = myNumber();
+    drawIf($('#me'), String(me), function () {
+      YZ.fill($('#me'), h('strong', { id: 'me-name', 'data-scrutineer': me }, tr('本页：', 'This page: ') + (me ? scrName(me) : app.you.label)),
+        tr('。你登记的清点张数记在你名下，另一位监票员的清点并列显示。', '. The hand counts you enter are yours; the other scrutineer\'s stand beside them.'));
+    });
+    drawIf($('#claims'), JSON.stringify(s.electorate.desk), function () { YZ.fill($('#claims'), D.deskTable(s, { id: 'desk-cards' })); });
+    drawIf($('#electorate'), JSON.stringify([s.electorate.issuances, s.electorate.cancellations, s.electorate.fingerprint]), function () {
+      YZ.fill($('#electorate'), h('p', null, D.electorateLine(s)),
+        D.issuanceList(s, 'issuances'),
+        s.electorate.cancellations.length ? [h('h3', null, tr('作废的投票卡', 'Cancelled cards')), D.cancellationList(s, 'cancellations')] : null);
+    });
     YZ.fill($('#head'), tr('第 ', 'Entry ') + s.seq + tr(' 条 · ', ' · '), h('span', { id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)),
       s.fingerprint ? [h('br'), tr('规则指纹 ', 'Rules fingerprint '), h('b', null, s.fingerprint)] : null);
     var blockers = s.phase === 'voting' ? D.blockers(s) : [];
@@ -71,13 +95,16 @@
     var k = D.keyed(b), parts = [];
     if (k.agreed !== null) parts.push(tr('录入 ' + k.agreed + ' 张', 'keyed ' + k.agreed));
     else parts.push(k.copies.length ? k.copies.map(function (c) { return D.deskName(c.counter) + ' ' + tr(c.entries + ' 张', String(c.entries)) + (c.finished ? ' ✓' : ''); }).join(' · ') : tr('尚无录入', 'nothing keyed'));
-    var has = b.sheets !== null && b.sheets !== undefined;
-    parts.push(' / ', has ? tr('清点 ' + b.sheets + ' 张', 'counted ' + b.sheets) : tr('未清点', 'not counted yet'));
+    var has = b.sheets !== null && b.sheets !== undefined, me = myNumber(), counts = b.sheet_counts || [];
+    parts.push(' / ', has ? tr('清点 ' + b.sheets + ' 张', 'counted ' + b.sheets) : counts.length ? tr('两位监票员清点不同', 'the scrutineers\' counts differ') : tr('未清点', 'not counted yet'));
+    var each = counts.map(function (x) {
+      return h('span', { class: 'sheet-count', 'data-scrutineer': x.scrutineer }, scrName(x.scrutineer) + (x.scrutineer === me ? tr('（我）', ' (me)') : '') + tr(' 清点 ' + x.sheets + ' 张', ' counted ' + x.sheets));
+    });
     var chip = null;
     if (has && k.agreed !== null) chip = b.sheets === k.agreed ? h('span', { class: 'chip ok', 'data-match': 'yes' }, tr('一致', 'match'))
       : h('span', { class: 'chip bad', 'data-match': 'no' }, tr('不一致', 'mismatch'));
     else if (has && k.copies.some(function (c) { return c.entries !== b.sheets; })) chip = h('span', { class: 'chip warn', 'data-match': 'not-yet' }, tr('录入张数与清点不同', 'keyed ≠ counted so far'));
-    return h('p', { class: 'sheets-line' }, parts, ' ', chip);
+    return [h('p', { class: 'sheets-line' }, parts, ' ', chip), each.length ? h('p', { class: 'small-text sheet-counts' }, each.map(function (e, i) { return [i ? ' · ' : '', e]; })) : null];
   }
 
   function marksCell(marks, fresh, counter) {
@@ -127,8 +154,9 @@
     drawIf(el, JSON.stringify([b, copies]), function () {
       YZ.fill(el.children[0], h('span', null, D.batchName(n)), h('span', { class: 'chip st-' + b.status, 'data-status': b.status }, D.statusText(b.status)),
         h('button', { type: 'button', class: 'small', 'data-sheets': n, onclick: function () {
+          var mine = (b.sheet_counts || []).filter(function (x) { return x.scrutineer === myNumber(); })[0];
           $('#s-batch').value = String(n);
-          $('#s-sheets').value = b.sheets !== null && b.sheets !== undefined ? String(b.sheets) : '';
+          $('#s-sheets').value = mine ? String(mine.sheets) : '';
           $('#s-sheets').focus();
         } }, tr('登记张数', 'Enter count'), h('span', { class: 'visually-hidden' }, ' ' + D.batchName(n))));
       YZ.fill(el.children[1], sheetsLine(b),
@@ -230,23 +258,46 @@
 
   function signIn(error) {
     if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
+    app.you = null; app.snap = null; app.claiming = null;
+    D.claim.hide();
     $('#signin').hidden = false;
     renderAll();
     if (error) say('error', error);
     $('#signin-code').focus();
   }
 
+  /** The hub refused the card's hello over its claim: say why, ask for the PIN if that helps. */
+  function claimRefused(refusal, sentPin) {
+    if (session) { session.stop(); session = null; }
+    app.you = null; app.snap = null;
+    if (refusal.code === 'wrong_pin') D.claim.setPin(app.token, null);
+    app.claiming = refusal.code;
+    renderAll();
+    D.claim.show({
+      refusal: refusal, sentPin: sentPin,
+      onPin: function (pin) { D.claim.setPin(app.token, pin); D.claim.hide(); start(app.token, app.typed); },
+      onRetry: function () { D.claim.hide(); start(app.token, app.typed); },
+      onOther: function () { YZ.forgetToken(PAGE); D.claim.setPin(app.token, null); signIn(); }
+    });
+  }
+
   function start(token, typed) {
+    app.token = token;
+    app.typed = !!typed;
     $('#signin').hidden = true;
+    var sentPin = !!D.claim.pin(token);
     session = new YZ.Session({
       token: token,
       client: 'scrutiny-page/1',
+      hello: D.claim.hello(token),
       persist: 'yz.pending.scrutiny.' + token.toUpperCase().replace(/[^0-9A-Z]/g, ''),
       onStatus: function (state, detail) {
         app.status = state; app.statusDetail = detail;
         renderHeader();
-        if (state === 'refused') { YZ.forgetToken(PAGE); signIn(YZ.statusText(state, detail)); }
+        if (state !== 'refused') return;
+        if (D.claim.isClaimRefusal(detail)) { claimRefused(detail, sentPin); return; }
+        YZ.forgetToken(PAGE);
+        signIn(YZ.statusText(state, detail));
       },
       onWelcome: function (you, snap) {
         if (you.role !== 'observer') {
@@ -256,6 +307,8 @@
         if (typed) YZ.keepToken(PAGE, token);
         if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
         app.you = you;
+        if (app.claiming === 'claim_required') say('ok', tr('已认领：这张卡从现在起只能在这台设备上、用你设的密码使用。', 'Claimed: from now on this card works only on this device, with your PIN.'));
+        app.claiming = null;
       },
       onChange: function (snap) {
         if (!app.you) return;

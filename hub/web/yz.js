@@ -332,6 +332,8 @@
    *   opts.onNotice(errorMsg)          an error that answers no command (rate_limited…)
    *   opts.onAnswer(msg, id)           every ack/error of a command, also re-sent ones
    *   opts.persist    a storage key: unanswered commands survive a page reload there
+   *   opts.hello      more fields for the hello (an object, or a function called at each
+   *                   connect), e.g. a desk card's {device, pin}
    */
   YZ.Session = function (opts) {
     var self = this;
@@ -381,7 +383,10 @@
     this.ws = ws;
     var welcomed = false, refused = null;
     ws.onopen = function () {
-      ws.send(JSON.stringify({ type: 'hello', token: self.opts.token, client: self.opts.client || 'page' }));
+      var hello = { type: 'hello', token: self.opts.token, client: self.opts.client || 'page' };
+      var more = typeof self.opts.hello === 'function' ? self.opts.hello() : self.opts.hello;
+      if (more) Object.keys(more).forEach(function (k) { if (more[k] !== null && more[k] !== undefined) hello[k] = more[k]; });
+      ws.send(JSON.stringify(hello));
     };
     ws.onmessage = function (ev) {
       var m;

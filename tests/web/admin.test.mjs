@@ -155,9 +155,11 @@ let minted = [];
 test('voter cards minted from the console: N QR codes that open N working cards; table cards for every seat', async () => {
   await page.click('[data-tab="cards"]');
   const total = hub.tokens.voters_total;
-  await page.waitForFunction((n) => document.querySelector('#voters-total').textContent.includes(`已发放投票卡 ${n} 张`), total);
+  await page.waitForFunction((n) => document.querySelector('#cards-electorate-issued').textContent === String(n), total);
   assert.deepEqual(await axeViolations(page), []);
   await page.fill('#mint-count', '10');
+  // During the vote a reason is required, and the room is told.
+  await page.fill('#mint-reason', '迟到居民');
   await page.click('#mint-form button[type="submit"]');
   await page.waitForSelector('.yz-dialog');
   assert.match(await page.textContent('.yz-dialog'), /10 张/);
@@ -204,7 +206,8 @@ test('voter cards minted from the console: N QR codes that open N working cards;
 
   await page.click('#sheet-close');
   await page.waitForSelector('#view-cards:not([hidden])');
-  await page.waitForFunction((n) => document.querySelector('#voters-total').textContent.includes(`已发放投票卡 ${n} 张`), total + 10);
+  await page.waitForFunction((n) => document.querySelector('#cards-electorate-issued').textContent === String(n), total + 10);
+  assert.match(await page.textContent('#issuance-list li[data-late="yes"]'), /投票期间追加[\s\S]*发卡 10 张[\s\S]*迟到居民/);
   // Reprinting a range shows the same cards.
   await page.fill('#range-from', String(total + 1));
   await page.fill('#range-to', String(total + 2));
@@ -238,8 +241,8 @@ test('ballots are cast, the organiser closes the vote (results computed) and pub
     await v.close();
   }
   await page.click('[data-tab="meeting"]');
-  await page.waitForFunction(() => document.querySelector('#turnout') && document.querySelector('#turnout').textContent === '4');
-  await page.waitForFunction(() => document.querySelector('#step-ballots') && document.querySelector('#step-ballots').textContent === '4');
+  await page.waitForFunction(() => document.querySelector('#count-received') && document.querySelector('#count-received').textContent === '4');
+  await page.waitForFunction(() => document.querySelector('#step-received') && document.querySelector('#step-received').textContent === '4');
   await confirmStep(/不再接受任何选票[\s\S]*4/);
   await waitPhase('计票完成');
   await page.waitForSelector('#ranking');

@@ -88,11 +88,15 @@ test('no sticker boards under equal shares: the counter\'s page says so and the 
   const count = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   count.on('pageerror', (e) => errors.push(String(e)));
   await count.goto(hub.tokens.counters[2].link);
+  await count.waitForSelector('#claim-form', WAIT);
+  await count.fill('#pin', '1234');
+  await count.fill('#pin2', '1234');
+  await count.press('#pin2', 'Enter');
   await count.waitForSelector('#view-batches:not([hidden])', WAIT);
   await count.click('#tabs [data-tab="boards"]');
   assert.match(await count.textContent('#boards-off'), /平均分配法[\s\S]*不使用贴纸板/);
   assert.deepEqual(await axeViolations(count), []);
-  await d.connect('c3', hub.tokens.counters[2].token);
+  await d.connect('c3', hub.tokens.counters[3].token);
   const r = await d.command('c3', { kind: 'key_board', board: 1, counts: { P01: 3 } });
   assert.equal(r.code, 'boards_not_allowed');
 });

@@ -8,7 +8,9 @@
 // while the hub is down survives closing the page; sticker boards are read
 // twice; the organiser's close is refused until the scrutineer's hand count
 // matches; then the public board shows every ballot, finds a receipt, and
-// adds up to the hub's count. axe-core on every page.
+// adds up to the hub's count. axe-core on every page. Each desk card is
+// claimed with a PIN on first use (its own browser profile is its device),
+// and ballot numbers are kept normalised: "0001" is ballot "1".
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startHub, launch, shot, docShot, axeViolations, exportJson } from './harness.mjs';
@@ -32,10 +34,23 @@ before(async () => {
   await a.goto(hub.tokens.counters[0].link);
   await b.goto(hub.tokens.counters[1].link);
   await scr.goto(hub.tokens.observers[0].link);
+  for (const [p, pin] of [[a, '1357'], [b, '2468'], [scr, '9753']]) await claim(p, pin, true);
 });
+
+/** Answer the page's PIN form: a new claim (PIN twice) or the PIN of a card claimed on this device. */
+async function claim(p, pin, fresh) {
+  await p.waitForSelector('#claim-form', WAIT);
+  assert.equal(await p.textContent('#claim-text').then((t) => /认领这张卡：设一个4至6位数字密码（请记住）/.test(t)), fresh);
+  await p.fill('#pin', pin);
+  if (fresh) await p.fill('#pin2', pin);
+  await p.press(fresh ? '#pin2' : '#pin', 'Enter');
+  await p.waitForSelector('#claim', { state: 'hidden', ...WAIT });
+}
 after(async () => { await browser?.close(); await hub?.stop(); });
 
-const row = (p, n) => `#copy-table tr[data-number="${n}"]`;
+/** A ballot number as the hub keeps it ("0001" → "1"). */
+const N = (n) => n.replace(/^0+(?=\d)/, '');
+const row = (p, n) => `#copy-table tr[data-number="${N(n)}"]`;
 const paperBallots = () => exportJson(hub).ballots.filter((x) => x.method === 'paper');
 
 async function openBatch(p, n) {
@@ -89,7 +104,7 @@ test('a counter keys from the keyboard; what is typed is read as proposal ids, a
   assert.equal(await a.evaluate(() => document.activeElement.id), 'k-number');
   // Within seconds on the scrutineer's page, in counter 1's column.
   await scr.waitForFunction(() => {
-    const td = document.querySelector('[data-batch="1"] tr[data-number="0001"] td[data-counter="1"]');
+    const td = document.querySelector('[data-batch="1"] tr[data-number="1"] td[data-counter="1"]');
     return td && /P14/.test(td.textContent) && /P27/.test(td.textContent);
   }, null, WAIT);
 
@@ -102,7 +117,7 @@ test('a counter keys from the keyboard; what is typed is read as proposal ids, a
   await a.keyboard.press('Enter');
   await a.waitForSelector(`${row(a, '0003')}[data-state="keyed"]`, WAIT);
   assert.match(await a.textContent(row(a, '0003')), /将判废票：超限/);
-  await scr.waitForSelector('[data-batch="1"] tr[data-number="0003"] td[data-counter="1"]', WAIT);
+  await scr.waitForSelector('[data-batch="1"] tr[data-number="3"] td[data-counter="1"]', WAIT);
   assert.deepEqual(await axeViolations(a), []);
   assert.deepEqual(await axeViolations(scr), []);
 });
@@ -124,13 +139,15 @@ test('an entry keyed while the hub is down stays on the device, also when the pa
   a = await ctxA.newPage();
   a.on('pageerror', (e) => errors.push(String(e)));
   await a.goto(`${hub.url}/count`);
+  // A new tab on the same device: the card is claimed here, the PIN is asked again (it is kept per tab).
+  await claim(a, '1357', false);
   await a.waitForSelector('#view-batches:not([hidden])', WAIT);
   // A new tab: the counter opens the batch again and finds the entry keyed.
   await openBatch(a, 1);
   await a.waitForSelector(`${row(a, '0004')}[data-state="keyed"]`, WAIT);
   assert.equal(await a.evaluate((k) => localStorage.getItem(k), key4), null, 'nothing left unanswered');
   const copy = await a.evaluate(() => window.YZCount.app.snap.paper_copies[0].ballots.map((x) => x.number));
-  assert.deepEqual(copy, ['0001', '0002', '0003', '0004'], 'keyed once, not twice');
+  assert.deepEqual(copy, ['1', '2', '3', '4'], 'keyed once, not twice, under the numbers the hub keeps');
 });
 
 test('the second counter keys independently; the copies disagree and every page says where; nothing counts until it is corrected', async () => {
@@ -144,26 +161,26 @@ test('the second counter keys independently; the copies disagree and every page 
   await key(b, '0004', '77');
   const seen = await b.evaluate(() => window.YZCount.app.snap.paper_copies.map((c) => c.counter));
   assert.deepEqual(seen, ['2'], 'a counter receives only their own copy');
-  await scr.waitForFunction(() => !!document.querySelector('[data-batch="1"] tr[data-number="0002"].differs'), null, WAIT);
+  await scr.waitForFunction(() => !!document.querySelector('[data-batch="1"] tr[data-number="2"].differs'), null, WAIT);
 
   await finish(a);
   await a.waitForFunction(() => /等待另一位点票员/.test(document.querySelector('#batch-state').textContent), null, WAIT);
   await finish(b);
   for (const p of [a, b]) {
-    await p.waitForSelector('#disputed li[data-at="0002"][data-reason="marks_differ"]', WAIT);
-    assert.match(await p.textContent('#disputed'), /两份录入不一致[\s\S]*0002：两份录入的选项不同/);
+    await p.waitForSelector('#disputed li[data-at="2"][data-reason="marks_differ"]', WAIT);
+    assert.match(await p.textContent('#disputed'), /两份录入不一致[\s\S]*2：两份录入的选项不同/);
     assert.equal(await p.$$eval('#disputed li', (l) => l.length), 1);
     await p.waitForSelector(`${row(p, '0002')}.differs`);
   }
   assert.match(await a.textContent('#disputed'), /我的录入：[\s\S]*P05[\s\S]*P06/);
   await scr.waitForSelector('[data-batch="1"] [data-status="disputed"]', WAIT);
-  assert.match(await scr.textContent('[data-batch="1"] tr[data-number="0002"]'), /P05[\s\S]*P06[\s\S]*P05[\s\S]*P07[\s\S]*两份录入的选项不同/);
+  assert.match(await scr.textContent('[data-batch="1"] tr[data-number="2"]'), /P05[\s\S]*P06[\s\S]*P05[\s\S]*P07[\s\S]*两份录入的选项不同/);
   for (const p of [a, b]) await p.evaluate(() => { document.querySelector('#say').textContent = ''; window.scrollTo(0, 0); });
   await docShot(a, 'count-laptop');
   await shot(b, 'count-phone-disputed');
   // In English too.
   await b.click('[data-lang-toggle]');
-  await b.waitForFunction(() => /The two copies differ[\s\S]*0002: the marks differ between the copies/.test(document.querySelector('#disputed').textContent));
+  await b.waitForFunction(() => /The two copies differ[\s\S]*2: the marks differ between the copies/.test(document.querySelector('#disputed').textContent));
   assert.equal(await b.textContent('#who'), 'Counter 2');
   await shot(b, 'count-phone-disputed-en');
   await b.click('[data-lang-toggle]');
@@ -176,23 +193,23 @@ test('the second counter keys independently; the copies disagree and every page 
   assert.equal(exportJson(hub).tally.P05, 0);
 
   // Counter 2 re-checks ballot 0002 against the paper and keys it again.
-  await b.click(`${row(b, '0002')} [data-edit="0002"]`);
+  await b.click(`${row(b, '0002')} [data-edit="2"]`);
   assert.equal(await b.evaluate(() => document.activeElement.id), 'k-marks');
-  assert.match(await b.textContent('#k-preview'), /将更正已录入的 0002/);
+  assert.match(await b.textContent('#k-preview'), /将更正已录入的 2/);
   await b.keyboard.type('5 6');
   await b.keyboard.press('Enter');
-  await b.waitForFunction(() => /P06/.test(document.querySelector('#copy-table tr[data-number="0002"]').textContent), null, WAIT);
+  await b.waitForFunction(() => /P06/.test(document.querySelector('#copy-table tr[data-number="2"]').textContent), null, WAIT);
   await finish(b);
   for (const p of [a, b]) await p.waitForSelector('#batch-status[data-status="agreed"]', WAIT);
-  assert.match(await a.textContent('#agreed tr[data-number="0003"]'), /废票：超过上限：标了 11 项，最多 10 项/);
-  assert.match(await a.textContent('#agreed tr[data-number="0004"]'), /废票：标记了不存在的项目/);
-  assert.match(await a.textContent('#agreed tr[data-number="0001"]'), /有效/);
+  assert.match(await a.textContent('#agreed tr[data-number="3"]'), /废票：超过上限：标了 11 项，最多 10 项/);
+  assert.match(await a.textContent('#agreed tr[data-number="4"]'), /废票：标记了不存在的项目/);
+  assert.match(await a.textContent('#agreed tr[data-number="1"]'), /有效/);
   await scr.waitForSelector('[data-batch="1"] [data-status="agreed"]', WAIT);
-  assert.match(await scr.textContent('[data-batch="1"] tr[data-number="0003"]'), /废票：超过上限/);
+  assert.match(await scr.textContent('[data-batch="1"] tr[data-number="3"]'), /废票：超过上限/);
 
   // Now it counts: every ballot with its verdict, void ones whole.
   const paper = paperBallots();
-  assert.deepEqual(paper.map((x) => [x.paper, x.void_reason]), [['0001', null], ['0002', null], ['0003', 'over_limit'], ['0004', 'unknown_proposal']]);
+  assert.deepEqual(paper.map((x) => [x.paper, x.void_reason]), [['1', null], ['2', null], ['3', 'over_limit'], ['4', 'unknown_proposal']]);
   assert.equal(paper[2].choices.length, 11, 'never trimmed');
   assert.deepEqual(paper[3].choices, ['77']);
   const tally = exportJson(hub).tally;
@@ -203,13 +220,13 @@ test('a ballot number counts once: keyed again in another batch it is refused, p
   await openBatch(a, 2);
   await key(a, '0001', '5', { wait: false });
   await a.waitForSelector('#k-error:not([hidden])', WAIT);
-  assert.match(await a.textContent('#k-error'), /编号 0001 未录入：选票编号 0001 已在第 1 批计入/);
+  assert.match(await a.textContent('#k-error'), /编号 0001 未录入：选票编号 1 已在第 1 批计入/);
   assert.equal(await a.$(row(a, '0001')), null, 'nothing was keyed');
   // The same refusal over the protocol, by code.
   await d.connect('counter3', hub.tokens.counters[2].token);
-  const r = await d.command('counter3', { kind: 'key_paper', batch: 5, number: '0002', marks: ['P01'] });
+  const r = await d.command('counter3', { kind: 'key_paper', batch: 5, number: '０００２', marks: ['P01'] });
   assert.equal(r.code, 'ballot_number_used');
-  assert.equal(r.detail, '0002: batch 1');
+  assert.equal(r.detail, '2: batch 1', 'full-width, with leading zeros: the same ballot');
 });
 
 test('sticker boards: two readings, a difference flagged, one correction, then they count', async () => {
@@ -306,8 +323,8 @@ test('the public board: every ballot, void ones with reasons, the boards, the he
   const byReceipt = Object.fromEntries(phone);
   assert.deepEqual(byReceipt[receipts[2]], ['P27', 'P30']);
   const paper = await board.$$eval('#paper-table tbody tr', (rs) => rs.map((r) => r.getAttribute('data-number')));
-  assert.deepEqual(paper, ['0001', '0002', '0003', '0004']);
-  assert.match(await board.textContent('#void-list'), /0003[\s\S]*超过上限：标了 11 项，最多 10 项[\s\S]*0004[\s\S]*标记了不存在的项目[\s\S]*77/);
+  assert.deepEqual(paper, ['1', '2', '3', '4']);
+  assert.match(await board.textContent('#void-list'), /3[\s\S]*超过上限：标了 11 项，最多 10 项[\s\S]*4[\s\S]*标记了不存在的项目[\s\S]*77/);
   assert.match(await board.textContent('#board-list'), /第 1 号贴纸板[\s\S]*P01[\s\S]*12[\s\S]*P02[\s\S]*5/);
   assert.equal(await board.textContent('#b-ballots'), '7');
   await board.waitForSelector('#sum-check[data-agrees="yes"]');
@@ -320,9 +337,9 @@ test('the public board: every ballot, void ones with reasons, the boards, the he
   assert.match(await board.textContent('#found'), /已收到并计入[\s\S]*P01[\s\S]*P14/);
   await board.evaluate(() => document.querySelector('#find').scrollIntoView());
   await docShot(board, 'board-phone');
-  await board.fill('#find-code', '0003');
+  await board.fill('#find-code', '3');
   await board.press('#find-code', 'Enter');
-  await board.waitForSelector('#found[data-found="0003"]');
+  await board.waitForSelector('#found[data-found="3"]');
   assert.match(await board.textContent('#found'), /废票：超过上限/);
   await board.fill('#find-code', 'ZZZZ-ZZZZ');
   await board.press('#find-code', 'Enter');

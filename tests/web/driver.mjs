@@ -22,7 +22,8 @@ const PAGE_CODE = () => {
           else if (m.type === 'error' && !s.welcome) { clearTimeout(t); reject(new Error(`${name}: ${m.code}`)); }
           else if (m.id) s.answers[m.id] = m;
         };
-        sock.onopen = () => sock.send(JSON.stringify({ type: 'hello', token }));
+        // A desk card (counter, scrutineer) is claimed by its first hello: each named socket is its own device.
+        sock.onopen = () => sock.send(JSON.stringify({ type: 'hello', token, device: `driver-${name}`, pin: '2468' }));
         sock.onerror = () => { clearTimeout(t); reject(new Error(`${name}: socket error`)); };
       });
       this.socks[name] = s;

@@ -93,15 +93,34 @@ export async function startHub({ voters = 20, args = [], serveArgs = [], meeting
   };
 }
 
-/** Headless Chromium with the flags this machine needs (no network beyond loopback). */
+/**
+ * Headless Chromium with the flags this machine needs (no network beyond loopback).
+ * With YZ_WEB_DIR=hub/web the pages' scripts and style sheets are read from
+ * that folder instead of the hub's embedded copies, to work on a page without
+ * rebuilding the hub (the HTML still comes from the hub: Chromium lets only
+ * a page served from 127.0.0.1 open a socket to it). Unset, the tests see
+ * exactly what the binary serves.
+ */
 export async function launch() {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: process.env.YZ_CHROMIUM || '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       '--disable-dev-shm-usage'],
   });
+  const dir = process.env.YZ_WEB_DIR;
+  if (!dir) return browser;
+  const fromDisk = async (target) => target.route(/^http:\/\/127\.0\.0\.1:\d+\/assets\/[a-z-]+\.(js|css)(\?.*)?$/, (route) => {
+    const file = join(dir, new URL(route.request().url()).pathname.slice(8));
+    if (!existsSync(file)) return route.continue();
+    const type = file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8';
+    return route.fulfill({ status: 200, contentType: type, body: readFileSync(file) });
+  });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...a) => { const c = await newContext(...a); await fromDisk(c); return c; };
+  browser.newPage = async (...a) => { const c = await browser.newContext(...a); const p = await c.newPage(); return p; };
+  return browser;
 }
 
 export async function shot(page, name) {
@@ -153,7 +172,8 @@ export async function connect(browser, hub, token) {
       if (m.id) window.__yz.answers[m.id] = m;
     };
     await new Promise((r) => { sock.onopen = r; });
-    sock.send(JSON.stringify({ type: 'hello', token }));
+    // A desk card (counter, scrutineer) is claimed by its first hello: each such client is its own device.
+    sock.send(JSON.stringify({ type: 'hello', token, device: `harness-${token}`, pin: '2468' }));
     return Promise.race([first, new Promise((r) => setTimeout(() => r(null), 10000))]);
   }, { ws: hub.ws, token });
   if (!welcome || welcome.type !== 'welcome') throw new Error(`not welcomed: ${JSON.stringify(welcome)}`);

@@ -117,6 +117,11 @@ test('the counting desk keeps its marks to the counter who keyed them; the conso
   }
   const scr = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await scr.goto(hub.tokens.observers[0].link);
+  // The scrutineer claims the card on first use.
+  await scr.waitForSelector('#claim-form', WAIT);
+  await scr.fill('#pin', '8642');
+  await scr.fill('#pin2', '8642');
+  await scr.press('#pin2', 'Enter');
   await scr.waitForSelector('.batch-card[data-batch="1"] [data-status="agreed"]', WAIT);
   assert.ok(await scr.isVisible('#marks-hidden'), 'the scrutineer is told why there are no marks');
   const batches = await scr.textContent('#batches');
@@ -134,7 +139,13 @@ test('the counting desk keeps its marks to the counter who keyed them; the conso
 
   // A counter sees the batch as they keyed it.
   const cnt = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  // The counter's own device (the one the driver keyed from), in a new tab: the PIN is asked for.
+  await cnt.goto(`${hub.url}/healthz`);
+  await cnt.evaluate(() => localStorage.setItem('yz.device', 'driver-counter0'));
   await cnt.goto(hub.tokens.counters[0].link);
+  await cnt.waitForSelector('#claim-form', WAIT);
+  await cnt.fill('#pin', '2468');
+  await cnt.press('#pin', 'Enter');
   await cnt.waitForSelector('#batch-no', WAIT);
   await cnt.fill('#batch-no', '1');
   await cnt.press('#batch-no', 'Enter');

@@ -1,0 +1,435 @@
+/* door.js — the door register (/door, registrar's card), with the rules'
+ * `registration = "door"`: each arriving resident gets the next register
+ * number and exactly one way to vote — a voter card (its printed serial), a
+ * numbered paper ballot or a sheet of stickers — and the log records which
+ * (docs/protocol.md, `register`). A resident whose phone died switches
+ * (`reissue`): what they held is cancelled in the same entry.
+ *
+ * Made for a busy door: the cursor waits in the one field that matters,
+ * Enter registers, Alt+1/2/3 choose what is handed out, Alt+R and Alt+S
+ * switch between registering and switching; big type; every refusal in
+ * words. A name or ID, if typed, goes to the hub only, which writes a keyed
+ * hash of it: this page keeps nothing (no unsent command is stored on the
+ * device either).
+ *
+ * The hub's answer to `register` is an acknowledgement without the number:
+ * the page finds the new entry in the register as it arrives (the entry
+ * holding what was handed out, that was not there before).
+ */
+(function () {
+  'use strict';
+  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var PAGE = 'door';
+  var RECENT = 12;
+  var REASONS = [['手机没电', 'phone died'], ['不会用手机', 'cannot use the phone'], ['卡丢了', 'card lost'], ['改用纸质选票', 'chose paper']];
+  var app = { you: null, snap: null, status: 'connecting', statusDetail: null, mode: 'register', given: null };
+  var session = null;
+  var waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, sent}
+
+  function say(kind, text) {
+    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
+      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
+    YZ.fill($('#say'), n);
+    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 5000);
+  }
+
+  function drawIf(el, key, draw) {
+    key = YZ.lang() + '|' + key;
+    if (el.__yzKey === key) return;
+    el.__yzKey = key;
+    draw();
+  }
+
+  function register() { return (app.snap && app.snap.register) || []; }
+  function entry(n) { return register().filter(function (e) { return e.register === n; })[0] || null; }
+  function door() { return !!(app.snap && app.snap.rules.registration === 'door'); }
+  function open() { return door() && YZ.PHASES.indexOf(app.snap.phase) < YZ.PHASES.indexOf('counted'); }
+  function maxStickers() { return app.snap ? app.snap.rules.max_choices : 1; }
+
+  // ------------------------------------------------------------ what is handed out
+
+  var cardSerial = D.cardSerial;
+
+  /** The same issue, as the hub would keep it (to find the entry it made). */
+  function sameIssue(a, b) {
+    if (!a || !b || a.kind !== b.kind) return false;
+    if (a.kind === 'card') return cardSerial(a.serial) === cardSerial(b.serial);
+    if (a.kind === 'paper') return D.normalizeNumber(a.number) === D.normalizeNumber(b.number);
+    return a.stickers === b.stickers;
+  }
+
+  /** Who holds this card or paper number now, if anyone. */
+  function holderOf(issue) {
+    return register().filter(function (e) { return sameIssue(e.issue, issue); })[0] || null;
+  }
+
+  /**
+   * What the form says is handed out: {issue} or {error, field}. A scanned
+   * join link (a card's QR code) holds the card's secret code, not its
+   * number: the registrar is asked to type the number printed on the card.
+   */
+  function readIssue(prefix) {
+    var kind = document.querySelector('input[name="' + prefix + '-kind"]:checked').value;
+    if (kind === 'stickers') {
+      var n = parseInt($('#' + prefix + '-stickers').value, 10), max = maxStickers();
+      if (!(n >= 1 && n <= max)) return { error: tr('贴纸张数须为 1 到 ' + max + '。', 'A sheet has 1 to ' + max + ' stickers.'), field: prefix + '-stickers' };
+      return { issue: { kind: 'stickers', stickers: n } };
+    }
+    var v = $('#' + prefix + '-value').value.trim();
+    if (!v) {
+      return { error: kind === 'card' ? tr('请输入投票卡上印的编号（如 V0042）。', 'Type the number printed on the voter card (e.g. V0042).')
+        : tr('请输入纸质选票上印的编号。', 'Type the number printed on the paper ballot.'), field: prefix + '-value' };
+    }
+    if (/\/j\/|^https?:/i.test(v)) {
+      return { error: tr('这是投票卡二维码里的链接（含投票密码，请勿录入）。请输入卡上印的编号，如 V0042。', 'That is the link in the card\'s QR code (it holds the voting code: do not key it). Type the number printed on the card, e.g. V0042.'), field: prefix + '-value' };
+    }
+    if (kind === 'card') {
+      var serial = cardSerial(v);
+      if (!/^V[0-9]{4,}$/.test(serial)) return { error: tr('投票卡编号是 V 加数字，如 V0042。', 'A voter card\'s number is V and digits, e.g. V0042.'), field: prefix + '-value' };
+      return { issue: { kind: 'card', serial: serial } };
+    }
+    if (!D.normalizeNumber(v)) return { error: tr('请输入纸质选票上印的编号。', 'Type the number printed on the paper ballot.'), field: prefix + '-value' };
+    return { issue: { kind: 'paper', number: v } };
+  }
+
+  /** A refusal of the hub in words, naming who holds what was handed out. */
+  function refusal(m, issue) {
+    var text = D.errorText(m);
+    if (m.code === 'already_issued' && issue) {
+      var e = holderOf(issue);
+      if (e) text += tr('（已发给登记号 ' + e.register + '）', ' (held by register number ' + e.register + ')');
+    }
+    if (m.code === 'wrong_phase') text = tr('投票已经结束，登记已关闭。', 'The vote has closed; the register is closed.');
+    return text;
+  }
+
+  // ------------------------------------------------------------ drawing
+
+  function renderHeader() {
+    var st = $('#status');
+    st.setAttribute('data-state', app.status);
+    st.textContent = YZ.statusText(app.status, app.statusDetail);
+    var s = app.snap;
+    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
+    if (app.you) $('#who').textContent = tr(app.you.label, 'Registrar ' + (/(\d+)/.exec(app.you.label) || ['', ''])[1]);
+    if (s) document.title = tr('门口登记 · ', 'Door register · ') + s.meeting.name;
+    YZ.showUnsent($('#unsent'), session);
+  }
+
+  function renderAll() {
+    renderHeader();
+    var s = app.snap, on = !!s;
+    $('#view').hidden = !on || !door();
+    $('#modes').hidden = !on || !open();
+    var note = $('#door-note');
+    note.hidden = !on || open();
+    if (on && !door()) note.textContent = tr('本次会议的规则不设门口登记，这张卡不需要使用。', 'This meeting\'s rules have no door register: this card is not needed.');
+    else if (on && !open()) note.textContent = tr('投票已经结束，登记已关闭。下面是登记的结果。', 'The vote has closed; the register is closed. Below is what was registered.');
+    if (!on || !door()) return;
+    var btns = document.querySelectorAll('#modes [data-mode]');
+    for (var i = 0; i < btns.length; i++) btns[i].setAttribute('aria-pressed', String(btns[i].getAttribute('data-mode') === app.mode));
+    $('#view-register').hidden = !open() || app.mode !== 'register';
+    $('#view-switch').hidden = !open() || app.mode !== 'switch';
+    renderCounts();
+    renderForms();
+    renderRecent();
+    renderGiven();
+    renderHeld();
+  }
+
+  function renderCounts() {
+    var s = app.snap, r = YZ.count(s).register || { registered: 0, cards: 0, paper: 0, sticker_sheets: 0, stickers: 0 };
+    drawIf($('#door-counts'), JSON.stringify(r), function () {
+      var big = function (id, label, v) { return h('div', null, h('div', { class: 'muted small-text' }, label), h('div', { class: 'big mono', id: id }, String(v))); };
+      YZ.fill($('#door-counts'),
+        big('door-registered', tr('已登记', 'Registered'), r.registered),
+        big('door-cards', tr('投票卡', 'Voter cards'), r.cards),
+        big('door-paper', tr('纸质选票', 'Paper ballots'), r.paper),
+        big('door-sheets', tr('贴纸（份）', 'Sticker sheets'), r.sticker_sheets),
+        big('door-stickers', tr('贴纸（张）', 'Stickers'), r.stickers));
+    });
+    var line = $('#door-count-line');
+    line.hidden = YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting');
+    drawIf(line, JSON.stringify(s.turnout), function () { YZ.fill(line, YZ.countLine(s)); });
+  }
+
+  function valueLabel(kind) {
+    return kind === 'card' ? tr('投票卡编号（卡上印的 V 开头的编号）', 'Voter card number (printed on the card, starting with V)')
+      : tr('纸质选票编号（选票上印的编号）', 'Paper ballot number (printed on the ballot)');
+  }
+
+  function renderForms() {
+    ['reg', 'sw'].forEach(function (p) {
+      var kind = document.querySelector('input[name="' + p + '-kind"]:checked').value;
+      $('#' + p + '-value-box').hidden = kind === 'stickers';
+      $('#' + p + '-stickers-box').hidden = kind !== 'stickers';
+      $('#' + p + '-value-label').textContent = valueLabel(kind);
+      var st = $('#' + p + '-stickers');
+      st.max = String(maxStickers());
+      if (!st.value) st.value = String(maxStickers());
+    });
+    $('#reg-value-help').textContent = tr('回车登记。发纸质选票后，下一个编号会自动填好。', 'Enter registers. After a paper ballot the next number is filled in.');
+    drawIf($('#sw-reasons'), 'reasons', function () {
+      YZ.fill($('#sw-reasons'), REASONS.map(function (r) {
+        return h('button', { type: 'button', class: 'small', onclick: function () { $('#sw-reason').value = tr(r[0], r[1]); renderSummary(); $('#sw-submit').focus(); } }, tr(r[0], r[1]));
+      }));
+    });
+    renderSummary();
+  }
+
+  function issueLine(e) {
+    return [h('strong', { class: 'mono' }, tr('登记号 ', 'No. ') + e.register), ' ',
+      h('span', { class: 'muted' }, D.time(e.at_ms)), ' ', D.issueText(e.issue),
+      e.holder ? h('span', { class: 'chip' }, tr('已记名', 'name recorded')) : null,
+      e.replaced && e.replaced.length ? h('span', { class: 'small-text muted' }, ' ' + e.replaced.map(function (r) {
+        return tr('原 ' + D.issueText(r.issue) + ' 已作废（' + r.reason + '）', 'was ' + D.issueText(r.issue) + ', cancelled (' + r.reason + ')');
+      }).join(tr('；', '; '))) : null];
+  }
+
+  function renderRecent() {
+    var list = register().slice(-RECENT).reverse();
+    drawIf($('#recent'), JSON.stringify(list) + open(), function () {
+      YZ.fill($('#recent'), list.length ? list.map(function (e) {
+        return h('li', { 'data-register': e.register, 'data-kind': e.issue.kind },
+          h('span', { class: 'grow' }, issueLine(e)),
+          open() ? h('button', { type: 'button', class: 'small', 'data-switch': e.register, onclick: function () { startSwitch(e.register); } },
+            tr('换发', 'Switch'), h('span', { class: 'visually-hidden' }, tr(' 登记号 ', ' register number ') + e.register)) : null);
+      }) : h('li', { class: 'muted' }, tr('还没有人登记。', 'Nobody registered yet.')));
+    });
+  }
+
+  function renderGiven() {
+    var g = app.given, box = $('#given');
+    drawIf(box, JSON.stringify(g), function () {
+      if (!g) { YZ.fill(box); return; }
+      if (g.waiting) { YZ.fill(box, h('p', { class: 'given-box muted' }, tr('正在登记…', 'Registering…'))); return; }
+      YZ.fill(box, h('div', { class: 'given-box', id: 'given-entry', 'data-register': g.register },
+        h('div', { class: 'muted' }, g.switched ? tr('已换发', 'Switched') : tr('请告诉居民：登记号', 'Tell the resident: register number')),
+        h('div', { class: 'given-number mono', id: 'given-number' }, String(g.register)),
+        h('div', { class: 'given-issue' }, tr('发给：', 'Handed: ') + D.issueText(g.issue)),
+        g.was ? h('div', { class: 'small-text' }, tr('原 ' + D.issueText(g.was) + ' 已作废', 'was ' + D.issueText(g.was) + ', now cancelled')) : null));
+    });
+  }
+
+  function renderHeld() {
+    var n = parseInt($('#sw-register').value, 10), e = n >= 1 ? entry(n) : null, box = $('#sw-held');
+    var key = JSON.stringify([n, e]);
+    drawIf(box, key, function () {
+      if (!($('#sw-register').value)) { YZ.fill(box); return; }
+      YZ.fill(box, e ? [tr('现在持有：', 'Holds now: '), h('strong', { id: 'sw-holds' }, D.issueText(e.issue))]
+        : h('span', { class: 'chip bad' }, tr('没有这个登记号', 'No such register number')));
+    });
+    renderSummary();
+  }
+
+  function renderSummary() {
+    var n = parseInt($('#sw-register').value, 10), e = n >= 1 ? entry(n) : null, r = readIssue('sw');
+    YZ.fill($('#sw-summary'), e && r.issue ? [tr('将作废 ', 'Cancels '), h('strong', null, D.issueText(e.issue)), tr('，改发 ', ', hands out '),
+      h('strong', null, D.issueText(r.issue.kind === 'card' ? r.issue : r.issue.kind === 'paper' ? { kind: 'paper', number: D.normalizeNumber(r.issue.number) } : r.issue))] : null);
+  }
+
+  // ------------------------------------------------------------ registering
+
+  function showError(prefix, text, field) {
+    var el = $('#' + prefix + '-error');
+    el.hidden = !text;
+    el.textContent = text || '';
+    if (field) { var f = $('#' + field); f.focus(); if (f.select) f.select(); }
+  }
+
+  function submitRegister(e) {
+    e.preventDefault();
+    if (!open()) return;
+    var r = readIssue('reg');
+    if (r.error) { showError('reg', r.error, r.field); return; }
+    showError('reg', null);
+    var holder = $('#reg-holder').value.trim();
+    var cmd = { kind: 'register', issue: r.issue };
+    if (holder) cmd.holder = holder;
+    var known = {};
+    register().forEach(function (x) { known[x.register] = true; });
+    app.given = { waiting: true };
+    renderGiven();
+    $('#reg-submit').disabled = true;
+    session.command(cmd).then(function (m) {
+      $('#reg-submit').disabled = false;
+      renderHeader();
+      if (m.type !== 'ack') {
+        app.given = null;
+        renderGiven();
+        showError('reg', tr('没有登记：', 'Not registered: ') + refusal(m, r.issue), r.issue.kind === 'stickers' ? 'reg-stickers' : 'reg-value');
+        return;
+      }
+      $('#reg-holder').value = '';
+      var v = $('#reg-value');
+      v.value = r.issue.kind === 'paper' ? D.nextNumber($('#reg-value').value.trim()) : '';
+      waiting.push({ issue: r.issue, known: known });
+      resolveGiven();
+      (r.issue.kind === 'stickers' ? $('#reg-stickers') : v).focus();
+      if (v.select) v.select();
+    });
+    renderHeader();
+  }
+
+  /** Acknowledged registrations whose entry has arrived: show its number. */
+  function resolveGiven() {
+    waiting = waiting.filter(function (w) {
+      var found = register().filter(function (x) { return !w.known[x.register] && sameIssue(x.issue, w.issue); });
+      if (!found.length) return true;
+      var e = found[found.length - 1];
+      app.given = { register: e.register, issue: e.issue };
+      say('ok', tr('登记号 ' + e.register + '：' + D.issueText(e.issue), 'Register number ' + e.register + ': ' + D.issueText(e.issue)));
+      return false;
+    });
+    renderGiven();
+  }
+
+  function startSwitch(n) {
+    setMode('switch');
+    $('#sw-register').value = String(n);
+    renderHeld();
+    var kind = document.querySelector('input[name="sw-kind"]:checked').value;
+    var f = kind === 'stickers' ? $('#sw-stickers') : $('#sw-value');
+    f.focus();
+  }
+
+  function submitSwitch(e) {
+    e.preventDefault();
+    if (!open()) return;
+    var n = parseInt($('#sw-register').value, 10), held = n >= 1 ? entry(n) : null;
+    if (!held) { showError('sw', tr('请输入居民的登记号（见最近的登记，或问居民）。', 'Type the resident\'s register number (see the latest entries, or ask them).'), 'sw-register'); return; }
+    var r = readIssue('sw');
+    if (r.error) { showError('sw', r.error, r.field); return; }
+    var reason = $('#sw-reason').value.trim();
+    if (!reason) { showError('sw', tr('请写明换发的原因（会公开显示），如“手机没电”。', 'Say why (it is shown to everyone), e.g. “phone died”.'), 'sw-reason'); return; }
+    showError('sw', null);
+    var was = held.issue;
+    $('#sw-submit').disabled = true;
+    session.command({ kind: 'reissue', register: n, issue: r.issue, reason: reason }).then(function (m) {
+      $('#sw-submit').disabled = false;
+      renderHeader();
+      if (m.type !== 'ack') {
+        showError('sw', tr('没有换发：', 'Not switched: ') + refusal(m, r.issue), m.code === 'reason_required' ? 'sw-reason' : m.code === 'unknown_register' || m.code === 'already_voted' ? 'sw-register' : null);
+        return;
+      }
+      app.given = { register: n, issue: r.issue.kind === 'card' ? { kind: 'card', serial: cardSerial(r.issue.serial) } : r.issue.kind === 'paper' ? { kind: 'paper', number: D.normalizeNumber(r.issue.number) } : r.issue, was: was, switched: true };
+      say('ok', tr('登记号 ' + n + ' 已换发：' + D.issueText(app.given.issue) + '；原 ' + D.issueText(was) + ' 已作废。',
+        'Register number ' + n + ' switched to ' + D.issueText(app.given.issue) + '; ' + D.issueText(was) + ' is cancelled.'));
+      $('#sw-value').value = ''; $('#sw-reason').value = ''; $('#sw-register').value = '';
+      setMode('register');
+      renderHeld();
+    });
+    renderHeader();
+  }
+
+  function setMode(m) {
+    app.mode = m;
+    renderAll();
+    var f = m === 'register' ? (document.querySelector('input[name="reg-kind"]:checked').value === 'stickers' ? $('#reg-stickers') : $('#reg-value')) : $('#sw-register');
+    if (!f.closest('[hidden]')) f.focus();
+  }
+
+  function chooseKind(prefix, kind) {
+    var r = document.querySelector('input[name="' + prefix + '-kind"][value="' + kind + '"]');
+    if (r) r.checked = true;
+    renderForms();
+    var f = kind === 'stickers' ? $('#' + prefix + '-stickers') : $('#' + prefix + '-value');
+    f.focus();
+    if (f.select) f.select();
+  }
+
+  function wire() {
+    $('#reg-form').addEventListener('submit', submitRegister);
+    $('#sw-form').addEventListener('submit', submitSwitch);
+    ['reg', 'sw'].forEach(function (p) {
+      var radios = document.querySelectorAll('input[name="' + p + '-kind"]');
+      for (var i = 0; i < radios.length; i++) radios[i].addEventListener('change', function (e) { chooseKind(p, e.currentTarget.value); });
+      // Typing a card number ("V…") where a paper number is expected means a card.
+      $('#' + p + '-value').addEventListener('input', function (e) {
+        if (/^[vVｖＶ]/.test(e.currentTarget.value) && document.querySelector('input[name="' + p + '-kind"]:checked').value !== 'card') {
+          document.querySelector('input[name="' + p + '-kind"][value="card"]').checked = true;
+          renderForms();
+        }
+        showError(p, null);
+        if (p === 'sw') renderSummary();
+      });
+    });
+    $('#sw-register').addEventListener('input', renderHeld);
+    $('#sw-reason').addEventListener('input', renderSummary);
+    $('#sw-stickers').addEventListener('input', renderSummary);
+    var modes = document.querySelectorAll('#modes [data-mode]');
+    for (var i = 0; i < modes.length; i++) modes[i].addEventListener('click', function (e) { setMode(e.currentTarget.getAttribute('data-mode')); });
+    document.addEventListener('keydown', function (e) {
+      if (!e.altKey || !app.snap || !open() || document.querySelector('.yz-dialog')) return;
+      var k = e.key.toLowerCase(), prefix = app.mode === 'register' ? 'reg' : 'sw';
+      var kinds = { 1: 'card', 2: 'paper', 3: 'stickers' };
+      if (kinds[k]) { e.preventDefault(); chooseKind(prefix, kinds[k]); }
+      else if (k === 'r') { e.preventDefault(); setMode('register'); }
+      else if (k === 's') { e.preventDefault(); setMode('switch'); }
+    });
+  }
+
+  // ------------------------------------------------------------ connection
+
+  function signIn(error) {
+    if (session) { session.stop(); session = null; }
+    app.you = null; app.snap = null;
+    $('#signin').hidden = false;
+    renderAll();
+    if (error) say('error', error);
+    $('#signin-code').focus();
+  }
+
+  function start(token, typed) {
+    $('#signin').hidden = true;
+    session = new YZ.Session({
+      token: token,
+      client: 'door-page/1',
+      onStatus: function (state, detail) {
+        app.status = state; app.statusDetail = detail;
+        renderHeader();
+        if (state === 'refused') { YZ.forgetToken(PAGE); signIn(YZ.statusText(state, detail)); }
+      },
+      onWelcome: function (you, snap) {
+        if (you.role !== 'registrar') {
+          YZ.wrongCard(session, PAGE, you);
+          return;
+        }
+        if (typed) YZ.keepToken(PAGE, token);
+        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
+        app.you = you;
+      },
+      onChange: function (snap) {
+        if (!app.you) return;
+        var first = !app.snap;
+        app.snap = snap;
+        schedule();
+        if (first) setTimeout(function () { setMode(app.mode); }, 0);
+      },
+      onAnswer: function () { renderHeader(); },
+      onNotice: function (m) { say('error', YZ.errorText(m)); }
+    }).start();
+  }
+
+  var schedule = YZ.frame(function () { resolveGiven(); renderAll(); });
+
+  function init() {
+    YZ.initLang();
+    YZ.langToggle();
+    YZ.onLang(function () { renderAll(); });
+    wire();
+    $('#signin-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
+      if (!code) return;
+      $('#signin-code').value = '';
+      start(code, true);
+    });
+    var token = YZ.takeToken(PAGE);
+    if (token) start(token); else signIn();
+  }
+
+  // Exposed for the browser tests and for debugging from the console.
+  window.YZDoor = { app: app, cardSerial: cardSerial };
+  init();
+})();
