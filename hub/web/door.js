@@ -12,9 +12,8 @@
  * hash of it: this page keeps nothing (no unsent command is stored on the
  * device either).
  *
- * The hub's answer to `register` is an acknowledgement without the number:
- * the page finds the new entry in the register as it arrives (the entry
- * holding what was handed out, that was not there before).
+ * The hub's answer to `register` carries the resident's register number
+ * (`result.register`); the page shows it once the entry itself arrives.
  */
 (function () {
   'use strict';
@@ -24,7 +23,7 @@
   var REASONS = [['手机没电', 'phone died'], ['不会用手机', 'cannot use the phone'], ['卡丢了', 'card lost'], ['改用纸质选票', 'chose paper']];
   var app = { you: null, snap: null, status: 'connecting', statusDetail: null, mode: 'register', given: null };
   var session = null;
-  var waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, sent}
+  var waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, register}
 
   function say(kind, text) {
     var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
@@ -263,7 +262,7 @@
       $('#reg-holder').value = '';
       var v = $('#reg-value');
       v.value = r.issue.kind === 'paper' ? D.nextNumber($('#reg-value').value.trim()) : '';
-      waiting.push({ issue: r.issue, known: known });
+      waiting.push({ issue: r.issue, known: known, register: m.result && m.result.register });
       resolveGiven();
       (r.issue.kind === 'stickers' ? $('#reg-stickers') : v).focus();
       if (v.select) v.select();
@@ -274,7 +273,9 @@
   /** Acknowledged registrations whose entry has arrived: show its number. */
   function resolveGiven() {
     waiting = waiting.filter(function (w) {
-      var found = register().filter(function (x) { return !w.known[x.register] && sameIssue(x.issue, w.issue); });
+      var found = register().filter(function (x) {
+        return w.register ? x.register === w.register : !w.known[x.register] && sameIssue(x.issue, w.issue);
+      });
       if (!found.length) return true;
       var e = found[found.length - 1];
       app.given = { register: e.register, issue: e.issue };
