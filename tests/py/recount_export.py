@@ -196,7 +196,10 @@ def main(argv):
         problems.append("ranking: recipe %s, export %s" % (" ".join(ranking), " ".join(r["proposal"] for r in rows)))
     for r in rows:
         if r["cost"] != cost[r["proposal"]] or r["votes"] != tally[r["proposal"]]:
-            problems.append("row %s: cost %r votes %r, recipe %r %r" % (r["proposal"], r["cost"], r["votes"], cost[r["proposal"]], tally[r["proposal"]]))
+            problems.append(
+                "row %s: cost %r votes %r, recipe %r %r"
+                % (r["proposal"], r["cost"], r["votes"], cost[r["proposal"]], tally[r["proposal"]])
+            )
     if funded != x["results"]["funded"]:
         problems.append("funded: recipe %s, export %s" % (" ".join(funded), " ".join(x["results"]["funded"])))
     print("tally: " + " ".join("%s=%d" % (pid, tally[pid]) for pid in ranking))
