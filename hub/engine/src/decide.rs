@@ -536,7 +536,7 @@ impl State {
         if commitments.is_empty() || commitments.len() > MAX_CARDS_AT_ONCE {
             return Err(Rejection::with(E::InvalidField, format!("count: 1..={MAX_CARDS_AT_ONCE}")));
         }
-        if commitments.iter().any(|c| c.len() != 32 || !c.bytes().all(|b| b.is_ascii_hexdigit())) {
+        if commitments.iter().any(|c| c.len() != 32 || !c.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))) {
             return Err(Rejection::with(E::InvalidField, "commitment"));
         }
         let reason = optional_text(reason, "reason")?;

@@ -155,6 +155,19 @@ fn a_resident_who_switches_to_paper_cannot_then_vote_by_phone() {
 }
 
 #[test]
+fn a_card_cancelled_and_then_switched_away_counts_as_cancelled_once() {
+    let mut m = door();
+    register(&mut m, card(1));
+    m.ok(&organiser(), &Command::CancelCard { serial: "V0001".into(), reason: "卡片遗失".into() });
+    let switch = Command::Reissue { register: 1, issue: paper("7"), reason: "改用纸质票".into() };
+    m.ok(&registrar(1), &switch);
+    let e = &m.state.electorate;
+    assert_eq!((e.cancelled(), e.cancellations[0].reason.as_str()), (1, "卡片遗失"), "one card, one cancellation");
+    assert_eq!(m.state.turnout().cards_cancelled, 1);
+    assert_eq!(m.check_log().unwrap(), m.state);
+}
+
+#[test]
 fn with_the_register_paper_counts_only_under_a_number_handed_out() {
     let mut m = door();
     m.set_all_picks_after(Phase::Voting);
@@ -318,6 +331,13 @@ fn a_ballot_from_a_card_never_issued_is_caught() {
     let v = f.check_log().unwrap_err();
     assert_eq!(v.seq, seq);
     assert!(v.problem.contains("unknown_card"), "{v}");
+    // Named plainly, in Chinese first and English too.
+    let text = v.to_string();
+    assert!(text.starts_with(&format!("第 {seq} 条记录：voter:V9999 的 ballot_cast 违反规则：没有这张卡")), "{text}");
+    assert!(
+        text.contains(&format!("/ entry {seq}: ballot_cast by voter:V9999 breaks the rules: No such card")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -374,6 +394,9 @@ fn a_steered_lot_seed_is_caught() {
     );
     let v = f.check_log().unwrap_err();
     assert_eq!(v.seq, seq, "{v}");
+    // The field that differs is named, with both values.
+    assert!(v.problem.starts_with("this phase_changed is not what the rules give: lot_seed is \"abab"), "{v}");
+    assert!(v.zh.starts_with("这条 phase_changed 与规则不符：lot_seed 记为 \"abab"), "{v}");
     // A missing seed is no seed.
     let f = forged(&m, seq, Event::PhaseChanged { from: Phase::Voting, to: Phase::Counted, lot_seed: None });
     assert_eq!(f.check_log().unwrap_err().seq, seq);

@@ -15,6 +15,7 @@
 mod ballots;
 mod crowd;
 mod desk;
+mod door;
 mod room;
 mod stats;
 mod wire;
@@ -24,7 +25,7 @@ use clap::{Parser, ValueEnum};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use yuanzhuo_protocol::{Command, Phase};
+use yuanzhuo_protocol::{Command, Issue, Phase};
 
 use ballots::BallotMaker;
 use crowd::{Phones, Shared, Viewers, VotePlan};
@@ -73,6 +74,14 @@ struct Args {
     /// sheet counts), after the phone vote.
     #[arg(long, default_value_t = 0)]
     paper: usize,
+    /// The door register (the meeting needs `registration = "door"`):
+    /// before the vote, registrars hand each phone voter their card and each
+    /// paper voter a numbered ballot, at `--door-desks` desks at once.
+    #[arg(long)]
+    door: bool,
+    /// Registration desks working at once (connections of the registrar cards).
+    #[arg(long, default_value_t = 16)]
+    door_desks: usize,
     /// Do not close the vote at the end.
     #[arg(long)]
     keep_open: bool,
@@ -215,6 +224,26 @@ async fn run(args: Args) -> Result<()> {
     }
     println!("阶段 / phase: {}", org.phase.as_str());
 
+    // The door: the residents who will vote come in first.
+    let door = if args.door && org.phase < Phase::Counted {
+        let mut issues: Vec<Issue> = sheet.voter_serials[..voters.len().min(sheet.voter_serials.len())]
+            .iter()
+            .map(|s| Issue::Card { serial: s.clone() })
+            .collect();
+        // The paper ballots' printed numbers, as the counting desk keys them.
+        issues.extend((0..args.paper).map(|i| Issue::Paper { number: desk::paper_number(i) }));
+        let d = door::register(&url, &sheet.registrars, args.door_desks, issues).await.context("the door register")?;
+        println!(
+            "门口登记 / door register: {} residents registered in {:.1} s ({:.0} a second)",
+            d.registered,
+            d.seconds,
+            d.registered as f64 / d.seconds.max(1e-9)
+        );
+        Some(d)
+    } else {
+        None
+    };
+
     // The vote.
     // Nobody can choose an excluded proposal.
     let open: Vec<String> = meeting.proposals.iter().filter(|p| !excluded.contains(p)).cloned().collect();
@@ -310,6 +339,10 @@ async fn run(args: Args) -> Result<()> {
     if let Some(d) = &paper {
         summary.paper_ballots = d.ballots;
         summary.paper_void = d.void;
+    }
+    if let Some(d) = &door {
+        summary.registered = d.registered;
+        summary.register_seconds = d.seconds;
     }
     summary.errors = shared.errors.lock().expect("errors").clone();
     if let (Some(b), Some(a)) = (before, after) {
