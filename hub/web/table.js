@@ -757,6 +757,18 @@
     $('#signin-code').focus();
   }
 
+  var DESK_CODES = ['claim_required', 'wrong_pin', 'claimed_elsewhere', 'too_many_tries', 'device_has_card'];
+  /** A desk card opened here: say where it belongs (the hub does not tell which desk card it is before the claim). */
+  function deskCard() {
+    if (session) { session.stop(); session = null; }
+    YZ.forgetToken('table');
+    YZ.fill($('#wrong-text'), tr('这是点票台的卡（点票员或监票员），不是桌卡。点票员请打开 ', 'This is a counting desk card (a counter\'s or a scrutineer\'s), not a table card. Counters open '),
+      h('a', { href: '/count' }, '/count'), tr('，监票员请打开 ', ', scrutineers '), h('a', { href: '/scrutiny' }, '/scrutiny'),
+      tr('，或重新扫描卡上的二维码。', ', or scan the card\'s QR code again.'));
+    $('#wrong-card').hidden = false;
+    $('#signin').hidden = true;
+  }
+
   /** typed: keep the code only once the hub has welcomed it as a table card. */
   function start(token, typed) {
     app.token = token;
@@ -769,7 +781,10 @@
       onStatus: function (state, detail) {
         app.status = state; app.statusDetail = detail;
         renderHeader();
-        if (state === 'refused') {
+        if (state === 'refused' && detail && DESK_CODES.indexOf(detail.code) >= 0) {
+          // A counter's or scrutineer's card: the hub asks for its device and PIN, which only the desk pages give.
+          deskCard();
+        } else if (state === 'refused') {
           YZ.forgetToken('table');
           signIn(YZ.statusText(state, detail));
         }

@@ -305,16 +305,22 @@ test('a code typed in instead of scanned works, and a wrong one is refused plain
 });
 
 test('a card that belongs on another page says whose it is and links to its page', async () => {
-  for (const [token, page, label] of [
-    [hub.tokens.counters[0].token, '/count', /点票/],
-    [hub.tokens.observers[0].token, '/scrutiny', /监票|观察/],
-  ]) {
+  // The organiser's card is welcomed, and sent to its page by name.
+  const context = await browser.newContext(PHONE);
+  const tab = await context.newPage();
+  await tab.goto(`${hub.url}/table#token=${hub.tokens.organiser.token}`);
+  await tab.waitForSelector('#wrong-card:not([hidden])');
+  assert.equal(await tab.getAttribute('#wrong-text a', 'href'), '/admin');
+  await context.close();
+  // A desk card is not welcomed before its claim (device and PIN, given only by the desk
+  // pages): the page says it is a desk card and links to both desk pages.
+  for (const token of [hub.tokens.counters[0].token, hub.tokens.observers[0].token]) {
     const context = await browser.newContext(PHONE);
     const tab = await context.newPage();
     await tab.goto(`${hub.url}/table#token=${token}`);
     await tab.waitForSelector('#wrong-card:not([hidden])');
-    assert.match(await tab.textContent('#wrong-text'), label);
-    assert.equal(await tab.getAttribute('#wrong-text a', 'href'), page);
+    assert.match(await tab.textContent('#wrong-text'), /点票台的卡（点票员或监票员）/);
+    assert.deepEqual(await tab.$$eval('#wrong-text a', (as) => as.map((a) => a.getAttribute('href'))), ['/count', '/scrutiny']);
     assert.deepEqual(await axeViolations(tab), []);
     await context.close();
   }
