@@ -107,12 +107,6 @@
     return { phone: r.ballots - r.paper, paper: r.paper, void: r.void, stickers: r.stickers };
   };
 
-  /** "By phone 40 · paper 12 (2 more void)": the counted ballots by kind, for a results screen. */
-  V.paperLine = function (p) {
-    if (!p) return '';
-    return YZ.tr('手机 ' + p.phone + ' 张 · 纸质 ' + p.paper + ' 张' + (p.void ? '（另有废票 ' + p.void + ' 张，不计票）' : ''),
-      'phone ' + p.phone + ' · paper ' + p.paper + (p.void ? ' (and ' + p.void + ' void, not counted)' : ''));
-  };
   /** "贴纸 57 票": sticker votes (in the votes, not ballots), or '' when there were none. */
   V.stickerLine = function (p) {
     return p && p.stickers ? YZ.tr('贴纸板 ' + p.stickers + ' 票（计入各项目票数）', p.stickers + ' sticker votes (in the votes)') : '';
