@@ -180,6 +180,114 @@
     return m;
   };
 
+  // ------------------------------------------------------------ the electorate and exclusions, in words
+  // The same sentences on the projector, /board, /table and the voter page
+  // (and, in Rust, on the terminal projector and table-client).
+
+  /** "15:02": a moment of the hub's clock as a time of day on this device. */
+  YZ.hhmm = function (ms) {
+    var d = new Date(ms), m = d.getMinutes();
+    return d.getHours() + ':' + (m < 10 ? '0' : '') + m;
+  };
+  /**
+   * A card issue: "15:02 追加发卡 5 张（V0121–V0125）：迟到居民" during the
+   * vote, "发卡 120 张（V0001–V0120）" before it.
+   */
+  YZ.issueText = function (i) {
+    var range = YZ.cardRange(i);
+    if (i.during_vote) {
+      return YZ.tr(YZ.hhmm(i.at_ms) + ' 追加发卡 ' + i.count + ' 张（' + range + '）：' + i.reason,
+        YZ.hhmm(i.at_ms) + ' ' + i.count + ' more cards issued (' + range + '): ' + i.reason);
+    }
+    return YZ.tr('发卡 ' + i.count + ' 张（' + range + '）' + (i.reason ? '：' + i.reason : ''),
+      i.count + ' cards issued (' + range + ')' + (i.reason ? ': ' + i.reason : ''));
+  };
+  /** A cancelled card: "15:10 V0042 已作废：手机没电，改用纸质选票". */
+  YZ.cancelText = function (c) {
+    return YZ.tr(YZ.hhmm(c.at_ms) + ' ' + c.serial + ' 已作废：' + c.reason, YZ.hhmm(c.at_ms) + ' ' + c.serial + ' cancelled: ' + c.reason);
+  };
+  /** A staff card's serial for people: "organiser" → 组织者控制台, "counter-2" → 点票员 2, "observer-1" → 监票员 A. */
+  YZ.serialName = function (serial) {
+    var m = /^([a-z]+)-(\d+|all)$/.exec(serial || '');
+    if (serial === 'organiser') return YZ.tr('组织者控制台', 'the organiser\'s console');
+    if (!m) return serial;
+    var n = m[2];
+    switch (m[1]) {
+      case 'counter': return YZ.tr('点票员 ', 'Counter ') + n;
+      case 'observer': return YZ.tr('监票员 ', 'Scrutineer ') + String.fromCharCode(64 + Number(n));
+      case 'registrar': return YZ.tr('登记员 ', 'Registrar ') + n;
+      case 'chair': return YZ.tr('第' + n + '桌桌长', 'Table ' + n + ' chair');
+      case 'recorder': return YZ.tr('第' + n + '桌记录员', 'Table ' + n + ' recorder');
+      case 'adviser': return n === 'all' ? YZ.tr('全场技术顾问', 'the all-tables adviser') : YZ.tr('第' + n + '桌技术顾问', 'Table ' + n + ' adviser');
+      default: return serial;
+    }
+  };
+  /**
+   * A desk card's claim as the room sees it: {text: "点票员 1 已认领 · 15:03
+   * · 192.168.1.23", also: "同一地址：组织者控制台" or '', flagged: whether
+   * the organiser's console was on the same address}; null when unclaimed.
+   */
+  YZ.claimText = function (d) {
+    var c = d.claim;
+    if (!c) return null;
+    var also = c.same_address_as || [];
+    return {
+      text: YZ.deskName(d) + YZ.tr(' 已认领 · ', ' claimed · ') + YZ.hhmm(c.at_ms) + ' · ' + c.address,
+      also: also.length ? YZ.tr('同一地址：', 'same address as ') + also.map(YZ.serialName).join(YZ.tr('、', ', ')) : '',
+      flagged: also.indexOf('organiser') >= 0
+    };
+  };
+  /** "P12 已确认排除：第6条 技术上不可行" (and the organiser's reason, when given). */
+  YZ.exclusionText = function (x, withReason) {
+    var t = YZ.tr(x.proposal + ' 已确认排除：第' + x.rule + '条 ' + YZ.exclusionRule(x.rule),
+      x.proposal + ' excluded: rule ' + x.rule + ', ' + YZ.exclusionRule(x.rule));
+    if (withReason && x.reason) t += YZ.tr('（' + x.reason + '）', ' (' + x.reason + ')');
+    return t;
+  };
+  /** An adviser's exclusion, as what it is: a recommendation. "顾问建议排除（第6条：技术上不可行），由组织者决定". */
+  YZ.recommendText = function (rule) {
+    return YZ.tr('顾问建议排除（第' + rule + '条：' + YZ.exclusionRule(rule) + '），由组织者决定',
+      'the adviser recommends excluding it (rule ' + rule + ': ' + YZ.exclusionRule(rule) + '); the organiser decides');
+  };
+  /**
+   * The cost every screen shows (`proposals[].cost`, the one the count
+   * uses) and what may stand beside it as a labelled remark: the list's
+   * cost when the organiser adopted the adviser's estimate, or the
+   * adviser's estimate when it was not adopted. {cost, remark}.
+   */
+  YZ.costOf = function (s, p, currency) {
+    var cur = currency || (s.rules ? s.rules.budget.currency : 'CNY');
+    var adopted = (s.adopted_costs || []).filter(function (a) { return a.proposal === p.id; })[0];
+    var remark = '';
+    if (adopted) {
+      remark = YZ.tr('采用顾问估算；清单造价 ' + YZ.money(adopted.list_cost, cur), 'the adviser\'s estimate, adopted; list cost ' + YZ.money(adopted.list_cost, cur));
+    } else {
+      var a = (s.annotations || []).filter(function (x) { return x.proposal === p.id; })[0];
+      if (a && typeof a.cost_estimate === 'number' && a.cost_estimate !== p.cost) {
+        remark = YZ.tr('顾问估算 ' + YZ.money(a.cost_estimate, cur) + '（仅供参考，计票用上面的造价）',
+          'adviser\'s estimate ' + YZ.money(a.cost_estimate, cur) + ' (for reference; the count uses the cost above)');
+      }
+    }
+    return { cost: p.cost, text: YZ.money(p.cost, cur), remark: remark };
+  };
+  /**
+   * A paper ballot's number as the hub keeps it (hub/protocol's
+   * normalize_ballot_number): full-width folded, spaces and dashes dropped,
+   * upper case, and digits only without leading zeros ("０１１７" → "117").
+   */
+  YZ.normalizeBallotNumber = function (s) {
+    var out = '';
+    String(s || '').split('').forEach(function (c) {
+      var n = c.charCodeAt(0);
+      if (n >= 0xFF01 && n <= 0xFF5E) c = String.fromCharCode(n - 0xFEE0);
+      else if (n === 0x3000) c = ' ';
+      if (/\s/.test(c) || c === '-') return;
+      out += c.toUpperCase();
+    });
+    if (/^[0-9]+$/.test(out)) return out.replace(/^0+/, '') || '0';
+    return out;
+  };
+
   /** The header's count of commands the hub has not answered yet (kept, and re-sent on reconnect). */
   YZ.showUnsent = function (el, session) {
     var n = session ? session.unanswered() : 0;

@@ -20,6 +20,7 @@ use yuanzhuo_protocol::{ClientMsg, ErrorMsg, ServerMsg};
 
 mod address;
 pub mod text;
+pub mod words;
 pub use address::{parse_hub, HubAddress};
 pub use text::Lang;
 

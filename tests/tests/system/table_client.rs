@@ -243,8 +243,26 @@ async fn chair_recorder_and_adviser_at_a_real_hub() {
     adviser.text("建议向物业公司反映");
     adviser.keys(&["C-s"]);
     let s = adviser.wait_for("技术意见已保存");
-    assert!(s.contains("排除2"), "{s}");
-    assert!(s.contains("第2条：应由其他主体负责"), "{s}");
+    // A recommendation, said as one: the organiser decides.
+    assert!(s.contains("建议排除"), "{s}");
+    assert!(s.contains("技术意见已保存 P05：顾问建议排除（第2条：应由其他主体负责（如物业）），由组织者决定"), "{s}");
+
+    // The adviser recommends excluding P03, one of the table's picks; the
+    // organiser confirms it: the chair and the recorder are told at once.
+    adviser.keys(&["Up", "Up", "Enter"]);
+    adviser.wait_for("技术意见 · P03");
+    adviser.keys(&["Right", "Right", "Tab", "6", "C-s"]);
+    adviser.wait_for("技术意见已保存 P03");
+    let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();
+    let a = org
+        .command(serde_json::json!({"kind": "confirm_exclusion", "proposal": "P03", "rule": 6, "reason": ""}))
+        .await
+        .unwrap();
+    assert!(is_ack(&a), "{a}");
+    org.close().await;
+    for t in [&chair, &recorder] {
+        t.wait_for("本桌推选的 P03 已确认排除：第6条 技术上不可行");
+    }
 
     // The hub's export has all of it.
     let export = export(&data).unwrap();
