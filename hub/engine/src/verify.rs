@@ -163,6 +163,14 @@ impl Checker {
                 "the log does not begin with the meeting's definition",
             ));
         }
+        // Entry 2 is the staff cards, issued by the hub with the meeting, and
+        // nothing else is: no staff card is added later.
+        if (first.seq == 2) != matches!(first.event, Event::StaffCardsIssued { .. }) {
+            return Err(Problem::new(
+                "日志的第 2 条，且只有第 2 条，是工作人员卡（staff_cards_issued）",
+                "entry 2, and only entry 2, is the staff cards (staff_cards_issued)",
+            ));
+        }
         let who = parse_actor(actor)
             .ok_or_else(|| Problem::new(format!("未知的操作者 {actor:?}"), format!("unknown actor {actor:?}")))?;
         let ctx = Ctx { now_ms: first.at_ms, head: prev.to_string() };
@@ -178,6 +186,13 @@ impl Checker {
                 };
             }
             Event::VoterCardsIssued { commitments, reason, .. } => {
+                // The hub issues voter cards itself only as it creates the meeting (entry 3).
+                if actor == "hub" && first.seq != 3 {
+                    return Err(Problem::new(
+                        format!("会场服务器在会议创建之后自行发放选民卡（第 {} 条）", first.seq),
+                        format!("voter cards issued by the hub after the meeting was created (entry {})", first.seq),
+                    ));
+                }
                 let who = if actor == "hub" { Actor::organiser() } else { who };
                 return s.issue_voter_cards(&who, commitments.clone(), reason).map_err(refused);
             }

@@ -193,6 +193,8 @@ fn a_person_registers_once_by_the_hash_of_their_name() {
     m.ok(&registrar(1), &reg("h-abc", card(1)));
     m.refuses(&registrar(2), &reg("h-abc", card(2)), E::AlreadyRegistered, Some("register 1"));
     m.ok(&registrar(2), &reg("h-def", card(2)));
+    // Only a registrar card the log issued keeps the register.
+    m.refuses(&registrar(99), &reg("h-ghi", card(3)), E::UnknownCard, Some("registrar-99"));
 }
 
 #[test]
@@ -253,6 +255,7 @@ fn desk_cards_are_claimed_once_on_one_device_and_their_claims_are_public() {
     assert_eq!(claimed[1], ("counter-2", Some("192.168.1.21")));
     assert_eq!(claimed[2].1, None);
     m.ok(&counter(1), &key_paper(1, "1", &["P01"]));
+    m.ok(&counter(1), &key_board(1, &[("P01", 3)]));
     // Counter 2 hands their card to counter 1's device (released, reclaimed):
     // that device may not key the other copy of a batch it keyed.
     let release = Command::ReleaseClaim { serial: "counter-1".into(), reason: "换手机".into() };
@@ -262,6 +265,7 @@ fn desk_cards_are_claimed_once_on_one_device_and_their_claims_are_public() {
     m.ok(&organiser(), &Command::ReleaseClaim { serial: "counter-2".into(), reason: "换手机".into() });
     m.claim("counter-2", "dev-a", "192.168.1.20");
     m.refuses(&counter(2), &key_paper(1, "1", &["P01"]), E::SameDevice, Some("batch 1: counter 1"));
+    m.refuses(&counter(2), &key_board(1, &[("P01", 3)]), E::SameDevice, Some("board 1: counter 1"));
     assert_eq!(m.check_log().unwrap(), m.state);
 }
 
