@@ -296,3 +296,100 @@ pub fn accept_loss(data: &Path) -> Result<String> {
         h = grouped(&head.hash, 16)
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Chain;
+    use yuanzhuo_engine::Event;
+
+    /// A folder with a meeting (entry 1), and the rows that follow it (not written).
+    fn folder_and_more(dir: &Path, more: u64) -> (Vec<Row>, Vec<Row>) {
+        let mut store = Store::open(dir).unwrap();
+        crate::meeting::create(&mut store, crate::definition::load(None, None).unwrap().definition).unwrap();
+        let have = store.rows().unwrap();
+        let mut chain = Chain::after(&have);
+        let rest = (0..more)
+            .map(|i| {
+                chain.next(i, "organiser", Some(("c", "d")), Event::MeetingOpened { fingerprint: format!("F{i}") }).0
+            })
+            .collect();
+        (have, rest)
+    }
+
+    fn copy_file(dir: &Path, rows: &[LogRow]) -> std::path::PathBuf {
+        let p = dir.join("copy.jsonl");
+        let text: String = rows.iter().map(|r| serde_json::to_string(r).unwrap() + "\n").collect();
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    fn wire(r: &Row, keys: Option<&Keys>) -> LogRow {
+        match keys {
+            Some(k) => LogRow {
+                seq: r.seq,
+                prev: r.prev.clone(),
+                hash: r.hash.clone(),
+                body: None,
+                sealed: Some(k.seal(&r.hash, &r.body)),
+            },
+            None => LogRow {
+                seq: r.seq,
+                prev: r.prev.clone(),
+                hash: r.hash.clone(),
+                body: Some(r.body.clone()),
+                sealed: None,
+            },
+        }
+    }
+
+    #[test]
+    fn sealed_entries_are_opened_with_the_folders_own_key_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let (have, rest) = folder_and_more(&data, 4);
+        let keys = Keys::from_master(&Store::open(&data).unwrap().key().unwrap().unwrap(), 0);
+        let mut copy: Vec<LogRow> = have.iter().map(|r| wire(r, None)).collect();
+        copy.extend(rest.iter().map(|r| wire(r, Some(&keys))));
+        let file = copy_file(tmp.path(), &copy);
+
+        // Another folder (another key) gets the open part only, and is told why.
+        let other = tmp.path().join("other");
+        let said = restore(&file, &other).unwrap();
+        assert!(said.contains("the log now has 1 entries") && said.contains("sealed during the vote"), "{said}");
+        // The meeting's own folder opens them, checking each against its hash.
+        let said = restore(&file, &data).unwrap();
+        assert!(said.contains("the log now has 5 entries"), "{said}");
+        assert_eq!(Store::open_read_only(&data).unwrap().rows().unwrap().last().unwrap().body, rest[3].body);
+        assert_eq!(HeadRecord::read(&data).unwrap().map(|h| h.seq), Some(5));
+    }
+
+    #[test]
+    fn a_longer_or_different_log_is_never_overwritten() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let (have, rest) = folder_and_more(&data, 2);
+        let mut store = Store::open(&data).unwrap();
+        store.append(&rest).unwrap();
+        drop(store);
+        // A copy with only the first entry: shorter than the folder.
+        let short = copy_file(tmp.path(), &[wire(&have[0], None)]);
+        let e = restore(&short, &data).unwrap_err().to_string();
+        assert!(e.contains("holds a longer log (3 entries) than the copy (1 entries)"), "{e}");
+        // A copy that differs at entry 2 (its hashes recomputed, so that it checks by itself).
+        let mut chain = Chain::after(&have);
+        let mut forged = vec![wire(&have[0], None)];
+        for i in 0..3 {
+            let f = chain.next(9, "organiser", None, Event::MeetingOpened { fingerprint: format!("forged{i}") }).0;
+            forged.push(wire(&f, None));
+        }
+        let file = copy_file(tmp.path(), &forged);
+        let e = restore(&file, &data).unwrap_err().to_string();
+        assert!(e.contains("differs from the copy at entry 2"), "{e}");
+        // A copy whose body was changed without its hash: refused as damaged.
+        let mut bad = wire(&rest[0], None);
+        bad.body = Some(bad.body.unwrap().replace("F0", "F9"));
+        let file = copy_file(tmp.path(), &[wire(&have[0], None), bad]);
+        assert!(restore(&file, &tmp.path().join("new")).unwrap_err().to_string().contains("hash mismatch"));
+    }
+}

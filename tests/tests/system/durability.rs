@@ -342,7 +342,9 @@ impl Namespace {
         if !root {
             cmd.args(["--user", "--map-root-user"]);
         }
-        cmd.args(["--mount", "--propagation", "private", "sh", "-ec", script]);
+        // A pid namespace too: when the test ends (or fails) and kills `unshare`, everything started
+        // inside (the hub) goes with it.
+        cmd.args(["--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "sh", "-ec", script]);
         cmd.envs(env.iter().copied()).stdin(Stdio::piped()).stdout(Stdio::piped());
         let mut child = cmd.spawn().expect("unshare");
         let input = child.stdin.take().unwrap();
