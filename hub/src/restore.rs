@@ -226,12 +226,23 @@ fn from_backup_whole(from: &Path, data: &Path) -> Result<String> {
 
 /// `hub backup --data DIR --out FILE`: one consistent file, also while the hub serves.
 pub fn backup(data: &Path, out: &Path) -> Result<String> {
+    // The head record first: the log copied after it can only be longer.
+    let recorded = HeadRecord::read(data)?;
     let store = Store::open_read_only(data)?;
     store.backup_to(out)?;
     let copy = Store::open_file_read_only(out)?;
     let rows = copy.rows()?;
-    if let Err(p) = check_chain(&rows) {
-        bail!("备份中的日志无法校验 / the backup's log fails verification: {p}");
+    let problem = check_chain(&rows).err().or_else(|| {
+        recorded.and_then(|h| {
+            folder::shortfall(&h, rows.len() as u64, |seq| {
+                seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|r| r.hash.clone())
+            })
+        })
+    });
+    if let Some(p) = problem {
+        drop(copy);
+        let _ = std::fs::remove_file(out);
+        bail!("不备份不完整的日志 / a log that is not whole is not backed up: {p}");
     }
     let head = rows.last().map(|r| grouped(&r.hash, 16)).unwrap_or_default();
     let bytes = std::fs::metadata(out)?.len();

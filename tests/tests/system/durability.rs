@@ -198,6 +198,10 @@ async fn a_lost_wal_is_refused_and_restored_from_a_witness_copy() {
     // `hub verify` and the exports do not call it intact either.
     let verify = run_hub(&["verify", "--data", s(&v.data)]);
     assert!(!verify.status.success() && text(&verify).contains("the log is not whole"), "{}", text(&verify));
+    let short = v.dir.path().join("short.sqlite");
+    let backup = run_hub(&["backup", "--data", s(&v.data), "--out", s(&short)]);
+    assert!(!backup.status.success() && text(&backup).contains("not whole"), "{}", text(&backup));
+    assert!(!short.exists(), "no backup of a short log is left behind");
 
     // The witness copy brings every acknowledged ballot back.
     let restored = run_hub(&["restore", "--from", s(&v.copy), "--data", s(&v.data)]);
