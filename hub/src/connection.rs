@@ -77,10 +77,12 @@ pub async fn run(socket: Socket, shared: Arc<Shared>) {
     let _here = shared.presence.enter(Seat::of(&actor.1));
     let last_seen = Arc::new(AtomicU64::new(shared.elapsed_ms()));
     let (outbox, direct) = Outbox::new(OUTBOX);
+    // Raw log frames for a witness (`follow_log`), with backpressure.
+    let (log_tx, log) = mpsc::channel(crate::follow::FOLLOW_QUEUE);
     let Some(updates) = shared.meeting.subscribe(&actor.0) else { return };
     let writer = tokio::spawn(write_loop(
         sink,
-        direct,
+        Inbox { direct, log },
         updates,
         actor.0.clone(),
         outbox.clone(),
@@ -95,7 +97,14 @@ pub async fn run(socket: Socket, shared: Arc<Shared>) {
         writer.abort();
         return;
     }
-    read_loop(stream, writer, actor.0, outbox, shared, last_seen).await;
+    read_loop(stream, writer, actor.0, outbox, shared, last_seen, log_tx).await;
+}
+
+/// What the writer sends besides live updates: direct answers, and the raw
+/// log when this connection follows it.
+struct Inbox {
+    direct: mpsc::Receiver<Utf8Bytes>,
+    log: mpsc::Receiver<Utf8Bytes>,
 }
 
 /// Wait for `hello` with a valid token; anything else closes the connection.
@@ -118,8 +127,20 @@ async fn authenticate(sink: &mut Sink, stream: &mut Stream, shared: &Shared) -> 
         return None;
     }
     match serde_json::from_str::<ClientMsg>(&text) {
-        Ok(ClientMsg::Hello { token, .. }) => match shared.tokens.lookup(&token) {
-            Some(row) => Some((actor_of(&row), identity_of(&row, &shared.rules))),
+        Ok(ClientMsg::Hello { token, seen, .. }) => match shared.tokens.lookup(&token) {
+            Some(row) => {
+                let actor = actor_of(&row);
+                // A position this client saw that the log no longer holds halts the hub.
+                let whole = match seen {
+                    Some(seen) => shared.meeting.check_seen(seen, actor.key()).await,
+                    None => true,
+                };
+                if !whole || shared.meeting.health.halted().is_some() {
+                    refuse_halted(sink, shared).await;
+                    return None;
+                }
+                Some((actor, identity_of(&row, &shared.rules)))
+            }
             None => {
                 refuse(sink, ErrorCode::UnknownToken, CloseCode::Policy).await;
                 None
@@ -143,6 +164,16 @@ async fn refuse(sink: &mut Sink, code: ErrorCode, close: CloseCode) {
     let _ = sink.send(Message::Close(Some(CloseFrame { code: close, reason: Utf8Bytes::from(code.as_str()) }))).await;
 }
 
+/// The hub has halted (its log is behind what it acknowledged): say so and
+/// close with "try again later", so that clients come back after the restore.
+async fn refuse_halted(sink: &mut Sink, shared: &Shared) {
+    let detail = shared.meeting.health.halted().map(|h| h.detail);
+    let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, ErrorCode::LogBehind, detail)));
+    let _ = sink.send(Message::Text(msg)).await;
+    let reason = Utf8Bytes::from(ErrorCode::LogBehind.as_str());
+    let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Again, reason }))).await;
+}
+
 async fn read_loop(
     mut stream: Stream,
     mut writer: tokio::task::JoinHandle<()>,
@@ -150,7 +181,9 @@ async fn read_loop(
     outbox: Outbox,
     shared: Arc<Shared>,
     last_seen: Arc<AtomicU64>,
+    log_tx: mpsc::Sender<Utf8Bytes>,
 ) {
+    let mut follower: Option<tokio::task::JoinHandle<()>> = None;
     let mut shutdown = shared.shutdown.clone();
     // One waiter on the shutdown signal for the connection's life, not one per
     // frame: thousands of connections share that signal.
@@ -203,6 +236,13 @@ async fn read_loop(
                     break;
                 }
             }
+            Ok(ClientMsg::FollowLog { from }) => {
+                if let Err((code, detail)) =
+                    crate::follow::start(&actor, from, &shared.meeting.log, &log_tx, &mut follower)
+                {
+                    outbox.error(None, code, detail);
+                }
+            }
             Ok(ClientMsg::Command { id, command }) => {
                 if id.is_empty() || id.len() > MAX_COMMAND_ID_BYTES {
                     outbox.error(Some(id), ErrorCode::BadCommandId, None);
@@ -214,6 +254,9 @@ async fn read_loop(
                 }
             }
         }
+    }
+    if let Some(f) = follower {
+        f.abort();
     }
     // The writer says goodbye on shutdown; otherwise the peer is gone.
     if *shared.shutdown.borrow() {
@@ -231,16 +274,22 @@ fn command_id_of(text: &str) -> Option<String> {
 
 async fn write_loop(
     mut sink: Sink,
-    mut direct: mpsc::Receiver<Utf8Bytes>,
+    inbox: Inbox,
     mut updates: broadcast::Receiver<Broadcast>,
     viewer: Actor,
     outbox: Outbox,
     shared: Arc<Shared>,
     last_seen: Arc<AtomicU64>,
 ) {
+    let Inbox { mut direct, mut log } = inbox;
     let mut shutdown = shared.shutdown.clone();
     let stopping = shutdown.changed();
     tokio::pin!(stopping);
+    let mut halt = shared.meeting.health.on_halt();
+    let halted = async move {
+        let _ = halt.wait_for(|h| *h).await.is_ok();
+    };
+    tokio::pin!(halted);
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     // Updates at or before the last snapshot's seq are already in it.
@@ -253,6 +302,16 @@ async fn write_loop(
                 let _ = sink.send(Message::Text(msg)).await;
                 let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Away, reason: Utf8Bytes::from("shutting_down") }))).await;
                 return;
+            }
+            _ = &mut halted => {
+                // Nothing more from a log that lost acknowledged entries.
+                refuse_halted(&mut sink, &shared).await;
+                return;
+            }
+            Some(text) = log.recv() => {
+                if send_text(&mut sink, text).await.is_err() {
+                    return;
+                }
             }
             d = direct.recv() => {
                 let Some(text) = d else { return };

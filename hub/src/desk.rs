@@ -21,6 +21,7 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
     ("/assets/desk.css", "text/css; charset=utf-8", include_bytes!("../web/desk.css")),
     ("/assets/count.js", "text/javascript; charset=utf-8", include_bytes!("../web/count.js")),
     ("/assets/scrutiny.js", "text/javascript; charset=utf-8", include_bytes!("../web/scrutiny.js")),
+    ("/assets/witness.js", "text/javascript; charset=utf-8", include_bytes!("../web/witness.js")),
     ("/assets/board.js", "text/javascript; charset=utf-8", include_bytes!("../web/board.js")),
     ("/assets/board.css", "text/css; charset=utf-8", include_bytes!("../web/board.css")),
 ];

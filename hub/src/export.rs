@@ -16,10 +16,22 @@ pub struct Loaded {
 }
 
 pub fn load(data: &Path) -> Result<Loaded> {
+    // The head record first: the log read after it can only be longer.
+    let recorded = crate::folder::HeadRecord::read(data)?;
     let store = Store::open_read_only(data)?;
     let rows = store.rows()?;
     if let Err(problem) = check_chain(&rows) {
         bail!("日志校验失败 / the log fails verification: {problem}");
+    }
+    if let Some(problem) = recorded.and_then(|h| {
+        crate::folder::shortfall(&h, rows.len() as u64, |seq| {
+            seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|r| r.hash.clone())
+        })
+    }) {
+        bail!(
+            "日志不完整 / the log is not whole: {problem}\nhub restore --from WITNESS_COPY --data {}",
+            data.display()
+        );
     }
     let recs = rows.iter().map(Row::recorded).collect::<Result<Vec<_>>>()?;
     Ok(Loaded { state: State::replay(&recs), rows })
@@ -305,10 +317,7 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
         s.head
     );
     if let Some(h) = head {
-        let h = h.trim().to_ascii_lowercase();
-        if h.len() < 8 {
-            bail!("--head needs at least 8 hex digits");
-        }
+        let h = crate::head::parse_seen(h).map_err(|why| anyhow::anyhow!("--head: {why}"))?;
         match l.rows.iter().find(|r| r.hash.starts_with(&h)) {
             Some(r) => out.push_str(&format!(
                 "哈希 {h} 是第 {} 条记录，其后有 {} 条 / {h} is entry {} of the log; {} entries follow it\n",

@@ -98,9 +98,45 @@ enum Cmd {
         #[arg(long, default_value = DEFAULT_DATA)]
         data: PathBuf,
         /// A head hash seen earlier (e.g. photographed off the projector):
-        /// confirm it is part of this log.
+        /// confirm it is part of this log. At least 16 hex digits; spaces allowed.
         #[arg(long)]
         head: Option<String>,
+    },
+    /// Keep a full, verified copy of the log as it grows, from another
+    /// machine (a scrutineer's card or the organiser's secret). Refuses, and
+    /// says so, a hub that rewrites what the copy already holds.
+    Witness {
+        /// The hub's address, as it printed it: ws://HOST:PORT/ws.
+        #[arg(long)]
+        hub: String,
+        /// A scrutineer's code (or the organiser's); or set YZ_TOKEN.
+        #[arg(long, env = "YZ_TOKEN", hide_env_values = true)]
+        token: String,
+        /// The copy (JSON lines, as `hub export --format log`); continued if it exists.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Rebuild a data folder's log from a witness copy or a backup, checking
+    /// every hash. Only lengthens a log: a folder holding a longer or a
+    /// different log is refused. Stop the hub first.
+    Restore {
+        /// A witness copy (`hub witness`, the scrutineer's page, `hub export --format log`) or a `hub backup` file.
+        #[arg(long, required_unless_present = "accept_loss")]
+        from: Option<PathBuf>,
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        /// When no copy holds the rest: go on from the log as it stands,
+        /// accepting that the entries it lacks are lost (said plainly).
+        #[arg(long)]
+        accept_loss: bool,
+    },
+    /// One consistent file holding the whole meeting (log, cards, key), also
+    /// while the hub runs. `hub restore --from FILE --data NEW` brings it back.
+    Backup {
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -138,7 +174,8 @@ fn main() {
         .init();
     if let Err(e) = run(Cli::parse()) {
         eprintln!("错误 / error: {e:#}");
-        std::process::exit(1);
+        let rewritten = e.downcast_ref::<hub::witness::Rewritten>().is_some();
+        std::process::exit(if rewritten { hub::witness::EXIT_REWRITTEN } else { 1 });
     }
 }
 
@@ -243,6 +280,23 @@ fn run(cli: Cli) -> Result<()> {
                 bail!("没有会议数据 / no meeting data in {}", data.display());
             }
             print!("{}", hub::export::verify(&data, head.as_deref())?);
+            Ok(())
+        }
+        Cmd::Witness { hub, token, out } => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(hub::witness::run(hub::witness::WitnessOptions { hub, token, out }))
+        }
+        Cmd::Restore { from, data, accept_loss } => {
+            if let Some(from) = from {
+                print!("{}", hub::restore::restore(&from, &data)?);
+            }
+            if accept_loss {
+                print!("{}", hub::restore::accept_loss(&data)?);
+            }
+            Ok(())
+        }
+        Cmd::Backup { data, out } => {
+            print!("{}", hub::restore::backup(&data, &out)?);
             Ok(())
         }
     }

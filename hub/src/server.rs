@@ -99,9 +99,17 @@ fn stored_definition(store: &Store) -> Result<Definition> {
 }
 
 pub async fn serve(opts: ServeOptions) -> Result<()> {
+    // A folder that cannot be written is refused before anything else, and
+    // one hub per folder: the lock is held until this process ends.
+    crate::folder::check_writable(&opts.data)?;
+    let mut lock = crate::folder::Lock::acquire(&opts.data)?;
     let (store, def) = prepare(&opts.data, opts.meeting.as_deref(), opts.proposals.as_deref())?;
     let registry = Registry::new(Store::open(&opts.data)?, opts.allow_public)?;
-    let meeting = Meeting::load(store)?;
+    let mut meeting = Meeting::load(store)?;
+    meeting.open_head_record()?;
+    for w in &meeting.warnings {
+        eprintln!("{w}");
+    }
     let (head, seq) = (meeting.state().head.clone(), meeting.state().seq);
     let (handle, meeting_thread) = meeting.spawn();
 
@@ -120,6 +128,9 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         .await
         .with_context(|| format!("cannot listen on {} (is another hub running?)", opts.bind))?;
     let local = listener.local_addr()?;
+    if let Err(e) = lock.set_address(&public_base(local)) {
+        tracing::warn!("cannot write the hub's address into the lock file: {e:#}");
+    }
     let web = Arc::new(Web {
         def: def.clone(),
         shared: shared.clone(),
@@ -131,6 +142,7 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
         .route("/ws", get(ws_upgrade))
         .route("/healthz", get(health))
         .merge(crate::web::routes())
+        .layer(axum::middleware::from_fn_with_state(web.clone(), refuse_when_halted))
         .with_state(web);
     banner(&def, &opts.data, local, seq, &head);
 
@@ -158,6 +170,7 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
     // The meeting task finishes what is queued, then closes the log.
     tokio::task::spawn_blocking(move || meeting_thread.join()).await.ok();
     served.context("server error")?;
+    drop(lock);
     eprintln!("会场服务器已停止，数据已保存 / hub stopped, data saved.");
     Ok(())
 }
@@ -214,13 +227,42 @@ fn same_origin(headers: &HeaderMap) -> std::result::Result<(), &'static str> {
     }
 }
 
-async fn health(AxState(web): AxState<Arc<Web>>) -> Json<serde_json::Value> {
-    Json(serde_json::json!({
-        "ok": true,
+/// `/healthz`: ok only if the storage is (writable, not full, the last
+/// write succeeded) and the log is whole; otherwise 503 and why.
+async fn health(AxState(web): AxState<Arc<Web>>) -> Response {
+    let health = &web.shared.meeting.health;
+    let storage = health.storage();
+    let halted = health.halted();
+    let ok = storage["ok"] == true && halted.is_none();
+    let body = Json(serde_json::json!({
+        "ok": ok,
         "meeting": web.def.meeting.name,
         "connections": web.shared.open.load(Ordering::Relaxed),
         "log": web.shared.meeting.stats.json(),
-    }))
+        "storage": storage,
+        "halted": halted,
+    }));
+    let status = if ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (status, body).into_response()
+}
+
+/// Once the hub has halted (its log is behind what it acknowledged), no
+/// HTTP endpoint serves anything from the log (board, notice, exports): 503
+/// with the reason. The pages themselves still load and say why.
+async fn refuse_when_halted(AxState(web): AxState<Arc<Web>>, req: Request, next: axum::middleware::Next) -> Response {
+    let path = req.uri().path();
+    let from_log = path.starts_with("/api/") || path == "/notice";
+    match web.shared.meeting.health.halted() {
+        Some(h) if from_log => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::CACHE_CONTROL, "no-store")],
+            Json(serde_json::json!({
+                "code": ErrorCode::LogBehind.as_str(), "zh": h.zh, "en": h.en, "detail": h.detail,
+            })),
+        )
+            .into_response(),
+        _ => next.run(req).await,
+    }
 }
 
 /// The first non-loopback IPv4 address: what phones on the venue Wi-Fi use.
@@ -246,7 +288,7 @@ fn banner(def: &Definition, data: &Path, local: SocketAddr, seq: u64, head: &str
          居民手机扫码或打开 / residents open:  {base}\n\
          投影 / projector:                   {base}/projector\n\
          会场服务器 / hub WebSocket:          ws://{ws}/ws\n\
-         数据 / data:                        {data} (log entries: {seq}, head {head:.16}…)\n\
+         数据 / data:                        {data} (log entries: {seq}, head {head_shown} …)\n\
          令牌 / tokens:                      hub tokens --data {data}\n\
          停止 / stop:                        Ctrl+C\n",
         name = def.meeting.name,
@@ -254,5 +296,6 @@ fn banner(def: &Definition, data: &Path, local: SocketAddr, seq: u64, head: &str
         date = def.meeting.date,
         ws = base.trim_start_matches("http://"),
         data = data.display(),
+        head_shown = crate::head::grouped(head, 16),
     );
 }

@@ -257,6 +257,12 @@
    *   opts.onNotice(errorMsg)          an error that answers no command (rate_limited…)
    *   opts.onAnswer(msg, id)           every ack/error of a command, also re-sent ones
    *   opts.persist    a storage key: unanswered commands survive a page reload there
+   *   opts.onLog(frame)                a `log` message (after `follow_log`, scrutineers)
+   *
+   * The furthest log position the hub has shown this page (seq, hash and the
+   * hub's tag, from any welcome, snapshot, update or ack) is kept per token
+   * and sent back in every `hello` (`seen`): a hub restarted on a log that
+   * lost acknowledged entries learns it and stops ('halted' status).
    */
   YZ.Session = function (opts) {
     var self = this;
@@ -272,6 +278,8 @@
     this.ws = null;
     this.tries = 0;
     this.stopped = false;
+    this.seenKey = 'yz.seen.' + String(opts.token || '').toUpperCase().replace(/[^0-9A-Z]/g, '');
+    try { this.seen = JSON.parse(get(this.seenKey) || 'null'); } catch (e) { this.seen = null; }
     if (opts.persist) {
       try {
         JSON.parse(get(opts.persist) || '[]').forEach(function (p) { self._queue(p.id, p.command, null); });
@@ -306,13 +314,16 @@
     this.ws = ws;
     var welcomed = false, refused = null;
     ws.onopen = function () {
-      ws.send(JSON.stringify({ type: 'hello', token: self.opts.token, client: self.opts.client || 'page' }));
+      var hello = { type: 'hello', token: self.opts.token, client: self.opts.client || 'page' };
+      if (self.seen && self.seen.tag) hello.seen = self.seen;
+      ws.send(JSON.stringify(hello));
     };
     ws.onmessage = function (ev) {
       var m;
       try { m = JSON.parse(ev.data); } catch (e) { return; }
       if (typeof m.server_now_ms === 'number') self.offset = m.server_now_ms - Date.now();
       if (m.snapshot && typeof m.snapshot.server_now_ms === 'number') self.offset = m.snapshot.server_now_ms - Date.now();
+      self._noteSeen(m);
       switch (m.type) {
         case 'welcome':
           welcomed = true;
@@ -333,9 +344,13 @@
           YZ.apply(self.snapshot, m);
           if (self.opts.onChange) self.opts.onChange(self.snapshot, m);
           break;
+        case 'log':
+          if (self.opts.onLog) self.opts.onLog(m);
+          break;
         case 'ack':
         case 'error':
           if (m.type === 'error' && !welcomed) { refused = m; return; }
+          if (m.type === 'error' && m.code === 'log_behind') { refused = m; return; }
           if (m.id && self.pending[m.id]) self._answer(m.id, m);
           else if (m.id && self.opts.onAnswer) self.opts.onAnswer(m, m.id);
           else if (!m.id && self.opts.onNotice) self.opts.onNotice(m);
@@ -348,10 +363,32 @@
       // Refused at the door (unknown token, not authenticated): retrying cannot help.
       if (ev.code === 1008 && !welcomed) { self._status('refused', refused); return; }
       if (self.stopped) return;
-      self._status('offline', refused);
+      // The hub found its log shorter than what it acknowledged: it serves
+      // nothing until restored; keep trying, it comes back after the restore.
+      if (refused && refused.code === 'log_behind') self._status('halted', refused);
+      else self._status('offline', refused);
       self._retry();
     };
     ws.onerror = function () { /* onclose follows */ };
+  };
+
+  /** Keep the furthest log position the hub has shown (with its tag), per token, across reloads. */
+  S._noteSeen = function (m) {
+    var seq, head, tag;
+    if (m.snapshot) { seq = m.snapshot.seq; head = m.snapshot.log_head; tag = m.snapshot.log_tag; }
+    else if (m.type === 'log' && m.rows && m.rows.length) { var r = m.rows[m.rows.length - 1]; seq = r.seq; head = r.hash; tag = m.log_tag; }
+    else { seq = m.seq; head = m.log_head; tag = m.log_tag; }
+    if (!tag || typeof seq !== 'number' || (this.seen && this.seen.seq >= seq)) return;
+    this.seen = { seq: seq, head: head, tag: tag };
+    // Kept in memory at once, in storage at most once a second (a burst of updates writes once).
+    var self = this;
+    if (!this._seenTimer) this._seenTimer = setTimeout(function () { self._seenTimer = null; set(self.seenKey, JSON.stringify(self.seen)); }, 1000);
+  };
+  /** Send a message other than a command (e.g. follow_log) if online; false if not. */
+  S.send = function (msg) {
+    if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return false;
+    this.ws.send(JSON.stringify(msg));
+    return true;
   };
 
   S._retry = function () {
@@ -433,6 +470,7 @@
       case 'connecting': return YZ.tr('正在连接…', 'Connecting…');
       case 'offline': return YZ.tr('网络中断，正在重连…', 'Offline, reconnecting…');
       case 'refused': return YZ.tr('代码无效：', 'Code refused: ') + YZ.errorText(detail);
+      case 'halted': return YZ.tr('会场服务器已停止服务：', 'The hub has stopped serving: ') + YZ.errorText(detail);
       default: return state;
     }
   };

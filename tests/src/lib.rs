@@ -174,6 +174,9 @@ pub struct Client {
     prefix: String,
     /// Errors and messages received that answered no pending request.
     pub stray: Vec<Value>,
+    /// The furthest log position the hub showed this client, with its tag
+    /// (`{"seq", "head", "tag"}`): what a reconnecting client sends as `seen`.
+    pub seen: Option<Value>,
 }
 
 impl Client {
@@ -184,9 +187,17 @@ impl Client {
     }
 
     pub async fn connect(url: &str, token: &str) -> Result<Client> {
+        Self::connect_seen(url, token, None).await
+    }
+
+    /// Connect telling the hub the last log position seen (docs/protocol.md, `seen`).
+    pub async fn connect_seen(url: &str, token: &str, seen: Option<Value>) -> Result<Client> {
         let mut ws = Self::raw(url).await?;
-        ws.send(Message::text(json!({"type": "hello", "token": token, "client": "yuanzhuo-tests"}).to_string()))
-            .await?;
+        let mut hello = json!({"type": "hello", "token": token, "client": "yuanzhuo-tests"});
+        if let Some(s) = &seen {
+            hello["seen"] = s.clone();
+        }
+        ws.send(Message::text(hello.to_string())).await?;
         let welcome = loop {
             let v = next_json(&mut ws, Duration::from_secs(10)).await?;
             match v["type"].as_str() {
@@ -197,7 +208,24 @@ impl Client {
         };
         let snapshot = serde_json::from_value(welcome["snapshot"].clone()).ok();
         let prefix = format!("t{:x}", rand::random::<u32>());
-        Ok(Client { ws, welcome, snapshot, next_id: 0, prefix, stray: vec![] })
+        let mut c = Client { ws, welcome: welcome.clone(), snapshot, next_id: 0, prefix, stray: vec![], seen };
+        c.note_seen(&welcome);
+        Ok(c)
+    }
+
+    fn note_seen(&mut self, v: &Value) {
+        let (seq, head, tag) = match v["type"].as_str() {
+            Some("welcome" | "snapshot") => {
+                (&v["snapshot"]["seq"], &v["snapshot"]["log_head"], &v["snapshot"]["log_tag"])
+            }
+            Some("ack" | "update") => (&v["seq"], &v["log_head"], &v["log_tag"]),
+            _ => return,
+        };
+        let (Some(seq), Some(head), Some(tag)) = (seq.as_u64(), head.as_str(), tag.as_str()) else { return };
+        if self.seen.as_ref().is_some_and(|s| s["seq"].as_u64() >= Some(seq)) {
+            return;
+        }
+        self.seen = Some(json!({"seq": seq, "head": head, "tag": tag}));
     }
 
     pub fn snapshot(&self) -> &Snapshot {
@@ -241,6 +269,7 @@ impl Client {
     /// Next message, applying updates and snapshots to the local view.
     pub async fn recv(&mut self, limit: Duration) -> Result<Value> {
         let v = next_json(&mut self.ws, limit).await?;
+        self.note_seen(&v);
         match serde_json::from_value::<ServerMsg>(v.clone()) {
             Ok(ServerMsg::Update(u)) => {
                 if let Some(s) = &mut self.snapshot {

@@ -511,6 +511,11 @@ pub enum ClientMsg {
         token: String,
         #[serde(default)]
         client: Option<String>,
+        /// The last log position this client saw, with the hub's tag for it
+        /// (from a `welcome`, `snapshot`, `update` or `ack`): a hub whose log
+        /// no longer holds it has lost acknowledged entries and stops.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seen: Option<Seen>,
     },
     Command {
         id: String,
@@ -518,17 +523,72 @@ pub enum ClientMsg {
     },
     /// Ask for a fresh snapshot (e.g. after the client suspects it missed something).
     Snapshot,
+    /// Scrutineers and the organiser: send the raw log from entry `from` on,
+    /// then every entry as it is committed (`log` messages). A witness keeps it.
+    FollowLog {
+        from: u64,
+    },
+}
+
+/// A log position a client saw: entry `seq` had hash `head`, and `tag` is the
+/// hub's proof that it said so (`log_tag` of the message it came in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seen {
+    pub seq: u64,
+    pub head: String,
+    #[serde(default)]
+    pub tag: String,
+}
+
+/// Raw log entries for a witness (`follow_log`), in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogFrame {
+    pub rows: Vec<LogRow>,
+    /// The hub's tag for the last row's (seq, hash), as in `seen`.
+    #[serde(default)]
+    pub log_tag: String,
+}
+
+/// One log entry as stored (docs/verification.md §1). While a hidden tally
+/// is closed to everyone, the body of an entry written during the vote comes
+/// `sealed` instead (docs/protocol.md, "Witnesses").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogRow {
+    pub seq: u64,
+    pub prev: String,
+    pub hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<String>,
 }
 
 /// Hub → client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
-    Welcome { you: Identity, snapshot: Box<Snapshot> },
-    Snapshot { snapshot: Box<Snapshot> },
+    Welcome {
+        you: Identity,
+        snapshot: Box<Snapshot>,
+    },
+    Snapshot {
+        snapshot: Box<Snapshot>,
+    },
     Update(Box<Update>),
-    Ack { id: String, seq: u64, result: AckResult },
+    Ack {
+        id: String,
+        seq: u64,
+        /// Hash of entry `seq` and the hub's tag for it (see `Seen`).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        log_head: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        log_tag: String,
+        result: AckResult,
+    },
     Error(ErrorMsg),
+    /// Raw log entries, the answer to `follow_log`.
+    Log(LogFrame),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -586,6 +646,9 @@ pub struct Identity {
 pub struct Snapshot {
     pub seq: u64,
     pub log_head: String,
+    /// The hub's tag for (`seq`, `log_head`): what a client sends back in `hello` as `seen`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub log_tag: String,
     pub server_now_ms: u64,
     pub meeting: MeetingInfo,
     pub rules: Rules,
@@ -625,6 +688,8 @@ pub struct Snapshot {
 pub struct Update {
     pub seq: u64,
     pub log_head: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub log_tag: String,
     pub server_now_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
@@ -659,6 +724,7 @@ impl Snapshot {
     pub fn apply(&mut self, u: &Update) {
         self.seq = u.seq;
         self.log_head = u.log_head.clone();
+        self.log_tag = u.log_tag.clone();
         self.server_now_ms = u.server_now_ms;
         if let Some(f) = &u.fingerprint {
             self.fingerprint = f.clone();

@@ -4,6 +4,7 @@
 mod admin;
 mod crash;
 mod desk;
+mod durability;
 mod exports;
 mod hub;
 mod link;

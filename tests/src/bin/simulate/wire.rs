@@ -11,7 +11,24 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-use yuanzhuo_protocol::{AckResult, Command};
+use yuanzhuo_protocol::{AckResult, Command, Seen};
+
+/// The furthest log position this simulator has been shown (with the hub's
+/// tag), sent in every `hello`: a hub restarted on a shortened log learns it
+/// from us (docs/protocol.md, `seen`). Loaded from the receipts file of an
+/// earlier run, kept up to date from every ack.
+static SEEN: std::sync::Mutex<Option<Seen>> = std::sync::Mutex::new(None);
+
+/// Remember a position shown by the hub, if it is further than what we had.
+pub fn note_seen(seq: u64, head: &str, tag: &str) {
+    if tag.is_empty() {
+        return;
+    }
+    let mut s = SEEN.lock().expect("seen");
+    if s.as_ref().is_none_or(|s| s.seq < seq) {
+        *s = Some(Seen { seq, head: head.to_string(), tag: tag.to_string() });
+    }
+}
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -27,6 +44,10 @@ pub struct Frame {
     pub id: Option<String>,
     #[serde(default)]
     pub seq: Option<u64>,
+    #[serde(default)]
+    pub log_head: Option<String>,
+    #[serde(default)]
+    pub log_tag: Option<String>,
     #[serde(default)]
     pub code: Option<String>,
     #[serde(default)]
@@ -69,7 +90,11 @@ impl Conn {
             Err(_) => return Err(Gone("connect timed out".into()).into()),
         };
         let mut c = Conn { ws };
-        let hello = serde_json::json!({"type": "hello", "token": token, "client": client});
+        let seen = SEEN.lock().expect("seen").clone();
+        let mut hello = serde_json::json!({"type": "hello", "token": token, "client": client});
+        if let Some(seen) = seen {
+            hello["seen"] = serde_json::json!(seen);
+        }
         c.send_text(hello.to_string()).await?;
         let welcome = c.next_text(ANSWER_LIMIT).await?;
         if welcome.starts_with(r#"{"type":"welcome""#) {
@@ -126,6 +151,9 @@ impl Conn {
         loop {
             let (f, _) = self.next_frame(ANSWER_LIMIT).await?;
             if f.id.as_deref() == Some(id) && (f.kind == "ack" || f.kind == "error") {
+                if let (Some(seq), Some(head), Some(tag)) = (f.seq, &f.log_head, &f.log_tag) {
+                    note_seen(seq, head, tag);
+                }
                 return Ok(f);
             }
         }
