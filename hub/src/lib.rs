@@ -6,6 +6,7 @@ pub mod board;
 pub mod connection;
 pub mod definition;
 pub mod desk;
+pub mod door;
 pub mod export;
 pub mod meeting;
 pub mod presence;

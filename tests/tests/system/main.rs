@@ -4,6 +4,7 @@
 mod admin;
 mod crash;
 mod desk;
+mod door;
 mod exports;
 mod hub;
 mod link;
