@@ -20,7 +20,7 @@ use crate::door::{Door, Visitor};
 use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
 use crate::presence::{Presence, Seat};
 use crate::tokens::{actor_of, identity_of, Registry};
-use crate::upgrade::{send_text, Sink, Socket};
+use crate::upgrade::{send_text, send_wire, Sink, Socket};
 
 /// Direct messages queued for one connection before it is considered stuck.
 const OUTBOX: usize = 256;
@@ -58,7 +58,7 @@ impl Shared {
 type Stream = SplitStream<Socket>;
 
 /// One upgraded socket, still a visitor (docs in door.rs) until `hello`.
-pub async fn run(socket: Socket, shared: Arc<Shared>, visitor: Arc<Visitor>) {
+pub async fn run(socket: Socket, compress: bool, shared: Arc<Shared>, visitor: Arc<Visitor>) {
     let (mut sink, mut stream) = socket.split();
     let actor = match authenticate(&mut sink, &mut stream, &shared, &visitor).await {
         Some(a) => a,
@@ -80,6 +80,7 @@ pub async fn run(socket: Socket, shared: Arc<Shared>, visitor: Arc<Visitor>) {
     let Some(updates) = shared.meeting.subscribe(&actor.0) else { return };
     let writer = tokio::spawn(write_loop(
         sink,
+        compress,
         direct,
         updates,
         actor.0.clone(),
@@ -260,8 +261,10 @@ fn command_id_of(text: &str) -> Option<String> {
     (!id.is_empty() && id.len() <= MAX_COMMAND_ID_BYTES).then(|| id.into_owned())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn write_loop(
     mut sink: Sink,
+    compress: bool,
     mut direct: mpsc::Receiver<Utf8Bytes>,
     mut updates: broadcast::Receiver<Broadcast>,
     viewer: Actor,
@@ -290,7 +293,7 @@ async fn write_loop(
                 if let Some(seq) = snapshot_seq_of(&text) {
                     snapshot_seq = Some(seq);
                 }
-                if send_text(&mut sink, text).await.is_err() {
+                if send_text(&mut sink, text, compress).await.is_err() {
                     return;
                 }
                 if outbox.overflowed.load(Ordering::Relaxed) {
@@ -300,7 +303,7 @@ async fn write_loop(
             }
             u = updates.recv(), if snapshot_seq.is_some() => match u {
                 Ok(b) => {
-                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_text(&mut sink, b.text).await.is_err() {
+                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(&mut sink, &b.text, compress).await.is_err() {
                         return;
                     }
                 }

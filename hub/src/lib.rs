@@ -5,6 +5,7 @@ pub mod admin;
 pub mod board;
 pub mod connection;
 pub mod definition;
+pub mod deflate;
 pub mod desk;
 pub mod door;
 pub mod export;

@@ -33,7 +33,8 @@ pub struct Broadcast {
     pub audience: Audience,
     /// Log position the update brings the view to.
     pub seq: u64,
-    pub text: Utf8Bytes,
+    /// Serialised once; deflated once for every connection that compresses.
+    pub text: Arc<crate::deflate::Wire>,
 }
 
 /// A connection's queue of direct messages (answers, snapshots).
@@ -307,7 +308,8 @@ impl Meeting {
             }
             for (audience, update) in self.state.updates(&changed, now) {
                 let seq = update.seq;
-                let b = Broadcast { audience, seq, text: encode(&ServerMsg::Update(Box::new(update))) };
+                let text = Arc::new(crate::deflate::Wire::new(encode(&ServerMsg::Update(Box::new(update)))));
+                let b = Broadcast { audience, seq, text };
                 for (feed, tx) in self.feeds.iter() {
                     if feed.carries(audience) {
                         // No receivers is fine: nobody on that feed is connected.

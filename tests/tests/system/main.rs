@@ -12,3 +12,4 @@ mod projector;
 mod simulate;
 mod table_client;
 mod verify_count;
+mod wire;
