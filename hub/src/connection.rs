@@ -265,7 +265,7 @@ fn command_id_of(text: &str) -> Option<String> {
 async fn write_loop(
     mut sink: Sink,
     compress: bool,
-    mut direct: mpsc::Receiver<Utf8Bytes>,
+    mut direct: mpsc::Receiver<Box<Utf8Bytes>>,
     mut updates: broadcast::Receiver<Broadcast>,
     viewer: Actor,
     outbox: Outbox,
@@ -289,7 +289,7 @@ async fn write_loop(
                 return;
             }
             d = direct.recv() => {
-                let Some(text) = d else { return };
+                let Some(text) = d.map(|b| *b) else { return };
                 if let Some(seq) = snapshot_seq_of(&text) {
                     snapshot_seq = Some(seq);
                 }

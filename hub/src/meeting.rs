@@ -40,14 +40,16 @@ pub struct Broadcast {
 /// A connection's queue of direct messages (answers, snapshots).
 #[derive(Clone, Debug)]
 pub struct Outbox {
-    tx: mpsc::Sender<Utf8Bytes>,
+    /// Boxed: a channel's first block of slots is allocated with it, on
+    /// every connection; a box is a quarter of a message's size.
+    tx: mpsc::Sender<Box<Utf8Bytes>>,
     /// Set when a message could not be queued: the connection must close,
     /// and the client will resend its command ids after reconnecting.
     pub overflowed: Arc<AtomicBool>,
 }
 
 impl Outbox {
-    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Utf8Bytes>) {
+    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Box<Utf8Bytes>>) {
         let (tx, rx) = mpsc::channel(capacity);
         (Outbox { tx, overflowed: Arc::new(AtomicBool::new(false)) }, rx)
     }
@@ -57,7 +59,7 @@ impl Outbox {
     }
 
     pub fn send_text(&self, text: Utf8Bytes) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(text) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(Box::new(text)) {
             self.overflowed.store(true, Ordering::Relaxed);
         }
     }

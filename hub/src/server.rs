@@ -30,7 +30,7 @@ pub const DEFAULT_PORT: u16 = 8470;
 const DEMO_VOTERS: u32 = 100;
 /// WebSocket buffers: a ballot is under 1 KiB, the default 128 KiB is waste
 /// multiplied by thousands of phones.
-const WS_READ_BUFFER: usize = 1024;
+const WS_READ_BUFFER: usize = 256;
 /// Frames and messages above this are refused by the WebSocket layer itself
 /// (the connection closes); between `MAX_FRAME_BYTES` and this the hub
 /// answers `too_large`. It also bounds what an unfinished message can hold
