@@ -195,3 +195,51 @@ async fn hostile_sockets_from_one_address_lock_nobody_out() {
     assert_eq!(door["turned_away"]["refused_address"].as_u64().unwrap(), public_refused.len() as u64);
     drop((public_held, half_sent, silent));
 }
+
+/// Read until the hub closes the socket; false if it is still open after `limit`.
+async fn closed_within(s: &mut tokio::net::TcpStream, limit: Duration) -> bool {
+    use tokio::io::AsyncReadExt;
+    let until = tokio::time::Instant::now() + limit;
+    let mut buf = [0u8; 4096];
+    loop {
+        match tokio::time::timeout_at(until, s.read(&mut buf)).await {
+            Err(_) => return false,
+            Ok(Ok(0)) | Ok(Err(_)) => return true,
+            Ok(Ok(_)) => continue,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_requests_idle_connections_and_unfinished_messages_are_closed() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+    let (_dir, data, sheet) = demo(1);
+    let hub = Hub::start(&data, &[]).unwrap();
+    // Headers that never end: closed after the header-read timeout (10 s).
+    let mut half = tokio::net::TcpStream::connect(("127.0.0.1", hub.port)).await.unwrap();
+    half.write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ").await.unwrap();
+    // A kept-alive connection, answered, then idle: closed as long after.
+    let mut kept = tokio::net::TcpStream::connect(("127.0.0.1", hub.port)).await.unwrap();
+    kept.write_all(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").await.unwrap();
+    // A message whose fragments never end, past the 20 KiB bound: the connection closes.
+    let mut ws = socket(&hub.url()).await.unwrap();
+    ws.send(Message::text(json!({"type": "hello", "token": voter_tokens(&sheet)[0]}).to_string())).await.unwrap();
+    assert_eq!(next_json(&mut ws, Duration::from_secs(10)).await.unwrap()["type"], "welcome");
+    for _ in 0..2 {
+        let part = Frame::message(vec![b'x'; 15 * 1024], OpCode::Data(Data::Text), false);
+        if ws.send(Message::Frame(part)).await.is_err() {
+            break;
+        }
+    }
+    let ended = loop {
+        match tokio::time::timeout(Duration::from_secs(30), ws.next()).await {
+            Err(_) => break false,
+            Ok(None) | Ok(Some(Err(_))) | Ok(Some(Ok(Message::Close(_)))) => break true,
+            Ok(Some(Ok(_))) => continue,
+        }
+    };
+    assert!(ended, "an unfinished message past the bound ends the connection");
+    assert!(closed_within(&mut half, Duration::from_secs(40)).await, "half-sent headers are not kept");
+    assert!(closed_within(&mut kept, Duration::from_secs(40)).await, "an idle kept-alive connection is not kept");
+}
