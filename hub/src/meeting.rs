@@ -49,20 +49,23 @@ pub struct Broadcast {
     pub audience: Audience,
     /// Log position the update brings the view to.
     pub seq: u64,
-    pub text: Utf8Bytes,
+    /// Serialised once; deflated once for every connection that compresses.
+    pub text: Arc<crate::deflate::Wire>,
 }
 
 /// A connection's queue of direct messages (answers, snapshots).
 #[derive(Clone, Debug)]
 pub struct Outbox {
-    tx: mpsc::Sender<Utf8Bytes>,
+    /// Boxed: a channel's first block of slots is allocated with it, on
+    /// every connection; a box is a quarter of a message's size.
+    tx: mpsc::Sender<Box<Utf8Bytes>>,
     /// Set when a message could not be queued: the connection must close,
     /// and the client will resend its command ids after reconnecting.
     pub overflowed: Arc<AtomicBool>,
 }
 
 impl Outbox {
-    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Utf8Bytes>) {
+    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Box<Utf8Bytes>>) {
         let (tx, rx) = mpsc::channel(capacity);
         (Outbox { tx, overflowed: Arc::new(AtomicBool::new(false)) }, rx)
     }
@@ -72,7 +75,7 @@ impl Outbox {
     }
 
     pub fn send_text(&self, text: Utf8Bytes) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(text) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(Box::new(text)) {
             self.overflowed.store(true, Ordering::Relaxed);
         }
     }
@@ -487,7 +490,9 @@ impl Meeting {
         for (audience, mut update) in self.state.updates(&d.changed, d.now) {
             update.log_tag = tag.clone();
             let seq = update.seq;
-            let b = Broadcast { audience, seq, text: encode(&ServerMsg::Update(Box::new(update))) };
+            // The tag is part of the text, so set before it is serialised and deflated.
+            let text = Arc::new(crate::deflate::Wire::new(encode(&ServerMsg::Update(Box::new(update)))));
+            let b = Broadcast { audience, seq, text };
             for (feed, tx) in self.feeds.iter() {
                 if feed.carries(audience) {
                     // No receivers is fine: nobody on that feed is connected.
@@ -966,12 +971,12 @@ mod tests {
         b
     }
 
-    fn command(actor: Actor, id: &str, command: Command) -> (Request, mpsc::Receiver<Utf8Bytes>) {
+    fn command(actor: Actor, id: &str, command: Command) -> (Request, mpsc::Receiver<Box<Utf8Bytes>>) {
         let (reply, rx) = Outbox::new(8);
         (Request::Command { actor, id: id.into(), command, reply }, rx)
     }
 
-    fn message(rx: &mut mpsc::Receiver<Utf8Bytes>) -> Option<Value> {
+    fn message(rx: &mut mpsc::Receiver<Box<Utf8Bytes>>) -> Option<Value> {
         rx.try_recv().ok().map(|t| serde_json::from_str(t.as_str()).expect("JSON"))
     }
 

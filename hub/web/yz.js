@@ -246,6 +246,13 @@
 
   /** A command unanswered this long means the link is dead: reconnect and re-send. */
   var ANSWER_TIMEOUT_MS = 8000;
+  /**
+   * The hub takes 30 frames at once and 15 a second per connection
+   * (docs/protocol.md, "Rate"). Pages keep a little under it, so that a
+   * counter's 200 unsent entries after a Wi-Fi outage go out at full speed
+   * and are never refused.
+   */
+  var PACE_BURST = 20, PACE_PER_SEC = 12;
 
   /**
    * One connection to the hub, kept alive.
@@ -280,6 +287,11 @@
     this.stopped = false;
     this.seenKey = 'yz.seen.' + String(opts.token || '').toUpperCase().replace(/[^0-9A-Z]/g, '');
     try { this.seen = JSON.parse(get(this.seenKey) || 'null'); } catch (e) { this.seen = null; }
+    this.outq = []; // ids waiting for a slot under the hub's rate limit
+    this.wantSnapshot = false;
+    this.tokens = PACE_BURST;
+    this.tokensAt = Date.now();
+    this.pumpTimer = null;
     if (opts.persist) {
       try {
         JSON.parse(get(opts.persist) || '[]').forEach(function (p) { self._queue(p.id, p.command, null); });
@@ -330,6 +342,9 @@
           self.tries = 0;
           self.you = m.you;
           self.snapshot = m.snapshot;
+          // A new connection: the hub's bucket is full again.
+          self.tokens = PACE_BURST;
+          self.tokensAt = Date.now();
           self._status('online');
           if (self.opts.onWelcome) self.opts.onWelcome(m.you, m.snapshot);
           if (self.opts.onChange) self.opts.onChange(self.snapshot, null);
@@ -351,6 +366,11 @@
         case 'error':
           if (m.type === 'error' && !welcomed) { refused = m; return; }
           if (m.type === 'error' && m.code === 'log_behind') { refused = m; return; }
+          if (m.type === 'error' && m.code === 'rate_limited' && m.id && self.pending[m.id]) {
+            // Not an answer: the hub did not read it. Send it again when it says.
+            self._later(m.id, m.retry_after_ms || 1000);
+            break;
+          }
           if (m.id && self.pending[m.id]) self._answer(m.id, m);
           else if (m.id && self.opts.onAnswer) self.opts.onAnswer(m, m.id);
           else if (!m.id && self.opts.onNotice) self.opts.onNotice(m);
@@ -409,13 +429,43 @@
     var list = this.order.map(function (id) { return { id: id, command: self.pending[id].command }; });
     set(this.opts.persist, list.length ? JSON.stringify(list) : null);
   };
+  /** Queue a command for the wire; it leaves as soon as the pace allows. */
   S._send = function (id) {
-    var p = this.pending[id];
-    if (!p || !this.ws || this.ws.readyState !== 1 || this.state !== 'online') return;
-    p.sentAt = Date.now();
-    this.ws.send(JSON.stringify({ type: 'command', id: id, command: p.command }));
+    if (!this.pending[id] || this.outq.indexOf(id) >= 0) return;
+    this.outq.push(id);
+    this._pump();
   };
-  S._resend = function () { var self = this; this.order.slice().forEach(function (id) { self._send(id); }); };
+  /** Send what the pace allows now; come back for the rest. */
+  S._pump = function () {
+    var self = this, now = Date.now();
+    if (this.pumpTimer) { clearTimeout(this.pumpTimer); this.pumpTimer = null; }
+    if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return;
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.tokensAt) / 1000 * PACE_PER_SEC);
+    this.tokensAt = now;
+    while ((this.outq.length || this.wantSnapshot) && this.tokens >= 1) {
+      this.tokens -= 1;
+      if (this.wantSnapshot) { this.wantSnapshot = false; this.ws.send(JSON.stringify({ type: 'snapshot' })); continue; }
+      var id = this.outq.shift(), p = this.pending[id];
+      if (!p) { this.tokens += 1; continue; }
+      p.sentAt = now;
+      this.ws.send(JSON.stringify({ type: 'command', id: id, command: p.command }));
+    }
+    if (this.outq.length || this.wantSnapshot) {
+      this.pumpTimer = setTimeout(function () { self._pump(); }, Math.ceil((1 - this.tokens) / PACE_PER_SEC * 1000));
+    }
+  };
+  /** Send `id` again after `ms` (the hub asked to wait). */
+  S._later = function (id, ms) {
+    var self = this, p = this.pending[id];
+    if (!p) return;
+    p.sentAt = 0;
+    setTimeout(function () { if (self.pending[id]) self._send(id); }, ms);
+  };
+  S._resend = function () {
+    var self = this;
+    this.outq = [];
+    this.order.slice().forEach(function (id) { self._send(id); });
+  };
   S._answer = function (id, m) {
     var p = this.pending[id];
     delete this.pending[id];
@@ -459,7 +509,7 @@
   /** The unanswered commands themselves, oldest first: [{id, command}] (e.g. to show entries not yet confirmed). */
   S.pendingCommands = function () { var self = this; return this.order.map(function (id) { return { id: id, command: self.pending[id].command }; }); };
   /** Ask for a fresh snapshot. */
-  S.refresh = function () { if (this.ws && this.state === 'online') this.ws.send(JSON.stringify({ type: 'snapshot' })); };
+  S.refresh = function () { if (this.ws && this.state === 'online') { this.wantSnapshot = true; this._pump(); } };
 
   // ------------------------------------------------------------ page helpers
 

@@ -57,8 +57,24 @@ impl Hub {
     }
 
     pub fn start_on(data: &Path, port: u16, extra: &[&str]) -> Result<Hub> {
+        Self::spawn(Command::new(bin("hub")), data, port, extra)
+    }
+
+    /// Start `hub serve` under a shell's `ulimit` (e.g. `-n 1024`, or
+    /// `-S -n 1024` for the soft limit alone), as on a stock laptop.
+    pub fn start_limited(data: &Path, ulimit: &str, extra: &[&str]) -> Result<Hub> {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(format!("ulimit {ulimit} && exec \"$0\" \"$@\"")).arg(bin("hub"));
+        Self::spawn(cmd, data, free_port(), extra)
+    }
+
+    /// The hub's log (its standard error) so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data.with_extension("hub.log")).unwrap_or_default()
+    }
+
+    fn spawn(mut cmd: Command, data: &Path, port: u16, extra: &[&str]) -> Result<Hub> {
         let log = std::fs::File::create(data.with_extension("hub.log")).ok();
-        let mut cmd = Command::new(bin("hub"));
         cmd.arg("serve").arg("--data").arg(data).arg("--bind").arg(format!("127.0.0.1:{port}")).args(extra);
         cmd.stdin(Stdio::null()).stdout(Stdio::null());
         match log {
@@ -239,6 +255,11 @@ impl Client {
 
     pub async fn send_raw(&mut self, text: String) -> Result<()> {
         self.ws.send(Message::text(text)).await?;
+        Ok(())
+    }
+
+    pub async fn send_ping(&mut self) -> Result<()> {
+        self.ws.send(Message::Ping(Default::default())).await?;
         Ok(())
     }
 

@@ -23,6 +23,7 @@ use tokio_tungstenite::tungstenite::Message;
 use yuanzhuo_protocol::{ClientMsg, ErrorCode, ErrorMsg, Seen, ServerMsg};
 
 mod address;
+pub mod pace;
 pub mod text;
 pub use address::{parse_hub, HubAddress};
 pub use text::Lang;

@@ -17,8 +17,14 @@ pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 pub const MAX_TEXT_CHARS: usize = 2000;
 /// Longest client command id, in bytes.
 pub const MAX_COMMAND_ID_BYTES: usize = 64;
-/// Seconds a connection has to send `hello` before it is closed.
-pub const AUTH_TIMEOUT_SECS: u64 = 5;
+/// Seconds a connection has to send `hello`, counted from the moment the
+/// hub accepted the TCP connection (not from the WebSocket upgrade).
+pub const AUTH_TIMEOUT_SECS: u64 = 10;
+/// Frames (commands, snapshot requests, pings, pongs) a connection may send
+/// at once; after that [`RATE_PER_SEC`] a second. Beyond, `rate_limited`.
+pub const RATE_BURST: u32 = 30;
+/// Frames a connection may send per second, sustained.
+pub const RATE_PER_SEC: u32 = 15;
 /// The token a read-only public view presents (if the hub allows it).
 pub const PUBLIC_TOKEN: &str = "public";
 
@@ -602,11 +608,20 @@ pub struct ErrorMsg {
     /// Specifics (the offending proposal id, row, limit…), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// With `rate_limited`: send again no sooner than this many milliseconds from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 impl ErrorMsg {
     pub fn new(id: Option<String>, code: ErrorCode, detail: Option<String>) -> Self {
-        ErrorMsg { id, code, zh: code.zh().to_string(), en: code.en().to_string(), detail }
+        ErrorMsg { id, code, zh: code.zh().to_string(), en: code.en().to_string(), detail, retry_after_ms: None }
+    }
+
+    /// The same error, saying when to try again.
+    pub fn retry_after(mut self, ms: u64) -> Self {
+        self.retry_after_ms = Some(ms);
+        self
     }
 }
 

@@ -4,6 +4,7 @@
 mod admin;
 mod crash;
 mod desk;
+mod door;
 mod durability;
 mod exports;
 mod hub;
@@ -12,3 +13,4 @@ mod projector;
 mod simulate;
 mod table_client;
 mod verify_count;
+mod wire;
