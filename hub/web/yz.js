@@ -404,9 +404,15 @@
     var self = this;
     if (!this._seenTimer) this._seenTimer = setTimeout(function () { self._seenTimer = null; set(self.seenKey, JSON.stringify(self.seen)); }, 1000);
   };
-  /** Send a message other than a command (e.g. follow_log) if online; false if not. */
+  /**
+   * Send a message other than a command (e.g. follow_log) if online; false if not.
+   * It goes at once but counts against the pace, so that queued commands wait for it.
+   */
   S.send = function (msg) {
     if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return false;
+    var now = Date.now();
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.tokensAt) / 1000 * PACE_PER_SEC) - 1;
+    this.tokensAt = now;
     this.ws.send(JSON.stringify(msg));
     return true;
   };
