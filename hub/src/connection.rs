@@ -105,7 +105,7 @@ pub async fn run(socket: Socket, compress: bool, shared: Arc<Shared>, visitor: A
 /// log when this connection follows it.
 struct Inbox {
     direct: mpsc::Receiver<Box<Utf8Bytes>>,
-    log: mpsc::Receiver<Utf8Bytes>,
+    log: mpsc::Receiver<Box<Utf8Bytes>>,
 }
 
 /// Wait for `hello` with a valid token, until the deadline counted from the
@@ -197,7 +197,7 @@ async fn read_loop(
     outbox: Outbox,
     shared: Arc<Shared>,
     last_seen: Arc<AtomicU64>,
-    log_tx: mpsc::Sender<Utf8Bytes>,
+    log_tx: crate::follow::LogOut,
 ) {
     let mut follower: Option<tokio::task::JoinHandle<()>> = None;
     let mut shutdown = shared.shutdown.clone();
@@ -343,7 +343,7 @@ async fn write_loop(
                 return;
             }
             Some(text) = log.recv() => {
-                if send_text(&mut sink, text, compress).await.is_err() {
+                if send_text(&mut sink, *text, compress).await.is_err() {
                     return;
                 }
             }

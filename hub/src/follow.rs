@@ -28,6 +28,11 @@ const LIVE_BACKLOG: usize = 64;
 /// Frames waiting for a follower's socket.
 pub const FOLLOW_QUEUE: usize = 2;
 
+/// What a follower sends its connection's writer. Boxed: every connection
+/// has this channel, and a channel allocates its first block of slots with
+/// it; a box is a quarter of a frame's size (as the outbox, meeting.rs).
+pub type LogOut = mpsc::Sender<Box<Utf8Bytes>>;
+
 /// The frames of one commit, as every follower receives them.
 pub struct LogBatch {
     pub first: u64,
@@ -112,7 +117,7 @@ pub fn start(
     actor: &yuanzhuo_engine::Actor,
     from: u64,
     feed: &Arc<LogFeed>,
-    out: &mpsc::Sender<Utf8Bytes>,
+    out: &LogOut,
     running: &mut Option<tokio::task::JoinHandle<()>>,
 ) -> Result<(), (ErrorCode, Option<String>)> {
     if !matches!(actor.role, Role::Observer | Role::Organiser) {
@@ -130,7 +135,7 @@ pub fn start(
 
 /// Send the log from entry `from` on into `out`, then every commit as it
 /// happens, until `out` is closed or the hub stops.
-pub async fn follow(feed: Arc<LogFeed>, from: u64, out: mpsc::Sender<Utf8Bytes>) {
+pub async fn follow(feed: Arc<LogFeed>, from: u64, out: LogOut) {
     // Subscribe before reading the database: a commit is then either read
     // or heard (or both; `next` drops what was already sent).
     let mut live = feed.live.subscribe();
@@ -159,7 +164,7 @@ pub async fn follow(feed: Arc<LogFeed>, from: u64, out: mpsc::Sender<Utf8Bytes>)
             store = Some(s);
             let Some(last) = rows.last().map(|r| r.seq) else { break };
             for f in feed.frames(&rows) {
-                if out.send(f).await.is_err() {
+                if out.send(Box::new(f)).await.is_err() {
                     return;
                 }
             }
@@ -172,7 +177,7 @@ pub async fn follow(feed: Arc<LogFeed>, from: u64, out: mpsc::Sender<Utf8Bytes>)
                 Ok(b) if b.first != next => continue 'catch_up,
                 Ok(b) => {
                     for f in &b.frames {
-                        if out.send(f.clone()).await.is_err() {
+                        if out.send(Box::new(f.clone())).await.is_err() {
                             return;
                         }
                     }
