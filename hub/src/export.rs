@@ -16,8 +16,20 @@ pub struct Loaded {
 }
 
 pub fn load(data: &Path) -> Result<Loaded> {
+    // The head record first: the log read after it can only be longer.
+    let recorded = crate::folder::HeadRecord::read(data)?;
     let store = Store::open_read_only(data)?;
     let rows = store.rows()?;
+    if let Some(problem) = recorded.and_then(|h| {
+        crate::folder::shortfall(&h, rows.len() as u64, |seq| {
+            seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|r| r.hash.clone())
+        })
+    }) {
+        bail!(
+            "日志不完整 / the log is not whole: {problem}\nhub restore --from WITNESS_COPY --data {}",
+            data.display()
+        );
+    }
     let (state, _) = crate::replay::checked(&rows)
         .map_err(|f| anyhow::anyhow!("日志未通过校验 / the log fails verification\n  {}\n  {}", f.zh, f.en))?;
     Ok(Loaded { state, rows })
@@ -326,10 +338,7 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
     );
     out.push_str(&electorate_report(s));
     if let Some(h) = head {
-        let h = h.trim().to_ascii_lowercase();
-        if h.len() < 8 {
-            bail!("--head needs at least 8 hex digits");
-        }
+        let h = crate::head::parse_seen(h).map_err(|why| anyhow::anyhow!("--head: {why}"))?;
         match l.rows.iter().find(|r| r.hash.starts_with(&h)) {
             Some(r) => out.push_str(&format!(
                 "哈希 {h} 是第 {} 条记录，其后有 {} 条 / {h} is entry {} of the log; {} entries follow it\n",

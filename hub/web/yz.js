@@ -429,6 +429,13 @@
 
   /** A command unanswered this long means the link is dead: reconnect and re-send. */
   var ANSWER_TIMEOUT_MS = 8000;
+  /**
+   * The hub takes 30 frames at once and 15 a second per connection
+   * (docs/protocol.md, "Rate"). Pages keep a little under it, so that a
+   * counter's 200 unsent entries after a Wi-Fi outage go out at full speed
+   * and are never refused.
+   */
+  var PACE_BURST = 20, PACE_PER_SEC = 12;
 
   /**
    * One connection to the hub, kept alive.
@@ -442,6 +449,12 @@
    *   opts.persist    a storage key: unanswered commands survive a page reload there
    *   opts.hello      more fields for the hello (an object, or a function called at each
    *                   connect), e.g. a desk card's {device, pin}
+   *   opts.onLog(frame)                a `log` message (after `follow_log`, scrutineers)
+   *
+   * The furthest log position the hub has shown this page (seq, hash and the
+   * hub's tag, from any welcome, snapshot, update or ack) is kept per token
+   * and sent back in every `hello` (`seen`): a hub restarted on a log that
+   * lost acknowledged entries learns it and stops ('halted' status).
    */
   YZ.Session = function (opts) {
     var self = this;
@@ -457,6 +470,13 @@
     this.ws = null;
     this.tries = 0;
     this.stopped = false;
+    this.seenKey = 'yz.seen.' + String(opts.token || '').toUpperCase().replace(/[^0-9A-Z]/g, '');
+    try { this.seen = JSON.parse(get(this.seenKey) || 'null'); } catch (e) { this.seen = null; }
+    this.outq = []; // ids waiting for a slot under the hub's rate limit
+    this.wantSnapshot = false;
+    this.tokens = PACE_BURST;
+    this.tokensAt = Date.now();
+    this.pumpTimer = null;
     if (opts.persist) {
       try {
         JSON.parse(get(opts.persist) || '[]').forEach(function (p) { self._queue(p.id, p.command, null); });
@@ -494,6 +514,7 @@
       var hello = { type: 'hello', token: self.opts.token, client: self.opts.client || 'page' };
       var more = typeof self.opts.hello === 'function' ? self.opts.hello() : self.opts.hello;
       if (more) Object.keys(more).forEach(function (k) { if (more[k] !== null && more[k] !== undefined) hello[k] = more[k]; });
+      if (self.seen && self.seen.tag) hello.seen = self.seen;
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = function (ev) {
@@ -501,12 +522,16 @@
       try { m = JSON.parse(ev.data); } catch (e) { return; }
       if (typeof m.server_now_ms === 'number') self.offset = m.server_now_ms - Date.now();
       if (m.snapshot && typeof m.snapshot.server_now_ms === 'number') self.offset = m.snapshot.server_now_ms - Date.now();
+      self._noteSeen(m);
       switch (m.type) {
         case 'welcome':
           welcomed = true;
           self.tries = 0;
           self.you = m.you;
           self.snapshot = m.snapshot;
+          // A new connection: the hub's bucket is full again.
+          self.tokens = PACE_BURST;
+          self.tokensAt = Date.now();
           self._status('online');
           if (self.opts.onWelcome) self.opts.onWelcome(m.you, m.snapshot);
           if (self.opts.onChange) self.opts.onChange(self.snapshot, null);
@@ -521,9 +546,18 @@
           YZ.apply(self.snapshot, m);
           if (self.opts.onChange) self.opts.onChange(self.snapshot, m);
           break;
+        case 'log':
+          if (self.opts.onLog) self.opts.onLog(m);
+          break;
         case 'ack':
         case 'error':
           if (m.type === 'error' && !welcomed) { refused = m; return; }
+          if (m.type === 'error' && m.code === 'log_behind') { refused = m; return; }
+          if (m.type === 'error' && m.code === 'rate_limited' && m.id && self.pending[m.id]) {
+            // Not an answer: the hub did not read it. Send it again when it says.
+            self._later(m.id, m.retry_after_ms || 1000);
+            break;
+          }
           if (m.id && self.pending[m.id]) self._answer(m.id, m);
           else if (m.id && self.opts.onAnswer) self.opts.onAnswer(m, m.id);
           else if (!m.id && self.opts.onNotice) self.opts.onNotice(m);
@@ -536,10 +570,38 @@
       // Refused at the door (unknown token, not authenticated): retrying cannot help.
       if (ev.code === 1008 && !welcomed) { self._status('refused', refused); return; }
       if (self.stopped) return;
-      self._status('offline', refused);
+      // The hub found its log shorter than what it acknowledged: it serves
+      // nothing until restored; keep trying, it comes back after the restore.
+      if (refused && refused.code === 'log_behind') self._status('halted', refused);
+      else self._status('offline', refused);
       self._retry();
     };
     ws.onerror = function () { /* onclose follows */ };
+  };
+
+  /** Keep the furthest log position the hub has shown (with its tag), per token, across reloads. */
+  S._noteSeen = function (m) {
+    var seq, head, tag;
+    if (m.snapshot) { seq = m.snapshot.seq; head = m.snapshot.log_head; tag = m.snapshot.log_tag; }
+    else if (m.type === 'log' && m.rows && m.rows.length) { var r = m.rows[m.rows.length - 1]; seq = r.seq; head = r.hash; tag = m.log_tag; }
+    else { seq = m.seq; head = m.log_head; tag = m.log_tag; }
+    if (!tag || typeof seq !== 'number' || (this.seen && this.seen.seq >= seq)) return;
+    this.seen = { seq: seq, head: head, tag: tag };
+    // Kept in memory at once, in storage at most once a second (a burst of updates writes once).
+    var self = this;
+    if (!this._seenTimer) this._seenTimer = setTimeout(function () { self._seenTimer = null; set(self.seenKey, JSON.stringify(self.seen)); }, 1000);
+  };
+  /**
+   * Send a message other than a command (e.g. follow_log) if online; false if not.
+   * It goes at once but counts against the pace, so that queued commands wait for it.
+   */
+  S.send = function (msg) {
+    if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return false;
+    var now = Date.now();
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.tokensAt) / 1000 * PACE_PER_SEC) - 1;
+    this.tokensAt = now;
+    this.ws.send(JSON.stringify(msg));
+    return true;
   };
 
   S._retry = function () {
@@ -560,13 +622,43 @@
     var list = this.order.map(function (id) { return { id: id, command: self.pending[id].command }; });
     set(this.opts.persist, list.length ? JSON.stringify(list) : null);
   };
+  /** Queue a command for the wire; it leaves as soon as the pace allows. */
   S._send = function (id) {
-    var p = this.pending[id];
-    if (!p || !this.ws || this.ws.readyState !== 1 || this.state !== 'online') return;
-    p.sentAt = Date.now();
-    this.ws.send(JSON.stringify({ type: 'command', id: id, command: p.command }));
+    if (!this.pending[id] || this.outq.indexOf(id) >= 0) return;
+    this.outq.push(id);
+    this._pump();
   };
-  S._resend = function () { var self = this; this.order.slice().forEach(function (id) { self._send(id); }); };
+  /** Send what the pace allows now; come back for the rest. */
+  S._pump = function () {
+    var self = this, now = Date.now();
+    if (this.pumpTimer) { clearTimeout(this.pumpTimer); this.pumpTimer = null; }
+    if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return;
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.tokensAt) / 1000 * PACE_PER_SEC);
+    this.tokensAt = now;
+    while ((this.outq.length || this.wantSnapshot) && this.tokens >= 1) {
+      this.tokens -= 1;
+      if (this.wantSnapshot) { this.wantSnapshot = false; this.ws.send(JSON.stringify({ type: 'snapshot' })); continue; }
+      var id = this.outq.shift(), p = this.pending[id];
+      if (!p) { this.tokens += 1; continue; }
+      p.sentAt = now;
+      this.ws.send(JSON.stringify({ type: 'command', id: id, command: p.command }));
+    }
+    if (this.outq.length || this.wantSnapshot) {
+      this.pumpTimer = setTimeout(function () { self._pump(); }, Math.ceil((1 - this.tokens) / PACE_PER_SEC * 1000));
+    }
+  };
+  /** Send `id` again after `ms` (the hub asked to wait). */
+  S._later = function (id, ms) {
+    var self = this, p = this.pending[id];
+    if (!p) return;
+    p.sentAt = 0;
+    setTimeout(function () { if (self.pending[id]) self._send(id); }, ms);
+  };
+  S._resend = function () {
+    var self = this;
+    this.outq = [];
+    this.order.slice().forEach(function (id) { self._send(id); });
+  };
   S._answer = function (id, m) {
     var p = this.pending[id];
     delete this.pending[id];
@@ -610,7 +702,7 @@
   /** The unanswered commands themselves, oldest first: [{id, command}] (e.g. to show entries not yet confirmed). */
   S.pendingCommands = function () { var self = this; return this.order.map(function (id) { return { id: id, command: self.pending[id].command }; }); };
   /** Ask for a fresh snapshot. */
-  S.refresh = function () { if (this.ws && this.state === 'online') this.ws.send(JSON.stringify({ type: 'snapshot' })); };
+  S.refresh = function () { if (this.ws && this.state === 'online') { this.wantSnapshot = true; this._pump(); } };
 
   // ------------------------------------------------------------ page helpers
 
@@ -621,6 +713,7 @@
       case 'connecting': return YZ.tr('正在连接…', 'Connecting…');
       case 'offline': return YZ.tr('网络中断，正在重连…', 'Offline, reconnecting…');
       case 'refused': return YZ.tr('代码无效：', 'Code refused: ') + YZ.errorText(detail);
+      case 'halted': return YZ.tr('会场服务器已停止服务：', 'The hub has stopped serving: ') + YZ.errorText(detail);
       default: return state;
     }
   };

@@ -116,7 +116,7 @@ impl App {
                 }
                 // A read-only screen sends no commands: acks and errors
                 // (other than a refusal, reported as a status) need no answer.
-                ServerMsg::Ack { .. } | ServerMsg::Error(_) => {}
+                ServerMsg::Ack { .. } | ServerMsg::Error(_) | ServerMsg::Log(_) => {}
             },
         }
     }

@@ -9,7 +9,7 @@
 use crate::digits;
 use crate::model::*;
 use crate::qr;
-use crate::text::{fit, fit_right, truncate, width, wrap};
+use crate::text::{fit, fit_right, grouped_hash, truncate, width, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -723,7 +723,13 @@ fn results(buf: &mut Buffer, body: Rect, r: &ResultsScene) {
         }
     }
     y += 1;
-    let head = format!("{}  {}", r.head_label, r.closed_at_head);
+    // The whole hash at close in groups of four; where it does not fit, its first 16 digits (64 bits).
+    let full = format!("{}  {}", r.head_label, grouped_hash(&r.closed_at_head, 64));
+    let head = if width(&full) <= body.width as usize {
+        full
+    } else {
+        format!("{}  {} …", r.head_label, grouped_hash(&r.closed_at_head, 16))
+    };
     let list = Rect::new(body.x, y, body.width, body.bottom().saturating_sub(y + 1));
     put(buf, body.x, body.bottom() - 1, &head, body.width, bold());
 

@@ -7,7 +7,7 @@
 //! (check-in), discussion (discussion and picks), pitches, voting, results
 //! (counted and published).
 
-use crate::text::{clock, money, short_hash, Lang};
+use crate::text::{clock, grouped_hash, money, Lang};
 use yuanzhuo_client::words;
 use yuanzhuo_protocol::{
     Allocation, Annotation, Feasibility, Phase, Snapshot, TableSummary, TallyVisibility, TieBreak, Timer,
@@ -405,7 +405,7 @@ fn electorate(snap: &Snapshot, lang: Lang) -> Electorate {
 }
 
 fn footer(snap: &Snapshot, lang: Lang) -> Footer {
-    let head = short_hash(&snap.log_head, 16);
+    let head = grouped_hash(&snap.log_head, 16);
     let head_shown = if head.is_empty() { "—".to_string() } else { format!("{head}…") };
     let mut text = match lang {
         Lang::Zh => format!("日志第 {} 条 · 哈希 {head_shown}", snap.seq),

@@ -95,7 +95,7 @@ fn welcome_scene_shows_rules_fingerprint_and_a_scannable_code() {
             "造价低者优先",
             "实时公开计票",
             JOIN,
-            "9c1e4f2a7b3d5e6f",
+            "9c1e 4f2a 7b3d 5e6f",
             "● 已连接",
             "选民指纹",
             "7D41-0C9E",
@@ -298,7 +298,8 @@ fn results_show_funded_marks_the_budget_total_ties_and_the_hash() {
     let t = rows.join("\n");
     assert!(t.contains(&format!("获资助 {} 项 · 合计 {total} / 预算 ¥300,000", r.funded.len())), "{t}");
     assert_eq!(t.matches("✓ 资助").count(), r.funded.len(), "{t}");
-    assert!(t.contains(HEAD), "the full hash at close\n{t}");
+    let grouped = projector::text::grouped_hash(HEAD, 64);
+    assert!(t.contains(&grouped), "the full hash at close, in groups of four\n{t}");
     assert!(t.contains("票并列") && t.contains("计票完成 · 待公示"), "{t}");
     // Every proposal, with its votes and, when funded, the running total.
     for row in &r.ranking {
@@ -318,7 +319,7 @@ fn results_show_funded_marks_the_budget_total_ties_and_the_hash() {
     let t = text(&buf);
     assert!(t.contains(&format!("合计 {total}")) && t.contains("✓ 资助"), "{t}");
     assert!(t.contains("… 还有") && t.contains("项获资助）"), "{t}");
-    assert!(t.contains(&HEAD[..20]), "{t}");
+    assert!(t.contains(&format!("{} …", &grouped[..19])), "at least 64 bits of it, grouped\n{t}");
 
     let published = counted(results_snapshot(), Phase::Published);
     let t = text(&render(&screen_of(&published, T0, Lang::En), 160, 45));

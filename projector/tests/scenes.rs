@@ -31,7 +31,11 @@ fn setup_says_the_meeting_has_not_opened() {
 fn welcome_shows_the_rules_card_and_fingerprint() {
     let s = demo(Phase::CheckIn);
     let sc = scene(&s, T0, Lang::Zh);
-    assert!(sc.footer.text.contains("3F2A-91C0") && sc.footer.text.contains("9c1e4f2a7b3d5e6f"), "{}", sc.footer.text);
+    assert!(
+        sc.footer.text.contains("3F2A-91C0") && sc.footer.text.contains("9c1e 4f2a 7b3d 5e6f"),
+        "{}",
+        sc.footer.text
+    );
     assert!(sc.footer.text.contains("42"));
     let Body::Welcome(w) = sc.body else { panic!() };
     assert_eq!(w.fingerprint, FINGERPRINT);

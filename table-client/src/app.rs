@@ -474,6 +474,8 @@ impl App {
                 self.after_change();
                 vec![]
             }
+            // Raw log frames go only to witnesses that ask for them.
+            ServerMsg::Log(_) => vec![],
             ServerMsg::Ack { id, .. } => match self.outbox.ack(&id) {
                 Answer::Done(e) => {
                     self.acknowledged(&e);

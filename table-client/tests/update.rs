@@ -33,7 +33,13 @@ fn welcome(app: &mut App, role: Role) -> Vec<Effect> {
 
 fn ack(app: &mut App, id: &str) -> Vec<Effect> {
     app.update(
-        Event::Link(LinkEvent::Message(ServerMsg::Ack { id: id.into(), seq: 41, result: AckResult::default() })),
+        Event::Link(LinkEvent::Message(ServerMsg::Ack {
+            id: id.into(),
+            seq: 41,
+            log_head: String::new(),
+            log_tag: String::new(),
+            result: AckResult::default(),
+        })),
         NOW,
     )
 }

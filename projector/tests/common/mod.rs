@@ -83,6 +83,7 @@ pub fn demo(phase: Phase) -> Snapshot {
     Snapshot {
         seq: 42,
         log_head: HEAD.into(),
+        log_tag: String::new(),
         server_now_ms: T0,
         meeting: def.meeting,
         rules: def.rules,

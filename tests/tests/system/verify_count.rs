@@ -864,7 +864,7 @@ async fn play(work: &Path, name: &str, toml: &str, csv: &str) -> PathBuf {
 
 /// The door-register meeting, played: its data folder.
 async fn door_meeting(work: &Path) -> PathBuf {
-    play(work, "door-register", &meeting_toml(DOOR_TITLE, DOOR_RULES, 110_000), PROPOSALS_P).await
+    Box::pin(play(work, "door-register", &meeting_toml(DOOR_TITLE, DOOR_RULES, 110_000), PROPOSALS_P)).await
 }
 
 /// Make every vector into `out` (data folders in `work`).
@@ -1351,7 +1351,7 @@ fn hub_verify(data: &Path) -> (bool, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hub_verify_and_verify_count_name_every_forged_entry() {
     let work = tempfile::tempdir().unwrap();
-    let data = door_meeting(work.path()).await;
+    let data = Box::pin(door_meeting(work.path())).await;
     let log = export_log(&data);
     // The genuine log passes both, and so does a copy of its folder made the forger's way.
     let copy = work.path().join("copy");
@@ -1402,7 +1402,7 @@ fn recount_export(export: &Path) -> Said {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_export_recounts_by_the_recipe_and_hub_verify_shows_the_electorate() {
     let work = tempfile::tempdir().unwrap();
-    let data = door_meeting(work.path()).await;
+    let data = Box::pin(door_meeting(work.path())).await;
     let x = export(&data).unwrap();
     let export_file = work.path().join("export.json");
     std::fs::write(&export_file, x.to_string()).unwrap();

@@ -53,7 +53,9 @@ struct Args {
     /// Same seed, same ballots (and the same command ids).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Append one JSON line per acknowledged ballot: {"receipt", "choices"}.
+    /// Append one JSON line per acknowledged ballot: {"receipt", "choices", "seq",
+    /// "log_head", "log_tag"}. If the file exists, the furthest position in it is
+    /// sent to the hub on connecting (`seen`), so a hub that lost it stops.
     #[arg(long)]
     receipts: Option<std::path::PathBuf>,
     /// `full`: the whole meeting; `voting-only`: straight to the vote;
@@ -149,6 +151,17 @@ async fn run(args: Args) -> Result<()> {
         abort: Default::default(),
         errors: Default::default(),
     });
+    if let Some(p) = &args.receipts {
+        // An earlier run's acks: the furthest position the hub showed us.
+        for line in std::fs::read_to_string(p).unwrap_or_default().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+            if let (Some(seq), Some(head), Some(tag)) =
+                (v["seq"].as_u64(), v["log_head"].as_str(), v["log_tag"].as_str())
+            {
+                wire::note_seen(seq, head, tag);
+            }
+        }
+    }
     let receipts = match &args.receipts {
         Some(p) => Some(
             std::fs::OpenOptions::new()
