@@ -236,6 +236,8 @@ fn run(cli: Cli) -> Result<()> {
             // meeting task writes the log); otherwise here, under the folder's lock.
             let running = if data.join(hub::store::DB_FILE).exists() { hub::folder::serving(&data) } else { None };
             let mut _lock = None;
+            // The join links point at the running hub, when one serves the folder.
+            let serving_at = running.as_ref().map(|h| h.address.clone()).filter(|a| !a.is_empty());
             let (store, def, minted) = match running {
                 Some(holder) => {
                     let store = Store::open_read_only(&data)?;
@@ -276,7 +278,9 @@ fn run(cli: Cli) -> Result<()> {
             } else {
                 minted
             };
-            let base = base_url.unwrap_or_else(|| server::public_base(SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT))));
+            let base = base_url
+                .or(serving_at)
+                .unwrap_or_else(|| server::public_base(SocketAddr::from(([0, 0, 0, 0], DEFAULT_PORT))));
             let sheet = TokenSheet::build(&def.rules, &def.meeting.name, base.trim_end_matches('/'), &all, &shown)?;
             match format {
                 Format::Text => print!("{}", sheet.to_text()),
