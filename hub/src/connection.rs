@@ -120,10 +120,13 @@ struct Inbox {
 }
 
 /// What an authenticated connection may do.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone)]
 enum Access {
     /// Read and send the commands of its role.
     Full,
+    /// A desk card under this claim: its commands go only while the claim
+    /// stands (released, or claimed again elsewhere, it becomes read-only).
+    Desk(ClaimRow),
     /// A desk card (counter, scrutineer) that said neither device nor PIN:
     /// it reads what its role reads (a witness follows the log this way,
     /// `hub witness`) but sends no command; commands need the claim.
@@ -186,6 +189,12 @@ async fn authenticate(
                     } else if let Err((code, detail)) = desk_hello(shared, &row, device, pin, visitor.address).await {
                         refuse_with(sink, code, detail, CloseCode::Policy).await;
                         return None;
+                    } else {
+                        let Some(claim) = shared.tokens.claim_of(&row.serial) else {
+                            refuse(sink, ErrorCode::ClaimRequired, CloseCode::Policy).await;
+                            return None;
+                        };
+                        access = Access::Desk(claim);
                     }
                 }
                 Some(((actor, identity_of(&row, &shared.rules)), row.serial, access))
@@ -263,7 +272,7 @@ async fn refuse_halted(sink: &mut Sink, shared: &Shared) {
 async fn read_loop(
     mut stream: Stream,
     mut writer: tokio::task::JoinHandle<()>,
-    (actor, access): (Actor, Access),
+    (actor, mut access): (Actor, Access),
     outbox: Outbox,
     shared: Arc<Shared>,
     last_seen: Arc<AtomicU64>,
@@ -345,10 +354,20 @@ async fn read_loop(
                     outbox.error(Some(id), ErrorCode::BadCommandId, None);
                     continue;
                 }
-                if access == Access::ReadOnly {
+                match &access {
                     // Connected without device and PIN: reading only.
-                    outbox.error(Some(id), ErrorCode::ClaimRequired, None);
-                    continue;
+                    Access::ReadOnly => {
+                        outbox.error(Some(id), ErrorCode::ClaimRequired, None);
+                        continue;
+                    }
+                    // The claim this connection opened was released (or made again elsewhere).
+                    // It reads on, as a connection without device and PIN would.
+                    Access::Desk(held) if shared.tokens.claim_of(&held.serial).as_ref() != Some(held) => {
+                        outbox.error(Some(id), ErrorCode::ClaimedElsewhere, None);
+                        access = Access::ReadOnly;
+                        continue;
+                    }
+                    Access::Desk(_) | Access::Full => {}
                 }
                 let req = Request::Command { actor: actor.clone(), id, command, reply: outbox.clone() };
                 if !shared.meeting.send(req).await {

@@ -64,7 +64,7 @@ fn ballots(s: &State) -> Vec<Value> {
 
 pub fn json(l: &Loaded) -> Result<Value> {
     let s = &l.state;
-    let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+    let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("数据文件夹中没有会议定义 / no meeting defined"))?;
     // A hidden tally: everything but the counts per proposal (docs/export.md).
     let hidden = s.tally_hidden();
     let (results, final_) = results(s).expect("defined");
@@ -245,7 +245,7 @@ pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
 pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
     let l = load(data)?;
     let s = &l.state;
-    let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+    let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("数据文件夹中没有会议定义 / no meeting defined"))?;
     // Every paper verdict again, from the rules.
     let known = |id: &str| def.proposals.iter().any(|p| p.id == id);
     let mut numbers = std::collections::HashSet::new();
@@ -308,7 +308,8 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
             stickers: s.desk.stickers(),
             excluded: s.exclusions.keys().cloned().collect(),
         };
-        let counted = s.counted_definition().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+        let counted =
+            s.counted_definition().ok_or_else(|| anyhow::anyhow!("数据文件夹中没有会议定义 / no meeting defined"))?;
         let again = count(&counted, &input, &r.closed_at_head);
         if &again != r {
             bail!("重新计算的结果与记录不符 / recomputed results differ");

@@ -253,6 +253,14 @@ fn run(cli: Cli) -> Result<()> {
                         );
                     }
                     let minted = if voters > 0 {
+                        if voters > hub::admin::MAX_CARDS {
+                            bail!(
+                                "会场服务器运行时一次最多发 {0} 张投票卡（可分几次发，每次都记入日志） / while a hub \
+                                 serves the folder, at most {0} voter cards at a time (issue them in several goes, \
+                                 each logged)",
+                                hub::admin::MAX_CARDS
+                            );
+                        }
                         let serials = issue_through_hub(&store, &holder, voters, &reason)?;
                         let all = store.tokens()?;
                         all.into_iter().filter(|t| serials.contains(&t.serial)).collect()
@@ -262,8 +270,9 @@ fn run(cli: Cli) -> Result<()> {
                     (store, def, minted)
                 }
                 None => {
-                    std::fs::create_dir_all(&data)
-                        .with_context(|| format!("cannot create the data folder {}", data.display()))?;
+                    std::fs::create_dir_all(&data).with_context(|| {
+                        format!("无法创建数据文件夹 / cannot create the data folder {}", data.display())
+                    })?;
                     _lock = Some(hub::folder::Lock::acquire(&data)?);
                     let (mut store, def) =
                         server::prepare(&data, meeting.as_deref(), proposals.as_deref(), server::DemoVoters(0))?;
@@ -354,24 +363,35 @@ fn issue_through_hub(store: &Store, holder: &hub::folder::Holder, count: u32, re
         .tokens()?
         .into_iter()
         .find(|t| t.role == yuanzhuo_protocol::Role::Organiser)
-        .context("the data folder holds no organiser card")?;
-    let port =
-        holder.address.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse::<u16>().ok()).with_context(
-            || format!("the running hub (pid {}) has not said where it listens yet; try again", holder.pid),
-        )?;
+        .context("数据文件夹中没有组织者卡 / the data folder holds no organiser card")?;
+    // "http://192.168.1.5:8470": that address first, this machine's loopback next.
+    let authority = holder.address.trim_start_matches("http://").trim_end_matches('/').to_string();
+    let port = authority.rsplit(':').next().and_then(|p| p.parse::<u16>().ok()).with_context(|| {
+        format!(
+            "正在运行的会场服务器（pid {0}）还没有写明它的地址，请稍后再试 / the running hub (pid {0}) has not said \
+             where it listens yet; try again",
+            holder.pid
+        )
+    })?;
     let body = serde_json::json!({ "count": count, "reason": reason }).to_string();
-    let mut tcp = std::net::TcpStream::connect((std::net::Ipv4Addr::LOCALHOST, port))
-        .with_context(|| format!("cannot reach the running hub on port {port} (pid {})", holder.pid))?;
+    let mut tcp = std::net::TcpStream::connect(authority.as_str())
+        .or_else(|_| std::net::TcpStream::connect((std::net::Ipv4Addr::LOCALHOST, port)))
+        .with_context(|| {
+            format!(
+                "无法连接正在运行的会场服务器（{authority}，pid {0}） / cannot reach the running hub ({authority}, pid {0})",
+                holder.pid
+            )
+        })?;
     tcp.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
     write!(
         tcp,
-        "POST /api/admin/voters HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {}\r\n\
+        "POST /api/admin/voters HTTP/1.1\r\nHost: {authority}\r\nAuthorization: Bearer {}\r\n\
          Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         organiser.token,
         body.len()
     )?;
     let mut answer = String::new();
-    tcp.read_to_string(&mut answer).context("no answer from the running hub")?;
+    tcp.read_to_string(&mut answer).context("会场服务器没有回答 / no answer from the running hub")?;
     let (head, text) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
     let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();

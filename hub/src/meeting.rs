@@ -836,7 +836,20 @@ impl Meeting {
                 self.hashes = hashes;
                 self.log.vote_opened.store(vote_opened(&recs), Ordering::Release);
             }
-            Err(e) => tracing::error!("cannot reload the log after a failed commit: {e:#}"),
+            Err(e) => {
+                // What is in memory may be ahead of the disk: serve nothing more from it.
+                tracing::error!("cannot reload the log after a failed commit: {e:#}");
+                self.health.halt(Halt {
+                    zh: format!(
+                        "写入失败后无法重新读取日志（{e:#}）。会场服务器已停止服务。请检查磁盘，然后重新启动。"
+                    ),
+                    en: format!(
+                        "After a failed write the log cannot be read again ({e:#}). The hub has stopped serving. \
+                         Check the disk, then start it again."
+                    ),
+                    detail: "reload failed".into(),
+                });
+            }
         }
     }
 }
@@ -1009,8 +1022,12 @@ pub fn issue_offline(store: &mut Store, count: u32, reason: &str) -> Result<Vec<
         out.push(row);
     }
     store.append_with(&out, &batch, &[], now)?;
-    let head = Head { seq: chain.seq, hash: chain.head.clone() };
-    HeadRecord::open(store.dir(), &head)?.write(&head)?;
+    // Brought up to the new end, if the folder has one (a folder without it
+    // keeps the warning `hub serve` gives about it).
+    if recorded.is_some() {
+        let head = Head { seq: chain.seq, hash: chain.head.clone() };
+        HeadRecord::open(store.dir(), &head)?.write(&head)?;
+    }
     Ok(batch)
 }
 

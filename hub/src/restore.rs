@@ -130,6 +130,14 @@ pub fn restore(from: &Path, data: &Path) -> Result<String> {
     if let Err(p) = check_chain(&all) {
         bail!("恢复后的日志无法校验，未写入 / the restored log would not verify, nothing written: {p}");
     }
+    // Every entry keeps the rules, as `hub serve` and `hub verify` will check: a copy that breaks them is not restored.
+    if let Err(f) = crate::replay::checked(&all) {
+        bail!(
+            "副本中的记录违反会议规则，未写入：{}\nThe copy holds an entry that breaks the meeting's rules; nothing written: {}",
+            f.zh,
+            f.en
+        );
+    }
     if !rows.is_empty() {
         store.append(&rows)?;
     }
@@ -316,17 +324,35 @@ mod tests {
     use crate::store::Chain;
     use yuanzhuo_engine::Event;
 
-    /// A folder with a meeting (entry 1), and the rows that follow it (not written).
+    /// A folder with a meeting (entries 1 and 2), and `more` lawful rows that
+    /// follow it (not written): the organiser opening the meeting (two
+    /// entries) and moving it on a phase at a time.
     fn folder_and_more(dir: &Path, more: u64) -> (Vec<Row>, Vec<Row>) {
+        use yuanzhuo_engine::{Actor, Ctx};
+        use yuanzhuo_protocol::{Command, Phase};
         let mut store = Store::open(dir).unwrap();
         crate::meeting::create(&mut store, crate::definition::load(None, None).unwrap().definition, 0).unwrap();
         let have = store.rows().unwrap();
+        let (mut state, _) = crate::replay::checked(&have).unwrap();
         let mut chain = Chain::after(&have);
-        let rest = (0..more)
-            .map(|i| {
-                chain.next(i, "organiser", Some(("c", "d")), Event::MeetingOpened { fingerprint: format!("F{i}") }).0
-            })
-            .collect();
+        let commands = [Phase::Discussion, Phase::Picks, Phase::Pitches, Phase::Voting]
+            .into_iter()
+            .map(|to| Command::AdvancePhase { to });
+        let mut rest = vec![];
+        let now = crate::now_ms();
+        for (i, command) in std::iter::once(Command::OpenMeeting).chain(commands).enumerate() {
+            if rest.len() as u64 >= more {
+                break;
+            }
+            let ctx = Ctx { now_ms: now, head: chain.head.clone() };
+            let id = format!("c{i}");
+            for e in state.decide(&Actor::organiser(), &command, &ctx).unwrap() {
+                let (row, rec) = chain.next(now, "organiser", Some((&id, "d")), e);
+                state.evolve(&rec);
+                rest.push(row);
+            }
+        }
+        assert_eq!(rest.len() as u64, more, "whole commands only");
         (have, rest)
     }
 
@@ -401,8 +427,23 @@ mod tests {
         assert!(e.contains("differs from the copy at entry 2"), "{e}");
         // A copy whose body was changed without its hash: refused as damaged.
         let mut bad = wire(&rest[0], None);
-        bad.body = Some(bad.body.unwrap().replace("F0", "F9"));
+        bad.body = Some(bad.body.unwrap().replace("\"c0\"", "\"c9\""));
         let file = copy_file(tmp.path(), &[wire(&have[0], None), wire(&have[1], None), bad]);
         assert!(restore(&file, &tmp.path().join("new")).unwrap_err().to_string().contains("hash mismatch"));
+    }
+
+    #[test]
+    fn a_copy_that_breaks_the_rules_is_not_restored() {
+        let tmp = tempfile::tempdir().unwrap();
+        let data = tmp.path().join("data");
+        let (have, _) = folder_and_more(&data, 0);
+        // Hashes recomputed, so that the chain checks: the entry itself breaks the rules.
+        let mut chain = Chain::after(&have);
+        let opened = Event::MeetingOpened { fingerprint: "F".into() };
+        let forged = chain.next(crate::now_ms(), "organiser", Some(("x", "d")), opened).0;
+        let copy: Vec<LogRow> = have.iter().chain([&forged]).map(|r| wire(r, None)).collect();
+        let e = restore(&copy_file(tmp.path(), &copy), &data).unwrap_err().to_string();
+        assert!(e.contains("breaks the meeting's rules") && e.contains("entry 3"), "{e}");
+        assert_eq!(Store::open_read_only(&data).unwrap().rows().unwrap().len(), 2, "nothing written");
     }
 }

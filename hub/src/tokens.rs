@@ -186,6 +186,13 @@ pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<Option<St
             Role::Voter => e.cards.get(&t.serial).map(|c| &c.commitment),
             _ => e.staff.get(&t.serial).map(|s| &s.card.commitment),
         };
+        // A staff card acts as the role and table the log gave it, nothing else.
+        if let Some(s) = e.staff.get(&t.serial) {
+            if (s.card.role, s.card.table, s.card.all_tables) != (t.role, t.table, t.all_tables) {
+                problems.push(format!("{} (角色或桌号与日志不符 / role or table differs from the log)", t.serial));
+                continue;
+            }
+        }
         match logged {
             None => problems.push(format!("{} (不在日志中 / not issued in the log)", t.serial)),
             Some(c) if *c != card_commitment(&e.meeting, &t.serial, &t.token) => {
@@ -322,6 +329,11 @@ impl Registry {
         RegistryWriter { cache: self.cache.clone(), claims: self.claims.clone() }
     }
 
+    /// The claim a desk card stands under now (none once released).
+    pub fn claim_of(&self, serial: &str) -> Option<ClaimRow> {
+        self.claims.read().unwrap_or_else(|p| p.into_inner()).get(serial).filter(|c| !c.pin_hash.is_empty()).cloned()
+    }
+
     /// A desk card's hello: claimed on `device` with `pin`, or unclaimed.
     pub fn check_desk(&self, t: &TokenRow, device: Option<&str>, pin: Option<&str>) -> DeskCheck {
         let claim = self.claims.read().unwrap_or_else(|p| p.into_inner()).get(&t.serial).cloned();
@@ -334,8 +346,9 @@ impl Registry {
         if device.map(device_hash).as_deref() != Some(claim.device.as_str()) {
             return DeskCheck::Refused(ErrorCode::ClaimedElsewhere);
         }
-        let Some(pin) = pin else { return DeskCheck::Refused(ErrorCode::WrongPin) };
-        if constant_time_eq(pin_hash(t, pin.trim()).as_bytes(), claim.pin_hash.as_bytes()) {
+        // Read as at the claim: full-width digits are digits.
+        let Some(pin) = pin.and_then(valid_pin) else { return DeskCheck::Refused(ErrorCode::WrongPin) };
+        if constant_time_eq(pin_hash(t, &pin).as_bytes(), claim.pin_hash.as_bytes()) {
             *entry = (0, None);
             DeskCheck::Ok
         } else {

@@ -273,8 +273,9 @@ async fn the_organiser_cannot_key_and_one_device_cannot_hold_two_desk_cards() {
     );
     // The organiser frees counter 1's card; counter 2's card is claimed on
     // the device that keyed counter 1's copy: it may not key the other copy.
-    first.close().await;
     ok(&mut org, json!({"kind": "release_claim", "serial": "counter-1", "reason": "换设备"})).await;
+    // The device still connected under the released claim can no longer key.
+    refused(&mut first, key(1, "2", &["P1"]), "claimed_elsewhere").await;
     let mut second =
         Client::connect_with(&hub.url(), json!({"type": "hello", "token": c2, "device": "laptop-1", "pin": "2468"}))
             .await
@@ -289,6 +290,12 @@ async fn the_organiser_cannot_key_and_one_device_cannot_hold_two_desk_cards() {
             .await
             .expect("a released card can be claimed again");
     ok(&mut again, key(3, "9", &["P3"])).await;
+    // The PIN typed with full-width digits (a Chinese input method) opens it as well.
+    let mut wide =
+        Client::connect_with(&hub.url(), json!({"type": "hello", "token": c1, "device": "phone-7", "pin": "８６４２"}))
+            .await
+            .expect("the same PIN in full-width digits");
+    ok(&mut wide, key(3, "10", &["P3"])).await;
     let a = hello(&hub.url(), json!({"type": "hello", "token": c1, "device": "laptop-1", "pin": "1357"})).await;
     assert_eq!(a["code"], "claimed_elsewhere", "{a}");
 }
