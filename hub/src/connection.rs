@@ -6,7 +6,7 @@
 
 use futures_util::stream::SplitStream;
 use futures_util::{SinkExt, StreamExt};
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc, watch};
@@ -16,30 +16,34 @@ use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
 use yuanzhuo_engine::Actor;
 use yuanzhuo_protocol::*;
 
+use crate::door::{Door, Visitor};
 use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
 use crate::presence::{Presence, Seat};
 use crate::store::{ClaimRow, TokenRow};
 use crate::tokens::{actor_of, device_hash, identity_of, pin_hash, valid_pin, DeskCheck, Registry};
-use crate::upgrade::{send_text, Sink, Socket};
+use crate::upgrade::{send_text, send_wire, Sink, Socket};
 
 /// Direct messages queued for one connection before it is considered stuck.
 const OUTBOX: usize = 256;
 /// A ping every so often; a connection silent for `REAP_AFTER` is closed.
 const PING_EVERY: Duration = Duration::from_secs(15);
 const REAP_AFTER: Duration = Duration::from_secs(40);
-/// Token bucket: `RATE_BURST` messages at once, `RATE_PER_SEC` sustained.
-const RATE_BURST: f64 = 30.0;
-const RATE_PER_SEC: f64 = 15.0;
+/// Token bucket: `RATE_BURST` frames at once, `RATE_PER_SEC` sustained (yuanzhuo-protocol).
+const BURST: f64 = RATE_BURST as f64;
+const PER_SEC: f64 = RATE_PER_SEC as f64;
 /// Refused messages after which a flooding connection is closed.
 const MAX_STRIKES: u32 = 100;
+/// Close code of a connection silent for `REAP_AFTER` (no frame, no pong):
+/// distinct from 1001, the hub shutting down (docs/protocol.md).
+pub const CLOSE_SILENT: u16 = 4408;
 
 /// What every connection shares.
 pub struct Shared {
     pub meeting: MeetingHandle,
     pub tokens: Registry,
     pub rules: Rules,
-    pub open: AtomicUsize,
-    pub max_connections: usize,
+    /// Who gets in: budgets per kind of connection, visitors, counters.
+    pub door: Arc<Door>,
     pub shutdown: watch::Receiver<bool>,
     pub started: Instant,
     /// Live authenticated connections per role and table seat (the console's "who is connected").
@@ -52,36 +56,36 @@ impl Shared {
     }
 }
 
-/// Counts this connection among the open ones while it lives.
-struct Slot(Arc<Shared>);
-impl Drop for Slot {
-    fn drop(&mut self) {
-        self.0.open.fetch_sub(1, Ordering::Relaxed);
-    }
-}
-
 type Stream = SplitStream<Socket>;
 
-pub async fn run(socket: Socket, shared: Arc<Shared>, peer: std::net::IpAddr) {
-    let n = shared.open.fetch_add(1, Ordering::Relaxed) + 1;
-    let _slot = Slot(shared.clone());
+/// One upgraded socket, still a visitor (docs in door.rs) until `hello`.
+pub async fn run(socket: Socket, compress: bool, shared: Arc<Shared>, visitor: Arc<Visitor>) {
     let (mut sink, mut stream) = socket.split();
-    if n > shared.max_connections {
-        refuse(&mut sink, ErrorCode::ServerFull, CloseCode::Again).await;
-        return;
-    }
-    let (actor, serial) = match authenticate(&mut sink, &mut stream, &shared, peer).await {
+    let peer = visitor.address;
+    let (actor, serial, access) = match authenticate(&mut sink, &mut stream, &shared, &visitor).await {
         Some(a) => a,
         None => return,
+    };
+    // A seat of its kind (staff, voter, public), or a clear refusal.
+    let _seat = match shared.door.seat(&visitor, actor.1.role) {
+        Ok(seat) => seat,
+        Err(code) => {
+            shared.door.warn_refused(code);
+            refuse(&mut sink, code, CloseCode::Again).await;
+            return;
+        }
     };
     // Counted as present until this function returns, however it ends.
     let _here = shared.presence.enter(Seat::of(&actor.1), peer, staff_label(&actor.0, &serial));
     let last_seen = Arc::new(AtomicU64::new(shared.elapsed_ms()));
     let (outbox, direct) = Outbox::new(OUTBOX);
+    // Raw log frames for a witness (`follow_log`), with backpressure.
+    let (log_tx, log) = mpsc::channel(crate::follow::FOLLOW_QUEUE);
     let Some(updates) = shared.meeting.subscribe(&actor.0) else { return };
     let writer = tokio::spawn(write_loop(
         sink,
-        direct,
+        compress,
+        Inbox { direct, log },
         updates,
         actor.0.clone(),
         outbox.clone(),
@@ -96,7 +100,7 @@ pub async fn run(socket: Socket, shared: Arc<Shared>, peer: std::net::IpAddr) {
         writer.abort();
         return;
     }
-    read_loop(stream, writer, actor.0, outbox, shared, last_seen).await;
+    read_loop(stream, writer, (actor.0, access), outbox, shared, last_seen, log_tx).await;
 }
 
 /// Who a staff connection is, for the claims' "same address as" (voters and
@@ -108,18 +112,46 @@ fn staff_label(actor: &Actor, serial: &str) -> Option<String> {
     }
 }
 
-/// Wait for `hello` with a valid token; anything else closes the connection.
-/// A desk card (counter, scrutineer) also needs its device and PIN; on its
-/// first use the hello claims it (an entry of the log).
+/// What the writer sends besides live updates: direct answers, and the raw
+/// log when this connection follows it.
+struct Inbox {
+    direct: mpsc::Receiver<Box<Utf8Bytes>>,
+    log: mpsc::Receiver<Box<Utf8Bytes>>,
+}
+
+/// What an authenticated connection may do.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    /// Read and send the commands of its role.
+    Full,
+    /// A desk card (counter, scrutineer) that said neither device nor PIN:
+    /// it reads what its role reads (a witness follows the log this way,
+    /// `hub witness`) but sends no command; commands need the claim.
+    ReadOnly,
+}
+
+/// Wait for `hello` with a valid token, until the deadline counted from the
+/// TCP accept; anything else closes the connection, and so does a newer
+/// visitor needing the room (door.rs). A desk card (counter, scrutineer)
+/// that would send commands also needs its device and PIN; on its first use
+/// the hello claims it (an entry of the log).
 async fn authenticate(
     sink: &mut Sink,
     stream: &mut Stream,
     shared: &Shared,
-    peer: std::net::IpAddr,
-) -> Option<((Actor, Identity), String)> {
-    let first = tokio::time::timeout(Duration::from_secs(AUTH_TIMEOUT_SECS), stream.next()).await;
+    visitor: &Visitor,
+) -> Option<((Actor, Identity), String, Access)> {
+    let deadline = tokio::time::Instant::from_std(visitor.auth_deadline());
+    let first = tokio::select! {
+        m = tokio::time::timeout_at(deadline, stream.next()) => m,
+        why = visitor.signal.evicted() => {
+            refuse(sink, why, CloseCode::Again).await;
+            return None;
+        }
+    };
     let text = match first {
         Err(_) => {
+            shared.door.stats.auth_timeouts.fetch_add(1, Ordering::Relaxed);
             refuse(sink, ErrorCode::AuthTimeout, CloseCode::Policy).await;
             return None;
         }
@@ -135,15 +167,28 @@ async fn authenticate(
         return None;
     }
     match serde_json::from_str::<ClientMsg>(&text) {
-        Ok(ClientMsg::Hello { token, device, pin, .. }) => match shared.tokens.lookup(&token) {
+        Ok(ClientMsg::Hello { token, seen, device, pin, .. }) => match shared.tokens.lookup(&token) {
             Some(row) => {
+                let actor = actor_of(&row);
+                // A position this client saw that the log no longer holds halts the hub.
+                let whole = match seen {
+                    Some(seen) => shared.meeting.check_seen(seen, actor.key()).await,
+                    None => true,
+                };
+                if !whole || shared.meeting.health.halted().is_some() {
+                    refuse_halted(sink, shared).await;
+                    return None;
+                }
+                let mut access = Access::Full;
                 if row.role.is_desk_role() {
-                    if let Err((code, detail)) = desk_hello(shared, &row, device, pin, peer).await {
+                    if device.is_none() && pin.is_none() {
+                        access = Access::ReadOnly;
+                    } else if let Err((code, detail)) = desk_hello(shared, &row, device, pin, visitor.address).await {
                         refuse_with(sink, code, detail, CloseCode::Policy).await;
                         return None;
                     }
                 }
-                Some(((actor_of(&row), identity_of(&row, &shared.rules)), row.serial))
+                Some(((actor, identity_of(&row, &shared.rules)), row.serial, access))
             }
             None => {
                 refuse(sink, ErrorCode::UnknownToken, CloseCode::Policy).await;
@@ -205,14 +250,26 @@ async fn refuse_with(sink: &mut Sink, code: ErrorCode, detail: Option<String>, c
     let _ = sink.send(Message::Close(Some(CloseFrame { code: close, reason: Utf8Bytes::from(code.as_str()) }))).await;
 }
 
+/// The hub has halted (its log is behind what it acknowledged): say so and
+/// close with "try again later", so that clients come back after the restore.
+async fn refuse_halted(sink: &mut Sink, shared: &Shared) {
+    let detail = shared.meeting.health.halted().map(|h| h.detail);
+    let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, ErrorCode::LogBehind, detail)));
+    let _ = sink.send(Message::Text(msg)).await;
+    let reason = Utf8Bytes::from(ErrorCode::LogBehind.as_str());
+    let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Again, reason }))).await;
+}
+
 async fn read_loop(
     mut stream: Stream,
     mut writer: tokio::task::JoinHandle<()>,
-    actor: Actor,
+    (actor, access): (Actor, Access),
     outbox: Outbox,
     shared: Arc<Shared>,
     last_seen: Arc<AtomicU64>,
+    log_tx: crate::follow::LogOut,
 ) {
+    let mut follower: Option<tokio::task::JoinHandle<()>> = None;
     let mut shutdown = shared.shutdown.clone();
     // One waiter on the shutdown signal for the connection's life, not one per
     // frame: thousands of connections share that signal.
@@ -230,23 +287,34 @@ async fn read_loop(
             // Closed, or a protocol error such as a frame over the library limit.
             _ => break,
         };
+        if matches!(msg, Message::Close(_)) {
+            break;
+        }
+        // Every frame counts against the rate, pings and pongs too: a flood
+        // of them is refused like any other (and does not keep a socket alive).
+        if !bucket.take() {
+            shared.door.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+            if bucket.strikes > MAX_STRIKES {
+                break;
+            }
+            if let Message::Text(t) = &msg {
+                // Name the refused command, so that the client resends that one.
+                let id = if t.len() <= MAX_FRAME_BYTES { command_id_of(t) } else { None };
+                outbox.send(&ServerMsg::Error(
+                    ErrorMsg::new(id, ErrorCode::RateLimited, None).retry_after(bucket.retry_after_ms()),
+                ));
+            }
+            continue;
+        }
         last_seen.store(shared.elapsed_ms(), Ordering::Relaxed);
         let text = match msg {
             Message::Text(t) => t,
-            Message::Close(_) => break,
-            Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
+            Message::Close(_) | Message::Ping(_) | Message::Pong(_) | Message::Frame(_) => continue,
             Message::Binary(_) => {
                 outbox.error(None, ErrorCode::BadMessage, Some("binary frames are not accepted".into()));
                 continue;
             }
         };
-        if !bucket.take() {
-            outbox.error(None, ErrorCode::RateLimited, None);
-            if bucket.strikes > MAX_STRIKES {
-                break;
-            }
-            continue;
-        }
         if text.len() > MAX_FRAME_BYTES {
             outbox.error(None, ErrorCode::TooLarge, Some(format!("limit {MAX_FRAME_BYTES} bytes")));
             continue;
@@ -265,9 +333,21 @@ async fn read_loop(
                     break;
                 }
             }
+            Ok(ClientMsg::FollowLog { from }) => {
+                if let Err((code, detail)) =
+                    crate::follow::start(&actor, from, &shared.meeting.log, &log_tx, &mut follower)
+                {
+                    outbox.error(None, code, detail);
+                }
+            }
             Ok(ClientMsg::Command { id, command }) => {
                 if id.is_empty() || id.len() > MAX_COMMAND_ID_BYTES {
                     outbox.error(Some(id), ErrorCode::BadCommandId, None);
+                    continue;
+                }
+                if access == Access::ReadOnly {
+                    // Connected without device and PIN: reading only.
+                    outbox.error(Some(id), ErrorCode::ClaimRequired, None);
                     continue;
                 }
                 let req = Request::Command { actor: actor.clone(), id, command, reply: outbox.clone() };
@@ -277,6 +357,9 @@ async fn read_loop(
             }
         }
     }
+    if let Some(f) = follower {
+        f.abort();
+    }
     // The writer says goodbye on shutdown; otherwise the peer is gone.
     if *shared.shutdown.borrow() {
         let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
@@ -284,25 +367,38 @@ async fn read_loop(
     writer.abort();
 }
 
-/// The id of a command that failed to parse, so the client can match the error.
+/// The id of a command that failed to parse (or was refused unread), so
+/// the client can match the error. Reads only the `id` field.
 fn command_id_of(text: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    let id = v.get("id")?.as_str()?;
-    (id.len() <= MAX_COMMAND_ID_BYTES).then(|| id.to_string())
+    #[derive(serde::Deserialize)]
+    struct IdOnly<'a> {
+        #[serde(borrow)]
+        id: Option<std::borrow::Cow<'a, str>>,
+    }
+    let id = serde_json::from_str::<IdOnly>(text).ok()?.id?;
+    (!id.is_empty() && id.len() <= MAX_COMMAND_ID_BYTES).then(|| id.into_owned())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn write_loop(
     mut sink: Sink,
-    mut direct: mpsc::Receiver<Utf8Bytes>,
+    compress: bool,
+    inbox: Inbox,
     mut updates: broadcast::Receiver<Broadcast>,
     viewer: Actor,
     outbox: Outbox,
     shared: Arc<Shared>,
     last_seen: Arc<AtomicU64>,
 ) {
+    let Inbox { mut direct, mut log } = inbox;
     let mut shutdown = shared.shutdown.clone();
     let stopping = shutdown.changed();
     tokio::pin!(stopping);
+    let mut halt = shared.meeting.health.on_halt();
+    let halted = async move {
+        let _ = halt.wait_for(|h| *h).await.is_ok();
+    };
+    tokio::pin!(halted);
     let mut ping = tokio::time::interval(PING_EVERY);
     ping.tick().await;
     // Updates at or before the last snapshot's seq are already in it.
@@ -316,12 +412,22 @@ async fn write_loop(
                 let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Away, reason: Utf8Bytes::from("shutting_down") }))).await;
                 return;
             }
+            _ = &mut halted => {
+                // Nothing more from a log that lost acknowledged entries.
+                refuse_halted(&mut sink, &shared).await;
+                return;
+            }
+            Some(text) = log.recv() => {
+                if send_text(&mut sink, *text, compress).await.is_err() {
+                    return;
+                }
+            }
             d = direct.recv() => {
-                let Some(text) = d else { return };
+                let Some(text) = d.map(|b| *b) else { return };
                 if let Some(seq) = snapshot_seq_of(&text) {
                     snapshot_seq = Some(seq);
                 }
-                if send_text(&mut sink, text).await.is_err() {
+                if send_text(&mut sink, text, compress).await.is_err() {
                     return;
                 }
                 if outbox.overflowed.load(Ordering::Relaxed) {
@@ -331,7 +437,7 @@ async fn write_loop(
             }
             u = updates.recv(), if snapshot_seq.is_some() => match u {
                 Ok(b) => {
-                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_text(&mut sink, b.text).await.is_err() {
+                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(&mut sink, &b.text, compress).await.is_err() {
                         return;
                     }
                 }
@@ -347,7 +453,8 @@ async fn write_loop(
             _ = ping.tick() => {
                 let silent = shared.elapsed_ms().saturating_sub(last_seen.load(Ordering::Relaxed));
                 if silent > REAP_AFTER.as_millis() as u64 {
-                    let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Away, reason: Utf8Bytes::from("no_pong") }))).await;
+                    shared.door.stats.silent.fetch_add(1, Ordering::Relaxed);
+                    let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::from(CLOSE_SILENT), reason: Utf8Bytes::from("no_pong") }))).await;
                     return;
                 }
                 if sink.send(Message::Ping(Default::default())).await.is_err() {
@@ -375,11 +482,11 @@ struct Bucket {
 
 impl Bucket {
     fn new() -> Bucket {
-        Bucket { tokens: RATE_BURST, at: Instant::now(), strikes: 0 }
+        Bucket { tokens: BURST, at: Instant::now(), strikes: 0 }
     }
     fn take(&mut self) -> bool {
         let now = Instant::now();
-        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * RATE_PER_SEC).min(RATE_BURST);
+        self.tokens = (self.tokens + now.duration_since(self.at).as_secs_f64() * PER_SEC).min(BURST);
         self.at = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -388,6 +495,10 @@ impl Bucket {
             self.strikes += 1;
             false
         }
+    }
+    /// Milliseconds until the next frame would be accepted.
+    fn retry_after_ms(&self) -> u64 {
+        (((1.0 - self.tokens).max(0.0) / PER_SEC) * 1000.0).ceil() as u64
     }
 }
 
@@ -413,5 +524,16 @@ mod tests {
         let ok = (0..100).filter(|_| b.take()).count();
         assert!((30..40).contains(&ok), "{ok}");
         assert!(b.strikes > 50);
+        let wait = b.retry_after_ms();
+        assert!(wait > 0 && wait <= 1000 / RATE_PER_SEC as u64 + 1, "{wait}");
+    }
+
+    #[test]
+    fn a_refused_frame_is_named_by_its_id() {
+        assert_eq!(command_id_of(r#"{"type":"command","id":"c-7","command":{"kind":"x"}}"#), Some("c-7".into()));
+        assert_eq!(command_id_of(r#"{"type":"snapshot"}"#), None);
+        assert_eq!(command_id_of(r#"{"type":"command","id":""}"#), None);
+        assert_eq!(command_id_of("not json"), None);
+        assert_eq!(command_id_of(&format!(r#"{{"id":"{}"}}"#, "x".repeat(65))), None);
     }
 }

@@ -14,24 +14,23 @@ use axum::Router;
 use std::sync::Arc;
 
 use crate::server::Web;
-use crate::web::{asset, page};
+use axum::http::HeaderMap;
 
-const ASSETS: &[(&str, &str, &[u8])] = &[
+use crate::web::page;
+
+pub const ASSETS: &[(&str, &str, &[u8])] = &[
     ("/assets/desk.js", "text/javascript; charset=utf-8", include_bytes!("../web/desk.js")),
     ("/assets/desk.css", "text/css; charset=utf-8", include_bytes!("../web/desk.css")),
     ("/assets/count.js", "text/javascript; charset=utf-8", include_bytes!("../web/count.js")),
     ("/assets/scrutiny.js", "text/javascript; charset=utf-8", include_bytes!("../web/scrutiny.js")),
+    ("/assets/witness.js", "text/javascript; charset=utf-8", include_bytes!("../web/witness.js")),
     ("/assets/board.js", "text/javascript; charset=utf-8", include_bytes!("../web/board.js")),
     ("/assets/board.css", "text/css; charset=utf-8", include_bytes!("../web/board.css")),
 ];
 
 pub fn routes() -> Router<Arc<Web>> {
-    let mut r = Router::new()
-        .route("/count", get(|| async { page(include_str!("../web/count.html")) }))
-        .route("/scrutiny", get(|| async { page(include_str!("../web/scrutiny.html")) }))
-        .route("/board", get(|| async { page(include_str!("../web/board.html")) }));
-    for (path, kind, body) in ASSETS {
-        r = r.route(path, get(move || async move { asset(kind, body) }));
-    }
-    r
+    Router::new()
+        .route("/count", get(|h: HeaderMap| async move { page(include_str!("../web/count.html"), &h) }))
+        .route("/scrutiny", get(|h: HeaderMap| async move { page(include_str!("../web/scrutiny.html"), &h) }))
+        .route("/board", get(|h: HeaderMap| async move { page(include_str!("../web/board.html"), &h) }))
 }

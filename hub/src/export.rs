@@ -16,10 +16,22 @@ pub struct Loaded {
 }
 
 pub fn load(data: &Path) -> Result<Loaded> {
+    // The head record first: the log read after it can only be longer.
+    let recorded = crate::folder::HeadRecord::read(data)?;
     let store = Store::open_read_only(data)?;
     let rows = store.rows()?;
+    if let Some(problem) = recorded.and_then(|h| {
+        crate::folder::shortfall(&h, rows.len() as u64, |seq| {
+            seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|r| r.hash.clone())
+        })
+    }) {
+        bail!(
+            "日志不完整 / the log is not whole: {problem}\nhub restore --from WITNESS_COPY --data {}",
+            data.display()
+        );
+    }
     let (state, _) = crate::replay::checked(&rows)
-        .map_err(|problem| anyhow::anyhow!("日志校验失败 / the log fails verification: {problem}"))?;
+        .map_err(|f| anyhow::anyhow!("日志未通过校验 / the log fails verification\n  {}\n  {}", f.zh, f.en))?;
     Ok(Loaded { state, rows })
 }
 
@@ -238,7 +250,17 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
     let known = |id: &str| def.proposals.iter().any(|p| p.id == id);
     let mut numbers = std::collections::HashSet::new();
     for p in s.desk.agreed_ballots() {
-        let again = verdict(&p.marks, def.rules.max_choices, known);
+        // A number not handed out at the door was judged against the register
+        // as it stood when its batch agreed (the checked replay did that).
+        let by_number = matches!(p.void.as_deref(), Some("unissued_number" | "cancelled_number"));
+        if by_number && !s.door() {
+            bail!(
+                "纸质选票 {} 按门口登记作废，但本次会议不设门口登记 / paper ballot {}: void by the door register, but the rules have none",
+                p.number,
+                p.number
+            );
+        }
+        let again = if by_number { p.void.as_deref() } else { verdict(&p.marks, def.rules.max_choices, known) };
         if again != p.void.as_deref() {
             bail!(
                 "纸质选票 {} 的判定有误 / paper ballot {}: recorded {:?}, the rules say {:?}",
@@ -268,7 +290,13 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
             bail!("投票卡 {} 投了两次 / voter {} appears twice", b.voter, b.voter);
         }
         if b.choices.is_empty() || b.choices.len() > def.rules.max_choices as usize {
-            bail!("entry {}: ballot with {} choices", b.seq, b.choices.len());
+            bail!(
+                "第 {} 条记录：选票选了 {} 项 / entry {}: a ballot with {} choices",
+                b.seq,
+                b.choices.len(),
+                b.seq,
+                b.choices.len()
+            );
         }
     }
     if let Some(r) = &s.results {
@@ -286,7 +314,7 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
             bail!("重新计算的结果与记录不符 / recomputed results differ");
         }
         if r.total_cost > def.rules.budget.amount {
-            bail!("funded total exceeds the budget");
+            bail!("入选项目合计超过预算 / the funded total exceeds the budget");
         }
     }
     let t = s.turnout();
@@ -302,17 +330,15 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
         String::new()
     };
     let mut out = format!(
-        "日志完整 / log intact: {} entries, {} ballots{paper}, phase {}\nhead {}\n",
+        "日志完整，每条记录都符合规则 / log intact, every entry within the rules: {} entries, {} ballots{paper}, phase {}\nhead {}\n",
         l.rows.len(),
         s.counted_ballots(),
         s.phase.as_str(),
         s.head
     );
+    out.push_str(&electorate_report(s));
     if let Some(h) = head {
-        let h = h.trim().to_ascii_lowercase();
-        if h.len() < 8 {
-            bail!("--head needs at least 8 hex digits");
-        }
+        let h = crate::head::parse_seen(h).map_err(|why| anyhow::anyhow!("--head: {why}"))?;
         match l.rows.iter().find(|r| r.hash.starts_with(&h)) {
             Some(r) => out.push_str(&format!(
                 "哈希 {h} 是第 {} 条记录，其后有 {} 条 / {h} is entry {} of the log; {} entries follow it\n",
@@ -325,6 +351,108 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
         }
     }
     Ok(out)
+}
+
+/// The count's numbers (`turnout`, in the words every screen uses) and who
+/// could vote and count: cards issued and cancelled, the electorate's
+/// fingerprint, the door register, the desk's claims, exclusions and costs.
+fn electorate_report(s: &State) -> String {
+    use crate::publish::void_text;
+    let t = s.turnout();
+    let e = &s.electorate;
+    let mut out = format!(
+        "计票 / count: 已收到 {} 张（有效 {}，废票 {}）；手机 {}，纸质 {}；贴纸 {} / \
+         ballots received: {} ({} valid, {} void); by phone {}, on paper {}; stickers {}\n",
+        t.ballots,
+        t.valid,
+        t.void,
+        t.phone,
+        t.paper,
+        t.stickers,
+        t.ballots,
+        t.valid,
+        t.void,
+        t.phone,
+        t.paper,
+        t.stickers
+    );
+    if !t.void_reasons.is_empty() {
+        let zh: Vec<String> = t.void_reasons.iter().map(|(k, n)| format!("{} {n}", void_text(k).0)).collect();
+        let en: Vec<String> = t.void_reasons.iter().map(|(k, n)| format!("{} {n}", void_text(k).1)).collect();
+        out += &format!("  废票 / void: {} / {}\n", zh.join("，"), en.join(", "));
+    }
+    let fp = if t.cards_issued == 0 { "—".to_string() } else { e.fingerprint() };
+    out += &format!(
+        "投票卡 / cards: 发放 {} 张，作废 {} 张，选民指纹 {fp} / {} issued, {} cancelled, electorate fingerprint {fp}\n",
+        t.cards_issued, t.cards_cancelled, t.cards_issued, t.cards_cancelled
+    );
+    for i in e.issuances.iter().filter(|i| i.during_vote) {
+        out += &format!(
+            "  第 {} 条：投票中追加发卡 {}–{}（{} 张），原因：{} / entry {}: cards {}–{} ({}) issued during the vote: {}\n",
+            i.seq, i.first, i.last, i.count, i.reason, i.seq, i.first, i.last, i.count, i.reason
+        );
+    }
+    for c in &e.cancellations {
+        out += &format!(
+            "  第 {} 条：作废 {}，原因：{} / entry {}: {} cancelled: {}\n",
+            c.seq, c.serial, c.reason, c.seq, c.serial, c.reason
+        );
+    }
+    if let Some(r) = &t.register {
+        out += &format!(
+            "门口登记 / door register: {} 人：投票卡 {}，纸质票 {}，贴纸 {} 张（共 {} 枚） / \
+             {} registered: {} cards, {} paper ballots, {} sticker sheets ({} stickers)\n",
+            r.registered,
+            r.cards,
+            r.paper,
+            r.sticker_sheets,
+            r.stickers,
+            r.registered,
+            r.cards,
+            r.paper,
+            r.sticker_sheets,
+            r.stickers
+        );
+    }
+    for d in e.desk_cards() {
+        let (zh, en) = match d.role {
+            Role::Observer => {
+                let l = yuanzhuo_engine::scrutineer_letter(&d.number.to_string());
+                (format!("监票员 {l}"), format!("scrutineer {l}"))
+            }
+            _ => (format!("点票员 {}", d.number), format!("counter {}", d.number)),
+        };
+        out += &match &d.claim {
+            None => format!("点票台 / desk: {zh}（{}）未认领 / {en} ({}) not claimed\n", d.serial, d.serial),
+            Some(c) => {
+                let same = if c.same_address_as.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (
+                        format!("，与 {} 同一地址", c.same_address_as.join("、")),
+                        format!(", same address as {}", c.same_address_as.join(", ")),
+                    )
+                };
+                format!(
+                    "点票台 / desk: {zh}（{}）第 {} 条认领，设备 {}，{}{} / {en} ({}) claimed at entry {}, device {}, {}{}\n",
+                    d.serial, c.seq, c.device, c.address, same.0, d.serial, c.seq, c.device, c.address, same.1
+                )
+            }
+        };
+    }
+    for x in s.exclusion_list() {
+        out += &format!(
+            "投票前排除 / excluded before the vote: {}（第 {} 条规则：{}） / {} (rule {}: {})\n",
+            x.proposal, x.rule, x.reason, x.proposal, x.rule, x.reason
+        );
+    }
+    for c in s.adopted_costs() {
+        out += &format!(
+            "采用技术顾问估算 / cost adopted from the adviser: {} {}（清单 {}） / {} {} (list {})\n",
+            c.proposal, c.cost, c.list_cost, c.proposal, c.cost, c.list_cost
+        );
+    }
+    out
 }
 
 /// The log itself, one JSON object per line: `seq`, `prev`, `hash` and

@@ -1,6 +1,6 @@
 //! `hub`: serve a meeting, print its tokens, export it, verify it.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use hub::publish::Doc;
 use hub::server::{self, ServeOptions, DEFAULT_PORT};
@@ -104,9 +104,45 @@ enum Cmd {
         #[arg(long, default_value = DEFAULT_DATA)]
         data: PathBuf,
         /// A head hash seen earlier (e.g. photographed off the projector):
-        /// confirm it is part of this log.
+        /// confirm it is part of this log. At least 16 hex digits; spaces allowed.
         #[arg(long)]
         head: Option<String>,
+    },
+    /// Keep a full, verified copy of the log as it grows, from another
+    /// machine (a scrutineer's card or the organiser's secret). Refuses, and
+    /// says so, a hub that rewrites what the copy already holds.
+    Witness {
+        /// The hub's address, as it printed it: ws://HOST:PORT/ws.
+        #[arg(long)]
+        hub: String,
+        /// A scrutineer's code (or the organiser's); or set YZ_TOKEN.
+        #[arg(long, env = "YZ_TOKEN", hide_env_values = true)]
+        token: String,
+        /// The copy (JSON lines, as `hub export --format log`); continued if it exists.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Rebuild a data folder's log from a witness copy or a backup, checking
+    /// every hash. Only lengthens a log: a folder holding a longer or a
+    /// different log is refused. Stop the hub first.
+    Restore {
+        /// A witness copy (`hub witness`, the scrutineer's page, `hub export --format log`) or a `hub backup` file.
+        #[arg(long, required_unless_present = "accept_loss")]
+        from: Option<PathBuf>,
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        /// When no copy holds the rest: go on from the log as it stands,
+        /// accepting that the entries it lacks are lost (said plainly).
+        #[arg(long)]
+        accept_loss: bool,
+    },
+    /// One consistent file holding the whole meeting (log, cards, key), also
+    /// while the hub runs. `hub restore --from FILE --data NEW` brings it back.
+    Backup {
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -144,7 +180,8 @@ fn main() {
         .init();
     if let Err(e) = run(Cli::parse()) {
         eprintln!("错误 / error: {e:#}");
-        std::process::exit(1);
+        let rewritten = e.downcast_ref::<hub::witness::Rewritten>().is_some();
+        std::process::exit(if rewritten { hub::witness::EXIT_REWRITTEN } else { 1 });
     }
 }
 
@@ -189,18 +226,49 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Tokens { data, meeting, proposals, voters, reason, all_voters, format, base_url } => {
-            let (mut store, def) =
-                server::prepare(&data, meeting.as_deref(), proposals.as_deref(), server::DemoVoters(0))?;
-            let minted = if voters > 0 {
-                if voters as usize > yuanzhuo_engine::MAX_CARDS_AT_ONCE {
-                    bail!(
-                        "一次最多发 {0} 张投票卡 / at most {0} voter cards at a time",
-                        yuanzhuo_engine::MAX_CARDS_AT_ONCE
-                    );
+            if voters as usize > yuanzhuo_engine::MAX_CARDS_AT_ONCE {
+                bail!(
+                    "一次最多发 {0} 张投票卡 / at most {0} voter cards at a time",
+                    yuanzhuo_engine::MAX_CARDS_AT_ONCE
+                );
+            }
+            // While a hub serves the folder, the cards are issued by it (its
+            // meeting task writes the log); otherwise here, under the folder's lock.
+            let running = if data.join(hub::store::DB_FILE).exists() { hub::folder::serving(&data) } else { None };
+            let mut _lock = None;
+            let (store, def, minted) = match running {
+                Some(holder) => {
+                    let store = Store::open_read_only(&data)?;
+                    let def = server::stored_definition(&store)?;
+                    if meeting.is_some() || proposals.is_some() {
+                        bail!(
+                            "会场服务器（pid {}）正在使用数据文件夹 {}：会议已创建，不要再给 --meeting / --proposals。\n\
+                             A hub (pid {}) is serving {}: the meeting exists; leave out --meeting / --proposals.",
+                            holder.pid,
+                            data.display(),
+                            holder.pid,
+                            data.display()
+                        );
+                    }
+                    let minted = if voters > 0 {
+                        let serials = issue_through_hub(&store, &holder, voters, &reason)?;
+                        let all = store.tokens()?;
+                        all.into_iter().filter(|t| serials.contains(&t.serial)).collect()
+                    } else {
+                        vec![]
+                    };
+                    (store, def, minted)
                 }
-                hub::meeting::issue_offline(&mut store, voters, &reason)?
-            } else {
-                vec![]
+                None => {
+                    std::fs::create_dir_all(&data)
+                        .with_context(|| format!("cannot create the data folder {}", data.display()))?;
+                    _lock = Some(hub::folder::Lock::acquire(&data)?);
+                    let (mut store, def) =
+                        server::prepare(&data, meeting.as_deref(), proposals.as_deref(), server::DemoVoters(0))?;
+                    let minted =
+                        if voters > 0 { hub::meeting::issue_offline(&mut store, voters, &reason)? } else { vec![] };
+                    (store, def, minted)
+                }
             };
             let all = store.tokens()?;
             let shown: Vec<_> = if all_voters {
@@ -253,5 +321,70 @@ fn run(cli: Cli) -> Result<()> {
             print!("{}", hub::export::verify(&data, head.as_deref())?);
             Ok(())
         }
+        Cmd::Witness { hub, token, out } => {
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(hub::witness::run(hub::witness::WitnessOptions { hub, token, out }))
+        }
+        Cmd::Restore { from, data, accept_loss } => {
+            if let Some(from) = from {
+                print!("{}", hub::restore::restore(&from, &data)?);
+            }
+            if accept_loss {
+                print!("{}", hub::restore::accept_loss(&data)?);
+            }
+            Ok(())
+        }
+        Cmd::Backup { data, out } => {
+            print!("{}", hub::restore::backup(&data, &out)?);
+            Ok(())
+        }
     }
+}
+
+/// Issue voter cards through the hub serving the folder (`POST
+/// /api/admin/voters` with the organiser's token, on this machine): the
+/// serials of the cards it issued.
+fn issue_through_hub(store: &Store, holder: &hub::folder::Holder, count: u32, reason: &str) -> Result<Vec<String>> {
+    use std::io::{Read, Write};
+    let organiser = store
+        .tokens()?
+        .into_iter()
+        .find(|t| t.role == yuanzhuo_protocol::Role::Organiser)
+        .context("the data folder holds no organiser card")?;
+    let port =
+        holder.address.rsplit(':').next().and_then(|p| p.trim_end_matches('/').parse::<u16>().ok()).with_context(
+            || format!("the running hub (pid {}) has not said where it listens yet; try again", holder.pid),
+        )?;
+    let body = serde_json::json!({ "count": count, "reason": reason }).to_string();
+    let mut tcp = std::net::TcpStream::connect((std::net::Ipv4Addr::LOCALHOST, port))
+        .with_context(|| format!("cannot reach the running hub on port {port} (pid {})", holder.pid))?;
+    tcp.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
+    write!(
+        tcp,
+        "POST /api/admin/voters HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAuthorization: Bearer {}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        organiser.token,
+        body.len()
+    )?;
+    let mut answer = String::new();
+    tcp.read_to_string(&mut answer).context("no answer from the running hub")?;
+    let (head, text) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
+    let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+    if status != 201 {
+        let (zh, en) = (v["zh"].as_str().unwrap_or("会场服务器拒绝了"), v["en"].as_str().unwrap_or("the hub refused"));
+        bail!("{zh} / {en} ({}; HTTP {status})", v["code"].as_str().unwrap_or("?"));
+    }
+    let serials: Vec<String> = v["cards"]
+        .as_array()
+        .map(|cards| cards.iter().filter_map(|c| c["serial"].as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    eprintln!(
+        "会场服务器（pid {}）已发放 {} 张投票卡 / the running hub (pid {}) issued {} voter cards",
+        holder.pid,
+        serials.len(),
+        holder.pid,
+        serials.len()
+    );
+    Ok(serials)
 }

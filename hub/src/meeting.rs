@@ -6,23 +6,33 @@
 //! ballots), and only then acknowledges them and broadcasts what changed.
 //! It runs on its own OS thread because the commit blocks.
 //!
+//! After every commit, and before any acknowledgement leaves, it writes the
+//! head record (`folder.rs`): the log in the database must always reach
+//! what was acknowledged. Every log position it tells a client carries a
+//! tag (`keys.rs`); a client that shows a tagged position the log no longer
+//! holds halts the hub (`Request::Seen`).
+//!
 //! The close of the vote is the one long computation (the count, with
 //! equal shares and its ties): it runs on a thread of its own, from a copy
 //! of the state, while the task goes on answering snapshots and the board
 //! from the state before the close. Commands that arrive meanwhile wait,
 //! and are decided once the close is durable, in the order they came.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
-use tokio::sync::{broadcast, mpsc};
+use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 use yuanzhuo_engine::{ack_result, Actor, Audience, Changed, Ctx, Event, Feed, Recorded, Rejection, State};
 use yuanzhuo_protocol::*;
 
-use crate::store::{Chain, ClaimRow, CommandRow, Row, Store, TokenRow};
+use crate::folder::{Halt, Head, HeadRecord, Health};
+use crate::follow::{LogBatch, LogFeed};
+use crate::head::grouped;
+use crate::keys::Keys;
+use crate::store::{check_chain, Chain, ClaimRow, Row, Store, TokenRow};
 use crate::tokens::{self, RegistryWriter};
 
 /// Largest batch committed in one transaction.
@@ -40,20 +50,23 @@ pub struct Broadcast {
     pub audience: Audience,
     /// Log position the update brings the view to.
     pub seq: u64,
-    pub text: Utf8Bytes,
+    /// Serialised once; deflated once for every connection that compresses.
+    pub text: Arc<crate::deflate::Wire>,
 }
 
 /// A connection's queue of direct messages (answers, snapshots).
 #[derive(Clone, Debug)]
 pub struct Outbox {
-    tx: mpsc::Sender<Utf8Bytes>,
+    /// Boxed: a channel's first block of slots is allocated with it, on
+    /// every connection; a box is a quarter of a message's size.
+    tx: mpsc::Sender<Box<Utf8Bytes>>,
     /// Set when a message could not be queued: the connection must close,
     /// and the client will resend its command ids after reconnecting.
     pub overflowed: Arc<AtomicBool>,
 }
 
 impl Outbox {
-    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Utf8Bytes>) {
+    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Box<Utf8Bytes>>) {
         let (tx, rx) = mpsc::channel(capacity);
         (Outbox { tx, overflowed: Arc::new(AtomicBool::new(false)) }, rx)
     }
@@ -63,7 +76,7 @@ impl Outbox {
     }
 
     pub fn send_text(&self, text: Utf8Bytes) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(text) {
+        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(Box::new(text)) {
             self.overflowed.store(true, Ordering::Relaxed);
         }
     }
@@ -94,6 +107,13 @@ pub enum Request {
     Board {
         reply: tokio::sync::oneshot::Sender<crate::board::BoardText>,
     },
+    /// A client's last seen log position (`hello`'s `seen`), checked against
+    /// the log: answered false when the log no longer holds it (the hub halts).
+    Seen {
+        seen: Seen,
+        who: String,
+        reply: oneshot::Sender<bool>,
+    },
     /// The close, counted off the task: the state with the closing entries
     /// applied (sent by the count's own thread, never by a connection).
     Counted(Box<State>),
@@ -111,12 +131,12 @@ pub enum Request {
         claim: ClaimRow,
         address: String,
         same_address_as: Vec<String>,
-        reply: tokio::sync::oneshot::Sender<Result<(), Rejection>>,
+        reply: oneshot::Sender<Result<(), Rejection>>,
     },
 }
 
 /// Who waits for voter cards being issued.
-pub type IssueReply = tokio::sync::oneshot::Sender<Result<Vec<TokenRow>, Rejection>>;
+pub type IssueReply = oneshot::Sender<Result<Vec<TokenRow>, Rejection>>;
 
 /// Counters of the meeting task, for `/healthz` and the benchmarks: how
 /// many transactions were committed and what they held (batch size =
@@ -148,11 +168,23 @@ pub struct MeetingHandle {
     tx: mpsc::Sender<Request>,
     feeds: Feeds,
     pub stats: Arc<Stats>,
+    /// Storage health and the halt (`/healthz`, connections).
+    pub health: Arc<Health>,
+    /// The raw log for witnesses (`follow_log`).
+    pub log: Arc<LogFeed>,
 }
 
 impl MeetingHandle {
     pub async fn send(&self, r: Request) -> bool {
         self.tx.send(r).await.is_ok()
+    }
+    /// Check a client's last seen position; false: the hub has halted.
+    pub async fn check_seen(&self, seen: Seen, who: String) -> bool {
+        let (reply, answer) = oneshot::channel();
+        if !self.send(Request::Seen { seen, who, reply }).await {
+            return true;
+        }
+        answer.await.unwrap_or(true)
     }
     /// The live updates for `viewer`.
     pub fn subscribe(&self, viewer: &Actor) -> Option<broadcast::Receiver<Broadcast>> {
@@ -160,9 +192,13 @@ impl MeetingHandle {
     }
 }
 
+/// A command already answered: its answer can be given again. Derived
+/// from the log itself (each entry names its actor, command id and digest).
 struct Done {
-    digest: String,
+    /// `None` for entries written before the log carried digests.
+    digest: Option<String>,
     seq: u64,
+    head: String,
     result: AckResult,
 }
 
@@ -171,6 +207,7 @@ struct Pending {
     key: (String, String),
     digest: String,
     seq: u64,
+    head: String,
     result: AckResult,
     reply: Outbox,
 }
@@ -179,7 +216,6 @@ struct Pending {
 #[derive(Default)]
 struct Decided {
     rows: Vec<Row>,
-    commands: Vec<CommandRow>,
     pending: Vec<Pending>,
     /// Ids sent again while the first was still pending: (actor, id, digest, reply).
     repeats: Vec<(String, String, String, Outbox)>,
@@ -190,7 +226,7 @@ struct Decided {
     issued: Vec<(Vec<TokenRow>, IssueReply)>,
     /// Claims made (PIN and device, written with the entries) and who waits.
     claims: Vec<ClaimRow>,
-    claimed: Vec<tokio::sync::oneshot::Sender<Result<(), Rejection>>>,
+    claimed: Vec<oneshot::Sender<Result<(), Rejection>>>,
 }
 
 /// The close while it is being counted: its entries (hashed, not yet
@@ -208,11 +244,22 @@ pub struct Meeting {
     /// Turns a register holder's name into the hash the log keeps.
     holder_key: Option<[u8; 32]>,
     chain: Chain,
-    done: HashMap<(String, String), Done>,
+    done: Answers,
     feeds: Feeds,
     last_at_ms: u64,
     stats: Arc<Stats>,
     board: crate::board::Cache,
+    keys: Keys,
+    /// Every entry's hash, to check a client's `seen` (entry n at `n - 1`).
+    hashes: Vec<[u8; 32]>,
+    /// The head record (opened by `open_head_record`, before serving).
+    head_record: Option<HeadRecord>,
+    /// The last position the head record holds.
+    head_written: u64,
+    health: Arc<Health>,
+    log: Arc<LogFeed>,
+    /// What the operator should know before serving (printed by `hub serve`).
+    pub warnings: Vec<String>,
     /// The task's own queue, for the count's thread to answer on (none when
     /// the meeting is not running as a task: the close is counted inline).
     requests: Option<mpsc::WeakSender<Request>>,
@@ -223,29 +270,65 @@ pub struct Meeting {
 }
 
 impl Meeting {
-    /// Load the meeting from its log, checking the whole chain and every
-    /// entry against the rules first (`replay::checked`); a log that fails
-    /// is refused rather than served.
+    /// Load the meeting from its log, checking it first, and refuse rather
+    /// than serve a log that is not whole or breaks the rules: the database's
+    /// structure (SQLite's quick check), the whole chain, the head record —
+    /// the log must reach the last position the hub acknowledged anything at
+    /// —, every command's entries in one run, and every entry decided again
+    /// against the rules (`replay::checked`).
     pub fn load(store: Store) -> Result<Meeting> {
+        // The head record first: the log read after it can only be longer.
+        let recorded = crate::folder::HeadRecord::read(store.dir())?;
+        store.quick_check()?;
         let rows = store.rows()?;
+        if let Err(problem) = check_chain(&rows) {
+            bail!("日志校验失败，拒绝启动 / the log fails verification, refusing to start: {problem}");
+        }
+        let mut warnings = vec![];
+        match &recorded {
+            Some(head) => {
+                let hash_at = |seq: u64| rows.get((seq as usize).wrapping_sub(1)).map(|r| r.hash.clone());
+                if let Some(problem) = crate::folder::shortfall(head, rows.len() as u64, hash_at) {
+                    bail!(
+                        "{problem}
+                         拒绝启动：不会把缺了记录的日志当作完整的提供。如果 meeting.sqlite-wal 还在别处，请把它放回数据文件夹；                         否则用见证副本恢复：hub restore --from 见证副本 --data {dir}
+                         Refusing to start: a shortened log is never served as whole. If meeting.sqlite-wal is elsewhere, put it                          back in the data folder; otherwise restore from a witness copy: hub restore --from WITNESS_COPY --data {dir}",
+                        dir = store.dir().display()
+                    );
+                }
+            }
+            None if !rows.is_empty() => warnings.push(format!(
+                "注意：数据文件夹 {dir} 没有日志末端记录（{file}），无法确认日志是否完整（是不是只复制了 meeting.sqlite？）。                 客户端重新连接时会报告它们见过的位置。
+                 Warning: the data folder {dir} has no head record ({file}), so the hub cannot tell whether the log is whole                  (was meeting.sqlite copied alone?). Clients report what they saw when they reconnect.",
+                dir = store.dir().display(),
+                file = crate::folder::HEAD_FILE,
+            )),
+            None => {}
+        }
+        let (_, done) = answers_of(&rows)?;
         let (state, records) = crate::replay::checked(&rows).map_err(|problem| {
             anyhow::anyhow!("日志校验失败，拒绝启动 / the log fails verification, refusing to start: {problem}")
         })?;
-        if state.definition.is_none() {
+        let Some(def) = &state.definition else {
             bail!("数据文件夹中没有会议定义 / the data folder holds no meeting definition");
-        }
-        let by_seq: HashMap<u64, &Recorded> = records.iter().map(|r| (r.seq, r)).collect();
-        let mut done = HashMap::new();
-        for c in store.commands()? {
-            let recs: Vec<Recorded> =
-                (c.first_seq..=c.last_seq).filter_map(|s| by_seq.get(&s).map(|r| (*r).clone())).collect();
-            done.insert((c.actor, c.command_id), Done { digest: c.digest, seq: c.last_seq, result: ack_result(&recs) });
-        }
+        };
+        let key = store.key()?.context("the data folder has no key (opened read-only?)")?;
+        let keys = Keys::from_master(&key, store.tag_epoch()?);
+        let hidden = def.rules.tally == TallyVisibility::HiddenUntilClose;
+        let log = Arc::new(LogFeed::new(
+            store.dir(),
+            keys.clone(),
+            hidden,
+            vote_opened(&records),
+            state.phase >= Phase::Counted,
+        ));
+        let hashes = rows.iter().map(|r| hash_bytes(&r.hash)).collect();
         let last_at_ms = records.last().map_or(0, |r| r.at_ms);
         let feeds =
             Feed::all(state.tables.len()).into_iter().map(|f| (f, broadcast::channel(BROADCAST_BACKLOG).0)).collect();
         Ok(Meeting {
             chain: Chain::after(&rows),
+            health: Arc::new(Health::new(store.dir())),
             store,
             state,
             registry: None,
@@ -255,6 +338,12 @@ impl Meeting {
             last_at_ms,
             stats: Default::default(),
             board: Default::default(),
+            keys,
+            hashes,
+            head_record: None,
+            head_written: recorded.map_or(0, |h| h.seq),
+            log,
+            warnings,
             requests: None,
             closing: None,
             #[cfg(test)]
@@ -274,11 +363,30 @@ impl Meeting {
         self
     }
 
+    /// Open the head record for writing (creating it if the folder has
+    /// none) and bring it up to the log: needed before serving.
+    pub fn open_head_record(&mut self) -> Result<()> {
+        let head = Head { seq: self.chain.seq, hash: self.chain.head.clone() };
+        let mut record = HeadRecord::open(self.store.dir(), &head)?;
+        if self.head_written != head.seq {
+            record.write(&head).context("cannot write the head record")?;
+        }
+        self.head_written = head.seq;
+        self.head_record = Some(record);
+        Ok(())
+    }
+
     /// Start the meeting task on its own thread.
     pub fn spawn(mut self) -> (MeetingHandle, std::thread::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(REQUEST_QUEUE);
         self.requests = Some(tx.downgrade());
-        let handle = MeetingHandle { tx, feeds: self.feeds.clone(), stats: self.stats.clone() };
+        let handle = MeetingHandle {
+            tx,
+            feeds: self.feeds.clone(),
+            stats: self.stats.clone(),
+            health: self.health.clone(),
+            log: self.log.clone(),
+        };
         let join = std::thread::Builder::new()
             .name("meeting".into())
             .spawn(move || {
@@ -316,6 +424,10 @@ impl Meeting {
     }
 
     fn process(&mut self, batch: Vec<Request>) {
+        if self.health.halted().is_some() {
+            self.refuse_halted(batch);
+            return;
+        }
         let mut queue: std::collections::VecDeque<Request> = batch.into();
         let mut d = Decided { now: self.now_ms(), ..Default::default() };
         let mut snapshots = vec![];
@@ -337,7 +449,7 @@ impl Meeting {
                         Err(rej) => drop(reply.send(Err(rej))),
                         Ok(events) => {
                             for e in events {
-                                self.record(&mut d, &("organiser".into(), None), e);
+                                self.record(&mut d, "organiser", None, e);
                             }
                             d.tokens.extend(batch.iter().cloned());
                             d.issued.push((batch, reply));
@@ -350,7 +462,7 @@ impl Meeting {
                         Err(rej) => drop(reply.send(Err(rej))),
                         Ok(events) => {
                             for e in events {
-                                self.record(&mut d, &(actor.key(), None), e);
+                                self.record(&mut d, &actor.key(), None, e);
                             }
                             d.claims.push(claim);
                             d.claimed.push(reply);
@@ -383,8 +495,8 @@ impl Meeting {
             };
             let key = (actor.key(), id.clone());
             let digest = digest(&command);
-            if let Some(done) = self.done.get(&key) {
-                answer_again(&reply, &id, done, &digest);
+            if self.done.contains_key(&key) {
+                self.answer_again(&reply, &key, &digest);
                 continue;
             }
             if d.pending.iter().any(|p| p.key == key) {
@@ -403,18 +515,10 @@ impl Meeting {
                 Err(rej) => reply.error(Some(id), rej.code, rej.detail),
                 Ok(events) if closes => self.start_close(d.now, key, digest, reply, events),
                 Ok(events) => {
-                    let first_seq = self.chain.seq + 1;
-                    let entry_key = (key.0.clone(), Some(key.1.clone()));
-                    let recs: Vec<Recorded> = events.into_iter().map(|e| self.record(&mut d, &entry_key, e)).collect();
-                    let seq = self.chain.seq;
-                    d.commands.push(CommandRow {
-                        actor: key.0.clone(),
-                        command_id: key.1.clone(),
-                        digest: digest.clone(),
-                        first_seq,
-                        last_seq: seq,
-                    });
-                    d.pending.push(Pending { key, digest, seq, result: ack_result(&recs), reply });
+                    let recs: Vec<Recorded> =
+                        events.into_iter().map(|e| self.record(&mut d, &key.0, Some((&key.1, &digest)), e)).collect();
+                    let (seq, head) = (self.chain.seq, self.chain.head.clone());
+                    d.pending.push(Pending { key, digest, seq, head, result: ack_result(&recs), reply });
                 }
             }
         }
@@ -422,14 +526,16 @@ impl Meeting {
         self.answer_snapshots(snapshots);
     }
 
-    /// Commit what was decided, then acknowledge it and broadcast what
-    /// changed; on a failed commit refuse it all and reload from disk.
+    /// Commit what was decided, write the head record, then acknowledge it
+    /// and broadcast what changed; on a failed commit refuse it all and
+    /// reload from disk.
     fn settle(&mut self, d: Decided) {
         if d.rows.is_empty() {
             return;
         }
-        if let Err(e) = self.store.append_with(&d.rows, &d.commands, &d.tokens, &d.claims, d.now) {
+        if let Err(e) = self.store.append_with(&d.rows, &d.tokens, &d.claims, d.now) {
             tracing::error!("commit failed, {} commands refused: {e:#}", d.pending.len());
+            self.health.write_failed(format!("commit failed: {e:#}"));
             for p in d.pending.iter().map(|p| (&p.reply, &p.key.1)).chain(d.repeats.iter().map(|r| (&r.3, &r.1))) {
                 p.0.error(Some(p.1.clone()), ErrorCode::StorageFailed, None);
             }
@@ -442,38 +548,64 @@ impl Meeting {
             self.reload();
             return;
         }
-        // The connections know the new cards and claims before anyone hears of them.
+        // The connections know the new cards and claims (they are in the
+        // database now) before anyone hears of them.
         if let Some(reg) = &self.registry {
             reg.add(&d.tokens);
             d.claims.into_iter().for_each(|c| reg.claim(c));
         }
+        // Durable in the log; now the head record, before any answer leaves.
+        let recorded = self.write_head();
+        let failed = || Rejection::new(ErrorCode::StorageFailed);
         for (batch, reply) in d.issued {
-            let _ = reply.send(Ok(batch));
+            let _ = reply.send(if recorded { Ok(batch) } else { Err(failed()) });
         }
         for reply in d.claimed {
-            let _ = reply.send(Ok(()));
+            let _ = reply.send(if recorded { Ok(()) } else { Err(failed()) });
+        }
+        if self.state.phase >= Phase::Counted {
+            self.log.vote_closed.store(true, Ordering::Release);
         }
         self.stats.commits.fetch_add(1, Ordering::Relaxed);
         self.stats.entries.fetch_add(d.rows.len() as u64, Ordering::Relaxed);
         self.stats.commands.fetch_add(d.pending.len() as u64, Ordering::Relaxed);
+        let tag = self.keys.tag(self.chain.seq, &self.chain.head);
         for p in d.pending {
-            p.reply.send(&ServerMsg::Ack { id: p.key.1.clone(), seq: p.seq, result: p.result.clone() });
-            self.done.insert(p.key, Done { digest: p.digest, seq: p.seq, result: p.result });
+            if recorded {
+                p.reply.send(&ServerMsg::Ack {
+                    id: p.key.1.clone(),
+                    seq: p.seq,
+                    log_head: p.head.clone(),
+                    log_tag: self.keys.tag(p.seq, &p.head),
+                    result: p.result.clone(),
+                });
+            } else {
+                // In the log, but not yet in the head record: the client
+                // asks again and is answered once the record is written.
+                p.reply.error(Some(p.key.1.clone()), ErrorCode::StorageFailed, None);
+            }
+            self.done.insert(p.key, Done { digest: Some(p.digest), seq: p.seq, head: p.head, result: p.result });
         }
         for (actor, id, digest, reply) in d.repeats {
-            if let Some(done) = self.done.get(&(actor, id.clone())) {
-                answer_again(&reply, &id, done, &digest);
-            }
+            self.answer_again(&reply, &(actor, id), &digest);
         }
-        for (audience, update) in self.state.updates(&d.changed, d.now) {
+        for (audience, mut update) in self.state.updates(&d.changed, d.now) {
+            update.log_tag = tag.clone();
             let seq = update.seq;
-            let b = Broadcast { audience, seq, text: encode(&ServerMsg::Update(Box::new(update))) };
+            // The tag is part of the text, so set before it is serialised and deflated.
+            let text = Arc::new(crate::deflate::Wire::new(encode(&ServerMsg::Update(Box::new(update)))));
+            let b = Broadcast { audience, seq, text };
             for (feed, tx) in self.feeds.iter() {
                 if feed.carries(audience) {
                     // No receivers is fine: nobody on that feed is connected.
                     let _ = tx.send(b.clone());
                 }
             }
+        }
+        if self.log.live.receiver_count() > 0 {
+            let frames = self.log.frames(&d.rows);
+            let batch = LogBatch { first: d.rows[0].seq, last: self.chain.seq, frames };
+            let _ = self.log.live.send(Arc::new(batch));
         }
     }
 
@@ -482,24 +614,17 @@ impl Meeting {
     /// answers with `Request::Counted`. Until then the task answers
     /// snapshots from the state before the close and holds commands.
     fn start_close(&mut self, now: u64, key: (String, String), digest: String, reply: Outbox, events: Vec<Event>) {
-        let first_seq = self.chain.seq + 1;
         let mut d = Decided { now, ..Default::default() };
         let mut recs = vec![];
         for e in events {
-            let (row, rec) = self.chain.next(now, &key.0, Some(&key.1), e);
+            let (row, rec) = self.chain.next(now, &key.0, Some((&key.1, &digest)), e);
             d.changed.add(&rec.event);
+            self.hashes.push(hash_bytes(&rec.hash));
             d.rows.push(row);
             recs.push(rec);
         }
-        let seq = self.chain.seq;
-        d.commands.push(CommandRow {
-            actor: key.0.clone(),
-            command_id: key.1.clone(),
-            digest: digest.clone(),
-            first_seq,
-            last_seq: seq,
-        });
-        d.pending.push(Pending { key, digest, seq, result: ack_result(&recs), reply });
+        let (seq, head) = (self.chain.seq, self.chain.head.clone());
+        d.pending.push(Pending { key, digest, seq, head, result: ack_result(&recs), reply });
         self.closing = Some(Closing { decided: d, held: vec![] });
 
         let mut state = self.state.clone();
@@ -545,15 +670,128 @@ impl Meeting {
         closing.held
     }
 
-    fn record(&mut self, d: &mut Decided, key: &(String, Option<String>), e: Event) -> Recorded {
-        let (row, rec) = self.chain.next(d.now, &key.0, key.1.as_deref(), e);
+    /// Bring the head record up to the log. False if it could not be written
+    /// (the storage is failing: `/healthz` says so).
+    fn write_head(&mut self) -> bool {
+        if self.head_written == self.chain.seq {
+            return true;
+        }
+        let head = Head { seq: self.chain.seq, hash: self.chain.head.clone() };
+        let Some(record) = self.head_record.as_mut() else { return false };
+        match record.write(&head) {
+            Ok(()) => {
+                self.head_written = head.seq;
+                self.health.write_succeeded();
+                true
+            }
+            Err(e) => {
+                tracing::error!("cannot write the head record: {e}");
+                self.health.write_failed(format!("head record: {e}"));
+                false
+            }
+        }
+    }
+
+    /// A command id answered before: the same answer again (once the head
+    /// record holds it), or `command_id_reused` for a different command.
+    fn answer_again(&mut self, reply: &Outbox, key: &(String, String), digest: &str) {
+        let Some(d) = self.done.get(key) else { return };
+        let id = key.1.clone();
+        if d.digest.as_deref().is_some_and(|d| d != digest) {
+            reply.error(Some(id), ErrorCode::CommandIdReused, None);
+            return;
+        }
+        let (seq, head, result) = (d.seq, d.head.clone(), d.result.clone());
+        if seq > self.head_written && !self.write_head() {
+            reply.error(Some(id), ErrorCode::StorageFailed, None);
+            return;
+        }
+        let log_tag = self.keys.tag(seq, &head);
+        reply.send(&ServerMsg::Ack { id, seq, log_head: head, log_tag, result });
+    }
+
+    /// Once halted, nothing is served from the log: commands are answered
+    /// "not saved, try again" (they go again after the restore), the rest dropped.
+    fn refuse_halted(&mut self, batch: Vec<Request>) {
+        for r in batch {
+            match r {
+                Request::Command { id, reply, .. } => {
+                    reply.error(Some(id), ErrorCode::StorageFailed, Some(ErrorCode::LogBehind.as_str().into()))
+                }
+                Request::Seen { reply, .. } => drop(reply.send(false)),
+                Request::IssueVoters { reply, .. } => drop(reply.send(Err(Rejection::new(ErrorCode::StorageFailed)))),
+                Request::Claim { reply, .. } => drop(reply.send(Err(Rejection::new(ErrorCode::StorageFailed)))),
+                Request::Snapshot { .. } | Request::Board { .. } | Request::Counted(_) => {}
+            }
+        }
+    }
+
+    /// A client's last seen position against the log. A position tagged by
+    /// this hub that the log does not hold (shorter, or another hash there)
+    /// means acknowledged entries were lost: halt, and say so plainly.
+    fn check_seen(&mut self, seen: &Seen, who: &str) -> bool {
+        if !self.keys.issued(seen) {
+            // Not issued with this folder's key (another meeting's page, a
+            // forged claim): no evidence either way.
+            tracing::debug!(who, seq = seen.seq, "a seen position without a valid tag; ignored");
+            return true;
+        }
+        let len = self.chain.seq;
+        let dir = self.store.dir().display().to_string();
+        let shown = grouped(&seen.head, 16);
+        let (zh, en, detail) = if seen.seq > len {
+            (
+                format!("本服务器的日志只到第 {len} 条，但 {who} 已见过第 {} 条（哈希 {shown}）：已确认的记录丢失了。", seen.seq),
+                format!(
+                    "This hub's log ends at entry {len}, but {who} has seen entry {} (hash {shown}): acknowledged entries are missing.",
+                    seen.seq
+                ),
+                format!("log ends at entry {len}; {who} saw entry {}", seen.seq),
+            )
+        } else if seen.seq > 0 && self.hashes.get(seen.seq as usize - 1) != Some(&hash_bytes(&seen.head)) {
+            let here = self.store.rows_from(seen.seq, 1).ok().and_then(|r| r.first().map(|r| r.hash.clone()));
+            let here = grouped(here.as_deref().unwrap_or(""), 16);
+            (
+                format!("本服务器日志第 {} 条的哈希是 {here}，但 {who} 见过的是 {shown}：日志被改动或换成了别的日志。", seen.seq),
+                format!(
+                    "Entry {} of this hub's log has hash {here}, but {who} was shown {shown}: the log was changed or replaced.",
+                    seen.seq
+                ),
+                format!("entry {} differs from what {who} saw", seen.seq),
+            )
+        } else {
+            return true;
+        };
+        let zh = format!(
+            "{zh}数据文件夹里的 meeting.sqlite-wal 可能丢失了，或者只复制了 meeting.sqlite。会场服务器已停止服务，不会把缺了记录的日志当作完整的提供。\
+             请停止服务器（Ctrl+C），用见证副本恢复：hub restore --from 见证副本 --data {dir}，然后重新启动。"
+        );
+        let en = format!(
+            "{en} meeting.sqlite-wal may have been lost, or meeting.sqlite copied without it. The hub has stopped serving and \
+             will not present the shortened log as whole. Stop it (Ctrl+C), restore from a witness copy \
+             (hub restore --from WITNESS_COPY --data {dir}) and start it again."
+        );
+        eprintln!("\n错误 / error: {zh}\n{en}\n");
+        tracing::error!(who, seen = seen.seq, log = len, "the log is behind a client: halted");
+        self.health.halt(Halt { zh, en, detail });
+        false
+    }
+
+    /// One entry onto the chain; `command` is the client's command id and digest, if a command wrote it.
+    fn record(&mut self, d: &mut Decided, actor: &str, command: Option<(&str, &str)>, e: Event) -> Recorded {
+        let (row, rec) = self.chain.next(d.now, actor, command, e);
         if let Event::ClaimReleased { serial, .. } = &rec.event {
             // The card's PIN and device are forgotten with the claim: it can be
             // claimed again, on any device, and the old one no longer opens it.
             d.claims.push(ClaimRow { serial: serial.clone(), pin_hash: String::new(), device: String::new() });
         }
+        if matches!(rec.event, Event::PhaseChanged { to: Phase::Voting, .. }) {
+            // Before the commit: a witness reading the log meanwhile seals too much, never too little.
+            self.log.vote_opened.store(rec.seq, Ordering::Release);
+        }
         d.changed.add(&rec.event);
         self.state.evolve(&rec);
+        self.hashes.push(hash_bytes(&rec.hash));
         d.rows.push(row);
         rec
     }
@@ -565,7 +803,8 @@ impl Meeting {
         for r in requests {
             match r {
                 Request::Snapshot { viewer, you, reply } => {
-                    let snapshot = Box::new(self.state.snapshot(&viewer, now));
+                    let mut snapshot = Box::new(self.state.snapshot(&viewer, now));
+                    snapshot.log_tag = self.keys.tag(snapshot.seq, &snapshot.log_head);
                     let msg = match you {
                         Some(you) => ServerMsg::Welcome { you, snapshot },
                         None => ServerMsg::Snapshot { snapshot },
@@ -574,6 +813,10 @@ impl Meeting {
                 }
                 // The asker may have gone (a phone closed the page): nothing to do then.
                 Request::Board { reply } => drop(reply.send(self.board.get(&self.state))),
+                Request::Seen { seen, who, reply } => {
+                    let ok = self.check_seen(&seen, &who);
+                    let _ = reply.send(ok);
+                }
                 Request::Command { .. } | Request::Counted(_) | Request::IssueVoters { .. } | Request::Claim { .. } => {
                 }
             }
@@ -584,24 +827,98 @@ impl Meeting {
     /// rebuild it from what is durable.
     fn reload(&mut self) {
         match self.store.rows().and_then(|rows| {
-            let (state, _) = crate::replay::checked(&rows).map_err(|p| anyhow::anyhow!("{p}"))?;
-            Ok((Chain::after(&rows), state))
+            let (state, recs) = crate::replay::checked(&rows).map_err(|p| anyhow::anyhow!("{p}"))?;
+            Ok((Chain::after(&rows), state, rows.iter().map(|r| hash_bytes(&r.hash)).collect(), recs))
         }) {
-            Ok((chain, state)) => {
+            Ok((chain, state, hashes, recs)) => {
                 self.chain = chain;
                 self.state = state;
+                self.hashes = hashes;
+                self.log.vote_opened.store(vote_opened(&recs), Ordering::Release);
             }
             Err(e) => tracing::error!("cannot reload the log after a failed commit: {e:#}"),
         }
     }
 }
 
-fn answer_again(reply: &Outbox, id: &str, d: &Done, digest: &str) {
-    if d.digest == digest {
-        reply.send(&ServerMsg::Ack { id: id.to_string(), seq: d.seq, result: d.result.clone() });
-    } else {
-        reply.error(Some(id.to_string()), ErrorCode::CommandIdReused, None);
+/// What each command id was answered, by (actor, command id).
+type Answers = HashMap<(String, String), Done>;
+
+/// The entries of one command, as they are read from the log.
+struct Run {
+    key: (String, String),
+    digest: Option<String>,
+    records: Vec<Recorded>,
+}
+
+impl Run {
+    /// Its answer, kept once; the same command id twice is a damaged log.
+    fn finish(self, done: &mut Answers) -> Result<()> {
+        let first = self.records[0].seq;
+        let last = self.records.last().expect("a run has entries");
+        let d = Done { digest: self.digest, seq: last.seq, head: last.hash.clone(), result: ack_result(&self.records) };
+        if let Some(earlier) = done.insert(self.key.clone(), d) {
+            let (actor, id) = self.key;
+            bail!(
+                "日志第 {first} 条重复使用了 {actor} 的操作编号 {id}（第 {e} 条已用过），日志已损坏 / entry {first}: command id \
+                 {id} of {actor} was already answered at entry {e}; the log is damaged",
+                e = earlier.seq
+            );
+        }
+        Ok(())
     }
+}
+
+/// Replay the rows into records, and rebuild from the log itself the answer
+/// to every command id (its entries are consecutive and share the actor,
+/// command id and digest).
+fn answers_of(rows: &[Row]) -> Result<(Vec<Recorded>, Answers)> {
+    let mut records = Vec::with_capacity(rows.len());
+    let mut done = HashMap::new();
+    let mut current: Option<Run> = None;
+    for r in rows {
+        let b = r.parse()?;
+        let rec = Recorded { seq: r.seq, at_ms: b.at_ms, hash: r.hash.clone(), event: b.event };
+        match b.command_id {
+            Some(id) => {
+                let key = (b.actor, id);
+                match &mut current {
+                    Some(run) if run.key == key && run.digest == b.command_digest => run.records.push(rec.clone()),
+                    _ => {
+                        if let Some(run) = current.take() {
+                            run.finish(&mut done)?;
+                        }
+                        current = Some(Run { key, digest: b.command_digest, records: vec![rec.clone()] });
+                    }
+                }
+            }
+            None => {
+                if let Some(run) = current.take() {
+                    run.finish(&mut done)?;
+                }
+            }
+        }
+        records.push(rec);
+    }
+    if let Some(run) = current {
+        run.finish(&mut done)?;
+    }
+    Ok((records, done))
+}
+
+/// The entry that opened the vote (0: not opened yet).
+fn vote_opened(records: &[Recorded]) -> u64 {
+    records.iter().rev().find(|r| matches!(r.event, Event::PhaseChanged { to: Phase::Voting, .. })).map_or(0, |r| r.seq)
+}
+
+fn hash_bytes(hex_hash: &str) -> [u8; 32] {
+    let mut out = [0u8; 32];
+    if let Ok(b) = hex::decode(hex_hash) {
+        if b.len() == 32 {
+            out.copy_from_slice(&b);
+        }
+    }
+    out
 }
 
 /// Digest of a command's content: a re-sent id must carry the same command.
@@ -612,10 +929,18 @@ fn digest(c: &Command) -> String {
 
 /// Write a new meeting: the definition (entry 1), its staff cards (entry
 /// 2) and `voters` voter cards (entry 3, if any), with their tokens, in one
-/// transaction.
+/// transaction; then its head record.
 pub fn create(store: &mut Store, definition: Definition, voters: u32) -> Result<Vec<TokenRow>> {
     if !store.is_empty()? {
         bail!("this data folder already holds a meeting");
+    }
+    if let Some(h) = HeadRecord::read(store.dir())? {
+        bail!(
+            "数据文件夹 {dir} 里有一场会议的日志末端记录（到第 {seq} 条），但数据库是空的：meeting.sqlite 丢失了。             请用见证副本或备份恢复（hub restore），或者为新会议换一个文件夹。
+             The data folder {dir} has the head record of a meeting (up to entry {seq}) but an empty database:              meeting.sqlite is missing. Restore it from a witness copy or a backup (hub restore), or use a new folder              for a new meeting.",
+            dir = store.dir().display(),
+            seq = h.seq
+        );
     }
     let now = crate::now_ms();
     let staff = tokens::staff_tokens(&definition.rules);
@@ -643,14 +968,28 @@ pub fn create(store: &mut Store, definition: Definition, voters: u32) -> Result<
         }
         all.extend(batch);
     }
-    store.append_with(&rows, &[], &all, &[], now)?;
+    store.append_with(&rows, &all, &[], now)?;
+    let last = rows.last().expect("the definition at least");
+    HeadRecord::open(store.dir(), &Head { seq: last.seq, hash: last.hash.clone() })?;
     Ok(all)
 }
 
 /// Issue voter cards without a hub serving the folder (`hub tokens
-/// --voters N`): the same entry and tokens the meeting task would write.
+/// --voters N`, under the folder's lock): the same entry and tokens the
+/// meeting task would write, and the head record brought up to them.
 pub fn issue_offline(store: &mut Store, count: u32, reason: &str) -> Result<Vec<TokenRow>> {
     let rows = store.rows()?;
+    let recorded = HeadRecord::read(store.dir())?;
+    if let Some(problem) = recorded.as_ref().and_then(|h| {
+        crate::folder::shortfall(h, rows.len() as u64, |seq| {
+            seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|r| r.hash.clone())
+        })
+    }) {
+        bail!(
+            "日志不完整 / the log is not whole: {problem}\nhub restore --from WITNESS_COPY --data {}",
+            store.dir().display()
+        );
+    }
     let (mut state, _) =
         crate::replay::checked(&rows).map_err(|p| anyhow::anyhow!("日志校验失败 / the log fails verification: {p}"))?;
     let batch = tokens::voter_tokens(count, state.electorate.last_voter);
@@ -669,14 +1008,108 @@ pub fn issue_offline(store: &mut Store, count: u32, reason: &str) -> Result<Vec<
         state.evolve(&rec);
         out.push(row);
     }
-    store.append_with(&out, &[], &batch, &[], now)?;
+    store.append_with(&out, &batch, &[], now)?;
+    let head = Head { seq: chain.seq, hash: chain.head.clone() };
+    HeadRecord::open(store.dir(), &head)?.write(&head)?;
     Ok(batch)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::folder::HeadRecord;
     use serde_json::Value;
+    use yuanzhuo_engine::chain_hash;
+
+    fn new_meeting(dir: &std::path::Path) -> Store {
+        let mut store = Store::open(dir).unwrap();
+        create(&mut store, crate::definition::load(None, None).unwrap().definition, 0).unwrap();
+        store
+    }
+
+    /// Send one command through a running meeting task; its answer.
+    fn ask(handle: &MeetingHandle, id: &str, command: Command) -> serde_json::Value {
+        let (reply, mut rx) = Outbox::new(8);
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        rt.block_on(async {
+            assert!(handle.send(Request::Command { actor: Actor::organiser(), id: id.into(), command, reply }).await);
+            serde_json::from_str(&rx.recv().await.unwrap()).unwrap()
+        })
+    }
+
+    fn serving(dir: &std::path::Path) -> (MeetingHandle, std::thread::JoinHandle<()>) {
+        let mut m = Meeting::load(Store::open(dir).unwrap()).unwrap();
+        m.open_head_record().unwrap();
+        m.spawn()
+    }
+
+    #[test]
+    fn a_re_sent_command_id_is_answered_from_the_log_after_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(new_meeting(dir.path()));
+        let (h, t) = serving(dir.path());
+        let first = ask(&h, "a1", Command::OpenMeeting);
+        assert_eq!(first["type"], "ack", "{first}");
+        assert_eq!(first["log_tag"].as_str().map(str::len), Some(32));
+        drop(h);
+        t.join().unwrap();
+        // The head record holds the acknowledged entry.
+        assert_eq!(HeadRecord::read(dir.path()).unwrap().map(|h| h.seq), first["seq"].as_u64());
+
+        let (h, t) = serving(dir.path());
+        assert_eq!(ask(&h, "a1", Command::OpenMeeting), first, "the same answer again, nothing written");
+        let other = ask(&h, "a1", Command::AdvancePhase { to: Phase::Discussion });
+        assert_eq!(other["code"], "command_id_reused", "{other}");
+        drop(h);
+        t.join().unwrap();
+        let rows = Store::open(dir.path()).unwrap().rows().unwrap();
+        assert_eq!(rows.len() as u64, first["seq"].as_u64().unwrap());
+        let body: serde_json::Value = serde_json::from_str(&rows.last().unwrap().body).unwrap();
+        assert_eq!(body["command_id"], "a1");
+        assert_eq!(body["command_digest"].as_str().map(str::len), Some(24));
+    }
+
+    #[test]
+    fn a_command_id_answered_twice_in_the_log_is_refused_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = new_meeting(dir.path());
+        // A log rewritten with every hash recomputed, so that the chain checks:
+        // the same command id again, after another command.
+        let mut chain = Chain::after(&store.rows().unwrap());
+        let opened = Event::MeetingOpened { fingerprint: "X".into() };
+        let rows: Vec<Row> = [("a1", "d1"), ("a2", "d2"), ("a1", "d1")]
+            .iter()
+            .map(|(id, digest)| chain.next(1, "organiser", Some((id, digest)), opened.clone()).0)
+            .collect();
+        store.append(&rows).unwrap();
+        HeadRecord::open(dir.path(), &Head { seq: 4, hash: chain.head.clone() })
+            .unwrap()
+            .write(&Head { seq: 4, hash: chain.head })
+            .unwrap();
+        assert!(check_chain(&store.rows().unwrap()).is_ok());
+        let e = Meeting::load(store).err().unwrap().to_string();
+        assert!(e.contains("entry 4: command id a1 of organiser was already answered at entry 2"), "{e}");
+    }
+
+    #[test]
+    fn a_log_short_of_its_head_record_is_refused_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(new_meeting(dir.path()));
+        let (h, t) = serving(dir.path());
+        let ack = ask(&h, "a1", Command::OpenMeeting);
+        drop(h);
+        t.join().unwrap();
+        // The head record says one entry more than the log has (its WAL lost).
+        let seq = ack["seq"].as_u64().unwrap() + 1;
+        let hash = chain_hash(ack["log_head"].as_str().unwrap(), "{}");
+        HeadRecord::open(dir.path(), &Head { seq: 1, hash: String::new() })
+            .unwrap()
+            .write(&Head { seq, hash })
+            .unwrap();
+        let e = Meeting::load(Store::open(dir.path()).unwrap()).err().unwrap().to_string();
+        assert!(e.contains(&format!("the hub had acknowledged up to entry {seq}")), "{e}");
+        assert!(e.contains("Refusing to start") && e.contains("hub restore --from"), "{e}");
+    }
 
     /// A street-level meeting: 500 proposals, equal shares.
     fn street() -> Definition {
@@ -716,12 +1149,12 @@ mod tests {
         b
     }
 
-    fn command(actor: Actor, id: &str, command: Command) -> (Request, mpsc::Receiver<Utf8Bytes>) {
+    fn command(actor: Actor, id: &str, command: Command) -> (Request, mpsc::Receiver<Box<Utf8Bytes>>) {
         let (reply, rx) = Outbox::new(8);
         (Request::Command { actor, id: id.into(), command, reply }, rx)
     }
 
-    fn message(rx: &mut mpsc::Receiver<Utf8Bytes>) -> Option<Value> {
+    fn message(rx: &mut mpsc::Receiver<Box<Utf8Bytes>>) -> Option<Value> {
         rx.try_recv().ok().map(|t| serde_json::from_str(t.as_str()).expect("JSON"))
     }
 
@@ -731,6 +1164,7 @@ mod tests {
         let mut store = Store::open(dir.path()).unwrap();
         create(&mut store, street(), 5000).unwrap();
         let mut m = Meeting::load(store).unwrap();
+        m.open_head_record().unwrap();
         let (tx, mut rx) = mpsc::channel(16);
         m.requests = Some(tx.downgrade());
 

@@ -38,7 +38,6 @@ pub struct Presence {
     staff: StaffAddresses,
 }
 
-
 /// Held by a connection while it lives; leaving the seat when dropped means
 /// every way a connection can end (close, error, panic, shutdown) counts.
 pub struct Here {

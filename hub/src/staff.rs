@@ -13,9 +13,11 @@ use axum::Router;
 use std::sync::Arc;
 
 use crate::server::Web;
-use crate::web::{asset, page};
+use axum::http::HeaderMap;
 
-const ASSETS: &[(&str, &str, &[u8])] = &[
+use crate::web::page;
+
+pub const ASSETS: &[(&str, &str, &[u8])] = &[
     ("/assets/staff.css", "text/css; charset=utf-8", include_bytes!("../web/staff.css")),
     ("/assets/table.js", "text/javascript; charset=utf-8", include_bytes!("../web/table.js")),
     ("/assets/admin.js", "text/javascript; charset=utf-8", include_bytes!("../web/admin.js")),
@@ -23,12 +25,8 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 ];
 
 pub fn routes() -> Router<Arc<Web>> {
-    let mut r = Router::new()
-        .route("/table", get(|| async { page(include_str!("../web/table.html")) }))
-        .route("/admin", get(|| async { page(include_str!("../web/admin.html")) }))
-        .route("/door", get(|| async { page(include_str!("../web/door.html")) }));
-    for (path, kind, body) in ASSETS {
-        r = r.route(path, get(move || async move { asset(kind, body) }));
-    }
-    r
+    Router::new()
+        .route("/table", get(|h: HeaderMap| async move { page(include_str!("../web/table.html"), &h) }))
+        .route("/admin", get(|h: HeaderMap| async move { page(include_str!("../web/admin.html"), &h) }))
+        .route("/door", get(|h: HeaderMap| async move { page(include_str!("../web/door.html"), &h) }))
 }

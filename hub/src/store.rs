@@ -1,10 +1,13 @@
 //! The durable store: one SQLite file holding the hash-chained event log,
-//! the command ids already answered, and the tokens.
+//! the tokens, and the hub's own key (`meta`).
 //!
 //! The log is append-only. Each row keeps the exact JSON `body` that was
 //! hashed, so that anyone can recompute the chain from an export
 //! (docs/verification.md). WAL with `synchronous=FULL`: a committed
-//! transaction survives a killed process and a power cut.
+//! transaction survives a killed process and a power cut. The log alone
+//! holds everything the meeting needs to answer a re-sent command id (each
+//! body names its actor, command id and the command's digest), so nothing
+//! outside the chain decides what a client is told.
 
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
@@ -26,6 +29,10 @@ pub struct Body {
     pub actor: String,
     #[serde(default)]
     pub command_id: Option<String>,
+    /// Digest of the command (`meeting::digest`): a re-sent id must carry
+    /// the same command. Absent on entries no client command wrote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub command_digest: Option<String>,
     pub event: Event,
 }
 
@@ -46,16 +53,6 @@ impl Row {
         let b = self.parse()?;
         Ok(Recorded { seq: self.seq, at_ms: b.at_ms, hash: self.hash.clone(), event: b.event })
     }
-}
-
-/// A command that produced log entries: its answer can be given again.
-#[derive(Debug, Clone)]
-pub struct CommandRow {
-    pub actor: String,
-    pub command_id: String,
-    pub digest: String,
-    pub first_seq: u64,
-    pub last_seq: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,6 +95,10 @@ pub struct Store {
     path: PathBuf,
 }
 
+/// Bytes of the hub's secret key (`meta`): tags log positions for clients
+/// and seals what a hidden tally keeps from witnesses (`keys.rs`).
+const KEY_BYTES: usize = 32;
+
 impl Store {
     pub fn path_in(dir: &Path) -> PathBuf {
         dir.join(DB_FILE)
@@ -119,13 +120,9 @@ impl Store {
                 hash    TEXT NOT NULL UNIQUE,
                 body    TEXT NOT NULL
             );
-            CREATE TABLE IF NOT EXISTS commands (
-                actor      TEXT NOT NULL,
-                command_id TEXT NOT NULL,
-                digest     TEXT NOT NULL,
-                first_seq  INTEGER NOT NULL,
-                last_seq   INTEGER NOT NULL,
-                PRIMARY KEY (actor, command_id)
+            CREATE TABLE IF NOT EXISTS meta (
+                name  TEXT PRIMARY KEY,
+                value TEXT NOT NULL
             );
             CREATE TABLE IF NOT EXISTS tokens (
                 token      TEXT PRIMARY KEY,
@@ -145,6 +142,8 @@ impl Store {
                 "ALTER TABLE tokens ADD COLUMN pin_hash TEXT; ALTER TABLE tokens ADD COLUMN device TEXT;",
             )?;
         }
+        let key = hex::encode(rand::random::<[u8; KEY_BYTES]>());
+        conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('key', ?1)", [key])?;
         Ok(Store { conn, path })
     }
 
@@ -159,8 +158,87 @@ impl Store {
         Ok(Store { conn, path })
     }
 
+    /// Open a database file read-only wherever it is (a backup).
+    pub fn open_file_read_only(path: &Path) -> Result<Store> {
+        let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .with_context(|| format!("cannot open {}", path.display()))?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        Ok(Store { conn, path: path.to_path_buf() })
+    }
+
     pub fn file(&self) -> &Path {
         &self.path
+    }
+
+    /// The data folder.
+    pub fn dir(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new("."))
+    }
+
+    /// The hub's secret key, if the store has one (every store opened for
+    /// writing does).
+    pub fn key(&self) -> Result<Option<Vec<u8>>> {
+        let has_meta: bool = self.conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )? > 0;
+        if !has_meta {
+            return Ok(None);
+        }
+        let hex_key: Option<String> =
+            self.conn.query_row("SELECT value FROM meta WHERE name = 'key'", [], |r| r.get(0)).optional()?;
+        match hex_key.map(hex::decode) {
+            Some(Ok(k)) if k.len() == KEY_BYTES => Ok(Some(k)),
+            Some(_) => bail!("the hub's key in {} is damaged", self.path.display()),
+            None => Ok(None),
+        }
+    }
+
+    /// The tag epoch (`keys.rs`): 0 until an organiser accepts a known loss.
+    pub fn tag_epoch(&self) -> Result<u64> {
+        let v: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE name = 'tag_epoch'", [], |r| r.get(0))
+            .optional()
+            .or_else(|e| if e.to_string().contains("no such table") { Ok(None) } else { Err(e) })?;
+        Ok(v.and_then(|v| v.parse().ok()).unwrap_or(0))
+    }
+
+    /// Raise the tag epoch: log positions shown to clients before no longer count as evidence.
+    pub fn raise_tag_epoch(&mut self) -> Result<u64> {
+        let next = self.tag_epoch()? + 1;
+        self.conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('tag_epoch', ?1)", [next.to_string()])?;
+        Ok(next)
+    }
+
+    /// SQLite's own check of the database file's structure (pages, indexes):
+    /// damage outside the rows' contents, which the chain cannot see.
+    pub fn quick_check(&self) -> Result<()> {
+        let mut st = self.conn.prepare("PRAGMA quick_check")?;
+        let problems: Vec<String> =
+            st.query_map([], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+        if problems.len() == 1 && problems[0] == "ok" {
+            return Ok(());
+        }
+        bail!(
+            "数据库文件已损坏 / the database file {} is damaged: {}",
+            self.path.display(),
+            problems.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
+        )
+    }
+
+    /// A consistent copy of the whole database (log, tokens, key) in one
+    /// file, made while the hub may be writing (`VACUUM INTO` reads one
+    /// snapshot of the database). `out` must not exist yet.
+    pub fn backup_to(&self, out: &Path) -> Result<()> {
+        if out.exists() {
+            bail!("{} 已存在，不会覆盖 / {} already exists; it is not overwritten", out.display(), out.display());
+        }
+        let target = out.to_str().ok_or_else(|| anyhow::anyhow!("the path {} is not UTF-8", out.display()))?;
+        self.conn.execute("VACUUM INTO ?1", [target]).with_context(|| format!("cannot write {}", out.display()))?;
+        std::fs::File::open(out)?.sync_all()?;
+        Ok(())
     }
 
     pub fn rows(&self) -> Result<Vec<Row>> {
@@ -171,39 +249,28 @@ impl Store {
         Ok(rows)
     }
 
-    pub fn commands(&self) -> Result<Vec<CommandRow>> {
-        let mut st = self.conn.prepare("SELECT actor, command_id, digest, first_seq, last_seq FROM commands")?;
+    /// At most `limit` rows from entry `from` on (for witnesses).
+    pub fn rows_from(&self, from: u64, limit: usize) -> Result<Vec<Row>> {
+        let mut st =
+            self.conn.prepare_cached("SELECT seq, prev, hash, body FROM log WHERE seq >= ?1 ORDER BY seq LIMIT ?2")?;
         let rows = st
-            .query_map([], |r| {
-                Ok(CommandRow {
-                    actor: r.get(0)?,
-                    command_id: r.get(1)?,
-                    digest: r.get(2)?,
-                    first_seq: r.get(3)?,
-                    last_seq: r.get(4)?,
-                })
+            .query_map(params![from, limit as i64], |r| {
+                Ok(Row { seq: r.get(0)?, prev: r.get(1)?, hash: r.get(2)?, body: r.get(3)? })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(rows)
     }
 
-    /// Append rows and command records in one transaction: all or nothing,
-    /// durable when this returns Ok.
-    pub fn append(&mut self, rows: &[Row], commands: &[CommandRow]) -> Result<()> {
-        self.append_with(rows, commands, &[], &[], 0)
+    /// Append rows in one transaction: all or nothing, durable when this
+    /// returns Ok.
+    pub fn append(&mut self, rows: &[Row]) -> Result<()> {
+        self.append_with(rows, &[], &[], 0)
     }
 
     /// As `append`, with the tokens whose issue the rows record (voter
     /// cards), and the claims they record (a desk card's PIN and device), in
     /// the same transaction: a card exists exactly when its entry does.
-    pub fn append_with(
-        &mut self,
-        rows: &[Row],
-        commands: &[CommandRow],
-        tokens: &[TokenRow],
-        claims: &[ClaimRow],
-        now_ms: u64,
-    ) -> Result<()> {
+    pub fn append_with(&mut self, rows: &[Row], tokens: &[TokenRow], claims: &[ClaimRow], now_ms: u64) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut tok = tx.prepare_cached(
@@ -219,12 +286,6 @@ impl Store {
             let mut ins = tx.prepare_cached("INSERT INTO log (seq, prev, hash, body) VALUES (?1, ?2, ?3, ?4)")?;
             for r in rows {
                 ins.execute(params![r.seq, r.prev, r.hash, r.body])?;
-            }
-            let mut cmd = tx.prepare_cached(
-                "INSERT INTO commands (actor, command_id, digest, first_seq, last_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for c in commands {
-                cmd.execute(params![c.actor, c.command_id, c.digest, c.first_seq, c.last_seq])?;
             }
         }
         tx.commit()?;
@@ -336,9 +397,17 @@ impl Chain {
         }
     }
 
-    pub fn next(&mut self, at_ms: u64, actor: &str, command_id: Option<&str>, event: Event) -> (Row, Recorded) {
+    /// The next entry; `command` is the command's id and digest, if a client's command wrote it.
+    pub fn next(&mut self, at_ms: u64, actor: &str, command: Option<(&str, &str)>, event: Event) -> (Row, Recorded) {
         let seq = self.seq + 1;
-        let body = Body { seq, at_ms, actor: actor.to_string(), command_id: command_id.map(str::to_string), event };
+        let body = Body {
+            seq,
+            at_ms,
+            actor: actor.to_string(),
+            command_id: command.map(|c| c.0.to_string()),
+            command_digest: command.map(|c| c.1.to_string()),
+            event,
+        };
         let text = serde_json::to_string(&body).expect("events serialise");
         let hash = chain_hash(&self.head, &text);
         let row = Row { seq, prev: self.head.clone(), hash: hash.clone(), body: text };
@@ -392,7 +461,7 @@ mod tests {
         let before = db_len();
         let checkpoints = store.checkpoint_in_background(Duration::from_millis(20)).unwrap();
         for i in 0..20 {
-            store.append(&rows(1 + i * 50, 50), &[]).unwrap();
+            store.append(&rows(1 + i * 50, 50)).unwrap();
         }
         // About 2 MB went into the WAL; the commits themselves never copied it.
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -417,7 +486,7 @@ mod tests {
         drop(store.checkpoint_in_background(Duration::from_secs(3600)).unwrap());
         let before = db_len();
         for i in 0..20 {
-            store.append(&rows(1 + i * 50, 50), &[]).unwrap();
+            store.append(&rows(1 + i * 50, 50)).unwrap();
         }
         assert_eq!(db_len(), before);
     }

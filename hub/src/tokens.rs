@@ -171,10 +171,14 @@ pub fn holder_hash(key: &[u8; 32], holder: &str) -> String {
     hex::encode(&h.finalize()[..16])
 }
 
-/// The tokens table agrees with the log: every card the log issued has its
-/// code here (its commitment recomputed), and nothing here was not issued
-/// by the log. A card that would vote without an entry is never served.
-pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<()> {
+/// The tokens table agrees with the log: nothing here was not issued by the
+/// log, and every code here matches its card's commitment. A card that
+/// would vote without an entry is never served: that is refused. Cards the
+/// log issued whose codes are not here (lost with the database file's tail,
+/// then restored from a witness copy, which never holds codes) cannot be
+/// used; that is returned as a warning, so that the organiser cancels them
+/// and issues others.
+pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<Option<String>> {
     let e = &state.electorate;
     let mut problems = vec![];
     for t in tokens {
@@ -190,13 +194,6 @@ pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<()> {
             Some(_) => {}
         }
     }
-    let have: std::collections::HashSet<&str> = tokens.iter().map(|t| t.serial.as_str()).collect();
-    for serial in e.cards.keys().chain(e.staff.keys()) {
-        if !have.contains(serial.as_str()) {
-            problems
-                .push(format!("{serial} (日志中有、令牌表中没有 / issued in the log, missing from the tokens table)"));
-        }
-    }
     if !problems.is_empty() {
         let n = problems.len();
         problems.truncate(10);
@@ -205,7 +202,20 @@ pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<()> {
             problems.join("; ")
         );
     }
-    Ok(())
+    let have: std::collections::HashSet<&str> = tokens.iter().map(|t| t.serial.as_str()).collect();
+    let missing: Vec<&str> =
+        e.cards.keys().chain(e.staff.keys()).map(String::as_str).filter(|s| !have.contains(s)).collect();
+    if missing.is_empty() {
+        return Ok(None);
+    }
+    let shown = missing.iter().take(20).copied().collect::<Vec<_>>().join(", ");
+    let more = if missing.len() > 20 { " …" } else { "" };
+    Ok(Some(format!(
+        "注意：日志发放的 {n} 张卡在令牌表中没有代码，无法使用（{shown}{more}）。请在控制台注销这些卡并补发。\n\
+         Warning: {n} cards the log issued have no code in the tokens table and cannot be used ({shown}{more}). \
+         Cancel them in the console and issue others.",
+        n = missing.len()
+    )))
 }
 
 /// Counter tokens minted with a meeting.

@@ -8,12 +8,15 @@
 //! (`/j/TOKEN` redirects to `/PAGE#token=TOKEN`), which browsers never send
 //! back to the server, and the page keeps them in its own storage.
 
-use axum::extract::{Path as UrlPath, State as AxState};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::extract::{Path as UrlPath, RawQuery, State as AxState};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use std::sync::Arc;
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, OnceLock};
 use yuanzhuo_protocol::*;
 
 use crate::server::Web;
@@ -25,7 +28,7 @@ const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'u
                    script-src 'self'; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
 
 /// Embedded static files: (URL path, content type, bytes).
-const ASSETS: &[(&str, &str, &[u8])] = &[
+pub const ASSETS: &[(&str, &str, &[u8])] = &[
     ("/assets/yz.js", "text/javascript; charset=utf-8", include_bytes!("../web/yz.js")),
     ("/assets/yz.css", "text/css; charset=utf-8", include_bytes!("../web/yz.css")),
     ("/assets/views.js", "text/javascript; charset=utf-8", include_bytes!("../web/views.js")),
@@ -54,24 +57,115 @@ pub fn page_for(role: Role) -> &'static str {
 pub fn routes() -> Router<Arc<Web>> {
     let mut r = Router::new()
         .route("/", get(landing))
-        .route("/projector", get(|| async { page(include_str!("../web/projector.html")) }))
-        .route("/vote", get(|| async { page(include_str!("../web/vote.html")) }))
+        .route("/projector", get(|h: HeaderMap| async move { page(include_str!("../web/projector.html"), &h) }))
+        .route("/vote", get(|h: HeaderMap| async move { page(include_str!("../web/vote.html"), &h) }))
         .route("/j/{token}", get(join))
         .route("/qr.svg", get(join_qr))
+        .route("/favicon.ico", get(|h: HeaderMap| async move { asset_response("/favicon.ico", None, &h) }))
         .route("/api/info", get(info))
         .merge(crate::staff::routes())
         .merge(crate::desk::routes())
         .merge(crate::board::routes())
         .merge(crate::publish::serve::routes())
         .merge(crate::admin::routes());
-    for (path, kind, body) in ASSETS {
-        r = r.route(path, get(move || async move { asset(kind, body) }));
+    for (path, _, _) in ASSETS.iter().chain(crate::staff::ASSETS).chain(crate::desk::ASSETS) {
+        r = r
+            .route(path, get(move |q: RawQuery, h: HeaderMap| async move { asset_response(path, q.0.as_deref(), &h) }));
     }
     r.layer(axum::middleware::map_response(secure_headers))
 }
 
-pub fn asset(kind: &'static str, body: &'static [u8]) -> Response {
-    ([(header::CONTENT_TYPE, kind), (header::CACHE_CONTROL, "no-cache")], body).into_response()
+/// A static file prepared once: its gzipped form, its ETag, and the
+/// version pages name it by (`/assets/yz.js?v=…`).
+struct Prepared {
+    kind: &'static str,
+    body: &'static [u8],
+    gz: Vec<u8>,
+    /// Short hex of the content's SHA-256: the `?v=` and the ETag.
+    version: String,
+}
+
+/// Every asset, gzipped once at first use (the hub's first page load), never again.
+fn prepared() -> &'static HashMap<&'static str, Prepared> {
+    static P: OnceLock<HashMap<&'static str, Prepared>> = OnceLock::new();
+    P.get_or_init(|| {
+        let icon: &[(&str, &str, &[u8])] = &[("/favicon.ico", "image/x-icon", include_bytes!("../web/favicon.ico"))];
+        ASSETS
+            .iter()
+            .chain(crate::staff::ASSETS)
+            .chain(crate::desk::ASSETS)
+            .chain(icon)
+            .map(|&(path, kind, body)| (path, Prepared { kind, body, gz: gzip(body), version: version_of(body) }))
+            .collect()
+    })
+}
+
+fn version_of(body: &[u8]) -> String {
+    hex::encode(&Sha256::digest(body)[..5])
+}
+
+/// Gzipped at the best level: it is done once.
+pub fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = z.write_all(body);
+    z.finish().unwrap_or_default()
+}
+
+fn accepts_gzip(h: &HeaderMap) -> bool {
+    h.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|e| {
+        e.trim().split(';').next().is_some_and(|n| n.trim().eq_ignore_ascii_case("gzip")) && !e.contains("q=0")
+    })
+}
+
+fn none_match(h: &HeaderMap, etag: &str) -> bool {
+    h.get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// Serve a prepared asset: gzipped when the browser takes it, 304 when it
+/// has it; cached for a year when asked for by its version (a new hub
+/// binary names a new version), else revalidated every time.
+fn asset_response(path: &str, query: Option<&str>, h: &HeaderMap) -> Response {
+    let Some(a) = prepared().get(path) else { return StatusCode::NOT_FOUND.into_response() };
+    let gz = accepts_gzip(h);
+    let etag = if gz { format!("\"{}-gz\"", a.version) } else { format!("\"{}\"", a.version) };
+    let versioned = query.and_then(|q| q.strip_prefix("v=")) == Some(a.version.as_str());
+    let cache = if versioned {
+        "public, max-age=31536000, immutable"
+    } else if path == "/favicon.ico" {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    };
+    let mut res = if none_match(h, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if gz {
+        ([(header::CONTENT_ENCODING, "gzip")], a.gz.clone()).into_response()
+    } else {
+        a.body.into_response()
+    };
+    let hd = res.headers_mut();
+    hd.insert(header::CONTENT_TYPE, HeaderValue::from_static(a.kind));
+    hd.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    hd.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        hd.insert(header::ETAG, v);
+    }
+    res
+}
+
+/// `html` with every asset named by its version, so that browsers keep the
+/// assets for long and still never use a stale one.
+pub fn versioned(html: &str) -> String {
+    let mut out = html.to_string();
+    for (path, a) in prepared() {
+        if path.starts_with("/assets/") {
+            out = out.replace(&format!("\"{path}\""), &format!("\"{path}?v={}\"", a.version));
+        }
+    }
+    out
 }
 
 async fn secure_headers(mut res: Response) -> Response {
@@ -82,10 +176,42 @@ async fn secure_headers(mut res: Response) -> Response {
     res
 }
 
-/// An HTML page with the static content type and no caching (a page must
-/// never show a stale meeting after the hub restarts with a new binary).
-pub fn page(html: &'static str) -> Response {
-    ([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response()
+/// A static page, prepared once (assets named by version, gzipped), never
+/// cached without asking: a page must never show a stale meeting after the
+/// hub restarts with a new binary; an unchanged one is a 304.
+pub fn page(html: &'static str, h: &HeaderMap) -> Response {
+    /// (body, gzipped body, ETag) by the page's address in the binary.
+    type Prepared = Arc<(String, Vec<u8>, String)>;
+    static PAGES: OnceLock<std::sync::Mutex<HashMap<usize, Prepared>>> = OnceLock::new();
+    let p = {
+        let mut pages = PAGES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        pages
+            .entry(html.as_ptr() as usize)
+            .or_insert_with(|| {
+                let body = versioned(html);
+                let etag = format!("\"{}\"", version_of(body.as_bytes()));
+                Arc::new((body.clone(), gzip(body.as_bytes()), etag))
+            })
+            .clone()
+    };
+    let (body, gz, etag) = &*p;
+    let gzipped = accepts_gzip(h);
+    let etag = if gzipped { format!("{}-gz\"", &etag[..etag.len() - 1]) } else { etag.clone() };
+    let mut res = if none_match(h, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if gzipped {
+        ([(header::CONTENT_ENCODING, "gzip")], gz.clone()).into_response()
+    } else {
+        body.clone().into_response()
+    };
+    let hd = res.headers_mut();
+    hd.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    hd.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    hd.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        hd.insert(header::ETAG, v);
+    }
+    res
 }
 
 async fn landing(AxState(web): AxState<Arc<Web>>) -> Response {
@@ -105,7 +231,7 @@ async fn landing(AxState(web): AxState<Arc<Web>>) -> Response {
         budget_en = esc(&budget_en),
         public = web.allow_public,
     );
-    ([(header::CACHE_CONTROL, "no-cache")], Html(html)).into_response()
+    ([(header::CACHE_CONTROL, "no-cache")], Html(versioned(&html))).into_response()
 }
 
 /// An amount as residents read it: "300,000 元" / "300,000 CNY".
@@ -204,6 +330,35 @@ mod tests {
         assert_eq!(money(1000000, "CNY").1, "1,000,000 CNY");
         assert_eq!(money(999, "EUR").0, "999 EUR");
         assert_eq!(money(0, "CNY").0, "0 元");
+    }
+
+    #[test]
+    fn pages_name_their_assets_by_version() {
+        let html = versioned(r#"<script src="/assets/yz.js"></script><link href="/assets/nothing.css">"#);
+        let v = &prepared()["/assets/yz.js"].version;
+        assert!(html.contains(&format!(r#""/assets/yz.js?v={v}""#)), "{html}");
+        assert!(html.contains(r#""/assets/nothing.css""#));
+        assert_eq!(v.len(), 10);
+    }
+
+    #[test]
+    fn assets_are_gzipped_once_and_served_by_what_the_browser_takes() {
+        let yz = &prepared()["/assets/yz.js"];
+        assert!(yz.gz.len() * 2 < yz.body.len());
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br"));
+        assert!(accepts_gzip(&h));
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip;q=0, deflate"));
+        assert!(!accepts_gzip(&h));
+        let q = format!("v={}", yz.version);
+        let r = asset_response("/assets/yz.js", Some(&q), &HeaderMap::new());
+        assert!(r.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+        let r = asset_response("/assets/yz.js", Some("v=stale"), &HeaderMap::new());
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&format!("\"{}\"", yz.version)).unwrap());
+        assert_eq!(asset_response("/assets/yz.js", None, &h).status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(asset_response("/favicon.ico", None, &HeaderMap::new()).status(), StatusCode::OK);
     }
 
     #[test]

@@ -118,9 +118,22 @@
     st.textContent = YZ.statusText(app.status, app.statusDetail);
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
     $('#signout').hidden = !app.secret;
+    renderHalted();
     if (s) document.title = tr('组织者 · ', 'Organiser · ') + s.meeting.name;
     YZ.showUnsent($('#unsent'), session);
     renderClock();
+  }
+
+  /** The hub found its log shorter than what it acknowledged: say so above everything, until it is restored. */
+  function renderHalted() {
+    var box = $('#halted'), on = app.status === 'halted';
+    box.hidden = !on;
+    if (!on) return;
+    YZ.fill(box,
+      h('p', null, h('strong', null, tr('日志缺少已确认的记录，会场服务器已停止服务。', 'The log is missing entries the hub acknowledged; the hub has stopped serving.'))),
+      h('p', null, YZ.errorText(app.statusDetail)),
+      h('p', null, tr('请停止会场服务器（Ctrl+C），用监票员的见证副本恢复，再重新启动：', 'Stop the hub (Ctrl+C), restore it from a scrutineer\'s witness copy, and start it again:')),
+      h('p', null, h('code', null, 'hub restore --from 见证副本.jsonl --data 数据文件夹')));
   }
 
   function renderClock() {

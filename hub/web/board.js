@@ -81,7 +81,9 @@
       var p = board.phone.filter(function (x) { return x.receipt === r; })[0];
       if (p) return { kind: 'phone', typed: t, ballot: p };
     }
-    var paper = board.paper.filter(function (x) { return x.number === t; })[0];
+    // Typed as on the sheet ("0117", "０１１７"): the hub keeps numbers normalised ("117").
+    var number = YZ.normalizeBallotNumber(t);
+    var paper = board.paper.filter(function (x) { return x.number === number; })[0];
     if (paper) return { kind: 'paper', typed: t, ballot: paper };
     return { kind: 'none', typed: t, receipt: r };
   }
@@ -108,16 +110,24 @@
     return null;
   }
 
+  /** Why a paper ballot is void, in the words every screen uses; over the limit says by how much. */
+  function voidText(code, marks) {
+    var t = YZ.voidReason(code);
+    if (code === 'over_limit' && marks) t += tr('（标了 ' + marks.length + ' 项，最多 ' + board.max_choices + ' 项）', ' (' + marks.length + ' marks, at most ' + board.max_choices + ')');
+    return t;
+  }
+
   function summary(b) {
-    var t = b.turnout, row = function (k, v, id) { return [h('dt', null, k), h('dd', { id: id }, v)]; };
+    var row = function (k, v, id) { return [h('dt', null, k), h('dd', { id: id }, v)]; };
+    var voids = YZ.voidLine(b), e = b.electorate || {};
     return [
       h('dl', { class: 'rules' },
         row(tr('现在', 'Now'), YZ.phaseName(b.phase), 'b-phase'),
-        row(tr('选票合计', 'Ballots in all'), String(t.ballots), 'b-ballots'),
-        row(tr('手机', 'By phone'), String(t.phone), 'b-phone'),
-        row(tr('纸质', 'On paper'), tr(t.paper + '（其中废票 ' + t.void + '）', t.paper + ' (' + t.void + ' void)'), 'b-paper'),
-        t.stickers !== null && t.stickers !== undefined && b.allocation !== 'equal_shares' ? row(tr('贴纸', 'Stickers'), String(t.stickers), 'b-stickers') : null,
-        b.fingerprint ? row(tr('规则指纹', 'Rules fingerprint'), h('span', { class: 'mono' }, b.fingerprint)) : null),
+        row(tr('选票', 'Ballots'), YZ.countLine(b), 'b-count'),
+        voids ? row(tr('废票原因', 'Void, by reason'), voids, 'b-void-reasons') : null,
+        row(tr('投票卡', 'Voter cards'), tr('已发 ' + (e.cards_issued || 0) + ' 张，已作废 ' + (e.cards_cancelled || 0) + ' 张', (e.cards_issued || 0) + ' issued, ' + (e.cards_cancelled || 0) + ' cancelled'), 'b-cards'),
+        b.fingerprint ? row(tr('规则指纹', 'Rules fingerprint'), h('span', { class: 'mono' }, b.fingerprint)) : null,
+        e.fingerprint ? row(tr('选民指纹', 'Electorate fingerprint'), h('span', { class: 'mono', id: 'b-electorate-fingerprint' }, e.fingerprint)) : null),
       h('p', null, tr('本页反映会议日志第 ', 'This board reflects log entry #'), h('b', { id: 'b-seq' }, String(b.seq)), tr(' 条，其哈希：', ', whose hash is:')),
       h('p', { class: 'mono hash', id: 'b-head', 'data-head': b.log_head }, YZ.groupHex(b.log_head)),
       h('p', { class: 'muted small' }, tr('与大屏幕上显示的哈希对照；会后可用 hub verify --head 核对它确实属于会议日志。', 'Compare it with the hash on the big screen; afterwards hub verify --head confirms it is part of the meeting\'s log.')),
@@ -162,7 +172,7 @@
           return h('tr', { 'data-number': x.number, class: x.void ? 'void' : null },
             h('td', { class: 'mono' }, x.number), h('td', null, String(x.batch)),
             b.choices_shown ? h('td', null, ids(x.marks, titles)) : null,
-            h('td', null, x.void ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(x.void, x.marks, b.max_choices)) : h('span', { class: 'chip ok' }, tr('有效', 'valid'))));
+            h('td', null, x.void ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + voidText(x.void, x.marks)) : h('span', { class: 'chip ok' }, tr('有效', 'valid'))));
         }))),
       more(b.paper.length, tr('张', ''))
     ];
@@ -174,8 +184,40 @@
     return [h('p', null, tr('废票不计入任何项目，但照样公示，原票保留，不做删改。', 'Void ballots count for no proposal, but are published as they are: never trimmed, never dropped.')),
       h('ul', { class: 'plain', id: 'void-list' }, v.map(function (x) {
         return h('li', { 'data-number': x.number }, h('b', { class: 'mono' }, x.number), tr('（第 ' + x.batch + ' 批）', ' (batch ' + x.batch + ')'), tr('：', ': '),
-          D.voidText(x.void, x.marks, b.max_choices), x.marks ? [tr(' — 标记：', ' — marks: '), ids(x.marks, titles)] : null);
+          voidText(x.void, x.marks), x.marks ? [tr(' — 标记：', ' — marks: '), ids(x.marks, titles)] : null);
       }))];
+  }
+
+  /** Every issue of voter cards (with its reason), every cancellation, the desk cards and their claims. */
+  function electorateList(b) {
+    var e = b.electorate || { issuances: [], cancellations: [], desk: [] };
+    return [
+      h('h3', null, tr('发卡记录', 'Cards issued')),
+      e.issuances.length ? h('ul', { class: 'plain', id: 'issuances' }, e.issuances.map(function (i) {
+        return h('li', { class: i.during_vote ? 'during-vote' : null, 'data-first': i.first },
+          i.during_vote ? h('b', null, YZ.issueText(i)) : [YZ.tr(YZ.hhmm(i.at_ms) + ' ', YZ.hhmm(i.at_ms) + ' '), YZ.issueText(i)],
+          i.during_vote ? h('span', { class: 'chip warn' }, tr('投票开始后发出', 'issued during the vote')) : null);
+      })) : h('p', { class: 'muted' }, tr('还没有发出投票卡。', 'No voter cards issued yet.')),
+      h('h3', null, tr('作废的投票卡', 'Cancelled cards')),
+      e.cancellations.length ? h('ul', { class: 'plain', id: 'cancellations' }, e.cancellations.map(function (c) {
+        return h('li', { 'data-serial': c.serial }, YZ.cancelText(c));
+      })) : h('p', { class: 'muted' }, tr('没有作废的投票卡。', 'No card was cancelled.')),
+      h('h3', null, tr('点票员与监票员', 'Counters and scrutineers')),
+      h('ul', { class: 'plain', id: 'desk-claims' }, e.desk.map(function (d) {
+        var c = YZ.claimText(d);
+        return h('li', { 'data-serial': d.serial, class: c && c.flagged ? 'flagged' : null },
+          c ? [c.flagged ? h('b', null, '⚠ ') : null, c.text, h('span', { class: 'muted' }, tr('（设备 ', ' (device ') + d.claim.device + tr('）', ')')),
+            c.also ? h('span', { class: c.flagged ? 'chip bad' : 'chip' }, c.also) : null]
+            : [YZ.deskName(d), tr('：尚未认领', ': not claimed yet')]);
+      }))
+    ];
+  }
+
+  function exclusionList(b, titles) {
+    if (!b.exclusions || !b.exclusions.length) return h('p', { class: 'muted' }, tr('没有项目被排除。', 'No proposal was excluded.'));
+    return h('ul', { class: 'plain', id: 'exclusion-list' }, b.exclusions.map(function (x) {
+      return h('li', { 'data-id': x.proposal }, YZ.exclusionText(x, true), titles[x.proposal] ? tr('（' + titles[x.proposal] + '）', ' (' + titles[x.proposal] + ')') : '');
+    }));
   }
 
   function boardsList(b, titles) {
@@ -230,7 +272,7 @@
       var x = found.ballot;
       return h('div', { class: 'notice ' + (x.void ? 'error' : 'ok'), id: 'found', 'data-found': x.number },
         h('p', null, h('strong', null, tr('找到了：纸质选票 ' + x.number, 'Found: paper ballot ' + x.number)), tr('（第 ' + x.batch + ' 批）', ' (batch ' + x.batch + ')'),
-          x.void ? tr('，废票：' + D.voidText(x.void, x.marks, b.max_choices), ' — void: ' + D.voidText(x.void, x.marks, b.max_choices)) : tr('，有效，已计入。', ' — valid, counted.')),
+          x.void ? tr('，废票：' + voidText(x.void, x.marks), ' — void: ' + voidText(x.void, x.marks)) : tr('，有效，已计入。', ' — valid, counted.')),
         x.marks ? h('p', null, ids(x.marks, titles)) : null);
     }
     return h('div', { class: 'notice error', id: 'found', 'data-found': '' },
@@ -258,6 +300,8 @@
     YZ.fill($('#meeting-name'), b.meeting.name, ' ', h('span', { class: 'sub' }, tr('· 公示板', '· public board')));
     $('#meeting-where').textContent = [b.meeting.venue, b.meeting.date].filter(Boolean).join(' · ');
     YZ.fill($('#summary'), summary(b));
+    YZ.fill($('#electorate'), electorateList(b));
+    YZ.fill($('#exclusions'), exclusionList(b, titles));
     YZ.fill($('#phone'), withheldNote(b), phoneList(b, titles));
     YZ.fill($('#paper'), paperList(b, titles));
     YZ.fill($('#void'), voidList(b, titles));
@@ -307,7 +351,7 @@
   var session = new YZ.Session({
     token: 'public', client: 'board-page/1',
     onWelcome: function (you, s) { if (!YZ.storage.get('yz.lang')) YZ.initLang(s.meeting.language); },
-    onChange: function (s, u) { if (!u || 'turnout' in u || 'phase' in u || 'results' in u || 'tally' in u) want(s.seq); },
+    onChange: function (s, u) { if (!u || 'turnout' in u || 'phase' in u || 'results' in u || 'tally' in u || 'electorate' in u || 'exclusions' in u) want(s.seq); },
     onStatus: status
   });
   session.start();

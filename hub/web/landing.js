@@ -35,8 +35,10 @@
     var m = { lang: YZ.lang(), phase: s.phase, timer: s.timer ? s.timer.label : null, fingerprint: s.fingerprint };
     if (s.phase === 'discussion' || s.phase === 'picks' || s.phase === 'pitches') m.tables = s.tables.map(function (t) { return V.table(s, t); });
     if (s.phase === 'pitches') m.pitch = V.pitch(s);
-    if (s.phase === 'voting') { m.ballots = V.ballots(s); m.tally = V.tally(s); m.max = s.rules.max_choices; }
+    if (s.phase === 'voting') { m.tally = V.tally(s); m.max = s.rules.max_choices; }
+    if (V.at(s, 'voting')) m.count = YZ.count(s);
     if (V.at(s, 'counted')) { m.results = V.results(s); m.how = V.tieHow(s); }
+    m.exclusions = s.exclusions || [];
     return m;
   }
 
@@ -51,9 +53,12 @@
     }
     YZ.fill(YZ.$('#rules-more'), s.fingerprint
       ? [YZ.tr('规则已锁定，指纹 ', 'Rules locked, fingerprint '), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint), YZ.tr('（与大屏幕上的一致）', ' (the same as on the big screen)')]
-      : YZ.tr('会议开始时锁定规则。', 'The rules lock when the meeting opens.'));
+      : YZ.tr('会议开始时锁定规则。', 'The rules lock when the meeting opens.'),
+      s.electorate && s.electorate.fingerprint ? [h('br'), YZ.tr('已发投票卡 ', 'Voter cards issued: '), h('b', { class: 'mono', id: 'electorate-issued' }, String(s.electorate.cards_issued)),
+        YZ.tr(' 张，选民指纹 ', ', electorate fingerprint '), h('b', { class: 'mono', id: 'electorate-fingerprint' }, s.electorate.fingerprint)] : null);
     YZ.fill(YZ.$('#foot'), YZ.tr('日志 #', 'Log #') + s.seq + ' · ', h('span', { class: 'mono', id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)));
-    if (listed !== YZ.lang()) { listed = YZ.lang(); proposals(s); }
+    var lkey = YZ.lang() + JSON.stringify([s.exclusions, s.adopted_costs, s.tables.map(function (t) { return t.picks; })]);
+    if (listed !== lkey) { listed = lkey; proposals(s); }
     tick();
   }
   var schedule = YZ.frame(draw, 250);
@@ -78,12 +83,16 @@
         })));
         break;
       case 'voting':
-        out.push(h('p', { class: 'turnout' }, YZ.tr('已收到 ', 'Ballots so far: '), h('b', { id: 'live-ballots' }, m.ballots), YZ.tr(' 张选票', '')));
+        out.push(h('p', { class: 'turnout', id: 'count-line' }, YZ.countLine(s)));
         if (m.tally) out.push(tally(m.tally));
         else out.push(h('p', { class: 'notice info', id: 'tally-hidden' }, YZ.tr('按会议规则，各项目的票数在投票结束后公布。', 'By the meeting\'s rules the count per proposal is shown when the vote closes.')));
         break;
       default:
-        if (m.results) out.push(results(m.results, m.how));
+        if (m.results) out.push(results(m.results, m.how, s));
+    }
+    if (m.exclusions.length) {
+      out.push(h('h3', null, YZ.tr('投票前确认排除的项目', 'Excluded before the vote')),
+        h('ul', { class: 'plain', id: 'live-exclusions' }, m.exclusions.map(function (x) { return h('li', { 'data-id': x.proposal }, YZ.exclusionText(x, true)); })));
     }
     return out;
   }
@@ -93,7 +102,9 @@
       h('h3', null, YZ.tr('正在推介：', 'Pitching: ') + p.name),
       h('ul', { class: 'plain' }, p.picks.map(function (c) {
         return h('li', null, h('b', null, h('span', { class: 'mono' }, c.id), ' ', c.title), h('br'),
-          h('span', { class: 'muted' }, [c.location, YZ.tr('估算 ', 'est. ') + c.costText].filter(Boolean).join(' · ')),
+          h('span', { class: 'muted' }, [c.location, YZ.tr('造价 ', 'cost ') + c.costText].filter(Boolean).join(' · ')),
+          c.costRemark ? [h('br'), h('span', { class: 'muted' }, c.costRemark)] : null,
+          c.excluded ? [h('br'), h('b', { class: 'adv-excluded' }, c.excluded)] : null,
           c.adviser ? [h('br'), h('span', { class: 'adv-' + c.feasibility }, c.adviser, c.remark ? ' — ' + c.remark : '')] : null);
       })),
       h('p', { class: 'muted' }, p.next ? YZ.tr('下一桌：', 'Next: ') + p.next : YZ.tr('最后一桌', 'Last table')));
@@ -104,18 +115,21 @@
       return h('li', { 'data-id': r.id, 'data-votes': r.votes },
         h('span', { class: 'bar', style: 'width:' + (r.share * 100).toFixed(1) + '%' }),
         h('span', { class: 'place' }, r.place),
-        h('span', { class: 'title' }, h('span', { class: 'mono' }, r.id), ' ', r.title, r.picked.length ? ' ★' : ''),
+        h('span', { class: 'title' }, h('span', { class: 'mono' }, r.id), ' ', r.title, r.picked.length ? ' ★' : '',
+          r.excluded ? h('b', { class: 'adv-excluded' }, YZ.tr('（已排除）', ' (excluded)')) : null),
         h('span', { class: 'votes' }, r.votes));
     }));
   }
 
-  function results(r, how) {
+  function results(r, how, s) {
     var money = function (n) { return YZ.money(n, r.currency); };
+    var voids = YZ.voidLine(s);
     return [
       h('p', { class: 'summary' }, r.final ? h('b', null, YZ.tr('结果已公示。', 'Published. ')) : YZ.tr('计票完成，待公示。', 'Counted, to be published. '),
-        YZ.tr('共 ' + r.ballots + ' 张选票；预算 ' + money(r.budget) + '，资助 ' + r.funded + ' 个项目，合计 ' + money(r.total) + '，剩余 ' + money(r.left) + '。',
-          r.ballots + ' ballots; budget ' + money(r.budget) + ', ' + r.funded + ' funded for ' + money(r.total) + ', ' + money(r.left) + ' left.')),
-      r.paper ? h('p', { id: 'live-paper' }, YZ.tr('其中', 'Of the ballots: '), V.paperLine(r.paper), r.paper.stickers ? [YZ.tr('；', '; '), V.stickerLine(r.paper)] : null) : null,
+        YZ.tr('预算 ' + money(r.budget) + '，资助 ' + r.funded + ' 个项目，合计 ' + money(r.total) + '，剩余 ' + money(r.left) + '。',
+          'Budget ' + money(r.budget) + ', ' + r.funded + ' funded for ' + money(r.total) + ', ' + money(r.left) + ' left.')),
+      h('p', { class: 'turnout', id: 'count-line' }, YZ.countLine(s)),
+      voids ? h('p', { id: 'void-reasons' }, YZ.tr('废票原因：', 'Void: '), voids) : null,
       r.equal ? h('p', { class: 'notice info', id: 'live-equal-shares' }, r.equal.text) : null,
       h('ol', { class: 'ranking', id: 'live-ranking' }, r.rows.map(function (row, i) {
         return [
@@ -141,7 +155,7 @@
 
   /** The whole list, grouped by table, for looking things up. */
   function proposals(s) {
-    var pm = YZ.proposalMap(s), picks = V.picks(s);
+    var pm = YZ.proposalMap(s), picks = V.picks(s), xm = YZ.exclusionMap(s);
     // Every table discusses every proposal: one list; else one per table's share.
     var parts = s.rules.assignment === 'all_tables'
       ? [{ name: YZ.tr('全部项目', 'All proposals'), share: s.proposals.map(function (p) { return p.id; }) }] : s.tables;
@@ -151,6 +165,7 @@
           var p = pm[id] || { id: id, title: id, cost: 0 };
           return h('li', null, h('b', null, h('span', { class: 'mono' }, p.id), ' ', p.title), picks[id] ? ' ★' : '', h('br'),
             h('span', { class: 'muted' }, [p.location, YZ.money(p.cost, s.rules.budget.currency)].filter(Boolean).join(' · ')),
+            xm[id] ? [h('br'), h('b', { class: 'adv-excluded' }, YZ.exclusionText(xm[id]))] : null,
             p.description ? [h('br'), h('span', null, p.description)] : null);
         })));
     }));

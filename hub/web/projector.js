@@ -38,14 +38,15 @@
     var m = { lang: YZ.lang(), phase: s.phase, meeting: s.meeting };
     switch (scene) {
       case 'setup': case 'welcome':
-        m.rules = V.rules(s); m.fingerprint = s.fingerprint; m.join = info.base_url; break;
+        m.rules = V.rules(s); m.fingerprint = s.fingerprint; m.join = info.base_url; m.electorate = V.electorate(s); break;
       case 'tables':
         m.timer = s.timer ? s.timer.label : null;
         m.tables = s.tables.map(function (t) { return V.table(s, t); }); break;
       case 'pitch':
         m.timer = s.timer ? s.timer.label : null; m.pitch = V.pitch(s); m.currency = s.rules.budget.currency; break;
       case 'voting':
-        m.hidden = !s.tally; m.max = s.rules.max_choices; m.timer = s.timer ? s.timer.label : null; break;
+        m.hidden = !s.tally; m.max = s.rules.max_choices; m.timer = s.timer ? s.timer.label : null;
+        m.excluded = (s.exclusions || []).map(function (x) { return x.proposal; }); break;
       case 'results':
         m.results = V.results(s); m.how = V.tieHow(s); m.board = info.base_url.replace(/\/+$/, '') + '/board'; break;
     }
@@ -72,7 +73,11 @@
       drawn = { scene: scene, key: key };
     }
     if (scene === 'voting' && s.tally) drawTally(s);
-    if (scene === 'voting') YZ.fill(YZ.$('#ballots'), String(V.ballots(s)));
+    var line = YZ.$('#count-line');
+    if (line) YZ.fill(line, YZ.countLine(s));
+    var voids = YZ.$('#void-reasons');
+    if (voids) YZ.fill(voids, YZ.voidLine(s));
+    drawAnnouncements(s, scene);
     layout();
     tick();
   }
@@ -82,6 +87,11 @@
     YZ.fill(YZ.$('#foot-fingerprint'), s.fingerprint
       ? [YZ.tr('规则指纹 ', 'Rules fingerprint '), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint)]
       : YZ.tr('规则开会时锁定', 'Rules lock when the meeting opens'));
+    var e = V.electorate(s);
+    YZ.fill(YZ.$('#foot-electorate'), e.fingerprint
+      ? [YZ.tr('选民指纹 ', 'Electorate fingerprint '), h('b', { class: 'mono', id: 'electorate-fingerprint' }, e.fingerprint),
+        YZ.tr('（投票卡 ' + e.issued + ' 张）', ' (' + e.issued + ' cards)')]
+      : YZ.tr('尚未发出投票卡', 'No voter cards issued yet'));
     YZ.fill(YZ.$('#foot-head'), YZ.tr('日志 #', 'Log #') + s.seq + ' ',
       h('span', { class: 'mono', id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)));
   }
@@ -126,8 +136,9 @@
             h('p', { class: 'pid mono' }, c.id),
             h('h3', { class: 'ptitle' }, c.title),
             c.location ? h('p', { class: 'ploc' }, h('span', { class: 'k' }, YZ.tr('地点', 'Where')), ' ', c.location) : null,
-            h('p', { class: 'pcost' }, h('span', { class: 'k' }, YZ.tr('估算造价', 'Estimated cost')), ' ', h('b', null, c.costText),
-              c.revised ? h('span', { class: 'muted' }, YZ.tr('（清单 ', ' (list ') + YZ.money(c.listCost, m.currency) + YZ.tr('）', ')')) : null),
+            h('p', { class: 'pcost' }, h('span', { class: 'k' }, YZ.tr('造价', 'Cost')), ' ', h('b', { 'data-cost': c.cost }, c.costText)),
+            c.costRemark ? h('p', { class: 'pcostnote' }, c.costRemark) : null,
+            c.excluded ? h('p', { class: 'pexcl' }, c.excluded) : null,
             c.description ? h('p', { class: 'pdesc' }, c.description) : null,
             c.adviser ? h('p', { class: 'padv' }, c.adviser) : null,
             c.remark ? h('blockquote', { class: 'premark' }, c.remark) : null);
@@ -142,13 +153,13 @@
         h('div', null,
           h('h2', { id: 'scene-title' }, YZ.tr('投票进行中', 'Voting is open')),
           h('p', { class: 'vrule' }, YZ.tr('每人最多选 ' + m.max + ' 项', 'Choose at most ' + m.max), m.hidden ? null : [' · ', h('span', { class: 'star' }, '★'), YZ.tr(' 各桌推选', ' a table\'s pick')])),
-        h('p', { class: 'vturnout' }, YZ.tr('已投', 'Ballots'), ' ', h('b', { id: 'ballots', class: 'mono' }, '0'), ' ', YZ.tr('张', '')),
+        h('p', { class: 'vturnout', id: 'count-line' }),
         m.timer ? timerBlock(m.timer) : null);
       if (m.hidden) {
         return h('section', { class: 'vote-scene hidden-tally', 'aria-labelledby': 'scene-title' }, head,
           h('div', { class: 'hidden-note' },
             h('p', null, YZ.tr('按会议规则，各项目票数在投票结束后公布。', 'By the meeting\'s rules the count per proposal is shown when the vote closes.')),
-            h('p', { class: 'muted' }, YZ.tr('现在只显示已收到的选票张数。', 'Until then only the number of ballots is shown.'))));
+            h('p', { class: 'muted' }, YZ.tr('现在只显示选票张数。', 'Until then only the number of ballots is shown.'))));
       }
       return h('section', { class: 'vote-scene', 'aria-labelledby': 'scene-title' }, head,
         h('div', { class: 'chart' }, h('ol', { class: 'tally', id: 'tally', 'aria-label': YZ.tr('实时计票', 'Live tally') })));
@@ -191,8 +202,8 @@
             h('dt', null, YZ.tr('资助', 'Funded')), h('dd', { id: 'funded-summary' }, YZ.tr(r.funded + ' 项', r.funded + ' proposals')),
             h('dt', null, YZ.tr('合计', 'Total')), h('dd', { id: 'funded-total' }, money(r.total)),
             h('dt', null, YZ.tr('剩余', 'Left')), h('dd', null, money(r.left)),
-            h('dt', null, YZ.tr('选票', 'Ballots')), h('dd', { id: 'result-ballots' }, YZ.tr(r.ballots + ' 张', String(r.ballots))),
-            r.paper ? [h('dt', null, YZ.tr('其中', 'Of which')), h('dd', { id: 'result-paper' }, V.paperLine(r.paper))] : null,
+            h('dt', null, YZ.tr('选票', 'Ballots')), h('dd', { id: 'count-line' }),
+            r.paper && r.paper.void ? [h('dt', null, YZ.tr('废票原因', 'Void')), h('dd', { id: 'void-reasons' })] : null,
             r.paper && r.paper.stickers ? [h('dt', null, YZ.tr('贴纸', 'Stickers')), h('dd', { id: 'result-stickers' }, V.stickerLine(r.paper))] : null),
           h('div', { class: 'meter', role: 'img', 'aria-label': YZ.tr('已用预算 ', 'Budget used ') + Math.round(100 * r.total / Math.max(1, r.budget)) + '%' },
             h('span', { style: 'width:' + Math.min(100, 100 * r.total / Math.max(1, r.budget)).toFixed(1) + '%' })),
@@ -222,11 +233,52 @@
         notYet ? h('p', { class: 'wnote' }, YZ.tr('会议尚未开始，请稍候', 'The meeting has not opened yet')) : h('p', { class: 'wnote ok' }, YZ.tr('欢迎！请签到入座', 'Welcome! Please check in and take a seat')),
         h('h3', null, notYet ? YZ.tr('会议规则（开会时锁定）', 'Rules (locked when the meeting opens)') : YZ.tr('会议规则（已锁定）', 'Rules (locked)')),
         h('dl', { class: 'rules' }, m.rules.map(function (r) { return [h('dt', null, r[0]), h('dd', null, r[1])]; })),
-        m.fingerprint ? h('p', { class: 'fp' }, YZ.tr('规则指纹', 'Rules fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-fingerprint' }, m.fingerprint)) : null),
+        m.fingerprint ? h('p', { class: 'fp' }, YZ.tr('规则指纹', 'Rules fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-fingerprint' }, m.fingerprint)) : null,
+        electorateBlock(m.electorate)),
       h('div', { class: 'wright' },
         h('img', { class: 'qr', src: '/qr.svg', alt: YZ.tr('二维码：', 'QR code: ') + m.join, width: 400, height: 400 }),
         h('p', { class: 'join' }, YZ.tr('手机扫码或打开，随时查看会议进程', 'Scan or open on your phone to follow the meeting')),
         h('p', { class: 'addr mono', id: 'join-address' }, m.join)));
+  }
+
+  /**
+   * Who may vote, before the vote opens: the cards issued (and cancelled),
+   * how many were registered at the door, and the fingerprint of every
+   * card issued, to photograph with the rules' fingerprint.
+   */
+  function electorateBlock(e) {
+    return h('div', { class: 'electorate', id: 'electorate' },
+      h('h3', null, YZ.tr('投票资格（记入日志）', 'Who may vote (in the log)')),
+      h('p', null, YZ.tr('已发投票卡 ', 'Voter cards issued: '), h('b', { class: 'mono', id: 'electorate-issued' }, String(e.issued)), YZ.tr(' 张', ''),
+        e.cancelled ? [YZ.tr('，已作废 ', ', cancelled '), h('b', { class: 'mono', id: 'electorate-cancelled' }, String(e.cancelled)), YZ.tr(' 张', '')] : null,
+        e.registered !== null ? [YZ.tr('；门口登记 ', '; registered at the door '), h('b', { class: 'mono', id: 'electorate-registered' }, String(e.registered)), YZ.tr(' 人', '')] : null),
+      e.fingerprint ? h('p', { class: 'fp' }, YZ.tr('选民指纹', 'Electorate fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-electorate-fingerprint' }, e.fingerprint)) : null,
+      h('p', { class: 'muted small' }, YZ.tr('投票开始后再发卡，须写明原因并在此公告。', 'Any card issued once the vote opens needs a reason and is announced here.')));
+  }
+
+  // ------------------------------------------------------------ announcements
+
+  var announced = '';
+  /** The strip under the bar: what the room must be told as it happens (not over the results). */
+  function drawAnnouncements(s, scene) {
+    var el = YZ.$('#announce');
+    var items = scene === 'results' ? [] : V.announcements(s);
+    var key = YZ.lang() + JSON.stringify(items);
+    if (key === announced) return;
+    announced = key;
+    el.hidden = items.length === 0;
+    var issues = items.filter(function (a) { return a.kind === 'issue'; });
+    var claims = items.filter(function (a) { return a.kind === 'claim'; });
+    var rest = items.filter(function (a) { return a.kind !== 'issue' && a.kind !== 'claim'; });
+    // Every card issued during the vote, always; the rest as room allows.
+    var shown = rest.slice(0, Math.max(1, 4 - issues.length)), more = rest.length - shown.length;
+    YZ.fill(el, h('ul', { class: 'alist' },
+      issues.map(function (a) { return h('li', { class: 'a-issue', 'data-kind': 'issue' }, h('b', null, '⚠ '), a.text); }),
+      shown.map(function (a) { return h('li', { class: 'a-' + a.kind, 'data-kind': a.kind, 'data-id': a.id || null }, a.text); }),
+      claims.length ? h('li', { class: 'a-claims', 'data-kind': 'claims' }, claims.map(function (c) {
+        return h('span', { class: 'chip' + (c.flagged ? ' flagged' : ''), 'data-kind': 'claim' }, c.flagged ? '⚠ ' : '', c.text, c.also ? ' · ' + c.also : '');
+      })) : null,
+      more > 0 ? h('li', { class: 'muted' }, YZ.tr('另有 ' + more + ' 条，见公示板 /board', more + ' more on the public board, /board')) : null));
   }
 
   // ------------------------------------------------------------ tally (in place)
@@ -243,7 +295,9 @@
           h('span', { class: 'tbar' }), h('span', { class: 'tplace' }), h('span', { class: 'tid mono' }, r.id),
           h('span', { class: 'ttitle', title: r.title }, r.title),
           r.picked.length ? h('span', { class: 'star', title: YZ.tr('各桌推选', 'a table\'s pick') }, '★') : null,
+          r.excluded ? h('span', { class: 'texcl' }, YZ.tr('已排除', 'excluded')) : null,
           h('span', { class: 'tvotes mono' }));
+        if (r.excluded) el.classList.add('excluded');
       }
       if (el.getAttribute('data-votes') !== String(r.votes)) {
         el.setAttribute('data-votes', r.votes);

@@ -13,14 +13,16 @@
  * issued and cancelled, with the count in the same words as every page.
  *
  * The scrutineer's card is claimed on first use with a PIN on this device
- * (YZ.desk.claim), like a counter's.
+ * (YZ.desk.claim), like a counter's. The page also keeps a witness copy of
+ * the whole log (witness.js): checked entry by entry, kept in this browser,
+ * downloadable for `hub restore`.
  */
 (function () {
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
   var PAGE = 'scrutiny';
   var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, claiming: null };
-  var session = null, mine = {};
+  var session = null, mine = {}, witness = null;
   var seen = {}; // unit|counter|number → marks as last drawn, to flash what changed
   var cards = {}; // unit key → its card element
   var drawnOnce = false; // after the first drawing, a row that appears is new: flash it
@@ -221,8 +223,34 @@
     });
   }
 
+  // ------------------------------------------------------------ the witness copy
+
+  function renderWitness() {
+    var w = witness, box = $('#witness');
+    $('#witness-card').hidden = !w;
+    if (!w) return;
+    var last = w.last();
+    $('#witness-download').disabled = !w.rows.length;
+    if (w.rewritten) {
+      var r = w.rewritten;
+      YZ.fill(box, h('div', { class: 'notice error', role: 'alert', id: 'witness-refused' },
+        h('strong', null, r.stored ? tr('本设备上保存的副本已损坏，不再继续。', 'The copy kept on this device is damaged; it is not continued.')
+          : tr('会场服务器发来的记录与本副本不同：日志被改写了，或者这是另一场会议。本副本保持原样，不再写入。', 'The hub sent an entry that differs from this copy: its log was rewritten, or this is another meeting. This copy is kept as it was; nothing more is written.')),
+        r.seq ? h('p', { class: 'mono' }, tr('第 ' + r.seq + ' 条', 'Entry ' + r.seq) + (r.held ? ' · ' + tr('副本 ', 'copy ') + YZ.groupHex(r.held, 16) + ' · ' + tr('服务器 ', 'hub ') + YZ.groupHex(r.sent, 16) : '') + (r.detail ? ' · ' + r.detail : '')) : null,
+        h('p', null, tr('请下载本副本，交给组织者和其他监票员核对。', 'Download this copy and give it to the organiser and the other scrutineers to check.'))));
+      return;
+    }
+    YZ.fill(box,
+      h('p', { id: 'witness-state' }, !w.loaded ? tr('正在读取本设备上的副本…', 'Reading the copy kept on this device…')
+        : last ? [tr('已核对 ', 'Checked '), h('b', { id: 'witness-count' }, String(w.rows.length)), tr(' 条记录，最后一条的哈希 ', ' entries; the last one\'s hash '), h('span', { class: 'mono', id: 'witness-head' }, YZ.groupHex(last.hash, 16))]
+        : tr('还没有记录。', 'No entries yet.')),
+      w.sealed ? h('p', { class: 'muted small-text', id: 'witness-sealed' }, tr('其中 ' + w.sealed + ' 条是投票期间的记录，计票结果公开前保持密封（只核对链接），投票结束后自动打开核对。', w.sealed + ' of them were written during the vote and stay sealed until the vote closes (only their links are checked); they are opened and checked after the close.')) : null,
+      w.loaded && !w.stored ? h('p', { class: 'notice warn' }, tr('这个浏览器不能长期保存副本，请定期下载。', 'This browser cannot keep the copy; download it regularly.')) : null);
+  }
+
   function renderAll() {
     renderHeader();
+    renderWitness();
     var on = !!app.snap;
     $('#view').hidden = !on;
     if (!on) return;
@@ -258,7 +286,7 @@
 
   function signIn(error) {
     if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null; app.claiming = null;
+    app.you = null; app.snap = null; app.claiming = null; witness = null;
     D.claim.hide();
     $('#signin').hidden = false;
     renderAll();
@@ -304,6 +332,8 @@
           YZ.wrongCard(session, PAGE, you);
           return;
         }
+        if (!witness) witness = new YZ.Witness({ key: YZ.sha256(token.toUpperCase().replace(/[^0-9A-Z]/g, '')).slice(0, 16), onChange: schedule });
+        witness.attach(session, snap.phase);
         if (typed) YZ.keepToken(PAGE, token);
         if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
         app.you = you;
@@ -319,7 +349,8 @@
         renderHeader();
         if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
       },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
+      onNotice: function (m) { say('error', YZ.errorText(m)); },
+      onLog: function (frame) { if (witness) witness.take(frame); }
     }).start();
   }
 
@@ -330,6 +361,12 @@
     YZ.langToggle();
     YZ.onLang(function () { renderAll(); });
     wireSheets();
+    $('#witness-download').addEventListener('click', function () {
+      if (!witness || !witness.rows.length) return;
+      var last = witness.last(), name = 'witness-' + (app.snap ? app.snap.meeting.date : 'meeting') + '-' + last.seq + '.jsonl';
+      witness.download(name);
+      say('ok', tr('已下载 ', 'Downloaded ') + name);
+    });
     $('#signin-form').addEventListener('submit', function (e) {
       e.preventDefault();
       var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');

@@ -20,7 +20,8 @@
 
   var TURNS = { for: ['支持', 'For'], against: ['反对', 'Against'], question: ['提问', 'Question'], point_of_order: ['程序问题', 'Point of order'] };
   var TAGS = { support: ['支持', 'Support'], concern: ['担忧', 'Concern'], objection: ['反对', 'Objection'], new_idea: ['新想法', 'New idea'], question: ['疑问', 'Question'] };
-  var FEAS = { feasible: ['可行', 'Feasible'], doubtful: ['存疑', 'Doubtful'], excluded: ['排除', 'Excluded'] };
+  // An adviser's "excluded" is a recommendation: only the organiser excludes (before the vote).
+  var FEAS = { feasible: ['可行', 'Feasible'], doubtful: ['存疑', 'Doubtful'], excluded: ['建议排除', 'Recommends excluding'] };
   var ROLE_NAMES = { chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'] };
   var TABS = {
     queue: ['发言', 'Queue'], picks: ['推选', 'Picks'], proposals: ['项目', 'Proposals'],
@@ -303,10 +304,12 @@
   function same(a, b) { return a.length === b.length && a.every(function (x) { return b.indexOf(x) >= 0; }); }
 
   function flag(id) {
+    var x = YZ.exclusionMap(app.snap)[id];
+    if (x) return h('span', { class: 'chip feas-excluded confirmed', 'data-excluded': id }, tr('已确认排除 · 第' + x.rule + '条', 'Excluded · rule ' + x.rule));
     var a = annotations()[id];
     if (!a) return null;
     var t = name2(FEAS[a.feasibility] || [a.feasibility, a.feasibility]);
-    if (a.exclusion_rule) t += ' · ' + tr('规则', 'rule ') + a.exclusion_rule;
+    if (a.exclusion_rule) t += ' · ' + tr('第' + a.exclusion_rule + '条', 'rule ' + a.exclusion_rule);
     return h('span', { class: 'chip feas-' + a.feasibility }, t);
   }
 
@@ -362,7 +365,7 @@
         ? tr('还需选 ' + (need - mark.length) + ' 个。', (need - mark.length) + ' more to mark.')
         : tr('多选了 ' + (mark.length - need) + ' 个。', (mark.length - need) + ' too many.'));
       YZ.fill(body, buttons, hint, list);
-    }, JSON.stringify([s.share, hub, mark, s.share.map(function (id) { var a = annotations()[id]; return a ? a.feasibility + a.exclusion_rule : ''; })]));
+    }, JSON.stringify([s.share, hub, mark, s.share.map(function (id) { var a = annotations()[id]; return a ? a.feasibility + a.exclusion_rule : ''; }), app.snap.exclusions]));
   }
 
   function toggle(id, box) {
@@ -401,18 +404,66 @@
 
   // ------------------------------------------------------------ proposals
 
-  function annotationText(a) {
+  function annotationText(a, p) {
     if (!a) return null;
+    var cur = app.snap.rules.budget.currency;
+    var adopted = (app.snap.adopted_costs || []).filter(function (c) { return c.proposal === a.proposal; })[0];
+    var hasEstimate = a.cost_estimate !== null && a.cost_estimate !== undefined;
     return h('div', { class: 'annotation' },
-      h('p', null, h('strong', null, tr('顾问意见：', 'Adviser: ')), name2(FEAS[a.feasibility] || [a.feasibility, a.feasibility]),
-        a.exclusion_rule ? ' · ' + tr('规则', 'rule ') + a.exclusion_rule + '：' + YZ.exclusionRule(a.exclusion_rule) : ''),
+      h('p', null, h('strong', null, tr('顾问意见：', 'Adviser: ')),
+        a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule) : name2(FEAS[a.feasibility] || [a.feasibility, a.feasibility])),
       a.reason ? h('p', null, tr('理由：', 'Reason: '), a.reason) : null,
-      a.cost_estimate !== null && a.cost_estimate !== undefined ? h('p', null, tr('造价估算：', 'Cost estimate: '), YZ.money(a.cost_estimate, app.snap.rules.budget.currency)) : null,
+      hasEstimate ? h('p', { class: 'estimate' }, tr('顾问估算（仅为估算）：', 'Adviser\'s estimate (an estimate only): '), YZ.money(a.cost_estimate, cur),
+        adopted ? tr('——组织者已采用，即为计票用的造价', ' — adopted by the organiser: it is the cost the count uses')
+          : p ? tr('；计票用的造价是 ' + YZ.money(p.cost, cur) + '（组织者可在投票前采用估算）', '; the count uses ' + YZ.money(p.cost, cur) + ' (the organiser may adopt the estimate before the vote)') : '') : null,
       a.remark ? h('p', null, tr('说明：', 'Remark: '), a.remark) : null);
   }
 
+  /**
+   * Confirmed exclusions that concern this table: a proposal the table
+   * picked (or, for an all-tables adviser, any table picked). Announced in
+   * a notice that stays on the page, and once, as it arrives, in the
+   * message line.
+   */
+  var toldExcluded = null;
+  function renderExclusions() {
+    var s = app.snap, el = $('#exclusion-notice');
+    if (!s || !app.you) { el.hidden = true; return; }
+    var mine = {};
+    (s.tables || []).forEach(function (t) {
+      if (app.you.all_tables || t.table === myTable()) t.picks.forEach(function (id) { (mine[id] = mine[id] || []).push(t.table); });
+    });
+    var P = proposals();
+    var hits = (s.exclusions || []).filter(function (x) { return mine[x.proposal]; });
+    el.hidden = hits.length === 0;
+    YZ.fill(el, hits.length ? [
+      h('strong', null, tr('组织者已确认排除本桌推选的项目：', 'The organiser excluded a proposal this table picked:')),
+      h('ul', { class: 'plain' }, hits.map(function (x) {
+        return h('li', { 'data-excluded': x.proposal }, YZ.exclusionText(x, true), P[x.proposal] ? h('span', { class: 'muted' }, ' · ' + P[x.proposal].title) : null,
+          app.you.all_tables ? ' · ' + mine[x.proposal].map(tableName).join(tr('、', ', ')) : '');
+      })),
+      h('p', { class: 'small-text' }, tr('它不能再被选中，也不会获得资助。排除依据七条规则之一，在投票开始前由组织者决定并记入日志。',
+        'It can no longer be chosen and will not be funded. Exclusions follow one of the seven rules, decided by the organiser before the vote and kept in the log.'))
+    ] : []);
+    var ids = hits.map(function (x) { return x.proposal; });
+    if (toldExcluded !== null) {
+      ids.filter(function (id) { return toldExcluded.indexOf(id) < 0; }).forEach(function (id) {
+        say('error', YZ.exclusionText(YZ.exclusionMap(s)[id]) + tr('（本桌推选）', ' (this table\'s pick)'));
+      });
+    }
+    toldExcluded = ids;
+  }
+
+  /** The one count, the same words and numbers as every other screen, from the opening of the vote. */
+  function renderCount() {
+    var s = app.snap, el = $('#count-line');
+    var show = !!s && YZ.PHASES.indexOf(s.phase) >= YZ.PHASES.indexOf('voting');
+    el.hidden = !show;
+    if (show) YZ.fill(el, YZ.countLine(s));
+  }
+
   function renderProposals() {
-    var P = proposals(), A = annotations(), d = detail(myTable());
+    var P = proposals(), A = annotations(), X = YZ.exclusionMap(app.snap), d = detail(myTable());
     var notes = {};
     (d ? d.notes : []).forEach(function (n) { if (!n.withdrawn && n.proposal) notes[n.proposal] = (notes[n.proposal] || 0) + 1; });
     var box = $('#proposals'), open = {};
@@ -425,14 +476,16 @@
         h('summary', null, h('strong', null, id), ' ', p.title, ' ', flag(id)),
         h('dl', { class: 'facts' },
           p.location ? [h('dt', null, tr('地点', 'Location')), h('dd', null, p.location)] : null,
-          [h('dt', null, tr('造价', 'Cost')), h('dd', null, YZ.money(p.cost, app.snap.rules.budget.currency))],
+          [h('dt', null, tr('造价', 'Cost')), h('dd', null, YZ.money(p.cost, app.snap.rules.budget.currency),
+            YZ.costOf(app.snap, p).remark ? h('span', { class: 'muted' }, ' · ' + YZ.costOf(app.snap, p).remark) : null)],
           p.category ? [h('dt', null, tr('类别', 'Category')), h('dd', null, p.category)] : null,
           p.proposer ? [h('dt', null, tr('提议人', 'Proposer')), h('dd', null, p.proposer)] : null,
           [h('dt', null, tr('记录', 'Notes')), h('dd', null, String(notes[id] || 0))]),
         p.description ? h('p', null, p.description) : null,
-        annotationText(A[id]));
+        X[id] ? h('p', { class: 'notice error' }, YZ.exclusionText(X[id], true)) : null,
+        annotationText(A[id], p));
     }));
-    }, JSON.stringify([share(), share().map(function (id) { return A[id] || null; }), notes]));
+    }, JSON.stringify([share(), share().map(function (id) { return [A[id] || null, X[id] || null, P[id] ? P[id].cost : 0]; }), notes]));
   }
 
   // ------------------------------------------------------------ notes (recorder, chair)
@@ -590,7 +643,7 @@
             you.all_tables ? h('span', { class: 'muted' }, ' · ' + tableName(x.table)) : null, ' ',
             a ? flag(x.id) : h('span', { class: 'chip' }, tr('未评估', 'not yet assessed'))));
       }) : h('li', { class: 'muted' }, tr('没有符合的项目。', 'No matching proposals.')));
-    }, JSON.stringify(items.map(function (x) { return [x.id, A[x.id] || null]; })));
+    }, JSON.stringify(items.map(function (x) { return [x.id, A[x.id] || null, YZ.exclusionMap(app.snap)[x.id] || null]; })));
   }
 
   function ruleOptions() {
@@ -659,7 +712,8 @@
       send({
         kind: 'annotate', proposal: id, feasibility: feas, exclusion_rule: feas === 'feasible' ? null : rule,
         reason: $('#a-reason').value.trim(), cost_estimate: costText ? parseInt(costText, 10) : null, remark: $('#a-remark').value.trim()
-      }, tr(id + ' 的意见已保存。', 'Annotation of ' + id + ' saved.')).then(function (m) {
+      }, feas === 'excluded' ? tr(id + ' 的意见已保存：' + YZ.recommendText(rule) + '。', 'Annotation of ' + id + ' saved: ' + YZ.recommendText(rule) + '.')
+        : tr(id + ' 的意见已保存。', 'Annotation of ' + id + ' saved.')).then(function (m) {
         if (m.type === 'ack' && app.annotating === id) closeAnnotation();
       });
     });
@@ -688,6 +742,8 @@
     renderHeader();
     renderTabs();
     renderView();
+    renderExclusions();
+    renderCount();
   }
 
   function signIn(error) {
@@ -699,6 +755,18 @@
     if (error) say('error', error);
     renderHeader();
     $('#signin-code').focus();
+  }
+
+  var DESK_CODES = ['claim_required', 'wrong_pin', 'claimed_elsewhere', 'too_many_tries', 'device_has_card'];
+  /** A desk card opened here: say where it belongs (the hub does not tell which desk card it is before the claim). */
+  function deskCard() {
+    if (session) { session.stop(); session = null; }
+    YZ.forgetToken('table');
+    YZ.fill($('#wrong-text'), tr('这是点票台的卡（点票员或监票员），不是桌卡。点票员请打开 ', 'This is a counting desk card (a counter\'s or a scrutineer\'s), not a table card. Counters open '),
+      h('a', { href: '/count' }, '/count'), tr('，监票员请打开 ', ', scrutineers '), h('a', { href: '/scrutiny' }, '/scrutiny'),
+      tr('，或重新扫描卡上的二维码。', ', or scan the card\'s QR code again.'));
+    $('#wrong-card').hidden = false;
+    $('#signin').hidden = true;
   }
 
   /** typed: keep the code only once the hub has welcomed it as a table card. */
@@ -713,7 +781,10 @@
       onStatus: function (state, detail) {
         app.status = state; app.statusDetail = detail;
         renderHeader();
-        if (state === 'refused') {
+        if (state === 'refused' && detail && DESK_CODES.indexOf(detail.code) >= 0) {
+          // A counter's or scrutineer's card: the hub asks for its device and PIN, which only the desk pages give.
+          deskCard();
+        } else if (state === 'refused') {
           YZ.forgetToken('table');
           signIn(YZ.statusText(state, detail));
         }
@@ -734,7 +805,9 @@
         if (app.picks && same(app.picks, hubPicks())) app.picks = null;
         if (!u) { renderAll(); return; }
         renderHeader();
-        if (u.phase || u.tables || u.table_detail || u.annotations) renderView();
+        if (u.phase || u.tables || u.table_detail || u.annotations || u.exclusions || u.proposal || u.adopted_costs) renderView();
+        if (u.exclusions || u.tables) renderExclusions();
+        if (u.turnout || u.phase) renderCount();
       },
       onAnswer: function (m, id) {
         renderHeader();

@@ -31,9 +31,9 @@
    */
   V.tally = function (s) {
     if (!s.tally) return null;
-    var counts = s.tally.counts || {}, picks = V.picks(s);
+    var counts = s.tally.counts || {}, picks = V.picks(s), xm = YZ.exclusionMap(s);
     var rows = (s.proposals || []).map(function (p, i) {
-      return { id: p.id, title: p.title, location: p.location, votes: counts[p.id] || 0, order: i, picked: picks[p.id] || [] };
+      return { id: p.id, title: p.title, location: p.location, votes: counts[p.id] || 0, order: i, picked: picks[p.id] || [], excluded: !!xm[p.id] };
     });
     rows.sort(function (a, b) { return b.votes - a.votes || a.order - b.order; });
     var max = rows.length ? rows[0].votes : 0;
@@ -89,6 +89,17 @@
     };
   };
 
+  /**
+   * The count's numbers for a page that gets no `turnout` (a voter's):
+   * from the results, the same numbers every other page shows at the close
+   * (received = counted + void; the results count valid ballots).
+   */
+  V.closedTurnout = function (s) {
+    var r = s.results;
+    if (!r) return null;
+    return { turnout: { ballots: r.ballots + r.void, valid: r.ballots, void: r.void, phone: r.ballots - r.paper, paper: r.paper + r.void, stickers: r.stickers } };
+  };
+
   /** The count's ballots by kind, when paper or stickers took part (null for a phone-only vote). */
   V.paperCounts = function (s) {
     var r = s.results;
@@ -96,12 +107,6 @@
     return { phone: r.ballots - r.paper, paper: r.paper, void: r.void, stickers: r.stickers };
   };
 
-  /** "By phone 40 · paper 12 (2 more void)": the counted ballots by kind, for a results screen. */
-  V.paperLine = function (p) {
-    if (!p) return '';
-    return YZ.tr('手机 ' + p.phone + ' 张 · 纸质 ' + p.paper + ' 张' + (p.void ? '（另有废票 ' + p.void + ' 张，不计票）' : ''),
-      'phone ' + p.phone + ' · paper ' + p.paper + (p.void ? ' (and ' + p.void + ' void, not counted)' : ''));
-  };
   /** "贴纸 57 票": sticker votes (in the votes, not ballots), or '' when there were none. */
   V.stickerLine = function (p) {
     return p && p.stickers ? YZ.tr('贴纸板 ' + p.stickers + ' 票（计入各项目票数）', p.stickers + ' sticker votes (in the votes)') : '';
@@ -176,27 +181,34 @@
       done: (s.pitch.done || []).map(function (n) { return V.tableName(s, n); }),
       picks: (t ? t.picks : []).map(function (id) {
         var p = pm[id] || { id: id, title: id, location: '', cost: 0 };
-        return V.proposal(p, am[id], s.rules.budget.currency);
+        return V.proposal(p, am[id], s.rules.budget.currency, s);
       })
     };
   };
 
-  var FEASIBILITY = { feasible: ['可行', 'feasible'], doubtful: ['存疑', 'doubtful'], excluded: ['排除', 'excluded'] };
+  var FEASIBILITY = { feasible: ['可行', 'feasible'], doubtful: ['存疑', 'doubtful'], excluded: ['建议排除', 'recommended for exclusion'] };
   V.feasibility = function (f) { var n = FEASIBILITY[f]; return n ? YZ.tr(n[0], n[1]) : f; };
 
-  /** A proposal as residents see it: the estimated cost (the adviser's if given) and the adviser's remark. */
-  V.proposal = function (p, a, currency) {
-    var est = a && typeof a.cost_estimate === 'number' ? a.cost_estimate : null;
-    var adviser = '';
+  /**
+   * A proposal as residents see it: the one cost (`proposals[].cost`, what
+   * the count uses) with, beside it, a labelled remark (the adviser's
+   * estimate, or the list cost when the estimate was adopted); the
+   * adviser's word (an exclusion is only a recommendation); and a
+   * confirmed exclusion. `s` (the snapshot) gives the exclusions and
+   * adopted costs.
+   */
+  V.proposal = function (p, a, currency, s) {
+    var x = s ? YZ.exclusionMap(s)[p.id] : null, adviser = '';
     if (a) {
-      adviser = YZ.tr('顾问意见：', 'Adviser: ') + V.feasibility(a.feasibility);
-      if (a.feasibility === 'excluded' && a.exclusion_rule) adviser += YZ.tr('（第' + a.exclusion_rule + '条：', ' (rule ' + a.exclusion_rule + ': ') + YZ.exclusionRule(a.exclusion_rule) + YZ.tr('）', ')');
+      adviser = a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule)
+        : YZ.tr('顾问意见：', 'Adviser: ') + V.feasibility(a.feasibility);
     }
+    var c = s ? YZ.costOf(s, p, currency) : { text: YZ.money(p.cost, currency), remark: '' };
     return {
       id: p.id, title: p.title, location: p.location || '', description: p.description || '', category: p.category || '',
-      cost: est !== null ? est : p.cost, listCost: p.cost, revised: est !== null && est !== p.cost,
-      costText: YZ.money(est !== null ? est : p.cost, currency),
-      feasibility: a ? a.feasibility : '', adviser: adviser, remark: a ? (a.remark || '') : ''
+      cost: p.cost, costText: c.text, costRemark: c.remark,
+      feasibility: x ? 'excluded' : (a ? a.feasibility : ''), adviser: x ? '' : adviser, remark: a ? (a.remark || '') : '',
+      excluded: x ? YZ.exclusionText(x) : ''
     };
   };
 
@@ -212,6 +224,47 @@
       [YZ.tr('同票', 'Ties'), YZ.tieBreakName(r.tie_break)],
       [YZ.tr('计票显示', 'Tally'), r.tally === 'live' ? YZ.tr('投票中实时显示', 'shown live during the vote') : YZ.tr('投票结束后才公布', 'hidden until the vote closes')]
     ];
+  };
+
+  /**
+   * The electorate as the room sees it before the vote: cards issued and
+   * cancelled, the door register, the fingerprint of every issued card.
+   */
+  V.electorate = function (s) {
+    var e = s.electorate || {}, c = YZ.count(s);
+    return { issued: e.cards_issued || 0, cancelled: e.cards_cancelled || 0, fingerprint: e.fingerprint || '', registered: c.registered };
+  };
+
+  /**
+   * What the room must be told, as it happens: every card issue made during
+   * the vote (all of them, first), confirmed exclusions, costs adopted from
+   * the adviser, the desk cards' claims (flagged when the organiser's console
+   * was on the same address) and how many cards were cancelled. Each item:
+   * {kind, text, at, also, flagged}; newest first within a kind.
+   */
+  V.announcements = function (s) {
+    var e = s.electorate || {}, out = [];
+    var newest = function (a, b) { return b.at - a.at; };
+    var issues = (e.issuances || []).filter(function (i) { return i.during_vote; }).map(function (i) {
+      return { kind: 'issue', text: YZ.issueText(i), at: i.at_ms };
+    }).sort(newest);
+    var excl = (s.exclusions || []).map(function (x) { return { kind: 'exclusion', text: YZ.exclusionText(x), at: x.at_ms, id: x.proposal }; }).sort(newest);
+    var cur = s.rules ? s.rules.budget.currency : 'CNY';
+    var costs = (s.adopted_costs || []).map(function (a) {
+      return { kind: 'cost', at: 0, id: a.proposal, text: YZ.tr(a.proposal + ' 造价采用顾问估算 ' + YZ.money(a.cost, cur) + '（清单造价 ' + YZ.money(a.list_cost, cur) + '）',
+        a.proposal + ': the adviser\'s estimate ' + YZ.money(a.cost, cur) + ' adopted (list cost ' + YZ.money(a.list_cost, cur) + ')') };
+    });
+    var claims = (e.desk || []).map(function (d) {
+      var c = YZ.claimText(d);
+      return c ? { kind: 'claim', text: c.text, also: c.also, flagged: c.flagged, at: d.claim.at_ms } : null;
+    }).filter(Boolean).sort(newest);
+    out = out.concat(issues, excl, costs, claims);
+    var n = (e.cancellations || []).length;
+    if (n) {
+      var last = e.cancellations[n - 1];
+      out.push({ kind: 'cancel', at: last.at_ms, text: YZ.tr('已作废投票卡 ' + n + ' 张（最近：' + YZ.cancelText(last) + '）', n + ' voter cards cancelled (latest: ' + YZ.cancelText(last) + ')') });
+    }
+    return out;
   };
 
   /** Phase index, for "before voting" / "after the count" tests. */

@@ -63,6 +63,7 @@
     var s = snapshot;
     if (mine()) return V.at(s, 'counted') ? 'results' : 'receipt';
     if (ui.submitting || (session && session.unanswered() > 0)) return 'submitting';
+    if (s.my_card && s.my_card.status !== 'usable' && !V.at(s, 'counted')) return 'card';
     if (s.phase === 'voting') return ui.review ? 'review' : 'choose';
     if (V.at(s, 'counted')) return 'results';
     return 'waiting';
@@ -73,7 +74,8 @@
     var s = snapshot, k = { screen: screen, lang: YZ.lang() };
     if (s) {
       k.phase = s.phase;
-      if (screen === 'choose') { k.tables = s.tables; k.annotations = s.annotations; k.max = s.rules.max_choices; }
+      if (screen === 'choose') { k.tables = s.tables; k.annotations = s.annotations; k.max = s.rules.max_choices; k.exclusions = s.exclusions; k.costs = s.adopted_costs; }
+      if (screen === 'card') k.card = s.my_card;
       if (screen === 'waiting') { k.pitch = s.pitch; k.timer = !!s.timer; k.tables = s.pitch ? s.tables : null; }
       if (screen === 'review') { k.choices = ui.choices; k.err = ui.submitError; }
       if (screen === 'receipt' || screen === 'results') { k.mine = mine(); k.results = s.results; k.err = ui.submitError; }
@@ -141,6 +143,17 @@
         h('p', null, h('button', { type: 'button', onclick: anotherCard }, YZ.tr('输入其他代码', 'Enter another code'))));
     },
 
+    /** A card that cannot vote (docs/protocol.md, `my_card`): say why, and what to do. */
+    card: function () {
+      var c = snapshot.my_card;
+      return h('section', { class: 'card', id: 'card-status', 'data-status': c.status },
+        h('h1', null, c.status === 'cancelled' ? YZ.tr('此卡已作废', 'This card was cancelled') : YZ.tr('此卡尚未在门口登记', 'This card has not been registered at the door')),
+        notice('error', cardText(c)),
+        h('p', null, YZ.tr('卡号 ', 'Card ') , h('b', { class: 'mono' }, c.serial)),
+        c.status === 'not_registered' ? h('p', { class: 'muted' }, YZ.tr('登记后本页会自动变为可以投票，不用刷新。', 'Once it is registered this page lets you vote by itself, no reload needed.')) : null,
+        h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.tr('输入其他代码', 'Enter another code'))));
+    },
+
     waiting: function () {
       var s = snapshot, p = s.phase === 'pitches' ? V.pitch(s) : null;
       return h('section', { class: 'card' },
@@ -197,7 +210,7 @@
           var p = map[id] || { title: id };
           return h('li', null, h('span', { class: 'pid mono' }, id), ' ', p.title);
         })),
-        ui.submitError ? notice('error', YZ.tr('未能提交：', 'Not submitted: ') + YZ.errorText(ui.submitError)) : null,
+        ui.submitError ? h('p', { class: 'notice error', role: 'alert', id: 'submit-error', 'data-code': ui.submitError.code }, refusalText(ui.submitError)) : null,
         h('div', { class: 'actions' },
           h('button', { type: 'button', class: 'primary big', id: 'submit', onclick: submit }, YZ.tr('确认提交', 'Submit my ballot')),
           h('button', { type: 'button', id: 'back', onclick: function () { ui.review = false; render(); } }, YZ.tr('返回修改', 'Go back and change'))));
@@ -233,8 +246,9 @@
         b ? receiptBox(b) : notice('info', YZ.tr('投票已经结束。', 'Voting has closed.')),
         !b && ui.submitError ? notice('error', YZ.tr('您的选票没有在投票结束前提交成功：', 'Your ballot was not recorded before the vote closed: ') + YZ.errorText(ui.submitError)) : null,
         r ? [
-          h('p', { class: 'summary' }, YZ.tr('共 ' + r.ballots + ' 张选票。预算 ' + YZ.money(r.budget, r.currency) + '，资助 ' + r.funded + ' 个项目，合计 ' + YZ.money(r.total, r.currency) + '。',
-            r.ballots + ' ballots. Budget ' + YZ.money(r.budget, r.currency) + '; ' + r.funded + ' proposals funded, ' + YZ.money(r.total, r.currency) + ' in all.')),
+          h('p', { class: 'summary', id: 'count-line' }, YZ.countLine(V.closedTurnout(s))),
+          h('p', { class: 'summary' }, YZ.tr('预算 ' + YZ.money(r.budget, r.currency) + '，资助 ' + r.funded + ' 个项目，合计 ' + YZ.money(r.total, r.currency) + '。',
+            'Budget ' + YZ.money(r.budget, r.currency) + '; ' + r.funded + ' proposals funded, ' + YZ.money(r.total, r.currency) + ' in all.')),
           h('ol', { class: 'ranking', id: 'ranking' }, r.rows.map(function (row) {
             return h('li', { class: (row.funded ? 'funded' : 'unfunded') + (chosen[row.id] ? ' mine' : ''), 'data-id': row.id, 'data-votes': row.votes },
               h('span', { class: 'rank' }, row.rank),
@@ -248,6 +262,30 @@
         b ? null : h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.tr('输入其他代码', 'Enter another code'))));
     }
   };
+
+  /** Why this card cannot vote, in words: "此卡已作废：原因…", "请先到门口登记处领取". */
+  function cardText(c) {
+    if (c.status === 'cancelled') {
+      return YZ.tr('此卡已作废：' + (c.reason || '未说明原因') + '。不能再用它投票；如有疑问请找工作人员。',
+        'This card was cancelled: ' + (c.reason || 'no reason given') + '. It can no longer vote; ask a member of staff.');
+    }
+    return YZ.tr('请先到门口登记处领取：这张卡还没有在门口登记发出，暂时不能投票。', 'Please collect it at the door register first: this card has not been handed out there yet, so it cannot vote.');
+  }
+
+  /** The hub's refusal of a ballot, in plain words (the card's own reasons first). */
+  function refusalText(m) {
+    var map = YZ.proposalMap(snapshot);
+    switch (m.code) {
+      case 'card_cancelled': return cardText({ status: 'cancelled', reason: snapshot.my_card ? snapshot.my_card.reason : '' });
+      case 'not_registered': return cardText({ status: 'not_registered' });
+      case 'proposal_excluded': {
+        var x = YZ.exclusionMap(snapshot)[m.detail];
+        return YZ.tr('未能提交：', 'Not submitted: ') + (x ? YZ.exclusionText(x) : YZ.errorText(m)) +
+          YZ.tr('。投票前已排除的项目不能选，请返回修改。', '. A proposal excluded before the vote cannot be chosen; go back and change.');
+      }
+      default: return YZ.tr('未能提交：', 'Not submitted: ') + YZ.errorText(m);
+    }
+  }
 
   function receiptBox(b) {
     return h('div', { class: 'receipt-box' },
@@ -271,12 +309,12 @@
       var ids = shared ? t.picks : t.share;
       return {
         name: t.name, pickCount: t.picks.length,
-        items: ids.map(function (id) { return { p: V.proposal(map[id] || { id: id, title: id, cost: 0 }, am[id], cur), picked: t.picks.indexOf(id) >= 0 }; })
+        items: ids.map(function (id) { return { p: V.proposal(map[id] || { id: id, title: id, cost: 0 }, am[id], cur, s), picked: t.picks.indexOf(id) >= 0 }; })
       };
     });
     if (shared) {
       out.push({ name: YZ.tr('全部项目', 'All proposals'), pickCount: 0, items: s.proposals.map(function (p) {
-        return { p: V.proposal(p, am[p.id], cur), picked: !!picks[p.id] };
+        return { p: V.proposal(p, am[p.id], cur, s), picked: !!picks[p.id] };
       }) });
     }
     return out;
@@ -285,12 +323,15 @@
   function item(it, gi) {
     var p = it.p, id = 'c' + gi + '-' + p.id;
     var hay = [p.id, p.title, p.location, p.category, p.description].join(' ').toLowerCase();
-    return h('li', { class: 'item' + (it.picked ? ' picked' : ''), 'data-id': p.id, 'data-picked': it.picked ? '1' : '0', 'data-hay': hay },
-      h('input', { type: 'checkbox', id: id, value: p.id, class: 'box' }),
+    var out = !!p.excluded;
+    return h('li', { class: 'item' + (it.picked ? ' picked' : '') + (out ? ' excluded' : ''), 'data-id': p.id, 'data-picked': it.picked ? '1' : '0', 'data-excluded': out ? '1' : null, 'data-hay': hay },
+      h('input', { type: 'checkbox', id: id, value: p.id, class: 'box', disabled: out, 'aria-describedby': out ? id + '-x' : null }),
       h('label', { for: id },
         h('span', { class: 'ititle' }, h('span', { class: 'pid mono' }, p.id), ' ', p.title,
           it.picked ? h('span', { class: 'badge' }, YZ.tr('★ 本桌推选', '★ table\'s pick')) : null),
-        h('span', { class: 'imeta' }, [p.location, YZ.tr('估算 ', 'est. ') + p.costText].filter(Boolean).join(' · ')),
+        out ? h('span', { class: 'iexcl', id: id + '-x' }, p.excluded, YZ.tr('，不能选', ': cannot be chosen')) : null,
+        h('span', { class: 'imeta' }, [p.location, YZ.tr('造价 ', 'cost ') + p.costText].filter(Boolean).join(' · ')),
+        p.costRemark ? h('span', { class: 'imeta' }, p.costRemark) : null,
         p.description ? h('span', { class: 'idesc' }, p.description) : null,
         p.adviser ? h('span', { class: 'iadv adv-' + p.feasibility }, p.adviser, p.remark ? ' — ' + p.remark : '') : null));
   }
@@ -321,6 +362,7 @@
     var box = e.target;
     if (!box || !box.classList || !box.classList.contains('box')) return;
     var id = box.value, at = ui.choices.indexOf(id);
+    if (box.checked && YZ.exclusionMap(snapshot)[id]) { box.checked = false; return; }
     if (box.checked && at < 0) {
       if (ui.choices.length >= max()) {
         box.checked = false;
@@ -410,8 +452,8 @@
       onWelcome: function (w, s) {
         you = w;
         YZ.initLang(s.meeting.language);
-        var known = {};
-        s.proposals.forEach(function (p) { known[p.id] = true; });
+        var known = {}, xm = YZ.exclusionMap(s);
+        s.proposals.forEach(function (p) { if (!xm[p.id]) known[p.id] = true; });
         if (!ui.choices.length) ui.choices = loadDraft().filter(function (id) { return known[id]; }).slice(0, s.rules.max_choices);
         if (session.unanswered() > 0) ui.pendingAtStart = true;
         if (s.my_ballot || YZ.views.at(s, 'counted')) clearDraft();

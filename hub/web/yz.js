@@ -180,6 +180,114 @@
     return m;
   };
 
+  // ------------------------------------------------------------ the electorate and exclusions, in words
+  // The same sentences on the projector, /board, /table and the voter page
+  // (and, in Rust, on the terminal projector and table-client).
+
+  /** "15:02": a moment of the hub's clock as a time of day on this device. */
+  YZ.hhmm = function (ms) {
+    var d = new Date(ms), m = d.getMinutes();
+    return d.getHours() + ':' + (m < 10 ? '0' : '') + m;
+  };
+  /**
+   * A card issue: "15:02 追加发卡 5 张（V0121–V0125）：迟到居民" during the
+   * vote, "发卡 120 张（V0001–V0120）" before it.
+   */
+  YZ.issueText = function (i) {
+    var range = YZ.cardRange(i);
+    if (i.during_vote) {
+      return YZ.tr(YZ.hhmm(i.at_ms) + ' 追加发卡 ' + i.count + ' 张（' + range + '）：' + i.reason,
+        YZ.hhmm(i.at_ms) + ' ' + i.count + ' more cards issued (' + range + '): ' + i.reason);
+    }
+    return YZ.tr('发卡 ' + i.count + ' 张（' + range + '）' + (i.reason ? '：' + i.reason : ''),
+      i.count + ' cards issued (' + range + ')' + (i.reason ? ': ' + i.reason : ''));
+  };
+  /** A cancelled card: "15:10 V0042 已作废：手机没电，改用纸质选票". */
+  YZ.cancelText = function (c) {
+    return YZ.tr(YZ.hhmm(c.at_ms) + ' ' + c.serial + ' 已作废：' + c.reason, YZ.hhmm(c.at_ms) + ' ' + c.serial + ' cancelled: ' + c.reason);
+  };
+  /** A staff card's serial for people: "organiser" → 组织者控制台, "counter-2" → 点票员 2, "observer-1" → 监票员 A. */
+  YZ.serialName = function (serial) {
+    var m = /^([a-z]+)-(\d+|all)$/.exec(serial || '');
+    if (serial === 'organiser') return YZ.tr('组织者控制台', 'the organiser\'s console');
+    if (!m) return serial;
+    var n = m[2];
+    switch (m[1]) {
+      case 'counter': return YZ.tr('点票员 ', 'Counter ') + n;
+      case 'observer': return YZ.tr('监票员 ', 'Scrutineer ') + String.fromCharCode(64 + Number(n));
+      case 'registrar': return YZ.tr('登记员 ', 'Registrar ') + n;
+      case 'chair': return YZ.tr('第' + n + '桌桌长', 'Table ' + n + ' chair');
+      case 'recorder': return YZ.tr('第' + n + '桌记录员', 'Table ' + n + ' recorder');
+      case 'adviser': return n === 'all' ? YZ.tr('全场技术顾问', 'the all-tables adviser') : YZ.tr('第' + n + '桌技术顾问', 'Table ' + n + ' adviser');
+      default: return serial;
+    }
+  };
+  /**
+   * A desk card's claim as the room sees it: {text: "点票员 1 已认领 · 15:03
+   * · 192.168.1.23", also: "同一地址：组织者控制台" or '', flagged: whether
+   * the organiser's console was on the same address}; null when unclaimed.
+   */
+  YZ.claimText = function (d) {
+    var c = d.claim;
+    if (!c) return null;
+    var also = c.same_address_as || [];
+    return {
+      text: YZ.deskName(d) + YZ.tr(' 已认领 · ', ' claimed · ') + YZ.hhmm(c.at_ms) + ' · ' + c.address,
+      also: also.length ? YZ.tr('同一地址：', 'same address as ') + also.map(YZ.serialName).join(YZ.tr('、', ', ')) : '',
+      flagged: also.indexOf('organiser') >= 0
+    };
+  };
+  /** "P12 已确认排除：第6条 技术上不可行" (and the organiser's reason, when given). */
+  YZ.exclusionText = function (x, withReason) {
+    var t = YZ.tr(x.proposal + ' 已确认排除：第' + x.rule + '条 ' + YZ.exclusionRule(x.rule),
+      x.proposal + ' excluded: rule ' + x.rule + ', ' + YZ.exclusionRule(x.rule));
+    if (withReason && x.reason) t += YZ.tr('（' + x.reason + '）', ' (' + x.reason + ')');
+    return t;
+  };
+  /** An adviser's exclusion, as what it is: a recommendation. "顾问建议排除（第6条：技术上不可行），由组织者决定". */
+  YZ.recommendText = function (rule) {
+    return YZ.tr('顾问建议排除（第' + rule + '条：' + YZ.exclusionRule(rule) + '），由组织者决定',
+      'the adviser recommends excluding it (rule ' + rule + ': ' + YZ.exclusionRule(rule) + '); the organiser decides');
+  };
+  /**
+   * The cost every screen shows (`proposals[].cost`, the one the count
+   * uses) and what may stand beside it as a labelled remark: the list's
+   * cost when the organiser adopted the adviser's estimate, or the
+   * adviser's estimate when it was not adopted. {cost, remark}.
+   */
+  YZ.costOf = function (s, p, currency) {
+    var cur = currency || (s.rules ? s.rules.budget.currency : 'CNY');
+    var adopted = (s.adopted_costs || []).filter(function (a) { return a.proposal === p.id; })[0];
+    var remark = '';
+    if (adopted) {
+      remark = YZ.tr('采用顾问估算；清单造价 ' + YZ.money(adopted.list_cost, cur), 'the adviser\'s estimate, adopted; list cost ' + YZ.money(adopted.list_cost, cur));
+    } else {
+      var a = (s.annotations || []).filter(function (x) { return x.proposal === p.id; })[0];
+      if (a && typeof a.cost_estimate === 'number' && a.cost_estimate !== p.cost) {
+        remark = YZ.tr('顾问估算 ' + YZ.money(a.cost_estimate, cur) + '（仅供参考，计票用上面的造价）',
+          'adviser\'s estimate ' + YZ.money(a.cost_estimate, cur) + ' (for reference; the count uses the cost above)');
+      }
+    }
+    return { cost: p.cost, text: YZ.money(p.cost, cur), remark: remark };
+  };
+  /**
+   * A paper ballot's number as the hub keeps it (hub/protocol's
+   * normalize_ballot_number): full-width folded, spaces and dashes dropped,
+   * upper case, and digits only without leading zeros ("０１１７" → "117").
+   */
+  YZ.normalizeBallotNumber = function (s) {
+    var out = '';
+    String(s || '').split('').forEach(function (c) {
+      var n = c.charCodeAt(0);
+      if (n >= 0xFF01 && n <= 0xFF5E) c = String.fromCharCode(n - 0xFEE0);
+      else if (n === 0x3000) c = ' ';
+      if (/\s/.test(c) || c === '-') return;
+      out += c.toUpperCase();
+    });
+    if (/^[0-9]+$/.test(out)) return out.replace(/^0+/, '') || '0';
+    return out;
+  };
+
   /** The header's count of commands the hub has not answered yet (kept, and re-sent on reconnect). */
   YZ.showUnsent = function (el, session) {
     var n = session ? session.unanswered() : 0;
@@ -321,6 +429,13 @@
 
   /** A command unanswered this long means the link is dead: reconnect and re-send. */
   var ANSWER_TIMEOUT_MS = 8000;
+  /**
+   * The hub takes 30 frames at once and 15 a second per connection
+   * (docs/protocol.md, "Rate"). Pages keep a little under it, so that a
+   * counter's 200 unsent entries after a Wi-Fi outage go out at full speed
+   * and are never refused.
+   */
+  var PACE_BURST = 20, PACE_PER_SEC = 12;
 
   /**
    * One connection to the hub, kept alive.
@@ -334,6 +449,12 @@
    *   opts.persist    a storage key: unanswered commands survive a page reload there
    *   opts.hello      more fields for the hello (an object, or a function called at each
    *                   connect), e.g. a desk card's {device, pin}
+   *   opts.onLog(frame)                a `log` message (after `follow_log`, scrutineers)
+   *
+   * The furthest log position the hub has shown this page (seq, hash and the
+   * hub's tag, from any welcome, snapshot, update or ack) is kept per token
+   * and sent back in every `hello` (`seen`): a hub restarted on a log that
+   * lost acknowledged entries learns it and stops ('halted' status).
    */
   YZ.Session = function (opts) {
     var self = this;
@@ -349,6 +470,13 @@
     this.ws = null;
     this.tries = 0;
     this.stopped = false;
+    this.seenKey = 'yz.seen.' + String(opts.token || '').toUpperCase().replace(/[^0-9A-Z]/g, '');
+    try { this.seen = JSON.parse(get(this.seenKey) || 'null'); } catch (e) { this.seen = null; }
+    this.outq = []; // ids waiting for a slot under the hub's rate limit
+    this.wantSnapshot = false;
+    this.tokens = PACE_BURST;
+    this.tokensAt = Date.now();
+    this.pumpTimer = null;
     if (opts.persist) {
       try {
         JSON.parse(get(opts.persist) || '[]').forEach(function (p) { self._queue(p.id, p.command, null); });
@@ -386,6 +514,7 @@
       var hello = { type: 'hello', token: self.opts.token, client: self.opts.client || 'page' };
       var more = typeof self.opts.hello === 'function' ? self.opts.hello() : self.opts.hello;
       if (more) Object.keys(more).forEach(function (k) { if (more[k] !== null && more[k] !== undefined) hello[k] = more[k]; });
+      if (self.seen && self.seen.tag) hello.seen = self.seen;
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = function (ev) {
@@ -393,12 +522,16 @@
       try { m = JSON.parse(ev.data); } catch (e) { return; }
       if (typeof m.server_now_ms === 'number') self.offset = m.server_now_ms - Date.now();
       if (m.snapshot && typeof m.snapshot.server_now_ms === 'number') self.offset = m.snapshot.server_now_ms - Date.now();
+      self._noteSeen(m);
       switch (m.type) {
         case 'welcome':
           welcomed = true;
           self.tries = 0;
           self.you = m.you;
           self.snapshot = m.snapshot;
+          // A new connection: the hub's bucket is full again.
+          self.tokens = PACE_BURST;
+          self.tokensAt = Date.now();
           self._status('online');
           if (self.opts.onWelcome) self.opts.onWelcome(m.you, m.snapshot);
           if (self.opts.onChange) self.opts.onChange(self.snapshot, null);
@@ -413,9 +546,18 @@
           YZ.apply(self.snapshot, m);
           if (self.opts.onChange) self.opts.onChange(self.snapshot, m);
           break;
+        case 'log':
+          if (self.opts.onLog) self.opts.onLog(m);
+          break;
         case 'ack':
         case 'error':
           if (m.type === 'error' && !welcomed) { refused = m; return; }
+          if (m.type === 'error' && m.code === 'log_behind') { refused = m; return; }
+          if (m.type === 'error' && m.code === 'rate_limited' && m.id && self.pending[m.id]) {
+            // Not an answer: the hub did not read it. Send it again when it says.
+            self._later(m.id, m.retry_after_ms || 1000);
+            break;
+          }
           if (m.id && self.pending[m.id]) self._answer(m.id, m);
           else if (m.id && self.opts.onAnswer) self.opts.onAnswer(m, m.id);
           else if (!m.id && self.opts.onNotice) self.opts.onNotice(m);
@@ -428,10 +570,38 @@
       // Refused at the door (unknown token, not authenticated): retrying cannot help.
       if (ev.code === 1008 && !welcomed) { self._status('refused', refused); return; }
       if (self.stopped) return;
-      self._status('offline', refused);
+      // The hub found its log shorter than what it acknowledged: it serves
+      // nothing until restored; keep trying, it comes back after the restore.
+      if (refused && refused.code === 'log_behind') self._status('halted', refused);
+      else self._status('offline', refused);
       self._retry();
     };
     ws.onerror = function () { /* onclose follows */ };
+  };
+
+  /** Keep the furthest log position the hub has shown (with its tag), per token, across reloads. */
+  S._noteSeen = function (m) {
+    var seq, head, tag;
+    if (m.snapshot) { seq = m.snapshot.seq; head = m.snapshot.log_head; tag = m.snapshot.log_tag; }
+    else if (m.type === 'log' && m.rows && m.rows.length) { var r = m.rows[m.rows.length - 1]; seq = r.seq; head = r.hash; tag = m.log_tag; }
+    else { seq = m.seq; head = m.log_head; tag = m.log_tag; }
+    if (!tag || typeof seq !== 'number' || (this.seen && this.seen.seq >= seq)) return;
+    this.seen = { seq: seq, head: head, tag: tag };
+    // Kept in memory at once, in storage at most once a second (a burst of updates writes once).
+    var self = this;
+    if (!this._seenTimer) this._seenTimer = setTimeout(function () { self._seenTimer = null; set(self.seenKey, JSON.stringify(self.seen)); }, 1000);
+  };
+  /**
+   * Send a message other than a command (e.g. follow_log) if online; false if not.
+   * It goes at once but counts against the pace, so that queued commands wait for it.
+   */
+  S.send = function (msg) {
+    if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return false;
+    var now = Date.now();
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.tokensAt) / 1000 * PACE_PER_SEC) - 1;
+    this.tokensAt = now;
+    this.ws.send(JSON.stringify(msg));
+    return true;
   };
 
   S._retry = function () {
@@ -452,13 +622,43 @@
     var list = this.order.map(function (id) { return { id: id, command: self.pending[id].command }; });
     set(this.opts.persist, list.length ? JSON.stringify(list) : null);
   };
+  /** Queue a command for the wire; it leaves as soon as the pace allows. */
   S._send = function (id) {
-    var p = this.pending[id];
-    if (!p || !this.ws || this.ws.readyState !== 1 || this.state !== 'online') return;
-    p.sentAt = Date.now();
-    this.ws.send(JSON.stringify({ type: 'command', id: id, command: p.command }));
+    if (!this.pending[id] || this.outq.indexOf(id) >= 0) return;
+    this.outq.push(id);
+    this._pump();
   };
-  S._resend = function () { var self = this; this.order.slice().forEach(function (id) { self._send(id); }); };
+  /** Send what the pace allows now; come back for the rest. */
+  S._pump = function () {
+    var self = this, now = Date.now();
+    if (this.pumpTimer) { clearTimeout(this.pumpTimer); this.pumpTimer = null; }
+    if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return;
+    this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.tokensAt) / 1000 * PACE_PER_SEC);
+    this.tokensAt = now;
+    while ((this.outq.length || this.wantSnapshot) && this.tokens >= 1) {
+      this.tokens -= 1;
+      if (this.wantSnapshot) { this.wantSnapshot = false; this.ws.send(JSON.stringify({ type: 'snapshot' })); continue; }
+      var id = this.outq.shift(), p = this.pending[id];
+      if (!p) { this.tokens += 1; continue; }
+      p.sentAt = now;
+      this.ws.send(JSON.stringify({ type: 'command', id: id, command: p.command }));
+    }
+    if (this.outq.length || this.wantSnapshot) {
+      this.pumpTimer = setTimeout(function () { self._pump(); }, Math.ceil((1 - this.tokens) / PACE_PER_SEC * 1000));
+    }
+  };
+  /** Send `id` again after `ms` (the hub asked to wait). */
+  S._later = function (id, ms) {
+    var self = this, p = this.pending[id];
+    if (!p) return;
+    p.sentAt = 0;
+    setTimeout(function () { if (self.pending[id]) self._send(id); }, ms);
+  };
+  S._resend = function () {
+    var self = this;
+    this.outq = [];
+    this.order.slice().forEach(function (id) { self._send(id); });
+  };
   S._answer = function (id, m) {
     var p = this.pending[id];
     delete this.pending[id];
@@ -502,7 +702,7 @@
   /** The unanswered commands themselves, oldest first: [{id, command}] (e.g. to show entries not yet confirmed). */
   S.pendingCommands = function () { var self = this; return this.order.map(function (id) { return { id: id, command: self.pending[id].command }; }); };
   /** Ask for a fresh snapshot. */
-  S.refresh = function () { if (this.ws && this.state === 'online') this.ws.send(JSON.stringify({ type: 'snapshot' })); };
+  S.refresh = function () { if (this.ws && this.state === 'online') { this.wantSnapshot = true; this._pump(); } };
 
   // ------------------------------------------------------------ page helpers
 
@@ -513,6 +713,7 @@
       case 'connecting': return YZ.tr('正在连接…', 'Connecting…');
       case 'offline': return YZ.tr('网络中断，正在重连…', 'Offline, reconnecting…');
       case 'refused': return YZ.tr('代码无效：', 'Code refused: ') + YZ.errorText(detail);
+      case 'halted': return YZ.tr('会场服务器已停止服务：', 'The hub has stopped serving: ') + YZ.errorText(detail);
       default: return state;
     }
   };

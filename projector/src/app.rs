@@ -50,6 +50,9 @@ pub struct App {
     pub join_confirmed: bool,
     /// Connected with the anonymous `public` token.
     pub public: bool,
+    /// This machine's time zone, seconds from UTC: the times of day the
+    /// room is shown (a card issued at 15:02).
+    pub utc_offset_s: i32,
     pub quit: bool,
 }
 
@@ -65,6 +68,7 @@ impl App {
             join_url: join_guess,
             join_confirmed: false,
             public,
+            utc_offset_s: 0,
             quit: false,
         }
     }
@@ -112,7 +116,7 @@ impl App {
                 }
                 // A read-only screen sends no commands: acks and errors
                 // (other than a refusal, reported as a status) need no answer.
-                ServerMsg::Ack { .. } | ServerMsg::Error(_) => {}
+                ServerMsg::Ack { .. } | ServerMsg::Error(_) | ServerMsg::Log(_) => {}
             },
         }
     }
@@ -138,7 +142,8 @@ impl App {
 
     pub fn screen(&self, local_now_ms: u64) -> Screen {
         let lang = self.lang;
-        let scene = self.snapshot.as_ref().map(|s| model::scene(s, self.hub_now(local_now_ms), lang));
+        let scene =
+            self.snapshot.as_ref().map(|s| model::scene_at(s, self.hub_now(local_now_ms), lang, self.utc_offset_s));
         let marker = match &self.connection {
             Connection::Online => Marker { text: lang.t("● 已连接", "● online").into(), level: Level::Ok },
             Connection::Connecting { .. } | Connection::Offline { .. } => {

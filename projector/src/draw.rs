@@ -9,7 +9,7 @@
 use crate::digits;
 use crate::model::*;
 use crate::qr;
-use crate::text::{fit, fit_right, truncate, width, wrap};
+use crate::text::{fit, fit_right, grouped_hash, truncate, width, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -105,10 +105,14 @@ pub fn render(screen: &Screen, area: Rect, buf: &mut Buffer) {
         put(buf, area.x, area.y, "窗口太小 / window too small", area.width, bold());
         return;
     }
-    let body = Rect::new(area.x + 1, area.y + 2, area.width - 2, area.height - 3);
+    let mut body = Rect::new(area.x + 1, area.y + 2, area.width - 2, area.height - 3);
     if let Some(scene) = &screen.scene {
         header(buf, area, scene, &screen.marker);
         footer(buf, area, scene, &screen.keys);
+        let used = announcements(buf, body, &scene.announcements);
+        if used > 0 {
+            body = Rect::new(body.x, body.y + used + 1, body.width, body.height.saturating_sub(used + 1));
+        }
         // The scene draws into a buffer of the body's size, so that nothing
         // it writes can spill over the header or the footer.
         let mut sub = Buffer::empty(body);
@@ -157,6 +161,47 @@ fn footer(buf: &mut Buffer, area: Rect, scene: &Scene, keys: &str) {
     if show_keys {
         put(buf, area.right() - keys_w - 1, y, keys, keys_w, dim());
     }
+}
+
+/// The announcements at the top of the body: every card issued during the
+/// vote first (never left out), then exclusions, adopted costs, flagged
+/// claims, the other claims on one line, cancellations; at most a quarter
+/// of the body. Returns the rows used.
+fn announcements(buf: &mut Buffer, body: Rect, list: &[Announcement]) -> u16 {
+    if list.is_empty() || body.height < 8 {
+        return 0;
+    }
+    let mut lines: Vec<(String, Style)> = vec![];
+    let issue = Style::new().fg(Color::Magenta).add_modifier(Modifier::BOLD | Modifier::REVERSED);
+    for a in list.iter().filter(|a| a.kind == AnnouncementKind::CardsIssued) {
+        lines.push((format!(" ⚠ {} ", a.text), issue));
+    }
+    for a in list.iter().filter(|a| matches!(a.kind, AnnouncementKind::Exclusion | AnnouncementKind::Cost)) {
+        let style = if a.kind == AnnouncementKind::Exclusion { bold().fg(Color::Red) } else { bold() };
+        lines.push((a.text.clone(), style));
+    }
+    for a in list.iter().filter(|a| a.kind == AnnouncementKind::Claim && a.flagged) {
+        lines.push((format!("⚠ {}", a.text), bold().fg(Color::Red)));
+    }
+    let claims: Vec<&str> =
+        list.iter().filter(|a| a.kind == AnnouncementKind::Claim && !a.flagged).map(|a| a.text.as_str()).collect();
+    if !claims.is_empty() {
+        lines.push((claims.join("；"), Style::new()));
+    }
+    for a in list.iter().filter(|a| a.kind == AnnouncementKind::Cancelled) {
+        lines.push((a.text.clone(), Style::new()));
+    }
+    let issues = list.iter().filter(|a| a.kind == AnnouncementKind::CardsIssued).count();
+    let room = (body.height / 4).max(issues as u16).max(1) as usize;
+    if lines.len() > room {
+        let more = lines.len() - (room - 1);
+        lines.truncate(room - 1);
+        lines.push((format!("… +{more} · /board"), dim()));
+    }
+    for (i, (t, s)) in lines.iter().enumerate() {
+        put(buf, body.x, body.y + i as u16, t, body.width, *s);
+    }
+    lines.len() as u16
 }
 
 fn notice(buf: &mut Buffer, area: Rect, n: &Notice) {
@@ -243,6 +288,11 @@ impl Grid {
 
 fn not_open(buf: &mut Buffer, body: Rect, scene: &Scene, n: &NotOpen, join: &str) {
     let (text_area, qr_area) = split_for_qr(body);
+    let fp = if n.electorate.fingerprint.is_empty() {
+        String::new()
+    } else {
+        format!("{}  {}", n.electorate.fingerprint_label, n.electorate.fingerprint)
+    };
     let lines = [
         (scene.meeting.as_str(), bold()),
         ("", Style::new()),
@@ -252,6 +302,9 @@ fn not_open(buf: &mut Buffer, body: Rect, scene: &Scene, n: &NotOpen, join: &str
         (n.date.as_str(), Style::new()),
         ("", Style::new()),
         (n.detail.as_str(), dim()),
+        ("", Style::new()),
+        (n.electorate.text.as_str(), bold()),
+        (fp.as_str(), bold()),
     ];
     let top = text_area.y + text_area.height.saturating_sub(lines.len() as u16) / 2;
     for (i, (t, s)) in lines.iter().enumerate() {
@@ -319,7 +372,25 @@ fn welcome(buf: &mut Buffer, body: Rect, w: &Welcome, join: &str) {
     lines.push(vec![]);
     let fp_label = format!("{}  ", w.fingerprint_label);
     let fp_x = width(&fp_label) as u16;
-    lines.push(vec![(0, fp_label, bold()), (fp_x, format!(" {} ", w.fingerprint), badge())]);
+    let rules_fp = format!(" {} ", w.fingerprint);
+    let mut fp_row = vec![(0, fp_label, bold()), (fp_x, rules_fp.clone(), badge())];
+    // The electorate's fingerprint beside the rules' (below it when the row is too narrow).
+    if !w.electorate.fingerprint.is_empty() {
+        let label = format!("{}  ", w.electorate.fingerprint_label);
+        let value = format!(" {} ", w.electorate.fingerprint);
+        let beside = fp_x + width(&rules_fp) as u16 + 3;
+        if beside + (width(&label) + width(&value)) as u16 <= left.width {
+            fp_row.push((beside, label.clone(), bold()));
+            fp_row.push((beside + width(&label) as u16, value, badge()));
+            lines.push(fp_row);
+        } else {
+            lines.push(fp_row);
+            lines.push(vec![(0, label.clone(), bold()), (width(&label) as u16, value, badge())]);
+        }
+    } else {
+        lines.push(fp_row);
+    }
+    lines.push(one(w.electorate.text.clone(), bold()));
     lines.push(one(w.locked_note.clone(), dim()));
 
     let mut y = left.y;
@@ -459,6 +530,16 @@ fn card_lines(c: &PitchCard, w: usize) -> Vec<(String, Style)> {
         out.push((l, Style::new()));
     }
     out.push((c.cost.clone(), bold()));
+    if let Some(n) = &c.cost_note {
+        for l in wrap(n, w) {
+            out.push((l, dim()));
+        }
+    }
+    if let Some(x) = &c.excluded {
+        for l in wrap(x, w) {
+            out.push((l, bold().fg(Color::Red)));
+        }
+    }
     if let Some(a) = &c.adviser {
         for l in wrap(a, w) {
             out.push((l, feasibility_style(c.feasibility)));
@@ -510,6 +591,10 @@ fn card_compact(buf: &mut Buffer, area: Rect, c: &PitchCard, n: usize) {
     let x = put(buf, area.x, area.y, &head, area.width, bold());
     put(buf, x + 2, area.y, &c.cost, area.right().saturating_sub(x + 2), bold());
     let mut detail = c.location.clone();
+    for extra in [&c.excluded, &c.cost_note].into_iter().flatten() {
+        detail.push_str(" · ");
+        detail.push_str(extra);
+    }
     if let Some(a) = &c.adviser {
         detail.push_str(" · ");
         detail.push_str(a);
@@ -526,7 +611,7 @@ fn card_compact(buf: &mut Buffer, area: Rect, c: &PitchCard, n: usize) {
             area.y + 1 + i as u16,
             l,
             area.width - 3,
-            if c.adviser.is_some() { style } else { Style::new() },
+            if c.adviser.is_some() || c.excluded.is_some() { style } else { Style::new() },
         );
     }
 }
@@ -542,18 +627,18 @@ fn bar(value: u64, max: u64, cells: u16) -> String {
 }
 
 fn voting(buf: &mut Buffer, body: Rect, v: &Voting) {
-    let bw = width(&v.ballots_text) as u16;
-    put(buf, body.x, body.y, &v.instruction, body.width.saturating_sub(bw + 2), Style::new());
-    put(buf, body.right().saturating_sub(bw), body.y, &v.ballots_text, bw, bold());
+    // Row 1: the instruction, the clock on the right; row 2: the one count.
+    put(buf, body.x, body.y, &v.instruction, body.width, Style::new());
     if let Some(t) = &v.timer {
         let text = format!("{}  {}", t.caption, t.text);
         let tw = width(&text) as u16;
         let left_end = body.x + width(&v.instruction) as u16 + 2;
-        let x = body.x + (body.width.saturating_sub(tw)) / 2;
-        if x > left_end && x + tw + 2 < body.right().saturating_sub(bw) {
+        let x = body.right().saturating_sub(tw);
+        if x > left_end {
             put(buf, x, body.y, &text, tw, bold().fg(timer_colour(t.state)));
         }
     }
+    put(buf, body.x, body.y + 1, &v.ballots_text, body.width, bold());
     let list = rows(body, 2, body.height.saturating_sub(2));
     let Some(bars) = &v.bars else {
         let big = rows(list, 0, list.height.saturating_sub(4).min(22));
@@ -575,9 +660,13 @@ fn voting(buf: &mut Buffer, body: Rect, v: &Voting) {
     for (i, b) in bars.iter().take(g.shown).enumerate() {
         let (x, y) = g.slot(list, i);
         let mut cx = put(buf, x, y, &fit_right(&b.rank.to_string(), rank_w as usize), rank_w, dim());
-        cx = put(buf, cx + 1, y, &fit(&b.label, label_w as usize), label_w, Style::new());
-        let drawn = bar(b.votes, v.max_votes, bar_w);
-        let end = put(buf, cx + 1, y, &drawn, bar_w, Style::new().fg(Color::Green));
+        let label_style = if b.excluded { Style::new().add_modifier(Modifier::CROSSED_OUT) } else { Style::new() };
+        cx = put(buf, cx + 1, y, &fit(&b.label, label_w as usize), label_w, label_style);
+        let end = if b.excluded {
+            put(buf, cx + 1, y, &v.excluded_label, bar_w, bold().fg(Color::Red))
+        } else {
+            put(buf, cx + 1, y, &bar(b.votes, v.max_votes, bar_w), bar_w, Style::new().fg(Color::Green))
+        };
         let count = format!("{}{}", b.votes, v.votes_unit);
         put(buf, end.max(cx + 1) + 1, y, &count, count_w, bold());
     }
@@ -603,6 +692,10 @@ fn results(buf: &mut Buffer, body: Rect, r: &ResultsScene) {
     y += 1;
     put(buf, body.x, y, &r.rules_text, body.width, dim());
     y += 1;
+    if let Some(v) = &r.void_text {
+        put(buf, body.x, y, v, body.width, Style::new());
+        y += 1;
+    }
     if let Some(m) = &r.method_text {
         put(buf, body.x, y, m, body.width, Style::new());
         y += 1;
@@ -630,7 +723,13 @@ fn results(buf: &mut Buffer, body: Rect, r: &ResultsScene) {
         }
     }
     y += 1;
-    let head = format!("{}  {}", r.head_label, r.closed_at_head);
+    // The whole hash at close in groups of four; where it does not fit, its first 16 digits (64 bits).
+    let full = format!("{}  {}", r.head_label, grouped_hash(&r.closed_at_head, 64));
+    let head = if width(&full) <= body.width as usize {
+        full
+    } else {
+        format!("{}  {} …", r.head_label, grouped_hash(&r.closed_at_head, 16))
+    };
     let list = Rect::new(body.x, y, body.width, body.bottom().saturating_sub(y + 1));
     put(buf, body.x, body.bottom() - 1, &head, body.width, bold());
 

@@ -44,6 +44,8 @@ fn local_now_ms() -> u64 {
 }
 
 fn main() -> Result<()> {
+    // Read while the process has one thread (the only time `time` can do it safely).
+    let utc_offset_s = time::UtcOffset::current_local_offset().map(|o| o.whole_seconds()).unwrap_or(0);
     let cli = Cli::parse();
     let hub = match parse_hub(&cli.hub) {
         Ok(h) => h,
@@ -62,6 +64,7 @@ fn main() -> Result<()> {
     if cli.join.is_some() {
         app.join_confirmed = true;
     }
+    app.utc_offset_s = utc_offset_s;
     let mut terminal = ratatui::init();
     let outcome = runtime.block_on(run(&mut terminal, &mut app, hub.http_base.clone(), token));
     ratatui::restore();

@@ -7,10 +7,10 @@
 //! (check-in), discussion (discussion and picks), pitches, voting, results
 //! (counted and published).
 
-use crate::text::{clock, money, short_hash, Lang};
+use crate::text::{clock, grouped_hash, money, Lang};
+use yuanzhuo_client::words;
 use yuanzhuo_protocol::{
     Allocation, Annotation, Feasibility, Phase, Snapshot, TableSummary, TallyVisibility, TieBreak, Timer,
-    EXCLUSION_RULES,
 };
 
 /// Everything on the screen that comes from the meeting.
@@ -22,7 +22,32 @@ pub struct Scene {
     /// The phase in the room's words ("分桌讨论").
     pub phase_label: String,
     pub body: Body,
+    /// What the room must be told as it happens (every scene but the results).
+    pub announcements: Vec<Announcement>,
     pub footer: Footer,
+}
+
+/// One thing announced to the room, under the header.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Announcement {
+    pub kind: AnnouncementKind,
+    pub text: String,
+    /// Drawn as a warning (a claim made where the organiser's console was).
+    pub flagged: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnnouncementKind {
+    /// Voter cards issued after the vote opened (every one is announced).
+    CardsIssued,
+    /// A proposal excluded by the organiser on an adviser's recommendation.
+    Exclusion,
+    /// A cost adopted from the adviser.
+    Cost,
+    /// A counter's or scrutineer's card claimed.
+    Claim,
+    /// How many voter cards were cancelled.
+    Cancelled,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +97,18 @@ pub struct NotOpen {
     pub date: String,
     pub message: String,
     pub detail: String,
+    pub electorate: Electorate,
+}
+
+/// Who may vote, before the vote opens: the size of the electorate and the
+/// fingerprint of every card issued (beside the rules' fingerprint).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Electorate {
+    /// "已发投票卡 120 张，已作废 2 张；门口登记 90 人"
+    pub text: String,
+    pub fingerprint_label: String,
+    /// "XXXX-XXXX", empty before any card.
+    pub fingerprint: String,
 }
 
 /// Check-in: who, where, and the rules everyone can see before anything happens.
@@ -87,6 +124,7 @@ pub struct Welcome {
     /// Above the QR code: what phones can do with it.
     pub scan_hint: String,
     pub timer: Option<TimerView>,
+    pub electorate: Electorate,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -149,9 +187,14 @@ pub struct PitchCard {
     pub description: String,
     /// "地点：朝阳新村3区"
     pub location: String,
-    /// "估算：¥14,000"
+    /// "造价：¥14,000": the one cost, the one the count uses.
     pub cost: String,
-    /// "顾问：可行 · 顾问估算 ¥15,000" when an adviser annotated it.
+    /// Beside it, labelled: the adviser's estimate (not adopted), or the
+    /// list's cost when the estimate was adopted.
+    pub cost_note: Option<String>,
+    /// "P12 已确认排除：第6条 技术上不可行".
+    pub excluded: Option<String>,
+    /// "顾问：可行" / "顾问建议排除（第6条：…），由组织者决定" when an adviser annotated it.
     pub adviser: Option<String>,
     pub feasibility: Option<Feasibility>,
     /// The adviser's remark for residents.
@@ -161,8 +204,9 @@ pub struct PitchCard {
 /// Voting: the live tally as bars, or only the turnout when the rules hide the tally.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Voting {
+    /// Ballots received (the one count's first number).
     pub ballots: u64,
-    /// "已投 57 张选票"
+    /// The one count: "已收到 57 张（有效 56，废票 1）；手机 50，纸质 7"
     pub ballots_text: String,
     /// "每人最多选 10 项（共 60 个提案）"
     pub instruction: String,
@@ -175,6 +219,8 @@ pub struct Voting {
     /// Labels for the drawing: "… 还有 {} 项" and "票".
     pub more_label: String,
     pub votes_unit: String,
+    /// Drawn in place of the bar of a proposal excluded before the vote.
+    pub excluded_label: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -185,6 +231,8 @@ pub struct Bar {
     /// "P01 楼道声控灯改造"
     pub label: String,
     pub votes: u64,
+    /// Excluded before the vote: marked on the list.
+    pub excluded: bool,
 }
 
 /// Counted and published: the ranking, the budget line, the ties, the hash.
@@ -193,7 +241,10 @@ pub struct ResultsScene {
     pub published: bool,
     /// "计票完成 · 待公示" / "结果已公示"
     pub status: String,
+    /// The one count, as during the vote.
     pub ballots_text: String,
+    /// "废票原因：空白票 2，超过可选项数 1", when there were void ballots.
+    pub void_text: Option<String>,
     pub budget: BudgetLine,
     /// "资助规则：…；同票规则：…"
     pub rules_text: String,
@@ -247,8 +298,14 @@ pub struct ResultRow {
 
 // ---------------------------------------------------------------- building
 
-/// The scene for `snap` at `now_ms` on the hub's clock.
+/// The scene for `snap` at `now_ms` on the hub's clock, times of day in UTC.
 pub fn scene(snap: &Snapshot, now_ms: u64, lang: Lang) -> Scene {
+    scene_at(snap, now_ms, lang, 0)
+}
+
+/// The scene, with times of day (card issues, claims) `utc_offset_s`
+/// seconds from UTC: the zone of the machine the room looks at.
+pub fn scene_at(snap: &Snapshot, now_ms: u64, lang: Lang, utc_offset_s: i32) -> Scene {
     let body = match snap.phase {
         Phase::Setup => Body::NotOpen(not_open(snap, lang)),
         Phase::CheckIn => Body::Welcome(welcome(snap, now_ms, lang)),
@@ -262,17 +319,93 @@ pub fn scene(snap: &Snapshot, now_ms: u64, lang: Lang) -> Scene {
             None => Body::Voting(voting(snap, now_ms, lang)),
         },
     };
+    let announcements = if matches!(body, Body::Results(_)) { vec![] } else { announcements(snap, lang, utc_offset_s) };
     Scene {
         phase: snap.phase,
         meeting: snap.meeting.name.clone(),
         phase_label: lang.t(snap.phase.zh(), snap.phase.en()).to_string(),
         body,
+        announcements,
         footer: footer(snap, lang),
     }
 }
 
+/// What the room must be told as it happens: every card issue made during
+/// the vote (first), confirmed exclusions, costs adopted from the adviser,
+/// the desk cards' claims (newest first) and how many cards were cancelled.
+pub fn announcements(snap: &Snapshot, lang: Lang, utc_offset_s: i32) -> Vec<Announcement> {
+    let e = &snap.electorate;
+    let a = |kind, text: String, flagged| Announcement { kind, text, flagged };
+    let mut out: Vec<Announcement> = e
+        .issuances
+        .iter()
+        .rev()
+        .filter(|i| i.during_vote)
+        .map(|i| a(AnnouncementKind::CardsIssued, words::issue_text(i, lang, utc_offset_s), false))
+        .collect();
+    out.extend(
+        snap.exclusions.iter().rev().map(|x| a(AnnouncementKind::Exclusion, words::exclusion_text(x, lang), false)),
+    );
+    let currency = &snap.rules.budget.currency;
+    out.extend(snap.adopted_costs.iter().map(|c| {
+        let (cost, list) = (money(c.cost, currency), money(c.list_cost, currency));
+        let text = match lang {
+            Lang::Zh => format!("{} 造价采用顾问估算 {cost}（清单造价 {list}）", c.proposal),
+            Lang::En => format!("{}: the adviser's estimate {cost} adopted (list cost {list})", c.proposal),
+        };
+        a(AnnouncementKind::Cost, text, false)
+    }));
+    let mut claims: Vec<(u64, Announcement)> = e
+        .desk
+        .iter()
+        .filter_map(|d| {
+            let c = words::claim_text(d, lang, utc_offset_s)?;
+            let text = if c.also.is_empty() { c.text } else { format!("{} · {}", c.text, c.also) };
+            Some((d.claim.as_ref().map_or(0, |c| c.at_ms), a(AnnouncementKind::Claim, text, c.flagged)))
+        })
+        .collect();
+    claims.sort_by_key(|c| std::cmp::Reverse(c.0));
+    out.extend(claims.into_iter().map(|(_, a)| a));
+    if let Some(last) = e.cancellations.last() {
+        let n = e.cancellations.len();
+        let latest = words::cancel_text(last, lang, utc_offset_s);
+        let text = match lang {
+            Lang::Zh => format!("已作废投票卡 {n} 张（最近：{latest}）"),
+            Lang::En => format!("{n} voter cards cancelled (latest: {latest})"),
+        };
+        out.push(a(AnnouncementKind::Cancelled, text, false));
+    }
+    out
+}
+
+/// The electorate's size and fingerprint, in words.
+fn electorate(snap: &Snapshot, lang: Lang) -> Electorate {
+    let e = &snap.electorate;
+    let mut text = match lang {
+        Lang::Zh => format!("已发投票卡 {} 张", e.cards_issued),
+        Lang::En => format!("Voter cards issued: {}", e.cards_issued),
+    };
+    if e.cards_cancelled > 0 {
+        text.push_str(&match lang {
+            Lang::Zh => format!("，已作废 {} 张", e.cards_cancelled),
+            Lang::En => format!(", cancelled {}", e.cards_cancelled),
+        });
+    }
+    if let Some(r) = &snap.turnout.register {
+        text.push_str(&match lang {
+            Lang::Zh => format!("；门口登记 {} 人", r.registered),
+            Lang::En => format!("; registered at the door {}", r.registered),
+        });
+    }
+    Electorate {
+        text,
+        fingerprint_label: lang.t("选民指纹", "Electorate fingerprint").to_string(),
+        fingerprint: e.fingerprint.clone(),
+    }
+}
+
 fn footer(snap: &Snapshot, lang: Lang) -> Footer {
-    let head = short_hash(&snap.log_head, 16);
+    let head = grouped_hash(&snap.log_head, 16);
     let head_shown = if head.is_empty() { "—".to_string() } else { format!("{head}…") };
     let mut text = match lang {
         Lang::Zh => format!("日志第 {} 条 · 哈希 {head_shown}", snap.seq),
@@ -282,6 +415,13 @@ fn footer(snap: &Snapshot, lang: Lang) -> Footer {
         text.push_str(&match lang {
             Lang::Zh => format!(" · 规则指纹 {}", snap.fingerprint),
             Lang::En => format!(" · rules {}", snap.fingerprint),
+        });
+    }
+    let e = &snap.electorate;
+    if !e.fingerprint.is_empty() {
+        text.push_str(&match lang {
+            Lang::Zh => format!(" · 选民指纹 {}（投票卡 {} 张）", e.fingerprint, e.cards_issued),
+            Lang::En => format!(" · electorate {} ({} cards)", e.fingerprint, e.cards_issued),
         });
     }
     Footer { seq: snap.seq, log_head: head, fingerprint: snap.fingerprint.clone(), text }
@@ -346,6 +486,7 @@ fn not_open(snap: &Snapshot, lang: Lang) -> NotOpen {
             Lang::Zh => format!("共 {n} 个提案 · {tables} 桌 · 开会后在此公布规则"),
             Lang::En => format!("{n} proposals · {tables} tables · the rules appear here when the meeting opens"),
         },
+        electorate: electorate(snap, lang),
     }
 }
 
@@ -439,6 +580,7 @@ fn welcome(snap: &Snapshot, now_ms: u64, lang: Lang) -> Welcome {
             .to_string(),
         scan_hint: lang.t("手机扫码，跟进会议、投票", "Scan to follow the meeting and vote").to_string(),
         timer: timer_view(snap.timer.as_ref(), now_ms, lang),
+        electorate: electorate(snap, lang),
     }
 }
 
@@ -488,17 +630,14 @@ fn discussion(snap: &Snapshot, now_ms: u64, lang: Lang) -> Discussion {
     }
 }
 
+/// The adviser's word: an exclusion is only a recommendation, the organiser decides.
 fn feasibility_text(a: &Annotation, lang: Lang) -> String {
-    match a.feasibility {
-        Feasibility::Feasible => lang.t("可行", "feasible").to_string(),
-        Feasibility::Doubtful => lang.t("存疑", "doubtful").to_string(),
-        Feasibility::Excluded => {
-            let rule = a.exclusion_rule.and_then(|n| EXCLUSION_RULES.get((n as usize).wrapping_sub(1)).map(|r| (n, r)));
-            match (rule, lang) {
-                (Some((n, (zh, _))), Lang::Zh) => format!("建议排除（第{n}条：{zh}）"),
-                (Some((n, (_, en))), Lang::En) => format!("excluded (rule {n}: {en})"),
-                (None, _) => lang.t("建议排除", "excluded").to_string(),
-            }
+    match (a.feasibility, a.exclusion_rule) {
+        (Feasibility::Feasible, _) => format!("{}{}", lang.t("顾问：", "Adviser: "), lang.t("可行", "feasible")),
+        (Feasibility::Doubtful, _) => format!("{}{}", lang.t("顾问：", "Adviser: "), lang.t("存疑", "doubtful")),
+        (Feasibility::Excluded, Some(n)) => words::recommend_text(n, lang),
+        (Feasibility::Excluded, None) => {
+            lang.t("顾问建议排除，由组织者决定", "the adviser recommends excluding it").to_string()
         }
     }
 }
@@ -507,16 +646,28 @@ fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
     let p = snap.proposal(id);
     let currency = &snap.rules.budget.currency;
     let a = snap.annotations.iter().find(|a| a.proposal == id);
-    let adviser = a.map(|a| {
-        let mut s = format!("{}{}", lang.t("顾问：", "Adviser: "), feasibility_text(a, lang));
-        if let Some(c) = a.cost_estimate {
-            s.push_str(&format!(" · {}{}", lang.t("顾问估算 ", "adviser's estimate "), money(c, currency)));
-        }
+    let excluded = snap.exclusions.iter().find(|x| x.proposal == id);
+    let adviser = a.filter(|_| excluded.is_none()).map(|a| {
+        let mut s = feasibility_text(a, lang);
         if !a.reason.trim().is_empty() {
             s.push_str(&format!(" · {}", a.reason.trim()));
         }
         s
     });
+    let adopted = snap.adopted_costs.iter().find(|c| c.proposal == id);
+    let cost_note = match (adopted, a.and_then(|a| a.cost_estimate), p) {
+        (Some(c), _, _) => Some(match lang {
+            Lang::Zh => format!("采用顾问估算；清单造价 {}", money(c.list_cost, currency)),
+            Lang::En => format!("the adviser's estimate, adopted; list cost {}", money(c.list_cost, currency)),
+        }),
+        (None, Some(e), Some(p)) if e != p.cost => Some(match lang {
+            Lang::Zh => format!("顾问估算 {}（仅供参考，计票用上面的造价）", money(e, currency)),
+            Lang::En => {
+                format!("adviser's estimate {} (for reference; the count uses the cost above)", money(e, currency))
+            }
+        }),
+        _ => None,
+    };
     PitchCard {
         id: id.to_string(),
         title: p.map(|p| p.title.clone()).unwrap_or_else(|| id.to_string()),
@@ -528,11 +679,13 @@ fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
         ),
         cost: format!(
             "{}{}",
-            lang.t("估算：", "Estimate: "),
+            lang.t("造价：", "Cost: "),
             p.map(|p| money(p.cost, currency)).unwrap_or_else(|| "—".into())
         ),
+        cost_note,
+        excluded: excluded.map(|x| words::exclusion_text(x, lang)),
         adviser,
-        feasibility: a.map(|a| a.feasibility),
+        feasibility: if excluded.is_some() { Some(Feasibility::Excluded) } else { a.map(|a| a.feasibility) },
         remark: a.map(|a| a.remark.trim().to_string()).filter(|r| !r.is_empty()),
     }
 }
@@ -588,7 +741,8 @@ fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
     let n = snap.proposals.len();
     let hidden = snap.rules.tally == TallyVisibility::HiddenUntilClose && snap.phase < Phase::Counted;
     let tally = if hidden { None } else { snap.tally.as_ref() };
-    let ballots = tally.map_or(snap.turnout.ballots, |t| t.ballots.max(snap.turnout.ballots));
+    // The one count: ballots received (phone, and agreed paper batches, void included).
+    let ballots = snap.turnout.ballots;
     let bars = tally.map(|t| {
         // Most votes first; equal votes keep the list order (what the
         // proposal sheet in residents' hands shows).
@@ -603,7 +757,8 @@ fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
                 rank = pos as u32 + 1;
                 last = Some(votes);
             }
-            out.push(Bar { rank, id: p.id.clone(), label: format!("{} {}", p.id, p.title), votes });
+            let excluded = snap.exclusions.iter().any(|x| x.proposal == p.id);
+            out.push(Bar { rank, id: p.id.clone(), label: format!("{} {}", p.id, p.title), votes, excluded });
         }
         out
     });
@@ -621,10 +776,7 @@ fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
     });
     Voting {
         ballots,
-        ballots_text: match lang {
-            Lang::Zh => format!("已投 {ballots} 张选票"),
-            Lang::En => format!("{ballots} ballots cast"),
-        },
+        ballots_text: words::count_line(&snap.turnout, lang),
         instruction: match lang {
             Lang::Zh => format!("每人最多选 {} 项（共 {n} 个提案）", snap.rules.max_choices),
             Lang::En => format!("Choose at most {} of the {n} proposals", snap.rules.max_choices),
@@ -635,39 +787,19 @@ fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
         hidden_note,
         more_label: lang.t("… 还有 {} 项", "… and {} more").to_string(),
         votes_unit: lang.t("票", "").to_string(),
+        excluded_label: lang.t("已确认排除", "excluded").to_string(),
     }
 }
 
 pub fn unfunded_reason_text(reason: &str, lang: Lang) -> String {
     match reason {
         "no_votes" => lang.t("无人投票", "no votes"),
-        "excluded" => lang.t("顾问建议排除", "excluded"),
+        "excluded" => lang.t("投票前已确认排除", "excluded before the vote"),
         "does_not_fit" => lang.t("超出剩余预算", "over the budget left"),
         "stopped" => lang.t("资助已停止", "funding stopped"),
         other => other,
     }
     .to_string()
-}
-
-/// "共 205 张有效选票（纸质 105 张；另有无效 15 张）；贴纸 40 票".
-fn ballots_text(r: &yuanzhuo_protocol::Results, lang: Lang) -> String {
-    let mut s = match lang {
-        Lang::Zh => format!("共 {} 张有效选票", r.ballots),
-        Lang::En => format!("{} ballots", r.ballots),
-    };
-    if r.paper > 0 || r.void > 0 {
-        s.push_str(&match lang {
-            Lang::Zh => format!("（纸质 {} 张；另有无效 {} 张）", r.paper, r.void),
-            Lang::En => format!(" ({} on paper; {} void)", r.paper, r.void),
-        });
-    }
-    if r.stickers > 0 {
-        s.push_str(&match lang {
-            Lang::Zh => format!("；贴纸 {} 票", r.stickers),
-            Lang::En => format!("; {} stickers", r.stickers),
-        });
-    }
-    s
 }
 
 fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
@@ -737,7 +869,9 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
             lang.t("计票完成 · 待公示", "Count complete · to be published")
         }
         .to_string(),
-        ballots_text: ballots_text(r, lang),
+        ballots_text: words::count_line(&snap.turnout, lang),
+        void_text: (snap.turnout.void > 0)
+            .then(|| format!("{}{}", lang.t("废票原因：", "Void: "), words::void_line(&snap.turnout, lang))),
         method_text: r.equal_shares.as_ref().map(|e| {
             let names = |ids: &[String]| -> String {
                 if ids.is_empty() {

@@ -91,14 +91,23 @@ pub fn clock(remaining_ms: i64) -> String {
     }
 }
 
-/// The first `n` characters of a hash, for footers.
-pub fn short_hash(h: &str, n: usize) -> String {
-    h.chars().take(n).collect()
+/// The first `n` hex digits of a hash in groups of four, to be read aloud
+/// and photographed: "9c1e 4f2a 7b3d 5e6f". `hub verify --head` takes it
+/// back with or without the spaces (at least 16 digits).
+pub fn grouped_hash(h: &str, n: usize) -> String {
+    let digits: Vec<char> = h.chars().take(n).collect();
+    digits.chunks(4).map(|c| c.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashes_are_grouped_in_fours() {
+        assert_eq!(grouped_hash("9c1e4f2a7b3d5e6f8091", 16), "9c1e 4f2a 7b3d 5e6f");
+        assert_eq!(grouped_hash("", 16), "");
+    }
 
     #[test]
     fn widths_count_cjk_as_two() {

@@ -80,7 +80,8 @@ fn setup_scene_says_not_open_yet() {
 
 #[test]
 fn welcome_scene_shows_rules_fingerprint_and_a_scannable_code() {
-    let s = demo(Phase::CheckIn);
+    let mut s = demo(Phase::CheckIn);
+    s.electorate = electorate(120, 0, 0);
     for (w, h) in SIZES {
         let buf = render(&screen_of(&s, T0, Lang::Zh), w, h);
         let t = text(&buf);
@@ -94,8 +95,11 @@ fn welcome_scene_shows_rules_fingerprint_and_a_scannable_code() {
             "造价低者优先",
             "实时公开计票",
             JOIN,
-            "9c1e4f2a7b3d5e6f",
+            "9c1e 4f2a 7b3d 5e6f",
             "● 已连接",
+            "选民指纹",
+            "7D41-0C9E",
+            "已发投票卡 120 张",
         ] {
             assert!(t.contains(needle), "{w}×{h}: no {needle:?}\n{t}");
         }
@@ -191,9 +195,10 @@ fn pitch_scene_shows_the_picks_with_advisers_remarks() {
             "P11 垃圾分类投放亭",
             "P12 单元门口无障碍坡道",
             "P13 主干道路面修补",
-            "估算：¥35,000",
+            "造价：¥35,000",
             "地点：桃花苑南门",
             "顾问估算 ¥15,000",
+            "顾问建议排除",
             "建议同步更换楼道开关",
             "请向物业公司反映",
             "第2桌推介",
@@ -213,7 +218,7 @@ fn sixty_chinese_titles_and_their_counts_fit_at_160_by_45() {
     let buf = render(&screen_of(&s, T0, Lang::Zh), 160, 45);
     let rows = lines(&buf);
     let t = rows.join("\n");
-    assert!(t.contains("已投 57 张选票") && t.contains("每人最多选 10 项"), "{t}");
+    assert!(t.contains("已收到 57 张（有效 57，废票 0）") && t.contains("每人最多选 10 项"), "{t}");
     assert!(!t.contains("还有"), "nothing is left out at 160×45\n{t}");
     for (i, p) in s.proposals.iter().enumerate() {
         let label = format!("{} {}", p.id, p.title);
@@ -255,7 +260,7 @@ fn voting_at_80_by_24_shows_the_top_and_says_how_many_more() {
     assert!(t.contains("P45 楼道灭火器配置") && count_after(&rows, "P45 楼道灭火器配置") == Some(40), "{t}");
     assert_eq!(count_after(&rows, "P04 出入口及主干道…"), Some(40), "{t}");
     let t = text(&render(&screen_of(&s, T0, Lang::En), 80, 24));
-    assert!(t.contains("57 ballots cast") && t.contains("more"), "{t}");
+    assert!(t.contains("Ballots received: 57 (57 valid, 0 void)") && t.contains("more"), "{t}");
 }
 
 #[test]
@@ -263,11 +268,14 @@ fn a_hidden_tally_shows_only_the_turnout_on_screen() {
     let mut s = demo(Phase::Voting);
     s.rules.tally = TallyVisibility::HiddenUntilClose;
     s.tally = None;
-    s.turnout = Turnout { ballots: 31, ..Default::default() };
+    s.turnout = Turnout { ballots: 31, phone: 28, paper: 3, valid: 30, void: 1, ..Default::default() };
     for (w, h) in SIZES {
         let buf = render(&screen_of(&s, T0, Lang::Zh), w, h);
         let t = text(&buf);
-        assert!(t.contains("已投 31 张选票") && t.contains("投票结束后公布"), "{w}×{h}\n{t}");
+        assert!(
+            t.contains("已收到 31 张（有效 30，废票 1）；手机 28，纸质 3") && t.contains("投票结束后公布"),
+            "{w}×{h}\n{t}"
+        );
         assert!(!t.contains("P01") && !t.contains("楼道声控灯改造"), "no proposal is shown with a count\n{t}");
         assert!(count_blocks(&buf) > 10, "the turnout in big digits\n{t}");
     }
@@ -276,6 +284,7 @@ fn a_hidden_tally_shows_only_the_turnout_on_screen() {
 fn results_snapshot() -> Snapshot {
     let mut s = with_votes(demo(Phase::Voting), spread, 57);
     s.annotations = vec![annotation("P45", Feasibility::Excluded, Some(2), None, "请向物业公司反映")];
+    s.exclusions = vec![Exclusion { proposal: "P45".into(), rule: 2, reason: String::new(), at_ms: T0 }];
     counted(s, Phase::Counted)
 }
 
@@ -289,7 +298,8 @@ fn results_show_funded_marks_the_budget_total_ties_and_the_hash() {
     let t = rows.join("\n");
     assert!(t.contains(&format!("获资助 {} 项 · 合计 {total} / 预算 ¥300,000", r.funded.len())), "{t}");
     assert_eq!(t.matches("✓ 资助").count(), r.funded.len(), "{t}");
-    assert!(t.contains(HEAD), "the full hash at close\n{t}");
+    let grouped = projector::text::grouped_hash(HEAD, 64);
+    assert!(t.contains(&grouped), "the full hash at close, in groups of four\n{t}");
     assert!(t.contains("票并列") && t.contains("计票完成 · 待公示"), "{t}");
     // Every proposal, with its votes and, when funded, the running total.
     for row in &r.ranking {
@@ -302,17 +312,50 @@ fn results_show_funded_marks_the_budget_total_ties_and_the_hash() {
         }
     }
     let (_, p45) = row_after(&rows, "P45 楼道灭火器配置").unwrap();
-    assert!(p45.contains("顾问建议排除"), "{p45}");
+    assert!(p45.contains("投票前已确认排除"), "{p45}");
+    assert!(t.contains("已收到 57 张（有效 57，废票 0）"), "the one count\n{t}");
 
     let buf = render(&screen_of(&s, T0, Lang::Zh), 80, 24);
     let t = text(&buf);
     assert!(t.contains(&format!("合计 {total}")) && t.contains("✓ 资助"), "{t}");
     assert!(t.contains("… 还有") && t.contains("项获资助）"), "{t}");
-    assert!(t.contains(&HEAD[..20]), "{t}");
+    assert!(t.contains(&format!("{} …", &grouped[..19])), "at least 64 bits of it, grouped\n{t}");
 
     let published = counted(results_snapshot(), Phase::Published);
     let t = text(&render(&screen_of(&published, T0, Lang::En), 160, 45));
     assert!(t.contains("Results published") && t.contains("✓ funded") && t.contains("Log hash at close"), "{t}");
+}
+
+#[test]
+fn the_room_is_told_of_late_cards_claims_and_exclusions_during_the_vote() {
+    let mut s = with_votes(demo(Phase::Voting), spread, 57);
+    s.electorate = electorate(120, 5, T0 + 120_000);
+    claim(&mut s.electorate, "counter-1", "192.168.1.23", T0 + 180_000, &[]);
+    claim(&mut s.electorate, "counter-2", "192.168.1.20", T0 + 240_000, &["organiser"]);
+    s.exclusions = vec![Exclusion { proposal: "P45".into(), rule: 6, reason: String::new(), at_ms: T0 }];
+    for (w, h) in SIZES {
+        let screen = Screen {
+            scene: Some(projector::model::scene_at(&s, T0, Lang::Zh, 8 * 3600)),
+            ..screen_of(&s, T0, Lang::Zh)
+        };
+        let buf = render(&screen, w, h);
+        let rows = lines(&buf);
+        let t = rows.join("\n");
+        // The late cards first, never left out; the count line below the announcements.
+        let issue = rows.iter().position(|l| l.contains("19:08 追加发卡 5 张（V0121–V0125）：迟到居民")).expect(&t);
+        assert_eq!(issue, 2, "right under the header\n{t}");
+        assert!(t.contains("已收到 57 张"), "{w}×{h}\n{t}");
+        if w == 160 {
+            assert!(t.contains("P45 已确认排除：第6条 技术上不可行"), "{t}");
+            assert!(t.contains("⚠ 点票员 2 已认领 · 19:10 · 192.168.1.20 · 同一地址：组织者控制台"), "{t}");
+            assert!(t.contains("点票员 1 已认领 · 19:09 · 192.168.1.23"), "{t}");
+            // The excluded proposal is marked on the list, its votes still shown.
+            let row = rows.iter().find(|l| l.contains("P45 楼道灭火器配置")).expect(&t);
+            assert!(row.contains("已确认排除"), "{row}");
+        }
+        let red = buf.content().iter().any(|c| c.symbol() == "⚠" && c.fg == ratatui::style::Color::Red);
+        assert!(red || w < 160, "a claim beside the organiser's console is flagged in red\n{t}");
+    }
 }
 
 #[test]

@@ -31,7 +31,11 @@ fn setup_says_the_meeting_has_not_opened() {
 fn welcome_shows_the_rules_card_and_fingerprint() {
     let s = demo(Phase::CheckIn);
     let sc = scene(&s, T0, Lang::Zh);
-    assert!(sc.footer.text.contains("3F2A-91C0") && sc.footer.text.contains("9c1e4f2a7b3d5e6f"), "{}", sc.footer.text);
+    assert!(
+        sc.footer.text.contains("3F2A-91C0") && sc.footer.text.contains("9c1e 4f2a 7b3d 5e6f"),
+        "{}",
+        sc.footer.text
+    );
     assert!(sc.footer.text.contains("42"));
     let Body::Welcome(w) = sc.body else { panic!() };
     assert_eq!(w.fingerprint, FINGERPRINT);
@@ -174,20 +178,28 @@ fn pitches_show_the_table_on_stage_with_advisers_remarks() {
     let c = &p.cards[0];
     assert_eq!((c.id.as_str(), c.title.as_str()), ("P11", p11.title.as_str()));
     assert_eq!(c.location, format!("地点：{}", p11.location));
-    assert_eq!(c.cost, format!("估算：¥{}", projector::text::thousands(p11.cost)));
-    assert_eq!(c.adviser.as_deref(), Some("顾问：可行 · 顾问估算 ¥15,000"));
+    // The one cost (the list's, until the organiser adopts the estimate); the estimate beside it, labelled.
+    assert_eq!(c.cost, format!("造价：¥{}", projector::text::thousands(p11.cost)));
+    assert_eq!(c.cost_note.as_deref(), Some("顾问估算 ¥15,000（仅供参考，计票用上面的造价）"));
+    assert_eq!(c.adviser.as_deref(), Some("顾问：可行"));
     assert_eq!(c.remark.as_deref(), Some("建议同步更换楼道开关"));
+    // An adviser's exclusion is a recommendation, and says who decides.
     let c = &p.cards[1];
     assert_eq!(c.feasibility, Some(Feasibility::Excluded));
+    assert_eq!(c.excluded, None);
     let adviser = c.adviser.as_deref().unwrap();
-    assert!(adviser.contains("第2条") && adviser.contains("物业") && adviser.contains("属物业维修范围"), "{adviser}");
+    assert!(adviser.starts_with("顾问建议排除（第2条：应由其他主体负责（如物业））"), "{adviser}");
+    assert!(adviser.contains("由组织者决定") && adviser.contains("属物业维修范围"), "{adviser}");
     assert_eq!(c.remark.as_deref(), Some("请向物业公司反映"));
-    assert_eq!((p.cards[2].adviser.as_ref(), p.cards[2].remark.as_ref()), (None, None));
+    assert_eq!(
+        (p.cards[2].adviser.as_ref(), p.cards[2].remark.as_ref(), p.cards[2].cost_note.as_ref()),
+        (None, None, None)
+    );
 
     let Body::Pitches(p) = body(&s, T0 + 4 * 60_000, Lang::En) else { panic!() };
     assert_eq!(p.timer.unwrap().state, TimerState::Overtime);
     assert_eq!(p.next, "Next: 第3桌");
-    assert!(p.cards[1].adviser.as_deref().unwrap().contains("excluded (rule 2"));
+    assert!(p.cards[1].adviser.as_deref().unwrap().contains("recommends excluding it (rule 2"));
 
     let mut last = pitching();
     last.pitch = Some(Pitch { table: 5, next: None, done: vec![1, 2, 3, 4] });
@@ -201,12 +213,96 @@ fn pitches_show_the_table_on_stage_with_advisers_remarks() {
 }
 
 #[test]
+fn a_confirmed_exclusion_and_an_adopted_cost_are_announced_and_shown_on_the_card() {
+    let mut s = pitching();
+    s.exclusions = vec![Exclusion { proposal: "P12".into(), rule: 2, reason: String::new(), at_ms: T0 }];
+    // The organiser adopted the adviser's 15,000 for P11: the proposal carries it as its cost.
+    let list_cost = s.proposal("P11").unwrap().cost;
+    s.proposals.iter_mut().find(|p| p.id == "P11").unwrap().cost = 15_000;
+    s.adopted_costs = vec![AdoptedCost { proposal: "P11".into(), cost: 15_000, list_cost }];
+    let sc = scene(&s, T0, Lang::Zh);
+    let Body::Pitches(p) = &sc.body else { panic!() };
+    assert_eq!(p.cards[0].cost, "造价：¥15,000");
+    let list = projector::text::money(list_cost, "CNY");
+    assert_eq!(p.cards[0].cost_note.as_deref(), Some(format!("采用顾问估算；清单造价 {list}").as_str()));
+    assert_eq!(p.cards[1].excluded.as_deref(), Some("P12 已确认排除：第2条 应由其他主体负责（如物业）"));
+    assert_eq!(p.cards[1].adviser, None, "the recommendation is decided: only the exclusion is shown");
+    let said: Vec<(AnnouncementKind, &str)> = sc.announcements.iter().map(|a| (a.kind, a.text.as_str())).collect();
+    assert!(
+        said.contains(&(AnnouncementKind::Exclusion, "P12 已确认排除：第2条 应由其他主体负责（如物业）")),
+        "{said:?}"
+    );
+    let cost = format!("P11 造价采用顾问估算 ¥15,000（清单造价 {list}）");
+    assert!(said.contains(&(AnnouncementKind::Cost, cost.as_str())), "{said:?}");
+
+    // Marked on the list during the vote.
+    let mut v = with_votes(s.clone(), spread, 40);
+    v.phase = Phase::Voting;
+    let Body::Voting(vo) = body(&v, T0, Lang::Zh) else { panic!() };
+    let bars = vo.bars.unwrap();
+    assert!(bars.iter().find(|b| b.id == "P12").unwrap().excluded);
+    assert_eq!(bars.iter().filter(|b| b.excluded).count(), 1);
+    assert_eq!(vo.excluded_label, "已确认排除");
+}
+
+#[test]
+fn before_the_vote_the_room_sees_the_electorate_beside_the_rules() {
+    let mut s = demo(Phase::CheckIn);
+    s.electorate = electorate(120, 0, 0);
+    let sc = scene(&s, T0, Lang::Zh);
+    assert!(sc.footer.text.contains("规则指纹 3F2A-91C0 · 选民指纹 7D41-0C9E（投票卡 120 张）"), "{}", sc.footer.text);
+    let Body::Welcome(w) = sc.body else { panic!() };
+    assert_eq!(w.electorate.text, "已发投票卡 120 张");
+    assert_eq!((w.electorate.fingerprint_label.as_str(), w.electorate.fingerprint.as_str()), ("选民指纹", "7D41-0C9E"));
+    // Cancelled cards and the door register are part of it.
+    s.electorate.cards_cancelled = 2;
+    s.turnout.register = Some(RegisterCounts { registered: 90, cards: 80, paper: 8, sticker_sheets: 2, stickers: 20 });
+    let Body::Welcome(w) = body(&s, T0, Lang::En) else { panic!() };
+    assert_eq!(w.electorate.text, "Voter cards issued: 120, cancelled 2; registered at the door 90");
+    // Before opening too.
+    let mut s = demo(Phase::Setup);
+    s.electorate = electorate(120, 0, 0);
+    let Body::NotOpen(n) = body(&s, T0, Lang::Zh) else { panic!() };
+    assert_eq!((n.electorate.text.as_str(), n.electorate.fingerprint.as_str()), ("已发投票卡 120 张", "7D41-0C9E"));
+}
+
+#[test]
+fn during_the_vote_card_issues_claims_and_cancellations_are_announced() {
+    let mut s = with_votes(demo(Phase::Voting), spread, 40);
+    // 19:08 in UTC+8.
+    let late = T0 + 120_000;
+    s.electorate = electorate(120, 5, late);
+    claim(&mut s.electorate, "counter-1", "192.168.1.23", late + 60_000, &[]);
+    claim(&mut s.electorate, "counter-2", "192.168.1.20", late + 120_000, &["organiser"]);
+    s.electorate.cancellations =
+        vec![CardCancellation { seq: 70, at_ms: late, serial: "V0042".into(), reason: "改用纸质选票".into() }];
+    s.electorate.cards_cancelled = 1;
+    let sc = scene_at(&s, T0, Lang::Zh, 8 * 3600);
+    let said: Vec<(AnnouncementKind, String, bool)> =
+        sc.announcements.iter().map(|a| (a.kind, a.text.clone(), a.flagged)).collect();
+    assert_eq!(said[0], (AnnouncementKind::CardsIssued, "19:08 追加发卡 5 张（V0121–V0125）：迟到居民".into(), false));
+    assert_eq!(
+        said[1],
+        (AnnouncementKind::Claim, "点票员 2 已认领 · 19:10 · 192.168.1.20 · 同一地址：组织者控制台".into(), true)
+    );
+    assert_eq!(said[2], (AnnouncementKind::Claim, "点票员 1 已认领 · 19:09 · 192.168.1.23".into(), false));
+    assert_eq!(
+        said[3],
+        (AnnouncementKind::Cancelled, "已作废投票卡 1 张（最近：19:08 V0042 已作废：改用纸质选票）".into(), false)
+    );
+    assert_eq!(said.len(), 4, "the issue before the meeting is not news: {said:?}");
+    // Not over the results.
+    let done = counted(s, Phase::Counted);
+    assert!(scene(&done, T0, Lang::Zh).announcements.is_empty());
+}
+
+#[test]
 fn voting_sorts_the_live_tally_and_shares_ranks_on_ties() {
     let mut s = with_votes(demo(Phase::Voting), |i| [5, 9, 5, 0, 9][i % 5] + u64::from(i == 7), 23);
     s.timer = Some(timer("投票", 15, T0));
     let Body::Voting(v) = body(&s, T0, Lang::Zh) else { panic!() };
     assert_eq!(v.ballots, 23);
-    assert_eq!(v.ballots_text, "已投 23 张选票");
+    assert_eq!(v.ballots_text, "已收到 23 张（有效 23，废票 0）");
     assert_eq!(v.instruction, "每人最多选 10 项（共 60 个提案）");
     assert_eq!(v.timer.unwrap().text, "15:00");
     let bars = v.bars.expect("a live tally");
@@ -233,7 +329,7 @@ fn a_hidden_tally_shows_only_the_turnout() {
     let mut s = demo(Phase::Voting);
     s.rules.tally = TallyVisibility::HiddenUntilClose;
     s.tally = None;
-    s.turnout = Turnout { ballots: 31, ..Default::default() };
+    s.turnout = Turnout { ballots: 31, phone: 31, valid: 31, ..Default::default() };
     let Body::Voting(v) = body(&s, T0, Lang::Zh) else { panic!() };
     assert!(v.bars.is_none());
     assert_eq!(v.ballots, 31);
@@ -242,7 +338,7 @@ fn a_hidden_tally_shows_only_the_turnout() {
     let s = with_votes(s, spread, 31);
     let Body::Voting(v) = body(&s, T0, Lang::En) else { panic!() };
     assert!(v.bars.is_none());
-    assert_eq!(v.ballots_text, "31 ballots cast");
+    assert_eq!(v.ballots_text, "Ballots received: 31 (31 valid, 0 void)");
     // Live rules but no tally for this screen: turnout only, said plainly.
     let mut s = demo(Phase::Voting);
     s.tally = None;
@@ -261,7 +357,12 @@ fn results_show_the_budget_line_ties_and_the_hash() {
         _ => 0,
     };
     let mut s = with_votes(demo(Phase::Voting), votes, 45);
-    s.annotations = vec![annotation("P06", Feasibility::Excluded, Some(2), None, "请向物业公司反映")];
+    // P06 excluded by the organiser on the adviser's word; P07 only recommended for exclusion.
+    s.annotations = vec![
+        annotation("P06", Feasibility::Excluded, Some(2), None, "请向物业公司反映"),
+        annotation("P07", Feasibility::Excluded, Some(6), None, ""),
+    ];
+    s.exclusions = vec![Exclusion { proposal: "P06".into(), rule: 2, reason: String::new(), at_ms: T0 }];
     let s = counted(s, Phase::Counted);
     let r = s.results.clone().unwrap();
     let sc = scene(&s, T0, Lang::Zh);
@@ -269,7 +370,8 @@ fn results_show_the_budget_line_ties_and_the_hash() {
     let Body::Results(v) = sc.body else { panic!() };
     assert!(!v.published);
     assert_eq!(v.status, "计票完成 · 待公示");
-    assert_eq!(v.ballots_text, "共 45 张有效选票");
+    assert_eq!(v.ballots_text, "已收到 45 张（有效 45，废票 0）");
+    assert_eq!(v.void_text, None);
     assert_eq!(v.budget.funded, r.funded.len());
     assert_eq!(v.budget.total, r.total_cost);
     let total = projector::text::money(r.total_cost, "CNY");
@@ -294,7 +396,10 @@ fn results_show_the_budget_line_ties_and_the_hash() {
         }
     }
     let p06 = v.rows.iter().find(|x| x.id == "P06").unwrap();
-    assert_eq!((p06.funded, p06.outcome.as_str()), (false, "顾问建议排除"));
+    assert_eq!((p06.funded, p06.outcome.as_str()), (false, "投票前已确认排除"));
+    let p07 = v.rows.iter().find(|x| x.id == "P07").unwrap();
+    assert_ne!(p07.outcome, "投票前已确认排除", "a recommendation alone excludes nothing");
+    assert_ne!(r.ranking.iter().find(|x| x.proposal == "P07").unwrap().unfunded_reason.as_deref(), Some("excluded"));
     let zero = v.rows.iter().find(|x| x.votes == 0).unwrap();
     assert_eq!(zero.outcome, "无人投票");
     assert_eq!(v.ties.len(), r.ties.len());
@@ -361,6 +466,9 @@ fn updates_apply_in_order_and_stale_ones_are_ignored() {
 fn results_name_paper_void_stickers_and_explain_equal_shares() {
     let s = with_votes(demo(Phase::Voting), |i| if i < 4 { 10 - i as u64 } else { 0 }, 20);
     let mut s = counted(s, Phase::Counted);
+    s.turnout = Turnout { ballots: 22, phone: 12, paper: 10, valid: 20, void: 2, stickers: 5, ..Default::default() };
+    s.turnout.void_reasons.insert("over_limit".into(), 1);
+    s.turnout.void_reasons.insert("blank".into(), 1);
     let r = s.results.as_mut().unwrap();
     r.paper = 8;
     r.void = 2;
@@ -372,12 +480,14 @@ fn results_name_paper_void_stickers_and_explain_equal_shares() {
         completion: vec!["P02".into()],
     });
     let Body::Results(v) = scene(&s, T0, Lang::Zh).body else { panic!() };
-    assert_eq!(v.ballots_text, "共 20 张有效选票（纸质 8 张；另有无效 2 张）；贴纸 5 票");
+    assert_eq!(v.ballots_text, "已收到 22 张（有效 20，废票 2）；手机 12，纸质 10；贴纸 5");
+    assert_eq!(v.void_text.as_deref(), Some("废票原因：空白票 1，超过可选项数 1"));
     let m = v.method_text.expect("explained");
     assert!(m.starts_with("平均分配法：20 位投票人每人 15000.00 元；份额选出："), "{m}");
     assert!(m.contains("余下预算按票数补足"), "{m}");
     let Body::Results(v) = scene(&s, T0, Lang::En).body else { panic!() };
-    assert!(v.ballots_text.contains("(8 on paper; 2 void); 5 stickers"), "{}", v.ballots_text);
+    assert_eq!(v.ballots_text, "Ballots received: 22 (20 valid, 2 void); by phone 12, on paper 10; stickers 5");
+    assert_eq!(v.void_text.as_deref(), Some("Void: blank 1, more marks than allowed 1"));
     assert!(v.method_text.unwrap().starts_with("Equal shares: 20 voters, 15000.00 each"));
     // Without equal shares there is nothing to explain.
     let plain = counted(with_votes(demo(Phase::Voting), |_| 1, 3), Phase::Counted);

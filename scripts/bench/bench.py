@@ -9,6 +9,8 @@ close's ack time), and for the latter the restart, `hub verify`, `hub
 export` and `scripts/verify-count`. Standard library only.
 """
 import argparse
+import base64
+import csv
 import json
 import os
 import random
@@ -16,14 +18,17 @@ import shutil
 import signal
 import socket
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+import zlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "target", "release")
-HUB = os.path.join(BIN, "hub")
+# YZ_BENCH_HUB: another hub binary (e.g. an older build, for before/after figures).
+HUB = os.environ.get("YZ_BENCH_HUB") or os.path.join(BIN, "hub")
 SIM = os.path.join(BIN, "simulate")
 VERIFY_COUNT = os.path.join(ROOT, "scripts", "verify-count")
 PEER = os.path.join(ROOT, "scripts", "bench", "peer.js")
@@ -66,7 +71,7 @@ def rss_kib(pid):
 class Server:
     """A fresh hub (new data folder) or peer on a free port, pinned to core 0."""
 
-    def __init__(self, kind, work, voters, meeting=None):
+    def __init__(self, kind, work, voters, meeting=None, welcome=None):
         self.kind = kind
         self.port = free_port()
         self.dir = tempfile.mkdtemp(prefix=f"{kind}-", dir=work)
@@ -85,6 +90,8 @@ class Server:
             with open(self.tokens, "w") as f:
                 json.dump(sheet, f)
             cmd = ["node", PEER, "--port", str(self.port), "--file", os.path.join(self.dir, "peer.log")]
+            if welcome:
+                cmd += ["--welcome", welcome]
         self.log = open(os.path.join(self.dir, "server.log"), "w")
         self.proc = subprocess.Popen(pinned(0, cmd), stdout=self.log, stderr=self.log, stdin=subprocess.DEVNULL)
         wait_port(self.port, self.proc)
@@ -190,6 +197,117 @@ def simulate(server, extra, hold=None):
     return s
 
 
+def first_token(server, role="voters"):
+    with open(server.tokens) as f:
+        sheet = json.load(f)
+    return sheet[role][0]["token"]
+
+
+def welcome_bytes(port, token, offer_deflate=True):
+    """Connect like a browser (offering permessage-deflate unless told not
+    to), say hello, and count the welcome's bytes on the wire (frame headers
+    included). Returns (wire bytes, message text, whether it came deflated)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=10)
+    key = base64.b64encode(os.urandom(16)).decode()
+    ext = "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n" if offer_deflate else ""
+    s.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+               f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{ext}\r\n").encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        buf += s.recv(4096)
+    head, buf = buf.split(b"\r\n\r\n", 1)
+    deflated = b"permessage-deflate" in head.lower()
+    payload = json.dumps({"type": "hello", "token": token}).encode()
+    mask = os.urandom(4)
+    s.sendall(bytes([0x81, 0x80 | 126]) + struct.pack(">H", len(payload)) + mask
+              + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
+    def need(n):
+        nonlocal buf
+        while len(buf) < n:
+            d = s.recv(65536)
+            if not d:
+                raise RuntimeError("closed before the welcome")
+            buf += d
+    wire, msg, compressed = 0, b"", None
+    while True:
+        need(2)
+        b0, ln, off = buf[0], buf[1] & 0x7F, 2
+        if ln == 126:
+            need(4)
+            ln, off = struct.unpack(">H", buf[2:4])[0], 4
+        elif ln == 127:
+            need(10)
+            ln, off = struct.unpack(">Q", buf[2:10])[0], 10
+        need(off + ln)
+        frame, buf = buf[:off + ln], buf[off + ln:]
+        if b0 & 0x08:
+            continue  # a control frame
+        wire += len(frame)
+        if compressed is None:
+            compressed = bool(b0 & 0x40)
+        msg += frame[off:]
+        if b0 & 0x80:
+            break
+    s.close()
+    if compressed:
+        msg = zlib.decompressobj(-15).decompress(msg + b"\x00\x00\xff\xff")
+    return wire, msg.decode(), bool(compressed and deflated)
+
+
+def big_meeting(work, n=500, tables=30):
+    """A street-level meeting: `n` proposals in Chinese, with the lengths
+    and variety of real ones (deterministic)."""
+    rnd = random.Random(15)
+    things = ["楼道声控灯", "楼梯扶手", "公共厕所", "监控探头", "绿化带", "健身器材", "垃圾分类亭", "电动车充电棚",
+              "老年活动室", "儿童游乐场", "雨水管网", "停车位划线", "休闲座椅", "宣传栏", "无障碍坡道", "晾衣架"]
+    acts = ["改造", "加装", "翻新", "更新", "修缮", "新建", "补种", "清理"]
+    why = ["夜里上下楼摸黑，老人容易摔倒。", "居民反映多年无人维修，安全隐患大。", "雨天积水严重，出行不便。",
+           "现有设施破旧，影响小区环境。", "电动车在楼道充电，存在火灾隐患。", "孩子们放学后没有安全的玩耍场所。",
+           "建议由社区统一采购并安排后期维护。", "希望施工避开居民休息时间，减少噪音。", "费用可与物业公司协商分担。"]
+    folder = tempfile.mkdtemp(prefix="meeting-", dir=work)
+    with open(os.path.join(folder, "proposals.csv"), "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["编号", "标题", "描述", "地点", "类别", "提议人", "估算金额", "层级"])
+        for i in range(1, n + 1):
+            title = f"{rnd.choice(things)}{rnd.choice(acts)}"
+            desc = "".join(rnd.sample(why, rnd.randint(2, 4)))
+            w.writerow([f"P{i:03}", title, desc, f"{rnd.choice(['朝阳新村', '百花洲路', '纺织厂宿舍', '幸福里'])}"
+                        f"{rnd.randint(1, 30)}栋", "设施改造", f"{rnd.randint(1, 40)}栋居民",
+                        rnd.randint(5, 120) * 1000, "社区"])
+    meeting = os.path.join(folder, "meeting.toml")
+    with open(meeting, "w") as f:
+        f.write(f'[meeting]\nname = "街道项目筛选大会"\nvenue = "街道礼堂"\ndate = "2026-11-28"\n'
+                f'proposals = "proposals.csv"\n[rules]\ntables = {tables}\npicks_per_table = 3\nmax_choices = 10\n'
+                f'[rules.budget]\namount = 1000000\n')
+    return meeting
+
+
+def welcome_figures(work):
+    """Welcome bytes per phone at 60 and 500 proposals: the hub as a browser
+    gets it (deflated), the hub's plain text, and the peer sending that same
+    text as a hand-rolled `ws` server does."""
+    out = {}
+    for n, meeting in ((60, None), (500, big_meeting(work))):
+        hub = Server("hub", work, 1, meeting=meeting)
+        try:
+            token = first_token(hub)
+            wire, text, deflated = welcome_bytes(hub.port, token)
+            plain, _, _ = welcome_bytes(hub.port, token, offer_deflate=False)
+        finally:
+            hub.stop()
+        path = os.path.join(work, f"welcome-{n}.json")
+        with open(path, "w") as f:
+            f.write(text)
+        peer = Server("peer", work, 1, welcome=path)
+        try:
+            pwire, _, pdeflated = welcome_bytes(peer.port, first_token(peer))
+        finally:
+            peer.stop()
+        out[n] = {"hub": wire, "hub_deflated": deflated, "hub_plain": plain, "peer": pwire, "peer_deflated": pdeflated}
+    return out
+
+
 def fsync_limit(work, seconds):
     """F: small appends with fdatasync after each, on the hub's filesystem."""
     path = os.path.join(work, "fsync.probe")
@@ -218,7 +336,9 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="runs per figure and server (median reported)")
     ap.add_argument("--phones", type=int, default=5000, help="idle phones for the broadcast and memory figures")
     ap.add_argument("--json", help="also write the results here")
+    ap.add_argument("--only", help="comma-separated figures to run (burst1,burst64,burst1024,latency,crowd,memory,equal_shares,welcome)")
     a = ap.parse_args()
+    only = set(a.only.split(",")) if a.only else None
     for b in (HUB, SIM):
         if not os.path.exists(b):
             sys.exit(f"{b} is missing: cargo build --release -p hub -p yuanzhuo-tests --bin simulate")
@@ -244,6 +364,8 @@ def main():
     ]
     results = {}
     for name, voters, extra in scenarios:
+        if only is not None and name not in only:
+            continue
         runs = {"hub": [], "peer": []}
         for r in range(a.runs):
             for kind in (("hub", "peer") if r % 2 == 0 else ("peer", "hub")):
@@ -263,15 +385,25 @@ def main():
         print(f"  {name}: done ({time.time() - started:.0f} s)", flush=True)
 
     closes = {}
-    for proposals, voters, tables, budget in ((60, 1000, 6, 300_000), (500, 5000, 30, 1_000_000)):
-        closes[proposals] = [equal_shares_close(work, proposals, voters, tables, budget, after=proposals == 500)
-                             for _ in range(a.runs)]
-        print(f"  equal shares {proposals} × {voters}: done ({time.time() - started:.0f} s)", flush=True)
+    if only is None or "equal_shares" in only:
+        for proposals, voters, tables, budget in ((60, 1000, 6, 300_000), (500, 5000, 30, 1_000_000)):
+            closes[proposals] = [equal_shares_close(work, proposals, voters, tables, budget, after=proposals == 500)
+                                 for _ in range(a.runs)]
+            print(f"  equal shares {proposals} × {voters}: done ({time.time() - started:.0f} s)", flush=True)
+
+    welcome = None
+    if only is None or "welcome" in only:
+        welcome = welcome_figures(work)
+        print(f"  welcome: done ({time.time() - started:.0f} s)", flush=True)
 
     def fig(name, kind, f):
+        if name not in results:
+            return None
         return median([f(s) for s in results[name][kind]])
 
     def close_fig(proposals, key):
+        if proposals not in closes:
+            return None
         return median([c.get(key) for c in closes[proposals]])
 
     rows = []
@@ -287,6 +419,8 @@ def main():
     extra_lines = []
     for c in ("1", "64", "1024"):
         n = f"burst{c}"
+        if n not in results:
+            continue
         batch = fig(n, "hub", lambda s: s.get("hub_batch_avg"))
         bps = fig(n, "hub", lambda s: s["ballots_per_sec"])
         cps = fig(n, "hub", lambda s: s.get("hub_commits", 0) / max(s["vote_seconds"], 1e-9))
@@ -310,6 +444,10 @@ def main():
     row("  then: scripts/verify-count", close_fig(500, "verify_count_s"), None, "s", "≤ 60", "lower")
     row(f"memory per idle connection ({phones})", fig("memory", "hub", lambda s: s["rss_growth_kib"] / max(s["idle_phones"], 1)),
         fig("memory", "peer", lambda s: s["rss_growth_kib"] / max(s["idle_phones"], 1)), "KiB", "≤ 16", "lower")
+    if welcome:
+        for n, w in welcome.items():
+            row(f"welcome bytes per phone, {n} proposals (browser offer)", w["hub"], w["peer"], "B",
+                f"hub plain {w['hub_plain']}", "lower")
 
     print(f"\nYuanzhuo hub vs Node.js ws peer — medians of {a.runs} alternating runs; disk F = {F:.0f} fdatasync/s (p99 {fs_p99:.2f} ms)\n")
     w = max(len(r[0]) for r in rows)
@@ -318,18 +456,19 @@ def main():
     for label, h, p, ratio, unit, target, better in rows:
         if h is None:
             continue
-        fmt = (lambda x: f"{x:>10.0f}") if unit == "/s" else (lambda x: f"{x:>10.2f}")
+        fmt = (lambda x: f"{x:>10.0f}") if unit in ("/s", "B") else (lambda x: f"{x:>10.2f}")
         print(f"{label:<{w}}  {fmt(h)}  {fmt(p) if p is not None else ' ' * 10}  "
               f"{(f'{ratio:8.2f}' if ratio is not None else ' ' * 8)}  {unit} {target}")
-    print("\nbatching (group commit):")
-    for line in extra_lines:
-        print(line)
+    if extra_lines:
+        print("\nbatching (group commit):")
+        for line in extra_lines:
+            print(line)
     print(f"\nerrors seen: hub {sum(sum(s['errors'].values()) for n in results for s in results[n]['hub'])}, "
           f"peer {sum(sum(s['errors'].values()) for n in results for s in results[n]['peer'])}")
     print(f"bench took {time.time() - started:.0f} s")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"disk": disk, "F": F, "results": results, "equal_shares": closes}, f, indent=1)
+            json.dump({"disk": disk, "F": F, "results": results, "equal_shares": closes, "welcome": welcome}, f, indent=1)
     shutil.rmtree(work, ignore_errors=True)
 
 

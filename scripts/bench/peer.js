@@ -7,7 +7,7 @@
 // hub, side by side. It is a yardstick, not a product: no rules, no roles
 // beyond voter/viewer/organiser, no hash chain.
 //
-//   node peer.js --port 9200 --file /tmp/peer.log [--proposals 60] [--max 10]
+//   node peer.js --port 9200 --file /tmp/peer.log [--proposals 60] [--max 10] [--welcome voter-welcome.json]
 
 'use strict';
 const http = require('http');
@@ -23,6 +23,10 @@ const port = Number(arg('port', 9200));
 const file = arg('file', 'peer.log');
 const nProposals = Number(arg('proposals', 60));
 const maxChoices = Number(arg('max', 10));
+// The voters' welcome as the hub sends it (for the bytes-per-phone figure):
+// the same content, sent the way a hand-rolled `ws` server would.
+const welcomeFile = arg('welcome', null);
+const voterWelcome = welcomeFile ? fs.readFileSync(welcomeFile, 'utf8') : null;
 
 const ids = Array.from({ length: nProposals }, (_, i) => `P${String(i + 1).padStart(2, '0')}`);
 const known = new Set(ids);
@@ -83,6 +87,7 @@ function flush() {
 }
 
 function welcome(ws) {
+  if (voterWelcome && ws.role === 'voter') return voterWelcome;
   return JSON.stringify({
     type: 'welcome',
     you: { role: ws.role, label: ws.role },

@@ -110,7 +110,10 @@ impl AnnotateForm {
     pub fn command(&self, lang: Lang) -> Result<Command, String> {
         if self.feasibility == Feasibility::Excluded && self.rule.is_none() {
             return Err(lang
-                .t("排除须注明依据第几条排除规则（1-7）", "An exclusion must name one of the 7 rules (1-7)")
+                .t(
+                    "建议排除须注明依据第几条排除规则（1-7）",
+                    "A recommendation to exclude must name one of the 7 rules (1-7)",
+                )
                 .into());
         }
         let cost_text: String = self.cost.text().chars().filter(|c| !matches!(c, ',' | '，' | ' ' | '元')).collect();

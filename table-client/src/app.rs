@@ -227,6 +227,17 @@ impl App {
         self.snap.as_ref()?.annotations.iter().find(|a| a.proposal == id)
     }
 
+    /// The organiser's confirmed exclusion of a proposal, if any.
+    pub fn exclusion(&self, id: &str) -> Option<&Exclusion> {
+        self.snap.as_ref()?.exclusions.iter().find(|x| x.proposal == id)
+    }
+
+    /// Proposals this connection's table picked (every table's, for an all-tables adviser).
+    fn our_picks(&self) -> Vec<ProposalId> {
+        let (Some(s), Some(you)) = (self.snap.as_ref(), self.you.as_ref()) else { return vec![] };
+        s.tables.iter().filter(|t| you.all_tables || Some(t.table) == you.table).flat_map(|t| t.picks.clone()).collect()
+    }
+
     pub fn picks_per_table(&self) -> usize {
         self.snap.as_ref().map_or(3, |s| s.rules.picks_per_table as usize)
     }
@@ -449,12 +460,22 @@ impl App {
             }
             ServerMsg::Update(u) => {
                 self.clock.observe(u.server_now_ms);
+                let before: Vec<ProposalId> = self
+                    .snap
+                    .as_ref()
+                    .map(|s| s.exclusions.iter().map(|x| x.proposal.clone()).collect())
+                    .unwrap_or_default();
                 if let Some(s) = &mut self.snap {
                     s.apply(&u);
+                }
+                if u.exclusions.is_some() {
+                    self.announce_exclusions(&before);
                 }
                 self.after_change();
                 vec![]
             }
+            // Raw log frames go only to witnesses that ask for them.
+            ServerMsg::Log(_) => vec![],
             ServerMsg::Ack { id, .. } => match self.outbox.ack(&id) {
                 Answer::Done(e) => {
                     self.acknowledged(&e);
@@ -501,6 +522,33 @@ impl App {
         }
     }
 
+    /// A confirmed exclusion of a proposal this table picked is announced to
+    /// the table (the chair, the recorder, the adviser), and kept in the
+    /// message log.
+    fn announce_exclusions(&mut self, before: &[ProposalId]) {
+        let picks = self.our_picks();
+        let news: Vec<Exclusion> = self
+            .snap
+            .as_ref()
+            .map(|s| {
+                s.exclusions
+                    .iter()
+                    .filter(|x| !before.contains(&x.proposal) && picks.contains(&x.proposal))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        for x in news {
+            let what = yuanzhuo_client::words::exclusion_text(&x, self.lang());
+            let text = match self.lang() {
+                Lang::Zh => format!("本桌推选的 {what}：它不能再被选中，也不会获得资助"),
+                Lang::En => format!("This table's pick {what}: it can no longer be chosen and will not be funded"),
+            };
+            let detail = (!x.reason.is_empty()).then(|| x.reason.clone());
+            self.say_more(Level::Warn, text, detail);
+        }
+    }
+
     /// The hub's view changed: keep the views' selections and drafts sensible.
     fn after_change(&mut self) {
         self.chair_sync();
@@ -520,8 +568,12 @@ impl App {
             Command::AddNote { .. } => self.say(Level::Info, self.t("记录已保存", "Note saved")),
             Command::EditNote { .. } => self.say(Level::Info, self.t("记录已修改", "Note changed")),
             Command::WithdrawNote { .. } => self.say(Level::Info, self.t("记录已撤回", "Note withdrawn")),
-            Command::Annotate { proposal, .. } => {
-                let text = format!("{} {proposal}", self.t("技术意见已保存", "Annotation saved"));
+            Command::Annotate { proposal, feasibility, exclusion_rule, .. } => {
+                let mut text = format!("{} {proposal}", self.t("技术意见已保存", "Annotation saved"));
+                if let (Feasibility::Excluded, Some(r)) = (feasibility, exclusion_rule) {
+                    text.push_str(self.t("：", ": "));
+                    text.push_str(&yuanzhuo_client::words::recommend_text(*r, self.lang()));
+                }
                 self.say(Level::Info, text)
             }
             _ => {}

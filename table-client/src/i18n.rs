@@ -52,7 +52,8 @@ impl Words for Lang {
         match f {
             Feasibility::Feasible => self.t("可行", "feasible"),
             Feasibility::Doubtful => self.t("存疑", "doubtful"),
-            Feasibility::Excluded => self.t("排除", "excluded"),
+            // The adviser's exclusion is a recommendation: the organiser decides.
+            Feasibility::Excluded => self.t("建议排除", "recommend excluding"),
         }
     }
 

@@ -10,17 +10,19 @@
 //! `shutting_down` mean "try again", so the entry stays.
 
 use serde::{Deserialize, Serialize};
-use yuanzhuo_protocol::{ClientMsg, Command, ErrorCode, ErrorMsg};
+use yuanzhuo_protocol::{ClientMsg, Command, ErrorCode, ErrorMsg, RATE_BURST, RATE_PER_SEC};
 
 /// Unanswered commands on the wire at once.
 const WINDOW: usize = 16;
-/// Our own pace, well under the hub's limit (30 at once, 15 per second).
-const BURST: f64 = 20.0;
-const PER_SECOND: f64 = 8.0;
+/// Our own pace, a little under the hub's limit (`RATE_BURST` at once,
+/// `RATE_PER_SEC` a second), so that frames bunched up by the network
+/// still pass: a 200-entry outbox flushes in about 15 s, never refused.
+const BURST: f64 = RATE_BURST as f64 * 2.0 / 3.0;
+const PER_SECOND: f64 = RATE_PER_SEC as f64 * 0.8;
 /// Sent but unanswered this long: send again (an answer may have been lost
 /// with a dying connection, or refused by a rate limit that names no id).
 pub const RESEND_AFTER_MS: u64 = 15_000;
-/// A "try again" answer waits this long.
+/// A "try again" answer that does not say when waits this long.
 pub const RETRY_AFTER_MS: u64 = 2_000;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -148,12 +150,13 @@ impl Outbox {
 
     /// The hub sent an error; decide what it means for the entries.
     pub fn error(&mut self, err: &ErrorMsg, now_ms: u64) -> Answer {
+        let wait = err.retry_after_ms.unwrap_or(RETRY_AFTER_MS);
         let Some(id) = &err.id else {
             if err.code == ErrorCode::RateLimited {
-                // It names no id: everything in flight may have been dropped.
+                // It names no id (an older hub): everything in flight may have been dropped.
                 for e in self.entries.iter_mut().filter(|e| e.sent_at_ms.is_some()) {
                     e.sent_at_ms = None;
-                    e.not_before_ms = now_ms + RETRY_AFTER_MS;
+                    e.not_before_ms = now_ms + wait;
                 }
                 return Answer::Retry;
             }
@@ -165,7 +168,7 @@ impl Outbox {
         if is_retryable(err.code) {
             let e = &mut self.entries[i];
             e.sent_at_ms = None;
-            e.not_before_ms = now_ms + RETRY_AFTER_MS;
+            e.not_before_ms = now_ms + wait;
             Answer::Retry
         } else {
             Answer::Refused(self.entries.remove(i), err.clone())
@@ -257,9 +260,21 @@ mod tests {
         for id in ids(&first) {
             o.ack(&id);
         }
-        // Four left in the burst, then eight a second.
+        // Four left in the burst, then twelve a second.
         assert_eq!(o.due(0).len(), 4);
-        assert_eq!(o.due(1_000).len(), 8);
+        assert_eq!(o.due(1_000).len(), 12);
+    }
+
+    #[test]
+    fn a_rate_limit_naming_the_entry_waits_as_long_as_the_hub_says() {
+        let mut o = Outbox::default();
+        o.push("a-1".into(), note("一"), 0);
+        o.push("a-2".into(), note("二"), 0);
+        o.due(0);
+        let limited = err(Some("a-2"), ErrorCode::RateLimited).retry_after(70);
+        assert_eq!(o.error(&limited, 10), Answer::Retry);
+        assert!(o.due(79).is_empty(), "not before the hub said");
+        assert_eq!(ids(&o.due(80)), ["a-2"]);
     }
 
     #[test]

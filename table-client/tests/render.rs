@@ -50,12 +50,13 @@ fn chair_proposals_show_the_status_line_the_share_and_a_cut_wide_title() {
         assert_eq!(at(&b, list_right, y as u16), "│", "border moved at {w}x{h}: {row}");
         // The adviser's flag and the cost.
         let (_, p05) = row_with(&l, "P05");
-        assert!(p05.contains("排除2") && p05.contains("9,600"), "{p05}");
+        // An adviser's exclusion is a recommendation, flagged as one.
+        assert!(p05.contains("建议排除") && p05.contains("9,600"), "{p05}");
         // Wide enough: where, too.
         assert_eq!(row_with(&l, "[ ] P01").1.contains("朝阳新村3区"), w >= 110, "{}", row_with(&l, "[ ] P01").1);
         // The detail pane: the selected proposal in full.
         assert!(s.contains("楼道声控灯改造"), "{s}");
-        assert!(s.contains("估算：14,000 元"), "{s}");
+        assert!(s.contains("造价：14,000 元"), "the one cost\n{s}");
     }
 }
 
@@ -89,7 +90,7 @@ fn the_picks_counter_follows_the_marks_and_stops_at_three() {
         assert_rows_fit(&b);
         assert!(s.contains("本桌推选 已选 3/3"), "{s}");
         assert!(s.contains("1. P01") && s.contains("2. P03") && s.contains("3. P04"), "{s}");
-        assert!(s.contains("合计估算 162,000 元（预算 300,000 元）"), "{s}");
+        assert!(s.contains("合计造价 162,000 元（预算 300,000 元）"), "{s}");
         assert!(s.contains("有改动未提交"), "{s}");
         assert!(s.contains("各桌进度"), "{s}");
         let l = lines(&b);
@@ -218,8 +219,9 @@ fn adviser_sees_flags_and_the_annotation_form() {
         }
         let b = render(&mut app, w, h);
         let s = screen(&b);
-        assert!(s.contains("技术顾问：排除"), "{s}");
-        assert!(s.contains("第2条"), "{s}");
+        assert!(s.contains("顾问建议排除（第2条"), "a recommendation, not an exclusion\n{s}");
+        assert!(s.replace(['│', ' ', '\n'], "").contains("由组织者决定"), "{s}");
+        assert!(s.contains("顾问估算：8,000 元"), "{s}");
         assert!(s.contains("属物业维修范围"), "{s}");
         press(&mut app, KeyCode::Enter);
         let b = render(&mut app, w, h);
@@ -230,6 +232,28 @@ fn adviser_sees_flags_and_the_annotation_form() {
         assert!(s.contains("2 应由其他主体负责（如物业）"), "{s}");
         assert!(s.contains("建议向物业公司反映"), "{s}");
         assert!(s.contains("8000"), "{s}");
+    }
+}
+
+#[test]
+fn a_confirmed_exclusion_and_the_one_cost_in_the_detail_pane() {
+    for (w, h) in SIZES {
+        let mut app = welcomed(Role::Chair, Lang::Zh);
+        let snap = app.snap.as_mut().unwrap();
+        snap.exclusions = vec![Exclusion { proposal: "P05".into(), rule: 2, reason: String::new(), at_ms: NOW }];
+        let l = lines(&render(&mut app, w, h));
+        let (_, p05) = row_with(&l, "P05");
+        assert!(p05.contains("已排除2"), "{p05}");
+        for _ in 0..4 {
+            press(&mut app, KeyCode::Down);
+        }
+        let b = render(&mut app, w, h);
+        assert_rows_fit(&b);
+        let flat = screen(&b).replace(['│', ' ', '\n'], "");
+        assert!(flat.contains("P05已确认排除：第2条应由其他主体负责（如物业）"), "{}", screen(&b));
+        // The estimate, labelled as one, beside the one cost.
+        assert!(flat.contains("造价：9,600元"), "{}", screen(&b));
+        assert!(flat.contains("顾问估算：8,000元（仅为估算，计票用上面的造价）"), "{}", screen(&b));
     }
 }
 

@@ -33,7 +33,13 @@ fn welcome(app: &mut App, role: Role) -> Vec<Effect> {
 
 fn ack(app: &mut App, id: &str) -> Vec<Effect> {
     app.update(
-        Event::Link(LinkEvent::Message(ServerMsg::Ack { id: id.into(), seq: 41, result: AckResult::default() })),
+        Event::Link(LinkEvent::Message(ServerMsg::Ack {
+            id: id.into(),
+            seq: 41,
+            log_head: String::new(),
+            log_tag: String::new(),
+            result: AckResult::default(),
+        })),
         NOW,
     )
 }
@@ -383,4 +389,65 @@ fn a_second_window_with_the_same_token_is_turned_away() {
     let fx = app.update(Event::Opened(Err(table_client::app::OpenError::Busy)), NOW);
     assert_eq!(fx, vec![Effect::Disconnect]);
     assert!(screen(&render(&mut app, 80, 24)).contains("另一个窗口"));
+}
+
+#[test]
+fn a_confirmed_exclusion_of_the_tables_pick_is_announced_to_the_table() {
+    // Table 3 picked P21, P24, P27 (the fixture); its recorder hears of P24's exclusion.
+    for role in [Role::Chair, Role::Recorder, Role::Adviser] {
+        let mut app = welcomed_as(identity(role, Some(3), false), Lang::Zh);
+        let before = app.log.len();
+        let exclude = |proposal: &str, rule| Update {
+            seq: 50,
+            log_head: "h50".into(),
+            server_now_ms: NOW,
+            exclusions: Some(vec![Exclusion {
+                proposal: proposal.into(),
+                rule,
+                reason: "经现场勘查".into(),
+                at_ms: NOW,
+            }]),
+            ..Default::default()
+        };
+        app.update(Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(exclude("P24", 6))))), NOW);
+        assert_eq!(app.log.len(), before + 1, "{role:?}");
+        let m = app.last_message().unwrap();
+        assert_eq!(m.level, Level::Warn);
+        assert_eq!(m.text, "本桌推选的 P24 已确认排除：第6条 技术上不可行：它不能再被选中，也不会获得资助");
+        assert_eq!(m.detail.as_deref(), Some("经现场勘查"));
+        // The same list again (another update) is not news.
+        let mut again = exclude("P24", 6);
+        again.seq = 51;
+        app.update(Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(again)))), NOW);
+        assert_eq!(app.log.len(), before + 1);
+    }
+    // Another table's proposal is not announced here.
+    let mut app = welcomed(Role::Chair, Lang::Zh);
+    let before = app.log.len();
+    let u = Update {
+        seq: 50,
+        log_head: "h50".into(),
+        server_now_ms: NOW,
+        exclusions: Some(vec![Exclusion { proposal: "P24".into(), rule: 6, reason: String::new(), at_ms: NOW }]),
+        ..Default::default()
+    };
+    app.update(Event::Link(LinkEvent::Message(ServerMsg::Update(Box::new(u)))), NOW);
+    assert_eq!(app.log.len(), before);
+}
+
+#[test]
+fn saving_a_recommendation_to_exclude_says_the_organiser_decides() {
+    let mut app = welcomed(Role::Adviser, Lang::Zh);
+    press(&mut app, KeyCode::Enter);
+    // Feasibility: the third choice; the rule: 6.
+    press(&mut app, KeyCode::Char('3'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('6'));
+    let fx = app.update(ctrl('s'), NOW);
+    let id = sent(&fx)
+        .into_iter()
+        .find_map(|(id, c)| matches!(c, Command::Annotate { exclusion_rule: Some(6), .. }).then_some(id))
+        .expect("the annotation is sent");
+    ack(&mut app, &id);
+    assert_eq!(last_text(&app), "技术意见已保存 P01：顾问建议排除（第6条：技术上不可行），由组织者决定");
 }

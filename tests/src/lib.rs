@@ -57,8 +57,24 @@ impl Hub {
     }
 
     pub fn start_on(data: &Path, port: u16, extra: &[&str]) -> Result<Hub> {
+        Self::spawn(Command::new(bin("hub")), data, port, extra)
+    }
+
+    /// Start `hub serve` under a shell's `ulimit` (e.g. `-n 1024`, or
+    /// `-S -n 1024` for the soft limit alone), as on a stock laptop.
+    pub fn start_limited(data: &Path, ulimit: &str, extra: &[&str]) -> Result<Hub> {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c").arg(format!("ulimit {ulimit} && exec \"$0\" \"$@\"")).arg(bin("hub"));
+        Self::spawn(cmd, data, free_port(), extra)
+    }
+
+    /// The hub's log (its standard error) so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data.with_extension("hub.log")).unwrap_or_default()
+    }
+
+    fn spawn(mut cmd: Command, data: &Path, port: u16, extra: &[&str]) -> Result<Hub> {
         let log = std::fs::File::create(data.with_extension("hub.log")).ok();
-        let mut cmd = Command::new(bin("hub"));
         cmd.arg("serve").arg("--data").arg(data).arg("--bind").arg(format!("127.0.0.1:{port}")).args(extra);
         cmd.stdin(Stdio::null()).stdout(Stdio::null());
         match log {
@@ -177,6 +193,9 @@ pub struct Client {
     prefix: String,
     /// Errors and messages received that answered no pending request.
     pub stray: Vec<Value>,
+    /// The furthest log position the hub showed this client, with its tag
+    /// (`{"seq", "head", "tag"}`): what a reconnecting client sends as `seen`.
+    pub seen: Option<Value>,
 }
 
 impl Client {
@@ -190,13 +209,23 @@ impl Client {
     /// first use: every test client presents a device of its own (derived
     /// from the token) and the PIN `TEST_PIN`, so that the same card reconnects.
     pub async fn connect(url: &str, token: &str) -> Result<Client> {
-        let hello = json!({"type": "hello", "token": token, "client": "yuanzhuo-tests",
-                           "device": format!("test-device-{}", token.replace('-', "")), "pin": TEST_PIN});
+        Self::connect_seen(url, token, None).await
+    }
+
+    /// Connect telling the hub the last log position seen (docs/protocol.md, `seen`).
+    /// Desk cards are claimed with this test device and `TEST_PIN`.
+    pub async fn connect_seen(url: &str, token: &str, seen: Option<Value>) -> Result<Client> {
+        let mut hello = json!({"type": "hello", "token": token, "client": "yuanzhuo-tests",
+                               "device": format!("test-device-{}", token.replace('-', "")), "pin": TEST_PIN});
+        if let Some(s) = seen {
+            hello["seen"] = s;
+        }
         Self::connect_with(url, hello).await
     }
 
     /// Connect with this `hello` (for tests of claims and refusals).
     pub async fn connect_with(url: &str, hello: Value) -> Result<Client> {
+        let seen = hello.get("seen").cloned();
         let mut ws = Self::raw(url).await?;
         ws.send(Message::text(hello.to_string())).await?;
         let welcome = loop {
@@ -209,7 +238,24 @@ impl Client {
         };
         let snapshot = serde_json::from_value(welcome["snapshot"].clone()).ok();
         let prefix = format!("t{:x}", rand::random::<u32>());
-        Ok(Client { ws, welcome, snapshot, next_id: 0, prefix, stray: vec![] })
+        let mut c = Client { ws, welcome: welcome.clone(), snapshot, next_id: 0, prefix, stray: vec![], seen };
+        c.note_seen(&welcome);
+        Ok(c)
+    }
+
+    fn note_seen(&mut self, v: &Value) {
+        let (seq, head, tag) = match v["type"].as_str() {
+            Some("welcome" | "snapshot") => {
+                (&v["snapshot"]["seq"], &v["snapshot"]["log_head"], &v["snapshot"]["log_tag"])
+            }
+            Some("ack" | "update") => (&v["seq"], &v["log_head"], &v["log_tag"]),
+            _ => return,
+        };
+        let (Some(seq), Some(head), Some(tag)) = (seq.as_u64(), head.as_str(), tag.as_str()) else { return };
+        if self.seen.as_ref().is_some_and(|s| s["seq"].as_u64() >= Some(seq)) {
+            return;
+        }
+        self.seen = Some(json!({"seq": seq, "head": head, "tag": tag}));
     }
 
     pub fn snapshot(&self) -> &Snapshot {
@@ -223,6 +269,11 @@ impl Client {
 
     pub async fn send_raw(&mut self, text: String) -> Result<()> {
         self.ws.send(Message::text(text)).await?;
+        Ok(())
+    }
+
+    pub async fn send_ping(&mut self) -> Result<()> {
+        self.ws.send(Message::Ping(Default::default())).await?;
         Ok(())
     }
 
@@ -253,6 +304,7 @@ impl Client {
     /// Next message, applying updates and snapshots to the local view.
     pub async fn recv(&mut self, limit: Duration) -> Result<Value> {
         let v = next_json(&mut self.ws, limit).await?;
+        self.note_seen(&v);
         match serde_json::from_value::<ServerMsg>(v.clone()) {
             Ok(ServerMsg::Update(u)) => {
                 if let Some(s) = &mut self.snapshot {

@@ -43,7 +43,7 @@ after(async () => { await browser?.close(); await hub?.stop(); });
 
 async function paper(batch, ballots) {
   for (const [name, i] of [['c1', 0], ['c2', 1]]) {
-    if (!(await d.page.evaluate((n) => !!window.__yz.socks[n], name))) await d.connect(name, hub.tokens.counters[i].token);
+    if (!(await d.page.evaluate((n) => !!window.__yz.socks[n], name))) await d.desk(name, hub.tokens.counters[i].token);
     for (const [number, marks] of ballots) {
       const a = await d.command(name, { kind: 'key_paper', batch, number, marks });
       assert.equal(a.type, 'ack', JSON.stringify(a));
@@ -67,7 +67,7 @@ test('a receipts-only board: every receipt and paper number with its verdict, no
   assert.deepEqual(await board.$$eval('#phone-table tbody tr', (r) => r.map((x) => x.getAttribute('data-receipt'))), receipts.slice().sort());
   const text = await board.textContent('main');
   assert.ok(!/P01\s+P02/.test(text), 'no ballot\'s choices on the page');
-  assert.match(await board.textContent('#void-list'), /0003（第 1 批）：超过上限$/, 'the verdict, not even how many marks');
+  assert.match(await board.textContent('#void-list'), /3（第 1 批）：超过可选项数$/, 'the verdict, not even how many marks');
   assert.ok(!/P04/.test(await board.textContent('#paper-table')), 'paper marks are private too');
   const api = await (await fetch(`${hub.url}/api/board`)).json();
   assert.equal(api.withheld, 'receipts_only');
@@ -107,7 +107,7 @@ test('after the close the projector explains equal shares, in Chinese and in Eng
     { token: hub.tokens.voters[4].token, choices: ['P27'] },
     { token: hub.tokens.voters[5].token, choices: ['P04'] },
   ]);
-  await d.connect('obs', hub.tokens.observers[0].token);
+  await d.desk('obs', hub.tokens.observers[0].token);
   assert.equal((await d.command('obs', { kind: 'declare_sheets', batch: 1, sheets: 3 })).type, 'ack');
   await d.organise({ kind: 'advance_phase', to: 'counted' });
   const es = exportJson(hub).results.equal_shares;
@@ -123,7 +123,10 @@ test('after the close the projector explains equal shares, in Chinese and in Eng
     `按平均分配法：预算平分给 8 位投票人，每人 12,500 元；按支持者的份额选出 ${es.selected.join('、')}；余下预算按票数补足 P04。`);
   assert.equal(await proj.textContent('#rfunded li[data-id="P04"] .how'), '补足');
   assert.equal(await proj.textContent(`#rfunded li[data-id="${es.selected[0]}"] .how`), '份额');
-  assert.match(await proj.textContent('#result-paper'), /手机 6 张 · 纸质 2 张（另有废票 1 张，不计票）/);
+  // The one count: 9 received (6 by phone, 3 on paper), 8 valid, 1 void.
+  assert.deepEqual(await proj.$$eval('#count-line b', (bs) => bs.map((b) => [b.id, b.textContent])),
+    [['count-received', '9'], ['count-valid', '8'], ['count-void', '1'], ['count-phone', '6'], ['count-paper', '3']]);
+  assert.equal(await proj.textContent('#void-reasons'), '超过可选项数 1');
   assert.equal(await proj.textContent('#board-address'), `${hub.url}/board`);
   await shot(proj, 'projector-results-equal-shares');
   await proj.keyboard.press('L');
@@ -133,6 +136,7 @@ test('after the close the projector explains equal shares, in Chinese and in Eng
 
   // The board caught up with the close by itself.
   await board.waitForFunction(() => /计票完成/.test(document.querySelector('#b-phase').textContent), null, WAIT);
-  assert.equal(await board.textContent('#b-ballots'), '9');
+  assert.equal(await board.textContent('#count-received'), '9');
+  assert.equal(await board.textContent('#count-void'), '1');
   assert.deepEqual(errors, []);
 });

@@ -323,10 +323,10 @@ test('the public board: every ballot, void ones with reasons, the boards, the he
   const byReceipt = Object.fromEntries(phone);
   assert.deepEqual(byReceipt[receipts[2]], ['P27', 'P30']);
   const paper = await board.$$eval('#paper-table tbody tr', (rs) => rs.map((r) => r.getAttribute('data-number')));
-  assert.deepEqual(paper, ['1', '2', '3', '4']);
-  assert.match(await board.textContent('#void-list'), /3[\s\S]*超过上限：标了 11 项，最多 10 项[\s\S]*4[\s\S]*标记了不存在的项目[\s\S]*77/);
+  assert.deepEqual(paper, ['1', '2', '3', '4'], 'numbers as the hub keeps them (normalised)');
+  assert.match(await board.textContent('#void-list'), /3[\s\S]*超过可选项数（标了 11 项，最多 10 项）[\s\S]*4[\s\S]*含不存在的提案编号[\s\S]*77/);
   assert.match(await board.textContent('#board-list'), /第 1 号贴纸板[\s\S]*P01[\s\S]*12[\s\S]*P02[\s\S]*5/);
-  assert.equal(await board.textContent('#b-ballots'), '7');
+  assert.equal(await board.textContent('#count-received'), '7');
   await board.waitForSelector('#sum-check[data-agrees="yes"]');
   assert.equal(await board.getAttribute('#tally-table tr[data-id="P14"]', 'data-votes'), String(e.tally.P14));
 
@@ -340,7 +340,7 @@ test('the public board: every ballot, void ones with reasons, the boards, the he
   await board.fill('#find-code', '3');
   await board.press('#find-code', 'Enter');
   await board.waitForSelector('#found[data-found="3"]');
-  assert.match(await board.textContent('#found'), /废票：超过上限/);
+  assert.match(await board.textContent('#found'), /废票：超过可选项数/);
   await board.fill('#find-code', 'ZZZZ-ZZZZ');
   await board.press('#find-code', 'Enter');
   await board.waitForSelector('#found[data-found=""]');
@@ -358,16 +358,16 @@ test('the public board: every ballot, void ones with reasons, the boards, the he
   // The projector's results: the paper count, the stickers and where the board is.
   const proj = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   await proj.goto(hub.tokens.projector.link);
-  await proj.waitForSelector('#scene[data-scene="results"] #result-paper', WAIT);
-  assert.match(await proj.textContent('#result-paper'), /手机 3 张 · 纸质 2 张（另有废票 2 张，不计票）/);
+  await proj.waitForSelector('#scene[data-scene="results"] #count-line', WAIT);
+  assert.match(await proj.textContent('#count-line'), /已收到 7 张（有效 5，废票 2）；手机 3，纸质 4；贴纸 17/);
   assert.match(await proj.textContent('#result-stickers'), /贴纸板 17 票/);
   await proj.waitForFunction((u) => document.querySelector('#board-address').textContent === u, `${hub.url}/board`, WAIT);
   await shot(proj, 'projector-results-paper');
   // The public live view too, with the way to the board.
   const landing = await browser.newPage({ viewport: { width: 360, height: 640 } });
   await landing.goto(hub.url);
-  await landing.waitForSelector('#live-paper', WAIT);
-  assert.match(await landing.textContent('#live-paper'), /纸质 2 张（另有废票 2 张，不计票）；贴纸板 17 票/);
+  await landing.waitForSelector('#count-line', WAIT);
+  assert.match(await landing.textContent('#count-line'), /已收到 7 张（有效 5，废票 2）；手机 3，纸质 4；贴纸 17/);
   assert.equal(await landing.getAttribute('#board-link', 'href'), '/board');
   assert.deepEqual(errors, []);
 });

@@ -10,8 +10,8 @@ const PAGE_CODE = () => {
   // Runs in the page. One named socket per role; commands wait for their answer.
   window.__yz = {
     socks: {},
-    async open(name, ws, token) {
-      const s = { token, ws, answers: {}, welcome: null, n: 0 };
+    async open(name, ws, token, hello) {
+      const s = { token, ws, hello, answers: {}, welcome: null, n: 0 };
       await new Promise((resolve, reject) => {
         const sock = new WebSocket(ws);
         s.sock = sock;
@@ -22,8 +22,10 @@ const PAGE_CODE = () => {
           else if (m.type === 'error' && !s.welcome) { clearTimeout(t); reject(new Error(`${name}: ${m.code}`)); }
           else if (m.id) s.answers[m.id] = m;
         };
-        // A desk card (counter, scrutineer) is claimed by its first hello: each named socket is its own device.
-        sock.onopen = () => sock.send(JSON.stringify({ type: 'hello', token, device: `driver-${name}`, pin: '2468' }));
+        // A desk card (counter, scrutineer) is claimed by its first hello: each
+        // named socket is its own device unless the caller says otherwise.
+        sock.onopen = () =>
+          sock.send(JSON.stringify({ device: `driver-${name}`, pin: '2468', ...(hello || {}), type: 'hello', token }));
         sock.onerror = () => { clearTimeout(t); reject(new Error(`${name}: socket error`)); };
       });
       this.socks[name] = s;
@@ -31,7 +33,7 @@ const PAGE_CODE = () => {
     },
     async command(name, command, limit) {
       const s = this.socks[name];
-      if (s.sock.readyState !== 1) await this.open(name, s.ws, s.token);
+      if (s.sock.readyState !== 1) await this.open(name, s.ws, s.token, s.hello);
       const t = this.socks[name];
       const id = `${name}-${Date.now().toString(36)}-${++t.n}`;
       t.sock.send(JSON.stringify({ type: 'command', id, command }));
@@ -52,8 +54,15 @@ export async function driver(browser, hub) {
   await page.evaluate(PAGE_CODE);
   const d = {
     page,
-    async connect(name, token) {
-      return page.evaluate(([n, ws, t]) => window.__yz.open(n, ws, t), [name, hub.ws, token]);
+    async connect(name, token, hello = null) {
+      return page.evaluate(([n, ws, t, x]) => window.__yz.open(n, ws, t, x), [name, hub.ws, token, hello]);
+    },
+    /**
+     * A counter's or scrutineer's card, claimed (or used again) from a
+     * device of its own: `device` and `pin` in the hello (docs/protocol.md).
+     */
+    async desk(name, token, pin = '2468') {
+      return d.connect(name, token, { device: `dev-${name}`, pin });
     },
     async command(name, command) {
       return page.evaluate(([n, c, l]) => window.__yz.command(n, c, l), [name, command, ANSWER_MS]);

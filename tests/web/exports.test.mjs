@@ -50,13 +50,13 @@ before(async () => {
   const receipts = await d.castBallots(hub.tokens.voters.map((v, i) => ({ token: v.token, choices: choices[i] })));
   assert.ok(receipts.every((r) => /^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(r)), receipts.join(' '));
   for (const n of [0, 1]) {
-    await d.connect(`counter${n}`, hub.tokens.counters[n].token);
+    await d.desk(`counter${n}`, hub.tokens.counters[n].token);
     for (const [number, marks] of [['201', ['P01', 'P02']], ['202', ['P01', 'P02', 'P03', 'P04']]]) {
       assert.equal((await d.command(`counter${n}`, { kind: 'key_paper', batch: 1, number, marks })).type, 'ack');
     }
     assert.equal((await d.command(`counter${n}`, { kind: 'finish_paper', batch: 1 })).type, 'ack');
   }
-  await d.connect('observer', hub.tokens.observers[0].token);
+  await d.desk('observer', hub.tokens.observers[0].token);
   assert.equal((await d.command('observer', { kind: 'declare_sheets', batch: 1, sheets: 2 })).type, 'ack');
 });
 after(async () => {

@@ -63,7 +63,8 @@ export async function startHub({ voters = 20, args = [], serveArgs = [], meeting
       if (child.exitCode !== null) throw new Error(`hub exited: ${log}`);
       try {
         const r = await fetch(`${url}/healthz`);
-        if (r.ok) return;
+        // 503 is an answer too: a hub that is up but not well (halted, a full disk) says so there.
+        if (r.ok || r.status === 503) return;
       } catch { /* not up yet */ }
       if (Date.now() > until) throw new Error(`hub did not start: ${log}`);
       await new Promise((r) => setTimeout(r, 50));

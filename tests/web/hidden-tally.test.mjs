@@ -58,14 +58,14 @@ test('while voting, only the turnout shows: no count per proposal on the project
   await d.advanceTo('voting');
   const r = await d.castBallots(hub.tokens.voters.slice(0, 5).map((v, i) => ({ token: v.token, choices: [snap.proposals[i].id, 'P60'] })));
   assert.equal(r.length, 5);
-  await projector.waitForFunction(() => document.querySelector('#ballots') && document.querySelector('#ballots').textContent === '5', null, WAIT);
+  await projector.waitForFunction(() => document.querySelector('#count-received') && document.querySelector('#count-received').textContent === '5', null, WAIT);
   assert.equal(await projector.$('#tally'), null);
   assert.equal((await projector.$$('[data-votes]')).length, 0);
   assert.match(await projector.textContent('.hidden-note'), /投票结束后公布/);
   await shot(projector, 'projector-voting-hidden');
   assert.deepEqual(await axeViolations(projector), []);
 
-  await landing.waitForFunction(() => document.querySelector('#live-ballots') && document.querySelector('#live-ballots').textContent === '5', null, WAIT);
+  await landing.waitForFunction(() => document.querySelector('#count-received') && document.querySelector('#count-received').textContent === '5', null, WAIT);
   assert.equal(await landing.$('#live-tally'), null);
   assert.ok(await landing.isVisible('#tally-hidden'));
   assert.equal((await landing.$$('[data-votes]')).length, 0);
@@ -103,13 +103,13 @@ test('every table discusses every proposal: the voter page lists each table\'s p
   assert.equal(ex.tally, null, 'no count in the export while the tally is hidden');
   assert.equal(ex.results, null);
   assert.ok(ex.ballots.every((b) => b.choices === null), 'no choices either');
-  await projector.waitForFunction(() => document.querySelector('#ballots').textContent === '6', null, WAIT);
+  await projector.waitForFunction(() => document.querySelector('#count-received').textContent === '6', null, WAIT);
   await phone.context().close();
 });
 
 test('the counting desk keeps its marks to the counter who keyed them; the console exports no counts', async () => {
   for (const n of [0, 1]) {
-    await d.connect(`counter${n}`, hub.tokens.counters[n].token);
+    await d.desk(`counter${n}`, hub.tokens.counters[n].token);
     for (const [number, marks] of [['501', ['P41', 'P42']], ['502', ['P41', 'P43', 'P44', 'P45', 'P46', 'P47']]]) {
       assert.equal((await d.command(`counter${n}`, { kind: 'key_paper', batch: 1, number, marks })).type, 'ack');
     }

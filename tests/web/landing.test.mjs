@@ -100,7 +100,7 @@ test('the public live view follows the meeting: tables, the stage, the tally, th
     { token: hub.tokens.voters[2].token, choices: ['P02'] },
   ]);
   assert.equal(receipts.length, 3);
-  await page.waitForFunction(() => document.querySelector('#live-ballots').textContent === '3', null, WAIT);
+  await page.waitForFunction(() => document.querySelector('#count-received').textContent === '3', null, WAIT);
   const shown = await page.$$eval('#live-tally li', (ls) => Object.fromEntries(ls.map((l) => [l.getAttribute('data-id'), Number(l.getAttribute('data-votes'))])));
   assert.deepEqual(shown, hub.export().tally);
   assert.equal(await page.getAttribute('#live-tally li:first-child', 'data-id'), 'P02');

@@ -105,9 +105,13 @@ test('pitches: the table on stage with its picks, cost, the adviser\'s remark, a
     const ids = await p.$$eval('.pcard', (cs) => cs.map((c) => c.getAttribute('data-id')));
     assert.deepEqual(ids, snap.tables[0].share.slice(0, 3));
     const first = await p.textContent(`.pcard[data-id="${p1}"]`);
-    assert.match(first, /15,500 元/);
+    // The one cost is the list's (the organiser did not adopt the estimate); the estimate is a labelled remark.
+    const listCost = snap.proposals.find((x) => x.id === p1).cost;
+    assert.equal(await p.getAttribute(`.pcard[data-id="${p1}"] [data-cost]`, 'data-cost'), String(listCost));
+    assert.match(first, /顾问估算 15,500 元（仅供参考，计票用上面的造价）/);
     assert.match(first, /可与楼道改造一起施工/);
-    assert.match(await p.textContent(`.pcard[data-id="${p2}"]`), /排除.*第2条/);
+    // The adviser's exclusion is a recommendation, and says so.
+    assert.match(await p.textContent(`.pcard[data-id="${p2}"]`), /顾问建议排除（第2条：应由其他主体负责（如物业）），由组织者决定/);
     assert.match(await p.textContent('.pnext'), /下一桌\s*第2桌/);
     assert.deepEqual(await allOnScreen(p, '.pcard'), []);
   }
@@ -132,7 +136,7 @@ test('voting: all 60 proposals on one screen, sorted by votes, equal to the hub\
   const ex = hub.export();
   assert.equal(ex.ballots.length, 40);
   for (const p of both()) {
-    await p.waitForFunction(() => document.querySelector('#ballots').textContent === '40', null, WAIT);
+    await p.waitForFunction(() => document.querySelector('#count-received').textContent === '40', null, WAIT);
     await p.waitForFunction((n) => [...document.querySelectorAll('#tally .trow')].reduce((s, r) => s + Number(r.getAttribute('data-votes')), 0) === n,
       Object.values(ex.tally).reduce((a, b) => a + b, 0), WAIT);
     assert.deepEqual(await domTally(p), ex.tally);
@@ -152,7 +156,7 @@ test('voting: all 60 proposals on one screen, sorted by votes, equal to the hub\
   const t0 = Date.now();
   await d.castBallots([{ token: hub.tokens.voters[40].token, choices: [ids[59]] }]);
   const acked = Date.now() - t0;
-  await big.waitForFunction(() => document.querySelector('#ballots').textContent === '41', null, WAIT);
+  await big.waitForFunction(() => document.querySelector('#count-received').textContent === '41', null, WAIT);
   t.diagnostic(`one ballot: acked ${acked} ms, on the projector ${Date.now() - t0} ms after sending (connect + hello + cast included)`);
 });
 
@@ -164,10 +168,10 @@ test('the projector recovers by itself when the hub crashes and restarts', async
   });
   for (const p of both()) {
     await p.waitForFunction(() => document.querySelector('#status').getAttribute('data-state') === 'online', null, WAIT);
-    assert.equal(await p.textContent('#ballots'), '41');
+    assert.equal(await p.textContent('#count-received'), '41');
   }
   await d.castBallots([{ token: hub.tokens.voters[41].token, choices: [snap.proposals[58].id] }]);
-  for (const p of both()) await p.waitForFunction(() => document.querySelector('#ballots').textContent === '42', null, WAIT);
+  for (const p of both()) await p.waitForFunction(() => document.querySelector('#count-received').textContent === '42', null, WAIT);
   assert.deepEqual(await domTally(big), hub.export().tally);
 });
 
@@ -192,7 +196,8 @@ test('results: the ranking, the budget line with running totals, ties, and a log
     }
     assert.ok(rows.filter((r) => !r.funded).every((r, i, a) => i === 0 || byId[a[i - 1].id].position < byId[r.id].position), 'not funded, in ranking order');
     assert.match(await p.textContent('#funded-total'), new RegExp(ex.results.total_cost.toLocaleString('en-US')));
-    assert.equal(await p.textContent('#result-ballots'), '42 张');
+    // The one count, as during the vote: 42 received, all valid (phones only).
+    assert.deepEqual([await p.textContent('#count-received'), await p.textContent('#count-valid'), await p.textContent('#count-void')], ['42', '42', '0']);
     // Ties among proposals with votes, decisive ones said so.
     const ties = ex.results.ties;
     assert.equal((await p.$$('#ties li')).length, Math.min(ties.length, 5) + (ties.length > 5 ? 1 : 0));

@@ -3,7 +3,7 @@
 // adviser's annotations — each checked in the hub's own export.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, shot, docShot, axeViolations, organiser, exportJson, until } from './harness.mjs';
+import { startHub, launch, shot, docShot, axeViolations, organiser, connect, exportJson, until } from './harness.mjs';
 
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 1 };
 let hub, browser, org;
@@ -218,7 +218,9 @@ test('the adviser excludes a proposal under rule 2 with a reason; the all-tables
   await shot(page, 'table-adviser-phone');
   await page.click('#annotate-form button[type="submit"]');
   await page.waitForSelector('#annotate-list:not([hidden])');
-  await page.waitForFunction((id) => /排除 · 规则2/.test(document.querySelector(`#a-proposals button[data-proposal="${id}"]`).textContent), id);
+  // The adviser's exclusion is a recommendation, and is worded as one.
+  await page.waitForFunction((id) => /建议排除 · 第2条/.test(document.querySelector(`#a-proposals button[data-proposal="${id}"]`).textContent), id);
+  assert.match(await page.textContent('#say'), /顾问建议排除（第2条：应由其他主体负责（如物业）），由组织者决定/);
   const a = exportJson(hub).annotations.find((x) => x.proposal === id);
   assert.equal(a.feasibility, 'excluded');
   assert.equal(a.exclusion_rule, 2);
@@ -233,7 +235,10 @@ test('the adviser excludes a proposal under rule 2 with a reason; the all-tables
   const chair = await phone(hub.tokens.tables[0].chair.link, '桌长');
   await chair.page.click('[data-tab="proposals"]');
   await chair.page.click(`#proposals details[data-proposal="${id}"] summary`);
-  assert.match(await chair.page.textContent(`#proposals details[data-proposal="${id}"]`), /规则2[\s\S]*属物业维修范围/);
+  const detailText = await chair.page.textContent(`#proposals details[data-proposal="${id}"]`);
+  assert.match(detailText, /顾问建议排除（第2条：应由其他主体负责（如物业）），由组织者决定[\s\S]*属物业维修范围/);
+  // The estimate is labelled as one, beside the one cost (the list's).
+  assert.match(detailText, /顾问估算（仅为估算）：8,000 元；计票用的造价是 [\d,]+ 元/);
   assert.deepEqual(await axeViolations(chair.page), []);
   await chair.context.close();
 
@@ -247,6 +252,38 @@ test('the adviser excludes a proposal under rule 2 with a reason; the all-tables
   await until(async () => (await all.page.$$eval('#a-proposals button[data-proposal]', (els) => els.length)) === 1, 'search by id');
   assert.deepEqual(await axeViolations(all.page), []);
   await all.context.close();
+});
+
+test('the organiser confirms the exclusion of a table\'s pick: the chair, recorder and adviser of that table are told', async () => {
+  const pick = table1().picks[0];
+  const pages = [];
+  for (const [link, role] of [[hub.tokens.tables[0].chair.link, '桌长'], [hub.tokens.tables[0].recorder.link, '记录员'], [hub.tokens.tables[0].adviser.link, '技术顾问']]) {
+    pages.push(await phone(link, role));
+  }
+  // Another table's chair hears nothing of it.
+  const other = await phone(hub.tokens.tables[1].chair.link, '桌长');
+  const adviser = await connect(browser, hub, hub.tokens.tables[0].adviser.token);
+  assert.equal((await adviser.command({ kind: 'annotate', proposal: pick, feasibility: 'excluded', exclusion_rule: 6, reason: '地下管线无法迁改', cost_estimate: null, remark: '' })).type, 'ack');
+  // A recommendation alone changes nothing for the table.
+  for (const { page } of pages) assert.equal(await page.isVisible('#exclusion-notice'), false);
+  const ok = await org.command({ kind: 'confirm_exclusion', proposal: pick, rule: 6, reason: '' });
+  assert.equal(ok.type, 'ack', JSON.stringify(ok));
+  for (const { page } of pages) {
+    await page.waitForSelector('#exclusion-notice:not([hidden])');
+    const text = await page.textContent('#exclusion-notice');
+    assert.match(text, new RegExp(`组织者已确认排除本桌推选的项目：[\\s\\S]*${pick} 已确认排除：第6条 技术上不可行`));
+    assert.match(text, /不能再被选中，也不会获得资助/);
+    // Said once as it arrived, too.
+    assert.match(await page.textContent('#say'), new RegExp(`${pick} 已确认排除：第6条 技术上不可行（本桌推选）`));
+  }
+  await shot(pages[0].page, 'table-chair-exclusion');
+  assert.deepEqual(await axeViolations(pages[0].page), []);
+  assert.equal(await other.page.isVisible('#exclusion-notice'), false);
+  // Lifted again (before the vote), the notice goes.
+  assert.equal((await org.command({ kind: 'lift_exclusion', proposal: pick, reason: '复核后可行' })).type, 'ack');
+  await pages[0].page.waitForSelector('#exclusion-notice', { state: 'hidden' });
+  for (const p of [...pages, other]) await p.context.close();
+  await adviser.close();
 });
 
 test('a code typed in instead of scanned works, and a wrong one is refused plainly', async () => {
@@ -268,16 +305,22 @@ test('a code typed in instead of scanned works, and a wrong one is refused plain
 });
 
 test('a card that belongs on another page says whose it is and links to its page', async () => {
-  for (const [token, page, label] of [
-    [hub.tokens.counters[0].token, '/count', /点票/],
-    [hub.tokens.observers[0].token, '/scrutiny', /监票|观察/],
-  ]) {
+  // The organiser's card is welcomed, and sent to its page by name.
+  const context = await browser.newContext(PHONE);
+  const tab = await context.newPage();
+  await tab.goto(`${hub.url}/table#token=${hub.tokens.organiser.token}`);
+  await tab.waitForSelector('#wrong-card:not([hidden])');
+  assert.equal(await tab.getAttribute('#wrong-text a', 'href'), '/admin');
+  await context.close();
+  // A desk card is not welcomed before its claim (device and PIN, given only by the desk
+  // pages): the page says it is a desk card and links to both desk pages.
+  for (const token of [hub.tokens.counters[0].token, hub.tokens.observers[0].token]) {
     const context = await browser.newContext(PHONE);
     const tab = await context.newPage();
     await tab.goto(`${hub.url}/table#token=${token}`);
     await tab.waitForSelector('#wrong-card:not([hidden])');
-    assert.match(await tab.textContent('#wrong-text'), label);
-    assert.equal(await tab.getAttribute('#wrong-text a', 'href'), page);
+    assert.match(await tab.textContent('#wrong-text'), /点票台的卡（点票员或监票员）/);
+    assert.deepEqual(await tab.$$eval('#wrong-text a', (as) => as.map((a) => a.getAttribute('href'))), ['/count', '/scrutiny']);
     assert.deepEqual(await axeViolations(tab), []);
     await context.close();
   }

@@ -113,7 +113,7 @@ test('ten choices, the eleventh refused; the choice survives a reload; review, s
   assert.equal(recorded.length, 1);
   assert.equal(recorded[0].receipt, receipt);
   assert.deepEqual([...recorded[0].choices].sort(), [...TEN].sort());
-  await projector.waitForFunction(() => document.querySelector('#ballots').textContent === '1', null, WAIT);
+  await projector.waitForFunction(() => document.querySelector('#count-received').textContent === '1', null, WAIT);
   const after = await projectorCounts();
   for (const p of snap.proposals) assert.equal(after[p.id], before[p.id] + (TEN.includes(p.id) ? 1 : 0), p.id);
 });

@@ -8,6 +8,10 @@
 //! do with a snapshot, and which commands to re-send after a reconnect (the
 //! app knows what was acknowledged; the hub makes a re-sent id harmless).
 //!
+//! After a reconnect the link tells the hub the last log position it saw
+//! (`hello`'s `seen`): a hub restarted on a log that lost acknowledged entries
+//! learns it from its clients and stops instead of serving the shortened log.
+//!
 //! It depends on the protocol crate only, never on the server.
 
 use futures_util::{SinkExt, StreamExt};
@@ -16,10 +20,12 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
-use yuanzhuo_protocol::{ClientMsg, ErrorMsg, ServerMsg};
+use yuanzhuo_protocol::{ClientMsg, ErrorCode, ErrorMsg, Seen, ServerMsg};
 
 mod address;
+pub mod pace;
 pub mod text;
+pub mod words;
 pub use address::{parse_hub, HubAddress};
 pub use text::Lang;
 
@@ -110,12 +116,14 @@ async fn run(
     online: std::sync::Arc<std::sync::atomic::AtomicBool>,
 ) {
     let mut attempt = 0u32;
+    // The last log position the hub showed us, across reconnects.
+    let mut seen: Option<Seen> = None;
     loop {
         attempt += 1;
         if events.send(LinkEvent::Status(LinkStatus::Connecting { attempt })).await.is_err() {
             return;
         }
-        let end = session(&cfg, &mut outgoing, &events, &online, &mut attempt).await;
+        let end = session(&cfg, &mut outgoing, &events, &online, &mut attempt, &mut seen).await;
         online.store(false, std::sync::atomic::Ordering::Relaxed);
         // Drop whatever the app queued while we were down: it re-sends on welcome.
         while outgoing.try_recv().is_ok() {}
@@ -150,6 +158,7 @@ async fn session(
     events: &mpsc::Sender<LinkEvent>,
     online: &std::sync::atomic::AtomicBool,
     attempt: &mut u32,
+    seen: &mut Option<Seen>,
 ) -> End {
     // Small buffers: our frames are a few KiB; the defaults are 128 KiB each way.
     let config = WebSocketConfig::default().read_buffer_size(16 * 1024).write_buffer_size(0);
@@ -160,8 +169,13 @@ async fn session(
         Ok(Err(e)) => return End::Lost(e.to_string()),
         Err(_) => return End::Lost("connect timed out".into()),
     };
-    let hello =
-        ClientMsg::Hello { token: cfg.token.clone(), client: Some(cfg.client.clone()), device: None, pin: None };
+    let hello = ClientMsg::Hello {
+        token: cfg.token.clone(),
+        client: Some(cfg.client.clone()),
+        device: None,
+        pin: None,
+        seen: seen.clone(),
+    };
     if let Err(e) = ws.send(Message::text(encode(&hello))).await {
         return End::Lost(e.to_string());
     }
@@ -183,6 +197,7 @@ async fn session(
                             // A newer hub may send what this client does not know; skip it.
                             Err(_) => continue,
                         };
+                        note_seen(seen, &msg);
                         match &msg {
                             ServerMsg::Welcome { .. } => {
                                 welcomed = true;
@@ -192,7 +207,9 @@ async fn session(
                                     return End::AppGone;
                                 }
                             }
-                            ServerMsg::Error(e) if !welcomed => refusal = Some(e.clone()),
+                            ServerMsg::Error(e) if !welcomed || e.code == ErrorCode::LogBehind => {
+                                refusal = Some(e.clone())
+                            }
                             _ => {}
                         }
                         if events.send(LinkEvent::Message(msg)).await.is_err() {
@@ -203,6 +220,13 @@ async fn session(
                         let policy = frame.as_ref().is_some_and(|f| f.code == CloseCode::Policy);
                         return match (welcomed, policy, refusal) {
                             (false, true, Some(e)) => End::Refused(e),
+                            // The hub's own words (e.g. `log_behind`: it stopped serving until restored).
+                            (_, false, Some(e)) => End::Lost(format!(
+                                "{} / {}{}",
+                                e.zh,
+                                e.en,
+                                e.detail.map(|d| format!(" ({d})")).unwrap_or_default()
+                            )),
                             (_, _, _) => End::Lost(frame.map(|f| f.reason.to_string()).unwrap_or_else(|| "closed".into())),
                         };
                     }
@@ -219,6 +243,26 @@ async fn session(
     }
 }
 
+/// Keep the furthest log position a message showed, with the hub's tag for it.
+pub fn note_seen(seen: &mut Option<Seen>, msg: &ServerMsg) {
+    let (seq, head, tag) = match msg {
+        ServerMsg::Welcome { snapshot, .. } | ServerMsg::Snapshot { snapshot } => {
+            (snapshot.seq, &snapshot.log_head, &snapshot.log_tag)
+        }
+        ServerMsg::Update(u) => (u.seq, &u.log_head, &u.log_tag),
+        ServerMsg::Ack { seq, log_head, log_tag, .. } => (*seq, log_head, log_tag),
+        ServerMsg::Log(f) => match f.rows.last() {
+            Some(r) => (r.seq, &r.hash, &f.log_tag),
+            None => return,
+        },
+        ServerMsg::Error(_) => return,
+    };
+    if tag.is_empty() || seen.as_ref().is_some_and(|s| s.seq >= seq) {
+        return;
+    }
+    *seen = Some(Seen { seq, head: head.clone(), tag: tag.clone() });
+}
+
 fn encode(m: &ClientMsg) -> String {
     serde_json::to_string(m).expect("client messages serialise")
 }
@@ -226,6 +270,22 @@ fn encode(m: &ClientMsg) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_furthest_tagged_position_is_kept() {
+        let mut seen = None;
+        let ack = |seq: u64, tag: &str| ServerMsg::Ack {
+            id: "a".into(),
+            seq,
+            log_head: format!("{seq:064x}"),
+            log_tag: tag.into(),
+            result: Default::default(),
+        };
+        note_seen(&mut seen, &ack(5, "t5"));
+        note_seen(&mut seen, &ack(3, "t3"));
+        note_seen(&mut seen, &ack(9, ""));
+        assert_eq!(seen, Some(Seen { seq: 5, head: format!("{:064x}", 5), tag: "t5".into() }));
+    }
 
     #[test]
     fn backoff_grows_and_is_capped() {

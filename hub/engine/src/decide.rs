@@ -383,6 +383,13 @@ impl State {
                         return Err(Rejection::with(E::BatchTaken, format!("counters {}", who.join(", "))));
                     }
                     Some(b) => {
+                        // The two readings of a board come from two devices, like a batch's copies.
+                        let mine = self.claim_device(&format!("counter-{desk}"));
+                        if let Some((other, _)) =
+                            b.copies.iter().find(|(d, c)| *d != desk && c.device.is_some() && c.device == mine)
+                        {
+                            return Err(Rejection::with(E::SameDevice, format!("board {board}: counter {other}")));
+                        }
                         events.push(Event::BoardKeyed { board: *board, counter: desk.clone(), counts: counts.clone() });
                         if let Some((_, other)) = b.copies.iter().find(|(d, _)| *d != desk) {
                             let mine = Copy { finished: true, counts: counts.clone(), ..Default::default() };
@@ -536,7 +543,7 @@ impl State {
         if commitments.is_empty() || commitments.len() > MAX_CARDS_AT_ONCE {
             return Err(Rejection::with(E::InvalidField, format!("count: 1..={MAX_CARDS_AT_ONCE}")));
         }
-        if commitments.iter().any(|c| c.len() != 32 || !c.bytes().all(|b| b.is_ascii_hexdigit())) {
+        if !commitments.iter().all(|c| is_commitment(c)) {
             return Err(Rejection::with(E::InvalidField, "commitment"));
         }
         let reason = optional_text(reason, "reason")?;
@@ -558,6 +565,9 @@ impl State {
         }
         if let Some(c) = cards.iter().find(|c| self.electorate.staff.contains_key(&c.serial)) {
             return Err(Rejection::with(E::AlreadyIssued, &c.serial));
+        }
+        if let Some(c) = cards.iter().find(|c| !is_commitment(&c.commitment)) {
+            return Err(Rejection::with(E::InvalidField, format!("commitment of {}", c.serial)));
         }
         Ok(vec![Event::StaffCardsIssued { cards }])
     }
@@ -604,6 +614,11 @@ impl State {
     fn registrar(&self, actor: &Actor) -> Result<(), Rejection> {
         if actor.role != Role::Registrar {
             return Err(Rejection::new(E::Forbidden));
+        }
+        // Only a registrar card the log issued keeps the register.
+        let card = actor.serial.as_ref().map(|n| format!("registrar-{n}"));
+        if !card.as_ref().is_some_and(|c| self.electorate.staff.contains_key(c)) {
+            return Err(Rejection::with(E::UnknownCard, card.unwrap_or_else(|| "registrar".into())));
         }
         if !self.door() {
             return Err(Rejection::new(E::NoRegister));
@@ -815,6 +830,11 @@ impl State {
 /// The counter's desk, or Forbidden: only counters key paper.
 fn counter(actor: &Actor) -> Result<&String, Rejection> {
     actor.desk().ok_or_else(|| Rejection::new(E::Forbidden))
+}
+
+/// A card's commitment: 32 lower-case hex digits.
+fn is_commitment(c: &str) -> bool {
+    c.len() == 32 && c.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// A paper ballot's number as typed, normalised (`normalize_ballot_number`).

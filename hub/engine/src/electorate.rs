@@ -139,8 +139,9 @@ impl Electorate {
         format!("{}-{}", &up[0..4], &up[4..8])
     }
 
+    /// Cancel a card (once: a card cancelled already stays as it was).
     pub fn cancel(&mut self, seq: u64, at_ms: u64, serial: &str, reason: &str) {
-        if let Some(c) = self.cards.get_mut(serial) {
+        if let Some(c) = self.cards.get_mut(serial).filter(|c| c.cancelled.is_none()) {
             c.cancelled = Some(reason.to_string());
             self.cancellations.push(CardCancellation {
                 seq,

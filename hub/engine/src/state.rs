@@ -367,10 +367,14 @@ impl State {
                 self.desk.batches.entry(*batch).or_default().sheets.insert(by, *sheets);
             }
             Event::BoardKeyed { board, counter, counts } => {
+                let device = self.claim_device(&format!("counter-{counter}"));
                 let b = self.desk.boards.entry(*board).or_default();
                 let copy = b.copies.entry(counter.clone()).or_default();
                 copy.counts = nonzero(counts);
                 copy.finished = true;
+                if device.is_some() {
+                    copy.device = device;
+                }
             }
             Event::BoardDisputed { board, differences } => {
                 let b = self.desk.boards.entry(*board).or_default();

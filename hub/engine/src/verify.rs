@@ -29,16 +29,38 @@ pub struct Entry<'a> {
     pub prev: &'a str,
 }
 
-/// A broken rule, at the entry where it shows.
+/// A broken rule, at the entry where it shows: what is wrong, in English
+/// (`problem`, with the error code where the rules refused the command)
+/// and in Chinese (`zh`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
     pub seq: u64,
     pub problem: String,
+    pub zh: String,
 }
 
+impl Violation {
+    fn new(seq: u64, zh: impl Into<String>, en: impl Into<String>) -> Violation {
+        Violation { seq, problem: en.into(), zh: zh.into() }
+    }
+}
+
+/// "第 130 条记录：… / entry 130: …", as `scripts/verify-count` names an entry.
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "entry {}: {}", self.seq, self.problem)
+        write!(f, "第 {} 条记录：{} / entry {}: {}", self.seq, self.zh, self.seq, self.problem)
+    }
+}
+
+/// Why an entry breaks the rules, in both languages.
+struct Problem {
+    zh: String,
+    en: String,
+}
+
+impl Problem {
+    fn new(zh: impl Into<String>, en: impl Into<String>) -> Problem {
+        Problem { zh: zh.into(), en: en.into() }
     }
 }
 
@@ -62,7 +84,7 @@ impl Checker {
         let seq = e.record.seq;
         if e.record.at_ms < self.last_at_ms {
             self.group.clear();
-            return Err(Violation { seq, problem: "its time is earlier than the entry before".into() });
+            return Err(Violation::new(seq, "时间早于上一条记录", "its time is earlier than the entry before"));
         }
         self.last_at_ms = e.record.at_ms;
         let same = self
@@ -93,20 +115,19 @@ impl Checker {
         let seq = first.seq;
         let logged: Vec<&Event> = group.iter().map(|(r, ..)| &r.event).collect();
         if let Some((r, ..)) = group.iter().find(|(r, ..)| r.at_ms != first.at_ms) {
-            return Err(Violation { seq: r.seq, problem: "entries of one command with different times".into() });
+            return Err(Violation::new(
+                r.seq,
+                "同一操作的几条记录时间不同",
+                "entries of one command with different times",
+            ));
         }
-        let decided = self.redecide(actor, prev, first, &logged).map_err(|problem| Violation { seq, problem })?;
+        let decided =
+            self.redecide(actor, prev, first, &logged).map_err(|p| Violation { seq, problem: p.en, zh: p.zh })?;
         if decided.len() != logged.len() || decided.iter().zip(&logged).any(|(a, b)| a != *b) {
             let at = decided.iter().zip(&logged).position(|(a, b)| a != *b).unwrap_or(decided.len().min(logged.len()));
             let at_seq = group.get(at).map_or(seq, |(r, ..)| r.seq);
-            let expected = match decided.get(at) {
-                Some(e) => format!("the rules give {}", event_name(e)),
-                None => "the rules give nothing more".into(),
-            };
-            return Err(Violation {
-                seq: at_seq,
-                problem: format!("{} breaks the rules ({expected})", what(&logged, at)),
-            });
+            let p = mismatch(logged.get(at).copied(), decided.get(at));
+            return Err(Violation { seq: at_seq, problem: p.en, zh: p.zh });
         }
         for (r, ..) in &group {
             self.state.evolve(r);
@@ -115,40 +136,82 @@ impl Checker {
     }
 
     /// The events the engine gives for the command behind this group.
-    fn redecide(&self, actor: &str, prev: &str, first: &Recorded, group: &[&Event]) -> Result<Vec<Event>, String> {
+    fn redecide(&self, actor: &str, prev: &str, first: &Recorded, group: &[&Event]) -> Result<Vec<Event>, Problem> {
         let s = &self.state;
-        let refused = |r: crate::Rejection| format!("{} was refused by the rules: {r}", event_name(&first.event));
+        let name = event_name(&first.event);
+        let refused = |r: crate::Rejection| {
+            let (code, detail) = (r.code, r.detail.map(|d| format!("，{d}")).unwrap_or_default());
+            let detail_en = detail.replacen('，', ": ", 1);
+            Problem::new(
+                format!("{actor} 的 {name} 违反规则：{}（{}{detail}）", code.zh(), code.as_str()),
+                format!("{name} by {actor} breaks the rules: {} ({}{detail_en})", code.en(), code.as_str()),
+            )
+        };
         if let Event::MeetingDefined { .. } = first.event {
             return if first.seq == 1 && actor == "hub" {
                 Ok(vec![first.event.clone()])
             } else {
-                Err("a meeting definition that is not the log's first entry".into())
+                Err(Problem::new(
+                    "会议定义只能是日志的第一条",
+                    "a meeting definition that is not the log's first entry",
+                ))
             };
         }
         if first.seq == 1 {
-            return Err("the log does not begin with the meeting's definition".into());
+            return Err(Problem::new(
+                "日志的第一条不是会议定义",
+                "the log does not begin with the meeting's definition",
+            ));
         }
-        let who = parse_actor(actor).ok_or_else(|| format!("unknown actor {actor:?}"))?;
+        // Entry 2 is the staff cards, issued by the hub with the meeting, and
+        // nothing else is: no staff card is added later.
+        if (first.seq == 2) != matches!(first.event, Event::StaffCardsIssued { .. }) {
+            return Err(Problem::new(
+                "日志的第 2 条，且只有第 2 条，是工作人员卡（staff_cards_issued）",
+                "entry 2, and only entry 2, is the staff cards (staff_cards_issued)",
+            ));
+        }
+        let who = parse_actor(actor)
+            .ok_or_else(|| Problem::new(format!("未知的操作者 {actor:?}"), format!("unknown actor {actor:?}")))?;
         let ctx = Ctx { now_ms: first.at_ms, head: prev.to_string() };
         let cmd = match &first.event {
             Event::StaffCardsIssued { cards } => {
                 return if actor == "hub" {
                     s.issue_staff_cards(cards.clone()).map_err(refused)
                 } else {
-                    Err("staff cards issued by someone other than the hub".into())
+                    Err(Problem::new(
+                        format!("工作人员卡只能由会场服务器发放，这里是 {actor}"),
+                        format!("staff cards issued by {actor}, not by the hub"),
+                    ))
                 };
             }
             Event::VoterCardsIssued { commitments, reason, .. } => {
+                // The hub issues voter cards itself only as it creates the meeting (entry 3).
+                if actor == "hub" && first.seq != 3 {
+                    return Err(Problem::new(
+                        format!("会场服务器在会议创建之后自行发放选民卡（第 {} 条）", first.seq),
+                        format!("voter cards issued by the hub after the meeting was created (entry {})", first.seq),
+                    ));
+                }
                 let who = if actor == "hub" { Actor::organiser() } else { who };
                 return s.issue_voter_cards(&who, commitments.clone(), reason).map_err(refused);
             }
             Event::CardClaimed { serial, device, address, same_address_as } => {
                 if who.desk_card().as_deref() != Some(serial.as_str()) {
-                    return Err(format!("card {serial} claimed by {actor}"));
+                    return Err(Problem::new(
+                        format!("卡 {serial} 由 {actor} 认领：只能由持卡人自己认领"),
+                        format!("card {serial} claimed by {actor}, not by its own actor"),
+                    ));
                 }
                 return s.claim(serial, device, address, same_address_as.clone()).map_err(refused);
             }
-            other => command_of(group).ok_or_else(|| format!("{} cannot begin a command", event_name(other)))?,
+            other => command_of(group).ok_or_else(|| {
+                let name = event_name(other);
+                Problem::new(
+                    format!("{name} 只能随另一项操作一起记录，不能单独出现"),
+                    format!("{name} comes only with another command, never on its own"),
+                )
+            })?,
         };
         s.decide(&who, &cmd, &ctx).map_err(refused)
     }
@@ -238,9 +301,78 @@ pub fn event_name(e: &Event) -> String {
         .unwrap_or_else(|| "an event".into())
 }
 
-fn what(logged: &[&Event], at: usize) -> String {
-    match logged.get(at) {
-        Some(e) => format!("this {}", event_name(e)),
-        None => "the command".into(),
+/// Where a logged entry differs from what the rules give for its command:
+/// the first field that differs, with both values.
+fn mismatch(logged: Option<&Event>, decided: Option<&Event>) -> Problem {
+    match (logged, decided) {
+        (Some(l), Some(d)) => {
+            let (name, given) = (event_name(l), event_name(d));
+            let (a, b) = (serde_json::to_value(l).unwrap_or_default(), serde_json::to_value(d).unwrap_or_default());
+            match first_difference(&a, &b, String::new()) {
+                Some((path, got, want)) if name == given => Problem::new(
+                    format!("这条 {name} 与规则不符：{path} 记为 {got}，按规则应为 {want}"),
+                    format!("this {name} is not what the rules give: {path} is {got}, the rules give {want}"),
+                ),
+                _ => Problem::new(
+                    format!("这里记为 {name}，按规则应为 {given}"),
+                    format!("this {name} is not what the rules give ({given})"),
+                ),
+            }
+        }
+        (Some(l), None) => {
+            let name = event_name(l);
+            Problem::new(
+                format!("这条 {name} 是多出来的：规则对这项操作没有给出它"),
+                format!("this {name} is more than the rules give for its command"),
+            )
+        }
+        (None, Some(d)) => {
+            let given = event_name(d);
+            Problem::new(
+                format!("这项操作缺少规则给出的 {given}"),
+                format!("the command lacks the {given} the rules give"),
+            )
+        }
+        (None, None) => Problem::new("与规则不符", "not what the rules give"),
+    }
+}
+
+/// The first place two JSON values differ: (path, this one, that one).
+/// Array elements with a `number` (paper ballots) are named by it.
+fn first_difference(a: &serde_json::Value, b: &serde_json::Value, path: String) -> Option<(String, String, String)> {
+    use serde_json::Value;
+    let at = |p: &str, k: &str| if p.is_empty() { k.to_string() } else { format!("{p}.{k}") };
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            for k in x.keys().chain(y.keys().filter(|k| !x.contains_key(*k))) {
+                let (u, v) = (x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null));
+                if u != v {
+                    return first_difference(u, v, at(&path, k));
+                }
+            }
+            None
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            let (i, (u, v)) = x.iter().zip(y).enumerate().find(|(_, (u, v))| u != v)?;
+            let label = match u.get("number").and_then(Value::as_str) {
+                Some(n) => format!("{path}[{n}]"),
+                None => format!("{path}[{i}]"),
+            };
+            first_difference(u, v, label)
+        }
+        _ if a == b => None,
+        _ => Some((path, brief(a), brief(b))),
+    }
+}
+
+/// A JSON value, at most 70 characters of it.
+fn brief(v: &serde_json::Value) -> String {
+    let s = match v {
+        serde_json::Value::Null => "nothing".to_string(),
+        v => v.to_string(),
+    };
+    match s.char_indices().nth(70) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s,
     }
 }

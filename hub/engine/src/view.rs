@@ -289,6 +289,7 @@ impl State {
         Snapshot {
             seq: self.seq,
             log_head: self.head.clone(),
+            log_tag: String::new(),
             server_now_ms: now_ms,
             meeting: def.meeting.clone(),
             rules: def.rules.clone(),

@@ -155,6 +155,19 @@ fn a_resident_who_switches_to_paper_cannot_then_vote_by_phone() {
 }
 
 #[test]
+fn a_card_cancelled_and_then_switched_away_counts_as_cancelled_once() {
+    let mut m = door();
+    register(&mut m, card(1));
+    m.ok(&organiser(), &Command::CancelCard { serial: "V0001".into(), reason: "卡片遗失".into() });
+    let switch = Command::Reissue { register: 1, issue: paper("7"), reason: "改用纸质票".into() };
+    m.ok(&registrar(1), &switch);
+    let e = &m.state.electorate;
+    assert_eq!((e.cancelled(), e.cancellations[0].reason.as_str()), (1, "卡片遗失"), "one card, one cancellation");
+    assert_eq!(m.state.turnout().cards_cancelled, 1);
+    assert_eq!(m.check_log().unwrap(), m.state);
+}
+
+#[test]
 fn with_the_register_paper_counts_only_under_a_number_handed_out() {
     let mut m = door();
     m.set_all_picks_after(Phase::Voting);
@@ -180,6 +193,8 @@ fn a_person_registers_once_by_the_hash_of_their_name() {
     m.ok(&registrar(1), &reg("h-abc", card(1)));
     m.refuses(&registrar(2), &reg("h-abc", card(2)), E::AlreadyRegistered, Some("register 1"));
     m.ok(&registrar(2), &reg("h-def", card(2)));
+    // Only a registrar card the log issued keeps the register.
+    m.refuses(&registrar(99), &reg("h-ghi", card(3)), E::UnknownCard, Some("registrar-99"));
 }
 
 #[test]
@@ -240,6 +255,7 @@ fn desk_cards_are_claimed_once_on_one_device_and_their_claims_are_public() {
     assert_eq!(claimed[1], ("counter-2", Some("192.168.1.21")));
     assert_eq!(claimed[2].1, None);
     m.ok(&counter(1), &key_paper(1, "1", &["P01"]));
+    m.ok(&counter(1), &key_board(1, &[("P01", 3)]));
     // Counter 2 hands their card to counter 1's device (released, reclaimed):
     // that device may not key the other copy of a batch it keyed.
     let release = Command::ReleaseClaim { serial: "counter-1".into(), reason: "换手机".into() };
@@ -249,6 +265,7 @@ fn desk_cards_are_claimed_once_on_one_device_and_their_claims_are_public() {
     m.ok(&organiser(), &Command::ReleaseClaim { serial: "counter-2".into(), reason: "换手机".into() });
     m.claim("counter-2", "dev-a", "192.168.1.20");
     m.refuses(&counter(2), &key_paper(1, "1", &["P01"]), E::SameDevice, Some("batch 1: counter 1"));
+    m.refuses(&counter(2), &key_board(1, &[("P01", 3)]), E::SameDevice, Some("board 1: counter 1"));
     assert_eq!(m.check_log().unwrap(), m.state);
 }
 
@@ -318,6 +335,13 @@ fn a_ballot_from_a_card_never_issued_is_caught() {
     let v = f.check_log().unwrap_err();
     assert_eq!(v.seq, seq);
     assert!(v.problem.contains("unknown_card"), "{v}");
+    // Named plainly, in Chinese first and English too.
+    let text = v.to_string();
+    assert!(text.starts_with(&format!("第 {seq} 条记录：voter:V9999 的 ballot_cast 违反规则：没有这张卡")), "{text}");
+    assert!(
+        text.contains(&format!("/ entry {seq}: ballot_cast by voter:V9999 breaks the rules: No such card")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -374,6 +398,9 @@ fn a_steered_lot_seed_is_caught() {
     );
     let v = f.check_log().unwrap_err();
     assert_eq!(v.seq, seq, "{v}");
+    // The field that differs is named, with both values.
+    assert!(v.problem.starts_with("this phase_changed is not what the rules give: lot_seed is \"abab"), "{v}");
+    assert!(v.zh.starts_with("这条 phase_changed 与规则不符：lot_seed 记为 \"abab"), "{v}");
     // A missing seed is no seed.
     let f = forged(&m, seq, Event::PhaseChanged { from: Phase::Voting, to: Phase::Counted, lot_seed: None });
     assert_eq!(f.check_log().unwrap_err().seq, seq);

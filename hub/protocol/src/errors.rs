@@ -29,8 +29,10 @@ error_codes! {
     AlreadyAuthenticated = "already_authenticated": "本连接已登录，无需再次出示令牌", "This connection has already presented a token";
     RateLimited = "rate_limited": "操作过于频繁，请稍后再试", "Too many messages; slow down and try again";
     ServerFull = "server_full": "连接数已满，请稍后再试", "The hub has reached its connection limit; try again shortly";
+    TooManyFromAddress = "too_many_from_address": "来自同一网络地址的连接过多，请稍后再试", "Too many connections from this network address; try again shortly";
     ShuttingDown = "shutting_down": "会场服务器正在关闭", "The hub is shutting down";
     StorageFailed = "storage_failed": "保存失败，操作未生效，请重试", "Could not save; the action did not take effect; please retry";
+    LogBehind = "log_behind": "会场服务器的日志缺少已确认的记录，已停止服务；请组织者用见证副本恢复（hub restore）后重启", "The hub's log is missing entries it acknowledged, so it has stopped serving; the organiser must restore it from a witness copy (hub restore) and start it again";
     CommandIdReused = "command_id_reused": "该操作编号已用于另一项操作", "This command id was already used for a different command";
     BadCommandId = "bad_command_id": "操作编号无效（需为 1 至 64 字节）", "Invalid command id (must be 1 to 64 bytes)";
     // authorisation

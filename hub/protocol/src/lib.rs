@@ -17,8 +17,14 @@ pub const MAX_FRAME_BYTES: usize = 16 * 1024;
 pub const MAX_TEXT_CHARS: usize = 2000;
 /// Longest client command id, in bytes.
 pub const MAX_COMMAND_ID_BYTES: usize = 64;
-/// Seconds a connection has to send `hello` before it is closed.
-pub const AUTH_TIMEOUT_SECS: u64 = 5;
+/// Seconds a connection has to send `hello`, counted from the moment the
+/// hub accepted the TCP connection (not from the WebSocket upgrade).
+pub const AUTH_TIMEOUT_SECS: u64 = 10;
+/// Frames (commands, snapshot requests, pings, pongs) a connection may send
+/// at once; after that [`RATE_PER_SEC`] a second. Beyond, `rate_limited`.
+pub const RATE_BURST: u32 = 30;
+/// Frames a connection may send per second, sustained.
+pub const RATE_PER_SEC: u32 = 15;
 /// The token a read-only public view presents (if the hub allows it).
 pub const PUBLIC_TOKEN: &str = "public";
 
@@ -670,6 +676,11 @@ pub enum ClientMsg {
         /// was claimed; on an unclaimed card, the PIN that claims it.
         #[serde(default)]
         pin: Option<String>,
+        /// The last log position this client saw, with the hub's tag for it
+        /// (from a `welcome`, `snapshot`, `update` or `ack`): a hub whose log
+        /// no longer holds it has lost acknowledged entries and stops.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seen: Option<Seen>,
     },
     Command {
         id: String,
@@ -677,17 +688,72 @@ pub enum ClientMsg {
     },
     /// Ask for a fresh snapshot (e.g. after the client suspects it missed something).
     Snapshot,
+    /// Scrutineers and the organiser: send the raw log from entry `from` on,
+    /// then every entry as it is committed (`log` messages). A witness keeps it.
+    FollowLog {
+        from: u64,
+    },
+}
+
+/// A log position a client saw: entry `seq` had hash `head`, and `tag` is the
+/// hub's proof that it said so (`log_tag` of the message it came in).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seen {
+    pub seq: u64,
+    pub head: String,
+    #[serde(default)]
+    pub tag: String,
+}
+
+/// Raw log entries for a witness (`follow_log`), in order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LogFrame {
+    pub rows: Vec<LogRow>,
+    /// The hub's tag for the last row's (seq, hash), as in `seen`.
+    #[serde(default)]
+    pub log_tag: String,
+}
+
+/// One log entry as stored (docs/verification.md §1). While a hidden tally
+/// is closed to everyone, the body of an entry written during the vote comes
+/// `sealed` instead (docs/protocol.md, "Witnesses").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogRow {
+    pub seq: u64,
+    pub prev: String,
+    pub hash: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub body: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed: Option<String>,
 }
 
 /// Hub → client.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
-    Welcome { you: Identity, snapshot: Box<Snapshot> },
-    Snapshot { snapshot: Box<Snapshot> },
+    Welcome {
+        you: Identity,
+        snapshot: Box<Snapshot>,
+    },
+    Snapshot {
+        snapshot: Box<Snapshot>,
+    },
     Update(Box<Update>),
-    Ack { id: String, seq: u64, result: AckResult },
+    Ack {
+        id: String,
+        seq: u64,
+        /// Hash of entry `seq` and the hub's tag for it (see `Seen`).
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        log_head: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        log_tag: String,
+        result: AckResult,
+    },
     Error(ErrorMsg),
+    /// Raw log entries, the answer to `follow_log`.
+    Log(LogFrame),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -701,11 +767,20 @@ pub struct ErrorMsg {
     /// Specifics (the offending proposal id, row, limit…), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// With `rate_limited`: send again no sooner than this many milliseconds from now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 impl ErrorMsg {
     pub fn new(id: Option<String>, code: ErrorCode, detail: Option<String>) -> Self {
-        ErrorMsg { id, code, zh: code.zh().to_string(), en: code.en().to_string(), detail }
+        ErrorMsg { id, code, zh: code.zh().to_string(), en: code.en().to_string(), detail, retry_after_ms: None }
+    }
+
+    /// The same error, saying when to try again.
+    pub fn retry_after(mut self, ms: u64) -> Self {
+        self.retry_after_ms = Some(ms);
+        self
     }
 }
 
@@ -748,6 +823,9 @@ pub struct Identity {
 pub struct Snapshot {
     pub seq: u64,
     pub log_head: String,
+    /// The hub's tag for (`seq`, `log_head`): what a client sends back in `hello` as `seen`.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub log_tag: String,
     pub server_now_ms: u64,
     pub meeting: MeetingInfo,
     pub rules: Rules,
@@ -925,6 +1003,8 @@ pub struct Replaced {
 pub struct Update {
     pub seq: u64,
     pub log_head: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub log_tag: String,
     pub server_now_ms: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fingerprint: Option<String>,
@@ -975,6 +1055,7 @@ impl Snapshot {
     pub fn apply(&mut self, u: &Update) {
         self.seq = u.seq;
         self.log_head = u.log_head.clone();
+        self.log_tag = u.log_tag.clone();
         self.server_now_ms = u.server_now_ms;
         if let Some(f) = &u.fingerprint {
             self.fingerprint = f.clone();

@@ -83,6 +83,7 @@ pub fn demo(phase: Phase) -> Snapshot {
     Snapshot {
         seq: 42,
         log_head: HEAD.into(),
+        log_tag: String::new(),
         server_now_ms: T0,
         meeting: def.meeting,
         rules: def.rules,
@@ -121,8 +122,61 @@ pub fn spread(i: usize) -> u64 {
 pub fn with_votes(mut s: Snapshot, votes: impl Fn(usize) -> u64, ballots: u64) -> Snapshot {
     let counts = s.proposals.iter().enumerate().map(|(i, p)| (p.id.clone(), votes(i))).collect();
     s.tally = Some(Tally { counts, ballots });
-    s.turnout = Turnout { ballots, ..Default::default() };
+    s.turnout = Turnout { ballots, phone: ballots, valid: ballots, ..Default::default() };
     s
+}
+
+/// The electorate of `n` voter cards issued before the meeting, and `late`
+/// more during the vote at `at_ms` ("迟到居民").
+pub fn electorate(n: u32, late: u32, at_ms: u64) -> Electorate {
+    let mut issuances = vec![CardIssuance {
+        seq: 2,
+        at_ms: T0 - 3_600_000,
+        first: "V0001".into(),
+        last: format!("V{n:04}"),
+        count: n,
+        reason: String::new(),
+        during_vote: false,
+    }];
+    if late > 0 {
+        issuances.push(CardIssuance {
+            seq: 60,
+            at_ms,
+            first: format!("V{:04}", n + 1),
+            last: format!("V{:04}", n + late),
+            count: late,
+            reason: "迟到居民".into(),
+            during_vote: true,
+        });
+    }
+    Electorate {
+        cards_issued: (n + late) as u64,
+        cards_cancelled: 0,
+        fingerprint: "7D41-0C9E".into(),
+        issuances,
+        cancellations: vec![],
+        desk: (1..=2)
+            .map(|i| DeskCard { serial: format!("counter-{i}"), role: Role::Counter, number: i, claim: None })
+            .chain((1..=2).map(|i| DeskCard {
+                serial: format!("observer-{i}"),
+                role: Role::Observer,
+                number: i,
+                claim: None,
+            }))
+            .collect(),
+    }
+}
+
+/// A claim of desk card `serial` from `address` at `at_ms`, with what else was on that address.
+pub fn claim(e: &mut Electorate, serial: &str, address: &str, at_ms: u64, same: &[&str]) {
+    let d = e.desk.iter_mut().find(|d| d.serial == serial).expect("a desk card");
+    d.claim = Some(Claim {
+        seq: 50,
+        at_ms,
+        device: "3f2a91c0".into(),
+        address: address.into(),
+        same_address_as: same.iter().map(|s| s.to_string()).collect(),
+    });
 }
 
 /// Close the vote: results by the real count, as the hub computes them.

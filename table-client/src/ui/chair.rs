@@ -233,11 +233,17 @@ pub fn picks(f: &mut Frame, area: Rect, app: &App) {
     for i in n..max {
         lines.push(Line::styled(format!("{}. {}", i + 1, l.t("（未选）", "(not chosen)")), dim()));
     }
+    // A pick the organiser excluded, said where the picks are.
+    for x in app.chair.draft.iter().filter_map(|id| app.exclusion(id)) {
+        for s in wrap(&yuanzhuo_client::words::exclusion_text(x, l), w) {
+            lines.push(Line::styled(s, error()));
+        }
+    }
     lines.push(Line::raw(""));
     if let Some(s) = snap {
         let budget = s.rules.budget.amount;
         lines.push(Line::raw(match l {
-            Lang::Zh => format!("合计估算 {} 元（预算 {} 元）", money(total), money(budget)),
+            Lang::Zh => format!("合计造价 {} 元（预算 {} 元）", money(total), money(budget)),
             Lang::En => format!("Total {} (budget {})", money(total), money(budget)),
         }));
     }

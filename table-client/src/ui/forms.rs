@@ -264,8 +264,11 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
         }
     } else {
         lines.push(Line::styled(
-            l.t(" 选“排除”时须选一条排除规则（1-7）。", " An exclusion must name one of the 7 rules (1-7).")
-                .to_string(),
+            l.t(
+                " 选“建议排除”时须选一条排除规则（1-7）；是否排除由组织者在投票前决定。",
+                " Recommending exclusion needs one of the 7 rules (1-7); the organiser decides before the vote.",
+            )
+            .to_string(),
             dim(),
         ));
     }

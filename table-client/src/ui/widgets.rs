@@ -12,6 +12,7 @@ use yuanzhuo_protocol::*;
 use crate::app::App;
 use crate::i18n::{Lang, Words};
 use crate::text::{fit, fit_right, money, one_line, truncate, wrap};
+use yuanzhuo_client::words;
 
 pub fn bold() -> Style {
     Style::default().add_modifier(Modifier::BOLD)
@@ -76,8 +77,13 @@ pub fn hints(pairs: &[(&str, &str)]) -> Line<'static> {
     Line::from(spans)
 }
 
-/// The adviser's short flag for a proposal: "可行", "存疑", "排除2".
-pub fn flag(lang: Lang, a: Option<&Annotation>) -> (String, Style) {
+/// A proposal's short flag: the organiser's confirmed exclusion ("已排除6"),
+/// else the adviser's word: "可行", "存疑", "建议排除" (a recommendation,
+/// not an exclusion).
+pub fn flag(lang: Lang, a: Option<&Annotation>, excluded: Option<&Exclusion>) -> (String, Style) {
+    if let Some(x) = excluded {
+        return (format!("{}{}", lang.t("已排除", "excl "), x.rule), error().add_modifier(Modifier::REVERSED));
+    }
     match a {
         None => (String::new(), Style::default()),
         Some(a) => match a.feasibility {
@@ -85,10 +91,7 @@ pub fn flag(lang: Lang, a: Option<&Annotation>) -> (String, Style) {
             Feasibility::Doubtful => {
                 (lang.t("存疑", "doubt").to_string(), Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD))
             }
-            Feasibility::Excluded => (
-                format!("{}{}", lang.t("排除", "excl "), a.exclusion_rule.map(|r| r.to_string()).unwrap_or_default()),
-                error(),
-            ),
+            Feasibility::Excluded => (lang.t("建议排除", "rec excl").to_string(), error()),
         },
     }
 }
@@ -98,8 +101,8 @@ pub fn flag(lang: Lang, a: Option<&Annotation>) -> (String, Style) {
 /// adviser's flag.
 pub fn proposal_row(app: &App, p: &Proposal, mark: &str, w: usize, sel: bool) -> Line<'static> {
     let mark_w = crate::text::width(mark);
-    let (flag_text, flag_style) = flag(app.lang(), app.annotation(&p.id));
-    let fixed = mark_w + 5 + 9 + 7;
+    let (flag_text, flag_style) = flag(app.lang(), app.annotation(&p.id), app.exclusion(&p.id));
+    let fixed = mark_w + 5 + 9 + 9;
     let rest = w.saturating_sub(fixed).max(4);
     // Wide lists also show where: two fifths of the room.
     let place_w = if rest >= 36 { rest * 2 / 5 } else { 0 };
@@ -118,7 +121,7 @@ pub fn proposal_row(app: &App, p: &Proposal, mark: &str, w: usize, sel: bool) ->
     spans.extend([
         Span::styled(fit_right(&money(p.cost), 8), base),
         Span::styled(" ", base),
-        Span::styled(fit(&flag_text, 6), if sel { base } else { flag_style }),
+        Span::styled(fit(&flag_text, 8), if sel { base } else { flag_style }),
         Span::styled(" ", base),
     ]);
     Line::from(spans)
@@ -142,7 +145,16 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
         }
     };
     field(&mut out, lang.t("地点：", "Where: "), &p.location);
-    field(&mut out, lang.t("估算：", "Cost: "), &format!("{} {unit}", money(p.cost)));
+    // The one cost: the one the count and every document use.
+    field(&mut out, lang.t("造价：", "Cost: "), &format!("{} {unit}", money(p.cost)));
+    let adopted = app.snap.as_ref().and_then(|s| s.adopted_costs.iter().find(|c| c.proposal == p.id));
+    if let Some(c) = adopted {
+        let note = match lang {
+            Lang::Zh => format!("采用顾问估算；清单造价 {} {unit}", money(c.list_cost)),
+            Lang::En => format!("the adviser's estimate, adopted; list cost {} {unit}", money(c.list_cost)),
+        };
+        out.push(Line::styled(note, dim()));
+    }
     field(&mut out, lang.t("类别：", "Category: "), &p.category);
     field(&mut out, lang.t("提议人：", "Proposed by: "), &p.proposer);
     if !p.description.is_empty() {
@@ -152,23 +164,35 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
         }
     }
     out.push(Line::raw(""));
+    if let Some(x) = app.exclusion(&p.id) {
+        for l in wrap(&words::exclusion_text(x, lang), w) {
+            out.push(Line::styled(l, error()));
+        }
+        if !x.reason.is_empty() {
+            field(&mut out, lang.t("组织者说明：", "Organiser: "), &x.reason);
+        }
+    }
     match app.annotation(&p.id) {
         None => out.push(Line::styled(lang.t("技术顾问：尚无意见", "Adviser: no annotation yet").to_string(), dim())),
         Some(a) => {
-            let (_, style) = flag(lang, Some(a));
-            let mut head = format!("{}{}", lang.t("技术顾问：", "Adviser: "), lang.feasibility(a.feasibility));
-            if let Some(r) = a.exclusion_rule {
-                head.push_str(&match lang {
-                    Lang::Zh => format!("（第{r}条：{}）", lang.rule(r)),
-                    Lang::En => format!(" (rule {r}: {})", lang.rule(r)),
-                });
-            }
+            let (_, style) = flag(lang, Some(a), None);
+            // An exclusion from the adviser is a recommendation; the organiser decides.
+            let head = match (a.feasibility, a.exclusion_rule) {
+                (Feasibility::Excluded, Some(r)) => words::recommend_text(r, lang),
+                (f, _) => format!("{}{}", lang.t("技术顾问：", "Adviser: "), lang.feasibility(f)),
+            };
             for l in wrap(&head, w) {
                 out.push(Line::styled(l, style));
             }
             field(&mut out, lang.t("理由：", "Reason: "), &a.reason);
             if let Some(c) = a.cost_estimate {
-                field(&mut out, lang.t("顾问估算：", "Adviser's estimate: "), &format!("{} {unit}", money(c)));
+                let note = match (adopted.is_some(), lang) {
+                    (true, Lang::Zh) => "（组织者已采用，即计票用的造价）",
+                    (true, Lang::En) => " (adopted by the organiser: the cost the count uses)",
+                    (false, Lang::Zh) => "（仅为估算，计票用上面的造价）",
+                    (false, Lang::En) => " (an estimate only; the count uses the cost above)",
+                };
+                field(&mut out, lang.t("顾问估算：", "Adviser's estimate: "), &format!("{} {unit}{note}", money(c)));
             }
             field(&mut out, lang.t("给居民的说明：", "For residents: "), &a.remark);
         }

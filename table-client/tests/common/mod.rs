@@ -97,6 +97,7 @@ pub fn snapshot() -> Snapshot {
     Snapshot {
         seq: 40,
         log_head: "ab".repeat(32),
+        log_tag: String::new(),
         server_now_ms: NOW,
         meeting: MeetingInfo {
             name: "幸福里社区“幸福微实事”项目筛选大会".into(),

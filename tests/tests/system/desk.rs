@@ -228,7 +228,11 @@ async fn the_public_board_shows_every_ballot_as_the_rules_allow() {
         // Numbers as the hub keeps them: leading zeros dropped, so that a sheet counts once.
         json!([{"number": "117", "batch": 7, "marks": ["P3"]}, {"number": "118", "batch": 7, "marks": [], "void": "blank"}])
     );
-    assert_eq!(b["turnout"], json!({"ballots": 4, "phone": 2, "paper": 2, "void": 1, "stickers": 0}));
+    assert_eq!(
+        b["turnout"],
+        json!({"ballots": 4, "phone": 2, "paper": 2, "void": 1, "valid": 3, "void_reasons": {"blank": 1},
+               "stickers": 0, "cards_issued": 3, "cards_cancelled": 0})
+    );
     assert_eq!(b["tally"]["counts"]["P2"], 2);
     assert_eq!(b["tally"]["counts"]["P3"], 1);
     let e = export(&data).unwrap();

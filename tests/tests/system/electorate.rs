@@ -147,6 +147,19 @@ async fn cards_issued_during_the_vote_need_a_reason_and_the_room_sees_them() {
     let b = board_at(&hub, seq).await;
     let issue = b["electorate"]["issuances"].as_array().unwrap().iter().find(|i| i["during_vote"] == true).cloned();
     assert_eq!(issue.unwrap()["reason"], "迟到居民");
+    // `hub tokens --voters N` while the hub serves: the running hub issues
+    // them (its task writes the log), with the same rule about the reason.
+    let d = data.to_str().unwrap();
+    let why = hub_cmd(&["tokens", "--data", d, "--voters", "1"]).unwrap_err().to_string();
+    assert!(why.contains("reason_required") && why.contains("HTTP 409"), "{why}");
+    let printed = hub_cmd(&["tokens", "--data", d, "--voters", "1", "--reason", "补发", "--format", "json"]).unwrap();
+    let printed: Value = serde_json::from_str(&printed).unwrap();
+    let voters = printed["voters"].as_array().unwrap();
+    assert_eq!(voters.len(), 1, "{printed}");
+    assert_eq!(voters[0]["serial"], "V0006");
+    let code = voters[0]["token"].as_str().unwrap();
+    let mut v = Client::connect(&hub.url(), code).await.unwrap();
+    ok(&mut v, cmd::ballot(&["P1"])).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -226,8 +239,11 @@ async fn the_organiser_cannot_key_and_one_device_cannot_hold_two_desk_cards() {
     refused(&mut org, json!({"kind": "declare_sheets", "batch": 1, "sheets": 1}), "forbidden").await;
     let c1 = sheet["counters"][0]["token"].as_str().unwrap().to_string();
     let c2 = sheet["counters"][1]["token"].as_str().unwrap().to_string();
-    // A desk card needs a claim.
-    let a = hello(&hub.url(), json!({"type": "hello", "token": c1})).await;
+    // Without device and PIN a desk card only reads (a witness): its commands need the claim.
+    let mut reader = Client::connect_with(&hub.url(), json!({"type": "hello", "token": c1})).await.unwrap();
+    refused(&mut reader, key(1, "1", &["P1"]), "claim_required").await;
+    // A device without a PIN cannot claim it.
+    let a = hello(&hub.url(), json!({"type": "hello", "token": c1, "device": "laptop-1"})).await;
     assert_eq!(a["code"], "claim_required", "{a}");
     let a = hello(&hub.url(), json!({"type": "hello", "token": c1, "device": "laptop-1", "pin": "12"})).await;
     assert_eq!(a["code"], "invalid_field", "{a}");

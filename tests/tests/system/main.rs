@@ -4,6 +4,8 @@
 mod admin;
 mod crash;
 mod desk;
+mod door;
+mod durability;
 mod electorate;
 mod exports;
 mod hub;
@@ -12,3 +14,4 @@ mod projector;
 mod simulate;
 mod table_client;
 mod verify_count;
+mod wire;

@@ -8,6 +8,7 @@
 use serde_json::Value;
 use std::process::Command;
 use std::time::{Duration, Instant};
+use yuanzhuo_tests::http::request;
 use yuanzhuo_tests::*;
 
 /// A detached tmux session on its own server socket, killed when dropped.
@@ -125,8 +126,12 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
 
     let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();
     let fp = ok(&mut org, cmd::open()).await["result"]["fingerprint"].as_str().unwrap().to_string();
-    let screen =
-        pane.wait("the welcome scene with the fingerprint", LONG, |s| s.contains(&fp) && s.contains("会议规则"));
+    let electorate = org.snapshot().electorate.fingerprint.clone();
+    assert!(!electorate.is_empty());
+    // Before the vote: the electorate's size and fingerprint beside the rules'.
+    let screen = pane.wait("the welcome scene with both fingerprints", LONG, |s| {
+        s.contains(&fp) && s.contains("会议规则") && s.contains(&electorate) && s.contains("已发投票卡 6 张")
+    });
     assert!(screen.contains(NAME) && screen.contains("¥300,000"), "{screen}");
     // The join address from the hub's /api/info, under a QR code.
     assert!(screen.contains(&hub.http()), "{screen}");
@@ -149,7 +154,22 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
         s.contains("第1桌 上台推介") && s.contains("推介时间") && s.contains(&first_pick) && s.contains("下一桌：第2桌")
     });
     ok(&mut org, cmd::advance("voting")).await;
-    pane.wait("the voting scene", LONG, |s| s.contains("已投 0 张选票") && s.contains("每人最多选 10 项"));
+    pane.wait("the voting scene", LONG, |s| {
+        s.contains("已收到 0 张（有效 0，废票 0）") && s.contains("每人最多选 10 项")
+    });
+    // Cards issued once the vote is open: with a reason, announced to the room.
+    let auth = format!("Bearer {}", token(&sheet, &["organiser"]));
+    let r = request(
+        port,
+        "POST",
+        "/api/admin/voters",
+        &[("Authorization", &auth), ("Content-Type", "application/json")],
+        Some(r#"{"count": 2, "reason": "迟到居民"}"#.as_bytes()),
+    )
+    .await
+    .expect("answer");
+    assert!((200..300).contains(&r.status), "{}", r.text());
+    pane.wait("the late cards announced", LONG, |s| s.contains("追加发卡 2 张（V0007–V0008）：迟到居民"));
 
     let ballots: [&[&str]; 3] = [&["P01", "P02"], &["P01"], &["P01", "P03"]];
     for (i, b) in ballots.iter().enumerate() {
@@ -158,8 +178,9 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
         v.close().await;
     }
     let (p01, p02, p03) = (label(&org, "P01"), label(&org, "P02"), label(&org, "P03"));
-    let screen =
-        pane.wait("the three ballots", LONG, |s| s.contains("已投 3 张选票") && count_after(s, &p01) == Some(3));
+    let screen = pane.wait("the three ballots", LONG, |s| {
+        s.contains("已收到 3 张（有效 3，废票 0）") && count_after(s, &p01) == Some(3)
+    });
     assert_eq!(count_after(&screen, &p02), Some(1), "{screen}");
     assert_eq!(count_after(&screen, &p03), Some(1), "{screen}");
     assert_eq!(count_after(&screen, &label(&org, "P04")), Some(0), "{screen}");
@@ -175,7 +196,7 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
     let mut v = Client::connect(&hub.url(), &voters[3]).await.unwrap();
     ok(&mut v, cmd::ballot(&["P02"])).await;
     pane.wait("the fourth ballot after the restart", LONG, |s| {
-        s.contains("已投 4 张选票") && count_after(s, &p02) == Some(2)
+        s.contains("已收到 4 张（有效 4，废票 0）") && count_after(s, &p02) == Some(2)
     });
 
     let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();

@@ -83,3 +83,49 @@ fn a_simulated_meeting_runs_to_published_and_verifies() {
     };
     assert_eq!(phone(&again), phone(&export), "same seed, same ballots");
 }
+
+/// The must-handle size of tables (MEETING.md): the organiser's quick
+/// commands (30 pitching tables one after another) and thirty tables at work
+/// at once go through without a `rate_limited` refusal, to `published`.
+#[test]
+fn a_thirty_table_meeting_runs_to_published() {
+    let dir = tempfile::tempdir().unwrap();
+    let src = dir.path().join("src");
+    std::fs::create_dir_all(&src).unwrap();
+    let mut csv = String::from("编号,标题,描述,地点,类别,提议人,估算金额,层级\n");
+    for i in 1..=150 {
+        csv += &format!("P{i:03},项目{i},描述{i},第{}片区,设施改造,居民,{},社区\n", i % 7, 10_000 + i * 100);
+    }
+    std::fs::write(src.join("proposals.csv"), csv).unwrap();
+    let meeting = src.join("meeting.toml");
+    std::fs::write(
+        &meeting,
+        "[meeting]\nname = \"三十桌大会\"\nvenue = \"街道礼堂\"\ndate = \"2026-11-28\"\nproposals = \"proposals.csv\"\n\
+         [rules]\ntables = 30\npicks_per_table = 3\nmax_choices = 10\n[rules.budget]\namount = 1000000\n",
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let (d, m) = (data.to_str().unwrap(), meeting.to_str().unwrap());
+    let sheet = hub_cmd(&["tokens", "--data", d, "--meeting", m, "--format", "json", "--voters", "40"]).unwrap();
+    let sheet_file = dir.path().join("tokens.json");
+    std::fs::write(&sheet_file, &sheet).unwrap();
+    let hub = Hub::start(&data, &[]).unwrap();
+    let out = Command::new(bin("simulate"))
+        .args(["--hub", &hub.url(), "--phase", "full", "--seed", "3"])
+        .arg("--tokens")
+        .arg(&sheet_file)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("40 of 40"), "{stdout}");
+    assert!(stdout.contains("errors                   none"), "{stdout}");
+    let export = export(&data).unwrap();
+    assert_eq!(export["phase"], "published");
+    let tables = export["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 30);
+    assert!(tables.iter().all(|t| t["picks_locked"] == true), "every table locked its picks");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let health = rt.block_on(http::get(hub.port, "/healthz", &[])).unwrap().json().unwrap();
+    assert_eq!(health["door"]["turned_away"]["rate_limited"], 0, "the simulator keeps to the hub's pace: {health}");
+}

@@ -259,7 +259,11 @@ async fn cast(
                 let at = Instant::now();
                 let receipt = f.result.and_then(|r| r.receipt).unwrap_or_default();
                 if let Some(file) = st.receipts.lock().expect("receipts").as_mut() {
-                    let line = serde_json::json!({"receipt": receipt, "choices": choices}).to_string() + "\n";
+                    // With the ack's log position and tag: a later run sends the furthest back (`seen`).
+                    let line = serde_json::json!({"receipt": receipt, "choices": choices, "seq": f.seq,
+                        "log_head": f.log_head, "log_tag": f.log_tag})
+                    .to_string()
+                        + "\n";
                     // One write per line, as the ack arrives: the file is right even if we are stopped next.
                     if file.write_all(line.as_bytes()).is_err() {
                         shared.error("receipts_write_failed");

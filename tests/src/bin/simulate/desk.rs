@@ -28,6 +28,11 @@ pub struct DeskOutcome {
     pub disputes: usize,
 }
 
+/// The printed number of paper ballot `i` ("0001"; the hub keeps it as "1").
+pub fn paper_number(i: usize) -> String {
+    format!("{:04}", i + 1)
+}
+
 /// What is on paper ballot `i` (its printed number and marks).
 fn paper_ballot(
     maker: &BallotMaker,
@@ -36,7 +41,7 @@ fn paper_ballot(
     offset: usize,
     i: usize,
 ) -> (String, Vec<ProposalId>) {
-    let number = format!("{:04}", i + 1);
+    let number = paper_number(i);
     let marks = match i % 25 {
         // One mark too many: void, over the limit.
         7 => all.iter().cycle().take(max + 1).cloned().collect(),

@@ -15,6 +15,7 @@
 mod ballots;
 mod crowd;
 mod desk;
+mod door;
 mod room;
 mod stats;
 mod wire;
@@ -24,7 +25,7 @@ use clap::{Parser, ValueEnum};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use yuanzhuo_protocol::{Command, Phase};
+use yuanzhuo_protocol::{Command, Issue, Phase};
 
 use ballots::BallotMaker;
 use crowd::{Phones, Shared, Viewers, VotePlan};
@@ -52,7 +53,9 @@ struct Args {
     /// Same seed, same ballots (and the same command ids).
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Append one JSON line per acknowledged ballot: {"receipt", "choices"}.
+    /// Append one JSON line per acknowledged ballot: {"receipt", "choices", "seq",
+    /// "log_head", "log_tag"}. If the file exists, the furthest position in it is
+    /// sent to the hub on connecting (`seen`), so a hub that lost it stops.
     #[arg(long)]
     receipts: Option<std::path::PathBuf>,
     /// `full`: the whole meeting; `voting-only`: straight to the vote;
@@ -73,6 +76,14 @@ struct Args {
     /// sheet counts), after the phone vote.
     #[arg(long, default_value_t = 0)]
     paper: usize,
+    /// The door register (the meeting needs `registration = "door"`):
+    /// before the vote, registrars hand each phone voter their card and each
+    /// paper voter a numbered ballot, at `--door-desks` desks at once.
+    #[arg(long)]
+    door: bool,
+    /// Registration desks working at once (connections of the registrar cards).
+    #[arg(long, default_value_t = 16)]
+    door_desks: usize,
     /// Do not close the vote at the end.
     #[arg(long)]
     keep_open: bool,
@@ -140,6 +151,17 @@ async fn run(args: Args) -> Result<()> {
         abort: Default::default(),
         errors: Default::default(),
     });
+    if let Some(p) = &args.receipts {
+        // An earlier run's acks: the furthest position the hub showed us.
+        for line in std::fs::read_to_string(p).unwrap_or_default().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap_or_default();
+            if let (Some(seq), Some(head), Some(tag)) =
+                (v["seq"].as_u64(), v["log_head"].as_str(), v["log_tag"].as_str())
+            {
+                wire::note_seen(seq, head, tag);
+            }
+        }
+    }
     let receipts = match &args.receipts {
         Some(p) => Some(
             std::fs::OpenOptions::new()
@@ -214,6 +236,26 @@ async fn run(args: Args) -> Result<()> {
         PhasePlan::None => {}
     }
     println!("阶段 / phase: {}", org.phase.as_str());
+
+    // The door: the residents who will vote come in first.
+    let door = if args.door && org.phase < Phase::Counted {
+        let mut issues: Vec<Issue> = sheet.voter_serials[..voters.len().min(sheet.voter_serials.len())]
+            .iter()
+            .map(|s| Issue::Card { serial: s.clone() })
+            .collect();
+        // The paper ballots' printed numbers, as the counting desk keys them.
+        issues.extend((0..args.paper).map(|i| Issue::Paper { number: desk::paper_number(i) }));
+        let d = door::register(&url, &sheet.registrars, args.door_desks, issues).await.context("the door register")?;
+        println!(
+            "门口登记 / door register: {} residents registered in {:.1} s ({:.0} a second)",
+            d.registered,
+            d.seconds,
+            d.registered as f64 / d.seconds.max(1e-9)
+        );
+        Some(d)
+    } else {
+        None
+    };
 
     // The vote.
     // Nobody can choose an excluded proposal.
@@ -310,6 +352,10 @@ async fn run(args: Args) -> Result<()> {
     if let Some(d) = &paper {
         summary.paper_ballots = d.ballots;
         summary.paper_void = d.void;
+    }
+    if let Some(d) = &door {
+        summary.registered = d.registered;
+        summary.register_seconds = d.seconds;
     }
     summary.errors = shared.errors.lock().expect("errors").clone();
     if let (Some(b), Some(a)) = (before, after) {

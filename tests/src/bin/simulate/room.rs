@@ -20,6 +20,10 @@ pub struct Sheet {
     pub voters: Vec<String>,
     pub counters: Vec<String>,
     pub observers: Vec<String>,
+    /// The door register's registrars (with `registration = "door"`).
+    pub registrars: Vec<String>,
+    /// The voter cards' serials, in the order of `voters`.
+    pub voter_serials: Vec<String>,
 }
 
 impl Sheet {
@@ -39,6 +43,11 @@ impl Sheet {
             voters: v["voters"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
             counters: v["counters"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
             observers: v["observers"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
+            registrars: v["registrars"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
+            voter_serials: v["voters"]
+                .as_array()
+                .map(|vs| vs.iter().filter_map(|x| x["serial"].as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
         })
     }
 }

@@ -50,6 +50,9 @@ pub struct Summary {
     /// Paper ballots keyed at the counting desk, and of them void.
     pub paper_ballots: usize,
     pub paper_void: usize,
+    /// Residents registered at the door before the vote, and how long it took.
+    pub registered: usize,
+    pub register_seconds: f64,
     /// The hub's own counters (from /healthz) over the vote, if it has them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hub_commits: Option<u64>,
@@ -67,6 +70,14 @@ impl Summary {
             "  ballots acknowledged     {} of {} in {:.2} s = {:.0} ballots/s",
             self.ballots_acked, self.ballots_attempted, self.vote_seconds, self.ballots_per_sec
         );
+        if self.registered > 0 {
+            println!(
+                "  door register            {} registered in {:.1} s = {:.0} a second",
+                self.registered,
+                self.register_seconds,
+                self.registered as f64 / self.register_seconds.max(1e-9)
+            );
+        }
         if let (Some(c), Some(b)) = (self.hub_commits, self.hub_batch_avg) {
             println!("  hub commits              {c} (average batch {b:.1} commands)");
         }

@@ -11,7 +11,25 @@ use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
-use yuanzhuo_protocol::{AckResult, Command};
+use yuanzhuo_client::pace::Pace;
+use yuanzhuo_protocol::{AckResult, Command, Seen};
+
+/// The furthest log position this simulator has been shown (with the hub's
+/// tag), sent in every `hello`: a hub restarted on a shortened log learns it
+/// from us (docs/protocol.md, `seen`). Loaded from the receipts file of an
+/// earlier run, kept up to date from every ack.
+static SEEN: std::sync::Mutex<Option<Seen>> = std::sync::Mutex::new(None);
+
+/// Remember a position shown by the hub, if it is further than what we had.
+pub fn note_seen(seq: u64, head: &str, tag: &str) {
+    if tag.is_empty() {
+        return;
+    }
+    let mut s = SEEN.lock().expect("seen");
+    if s.as_ref().is_none_or(|s| s.seq < seq) {
+        *s = Some(Seen { seq, head: head.to_string(), tag: tag.to_string() });
+    }
+}
 
 type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
@@ -28,9 +46,16 @@ pub struct Frame {
     #[serde(default)]
     pub seq: Option<u64>,
     #[serde(default)]
+    pub log_head: Option<String>,
+    #[serde(default)]
+    pub log_tag: Option<String>,
+    #[serde(default)]
     pub code: Option<String>,
     #[serde(default)]
     pub detail: Option<String>,
+    /// With `rate_limited`: when the hub will take the command.
+    #[serde(default)]
+    pub retry_after_ms: Option<u64>,
     #[serde(default)]
     pub result: Option<AckResult>,
     #[serde(default)]
@@ -54,7 +79,12 @@ impl std::error::Error for Gone {}
 
 pub struct Conn {
     ws: Ws,
+    /// Every frame after `hello` goes at the pace the hub allows.
+    pace: Pace,
 }
+
+/// Times a command refused by the rate limit is sent again before giving up.
+const RATE_RETRIES: u32 = 5;
 
 impl Conn {
     /// Connect and authenticate; returns the connection and the raw welcome.
@@ -68,12 +98,16 @@ impl Conn {
             Ok(Err(e)) => return Err(Gone(e.to_string()).into()),
             Err(_) => return Err(Gone("connect timed out".into()).into()),
         };
-        let mut c = Conn { ws };
+        let mut c = Conn { ws, pace: Pace::new(Instant::now()) };
         // Desk cards are claimed on first use: the simulator's device for a
         // card is derived from the card, with a fixed PIN, so reconnects work.
         let device = format!("simulate-{}", token.replace('-', ""));
-        let hello =
+        let seen = SEEN.lock().expect("seen").clone();
+        let mut hello =
             serde_json::json!({"type": "hello", "token": token, "client": client, "device": device, "pin": "1357"});
+        if let Some(seen) = seen {
+            hello["seen"] = serde_json::json!(seen);
+        }
         c.send_text(hello.to_string()).await?;
         let welcome = c.next_text(ANSWER_LIMIT).await?;
         if welcome.starts_with(r#"{"type":"welcome""#) {
@@ -87,13 +121,22 @@ impl Conn {
         self.ws.send(Message::text(text)).await.map_err(|e| anyhow!(Gone(e.to_string())))
     }
 
-    pub async fn send_command(&mut self, id: &str, command: &Command) -> Result<()> {
-        let text = serde_json::json!({"type": "command", "id": id, "command": command}).to_string();
+    /// Send after waiting for the next slot the hub's rate limit allows.
+    async fn send_paced(&mut self, text: String) -> Result<()> {
+        let wait = self.pace.book(Instant::now());
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
+        }
         self.send_text(text).await
     }
 
+    pub async fn send_command(&mut self, id: &str, command: &Command) -> Result<()> {
+        let text = serde_json::json!({"type": "command", "id": id, "command": command}).to_string();
+        self.send_paced(text).await
+    }
+
     pub async fn send_snapshot_request(&mut self) -> Result<()> {
-        self.send_text(r#"{"type":"snapshot"}"#.to_string()).await
+        self.send_paced(r#"{"type":"snapshot"}"#.to_string()).await
     }
 
     /// The next text frame.
@@ -120,16 +163,29 @@ impl Conn {
         Ok((f, text))
     }
 
-    /// Send a command and wait for its ack or error (other frames are skipped).
+    /// Send a command and wait for its ack or error (other frames are
+    /// skipped). A `rate_limited` answer is not final: the same id goes
+    /// again when the hub says.
     pub async fn call(&mut self, id: &str, command: &Command) -> Result<Frame> {
-        self.send_command(id, command).await?;
-        self.answer(id).await
+        let mut tries = 0;
+        loop {
+            self.send_command(id, command).await?;
+            let f = self.answer(id).await?;
+            if f.code.as_deref() != Some("rate_limited") || tries == RATE_RETRIES {
+                return Ok(f);
+            }
+            tries += 1;
+            tokio::time::sleep(Duration::from_millis(f.retry_after_ms.unwrap_or(1000))).await;
+        }
     }
 
     pub async fn answer(&mut self, id: &str) -> Result<Frame> {
         loop {
             let (f, _) = self.next_frame(ANSWER_LIMIT).await?;
             if f.id.as_deref() == Some(id) && (f.kind == "ack" || f.kind == "error") {
+                if let (Some(seq), Some(head), Some(tag)) = (f.seq, &f.log_head, &f.log_tag) {
+                    note_seen(seq, head, tag);
+                }
                 return Ok(f);
             }
         }
