@@ -13,8 +13,9 @@
 //! **Large enough for elderly eyes.** Titles are 13 pt where a ballot fits
 //! one side at that size, else 12 or 11 pt (never smaller: 11 pt is 14.7 CSS
 //! px); when even 11 pt does not fit one side the ballot goes onto both
-//! sides of one sheet at 13 pt (or more sheets for a street-sized list),
-//! with the number and the rules on every side. How much fits is measured
+//! sides of one sheet at the largest of these sizes that fits them (or more
+//! sheets for a street-sized list), with the number and the rules on every
+//! side. How much fits is measured
 //! here with [`ems`] before anything is laid out; the browser tests check
 //! that Chromium keeps every side inside its page.
 
@@ -30,7 +31,6 @@ body { max-width: 186mm; font-size: 10.5pt; line-height: 1.3; }
 @media screen { .page { border: 1px solid #bbb; padding: 4mm; margin-bottom: 6mm; } }
 @media print { .screen-only { display: none; } }
 .screen-only { border: 1px solid #888; padding: 2mm 3mm; margin: 0 0 6mm; font-size: 11pt; }
-.screen-only.warn { border: 2px solid #b00000; color: #b00000; }
 .page { break-after: page; page-break-after: always; }
 .ballot:last-child .page:last-child { break-after: auto; page-break-after: auto; }
 .top { display: flex; justify-content: space-between; align-items: flex-start; gap: 4mm; margin-bottom: 2mm; }
@@ -118,6 +118,26 @@ pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
             format!("At most {MAX_BALLOTS} ballots at a time: print the range in parts"),
         ));
     }
+    let used = used_numbers(h, from, to);
+    if !used.is_empty() {
+        let shown: Vec<String> = used.iter().take(20).cloned().collect();
+        let more = if used.len() > 20 { "…" } else { "" };
+        return Err(refused(
+            "ballot_numbers_used",
+            format!(
+                "此范围内有 {} 个编号已在门口发出或已在计票台录入（{}{}）：重印会出现两张同号选票，计票时同一编号只算一次。请选未用过的编号范围。",
+                used.len(),
+                shown.join("、"),
+                more
+            ),
+            format!(
+                "{} numbers in this range were already handed out at the door or keyed at the desk ({}{}): a reprint makes two ballots with one number, and the desk counts a number once. Choose numbers not used yet.",
+                used.len(),
+                shown.join(", "),
+                more
+            ),
+        ));
+    }
     let m = &h.def.meeting;
     let r = &h.def.rules;
     let props: Vec<&Proposal> = h.def.proposals.iter().collect();
@@ -126,11 +146,14 @@ pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
     let fp = h.fingerprint();
     let mut b = Html::new();
 
-    // On screen only: how to print, and whether any number was used already.
+    // On screen only: how to print.
     let sides = if pages == 1 {
         both("每张选票一页：请单面打印", "one page per ballot: print single-sided")
     } else if pages == 2 {
-        both("每张选票印在一张纸的正反两面：请双面打印（长边翻转）", "each ballot is both sides of one sheet: print double-sided (flip on the long edge)")
+        both(
+            "每张选票印在一张纸的正反两面：请双面打印（长边翻转）",
+            "each ballot is both sides of one sheet: print double-sided (flip on the long edge)",
+        )
     } else {
         both(
             &format!("每张选票 {} 面：请双面打印并按编号装订", pages + pages % 2),
@@ -158,33 +181,10 @@ pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
         ),
         door
     ));
-    let used = used_numbers(h, from, to);
-    if !used.is_empty() {
-        let shown: Vec<String> = used.iter().take(20).cloned().collect();
-        let more = if used.len() > 20 { "…" } else { "" };
-        b.push(html!(
-            "<div class=\"screen-only warn\" id=\"reprint-warning\" data-count=\"{}\"><p>{}</p></div>\n",
-            used.len(),
-            both(
-                &format!(
-                    "注意：此范围内有 {} 个编号已在门口发出或已在计票台录入（{}{}）。重印会出现两张同号选票，计票时同一编号只算一次。",
-                    used.len(),
-                    shown.join("、"),
-                    more
-                ),
-                &format!(
-                    "Warning: {} numbers in this range were already handed out at the door or keyed at the desk ({}{}). A reprint makes two ballots with one number, and the desk counts a number once.",
-                    used.len(),
-                    shown.join(", "),
-                    more
-                )
-            )
-        ));
-    }
-
     let rule_zh = rule_zh(r.max_choices);
     let rule_en = rule_en(r.max_choices);
-    let date_venue = [m.venue.as_str(), m.date.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ");
+    let date_venue =
+        [m.venue.as_str(), m.date.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ");
     for n in from..=to {
         b.push(html!(
             "<section class=\"ballot {}\" data-number=\"{}\" data-pages=\"{}\">\n",
@@ -309,17 +309,14 @@ struct Layout {
     pages: Vec<Vec<Vec<usize>>>,
 }
 
-/// The largest size at which the whole list fits one side; else the
-/// largest size over as few sides as it takes.
+/// As few sides as it takes, at the largest size that fits them: one side
+/// at 13, 12 or 11 pt, else two (one sheet), and so on.
 fn plan(h: &Hall, props: &[&Proposal]) -> Layout {
-    for tier in &TIERS {
-        if let Some(pages) = fit(h, props, tier, 1) {
-            return Layout { tier, pages };
-        }
-    }
-    for n in 2..=props.len().max(2) {
-        if let Some(pages) = fit(h, props, &LARGE, n) {
-            return Layout { tier: &LARGE, pages };
+    for n in 1..=props.len().max(1) {
+        for tier in &TIERS {
+            if let Some(pages) = fit(h, props, tier, n) {
+                return Layout { tier, pages };
+            }
         }
     }
     // Only a title longer than a page gets here: one proposal per side.
@@ -429,7 +426,11 @@ mod tests {
         assert!(doc.contains(&h.fingerprint()));
         assert!(doc.contains(&def.meeting.name));
         // Sixty proposals at a size for elderly eyes do not fit one side: both sides of one sheet.
-        assert!(doc.contains("data-pages=\"2\""), "60 proposals on two sides");
+        assert!(
+            doc.contains("data-pages=\"2\""),
+            "60 proposals on two sides: {}",
+            &doc[doc.find("<section").unwrap()..][..80]
+        );
         assert!(doc.contains("背面还有项目，请翻面"));
         assert!(doc.contains("请双面打印"));
     }
@@ -468,7 +469,7 @@ mod tests {
     }
 
     #[test]
-    fn ranges_are_checked_and_reprinted_numbers_are_flagged() {
+    fn ranges_are_checked_and_numbers_already_used_are_refused() {
         let def = crate::definition::demo();
         let s = state(
             def.clone(),
@@ -480,12 +481,13 @@ mod tests {
         assert!(ballots(&h, 5, 4).is_err());
         let e = ballots(&h, 1, 501).unwrap_err();
         assert!(e.to_string().contains("500"), "{e}");
-        assert!(ballots(&h, 1, 500).is_ok());
+        assert!(ballots(&h, 201, 700).is_ok());
         assert_eq!(used_numbers(&h, 100, 200), vec!["117"]);
         assert!(used_numbers(&h, 1, 100).is_empty());
-        let doc = ballots(&h, 110, 120).unwrap();
-        assert!(doc.contains("id=\"reprint-warning\" data-count=\"1\""));
-        assert!(!ballots(&h, 1, 10).unwrap().contains("reprint-warning"));
+        let e = ballots(&h, 110, 120).unwrap_err();
+        assert!(e.to_string().contains("（117）") && e.to_string().contains("(117)"), "{e}");
+        assert_eq!(e.downcast_ref::<super::super::hall::Refused>().unwrap().code, "ballot_numbers_used");
+        assert!(ballots(&h, 1, 10).is_ok());
     }
 
     #[test]

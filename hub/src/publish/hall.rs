@@ -275,7 +275,9 @@ pub fn advice(h: &Hall, a: &Annotation) -> Html {
         let rule = a.exclusion_rule.and_then(|n| Some((n, EXCLUSION_RULES.get(usize::from(n).checked_sub(1)?)?)));
         let confirmed = h.state.exclusions.contains_key(&a.proposal);
         let what = match rule {
-            Some((n, (zh, en))) => both(&format!("建议按第{n}条“{zh}”排除"), &format!("recommends exclusion under rule {n}, “{en}”")),
+            Some((n, (zh, en))) => {
+                both(&format!("建议按第{n}条“{zh}”排除"), &format!("recommends exclusion under rule {n}, “{en}”"))
+            }
             None => both("建议排除", "recommends exclusion"),
         };
         let status = if confirmed {
@@ -347,7 +349,7 @@ pub(crate) mod tests {
     /// A meeting as a log would replay it: the demo definition, opened, and
     /// `events` after that, one second apart from 2026-11-28 14:00 in China.
     pub fn state(def: Definition, events: Vec<Event>) -> State {
-        let start = 1_795_852_800_000; // 2026-11-28 06:00 UTC = 14:00 in China
+        let start = 1_795_845_600_000; // 2026-11-28 06:00 UTC = 14:00 in China
         let mut all = vec![
             Event::MeetingDefined { definition: def.clone() },
             Event::MeetingOpened { fingerprint: yuanzhuo_engine::fingerprint(&def) },
@@ -372,15 +374,15 @@ pub(crate) mod tests {
             state: s,
             log_length: s.seq as usize,
             log_head: &s.head,
-            phases: vec![(Phase::CheckIn, 1_795_852_801_000)],
-            last_entry_ms: 1_795_852_800_000 + s.seq * 1000,
+            phases: vec![(Phase::CheckIn, 1_795_845_601_000)],
+            last_entry_ms: 1_795_845_600_000 + s.seq * 1000,
         }
     }
 
     #[test]
     fn times_are_read_in_china() {
-        assert_eq!(clock(1_795_852_800_000), "14:00");
-        assert_eq!(clock(1_795_852_800_000 + 61_000 * 60), "15:01");
+        assert_eq!(clock(1_795_845_600_000), "14:00");
+        assert_eq!(clock(1_795_845_600_000 + 61_000 * 60), "15:01");
         assert_eq!(minutes_seconds(187_400), "3:07");
     }
 

@@ -52,11 +52,8 @@ pub fn handouts(h: &Hall, only: Option<TableNo>) -> String {
 fn handout(b: &mut Html, h: &Hall, t: TableNo) {
     let m = &h.def.meeting;
     let r = &h.def.rules;
-    let share: Vec<&Proposal> = h
-        .state
-        .table(t)
-        .map(|ts| ts.share.iter().filter_map(|id| h.state.proposal(id)).collect())
-        .unwrap_or_default();
+    let share: Vec<&Proposal> =
+        h.state.table(t).map(|ts| ts.share.iter().filter_map(|id| h.state.proposal(id)).collect()).unwrap_or_default();
     let (tz, te) = h.table_label(t);
     let cur = h.currency();
     let (bz, be) = super::money(r.budget.amount, cur);
@@ -152,7 +149,8 @@ fn proposal(b: &mut Html, h: &Hall, p: &Proposal) {
         b.push(html!("<p class=\"desc\">{}</p>\n", p.description.trim()));
     }
     if let Some((e, zh, en)) = h.exclusion(&p.id) {
-        let reason = if e.reason.trim().is_empty() { String::new() } else { format!("原因：{}。", e.reason.trim()) };
+        let reason =
+            if e.reason.trim().is_empty() { String::new() } else { format!("原因：{}。", e.reason.trim()) };
         b.push(html!(
             "<div class=\"excl\"><b>已排除</b>：投票前经组织方确认并公布，依据第{}条“{}”。{}被排除的提案不能获得资助。\
              <br><span class=\"en\">Excluded: confirmed and announced by the organisers before the vote, under rule {}, “{}”; it cannot be funded.</span></div>\n",
@@ -214,7 +212,8 @@ mod tests {
         assert!(!t1.contains("data-proposal=\"P11\"") && t2.contains("data-proposal=\"P11\""));
         assert!(t1.contains("本桌讨论以下 10 个提案（全场共 60 个）"));
         assert!(t1.contains("推选 3 项") && t1.contains("每人最多选 10 项"));
-        let p02 = t1.split("data-proposal=\"P02\"").nth(1).unwrap().split("</div>\n<div class=\"prop\"").next().unwrap();
+        let p02 =
+            t1.split("data-proposal=\"P02\"").nth(1).unwrap().split("</div>\n<div class=\"prop\"").next().unwrap();
         assert!(p02.contains("造价 <b>15,000 元</b>"), "{p02}");
         assert!(p02.contains("采用技术顾问估算") && p02.contains("原为 12,000 元"));
         assert!(p02.contains("技术顾问意见（建议，供参考）") && p02.contains("存疑") && p02.contains("楼梯太窄"));

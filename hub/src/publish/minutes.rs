@@ -74,25 +74,27 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
     ));
     let over = s.phase >= Phase::Pitches || ts.picks_locked;
     if over {
-        b.push(html!(
-            "<p class=\"status\">{}</p>\n",
-            both("讨论已结束，推选已锁定", "Discussion over, picks locked")
-        ));
+        b.push(html!("<p class=\"status\">{}</p>\n", both("讨论已结束，推选已锁定", "Discussion over, picks locked")));
     } else {
         b.push(html!(
             "<p class=\"status draft\">{}</p>\n",
             both(
                 &format!("草稿：讨论尚未结束（当前阶段：{}），记录截至 {}", s.phase.zh(), clock(h.last_entry_ms)),
-                &format!("Draft: the discussion is not over (phase: {}), as of {}", s.phase.en(), clock(h.last_entry_ms))
+                &format!(
+                    "Draft: the discussion is not over (phase: {}), as of {}",
+                    s.phase.en(),
+                    clock(h.last_entry_ms)
+                )
             )
         ));
     }
 
     // Who and when.
     let when = match (h.entered(Phase::Discussion), h.entered(Phase::Picks).or(h.entered(Phase::Pitches))) {
-        (Some(a), Some(z)) if z >= a => {
-            both(&format!("{}–{}（{} 分钟）", clock(a), clock(z), (z - a) / 60_000), &format!("{}–{}", clock(a), clock(z)))
-        }
+        (Some(a), Some(z)) if z >= a => both(
+            &format!("{}–{}（{} 分钟）", clock(a), clock(z), (z - a) / 60_000),
+            &format!("{}–{}", clock(a), clock(z)),
+        ),
         (Some(a), _) => both(&format!("{} 开始", clock(a)), &format!("from {}", clock(a))),
         _ => both("尚未开始", "not started"),
     };
@@ -135,7 +137,7 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
         b.push(html!("<p class=\"quiet\">{}</p>\n", both("没有记录发言。", "No speaking turns were recorded.")));
     } else {
         let most = spoke.iter().map(|s| s.total_ms).max().unwrap_or(0);
-        let pct = |ms: u64| if total_ms == 0 { 0 } else { (ms * 100 + total_ms / 2) / total_ms };
+        let pct = |ms: u64| (ms * 100 + total_ms / 2).checked_div(total_ms).unwrap_or(0);
         b.push(html!(
             "<p>{}</p>\n",
             both(
@@ -232,7 +234,11 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
             b.push_lit("</ul>\n");
         }
         if let Some(a) = annotation {
-            b.push(html!("<p class=\"adv\"><b>{}</b>：{}</p>\n", both("技术顾问意见", "Adviser's remarks"), advice(h, a)));
+            b.push(html!(
+                "<p class=\"adv\"><b>{}</b>：{}</p>\n",
+                both("技术顾问意见", "Adviser's remarks"),
+                advice(h, a)
+            ));
         }
         if let Some((e, zh, en)) = excluded {
             b.push(html!(
@@ -246,11 +252,7 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
         b.push_lit("</div>\n");
     }
     if !silent.is_empty() {
-        b.push(html!(
-            "<p class=\"quiet\">{}{}</p>\n",
-            both("以下提案没有记录：", "No notes on: "),
-            silent.join("、")
-        ));
+        b.push(html!("<p class=\"quiet\">{}{}</p>\n", both("以下提案没有记录：", "No notes on: "), silent.join("、")));
     }
     let general: Vec<&&Note> = kept.iter().filter(|n| n.proposal.is_none()).collect();
     if !general.is_empty() {
@@ -347,7 +349,9 @@ mod tests {
             note(3, None, NoteTag::NewIdea, "希望下次会议早点通知"),
             note(4, Some("P15"), NoteTag::Objection, "说错了"),
             Event::NoteWithdrawn { table: 2, note: 4 },
-            Event::NoteEdited { table: 2, note: 1, tag: NoteTag::Concern, text: "晚上噪音会影响二、三楼住户".into() },
+            Event::NoteEdited {
+                table: 2, note: 1, tag: NoteTag::Concern, text: "晚上噪音会影响二、三楼住户".into()
+            },
             Event::Annotated {
                 proposal: "P14".into(),
                 feasibility: Feasibility::Feasible,
