@@ -1082,13 +1082,13 @@ mod tests {
             .map(|(id, digest)| chain.next(1, "organiser", Some((id, digest)), opened.clone()).0)
             .collect();
         store.append(&rows).unwrap();
-        HeadRecord::open(dir.path(), &Head { seq: 4, hash: chain.head.clone() })
+        HeadRecord::open(dir.path(), &Head { seq: 5, hash: chain.head.clone() })
             .unwrap()
-            .write(&Head { seq: 4, hash: chain.head })
+            .write(&Head { seq: 5, hash: chain.head })
             .unwrap();
         assert!(check_chain(&store.rows().unwrap()).is_ok());
         let e = Meeting::load(store).err().unwrap().to_string();
-        assert!(e.contains("entry 4: command id a1 of organiser was already answered at entry 2"), "{e}");
+        assert!(e.contains("entry 5: command id a1 of organiser was already answered at entry 3"), "{e}");
     }
 
     #[test]

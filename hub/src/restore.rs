@@ -168,11 +168,13 @@ pub fn restore(from: &Path, data: &Path) -> Result<String> {
     }
     if store_has_no_tokens(data)? {
         out.push_str(
-            "注意：见证副本里没有卡片（令牌）。启动时会生成新的工作人员卡，请用 hub tokens 打印；已投票的人不需要卡，\
-             还没投票的人需要新的投票卡（hub tokens --voters N）。\n\
-             Note: a witness copy holds no cards (tokens). The hub mints new staff cards when it starts: print them with \
-             hub tokens. Those who already voted need no card; those who have not need new voting cards \
-             (hub tokens --voters N).\n",
+            "注意：见证副本里没有卡的代码（日志只记录承诺，从不记录代码）。在新文件夹里，这场会议可以核对和导出\
+             （hub verify、hub export），但不能继续开：没有卡能打开它。要继续开会，请恢复到会议原来的数据文件夹，\
+             或者用含有卡片的备份（hub backup）恢复。\n\
+             Note: a witness copy holds no card codes (the log keeps only their commitments, never the codes). In a new \
+             folder the meeting can be checked and exported (hub verify, hub export) but not continued: no card opens \
+             it. To go on with the meeting, restore into its own data folder, or from a backup (hub backup), which \
+             holds the cards.\n",
         );
     }
     out.push_str(&format!("请核对 / check it: hub verify --data {}\n", data.display()));
@@ -367,12 +369,12 @@ mod tests {
         // Another folder (another key) gets the open part only, and is told why.
         let other = tmp.path().join("other");
         let said = restore(&file, &other).unwrap();
-        assert!(said.contains("the log now has 1 entries") && said.contains("sealed during the vote"), "{said}");
+        assert!(said.contains("the log now has 2 entries") && said.contains("sealed during the vote"), "{said}");
         // The meeting's own folder opens them, checking each against its hash.
         let said = restore(&file, &data).unwrap();
-        assert!(said.contains("the log now has 5 entries"), "{said}");
+        assert!(said.contains("the log now has 6 entries"), "{said}");
         assert_eq!(Store::open_read_only(&data).unwrap().rows().unwrap().last().unwrap().body, rest[3].body);
-        assert_eq!(HeadRecord::read(&data).unwrap().map(|h| h.seq), Some(5));
+        assert_eq!(HeadRecord::read(&data).unwrap().map(|h| h.seq), Some(6));
     }
 
     #[test]
@@ -386,9 +388,9 @@ mod tests {
         // A copy with only the first entry: shorter than the folder.
         let short = copy_file(tmp.path(), &[wire(&have[0], None)]);
         let e = restore(&short, &data).unwrap_err().to_string();
-        assert!(e.contains("holds a longer log (3 entries) than the copy (1 entries)"), "{e}");
+        assert!(e.contains("holds a longer log (4 entries) than the copy (1 entries)"), "{e}");
         // A copy that differs at entry 2 (its hashes recomputed, so that it checks by itself).
-        let mut chain = Chain::after(&have);
+        let mut chain = Chain::after(&have[..1]);
         let mut forged = vec![wire(&have[0], None)];
         for i in 0..3 {
             let f = chain.next(9, "organiser", None, Event::MeetingOpened { fingerprint: format!("forged{i}") }).0;
@@ -400,7 +402,7 @@ mod tests {
         // A copy whose body was changed without its hash: refused as damaged.
         let mut bad = wire(&rest[0], None);
         bad.body = Some(bad.body.unwrap().replace("F0", "F9"));
-        let file = copy_file(tmp.path(), &[wire(&have[0], None), bad]);
+        let file = copy_file(tmp.path(), &[wire(&have[0], None), wire(&have[1], None), bad]);
         assert!(restore(&file, &tmp.path().join("new")).unwrap_err().to_string().contains("hash mismatch"));
     }
 }

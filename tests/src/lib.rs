@@ -32,10 +32,88 @@ pub fn bin_dir() -> PathBuf {
     dir
 }
 
+/// A binary of the workspace (`hub`, `table-client`, `projector`, `simulate`)
+/// from [`bin_dir`]. Refused, with the command that builds it, when it is
+/// missing or older than a source it is built from: a test never runs a stale
+/// binary. (`scripts/test` builds first, so there it always passes.)
 pub fn bin(name: &str) -> PathBuf {
+    static CHECKED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let p = bin_dir().join(name);
-    assert!(p.exists(), "{} is not built: run `cargo build --release --workspace` first", p.display());
+    let mut checked = CHECKED.lock().unwrap_or_else(|e| e.into_inner());
+    if !checked.iter().any(|n| n == name) {
+        if let Some(why) = stale(&p) {
+            let release = if bin_dir().ends_with("release") { "--release " } else { "" };
+            let package = if name == "simulate" { "yuanzhuo-tests" } else { name };
+            panic!("{why}: run `cargo build {release}-p {package}` (or `cargo build {release}--workspace`) first");
+        }
+        checked.push(name.to_string());
+    }
     p
+}
+
+/// Why the binary at `exe` is not the one its sources make today, if it is
+/// not: missing, built elsewhere, or older than one of the files Cargo lists
+/// in its dep-info (`exe.d`: every source of every workspace crate it is
+/// built from, and the files it embeds).
+pub fn stale(exe: &Path) -> Option<String> {
+    let shown = exe.display();
+    let Ok(built) = std::fs::metadata(exe).and_then(|m| m.modified()) else {
+        return Some(format!("{shown} is not built"));
+    };
+    let dep_info = exe.with_extension("d");
+    let Ok(text) = std::fs::read_to_string(&dep_info) else {
+        return Some(format!("{shown} has no {} beside it (which sources it was built from)", dep_info.display()));
+    };
+    let Some((target, sources)) = parse_dep_info(&text) else {
+        return Some(format!("{} cannot be read as Cargo's dep-info", dep_info.display()));
+    };
+    let root = workspace_root();
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if !same(&root.join(&target), exe) {
+        return Some(format!("{shown} was built as {} (another checkout)", target.display()));
+    }
+    for s in sources {
+        let s = root.join(s);
+        match std::fs::metadata(&s).and_then(|m| m.modified()) {
+            Err(_) => return Some(format!("{shown} is built from {}, which is gone", s.display())),
+            Ok(t) if t > built => return Some(format!("{shown} is older than {}", s.display())),
+            Ok(_) => {}
+        }
+    }
+    None
+}
+
+/// The workspace's root folder (this crate is `tests/` in it).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace holds tests/").to_path_buf()
+}
+
+/// `target: source source…` (Makefile syntax, `\ ` for a space in a path).
+fn parse_dep_info(text: &str) -> Option<(PathBuf, Vec<PathBuf>)> {
+    let line = text.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#'))?;
+    let mut words = vec![];
+    let mut word = String::new();
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => word.extend(chars.next()),
+            ' ' | '\t' => {
+                if !word.is_empty() {
+                    words.push(std::mem::take(&mut word));
+                }
+            }
+            _ => word.push(c),
+        }
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    let mut words = words.into_iter();
+    let target = words.next()?.strip_suffix(':')?.to_string();
+    Some((PathBuf::from(target), words.map(PathBuf::from).collect()))
 }
 
 /// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
@@ -377,5 +455,42 @@ pub fn error_code(v: &Value) -> &str {
         v["code"].as_str().unwrap_or("")
     } else {
         ""
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::SystemTime;
+
+    fn touch(p: &Path, t: SystemTime) {
+        std::fs::OpenOptions::new().create(true).append(true).open(p).unwrap().set_modified(t).unwrap();
+    }
+
+    #[test]
+    fn dep_info_paths_with_spaces() {
+        let (t, s) = parse_dep_info("/a/target/release/hub: /a/hub/src/main.rs /a/my\\ dir/x.rs\n\n").unwrap();
+        assert_eq!(t, PathBuf::from("/a/target/release/hub"));
+        assert_eq!(s, [PathBuf::from("/a/hub/src/main.rs"), PathBuf::from("/a/my dir/x.rs")]);
+        assert!(parse_dep_info("no rule here").is_none());
+    }
+
+    #[test]
+    fn a_binary_older_than_a_source_or_built_elsewhere_is_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let (exe, src) = (dir.path().join("hub"), dir.path().join("main.rs"));
+        assert!(stale(&exe).unwrap().contains("is not built"));
+        let then = SystemTime::now() - Duration::from_secs(60);
+        touch(&src, then);
+        touch(&exe, then + Duration::from_secs(1));
+        assert!(stale(&exe).unwrap().contains("has no"), "no dep-info: cannot tell");
+        std::fs::write(dir.path().join("hub.d"), format!("{}: {}\n", exe.display(), src.display())).unwrap();
+        assert_eq!(stale(&exe), None);
+        touch(&src, then + Duration::from_secs(2));
+        assert!(stale(&exe).unwrap().contains("is older than"), "{:?}", stale(&exe));
+        std::fs::remove_file(&src).unwrap();
+        assert!(stale(&exe).unwrap().contains("which is gone"));
+        std::fs::write(dir.path().join("hub.d"), "/elsewhere/target/release/hub:\n").unwrap();
+        assert!(stale(&exe).unwrap().contains("another checkout"));
     }
 }

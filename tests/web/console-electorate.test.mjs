@@ -168,7 +168,7 @@ test('a card cancelled from the console cannot vote, and /vote says so; a card t
     await vote.waitForSelector('#app[data-screen="review"]', WAIT);
     await vote.click('#submit');
   }
-  await vote.waitForFunction(() => /这张投票卡已作废/.test(document.body.innerText), null, WAIT);
+  await vote.waitForFunction(() => /此卡已作废：持卡人改用纸质选票|这张投票卡已作废/.test(document.body.innerText), null, WAIT);
   await vote.context().close();
 });
 

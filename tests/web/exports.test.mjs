@@ -44,8 +44,11 @@ before(async () => {
     reason: '公厕属于物业管理范围，应由物业公司维修', remark: '已转交物业公司处理',
   });
   assert.equal(a.type, 'ack', JSON.stringify(a));
+  // The organiser confirms the advice before the vote: no phone can choose P03 from then on.
+  const c = await d.organise({ kind: 'confirm_exclusion', proposal: 'P03', rule: 2, reason: '' });
+  assert.equal(c.type, 'ack', JSON.stringify(c));
   await d.advanceTo('voting');
-  const choices = [['P04', 'P01', 'P02'], ['P04', 'P01', 'P03'], ['P04', 'P03', 'P05'], ['P04', 'P06'], ['P01', 'P07'],
+  const choices = [['P04', 'P01', 'P02'], ['P04', 'P01', 'P11'], ['P04', 'P05'], ['P04', 'P06'], ['P01', 'P07'],
     ['P08'], ['P04', 'P09'], ['P01', 'P02'], ['P10', 'P04'], ['P02', 'P05'], ['P07', 'P10'], ['P12']];
   const receipts = await d.castBallots(hub.tokens.voters.map((v, i) => ({ token: v.token, choices: choices[i] })));
   assert.ok(receipts.every((r) => /^[0-9A-Z]{4}-[0-9A-Z]{4}$/.test(r)), receipts.join(' '));

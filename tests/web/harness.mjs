@@ -4,16 +4,16 @@
 // tests/web/screenshots/ so that a person can look at them.
 
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, existsSync, rmSync, readFileSync, writeFileSync, copyFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, readFileSync, writeFileSync, copyFileSync, statSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, dirname } from 'node:path';
+import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import net from 'node:net';
 import { chromium } from 'playwright-core';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
-export const hubBin = process.env.YZ_HUB_BIN || join(root, 'target', 'release', 'hub');
+export const hubBin = resolve(process.env.YZ_HUB_BIN || join(root, 'target', 'release', 'hub'));
 export const screenshots = join(here, 'screenshots');
 
 export async function freePort() {
@@ -27,9 +27,48 @@ export async function freePort() {
   });
 }
 
+/**
+ * Why the binary at `exe` is not the one its sources make today, or null:
+ * missing, built in another checkout, or older than one of the files Cargo
+ * lists in its dep-info (`exe.d`: every source of the crates it is built
+ * from, and the pages it embeds). Like `bin()` in tests/src/lib.rs.
+ */
+export function staleness(exe) {
+  const mtime = (p) => { try { return statSync(p).mtimeMs; } catch { return null; } };
+  const built = mtime(exe);
+  if (built === null) return `${exe} is not built`;
+  let text;
+  try { text = readFileSync(`${exe}.d`, 'utf8'); } catch { return `${exe} has no ${exe}.d beside it (which sources it was built from)`; }
+  const line = text.split('\n').find((l) => l.trim() && !l.startsWith('#')) || '';
+  // Makefile syntax: words split on spaces, `\ ` a space inside a path.
+  const words = (line.match(/(?:\\.|[^\s\\])+/g) || []).map((w) => w.replace(/\\(.)/g, '$1'));
+  const target = words.shift() || '';
+  if (!target.endsWith(':')) return `${exe}.d cannot be read as Cargo's dep-info`;
+  const same = (a, b) => { try { return realpathSync(a) === realpathSync(b); } catch { return false; } };
+  if (!same(resolve(root, target.slice(0, -1)), exe)) return `${exe} was built as ${target.slice(0, -1)} (another checkout)`;
+  for (const w of words) {
+    const source = resolve(root, w);
+    const t = mtime(source);
+    if (t === null) return `${exe} is built from ${source}, which is gone`;
+    if (t > built) return `${exe} is older than ${source}`;
+  }
+  return null;
+}
+
+let hubChecked = false;
+/** The hub binary, refused when stale: the pages tested are the ones in the sources. */
+function hub() {
+  if (!hubChecked) {
+    const why = staleness(hubBin);
+    if (why) throw new Error(`${why}: run \`cargo build --release -p hub\` first`);
+    hubChecked = true;
+  }
+  return hubBin;
+}
+
 /** `hub <args>` → stdout. */
 export function hubCmd(args) {
-  return execFileSync(hubBin, args, { encoding: 'utf8' });
+  return execFileSync(hub(), args, { encoding: 'utf8' });
 }
 
 /**
@@ -40,7 +79,7 @@ export function hubCmd(args) {
  * (e.g. `--no-public`). Returns { url, ws, port, data, tokens, restart(), stop() }.
  */
 export async function startHub({ voters = 20, args = [], serveArgs = [], meeting = null } = {}) {
-  if (!existsSync(hubBin)) throw new Error(`${hubBin} missing: run cargo build --release --workspace`);
+  hub();
   const dir = mkdtempSync(join(tmpdir(), 'yz-web-'));
   const data = join(dir, 'data');
   if (meeting !== null) {

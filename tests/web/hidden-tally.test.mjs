@@ -141,7 +141,7 @@ test('the counting desk keeps its marks to the counter who keyed them; the conso
   const cnt = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   // The counter's own device (the one the driver keyed from), in a new tab: the PIN is asked for.
   await cnt.goto(`${hub.url}/healthz`);
-  await cnt.evaluate(() => localStorage.setItem('yz.device', 'driver-counter0'));
+  await cnt.evaluate(() => localStorage.setItem('yz.device', 'dev-counter0'));
   await cnt.goto(hub.tokens.counters[0].link);
   await cnt.waitForSelector('#claim-form', WAIT);
   await cnt.fill('#pin', '2468');

@@ -312,15 +312,15 @@ test('a card that belongs on another page says whose it is and links to its page
   await tab.waitForSelector('#wrong-card:not([hidden])');
   assert.equal(await tab.getAttribute('#wrong-text a', 'href'), '/admin');
   await context.close();
-  // A desk card is not welcomed before its claim (device and PIN, given only by the desk
-  // pages): the page says it is a desk card and links to both desk pages.
-  for (const token of [hub.tokens.counters[0].token, hub.tokens.observers[0].token]) {
+  // A desk card connects here read-only (no device, no PIN: nothing is claimed),
+  // and is sent to its own desk page by name.
+  for (const [token, page] of [[hub.tokens.counters[0].token, '/count'], [hub.tokens.observers[0].token, '/scrutiny']]) {
     const context = await browser.newContext(PHONE);
     const tab = await context.newPage();
     await tab.goto(`${hub.url}/table#token=${token}`);
     await tab.waitForSelector('#wrong-card:not([hidden])');
-    assert.match(await tab.textContent('#wrong-text'), /点票台的卡（点票员或监票员）/);
-    assert.deepEqual(await tab.$$eval('#wrong-text a', (as) => as.map((a) => a.getAttribute('href'))), ['/count', '/scrutiny']);
+    assert.match(await tab.textContent('#wrong-text'), /这张卡属于“(点票员|监票员)/);
+    assert.deepEqual(await tab.$$eval('#wrong-text a', (as) => as.map((a) => a.getAttribute('href'))), [page]);
     assert.deepEqual(await axeViolations(tab), []);
     await context.close();
   }

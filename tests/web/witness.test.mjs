@@ -20,6 +20,14 @@ before(async () => { browser = await launch(); });
 after(async () => { await browser?.close(); });
 
 const exportLog = (hub) => hubCmd(['export', '--data', hub.data, '--format', 'log']).trim().split('\n').map((l) => JSON.parse(l));
+/** The scrutineer claims the card on this device with a new PIN (the desk pages ask on first use). */
+async function claim(p, pin) {
+  await p.waitForSelector('#claim-form', WAIT);
+  await p.fill('#pin', pin);
+  await p.fill('#pin2', pin);
+  await p.press('#pin2', 'Enter');
+  await p.waitForSelector('#claim', { state: 'hidden', ...WAIT });
+}
 const count = (p) => p.evaluate(() => Number((document.querySelector('#witness-count') || {}).textContent || 0));
 
 test('the page hashes like everyone else: SHA-256 of UTF-8 text', async () => {
@@ -43,6 +51,7 @@ test('a witness copy on the scrutineer page survives a hub that lost entries, an
     const adm = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     for (const p of [scr, adm]) p.on('pageerror', (e) => errors.push(String(e)));
     await scr.goto(hub.tokens.observers[0].link);
+    await claim(scr, '9753');
     await adm.goto(hub.tokens.organiser.link);
     await d.advanceTo('voting');
     // A backup now: what the folder will be put back to.
@@ -122,6 +131,7 @@ test('with a hidden tally the entries of the vote stay sealed in the copy until 
     const snap = await d.page.evaluate(() => window.__yz.socks.organiser.welcome.snapshot);
     const scr = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await scr.goto(hub.tokens.observers[0].link);
+    await claim(scr, '9753');
     await d.organise({ kind: 'open_meeting' });
     await d.advanceTo('discussion');
     await d.pickAll(snap);

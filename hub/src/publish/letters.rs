@@ -185,30 +185,17 @@ fn explain(o: &Outcome, l: &Line) -> Why {
     let mut en = vec![];
     let para = |s: String| html!("<p class=\"body\">{}</p>", s);
     let quote = |label: &str, s: &str| html!("<p class=\"quote\"><b>{}</b>{}</p>", label, s);
-    let excluded = l.annotation.filter(|a| a.feasibility == Feasibility::Excluded);
-    if let Some(a) = excluded {
-        match l.exclusion() {
-            Some((n, rule_zh, rule_en)) => {
-                zh.push(para(format!(
-                    "原因：根据技术顾问的建议，组织方在投票开始前依据会前公布的七条排除规则中的第{n}条“{rule_zh}”确认排除该提案，并当场公布。按规则，被排除的提案即使获得选票也不能获得资助（本提案得 {} 票）。",
-                    l.row.votes
-                )));
-                en.push(para(format!(
-                    "Why: on the technical adviser's advice, the organisers confirmed before the vote, and announced, that rule {n} of the seven exclusion rules published before the meeting applies: “{rule_en}”. Under the rules an excluded proposal cannot be funded, whatever its votes ({} here).",
-                    l.row.votes
-                )));
-            }
-            None => {
-                zh.push(para(format!(
-                    "原因：该提案在投票开始前被确认排除；被排除的提案不能获得资助（本提案得 {} 票）。",
-                    l.row.votes
-                )));
-                en.push(para(format!(
-                    "Why: the proposal was excluded before the vote; an excluded proposal cannot be funded ({} votes here).",
-                    l.row.votes
-                )));
-            }
-        }
+    // Only a confirmed exclusion excludes: the adviser's advice alone changes nothing.
+    if let Some((n, rule_zh, rule_en)) = l.exclusion() {
+        zh.push(para(format!(
+            "原因：根据技术顾问的建议，组织方在投票开始前依据会前公布的七条排除规则中的第{n}条“{rule_zh}”确认排除该提案，并当场公布。按规则，被排除的提案即使获得选票也不能获得资助（本提案得 {} 票）。",
+            l.row.votes
+        )));
+        en.push(para(format!(
+            "Why: on the technical adviser's advice, the organisers confirmed before the vote, and announced, that rule {n} of the seven exclusion rules published before the meeting applies: “{rule_en}”. Under the rules an excluded proposal cannot be funded, whatever its votes ({} here).",
+            l.row.votes
+        )));
+        let Some(a) = l.annotation else { return Why { zh, en } };
         if !a.reason.trim().is_empty() {
             zh.push(quote("顾问说明", a.reason.trim()));
             en.push(quote("The adviser's reason (as written)", a.reason.trim()));
