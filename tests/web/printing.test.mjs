@@ -4,13 +4,14 @@
 // onto a page of its own), nothing is wider than the paper, every side
 // carries its ballot's number, and the titles are never smaller than 11 pt.
 // Sixty proposals (the demo list: both sides of one sheet) and twelve (one
-// side, at the largest size).
+// side, at the largest size). And the organiser's console: a range too
+// large is refused with the reason, a good one opens the print.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, shot, hubCmd, root } from './harness.mjs';
+import { launch, shot, hubCmd, root, startHub, until } from './harness.mjs';
 
 const A4 = { width: 794, height: 1123 }; // CSS pixels at 96 dpi
 const scratch = mkdtempSync(join(tmpdir(), 'yz-printing-'));
@@ -97,4 +98,36 @@ test('twelve proposals: one side per ballot, inside its page, at the largest siz
   const html = ballots('short', 12, 1, 3);
   assert.match(html, /class="ballot t-a"/);
   await check('short', html, 1, 3, 1);
+});
+
+test('the console prints ballots for a range and refuses a range too large, saying why', async () => {
+  const hub = await startHub({ voters: 0 });
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  try {
+    const page = await context.newPage();
+    await page.goto(hub.tokens.organiser.link);
+    await page.waitForSelector('#view-meeting:not([hidden])');
+    await page.click('[data-tab="export"]');
+    await page.waitForSelector('#view-export:not([hidden])');
+    await page.fill('#hall-from', '1');
+    await page.fill('#hall-to', '900');
+    await page.click('#print-ballots');
+    await page.waitForSelector('#say .notice.error');
+    const said = await page.textContent('#say');
+    assert.match(said, /一次最多打印 500 张选票/);
+    assert.equal(await page.$('#print-frame'), null, 'nothing to print');
+    await page.fill('#hall-to', '2');
+    await page.click('#print-ballots');
+    await page.waitForSelector('#print-frame');
+    const frame = await until(async () => {
+      const f = page.frames().find((x) => x !== page.mainFrame());
+      return f && (await f.$$('section.ballot')).length > 0 && f;
+    }, 'the ballots in the print frame');
+    const numbers = await frame.$$eval('section.ballot', (bs) => bs.map((b) => b.dataset.number));
+    assert.deepEqual(numbers, ['1', '2']);
+    await shot(page, 'admin-print-hall');
+  } finally {
+    await context.close();
+    await hub.stop();
+  }
 });
