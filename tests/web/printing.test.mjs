@@ -5,7 +5,10 @@
 // carries its ballot's number, and the titles are never smaller than 11 pt.
 // Sixty proposals (the demo list: both sides of one sheet) and twelve (one
 // side, at the largest size). And the organiser's console: a range too
-// large is refused with the reason, a good one opens the print.
+// large is refused with the reason, a good one opens the print. The posters
+// print one A4 page each; the handouts and the minutes start each table on
+// a page of its own; no text in any of them is below 9 pt (the English
+// beside the Chinese, 8 pt).
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
@@ -32,8 +35,13 @@ function ballots(name, count, from, to) {
   writeFileSync(join(scratch, `${name}.csv`), csv.slice(0, count + 1).join('\n') + '\n');
   writeFileSync(join(scratch, `${name}.toml`), meeting.replace('proposals.csv', `${name}.csv`));
   hubCmd(['tokens', '--data', dir, '--meeting', join(scratch, `${name}.toml`), '--format', 'json']);
-  const out = join(scratch, `${name}.html`);
-  hubCmd(['print', 'ballots', '--data', dir, '--from', String(from), '--to', String(to), '--out', out]);
+  return print(dir, name, ['ballots', '--from', String(from), '--to', String(to)]);
+}
+
+/** `hub print ARGS` for a data folder, as HTML. */
+function print(dir, name, args) {
+  const out = join(scratch, `${name}-${args[0]}.html`);
+  hubCmd(['print', ...args, '--data', dir, '--out', out]);
   return readFileSync(out, 'utf8');
 }
 
@@ -129,5 +137,32 @@ test('the console prints ballots for a range and refuses a range too large, sayi
   } finally {
     await context.close();
     await hub.stop();
+  }
+});
+
+test('posters one page each, handouts and minutes a page or more per table, all A4, no text below 9 pt (the English beside it 8 pt)', async () => {
+  ballots('docs', 60, 1, 1);
+  const dir = join(scratch, 'docs');
+  for (const [what, section, exact] of [['posters', 'section.poster', true], ['handouts', '.handout', false], ['minutes', 'section.minutes', false]]) {
+    const page = await browser.newPage({ viewport: A4 });
+    await page.setContent(print(dir, 'docs', [what]));
+    await shot(page, what);
+    await page.emulateMedia({ media: 'print' });
+    const laid = await page.evaluate((sel) => {
+      const limit = document.documentElement.clientWidth;
+      const wide = [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > limit + 1);
+      const texts = [...document.querySelectorAll('body *')].filter((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
+      const small = texts.filter((e) => parseFloat(getComputedStyle(e).fontSize) < (e.closest('.en') ? 8 : 9) * 96 / 72 - 0.01).map((e) => e.tagName + '.' + e.className + ' ' + getComputedStyle(e).fontSize);
+      return { sections: document.querySelectorAll(sel).length, scroll: document.documentElement.scrollWidth, limit, wide: wide.slice(0, 5).map((e) => e.tagName + '.' + e.className), small: small.slice(0, 5) };
+    }, section);
+    assert.ok(laid.scroll <= laid.limit && laid.wide.length === 0, `${what}: ${JSON.stringify(laid)}`);
+    assert.deepEqual(laid.small, [], `${what}: no Chinese text below 9 pt, no English below 8 pt`);
+    assert.equal(laid.sections, what === 'posters' ? 60 : 6, what);
+    const pdf = await page.pdf({ format: 'A4', preferCSSPageSize: true, printBackground: true });
+    const { pages, a4 } = pdfPages(pdf);
+    assert.ok(a4, `${what}: A4 pages`);
+    if (exact) assert.equal(pages, laid.sections, `${what}: one page each`);
+    else assert.ok(pages >= laid.sections, `${what}: each table on a page of its own (${pages} pages)`);
+    await page.close();
   }
 });
