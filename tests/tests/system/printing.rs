@@ -3,7 +3,8 @@
 //! minutes with that table's own notes and picks, a hostile title kept as
 //! text, each document's own Content-Security-Policy; the organiser's
 //! endpoints give the same files, and a request that cannot be printed as
-//! asked is refused in Chinese and English.
+//! asked is refused in Chinese and English, among them a range holding a
+//! number a counter has keyed from a printed ballot.
 
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -176,4 +177,22 @@ async fn ballots_handouts_and_minutes_hold_what_the_hall_needs() {
     assert!(print_refused(&data, &["ballots", "--from", "5", "--to", "4"]).contains("从 1 起"));
     assert!(print_refused(&data, &["minutes", "--table", "7"]).contains("没有第 7 桌"));
     assert!(print_refused(&data, &["posters", "--table", "1"]).contains("--table"));
+
+    // A printed ballot keyed back at the desk as the counter reads it (its
+    // number with a zero in front, two of its proposals): the number is used,
+    // and a range holding it is refused, never printed twice.
+    for p in ["picks", "pitches", "voting"] {
+        ack(&mut org, cmd::advance(p)).await;
+    }
+    let mut counter = Client::connect(&hub.url(), &token(&sheet, &["counters", "0"])).await.unwrap();
+    let marks = [ids[0].as_str(), ids[59].as_str()];
+    ack(&mut counter, json!({"kind": "key_paper", "batch": 1, "number": "009", "marks": marks})).await;
+    let err = print_refused(&data, &["ballots", "--from", "8", "--to", "10"]);
+    assert!(err.contains("（9）") && err.contains("(9)"), "{err}");
+    let r = get(hub.port, "/api/admin/print/ballots.html?from=1&to=100", &h).await.unwrap();
+    assert_eq!(
+        (r.status, r.json().unwrap()["code"].as_str().unwrap().to_string()),
+        (400, "ballot_numbers_used".into())
+    );
+    assert!(print(&data, &["ballots", "--from", "10", "--to", "12"]).contains("data-number=\"10\""));
 }
