@@ -109,13 +109,13 @@ enum Cmd {
         data: PathBuf,
         /// First ballot number (ballots only).
         #[arg(long)]
-        from: Option<u32>,
+        from: Option<String>,
         /// Last ballot number, included (ballots only; at most 500 at a time).
         #[arg(long)]
-        to: Option<u32>,
+        to: Option<String>,
         /// One table only (handouts and minutes; default: every table).
         #[arg(long)]
-        table: Option<u32>,
+        table: Option<String>,
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -204,6 +204,17 @@ enum ExportFormat {
     Letters,
     /// Pabulib `.pb` (META / PROJECTS / VOTES).
     Pabulib,
+}
+
+/// An option that must be a whole number (a ballot number, a table): said
+/// in both languages when it is not, rather than in clap's English.
+fn whole<T: std::str::FromStr>(name: &str, v: Option<String>) -> Result<Option<T>> {
+    v.map(|v| {
+        v.trim()
+            .parse::<T>()
+            .map_err(|_| anyhow::anyhow!("{name} 应为正整数（收到“{v}”） / {name} must be a whole number (got “{v}”)"))
+    })
+    .transpose()
 }
 
 fn main() {
@@ -358,10 +369,15 @@ fn run(cli: Cli) -> Result<()> {
             if !Store::path_in(&data).exists() {
                 bail!("没有会议数据 / no meeting data in {}", data.display());
             }
-            let table = table
-                .map(yuanzhuo_protocol::TableNo::try_from)
-                .transpose()
-                .map_err(|_| anyhow::anyhow!("桌号太大 / the table number is too large"))?;
+            let from = whole("--from", from)?;
+            let to = whole("--to", to)?;
+            let table = match whole::<u32>("--table", table)? {
+                Some(t) => Some(
+                    yuanzhuo_protocol::TableNo::try_from(t)
+                        .map_err(|_| anyhow::anyhow!("没有第 {t} 桌 / There is no table {t}"))?,
+                ),
+                None => None,
+            };
             let loaded = hub::export::load(&data)?;
             let html = hub::publish::hall::render(&loaded, what, &PrintOptions { from, to, table })?;
             match out {

@@ -177,6 +177,7 @@ async fn ballots_handouts_and_minutes_hold_what_the_hall_needs() {
     assert!(print_refused(&data, &["ballots", "--from", "5", "--to", "4"]).contains("从 1 起"));
     assert!(print_refused(&data, &["minutes", "--table", "7"]).contains("没有第 7 桌"));
     assert!(print_refused(&data, &["posters", "--table", "1"]).contains("--table"));
+    assert!(print_refused(&data, &["ballots", "--from", "一", "--to", "3"]).contains("--from 应为正整数"));
 
     // A printed ballot keyed back at the desk as the counter reads it (its
     // number with a zero in front, two of its proposals): the number is used,
