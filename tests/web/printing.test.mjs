@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, shot, hubCmd, root, startHub, until } from './harness.mjs';
+import { launch, shot, hubCmd, root, startHub, until, axeViolations } from './harness.mjs';
 
 const A4 = { width: 794, height: 1123 }; // CSS pixels at 96 dpi
 const scratch = mkdtempSync(join(tmpdir(), 'yz-printing-'));
@@ -117,6 +117,7 @@ test('the console prints ballots for a range and refuses a range too large, sayi
     await page.waitForSelector('#view-meeting:not([hidden])');
     await page.click('[data-tab="export"]');
     await page.waitForSelector('#view-export:not([hidden])');
+    assert.deepEqual(await axeViolations(page), []);
     await page.fill('#hall-from', '1');
     await page.fill('#hall-to', '900');
     await page.click('#print-ballots');
