@@ -1,7 +1,8 @@
 //! The organiser's HTTP endpoints, used by the console at `/admin`: who is
 //! connected, voter and table cards (with their QR codes, drawn here), minting
-//! more voter cards, and the exports `hub export` gives (JSON, CSV, and the
-//! documents of `publish`: XLSX, Pabulib, the notice and the letters).
+//! more voter cards, the exports `hub export` gives (JSON, CSV, and the
+//! documents of `publish`: XLSX, Pabulib, the notice and the letters) and
+//! what `hub print` prints for the hall.
 //!
 //! Every endpoint wants the organiser's secret as `Authorization: Bearer
 //! SECRET` — a header, never the URL, so that it reaches no log — compared in
@@ -26,6 +27,7 @@ use std::sync::Arc;
 use yuanzhuo_protocol::*;
 
 use crate::meeting::Request;
+use crate::publish::hall::{Print, PrintOptions, Refused};
 use crate::publish::Doc;
 use crate::server::Web;
 use crate::store::TokenRow;
@@ -47,6 +49,10 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/api/admin/export.pb", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Pabulib)))
         .route("/api/admin/notice.html", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Notice)))
         .route("/api/admin/letters.html", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Letters)))
+        .route("/api/admin/print/ballots.html", get(|w, h, q| hall(w, h, q, Print::Ballots)))
+        .route("/api/admin/print/posters.html", get(|w, h, q| hall(w, h, q, Print::Posters)))
+        .route("/api/admin/print/handouts.html", get(|w, h, q| hall(w, h, q, Print::Handouts)))
+        .route("/api/admin/print/minutes.html", get(|w, h, q| hall(w, h, q, Print::Minutes)))
         .layer(axum::middleware::map_response(no_store))
 }
 
@@ -393,6 +399,73 @@ async fn document(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, doc: Doc)
         }
         Err((status, code, zh, en)) => problem(status, code, &zh, &en),
     }
+}
+
+/// What `hub print` prints for the hall, at any time:
+/// `print/ballots.html?from=1&to=300`, `print/posters.html`,
+/// `print/handouts.html` and `print/minutes.html` (each with `?table=N` for
+/// one table). A request that cannot be printed as asked (no range, too
+/// many ballots, numbers already used, an unknown table) gets 400 with the
+/// reason.
+async fn hall(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQuery(q): RawQuery, what: Print) -> Response {
+    if let Err(r) = authorise(&web, &headers) {
+        return r;
+    }
+    let o = match print_options(q.as_deref().unwrap_or("")) {
+        Ok(o) => o,
+        Err(r) => return r,
+    };
+    let data = web.data.clone();
+    let made = tokio::task::spawn_blocking(move || {
+        crate::export::load(&data).and_then(|l| crate::publish::hall::render(&l, what, &o))
+    })
+    .await;
+    match made {
+        Ok(Ok(html)) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, attachment(what.file_name())),
+            ],
+            html,
+        )
+            .into_response(),
+        Ok(Err(e)) => match e.downcast_ref::<Refused>() {
+            Some(r) => problem(StatusCode::BAD_REQUEST, r.code, &r.zh, &r.en),
+            None => {
+                tracing::warn!("admin print: {e:#}");
+                problem(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "export_failed",
+                    &format!("打印文件生成失败：{e}"),
+                    &format!("The document cannot be made: {e}"),
+                )
+            }
+        },
+        Err(e) => storage_problem(anyhow::anyhow!("{e}")),
+    }
+}
+
+/// `from`, `to` and `table` from the query; other keys are ignored.
+fn print_options(q: &str) -> Result<PrintOptions, Response> {
+    let mut o = PrintOptions::default();
+    for pair in q.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let bad = || {
+            problem(
+                StatusCode::BAD_REQUEST,
+                "invalid_field",
+                &format!("“{k}”应为正整数"),
+                &format!("“{k}” must be a whole number"),
+            )
+        };
+        match k {
+            "from" => o.from = Some(v.parse().map_err(|_| bad())?),
+            "to" => o.to = Some(v.parse().map_err(|_| bad())?),
+            "table" => o.table = Some(v.parse().map_err(|_| bad())?),
+            _ => {}
+        }
+    }
+    Ok(o)
 }
 
 #[cfg(test)]

@@ -99,6 +99,27 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Print for the hall, A4 HTML, Chinese first, at any time (no count in
+    /// them): numbered paper ballots, sticker-board posters, each table's
+    /// handout, the minutes per table.
+    Print {
+        #[arg(value_enum)]
+        what: PrintKind,
+        #[arg(long, default_value = DEFAULT_DATA)]
+        data: PathBuf,
+        /// First ballot number (ballots only).
+        #[arg(long)]
+        from: Option<String>,
+        /// Last ballot number, included (ballots only; at most 500 at a time).
+        #[arg(long)]
+        to: Option<String>,
+        /// One table only (handouts and minutes; default: every table).
+        #[arg(long)]
+        table: Option<String>,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Check every hash of the log, recount, print the head hash.
     Verify {
         #[arg(long, default_value = DEFAULT_DATA)]
@@ -159,6 +180,18 @@ enum Format {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum PrintKind {
+    /// Numbered paper ballots (needs --from and --to).
+    Ballots,
+    /// Sticker-board posters, one proposal per page.
+    Posters,
+    /// Each table's handout: its proposals, costs and the advisers' notes.
+    Handouts,
+    /// The recorder's minutes per table, for the chair to sign.
+    Minutes,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum ExportFormat {
     Json,
     Csv,
@@ -171,6 +204,17 @@ enum ExportFormat {
     Letters,
     /// Pabulib `.pb` (META / PROJECTS / VOTES).
     Pabulib,
+}
+
+/// An option that must be a whole number (a ballot number, a table): said
+/// in both languages when it is not, rather than in clap's English.
+fn whole<T: std::str::FromStr>(name: &str, v: Option<String>) -> Result<Option<T>> {
+    v.map(|v| {
+        v.trim()
+            .parse::<T>()
+            .map_err(|_| anyhow::anyhow!("{name} 应为正整数（收到“{v}”） / {name} must be a whole number (got “{v}”)"))
+    })
+    .transpose()
 }
 
 fn main() {
@@ -323,6 +367,37 @@ fn run(cli: Cli) -> Result<()> {
                 None => {
                     use std::io::Write;
                     std::io::stdout().write_all(&bytes)?;
+                }
+            }
+            Ok(())
+        }
+        Cmd::Print { what, data, from, to, table, out } => {
+            use hub::publish::hall::{Print, PrintOptions};
+            let what = match what {
+                PrintKind::Ballots => Print::Ballots,
+                PrintKind::Posters => Print::Posters,
+                PrintKind::Handouts => Print::Handouts,
+                PrintKind::Minutes => Print::Minutes,
+            };
+            if !Store::path_in(&data).exists() {
+                bail!("没有会议数据 / no meeting data in {}", data.display());
+            }
+            let from = whole("--from", from)?;
+            let to = whole("--to", to)?;
+            let table = match whole::<u32>("--table", table)? {
+                Some(t) => Some(
+                    yuanzhuo_protocol::TableNo::try_from(t)
+                        .map_err(|_| anyhow::anyhow!("没有第 {t} 桌 / There is no table {t}"))?,
+                ),
+                None => None,
+            };
+            let loaded = hub::export::load(&data)?;
+            let html = hub::publish::hall::render(&loaded, what, &PrintOptions { from, to, table })?;
+            match out {
+                Some(p) => std::fs::write(&p, html).with_context(|| format!("cannot write {}", p.display()))?,
+                None => {
+                    use std::io::Write;
+                    std::io::stdout().write_all(html.as_bytes())?;
                 }
             }
             Ok(())

@@ -897,6 +897,20 @@
     $('#export-letters').addEventListener('click', function () { downloadDocument('/api/admin/letters.html', 'yuanzhuo-letters.html'); });
     $('#print-notice').addEventListener('click', function () { printDocument('/api/admin/notice.html'); });
     $('#print-letters').addEventListener('click', function () { printDocument('/api/admin/letters.html'); });
+    function hallQuery(ballots) {
+      var q = [];
+      if (ballots) {
+        q.push('from=' + encodeURIComponent($('#hall-from').value.trim()));
+        q.push('to=' + encodeURIComponent($('#hall-to').value.trim()));
+      } else if ($('#hall-table').value.trim() !== '') {
+        q.push('table=' + encodeURIComponent($('#hall-table').value.trim()));
+      }
+      return q.length ? '?' + q.join('&') : '';
+    }
+    $('#print-ballots').addEventListener('click', function () { printDocument('/api/admin/print/ballots.html' + hallQuery(true)); });
+    $('#print-posters').addEventListener('click', function () { printDocument('/api/admin/print/posters.html'); });
+    $('#print-handouts').addEventListener('click', function () { printDocument('/api/admin/print/handouts.html' + hallQuery(false)); });
+    $('#print-minutes').addEventListener('click', function () { printDocument('/api/admin/print/minutes.html' + hallQuery(false)); });
     $('#signout').addEventListener('click', function () {
       YZ.confirm({ title: tr('退出控制台？', 'Sign out?'), body: h('p', null, tr('需要重新输入组织者密码才能再进入。会议照常进行。', 'You will need the organiser\'s secret to come back. The meeting goes on.')), confirm: tr('退出', 'Sign out') })
         .then(function (yes) { if (yes) signIn(); });

@@ -1,7 +1,10 @@
 //! What is printed and published after the vote: the results workbook
 //! (`xlsx`), the results notice for the notice board (`notice`, 公示), the
 //! letters to proposers whose proposals were not selected (`letters`) and the
-//! Pabulib file for researchers (`pabulib`).
+//! Pabulib file for researchers (`pabulib`). And what is printed for the hall
+//! (`hall`, made from the log at any time, with no count in it): numbered
+//! paper ballots (`ballots`), sticker-board posters (`posters`), each
+//! table's handout (`handouts`) and the minutes per table (`minutes`).
 //!
 //! All of them are drawn from one [`Outcome`]: the meeting's count read back
 //! from a verified log (`export::load`), with each ranking row joined to its
@@ -9,10 +12,15 @@
 //! and, for every row that was not funded, the facts that explain why. The
 //! formats only lay these facts out; none of them decides anything.
 
+pub mod ballots;
+pub mod hall;
+pub mod handouts;
 pub mod html;
 pub mod letters;
+pub mod minutes;
 pub mod notice;
 pub mod pabulib;
+pub mod posters;
 pub mod serve;
 pub mod xlsx;
 

@@ -10,6 +10,7 @@ mod electorate;
 mod exports;
 mod hub;
 mod link;
+mod printing;
 mod projector;
 mod simulate;
 mod table_client;
