@@ -106,7 +106,7 @@ test('a new tab asks for the PIN, refuses a wrong one; another device is told th
   assert.equal(await tab.$('#pin2'), null, 'no second field: this is no new claim');
   await tab.fill('#pin', '0000');
   await tab.press('#pin', 'Enter');
-  await tab.waitForFunction(() => /^密码不对/.test(document.querySelector('#claim-text').textContent), null, WAIT);
+  await tab.waitForFunction(() => /^密码不对/.test((document.querySelector('#claim-text') || {}).textContent), null, WAIT);
   assert.match(await tab.textContent('#claim-text'), /5 次[\s\S]*组织者/);
   await tab.fill('#pin', '2468');
   await tab.press('#pin', 'Enter');
