@@ -12,59 +12,7 @@ use std::time::Duration;
 use yuanzhuo_tests::http;
 use yuanzhuo_tests::*;
 
-/// A small meeting: 2 tables, P1…P6, at most 3 choices, plus `rules` lines;
-/// `voters` voter cards issued with it.
-fn meeting(rules: &str, voters: u32) -> (tempfile::TempDir, std::path::PathBuf, Value) {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let file = dir.path().join("meeting.toml");
-    std::fs::write(
-        &file,
-        format!(
-            "[meeting]\nname = \"选民测试\"\nvenue = \"活动室\"\ndate = \"2026-12-03\"\nproposals = \"p.csv\"\n\
-             [rules]\ntables = 2\nmax_choices = 3\n{rules}\n[rules.budget]\namount = 100000\n"
-        ),
-    )
-    .unwrap();
-    let rows: String = (1..=6).map(|i| format!("P{i},项目{i},{i}0000\n")).collect();
-    std::fs::write(dir.path().join("p.csv"), format!("id,title,cost\n{rows}")).unwrap();
-    let data = dir.path().join("data");
-    let text = hub_cmd(&[
-        "tokens",
-        "--data",
-        data.to_str().unwrap(),
-        "--meeting",
-        file.to_str().unwrap(),
-        "--format",
-        "json",
-        "--voters",
-        &voters.to_string(),
-    ])
-    .expect("tokens");
-    (dir, data, serde_json::from_str(&text).unwrap())
-}
-
-async fn ok(c: &mut Client, command: Value) -> Value {
-    let a = c.command(command.clone()).await.expect("answer");
-    assert!(is_ack(&a), "{command} was refused: {a}");
-    a
-}
-
-async fn refused(c: &mut Client, command: Value, code: &str) -> Value {
-    let a = c.command(command.clone()).await.expect("answer");
-    assert_eq!(error_code(&a), code, "{command} → {a}");
-    a
-}
-
-async fn to_voting(org: &mut Client) {
-    ok(org, cmd::open()).await;
-    for p in ["discussion", "picks", "pitches", "voting"] {
-        ok(org, cmd::advance(p)).await;
-    }
-}
-
-fn key(batch: u32, number: &str, marks: &[&str]) -> Value {
-    json!({"kind": "key_paper", "batch": batch, "number": number, "marks": marks})
-}
+use crate::common::{key, ok, refused, small_meeting, to_voting};
 
 /// The board once it reflects at least entry `seq`.
 async fn board_at(hub: &Hub, seq: u64) -> Value {
@@ -105,6 +53,11 @@ fn tokens_issues_exactly_the_cards_asked_for_and_each_issue_is_an_entry() {
         .collect();
     assert_eq!(issues, vec![(7, "V0001"), (3, "V0008")]);
     assert_eq!(e["fingerprint"].as_str().unwrap().len(), 9);
+}
+
+/// The small meeting of these tests (`common::small_meeting`).
+fn meeting(rules: &str, voters: u32) -> (tempfile::TempDir, std::path::PathBuf, Value) {
+    small_meeting("选民测试", "2026-12-03", rules, voters)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -8,6 +8,8 @@ use tokio_tungstenite::tungstenite::Message;
 use yuanzhuo_tests::protocol::AUTH_TIMEOUT_SECS;
 use yuanzhuo_tests::*;
 
+use crate::common::ok;
+
 fn temp() -> tempfile::TempDir {
     tempfile::tempdir().expect("tempdir")
 }
@@ -22,12 +24,6 @@ fn demo(voters: u32) -> (tempfile::TempDir, std::path::PathBuf, Value) {
 
 async fn organiser(hub: &Hub, sheet: &Value) -> Client {
     Client::connect(&hub.url(), &token(sheet, &["organiser"])).await.expect("organiser connects")
-}
-
-async fn ok(c: &mut Client, command: Value) -> Value {
-    let a = c.command(command.clone()).await.expect("answer");
-    assert!(is_ack(&a), "{command} was refused: {a}");
-    a
 }
 
 async fn refused(c: &mut Client, command: Value, code: &str) -> Value {

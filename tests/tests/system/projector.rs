@@ -5,11 +5,12 @@
 //! itself when the hub comes back on the same port; a hub that refuses the
 //! public view gets a clear message on screen.
 
-use serde_json::Value;
 use std::process::Command;
 use std::time::{Duration, Instant};
 use yuanzhuo_tests::http::request;
 use yuanzhuo_tests::*;
+
+use crate::common::ok;
 
 /// A detached tmux session on its own server socket, killed when dropped.
 struct Pane {
@@ -93,12 +94,6 @@ fn count_after(screen: &str, label: &str) -> Option<u64> {
 
 const LONG: Duration = Duration::from_secs(30);
 const NAME: &str = "幸福里社区“幸福微实事”项目筛选大会";
-
-async fn ok(c: &mut Client, command: Value) -> Value {
-    let a = c.command(command.clone()).await.expect("answer");
-    assert!(is_ack(&a), "{command} was refused: {a}");
-    a
-}
 
 fn label(c: &Client, id: &str) -> String {
     let p = c.snapshot().proposal(id).expect("proposal");

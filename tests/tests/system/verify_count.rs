@@ -24,6 +24,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use yuanzhuo_tests::*;
 
+use crate::common::{key, ok, refused};
+
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("workspace").to_path_buf()
 }
@@ -356,17 +358,6 @@ fn verify_count_agrees_with_every_test_vector() {
 
 // ------------------------------------------------------------ making the vectors
 
-async fn ok(c: &mut Client, command: Value) -> Value {
-    let a = c.command(command.clone()).await.expect("answer");
-    assert!(is_ack(&a), "{command} was refused: {a}");
-    a
-}
-
-async fn refused(c: &mut Client, command: Value, code: &str) {
-    let a = c.command(command.clone()).await.expect("answer");
-    assert_eq!(error_code(&a), code, "{command} → {a}");
-}
-
 /// One small meeting being played for a vector.
 struct Room {
     url: String,
@@ -423,11 +414,6 @@ impl Room {
         }
     }
 }
-
-fn key(batch: u32, number: &str, marks: &[&str]) -> Value {
-    json!({"kind":"key_paper","batch":batch,"number":number,"marks":marks})
-}
-
 fn finish(batch: u32) -> Value {
     json!({"kind":"finish_paper","batch":batch})
 }
