@@ -39,12 +39,7 @@
 
   // ------------------------------------------------------------ helpers
 
-  function say(kind, text) {
-    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
-      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
-    YZ.fill($('#say'), n);
-    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 6000);
-  }
+  function say(kind, text) { YZ.say(kind, text, 6000); }
 
   function send(command, okText) {
     var p = session.command(command);
@@ -99,13 +94,7 @@
     return tr('请求失败（' + r.status + '）', 'Request failed (' + r.status + ')');
   }
 
-  /** Redraw `el` only when what it shows changed (controls keep their state and the click under a finger lands). */
-  function drawIf(el, key, draw) {
-    key = YZ.lang() + '|' + key;
-    if (el.__yzKey === key) return;
-    el.__yzKey = key;
-    draw();
-  }
+  function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
   function proposalTitle(id) { var p = YZ.proposalMap(app.snap)[id]; return p ? id + ' ' + p.title : id; }
   function currency() { return app.snap.rules.budget.currency; }

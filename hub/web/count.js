@@ -34,12 +34,7 @@
 
   // ------------------------------------------------------------ messages
 
-  function say(kind, text) {
-    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
-      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
-    YZ.fill($('#say'), n);
-    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 5000);
-  }
+  function say(kind, text) { YZ.say(kind, text); }
 
   /** Send a command; resolves with the hub's answer. Errors are the caller's to show. */
   function send(command) {
@@ -58,12 +53,7 @@
     });
   }
 
-  function drawIf(el, key, draw) {
-    key = YZ.lang() + '|' + key;
-    if (el.__yzKey === key) return;
-    el.__yzKey = key;
-    draw();
-  }
+  function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
   function proposals() { return app.snap ? app.snap.proposals : []; }
   function maxChoices() { return app.snap ? app.snap.rules.max_choices : 0; }

@@ -25,19 +25,9 @@
   var session = null;
   var waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, register}
 
-  function say(kind, text) {
-    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
-      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
-    YZ.fill($('#say'), n);
-    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 5000);
-  }
+  function say(kind, text) { YZ.say(kind, text); }
 
-  function drawIf(el, key, draw) {
-    key = YZ.lang() + '|' + key;
-    if (el.__yzKey === key) return;
-    el.__yzKey = key;
-    draw();
-  }
+  function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
   function register() { return (app.snap && app.snap.register) || []; }
   function entry(n) { return register().filter(function (e) { return e.register === n; })[0] || null; }

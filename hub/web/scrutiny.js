@@ -27,19 +27,9 @@
   var cards = {}; // unit key → its card element
   var drawnOnce = false; // after the first drawing, a row that appears is new: flash it
 
-  function say(kind, text) {
-    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
-      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
-    YZ.fill($('#say'), n);
-    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 5000);
-  }
+  function say(kind, text) { YZ.say(kind, text); }
 
-  function drawIf(el, key, draw) {
-    key = YZ.lang() + '|' + key;
-    if (el.__yzKey === key) return;
-    el.__yzKey = key;
-    draw();
-  }
+  function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
   function renderHeader() {
     var st = $('#status');

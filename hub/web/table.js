@@ -102,13 +102,7 @@
 
   // ------------------------------------------------------------ messages
 
-  function say(kind, text) {
-    var box = $('#say');
-    var n = h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
-      h('button', { type: 'button', class: 'small link', 'aria-label': tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
-    YZ.fill(box, n);
-    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : 6000);
-  }
+  function say(kind, text) { YZ.say(kind, text, 6000); }
 
   var mine = {};
   /** Send a command; an error from the hub is shown as it comes. Resolves with the answer. */

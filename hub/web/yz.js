@@ -326,6 +326,25 @@
   };
   YZ.$ = function (sel, root) { return (root || document).querySelector(sel); };
 
+  /**
+   * A notice in the page's `#say` box, with a close button; it goes by
+   * itself (an error after 15 s, anything else after `okMs`, 5 s unless said).
+   */
+  YZ.say = function (kind, text, okMs) {
+    var n = YZ.h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
+      YZ.h('button', { type: 'button', class: 'small link', 'aria-label': YZ.tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
+    YZ.fill(YZ.$('#say'), n);
+    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : (okMs || 5000));
+  };
+
+  /** Redraw `el` only when what it shows changed (controls keep their state and the click under a finger lands). */
+  YZ.drawIf = function (el, key, draw) {
+    key = YZ.lang() + '|' + key;
+    if (el.__yzKey === key) return;
+    el.__yzKey = key;
+    draw();
+  };
+
   // ------------------------------------------------------------ tokens
 
   /**
