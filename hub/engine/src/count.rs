@@ -296,6 +296,7 @@ mod tests {
                     level: Level::Community,
                 })
                 .collect(),
+            prescreening: String::new(),
         }
     }
 

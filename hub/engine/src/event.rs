@@ -145,6 +145,12 @@ pub enum Event {
     StaffCardsIssued {
         cards: Vec<StaffCard>,
     },
+    /// The pre-screening record (entry 3 when the meeting has one, written
+    /// by the hub as it creates the meeting): what became of every proposal
+    /// residents made. Its digest is the definition's `prescreening`.
+    PrescreeningRecorded {
+        record: Prescreening,
+    },
     /// Voter cards `V{first}`, `V{first+1}`… one per commitment (see
     /// `card_commitment`). After the meeting opens, with a reason.
     VoterCardsIssued {

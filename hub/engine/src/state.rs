@@ -40,6 +40,8 @@ pub struct State {
     pub exclusions: BTreeMap<ProposalId, Exclusion>,
     /// Costs set by the organiser before the vote (the list's otherwise).
     pub costs: BTreeMap<ProposalId, (u64, CostSource)>,
+    /// The pre-screening record, when the meeting has one (entry 3).
+    pub prescreening: Option<Prescreening>,
     /// Last applied entry.
     pub seq: u64,
     pub head: String,
@@ -390,6 +392,7 @@ impl State {
                 b.differences.clear();
                 b.counts = counts.clone();
             }
+            Event::PrescreeningRecorded { record } => self.prescreening = Some(record.clone()),
             Event::StaffCardsIssued { cards } => {
                 for c in cards {
                     self.electorate

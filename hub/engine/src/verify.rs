@@ -171,6 +171,14 @@ impl Checker {
                 "entry 2, and only entry 2, is the staff cards (staff_cards_issued)",
             ));
         }
+        // A meeting defined with a pre-screening record has it at entry 3.
+        let names_record = s.definition.as_ref().is_some_and(|d| !d.prescreening.is_empty());
+        if first.seq == 3 && names_record && !matches!(first.event, Event::PrescreeningRecorded { .. }) {
+            return Err(Problem::new(
+                "会议定义写明了预审记录，但日志第 3 条不是它（prescreening_recorded）",
+                "the definition names a pre-screening record, but entry 3 is not it (prescreening_recorded)",
+            ));
+        }
         let who = parse_actor(actor)
             .ok_or_else(|| Problem::new(format!("未知的操作者 {actor:?}"), format!("unknown actor {actor:?}")))?;
         let ctx = Ctx { now_ms: first.at_ms, head: prev.to_string() };
@@ -185,9 +193,27 @@ impl Checker {
                     ))
                 };
             }
+            Event::PrescreeningRecorded { record } => {
+                // Written by the hub as it creates the meeting, right after
+                // the staff cards: before anything else can happen.
+                return if actor == "hub" && first.seq == 3 {
+                    s.record_prescreening(record.clone()).map_err(refused)
+                } else {
+                    Err(Problem::new(
+                        format!("预审记录只能由会场服务器在创建会议时写入第 3 条，这里是第 {} 条、{actor}", first.seq),
+                        format!(
+                            "the pre-screening record is written by the hub as entry 3 when it creates the meeting, \
+                             not as entry {} by {actor}",
+                            first.seq
+                        ),
+                    ))
+                };
+            }
             Event::VoterCardsIssued { commitments, reason, .. } => {
-                // The hub issues voter cards itself only as it creates the meeting (entry 3).
-                if actor == "hub" && first.seq != 3 {
+                // The hub issues voter cards itself only as it creates the
+                // meeting (entry 3, or 4 after a pre-screening record).
+                let created_at = if s.prescreening.is_some() { 4 } else { 3 };
+                if actor == "hub" && first.seq != created_at {
                     return Err(Problem::new(
                         format!("会场服务器在会议创建之后自行发放选民卡（第 {} 条）", first.seq),
                         format!("voter cards issued by the hub after the meeting was created (entry {})", first.seq),
@@ -288,6 +314,7 @@ fn command_of(group: &[&Event]) -> Option<Command> {
         | Event::BoardDisputed { .. }
         | Event::BoardAgreed { .. }
         | Event::StaffCardsIssued { .. }
+        | Event::PrescreeningRecorded { .. }
         | Event::VoterCardsIssued { .. }
         | Event::CardClaimed { .. } => return None,
     })

@@ -166,6 +166,8 @@ impl Changed {
                 self.tables = true;
             }
             Event::MeetingOpened { .. } => self.fingerprint = true,
+            // Written with the meeting, before anyone connects; no screen shows it live.
+            Event::PrescreeningRecorded { .. } => {}
             Event::PhaseChanged { to, .. } => {
                 self.phase = true;
                 // The results appear, and a hidden tally is revealed, when the

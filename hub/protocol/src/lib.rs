@@ -82,6 +82,12 @@ pub struct Definition {
     pub meeting: MeetingInfo,
     pub rules: Rules,
     pub proposals: Vec<Proposal>,
+    /// The digest of the pre-screening record (`Prescreening`, entry 3 of
+    /// the log), so that the record is fixed with the rules and counts in
+    /// their fingerprint; empty (and left out of the JSON, keeping older
+    /// fingerprints) when the meeting has none.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub prescreening: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -413,6 +419,94 @@ pub const EXCLUSION_RULES: [(&str, &str); 7] = [
     ("技术上不可行", "Not technically feasible"),
     ("明显超出预算上限", "Clearly over the budget limit"),
 ];
+
+// ---------------------------------------------------------------- pre-screening
+
+/// The pre-screening record (预审记录): every proposal residents made before
+/// the meeting and what became of it — kept as a proposal of the meeting,
+/// merged into one, or struck under one of the seven rules. Entry 3 of the
+/// log when the meeting has one, fixed with the rules (the definition holds
+/// its digest, `Definition::prescreening`). Contacts are never in it: they
+/// stay in the data folder (docs/meeting-file.md).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prescreening {
+    pub raw: Vec<RawProposal>,
+}
+
+/// One proposal as a resident made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProposal {
+    /// Its number in the collection (`Y0001`), unique in the record.
+    pub id: String,
+    /// What the resident proposed, as collected.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub location: String,
+    /// Who proposed it (a name, or a household); letters are addressed to them.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub proposer: String,
+    /// Whether a contact (phone, address) is kept for it in the data folder.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub contact: bool,
+    pub outcome: RawOutcome,
+}
+
+/// What became of a resident's proposal before the meeting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawOutcome {
+    /// It is the proposal `proposal` of the meeting (one kept proposal each).
+    Kept { proposal: ProposalId },
+    /// Merged into the meeting's proposal `proposal`, in the way `merge`.
+    Merged { proposal: ProposalId, merge: MergeKind },
+    /// Struck under one of the seven rules (`EXCLUSION_RULES`, 1..=7), with a
+    /// one-line reason.
+    Struck { rule: u8, reason: String },
+}
+
+impl RawOutcome {
+    /// The meeting's proposal it went into, if any.
+    pub fn proposal(&self) -> Option<&ProposalId> {
+        match self {
+            RawOutcome::Kept { proposal } | RawOutcome::Merged { proposal, .. } => Some(proposal),
+            RawOutcome::Struck { .. } => None,
+        }
+    }
+}
+
+/// The three ways of merging proposals (the Meilan and Xihu practice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeKind {
+    /// The same content, the places kept apart.
+    Content,
+    /// The same content and the same place.
+    ContentAndPlace,
+    /// Content and places weighed together.
+    Combined,
+}
+
+impl MergeKind {
+    pub const ALL: [MergeKind; 3] = [MergeKind::Content, MergeKind::ContentAndPlace, MergeKind::Combined];
+
+    pub fn zh(self) -> &'static str {
+        match self {
+            MergeKind::Content => "合并内容，地点分列",
+            MergeKind::ContentAndPlace => "内容和地点都合并",
+            MergeKind::Combined => "按内容和地点综合合并",
+        }
+    }
+
+    pub fn en(self) -> &'static str {
+        match self {
+            MergeKind::Content => "same content, places kept apart",
+            MergeKind::ContentAndPlace => "same content and place",
+            MergeKind::Combined => "content and place together",
+        }
+    }
+}
 
 // ---------------------------------------------------------------- commands
 

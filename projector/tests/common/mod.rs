@@ -62,6 +62,7 @@ pub fn definition() -> Definition {
             registration: Default::default(),
         },
         proposals: proposals(),
+        prescreening: String::new(),
     }
 }
 
@@ -181,7 +182,12 @@ pub fn claim(e: &mut Electorate, serial: &str, address: &str, at_ms: u64, same: 
 
 /// Close the vote: results by the real count, as the hub computes them.
 pub fn counted(mut s: Snapshot, phase: Phase) -> Snapshot {
-    let def = Definition { meeting: s.meeting.clone(), rules: s.rules.clone(), proposals: s.proposals.clone() };
+    let def = Definition {
+        meeting: s.meeting.clone(),
+        rules: s.rules.clone(),
+        proposals: s.proposals.clone(),
+        prescreening: String::new(),
+    };
     let tally = s.tally.clone().expect("a tally to count");
     s.results = Some(yuanzhuo_engine::count(
         &def,

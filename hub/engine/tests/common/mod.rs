@@ -109,6 +109,7 @@ pub fn definition_with_costs(o: &Opts, costs: &[u64]) -> Definition {
                 level: Level::Community,
             })
             .collect(),
+        prescreening: String::new(),
     }
 }
 
