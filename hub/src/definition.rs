@@ -15,6 +15,7 @@
 //! Pabulib `.pb` instance instead, for rehearsals with real data.
 
 mod pb;
+mod record;
 mod sheet;
 mod table;
 
@@ -22,6 +23,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use record::RecordRead;
 pub use table::{fold_id, id_problem, ColumnReport, Table, TableReport};
 
 use serde::Deserialize;
@@ -105,6 +107,8 @@ pub enum DefinitionError {
     /// The proposals table has problems; all of them are listed. `sheet` is
     /// the worksheet they are on (a workbook).
     Proposals { file: String, sheet: Option<String>, problems: Vec<Problem> },
+    /// The pre-screening record has problems; all of them are listed.
+    Record { file: String, sheet: Option<String>, problems: Vec<Problem> },
     /// Rules and proposals are each well-formed but do not make a meeting.
     Invalid { file: String, problems: Vec<Problem> },
 }
@@ -119,6 +123,7 @@ impl DefinitionError {
             | DefinitionError::NoProposalsFile { file }
             | DefinitionError::Meeting { file, .. }
             | DefinitionError::Proposals { file, .. }
+            | DefinitionError::Record { file, .. }
             | DefinitionError::Invalid { file, .. } => *file = name.to_string(),
         }
         self
@@ -129,6 +134,7 @@ impl DefinitionError {
         match self {
             DefinitionError::Meeting { problems, .. }
             | DefinitionError::Proposals { problems, .. }
+            | DefinitionError::Record { problems, .. }
             | DefinitionError::Invalid { problems, .. } => problems,
             _ => &[],
         }
@@ -161,6 +167,18 @@ impl fmt::Display for DefinitionError {
                     f,
                     &format!("提案表 {file}{zh} 有 {} 处问题", problems.len()),
                     &format!("proposals file {file}{en} has {} problem(s)", problems.len()),
+                    problems,
+                )
+            }
+            DefinitionError::Record { file, sheet, problems } => {
+                let (zh, en) = match sheet {
+                    Some(s) => (format!("（工作表“{s}”）"), format!(", sheet \"{s}\",")),
+                    None => (String::new(), String::new()),
+                };
+                write_problems(
+                    f,
+                    &format!("预审记录 {file}{zh} 有 {} 处问题", problems.len()),
+                    &format!("pre-screening record {file}{en} has {} problem(s)", problems.len()),
                     problems,
                 )
             }
@@ -198,6 +216,9 @@ pub struct Loaded {
     pub definition: Definition,
     pub warnings: Vec<String>,
     pub table: TableReport,
+    /// The pre-screening record the meeting file names, if any, with the
+    /// contacts read beside it (kept out of the log).
+    pub record: Option<RecordRead>,
 }
 
 /// How to read the files beyond what they say themselves.
@@ -252,10 +273,20 @@ pub fn load_with(
     let Table { proposals: list, mut warnings, report: mut table } = table;
     table.file = proposals_label.clone();
 
-    let definition = Definition { meeting: file.info, rules: file.rules, proposals: list };
+    let mut definition =
+        Definition { meeting: file.info, rules: file.rules, proposals: list, prescreening: String::new() };
     let both = format!("{meeting_label} + {proposals_label}");
     warnings.extend(validate(&definition).map_err(|e| e.in_file(&both))?);
-    Ok(Loaded { definition, warnings, table })
+    let record = match (meeting, &file.prescreening) {
+        (Some(m), Some(name)) => {
+            let path = beside(m, name);
+            let read = read_record(&path, file.prescreening_sheet.as_deref(), &definition.proposals)?;
+            definition.prescreening = yuanzhuo_engine::prescreening_digest(&read.record);
+            Some(read)
+        }
+        _ => None,
+    };
+    Ok(Loaded { definition, warnings, table, record })
 }
 
 /// A path named inside the meeting file is relative to that file's folder,
@@ -315,6 +346,34 @@ fn read_proposals(path: &Path, sheet: Option<&str>) -> Result<Table, DefinitionE
     Ok(table)
 }
 
+/// Read the pre-screening record (`.xlsx` or `.csv`) for `proposals`.
+fn read_record(path: &Path, sheet: Option<&str>, proposals: &[Proposal]) -> Result<RecordRead, DefinitionError> {
+    let label = path.display().to_string();
+    record::read(record_grids(path)?, sheet, proposals).map_err(|e| e.in_file(&label))
+}
+
+/// The meeting's proposals list drafted from a pre-screening record (`hub
+/// prescreen`): CSV text for the clerk to complete with costs, and the record.
+pub fn draft_list(path: &Path, sheet: Option<&str>) -> Result<(String, RecordRead), DefinitionError> {
+    let label = path.display().to_string();
+    record::draft(record_grids(path)?, sheet).map_err(|e| e.in_file(&label))
+}
+
+fn record_grids(path: &Path) -> Result<Vec<sheet::Grid>, DefinitionError> {
+    let label = path.display().to_string();
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    Ok(match ext.as_str() {
+        "csv" => {
+            let (text, note) = sheet::decode_csv(&read_bytes(path)?).map_err(|e| e.in_file(&label))?;
+            let mut grid = sheet::csv_grid(&text).map_err(|e| e.in_file(&label))?;
+            grid.notes.extend(note);
+            vec![grid]
+        }
+        "xlsx" => sheet::xlsx_grids(path).map_err(|e| e.in_file(&label))?,
+        _ => return Err(DefinitionError::UnsupportedFormat { file: label }),
+    })
+}
+
 // ---------------------------------------------------------------- meeting file
 
 // Private mirror of the TOML file. `deny_unknown_fields` turns a misspelt
@@ -343,6 +402,11 @@ struct MeetingSection {
     /// The worksheet of the proposals workbook to read.
     #[serde(default)]
     proposals_sheet: Option<String>,
+    /// The pre-screening record (预审记录), and its worksheet.
+    #[serde(default)]
+    prescreening: Option<String>,
+    #[serde(default)]
+    prescreening_sheet: Option<String>,
     /// For researchers (the Pabulib export): the country, the body holding
     /// the participatory budget, and the part of it this meeting is for.
     #[serde(default)]
@@ -433,6 +497,9 @@ pub struct MeetingFileRead {
     pub proposals: Option<String>,
     /// The worksheet to read in it, if named.
     pub proposals_sheet: Option<String>,
+    /// The pre-screening record it names, and that record's worksheet.
+    pub prescreening: Option<String>,
+    pub prescreening_sheet: Option<String>,
 }
 
 /// Parse the meeting file. Checks its shape (keys, types, tables given one
@@ -473,8 +540,10 @@ pub fn parse_meeting_file(text: &str) -> Result<MeetingFileRead, DefinitionError
         registration: r.registration,
     };
     let proposals = m.proposals.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
-    let proposals_sheet = m.proposals_sheet.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
-    Ok(MeetingFileRead { info, rules, proposals, proposals_sheet })
+    let named = |s: Option<String>| s.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+    let proposals_sheet = named(m.proposals_sheet);
+    let (prescreening, prescreening_sheet) = (named(m.prescreening), named(m.prescreening_sheet));
+    Ok(MeetingFileRead { info, rules, proposals, proposals_sheet, prescreening, prescreening_sheet })
 }
 
 fn meeting_error(problems: Vec<Problem>) -> DefinitionError {

@@ -941,9 +941,15 @@ fn digest(c: &Command) -> String {
 }
 
 /// Write a new meeting: the definition (entry 1), its staff cards (entry
-/// 2) and `voters` voter cards (entry 3, if any), with their tokens, in one
+/// 2), its pre-screening record (entry 3, if it has one, with the contacts
+/// kept apart) and `voters` voter cards (the next entry), with their tokens, in one
 /// transaction; then its head record.
-pub fn create(store: &mut Store, definition: Definition, voters: u32) -> Result<Vec<TokenRow>> {
+pub fn create(
+    store: &mut Store,
+    definition: Definition,
+    record: Option<&crate::definition::RecordRead>,
+    voters: u32,
+) -> Result<Vec<TokenRow>> {
     if !store.is_empty()? {
         bail!("this data folder already holds a meeting");
     }
@@ -970,6 +976,12 @@ pub fn create(store: &mut Store, definition: Definition, voters: u32) -> Result<
     for e in state.issue_staff_cards(cards).map_err(|r| anyhow::anyhow!("{r}"))? {
         write(&mut state, e);
     }
+    if let Some(read) = record {
+        let events = state.record_prescreening(read.record.clone()).map_err(|r| anyhow::anyhow!("{r}"))?;
+        for e in events {
+            write(&mut state, e);
+        }
+    }
     let mut all = staff;
     if voters > 0 {
         let batch = tokens::voter_tokens(voters, 0);
@@ -981,7 +993,8 @@ pub fn create(store: &mut Store, definition: Definition, voters: u32) -> Result<
         }
         all.extend(batch);
     }
-    store.append_with(&rows, &all, &[], now)?;
+    let contacts = record.map(|r| r.contacts.as_slice()).unwrap_or_default();
+    store.create(&rows, &all, contacts, now)?;
     let last = rows.last().expect("the definition at least");
     HeadRecord::open(store.dir(), &Head { seq: last.seq, hash: last.hash.clone() })?;
     Ok(all)
@@ -1040,7 +1053,7 @@ mod tests {
 
     fn new_meeting(dir: &std::path::Path) -> Store {
         let mut store = Store::open(dir).unwrap();
-        create(&mut store, crate::definition::load(None, None).unwrap().definition, 0).unwrap();
+        create(&mut store, crate::definition::load(None, None).unwrap().definition, None, 0).unwrap();
         store
     }
 
@@ -1179,7 +1192,7 @@ mod tests {
     fn snapshots_are_answered_while_the_close_is_counted() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        create(&mut store, street(), 5000).unwrap();
+        create(&mut store, street(), None, 5000).unwrap();
         let mut m = Meeting::load(store).unwrap();
         m.open_head_record().unwrap();
         let (tx, mut rx) = mpsc::channel(16);

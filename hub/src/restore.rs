@@ -331,7 +331,7 @@ mod tests {
         use yuanzhuo_engine::{Actor, Ctx};
         use yuanzhuo_protocol::{Command, Phase};
         let mut store = Store::open(dir).unwrap();
-        crate::meeting::create(&mut store, crate::definition::load(None, None).unwrap().definition, 0).unwrap();
+        crate::meeting::create(&mut store, crate::definition::load(None, None).unwrap().definition, None, 0).unwrap();
         let have = store.rows().unwrap();
         let (mut state, _) = crate::replay::checked(&have).unwrap();
         let mut chain = Chain::after(&have);

@@ -70,7 +70,7 @@ pub fn prepare(
         }
         let def = loaded.definition;
         let voters = if meeting.is_none() && proposals.is_none() { demo.0 } else { 0 };
-        meeting::create(&mut store, def.clone(), voters)?;
+        meeting::create(&mut store, def.clone(), loaded.record.as_ref(), voters)?;
         eprintln!("已创建会议 / created meeting “{}” in {}", def.meeting.name, store.file().display());
         return Ok((store, def));
     }

@@ -131,6 +131,12 @@ impl Store {
                 all_tables INTEGER NOT NULL DEFAULT 0,
                 serial     TEXT NOT NULL UNIQUE,
                 created_ms INTEGER NOT NULL
+            );
+            -- The pre-screening record's contacts (phone, address), by raw
+            -- id: for the organiser's calls and letters, never in the log.
+            CREATE TABLE IF NOT EXISTS contacts (
+                raw     TEXT PRIMARY KEY,
+                contact TEXT NOT NULL
             );",
         )?;
         // A desk card's claim: the PIN's salted hash and the device it is bound
@@ -271,8 +277,42 @@ impl Store {
     /// cards), and the claims they record (a desk card's PIN and device), in
     /// the same transaction: a card exists exactly when its entry does.
     pub fn append_with(&mut self, rows: &[Row], tokens: &[TokenRow], claims: &[ClaimRow], now_ms: u64) -> Result<()> {
+        self.write(rows, tokens, claims, &[], now_ms)
+    }
+
+    /// A new meeting's first entries, its cards and the pre-screening
+    /// record's contacts (raw id, contact), in one transaction.
+    pub fn create(
+        &mut self,
+        rows: &[Row],
+        tokens: &[TokenRow],
+        contacts: &[(String, String)],
+        now_ms: u64,
+    ) -> Result<()> {
+        self.write(rows, tokens, &[], contacts, now_ms)
+    }
+
+    /// The contacts kept with the pre-screening record: raw id → contact.
+    pub fn contacts(&self) -> Result<Vec<(String, String)>> {
+        let mut st = self.conn.prepare("SELECT raw, contact FROM contacts ORDER BY raw")?;
+        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    fn write(
+        &mut self,
+        rows: &[Row],
+        tokens: &[TokenRow],
+        claims: &[ClaimRow],
+        contacts: &[(String, String)],
+        now_ms: u64,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
+            let mut con = tx.prepare_cached("INSERT INTO contacts (raw, contact) VALUES (?1, ?2)")?;
+            for (raw, contact) in contacts {
+                con.execute(params![raw, contact])?;
+            }
             let mut tok = tx.prepare_cached(
                 "INSERT INTO tokens (token, role, table_no, all_tables, serial, created_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;

@@ -317,7 +317,7 @@ struct HeaderRead {
 }
 
 /// Lower case, full-width folded, no spaces, `*` or trailing colon.
-fn normalise(h: &str) -> String {
+pub(super) fn normalise(h: &str) -> String {
     fold_width(h)
         .trim_start_matches('\u{feff}')
         .chars()
@@ -1177,7 +1177,7 @@ fn classify(row: &Row, columns: &Columns, grid: &Grid) -> Kind {
 
 /// 合计, 总计, 小计, 共计, 共60项, 合计：60项, Total: `Some(false)` for a
 /// subtotal, `Some(true)` for a grand total.
-fn totals_label(text: &str) -> Option<bool> {
+pub(super) fn totals_label(text: &str) -> Option<bool> {
     let n = normalise(text);
     if n.is_empty() {
         return None;
