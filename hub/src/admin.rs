@@ -45,6 +45,7 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/api/admin/cards/tables", get(table_cards))
         .route("/api/admin/export.json", get(export_json))
         .route("/api/admin/export.csv", get(export_csv))
+        .route("/api/admin/contacts.csv", get(contacts_csv))
         .route("/api/admin/export.xlsx", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Xlsx)))
         .route("/api/admin/export.pb", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Pabulib)))
         .route("/api/admin/notice.html", get(|w: AxState<Arc<Web>>, h: HeaderMap| document(w, h, Doc::Notice)))
@@ -53,6 +54,7 @@ pub fn routes() -> Router<Arc<Web>> {
         .route("/api/admin/print/posters.html", get(|w, h, q| hall(w, h, q, Print::Posters)))
         .route("/api/admin/print/handouts.html", get(|w, h, q| hall(w, h, q, Print::Handouts)))
         .route("/api/admin/print/minutes.html", get(|w, h, q| hall(w, h, q, Print::Minutes)))
+        .route("/api/admin/print/record.html", get(|w, h, q| hall(w, h, q, Print::Record)))
         .layer(axum::middleware::map_response(no_store))
 }
 
@@ -370,6 +372,46 @@ fn attachment(name: &str) -> String {
         format!("yuanzhuo.{}", name.rsplit('.').next().unwrap_or("bin"))
     };
     format!("attachment; filename=\"{ascii}\"; filename*=UTF-8''{}", utf8_percent_encode(name, NON_ALPHANUMERIC))
+}
+
+/// The contact list of the pre-screening record (`hub export --format
+/// contacts`): the organiser's only, never public.
+async fn contacts_csv(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
+    if let Err(r) = authorise(&web, &headers) {
+        return r;
+    }
+    let data = web.data.clone();
+    let made = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<String>> {
+        let loaded = crate::export::load(&data)?;
+        if loaded.state.prescreening.is_none() {
+            return Ok(None);
+        }
+        crate::export::contacts(&loaded, &data).map(Some)
+    })
+    .await;
+    match made {
+        Ok(Ok(Some(text))) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+                (header::CONTENT_DISPOSITION, attachment("圆桌-联系名单（内部，勿公开）.csv")),
+            ],
+            text,
+        )
+            .into_response(),
+        Ok(Ok(None)) => problem(
+            StatusCode::NOT_FOUND,
+            "no_record",
+            "这场会议没有预审记录（会议文件未写 prescreening）",
+            "This meeting has no pre-screening record (the meeting file names none)",
+        ),
+        Ok(Err(e)) => problem(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "export_failed",
+            &format!("导出失败：{e}"),
+            &format!("The export failed: {e}"),
+        ),
+        Err(e) => storage_problem(anyhow::anyhow!("{e}")),
+    }
 }
 
 async fn export_json(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {

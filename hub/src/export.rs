@@ -87,6 +87,7 @@ pub fn json(l: &Loaded) -> Result<Value> {
         "fingerprint": s.fingerprint,
         "phase": s.phase,
         "proposals": def.proposals,
+        "prescreening": s.prescreening,
         "picks": tables.iter().map(|t| json!({"table": t["table"], "name": t["name"], "proposals": t["picks"], "locked": t["picks_locked"]})).collect::<Vec<_>>(),
         "tables": tables,
         "annotations": s.annotation_list(),
@@ -234,6 +235,68 @@ pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
             line.stickers.to_string(),
             line.exclusion().map(|(n, _, _)| n.to_string()).unwrap_or_default(),
             funded_by.to_string(),
+        ];
+        w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
+    }
+    Ok(String::from_utf8(w.into_inner()?)?)
+}
+
+/// The contact list for calls and texts (内部): one row per resident's
+/// proposal of the pre-screening record, with the contact kept in the data
+/// folder (never in the log, the public exports or a page) and what became
+/// of the proposal in words — struck (rule and reason), merged, kept, and
+/// once the vote is closed whether its proposal was funded and why not.
+/// UTF-8 with a byte order mark, Chinese headers, every cell neutralised.
+pub fn contacts(l: &Loaded, data: &Path) -> Result<String> {
+    use crate::publish::{reason_text, Outcome};
+    let s = &l.state;
+    let Some(record) = &s.prescreening else {
+        bail!("这场会议没有预审记录（会议文件未写 prescreening） / this meeting has no pre-screening record (the meeting file names none)");
+    };
+    let contacts: std::collections::HashMap<String, String> =
+        Store::open_read_only(data)?.contacts()?.into_iter().collect();
+    // The results only once counted, and never while the tally is hidden.
+    let outcome = if s.phase >= Phase::Counted && !s.tally_hidden() { Some(Outcome::of(l)?) } else { None };
+    let mut w = csv::Writer::from_writer(UTF8_BOM.as_bytes().to_vec());
+    w.write_record([
+        "原始编号",
+        "提议人",
+        "联系方式",
+        "建议内容",
+        "地点",
+        "预审结果",
+        "会议提案",
+        "会议结果",
+        "告知理由",
+    ])?;
+    for raw in &record.raw {
+        let (pre, reason) = match &raw.outcome {
+            RawOutcome::Kept { .. } => ("保留".to_string(), String::new()),
+            RawOutcome::Merged { merge, .. } => (format!("合并（{}）", merge.zh()), String::new()),
+            RawOutcome::Struck { rule, reason } => {
+                let text = EXCLUSION_RULES.get(usize::from(*rule).wrapping_sub(1)).map_or("", |r| r.0);
+                (format!("排除（第{rule}条：{text}）"), reason.clone())
+            }
+        };
+        let result = match (raw.outcome.proposal(), &outcome) {
+            (None, _) => String::new(),
+            (Some(_), None) => "投票尚未结束".to_string(),
+            (Some(id), Some(o)) => match o.lines.iter().find(|l| &l.row.proposal == id) {
+                Some(l) if l.row.funded => "获得资助".to_string(),
+                Some(l) => format!("未获资助：{}", reason_text(crate::publish::letters::letter_reason(l)).0),
+                None => String::new(),
+            },
+        };
+        let cells = [
+            raw.id.clone(),
+            raw.proposer.clone(),
+            contacts.get(&raw.id).cloned().unwrap_or_default(),
+            raw.text.clone(),
+            raw.location.clone(),
+            pre,
+            raw.outcome.proposal().cloned().unwrap_or_default(),
+            result,
+            reason,
         ];
         w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
     }

@@ -120,6 +120,20 @@ enum Cmd {
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Draft the meeting's proposals list from the pre-screening record
+    /// (预审记录): one proposal per meeting id it names, with the residents
+    /// behind it; the costs are left for the clerk to fill in.
+    Prescreen {
+        /// The record (.xlsx or .csv): one row per resident's proposal.
+        #[arg(long)]
+        record: PathBuf,
+        /// The worksheet to read (default: the one that holds a record).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Where to write the draft list (CSV); default: standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Check every hash of the log, recount, print the head hash.
     Verify {
         #[arg(long, default_value = DEFAULT_DATA)]
@@ -189,6 +203,8 @@ enum PrintKind {
     Handouts,
     /// The recorder's minutes per table, for the chair to sign.
     Minutes,
+    /// The pre-screening record: every resident's proposal and what became of it.
+    Record,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -204,6 +220,10 @@ enum ExportFormat {
     Letters,
     /// Pabulib `.pb` (META / PROJECTS / VOTES).
     Pabulib,
+    /// The contact list for calls and texts: every resident of the
+    /// pre-screening record with their contact and what became of their
+    /// proposal (internal: contacts are never in the public exports).
+    Contacts,
 }
 
 /// An option that must be a whole number (a ballot number, a table): said
@@ -255,6 +275,9 @@ fn run(cli: Cli) -> Result<()> {
             }
             for w in &loaded.warnings {
                 println!("注意 / warning: {w}");
+            }
+            if let Some(record) = &loaded.record {
+                print!("{}", record.summary());
             }
             println!(
                 "可以使用 / OK: “{}” — {} 桌 tables, {} 个提案 proposals, 每桌推选 {} picks per table, 每人最多 {} choices, 预算 budget {} {}\n规则指纹 / rules fingerprint: {}",
@@ -361,6 +384,13 @@ fn run(cli: Cli) -> Result<()> {
                 ExportFormat::Notice => hub::publish::render(&loaded, Doc::Notice)?,
                 ExportFormat::Letters => hub::publish::render(&loaded, Doc::Letters)?,
                 ExportFormat::Pabulib => hub::publish::render(&loaded, Doc::Pabulib)?,
+                ExportFormat::Contacts => {
+                    eprintln!(
+                        "内部资料：含居民联系方式，只供组织方告知结果，勿公开、勿张贴 / internal: residents' contacts, \
+                         for the organisers to tell them the outcome; never publish or post it"
+                    );
+                    hub::export::contacts(&loaded, &data)?.into_bytes()
+                }
             };
             match out {
                 Some(p) => std::fs::write(&p, bytes)?,
@@ -371,6 +401,25 @@ fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Cmd::Prescreen { record, sheet, out } => {
+            let (csv, read) = hub::definition::draft_list(&record, sheet.as_deref())?;
+            eprint!("{}", read.summary());
+            let n = csv.lines().count().saturating_sub(1);
+            match &out {
+                Some(p) => {
+                    std::fs::write(p, &csv).with_context(|| format!("无法写入 / cannot write {}", p.display()))?
+                }
+                None => print!("{csv}"),
+            }
+            eprintln!(
+                "已起草 {n} 个提案：请在“估算金额”一列填写造价，再用 hub check 检查；会议文件写 prescreening = \"{}\" 把预审记录一并锁定。\n\
+                 Drafted {n} proposals: fill in the 估算金额 (cost) column, check with hub check, and name the record in the meeting file \
+                 (prescreening = \"{}\") so that it is locked with the rules.",
+                record.display(),
+                record.display()
+            );
+            Ok(())
+        }
         Cmd::Print { what, data, from, to, table, out } => {
             use hub::publish::hall::{Print, PrintOptions};
             let what = match what {
@@ -378,6 +427,7 @@ fn run(cli: Cli) -> Result<()> {
                 PrintKind::Posters => Print::Posters,
                 PrintKind::Handouts => Print::Handouts,
                 PrintKind::Minutes => Print::Minutes,
+                PrintKind::Record => Print::Record,
             };
             if !Store::path_in(&data).exists() {
                 bail!("没有会议数据 / no meeting data in {}", data.display());

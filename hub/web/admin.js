@@ -900,6 +900,8 @@
     $('#print-posters').addEventListener('click', function () { printDocument('/api/admin/print/posters.html'); });
     $('#print-handouts').addEventListener('click', function () { printDocument('/api/admin/print/handouts.html' + hallQuery(false)); });
     $('#print-minutes').addEventListener('click', function () { printDocument('/api/admin/print/minutes.html' + hallQuery(false)); });
+    $('#print-record').addEventListener('click', function () { printDocument('/api/admin/print/record.html'); });
+    $('#export-contacts').addEventListener('click', function () { downloadDocument('/api/admin/contacts.csv', '联系名单（内部，勿公开）.csv'); });
     $('#signout').addEventListener('click', function () {
       YZ.confirm({ title: tr('退出控制台？', 'Sign out?'), body: h('p', null, tr('需要重新输入组织者密码才能再进入。会议照常进行。', 'You will need the organiser\'s secret to come back. The meeting goes on.')), confirm: tr('退出', 'Sign out') })
         .then(function (yes) { if (yes) signIn(); });

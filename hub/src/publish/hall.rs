@@ -25,6 +25,8 @@ pub enum Print {
     Posters,
     Handouts,
     Minutes,
+    /// The pre-screening record.
+    Record,
 }
 
 impl Print {
@@ -35,6 +37,7 @@ impl Print {
             Print::Posters => "yuanzhuo-posters.html",
             Print::Handouts => "yuanzhuo-handouts.html",
             Print::Minutes => "yuanzhuo-minutes.html",
+            Print::Record => "yuanzhuo-prescreening.html",
         }
     }
 }
@@ -82,7 +85,7 @@ pub fn render(l: &Loaded, what: Print, o: &PrintOptions) -> Result<String> {
             "Only ballots take a range of numbers (--from/--to)",
         ));
     }
-    if matches!(what, Print::Ballots | Print::Posters) && o.table.is_some() {
+    if matches!(what, Print::Ballots | Print::Posters | Print::Record) && o.table.is_some() {
         return Err(refused(
             "invalid_field",
             "选票和海报不分桌（--table 只用于各桌资料和会议记录）",
@@ -115,6 +118,13 @@ pub fn render(l: &Loaded, what: Print, o: &PrintOptions) -> Result<String> {
         Print::Posters => Ok(super::posters::posters(&h)),
         Print::Handouts => Ok(super::handouts::handouts(&h, o.table)),
         Print::Minutes => Ok(super::minutes::minutes(&h, o.table)),
+        Print::Record => super::record::record(&h).ok_or_else(|| {
+            refused(
+                "no_record",
+                "这场会议没有预审记录（会议文件未写 prescreening）",
+                "This meeting has no pre-screening record (the meeting file names none)",
+            )
+        }),
     }
 }
 

@@ -1,5 +1,9 @@
 //! Letters to the proposers whose proposals were not selected: one A4 page
-//! each, addressed to the proposal's `proposer`, in Chinese with the English
+//! each, addressed to the proposal's `proposer` — or, when the meeting has
+//! a pre-screening record, to every resident behind it (each proposal kept
+//! or merged into one not funded), and also to every resident whose
+//! proposal was struck before the meeting (the rule and the reason) or
+//! merged into one that was funded — in Chinese with the English
 //! below, saying plainly why — the exclusion rule and the adviser's words,
 //! or the votes and the place in the ranking against the budget line and
 //! what the funding rule did at that place. Every number in a letter comes
@@ -36,9 +40,27 @@ pub fn letters(o: &Outcome) -> Result<String> {
     let m = &o.def.meeting;
     let mut b = Html::new();
     let mut n = 0;
-    for l in o.unfunded() {
-        n += 1;
-        letter(&mut b, o, l);
+    match &o.state.prescreening {
+        None => {
+            for l in o.unfunded() {
+                n += 1;
+                letter(&mut b, o, l, None);
+            }
+        }
+        Some(record) => {
+            for raw in &record.raw {
+                let line = raw.outcome.proposal().and_then(|id| o.lines.iter().find(|l| &l.row.proposal == id));
+                match (&raw.outcome, line) {
+                    (RawOutcome::Struck { rule, reason }, _) => struck_letter(&mut b, o, raw, *rule, reason),
+                    (_, Some(l)) if l.funding.is_none() => letter(&mut b, o, l, Some((raw, record))),
+                    (RawOutcome::Merged { merge, .. }, Some(l)) => {
+                        merged_funded_letter(&mut b, o, l, raw, *merge, record)
+                    }
+                    _ => continue,
+                }
+                n += 1;
+            }
+        }
     }
     if n == 0 {
         b.push(html!(
@@ -56,7 +78,153 @@ struct Why {
     en: Vec<Html>,
 }
 
-fn letter(b: &mut Html, o: &Outcome, l: &Line) {
+/// "尊敬的张三：" / "Dear 张三," (or to the proposer without a name).
+fn dear(name: &str) -> (String, String) {
+    if name.trim().is_empty() {
+        ("尊敬的提议人：".to_string(), "Dear proposer,".to_string())
+    } else {
+        (format!("尊敬的{}：", name.trim()), format!("Dear {},", name.trim()))
+    }
+}
+
+/// The residents' proposals behind the meeting's proposal `id` (kept and merged).
+fn behind(record: &Prescreening, id: &str) -> usize {
+    record.raw.iter().filter(|r| r.outcome.proposal().is_some_and(|p| p == id)).count()
+}
+
+/// What became of a resident's own proposal before the meeting, for a
+/// letter about the meeting's proposal it went into.
+fn pre_screened(raw: &RawProposal, record: &Prescreening, p: &Proposal) -> (String, String) {
+    let others = behind(record, &p.id).saturating_sub(1);
+    let with_zh = if others > 0 { format!("，与另外 {others} 条居民建议一起") } else { String::new() };
+    let with_en =
+        if others > 0 { format!(", together with {others} other residents' proposals,") } else { String::new() };
+    match &raw.outcome {
+        RawOutcome::Merged { merge, .. } => (
+            format!(
+                "您提出的建议（原始编号 {}：“{}”）在会前预审中按“{}”的方式{with_zh}合并为提案“{}”（编号 {}）。",
+                raw.id,
+                raw.text,
+                merge.zh(),
+                p.title,
+                p.id
+            ),
+            format!(
+                "Your proposal (no. {}: “{}”) was merged before the meeting{with_en} into the proposal “{}” (no. {}) ({}).",
+                raw.id,
+                raw.text,
+                p.title,
+                p.id,
+                merge.en()
+            ),
+        ),
+        _ => (
+            format!("您提出的建议（原始编号 {}：“{}”）在会前预审中列为提案“{}”（编号 {}）{with_zh}。", raw.id, raw.text, p.title, p.id),
+            format!(
+                "Your proposal (no. {}: “{}”) went to the meeting as the proposal “{}” (no. {}){}.",
+                raw.id,
+                raw.text,
+                p.title,
+                p.id,
+                with_en.trim_end_matches(',')
+            ),
+        ),
+    }
+}
+
+/// A letter to a resident whose proposal was struck before the meeting.
+fn struck_letter(b: &mut Html, o: &Outcome, raw: &RawProposal, rule: u8, reason: &str) {
+    let m = &o.def.meeting;
+    let (to_zh, to_en) = dear(&raw.proposer);
+    let (rule_zh, rule_en) = EXCLUSION_RULES.get(usize::from(rule).wrapping_sub(1)).copied().unwrap_or(("", ""));
+    let place_zh = if raw.location.is_empty() { String::new() } else { format!("，地点：{}", raw.location) };
+    let place_en = if raw.location.is_empty() { String::new() } else { format!(", at {}", raw.location) };
+    b.push(html!(
+        "<section class=\"letter\" data-raw=\"{}\" data-reason=\"struck\">\n<div class=\"head\"><span>{}</span><span>{}</span></div>\n\
+         <div class=\"zh\">\n<p class=\"to\">{}</p>\n<p class=\"body\">感谢您提出的建议（原始编号 {}：“{}”{}）。</p>\n\
+         <p class=\"result\">结果：会前预审时未列入{}。</p>\n\
+         <p class=\"body\">原因：按会前公布的七条排除规则，社区只能依其中一条删去居民的提议。您的建议属于第{}条“{}”。</p>\n\
+         <p class=\"quote\"><b>预审说明</b>{}</p>\n\
+         <p class=\"body\">预审记录（每一条建议的处理结果和理由）已随结果公示。如有疑问，请与组织方联系。感谢您对社区公共事务的关心，欢迎继续参与。</p>\n\
+         <p class=\"sig\">{}　组织方<br>{}<br>（盖章）</p>\n</div>\n<hr class=\"sep\">\n\
+         <div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n<p>Thank you for your proposal (no. {}: “{}”{}).</p>\n\
+         <p class=\"result\">Result: not put to {} after pre-screening.</p>\n\
+         <p>Why: a resident's proposal may be struck before the meeting only under one of the seven exclusion rules published beforehand. Yours falls under rule {}: “{}”.</p>\n\
+         <p class=\"quote\"><b>The reason given (as written)</b>{}</p>\n\
+         <p>The pre-screening record, with every proposal's outcome and reason, is published with the results notice. Please contact the organisers with any question. Thank you for caring about the community, and please keep taking part.</p>\n\
+         <p class=\"sig\">The organisers, {}</p>\n</div>\n</section>\n",
+        raw.id,
+        m.name,
+        m.date,
+        to_zh,
+        raw.id,
+        raw.text,
+        place_zh,
+        m.name,
+        rule,
+        rule_zh,
+        reason,
+        m.name,
+        m.date,
+        to_en,
+        raw.id,
+        raw.text,
+        place_en,
+        m.name,
+        rule,
+        rule_en,
+        reason,
+        m.name,
+    ));
+}
+
+/// A letter to a resident whose proposal was merged into one that was funded.
+fn merged_funded_letter(
+    b: &mut Html,
+    o: &Outcome,
+    l: &Line,
+    raw: &RawProposal,
+    merge: MergeKind,
+    record: &Prescreening,
+) {
+    let m = &o.def.meeting;
+    let (to_zh, to_en) = dear(&raw.proposer);
+    let (pz, pe) = pre_screened(raw, record, l.proposal);
+    let (cz, ce) = money(l.row.cost, o.currency());
+    b.push(html!(
+        "<section class=\"letter\" data-raw=\"{}\" data-proposal=\"{}\" data-reason=\"merged_funded\" data-merge=\"{}\">\n\
+         <div class=\"head\"><span>{}</span><span>{}</span></div>\n<div class=\"zh\">\n<p class=\"to\">{}</p>\n<p class=\"body\">{}</p>\n\
+         <p class=\"result\">结果：该提案在{}上获得资助（{} 票，第 {} 位，造价 {}）。</p>\n\
+         <p class=\"body\">您的建议已体现在这个提案中，实施情况将另行公示。感谢您对社区公共事务的关心，欢迎继续参与。</p>\n\
+         <p class=\"sig\">{}　组织方<br>{}<br>（盖章）</p>\n</div>\n<hr class=\"sep\">\n\
+         <div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n<p>{}</p>\n\
+         <p class=\"result\">Result: that proposal was funded at {} ({} votes, position {}, cost {}).</p>\n\
+         <p>Your proposal is part of it; how it is carried out will be published. Thank you for caring about the community, and please keep taking part.</p>\n\
+         <p class=\"sig\">The organisers, {}</p>\n</div>\n</section>\n",
+        raw.id,
+        l.proposal.id,
+        merge.en(),
+        m.name,
+        m.date,
+        to_zh,
+        pz,
+        m.name,
+        l.row.votes,
+        l.row.position,
+        cz,
+        m.name,
+        m.date,
+        to_en,
+        pe,
+        m.name,
+        l.row.votes,
+        l.row.position,
+        ce,
+        m.name,
+    ));
+}
+
+fn letter(b: &mut Html, o: &Outcome, l: &Line, raw: Option<(&RawProposal, &Prescreening)>) {
     let m = &o.def.meeting;
     let p = l.proposal;
     let cur = o.currency();
@@ -68,11 +236,19 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line) {
     let (tz, te) = yuan(o.results.total_cost);
     let place_zh = if p.location.is_empty() { String::new() } else { format!("，地点：{}", p.location) };
     let place_en = if p.location.is_empty() { String::new() } else { format!(", at {}", p.location) };
-    let (to_zh, to_en) = if p.proposer.trim().is_empty() {
-        ("尊敬的提案人：".to_string(), "Dear proposer,".to_string())
-    } else {
-        (format!("尊敬的{}：", p.proposer.trim()), format!("Dear {},", p.proposer.trim()))
+    let (to_zh, to_en) = match raw {
+        Some((r, _)) => dear(&r.proposer),
+        None if p.proposer.trim().is_empty() => ("尊敬的提案人：".to_string(), "Dear proposer,".to_string()),
+        None => (format!("尊敬的{}：", p.proposer.trim()), format!("Dear {},", p.proposer.trim())),
     };
+    let (pre_zh, pre_en) = match raw {
+        Some((r, record)) => {
+            let (z, e) = pre_screened(r, record, p);
+            (html!("<p class=\"body\">{}</p>\n", z), html!("<p>{}</p>\n", e))
+        }
+        None => (Html::new(), Html::new()),
+    };
+    let raw_attr = raw.map(|(r, _)| html!(" data-raw=\"{}\"", r.id)).unwrap_or_default();
     let line_zh = match o.at_line() {
         Some(a) => {
             format!("第 {} 位“{}”（{} 票，造价 {}）", a.row.position, a.proposal.title, a.row.votes, yuan(a.row.cost).0)
@@ -91,7 +267,8 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line) {
     };
 
     b.push(html!(
-        "<section class=\"letter\" data-proposal=\"{}\" data-reason=\"{}\">\n<div class=\"head\"><span>{}</span><span>{}</span></div>\n",
+        "<section class=\"letter\"{} data-proposal=\"{}\" data-reason=\"{}\">\n<div class=\"head\"><span>{}</span><span>{}</span></div>\n",
+        raw_attr,
         p.id,
         letter_reason(l),
         m.name,
@@ -99,9 +276,10 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line) {
     ));
     // Chinese.
     b.push(html!(
-        "<div class=\"zh\">\n<p class=\"to\">{}</p>\n<p class=\"body\">感谢您提出“{}”（编号 {}{}）。该提案已{}在{}上经居民分桌讨论和全场投票，现将结果告知如下。</p>\n\
+        "<div class=\"zh\">\n<p class=\"to\">{}</p>\n{}<p class=\"body\">感谢您提出“{}”（编号 {}{}）。该提案已{}在{}上经居民分桌讨论和全场投票，现将结果告知如下。</p>\n\
          <p class=\"result\">结果：未获资助。</p>\n",
         to_zh,
+        pre_zh,
         p.title,
         p.id,
         place_zh,
@@ -133,9 +311,10 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line) {
     ));
     // English.
     b.push(html!(
-        "<div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n<p>Thank you for proposing “{}” (no. {}{}). It was discussed at the tables and put to the vote at {}{}. This is the result.</p>\n\
+        "<div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n{}<p>Thank you for proposing “{}” (no. {}{}). It was discussed at the tables and put to the vote at {}{}. This is the result.</p>\n\
          <p class=\"result\">Result: not funded.</p>\n",
         to_en,
+        pre_en,
         p.title,
         p.id,
         place_en,

@@ -21,6 +21,7 @@ pub mod minutes;
 pub mod notice;
 pub mod pabulib;
 pub mod posters;
+pub mod record;
 pub mod serve;
 pub mod xlsx;
 

@@ -325,6 +325,10 @@ pub fn notice(o: &Outcome) -> Result<String> {
         ));
     }
 
+    if let Some(record) = &o.state.prescreening {
+        super::record::notice_section(&mut b, record, &o.def.proposals);
+    }
+
     // How to check.
     b.push_lit("<h2>核对 <span class=\"en\">How to check this notice</span></h2>\n");
     b.push(html!("<p>{}</p>\n<p class=\"hash\">{}</p>\n",
