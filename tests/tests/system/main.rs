@@ -11,6 +11,7 @@ mod electorate;
 mod exports;
 mod hub;
 mod link;
+mod prescreening;
 mod printing;
 mod projector;
 mod simulate;

@@ -1020,7 +1020,7 @@ fn write_outcomes(root: &Path) {
 }
 
 /// Recompute every prev and hash, as a forger would (docs/verification.md §1).
-fn rehash(log: &str) -> String {
+pub(crate) fn rehash(log: &str) -> String {
     const SCRIPT: &str = "import sys,json,hashlib\nprev='0'*64\nfor line in sys.stdin:\n    if not line.strip(): continue\n    e=json.loads(line); e['prev']=prev\n    e['hash']=prev=hashlib.sha256((prev+e['body']).encode('utf-8')).hexdigest()\n    print(json.dumps(e,ensure_ascii=False,separators=(',',':')))\n";
     let mut child = Command::new("python3")
         .args(["-c", SCRIPT])
@@ -1035,7 +1035,7 @@ fn rehash(log: &str) -> String {
 }
 
 /// Change the body of the first entry for which `edit` returns a new body; re-hash the chain.
-fn forge(log: &str, edit: impl Fn(&str) -> Option<String>) -> (String, usize) {
+pub(crate) fn forge(log: &str, edit: impl Fn(&str) -> Option<String>) -> (String, usize) {
     let mut ls = lines(log);
     for (i, l) in ls.iter_mut().enumerate() {
         let mut v = line_value(l);
@@ -1313,7 +1313,7 @@ fn electorate_forgeries(door: &str) -> Vec<Forgery> {
 
 /// A copy of data folder `data` whose log is `log` (a forger with the
 /// laptop: the SQLite file rewritten, nothing else touched).
-fn data_with_log(data: &Path, log: &str, into: &Path) {
+pub(crate) fn data_with_log(data: &Path, log: &str, into: &Path) {
     const SCRIPT: &str = "import sqlite3,sys,json\nsrc,dst,logfile=sys.argv[1:4]\ns=sqlite3.connect(src);d=sqlite3.connect(dst);s.backup(d);s.close()\nd.execute('DELETE FROM log')\nfor line in open(logfile,encoding='utf-8'):\n    if line.strip():\n        e=json.loads(line)\n        d.execute('INSERT INTO log (seq,prev,hash,body) VALUES (?,?,?,?)',(e['seq'],e['prev'],e['hash'],e['body']))\nd.commit();d.close()\n";
     std::fs::create_dir_all(into).unwrap();
     let log_file = into.with_extension("jsonl");
@@ -1329,7 +1329,7 @@ fn data_with_log(data: &Path, log: &str, into: &Path) {
 }
 
 /// `hub verify --data DIR`: (exit status 0, standard output and error).
-fn hub_verify(data: &Path) -> (bool, String) {
+pub(crate) fn hub_verify(data: &Path) -> (bool, String) {
     let out = Command::new(bin("hub")).args(["verify", "--data"]).arg(data).output().unwrap();
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
