@@ -219,7 +219,7 @@
       for (var i = 1; i <= SEATS; i++) {
         (function (n) {
           list.push(h('button', { type: 'button', class: 'seat', 'aria-label': speaker(String(n)),
-            onclick: function () { $('#q-name').value = String(n); $('#q-name').focus(); } }, String(n)));
+            'data-seat': String(n), onclick: function () { queueSeat(String(n)); } }, String(n)));
         })(i);
       }
       YZ.fill(seats, list);
@@ -241,7 +241,7 @@
       YZ.fill(box,
         h('div', { class: 'who-speaks' }, speaker(cur.name), ' ', h('span', { class: 'chip' }, name2(TURNS[cur.turn] || [cur.turn, cur.turn]))),
         h('div', { class: 'time mono' }, YZ.clock(el), h('span', { class: 'of' }, ' / ' + YZ.clock(turnMs))),
-        h('div', { class: 'state' }, words[state], state === 'red' ? ' +' + YZ.clock(el - turnMs) : ''));
+        h('div', { class: 'state' }, state === 'red' && el - turnMs >= 1000 ? YZ.clock(turnMs - el) : words[state]));
     } else {
       box.className = 'speaking';
       box.removeAttribute('data-timebox');
@@ -266,11 +266,28 @@
     ] : h('p', { class: 'muted' }, tr('还没有人发言。', 'Nobody has spoken yet.')));
   }
 
+  function chosenTurn() { return ($('#queue-form').querySelector('input[name="turn"]:checked') || {}).value || 'for'; }
+
+  /** One tap on a seat number queues that seat (with the kind of turn chosen below), with an undo in the toast. */
+  function queueSeat(name) {
+    var table = myTable();
+    send({ kind: 'queue_speaker', table: table, name: name, turn: chosenTurn() }).then(function (m) {
+      if (m.type !== 'ack') return;
+      var entry = m.result && m.result.entry;
+      var undo = h('button', { type: 'button', class: 'small', 'data-undo': name, onclick: function () {
+        var d = detail(table), e = d ? d.queue.filter(function (x) { return x.entry === entry; })[0] : null;
+        if (!e || e.state !== 'waiting') { say('error', tr(speaker(name) + ' 已不在等候队列中。', speaker(name) + ' is no longer waiting.')); return; }
+        send({ kind: 'remove_speaker', table: table, entry: entry }, tr('已撤销：' + speaker(name), 'Undone: ' + speaker(name)));
+      } }, tr('撤销', 'Undo'));
+      YZ.say('ok', [tr(speaker(name) + ' 已加入队列 ', speaker(name) + ' is in the queue '), undo], 8000);
+    });
+  }
+
   function wireQueue() {
     $('#queue-form').addEventListener('submit', function (e) {
       e.preventDefault();
       var name = $('#q-name').value.trim();
-      var turn = ($('#queue-form').querySelector('input[name="turn"]:checked') || {}).value || 'for';
+      var turn = chosenTurn();
       if (!name) { say('error', tr('请填写座位号或姓名。', 'Enter a seat number or a name.')); return; }
       // Cleared at once (the command is kept until answered), given back if the hub refuses it.
       $('#q-name').value = '';
