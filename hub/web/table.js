@@ -152,6 +152,40 @@
     }
     YZ.showUnsent($('#unsent'), session);
     renderClock();
+    renderSignal();
+  }
+
+  /**
+   * The chair's word to the organiser (signal_table): the table is ready, or
+   * needs more time. It decides nothing; the console shows it beside the
+   * table, until the phase changes.
+   */
+  function renderSignal() {
+    var box = $('#signal-box'), s = app.snap, you = app.you;
+    var on = !!(s && you && you.role === 'chair' && you.table && ['check_in', 'discussion', 'picks'].indexOf(s.phase) >= 0);
+    box.hidden = !on;
+    if (!on) return;
+    var t = summary(you.table), now = t ? t.signal || null : null;
+    YZ.drawIf(box, [s.phase, now].join('|'), function () {
+      var button = function (sig, zh, en) {
+        return h('button', { type: 'button', 'data-signal': sig, 'aria-pressed': String(now === sig), class: now === sig ? 'primary' : null,
+          onclick: function () {
+            var next = now === sig ? null : sig;
+            send({ kind: 'signal_table', table: you.table, signal: next },
+              next === 'ready' ? tr('已告诉组织者：本桌已就绪', 'The organiser sees: this table is ready')
+                : next === 'more_time' ? tr('已告诉组织者：本桌需要更多时间', 'The organiser sees: this table needs more time')
+                  : tr('已撤回', 'Taken back'));
+          } }, tr(zh, en));
+      };
+      YZ.fill(box,
+        h('p', { class: 'small-text' }, h('strong', null, tr('告诉组织者：', 'Tell the organiser: ')),
+          now === 'ready' ? tr('本桌已就绪（再点一次撤回）', 'this table is ready (tap again to take it back)')
+            : now === 'more_time' ? tr('本桌需要更多时间（再点一次撤回）', 'this table needs more time (tap again to take it back)')
+              : tr('本桌完成时点“已就绪”；需要时间时点“需要更多时间”。', 'Tap “Ready” when the table is done, “More time” when it needs some.')),
+        h('div', { class: 'row-buttons' },
+          button('ready', '本桌已就绪', 'Ready'),
+          button('more_time', '需要更多时间', 'More time')));
+    });
   }
 
   function renderClock() {
@@ -198,6 +232,8 @@
 
   function renderQueue() {
     var d = detail(myTable());
+    // The table screen opens with this card (read-only there).
+    if (app.token) $('#screen-link').href = '/table-screen#token=' + encodeURIComponent(app.token);
     var waiting = d ? d.queue.filter(function (e) { return e.state === 'waiting'; }) : [];
     keepFocus($('#waiting'), function () {
       YZ.fill($('#waiting'), waiting.length ? waiting.map(function (e, i) {

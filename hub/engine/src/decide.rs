@@ -181,6 +181,11 @@ impl State {
                 }
                 Ok(vec![Event::PicksLocked { table: *table }])
             }
+            Command::SignalTable { table, signal } => {
+                self.table_work(actor, *table, &[Role::Chair])?;
+                self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks])?;
+                Ok(vec![Event::TableSignalled { table: *table, signal: *signal }])
+            }
             Command::AddNote { table, proposal, tag, text } => {
                 self.table_work(actor, *table, &[Role::Recorder, Role::Chair])?;
                 self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks, Phase::Pitches])?;

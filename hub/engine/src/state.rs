@@ -55,6 +55,8 @@ pub struct TableState {
     pub balance: Vec<SpeakerBalance>,
     /// Ids of this table's notes, in order.
     pub notes: Vec<u64>,
+    /// The chair's word in this phase (cleared when the phase changes).
+    pub signal: Option<TableSignal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -176,6 +178,10 @@ impl State {
             Event::MeetingOpened { fingerprint } => self.fingerprint = fingerprint.clone(),
             Event::PhaseChanged { to, lot_seed, .. } => {
                 self.phase = *to;
+                // A chair's "ready" or "more time" was about the phase that ended.
+                for t in &mut self.tables {
+                    t.signal = None;
+                }
                 if *to >= Phase::Voting {
                     self.pitch = None;
                 }
@@ -268,6 +274,7 @@ impl State {
             }
             Event::PicksSet { table, proposals } => self.table_mut(*table).picks = proposals.clone(),
             Event::PicksLocked { table } => self.table_mut(*table).picks_locked = true,
+            Event::TableSignalled { table, signal } => self.table_mut(*table).signal = *signal,
             Event::NoteAdded { table, note, proposal, tag, text, by } => {
                 self.notes.push(Note {
                     note: *note,
@@ -492,6 +499,7 @@ impl State {
                 share: share_of(&ids, n_tables, i, def.rules.assignment),
                 picks: vec![],
                 picks_locked: false,
+                signal: None,
                 queue: vec![],
                 balance: vec![],
                 notes: vec![],
