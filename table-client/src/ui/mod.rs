@@ -265,6 +265,7 @@ fn key_line(app: &App) -> Line<'static> {
             ("Enter", l.t("指定开始", "start")),
             ("s", l.t("结束", "stop")),
             ("x", l.t("移除", "remove")),
+            ("r/t", l.t("就绪/要时间", "ready/more time")),
         ],
         Some(Tab::Picks) => {
             vec![("Enter", l.t("提交", "submit")), ("L", l.t("锁定", "lock")), ("x", l.t("取消选中", "unmark"))]
