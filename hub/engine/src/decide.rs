@@ -330,7 +330,10 @@ impl State {
                 if b.status == PaperStatus::Agreed {
                     return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
                 }
-                let mine = b.copies.get(desk).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
+                // A counter who keyed nothing in an existing batch finishes an
+                // empty copy (a stray batch: opened, one ballot keyed and removed).
+                let empty = Copy::default();
+                let mine = b.copies.get(desk).unwrap_or(&empty);
                 if mine.finished {
                     return Err(Rejection::with(E::CopyFinished, format!("batch {batch}")));
                 }

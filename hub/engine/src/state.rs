@@ -346,8 +346,8 @@ impl State {
                 }
             }
             Event::PaperFinished { batch, counter } => {
-                if let Some(copy) = self.desk.batches.get_mut(batch).and_then(|b| b.copies.get_mut(counter)) {
-                    copy.finished = true;
+                if let Some(b) = self.desk.batches.get_mut(batch) {
+                    b.copies.entry(counter.clone()).or_default().finished = true;
                 }
             }
             Event::PaperDisputed { batch, differences } => {
