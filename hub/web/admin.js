@@ -485,7 +485,11 @@
           h('div', null, h('label', { for: 'extend-minutes' }, tr('延长（分钟）', 'Extend (minutes)')),
             h('input', { id: 'extend-minutes', type: 'number', min: 1, max: 120, value: keep['extend-minutes'] || 5, inputmode: 'numeric', required: true })),
           h('button', { type: 'submit' }, tr('延长', 'Extend')))]
-        : h('p', { class: 'muted' }, tr('没有计时。', 'No clock running.')),
+        : [h('p', { class: 'muted' }, tr('没有计时。', 'No clock running.')),
+          // The picks have no time in the rules: one tap gives them a clock the whole room sees.
+          s.phase === 'picks' ? h('button', { type: 'button', id: 'timer-picks', onclick: function () {
+            send({ kind: 'start_timer', label: '各桌推选', minutes: 10 }, tr('推选计时开始：10 分钟', 'Picks clock started: 10 min'));
+          } }, tr('推选计时 10 分钟', 'Picks clock, 10 min')) : null],
       can ? h('form', { class: 'inline-form', id: 'timer-form', onsubmit: startTimer },
         h('div', null, h('label', { for: 'timer-label' }, tr('计时名称', 'Label')),
           h('input', { id: 'timer-label', class: 'label-input', maxlength: 40, value: keep['timer-label'] || tr('休息', 'Break'), required: true })),

@@ -109,6 +109,10 @@ test('the next step is the one primary button, in sight at 1366×768, from the o
   await confirmDialog(/推选/);
   await waitPhase('各桌推选');
   await nextStepInView('picks');
+  // The picks have no time in the rules: one tap gives them a clock.
+  await page.click('#timer-picks');
+  await page.waitForFunction(() => /^\d+:\d\d$/.test(document.querySelector('#timer-left')?.textContent || ''));
+  assert.match(await page.textContent('#timer-card'), /各桌推选/);
   // Two tables pick; the strip counts them, the confirmation names the tables without picks.
   for (const t of [0, 1]) {
     const chair = await connect(browser, hub, hub.tokens.tables[t].chair.token);
