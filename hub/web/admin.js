@@ -34,7 +34,7 @@
   var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 8;
   var name2 = function (p) { return tr(p[0], p[1]); };
 
-  var app = { secret: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'meeting', presence: null, presenceError: null, sheet: null };
+  var app = { secret: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'meeting', presence: null, presenceError: null, sheet: null, autoNext: false, handedOver: null, closeRefused: null };
   var session = null, presenceTimer = null;
 
   // ------------------------------------------------------------ helpers
@@ -111,6 +111,45 @@
     if (s) document.title = tr('组织者 · ', 'Organiser · ') + s.meeting.name;
     YZ.showUnsent($('#unsent'), session);
     renderClock();
+    renderNext();
+  }
+
+  // ------------------------------------------------------------ the next step, always in sight
+
+  /** The table to call next during the pitches: the hub's (the next with picks that has not pitched). */
+  function nextPitchTable() {
+    var s = app.snap, p = s.pitch;
+    if (s.phase !== 'pitches') return null;
+    if (p) return p.next || null;
+    var first = s.tables.filter(function (t) { return t.picks.length; })[0];
+    return first ? first.table : null;
+  }
+  function tableName(n) { var x = app.snap.tables[n - 1]; return x ? x.name : tr('第' + n + '桌', 'Table ' + n); }
+  function callTable(n) { return send({ kind: 'set_pitch_table', table: n }, tableName(n) + tr(' 上台推介', ' is on stage')); }
+
+  /**
+   * The one primary button, in the sticky header so it is in sight on every
+   * tab and at any scroll: the next sensible step (during the pitches, the
+   * next table that has not pitched; after the publication, the exports).
+   */
+  function renderNext() {
+    var row = $('#next-row'), s = app.snap;
+    row.hidden = !s || !app.you || !!app.sheet;
+    if (row.hidden) return;
+    var to = YZ.nextPhase(s.phase), nt = nextPitchTable();
+    drawIf(row, [YZ.lang(), s.phase, nt, to].join('|'), function () {
+      var btn;
+      if (nt) {
+        btn = h('button', { type: 'button', id: 'pitch-next', class: 'primary', 'data-next-step': 'yes', onclick: function () { callTable(nt); } },
+          tr('下一桌上台：' + tableName(nt), 'Next table: ' + nt));
+      } else if (to) {
+        btn = h('button', { type: 'button', id: 'advance', class: 'primary' + (to === 'counted' || to === 'published' || to === 'check_in' ? ' danger' : ''), 'data-next-step': 'yes', onclick: advance }, stepLabel(to));
+      } else {
+        btn = h('button', { type: 'button', id: 'to-export', class: 'primary', 'data-next-step': 'yes', onclick: function () { show('export'); } },
+          tr('打印结果公示、导出结果', 'Print the notice, export the results'));
+      }
+      YZ.fill(row, h('span', { class: 'next-label' }, tr('下一步：', 'Next step:')), btn);
+    });
   }
 
   /** The hub found its log shorter than what it acknowledged: say so above everything, until it is restored. */
@@ -183,6 +222,47 @@
     return app.snap.tables.filter(function (t) { return t.picks.length !== need; });
   }
 
+  /** A chair's signal from the table's device, if any: 'ready' or 'more_time'. */
+  function signalOf(t) { return t.signal || null; }
+
+  /**
+   * What is not finished before moving to `to`, one line per kind, naming the
+   * tables (or the desk's batches): shown in the step card and in the
+   * confirmation of every step that cannot be undone.
+   */
+  function unfinished(to) {
+    var s = app.snap, need = s.rules.picks_per_table, out = [];
+    var names = function (list, f) { return list.map(function (t) { return t.name + (f ? f(t) : ''); }).join('、'); };
+    var more = s.tables.filter(function (t) { return signalOf(t) === 'more_time'; });
+    if ((to === 'picks' || to === 'pitches') && more.length) {
+      out.push(tr('这些桌的桌长要求更多时间：', 'These chairs asked for more time: ') + names(more));
+    }
+    if (to === 'pitches') {
+      var missing = tablesWithoutPicks();
+      if (missing.length) out.push(tr('这些桌的推选不足 ' + need + ' 个：', 'These tables do not have ' + need + ' picks: ') + names(missing, function (t) { return '（' + t.picks.length + '）'; }));
+      var open = s.tables.filter(function (t) { return t.picks.length === need && !t.picks_locked; });
+      if (open.length) out.push(tr('这些桌还没有锁定推选（进入推介时会自动锁定）：', 'These tables have not locked their picks (they are locked on entering the pitches): ') + names(open));
+    }
+    if (to === 'voting') {
+      var p = s.pitch, done = p ? p.done : [];
+      var notYet = s.tables.filter(function (t) { return t.picks.length && done.indexOf(t.table) < 0 && (!p || p.table !== t.table); });
+      if (p && s.timer && s.timer.label === 'pitch' && YZ.remainingMs(s.timer, session.now()) > 0) {
+        out.push(tr('正在推介，时间还没到：', 'Still pitching, time not up: ') + tableName(p.table));
+      }
+      if (notYet.length) out.push(tr('这些桌还没有上台推介：', 'These tables have not pitched: ') + names(notYet));
+    }
+    if (to === 'counted') {
+      YZ.desk.blockers(s).forEach(function (b) { out.push(YZ.desk.blockerText(b)); });
+    }
+    return out;
+  }
+  function unfinishedNotice(to) {
+    var list = unfinished(to);
+    if (!list.length) return null;
+    return h('div', { class: 'notice error unfinished', 'data-unfinished': to },
+      h('strong', null, tr('还没有完成：', 'Not finished yet:')), h('ul', { class: 'plain' }, list.map(function (x) { return h('li', null, x); })));
+  }
+
   /** What moving to `to` does, in words, for the confirmation and the step card. */
   function stepText(to) {
     var r = app.snap.rules, s = app.snap;
@@ -191,17 +271,12 @@
         'Opening locks these rules and the proposal list for the whole meeting; the rules fingerprint is shown afterwards for everyone to check.')), rulesList()];
       case 'discussion': return h('p', null, tr('各桌开始讨论，会议计时器开始 ' + r.discussion_minutes + ' 分钟倒计时。',
         'The tables start discussing; the meeting clock counts down ' + r.discussion_minutes + ' minutes.'));
-      case 'picks': return h('p', null, tr('讨论结束，各桌桌长提交并锁定本桌的 ' + r.picks_per_table + ' 个推选。讨论计时停止。',
-        'Discussion ends; each chair submits and locks the table\'s ' + r.picks_per_table + ' picks. The discussion clock stops.'));
-      case 'pitches': {
-        var missing = tablesWithoutPicks();
-        return [h('p', null, tr('进入上台推介：各桌的推选按现在的样子全部锁定，不能再改。第一张有推选的桌上台，推介计时 ' + r.pitch_minutes + ' 分钟。',
-          'Pitches: every table\'s picks are locked as they stand now. The first table with picks goes on stage with ' + r.pitch_minutes + ' minutes.')),
-          missing.length ? h('p', { class: 'notice error' }, tr('注意：以下各桌的推选不足 ' + r.picks_per_table + ' 个：', 'Note: these tables do not have ' + r.picks_per_table + ' picks: ') +
-            missing.map(function (t) { return t.name + '（' + t.picks.length + '）'; }).join('、')) : null];
-      }
-      case 'voting': return h('p', null, tr('开始投票：居民用手机或纸质选票投票，每人最多选 ' + r.max_choices + ' 项。',
-        'Voting opens: residents vote by phone or on paper, at most ' + r.max_choices + ' choices each.'));
+      case 'pitches': return [h('p', null, tr('进入上台推介：各桌的推选按现在的样子全部锁定，不能再改。第一张有推选的桌上台，推介计时 ' + r.pitch_minutes + ' 分钟。',
+        'Pitches: every table\'s picks are locked as they stand now. The first table with picks goes on stage with ' + r.pitch_minutes + ' minutes.')), unfinishedNotice(to)];
+      case 'picks': return [h('p', null, tr('讨论结束，各桌桌长提交并锁定本桌的 ' + r.picks_per_table + ' 个推选。讨论计时停止。',
+        'Discussion ends; each chair submits and locks the table\'s ' + r.picks_per_table + ' picks. The discussion clock stops.')), unfinishedNotice(to)];
+      case 'voting': return [h('p', null, tr('开始投票：居民用手机或纸质选票投票，每人最多选 ' + r.max_choices + ' 项。',
+        'Voting opens: residents vote by phone or on paper, at most ' + r.max_choices + ' choices each.')), unfinishedNotice(to)];
       case 'counted': return [h('p', null, tr('结束投票并计票：此后不再接受任何选票；系统计算排名和预算分配（' + YZ.tieBreakName(r.tie_break) + '）。结果算出后不能更改。',
         'Close the vote and count: no ballot is accepted afterwards; the ranking and the budget allocation are computed (' + YZ.tieBreakName(r.tie_break) + '). The results cannot change afterwards.')),
         h('p', { id: 'step-count', class: 'count-line' }, YZ.countLine(s, 'step')),
@@ -249,6 +324,7 @@
       return h('li', { class: i < at ? 'done' : (i === at ? 'now' : null), 'aria-current': i === at ? 'step' : null }, (i + 1) + '. ' + YZ.phaseName(p));
     }));
     renderStep();
+    renderStrip();
     renderTimer();
     renderPitch();
     renderVote();
@@ -263,7 +339,9 @@
 
   function renderStep() {
     var s = app.snap, to = YZ.nextPhase(s.phase);
-    var key = [s.phase, s.fingerprint, s.electorate.fingerprint, s.electorate.cards_issued, s.electorate.cards_cancelled, to === 'pitches' ? tablesWithoutPicks().map(function (t) { return t.table + ':' + t.picks.length; }).join() : '',
+    // A refused close stays said only while something still blocks it.
+    if (app.closeRefused && (to !== 'counted' || !YZ.desk.blockers(s).length)) app.closeRefused = null;
+    var key = [YZ.lang(), s.phase, s.fingerprint, s.electorate.fingerprint, s.electorate.cards_issued, s.electorate.cards_cancelled, JSON.stringify(unfinished(to)), nextPitchTable(),
       to === 'counted' ? JSON.stringify([YZ.desk.blockers(s), app.closeRefused]) : ''].join('|');
     var count = $('#step-count');
     if (count) drawIf(count, JSON.stringify(s.turnout), function () { YZ.fill(count, YZ.countLine(s, 'step')); });
@@ -272,11 +350,54 @@
       h('p', { id: 'fingerprints' }, s.fingerprint ? [tr('规则已锁定 · 规则指纹 ', 'Rules locked · fingerprint '), h('span', { class: 'fingerprint mono', id: 'fingerprint' }, s.fingerprint), ' · '] : null,
         YZ.desk.electorateLine(s, 'step-electorate')),
       h('h3', null, tr('现在：', 'Now: ') + YZ.phaseName(s.phase)),
-      to ? [h('p', null, h('strong', null, tr('下一步：', 'Next step: ') + YZ.phaseName(to))), stepText(to),
-        h('button', { type: 'button', id: 'advance', class: 'primary' + (to === 'counted' || to === 'published' ? ' danger' : ''), onclick: advance }, stepLabel(to))]
-        : h('p', { class: 'notice ok' }, tr('结果已公布，会议结束。请导出结果并运行 hub verify。', 'The results are published; the meeting is over. Export the results and run hub verify.')),
+      to ? [h('p', null, h('strong', null, tr('下一阶段：', 'Next phase: ') + YZ.phaseName(to)),
+        nextPitchTable() ? h('span', { class: 'muted' }, tr('（先请其余各桌上台，见上方按钮）', ' (call the other tables first: the button above)')) : null), stepText(to),
+        nextPitchTable() ? h('button', { type: 'button', id: 'advance', onclick: advance }, stepLabel(to)) : null]
+        : h('p', { class: 'notice ok' }, tr('结果已公布，会议结束。请打印结果公示并导出结果（“导出”页）。', 'The results are published; the meeting is over. Print the notice and export the results (the Export tab).')),
       h('p', { class: 'muted' }, tr('投影页面：', 'Projector page: '), h('a', { href: '/projector', target: '_blank', rel: 'noopener' }, '/projector'),
         tr('　公众页面：', ' · public page: '), h('a', { href: '/', target: '_blank', rel: 'noopener' }, '/')));
+    });
+  }
+
+  /**
+   * Every table at a glance, small enough for 30 tables on one screen: what
+   * it is doing in this phase (discussing, picks n/3, locked, on stage,
+   * pitched) and its chair's signal (ready, needs more time).
+   */
+  function renderStrip() {
+    var s = app.snap, card = $('#strip-card'), at = YZ.PHASES.indexOf(s.phase);
+    card.hidden = at < 1 || at > YZ.PHASES.indexOf('pitches');
+    if (card.hidden) return;
+    var need = s.rules.picks_per_table, p = s.pitch;
+    var rows = s.tables.map(function (t) {
+      var state, text, sig = signalOf(t);
+      if (s.phase === 'pitches') {
+        if (p && p.table === t.table) { state = 'on-stage'; text = tr('推介中', 'on stage'); }
+        else if (p && p.done.indexOf(t.table) >= 0) { state = 'pitched'; text = tr('已推介', 'pitched'); }
+        else if (!t.picks.length) { state = 'no-picks'; text = tr('无推选', 'no picks'); }
+        else { state = 'waiting'; text = tr('待推介', 'to pitch'); }
+      } else if (s.phase === 'picks') {
+        state = t.picks_locked ? 'locked' : (t.picks.length === need ? 'full' : 'picking');
+        text = (t.picks_locked ? tr('已锁定 ', 'locked ') : tr('推选 ', 'picks ')) + t.picks.length + '/' + need;
+      } else {
+        state = 'discussing'; text = s.phase === 'check_in' ? tr('签到中', 'checking in') : tr('讨论中', 'discussing');
+      }
+      return { t: t, state: state, text: text, sig: s.phase === 'pitches' ? null : sig };
+    });
+    var count = function (f) { return rows.filter(f).length; }, n = rows.length, head;
+    if (s.phase === 'pitches') head = tr('各桌：已推介 ' + count(function (r) { return r.state === 'pitched'; }) + '/' + count(function (r) { return r.t.picks.length; }),
+      'Tables: pitched ' + count(function (r) { return r.state === 'pitched'; }) + '/' + count(function (r) { return r.t.picks.length; }));
+    else if (s.phase === 'picks') head = tr('各桌：已锁定 ' + count(function (r) { return r.state === 'locked'; }) + '/' + n, 'Tables: locked ' + count(function (r) { return r.state === 'locked'; }) + '/' + n);
+    else head = tr('各桌：' + n + ' 桌', 'Tables: ' + n);
+    var ready = count(function (r) { return r.sig === 'ready'; }), more = count(function (r) { return r.sig === 'more_time'; });
+    if (s.phase !== 'pitches' && (ready || more)) head += tr(' · 已就绪 ' + ready + ' · 要求更多时间 ' + more, ' · ready ' + ready + ' · more time ' + more);
+    drawIf(card, JSON.stringify([YZ.lang(), head, rows.map(function (r) { return [r.t.name, r.state, r.text, r.sig]; })]), function () {
+      $('#strip-h').textContent = head;
+      YZ.fill($('#strip'), rows.map(function (r) {
+        return h('li', { 'data-table': r.t.table, 'data-state': r.state, 'data-signal': r.sig || 'none' },
+          h('strong', null, r.t.name), ' ', h('span', null, r.text),
+          r.sig ? h('span', { class: 'signal' }, r.sig === 'ready' ? tr('✓ 就绪', '✓ ready') : tr('⏳ 要时间', '⏳ more time')) : null);
+      }));
     });
   }
 
@@ -356,7 +477,7 @@
     YZ.fill(box,
       h('h3', null, tr('计时', 'Clock')),
       t ? [h('p', null, h('strong', null, YZ.timerLabel(t.label)), t.paused ? h('span', { class: 'chip warn' }, tr('已暂停', 'paused')) : null),
-        h('p', { class: 'timer-big mono', id: 'timer-left' }, YZ.clock(YZ.remainingMs(t, session.now()))),
+        h('p', { class: 'timer-big mono', id: 'timer-left', role: 'timer', 'aria-live': 'off' }, YZ.clock(YZ.remainingMs(t, session.now()))),
         h('div', { class: 'row-buttons' },
           running ? h('button', { type: 'button', id: 'timer-pause', onclick: function () { send({ kind: 'pause_timer' }); } }, tr('暂停', 'Pause'))
             : h('button', { type: 'button', id: 'timer-resume', class: 'primary', onclick: function () { send({ kind: 'resume_timer' }); } }, tr('继续', 'Resume'))),
@@ -364,7 +485,11 @@
           h('div', null, h('label', { for: 'extend-minutes' }, tr('延长（分钟）', 'Extend (minutes)')),
             h('input', { id: 'extend-minutes', type: 'number', min: 1, max: 120, value: keep['extend-minutes'] || 5, inputmode: 'numeric', required: true })),
           h('button', { type: 'submit' }, tr('延长', 'Extend')))]
-        : h('p', { class: 'muted' }, tr('没有计时。', 'No clock running.')),
+        : [h('p', { class: 'muted' }, tr('没有计时。', 'No clock running.')),
+          // The picks have no time in the rules: one tap gives them a clock the whole room sees.
+          s.phase === 'picks' ? h('button', { type: 'button', id: 'timer-picks', onclick: function () {
+            send({ kind: 'start_timer', label: '各桌推选', minutes: 10 }, tr('推选计时开始：10 分钟', 'Picks clock started: 10 min'));
+          } }, tr('推选计时 10 分钟', 'Picks clock, 10 min')) : null],
       can ? h('form', { class: 'inline-form', id: 'timer-form', onsubmit: startTimer },
         h('div', null, h('label', { for: 'timer-label' }, tr('计时名称', 'Label')),
           h('input', { id: 'timer-label', class: 'label-input', maxlength: 40, value: keep['timer-label'] || tr('休息', 'Break'), required: true })),
@@ -419,9 +544,37 @@
           h('select', { id: 'pitch-table' }, s.tables.map(function (t) {
             return h('option', { value: String(t.table) }, t.name + (t.picks.length ? '' : tr('（无推选）', ' (no picks)')));
           }))),
-        h('button', { type: 'submit', class: 'primary' }, tr('上台', 'On stage'))));
+        h('button', { type: 'submit' }, tr('请这一桌上台', 'Call this table'))),
+      h('label', { class: 'opt', for: 'auto-next' },
+        h('input', { type: 'checkbox', id: 'auto-next', checked: app.autoNext ? 'checked' : null, onchange: function (e) {
+          app.autoNext = e.target.checked;
+          YZ.tabStorage.set('yz.admin.autonext', app.autoNext ? '1' : null);
+        } }),
+        tr('推介时间到，自动请下一桌上台', 'When a pitch\'s time is up, call the next table automatically')));
     if (keep) $('#pitch-table').value = keep;
     });
+  }
+
+  /**
+   * Twice a second: the big countdown follows the hub's clock, and (when the
+   * organiser asked for it) a pitch whose time is up hands over to the next
+   * table, once per pitch.
+   */
+  function tick() {
+    var s = app.snap, t = s && s.timer;
+    if (!s) return;
+    renderClock();
+    var big = $('#timer-left');
+    if (big && t) {
+      var left = YZ.remainingMs(t, session.now());
+      big.textContent = YZ.clock(left);
+      big.setAttribute('data-over', left <= -1000 ? 'yes' : 'no');
+    }
+    var nt = nextPitchTable();
+    if (app.autoNext && nt && s.pitch && t && t.label === 'pitch' && !t.paused && YZ.remainingMs(t, session.now()) <= 0) {
+      var key = s.pitch.table + ':' + t.started_at_ms;
+      if (app.handedOver !== key) { app.handedOver = key; callTable(nt); }
+    }
   }
 
   function renderVote() {
@@ -914,7 +1067,8 @@
       YZ.keepToken(PAGE, secret, TAB_STORE);
       start(secret);
     });
-    setInterval(function () { if (app.snap) renderClock(); }, 500);
+    app.autoNext = YZ.tabStorage.get('yz.admin.autonext') === '1';
+    setInterval(tick, 500);
     var secret = YZ.takeToken(PAGE, TAB_STORE);
     if (secret) start(secret); else signIn();
   }

@@ -217,7 +217,7 @@
     drawIf($('#copy'), JSON.stringify([copy, pend, done, b ? b.differences : null, b ? b.status : null, app.last]), function () { drawCopy(n, b, copy, pend, done); });
     var fin = $('#finish');
     fin.hidden = !!(b && b.status === 'agreed');
-    fin.disabled = !voting() || !copy || copy.finished || pend.length > 0;
+    fin.disabled = !voting() || !b || (copy && copy.finished) || pend.length > 0;
   }
 
   function drawState(b, copy, desk, can) {
@@ -402,7 +402,9 @@
   }
 
   function finish() {
-    var n = app.batch, copy = myCopy({ batch: n });
+    var n = app.batch, b = D.batch(app.snap, n);
+    // A batch another counter started, where nothing is keyed here: an empty copy can be finished.
+    var copy = myCopy({ batch: n }) || (b ? { ballots: [], finished: false } : null);
     if (!copy) return;
     YZ.confirm({
       title: tr(D.batchName(n) + '录入完毕？', 'Finish ' + D.batchName(n) + '?'),

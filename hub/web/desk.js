@@ -262,6 +262,8 @@
     p.batches.forEach(function (b) {
       if (b.status !== 'agreed') return;
       var keyed = (b.ballots || []).length;
+      // An agreed empty batch (both copies finished with nothing) has no sheets to count (as the hub).
+      if ((b.sheets === null || b.sheets === undefined) && keyed === 0) return;
       if (b.sheets === null || b.sheets === undefined) out.push({ unit: 'batch', n: b.batch, why: 'no_sheets', keyed: keyed, code: 'paper_count_mismatch' });
       else if (b.sheets !== keyed) out.push({ unit: 'batch', n: b.batch, why: 'mismatch', keyed: keyed, sheets: b.sheets, code: 'paper_count_mismatch' });
     });

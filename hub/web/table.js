@@ -152,6 +152,40 @@
     }
     YZ.showUnsent($('#unsent'), session);
     renderClock();
+    renderSignal();
+  }
+
+  /**
+   * The chair's word to the organiser (signal_table): the table is ready, or
+   * needs more time. It decides nothing; the console shows it beside the
+   * table, until the phase changes.
+   */
+  function renderSignal() {
+    var box = $('#signal-box'), s = app.snap, you = app.you;
+    var on = !!(s && you && you.role === 'chair' && you.table && ['check_in', 'discussion', 'picks'].indexOf(s.phase) >= 0);
+    box.hidden = !on;
+    if (!on) return;
+    var t = summary(you.table), now = t ? t.signal || null : null;
+    YZ.drawIf(box, [s.phase, now].join('|'), function () {
+      var button = function (sig, zh, en) {
+        return h('button', { type: 'button', 'data-signal': sig, 'aria-pressed': String(now === sig), class: now === sig ? 'primary' : null,
+          onclick: function () {
+            var next = now === sig ? null : sig;
+            send({ kind: 'signal_table', table: you.table, signal: next },
+              next === 'ready' ? tr('已告诉组织者：本桌已就绪', 'The organiser sees: this table is ready')
+                : next === 'more_time' ? tr('已告诉组织者：本桌需要更多时间', 'The organiser sees: this table needs more time')
+                  : tr('已撤回', 'Taken back'));
+          } }, tr(zh, en));
+      };
+      YZ.fill(box,
+        h('p', { class: 'small-text' }, h('strong', null, tr('告诉组织者：', 'Tell the organiser: ')),
+          now === 'ready' ? tr('本桌已就绪（再点一次撤回）', 'this table is ready (tap again to take it back)')
+            : now === 'more_time' ? tr('本桌需要更多时间（再点一次撤回）', 'this table needs more time (tap again to take it back)')
+              : tr('本桌完成时点“已就绪”；需要时间时点“需要更多时间”。', 'Tap “Ready” when the table is done, “More time” when it needs some.')),
+        h('div', { class: 'row-buttons' },
+          button('ready', '本桌已就绪', 'Ready'),
+          button('more_time', '需要更多时间', 'More time')));
+    });
   }
 
   function renderClock() {
@@ -198,6 +232,8 @@
 
   function renderQueue() {
     var d = detail(myTable());
+    // The table screen opens with this card (read-only there).
+    if (app.token) $('#screen-link').href = '/table-screen#token=' + encodeURIComponent(app.token);
     var waiting = d ? d.queue.filter(function (e) { return e.state === 'waiting'; }) : [];
     keepFocus($('#waiting'), function () {
       YZ.fill($('#waiting'), waiting.length ? waiting.map(function (e, i) {
@@ -219,7 +255,7 @@
       for (var i = 1; i <= SEATS; i++) {
         (function (n) {
           list.push(h('button', { type: 'button', class: 'seat', 'aria-label': speaker(String(n)),
-            onclick: function () { $('#q-name').value = String(n); $('#q-name').focus(); } }, String(n)));
+            'data-seat': String(n), onclick: function () { queueSeat(String(n)); } }, String(n)));
         })(i);
       }
       YZ.fill(seats, list);
@@ -241,7 +277,7 @@
       YZ.fill(box,
         h('div', { class: 'who-speaks' }, speaker(cur.name), ' ', h('span', { class: 'chip' }, name2(TURNS[cur.turn] || [cur.turn, cur.turn]))),
         h('div', { class: 'time mono' }, YZ.clock(el), h('span', { class: 'of' }, ' / ' + YZ.clock(turnMs))),
-        h('div', { class: 'state' }, words[state], state === 'red' ? ' +' + YZ.clock(el - turnMs) : ''));
+        h('div', { class: 'state' }, state === 'red' && el - turnMs >= 1000 ? YZ.clock(turnMs - el) : words[state]));
     } else {
       box.className = 'speaking';
       box.removeAttribute('data-timebox');
@@ -266,11 +302,28 @@
     ] : h('p', { class: 'muted' }, tr('还没有人发言。', 'Nobody has spoken yet.')));
   }
 
+  function chosenTurn() { return ($('#queue-form').querySelector('input[name="turn"]:checked') || {}).value || 'for'; }
+
+  /** One tap on a seat number queues that seat (with the kind of turn chosen below), with an undo in the toast. */
+  function queueSeat(name) {
+    var table = myTable();
+    send({ kind: 'queue_speaker', table: table, name: name, turn: chosenTurn() }).then(function (m) {
+      if (m.type !== 'ack') return;
+      var entry = m.result && m.result.entry;
+      var undo = h('button', { type: 'button', class: 'small', 'data-undo': name, onclick: function () {
+        var d = detail(table), e = d ? d.queue.filter(function (x) { return x.entry === entry; })[0] : null;
+        if (!e || e.state !== 'waiting') { say('error', tr(speaker(name) + ' 已不在等候队列中。', speaker(name) + ' is no longer waiting.')); return; }
+        send({ kind: 'remove_speaker', table: table, entry: entry }, tr('已撤销：' + speaker(name), 'Undone: ' + speaker(name)));
+      } }, tr('撤销', 'Undo'));
+      YZ.say('ok', [tr(speaker(name) + ' 已加入队列 ', speaker(name) + ' is in the queue '), undo], 8000);
+    });
+  }
+
   function wireQueue() {
     $('#queue-form').addEventListener('submit', function (e) {
       e.preventDefault();
       var name = $('#q-name').value.trim();
-      var turn = ($('#queue-form').querySelector('input[name="turn"]:checked') || {}).value || 'for';
+      var turn = chosenTurn();
       if (!name) { say('error', tr('请填写座位号或姓名。', 'Enter a seat number or a name.')); return; }
       // Cleared at once (the command is kept until answered), given back if the hub refuses it.
       $('#q-name').value = '';

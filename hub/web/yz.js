@@ -79,6 +79,10 @@
   /** An error message from the hub, in the reader's language, with its detail. */
   YZ.errorText = function (m) {
     if (!m) return '';
+    // A step refused in this phase: the phase in words, never its code.
+    if (m.code === 'wrong_phase' && PHASE_NAMES[m.detail]) {
+      return YZ.tr('现在是“' + YZ.phaseName(m.detail) + '”阶段，这一步不能做。', 'Not possible during ' + YZ.phaseName(m.detail) + '.');
+    }
     var t = YZ.lang() === 'en' ? (m.en || m.code) : (m.zh || m.code);
     return m.detail ? t + '（' + m.detail + '）' : t;
   };
@@ -90,12 +94,18 @@
     if (!currency || currency === 'CNY') return YZ.tr(s + ' 元', '¥' + s);
     return s + ' ' + currency;
   };
-  /** "12:05", or "-0:40" once over time. */
+  /**
+   * The one countdown format (the table-client and the terminal projector
+   * use its twin, yuanzhuo_client::text::countdown): "12:05", "1:02:05",
+   * and once over time "超时 0:07" / "over 0:07". Seconds are rounded up, so
+   * 0:00 shows exactly when the time is up and "超时 0:01" a second later.
+   * Also used for durations (talk time), which are never negative.
+   */
   YZ.clock = function (ms) {
-    var neg = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
-    if (neg) s = Math.ceil(Math.abs(ms) / 1000);
-    var m = Math.floor(s / 60), r = s % 60;
-    return (neg ? '-' : '') + m + ':' + (r < 10 ? '0' : '') + r;
+    var secs = Math.ceil(ms / 1000), over = secs < 0, s = Math.abs(secs);
+    var hr = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, r = s % 60;
+    var body = (hr ? hr + ':' + (m < 10 ? '0' : '') + m : String(m)) + ':' + (r < 10 ? '0' : '') + r;
+    return over ? YZ.tr('超时 ', 'over ') + body : body;
   };
   YZ.remainingMs = function (timer, nowMs) {
     if (!timer) return 0;
@@ -109,9 +119,10 @@
     el.hidden = false;
     var left = YZ.remainingMs(timer, nowMs);
     var own = timer.label === 'discussion' || timer.label === 'pitch';
-    el.textContent = (own ? YZ.tr('剩余 ', '') : YZ.timerLabel(timer.label) + ' ') + YZ.clock(left) + (own ? YZ.tr('', ' left') : '') +
+    var over = left <= -1000;
+    el.textContent = (own ? (over ? '' : YZ.tr('剩余 ', '')) : YZ.timerLabel(timer.label) + ' ') + YZ.clock(left) + (own && !over ? YZ.tr('', ' left') : '') +
       (timer.paused ? YZ.tr('（暂停）', ' (paused)') : '');
-    el.setAttribute('data-over', left < 0 ? 'yes' : 'no');
+    el.setAttribute('data-over', over ? 'yes' : 'no');
   };
 
   // ------------------------------------------------------------ the one count

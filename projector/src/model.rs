@@ -7,7 +7,7 @@
 //! (check-in), discussion (discussion and picks), pitches, voting, results
 //! (counted and published).
 
-use crate::text::{clock, grouped_hash, money, Lang};
+use crate::text::{clock, grouped_hash, is_over, money, Lang};
 use yuanzhuo_client::words;
 use yuanzhuo_protocol::{
     Allocation, Annotation, Feasibility, Phase, Snapshot, TableSummary, TallyVisibility, TieBreak, Timer,
@@ -76,7 +76,7 @@ pub struct Footer {
 pub struct TimerView {
     /// What the clock is for, with its state ("分桌讨论 · 已暂停").
     pub caption: String,
-    /// "39:12", or "-00:41" once over time.
+    /// "39:12"; once over time the time over, "0:41" (the caption says "超时").
     pub text: String,
     pub remaining_ms: i64,
     pub state: TimerState,
@@ -431,7 +431,7 @@ fn footer(snap: &Snapshot, lang: Lang) -> Footer {
 pub fn timer_view(t: Option<&Timer>, now_ms: u64, lang: Lang) -> Option<TimerView> {
     let t = t?;
     let remaining_ms = t.remaining_ms(now_ms);
-    let state = if remaining_ms < 0 {
+    let state = if is_over(remaining_ms) {
         TimerState::Overtime
     } else if t.paused {
         TimerState::Paused
@@ -439,8 +439,9 @@ pub fn timer_view(t: Option<&Timer>, now_ms: u64, lang: Lang) -> Option<TimerVie
         TimerState::Running
     };
     let mut caption = timer_label(&t.label, lang);
-    if remaining_ms < 0 {
-        caption.push_str(lang.t(" · 已超时", " · over time"));
+    // The one countdown format ("超时 0:07"): the word in the caption, the digits big.
+    if is_over(remaining_ms) {
+        caption.push_str(lang.t(" · 超时", " · over"));
     }
     if t.paused {
         caption.push_str(lang.t(" · 已暂停", " · paused"));

@@ -75,21 +75,10 @@ pub fn money(amount: u64, currency: &str) -> String {
     }
 }
 
-/// A countdown as the wall clock shows it: "40:00", "1:05:00", and once
-/// over time "-00:07". Seconds are rounded up while time remains, so the
-/// display reaches 00:00 exactly when time is up.
-pub fn clock(remaining_ms: i64) -> String {
-    // Ceiling division: 59_001 ms → 60 s; -1_500 ms → -1 s.
-    let secs = -((-remaining_ms).div_euclid(1000));
-    let sign = if secs < 0 { "-" } else { "" };
-    let s = secs.unsigned_abs();
-    let (h, m, s) = (s / 3600, (s / 60) % 60, s % 60);
-    if h > 0 {
-        format!("{sign}{h}:{m:02}:{s:02}")
-    } else {
-        format!("{sign}{m:02}:{s:02}")
-    }
-}
+/// A countdown's digits, drawn big: "40:00", "1:05:00", "0:07" (over time
+/// the caption says so, "超时"/"over": the one format of every screen,
+/// yuanzhuo_client::text::countdown, split in two for the big digits).
+pub use yuanzhuo_client::text::{clock, is_over};
 
 /// The first `n` hex digits of a hash in groups of four, to be read aloud
 /// and photographed: "9c1e 4f2a 7b3d 5e6f". `hub verify --head` takes it
@@ -142,12 +131,13 @@ mod tests {
         assert_eq!(money(300000, "CNY"), "¥300,000");
         assert_eq!(money(5000, "EUR"), "5,000 EUR");
         assert_eq!(clock(40 * 60_000), "40:00");
-        assert_eq!(clock(59_001), "01:00");
-        assert_eq!(clock(1), "00:01");
-        assert_eq!(clock(0), "00:00");
-        assert_eq!(clock(-999), "00:00");
-        assert_eq!(clock(-1000), "-00:01");
-        assert_eq!(clock(-65_000), "-01:05");
+        assert_eq!(clock(59_001), "1:00");
+        assert_eq!(clock(1), "0:01");
+        assert_eq!(clock(0), "0:00");
+        assert_eq!(clock(-999), "0:00");
+        assert_eq!(clock(-1000), "0:01");
+        assert!(is_over(-1000) && !is_over(-999));
+        assert_eq!(clock(-65_000), "1:05");
         assert_eq!(clock(3_900_000), "1:05:00");
     }
 

@@ -295,6 +295,12 @@ impl App {
         }
     }
 
+    /// A phase change, in the message log and the status line.
+    fn say_phase(&mut self, p: Phase) {
+        let text = format!("{}{}", self.t("现在是：", "Now: "), self.lang().phase(p));
+        self.say(Level::Info, text);
+    }
+
     pub fn last_message(&self) -> Option<&Message> {
         self.log.last()
     }
@@ -428,6 +434,14 @@ impl App {
             }
             LinkStatus::Online => vec![],
             _ => {
+                // Said once per drop, in the log and the status line (a stale
+                // "shutting down" never outlives the connection it was about).
+                if self.welcomed {
+                    self.say(
+                        Level::Warn,
+                        self.t("与会场服务器的连接中断，正在重新连接…", "Lost the link to the hub; reconnecting…"),
+                    );
+                }
                 self.welcomed = false;
                 self.outbox.reset_sent();
                 vec![]
@@ -446,8 +460,17 @@ impl App {
                 }
                 self.clock.observe(snapshot.server_now_ms);
                 self.you = Some(you);
+                let was = self.snap.as_ref().map(|s| s.phase);
+                let now = snapshot.phase;
+                let again = was.is_some();
                 self.snap = Some(*snapshot);
                 self.welcomed = true;
+                if again {
+                    self.say(Level::Info, self.t("已重新连接会场服务器", "Reconnected to the hub"));
+                }
+                if again && was != Some(now) {
+                    self.say_phase(now);
+                }
                 self.outbox.reset_sent();
                 self.after_change();
                 vec![]
@@ -465,8 +488,12 @@ impl App {
                     .as_ref()
                     .map(|s| s.exclusions.iter().map(|x| x.proposal.clone()).collect())
                     .unwrap_or_default();
+                let was = self.snap.as_ref().map(|s| s.phase);
                 if let Some(s) = &mut self.snap {
                     s.apply(&u);
+                }
+                if let Some(p) = u.phase.filter(|p| was != Some(*p)) {
+                    self.say_phase(p);
                 }
                 if u.exclusions.is_some() {
                     self.announce_exclusions(&before);

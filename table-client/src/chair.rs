@@ -299,12 +299,21 @@ impl App {
                 _ => vec![],
             },
             KeyCode::Char('s') => self.command(Command::StopSpeaker { table }),
+            KeyCode::Char('r') => self.signal(table, TableSignal::Ready),
+            KeyCode::Char('t') => self.signal(table, TableSignal::MoreTime),
             KeyCode::Char('x') | KeyCode::Delete => match selected {
                 Some(QueueRow { entry: Some(e), .. }) => self.command(Command::RemoveSpeaker { table, entry: *e }),
                 _ => vec![],
             },
             _ => vec![],
         }
+    }
+
+    /// The chair's word to the organiser (ready / more time); the same key again takes it back.
+    fn signal(&mut self, table: TableNo, signal: TableSignal) -> Vec<Effect> {
+        let now = self.summary(table).and_then(|t| t.signal);
+        let signal = if now == Some(signal) { None } else { Some(signal) };
+        self.command(Command::SignalTable { table, signal })
     }
 
     pub(crate) fn picks_key(&mut self, k: KeyEvent) -> Vec<Effect> {

@@ -2,7 +2,7 @@
 //! `--lang en`. Names of the meeting's things (turn kinds, note tags,
 //! feasibility, exclusion rules) and how a hub error or a command reads.
 
-use yuanzhuo_protocol::{Command, ErrorMsg, Feasibility, NoteTag, Phase, Role, TurnKind, EXCLUSION_RULES};
+use yuanzhuo_protocol::{Command, ErrorMsg, Feasibility, NoteTag, Phase, Role, TableSignal, TurnKind, EXCLUSION_RULES};
 
 pub use yuanzhuo_client::Lang;
 
@@ -102,6 +102,13 @@ impl Words for Lang {
                 format!("{} {}", self.t("提交推选", "submit picks"), proposals.join(" "))
             }
             Command::LockPicks { .. } => self.t("锁定推选", "lock picks").into(),
+            Command::SignalTable { signal: Some(TableSignal::Ready), .. } => {
+                self.t("告诉组织者：本桌已就绪", "tell the organiser: ready").into()
+            }
+            Command::SignalTable { signal: Some(TableSignal::MoreTime), .. } => {
+                self.t("告诉组织者：需要更多时间", "tell the organiser: more time").into()
+            }
+            Command::SignalTable { signal: None, .. } => self.t("撤回给组织者的信号", "take the signal back").into(),
             Command::AddNote { proposal, text, .. } => format!(
                 "{} {}：{}",
                 self.t("记录", "note"),

@@ -27,7 +27,9 @@ pub struct NoteForm {
     pub proposal: Option<ProposalId>,
     /// Editing this note (else a new one).
     pub editing: Option<u64>,
-    pub tag: NoteTag,
+    /// None until chosen: a new note has no tag by default, so that a
+    /// concern typed quickly is never saved as support.
+    pub tag: Option<NoteTag>,
     pub editor: Editor,
     /// Text as it was when the form opened, to know whether Esc loses anything.
     pub original: String,
@@ -41,7 +43,7 @@ impl NoteForm {
             table,
             proposal,
             editing: None,
-            tag: NoteTag::Support,
+            tag: None,
             editor: Editor::new(MAX_TEXT_CHARS),
             original: String::new(),
             discard: false,
@@ -53,7 +55,7 @@ impl NoteForm {
             table: note.table,
             proposal: note.proposal.clone(),
             editing: Some(note.note),
-            tag,
+            tag: Some(tag),
             editor: Editor::new(MAX_TEXT_CHARS).with_text(text),
             original: text.to_string(),
             discard: false,
@@ -240,7 +242,7 @@ impl App {
             self.modal = Some(Modal::Note(f));
             return vec![];
         }
-        let at = TAGS.iter().position(|t| *t == f.tag).unwrap_or(0);
+        let at = f.tag.and_then(|tag| TAGS.iter().position(|t| *t == tag));
         match k.code {
             KeyCode::Char('s') if ctrl => return self.save_note(f),
             KeyCode::Char('r') if ctrl => {
@@ -255,9 +257,9 @@ impl App {
                 }
                 f.discard = true;
             }
-            KeyCode::Tab => f.tag = TAGS[(at + 1) % TAGS.len()],
-            KeyCode::BackTab => f.tag = TAGS[(at + TAGS.len() - 1) % TAGS.len()],
-            KeyCode::F(n @ 2..=6) => f.tag = TAGS[n as usize - 2],
+            KeyCode::Tab => f.tag = Some(TAGS[at.map_or(0, |a| (a + 1) % TAGS.len())]),
+            KeyCode::BackTab => f.tag = Some(TAGS[at.map_or(TAGS.len() - 1, |a| (a + TAGS.len() - 1) % TAGS.len())]),
+            KeyCode::F(n @ 2..=6) => f.tag = Some(TAGS[n as usize - 2]),
             _ => {
                 f.editor.key(k, editor_width(self.size));
             }
@@ -273,9 +275,14 @@ impl App {
             self.modal = Some(Modal::Note(f));
             return vec![];
         }
+        let Some(tag) = f.tag else {
+            self.say(Level::Warn, self.t("请先选择标签（Tab 或 F2–F6）", "Choose a tag first (Tab or F2–F6)"));
+            self.modal = Some(Modal::Note(f));
+            return vec![];
+        };
         let cmd = match f.editing {
-            Some(note) => Command::EditNote { note, tag: f.tag, text },
-            None => Command::AddNote { table: f.table, proposal: f.proposal.clone(), tag: f.tag, text },
+            Some(note) => Command::EditNote { note, tag, text },
+            None => Command::AddNote { table: f.table, proposal: f.proposal.clone(), tag, text },
         };
         // Show the topic the note went to.
         if let Some(i) = self.topics().iter().position(|t| *t == f.proposal) {

@@ -90,18 +90,8 @@ fn word_tail(line: &[char]) -> usize {
 /// Thousands separators: 86000 → "86,000".
 pub use yuanzhuo_client::text::thousands as money;
 
-/// m:ss, or h:mm:ss past an hour; negative values get a leading "+" (over time).
-pub fn clock(ms: i64) -> String {
-    let over = ms < 0;
-    let total = ms.unsigned_abs() / 1000;
-    let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60);
-    let body = if h > 0 { format!("{h}:{m:02}:{s:02}") } else { format!("{m}:{s:02}") };
-    if over {
-        format!("+{body}")
-    } else {
-        body
-    }
-}
+/// Times and countdowns: the one format of every screen (yuanzhuo-client).
+pub use yuanzhuo_client::text::{clock, countdown};
 
 #[cfg(test)]
 mod tests {
@@ -145,8 +135,8 @@ mod tests {
         assert_eq!(money(86000), "86,000");
         assert_eq!(money(300000), "300,000");
         assert_eq!(money(999), "999");
-        assert_eq!(clock(61_500), "1:01");
-        assert_eq!(clock(-12_000), "+0:12");
+        assert_eq!(clock(61_000), "1:01");
+        assert_eq!(countdown(-12_000, yuanzhuo_client::text::Lang::Zh), "超时 0:12");
         assert_eq!(clock(3_725_000), "1:02:05");
     }
 }

@@ -165,6 +165,12 @@ fn recorder_notes_per_topic_and_the_editor_with_chinese() {
         press(&mut app, KeyCode::Char('a'));
         type_text(&mut app, "居民说：");
         app.update(Event::Paste("晚上噪音\n会影响老人休息".into()), NOW);
+        // No tag until one is chosen: none is drawn reversed, and the row asks.
+        let b = render(&mut app, w, h);
+        let tag = b.content.iter().position(|c| c.symbol() == "支").unwrap();
+        assert!(!b.content[tag].modifier.contains(ratatui::style::Modifier::REVERSED));
+        assert!(screen(&b).contains("请选择"), "{}", screen(&b));
+        press(&mut app, KeyCode::Tab);
         press(&mut app, KeyCode::Tab);
         let b = render(&mut app, w, h);
         let s = screen(&b);
@@ -174,7 +180,7 @@ fn recorder_notes_per_topic_and_the_editor_with_chinese() {
         assert!(s.contains("会影响老人休息"), "{s}");
         assert!(s.contains("16/2000"), "{s}");
         assert!(s.contains("Ctrl+S 保存"), "{s}");
-        // Tab moved the tag from 支持 to 担忧: the chosen one is drawn reversed.
+        // Tab chose 支持, then 担忧: the chosen one is drawn reversed.
         let tag = b.content.iter().position(|c| c.symbol() == "担").unwrap();
         assert!(b.content[tag].modifier.contains(ratatui::style::Modifier::REVERSED));
     }
@@ -193,6 +199,7 @@ fn an_unsent_note_shows_as_unsent_with_the_pending_count() {
         );
         press(&mut app, KeyCode::Char('a'));
         type_text(&mut app, "先修下水道");
+        press(&mut app, KeyCode::F(2));
         app.update(ctrl('s'), NOW);
         let b = render(&mut app, w, h);
         let l = lines(&b);

@@ -93,9 +93,17 @@ fn the_queue_keys_make_the_commands_the_hub_expects() {
     assert_eq!(sent(&fx)[0].1, Command::StopSpeaker { table: 1 });
     let fx = press(&mut app, KeyCode::Char('x'));
     assert_eq!(sent(&fx)[0].1, Command::RemoveSpeaker { table: 1, entry: 3 });
+    // The chair's word to the organiser; the same key again takes it back.
+    let fx = press(&mut app, KeyCode::Char('t'));
+    assert_eq!(sent(&fx)[0].1, Command::SignalTable { table: 1, signal: Some(TableSignal::MoreTime) });
+    let mut snap = app.snap.clone().unwrap();
+    snap.tables[0].signal = Some(TableSignal::Ready);
+    app.snap = Some(snap);
+    let fx = press(&mut app, KeyCode::Char('r'));
+    assert_eq!(sent(&fx)[0].1, Command::SignalTable { table: 1, signal: None });
     // Ids are unique per run: prefix plus counter.
     let ids: Vec<String> = app.outbox.entries().iter().map(|e| e.id.clone()).collect();
-    assert_eq!(ids, ["tctest-1", "tctest-2", "tctest-3", "tctest-4", "tctest-5"]);
+    assert_eq!(ids, ["tctest-1", "tctest-2", "tctest-3", "tctest-4", "tctest-5", "tctest-6", "tctest-7"]);
 }
 
 #[test]
@@ -196,6 +204,11 @@ fn the_note_editor_takes_chinese_typed_and_pasted() {
     type_text(&mut app, "要求限时");
     press(&mut app, KeyCode::Backspace);
     type_text(&mut app, "开放");
+    // No tag chosen yet: nothing is saved, and the chair is told why.
+    assert!(sent(&app.update(ctrl('s'), NOW)).is_empty());
+    assert!(last_text(&app).contains("选择标签"));
+    assert!(matches!(app.modal, Some(Modal::Note(_))));
+    press(&mut app, KeyCode::Tab); // none → support
     press(&mut app, KeyCode::Tab); // support → concern
     let fx = app.update(ctrl('s'), NOW);
     let fx_kinds: Vec<&Effect> = fx.iter().collect();
@@ -258,10 +271,12 @@ fn the_outbox_keeps_entries_until_answered_and_resends_them_on_welcome() {
     offline(&mut app);
     press(&mut app, KeyCode::Char('a'));
     type_text(&mut app, "第一条");
+    press(&mut app, KeyCode::F(2));
     let fx = app.update(ctrl('s'), NOW);
     assert_eq!(fx, vec![Effect::SaveOutbox], "offline: saved, not sent");
     press(&mut app, KeyCode::Char('a'));
     type_text(&mut app, "第二条");
+    press(&mut app, KeyCode::F(2));
     app.update(ctrl('s'), NOW);
     assert_eq!(app.outbox.len(), 2);
 

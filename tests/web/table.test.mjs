@@ -97,10 +97,19 @@ test('the chair runs the speaking queue: two queued, one started, the timebox tu
   await page.waitForSelector('#say .notice.error');
   assert.match(await page.textContent('#say'), /没有|nobody/i);
 
-  await page.click('#seats button:has-text("5")');
-  assert.equal(await page.inputValue('#q-name'), '5');
-  await page.click('#queue-form button[type="submit"]');
+  // Refusals in words, never a raw phase code.
+  assert.equal(await page.evaluate(() => YZ.errorText({ code: 'wrong_phase', zh: '当前阶段不允许此操作', detail: 'pitches' })),
+    '现在是“上台推介”阶段，这一步不能做。');
+
+  // One tap on a seat queues it; the toast's undo takes it out again.
+  await page.click('#seats button[data-seat="7"]');
+  await page.waitForFunction(() => /7号/.test(document.querySelector('#waiting').textContent));
+  assert.equal(await page.inputValue('#q-name'), '', 'the name box is left alone');
+  await page.click('#say [data-undo="7"]');
+  await page.waitForFunction(() => !/7号/.test(document.querySelector('#waiting').textContent));
+  await page.click('#seats button[data-seat="5"]');
   await page.waitForSelector('#waiting li[data-entry]');
+  assert.match(await page.textContent('#waiting'), /5号/);
   await page.fill('#q-name', '王阿姨');
   await page.check('#queue-form input[value="against"]');
   await page.click('#queue-form button[type="submit"]');
@@ -119,7 +128,7 @@ test('the chair runs the speaking queue: two queued, one started, the timebox tu
   await page.fill('#q-turn', '2');
   await page.dispatchEvent('#q-turn', 'change');
   await page.waitForSelector('#speaking[data-timebox="red"]', { timeout: 15000 });
-  assert.match(await page.textContent('#speaking'), /已超时/);
+  assert.match(await page.textContent('#speaking'), /超时/);
   const red = await page.$eval('#speaking', (e) => getComputedStyle(e).backgroundColor);
   assert.notEqual(green, red);
   // The rule between: amber in the last quarter (at most 15 s) of the turn.

@@ -72,6 +72,36 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// A time as m:ss, h:mm:ss past an hour, without a sign: "40:00", "0:07",
+/// "1:02:05". Seconds are rounded up, so a countdown reads 0:00 exactly when
+/// its time is up. The pages' twin is `YZ.clock` (hub/web/yz.js).
+pub fn clock(ms: i64) -> String {
+    // Rounded up on the signed value: 59_001 → 60 s; -999 → 0 s; -1_500 → -1 s.
+    let secs = (-((-ms).div_euclid(1000))).unsigned_abs();
+    let (h, m, s) = (secs / 3600, (secs / 60) % 60, secs % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+/// Whether a countdown with `remaining_ms` left is over time: a full second
+/// past its end (so 0:00 shows for the second the time runs out).
+pub fn is_over(remaining_ms: i64) -> bool {
+    remaining_ms <= -1000
+}
+
+/// The one countdown format of every screen: "12:05", and once over time
+/// "超时 0:07" / "over 0:07" (the pages show the same through `YZ.clock`).
+pub fn countdown(remaining_ms: i64, lang: Lang) -> String {
+    if is_over(remaining_ms) {
+        format!("{}{}", lang.t("超时 ", "over "), clock(remaining_ms))
+    } else {
+        clock(remaining_ms.max(0))
+    }
+}
+
 /// The interface language: Chinese by default. Meeting content (titles,
 /// names) is shown as entered; only the clients' own words change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -129,5 +159,19 @@ mod tests {
         assert_eq!(Lang::parse("fr"), None);
         assert_eq!(Lang::Zh.toggle(), Lang::En);
         assert_eq!(Lang::En.t("中", "en"), "en");
+    }
+
+    #[test]
+    fn one_countdown_format() {
+        assert_eq!(countdown(40 * 60_000, Lang::Zh), "40:00");
+        assert_eq!(countdown(59_001, Lang::Zh), "1:00");
+        assert_eq!(countdown(1, Lang::Zh), "0:01");
+        assert_eq!(countdown(0, Lang::Zh), "0:00");
+        assert_eq!(countdown(-999, Lang::Zh), "0:00");
+        assert_eq!(countdown(-1000, Lang::Zh), "超时 0:01");
+        assert_eq!(countdown(-7_000, Lang::En), "over 0:07");
+        assert_eq!(countdown(3_725_000, Lang::Zh), "1:02:05");
+        assert_eq!(clock(-65_000), "1:05");
+        assert_eq!(countdown(-1_500, Lang::Zh), "超时 0:01");
     }
 }

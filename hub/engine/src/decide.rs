@@ -181,6 +181,11 @@ impl State {
                 }
                 Ok(vec![Event::PicksLocked { table: *table }])
             }
+            Command::SignalTable { table, signal } => {
+                self.table_work(actor, *table, &[Role::Chair])?;
+                self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks])?;
+                Ok(vec![Event::TableSignalled { table: *table, signal: *signal }])
+            }
             Command::AddNote { table, proposal, tag, text } => {
                 self.table_work(actor, *table, &[Role::Recorder, Role::Chair])?;
                 self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks, Phase::Pitches])?;
@@ -325,7 +330,10 @@ impl State {
                 if b.status == PaperStatus::Agreed {
                     return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
                 }
-                let mine = b.copies.get(desk).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
+                // A counter who keyed nothing in an existing batch finishes an
+                // empty copy (a stray batch: opened, one ballot keyed and removed).
+                let empty = Copy::default();
+                let mine = b.copies.get(desk).unwrap_or(&empty);
                 if mine.finished {
                     return Err(Rejection::with(E::CopyFinished, format!("batch {batch}")));
                 }

@@ -61,6 +61,11 @@ pub enum Event {
     PicksLocked {
         table: TableNo,
     },
+    /// A chair's word to the organiser (ready / more time / taken back).
+    TableSignalled {
+        table: TableNo,
+        signal: Option<TableSignal>,
+    },
     NoteAdded {
         table: TableNo,
         note: u64,

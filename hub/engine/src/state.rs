@@ -57,6 +57,8 @@ pub struct TableState {
     pub balance: Vec<SpeakerBalance>,
     /// Ids of this table's notes, in order.
     pub notes: Vec<u64>,
+    /// The chair's word in this phase (cleared when the phase changes).
+    pub signal: Option<TableSignal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -178,6 +180,10 @@ impl State {
             Event::MeetingOpened { fingerprint } => self.fingerprint = fingerprint.clone(),
             Event::PhaseChanged { to, lot_seed, .. } => {
                 self.phase = *to;
+                // A chair's "ready" or "more time" was about the phase that ended.
+                for t in &mut self.tables {
+                    t.signal = None;
+                }
                 if *to >= Phase::Voting {
                     self.pitch = None;
                 }
@@ -270,6 +276,7 @@ impl State {
             }
             Event::PicksSet { table, proposals } => self.table_mut(*table).picks = proposals.clone(),
             Event::PicksLocked { table } => self.table_mut(*table).picks_locked = true,
+            Event::TableSignalled { table, signal } => self.table_mut(*table).signal = *signal,
             Event::NoteAdded { table, note, proposal, tag, text, by } => {
                 self.notes.push(Note {
                     note: *note,
@@ -341,8 +348,8 @@ impl State {
                 }
             }
             Event::PaperFinished { batch, counter } => {
-                if let Some(copy) = self.desk.batches.get_mut(batch).and_then(|b| b.copies.get_mut(counter)) {
-                    copy.finished = true;
+                if let Some(b) = self.desk.batches.get_mut(batch) {
+                    b.copies.entry(counter.clone()).or_default().finished = true;
                 }
             }
             Event::PaperDisputed { batch, differences } => {
@@ -495,6 +502,7 @@ impl State {
                 share: share_of(&ids, n_tables, i, def.rules.assignment),
                 picks: vec![],
                 picks_locked: false,
+                signal: None,
                 queue: vec![],
                 balance: vec![],
                 notes: vec![],

@@ -288,6 +288,7 @@ fn command_of(group: &[&Event]) -> Option<Command> {
         Event::SpeakerRemoved { table, entry } => Command::RemoveSpeaker { table, entry },
         Event::PicksSet { table, proposals } => Command::SetPicks { table, proposals },
         Event::PicksLocked { table } => Command::LockPicks { table },
+        Event::TableSignalled { table, signal } => Command::SignalTable { table, signal },
         Event::NoteAdded { table, proposal, tag, text, .. } => Command::AddNote { table, proposal, tag, text },
         Event::NoteEdited { note, tag, text, .. } => Command::EditNote { note, tag, text },
         Event::NoteWithdrawn { note, .. } => Command::WithdrawNote { note },

@@ -193,7 +193,7 @@ impl Changed {
             | Event::NoteAdded { table, .. }
             | Event::NoteEdited { table, .. }
             | Event::NoteWithdrawn { table, .. } => self.detail(*table),
-            Event::PicksSet { .. } | Event::PicksLocked { .. } => self.tables = true,
+            Event::PicksSet { .. } | Event::PicksLocked { .. } | Event::TableSignalled { .. } => self.tables = true,
             Event::Annotated { .. } => self.annotations = true,
             Event::BallotCast { .. } => self.tally = true,
             Event::PaperKeyed { batch, counter, .. }
@@ -516,6 +516,7 @@ impl State {
                 picks: t.picks.clone(),
                 picks_locked: t.picks_locked,
                 speaking: t.queue.iter().find(|e| e.state == TurnState::Speaking).map(|e| e.name.clone()),
+                signal: t.signal,
             })
             .collect()
     }

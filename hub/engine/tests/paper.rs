@@ -335,3 +335,22 @@ fn a_live_tally_shows_the_desk_whole() {
     assert_eq!(p.batches[0].ballots[0].marks, ids(&["P01", "P02"]));
     assert_eq!(m.state.snapshot(&observer(), m.now).paper_copies[0].ballots[0].marks, ids(&["P01", "P02"]));
 }
+
+#[test]
+fn a_stray_empty_batch_is_finished_by_both_counters_and_does_not_block_the_close() {
+    let mut m = voting();
+    // Counter 1 opens batch 5, keys a ballot and takes it out again; counter 2 never keyed it.
+    m.ok(&counter(1), &key_paper(5, "9", &["P01"]));
+    m.ok(&counter(1), &Command::RemovePaper { batch: 5, number: "9".into() });
+    m.refuses_code(&organiser(), &advance(Phase::Counted), ErrorCode::PaperOpen);
+    m.ok(&counter(1), &finish_paper(5));
+    // The other counter finishes an empty copy: the copies agree on nothing.
+    let ev = events(&m.ok(&counter(2), &finish_paper(5)));
+    assert!(ev.iter().any(|e| matches!(e, Event::PaperAgreed { batch: 5, ballots } if ballots.is_empty())), "{ev:?}");
+    m.refuses_code(&counter(2), &finish_paper(5), ErrorCode::BatchAgreed);
+    // No sheets to count in it: the vote closes.
+    m.ok(&organiser(), &advance(Phase::Counted));
+    // A batch that does not exist is still unknown.
+    let mut m = voting();
+    m.refuses_code(&counter(2), &finish_paper(6), ErrorCode::UnknownBatch);
+}

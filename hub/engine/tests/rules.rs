@@ -1292,3 +1292,29 @@ fn count_does_not_overflow_on_huge_costs() {
     assert_eq!(r.funded, ids(&["P01", "P03"]));
     assert_eq!(r.total_cost, 90);
 }
+
+#[test]
+fn a_chair_signals_ready_or_more_time_until_the_phase_changes() {
+    let mut m = meeting_in(Phase::Discussion);
+    let signal = |table, s| Command::SignalTable { table, signal: s };
+    let r = m.ok(&chair(1), &signal(1, Some(TableSignal::MoreTime)));
+    assert!(matches!(&r[0].event, Event::TableSignalled { table: 1, signal: Some(TableSignal::MoreTime) }));
+    m.ok(&chair(2), &signal(2, Some(TableSignal::Ready)));
+    m.refuses(&chair(1), &signal(2, Some(TableSignal::Ready)), E::WrongTable, Some("2"));
+    m.refuses(&recorder(1), &signal(1, Some(TableSignal::Ready)), E::Forbidden, None);
+    let tables = m.state.snapshot(&organiser(), m.now).tables;
+    assert_eq!(tables[0].signal, Some(TableSignal::MoreTime));
+    assert_eq!(tables[1].signal, Some(TableSignal::Ready));
+    // Taken back.
+    m.ok(&chair(1), &signal(1, None));
+    assert_eq!(m.state.snapshot(&organiser(), m.now).tables[0].signal, None);
+    // A new phase starts with no word from anyone.
+    m.advance_to(Phase::Picks);
+    assert!(m.state.snapshot(&organiser(), m.now).tables.iter().all(|t| t.signal.is_none()));
+    m.ok(&chair(2), &signal(2, Some(TableSignal::Ready)));
+    m.advance_to(Phase::Pitches);
+    m.refuses(&chair(2), &signal(2, Some(TableSignal::Ready)), E::WrongPhase, Some("pitches"));
+    // The JSON the chair's page sends.
+    let c: Command = serde_json::from_str(r#"{"kind":"signal_table","table":1,"signal":"more_time"}"#).unwrap();
+    assert_eq!(c, signal(1, Some(TableSignal::MoreTime)));
+}

@@ -381,6 +381,16 @@ impl Role {
     }
 }
 
+/// A chair's word to the organiser about the table's work in this phase
+/// (`signal_table`): done, or asking for more time. It decides nothing; the
+/// console shows it, and it is cleared when the phase changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TableSignal {
+    Ready,
+    MoreTime,
+}
+
 /// Kind of turn in the speaking queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -565,6 +575,12 @@ pub enum Command {
     LockPicks {
         table: TableNo,
     },
+    /// The chair tells the organiser the table is ready, or needs more time
+    /// (`null` takes the word back). Logged; decides nothing.
+    SignalTable {
+        table: TableNo,
+        signal: Option<TableSignal>,
+    },
     // recorder (chairs may also take notes)
     AddNote {
         table: TableNo,
@@ -712,6 +728,7 @@ impl Command {
             | Command::RemoveSpeaker { table, .. }
             | Command::SetPicks { table, .. }
             | Command::LockPicks { table }
+            | Command::SignalTable { table, .. }
             | Command::AddNote { table, .. } => Some(*table),
             _ => None,
         }
@@ -732,6 +749,7 @@ impl Command {
             Command::RemoveSpeaker { .. } => "remove_speaker",
             Command::SetPicks { .. } => "set_picks",
             Command::LockPicks { .. } => "lock_picks",
+            Command::SignalTable { .. } => "signal_table",
             Command::AddNote { .. } => "add_note",
             Command::EditNote { .. } => "edit_note",
             Command::WithdrawNote { .. } => "withdraw_note",
@@ -1269,6 +1287,9 @@ pub struct TableSummary {
     pub picks_locked: bool,
     /// Name of who is speaking now, if anyone.
     pub speaking: Option<String>,
+    /// The chair's word in this phase: ready, or needs more time.
+    #[serde(default)]
+    pub signal: Option<TableSignal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

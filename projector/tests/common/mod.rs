@@ -78,6 +78,7 @@ pub fn demo(phase: Phase) -> Snapshot {
             picks: vec![],
             picks_locked: false,
             speaking: None,
+            signal: None,
         })
         .collect();
     let counts: BTreeMap<String, u64> = def.proposals.iter().map(|p| (p.id.clone(), 0)).collect();

@@ -5,7 +5,7 @@
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use yuanzhuo_protocol::*;
 
@@ -35,11 +35,16 @@ fn place_cursor(f: &mut Frame, area: Rect, at: (usize, usize)) {
 }
 
 /// A row of choices with the current one reversed: "[支持] 反对 提问".
-fn choices<T: PartialEq + Copy>(all: &[T], current: T, name: impl Fn(T) -> String, active: bool) -> Vec<Span<'static>> {
+fn choices<T: PartialEq + Copy>(
+    all: &[T],
+    current: Option<T>,
+    name: impl Fn(T) -> String,
+    active: bool,
+) -> Vec<Span<'static>> {
     let mut out = vec![];
     for c in all {
         let text = format!(" {} ", name(*c));
-        out.push(if *c == current {
+        out.push(if Some(*c) == current {
             Span::styled(text, if active { selected() } else { bold() })
         } else {
             Span::raw(text)
@@ -104,14 +109,14 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: &Confirm) {
     lines.push(Line::raw(""));
     lines.push(hints(&[("y", l.t("确定", "yes")), ("n", l.t("取消", "no"))]));
     let r = popup(area, w, lines.len() as u16 + 2);
-    f.render_widget(Clear, r);
+    clear_under(f, r);
     f.render_widget(Paragraph::new(lines).block(boxed(&title, r).border_style(bold())), r);
 }
 
 pub fn speaker(f: &mut Frame, area: Rect, app: &App, s: &SpeakerForm) {
     let l = app.lang();
     let r = popup(area, 64, 8);
-    f.render_widget(Clear, r);
+    clear_under(f, r);
     let block = boxed(l.t("加入发言队列", "Add to the speaking queue"), r).border_style(bold());
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -120,7 +125,7 @@ pub fn speaker(f: &mut Frame, area: Rect, app: &App, s: &SpeakerForm) {
     let field_w = (inner.width as usize).saturating_sub(lw + 1);
     let (text, cur) = editor_view(&s.name, field_w, 1);
     let mut kinds = vec![Span::raw(l.t("发言类型：", "Kind: ").to_string())];
-    kinds.extend(choices(&TURNS, s.turn, |t| l.turn(t).to_string(), true));
+    kinds.extend(choices(&TURNS, Some(s.turn), |t| l.turn(t).to_string(), true));
     let lines = vec![
         Line::from(vec![Span::raw(label.to_string()), Span::styled(text.first().cloned().unwrap_or_default(), bold())]),
         Line::styled(
@@ -143,7 +148,7 @@ pub fn note(f: &mut Frame, area: Rect, app: &App, n: &NoteForm) {
         width: area.width.saturating_sub(4),
         height: area.height.saturating_sub(2),
     };
-    f.render_widget(Clear, r);
+    clear_under(f, r);
     let topic = match &n.proposal {
         None => l.t("综合", "general").to_string(),
         Some(id) => {
@@ -165,7 +170,15 @@ pub fn note(f: &mut Frame, area: Rect, app: &App, n: &NoteForm) {
     }
     let mut tags = vec![Span::raw(l.t("标签：", "Tag: ").to_string())];
     tags.extend(choices(&TAGS, n.tag, |t| l.tag(t).to_string(), true));
-    tags.push(Span::styled(l.t("（Tab 切换）", " (Tab)").to_string(), dim()));
+    tags.push(Span::styled(
+        if n.tag.is_some() {
+            l.t("（Tab 切换）", " (Tab)")
+        } else {
+            l.t("（请选择：Tab 或 F2–F6）", " (choose: Tab or F2–F6)")
+        }
+        .to_string(),
+        dim(),
+    ));
     f.render_widget(Paragraph::new(Line::from(tags)), Rect { height: 1, ..inner });
     let text_area = Rect {
         x: inner.x + 1,
@@ -203,7 +216,7 @@ pub fn note(f: &mut Frame, area: Rect, app: &App, n: &NoteForm) {
 pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
     let l = app.lang();
     let r = popup(area, 96, 19);
-    f.render_widget(Clear, r);
+    clear_under(f, r);
     let title = {
         let t = app.snap.as_ref().and_then(|s| s.proposal(&a.proposal)).map(|p| one_line(&p.title)).unwrap_or_default();
         format!("{} · {} {t}", l.t("技术意见", "Annotation"), a.proposal)
@@ -223,7 +236,12 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
     };
     let mut lines: Vec<Line> = vec![];
     let mut f_line = vec![label(F_FEASIBILITY, l.t("可行性", "Feasibility"))];
-    f_line.extend(choices(&FEASIBILITY, a.feasibility, |x| l.feasibility(x).to_string(), a.field == F_FEASIBILITY));
+    f_line.extend(choices(
+        &FEASIBILITY,
+        Some(a.feasibility),
+        |x| l.feasibility(x).to_string(),
+        a.field == F_FEASIBILITY,
+    ));
     lines.push(Line::from(f_line));
     let rule_text = match a.rule {
         Some(n) => format!("{n} {}", l.rule(n)),

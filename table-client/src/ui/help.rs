@@ -4,7 +4,7 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use yuanzhuo_protocol::Role;
 
@@ -15,7 +15,7 @@ use crate::text::{fit, wrap};
 pub fn help(f: &mut Frame, area: Rect, app: &App) {
     let l = app.lang();
     let r = Rect { x: area.x + 1, y: area.y, width: area.width.saturating_sub(2), height: area.height };
-    f.render_widget(Clear, r);
+    clear_under(f, r);
     let block = boxed(l.t("帮助（按 Esc 或 ? 关闭）", "Help (Esc or ? closes)"), r).border_style(bold());
     let inner = block.inner(r);
     f.render_widget(block, r);
@@ -42,6 +42,13 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
                 l.t("发言页：让选中的人开始；推选页：提交推选", "Speakers: start the selected one; Picks: submit"),
             ),
             ("s / x", l.t("发言页：结束当前发言 / 移出选中的人", "Speakers: stop the turn / remove the selected one")),
+            (
+                "r / t",
+                l.t(
+                    "发言页：告诉组织者本桌已就绪 / 需要更多时间（再按撤回）",
+                    "Speakers: tell the organiser ready / more time (again: take back)",
+                ),
+            ),
             ("L", l.t("推选页：锁定推选（先确认，锁定后不能改）", "Picks: lock (asks first; final)")),
             ("a e w", l.t("记录页：新记录 / 修改 / 撤回", "Notes: new / edit / withdraw")),
         ]),
@@ -88,7 +95,7 @@ pub fn help(f: &mut Frame, area: Rect, app: &App) {
 pub fn log(f: &mut Frame, area: Rect, app: &App) {
     let l = app.lang();
     let r = Rect { x: area.x + 1, y: area.y, width: area.width.saturating_sub(2), height: area.height };
-    f.render_widget(Clear, r);
+    clear_under(f, r);
     let block = boxed(l.t("消息记录（按 Esc 关闭）", "Messages (Esc closes)"), r).border_style(bold());
     let inner = block.inner(r);
     f.render_widget(block, r);

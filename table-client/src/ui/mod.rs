@@ -12,7 +12,7 @@ use yuanzhuo_client::LinkStatus;
 use crate::app::{App, Level, Modal, Screen, Tab};
 use crate::clock::{timebox, Timebox};
 use crate::i18n::{Lang, Words};
-use crate::text::{clock, fit, truncate, width};
+use crate::text::{clock, countdown, fit, truncate, width};
 
 mod adviser;
 mod chair;
@@ -128,16 +128,16 @@ pub fn unsent(app: &App) -> Span<'static> {
     Span::styled(text, badge(Color::Yellow))
 }
 
-/// The meeting clock the hub runs: "讨论 31:25", over time "+1:05".
+/// The meeting clock the hub runs: "讨论 31:25", over time "讨论 超时 1:05".
 pub fn meeting_clock(app: &App) -> Option<Span<'static>> {
     let t = app.snap.as_ref()?.timer.as_ref()?;
     let left = t.remaining_ms(app.now());
     let label = app.lang().timer_label(&t.label).to_string();
-    let mut text = format!("{label} {}", clock(left));
+    let mut text = format!("{label} {}", countdown(left, app.lang()));
     if t.paused {
         text.push_str(app.t("（暂停）", " (paused)"));
     }
-    Some(if left < 0 { Span::styled(text, error()) } else { Span::styled(text, bold()) })
+    Some(if yuanzhuo_client::text::is_over(left) { Span::styled(text, error()) } else { Span::styled(text, bold()) })
 }
 
 fn header(app: &App, w: usize) -> Line<'static> {
@@ -265,6 +265,7 @@ fn key_line(app: &App) -> Line<'static> {
             ("Enter", l.t("指定开始", "start")),
             ("s", l.t("结束", "stop")),
             ("x", l.t("移除", "remove")),
+            ("r/t", l.t("就绪/要时间", "ready/more time")),
         ],
         Some(Tab::Picks) => {
             vec![("Enter", l.t("提交", "submit")), ("L", l.t("锁定", "lock")), ("x", l.t("取消选中", "unmark"))]

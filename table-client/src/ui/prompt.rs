@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use super::widgets::*;
@@ -14,7 +14,7 @@ use crate::text::{truncate, width, wrap};
 pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &PromptForm) {
     let l = app.lang();
     let r = popup(area, 76, 18);
-    f.render_widget(Clear, r);
+    clear_under(f, r);
     let block =
         boxed(l.t("圆桌 · 桌长 / 记录员 / 技术顾问", "Yuanzhuo · chair / recorder / adviser"), r).border_style(bold());
     let inner = block.inner(r);

@@ -6,7 +6,8 @@
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders};
+use ratatui::widgets::{Block, Borders, Clear};
+use ratatui::Frame;
 use yuanzhuo_protocol::*;
 
 use crate::app::App;
@@ -32,6 +33,24 @@ pub fn good() -> Style {
 /// A badge: dark text on a coloured background, readable on any theme.
 pub fn badge(bg: Color) -> Style {
     Style::default().fg(Color::Black).bg(bg).add_modifier(Modifier::BOLD)
+}
+
+/// Clear a dialog's area before drawing it, and the wide (Chinese)
+/// character that starts just left of it: the terminal would otherwise draw
+/// that character's right half over the dialog's left border.
+pub fn clear_under(f: &mut Frame, r: Rect) {
+    f.render_widget(Clear, r);
+    if r.x == 0 {
+        return;
+    }
+    let buf = f.buffer_mut();
+    for y in r.top()..r.bottom() {
+        if let Some(cell) = buf.cell_mut((r.x - 1, y)) {
+            if crate::text::width(cell.symbol()) > 1 {
+                cell.set_symbol(" ");
+            }
+        }
+    }
 }
 
 /// A bordered box whose title is cut to fit (wide characters measured).

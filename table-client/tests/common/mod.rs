@@ -49,6 +49,7 @@ pub fn snapshot() -> Snapshot {
             picks: if i == 2 { vec!["P21".into(), "P24".into(), "P27".into()] } else { vec![] },
             picks_locked: i == 2,
             speaking: if i == 0 { Some("3号".into()) } else { None },
+            signal: None,
         })
         .collect();
     let entry = |entry, name: &str, turn, state, started: Option<u64>, ended: Option<u64>| QueueEntry {

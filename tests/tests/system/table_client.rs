@@ -224,7 +224,8 @@ async fn chair_recorder_and_adviser_at_a_real_hub() {
     recorder.wait_for("新记录 · P03");
     recorder.text("老人上下楼需要扶手，");
     recorder.paste("晚上噪音\n影响三楼住户");
-    recorder.keys(&["Tab"]);
+    // A new note has no tag until one is chosen (F3: concern).
+    recorder.keys(&["F3"]);
     recorder.wait_for("影响三楼住户");
     recorder.keys(&["C-s"]);
     let s = recorder.wait_for("记录已保存");
@@ -324,7 +325,7 @@ async fn entries_made_offline_arrive_exactly_once() {
         term.keys(&["a"]);
         term.wait_for("新记录");
         term.text(text);
-        term.keys(&["C-s"]);
+        term.keys(&["F2", "C-s"]);
         term.wait_for(text);
     }
     // (capture-pane drops trailing spaces: match without them.)
@@ -413,4 +414,72 @@ async fn a_200_entry_outbox_flushes_without_a_rate_limited_refusal() {
     assert_eq!(texts, want, "all 200, once each, in order");
     let health = http::get(hub.port, "/healthz", &[]).await.unwrap().json().unwrap();
     assert_eq!(health["door"]["turned_away"]["rate_limited"], 0, "paced under the hub's limit: {health}");
+}
+
+/// The display columns of every border character on each row of `s` (wide
+/// characters take two columns, as the terminal draws them).
+fn border_columns(line: &str) -> Vec<usize> {
+    let mut col = 0;
+    let mut out = vec![];
+    for c in line.chars() {
+        if matches!(c, '│' | '┌' | '┐' | '└' | '┘') {
+            out.push(col);
+        }
+        col += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn status_and_log_stay_current_after_a_hub_restart_and_dialogs_keep_their_border() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let state = dir.path().join("state");
+    let sheet = tokens(&data, 0).unwrap();
+    let mut hub = Hub::start(&data, &[]).unwrap();
+    let port = hub.port;
+    open_discussion(&hub, &sheet).await;
+    let term = Term::start("restart", &client(&hub.url(), &state, Some(&token(&sheet, &["tables", "0", "chair"])), ""));
+    term.wait_for(" 在线 ");
+
+    // A dialog over the Chinese speakers page: its left and right borders stand
+    // in the same columns on every row (no background character bleeds over them).
+    term.keys(&["2", "a"]);
+    let s = term.wait_for("加入发言队列");
+    let lines: Vec<&str> = s.lines().collect();
+    let top = lines
+        .iter()
+        .rposition(|l| l.contains('┌') && l.contains('┐') && !l.starts_with('┌'))
+        .unwrap_or_else(|| panic!("a dialog:\n{s}"));
+    let edges = border_columns(lines[top]);
+    let (left, right) = (edges[0], edges[edges.len() - 1]);
+    let mut rows = 0;
+    for l in &lines[top + 1..] {
+        let cols = border_columns(l);
+        assert!(cols.contains(&left) && cols.contains(&right), "borders at {left} and {right}:\n{l}\n\n{s}");
+        if l.contains('└') {
+            break;
+        }
+        rows += 1;
+    }
+    assert!(rows >= 2, "the dialog's rows:\n{s}");
+    term.keys(&["Escape"]);
+
+    // The hub shuts down (saying so) and comes back on the same port.
+    hub.stop().unwrap();
+    term.wait("offline", Duration::from_secs(30), |s| s.contains("离线") || s.contains("连接中"));
+    let hub = Hub::start_on(&data, port, &[]).unwrap();
+    let s = term.wait_for("已重新连接会场服务器");
+    assert!(!s.contains("正在关闭"), "the status line is current after the restart:\n{s}");
+    assert!(s.contains(" 在线 "), "{s}");
+
+    // A phase change is said in the status line (and kept in the log).
+    let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();
+    let a = org.command(cmd::advance("picks")).await.unwrap();
+    assert!(is_ack(&a), "{a}");
+    org.close().await;
+    term.wait_for("现在是：各桌推选");
+    term.keys(&["m"]);
+    let s = term.wait_for("已重新连接会场服务器");
+    assert!(s.contains("连接中断") && s.contains("现在是：各桌推选"), "the message log has both:\n{s}");
 }

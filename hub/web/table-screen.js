@@ -1,0 +1,163 @@
+/* table-screen.js — /table-screen, a read-only screen for one table (a
+ * tablet or a spare phone laid in the middle of it): the meeting's
+ * countdown in big digits (the same time as the projector), who is speaking
+ * and for how long, who comes next, and the talk time of every seat, those
+ * who have not spoken yet marked.
+ *
+ * It opens with the card of the table's chair, recorder or adviser (the
+ * chair's page links here with its card): the hub shows that card its
+ * table's queue. This page sends no command: it only shows.
+ */
+(function () {
+  'use strict';
+  var h = YZ.h, tr = YZ.tr, $ = YZ.$;
+  var PAGE = 'table-screen', ROLES = { chair: 1, recorder: 1, adviser: 1 };
+  var app = { you: null, snap: null, status: 'connecting', statusDetail: null };
+  var session = null;
+
+  /** "5" is seat 5: shown as 5号 / Seat 5; a name is shown as written (as on the chair's page). */
+  function speaker(name) { return /^\d+$/.test(name) ? tr(name + '号', 'Seat ' + name) : name; }
+  function myTable() { return app.you && app.you.table; }
+  function detail() {
+    var list = (app.snap && app.snap.table_details) || [];
+    for (var i = 0; i < list.length; i++) if (list[i].table === myTable()) return list[i];
+    return null;
+  }
+  function summary() {
+    var list = (app.snap && app.snap.tables) || [];
+    for (var i = 0; i < list.length; i++) if (list[i].table === myTable()) return list[i];
+    return null;
+  }
+
+  /** Talk time per speaker, the current turn included; queued names that have not spoken count as 0. */
+  function balance(d, now) {
+    var rows = [], by = {};
+    function row(name) {
+      if (!by[name]) { by[name] = { name: name, turns: 0, ms: 0, speaking: false, order: rows.length }; rows.push(by[name]); }
+      return by[name];
+    }
+    (d.balance || []).forEach(function (b) { var r = row(b.name); r.turns = b.turns; r.ms = b.total_ms; });
+    (d.queue || []).forEach(function (e) {
+      if (e.state === 'speaking' && e.started_at_ms) { var r = row(e.name); r.ms += Math.max(0, now - e.started_at_ms); r.speaking = true; }
+      if (e.state === 'waiting') row(e.name);
+    });
+    // Seats in seat order first, then names in order of appearance.
+    rows.sort(function (a, b) {
+      var sa = /^\d+$/.test(a.name), sb = /^\d+$/.test(b.name);
+      if (sa && sb) return Number(a.name) - Number(b.name);
+      if (sa !== sb) return sa ? -1 : 1;
+      return a.order - b.order;
+    });
+    return rows;
+  }
+
+  function render() {
+    var s = app.snap, st = $('#ts-status');
+    st.setAttribute('data-state', app.status);
+    st.textContent = YZ.statusText(app.status, app.statusDetail);
+    if (!s || !app.you) return;
+    var t = summary();
+    $('#ts-table').textContent = t ? t.name : tr('第' + myTable() + '桌', 'Table ' + myTable());
+    $('#ts-phase').textContent = YZ.phaseName(s.phase);
+    document.title = ($('#ts-table').textContent) + ' · ' + s.meeting.name;
+    tick();
+  }
+
+  /** Twice a second: the countdown and the talk times follow the hub's clock. */
+  function tick() {
+    var s = app.snap;
+    if (!s || !app.you) return;
+    var now = session.now(), timer = s.timer;
+    var clock = $('#ts-clock');
+    if (timer) {
+      var left = YZ.remainingMs(timer, now);
+      $('#ts-clock-label').textContent = YZ.timerLabel(timer.label) + (timer.paused ? tr('（暂停）', ' (paused)') : '');
+      clock.textContent = YZ.clock(left);
+      clock.setAttribute('data-over', left <= -1000 ? 'yes' : 'no');
+    } else {
+      $('#ts-clock-label').textContent = tr('会议计时', 'Meeting clock');
+      clock.textContent = '—';
+      clock.setAttribute('data-over', 'no');
+    }
+    var d = detail() || { queue: [], balance: [] }, cur = null;
+    d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
+    $('#ts-speaker').textContent = cur ? speaker(cur.name) : tr('现在没有人发言', 'Nobody is speaking');
+    $('#ts-talk').textContent = cur && cur.started_at_ms ? tr('已发言 ', 'for ') + YZ.clock(Math.max(0, now - cur.started_at_ms)) : '';
+    var waiting = d.queue.filter(function (e) { return e.state === 'waiting'; });
+    YZ.drawIf($('#ts-next'), JSON.stringify(waiting.map(function (e) { return e.name; }).slice(0, 4)), function () {
+      YZ.fill($('#ts-next'), waiting.length ? waiting.slice(0, 4).map(function (e) { return h('li', null, speaker(e.name)); })
+        : h('li', { class: 'muted' }, tr('没有人排队', 'Nobody is waiting')));
+    });
+    var rows = balance(d, now);
+    var silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; });
+    $('#ts-silent').textContent = silent.length ? tr('还没有发言：' + silent.map(function (r) { return speaker(r.name); }).join('、'),
+      'Not spoken yet: ' + silent.map(function (r) { return speaker(r.name); }).join(', ')) : '';
+    YZ.fill($('#ts-balance'), rows.length ? rows.map(function (r) {
+      var spoken = r.turns > 0 || r.speaking;
+      return h('li', { 'data-name': r.name, 'data-spoken': spoken ? 'yes' : 'no', 'data-now': r.speaking ? 'yes' : 'no' },
+        h('strong', null, speaker(r.name)),
+        h('span', { class: 't mono' }, spoken ? YZ.clock(r.ms) + tr(' · ' + r.turns + ' 次', ' · ' + r.turns + '×') : tr('未发言', 'not yet')));
+    }) : h('li', { class: 'muted' }, tr('还没有人发言。', 'Nobody has spoken yet.')));
+  }
+
+  function signIn(error) {
+    if (session) { session.stop(); session = null; }
+    app.you = null; app.snap = null;
+    $('#screen').hidden = true;
+    $('#signin').hidden = false;
+    if (error) YZ.say('error', error);
+    $('#signin-code').focus();
+  }
+
+  function start(token, typed) {
+    $('#signin').hidden = true;
+    $('#wrong-card').hidden = true;
+    session = new YZ.Session({
+      token: token,
+      client: 'table-screen/1',
+      onStatus: function (state, detail) {
+        app.status = state; app.statusDetail = detail;
+        if (state === 'refused') { YZ.forgetToken(PAGE); signIn(YZ.statusText(state, detail)); return; }
+        render();
+      },
+      onWelcome: function (you, snap) {
+        if (!ROLES[you.role] || !you.table) {
+          session.stop();
+          YZ.forgetToken(PAGE);
+          signIn();
+          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”，不是某一桌的卡。请用本桌桌长、记录员或技术顾问的卡。',
+            'This card is for “' + you.label + '”, not a table\'s. Use the card of the table\'s chair, recorder or adviser.'));
+          $('#wrong-card').hidden = false;
+          return;
+        }
+        if (typed) YZ.keepToken(PAGE, token);
+        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
+        app.you = you;
+        $('#screen').hidden = false;
+      },
+      onChange: function (snap) {
+        if (!app.you) return;
+        app.snap = snap;
+        render();
+      },
+      onNotice: function (m) { YZ.say('error', YZ.errorText(m)); }
+    }).start();
+  }
+
+  function init() {
+    YZ.initLang();
+    YZ.langToggle();
+    YZ.onLang(function () { $('#ts-next').__yzKey = null; render(); });
+    $('#signin-form').addEventListener('submit', function (e) {
+      e.preventDefault();
+      var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
+      $('#signin-code').value = '';
+      if (code) start(code, true);
+    });
+    setInterval(tick, 500);
+    var token = YZ.takeToken(PAGE);
+    if (token) start(token, false); else signIn();
+  }
+
+  init();
+})();
