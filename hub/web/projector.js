@@ -180,8 +180,7 @@
       var rest = r.rows.filter(function (x) { return !x.funded; });
       var money = function (n) { return YZ.money(n, r.currency); };
       var votes = function (n) { return h('span', { class: 'votes' }, h('b', null, n), YZ.tr('票', n === 1 ? ' vote' : ' votes')); };
-      var shared = sharedRanks(r.rows);
-      var rank = function (row) { return h('span', { class: 'rank' }, rankText(row.rank, shared)); };
+      var rank = function (row) { return h('span', { class: 'rank' }, row.rankText); };
       return h('section', { class: 'results-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'rmain' },
           h('h2', { id: 'scene-title' }, r.final ? YZ.tr('结果公示', 'Published results') : YZ.tr('计票结果（待公示）', 'The count (to be published)')),
@@ -235,15 +234,6 @@
           h('p', { class: 'muted' }, YZ.tr('会后任何人都可以按公告里的核对说明重新计票。', 'Anyone can recount it: the notice says how.'))));
     }
   };
-
-  /** The ranks more than one proposal holds (a tie), as a set: rank → true. */
-  function sharedRanks(rows) {
-    var seen = {}, out = {};
-    rows.forEach(function (x) { if (seen[x.rank]) out[x.rank] = true; seen[x.rank] = true; });
-    return out;
-  }
-  /** A rank as every screen writes it: "3", or "3=" when tied (shared with another proposal). */
-  function rankText(rank, shared) { return shared[rank] ? rank + '=' : String(rank); }
 
   /**
    * Why a proposal is not funded, in words the room can check: what was

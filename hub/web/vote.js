@@ -253,7 +253,7 @@
             'Budget ' + YZ.money(r.budget, r.currency) + '; ' + r.funded + ' proposals funded, ' + YZ.money(r.total, r.currency) + ' in all.')),
           h('ol', { class: 'ranking', id: 'ranking' }, r.rows.map(function (row) {
             return h('li', { class: (row.funded ? 'funded' : 'unfunded') + (chosen[row.id] ? ' mine' : ''), 'data-id': row.id, 'data-votes': row.votes },
-              h('span', { class: 'rank' }, row.rank),
+              h('span', { class: 'rank' }, row.rankText),
               h('span', { class: 'rtext' },
                 h('span', { class: 'rtitle' }, h('span', { class: 'pid mono' }, row.id), ' ', row.title),
                 h('span', { class: 'rmeta' }, YZ.tr(row.votes + ' 票', row.votes + ' votes'), ' · ',
