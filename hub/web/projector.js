@@ -547,7 +547,7 @@
       }
       YZ.fill(YZ.$('#scene'), h('section', { class: 'refused' },
         h('h2', null, YZ.tr('本会场不开放匿名投影', 'This hub does not allow an anonymous projector')),
-        h('p', null, YZ.tr('请用投影链接打开本页（组织者运行 hub tokens 可以看到）。', 'Open this page from the projector link (the organiser finds it with hub tokens).'))));
+        h('p', null, YZ.tr('请用投影链接打开本页（向组织者索取：它和会场的其他链接一起发出）。', 'Open this page from the projector link (ask the organiser: it comes with the meeting\'s other links).'))));
       drawn = { scene: 'refused', key: '' };
     }
   }
