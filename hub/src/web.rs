@@ -264,9 +264,17 @@ async fn join(UrlPath(token): UrlPath<String>, AxState(web): AxState<Arc<Web>>) 
     }
 }
 
-/// The QR code of the address residents open, as SVG (projector, cards).
-async fn join_qr(AxState(web): AxState<Arc<Web>>) -> Response {
-    svg_response(qr_svg(&web.base_url))
+/// The QR code of the address residents open, as SVG (projector, cards);
+/// `?to=board`: of the public board's address (the projector's results).
+async fn join_qr(q: RawQuery, AxState(web): AxState<Arc<Web>>) -> Response {
+    svg_response(qr_svg(&qr_target(&web.base_url, q.0.as_deref())))
+}
+
+fn qr_target(base_url: &str, query: Option<&str>) -> String {
+    match query {
+        Some("to=board") => format!("{}/board", base_url.trim_end_matches('/')),
+        _ => base_url.to_string(),
+    }
 }
 
 pub fn svg_response(svg: String) -> Response {
@@ -359,6 +367,12 @@ mod tests {
         h.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&format!("\"{}\"", yz.version)).unwrap());
         assert_eq!(asset_response("/assets/yz.js", None, &h).status(), StatusCode::NOT_MODIFIED);
         assert_eq!(asset_response("/favicon.ico", None, &HeaderMap::new()).status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn qr_for_the_board() {
+        assert_eq!(qr_target("http://10.0.0.2:8470/", Some("to=board")), "http://10.0.0.2:8470/board");
+        assert_eq!(qr_target("http://10.0.0.2:8470", None), "http://10.0.0.2:8470");
     }
 
     #[test]

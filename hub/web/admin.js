@@ -31,7 +31,7 @@
     voter: ['投票卡', 'Voting card'], chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'],
     adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Scrutineer'], counter: ['点票员', 'Counter'], registrar: ['门口登记员', 'Door registrar'], projector: ['投影', 'Projector']
   };
-  var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 8;
+  var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 6;
   var name2 = function (p) { return tr(p[0], p[1]); };
 
   var app = { secret: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'meeting', presence: null, presenceError: null, sheet: null, autoNext: false, handedOver: null, closeRefused: null };
@@ -817,7 +817,7 @@
   function renderSheet() {
     var sh = app.sheet, d = sh.data;
     $('#sheet-h').textContent = sh.title + tr('（' + d.cards.length + ' 张）', ' (' + d.cards.length + ' cards)');
-    // Eight cards (2 × 4) fill an A4 page; each page is its own block so that printing breaks between them.
+    // Six cards (2 × 3) fill an A4 page; each page is its own block so that printing breaks between them.
     var pages = [];
     d.cards.forEach(function (c, i) {
       if (i % CARDS_PER_PAGE === 0) pages.push(h('div', { class: 'sheet-page' }));

@@ -130,7 +130,7 @@
         e.fingerprint ? row(tr('选民指纹', 'Electorate fingerprint'), h('span', { class: 'mono', id: 'b-electorate-fingerprint' }, e.fingerprint)) : null),
       h('p', null, tr('本页反映会议日志第 ', 'This board reflects log entry #'), h('b', { id: 'b-seq' }, String(b.seq)), tr(' 条，其哈希：', ', whose hash is:')),
       h('p', { class: 'mono hash', id: 'b-head', 'data-head': b.log_head }, YZ.groupHex(b.log_head)),
-      h('p', { class: 'muted small' }, tr('与大屏幕上显示的哈希对照；会后可用 hub verify --head 核对它确实属于会议日志。', 'Compare it with the hash on the big screen; afterwards hub verify --head confirms it is part of the meeting\'s log.')),
+      h('p', { class: 'muted small' }, tr('与大屏幕上显示的哈希对照；会后按公告里的核对说明，可以确认它确实属于会议日志。', 'Compare it with the hash on the big screen; afterwards the checking steps in the notice confirm it is part of the meeting\'s log.')),
       b.results ? h('p', { class: 'notice ok' }, tr('投票已结束。计票时日志哈希：', 'The vote has closed. Log hash at the close: '), h('span', { class: 'mono', id: 'b-closed' }, YZ.groupHex(b.results.closed_at_head, 16)), '…') : null,
       failed ? h('p', { class: 'notice error' }, tr('暂时无法读取最新的公示板，稍后自动重试。', 'Cannot read the latest board right now; trying again shortly.')) : null
     ];

@@ -134,7 +134,7 @@
       h('ol', { class: 'ranking', id: 'live-ranking' }, r.rows.map(function (row, i) {
         return [
           h('li', { class: row.funded ? 'funded' : 'unfunded', 'data-id': row.id, 'data-votes': row.votes, 'data-funded': row.funded ? '1' : '0' },
-            h('span', { class: 'rank' }, row.rank),
+            h('span', { class: 'rank' }, row.rankText),
             h('span', { class: 'rtext' },
               h('span', { class: 'rtitle' }, h('span', { class: 'mono' }, row.id), ' ', row.title),
               h('span', { class: 'rmeta' }, YZ.tr(row.votes + ' 票 · ', row.votes + ' votes · ') + money(row.cost) + ' · ',

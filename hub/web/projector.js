@@ -92,8 +92,9 @@
       ? [YZ.tr('选民指纹 ', 'Electorate fingerprint '), h('b', { class: 'mono', id: 'electorate-fingerprint' }, e.fingerprint),
         YZ.tr('（投票卡 ' + e.issued + ' 张）', ' (' + e.issued + ' cards)')]
       : YZ.tr('尚未发出投票卡', 'No voter cards issued yet'));
+    // The head's first 16 digits: enough to compare with a photograph; the results show it whole.
     YZ.fill(YZ.$('#foot-head'), YZ.tr('日志 #', 'Log #') + s.seq + ' ',
-      h('span', { class: 'mono', id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)));
+      h('span', { class: 'mono', id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head, 16) + '…'));
   }
 
   function timerBlock(label) {
@@ -108,19 +109,23 @@
 
     tables: function (m) {
       var n = m.tables.length, cols = n <= 3 ? n : n <= 6 ? 3 : n <= 12 ? 4 : n <= 20 ? 5 : 6;
+      // Beyond six tables a card has room for three lines at 1rem: name, state, the picks' numbers.
+      var compact = n > 6;
       return h('section', { class: 'tables-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'scene-head' },
           h('h2', { id: 'scene-title' }, m.phase === 'picks' ? YZ.tr('各桌推选', 'Tables choose their picks') : YZ.tr('分桌讨论', 'Table discussion')),
           m.timer ? timerBlock(m.timer) : null),
-        h('ul', { class: 'tablegrid cols-' + cols, style: 'grid-template-columns: repeat(' + cols + ', 1fr)' },
+        h('ul', { class: 'tablegrid cols-' + cols + (compact ? ' compact' : ''), style: 'grid-template-columns: repeat(' + cols + ', minmax(0, 1fr))' },
           m.tables.map(function (t) {
             return h('li', { class: 'tcard state-' + t.state, 'data-table': t.table },
               h('h3', null, t.name),
               h('p', { class: 'tstate' }, t.state === 'locked' ? '✓ ' : '', t.text),
               t.speaking ? h('p', { class: 'tspeaking' }, YZ.tr('正在发言：', 'Speaking: '), t.speaking) : null,
-              t.picks.length ? h('ol', { class: 'tpicks' }, t.picks.map(function (p) {
-                return h('li', null, h('span', { class: 'mono pid' }, p.id), ' ', p.title);
-              })) : null);
+              !t.picks.length ? null : compact
+                ? h('p', { class: 'tpickids mono' }, t.picks.map(function (p) { return p.id; }).join(' '))
+                : h('ol', { class: 'tpicks' }, t.picks.map(function (p) {
+                  return h('li', null, h('span', { class: 'mono pid' }, p.id), ' ', p.title);
+                })));
           })));
     },
 
@@ -159,10 +164,13 @@
         return h('section', { class: 'vote-scene hidden-tally', 'aria-labelledby': 'scene-title' }, head,
           h('div', { class: 'hidden-note' },
             h('p', null, YZ.tr('按会议规则，各项目票数在投票结束后公布。', 'By the meeting\'s rules the count per proposal is shown when the vote closes.')),
-            h('p', { class: 'muted' }, YZ.tr('现在只显示选票张数。', 'Until then only the number of ballots is shown.'))));
+            h('p', { class: 'muted' }, YZ.tr('现在只显示选票张数。', 'Until then only the number of ballots is shown.'))),
+          paperLine(m));
       }
       return h('section', { class: 'vote-scene', 'aria-labelledby': 'scene-title' }, head,
-        h('div', { class: 'chart' }, h('ol', { class: 'tally', id: 'tally', 'aria-label': YZ.tr('实时计票', 'Live tally') })));
+        h('div', { class: 'chart' }, h('ol', { class: 'tally', id: 'tally', 'aria-label': YZ.tr('实时计票', 'Live tally') })),
+        h('p', { class: 'pager-line', id: 'tally-pages', hidden: '' }),
+        paperLine(m));
     },
 
     results: function (m) {
@@ -172,14 +180,15 @@
       var rest = r.rows.filter(function (x) { return !x.funded; });
       var money = function (n) { return YZ.money(n, r.currency); };
       var votes = function (n) { return h('span', { class: 'votes' }, h('b', null, n), YZ.tr('票', n === 1 ? ' vote' : ' votes')); };
+      var rank = function (row) { return h('span', { class: 'rank' }, row.rankText); };
       return h('section', { class: 'results-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'rmain' },
           h('h2', { id: 'scene-title' }, r.final ? YZ.tr('结果公示', 'Published results') : YZ.tr('计票结果（待公示）', 'The count (to be published)')),
           r.equal ? h('p', { class: 'es-how', id: 'equal-shares' }, r.equal.text) : null,
-          h('h3', { class: 'rhead ok' }, YZ.tr('获得资助（按排名）', 'Funded, in ranking order')),
+          h('h3', { class: 'rhead ok' }, YZ.tr('获得资助（按排名）', 'Funded, in ranking order'), ' ', h('span', { class: 'pageno', 'data-pages-for': 'rfunded' })),
           funded.length ? h('ol', { class: 'rfunded', id: 'rfunded' }, funded.map(function (row) {
             return h('li', { 'data-id': row.id, 'data-votes': row.votes, 'data-funded': '1', 'data-running': row.running },
-              h('span', { class: 'rank' }, row.rank),
+              rank(row),
               h('span', { class: 'rtitle' }, h('span', { class: 'mono pid' }, row.id), ' ', row.title),
               votes(row.votes),
               row.how ? h('span', { class: 'how how-' + row.how }, row.how === 'share' ? YZ.tr('份额', 'shares') : YZ.tr('补足', 'completion')) : null,
@@ -188,42 +197,76 @@
           })) : h('p', { class: 'rnone' }, YZ.tr('没有项目获得资助。', 'No proposal is funded.')),
           h('p', { class: 'budget-line', role: 'separator' },
             h('span', null, YZ.tr('预算线 ', 'Budget line ') + money(r.budget) + YZ.tr('：已用 ', ': used ') + money(r.total))),
-          rest.length ? h('h3', { class: 'rhead' }, YZ.tr('未获资助', 'Not funded')) : null,
+          rest.length ? h('h3', { class: 'rhead' }, YZ.tr('未获资助及原因', 'Not funded, and why'), ' ', h('span', { class: 'pageno', 'data-pages-for': 'rrest' })) : null,
           rest.length ? h('ol', { class: 'rrest', id: 'rrest' }, rest.map(function (row) {
-            return h('li', { 'data-id': row.id, 'data-votes': row.votes, 'data-funded': '0' },
-              h('span', { class: 'rank' }, row.rank),
+            return h('li', { 'data-id': row.id, 'data-votes': row.votes, 'data-funded': '0', 'data-reason': row.reasonCode },
+              rank(row),
               h('span', { class: 'rtitle' }, h('span', { class: 'mono pid' }, row.id), ' ', row.title),
               votes(row.votes),
-              h('span', { class: 'why' }, row.reasonCode === 'does_not_fit' ? money(row.cost) + ' ' : '', row.reason));
+              h('span', { class: 'why' }, whyNot(row, r, money)));
           })) : null),
         h('aside', { class: 'rside', 'aria-label': YZ.tr('预算与核对', 'Budget and checks') },
           h('dl', { class: 'rsum' },
             h('dt', null, YZ.tr('预算', 'Budget')), h('dd', null, money(r.budget)),
-            h('dt', null, YZ.tr('资助', 'Funded')), h('dd', { id: 'funded-summary' }, YZ.tr(r.funded + ' 项', r.funded + ' proposals')),
-            h('dt', null, YZ.tr('合计', 'Total')), h('dd', { id: 'funded-total' }, money(r.total)),
+            h('dt', null, YZ.tr('资助', 'Funded')), h('dd', { id: 'funded-summary' }, YZ.tr(r.funded + ' 项，', r.funded + ', '), h('span', { id: 'funded-total' }, money(r.total))),
             h('dt', null, YZ.tr('剩余', 'Left')), h('dd', null, money(r.left)),
             h('dt', null, YZ.tr('选票', 'Ballots')), h('dd', { id: 'count-line' }),
-            r.paper && r.paper.void ? [h('dt', null, YZ.tr('废票原因', 'Void')), h('dd', { id: 'void-reasons' })] : null,
+            r.paper && r.paper.void ? [h('dt', null, YZ.tr('废票', 'Void')), h('dd', { id: 'void-reasons' })] : null,
             r.paper && r.paper.stickers ? [h('dt', null, YZ.tr('贴纸', 'Stickers')), h('dd', { id: 'result-stickers' }, V.stickerLine(r.paper))] : null),
           h('div', { class: 'meter', role: 'img', 'aria-label': YZ.tr('已用预算 ', 'Budget used ') + Math.round(100 * r.total / Math.max(1, r.budget)) + '%' },
             h('span', { style: 'width:' + Math.min(100, 100 * r.total / Math.max(1, r.budget)).toFixed(1) + '%' })),
-          h('h3', null, YZ.tr('同票及处理', 'Ties and how they were broken')),
-          r.ties.length ? h('ul', { class: 'ties', id: 'ties' }, r.ties.slice(0, 5).map(function (g) {
-            return h('li', { class: g.decisive ? 'decisive' : '' },
+          h('h3', null, YZ.tr('同票', 'Ties'), r.ties.length ? [' ', h('span', { class: 'muted how' }, m.how)] : null),
+          // As many ties as the side has room for (layout() hides the rest from the end), then how many more.
+          r.ties.length ? h('ul', { class: 'ties', id: 'ties' }, r.ties.slice(0, 6).map(function (g) {
+            return h('li', { class: g.decisive ? 'decisive' : '', 'data-tie': '' },
               h('b', null, YZ.tr(g.votes + ' 票', g.votes + ' votes')), ' ',
               g.proposals.map(function (p) { return p.id; }).join(' → '),
               g.decisive ? h('span', { class: 'flag' }, YZ.tr('（影响资助）', ' (decided funding)')) : null);
-          }), r.ties.length > 5 ? h('li', { class: 'muted' }, YZ.tr('另有 ' + (r.ties.length - 5) + ' 组同票', (r.ties.length - 5) + ' more ties')) : null)
+          }), h('li', { class: 'muted', id: 'ties-more', 'data-total': r.ties.length, hidden: '' }))
             : h('p', { class: 'muted' }, YZ.tr('没有同票', 'No ties')),
-          r.ties.length ? h('p', { class: 'how' }, m.how) : null,
-          h('h3', null, YZ.tr('计票时日志哈希', 'Log hash at close')),
+          h('h3', null, YZ.tr('计票时日志哈希（请拍照）', 'Log hash (photograph it)')),
           h('p', { class: 'mono hash', id: 'closed-head', 'data-head': r.head }, YZ.groupHex(r.head)),
-          h('p', { class: 'muted small' }, YZ.tr('可拍照留存，会后用 hub verify 核对', 'Photograph it; check it later with hub verify')),
-          h('h3', null, YZ.tr('每张选票公示于', 'Every ballot is published at')),
-          h('p', { class: 'mono board-addr', id: 'board-address' }, m.board),
-          h('p', { class: 'muted small' }, YZ.tr('用手机打开，按回执码查找自己的选票', 'Open it on your phone and find your ballot by its receipt code'))));
+          h('div', { class: 'rboard' },
+            h('img', { class: 'bqr', src: '/qr.svg?to=board', alt: YZ.tr('公示板二维码：', 'QR code of the public board: ') + m.board, width: 200, height: 200 }),
+            h('div', null,
+              h('p', { class: 'board-lead' }, YZ.tr('扫码查看每张选票，按回执码找到自己的', 'Scan for every ballot; find yours by its receipt code')),
+              h('p', { class: 'mono board-addr', id: 'board-address' }, m.board))),
+          h('p', { class: 'muted' }, YZ.tr('会后任何人都可以按公告里的核对说明重新计票。', 'Anyone can recount it: the notice says how.'))));
     }
   };
+
+  /**
+   * Why a proposal is not funded, in words the room can check: what was
+   * left of the budget when the count reached it and what it needed. Under
+   * equal shares, what the shares bought comes off first, then the
+   * completion step walks the ranking.
+   */
+  function whyNot(row, r, money) {
+    if (row.reasonCode === 'does_not_fit') {
+      var left = leftAt(row, r);
+      return YZ.tr('预算剩余 ' + money(left) + '，不够 ' + money(row.cost), money(left) + ' left, not enough for ' + money(row.cost));
+    }
+    if (row.reasonCode === 'stopped') return YZ.tr('预算线以下：按规则到第一个放不下的项目为止', 'Below the line: by the rules funding stops at the first that does not fit');
+    return row.reason;
+  }
+
+  function leftAt(row, r) {
+    var es = r.equal, spent = 0;
+    var bought = es ? es.selected : [], done = es ? es.completion : null;
+    for (var i = 0; i < r.rows.length && r.rows[i] !== row; i++) {
+      var x = r.rows[i];
+      if (x.funded && (!done || done.indexOf(x.id) >= 0)) spent += x.cost;
+    }
+    r.rows.forEach(function (x) { if (bought.indexOf(x.id) >= 0) spent += x.cost; });
+    return r.budget - spent;
+  }
+
+  /** How to vote without a phone, for the whole vote. */
+  function paperLine(m) {
+    return h('p', { class: 'vpaper', id: 'paper-how' }, h('b', null, YZ.tr('没有手机？', 'No phone?')), ' ',
+      YZ.tr('到点票台领一张纸质选票，写上最多 ' + m.max + ' 个项目编号，投进票箱。',
+        'Take a paper ballot at the counting desk, write up to ' + m.max + ' proposal numbers on it and put it in the ballot box.'));
+  }
 
   function welcome(m, notYet) {
     return h('section', { class: 'welcome', 'aria-labelledby': 'scene-title' },
@@ -331,44 +374,137 @@
     return best;
   }
 
-  function grid(list, n, box, ems, maxFont) {
-    if (!list || !box) return;
-    var f = fit(n, box.clientWidth, box.clientHeight, ems, maxFont);
+  function base() { return parseFloat(getComputedStyle(document.documentElement).fontSize) || 27; }
+
+  /**
+   * The tally in a w×h box: every row when all fit at 1rem or more; else,
+   * at 1rem, the leading rows fixed (the top of the vote) and the other
+   * places cycling through the rest in pages. Sets tallyPages.
+   */
+  var tallyPages = { fixed: 0, window: 0, page: 0 };
+  function tallyGrid(list, n, box) {
+    var w = box.clientWidth, hgt = box.clientHeight, b = base(), ems = 19;
+    var f = fit(n, w, hgt, ems, b * 1.6);
+    // Shorter titles before pages: every proposal on one screen while it can be read.
+    if (f.font < b) { ems = 15; f = fit(n, w, hgt, ems, b * 1.6); }
+    if (f.font < b) {
+      var cols = Math.max(1, Math.floor((w + 16) / (ems * b + 16)));
+      var rows = Math.max(1, Math.floor(hgt / (b * 1.38)));
+      f = { cols: cols, rows: rows, font: b, rowH: Math.floor(hgt / rows) };
+      var fixed = rows * Math.max(1, Math.floor(cols / 2));
+      tallyPages.fixed = Math.min(fixed, cols * rows - 1);
+      tallyPages.window = cols * rows - tallyPages.fixed;
+    } else {
+      tallyPages.fixed = n; tallyPages.window = 0;
+    }
     list.style.gridTemplateRows = 'repeat(' + f.rows + ', ' + f.rowH + 'px)';
     list.style.gridTemplateColumns = 'repeat(' + f.cols + ', minmax(0, 1fr))';
-    list.style.fontSize = Math.max(8, Math.floor(f.font)) + 'px';
+    list.style.fontSize = Math.floor(Math.max(b, f.font)) + 'px';
     list.setAttribute('data-cols', f.cols);
   }
 
-  function base() { return parseFloat(getComputedStyle(document.documentElement).fontSize) || 24; }
+  /** Which tally rows show now (document order is vote order), and the line saying which. */
+  function tallyShow(list) {
+    var rows = list.children, n = rows.length, t = tallyPages;
+    var pages = t.window > 0 ? Math.ceil((n - t.fixed) / t.window) : 1, page = t.page % pages;
+    for (var i = 0; i < n; i++) {
+      var pg = i < t.fixed ? -1 : Math.floor((i - t.fixed) / t.window);
+      rows[i].setAttribute('data-page', pg);
+      rows[i].hidden = pg >= 0 && pg !== page;
+    }
+    var line = YZ.$('#tally-pages');
+    if (!line) return;
+    line.hidden = pages <= 1;
+    if (pages > 1) {
+      var from = t.fixed + page * t.window + 1, to = Math.min(n, t.fixed + (page + 1) * t.window);
+      YZ.fill(line, YZ.tr('前 ' + t.fixed + ' 名常显；其余轮流显示，现在是第 ' + from + '–' + to + ' 名（共 ' + n + ' 项，第 ' + (page + 1) + '/' + pages + ' 页）',
+        'Top ' + t.fixed + ' always shown; the rest in turn, now places ' + from + '–' + to + ' of ' + n + ' (page ' + (page + 1) + '/' + pages + ')'));
+      line.setAttribute('data-page', page);
+      line.setAttribute('data-pages', pages);
+    }
+  }
+
+  /**
+   * A list of equal rows in `hgt` px: as many rows as fit, the rest in
+   * pages (the page shown is pages[id]), with "第 1/3 页" beside its heading.
+   */
+  var pages = {};
+  function paged(list, hgt, fontPx) {
+    var items = list.children, n = items.length;
+    if (!n) return;
+    list.style.fontSize = fontPx + 'px';
+    items[0].hidden = false;
+    var rowH = items[0].offsetHeight || fontPx * 1.4;
+    var per = Math.max(1, Math.floor(hgt / rowH)), count = Math.ceil(n / per), page = (pages[list.id] || 0) % count;
+    list.style.gridTemplateRows = 'repeat(' + Math.min(per, n) + ', ' + rowH + 'px)';
+    list.style.height = Math.min(per, n) * rowH + 'px';
+    for (var i = 0; i < n; i++) {
+      items[i].setAttribute('data-page', Math.floor(i / per));
+      items[i].hidden = Math.floor(i / per) !== page;
+    }
+    var label = YZ.$('[data-pages-for="' + list.id + '"]');
+    if (label) {
+      label.textContent = count > 1 ? YZ.tr('第 ' + (page + 1) + '/' + count + ' 页', 'page ' + (page + 1) + '/' + count) : '';
+      label.setAttribute('data-page', page);
+      label.setAttribute('data-pages', count);
+    }
+  }
 
   function layout() {
     var scene = drawn.scene;
     if (scene === 'voting') {
       var list = YZ.$('#tally');
-      if (list) grid(list, list.children.length, list.parentNode, 19, base() * 1.6);
+      if (list) {
+        var line = YZ.$('#tally-pages'), had = line ? line.hidden : true;
+        tallyGrid(list, list.children.length, list.parentNode);
+        tallyShow(list);
+        // The page line takes a line of the chart's height: measure again once it shows (or goes).
+        if (line && line.hidden !== had) { tallyGrid(list, list.children.length, list.parentNode); tallyShow(list); }
+      }
     } else if (scene === 'results') {
       var main = YZ.$('.rmain'), top = YZ.$('#rfunded'), rest = YZ.$('#rrest');
       if (!main) return;
-      // Funded proposals get up to half the height, at a larger
-      // size; the others share what is left, in as many columns as fit.
+      // Funded proposals get up to 55% of the height, at a larger size;
+      // the others what is left, at 1rem; each pages what does not fit.
       var used = 0;
       for (var i = 0; i < main.children.length; i++) {
         var c = main.children[i];
         if (c !== top && c !== rest) used += c.offsetHeight + 6;
       }
-      var avail = main.clientHeight - used;
+      var avail = main.clientHeight - used, b = base();
       var nTop = top ? top.children.length : 0, nRest = rest ? rest.children.length : 0;
-      var topH = nRest ? Math.min(avail * 0.55, Math.max(nTop, 1) * base() * 1.6) : avail;
-      if (top) {
-        top.style.height = Math.floor(topH) + 'px';
-        grid(top, nTop, top, 30, base() * 1.4);
-      }
-      if (rest) {
-        rest.style.height = Math.max(40, Math.floor(avail - (top ? topH : 0))) + 'px';
-        grid(rest, nRest, rest, 20, base() * 1.1);
-      }
+      var topH = nRest ? Math.min(avail * 0.55, Math.max(nTop, 1) * b * 1.7) : avail;
+      if (top) paged(top, topH, Math.floor(b * 1.1));
+      if (rest) paged(rest, avail - (top ? top.offsetHeight : 0), Math.floor(b));
+      fitTies();
     }
+  }
+
+  /** The ties the side has room for, in order; "另有 N 组" for the others. */
+  function fitTies() {
+    var side = YZ.$('.rside'), more = YZ.$('#ties-more');
+    if (!side || !more) return;
+    var items = side.querySelectorAll('#ties li[data-tie]'), total = Number(more.getAttribute('data-total'));
+    var shown = items.length;
+    for (var i = 0; i < items.length; i++) items[i].hidden = false;
+    var say = function () {
+      var n = total - shown;
+      more.hidden = n <= 0;
+      more.textContent = n <= 0 ? '' : shown ? YZ.tr('另有 ' + n + ' 组，见公示板', n + ' more on the board') : YZ.tr(n + ' 组同票，见公示板', n + ' ties, on the board');
+      more.setAttribute('data-more', n);
+    };
+    say();
+    while (shown > 0 && side.scrollHeight > side.clientHeight + 1) {
+      items[--shown].hidden = true;
+      say();
+    }
+  }
+
+  /** The next page of every paged list on the screen (every 8 s, or the → key). */
+  function nextPage() {
+    if (drawn.scene === 'voting') tallyPages.page++;
+    ['rfunded', 'rrest'].forEach(function (id) { pages[id] = (pages[id] || 0) + 1; });
+    layout();
   }
 
   // ------------------------------------------------------------ countdowns
@@ -411,7 +547,7 @@
       }
       YZ.fill(YZ.$('#scene'), h('section', { class: 'refused' },
         h('h2', null, YZ.tr('本会场不开放匿名投影', 'This hub does not allow an anonymous projector')),
-        h('p', null, YZ.tr('请用投影链接打开本页（组织者运行 hub tokens 可以看到）。', 'Open this page from the projector link (the organiser finds it with hub tokens).'))));
+        h('p', null, YZ.tr('请用投影链接打开本页（向组织者索取：它和会场的其他链接一起发出）。', 'Open this page from the projector link (ask the organiser: it comes with the meeting\'s other links).'))));
       drawn = { scene: 'refused', key: '' };
     }
   }
@@ -439,9 +575,11 @@
     if (e.target && /INPUT|TEXTAREA|SELECT/.test(e.target.tagName)) return;
     if (e.key === 'l' || e.key === 'L') YZ.setLang(YZ.lang() === 'zh' ? 'en' : 'zh');
     if (e.key === 'f' || e.key === 'F') YZ.$('#fullscreen').click();
+    if (e.key === 'ArrowRight' || e.key === 'PageDown') nextPage();
   });
   window.addEventListener('resize', function () { layout(); });
   YZ.every(250, tick);
+  setInterval(nextPage, 8000);
   fetch('/api/info').then(function (r) { return r.json(); }).then(function (i) {
     if (i && i.base_url) info = i;
     drawn.key = '';

@@ -69,11 +69,15 @@
     var r = s.results;
     if (!r) return null;
     var pm = YZ.proposalMap(s), picks = V.picks(s), last = 0, es = r.equal_shares;
+    // A rank two proposals share is written "3=" on every page (the notice too).
+    var seen = {}, shared = {};
+    r.ranking.forEach(function (row) { if (seen[row.rank]) shared[row.rank] = true; seen[row.rank] = true; });
     var rows = r.ranking.map(function (row, i) {
       var p = pm[row.proposal] || { title: row.proposal, location: '' };
       if (row.funded) last = i + 1;
       return {
         id: row.proposal, title: p.title, location: p.location, rank: row.rank, position: row.position,
+        rankText: shared[row.rank] ? row.rank + '=' : String(row.rank),
         votes: row.votes, cost: row.cost, funded: row.funded, running: row.running_total,
         reason: row.funded ? '' : V.reason(row.unfunded_reason), reasonCode: row.unfunded_reason || '',
         picked: picks[row.proposal] || [],

@@ -177,18 +177,19 @@
     choose: function () {
       var m = max();
       return h('section', { class: 'choose' },
-        h('div', { class: 'sticky' },
-          h('div', { class: 'sticky-row' },
-            h('p', { class: 'counter', id: 'counter', 'aria-live': 'polite' }),
-            h('button', { type: 'button', class: 'primary', id: 'to-review', onclick: toReview }, YZ.tr('检查并提交', 'Review and submit'))),
+        // Fixed at the bottom of the screen, full width, one line: what is chosen and the way on.
+        h('div', { class: 'submitbar', id: 'submitbar' },
           // Inside the bar, so that it shows wherever the list is scrolled to.
-          h('p', { class: 'notice error', id: 'limit-msg', role: 'alert', hidden: true })),
+          h('p', { class: 'notice error', id: 'limit-msg', role: 'alert', hidden: true }),
+          h('div', { class: 'bar-row' },
+            h('p', { class: 'counter', id: 'counter', 'aria-live': 'polite' }),
+            h('button', { type: 'button', class: 'primary', id: 'to-review', onclick: toReview }, YZ.tr('检查并提交', 'Review & submit')))),
         h('h1', null, YZ.tr('请选择您支持的项目', 'Choose the proposals you support')),
         h('p', { class: 'muted' }, YZ.tr('最多选 ' + m + ' 个。点一下选中，再点一下取消。★ 是各桌推选的项目。',
           'Up to ' + m + '. Tap to choose, tap again to undo. ★ marks each table\'s picks.')),
         h('div', { class: 'tools' },
           h('label', { for: 'search' }, YZ.tr('搜索', 'Search')),
-          h('input', { id: 'search', type: 'search', value: ui.query, placeholder: YZ.tr('名称、地点或编号', 'name, place or number'), oninput: onSearch }),
+          h('input', { id: 'search', type: 'search', value: ui.query, placeholder: YZ.tr('编号或名称', 'number or words'), oninput: onSearch, inputmode: 'search' }),
           h('label', { class: 'switch', for: 'picks-only' },
             h('input', { id: 'picks-only', type: 'checkbox', checked: ui.picksOnly, onchange: onPicksOnly }),
             ' ', YZ.tr('只看各桌推选', 'Only the tables\' picks'))),
@@ -211,7 +212,8 @@
           return h('li', null, h('span', { class: 'pid mono' }, id), ' ', p.title);
         })),
         ui.submitError ? h('p', { class: 'notice error', role: 'alert', id: 'submit-error', 'data-code': ui.submitError.code }, refusalText(ui.submitError)) : null,
-        h('div', { class: 'actions' },
+        // Fixed at the bottom: the confirmation is in sight however long the list.
+        h('div', { class: 'actions submitbar' },
           h('button', { type: 'button', class: 'primary big', id: 'submit', onclick: submit }, YZ.tr('确认提交', 'Submit my ballot')),
           h('button', { type: 'button', id: 'back', onclick: function () { ui.review = false; render(); } }, YZ.tr('返回修改', 'Go back and change'))));
     },
@@ -251,7 +253,7 @@
             'Budget ' + YZ.money(r.budget, r.currency) + '; ' + r.funded + ' proposals funded, ' + YZ.money(r.total, r.currency) + ' in all.')),
           h('ol', { class: 'ranking', id: 'ranking' }, r.rows.map(function (row) {
             return h('li', { class: (row.funded ? 'funded' : 'unfunded') + (chosen[row.id] ? ' mine' : ''), 'data-id': row.id, 'data-votes': row.votes },
-              h('span', { class: 'rank' }, row.rank),
+              h('span', { class: 'rank' }, row.rankText),
               h('span', { class: 'rtext' },
                 h('span', { class: 'rtitle' }, h('span', { class: 'pid mono' }, row.id), ' ', row.title),
                 h('span', { class: 'rmeta' }, YZ.tr(row.votes + ' 票', row.votes + ' votes'), ' · ',
@@ -326,14 +328,18 @@
     var out = !!p.excluded;
     return h('li', { class: 'item' + (it.picked ? ' picked' : '') + (out ? ' excluded' : ''), 'data-id': p.id, 'data-picked': it.picked ? '1' : '0', 'data-excluded': out ? '1' : null, 'data-hay': hay },
       h('input', { type: 'checkbox', id: id, value: p.id, class: 'box', disabled: out, 'aria-describedby': out ? id + '-x' : null }),
+      // One compact line or two: number, title, cost; the rest behind 详情 (details, on tap).
       h('label', { for: id },
         h('span', { class: 'ititle' }, h('span', { class: 'pid mono' }, p.id), ' ', p.title,
           it.picked ? h('span', { class: 'badge' }, YZ.tr('★ 本桌推选', '★ table\'s pick')) : null),
         out ? h('span', { class: 'iexcl', id: id + '-x' }, p.excluded, YZ.tr('，不能选', ': cannot be chosen')) : null,
-        h('span', { class: 'imeta' }, [p.location, YZ.tr('造价 ', 'cost ') + p.costText].filter(Boolean).join(' · ')),
-        p.costRemark ? h('span', { class: 'imeta' }, p.costRemark) : null,
-        p.description ? h('span', { class: 'idesc' }, p.description) : null,
-        p.adviser ? h('span', { class: 'iadv adv-' + p.feasibility }, p.adviser, p.remark ? ' — ' + p.remark : '') : null));
+        h('span', { class: 'imeta' }, YZ.tr('造价 ', 'cost ') + p.costText)),
+      h('details', { class: 'more' },
+        h('summary', null, YZ.tr('详情', 'Details'), h('span', { class: 'visually-hidden' }, ' ' + p.id)),
+        p.location ? h('p', { class: 'imeta' }, YZ.tr('地点：', 'Where: ') + p.location) : null,
+        p.costRemark ? h('p', { class: 'imeta' }, p.costRemark) : null,
+        p.description ? h('p', { class: 'idesc' }, p.description) : null,
+        p.adviser ? h('p', { class: 'iadv adv-' + p.feasibility }, p.adviser, p.remark ? ' — ' + p.remark : '') : null));
   }
 
   /** Reflect the choices on every box, the counter and the review button. */
@@ -382,13 +388,23 @@
   function onSearch(e) { ui.query = e.target.value; applyFilter(); }
   function onPicksOnly(e) { ui.picksOnly = e.target.checked; applyFilter(); }
 
+  /** The number in a proposal id ("P07" → 7), or NaN. */
+  function idNumber(id) { var d = String(id).replace(/\D/g, ''); return d ? parseInt(d, 10) : NaN; }
+
   function applyFilter() {
     var q = ui.query.toLowerCase().replace(/\s+/g, ' ').trim(), shown = 0;
     var groupsEl = app.querySelectorAll('#list .group');
+    // A number ("7", "p7", "P07") finds that proposal, when there is one; words anything containing them.
+    var num = /^p?\s*0*\d+$/.test(q) ? idNumber(q) : NaN, byNumber = false;
+    if (!isNaN(num)) {
+      var all = app.querySelectorAll('#list .item');
+      for (var k = 0; k < all.length && !byNumber; k++) byNumber = idNumber(all[k].getAttribute('data-id')) === num;
+    }
     for (var g = 0; g < groupsEl.length; g++) {
       var items = groupsEl[g].querySelectorAll('.item'), any = false;
       for (var i = 0; i < items.length; i++) {
-        var ok = (!q || items[i].getAttribute('data-hay').indexOf(q) >= 0) && (!ui.picksOnly || items[i].getAttribute('data-picked') === '1');
+        var hit = !q || (byNumber ? idNumber(items[i].getAttribute('data-id')) === num : items[i].getAttribute('data-hay').indexOf(q) >= 0);
+        var ok = hit && (!ui.picksOnly || items[i].getAttribute('data-picked') === '1');
         items[i].hidden = !ok;
         if (ok) { any = true; shown++; }
       }

@@ -193,13 +193,20 @@ test('voter cards minted from the console: N QR codes that open N working cards;
   await voter.close();
   assert.deepEqual(await axeViolations(page), []);
 
-  // Printed: A4, 8 cards a page, nothing of the console on paper.
+  // Printed: A4, 6 cards a page, nothing of the console on paper; the how-to lines at 12 pt (16 px) or more, inside the card.
   await page.emulateMedia({ media: 'print' });
+  for (const c of await page.$$eval('.yz-card', (els) => els.map((e) => ({
+    help: Math.min(...[...e.querySelectorAll('.card-help, .card-help *')].map((x) => parseFloat(getComputedStyle(x).fontSize))),
+    over: e.scrollHeight > e.clientHeight + 1 })))) {
+    assert.ok(c.help >= 16, `card instructions at ${c.help}px`);
+    assert.equal(c.over, false, 'the card\'s content fits the card');
+  }
   assert.equal(await page.isVisible('.bar'), false);
   assert.equal(await page.isVisible('#sheet-print'), false);
   assert.equal(await page.isVisible('.yz-card >> nth=9'), true);
-  await page.emulateMedia({ media: 'screen' });
+  // (As printing does: the print style sheet, not the screen's.)
   const pdf = await page.pdf({ format: 'A4', printBackground: true });
+  await page.emulateMedia({ media: 'screen' });
   const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) || []).length;
   assert.equal(pages, 2, '10 cards print on 2 A4 pages');
   await shot(page, 'admin-voter-cards-phone');

@@ -103,13 +103,17 @@ test('the notice is not published before the count, then shows the head and the 
   const body = await page.textContent('body');
   const spaced = ex.log_head.match(/.{8}/g).join(' ');
   assert.ok(body.includes(spaced), 'the full log head, grouped in eights');
-  assert.ok(body.includes(`--head ${ex.log_head.slice(0, 16)}`), 'how to check it');
+  assert.ok(body.includes(`以 ${ex.log_head.slice(0, 16)} 开头`), 'how to check it, in words');
+  assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /hub verify|hub export/, 'no command names');
+  // The results before the rules.
+  const heads = await page.$$eval('h2', (hs) => hs.map((h) => h.textContent));
+  assert.ok(heads.findIndex((h) => /排名与资助/.test(h)) < heads.findIndex((h) => /规则/.test(h)), heads.join(' | '));
   // The budget line sits right under the last funded row.
   const line = await page.evaluate(() => {
     const tr = document.querySelector('.rank tr.line');
     const above = tr && tr.previousElementSibling;
     const r = tr && tr.getBoundingClientRect();
-    return tr && { text: tr.textContent, above: above.children[2].textContent, funded: above.classList.contains('funded'), height: r.height, border: getComputedStyle(tr.cells[0]).borderTopWidth };
+    return tr && { text: tr.textContent, above: above.children[1].textContent, funded: above.classList.contains('funded'), height: r.height, border: getComputedStyle(tr.cells[0]).borderTopWidth };
   });
   assert.ok(line, 'a budget line row');
   assert.match(line.text, /预算线/);
@@ -128,6 +132,54 @@ test('the notice is not published before the count, then shows the head and the 
   const { pages, a4 } = pdfPages(pdf);
   assert.ok(a4, 'A4 pages');
   assert.ok(pages >= 2 && pages <= 4, `60 proposals on ${pages} pages`);
+  // Printed, both languages, as before.
+  assert.ok(await page.isVisible('.rank th .en') && await page.isVisible('.rank th .zh'), 'both languages on paper');
+  await page.close();
+});
+
+test('the notice on a 360 px phone: one language at a time, one block per proposal, nothing overlapping', async () => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 640 } });
+  await page.goto(`${hub.url}/notice`);
+  const ex = exportJson(hub);
+  // Chinese first (the meeting's language), English on the switch, both on the third.
+  assert.equal(await page.isVisible('h1 .zh'), true);
+  assert.equal(await page.isVisible('h1 .en'), false);
+  /** Pairs of visible boxes (text-bearing leaves) that overlap, and anything wider than the screen. */
+  const clashes = () => page.evaluate(() => {
+    const boxes = [];
+    for (const el of document.querySelectorAll('body *')) {
+      if (!el.checkVisibility() || [...el.children].some((c) => c.checkVisibility())) continue;
+      if (!el.textContent.trim() && el.tagName !== 'INPUT') continue;
+      // Each line of a wrapped inline element is a box of its own.
+      for (const r of el.getClientRects()) if (r.width > 0 && r.height > 0) boxes.push({ el, r });
+    }
+    const out = [];
+    for (const { el, r } of boxes) if (r.right > innerWidth + 0.5) out.push(`wider than the screen: ${el.textContent.slice(0, 30)}`);
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        if (a.top > b.bottom + 50) continue;
+        if (boxes[i].el === boxes[j].el || boxes[i].el.contains(boxes[j].el) || boxes[j].el.contains(boxes[i].el)) continue;
+        const x = Math.min(a.right, b.right) - Math.max(a.left, b.left), y = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (x > 1 && y > 1) out.push(`${boxes[i].el.textContent.slice(0, 20)} × ${boxes[j].el.textContent.slice(0, 20)}`);
+      }
+    }
+    return out.slice(0, 10);
+  });
+  assert.deepEqual(await clashes(), []);
+  // One block per proposal: each row as wide as the list, rank, number and title on its first line.
+  const rows = await page.$$eval('.rank tbody tr:not(.line)', (trs) => trs.map((tr) => ({ w: tr.getBoundingClientRect().width, display: getComputedStyle(tr).display })));
+  assert.equal(rows.length, ex.results.ranking.length);
+  assert.ok(rows.every((r) => r.display === 'flex' && r.w > 300), JSON.stringify(rows[0]));
+  await page.locator('.rank tr.line').scrollIntoViewIfNeeded();
+  await shot(page, 'notice-phone');
+  await page.click('label[for="lang-en"]');
+  await page.waitForFunction(() => getComputedStyle(document.querySelector('h1 .zh')).display === 'none', null, { timeout: 10000 });
+  assert.equal(await page.isVisible('h1 .en'), true);
+  assert.doesNotMatch(await page.$eval('.rank', (t) => t.innerText), /[\u4e00-\u9fff]{2}资助|得票|造价|累计/);
+  assert.deepEqual(await clashes(), []);
+  await shot(page, 'notice-phone-en');
+  assert.deepEqual(await axeViolations(page), []);
   await page.close();
 });
 

@@ -74,17 +74,19 @@ export function hubCmd(args) {
 /**
  * Start a hub on a fresh data folder (the demo meeting unless `meeting`
  * is given: the text of a meeting file, written into the test's folder next
- * to a copy of the demo proposals) with `voters` voter tokens minted.
+ * to a copy of the demo proposals, or to `proposals`, the text of a
+ * proposals CSV) with `voters` voter tokens minted.
  * `args` go to both `hub tokens` and `hub serve`, `serveArgs` only to serve
  * (e.g. `--no-public`). Returns { url, ws, port, data, tokens, restart(), stop() }.
  */
-export async function startHub({ voters = 20, args = [], serveArgs = [], meeting = null } = {}) {
+export async function startHub({ voters = 20, args = [], serveArgs = [], meeting = null, proposals = null } = {}) {
   hub();
   const dir = mkdtempSync(join(tmpdir(), 'yz-web-'));
   const data = join(dir, 'data');
   if (meeting !== null) {
     writeFileSync(join(dir, 'meeting.toml'), meeting);
-    copyFileSync(join(root, 'hub', 'demo', 'proposals.csv'), join(dir, 'proposals.csv'));
+    if (proposals !== null) writeFileSync(join(dir, 'proposals.csv'), proposals);
+    else copyFileSync(join(root, 'hub', 'demo', 'proposals.csv'), join(dir, 'proposals.csv'));
     args = ['--meeting', join(dir, 'meeting.toml'), ...args];
   }
   const port = await freePort();
@@ -301,4 +303,52 @@ export async function until(fn, what, timeout = 15000) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * Texts on screen smaller than `fraction` of the viewport's height (the
+ * projector: 1/40, 27 px at 1080p): every visible text node's computed
+ * font size, listed with what it says (empty when all are large enough).
+ */
+export async function tooSmall(page, fraction = 1 / 40) {
+  return page.evaluate((fraction) => {
+    const min = innerHeight * fraction, out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0 || r.bottom < 0 || r.top > innerHeight) continue;
+      const px = parseFloat(getComputedStyle(el).fontSize);
+      if (px < min - 0.01) out.push(`${px}px < ${min}px: ${n.textContent.trim().slice(0, 40)}`);
+    }
+    return out;
+  }, fraction);
+}
+
+/**
+ * Visible texts that run off the screen (below the bottom or past the
+ * right edge: a page that does not scroll has cut them off), for the
+ * projector.
+ */
+export async function textOffScreen(page) {
+  return page.evaluate(() => {
+    const out = [];
+    const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+      const el = n.parentElement;
+      if (!n.textContent.trim() || !el.checkVisibility({ opacityProperty: true, visibilityProperty: true })) continue;
+      // A line cut short with "…" on purpose ends where its box ends.
+      let right = Infinity;
+      for (let a = el; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).textOverflow === 'ellipsis') right = Math.min(right, a.getBoundingClientRect().right);
+      }
+      const range = document.createRange();
+      range.selectNodeContents(n);
+      for (const r of range.getClientRects()) {
+        if (r.width > 0 && r.left < right && (r.bottom > innerHeight + 0.5 || Math.min(r.right, right) > innerWidth + 0.5)) { out.push(n.textContent.trim().slice(0, 40)); break; }
+      }
+    }
+    return out;
+  });
 }

@@ -31,6 +31,20 @@ test('landing page shows the meeting and asks nothing from the internet', async 
   assert.match(await page.textContent('#live-phase'), /准备/);
   assert.match(await page.textContent('#live-body'), /会议尚未开始/);
   await shot(page, 'landing-phone');
+  // The card's code box first: above the fold at 360×640, its placeholder whole, also in large type.
+  for (const large of [false, true]) {
+    if (large) {
+      await page.click('[data-large-toggle]');
+      await page.waitForFunction(() => document.documentElement.classList.contains('large'), null, WAIT);
+    }
+    const box = await page.$eval('#code', (i) => { const r = i.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, right: r.right, fits: i.scrollWidth <= i.clientWidth }; });
+    assert.ok(box.top >= 0 && box.bottom <= 640 && box.right <= 360, `the code box above the fold${large ? ' in large type' : ''}: ${JSON.stringify(box)}`);
+    const go = await page.$eval('#code-form button[type="submit"]', (b) => b.getBoundingClientRect().bottom);
+    assert.ok(go <= 640, `and its button: ${go}`);
+  }
+  await page.click('[data-large-toggle]');
+  await page.waitForFunction(() => !document.documentElement.classList.contains('large'), null, WAIT);
+  assert.doesNotMatch(await page.evaluate(() => document.body.innerText), /hub verify|hub export|pitches|voting/);
   assert.deepEqual(foreign, []);
   assert.deepEqual(await axeViolations(page), []);
 });

@@ -63,8 +63,13 @@ test('search narrows the list; only-picks shows the tables\' picks', async () =>
   const visible = () => phone.$$eval('.item', (is) => is.filter((i) => !i.hidden && i.offsetParent).map((i) => i.getAttribute('data-id')));
   await phone.fill('#search', '厕所');
   assert.deepEqual(await visible(), ['P03']);
+  // A number finds that proposal ("p4", "4", "04": P04), words anything containing them.
   await phone.fill('#search', 'p4');
-  assert.deepEqual((await visible()).length, 10);
+  assert.deepEqual(await visible(), ['P04']);
+  await phone.fill('#search', '41');
+  assert.deepEqual(await visible(), ['P41']);
+  await phone.fill('#search', '楼道');
+  assert.ok((await visible()).length > 1);
   await phone.fill('#search', '没有这种项目');
   assert.deepEqual(await visible(), []);
   assert.ok(await phone.isVisible('#no-match'));
@@ -89,6 +94,25 @@ test('ten choices, the eleventh refused; the choice survives a reload; review, s
   assert.match(await phone.textContent('#limit-msg'), /最多只能选 10 个/);
   await phone.$eval('.item[data-id="P22"]', (e) => e.scrollIntoView({ block: 'center' }));
   await docShot(phone, 'vote-phone');
+  // The details of a proposal open on tap, under it.
+  assert.equal(await phone.isVisible('.item[data-id="P22"] .more .idesc'), false);
+  await phone.tap('.item[data-id="P22"] .more summary');
+  await phone.waitForSelector('.item[data-id="P22"] .more .idesc', { state: 'visible', ...WAIT });
+  assert.equal(await phone.isChecked('.item[data-id="P22"] input'), true, 'opening the details does not untick it');
+  // In large type the bar at the bottom stays one line, inside the screen, the list scrolling under it.
+  await phone.tap('[data-large-toggle]');
+  await phone.waitForFunction(() => document.documentElement.classList.contains('large'), null, WAIT);
+  for (const y of [0, 3000]) {
+    await phone.evaluate((y) => window.scrollTo(0, y), y);
+    const bar = await phone.evaluate(() => {
+      const b = document.querySelector('#submitbar .bar-row').getBoundingClientRect(), go = document.querySelector('#to-review').getBoundingClientRect();
+      const c = document.querySelector('#counter');
+      return { top: b.top, bottom: b.bottom, height: b.height, goBottom: go.bottom, goRight: go.right, counterFits: c.scrollWidth <= c.clientWidth, lines: Math.round(go.height / parseFloat(getComputedStyle(document.querySelector('#to-review')).lineHeight || 20)) };
+    });
+    assert.ok(bar.goBottom <= 640 && bar.goRight <= 360, `the submit button inside 360×640: ${JSON.stringify(bar)}`);
+    assert.ok(bar.height <= 80 && bar.counterFits, `one line, ${bar.height}px: ${JSON.stringify(bar)}`);
+  }
+  await phone.tap('[data-large-toggle]');
 
   await phone.reload();
   await screen(phone, 'choose');
@@ -98,6 +122,13 @@ test('ten choices, the eleventh refused; the choice survives a reload; review, s
   await phone.tap('#to-review');
   await screen(phone, 'review');
   assert.deepEqual(await phone.$$eval('.review-list li .pid', (ps) => ps.map((p) => p.textContent)), TEN);
+  // Confirm is in sight without scrolling, also in large type with ten choices listed.
+  await phone.tap('[data-large-toggle]');
+  await phone.waitForFunction(() => document.documentElement.classList.contains('large'), null, WAIT);
+  const confirm = await phone.$eval('#submit', (b) => { const r = b.getBoundingClientRect(); return { top: r.top, bottom: r.bottom, right: r.right }; });
+  assert.ok(confirm.top >= 0 && confirm.bottom <= 640 && confirm.right <= 360, `确认提交 inside 360×640: ${JSON.stringify(confirm)}`);
+  await shot(phone, 'vote-review-large');
+  await phone.tap('[data-large-toggle]');
   await shot(phone, 'vote-review');
   assert.deepEqual(await axeViolations(phone), []);
   await phone.tap('#submit');

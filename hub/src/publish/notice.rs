@@ -6,13 +6,30 @@
 //!
 //! It is public once the vote is counted (`/notice`), so it holds nothing a
 //! resident should not see: no tokens, no proposers' names, no ballots.
+//!
+//! The results come first. Printed, it reads in both languages as before;
+//! on a screen a switch at the top shows one language at a time (the
+//! meeting's first, by CSS alone: the page runs no script), and below
+//! 600 px each proposal is a block of its own instead of a table row.
 
 use anyhow::Result;
 
-use super::html::{both, document, html, Html};
+use super::html::{document, html, Html};
 use super::*;
 
 const CSS: &str = r#"
+.langs { display: flex; flex-wrap: wrap; gap: 2mm; justify-content: center; margin: 0 0 3mm; }
+.langs input { position: absolute; opacity: 0; width: 1px; height: 1px; }
+.langs label { display: inline-flex; align-items: center; min-height: 44px; padding: 0 4mm; border: 0.8pt solid #555; border-radius: 2mm; cursor: pointer; }
+.langs input:checked + label { background: #111; color: #fff; font-weight: bold; }
+.langs input:focus-visible + label { outline: 2px solid #0b57d0; outline-offset: 2px; }
+@media print { .langs { display: none; } }
+@media screen {
+  body:has(#lang-zh:checked) .en { display: none; }
+  body:has(#lang-en:checked) .zh { display: none; }
+  body:has(#lang-en:checked) .en { color: inherit; font-size: 1em; }
+}
+.rank th .en { display: block; }
 .sub { text-align: center; margin: 0 0 3mm; }
 .status { text-align: center; font-weight: bold; margin: 1mm 0 3mm; }
 .facts td:first-child { width: 34%; background: #f6f6f6; }
@@ -23,6 +40,7 @@ const CSS: &str = r#"
 .rank col.w10 { width: 10%; }
 .rank col.w18 { width: 18%; }
 .rank col.w37 { width: 37%; }
+.rank col.w43 { width: 43%; }
 .rank td { font-size: 9pt; line-height: 1.3; padding: 0.6mm 1.2mm; }
 .rank th { padding: 0.6mm 1.2mm; }
 .rank td.id { white-space: nowrap; }
@@ -42,7 +60,50 @@ const CSS: &str = r#"
 .stamp .seal { width: 38mm; height: 38mm; border: 0.6pt dashed #777; border-radius: 50%; display: flex; align-items: center;
   justify-content: center; text-align: center; color: #666; font-size: 9pt; flex: none; }
 .foot { margin-top: 4mm; font-size: 8.5pt; color: #333; text-align: center; }
+/* A phone: one block per proposal (rank, number and title; then votes, cost, running total, outcome). */
+@media screen and (max-width: 600px) {
+  body { font-size: 16px; padding: 3mm 3mm 10mm; }
+  h1 { font-size: 21px; }
+  h2 { font-size: 18px; }
+  .rank, .rank tbody { display: block; width: 100%; }
+  .rank colgroup, .rank thead { display: none; }
+  .rank tr { display: flex; flex-wrap: wrap; align-items: baseline; gap: 1mm 3mm; border: 0.6pt solid #666; border-radius: 2mm; margin: 0 0 2mm; padding: 2mm 3mm; }
+  .rank td { display: block; border: none; padding: 0; font-size: 15px; text-align: left; }
+  .rank td.rk { font-weight: bold; font-size: 17px; }
+  .rank td.rk::before { content: "第 "; font-weight: normal; font-size: 15px; }
+  .rank td.rk::after { content: " 名"; font-weight: normal; font-size: 15px; }
+  .rank td.prop { flex: 1 1 60%; min-width: 0; }
+  .rank td.id { font-weight: bold; }
+  .rank td.votes::before { content: "得票 "; }
+  .rank td.cost::before { content: "造价 "; }
+  .rank td.run::before { content: "累计 "; }
+  body:has(#lang-en:checked) .rank td.rk::before { content: "Rank "; }
+  body:has(#lang-en:checked) .rank td.rk::after { content: ""; }
+  body:has(#lang-en:checked) .rank td.votes::before { content: "Votes "; }
+  body:has(#lang-en:checked) .rank td.cost::before { content: "Cost "; }
+  body:has(#lang-en:checked) .rank td.run::before { content: "Running "; }
+  .rank td.out { flex: 1 0 100%; }
+  .rank tr.line { display: block; border: none; border-top: 2.2pt solid #b00000; border-radius: 0; }
+  .rank tr.line td { border: none; display: block; }
+  .facts, .facts tbody, .facts tr, .facts td { display: block; width: auto !important; }
+  .facts tr { border-bottom: 0.6pt solid #999; padding: 1mm 0; }
+  .facts td { border: none; padding: 0.5mm 0; background: none !important; }
+  .facts td:first-child { font-weight: bold; }
+  .sign { flex-direction: column; }
+  .stamp { flex-direction: column; align-items: flex-start; }
+  .hash, code { overflow-wrap: anywhere; }
+}
 "#;
+
+/// Chinese and English, each in its own span, so that a screen can show one.
+fn both(zh: &str, en: &str) -> Html {
+    html!("<span class=\"zh\">{}</span> <span class=\"en\">{}</span>", zh, en)
+}
+
+/// A heading in both languages.
+fn h2(zh: &str, en: &str) -> Html {
+    html!("<h2>{}</h2>\n", both(zh, en))
+}
 
 /// The notice as a standalone HTML document (only once the vote is closed).
 pub fn notice(o: &Outcome) -> Result<String> {
@@ -51,12 +112,14 @@ pub fn notice(o: &Outcome) -> Result<String> {
     let r = &o.def.rules;
     let cur = o.currency();
     let yuan = |n: u64| money(n, cur);
+    let (bz, be) = yuan(r.budget.amount);
     let mut b = Html::new();
 
     // Heading.
     b.push(html!(
-        "<h1>{}<br>项目筛选结果公示 <span class=\"en\">Results notice</span></h1>\n<p class=\"sub\">{}{}{}</p>\n",
+        "<h1>{}<br>{}</h1>\n<p class=\"sub\">{}{}{}</p>\n",
         m.name,
+        both("项目筛选结果公示", "Results notice"),
         m.venue,
         if m.venue.is_empty() || m.date.is_empty() { "" } else { " · " },
         m.date
@@ -67,13 +130,107 @@ pub fn notice(o: &Outcome) -> Result<String> {
         both("计票完成", "Counted")
     };
     b.push(html!("<p class=\"status\">{}</p>\n", status));
+    // One language at a time on a screen (the meeting's first); both on paper.
+    let (zh_on, en_on) = if m.language == "en" { ("", " checked") } else { (" checked", "") };
+    b.push(html!(
+        "<div class=\"langs\" role=\"radiogroup\" aria-label=\"语言 Language\">\
+         <input type=\"radio\" name=\"lang\" id=\"lang-zh\"{}><label for=\"lang-zh\" lang=\"zh-CN\">中文</label>\
+         <input type=\"radio\" name=\"lang\" id=\"lang-en\"{}><label for=\"lang-en\" lang=\"en\">English</label>\
+         <input type=\"radio\" name=\"lang\" id=\"lang-both\"><label for=\"lang-both\">中文 + English</label></div>\n",
+        Html::lit(zh_on),
+        Html::lit(en_on)
+    ));
+
+    // The ranking with the budget line.
+    let funded_n = o.results.funded.len();
+    let (tz, te) = yuan(o.results.total_cost);
+    let (lz, le) = yuan(o.results.budget.saturating_sub(o.results.total_cost));
+    b.push(h2("排名与资助", "Ranking and funding"));
+    b.push(html!("<p>{}</p>\n",
+        both(
+            &format!("资助 {funded_n} 项，合计 {tz}，预算余 {lz}。红线为预算线：获资助的项目都在线上。“放不下”：轮到该项目时剩余预算少于其造价；“排除”：投票前经技术顾问建议、组织方确认，依据排除规则不能资助。"),
+            &format!("{funded_n} proposals funded, {te} in all, {le} of the budget left. The red line is the budget line: every funded proposal is above it. “Does not fit”: less was left of the budget than it costs when its turn came; “excluded”: on the technical adviser's advice the organisers confirmed before the vote that an exclusion rule applies.")
+        )
+    ));
+    b.push_lit(
+        "<table class=\"rank\">\n<colgroup><col class=\"w6\"><col class=\"w7\"><col class=\"w43\">\
+         <col class=\"w7\"><col class=\"w9\"><col class=\"w10\"><col class=\"w18\"></colgroup>\n<thead><tr>\
+         <th class=\"num\"><span class=\"zh\">名次</span><span class=\"en\">Rank</span></th>\
+         <th><span class=\"zh\">编号</span><span class=\"en\">ID</span></th>\
+         <th><span class=\"zh\">项目 · 地点</span><span class=\"en\">Proposal · place</span></th>\
+         <th class=\"num\"><span class=\"zh\">得票</span><span class=\"en\">Votes</span></th>\
+         <th class=\"num\"><span class=\"zh\">造价</span><span class=\"en\">Cost</span></th>\
+         <th class=\"num\"><span class=\"zh\">累计</span><span class=\"en\">Running</span></th>\
+         <th><span class=\"zh\">结果</span><span class=\"en\">Outcome</span></th></tr></thead>\n<tbody>\n",
+    );
+    for (i, l) in o.lines.iter().enumerate() {
+        let outcome = match (l.funding, l.row.unfunded_reason.as_deref()) {
+            (Some(Funding::Shares), _) => html!("<span class=\"ok\">✓ {}</span>", both("资助 份额", "funded, shares")),
+            (Some(Funding::Completion), _) => {
+                html!("<span class=\"ok\">✓ {}</span>", both("资助 补足", "funded, completion"))
+            }
+            (Some(Funding::Greedy), _) => html!("<span class=\"ok\">✓ {}</span>", both("资助", "funded")),
+            (None, Some("excluded")) => match l.exclusion() {
+                Some((n, _, _)) => both(&format!("排除（第{n}条）"), &format!("excluded, rule {n}")),
+                None => both("排除", "excluded"),
+            },
+            (None, code) => {
+                let (zh, en) = short_reason(code.unwrap_or(""));
+                both(zh, en)
+            }
+        };
+        let stickers = if l.stickers > 0 {
+            html!("<br>{}", both(&format!("含贴纸 {}", l.stickers), &format!("incl. {} stickers", l.stickers)))
+        } else {
+            Html::new()
+        };
+        let loc = if l.proposal.location.is_empty() {
+            Html::new()
+        } else {
+            html!(" <span class=\"loc\">· {}</span>", l.proposal.location)
+        };
+        // A shared rank is written "3=", as on every screen.
+        let tied = o.lines.iter().filter(|x| x.row.rank == l.row.rank).count() > 1;
+        b.push(html!(
+            "<tr class=\"{}\" data-position=\"{}\"><td class=\"num rk\">{}{}</td><td class=\"id\">{}</td><td class=\"prop\"><span class=\"title\">{}</span>{}</td>\
+             <td class=\"num votes\">{}{}</td><td class=\"num cost\">{}</td><td class=\"num run\">{}</td><td class=\"out\">{}</td></tr>\n",
+            if l.row.funded { "funded" } else { "" },
+            l.row.position,
+            l.row.rank,
+            if tied { "=" } else { "" },
+            l.proposal.id,
+            l.proposal.title,
+            loc,
+            l.row.votes,
+            stickers,
+            grouped(l.row.cost),
+            grouped(l.row.running_total),
+            outcome,
+        ));
+        if i + 1 == o.line {
+            b.push(html!(
+                "<tr class=\"line\"><td colspan=\"7\">{}</td></tr>\n",
+                both(
+                    &format!("—— 预算线：资助 {funded_n} 项，合计 {tz}（预算 {bz}） ——"),
+                    &format!("—— budget line: {funded_n} funded, {te} in all (budget {be}) ——")
+                )
+            ));
+        }
+    }
+    if o.line == 0 {
+        b.push(html!(
+            "<tr class=\"line\"><td colspan=\"7\">{}</td></tr>\n",
+            both("—— 预算线：没有项目获得资助 ——", "—— budget line: nothing funded ——")
+        ));
+    }
+    b.push_lit("</tbody>\n</table>\n");
 
     // The rules.
     let (alloc_zh, alloc_en) = allocation_text(r.allocation);
     let (tie_zh, tie_en) = tie_break_text(r.tie_break);
     let (tally_zh, tally_en) = tally_text(r.tally);
-    let (bz, be) = yuan(r.budget.amount);
-    b.push_lit("<h2>规则 <span class=\"en\">The rules (fixed before the meeting opened)</span></h2>\n<table class=\"facts\">\n");
+    b.push(h2("规则", "The rules (fixed before the meeting opened)"));
+    b.push_lit("<table class=\"facts\">\n");
     let mut fact = |k: Html, v: Html| {
         b.push(html!("<tr><td>{}</td><td>{}</td></tr>\n", k, v));
     };
@@ -103,7 +260,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
 
     // Turnout.
     let tu = &o.turnout;
-    b.push_lit("<h2>投票情况 <span class=\"en\">Turnout</span></h2>\n");
+    b.push(h2("投票情况", "Turnout"));
     let received = tu.phone + tu.paper + tu.void_total();
     b.push(html!("<p>{}</p>\n",
         both(
@@ -161,84 +318,8 @@ pub fn notice(o: &Outcome) -> Result<String> {
         ));
     }
 
-    // The ranking with the budget line.
-    let funded_n = o.results.funded.len();
-    let (tz, te) = yuan(o.results.total_cost);
-    let (lz, le) = yuan(o.results.budget.saturating_sub(o.results.total_cost));
-    b.push_lit("<h2>排名与资助 <span class=\"en\">Ranking and funding</span></h2>\n");
-    b.push(html!("<p>{}</p>\n",
-        both(
-            &format!("资助 {funded_n} 项，合计 {tz}，预算余 {lz}。红线为预算线：获资助的项目都在线上。“放不下”：轮到该项目时剩余预算少于其造价；“排除”：投票前经技术顾问建议、组织方确认，依据排除规则不能资助。"),
-            &format!("{funded_n} proposals funded, {te} in all, {le} of the budget left. The red line is the budget line: every funded proposal is above it. “Does not fit”: less was left of the budget than it costs when its turn came; “excluded”: on the technical adviser's advice the organisers confirmed before the vote that an exclusion rule applies.")
-        )
-    ));
-    b.push_lit(
-        "<table class=\"rank\">\n<colgroup><col class=\"w6\"><col class=\"w6\"><col class=\"w7\"><col class=\"w37\">\
-         <col class=\"w7\"><col class=\"w9\"><col class=\"w10\"><col class=\"w18\"></colgroup>\n<thead><tr><th class=\"num\">位次<br><span class=\"en\">Pos.</span></th>\
-         <th class=\"num\">名次<br><span class=\"en\">Rank</span></th><th>编号<br><span class=\"en\">ID</span></th>\
-         <th>项目 · 地点<br><span class=\"en\">Proposal · place</span></th><th class=\"num\">得票<br><span class=\"en\">Votes</span></th>\
-         <th class=\"num\">造价<br><span class=\"en\">Cost</span></th><th class=\"num\">累计<br><span class=\"en\">Running</span></th>\
-         <th>结果<br><span class=\"en\">Outcome</span></th></tr></thead>\n<tbody>\n",
-    );
-    for (i, l) in o.lines.iter().enumerate() {
-        let outcome = match (l.funding, l.row.unfunded_reason.as_deref()) {
-            (Some(Funding::Shares), _) => html!("<span class=\"ok\">✓ 资助</span> {}", both("份额", "shares")),
-            (Some(Funding::Completion), _) => {
-                html!("<span class=\"ok\">✓ 资助</span> {}", both("补足", "completion"))
-            }
-            (Some(Funding::Greedy), _) => {
-                Html::lit("<span class=\"ok\">✓ 资助</span> <span class=\"en\">funded</span>")
-            }
-            (None, Some("excluded")) => match l.exclusion() {
-                Some((n, _, _)) => both(&format!("排除（第{n}条）"), &format!("excluded, rule {n}")),
-                None => both("排除", "excluded"),
-            },
-            (None, code) => {
-                let (zh, en) = short_reason(code.unwrap_or(""));
-                both(zh, en)
-            }
-        };
-        let stickers = if l.stickers > 0 {
-            html!("<br><span class=\"en\">含贴纸 {} incl. stickers</span>", l.stickers)
-        } else {
-            Html::new()
-        };
-        let loc = if l.proposal.location.is_empty() {
-            Html::new()
-        } else {
-            html!(" <span class=\"loc\">· {}</span>", l.proposal.location)
-        };
-        b.push(html!(
-            "<tr class=\"{}\"><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"id\">{}</td><td><span class=\"title\">{}</span>{}</td>\
-             <td class=\"num\">{}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-            if l.row.funded { "funded" } else { "" },
-            l.row.position,
-            l.row.rank,
-            l.proposal.id,
-            l.proposal.title,
-            loc,
-            l.row.votes,
-            stickers,
-            grouped(l.row.cost),
-            grouped(l.row.running_total),
-            outcome,
-        ));
-        if i + 1 == o.line {
-            b.push(html!(
-                "<tr class=\"line\"><td colspan=\"8\">—— 预算线 <span class=\"en\">budget line</span>：资助 {} 项，合计 {}（预算 {}） ——</td></tr>\n",
-                funded_n,
-                tz,
-                bz
-            ));
-        }
-    }
-    if o.line == 0 {
-        b.push_lit("<tr class=\"line\"><td colspan=\"8\">—— 预算线 <span class=\"en\">budget line</span>：没有项目获得资助 / nothing funded ——</td></tr>\n");
-    }
-    b.push_lit("</tbody>\n</table>\n");
-
     // Ties.
-    b.push_lit("<h2>同票 <span class=\"en\">Ties</span></h2>\n");
+    b.push(h2("同票", "Ties"));
     if o.results.ties.is_empty() {
         b.push(html!("<p>{}</p>\n", both("没有得票相同的项目。", "No proposals with equal votes.")));
     } else {
@@ -273,7 +354,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
 
     // Equal shares, explained.
     if let Some(e) = &o.results.equal_shares {
-        b.push_lit("<h2>平均分配法说明 <span class=\"en\">How equal shares decided</span></h2>\n");
+        b.push(h2("平均分配法说明", "How equal shares decided"));
         b.push(html!("<p>{}</p>\n",
             both(
                 &format!(
@@ -330,7 +411,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
     }
 
     // How to check.
-    b.push_lit("<h2>核对 <span class=\"en\">How to check this notice</span></h2>\n");
+    b.push(h2("核对", "How to check this notice"));
     b.push(html!("<p>{}</p>\n<p class=\"hash\">{}</p>\n",
         both(
             &format!("本公示依据的会议日志共 {} 条记录，最后一条的哈希（日志哈希）为：", o.log_length),
@@ -339,12 +420,11 @@ pub fn notice(o: &Outcome) -> Result<String> {
         spaced_hash(&o.log_head)
     ));
     let short = o.log_head.get(..16).unwrap_or(&o.log_head);
-    b.push(html!("<p>{}</p>\n<p><code>hub verify --data 会议数据文件夹 --head {}</code></p>\n<p>{}</p>\n",
+    b.push(html!("<p>{}</p>\n<p>{}</p>\n",
         both(
-            "日志中每条记录都以哈希与前一条相连，改动任何一条都会改变其后所有哈希。任何人拿到会议的日志副本，都可以用下面的命令重新计算全部哈希、重新计票，并确认上面的哈希属于这份日志：",
-            "Every entry of the log is chained to the one before by its hash: changing any entry changes every hash after it. Anyone with a copy of the meeting's log can recompute every hash, recount every ballot and confirm that the hash above belongs to that log with:"
+            &format!("日志中每条记录都以哈希与前一条相连，改动任何一条都会改变其后所有哈希。任何人都可以向组织方索取会议日志的副本，按圆桌附带的《自行核对说明》，用独立的核对程序重新计算全部哈希、重新计票，并确认以 {short} 开头的这个哈希属于这份日志。"),
+            &format!("Every entry of the log is chained to the one before by its hash: changing any entry changes every hash after it. Anyone can ask the organisers for a copy of the meeting's log and, following the \u{201c}check it yourself\u{201d} instructions that come with Yuanzhuo, recompute every hash with an independent checker, recount every ballot and confirm that the hash beginning {short} belongs to that log.")
         ),
-        short,
         both(
             "会场的公开看板（/board）显示每张选票的回执码和当前日志哈希：投票人可凭回执码核对自己的选票，投影屏幕上拍下的哈希也可以同样核对。",
             "The public board (/board) at the venue lists every ballot by its receipt code with the current log head: each voter can find their own ballot, and a hash photographed off the projector can be checked the same way."
@@ -352,7 +432,9 @@ pub fn notice(o: &Outcome) -> Result<String> {
     ));
 
     // Signatures and the stamp.
-    b.push_lit("<div class=\"keep\">\n<h2>签章 <span class=\"en\">Signatures</span></h2>\n<div class=\"sign\">\n");
+    b.push_lit("<div class=\"keep\">\n");
+    b.push(h2("签章", "Signatures"));
+    b.push_lit("<div class=\"sign\">\n");
     for (zh, en) in [("主持人", "Chair of the meeting"), ("监票员", "Scrutineer"), ("计票员", "Counter")] {
         b.push(html!(
             "<div><div class=\"who\">{}</div><div class=\"blank\">{}</div><div class=\"blank\">{}</div></div>\n",

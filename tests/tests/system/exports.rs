@@ -314,7 +314,8 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
     let spaced: Vec<String> = head.as_bytes().chunks(8).map(|c| String::from_utf8_lossy(c).into_owned()).collect();
     assert!(notice.contains(&spaced.join(" ")), "the full head, grouped");
     assert!(notice.contains("预算线") && notice.contains("class=\"line\""));
-    assert!(notice.contains(&format!("--head {}", &head[..16])));
+    assert!(notice.contains(&format!("以 {} 开头", &head[..16])), "how to check the head, in words");
+    assert!(!notice.contains("hub verify"), "no command names on the public notice");
     assert!(
         notice.contains("作废 2 张") && notice.contains("超过可选项数 1 张") && notice.contains("空白票 1 张"),
         "void ballots by reason"
