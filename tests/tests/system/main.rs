@@ -4,6 +4,7 @@
 mod admin;
 mod common;
 mod crash;
+mod deltas;
 mod desk;
 mod door;
 mod durability;
