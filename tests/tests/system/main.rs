@@ -2,6 +2,7 @@
 //! SQLite files in temporary folders. One test binary for all of them.
 
 mod admin;
+mod board_poll;
 mod common;
 mod crash;
 mod deltas;
