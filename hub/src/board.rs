@@ -4,10 +4,14 @@
 //! turnout and the log head, so that anyone can check their own ballot and
 //! add the count up themselves. No token: it is the public count.
 //!
-//! Built by the meeting task from its in-memory state (`Request::Board`) and
-//! cached by log position; while the log moves it is rebuilt at most once a
-//! second, so that a hall of phones refreshing costs one build, not one each.
-//! Every board says which entry it reflects (`seq`, `log_head`, the ETag).
+//! Built off the meeting task, on a thread of its own ("board"), from a copy
+//! of the meeting's state that it keeps current: after every commit the
+//! meeting task hands it the entries it has just made durable (and, after
+//! the close or a reload, the whole new state), so that polling the board
+//! never holds up a command. Cached by log position; while the log moves it
+//! is rebuilt at most once a second, so that a hall of phones refreshing
+//! costs one build, not one each. Every board says which entry it reflects
+//! (`seq`, `log_head`, the ETag), and never shows an entry not yet durable.
 //!
 //! What it shows of each ballot follows the rules: with `board =
 //! "receipts_only"` only the receipt codes and the verdicts, never the
@@ -30,7 +34,9 @@ use tokio::sync::oneshot;
 use yuanzhuo_engine::State;
 use yuanzhuo_protocol::*;
 
-use crate::meeting::Request;
+use tokio::sync::mpsc;
+use yuanzhuo_engine::Recorded;
+
 use crate::server::Web;
 
 /// While entries keep arriving, a board is rebuilt at most this often.
@@ -70,6 +76,80 @@ impl Cache {
         };
         self.built = Some((Instant::now(), text.clone()));
         text
+    }
+}
+
+/// What the board's thread is told, in log order.
+enum Feed {
+    /// Entries the meeting task has just made durable.
+    Entries(Vec<Recorded>),
+    /// The whole state, replacing the copy (after the close, or a reload).
+    State(Box<State>),
+    /// An asker waiting for the board.
+    Get(oneshot::Sender<BoardText>),
+}
+
+/// How the meeting task and the web server reach the board's thread.
+#[derive(Clone, Debug)]
+pub struct Boards {
+    tx: mpsc::UnboundedSender<Feed>,
+}
+
+impl std::fmt::Debug for Feed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Feed::Entries(_) => "Entries",
+            Feed::State(_) => "State",
+            Feed::Get(_) => "Get",
+        })
+    }
+}
+
+impl Boards {
+    /// Start the board's thread with a copy of the meeting's state. It
+    /// stops once every `Boards` is dropped.
+    pub fn spawn(state: State) -> (Boards, std::thread::JoinHandle<()>) {
+        let (tx, mut rx) = mpsc::unbounded_channel();
+        let join = std::thread::Builder::new()
+            .name("board".into())
+            .spawn(move || {
+                let mut state = state;
+                let mut cache = Cache::default();
+                while let Some(msg) = rx.blocking_recv() {
+                    match msg {
+                        Feed::Entries(recs) => recs.iter().for_each(|r| state.evolve(r)),
+                        // The close (or a reload): shown at once, not after the rebuild pause.
+                        Feed::State(s) => {
+                            state = *s;
+                            cache = Cache::default();
+                        }
+                        // The asker may have gone (a phone closed the page): nothing to do then.
+                        Feed::Get(reply) => drop(reply.send(cache.get(&state))),
+                    }
+                }
+            })
+            .expect("spawn board thread");
+        (Boards { tx }, join)
+    }
+
+    /// Entries just made durable (never before: the board shows only those).
+    pub fn entries(&self, recs: Vec<Recorded>) {
+        if !recs.is_empty() {
+            let _ = self.tx.send(Feed::Entries(recs));
+        }
+    }
+
+    /// Replace the board's copy of the state.
+    pub fn state(&self, state: &State) {
+        let _ = self.tx.send(Feed::State(Box::new(state.clone())));
+    }
+
+    /// The board as of every entry handed over before this call; `None`
+    /// when the board's thread has stopped (the hub is shutting down).
+    pub async fn get(&self) -> Option<BoardText> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Feed::Get(reply)).ok()?;
+        answer.await.ok()
     }
 }
 
@@ -285,7 +365,6 @@ pub fn routes() -> Router<Arc<Web>> {
 /// `GET /api/board`: the board as JSON (gzipped if the browser takes it),
 /// with an ETag naming its log position (a phone that already has it gets 304).
 async fn board(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
-    let (tx, rx) = oneshot::channel();
     let unavailable = || {
         (
             StatusCode::SERVICE_UNAVAILABLE,
@@ -293,10 +372,7 @@ async fn board(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response 
         )
             .into_response()
     };
-    if !web.shared.meeting.send(Request::Board { reply: tx }).await {
-        return unavailable();
-    }
-    let Ok(b) = rx.await else { return unavailable() };
+    let Some(b) = web.shared.meeting.boards.get().await else { return unavailable() };
     let etag = format!("\"{}-{}\"", b.seq, b.head.get(..16).unwrap_or(&b.head));
     let tag = HeaderValue::from_str(&etag).unwrap_or_else(|_| HeaderValue::from_static("\"0\""));
     let fresh = headers

@@ -14,8 +14,9 @@
 //!
 //! The close of the vote is the one long computation (the count, with
 //! equal shares and its ties): it runs on a thread of its own, from a copy
-//! of the state, while the task goes on answering snapshots and the board
-//! from the state before the close. Commands that arrive meanwhile wait,
+//! of the state, while the task goes on answering snapshots from the state
+//! before the close (the public board is built on a thread of its own,
+//! board.rs, from a copy the task keeps current after every commit). Commands that arrive meanwhile wait,
 //! and are decided once the close is durable, in the order they came.
 
 use anyhow::{bail, Context, Result};
@@ -103,10 +104,6 @@ pub enum Request {
         you: Option<Identity>,
         reply: Outbox,
     },
-    /// The public board (`/api/board`), built from the state (board.rs).
-    Board {
-        reply: tokio::sync::oneshot::Sender<crate::board::BoardText>,
-    },
     /// A client's last seen log position (`hello`'s `seen`), checked against
     /// the log: answered false when the log no longer holds it (the hub halts).
     Seen {
@@ -172,6 +169,8 @@ pub struct MeetingHandle {
     pub health: Arc<Health>,
     /// The raw log for witnesses (`follow_log`).
     pub log: Arc<LogFeed>,
+    /// The public board, built off the task (board.rs).
+    pub boards: crate::board::Boards,
 }
 
 impl MeetingHandle {
@@ -216,6 +215,8 @@ struct Pending {
 #[derive(Default)]
 struct Decided {
     rows: Vec<Row>,
+    /// The same entries, for the board's copy of the state once durable.
+    recs: Vec<Recorded>,
     pending: Vec<Pending>,
     /// Ids sent again while the first was still pending: (actor, id, digest, reply).
     repeats: Vec<(String, String, String, Outbox)>,
@@ -248,7 +249,8 @@ pub struct Meeting {
     feeds: Feeds,
     last_at_ms: u64,
     stats: Arc<Stats>,
-    board: crate::board::Cache,
+    /// The board's thread (none until the task is spawned).
+    boards: Option<crate::board::Boards>,
     keys: Keys,
     /// Every entry's hash, to check a client's `seen` (entry n at `n - 1`).
     hashes: Vec<[u8; 32]>,
@@ -337,7 +339,7 @@ impl Meeting {
             feeds: Arc::new(feeds),
             last_at_ms,
             stats: Default::default(),
-            board: Default::default(),
+            boards: None,
             keys,
             hashes,
             head_record: None,
@@ -380,12 +382,15 @@ impl Meeting {
     pub fn spawn(mut self) -> (MeetingHandle, std::thread::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(REQUEST_QUEUE);
         self.requests = Some(tx.downgrade());
+        let (boards, _board_thread) = crate::board::Boards::spawn(self.state.clone());
+        self.boards = Some(boards.clone());
         let handle = MeetingHandle {
             tx,
             feeds: self.feeds.clone(),
             stats: self.stats.clone(),
             health: self.health.clone(),
             log: self.log.clone(),
+            boards,
         };
         let join = std::thread::Builder::new()
             .name("meeting".into())
@@ -566,6 +571,9 @@ impl Meeting {
         if self.state.phase >= Phase::Counted {
             self.log.vote_closed.store(true, Ordering::Release);
         }
+        if let Some(b) = &self.boards {
+            b.entries(d.recs);
+        }
         self.stats.commits.fetch_add(1, Ordering::Relaxed);
         self.stats.entries.fetch_add(d.rows.len() as u64, Ordering::Relaxed);
         self.stats.commands.fetch_add(d.pending.len() as u64, Ordering::Relaxed);
@@ -667,6 +675,11 @@ impl Meeting {
         let Some(closing) = self.closing.take() else { return vec![] };
         self.state = state;
         self.settle(closing.decided);
+        // The close's entries were counted on their own thread: the board
+        // takes the counted state whole (once a meeting).
+        if let Some(b) = &self.boards {
+            b.state(&self.state);
+        }
         closing.held
     }
 
@@ -721,7 +734,7 @@ impl Meeting {
                 Request::Seen { reply, .. } => drop(reply.send(false)),
                 Request::IssueVoters { reply, .. } => drop(reply.send(Err(Rejection::new(ErrorCode::StorageFailed)))),
                 Request::Claim { reply, .. } => drop(reply.send(Err(Rejection::new(ErrorCode::StorageFailed)))),
-                Request::Snapshot { .. } | Request::Board { .. } | Request::Counted(_) => {}
+                Request::Snapshot { .. } | Request::Counted(_) => {}
             }
         }
     }
@@ -793,10 +806,13 @@ impl Meeting {
         self.state.evolve(&rec);
         self.hashes.push(hash_bytes(&rec.hash));
         d.rows.push(row);
+        if self.boards.is_some() {
+            d.recs.push(rec.clone());
+        }
         rec
     }
 
-    /// Snapshots and boards, answered once the batch's entries are durable
+    /// Snapshots and seen positions, answered once the batch's entries are durable
     /// (so that they never show what is not yet committed).
     fn answer_snapshots(&mut self, requests: Vec<Request>) {
         let now = crate::now_ms();
@@ -811,8 +827,6 @@ impl Meeting {
                     };
                     reply.send(&msg);
                 }
-                // The asker may have gone (a phone closed the page): nothing to do then.
-                Request::Board { reply } => drop(reply.send(self.board.get(&self.state))),
                 Request::Seen { seen, who, reply } => {
                     let ok = self.check_seen(&seen, &who);
                     let _ = reply.send(ok);
@@ -834,6 +848,9 @@ impl Meeting {
                 self.chain = chain;
                 self.state = state;
                 self.hashes = hashes;
+                if let Some(b) = &self.boards {
+                    b.state(&self.state);
+                }
                 self.log.vote_opened.store(vote_opened(&recs), Ordering::Release);
             }
             Err(e) => {
@@ -1197,6 +1214,11 @@ mod tests {
         m.open_head_record().unwrap();
         let (tx, mut rx) = mpsc::channel(16);
         m.requests = Some(tx.downgrade());
+        // The board's thread, fed by this meeting (not running as a task here).
+        let (boards, _) = crate::board::Boards::spawn(m.state.clone());
+        m.boards = Some(boards.clone());
+        let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let board = || -> Value { serde_json::from_slice(&rt.block_on(boards.get()).expect("a board").json).unwrap() };
 
         let org = Actor::organiser();
         m.process(vec![command(org.clone(), "open", Command::OpenMeeting).0]);
@@ -1214,6 +1236,8 @@ mod tests {
             m.process(reqs.collect());
         }
         assert_eq!(m.state.ballots.len(), 5000);
+        let b = board();
+        assert_eq!((b["seq"].as_u64(), b["phone"].as_array().map(Vec::len)), (Some(m.state.seq), Some(5000)));
 
         // The close: its count waits (held by the test) on its own thread.
         let (go, hold) = std::sync::mpsc::channel();
@@ -1232,6 +1256,9 @@ mod tests {
         assert_eq!((s["type"].as_str(), s["snapshot"]["phase"].as_str()), (Some("snapshot"), Some("voting")));
         assert!(s["snapshot"]["results"].is_null());
         assert!(message(&mut late_answer).is_none(), "commands wait for the close");
+        // …and the board, built off the task, answers too: the vote still open.
+        let b = board();
+        assert_eq!((b["phase"].as_str(), b["results"].is_null()), (Some("voting"), true));
 
         go.send(()).unwrap();
         let counted = rx.blocking_recv().expect("the count answers");
@@ -1242,6 +1269,10 @@ mod tests {
         let late = message(&mut late_answer).expect("the late ballot is answered after the close");
         assert_eq!((late["type"].as_str(), late["code"].as_str()), (Some("error"), Some("wrong_phase")));
 
+        // The board has the close once it is durable.
+        let b = board();
+        assert_eq!((b["seq"].as_u64(), b["phase"].as_str()), (Some(m.state.seq), Some("counted")));
+        assert!(b["results"]["funded"].is_array(), "{}", b["results"]);
         // The results are the count's, and durable: a restart has them too.
         assert_eq!(m.state.phase, Phase::Counted);
         let r = m.state.results.clone().expect("results");

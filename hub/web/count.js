@@ -628,7 +628,7 @@
         renderHeader();
         if (!u || u.phase) renderTabs();
         renderView();
-        if (u && u.paper_copy) preview();
+        if (u && (u.paper_copy || u.copy_change)) preview();
       },
       onAnswer: function (m, id) {
         answered(m, id);

@@ -1,6 +1,6 @@
 /* scrutiny.js — the scrutineer's page (/scrutiny, observer token): every
  * batch of paper ballots with both counters' copies side by side, live as
- * they are keyed (each keystroke the hub accepts arrives as a `paper_copy`
+ * they are keyed (each keystroke the hub accepts arrives as a `copy_change`
  * update and flashes in its row), the rows where the copies differ, the
  * verdict on every ballot once a batch agrees (void ones with the reason),
  * both readings of every sticker board, the turnout and the log head.

@@ -852,8 +852,8 @@
         if (app.picks && same(app.picks, hubPicks())) app.picks = null;
         if (!u) { renderAll(); return; }
         renderHeader();
-        if (u.phase || u.tables || u.table_detail || u.annotations || u.exclusions || u.proposal || u.adopted_costs) renderView();
-        if (u.exclusions || u.tables) renderExclusions();
+        if (u.phase || u.tables || u.table || u.speaking || u.table_detail || u.table_change || u.annotation || u.exclusions || u.proposal || u.adopted_costs) renderView();
+        if (u.exclusions || u.tables || u.table) renderExclusions();
         if (u.turnout || u.phase) renderCount();
       },
       onAnswer: function (m, id) {

@@ -403,8 +403,11 @@
   /** Apply an `update` to a snapshot in place (docs/protocol.md, "update"). */
   YZ.apply = function (s, u) {
     s.seq = u.seq; s.log_head = u.log_head; s.server_now_ms = u.server_now_ms;
-    ['fingerprint', 'phase', 'tables', 'annotations', 'turnout', 'electorate', 'exclusions', 'adopted_costs', 'my_card']
+    ['fingerprint', 'phase', 'tables', 'turnout', 'electorate', 'exclusions', 'adopted_costs', 'my_card']
       .forEach(function (k) { if (k in u) s[k] = u[k]; });
+    if (u.table) upsert(s.tables || (s.tables = []), u.table, 'table', byNumber('table'));
+    if (u.speaking) (s.tables || []).forEach(function (t) { if (t.table === u.speaking.table) t.speaking = u.speaking.speaking; });
+    if (u.annotation) upsert(s.annotations || (s.annotations = []), u.annotation, 'proposal', byText('proposal'));
     if (u.proposal) {
       for (var q = 0; q < (s.proposals || []).length; q++) if (s.proposals[q].id === u.proposal.id) s.proposals[q] = u.proposal;
     }
@@ -419,19 +422,56 @@
       for (var i = 0; i < list.length; i++) if (list[i].table === d.table) { list[i] = d; found = true; }
       if (!found) { list.push(d); list.sort(function (a, b) { return a.table - b.table; }); }
     }
+    if (u.table_change) {
+      var tc = u.table_change, details = s.table_details || (s.table_details = []), td = null;
+      for (var t = 0; t < details.length; t++) if (details[t].table === tc.table) td = details[t];
+      if (!td) { td = { table: tc.table, queue: [], balance: [], notes: [] }; details.push(td); details.sort(byNumber('table')); }
+      (tc.queue || []).forEach(function (e) {
+        if (e.state === 'removed') td.queue = td.queue.filter(function (x) { return x.entry !== e.entry; });
+        else upsert(td.queue, e, 'entry');
+      });
+      (tc.balance || []).forEach(function (b) { upsert(td.balance, b, 'name'); });
+      (tc.notes || []).forEach(function (n) { upsert(td.notes, n, 'note'); });
+    }
     if ('paper' in u) s.paper = u.paper;
+    if (u.paper_batch || u.paper_board || u.paper_totals) {
+      var p = s.paper || (s.paper = { batches: [], boards: [], counted: 0, void: 0, stickers: 0 });
+      if (u.paper_batch) upsert(p.batches, u.paper_batch, 'batch', byNumber('batch'));
+      if (u.paper_board) upsert(p.boards, u.paper_board, 'board', byNumber('board'));
+      if (u.paper_totals) ['counted', 'void', 'stickers'].forEach(function (k) { p[k] = u.paper_totals[k]; });
+      if (u.paper_totals) p.marks_hidden = !!u.paper_totals.marks_hidden;
+    }
     if (u.paper_copy) {
-      var c = u.paper_copy, copies = s.paper_copies || (s.paper_copies = []), k = YZ.unitKey(c.unit), had = false;
-      for (var j = 0; j < copies.length; j++) {
-        if (YZ.unitKey(copies[j].unit) === k && copies[j].counter === c.counter) { copies[j] = c; had = true; }
-      }
-      if (!had) {
-        copies.push(c);
-        copies.sort(function (a, b) { return YZ.unitOrder(a.unit) - YZ.unitOrder(b.unit) || (a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : 0); });
-      }
+      var c = u.paper_copy, copy = copyOf(s, c.unit, c.counter);
+      Object.keys(c).forEach(function (k) { copy[k] = c[k]; });
+    }
+    if (u.copy_change) {
+      var cc = u.copy_change, mine = copyOf(s, cc.unit, cc.counter);
+      mine.finished = cc.finished;
+      (cc.keyed || []).forEach(function (b) { upsert(mine.ballots, b, 'number', byText('number')); });
+      var gone = {};
+      (cc.removed || []).forEach(function (n) { gone[n] = true; });
+      if (cc.removed && cc.removed.length) mine.ballots = mine.ballots.filter(function (b) { return !gone[b.number]; });
     }
     return s;
   };
+  /** Replace the item of `list` whose `key` matches x's, or add x (then sort, if an order is given). */
+  function upsert(list, x, key, order) {
+    for (var i = 0; i < list.length; i++) if (list[i][key] === x[key]) { list[i] = x; return; }
+    list.push(x);
+    if (order) list.sort(order);
+  }
+  function byNumber(k) { return function (a, b) { return a[k] - b[k]; }; }
+  function byText(k) { return function (a, b) { return a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0; }; }
+  /** The keyed copy of `unit` at `counter`'s desk, added empty if missing (in the hub's order). */
+  function copyOf(s, unit, counter) {
+    var copies = s.paper_copies || (s.paper_copies = []), k = YZ.unitKey(unit);
+    for (var j = 0; j < copies.length; j++) if (YZ.unitKey(copies[j].unit) === k && copies[j].counter === counter) return copies[j];
+    var c = { unit: unit, counter: counter, finished: false, ballots: [], counts: {} };
+    copies.push(c);
+    copies.sort(function (a, b) { return YZ.unitOrder(a.unit) - YZ.unitOrder(b.unit) || (a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : 0); });
+    return c;
+  }
   /** A paper unit ({batch: 3} or {board: 1}) as a string key: "batch:3", "board:1". */
   YZ.unitKey = function (u) { return u && u.board !== undefined ? 'board:' + u.board : 'batch:' + (u ? u.batch : ''); };
   /** The hub's order of units: every batch, then every board, by number. */

@@ -6,7 +6,10 @@ run, on 127.0.0.1. Servers are pinned to core 0 and the load generator
 of several runs that alternate hub and peer. Then the hub alone: closing
 an equal-shares vote at 60 proposals × 1,000 voters and at 500 × 5,000 (the
 close's ack time), and for the latter the restart, `hub verify`, `hub
-export` and `scripts/verify-count`. Standard library only.
+export` and `scripts/verify-count`. The must-handle meeting of MEETING.md
+(30 tables, 500 proposals, 200 viewers, 5,000 phones) against the peer;
+the welcome's growth with proposals and voter cards; the bytes one keyed
+paper ballot costs a desk connection, early and late. Standard library only.
 """
 import argparse
 import base64
@@ -255,6 +258,120 @@ def welcome_bytes(port, token, offer_deflate=True):
     return wire, msg.decode(), bool(compressed and deflated)
 
 
+class Ws:
+    """A bare WebSocket client (no compression offered): text frames out,
+    each text frame in with its size on the wire (headers included)."""
+
+    def __init__(self, port, hello):
+        self.s = socket.create_connection(("127.0.0.1", port), timeout=30)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.s.sendall((f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                        f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n").encode())
+        self.buf = b""
+        while b"\r\n\r\n" not in self.buf:
+            self.buf += self.s.recv(4096)
+        self.buf = self.buf.split(b"\r\n\r\n", 1)[1]
+        self.ids = 0
+        self.sent = []
+        self.send(hello)
+        while True:
+            m, _ = self.recv()
+            if m.get("type") == "welcome":
+                self.welcome = m
+                return
+            if m.get("type") == "error":
+                raise RuntimeError(f"refused: {m}")
+
+    def send(self, obj):
+        payload = json.dumps(obj).encode()
+        mask = os.urandom(4)
+        n = len(payload)
+        head = bytes([0x81, 0x80 | n]) if n < 126 else bytes([0x81, 0x80 | 126]) + struct.pack(">H", n)
+        self.s.sendall(head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload)))
+
+    def _need(self, n):
+        while len(self.buf) < n:
+            d = self.s.recv(1 << 16)
+            if not d:
+                raise RuntimeError("connection closed")
+            self.buf += d
+
+    def recv(self):
+        """The next text message and its bytes on the wire (fragments joined)."""
+        msg, wire = b"", 0
+        while True:
+            self._need(2)
+            b0, ln, off = self.buf[0], self.buf[1] & 0x7F, 2
+            if ln == 126:
+                self._need(4)
+                ln, off = struct.unpack(">H", self.buf[2:4])[0], 4
+            elif ln == 127:
+                self._need(10)
+                ln, off = struct.unpack(">Q", self.buf[2:10])[0], 10
+            self._need(off + ln)
+            frame, self.buf = self.buf[:off + ln], self.buf[off + ln:]
+            if b0 & 0x0F in (0x0, 0x1):
+                msg, wire = msg + frame[off:], wire + len(frame)
+                if b0 & 0x80:
+                    return json.loads(msg), wire
+
+    def command(self, command):
+        """Send a command (kept under the hub's rate: 12 a second) and wait for its answer."""
+        now = time.monotonic()
+        self.sent = [t for t in self.sent if now - t < 1.0]
+        if len(self.sent) >= 12:
+            time.sleep(max(0.0, 1.0 - (now - self.sent[0])))
+        self.sent.append(time.monotonic())
+        self.ids += 1
+        cid = f"b{self.ids}"
+        self.send({"type": "command", "id": cid, "command": command})
+        while True:
+            m, _ = self.recv()
+            if m.get("id") == cid and m.get("type") in ("ack", "error"):
+                if m["type"] != "ack":
+                    raise RuntimeError(f"{command} refused: {m}")
+                return m
+
+    def close(self):
+        self.s.close()
+
+
+def desk_bytes(work, counts=(10, 300)):
+    """Bytes a desk connection (a scrutineer's page) receives for one keyed
+    paper ballot, after `counts` ballots keyed into the same copy. Hub only:
+    the peer has no counting desk."""
+    s = Server("hub", work, 0)
+    try:
+        with open(s.tokens) as f:
+            sheet = json.load(f)
+        desk = lambda who, i: {"type": "hello", "token": sheet[who][i]["token"], "device": f"bench-{who}-{i}", "pin": "2468"}
+        org = Ws(s.port, {"type": "hello", "token": sheet["organiser"]["token"]})
+        org.command({"kind": "open_meeting"})
+        for p in ("discussion", "picks", "pitches", "voting"):
+            org.command({"kind": "advance_phase", "to": p})
+        counter, obs = Ws(s.port, desk("counters", 0)), Ws(s.port, desk("observers", 0))
+        ids = [p["id"] for p in counter.welcome["snapshot"]["proposals"]]
+        by_seq, at = {}, {}
+        for n in range(1, max(counts) + 2):
+            ack = counter.command({"kind": "key_paper", "batch": 1, "number": str(n), "marks": ids[n % 5:n % 5 + 3]})
+            at[n] = ack["seq"]
+            # Read the scrutineer's page up to this keystroke, adding up the
+            # bytes of the updates at each log position.
+            while True:
+                m, size = obs.recv()
+                seq = m.get("seq", m.get("snapshot", {}).get("seq", 0))
+                if m.get("type") == "update":
+                    by_seq[seq] = by_seq.get(seq, 0) + size
+                if seq >= ack["seq"]:
+                    break
+        out = {n: by_seq.get(at[n]) for n in counts}
+        for c in (counter, obs, org):
+            c.close()
+        return out
+    finally:
+        s.stop()
+
+
 def big_meeting(work, n=500, tables=30):
     """A street-level meeting: `n` proposals in Chinese, with the lengths
     and variety of real ones (deterministic)."""
@@ -305,6 +422,16 @@ def welcome_figures(work):
         finally:
             peer.stop()
         out[n] = {"hub": wire, "hub_deflated": deflated, "hub_plain": plain, "peer": pwire, "peer_deflated": pdeflated}
+    # Growth with the electorate: 100 and 5,000 voter cards.
+    for v in (100, 5000):
+        hub = Server("hub", work, v)
+        try:
+            token = first_token(hub)
+            wire, _, _ = welcome_bytes(hub.port, token)
+            plain, _, _ = welcome_bytes(hub.port, token, offer_deflate=False)
+        finally:
+            hub.stop()
+        out[f"voters-{v}"] = {"hub": wire, "hub_plain": plain}
     return out
 
 
@@ -336,7 +463,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3, help="runs per figure and server (median reported)")
     ap.add_argument("--phones", type=int, default=5000, help="idle phones for the broadcast and memory figures")
     ap.add_argument("--json", help="also write the results here")
-    ap.add_argument("--only", help="comma-separated figures to run (burst1,burst64,burst1024,latency,crowd,memory,equal_shares,welcome)")
+    ap.add_argument("--only", help="comma-separated figures to run (burst1,burst64,burst1024,latency,crowd,memory,"
+                                   "musthandle,equal_shares,welcome,desk)")
     a = ap.parse_args()
     only = set(a.only.split(",")) if a.only else None
     for b in (HUB, SIM):
@@ -362,6 +490,16 @@ def main():
                          "--viewers", "5", "--idle", str(phones)]),
         ("memory", phones, ["--phase", "none", "--voters", "0", "--idle", str(phones), "--hold"]),
     ]
+    # The must-handle meeting (MEETING.md): 30 tables, 500 proposals, 500
+    # voting, 200 viewers, the rest of 5,000 phones idle; the peer sends the
+    # hub's own 500-proposal welcome.
+    scenarios.append(("musthandle", 500, ["--phase", "voting-only", "--preconnect", "--concurrency", "64", "--voters", "500",
+                                          "--rate", "250", "--viewers", "200", "--idle", str(phones)]))
+    welcome = None
+    if only is None or "welcome" in only or "musthandle" in only:
+        welcome = welcome_figures(work)
+        print(f"  welcome: done ({time.time() - started:.0f} s)", flush=True)
+    big = big_meeting(work)
     results = {}
     for name, voters, extra in scenarios:
         if only is not None and name not in only:
@@ -369,7 +507,10 @@ def main():
         runs = {"hub": [], "peer": []}
         for r in range(a.runs):
             for kind in (("hub", "peer") if r % 2 == 0 else ("peer", "hub")):
-                s = Server(kind, work, voters)
+                kw = {}
+                if name == "musthandle":
+                    kw = {"meeting": big} if kind == "hub" else {"welcome": os.path.join(work, "welcome-500.json")}
+                s = Server(kind, work, voters, **kw)
                 try:
                     if name == "memory":
                         time.sleep(0.5)
@@ -391,10 +532,10 @@ def main():
                                  for _ in range(a.runs)]
             print(f"  equal shares {proposals} × {voters}: done ({time.time() - started:.0f} s)", flush=True)
 
-    welcome = None
-    if only is None or "welcome" in only:
-        welcome = welcome_figures(work)
-        print(f"  welcome: done ({time.time() - started:.0f} s)", flush=True)
+    desk = None
+    if only is None or "desk" in only:
+        desk = desk_bytes(work)
+        print(f"  desk: done ({time.time() - started:.0f} s)", flush=True)
 
     def fig(name, kind, f):
         if name not in results:
@@ -436,6 +577,11 @@ def main():
         fig("crowd", "peer", lambda s: s["ack_to_viewer_ms"]["p99"]), "ms", "≤ 100, ≤ peer", "lower")
     row(f"phase change → all {phones} phones p95", fig("crowd", "hub", lambda s: s["phase_broadcast_ms"]["p95"]),
         fig("crowd", "peer", lambda s: s["phase_broadcast_ms"]["p95"]), "ms", "≤ 250", "lower")
+    row(f"must-handle: ack → viewer p99, 200 viewers + {phones} phones, 500 proposals",
+        fig("musthandle", "hub", lambda s: s["ack_to_viewer_ms"]["p99"]),
+        fig("musthandle", "peer", lambda s: s["ack_to_viewer_ms"]["p99"]), "ms", "≤ 100, ≤ peer", "lower")
+    row(f"must-handle: phase change → all {phones} phones p95", fig("musthandle", "hub", lambda s: s["phase_broadcast_ms"]["p95"]),
+        fig("musthandle", "peer", lambda s: s["phase_broadcast_ms"]["p95"]), "ms", "≤ 250", "lower")
     row("equal-shares close, 60 proposals × 1,000 voters", close_fig(60, "close_ms"), None, "ms", "≤ 100", "lower")
     row("equal-shares close, 500 proposals × 5,000 voters", close_fig(500, "close_ms"), None, "ms", "≤ 100", "lower")
     row("  then: restart (replay, listening)", close_fig(500, "restart_s"), None, "s", "", "lower")
@@ -446,8 +592,17 @@ def main():
         fig("memory", "peer", lambda s: s["rss_growth_kib"] / max(s["idle_phones"], 1)), "KiB", "≤ 16", "lower")
     if welcome:
         for n, w in welcome.items():
-            row(f"welcome bytes per phone, {n} proposals (browser offer)", w["hub"], w["peer"], "B",
-                f"hub plain {w['hub_plain']}", "lower")
+            if isinstance(n, int):
+                row(f"welcome bytes per phone, {n} proposals (browser offer)", w["hub"], w["peer"], "B",
+                    f"hub plain {w['hub_plain']}", "lower")
+        for v in (100, 5000):
+            w = welcome.get(f"voters-{v}")
+            if w:
+                row(f"welcome bytes per phone, 60 proposals, {v} voter cards", w["hub"], None, "B",
+                    f"hub plain {w['hub_plain']}", "lower")
+    if desk:
+        for n, b in sorted(desk.items()):
+            row(f"bytes per paper ballot to a desk connection, after {n} keyed", b, None, "B", "flat", "lower")
 
     print(f"\nYuanzhuo hub vs Node.js ws peer — medians of {a.runs} alternating runs; disk F = {F:.0f} fdatasync/s (p99 {fs_p99:.2f} ms)\n")
     w = max(len(r[0]) for r in rows)
@@ -468,7 +623,8 @@ def main():
     print(f"bench took {time.time() - started:.0f} s")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"disk": disk, "F": F, "results": results, "equal_shares": closes, "welcome": welcome}, f, indent=1)
+            json.dump({"disk": disk, "F": F, "results": results, "equal_shares": closes, "welcome": welcome,
+                       "desk": desk}, f, indent=1)
     shutil.rmtree(work, ignore_errors=True)
 
 

@@ -184,51 +184,54 @@ impl Desk {
     }
 
     pub fn view(&self) -> PaperView {
-        let summary = |copies: &BTreeMap<String, Copy>| -> Vec<CopySummary> {
-            copies
-                .iter()
-                .map(|(c, x)| CopySummary {
-                    counter: c.clone(),
-                    finished: x.finished,
-                    entries: (x.ballots.len() + x.counts.values().filter(|n| **n > 0).count()) as u32,
-                })
-                .collect()
-        };
-        let agreed: Vec<&PaperBallot> = self.agreed_ballots().collect();
+        let t = self.totals();
         PaperView {
-            batches: self
-                .batches
-                .iter()
-                .map(|(n, b)| BatchView {
-                    batch: *n,
-                    status: b.status,
-                    copies: summary(&b.copies),
-                    sheets: agreed_sheets(&b.sheets),
-                    sheet_counts: b
-                        .sheets
-                        .iter()
-                        .map(|(by, n)| SheetCount { scrutineer: by.clone(), sheets: *n })
-                        .collect(),
-                    differences: b.differences.clone(),
-                    ballots: b.ballots.clone(),
-                })
-                .collect(),
-            boards: self
-                .boards
-                .iter()
-                .map(|(n, b)| BoardView {
-                    board: *n,
-                    status: b.status,
-                    copies: summary(&b.copies),
-                    differences: b.differences.clone(),
-                    counts: b.counts.clone(),
-                })
-                .collect(),
-            counted: agreed.iter().filter(|b| b.void.is_none()).count() as u64,
-            void: agreed.iter().filter(|b| b.void.is_some()).count() as u64,
-            stickers: self.stickers(),
+            batches: self.batches.keys().filter_map(|n| self.batch_view(*n)).collect(),
+            boards: self.boards.keys().filter_map(|n| self.board_view(*n)).collect(),
+            counted: t.counted,
+            void: t.void,
+            stickers: t.stickers,
             marks_hidden: false,
         }
+    }
+
+    /// The desk's totals: agreed ballots counted and void, agreed stickers.
+    pub fn totals(&self) -> PaperTotals {
+        let (mut counted, mut void) = (0, 0);
+        for b in self.agreed_ballots() {
+            if b.void.is_some() {
+                void += 1;
+            } else {
+                counted += 1;
+            }
+        }
+        PaperTotals { counted, void, stickers: self.stickers(), marks_hidden: false }
+    }
+
+    /// One batch as the shared view shows it.
+    pub fn batch_view(&self, n: u32) -> Option<BatchView> {
+        let b = self.batches.get(&n)?;
+        Some(BatchView {
+            batch: n,
+            status: b.status,
+            copies: summary(&b.copies),
+            sheets: agreed_sheets(&b.sheets),
+            sheet_counts: b.sheets.iter().map(|(by, n)| SheetCount { scrutineer: by.clone(), sheets: *n }).collect(),
+            differences: b.differences.clone(),
+            ballots: b.ballots.clone(),
+        })
+    }
+
+    /// One board as the shared view shows it.
+    pub fn board_view(&self, n: u32) -> Option<BoardView> {
+        let b = self.boards.get(&n)?;
+        Some(BoardView {
+            board: n,
+            status: b.status,
+            copies: summary(&b.copies),
+            differences: b.differences.clone(),
+            counts: b.counts.clone(),
+        })
     }
 
     /// The shared view while the tally is hidden: progress, differences,
@@ -237,14 +240,8 @@ impl Desk {
     pub fn view_without_marks(&self) -> PaperView {
         let mut v = self.view();
         v.marks_hidden = true;
-        for b in &mut v.batches {
-            for p in &mut b.ballots {
-                p.marks.clear();
-            }
-        }
-        for b in &mut v.boards {
-            b.counts.clear();
-        }
+        v.batches.iter_mut().for_each(batch_without_marks);
+        v.boards.iter_mut().for_each(|b| b.counts.clear());
         v
     }
 
@@ -289,6 +286,25 @@ fn agreed_sheets(counts: &BTreeMap<String, u32>) -> Option<u32> {
     let mut it = counts.values();
     let first = *it.next()?;
     it.all(|n| *n == first).then_some(first)
+}
+
+/// A batch's agreed ballots with their verdicts but without marks.
+pub fn batch_without_marks(b: &mut BatchView) {
+    for p in &mut b.ballots {
+        p.marks.clear();
+    }
+}
+
+/// What a counter may know of each copy: finished, and how many entries.
+fn summary(copies: &BTreeMap<String, Copy>) -> Vec<CopySummary> {
+    copies
+        .iter()
+        .map(|(c, x)| CopySummary {
+            counter: c.clone(),
+            finished: x.finished,
+            entries: (x.ballots.len() + x.counts.values().filter(|n| **n > 0).count()) as u32,
+        })
+        .collect()
 }
 
 fn status_word(s: PaperStatus, started: bool) -> &'static str {

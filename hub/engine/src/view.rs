@@ -19,6 +19,9 @@ pub enum Audience {
     /// Everyone but voters: turnout and the tally (when the rules show it).
     /// Voters' phones are the crowd; they get phases and results, not every count.
     Watchers,
+    /// Voters only (what they see of a change, when it differs from what
+    /// the watchers see: a table's picks without who speaks).
+    Voters,
     /// Those who see a table's detail: its members, the organiser, observers,
     /// and advisers who cover every table.
     Table(TableNo),
@@ -45,6 +48,7 @@ impl Audience {
         match self {
             Audience::All => true,
             Audience::Watchers => v.role != Role::Voter,
+            Audience::Voters => v.role == Role::Voter,
             Audience::Table(t) => sees_table(v, t),
             Audience::Paper => matches!(v.role, Role::Organiser | Role::Observer | Role::Counter),
             Audience::Copy(d) => matches!(v.role, Role::Organiser | Role::Observer) || desk_no(v) == Some(d),
@@ -108,7 +112,7 @@ impl Feed {
     pub fn carries(self, a: Audience) -> bool {
         match (self, a) {
             (_, Audience::All) | (Feed::Everything, _) => true,
-            (Feed::Voters, Audience::Voter(_)) => true,
+            (Feed::Voters, Audience::Voter(_) | Audience::Voters) => true,
             (Feed::Voters, _) => false,
             (_, Audience::Watchers) => true,
             (Feed::Table(t), Audience::Table(u)) => t == u,
@@ -128,15 +132,30 @@ fn sees_table(v: &Viewer, t: TableNo) -> bool {
     }
 }
 
-/// Which parts of the view one event changes, so that only those are sent.
+/// Which parts of the view one event changes, so that only those are sent:
+/// each live update costs bytes in proportion to what changed, never to the
+/// meeting's history (one keyed ballot, one annotation, one speaker).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Changed {
     pub phase: bool,
     pub fingerprint: bool,
     pub timer: bool,
     pub pitch: bool,
+    /// Every table's summary (the meeting defined).
     pub tables: bool,
-    pub annotations: bool,
+    /// Every table's summary, for the screens that show the chairs'
+    /// signals: a phase change clears them (voters' pages do not show them).
+    pub signals: bool,
+    /// Tables whose picks changed (everyone sees them).
+    pub picks: Vec<TableNo>,
+    /// Tables whose speaker changed (everyone but voters sees who speaks).
+    pub speakers: Vec<TableNo>,
+    /// Queue entries that changed, by table.
+    pub queue: Vec<(TableNo, u64)>,
+    /// Notes that changed, by table.
+    pub notes: Vec<(TableNo, u64)>,
+    /// Proposals whose annotation changed.
+    pub annotations: Vec<ProposalId>,
     pub tally: bool,
     /// Turnout without the tally (cards issued or cancelled, the register).
     pub turnout: bool,
@@ -149,13 +168,21 @@ pub struct Changed {
     /// Voter cards whose status changed (by number).
     pub cards: Vec<u32>,
     pub results: bool,
-    /// Bit n-1 set: table n's detail changed (tables beyond 128 always resend).
-    pub table_details: u128,
-    pub many_tables: bool,
-    /// The counting desk's shared view.
+    /// The counting desk's whole shared view (the close reveals its marks).
     pub paper: bool,
-    /// Keyed copies that changed: (batch or board, counter desk).
+    /// Batches and boards whose shared view changed.
+    pub paper_units: Vec<PaperUnit>,
+    /// Keyed copies sent whole (boards: a count per proposal).
     pub paper_copies: Vec<(PaperUnit, String)>,
+    /// Keyed copies of batches that changed: (batch, counter desk, numbers
+    /// keyed or taken out; none when only finished).
+    pub copy_changes: Vec<(u32, String, Vec<String>)>,
+}
+
+fn push<T: PartialEq>(v: &mut Vec<T>, x: T) {
+    if !v.contains(&x) {
+        v.push(x);
+    }
 }
 
 impl Changed {
@@ -177,6 +204,8 @@ impl Changed {
                 // …and the desk's marks with it.
                 self.paper |= *to == Phase::Counted;
                 self.pitch |= *to == Phase::Pitches || *to == Phase::Voting;
+                // Every chair's signal was about the phase that ended.
+                self.signals = true;
             }
             Event::TimerStarted { .. }
             | Event::TimerPaused
@@ -184,33 +213,43 @@ impl Changed {
             | Event::TimerExtended { .. }
             | Event::TimerCleared => self.timer = true,
             Event::PitchTableSet { .. } => self.pitch = true,
-            Event::SpeakerStarted { table, .. } | Event::SpeakerStopped { table, .. } => {
-                self.tables = true;
-                self.detail(*table);
+            Event::SpeakerStarted { table, entry } | Event::SpeakerStopped { table, entry } => {
+                push(&mut self.speakers, *table);
+                push(&mut self.queue, (*table, *entry));
             }
-            Event::SpeakerQueued { table, .. }
-            | Event::SpeakerRemoved { table, .. }
-            | Event::NoteAdded { table, .. }
-            | Event::NoteEdited { table, .. }
-            | Event::NoteWithdrawn { table, .. } => self.detail(*table),
-            Event::PicksSet { .. } | Event::PicksLocked { .. } | Event::TableSignalled { .. } => self.tables = true,
-            Event::Annotated { .. } => self.annotations = true,
+            Event::SpeakerQueued { table, entry, .. } | Event::SpeakerRemoved { table, entry } => {
+                push(&mut self.queue, (*table, *entry))
+            }
+            Event::NoteAdded { table, note, .. }
+            | Event::NoteEdited { table, note, .. }
+            | Event::NoteWithdrawn { table, note } => push(&mut self.notes, (*table, *note)),
+            Event::PicksSet { table, .. } | Event::PicksLocked { table } | Event::TableSignalled { table, .. } => {
+                push(&mut self.picks, *table)
+            }
+            Event::Annotated { proposal, .. } => push(&mut self.annotations, proposal.clone()),
             Event::BallotCast { .. } => self.tally = true,
-            Event::PaperKeyed { batch, counter, .. }
-            | Event::PaperRemoved { batch, counter, .. }
-            | Event::PaperFinished { batch, counter } => {
-                self.paper = true;
-                self.copy(PaperUnit::Batch(*batch), counter);
+            Event::PaperKeyed { batch, counter, number, .. } | Event::PaperRemoved { batch, counter, number } => {
+                push(&mut self.paper_units, PaperUnit::Batch(*batch));
+                self.copy_change(*batch, counter, Some(number));
+            }
+            Event::PaperFinished { batch, counter } => {
+                push(&mut self.paper_units, PaperUnit::Batch(*batch));
+                self.copy_change(*batch, counter, None);
             }
             Event::BoardKeyed { board, counter, .. } => {
-                self.paper = true;
-                self.copy(PaperUnit::Board(*board), counter);
+                push(&mut self.paper_units, PaperUnit::Board(*board));
+                push(&mut self.paper_copies, (PaperUnit::Board(*board), counter.clone()));
             }
-            Event::PaperDisputed { .. } | Event::BoardDisputed { .. } | Event::SheetsDeclared { .. } => {
-                self.paper = true
+            Event::PaperDisputed { batch, .. } | Event::SheetsDeclared { batch, .. } => {
+                push(&mut self.paper_units, PaperUnit::Batch(*batch))
             }
-            Event::PaperAgreed { .. } | Event::BoardAgreed { .. } => {
-                self.paper = true;
+            Event::BoardDisputed { board, .. } => push(&mut self.paper_units, PaperUnit::Board(*board)),
+            Event::PaperAgreed { batch, .. } => {
+                push(&mut self.paper_units, PaperUnit::Batch(*batch));
+                self.tally = true;
+            }
+            Event::BoardAgreed { board, .. } => {
+                push(&mut self.paper_units, PaperUnit::Board(*board));
                 self.tally = true;
             }
             Event::StaffCardsIssued { .. } | Event::CardClaimed { .. } | Event::ClaimReleased { .. } => {
@@ -235,45 +274,38 @@ impl Changed {
                 if let Issue::Card { serial } = issue {
                     self.card(serial);
                 }
-                if !self.register.contains(register) {
-                    self.register.push(*register);
-                }
+                push(&mut self.register, *register);
             }
             Event::ExclusionConfirmed { .. } | Event::ExclusionLifted { .. } => self.exclusions = true,
-            Event::CostSet { proposal, .. } => {
-                if !self.proposals.contains(proposal) {
-                    self.proposals.push(proposal.clone());
-                }
-            }
+            Event::CostSet { proposal, .. } => push(&mut self.proposals, proposal.clone()),
         }
     }
 
     fn card(&mut self, serial: &str) {
         if let Some(n) = crate::electorate::voter_number(serial) {
-            if !self.cards.contains(&n) {
-                self.cards.push(n);
+            push(&mut self.cards, n);
+        }
+    }
+
+    fn copy_change(&mut self, batch: u32, counter: &str, number: Option<&String>) {
+        let at = match self.copy_changes.iter().position(|(b, c, _)| *b == batch && c == counter) {
+            Some(i) => i,
+            None => {
+                self.copy_changes.push((batch, counter.to_string(), vec![]));
+                self.copy_changes.len() - 1
             }
+        };
+        if let Some(n) = number {
+            push(&mut self.copy_changes[at].2, n.clone());
         }
     }
 
-    fn copy(&mut self, unit: PaperUnit, counter: &str) {
-        if !self.paper_copies.iter().any(|(u, c)| *u == unit && c == counter) {
-            self.paper_copies.push((unit, counter.to_string()));
-        }
-    }
-
-    fn detail(&mut self, t: TableNo) {
-        if (1..=128).contains(&t) {
-            self.table_details |= 1u128 << (t - 1);
-        } else {
-            self.many_tables = true;
-        }
-    }
-
-    pub fn tables_with_detail(&self, n_tables: usize) -> Vec<TableNo> {
-        (1..=n_tables as TableNo)
-            .filter(|t| self.many_tables && *t > 128 || (*t <= 128 && self.table_details & (1u128 << (t - 1)) != 0))
-            .collect()
+    /// Tables whose detail changed, in order.
+    pub fn tables_with_detail(&self) -> Vec<TableNo> {
+        let mut t: Vec<TableNo> = self.queue.iter().chain(&self.notes).map(|(t, _)| *t).collect();
+        t.sort_unstable();
+        t.dedup();
+        t
     }
 }
 
@@ -300,7 +332,15 @@ impl State {
             timer: self.timer.clone(),
             pitch: self.pitch.clone(),
             proposals: def.proposals.iter().map(|p| self.proposal_view(p)).collect(),
-            tables: self.table_summaries(),
+            tables: match v.role {
+                // Voters' pages do not show who speaks; a speaker change is not sent them.
+                Role::Voter => self
+                    .table_summaries()
+                    .into_iter()
+                    .map(|t| TableSummary { speaking: None, signal: None, ..t })
+                    .collect(),
+                _ => self.table_summaries(),
+            },
             table_details,
             annotations: self.annotation_list(),
             turnout: if Audience::Watchers.includes(v) { self.turnout() } else { Turnout::default() },
@@ -350,10 +390,6 @@ impl State {
             all.tables = Some(self.table_summaries());
             any_all = true;
         }
-        if changed.annotations {
-            all.annotations = Some(self.annotation_list());
-            any_all = true;
-        }
         if changed.results && self.results.is_some() {
             all.results = self.results.clone();
             any_all = true;
@@ -365,6 +401,9 @@ impl State {
         if changed.exclusions {
             all.exclusions = Some(self.exclusion_list());
             any_all = true;
+        }
+        if changed.signals && !changed.tables {
+            out.push((Audience::Watchers, Update { tables: Some(self.table_summaries()), ..base.clone() }));
         }
         // One update per proposal whose cost changed (rare, before the vote).
         let mut costs = vec![];
@@ -380,6 +419,26 @@ impl State {
             out.push((Audience::All, all));
         }
         out.extend(costs);
+        // One small update per table summary, annotation, table detail change.
+        // Voters' pages do not show who speaks: a speaker change is not theirs.
+        for t in &changed.picks {
+            if let Some(summary) = self.table_summary(*t) {
+                let voters = TableSummary { speaking: None, signal: None, ..summary.clone() };
+                out.push((Audience::Voters, Update { table: Some(voters), ..base.clone() }));
+                out.push((Audience::Watchers, Update { table: Some(summary), ..base.clone() }));
+            }
+        }
+        for t in changed.speakers.iter().filter(|t| !changed.picks.contains(t)) {
+            if let Some(summary) = self.table_summary(*t) {
+                let speaking = TableSpeaking { table: *t, speaking: summary.speaking };
+                out.push((Audience::Watchers, Update { speaking: Some(speaking), ..base.clone() }));
+            }
+        }
+        for id in &changed.annotations {
+            if let Some(a) = self.annotations.get(id) {
+                out.push((Audience::All, Update { annotation: Some(a.clone()), ..base.clone() }));
+            }
+        }
         if changed.tally || changed.turnout {
             let mut w = base.clone();
             w.turnout = Some(self.turnout());
@@ -399,17 +458,70 @@ impl State {
             u.register_entry = self.electorate.register_entry(*n);
             out.push((Audience::Register, u));
         }
-        for t in changed.tables_with_detail(self.tables.len()) {
-            let mut u = base.clone();
-            u.table_detail = Some(self.table_detail(t));
-            out.push((Audience::Table(t), u));
+        for t in changed.tables_with_detail() {
+            if let Some(c) = self.table_change(t, changed) {
+                out.push((Audience::Table(t), Update { table_change: Some(c), ..base.clone() }));
+            }
         }
+        let hidden = self.tally_hidden();
         if changed.paper {
             let mut u = base.clone();
             u.paper = Some(self.paper_view());
             out.push((Audience::Paper, u));
+        } else if !changed.paper_units.is_empty() {
+            let mut totals = self.desk.totals();
+            totals.marks_hidden = hidden;
+            for unit in &changed.paper_units {
+                let mut u = Update { paper_totals: Some(totals.clone()), ..base.clone() };
+                match *unit {
+                    PaperUnit::Batch(n) => {
+                        u.paper_batch = self.desk.batch_view(n).map(|mut b| {
+                            if hidden {
+                                crate::paper::batch_without_marks(&mut b);
+                            }
+                            b
+                        })
+                    }
+                    PaperUnit::Board(n) => {
+                        u.paper_board = self.desk.board_view(n).map(|mut b| {
+                            if hidden {
+                                b.counts.clear();
+                            }
+                            b
+                        })
+                    }
+                }
+                out.push((Audience::Paper, u));
+            }
         }
-        let hidden = self.tally_hidden();
+        for (batch, counter, numbers) in &changed.copy_changes {
+            let (Some(copy), Ok(desk)) =
+                (self.desk.batches.get(batch).and_then(|b| b.copies.get(counter)), counter.parse::<u16>())
+            else {
+                continue;
+            };
+            let mut c = CopyChange {
+                unit: PaperUnit::Batch(*batch),
+                counter: counter.clone(),
+                finished: copy.finished,
+                keyed: vec![],
+                removed: vec![],
+            };
+            for n in numbers {
+                match copy.ballots.get(n) {
+                    Some(marks) => c.keyed.push(KeyedBallot { number: n.clone(), marks: marks.clone() }),
+                    None => c.removed.push(n.clone()),
+                }
+            }
+            if hidden {
+                let mut others = c.clone();
+                others.keyed.iter_mut().for_each(|b| b.marks.clear());
+                out.push((Audience::Counter(desk), Update { copy_change: Some(c), ..base.clone() }));
+                out.push((Audience::Overseers, Update { copy_change: Some(others), ..base.clone() }));
+            } else {
+                out.push((Audience::Copy(desk), Update { copy_change: Some(c), ..base.clone() }));
+            }
+        }
         for (unit, counter) in &changed.paper_copies {
             if let (Some(copy), Ok(desk)) = (self.desk.copy(*unit, counter), counter.parse::<u16>()) {
                 let mut u = base.clone();
@@ -506,19 +618,45 @@ impl State {
     }
 
     pub fn table_summaries(&self) -> Vec<TableSummary> {
-        self.tables
-            .iter()
-            .enumerate()
-            .map(|(i, t)| TableSummary {
-                table: i as TableNo + 1,
-                name: t.name.clone(),
-                share: t.share.clone(),
-                picks: t.picks.clone(),
-                picks_locked: t.picks_locked,
-                speaking: t.queue.iter().find(|e| e.state == TurnState::Speaking).map(|e| e.name.clone()),
-                signal: t.signal,
-            })
-            .collect()
+        (1..=self.tables.len() as TableNo).filter_map(|t| self.table_summary(t)).collect()
+    }
+
+    pub fn table_summary(&self, table: TableNo) -> Option<TableSummary> {
+        let i = (table as usize).checked_sub(1)?;
+        let t = self.tables.get(i)?;
+        Some(TableSummary {
+            table,
+            name: t.name.clone(),
+            share: t.share.clone(),
+            picks: t.picks.clone(),
+            picks_locked: t.picks_locked,
+            speaking: t.queue.iter().find(|e| e.state == TurnState::Speaking).map(|e| e.name.clone()),
+            signal: t.signal,
+        })
+    }
+
+    /// What `changed` changed in a table's detail: its changed queue
+    /// entries (removed ones too, so that clients drop them), the balance
+    /// rows of their speakers, its changed notes.
+    pub fn table_change(&self, table: TableNo, changed: &Changed) -> Option<TableChange> {
+        let t = self.tables.get((table as usize).checked_sub(1)?)?;
+        let mut c = TableChange { table, queue: vec![], balance: vec![], notes: vec![] };
+        for (_, entry) in changed.queue.iter().filter(|(x, _)| *x == table) {
+            if let Some(e) = t.queue.iter().find(|e| e.entry == *entry) {
+                if let Some(b) = t.balance.iter().find(|b| b.name == e.name) {
+                    if !c.balance.contains(b) {
+                        c.balance.push(b.clone());
+                    }
+                }
+                c.queue.push(e.clone());
+            }
+        }
+        for (_, note) in changed.notes.iter().filter(|(x, _)| *x == table) {
+            if let Some(n) = (*note as usize).checked_sub(1).and_then(|i| self.notes.get(i)) {
+                c.notes.push(n.clone());
+            }
+        }
+        Some(c)
     }
 
     pub fn table_detail(&self, table: TableNo) -> TableDetail {
@@ -564,6 +702,7 @@ mod tests {
         let audiences = [
             Audience::All,
             Audience::Watchers,
+            Audience::Voters,
             Audience::Table(1),
             Audience::Table(2),
             Audience::Table(4),

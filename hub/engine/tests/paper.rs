@@ -294,14 +294,14 @@ fn a_hidden_tally_keeps_the_desk_marks_from_everyone_but_the_counter_who_keyed_t
                 continue;
             }
             let text = serde_json::to_string(u).unwrap();
-            if v.key() == counter(1).key() && u.paper_copy.is_some() {
+            if v.key() == counter(1).key() && u.copy_change.is_some() {
                 assert!(text.contains("P09"), "the counter's own keystroke");
             } else {
                 assert_eq!(marks_in(&text), 0, "{} hears {text}", v.key());
             }
         }
     }
-    assert!(updates.iter().any(|(a, u)| a.includes(&observer()) && u.paper_copy.is_some()), "the scrutineer sees it");
+    assert!(updates.iter().any(|(a, u)| a.includes(&observer()) && u.copy_change.is_some()), "the scrutineer sees it");
 
     // The close reveals everything: the desk's view and every copy.
     m.ok(&counter(2), &key_paper(2, "4", &["P09"]));

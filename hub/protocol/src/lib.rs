@@ -1127,23 +1127,49 @@ pub struct Update {
     pub timer: Option<Option<Timer>>,
     #[serde(default, skip_serializing_if = "Option::is_none", with = "double_option")]
     pub pitch: Option<Option<Pitch>>,
+    /// Every table's summary (only when the meeting is defined).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tables: Option<Vec<TableSummary>>,
+    /// Replaces the summary with the same `table` in `tables` (its picks
+    /// or who speaks changed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub table: Option<TableSummary>,
+    /// Who speaks now at one table (sets `speaking` of the summary with the same `table`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speaking: Option<TableSpeaking>,
+    /// A table's whole detail (replaces the one with the same `table`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table_detail: Option<TableDetail>,
+    /// What changed in one table's detail: merged into `table_details`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub annotations: Option<Vec<Annotation>>,
+    pub table_change: Option<TableChange>,
+    /// Replaces (or adds) the annotation of the same `proposal` in `annotations`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub annotation: Option<Annotation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub turnout: Option<Turnout>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tally: Option<Tally>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Results>,
+    /// The whole counting desk (sent live only when the vote closes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paper: Option<PaperView>,
+    /// Replaces (or adds) the batch with the same number in `paper.batches`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper_batch: Option<BatchView>,
+    /// Replaces (or adds) the board with the same number in `paper.boards`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper_board: Option<BoardView>,
+    /// The desk's totals (`paper.counted`, `void`, `stickers`, `marks_hidden`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paper_totals: Option<PaperTotals>,
     /// Replaces the copy with the same `unit` and `counter` in `paper_copies`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paper_copy: Option<PaperCopy>,
+    /// What changed in one keyed copy of a batch: merged into `paper_copies`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub copy_change: Option<CopyChange>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub electorate: Option<Electorate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1184,6 +1210,37 @@ impl Snapshot {
         if let Some(t) = &u.tables {
             self.tables = t.clone();
         }
+        if let Some(t) = &u.table {
+            match self.tables.iter_mut().find(|x| x.table == t.table) {
+                Some(slot) => *slot = t.clone(),
+                None => {
+                    self.tables.push(t.clone());
+                    self.tables.sort_by_key(|x| x.table);
+                }
+            }
+        }
+        if let Some(x) = &u.speaking {
+            if let Some(t) = self.tables.iter_mut().find(|t| t.table == x.table) {
+                t.speaking = x.speaking.clone();
+            }
+        }
+        if let Some(c) = &u.table_change {
+            match self.table_details.iter_mut().find(|x| x.table == c.table) {
+                Some(d) => d.merge(c),
+                None => {
+                    let mut d = TableDetail { table: c.table, queue: vec![], balance: vec![], notes: vec![] };
+                    d.merge(c);
+                    self.table_details.push(d);
+                    self.table_details.sort_by_key(|x| x.table);
+                }
+            }
+        }
+        if let Some(a) = &u.annotation {
+            match self.annotations.binary_search_by(|x| x.proposal.as_str().cmp(&a.proposal)) {
+                Ok(i) => self.annotations[i] = a.clone(),
+                Err(i) => self.annotations.insert(i, a.clone()),
+            }
+        }
         if let Some(d) = &u.table_detail {
             match self.table_details.iter_mut().find(|x| x.table == d.table) {
                 Some(slot) => *slot = d.clone(),
@@ -1192,9 +1249,6 @@ impl Snapshot {
                     self.table_details.sort_by_key(|x| x.table);
                 }
             }
-        }
-        if let Some(a) = &u.annotations {
-            self.annotations = a.clone();
         }
         if let Some(t) = &u.turnout {
             self.turnout = t.clone();
@@ -1207,6 +1261,31 @@ impl Snapshot {
         }
         if let Some(p) = &u.paper {
             self.paper = Some(p.clone());
+        }
+        if u.paper_batch.is_some() || u.paper_board.is_some() || u.paper_totals.is_some() {
+            let p = self.paper.get_or_insert_with(|| PaperView {
+                batches: vec![],
+                boards: vec![],
+                counted: 0,
+                void: 0,
+                stickers: 0,
+                marks_hidden: false,
+            });
+            if let Some(b) = &u.paper_batch {
+                match p.batches.binary_search_by_key(&b.batch, |x| x.batch) {
+                    Ok(i) => p.batches[i] = b.clone(),
+                    Err(i) => p.batches.insert(i, b.clone()),
+                }
+            }
+            if let Some(b) = &u.paper_board {
+                match p.boards.binary_search_by_key(&b.board, |x| x.board) {
+                    Ok(i) => p.boards[i] = b.clone(),
+                    Err(i) => p.boards.insert(i, b.clone()),
+                }
+            }
+            if let Some(t) = &u.paper_totals {
+                (p.counted, p.void, p.stickers, p.marks_hidden) = (t.counted, t.void, t.stickers, t.marks_hidden);
+            }
         }
         if let Some(e) = &u.electorate {
             self.electorate = e.clone();
@@ -1233,14 +1312,31 @@ impl Snapshot {
             }
         }
         if let Some(c) = &u.paper_copy {
-            match self.paper_copies.iter_mut().find(|x| x.unit == c.unit && x.counter == c.counter) {
-                Some(slot) => *slot = c.clone(),
-                None => {
-                    self.paper_copies.push(c.clone());
-                    self.paper_copies.sort_by(|a, b| (a.unit, &a.counter).cmp(&(b.unit, &b.counter)));
-                }
-            }
+            *self.copy_mut(c.unit, &c.counter) = c.clone();
         }
+        if let Some(c) = &u.copy_change {
+            self.copy_mut(c.unit, &c.counter).merge(c);
+        }
+    }
+
+    /// The copy of `unit` keyed at `counter`'s desk, added empty if missing.
+    fn copy_mut(&mut self, unit: PaperUnit, counter: &str) -> &mut PaperCopy {
+        let key = |x: &PaperCopy| (x.unit, x.counter.clone());
+        let at = match self.paper_copies.binary_search_by(|x| key(x).cmp(&(unit, counter.to_string()))) {
+            Ok(i) => i,
+            Err(i) => {
+                let empty = PaperCopy {
+                    unit,
+                    counter: counter.to_string(),
+                    finished: false,
+                    ballots: vec![],
+                    counts: BTreeMap::new(),
+                };
+                self.paper_copies.insert(i, empty);
+                i
+            }
+        };
+        &mut self.paper_copies[at]
     }
 
     pub fn proposal(&self, id: &str) -> Option<&Proposal> {
@@ -1299,6 +1395,55 @@ pub struct TableDetail {
     /// Talk time per speaker, in order of first appearance.
     pub balance: Vec<SpeakerBalance>,
     pub notes: Vec<Note>,
+}
+
+/// Who speaks now at a table (an `update`'s `speaking`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableSpeaking {
+    pub table: TableNo,
+    pub speaking: Option<String>,
+}
+
+/// What changed in one table's detail (an `update`'s `table_change`):
+/// queue entries, speakers' balance rows and notes, each replacing the one
+/// with the same key (`entry`, `name`, `note`) or added at the end; a queue
+/// entry whose state is `removed` leaves the queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableChange {
+    pub table: TableNo,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub queue: Vec<QueueEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub balance: Vec<SpeakerBalance>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+}
+
+impl TableDetail {
+    /// Apply a [`TableChange`] of this table.
+    pub fn merge(&mut self, c: &TableChange) {
+        for e in &c.queue {
+            let at = self.queue.iter().position(|x| x.entry == e.entry);
+            match (at, e.state) {
+                (Some(i), TurnState::Removed) => drop(self.queue.remove(i)),
+                (None, TurnState::Removed) => {}
+                (Some(i), _) => self.queue[i] = e.clone(),
+                (None, _) => self.queue.push(e.clone()),
+            }
+        }
+        for b in &c.balance {
+            match self.balance.iter_mut().find(|x| x.name == b.name) {
+                Some(slot) => *slot = b.clone(),
+                None => self.balance.push(b.clone()),
+            }
+        }
+        for n in &c.notes {
+            match self.notes.iter_mut().find(|x| x.note == n.note) {
+                Some(slot) => *slot = n.clone(),
+                None => self.notes.push(n.clone()),
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1547,6 +1692,48 @@ pub struct PaperCopy {
     /// Boards: stickers per proposal.
     #[serde(default)]
     pub counts: BTreeMap<ProposalId, u64>,
+}
+
+/// What changed in one counter's copy of a batch (an `update`'s
+/// `copy_change`): ballots keyed or corrected (replacing the one with the
+/// same number), numbers taken out, and whether the copy is finished.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CopyChange {
+    pub unit: PaperUnit,
+    pub counter: String,
+    pub finished: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keyed: Vec<KeyedBallot>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+}
+
+impl PaperCopy {
+    /// Apply a [`CopyChange`] of this copy (ballots stay in number order).
+    pub fn merge(&mut self, c: &CopyChange) {
+        self.finished = c.finished;
+        for b in &c.keyed {
+            match self.ballots.binary_search_by(|x| x.number.cmp(&b.number)) {
+                Ok(i) => self.ballots[i] = b.clone(),
+                Err(i) => self.ballots.insert(i, b.clone()),
+            }
+        }
+        for n in &c.removed {
+            if let Ok(i) = self.ballots.binary_search_by(|x| x.number.cmp(n)) {
+                self.ballots.remove(i);
+            }
+        }
+    }
+}
+
+/// The counting desk's totals (an `update`'s `paper_totals`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaperTotals {
+    pub counted: u64,
+    pub void: u64,
+    pub stickers: u64,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub marks_hidden: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,8 +2,10 @@
 //! SQLite files in temporary folders. One test binary for all of them.
 
 mod admin;
+mod board_poll;
 mod common;
 mod crash;
+mod deltas;
 mod desk;
 mod door;
 mod durability;
