@@ -531,7 +531,21 @@ impl State {
                             return Err(Rejection::with(E::AlreadyVoted, format!("{number}: batch {b}")));
                         }
                     }
-                    Issue::Stickers { .. } => {}
+                    Issue::Stickers { stickers } => {
+                        // Stickers already on agreed boards cannot be taken back.
+                        let added = match &issue {
+                            Issue::Stickers { stickers } => *stickers as u64,
+                            _ => 0,
+                        };
+                        let after = (self.electorate.stickers + added).saturating_sub(*stickers as u64);
+                        let on_boards = self.desk.stickers();
+                        if on_boards > after {
+                            return Err(Rejection::with(
+                                E::StickersOverIssued,
+                                format!("{on_boards} on agreed boards, {after} handed out after this switch"),
+                            ));
+                        }
+                    }
                 }
                 Ok(vec![Event::Reissued { register: *register, cancelled: held, issue, reason }])
             }
