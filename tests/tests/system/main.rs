@@ -13,6 +13,7 @@ mod hub;
 mod link;
 mod printing;
 mod projector;
+mod protocol;
 mod simulate;
 mod table_client;
 mod verify_count;
