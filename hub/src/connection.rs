@@ -12,13 +12,14 @@ use std::time::{Duration, Instant};
 use tokio::sync::{broadcast, mpsc, watch};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
-use tokio_tungstenite::tungstenite::{Message, Utf8Bytes};
+use tokio_tungstenite::tungstenite::{Error as WsError, Message, Utf8Bytes};
 use yuanzhuo_engine::Actor;
 use yuanzhuo_protocol::*;
 
 use crate::door::{Door, Visitor};
 use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
 use crate::presence::{Presence, Seat};
+use crate::server::WS_HARD_LIMIT;
 use crate::store::{ClaimRow, TokenRow};
 use crate::tokens::{actor_of, device_hash, identity_of, pin_hash, valid_pin, DeskCheck, Registry};
 use crate::upgrade::{send_text, send_wire, Sink, Socket};
@@ -36,6 +37,13 @@ const MAX_STRIKES: u32 = 100;
 /// Close code of a connection silent for `REAP_AFTER` (no frame, no pong):
 /// distinct from 1001, the hub shutting down (docs/protocol.md).
 pub const CLOSE_SILENT: u16 = 4408;
+/// Close code of a connection that went on sending past `MAX_STRIKES`
+/// refused frames (like HTTP's 429).
+pub const CLOSE_RATE_LIMITED: u16 = 4429;
+/// How long a closing connection's incoming bytes are read away (so that
+/// the close frame is not lost to a TCP reset), and how many at most.
+const DRAIN_FOR: Duration = Duration::from_secs(2);
+const DRAIN_BYTES: usize = 4 * 1024 * 1024;
 
 /// What every connection shares.
 pub struct Shared {
@@ -63,8 +71,12 @@ pub async fn run(socket: Socket, compress: bool, shared: Arc<Shared>, visitor: A
     let (mut sink, mut stream) = socket.split();
     let peer = visitor.address;
     let (actor, serial, access) = match authenticate(&mut sink, &mut stream, &shared, &visitor).await {
-        Some(a) => a,
-        None => return,
+        Ok(a) => a,
+        Err(Unseated::Closed) => return,
+        Err(Unseated::Drain) => {
+            drain(stream, sink).await;
+            return;
+        }
     };
     // A seat of its kind (staff, voter, public), or a clear refusal.
     let _seat = match shared.door.seat(&visitor, actor.1.role) {
@@ -82,16 +94,17 @@ pub async fn run(socket: Socket, compress: bool, shared: Arc<Shared>, visitor: A
     // Raw log frames for a witness (`follow_log`), with backpressure.
     let (log_tx, log) = mpsc::channel(crate::follow::FOLLOW_QUEUE);
     let Some(updates) = shared.meeting.subscribe(&actor.0) else { return };
-    let writer = tokio::spawn(write_loop(
-        sink,
-        compress,
-        Inbox { direct, log },
-        updates,
-        actor.0.clone(),
-        outbox.clone(),
-        shared.clone(),
-        last_seen.clone(),
-    ));
+    // The reader waits for the welcome, and may ask the writer to stop and hand the sink back.
+    let (welcomed, welcome) = tokio::sync::oneshot::channel();
+    let stop = Arc::new(tokio::sync::Notify::new());
+    let inbox = Inbox { direct, log, welcomed: Some(welcomed), stop: stop.clone() };
+    let (writer_shared, writer_seen, writer_outbox) = (shared.clone(), last_seen.clone(), outbox.clone());
+    let viewer = actor.0.clone();
+    let writer = tokio::spawn(async move {
+        let mut sink = sink;
+        write_loop(&mut sink, compress, inbox, updates, viewer, writer_outbox, writer_shared, writer_seen).await;
+        sink
+    });
     if !shared
         .meeting
         .send(Request::Snapshot { viewer: actor.0.clone(), you: Some(actor.1), reply: outbox.clone() })
@@ -100,7 +113,65 @@ pub async fn run(socket: Socket, compress: bool, shared: Arc<Shared>, visitor: A
         writer.abort();
         return;
     }
+    let writer = Writer { task: writer, welcome, stop };
     read_loop(stream, writer, (actor.0, access), outbox, shared, last_seen, log_tx).await;
+}
+
+/// The writer task, as the reader sees it: it hands the sink back when it
+/// ends, says when the welcome has gone out, and stops when asked.
+struct Writer {
+    task: tokio::task::JoinHandle<Sink>,
+    welcome: tokio::sync::oneshot::Receiver<()>,
+    stop: Arc<tokio::sync::Notify>,
+}
+
+/// How a connection that got no seat ended.
+enum Unseated {
+    /// Refused and closed (or gone).
+    Closed,
+    /// Refused with a close frame while the client may still be sending:
+    /// read its bytes away before dropping the socket.
+    Drain,
+}
+
+/// What a frame that could not be read gets: an error, then a close with
+/// its own code (docs/protocol.md); `None` when the peer is simply gone.
+fn unreadable(e: &WsError) -> Option<(ErrorCode, String, CloseCode)> {
+    let too_large = || (ErrorCode::TooLarge, format!("limit {WS_HARD_LIMIT} bytes"), CloseCode::Size);
+    match e {
+        WsError::Capacity(_) => Some(too_large()),
+        WsError::Io(io) if crate::deflate::is_too_large(io) => Some(too_large()),
+        WsError::Utf8(_) => {
+            Some((ErrorCode::BadMessage, "invalid UTF-8 / 不是有效的 UTF-8 文本".into(), CloseCode::Invalid))
+        }
+        WsError::Protocol(p) => Some((ErrorCode::BadMessage, p.to_string(), CloseCode::Protocol)),
+        WsError::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
+            Some((ErrorCode::BadMessage, io.to_string(), CloseCode::Protocol))
+        }
+        _ => None,
+    }
+}
+
+/// After a close frame: stop sending (FIN), and read whatever the client
+/// still sends until it closes too, for at most [`DRAIN_FOR`] and
+/// [`DRAIN_BYTES`]. Dropping a socket with unread bytes would answer with a
+/// TCP reset, which can destroy the error and the close frame in flight.
+async fn drain(stream: Stream, sink: Sink) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Ok(mut ws) = stream.reunite(sink) else { return };
+    let io = ws.get_mut().inner_mut();
+    let _ = tokio::time::timeout(DRAIN_FOR, async {
+        let _ = io.shutdown().await;
+        let mut buf = [0u8; 4096];
+        let mut read = 0;
+        while read < DRAIN_BYTES {
+            match io.read(&mut buf).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => read += n,
+            }
+        }
+    })
+    .await;
 }
 
 /// Who a staff connection is, for the claims' "same address as" (voters and
@@ -117,6 +188,10 @@ fn staff_label(actor: &Actor, serial: &str) -> Option<String> {
 struct Inbox {
     direct: mpsc::Receiver<Box<Utf8Bytes>>,
     log: mpsc::Receiver<Box<Utf8Bytes>>,
+    /// Told once the welcome has been sent.
+    welcomed: Option<tokio::sync::oneshot::Sender<()>>,
+    /// The reader asks the writer to send what is queued and stop.
+    stop: Arc<tokio::sync::Notify>,
 }
 
 /// What an authenticated connection may do.
@@ -143,31 +218,36 @@ async fn authenticate(
     stream: &mut Stream,
     shared: &Shared,
     visitor: &Visitor,
-) -> Option<((Actor, Identity), String, Access)> {
+) -> Result<((Actor, Identity), String, Access), Unseated> {
     let deadline = tokio::time::Instant::from_std(visitor.auth_deadline());
     let first = tokio::select! {
         m = tokio::time::timeout_at(deadline, stream.next()) => m,
         why = visitor.signal.evicted() => {
             refuse(sink, why, CloseCode::Again).await;
-            return None;
+            return Err(Unseated::Closed);
         }
     };
     let text = match first {
         Err(_) => {
             shared.door.stats.auth_timeouts.fetch_add(1, Ordering::Relaxed);
             refuse(sink, ErrorCode::AuthTimeout, CloseCode::Policy).await;
-            return None;
+            return Err(Unseated::Closed);
         }
         Ok(Some(Ok(Message::Text(t)))) => t,
         Ok(Some(Ok(_))) => {
             refuse(sink, ErrorCode::NotAuthenticated, CloseCode::Policy).await;
-            return None;
+            return Err(Unseated::Closed);
         }
-        Ok(_) => return None,
+        Ok(Some(Err(e))) => {
+            let Some((code, detail, close)) = unreadable(&e) else { return Err(Unseated::Closed) };
+            refuse_with(sink, code, Some(detail), close).await;
+            return Err(Unseated::Drain);
+        }
+        Ok(None) => return Err(Unseated::Closed),
     };
     if text.len() > MAX_FRAME_BYTES {
         refuse(sink, ErrorCode::TooLarge, CloseCode::Size).await;
-        return None;
+        return Err(Unseated::Closed);
     }
     match serde_json::from_str::<ClientMsg>(&text) {
         Ok(ClientMsg::Hello { token, seen, device, pin, .. }) => match shared.tokens.lookup(&token) {
@@ -180,7 +260,7 @@ async fn authenticate(
                 };
                 if !whole || shared.meeting.health.halted().is_some() {
                     refuse_halted(sink, shared).await;
-                    return None;
+                    return Err(Unseated::Closed);
                 }
                 let mut access = Access::Full;
                 if row.role.is_desk_role() {
@@ -188,29 +268,31 @@ async fn authenticate(
                         access = Access::ReadOnly;
                     } else if let Err((code, detail)) = desk_hello(shared, &row, device, pin, visitor.address).await {
                         refuse_with(sink, code, detail, CloseCode::Policy).await;
-                        return None;
+                        return Err(Unseated::Closed);
                     } else {
                         let Some(claim) = shared.tokens.claim_of(&row.serial) else {
                             refuse(sink, ErrorCode::ClaimRequired, CloseCode::Policy).await;
-                            return None;
+                            return Err(Unseated::Closed);
                         };
                         access = Access::Desk(claim);
                     }
                 }
-                Some(((actor, identity_of(&row, &shared.rules)), row.serial, access))
+                Ok(((actor, identity_of(&row, &shared.rules)), row.serial, access))
             }
             None => {
-                refuse(sink, ErrorCode::UnknownToken, CloseCode::Policy).await;
-                None
+                // `public` on a hub started with --no-public is not a mistyped card.
+                let code = if token == PUBLIC_TOKEN { ErrorCode::PublicOff } else { ErrorCode::UnknownToken };
+                refuse(sink, code, CloseCode::Policy).await;
+                Err(Unseated::Closed)
             }
         },
         Ok(_) => {
             refuse(sink, ErrorCode::NotAuthenticated, CloseCode::Policy).await;
-            None
+            Err(Unseated::Closed)
         }
         Err(_) => {
             refuse(sink, ErrorCode::BadMessage, CloseCode::Policy).await;
-            None
+            Err(Unseated::Closed)
         }
     }
 }
@@ -271,7 +353,7 @@ async fn refuse_halted(sink: &mut Sink, shared: &Shared) {
 
 async fn read_loop(
     mut stream: Stream,
-    mut writer: tokio::task::JoinHandle<()>,
+    writer: Writer,
     (actor, mut access): (Actor, Access),
     outbox: Outbox,
     shared: Arc<Shared>,
@@ -285,16 +367,34 @@ async fn read_loop(
     let stopping = shutdown.changed();
     tokio::pin!(stopping);
     let mut bucket = Bucket::new();
+    let Writer { task: mut writer, mut welcome, stop } = writer;
+    // Nothing is read before the welcome has gone out, so that it is the
+    // first frame after hello and every answer comes after it.
+    let mut welcomed = false;
+    // Why this connection is being closed by the hub, when it is.
+    let mut closing: Option<(ErrorCode, Option<String>, CloseCode)> = None;
     loop {
         let msg = tokio::select! {
-            m = stream.next() => m,
+            w = &mut welcome, if !welcomed => {
+                if w.is_err() {
+                    // The writer ended before the welcome (the hub stopping, or halted).
+                    break;
+                }
+                welcomed = true;
+                continue;
+            }
+            m = stream.next(), if welcomed => m,
             _ = &mut writer => return,
             _ = &mut stopping => break,
         };
         let msg = match msg {
             Some(Ok(m)) => m,
-            // Closed, or a protocol error such as a frame over the library limit.
-            _ => break,
+            // A frame that cannot be read (too large, not UTF-8, broken): say so and close.
+            Some(Err(e)) => {
+                closing = unreadable(&e).map(|(code, detail, close)| (code, Some(detail), close));
+                break;
+            }
+            None => break,
         };
         if matches!(msg, Message::Close(_)) {
             break;
@@ -304,6 +404,8 @@ async fn read_loop(
         if !bucket.take() {
             shared.door.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
             if bucket.strikes > MAX_STRIKES {
+                let detail = format!("{MAX_STRIKES} frames refused");
+                closing = Some((ErrorCode::RateLimited, Some(detail), CloseCode::from(CLOSE_RATE_LIMITED)));
                 break;
             }
             if let Message::Text(t) = &msg {
@@ -336,7 +438,7 @@ async fn read_loop(
                 outbox.error(id, ErrorCode::BadMessage, Some(detail));
             }
             Ok(ClientMsg::Hello { .. }) => outbox.error(None, ErrorCode::AlreadyAuthenticated, None),
-            Ok(ClientMsg::Snapshot) => {
+            Ok(ClientMsg::Snapshot {}) => {
                 let req = Request::Snapshot { viewer: actor.clone(), you: None, reply: outbox.clone() };
                 if !shared.meeting.send(req).await {
                     break;
@@ -379,6 +481,17 @@ async fn read_loop(
     if let Some(f) = follower {
         f.abort();
     }
+    if let Some((code, detail, close)) = closing {
+        // What the writer holds goes out first (a flood's `rate_limited`
+        // answers), then the error and the close, then the client's bytes are read away.
+        stop.notify_one();
+        if let Ok(Ok(mut sink)) = tokio::time::timeout(DRAIN_FOR, &mut writer).await {
+            refuse_with(&mut sink, code, detail, close).await;
+            drain(stream, sink).await;
+        }
+        writer.abort();
+        return;
+    }
     // The writer says goodbye on shutdown; otherwise the peer is gone.
     if *shared.shutdown.borrow() {
         let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
@@ -400,7 +513,7 @@ fn command_id_of(text: &str) -> Option<String> {
 
 #[allow(clippy::too_many_arguments)]
 async fn write_loop(
-    mut sink: Sink,
+    sink: &mut Sink,
     compress: bool,
     inbox: Inbox,
     mut updates: broadcast::Receiver<Broadcast>,
@@ -409,7 +522,7 @@ async fn write_loop(
     shared: Arc<Shared>,
     last_seen: Arc<AtomicU64>,
 ) {
-    let Inbox { mut direct, mut log } = inbox;
+    let Inbox { mut direct, mut log, mut welcomed, stop } = inbox;
     let mut shutdown = shared.shutdown.clone();
     let stopping = shutdown.changed();
     tokio::pin!(stopping);
@@ -433,11 +546,20 @@ async fn write_loop(
             }
             _ = &mut halted => {
                 // Nothing more from a log that lost acknowledged entries.
-                refuse_halted(&mut sink, &shared).await;
+                refuse_halted(sink, &shared).await;
+                return;
+            }
+            _ = stop.notified() => {
+                // The reader closes the connection: what is queued goes first.
+                while let Ok(text) = direct.try_recv() {
+                    if send_text(sink, *text, compress).await.is_err() {
+                        return;
+                    }
+                }
                 return;
             }
             Some(text) = log.recv() => {
-                if send_text(&mut sink, *text, compress).await.is_err() {
+                if send_text(sink, *text, compress).await.is_err() {
                     return;
                 }
             }
@@ -446,8 +568,14 @@ async fn write_loop(
                 if let Some(seq) = snapshot_seq_of(&text) {
                     snapshot_seq = Some(seq);
                 }
-                if send_text(&mut sink, text, compress).await.is_err() {
+                if send_text(sink, text, compress).await.is_err() {
                     return;
+                }
+                if snapshot_seq.is_some() {
+                    // The welcome is out: the reader may start reading.
+                    if let Some(w) = welcomed.take() {
+                        let _ = w.send(());
+                    }
                 }
                 if outbox.overflowed.load(Ordering::Relaxed) {
                     let _ = sink.send(Message::Close(Some(CloseFrame { code: CloseCode::Policy, reason: Utf8Bytes::from("too_slow") }))).await;
@@ -456,7 +584,7 @@ async fn write_loop(
             }
             u = updates.recv(), if snapshot_seq.is_some() => match u {
                 Ok(b) => {
-                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(&mut sink, &b.text, compress).await.is_err() {
+                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(sink, &b.text, compress).await.is_err() {
                         return;
                     }
                 }

@@ -115,7 +115,7 @@ pub fn inflate(data: &[u8], limit: usize) -> io::Result<Vec<u8>> {
         let mut input = chunk;
         while !input.is_empty() {
             if out.len() > limit {
-                return Err(bad("inflated message too large"));
+                return Err(too_large("inflated message too large"));
             }
             if out.capacity() == out.len() {
                 out.reserve(out.capacity().max(1024));
@@ -134,7 +134,7 @@ pub fn inflate(data: &[u8], limit: usize) -> io::Result<Vec<u8>> {
         }
     }
     if out.len() > limit {
-        return Err(bad("inflated message too large"));
+        return Err(too_large("inflated message too large"));
     }
     Ok(out)
 }
@@ -181,11 +181,16 @@ impl<S> Inflating<S> {
         Inflating { inner, on, limit, raw: BytesMut::new(), out: BytesMut::new(), message: None }
     }
 
+    /// The socket itself, to read away what a closed connection still sends.
+    pub fn inner_mut(&mut self) -> &mut S {
+        &mut self.inner
+    }
+
     /// Turn every whole frame in `raw` into output.
     fn process(&mut self) -> io::Result<()> {
         while let Some(h) = Header::parse(&self.raw)? {
             if h.payload > self.limit as u64 {
-                return Err(bad("frame too large"));
+                return Err(too_large("frame too large"));
             }
             let total = h.len + h.payload as usize;
             if self.raw.len() < total {
@@ -214,7 +219,7 @@ impl<S> Inflating<S> {
             }
             let (opcode, collected) = self.message.get_or_insert_with(|| (h.opcode, Vec::new()));
             if collected.len() + payload.len() > self.limit {
-                return Err(bad("compressed message too large"));
+                return Err(too_large("compressed message too large"));
             }
             collected.extend_from_slice(&payload);
             if h.fin {
@@ -231,6 +236,27 @@ impl<S> Inflating<S> {
 
 fn bad(why: &'static str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, why)
+}
+
+/// A frame or message over the limit: the connection gets close 1009.
+#[derive(Debug)]
+struct TooLarge(&'static str);
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+fn too_large(why: &'static str) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, TooLarge(why))
+}
+
+/// Whether a read failed because a frame or message was over the limit.
+pub fn is_too_large(e: &io::Error) -> bool {
+    e.get_ref().is_some_and(|e| e.is::<TooLarge>())
 }
 
 /// A client frame's header.
@@ -379,7 +405,8 @@ mod tests {
             // The same bytes every time: no context kept between messages.
             assert_eq!(deflate(text.as_bytes(), shared), d);
         }
-        assert!(inflate(&deflate(text.as_bytes(), true), 1000).is_err(), "a bomb stops at the limit");
+        let bomb = inflate(&deflate(text.as_bytes(), true), 1000).unwrap_err();
+        assert!(is_too_large(&bomb), "a bomb stops at the limit, as too large: {bomb}");
         assert!(inflate(b"\xff\xfe garbage", 1000).is_err());
     }
 

@@ -36,7 +36,7 @@ const WS_READ_BUFFER: usize = 256;
 /// (the connection closes); between `MAX_FRAME_BYTES` and this the hub
 /// answers `too_large`. It also bounds what an unfinished message can hold
 /// in memory (a frame being read, fragments awaiting their last one).
-const WS_HARD_LIMIT: usize = MAX_FRAME_BYTES + 4 * 1024;
+pub const WS_HARD_LIMIT: usize = MAX_FRAME_BYTES + 4 * 1024;
 
 pub struct ServeOptions {
     pub data: PathBuf,
@@ -312,13 +312,14 @@ async fn ws_upgrade(AxState(web): AxState<Arc<Web>>, req: Request) -> Response {
     crate::upgrade::accept(req, config, move |socket, compress| connection::run(socket, compress, shared, visitor))
 }
 
-/// Browsers always send `Origin`; it must name this hub. Other clients
-/// (terminal, simulator) send none.
+/// Browsers always send `Origin`; it must name this hub, scheme included
+/// (`http://HOST:PORT`: `evil://HOST:PORT` is another origin). Other
+/// clients (terminal, simulator) send none.
 fn same_origin(headers: &HeaderMap) -> std::result::Result<(), &'static str> {
     let Some(origin) = headers.get(header::ORIGIN) else { return Ok(()) };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let origin = origin.to_str().unwrap_or("");
-    let authority = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    let authority = origin.strip_prefix("http://").unwrap_or("");
     if !host.is_empty() && authority.eq_ignore_ascii_case(host) {
         Ok(())
     } else {

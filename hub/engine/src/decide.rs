@@ -191,6 +191,10 @@ impl State {
                 self.phase_in(&[Phase::CheckIn, Phase::Discussion, Phase::Picks, Phase::Pitches])?;
                 if let Some(p) = proposal {
                     self.proposal(p).ok_or_else(|| Rejection::with(E::UnknownProposal, p.clone()))?;
+                    // A note is about one of the table's own proposals (all of them when every table sees all).
+                    if !self.tables[*table as usize - 1].share.contains(p) {
+                        return Err(Rejection::with(E::WrongTable, p.clone()));
+                    }
                 }
                 let text = long_text(text, "text")?;
                 if self.tables[*table as usize - 1].notes.len() >= MAX_NOTES_PER_TABLE {
@@ -266,11 +270,13 @@ impl State {
                     Some(CardStatus::NotRegistered) => return Err(Rejection::with(E::NotRegistered, voter.clone())),
                     Some(CardStatus::Usable) => {}
                 }
-                self.check_ballot(choices, rules.max_choices)?;
+                // Ids read like paper marks and the meeting file: `p03` and `Ｐ０３` are `P03`.
+                let choices: Vec<ProposalId> = choices.iter().map(|c| self.proposal_as_marked(c)).collect();
+                self.check_ballot(&choices, rules.max_choices)?;
                 if let Some(x) = choices.iter().find(|c| self.is_excluded(c)) {
                     return Err(Rejection::with(E::ProposalExcluded, x.clone()));
                 }
-                Ok(vec![Event::BallotCast { voter: voter.clone(), choices: choices.clone() }])
+                Ok(vec![Event::BallotCast { voter: voter.clone(), choices }])
             }
             Command::KeyPaper { batch, number, marks } => {
                 let desk = counter(actor)?;

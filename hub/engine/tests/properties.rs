@@ -844,7 +844,8 @@ fn execute(run: &Run) -> Outcome {
 
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 256,
+        // PROPTEST_CASES lowers it for a quick run (scripts/check).
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(256),
         failure_persistence: Some(Box::new(FileFailurePersistence::Direct("tests/proptest-regressions/properties.txt"))),
         ..ProptestConfig::default()
     })]

@@ -433,9 +433,21 @@ fn a_ballot_with_a_repeated_choice_is_refused() {
 fn a_ballot_with_an_unknown_id_is_refused() {
     let mut m = meeting_in(Phase::Voting);
     m.refuses(&voter(1), &ballot(&["P01", "P13"]), E::UnknownProposal, Some("P13"));
-    m.refuses(&voter(1), &ballot(&["p01"]), E::UnknownProposal, Some("p01"));
+    m.refuses(&voter(1), &ballot(&["P01", "Q01"]), E::UnknownProposal, Some("Q01"));
     assert!(m.state.ballots.is_empty());
     assert!(m.state.tally.values().all(|v| *v == 0));
+}
+
+#[test]
+fn ballot_ids_are_read_like_paper_marks() {
+    let mut m = meeting_in(Phase::Voting);
+    // Case and full-width forms do not matter, as on paper and in the meeting file.
+    let recs = m.ok(&voter(1), &ballot(&["p03", "Ｐ１１"]));
+    assert_eq!(events(&recs), vec![Event::BallotCast { voter: "V0001".into(), choices: ids(&["P03", "P11"]) }]);
+    assert_eq!(ack_result(&recs).choices, Some(ids(&["P03", "P11"])));
+    assert_eq!(m.state.tally["P03"], 1);
+    // The same proposal twice, however written, is one proposal twice.
+    m.refuses(&voter(2), &ballot(&["P01", "p01"]), E::DuplicateChoice, Some("P01"));
 }
 
 #[test]
@@ -720,6 +732,24 @@ fn notes_name_known_proposals() {
     let cmd = Command::AddNote { table: 1, proposal: Some("P02".into()), tag: NoteTag::Question, text: "?".into() };
     let r = m.ok(&recorder(1), &cmd);
     assert_eq!(ack_result(&r).note, Some(1));
+}
+
+#[test]
+fn a_note_is_about_one_of_its_tables_proposals() {
+    let mut m = meeting_in(Phase::Discussion);
+    // P05 is table 2's: table 1's recorder, chair, and the organiser writing for table 1 are refused.
+    let cmd = Command::AddNote { table: 1, proposal: Some("P05".into()), tag: NoteTag::Support, text: "好".into() };
+    m.refuses(&recorder(1), &cmd, E::WrongTable, Some("P05"));
+    m.refuses(&chair(1), &cmd, E::WrongTable, Some("P05"));
+    m.refuses(&organiser(), &cmd, E::WrongTable, Some("P05"));
+    assert!(m.state.notes.is_empty());
+    let cmd = Command::AddNote { table: 2, proposal: Some("P05".into()), tag: NoteTag::Support, text: "好".into() };
+    m.ok(&recorder(2), &cmd);
+    // When every table sees every proposal, any proposal will do.
+    let mut m = Meeting::with(&Opts { assignment: Assignment::AllTables, ..Opts::default() });
+    m.advance_to(Phase::Discussion);
+    let cmd = Command::AddNote { table: 1, proposal: Some("P12".into()), tag: NoteTag::Support, text: "好".into() };
+    m.ok(&recorder(1), &cmd);
 }
 
 #[test]

@@ -26,6 +26,7 @@ error_codes! {
     NotAuthenticated = "not_authenticated": "请先出示令牌（hello）再操作", "Present your token (hello) before anything else";
     AuthTimeout = "auth_timeout": "未在规定时间内出示令牌，连接已关闭", "No token was presented in time; the connection is closed";
     UnknownToken = "unknown_token": "令牌无效，请核对卡片上的代码", "Unknown token; check the code on your card";
+    PublicOff = "public_off": "本会场不开放公开只读访问（会场服务器以 --no-public 启动）", "This hub does not offer the public read-only view (it was started with --no-public)";
     AlreadyAuthenticated = "already_authenticated": "本连接已登录，无需再次出示令牌", "This connection has already presented a token";
     RateLimited = "rate_limited": "操作过于频繁，请稍后再试", "Too many messages; slow down and try again";
     ServerFull = "server_full": "连接数已满，请稍后再试", "The hub has reached its connection limit; try again shortly";
@@ -117,5 +118,13 @@ mod tests {
             assert_eq!(json, format!("\"{}\"", c.as_str()));
             assert!(!c.zh().is_empty() && !c.en().is_empty());
         }
+    }
+
+    #[test]
+    fn every_code_is_in_the_protocol_pages_table() {
+        let page = include_str!("../../../docs/protocol.md");
+        let missing: Vec<&str> =
+            ErrorCode::ALL.iter().map(|c| c.as_str()).filter(|c| !page.contains(&format!("\n| `{c}` |"))).collect();
+        assert!(missing.is_empty(), "error codes missing from the table in docs/protocol.md: {missing:?}");
     }
 }

@@ -734,6 +734,11 @@ impl Command {
         }
     }
 
+    /// Commands that carry nothing but their `kind`.
+    pub fn takes_no_fields(&self) -> bool {
+        matches!(self, Command::OpenMeeting | Command::PauseTimer | Command::ResumeTimer)
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             Command::OpenMeeting => "open_meeting",
@@ -796,15 +801,31 @@ pub enum ClientMsg {
     },
     Command {
         id: String,
+        #[serde(deserialize_with = "strict_command")]
         command: Command,
     },
-    /// Ask for a fresh snapshot (e.g. after the client suspects it missed something).
-    Snapshot,
+    /// Ask for a fresh snapshot (e.g. after the client suspects it missed
+    /// something). No fields: `{"type": "snapshot", "x": 1}` is refused.
+    Snapshot {},
     /// Scrutineers and the organiser: send the raw log from entry `from` on,
     /// then every entry as it is committed (`log` messages). A witness keeps it.
-    FollowLog {
-        from: u64,
-    },
+    FollowLog { from: u64 },
+}
+
+/// A command as sent, with nothing but its fields: serde lets unit variants
+/// of a tagged enum (`open_meeting`, `pause_timer`, `resume_timer`) through
+/// with any extra field, so they are checked here.
+fn strict_command<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Command, D::Error> {
+    use serde::de::Error;
+    let value = serde_json::Value::deserialize(d)?;
+    let extra = value.as_object().and_then(|o| o.keys().find(|k| *k != "kind").cloned());
+    let command = Command::deserialize(value).map_err(D::Error::custom)?;
+    match extra {
+        Some(field) if command.takes_no_fields() => {
+            Err(D::Error::custom(format!("unknown field `{field}`: `{}` takes no fields", command.name())))
+        }
+        _ => Ok(command),
+    }
 }
 
 /// A log position a client saw: entry `seq` had hash `head`, and `tag` is the
@@ -1836,6 +1857,16 @@ mod tests {
             r#"{"type":"command","id":"c","command":{"kind":"cast_ballot","choices":[],"x":1}}"#
         )
         .is_err());
+        // Commands and messages without fields refuse unknown ones too.
+        for unit in ["open_meeting", "pause_timer", "resume_timer"] {
+            let text = format!(r#"{{"type":"command","id":"c","command":{{"kind":"{unit}","x":1}}}}"#);
+            let e = serde_json::from_str::<ClientMsg>(&text).unwrap_err().to_string();
+            assert!(e.contains("unknown field `x`"), "{unit}: {e}");
+        }
+        let e = serde_json::from_str::<ClientMsg>(r#"{"type":"snapshot","x":1}"#).unwrap_err().to_string();
+        assert!(e.contains("unknown field `x`"), "{e}");
+        assert_eq!(serde_json::from_str::<ClientMsg>(r#"{"type":"snapshot"}"#).unwrap(), ClientMsg::Snapshot {});
+        assert_eq!(serde_json::to_string(&ClientMsg::Snapshot {}).unwrap(), r#"{"type":"snapshot"}"#);
     }
 
     #[test]

@@ -31,12 +31,12 @@ async fn the_link_reconnects_by_itself_and_stops_on_a_refused_token() {
     until(&mut rx, "online", |e| matches!(e, LinkEvent::Status(LinkStatus::Online))).await;
     until(&mut rx, "welcome", |e| matches!(e, LinkEvent::Message(ServerMsg::Welcome { .. }))).await;
     assert!(link.is_online());
-    assert!(link.send(yuanzhuo_tests::protocol::ClientMsg::Snapshot));
+    assert!(link.send(yuanzhuo_tests::protocol::ClientMsg::Snapshot {}));
     until(&mut rx, "snapshot", |e| matches!(e, LinkEvent::Message(ServerMsg::Snapshot { .. }))).await;
 
     hub.kill9();
     until(&mut rx, "offline", |e| matches!(e, LinkEvent::Status(LinkStatus::Offline { .. }))).await;
-    assert!(!link.send(yuanzhuo_tests::protocol::ClientMsg::Snapshot), "nothing is sent into a dead link");
+    assert!(!link.send(yuanzhuo_tests::protocol::ClientMsg::Snapshot {}), "nothing is sent into a dead link");
     let _hub = Hub::start_on(&data, hub.port, &[]).unwrap();
     until(&mut rx, "online again", |e| matches!(e, LinkEvent::Status(LinkStatus::Online))).await;
     until(&mut rx, "a fresh welcome", |e| matches!(e, LinkEvent::Message(ServerMsg::Welcome { .. }))).await;

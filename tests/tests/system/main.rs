@@ -16,6 +16,7 @@ mod link;
 mod prescreening;
 mod printing;
 mod projector;
+mod protocol;
 mod simulate;
 mod table_client;
 mod verify_count;
