@@ -39,6 +39,9 @@ pub struct App {
     /// The language was chosen (flag or key); otherwise follow the meeting's.
     lang_chosen: bool,
     pub snapshot: Option<Snapshot>,
+    /// The log position of the last snapshot taken: updates at or below it
+    /// are in it already (several updates may carry one later position).
+    snapshot_seq: u64,
     /// Hub clock minus local clock, from the last message that carried the
     /// hub's time: countdowns are computed on the hub's clock so that every
     /// screen in the room shows the same time.
@@ -62,6 +65,7 @@ impl App {
             lang: lang.unwrap_or_default(),
             lang_chosen: lang.is_some(),
             snapshot: None,
+            snapshot_seq: 0,
             offset_ms: 0,
             connection: Connection::Connecting { attempt: 1 },
             hub_url,
@@ -87,6 +91,7 @@ impl App {
         if !self.lang_chosen {
             self.lang = if s.meeting.language.eq_ignore_ascii_case("en") { Lang::En } else { Lang::Zh };
         }
+        self.snapshot_seq = s.seq;
         self.snapshot = Some(s);
     }
 
@@ -106,9 +111,10 @@ impl App {
                 }
                 ServerMsg::Update(u) => {
                     if let Some(s) = &mut self.snapshot {
-                        // The hub sends updates in order and never one at or
-                        // below the snapshot; anything else is stale.
-                        if u.seq > s.seq {
+                        // The hub sends updates in order, several for one
+                        // batch of entries (a summary, a delta) at the same
+                        // position; those at or below the snapshot are stale.
+                        if u.seq > self.snapshot_seq {
                             s.apply(&u);
                         }
                         self.offset_ms = u.server_now_ms as i64 - local_now_ms as i64;

@@ -440,6 +440,7 @@ fn a_tie_across_the_budget_line_is_decisive() {
 fn updates_apply_in_order_and_stale_ones_are_ignored() {
     let mut app = App::new("ws://h/ws".into(), "http://h".into(), None, true);
     let s = demo(Phase::Voting);
+    let base = s.seq;
     app.on_link(yuanzhuo_client::LinkEvent::Message(ServerMsg::Snapshot { snapshot: Box::new(s) }), T0);
     let up = |seq: u64, ballots: u64| {
         yuanzhuo_client::LinkEvent::Message(ServerMsg::Update(Box::new(Update {
@@ -450,10 +451,20 @@ fn updates_apply_in_order_and_stale_ones_are_ignored() {
             ..Default::default()
         })))
     };
-    app.on_link(up(43, 1), T0);
-    app.on_link(up(40, 99), T0);
+    app.on_link(up(base + 3, 1), T0);
+    // Several updates for one batch of entries share its position: all apply.
+    let phase = Update {
+        seq: base + 3,
+        log_head: format!("h{}", base + 3),
+        server_now_ms: T0,
+        phase: Some(Phase::Counted),
+        ..Default::default()
+    };
+    app.on_link(yuanzhuo_client::LinkEvent::Message(ServerMsg::Update(Box::new(phase))), T0);
+    // One at or below the snapshot is in it already.
+    app.on_link(up(base, 99), T0);
     let snap = app.snapshot.as_ref().unwrap();
-    assert_eq!((snap.seq, snap.turnout.ballots), (43, 1));
+    assert_eq!((snap.seq, snap.turnout.ballots, snap.phase), (base + 3, 1, Phase::Counted));
     // The meeting's language decides until someone presses L.
     assert_eq!(app.lang, Lang::Zh);
     app.on_key(projector::app::Key::Char('l'));
