@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHub, launch, shot, docShot, axeViolations, exportJson, hubCmd, until } from './harness.mjs';
+import { startHub, launch, shot, docShot, axeViolations, exportJson, hubCmd, until, pdfPages } from './harness.mjs';
 import { driver } from './driver.mjs';
 
 const A4 = { width: 794, height: 1123 }; // CSS pixels at 96 dpi
@@ -67,15 +67,6 @@ after(async () => {
   await hub?.stop();
   rmSync(scratch, { recursive: true, force: true });
 });
-
-/** Pages of a PDF (its page objects) and whether every page is A4. */
-function pdfPages(buf) {
-  const text = buf.toString('latin1');
-  const pages = (text.match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
-  const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
-  const a4 = boxes.length > 0 && boxes.every(([w, h]) => Math.abs(w - 595.3) < 1.5 && Math.abs(h - 841.9) < 1.5);
-  return { pages, a4 };
-}
 
 /** Nothing wider than the paper, as laid out for print at A4 width. */
 async function overflow(page) {

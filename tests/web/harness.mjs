@@ -294,6 +294,15 @@ export function exportJson(hub) {
  * Wait until `fn()` returns something truthy (checked every 50 ms, at most
  * `timeout` ms), and return it; fails with `what` otherwise.
  */
+/** Pages of a PDF (its page objects) and whether every page is A4. */
+export function pdfPages(buf) {
+  const text = buf.toString('latin1');
+  const pages = (text.match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
+  const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  const a4 = boxes.length > 0 && boxes.every(([w, h]) => Math.abs(w - 595.3) < 1.5 && Math.abs(h - 841.9) < 1.5);
+  return { pages, a4 };
+}
+
 export async function until(fn, what, timeout = 15000) {
   const end = Date.now() + timeout;
   let last;

@@ -14,7 +14,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launch, shot, hubCmd, root, startHub, until, axeViolations } from './harness.mjs';
+import { launch, shot, hubCmd, root, startHub, until, axeViolations, pdfPages } from './harness.mjs';
 
 const A4 = { width: 794, height: 1123 }; // CSS pixels at 96 dpi
 const scratch = mkdtempSync(join(tmpdir(), 'yz-printing-'));
@@ -43,15 +43,6 @@ function print(dir, name, args) {
   const out = join(scratch, `${name}-${args[0]}.html`);
   hubCmd(['print', ...args, '--data', dir, '--out', out]);
   return readFileSync(out, 'utf8');
-}
-
-/** Pages of a PDF (its page objects) and whether every page is A4. */
-function pdfPages(buf) {
-  const text = buf.toString('latin1');
-  const pages = (text.match(/\/Type\s*\/Page(?![s\w])/g) || []).length;
-  const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)].map((m) => [Number(m[1]), Number(m[2])]);
-  const a4 = boxes.length > 0 && boxes.every(([w, h]) => Math.abs(w - 595.3) < 1.5 && Math.abs(h - 841.9) < 1.5);
-  return { pages, a4 };
 }
 
 async function check(name, html, from, to, sidesExpected) {

@@ -11,7 +11,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 use yuanzhuo_tests::*;
@@ -99,18 +99,13 @@ fn export(data: &Path, format: &str) -> String {
     hub_cmd(&["export", "--data", data.to_str().unwrap(), "--format", format]).unwrap()
 }
 
-/// `scripts/verify-count` on a log (and an export): (passed, what it said).
+/// `scripts/verify-count` on a log given on standard input (and an export):
+/// (passed, what it said).
 fn verify_count(log: &str, export: Option<&Path>) -> (bool, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let log_file = dir.path().join("log.jsonl");
-    std::fs::write(&log_file, log).unwrap();
-    let mut cmd = Command::new("python3");
-    cmd.arg(workspace_root().join("scripts/verify-count")).arg(&log_file);
-    if let Some(e) = export {
-        cmd.arg(e);
-    }
-    let out = cmd.stdin(Stdio::null()).output().unwrap();
-    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+    let mut args = vec![Path::new("-")];
+    args.extend(export);
+    let said = crate::verify_count::verify_count(&args, Some(log));
+    (said.ok, said.out)
 }
 
 /// Every `<section class="letter" …>` as its attributes.

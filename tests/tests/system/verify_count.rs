@@ -35,9 +35,9 @@ fn vectors_dir() -> PathBuf {
 }
 
 /// What one run of verify-count said.
-struct Said {
-    ok: bool,
-    out: String,
+pub(crate) struct Said {
+    pub(crate) ok: bool,
+    pub(crate) out: String,
 }
 
 impl Said {
@@ -54,7 +54,7 @@ impl Said {
     }
 }
 
-fn verify_count(args: &[&Path], stdin: Option<&str>) -> Said {
+pub(crate) fn verify_count(args: &[&Path], stdin: Option<&str>) -> Said {
     let mut cmd = Command::new("python3");
     cmd.arg(repo().join("scripts/verify-count")).args(args);
     cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
