@@ -27,19 +27,15 @@ pub fn small_meeting(
     let rows: String = (1..=6).map(|i| format!("P{i},项目{i},{i}0000\n")).collect();
     std::fs::write(dir.path().join("p.csv"), format!("id,title,cost\n{rows}")).unwrap();
     let data = dir.path().join("data");
-    let text = hub_cmd(&[
-        "tokens",
-        "--data",
-        data.to_str().unwrap(),
-        "--meeting",
-        file.to_str().unwrap(),
-        "--format",
-        "json",
-        "--voters",
-        &voters.to_string(),
-    ])
-    .expect("tokens");
+    let text = create_meeting(&data, &file, voters).expect("tokens");
     (dir, data, serde_json::from_str(&text).unwrap())
+}
+
+/// `hub tokens` creating the meeting of the meeting file `meeting` in the
+/// data folder `data`, with `voters` voter cards: the token sheet as JSON text.
+pub fn create_meeting(data: &std::path::Path, meeting: &std::path::Path, voters: u32) -> anyhow::Result<String> {
+    let (data, meeting) = (data.to_str().unwrap_or_default(), meeting.to_str().unwrap_or_default());
+    hub_cmd(&["tokens", "--data", data, "--meeting", meeting, "--format", "json", "--voters", &voters.to_string()])
 }
 
 /// The command, which must be acknowledged: the ack.

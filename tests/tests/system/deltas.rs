@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use yuanzhuo_client::pace::Pace;
 use yuanzhuo_tests::*;
 
-use crate::common::{key, small_meeting, to_voting};
+use crate::common::{create_meeting, key, small_meeting, to_voting};
 
 /// A connection that keeps under the hub's rate (hub/client's `Pace`).
 struct Paced {
@@ -132,18 +132,7 @@ fn big_meeting(n: u32) -> (tempfile::TempDir, std::path::PathBuf, Value) {
     let rows: String = (1..=n).map(|i| format!("P{i:03},项目{i},{}\n", 10_000 + i)).collect();
     std::fs::write(dir.path().join("p.csv"), format!("id,title,cost\n{rows}")).unwrap();
     let data = dir.path().join("data");
-    let text = hub_cmd(&[
-        "tokens",
-        "--data",
-        data.to_str().unwrap(),
-        "--meeting",
-        file.to_str().unwrap(),
-        "--format",
-        "json",
-        "--voters",
-        "2",
-    ])
-    .expect("tokens");
+    let text = create_meeting(&data, &file, 2).expect("tokens");
     (dir, data, serde_json::from_str(&text).unwrap())
 }
 

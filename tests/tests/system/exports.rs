@@ -11,6 +11,7 @@
 //! The Python tools come from scripts/setup-test-env (a virtualenv in
 //! target/py, or YZ_PYTHON).
 
+use crate::common::create_meeting;
 use calamine::{Data, Reader, Xlsx};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -48,18 +49,7 @@ fn meeting(dir: &Path, name: &str, rules: &str, voters: u32) -> (PathBuf, Value)
     )
     .unwrap();
     let data = dir.join(name);
-    let text = hub_cmd(&[
-        "tokens",
-        "--data",
-        data.to_str().unwrap(),
-        "--meeting",
-        file.to_str().unwrap(),
-        "--format",
-        "json",
-        "--voters",
-        &voters.to_string(),
-    ])
-    .unwrap();
+    let text = create_meeting(&data, &file, voters).unwrap();
     (data, serde_json::from_str(&text).unwrap())
 }
 
@@ -759,18 +749,7 @@ fn hostile_meeting(dir: &Path, rules: &str) -> (PathBuf, Value) {
     )
     .unwrap();
     let data = dir.join("hostile-data");
-    let text = hub_cmd(&[
-        "tokens",
-        "--data",
-        data.to_str().unwrap(),
-        "--meeting",
-        file.to_str().unwrap(),
-        "--format",
-        "json",
-        "--voters",
-        "6",
-    ])
-    .unwrap();
+    let text = create_meeting(&data, &file, 6).unwrap();
     (data, serde_json::from_str(&text).unwrap())
 }
 

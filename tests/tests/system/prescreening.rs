@@ -16,7 +16,7 @@ use std::process::Command;
 use serde_json::Value;
 use yuanzhuo_tests::*;
 
-use crate::common::{ok, to_voting};
+use crate::common::{create_meeting, ok, to_voting};
 
 const KINDS: [&str; 3] = ["第一种", "2", "按内容和地点综合合并"];
 
@@ -156,21 +156,7 @@ async fn three_hundred_proposals_screened_to_sixty_reach_every_proposer() {
     assert!(checked.contains("合计") && checked.contains("可以使用 / OK"), "{checked}");
 
     let data = dir.path().join("data");
-    let sheet: Value = serde_json::from_str(
-        &hub_cmd(&[
-            "tokens",
-            "--data",
-            data.to_str().unwrap(),
-            "--meeting",
-            file.to_str().unwrap(),
-            "--format",
-            "json",
-            "--voters",
-            "6",
-        ])
-        .unwrap(),
-    )
-    .unwrap();
+    let sheet: Value = serde_json::from_str(&create_meeting(&data, &file, 6).unwrap()).unwrap();
 
     // Entry 3 is the record, with no contact in it; the contacts are in the folder.
     let log = export(&data, "log");
