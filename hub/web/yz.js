@@ -374,6 +374,15 @@
     return tab ? sget('yz.token.' + page) : get('yz.token.' + page);
   };
   /** opts.session: keep it for this tab only (sessionStorage), e.g. the organiser's secret. */
+  /**
+   * A card's code as the hub reads it (the twin of
+   * yuanzhuo_protocol::normalize_token): full-width forms folded, case,
+   * dashes and spaces ignored, O read as 0, I and L as 1.
+   */
+  YZ.normalizeToken = function (typed) {
+    return String(typed || '').replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); })
+      .toUpperCase().replace(/[\s\u3000-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  };
   YZ.keepToken = function (page, token, opts) {
     if (opts && opts.session) sset('yz.token.' + page, token); else set('yz.token.' + page, token);
   };
