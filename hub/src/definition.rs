@@ -22,6 +22,7 @@ mod table;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use yuanzhuo_protocol::words::grouped;
 
 pub use record::RecordRead;
 pub use table::{fold_id, id_problem, ColumnReport, Table, TableReport};
@@ -811,19 +812,6 @@ fn warnings(def: &Definition) -> Vec<String> {
                 p.id, p.title, p.id, p.title
             ));
         }
-    }
-    out
-}
-
-/// 300000 → "300,000": costs are read aloud and compared at a glance.
-fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
     }
     out
 }

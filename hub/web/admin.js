@@ -212,7 +212,7 @@
       row(tr('预算', 'Budget'), YZ.money(r.budget.amount, r.budget.currency)),
       row(tr('资助方式', 'Funding'), YZ.allocationName(r.allocation)),
       row(tr('同票处理', 'Ties'), YZ.tieBreakName(r.tie_break)),
-      row(tr('计票显示', 'Tally'), r.tally === 'live' ? tr('投票时实时显示', 'shown live during the vote') : tr('投票结束后才显示', 'hidden until the vote closes')),
+      row(tr('计票显示', 'Tally'), YZ.tallyName(r.tally)),
       row(tr('讨论时间', 'Discussion'), tr(r.discussion_minutes + ' 分钟', r.discussion_minutes + ' min')),
       row(tr('每桌推介', 'Pitch per table'), tr(r.pitch_minutes + ' 分钟', r.pitch_minutes + ' min')));
   }

@@ -359,7 +359,7 @@
     });
     $('#signin-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
+      var code = YZ.normalizeToken($('#signin-code').value);
       if (!code) return;
       $('#signin-code').value = '';
       start(code, true);

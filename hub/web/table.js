@@ -21,7 +21,6 @@
   var TURNS = { for: ['支持', 'For'], against: ['反对', 'Against'], question: ['提问', 'Question'], point_of_order: ['程序问题', 'Point of order'] };
   var TAGS = { support: ['支持', 'Support'], concern: ['担忧', 'Concern'], objection: ['反对', 'Objection'], new_idea: ['新想法', 'New idea'], question: ['疑问', 'Question'] };
   // An adviser's "excluded" is a recommendation: only the organiser excludes (before the vote).
-  var FEAS = { feasible: ['可行', 'Feasible'], doubtful: ['存疑', 'Doubtful'], excluded: ['建议排除', 'Recommends excluding'] };
   var ROLE_NAMES = { chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'] };
   var TABS = {
     queue: ['发言', 'Queue'], picks: ['推选', 'Picks'], proposals: ['项目', 'Proposals'],
@@ -355,7 +354,7 @@
     if (x) return h('span', { class: 'chip feas-excluded confirmed', 'data-excluded': id }, tr('已确认排除 · 第' + x.rule + '条', 'Excluded · rule ' + x.rule));
     var a = annotations()[id];
     if (!a) return null;
-    var t = name2(FEAS[a.feasibility] || [a.feasibility, a.feasibility]);
+    var t = YZ.feasibilityName(a.feasibility);
     if (a.exclusion_rule) t += ' · ' + tr('第' + a.exclusion_rule + '条', 'rule ' + a.exclusion_rule);
     return h('span', { class: 'chip feas-' + a.feasibility }, t);
   }
@@ -458,7 +457,7 @@
     var hasEstimate = a.cost_estimate !== null && a.cost_estimate !== undefined;
     return h('div', { class: 'annotation' },
       h('p', null, h('strong', null, tr('顾问意见：', 'Adviser: ')),
-        a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule) : name2(FEAS[a.feasibility] || [a.feasibility, a.feasibility])),
+        a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule) : YZ.feasibilityName(a.feasibility)),
       a.reason ? h('p', null, tr('理由：', 'Reason: '), a.reason) : null,
       hasEstimate ? h('p', { class: 'estimate' }, tr('顾问估算（仅为估算）：', 'Adviser\'s estimate (an estimate only): '), YZ.money(a.cost_estimate, cur),
         adopted ? tr('——组织者已采用，即为计票用的造价', ' — adopted by the organiser: it is the cost the count uses')
@@ -878,7 +877,7 @@
     wireAnnotate();
     $('#signin-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
+      var code = YZ.normalizeToken($('#signin-code').value);
       if (!code) return;
       $('#signin-code').value = '';
       start(code, true);

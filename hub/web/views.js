@@ -190,8 +190,7 @@
     };
   };
 
-  var FEASIBILITY = { feasible: ['可行', 'feasible'], doubtful: ['存疑', 'doubtful'], excluded: ['建议排除', 'recommended for exclusion'] };
-  V.feasibility = function (f) { var n = FEASIBILITY[f]; return n ? YZ.tr(n[0], n[1]) : f; };
+  V.feasibility = YZ.feasibilityName;
 
   /**
    * A proposal as residents see it: the one cost (`proposals[].cost`, what

@@ -32,9 +32,7 @@
   // ------------------------------------------------------------ per-card storage
 
   /** The hub's reading of a typed code (docs/protocol.md: case, dashes, O/I/L). */
-  function canonical(t) {
-    return String(t || '').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
-  }
+  var canonical = YZ.normalizeToken;
   /** A short name for a card in storage keys (FNV-1a; the code itself stays out of key names). */
   function cardKey() {
     var s = canonical(token), x = 0x811c9dc5;

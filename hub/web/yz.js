@@ -46,41 +46,35 @@
   };
   YZ.tr = function (zh, en) { return YZ.lang() === 'en' ? en : zh; };
 
-  YZ.PHASES = ['setup', 'check_in', 'discussion', 'picks', 'pitches', 'voting', 'counted', 'published'];
-  var PHASE_NAMES = {
-    setup: ['准备', 'Setup'], check_in: ['签到', 'Check-in'], discussion: ['分桌讨论', 'Discussion'],
-    picks: ['各桌推选', 'Picks'], pitches: ['上台推介', 'Pitches'], voting: ['投票', 'Voting'],
-    counted: ['计票完成', 'Counted'], published: ['结果公示', 'Published']
+  // The meeting's words (rules, phases, the adviser's word, money) come from
+  // the hub's one vocabulary, yuanzhuo_protocol::words, which the hub puts
+  // in front of this file as window.YZ_WORDS. Pages never keep a copy.
+  var WORDS = window.YZ_WORDS || {};
+  /** A word of the vocabulary in the reader's language, e.g. YZ.word('allocation', 'greedy_skip'). */
+  YZ.word = function (kind, key) {
+    var w = WORDS[kind] && WORDS[kind][key];
+    return w ? YZ.tr(w.zh, w.en) : String(key);
   };
-  YZ.phaseName = function (p) { var n = PHASE_NAMES[p] || [p, p]; return YZ.tr(n[0], n[1]); };
+
+  YZ.PHASES = ['setup', 'check_in', 'discussion', 'picks', 'pitches', 'voting', 'counted', 'published'];
+  YZ.phaseName = function (p) { return YZ.word('phase', p); };
   YZ.nextPhase = function (p) { var i = YZ.PHASES.indexOf(p); return i >= 0 && i + 1 < YZ.PHASES.length ? YZ.PHASES[i + 1] : null; };
 
-  /** The seven pre-screening exclusion rules (MEETING.md), 1-based. */
-  YZ.EXCLUSION_RULES = [
-    ['不属于公共利益', 'Not in the public interest'],
-    ['应由其他主体负责（如物业）', 'Another party is responsible (e.g. property management)'],
-    ['违反政策或法律', 'Violates policy or law'],
-    ['与政府已建或在建项目重复', 'Duplicates a government project built or planned'],
-    ['超出街道实施能力', "Beyond the street's capacity to build"],
-    ['技术上不可行', 'Not technically feasible'],
-    ['明显超出预算上限', 'Clearly over the budget limit']
-  ];
+  /** The seven pre-screening exclusion rules (MEETING.md), 1-based, as [zh, en]. */
+  YZ.EXCLUSION_RULES = (WORDS.exclusion_rules || []).map(function (r) { return [r.zh, r.en]; });
   YZ.exclusionRule = function (n) { var r = YZ.EXCLUSION_RULES[n - 1]; return r ? YZ.tr(r[0], r[1]) : String(n); };
 
-  var TIE_BREAKS = { lower_cost: ['票数相同时造价低者优先', 'Equal votes: lower cost first'],
-    list_order: ['票数相同时按项目清单顺序', 'Equal votes: list order'],
-    lot: ['票数相同时公开抽签（以计票时日志哈希为种子）', 'Equal votes: public lot (seeded by the log hash at close)'] };
-  YZ.tieBreakName = function (t) { var n = TIE_BREAKS[t] || [t, t]; return YZ.tr(n[0], n[1]); };
-  var ALLOCATIONS = { greedy_skip: ['按票数从高到低资助，放不下的跳过、继续下一个', 'Fund from the top; skip what no longer fits'],
-    greedy_stop: ['按票数从高到低资助，遇到放不下的即停止', 'Fund from the top; stop at the first misfit'],
-    equal_shares: ['平均分配法：预算平分给每位投票人，各项目由支持者的份额出资，余额按票数补足', 'Equal shares: the budget is split among the voters, each proposal is paid from its supporters\' shares, the rest filled from the top'] };
-  YZ.allocationName = function (a) { var n = ALLOCATIONS[a] || [a, a]; return YZ.tr(n[0], n[1]); };
+  YZ.tieBreakName = function (t) { return YZ.word('tie_break', t); };
+  YZ.allocationName = function (a) { return YZ.word('allocation', a); };
+  YZ.tallyName = function (t) { return YZ.word('tally', t); };
+  /** The adviser's word: 可行 / 存疑 / 建议排除 (advice, not an exclusion). */
+  YZ.feasibilityName = function (f) { return YZ.word('feasibility', f); };
 
   /** An error message from the hub, in the reader's language, with its detail. */
   YZ.errorText = function (m) {
     if (!m) return '';
     // A step refused in this phase: the phase in words, never its code.
-    if (m.code === 'wrong_phase' && PHASE_NAMES[m.detail]) {
+    if (m.code === 'wrong_phase' && WORDS.phase && WORDS.phase[m.detail]) {
       return YZ.tr('现在是“' + YZ.phaseName(m.detail) + '”阶段，这一步不能做。', 'Not possible during ' + YZ.phaseName(m.detail) + '.');
     }
     var t = YZ.lang() === 'en' ? (m.en || m.code) : (m.zh || m.code);
@@ -89,10 +83,14 @@
 
   // ------------------------------------------------------------ formatting
 
+  /** Thousands separators, as yuanzhuo_protocol::words::grouped: 300000 → "300,000". */
+  YZ.grouped = function (n) { return String(Math.round(Number(n || 0))).replace(/\B(?=(\d{3})+(?!\d))/g, ','); };
+  /** Money in the one format (yuanzhuo_protocol::words::money): "300,000 元" / "¥300,000". */
   YZ.money = function (n, currency) {
-    var s = Number(n || 0).toLocaleString('en-US');
-    if (!currency || currency === 'CNY') return YZ.tr(s + ' 元', '¥' + s);
-    return s + ' ' + currency;
+    var m = WORDS.money || { yuan: { zh: '{n} 元', en: '¥{n}' }, other: { zh: '{n} {c}', en: '{n} {c}' }, yuan_codes: ['CNY'] };
+    var c = String(currency || '').trim(), yuan = m.yuan_codes.indexOf(c.toUpperCase()) >= 0;
+    var w = yuan ? m.yuan : m.other;
+    return YZ.tr(w.zh, w.en).replace('{n}', YZ.grouped(n)).replace('{c}', c);
   };
   /**
    * The one countdown format (the table-client and the terminal projector
@@ -376,6 +374,15 @@
     return tab ? sget('yz.token.' + page) : get('yz.token.' + page);
   };
   /** opts.session: keep it for this tab only (sessionStorage), e.g. the organiser's secret. */
+  /**
+   * A card's code as the hub reads it (the twin of
+   * yuanzhuo_protocol::normalize_token): full-width forms folded, case,
+   * dashes and spaces ignored, O read as 0, I and L as 1.
+   */
+  YZ.normalizeToken = function (typed) {
+    return String(typed || '').replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); })
+      .toUpperCase().replace(/[\s\u3000-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  };
   YZ.keepToken = function (page, token, opts) {
     if (opts && opts.session) sset('yz.token.' + page, token); else set('yz.token.' + page, token);
   };

@@ -348,7 +348,7 @@ pub fn announcements(snap: &Snapshot, lang: Lang, utc_offset_s: i32) -> Vec<Anno
     );
     let currency = &snap.rules.budget.currency;
     out.extend(snap.adopted_costs.iter().map(|c| {
-        let (cost, list) = (money(c.cost, currency), money(c.list_cost, currency));
+        let (cost, list) = (money(c.cost, currency, lang), money(c.list_cost, currency, lang));
         let text = match lang {
             Lang::Zh => format!("{} 造价采用顾问估算 {cost}（清单造价 {list}）", c.proposal),
             Lang::En => format!("{}: the adviser's estimate {cost} adopted (list cost {list})", c.proposal),
@@ -491,35 +491,22 @@ fn not_open(snap: &Snapshot, lang: Lang) -> NotOpen {
     }
 }
 
+/// The rule in the words every screen uses (`yuanzhuo_protocol::words`).
 pub fn allocation_text(a: Allocation, lang: Lang) -> &'static str {
-    match a {
-        Allocation::GreedySkip => lang.t(
-            "按得票从高到低资助，放不下的跳过、继续看下一项",
-            "fund from the top; a project that no longer fits is skipped",
-        ),
-        Allocation::GreedyStop => {
-            lang.t("按得票从高到低资助，遇到放不下的即停止", "fund from the top; stop at the first that does not fit")
-        }
-        Allocation::EqualShares => lang.t(
-            "平均分配法：预算平分给每位投票人，项目由支持者的份额共同出资；余下预算按得票补足",
-            "equal shares: the budget is split among the voters, each project paid by its supporters' shares; the rest goes by votes",
-        ),
-    }
+    let w = yuanzhuo_protocol::words::allocation(a);
+    lang.t(w.zh, w.en)
 }
 
+/// The rule in the words every screen uses (`yuanzhuo_protocol::words`).
 pub fn tie_break_text(t: TieBreak, lang: Lang) -> &'static str {
-    match t {
-        TieBreak::LowerCost => lang.t("票数相同，造价低者优先", "equal votes: lower cost first"),
-        TieBreak::ListOrder => lang.t("票数相同，按提案清单顺序", "equal votes: list order"),
-        TieBreak::Lot => lang.t("票数相同，以计票时日志哈希抽签", "equal votes: lot drawn from the log hash at close"),
-    }
+    let w = yuanzhuo_protocol::words::tie_break(t);
+    lang.t(w.zh, w.en)
 }
 
+/// The rule in the words every screen uses (`yuanzhuo_protocol::words`).
 pub fn tally_text(t: TallyVisibility, lang: Lang) -> &'static str {
-    match t {
-        TallyVisibility::Live => lang.t("投票时实时公开计票", "live on screen during the vote"),
-        TallyVisibility::HiddenUntilClose => lang.t("投票结束后才公布计票", "hidden until the vote closes"),
-    }
+    let w = yuanzhuo_protocol::words::tally(t);
+    lang.t(w.zh, w.en)
 }
 
 fn welcome(snap: &Snapshot, now_ms: u64, lang: Lang) -> Welcome {
@@ -555,7 +542,7 @@ fn welcome(snap: &Snapshot, now_ms: u64, lang: Lang) -> Welcome {
                 Lang::En => format!("at most {} of the {n} proposals", r.max_choices),
             },
         ),
-        line(lang.t("预算", "Budget"), money(r.budget.amount, &r.budget.currency)),
+        line(lang.t("预算", "Budget"), money(r.budget.amount, &r.budget.currency, lang)),
         line(lang.t("资助规则", "Funding"), allocation_text(r.allocation, lang).to_string()),
         line(lang.t("同票规则", "Ties"), tie_break_text(r.tie_break, lang).to_string()),
         line(lang.t("计票", "Tally"), tally_text(r.tally, lang).to_string()),
@@ -658,13 +645,16 @@ fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
     let adopted = snap.adopted_costs.iter().find(|c| c.proposal == id);
     let cost_note = match (adopted, a.and_then(|a| a.cost_estimate), p) {
         (Some(c), _, _) => Some(match lang {
-            Lang::Zh => format!("采用顾问估算；清单造价 {}", money(c.list_cost, currency)),
-            Lang::En => format!("the adviser's estimate, adopted; list cost {}", money(c.list_cost, currency)),
+            Lang::Zh => format!("采用顾问估算；清单造价 {}", money(c.list_cost, currency, lang)),
+            Lang::En => format!("the adviser's estimate, adopted; list cost {}", money(c.list_cost, currency, lang)),
         }),
         (None, Some(e), Some(p)) if e != p.cost => Some(match lang {
-            Lang::Zh => format!("顾问估算 {}（仅供参考，计票用上面的造价）", money(e, currency)),
+            Lang::Zh => format!("顾问估算 {}（仅供参考，计票用上面的造价）", money(e, currency, lang)),
             Lang::En => {
-                format!("adviser's estimate {} (for reference; the count uses the cost above)", money(e, currency))
+                format!(
+                    "adviser's estimate {} (for reference; the count uses the cost above)",
+                    money(e, currency, lang)
+                )
             }
         }),
         _ => None,
@@ -681,7 +671,7 @@ fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
         cost: format!(
             "{}{}",
             lang.t("造价：", "Cost: "),
-            p.map(|p| money(p.cost, currency)).unwrap_or_else(|| "—".into())
+            p.map(|p| money(p.cost, currency, lang)).unwrap_or_else(|| "—".into())
         ),
         cost_note,
         excluded: excluded.map(|x| words::exclusion_text(x, lang)),
@@ -818,10 +808,10 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
             id: row.proposal.clone(),
             label: label(snap, &row.proposal),
             votes: row.votes,
-            cost: money(row.cost, currency),
+            cost: money(row.cost, currency, lang),
             funded: row.funded,
             outcome: if row.funded {
-                format!("{}{}", lang.t("累计 ", "total "), money(row.running_total, currency))
+                format!("{}{}", lang.t("累计 ", "total "), money(row.running_total, currency, lang))
             } else {
                 unfunded_reason_text(row.unfunded_reason.as_deref().unwrap_or(""), lang)
             },
@@ -829,7 +819,8 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
         .collect();
     let funded = r.funded.len();
     let left = r.budget.saturating_sub(r.total_cost);
-    let (total, budget, left) = (money(r.total_cost, currency), money(r.budget, currency), money(left, currency));
+    let (total, budget, left) =
+        (money(r.total_cost, currency, lang), money(r.budget, currency, lang), money(left, currency, lang));
     let budget_line = BudgetLine {
         funded,
         total: r.total_cost,

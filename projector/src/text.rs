@@ -67,11 +67,13 @@ pub fn wrap(s: &str, cells: usize) -> Vec<String> {
     lines
 }
 
-/// An amount with its currency: "¥300,000" for yuan, "300,000 EUR" otherwise.
-pub fn money(amount: u64, currency: &str) -> String {
-    match currency.trim().to_ascii_uppercase().as_str() {
-        "CNY" | "RMB" | "" | "元" => format!("¥{}", thousands(amount)),
-        other => format!("{} {other}", thousands(amount)),
+/// An amount with its currency, in the one format of every screen
+/// (`yuanzhuo_protocol::words::money`): "300,000 元" / "¥300,000".
+pub fn money(amount: u64, currency: &str, lang: Lang) -> String {
+    let (zh, en) = yuanzhuo_protocol::words::money(amount, currency);
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
     }
 }
 
@@ -128,8 +130,9 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(300000), "300,000");
         assert_eq!(thousands(1234567), "1,234,567");
-        assert_eq!(money(300000, "CNY"), "¥300,000");
-        assert_eq!(money(5000, "EUR"), "5,000 EUR");
+        assert_eq!(money(300000, "CNY", Lang::Zh), "300,000 元");
+        assert_eq!(money(300000, "CNY", Lang::En), "¥300,000");
+        assert_eq!(money(5000, "EUR", Lang::Zh), "5,000 EUR");
         assert_eq!(clock(40 * 60_000), "40:00");
         assert_eq!(clock(59_001), "1:00");
         assert_eq!(clock(1), "0:01");

@@ -89,7 +89,7 @@ fn welcome_scene_shows_rules_fingerprint_and_a_scannable_code() {
             "幸福里社区“幸福微实事”项目筛选大会",
             "会议规则",
             "3F2A-91C0",
-            "¥300,000",
+            "300,000 元",
             "最多选 10 项（共 60 个提案）",
             "3 项",
             "造价低者优先",
@@ -195,9 +195,9 @@ fn pitch_scene_shows_the_picks_with_advisers_remarks() {
             "P11 垃圾分类投放亭",
             "P12 单元门口无障碍坡道",
             "P13 主干道路面修补",
-            "造价：¥35,000",
+            "造价：35,000 元",
             "地点：桃花苑南门",
-            "顾问估算 ¥15,000",
+            "顾问估算 15,000 元",
             "顾问建议排除",
             "建议同步更换楼道开关",
             "请向物业公司反映",
@@ -292,11 +292,11 @@ fn results_snapshot() -> Snapshot {
 fn results_show_funded_marks_the_budget_total_ties_and_the_hash() {
     let s = results_snapshot();
     let r = s.results.clone().unwrap();
-    let total = projector::text::money(r.total_cost, "CNY");
+    let total = projector::text::money(r.total_cost, "CNY", projector::text::Lang::Zh);
     let buf = render(&screen_of(&s, T0, Lang::Zh), 160, 45);
     let rows = lines(&buf);
     let t = rows.join("\n");
-    assert!(t.contains(&format!("获资助 {} 项 · 合计 {total} / 预算 ¥300,000", r.funded.len())), "{t}");
+    assert!(t.contains(&format!("获资助 {} 项 · 合计 {total} / 预算 300,000 元", r.funded.len())), "{t}");
     assert_eq!(t.matches("✓ 资助").count(), r.funded.len(), "{t}");
     let grouped = projector::text::grouped_hash(HEAD, 64);
     assert!(t.contains(&grouped), "the full hash at close, in groups of four\n{t}");
@@ -308,7 +308,13 @@ fn results_show_funded_marks_the_budget_total_ties_and_the_hash() {
         let (votes, seg) = row_after(&rows, &label).unwrap_or_else(|| panic!("{label}\n{t}"));
         assert_eq!(votes, row.votes, "{label}");
         if row.funded {
-            assert!(seg.contains(&format!("累计 {}", projector::text::money(row.running_total, "CNY"))), "{seg}");
+            assert!(
+                seg.contains(&format!(
+                    "累计 {}",
+                    projector::text::money(row.running_total, "CNY", projector::text::Lang::Zh)
+                )),
+                "{seg}"
+            );
         }
     }
     let (_, p45) = row_after(&rows, "P45 楼道灭火器配置").unwrap();

@@ -45,7 +45,7 @@ fn welcome_shows_the_rules_card_and_fingerprint() {
     assert_eq!(rule("桌数"), "6 桌，每桌讨论 10 个提案");
     assert_eq!(rule("每桌推选"), "3 项");
     assert_eq!(rule("每张选票"), "最多选 10 项（共 60 个提案）");
-    assert_eq!(rule("预算"), "¥300,000");
+    assert_eq!(rule("预算"), "300,000 元");
     assert!(rule("资助规则").contains("跳过"));
     assert!(rule("同票规则").contains("造价低者优先"));
     assert!(rule("计票").contains("实时"));
@@ -59,10 +59,24 @@ fn welcome_shows_the_rules_card_and_fingerprint() {
     let rule = |label: &str| w.rules.iter().find(|r| r.label == label).unwrap().value.clone();
     assert_eq!(rule("Budget"), "¥300,000");
     assert_eq!(rule("Each ballot"), "at most 10 of the 60 proposals");
-    assert!(rule("Tally").contains("hidden until the vote closes"));
+    assert_eq!(rule("Tally"), yuanzhuo_protocol::words::tally(TallyVisibility::HiddenUntilClose).en);
     assert!(rule("Ties").contains("lot"));
     assert!(rule("Funding").contains("stop"));
     assert_eq!(w.fingerprint_label, "Rules fingerprint");
+
+    // Every allocation rule in the vocabulary's words, as the landing page and the notice say it.
+    for a in [Allocation::GreedySkip, Allocation::GreedyStop, Allocation::EqualShares] {
+        let mut s = demo(Phase::CheckIn);
+        s.rules.allocation = a;
+        for (lang, label, said) in [
+            (Lang::Zh, "资助规则", yuanzhuo_protocol::words::allocation(a).zh),
+            (Lang::En, "Funding", yuanzhuo_protocol::words::allocation(a).en),
+        ] {
+            let Body::Welcome(w) = body(&s, T0, lang) else { panic!() };
+            let value = w.rules.iter().find(|r| r.label == label).map(|r| r.value.clone());
+            assert_eq!(value.as_deref(), Some(said), "{a:?} {lang:?}");
+        }
+    }
 }
 
 #[test]
@@ -179,8 +193,8 @@ fn pitches_show_the_table_on_stage_with_advisers_remarks() {
     assert_eq!((c.id.as_str(), c.title.as_str()), ("P11", p11.title.as_str()));
     assert_eq!(c.location, format!("地点：{}", p11.location));
     // The one cost (the list's, until the organiser adopts the estimate); the estimate beside it, labelled.
-    assert_eq!(c.cost, format!("造价：¥{}", projector::text::thousands(p11.cost)));
-    assert_eq!(c.cost_note.as_deref(), Some("顾问估算 ¥15,000（仅供参考，计票用上面的造价）"));
+    assert_eq!(c.cost, format!("造价：{} 元", projector::text::thousands(p11.cost)));
+    assert_eq!(c.cost_note.as_deref(), Some("顾问估算 15,000 元（仅供参考，计票用上面的造价）"));
     assert_eq!(c.adviser.as_deref(), Some("顾问：可行"));
     assert_eq!(c.remark.as_deref(), Some("建议同步更换楼道开关"));
     // An adviser's exclusion is a recommendation, and says who decides.
@@ -222,8 +236,8 @@ fn a_confirmed_exclusion_and_an_adopted_cost_are_announced_and_shown_on_the_card
     s.adopted_costs = vec![AdoptedCost { proposal: "P11".into(), cost: 15_000, list_cost }];
     let sc = scene(&s, T0, Lang::Zh);
     let Body::Pitches(p) = &sc.body else { panic!() };
-    assert_eq!(p.cards[0].cost, "造价：¥15,000");
-    let list = projector::text::money(list_cost, "CNY");
+    assert_eq!(p.cards[0].cost, "造价：15,000 元");
+    let list = projector::text::money(list_cost, "CNY", projector::text::Lang::Zh);
     assert_eq!(p.cards[0].cost_note.as_deref(), Some(format!("采用顾问估算；清单造价 {list}").as_str()));
     assert_eq!(p.cards[1].excluded.as_deref(), Some("P12 已确认排除：第2条 应由其他主体负责（如物业）"));
     assert_eq!(p.cards[1].adviser, None, "the recommendation is decided: only the exclusion is shown");
@@ -232,7 +246,7 @@ fn a_confirmed_exclusion_and_an_adopted_cost_are_announced_and_shown_on_the_card
         said.contains(&(AnnouncementKind::Exclusion, "P12 已确认排除：第2条 应由其他主体负责（如物业）")),
         "{said:?}"
     );
-    let cost = format!("P11 造价采用顾问估算 ¥15,000（清单造价 {list}）");
+    let cost = format!("P11 造价采用顾问估算 15,000 元（清单造价 {list}）");
     assert!(said.contains(&(AnnouncementKind::Cost, cost.as_str())), "{said:?}");
 
     // Marked on the list during the vote.
@@ -374,13 +388,13 @@ fn results_show_the_budget_line_ties_and_the_hash() {
     assert_eq!(v.void_text, None);
     assert_eq!(v.budget.funded, r.funded.len());
     assert_eq!(v.budget.total, r.total_cost);
-    let total = projector::text::money(r.total_cost, "CNY");
+    let total = projector::text::money(r.total_cost, "CNY", projector::text::Lang::Zh);
     assert_eq!(
         v.budget.text,
         format!(
-            "获资助 {} 项 · 合计 {total} / 预算 ¥300,000 · 结余 {}",
+            "获资助 {} 项 · 合计 {total} / 预算 300,000 元 · 结余 {}",
             r.funded.len(),
-            projector::text::money(300_000 - r.total_cost, "CNY")
+            projector::text::money(300_000 - r.total_cost, "CNY", projector::text::Lang::Zh)
         )
     );
     assert_eq!(v.rows.len(), 60);
@@ -392,7 +406,10 @@ fn results_show_the_budget_line_ties_and_the_hash() {
     for (row, rr) in v.rows.iter().zip(&r.ranking) {
         assert_eq!(row.funded, rr.funded);
         if row.funded {
-            assert_eq!(row.outcome, format!("累计 {}", projector::text::money(rr.running_total, "CNY")));
+            assert_eq!(
+                row.outcome,
+                format!("累计 {}", projector::text::money(rr.running_total, "CNY", projector::text::Lang::Zh))
+            );
         }
     }
     let p06 = v.rows.iter().find(|x| x.id == "P06").unwrap();
@@ -433,7 +450,7 @@ fn a_tie_across_the_budget_line_is_decisive() {
     let p03 = v.rows.iter().find(|x| x.id == "P03").unwrap();
     assert!(p04.funded && !p03.funded);
     assert_eq!(p03.outcome, "超出剩余预算");
-    assert_eq!(v.budget.text, "获资助 2 项 · 合计 ¥76,000 / 预算 ¥100,000 · 结余 ¥24,000");
+    assert_eq!(v.budget.text, "获资助 2 项 · 合计 76,000 元 / 预算 100,000 元 · 结余 24,000 元");
 }
 
 #[test]

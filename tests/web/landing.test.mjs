@@ -49,6 +49,23 @@ test('landing page shows the meeting and asks nothing from the internet', async 
   assert.deepEqual(await axeViolations(page), []);
 });
 
+test('the page says the rules in the one vocabulary\'s words (money, the allocation rule, card codes)', async () => {
+  await page.goto(hub.url);
+  await page.waitForSelector('#live-phase', WAIT);
+  const got = await page.evaluate(() => ({
+    words: window.YZ_WORDS, lead: document.querySelector('.lead').textContent,
+    money: YZ.money(1234567, 'CNY'), other: YZ.money(950, 'EUR'), code: YZ.normalizeToken('ｋ7m2-q9xp oil'),
+    rule: YZ.allocationName('equal_shares')
+  }));
+  assert.ok(got.words && got.words.allocation && got.words.money, 'the hub serves the vocabulary with yz.js');
+  // The demo funds greedily, skipping what does not fit: the lead says that rule in the vocabulary's words.
+  assert.ok(got.lead.includes(got.words.allocation.greedy_skip.zh), got.lead);
+  assert.equal(got.rule, got.words.allocation.equal_shares.zh);
+  assert.equal(got.money, '1,234,567 元');
+  assert.equal(got.other, '950 EUR');
+  assert.equal(got.code, 'K7M2Q9XP011', 'the twin of the hub\'s normalize_token');
+});
+
 test('a join link opens the page for its role and keeps the token out of the server\'s sight', async () => {
   const chair = hub.tokens.tables[1].chair;
   const r = await fetch(chair.link, { redirect: 'manual' });

@@ -59,18 +59,8 @@ pub fn fit_right(s: &str, cells: usize) -> String {
     out
 }
 
-/// Thousands separators: 300000 → "300,000".
-pub fn thousands(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+/// Thousands separators: 300000 → "300,000" (`yuanzhuo_protocol::words`).
+pub use yuanzhuo_protocol::words::grouped as thousands;
 
 /// A time as m:ss, h:mm:ss past an hour, without a sign: "40:00", "0:07",
 /// "1:02:05". Seconds are rounded up, so a countdown reads 0:00 exactly when

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 mod errors;
+pub mod words;
 pub use errors::ErrorCode;
 
 /// Largest text frame the hub accepts, in bytes. A ballot is under 1 KiB;

@@ -484,5 +484,9 @@ fn explain(o: &Outcome, l: &Line) -> Why {
             )));
         }
     }
+    // The rule itself, in the words the landing page, the projector and the notice use.
+    let rule = yuanzhuo_protocol::words::allocation(o.results.allocation);
+    zh.push(para(format!("会前公布的资助规则：{}。", rule.zh)));
+    en.push(para(format!("The funding rule announced before the meeting: {}.", rule.en)));
     Why { zh, en }
 }

@@ -381,23 +381,8 @@ pub fn require_tally_shown(s: &State, what_zh: &str, what_en: &str) -> Result<()
 
 // ---------------------------------------------------------------- words
 
-/// An amount with thousands separators: "300,000".
-pub fn grouped(amount: u64) -> String {
-    let digits = amount.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// "300,000 元" / "300,000 CNY".
-pub fn money(amount: u64, currency: &str) -> (String, String) {
-    crate::web::money(amount, currency)
-}
+/// Amounts as residents read them: one format, `yuanzhuo_protocol::words`.
+pub use yuanzhuo_protocol::words::{grouped, money};
 
 /// Why a row is not funded, in both languages.
 pub fn reason_text(code: &str) -> (&'static str, &'static str) {
@@ -425,49 +410,28 @@ pub fn void_text(code: &str) -> (&'static str, &'static str) {
     }
 }
 
+/// The rule in the words every screen uses (`yuanzhuo_protocol::words`).
 pub fn allocation_text(a: Allocation) -> (&'static str, &'static str) {
-    match a {
-        Allocation::GreedySkip => (
-            "按得票从高到低资助，放不下的跳过、继续看下一项",
-            "fund from the top of the ranking; a proposal that no longer fits is skipped and the next one tried",
-        ),
-        Allocation::GreedyStop => (
-            "按得票从高到低资助，遇到第一个放不下的即停止",
-            "fund from the top of the ranking; stop at the first proposal that does not fit",
-        ),
-        Allocation::EqualShares => (
-            "平均分配法：预算平分给每位投票人，项目由支持者的份额共同出资；余下预算按得票从高到低补足",
-            "the Method of Equal Shares: the budget is split equally among the voters and each proposal is paid for by its supporters' shares; what is left is then filled from the top of the ranking",
-        ),
-    }
+    let w = yuanzhuo_protocol::words::allocation(a);
+    (w.zh, w.en)
 }
 
+/// The rule in the words every screen uses (`yuanzhuo_protocol::words`).
 pub fn tie_break_text(t: TieBreak) -> (&'static str, &'static str) {
-    match t {
-        TieBreak::LowerCost => {
-            ("票数相同，造价低者在前（再按提案清单顺序）", "equal votes: lower cost first, then list order")
-        }
-        TieBreak::ListOrder => ("票数相同，按提案清单顺序", "equal votes: earlier in the proposal list first"),
-        TieBreak::Lot => (
-            "票数相同，公开抽签：以投票结束时的日志哈希为种子",
-            "equal votes: a public lot seeded by the log hash when the vote closed",
-        ),
-    }
+    let w = yuanzhuo_protocol::words::tie_break(t);
+    (w.zh, w.en)
 }
 
+/// The rule in the words every screen uses (`yuanzhuo_protocol::words`).
 pub fn tally_text(t: TallyVisibility) -> (&'static str, &'static str) {
-    match t {
-        TallyVisibility::Live => ("投票时实时公开计票", "shown live during the vote"),
-        TallyVisibility::HiddenUntilClose => ("投票结束后才公布计票", "hidden until the vote closed"),
-    }
+    let w = yuanzhuo_protocol::words::tally(t);
+    (w.zh, w.en)
 }
 
+/// The rule in the words every screen uses (`yuanzhuo_protocol::words`).
 pub fn feasibility_text(f: Feasibility) -> (&'static str, &'static str) {
-    match f {
-        Feasibility::Feasible => ("可行", "feasible"),
-        Feasibility::Doubtful => ("存疑", "doubtful"),
-        Feasibility::Excluded => ("排除", "excluded"),
-    }
+    let w = yuanzhuo_protocol::words::feasibility(f);
+    (w.zh, w.en)
 }
 
 /// A 64-digit hash in groups of eight, so that it can be read aloud and

@@ -13,7 +13,7 @@ use yuanzhuo_protocol::*;
 use super::widgets::*;
 use crate::app::App;
 use crate::i18n::{Lang, Words};
-use crate::text::{clock, fit, fit_right, money, one_line, pack, width, wrap};
+use crate::text::{clock, fit, fit_right, one_line, pack, width, wrap};
 
 /// Split a page into a list (left) and a detail pane (right).
 pub fn split(area: Rect) -> [Rect; 2] {
@@ -241,10 +241,14 @@ pub fn picks(f: &mut Frame, area: Rect, app: &App) {
     }
     lines.push(Line::raw(""));
     if let Some(s) = snap {
-        let budget = s.rules.budget.amount;
+        let budget = &s.rules.budget;
+        let cash = |n: u64| {
+            let (zh, en) = yuanzhuo_protocol::words::money(n, &budget.currency);
+            l.t(&zh, &en).to_string()
+        };
         lines.push(Line::raw(match l {
-            Lang::Zh => format!("合计造价 {} 元（预算 {} 元）", money(total), money(budget)),
-            Lang::En => format!("Total {} (budget {})", money(total), money(budget)),
+            Lang::Zh => format!("合计造价 {}（预算 {}）", cash(total), cash(budget.amount)),
+            Lang::En => format!("Total {} (budget {})", cash(total), cash(budget.amount)),
         }));
     }
     let (hub, locked) = app.hub_picks();

@@ -150,7 +150,11 @@ pub fn proposal_row(app: &App, p: &Proposal, mark: &str, w: usize, sel: bool) ->
 pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> {
     let lang = app.lang();
     let currency = app.snap.as_ref().map(|s| s.rules.budget.currency.clone()).unwrap_or_default();
-    let unit = if lang == Lang::Zh && currency == "CNY" { "元".to_string() } else { currency };
+    // Money in the one format of every screen (yuanzhuo_protocol::words::money).
+    let cash = |n: u64| {
+        let (zh, en) = yuanzhuo_protocol::words::money(n, &currency);
+        lang.t(&zh, &en).to_string()
+    };
     let mut out: Vec<Line<'static>> = vec![];
     for l in wrap(&format!("{} {}", p.id, one_line(&p.title)), w) {
         out.push(Line::styled(l, bold()));
@@ -165,12 +169,12 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
     };
     field(&mut out, lang.t("地点：", "Where: "), &p.location);
     // The one cost: the one the count and every document use.
-    field(&mut out, lang.t("造价：", "Cost: "), &format!("{} {unit}", money(p.cost)));
+    field(&mut out, lang.t("造价：", "Cost: "), &cash(p.cost));
     let adopted = app.snap.as_ref().and_then(|s| s.adopted_costs.iter().find(|c| c.proposal == p.id));
     if let Some(c) = adopted {
         let note = match lang {
-            Lang::Zh => format!("采用顾问估算；清单造价 {} {unit}", money(c.list_cost)),
-            Lang::En => format!("the adviser's estimate, adopted; list cost {} {unit}", money(c.list_cost)),
+            Lang::Zh => format!("采用顾问估算；清单造价 {}", cash(c.list_cost)),
+            Lang::En => format!("the adviser's estimate, adopted; list cost {}", cash(c.list_cost)),
         };
         out.push(Line::styled(note, dim()));
     }
@@ -211,7 +215,7 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
                     (false, Lang::Zh) => "（仅为估算，计票用上面的造价）",
                     (false, Lang::En) => " (an estimate only; the count uses the cost above)",
                 };
-                field(&mut out, lang.t("顾问估算：", "Adviser's estimate: "), &format!("{} {unit}{note}", money(c)));
+                field(&mut out, lang.t("顾问估算：", "Adviser's estimate: "), &format!("{}{note}", cash(c)));
             }
             field(&mut out, lang.t("给居民的说明：", "For residents: "), &a.remark);
         }

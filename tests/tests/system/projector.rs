@@ -127,7 +127,7 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
     let screen = pane.wait("the welcome scene with both fingerprints", LONG, |s| {
         s.contains(&fp) && s.contains("会议规则") && s.contains(&electorate) && s.contains("已发投票卡 6 张")
     });
-    assert!(screen.contains(NAME) && screen.contains("¥300,000"), "{screen}");
+    assert!(screen.contains(NAME) && screen.contains("300,000 元"), "{screen}");
     // The join address from the hub's /api/info, under a QR code.
     assert!(screen.contains(&hub.http()), "{screen}");
     assert!(screen.matches('█').count() > 100, "a QR code\n{screen}");

@@ -1,0 +1,178 @@
+//! The words people read for the meeting's rules, and the formats of its
+//! numbers, defined once in Chinese and English.
+//!
+//! Owns: the sentence for each allocation rule, tie-break and tally rule,
+//! the adviser's word for feasibility, the seven exclusion rules, phase and
+//! role names, and how money is written. The terminal clients and the hub's
+//! printed documents call these functions; the hub serves the same table to
+//! its pages as `/assets/words.js` (`window.YZ_WORDS`, made by
+//! [`for_pages`]), which `hub/web/yz.js` reads. No page, client or document
+//! keeps its own copy of these sentences (a test in the hub looks for
+//! copies).
+
+use crate::{Allocation, Feasibility, Phase, TallyVisibility, TieBreak, EXCLUSION_RULES};
+use serde::Serialize;
+
+/// One thing said in both languages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Words {
+    pub zh: &'static str,
+    pub en: &'static str,
+}
+
+const fn w(zh: &'static str, en: &'static str) -> Words {
+    Words { zh, en }
+}
+
+/// How the budget goes to the ranking, as the room is told before the vote.
+pub fn allocation(a: Allocation) -> Words {
+    match a {
+        Allocation::GreedySkip => w(
+            "按得票从高到低资助，放不下的跳过、继续看下一项",
+            "Funded from the top of the ranking; a proposal that no longer fits is skipped and the next one tried",
+        ),
+        Allocation::GreedyStop => w(
+            "按得票从高到低资助，遇到第一个放不下的即停止",
+            "Funded from the top of the ranking; funding stops at the first proposal that does not fit",
+        ),
+        Allocation::EqualShares => w(
+            "平均分配法：预算平分给每位投票人，项目由支持者的份额共同出资；余下预算按得票从高到低补足",
+            "Equal shares: the budget is split equally among the voters and each proposal is paid for by its supporters' shares; what is left is filled from the top of the ranking",
+        ),
+    }
+}
+
+/// How equal votes are ordered.
+pub fn tie_break(t: TieBreak) -> Words {
+    match t {
+        TieBreak::LowerCost => {
+            w("票数相同，造价低者优先（再按提案清单顺序）", "Equal votes: lower cost first, then list order")
+        }
+        TieBreak::ListOrder => w("票数相同，按提案清单顺序", "Equal votes: earlier in the proposal list first"),
+        TieBreak::Lot => w(
+            "票数相同，公开抽签：以投票结束时的日志哈希为种子",
+            "Equal votes: a public lot seeded by the log hash when the vote closed",
+        ),
+    }
+}
+
+/// Whether the running count is on screen during the vote.
+pub fn tally(t: TallyVisibility) -> Words {
+    match t {
+        TallyVisibility::Live => w("投票时实时公开计票", "Shown live during the vote"),
+        TallyVisibility::HiddenUntilClose => w("投票结束后才公布计票", "Hidden until the vote closes"),
+    }
+}
+
+/// The adviser's word on a proposal. "Excluded" is advice: only the
+/// organiser's confirmation before the vote excludes.
+pub fn feasibility(f: Feasibility) -> Words {
+    match f {
+        Feasibility::Feasible => w("可行", "Feasible"),
+        Feasibility::Doubtful => w("存疑", "Doubtful"),
+        Feasibility::Excluded => w("建议排除", "Recommends excluding"),
+    }
+}
+
+/// Exclusion rule `n` (1..=7) of the seven.
+pub fn exclusion_rule(n: u8) -> Option<Words> {
+    let (zh, en) = *EXCLUSION_RULES.get(usize::from(n).checked_sub(1)?)?;
+    Some(w(zh, en))
+}
+
+/// A phase's name.
+pub fn phase(p: Phase) -> Words {
+    w(p.zh(), p.en())
+}
+
+/// Thousands separators: 300000 → "300,000".
+pub fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Whether a currency code is the yuan (as a meeting file may write it).
+fn is_yuan(currency: &str) -> bool {
+    matches!(currency.trim().to_ascii_uppercase().as_str(), "CNY" | "RMB" | "" | "元")
+}
+
+/// How money is written, `{n}` the grouped amount and `{c}` the currency:
+/// yuan as "300,000 元" / "¥300,000", any other currency "300,000 EUR".
+const MONEY_YUAN: Words = w("{n} 元", "¥{n}");
+const MONEY_OTHER: Words = w("{n} {c}", "{n} {c}");
+
+/// An amount as residents read it, (Chinese, English): "300,000 元" / "¥300,000".
+pub fn money(amount: u64, currency: &str) -> (String, String) {
+    let t = if is_yuan(currency) { MONEY_YUAN } else { MONEY_OTHER };
+    let fill = |s: &str| s.replace("{n}", &grouped(amount)).replace("{c}", currency.trim());
+    (fill(t.zh), fill(t.en))
+}
+
+#[derive(Serialize)]
+struct Pair {
+    zh: &'static str,
+    en: &'static str,
+}
+
+fn pair(x: Words) -> Pair {
+    Pair { zh: x.zh, en: x.en }
+}
+
+/// The key a value has on the wire ("greedy_skip").
+fn key<T: Serialize>(v: T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        other => unreachable!("a unit enum serialises as a string, not {other:?}"),
+    }
+}
+
+/// Everything above as one JSON object for the pages:
+/// `{"allocation": {"greedy_skip": {"zh": …, "en": …}}, …, "money": {"yuan": …, "other": …, "yuan_codes": […]}}`.
+pub fn for_pages() -> serde_json::Value {
+    use std::collections::BTreeMap;
+    fn map<T: Copy + Serialize>(all: &[T], f: fn(T) -> Words) -> BTreeMap<String, Pair> {
+        all.iter().map(|&v| (key(v), pair(f(v)))).collect()
+    }
+    serde_json::json!({
+        "allocation": map(&[Allocation::GreedySkip, Allocation::GreedyStop, Allocation::EqualShares], allocation),
+        "tie_break": map(&[TieBreak::LowerCost, TieBreak::ListOrder, TieBreak::Lot], tie_break),
+        "tally": map(&[TallyVisibility::Live, TallyVisibility::HiddenUntilClose], tally),
+        "feasibility": map(&[Feasibility::Feasible, Feasibility::Doubtful, Feasibility::Excluded], feasibility),
+        "phase": map(&Phase::ALL, phase),
+        "exclusion_rules": EXCLUSION_RULES.iter().map(|&(zh, en)| Pair { zh, en }).collect::<Vec<_>>(),
+        "money": { "yuan": pair(MONEY_YUAN), "other": pair(MONEY_OTHER), "yuan_codes": ["CNY", "RMB", "", "元"] },
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_is_written_one_way() {
+        assert_eq!(money(300_000, "CNY"), ("300,000 元".to_string(), "¥300,000".to_string()));
+        assert_eq!(money(1_000_000, "rmb"), ("1,000,000 元".to_string(), "¥1,000,000".to_string()));
+        assert_eq!(money(950, "EUR"), ("950 EUR".to_string(), "950 EUR".to_string()));
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn the_pages_get_every_rule_by_its_wire_name() {
+        let v = for_pages();
+        assert_eq!(v["allocation"]["equal_shares"]["zh"], allocation(Allocation::EqualShares).zh);
+        assert_eq!(v["tie_break"]["lot"]["en"], tie_break(TieBreak::Lot).en);
+        assert_eq!(v["tally"]["hidden_until_close"]["zh"], "投票结束后才公布计票");
+        assert_eq!(v["phase"]["check_in"]["zh"], "签到");
+        assert_eq!(v["exclusion_rules"].as_array().map(Vec::len), Some(7));
+        assert_eq!(exclusion_rule(0), None);
+        assert_eq!(exclusion_rule(7).map(|x| x.zh), Some("明显超出预算上限"));
+    }
+}
