@@ -120,7 +120,12 @@
             return h('li', { class: 'tcard state-' + t.state, 'data-table': t.table },
               h('h3', null, t.name),
               h('p', { class: 'tstate' }, t.state === 'locked' ? '✓ ' : '', t.text),
-              t.speaking ? h('p', { class: 'tspeaking' }, YZ.tr('正在发言：', 'Speaking: '), t.speaking) : null,
+              // One line: the table's balance (how many seats have spoken) and who speaks now.
+              t.seats || t.speaking ? h('p', { class: 'tspeaking' },
+                t.seats ? h('span', { class: 'tbalance', 'data-spoken': t.spoken, 'data-seats': t.seats },
+                  YZ.tr('已发言 ' + t.spoken + '/' + t.seats + ' 位', 'Spoke ' + t.spoken + '/' + t.seats)) : null,
+                t.seats && t.speaking ? ' · ' : null,
+                t.speaking ? YZ.tr('正在发言：', 'Speaking: ') + YZ.seatName(t.speaking) : null) : null,
               !t.picks.length ? null : compact
                 ? h('p', { class: 'tpickids mono' }, t.picks.map(function (p) { return p.id; }).join(' '))
                 : h('ol', { class: 'tpicks' }, t.picks.map(function (p) {

@@ -16,7 +16,7 @@
   var session = null;
 
   /** "5" is seat 5: shown as 5号 / Seat 5; a name is shown as written (as on the chair's page). */
-  function speaker(name) { return /^\d+$/.test(name) ? tr(name + '号', 'Seat ' + name) : name; }
+  var speaker = YZ.seatName;
   function myTable() { return app.you && app.you.table; }
   function detail() {
     var list = (app.snap && app.snap.table_details) || [];

@@ -170,6 +170,8 @@
       : YZ.tr('讨论中', 'Discussing');
     return {
       table: t.table, name: t.name, state: state, text: text, speaking: t.speaking || '',
+      // The speaking balance: seats that have spoken (or speak now) of those queued.
+      spoken: t.spoken || 0, seats: t.seats || 0,
       picks: (t.picks || []).map(function (id) { return { id: id, title: (pm[id] || { title: id }).title }; })
     };
   };

@@ -44,6 +44,9 @@
     var l = get('yz.lang') || (meetingLang === 'en' ? 'en' : 'zh');
     YZ.setLang(l, false);
   };
+  /** A speaker's name as shown: a bare seat number reads "5号" / "Seat 5". */
+  YZ.seatName = function (name) { return /^\d+$/.test(name) ? YZ.tr(name + '号', 'Seat ' + name) : name; };
+
   YZ.tr = function (zh, en) { return YZ.lang() === 'en' ? en : zh; };
 
   // The meeting's words (rules, phases, the adviser's word, money) come from
@@ -413,7 +416,11 @@
     ['fingerprint', 'phase', 'tables', 'turnout', 'electorate', 'exclusions', 'adopted_costs', 'my_card']
       .forEach(function (k) { if (k in u) s[k] = u[k]; });
     if (u.table) upsert(s.tables || (s.tables = []), u.table, 'table', byNumber('table'));
-    if (u.speaking) (s.tables || []).forEach(function (t) { if (t.table === u.speaking.table) t.speaking = u.speaking.speaking; });
+    // Who speaks at one table and its balance (a field left out is zero).
+    if (u.speaking) (s.tables || []).forEach(function (t) {
+      if (t.table !== u.speaking.table) return;
+      t.speaking = u.speaking.speaking; t.spoken = u.speaking.spoken || 0; t.seats = u.speaking.seats || 0;
+    });
     if (u.annotation) upsert(s.annotations || (s.annotations = []), u.annotation, 'proposal', byText('proposal'));
     if (u.proposal) {
       for (var q = 0; q < (s.proposals || []).length; q++) if (s.proposals[q].id === u.proposal.id) s.proposals[q] = u.proposal;

@@ -439,6 +439,8 @@ fn discussion(buf: &mut Buffer, body: Rect, d: &Discussion) {
     let name_w = d.tables.iter().map(|t| width(&t.name)).max().unwrap_or(0).min(14) as u16 + 2;
     let speaking_w =
         d.tables.iter().filter_map(|t| t.speaking.as_deref().map(width)).max().map_or(0, |w| w.min(20) as u16 + 2);
+    let balance_w =
+        d.tables.iter().filter_map(|t| t.balance.as_deref().map(width)).max().map_or(0, |w| w.min(16) as u16 + 2);
     for (i, t) in d.tables.iter().take(g.shown).enumerate() {
         let (x, y) = g.slot(list, i);
         let end = x + g.col_w;
@@ -450,6 +452,10 @@ fn discussion(buf: &mut Buffer, body: Rect, d: &Discussion) {
         };
         let status = fit(&format!("{mark}{}", t.status_text), 14);
         cx = put(buf, cx, y, &status, end.saturating_sub(cx), status_style);
+        if balance_w > 0 {
+            let s = fit(t.balance.as_deref().unwrap_or(""), balance_w as usize);
+            cx = put(buf, cx, y, &s, end.saturating_sub(cx), dim());
+        }
         if speaking_w > 0 {
             let s = fit(t.speaking.as_deref().unwrap_or(""), speaking_w as usize);
             cx = put(buf, cx, y, &s, end.saturating_sub(cx), Style::new());

@@ -151,6 +151,8 @@ pub struct TableRow {
     pub status_text: String,
     /// "发言：5号" when someone has the floor.
     pub speaking: Option<String>,
+    /// The speaking balance, "已发言 3/5 位" (None before anyone queued).
+    pub balance: Option<String>,
     /// "P01 楼道声控灯改造" for each pick so far.
     pub picks: Vec<String>,
 }
@@ -597,6 +599,10 @@ fn table_row(snap: &Snapshot, t: &TableSummary, lang: Lang) -> TableRow {
         speaking: t.speaking.as_ref().map(|n| match lang {
             Lang::Zh => format!("发言：{n}"),
             Lang::En => format!("speaking: {n}"),
+        }),
+        balance: (t.seats > 0).then(|| match lang {
+            Lang::Zh => format!("已发言 {}/{} 位", t.spoken, t.seats),
+            Lang::En => format!("spoke {}/{}", t.spoken, t.seats),
         }),
         picks: t.picks.iter().map(|id| label(snap, id)).collect(),
     }

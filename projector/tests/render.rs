@@ -126,6 +126,7 @@ fn discussing() -> Snapshot {
     let mut s = demo(Phase::Discussion);
     s.timer = Some(timer("分桌讨论", 40, T0));
     s.tables[0].speaking = Some("5号".into());
+    (s.tables[0].spoken, s.tables[0].seats) = (3, 7);
     s.tables[1].picks = vec!["P11".into(), "P14".into(), "P19".into()];
     s.tables[2].picks = vec!["P21".into(), "P22".into(), "P23".into()];
     s.tables[2].picks_locked = true;
@@ -145,6 +146,7 @@ fn discussion_scene_has_a_big_countdown_and_every_table() {
             "讨论中",
             "已选 3/3 项",
             "已锁定",
+            "已发言 3/7 位",
             "发言：5号",
             "P11 垃圾分类投放亭",
             "已推选 2/6 桌",

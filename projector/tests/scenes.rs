@@ -157,9 +157,27 @@ fn discussion_shows_each_tables_status_and_speaker() {
     assert_eq!(d.tables[1].picks[0], format!("P11 {}", s.proposal("P11").unwrap().title));
     assert_eq!(d.tables[2].status, TableStatus::Locked);
     assert_eq!(d.summary, "已推选 2/6 桌 · 已锁定 1/6 桌");
+    assert_eq!(d.tables[0].balance, None, "no balance before anyone queued");
     let Body::Discussion(d) = body(&s, T0, Lang::En) else { panic!() };
     assert_eq!(d.tables[2].status_text, "locked");
     assert_eq!(d.tables[0].speaking.as_deref(), Some("speaking: 5号"));
+}
+
+#[test]
+fn discussion_shows_each_tables_speaking_balance_from_a_delta() {
+    let mut s = demo(Phase::Discussion);
+    // One speaker change: who speaks and the balance, for table 2 only.
+    s.apply(&Update {
+        seq: s.seq + 1,
+        speaking: Some(TableSpeaking { table: 2, speaking: Some("4号".into()), spoken: 2, seats: 5 }),
+        ..Default::default()
+    });
+    let Body::Discussion(d) = body(&s, T0, Lang::Zh) else { panic!() };
+    assert_eq!(d.tables[1].speaking.as_deref(), Some("发言：4号"));
+    assert_eq!(d.tables[1].balance.as_deref(), Some("已发言 2/5 位"));
+    assert_eq!(d.tables[0].balance, None);
+    let Body::Discussion(d) = body(&s, T0, Lang::En) else { panic!() };
+    assert_eq!(d.tables[1].balance.as_deref(), Some("spoke 2/5"));
 }
 
 fn pitching() -> Snapshot {

@@ -6,7 +6,7 @@
 // no command names or raw phase codes in the Chinese console.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, axeViolations, connect, exportJson, shot } from './harness.mjs';
+import { startHub, launch, axeViolations, connect, exportJson, docShot } from './harness.mjs';
 
 const MEETING = `[meeting]
 name = "三十桌测试会议"
@@ -129,7 +129,7 @@ test('the next step is the one primary button, in sight at 1366×768, from the o
   await page.waitForFunction(() => /第1桌/.test(document.querySelector('#pitching')?.textContent || ''));
   assert.match(await nextStepInView('pitches, table 1 on stage'), /下一桌上台：第2桌/);
   assert.match(await page.textContent('#strip-h'), /已推介 0\/2/);
-  await shot(page, 'console-pitches-1366');
+  await docShot(page, 'console-pitches-1366');
   // Moving to the vote now is a secondary button, and its confirmation names table 2.
   await page.click('#advance');
   const early = await page.textContent('.yz-dialog');

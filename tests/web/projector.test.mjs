@@ -112,6 +112,18 @@ test('discussion: the countdown and each table\'s status, live', async () => {
     const card = await p.textContent('.tcard[data-table="2"]');
     for (const id of snap.tables[1].share.slice(0, 3)) assert.ok(card.includes(id), `${id} on table 2's card`);
   }
+  // Table 2's balance, live: three seats queue, two take the floor in turn.
+  await d.connect('chair2', hub.tokens.tables[1].chair.token);
+  for (const seat of ['3', '5', '8']) {
+    assert.equal((await d.command('chair2', { kind: 'queue_speaker', table: 2, name: seat, turn: 'for' })).type, 'ack');
+  }
+  for (const p of both()) await p.waitForSelector('.tcard[data-table="2"] .tbalance[data-seats="3"][data-spoken="0"]', WAIT);
+  for (let i = 0; i < 2; i++) assert.equal((await d.command('chair2', { kind: 'start_speaker', table: 2 })).type, 'ack');
+  for (const p of both()) {
+    await p.waitForSelector('.tcard[data-table="2"] .tbalance[data-seats="3"][data-spoken="2"]', WAIT);
+    assert.match(await p.textContent('.tcard[data-table="2"] .tspeaking'), /已发言 2\/3 位 · 正在发言：5号/);
+    assert.equal(await p.$('.tcard[data-table="3"] .tbalance'), null, 'no balance where nobody queued');
+  }
   await shots('tables');
   await readable('tables');
   assert.deepEqual(await axeViolations(big), []);

@@ -6,7 +6,7 @@
 // chair's phone reaches the console's readiness strip and its confirmation.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { startHub, launch, shot, axeViolations, organiser, connect } from './harness.mjs';
+import { startHub, launch, docShot, axeViolations, organiser, connect } from './harness.mjs';
 
 const WAIT = { timeout: 20000 };
 const JARGON = /hub verify|hub export|pitches|voting/;
@@ -69,7 +69,7 @@ test('the table screen shows the speaker, the next, who has not spoken, and the 
   await tablet.waitForFunction(() => document.querySelector('#ts-balance li[data-name="3"]').getAttribute('data-spoken') === 'yes', null, WAIT);
   assert.doesNotMatch(await tablet.evaluate(() => document.body.innerText), JARGON);
   assert.deepEqual(await axeViolations(tablet), []);
-  await shot(tablet, 'table-screen-tablet');
+  await docShot(tablet, 'table-screen-tablet');
   assert.deepEqual(errors, []);
 });
 

@@ -148,7 +148,8 @@ pub struct Changed {
     pub signals: bool,
     /// Tables whose picks changed (everyone sees them).
     pub picks: Vec<TableNo>,
-    /// Tables whose speaker changed (everyone but voters sees who speaks).
+    /// Tables whose speaker or speaking balance changed (everyone but
+    /// voters sees who speaks).
     pub speakers: Vec<TableNo>,
     /// Queue entries that changed, by table.
     pub queue: Vec<(TableNo, u64)>,
@@ -217,8 +218,10 @@ impl Changed {
                 push(&mut self.speakers, *table);
                 push(&mut self.queue, (*table, *entry));
             }
+            // The table's balance counts the seats queued.
             Event::SpeakerQueued { table, entry, .. } | Event::SpeakerRemoved { table, entry } => {
-                push(&mut self.queue, (*table, *entry))
+                push(&mut self.speakers, *table);
+                push(&mut self.queue, (*table, *entry));
             }
             Event::NoteAdded { table, note, .. }
             | Event::NoteEdited { table, note, .. }
@@ -337,7 +340,7 @@ impl State {
                 Role::Voter => self
                     .table_summaries()
                     .into_iter()
-                    .map(|t| TableSummary { speaking: None, signal: None, ..t })
+                    .map(|t| TableSummary { speaking: None, signal: None, spoken: 0, seats: 0, ..t })
                     .collect(),
                 _ => self.table_summaries(),
             },
@@ -423,14 +426,19 @@ impl State {
         // Voters' pages do not show who speaks: a speaker change is not theirs.
         for t in &changed.picks {
             if let Some(summary) = self.table_summary(*t) {
-                let voters = TableSummary { speaking: None, signal: None, ..summary.clone() };
+                let voters = TableSummary { speaking: None, signal: None, spoken: 0, seats: 0, ..summary.clone() };
                 out.push((Audience::Voters, Update { table: Some(voters), ..base.clone() }));
                 out.push((Audience::Watchers, Update { table: Some(summary), ..base.clone() }));
             }
         }
         for t in changed.speakers.iter().filter(|t| !changed.picks.contains(t)) {
             if let Some(summary) = self.table_summary(*t) {
-                let speaking = TableSpeaking { table: *t, speaking: summary.speaking };
+                let speaking = TableSpeaking {
+                    table: *t,
+                    speaking: summary.speaking,
+                    spoken: summary.spoken,
+                    seats: summary.seats,
+                };
                 out.push((Audience::Watchers, Update { speaking: Some(speaking), ..base.clone() }));
             }
         }
@@ -624,6 +632,15 @@ impl State {
     pub fn table_summary(&self, table: TableNo) -> Option<TableSummary> {
         let i = (table as usize).checked_sub(1)?;
         let t = self.tables.get(i)?;
+        // Seats that have spoken or speak now, of those that queued.
+        let mut spoken: Vec<&str> = t.balance.iter().map(|b| b.name.as_str()).collect();
+        let mut seats = spoken.clone();
+        for e in t.queue.iter().filter(|e| e.state != TurnState::Removed) {
+            if e.state == TurnState::Speaking {
+                push(&mut spoken, e.name.as_str());
+            }
+            push(&mut seats, e.name.as_str());
+        }
         Some(TableSummary {
             table,
             name: t.name.clone(),
@@ -632,6 +649,8 @@ impl State {
             picks_locked: t.picks_locked,
             speaking: t.queue.iter().find(|e| e.state == TurnState::Speaking).map(|e| e.name.clone()),
             signal: t.signal,
+            spoken: spoken.len() as u32,
+            seats: seats.len() as u32,
         })
     }
 

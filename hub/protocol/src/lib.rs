@@ -1156,7 +1156,8 @@ pub struct Update {
     /// or who speaks changed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub table: Option<TableSummary>,
-    /// Who speaks now at one table (sets `speaking` of the summary with the same `table`).
+    /// Who speaks now at one table and its balance (sets `speaking`,
+    /// `spoken` and `seats` of the summary with the same `table`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speaking: Option<TableSpeaking>,
     /// A table's whole detail (replaces the one with the same `table`).
@@ -1244,6 +1245,8 @@ impl Snapshot {
         if let Some(x) = &u.speaking {
             if let Some(t) = self.tables.iter_mut().find(|t| t.table == x.table) {
                 t.speaking = x.speaking.clone();
+                t.spoken = x.spoken;
+                t.seats = x.seats;
             }
         }
         if let Some(c) = &u.table_change {
@@ -1408,6 +1411,16 @@ pub struct TableSummary {
     /// The chair's word in this phase: ready, or needs more time.
     #[serde(default)]
     pub signal: Option<TableSignal>,
+    /// The table's speaking balance: how many seats have spoken (or speak
+    /// now) of the `seats` that have queued to speak.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub spoken: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seats: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1424,6 +1437,11 @@ pub struct TableDetail {
 pub struct TableSpeaking {
     pub table: TableNo,
     pub speaking: Option<String>,
+    /// The table's balance (sets `spoken` and `seats` of the summary).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub spoken: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub seats: u32,
 }
 
 /// What changed in one table's detail (an `update`'s `table_change`):

@@ -79,6 +79,8 @@ pub fn demo(phase: Phase) -> Snapshot {
             picks_locked: false,
             speaking: None,
             signal: None,
+            spoken: 0,
+            seats: 0,
         })
         .collect();
     let counts: BTreeMap<String, u64> = def.proposals.iter().map(|p| (p.id.clone(), 0)).collect();

@@ -50,6 +50,8 @@ pub fn snapshot() -> Snapshot {
             picks_locked: i == 2,
             speaking: if i == 0 { Some("3号".into()) } else { None },
             signal: None,
+            spoken: if i == 0 { 2 } else { 0 },
+            seats: if i == 0 { 4 } else { 0 },
         })
         .collect();
     let entry = |entry, name: &str, turn, state, started: Option<u64>, ended: Option<u64>| QueueEntry {

@@ -211,6 +211,11 @@ async fn an_annotation_and_a_speaker_change_cost_the_same_however_many_came_befo
     let detail = recorder.snapshot().table_details.iter().find(|d| d.table == 1).cloned().expect("table 1");
     assert_eq!(detail.queue.len() as u32, turns);
     assert_eq!(projector.snapshot().tables[0].speaking.as_deref(), Some(format!("{turns}号").as_str()));
+    // The table's speaking balance came with the speaker changes: every seat
+    // queued has spoken or speaks now; a phone is not told.
+    let t = &projector.snapshot().tables[0];
+    assert_eq!((t.spoken, t.seats), (turns, turns));
+    assert_eq!((phone.snapshot().tables[0].spoken, phone.snapshot().tables[0].seats), (0, 0));
     eprintln!(
         "bytes of one annotation [phone, projector, recorder]: at 10 {:?}, at 300 {:?}",
         annotations[0], annotations[1]
