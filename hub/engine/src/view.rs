@@ -177,6 +177,8 @@ pub struct Changed {
     /// Keyed copies of batches that changed: (batch, counter desk, numbers
     /// keyed or taken out; none when only finished).
     pub copy_changes: Vec<(u32, String, Vec<String>)>,
+    /// Empty batches the organiser discarded.
+    pub discarded: Vec<u32>,
 }
 
 fn push<T: PartialEq>(v: &mut Vec<T>, x: T) {
@@ -244,6 +246,7 @@ impl Changed {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch))
             }
             Event::BoardDisputed { board, .. } => push(&mut self.paper_units, PaperUnit::Board(*board)),
+            Event::BatchDiscarded { batch } => push(&mut self.discarded, *batch),
             Event::PaperAgreed { batch, .. } => {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch));
                 self.tally = true;
@@ -493,6 +496,9 @@ impl State {
                 }
                 out.push((Audience::Paper, u));
             }
+        }
+        for n in &changed.discarded {
+            out.push((Audience::Paper, Update { batch_discarded: Some(*n), ..base.clone() }));
         }
         for (batch, counter, numbers) in &changed.copy_changes {
             let (Some(copy), Ok(desk)) =
