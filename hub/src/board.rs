@@ -289,7 +289,7 @@ pub fn build(state: &State) -> Board {
                 number: p.number.clone(),
                 batch: *n,
                 marks: shown.then(|| p.marks.clone()),
-                void: p.void.clone(),
+                void: p.void,
             })
         })
         .collect();

@@ -563,7 +563,7 @@ impl State {
         for b in self.desk.agreed_ballots() {
             paper += 1;
             if let Some(r) = &b.void {
-                *void_reasons.entry(r.clone()).or_insert(0) += 1;
+                *void_reasons.entry(*r).or_insert(0) += 1;
             }
         }
         let void: u64 = void_reasons.values().sum();
