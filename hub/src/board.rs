@@ -212,7 +212,7 @@ pub struct BoardTurnout {
     pub valid: u64,
     /// Void paper ballots (counted for nothing), and by reason.
     pub void: u64,
-    pub void_reasons: BTreeMap<String, u64>,
+    pub void_reasons: BTreeMap<VoidReason, u64>,
     /// Agreed sticker votes (when shown).
     pub stickers: Option<u64>,
     pub cards_issued: u64,
@@ -235,9 +235,9 @@ pub struct PaperEntry {
     pub batch: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub marks: Option<Vec<ProposalId>>,
-    /// The verdict when void: `blank`, `over_limit`, `unknown_proposal`, `repeated_mark`.
+    /// The verdict when void (docs/protocol.md, `VoidReason`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub void: Option<String>,
+    pub void: Option<VoidReason>,
 }
 
 #[derive(Serialize)]
@@ -289,7 +289,7 @@ pub fn build(state: &State) -> Board {
                 number: p.number.clone(),
                 batch: *n,
                 marks: shown.then(|| p.marks.clone()),
-                void: p.void.clone(),
+                void: p.void,
             })
         })
         .collect();
@@ -444,7 +444,7 @@ mod tests {
                     PaperBallot {
                         number: "0118".into(),
                         marks: vec!["P77".into()],
-                        void: Some("unknown_proposal".into()),
+                        void: Some(VoidReason::UnknownProposal),
                     },
                 ],
             },
@@ -460,7 +460,7 @@ mod tests {
         assert!(b.phone.windows(2).all(|w| w[0].receipt < w[1].receipt), "sorted by receipt, not by time");
         let first = s.ballots.iter().find(|x| x.receipt == b.phone[0].receipt).unwrap();
         assert_eq!(b.phone[0].choices.as_ref(), Some(&first.choices));
-        assert_eq!(b.paper[1].void.as_deref(), Some("unknown_proposal"));
+        assert_eq!(b.paper[1].void, Some(VoidReason::UnknownProposal));
         assert_eq!(b.paper[1].marks.as_deref(), Some(&["P77".to_string()][..]), "void ballots are kept whole");
         assert_eq!((b.turnout.ballots, b.turnout.phone, b.turnout.paper, b.turnout.void), (52, 50, 2, 1));
         assert!(b.tally.is_some());
@@ -479,7 +479,7 @@ mod tests {
             let b = build(&s);
             assert_eq!((b.withheld, b.choices_shown, b.phone.len(), b.paper.len()), (Some(why), false, 5, 2));
             assert!(b.phone.iter().all(|p| p.choices.is_none()) && b.paper.iter().all(|p| p.marks.is_none()));
-            assert_eq!(b.paper[1].void.as_deref(), Some("unknown_proposal"), "the verdict stays");
+            assert_eq!(b.paper[1].void, Some(VoidReason::UnknownProposal), "the verdict stays");
             assert_eq!(b.tally.is_none(), why == "hidden_until_close");
         }
     }

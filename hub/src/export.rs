@@ -215,7 +215,7 @@ pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
         };
         let reason = match (&r.unfunded_reason, zh) {
             (Some(code), true) => reason_text(code).0.to_string(),
-            (Some(code), false) => code.clone(),
+            (Some(code), false) => code.to_string(),
             (None, _) => String::new(),
         };
         let cells = [
@@ -283,7 +283,10 @@ pub fn contacts(l: &Loaded, data: &Path) -> Result<String> {
             (Some(_), None) => "投票尚未结束".to_string(),
             (Some(id), Some(o)) => match o.lines.iter().find(|l| &l.row.proposal == id) {
                 Some(l) if l.row.funded => "获得资助".to_string(),
-                Some(l) => format!("未获资助：{}", reason_text(crate::publish::letters::letter_reason(l)).0),
+                Some(l) => match crate::publish::letters::letter_reason(l) {
+                    Some(why) => format!("未获资助：{}", reason_text(&why).0),
+                    None => "未获资助".to_string(),
+                },
                 None => String::new(),
             },
         };
@@ -315,7 +318,7 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
     for p in s.desk.agreed_ballots() {
         // A number not handed out at the door was judged against the register
         // as it stood when its batch agreed (the checked replay did that).
-        let by_number = matches!(p.void.as_deref(), Some("unissued_number" | "cancelled_number"));
+        let by_number = matches!(p.void, Some(VoidReason::UnissuedNumber | VoidReason::CancelledNumber));
         if by_number && !s.door() {
             bail!(
                 "纸质选票 {} 按门口登记作废，但本次会议不设门口登记 / paper ballot {}: void by the door register, but the rules have none",
@@ -323,8 +326,8 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
                 p.number
             );
         }
-        let again = if by_number { p.void.as_deref() } else { verdict(&p.marks, def.rules.max_choices, known) };
-        if again != p.void.as_deref() {
+        let again = if by_number { p.void } else { verdict(&p.marks, def.rules.max_choices, known) };
+        if again != p.void {
             bail!(
                 "纸质选票 {} 的判定有误 / paper ballot {}: recorded {:?}, the rules say {:?}",
                 p.number,

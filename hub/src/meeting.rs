@@ -517,7 +517,7 @@ impl Meeting {
             }
             let ctx = Ctx { now_ms: d.now, head: self.chain.head.clone() };
             match self.state.decide(&actor, &command, &ctx) {
-                Err(rej) => reply.error(Some(id), rej.code, rej.detail),
+                Err(rej) => reply.send(&ServerMsg::Error(rej.to_msg(Some(id)))),
                 Ok(events) if closes => self.start_close(d.now, key, digest, reply, events),
                 Ok(events) => {
                     let recs: Vec<Recorded> =

@@ -265,7 +265,8 @@ pub fn actor_of(t: &TokenRow) -> Actor {
 
 pub fn identity_of(t: &TokenRow, rules: &Rules) -> Identity {
     let actor = actor_of(t);
-    Identity { role: t.role, table: t.table, all_tables: t.all_tables, label: actor.label(Some(rules)) }
+    let desk = actor.serial.as_deref().filter(|_| t.role != Role::Voter).and_then(|n| n.parse().ok());
+    Identity { role: t.role, table: t.table, all_tables: t.all_tables, label: actor.label(Some(rules)), desk }
 }
 
 /// Known tokens, looked up at every connect: exactly the cards the log

@@ -294,6 +294,27 @@
     return tr('进入下一阶段：', 'Next phase: ') + YZ.phaseName(to);
   }
 
+  /** Discard an empty paper batch (nothing keyed in either copy, no sheets counted): logged, after a confirmation. */
+  function discardBatch(n) {
+    var name = YZ.desk.batchName(n);
+    YZ.confirm({
+      title: tr('丢弃' + name + '？', 'Discard ' + name.toLowerCase() + '?'),
+      body: [h('p', null, tr(name + '两份录入中都没有选票，监票员也没有清点张数：可能是点票员打开后又离开了。丢弃后它不再阻止结束投票。',
+        name + ' has no ballot in either copy and no sheets counted: a counter probably opened it and left. Once discarded it no longer keeps the vote from closing.')),
+        h('p', null, tr('丢弃会记入日志。之后如有这一批的纸质选票，点票员可以重新录入同一编号。', 'The discard is logged. If paper ballots of this batch turn up, the counters can key the same number again.'))],
+      confirm: tr('丢弃' + name, 'Discard ' + name.toLowerCase()), danger: true
+    }).then(function (yes) {
+      if (!yes) return;
+      send({ kind: 'discard_batch', batch: n }, tr('已丢弃' + name, name + ' discarded'));
+    });
+  }
+
+  /** A blocker in words, with the discard button when the hub says the batch is empty. */
+  function blockerItem(b, attrs) {
+    return h('li', attrs, YZ.desk.blockerText(b), b.discardable ? [' ', h('button', { type: 'button', class: 'small discard-batch', 'data-batch': b.n,
+      onclick: function () { discardBatch(b.n); } }, tr('丢弃空批次', 'Discard the empty batch'))] : null);
+  }
+
   function advance() {
     var s = app.snap, to = YZ.nextPhase(s.phase);
     if (!to) return;
@@ -408,7 +429,7 @@
     return h('div', { class: 'notice error', id: 'close-blocked', role: refused ? 'alert' : null },
       refused ? h('p', null, h('strong', null, tr('结束投票被拒绝。', 'Closing the vote was refused. ')), YZ.desk.errorText(refused)) : null,
       list.length ? [h('p', null, h('strong', null, tr('计票台还没有完成：', 'The counting desk is not done yet:'))),
-        h('ul', { class: 'plain' }, list.map(function (b) { return h('li', { 'data-unit': b.unit + ':' + b.n, 'data-why': b.why }, YZ.desk.blockerText(b)); })),
+        h('ul', { class: 'plain' }, list.map(function (b) { return blockerItem(b, { 'data-unit': b.unit + ':' + b.n, 'data-why': b.why }); })),
         h('p', null, tr('每一批纸质选票都须两份录入一致，且与监票员清点的张数相同；每块贴纸板须两次读数一致。', 'Every batch must agree between its two copies and match the scrutineer\'s hand count; every sticker board must have two equal readings.'),
           ' ', h('button', { type: 'button', class: 'small', onclick: function () { show('desk'); } }, tr('查看计票台', 'Open the counting desk')))] : null);
   }
@@ -427,7 +448,7 @@
             'The organiser neither keys nor counts: two counters key each batch on the devices they claimed, and the scrutineers count the sheets. The claims are on the Cards tab.')),
           s.phase === 'voting' ? (blockers.length
             ? h('div', { class: 'notice error', id: 'desk-blockers' }, h('strong', null, tr('还不能结束投票：', 'The vote cannot close yet:')),
-              h('ul', { class: 'plain' }, blockers.map(function (b) { return h('li', null, D.blockerText(b)); })))
+              h('ul', { class: 'plain' }, blockers.map(function (b) { return blockerItem(b, null); })))
             : h('p', { class: 'notice ok', id: 'desk-blockers' }, tr('计票台已完成：可以结束投票。', 'The counting desk is done: the vote can close.'))) : null,
           h('p', { class: 'muted' }, tr('点票员用点票员卡进入 ', 'Counters use their cards to open '), h('a', { href: '/count', target: '_blank', rel: 'noopener' }, '/count'),
             tr('，监票员进入 ', ', scrutineers '), h('a', { href: '/scrutiny', target: '_blank', rel: 'noopener' }, '/scrutiny'),

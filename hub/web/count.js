@@ -60,12 +60,9 @@
   function voting() { return app.snap && app.snap.phase === 'voting'; }
   function title(id) { var p = YZ.proposalMap(app.snap)[id]; return p ? p.title : ''; }
 
-  /** This counter's desk number ("2"), from its own copies or its label. */
+  /** This counter's desk number as the copies write it ("2"), from the hub's `you.desk`. */
   function myDesk() {
-    var c = (app.snap.paper_copies || [])[0];
-    if (c) return c.counter;
-    var m = /(\d+)\s*号/.exec(app.you ? app.you.label : '');
-    return m ? m[1] : null;
+    return app.you && app.you.desk != null ? String(app.you.desk) : null;
   }
   function myCopy(unit) { return D.copies(app.snap, unit)[0] || null; }
 

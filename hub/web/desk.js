@@ -245,29 +245,18 @@
   };
 
   /**
-   * Everything that keeps the vote from closing, in the hub's order
-   * (unfinished batches, unfinished boards, then sheet counts): what the
-   * organiser's close would be refused for, before they try.
-   * [{unit: 'batch'|'board', n, why: 'keying'|'disputed'|'nothing_keyed'|'no_sheets'|'mismatch', keyed, sheets, code}]
+   * Everything that keeps the vote from closing, as the hub says it in each
+   * batch's and board's `blocker`, in the order of its refusal (unfinished
+   * batches, unfinished boards, then sheet counts).
+   * [{unit: 'batch'|'board', n, why: 'keying'|'disputed'|'nothing_keyed'|'no_sheets'|'mismatch', code, keyed, sheets, discardable}]
    */
   D.blockers = function (s) {
-    var p = s.paper, out = [];
-    if (!p) return out;
-    p.batches.forEach(function (b) {
-      if (b.status !== 'agreed') out.push({ unit: 'batch', n: b.batch, why: b.status === 'disputed' ? 'disputed' : (b.copies.length ? 'keying' : 'nothing_keyed'), code: 'paper_open' });
-    });
-    p.boards.forEach(function (b) {
-      if (b.status !== 'agreed') out.push({ unit: 'board', n: b.board, why: b.status === 'disputed' ? 'disputed' : 'keying', code: 'paper_open' });
-    });
-    p.batches.forEach(function (b) {
-      if (b.status !== 'agreed') return;
-      var keyed = (b.ballots || []).length;
-      // An agreed empty batch (both copies finished with nothing) has no sheets to count (as the hub).
-      if ((b.sheets === null || b.sheets === undefined) && keyed === 0) return;
-      if (b.sheets === null || b.sheets === undefined) out.push({ unit: 'batch', n: b.batch, why: 'no_sheets', keyed: keyed, code: 'paper_count_mismatch' });
-      else if (b.sheets !== keyed) out.push({ unit: 'batch', n: b.batch, why: 'mismatch', keyed: keyed, sheets: b.sheets, code: 'paper_count_mismatch' });
-    });
-    return out;
+    var p = s.paper;
+    if (!p) return [];
+    var of = function (list) { return list.map(function (u) { return u.blocker; }).filter(Boolean); };
+    var batches = of(p.batches);
+    return batches.filter(function (b) { return b.code === 'paper_open'; })
+      .concat(of(p.boards), batches.filter(function (b) { return b.code !== 'paper_open'; }));
   };
 
   D.blockerText = function (b) {
@@ -299,13 +288,10 @@
     var d = m.detail || '', u = unitFrom(d), x;
     switch (m.code) {
       case 'paper_open':
-      case 'paper_count_mismatch': {
-        var why = /differ/.test(d) ? 'disputed' : /nothing keyed/.test(d) ? 'nothing_keyed' : /no sheet count/.test(d) ? 'no_sheets'
-          : /keyed, /.test(d) ? 'mismatch' : 'keying';
-        var nums = /(\d+) keyed, (\d+) sheets/.exec(d);
-        var b = { unit: u ? u.unit : 'batch', n: u ? u.n : '?', why: why, keyed: nums ? +nums[1] : 0, sheets: nums ? +nums[2] : 0 };
-        return tr('还不能结束投票：', 'The vote cannot close yet: ') + D.blockerText(b);
-      }
+      case 'paper_count_mismatch':
+        return tr('还不能结束投票：', 'The vote cannot close yet: ') + (m.blockers || []).map(D.blockerText).join(tr('；', '; '));
+      case 'batch_not_empty':
+        return D.batchName(+d) + tr('已有录入的选票或清点的张数，不能丢弃。', ' has keyed ballots or counted sheets; it cannot be discarded.');
       case 'ballot_number_used':
         x = /^(.*): batch (\d+)$/.exec(d);
         return x ? tr('选票编号 ' + x[1] + ' 已在第 ' + x[2] + ' 批计入，一个编号只能计一次。请核对纸质选票。', 'Ballot number ' + x[1] + ' was already counted in batch ' + x[2] + '; a number counts once. Check the paper ballot.')

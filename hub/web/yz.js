@@ -467,6 +467,11 @@
       (cc.removed || []).forEach(function (n) { gone[n] = true; });
       if (cc.removed && cc.removed.length) mine.ballots = mine.ballots.filter(function (b) { return !gone[b.number]; });
     }
+    if (u.batch_discarded != null) {
+      var dropped = u.batch_discarded;
+      if (s.paper) s.paper.batches = s.paper.batches.filter(function (b) { return b.batch !== dropped; });
+      s.paper_copies = (s.paper_copies || []).filter(function (c) { return !(c.unit && c.unit.batch === dropped); });
+    }
     return s;
   };
   /** Replace the item of `list` whose `key` matches x's, or add x (then sort, if an order is given). */

@@ -819,7 +819,7 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
             outcome: if row.funded {
                 format!("{}{}", lang.t("累计 ", "total "), money(row.running_total, currency, lang))
             } else {
-                unfunded_reason_text(row.unfunded_reason.as_deref().unwrap_or(""), lang)
+                unfunded_reason_text(row.unfunded_reason.map_or("", |r| r.as_str()), lang)
             },
         })
         .collect();

@@ -5,18 +5,19 @@
 //! what every other screen says, with the same numbers.
 
 use crate::text::Lang;
-use yuanzhuo_protocol::{CardCancellation, CardIssuance, DeskCard, Exclusion, Role, Turnout, EXCLUSION_RULES};
+use yuanzhuo_protocol::{
+    CardCancellation, CardIssuance, DeskCard, Exclusion, Role, Turnout, VoidReason, EXCLUSION_RULES,
+};
 
 /// A void paper ballot's reason, in words.
-pub fn void_reason(code: &str, lang: Lang) -> String {
+pub fn void_reason(code: &VoidReason, lang: Lang) -> String {
     let (zh, en) = match code {
-        "blank" => ("空白票", "blank"),
-        "over_limit" => ("超过可选项数", "more marks than allowed"),
-        "unknown_proposal" => ("含不存在的提案编号", "names an unknown proposal"),
-        "repeated_mark" => ("同一项重复标记", "the same proposal marked twice"),
-        "unissued_number" => ("选票编号未在门口发出", "a number not handed out at the door"),
-        "cancelled_number" => ("选票编号已作废", "a cancelled number"),
-        other => (other, other),
+        VoidReason::Blank => ("空白票", "blank"),
+        VoidReason::OverLimit => ("超过可选项数", "more marks than allowed"),
+        VoidReason::UnknownProposal => ("含不存在的提案编号", "names an unknown proposal"),
+        VoidReason::RepeatedMark => ("同一项重复标记", "the same proposal marked twice"),
+        VoidReason::UnissuedNumber => ("选票编号未在门口发出", "a number not handed out at the door"),
+        VoidReason::CancelledNumber => ("选票编号已作废", "a cancelled number"),
     };
     lang.t(zh, en).to_string()
 }
@@ -205,8 +206,8 @@ mod tests {
     #[test]
     fn the_count_reads_as_on_the_pages() {
         let mut t = Turnout { ballots: 87, phone: 60, paper: 27, valid: 84, void: 3, ..Default::default() };
-        t.void_reasons.insert("over_limit".into(), 1);
-        t.void_reasons.insert("blank".into(), 2);
+        t.void_reasons.insert(VoidReason::OverLimit, 1);
+        t.void_reasons.insert(VoidReason::Blank, 2);
         assert_eq!(count_line(&t, Lang::Zh), "已收到 87 张（有效 84，废票 3）；手机 60，纸质 27");
         assert_eq!(void_line(&t, Lang::Zh), "空白票 2，超过可选项数 1");
         t.stickers = 12;

@@ -27,7 +27,7 @@ pub struct CountInput {
 /// How the budget went, along one order of the ranking: `None` funded,
 /// else why not; and for equal shares, the positions completion added.
 struct Funding {
-    reasons: Vec<Option<&'static str>>,
+    reasons: Vec<Option<UnfundedReason>>,
     completion: Vec<usize>,
 }
 
@@ -36,7 +36,7 @@ struct Funding {
 struct Walk<'a> {
     ordered: &'a [&'a Proposal],
     /// Per ranking position: why it is never funded (`no_votes`, `excluded`).
-    why_not: &'a [Option<&'static str>],
+    why_not: &'a [Option<UnfundedReason>],
     budget: u64,
     allocation: Allocation,
 }
@@ -62,10 +62,10 @@ impl Walk<'_> {
                 } else if bought.is_some_and(|b| b[p]) {
                     None
                 } else if stopped {
-                    Some("stopped")
+                    Some(UnfundedReason::Stopped)
                 } else if cost > left {
                     stopped = self.allocation == Allocation::GreedyStop;
-                    Some("does_not_fit")
+                    Some(UnfundedReason::DoesNotFit)
                 } else {
                     left -= cost;
                     if bought.is_some() {
@@ -110,13 +110,13 @@ pub fn count(def: &Definition, input: &CountInput, lot_seed: &str) -> Results {
     let is_excluded = |id: &str| input.excluded.contains(id);
     let ordered: Vec<&Proposal> = order.iter().map(|(_, p)| *p).collect();
     let votes_at: Vec<u64> = ordered.iter().map(|p| votes(&p.id)).collect();
-    let why_not: Vec<Option<&'static str>> = ordered
+    let why_not: Vec<Option<UnfundedReason>> = ordered
         .iter()
         .map(|p| {
             if votes(&p.id) == 0 {
-                Some("no_votes")
+                Some(UnfundedReason::NoVotes)
             } else if is_excluded(&p.id) {
-                Some("excluded")
+                Some(UnfundedReason::Excluded)
             } else {
                 None
             }
@@ -172,7 +172,7 @@ pub fn count(def: &Definition, input: &CountInput, lot_seed: &str) -> Results {
             cost: p.cost,
             funded: reason.is_none(),
             running_total: running,
-            unfunded_reason: reason.map(str::to_string),
+            unfunded_reason: *reason,
         });
     }
 
@@ -314,7 +314,7 @@ mod tests {
         let r = count(&d, &input(&[9, 8, 7], 10), "");
         assert_eq!(r.funded, vec!["P1", "P3"]);
         assert_eq!(r.total_cost, 90);
-        assert_eq!(r.ranking[1].unfunded_reason.as_deref(), Some("does_not_fit"));
+        assert_eq!(r.ranking[1].unfunded_reason, Some(UnfundedReason::DoesNotFit));
     }
 
     #[test]
@@ -322,7 +322,7 @@ mod tests {
         let d = def(&[60, 50, 30], 100, Allocation::GreedyStop, TieBreak::ListOrder);
         let r = count(&d, &input(&[9, 8, 7], 10), "");
         assert_eq!(r.funded, vec!["P1"]);
-        assert_eq!(r.ranking[2].unfunded_reason.as_deref(), Some("stopped"));
+        assert_eq!(r.ranking[2].unfunded_reason, Some(UnfundedReason::Stopped));
     }
 
     #[test]
@@ -334,7 +334,7 @@ mod tests {
         assert_eq!(r.funded, vec!["P3", "P2"]);
         assert_eq!(r.ties.len(), 1);
         assert!(!r.ties[0].decisive);
-        assert_eq!(r.ranking[3].unfunded_reason.as_deref(), Some("no_votes"));
+        assert_eq!(r.ranking[3].unfunded_reason, Some(UnfundedReason::NoVotes));
     }
 
     #[test]

@@ -431,6 +431,19 @@ impl State {
                 }
                 Ok(vec![Event::SheetsDeclared { batch: *batch, sheets: *sheets, scrutineer: actor.serial.clone() }])
             }
+            Command::DiscardBatch { batch } => {
+                self.organiser(actor)?;
+                self.phase_in(&[Phase::Voting])?;
+                let b =
+                    self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
+                if b.status == PaperStatus::Agreed {
+                    return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
+                }
+                if !b.is_empty() {
+                    return Err(Rejection::with(E::BatchNotEmpty, batch.to_string()));
+                }
+                Ok(vec![Event::BatchDiscarded { batch: *batch }])
+            }
             Command::CancelCard { serial, reason } => {
                 self.organiser(actor)?;
                 self.before(Phase::Counted)?;
@@ -696,16 +709,14 @@ impl State {
             .map(|(number, marks)| {
                 // With the door register a ballot counts only under a number handed out.
                 let number_void = match door.then(|| self.electorate.number_status(number)) {
-                    Some(NumberStatus::Unissued) => Some("unissued_number"),
-                    Some(NumberStatus::Cancelled) => Some("cancelled_number"),
+                    Some(NumberStatus::Unissued) => Some(VoidReason::UnissuedNumber),
+                    Some(NumberStatus::Cancelled) => Some(VoidReason::CancelledNumber),
                     _ => None,
                 };
                 PaperBallot {
                     number: number.clone(),
                     marks: marks.clone(),
-                    void: number_void
-                        .or_else(|| verdict(marks, max, |id| self.proposal(id).is_some()))
-                        .map(str::to_string),
+                    void: number_void.or_else(|| verdict(marks, max, |id| self.proposal(id).is_some())),
                 }
             })
             .collect();
@@ -752,8 +763,8 @@ impl State {
         }
         if to == Phase::Counted {
             // The count waits for the counting desk.
-            if let Some((code, detail)) = self.desk.blocks_close() {
-                return Err(Rejection::with(code, detail));
+            if let Some(refusal) = self.desk.blocks_close() {
+                return Err(refusal);
             }
         }
         let rules = &def.rules;

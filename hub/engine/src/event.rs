@@ -131,6 +131,10 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         scrutineer: Option<String>,
     },
+    /// The organiser discarded a batch with nothing keyed and no sheets counted.
+    BatchDiscarded {
+        batch: u32,
+    },
     BoardKeyed {
         board: u32,
         counter: String,

@@ -46,14 +46,22 @@ pub struct Ctx {
 pub struct Rejection {
     pub code: ErrorCode,
     pub detail: Option<String>,
+    /// With `paper_open` and `paper_count_mismatch`: what keeps the vote from closing.
+    pub blockers: Vec<yuanzhuo_protocol::CloseBlocker>,
 }
 
 impl Rejection {
     pub fn new(code: ErrorCode) -> Self {
-        Rejection { code, detail: None }
+        Rejection { code, detail: None, blockers: vec![] }
     }
     pub fn with(code: ErrorCode, detail: impl ToString) -> Self {
-        Rejection { code, detail: Some(detail.to_string()) }
+        Rejection { code, detail: Some(detail.to_string()), blockers: vec![] }
+    }
+    /// The refusal as the wire's `error` answering command `id`.
+    pub fn to_msg(self, id: Option<String>) -> yuanzhuo_protocol::ErrorMsg {
+        let mut m = yuanzhuo_protocol::ErrorMsg::new(id, self.code, self.detail);
+        m.blockers = self.blockers;
+        m
     }
 }
 

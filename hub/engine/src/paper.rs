@@ -10,6 +10,7 @@
 //! scrutineer counts each batch's sheets by hand; the vote cannot close
 //! until every batch agrees and matches its sheets.
 
+use crate::Rejection;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use yuanzhuo_protocol::*;
 
@@ -71,19 +72,19 @@ pub struct Desk {
 }
 
 /// The rules' verdict on one paper ballot (docs/verification.md).
-pub fn verdict(marks: &[ProposalId], max_choices: u32, known: impl Fn(&str) -> bool) -> Option<&'static str> {
+pub fn verdict(marks: &[ProposalId], max_choices: u32, known: impl Fn(&str) -> bool) -> Option<VoidReason> {
     if marks.is_empty() {
-        return Some("blank");
+        return Some(VoidReason::Blank);
     }
     if marks.len() > max_choices as usize {
-        return Some("over_limit");
+        return Some(VoidReason::OverLimit);
     }
     if marks.iter().any(|m| !known(m)) {
-        return Some("unknown_proposal");
+        return Some(VoidReason::UnknownProposal);
     }
     let distinct: HashSet<&ProposalId> = marks.iter().collect();
     if distinct.len() != marks.len() {
-        return Some("repeated_mark");
+        return Some(VoidReason::RepeatedMark);
     }
     None
 }
@@ -103,13 +104,13 @@ pub fn batch_differences(a: &Copy, b: &Copy, used: &HashMap<String, u32>) -> Vec
     let numbers: std::collections::BTreeSet<&String> = a.ballots.keys().chain(b.ballots.keys()).collect();
     for n in numbers {
         let reason = match (a.ballots.get(n), b.ballots.get(n)) {
-            (Some(x), Some(y)) if !same_marks(x, y) => Some("marks_differ"),
-            (Some(_), Some(_)) if used.contains_key(n) => Some("number_used"),
+            (Some(x), Some(y)) if !same_marks(x, y) => Some(DifferenceReason::MarksDiffer),
+            (Some(_), Some(_)) if used.contains_key(n) => Some(DifferenceReason::NumberUsed),
             (Some(_), Some(_)) => None,
-            _ => Some("only_in_one"),
+            _ => Some(DifferenceReason::OnlyInOne),
         };
-        if let Some(r) = reason {
-            out.push(PaperDifference { at: n.clone(), reason: r.into() });
+        if let Some(reason) = reason {
+            out.push(PaperDifference { at: n.clone(), reason });
         }
     }
     out
@@ -120,7 +121,7 @@ pub fn board_differences(a: &Copy, b: &Copy) -> Vec<PaperDifference> {
     let ids: std::collections::BTreeSet<&String> = a.counts.keys().chain(b.counts.keys()).collect();
     ids.into_iter()
         .filter(|id| a.counts.get(*id).copied().unwrap_or(0) != b.counts.get(*id).copied().unwrap_or(0))
-        .map(|id| PaperDifference { at: id.clone(), reason: "count_differs".into() })
+        .map(|id| PaperDifference { at: id.clone(), reason: DifferenceReason::CountDiffers })
         .collect()
 }
 
@@ -151,36 +152,22 @@ impl Desk {
         self.batches.is_empty() && self.boards.is_empty()
     }
 
-    /// Why the vote may not close yet, if anything is unfinished.
-    pub fn blocks_close(&self) -> Option<(ErrorCode, String)> {
-        for (n, b) in &self.batches {
-            if b.status != PaperStatus::Agreed {
-                return Some((
-                    ErrorCode::PaperOpen,
-                    format!("batch {n}: {}", status_word(b.status, !b.copies.is_empty())),
-                ));
-            }
-        }
-        for (n, b) in &self.boards {
-            if b.status != PaperStatus::Agreed {
-                return Some((ErrorCode::PaperOpen, format!("board {n}: {}", status_word(b.status, true))));
-            }
-        }
-        for (n, b) in &self.batches {
-            // An agreed empty batch (both copies finished with nothing) has no sheets to count.
-            if b.sheets.is_empty() && !b.ballots.is_empty() {
-                return Some((ErrorCode::PaperCountMismatch, format!("batch {n}: no sheet count from the scrutineer")));
-            }
-            for s in b.sheets.values() {
-                if *s as usize != b.ballots.len() {
-                    return Some((
-                        ErrorCode::PaperCountMismatch,
-                        format!("batch {n}: {} keyed, {s} sheets counted", b.ballots.len()),
-                    ));
-                }
-            }
-        }
-        None
+    /// Everything that keeps the vote from closing, in the order the
+    /// refusal lists it: unfinished batches, unfinished boards, then sheet
+    /// counts. Empty when the desk is done.
+    pub fn blockers(&self) -> Vec<CloseBlocker> {
+        let unfinished = self.batches.iter().filter_map(|(n, b)| b.unfinished(*n));
+        let boards = self.boards.iter().filter_map(|(n, b)| b.blocker(*n));
+        let counts = self.batches.iter().filter_map(|(n, b)| b.count_blocker(*n));
+        unfinished.chain(boards).chain(counts).collect()
+    }
+
+    /// Why the vote may not close yet, if anything is unfinished: the
+    /// first blocker's code, every blocker, and a line for the log.
+    pub fn blocks_close(&self) -> Option<Rejection> {
+        let blockers = self.blockers();
+        let first = blockers.first()?;
+        Some(Rejection { code: first.code, detail: Some(blocker_line(first)), blockers })
     }
 
     pub fn view(&self) -> PaperView {
@@ -219,6 +206,7 @@ impl Desk {
             sheet_counts: b.sheets.iter().map(|(by, n)| SheetCount { scrutineer: by.clone(), sheets: *n }).collect(),
             differences: b.differences.clone(),
             ballots: b.ballots.clone(),
+            blocker: b.unfinished(n).or_else(|| b.count_blocker(n)),
         })
     }
 
@@ -231,6 +219,7 @@ impl Desk {
             copies: summary(&b.copies),
             differences: b.differences.clone(),
             counts: b.counts.clone(),
+            blocker: b.blocker(n),
         })
     }
 
@@ -279,6 +268,77 @@ impl Batch {
     pub fn agreed_sheets(&self) -> Option<u32> {
         agreed_sheets(&self.sheets)
     }
+
+    /// Nothing keyed in either copy and no sheets counted: the organiser may discard it.
+    pub fn is_empty(&self) -> bool {
+        self.status != PaperStatus::Agreed
+            && self.copies.values().all(|c| c.ballots.is_empty())
+            && self.sheets.values().all(|s| *s == 0)
+    }
+
+    /// Not agreed yet: still keyed, disputed, or counted but not keyed.
+    fn unfinished(&self, n: u32) -> Option<CloseBlocker> {
+        let why = match (self.status, self.copies.is_empty()) {
+            (PaperStatus::Agreed, _) => return None,
+            (PaperStatus::Disputed, _) => BlockerReason::Disputed,
+            (_, true) => BlockerReason::NothingKeyed,
+            _ => BlockerReason::Keying,
+        };
+        let mut b = blocker(PaperKind::Batch, n, why, ErrorCode::PaperOpen);
+        b.discardable = self.is_empty();
+        Some(b)
+    }
+
+    /// Agreed, but the ballots keyed and the sheets counted by hand do not match.
+    fn count_blocker(&self, n: u32) -> Option<CloseBlocker> {
+        if self.status != PaperStatus::Agreed {
+            return None;
+        }
+        let keyed = self.ballots.len() as u32;
+        let mut b = blocker(PaperKind::Batch, n, BlockerReason::NoSheets, ErrorCode::PaperCountMismatch);
+        b.keyed = Some(keyed);
+        // An agreed empty batch (both copies finished with nothing) has no sheets to count.
+        if self.sheets.is_empty() {
+            return (keyed > 0).then_some(b);
+        }
+        let s = *self.sheets.values().find(|s| **s != keyed)?;
+        b.why = BlockerReason::Mismatch;
+        b.sheets = Some(s);
+        Some(b)
+    }
+}
+
+impl Board {
+    fn blocker(&self, n: u32) -> Option<CloseBlocker> {
+        let why = match self.status {
+            PaperStatus::Agreed => return None,
+            PaperStatus::Disputed => BlockerReason::Disputed,
+            PaperStatus::Keying => BlockerReason::Keying,
+        };
+        Some(blocker(PaperKind::Board, n, why, ErrorCode::PaperOpen))
+    }
+}
+
+fn blocker(unit: PaperKind, n: u32, why: BlockerReason, code: ErrorCode) -> CloseBlocker {
+    CloseBlocker { unit, n, why, code, keyed: None, sheets: None, discardable: false }
+}
+
+/// A blocker as one line of English, for the log and `detail` (pages use the fields).
+pub fn blocker_line(b: &CloseBlocker) -> String {
+    let unit = match b.unit {
+        PaperKind::Batch => "batch",
+        PaperKind::Board => "board",
+    };
+    let what = match b.why {
+        BlockerReason::Keying => "still being keyed".to_string(),
+        BlockerReason::Disputed => "the two copies differ".to_string(),
+        BlockerReason::NothingKeyed => "sheets counted but nothing keyed".to_string(),
+        BlockerReason::NoSheets => "no sheet count from the scrutineer".to_string(),
+        BlockerReason::Mismatch => {
+            format!("{} keyed, {} sheets counted", b.keyed.unwrap_or(0), b.sheets.unwrap_or(0))
+        }
+    };
+    format!("{unit} {}: {what}", b.n)
 }
 
 /// The hand count when every scrutineer who counted agrees.
@@ -305,14 +365,6 @@ fn summary(copies: &BTreeMap<String, Copy>) -> Vec<CopySummary> {
             entries: (x.ballots.len() + x.counts.values().filter(|n| **n > 0).count()) as u32,
         })
         .collect()
-}
-
-fn status_word(s: PaperStatus, started: bool) -> &'static str {
-    match (s, started) {
-        (PaperStatus::Disputed, _) => "the two copies differ",
-        (_, false) => "sheets counted but nothing keyed",
-        _ => "still being keyed",
-    }
 }
 
 /// A copy as others may see it while the tally is hidden: the numbers
@@ -347,12 +399,12 @@ mod tests {
     fn the_rules_judge_each_ballot() {
         let known = |id: &str| id.starts_with('P');
         assert_eq!(verdict(&ids(&["P1", "P2"]), 2, known), None);
-        assert_eq!(verdict(&[], 2, known), Some("blank"));
-        assert_eq!(verdict(&ids(&["P1", "P2", "P3"]), 2, known), Some("over_limit"));
-        assert_eq!(verdict(&ids(&["P1", "X9"]), 2, known), Some("unknown_proposal"));
-        assert_eq!(verdict(&ids(&["P1", "P1"]), 2, known), Some("repeated_mark"));
+        assert_eq!(verdict(&[], 2, known), Some(VoidReason::Blank));
+        assert_eq!(verdict(&ids(&["P1", "P2", "P3"]), 2, known), Some(VoidReason::OverLimit));
+        assert_eq!(verdict(&ids(&["P1", "X9"]), 2, known), Some(VoidReason::UnknownProposal));
+        assert_eq!(verdict(&ids(&["P1", "P1"]), 2, known), Some(VoidReason::RepeatedMark));
         // Over the limit wins over everything else: the rule of the source documents.
-        assert_eq!(verdict(&ids(&["X", "X", "X"]), 2, known), Some("over_limit"));
+        assert_eq!(verdict(&ids(&["X", "X", "X"]), 2, known), Some(VoidReason::OverLimit));
     }
 
     #[test]
@@ -367,7 +419,8 @@ mod tests {
         a.ballots.insert("3".into(), ids(&["P3"]));
         let used = HashMap::from([("1".to_string(), 7)]);
         let d = batch_differences(&a, &b, &used);
-        let got: Vec<(&str, &str)> = d.iter().map(|x| (x.at.as_str(), x.reason.as_str())).collect();
-        assert_eq!(got, vec![("1", "number_used"), ("2", "marks_differ"), ("3", "only_in_one")]);
+        let got: Vec<(&str, DifferenceReason)> = d.iter().map(|x| (x.at.as_str(), x.reason)).collect();
+        use DifferenceReason::*;
+        assert_eq!(got, vec![("1", NumberUsed), ("2", MarksDiffer), ("3", OnlyInOne)]);
     }
 }

@@ -371,6 +371,9 @@ impl State {
                 b.differences.clear();
                 b.ballots = ballots.clone();
             }
+            Event::BatchDiscarded { batch } => {
+                self.desk.batches.remove(batch);
+            }
             Event::SheetsDeclared { batch, sheets, scrutineer } => {
                 let by = scrutineer.clone().unwrap_or_default();
                 self.desk.batches.entry(*batch).or_default().sheets.insert(by, *sheets);

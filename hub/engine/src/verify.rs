@@ -301,6 +301,7 @@ fn command_of(group: &[&Event]) -> Option<Command> {
         Event::PaperFinished { batch, .. } => Command::FinishPaper { batch },
         Event::BoardKeyed { board, counts, .. } => Command::KeyBoard { board, counts },
         Event::SheetsDeclared { batch, sheets, .. } => Command::DeclareSheets { batch, sheets },
+        Event::BatchDiscarded { batch } => Command::DiscardBatch { batch },
         Event::CardCancelled { serial, reason } => Command::CancelCard { serial, reason },
         Event::ClaimReleased { serial, reason } => Command::ReleaseClaim { serial, reason },
         Event::Registered { holder, issue, .. } => Command::Register { holder, issue },

@@ -178,6 +178,8 @@ pub struct Changed {
     /// Keyed copies of batches that changed: (batch, counter desk, numbers
     /// keyed or taken out; none when only finished).
     pub copy_changes: Vec<(u32, String, Vec<String>)>,
+    /// Empty batches the organiser discarded.
+    pub discarded: Vec<u32>,
 }
 
 fn push<T: PartialEq>(v: &mut Vec<T>, x: T) {
@@ -247,6 +249,7 @@ impl Changed {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch))
             }
             Event::BoardDisputed { board, .. } => push(&mut self.paper_units, PaperUnit::Board(*board)),
+            Event::BatchDiscarded { batch } => push(&mut self.discarded, *batch),
             Event::PaperAgreed { batch, .. } => {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch));
                 self.tally = true;
@@ -502,6 +505,9 @@ impl State {
                 out.push((Audience::Paper, u));
             }
         }
+        for n in &changed.discarded {
+            out.push((Audience::Paper, Update { batch_discarded: Some(*n), ..base.clone() }));
+        }
         for (batch, counter, numbers) in &changed.copy_changes {
             let (Some(copy), Ok(desk)) =
                 (self.desk.batches.get(batch).and_then(|b| b.copies.get(counter)), counter.parse::<u16>())
@@ -565,7 +571,7 @@ impl State {
         for b in self.desk.agreed_ballots() {
             paper += 1;
             if let Some(r) = &b.void {
-                *void_reasons.entry(r.clone()).or_insert(0) += 1;
+                *void_reasons.entry(*r).or_insert(0) += 1;
             }
         }
         let void: u64 = void_reasons.values().sum();

@@ -176,11 +176,12 @@ fn with_the_register_paper_counts_only_under_a_number_handed_out() {
     m.ok(&registrar(1), &Command::Reissue { register: 2, issue: card(5), reason: "改用手机".into() });
     agree(&mut m, 1, &[("1", &["P01"]), ("2", &["P02"]), ("3", &["P03"])], 3);
     let b = &m.state.desk.batches[&1].ballots;
-    let verdicts: Vec<(&str, Option<&str>)> = b.iter().map(|x| (x.number.as_str(), x.void.as_deref())).collect();
+    let verdicts: Vec<(&str, Option<&str>)> =
+        b.iter().map(|x| (x.number.as_str(), x.void.map(|r| r.as_str()))).collect();
     assert_eq!(verdicts, vec![("1", None), ("2", Some("cancelled_number")), ("3", Some("unissued_number"))]);
     let t = m.state.turnout();
     assert_eq!((t.ballots, t.valid, t.void), (3, 1, 2));
-    assert_eq!(t.void_reasons.get("unissued_number"), Some(&1));
+    assert_eq!(t.void_reasons.get(&VoidReason::UnissuedNumber), Some(&1));
     // A number handed out once is never handed out again.
     m.refuses(&registrar(1), &Command::Register { holder: None, issue: paper("002") }, E::AlreadyIssued, Some("2"));
 }

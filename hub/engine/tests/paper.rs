@@ -41,7 +41,8 @@ fn two_copies_that_agree_count_and_a_ballot_over_the_limit_is_void_with_its_reas
         ],
     );
     let Some(Event::PaperAgreed { batch: 1, ballots }) = evs.last() else { panic!("agreed: {evs:?}") };
-    let verdicts: Vec<(&str, Option<&str>)> = ballots.iter().map(|b| (b.number.as_str(), b.void.as_deref())).collect();
+    let verdicts: Vec<(&str, Option<&str>)> =
+        ballots.iter().map(|b| (b.number.as_str(), b.void.map(|r| r.as_str()))).collect();
     assert_eq!(
         verdicts,
         vec![
@@ -68,7 +69,7 @@ fn marks_typed_in_lower_case_or_full_width_are_the_proposal_meant_and_a_mark_mat
     assert_eq!(ballots[0].marks, vec!["P01".to_string(), "P02".to_string()]);
     assert_eq!(ballots[0].void, None);
     assert_eq!(ballots[1].marks, vec!["P03".to_string(), "q03".to_string()], "kept as typed, never guessed");
-    assert_eq!(ballots[1].void.as_deref(), Some("unknown_proposal"));
+    assert_eq!(ballots[1].void.map(|r| r.as_str()), Some("unknown_proposal"));
     assert_eq!((m.state.tally["P01"], m.state.tally["P02"], m.state.tally["P03"]), (1, 1, 0));
 }
 
@@ -259,7 +260,7 @@ fn a_hidden_tally_keeps_the_desk_marks_from_everyone_but_the_counter_who_keyed_t
             let b = &p.batches[0];
             assert_eq!(b.status, PaperStatus::Agreed);
             let verdicts: Vec<(&str, Option<&str>)> =
-                b.ballots.iter().map(|x| (x.number.as_str(), x.void.as_deref())).collect();
+                b.ballots.iter().map(|x| (x.number.as_str(), x.void.map(|r| r.as_str()))).collect();
             assert_eq!(verdicts, vec![("1", None), ("2", None), ("3", Some("over_limit"))], "verdicts stay");
             assert!(b.ballots.iter().all(|x| x.marks.is_empty()), "{} sees agreed marks", v.key());
             assert!(p.boards[0].counts.is_empty(), "{} sees a board's counts", v.key());
@@ -353,4 +354,102 @@ fn a_stray_empty_batch_is_finished_by_both_counters_and_does_not_block_the_close
     // A batch that does not exist is still unknown.
     let mut m = voting();
     m.refuses_code(&counter(2), &finish_paper(6), ErrorCode::UnknownBatch);
+}
+
+fn blocker(unit: PaperKind, n: u32, why: BlockerReason, code: ErrorCode) -> CloseBlocker {
+    CloseBlocker { unit, n, why, code, keyed: None, sheets: None, discardable: false }
+}
+
+#[test]
+fn what_blocks_the_close_is_data_in_the_view_and_in_the_refusal() {
+    let mut m = voting();
+    use BlockerReason::*;
+    use PaperKind::*;
+    // Batch 1 agrees with 2 ballots and no sheets; batch 2 is disputed; board 1 waits for its second reading.
+    key_both(&mut m, 1, &[("1", &["P01"]), ("2", &["P02"])]);
+    m.ok(&counter(1), &key_paper(2, "5", &["P01"]));
+    m.ok(&counter(2), &key_paper(2, "5", &["P02"]));
+    m.ok(&counter(1), &finish_paper(2));
+    m.ok(&counter(2), &finish_paper(2));
+    m.ok(&counter(1), &key_board(1, &[("P01", 3)]));
+    let no_sheets = CloseBlocker { keyed: Some(2), ..blocker(Batch, 1, NoSheets, ErrorCode::PaperCountMismatch) };
+    let want = vec![
+        blocker(Batch, 2, Disputed, ErrorCode::PaperOpen),
+        blocker(Board, 1, Keying, ErrorCode::PaperOpen),
+        no_sheets.clone(),
+    ];
+    assert_eq!(m.state.desk.blockers(), want);
+    // The refusal carries them all; its code is the first one's.
+    let r = m.rejects(&organiser(), &advance(Phase::Counted));
+    assert_eq!((r.code, &r.blockers), (ErrorCode::PaperOpen, &want));
+    let msg = r.to_msg(Some("c1".into()));
+    let json = serde_json::to_value(&msg).unwrap();
+    assert_eq!(
+        json["blockers"][0],
+        serde_json::json!({"unit": "batch", "n": 2, "why": "disputed", "code": "paper_open"})
+    );
+    assert_eq!(
+        json["blockers"][2],
+        serde_json::json!({"unit": "batch", "n": 1, "why": "no_sheets", "code": "paper_count_mismatch", "keyed": 2})
+    );
+    // Each batch and board says its own in the desk's view.
+    let p = m.state.snapshot(&organiser(), m.now).paper.unwrap();
+    assert_eq!(p.batches[0].blocker, Some(no_sheets));
+    assert_eq!(p.batches[1].blocker, Some(blocker(Batch, 2, Disputed, ErrorCode::PaperOpen)));
+    assert_eq!(p.boards[0].blocker, Some(blocker(Board, 1, Keying, ErrorCode::PaperOpen)));
+    // A hand count that differs names both numbers.
+    m.ok(&observer(), &sheets(1, 3));
+    let mismatch =
+        CloseBlocker { keyed: Some(2), sheets: Some(3), ..blocker(Batch, 1, Mismatch, ErrorCode::PaperCountMismatch) };
+    assert_eq!(m.state.desk.blockers().last(), Some(&mismatch));
+    // Sheets counted for a batch nobody keyed.
+    m.ok(&observer(), &sheets(4, 30));
+    assert!(m.state.desk.blockers().contains(&blocker(Batch, 4, NothingKeyed, ErrorCode::PaperOpen)));
+}
+
+#[test]
+fn the_organiser_discards_an_empty_batch_and_it_no_longer_blocks_the_close() {
+    let mut m = voting();
+    // Counter 1 opens batch 5, keys a ballot and takes it out again, and leaves.
+    m.ok(&counter(1), &key_paper(5, "9", &["P01"]));
+    m.ok(&counter(1), &Command::RemovePaper { batch: 5, number: "9".into() });
+    let b = &m.state.desk.blockers()[0];
+    assert_eq!((b.n, b.why, b.discardable), (5, BlockerReason::Keying, true));
+    let discard = |batch| Command::DiscardBatch { batch };
+    // Only the organiser, only a batch that exists.
+    m.refuses_code(&counter(1), &discard(5), ErrorCode::Forbidden);
+    m.refuses_code(&organiser(), &discard(6), ErrorCode::UnknownBatch);
+    // A batch with a ballot in either copy, or sheets counted, is not empty.
+    m.ok(&counter(2), &key_paper(7, "1", &["P01"]));
+    assert!(!m.state.desk.blockers().iter().any(|b| b.n == 7 && b.discardable));
+    m.refuses_code(&organiser(), &discard(7), ErrorCode::BatchNotEmpty);
+    m.ok(&observer(), &sheets(8, 4));
+    m.refuses_code(&organiser(), &discard(8), ErrorCode::BatchNotEmpty);
+    // An agreed batch stays, even an empty one.
+    m.ok(&counter(1), &key_paper(9, "2", &["P01"]));
+    m.ok(&counter(1), &Command::RemovePaper { batch: 9, number: "2".into() });
+    m.ok(&counter(1), &finish_paper(9));
+    m.ok(&counter(2), &finish_paper(9));
+    m.refuses_code(&organiser(), &discard(9), ErrorCode::BatchAgreed);
+    let before = m.state.snapshot(&counter(1), m.now);
+    let rec = m.ok(&organiser(), &discard(5));
+    assert_eq!(events(&rec), vec![Event::BatchDiscarded { batch: 5 }]);
+    assert!(!m.state.desk.batches.contains_key(&5));
+    assert!(m.state.desk.blockers().iter().all(|b| b.n != 5));
+    // The counter's screen drops the batch and its copy: the update, applied, is the snapshot.
+    let mut changed = yuanzhuo_engine::Changed::default();
+    rec.iter().for_each(|r| changed.add(&r.event));
+    let mut seen = before;
+    for (a, u) in m.state.updates(&changed, m.now) {
+        if a.includes(&counter(1)) {
+            seen.apply(&u);
+        }
+    }
+    let now = m.state.snapshot(&counter(1), m.now);
+    assert_eq!((seen.paper, seen.paper_copies), (now.paper, now.paper_copies));
+    // Keying batch 5 again starts afresh; the log checks out.
+    m.ok(&counter(2), &key_paper(5, "3", &["P02"]));
+    assert_eq!(m.state.desk.batches[&5].copies.len(), 1);
+    m.check_log().expect("the log checks out");
+    m.refuses_code(&organiser(), &discard(5), ErrorCode::BatchNotEmpty);
 }

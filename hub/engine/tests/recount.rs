@@ -140,7 +140,7 @@ fn a_realistic_meeting_recounts_to_the_same_results() {
             assert!(!r.funded.is_empty());
             assert!(r.ranking[0].votes > r.ranking[PROPOSALS - 1].votes);
             let p07 = r.ranking.iter().find(|x| x.proposal == "P07").unwrap();
-            assert_eq!((p07.votes, p07.unfunded_reason.as_deref()), (0, Some("no_votes")));
+            assert_eq!((p07.votes, p07.unfunded_reason.map(|r| r.as_str())), (0, Some("no_votes")));
 
             // Every ballot is traceable: its receipt finds its entry.
             let by_receipt: HashMap<String, &yuanzhuo_engine::Recorded> = m
@@ -174,7 +174,8 @@ fn greedy_stop_funds_a_prefix_of_what_greedy_skip_funds() {
         assert_eq!(stop.funded[..], skip.funded[..stop.funded.len()], "stop funds a prefix of skip's list");
         assert!(stop.total_cost <= skip.total_cost);
         // Rows up to the first misfit are identical.
-        let first_misfit = stop.ranking.iter().position(|x| x.unfunded_reason.as_deref() == Some("does_not_fit"));
+        let first_misfit =
+            stop.ranking.iter().position(|x| x.unfunded_reason.map(|r| r.as_str()) == Some("does_not_fit"));
         if let Some(i) = first_misfit {
             assert_eq!(stop.ranking[..=i], skip.ranking[..=i]);
             assert!(stop.ranking[i + 1..].iter().all(|x| !x.funded));
@@ -183,7 +184,7 @@ fn greedy_stop_funds_a_prefix_of_what_greedy_skip_funds() {
         }
         // Greedy skip leaves no voted, eligible proposal that would still fit.
         let left = skip.budget - skip.total_cost;
-        for row in skip.ranking.iter().filter(|x| x.unfunded_reason.as_deref() == Some("does_not_fit")) {
+        for row in skip.ranking.iter().filter(|x| x.unfunded_reason.map(|r| r.as_str()) == Some("does_not_fit")) {
             assert!(row.cost > left, "{} ({}) would still fit in {left}", row.proposal, row.cost);
         }
     }
@@ -239,7 +240,15 @@ fn rows(r: &Results) -> Vec<Got> {
     r.ranking
         .iter()
         .map(|x| {
-            (x.proposal.clone(), x.rank, x.position, x.votes, x.funded, x.running_total, x.unfunded_reason.clone())
+            (
+                x.proposal.clone(),
+                x.rank,
+                x.position,
+                x.votes,
+                x.funded,
+                x.running_total,
+                x.unfunded_reason.map(|r| r.to_string()),
+            )
         })
         .collect()
 }

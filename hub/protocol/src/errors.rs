@@ -73,6 +73,7 @@ error_codes! {
     BatchTaken = "batch_taken": "已有两位点票员在录入这一批", "Two other counters are already keying this";
     BallotNumberUsed = "ballot_number_used": "这个选票编号已在另一批计入", "This ballot number was already counted in another batch";
     UnknownPaperBallot = "unknown_paper_ballot": "您的录入中没有这个选票编号", "There is no ballot with this number in your copy";
+    BatchNotEmpty = "batch_not_empty": "这一批已有录入的选票或清点的张数，不能丢弃", "This batch has keyed ballots or counted sheets; it cannot be discarded";
     CopyFinished = "copy_finished": "您已完成这一批的录入", "You have already finished keying this batch";
     PaperOpen = "paper_open": "还有纸质选票或贴纸板未核对一致，不能结束投票", "Paper batches or sticker boards are not yet agreed; the vote cannot close";
     PaperCountMismatch = "paper_count_mismatch": "录入的选票张数与监票员清点的张数不符，不能结束投票", "The ballots keyed do not match the sheets counted by the scrutineer; the vote cannot close";

@@ -647,6 +647,13 @@ pub enum Command {
         batch: u32,
         sheets: u32,
     },
+    // organiser: the counting desk
+    /// Discard a batch nobody keyed anything into (a counter opened it,
+    /// perhaps keyed and removed a ballot, and left): no ballot in either
+    /// copy, no sheets counted, not agreed. Logged; it no longer blocks the close.
+    DiscardBatch {
+        batch: u32,
+    },
     // organiser: the electorate, exclusions and costs
     /// Cancel a voter card (lost, or its holder chose paper): it can no
     /// longer vote. Not once it has voted.
@@ -766,6 +773,7 @@ impl Command {
             Command::FinishPaper { .. } => "finish_paper",
             Command::KeyBoard { .. } => "key_board",
             Command::DeclareSheets { .. } => "declare_sheets",
+            Command::DiscardBatch { .. } => "discard_batch",
             Command::CancelCard { .. } => "cancel_card",
             Command::ConfirmExclusion { .. } => "confirm_exclusion",
             Command::LiftExclusion { .. } => "lift_exclusion",
@@ -904,11 +912,24 @@ pub struct ErrorMsg {
     /// With `rate_limited`: send again no sooner than this many milliseconds from now.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u64>,
+    /// With `paper_open` and `paper_count_mismatch`: everything that keeps
+    /// the vote from closing, in order (unfinished batches, unfinished
+    /// boards, then sheet counts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blockers: Vec<CloseBlocker>,
 }
 
 impl ErrorMsg {
     pub fn new(id: Option<String>, code: ErrorCode, detail: Option<String>) -> Self {
-        ErrorMsg { id, code, zh: code.zh().to_string(), en: code.en().to_string(), detail, retry_after_ms: None }
+        ErrorMsg {
+            id,
+            code,
+            zh: code.zh().to_string(),
+            en: code.en().to_string(),
+            detail,
+            retry_after_ms: None,
+            blockers: vec![],
+        }
     }
 
     /// The same error, saying when to try again.
@@ -948,6 +969,10 @@ pub struct Identity {
     pub all_tables: bool,
     /// A short public label: "桌长 · 第2桌", "V0042".
     pub label: String,
+    /// Counters, scrutineers and registrars: the number of their desk card
+    /// (`counter` in the desk's copies is this number, written as a string).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub desk: Option<u16>,
 }
 
 // ---------------------------------------------------------------- views
@@ -1193,6 +1218,10 @@ pub struct Update {
     /// What changed in one keyed copy of a batch: merged into `paper_copies`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub copy_change: Option<CopyChange>,
+    /// The organiser discarded this empty batch: remove it from
+    /// `paper.batches` and its copies from `paper_copies`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_discarded: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub electorate: Option<Electorate>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1341,6 +1370,12 @@ impl Snapshot {
         }
         if let Some(c) = &u.copy_change {
             self.copy_mut(c.unit, &c.counter).merge(c);
+        }
+        if let Some(n) = u.batch_discarded {
+            if let Some(p) = &mut self.paper {
+                p.batches.retain(|b| b.batch != n);
+            }
+            self.paper_copies.retain(|c| c.unit != PaperUnit::Batch(n));
         }
     }
 
@@ -1561,7 +1596,7 @@ pub struct Turnout {
     pub valid: u64,
     /// Void paper ballots by reason (`blank`, `over_limit`, …).
     #[serde(default)]
-    pub void_reasons: BTreeMap<String, u64>,
+    pub void_reasons: BTreeMap<VoidReason, u64>,
     /// Votes from agreed sticker boards.
     #[serde(default)]
     pub stickers: u64,
@@ -1656,9 +1691,40 @@ pub struct RankRow {
     pub funded: bool,
     /// Sum of costs funded so far, this one included if funded.
     pub running_total: u64,
-    /// Why it is not funded (when not): "does_not_fit" or "stopped".
+    /// Why it is not funded (when not).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unfunded_reason: Option<String>,
+    pub unfunded_reason: Option<UnfundedReason>,
+}
+
+/// Why a proposal in the ranking is not funded (docs/protocol.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnfundedReason {
+    /// What is left of the budget is less than its cost.
+    DoesNotFit,
+    /// `allocation = "greedy_stop"`: funding stopped at an earlier proposal that did not fit.
+    Stopped,
+    /// No votes at all: never funded, whatever is left.
+    NoVotes,
+    /// Excluded after the advisers' pre-screening was confirmed.
+    Excluded,
+}
+
+impl std::fmt::Display for UnfundedReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl UnfundedReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnfundedReason::DoesNotFit => "does_not_fit",
+            UnfundedReason::Stopped => "stopped",
+            UnfundedReason::NoVotes => "no_votes",
+            UnfundedReason::Excluded => "excluded",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1703,10 +1769,47 @@ pub struct KeyedBallot {
 pub struct PaperBallot {
     pub number: String,
     pub marks: Vec<ProposalId>,
-    /// Why it does not count: `blank`, `over_limit` (more marks than
-    /// `max_choices`), `unknown_proposal`, `repeated_mark`; absent if valid.
+    /// Why it does not count; absent if valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub void: Option<String>,
+    pub void: Option<VoidReason>,
+}
+
+/// Why a paper ballot does not count (declared in alphabetical order, so
+/// that maps keyed by it keep the order they had as strings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VoidReason {
+    /// No marks.
+    Blank,
+    /// With the door register: its number was handed out and then cancelled.
+    CancelledNumber,
+    /// More marks than `max_choices` (wins over the reasons below).
+    OverLimit,
+    /// The same proposal marked twice.
+    RepeatedMark,
+    /// With the door register: its number was never handed out.
+    UnissuedNumber,
+    /// A mark that is no proposal of the meeting.
+    UnknownProposal,
+}
+
+impl std::fmt::Display for VoidReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl VoidReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VoidReason::Blank => "blank",
+            VoidReason::CancelledNumber => "cancelled_number",
+            VoidReason::OverLimit => "over_limit",
+            VoidReason::RepeatedMark => "repeated_mark",
+            VoidReason::UnissuedNumber => "unissued_number",
+            VoidReason::UnknownProposal => "unknown_proposal",
+        }
+    }
 }
 
 /// Where two copies of a batch differ.
@@ -1714,9 +1817,79 @@ pub struct PaperBallot {
 pub struct PaperDifference {
     /// The ballot number (batches) or proposal id (boards).
     pub at: String,
-    /// `marks_differ`, `only_in_one` (keyed by one counter only), `number_used`
-    /// (the number already counted in another batch), `count_differs` (boards).
-    pub reason: String,
+    pub reason: DifferenceReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DifferenceReason {
+    /// The two copies have different marks for this number.
+    MarksDiffer,
+    /// Keyed by one counter only.
+    OnlyInOne,
+    /// The number was already counted in another batch.
+    NumberUsed,
+    /// Boards: the two readings of this proposal's stickers differ.
+    CountDiffers,
+}
+
+impl DifferenceReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DifferenceReason::MarksDiffer => "marks_differ",
+            DifferenceReason::OnlyInOne => "only_in_one",
+            DifferenceReason::NumberUsed => "number_used",
+            DifferenceReason::CountDiffers => "count_differs",
+        }
+    }
+}
+
+/// Batch or board, in a close blocker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaperKind {
+    Batch,
+    Board,
+}
+
+/// What keeps one batch or board from letting the vote close.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BlockerReason {
+    /// Still being keyed: a copy (or, for a board, the second reading) is not finished.
+    Keying,
+    /// Both copies finished and they differ.
+    Disputed,
+    /// A scrutineer counted its sheets but nobody has keyed it.
+    NothingKeyed,
+    /// Agreed, but no scrutineer has entered the hand count of its sheets.
+    NoSheets,
+    /// Agreed, and the ballots keyed (`keyed`) differ from a hand count (`sheets`).
+    Mismatch,
+}
+
+/// One thing that keeps the vote from closing (the counting desk): in a
+/// batch's or board's view (`blocker`) and, all of them, in the refusal of
+/// the close (`error.blockers`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CloseBlocker {
+    pub unit: PaperKind,
+    /// The batch's or board's number.
+    pub n: u32,
+    pub why: BlockerReason,
+    /// The refusal's code: `paper_open` (keying, disputed, nothing_keyed)
+    /// or `paper_count_mismatch` (no_sheets, mismatch).
+    pub code: ErrorCode,
+    /// With `no_sheets` and `mismatch`: the ballots keyed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub keyed: Option<u32>,
+    /// With `mismatch`: the hand count that differs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheets: Option<u32>,
+    /// A batch with no ballot in either copy and no sheets counted: the
+    /// organiser may discard it (`discard_batch`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub discardable: bool,
 }
 
 /// One counter's copy of a batch or board, as keyed.
@@ -1806,6 +1979,9 @@ pub struct BatchView {
     /// Once agreed: the ballots of the batch, valid and void.
     #[serde(default)]
     pub ballots: Vec<PaperBallot>,
+    /// What this batch keeps from closing the vote, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker: Option<CloseBlocker>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -1817,6 +1993,9 @@ pub struct BoardView {
     /// Once agreed: stickers per proposal.
     #[serde(default)]
     pub counts: BTreeMap<ProposalId, u64>,
+    /// What this board keeps from closing the vote, if anything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocker: Option<CloseBlocker>,
 }
 
 /// The counting desk as everyone at it may see it.

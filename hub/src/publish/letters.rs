@@ -270,7 +270,7 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line, raw: Option<(&RawProposal, &Presc
         "<section class=\"letter\"{} data-proposal=\"{}\" data-reason=\"{}\">\n<div class=\"head\"><span>{}</span><span>{}</span></div>\n",
         raw_attr,
         p.id,
-        letter_reason(l),
+        letter_reason(l).map_or("", UnfundedReason::as_str),
         m.name,
         m.date,
     ));
@@ -345,11 +345,11 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line, raw: Option<(&RawProposal, &Presc
 
 /// What a letter explains: the exclusion when an adviser excluded the
 /// proposal (even if it also had no votes), else the count's reason.
-pub fn letter_reason<'a>(l: &'a Line) -> &'a str {
+pub fn letter_reason(l: &Line) -> Option<UnfundedReason> {
     if l.annotation.is_some_and(|a| a.feasibility == Feasibility::Excluded) {
-        "excluded"
+        Some(UnfundedReason::Excluded)
     } else {
-        l.row.unfunded_reason.as_deref().unwrap_or("")
+        l.row.unfunded_reason
     }
 }
 
@@ -389,7 +389,7 @@ fn explain(o: &Outcome, l: &Line) -> Why {
         }
         return Why { zh, en };
     }
-    match l.row.unfunded_reason.as_deref() {
+    match l.row.unfunded_reason.map(UnfundedReason::as_str) {
         Some("no_votes") => {
             zh.push(para(
                 "原因：该提案在投票中没有获得选票（0 票）。按规则，至少获得一票的提案才能获得资助。".to_string(),

@@ -121,7 +121,7 @@ pub struct Turnout {
     /// Paper ballots of agreed batches that count.
     pub paper: u64,
     /// Paper ballots void under the rules, by reason code.
-    pub void: BTreeMap<String, u64>,
+    pub void: BTreeMap<VoidReason, u64>,
     pub stickers: u64,
     /// Sticker boards agreed.
     pub boards: u64,
@@ -234,7 +234,7 @@ impl<'a> Outcome<'a> {
         };
         for b in s.desk.agreed_ballots() {
             match &b.void {
-                Some(why) => *turnout.void.entry(why.clone()).or_default() += 1,
+                Some(why) => *turnout.void.entry(*why).or_default() += 1,
                 None => turnout.paper += 1,
             }
         }
@@ -282,7 +282,7 @@ impl<'a> Outcome<'a> {
 
     /// For `greedy_stop`: the row where funding stopped (the first misfit).
     pub fn stop_row(&self) -> Option<&Line<'a>> {
-        self.lines.iter().find(|l| l.row.unfunded_reason.as_deref() == Some("does_not_fit"))
+        self.lines.iter().find(|l| l.row.unfunded_reason == Some(UnfundedReason::DoesNotFit))
     }
 
     /// Each voter's share under equal shares, exactly (budget ÷ voters), as
@@ -385,28 +385,26 @@ pub fn require_tally_shown(s: &State, what_zh: &str, what_en: &str) -> Result<()
 pub use yuanzhuo_protocol::words::{grouped, money};
 
 /// Why a row is not funded, in both languages.
-pub fn reason_text(code: &str) -> (&'static str, &'static str) {
+pub fn reason_text(code: &UnfundedReason) -> (&'static str, &'static str) {
     match code {
-        "no_votes" => ("无人投票", "no votes"),
-        "excluded" => ("投票前已确认排除", "excluded before the vote"),
-        "does_not_fit" => ("超出剩余预算", "does not fit the remaining budget"),
-        "stopped" => ("预算线以下（按规则停止资助）", "below the budget line (funding stopped)"),
-        _ => ("未资助", "not funded"),
+        UnfundedReason::NoVotes => ("无人投票", "no votes"),
+        UnfundedReason::Excluded => ("投票前已确认排除", "excluded before the vote"),
+        UnfundedReason::DoesNotFit => ("超出剩余预算", "does not fit the remaining budget"),
+        UnfundedReason::Stopped => ("预算线以下（按规则停止资助）", "below the budget line (funding stopped)"),
     }
 }
 
 /// A void paper ballot's reason, in both languages.
-pub fn void_text(code: &str) -> (&'static str, &'static str) {
+pub fn void_text(code: &VoidReason) -> (&'static str, &'static str) {
     match code {
-        "over_limit" => ("超过可选项数", "more marks than allowed"),
-        "blank" => ("空白票", "blank"),
-        "unknown_proposal" => ("含不存在的提案编号", "names an unknown proposal"),
-        "repeated_mark" => ("同一项重复标记", "the same proposal marked twice"),
-        "unissued_number" => ("选票编号未在门口发出", "a ballot number not handed out at the door"),
-        "cancelled_number" => {
+        VoidReason::OverLimit => ("超过可选项数", "more marks than allowed"),
+        VoidReason::Blank => ("空白票", "blank"),
+        VoidReason::UnknownProposal => ("含不存在的提案编号", "names an unknown proposal"),
+        VoidReason::RepeatedMark => ("同一项重复标记", "the same proposal marked twice"),
+        VoidReason::UnissuedNumber => ("选票编号未在门口发出", "a ballot number not handed out at the door"),
+        VoidReason::CancelledNumber => {
             ("选票编号已作废（持票人改用其他方式）", "a ballot number cancelled (its holder switched)")
         }
-        _ => ("作废", "void"),
     }
 }
 

@@ -164,7 +164,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
          <th><span class=\"zh\">结果</span><span class=\"en\">Outcome</span></th></tr></thead>\n<tbody>\n",
     );
     for (i, l) in o.lines.iter().enumerate() {
-        let outcome = match (l.funding, l.row.unfunded_reason.as_deref()) {
+        let outcome = match (l.funding, l.row.unfunded_reason.map(UnfundedReason::as_str)) {
             (Some(Funding::Shares), _) => html!("<span class=\"ok\">✓ {}</span>", both("资助 份额", "funded, shares")),
             (Some(Funding::Completion), _) => {
                 html!("<span class=\"ok\">✓ {}</span>", both("资助 补足", "funded, completion"))

@@ -53,7 +53,7 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
     // Excluded by an adviser and voted for: a standard rule over the file's
     // projects would fund it where the hub could not.
     let excluded_voted: Vec<&Line> =
-        o.lines.iter().filter(|l| l.row.unfunded_reason.as_deref() == Some("excluded")).collect();
+        o.lines.iter().filter(|l| l.row.unfunded_reason == Some(UnfundedReason::Excluded)).collect();
     let excluded: Vec<&Line> = o.lines.iter().filter(|l| is_excluded(l)).collect();
     let too_dear: Vec<&Line> = o.lines.iter().filter(|l| l.row.cost > r.budget.amount).collect();
     let completed: Vec<&Line> = o.lines.iter().filter(|l| l.funding == Some(Funding::Completion)).collect();

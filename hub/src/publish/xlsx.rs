@@ -165,7 +165,7 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
             Some(Funding::Greedy) => "资助 funded",
             None => "未资助 not funded",
         };
-        let reason = match l.row.unfunded_reason.as_deref() {
+        let reason = match &l.row.unfunded_reason {
             Some(code) => {
                 let (zh, en) = reason_text(code);
                 format!("{zh} {en}")

@@ -161,7 +161,7 @@ pub fn snapshot() -> Snapshot {
 }
 
 pub fn identity(role: Role, table: Option<u16>, all_tables: bool) -> Identity {
-    Identity { role, table, all_tables, label: format!("{} · 第1桌", role.zh()) }
+    Identity { role, table, all_tables, label: format!("{} · 第1桌", role.zh()), desk: None }
 }
 
 pub fn config(lang: Lang) -> Config {

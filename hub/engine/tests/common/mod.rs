@@ -604,7 +604,7 @@ pub fn check_results(
         if expected_reason.is_none() {
             running += p.cost;
         }
-        assert_eq!(row.unfunded_reason.as_deref(), expected_reason, "{}: unfunded reason", row.proposal);
+        assert_eq!(row.unfunded_reason.map(|r| r.as_str()), expected_reason, "{}: unfunded reason", row.proposal);
         assert_eq!(row.funded, expected_reason.is_none(), "{}: funded", row.proposal);
         assert_eq!(row.running_total, running, "{}: running total", row.proposal);
     }
@@ -628,7 +628,7 @@ pub fn check_results(
             // eligible and unfunded would still fit.
             let pos = |id: &str| r.ranking.iter().position(|x| x.proposal == id).expect("ranked");
             assert!(e.completion.windows(2).all(|w| pos(&w[0]) < pos(&w[1])), "completion in ranking order");
-            for row in r.ranking.iter().filter(|x| x.unfunded_reason.as_deref() == Some("does_not_fit")) {
+            for row in r.ranking.iter().filter(|x| x.unfunded_reason.map(|r| r.as_str()) == Some("does_not_fit")) {
                 assert!(row.cost > budget - r.total_cost, "{} would still fit", row.proposal);
             }
         }
