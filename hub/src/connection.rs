@@ -22,7 +22,7 @@ use crate::presence::{Presence, Seat};
 use crate::server::WS_HARD_LIMIT;
 use crate::store::{ClaimRow, TokenRow};
 use crate::tokens::{actor_of, device_hash, identity_of, pin_hash, valid_pin, DeskCheck, Registry};
-use crate::upgrade::{send_text, send_wire, Sink, Socket};
+use crate::upgrade::{send_text, send_wire, Out, Sink, Socket};
 
 /// Direct messages queued for one connection before it is considered stuck.
 const OUTBOX: usize = 256;
@@ -67,10 +67,11 @@ impl Shared {
 type Stream = SplitStream<Socket>;
 
 /// One upgraded socket, still a visitor (docs in door.rs) until `hello`.
-pub async fn run(socket: Socket, compress: bool, shared: Arc<Shared>, visitor: Arc<Visitor>) {
+pub async fn run(socket: Socket, out: Out, shared: Arc<Shared>, visitor: Arc<Visitor>) {
     let (mut sink, mut stream) = socket.split();
     let peer = visitor.address;
-    let (actor, serial, access) = match authenticate(&mut sink, &mut stream, &shared, &visitor).await {
+    // Boxed: its state is needed once, not for the connection's life (see `drain`).
+    let (actor, serial, access) = match Box::pin(authenticate(&mut sink, &mut stream, &shared, &visitor)).await {
         Ok(a) => a,
         Err(Unseated::Closed) => return,
         Err(Unseated::Drain) => {
@@ -102,7 +103,7 @@ pub async fn run(socket: Socket, compress: bool, shared: Arc<Shared>, visitor: A
     let viewer = actor.0.clone();
     let writer = tokio::spawn(async move {
         let mut sink = sink;
-        write_loop(&mut sink, compress, inbox, updates, viewer, writer_outbox, writer_shared, writer_seen).await;
+        write_loop(&mut sink, &out, inbox, updates, viewer, writer_outbox, writer_shared, writer_seen).await;
         sink
     });
     if !shared
@@ -156,22 +157,28 @@ fn unreadable(e: &WsError) -> Option<(ErrorCode, String, CloseCode)> {
 /// still sends until it closes too, for at most [`DRAIN_FOR`] and
 /// [`DRAIN_BYTES`]. Dropping a socket with unread bytes would answer with a
 /// TCP reset, which can destroy the error and the close frame in flight.
-async fn drain(stream: Stream, sink: Sink) {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let Ok(mut ws) = stream.reunite(sink) else { return };
-    let io = ws.get_mut().inner_mut();
-    let _ = tokio::time::timeout(DRAIN_FOR, async {
-        let _ = io.shutdown().await;
-        let mut buf = [0u8; 4096];
-        let mut read = 0;
-        while read < DRAIN_BYTES {
-            match io.read(&mut buf).await {
-                Ok(0) | Err(_) => break,
-                Ok(n) => read += n,
+///
+/// Boxed, its buffer on the heap: a future's size is that of its largest
+/// state, and every connection's task would otherwise carry this one's,
+/// used only at its end.
+fn drain(stream: Stream, sink: Sink) -> futures_util::future::BoxFuture<'static, ()> {
+    Box::pin(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let Ok(mut ws) = stream.reunite(sink) else { return };
+        let io = ws.get_mut().inner_mut();
+        let _ = tokio::time::timeout(DRAIN_FOR, async {
+            let _ = io.shutdown().await;
+            let mut buf = vec![0u8; 4096];
+            let mut read = 0;
+            while read < DRAIN_BYTES {
+                match io.read(&mut buf).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => read += n,
+                }
             }
-        }
+        })
+        .await;
     })
-    .await;
 }
 
 /// Who a staff connection is, for the claims' "same address as" (voters and
@@ -485,7 +492,7 @@ async fn read_loop(
         // What the writer holds goes out first (a flood's `rate_limited`
         // answers), then the error and the close, then the client's bytes are read away.
         stop.notify_one();
-        if let Ok(Ok(mut sink)) = tokio::time::timeout(DRAIN_FOR, &mut writer).await {
+        if let Ok(Ok(mut sink)) = Box::pin(tokio::time::timeout(DRAIN_FOR, &mut writer)).await {
             refuse_with(&mut sink, code, detail, close).await;
             drain(stream, sink).await;
         }
@@ -494,7 +501,7 @@ async fn read_loop(
     }
     // The writer says goodbye on shutdown; otherwise the peer is gone.
     if *shared.shutdown.borrow() {
-        let _ = tokio::time::timeout(Duration::from_secs(2), &mut writer).await;
+        let _ = Box::pin(tokio::time::timeout(Duration::from_secs(2), &mut writer)).await;
     }
     writer.abort();
 }
@@ -514,7 +521,7 @@ fn command_id_of(text: &str) -> Option<String> {
 #[allow(clippy::too_many_arguments)]
 async fn write_loop(
     sink: &mut Sink,
-    compress: bool,
+    out: &Out,
     inbox: Inbox,
     mut updates: broadcast::Receiver<Broadcast>,
     viewer: Actor,
@@ -552,14 +559,14 @@ async fn write_loop(
             _ = stop.notified() => {
                 // The reader closes the connection: what is queued goes first.
                 while let Ok(text) = direct.try_recv() {
-                    if send_text(sink, *text, compress).await.is_err() {
+                    if send_text(sink, *text, out).await.is_err() {
                         return;
                     }
                 }
                 return;
             }
             Some(text) = log.recv() => {
-                if send_text(sink, *text, compress).await.is_err() {
+                if send_text(sink, *text, out).await.is_err() {
                     return;
                 }
             }
@@ -568,7 +575,7 @@ async fn write_loop(
                 if let Some(seq) = snapshot_seq_of(&text) {
                     snapshot_seq = Some(seq);
                 }
-                if send_text(sink, text, compress).await.is_err() {
+                if send_text(sink, text, out).await.is_err() {
                     return;
                 }
                 if snapshot_seq.is_some() {
@@ -584,7 +591,7 @@ async fn write_loop(
             }
             u = updates.recv(), if snapshot_seq.is_some() => match u {
                 Ok(b) => {
-                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(sink, &b.text, compress).await.is_err() {
+                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(sink, &b.text, out).await.is_err() {
                         return;
                     }
                 }

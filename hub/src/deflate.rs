@@ -22,7 +22,7 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 use std::cell::RefCell;
 use std::io;
 use std::pin::Pin;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
@@ -145,11 +145,22 @@ pub fn inflate(data: &[u8], limit: usize) -> io::Result<Vec<u8>> {
 pub struct Wire {
     pub text: Utf8Bytes,
     deflated: OnceLock<Option<Bytes>>,
+    /// The whole frame as it goes on the wire, built once for every
+    /// connection: plain, and deflated (if worth it).
+    frames: [OnceLock<Bytes>; 2],
 }
 
 impl Wire {
     pub fn new(text: Utf8Bytes) -> Wire {
-        Wire { text, deflated: OnceLock::new() }
+        Wire { text, deflated: OnceLock::new(), frames: [OnceLock::new(), OnceLock::new()] }
+    }
+
+    /// The message as one whole frame, for a connection that compresses or not.
+    pub fn frame(&self, compress: bool) -> Bytes {
+        match self.deflated().filter(|_| compress) {
+            Some(d) => self.frames[1].get_or_init(|| frame(d, true)).clone(),
+            None => self.frames[0].get_or_init(|| frame(self.text.as_bytes(), false)).clone(),
+        }
     }
 
     /// The deflated payload, if the message is worth compressing.
@@ -160,12 +171,81 @@ impl Wire {
     }
 }
 
-/// The read side under tungstenite when compression was negotiated: client
-/// frames pass through, except compressed messages, which are collected,
-/// inflated (at most `limit` bytes, compressed or not) and handed on as
-/// one ordinary frame. Writes pass through untouched.
+/// A text message as one whole server frame (FIN, unmasked; RSV1 when
+/// `deflated`), ready to be written as is.
+pub fn frame(payload: &[u8], deflated: bool) -> Bytes {
+    let mut out = BytesMut::with_capacity(payload.len() + 10);
+    out.put_u8(if deflated { 0xC1 } else { 0x81 });
+    match payload.len() {
+        n if n < 126 => out.put_u8(n as u8),
+        n if n <= u16::MAX as usize => {
+            out.put_u8(126);
+            out.put_u16(n as u16);
+        }
+        n => {
+            out.put_u8(127);
+            out.put_u64(n as u64);
+        }
+    }
+    out.put_slice(payload);
+    out.freeze()
+}
+
+/// Whole frames the hub writes itself, beside tungstenite: the writer puts
+/// one message here and flushes the socket; the bytes go out at that flush
+/// (or before anything tungstenite writes after them), straight from the
+/// message's own buffer, shared by every connection that gets it.
+///
+/// Why: tungstenite copies each frame into an output buffer that keeps the
+/// size of the largest frame it ever held (a welcome, on every idle phone),
+/// and writes a fragmented message a frame at a time. Here a broadcast costs
+/// each connection one write of shared bytes and nothing held afterwards.
+#[derive(Clone, Default)]
+pub struct Frames(Arc<Mutex<Pending>>);
+
+#[derive(Default)]
+struct Pending {
+    bytes: Bytes,
+    at: usize,
+}
+
+impl Frames {
+    /// Queue one message's bytes for the next flush; false if the last one
+    /// never left (the connection closed under it).
+    pub fn put(&self, bytes: Bytes) -> bool {
+        let mut p = self.0.lock().expect("frames");
+        if p.at < p.bytes.len() {
+            return false;
+        }
+        *p = Pending { bytes, at: 0 };
+        true
+    }
+
+    fn poll_write_to<S: AsyncWrite + Unpin>(&self, inner: &mut S, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let mut p = self.0.lock().expect("frames");
+        while p.at < p.bytes.len() {
+            let at = p.at;
+            let n = ready!(Pin::new(&mut *inner).poll_write(cx, &p.bytes[at..]))?;
+            if n == 0 {
+                return Poll::Ready(Err(io::ErrorKind::WriteZero.into()));
+            }
+            p.at += n;
+        }
+        if !p.bytes.is_empty() {
+            *p = Pending::default();
+        }
+        Poll::Ready(Ok(()))
+    }
+}
+
+/// The socket under tungstenite. Read side, when compression was
+/// negotiated: client frames pass through, except compressed messages,
+/// which are collected, inflated (at most `limit` bytes, compressed or
+/// not) and handed on as one ordinary frame. Write side: the hub's own
+/// [`Frames`] first, then what tungstenite writes (pings, pongs, closes).
 pub struct Inflating<S> {
     inner: S,
+    frames: Frames,
     on: bool,
     limit: usize,
     /// Bytes read from the socket, not yet a whole frame.
@@ -178,7 +258,20 @@ pub struct Inflating<S> {
 
 impl<S> Inflating<S> {
     pub fn new(inner: S, on: bool, limit: usize) -> Inflating<S> {
-        Inflating { inner, on, limit, raw: BytesMut::new(), out: BytesMut::new(), message: None }
+        Inflating {
+            inner,
+            frames: Frames::default(),
+            on,
+            limit,
+            raw: BytesMut::new(),
+            out: BytesMut::new(),
+            message: None,
+        }
+    }
+
+    /// Where the hub puts its own whole frames for this socket.
+    pub fn frames(&self) -> Frames {
+        self.frames.clone()
     }
 
     /// The socket itself, to read away what a closed connection still sends.
@@ -351,23 +444,31 @@ impl<S: AsyncRead + Unpin> AsyncRead for Inflating<S> {
 
 impl<S: AsyncWrite + Unpin> AsyncWrite for Inflating<S> {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write(cx, buf)
+        let this = &mut *self;
+        ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
+        Pin::new(&mut this.inner).poll_write(cx, buf)
     }
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+        let this = &mut *self;
+        ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
+        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
     }
     fn is_write_vectored(&self) -> bool {
         self.inner.is_write_vectored()
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_flush(cx)
+        let this = &mut *self;
+        ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
+        Pin::new(&mut this.inner).poll_flush(cx)
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_shutdown(cx)
+        let this = &mut *self;
+        ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
+        Pin::new(&mut this.inner).poll_shutdown(cx)
     }
 }
 
@@ -469,5 +570,41 @@ mod tests {
         assert!(through(input, 40).await.is_err());
         // Unmasked client frames are refused.
         assert!(through(vec![0x81, 0x01, b'x'], 1024).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn the_hubs_own_frames_go_out_whole_and_in_order() {
+        use futures_util::{SinkExt, StreamExt};
+        use tokio_tungstenite::tungstenite::protocol::Role;
+        use tokio_tungstenite::tungstenite::Message;
+        use tokio_tungstenite::WebSocketStream;
+        let (a, b) = tokio::io::duplex(1024);
+        let io = Inflating::new(a, false, 1 << 20);
+        let frames = io.frames();
+        let server = WebSocketStream::from_raw_socket(io, Role::Server, None).await;
+        let mut client = WebSocketStream::from_raw_socket(b, Role::Client, None).await;
+        let (mut sink, _stream) = server.split();
+        // Larger than the pipe: written over several turns, one frame.
+        let big = Wire::new(Utf8Bytes::from("大".repeat(20_000)));
+        let sending = async {
+            assert!(frames.put(big.frame(false)));
+            sink.flush().await.unwrap();
+            sink.send(Message::Ping(Bytes::from_static(b"p"))).await.unwrap();
+            assert!(frames.put(frame(b"small", false)));
+            sink.flush().await.unwrap();
+        };
+        let reading = async {
+            let mut got = vec![];
+            while got.len() < 3 {
+                got.push(client.next().await.unwrap().unwrap());
+            }
+            got
+        };
+        let ((), got) = tokio::join!(sending, reading);
+        assert_eq!(got[0], Message::Text(big.text.clone()));
+        assert_eq!(got[1], Message::Ping(Bytes::from_static(b"p")));
+        assert_eq!(got[2], Message::Text(Utf8Bytes::from("small")));
+        // The frame is built once and shared.
+        assert_eq!(big.frame(false).as_ptr(), big.frame(false).as_ptr());
     }
 }

@@ -309,7 +309,7 @@ async fn ws_upgrade(AxState(web): AxState<Arc<Web>>, req: Request) -> Response {
         .max_write_buffer_size(1024 * 1024)
         .max_message_size(Some(WS_HARD_LIMIT))
         .max_frame_size(Some(WS_HARD_LIMIT));
-    crate::upgrade::accept(req, config, move |socket, compress| connection::run(socket, compress, shared, visitor))
+    crate::upgrade::accept(req, config, move |socket, out| connection::run(socket, out, shared, visitor))
 }
 
 /// Browsers always send `Origin`; it must name this hub, scheme included

@@ -2,11 +2,12 @@
 //! than by axum's `ws` extractor so that the hub owns the configuration.
 //!
 //! Why: tungstenite keeps its output buffer at the size of the largest
-//! message it ever sent. A voter's welcome is ~18 KiB and the results ~15
-//! KiB; on 5,000 phones that is ~90 MiB held for nothing. So every text
-//! message larger than [`FRAGMENT`] goes out as a fragmented message
-//! (RFC 6455 §5.4: a text frame, continuation frames, the last one final),
-//! and no buffer grows past one fragment.
+//! frame it ever sent. A voter's welcome is ~18 KiB and the results ~15
+//! KiB; on 5,000 phones that is ~90 MiB held for nothing. So the hub's
+//! text messages do not go through it: each is one whole frame, built once
+//! (shared by every connection for a broadcast) and written under
+//! tungstenite by [`Inflating`] (deflate.rs, `Frames`) at the next flush.
+//! Tungstenite still writes the control frames (pings, pongs, closes).
 //!
 //! Also here: permessage-deflate (deflate.rs), negotiated when the client
 //! offers it (every browser does), so that a 170 KB welcome at 500
@@ -21,19 +22,14 @@ use futures_util::SinkExt;
 use hyper_util::rt::TokioIo;
 use std::future::Future;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
-use tokio_tungstenite::tungstenite::protocol::frame::Frame;
 use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Bytes, Error, Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
-use crate::deflate::{self, Inflating, Wire};
+use crate::deflate::{self, Frames, Inflating, Wire};
 
 pub type Socket = WebSocketStream<Inflating<TokioIo<hyper::upgrade::Upgraded>>>;
 pub type Sink = SplitSink<Socket, Message>;
-
-/// Largest frame the hub writes; larger messages are fragmented.
-pub const FRAGMENT: usize = 4 * 1024;
 
 /// Answer a WebSocket upgrade request: 101 and the socket handed to
 /// `handler` in its own task (with whether permessage-deflate was
@@ -41,7 +37,7 @@ pub const FRAGMENT: usize = 4 * 1024;
 /// handshake.
 pub fn accept<F, Fut>(mut req: Request, config: WebSocketConfig, handler: F) -> Response
 where
-    F: FnOnce(Socket, bool) -> Fut + Send + 'static,
+    F: FnOnce(Socket, Out) -> Fut + Send + 'static,
     Fut: Future<Output = ()> + Send + 'static,
 {
     let key = match handshake_key(req.headers()) {
@@ -61,8 +57,9 @@ where
         match on_upgrade.await {
             Ok(upgraded) => {
                 let io = Inflating::new(TokioIo::new(upgraded), compress, limit);
+                let out = Out { compress, frames: io.frames() };
                 let ws = WebSocketStream::from_raw_socket(io, Role::Server, Some(config)).await;
-                handler(ws, compress).await;
+                handler(ws, out).await;
             }
             Err(e) => tracing::debug!("websocket upgrade failed: {e}"),
         }
@@ -102,61 +99,36 @@ fn handshake_key(h: &HeaderMap) -> Result<String, &'static str> {
         .ok_or("缺少 Sec-WebSocket-Key / missing Sec-WebSocket-Key")
 }
 
+/// How the hub writes to one socket: whether permessage-deflate was
+/// negotiated, and where its whole frames go (deflate.rs, [`Frames`]).
+#[derive(Clone)]
+pub struct Out {
+    pub compress: bool,
+    frames: Frames,
+}
+
 /// Send a text message for this connection alone: deflated if compression
-/// was negotiated and it is worth it, fragmented if larger than [`FRAGMENT`].
-pub async fn send_text(sink: &mut Sink, text: Utf8Bytes, compress: bool) -> Result<(), Error> {
-    if compress && text.len() >= deflate::MIN_BYTES {
-        return send_deflated(sink, deflate::deflate(text.as_bytes(), false)).await;
-    }
-    send_plain(sink, text).await
+/// was negotiated and it is worth it, as one frame.
+pub async fn send_text(sink: &mut Sink, text: Utf8Bytes, out: &Out) -> Result<(), Error> {
+    let bytes = if out.compress && text.len() >= deflate::MIN_BYTES {
+        deflate::frame(&deflate::deflate(text.as_bytes(), false), true)
+    } else {
+        deflate::frame(text.as_bytes(), false)
+    };
+    send_frame(sink, bytes, out).await
 }
 
-/// Send a message shared by many connections: deflated once for all that
-/// negotiated compression (deflate.rs), as is for the others.
-pub async fn send_wire(sink: &mut Sink, wire: &Wire, compress: bool) -> Result<(), Error> {
-    if compress {
-        if let Some(d) = wire.deflated() {
-            return send_deflated(sink, d.clone()).await;
-        }
-    }
-    send_plain(sink, wire.text.clone()).await
+/// Send a message shared by many connections: framed (and deflated, for
+/// those that negotiated compression) once, the bytes shared by all.
+pub async fn send_wire(sink: &mut Sink, wire: &Wire, out: &Out) -> Result<(), Error> {
+    send_frame(sink, wire.frame(out.compress), out).await
 }
 
-/// A compressed text message: RSV1 on its first frame, fragments of at
-/// most [`FRAGMENT`] bytes.
-async fn send_deflated(sink: &mut Sink, payload: Bytes) -> Result<(), Error> {
-    let mut start = 0;
-    loop {
-        let end = (start + FRAGMENT).min(payload.len());
-        let opcode = if start == 0 { OpCode::Data(Data::Text) } else { OpCode::Data(Data::Continue) };
-        let mut frame = Frame::message(payload.slice(start..end), opcode, end == payload.len());
-        frame.header_mut().rsv1 = start == 0;
-        sink.feed(Message::Frame(frame)).await?;
-        start = end;
-        if start == payload.len() {
-            break;
-        }
-    }
-    sink.flush().await
-}
-
-/// Send a text message as is, fragmented if it is larger than [`FRAGMENT`]
-/// (split at character boundaries, so every fragment is valid UTF-8 too).
-async fn send_plain(sink: &mut Sink, text: Utf8Bytes) -> Result<(), Error> {
-    if text.len() <= FRAGMENT {
-        return sink.send(Message::Text(text)).await;
-    }
-    let s: &str = text.as_str();
-    let bytes: &Bytes = text.as_ref();
-    let mut start = 0;
-    while start < s.len() {
-        let mut end = (start + FRAGMENT).min(s.len());
-        while !s.is_char_boundary(end) {
-            end -= 1;
-        }
-        let opcode = if start == 0 { OpCode::Data(Data::Text) } else { OpCode::Data(Data::Continue) };
-        sink.feed(Message::Frame(Frame::message(bytes.slice(start..end), opcode, end == s.len()))).await?;
-        start = end;
+/// One whole frame, written at the socket's flush, after anything
+/// tungstenite queued before it and before anything it queues after.
+async fn send_frame(sink: &mut Sink, bytes: Bytes, out: &Out) -> Result<(), Error> {
+    if !out.frames.put(bytes) {
+        return Err(Error::AlreadyClosed);
     }
     sink.flush().await
 }
