@@ -185,7 +185,7 @@ fn drain(stream: Stream, sink: Sink) -> futures_util::future::BoxFuture<'static,
 /// the public are not named).
 fn staff_label(actor: &Actor, serial: &str) -> Option<String> {
     match actor.role {
-        Role::Voter | Role::Public | Role::Projector => None,
+        Role::Voter | Role::Public | Role::Projector | Role::Screen => None,
         _ => Some(serial.to_string()),
     }
 }

@@ -109,6 +109,7 @@ impl Presence {
             Role::Public,
             Role::Counter,
             Role::Registrar,
+            Role::Screen,
         ]
         .into_iter()
         .map(|r| (r.en(), 0))

@@ -61,6 +61,16 @@ pub fn staff_tokens(rules: &Rules) -> Vec<TokenRow> {
             });
         }
     }
+    // A read-only card per table for its table screen (/table-screen).
+    for t in 1..=rules.tables.len() as TableNo {
+        out.push(TokenRow {
+            token: random_code(STAFF_LEN),
+            role: Role::Screen,
+            table: Some(t),
+            all_tables: false,
+            serial: format!("screen-{t}"),
+        });
+    }
     out.push(TokenRow {
         token: random_code(STAFF_LEN),
         role: Role::Adviser,
@@ -443,6 +453,10 @@ pub struct TableTokens {
     pub chair: Entry,
     pub recorder: Entry,
     pub adviser: Entry,
+    /// The table screen's read-only card (`/table-screen`); absent in a
+    /// folder created before table screens had cards of their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub screen: Option<Entry>,
 }
 
 #[derive(Debug, Serialize, Clone)]
@@ -479,6 +493,7 @@ impl TokenSheet {
                     chair: find(&format!("chair-{t}"))?,
                     recorder: find(&format!("recorder-{t}"))?,
                     adviser: find(&format!("adviser-{t}"))?,
+                    screen: find(&format!("screen-{t}")).ok(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -509,6 +524,9 @@ impl TokenSheet {
             line(&mut s, "  桌长 chair", &t.chair);
             line(&mut s, "  记录员 recorder", &t.recorder);
             line(&mut s, "  技术顾问 adviser", &t.adviser);
+            if let Some(screen) = &t.screen {
+                line(&mut s, "  桌面屏 screen (只读)", screen);
+            }
         }
         s.push('\n');
         line(&mut s, "顾问(全部桌) adviser*", &self.adviser_all);

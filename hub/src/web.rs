@@ -47,6 +47,7 @@ pub fn page_for(role: Role) -> &'static str {
         Role::Chair | Role::Recorder | Role::Adviser => "/table",
         Role::Organiser => "/admin",
         Role::Projector => "/projector",
+        Role::Screen => "/table-screen",
         Role::Counter => "/count",
         Role::Observer => "/scrutiny",
         Role::Registrar => "/door",
@@ -336,6 +337,7 @@ mod tests {
             Role::Observer,
             Role::Counter,
             Role::Registrar,
+            Role::Screen,
         ] {
             assert!(page_for(r).starts_with('/'));
         }

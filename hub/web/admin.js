@@ -25,11 +25,11 @@
   var TABS = { meeting: ['会议', 'Meeting'], tables: ['各桌', 'Tables'], screening: ['排除与造价', 'Exclusions'], desk: ['计票台', 'Counting desk'], cards: ['卡片', 'Cards'], export: ['导出', 'Export'] };
   var ROLE_NAMES = {
     organiser: ['组织者', 'organiser'], chair: ['桌长', 'chairs'], recorder: ['记录员', 'recorders'], adviser: ['技术顾问', 'advisers'],
-    voter: ['投票人', 'voters'], observer: ['监票员', 'observers'], counter: ['点票员', 'counters'], registrar: ['登记员', 'registrars'], projector: ['投影', 'projectors'], public: ['公众页面', 'public views']
+    voter: ['投票人', 'voters'], observer: ['监票员', 'observers'], counter: ['点票员', 'counters'], registrar: ['登记员', 'registrars'], projector: ['投影', 'projectors'], screen: ['桌面屏', 'table screens'], public: ['公众页面', 'public views']
   };
   var CARD_KINDS = {
     voter: ['投票卡', 'Voting card'], chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'],
-    adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Scrutineer'], counter: ['点票员', 'Counter'], registrar: ['门口登记员', 'Door registrar'], projector: ['投影', 'Projector']
+    adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Scrutineer'], counter: ['点票员', 'Counter'], registrar: ['门口登记员', 'Door registrar'], projector: ['投影', 'Projector'], screen: ['桌面屏（只读）', 'Table screen (read-only)']
   };
   var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 6;
   var name2 = function (p) { return tr(p[0], p[1]); };
@@ -817,7 +817,7 @@
   function cardNode(c, d) {
     var kind = CARD_KINDS[c.kind] || [c.kind, c.kind];
     var src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(c.qr);
-    var voter = c.kind === 'voter';
+    var voter = c.kind === 'voter', screen = c.kind === 'screen';
     // Cards are printed in Chinese (the residents' language) with English beside it.
     return h('div', { class: 'yz-card', 'data-kind': c.kind, 'data-serial': c.serial },
       h('div', { class: 'card-top' },
@@ -830,8 +830,11 @@
           h('div', { class: 'card-serial' }, c.serial))),
       h('div', { class: 'card-help' },
         voter ? h('div', null, h('strong', null, '扫码投票，每人最多选 ' + d.max_choices + ' 项。一卡一票，请勿转借。'))
+          : screen ? h('div', null, h('strong', null, '用放在桌子中间的平板或手机扫码：显示本桌的发言人、倒计时和发言时间（只读）。'))
           : h('div', null, h('strong', null, '扫码进入工作页面。工作人员专用，请保密。')),
-        h('div', null, voter ? 'Scan to vote (at most ' + d.max_choices + ' choices). One card, one ballot.' : 'Scan to open your page. Staff only: keep it secret.'),
+        h('div', null, voter ? 'Scan to vote (at most ' + d.max_choices + ' choices). One card, one ballot.'
+          : screen ? 'Scan with the tablet or phone in the middle of the table: its speaker, countdown and talk time (read-only).'
+          : 'Scan to open your page. Staff only: keep it secret.'),
         h('div', null, '无法扫码时打开 / or open ', h('span', { class: 'mono' }, d.base_url), ' 输入代码 / and enter the code')));
   }
 

@@ -4,14 +4,16 @@
  * and for how long, who comes next, and the talk time of every seat, those
  * who have not spoken yet marked.
  *
- * It opens with the card of the table's chair, recorder or adviser (the
- * chair's page links here with its card): the hub shows that card its
- * table's queue. This page sends no command: it only shows.
+ * It opens with the table's own read-only screen card (printed with the
+ * table's staff cards, its QR code opens this page), or with the card of
+ * the table's chair, recorder or adviser (the chair's page links here with
+ * its card): the hub shows that card its table's queue. This page sends no
+ * command: it only shows.
  */
 (function () {
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$;
-  var PAGE = 'table-screen', ROLES = { chair: 1, recorder: 1, adviser: 1 };
+  var PAGE = 'table-screen', ROLES = { screen: 1, chair: 1, recorder: 1, adviser: 1 };
   var app = { you: null, snap: null, status: 'connecting', statusDetail: null };
   var session = null;
 
@@ -125,8 +127,8 @@
           session.stop();
           YZ.forgetToken(PAGE);
           signIn();
-          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”，不是某一桌的卡。请用本桌桌长、记录员或技术顾问的卡。',
-            'This card is for “' + you.label + '”, not a table\'s. Use the card of the table\'s chair, recorder or adviser.'));
+          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”，不是某一桌的卡。请用本桌的桌面屏卡（或桌长、记录员、技术顾问的卡）。',
+            'This card is for “' + you.label + '”, not a table\'s. Use the table\'s screen card (or its chair\'s, recorder\'s or adviser\'s).'));
           $('#wrong-card').hidden = false;
           return;
         }

@@ -230,6 +230,7 @@
       case 'registrar': return YZ.tr('登记员 ', 'Registrar ') + n;
       case 'chair': return YZ.tr('第' + n + '桌桌长', 'Table ' + n + ' chair');
       case 'recorder': return YZ.tr('第' + n + '桌记录员', 'Table ' + n + ' recorder');
+      case 'screen': return YZ.tr('第' + n + '桌桌面屏', 'Table ' + n + ' screen');
       case 'adviser': return n === 'all' ? YZ.tr('全场技术顾问', 'the all-tables adviser') : YZ.tr('第' + n + '桌技术顾问', 'Table ' + n + ' adviser');
       default: return serial;
     }
@@ -393,7 +394,7 @@
 
   /** The page each card belongs on (docs/protocol.md, roles). */
   var PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', observer: '/scrutiny',
-    chair: '/table', recorder: '/table', adviser: '/table', registrar: '/door', public: '/' };
+    chair: '/table', recorder: '/table', adviser: '/table', registrar: '/door', screen: '/table-screen', public: '/' };
   YZ.pageFor = function (role) { return PAGE_OF_ROLE[role] || '/'; };
   /**
    * A card opened on a page that is not its own: forget it here, stop the

@@ -542,6 +542,8 @@ impl App {
             (Lang::En, Role::Projector) => format!("That is the projector's token. Run the projector program, or open {base}/projector in a browser"),
             (Lang::Zh, Role::Counter) => format!("这是点票员的令牌。请在浏览器打开 {base}/count 录入纸质选票"),
             (Lang::En, Role::Counter) => format!("That is a counter's token. Open {base}/count in a browser to key paper ballots"),
+            (Lang::Zh, Role::Screen) => format!("这是桌面屏的卡（只读）。请在放于桌子中间的平板或手机上扫码，或在浏览器打开 {base}/table-screen"),
+            (Lang::En, Role::Screen) => format!("That is a table screen's card (read-only). Scan it with the tablet or phone in the middle of the table, or open {base}/table-screen in a browser"),
             (Lang::Zh, Role::Observer) => format!("这是监票员的令牌。请在浏览器打开 {base}/scrutiny 监督点票"),
             (Lang::En, Role::Observer) => format!("That is a scrutineer's token. Open {base}/scrutiny in a browser to watch the count"),
             (Lang::Zh, _) => format!("这是{name}的令牌，本程序供桌长、记录员和技术顾问使用；请在浏览器打开 {base}"),

@@ -226,11 +226,14 @@ test('voter cards minted from the console: N QR codes that open N working cards;
   await page.click('#table-cards');
   await page.waitForSelector('#view-sheet:not([hidden]) .yz-card');
   const kinds = await page.$$eval('.yz-card', (els) => els.map((e) => e.getAttribute('data-kind')));
-  assert.equal(kinds.length, 6 * 3 + 1 + 2 + 4 + 1);
-  assert.deepEqual(kinds.slice(0, 3), ['chair', 'recorder', 'adviser']);
+  // Each table: chair, recorder, adviser, and the read-only card of its table screen.
+  assert.equal(kinds.length, 6 * 4 + 1 + 2 + 4 + 1);
+  assert.deepEqual(kinds.slice(0, 4), ['chair', 'recorder', 'adviser', 'screen']);
   assert.deepEqual(kinds.slice(-8), ['adviser_all', 'observer', 'observer', 'counter', 'counter', 'counter', 'counter', 'projector']);
   const staffRead = await readQrCodes(page, '.yz-card img');
   assert.equal(staffRead[0], hub.tokens.tables[0].chair.link);
+  assert.equal(staffRead[3], hub.tokens.tables[0].screen.link, 'the table screen card\'s QR code holds its own link');
+  assert.match(await page.textContent('.yz-card[data-kind="screen"]'), /第1桌 · 桌面屏（只读）[\s\S]*平板或手机/);
   assert.deepEqual(staffRead.slice(-5, -1), hub.tokens.counters.map((c) => c.link), 'the counters\' cards open their counting desk');
   assert.match(await page.textContent('.yz-card[data-kind="counter"]'), /点票员/);
   assert.equal(staffRead[staffRead.length - 1], hub.tokens.projector.link);

@@ -73,6 +73,19 @@ test('the table screen shows the speaker, the next, who has not spoken, and the 
   assert.deepEqual(errors, []);
 });
 
+test('the table\'s own read-only card opens the table screen from its printed QR link', async () => {
+  const card = hub.tokens.tables[0].screen;
+  assert.ok(card && card.link, 'the token sheet has a screen card for each table');
+  const tablet = await (await browser.newContext({ viewport: { width: 1024, height: 768 } })).newPage();
+  await tablet.goto(card.link);
+  await tablet.waitForURL(/\/table-screen/, WAIT);
+  // The same table's queue as the chair's card shows: seat 5 speaks (from the test above).
+  await tablet.waitForFunction(() => document.querySelector('#ts-speaker') && document.querySelector('#ts-speaker').textContent === '5号', null, WAIT);
+  assert.equal(await tablet.isHidden('#wrong-card'), true);
+  // Read-only: the hub refuses its commands (tests/tests/system/protocol.rs).
+  assert.deepEqual(await axeViolations(tablet), []);
+});
+
 test('a chair says "more time" from the phone: the console\'s strip shows it and the next step names the table', async () => {
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true })).newPage();
   await phone.goto(hub.tokens.tables[0].chair.link);

@@ -91,7 +91,7 @@ impl Feed {
             Role::Voter => Feed::Voters,
             Role::Organiser | Role::Observer => Feed::Everything,
             Role::Adviser if v.all_tables => Feed::Everything,
-            Role::Chair | Role::Recorder | Role::Adviser => match v.table {
+            Role::Chair | Role::Recorder | Role::Adviser | Role::Screen => match v.table {
                 Some(t) => Feed::Table(t),
                 None => Feed::Watchers,
             },
@@ -127,7 +127,7 @@ fn sees_table(v: &Viewer, t: TableNo) -> bool {
     match v.role {
         Role::Organiser | Role::Observer => true,
         Role::Adviser if v.all_tables => true,
-        Role::Chair | Role::Recorder | Role::Adviser => v.table == Some(t),
+        Role::Chair | Role::Recorder | Role::Adviser | Role::Screen => v.table == Some(t),
         _ => false,
     }
 }

@@ -336,6 +336,10 @@ pub enum Role {
     /// Keeps the door register (登记员): gives each arriving resident a
     /// register number and one way to vote.
     Registrar,
+    /// The table screen (桌面屏): a tablet or spare phone in the middle of
+    /// one table showing its speaker, countdown and talk-time balance
+    /// (`/table-screen`). Sees its own table only; sends no command.
+    Screen,
 }
 
 impl Role {
@@ -350,7 +354,7 @@ impl Role {
     /// Roles that change nothing. (Observers, the scrutineers, read
     /// everything and give one command: the physical count of a paper batch.)
     pub fn is_read_only(self) -> bool {
-        matches!(self, Role::Projector | Role::Public)
+        matches!(self, Role::Projector | Role::Public | Role::Screen)
     }
     pub fn zh(self) -> &'static str {
         match self {
@@ -364,6 +368,7 @@ impl Role {
             Role::Public => "公众",
             Role::Counter => "点票员",
             Role::Registrar => "登记员",
+            Role::Screen => "桌面屏",
         }
     }
     pub fn en(self) -> &'static str {
@@ -378,6 +383,7 @@ impl Role {
             Role::Public => "public",
             Role::Counter => "counter",
             Role::Registrar => "registrar",
+            Role::Screen => "screen",
         }
     }
 }

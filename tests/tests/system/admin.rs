@@ -270,22 +270,26 @@ async fn table_cards_and_exports_over_http() {
     assert_eq!(r.status, 200);
     let v = r.json().unwrap();
     let cards = v["cards"].as_array().unwrap();
-    assert_eq!(cards.len(), 6 * 3 + 1 + 2 + 4 + 1);
+    // Each table: chair, recorder, adviser and the table screen's read-only card.
+    assert_eq!(cards.len(), 6 * 4 + 1 + 2 + 4 + 1);
     assert_eq!(cards[0]["kind"], "chair");
     assert_eq!(cards[0]["table"], 1);
     assert_eq!(cards[0]["table_name"], "第1桌");
     assert_eq!(cards[0]["code"], sheet["tables"][0]["chair"]["token"]);
-    assert_eq!(cards[5]["kind"], "adviser");
-    assert_eq!(cards[5]["code"], sheet["tables"][1]["adviser"]["token"]);
-    assert_eq!(cards[18]["kind"], "adviser_all");
+    assert_eq!(cards[6]["kind"], "adviser");
+    assert_eq!(cards[6]["code"], sheet["tables"][1]["adviser"]["token"]);
+    assert_eq!(cards[7]["kind"], "screen");
+    assert_eq!(cards[7]["table"], 2);
+    assert_eq!(cards[7]["code"], sheet["tables"][1]["screen"]["token"]);
+    assert_eq!(cards[24]["kind"], "adviser_all");
     // The counting desk's four counters are printed with the staff cards.
-    for (i, c) in cards[21..25].iter().enumerate() {
+    for (i, c) in cards[27..31].iter().enumerate() {
         assert_eq!(c["kind"], "counter");
         assert_eq!(c["serial"], format!("counter-{}", i + 1));
         assert_eq!(c["code"], sheet["counters"][i]["token"]);
         assert!(c["link"].as_str().is_some_and(|l| l.contains("/j/")));
     }
-    assert_eq!(cards[25]["kind"], "projector");
+    assert_eq!(cards[31]["kind"], "projector");
     assert!(
         !r.text().contains(sheet["organiser"]["token"].as_str().unwrap()),
         "the organiser's secret is never on a card"

@@ -247,6 +247,48 @@ async fn the_origin_must_be_the_hub_scheme_included() {
     }
 }
 
+/// The table screen's card: read-only, its own table only, every command refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_table_screen_card_sees_its_table_and_sends_nothing() {
+    let (_dir, data, sheet) = small_meeting("桌面屏", "2026-11-28", "", 1);
+    let hub = Hub::start(&data, &[]).unwrap();
+    let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();
+    ok(&mut org, cmd::open()).await;
+    ok(&mut org, cmd::advance("discussion")).await;
+    let mut chair = Client::connect(&hub.url(), &token(&sheet, &["tables", "1", "chair"])).await.unwrap();
+    ok(&mut chair, json!({"kind": "queue_speaker", "table": 2, "name": "5", "turn": "for"})).await;
+
+    let mut ws = hello(&hub, &token(&sheet, &["tables", "1", "screen"])).await;
+    let w = next(&mut ws).await;
+    assert_eq!(w["type"], "welcome", "{w}");
+    assert_eq!(w["you"]["role"], "screen");
+    assert_eq!(w["you"]["table"], 2);
+    let details = w["snapshot"]["table_details"].as_array().cloned().unwrap_or_default();
+    assert_eq!(details.len(), 1, "its own table only: {details:?}");
+    assert_eq!(details[0]["table"], 2);
+    assert_eq!(details[0]["queue"][0]["name"], "5", "{details:?}");
+    // Every command is refused, in words.
+    for (i, c) in [
+        json!({"kind": "queue_speaker", "table": 2, "name": "6", "turn": "for"}),
+        json!({"kind": "add_note", "table": 2, "proposal": "P4", "tag": "support", "text": "好"}),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let id = format!("s{i}");
+        ws.send(Message::text(json!({"type": "command", "id": id, "command": c}).to_string())).await.unwrap();
+        let e = loop {
+            let m = next(&mut ws).await;
+            if m["type"] == "error" || m["type"] == "ack" {
+                break m;
+            }
+        };
+        assert_eq!(e["type"], "error", "{e}");
+        assert_eq!(e["code"], "read_only", "{e}");
+        assert!(e["zh"].as_str().is_some_and(|s| s.contains("只读")), "{e}");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_token_sheet_has_the_documented_shape() {
     let (_dir, _data, sheet) = small_meeting("令牌表", "2026-11-28", "registration = \"door\"", 2);
@@ -286,7 +328,7 @@ async fn the_token_sheet_has_the_documented_shape() {
     for (i, t) in sheet["tables"].as_array().unwrap().iter().enumerate() {
         assert_eq!(t["table"], i + 1);
         assert!(t["name"].is_string());
-        for role in ["chair", "recorder", "adviser"] {
+        for role in ["chair", "recorder", "adviser", "screen"] {
             card(&t[role]);
             assert_eq!(t[role]["serial"], format!("{role}-{}", i + 1));
         }
