@@ -254,6 +254,10 @@ pub struct Inflating<S> {
     out: BytesMut,
     /// The compressed message being collected: its opcode and payload so far.
     message: Option<(u8, Vec<u8>)>,
+    /// Tungstenite's last write went out only in part: its next write
+    /// carries the rest, and the hub's frames wait until it is whole (never
+    /// inside one of its frames).
+    mid: bool,
 }
 
 impl<S> Inflating<S> {
@@ -266,6 +270,7 @@ impl<S> Inflating<S> {
             raw: BytesMut::new(),
             out: BytesMut::new(),
             message: None,
+            mid: false,
         }
     }
 
@@ -445,8 +450,12 @@ impl<S: AsyncRead + Unpin> AsyncRead for Inflating<S> {
 impl<S: AsyncWrite + Unpin> AsyncWrite for Inflating<S> {
     fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
-        Pin::new(&mut this.inner).poll_write(cx, buf)
+        if !this.mid {
+            ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
+        }
+        let n = ready!(Pin::new(&mut this.inner).poll_write(cx, buf))?;
+        this.mid = n < buf.len();
+        Poll::Ready(Ok(n))
     }
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
@@ -454,15 +463,22 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Inflating<S> {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         let this = &mut *self;
-        ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
-        Pin::new(&mut this.inner).poll_write_vectored(cx, bufs)
+        if !this.mid {
+            ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
+        }
+        let n = ready!(Pin::new(&mut this.inner).poll_write_vectored(cx, bufs))?;
+        this.mid = n < bufs.iter().map(|b| b.len()).sum::<usize>();
+        Poll::Ready(Ok(n))
     }
     fn is_write_vectored(&self) -> bool {
         self.inner.is_write_vectored()
     }
     fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
+        // Tungstenite flushes only once its own bytes are all written.
+        if !this.mid {
+            ready!(this.frames.poll_write_to(&mut this.inner, cx))?;
+        }
         Pin::new(&mut this.inner).poll_flush(cx)
     }
     fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
@@ -606,5 +622,45 @@ mod tests {
         assert_eq!(got[2], Message::Text(Utf8Bytes::from("small")));
         // The frame is built once and shared.
         assert_eq!(big.frame(false).as_ptr(), big.frame(false).as_ptr());
+    }
+
+    /// A socket that takes at most `step` bytes per write.
+    struct Trickle {
+        got: Vec<u8>,
+        step: usize,
+    }
+
+    impl AsyncWrite for Trickle {
+        fn poll_write(mut self: Pin<&mut Self>, _: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+            let n = buf.len().min(self.step);
+            self.got.extend_from_slice(&buf[..n]);
+            Poll::Ready(Ok(n))
+        }
+        fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+        fn poll_shutdown(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_hub_frame_never_lands_inside_one_of_tungstenites() {
+        use tokio::io::AsyncWriteExt;
+        let mut io = Inflating::new(Trickle { got: vec![], step: 3 }, false, 1024);
+        let frames = io.frames();
+        // Tungstenite's pong (6 bytes) goes out in part…
+        let pong = [0x8A, 0x04, b'p', b'o', b'n', b'g'];
+        let n = io.write(&pong).await.unwrap();
+        assert_eq!(n, 3);
+        // …the hub queues a message meanwhile…
+        let hub = frame(b"hi", false);
+        assert!(frames.put(hub.clone()));
+        // …and tungstenite writes the rest of its frame before the hub's goes.
+        io.write_all(&pong[n..]).await.unwrap();
+        io.flush().await.unwrap();
+        let mut want = pong.to_vec();
+        want.extend_from_slice(&hub);
+        assert_eq!(io.inner.got, want);
     }
 }

@@ -87,13 +87,18 @@
   // ------------------------------------------------------------ formatting
 
   /** Thousands separators, as yuanzhuo_protocol::words::grouped: 300000 → "300,000". */
-  YZ.grouped = function (n) { return String(Math.round(Number(n || 0))).replace(/\B(?=(\d{3})+(?!\d))/g, ','); };
+  YZ.grouped = function (n) {
+    // The whole part grouped, decimals kept as given (an equal share: "3,448.75").
+    var s = String(Number(n || 0)), dot = s.indexOf('.');
+    return (dot < 0 ? s : s.slice(0, dot)).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (dot < 0 ? '' : s.slice(dot));
+  };
   /** Money in the one format (yuanzhuo_protocol::words::money): "300,000 元" / "¥300,000". */
   YZ.money = function (n, currency) {
     var m = WORDS.money || { yuan: { zh: '{n} 元', en: '¥{n}' }, other: { zh: '{n} {c}', en: '{n} {c}' }, yuan_codes: ['CNY'] };
     var c = String(currency || '').trim(), yuan = m.yuan_codes.indexOf(c.toUpperCase()) >= 0;
     var w = yuan ? m.yuan : m.other;
-    return YZ.tr(w.zh, w.en).replace('{n}', YZ.grouped(n)).replace('{c}', c);
+    var grouped = YZ.grouped(n);
+    return YZ.tr(w.zh, w.en).replace('{n}', function () { return grouped; }).replace('{c}', function () { return c; });
   };
   /**
    * The one countdown format (the table-client and the terminal projector

@@ -70,6 +70,10 @@ test('an empty copy finishes, the stray batch agrees on nothing, and the console
   const ex = exportJson(hub);
   assert.equal(ex.phase, 'counted');
   assert.equal(ex.ballots.filter((b) => b.method === 'paper').length, 0);
+  // The independent recount agrees: a batch agreed empty needs no hand count (as the hub decided).
+  const file = join(hub.dir, 'empty-batch-log.jsonl');
+  writeFileSync(file, hubCmd(['export', '--data', hub.data, '--format', 'log']));
+  execFileSync('python3', [join(root, 'scripts', 'verify-count'), file], { encoding: 'utf8' });
   await one.close();
 });
 

@@ -54,7 +54,7 @@ test('the page says the rules in the one vocabulary\'s words (money, the allocat
   await page.waitForSelector('#live-phase', WAIT);
   const got = await page.evaluate(() => ({
     words: window.YZ_WORDS, lead: document.querySelector('.lead').textContent,
-    money: YZ.money(1234567, 'CNY'), other: YZ.money(950, 'EUR'), code: YZ.normalizeToken('ｋ7m2-q9xp oil'),
+    money: YZ.money(1234567, 'CNY'), share: YZ.money(3448.75, 'CNY'), other: YZ.money(950, 'EUR'), code: YZ.normalizeToken('ｋ7m2-q9xp oil'),
     rule: YZ.allocationName('equal_shares')
   }));
   assert.ok(got.words && got.words.allocation && got.words.money, 'the hub serves the vocabulary with yz.js');
@@ -62,6 +62,7 @@ test('the page says the rules in the one vocabulary\'s words (money, the allocat
   assert.ok(got.lead.includes(got.words.allocation.greedy_skip.zh), got.lead);
   assert.equal(got.rule, got.words.allocation.equal_shares.zh);
   assert.equal(got.money, '1,234,567 元');
+  assert.equal(got.share, '3,448.75 元', 'an equal share keeps its decimals');
   assert.equal(got.other, '950 EUR');
   assert.equal(got.code, 'K7M2Q9XP011', 'the twin of the hub\'s normalize_token');
 });

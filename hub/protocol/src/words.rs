@@ -4,9 +4,9 @@
 //! Owns: the sentence for each allocation rule, tie-break and tally rule,
 //! the adviser's word for feasibility, the seven exclusion rules, phase and
 //! role names, and how money is written. The terminal clients and the hub's
-//! printed documents call these functions; the hub serves the same table to
-//! its pages as `/assets/words.js` (`window.YZ_WORDS`, made by
-//! [`for_pages`]), which `hub/web/yz.js` reads. No page, client or document
+//! printed documents call these functions; the hub puts the same table in
+//! front of `/assets/yz.js` for its pages (`window.YZ_WORDS`, made by
+//! [`for_pages`]), which the library then reads. No page, client or document
 //! keeps its own copy of these sentences (a test in the hub looks for
 //! copies).
 
