@@ -17,7 +17,7 @@ use yuanzhuo_engine::Actor;
 use yuanzhuo_protocol::*;
 
 use crate::door::{Door, Visitor};
-use crate::meeting::{encode, Broadcast, MeetingHandle, Outbox, Request};
+use crate::meeting::{encode, Broadcast, Direct, MeetingHandle, Outbox, Request};
 use crate::presence::{Presence, Seat};
 use crate::server::WS_HARD_LIMIT;
 use crate::store::{ClaimRow, TokenRow};
@@ -193,7 +193,7 @@ fn staff_label(actor: &Actor, serial: &str) -> Option<String> {
 /// What the writer sends besides live updates: direct answers, and the raw
 /// log when this connection follows it.
 struct Inbox {
-    direct: mpsc::Receiver<Box<Utf8Bytes>>,
+    direct: mpsc::Receiver<Box<Direct>>,
     log: mpsc::Receiver<Box<Utf8Bytes>>,
     /// Told once the welcome has been sent.
     welcomed: Option<tokio::sync::oneshot::Sender<()>>,
@@ -273,8 +273,8 @@ async fn authenticate(
                 if row.role.is_desk_role() {
                     if device.is_none() && pin.is_none() {
                         access = Access::ReadOnly;
-                    } else if let Err((code, detail)) = desk_hello(shared, &row, device, pin, visitor.address).await {
-                        refuse_with(sink, code, detail, CloseCode::Policy).await;
+                    } else if let Err(msg) = desk_hello(shared, &row, device, pin, visitor.address).await {
+                        refuse_msg(sink, msg, CloseCode::Policy).await;
                         return Err(Unseated::Closed);
                     } else {
                         let Some(claim) = shared.tokens.claim_of(&row.serial) else {
@@ -312,28 +312,31 @@ async fn desk_hello(
     device: Option<String>,
     pin: Option<String>,
     peer: std::net::IpAddr,
-) -> Result<(), (ErrorCode, Option<String>)> {
+) -> Result<(), ErrorMsg> {
+    let refused = |code| ErrorMsg::new(None, code, None);
     let device = device.filter(|d| !d.trim().is_empty() && d.len() <= 128);
     match shared.tokens.check_desk(row, device.as_deref(), pin.as_deref()) {
         DeskCheck::Ok => return Ok(()),
-        DeskCheck::Refused(code) => return Err((code, None)),
+        DeskCheck::Refused(code) => return Err(refused(code)),
         DeskCheck::Unclaimed => {}
     }
-    let (Some(device), Some(pin)) = (device, pin) else { return Err((ErrorCode::ClaimRequired, None)) };
+    let (Some(device), Some(pin)) = (device, pin) else { return Err(refused(ErrorCode::ClaimRequired)) };
     let Some(pin) = valid_pin(&pin) else {
-        return Err((ErrorCode::InvalidField, Some("pin: 4 to 6 digits / 4至6位数字".into())));
+        let mut msg = ErrorMsg::new(None, ErrorCode::InvalidField, Some("pin: 4 to 6 digits / 4至6位数字".into()));
+        msg.about = Some(Box::new(ErrorAbout::field("pin")));
+        return Err(msg);
     };
     let claim = ClaimRow { serial: row.serial.clone(), pin_hash: pin_hash(row, &pin), device: device_hash(&device) };
     let same_address_as = shared.presence.labels_at(peer, &row.serial);
     let (tx, rx) = tokio::sync::oneshot::channel();
     let req = Request::Claim { actor: actor_of(row), claim, address: peer.to_string(), same_address_as, reply: tx };
     if !shared.meeting.send(req).await {
-        return Err((ErrorCode::ShuttingDown, None));
+        return Err(refused(ErrorCode::ShuttingDown));
     }
     match rx.await {
         Ok(Ok(())) => Ok(()),
-        Ok(Err(rej)) => Err((rej.code, rej.detail)),
-        Err(_) => Err((ErrorCode::ShuttingDown, None)),
+        Ok(Err(rej)) => Err(rej.to_msg(None)),
+        Err(_) => Err(refused(ErrorCode::ShuttingDown)),
     }
 }
 
@@ -343,8 +346,12 @@ async fn refuse(sink: &mut Sink, code: ErrorCode, close: CloseCode) {
 }
 
 async fn refuse_with(sink: &mut Sink, code: ErrorCode, detail: Option<String>, close: CloseCode) {
-    let msg = encode(&ServerMsg::Error(ErrorMsg::new(None, code, detail)));
-    let _ = sink.send(Message::Text(msg)).await;
+    refuse_msg(sink, ErrorMsg::new(None, code, detail), close).await
+}
+
+async fn refuse_msg(sink: &mut Sink, msg: ErrorMsg, close: CloseCode) {
+    let code = msg.code;
+    let _ = sink.send(Message::Text(encode(&ServerMsg::Error(msg)))).await;
     let _ = sink.send(Message::Close(Some(CloseFrame { code: close, reason: Utf8Bytes::from(code.as_str()) }))).await;
 }
 
@@ -558,8 +565,8 @@ async fn write_loop(
             }
             _ = stop.notified() => {
                 // The reader closes the connection: what is queued goes first.
-                while let Ok(text) = direct.try_recv() {
-                    if send_text(sink, *text, out).await.is_err() {
+                while let Ok(d) = direct.try_recv() {
+                    if send_text(sink, d.text, out).await.is_err() {
                         return;
                     }
                 }
@@ -571,9 +578,9 @@ async fn write_loop(
                 }
             }
             d = direct.recv() => {
-                let Some(text) = d.map(|b| *b) else { return };
-                if let Some(seq) = snapshot_seq_of(&text) {
-                    snapshot_seq = Some(seq);
+                let Some(Direct { text, snapshot_seq: seq }) = d.map(|b| *b) else { return };
+                if seq.is_some() {
+                    snapshot_seq = seq;
                 }
                 if send_text(sink, text, out).await.is_err() {
                     return;
@@ -619,15 +626,6 @@ async fn write_loop(
     }
 }
 
-/// Snapshots and welcomes start with a fixed prefix; read their seq without
-/// parsing the whole message.
-fn snapshot_seq_of(text: &str) -> Option<u64> {
-    let rest = text.strip_prefix(r#"{"type":"welcome","#).or_else(|| text.strip_prefix(r#"{"type":"snapshot","#))?;
-    let at = rest.find(r#""snapshot":{"seq":"#)? + r#""snapshot":{"seq":"#.len();
-    let digits: String = rest[at..].chars().take_while(char::is_ascii_digit).collect();
-    digits.parse().ok()
-}
-
 struct Bucket {
     tokens: f64,
     at: Instant,
@@ -659,18 +657,6 @@ impl Bucket {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_snapshot_seq() {
-        assert_eq!(
-            snapshot_seq_of(
-                r#"{"type":"welcome","you":{"role":"voter","label":"V1","all_tables":false},"snapshot":{"seq":42,"log_head":""}}"#
-            ),
-            Some(42)
-        );
-        assert_eq!(snapshot_seq_of(r#"{"type":"snapshot","snapshot":{"seq":7}}"#), Some(7));
-        assert_eq!(snapshot_seq_of(r#"{"type":"ack","id":"x","seq":3}"#), None);
-    }
 
     #[test]
     fn bucket_refuses_a_flood() {

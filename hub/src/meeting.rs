@@ -55,29 +55,40 @@ pub struct Broadcast {
     pub text: Arc<crate::deflate::Wire>,
 }
 
+/// One direct message, encoded, and the log position of the snapshot it
+/// carries (a welcome or a snapshot): the writer sends no update at or
+/// before it.
+#[derive(Debug)]
+pub struct Direct {
+    pub text: Utf8Bytes,
+    pub snapshot_seq: Option<u64>,
+}
+
 /// A connection's queue of direct messages (answers, snapshots).
 #[derive(Clone, Debug)]
 pub struct Outbox {
     /// Boxed: a channel's first block of slots is allocated with it, on
     /// every connection; a box is a quarter of a message's size.
-    tx: mpsc::Sender<Box<Utf8Bytes>>,
+    tx: mpsc::Sender<Box<Direct>>,
     /// Set when a message could not be queued: the connection must close,
     /// and the client will resend its command ids after reconnecting.
     pub overflowed: Arc<AtomicBool>,
 }
 
 impl Outbox {
-    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Box<Utf8Bytes>>) {
+    pub fn new(capacity: usize) -> (Outbox, mpsc::Receiver<Box<Direct>>) {
         let (tx, rx) = mpsc::channel(capacity);
         (Outbox { tx, overflowed: Arc::new(AtomicBool::new(false)) }, rx)
     }
 
     pub fn send(&self, msg: &ServerMsg) {
-        self.send_text(encode(msg));
-    }
-
-    pub fn send_text(&self, text: Utf8Bytes) {
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(Box::new(text)) {
+        let snapshot_seq = match msg {
+            ServerMsg::Welcome { snapshot, .. } | ServerMsg::Snapshot { snapshot } => Some(snapshot.seq),
+            _ => None,
+        };
+        if let Err(mpsc::error::TrySendError::Full(_)) =
+            self.tx.try_send(Box::new(Direct { text: encode(msg), snapshot_seq }))
+        {
             self.overflowed.store(true, Ordering::Relaxed);
         }
     }
@@ -1080,7 +1091,7 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
         rt.block_on(async {
             assert!(handle.send(Request::Command { actor: Actor::organiser(), id: id.into(), command, reply }).await);
-            serde_json::from_str(&rx.recv().await.unwrap()).unwrap()
+            serde_json::from_str(&rx.recv().await.unwrap().text).unwrap()
         })
     }
 
@@ -1196,13 +1207,26 @@ mod tests {
         b
     }
 
-    fn command(actor: Actor, id: &str, command: Command) -> (Request, mpsc::Receiver<Box<Utf8Bytes>>) {
+    fn command(actor: Actor, id: &str, command: Command) -> (Request, mpsc::Receiver<Box<Direct>>) {
         let (reply, rx) = Outbox::new(8);
         (Request::Command { actor, id: id.into(), command, reply }, rx)
     }
 
-    fn message(rx: &mut mpsc::Receiver<Box<Utf8Bytes>>) -> Option<Value> {
-        rx.try_recv().ok().map(|t| serde_json::from_str(t.as_str()).expect("JSON"))
+    fn message(rx: &mut mpsc::Receiver<Box<Direct>>) -> Option<Value> {
+        rx.try_recv().ok().map(|d| serde_json::from_str(d.text.as_str()).expect("JSON"))
+    }
+
+    #[test]
+    fn a_direct_message_carries_the_position_of_its_snapshot() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut m = Meeting::load(new_meeting(dir.path())).unwrap();
+        m.open_head_record().unwrap();
+        let (reply, mut rx) = Outbox::new(8);
+        m.process(vec![Request::Snapshot { viewer: Actor::organiser(), you: None, reply: reply.clone() }]);
+        reply.error(Some("c1".into()), ErrorCode::Forbidden, None);
+        let seqs: Vec<Option<u64>> = std::iter::from_fn(|| rx.try_recv().ok()).map(|d| d.snapshot_seq).collect();
+        assert_eq!(seqs, [Some(m.state.seq), None]);
+        assert!(m.state.seq > 0);
     }
 
     #[test]
