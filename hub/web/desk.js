@@ -273,19 +273,14 @@
 
   // ------------------------------------------------------------ the hub's desk errors, plainly
 
-  function unitFrom(detail) {
-    var m = /(batch|board) (\d+)/.exec(detail || '');
-    return m ? { unit: m[1], n: parseInt(m[2], 10) } : null;
-  }
-
   /**
    * A desk error from the hub as a sentence in the reader's language, with
-   * its detail turned into words (the hub's details are in English).
-   * Other errors: YZ.errorText.
+   * what it is about (`about`: batch or board, ballot number, counters,
+   * register number, receipt) put into words. Other errors: YZ.errorText.
    */
   D.errorText = function (m) {
     if (!m) return '';
-    var d = m.detail || '', u = unitFrom(d), x;
+    var d = m.detail || '', a = m.about || {}, x;
     switch (m.code) {
       case 'paper_open':
       case 'paper_count_mismatch':
@@ -293,13 +288,13 @@
       case 'batch_not_empty':
         return D.batchName(+d) + tr('已有录入的选票或清点的张数，不能丢弃。', ' has keyed ballots or counted sheets; it cannot be discarded.');
       case 'ballot_number_used':
-        x = /^(.*): batch (\d+)$/.exec(d);
-        return x ? tr('选票编号 ' + x[1] + ' 已在第 ' + x[2] + ' 批计入，一个编号只能计一次。请核对纸质选票。', 'Ballot number ' + x[1] + ' was already counted in batch ' + x[2] + '; a number counts once. Check the paper ballot.')
+        return a.number != null ? tr('选票编号 ' + a.number + ' 已在第 ' + a.n + ' 批计入，一个编号只能计一次。请核对纸质选票。', 'Ballot number ' + a.number + ' was already counted in batch ' + a.n + '; a number counts once. Check the paper ballot.')
           : YZ.errorText(m);
       case 'batch_taken':
-        return tr('这一批已由另外两位点票员录入（' + d.replace('counters', '点票员') + '）。请换一个批次。', 'Two other counters are keying this one (' + d + '). Choose another.');
+        x = (a.counters || []).join(', ');
+        return tr('这一批已由另外两位点票员录入（点票员 ' + x + '）。请换一个批次。', 'Two other counters are keying this one (counters ' + x + '). Choose another.');
       case 'batch_agreed':
-        return (u ? (u.unit === 'board' ? D.boardName(u.n) : D.batchName(u.n)) : '') + tr('已经一致并计入，不能再改。', ' has already agreed and counted; it cannot change.');
+        return (a.unit ? (a.unit === 'board' ? D.boardName(a.n) : D.batchName(a.n)) : '') + tr('已经一致并计入，不能再改。', ' has already agreed and counted; it cannot change.');
       case 'unknown_batch':
         return tr('第 ' + d + ' 批还没有你的录入。', 'You have keyed nothing in batch ' + d + '.');
       case 'unknown_paper_ballot':
@@ -309,12 +304,12 @@
       case 'boards_not_allowed':
         return tr('本次会议按平均分配法计算，需要每一张选票，不能使用贴纸板。', 'This meeting uses equal shares, which needs every ballot: sticker boards cannot be used.');
       case 'same_device':
-        x = /counter (\w+)/.exec(d);
-        return tr('这一批的另一份' + (x ? '（' + x[1] + ' 号点票员）' : '') + '是在这台设备上录入的。两份必须由两个人在两台设备上分别录入：请另一位点票员用自己的设备录入这一批。',
-          'The other copy of this batch' + (x ? ' (counter ' + x[1] + ')' : '') + ' was keyed on this same device. The two copies must be keyed by two people on two devices: let another counter key this batch on their own device.');
+        x = (a.counters || [])[0];
+        return tr('这一批的另一份' + (x != null ? '（' + x + ' 号点票员）' : '') + '是在这台设备上录入的。两份必须由两个人在两台设备上分别录入：请另一位点票员用自己的设备录入这一批。',
+          'The other copy of this batch' + (x != null ? ' (counter ' + x + ')' : '') + ' was keyed on this same device. The two copies must be keyed by two people on two devices: let another counter key this batch on their own device.');
       case 'already_voted':
-        return /batch/.test(d) ? tr('这个选票编号已在计票中（' + d.replace('batch', '第') + ' 批），不能再换。', 'That ballot number is already counted (' + d + '); it cannot be switched.')
-          : tr('这张卡已经投过票' + (d ? '（回执 ' + d + '）' : '') + '，不能再作废或换发。', 'This card has already voted' + (d ? ' (receipt ' + d + ')' : '') + '; it can no longer be cancelled or switched.');
+        return a.number != null ? tr('这个选票编号已在计票中（' + a.number + ': 第 ' + a.n + ' 批），不能再换。', 'That ballot number is already counted (' + a.number + ': batch ' + a.n + '); it cannot be switched.')
+          : tr('这张卡已经投过票' + (a.receipt ? '（回执 ' + a.receipt + '）' : '') + '，不能再作废或换发。', 'This card has already voted' + (a.receipt ? ' (receipt ' + a.receipt + ')' : '') + '; it can no longer be cancelled or switched.');
       case 'unknown_card':
         return tr('没有 ' + d + ' 这张卡。请核对卡上印的编号（投票卡以 V 开头，如 V0042）。', 'There is no card ' + d + '. Check the number printed on it (voter cards start with V, e.g. V0042).');
       case 'card_cancelled':
@@ -324,9 +319,9 @@
       case 'already_issued':
         return tr(d + ' 已经发给了别人，不能再发。请换一张卡或一个编号。', d + ' was already handed to someone else. Use another card or number.');
       case 'already_registered':
-        x = /register (\d+)/.exec(d);
-        return tr('此人已经登记过' + (x ? '（登记号 ' + x[1] + '）' : '') + '，一人只能登记一次。如需换一种方式投票，请用“换发”。',
-          'This person is already registered' + (x ? ' (register number ' + x[1] + ')' : '') + '; one registration per person. To change how they vote, use “Switch”.');
+        x = a.register;
+        return tr('此人已经登记过' + (x ? '（登记号 ' + x + '）' : '') + '，一人只能登记一次。如需换一种方式投票，请用“换发”。',
+          'This person is already registered' + (x ? ' (register number ' + x + ')' : '') + '; one registration per person. To change how they vote, use “Switch”.');
       case 'unknown_register':
         return tr('没有登记号 ' + d + '。', 'There is no register number ' + d + '.');
       case 'no_register':
@@ -475,7 +470,7 @@
   var CLAIM_CODES = { claim_required: 1, wrong_pin: 1, too_many_tries: 1, claimed_elsewhere: 1, device_has_card: 1 };
   /** Whether a refused hello is about the claim (and not a wrong code). */
   C.isClaimRefusal = function (m) {
-    return !!m && (CLAIM_CODES[m.code] === 1 || (m.code === 'invalid_field' && /^pin/.test(m.detail || '')));
+    return !!m && (CLAIM_CODES[m.code] === 1 || (m.code === 'invalid_field' && (m.about || {}).field === 'pin'));
   };
   /**
    * What to say about a refused hello, and what to ask:

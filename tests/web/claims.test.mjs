@@ -174,7 +174,7 @@ test('two counters key one batch on two devices: "0117" and "117" are one ballot
 test('the hub\'s refusal of a second copy from the same device is said in words', async () => {
   // One device holds one desk card, so only a claim moved by the organiser can bring both copies of a
   // batch to one device; the hub refuses that with `same_device`, which the counter reads as:
-  const text = await one.evaluate(() => window.YZ.desk.errorText({ code: 'same_device', detail: 'batch 2: counter 1', zh: '', en: '' }));
+  const text = await one.evaluate(() => window.YZ.desk.errorText({ code: 'same_device', detail: 'batch 2: counter 1', about: { unit: 'batch', n: 2, counters: [1] }, zh: '', en: '' }));
   assert.match(text, /这一批的另一份（1 号点票员）是在这台设备上录入的[\s\S]*两个人在两台设备上/);
   assert.deepEqual(errors, []);
 });

@@ -227,6 +227,7 @@ test('a ballot number counts once: keyed again in another batch it is refused, p
   const r = await d.command('counter3', { kind: 'key_paper', batch: 5, number: '０００２', marks: ['P01'] });
   assert.equal(r.code, 'ballot_number_used');
   assert.equal(r.detail, '2: batch 1', 'full-width, with leading zeros: the same ballot');
+  assert.deepEqual(r.about, { unit: 'batch', n: 1, number: '2' }, 'what it is about, as data');
 });
 
 test('sticker boards: two readings, a difference flagged, one correction, then they count', async () => {

@@ -262,7 +262,7 @@ impl State {
                 };
                 self.phase_in(&[Phase::Voting])?;
                 if let Some(i) = self.voted.get(voter) {
-                    return Err(Rejection::with(E::AlreadyVoted, self.ballots[*i].receipt.clone()));
+                    return Err(self.already_voted(*i));
                 }
                 match self.electorate.card_status(voter, self.door()) {
                     None => return Err(Rejection::with(E::UnknownCard, voter.clone())),
@@ -293,22 +293,22 @@ impl State {
                     .collect::<Result<Vec<_>, _>>()?;
                 if let Some(b) = self.desk.batches.get(batch) {
                     if b.status == PaperStatus::Agreed {
-                        return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
+                        return Err(agreed(PaperKind::Batch, *batch));
                     }
                     if !b.copies.contains_key(desk) && b.copies.len() >= 2 {
-                        let who: Vec<&str> = b.copies.keys().map(String::as_str).collect();
-                        return Err(Rejection::with(E::BatchTaken, format!("counters {}", who.join(", "))));
+                        return Err(taken(PaperKind::Batch, *batch, &b.copies));
                     }
                     // The two copies of a batch come from two devices.
                     let mine = self.claim_device(&format!("counter-{desk}"));
                     if let Some((other, _)) =
                         b.copies.iter().find(|(d, c)| *d != desk && c.device.is_some() && c.device == mine)
                     {
-                        return Err(Rejection::with(E::SameDevice, format!("batch {batch}: counter {other}")));
+                        return Err(same_device(PaperKind::Batch, *batch, other));
                     }
                 }
                 if let Some(other) = self.desk.numbers.get(&number) {
-                    return Err(Rejection::with(E::BallotNumberUsed, format!("{number}: batch {other}")));
+                    return Err(Rejection::with(E::BallotNumberUsed, format!("{number}: batch {other}"))
+                        .about(ErrorAbout { number: Some(number), ..ErrorAbout::unit(PaperKind::Batch, *other) }));
                 }
                 Ok(vec![Event::PaperKeyed { batch: *batch, counter: desk.clone(), number, marks }])
             }
@@ -316,11 +316,7 @@ impl State {
                 let desk = counter(actor)?;
                 self.claimed(actor)?;
                 self.phase_in(&[Phase::Voting])?;
-                let b =
-                    self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
-                if b.status == PaperStatus::Agreed {
-                    return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
-                }
+                let b = self.open_batch(*batch)?;
                 let number = normalize_ballot_number(number);
                 if !b.copies.get(desk).is_some_and(|c| c.ballots.contains_key(&number)) {
                     return Err(Rejection::with(E::UnknownPaperBallot, number));
@@ -331,11 +327,7 @@ impl State {
                 let desk = counter(actor)?;
                 self.claimed(actor)?;
                 self.phase_in(&[Phase::Voting])?;
-                let b =
-                    self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
-                if b.status == PaperStatus::Agreed {
-                    return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
-                }
+                let b = self.open_batch(*batch)?;
                 // A counter who keyed nothing in an existing batch finishes an
                 // empty copy (a stray batch: opened, one ballot keyed and removed).
                 let empty = Copy::default();
@@ -390,11 +382,10 @@ impl State {
                 let mut events = vec![];
                 match self.desk.boards.get(board) {
                     Some(b) if b.status == PaperStatus::Agreed => {
-                        return Err(Rejection::with(E::BatchAgreed, format!("board {board}")));
+                        return Err(agreed(PaperKind::Board, *board));
                     }
                     Some(b) if !b.copies.contains_key(desk) && b.copies.len() >= 2 => {
-                        let who: Vec<&str> = b.copies.keys().map(String::as_str).collect();
-                        return Err(Rejection::with(E::BatchTaken, format!("counters {}", who.join(", "))));
+                        return Err(taken(PaperKind::Board, *board, &b.copies));
                     }
                     Some(b) => {
                         // The two readings of a board come from two devices, like a batch's copies.
@@ -402,7 +393,7 @@ impl State {
                         if let Some((other, _)) =
                             b.copies.iter().find(|(d, c)| *d != desk && c.device.is_some() && c.device == mine)
                         {
-                            return Err(Rejection::with(E::SameDevice, format!("board {board}: counter {other}")));
+                            return Err(same_device(PaperKind::Board, *board, other));
                         }
                         events.push(Event::BoardKeyed { board: *board, counter: desk.clone(), counts: counts.clone() });
                         if let Some((_, other)) = b.copies.iter().find(|(d, _)| *d != desk) {
@@ -434,13 +425,10 @@ impl State {
             Command::DiscardBatch { batch } => {
                 self.organiser(actor)?;
                 self.phase_in(&[Phase::Voting])?;
-                let b =
-                    self.desk.batches.get(batch).ok_or_else(|| Rejection::with(E::UnknownBatch, batch.to_string()))?;
-                if b.status == PaperStatus::Agreed {
-                    return Err(Rejection::with(E::BatchAgreed, format!("batch {batch}")));
-                }
+                let b = self.open_batch(*batch)?;
                 if !b.is_empty() {
-                    return Err(Rejection::with(E::BatchNotEmpty, batch.to_string()));
+                    return Err(Rejection::with(E::BatchNotEmpty, batch.to_string())
+                        .about(ErrorAbout::unit(PaperKind::Batch, *batch)));
                 }
                 Ok(vec![Event::BatchDiscarded { batch: *batch }])
             }
@@ -455,7 +443,7 @@ impl State {
                     return Err(Rejection::with(E::CardCancelled, serial));
                 }
                 if let Some(i) = self.voted.get(&serial) {
-                    return Err(Rejection::with(E::AlreadyVoted, self.ballots[*i].receipt.clone()));
+                    return Err(self.already_voted(*i));
                 }
                 Ok(vec![Event::CardCancelled { serial, reason }])
             }
@@ -522,7 +510,8 @@ impl State {
                 let issue = self.issue(issue)?;
                 if let Some(h) = holder {
                     if let Some(n) = self.electorate.holders.get(h) {
-                        return Err(Rejection::with(E::AlreadyRegistered, format!("register {n}")));
+                        return Err(Rejection::with(E::AlreadyRegistered, format!("register {n}"))
+                            .about(ErrorAbout { register: Some(*n), ..Default::default() }));
                     }
                 }
                 let register = self.electorate.register.len() as u32 + 1;
@@ -542,12 +531,14 @@ impl State {
                 match &held {
                     Issue::Card { serial } => {
                         if let Some(i) = self.voted.get(serial) {
-                            return Err(Rejection::with(E::AlreadyVoted, self.ballots[*i].receipt.clone()));
+                            return Err(self.already_voted(*i));
                         }
                     }
                     Issue::Paper { number } => {
                         if let Some(b) = self.desk.numbers.get(number) {
-                            return Err(Rejection::with(E::AlreadyVoted, format!("{number}: batch {b}")));
+                            return Err(Rejection::with(E::AlreadyVoted, format!("{number}: batch {b}")).about(
+                                ErrorAbout { number: Some(number.clone()), ..ErrorAbout::unit(PaperKind::Batch, *b) },
+                            ));
                         }
                     }
                     Issue::Stickers { stickers } => {
@@ -822,6 +813,24 @@ impl State {
         }
     }
 
+    /// A batch that exists and may still change (not agreed).
+    fn open_batch(&self, batch: u32) -> Result<&crate::paper::Batch, Rejection> {
+        let b =
+            self.desk.batches.get(&batch).ok_or_else(|| {
+                Rejection::with(E::UnknownBatch, batch).about(ErrorAbout::unit(PaperKind::Batch, batch))
+            })?;
+        if b.status == PaperStatus::Agreed {
+            return Err(agreed(PaperKind::Batch, batch));
+        }
+        Ok(b)
+    }
+
+    /// `already_voted` for ballot `i`, naming its receipt.
+    fn already_voted(&self, i: usize) -> Rejection {
+        let receipt = self.ballots[i].receipt.clone();
+        Rejection::with(E::AlreadyVoted, &receipt).about(ErrorAbout { receipt: Some(receipt), ..Default::default() })
+    }
+
     fn phase_in(&self, allowed: &[Phase]) -> Result<(), Rejection> {
         if allowed.contains(&self.phase) {
             Ok(())
@@ -867,6 +876,39 @@ impl State {
 }
 
 /// The counter's desk, or Forbidden: only counters key paper.
+fn unit_word(unit: PaperKind) -> &'static str {
+    match unit {
+        PaperKind::Batch => "batch",
+        PaperKind::Board => "board",
+    }
+}
+
+/// A counter's desk as a number (desks are numbered; one that is not a
+/// number is left out of `about`).
+fn desk_number(desk: &str) -> Option<u32> {
+    desk.parse().ok()
+}
+
+/// `batch_agreed`: the batch or board already agreed and counted.
+fn agreed(unit: PaperKind, n: u32) -> Rejection {
+    Rejection::with(E::BatchAgreed, format!("{} {n}", unit_word(unit))).about(ErrorAbout::unit(unit, n))
+}
+
+/// `batch_taken`: two other counters hold the copies.
+fn taken<C>(unit: PaperKind, n: u32, copies: &std::collections::BTreeMap<String, C>) -> Rejection {
+    let who: Vec<&str> = copies.keys().map(String::as_str).collect();
+    Rejection::with(E::BatchTaken, format!("counters {}", who.join(", "))).about(ErrorAbout {
+        counters: who.iter().filter_map(|d| desk_number(d)).collect(),
+        ..ErrorAbout::unit(unit, n)
+    })
+}
+
+/// `same_device`: the other copy was keyed on this device, by `other`.
+fn same_device(unit: PaperKind, n: u32, other: &str) -> Rejection {
+    Rejection::with(E::SameDevice, format!("{} {n}: counter {other}", unit_word(unit)))
+        .about(ErrorAbout { counters: desk_number(other).into_iter().collect(), ..ErrorAbout::unit(unit, n) })
+}
+
 fn counter(actor: &Actor) -> Result<&String, Rejection> {
     actor.desk().ok_or_else(|| Rejection::new(E::Forbidden))
 }

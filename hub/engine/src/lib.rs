@@ -48,19 +48,27 @@ pub struct Rejection {
     pub detail: Option<String>,
     /// With `paper_open` and `paper_count_mismatch`: what keeps the vote from closing.
     pub blockers: Vec<yuanzhuo_protocol::CloseBlocker>,
+    /// What the refusal is about, as data (`error.about`).
+    pub about: Option<Box<yuanzhuo_protocol::ErrorAbout>>,
 }
 
 impl Rejection {
     pub fn new(code: ErrorCode) -> Self {
-        Rejection { code, detail: None, blockers: vec![] }
+        Rejection { code, detail: None, blockers: vec![], about: None }
     }
     pub fn with(code: ErrorCode, detail: impl ToString) -> Self {
-        Rejection { code, detail: Some(detail.to_string()), blockers: vec![] }
+        Rejection { code, detail: Some(detail.to_string()), blockers: vec![], about: None }
+    }
+    /// The same refusal, saying what it is about as data.
+    pub fn about(mut self, about: yuanzhuo_protocol::ErrorAbout) -> Self {
+        self.about = Some(Box::new(about));
+        self
     }
     /// The refusal as the wire's `error` answering command `id`.
     pub fn to_msg(self, id: Option<String>) -> yuanzhuo_protocol::ErrorMsg {
         let mut m = yuanzhuo_protocol::ErrorMsg::new(id, self.code, self.detail);
         m.blockers = self.blockers;
+        m.about = self.about;
         m
     }
 }

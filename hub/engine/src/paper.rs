@@ -167,7 +167,7 @@ impl Desk {
     pub fn blocks_close(&self) -> Option<Rejection> {
         let blockers = self.blockers();
         let first = blockers.first()?;
-        Some(Rejection { code: first.code, detail: Some(blocker_line(first)), blockers })
+        Some(Rejection { code: first.code, detail: Some(blocker_line(first)), blockers, about: None })
     }
 
     pub fn view(&self) -> PaperView {

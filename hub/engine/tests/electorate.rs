@@ -193,6 +193,7 @@ fn a_person_registers_once_by_the_hash_of_their_name() {
     let reg = |h: &str, issue| Command::Register { holder: Some(h.into()), issue };
     m.ok(&registrar(1), &reg("h-abc", card(1)));
     m.refuses(&registrar(2), &reg("h-abc", card(2)), E::AlreadyRegistered, Some("register 1"));
+    assert_eq!(m.rejects(&registrar(2), &reg("h-abc", card(2))).about.and_then(|a| a.register), Some(1));
     m.ok(&registrar(2), &reg("h-def", card(2)));
     // Only a registrar card the log issued keeps the register.
     m.refuses(&registrar(99), &reg("h-ghi", card(3)), E::UnknownCard, Some("registrar-99"));
@@ -267,6 +268,8 @@ fn desk_cards_are_claimed_once_on_one_device_and_their_claims_are_public() {
     m.claim("counter-2", "dev-a", "192.168.1.20");
     m.refuses(&counter(2), &key_paper(1, "1", &["P01"]), E::SameDevice, Some("batch 1: counter 1"));
     m.refuses(&counter(2), &key_board(1, &[("P01", 3)]), E::SameDevice, Some("board 1: counter 1"));
+    let about = m.rejects(&counter(2), &key_board(1, &[("P01", 3)])).about;
+    assert_eq!(*about.unwrap(), ErrorAbout { counters: vec![1], ..ErrorAbout::unit(PaperKind::Board, 1) });
     assert_eq!(m.check_log().unwrap(), m.state);
 }
 

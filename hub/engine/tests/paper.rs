@@ -127,6 +127,8 @@ fn a_batch_is_keyed_by_two_counters_only_and_only_by_counters() {
     m.ok(&counter(2), &key_paper(1, "1", &["P01"]));
     let r = m.rejects(&counter(3), &key_paper(1, "1", &["P01"]));
     assert_eq!((r.code, r.detail.as_deref()), (ErrorCode::BatchTaken, Some("counters 1, 2")));
+    // What it is about, as data for the pages: the batch and the two desks.
+    assert_eq!(*r.about.unwrap(), ErrorAbout { counters: vec![1, 2], ..ErrorAbout::unit(PaperKind::Batch, 1) });
     for who in [organiser(), voter(1), chair(1)] {
         m.refuses_code(&who, &key_paper(1, "2", &["P01"]), ErrorCode::Forbidden);
     }

@@ -923,6 +923,49 @@ pub struct ErrorMsg {
     /// boards, then sheet counts).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub blockers: Vec<CloseBlocker>,
+    /// What the refusal is about, as data (`detail` says the same for a
+    /// person reading a log; pages word the refusal from this instead).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub about: Option<Box<ErrorAbout>>,
+}
+
+/// What a refusal is about, as numbers and ids a page can word: the batch
+/// or board, the ballot number, the counters' desks, the register number,
+/// the receipt, the field. Only what applies is present.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorAbout {
+    /// The batch or board concerned, with `n`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<PaperKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub n: Option<u32>,
+    /// A paper ballot's number, as normalised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    /// Counters' desk numbers: the other copy's counter (`same_device`) or
+    /// the two keying a batch (`batch_taken`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counters: Vec<u32>,
+    /// A door-register number (`already_registered`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub register: Option<u32>,
+    /// The receipt of the ballot already cast (`already_voted`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
+    /// The field refused (`invalid_field`), as named in the command.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ErrorAbout {
+    /// A batch or board by number.
+    pub fn unit(unit: PaperKind, n: u32) -> Self {
+        ErrorAbout { unit: Some(unit), n: Some(n), ..Default::default() }
+    }
+    /// A field of a command.
+    pub fn field(field: impl Into<String>) -> Self {
+        ErrorAbout { field: Some(field.into()), ..Default::default() }
+    }
 }
 
 impl ErrorMsg {
@@ -935,6 +978,7 @@ impl ErrorMsg {
             detail,
             retry_after_ms: None,
             blockers: vec![],
+            about: None,
         }
     }
 
