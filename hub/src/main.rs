@@ -2,10 +2,10 @@
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use hub::publish::Doc;
-use hub::server::{self, ServeOptions, DEFAULT_PORT};
-use hub::store::Store;
-use hub::tokens::TokenSheet;
+use hub::documents::publish::Doc;
+use hub::http::server::{self, ServeOptions, DEFAULT_PORT};
+use hub::meeting::store::Store;
+use hub::meeting::tokens::TokenSheet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -244,8 +244,8 @@ fn main() {
         .init();
     if let Err(e) = run(Cli::parse()) {
         eprintln!("错误 / error: {e:#}");
-        let rewritten = e.downcast_ref::<hub::witness::Rewritten>().is_some();
-        std::process::exit(if rewritten { hub::witness::EXIT_REWRITTEN } else { 1 });
+        let rewritten = e.downcast_ref::<hub::tools::witness::Rewritten>().is_some();
+        std::process::exit(if rewritten { hub::tools::witness::EXIT_REWRITTEN } else { 1 });
     }
 }
 
@@ -263,8 +263,8 @@ fn run(cli: Cli) -> Result<()> {
             }))
         }
         Cmd::Check { meeting, proposals, sheet } => {
-            let options = hub::definition::Options { sheet: sheet.clone() };
-            let loaded = hub::definition::load_with(meeting.as_deref(), proposals.as_deref(), &options)?;
+            let options = hub::documents::definition::Options { sheet: sheet.clone() };
+            let loaded = hub::documents::definition::load_with(meeting.as_deref(), proposals.as_deref(), &options)?;
             let d = &loaded.definition;
             let r = &d.rules;
             print!("{}", loaded.table.preview(&d.proposals, &r.budget.currency));
@@ -301,7 +301,11 @@ fn run(cli: Cli) -> Result<()> {
             }
             // While a hub serves the folder, the cards are issued by it (its
             // meeting task writes the log); otherwise here, under the folder's lock.
-            let running = if data.join(hub::store::DB_FILE).exists() { hub::folder::serving(&data) } else { None };
+            let running = if data.join(hub::meeting::store::DB_FILE).exists() {
+                hub::meeting::folder::serving(&data)
+            } else {
+                None
+            };
             let mut _lock = None;
             // The join links point at the running hub, when one serves the folder.
             let serving_at = running.as_ref().map(|h| h.address.clone()).filter(|a| !a.is_empty());
@@ -320,12 +324,12 @@ fn run(cli: Cli) -> Result<()> {
                         );
                     }
                     let minted = if voters > 0 {
-                        if voters > hub::admin::MAX_CARDS {
+                        if voters > hub::http::admin::MAX_CARDS {
                             bail!(
                                 "会场服务器运行时一次最多发 {0} 张投票卡（可分几次发，每次都记入日志） / while a hub \
                                  serves the folder, at most {0} voter cards at a time (issue them in several goes, \
                                  each logged)",
-                                hub::admin::MAX_CARDS
+                                hub::http::admin::MAX_CARDS
                             );
                         }
                         let serials = issue_through_hub(&store, &holder, voters, &reason)?;
@@ -340,7 +344,7 @@ fn run(cli: Cli) -> Result<()> {
                     std::fs::create_dir_all(&data).with_context(|| {
                         format!("无法创建数据文件夹 / cannot create the data folder {}", data.display())
                     })?;
-                    _lock = Some(hub::folder::Lock::acquire(&data)?);
+                    _lock = Some(hub::meeting::folder::Lock::acquire(&data)?);
                     let (mut store, def) =
                         server::prepare(&data, meeting.as_deref(), proposals.as_deref(), server::DemoVoters(0))?;
                     let minted =
@@ -369,27 +373,29 @@ fn run(cli: Cli) -> Result<()> {
             if matches!(format, ExportFormat::Xlsx) && out.is_none() {
                 bail!("XLSX 是二进制文件，请用 --out 指定文件名（如 --out 结果.xlsx） / XLSX is a binary file: give --out FILE.xlsx");
             }
-            let loaded = hub::export::load(&data)?;
+            let loaded = hub::documents::export::load(&data)?;
             let bytes = match format {
-                ExportFormat::Json => (serde_json::to_string_pretty(&hub::export::json(&loaded)?)? + "\n").into_bytes(),
+                ExportFormat::Json => {
+                    (serde_json::to_string_pretty(&hub::documents::export::json(&loaded)?)? + "\n").into_bytes()
+                }
                 ExportFormat::Csv => {
                     let lang = match lang {
-                        CsvLang::Zh => hub::export::Lang::Zh,
-                        CsvLang::En => hub::export::Lang::En,
+                        CsvLang::Zh => hub::documents::export::Lang::Zh,
+                        CsvLang::En => hub::documents::export::Lang::En,
                     };
-                    hub::export::csv(&loaded, lang)?.into_bytes()
+                    hub::documents::export::csv(&loaded, lang)?.into_bytes()
                 }
-                ExportFormat::Log => hub::export::log_lines(&loaded)?.into_bytes(),
-                ExportFormat::Xlsx => hub::publish::render(&loaded, Doc::Xlsx)?,
-                ExportFormat::Notice => hub::publish::render(&loaded, Doc::Notice)?,
-                ExportFormat::Letters => hub::publish::render(&loaded, Doc::Letters)?,
-                ExportFormat::Pabulib => hub::publish::render(&loaded, Doc::Pabulib)?,
+                ExportFormat::Log => hub::documents::export::log_lines(&loaded)?.into_bytes(),
+                ExportFormat::Xlsx => hub::documents::publish::render(&loaded, Doc::Xlsx)?,
+                ExportFormat::Notice => hub::documents::publish::render(&loaded, Doc::Notice)?,
+                ExportFormat::Letters => hub::documents::publish::render(&loaded, Doc::Letters)?,
+                ExportFormat::Pabulib => hub::documents::publish::render(&loaded, Doc::Pabulib)?,
                 ExportFormat::Contacts => {
                     eprintln!(
                         "内部资料：含居民联系方式，只供组织方告知结果，勿公开、勿张贴 / internal: residents' contacts, \
                          for the organisers to tell them the outcome; never publish or post it"
                     );
-                    hub::export::contacts(&loaded, &data)?.into_bytes()
+                    hub::documents::export::contacts(&loaded, &data)?.into_bytes()
                 }
             };
             match out {
@@ -402,7 +408,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Prescreen { record, sheet, out } => {
-            let (csv, read) = hub::definition::draft_list(&record, sheet.as_deref())?;
+            let (csv, read) = hub::documents::definition::draft_list(&record, sheet.as_deref())?;
             eprint!("{}", read.summary());
             let n = csv.lines().count().saturating_sub(1);
             match &out {
@@ -421,7 +427,7 @@ fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Cmd::Print { what, data, from, to, table, out } => {
-            use hub::publish::hall::{Print, PrintOptions};
+            use hub::documents::publish::hall::{Print, PrintOptions};
             let what = match what {
                 PrintKind::Ballots => Print::Ballots,
                 PrintKind::Posters => Print::Posters,
@@ -441,8 +447,8 @@ fn run(cli: Cli) -> Result<()> {
                 ),
                 None => None,
             };
-            let loaded = hub::export::load(&data)?;
-            let html = hub::publish::hall::render(&loaded, what, &PrintOptions { from, to, table })?;
+            let loaded = hub::documents::export::load(&data)?;
+            let html = hub::documents::publish::hall::render(&loaded, what, &PrintOptions { from, to, table })?;
             match out {
                 Some(p) => std::fs::write(&p, html).with_context(|| format!("cannot write {}", p.display()))?,
                 None => {
@@ -456,24 +462,24 @@ fn run(cli: Cli) -> Result<()> {
             if !Store::path_in(&data).exists() {
                 bail!("没有会议数据 / no meeting data in {}", data.display());
             }
-            print!("{}", hub::export::verify(&data, head.as_deref())?);
+            print!("{}", hub::documents::export::verify(&data, head.as_deref())?);
             Ok(())
         }
         Cmd::Witness { hub, token, out } => {
             let rt = tokio::runtime::Runtime::new()?;
-            rt.block_on(hub::witness::run(hub::witness::WitnessOptions { hub, token, out }))
+            rt.block_on(hub::tools::witness::run(hub::tools::witness::WitnessOptions { hub, token, out }))
         }
         Cmd::Restore { from, data, accept_loss } => {
             if let Some(from) = from {
-                print!("{}", hub::restore::restore(&from, &data)?);
+                print!("{}", hub::tools::restore::restore(&from, &data)?);
             }
             if accept_loss {
-                print!("{}", hub::restore::accept_loss(&data)?);
+                print!("{}", hub::tools::restore::accept_loss(&data)?);
             }
             Ok(())
         }
         Cmd::Backup { data, out } => {
-            print!("{}", hub::restore::backup(&data, &out)?);
+            print!("{}", hub::tools::restore::backup(&data, &out)?);
             Ok(())
         }
     }
@@ -482,7 +488,12 @@ fn run(cli: Cli) -> Result<()> {
 /// Issue voter cards through the hub serving the folder (`POST
 /// /api/admin/voters` with the organiser's token, on this machine): the
 /// serials of the cards it issued.
-fn issue_through_hub(store: &Store, holder: &hub::folder::Holder, count: u32, reason: &str) -> Result<Vec<String>> {
+fn issue_through_hub(
+    store: &Store,
+    holder: &hub::meeting::folder::Holder,
+    count: u32,
+    reason: &str,
+) -> Result<Vec<String>> {
     use std::io::{Read, Write};
     let organiser = store
         .tokens()?

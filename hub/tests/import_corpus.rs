@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use hub::definition::{load_with, Options};
+use hub::documents::definition::{load_with, Options};
 use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
 
 /// A cell as the clerk typed it.

@@ -1,4 +1,4 @@
-//! The door (hub/src/door.rs) over real sockets: the open-files limit of a
+//! The door (hub/src/http/door.rs) over real sockets: the open-files limit of a
 //! stock laptop, and hostile sockets from one address that must not lock
 //! out a voter, a chair or the organiser.
 

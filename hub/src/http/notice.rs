@@ -1,0 +1,118 @@
+//! The documents over HTTP: the public results notice at `/notice` (public
+//! information once the vote is counted; before that the page says it is not
+//! available yet), and the rendering behind the organiser's export endpoints
+//! (`admin.rs`). Everything is read from the data folder like `hub export`,
+//! after the whole chain is checked.
+//!
+//! `/notice` may be opened by the whole room at once when the result is
+//! announced: the page is rendered once per state of the log (the meeting
+//! task's commit counter says when the log moved) and shared.
+
+use axum::extract::State as AxState;
+use axum::http::{header, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use tokio::sync::Mutex;
+
+use crate::documents::publish::{notice, render, Doc, NotFinal, Outcome};
+use crate::http::server::Web;
+
+pub fn routes() -> Router<Arc<Web>> {
+    Router::new().route("/notice", get(notice_page))
+}
+
+/// The last `/notice` rendered: the commit count it was made at, the status
+/// and the page.
+struct Rendered {
+    commits: u64,
+    status: StatusCode,
+    html: Arc<String>,
+}
+
+/// One cache per hub process (one process serves one data folder).
+static NOTICE: Mutex<Option<Rendered>> = Mutex::const_new(None);
+
+async fn notice_page(AxState(web): AxState<Arc<Web>>) -> Response {
+    let commits = web.shared.meeting.stats.commits.load(Ordering::Acquire);
+    // Held while rendering, so that a room full of phones renders it once.
+    let mut cache = NOTICE.lock().await;
+    if let Some(r) = cache.as_ref().filter(|r| r.commits == commits) {
+        return page(r.status, r.html.clone());
+    }
+    let data = web.data.clone();
+    let meeting = web.def.meeting.clone();
+    let made = tokio::task::spawn_blocking(move || -> (StatusCode, String) {
+        let loaded = match crate::documents::export::load(&data) {
+            Ok(l) => l,
+            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, failed(&meeting, &e)),
+        };
+        match Outcome::of(&loaded).and_then(|o| notice::notice(&o)) {
+            Ok(html) => (StatusCode::OK, html),
+            Err(e) if e.downcast_ref::<NotFinal>().is_some() => (StatusCode::NOT_FOUND, notice::not_yet(&meeting)),
+            Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, failed(&meeting, &e)),
+        }
+    })
+    .await;
+    let (status, html) = match made {
+        Ok(x) => x,
+        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, failed(&web.def.meeting, &anyhow::anyhow!("{e}"))),
+    };
+    let html = Arc::new(html);
+    *cache = Some(Rendered { commits, status, html: html.clone() });
+    page(status, html)
+}
+
+fn page(status: StatusCode, html: Arc<String>) -> Response {
+    (status, [(header::CACHE_CONTROL, "no-cache")], Html(html.as_str().to_owned())).into_response()
+}
+
+/// The page when the notice cannot be made (the details go to the hub's
+/// log, not to a public page).
+fn failed(meeting: &yuanzhuo_protocol::MeetingInfo, e: &anyhow::Error) -> String {
+    tracing::warn!("/notice: {e:#}");
+    crate::documents::publish::html::document(
+        &meeting.language,
+        "结果公示 / Results notice",
+        "",
+        &crate::documents::publish::html::html!(
+            "<h1>{}</h1><p class=\"center\">{}</p>",
+            meeting.name,
+            crate::documents::publish::html::both(
+                "暂时无法生成结果公示，请联系组织者。",
+                "The results notice cannot be made just now; please tell the organiser."
+            ),
+        ),
+    )
+}
+
+/// A document for the organiser's console, made off the async threads.
+/// `Err((status, code, zh, en))` when it cannot be made.
+pub async fn document(web: &Web, doc: Doc) -> Result<Vec<u8>, (StatusCode, &'static str, String, String)> {
+    let data = web.data.clone();
+    let made =
+        tokio::task::spawn_blocking(move || crate::documents::export::load(&data).and_then(|l| render(&l, doc))).await;
+    match made {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => match e.downcast_ref::<NotFinal>() {
+            Some(n) => Err((StatusCode::CONFLICT, n.code, n.zh.clone(), n.en.clone())),
+            None => {
+                tracing::warn!("admin export: {e:#}");
+                Err((
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "export_failed",
+                    format!("导出失败：{e}"),
+                    format!("The export failed: {e}"),
+                ))
+            }
+        },
+        Err(e) => Err((
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "export_failed",
+            format!("导出失败：{e}"),
+            format!("The export failed: {e}"),
+        )),
+    }
+}

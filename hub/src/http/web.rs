@@ -1,0 +1,474 @@
+//! The pages the hub serves to browsers: every asset is embedded in the
+//! binary (no CDN, no web fonts, nothing fetched from the internet), served
+//! with a Content-Security-Policy that forbids anything but the hub itself.
+//!
+//! Pages are static HTML + the shared client `yz.js`; they talk to the hub
+//! over `/ws` like any other client (docs/protocol.md). The server fills in
+//! nothing secret: tokens reach a page through the fragment of a join link
+//! (`/j/TOKEN` redirects to `/PAGE#token=TOKEN`), which browsers never send
+//! back to the server, and the page keeps them in its own storage.
+
+use axum::extract::{Path as UrlPath, RawQuery, State as AxState};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, OnceLock};
+use yuanzhuo_protocol::*;
+
+use crate::http::server::Web;
+use crate::meeting::tokens;
+
+/// Everything a page may load: only the hub itself (and inline data: images
+/// such as QR codes). A page that tried to reach a CDN would be blocked.
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+                   script-src 'self'; connect-src 'self' ws: wss:; base-uri 'none'; form-action 'self'; frame-ancestors 'self'";
+
+/// Embedded static files: (URL path, content type, bytes).
+pub const ASSETS: &[(&str, &str, &[u8])] = &[
+    ("/assets/yz.js", "text/javascript; charset=utf-8", include_bytes!("../../web/yz.js")),
+    ("/assets/yz.css", "text/css; charset=utf-8", include_bytes!("../../web/yz.css")),
+    ("/assets/views.js", "text/javascript; charset=utf-8", include_bytes!("../../web/views.js")),
+    ("/assets/projector.js", "text/javascript; charset=utf-8", include_bytes!("../../web/projector.js")),
+    ("/assets/projector.css", "text/css; charset=utf-8", include_bytes!("../../web/projector.css")),
+    ("/assets/vote.js", "text/javascript; charset=utf-8", include_bytes!("../../web/vote.js")),
+    ("/assets/vote.css", "text/css; charset=utf-8", include_bytes!("../../web/vote.css")),
+    ("/assets/landing.js", "text/javascript; charset=utf-8", include_bytes!("../../web/landing.js")),
+    ("/assets/landing.css", "text/css; charset=utf-8", include_bytes!("../../web/landing.css")),
+];
+
+/// Which page a token's join link opens.
+pub fn page_for(role: Role) -> &'static str {
+    match role {
+        Role::Voter => "/vote",
+        Role::Chair | Role::Recorder | Role::Adviser => "/table",
+        Role::Organiser => "/admin",
+        Role::Projector => "/projector",
+        Role::Screen => "/table-screen",
+        Role::Counter => "/count",
+        Role::Observer => "/scrutiny",
+        Role::Registrar => "/door",
+        Role::Public => "/",
+    }
+}
+
+pub fn routes() -> Router<Arc<Web>> {
+    let mut r = Router::new()
+        .route("/", get(landing))
+        .route("/projector", get(|h: HeaderMap| async move { page(include_str!("../../web/projector.html"), &h) }))
+        .route("/vote", get(|h: HeaderMap| async move { page(include_str!("../../web/vote.html"), &h) }))
+        .route("/j/{token}", get(join))
+        .route("/qr.svg", get(join_qr))
+        .route("/favicon.ico", get(|h: HeaderMap| async move { asset_response("/favicon.ico", None, &h) }))
+        .route("/api/info", get(info))
+        .merge(crate::http::staff::routes())
+        .merge(crate::http::desk::routes())
+        .merge(crate::http::board::routes())
+        .merge(crate::http::notice::routes())
+        .merge(crate::http::admin::routes());
+    for (path, _, _) in ASSETS.iter().chain(crate::http::staff::ASSETS).chain(crate::http::desk::ASSETS) {
+        r = r
+            .route(path, get(move |q: RawQuery, h: HeaderMap| async move { asset_response(path, q.0.as_deref(), &h) }));
+    }
+    r.layer(axum::middleware::map_response(secure_headers))
+}
+
+/// A static file prepared once: its gzipped form, its ETag, and the
+/// version pages name it by (`/assets/yz.js?v=…`).
+struct Prepared {
+    kind: &'static str,
+    body: &'static [u8],
+    gz: Vec<u8>,
+    /// Short hex of the content's SHA-256: the `?v=` and the ETag.
+    version: String,
+}
+
+/// Every asset, gzipped once at first use (the hub's first page load), never again.
+fn prepared() -> &'static HashMap<&'static str, Prepared> {
+    static P: OnceLock<HashMap<&'static str, Prepared>> = OnceLock::new();
+    P.get_or_init(|| {
+        let icon: &[(&str, &str, &[u8])] = &[("/favicon.ico", "image/x-icon", include_bytes!("../../web/favicon.ico"))];
+        ASSETS
+            .iter()
+            .chain(crate::http::staff::ASSETS)
+            .chain(crate::http::desk::ASSETS)
+            .chain(icon)
+            .map(|&(path, kind, body)| {
+                let body = if path == "/assets/yz.js" { with_words(body) } else { body };
+                (path, Prepared { kind, body, gz: gzip(body), version: version_of(body) })
+            })
+            .collect()
+    })
+}
+
+/// yz.js as served: first the meeting's words (`yuanzhuo_protocol::words`,
+/// the one vocabulary of every screen and document) as `window.YZ_WORDS`,
+/// then the library, which reads them. Made once per hub process.
+fn with_words(yz: &[u8]) -> &'static [u8] {
+    let mut out = format!(
+        "/* The words of every screen, from yuanzhuo_protocol::words (generated by the hub). */\nwindow.YZ_WORDS = {};\n",
+        yuanzhuo_protocol::words::for_pages()
+    )
+    .into_bytes();
+    out.extend_from_slice(yz);
+    out.leak()
+}
+
+fn version_of(body: &[u8]) -> String {
+    hex::encode(&Sha256::digest(body)[..5])
+}
+
+/// Gzipped at the best level: it is done once.
+pub fn gzip(body: &[u8]) -> Vec<u8> {
+    let mut z = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = z.write_all(body);
+    z.finish().unwrap_or_default()
+}
+
+fn accepts_gzip(h: &HeaderMap) -> bool {
+    h.get_all(header::ACCEPT_ENCODING).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(|e| {
+        e.trim().split(';').next().is_some_and(|n| n.trim().eq_ignore_ascii_case("gzip")) && !e.contains("q=0")
+    })
+}
+
+fn none_match(h: &HeaderMap, etag: &str) -> bool {
+    h.get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"))
+}
+
+/// Serve a prepared asset: gzipped when the browser takes it, 304 when it
+/// has it; cached for a year when asked for by its version (a new hub
+/// binary names a new version), else revalidated every time.
+fn asset_response(path: &str, query: Option<&str>, h: &HeaderMap) -> Response {
+    let Some(a) = prepared().get(path) else { return StatusCode::NOT_FOUND.into_response() };
+    let gz = accepts_gzip(h);
+    let etag = if gz { format!("\"{}-gz\"", a.version) } else { format!("\"{}\"", a.version) };
+    let versioned = query.and_then(|q| q.strip_prefix("v=")) == Some(a.version.as_str());
+    let cache = if versioned {
+        "public, max-age=31536000, immutable"
+    } else if path == "/favicon.ico" {
+        "public, max-age=86400"
+    } else {
+        "no-cache"
+    };
+    let mut res = if none_match(h, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if gz {
+        ([(header::CONTENT_ENCODING, "gzip")], a.gz.clone()).into_response()
+    } else {
+        a.body.into_response()
+    };
+    let hd = res.headers_mut();
+    hd.insert(header::CONTENT_TYPE, HeaderValue::from_static(a.kind));
+    hd.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    hd.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        hd.insert(header::ETAG, v);
+    }
+    res
+}
+
+/// `html` with every asset named by its version, so that browsers keep the
+/// assets for long and still never use a stale one.
+pub fn versioned(html: &str) -> String {
+    let mut out = html.to_string();
+    for (path, a) in prepared() {
+        if path.starts_with("/assets/") {
+            out = out.replace(&format!("\"{path}\""), &format!("\"{path}?v={}\"", a.version));
+        }
+    }
+    out
+}
+
+async fn secure_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    res
+}
+
+/// A static page, prepared once (assets named by version, gzipped), never
+/// cached without asking: a page must never show a stale meeting after the
+/// hub restarts with a new binary; an unchanged one is a 304.
+pub fn page(html: &'static str, h: &HeaderMap) -> Response {
+    /// (body, gzipped body, ETag) by the page's address in the binary.
+    type Prepared = Arc<(String, Vec<u8>, String)>;
+    static PAGES: OnceLock<std::sync::Mutex<HashMap<usize, Prepared>>> = OnceLock::new();
+    let p = {
+        let mut pages = PAGES.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+        pages
+            .entry(html.as_ptr() as usize)
+            .or_insert_with(|| {
+                let body = versioned(html);
+                let etag = format!("\"{}\"", version_of(body.as_bytes()));
+                Arc::new((body.clone(), gzip(body.as_bytes()), etag))
+            })
+            .clone()
+    };
+    let (body, gz, etag) = &*p;
+    let gzipped = accepts_gzip(h);
+    let etag = if gzipped { format!("{}-gz\"", &etag[..etag.len() - 1]) } else { etag.clone() };
+    let mut res = if none_match(h, &etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else if gzipped {
+        ([(header::CONTENT_ENCODING, "gzip")], gz.clone()).into_response()
+    } else {
+        body.clone().into_response()
+    };
+    let hd = res.headers_mut();
+    hd.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    hd.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    hd.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        hd.insert(header::ETAG, v);
+    }
+    res
+}
+
+async fn landing(AxState(web): AxState<Arc<Web>>) -> Response {
+    let html = landing_html(&web.def.meeting, &web.def.rules, web.def.proposals.len(), web.allow_public);
+    ([(header::CACHE_CONTROL, "no-cache")], Html(versioned(&html))).into_response()
+}
+
+/// The landing page for a meeting: the rules in the one vocabulary's words
+/// (how the budget is allocated is said as every other screen says it).
+fn landing_html(m: &MeetingInfo, r: &Rules, proposals: usize, allow_public: bool) -> String {
+    let (budget_zh, budget_en) = money(r.budget.amount, &r.budget.currency);
+    let allocation = words::allocation(r.allocation);
+    format!(
+        include_str!("../../web/landing.html"),
+        name = esc(&m.name),
+        venue = esc(&m.venue),
+        date = esc(&m.date),
+        tables = r.tables.len(),
+        proposals = proposals,
+        picks = r.picks_per_table,
+        max = r.max_choices,
+        budget_zh = esc(&budget_zh),
+        budget_en = esc(&budget_en),
+        allocation_zh = esc(allocation.zh),
+        allocation_en = esc(allocation.en),
+        public = allow_public,
+    )
+}
+
+/// An amount as residents read it (`yuanzhuo_protocol::words`).
+pub use yuanzhuo_protocol::words::money;
+
+/// A join link from a card: send the browser to the page for the token's
+/// role, carrying the token in the fragment (never sent to a server, never
+/// in a log). An unknown code gets a page that says so.
+async fn join(UrlPath(token): UrlPath<String>, AxState(web): AxState<Arc<Web>>) -> Response {
+    match web.shared.tokens.lookup(&token) {
+        Some(row) => {
+            let code = tokens::normalize(&token);
+            Redirect::to(&format!("{}#token={code}", page_for(row.role))).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, Html(include_str!("../../web/join-unknown.html"))).into_response(),
+    }
+}
+
+/// The QR code of the address residents open, as SVG (projector, cards);
+/// `?to=board`: of the public board's address (the projector's results).
+async fn join_qr(q: RawQuery, AxState(web): AxState<Arc<Web>>) -> Response {
+    svg_response(qr_svg(&qr_target(&web.base_url, q.0.as_deref())))
+}
+
+fn qr_target(base_url: &str, query: Option<&str>) -> String {
+    match query {
+        Some("to=board") => format!("{}/board", base_url.trim_end_matches('/')),
+        _ => base_url.to_string(),
+    }
+}
+
+pub fn svg_response(svg: String) -> Response {
+    ([(header::CONTENT_TYPE, "image/svg+xml"), (header::CACHE_CONTROL, "no-cache")], svg).into_response()
+}
+
+/// A QR code as a standalone SVG, black on white with a quiet zone, sized
+/// by its container.
+pub fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .quiet_zone(true)
+            .min_dimensions(200, 200)
+            .dark_color(qrcode::render::svg::Color("#000"))
+            .light_color(qrcode::render::svg::Color("#fff"))
+            .build(),
+        Err(_) => String::from(r#"<svg xmlns="http://www.w3.org/2000/svg"/>"#),
+    }
+}
+
+/// Public facts a page needs before it connects: where residents join.
+async fn info(AxState(web): AxState<Arc<Web>>) -> Json<serde_json::Value> {
+    Json(serde_json::json!({
+        "meeting": web.def.meeting,
+        "base_url": web.base_url,
+        "ws_path": "/ws",
+        "public": web.allow_public,
+    }))
+}
+
+/// Text escaped for HTML (content and quoted attributes).
+pub fn esc(s: &str) -> String {
+    crate::documents::publish::html::Html::text(s).into_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_role_has_a_page() {
+        for r in [
+            Role::Voter,
+            Role::Chair,
+            Role::Recorder,
+            Role::Adviser,
+            Role::Organiser,
+            Role::Projector,
+            Role::Observer,
+            Role::Counter,
+            Role::Registrar,
+            Role::Screen,
+        ] {
+            assert!(page_for(r).starts_with('/'));
+        }
+    }
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(300000, "CNY").0, "300,000 元");
+        assert_eq!(money(1000000, "CNY").1, "¥1,000,000");
+        assert_eq!(money(999, "EUR").0, "999 EUR");
+        assert_eq!(money(0, "CNY").0, "0 元");
+    }
+
+    #[test]
+    fn pages_name_their_assets_by_version() {
+        let html = versioned(r#"<script src="/assets/yz.js"></script><link href="/assets/nothing.css">"#);
+        let v = &prepared()["/assets/yz.js"].version;
+        assert!(html.contains(&format!(r#""/assets/yz.js?v={v}""#)), "{html}");
+        assert!(html.contains(r#""/assets/nothing.css""#));
+        assert_eq!(v.len(), 10);
+    }
+
+    #[test]
+    fn assets_are_gzipped_once_and_served_by_what_the_browser_takes() {
+        let yz = &prepared()["/assets/yz.js"];
+        assert!(yz.gz.len() * 2 < yz.body.len());
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip, deflate, br"));
+        assert!(accepts_gzip(&h));
+        h.insert(header::ACCEPT_ENCODING, HeaderValue::from_static("gzip;q=0, deflate"));
+        assert!(!accepts_gzip(&h));
+        let q = format!("v={}", yz.version);
+        let r = asset_response("/assets/yz.js", Some(&q), &HeaderMap::new());
+        assert!(r.headers()[header::CACHE_CONTROL].to_str().unwrap().contains("immutable"));
+        let r = asset_response("/assets/yz.js", Some("v=stale"), &HeaderMap::new());
+        assert_eq!(r.headers()[header::CACHE_CONTROL], "no-cache");
+        let mut h = HeaderMap::new();
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_str(&format!("\"{}\"", yz.version)).unwrap());
+        assert_eq!(asset_response("/assets/yz.js", None, &h).status(), StatusCode::NOT_MODIFIED);
+        assert_eq!(asset_response("/favicon.ico", None, &HeaderMap::new()).status(), StatusCode::OK);
+    }
+
+    #[test]
+    fn qr_for_the_board() {
+        assert_eq!(qr_target("http://10.0.0.2:8470/", Some("to=board")), "http://10.0.0.2:8470/board");
+        assert_eq!(qr_target("http://10.0.0.2:8470", None), "http://10.0.0.2:8470");
+    }
+
+    #[test]
+    fn the_landing_page_says_each_allocation_rule_in_the_vocabularys_words() {
+        for a in [Allocation::GreedySkip, Allocation::GreedyStop, Allocation::EqualShares] {
+            let mut def = crate::documents::definition::demo();
+            def.rules.allocation = a;
+            let html = landing_html(&def.meeting, &def.rules, def.proposals.len(), true);
+            let w = words::allocation(a);
+            assert!(html.contains(&esc(w.zh)) && html.contains(&esc(w.en)), "{a:?}: {html}");
+            assert_eq!(
+                crate::documents::publish::allocation_text(a),
+                (w.zh, w.en),
+                "the notice and workbook say it the same way"
+            );
+            if a == Allocation::EqualShares {
+                assert!(!html.contains("按票数从高到低在"), "equal shares is not 'from the top'");
+            }
+        }
+    }
+
+    /// The vocabulary's sentences are written once: no page, client or
+    /// document keeps its own copy of a rule's words (they would drift).
+    #[test]
+    fn no_page_client_or_document_copies_the_vocabulary() {
+        let v = words::for_pages();
+        let mut sentences = Vec::new();
+        for kind in ["allocation", "tie_break", "tally"] {
+            for w in v[kind].as_object().into_iter().flat_map(|m| m.values()) {
+                sentences.extend([w["zh"].as_str(), w["en"].as_str()].into_iter().flatten().map(str::to_string));
+            }
+        }
+        for w in v["exclusion_rules"].as_array().into_iter().flatten() {
+            sentences.extend([w["zh"].as_str(), w["en"].as_str()].into_iter().flatten().map(str::to_string));
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let dirs = ["hub/web", "hub/src", "hub/client/src", "hub/engine/src", "projector/src", "table-client/src"];
+        let mut copies = Vec::new();
+        let mut files = 0;
+        for d in dirs {
+            let mut stack = vec![root.join(d)];
+            while let Some(p) = stack.pop() {
+                for entry in std::fs::read_dir(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())).flatten() {
+                    let path = entry.path();
+                    if path.is_dir() {
+                        stack.push(path);
+                        continue;
+                    }
+                    let Ok(text) = std::fs::read_to_string(&path) else { continue };
+                    files += 1;
+                    // Code only: comments and a Rust file's tests may quote the words.
+                    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                    let code: Vec<&str> = code
+                        .lines()
+                        .filter(|l| {
+                            let l = l.trim_start();
+                            !(l.starts_with("//") || l.starts_with('*') || l.starts_with("/*"))
+                        })
+                        .collect();
+                    // JS may escape an apostrophe.
+                    let text = code.join("\n").replace("\\'", "'");
+                    for s in &sentences {
+                        if text.contains(s.as_str()) {
+                            copies.push(format!("{}: {s}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(files > 50, "scanned {files} files");
+        assert!(copies.is_empty(), "written again outside yuanzhuo_protocol::words:\n{}", copies.join("\n"));
+    }
+
+    #[test]
+    fn yz_js_starts_with_the_vocabulary() {
+        let yz = std::str::from_utf8(prepared()["/assets/yz.js"].body).unwrap_or_default();
+        let json = yz.split("window.YZ_WORDS = ").nth(1).and_then(|r| r.split(";\n").next()).unwrap_or_default();
+        let back: serde_json::Value = serde_json::from_str(json).unwrap_or_default();
+        assert_eq!(back, words::for_pages());
+        assert!(yz.contains("YZ.word = function"), "the library follows");
+    }
+
+    #[test]
+    fn qr_is_svg() {
+        let s = qr_svg("http://192.168.1.20:8470");
+        assert!(s.contains("<svg") && s.contains("</svg>"));
+    }
+}
