@@ -42,6 +42,12 @@ pub struct State {
     pub costs: BTreeMap<ProposalId, (u64, CostSource)>,
     /// The pre-screening record, when the meeting has one (entry 3).
     pub prescreening: Option<Prescreening>,
+    /// When the vote last opened and when it was counted, and when the
+    /// last entry was written (the entries' own times): what the published
+    /// notice states.
+    pub voting_opened_ms: Option<u64>,
+    pub counted_ms: Option<u64>,
+    pub last_at_ms: u64,
     /// Last applied entry.
     pub seq: u64,
     pub head: String,
@@ -172,6 +178,7 @@ impl State {
         self.seq = rec.seq;
         self.head = rec.hash.clone();
         let at = rec.at_ms;
+        self.last_at_ms = at;
         match &rec.event {
             Event::MeetingDefined { definition } => {
                 self.define(definition.clone());
@@ -180,6 +187,11 @@ impl State {
             Event::MeetingOpened { fingerprint } => self.fingerprint = fingerprint.clone(),
             Event::PhaseChanged { to, lot_seed, .. } => {
                 self.phase = *to;
+                match to {
+                    Phase::Voting => self.voting_opened_ms = Some(at),
+                    Phase::Counted => self.counted_ms = Some(at),
+                    _ => {}
+                }
                 // A chair's "ready" or "more time" was about the phase that ended.
                 for t in &mut self.tables {
                     t.signal = None;

@@ -184,7 +184,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
     use crate::documents::publish::{reason_text, require_tally_shown, Funding, Outcome};
     require_tally_shown(&l.state, "CSV 排名", "the CSV ranking")?;
-    let o = Outcome::of(l)?;
+    let o = Outcome::of(&l.state)?;
     let zh = lang == Lang::Zh;
     let yes_no = |b: bool| {
         if zh {
@@ -256,7 +256,7 @@ pub fn contacts(l: &Loaded, data: &Path) -> Result<String> {
     let contacts: std::collections::HashMap<String, String> =
         Store::open_read_only(data)?.contacts()?.into_iter().collect();
     // The results only once counted, and never while the tally is hidden.
-    let outcome = if s.phase >= Phase::Counted && !s.tally_hidden() { Some(Outcome::of(l)?) } else { None };
+    let outcome = if s.phase >= Phase::Counted && !s.tally_hidden() { Some(Outcome::of(&l.state)?) } else { None };
     let mut w = csv::Writer::from_writer(UTF8_BOM.as_bytes().to_vec());
     w.write_record([
         "原始编号",

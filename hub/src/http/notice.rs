@@ -1,8 +1,10 @@
 //! The documents over HTTP: the public results notice at `/notice` (public
 //! information once the vote is counted; before that the page says it is not
-//! available yet), and the rendering behind the organiser's export endpoints
-//! (`admin.rs`). Everything is read from the data folder like `hub export`,
-//! after the whole chain is checked.
+//! available yet). Like the public board, it is made from the meeting's
+//! state on the board's thread (`meeting::board`), never on the meeting task
+//! and never by replaying the log from disk: the log was checked when the hub
+//! started, and the state holds only committed entries. (The organiser's
+//! export endpoints, `admin.rs`, read the data folder like `hub export`.)
 //!
 //! `/notice` may be opened by the whole room at once when the result is
 //! announced: the page is rendered once per state of the log (the meeting
@@ -42,23 +44,20 @@ async fn notice_page(AxState(web): AxState<Arc<Web>>) -> Response {
     if let Some(r) = cache.as_ref().filter(|r| r.commits == commits) {
         return page(r.status, r.html.clone());
     }
-    let data = web.data.clone();
     let meeting = web.def.meeting.clone();
-    let made = tokio::task::spawn_blocking(move || -> (StatusCode, String) {
-        let loaded = match crate::documents::export::load(&data) {
-            Ok(l) => l,
-            Err(e) => return (StatusCode::INTERNAL_SERVER_ERROR, failed(&meeting, &e)),
-        };
-        match Outcome::of(&loaded).and_then(|o| notice::notice(&o)) {
+    let made = web
+        .shared
+        .meeting
+        .boards
+        .read(move |state| match Outcome::of(state).and_then(|o| notice::notice(&o)) {
             Ok(html) => (StatusCode::OK, html),
             Err(e) if e.downcast_ref::<NotFinal>().is_some() => (StatusCode::NOT_FOUND, notice::not_yet(&meeting)),
             Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, failed(&meeting, &e)),
-        }
-    })
-    .await;
-    let (status, html) = match made {
-        Ok(x) => x,
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, failed(&web.def.meeting, &anyhow::anyhow!("{e}"))),
+        })
+        .await;
+    let Some((status, html)) = made else {
+        let stopping = anyhow::anyhow!("the hub is stopping");
+        return page(StatusCode::SERVICE_UNAVAILABLE, Arc::new(failed(&web.def.meeting, &stopping)));
     };
     let html = Arc::new(html);
     *cache = Some(Rendered { commits, status, html: html.clone() });

@@ -79,6 +79,9 @@ enum Feed {
     State(Box<State>),
     /// An asker waiting for the board.
     Get(oneshot::Sender<BoardText>),
+    /// Something made from the thread's copy of the state (the published
+    /// notice), off the meeting task.
+    Read(Box<dyn FnOnce(&State) + Send>),
 }
 
 /// How the meeting task and the web server reach the board's thread.
@@ -93,6 +96,7 @@ impl std::fmt::Debug for Feed {
             Feed::Entries(_) => "Entries",
             Feed::State(_) => "State",
             Feed::Get(_) => "Get",
+            Feed::Read(_) => "Read",
         })
     }
 }
@@ -117,6 +121,7 @@ impl Boards {
                         }
                         // The asker may have gone (a phone closed the page): nothing to do then.
                         Feed::Get(reply) => drop(reply.send(cache.get(&state))),
+                        Feed::Read(f) => f(&state),
                     }
                 }
             })
@@ -141,6 +146,15 @@ impl Boards {
     pub async fn get(&self) -> Option<BoardText> {
         let (reply, answer) = oneshot::channel();
         self.tx.send(Feed::Get(reply)).ok()?;
+        answer.await.ok()
+    }
+
+    /// `f` run on the board thread's copy of the state, as of every entry
+    /// handed over before this call (committed entries only); `None` when
+    /// the thread has stopped. The meeting task never waits for it.
+    pub async fn read<T: Send + 'static>(&self, f: impl FnOnce(&State) -> T + Send + 'static) -> Option<T> {
+        let (reply, answer) = oneshot::channel();
+        self.tx.send(Feed::Read(Box::new(move |s: &State| drop(reply.send(f(s)))))).ok()?;
         answer.await.ok()
     }
 }

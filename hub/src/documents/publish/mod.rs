@@ -26,7 +26,7 @@ pub mod xlsx;
 
 use anyhow::{anyhow, Result};
 use std::collections::BTreeMap;
-use yuanzhuo_engine::{Event, State};
+use yuanzhuo_engine::State;
 use yuanzhuo_protocol::*;
 
 use crate::documents::export::Loaded;
@@ -61,7 +61,7 @@ pub fn render(l: &Loaded, doc: Doc) -> Result<Vec<u8>> {
         Doc::Pabulib => ("Pabulib 文件", "the Pabulib file"),
     };
     require_tally_shown(&l.state, zh, en)?;
-    let o = Outcome::of(l)?;
+    let o = Outcome::of(&l.state)?;
     Ok(match doc {
         Doc::Xlsx => xlsx::workbook(&o)?,
         Doc::Notice => notice::notice(&o)?.into_bytes(),
@@ -162,8 +162,7 @@ pub struct Outcome<'a> {
 impl<'a> Outcome<'a> {
     /// Refused while the tally is hidden: every document made from an
     /// outcome shows counts per proposal.
-    pub fn of(l: &'a Loaded) -> Result<Outcome<'a>> {
-        let s = &l.state;
+    pub fn of(s: &'a State) -> Result<Outcome<'a>> {
         require_tally_shown(s, "按提案的计票", "counts per proposal")?;
         let def = s.definition.as_ref().ok_or_else(|| anyhow!("没有会议定义 / no meeting defined"))?;
         let (results, final_) = match &s.results {
@@ -237,22 +236,6 @@ impl<'a> Outcome<'a> {
                 None => turnout.paper += 1,
             }
         }
-        let (mut voting_opened_ms, mut counted_ms) = (None, None);
-        for r in &l.rows {
-            // Only phase changes matter here; other bodies need not parse.
-            if !r.body.contains("\"phase_changed\"") {
-                continue;
-            }
-            if let Ok(rec) = r.recorded() {
-                if let Event::PhaseChanged { to, .. } = rec.event {
-                    match to {
-                        Phase::Voting => voting_opened_ms = Some(rec.at_ms),
-                        Phase::Counted => counted_ms = Some(rec.at_ms),
-                        _ => {}
-                    }
-                }
-            }
-        }
         Ok(Outcome {
             def,
             state: s,
@@ -262,10 +245,10 @@ impl<'a> Outcome<'a> {
             line,
             turnout,
             log_head: s.head.clone(),
-            log_length: l.rows.len(),
-            voting_opened_ms,
-            counted_ms,
-            last_entry_ms: l.rows.last().and_then(|r| r.recorded().ok()).map_or(0, |r| r.at_ms),
+            log_length: s.seq as usize,
+            voting_opened_ms: s.voting_opened_ms,
+            counted_ms: s.counted_ms,
+            last_entry_ms: s.last_at_ms,
         })
     }
 
