@@ -322,7 +322,9 @@ async fn join(UrlPath(token): UrlPath<String>, AxState(web): AxState<Arc<Web>>) 
             let code = tokens::normalize(&token);
             Redirect::to(&format!("{}#token={code}", page_for(row.role))).into_response()
         }
-        None => (StatusCode::NOT_FOUND, Html(with_page_words(include_str!("../web/join-unknown.html")))).into_response(),
+        None => {
+            (StatusCode::NOT_FOUND, Html(with_page_words(include_str!("../web/join-unknown.html")))).into_response()
+        }
     }
 }
 
@@ -511,7 +513,9 @@ mod tests {
         let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
             .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
             .flatten()
-            .filter_map(|e| Some((e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).ok()?)))
+            .filter_map(|e| {
+                Some((e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).ok()?))
+            })
             .collect();
         out.sort();
         out
@@ -523,7 +527,8 @@ mod tests {
         let mut out = String::new();
         let mut rest = text;
         loop {
-            let next = [("/*", "*/"), ("<!--", "-->")].into_iter().filter_map(|(a, b)| Some((rest.find(a)?, a, b))).min();
+            let next =
+                [("/*", "*/"), ("<!--", "-->")].into_iter().filter_map(|(a, b)| Some((rest.find(a)?, a, b))).min();
             let Some((i, a, b)) = next else { break };
             out.push_str(&rest[..i]);
             rest = rest[i + a.len()..].split_once(b).map_or("", |(_, r)| r);
@@ -556,7 +561,11 @@ mod tests {
                 }
             }
         }
-        assert!(found.is_empty(), "Chinese written in a page, not in yuanzhuo_protocol::words::ui:\n{}", found.join("\n"));
+        assert!(
+            found.is_empty(),
+            "Chinese written in a page, not in yuanzhuo_protocol::words::ui:\n{}",
+            found.join("\n")
+        );
     }
 
     /// Each key a page names is in the vocabulary, and each entry is used.
@@ -580,7 +589,10 @@ mod tests {
                 if !lit.is_empty() && lit.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
                     quoted.insert(lit.clone());
                     let before = &code[..i];
-                    if before.ends_with("YZ.t(") || (before.contains("YZ.tIn(") && before.rsplit("YZ.tIn(").next().is_some_and(|r| !r.contains(')') && r.contains(','))) {
+                    if before.ends_with("YZ.t(")
+                        || (before.contains("YZ.tIn(")
+                            && before.rsplit("YZ.tIn(").next().is_some_and(|r| !r.contains(')') && r.contains(',')))
+                    {
                         named.insert((name.clone(), lit));
                     }
                 }
@@ -599,7 +611,11 @@ mod tests {
         for (name, text) in page_files() {
             if name.ends_with(".html") {
                 let html = with_page_words(&text);
-                assert!(!html.contains("{{"), "{name}: {}", html.split("{{").nth(1).unwrap_or_default().chars().take(60).collect::<String>());
+                assert!(
+                    !html.contains("{{"),
+                    "{name}: {}",
+                    html.split("{{").nth(1).unwrap_or_default().chars().take(60).collect::<String>()
+                );
             }
         }
         let mut def = crate::definition::demo();

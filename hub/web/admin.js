@@ -22,17 +22,17 @@
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$;
   var PAGE = 'admin', TAB_STORE = { session: true };
-  var TABS = { meeting: ['会议', 'Meeting'], tables: ['各桌', 'Tables'], screening: ['排除与造价', 'Exclusions'], desk: ['计票台', 'Counting desk'], cards: ['卡片', 'Cards'], export: ['导出', 'Export'] };
+  var TABS = { meeting: 'meeting', tables: 'tables_4', screening: 'exclusions', desk: 'counting_desk_2', cards: 'cards_4', export: 'export' };
   var ROLE_NAMES = {
-    organiser: ['组织者', 'organiser'], chair: ['桌长', 'chairs'], recorder: ['记录员', 'recorders'], adviser: ['技术顾问', 'advisers'],
-    voter: ['投票人', 'voters'], observer: ['监票员', 'observers'], counter: ['点票员', 'counters'], registrar: ['登记员', 'registrars'], projector: ['投影', 'projectors'], screen: ['桌面屏', 'table screens'], public: ['公众页面', 'public views']
+    organiser: 'organiser_3', chair: 'chairs', recorder: 'recorders', adviser: 'advisers_2',
+    voter: 'voters', observer: 'observers', counter: 'counters', registrar: 'registrars', projector: 'projectors', screen: 'table_screens', public: 'public_views'
   };
   var CARD_KINDS = {
-    voter: ['投票卡', 'Voting card'], chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'],
-    adviser_all: ['技术顾问（全部桌）', 'Adviser (all tables)'], observer: ['监票员', 'Scrutineer'], counter: ['点票员', 'Counter'], registrar: ['门口登记员', 'Door registrar'], projector: ['投影', 'Projector'], screen: ['桌面屏（只读）', 'Table screen (read-only)']
+    voter: 'voting_card', chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3',
+    adviser_all: 'adviser_all_tables', observer: 'scrutineer_3', counter: 'counter_4', registrar: 'door_registrar', projector: 'projector', screen: 'table_screen_read_only'
   };
   var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 6;
-  var name2 = function (p) { return tr(p[0], p[1]); };
+  var name2 = function (k) { return YZ.t(k); };
 
   var app = { secret: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'meeting', presence: null, presenceError: null, sheet: null, autoNext: false, handedOver: null, closeRefused: null };
   var session = null, presenceTimer = null;
@@ -77,7 +77,7 @@
         return { ok: r.ok, status: r.status, body: b, type: kind };
       });
     }, function () {
-      return { ok: false, status: 0, body: { zh: '无法连接会场服务器', en: 'Cannot reach the hub' } };
+      return { ok: false, status: 0, body: { zh: YZ.tIn('zh', 'cannot_reach_hub'), en: YZ.tIn('en', 'cannot_reach_hub') } };
     });
   }
   /** Why the hub would not issue cards, in words. */
@@ -161,7 +161,7 @@
       h('p', null, h('strong', null, YZ.t('log_is_missing_entries_hub'))),
       h('p', null, YZ.errorText(app.statusDetail)),
       h('p', null, YZ.t('stop_hub_ctrl_c_restore')),
-      h('p', null, h('code', null, 'hub restore --from 见证副本.jsonl --data 数据文件夹')));
+      h('p', null, h('code', null, YZ.t('restore_command'))));
   }
 
   function renderClock() {
@@ -205,7 +205,7 @@
     var r = app.snap.rules, s = app.snap;
     var row = function (k, v) { return [h('dt', null, k), h('dd', null, v)]; };
     return h('dl', { class: 'rules' },
-      row(YZ.t('tables'), YZ.t('part_23', { length: r.tables.length }) + r.tables.join('、')),
+      row(YZ.t('tables'), YZ.t('part_23', { length: r.tables.length }) + r.tables.join(YZ.t('list_sep'))),
       row(YZ.t('proposals'), String(s.proposals.length) + (r.assignment === 'all_tables' ? YZ.t('every_table_discusses_all') : YZ.t('split_between_tables'))),
       row(YZ.t('picks_per_table'), String(r.picks_per_table)),
       row(YZ.t('choices_per_voter'), YZ.t('at_most', { max_choices: r.max_choices })),
@@ -232,14 +232,14 @@
    */
   function unfinished(to) {
     var s = app.snap, need = s.rules.picks_per_table, out = [];
-    var names = function (list, f) { return list.map(function (t) { return t.name + (f ? f(t) : ''); }).join('、'); };
+    var names = function (list, f) { return list.map(function (t) { return t.name + (f ? f(t) : ''); }).join(YZ.t('list_sep')); };
     var more = s.tables.filter(function (t) { return signalOf(t) === 'more_time'; });
     if ((to === 'picks' || to === 'pitches') && more.length) {
       out.push(YZ.t('these_chairs_asked_for_more') + names(more));
     }
     if (to === 'pitches') {
       var missing = tablesWithoutPicks();
-      if (missing.length) out.push(YZ.t('these_tables_do_not_have', { need: need }) + names(missing, function (t) { return '（' + t.picks.length + '）'; }));
+      if (missing.length) out.push(YZ.t('these_tables_do_not_have', { need: need }) + names(missing, function (t) { return YZ.t('paren', { v: t.picks.length }); }));
       var open = s.tables.filter(function (t) { return t.picks.length === need && !t.picks_locked; });
       if (open.length) out.push(YZ.t('these_tables_have_not_locked') + names(open));
     }
@@ -454,7 +454,7 @@
             return h('tr', { 'data-batch': b.batch },
               h('td', null, String(b.batch)),
               h('td', null, h('span', { class: 'chip ' + (b.status === 'agreed' ? 'ok' : b.status === 'disputed' ? 'bad' : 'warn') }, D.statusText(b.status)),
-                b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at + ' ' + D.diffText(d.reason); }).join('；')) : null,
+                b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at + ' ' + D.diffText(d.reason); }).join(YZ.t('semicolon'))) : null,
                 b.status === 'agreed' ? h('div', { class: 'small-text' }, YZ.t('void_7') + b.ballots.filter(function (x) { return x.void; }).length) : null),
               h('td', null, keyed),
               h('td', null, b.sheets === null || b.sheets === undefined ? YZ.t('not_yet_2') : String(b.sheets), ' ', match));
@@ -467,7 +467,7 @@
               var total = Object.keys(b.counts || {}).reduce(function (a, k) { return a + b.counts[k]; }, 0);
               return h('tr', { 'data-board': b.board }, h('td', null, String(b.board)),
                 h('td', null, h('span', { class: 'chip ' + (b.status === 'agreed' ? 'ok' : b.status === 'disputed' ? 'bad' : 'warn') }, D.statusText(b.status)),
-                  b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at; }).join('、')) : null),
+                  b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at; }).join(YZ.t('list_sep'))) : null),
                 h('td', null, b.status === 'agreed' ? (p.marks_hidden ? YZ.t('counted_shown_after_close') : String(total)) : YZ.t('reading_s', { length: b.copies.length })));
             }))) : h('p', { class: 'muted' }, YZ.t('no_sticker_boards_yet'))]);
     });
@@ -499,7 +499,7 @@
         : [h('p', { class: 'muted' }, YZ.t('no_clock_running')),
           // The picks have no time in the rules: one tap gives them a clock the whole room sees.
           s.phase === 'picks' ? h('button', { type: 'button', id: 'timer-picks', onclick: function () {
-            send({ kind: 'start_timer', label: '各桌推选', minutes: 10 }, YZ.t('picks_clock_started_10_min'));
+            send({ kind: 'start_timer', label: YZ.tIn('zh', 'tables_choose_their_picks'), minutes: 10 }, YZ.t('picks_clock_started_10_min'));
           } }, YZ.t('picks_clock_10_min')) : null],
       can ? h('form', { class: 'inline-form', id: 'timer-form', onsubmit: startTimer },
         h('div', null, h('label', { for: 'timer-label' }, YZ.t('label')),
@@ -543,7 +543,7 @@
       h('h3', null, YZ.t('pitches')),
       p ? h('p', null, YZ.t('on_stage'), h('strong', { id: 'pitching' }, name(p.table)),
         p.next ? YZ.t('next', { name: name(p.next) }) : YZ.t('last_table'),
-        p.done.length ? h('br') : null, p.done.length ? YZ.t('done_3') + p.done.map(name).join('、') : null)
+        p.done.length ? h('br') : null, p.done.length ? YZ.t('done_3') + p.done.map(name).join(YZ.t('list_sep')) : null)
         : h('p', { class: 'muted' }, YZ.t('no_table_on_stage_yet')),
       h('form', { class: 'inline-form', onsubmit: function (e) {
         e.preventDefault();
@@ -693,7 +693,7 @@
     drawIf($('#desk-cards-box'), JSON.stringify(e.desk), function () {
       YZ.fill($('#desk-cards-box'), D.deskTable(s, { id: 'desk-cards' }));
       var sel = $('#release-serial'), keep = sel.value, claimed = e.desk.filter(function (d) { return d.claim; });
-      YZ.fill(sel, claimed.length ? claimed.map(function (d) { return h('option', { value: d.serial }, YZ.deskName(d) + '（' + d.serial + '）'); })
+      YZ.fill(sel, claimed.length ? claimed.map(function (d) { return h('option', { value: d.serial }, YZ.deskName(d) + YZ.t('paren', { v: d.serial })); })
         : h('option', { value: '' }, YZ.t('no_card_is_claimed')));
       if (keep && claimed.some(function (d) { return d.serial === keep; })) sel.value = keep;
       $('#release-form button[type="submit"]').disabled = closed || !claimed.length;
@@ -731,7 +731,7 @@
             rec.reason ? YZ.t('colon_reason', { reason: rec.reason }) : '', rec.by_table ? h('span', { class: 'muted' }, YZ.t('table_s_adviser', { by_table: rec.by_table })) : null)
             : h('div', { class: 'muted' }, YZ.t('no_adviser_recommends_it_any')),
           x ? h('div', null, h('span', { class: 'chip bad' }, YZ.t('excluded_rule_2', { rule: x.rule })), ' ',
-            tr(YZ.desk.time(x.at_ms) + ' 确认' + (x.reason ? '：' + x.reason : ''), 'confirmed ' + YZ.desk.time(x.at_ms) + (x.reason ? ': ' + x.reason : ''))) : null,
+            YZ.t('confirmed_at', { time: YZ.desk.time(x.at_ms), reason: x.reason ? YZ.t('colon_reason', { reason: x.reason }) : '' })) : null,
           frozen ? null : x
             ? h('form', { class: 'inline-form', 'data-lift': id, novalidate: true, onsubmit: function (e) { e.preventDefault(); liftExclusion(id, $('#' + lift).value.trim()); } },
               h('div', { class: 'grow' }, h('label', { for: lift }, YZ.t('why_lift_it_public')), h('input', { id: lift, class: 'wide', maxlength: 200, required: true })),
@@ -799,27 +799,25 @@
   }
 
   function cardNode(c, d) {
-    var kind = CARD_KINDS[c.kind] || [c.kind, c.kind];
+    var kind = CARD_KINDS[c.kind] ? [YZ.tIn('zh', CARD_KINDS[c.kind]), YZ.tIn('en', CARD_KINDS[c.kind])] : [c.kind, c.kind];
     var src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(c.qr);
     var voter = c.kind === 'voter', screen = c.kind === 'screen';
+    var help = voter ? 'card_help_voter' : screen ? 'card_help_screen' : 'card_help_staff';
     // Cards are printed in Chinese (the residents' language) with English beside it.
     return h('div', { class: 'yz-card', 'data-kind': c.kind, 'data-serial': c.serial },
       h('div', { class: 'card-top' },
-        h('div', { class: 'qr' }, h('img', { src: src, alt: (voter ? '投票二维码 ' : '二维码 ') + c.serial, 'data-link': c.link })),
+        h('div', { class: 'qr' }, h('img', { src: src, alt: YZ.tIn('zh', voter ? 'card_qr_vote' : 'card_qr') + ' ' + c.serial, 'data-link': c.link })),
         h('div', { class: 'card-text' },
           h('div', { class: 'card-kind' }, (c.table_name ? c.table_name + ' · ' : '') + kind[0]),
-          h('div', { class: 'card-kind-en' }, (c.table ? 'Table ' + c.table + ' · ' : '') + kind[1]),
+          h('div', { class: 'card-kind-en' }, (c.table ? YZ.tIn('en', 'table', { n: c.table }) + ' · ' : '') + kind[1]),
           h('div', { class: 'card-meeting' }, d.meeting.name),
           h('div', { class: 'card-code' }, c.code),
           h('div', { class: 'card-serial' }, c.serial))),
       h('div', { class: 'card-help' },
-        voter ? h('div', null, h('strong', null, '扫码投票，每人最多选 ' + d.max_choices + ' 项。一卡一票，请勿转借。'))
-          : screen ? h('div', null, h('strong', null, '用放在桌子中间的平板或手机扫码：显示本桌的发言人、倒计时和发言时间（只读）。'))
-          : h('div', null, h('strong', null, '扫码进入工作页面。工作人员专用，请保密。')),
-        h('div', null, voter ? 'Scan to vote (at most ' + d.max_choices + ' choices). One card, one ballot.'
-          : screen ? 'Scan with the tablet or phone in the middle of the table: its speaker, countdown and talk time (read-only).'
-          : 'Scan to open your page. Staff only: keep it secret.'),
-        h('div', null, '无法扫码时打开 / or open ', h('span', { class: 'mono' }, d.base_url), ' 输入代码 / and enter the code')));
+        h('div', null, h('strong', null, YZ.tIn('zh', help, { max: d.max_choices }))),
+        h('div', null, YZ.tIn('en', help, { max: d.max_choices })),
+        h('div', null, YZ.tIn('zh', 'card_open') + ' / ' + YZ.tIn('en', 'card_open') + ' ', h('span', { class: 'mono' }, d.base_url),
+          ' ' + YZ.tIn('zh', 'card_enter_code') + ' / ' + YZ.tIn('en', 'card_enter_code'))));
   }
 
   function renderSheet() {
@@ -942,7 +940,7 @@
         return { ok: false, status: r.status, body: b };
       });
     }, function () {
-      return { ok: false, status: 0, body: { zh: '无法连接会场服务器', en: 'Cannot reach the hub' } };
+      return { ok: false, status: 0, body: { zh: YZ.tIn('zh', 'cannot_reach_hub'), en: YZ.tIn('en', 'cannot_reach_hub') } };
     });
   }
   function downloadDocument(path, name) {
@@ -1036,7 +1034,7 @@
     wireCards();
     $('#export-json').addEventListener('click', function () { download('/api/admin/export.json', 'yuanzhuo-export.json'); });
     // As bytes (the byte order mark Chinese Excel needs stays), named in Chinese.
-    $('#export-csv').addEventListener('click', function () { downloadDocument('/api/admin/export.csv', '圆桌-结果排名.csv'); });
+    $('#export-csv').addEventListener('click', function () { downloadDocument('/api/admin/export.csv', YZ.tIn('zh', 'results_csv_name')); });
     $('#export-xlsx').addEventListener('click', function () { downloadDocument('/api/admin/export.xlsx', 'yuanzhuo-results.xlsx'); });
     $('#export-pb').addEventListener('click', function () { downloadDocument('/api/admin/export.pb', 'yuanzhuo.pb'); });
     $('#export-notice').addEventListener('click', function () { downloadDocument('/api/admin/notice.html', 'yuanzhuo-notice.html'); });
@@ -1058,7 +1056,7 @@
     $('#print-handouts').addEventListener('click', function () { printDocument('/api/admin/print/handouts.html' + hallQuery(false)); });
     $('#print-minutes').addEventListener('click', function () { printDocument('/api/admin/print/minutes.html' + hallQuery(false)); });
     $('#print-record').addEventListener('click', function () { printDocument('/api/admin/print/record.html'); });
-    $('#export-contacts').addEventListener('click', function () { downloadDocument('/api/admin/contacts.csv', '联系名单（内部，勿公开）.csv'); });
+    $('#export-contacts').addEventListener('click', function () { downloadDocument('/api/admin/contacts.csv', YZ.tIn('zh', 'contacts_csv_name')); });
     $('#signout').addEventListener('click', function () {
       YZ.confirm({ title: YZ.t('sign_out_2'), body: h('p', null, YZ.t('you_will_need_organisers_secret')), confirm: YZ.t('sign_out') })
         .then(function (yes) { if (yes) signIn(); });

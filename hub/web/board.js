@@ -214,7 +214,7 @@
   function exclusionList(b, titles) {
     if (!b.exclusions || !b.exclusions.length) return h('p', { class: 'muted' }, YZ.t('no_proposal_was_excluded'));
     return h('ul', { class: 'plain', id: 'exclusion-list' }, b.exclusions.map(function (x) {
-      return h('li', { 'data-id': x.proposal }, YZ.exclusionText(x, true), titles[x.proposal] ? YZ.t('part_14', { v: titles[x.proposal] }) : '');
+      return h('li', { 'data-id': x.proposal }, YZ.exclusionText(x, true), titles[x.proposal] ? YZ.t('paren', { v: titles[x.proposal] }) : '');
     }));
   }
 

@@ -189,8 +189,7 @@
     if (!voting()) return [false, ''];
     if (b && b.status === 'agreed') return [false, YZ.t('this_batch_has_agreed_and')];
     if (b && !copy && b.copies.length >= 2) {
-      return [false, tr('这一批已由 ' + b.copies.map(function (c) { return c.counter + '号'; }).join('、') + ' 点票员录入。请换一个批次。',
-        'Counters ' + b.copies.map(function (c) { return c.counter; }).join(' and ') + ' are keying this batch. Choose another.')];
+      return [false, YZ.t('batch_keyed_by_counters', { counters: b.copies.map(function (c) { return YZ.t('counter_no', { n: c.counter }); }).join(YZ.t('counters_and')) })];
     }
     return [true, ''];
   }
@@ -228,8 +227,7 @@
     var lines = [
       h('li', null, YZ.t('my_copy') + YZ.t('ballots_5', { v: copy ? copy.ballots.length : 0 }) +
         (copy && copy.finished ? YZ.t('finished') : YZ.t('keying'))),
-      h('li', null, other ? tr('另一份：' + other.counter + ' 号点票员 ' + other.entries + ' 张' + (other.finished ? '，已完毕' : '，录入中'),
-        'The other copy: counter ' + other.counter + ', ' + other.entries + ' ballots' + (other.finished ? ', finished' : ', keying'))
+      h('li', null, other ? YZ.t('other_copy_state', { counter: other.counter, entries: other.entries, state: YZ.t(other.finished ? 'comma_finished' : 'comma_keying') })
         : YZ.t('other_copy_no_second_counter'))
     ];
     var parts = [h('ul', { class: 'plain copies-summary' }, lines)];

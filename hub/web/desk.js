@@ -18,19 +18,19 @@
   // ------------------------------------------------------------ names
 
   var STATUS = {
-    keying: ['录入中', 'being keyed'],
-    disputed: ['两份录入不一致，待核对', 'the two copies differ: re-check'],
-    agreed: ['两份一致，已计入', 'agreed and counted']
+    keying: 'being_keyed',
+    disputed: 'two_copies_differ_re_check',
+    agreed: 'agreed_and_counted'
   };
-  D.statusText = function (st) { var n = STATUS[st]; return n ? tr(n[0], n[1]) : st; };
+  D.statusText = function (st) { var n = STATUS[st]; return n ? YZ.t(n) : st; };
 
   var DIFF = {
-    marks_differ: ['两份录入的选项不同', 'the marks differ between the copies'],
-    only_in_one: ['只有一份录入了这张票', 'keyed in one copy only'],
-    number_used: ['这个编号已在另一批计入', 'this number was already counted in another batch'],
-    count_differs: ['两次读数不同', 'the two readings differ']
+    marks_differ: 'marks_differ_between_copies',
+    only_in_one: 'keyed_in_one_copy_only',
+    number_used: 'this_number_was_already_counted',
+    count_differs: 'two_readings_differ'
   };
-  D.diffText = function (r) { var n = DIFF[r]; return n ? tr(n[0], n[1]) : r; };
+  D.diffText = function (r) { var n = DIFF[r]; return n ? YZ.t(n) : r; };
 
   /** Why a paper ballot is void, in words; `marks` and `max` make over_limit concrete. */
   D.voidText = function (reason, marks, max) {
@@ -47,9 +47,9 @@
   };
   /** Just the word for a void verdict (a chip). */
   D.voidWord = function (reason) {
-    var n = { blank: ['空白', 'blank'], over_limit: ['超限', 'over limit'], unknown_proposal: ['未知项目', 'unknown'], repeated_mark: ['重复', 'repeated'],
-      unissued_number: ['未发出', 'not issued'], cancelled_number: ['已作废', 'cancelled'] }[reason];
-    return n ? tr(n[0], n[1]) : reason;
+    var n = { blank: 'blank_2', over_limit: 'over_limit_2', unknown_proposal: 'unknown', repeated_mark: 'repeated',
+      unissued_number: 'not_issued', cancelled_number: 'cancelled_6' }[reason];
+    return n ? YZ.t(n) : reason;
   };
 
   D.batchName = function (n) { return YZ.t('batch_3', { n: n }); };
@@ -103,7 +103,8 @@
   function ascii(s) {
     return String(s).replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); }).replace(/\u3000/g, ' ');
   }
-  var BLANK = /^(-+|—+|空|空白|空票|无|blank|none)$/i;
+  // What a counter may type for a blank ballot, in either language.
+  var BLANK = new RegExp('^(-+|—+|' + (YZ.tIn('zh', 'blank_typed') + ' ' + YZ.tIn('en', 'blank_typed')).split(' ').join('|') + ')$', 'i');
   var SHAPE = /^([A-Za-z]*)0*(\d+)$/;
   var indexFor = null, indexOf = null;
   function index(proposals) {
@@ -135,7 +136,7 @@
     if (!t) return { marks: [], items: [], blank: false, empty: true, ambiguous: false };
     if (BLANK.test(t)) return { marks: [], items: [], blank: true, empty: false, ambiguous: false };
     var ix = index(proposals || []);
-    var parts = t.replace(/([A-Za-z]+)\s+(?=\d)/g, '$1').split(/[\s,，、;；\/|+]+/).filter(Boolean);
+    var parts = t.replace(/([A-Za-z]+)\s+(?=\d)/g, '$1').split(/[\s,\uff0c\u3001;\uff1b\/|+]+/).filter(Boolean);
     var items = parts.map(function (typed) {
       var p = ix.exact[typed] || (ix.upper[typed.toUpperCase()] && ix.upper[typed.toUpperCase()].length === 1 ? ix.upper[typed.toUpperCase()][0] : null);
       if (p) return { typed: typed, id: p.id, title: p.title, unknown: false, choices: null };
@@ -297,7 +298,7 @@
         return x ? YZ.t('ballot_number_was_already_counted', { v: x[1], v2: x[2] })
           : YZ.errorText(m);
       case 'batch_taken':
-        return tr('这一批已由另外两位点票员录入（' + d.replace('counters', '点票员') + '）。请换一个批次。', 'Two other counters are keying this one (' + d + '). Choose another.');
+        return YZ.t('batch_taken_by_two', { named: d.replace('counters', YZ.tIn('zh', 'counters')), d: d });
       case 'batch_agreed':
         return (u ? (u.unit === 'board' ? D.boardName(u.n) : D.batchName(u.n)) : '') + YZ.t('has_already_agreed_and_counted');
       case 'unknown_batch':
@@ -310,11 +311,10 @@
         return YZ.t('this_meeting_uses_equal_shares_2');
       case 'same_device':
         x = /counter (\w+)/.exec(d);
-        return tr('这一批的另一份' + (x ? '（' + x[1] + ' 号点票员）' : '') + '是在这台设备上录入的。两份必须由两个人在两台设备上分别录入：请另一位点票员用自己的设备录入这一批。',
-          'The other copy of this batch' + (x ? ' (counter ' + x[1] + ')' : '') + ' was keyed on this same device. The two copies must be keyed by two people on two devices: let another counter key this batch on their own device.');
+        return YZ.t('other_copy_same_device', { counter: x ? YZ.t('paren_counter', { n: x[1] }) : '' });
       case 'already_voted':
-        return /batch/.test(d) ? tr('这个选票编号已在计票中（' + d.replace('batch', '第') + ' 批），不能再换。', 'That ballot number is already counted (' + d + '); it cannot be switched.')
-          : tr('这张卡已经投过票' + (d ? '（回执 ' + d + '）' : '') + '，不能再作废或换发。', 'This card has already voted' + (d ? ' (receipt ' + d + ')' : '') + '; it can no longer be cancelled or switched.');
+        return /batch/.test(d) ? YZ.t('ballot_number_in_count', { batch: d.replace('batch', YZ.tIn('zh', 'batch_ordinal')), d: d })
+          : YZ.t('card_already_voted', { receipt: d ? YZ.t('paren_receipt', { d: d }) : '' });
       case 'unknown_card':
         return YZ.t('there_is_no_card_check', { d: d });
       case 'card_cancelled':
@@ -325,8 +325,7 @@
         return YZ.t('was_already_handed_to_someone', { d: d });
       case 'already_registered':
         x = /register (\d+)/.exec(d);
-        return tr('此人已经登记过' + (x ? '（登记号 ' + x[1] + '）' : '') + '，一人只能登记一次。如需换一种方式投票，请用“换发”。',
-          'This person is already registered' + (x ? ' (register number ' + x[1] + ')' : '') + '; one registration per person. To change how they vote, use “Switch”.');
+        return YZ.t('person_already_registered', { register: x ? YZ.t('paren_register', { n: x[1] }) : '' });
       case 'unknown_register':
         return YZ.t('there_is_no_register_number', { d: d });
       case 'no_register':
@@ -503,8 +502,7 @@
           text: YZ.t('this_card_was_already_claimed') + ' ' + release };
       case 'device_has_card':
         return { title: YZ.t('this_device_already_holds_card'), ask: null,
-          text: tr('这台设备已经认领了' + (m.detail ? '“' + C.serialName(m.detail) + '”' : '另一张点票/监票卡') + '。一台设备只能用一张点票或监票卡，两份录入须来自两个人、两台设备。请换一台设备，或请组织者解除那张卡的认领。',
-            'This device already holds ' + (m.detail ? C.serialName(m.detail) : 'another desk card') + '. One device holds one counter\'s or scrutineer\'s card, so that the two copies come from two people on two devices. Use another device, or ask the organiser to release that claim.') };
+          text: YZ.t('device_holds_card', { card: m.detail ? YZ.t('quoted_name', { v: C.serialName(m.detail) }) : YZ.t('another_desk_card') }) };
       default:
         return { title: YZ.t('cannot_sign_in'), ask: null, text: YZ.errorText(m) };
     }

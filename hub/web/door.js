@@ -20,7 +20,7 @@
   var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
   var PAGE = 'door';
   var RECENT = 12;
-  var REASONS = [['手机没电', 'phone died'], ['不会用手机', 'cannot use the phone'], ['卡丢了', 'card lost'], ['改用纸质选票', 'chose paper']];
+  var REASONS = ['phone_died', 'cannot_use_phone', 'card_lost', 'chose_paper'];
   var app = { you: null, snap: null, status: 'connecting', statusDetail: null, mode: 'register', given: null };
   var session = null;
   var waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, register}
@@ -160,7 +160,7 @@
     $('#reg-value-help').textContent = YZ.t('enter_registers_after_paper_ballot');
     drawIf($('#sw-reasons'), 'reasons', function () {
       YZ.fill($('#sw-reasons'), REASONS.map(function (r) {
-        return h('button', { type: 'button', class: 'small', onclick: function () { $('#sw-reason').value = tr(r[0], r[1]); renderSummary(); $('#sw-submit').focus(); } }, tr(r[0], r[1]));
+        return h('button', { type: 'button', class: 'small', onclick: function () { $('#sw-reason').value = YZ.t(r); renderSummary(); $('#sw-submit').focus(); } }, YZ.t(r));
       }));
     });
     renderSummary();
@@ -336,7 +336,7 @@
       for (var i = 0; i < radios.length; i++) radios[i].addEventListener('change', function (e) { chooseKind(p, e.currentTarget.value); });
       // Typing a card number ("V…") where a paper number is expected means a card.
       $('#' + p + '-value').addEventListener('input', function (e) {
-        if (/^[vVｖＶ]/.test(e.currentTarget.value) && document.querySelector('input[name="' + p + '-kind"]:checked').value !== 'card') {
+        if (/^[vV\uff56\uff36]/.test(e.currentTarget.value) && document.querySelector('input[name="' + p + '-kind"]:checked').value !== 'card') {
           document.querySelector('input[name="' + p + '-kind"][value="card"]').checked = true;
           renderForms();
         }

@@ -79,7 +79,7 @@
           return h('li', { class: 'state-' + t.state, 'data-table': t.table },
             h('span', { class: 'tname' }, t.name), ' ', h('span', { class: 'tstate' }, t.text),
             t.speaking ? h('span', { class: 'tspeak' }, YZ.t('speaking') + t.speaking) : null,
-            t.picks.length ? h('span', { class: 'tpicks' }, t.picks.map(function (p) { return p.id + ' ' + p.title; }).join('、')) : null);
+            t.picks.length ? h('span', { class: 'tpicks' }, t.picks.map(function (p) { return p.id + ' ' + p.title; }).join(YZ.t('list_sep'))) : null);
         })));
         break;
       case 'voting':

@@ -155,7 +155,7 @@
         })),
         h('p', { class: 'pnext' },
           p.next ? [h('span', { class: 'k' }, YZ.t('next_2')), ' ', h('b', null, p.next)] : YZ.t('this_is_last_table'),
-          p.done.length ? [' · ', h('span', { class: 'k' }, YZ.t('done_2')), ' ', p.done.join('、')] : null));
+          p.done.length ? [' · ', h('span', { class: 'k' }, YZ.t('done_2')), ' ', p.done.join(YZ.t('list_sep'))] : null));
     },
 
     voting: function (m) {

@@ -151,7 +151,7 @@
           $('#s-sheets').focus();
         } }, YZ.t('enter_count'), h('span', { class: 'visually-hidden' }, ' ' + D.batchName(n))));
       YZ.fill(el.children[1], sheetsLine(b),
-        b.status === 'disputed' ? h('p', { class: 'notice error' }, YZ.t('copies_differ'), b.differences.map(function (d) { return d.at + '（' + D.diffText(d.reason) + '）'; }).join(YZ.t('semicolon'))) : null);
+        b.status === 'disputed' ? h('p', { class: 'notice error' }, YZ.t('copies_differ'), b.differences.map(function (d) { return d.at + YZ.t('paren', { v: D.diffText(d.reason) }); }).join(YZ.t('semicolon'))) : null);
       YZ.fill(el.children[2], batchTable(n, b));
     });
     return el;

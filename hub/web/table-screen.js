@@ -92,8 +92,7 @@
     });
     var rows = balance(d, now);
     var silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; });
-    $('#ts-silent').textContent = silent.length ? tr('还没有发言：' + silent.map(function (r) { return speaker(r.name); }).join('、'),
-      'Not spoken yet: ' + silent.map(function (r) { return speaker(r.name); }).join(', ')) : '';
+    $('#ts-silent').textContent = silent.length ? YZ.t('not_spoken_yet', { names: silent.map(function (r) { return speaker(r.name); }).join(YZ.t('list_sep')) }) : '';
     YZ.fill($('#ts-balance'), rows.length ? rows.map(function (r) {
       var spoken = r.turns > 0 || r.speaking;
       return h('li', { 'data-name': r.name, 'data-spoken': spoken ? 'yes' : 'no', 'data-now': r.speaking ? 'yes' : 'no' },

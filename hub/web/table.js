@@ -18,13 +18,13 @@
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$;
 
-  var TURNS = { for: ['支持', 'For'], against: ['反对', 'Against'], question: ['提问', 'Question'], point_of_order: ['程序问题', 'Point of order'] };
-  var TAGS = { support: ['支持', 'Support'], concern: ['担忧', 'Concern'], objection: ['反对', 'Objection'], new_idea: ['新想法', 'New idea'], question: ['疑问', 'Question'] };
+  var TURNS = { for: 'for', against: 'against', question: 'question', point_of_order: 'point_of_order' };
+  var TAGS = { support: 'support', concern: 'concern', objection: 'objection', new_idea: 'new_idea', question: 'question_2' };
   // An adviser's "excluded" is a recommendation: only the organiser excludes (before the vote).
-  var ROLE_NAMES = { chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'] };
+  var ROLE_NAMES = { chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3' };
   var TABS = {
-    queue: ['发言', 'Queue'], picks: ['推选', 'Picks'], proposals: ['项目', 'Proposals'],
-    notes: ['记录', 'Notes'], annotate: ['意见', 'Advice'], tables: ['各桌', 'Tables']
+    queue: 'queue', picks: 'picks_4', proposals: 'proposals',
+    notes: 'notes_3', annotate: 'advice', tables: 'tables_4'
   };
   var TABS_FOR = {
     chair: ['queue', 'picks', 'proposals', 'notes', 'tables'],
@@ -32,7 +32,7 @@
     adviser: ['annotate', 'tables']
   };
   var SEATS = 12;
-  var name2 = function (pair) { return tr(pair[0], pair[1]); };
+  var name2 = function (k) { return YZ.t(k); };
 
   var app = {
     token: null,
@@ -166,7 +166,7 @@
     if (!on) return;
     var t = summary(you.table), now = t ? t.signal || null : null;
     YZ.drawIf(box, [s.phase, now].join('|'), function () {
-      var button = function (sig, zh, en) {
+      var button = function (sig, key) {
         return h('button', { type: 'button', 'data-signal': sig, 'aria-pressed': String(now === sig), class: now === sig ? 'primary' : null,
           onclick: function () {
             var next = now === sig ? null : sig;
@@ -174,7 +174,7 @@
               next === 'ready' ? YZ.t('organiser_sees_this_table_is')
                 : next === 'more_time' ? YZ.t('organiser_sees_this_table_needs')
                   : YZ.t('taken_back'));
-          } }, tr(zh, en));
+          } }, YZ.t(key));
       };
       YZ.fill(box,
         h('p', { class: 'small-text' }, h('strong', null, YZ.t('tell_organiser')),
@@ -182,8 +182,8 @@
             : now === 'more_time' ? YZ.t('this_table_needs_more_time')
               : YZ.t('tap_ready_when_table_is')),
         h('div', { class: 'row-buttons' },
-          button('ready', '本桌已就绪', 'Ready'),
-          button('more_time', '需要更多时间', 'More time')));
+          button('ready', 'table_ready'),
+          button('more_time', 'need_more_time')));
     });
   }
 
@@ -238,7 +238,7 @@
       YZ.fill($('#waiting'), waiting.length ? waiting.map(function (e, i) {
         return h('li', { 'data-entry': e.entry },
           h('span', { class: 'grow' }, h('strong', null, (i + 1) + '. ' + speaker(e.name)), ' ',
-            h('span', { class: 'chip turn-' + e.turn }, name2(TURNS[e.turn] || [e.turn, e.turn]))),
+            h('span', { class: 'chip turn-' + e.turn }, (TURNS[e.turn] ? name2(TURNS[e.turn]) : e.turn))),
           h('button', { type: 'button', class: 'small', 'data-k': 'start-' + e.entry,
             'aria-label': YZ.t('start_2', { speaker: speaker(e.name) }),
             onclick: function () { send({ kind: 'start_speaker', table: myTable(), entry: e.entry }); } }, YZ.t('start')),
@@ -274,7 +274,7 @@
       box.className = 'speaking timebox timebox-' + state;
       box.setAttribute('data-timebox', state);
       YZ.fill(box,
-        h('div', { class: 'who-speaks' }, speaker(cur.name), ' ', h('span', { class: 'chip' }, name2(TURNS[cur.turn] || [cur.turn, cur.turn]))),
+        h('div', { class: 'who-speaks' }, speaker(cur.name), ' ', h('span', { class: 'chip' }, (TURNS[cur.turn] ? name2(TURNS[cur.turn]) : cur.turn))),
         h('div', { class: 'time mono' }, YZ.clock(el), h('span', { class: 'of' }, ' / ' + YZ.clock(turnMs))),
         h('div', { class: 'state' }, state === 'red' && el - turnMs >= 1000 ? YZ.clock(turnMs - el) : words[state]));
     } else {
@@ -365,7 +365,7 @@
     var need = picksNeeded(), mark = marked(), P = proposals(), hub = s.picks;
     var st = $('#picks-state');
     if (s.picks_locked) st.textContent = YZ.t('picks_are_locked_and_cannot');
-    else if (hub.length) st.textContent = YZ.t('submitted_not_locked') + hub.join('、');
+    else if (hub.length) st.textContent = YZ.t('submitted_not_locked') + hub.join(YZ.t('list_sep'));
     else st.textContent = YZ.t('not_submitted_yet_mark_proposals', { need: need });
     st.className = 'notice ' + (s.picks_locked ? 'ok' : 'info');
     $('#picks-count').textContent = YZ.t('marked', { length: mark.length, need: need });
@@ -584,7 +584,7 @@
     var who = ROLE_NAMES[n.by] ? name2(ROLE_NAMES[n.by]) : n.by;
     return h('li', { class: n.withdrawn ? 'withdrawn' : null, 'data-note': n.note },
       h('div', { class: 'grow' },
-        h('div', null, h('span', { class: 'chip tag-' + n.tag }, name2(TAGS[n.tag] || [n.tag, n.tag])), ' ',
+        h('div', null, h('span', { class: 'chip tag-' + n.tag }, (TAGS[n.tag] ? name2(TAGS[n.tag]) : n.tag)), ' ',
           h('span', { class: 'muted' }, '#' + n.note + ' · ' + who + ' · ' + hhmm(n.at_ms) + (n.edited_at_ms ? YZ.t('edited') : '')),
           n.withdrawn ? h('span', { class: 'chip' }, YZ.t('withdrawn')) : null),
         h('p', { class: 'note-text' }, n.text)),
@@ -751,7 +751,7 @@
       var id = app.annotating;
       var feas = (f.querySelector('input[name="feasibility"]:checked') || {}).value || 'feasible';
       var rule = $('#a-rule').value ? parseInt($('#a-rule').value, 10) : null;
-      var costText = $('#a-cost').value.replace(/[\s,，]/g, '');
+      var costText = $('#a-cost').value.replace(/[\s,\uff0c]/g, '');
       if (costText && !/^\d+$/.test(costText)) { say('error', YZ.t('cost_estimate_is_whole_number')); $('#a-cost').focus(); return; }
       if (feas === 'excluded' && !rule) { say('error', YZ.t('excluding_needs_one_of_exclusion')); $('#a-rule').focus(); return; }
       send({

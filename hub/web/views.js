@@ -53,12 +53,12 @@
   V.tallyHidden = function (s) { return !s.tally && s.rules && s.rules.tally === 'hidden_until_close'; };
 
   var REASONS = {
-    no_votes: ['无人投票', 'no votes'],
-    excluded: ['投票前已确认排除', 'excluded before the vote'],
-    does_not_fit: ['超出剩余预算', 'does not fit the remaining budget'],
-    stopped: ['预算线以下', 'below the budget line']
+    no_votes: 'no_votes',
+    excluded: 'excluded_before_vote_2',
+    does_not_fit: 'does_not_fit_remaining_budget',
+    stopped: 'below_budget_line'
   };
-  V.reason = function (code) { var n = REASONS[code]; return n ? YZ.tr(n[0], n[1]) : (code || ''); };
+  V.reason = function (code) { var n = REASONS[code]; return n ? YZ.t(n) : (code || ''); };
 
   /**
    * The ranking with everything a row shows, and where the budget line
@@ -127,13 +127,10 @@
     var r = s.results;
     if (!r || !r.equal_shares) return null;
     var es = r.equal_shares, share = YZ.money(Number(es.share), s.rules.budget.currency);
-    var zh = '按平均分配法：预算平分给 ' + es.voters + ' 位投票人，每人 ' + share + '；';
-    var en = 'By equal shares: the budget is split between ' + es.voters + ' voters, ' + share + ' each; ';
-    if (es.selected.length) { zh += '按支持者的份额选出 ' + joinIds(es.selected); en += 'their shares bought ' + es.selected.join(', '); }
-    else { zh += '份额不足以资助任何项目'; en += 'the shares could buy no proposal'; }
-    if (es.completion.length) { zh += '；余下预算按票数补足 ' + joinIds(es.completion) + '。'; en += '; what was left went, from the top of the ranking, to ' + es.completion.join(', ') + '.'; }
-    else { zh += '。'; en += '.'; }
-    return { voters: es.voters, share: share, selected: es.selected, completion: es.completion, text: YZ.tr(zh, en) };
+    var text = YZ.t('es_split', { voters: es.voters, share: share }) +
+      (es.selected.length ? YZ.t('es_bought', { ids: joinIds(es.selected) }) : YZ.t('es_bought_nothing')) +
+      (es.completion.length ? YZ.t('es_completion', { ids: joinIds(es.completion) }) : YZ.t('es_end'));
+    return { voters: es.voters, share: share, selected: es.selected, completion: es.completion, text: text };
   };
 
   /** Ties among proposals with votes, decisive ones (those that changed what is funded) first. */

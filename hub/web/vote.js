@@ -260,8 +260,7 @@
   /** Why this card cannot vote, in words: "此卡已作废：原因…", "请先到门口登记处领取". */
   function cardText(c) {
     if (c.status === 'cancelled') {
-      return YZ.tr('此卡已作废：' + (c.reason || '未说明原因') + '。不能再用它投票；如有疑问请找工作人员。',
-        'This card was cancelled: ' + (c.reason || 'no reason given') + '. It can no longer vote; ask a member of staff.');
+      return YZ.t('card_cancelled_cannot_vote', { reason: c.reason || YZ.t('no_reason_given') });
     }
     return YZ.t('please_collect_it_at_door');
   }

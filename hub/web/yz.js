@@ -100,7 +100,7 @@
       return YZ.t('not_possible_during', { phaseName: YZ.phaseName(m.detail) });
     }
     var t = YZ.lang() === 'en' ? (m.en || m.code) : (m.zh || m.code);
-    return m.detail ? t + '（' + m.detail + '）' : t;
+    return m.detail ? t + YZ.t('paren', { v: m.detail }) : t;
   };
 
   // ------------------------------------------------------------ formatting
@@ -113,7 +113,7 @@
   };
   /** Money in the one format (yuanzhuo_protocol::words::money): "300,000 元" / "¥300,000". */
   YZ.money = function (n, currency) {
-    var m = WORDS.money || { yuan: { zh: '{n} 元', en: '¥{n}' }, other: { zh: '{n} {c}', en: '{n} {c}' }, yuan_codes: ['CNY'] };
+    var m = WORDS.money;
     var c = String(currency || '').trim(), yuan = m.yuan_codes.indexOf(c.toUpperCase()) >= 0;
     var w = yuan ? m.yuan : m.other;
     var grouped = YZ.grouped(n);
@@ -153,15 +153,15 @@
   // ------------------------------------------------------------ the one count
 
   var VOID_REASONS = {
-    blank: ['空白票', 'blank'],
-    over_limit: ['超过可选项数', 'more marks than allowed'],
-    unknown_proposal: ['含不存在的提案编号', 'names an unknown proposal'],
-    repeated_mark: ['同一项重复标记', 'the same proposal marked twice'],
-    unissued_number: ['选票编号未在门口发出', 'a number not handed out at the door'],
-    cancelled_number: ['选票编号已作废', 'a cancelled number']
+    blank: 'blank_3',
+    over_limit: 'more_marks_than_allowed',
+    unknown_proposal: 'names_unknown_proposal',
+    repeated_mark: 'same_proposal_marked_twice_2',
+    unissued_number: 'number_not_handed_out_at',
+    cancelled_number: 'cancelled_number'
   };
   /** A void paper ballot's reason, in words. */
-  YZ.voidReason = function (code) { var n = VOID_REASONS[code]; return n ? YZ.tr(n[0], n[1]) : code; };
+  YZ.voidReason = function (code) { var n = VOID_REASONS[code]; return n ? YZ.t(n) : code; };
 
   /**
    * The count's numbers, the same on every page (docs/protocol.md, `turnout`):
@@ -234,8 +234,7 @@
     if (i.during_vote) {
       return YZ.t('more_cards_issued', { hhmm: YZ.hhmm(i.at_ms), count: i.count, range: range, reason: i.reason });
     }
-    return YZ.tr('发卡 ' + i.count + ' 张（' + range + '）' + (i.reason ? '：' + i.reason : ''),
-      i.count + ' cards issued (' + range + ')' + (i.reason ? ': ' + i.reason : ''));
+    return YZ.t('n_cards_issued', { count: i.count, range: range, reason: i.reason ? YZ.t('colon_reason', { reason: i.reason }) : '' });
   };
   /** A cancelled card: "15:10 V0042 已作废：手机没电，改用纸质选票". */
   YZ.cancelText = function (c) {
@@ -327,8 +326,9 @@
     el.hidden = n === 0;
     el.textContent = YZ.t('unsent_2', { n: n });
   };
-  var TIMER_LABELS = { discussion: ['分桌讨论', 'Discussion'], pitch: ['推介', 'Pitch'] };
-  YZ.timerLabel = function (label) { var n = TIMER_LABELS[label]; return n ? YZ.tr(n[0], n[1]) : label; };
+  var TIMER_LABELS = { discussion: 'discussion_2', pitch: 'pitch' };
+  YZ.timerLabel = function (label) {
+    var n = TIMER_LABELS[label] || (label === YZ.tIn('zh', 'tables_choose_their_picks') ? 'tables_choose_their_picks' : null); return n ? YZ.t(n) : label; };
 
   /** Build a DOM element: h('p', {class: 'x', onclick: f}, 'text', child…). Text is never parsed as HTML. */
   YZ.h = function (tag, attrs) {

@@ -28,9 +28,7 @@ const fn w(zh: &'static str, en: &'static str) -> Words {
 impl Words {
     /// The words with each `{name}` replaced by its value, (Chinese, English).
     pub fn fill(&self, values: &[(&str, &str)]) -> (String, String) {
-        let fill = |s: &str| {
-            values.iter().fold(s.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v))
-        };
+        let fill = |s: &str| values.iter().fold(s.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v));
         (fill(self.zh), fill(self.en))
     }
 }
