@@ -211,30 +211,6 @@ pub fn with_page_words(html: &str) -> String {
     out
 }
 
-/// `template` with each `{name}` replaced by its value; anything else,
-/// values included, is copied as it is (one pass).
-fn fill(template: &str, values: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len() + 256);
-    let mut rest = template;
-    while let Some(i) = rest.find('{') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let value = rest.find('}').and_then(|j| Some((j, values.iter().find(|(k, _)| *k == &rest[1..j])?)));
-        match value {
-            Some((j, (_, v))) => {
-                out.push_str(v);
-                rest = &rest[j + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 async fn secure_headers(mut res: Response) -> Response {
     let h = res.headers_mut();
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
@@ -291,23 +267,22 @@ async fn landing(AxState(web): AxState<Arc<Web>>) -> Response {
 fn landing_html(m: &MeetingInfo, r: &Rules, proposals: usize, allow_public: bool) -> String {
     let (budget_zh, budget_en) = money(r.budget.amount, &r.budget.currency);
     let allocation = words::allocation(r.allocation);
-    fill(
-        &with_page_words(include_str!("../web/landing.html")),
-        &[
-            ("name", esc(&m.name)),
-            ("venue", esc(&m.venue)),
-            ("date", esc(&m.date)),
-            ("tables", r.tables.len().to_string()),
-            ("proposals", proposals.to_string()),
-            ("picks", r.picks_per_table.to_string()),
-            ("max", r.max_choices.to_string()),
-            ("budget_zh", esc(&budget_zh)),
-            ("budget_en", esc(&budget_en)),
-            ("allocation_zh", esc(allocation.zh)),
-            ("allocation_en", esc(allocation.en)),
-            ("public", allow_public.to_string()),
-        ],
-    )
+    let values = [
+        ("name", esc(&m.name)),
+        ("venue", esc(&m.venue)),
+        ("date", esc(&m.date)),
+        ("tables", r.tables.len().to_string()),
+        ("proposals", proposals.to_string()),
+        ("picks", r.picks_per_table.to_string()),
+        ("max", r.max_choices.to_string()),
+        ("budget_zh", esc(&budget_zh)),
+        ("budget_en", esc(&budget_en)),
+        ("allocation_zh", esc(allocation.zh)),
+        ("allocation_en", esc(allocation.en)),
+        ("public", allow_public.to_string()),
+    ];
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    words::fill_in(&with_page_words(include_str!("../web/landing.html")), &values)
 }
 
 /// An amount as residents read it (`yuanzhuo_protocol::words`).
@@ -600,6 +575,13 @@ mod tests {
         }
         let unknown: Vec<_> = named.iter().filter(|(_, k)| !keys.contains_key(k)).collect();
         assert!(unknown.is_empty(), "pages name words the vocabulary does not have: {unknown:?}");
+        // Rust clients name entries as `ui::NAME`.
+        let client = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("client/src/words.rs");
+        let rust = std::fs::read_to_string(client).unwrap_or_default();
+        for part in rust.split("ui::").skip(1) {
+            let name: String = part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            quoted.insert(name.to_ascii_lowercase());
+        }
         let used: std::collections::BTreeSet<&String> = named.iter().map(|(_, k)| k).chain(&quoted).collect();
         let unused: Vec<_> = keys.keys().filter(|k| !used.contains(k)).collect();
         assert!(unused.is_empty(), "words no page uses (remove them): {unused:?}");

@@ -224,7 +224,7 @@
     return h('ul', { class: 'plain', id: 'board-list' }, b.boards.map(function (x) {
       var c = x.counts;
       return h('li', { 'data-board': x.board }, h('b', null, D.boardName(x.board)), YZ.t('colon'), D.statusText(x.status),
-        c ? h('span', { class: 'counts' }, ' — ', Object.keys(c).map(function (id, i) { return [i ? YZ.t('part_9') : '', h('span', { class: 'mono', title: titles[id] || '' }, id), ' ', String(c[id])]; })) : null);
+        c ? h('span', { class: 'counts' }, ' — ', Object.keys(c).map(function (id, i) { return [i ? YZ.t('comma') : '', h('span', { class: 'mono', title: titles[id] || '' }, id), ' ', String(c[id])]; })) : null);
     }));
   }
 

@@ -41,7 +41,7 @@
       case 'unknown_proposal': return YZ.t('mark_that_is_no_proposal');
       case 'repeated_mark': return YZ.t('same_proposal_marked_twice');
       case 'unissued_number': return YZ.t('number_never_handed_out_at');
-      case 'cancelled_number': return YZ.t('cancelled_number_its_holder_switched');
+      case 'void_cancelled_number': return YZ.t('cancelled_number_its_holder_switched');
       default: return reason || '';
     }
   };

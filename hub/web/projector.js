@@ -298,7 +298,7 @@
       h('h3', null, YZ.t('who_may_vote_in_log')),
       h('p', null, YZ.t('voter_cards_issued'), h('b', { class: 'mono', id: 'electorate-issued' }, String(e.issued)), YZ.t('sheets_suffix'),
         e.cancelled ? [YZ.t('cancelled_2'), h('b', { class: 'mono', id: 'electorate-cancelled' }, String(e.cancelled)), YZ.t('sheets_suffix')] : null,
-        e.registered !== null ? [YZ.t('registered_at_door'), h('b', { class: 'mono', id: 'electorate-registered' }, String(e.registered)), YZ.t('part_7')] : null),
+        e.registered !== null ? [YZ.t('registered_at_door'), h('b', { class: 'mono', id: 'electorate-registered' }, String(e.registered)), YZ.t('people_suffix')] : null),
       e.fingerprint ? h('p', { class: 'fp' }, YZ.t('electorate_fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-electorate-fingerprint' }, e.fingerprint)) : null,
       h('p', { class: 'muted small' }, YZ.t('any_card_issued_once_vote')));
   }

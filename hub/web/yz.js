@@ -153,12 +153,12 @@
   // ------------------------------------------------------------ the one count
 
   var VOID_REASONS = {
-    blank: 'blank_3',
-    over_limit: 'more_marks_than_allowed',
-    unknown_proposal: 'names_unknown_proposal',
-    repeated_mark: 'same_proposal_marked_twice_2',
-    unissued_number: 'number_not_handed_out_at',
-    cancelled_number: 'cancelled_number'
+    blank: 'void_blank',
+    over_limit: 'void_over_limit',
+    unknown_proposal: 'void_unknown_proposal',
+    repeated_mark: 'void_repeated_mark',
+    unissued_number: 'void_unissued_number',
+    cancelled_number: 'void_cancelled_number'
   };
   /** A void paper ballot's reason, in words. */
   YZ.voidReason = function (code) { var n = VOID_REASONS[code]; return n ? YZ.t(n) : code; };
@@ -187,20 +187,20 @@
   YZ.countLine = function (s, prefix) {
     var c = YZ.count(s), p = prefix || 'count', h = YZ.h;
     var n = function (k, v) { return h('b', { id: p + '-' + k, class: 'mono' }, String(v)); };
-    var out = [YZ.t('ballots_received'), n('received', c.received), YZ.t('part_12'),
-      n('valid', c.valid), YZ.t('valid_2'), n('void', c.void), YZ.t('void_3')];
+    var out = [YZ.t('ballots_received'), n('received', c.received), YZ.t('count_sheets_valid_open'),
+      n('valid', c.valid), YZ.t('count_valid_void'), n('void', c.void), YZ.t('count_void_close')];
     if (c.paper > 0 || c.stickers > 0) {
       out.push(YZ.t('by_phone'), n('phone', c.phone), YZ.t('on_paper'), n('paper', c.paper));
     }
     if (c.stickers > 0) out.push(YZ.t('stickers_3'), n('stickers', c.stickers));
-    if (c.registered !== null) out.push(YZ.t('registered_at_door'), n('registered', c.registered), YZ.t('part_7'));
+    if (c.registered !== null) out.push(YZ.t('registered_at_door'), n('registered', c.registered), YZ.t('people_suffix'));
     return out;
   };
   /** Void ballots by reason, in words: "空白票 2，超过可选项数 1". */
   YZ.voidLine = function (s) {
     var r = YZ.count(s).voidReasons, parts = [];
     Object.keys(r).sort().forEach(function (k) { parts.push(YZ.voidReason(k) + ' ' + r[k]); });
-    return parts.join(YZ.t('part_9'));
+    return parts.join(YZ.t('comma'));
   };
   /** "V0001–V0120": the serials of a card issue. */
   YZ.cardRange = function (i) { return i.first === i.last ? i.first : i.first + '–' + i.last; };
@@ -238,12 +238,12 @@
   };
   /** A cancelled card: "15:10 V0042 已作废：手机没电，改用纸质选票". */
   YZ.cancelText = function (c) {
-    return YZ.t('cancelled_5', { hhmm: YZ.hhmm(c.at_ms), serial: c.serial, reason: c.reason });
+    return YZ.t('card_cancelled_at', { hhmm: YZ.hhmm(c.at_ms), serial: c.serial, reason: c.reason });
   };
   /** A staff card's serial for people: "organiser" → 组织者控制台, "counter-2" → 点票员 2, "observer-1" → 监票员 A. */
   YZ.serialName = function (serial) {
     var m = /^([a-z]+)-(\d+|all)$/.exec(serial || '');
-    if (serial === 'organiser') return YZ.t('organisers_console_2');
+    if (serial === 'organiser') return YZ.t('organisers_console_name');
     if (!m) return serial;
     var n = m[2];
     switch (m[1]) {
@@ -253,7 +253,7 @@
       case 'chair': return YZ.t('table_chair', { n: n });
       case 'recorder': return YZ.t('table_recorder', { n: n });
       case 'screen': return YZ.t('table_screen', { n: n });
-      case 'adviser': return n === 'all' ? YZ.t('all_tables_adviser_2') : YZ.t('table_adviser', { n: n });
+      case 'adviser': return n === 'all' ? YZ.t('all_tables_adviser_name') : YZ.t('table_adviser', { n: n });
       default: return serial;
     }
   };
@@ -274,13 +274,13 @@
   };
   /** "P12 已确认排除：第6条 技术上不可行" (and the organiser's reason, when given). */
   YZ.exclusionText = function (x, withReason) {
-    var t = YZ.t('excluded_rule_3', { proposal: x.proposal, rule: x.rule, exclusionRule: YZ.exclusionRule(x.rule) });
+    var t = YZ.t('proposal_excluded', { proposal: x.proposal, rule: x.rule, exclusionRule: YZ.exclusionRule(x.rule) });
     if (withReason && x.reason) t += YZ.t('paren_reason', { reason: x.reason });
     return t;
   };
   /** An adviser's exclusion, as what it is: a recommendation. "顾问建议排除（第6条：技术上不可行），由组织者决定". */
   YZ.recommendText = function (rule) {
-    return YZ.t('adviser_recommends_excluding_it_rule', { rule: rule, exclusionRule: YZ.exclusionRule(rule) });
+    return YZ.t('adviser_recommends_excluding', { rule: rule, exclusionRule: YZ.exclusionRule(rule) });
   };
   /**
    * The cost every screen shows (`proposals[].cost`, the one the count

@@ -28,9 +28,32 @@ const fn w(zh: &'static str, en: &'static str) -> Words {
 impl Words {
     /// The words with each `{name}` replaced by its value, (Chinese, English).
     pub fn fill(&self, values: &[(&str, &str)]) -> (String, String) {
-        let fill = |s: &str| values.iter().fold(s.to_string(), |s, (k, v)| s.replace(&format!("{{{k}}}"), v));
-        (fill(self.zh), fill(self.en))
+        (fill_in(self.zh, values), fill_in(self.en, values))
     }
+}
+
+/// `template` with each `{name}` replaced by its value, in one pass: a value
+/// is never read again as a template; an unknown `{…}` stays as written.
+pub fn fill_in(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let found = rest.find('}').and_then(|j| Some((j, values.iter().find(|(k, _)| *k == &rest[1..j])?.1)));
+        match found {
+            Some((j, v)) => {
+                out.push_str(v);
+                rest = &rest[j + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Declares the page words (`ui`): `NAME = "中文", "English";` becomes
@@ -223,5 +246,6 @@ mod tests {
         assert_eq!(ui_word("lang_toggle"), Some(ui::LANG_TOGGLE));
         let n = Words { zh: "{n} 张", en: "{n} sheets" }.fill(&[("n", "3")]);
         assert_eq!(n, ("3 张".to_string(), "3 sheets".to_string()));
+        assert_eq!(fill_in("{a}{b}{c}", &[("a", "{b}"), ("b", "x")]), "{b}x{c}", "one pass");
     }
 }

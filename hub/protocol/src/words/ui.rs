@@ -56,9 +56,9 @@ ui_words! {
     NOW_2 = "现在：", "Now: ";
     NUMBER = "编号", "Number";
     PAPER_BALLOTS = "纸质选票", "Paper ballots";
-    PART_7 = " 人", "";
+    PEOPLE_SUFFIX = " 人", "";
     PART_8 = "）", ")";
-    PART_9 = "，", ", ";
+    COMMA = "，", ", ";
     PAUSED = "（暂停）", " (paused)";
     PHONE_BALLOTS = "手机选票", "Phone ballots";
     PICKS_PER_TABLE = "每桌推选", "Picks per table";
@@ -1114,14 +1114,14 @@ ui_words! {
     YOUR_RECEIPT_CODE = "您的回执码", "Your receipt code";
 
     // yz.js
-    ADVISER_RECOMMENDS_EXCLUDING_IT_RULE = "顾问建议排除（第{rule}条：{exclusionRule}），由组织者决定", "the adviser recommends excluding it (rule {rule}: {exclusionRule}); the organiser decides";
+    ADVISER_RECOMMENDS_EXCLUDING = "顾问建议排除（第{rule}条：{exclusionRule}），由组织者决定", "the adviser recommends excluding it (rule {rule}: {exclusionRule}); the organiser decides";
     ADVISERS_ESTIMATE_ADOPTED_LIST_COST = "采用顾问估算；清单造价 {money}", "the adviser's estimate, adopted; list cost {money}";
     ADVISERS_ESTIMATE_FOR_REFERENCE_COUNT = "顾问估算 {money}（仅供参考，计票用上面的造价）", "adviser's estimate {money} (for reference; the count uses the cost above)";
-    ALL_TABLES_ADVISER_2 = "全场技术顾问", "the all-tables adviser";
+    ALL_TABLES_ADVISER_NAME = "全场技术顾问", "the all-tables adviser";
     BALLOTS_RECEIVED = "已收到 ", "Ballots received: ";
     BY_PHONE = "；手机 ", "; by phone ";
     CANCEL = "取消", "Cancel";
-    CANCELLED_5 = "{hhmm} {serial} 已作废：{reason}", "{hhmm} {serial} cancelled: {reason}";
+    CARD_CANCELLED_AT = "{hhmm} {serial} 已作废：{reason}", "{hhmm} {serial} cancelled: {reason}";
     CLAIMED = " 已认领 · ", " claimed · ";
     CODE_REFUSED = "代码无效：", "Code refused: ";
     CONFIRM = "确认", "Confirm";
@@ -1129,7 +1129,7 @@ ui_words! {
     CONNECTING = "正在连接…", "Connecting…";
     COUNTER = "点票员 ", "Counter ";
     DISMISS = "关闭提示", "Dismiss";
-    EXCLUDED_RULE_3 = "{proposal} 已确认排除：第{rule}条 {exclusionRule}", "{proposal} excluded: rule {rule}, {exclusionRule}";
+    PROPOSAL_EXCLUDED = "{proposal} 已确认排除：第{rule}条 {exclusionRule}", "{proposal} excluded: rule {rule}, {exclusionRule}";
     HUB_HAS_STOPPED_SERVING = "会场服务器已停止服务：", "The hub has stopped serving: ";
     LEFT = "", " left";
     MORE_CARDS_ISSUED = "{hhmm} 追加发卡 {count} 张（{range}）：{reason}", "{hhmm} {count} more cards issued ({range}): {reason}";
@@ -1137,11 +1137,11 @@ ui_words! {
     OFFLINE_RECONNECTING = "网络中断，正在重连…", "Offline, reconnecting…";
     ON_PAPER = "，纸质 ", ", on paper ";
     OR_SCAN_ITS_QR_CODE = "，或重新扫描卡上的二维码。", ", or scan its QR code again.";
-    ORGANISERS_CONSOLE_2 = "组织者控制台", "the organiser's console";
+    ORGANISERS_CONSOLE_NAME = "组织者控制台", "the organiser's console";
     OVER = "超时 ", "over ";
     PAREN_REASON = "（{reason}）", " ({reason})";
     PART_10 = "剩余 ", "";
-    PART_12 = " 张（有效 ", " (";
+    COUNT_SHEETS_VALID_OPEN = " 张（有效 ", " (";
     REGISTRAR = "登记员 ", "Registrar ";
     SAME_ADDRESS_AS = "同一地址：", "same address as ";
     SCRUTINEER = "监票员 ", "Scrutineer ";
@@ -1152,8 +1152,8 @@ ui_words! {
     TABLE_SCREEN = "第{n}桌桌面屏", "Table {n} screen";
     THIS_CARD_IS_FOR_OPEN = "这张卡属于“{label}”。请打开 ", "This card is for “{label}”. Open ";
     UNSENT_2 = "{n} 条待发送", "{n} unsent";
-    VALID_2 = "，废票 ", " valid, ";
-    VOID_3 = "）", " void)";
+    COUNT_VALID_VOID = "，废票 ", " valid, ";
+    COUNT_VOID_CLOSE = "）", " void)";
 
     // Names by code (admin.js, desk.js, door.js, table.js, views.js, yz.js).
     MEETING = "会议", "Meeting";
@@ -1206,12 +1206,12 @@ ui_words! {
     EXCLUDED_BEFORE_VOTE_2 = "投票前已确认排除", "excluded before the vote";
     DOES_NOT_FIT_REMAINING_BUDGET = "超出剩余预算", "does not fit the remaining budget";
     BELOW_BUDGET_LINE = "预算线以下", "below the budget line";
-    BLANK_3 = "空白票", "blank";
-    MORE_MARKS_THAN_ALLOWED = "超过可选项数", "more marks than allowed";
-    NAMES_UNKNOWN_PROPOSAL = "含不存在的提案编号", "names an unknown proposal";
-    SAME_PROPOSAL_MARKED_TWICE_2 = "同一项重复标记", "the same proposal marked twice";
-    NUMBER_NOT_HANDED_OUT_AT = "选票编号未在门口发出", "a number not handed out at the door";
-    CANCELLED_NUMBER = "选票编号已作废", "a cancelled number";
+    VOID_BLANK = "空白票", "blank";
+    VOID_OVER_LIMIT = "超过可选项数", "more marks than allowed";
+    VOID_UNKNOWN_PROPOSAL = "含不存在的提案编号", "names an unknown proposal";
+    VOID_REPEATED_MARK = "同一项重复标记", "the same proposal marked twice";
+    VOID_UNISSUED_NUMBER = "选票编号未在门口发出", "a number not handed out at the door";
+    VOID_CANCELLED_NUMBER = "选票编号已作废", "a cancelled number";
     DISCUSSION_2 = "分桌讨论", "Discussion";
     PITCH = "推介", "Pitch";
 
