@@ -13,7 +13,7 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var SHOW = 300, MIN_GAP_MS = 3000, POLL_MS = 15000;
   var board = null, drawnKey = '', full = false, found = null, searched = false;
   var loading = false, again = false, lastLoad = 0, wantSeq = 0, timer = null, failed = false, poller = null;

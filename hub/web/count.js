@@ -23,7 +23,7 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var PAGE = 'count';
   var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'batches', batch: null, board: null, keyError: null, last: null, claiming: null };
   var session = null;

@@ -12,7 +12,7 @@
  */
 (function () {
   'use strict';
-  var YZ = window.YZ, tr = YZ.tr;
+  var YZ = window.YZ;
   var D = {};
 
   // ------------------------------------------------------------ names

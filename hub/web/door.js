@@ -17,7 +17,7 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var PAGE = 'door';
   var RECENT = 12;
   var REASONS = ['phone_died', 'cannot_use_phone', 'card_lost', 'chose_paper'];

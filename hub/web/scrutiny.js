@@ -19,7 +19,7 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var PAGE = 'scrutiny';
   var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, claiming: null };
   var session = null, mine = {}, witness = null;

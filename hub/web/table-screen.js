@@ -12,7 +12,7 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$;
+  var h = YZ.h, $ = YZ.$;
   var PAGE = 'table-screen', ROLES = { screen: 1, chair: 1, recorder: 1, adviser: 1 };
   var app = { you: null, snap: null, status: 'connecting', statusDetail: null };
   var session = null;
