@@ -23,7 +23,7 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var PAGE = 'count';
   var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'batches', batch: null, board: null, keyError: null, last: null, claiming: null };
   var session = null;
@@ -44,7 +44,7 @@
     var p = session.command(command, id);
     renderHeader();
     renderView();
-    if (session.state !== 'online') say('info', tr('网络中断：已保存在本机，恢复连接后自动发送。', 'Offline: kept on this device, sent when the link is back.'));
+    if (session.state !== 'online') say('info', YZ.t('offline_kept_on_this_device'));
     return p.then(function (m) {
       delete mine[id];
       renderHeader();
@@ -103,11 +103,11 @@
   function renderHeader() {
     var st = $('#status');
     st.setAttribute('data-state', app.status);
-    st.textContent = app.claiming && app.status === 'refused' ? tr('需要密码', 'PIN needed') : YZ.statusText(app.status, app.statusDetail);
+    st.textContent = app.claiming && app.status === 'refused' ? YZ.t('pin_needed') : YZ.statusText(app.status, app.statusDetail);
     var s = app.snap;
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you && s) $('#who').textContent = tr(app.you.label, 'Counter ' + (myDesk() || ''));
-    if (s) document.title = tr('点票 · ', 'Counting · ') + s.meeting.name;
+    if (app.you && s) $('#who').textContent = YZ.t('counter_2', { label: app.you.label, v: myDesk() || '' });
+    if (s) document.title = YZ.t('counting_2') + s.meeting.name;
     YZ.showUnsent($('#unsent'), session);
     var line = $('#count-line');
     line.hidden = !s || YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting');
@@ -125,8 +125,8 @@
     note.hidden = !s || s.phase === 'voting';
     if (s && s.phase !== 'voting') {
       note.textContent = YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting')
-        ? tr('纸质选票在投票阶段录入。现在是“' + YZ.phaseName(s.phase) + '”，投票开始后即可录入。', 'Paper ballots are keyed during the vote. Now: ' + YZ.phaseName(s.phase) + '; keying opens with the vote.')
-        : tr('投票已经结束，不能再录入。', 'The vote has closed; nothing more can be keyed.');
+        ? YZ.t('paper_ballots_are_keyed_during', { phaseName: YZ.phaseName(s.phase) })
+        : YZ.t('vote_has_closed_nothing_more');
     }
   }
 
@@ -140,8 +140,8 @@
   // ------------------------------------------------------------ batches: the list
 
   function copyLine(c, desk) {
-    var who = c.counter === desk ? tr('我', 'me') : D.deskName(c.counter);
-    return who + tr('：', ': ') + tr(c.entries + ' 张', c.entries + ' keyed') + (c.finished ? tr(' ✓完毕', ' ✓ done') : '');
+    var who = c.counter === desk ? YZ.t('me_2') : D.deskName(c.counter);
+    return who + YZ.t('colon') + YZ.t('keyed_4', { entries: c.entries }) + (c.finished ? YZ.t('done') : '');
   }
 
   function renderBatchList() {
@@ -153,8 +153,8 @@
             h('strong', null, D.batchName(b.batch)), ' ',
             h('span', { class: 'chip st-' + b.status }, D.statusText(b.status)),
             h('br'),
-            h('span', { class: 'small-text' }, b.copies.length ? b.copies.map(function (c) { return copyLine(c, desk); }).join(' · ') : tr('尚无录入', 'nothing keyed'))));
-      }) : h('li', { class: 'muted' }, tr('还没有批次。输入批次编号开始第一批。', 'No batch yet. Type a batch number to start the first.')));
+            h('span', { class: 'small-text' }, b.copies.length ? b.copies.map(function (c) { return copyLine(c, desk); }).join(' · ') : YZ.t('nothing_keyed'))));
+      }) : h('li', { class: 'muted' }, YZ.t('no_batch_yet_type_batch')));
     });
   }
 
@@ -177,20 +177,19 @@
   // ------------------------------------------------------------ batches: the open batch
 
   function marksText(marks) {
-    if (!marks || !marks.length) return h('span', { class: 'muted' }, tr('（空白）', '(blank)'));
+    if (!marks || !marks.length) return h('span', { class: 'muted' }, YZ.t('blank'));
     return marks.map(function (id, i) {
       var t = title(id);
-      return [i ? ' ' : '', h('span', { class: 'mark mono' + (t ? '' : ' unknown'), title: t || tr('不是项目编号', 'not a proposal') }, id)];
+      return [i ? ' ' : '', h('span', { class: 'mark mono' + (t ? '' : ' unknown'), title: t || YZ.t('not_proposal') }, id)];
     });
   }
 
   /** Whether the open batch can be keyed here: [ok, why not]. */
   function canKey(b, copy) {
     if (!voting()) return [false, ''];
-    if (b && b.status === 'agreed') return [false, tr('这一批已经一致并计入，不能再改。', 'This batch has agreed and counts; it cannot change.')];
+    if (b && b.status === 'agreed') return [false, YZ.t('this_batch_has_agreed_and')];
     if (b && !copy && b.copies.length >= 2) {
-      return [false, tr('这一批已由 ' + b.copies.map(function (c) { return c.counter + '号'; }).join('、') + ' 点票员录入。请换一个批次。',
-        'Counters ' + b.copies.map(function (c) { return c.counter; }).join(' and ') + ' are keying this batch. Choose another.')];
+      return [false, YZ.t('batch_keyed_by_counters', { counters: b.copies.map(function (c) { return YZ.t('counter_no', { n: c.counter }); }).join(YZ.t('counters_and')) })];
     }
     return [true, ''];
   }
@@ -203,7 +202,7 @@
     var pend = pendingFor(n), done = ackedFor(n);
     var can = canKey(b, copy);
     YZ.fill($('#batch-h'), D.batchName(n), ' ', b ? h('span', { class: 'chip st-' + b.status, id: 'batch-status', 'data-status': b.status }, D.statusText(b.status))
-      : h('span', { class: 'chip', id: 'batch-status', 'data-status': 'new' }, tr('新批次', 'new batch')));
+      : h('span', { class: 'chip', id: 'batch-status', 'data-status': 'new' }, YZ.t('new_batch')));
     var form = $('#key-form');
     form.hidden = !can[0] && !!can[1];
     ['k-number', 'k-marks', 'k-save'].forEach(function (id) { $('#' + id).disabled = !can[0]; });
@@ -221,35 +220,32 @@
     var box = $('#batch-state');
     if (!can[0] && can[1]) { YZ.fill(box, h('p', { class: 'notice ' + (b && b.status === 'agreed' ? 'ok' : 'error') }, can[1]), b && b.status === 'agreed' ? agreedTable(b) : null); return; }
     if (!b) {
-      YZ.fill(box, h('p', { class: 'notice info' }, tr('新的一批：录入第一张票后开始。另一位点票员独立录入同一叠选票，两份一致后才计入。',
-        'A new batch: it starts with the first ballot you key. Another counter keys the same stack independently; it counts once both copies agree.')));
+      YZ.fill(box, h('p', { class: 'notice info' }, YZ.t('new_batch_it_starts_with')));
       return;
     }
     var other = b.copies.filter(function (c) { return c.counter !== desk; })[0];
     var lines = [
-      h('li', null, tr('我的副本：', 'My copy: ') + tr((copy ? copy.ballots.length : 0) + ' 张', (copy ? copy.ballots.length : 0) + ' ballots') +
-        (copy && copy.finished ? tr('，已点“录入完毕”', ', finished') : tr('，录入中', ', keying'))),
-      h('li', null, other ? tr('另一份：' + other.counter + ' 号点票员 ' + other.entries + ' 张' + (other.finished ? '，已完毕' : '，录入中'),
-        'The other copy: counter ' + other.counter + ', ' + other.entries + ' ballots' + (other.finished ? ', finished' : ', keying'))
-        : tr('另一份：还没有第二位点票员录入这一批。', 'The other copy: no second counter has started this batch yet.'))
+      h('li', null, YZ.t('my_copy') + YZ.t('ballots_5', { v: copy ? copy.ballots.length : 0 }) +
+        (copy && copy.finished ? YZ.t('finished') : YZ.t('keying'))),
+      h('li', null, other ? YZ.t('other_copy_state', { counter: other.counter, entries: other.entries, state: YZ.t(other.finished ? 'comma_finished' : 'comma_keying') })
+        : YZ.t('other_copy_no_second_counter'))
     ];
     var parts = [h('ul', { class: 'plain copies-summary' }, lines)];
-    if (b.sheets !== null && b.sheets !== undefined) parts.push(h('p', null, tr('监票员清点：' + b.sheets + ' 张', 'Counted by the scrutineer: ' + b.sheets + ' sheets')));
+    if (b.sheets !== null && b.sheets !== undefined) parts.push(h('p', null, YZ.t('counted_by_scrutineer_sheets', { sheets: b.sheets })));
     if (b.status === 'disputed') {
       parts.unshift(h('div', { class: 'notice error', id: 'disputed' },
-        h('p', null, h('strong', null, tr('两份录入不一致。', 'The two copies differ.')), ' ',
-          tr('请两位点票员对照纸质选票核对下列编号；录入有误的一方重新录入（或删除多录的票），然后再点“本批录入完毕”。另一份的内容不会显示给你。',
-            'Both counters: check these numbers against the paper. Whoever keyed it wrong keys it again (or removes an extra one), then finishes again. The other copy is not shown to you.')),
+        h('p', null, h('strong', null, YZ.t('two_copies_differ')), ' ',
+          YZ.t('both_counters_check_these_numbers')),
         h('ul', { class: 'diffs' }, b.differences.map(function (d) {
           var mineRow = copy ? copy.ballots.filter(function (x) { return x.number === d.at; })[0] : null;
           return h('li', { 'data-at': d.at, 'data-reason': d.reason },
-            h('strong', { class: 'mono' }, d.at), tr('：', ': '), D.diffText(d.reason),
-            mineRow ? [tr('。我的录入：', '. Mine: '), marksText(mineRow.marks), ' ', editButton(mineRow)] : tr('。我的副本里没有这张。', '. Not in my copy.'));
+            h('strong', { class: 'mono' }, d.at), YZ.t('colon'), D.diffText(d.reason),
+            mineRow ? [YZ.t('mine'), marksText(mineRow.marks), ' ', editButton(mineRow)] : YZ.t('not_in_my_copy'));
         }))));
     } else if (copy && copy.finished && other && !other.finished) {
-      parts.push(h('p', { class: 'notice info' }, tr('等待另一位点票员录入完毕后自动比对。', 'Waiting for the other counter to finish; then the copies are compared.')));
+      parts.push(h('p', { class: 'notice info' }, YZ.t('waiting_for_other_counter_to')));
     } else if (copy && copy.finished && !other) {
-      parts.push(h('p', { class: 'notice info' }, tr('需要第二位点票员独立录入这一批，两份一致后才计入。', 'A second counter must key this batch independently; it counts once both agree.')));
+      parts.push(h('p', { class: 'notice info' }, YZ.t('second_counter_must_key_this')));
     }
     YZ.fill(box, parts);
   }
@@ -263,20 +259,20 @@
       (copy ? copy.ballots : []).forEach(function (x) { own[x.number] = x.marks; });
     }
     var marksOf = function (x) { return own[x.number] || x.marks; };
-    return [h('p', null, tr('有效 ' + valid + ' 张，废票 ' + (b.ballots.length - valid) + ' 张。', valid + ' valid, ' + (b.ballots.length - valid) + ' void.')),
+    return [h('p', null, YZ.t('valid_void', { valid: valid, v: b.ballots.length - valid })),
       h('table', { class: 'desk-table', id: 'agreed' },
-        h('caption', { class: 'visually-hidden' }, tr('本批每张选票的判定', 'The verdict on each ballot')),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('编号', 'Number')), h('th', { scope: 'col' }, tr('标记', 'Marks')), h('th', { scope: 'col' }, tr('判定', 'Verdict')))),
+        h('caption', { class: 'visually-hidden' }, YZ.t('verdict_on_each_ballot')),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('number')), h('th', { scope: 'col' }, YZ.t('marks')), h('th', { scope: 'col' }, YZ.t('verdict')))),
         h('tbody', null, b.ballots.map(function (x) {
           return h('tr', { 'data-number': x.number, class: x.void ? 'void' : null },
             h('td', { class: 'mono' }, x.number), h('td', null, marksText(marksOf(x))),
-            h('td', null, x.void ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(x.void, marksOf(x), maxChoices())) : h('span', { class: 'chip ok' }, tr('有效', 'valid'))));
+            h('td', null, x.void ? h('span', { class: 'chip bad' }, YZ.t('void_2') + D.voidText(x.void, marksOf(x), maxChoices())) : h('span', { class: 'chip ok' }, YZ.t('valid'))));
         })))];
   }
 
   function editButton(row) {
     return h('button', { type: 'button', class: 'small', 'data-edit': row.number, onclick: function () { edit(row.number, row.marks); } },
-      tr('修改', 'Edit'), h('span', { class: 'visually-hidden' }, ' ' + row.number));
+      YZ.t('edit'), h('span', { class: 'visually-hidden' }, ' ' + row.number));
   }
 
   function drawCopy(n, b, copy, pend, done) {
@@ -297,29 +293,29 @@
     (b && b.status === 'disputed' ? b.differences : []).forEach(function (d) { differs[d.at] = d.reason; });
     order.sort(D.natural);
     var agreed = b && b.status === 'agreed';
-    YZ.fill($('#copy-h'), tr('我的副本：', 'My copy: ') + tr(order.length + ' 张', order.length + ' ballots'),
-      copy && copy.finished ? h('span', { class: 'chip ok' }, tr('已录入完毕', 'finished')) : null);
-    if (!order.length) { YZ.fill($('#copy'), h('p', { class: 'muted' }, tr('还没有录入。', 'Nothing keyed yet.'))); return; }
+    YZ.fill($('#copy-h'), YZ.t('my_copy') + YZ.t('ballots_4', { length: order.length }),
+      copy && copy.finished ? h('span', { class: 'chip ok' }, YZ.t('finished_2')) : null);
+    if (!order.length) { YZ.fill($('#copy'), h('p', { class: 'muted' }, YZ.t('nothing_keyed_yet'))); return; }
     var max = maxChoices(), props = proposals();
     YZ.fill($('#copy'), h('table', { class: 'desk-table', id: 'copy-table' },
-      h('caption', { class: 'visually-hidden' }, tr('我录入的选票', 'The ballots I keyed')),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('编号', 'Number')), h('th', { scope: 'col' }, tr('标记', 'Marks')),
-        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, tr('操作', 'Actions'))))),
+      h('caption', { class: 'visually-hidden' }, YZ.t('ballots_i_keyed')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('number')), h('th', { scope: 'col' }, YZ.t('marks')),
+        h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, YZ.t('actions'))))),
       h('tbody', null, order.map(function (num) {
         var r = rows[num], v = D.verdict(r.marks, max, props);
         var cls = [r.state, differs[num] ? 'differs' : '', num === D.normalizeNumber(app.last) ? 'last' : ''].filter(Boolean).join(' ');
         var notes = [
-          r.state === 'unsent' ? h('span', { class: 'chip warn' }, tr('待发送', 'unsent')) : null,
-          r.state === 'removing' ? h('span', { class: 'chip warn' }, tr('删除待发送', 'removal unsent')) : null,
-          differs[num] ? h('span', { class: 'chip bad' }, tr('需核对：', 're-check: ') + D.diffText(differs[num])) : null,
-          v ? h('span', { class: 'chip bad', title: D.voidText(v, r.marks, max) }, tr('将判废票：', 'will be void: ') + D.voidWord(v)) : null
+          r.state === 'unsent' ? h('span', { class: 'chip warn' }, YZ.t('unsent')) : null,
+          r.state === 'removing' ? h('span', { class: 'chip warn' }, YZ.t('removal_unsent')) : null,
+          differs[num] ? h('span', { class: 'chip bad' }, YZ.t('re_check') + D.diffText(differs[num])) : null,
+          v ? h('span', { class: 'chip bad', title: D.voidText(v, r.marks, max) }, YZ.t('will_be_void') + D.voidWord(v)) : null
         ].filter(Boolean);
         return h('tr', { 'data-number': num, 'data-state': r.state, class: cls },
           h('td', { class: 'mono' }, num),
           h('td', null, marksText(r.marks), notes.length ? h('div', { class: 'row-notes' }, notes) : null),
           h('td', { class: 'actions' }, agreed || !voting() ? null : [editButton(r), ' ',
             h('button', { type: 'button', class: 'small danger', 'data-remove': num, disabled: r.state !== 'keyed' ? true : null, onclick: function () { remove(n, num); } },
-              tr('删除', 'Remove'), h('span', { class: 'visually-hidden' }, ' ' + num))]));
+              YZ.t('remove'), h('span', { class: 'visually-hidden' }, ' ' + num))]));
       }))));
   }
 
@@ -336,8 +332,8 @@
 
   function remove(batch, number) {
     send({ kind: 'remove_paper', batch: batch, number: number }).then(function (m) {
-      if (m.type === 'error') say('error', tr('删除 ' + number + ' 未成功：', 'Could not remove ' + number + ': ') + D.errorText(m));
-      else say('ok', tr('已删除 ' + number, 'Removed ' + number));
+      if (m.type === 'error') say('error', YZ.t('could_not_remove', { number: number }) + D.errorText(m));
+      else say('ok', YZ.t('removed', { number: number }));
     });
   }
 
@@ -348,17 +344,17 @@
     var copy = myCopy({ batch: app.batch });
     var had = copy && number ? copy.ballots.filter(function (x) { return x.number === D.normalizeNumber(number); })[0] : null;
     var parts = [];
-    if (had) parts.push(h('p', { class: 'fix' }, tr('将更正已录入的 ' + had.number + '（原为：', 'Corrects ' + had.number + ' (was: '), marksText(had.marks), tr('）', ')')));
-    if (p.blank) parts.push(h('p', null, h('span', { class: 'chip warn' }, tr('空白票', 'blank ballot')), ' ', tr('将记为废票（空白）', 'recorded void (blank)')));
+    if (had) parts.push(h('p', { class: 'fix' }, YZ.t('corrects_was', { number: had.number }), marksText(had.marks), YZ.t('part_8')));
+    if (p.blank) parts.push(h('p', null, h('span', { class: 'chip warn' }, YZ.t('blank_ballot')), ' ', YZ.t('recorded_void_blank')));
     else if (!p.empty) {
       parts.push(h('ul', { class: 'k-items' }, p.items.map(function (it) {
-        if (it.choices) return h('li', { class: 'ambiguous' }, h('b', { class: 'mono' }, it.typed), tr(' 可能是 ', ' could be ') + it.choices.join(tr('、', ', ')) + tr('：请输入完整编号', ': type it in full'));
-        if (it.unknown) return h('li', { class: 'unknown' }, h('b', { class: 'mono' }, it.typed), tr(' 不是项目编号（照实录入，将判为废票）', ' is no proposal (keyed as typed: the ballot will be void)'));
+        if (it.choices) return h('li', { class: 'ambiguous' }, h('b', { class: 'mono' }, it.typed), YZ.t('could_be') + it.choices.join(YZ.t('list_sep')) + YZ.t('type_it_in_full'));
+        if (it.unknown) return h('li', { class: 'unknown' }, h('b', { class: 'mono' }, it.typed), YZ.t('is_no_proposal_keyed_as'));
         return h('li', null, h('b', { class: 'mono' }, it.id), ' ', it.title);
       })));
       var v = D.verdict(p.marks, max, proposals());
-      parts.push(h('p', { class: 'k-count' + (p.marks.length > max ? ' over' : '') }, tr('共 ' + p.marks.length + ' 项 / 最多 ' + max + ' 项', p.marks.length + ' of at most ' + max),
-        v && v !== 'unknown_proposal' ? [' · ', h('strong', null, tr('将判为废票：', 'will be void: ') + D.voidText(v, p.marks, max))] : null));
+      parts.push(h('p', { class: 'k-count' + (p.marks.length > max ? ' over' : '') }, YZ.t('of_at_most', { length: p.marks.length, max: max }),
+        v && v !== 'unknown_proposal' ? [' · ', h('strong', null, YZ.t('will_be_void_2') + D.voidText(v, p.marks, max))] : null));
     }
     YZ.fill(box, parts);
   }
@@ -375,17 +371,17 @@
     if (app.batch === null || !voting()) return;
     var number = $('#k-number').value.trim();
     var p = D.parseMarks($('#k-marks').value, proposals());
-    if (!number) { keyError(tr('请输入选票上印的编号。', 'Type the number printed on the ballot.')); $('#k-number').focus(); return; }
-    if (number.length > 20) { keyError(tr('编号最多 20 个字符。', 'A number has at most 20 characters.')); $('#k-number').focus(); return; }
-    if (p.empty) { keyError(tr('请输入标记的项目编号；空白票请输入 -。', 'Type the proposals marked; for a blank ballot type -.')); $('#k-marks').focus(); return; }
-    if (p.ambiguous) { keyError(tr('有编号对应多个项目，请输入完整编号。', 'A number matches several proposals: type it in full.')); $('#k-marks').focus(); return; }
-    if (p.marks.length > 100) { keyError(tr('一张票最多录入 100 个标记。', 'At most 100 marks per ballot.')); return; }
+    if (!number) { keyError(YZ.t('type_number_printed_on_ballot')); $('#k-number').focus(); return; }
+    if (number.length > 20) { keyError(YZ.t('number_has_at_most_20')); $('#k-number').focus(); return; }
+    if (p.empty) { keyError(YZ.t('type_proposals_marked_for_blank')); $('#k-marks').focus(); return; }
+    if (p.ambiguous) { keyError(YZ.t('number_matches_several_proposals_type')); $('#k-marks').focus(); return; }
+    if (p.marks.length > 100) { keyError(YZ.t('at_most_100_marks_per')); return; }
     keyError(null);
     var batch = app.batch;
     app.last = number;
     send({ kind: 'key_paper', batch: batch, number: number, marks: p.marks }).then(function (m) {
       if (m.type === 'error') {
-        var text = tr('编号 ' + number + ' 未录入：', 'Ballot ' + number + ' was not keyed: ') + D.errorText(m);
+        var text = YZ.t('ballot_was_not_keyed', { number: number }) + D.errorText(m);
         keyError(text);
         say('error', text);
       }
@@ -404,18 +400,17 @@
     var copy = myCopy({ batch: n }) || (b ? { ballots: [], finished: false } : null);
     if (!copy) return;
     YZ.confirm({
-      title: tr(D.batchName(n) + '录入完毕？', 'Finish ' + D.batchName(n) + '?'),
-      body: h('p', null, tr('你在这一批录入了 ' + copy.ballots.length + ' 张。请确认与手中这叠选票的张数一致。两位点票员都完毕后系统自动比对；之后若需更正，直接重新录入即可。',
-        'You keyed ' + copy.ballots.length + ' ballots in this batch. Check that this is the number of sheets in your stack. Once both counters finish, the copies are compared; to correct afterwards, key the ballot again.')),
-      confirm: tr('录入完毕', 'Finish')
+      title: YZ.t('finish_2', { batchName: D.batchName(n) }),
+      body: h('p', null, YZ.t('you_keyed_ballots_in_this', { length: copy.ballots.length })),
+      confirm: YZ.t('finish')
     }).then(function (yes) {
       if (!yes) return;
       send({ kind: 'finish_paper', batch: n }).then(function (m) {
         if (m.type === 'error') { say('error', D.errorText(m)); return; }
         var b = D.batch(app.snap, n);
-        if (b && b.status === 'agreed') say('ok', tr('两份一致，' + D.batchName(n) + '已计入。', 'The copies agree: ' + D.batchName(n) + ' counts.'));
-        else if (b && b.status === 'disputed') say('error', tr('两份录入不一致，请核对标出的编号。', 'The copies differ: re-check the numbers shown.'));
-        else say('ok', tr('已完毕，等待另一位点票员。', 'Finished; waiting for the other counter.'));
+        if (b && b.status === 'agreed') say('ok', YZ.t('copies_agree_counts', { batchName: D.batchName(n) }));
+        else if (b && b.status === 'disputed') say('error', YZ.t('copies_differ_re_check_numbers'));
+        else say('ok', YZ.t('finished_waiting_for_other_counter'));
       });
     });
   }
@@ -424,7 +419,7 @@
     $('#batch-form').addEventListener('submit', function (e) {
       e.preventDefault();
       var n = parseInt($('#batch-no').value, 10);
-      if (!(n >= 1 && n <= 9999)) { say('error', tr('批次编号为 1–9999。', 'A batch number is 1 to 9999.')); return; }
+      if (!(n >= 1 && n <= 9999)) { say('error', YZ.t('batch_number_is_1_to')); return; }
       $('#k-number').value = '';
       choose(n);
     });
@@ -449,25 +444,25 @@
     var s = app.snap, body = $('#boards-body');
     if (s.rules.allocation === 'equal_shares') {
       drawIf(body, 'equal', function () {
-        YZ.fill(body, h('p', { class: 'notice info', id: 'boards-off' }, tr('本次会议按平均分配法计算，需要每一张选票，所以不使用贴纸板。', 'This meeting uses equal shares, which needs every ballot: sticker boards are not used.')));
+        YZ.fill(body, h('p', { class: 'notice info', id: 'boards-off' }, YZ.t('this_meeting_uses_equal_shares')));
       });
       return;
     }
     var boards = s.paper ? s.paper.boards : [];
     drawIf(body, 'boards|' + app.board + '|' + voting(), function () {
       YZ.fill(body,
-        h('p', { class: 'muted' }, tr('每块贴纸板由两位点票员分别数一遍，各自提交整块板的读数；两次读数一致才计入。', 'Two counters each count a board and submit the whole board; it counts once the two readings agree.')),
+        h('p', { class: 'muted' }, YZ.t('two_counters_each_count_board')),
         h('form', { class: 'inline-form card', id: 'board-pick', onsubmit: function (e) {
           e.preventDefault();
           var n = parseInt($('#board-no').value, 10);
-          if (!(n >= 1 && n <= 9999)) { say('error', tr('贴纸板编号为 1–9999。', 'A board number is 1 to 9999.')); return; }
+          if (!(n >= 1 && n <= 9999)) { say('error', YZ.t('board_number_is_1_to')); return; }
           app.board = n; renderBoards();
           var first = document.querySelector('#board-form input');
           if (first) first.focus();
         } },
-          h('div', null, h('label', { for: 'board-no' }, tr('贴纸板编号', 'Board number')),
+          h('div', null, h('label', { for: 'board-no' }, YZ.t('board_number')),
             h('input', { id: 'board-no', type: 'number', min: 1, max: 9999, inputmode: 'numeric', required: true, value: app.board || '' })),
-          h('button', { type: 'submit' }, tr('打开这块板', 'Open this board'))),
+          h('button', { type: 'submit' }, YZ.t('open_this_board'))),
         h('ul', { class: 'rows', id: 'board-list' }),
         h('div', { id: 'board-state' }),
         app.board ? boardForm(app.board) : null);
@@ -477,7 +472,7 @@
         return h('li', { 'data-board': b.board, class: b.board === app.board ? 'mine' : null },
           h('button', { type: 'button', class: 'rowbutton', onclick: function () { app.board = b.board; $('#board-no').value = b.board; renderBoards(); } },
             h('strong', null, D.boardName(b.board)), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status)), ' ',
-            h('span', { class: 'small-text' }, tr(b.copies.length + ' 次读数', b.copies.length + (b.copies.length === 1 ? ' reading' : ' readings')))));
+            h('span', { class: 'small-text' }, YZ.t('part_25', { length: b.copies.length, v: b.copies.length + (b.copies.length === 1 ? ' reading' : ' readings') }))));
       }));
     });
     if (app.board) {
@@ -495,20 +490,20 @@
 
   function drawBoardState(b, copy) {
     var parts = [];
-    if (!b) parts.push(h('p', { class: 'notice info' }, tr('新的贴纸板：提交第一次读数后开始。', 'A new board: it starts with the first reading.')));
+    if (!b) parts.push(h('p', { class: 'notice info' }, YZ.t('new_board_it_starts_with')));
     else if (b.status === 'agreed') {
       // A hidden tally: the agreed counts come empty; this counter's own reading is equal to them.
       var n = app.snap.paper && app.snap.paper.marks_hidden && copy ? sum(copy.counts) : sum(b.counts);
-      parts.push(h('p', { class: 'notice ok', id: 'board-agreed' }, tr('两次读数一致，已计入：共 ' + n + ' 张贴纸。', 'The readings agree and count: ' + n + ' stickers.')));
+      parts.push(h('p', { class: 'notice ok', id: 'board-agreed' }, YZ.t('readings_agree_and_count_stickers', { n: n })));
     } else if (b.status === 'disputed') {
-      parts.push(h('div', { class: 'notice error', id: 'board-disputed' }, h('p', null, h('strong', null, tr('两次读数不一致：', 'The readings differ: ')),
-        tr('请重新数标出的项目，更正后再提交整块板。', 're-count the proposals marked, correct and submit the whole board again.')),
-        h('p', null, b.differences.map(function (d) { return d.at; }).join(tr('、', ', ')))));
+      parts.push(h('div', { class: 'notice error', id: 'board-disputed' }, h('p', null, h('strong', null, YZ.t('readings_differ')),
+        YZ.t('re_count_proposals_marked_correct')),
+        h('p', null, b.differences.map(function (d) { return d.at; }).join(YZ.t('list_sep')))));
     } else {
-      parts.push(h('p', { class: 'notice info' }, copy ? tr('已提交我的读数，等待第二位点票员。', 'My reading is in; waiting for the second counter.')
-        : tr('已有 ' + b.copies.length + ' 次读数。请独立数一遍再提交。', b.copies.length + ' reading(s) so far. Count it yourself, then submit.')));
+      parts.push(h('p', { class: 'notice info' }, copy ? YZ.t('my_reading_is_in_waiting')
+        : YZ.t('reading_s_so_far_count', { length: b.copies.length })));
     }
-    if (copy) parts.push(h('p', null, tr('我的读数：共 ' + sum(copy.counts) + ' 张贴纸', 'My reading: ' + sum(copy.counts) + ' stickers')));
+    if (copy) parts.push(h('p', null, YZ.t('my_reading_stickers', { sum: sum(copy.counts) })));
     YZ.fill($('#board-state'), parts);
   }
 
@@ -523,18 +518,18 @@
       total.textContent = String(t);
     }
     return h('form', { id: 'board-form', class: 'card', autocomplete: 'off', novalidate: true, onsubmit: function (e) { e.preventDefault(); submitBoard(n); } },
-      h('h3', null, D.boardName(n), tr(' · 各项目贴纸数', ' · stickers per proposal')),
+      h('h3', null, D.boardName(n), YZ.t('stickers_per_proposal')),
       h('table', { class: 'desk-table board-table' },
-        h('caption', { class: 'visually-hidden' }, tr('各项目贴纸数', 'Stickers per proposal')),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('项目', 'Proposal')), h('th', { scope: 'col' }, tr('贴纸数', 'Stickers')))),
+        h('caption', { class: 'visually-hidden' }, YZ.t('stickers_per_proposal_2')),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('proposal')), h('th', { scope: 'col' }, YZ.t('stickers_4')))),
         h('tbody', null, app.snap.proposals.map(function (p) {
           var id = 'stk-' + p.id.replace(/[^A-Za-z0-9_-]/g, '_');
           return h('tr', { 'data-id': p.id },
             h('th', { scope: 'row' }, h('label', { for: id }, h('span', { class: 'mono' }, p.id), ' ', p.title)),
             h('td', null, h('input', { id: id, 'data-id': p.id, type: 'number', min: 0, max: 100000, inputmode: 'numeric', value: have[p.id] ? String(have[p.id]) : '', placeholder: '0', oninput: recount })));
         }))),
-      h('p', null, tr('合计 ', 'Total '), total, tr(' 张', ' stickers')),
-      h('button', { type: 'submit', class: 'primary', id: 'board-submit' }, tr('提交整块板的读数', 'Submit the whole board')));
+      h('p', null, YZ.t('total_4'), total, YZ.t('stickers_2')),
+      h('button', { type: 'submit', class: 'primary', id: 'board-submit' }, YZ.t('submit_whole_board')));
   }
 
   function submitBoard(n) {
@@ -546,13 +541,13 @@
       if (!(k >= 0 && k <= 100000 && Math.floor(k) === k)) { bad = ins[i]; break; }
       if (k > 0) counts[ins[i].getAttribute('data-id')] = k;
     }
-    if (bad) { say('error', tr('贴纸数须为 0–100000 的整数：', 'Sticker counts are whole numbers 0 to 100000: ') + bad.getAttribute('data-id')); bad.focus(); return; }
+    if (bad) { say('error', YZ.t('sticker_counts_are_whole_numbers') + bad.getAttribute('data-id')); bad.focus(); return; }
     send({ kind: 'key_board', board: n, counts: counts }).then(function (m) {
       if (m.type === 'error') { say('error', D.errorText(m)); return; }
       var b = D.board(app.snap, n);
-      if (b && b.status === 'agreed') say('ok', tr('两次读数一致，已计入。', 'The readings agree: the board counts.'));
-      else if (b && b.status === 'disputed') say('error', tr('与另一次读数不一致，请重新数标出的项目。', 'It differs from the other reading: re-count the proposals marked.'));
-      else say('ok', tr('读数已提交，等待第二位点票员。', 'Reading submitted; waiting for the second counter.'));
+      if (b && b.status === 'agreed') say('ok', YZ.t('readings_agree_board_counts'));
+      else if (b && b.status === 'disputed') say('error', YZ.t('it_differs_from_other_reading'));
+      else say('ok', YZ.t('reading_submitted_waiting_for_second'));
     });
   }
 
@@ -609,7 +604,7 @@
         if (typed) YZ.keepToken(PAGE, token);
         if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
         app.you = you;
-        if (app.claiming === 'claim_required') say('ok', tr('已认领：这张卡从现在起只能在这台设备上、用你设的密码使用。', 'Claimed: from now on this card works only on this device, with your PIN.'));
+        if (app.claiming === 'claim_required') say('ok', YZ.t('claimed_from_now_on_this'));
         app.claiming = null;
       },
       onChange: function (snap, u) {

@@ -12,49 +12,49 @@
  */
 (function () {
   'use strict';
-  var YZ = window.YZ, tr = YZ.tr;
+  var YZ = window.YZ;
   var D = {};
 
   // ------------------------------------------------------------ names
 
   var STATUS = {
-    keying: ['录入中', 'being keyed'],
-    disputed: ['两份录入不一致，待核对', 'the two copies differ: re-check'],
-    agreed: ['两份一致，已计入', 'agreed and counted']
+    keying: 'being_keyed',
+    disputed: 'two_copies_differ_re_check',
+    agreed: 'agreed_and_counted'
   };
-  D.statusText = function (st) { var n = STATUS[st]; return n ? tr(n[0], n[1]) : st; };
+  D.statusText = function (st) { var n = STATUS[st]; return n ? YZ.t(n) : st; };
 
   var DIFF = {
-    marks_differ: ['两份录入的选项不同', 'the marks differ between the copies'],
-    only_in_one: ['只有一份录入了这张票', 'keyed in one copy only'],
-    number_used: ['这个编号已在另一批计入', 'this number was already counted in another batch'],
-    count_differs: ['两次读数不同', 'the two readings differ']
+    marks_differ: 'marks_differ_between_copies',
+    only_in_one: 'keyed_in_one_copy_only',
+    number_used: 'this_number_was_already_counted',
+    count_differs: 'two_readings_differ'
   };
-  D.diffText = function (r) { var n = DIFF[r]; return n ? tr(n[0], n[1]) : r; };
+  D.diffText = function (r) { var n = DIFF[r]; return n ? YZ.t(n) : r; };
 
   /** Why a paper ballot is void, in words; `marks` and `max` make over_limit concrete. */
   D.voidText = function (reason, marks, max) {
     switch (reason) {
-      case 'blank': return tr('空白票（没有标记）', 'blank (no marks)');
-      case 'over_limit': return marks && max ? tr('超过上限：标了 ' + marks.length + ' 项，最多 ' + max + ' 项', 'over the limit: ' + marks.length + ' marks, at most ' + max)
-        : tr('超过上限', 'over the limit');
-      case 'unknown_proposal': return tr('标记了不存在的项目', 'a mark that is no proposal');
-      case 'repeated_mark': return tr('同一项目标记两次', 'the same proposal marked twice');
-      case 'unissued_number': return tr('编号未在门口发出', 'a number never handed out at the door');
-      case 'cancelled_number': return tr('编号已作废（持有人已换发）', 'a cancelled number (its holder switched)');
+      case 'blank': return YZ.t('blank_no_marks');
+      case 'over_limit': return marks && max ? YZ.t('over_limit_marks_at_most', { length: marks.length, max: max })
+        : YZ.t('over_limit');
+      case 'unknown_proposal': return YZ.t('mark_that_is_no_proposal');
+      case 'repeated_mark': return YZ.t('same_proposal_marked_twice');
+      case 'unissued_number': return YZ.t('number_never_handed_out_at');
+      case 'void_cancelled_number': return YZ.t('cancelled_number_its_holder_switched');
       default: return reason || '';
     }
   };
   /** Just the word for a void verdict (a chip). */
   D.voidWord = function (reason) {
-    var n = { blank: ['空白', 'blank'], over_limit: ['超限', 'over limit'], unknown_proposal: ['未知项目', 'unknown'], repeated_mark: ['重复', 'repeated'],
-      unissued_number: ['未发出', 'not issued'], cancelled_number: ['已作废', 'cancelled'] }[reason];
-    return n ? tr(n[0], n[1]) : reason;
+    var n = { blank: 'blank_2', over_limit: 'over_limit_2', unknown_proposal: 'unknown', repeated_mark: 'repeated',
+      unissued_number: 'not_issued', cancelled_number: 'cancelled_6' }[reason];
+    return n ? YZ.t(n) : reason;
   };
 
-  D.batchName = function (n) { return tr('第 ' + n + ' 批', 'Batch ' + n); };
-  D.boardName = function (n) { return tr('第 ' + n + ' 号贴纸板', 'Board ' + n); };
-  D.deskName = function (c) { return tr(c + ' 号点票员', 'counter ' + c); };
+  D.batchName = function (n) { return YZ.t('batch_3', { n: n }); };
+  D.boardName = function (n) { return YZ.t('board_2', { n: n }); };
+  D.deskName = function (c) { return YZ.t('counter_3', { c: c }); };
 
   /** Ballot numbers in reading order: 2 before 10, numbers before other labels. */
   D.natural = function (a, b) {
@@ -103,7 +103,8 @@
   function ascii(s) {
     return String(s).replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); }).replace(/\u3000/g, ' ');
   }
-  var BLANK = /^(-+|—+|空|空白|空票|无|blank|none)$/i;
+  // What a counter may type for a blank ballot, in either language.
+  var BLANK = new RegExp('^(-+|—+|' + (YZ.tIn('zh', 'blank_typed') + ' ' + YZ.tIn('en', 'blank_typed')).split(' ').join('|') + ')$', 'i');
   var SHAPE = /^([A-Za-z]*)0*(\d+)$/;
   var indexFor = null, indexOf = null;
   function index(proposals) {
@@ -135,7 +136,7 @@
     if (!t) return { marks: [], items: [], blank: false, empty: true, ambiguous: false };
     if (BLANK.test(t)) return { marks: [], items: [], blank: true, empty: false, ambiguous: false };
     var ix = index(proposals || []);
-    var parts = t.replace(/([A-Za-z]+)\s+(?=\d)/g, '$1').split(/[\s,，、;；\/|+]+/).filter(Boolean);
+    var parts = t.replace(/([A-Za-z]+)\s+(?=\d)/g, '$1').split(/[\s,\uff0c\u3001;\uff1b\/|+]+/).filter(Boolean);
     var items = parts.map(function (typed) {
       var p = ix.exact[typed] || (ix.upper[typed.toUpperCase()] && ix.upper[typed.toUpperCase()].length === 1 ? ix.upper[typed.toUpperCase()][0] : null);
       if (p) return { typed: typed, id: p.id, title: p.title, unknown: false, choices: null };
@@ -262,11 +263,11 @@
   D.blockerText = function (b) {
     var name = b.unit === 'board' ? D.boardName(b.n) : D.batchName(b.n);
     switch (b.why) {
-      case 'disputed': return name + tr('：两份录入不一致，点票员须对照纸质选票核对更正', ': the two copies differ; the counters must re-check the paper and correct');
-      case 'keying': return name + (b.unit === 'board' ? tr('：还需要第二位点票员读数', ': waits for the second reading') : tr('：仍在录入（两位点票员都须点“录入完毕”）', ': still being keyed (both counters must finish)'));
-      case 'nothing_keyed': return name + tr('：监票员已清点张数，但还没有人录入', ': the scrutineer counted its sheets but nobody has keyed it');
-      case 'no_sheets': return name + tr('：监票员还没有登记清点的张数', ': the scrutineer has not entered the hand count of its sheets');
-      case 'mismatch': return name + tr('：录入 ' + b.keyed + ' 张，监票员清点 ' + b.sheets + ' 张，不一致', ': ' + b.keyed + ' keyed, ' + b.sheets + ' sheets counted by hand');
+      case 'disputed': return name + YZ.t('two_copies_differ_counters_must');
+      case 'keying': return name + (b.unit === 'board' ? YZ.t('waits_for_second_reading') : YZ.t('still_being_keyed_both_counters'));
+      case 'nothing_keyed': return name + YZ.t('scrutineer_counted_its_sheets_but');
+      case 'no_sheets': return name + YZ.t('scrutineer_has_not_entered_hand');
+      case 'mismatch': return name + YZ.t('keyed_sheets_counted_by_hand', { keyed: b.keyed, sheets: b.sheets });
       default: return name;
     }
   };
@@ -284,62 +285,59 @@
     switch (m.code) {
       case 'paper_open':
       case 'paper_count_mismatch':
-        return tr('还不能结束投票：', 'The vote cannot close yet: ') + (m.blockers || []).map(D.blockerText).join(tr('；', '; '));
+        return YZ.t('vote_cannot_close_yet_2') + (m.blockers || []).map(D.blockerText).join(YZ.t('semicolon'));
       case 'batch_not_empty':
-        return D.batchName(+d) + tr('已有录入的选票或清点的张数，不能丢弃。', ' has keyed ballots or counted sheets; it cannot be discarded.');
+        return D.batchName(+d) + YZ.t('has_keyed_ballots_or_counted');
       case 'ballot_number_used':
-        return a.number != null ? tr('选票编号 ' + a.number + ' 已在第 ' + a.n + ' 批计入，一个编号只能计一次。请核对纸质选票。', 'Ballot number ' + a.number + ' was already counted in batch ' + a.n + '; a number counts once. Check the paper ballot.')
+        return a.number != null ? YZ.t('ballot_number_was_already_counted', { v: a.number, v2: a.n })
           : YZ.errorText(m);
       case 'batch_taken':
-        x = (a.counters || []).join(', ');
-        return tr('这一批已由另外两位点票员录入（点票员 ' + x + '）。请换一个批次。', 'Two other counters are keying this one (counters ' + x + '). Choose another.');
+        return YZ.t('batch_taken_by_two', { counters: (a.counters || []).join(', ') });
       case 'batch_agreed':
-        return (a.unit ? (a.unit === 'board' ? D.boardName(a.n) : D.batchName(a.n)) : '') + tr('已经一致并计入，不能再改。', ' has already agreed and counted; it cannot change.');
+        return (a.unit ? (a.unit === 'board' ? D.boardName(a.n) : D.batchName(a.n)) : '') + YZ.t('has_already_agreed_and_counted');
       case 'unknown_batch':
-        return tr('第 ' + d + ' 批还没有你的录入。', 'You have keyed nothing in batch ' + d + '.');
+        return YZ.t('you_have_keyed_nothing_in', { d: d });
       case 'unknown_paper_ballot':
-        return tr('你的副本里没有编号 ' + d + '。', 'Number ' + d + ' is not in your copy.');
+        return YZ.t('number_is_not_in_your', { d: d });
       case 'copy_finished':
-        return tr('你已经点过“录入完毕”。要更正，请直接重新录入那张票。', 'You have already finished this batch. To correct, key the ballot again.');
+        return YZ.t('you_have_already_finished_this');
       case 'boards_not_allowed':
-        return tr('本次会议按平均分配法计算，需要每一张选票，不能使用贴纸板。', 'This meeting uses equal shares, which needs every ballot: sticker boards cannot be used.');
+        return YZ.t('this_meeting_uses_equal_shares_2');
       case 'same_device':
         x = (a.counters || [])[0];
-        return tr('这一批的另一份' + (x != null ? '（' + x + ' 号点票员）' : '') + '是在这台设备上录入的。两份必须由两个人在两台设备上分别录入：请另一位点票员用自己的设备录入这一批。',
-          'The other copy of this batch' + (x != null ? ' (counter ' + x + ')' : '') + ' was keyed on this same device. The two copies must be keyed by two people on two devices: let another counter key this batch on their own device.');
+        return YZ.t('other_copy_same_device', { counter: x != null ? YZ.t('paren_counter', { n: x }) : '' });
       case 'already_voted':
-        return a.number != null ? tr('这个选票编号已在计票中（' + a.number + ': 第 ' + a.n + ' 批），不能再换。', 'That ballot number is already counted (' + a.number + ': batch ' + a.n + '); it cannot be switched.')
-          : tr('这张卡已经投过票' + (a.receipt ? '（回执 ' + a.receipt + '）' : '') + '，不能再作废或换发。', 'This card has already voted' + (a.receipt ? ' (receipt ' + a.receipt + ')' : '') + '; it can no longer be cancelled or switched.');
+        return a.number != null ? YZ.t('ballot_number_in_count', { number: a.number, n: a.n })
+          : YZ.t('card_already_voted', { receipt: a.receipt ? YZ.t('paren_receipt', { d: a.receipt }) : '' });
       case 'unknown_card':
-        return tr('没有 ' + d + ' 这张卡。请核对卡上印的编号（投票卡以 V 开头，如 V0042）。', 'There is no card ' + d + '. Check the number printed on it (voter cards start with V, e.g. V0042).');
+        return YZ.t('there_is_no_card_check', { d: d });
       case 'card_cancelled':
-        return tr(d + ' 已经作废，不能再用。', d + ' has been cancelled and cannot be used.');
+        return YZ.t('has_been_cancelled_and_cannot', { d: d });
       case 'reason_required':
-        return tr('请写明原因（会公开显示）。', 'Give a reason (it is shown to everyone).');
+        return YZ.t('give_reason_it_is_shown');
       case 'already_issued':
-        return tr(d + ' 已经发给了别人，不能再发。请换一张卡或一个编号。', d + ' was already handed to someone else. Use another card or number.');
+        return YZ.t('was_already_handed_to_someone', { d: d });
       case 'already_registered':
         x = a.register;
-        return tr('此人已经登记过' + (x ? '（登记号 ' + x + '）' : '') + '，一人只能登记一次。如需换一种方式投票，请用“换发”。',
-          'This person is already registered' + (x ? ' (register number ' + x + ')' : '') + '; one registration per person. To change how they vote, use “Switch”.');
+        return YZ.t('person_already_registered', { register: x ? YZ.t('paren_register', { n: x }) : '' });
       case 'unknown_register':
-        return tr('没有登记号 ' + d + '。', 'There is no register number ' + d + '.');
+        return YZ.t('there_is_no_register_number', { d: d });
       case 'no_register':
-        return tr('本次会议的规则不设门口登记。', 'This meeting\'s rules have no door register.');
+        return YZ.t('this_meetings_rules_have_no');
       case 'not_registered':
-        return tr('这张卡还没有在门口登记发放。', 'This card was not handed out at the door.');
+        return YZ.t('this_card_was_not_handed');
       case 'stickers_over_issued':
-        return tr('贴纸板上的贴纸多于门口发出的贴纸（' + d + '），请重新清点。', 'The boards hold more stickers than were handed out (' + d + '): count again.');
+        return YZ.t('boards_hold_more_stickers_than', { d: d });
       case 'not_recommended':
-        return tr('技术顾问没有依据这一条规则建议排除它（' + d + '），不能确认。', 'No adviser recommends excluding it under that rule (' + d + '): it cannot be confirmed.');
+        return YZ.t('no_adviser_recommends_excluding_it', { d: d });
       case 'not_excluded':
-        return tr(d + ' 没有被排除。', d + ' is not excluded.');
+        return YZ.t('is_not_excluded', { d: d });
       case 'no_estimate':
-        return tr(d + ' 还没有技术顾问的估算。', 'No adviser has estimated ' + d + '.');
+        return YZ.t('no_adviser_has_estimated', { d: d });
       case 'not_claimed':
-        return tr('这张卡还没有认领，不能录入。请重新打开本页并设定密码认领。', 'This card is not claimed yet and cannot key. Open this page again and choose a PIN to claim it.');
+        return YZ.t('this_card_is_not_claimed');
       case 'wrong_phase':
-        return tr('只能在投票阶段录入（现在：' + YZ.phaseName(d) + '）。', 'Keying is open during the vote only (now: ' + YZ.phaseName(d) + ').');
+        return YZ.t('keying_is_open_during_vote', { phaseName: YZ.phaseName(d) });
       default:
         return YZ.errorText(m);
     }
@@ -357,9 +355,9 @@
   D.issueText = function (i) {
     if (!i) return '';
     switch (i.kind) {
-      case 'card': return tr('投票卡 ', 'voter card ') + i.serial;
-      case 'paper': return tr('纸质选票 ', 'paper ballot ') + i.number;
-      case 'stickers': return tr('贴纸 ' + i.stickers + ' 张', i.stickers + ' stickers');
+      case 'card': return YZ.t('voter_card') + i.serial;
+      case 'paper': return YZ.t('paper_ballot') + i.number;
+      case 'stickers': return YZ.t('stickers_6', { stickers: i.stickers });
       default: return i.kind;
     }
   };
@@ -369,8 +367,8 @@
     var h = YZ.h;
     return (claim && claim.same_address_as || []).map(function (who) {
       return who === 'organiser'
-        ? h('span', { class: 'chip bad', 'data-same': who }, tr('与组织者同一地址', 'same address as the organiser'))
-        : h('span', { class: 'chip warn', 'data-same': who }, tr('与' + D.claim.serialName(who) + '同一地址', 'same address as ' + D.claim.serialName(who)));
+        ? h('span', { class: 'chip bad', 'data-same': who }, YZ.t('same_address_as_organiser'))
+        : h('span', { class: 'chip warn', 'data-same': who }, YZ.t('same_address_as_2', { serialName: D.claim.serialName(who) }));
     });
   };
 
@@ -381,18 +379,18 @@
    */
   D.deskTable = function (s, opts) {
     var h = YZ.h, desk = (s.electorate && s.electorate.desk) || [];
-    if (!desk.length) return h('p', { class: 'muted', id: opts.id }, tr('没有点票员或监票员卡。', 'No counter\'s or scrutineer\'s cards.'));
+    if (!desk.length) return h('p', { class: 'muted', id: opts.id }, YZ.t('no_counters_or_scrutineers_cards'));
     return h('table', { class: 'desk-table claims', id: opts.id },
-      h('caption', { class: 'visually-hidden' }, tr('点票员与监票员卡的认领', 'Claims of the counters\' and scrutineers\' cards')),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('卡', 'Card')), h('th', { scope: 'col' }, tr('认领', 'Claim')),
-        opts.action ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, tr('操作', 'Actions'))) : null)),
+      h('caption', { class: 'visually-hidden' }, YZ.t('claims_of_counters_and_scrutineers')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('card')), h('th', { scope: 'col' }, YZ.t('claim')),
+        opts.action ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, YZ.t('actions'))) : null)),
       h('tbody', null, desk.map(function (d) {
         var c = d.claim;
         return h('tr', { 'data-serial': d.serial, 'data-claimed': c ? 'yes' : 'no', class: c && c.same_address_as && c.same_address_as.indexOf('organiser') >= 0 ? 'differs' : null },
           h('th', { scope: 'row' }, YZ.deskName(d), h('br'), h('span', { class: 'muted small-text mono' }, d.serial)),
-          h('td', null, c ? [tr(D.time(c.at_ms) + ' 认领', 'claimed ' + D.time(c.at_ms)), tr(' · 地址 ', ' · address '), h('span', { class: 'mono' }, c.address),
-            tr(' · 设备 ', ' · device '), h('span', { class: 'mono' }, c.device), D.claimFlags(c).length ? h('div', null, D.claimFlags(c)) : null]
-            : h('span', { class: 'muted' }, tr('未认领', 'not claimed'))),
+          h('td', null, c ? [YZ.t('claimed_2', { time: D.time(c.at_ms) }), YZ.t('address'), h('span', { class: 'mono' }, c.address),
+            YZ.t('device_2'), h('span', { class: 'mono' }, c.device), D.claimFlags(c).length ? h('div', null, D.claimFlags(c)) : null]
+            : h('span', { class: 'muted' }, YZ.t('not_claimed'))),
           opts.action ? h('td', { class: 'actions' }, opts.action(d)) : null);
       })));
   };
@@ -400,32 +398,32 @@
   /** Every issue of voter cards: when, which serials, how many, why; those after the opening of the vote marked. */
   D.issuanceList = function (s, id) {
     var h = YZ.h, list = (s.electorate && s.electorate.issuances) || [];
-    if (!list.length) return h('p', { class: 'muted', id: id }, tr('还没有发放投票卡。', 'No voter cards issued yet.'));
+    if (!list.length) return h('p', { class: 'muted', id: id }, YZ.t('no_voter_cards_issued_yet_3'));
     return h('ul', { class: 'rows', id: id }, list.map(function (i) {
       return h('li', { 'data-seq': i.seq, 'data-late': i.during_vote ? 'yes' : 'no' },
         h('span', { class: 'mono' }, D.time(i.at_ms)), ' ',
-        i.during_vote ? h('span', { class: 'chip warn' }, tr('投票期间追加', 'during the vote')) : null, ' ',
-        h('span', { class: 'grow' }, tr('发卡 ' + i.count + ' 张 ', i.count + ' cards ') , h('span', { class: 'mono' }, YZ.cardRange(i)),
-          i.reason ? tr('：' + i.reason, ': ' + i.reason) : ''));
+        i.during_vote ? h('span', { class: 'chip warn' }, YZ.t('during_vote')) : null, ' ',
+        h('span', { class: 'grow' }, YZ.t('cards_3', { count: i.count }) , h('span', { class: 'mono' }, YZ.cardRange(i)),
+          i.reason ? YZ.t('colon_reason', { reason: i.reason }) : ''));
     }));
   };
 
   /** Every cancelled card, with when and why. */
   D.cancellationList = function (s, id) {
     var h = YZ.h, list = (s.electorate && s.electorate.cancellations) || [];
-    if (!list.length) return h('p', { class: 'muted', id: id }, tr('没有作废的投票卡。', 'No card cancelled.'));
+    if (!list.length) return h('p', { class: 'muted', id: id }, YZ.t('no_card_cancelled'));
     return h('ul', { class: 'rows', id: id }, list.map(function (c) {
       return h('li', { 'data-serial': c.serial }, h('span', { class: 'mono' }, D.time(c.at_ms)), ' ',
-        h('span', { class: 'grow' }, tr('作废 ', 'cancelled '), h('span', { class: 'mono' }, c.serial), tr('：' + c.reason, ': ' + c.reason)));
+        h('span', { class: 'grow' }, YZ.t('cancelled_4'), h('span', { class: 'mono' }, c.serial), YZ.t('colon_reason', { reason: c.reason })));
     }));
   };
 
   /** "投票卡 120 张（作废 2 张）· 选民指纹 3F2A-91C0". */
   D.electorateLine = function (s, prefix) {
     var h = YZ.h, e = s.electorate || {}, p = prefix || 'electorate';
-    return [tr('投票卡 ', 'Voter cards: '), h('b', { id: p + '-issued', class: 'mono' }, String(e.cards_issued || 0)), tr(' 张', ''),
-      e.cards_cancelled ? [tr('（作废 ', ' ('), h('b', { id: p + '-cancelled', class: 'mono' }, String(e.cards_cancelled)), tr(' 张）', ' cancelled)')] : null,
-      e.fingerprint ? [tr(' · 选民指纹 ', ' · electorate fingerprint '), h('b', { id: p + '-fingerprint', class: 'mono fingerprint' }, e.fingerprint)] : null];
+    return [YZ.t('voter_cards_3'), h('b', { id: p + '-issued', class: 'mono' }, String(e.cards_issued || 0)), YZ.t('sheets_suffix'),
+      e.cards_cancelled ? [YZ.t('part_11'), h('b', { id: p + '-cancelled', class: 'mono' }, String(e.cards_cancelled)), YZ.t('cancelled')] : null,
+      e.fingerprint ? [YZ.t('electorate_fingerprint_2'), h('b', { id: p + '-fingerprint', class: 'mono fingerprint' }, e.fingerprint)] : null];
   };
 
   // ------------------------------------------------------------ claiming a desk card
@@ -464,7 +462,7 @@
   /** A desk card's serial for people: "counter-2" → "点票员 2", "observer-1" → "监票员 A". */
   C.serialName = function (serial) {
     var m = /^(counter|observer)-(\d+)$/.exec(serial || '');
-    if (!m) return serial === 'organiser' ? tr('组织者', 'the organiser') : serial;
+    if (!m) return serial === 'organiser' ? YZ.t('organiser_2') : serial;
     return YZ.deskName({ role: m[1], number: parseInt(m[2], 10) });
   };
   var CLAIM_CODES = { claim_required: 1, wrong_pin: 1, too_many_tries: 1, claimed_elsewhere: 1, device_has_card: 1 };
@@ -478,32 +476,29 @@
    * `sentPin`: whether the hello carried a PIN.
    */
   C.explain = function (m, sentPin) {
-    var release = tr('组织者可以在控制台“卡片”页解除认领（会公开记录），之后可在新设备上重新认领。',
-      'The organiser can release the claim on the console\'s Cards tab (it is logged and shown), after which it can be claimed again on a new device.');
+    var release = YZ.t('organiser_can_release_claim_on');
     switch (m.code) {
       case 'claim_required':
       case 'invalid_field':
-        return { title: tr('认领这张卡', 'Claim this card'), ask: 'new',
-          text: tr('认领这张卡：设一个4至6位数字密码（请记住）。认领后，这张卡只能在这台设备上、用这个密码使用；认领会记入日志，并在投影和监票页公开显示。',
-            'Claim this card: choose a PIN of 4 to 6 digits (remember it). From then on the card works only on this device with this PIN; the claim is logged and shown on the projector and to the scrutineers.') };
+        return { title: YZ.t('claim_this_card'), ask: 'new',
+          text: YZ.t('claim_this_card_choose_pin') };
       case 'wrong_pin':
         return sentPin
-          ? { title: tr('密码不对', 'Wrong PIN'), ask: 'pin',
-            text: tr('密码不对，请再输入一次认领时设的密码。连续输错 5 次，这张卡会锁定一分钟。忘了密码请找组织者：' , 'Wrong PIN: type the PIN you chose when you claimed this card. Five wrong PINs lock the card for a minute. Forgot it? Ask the organiser: ') + release }
-          : { title: tr('输入密码', 'Type your PIN'), ask: 'pin',
-            text: tr('这张卡已在这台设备上认领。请输入认领时设的密码。', 'This card was claimed on this device. Type the PIN you chose then.') };
+          ? { title: YZ.t('wrong_pin'), ask: 'pin',
+            text: YZ.t('wrong_pin_type_pin_you') + release }
+          : { title: YZ.t('type_your_pin'), ask: 'pin',
+            text: YZ.t('this_card_was_claimed_on_2') };
       case 'too_many_tries':
-        return { title: tr('密码错误次数过多', 'Too many wrong PINs'), ask: null,
-          text: tr('连续输错 5 次密码，这张卡锁定一分钟。请一分钟后再试；忘了密码请找组织者。', 'Five wrong PINs: the card is locked for a minute. Try again in a minute; if you forgot the PIN, ask the organiser.') + ' ' + release };
+        return { title: YZ.t('too_many_wrong_pins'), ask: null,
+          text: YZ.t('five_wrong_pins_card_is') + ' ' + release };
       case 'claimed_elsewhere':
-        return { title: tr('这张卡已在另一台设备上认领', 'This card was claimed on another device'), ask: null,
-          text: tr('这张卡已经在另一台设备上认领了。如果不是你认领的，请马上告诉组织者和监票员。', 'This card was already claimed on another device. If it was not you, tell the organiser and the scrutineers at once.') + ' ' + release };
+        return { title: YZ.t('this_card_was_claimed_on'), ask: null,
+          text: YZ.t('this_card_was_already_claimed') + ' ' + release };
       case 'device_has_card':
-        return { title: tr('这台设备已经有一张卡', 'This device already holds a card'), ask: null,
-          text: tr('这台设备已经认领了' + (m.detail ? '“' + C.serialName(m.detail) + '”' : '另一张点票/监票卡') + '。一台设备只能用一张点票或监票卡，两份录入须来自两个人、两台设备。请换一台设备，或请组织者解除那张卡的认领。',
-            'This device already holds ' + (m.detail ? C.serialName(m.detail) : 'another desk card') + '. One device holds one counter\'s or scrutineer\'s card, so that the two copies come from two people on two devices. Use another device, or ask the organiser to release that claim.') };
+        return { title: YZ.t('this_device_already_holds_card'), ask: null,
+          text: YZ.t('device_holds_card', { card: m.detail ? YZ.t('quoted_name', { v: C.serialName(m.detail) }) : YZ.t('another_desk_card') }) };
       default:
-        return { title: tr('无法进入', 'Cannot sign in'), ask: null, text: YZ.errorText(m) };
+        return { title: YZ.t('cannot_sign_in'), ask: null, text: YZ.errorText(m) };
     }
   };
 
@@ -524,24 +519,24 @@
         var pin = C.readPin(YZ.$('#pin').value);
         var again = fresh ? C.readPin(YZ.$('#pin2').value) : pin;
         err.hidden = false;
-        if (!pin) { err.textContent = tr('密码须为4至6位数字。', 'A PIN is 4 to 6 digits.'); YZ.$('#pin').focus(); return; }
-        if (again !== pin) { err.textContent = tr('两次输入的密码不一样，请重新输入。', 'The two PINs differ: type them again.'); YZ.$('#pin2').value = ''; YZ.$('#pin2').focus(); return; }
+        if (!pin) { err.textContent = YZ.t('pin_is_4_to_6'); YZ.$('#pin').focus(); return; }
+        if (again !== pin) { err.textContent = YZ.t('two_pins_differ_type_them'); YZ.$('#pin2').value = ''; YZ.$('#pin2').focus(); return; }
         err.hidden = true;
         opts.onPin(pin);
       } },
-        h('div', null, h('label', { for: 'pin' }, fresh ? tr('设一个密码（4至6位数字）', 'Choose a PIN (4 to 6 digits)') : tr('密码', 'PIN')),
+        h('div', null, h('label', { for: 'pin' }, fresh ? YZ.t('choose_pin_4_to_6') : YZ.t('pin')),
           h('input', { id: 'pin', class: 'mono pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 6, required: true })),
-        fresh ? h('div', null, h('label', { for: 'pin2' }, tr('再输入一次', 'Type it again')),
+        fresh ? h('div', null, h('label', { for: 'pin2' }, YZ.t('type_it_again')),
           h('input', { id: 'pin2', class: 'mono pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 6, required: true })) : null,
-        h('button', { type: 'submit', class: 'primary', id: 'claim-submit' }, fresh ? tr('认领', 'Claim') : tr('进入', 'Open')));
+        h('button', { type: 'submit', class: 'primary', id: 'claim-submit' }, fresh ? YZ.t('claim') : YZ.t('open')));
     }
     YZ.fill(box,
       h('h2', { id: 'claim-h' }, ex.title),
       h('p', { id: 'claim-text', 'data-code': opts.refusal.code }, ex.text),
       form, err,
       h('div', { class: 'row-buttons' },
-        ex.ask ? null : h('button', { type: 'button', id: 'claim-retry', class: 'primary', onclick: opts.onRetry }, tr('再试一次', 'Try again')),
-        h('button', { type: 'button', id: 'claim-other', onclick: opts.onOther }, tr('用另一张卡', 'Use another card'))));
+        ex.ask ? null : h('button', { type: 'button', id: 'claim-retry', class: 'primary', onclick: opts.onRetry }, YZ.t('try_again')),
+        h('button', { type: 'button', id: 'claim-other', onclick: opts.onOther }, YZ.t('use_another_card'))));
     box.hidden = false;
     var first = YZ.$('#pin') || YZ.$('#claim-retry');
     if (first) first.focus();

@@ -17,10 +17,10 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var PAGE = 'door';
   var RECENT = 12;
-  var REASONS = [['手机没电', 'phone died'], ['不会用手机', 'cannot use the phone'], ['卡丢了', 'card lost'], ['改用纸质选票', 'chose paper']];
+  var REASONS = ['phone_died', 'cannot_use_phone', 'card_lost', 'chose_paper'];
   var app = { you: null, snap: null, status: 'connecting', statusDetail: null, mode: 'register', given: null };
   var session = null;
   var waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, register}
@@ -61,23 +61,23 @@
     var kind = document.querySelector('input[name="' + prefix + '-kind"]:checked').value;
     if (kind === 'stickers') {
       var n = parseInt($('#' + prefix + '-stickers').value, 10), max = maxStickers();
-      if (!(n >= 1 && n <= max)) return { error: tr('贴纸张数须为 1 到 ' + max + '。', 'A sheet has 1 to ' + max + ' stickers.'), field: prefix + '-stickers' };
+      if (!(n >= 1 && n <= max)) return { error: YZ.t('sheet_has_1_to_stickers', { max: max }), field: prefix + '-stickers' };
       return { issue: { kind: 'stickers', stickers: n } };
     }
     var v = $('#' + prefix + '-value').value.trim();
     if (!v) {
-      return { error: kind === 'card' ? tr('请输入投票卡上印的编号（如 V0042）。', 'Type the number printed on the voter card (e.g. V0042).')
-        : tr('请输入纸质选票上印的编号。', 'Type the number printed on the paper ballot.'), field: prefix + '-value' };
+      return { error: kind === 'card' ? YZ.t('type_number_printed_on_voter')
+        : YZ.t('type_number_printed_on_paper'), field: prefix + '-value' };
     }
     if (/\/j\/|^https?:/i.test(v)) {
-      return { error: tr('这是投票卡二维码里的链接（含投票密码，请勿录入）。请输入卡上印的编号，如 V0042。', 'That is the link in the card\'s QR code (it holds the voting code: do not key it). Type the number printed on the card, e.g. V0042.'), field: prefix + '-value' };
+      return { error: YZ.t('that_is_link_in_cards'), field: prefix + '-value' };
     }
     if (kind === 'card') {
       var serial = cardSerial(v);
-      if (!/^V[0-9]{4,}$/.test(serial)) return { error: tr('投票卡编号是 V 加数字，如 V0042。', 'A voter card\'s number is V and digits, e.g. V0042.'), field: prefix + '-value' };
+      if (!/^V[0-9]{4,}$/.test(serial)) return { error: YZ.t('voter_cards_number_is_v'), field: prefix + '-value' };
       return { issue: { kind: 'card', serial: serial } };
     }
-    if (!D.normalizeNumber(v)) return { error: tr('请输入纸质选票上印的编号。', 'Type the number printed on the paper ballot.'), field: prefix + '-value' };
+    if (!D.normalizeNumber(v)) return { error: YZ.t('type_number_printed_on_paper'), field: prefix + '-value' };
     return { issue: { kind: 'paper', number: v } };
   }
 
@@ -86,9 +86,9 @@
     var text = D.errorText(m);
     if (m.code === 'already_issued' && issue) {
       var e = holderOf(issue);
-      if (e) text += tr('（已发给登记号 ' + e.register + '）', ' (held by register number ' + e.register + ')');
+      if (e) text += YZ.t('held_by_register_number', { register: e.register });
     }
-    if (m.code === 'wrong_phase') text = tr('投票已经结束，登记已关闭。', 'The vote has closed; the register is closed.');
+    if (m.code === 'wrong_phase') text = YZ.t('vote_has_closed_register_is');
     return text;
   }
 
@@ -100,8 +100,8 @@
     st.textContent = YZ.statusText(app.status, app.statusDetail);
     var s = app.snap;
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you) $('#who').textContent = tr(app.you.label, 'Registrar ' + (/(\d+)/.exec(app.you.label) || ['', ''])[1]);
-    if (s) document.title = tr('门口登记 · ', 'Door register · ') + s.meeting.name;
+    if (app.you) $('#who').textContent = YZ.t('registrar_2', { label: app.you.label, v: (/(\d+)/.exec(app.you.label) || ['', ''])[1] });
+    if (s) document.title = YZ.t('door_register_2') + s.meeting.name;
     YZ.showUnsent($('#unsent'), session);
   }
 
@@ -112,8 +112,8 @@
     $('#modes').hidden = !on || !open();
     var note = $('#door-note');
     note.hidden = !on || open();
-    if (on && !door()) note.textContent = tr('本次会议的规则不设门口登记，这张卡不需要使用。', 'This meeting\'s rules have no door register: this card is not needed.');
-    else if (on && !open()) note.textContent = tr('投票已经结束，登记已关闭。下面是登记的结果。', 'The vote has closed; the register is closed. Below is what was registered.');
+    if (on && !door()) note.textContent = YZ.t('this_meetings_rules_have_no_2');
+    else if (on && !open()) note.textContent = YZ.t('vote_has_closed_register_is_2');
     if (!on || !door()) return;
     var btns = document.querySelectorAll('#modes [data-mode]');
     for (var i = 0; i < btns.length; i++) btns[i].setAttribute('aria-pressed', String(btns[i].getAttribute('data-mode') === app.mode));
@@ -131,11 +131,11 @@
     drawIf($('#door-counts'), JSON.stringify(r), function () {
       var big = function (id, label, v) { return h('div', null, h('div', { class: 'muted small-text' }, label), h('div', { class: 'big mono', id: id }, String(v))); };
       YZ.fill($('#door-counts'),
-        big('door-registered', tr('已登记', 'Registered'), r.registered),
-        big('door-cards', tr('投票卡', 'Voter cards'), r.cards),
-        big('door-paper', tr('纸质选票', 'Paper ballots'), r.paper),
-        big('door-sheets', tr('贴纸（份）', 'Sticker sheets'), r.sticker_sheets),
-        big('door-stickers', tr('贴纸（张）', 'Stickers'), r.stickers));
+        big('door-registered', YZ.t('registered'), r.registered),
+        big('door-cards', YZ.t('voter_cards'), r.cards),
+        big('door-paper', YZ.t('paper_ballots'), r.paper),
+        big('door-sheets', YZ.t('sticker_sheets'), r.sticker_sheets),
+        big('door-stickers', YZ.t('stickers_5'), r.stickers));
     });
     var line = $('#door-count-line');
     line.hidden = YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting');
@@ -143,8 +143,8 @@
   }
 
   function valueLabel(kind) {
-    return kind === 'card' ? tr('投票卡编号（卡上印的 V 开头的编号）', 'Voter card number (printed on the card, starting with V)')
-      : tr('纸质选票编号（选票上印的编号）', 'Paper ballot number (printed on the ballot)');
+    return kind === 'card' ? YZ.t('voter_card_number_printed_on')
+      : YZ.t('paper_ballot_number_printed_on');
   }
 
   function renderForms() {
@@ -157,22 +157,22 @@
       st.max = String(maxStickers());
       if (!st.value) st.value = String(maxStickers());
     });
-    $('#reg-value-help').textContent = tr('回车登记。发纸质选票后，下一个编号会自动填好。', 'Enter registers. After a paper ballot the next number is filled in.');
+    $('#reg-value-help').textContent = YZ.t('enter_registers_after_paper_ballot');
     drawIf($('#sw-reasons'), 'reasons', function () {
       YZ.fill($('#sw-reasons'), REASONS.map(function (r) {
-        return h('button', { type: 'button', class: 'small', onclick: function () { $('#sw-reason').value = tr(r[0], r[1]); renderSummary(); $('#sw-submit').focus(); } }, tr(r[0], r[1]));
+        return h('button', { type: 'button', class: 'small', onclick: function () { $('#sw-reason').value = YZ.t(r); renderSummary(); $('#sw-submit').focus(); } }, YZ.t(r));
       }));
     });
     renderSummary();
   }
 
   function issueLine(e) {
-    return [h('strong', { class: 'mono' }, tr('登记号 ', 'No. ') + e.register), ' ',
+    return [h('strong', { class: 'mono' }, YZ.t('no') + e.register), ' ',
       h('span', { class: 'muted' }, D.time(e.at_ms)), ' ', D.issueText(e.issue),
-      e.holder ? h('span', { class: 'chip' }, tr('已记名', 'name recorded')) : null,
+      e.holder ? h('span', { class: 'chip' }, YZ.t('name_recorded')) : null,
       e.replaced && e.replaced.length ? h('span', { class: 'small-text muted' }, ' ' + e.replaced.map(function (r) {
-        return tr('原 ' + D.issueText(r.issue) + ' 已作废（' + r.reason + '）', 'was ' + D.issueText(r.issue) + ', cancelled (' + r.reason + ')');
-      }).join(tr('；', '; '))) : null];
+        return YZ.t('was_cancelled', { issueText: D.issueText(r.issue), reason: r.reason });
+      }).join(YZ.t('semicolon'))) : null];
   }
 
   function renderRecent() {
@@ -182,8 +182,8 @@
         return h('li', { 'data-register': e.register, 'data-kind': e.issue.kind },
           h('span', { class: 'grow' }, issueLine(e)),
           open() ? h('button', { type: 'button', class: 'small', 'data-switch': e.register, onclick: function () { startSwitch(e.register); } },
-            tr('换发', 'Switch'), h('span', { class: 'visually-hidden' }, tr(' 登记号 ', ' register number ') + e.register)) : null);
-      }) : h('li', { class: 'muted' }, tr('还没有人登记。', 'Nobody registered yet.')));
+            YZ.t('switch'), h('span', { class: 'visually-hidden' }, YZ.t('register_number') + e.register)) : null);
+      }) : h('li', { class: 'muted' }, YZ.t('nobody_registered_yet')));
     });
   }
 
@@ -191,12 +191,12 @@
     var g = app.given, box = $('#given');
     drawIf(box, JSON.stringify(g), function () {
       if (!g) { YZ.fill(box); return; }
-      if (g.waiting) { YZ.fill(box, h('p', { class: 'given-box muted' }, tr('正在登记…', 'Registering…'))); return; }
+      if (g.waiting) { YZ.fill(box, h('p', { class: 'given-box muted' }, YZ.t('registering'))); return; }
       YZ.fill(box, h('div', { class: 'given-box', id: 'given-entry', 'data-register': g.register },
-        h('div', { class: 'muted' }, g.switched ? tr('已换发', 'Switched') : tr('请告诉居民：登记号', 'Tell the resident: register number')),
+        h('div', { class: 'muted' }, g.switched ? YZ.t('switched') : YZ.t('tell_resident_register_number')),
         h('div', { class: 'given-number mono', id: 'given-number' }, String(g.register)),
-        h('div', { class: 'given-issue' }, tr('发给：', 'Handed: ') + D.issueText(g.issue)),
-        g.was ? h('div', { class: 'small-text' }, tr('原 ' + D.issueText(g.was) + ' 已作废', 'was ' + D.issueText(g.was) + ', now cancelled')) : null));
+        h('div', { class: 'given-issue' }, YZ.t('handed') + D.issueText(g.issue)),
+        g.was ? h('div', { class: 'small-text' }, YZ.t('was_now_cancelled', { issueText: D.issueText(g.was) })) : null));
     });
   }
 
@@ -205,15 +205,15 @@
     var key = JSON.stringify([n, e]);
     drawIf(box, key, function () {
       if (!($('#sw-register').value)) { YZ.fill(box); return; }
-      YZ.fill(box, e ? [tr('现在持有：', 'Holds now: '), h('strong', { id: 'sw-holds' }, D.issueText(e.issue))]
-        : h('span', { class: 'chip bad' }, tr('没有这个登记号', 'No such register number')));
+      YZ.fill(box, e ? [YZ.t('holds_now'), h('strong', { id: 'sw-holds' }, D.issueText(e.issue))]
+        : h('span', { class: 'chip bad' }, YZ.t('no_such_register_number')));
     });
     renderSummary();
   }
 
   function renderSummary() {
     var n = parseInt($('#sw-register').value, 10), e = n >= 1 ? entry(n) : null, r = readIssue('sw');
-    YZ.fill($('#sw-summary'), e && r.issue ? [tr('将作废 ', 'Cancels '), h('strong', null, D.issueText(e.issue)), tr('，改发 ', ', hands out '),
+    YZ.fill($('#sw-summary'), e && r.issue ? [YZ.t('cancels'), h('strong', null, D.issueText(e.issue)), YZ.t('hands_out'),
       h('strong', null, D.issueText(r.issue.kind === 'card' ? r.issue : r.issue.kind === 'paper' ? { kind: 'paper', number: D.normalizeNumber(r.issue.number) } : r.issue))] : null);
   }
 
@@ -246,7 +246,7 @@
       if (m.type !== 'ack') {
         app.given = null;
         renderGiven();
-        showError('reg', tr('没有登记：', 'Not registered: ') + refusal(m, r.issue), r.issue.kind === 'stickers' ? 'reg-stickers' : 'reg-value');
+        showError('reg', YZ.t('not_registered') + refusal(m, r.issue), r.issue.kind === 'stickers' ? 'reg-stickers' : 'reg-value');
         return;
       }
       $('#reg-holder').value = '';
@@ -269,7 +269,7 @@
       if (!found.length) return true;
       var e = found[found.length - 1];
       app.given = { register: e.register, issue: e.issue };
-      say('ok', tr('登记号 ' + e.register + '：' + D.issueText(e.issue), 'Register number ' + e.register + ': ' + D.issueText(e.issue)));
+      say('ok', YZ.t('register_number_3', { register: e.register, issueText: D.issueText(e.issue) }));
       return false;
     });
     renderGiven();
@@ -288,11 +288,11 @@
     e.preventDefault();
     if (!open()) return;
     var n = parseInt($('#sw-register').value, 10), held = n >= 1 ? entry(n) : null;
-    if (!held) { showError('sw', tr('请输入居民的登记号（见最近的登记，或问居民）。', 'Type the resident\'s register number (see the latest entries, or ask them).'), 'sw-register'); return; }
+    if (!held) { showError('sw', YZ.t('type_residents_register_number_see'), 'sw-register'); return; }
     var r = readIssue('sw');
     if (r.error) { showError('sw', r.error, r.field); return; }
     var reason = $('#sw-reason').value.trim();
-    if (!reason) { showError('sw', tr('请写明换发的原因（会公开显示），如“手机没电”。', 'Say why (it is shown to everyone), e.g. “phone died”.'), 'sw-reason'); return; }
+    if (!reason) { showError('sw', YZ.t('say_why_it_is_shown'), 'sw-reason'); return; }
     showError('sw', null);
     var was = held.issue;
     $('#sw-submit').disabled = true;
@@ -300,12 +300,11 @@
       $('#sw-submit').disabled = false;
       renderHeader();
       if (m.type !== 'ack') {
-        showError('sw', tr('没有换发：', 'Not switched: ') + refusal(m, r.issue), m.code === 'reason_required' ? 'sw-reason' : m.code === 'unknown_register' || m.code === 'already_voted' ? 'sw-register' : null);
+        showError('sw', YZ.t('not_switched') + refusal(m, r.issue), m.code === 'reason_required' ? 'sw-reason' : m.code === 'unknown_register' || m.code === 'already_voted' ? 'sw-register' : null);
         return;
       }
       app.given = { register: n, issue: r.issue.kind === 'card' ? { kind: 'card', serial: cardSerial(r.issue.serial) } : r.issue.kind === 'paper' ? { kind: 'paper', number: D.normalizeNumber(r.issue.number) } : r.issue, was: was, switched: true };
-      say('ok', tr('登记号 ' + n + ' 已换发：' + D.issueText(app.given.issue) + '；原 ' + D.issueText(was) + ' 已作废。',
-        'Register number ' + n + ' switched to ' + D.issueText(app.given.issue) + '; ' + D.issueText(was) + ' is cancelled.'));
+      say('ok', YZ.t('register_number_switched_to_is', { n: n, issueText: D.issueText(app.given.issue), issueText2: D.issueText(was) }));
       $('#sw-value').value = ''; $('#sw-reason').value = ''; $('#sw-register').value = '';
       setMode('register');
       renderHeld();
@@ -337,7 +336,7 @@
       for (var i = 0; i < radios.length; i++) radios[i].addEventListener('change', function (e) { chooseKind(p, e.currentTarget.value); });
       // Typing a card number ("V…") where a paper number is expected means a card.
       $('#' + p + '-value').addEventListener('input', function (e) {
-        if (/^[vVｖＶ]/.test(e.currentTarget.value) && document.querySelector('input[name="' + p + '-kind"]:checked').value !== 'card') {
+        if (/^[vV\uff56\uff36]/.test(e.currentTarget.value) && document.querySelector('input[name="' + p + '-kind"]:checked').value !== 'card') {
           document.querySelector('input[name="' + p + '-kind"][value="card"]').checked = true;
           renderForms();
         }

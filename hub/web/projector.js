@@ -58,7 +58,7 @@
   function draw() {
     if (!snapshot) return;
     var s = snapshot;
-    document.title = s.meeting.name + ' · ' + YZ.tr('投影', 'Projector');
+    document.title = s.meeting.name + ' · ' + YZ.t('projector');
     YZ.fill(YZ.$('#meeting-name'), s.meeting.name);
     YZ.fill(YZ.$('#phase'), YZ.phaseName(s.phase));
     drawFooter(s);
@@ -83,23 +83,23 @@
   }
 
   function drawFooter(s) {
-    YZ.fill(YZ.$('#foot-join'), YZ.tr('手机关注：', 'Follow on your phone: '), h('b', { class: 'mono' }, info.base_url));
+    YZ.fill(YZ.$('#foot-join'), YZ.t('follow_on_your_phone'), h('b', { class: 'mono' }, info.base_url));
     YZ.fill(YZ.$('#foot-fingerprint'), s.fingerprint
-      ? [YZ.tr('规则指纹 ', 'Rules fingerprint '), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint)]
-      : YZ.tr('规则开会时锁定', 'Rules lock when the meeting opens'));
+      ? [YZ.t('rules_fingerprint_2'), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint)]
+      : YZ.t('rules_lock_when_meeting_opens'));
     var e = V.electorate(s);
     YZ.fill(YZ.$('#foot-electorate'), e.fingerprint
-      ? [YZ.tr('选民指纹 ', 'Electorate fingerprint '), h('b', { class: 'mono', id: 'electorate-fingerprint' }, e.fingerprint),
-        YZ.tr('（投票卡 ' + e.issued + ' 张）', ' (' + e.issued + ' cards)')]
-      : YZ.tr('尚未发出投票卡', 'No voter cards issued yet'));
+      ? [YZ.t('electorate_fingerprint_4'), h('b', { class: 'mono', id: 'electorate-fingerprint' }, e.fingerprint),
+        YZ.t('cards', { issued: e.issued })]
+      : YZ.t('no_voter_cards_issued_yet'));
     // The head's first 16 digits: enough to compare with a photograph; the results show it whole.
-    YZ.fill(YZ.$('#foot-head'), YZ.tr('日志 #', 'Log #') + s.seq + ' ',
+    YZ.fill(YZ.$('#foot-head'), YZ.t('log') + s.seq + ' ',
       h('span', { class: 'mono', id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head, 16) + '…'));
   }
 
   function timerBlock(label) {
     return h('div', { class: 'bigclock' },
-      h('p', { class: 'clock-label' }, YZ.timerLabel(label), YZ.tr(' · 剩余', ' · left'), ' ', h('span', { class: 'paused-mark', 'data-paused': '' })),
+      h('p', { class: 'clock-label' }, YZ.timerLabel(label), YZ.t('left_2'), ' ', h('span', { class: 'paused-mark', 'data-paused': '' })),
       h('p', { class: 'clock mono', 'data-timer': '' }, ''));
   }
 
@@ -113,7 +113,7 @@
       var compact = n > 6;
       return h('section', { class: 'tables-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'scene-head' },
-          h('h2', { id: 'scene-title' }, m.phase === 'picks' ? YZ.tr('各桌推选', 'Tables choose their picks') : YZ.tr('分桌讨论', 'Table discussion')),
+          h('h2', { id: 'scene-title' }, m.phase === 'picks' ? YZ.t('tables_choose_their_picks') : YZ.t('table_discussion')),
           m.timer ? timerBlock(m.timer) : null),
         h('ul', { class: 'tablegrid cols-' + cols + (compact ? ' compact' : ''), style: 'grid-template-columns: repeat(' + cols + ', minmax(0, 1fr))' },
           m.tables.map(function (t) {
@@ -123,9 +123,9 @@
               // One line: the table's balance (how many seats have spoken) and who speaks now.
               t.seats || t.speaking ? h('p', { class: 'tspeaking' },
                 t.seats ? h('span', { class: 'tbalance', 'data-spoken': t.spoken, 'data-seats': t.seats },
-                  YZ.tr('已发言 ' + t.spoken + '/' + t.seats + ' 位', 'Spoke ' + t.spoken + '/' + t.seats)) : null,
+                  YZ.t('spoke', { spoken: t.spoken, seats: t.seats })) : null,
                 t.seats && t.speaking ? ' · ' : null,
-                t.speaking ? YZ.tr('正在发言：', 'Speaking: ') + YZ.seatName(t.speaking) : null) : null,
+                t.speaking ? YZ.t('speaking') + YZ.seatName(t.speaking) : null) : null,
               !t.picks.length ? null : compact
                 ? h('p', { class: 'tpickids mono' }, t.picks.map(function (p) { return p.id; }).join(' '))
                 : h('ol', { class: 'tpicks' }, t.picks.map(function (p) {
@@ -136,17 +136,17 @@
 
     pitch: function (m) {
       var p = m.pitch;
-      if (!p) return h('section', { class: 'pitch-scene empty' }, h('h2', null, YZ.tr('等待各桌上台推介', 'Waiting for the first pitch')));
+      if (!p) return h('section', { class: 'pitch-scene empty' }, h('h2', null, YZ.t('waiting_for_first_pitch')));
       return h('section', { class: 'pitch-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'scene-head' },
-          h('h2', { id: 'scene-title' }, h('span', { class: 'onstage' }, p.name), ' ', YZ.tr('上台推介', 'is pitching')),
+          h('h2', { id: 'scene-title' }, h('span', { class: 'onstage' }, p.name), ' ', YZ.t('is_pitching')),
           m.timer ? timerBlock(m.timer) : null),
         h('ul', { class: 'pcards' }, p.picks.map(function (c) {
           return h('li', { class: 'pcard feas-' + (c.feasibility || 'none'), 'data-id': c.id },
             h('p', { class: 'pid mono' }, c.id),
             h('h3', { class: 'ptitle' }, c.title),
-            c.location ? h('p', { class: 'ploc' }, h('span', { class: 'k' }, YZ.tr('地点', 'Where')), ' ', c.location) : null,
-            h('p', { class: 'pcost' }, h('span', { class: 'k' }, YZ.tr('造价', 'Cost')), ' ', h('b', { 'data-cost': c.cost }, c.costText)),
+            c.location ? h('p', { class: 'ploc' }, h('span', { class: 'k' }, YZ.t('where')), ' ', c.location) : null,
+            h('p', { class: 'pcost' }, h('span', { class: 'k' }, YZ.t('cost')), ' ', h('b', { 'data-cost': c.cost }, c.costText)),
             c.costRemark ? h('p', { class: 'pcostnote' }, c.costRemark) : null,
             c.excluded ? h('p', { class: 'pexcl' }, c.excluded) : null,
             c.description ? h('p', { class: 'pdesc' }, c.description) : null,
@@ -154,55 +154,55 @@
             c.remark ? h('blockquote', { class: 'premark' }, c.remark) : null);
         })),
         h('p', { class: 'pnext' },
-          p.next ? [h('span', { class: 'k' }, YZ.tr('下一桌', 'Next')), ' ', h('b', null, p.next)] : YZ.tr('这是最后一桌', 'This is the last table'),
-          p.done.length ? [' · ', h('span', { class: 'k' }, YZ.tr('已推介', 'Done')), ' ', p.done.join('、')] : null));
+          p.next ? [h('span', { class: 'k' }, YZ.t('next_2')), ' ', h('b', null, p.next)] : YZ.t('this_is_last_table'),
+          p.done.length ? [' · ', h('span', { class: 'k' }, YZ.t('done_2')), ' ', p.done.join(YZ.t('list_sep'))] : null));
     },
 
     voting: function (m) {
       var head = h('div', { class: 'scene-head vhead' },
         h('div', null,
-          h('h2', { id: 'scene-title' }, YZ.tr('投票进行中', 'Voting is open')),
-          h('p', { class: 'vrule' }, YZ.tr('每人最多选 ' + m.max + ' 项', 'Choose at most ' + m.max), m.hidden ? null : [' · ', h('span', { class: 'star' }, '★'), YZ.tr(' 各桌推选', ' a table\'s pick')])),
+          h('h2', { id: 'scene-title' }, YZ.t('voting_is_open')),
+          h('p', { class: 'vrule' }, YZ.t('choose_at_most', { max: m.max }), m.hidden ? null : [' · ', h('span', { class: 'star' }, '★'), YZ.t('tables_pick')])),
         h('p', { class: 'vturnout', id: 'count-line' }),
         m.timer ? timerBlock(m.timer) : null);
       if (m.hidden) {
         return h('section', { class: 'vote-scene hidden-tally', 'aria-labelledby': 'scene-title' }, head,
           h('div', { class: 'hidden-note' },
-            h('p', null, YZ.tr('按会议规则，各项目票数在投票结束后公布。', 'By the meeting\'s rules the count per proposal is shown when the vote closes.')),
-            h('p', { class: 'muted' }, YZ.tr('现在只显示选票张数。', 'Until then only the number of ballots is shown.'))),
+            h('p', null, YZ.t('by_meetings_rules_count_per_2')),
+            h('p', { class: 'muted' }, YZ.t('until_then_only_number_of'))),
           paperLine(m));
       }
       return h('section', { class: 'vote-scene', 'aria-labelledby': 'scene-title' }, head,
-        h('div', { class: 'chart' }, h('ol', { class: 'tally', id: 'tally', 'aria-label': YZ.tr('实时计票', 'Live tally') })),
+        h('div', { class: 'chart' }, h('ol', { class: 'tally', id: 'tally', 'aria-label': YZ.t('live_tally') })),
         h('p', { class: 'pager-line', id: 'tally-pages', hidden: '' }),
         paperLine(m));
     },
 
     results: function (m) {
       var r = m.results;
-      if (!r) return h('section', { class: 'results-scene' }, h('h2', null, YZ.tr('正在计票…', 'Counting…')));
+      if (!r) return h('section', { class: 'results-scene' }, h('h2', null, YZ.t('counting')));
       var funded = r.rows.filter(function (x) { return x.funded; });
       var rest = r.rows.filter(function (x) { return !x.funded; });
       var money = function (n) { return YZ.money(n, r.currency); };
-      var votes = function (n) { return h('span', { class: 'votes' }, h('b', null, n), YZ.tr('票', n === 1 ? ' vote' : ' votes')); };
+      var votes = function (n) { return h('span', { class: 'votes' }, h('b', null, n), YZ.t('part_26', { v: n === 1 ? ' vote' : ' votes' })); };
       var rank = function (row) { return h('span', { class: 'rank' }, row.rankText); };
       return h('section', { class: 'results-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'rmain' },
-          h('h2', { id: 'scene-title' }, r.final ? YZ.tr('结果公示', 'Published results') : YZ.tr('计票结果（待公示）', 'The count (to be published)')),
+          h('h2', { id: 'scene-title' }, r.final ? YZ.t('published_results') : YZ.t('count_to_be_published')),
           r.equal ? h('p', { class: 'es-how', id: 'equal-shares' }, r.equal.text) : null,
-          h('h3', { class: 'rhead ok' }, YZ.tr('获得资助（按排名）', 'Funded, in ranking order'), ' ', h('span', { class: 'pageno', 'data-pages-for': 'rfunded' })),
+          h('h3', { class: 'rhead ok' }, YZ.t('funded_in_ranking_order'), ' ', h('span', { class: 'pageno', 'data-pages-for': 'rfunded' })),
           funded.length ? h('ol', { class: 'rfunded', id: 'rfunded' }, funded.map(function (row) {
             return h('li', { 'data-id': row.id, 'data-votes': row.votes, 'data-funded': '1', 'data-running': row.running },
               rank(row),
               h('span', { class: 'rtitle' }, h('span', { class: 'mono pid' }, row.id), ' ', row.title),
               votes(row.votes),
-              row.how ? h('span', { class: 'how how-' + row.how }, row.how === 'share' ? YZ.tr('份额', 'shares') : YZ.tr('补足', 'completion')) : null,
+              row.how ? h('span', { class: 'how how-' + row.how }, row.how === 'share' ? YZ.t('shares') : YZ.t('completion_2')) : null,
               h('span', { class: 'cost' }, money(row.cost)),
-              h('span', { class: 'running' }, YZ.tr('累计 ', 'total ') + money(row.running)));
-          })) : h('p', { class: 'rnone' }, YZ.tr('没有项目获得资助。', 'No proposal is funded.')),
+              h('span', { class: 'running' }, YZ.t('total_5') + money(row.running)));
+          })) : h('p', { class: 'rnone' }, YZ.t('no_proposal_is_funded')),
           h('p', { class: 'budget-line', role: 'separator' },
-            h('span', null, YZ.tr('预算线 ', 'Budget line ') + money(r.budget) + YZ.tr('：已用 ', ': used ') + money(r.total))),
-          rest.length ? h('h3', { class: 'rhead' }, YZ.tr('未获资助及原因', 'Not funded, and why'), ' ', h('span', { class: 'pageno', 'data-pages-for': 'rrest' })) : null,
+            h('span', null, YZ.t('budget_line_2') + money(r.budget) + YZ.t('used') + money(r.total))),
+          rest.length ? h('h3', { class: 'rhead' }, YZ.t('not_funded_and_why'), ' ', h('span', { class: 'pageno', 'data-pages-for': 'rrest' })) : null,
           rest.length ? h('ol', { class: 'rrest', id: 'rrest' }, rest.map(function (row) {
             return h('li', { 'data-id': row.id, 'data-votes': row.votes, 'data-funded': '0', 'data-reason': row.reasonCode },
               rank(row),
@@ -210,33 +210,33 @@
               votes(row.votes),
               h('span', { class: 'why' }, whyNot(row, r, money)));
           })) : null),
-        h('aside', { class: 'rside', 'aria-label': YZ.tr('预算与核对', 'Budget and checks') },
+        h('aside', { class: 'rside', 'aria-label': YZ.t('budget_and_checks') },
           h('dl', { class: 'rsum' },
-            h('dt', null, YZ.tr('预算', 'Budget')), h('dd', null, money(r.budget)),
-            h('dt', null, YZ.tr('资助', 'Funded')), h('dd', { id: 'funded-summary' }, YZ.tr(r.funded + ' 项，', r.funded + ', '), h('span', { id: 'funded-total' }, money(r.total))),
-            h('dt', null, YZ.tr('剩余', 'Left')), h('dd', null, money(r.left)),
-            h('dt', null, YZ.tr('选票', 'Ballots')), h('dd', { id: 'count-line' }),
-            r.paper && r.paper.void ? [h('dt', null, YZ.tr('废票', 'Void')), h('dd', { id: 'void-reasons' })] : null,
-            r.paper && r.paper.stickers ? [h('dt', null, YZ.tr('贴纸', 'Stickers')), h('dd', { id: 'result-stickers' }, V.stickerLine(r.paper))] : null),
-          h('div', { class: 'meter', role: 'img', 'aria-label': YZ.tr('已用预算 ', 'Budget used ') + Math.round(100 * r.total / Math.max(1, r.budget)) + '%' },
+            h('dt', null, YZ.t('budget')), h('dd', null, money(r.budget)),
+            h('dt', null, YZ.t('funded')), h('dd', { id: 'funded-summary' }, YZ.t('part_21', { funded: r.funded }), h('span', { id: 'funded-total' }, money(r.total))),
+            h('dt', null, YZ.t('left_3')), h('dd', null, money(r.left)),
+            h('dt', null, YZ.t('ballots')), h('dd', { id: 'count-line' }),
+            r.paper && r.paper.void ? [h('dt', null, YZ.t('void_5')), h('dd', { id: 'void-reasons' })] : null,
+            r.paper && r.paper.stickers ? [h('dt', null, YZ.t('stickers')), h('dd', { id: 'result-stickers' }, V.stickerLine(r.paper))] : null),
+          h('div', { class: 'meter', role: 'img', 'aria-label': YZ.t('budget_used') + Math.round(100 * r.total / Math.max(1, r.budget)) + '%' },
             h('span', { style: 'width:' + Math.min(100, 100 * r.total / Math.max(1, r.budget)).toFixed(1) + '%' })),
-          h('h3', null, YZ.tr('同票', 'Ties'), r.ties.length ? [' ', h('span', { class: 'muted how' }, m.how)] : null),
+          h('h3', null, YZ.t('ties'), r.ties.length ? [' ', h('span', { class: 'muted how' }, m.how)] : null),
           // As many ties as the side has room for (layout() hides the rest from the end), then how many more.
           r.ties.length ? h('ul', { class: 'ties', id: 'ties' }, r.ties.slice(0, 6).map(function (g) {
             return h('li', { class: g.decisive ? 'decisive' : '', 'data-tie': '' },
-              h('b', null, YZ.tr(g.votes + ' 票', g.votes + ' votes')), ' ',
+              h('b', null, YZ.t('votes', { votes: g.votes })), ' ',
               g.proposals.map(function (p) { return p.id; }).join(' → '),
-              g.decisive ? h('span', { class: 'flag' }, YZ.tr('（影响资助）', ' (decided funding)')) : null);
+              g.decisive ? h('span', { class: 'flag' }, YZ.t('decided_funding')) : null);
           }), h('li', { class: 'muted', id: 'ties-more', 'data-total': r.ties.length, hidden: '' }))
-            : h('p', { class: 'muted' }, YZ.tr('没有同票', 'No ties')),
-          h('h3', null, YZ.tr('计票时日志哈希（请拍照）', 'Log hash (photograph it)')),
+            : h('p', { class: 'muted' }, YZ.t('no_ties')),
+          h('h3', null, YZ.t('log_hash_photograph_it')),
           h('p', { class: 'mono hash', id: 'closed-head', 'data-head': r.head }, YZ.groupHex(r.head)),
           h('div', { class: 'rboard' },
-            h('img', { class: 'bqr', src: '/qr.svg?to=board', alt: YZ.tr('公示板二维码：', 'QR code of the public board: ') + m.board, width: 200, height: 200 }),
+            h('img', { class: 'bqr', src: '/qr.svg?to=board', alt: YZ.t('qr_code_of_public_board') + m.board, width: 200, height: 200 }),
             h('div', null,
-              h('p', { class: 'board-lead' }, YZ.tr('扫码查看每张选票，按回执码找到自己的', 'Scan for every ballot; find yours by its receipt code')),
+              h('p', { class: 'board-lead' }, YZ.t('scan_for_every_ballot_find')),
               h('p', { class: 'mono board-addr', id: 'board-address' }, m.board))),
-          h('p', { class: 'muted' }, YZ.tr('会后任何人都可以按公告里的核对说明重新计票。', 'Anyone can recount it: the notice says how.'))));
+          h('p', { class: 'muted' }, YZ.t('anyone_can_recount_it_notice'))));
     }
   };
 
@@ -249,9 +249,9 @@
   function whyNot(row, r, money) {
     if (row.reasonCode === 'does_not_fit') {
       var left = leftAt(row, r);
-      return YZ.tr('预算剩余 ' + money(left) + '，不够 ' + money(row.cost), money(left) + ' left, not enough for ' + money(row.cost));
+      return YZ.t('left_not_enough_for', { money: money(left), money2: money(row.cost) });
     }
-    if (row.reasonCode === 'stopped') return YZ.tr('预算线以下：按规则到第一个放不下的项目为止', 'Below the line: by the rules funding stops at the first that does not fit');
+    if (row.reasonCode === 'stopped') return YZ.t('below_line_by_rules_funding');
     return row.reason;
   }
 
@@ -268,9 +268,8 @@
 
   /** How to vote without a phone, for the whole vote. */
   function paperLine(m) {
-    return h('p', { class: 'vpaper', id: 'paper-how' }, h('b', null, YZ.tr('没有手机？', 'No phone?')), ' ',
-      YZ.tr('到点票台领一张纸质选票，写上最多 ' + m.max + ' 个项目编号，投进票箱。',
-        'Take a paper ballot at the counting desk, write up to ' + m.max + ' proposal numbers on it and put it in the ballot box.'));
+    return h('p', { class: 'vpaper', id: 'paper-how' }, h('b', null, YZ.t('no_phone')), ' ',
+      YZ.t('take_paper_ballot_at_counting', { max: m.max }));
   }
 
   function welcome(m, notYet) {
@@ -278,14 +277,14 @@
       h('div', { class: 'wleft' },
         h('h2', { id: 'scene-title', class: 'wtitle' }, m.meeting.name),
         h('p', { class: 'wsub' }, [m.meeting.venue, m.meeting.date].filter(Boolean).join(' · ')),
-        notYet ? h('p', { class: 'wnote' }, YZ.tr('会议尚未开始，请稍候', 'The meeting has not opened yet')) : h('p', { class: 'wnote ok' }, YZ.tr('欢迎！请签到入座', 'Welcome! Please check in and take a seat')),
-        h('h3', null, notYet ? YZ.tr('会议规则（开会时锁定）', 'Rules (locked when the meeting opens)') : YZ.tr('会议规则（已锁定）', 'Rules (locked)')),
+        notYet ? h('p', { class: 'wnote' }, YZ.t('meeting_has_not_opened_yet')) : h('p', { class: 'wnote ok' }, YZ.t('welcome_please_check_in_and')),
+        h('h3', null, notYet ? YZ.t('rules_locked_when_meeting_opens') : YZ.t('rules_locked')),
         h('dl', { class: 'rules' }, m.rules.map(function (r) { return [h('dt', null, r[0]), h('dd', null, r[1])]; })),
-        m.fingerprint ? h('p', { class: 'fp' }, YZ.tr('规则指纹', 'Rules fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-fingerprint' }, m.fingerprint)) : null,
+        m.fingerprint ? h('p', { class: 'fp' }, YZ.t('rules_fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-fingerprint' }, m.fingerprint)) : null,
         electorateBlock(m.electorate)),
       h('div', { class: 'wright' },
-        h('img', { class: 'qr', src: '/qr.svg', alt: YZ.tr('二维码：', 'QR code: ') + m.join, width: 400, height: 400 }),
-        h('p', { class: 'join' }, YZ.tr('手机扫码或打开，随时查看会议进程', 'Scan or open on your phone to follow the meeting')),
+        h('img', { class: 'qr', src: '/qr.svg', alt: YZ.t('qr_code') + m.join, width: 400, height: 400 }),
+        h('p', { class: 'join' }, YZ.t('scan_or_open_on_your')),
         h('p', { class: 'addr mono', id: 'join-address' }, m.join)));
   }
 
@@ -296,12 +295,12 @@
    */
   function electorateBlock(e) {
     return h('div', { class: 'electorate', id: 'electorate' },
-      h('h3', null, YZ.tr('投票资格（记入日志）', 'Who may vote (in the log)')),
-      h('p', null, YZ.tr('已发投票卡 ', 'Voter cards issued: '), h('b', { class: 'mono', id: 'electorate-issued' }, String(e.issued)), YZ.tr(' 张', ''),
-        e.cancelled ? [YZ.tr('，已作废 ', ', cancelled '), h('b', { class: 'mono', id: 'electorate-cancelled' }, String(e.cancelled)), YZ.tr(' 张', '')] : null,
-        e.registered !== null ? [YZ.tr('；门口登记 ', '; registered at the door '), h('b', { class: 'mono', id: 'electorate-registered' }, String(e.registered)), YZ.tr(' 人', '')] : null),
-      e.fingerprint ? h('p', { class: 'fp' }, YZ.tr('选民指纹', 'Electorate fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-electorate-fingerprint' }, e.fingerprint)) : null,
-      h('p', { class: 'muted small' }, YZ.tr('投票开始后再发卡，须写明原因并在此公告。', 'Any card issued once the vote opens needs a reason and is announced here.')));
+      h('h3', null, YZ.t('who_may_vote_in_log')),
+      h('p', null, YZ.t('voter_cards_issued'), h('b', { class: 'mono', id: 'electorate-issued' }, String(e.issued)), YZ.t('sheets_suffix'),
+        e.cancelled ? [YZ.t('cancelled_2'), h('b', { class: 'mono', id: 'electorate-cancelled' }, String(e.cancelled)), YZ.t('sheets_suffix')] : null,
+        e.registered !== null ? [YZ.t('registered_at_door'), h('b', { class: 'mono', id: 'electorate-registered' }, String(e.registered)), YZ.t('people_suffix')] : null),
+      e.fingerprint ? h('p', { class: 'fp' }, YZ.t('electorate_fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-electorate-fingerprint' }, e.fingerprint)) : null,
+      h('p', { class: 'muted small' }, YZ.t('any_card_issued_once_vote')));
   }
 
   // ------------------------------------------------------------ announcements
@@ -326,7 +325,7 @@
       claims.length ? h('li', { class: 'a-claims', 'data-kind': 'claims' }, claims.map(function (c) {
         return h('span', { class: 'chip' + (c.flagged ? ' flagged' : ''), 'data-kind': 'claim' }, c.flagged ? '⚠ ' : '', c.text, c.also ? ' · ' + c.also : '');
       })) : null,
-      more > 0 ? h('li', { class: 'muted' }, YZ.tr('另有 ' + more + ' 条，见公示板 /board', more + ' more on the public board, /board')) : null));
+      more > 0 ? h('li', { class: 'muted' }, YZ.t('more_on_public_board_board', { more: more })) : null));
   }
 
   // ------------------------------------------------------------ tally (in place)
@@ -342,15 +341,15 @@
         el = tallyEls[r.id] = h('li', { class: 'trow', 'data-id': r.id },
           h('span', { class: 'tbar' }), h('span', { class: 'tplace' }), h('span', { class: 'tid mono' }, r.id),
           h('span', { class: 'ttitle', title: r.title }, r.title),
-          r.picked.length ? h('span', { class: 'star', title: YZ.tr('各桌推选', 'a table\'s pick') }, '★') : null,
-          r.excluded ? h('span', { class: 'texcl' }, YZ.tr('已排除', 'excluded')) : null,
+          r.picked.length ? h('span', { class: 'star', title: YZ.t('tables_pick_2') }, '★') : null,
+          r.excluded ? h('span', { class: 'texcl' }, YZ.t('excluded_2')) : null,
           h('span', { class: 'tvotes mono' }));
         if (r.excluded) el.classList.add('excluded');
       }
       if (el.getAttribute('data-votes') !== String(r.votes)) {
         el.setAttribute('data-votes', r.votes);
         el.querySelector('.tvotes').textContent = r.votes;
-        el.setAttribute('aria-label', r.id + ' ' + r.title + ' ' + YZ.tr(r.votes + ' 票', r.votes + ' votes'));
+        el.setAttribute('aria-label', r.id + ' ' + r.title + ' ' + YZ.t('votes', { votes: r.votes }));
       }
       el.querySelector('.tbar').style.width = (r.share * 100).toFixed(2) + '%';
       el.querySelector('.tplace').textContent = r.place;
@@ -422,8 +421,7 @@
     line.hidden = pages <= 1;
     if (pages > 1) {
       var from = t.fixed + page * t.window + 1, to = Math.min(n, t.fixed + (page + 1) * t.window);
-      YZ.fill(line, YZ.tr('前 ' + t.fixed + ' 名常显；其余轮流显示，现在是第 ' + from + '–' + to + ' 名（共 ' + n + ' 项，第 ' + (page + 1) + '/' + pages + ' 页）',
-        'Top ' + t.fixed + ' always shown; the rest in turn, now places ' + from + '–' + to + ' of ' + n + ' (page ' + (page + 1) + '/' + pages + ')'));
+      YZ.fill(line, YZ.t('top_always_shown_rest_in', { fixed: t.fixed, from: from, to: to, n: n, v: page + 1, pages: pages }));
       line.setAttribute('data-page', page);
       line.setAttribute('data-pages', pages);
     }
@@ -449,7 +447,7 @@
     }
     var label = YZ.$('[data-pages-for="' + list.id + '"]');
     if (label) {
-      label.textContent = count > 1 ? YZ.tr('第 ' + (page + 1) + '/' + count + ' 页', 'page ' + (page + 1) + '/' + count) : '';
+      label.textContent = count > 1 ? YZ.t('page', { v: page + 1, count: count }) : '';
       label.setAttribute('data-page', page);
       label.setAttribute('data-pages', count);
     }
@@ -495,7 +493,7 @@
     var say = function () {
       var n = total - shown;
       more.hidden = n <= 0;
-      more.textContent = n <= 0 ? '' : shown ? YZ.tr('另有 ' + n + ' 组，见公示板', n + ' more on the board') : YZ.tr(n + ' 组同票，见公示板', n + ' ties, on the board');
+      more.textContent = n <= 0 ? '' : shown ? YZ.t('more_on_board', { n: n }) : YZ.t('ties_on_board', { n: n });
       more.setAttribute('data-more', n);
     };
     say();
@@ -525,12 +523,12 @@
       els[i].classList.toggle('low', !!t && ms >= 0 && ms < 60000);
     }
     var paused = document.querySelectorAll('[data-paused]');
-    for (var j = 0; j < paused.length; j++) paused[j].textContent = t && t.paused ? YZ.tr('（暂停）', '(paused)') : '';
+    for (var j = 0; j < paused.length; j++) paused[j].textContent = t && t.paused ? YZ.t('paused_2') : '';
     // The small clock in the bar, for scenes that have no big one.
     var bar = YZ.$('#bar-timer');
     var big = els.length > 0;
     bar.hidden = !t || big;
-    if (t && !big) bar.textContent = YZ.timerLabel(t.label) + ' ' + YZ.clock(ms) + (t.paused ? YZ.tr('（暂停）', ' (paused)') : '');
+    if (t && !big) bar.textContent = YZ.timerLabel(t.label) + ' ' + YZ.clock(ms) + (t.paused ? YZ.t('paused') : '');
   }
 
   // ------------------------------------------------------------ connection
@@ -551,8 +549,8 @@
         return;
       }
       YZ.fill(YZ.$('#scene'), h('section', { class: 'refused' },
-        h('h2', null, YZ.tr('本会场不开放匿名投影', 'This hub does not allow an anonymous projector')),
-        h('p', null, YZ.tr('请用投影链接打开本页（向组织者索取：它和会场的其他链接一起发出）。', 'Open this page from the projector link (ask the organiser: it comes with the meeting\'s other links).'))));
+        h('h2', null, YZ.t('this_hub_does_not_allow')),
+        h('p', null, YZ.t('open_this_page_from_projector'))));
       drawn = { scene: 'refused', key: '' };
     }
   }

@@ -19,7 +19,7 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$, D = YZ.desk;
+  var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var PAGE = 'scrutiny';
   var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, claiming: null };
   var session = null, mine = {}, witness = null;
@@ -34,11 +34,11 @@
   function renderHeader() {
     var st = $('#status');
     st.setAttribute('data-state', app.status);
-    st.textContent = app.claiming && app.status === 'refused' ? tr('需要密码', 'PIN needed') : YZ.statusText(app.status, app.statusDetail);
+    st.textContent = app.claiming && app.status === 'refused' ? YZ.t('pin_needed') : YZ.statusText(app.status, app.statusDetail);
     var s = app.snap;
     $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
     if (app.you) $('#who').textContent = myNumber() ? scrName(myNumber()) : app.you.label;
-    if (s) document.title = tr('监票 · ', 'Scrutiny · ') + s.meeting.name;
+    if (s) document.title = YZ.t('scrutiny') + s.meeting.name;
     YZ.showUnsent($('#unsent'), session);
   }
 
@@ -56,27 +56,26 @@
     drawIf($('#summary'), JSON.stringify(s.turnout), function () {
       YZ.fill($('#summary'),
         h('p', { class: 'count-line' }, YZ.countLine(s)),
-        c.void ? h('p', { class: 'small-text', id: 'void-line' }, tr('废票：', 'Void: ') + YZ.voidLine(s)) : null,
-        reg ? h('p', { class: 'small-text', id: 'register-line' }, tr('门口登记 ' + reg.registered + ' 人：投票卡 ' + reg.cards + '，纸质选票 ' + reg.paper + '，贴纸 ' + reg.sticker_sheets + ' 份（共 ' + reg.stickers + ' 张）',
-          reg.registered + ' registered at the door: ' + reg.cards + ' cards, ' + reg.paper + ' paper ballots, ' + reg.sticker_sheets + ' sticker sheets (' + reg.stickers + ' stickers)')) : null);
+        c.void ? h('p', { class: 'small-text', id: 'void-line' }, YZ.t('void') + YZ.voidLine(s)) : null,
+        reg ? h('p', { class: 'small-text', id: 'register-line' }, YZ.t('registered_at_door_cards_paper', { registered: reg.registered, cards: reg.cards, paper: reg.paper, sticker_sheets: reg.sticker_sheets, stickers: reg.stickers })) : null);
     });
     var me = myNumber();
     drawIf($('#me'), String(me), function () {
-      YZ.fill($('#me'), h('strong', { id: 'me-name', 'data-scrutineer': me }, tr('本页：', 'This page: ') + (me ? scrName(me) : app.you.label)),
-        tr('。你登记的清点张数记在你名下，另一位监票员的清点并列显示。', '. The hand counts you enter are yours; the other scrutineer\'s stand beside them.'));
+      YZ.fill($('#me'), h('strong', { id: 'me-name', 'data-scrutineer': me }, YZ.t('this_page') + (me ? scrName(me) : app.you.label)),
+        YZ.t('hand_counts_you_enter_are'));
     });
     drawIf($('#claims'), JSON.stringify(s.electorate.desk), function () { YZ.fill($('#claims'), D.deskTable(s, { id: 'desk-cards' })); });
     drawIf($('#electorate'), JSON.stringify([s.electorate.issuances, s.electorate.cancellations, s.electorate.fingerprint]), function () {
       YZ.fill($('#electorate'), h('p', null, D.electorateLine(s)),
         D.issuanceList(s, 'issuances'),
-        s.electorate.cancellations.length ? [h('h3', null, tr('作废的投票卡', 'Cancelled cards')), D.cancellationList(s, 'cancellations')] : null);
+        s.electorate.cancellations.length ? [h('h3', null, YZ.t('cancelled_cards')), D.cancellationList(s, 'cancellations')] : null);
     });
-    YZ.fill($('#head'), tr('第 ', 'Entry ') + s.seq + tr(' 条 · ', ' · '), h('span', { id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)),
-      s.fingerprint ? [h('br'), tr('规则指纹 ', 'Rules fingerprint '), h('b', null, s.fingerprint)] : null);
+    YZ.fill($('#head'), YZ.t('entry') + s.seq + YZ.t('part_15'), h('span', { id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)),
+      s.fingerprint ? [h('br'), YZ.t('rules_fingerprint_2'), h('b', null, s.fingerprint)] : null);
     var blockers = s.phase === 'voting' ? D.blockers(s) : [];
     drawIf($('#blockers'), JSON.stringify(blockers), function () {
       YZ.fill($('#blockers'), blockers.length ? h('div', { class: 'notice info', id: 'close-blockers' },
-        h('strong', null, tr('投票结束前还需要：', 'Before the vote can close:')),
+        h('strong', null, YZ.t('before_vote_can_close')),
         h('ul', { class: 'plain' }, blockers.map(function (b) { return h('li', null, D.blockerText(b)); }))) : null);
     });
   }
@@ -85,27 +84,27 @@
 
   function sheetsLine(b) {
     var k = D.keyed(b), parts = [];
-    if (k.agreed !== null) parts.push(tr('录入 ' + k.agreed + ' 张', 'keyed ' + k.agreed));
-    else parts.push(k.copies.length ? k.copies.map(function (c) { return D.deskName(c.counter) + ' ' + tr(c.entries + ' 张', String(c.entries)) + (c.finished ? ' ✓' : ''); }).join(' · ') : tr('尚无录入', 'nothing keyed'));
+    if (k.agreed !== null) parts.push(YZ.t('keyed_3', { agreed: k.agreed }));
+    else parts.push(k.copies.length ? k.copies.map(function (c) { return D.deskName(c.counter) + ' ' + YZ.t('part_20', { entries: c.entries }) + (c.finished ? ' ✓' : ''); }).join(' · ') : YZ.t('nothing_keyed'));
     var has = b.sheets !== null && b.sheets !== undefined, me = myNumber(), counts = b.sheet_counts || [];
-    parts.push(' / ', has ? tr('清点 ' + b.sheets + ' 张', 'counted ' + b.sheets) : counts.length ? tr('两位监票员清点不同', 'the scrutineers\' counts differ') : tr('未清点', 'not counted yet'));
+    parts.push(' / ', has ? YZ.t('counted_3', { sheets: b.sheets }) : counts.length ? YZ.t('scrutineers_counts_differ') : YZ.t('not_counted_yet'));
     var each = counts.map(function (x) {
-      return h('span', { class: 'sheet-count', 'data-scrutineer': x.scrutineer }, scrName(x.scrutineer) + (x.scrutineer === me ? tr('（我）', ' (me)') : '') + tr(' 清点 ' + x.sheets + ' 张', ' counted ' + x.sheets));
+      return h('span', { class: 'sheet-count', 'data-scrutineer': x.scrutineer }, scrName(x.scrutineer) + (x.scrutineer === me ? YZ.t('me') : '') + YZ.t('counted', { sheets: x.sheets }));
     });
     var chip = null;
-    if (has && k.agreed !== null) chip = b.sheets === k.agreed ? h('span', { class: 'chip ok', 'data-match': 'yes' }, tr('一致', 'match'))
-      : h('span', { class: 'chip bad', 'data-match': 'no' }, tr('不一致', 'mismatch'));
-    else if (has && k.copies.some(function (c) { return c.entries !== b.sheets; })) chip = h('span', { class: 'chip warn', 'data-match': 'not-yet' }, tr('录入张数与清点不同', 'keyed ≠ counted so far'));
+    if (has && k.agreed !== null) chip = b.sheets === k.agreed ? h('span', { class: 'chip ok', 'data-match': 'yes' }, YZ.t('match'))
+      : h('span', { class: 'chip bad', 'data-match': 'no' }, YZ.t('mismatch'));
+    else if (has && k.copies.some(function (c) { return c.entries !== b.sheets; })) chip = h('span', { class: 'chip warn', 'data-match': 'not-yet' }, YZ.t('keyed_counted_so_far'));
     return [h('p', { class: 'sheets-line' }, parts, ' ', chip), each.length ? h('p', { class: 'small-text sheet-counts' }, each.map(function (e, i) { return [i ? ' · ' : '', e]; })) : null];
   }
 
   function marksCell(marks, fresh, counter) {
     if (!marks) return h('td', { class: 'muted', 'data-counter': counter }, '—');
-    if (hidden()) return h('td', { class: 'muted' + (fresh ? ' freshcell' : ''), 'data-counter': counter }, tr('已录入', 'keyed'));
+    if (hidden()) return h('td', { class: 'muted' + (fresh ? ' freshcell' : ''), 'data-counter': counter }, YZ.t('keyed_2'));
     var pm = YZ.proposalMap(app.snap);
     return h('td', { 'data-counter': counter, class: fresh ? 'freshcell' : null }, marks.length ? marks.map(function (id, i) {
-      return [i ? ' ' : '', h('span', { class: 'mark mono' + (pm[id] ? '' : ' unknown'), title: pm[id] ? pm[id].title : tr('不是项目编号', 'not a proposal') }, id)];
-    }) : h('span', { class: 'muted' }, tr('（空白）', '(blank)')));
+      return [i ? ' ' : '', h('span', { class: 'mark mono' + (pm[id] ? '' : ' unknown'), title: pm[id] ? pm[id].title : YZ.t('not_proposal') }, id)];
+    }) : h('span', { class: 'muted' }, YZ.t('blank')));
   }
 
   function batchTable(n, b) {
@@ -120,19 +119,19 @@
         if (changed && row.marks[c]) fresh = true;
         return marksCell(row.marks[c], changed && !!row.marks[c], c);
       });
-      var verdict = row.verdict === undefined ? (row.reason ? h('span', { class: 'chip bad' }, D.diffText(row.reason)) : h('span', { class: 'muted' }, r.counters.length === 2 ? tr('相同', 'same') : ''))
-        : row.verdict ? h('span', { class: 'chip bad' }, tr('废票：', 'void: ') + D.voidText(row.verdict, hidden() ? null : row.marks[r.counters[0]] || row.marks.agreed, max))
-        : h('span', { class: 'chip ok' }, tr('有效', 'valid'));
+      var verdict = row.verdict === undefined ? (row.reason ? h('span', { class: 'chip bad' }, D.diffText(row.reason)) : h('span', { class: 'muted' }, r.counters.length === 2 ? YZ.t('same') : ''))
+        : row.verdict ? h('span', { class: 'chip bad' }, YZ.t('void_2') + D.voidText(row.verdict, hidden() ? null : row.marks[r.counters[0]] || row.marks.agreed, max))
+        : h('span', { class: 'chip ok' }, YZ.t('valid'));
       var cls = [row.reason ? 'differs' : '', row.verdict ? 'void' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
       return h('tr', { 'data-number': row.number, 'data-reason': row.reason || null, class: cls || null },
         h('th', { scope: 'row', class: 'mono' }, row.number), cells, h('td', null, verdict));
     });
-    if (!body.length) return h('p', { class: 'muted' }, tr('还没有录入。', 'Nothing keyed yet.'));
+    if (!body.length) return h('p', { class: 'muted' }, YZ.t('nothing_keyed_yet'));
     return h('table', { class: 'desk-table' },
-      h('caption', { class: 'visually-hidden' }, D.batchName(n) + tr('的两份录入', ': both copies')),
-      h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('编号', 'Number')),
+      h('caption', { class: 'visually-hidden' }, D.batchName(n) + YZ.t('both_copies')),
+      h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('number')),
         r.counters.map(function (c) { return h('th', { scope: 'col' }, D.deskName(c)); }),
-        h('th', { scope: 'col' }, b && b.status === 'agreed' ? tr('判定', 'Verdict') : tr('比对', 'Comparison')))),
+        h('th', { scope: 'col' }, b && b.status === 'agreed' ? YZ.t('verdict') : YZ.t('comparison')))),
       h('tbody', null, body));
   }
 
@@ -150,9 +149,9 @@
           $('#s-batch').value = String(n);
           $('#s-sheets').value = mine ? String(mine.sheets) : '';
           $('#s-sheets').focus();
-        } }, tr('登记张数', 'Enter count'), h('span', { class: 'visually-hidden' }, ' ' + D.batchName(n))));
+        } }, YZ.t('enter_count'), h('span', { class: 'visually-hidden' }, ' ' + D.batchName(n))));
       YZ.fill(el.children[1], sheetsLine(b),
-        b.status === 'disputed' ? h('p', { class: 'notice error' }, tr('两份不一致：', 'The copies differ: '), b.differences.map(function (d) { return d.at + '（' + D.diffText(d.reason) + '）'; }).join(tr('；', '; '))) : null);
+        b.status === 'disputed' ? h('p', { class: 'notice error' }, YZ.t('copies_differ'), b.differences.map(function (d) { return d.at + YZ.t('paren', { v: D.diffText(d.reason) }); }).join(YZ.t('semicolon'))) : null);
       YZ.fill(el.children[2], batchTable(n, b));
     });
     return el;
@@ -163,7 +162,7 @@
     $('#marks-hidden').hidden = !hidden();
     var box = $('#batches');
     if (!list.length) {
-      drawIf(box, 'none', function () { YZ.fill(box, h('p', { class: 'muted' }, tr('还没有纸质选票录入。', 'No paper ballots keyed yet.'))); });
+      drawIf(box, 'none', function () { YZ.fill(box, h('p', { class: 'muted' }, YZ.t('no_paper_ballots_keyed_yet'))); });
       return;
     }
     var els = list.slice().sort(function (a, b) { return a.batch - b.batch; }).map(batchCard);
@@ -183,14 +182,14 @@
     var s = app.snap, list = s.paper ? s.paper.boards : [];
     var key = JSON.stringify([list, (s.paper_copies || []).filter(function (c) { return c.unit.board !== undefined; })]);
     drawIf($('#boards'), key, function () {
-      if (s.rules.allocation === 'equal_shares') { YZ.fill($('#boards'), h('p', { class: 'muted' }, tr('本次会议按平均分配法计算，不使用贴纸板。', 'Equal shares: no sticker boards at this meeting.'))); return; }
-      if (!list.length) { YZ.fill($('#boards'), h('p', { class: 'muted' }, tr('还没有贴纸板读数。', 'No sticker board read yet.'))); return; }
+      if (s.rules.allocation === 'equal_shares') { YZ.fill($('#boards'), h('p', { class: 'muted' }, YZ.t('equal_shares_no_sticker_boards'))); return; }
+      if (!list.length) { YZ.fill($('#boards'), h('p', { class: 'muted' }, YZ.t('no_sticker_board_read_yet'))); return; }
       if (hidden()) {
         YZ.fill($('#boards'), list.map(function (b) {
           return h('section', { class: 'card', 'data-board': b.board, 'aria-labelledby': 'bd-h-' + b.board },
             h('h3', { id: 'bd-h-' + b.board }, D.boardName(b.board), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status))),
-            h('p', null, D.copies(s, { board: b.board }).map(function (c) { return D.deskName(c.counter) + (c.finished ? ' ✓' : ''); }).join(' · ') || tr('尚无读数', 'no reading yet')),
-            b.status === 'disputed' ? h('p', { class: 'notice error' }, tr('读数不同：', 'The readings differ: '), b.differences.map(function (d) { return d.at; }).join(tr('、', ', '))) : null);
+            h('p', null, D.copies(s, { board: b.board }).map(function (c) { return D.deskName(c.counter) + (c.finished ? ' ✓' : ''); }).join(' · ') || YZ.t('no_reading_yet')),
+            b.status === 'disputed' ? h('p', { class: 'notice error' }, YZ.t('readings_differ_2'), b.differences.map(function (d) { return d.at; }).join(YZ.t('list_sep'))) : null);
         }));
         return;
       }
@@ -199,16 +198,16 @@
         return h('section', { class: 'card', 'data-board': b.board, 'aria-labelledby': 'bd-h-' + b.board },
           h('h3', { id: 'bd-h-' + b.board }, D.boardName(b.board), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status))),
           r.rows.length ? h('table', { class: 'desk-table' },
-            h('caption', { class: 'visually-hidden' }, D.boardName(b.board) + tr('的两次读数', ': both readings')),
-            h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('项目', 'Proposal')),
+            h('caption', { class: 'visually-hidden' }, D.boardName(b.board) + YZ.t('both_readings')),
+            h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('proposal')),
               r.counters.map(function (c) { return h('th', { scope: 'col' }, D.deskName(c)); }),
-              h('th', { scope: 'col' }, tr('计入', 'Counted')))),
+              h('th', { scope: 'col' }, YZ.t('counted_2')))),
             h('tbody', null, r.rows.map(function (row) {
               return h('tr', { 'data-id': row.id, class: row.differ ? 'differs' : null },
                 h('th', { scope: 'row' }, h('span', { class: 'mono' }, row.id), ' ', row.title),
                 r.counters.map(function (c) { return h('td', { class: 'mono' }, String(row.counts[c])); }),
-                h('td', { class: 'mono' }, row.agreed === null ? (row.differ ? tr('不同', 'differs') : '—') : String(row.agreed)));
-            }))) : h('p', { class: 'muted' }, tr('（读数为空）', '(empty reading)')));
+                h('td', { class: 'mono' }, row.agreed === null ? (row.differ ? YZ.t('differs') : '—') : String(row.agreed)));
+            }))) : h('p', { class: 'muted' }, YZ.t('empty_reading')));
       }));
     });
   }
@@ -224,18 +223,18 @@
     if (w.rewritten) {
       var r = w.rewritten;
       YZ.fill(box, h('div', { class: 'notice error', role: 'alert', id: 'witness-refused' },
-        h('strong', null, r.stored ? tr('本设备上保存的副本已损坏，不再继续。', 'The copy kept on this device is damaged; it is not continued.')
-          : tr('会场服务器发来的记录与本副本不同：日志被改写了，或者这是另一场会议。本副本保持原样，不再写入。', 'The hub sent an entry that differs from this copy: its log was rewritten, or this is another meeting. This copy is kept as it was; nothing more is written.')),
-        r.seq ? h('p', { class: 'mono' }, tr('第 ' + r.seq + ' 条', 'Entry ' + r.seq) + (r.held ? ' · ' + tr('副本 ', 'copy ') + YZ.groupHex(r.held, 16) + ' · ' + tr('服务器 ', 'hub ') + YZ.groupHex(r.sent, 16) : '') + (r.detail ? ' · ' + r.detail : '')) : null,
-        h('p', null, tr('请下载本副本，交给组织者和其他监票员核对。', 'Download this copy and give it to the organiser and the other scrutineers to check.'))));
+        h('strong', null, r.stored ? YZ.t('copy_kept_on_this_device')
+          : YZ.t('hub_sent_entry_that_differs')),
+        r.seq ? h('p', { class: 'mono' }, YZ.t('entry_2', { seq: r.seq }) + (r.held ? ' · ' + YZ.t('copy') + YZ.groupHex(r.held, 16) + ' · ' + YZ.t('hub') + YZ.groupHex(r.sent, 16) : '') + (r.detail ? ' · ' + r.detail : '')) : null,
+        h('p', null, YZ.t('download_this_copy_and_give'))));
       return;
     }
     YZ.fill(box,
-      h('p', { id: 'witness-state' }, !w.loaded ? tr('正在读取本设备上的副本…', 'Reading the copy kept on this device…')
-        : last ? [tr('已核对 ', 'Checked '), h('b', { id: 'witness-count' }, String(w.rows.length)), tr(' 条记录，最后一条的哈希 ', ' entries; the last one\'s hash '), h('span', { class: 'mono', id: 'witness-head' }, YZ.groupHex(last.hash, 16))]
-        : tr('还没有记录。', 'No entries yet.')),
-      w.sealed ? h('p', { class: 'muted small-text', id: 'witness-sealed' }, tr('其中 ' + w.sealed + ' 条是投票期间的记录，计票结果公开前保持密封（只核对链接），投票结束后自动打开核对。', w.sealed + ' of them were written during the vote and stay sealed until the vote closes (only their links are checked); they are opened and checked after the close.')) : null,
-      w.loaded && !w.stored ? h('p', { class: 'notice warn' }, tr('这个浏览器不能长期保存副本，请定期下载。', 'This browser cannot keep the copy; download it regularly.')) : null);
+      h('p', { id: 'witness-state' }, !w.loaded ? YZ.t('reading_copy_kept_on_this')
+        : last ? [YZ.t('checked'), h('b', { id: 'witness-count' }, String(w.rows.length)), YZ.t('entries_last_ones_hash'), h('span', { class: 'mono', id: 'witness-head' }, YZ.groupHex(last.hash, 16))]
+        : YZ.t('no_entries_yet')),
+      w.sealed ? h('p', { class: 'muted small-text', id: 'witness-sealed' }, YZ.t('of_them_were_written_during', { sealed: w.sealed })) : null,
+      w.loaded && !w.stored ? h('p', { class: 'notice warn' }, YZ.t('this_browser_cannot_keep_copy')) : null);
   }
 
   function renderAll() {
@@ -256,7 +255,7 @@
       e.preventDefault();
       var batch = parseInt($('#s-batch').value, 10), sheets = parseInt($('#s-sheets').value, 10);
       if (!(batch >= 1 && batch <= 9999) || !(sheets >= 0 && sheets <= 100000)) {
-        say('error', tr('批次 1–9999，张数 0–100000。', 'A batch 1 to 9999 and 0 to 100000 sheets.'));
+        say('error', YZ.t('batch_1_to_9999_and'));
         return;
       }
       var id = session.newId();
@@ -265,7 +264,7 @@
         delete mine[id];
         renderHeader();
         if (m.type === 'error') say('error', D.errorText(m));
-        else say('ok', tr(D.batchName(batch) + '：已登记清点 ' + sheets + ' 张', D.batchName(batch) + ': ' + sheets + ' sheets entered'));
+        else say('ok', YZ.t('sheets_entered', { batchName: D.batchName(batch), sheets: sheets }));
       });
       renderHeader();
       $('#s-sheets').value = '';
@@ -327,7 +326,7 @@
         if (typed) YZ.keepToken(PAGE, token);
         if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
         app.you = you;
-        if (app.claiming === 'claim_required') say('ok', tr('已认领：这张卡从现在起只能在这台设备上、用你设的密码使用。', 'Claimed: from now on this card works only on this device, with your PIN.'));
+        if (app.claiming === 'claim_required') say('ok', YZ.t('claimed_from_now_on_this'));
         app.claiming = null;
       },
       onChange: function (snap) {
@@ -355,7 +354,7 @@
       if (!witness || !witness.rows.length) return;
       var last = witness.last(), name = 'witness-' + (app.snap ? app.snap.meeting.date : 'meeting') + '-' + last.seq + '.jsonl';
       witness.download(name);
-      say('ok', tr('已下载 ', 'Downloaded ') + name);
+      say('ok', YZ.t('downloaded') + name);
     });
     $('#signin-form').addEventListener('submit', function (e) {
       e.preventDefault();

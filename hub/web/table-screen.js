@@ -12,7 +12,7 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$;
+  var h = YZ.h, $ = YZ.$;
   var PAGE = 'table-screen', ROLES = { screen: 1, chair: 1, recorder: 1, adviser: 1 };
   var app = { you: null, snap: null, status: 'connecting', statusDetail: null };
   var session = null;
@@ -59,7 +59,7 @@
     st.textContent = YZ.statusText(app.status, app.statusDetail);
     if (!s || !app.you) return;
     var t = summary();
-    $('#ts-table').textContent = t ? t.name : tr('第' + myTable() + '桌', 'Table ' + myTable());
+    $('#ts-table').textContent = t ? t.name : YZ.t('table_3', { mytable: myTable() });
     $('#ts-phase').textContent = YZ.phaseName(s.phase);
     document.title = ($('#ts-table').textContent) + ' · ' + s.meeting.name;
     tick();
@@ -73,33 +73,32 @@
     var clock = $('#ts-clock');
     if (timer) {
       var left = YZ.remainingMs(timer, now);
-      $('#ts-clock-label').textContent = YZ.timerLabel(timer.label) + (timer.paused ? tr('（暂停）', ' (paused)') : '');
+      $('#ts-clock-label').textContent = YZ.timerLabel(timer.label) + (timer.paused ? YZ.t('paused') : '');
       clock.textContent = YZ.clock(left);
       clock.setAttribute('data-over', left <= -1000 ? 'yes' : 'no');
     } else {
-      $('#ts-clock-label').textContent = tr('会议计时', 'Meeting clock');
+      $('#ts-clock-label').textContent = YZ.t('meeting_clock');
       clock.textContent = '—';
       clock.setAttribute('data-over', 'no');
     }
     var d = detail() || { queue: [], balance: [] }, cur = null;
     d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
-    $('#ts-speaker').textContent = cur ? speaker(cur.name) : tr('现在没有人发言', 'Nobody is speaking');
-    $('#ts-talk').textContent = cur && cur.started_at_ms ? tr('已发言 ', 'for ') + YZ.clock(Math.max(0, now - cur.started_at_ms)) : '';
+    $('#ts-speaker').textContent = cur ? speaker(cur.name) : YZ.t('nobody_is_speaking');
+    $('#ts-talk').textContent = cur && cur.started_at_ms ? YZ.t('for_2') + YZ.clock(Math.max(0, now - cur.started_at_ms)) : '';
     var waiting = d.queue.filter(function (e) { return e.state === 'waiting'; });
     YZ.drawIf($('#ts-next'), JSON.stringify(waiting.map(function (e) { return e.name; }).slice(0, 4)), function () {
       YZ.fill($('#ts-next'), waiting.length ? waiting.slice(0, 4).map(function (e) { return h('li', null, speaker(e.name)); })
-        : h('li', { class: 'muted' }, tr('没有人排队', 'Nobody is waiting')));
+        : h('li', { class: 'muted' }, YZ.t('nobody_is_waiting')));
     });
     var rows = balance(d, now);
     var silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; });
-    $('#ts-silent').textContent = silent.length ? tr('还没有发言：' + silent.map(function (r) { return speaker(r.name); }).join('、'),
-      'Not spoken yet: ' + silent.map(function (r) { return speaker(r.name); }).join(', ')) : '';
+    $('#ts-silent').textContent = silent.length ? YZ.t('not_spoken_yet', { names: silent.map(function (r) { return speaker(r.name); }).join(YZ.t('list_sep')) }) : '';
     YZ.fill($('#ts-balance'), rows.length ? rows.map(function (r) {
       var spoken = r.turns > 0 || r.speaking;
       return h('li', { 'data-name': r.name, 'data-spoken': spoken ? 'yes' : 'no', 'data-now': r.speaking ? 'yes' : 'no' },
         h('strong', null, speaker(r.name)),
-        h('span', { class: 't mono' }, spoken ? YZ.clock(r.ms) + tr(' · ' + r.turns + ' 次', ' · ' + r.turns + '×') : tr('未发言', 'not yet')));
-    }) : h('li', { class: 'muted' }, tr('还没有人发言。', 'Nobody has spoken yet.')));
+        h('span', { class: 't mono' }, spoken ? YZ.clock(r.ms) + YZ.t('part_16', { turns: r.turns }) : YZ.t('not_yet')));
+    }) : h('li', { class: 'muted' }, YZ.t('nobody_has_spoken_yet')));
   }
 
   function signIn(error) {
@@ -127,8 +126,7 @@
           session.stop();
           YZ.forgetToken(PAGE);
           signIn();
-          YZ.fill($('#wrong-text'), tr('这张卡属于“' + you.label + '”，不是某一桌的卡。请用本桌的桌面屏卡（或桌长、记录员、技术顾问的卡）。',
-            'This card is for “' + you.label + '”, not a table\'s. Use the table\'s screen card (or its chair\'s, recorder\'s or adviser\'s).'));
+          YZ.fill($('#wrong-text'), YZ.t('this_card_is_for_not', { label: you.label }));
           $('#wrong-card').hidden = false;
           return;
         }

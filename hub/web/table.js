@@ -18,13 +18,13 @@
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$;
 
-  var TURNS = { for: ['支持', 'For'], against: ['反对', 'Against'], question: ['提问', 'Question'], point_of_order: ['程序问题', 'Point of order'] };
-  var TAGS = { support: ['支持', 'Support'], concern: ['担忧', 'Concern'], objection: ['反对', 'Objection'], new_idea: ['新想法', 'New idea'], question: ['疑问', 'Question'] };
+  var TURNS = { for: 'for', against: 'against', question: 'question', point_of_order: 'point_of_order' };
+  var TAGS = { support: 'support', concern: 'concern', objection: 'objection', new_idea: 'new_idea', question: 'question_2' };
   // An adviser's "excluded" is a recommendation: only the organiser excludes (before the vote).
-  var ROLE_NAMES = { chair: ['桌长', 'Chair'], recorder: ['记录员', 'Recorder'], adviser: ['技术顾问', 'Adviser'] };
+  var ROLE_NAMES = { chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3' };
   var TABS = {
-    queue: ['发言', 'Queue'], picks: ['推选', 'Picks'], proposals: ['项目', 'Proposals'],
-    notes: ['记录', 'Notes'], annotate: ['意见', 'Advice'], tables: ['各桌', 'Tables']
+    queue: 'queue', picks: 'picks_4', proposals: 'proposals',
+    notes: 'notes_3', annotate: 'advice', tables: 'tables_4'
   };
   var TABS_FOR = {
     chair: ['queue', 'picks', 'proposals', 'notes', 'tables'],
@@ -32,7 +32,7 @@
     adviser: ['annotate', 'tables']
   };
   var SEATS = 12;
-  var name2 = function (pair) { return tr(pair[0], pair[1]); };
+  var name2 = function (k) { return YZ.t(k); };
 
   var app = {
     token: null,
@@ -68,9 +68,9 @@
   function annotations() { return YZ.annotationMap(app.snap); }
   function share() { var s = summary(myTable()); return s ? s.share : []; }
   function picksNeeded() { return app.snap ? app.snap.rules.picks_per_table : 3; }
-  function tableName(t) { var s = summary(t); return s ? s.name : tr('第' + t + '桌', 'Table ' + t); }
+  function tableName(t) { var s = summary(t); return s ? s.name : YZ.t('table_4', { t: t }); }
   /** "5" is seat 5: shown as 5号 / Seat 5; a name is shown as written. */
-  function speaker(name) { return /^\d+$/.test(name) ? tr(name + '号', 'Seat ' + name) : name; }
+  function speaker(name) { return /^\d+$/.test(name) ? YZ.t('seat', { name: name }) : name; }
   function hhmm(ms) {
     var d = new Date(ms), m = d.getMinutes();
     return d.getHours() + ':' + (m < 10 ? '0' : '') + m;
@@ -110,7 +110,7 @@
     mine[id] = true;
     var p = session.command(command, id);
     renderHeader();
-    if (session.state !== 'online') say('info', tr('网络中断：已保存在本机，恢复连接后自动发送。', 'Offline: kept on this phone, sent when the link is back.'));
+    if (session.state !== 'online') say('info', YZ.t('offline_kept_on_this_phone'));
     return p.then(function (m) {
       delete mine[id];
       renderHeader();
@@ -144,7 +144,7 @@
     st.textContent = YZ.statusText(app.status, app.statusDetail);
     if (you && s) {
       var role = ROLE_NAMES[you.role] ? name2(ROLE_NAMES[you.role]) : you.role;
-      var where = you.all_tables ? tr('全部桌', 'all tables') : tableName(you.table);
+      var where = you.all_tables ? YZ.t('all_tables_2') : tableName(you.table);
       $('#who').textContent = role + ' · ' + where;
       document.title = role + ' · ' + where + ' · ' + s.meeting.name;
       $('#phase').textContent = YZ.phaseName(s.phase);
@@ -166,24 +166,24 @@
     if (!on) return;
     var t = summary(you.table), now = t ? t.signal || null : null;
     YZ.drawIf(box, [s.phase, now].join('|'), function () {
-      var button = function (sig, zh, en) {
+      var button = function (sig, key) {
         return h('button', { type: 'button', 'data-signal': sig, 'aria-pressed': String(now === sig), class: now === sig ? 'primary' : null,
           onclick: function () {
             var next = now === sig ? null : sig;
             send({ kind: 'signal_table', table: you.table, signal: next },
-              next === 'ready' ? tr('已告诉组织者：本桌已就绪', 'The organiser sees: this table is ready')
-                : next === 'more_time' ? tr('已告诉组织者：本桌需要更多时间', 'The organiser sees: this table needs more time')
-                  : tr('已撤回', 'Taken back'));
-          } }, tr(zh, en));
+              next === 'ready' ? YZ.t('organiser_sees_this_table_is')
+                : next === 'more_time' ? YZ.t('organiser_sees_this_table_needs')
+                  : YZ.t('taken_back'));
+          } }, YZ.t(key));
       };
       YZ.fill(box,
-        h('p', { class: 'small-text' }, h('strong', null, tr('告诉组织者：', 'Tell the organiser: ')),
-          now === 'ready' ? tr('本桌已就绪（再点一次撤回）', 'this table is ready (tap again to take it back)')
-            : now === 'more_time' ? tr('本桌需要更多时间（再点一次撤回）', 'this table needs more time (tap again to take it back)')
-              : tr('本桌完成时点“已就绪”；需要时间时点“需要更多时间”。', 'Tap “Ready” when the table is done, “More time” when it needs some.')),
+        h('p', { class: 'small-text' }, h('strong', null, YZ.t('tell_organiser')),
+          now === 'ready' ? YZ.t('this_table_is_ready_tap')
+            : now === 'more_time' ? YZ.t('this_table_needs_more_time')
+              : YZ.t('tap_ready_when_table_is')),
         h('div', { class: 'row-buttons' },
-          button('ready', '本桌已就绪', 'Ready'),
-          button('more_time', '需要更多时间', 'More time')));
+          button('ready', 'table_ready'),
+          button('more_time', 'need_more_time')));
     });
   }
 
@@ -238,14 +238,14 @@
       YZ.fill($('#waiting'), waiting.length ? waiting.map(function (e, i) {
         return h('li', { 'data-entry': e.entry },
           h('span', { class: 'grow' }, h('strong', null, (i + 1) + '. ' + speaker(e.name)), ' ',
-            h('span', { class: 'chip turn-' + e.turn }, name2(TURNS[e.turn] || [e.turn, e.turn]))),
+            h('span', { class: 'chip turn-' + e.turn }, (TURNS[e.turn] ? name2(TURNS[e.turn]) : e.turn))),
           h('button', { type: 'button', class: 'small', 'data-k': 'start-' + e.entry,
-            'aria-label': tr('开始 ' + speaker(e.name), 'Start ' + speaker(e.name)),
-            onclick: function () { send({ kind: 'start_speaker', table: myTable(), entry: e.entry }); } }, tr('开始', 'Start')),
+            'aria-label': YZ.t('start_2', { speaker: speaker(e.name) }),
+            onclick: function () { send({ kind: 'start_speaker', table: myTable(), entry: e.entry }); } }, YZ.t('start')),
           h('button', { type: 'button', class: 'small danger', 'data-k': 'remove-' + e.entry,
-            'aria-label': tr('移除 ' + speaker(e.name), 'Remove ' + speaker(e.name)),
-            onclick: function () { send({ kind: 'remove_speaker', table: myTable(), entry: e.entry }); } }, tr('移除', 'Remove')));
-      }) : h('li', { class: 'muted' }, tr('暂无人等候。', 'Nobody is waiting.')));
+            'aria-label': YZ.t('remove_3', { speaker: speaker(e.name) }),
+            onclick: function () { send({ kind: 'remove_speaker', table: myTable(), entry: e.entry }); } }, YZ.t('remove_2')));
+      }) : h('li', { class: 'muted' }, YZ.t('nobody_is_waiting_2')));
     }, JSON.stringify(waiting));
     var seats = $('#seats');
     if (!seats.firstChild || seats.getAttribute('data-lang') !== YZ.lang()) {
@@ -270,35 +270,35 @@
     d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
     if (cur) {
       var turnMs = app.turnSec * 1000, el = Math.max(0, now - (cur.started_at_ms || now)), state = timebox(el, turnMs);
-      var words = { green: tr('发言中', 'Speaking'), amber: tr('快到时间', 'Nearly time'), red: tr('已超时', 'Over time') };
+      var words = { green: YZ.t('speaking_2'), amber: YZ.t('nearly_time'), red: YZ.t('over_time') };
       box.className = 'speaking timebox timebox-' + state;
       box.setAttribute('data-timebox', state);
       YZ.fill(box,
-        h('div', { class: 'who-speaks' }, speaker(cur.name), ' ', h('span', { class: 'chip' }, name2(TURNS[cur.turn] || [cur.turn, cur.turn]))),
+        h('div', { class: 'who-speaks' }, speaker(cur.name), ' ', h('span', { class: 'chip' }, (TURNS[cur.turn] ? name2(TURNS[cur.turn]) : cur.turn))),
         h('div', { class: 'time mono' }, YZ.clock(el), h('span', { class: 'of' }, ' / ' + YZ.clock(turnMs))),
         h('div', { class: 'state' }, state === 'red' && el - turnMs >= 1000 ? YZ.clock(turnMs - el) : words[state]));
     } else {
       box.className = 'speaking';
       box.removeAttribute('data-timebox');
-      YZ.fill(box, h('div', { class: 'muted' }, tr('现在没有人发言。', 'Nobody is speaking.')));
+      YZ.fill(box, h('div', { class: 'muted' }, YZ.t('nobody_is_speaking_2')));
     }
     var rows = balance(d, now);
     var most = rows.reduce(function (m, r) { return Math.max(m, r.ms); }, 0) || 1;
     var silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; }).length;
     YZ.fill($('#balance'), rows.length ? [
-      silent ? h('p', { class: 'notice info' }, tr(silent + ' 人尚未发言', silent + ' not yet spoken')) : null,
+      silent ? h('p', { class: 'notice info' }, YZ.t('not_yet_spoken', { silent: silent })) : null,
       h('table', { class: 'balance', 'aria-labelledby': 'balance-h' },
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, tr('发言人', 'Speaker')), h('th', { scope: 'col' }, tr('次数', 'Turns')),
-          h('th', { scope: 'col' }, tr('累计', 'Total')))),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('speaker')), h('th', { scope: 'col' }, YZ.t('turns')),
+          h('th', { scope: 'col' }, YZ.t('total_3')))),
         h('tbody', null, rows.map(function (r) {
           return h('tr', { class: r.speaking ? 'now' : (r.turns === 0 ? 'silent' : null) },
-            h('th', { scope: 'row' }, speaker(r.name), r.speaking ? h('span', { class: 'chip' }, tr('发言中', 'now')) : null,
-              r.turns === 0 && !r.speaking ? h('span', { class: 'chip' }, tr('未发言', 'not yet')) : null),
+            h('th', { scope: 'row' }, speaker(r.name), r.speaking ? h('span', { class: 'chip' }, YZ.t('now_4')) : null,
+              r.turns === 0 && !r.speaking ? h('span', { class: 'chip' }, YZ.t('not_yet')) : null),
             h('td', null, String(r.turns)),
             h('td', null, h('span', { class: 'mono' }, YZ.clock(r.ms)),
               h('span', { class: 'bar-track', 'aria-hidden': 'true' }, h('span', { class: 'bar-fill', style: 'width:' + Math.round(100 * r.ms / most) + '%' }))));
         })))
-    ] : h('p', { class: 'muted' }, tr('还没有人发言。', 'Nobody has spoken yet.')));
+    ] : h('p', { class: 'muted' }, YZ.t('nobody_has_spoken_yet')));
   }
 
   function chosenTurn() { return ($('#queue-form').querySelector('input[name="turn"]:checked') || {}).value || 'for'; }
@@ -311,10 +311,10 @@
       var entry = m.result && m.result.entry;
       var undo = h('button', { type: 'button', class: 'small', 'data-undo': name, onclick: function () {
         var d = detail(table), e = d ? d.queue.filter(function (x) { return x.entry === entry; })[0] : null;
-        if (!e || e.state !== 'waiting') { say('error', tr(speaker(name) + ' 已不在等候队列中。', speaker(name) + ' is no longer waiting.')); return; }
-        send({ kind: 'remove_speaker', table: table, entry: entry }, tr('已撤销：' + speaker(name), 'Undone: ' + speaker(name)));
-      } }, tr('撤销', 'Undo'));
-      YZ.say('ok', [tr(speaker(name) + ' 已加入队列 ', speaker(name) + ' is in the queue '), undo], 8000);
+        if (!e || e.state !== 'waiting') { say('error', YZ.t('is_no_longer_waiting', { speaker: speaker(name) })); return; }
+        send({ kind: 'remove_speaker', table: table, entry: entry }, YZ.t('undone', { speaker: speaker(name) }));
+      } }, YZ.t('undo'));
+      YZ.say('ok', [YZ.t('is_in_queue_2', { speaker: speaker(name) }), undo], 8000);
     });
   }
 
@@ -323,11 +323,11 @@
       e.preventDefault();
       var name = $('#q-name').value.trim();
       var turn = chosenTurn();
-      if (!name) { say('error', tr('请填写座位号或姓名。', 'Enter a seat number or a name.')); return; }
+      if (!name) { say('error', YZ.t('enter_seat_number_or_name')); return; }
       // Cleared at once (the command is kept until answered), given back if the hub refuses it.
       $('#q-name').value = '';
       send({ kind: 'queue_speaker', table: myTable(), name: name, turn: turn },
-        tr(speaker(name) + ' 已加入队列', speaker(name) + ' is in the queue')).then(function (m) {
+        YZ.t('is_in_queue', { speaker: speaker(name) })).then(function (m) {
         if (m.type === 'error' && !$('#q-name').value) $('#q-name').value = name;
       });
     });
@@ -336,7 +336,7 @@
     var turn = $('#q-turn');
     turn.addEventListener('change', function () {
       var v = parseInt(turn.value, 10);
-      if (!(v >= 1 && v <= 3600)) { turn.value = app.turnSec; say('error', tr('时长应为 1 到 3600 秒。', 'Between 1 and 3600 seconds.')); return; }
+      if (!(v >= 1 && v <= 3600)) { turn.value = app.turnSec; say('error', YZ.t('between_1_and_3600_seconds')); return; }
       app.turnSec = v;
       YZ.storage.set('yz.table.turn', String(v));
       renderSpeaking();
@@ -351,11 +351,11 @@
 
   function flag(id) {
     var x = YZ.exclusionMap(app.snap)[id];
-    if (x) return h('span', { class: 'chip feas-excluded confirmed', 'data-excluded': id }, tr('已确认排除 · 第' + x.rule + '条', 'Excluded · rule ' + x.rule));
+    if (x) return h('span', { class: 'chip feas-excluded confirmed', 'data-excluded': id }, YZ.t('excluded_rule', { rule: x.rule }));
     var a = annotations()[id];
     if (!a) return null;
     var t = YZ.feasibilityName(a.feasibility);
-    if (a.exclusion_rule) t += ' · ' + tr('第' + a.exclusion_rule + '条', 'rule ' + a.exclusion_rule);
+    if (a.exclusion_rule) t += ' · ' + YZ.t('rule_2', { exclusion_rule: a.exclusion_rule });
     return h('span', { class: 'chip feas-' + a.feasibility }, t);
   }
 
@@ -364,11 +364,11 @@
     if (!s) return;
     var need = picksNeeded(), mark = marked(), P = proposals(), hub = s.picks;
     var st = $('#picks-state');
-    if (s.picks_locked) st.textContent = tr('本桌推选已锁定，不能再更改。', 'The picks are locked and cannot change.');
-    else if (hub.length) st.textContent = tr('已提交，尚未锁定：', 'Submitted, not locked: ') + hub.join('、');
-    else st.textContent = tr('尚未提交。请选出 ' + need + ' 个项目。', 'Not submitted yet. Mark ' + need + ' proposals.');
+    if (s.picks_locked) st.textContent = YZ.t('picks_are_locked_and_cannot');
+    else if (hub.length) st.textContent = YZ.t('submitted_not_locked') + hub.join(YZ.t('list_sep'));
+    else st.textContent = YZ.t('not_submitted_yet_mark_proposals', { need: need });
     st.className = 'notice ' + (s.picks_locked ? 'ok' : 'info');
-    $('#picks-count').textContent = tr('已选 ' + mark.length + ' / ' + need, 'Marked ' + mark.length + ' / ' + need);
+    $('#picks-count').textContent = YZ.t('marked', { length: mark.length, need: need });
     var body = $('#picks-body');
     if (s.picks_locked) {
       keepFocus(body, function () {
@@ -381,20 +381,20 @@
     if (app.reviewing) {
       keepFocus(body, function () {
         YZ.fill(body,
-          h('h3', null, tr('请核对本桌推选', 'Check the picks')),
+          h('h3', null, YZ.t('check_picks')),
           h('ol', { class: 'rows review' }, mark.map(function (id) {
             var p = P[id] || { title: id, cost: 0, location: '' };
             return h('li', null, h('span', { class: 'grow' }, h('strong', null, id + ' ' + p.title),
               h('br'), h('span', { class: 'muted' }, [p.location, YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · '))));
           })),
           h('div', { class: 'row-buttons' },
-            h('button', { type: 'button', class: 'primary', 'data-k': 'submit', onclick: submitPicks }, tr('提交推选', 'Submit the picks')),
-            h('button', { type: 'button', 'data-k': 'back', onclick: function () { app.reviewing = false; renderPicks(); } }, tr('返回修改', 'Change'))));
+            h('button', { type: 'button', class: 'primary', 'data-k': 'submit', onclick: submitPicks }, YZ.t('submit_picks')),
+            h('button', { type: 'button', 'data-k': 'back', onclick: function () { app.reviewing = false; renderPicks(); } }, YZ.t('change'))));
       }, 'review' + JSON.stringify([mark, P[mark[0]] && P[mark[0]].title]));
       return;
     }
     keepFocus(body, function () {
-      var list = h('ul', { class: 'rows picks', 'aria-label': tr('本桌项目', 'Proposals') }, s.share.map(function (id) {
+      var list = h('ul', { class: 'rows picks', 'aria-label': YZ.t('proposals_2') }, s.share.map(function (id) {
         var p = P[id] || { title: id, cost: 0, location: '' }, on = mark.indexOf(id) >= 0;
         return h('li', { class: on ? 'on' : null },
           h('label', { class: 'pick' },
@@ -405,11 +405,11 @@
       var ready = mark.length === need;
       var buttons = h('div', { class: 'row-buttons' },
         h('button', { type: 'button', class: 'primary', 'data-k': 'review', disabled: !ready,
-          onclick: function () { app.reviewing = true; renderPicks(); } }, tr('核对并提交', 'Review and submit')),
-        hub.length && same(hub, mark) ? h('button', { type: 'button', class: 'danger', 'data-k': 'lock', onclick: lockPicks }, tr('锁定推选', 'Lock the picks')) : null);
+          onclick: function () { app.reviewing = true; renderPicks(); } }, YZ.t('review_and_submit')),
+        hub.length && same(hub, mark) ? h('button', { type: 'button', class: 'danger', 'data-k': 'lock', onclick: lockPicks }, YZ.t('lock_picks')) : null);
       var hint = ready ? null : h('p', { class: 'muted' }, mark.length < need
-        ? tr('还需选 ' + (need - mark.length) + ' 个。', (need - mark.length) + ' more to mark.')
-        : tr('多选了 ' + (mark.length - need) + ' 个。', (mark.length - need) + ' too many.'));
+        ? YZ.t('more_to_mark', { v: need - mark.length })
+        : YZ.t('too_many', { v: mark.length - need }));
       YZ.fill(body, buttons, hint, list);
     }, JSON.stringify([s.share, hub, mark, s.share.map(function (id) { var a = annotations()[id]; return a ? a.feasibility + a.exclusion_rule : ''; }), app.snap.exclusions]));
   }
@@ -419,7 +419,7 @@
     if (box.checked && i < 0) {
       if (mark.length >= need) {
         box.checked = false;
-        say('error', tr('每桌只能推选 ' + need + ' 个：请先取消一个。', 'Only ' + need + ' picks per table: unmark one first.'));
+        say('error', YZ.t('only_picks_per_table_unmark', { need: need }));
         return;
       }
       mark.push(id);
@@ -430,7 +430,7 @@
 
   function submitPicks() {
     var mark = marked().slice();
-    send({ kind: 'set_picks', table: myTable(), proposals: mark }, tr('推选已提交。确认无误后请锁定。', 'Picks submitted. Lock them when the table agrees.')).then(function (m) {
+    send({ kind: 'set_picks', table: myTable(), proposals: mark }, YZ.t('picks_submitted_lock_them_when')).then(function (m) {
       if (m.type === 'ack') { app.picks = null; app.reviewing = false; }
       renderPicks();
     });
@@ -439,12 +439,12 @@
   function lockPicks() {
     var P = proposals();
     YZ.confirm({
-      title: tr('锁定本桌推选？', 'Lock the picks?'),
-      body: [h('p', null, tr('锁定后，本桌推选不能再更改。', 'Once locked, the table\'s picks cannot change.')),
+      title: YZ.t('lock_picks_2'),
+      body: [h('p', null, YZ.t('once_locked_tables_picks_cannot')),
         h('ol', null, hubPicks().map(function (id) { return h('li', null, id + ' ' + (P[id] ? P[id].title : '')); }))],
-      confirm: tr('锁定', 'Lock'), danger: true
+      confirm: YZ.t('lock'), danger: true
     }).then(function (yes) {
-      if (yes) send({ kind: 'lock_picks', table: myTable() }, tr('推选已锁定。', 'Picks locked.'));
+      if (yes) send({ kind: 'lock_picks', table: myTable() }, YZ.t('picks_locked_2'));
     });
   }
 
@@ -456,13 +456,13 @@
     var adopted = (app.snap.adopted_costs || []).filter(function (c) { return c.proposal === a.proposal; })[0];
     var hasEstimate = a.cost_estimate !== null && a.cost_estimate !== undefined;
     return h('div', { class: 'annotation' },
-      h('p', null, h('strong', null, tr('顾问意见：', 'Adviser: ')),
+      h('p', null, h('strong', null, YZ.t('adviser')),
         a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule) : YZ.feasibilityName(a.feasibility)),
-      a.reason ? h('p', null, tr('理由：', 'Reason: '), a.reason) : null,
-      hasEstimate ? h('p', { class: 'estimate' }, tr('顾问估算（仅为估算）：', 'Adviser\'s estimate (an estimate only): '), YZ.money(a.cost_estimate, cur),
-        adopted ? tr('——组织者已采用，即为计票用的造价', ' — adopted by the organiser: it is the cost the count uses')
-          : p ? tr('；计票用的造价是 ' + YZ.money(p.cost, cur) + '（组织者可在投票前采用估算）', '; the count uses ' + YZ.money(p.cost, cur) + ' (the organiser may adopt the estimate before the vote)') : '') : null,
-      a.remark ? h('p', null, tr('说明：', 'Remark: '), a.remark) : null);
+      a.reason ? h('p', null, YZ.t('reason_2'), a.reason) : null,
+      hasEstimate ? h('p', { class: 'estimate' }, YZ.t('advisers_estimate_estimate_only'), YZ.money(a.cost_estimate, cur),
+        adopted ? YZ.t('adopted_by_organiser_it_is')
+          : p ? YZ.t('count_uses_organiser_may_adopt', { money: YZ.money(p.cost, cur) }) : '') : null,
+      a.remark ? h('p', null, YZ.t('remark'), a.remark) : null);
   }
 
   /**
@@ -483,18 +483,17 @@
     var hits = (s.exclusions || []).filter(function (x) { return mine[x.proposal]; });
     el.hidden = hits.length === 0;
     YZ.fill(el, hits.length ? [
-      h('strong', null, tr('组织者已确认排除本桌推选的项目：', 'The organiser excluded a proposal this table picked:')),
+      h('strong', null, YZ.t('organiser_excluded_proposal_this_table')),
       h('ul', { class: 'plain' }, hits.map(function (x) {
         return h('li', { 'data-excluded': x.proposal }, YZ.exclusionText(x, true), P[x.proposal] ? h('span', { class: 'muted' }, ' · ' + P[x.proposal].title) : null,
-          app.you.all_tables ? ' · ' + mine[x.proposal].map(tableName).join(tr('、', ', ')) : '');
+          app.you.all_tables ? ' · ' + mine[x.proposal].map(tableName).join(YZ.t('list_sep')) : '');
       })),
-      h('p', { class: 'small-text' }, tr('它不能再被选中，也不会获得资助。排除依据七条规则之一，在投票开始前由组织者决定并记入日志。',
-        'It can no longer be chosen and will not be funded. Exclusions follow one of the seven rules, decided by the organiser before the vote and kept in the log.'))
+      h('p', { class: 'small-text' }, YZ.t('it_can_no_longer_be'))
     ] : []);
     var ids = hits.map(function (x) { return x.proposal; });
     if (toldExcluded !== null) {
       ids.filter(function (id) { return toldExcluded.indexOf(id) < 0; }).forEach(function (id) {
-        say('error', YZ.exclusionText(YZ.exclusionMap(s)[id]) + tr('（本桌推选）', ' (this table\'s pick)'));
+        say('error', YZ.exclusionText(YZ.exclusionMap(s)[id]) + YZ.t('this_tables_pick'));
       });
     }
     toldExcluded = ids;
@@ -521,12 +520,12 @@
       return h('details', { class: 'proposal', 'data-proposal': id, open: !!open[id] },
         h('summary', null, h('strong', null, id), ' ', p.title, ' ', flag(id)),
         h('dl', { class: 'facts' },
-          p.location ? [h('dt', null, tr('地点', 'Location')), h('dd', null, p.location)] : null,
-          [h('dt', null, tr('造价', 'Cost')), h('dd', null, YZ.money(p.cost, app.snap.rules.budget.currency),
+          p.location ? [h('dt', null, YZ.t('location')), h('dd', null, p.location)] : null,
+          [h('dt', null, YZ.t('cost')), h('dd', null, YZ.money(p.cost, app.snap.rules.budget.currency),
             YZ.costOf(app.snap, p).remark ? h('span', { class: 'muted' }, ' · ' + YZ.costOf(app.snap, p).remark) : null)],
-          p.category ? [h('dt', null, tr('类别', 'Category')), h('dd', null, p.category)] : null,
-          p.proposer ? [h('dt', null, tr('提议人', 'Proposer')), h('dd', null, p.proposer)] : null,
-          [h('dt', null, tr('记录', 'Notes')), h('dd', null, String(notes[id] || 0))]),
+          p.category ? [h('dt', null, YZ.t('category')), h('dd', null, p.category)] : null,
+          p.proposer ? [h('dt', null, YZ.t('proposer')), h('dd', null, p.proposer)] : null,
+          [h('dt', null, YZ.t('notes_3')), h('dd', null, String(notes[id] || 0))]),
         p.description ? h('p', null, p.description) : null,
         X[id] ? h('p', { class: 'notice error' }, YZ.exclusionText(X[id], true)) : null,
         annotationText(A[id], p));
@@ -538,8 +537,8 @@
 
   function proposalOptions(sel, withAll) {
     var P = proposals(), keep = sel.value, opts = [];
-    if (withAll) opts.push(h('option', { value: 'all' }, tr('全部记录', 'All notes')));
-    opts.push(h('option', { value: '' }, tr('一般（不针对具体项目）', 'General (no particular proposal)')));
+    if (withAll) opts.push(h('option', { value: 'all' }, YZ.t('all_notes')));
+    opts.push(h('option', { value: '' }, YZ.t('general_no_particular_proposal')));
     share().forEach(function (id) { opts.push(h('option', { value: id }, id + ' ' + (P[id] ? P[id].title : ''))); });
     YZ.fill(sel, opts);
     sel.value = keep;
@@ -548,8 +547,8 @@
 
   function renderNoteForm() {
     var editing = app.editing;
-    $('#note-form-h').textContent = editing ? tr('修改记录 #' + editing, 'Edit note #' + editing) : tr('新记录', 'New note');
-    $('#n-save').textContent = editing ? tr('保存修改', 'Save changes') : tr('保存记录', 'Save note');
+    $('#note-form-h').textContent = editing ? YZ.t('edit_note', { editing: editing }) : YZ.t('new_note');
+    $('#n-save').textContent = editing ? YZ.t('save_changes') : YZ.t('save_note');
     $('#n-cancel').hidden = !editing;
     $('#n-proposal').disabled = !!editing;
   }
@@ -574,10 +573,10 @@
       order.forEach(function (k) {
         var list = groups[k];
         if (!list) return;
-        out.push(h('h3', null, k ? k + ' ' + (P[k] ? P[k].title : '') : tr('一般', 'General'), ' ', h('span', { class: 'muted' }, '(' + list.filter(function (n) { return !n.withdrawn; }).length + ')')));
+        out.push(h('h3', null, k ? k + ' ' + (P[k] ? P[k].title : '') : YZ.t('general'), ' ', h('span', { class: 'muted' }, '(' + list.filter(function (n) { return !n.withdrawn; }).length + ')')));
         out.push(h('ul', { class: 'rows notes' }, list.map(noteItem)));
       });
-      YZ.fill($('#notes'), out.length ? out : h('p', { class: 'muted' }, tr('还没有记录。', 'No notes yet.')));
+      YZ.fill($('#notes'), out.length ? out : h('p', { class: 'muted' }, YZ.t('no_notes_yet')));
     }, JSON.stringify([notes, app.noteFilter]));
   }
 
@@ -585,13 +584,13 @@
     var who = ROLE_NAMES[n.by] ? name2(ROLE_NAMES[n.by]) : n.by;
     return h('li', { class: n.withdrawn ? 'withdrawn' : null, 'data-note': n.note },
       h('div', { class: 'grow' },
-        h('div', null, h('span', { class: 'chip tag-' + n.tag }, name2(TAGS[n.tag] || [n.tag, n.tag])), ' ',
-          h('span', { class: 'muted' }, '#' + n.note + ' · ' + who + ' · ' + hhmm(n.at_ms) + (n.edited_at_ms ? tr(' · 已修改', ' · edited') : '')),
-          n.withdrawn ? h('span', { class: 'chip' }, tr('已撤回', 'withdrawn')) : null),
+        h('div', null, h('span', { class: 'chip tag-' + n.tag }, (TAGS[n.tag] ? name2(TAGS[n.tag]) : n.tag)), ' ',
+          h('span', { class: 'muted' }, '#' + n.note + ' · ' + who + ' · ' + hhmm(n.at_ms) + (n.edited_at_ms ? YZ.t('edited') : '')),
+          n.withdrawn ? h('span', { class: 'chip' }, YZ.t('withdrawn')) : null),
         h('p', { class: 'note-text' }, n.text)),
       n.withdrawn ? null : h('div', { class: 'note-actions' },
-        h('button', { type: 'button', class: 'small', 'data-k': 'edit-' + n.note, 'aria-label': tr('修改记录 #' + n.note, 'Edit note #' + n.note), onclick: function () { editNote(n); } }, tr('修改', 'Edit')),
-        h('button', { type: 'button', class: 'small danger', 'data-k': 'withdraw-' + n.note, 'aria-label': tr('撤回记录 #' + n.note, 'Withdraw note #' + n.note), onclick: function () { withdrawNote(n); } }, tr('撤回', 'Withdraw'))));
+        h('button', { type: 'button', class: 'small', 'data-k': 'edit-' + n.note, 'aria-label': YZ.t('edit_note_2', { note: n.note }), onclick: function () { editNote(n); } }, YZ.t('edit')),
+        h('button', { type: 'button', class: 'small danger', 'data-k': 'withdraw-' + n.note, 'aria-label': YZ.t('withdraw_note', { note: n.note }), onclick: function () { withdrawNote(n); } }, YZ.t('withdraw'))));
   }
 
   function editNote(n) {
@@ -613,12 +612,12 @@
 
   function withdrawNote(n) {
     YZ.confirm({
-      title: tr('撤回记录 #' + n.note + '？', 'Withdraw note #' + n.note + '?'),
-      body: [h('p', { class: 'note-text' }, n.text), h('p', null, tr('撤回后不再显示为有效记录，但仍保留在会议日志中。', 'It will no longer count as a note, but stays in the meeting\'s log.'))],
-      confirm: tr('撤回', 'Withdraw'), danger: true
+      title: YZ.t('withdraw_note_2', { note: n.note }),
+      body: [h('p', { class: 'note-text' }, n.text), h('p', null, YZ.t('it_will_no_longer_count'))],
+      confirm: YZ.t('withdraw'), danger: true
     }).then(function (yes) {
       if (!yes) return;
-      send({ kind: 'withdraw_note', note: n.note }, tr('记录已撤回。', 'Note withdrawn.')).then(function (m) {
+      send({ kind: 'withdraw_note', note: n.note }, YZ.t('note_withdrawn')).then(function (m) {
         if (m.type === 'ack' && app.editing === n.note) stopEditing();
       });
     });
@@ -629,14 +628,14 @@
       e.preventDefault();
       var text = $('#n-text').value.trim();
       var tag = ($('#note-form').querySelector('input[name="tag"]:checked') || {}).value || 'support';
-      if (!text) { say('error', tr('请填写记录内容。', 'Write the note first.')); return; }
+      if (!text) { say('error', YZ.t('write_note_first')); return; }
       var editing = app.editing, cmd;
       if (editing) cmd = { kind: 'edit_note', note: editing, tag: tag, text: text };
       else cmd = { kind: 'add_note', table: myTable(), proposal: $('#n-proposal').value || null, tag: tag, text: text };
       // The form is emptied at once, so that a slow or offline link cannot tempt a second tap
       // (the note is kept on this phone until the hub answers); a refusal gives the text back.
       if (editing) stopEditing(); else $('#n-text').value = '';
-      send(cmd, editing ? tr('记录已修改。', 'Note changed.') : tr('记录已保存。', 'Note saved.')).then(function (m) {
+      send(cmd, editing ? YZ.t('note_changed') : YZ.t('note_saved')).then(function (m) {
         if (m.type !== 'error' || $('#n-text').value) return;
         $('#n-text').value = text;
         if (editing) { app.editing = editing; renderNoteForm(); }
@@ -666,7 +665,7 @@
     if (you.all_tables) {
       var sel = $('#a-table');
       if (sel.getAttribute('data-lang') !== YZ.lang() || sel.options.length !== app.snap.tables.length + 1) {
-        YZ.fill(sel, [h('option', { value: 'all' }, tr('全部桌', 'All tables'))].concat(app.snap.tables.map(function (t) {
+        YZ.fill(sel, [h('option', { value: 'all' }, YZ.t('all_tables'))].concat(app.snap.tables.map(function (t) {
           return h('option', { value: String(t.table) }, t.name);
         })));
         sel.value = app.advTable;
@@ -687,15 +686,15 @@
           h('button', { type: 'button', class: 'rowbutton', 'data-k': 'ann-' + x.id, 'data-proposal': x.id, onclick: function () { openAnnotation(x.id); } },
             h('strong', null, x.id), ' ', p.title,
             you.all_tables ? h('span', { class: 'muted' }, ' · ' + tableName(x.table)) : null, ' ',
-            a ? flag(x.id) : h('span', { class: 'chip' }, tr('未评估', 'not yet assessed'))));
-      }) : h('li', { class: 'muted' }, tr('没有符合的项目。', 'No matching proposals.')));
+            a ? flag(x.id) : h('span', { class: 'chip' }, YZ.t('not_yet_assessed'))));
+      }) : h('li', { class: 'muted' }, YZ.t('no_matching_proposals')));
     }, JSON.stringify(items.map(function (x) { return [x.id, A[x.id] || null, YZ.exclusionMap(app.snap)[x.id] || null]; })));
   }
 
   function ruleOptions() {
     var sel = $('#a-rule'), keep = sel.value;
-    YZ.fill(sel, [h('option', { value: '' }, tr('— 不适用 —', '— none —'))].concat(YZ.EXCLUSION_RULES.map(function (r, i) {
-      return h('option', { value: String(i + 1) }, tr('规则' + (i + 1) + '：', 'Rule ' + (i + 1) + ': ') + tr(r[0], r[1]));
+    YZ.fill(sel, [h('option', { value: '' }, YZ.t('none'))].concat(YZ.EXCLUSION_RULES.map(function (r, i) {
+      return h('option', { value: String(i + 1) }, YZ.t('rule', { v: i + 1 }) + tr(r[0], r[1]));
     })));
     sel.value = keep;
   }
@@ -705,7 +704,7 @@
     app.annotating = id;
     $('#a-title').textContent = id + ' ' + p.title;
     YZ.fill($('#a-detail'),
-      h('p', null, [p.location, tr('提案造价 ', 'Cost as proposed ') + YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · ')),
+      h('p', null, [p.location, YZ.t('cost_as_proposed') + YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · ')),
       p.description ? h('p', null, p.description) : null);
     ruleOptions();
     var f = $('#annotate-form');
@@ -752,14 +751,14 @@
       var id = app.annotating;
       var feas = (f.querySelector('input[name="feasibility"]:checked') || {}).value || 'feasible';
       var rule = $('#a-rule').value ? parseInt($('#a-rule').value, 10) : null;
-      var costText = $('#a-cost').value.replace(/[\s,，]/g, '');
-      if (costText && !/^\d+$/.test(costText)) { say('error', tr('造价估算请填整数（元）。', 'The cost estimate is a whole number of yuan.')); $('#a-cost').focus(); return; }
-      if (feas === 'excluded' && !rule) { say('error', tr('排除时必须选择适用的排除规则（1–7）。', 'Excluding needs one of the exclusion rules (1–7).')); $('#a-rule').focus(); return; }
+      var costText = $('#a-cost').value.replace(/[\s,\uff0c]/g, '');
+      if (costText && !/^\d+$/.test(costText)) { say('error', YZ.t('cost_estimate_is_whole_number')); $('#a-cost').focus(); return; }
+      if (feas === 'excluded' && !rule) { say('error', YZ.t('excluding_needs_one_of_exclusion')); $('#a-rule').focus(); return; }
       send({
         kind: 'annotate', proposal: id, feasibility: feas, exclusion_rule: feas === 'feasible' ? null : rule,
         reason: $('#a-reason').value.trim(), cost_estimate: costText ? parseInt(costText, 10) : null, remark: $('#a-remark').value.trim()
-      }, feas === 'excluded' ? tr(id + ' 的意见已保存：' + YZ.recommendText(rule) + '。', 'Annotation of ' + id + ' saved: ' + YZ.recommendText(rule) + '.')
-        : tr(id + ' 的意见已保存。', 'Annotation of ' + id + ' saved.')).then(function (m) {
+      }, feas === 'excluded' ? YZ.t('annotation_of_saved_2', { id: id, recommendText: YZ.recommendText(rule) })
+        : YZ.t('annotation_of_saved', { id: id })).then(function (m) {
         if (m.type === 'ack' && app.annotating === id) closeAnnotation();
       });
     });
@@ -773,11 +772,11 @@
       var mineT = t.table === myTable();
       return h('li', { class: mineT ? 'mine' : null, 'data-table': t.table },
         h('div', { class: 'grow' },
-          h('strong', null, t.name), mineT ? h('span', { class: 'chip' }, tr('本桌', 'this table')) : null, ' ',
+          h('strong', null, t.name), mineT ? h('span', { class: 'chip' }, YZ.t('this_table')) : null, ' ',
           h('span', { class: 'chip ' + (t.picks_locked ? 'ok' : (t.picks.length ? 'warn' : '')) },
-            t.picks_locked ? tr('已锁定 ' + t.picks.length + '/' + need, 'locked ' + t.picks.length + '/' + need)
-              : tr('推选 ' + t.picks.length + '/' + need, 'picks ' + t.picks.length + '/' + need)),
-          t.speaking ? h('div', { class: 'muted' }, tr('正在发言：', 'Speaking: ') + speaker(t.speaking)) : null,
+            t.picks_locked ? YZ.t('locked_2', { length: t.picks.length, need: need })
+              : YZ.t('picks_3', { length: t.picks.length, need: need })),
+          t.speaking ? h('div', { class: 'muted' }, YZ.t('speaking') + speaker(t.speaking)) : null,
           t.picks.length ? h('ul', { class: 'plain' }, t.picks.map(function (id) { return h('li', null, id + ' ' + (P[id] ? P[id].title : '')); })) : null));
     }));
   }
@@ -808,9 +807,9 @@
   function deskCard() {
     if (session) { session.stop(); session = null; }
     YZ.forgetToken('table');
-    YZ.fill($('#wrong-text'), tr('这是点票台的卡（点票员或监票员），不是桌卡。点票员请打开 ', 'This is a counting desk card (a counter\'s or a scrutineer\'s), not a table card. Counters open '),
-      h('a', { href: '/count' }, '/count'), tr('，监票员请打开 ', ', scrutineers '), h('a', { href: '/scrutiny' }, '/scrutiny'),
-      tr('，或重新扫描卡上的二维码。', ', or scan the card\'s QR code again.'));
+    YZ.fill($('#wrong-text'), YZ.t('this_is_counting_desk_card'),
+      h('a', { href: '/count' }, '/count'), YZ.t('scrutineers_2'), h('a', { href: '/scrutiny' }, '/scrutiny'),
+      YZ.t('or_scan_cards_qr_code'));
     $('#wrong-card').hidden = false;
     $('#signin').hidden = true;
   }

@@ -22,7 +22,7 @@
 
   V.tableName = function (s, n) {
     var t = (s.tables || []).filter(function (x) { return x.table === n; })[0];
-    return t ? t.name : YZ.tr('第' + n + '桌', 'Table ' + n);
+    return t ? t.name : YZ.t('table', { n: n });
   };
 
   /**
@@ -53,12 +53,12 @@
   V.tallyHidden = function (s) { return !s.tally && s.rules && s.rules.tally === 'hidden_until_close'; };
 
   var REASONS = {
-    no_votes: ['无人投票', 'no votes'],
-    excluded: ['投票前已确认排除', 'excluded before the vote'],
-    does_not_fit: ['超出剩余预算', 'does not fit the remaining budget'],
-    stopped: ['预算线以下', 'below the budget line']
+    no_votes: 'no_votes',
+    excluded: 'excluded_before_vote_2',
+    does_not_fit: 'does_not_fit_remaining_budget',
+    stopped: 'below_budget_line'
   };
-  V.reason = function (code) { var n = REASONS[code]; return n ? YZ.tr(n[0], n[1]) : (code || ''); };
+  V.reason = function (code) { var n = REASONS[code]; return n ? YZ.t(n) : (code || ''); };
 
   /**
    * The ranking with everything a row shows, and where the budget line
@@ -113,10 +113,10 @@
 
   /** "贴纸 57 票": sticker votes (in the votes, not ballots), or '' when there were none. */
   V.stickerLine = function (p) {
-    return p && p.stickers ? YZ.tr('贴纸板 ' + p.stickers + ' 票（计入各项目票数）', p.stickers + ' sticker votes (in the votes)') : '';
+    return p && p.stickers ? YZ.t('sticker_votes_in_votes', { stickers: p.stickers }) : '';
   };
 
-  function joinIds(ids) { return ids.join(YZ.tr('、', ', ')); }
+  function joinIds(ids) { return ids.join(YZ.t('list_sep')); }
 
   /**
    * How the Method of Equal Shares decided, in one sentence: each voter's
@@ -127,13 +127,10 @@
     var r = s.results;
     if (!r || !r.equal_shares) return null;
     var es = r.equal_shares, share = YZ.money(Number(es.share), s.rules.budget.currency);
-    var zh = '按平均分配法：预算平分给 ' + es.voters + ' 位投票人，每人 ' + share + '；';
-    var en = 'By equal shares: the budget is split between ' + es.voters + ' voters, ' + share + ' each; ';
-    if (es.selected.length) { zh += '按支持者的份额选出 ' + joinIds(es.selected); en += 'their shares bought ' + es.selected.join(', '); }
-    else { zh += '份额不足以资助任何项目'; en += 'the shares could buy no proposal'; }
-    if (es.completion.length) { zh += '；余下预算按票数补足 ' + joinIds(es.completion) + '。'; en += '; what was left went, from the top of the ranking, to ' + es.completion.join(', ') + '.'; }
-    else { zh += '。'; en += '.'; }
-    return { voters: es.voters, share: share, selected: es.selected, completion: es.completion, text: YZ.tr(zh, en) };
+    var text = YZ.t('es_split', { voters: es.voters, share: share }) +
+      (es.selected.length ? YZ.t('es_bought', { ids: joinIds(es.selected) }) : YZ.t('es_bought_nothing')) +
+      (es.completion.length ? YZ.t('es_completion', { ids: joinIds(es.completion) }) : YZ.t('es_end'));
+    return { voters: es.voters, share: share, selected: es.selected, completion: es.completion, text: text };
   };
 
   /** Ties among proposals with votes, decisive ones (those that changed what is funded) first. */
@@ -154,9 +151,9 @@
   /** How the meeting's tie-break put a tie in order, in one sentence. */
   V.tieHow = function (s) {
     switch (s.rules.tie_break) {
-      case 'lower_cost': return YZ.tr('按规则造价低者在前', 'by the rule: lower cost first');
-      case 'list_order': return YZ.tr('按规则项目清单顺序在前', 'by the rule: earlier in the list first');
-      case 'lot': return YZ.tr('按规则公开抽签（计票时日志哈希为种子）', 'by the rule: public lot seeded by the log hash at close');
+      case 'lower_cost': return YZ.t('by_rule_lower_cost_first');
+      case 'list_order': return YZ.t('by_rule_earlier_in_list');
+      case 'lot': return YZ.t('by_rule_public_lot_seeded');
       default: return s.rules.tie_break;
     }
   };
@@ -165,9 +162,9 @@
   V.table = function (s, t) {
     var pm = YZ.proposalMap(s), want = s.rules.picks_per_table, n = (t.picks || []).length;
     var state = t.picks_locked ? 'locked' : n > 0 ? 'picked' : 'discussing';
-    var text = state === 'locked' ? YZ.tr('已确定推选', 'Picks locked')
-      : state === 'picked' ? YZ.tr('已推选 ' + n + ' / ' + want + '（未锁定）', 'Picked ' + n + ' / ' + want + ' (not locked)')
-      : YZ.tr('讨论中', 'Discussing');
+    var text = state === 'locked' ? YZ.t('picks_locked')
+      : state === 'picked' ? YZ.t('picked_not_locked', { n: n, want: want })
+      : YZ.t('discussing');
     return {
       table: t.table, name: t.name, state: state, text: text, speaking: t.speaking || '',
       // The speaking balance: seats that have spoken (or speak now) of those queued.
@@ -206,7 +203,7 @@
     var x = s ? YZ.exclusionMap(s)[p.id] : null, adviser = '';
     if (a) {
       adviser = a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule)
-        : YZ.tr('顾问意见：', 'Adviser: ') + V.feasibility(a.feasibility);
+        : YZ.t('adviser') + V.feasibility(a.feasibility);
     }
     var c = s ? YZ.costOf(s, p, currency) : { text: YZ.money(p.cost, currency), remark: '' };
     return {
@@ -221,13 +218,13 @@
   V.rules = function (s) {
     var r = s.rules;
     return [
-      [YZ.tr('分桌', 'Tables'), YZ.tr(r.tables.length + ' 桌，共 ' + s.proposals.length + ' 个项目', r.tables.length + ' tables, ' + s.proposals.length + ' proposals')],
-      [YZ.tr('每桌推选', 'Picks per table'), YZ.tr(r.picks_per_table + ' 个', String(r.picks_per_table))],
-      [YZ.tr('每人最多选', 'Choices per voter'), YZ.tr('最多 ' + r.max_choices + ' 个', 'at most ' + r.max_choices)],
-      [YZ.tr('预算', 'Budget'), YZ.money(r.budget.amount, r.budget.currency)],
-      [YZ.tr('资助方式', 'Funding'), YZ.allocationName(r.allocation)],
-      [YZ.tr('同票', 'Ties'), YZ.tieBreakName(r.tie_break)],
-      [YZ.tr('计票显示', 'Tally'), r.tally === 'live' ? YZ.tr('投票中实时显示', 'shown live during the vote') : YZ.tr('投票结束后才公布', 'hidden until the vote closes')]
+      [YZ.t('tables'), YZ.t('tables_proposals_2', { length: r.tables.length, length2: s.proposals.length })],
+      [YZ.t('picks_per_table'), YZ.t('part_24', { picks_per_table: r.picks_per_table })],
+      [YZ.t('choices_per_voter'), YZ.t('at_most_2', { max_choices: r.max_choices })],
+      [YZ.t('budget'), YZ.money(r.budget.amount, r.budget.currency)],
+      [YZ.t('funding'), YZ.allocationName(r.allocation)],
+      [YZ.t('ties'), YZ.tieBreakName(r.tie_break)],
+      [YZ.t('tally'), r.tally === 'live' ? YZ.t('shown_live_during_vote') : YZ.t('hidden_until_vote_closes')]
     ];
   };
 
@@ -256,8 +253,7 @@
     var excl = (s.exclusions || []).map(function (x) { return { kind: 'exclusion', text: YZ.exclusionText(x), at: x.at_ms, id: x.proposal }; }).sort(newest);
     var cur = s.rules ? s.rules.budget.currency : 'CNY';
     var costs = (s.adopted_costs || []).map(function (a) {
-      return { kind: 'cost', at: 0, id: a.proposal, text: YZ.tr(a.proposal + ' 造价采用顾问估算 ' + YZ.money(a.cost, cur) + '（清单造价 ' + YZ.money(a.list_cost, cur) + '）',
-        a.proposal + ': the adviser\'s estimate ' + YZ.money(a.cost, cur) + ' adopted (list cost ' + YZ.money(a.list_cost, cur) + ')') };
+      return { kind: 'cost', at: 0, id: a.proposal, text: YZ.t('advisers_estimate_adopted_list_cost_2', { proposal: a.proposal, money: YZ.money(a.cost, cur), money2: YZ.money(a.list_cost, cur) }) };
     });
     var claims = (e.desk || []).map(function (d) {
       var c = YZ.claimText(d);
@@ -267,7 +263,7 @@
     var n = (e.cancellations || []).length;
     if (n) {
       var last = e.cancellations[n - 1];
-      out.push({ kind: 'cancel', at: last.at_ms, text: YZ.tr('已作废投票卡 ' + n + ' 张（最近：' + YZ.cancelText(last) + '）', n + ' voter cards cancelled (latest: ' + YZ.cancelText(last) + ')') });
+      out.push({ kind: 'cancel', at: last.at_ms, text: YZ.t('voter_cards_cancelled_latest', { n: n, cancelText: YZ.cancelText(last) }) });
     }
     return out;
   };

@@ -99,7 +99,7 @@
         window.scrollTo(0, 0);
       }
     }
-    if (snapshot) document.title = YZ.tr('投票', 'Vote') + ' · ' + snapshot.meeting.name;
+    if (snapshot) document.title = YZ.t('vote') + ' · ' + snapshot.meeting.name;
     tick();
   }
   var schedule = YZ.frame(render);
@@ -114,60 +114,58 @@
   var SCREENS = {
     code: function () {
       return h('section', { class: 'card' },
-        h('h1', null, YZ.tr('请输入投票卡上的代码', 'Enter the code on your voting card')),
-        h('p', null, YZ.tr('代码印在投票卡的二维码旁边，例如 K7M2-Q9XP-2HDR。大小写、横线都不用管。',
-          'The code is printed next to the QR code on your card, e.g. K7M2-Q9XP-2HDR. Case and dashes do not matter.')),
+        h('h1', null, YZ.t('enter_code_on_your_voting')),
+        h('p', null, YZ.t('code_is_printed_next_to')),
         h('form', { id: 'code-form', novalidate: true, onsubmit: onCode },
-          h('label', { for: 'code' }, YZ.tr('投票卡代码', 'Card code')),
+          h('label', { for: 'code' }, YZ.t('card_code')),
           h('input', { id: 'code', name: 'code', type: 'text', autocomplete: 'off', autocapitalize: 'characters', spellcheck: 'false',
             maxlength: 40, class: 'codeinput', 'aria-describedby': ui.codeError ? 'code-error' : null, 'aria-invalid': ui.codeError ? 'true' : null }),
           ui.codeError ? h('p', { class: 'notice error', id: 'code-error', role: 'alert' }, ui.codeError) : null,
-          h('button', { type: 'submit', class: 'primary big' }, YZ.tr('进入投票', 'Continue'))),
-        h('p', { class: 'muted' }, YZ.tr('也可以直接用手机扫描投票卡上的二维码。', 'You can also scan the QR code on your card.')),
-        h('p', null, h('a', { href: '/' }, YZ.tr('会议实况和说明', 'About this meeting, live'))));
+          h('button', { type: 'submit', class: 'primary big' }, YZ.t('continue'))),
+        h('p', { class: 'muted' }, YZ.t('you_can_also_scan_qr')),
+        h('p', null, h('a', { href: '/' }, YZ.t('about_this_meeting_live'))));
     },
 
     connecting: function () {
-      return h('section', { class: 'card' }, h('h1', null, YZ.tr('正在连接会场服务器…', 'Connecting to the hub…')),
-        h('p', { class: 'muted' }, YZ.tr('请确认手机连着会场的 Wi-Fi。', 'Make sure your phone is on the venue Wi-Fi.')));
+      return h('section', { class: 'card' }, h('h1', null, YZ.t('connecting_to_hub')),
+        h('p', { class: 'muted' }, YZ.t('make_sure_your_phone_is')));
     },
 
     wrong: function () {
       var page = { chair: '/table', recorder: '/table', adviser: '/table', organiser: '/admin', projector: '/projector' }[you.role] || '/';
       return h('section', { class: 'card' },
-        h('h1', null, YZ.tr('这不是投票卡', 'This is not a voting card')),
-        h('p', null, YZ.tr('这张卡是：', 'This card is for: ') + you.label),
-        h('p', null, h('a', { class: 'button primary', href: page + '#token=' + encodeURIComponent(canonical(token)) }, YZ.tr('打开这张卡的页面', 'Open the page for this card'))),
-        h('p', null, h('button', { type: 'button', onclick: anotherCard }, YZ.tr('输入其他代码', 'Enter another code'))));
+        h('h1', null, YZ.t('this_is_not_voting_card')),
+        h('p', null, YZ.t('this_card_is_for') + you.label),
+        h('p', null, h('a', { class: 'button primary', href: page + '#token=' + encodeURIComponent(canonical(token)) }, YZ.t('open_page_for_this_card'))),
+        h('p', null, h('button', { type: 'button', onclick: anotherCard }, YZ.t('enter_another_code'))));
     },
 
     /** A card that cannot vote (docs/protocol.md, `my_card`): say why, and what to do. */
     card: function () {
       var c = snapshot.my_card;
       return h('section', { class: 'card', id: 'card-status', 'data-status': c.status },
-        h('h1', null, c.status === 'cancelled' ? YZ.tr('此卡已作废', 'This card was cancelled') : YZ.tr('此卡尚未在门口登记', 'This card has not been registered at the door')),
+        h('h1', null, c.status === 'cancelled' ? YZ.t('this_card_was_cancelled') : YZ.t('this_card_has_not_been')),
         notice('error', cardText(c)),
-        h('p', null, YZ.tr('卡号 ', 'Card ') , h('b', { class: 'mono' }, c.serial)),
-        c.status === 'not_registered' ? h('p', { class: 'muted' }, YZ.tr('登记后本页会自动变为可以投票，不用刷新。', 'Once it is registered this page lets you vote by itself, no reload needed.')) : null,
-        h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.tr('输入其他代码', 'Enter another code'))));
+        h('p', null, YZ.t('card_2') , h('b', { class: 'mono' }, c.serial)),
+        c.status === 'not_registered' ? h('p', { class: 'muted' }, YZ.t('once_it_is_registered_this')) : null,
+        h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.t('enter_another_code'))));
     },
 
     waiting: function () {
       var s = snapshot, p = s.phase === 'pitches' ? V.pitch(s) : null;
       return h('section', { class: 'card' },
-        h('h1', null, YZ.tr('投票尚未开始', 'Voting has not opened yet')),
-        h('p', { class: 'phase' }, YZ.tr('现在是：', 'Now: '), h('b', null, YZ.phaseName(s.phase))),
+        h('h1', null, YZ.t('voting_has_not_opened_yet')),
+        h('p', { class: 'phase' }, YZ.t('now'), h('b', null, YZ.phaseName(s.phase))),
         timerLine(),
         p ? h('div', { class: 'onstage' },
-          h('h2', null, YZ.tr('正在推介：', 'Pitching now: ') + p.name),
+          h('h2', null, YZ.t('pitching_now') + p.name),
           h('ul', { class: 'plain' }, p.picks.map(function (c) { return h('li', null, h('span', { class: 'pid mono' }, c.id), ' ', c.title, ' · ', c.costText); }))) : null,
-        notice('info', YZ.tr('投票开始后，本页会自动切换，不用刷新。每人最多可选 ' + max() + ' 个项目。',
-          'When voting opens this page switches by itself. You may choose up to ' + max() + ' proposals.')),
-        h('details', { class: 'browse' }, h('summary', null, YZ.tr('先看看全部项目（' + s.proposals.length + ' 个）', 'Look at all ' + s.proposals.length + ' proposals')),
+        notice('info', YZ.t('when_voting_opens_this_page', { max: max() })),
+        h('details', { class: 'browse' }, h('summary', null, YZ.t('look_at_all_proposals', { length: s.proposals.length })),
           groups().map(function (g) {
             return h('section', { class: 'group' }, h('h2', null, g.name),
               h('ul', { class: 'plain' }, g.items.map(function (it) {
-                return h('li', null, h('span', { class: 'pid mono' }, it.p.id), ' ', it.p.title, it.picked ? h('span', { class: 'badge' }, YZ.tr('★ 推选', '★ pick')) : null);
+                return h('li', null, h('span', { class: 'pid mono' }, it.p.id), ' ', it.p.title, it.picked ? h('span', { class: 'badge' }, YZ.t('pick')) : null);
               })));
           })));
     },
@@ -181,20 +179,19 @@
           h('p', { class: 'notice error', id: 'limit-msg', role: 'alert', hidden: true }),
           h('div', { class: 'bar-row' },
             h('p', { class: 'counter', id: 'counter', 'aria-live': 'polite' }),
-            h('button', { type: 'button', class: 'primary', id: 'to-review', onclick: toReview }, YZ.tr('检查并提交', 'Review & submit')))),
-        h('h1', null, YZ.tr('请选择您支持的项目', 'Choose the proposals you support')),
-        h('p', { class: 'muted' }, YZ.tr('最多选 ' + m + ' 个。点一下选中，再点一下取消。★ 是各桌推选的项目。',
-          'Up to ' + m + '. Tap to choose, tap again to undo. ★ marks each table\'s picks.')),
+            h('button', { type: 'button', class: 'primary', id: 'to-review', onclick: toReview }, YZ.t('review_submit')))),
+        h('h1', null, YZ.t('choose_proposals_you_support')),
+        h('p', { class: 'muted' }, YZ.t('up_to_tap_to_choose', { m: m })),
         h('div', { class: 'tools' },
-          h('label', { for: 'search' }, YZ.tr('搜索', 'Search')),
-          h('input', { id: 'search', type: 'search', value: ui.query, placeholder: YZ.tr('编号或名称', 'number or words'), oninput: onSearch, inputmode: 'search' }),
+          h('label', { for: 'search' }, YZ.t('search')),
+          h('input', { id: 'search', type: 'search', value: ui.query, placeholder: YZ.t('number_or_words'), oninput: onSearch, inputmode: 'search' }),
           h('label', { class: 'switch', for: 'picks-only' },
             h('input', { id: 'picks-only', type: 'checkbox', checked: ui.picksOnly, onchange: onPicksOnly }),
-            ' ', YZ.tr('只看各桌推选', 'Only the tables\' picks'))),
-        h('p', { class: 'muted', id: 'no-match', hidden: true }, YZ.tr('没有找到符合的项目。', 'No proposal matches.')),
+            ' ', YZ.t('only_tables_picks'))),
+        h('p', { class: 'muted', id: 'no-match', hidden: true }, YZ.t('no_proposal_matches')),
         h('div', { id: 'list', onchange: onTick }, groups().map(function (g, gi) {
           return h('section', { class: 'group', 'aria-labelledby': 'g' + gi },
-            h('h2', { id: 'g' + gi }, g.name, g.pickCount ? h('span', { class: 'gpicks' }, YZ.tr(' · ★ 推选 ' + g.pickCount + ' 个', ' · ★ ' + g.pickCount + ' picks')) : null),
+            h('h2', { id: 'g' + gi }, g.name, g.pickCount ? h('span', { class: 'gpicks' }, YZ.t('picks_2', { pickCount: g.pickCount })) : null),
             h('ul', { class: 'items' }, g.items.map(function (it) { return item(it, gi); })));
         })));
     },
@@ -202,9 +199,8 @@
     review: function () {
       var map = pm(), list = ordered(ui.choices);
       return h('section', { class: 'card' },
-        h('h1', null, YZ.tr('请核对您的选择', 'Check your choices')),
-        h('p', null, YZ.tr('您选了 ' + list.length + ' 个项目（最多 ' + max() + ' 个）。提交后不能更改。',
-          'You chose ' + list.length + ' (at most ' + max() + '). Once submitted it cannot be changed.')),
+        h('h1', null, YZ.t('check_your_choices')),
+        h('p', null, YZ.t('you_chose_at_most_once', { length: list.length, max: max() })),
         h('ol', { class: 'review-list' }, list.map(function (id) {
           var p = map[id] || { title: id };
           return h('li', null, h('span', { class: 'pid mono' }, id), ' ', p.title);
@@ -212,29 +208,28 @@
         ui.submitError ? h('p', { class: 'notice error', role: 'alert', id: 'submit-error', 'data-code': ui.submitError.code }, refusalText(ui.submitError)) : null,
         // Fixed at the bottom: the confirmation is in sight however long the list.
         h('div', { class: 'actions submitbar' },
-          h('button', { type: 'button', class: 'primary big', id: 'submit', onclick: submit }, YZ.tr('确认提交', 'Submit my ballot')),
-          h('button', { type: 'button', id: 'back', onclick: function () { ui.review = false; render(); } }, YZ.tr('返回修改', 'Go back and change'))));
+          h('button', { type: 'button', class: 'primary big', id: 'submit', onclick: submit }, YZ.t('submit_my_ballot')),
+          h('button', { type: 'button', id: 'back', onclick: function () { ui.review = false; render(); } }, YZ.t('go_back_and_change'))));
     },
 
     submitting: function () {
       return h('section', { class: 'card' },
-        h('h1', null, YZ.tr('正在提交…', 'Submitting…')),
-        h('p', null, YZ.tr('请不要关闭本页。网络中断也没关系：恢复后会自动重新提交，不会重复计票。',
-          'Please keep this page open. If the network drops it is sent again when it is back, and never counted twice.')),
+        h('h1', null, YZ.t('submitting')),
+        h('p', null, YZ.t('please_keep_this_page_open')),
         h('p', { class: 'status big', id: 'submit-status', 'data-state': session ? session.state : 'connecting' }, YZ.statusText(session ? session.state : 'connecting')));
     },
 
     receipt: function () {
       var b = mine(), map = pm();
       return h('section', { class: 'card receipt' },
-        h('h1', null, b.fresh ? YZ.tr('✓ 投票成功', '✓ Your ballot is recorded') : YZ.tr('这张卡已经投过票', 'This card has already voted')),
+        h('h1', null, b.fresh ? YZ.t('your_ballot_is_recorded') : YZ.t('this_card_has_already_voted')),
         receiptBox(b),
-        h('h2', null, YZ.tr('您的选择（' + b.choices.length + ' 个）', 'Your choices (' + b.choices.length + ')')),
+        h('h2', null, YZ.t('your_choices', { length: b.choices.length })),
         h('ol', { class: 'review-list', id: 'my-choices' }, ordered(b.choices).map(function (id) {
           return h('li', null, h('span', { class: 'pid mono' }, id), ' ', (map[id] || { title: id }).title);
         })),
-        notice('info', YZ.tr('计票结束后，本页会自动显示结果。', 'When the count is done this page shows the results.')),
-        h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.tr('用另一张投票卡投票', 'Vote with another card'))));
+        notice('info', YZ.t('when_count_is_done_this')),
+        h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.t('vote_with_another_card'))));
     },
 
     results: function () {
@@ -242,34 +237,32 @@
       var chosen = {};
       if (b) b.choices.forEach(function (id) { chosen[id] = true; });
       return h('section', { class: 'card results' },
-        h('h1', null, r && r.final ? YZ.tr('投票结果（已公示）', 'Results (published)') : YZ.tr('投票结果', 'Results')),
-        b ? receiptBox(b) : notice('info', YZ.tr('投票已经结束。', 'Voting has closed.')),
-        !b && ui.submitError ? notice('error', YZ.tr('您的选票没有在投票结束前提交成功：', 'Your ballot was not recorded before the vote closed: ') + YZ.errorText(ui.submitError)) : null,
+        h('h1', null, r && r.final ? YZ.t('results_published_2') : YZ.t('results')),
+        b ? receiptBox(b) : notice('info', YZ.t('voting_has_closed')),
+        !b && ui.submitError ? notice('error', YZ.t('your_ballot_was_not_recorded') + YZ.errorText(ui.submitError)) : null,
         r ? [
           h('p', { class: 'summary', id: 'count-line' }, YZ.countLine(V.closedTurnout(s))),
-          h('p', { class: 'summary' }, YZ.tr('预算 ' + YZ.money(r.budget, r.currency) + '，资助 ' + r.funded + ' 个项目，合计 ' + YZ.money(r.total, r.currency) + '。',
-            'Budget ' + YZ.money(r.budget, r.currency) + '; ' + r.funded + ' proposals funded, ' + YZ.money(r.total, r.currency) + ' in all.')),
+          h('p', { class: 'summary' }, YZ.t('budget_proposals_funded_in_all', { money: YZ.money(r.budget, r.currency), funded: r.funded, money2: YZ.money(r.total, r.currency) })),
           h('ol', { class: 'ranking', id: 'ranking' }, r.rows.map(function (row) {
             return h('li', { class: (row.funded ? 'funded' : 'unfunded') + (chosen[row.id] ? ' mine' : ''), 'data-id': row.id, 'data-votes': row.votes },
               h('span', { class: 'rank' }, row.rankText),
               h('span', { class: 'rtext' },
                 h('span', { class: 'rtitle' }, h('span', { class: 'pid mono' }, row.id), ' ', row.title),
-                h('span', { class: 'rmeta' }, YZ.tr(row.votes + ' 票', row.votes + ' votes'), ' · ',
-                  row.funded ? h('b', { class: 'ok' }, YZ.tr('✓ 资助', '✓ funded')) : row.reason,
-                  chosen[row.id] ? [' · ', h('b', null, YZ.tr('您选了', 'your choice'))] : null)));
+                h('span', { class: 'rmeta' }, YZ.t('votes', { votes: row.votes }), ' · ',
+                  row.funded ? h('b', { class: 'ok' }, YZ.t('funded_3')) : row.reason,
+                  chosen[row.id] ? [' · ', h('b', null, YZ.t('your_choice'))] : null)));
           }))
-        ] : h('p', null, YZ.tr('正在计票…', 'Counting…')),
-        b ? null : h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.tr('输入其他代码', 'Enter another code'))));
+        ] : h('p', null, YZ.t('counting')),
+        b ? null : h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.t('enter_another_code'))));
     }
   };
 
   /** Why this card cannot vote, in words: "此卡已作废：原因…", "请先到门口登记处领取". */
   function cardText(c) {
     if (c.status === 'cancelled') {
-      return YZ.tr('此卡已作废：' + (c.reason || '未说明原因') + '。不能再用它投票；如有疑问请找工作人员。',
-        'This card was cancelled: ' + (c.reason || 'no reason given') + '. It can no longer vote; ask a member of staff.');
+      return YZ.t('card_cancelled_cannot_vote', { reason: c.reason || YZ.t('no_reason_given') });
     }
-    return YZ.tr('请先到门口登记处领取：这张卡还没有在门口登记发出，暂时不能投票。', 'Please collect it at the door register first: this card has not been handed out there yet, so it cannot vote.');
+    return YZ.t('please_collect_it_at_door');
   }
 
   /** The hub's refusal of a ballot, in plain words (the card's own reasons first). */
@@ -280,19 +273,19 @@
       case 'not_registered': return cardText({ status: 'not_registered' });
       case 'proposal_excluded': {
         var x = YZ.exclusionMap(snapshot)[m.detail];
-        return YZ.tr('未能提交：', 'Not submitted: ') + (x ? YZ.exclusionText(x) : YZ.errorText(m)) +
-          YZ.tr('。投票前已排除的项目不能选，请返回修改。', '. A proposal excluded before the vote cannot be chosen; go back and change.');
+        return YZ.t('not_submitted') + (x ? YZ.exclusionText(x) : YZ.errorText(m)) +
+          YZ.t('proposal_excluded_before_vote_cannot');
       }
-      default: return YZ.tr('未能提交：', 'Not submitted: ') + YZ.errorText(m);
+      default: return YZ.t('not_submitted') + YZ.errorText(m);
     }
   }
 
   function receiptBox(b) {
     return h('div', { class: 'receipt-box' },
-      h('p', { class: 'rlabel' }, YZ.tr('您的回执码', 'Your receipt code')),
+      h('p', { class: 'rlabel' }, YZ.t('your_receipt_code')),
       h('p', { class: 'rcode mono', id: 'receipt' }, b.receipt),
-      h('p', null, YZ.tr('请拍照或记下这个回执码，到公示栏核对您的选票。', 'Photograph or write down this code, and check it on the public board.')),
-      h('p', null, h('a', { href: '/board#receipt=' + encodeURIComponent(b.receipt), id: 'board-link' }, YZ.tr('在公示板上查看这张选票', 'See this ballot on the public board'))));
+      h('p', null, YZ.t('photograph_or_write_down_this')),
+      h('p', null, h('a', { href: '/board#receipt=' + encodeURIComponent(b.receipt), id: 'board-link' }, YZ.t('see_this_ballot_on_public'))));
   }
 
   // ------------------------------------------------------------ the choice list
@@ -313,7 +306,7 @@
       };
     });
     if (shared) {
-      out.push({ name: YZ.tr('全部项目', 'All proposals'), pickCount: 0, items: s.proposals.map(function (p) {
+      out.push({ name: YZ.t('all_proposals'), pickCount: 0, items: s.proposals.map(function (p) {
         return { p: V.proposal(p, am[p.id], cur, s), picked: !!picks[p.id] };
       }) });
     }
@@ -329,12 +322,12 @@
       // One compact line or two: number, title, cost; the rest behind 详情 (details, on tap).
       h('label', { for: id },
         h('span', { class: 'ititle' }, h('span', { class: 'pid mono' }, p.id), ' ', p.title,
-          it.picked ? h('span', { class: 'badge' }, YZ.tr('★ 本桌推选', '★ table\'s pick')) : null),
-        out ? h('span', { class: 'iexcl', id: id + '-x' }, p.excluded, YZ.tr('，不能选', ': cannot be chosen')) : null,
-        h('span', { class: 'imeta' }, YZ.tr('造价 ', 'cost ') + p.costText)),
+          it.picked ? h('span', { class: 'badge' }, YZ.t('tables_pick_3')) : null),
+        out ? h('span', { class: 'iexcl', id: id + '-x' }, p.excluded, YZ.t('cannot_be_chosen')) : null,
+        h('span', { class: 'imeta' }, YZ.t('cost_2') + p.costText)),
       h('details', { class: 'more' },
-        h('summary', null, YZ.tr('详情', 'Details'), h('span', { class: 'visually-hidden' }, ' ' + p.id)),
-        p.location ? h('p', { class: 'imeta' }, YZ.tr('地点：', 'Where: ') + p.location) : null,
+        h('summary', null, YZ.t('details'), h('span', { class: 'visually-hidden' }, ' ' + p.id)),
+        p.location ? h('p', { class: 'imeta' }, YZ.t('where_2') + p.location) : null,
         p.costRemark ? h('p', { class: 'imeta' }, p.costRemark) : null,
         p.description ? h('p', { class: 'idesc' }, p.description) : null,
         p.adviser ? h('p', { class: 'iadv adv-' + p.feasibility }, p.adviser, p.remark ? ' — ' + p.remark : '') : null));
@@ -350,14 +343,14 @@
       boxes[i].parentNode.classList.toggle('chosen', !!on[boxes[i].value]);
     }
     var c = YZ.$('#counter');
-    if (c) YZ.fill(c, YZ.tr('已选 ', 'Chosen '), h('b', { id: 'count' }, ui.choices.length), ' / ' + max());
+    if (c) YZ.fill(c, YZ.t('chosen'), h('b', { id: 'count' }, ui.choices.length), ' / ' + max());
     var go = YZ.$('#to-review');
     if (go) go.disabled = ui.choices.length === 0;
     var msg = YZ.$('#limit-msg');
     if (msg) {
       var full = ui.limitHit && ui.choices.length >= max();
       msg.hidden = !full;
-      msg.textContent = full ? YZ.tr('最多只能选 ' + max() + ' 个项目。如需改选，请先取消一个。', 'You can choose at most ' + max() + '. To change, first untick one.') : '';
+      msg.textContent = full ? YZ.t('you_can_choose_at_most', { max: max() }) : '';
     }
     applyFilter();
   }
@@ -492,7 +485,7 @@
       session = null;
       YZ.forgetToken('vote');
       token = null;
-      ui.codeError = YZ.tr('代码无效，请核对投票卡上的代码。', 'This code is not valid; check the code on your card.') +
+      ui.codeError = YZ.t('this_code_is_not_valid') +
         (detail && detail.code !== 'unknown_token' ? ' ' + YZ.errorText(detail) : '');
       render();
     }
@@ -502,7 +495,7 @@
     e.preventDefault();
     var code = YZ.$('#code').value.trim();
     if (canonical(code).length < 8) {
-      ui.codeError = YZ.tr('代码太短，请核对投票卡。', 'That code is too short; check your card.');
+      ui.codeError = YZ.t('that_code_is_too_short');
       render();
       YZ.$('#code').value = code;
       YZ.$('#code').focus();
@@ -530,7 +523,7 @@
     var els = app.querySelectorAll('[data-timer]');
     if (!els.length || !snapshot || !snapshot.timer) return;
     var ms = YZ.remainingMs(snapshot.timer, session ? session.now() : Date.now());
-    for (var i = 0; i < els.length; i++) els[i].textContent = YZ.clock(ms) + (snapshot.timer.paused ? YZ.tr('（暂停）', ' (paused)') : '');
+    for (var i = 0; i < els.length; i++) els[i].textContent = YZ.clock(ms) + (snapshot.timer.paused ? YZ.t('paused') : '');
   }
 
   YZ.langToggle();

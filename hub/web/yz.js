@@ -26,8 +26,10 @@
   YZ.tabStorage = { get: sget, set: sset };
 
   // ------------------------------------------------------------ language
-  // Chinese first. Static text is written twice, <span class="zh">…</span>
-  // <span class="en">…</span>, and CSS shows one; generated text uses tr().
+  // Chinese first. Every word comes from the hub's one vocabulary
+  // (yuanzhuo_protocol::words::ui): static HTML names an entry as {{w:key}},
+  // which the hub writes out as <span class="zh">…</span><span class="en">…</span>
+  // (CSS shows one); scripts say YZ.t('key', { n: 3 }).
 
   var langListeners = [];
   YZ.lang = function () { return document.documentElement.getAttribute('data-lang') || 'zh'; };
@@ -45,7 +47,7 @@
     YZ.setLang(l, false);
   };
   /** A speaker's name as shown: a bare seat number reads "5号" / "Seat 5". */
-  YZ.seatName = function (name) { return /^\d+$/.test(name) ? YZ.tr(name + '号', 'Seat ' + name) : name; };
+  YZ.seatName = function (name) { return /^\d+$/.test(name) ? YZ.t('seat', { name: name }) : name; };
 
   YZ.tr = function (zh, en) { return YZ.lang() === 'en' ? en : zh; };
 
@@ -58,6 +60,23 @@
     var w = WORDS[kind] && WORDS[kind][key];
     return w ? YZ.tr(w.zh, w.en) : String(key);
   };
+  var UI = WORDS.ui || {};
+  /**
+   * A page word in a given language ('zh' or 'en'), each {name} replaced by
+   * values[name]. A key missing from the vocabulary shows loudly as ⟦key⟧
+   * (the hub's tests check every key a page names).
+   */
+  YZ.tIn = function (lang, key, values) {
+    var w = UI[key];
+    if (!w) {
+      if (window.console) console.error('yz: no word "' + key + '" in the vocabulary');
+      return '\u27e6' + key + '\u27e7';
+    }
+    var s = lang === 'en' ? w[1] : w[0];
+    return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m; }) : s;
+  };
+  /** A page word in the reader's language: YZ.t('sign_in'), YZ.t('n_ballots', { n: 3 }). */
+  YZ.t = function (key, values) { return YZ.tIn(YZ.lang(), key, values); };
 
   YZ.PHASES = ['setup', 'check_in', 'discussion', 'picks', 'pitches', 'voting', 'counted', 'published'];
   YZ.phaseName = function (p) { return YZ.word('phase', p); };
@@ -78,10 +97,10 @@
     if (!m) return '';
     // A step refused in this phase: the phase in words, never its code.
     if (m.code === 'wrong_phase' && WORDS.phase && WORDS.phase[m.detail]) {
-      return YZ.tr('现在是“' + YZ.phaseName(m.detail) + '”阶段，这一步不能做。', 'Not possible during ' + YZ.phaseName(m.detail) + '.');
+      return YZ.t('not_possible_during', { phaseName: YZ.phaseName(m.detail) });
     }
     var t = YZ.lang() === 'en' ? (m.en || m.code) : (m.zh || m.code);
-    return m.detail ? t + '（' + m.detail + '）' : t;
+    return m.detail ? t + YZ.t('paren', { v: m.detail }) : t;
   };
 
   // ------------------------------------------------------------ formatting
@@ -94,7 +113,7 @@
   };
   /** Money in the one format (yuanzhuo_protocol::words::money): "300,000 元" / "¥300,000". */
   YZ.money = function (n, currency) {
-    var m = WORDS.money || { yuan: { zh: '{n} 元', en: '¥{n}' }, other: { zh: '{n} {c}', en: '{n} {c}' }, yuan_codes: ['CNY'] };
+    var m = WORDS.money;
     var c = String(currency || '').trim(), yuan = m.yuan_codes.indexOf(c.toUpperCase()) >= 0;
     var w = yuan ? m.yuan : m.other;
     var grouped = YZ.grouped(n);
@@ -111,7 +130,7 @@
     var secs = Math.ceil(ms / 1000), over = secs < 0, s = Math.abs(secs);
     var hr = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, r = s % 60;
     var body = (hr ? hr + ':' + (m < 10 ? '0' : '') + m : String(m)) + ':' + (r < 10 ? '0' : '') + r;
-    return over ? YZ.tr('超时 ', 'over ') + body : body;
+    return over ? YZ.t('over') + body : body;
   };
   YZ.remainingMs = function (timer, nowMs) {
     if (!timer) return 0;
@@ -126,23 +145,23 @@
     var left = YZ.remainingMs(timer, nowMs);
     var own = timer.label === 'discussion' || timer.label === 'pitch';
     var over = left <= -1000;
-    el.textContent = (own ? (over ? '' : YZ.tr('剩余 ', '')) : YZ.timerLabel(timer.label) + ' ') + YZ.clock(left) + (own && !over ? YZ.tr('', ' left') : '') +
-      (timer.paused ? YZ.tr('（暂停）', ' (paused)') : '');
+    el.textContent = (own ? (over ? '' : YZ.t('part_10')) : YZ.timerLabel(timer.label) + ' ') + YZ.clock(left) + (own && !over ? YZ.t('left') : '') +
+      (timer.paused ? YZ.t('paused') : '');
     el.setAttribute('data-over', over ? 'yes' : 'no');
   };
 
   // ------------------------------------------------------------ the one count
 
   var VOID_REASONS = {
-    blank: ['空白票', 'blank'],
-    over_limit: ['超过可选项数', 'more marks than allowed'],
-    unknown_proposal: ['含不存在的提案编号', 'names an unknown proposal'],
-    repeated_mark: ['同一项重复标记', 'the same proposal marked twice'],
-    unissued_number: ['选票编号未在门口发出', 'a number not handed out at the door'],
-    cancelled_number: ['选票编号已作废', 'a cancelled number']
+    blank: 'void_blank',
+    over_limit: 'void_over_limit',
+    unknown_proposal: 'void_unknown_proposal',
+    repeated_mark: 'void_repeated_mark',
+    unissued_number: 'void_unissued_number',
+    cancelled_number: 'void_cancelled_number'
   };
   /** A void paper ballot's reason, in words. */
-  YZ.voidReason = function (code) { var n = VOID_REASONS[code]; return n ? YZ.tr(n[0], n[1]) : code; };
+  YZ.voidReason = function (code) { var n = VOID_REASONS[code]; return n ? YZ.t(n) : code; };
 
   /**
    * The count's numbers, the same on every page (docs/protocol.md, `turnout`):
@@ -168,27 +187,27 @@
   YZ.countLine = function (s, prefix) {
     var c = YZ.count(s), p = prefix || 'count', h = YZ.h;
     var n = function (k, v) { return h('b', { id: p + '-' + k, class: 'mono' }, String(v)); };
-    var out = [YZ.tr('已收到 ', 'Ballots received: '), n('received', c.received), YZ.tr(' 张（有效 ', ' ('),
-      n('valid', c.valid), YZ.tr('，废票 ', ' valid, '), n('void', c.void), YZ.tr('）', ' void)')];
+    var out = [YZ.t('ballots_received'), n('received', c.received), YZ.t('count_sheets_valid_open'),
+      n('valid', c.valid), YZ.t('count_valid_void'), n('void', c.void), YZ.t('count_void_close')];
     if (c.paper > 0 || c.stickers > 0) {
-      out.push(YZ.tr('；手机 ', '; by phone '), n('phone', c.phone), YZ.tr('，纸质 ', ', on paper '), n('paper', c.paper));
+      out.push(YZ.t('by_phone'), n('phone', c.phone), YZ.t('on_paper'), n('paper', c.paper));
     }
-    if (c.stickers > 0) out.push(YZ.tr('；贴纸 ', '; stickers '), n('stickers', c.stickers));
-    if (c.registered !== null) out.push(YZ.tr('；门口登记 ', '; registered at the door '), n('registered', c.registered), YZ.tr(' 人', ''));
+    if (c.stickers > 0) out.push(YZ.t('stickers_3'), n('stickers', c.stickers));
+    if (c.registered !== null) out.push(YZ.t('registered_at_door'), n('registered', c.registered), YZ.t('people_suffix'));
     return out;
   };
   /** Void ballots by reason, in words: "空白票 2，超过可选项数 1". */
   YZ.voidLine = function (s) {
     var r = YZ.count(s).voidReasons, parts = [];
     Object.keys(r).sort().forEach(function (k) { parts.push(YZ.voidReason(k) + ' ' + r[k]); });
-    return parts.join(YZ.tr('，', ', '));
+    return parts.join(YZ.t('comma'));
   };
   /** "V0001–V0120": the serials of a card issue. */
   YZ.cardRange = function (i) { return i.first === i.last ? i.first : i.first + '–' + i.last; };
   /** A desk card's name for people: "点票员 1", "监票员 A". */
   YZ.deskName = function (d) {
-    if (d.role === 'observer') return YZ.tr('监票员 ', 'Scrutineer ') + String.fromCharCode(64 + d.number);
-    return YZ.tr('点票员 ', 'Counter ') + d.number;
+    if (d.role === 'observer') return YZ.t('scrutineer') + String.fromCharCode(64 + d.number);
+    return YZ.t('counter') + d.number;
   };
   /** The proposals excluded before the vote, by id. */
   YZ.exclusionMap = function (s) {
@@ -213,30 +232,28 @@
   YZ.issueText = function (i) {
     var range = YZ.cardRange(i);
     if (i.during_vote) {
-      return YZ.tr(YZ.hhmm(i.at_ms) + ' 追加发卡 ' + i.count + ' 张（' + range + '）：' + i.reason,
-        YZ.hhmm(i.at_ms) + ' ' + i.count + ' more cards issued (' + range + '): ' + i.reason);
+      return YZ.t('more_cards_issued', { hhmm: YZ.hhmm(i.at_ms), count: i.count, range: range, reason: i.reason });
     }
-    return YZ.tr('发卡 ' + i.count + ' 张（' + range + '）' + (i.reason ? '：' + i.reason : ''),
-      i.count + ' cards issued (' + range + ')' + (i.reason ? ': ' + i.reason : ''));
+    return YZ.t('n_cards_issued', { count: i.count, range: range, reason: i.reason ? YZ.t('colon_reason', { reason: i.reason }) : '' });
   };
   /** A cancelled card: "15:10 V0042 已作废：手机没电，改用纸质选票". */
   YZ.cancelText = function (c) {
-    return YZ.tr(YZ.hhmm(c.at_ms) + ' ' + c.serial + ' 已作废：' + c.reason, YZ.hhmm(c.at_ms) + ' ' + c.serial + ' cancelled: ' + c.reason);
+    return YZ.t('card_cancelled_at', { hhmm: YZ.hhmm(c.at_ms), serial: c.serial, reason: c.reason });
   };
   /** A staff card's serial for people: "organiser" → 组织者控制台, "counter-2" → 点票员 2, "observer-1" → 监票员 A. */
   YZ.serialName = function (serial) {
     var m = /^([a-z]+)-(\d+|all)$/.exec(serial || '');
-    if (serial === 'organiser') return YZ.tr('组织者控制台', 'the organiser\'s console');
+    if (serial === 'organiser') return YZ.t('organisers_console_name');
     if (!m) return serial;
     var n = m[2];
     switch (m[1]) {
-      case 'counter': return YZ.tr('点票员 ', 'Counter ') + n;
-      case 'observer': return YZ.tr('监票员 ', 'Scrutineer ') + String.fromCharCode(64 + Number(n));
-      case 'registrar': return YZ.tr('登记员 ', 'Registrar ') + n;
-      case 'chair': return YZ.tr('第' + n + '桌桌长', 'Table ' + n + ' chair');
-      case 'recorder': return YZ.tr('第' + n + '桌记录员', 'Table ' + n + ' recorder');
-      case 'screen': return YZ.tr('第' + n + '桌桌面屏', 'Table ' + n + ' screen');
-      case 'adviser': return n === 'all' ? YZ.tr('全场技术顾问', 'the all-tables adviser') : YZ.tr('第' + n + '桌技术顾问', 'Table ' + n + ' adviser');
+      case 'counter': return YZ.t('counter') + n;
+      case 'observer': return YZ.t('scrutineer') + String.fromCharCode(64 + Number(n));
+      case 'registrar': return YZ.t('registrar') + n;
+      case 'chair': return YZ.t('table_chair', { n: n });
+      case 'recorder': return YZ.t('table_recorder', { n: n });
+      case 'screen': return YZ.t('table_screen', { n: n });
+      case 'adviser': return n === 'all' ? YZ.t('all_tables_adviser_name') : YZ.t('table_adviser', { n: n });
       default: return serial;
     }
   };
@@ -250,22 +267,20 @@
     if (!c) return null;
     var also = c.same_address_as || [];
     return {
-      text: YZ.deskName(d) + YZ.tr(' 已认领 · ', ' claimed · ') + YZ.hhmm(c.at_ms) + ' · ' + c.address,
-      also: also.length ? YZ.tr('同一地址：', 'same address as ') + also.map(YZ.serialName).join(YZ.tr('、', ', ')) : '',
+      text: YZ.deskName(d) + YZ.t('claimed') + YZ.hhmm(c.at_ms) + ' · ' + c.address,
+      also: also.length ? YZ.t('same_address_as') + also.map(YZ.serialName).join(YZ.t('list_sep')) : '',
       flagged: also.indexOf('organiser') >= 0
     };
   };
   /** "P12 已确认排除：第6条 技术上不可行" (and the organiser's reason, when given). */
   YZ.exclusionText = function (x, withReason) {
-    var t = YZ.tr(x.proposal + ' 已确认排除：第' + x.rule + '条 ' + YZ.exclusionRule(x.rule),
-      x.proposal + ' excluded: rule ' + x.rule + ', ' + YZ.exclusionRule(x.rule));
-    if (withReason && x.reason) t += YZ.tr('（' + x.reason + '）', ' (' + x.reason + ')');
+    var t = YZ.t('proposal_excluded', { proposal: x.proposal, rule: x.rule, exclusionRule: YZ.exclusionRule(x.rule) });
+    if (withReason && x.reason) t += YZ.t('paren_reason', { reason: x.reason });
     return t;
   };
   /** An adviser's exclusion, as what it is: a recommendation. "顾问建议排除（第6条：技术上不可行），由组织者决定". */
   YZ.recommendText = function (rule) {
-    return YZ.tr('顾问建议排除（第' + rule + '条：' + YZ.exclusionRule(rule) + '），由组织者决定',
-      'the adviser recommends excluding it (rule ' + rule + ': ' + YZ.exclusionRule(rule) + '); the organiser decides');
+    return YZ.t('adviser_recommends_excluding', { rule: rule, exclusionRule: YZ.exclusionRule(rule) });
   };
   /**
    * The cost every screen shows (`proposals[].cost`, the one the count
@@ -278,12 +293,11 @@
     var adopted = (s.adopted_costs || []).filter(function (a) { return a.proposal === p.id; })[0];
     var remark = '';
     if (adopted) {
-      remark = YZ.tr('采用顾问估算；清单造价 ' + YZ.money(adopted.list_cost, cur), 'the adviser\'s estimate, adopted; list cost ' + YZ.money(adopted.list_cost, cur));
+      remark = YZ.t('advisers_estimate_adopted_list_cost', { money: YZ.money(adopted.list_cost, cur) });
     } else {
       var a = (s.annotations || []).filter(function (x) { return x.proposal === p.id; })[0];
       if (a && typeof a.cost_estimate === 'number' && a.cost_estimate !== p.cost) {
-        remark = YZ.tr('顾问估算 ' + YZ.money(a.cost_estimate, cur) + '（仅供参考，计票用上面的造价）',
-          'adviser\'s estimate ' + YZ.money(a.cost_estimate, cur) + ' (for reference; the count uses the cost above)');
+        remark = YZ.t('advisers_estimate_for_reference_count', { money: YZ.money(a.cost_estimate, cur) });
       }
     }
     return { cost: p.cost, text: YZ.money(p.cost, cur), remark: remark };
@@ -310,10 +324,11 @@
   YZ.showUnsent = function (el, session) {
     var n = session ? session.unanswered() : 0;
     el.hidden = n === 0;
-    el.textContent = YZ.tr(n + ' 条待发送', n + ' unsent');
+    el.textContent = YZ.t('unsent_2', { n: n });
   };
-  var TIMER_LABELS = { discussion: ['分桌讨论', 'Discussion'], pitch: ['推介', 'Pitch'] };
-  YZ.timerLabel = function (label) { var n = TIMER_LABELS[label]; return n ? YZ.tr(n[0], n[1]) : label; };
+  var TIMER_LABELS = { discussion: 'discussion_2', pitch: 'pitch' };
+  YZ.timerLabel = function (label) {
+    var n = TIMER_LABELS[label] || (label === YZ.tIn('zh', 'tables_choose_their_picks') ? 'tables_choose_their_picks' : null); return n ? YZ.t(n) : label; };
 
   /** Build a DOM element: h('p', {class: 'x', onclick: f}, 'text', child…). Text is never parsed as HTML. */
   YZ.h = function (tag, attrs) {
@@ -350,7 +365,7 @@
    */
   YZ.say = function (kind, text, okMs) {
     var n = YZ.h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
-      YZ.h('button', { type: 'button', class: 'small link', 'aria-label': YZ.tr('关闭提示', 'Dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
+      YZ.h('button', { type: 'button', class: 'small link', 'aria-label': YZ.t('dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
     YZ.fill(YZ.$('#say'), n);
     setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : (okMs || 5000));
   };
@@ -409,8 +424,8 @@
     session.stop();
     YZ.forgetToken(page);
     var to = YZ.pageFor(you.role);
-    YZ.fill(YZ.$('#wrong-text'), YZ.tr('这张卡属于“' + you.label + '”。请打开 ', 'This card is for “' + you.label + '”. Open '),
-      YZ.h('a', { href: to }, to), YZ.tr('，或重新扫描卡上的二维码。', ', or scan its QR code again.'));
+    YZ.fill(YZ.$('#wrong-text'), YZ.t('this_card_is_for_open', { label: you.label }),
+      YZ.h('a', { href: to }, to), YZ.t('or_scan_its_qr_code'));
     YZ.$('#wrong-card').hidden = false;
   };
 
@@ -804,11 +819,11 @@
   /** Keep a status element up to date: online / reconnecting / refused. */
   YZ.statusText = function (state, detail) {
     switch (state) {
-      case 'online': return YZ.tr('已连接', 'Connected');
-      case 'connecting': return YZ.tr('正在连接…', 'Connecting…');
-      case 'offline': return YZ.tr('网络中断，正在重连…', 'Offline, reconnecting…');
-      case 'refused': return YZ.tr('代码无效：', 'Code refused: ') + YZ.errorText(detail);
-      case 'halted': return YZ.tr('会场服务器已停止服务：', 'The hub has stopped serving: ') + YZ.errorText(detail);
+      case 'online': return YZ.t('connected_2');
+      case 'connecting': return YZ.t('connecting');
+      case 'offline': return YZ.t('offline_reconnecting');
+      case 'refused': return YZ.t('code_refused') + YZ.errorText(detail);
+      case 'halted': return YZ.t('hub_has_stopped_serving') + YZ.errorText(detail);
       default: return state;
     }
   };
@@ -832,8 +847,8 @@
       var h = YZ.h, before = document.activeElement;
       var id = 'yz-dialog-' + randomId();
       var ok = h('button', { type: 'button', class: 'primary' + (opts.danger ? ' danger' : ''), 'data-confirm': 'yes' },
-        opts.confirm || YZ.tr('确认', 'Confirm'));
-      var no = h('button', { type: 'button', 'data-confirm': 'no' }, opts.cancel || YZ.tr('取消', 'Cancel'));
+        opts.confirm || YZ.t('confirm'));
+      var no = h('button', { type: 'button', 'data-confirm': 'no' }, opts.cancel || YZ.t('cancel'));
       var box = h('div', { class: 'yz-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': id + '-t', 'aria-describedby': id + '-b' },
         h('h2', { id: id + '-t' }, opts.title),
         h('div', { id: id + '-b', class: 'yz-dialog-body' }, opts.body),

@@ -2,52 +2,66 @@
 //! sentences the pages write (`hub/web/yz.js`: `YZ.countLine`,
 //! `YZ.voidLine`, `YZ.issueText`, `YZ.claimText`, `YZ.exclusionText`,
 //! `YZ.recommendText`), so that the terminal projector and table-client say
-//! what every other screen says, with the same numbers.
+//! what every other screen says, with the same numbers. The words are the
+//! pages' own entries of the one vocabulary (`yuanzhuo_protocol::words::ui`).
 
 use crate::text::Lang;
+use yuanzhuo_protocol::words::{ui, Words};
 use yuanzhuo_protocol::{
     CardCancellation, CardIssuance, DeskCard, Exclusion, Role, Turnout, VoidReason, EXCLUSION_RULES,
 };
 
+/// An entry in the reader's language.
+fn say(w: Words, lang: Lang) -> &'static str {
+    lang.t(w.zh, w.en)
+}
+
+/// An entry in the reader's language with its `{name}`s filled in.
+fn fill(w: Words, lang: Lang, values: &[(&str, &str)]) -> String {
+    let (zh, en) = w.fill(values);
+    match lang {
+        Lang::Zh => zh,
+        Lang::En => en,
+    }
+}
+
 /// A void paper ballot's reason, in words.
 pub fn void_reason(code: &VoidReason, lang: Lang) -> String {
-    let (zh, en) = match code {
-        VoidReason::Blank => ("空白票", "blank"),
-        VoidReason::OverLimit => ("超过可选项数", "more marks than allowed"),
-        VoidReason::UnknownProposal => ("含不存在的提案编号", "names an unknown proposal"),
-        VoidReason::RepeatedMark => ("同一项重复标记", "the same proposal marked twice"),
-        VoidReason::UnissuedNumber => ("选票编号未在门口发出", "a number not handed out at the door"),
-        VoidReason::CancelledNumber => ("选票编号已作废", "a cancelled number"),
+    let w = match code {
+        VoidReason::Blank => ui::VOID_BLANK,
+        VoidReason::OverLimit => ui::VOID_OVER_LIMIT,
+        VoidReason::UnknownProposal => ui::VOID_UNKNOWN_PROPOSAL,
+        VoidReason::RepeatedMark => ui::VOID_REPEATED_MARK,
+        VoidReason::UnissuedNumber => ui::VOID_UNISSUED_NUMBER,
+        VoidReason::CancelledNumber => ui::VOID_CANCELLED_NUMBER,
     };
-    lang.t(zh, en).to_string()
+    say(w, lang).to_string()
 }
 
 /// The count in one line: "已收到 87 张（有效 84，废票 3）；手机 60，纸质 27；
 /// 贴纸 12；门口登记 90 人" (the parts after the first only when they apply).
 pub fn count_line(t: &Turnout, lang: Lang) -> String {
-    let mut s = match lang {
-        Lang::Zh => format!("已收到 {} 张（有效 {}，废票 {}）", t.ballots, t.valid, t.void),
-        Lang::En => format!("Ballots received: {} ({} valid, {} void)", t.ballots, t.valid, t.void),
-    };
+    let s = |w| say(w, lang);
+    let mut out = format!(
+        "{}{}{}{}{}{}{}",
+        s(ui::BALLOTS_RECEIVED),
+        t.ballots,
+        s(ui::COUNT_SHEETS_VALID_OPEN),
+        t.valid,
+        s(ui::COUNT_VALID_VOID),
+        t.void,
+        s(ui::COUNT_VOID_CLOSE)
+    );
     if t.paper > 0 || t.stickers > 0 {
-        s.push_str(&match lang {
-            Lang::Zh => format!("；手机 {}，纸质 {}", t.phone, t.paper),
-            Lang::En => format!("; by phone {}, on paper {}", t.phone, t.paper),
-        });
+        out += &format!("{}{}{}{}", s(ui::BY_PHONE), t.phone, s(ui::ON_PAPER), t.paper);
     }
     if t.stickers > 0 {
-        s.push_str(&match lang {
-            Lang::Zh => format!("；贴纸 {}", t.stickers),
-            Lang::En => format!("; stickers {}", t.stickers),
-        });
+        out += &format!("{}{}", s(ui::STICKERS_3), t.stickers);
     }
     if let Some(r) = &t.register {
-        s.push_str(&match lang {
-            Lang::Zh => format!("；门口登记 {} 人", r.registered),
-            Lang::En => format!("; registered at the door {}", r.registered),
-        });
+        out += &format!("{}{}{}", s(ui::REGISTERED_AT_DOOR), r.registered, s(ui::PEOPLE_SUFFIX));
     }
-    s
+    out
 }
 
 /// Void ballots by reason: "空白票 2，超过可选项数 1" ("" when none).
@@ -56,7 +70,7 @@ pub fn void_line(t: &Turnout, lang: Lang) -> String {
         .iter()
         .map(|(k, n)| format!("{} {n}", void_reason(k, lang)))
         .collect::<Vec<_>>()
-        .join(lang.t("，", ", "))
+        .join(say(ui::COMMA, lang))
 }
 
 /// "15:02": a moment of the hub's clock as a time of day, `utc_offset_s`
@@ -78,60 +92,48 @@ fn range(first: &str, last: &str) -> String {
 /// A card issue: "15:02 追加发卡 5 张（V0121–V0125）：迟到居民" during the
 /// vote, "发卡 120 张（V0001–V0120）" before it.
 pub fn issue_text(i: &CardIssuance, lang: Lang, utc_offset_s: i32) -> String {
-    let r = range(&i.first, &i.last);
-    let n = i.count;
+    let (range, count) = (range(&i.first, &i.last), i.count.to_string());
     if i.during_vote {
         let at = hhmm(i.at_ms, utc_offset_s);
-        return match lang {
-            Lang::Zh => format!("{at} 追加发卡 {n} 张（{r}）：{}", i.reason),
-            Lang::En => format!("{at} {n} more cards issued ({r}): {}", i.reason),
-        };
+        let v = [("hhmm", at.as_str()), ("count", &count), ("range", &range), ("reason", &i.reason)];
+        return fill(ui::MORE_CARDS_ISSUED, lang, &v);
     }
-    let why = |sep: &str| if i.reason.is_empty() { String::new() } else { format!("{sep}{}", i.reason) };
-    match lang {
-        Lang::Zh => format!("发卡 {n} 张（{r}）{}", why("：")),
-        Lang::En => format!("{n} cards issued ({r}){}", why(": ")),
-    }
+    let why = if i.reason.is_empty() { String::new() } else { fill(ui::COLON_REASON, lang, &[("reason", &i.reason)]) };
+    fill(ui::N_CARDS_ISSUED, lang, &[("count", &count), ("range", &range), ("reason", &why)])
 }
 
 /// "15:10 V0042 已作废：手机没电，改用纸质选票".
 pub fn cancel_text(c: &CardCancellation, lang: Lang, utc_offset_s: i32) -> String {
     let at = hhmm(c.at_ms, utc_offset_s);
-    match lang {
-        Lang::Zh => format!("{at} {} 已作废：{}", c.serial, c.reason),
-        Lang::En => format!("{at} {} cancelled: {}", c.serial, c.reason),
-    }
+    fill(ui::CARD_CANCELLED_AT, lang, &[("hhmm", &at), ("serial", &c.serial), ("reason", &c.reason)])
 }
 
 /// A desk card for people: "点票员 1", "监票员 A".
 pub fn desk_name(d: &DeskCard, lang: Lang) -> String {
     if d.role == Role::Observer {
         let letter = char::from_u32(64 + d.number).unwrap_or('?');
-        return format!("{}{letter}", lang.t("监票员 ", "Scrutineer "));
+        return format!("{}{letter}", say(ui::SCRUTINEER, lang));
     }
-    format!("{}{}", lang.t("点票员 ", "Counter "), d.number)
+    format!("{}{}", say(ui::COUNTER, lang), d.number)
 }
 
 /// A staff card's serial for people: "organiser" → 组织者控制台, "counter-2" → 点票员 2.
 pub fn serial_name(serial: &str, lang: Lang) -> String {
     if serial == "organiser" {
-        return lang.t("组织者控制台", "the organiser's console").to_string();
+        return say(ui::ORGANISERS_CONSOLE_NAME, lang).to_string();
     }
     let Some((kind, n)) = serial.split_once('-') else { return serial.to_string() };
-    match (kind, lang) {
-        ("counter", _) => format!("{}{n}", lang.t("点票员 ", "Counter ")),
-        ("observer", _) => {
+    match kind {
+        "counter" => format!("{}{n}", say(ui::COUNTER, lang)),
+        "observer" => {
             let letter = n.parse::<u32>().ok().and_then(|k| char::from_u32(64 + k)).unwrap_or('?');
-            format!("{}{letter}", lang.t("监票员 ", "Scrutineer "))
+            format!("{}{letter}", say(ui::SCRUTINEER, lang))
         }
-        ("registrar", _) => format!("{}{n}", lang.t("登记员 ", "Registrar ")),
-        ("chair", Lang::Zh) => format!("第{n}桌桌长"),
-        ("chair", Lang::En) => format!("Table {n} chair"),
-        ("recorder", Lang::Zh) => format!("第{n}桌记录员"),
-        ("recorder", Lang::En) => format!("Table {n} recorder"),
-        ("adviser", _) if n == "all" => lang.t("全场技术顾问", "the all-tables adviser").to_string(),
-        ("adviser", Lang::Zh) => format!("第{n}桌技术顾问"),
-        ("adviser", Lang::En) => format!("Table {n} adviser"),
+        "registrar" => format!("{}{n}", say(ui::REGISTRAR, lang)),
+        "chair" => fill(ui::TABLE_CHAIR, lang, &[("n", n)]),
+        "recorder" => fill(ui::TABLE_RECORDER, lang, &[("n", n)]),
+        "adviser" if n == "all" => say(ui::ALL_TABLES_ADVISER_NAME, lang).to_string(),
+        "adviser" => fill(ui::TABLE_ADVISER, lang, &[("n", n)]),
         _ => serial.to_string(),
     }
 }
@@ -154,13 +156,13 @@ pub fn claim_text(d: &DeskCard, lang: Lang, utc_offset_s: i32) -> Option<ClaimTe
         String::new()
     } else {
         let names: Vec<String> = c.same_address_as.iter().map(|s| serial_name(s, lang)).collect();
-        format!("{}{}", lang.t("同一地址：", "same address as "), names.join(lang.t("、", ", ")))
+        format!("{}{}", say(ui::SAME_ADDRESS_AS, lang), names.join(say(ui::LIST_SEP, lang)))
     };
     Some(ClaimText {
         text: format!(
             "{}{}{} · {}",
             desk_name(d, lang),
-            lang.t(" 已认领 · ", " claimed · "),
+            say(ui::CLAIMED, lang),
             hhmm(c.at_ms, utc_offset_s),
             c.address
         ),
@@ -179,23 +181,15 @@ pub fn rule_text(n: u8, lang: Lang) -> &'static str {
 
 /// "P12 已确认排除：第6条 技术上不可行".
 pub fn exclusion_text(x: &Exclusion, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("{} 已确认排除：第{}条 {}", x.proposal, x.rule, rule_text(x.rule, lang)),
-        Lang::En => format!("{} excluded: rule {}, {}", x.proposal, x.rule, rule_text(x.rule, lang)),
-    }
+    let rule = x.rule.to_string();
+    let v = [("proposal", x.proposal.as_str()), ("rule", &rule), ("exclusionRule", rule_text(x.rule, lang))];
+    fill(ui::PROPOSAL_EXCLUDED, lang, &v)
 }
 
 /// An adviser's exclusion, as what it is: "顾问建议排除（第6条：技术上不可行），由组织者决定".
 pub fn recommend_text(rule: u8, lang: Lang) -> String {
-    match lang {
-        Lang::Zh => format!("顾问建议排除（第{rule}条：{}），由组织者决定", rule_text(rule, lang)),
-        Lang::En => {
-            format!(
-                "the adviser recommends excluding it (rule {rule}: {}); the organiser decides",
-                rule_text(rule, lang)
-            )
-        }
-    }
+    let n = rule.to_string();
+    fill(ui::ADVISER_RECOMMENDS_EXCLUDING, lang, &[("rule", &n), ("exclusionRule", rule_text(rule, lang))])
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 
 use crate::{Allocation, Feasibility, Phase, TallyVisibility, TieBreak, EXCLUSION_RULES};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// One thing said in both languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +24,51 @@ pub struct Words {
 const fn w(zh: &'static str, en: &'static str) -> Words {
     Words { zh, en }
 }
+
+impl Words {
+    /// The words with each `{name}` replaced by its value, (Chinese, English).
+    pub fn fill(&self, values: &[(&str, &str)]) -> (String, String) {
+        (fill_in(self.zh, values), fill_in(self.en, values))
+    }
+}
+
+/// `template` with each `{name}` replaced by its value, in one pass: a value
+/// is never read again as a template; an unknown `{…}` stays as written.
+pub fn fill_in(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 64);
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let found = rest.find('}').and_then(|j| Some((j, values.iter().find(|(k, _)| *k == &rest[1..j])?.1)));
+        match found {
+            Some((j, v)) => {
+                out.push_str(v);
+                rest = &rest[j + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Declares the page words (`ui`): `NAME = "中文", "English";` becomes
+/// `pub const NAME: Words` and a row of `ui::ALL`, which pages read by the
+/// lower-case name.
+macro_rules! ui_words {
+    ($($(#[$m:meta])* $name:ident = $zh:literal, $en:literal;)*) => {
+        $($(#[$m])* pub const $name: Words = Words { zh: $zh, en: $en };)*
+        /// Every entry with its name (upper case, as in Rust).
+        pub const ALL: &[(&str, Words)] = &[$((stringify!($name), $name)),*];
+    };
+}
+
+/// Every other word the hub's pages show: labels, buttons, notices.
+pub mod ui;
 
 /// How the budget goes to the ranking, as the room is told before the vote.
 pub fn allocation(a: Allocation) -> Words {
@@ -136,7 +182,6 @@ fn key<T: Serialize>(v: T) -> String {
 /// Everything above as one JSON object for the pages:
 /// `{"allocation": {"greedy_skip": {"zh": …, "en": …}}, …, "money": {"yuan": …, "other": …, "yuan_codes": […]}}`.
 pub fn for_pages() -> serde_json::Value {
-    use std::collections::BTreeMap;
     fn map<T: Copy + Serialize>(all: &[T], f: fn(T) -> Words) -> BTreeMap<String, Pair> {
         all.iter().map(|&v| (key(v), pair(f(v)))).collect()
     }
@@ -148,7 +193,18 @@ pub fn for_pages() -> serde_json::Value {
         "phase": map(&Phase::ALL, phase),
         "exclusion_rules": EXCLUSION_RULES.iter().map(|&(zh, en)| Pair { zh, en }).collect::<Vec<_>>(),
         "money": { "yuan": pair(MONEY_YUAN), "other": pair(MONEY_OTHER), "yuan_codes": ["CNY", "RMB", "", "元"] },
+        "ui": ui_for_pages(),
     })
+}
+
+/// The page words as pages read them: `{"sign_in": ["进入", "Sign in"], …}`.
+pub fn ui_for_pages() -> BTreeMap<String, [&'static str; 2]> {
+    ui::ALL.iter().map(|(k, w)| (k.to_ascii_lowercase(), [w.zh, w.en])).collect()
+}
+
+/// A page word by its page key (`sign_in`).
+pub fn ui_word(key: &str) -> Option<Words> {
+    ui::ALL.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|&(_, w)| w)
 }
 
 #[cfg(test)]
@@ -174,5 +230,22 @@ mod tests {
         assert_eq!(v["exclusion_rules"].as_array().map(Vec::len), Some(7));
         assert_eq!(exclusion_rule(0), None);
         assert_eq!(exclusion_rule(7).map(|x| x.zh), Some("明显超出预算上限"));
+        assert_eq!(v["ui"]["lang_toggle"][1], "中文");
+    }
+
+    #[test]
+    fn each_page_word_is_one_entry() {
+        let mut seen = std::collections::HashMap::new();
+        for (k, w) in ui::ALL {
+            assert!(k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{k}");
+            if let Some(other) = seen.insert((w.zh, w.en), k) {
+                panic!("{other} and {k} say the same thing: merge them");
+            }
+        }
+        assert_eq!(ui_for_pages().len(), ui::ALL.len());
+        assert_eq!(ui_word("lang_toggle"), Some(ui::LANG_TOGGLE));
+        let n = Words { zh: "{n} 张", en: "{n} sheets" }.fill(&[("n", "3")]);
+        assert_eq!(n, ("3 张".to_string(), "3 sheets".to_string()));
+        assert_eq!(fill_in("{a}{b}{c}", &[("a", "{b}"), ("b", "x")]), "{b}x{c}", "one pass");
     }
 }

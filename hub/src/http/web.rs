@@ -176,12 +176,38 @@ fn asset_response(path: &str, query: Option<&str>, h: &HeaderMap) -> Response {
 /// `html` with every asset named by its version, so that browsers keep the
 /// assets for long and still never use a stale one.
 pub fn versioned(html: &str) -> String {
-    let mut out = html.to_string();
+    let mut out = with_page_words(html);
     for (path, a) in prepared() {
         if path.starts_with("/assets/") {
             out = out.replace(&format!("\"{path}\""), &format!("\"{path}?v={}\"", a.version));
         }
     }
+    out
+}
+
+/// `html` with each `{{w:key}}` written out from the one vocabulary
+/// (`yuanzhuo_protocol::words::ui`) as both languages' spans, `{{zh:key}}`
+/// and `{{en:key}}` as one language's text (titles, attributes). A key not
+/// in the vocabulary stays as written, `{{w:key}}`, and fails the tests.
+pub fn with_page_words(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() * 2);
+    let mut rest = html;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let Some(j) = rest.find("}}") else { break };
+        let inner = &rest[2..j];
+        match inner.split_once(':').and_then(|(kind, key)| Some((kind, words::ui_word(key)?))) {
+            Some(("w", w)) => {
+                out.push_str(&format!(r#"<span class="zh">{}</span><span class="en" lang="en">{}</span>"#, w.zh, w.en))
+            }
+            Some(("zh", w)) => out.push_str(w.zh),
+            Some(("en", w)) => out.push_str(w.en),
+            _ => out.push_str(&rest[..j + 2]),
+        }
+        rest = &rest[j + 2..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -241,21 +267,22 @@ async fn landing(AxState(web): AxState<Arc<Web>>) -> Response {
 fn landing_html(m: &MeetingInfo, r: &Rules, proposals: usize, allow_public: bool) -> String {
     let (budget_zh, budget_en) = money(r.budget.amount, &r.budget.currency);
     let allocation = words::allocation(r.allocation);
-    format!(
-        include_str!("../../web/landing.html"),
-        name = esc(&m.name),
-        venue = esc(&m.venue),
-        date = esc(&m.date),
-        tables = r.tables.len(),
-        proposals = proposals,
-        picks = r.picks_per_table,
-        max = r.max_choices,
-        budget_zh = esc(&budget_zh),
-        budget_en = esc(&budget_en),
-        allocation_zh = esc(allocation.zh),
-        allocation_en = esc(allocation.en),
-        public = allow_public,
-    )
+    let values = [
+        ("name", esc(&m.name)),
+        ("venue", esc(&m.venue)),
+        ("date", esc(&m.date)),
+        ("tables", r.tables.len().to_string()),
+        ("proposals", proposals.to_string()),
+        ("picks", r.picks_per_table.to_string()),
+        ("max", r.max_choices.to_string()),
+        ("budget_zh", esc(&budget_zh)),
+        ("budget_en", esc(&budget_en)),
+        ("allocation_zh", esc(allocation.zh)),
+        ("allocation_en", esc(allocation.en)),
+        ("public", allow_public.to_string()),
+    ];
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    words::fill_in(&with_page_words(include_str!("../../web/landing.html")), &values)
 }
 
 /// An amount as residents read it (`yuanzhuo_protocol::words`).
@@ -270,7 +297,9 @@ async fn join(UrlPath(token): UrlPath<String>, AxState(web): AxState<Arc<Web>>) 
             let code = tokens::normalize(&token);
             Redirect::to(&format!("{}#token={code}", page_for(row.role))).into_response()
         }
-        None => (StatusCode::NOT_FOUND, Html(include_str!("../../web/join-unknown.html"))).into_response(),
+        None => {
+            (StatusCode::NOT_FOUND, Html(with_page_words(include_str!("../../web/join-unknown.html")))).into_response()
+        }
     }
 }
 
@@ -455,6 +484,132 @@ mod tests {
         }
         assert!(files > 50, "scanned {files} files");
         assert!(copies.is_empty(), "written again outside yuanzhuo_protocol::words:\n{}", copies.join("\n"));
+    }
+
+    /// The pages' files (scripts, HTML, CSS) with their text.
+    fn page_files() -> Vec<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("web");
+        let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+            .filter_map(|e| {
+                Some((e.file_name().to_string_lossy().into_owned(), std::fs::read_to_string(e.path()).ok()?))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Code without its comments (`/* … */`, `<!-- … -->`, and `//` at the
+    /// start of a line or after a space).
+    fn without_comments(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        loop {
+            let next =
+                [("/*", "*/"), ("<!--", "-->")].into_iter().filter_map(|(a, b)| Some((rest.find(a)?, a, b))).min();
+            let Some((i, a, b)) = next else { break };
+            out.push_str(&rest[..i]);
+            rest = rest[i + a.len()..].split_once(b).map_or("", |(_, r)| r);
+        }
+        out.push_str(rest);
+        out.lines()
+            .map(|l| match l.find("//").filter(|&i| i == 0 || l[..i].ends_with(char::is_whitespace)) {
+                Some(i) => &l[..i],
+                None => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn is_cjk(c: char) -> bool {
+        matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+    }
+
+    /// Every word a page shows comes from the one vocabulary
+    /// (`words::ui` and the rule words): no page writes Chinese itself.
+    #[test]
+    fn pages_write_no_chinese_outside_the_vocabulary() {
+        let files = page_files();
+        assert!(files.len() > 30, "{} files", files.len());
+        let mut found = Vec::new();
+        for (name, text) in &files {
+            for (n, line) in without_comments(text).lines().enumerate() {
+                if line.chars().any(is_cjk) {
+                    found.push(format!("{name}:{}: {}", n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "Chinese written in a page, not in yuanzhuo_protocol::words::ui:\n{}",
+            found.join("\n")
+        );
+    }
+
+    /// Each key a page names is in the vocabulary, and each entry is used.
+    #[test]
+    fn every_page_word_exists_and_is_used() {
+        let keys = words::ui_for_pages();
+        let mut named = std::collections::BTreeSet::new();
+        let mut quoted = std::collections::BTreeSet::new();
+        for (name, text) in page_files() {
+            let code = without_comments(&text);
+            // HTML: {{w:key}}, {{zh:key}}, {{en:key}}.
+            for part in code.split("{{").skip(1) {
+                let inner = part.split("}}").next().unwrap_or_default();
+                if let Some((_, key)) = inner.split_once(':') {
+                    named.insert((name.clone(), key.to_string()));
+                }
+            }
+            // Scripts: YZ.t('key' …), YZ.tIn(lang, 'key' …); any quoted key counts as a use (tables of keys).
+            for (i, _) in code.match_indices('\'') {
+                let lit: String = code[i + 1..].chars().take_while(|&c| c != '\'').collect();
+                if !lit.is_empty() && lit.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') {
+                    quoted.insert(lit.clone());
+                    let before = &code[..i];
+                    if before.ends_with("YZ.t(")
+                        || (before.contains("YZ.tIn(")
+                            && before.rsplit("YZ.tIn(").next().is_some_and(|r| !r.contains(')') && r.contains(',')))
+                    {
+                        named.insert((name.clone(), lit));
+                    }
+                }
+            }
+        }
+        let unknown: Vec<_> = named.iter().filter(|(_, k)| !keys.contains_key(k)).collect();
+        assert!(unknown.is_empty(), "pages name words the vocabulary does not have: {unknown:?}");
+        // Rust clients name entries as `ui::NAME`.
+        let client = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("client/src/words.rs");
+        let rust = std::fs::read_to_string(client).unwrap_or_default();
+        for part in rust.split("ui::").skip(1) {
+            let name: String = part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+            quoted.insert(name.to_ascii_lowercase());
+        }
+        let used: std::collections::BTreeSet<&String> = named.iter().map(|(_, k)| k).chain(&quoted).collect();
+        let unused: Vec<_> = keys.keys().filter(|k| !used.contains(k)).collect();
+        assert!(unused.is_empty(), "words no page uses (remove them): {unused:?}");
+    }
+
+    /// Every page as served has each of its words written out.
+    #[test]
+    fn served_pages_have_no_word_left_to_fill() {
+        for (name, text) in page_files() {
+            if name.ends_with(".html") {
+                let html = with_page_words(&text);
+                assert!(
+                    !html.contains("{{"),
+                    "{name}: {}",
+                    html.split("{{").nth(1).unwrap_or_default().chars().take(60).collect::<String>()
+                );
+            }
+        }
+        let mut def = crate::documents::definition::demo();
+        def.meeting.venue = "{max} & {{w:yuanzhuo}}".into();
+        let html = landing_html(&def.meeting, &def.rules, def.proposals.len(), true);
+        assert!(html.contains("{max} &amp; {{w:yuanzhuo}}"), "a venue is text, not a template");
+        assert!(html.contains(&format!("{} proposals", def.proposals.len())), "{html}");
+        assert!(!html.contains("{proposals}"));
     }
 
     #[test]
