@@ -396,10 +396,6 @@ impl State {
             all.tables = Some(self.table_summaries());
             any_all = true;
         }
-        if changed.results && self.results.is_some() {
-            all.results = self.results.clone();
-            any_all = true;
-        }
         if changed.electorate {
             all.electorate = Some(self.electorate.view());
             any_all = true;
@@ -423,6 +419,12 @@ impl State {
         }
         if any_all {
             out.push((Audience::All, all));
+        }
+        // The results follow the phase as an update of their own at the same
+        // position: the close reaches every phone as a few dozen bytes first,
+        // and the results (which grow with the proposals) come after it.
+        if changed.results && self.results.is_some() {
+            out.push((Audience::All, Update { results: self.results.clone(), ..base.clone() }));
         }
         out.extend(costs);
         // One small update per table summary, annotation, table detail change.

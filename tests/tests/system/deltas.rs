@@ -236,3 +236,44 @@ async fn an_annotation_and_a_speaker_change_cost_the_same_however_many_came_befo
         }
     }
 }
+
+/// The close reaches a phone as the phase alone, in an update of its own
+/// whose size does not grow with the proposals; the results follow at the
+/// same log position, and the phone's view is then whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_close_reaches_a_phone_as_a_small_phase_update_at_any_size() {
+    let mut sizes = vec![];
+    for n in [10u32, 300] {
+        let (_dir, data, sheet) = big_meeting(n);
+        let hub = Hub::start(&data, &[]).unwrap();
+        let url = hub.url();
+        let mut org = Paced::new(&url, &token(&sheet, &["organiser"])).await;
+        org.ok(cmd::open()).await;
+        for p in ["discussion", "picks", "pitches", "voting"] {
+            org.ok(cmd::advance(p)).await;
+        }
+        let voters = voter_tokens(&sheet);
+        let mut phone = Paced::new(&url, &voters[0]).await;
+        phone.ok(cmd::ballot(&["P001", "P002"])).await;
+        let at = org.ok(cmd::advance("counted")).await;
+        // The phone's messages at the close's position, in order.
+        let mut close = vec![];
+        while close.iter().all(|u: &Value| u.get("results").is_none()) {
+            let v = phone.c.recv(Duration::from_secs(20)).await.expect("the close arrives");
+            if v["type"] == "update" && v["seq"].as_u64() == Some(at) {
+                close.push(v);
+            }
+        }
+        let first = &close[0];
+        assert_eq!(first["phase"], "counted", "the phase comes first: {first}");
+        assert!(first.get("results").is_none(), "the phase update carries no results");
+        let ranking = close.last().unwrap()["results"]["ranking"].as_array().map_or(0, |r| r.len());
+        assert_eq!(ranking, n as usize, "the results follow at the same position");
+        assert_eq!(phone.c.snapshot().phase, yuanzhuo_protocol::Phase::Counted);
+        assert!(phone.c.snapshot().results.is_some(), "the phone's view has the results");
+        sizes.push(first.to_string().len());
+    }
+    eprintln!("bytes of the close's phase update to a phone: at 10 proposals {}, at 300 {}", sizes[0], sizes[1]);
+    assert!(sizes[1] <= sizes[0] + 8, "the phase update grew with the proposals: {sizes:?}");
+    assert!(sizes[1] < 400, "the phase update is small: {sizes:?}");
+}
