@@ -340,7 +340,9 @@ async fn run(args: Args) -> Result<()> {
                 .iter()
                 .filter(|(ph, _)| ph == phase)
                 .filter_map(|(ph, t)| {
-                    sent.iter().find(|(s, _)| s == ph).map(|(_, at)| t.saturating_duration_since(*at).as_secs_f64() * 1e3)
+                    sent.iter()
+                        .find(|(s, _)| s == ph)
+                        .map(|(_, at)| t.saturating_duration_since(*at).as_secs_f64() * 1e3)
                 })
                 .collect();
             summary.phase_broadcast_by_phase.insert(phase.clone(), Latency::of(one));
