@@ -452,6 +452,12 @@
       if (at >= 0) reg[at] = e; else { reg.push(e); reg.sort(function (a, b) { return a.register - b.register; }); }
     }
     ['timer', 'pitch', 'tally', 'results'].forEach(function (k) { if (k in u) s[k] = u[k]; });
+    // The counts a batch of ballots moved, and the ballots now.
+    if (u.tally_change && s.tally) {
+      var tcounts = u.tally_change.counts || {};
+      Object.keys(tcounts).forEach(function (k) { s.tally.counts[k] = tcounts[k]; });
+      s.tally.ballots = u.tally_change.ballots;
+    }
     if (u.table_detail) {
       var d = u.table_detail, list = s.table_details || (s.table_details = []), found = false;
       for (var i = 0; i < list.length; i++) if (list[i].table === d.table) { list[i] = d; found = true; }

@@ -316,8 +316,9 @@ pub fn scene_at(snap: &Snapshot, now_ms: u64, lang: Lang, utc_offset_s: i32) -> 
         Phase::Voting => Body::Voting(voting(snap, now_ms, lang)),
         Phase::Counted | Phase::Published => match results(snap, lang) {
             Some(r) => Body::Results(r),
-            // Results always come with the phase; if a hub ever sends the
-            // phase first, the closed tally is the best there is to show.
+            // The results follow the close's phase in an update of their
+            // own at the same log position; until they arrive, the closed
+            // tally is the best there is to show.
             None => Body::Voting(voting(snap, now_ms, lang)),
         },
     };

@@ -30,12 +30,33 @@ import zlib
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 BIN = os.path.join(ROOT, "target", "release")
-# YZ_BENCH_HUB: another hub binary (e.g. an older build, for before/after figures).
+# YZ_BENCH_HUB, YZ_BENCH_SIM: another hub or simulator binary (e.g. an older
+# build, for before/after figures), taken as is.
 HUB = os.environ.get("YZ_BENCH_HUB") or os.path.join(BIN, "hub")
-SIM = os.path.join(BIN, "simulate")
+SIM = os.environ.get("YZ_BENCH_SIM") or os.path.join(BIN, "simulate")
 VERIFY_COUNT = os.path.join(ROOT, "scripts", "verify-count")
 PEER = os.path.join(ROOT, "scripts", "bench", "peer.js")
 TWO_CORES = (os.cpu_count() or 1) >= 2 and shutil.which("taskset") is not None
+
+
+def stale(exe):
+    """Why the binary at `exe` is not the one its sources make today, if it
+    is not (as the test harness checks, tests/src/lib.rs `stale`): missing,
+    or older than a file in its Cargo dep-info (`exe.d`)."""
+    try:
+        built = os.path.getmtime(exe)
+        with open(exe + ".d") as f:
+            line = f.readline()
+    except OSError:
+        return f"{exe} is not built, or has no {exe}.d beside it"
+    _, _, deps = line.partition(": ")
+    for dep in deps.replace("\\ ", "\0").split():
+        dep = os.path.join(ROOT, dep.replace("\0", " "))
+        if not os.path.exists(dep):
+            return f"{exe} is built from {dep}, which is gone"
+        if os.path.getmtime(dep) > built:
+            return f"{exe} is older than {dep}"
+    return None
 
 
 def pinned(core, cmd):
@@ -467,9 +488,10 @@ def main():
                                    "musthandle,equal_shares,welcome,desk)")
     a = ap.parse_args()
     only = set(a.only.split(",")) if a.only else None
-    for b in (HUB, SIM):
-        if not os.path.exists(b):
-            sys.exit(f"{b} is missing: cargo build --release -p hub -p yuanzhuo-tests --bin simulate")
+    for b in [b for b, given in ((HUB, "YZ_BENCH_HUB"), (SIM, "YZ_BENCH_SIM")) if not os.environ.get(given)]:
+        why = stale(b)
+        if why:
+            sys.exit(f"{why}: cargo build --release --workspace (scripts/bench/run does it)")
     work = tempfile.mkdtemp(prefix="yz-bench-", dir=os.path.join(ROOT, "target"))
     started = time.time()
     print(f"bench: {os.cpu_count()} cores, {'server on core 0, load on core 1' if TWO_CORES else 'no pinning'}; "

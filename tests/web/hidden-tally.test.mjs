@@ -175,6 +175,7 @@ test('once the vote closes the full results appear, equal to the export', async 
   const ex = hub.export();
   assert.deepEqual(ex.ballots[5].choices, ['P01', 'P04', 'P07', 'P10', 'P20']);
   await projector.waitForSelector('#scene[data-scene="results"]', WAIT);
+  await projector.waitForSelector('#rfunded li, #rrest li', WAIT); // the results follow the phase
   const votes = await projector.$$eval('#rfunded li, #rrest li', (ls) => Object.fromEntries(ls.map((l) => [l.getAttribute('data-id'), Number(l.getAttribute('data-votes'))])));
   assert.deepEqual(votes, ex.tally);
   assert.equal(votes.P60, 5);

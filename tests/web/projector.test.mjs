@@ -222,6 +222,8 @@ test('results: the ranking, the budget line with running totals, ties, and a log
   assert.equal(ex.results.final, true);
   for (const p of both()) {
     await scene(p, 'results');
+    // The results follow the close's phase in an update of their own.
+    await p.waitForSelector('#rfunded li, #rrest li', WAIT);
     const rows = await p.$$eval('#rfunded li, #rrest li', (ls) => ls.map((l) => ({
       id: l.getAttribute('data-id'), votes: Number(l.getAttribute('data-votes')), funded: l.getAttribute('data-funded') === '1',
       running: l.getAttribute('data-running') === null ? null : Number(l.getAttribute('data-running')),

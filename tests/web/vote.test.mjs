@@ -264,9 +264,39 @@ test('the ballot frame is lost and the voter reloads: the same id goes out again
   await p.context().close();
 });
 
-test('after the count the page shows the results, the voter\'s receipt and choices marked; large type and English', async () => {
+test('the close switches a page on the phase alone; the results fill in when they come', async () => {
+  // A phone whose results are held back on the way: the hub sends the
+  // close's phase first, in an update of its own, and the results after it.
+  let ws = null, holding = true, phaseAlone = null;
+  const held = [];
+  const late = await newPhone((route) => {
+    const server = route.connectToServer();
+    ws = route;
+    route.onMessage((m) => server.send(m));
+    server.onMessage((m) => {
+      const j = JSON.parse(m);
+      if (j.type === 'update' && j.phase === 'counted') phaseAlone = !('results' in j);
+      if (holding && j.type === 'update' && 'results' in j) { held.push(m); return; }
+      route.send(m);
+    });
+  });
+  await late.goto(hub.tokens.voters[7].link);
+  await screen(late, 'choose');
   await d.advanceTo('counted');
+  await screen(late, 'results');
+  assert.equal(phaseAlone, true, 'the phase came in an update without the results');
+  assert.match(await late.textContent('#app'), /正在计票/);
+  assert.equal((await late.$$('#ranking li')).length, 0);
+  holding = false;
+  held.forEach((m) => ws.send(m));
+  await late.waitForSelector('#ranking li', WAIT);
+  assert.equal((await late.$$('#ranking li')).length, 60);
+  await late.context().close();
+});
+
+test('after the count the page shows the results, the voter\'s receipt and choices marked; large type and English', async () => {
   await screen(phone, 'results');
+  await phone.waitForSelector('#ranking li', WAIT);
   assert.equal(await phone.textContent('#receipt'), ballots()[0].receipt);
   assert.equal((await phone.$$('#ranking li')).length, 60);
   assert.equal((await phone.$$('#ranking li.mine')).length, 10);

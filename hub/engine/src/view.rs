@@ -158,6 +158,12 @@ pub struct Changed {
     /// Proposals whose annotation changed.
     pub annotations: Vec<ProposalId>,
     pub tally: bool,
+    /// Proposals a ballot in this batch chose: with `tally` alone, only
+    /// their counts are sent (`tally_change`).
+    pub votes: Vec<ProposalId>,
+    /// The tally changed otherwise (a batch or board agreed, the close):
+    /// sent whole.
+    pub tally_whole: bool,
     /// Turnout without the tally (cards issued or cancelled, the register).
     pub turnout: bool,
     pub electorate: bool,
@@ -204,6 +210,7 @@ impl Changed {
                 // vote closes; publishing changes nothing but the phase.
                 self.results |= *to == Phase::Counted;
                 self.tally |= *to == Phase::Counted;
+                self.tally_whole |= *to == Phase::Counted;
                 // …and the desk's marks with it.
                 self.paper |= *to == Phase::Counted;
                 self.pitch |= *to == Phase::Pitches || *to == Phase::Voting;
@@ -232,7 +239,12 @@ impl Changed {
                 push(&mut self.picks, *table)
             }
             Event::Annotated { proposal, .. } => push(&mut self.annotations, proposal.clone()),
-            Event::BallotCast { .. } => self.tally = true,
+            Event::BallotCast { choices, .. } => {
+                self.tally = true;
+                for c in choices {
+                    push(&mut self.votes, c.clone());
+                }
+            }
             Event::PaperKeyed { batch, counter, number, .. } | Event::PaperRemoved { batch, counter, number } => {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch));
                 self.copy_change(*batch, counter, Some(number));
@@ -253,10 +265,12 @@ impl Changed {
             Event::PaperAgreed { batch, .. } => {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch));
                 self.tally = true;
+                self.tally_whole = true;
             }
             Event::BoardAgreed { board, .. } => {
                 push(&mut self.paper_units, PaperUnit::Board(*board));
                 self.tally = true;
+                self.tally_whole = true;
             }
             Event::StaffCardsIssued { .. } | Event::CardClaimed { .. } | Event::ClaimReleased { .. } => {
                 self.electorate = true
@@ -396,10 +410,6 @@ impl State {
             all.tables = Some(self.table_summaries());
             any_all = true;
         }
-        if changed.results && self.results.is_some() {
-            all.results = self.results.clone();
-            any_all = true;
-        }
         if changed.electorate {
             all.electorate = Some(self.electorate.view());
             any_all = true;
@@ -423,6 +433,12 @@ impl State {
         }
         if any_all {
             out.push((Audience::All, all));
+        }
+        // The results follow the phase as an update of their own at the same
+        // position: the close reaches every phone as a few dozen bytes first,
+        // and the results (which grow with the proposals) come after it.
+        if changed.results && self.results.is_some() {
+            out.push((Audience::All, Update { results: self.results.clone(), ..base.clone() }));
         }
         out.extend(costs);
         // One small update per table summary, annotation, table detail change.
@@ -454,7 +470,14 @@ impl State {
             let mut w = base.clone();
             w.turnout = Some(self.turnout());
             if changed.tally {
-                w.tally = self.visible_tally();
+                if changed.tally_whole {
+                    w.tally = self.visible_tally();
+                } else if self.rules().is_some() && !self.tally_hidden() {
+                    // Ballots only: the counts they moved (a few, of hundreds).
+                    let counts =
+                        changed.votes.iter().filter_map(|id| Some((id.clone(), *self.tally.get(id)?))).collect();
+                    w.tally_change = Some(Tally { counts, ballots: self.counted_ballots() });
+                }
             }
             out.push((Audience::Watchers, w));
         }

@@ -1248,6 +1248,10 @@ pub struct Update {
     pub turnout: Option<Turnout>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tally: Option<Tally>,
+    /// The counts that changed (only the proposals some ballot chose) and
+    /// the ballots now: merged into `tally`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally_change: Option<Tally>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Results>,
     /// The whole counting desk (sent live only when the vote closes).
@@ -1359,6 +1363,10 @@ impl Snapshot {
         }
         if let Some(t) = &u.tally {
             self.tally = Some(t.clone());
+        }
+        if let (Some(c), Some(t)) = (&u.tally_change, &mut self.tally) {
+            t.counts.extend(c.counts.iter().map(|(k, v)| (k.clone(), *v)));
+            t.ballots = c.ballots;
         }
         if let Some(r) = &u.results {
             self.results = Some(r.clone());

@@ -601,6 +601,11 @@ async fn write_loop(
                     if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(sink, &b.text, out).await.is_err() {
                         return;
                     }
+                    if !updates.is_empty() {
+                        // More is waiting (the results after the close's phase):
+                        // let every other connection have this one first.
+                        tokio::task::yield_now().await;
+                    }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {
                     // Too far behind to catch up update by update: start again from a snapshot.

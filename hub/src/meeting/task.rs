@@ -608,14 +608,25 @@ impl Meeting {
         for (actor, id, digest, reply) in d.repeats {
             self.answer_again(&reply, &(actor, id), &digest);
         }
-        for (audience, mut update) in self.state.updates(&d.changed, d.now) {
-            update.log_tag = tag.clone();
-            let seq = update.seq;
-            // The tag is part of the text, so set before it is serialised and deflated.
-            let text = Arc::new(crate::wire::deflate::Wire::new(encode(&ServerMsg::Update(Box::new(update)))));
-            let b = Broadcast { audience, seq, text };
+        // Every update is serialised before the first is sent, so that a
+        // writer woken by the first finds the rest waiting (and lets every
+        // other connection have the first, the close's phase, before it
+        // writes the results).
+        let ready: Vec<Broadcast> = self
+            .state
+            .updates(&d.changed, d.now)
+            .into_iter()
+            .map(|(audience, mut update)| {
+                update.log_tag = tag.clone();
+                let seq = update.seq;
+                // The tag is part of the text, so set before it is serialised and deflated.
+                let text = Arc::new(crate::wire::deflate::Wire::new(encode(&ServerMsg::Update(Box::new(update)))));
+                Broadcast { audience, seq, text }
+            })
+            .collect();
+        for b in ready {
             for (feed, tx) in self.feeds.iter() {
-                if feed.carries(audience) {
+                if feed.carries(b.audience) {
                     // No receivers is fine: nobody on that feed is connected.
                     let _ = tx.send(b.clone());
                 }

@@ -236,3 +236,50 @@ async fn an_annotation_and_a_speaker_change_cost_the_same_however_many_came_befo
         }
     }
 }
+
+/// A ballot reaches the projector as the counts it moved, and the close
+/// reaches a phone as the phase alone, in an update of its own: neither
+/// grows with the proposals. The results follow the phase at the same log
+/// position, and the phone's view is then whole.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ballot_and_the_close_cost_the_same_at_10_and_300_proposals() {
+    let (mut ballot, mut close) = (vec![], vec![]);
+    for n in [10u32, 300] {
+        let (_dir, data, sheet) = big_meeting(n);
+        let hub = Hub::start(&data, &[]).unwrap();
+        let url = hub.url();
+        let mut org = Paced::new(&url, &token(&sheet, &["organiser"])).await;
+        org.ok(cmd::open()).await;
+        for p in ["discussion", "picks", "pitches", "voting"] {
+            org.ok(cmd::advance(p)).await;
+        }
+        let mut projector = Client::connect(&url, &token(&sheet, &["projector"])).await.unwrap();
+        let mut phone = Paced::new(&url, &voter_tokens(&sheet)[0]).await;
+        let cast = phone.ok(cmd::ballot(&["P001", "P002"])).await;
+        let at = org.ok(cmd::advance("counted")).await;
+        ballot.push(bytes_at(&mut projector, cast, at).await);
+        let tally = projector.snapshot().tally.clone().expect("the projector's tally");
+        assert_eq!((tally.counts.len(), tally.counts["P001"], tally.ballots), (n as usize, 1, 1));
+        // The phone's messages at the close's position, in order.
+        let mut updates = vec![];
+        while updates.iter().all(|u: &Value| u.get("results").is_none()) {
+            let v = phone.c.recv(Duration::from_secs(20)).await.expect("the close arrives");
+            if v["type"] == "update" && v["seq"].as_u64() == Some(at) {
+                updates.push(v);
+            }
+        }
+        let first = &updates[0];
+        assert_eq!(first["phase"], "counted", "the phase comes first: {first}");
+        assert!(first.get("results").is_none(), "the phase update carries no results");
+        let ranking = updates.last().unwrap()["results"]["ranking"].as_array().map_or(0, |r| r.len());
+        assert_eq!(ranking, n as usize, "the results follow at the same position");
+        assert_eq!(phone.c.snapshot().phase, yuanzhuo_protocol::Phase::Counted);
+        assert!(phone.c.snapshot().results.is_some(), "the phone's view has the results");
+        close.push(first.to_string().len());
+    }
+    eprintln!("bytes of one ballot to the projector: at 10 proposals {}, at 300 {}", ballot[0], ballot[1]);
+    eprintln!("bytes of the close's phase update to a phone: at 10 proposals {}, at 300 {}", close[0], close[1]);
+    assert!(ballot[0] > 0 && ballot[1] <= ballot[0] + 8, "a ballot's update grew with the proposals: {ballot:?}");
+    assert!(close[1] <= close[0] + 8, "the phase update grew with the proposals: {close:?}");
+    assert!(close[1] < 400, "the phase update is small: {close:?}");
+}

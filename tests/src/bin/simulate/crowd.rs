@@ -13,7 +13,7 @@ use tokio::sync::Notify;
 use yuanzhuo_protocol::Command;
 
 use crate::ballots::BallotMaker;
-use crate::wire::{Conn, Gone};
+use crate::wire::{Conn, Frame, Gone};
 
 /// Stops every task at once when the hub is gone.
 #[derive(Default)]
@@ -184,7 +184,7 @@ async fn connect_all(shared: &Arc<Shared>, voters: &[String], slots: &Arc<Vec<Mu
     let next = Arc::new(AtomicUsize::new(0));
     let voters = Arc::new(voters.to_vec());
     let mut tasks = vec![];
-    for _ in 0..64 {
+    for _ in 0..CONNECTING_AT_ONCE {
         let (shared, next, voters, slots) = (shared.clone(), next.clone(), voters.clone(), slots.clone());
         tasks.push(tokio::spawn(async move {
             loop {
@@ -297,6 +297,11 @@ async fn cast(
 
 // ---------------------------------------------------------------- watchers
 
+/// Connections the simulator opens at once from its one address: half
+/// what the hub's door lets one address hold unauthenticated
+/// (`VISITORS_PER_ADDRESS`, 128), so that the door never sends one away.
+const CONNECTING_AT_ONCE: usize = 64;
+
 /// What one read-only viewer saw: (arrival, seq) of each turnout/tally update.
 pub type Seen = Vec<(Instant, u64)>;
 
@@ -313,12 +318,20 @@ impl Viewers {
         let mut seen = vec![];
         let mut tasks = vec![];
         let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<()>(n.max(1));
+        // A bounded number in flight, as for the phones: the hub's door lets
+        // one address hold only so many unauthenticated sockets at once (it
+        // sends the oldest away), and 200 screens are 200 devices, not one
+        // machine opening them all in the same millisecond.
+        let gate = Arc::new(tokio::sync::Semaphore::new(CONNECTING_AT_ONCE));
         for _ in 0..n {
             let log: Arc<Mutex<Seen>> = Default::default();
             seen.push(log.clone());
-            let (shared, stop, token, ready_tx) = (shared.clone(), stop.clone(), token.to_string(), ready_tx.clone());
+            let (shared, stop, token, ready_tx, gate) =
+                (shared.clone(), stop.clone(), token.to_string(), ready_tx.clone(), gate.clone());
             tasks.push(tokio::spawn(async move {
+                let permit = gate.acquire_owned().await;
                 let opened = Conn::open(&shared.url, &token, "simulate/viewer").await;
+                drop(permit);
                 let _ = ready_tx.send(()).await;
                 let Ok((mut c, _)) = opened else {
                     shared.error("viewer_connect_failed");
@@ -398,7 +411,7 @@ impl Phones {
         let (ready_tx, mut ready_rx) = tokio::sync::mpsc::channel::<bool>(n.max(1));
         let mut tasks = vec![];
         // Connect with a bounded number in flight, like a room filling up.
-        let gate = Arc::new(tokio::sync::Semaphore::new(64));
+        let gate = Arc::new(tokio::sync::Semaphore::new(CONNECTING_AT_ONCE));
         for _ in 0..n {
             let (shared, seen, stop, connected, next, ready_tx, gate) = (
                 shared.clone(),
@@ -429,9 +442,22 @@ impl Phones {
                     tokio::select! {
                         _ = &mut stopped => break,
                         _ = shared.abort.wait() => break,
-                        f = c.next_frame(Duration::from_secs(3600)) => match f {
-                            Ok((f, _)) => if let (Some(p), "update") = (f.phase, f.kind.as_str()) {
-                                seen.lock().expect("seen").push((p, Instant::now()));
+                        t = c.next_text(Duration::from_secs(3600)) => match t {
+                            // Each phone is a device of its own: what one reads
+                            // besides the phase (the results after the close,
+                            // 75 KB at 500 proposals) must not delay another's
+                            // learning the phase on the simulator's one core.
+                            // So only a message that names a phase is parsed,
+                            // and a phone that heard one lets the others go
+                            // first. (Holding it back until every phone has
+                            // heard would delay its reading of the next phase,
+                            // which a device of its own would not.)
+                            Ok(text) => if text.contains(r#""phase":"#) {
+                                let Ok(f) = serde_json::from_str::<Frame>(&text) else { continue };
+                                if let (Some(p), "update") = (f.phase, f.kind.as_str()) {
+                                    seen.lock().expect("seen").push((p, Instant::now()));
+                                    tokio::task::yield_now().await;
+                                }
                             },
                             Err(_) => break,
                         }

@@ -335,6 +335,18 @@ async fn run(args: Args) -> Result<()> {
             })
             .collect();
         summary.phase_broadcast_ms = Latency::of(ms);
+        for (phase, _) in &sent {
+            let one = seen_phases
+                .iter()
+                .filter(|(ph, _)| ph == phase)
+                .filter_map(|(ph, t)| {
+                    sent.iter()
+                        .find(|(s, _)| s == ph)
+                        .map(|(_, at)| t.saturating_duration_since(*at).as_secs_f64() * 1e3)
+                })
+                .collect();
+            summary.phase_broadcast_by_phase.insert(phase.clone(), Latency::of(one));
+        }
         summary.idle_phones = p.count;
         p.close().await;
     }

@@ -45,6 +45,8 @@ pub struct Summary {
     pub viewers: usize,
     /// Time from the organiser's phase command to each idle phone seeing the new phase.
     pub phase_broadcast_ms: Latency,
+    /// The same, for each phase change on its own (the close, publishing).
+    pub phase_broadcast_by_phase: BTreeMap<String, Latency>,
     pub idle_phones: usize,
     pub errors: BTreeMap<String, u64>,
     /// Paper ballots keyed at the counting desk, and of them void.
@@ -90,6 +92,9 @@ impl Summary {
         }
         if self.idle_phones > 0 {
             println!("  phase → {} phones      {}", self.idle_phones, self.phase_broadcast_ms.line());
+            for (phase, l) in &self.phase_broadcast_by_phase {
+                println!("    {phase:<22} {}", l.line());
+            }
         }
         if self.errors.is_empty() {
             println!("  errors                   none");
