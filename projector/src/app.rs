@@ -4,8 +4,9 @@
 
 use crate::draw::{Level, Marker, Notice, Screen};
 use crate::model;
-use crate::text::Lang;
+use crate::text::{say, Lang};
 use yuanzhuo_client::{LinkEvent, LinkStatus};
+use yuanzhuo_protocol::words::ui;
 use yuanzhuo_protocol::{ErrorCode, ServerMsg, Snapshot};
 
 /// The link as the projector shows it.
@@ -151,56 +152,36 @@ impl App {
         let scene =
             self.snapshot.as_ref().map(|s| model::scene_at(s, self.hub_now(local_now_ms), lang, self.utc_offset_s));
         let marker = match &self.connection {
-            Connection::Online => Marker { text: lang.t("● 已连接", "● online").into(), level: Level::Ok },
+            Connection::Online => Marker { text: say(ui::ONLINE, lang).into(), level: Level::Ok },
             Connection::Connecting { .. } | Connection::Offline { .. } => {
-                Marker { text: lang.t("○ 重新连接中…", "○ reconnecting…").into(), level: Level::Warn }
+                Marker { text: say(ui::RECONNECTING, lang).into(), level: Level::Warn }
             }
-            Connection::Refused { .. } => {
-                Marker { text: lang.t("✕ 连接被拒绝", "✕ refused").into(), level: Level::Error }
-            }
+            Connection::Refused { .. } => Marker { text: say(ui::REFUSED, lang).into(), level: Level::Error },
         };
         let notice = match &self.connection {
             Connection::Refused { code, zh, en } => Some(self.refusal(*code, zh, en)),
             Connection::Connecting { attempt } if self.snapshot.is_none() => Some(Notice {
-                title: lang.t("正在连接会场服务器…", "Connecting to the hub…").into(),
-                lines: vec![self.hub_url.clone(), format!("{} {attempt}", lang.t("尝试次数", "attempt"))],
+                title: say(ui::CONNECTING_TO_HUB, lang).into(),
+                lines: vec![self.hub_url.clone(), format!("{} {attempt}", say(ui::ATTEMPT, lang))],
                 level: Level::Warn,
             }),
             Connection::Offline { reason } if self.snapshot.is_none() => Some(Notice {
-                title: lang
-                    .t("暂时连不上会场服务器，稍后自动重试", "Cannot reach the hub yet; retrying by itself")
-                    .into(),
+                title: say(ui::CANNOT_REACH_THE_HUB_YET, lang).into(),
                 lines: vec![self.hub_url.clone(), reason.clone()],
                 level: Level::Warn,
             }),
             _ => None,
         };
-        Screen {
-            scene,
-            marker,
-            join_url: self.join_url.clone(),
-            notice,
-            keys: lang.t("L English · Q 退出", "L 中文 · Q quit").into(),
-        }
+        Screen { scene, marker, join_url: self.join_url.clone(), notice, keys: say(ui::PROJECTOR_KEYS, lang).into() }
     }
 
     fn refusal(&self, code: ErrorCode, zh: &str, en: &str) -> Notice {
         let lang = self.lang;
         let why = format!("{} ({})", lang.t(zh, en), code.as_str());
-        let hint = if self.public {
-            lang.t(
-                "此会场不开放公开只读访问（会场服务器以 --no-public 启动）。请用 --token 或环境变量 YZ_TOKEN 提供投影令牌（组织者运行 hub tokens 可查看）。",
-                "This hub does not allow the public read-only view (started with --no-public). Give the projector token with --token or YZ_TOKEN (the organiser sees it with `hub tokens`).",
-            )
-        } else {
-            lang.t(
-                "请检查投影令牌（--token 或 YZ_TOKEN），组织者运行 hub tokens 可查看。",
-                "Check the projector token (--token or YZ_TOKEN); the organiser sees it with `hub tokens`.",
-            )
-        };
+        let hint = if self.public { say(ui::HUB_NOT_PUBLIC_TOKEN, lang) } else { say(ui::CHECK_PROJECTOR_TOKEN, lang) };
         Notice {
-            title: lang.t("会场服务器拒绝了此投影", "The hub refused this projector").into(),
-            lines: vec![why, hint.into(), lang.t("按 Q 退出。", "Press Q to quit.").into()],
+            title: say(ui::THE_HUB_REFUSED_THIS_PROJECTOR, lang).into(),
+            lines: vec![why, hint.into(), say(ui::PRESS_Q_TO_QUIT, lang).into()],
             level: Level::Error,
         }
     }

@@ -9,11 +9,12 @@
 use crate::digits;
 use crate::model::*;
 use crate::qr;
-use crate::text::{fit, fit_right, grouped_hash, truncate, width, wrap};
+use crate::text::{both, fit, fit_right, grouped_hash, truncate, width, wrap};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::Frame;
+use yuanzhuo_protocol::words::ui;
 
 /// Everything the projector shows: the meeting's scene (None until the
 /// first snapshot), the connection marker, the join address, and a notice
@@ -102,7 +103,7 @@ fn rows(area: Rect, from: u16, height: u16) -> Rect {
 
 pub fn render(screen: &Screen, area: Rect, buf: &mut Buffer) {
     if area.width < 24 || area.height < 8 {
-        put(buf, area.x, area.y, "窗口太小 / window too small", area.width, bold());
+        put(buf, area.x, area.y, &both(ui::WINDOW_TOO_SMALL, &[]), area.width, bold());
         return;
     }
     let mut body = Rect::new(area.x + 1, area.y + 2, area.width - 2, area.height - 3);
@@ -186,7 +187,7 @@ fn announcements(buf: &mut Buffer, body: Rect, list: &[Announcement]) -> u16 {
     let claims: Vec<&str> =
         list.iter().filter(|a| a.kind == AnnouncementKind::Claim && !a.flagged).map(|a| a.text.as_str()).collect();
     if !claims.is_empty() {
-        lines.push((claims.join("；"), Style::new()));
+        lines.push((claims.join(ui::SEMICOLON.zh), Style::new()));
     }
     for a in list.iter().filter(|a| a.kind == AnnouncementKind::Cancelled) {
         lines.push((a.text.clone(), Style::new()));
@@ -461,7 +462,7 @@ fn discussion(buf: &mut Buffer, body: Rect, d: &Discussion) {
             cx = put(buf, cx, y, &s, end.saturating_sub(cx), Style::new());
         }
         if !t.picks.is_empty() {
-            put(buf, cx, y, &t.picks.join("、"), end.saturating_sub(cx), Style::new());
+            put(buf, cx, y, &t.picks.join(ui::LIST_SEP.zh), end.saturating_sub(cx), Style::new());
         }
     }
     if g.hidden > 0 {

@@ -14,7 +14,7 @@ const MAX_RESPONSE: usize = 64 * 1024;
 pub async fn fetch_join_url(http_base: &str, limit: Duration) -> Result<String, String> {
     let authority = http_base
         .strip_prefix("http://")
-        .ok_or_else(|| format!("只支持 http:// 地址 / only http:// is supported: {http_base}"))?
+        .ok_or_else(|| crate::text::both(yuanzhuo_protocol::words::ui::ONLY_HTTP, &[("url", http_base)]))?
         .trim_end_matches('/');
     let exchange = async {
         let mut stream = TcpStream::connect(authority).await.map_err(|e| e.to_string())?;

@@ -3,40 +3,45 @@
 //! frames out.
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches, Parser};
 use crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use projector::app::{App, Connection, Key};
-use projector::text::parse_lang;
+use projector::text::{both, parse_lang};
 use projector::{draw, info, Lang};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::signal::unix::{signal, SignalKind};
 use tokio::sync::mpsc;
 use yuanzhuo_client::{parse_hub, Link, LinkConfig};
+use yuanzhuo_protocol::words::ui;
 use yuanzhuo_protocol::PUBLIC_TOKEN;
 
 /// Redraw at least this often, for the countdown.
 const TICK: Duration = Duration::from_millis(250);
 
 #[derive(Parser, Debug)]
-#[command(
-    name = "projector",
-    version,
-    about = "圆桌投影（终端）/ Yuanzhuo terminal projector: the room's big screen for a meeting",
-    after_help = "按键 / keys: L 切换中文/English · Q 退出 / quit"
-)]
+#[command(name = "projector", version)]
 struct Cli {
-    /// 会场服务器地址 / the hub: ws://HOST:PORT/ws, http://HOST:PORT, or a join link
+    // The help texts are words of the one vocabulary, set in `parse_cli`.
     #[arg(long, env = "YZ_HUB")]
     hub: String,
-    /// 投影令牌；不给则用公开只读视图 / the projector token; without one, the public read-only view
     #[arg(long, env = "YZ_TOKEN", hide_env_values = true)]
     token: Option<String>,
-    /// 界面语言 zh 或 en（默认随会议设置，中文）/ interface language (default: the meeting's, Chinese)
     #[arg(long, value_parser = parse_lang)]
     lang: Option<Lang>,
-    /// 二维码与居民地址，默认问会场服务器 / the address residents open (default: ask the hub)
     #[arg(long)]
     join: Option<String>,
+}
+
+/// The command line, its help in both languages ("中文 / English").
+fn parse_cli() -> Cli {
+    let command = Cli::command()
+        .about(both(ui::PROJECTOR_ABOUT, &[]))
+        .after_help(both(ui::PROJECTOR_KEYS_HELP, &[]))
+        .mut_arg("hub", |a| a.help(both(ui::PROJECTOR_ARG_HUB, &[])))
+        .mut_arg("token", |a| a.help(both(ui::PROJECTOR_ARG_TOKEN, &[])))
+        .mut_arg("lang", |a| a.help(both(ui::PROJECTOR_ARG_LANG, &[])))
+        .mut_arg("join", |a| a.help(both(ui::PROJECTOR_ARG_JOIN, &[])));
+    Cli::from_arg_matches(&command.get_matches()).unwrap_or_else(|e| e.exit())
 }
 
 fn local_now_ms() -> u64 {
@@ -46,7 +51,7 @@ fn local_now_ms() -> u64 {
 fn main() -> Result<()> {
     // Read while the process has one thread (the only time `time` can do it safely).
     let utc_offset_s = time::UtcOffset::current_local_offset().map(|o| o.whole_seconds()).unwrap_or(0);
-    let cli = Cli::parse();
+    let cli = parse_cli();
     let hub = match parse_hub(&cli.hub) {
         Ok(h) => h,
         Err(e) => {

@@ -7,8 +7,9 @@
 //! (check-in), discussion (discussion and picks), pitches, voting, results
 //! (counted and published).
 
-use crate::text::{clock, grouped_hash, is_over, money, Lang};
+use crate::text::{clock, fill, grouped_hash, is_over, money, say, Lang};
 use yuanzhuo_client::words;
+use yuanzhuo_protocol::words::ui;
 use yuanzhuo_protocol::{
     Allocation, Annotation, Feasibility, Phase, Snapshot, TableSummary, TallyVisibility, TieBreak, Timer,
 };
@@ -352,10 +353,11 @@ pub fn announcements(snap: &Snapshot, lang: Lang, utc_offset_s: i32) -> Vec<Anno
     let currency = &snap.rules.budget.currency;
     out.extend(snap.adopted_costs.iter().map(|c| {
         let (cost, list) = (money(c.cost, currency, lang), money(c.list_cost, currency, lang));
-        let text = match lang {
-            Lang::Zh => format!("{} 造价采用顾问估算 {cost}（清单造价 {list}）", c.proposal),
-            Lang::En => format!("{}: the adviser's estimate {cost} adopted (list cost {list})", c.proposal),
-        };
+        let text = fill(
+            ui::ADVISERS_ESTIMATE_ADOPTED_LIST_COST_2,
+            lang,
+            &[("proposal", &c.proposal), ("money", &cost), ("money2", &list)],
+        );
         a(AnnouncementKind::Cost, text, false)
     }));
     let mut claims: Vec<(u64, Announcement)> = e
@@ -372,10 +374,7 @@ pub fn announcements(snap: &Snapshot, lang: Lang, utc_offset_s: i32) -> Vec<Anno
     if let Some(last) = e.cancellations.last() {
         let n = e.cancellations.len();
         let latest = words::cancel_text(last, lang, utc_offset_s);
-        let text = match lang {
-            Lang::Zh => format!("已作废投票卡 {n} 张（最近：{latest}）"),
-            Lang::En => format!("{n} voter cards cancelled (latest: {latest})"),
-        };
+        let text = fill(ui::VOTER_CARDS_CANCELLED_LATEST, lang, &[("n", &n.to_string()), ("cancelText", &latest)]);
         out.push(a(AnnouncementKind::Cancelled, text, false));
     }
     out
@@ -384,25 +383,16 @@ pub fn announcements(snap: &Snapshot, lang: Lang, utc_offset_s: i32) -> Vec<Anno
 /// The electorate's size and fingerprint, in words.
 fn electorate(snap: &Snapshot, lang: Lang) -> Electorate {
     let e = &snap.electorate;
-    let mut text = match lang {
-        Lang::Zh => format!("已发投票卡 {} 张", e.cards_issued),
-        Lang::En => format!("Voter cards issued: {}", e.cards_issued),
-    };
+    let mut text = fill(ui::PROJ_CARDS_ISSUED, lang, &[("n", &e.cards_issued.to_string())]);
     if e.cards_cancelled > 0 {
-        text.push_str(&match lang {
-            Lang::Zh => format!("，已作废 {} 张", e.cards_cancelled),
-            Lang::En => format!(", cancelled {}", e.cards_cancelled),
-        });
+        text.push_str(&fill(ui::PROJ_CARDS_CANCELLED, lang, &[("n", &e.cards_cancelled.to_string())]));
     }
     if let Some(r) = &snap.turnout.register {
-        text.push_str(&match lang {
-            Lang::Zh => format!("；门口登记 {} 人", r.registered),
-            Lang::En => format!("; registered at the door {}", r.registered),
-        });
+        text.push_str(&fill(ui::PROJ_REGISTERED, lang, &[("n", &r.registered.to_string())]));
     }
     Electorate {
         text,
-        fingerprint_label: lang.t("选民指纹", "Electorate fingerprint").to_string(),
+        fingerprint_label: say(ui::ELECTORATE_FINGERPRINT, lang).to_string(),
         fingerprint: e.fingerprint.clone(),
     }
 }
@@ -410,22 +400,17 @@ fn electorate(snap: &Snapshot, lang: Lang) -> Electorate {
 fn footer(snap: &Snapshot, lang: Lang) -> Footer {
     let head = grouped_hash(&snap.log_head, 16);
     let head_shown = if head.is_empty() { "—".to_string() } else { format!("{head}…") };
-    let mut text = match lang {
-        Lang::Zh => format!("日志第 {} 条 · 哈希 {head_shown}", snap.seq),
-        Lang::En => format!("Log entry {} · head {head_shown}", snap.seq),
-    };
+    let mut text = fill(ui::PROJ_LOG_ENTRY_HEAD, lang, &[("seq", &snap.seq.to_string()), ("head", &head_shown)]);
     if !snap.fingerprint.is_empty() {
-        text.push_str(&match lang {
-            Lang::Zh => format!(" · 规则指纹 {}", snap.fingerprint),
-            Lang::En => format!(" · rules {}", snap.fingerprint),
-        });
+        text.push_str(&fill(ui::PROJ_RULES_FINGERPRINT, lang, &[("fp", &snap.fingerprint)]));
     }
     let e = &snap.electorate;
     if !e.fingerprint.is_empty() {
-        text.push_str(&match lang {
-            Lang::Zh => format!(" · 选民指纹 {}（投票卡 {} 张）", e.fingerprint, e.cards_issued),
-            Lang::En => format!(" · electorate {} ({} cards)", e.fingerprint, e.cards_issued),
-        });
+        text.push_str(&fill(
+            ui::PROJ_ELECTORATE_FINGERPRINT,
+            lang,
+            &[("fp", &e.fingerprint), ("n", &e.cards_issued.to_string())],
+        ));
     }
     Footer { seq: snap.seq, log_head: head, fingerprint: snap.fingerprint.clone(), text }
 }
@@ -444,10 +429,10 @@ pub fn timer_view(t: Option<&Timer>, now_ms: u64, lang: Lang) -> Option<TimerVie
     let mut caption = timer_label(&t.label, lang);
     // The one countdown format ("超时 0:07"): the word in the caption, the digits big.
     if is_over(remaining_ms) {
-        caption.push_str(lang.t(" · 超时", " · over"));
+        caption.push_str(say(ui::CAPTION_OVER, lang));
     }
     if t.paused {
-        caption.push_str(lang.t(" · 已暂停", " · paused"));
+        caption.push_str(say(ui::CAPTION_PAUSED, lang));
     }
     Some(TimerView { caption, text: clock(remaining_ms), remaining_ms, state })
 }
@@ -456,8 +441,8 @@ pub fn timer_view(t: Option<&Timer>, now_ms: u64, lang: Lang) -> Option<TimerVie
 /// the organiser's own timers carry the organiser's words.
 fn timer_label(label: &str, lang: Lang) -> String {
     match label {
-        "discussion" => lang.t("分桌讨论", "Discussion").to_string(),
-        "pitch" => lang.t("推介时间", "Pitch time").to_string(),
+        "discussion" => say(ui::DISCUSSION_2, lang).to_string(),
+        "pitch" => say(ui::PITCH_TIME, lang).to_string(),
         other => other.to_string(),
     }
 }
@@ -471,12 +456,12 @@ fn label(snap: &Snapshot, id: &str) -> String {
 }
 
 fn table_name(snap: &Snapshot, table: u16, lang: Lang) -> String {
-    snap.tables.iter().find(|t| t.table == table).map(|t| t.name.clone()).filter(|n| !n.is_empty()).unwrap_or_else(
-        || match lang {
-            Lang::Zh => format!("第{table}桌"),
-            Lang::En => format!("Table {table}"),
-        },
-    )
+    snap.tables
+        .iter()
+        .find(|t| t.table == table)
+        .map(|t| t.name.clone())
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| fill(ui::TABLE, lang, &[("n", &table.to_string())]))
 }
 
 fn not_open(snap: &Snapshot, lang: Lang) -> NotOpen {
@@ -485,11 +470,8 @@ fn not_open(snap: &Snapshot, lang: Lang) -> NotOpen {
     NotOpen {
         venue: snap.meeting.venue.clone(),
         date: snap.meeting.date.clone(),
-        message: lang.t("会议尚未开始", "The meeting has not opened yet").to_string(),
-        detail: match lang {
-            Lang::Zh => format!("共 {n} 个提案 · {tables} 桌 · 开会后在此公布规则"),
-            Lang::En => format!("{n} proposals · {tables} tables · the rules appear here when the meeting opens"),
-        },
+        message: say(ui::MEETING_NOT_OPEN_YET, lang).to_string(),
+        detail: fill(ui::PROJ_NOT_OPEN_DETAIL, lang, &[("n", &n.to_string()), ("tables", &tables.to_string())]),
         electorate: electorate(snap, lang),
     }
 }
@@ -518,58 +500,45 @@ fn welcome(snap: &Snapshot, now_ms: u64, lang: Lang) -> Welcome {
     let shares: Vec<usize> = snap.tables.iter().map(|t| t.share.len()).collect();
     let (lo, hi) = (shares.iter().min().copied().unwrap_or(0), shares.iter().max().copied().unwrap_or(0));
     let per_table = if lo == hi { lo.to_string() } else { format!("{lo}–{hi}") };
-    let tables = match (lang, r.assignment) {
-        (Lang::Zh, yuanzhuo_protocol::Assignment::AllTables) => {
-            format!("{} 桌，每桌讨论全部 {n} 个提案", r.tables.len())
-        }
-        (Lang::Zh, _) => format!("{} 桌，每桌讨论 {per_table} 个提案", r.tables.len()),
-        (Lang::En, yuanzhuo_protocol::Assignment::AllTables) => {
-            format!("{}, each discussing all {n} proposals", r.tables.len())
-        }
-        (Lang::En, _) => format!("{}, each discussing {per_table} proposals", r.tables.len()),
+    let tables_words = match r.assignment {
+        yuanzhuo_protocol::Assignment::AllTables => ui::PROJ_TABLES_DISCUSS_ALL,
+        _ => ui::PROJ_TABLES_DISCUSS_EACH,
     };
+    let tables = fill(
+        tables_words,
+        lang,
+        &[("tables", &r.tables.len().to_string()), ("n", &n.to_string()), ("per_table", &per_table)],
+    );
     let line = |label: &str, value: String| RuleLine { label: label.to_string(), value };
     let rules = vec![
-        line(lang.t("桌数", "Tables"), tables),
+        line(say(ui::TABLE_COUNT, lang), tables),
+        line(say(ui::PICKS_PER_TABLE, lang), fill(ui::PROJ_N_ITEMS, lang, &[("n", &r.picks_per_table.to_string())])),
         line(
-            lang.t("每桌推选", "Picks per table"),
-            match lang {
-                Lang::Zh => format!("{} 项", r.picks_per_table),
-                Lang::En => format!("{}", r.picks_per_table),
-            },
+            say(ui::EACH_BALLOT, lang),
+            fill(ui::PROJ_AT_MOST_OF, lang, &[("max", &r.max_choices.to_string()), ("n", &n.to_string())]),
         ),
+        line(say(ui::BUDGET, lang), money(r.budget.amount, &r.budget.currency, lang)),
+        line(say(ui::FUNDING_RULE, lang), allocation_text(r.allocation, lang).to_string()),
+        line(say(ui::TIE_RULE, lang), tie_break_text(r.tie_break, lang).to_string()),
+        line(say(ui::TALLY_RULE, lang), tally_text(r.tally, lang).to_string()),
         line(
-            lang.t("每张选票", "Each ballot"),
-            match lang {
-                Lang::Zh => format!("最多选 {} 项（共 {n} 个提案）", r.max_choices),
-                Lang::En => format!("at most {} of the {n} proposals", r.max_choices),
-            },
-        ),
-        line(lang.t("预算", "Budget"), money(r.budget.amount, &r.budget.currency, lang)),
-        line(lang.t("资助规则", "Funding"), allocation_text(r.allocation, lang).to_string()),
-        line(lang.t("同票规则", "Ties"), tie_break_text(r.tie_break, lang).to_string()),
-        line(lang.t("计票", "Tally"), tally_text(r.tally, lang).to_string()),
-        line(
-            lang.t("时间", "Time"),
-            match lang {
-                Lang::Zh => format!("讨论 {} 分钟 · 每桌推介 {} 分钟", r.discussion_minutes, r.pitch_minutes),
-                Lang::En => {
-                    format!("discussion {} min · pitch {} min per table", r.discussion_minutes, r.pitch_minutes)
-                }
-            },
+            say(ui::TIME, lang),
+            fill(
+                ui::PROJ_TIME_LINE,
+                lang,
+                &[("discussion", &r.discussion_minutes.to_string()), ("pitch", &r.pitch_minutes.to_string())],
+            ),
         ),
     ];
     Welcome {
         venue: snap.meeting.venue.clone(),
         date: snap.meeting.date.clone(),
-        rules_title: lang.t("会议规则", "The rules").to_string(),
+        rules_title: say(ui::RULES, lang).to_string(),
         rules,
-        fingerprint_label: lang.t("规则指纹", "Rules fingerprint").to_string(),
+        fingerprint_label: say(ui::RULES_FINGERPRINT, lang).to_string(),
         fingerprint: snap.fingerprint.clone(),
-        locked_note: lang
-            .t("规则已于开会时锁定，会中不能更改", "Locked when the meeting opened; they cannot change now")
-            .to_string(),
-        scan_hint: lang.t("手机扫码，跟进会议、投票", "Scan to follow the meeting and vote").to_string(),
+        locked_note: say(ui::LOCKED_WHEN_THE_MEETING_OPENED, lang).to_string(),
+        scan_hint: say(ui::SCAN_TO_FOLLOW_THE_MEETING, lang).to_string(),
         timer: timer_view(snap.timer.as_ref(), now_ms, lang),
         electorate: electorate(snap, lang),
     }
@@ -584,27 +553,21 @@ fn table_row(snap: &Snapshot, t: &TableSummary, lang: Lang) -> TableRow {
     } else {
         TableStatus::Discussing
     };
-    let status_text = match (status, lang) {
-        (TableStatus::Discussing, Lang::Zh) => "讨论中".to_string(),
-        (TableStatus::Discussing, Lang::En) => "discussing".to_string(),
-        (TableStatus::Picked, Lang::Zh) => format!("已选 {}/{wanted} 项", t.picks.len()),
-        (TableStatus::Picked, Lang::En) => format!("picked {}/{wanted}", t.picks.len()),
-        (TableStatus::Locked, Lang::Zh) => "已锁定".to_string(),
-        (TableStatus::Locked, Lang::En) => "locked".to_string(),
+    let status_text = match status {
+        TableStatus::Discussing => say(ui::DISCUSSING_2, lang).to_string(),
+        TableStatus::Picked => {
+            fill(ui::PROJ_PICKED_OF, lang, &[("picked", &t.picks.len().to_string()), ("wanted", &wanted.to_string())])
+        }
+        TableStatus::Locked => say(ui::PROJ_LOCKED, lang).to_string(),
     };
     TableRow {
         table: t.table,
         name: if t.name.is_empty() { table_name(snap, t.table, lang) } else { t.name.clone() },
         status,
         status_text,
-        speaking: t.speaking.as_ref().map(|n| match lang {
-            Lang::Zh => format!("发言：{n}"),
-            Lang::En => format!("speaking: {n}"),
-        }),
-        balance: (t.seats > 0).then(|| match lang {
-            Lang::Zh => format!("已发言 {}/{} 位", t.spoken, t.seats),
-            Lang::En => format!("spoke {}/{}", t.spoken, t.seats),
-        }),
+        speaking: t.speaking.as_ref().map(|n| fill(ui::PROJ_SPEAKING, lang, &[("n", n)])),
+        balance: (t.seats > 0)
+            .then(|| fill(ui::PROJ_SPOKE, lang, &[("spoken", &t.spoken.to_string()), ("seats", &t.seats.to_string())])),
         picks: t.picks.iter().map(|id| label(snap, id)).collect(),
     }
 }
@@ -617,10 +580,11 @@ fn discussion(snap: &Snapshot, now_ms: u64, lang: Lang) -> Discussion {
     Discussion {
         timer: timer_view(snap.timer.as_ref(), now_ms, lang),
         no_timer: lang.t(snap.phase.zh(), snap.phase.en()).to_string(),
-        summary: match lang {
-            Lang::Zh => format!("已推选 {picked}/{n} 桌 · 已锁定 {locked}/{n} 桌"),
-            Lang::En => format!("{picked}/{n} tables have picks · {locked}/{n} locked"),
-        },
+        summary: fill(
+            ui::PROJ_TABLES_SUMMARY,
+            lang,
+            &[("picked", &picked.to_string()), ("locked", &locked.to_string()), ("n", &n.to_string())],
+        ),
         tables,
     }
 }
@@ -628,12 +592,10 @@ fn discussion(snap: &Snapshot, now_ms: u64, lang: Lang) -> Discussion {
 /// The adviser's word: an exclusion is only a recommendation, the organiser decides.
 fn feasibility_text(a: &Annotation, lang: Lang) -> String {
     match (a.feasibility, a.exclusion_rule) {
-        (Feasibility::Feasible, _) => format!("{}{}", lang.t("顾问：", "Adviser: "), lang.t("可行", "feasible")),
-        (Feasibility::Doubtful, _) => format!("{}{}", lang.t("顾问：", "Adviser: "), lang.t("存疑", "doubtful")),
+        (Feasibility::Feasible, _) => format!("{}{}", say(ui::ADVISER_SAYS, lang), say(ui::FEASIBLE_LOWER, lang)),
+        (Feasibility::Doubtful, _) => format!("{}{}", say(ui::ADVISER_SAYS, lang), say(ui::DOUBTFUL_LOWER, lang)),
         (Feasibility::Excluded, Some(n)) => words::recommend_text(n, lang),
-        (Feasibility::Excluded, None) => {
-            lang.t("顾问建议排除，由组织者决定", "the adviser recommends excluding it").to_string()
-        }
+        (Feasibility::Excluded, None) => say(ui::THE_ADVISER_RECOMMENDS_EXCLUDING_IT, lang).to_string(),
     }
 }
 
@@ -651,19 +613,12 @@ fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
     });
     let adopted = snap.adopted_costs.iter().find(|c| c.proposal == id);
     let cost_note = match (adopted, a.and_then(|a| a.cost_estimate), p) {
-        (Some(c), _, _) => Some(match lang {
-            Lang::Zh => format!("采用顾问估算；清单造价 {}", money(c.list_cost, currency, lang)),
-            Lang::En => format!("the adviser's estimate, adopted; list cost {}", money(c.list_cost, currency, lang)),
-        }),
-        (None, Some(e), Some(p)) if e != p.cost => Some(match lang {
-            Lang::Zh => format!("顾问估算 {}（仅供参考，计票用上面的造价）", money(e, currency, lang)),
-            Lang::En => {
-                format!(
-                    "adviser's estimate {} (for reference; the count uses the cost above)",
-                    money(e, currency, lang)
-                )
-            }
-        }),
+        (Some(c), _, _) => {
+            Some(fill(ui::ADVISERS_ESTIMATE_ADOPTED_LIST_COST, lang, &[("money", &money(c.list_cost, currency, lang))]))
+        }
+        (None, Some(e), Some(p)) if e != p.cost => {
+            Some(fill(ui::ADVISERS_ESTIMATE_FOR_REFERENCE_COUNT, lang, &[("money", &money(e, currency, lang))]))
+        }
         _ => None,
     };
     PitchCard {
@@ -672,12 +627,12 @@ fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
         description: p.map(|p| p.description.trim().to_string()).unwrap_or_default(),
         location: format!(
             "{}{}",
-            lang.t("地点：", "Where: "),
+            say(ui::WHERE_2, lang),
             p.map(|p| p.location.as_str()).filter(|l| !l.is_empty()).unwrap_or("—")
         ),
         cost: format!(
             "{}{}",
-            lang.t("造价：", "Cost: "),
+            say(ui::COST_COLON, lang),
             p.map(|p| money(p.cost, currency, lang)).unwrap_or_else(|| "—".into())
         ),
         cost_note,
@@ -699,7 +654,7 @@ fn pitches(snap: &Snapshot, now_ms: u64, lang: Lang) -> Pitches {
             cards: vec![],
             next: String::new(),
             done: String::new(),
-            empty: Some(lang.t("没有可推介的桌（各桌均无推选项目）", "No table has picks to present").to_string()),
+            empty: Some(say(ui::NO_TABLE_HAS_PICKS, lang).to_string()),
         };
     };
     let name = table_name(snap, pitch.table, lang);
@@ -712,24 +667,22 @@ fn pitches(snap: &Snapshot, now_ms: u64, lang: Lang) -> Pitches {
     let position = pitch.done.len() + 1;
     let done_names: Vec<String> = pitch.done.iter().map(|t| table_name(snap, *t, lang)).collect();
     Pitches {
-        on_stage: Some(match lang {
-            Lang::Zh => format!("{name} 上台推介"),
-            Lang::En => format!("{name} presents"),
-        }),
-        progress: match lang {
-            Lang::Zh => format!("第 {position} / {with_picks} 桌"),
-            Lang::En => format!("{position} of {with_picks}"),
-        },
+        on_stage: Some(fill(ui::PROJ_PRESENTS, lang, &[("name", &name)])),
+        progress: fill(
+            ui::PROJ_PITCH_PROGRESS,
+            lang,
+            &[("position", &position.to_string()), ("of", &with_picks.to_string())],
+        ),
         timer,
         cards,
         next: match pitch.next {
-            Some(t) => format!("{}{}", lang.t("下一桌：", "Next: "), table_name(snap, t, lang)),
-            None => lang.t("这是最后一桌", "This is the last table").to_string(),
+            Some(t) => format!("{}{}", say(ui::NEXT_4, lang), table_name(snap, t, lang)),
+            None => say(ui::THIS_IS_LAST_TABLE, lang).to_string(),
         },
         done: if done_names.is_empty() {
             String::new()
         } else {
-            format!("{}{}", lang.t("已推介：", "Done: "), done_names.join(lang.t("、", ", ")))
+            format!("{}{}", say(ui::DONE_3, lang), done_names.join(say(ui::LIST_SEP, lang)))
         },
         empty: None,
     }
@@ -762,39 +715,32 @@ fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
     });
     let max_votes = bars.as_ref().and_then(|b| b.iter().map(|b| b.votes).max()).unwrap_or(0);
     let hidden_note = bars.is_none().then(|| {
-        if hidden {
-            lang.t(
-                "按会议规则，计票结果在投票结束后公布",
-                "By the meeting's rules the tally is shown when the vote closes",
-            )
-        } else {
-            lang.t("计票结果暂不可见", "The tally is not visible to this screen")
-        }
-        .to_string()
+        if hidden { say(ui::TALLY_SHOWN_AT_CLOSE, lang) } else { say(ui::TALLY_NOT_VISIBLE, lang) }.to_string()
     });
     Voting {
         ballots,
         ballots_text: words::count_line(&snap.turnout, lang),
-        instruction: match lang {
-            Lang::Zh => format!("每人最多选 {} 项（共 {n} 个提案）", snap.rules.max_choices),
-            Lang::En => format!("Choose at most {} of the {n} proposals", snap.rules.max_choices),
-        },
+        instruction: fill(
+            ui::PROJ_CHOOSE_AT_MOST,
+            lang,
+            &[("max", &snap.rules.max_choices.to_string()), ("n", &n.to_string())],
+        ),
         timer: timer_view(snap.timer.as_ref(), now_ms, lang),
         bars,
         max_votes,
         hidden_note,
-        more_label: lang.t("… 还有 {} 项", "… and {} more").to_string(),
-        votes_unit: lang.t("票", "").to_string(),
-        excluded_label: lang.t("已确认排除", "excluded").to_string(),
+        more_label: say(ui::AND_MORE, lang).to_string(),
+        votes_unit: say(ui::VOTES_UNIT, lang).to_string(),
+        excluded_label: say(ui::EXCLUDED_CONFIRMED, lang).to_string(),
     }
 }
 
 pub fn unfunded_reason_text(reason: &str, lang: Lang) -> String {
     match reason {
-        "no_votes" => lang.t("无人投票", "no votes"),
-        "excluded" => lang.t("投票前已确认排除", "excluded before the vote"),
-        "does_not_fit" => lang.t("超出剩余预算", "over the budget left"),
-        "stopped" => lang.t("资助已停止", "funding stopped"),
+        "no_votes" => say(ui::NO_VOTES, lang),
+        "excluded" => say(ui::EXCLUDED_BEFORE_VOTE_2, lang),
+        "does_not_fit" => say(ui::OVER_THE_BUDGET_LEFT, lang),
+        "stopped" => say(ui::FUNDING_STOPPED, lang),
         other => other,
     }
     .to_string()
@@ -818,7 +764,7 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
             cost: money(row.cost, currency, lang),
             funded: row.funded,
             outcome: if row.funded {
-                format!("{}{}", lang.t("累计 ", "total "), money(row.running_total, currency, lang))
+                format!("{}{}", say(ui::TOTAL_5, lang), money(row.running_total, currency, lang))
             } else {
                 unfunded_reason_text(row.unfunded_reason.map_or("", |r| r.as_str()), lang)
             },
@@ -832,10 +778,11 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
         funded,
         total: r.total_cost,
         budget: r.budget,
-        text: match lang {
-            Lang::Zh => format!("获资助 {funded} 项 · 合计 {total} / 预算 {budget} · 结余 {left}"),
-            Lang::En => format!("{funded} funded · total {total} of the {budget} budget · {left} left"),
-        },
+        text: fill(
+            ui::PROJ_BUDGET_LINE,
+            lang,
+            &[("funded", &funded.to_string()), ("total", &total), ("budget", &budget), ("left", &left)],
+        ),
     };
     let rule = tie_break_text(r.tie_break, lang);
     let ties = r
@@ -843,72 +790,65 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
         .iter()
         .map(|g| {
             let names: Vec<String> = g.proposals.iter().map(|id| label(snap, id)).collect();
-            let sep = lang.t(" ＞ ", " > ");
-            let effect = if g.decisive {
-                lang.t("此并列影响资助结果，按同票规则决定", "this tie decided funding, settled by the tie rule")
-            } else {
-                lang.t("不影响资助结果", "does not change what is funded")
-            };
+            let sep = say(ui::RANK_GT, lang);
+            let effect =
+                if g.decisive { say(ui::TIE_DECIDED_FUNDING, lang) } else { say(ui::TIE_CHANGES_NOTHING, lang) };
             TieLine {
                 votes: g.votes,
                 proposals: g.proposals.clone(),
                 decisive: g.decisive,
-                text: match lang {
-                    Lang::Zh => format!("{} 票并列：{}（{effect}）", g.votes, names.join(sep)),
-                    Lang::En => format!("{} votes each: {} ({effect})", g.votes, names.join(sep)),
-                },
+                text: fill(
+                    ui::PROJ_TIE_LINE,
+                    lang,
+                    &[("votes", &g.votes.to_string()), ("names", &names.join(sep)), ("effect", effect)],
+                ),
             }
         })
         .collect();
     Some(ResultsScene {
         published: snap.phase == Phase::Published,
         status: if snap.phase == Phase::Published {
-            lang.t("结果已公示", "Results published")
+            say(ui::RESULTS_PUBLISHED_CAPTION, lang)
         } else {
-            lang.t("计票完成 · 待公示", "Count complete · to be published")
+            say(ui::COUNT_COMPLETE_TO_BE_PUBLISHED, lang)
         }
         .to_string(),
         ballots_text: words::count_line(&snap.turnout, lang),
         void_text: (snap.turnout.void > 0)
-            .then(|| format!("{}{}", lang.t("废票原因：", "Void: "), words::void_line(&snap.turnout, lang))),
+            .then(|| format!("{}{}", say(ui::VOID_6, lang), words::void_line(&snap.turnout, lang))),
         method_text: r.equal_shares.as_ref().map(|e| {
             let names = |ids: &[String]| -> String {
                 if ids.is_empty() {
-                    lang.t("无", "none").to_string()
+                    say(ui::NONE_LOWER, lang).to_string()
                 } else {
-                    ids.iter().map(|id| label(snap, id)).collect::<Vec<_>>().join(lang.t("、", ", "))
+                    ids.iter().map(|id| label(snap, id)).collect::<Vec<_>>().join(say(ui::LIST_SEP, lang))
                 }
             };
-            match lang {
-                Lang::Zh => format!(
-                    "平均分配法：{} 位投票人每人 {} 元；份额选出：{}；余下预算按票数补足：{}",
-                    e.voters,
-                    e.share,
-                    names(&e.selected),
-                    names(&e.completion)
-                ),
-                Lang::En => format!(
-                    "Equal shares: {} voters, {} each; the shares bought: {}; the rest by votes: {}",
-                    e.voters,
-                    e.share,
-                    names(&e.selected),
-                    names(&e.completion)
-                ),
-            }
+            fill(
+                ui::PROJ_EQUAL_SHARES_LINE,
+                lang,
+                &[
+                    ("voters", &e.voters.to_string()),
+                    ("share", &e.share.to_string()),
+                    ("bought", &names(&e.selected)),
+                    ("rest", &names(&e.completion)),
+                ],
+            )
         }),
         budget: budget_line,
-        rules_text: match lang {
-            Lang::Zh => format!("资助规则：{}；同票规则：{rule}", allocation_text(r.allocation, lang)),
-            Lang::En => format!("Funding: {}; ties: {rule}", allocation_text(r.allocation, lang)),
-        },
-        ties_more: lang.t("… 另有 {} 组并列", "… {} more ties").to_string(),
+        rules_text: fill(
+            ui::PROJ_RULES_LINE,
+            lang,
+            &[("allocation", allocation_text(r.allocation, lang)), ("rule", rule)],
+        ),
+        ties_more: say(ui::MORE_TIES, lang).to_string(),
         ties,
         rows,
-        head_label: lang.t("计票时日志哈希", "Log hash at close").to_string(),
+        head_label: say(ui::LOG_HASH_AT_CLOSE_LABEL, lang).to_string(),
         closed_at_head: r.closed_at_head.clone(),
-        more_label: lang.t("… 还有 {} 项（其中 {} 项获资助）", "… and {} more ({} of them funded)").to_string(),
-        votes_unit: lang.t("票", "").to_string(),
-        funded_mark: lang.t("✓ 资助", "✓ funded").to_string(),
+        more_label: say(ui::AND_MORE_OF_THEM_FUNDED, lang).to_string(),
+        votes_unit: say(ui::VOTES_UNIT, lang).to_string(),
+        funded_mark: say(ui::FUNDED_3, lang).to_string(),
         unfunded_mark: lang.t("✗", "✗").to_string(),
     })
 }

@@ -5,10 +5,27 @@
 use unicode_width::UnicodeWidthChar;
 
 pub use yuanzhuo_client::text::{fit, fit_right, thousands, truncate, width, Lang};
+use yuanzhuo_protocol::words::{fill_in, ui, Words};
+
+/// An entry of the one vocabulary (`yuanzhuo_protocol::words::ui`) in `lang`.
+pub fn say(w: Words, lang: Lang) -> &'static str {
+    lang.t(w.zh, w.en)
+}
+
+/// An entry in `lang` with each `{name}` replaced by its value.
+pub fn fill(w: Words, lang: Lang, values: &[(&str, &str)]) -> String {
+    fill_in(say(w, lang), values)
+}
+
+/// An entry in both languages, "中文 / English", for the command line.
+pub fn both(w: Words, values: &[(&str, &str)]) -> String {
+    let (zh, en) = w.fill(values);
+    format!("{zh} / {en}")
+}
 
 /// `--lang` on the command line: `zh` or `en`.
 pub fn parse_lang(s: &str) -> Result<Lang, String> {
-    Lang::parse(s).ok_or_else(|| format!("未知语言 {s}（可用 zh 或 en）/ unknown language {s} (use zh or en)"))
+    Lang::parse(s).ok_or_else(|| both(ui::UNKNOWN_LANGUAGE, &[("s", s)]))
 }
 
 /// `s` broken into lines of at most `cells` cells: between words for

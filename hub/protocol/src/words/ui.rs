@@ -6,7 +6,7 @@
 //! HTML. `{n}` marks a value the page fills in. Words used by several pages
 //! are one entry. The hub's tests fail on a key a page uses that is not
 //! here, on an entry no page or client uses, and on any Chinese written in a
-//! page outside this table. See docs/dev.md, "Adding a word".
+//! page or in the terminal projector's code outside this table. See docs/dev.md, "Adding a word".
 
 use super::Words;
 
@@ -1271,4 +1271,84 @@ ui_words! {
     PAGE_TABLE = "分桌", "Table";
     SEAT_NUMBERS = "座位号", "Seat numbers";
     PAGE_NEEDS_JAVASCRIPT = "本页需要启用 JavaScript。", "This page needs JavaScript.";
+
+    // The terminal projector (`projector/src`), which says them with
+    // `text::say` and `text::fill`.
+    CAPTION_OVER = " · 超时", " · over";
+    CAPTION_PAUSED = " · 已暂停", " · paused";
+    PITCH_TIME = "推介时间", "Pitch time";
+    MEETING_NOT_OPEN_YET = "会议尚未开始", "The meeting has not opened yet";
+    TABLE_COUNT = "桌数", "Tables";
+    EACH_BALLOT = "每张选票", "Each ballot";
+    FUNDING_RULE = "资助规则", "Funding";
+    TIE_RULE = "同票规则", "Ties";
+    TALLY_RULE = "计票", "Tally";
+    TIME = "时间", "Time";
+    LOCKED_WHEN_THE_MEETING_OPENED = "规则已于开会时锁定，会中不能更改", "Locked when the meeting opened; they cannot change now";
+    SCAN_TO_FOLLOW_THE_MEETING = "手机扫码，跟进会议、投票", "Scan to follow the meeting and vote";
+    ADVISER_SAYS = "顾问：", "Adviser: ";
+    FEASIBLE_LOWER = "可行", "feasible";
+    DOUBTFUL_LOWER = "存疑", "doubtful";
+    THE_ADVISER_RECOMMENDS_EXCLUDING_IT = "顾问建议排除，由组织者决定", "the adviser recommends excluding it";
+    COST_COLON = "造价：", "Cost: ";
+    NO_TABLE_HAS_PICKS = "没有可推介的桌（各桌均无推选项目）", "No table has picks to present";
+    TALLY_SHOWN_AT_CLOSE = "按会议规则，计票结果在投票结束后公布", "By the meeting's rules the tally is shown when the vote closes";
+    TALLY_NOT_VISIBLE = "计票结果暂不可见", "The tally is not visible to this screen";
+    AND_MORE = "… 还有 {} 项", "… and {} more";
+    VOTES_UNIT = "票", "";
+    EXCLUDED_CONFIRMED = "已确认排除", "excluded";
+    OVER_THE_BUDGET_LEFT = "超出剩余预算", "over the budget left";
+    FUNDING_STOPPED = "资助已停止", "funding stopped";
+    RANK_GT = " ＞ ", " > ";
+    TIE_DECIDED_FUNDING = "此并列影响资助结果，按同票规则决定", "this tie decided funding, settled by the tie rule";
+    TIE_CHANGES_NOTHING = "不影响资助结果", "does not change what is funded";
+    RESULTS_PUBLISHED_CAPTION = "结果已公示", "Results published";
+    COUNT_COMPLETE_TO_BE_PUBLISHED = "计票完成 · 待公示", "Count complete · to be published";
+    NONE_LOWER = "无", "none";
+    MORE_TIES = "… 另有 {} 组并列", "… {} more ties";
+    LOG_HASH_AT_CLOSE_LABEL = "计票时日志哈希", "Log hash at close";
+    AND_MORE_OF_THEM_FUNDED = "… 还有 {} 项（其中 {} 项获资助）", "… and {} more ({} of them funded)";
+    ONLINE = "● 已连接", "● online";
+    RECONNECTING = "○ 重新连接中…", "○ reconnecting…";
+    REFUSED = "✕ 连接被拒绝", "✕ refused";
+    ATTEMPT = "尝试次数", "attempt";
+    CANNOT_REACH_THE_HUB_YET = "暂时连不上会场服务器，稍后自动重试", "Cannot reach the hub yet; retrying by itself";
+    PROJECTOR_KEYS = "L English · Q 退出", "L 中文 · Q quit";
+    HUB_NOT_PUBLIC_TOKEN = "此会场不开放公开只读访问（会场服务器以 --no-public 启动）。请用 --token 或环境变量 YZ_TOKEN 提供投影令牌（组织者运行 hub tokens 可查看）。", "This hub does not allow the public read-only view (started with --no-public). Give the projector token with --token or YZ_TOKEN (the organiser sees it with `hub tokens`).";
+    CHECK_PROJECTOR_TOKEN = "请检查投影令牌（--token 或 YZ_TOKEN），组织者运行 hub tokens 可查看。", "Check the projector token (--token or YZ_TOKEN); the organiser sees it with `hub tokens`.";
+    THE_HUB_REFUSED_THIS_PROJECTOR = "会场服务器拒绝了此投影", "The hub refused this projector";
+    PRESS_Q_TO_QUIT = "按 Q 退出。", "Press Q to quit.";
+    UNKNOWN_LANGUAGE = "未知语言 {s}（可用 zh 或 en）", "unknown language {s} (use zh or en)";
+    ONLY_HTTP = "只支持 http:// 地址", "only http:// is supported: {url}";
+    WINDOW_TOO_SMALL = "窗口太小", "window too small";
+    PROJ_CARDS_ISSUED = "已发投票卡 {n} 张", "Voter cards issued: {n}";
+    PROJ_CARDS_CANCELLED = "，已作废 {n} 张", ", cancelled {n}";
+    PROJ_REGISTERED = "；门口登记 {n} 人", "; registered at the door {n}";
+    PROJ_LOG_ENTRY_HEAD = "日志第 {seq} 条 · 哈希 {head}", "Log entry {seq} · head {head}";
+    PROJ_RULES_FINGERPRINT = " · 规则指纹 {fp}", " · rules {fp}";
+    PROJ_ELECTORATE_FINGERPRINT = " · 选民指纹 {fp}（投票卡 {n} 张）", " · electorate {fp} ({n} cards)";
+    PROJ_NOT_OPEN_DETAIL = "共 {n} 个提案 · {tables} 桌 · 开会后在此公布规则", "{n} proposals · {tables} tables · the rules appear here when the meeting opens";
+    PROJ_N_ITEMS = "{n} 项", "{n}";
+    PROJ_AT_MOST_OF = "最多选 {max} 项（共 {n} 个提案）", "at most {max} of the {n} proposals";
+    PROJ_SPEAKING = "发言：{n}", "speaking: {n}";
+    PROJ_SPOKE = "已发言 {spoken}/{seats} 位", "spoke {spoken}/{seats}";
+    PROJ_TABLES_SUMMARY = "已推选 {picked}/{n} 桌 · 已锁定 {locked}/{n} 桌", "{picked}/{n} tables have picks · {locked}/{n} locked";
+    PROJ_PRESENTS = "{name} 上台推介", "{name} presents";
+    PROJ_PITCH_PROGRESS = "第 {position} / {of} 桌", "{position} of {of}";
+    PROJ_CHOOSE_AT_MOST = "每人最多选 {max} 项（共 {n} 个提案）", "Choose at most {max} of the {n} proposals";
+    PROJ_BUDGET_LINE = "获资助 {funded} 项 · 合计 {total} / 预算 {budget} · 结余 {left}", "{funded} funded · total {total} of the {budget} budget · {left} left";
+    PROJ_TIE_LINE = "{votes} 票并列：{names}（{effect}）", "{votes} votes each: {names} ({effect})";
+    PROJ_RULES_LINE = "资助规则：{allocation}；同票规则：{rule}", "Funding: {allocation}; ties: {rule}";
+    PROJ_TABLES_DISCUSS_ALL = "{tables} 桌，每桌讨论全部 {n} 个提案", "{tables}, each discussing all {n} proposals";
+    PROJ_TABLES_DISCUSS_EACH = "{tables} 桌，每桌讨论 {per_table} 个提案", "{tables}, each discussing {per_table} proposals";
+    PROJ_TIME_LINE = "讨论 {discussion} 分钟 · 每桌推介 {pitch} 分钟", "discussion {discussion} min · pitch {pitch} min per table";
+    PROJ_PICKED_OF = "已选 {picked}/{wanted} 项", "picked {picked}/{wanted}";
+    PROJ_LOCKED = "已锁定", "locked";
+    PROJ_EQUAL_SHARES_LINE = "平均分配法：{voters} 位投票人每人 {share} 元；份额选出：{bought}；余下预算按票数补足：{rest}", "Equal shares: {voters} voters, {share} each; the shares bought: {bought}; the rest by votes: {rest}";
+    PROJECTOR_ABOUT = "圆桌投影（终端）", "Yuanzhuo terminal projector: the room's big screen for a meeting";
+    PROJECTOR_KEYS_HELP = "按键：L 切换中文/English · Q 退出", "keys: L switches 中文/English · Q quits";
+    PROJECTOR_ARG_HUB = "会场服务器地址", "the hub: ws://HOST:PORT/ws, http://HOST:PORT, or a join link";
+    PROJECTOR_ARG_TOKEN = "投影令牌；不给则用公开只读视图", "the projector token; without one, the public read-only view";
+    PROJECTOR_ARG_LANG = "界面语言 zh 或 en（默认随会议设置，中文）", "interface language (default: the meeting's, Chinese)";
+    PROJECTOR_ARG_JOIN = "二维码与居民地址，默认问会场服务器", "the address residents open (default: ask the hub)";
 }
