@@ -563,6 +563,24 @@ mod tests {
             .join("\n")
     }
 
+    /// The terminal projector's Rust files, without their `#[cfg(test)]`
+    /// modules (tests may assert Chinese text).
+    fn projector_files() -> Vec<(String, String)> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../projector/src");
+        let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+            .filter_map(|e| {
+                let text = std::fs::read_to_string(e.path()).ok()?;
+                let code = text.split("#[cfg(test)]").next().unwrap_or_default().to_string();
+                Some((format!("projector/src/{}", e.file_name().to_string_lossy()), code))
+            })
+            .collect();
+        out.sort();
+        out
+    }
+
     fn is_cjk(c: char) -> bool {
         matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
     }
@@ -573,8 +591,10 @@ mod tests {
     fn pages_write_no_chinese_outside_the_vocabulary() {
         let files = page_files();
         assert!(files.len() > 30, "{} files", files.len());
+        let projector = projector_files();
+        assert!(projector.len() > 5, "{} projector files", projector.len());
         let mut found = Vec::new();
-        for (name, text) in &files {
+        for (name, text) in files.iter().chain(&projector) {
             for (n, line) in without_comments(text).lines().enumerate() {
                 if line.chars().any(is_cjk) {
                     found.push(format!("{name}:{}: {}", n + 1, line.trim()));
@@ -583,7 +603,7 @@ mod tests {
         }
         assert!(
             found.is_empty(),
-            "Chinese written in a page, not in yuanzhuo_protocol::words::ui:\n{}",
+            "Chinese written in a page or the projector, not in yuanzhuo_protocol::words::ui:\n{}",
             found.join("\n")
         );
     }
@@ -620,9 +640,12 @@ mod tests {
         }
         let unknown: Vec<_> = named.iter().filter(|(_, k)| !keys.contains_key(k)).collect();
         assert!(unknown.is_empty(), "pages name words the vocabulary does not have: {unknown:?}");
-        // Rust clients name entries as `ui::NAME`.
+        // Rust clients (the shared client words and the terminal projector) name entries as `ui::NAME`.
         let client = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("client/src/words.rs");
-        let rust = std::fs::read_to_string(client).unwrap_or_default();
+        let mut rust = std::fs::read_to_string(client).unwrap_or_default();
+        for (_, code) in projector_files() {
+            rust.push_str(&without_comments(&code));
+        }
         for part in rust.split("ui::").skip(1) {
             let name: String = part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
             quoted.insert(name.to_ascii_lowercase());
