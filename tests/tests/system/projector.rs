@@ -197,7 +197,11 @@ async fn the_terminal_projector_follows_the_meeting_and_survives_a_hub_restart()
     let mut org = Client::connect(&hub.url(), &token(&sheet, &["organiser"])).await.unwrap();
     ok(&mut org, cmd::advance("counted")).await;
     let head = org.snapshot().results.as_ref().map(|r| r.closed_at_head.clone());
-    let screen = pane.wait("the results", LONG, |s| s.contains("计票完成 · 待公示") && s.contains("✓ 资助"));
+    // The whole results scene: the phase comes first and the results after it, so a
+    // capture can catch the screen half redrawn; wait for its last line too.
+    let screen = pane.wait("the results", LONG, |s| {
+        s.contains("计票完成 · 待公示") && s.contains("✓ 资助") && s.contains("计票时日志哈希")
+    });
     assert!(screen.contains("计票时日志哈希"), "{screen}");
     if let Some(head) = head {
         assert!(screen.contains(&head[..16]), "the hash at close\n{screen}");
