@@ -8,7 +8,8 @@ use yuanzhuo_protocol::*;
 
 use crate::app::{clamp, step, App, Effect, Level, Modal};
 use crate::editor::Editor;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
+use yuanzhuo_protocol::words::terminal;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AdviserView {
@@ -109,24 +110,17 @@ impl AnnotateForm {
     /// The command, or what is missing (in the chosen language).
     pub fn command(&self, lang: Lang) -> Result<Command, String> {
         if self.feasibility == Feasibility::Excluded && self.rule.is_none() {
-            return Err(lang
-                .t(
-                    "建议排除须注明依据第几条排除规则（1-7）",
-                    "A recommendation to exclude must name one of the 7 rules (1-7)",
-                )
-                .into());
+            return Err(lang.word(terminal::EXCLUDE_NEEDS_RULE).into());
         }
-        let cost_text: String = self.cost.text().chars().filter(|c| !matches!(c, ',' | '，' | ' ' | '元')).collect();
+        // Separators and the currency as people type them: ",", "，" and "元".
+        let cost_text: String =
+            self.cost.text().chars().filter(|c| !matches!(c, ',' | '\u{ff0c}' | ' ' | '\u{5143}')).collect();
         let cost_estimate = if cost_text.is_empty() {
             None
         } else {
             match cost_text.parse::<u64>() {
                 Ok(c) => Some(c),
-                Err(_) => {
-                    return Err(lang
-                        .t("估算金额只能填整数（元）", "The cost estimate must be a whole number (yuan)")
-                        .into())
-                }
+                Err(_) => return Err(lang.word(terminal::COST_WHOLE_YUAN).into()),
             }
         };
         Ok(Command::Annotate {
@@ -178,7 +172,7 @@ impl App {
                     self.adviser.table = tables[next];
                     self.adviser.sel = 0;
                 } else {
-                    self.say(Level::Info, self.t("您的卡片只管本桌的项目", "Your card covers your own table only"));
+                    self.say(Level::Info, self.word(terminal::CARD_COVERS_OWN_TABLE));
                 }
             }
             KeyCode::Enter | KeyCode::Char('e') => {

@@ -18,6 +18,7 @@ use crate::i18n::{Lang, Words};
 use crate::notes::{NoteForm, NotesView};
 use crate::outbox::{Answer, Entry, Outbox};
 use crate::prompt::PromptForm;
+use yuanzhuo_protocol::words::{terminal, ui, Words as Word};
 
 /// Fixed for the run (from the command line).
 #[derive(Debug, Clone)]
@@ -189,8 +190,9 @@ impl App {
         self.cfg.lang
     }
 
-    pub fn t<'a>(&self, zh: &'a str, en: &'a str) -> &'a str {
-        self.cfg.lang.t(zh, en)
+    /// An entry of the one vocabulary in the interface language.
+    pub fn word(&self, w: Word) -> &'static str {
+        self.cfg.lang.word(w)
     }
 
     // ------------------------------------------------------------ reading
@@ -268,15 +270,14 @@ impl App {
         let Some(you) = &self.you else { return String::new() };
         let role = self.lang().role(you.role);
         if you.all_tables {
-            return self.t(&format!("全部桌 {role}"), &format!("all tables {role}")).to_string();
+            return self.lang().fill(terminal::ALL_TABLES_ROLE, &[("role", role)]);
         }
         match you.table {
             Some(t) => {
-                let name = self.summary(t).map(|s| s.name.clone()).unwrap_or_else(|| format!("第{t}桌"));
-                match self.lang() {
-                    Lang::Zh => format!("{name} {role}"),
-                    Lang::En => format!("Table {t} {role}"),
-                }
+                let n = t.to_string();
+                // A table without a name is "第2桌" in either language (as before).
+                let name = self.summary(t).map_or_else(|| ui::TABLE.fill(&[("n", &n)]).0, |s| s.name.clone());
+                self.lang().fill(terminal::TABLE_ROLE, &[("name", &name), ("n", &n), ("role", role)])
             }
             None => role.to_string(),
         }
@@ -297,7 +298,7 @@ impl App {
 
     /// A phase change, in the message log and the status line.
     fn say_phase(&mut self, p: Phase) {
-        let text = format!("{}{}", self.t("现在是：", "Now: "), self.lang().phase(p));
+        let text = format!("{}{}", self.word(ui::NOW), self.lang().phase(p));
         self.say(Level::Info, text);
     }
 
@@ -376,10 +377,7 @@ impl App {
             Event::Opened(r) => self.opened(r),
             Event::Saved(Ok(())) => vec![],
             Event::Saved(Err(e)) => {
-                self.say(
-                    Level::Error,
-                    format!("{}{e}", self.t("无法写入本机待发送文件：", "Cannot write the local outbox: ")),
-                );
+                self.say(Level::Error, format!("{}{e}", self.word(terminal::OUTBOX_UNWRITABLE)));
                 vec![]
             }
         };
@@ -394,32 +392,17 @@ impl App {
             Ok(entries) => {
                 let n = self.outbox.restore(entries);
                 if n > 0 {
-                    let text = match self.lang() {
-                        Lang::Zh => format!("本机有 {n} 条上次未发送的记录，联网后自动发送"),
-                        Lang::En => format!("{n} unsent entries from last time; they go out once connected"),
-                    };
+                    let text = self.lang().fill(terminal::UNSENT_FROM_LAST_TIME, &[("n", &n.to_string())]);
                     self.say(Level::Info, text);
                 }
                 vec![]
             }
             Err(OpenError::Unreadable(e)) => {
-                self.say(
-                    Level::Error,
-                    format!(
-                        "{}{e}",
-                        self.t(
-                            "本机待发送文件无法读取，已另存：",
-                            "The local outbox could not be read and was kept aside: "
-                        )
-                    ),
-                );
+                self.say(Level::Error, format!("{}{e}", self.word(terminal::OUTBOX_UNREADABLE_KEPT)));
                 vec![]
             }
             Err(OpenError::Busy) => {
-                let msg = self.t(
-                    "这张卡片的令牌已在本机另一个窗口中打开，请使用那个窗口（或先关闭它）",
-                    "This token is already open in another window on this computer; use that one (or close it first)",
-                );
+                let msg = self.word(terminal::TOKEN_OPEN_ELSEWHERE);
                 self.back_to_prompt(msg.to_string(), true)
             }
         }
@@ -437,10 +420,7 @@ impl App {
                 // Said once per drop, in the log and the status line (a stale
                 // "shutting down" never outlives the connection it was about).
                 if self.welcomed {
-                    self.say(
-                        Level::Warn,
-                        self.t("与会场服务器的连接中断，正在重新连接…", "Lost the link to the hub; reconnecting…"),
-                    );
+                    self.say(Level::Warn, self.word(terminal::LINK_LOST_RECONNECTING));
                 }
                 self.welcomed = false;
                 self.outbox.reset_sent();
@@ -466,7 +446,7 @@ impl App {
                 self.snap = Some(*snapshot);
                 self.welcomed = true;
                 if again {
-                    self.say(Level::Info, self.t("已重新连接会场服务器", "Reconnected to the hub"));
+                    self.say(Level::Info, self.word(terminal::RECONNECTED));
                 }
                 if again && was != Some(now) {
                     self.say_phase(now);
@@ -533,22 +513,16 @@ impl App {
         let base = self.hub_url.replacen("ws://", "http://", 1).replacen("wss://", "https://", 1);
         let base = base.strip_suffix("/ws").unwrap_or(&base).to_string();
         let name = self.lang().role(role);
-        match (self.lang(), role) {
-            (Lang::Zh, Role::Organiser) => format!("这是{name}的令牌。本程序供桌长、记录员和技术顾问使用；组织者请在浏览器打开 {base}/admin"),
-            (Lang::En, Role::Organiser) => format!("That is the {name}'s token. This program is for chairs, recorders and advisers; organisers open {base}/admin in a browser"),
-            (Lang::Zh, Role::Voter) => format!("这是投票卡。请用手机扫描会场的二维码，或打开 {base}/vote 投票"),
-            (Lang::En, Role::Voter) => format!("That is a voting card. Scan the hall's QR code with a phone, or open {base}/vote"),
-            (Lang::Zh, Role::Projector) => format!("这是投影的令牌。请在投影电脑上运行 projector 程序，或在浏览器打开 {base}/projector"),
-            (Lang::En, Role::Projector) => format!("That is the projector's token. Run the projector program, or open {base}/projector in a browser"),
-            (Lang::Zh, Role::Counter) => format!("这是点票员的令牌。请在浏览器打开 {base}/count 录入纸质选票"),
-            (Lang::En, Role::Counter) => format!("That is a counter's token. Open {base}/count in a browser to key paper ballots"),
-            (Lang::Zh, Role::Screen) => format!("这是桌面屏的卡（只读）。请在放于桌子中间的平板或手机上扫码，或在浏览器打开 {base}/table-screen"),
-            (Lang::En, Role::Screen) => format!("That is a table screen's card (read-only). Scan it with the tablet or phone in the middle of the table, or open {base}/table-screen in a browser"),
-            (Lang::Zh, Role::Observer) => format!("这是监票员的令牌。请在浏览器打开 {base}/scrutiny 监督点票"),
-            (Lang::En, Role::Observer) => format!("That is a scrutineer's token. Open {base}/scrutiny in a browser to watch the count"),
-            (Lang::Zh, _) => format!("这是{name}的令牌，本程序供桌长、记录员和技术顾问使用；请在浏览器打开 {base}"),
-            (Lang::En, _) => format!("That is an {name} token; this program is for chairs, recorders and advisers. Open {base} in a browser"),
-        }
+        let w = match role {
+            Role::Organiser => terminal::WRONG_ROLE_ORGANISER,
+            Role::Voter => terminal::WRONG_ROLE_VOTER,
+            Role::Projector => terminal::WRONG_ROLE_PROJECTOR,
+            Role::Counter => terminal::WRONG_ROLE_COUNTER,
+            Role::Screen => terminal::WRONG_ROLE_SCREEN,
+            Role::Observer => terminal::WRONG_ROLE_OBSERVER,
+            _ => terminal::WRONG_ROLE_OTHER,
+        };
+        self.lang().fill(w, &[("name", name), ("base", &base)])
     }
 
     /// A confirmed exclusion of a proposal this table picked is announced to
@@ -569,10 +543,7 @@ impl App {
             .unwrap_or_default();
         for x in news {
             let what = yuanzhuo_client::words::exclusion_text(&x, self.lang());
-            let text = match self.lang() {
-                Lang::Zh => format!("本桌推选的 {what}：它不能再被选中，也不会获得资助"),
-                Lang::En => format!("This table's pick {what}: it can no longer be chosen and will not be funded"),
-            };
+            let text = self.lang().fill(terminal::PICK_EXCLUDED, &[("what", &what)]);
             let detail = (!x.reason.is_empty()).then(|| x.reason.clone());
             self.say_more(Level::Warn, text, detail);
         }
@@ -591,16 +562,16 @@ impl App {
                 if &self.chair.draft == proposals {
                     self.chair.dirty = false;
                 }
-                self.say(Level::Info, self.t("推选已提交", "Picks submitted"));
+                self.say(Level::Info, self.word(terminal::PICKS_SUBMITTED));
             }
-            Command::LockPicks { .. } => self.say(Level::Info, self.t("推选已锁定", "Picks locked")),
-            Command::AddNote { .. } => self.say(Level::Info, self.t("记录已保存", "Note saved")),
-            Command::EditNote { .. } => self.say(Level::Info, self.t("记录已修改", "Note changed")),
-            Command::WithdrawNote { .. } => self.say(Level::Info, self.t("记录已撤回", "Note withdrawn")),
+            Command::LockPicks { .. } => self.say(Level::Info, self.word(terminal::PICKS_LOCKED)),
+            Command::AddNote { .. } => self.say(Level::Info, self.word(terminal::NOTE_SAVED)),
+            Command::EditNote { .. } => self.say(Level::Info, self.word(terminal::NOTE_CHANGED)),
+            Command::WithdrawNote { .. } => self.say(Level::Info, self.word(terminal::NOTE_WITHDRAWN)),
             Command::Annotate { proposal, feasibility, exclusion_rule, .. } => {
-                let mut text = format!("{} {proposal}", self.t("技术意见已保存", "Annotation saved"));
+                let mut text = format!("{} {proposal}", self.word(terminal::ANNOTATION_SAVED));
                 if let (Feasibility::Excluded, Some(r)) = (feasibility, exclusion_rule) {
-                    text.push_str(self.t("：", ": "));
+                    text.push_str(self.word(ui::COLON));
                     text.push_str(&yuanzhuo_client::words::recommend_text(*r, self.lang()));
                 }
                 self.say(Level::Info, text)
@@ -612,10 +583,7 @@ impl App {
     fn refused(&mut self, e: &Entry, err: &ErrorMsg) {
         let what = self.lang().command(&e.command);
         let why = self.lang().error(err);
-        let text = match self.lang() {
-            Lang::Zh => format!("未被接受：{what} —— {why}"),
-            Lang::En => format!("Not accepted: {what} — {why}"),
-        };
+        let text = self.lang().fill(terminal::NOT_ACCEPTED, &[("what", &what), ("why", &why)]);
         // Keep the words of a refused note or annotation where they can be read.
         let detail = match &e.command {
             Command::AddNote { text, .. } | Command::EditNote { text, .. } => Some(text.clone()),
@@ -636,10 +604,7 @@ impl App {
             (Screen::Main, Some(Modal::Note(f))) => {
                 let dropped = f.editor.paste(s);
                 if dropped > 0 {
-                    let text = format!(
-                        "{} {dropped}",
-                        self.t("超出字数上限，未粘贴的字数：", "Over the length limit; characters not pasted:")
-                    );
+                    let text = format!("{} {dropped}", self.word(terminal::PASTE_OVER_LIMIT));
                     self.say(Level::Warn, text);
                 }
             }
@@ -676,7 +641,7 @@ impl App {
             }
             KeyCode::Esc if self.you.is_none() => {
                 // Still connecting: go back and fix the address or the token.
-                let msg = self.t("已取消连接", "Connection cancelled").to_string();
+                let msg = self.word(terminal::CONNECTION_CANCELLED).to_string();
                 return self.back_to_prompt(msg, true);
             }
             KeyCode::Tab => {

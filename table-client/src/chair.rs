@@ -8,8 +8,9 @@ use yuanzhuo_protocol::*;
 
 use crate::app::{step, App, Confirm, Effect, Level, Modal};
 use crate::editor::Editor;
-use crate::i18n::Lang;
+use crate::i18n::Words;
 use crate::notes::NoteForm;
+use yuanzhuo_protocol::words::terminal;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChairView {
@@ -57,18 +58,25 @@ pub struct BalanceRow {
     pub speaking: bool,
 }
 
+/// Seat `n`'s name, "5号", the same in either interface language: it is
+/// written in the log and read by everyone.
+pub fn seat(n: impl std::fmt::Display) -> String {
+    terminal::SEAT.fill(&[("n", &n.to_string())]).0
+}
+
 /// "5" (or "５") is seat 5: "5号". Anything else is a name, trimmed.
 pub fn speaker_name(input: &str) -> String {
     let t = input.trim();
     let digits: String = t
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or(c),
+            // Full-width digits, as a Chinese input method types them.
+            '\u{ff10}'..='\u{ff19}' => char::from_u32(c as u32 - 0xff10 + '0' as u32).unwrap_or(c),
             c => c,
         })
         .collect();
     match digits.parse::<u32>() {
-        Ok(n) if digits.chars().all(|c| c.is_ascii_digit()) => format!("{n}号"),
+        Ok(n) if digits.chars().all(|c| c.is_ascii_digit()) => seat(n),
         _ => t.to_string(),
     }
 }
@@ -153,8 +161,7 @@ impl App {
     /// Seats (and queued names) that have not had the floor yet.
     pub fn not_spoken(&self) -> Vec<String> {
         let spoken: Vec<String> = self.balance_rows().into_iter().map(|r| r.name).collect();
-        let mut out: Vec<String> =
-            (1..=self.cfg.seats).map(|n| format!("{n}号")).filter(|s| !spoken.contains(s)).collect();
+        let mut out: Vec<String> = (1..=self.cfg.seats).map(seat).filter(|s| !spoken.contains(s)).collect();
         for r in self.queue_rows() {
             if !spoken.contains(&r.name) && !out.contains(&r.name) {
                 out.push(r.name);
@@ -181,17 +188,14 @@ impl App {
     pub fn toggle_pick(&mut self, id: &str) {
         let (hub, locked) = self.hub_picks();
         if locked {
-            self.say(Level::Warn, self.t("本桌推选已锁定，不能再改", "This table's picks are locked"));
+            self.say(Level::Warn, self.word(terminal::PICKS_LOCKED_NO_CHANGE));
             return;
         }
         let max = self.picks_per_table();
         if let Some(i) = self.chair.draft.iter().position(|p| p == id) {
             self.chair.draft.remove(i);
         } else if self.chair.draft.len() >= max {
-            let text = match self.lang() {
-                Lang::Zh => format!("已选满 {max} 个，请先取消一个"),
-                Lang::En => format!("{max} already marked; unmark one first"),
-            };
+            let text = self.lang().fill(terminal::PICKS_FULL, &[("max", &max.to_string())]);
             self.say(Level::Warn, text);
             return;
         } else {
@@ -206,15 +210,13 @@ impl App {
         let (_, locked) = self.hub_picks();
         let max = self.picks_per_table();
         if locked {
-            self.say(Level::Warn, self.t("本桌推选已锁定，不能再改", "This table's picks are locked"));
+            self.say(Level::Warn, self.word(terminal::PICKS_LOCKED_NO_CHANGE));
             return vec![];
         }
         if self.chair.draft.len() != max {
             let n = self.chair.draft.len();
-            let text = match self.lang() {
-                Lang::Zh => format!("已选 {n}/{max}，需正好选 {max} 个才能提交"),
-                Lang::En => format!("{n}/{max} marked; submit needs exactly {max}"),
-            };
+            let text =
+                self.lang().fill(terminal::PICKS_SUBMIT_NEEDS, &[("n", &n.to_string()), ("max", &max.to_string())]);
             self.say(Level::Warn, text);
             return vec![];
         }
@@ -238,12 +240,9 @@ impl App {
         let (hub, locked) = self.hub_picks();
         let max = self.picks_per_table();
         if locked {
-            self.say(Level::Warn, self.t("本桌推选已锁定", "This table's picks are already locked"));
+            self.say(Level::Warn, self.word(terminal::PICKS_ALREADY_LOCKED));
         } else if self.chair.draft.len() != max || (hub.is_empty() && !self.chair.dirty) {
-            let text = match self.lang() {
-                Lang::Zh => format!("请先选满 {max} 个再锁定"),
-                Lang::En => format!("Mark {max} picks before locking"),
-            };
+            let text = self.lang().fill(terminal::PICKS_LOCK_NEEDS, &[("max", &max.to_string())]);
             self.say(Level::Warn, text);
         } else {
             self.modal = Some(Modal::Confirm(Confirm::LockPicks));
@@ -290,10 +289,7 @@ impl App {
                     self.command(Command::StartSpeaker { table, entry: Some(*e) })
                 }
                 Some(QueueRow { entry: None, .. }) => {
-                    self.say(
-                        Level::Warn,
-                        self.t("这一位还在发送中，请稍候", "That one is still on its way to the hub"),
-                    );
+                    self.say(Level::Warn, self.word(terminal::SPEAKER_STILL_SENDING));
                     vec![]
                 }
                 _ => vec![],
@@ -347,7 +343,7 @@ impl App {
             KeyCode::Enter => {
                 let name = speaker_name(&f.name.text());
                 if name.is_empty() {
-                    self.say(Level::Warn, self.t("请填写座位号或姓名", "Type a seat number or a name"));
+                    self.say(Level::Warn, self.word(terminal::SEAT_OR_NAME_MISSING));
                     self.modal = Some(Modal::Speaker(f));
                     return vec![];
                 }

@@ -2,13 +2,24 @@
 //! `--lang en`. Names of the meeting's things (turn kinds, note tags,
 //! feasibility, exclusion rules) and how a hub error or a command reads.
 
+use yuanzhuo_protocol::words::{fill_in, terminal, ui, Words as Word};
 use yuanzhuo_protocol::{Command, ErrorMsg, Feasibility, NoteTag, Phase, Role, TableSignal, TurnKind, EXCLUSION_RULES};
 
 pub use yuanzhuo_client::Lang;
 
+/// An entry in both languages, "中文 / English", for the command line.
+pub fn both(w: Word, values: &[(&str, &str)]) -> String {
+    let (zh, en) = w.fill(values);
+    format!("{zh} / {en}")
+}
+
 /// The meeting's words in the interface language (an extension of the
 /// shared `Lang`, which lives with the other terminal-client pieces).
 pub trait Words {
+    /// An entry of the one vocabulary (`words::terminal`, `words::ui`).
+    fn word(self, w: Word) -> &'static str;
+    /// An entry with each `{name}` replaced by its value.
+    fn fill(self, w: Word, values: &[(&str, &str)]) -> String;
     fn phase(self, p: Phase) -> &'static str;
     fn role(self, r: Role) -> &'static str;
     fn turn(self, k: TurnKind) -> &'static str;
@@ -21,6 +32,14 @@ pub trait Words {
 }
 
 impl Words for Lang {
+    fn word(self, w: Word) -> &'static str {
+        self.t(w.zh, w.en)
+    }
+
+    fn fill(self, w: Word, values: &[(&str, &str)]) -> String {
+        fill_in(self.word(w), values)
+    }
+
     fn phase(self, p: Phase) -> &'static str {
         self.t(p.zh(), p.en())
     }
@@ -31,29 +50,29 @@ impl Words for Lang {
 
     fn turn(self, k: TurnKind) -> &'static str {
         match k {
-            TurnKind::For => self.t("支持", "for"),
-            TurnKind::Against => self.t("反对", "against"),
-            TurnKind::Question => self.t("提问", "question"),
-            TurnKind::PointOfOrder => self.t("程序问题", "point of order"),
+            TurnKind::For => self.word(terminal::TURN_FOR),
+            TurnKind::Against => self.word(terminal::TURN_AGAINST),
+            TurnKind::Question => self.word(terminal::TURN_QUESTION),
+            TurnKind::PointOfOrder => self.word(terminal::TURN_POINT_OF_ORDER),
         }
     }
 
     fn tag(self, t: NoteTag) -> &'static str {
         match t {
-            NoteTag::Support => self.t("支持", "support"),
-            NoteTag::Concern => self.t("担忧", "concern"),
-            NoteTag::Objection => self.t("反对", "objection"),
-            NoteTag::NewIdea => self.t("新想法", "new idea"),
-            NoteTag::Question => self.t("疑问", "question"),
+            NoteTag::Support => self.word(terminal::TAG_SUPPORT),
+            NoteTag::Concern => self.word(terminal::TAG_CONCERN),
+            NoteTag::Objection => self.word(terminal::TAG_OBJECTION),
+            NoteTag::NewIdea => self.word(terminal::TAG_NEW_IDEA),
+            NoteTag::Question => self.word(terminal::TAG_QUESTION),
         }
     }
 
     fn feasibility(self, f: Feasibility) -> &'static str {
         match f {
-            Feasibility::Feasible => self.t("可行", "feasible"),
-            Feasibility::Doubtful => self.t("存疑", "doubtful"),
+            Feasibility::Feasible => self.word(ui::FEASIBLE_LOWER),
+            Feasibility::Doubtful => self.word(ui::DOUBTFUL_LOWER),
             // The adviser's exclusion is a recommendation: the organiser decides.
-            Feasibility::Excluded => self.t("建议排除", "recommend excluding"),
+            Feasibility::Excluded => self.word(terminal::RECOMMEND_EXCLUDING),
         }
     }
 
@@ -68,8 +87,8 @@ impl Words for Lang {
     /// The meeting clock's label: the hub names its own timers in English.
     fn timer_label(self, label: &str) -> &str {
         match label {
-            "discussion" => self.t("讨论", "discussion"),
-            "pitch" => self.t("推介", "pitch"),
+            "discussion" => self.word(terminal::TIMER_DISCUSSION),
+            "pitch" => self.word(terminal::TIMER_PITCH),
             other => other,
         }
     }
@@ -81,10 +100,9 @@ impl Words for Lang {
             Lang::En if !e.en.is_empty() => e.en.as_str(),
             _ => self.t(e.code.zh(), e.code.en()),
         };
-        match (&e.detail, self) {
-            (Some(d), Lang::Zh) => format!("{text}（{d}）"),
-            (Some(d), Lang::En) => format!("{text} ({d})"),
-            (None, _) => text.to_string(),
+        match &e.detail {
+            Some(d) => self.fill(terminal::ERROR_WITH_DETAIL, &[("error", text), ("detail", d)]),
+            None => text.to_string(),
         }
     }
 
@@ -92,34 +110,36 @@ impl Words for Lang {
     fn command(self, c: &Command) -> String {
         match c {
             Command::QueueSpeaker { name, turn, .. } => {
-                format!("{} {name}（{}）", self.t("加入发言队列", "queue"), self.turn(*turn))
+                self.fill(terminal::CMD_QUEUE_SPEAKER, &[("name", name), ("turn", self.turn(*turn))])
             }
-            Command::StartSpeaker { entry: Some(e), .. } => format!("{} #{e}", self.t("开始发言", "start speaker")),
-            Command::StartSpeaker { entry: None, .. } => self.t("下一位发言", "next speaker").into(),
-            Command::StopSpeaker { .. } => self.t("结束发言", "stop speaker").into(),
-            Command::RemoveSpeaker { entry, .. } => format!("{} #{entry}", self.t("移出队列", "remove from queue")),
+            Command::StartSpeaker { entry: Some(e), .. } => format!("{} #{e}", self.word(terminal::CMD_START_SPEAKER)),
+            Command::StartSpeaker { entry: None, .. } => self.word(terminal::CMD_NEXT_SPEAKER).into(),
+            Command::StopSpeaker { .. } => self.word(terminal::CMD_STOP_SPEAKER).into(),
+            Command::RemoveSpeaker { entry, .. } => format!("{} #{entry}", self.word(terminal::CMD_REMOVE_SPEAKER)),
             Command::SetPicks { proposals, .. } => {
-                format!("{} {}", self.t("提交推选", "submit picks"), proposals.join(" "))
+                format!("{} {}", self.word(terminal::CMD_SUBMIT_PICKS), proposals.join(" "))
             }
-            Command::LockPicks { .. } => self.t("锁定推选", "lock picks").into(),
+            Command::LockPicks { .. } => self.word(terminal::CMD_LOCK_PICKS).into(),
             Command::SignalTable { signal: Some(TableSignal::Ready), .. } => {
-                self.t("告诉组织者：本桌已就绪", "tell the organiser: ready").into()
+                self.word(terminal::CMD_SIGNAL_READY).into()
             }
             Command::SignalTable { signal: Some(TableSignal::MoreTime), .. } => {
-                self.t("告诉组织者：需要更多时间", "tell the organiser: more time").into()
+                self.word(terminal::CMD_SIGNAL_MORE_TIME).into()
             }
-            Command::SignalTable { signal: None, .. } => self.t("撤回给组织者的信号", "take the signal back").into(),
-            Command::AddNote { proposal, text, .. } => format!(
-                "{} {}：{}",
-                self.t("记录", "note"),
-                proposal.as_deref().unwrap_or(self.t("综合", "general")),
-                crate::text::truncate(&crate::text::one_line(text), 16)
+            Command::SignalTable { signal: None, .. } => self.word(terminal::CMD_TAKE_SIGNAL_BACK).into(),
+            Command::AddNote { proposal, text, .. } => self.fill(
+                terminal::CMD_NOTE,
+                &[
+                    ("topic", proposal.as_deref().unwrap_or(self.word(terminal::GENERAL))),
+                    ("text", &crate::text::truncate(&crate::text::one_line(text), 16)),
+                ],
             ),
-            Command::EditNote { note, .. } => format!("{} #{note}", self.t("修改记录", "edit note")),
-            Command::WithdrawNote { note } => format!("{} #{note}", self.t("撤回记录", "withdraw note")),
-            Command::Annotate { proposal, feasibility, .. } => {
-                format!("{} {proposal}：{}", self.t("技术意见", "annotation"), self.feasibility(*feasibility))
-            }
+            Command::EditNote { note, .. } => format!("{} #{note}", self.word(terminal::CMD_EDIT_NOTE)),
+            Command::WithdrawNote { note } => format!("{} #{note}", self.word(terminal::CMD_WITHDRAW_NOTE)),
+            Command::Annotate { proposal, feasibility, .. } => self.fill(
+                terminal::CMD_ANNOTATE,
+                &[("proposal", proposal), ("feasibility", self.feasibility(*feasibility))],
+            ),
             other => other.name().to_string(),
         }
     }

@@ -15,8 +15,9 @@ use yuanzhuo_client::{Link, LinkConfig, LinkEvent};
 
 use table_client::app::{App, Config, Effect, Event, OpenError};
 use table_client::disk::{self, Paths};
-use table_client::i18n::Lang;
+use table_client::i18n::{both, Lang, Words};
 use table_client::ui;
+use yuanzhuo_protocol::words::terminal;
 
 /// 圆桌 Yuanzhuo：桌长、记录员、技术顾问的终端。
 /// The terminal for table chairs, recorders and technical advisers.
@@ -52,13 +53,13 @@ fn now_ms() -> u64 {
 fn main() -> Result<()> {
     let args = Args::parse();
     let Some(lang) = Lang::parse(&args.lang) else {
-        bail!("--lang 只能是 zh 或 en / --lang must be zh or en (got {})", args.lang);
+        bail!(both(terminal::LANG_FLAG, &[("s", &args.lang)]));
     };
     if !(5..=3600).contains(&args.turn_seconds) {
-        bail!("--turn-seconds 须在 5 到 3600 之间 / --turn-seconds must be between 5 and 3600");
+        bail!(both(terminal::TURN_SECONDS_FLAG, &[]));
     }
     if args.seats > 200 {
-        bail!("--seats 最多 200 / --seats is at most 200");
+        bail!(both(terminal::SEATS_FLAG, &[]));
     }
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().context("start the runtime")?;
     rt.block_on(run(args, lang))
@@ -120,16 +121,7 @@ async fn run(args: Args, lang: Lang) -> Result<()> {
     let _ = crossterm::execute!(stdout(), DisableBracketedPaste);
     ratatui::restore();
     if !app.outbox.is_empty() {
-        eprintln!(
-            "{}",
-            match lang {
-                Lang::Zh => format!("还有 {} 条未发送，已保存在本机；下次用同一令牌启动时自动发送。", app.outbox.len()),
-                Lang::En => format!(
-                    "{} entries unsent, kept on this computer; they go out the next time you start with this token.",
-                    app.outbox.len()
-                ),
-            }
-        );
+        eprintln!("{}", lang.fill(terminal::UNSENT_AT_EXIT, &[("n", &app.outbox.len().to_string())]));
     }
     result
 }

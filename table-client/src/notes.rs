@@ -8,6 +8,7 @@ use yuanzhuo_protocol::*;
 
 use crate::app::{clamp, step, App, Confirm, Effect, Level, Modal};
 use crate::editor::Editor;
+use yuanzhuo_protocol::words::{terminal, ui};
 
 pub const TAGS: [NoteTag; 5] =
     [NoteTag::Support, NoteTag::Concern, NoteTag::Objection, NoteTag::NewIdea, NoteTag::Question];
@@ -188,32 +189,22 @@ impl App {
             KeyCode::Char('e') | KeyCode::Enter if self.notes.in_notes => {
                 let Some(row) = rows.get(self.notes.sel) else { return vec![] };
                 match (row.note, row.withdrawn) {
-                    (Some(_), true) => self.say(Level::Warn, self.t("这条记录已撤回", "That note was withdrawn")),
+                    (Some(_), true) => self.say(Level::Warn, self.word(terminal::NOTE_ALREADY_WITHDRAWN)),
                     (Some(id), false) => {
                         if let Some(n) = self.detail(table).and_then(|d| d.notes.iter().find(|n| n.note == id)) {
                             self.modal = Some(Modal::Note(NoteForm::edit(n, &row.text, row.tag)));
                         }
                     }
-                    (None, _) => self.say(
-                        Level::Warn,
-                        self.t(
-                            "这条记录还在发送中，送达后才能修改",
-                            "That note is still on its way; edit it once it has arrived",
-                        ),
-                    ),
+                    (None, _) => self.say(Level::Warn, self.word(terminal::NOTE_SENDING_NO_EDIT)),
                 }
             }
             KeyCode::Char('w') | KeyCode::Delete if self.notes.in_notes => match rows.get(self.notes.sel) {
                 Some(NoteRow { note: Some(id), withdrawn: false, .. }) => {
                     self.modal = Some(Modal::Confirm(Confirm::Withdraw(*id)))
                 }
-                Some(NoteRow { note: None, .. }) => self.say(
-                    Level::Warn,
-                    self.t(
-                        "这条记录还在发送中，送达后才能撤回",
-                        "That note is still on its way; withdraw it once it has arrived",
-                    ),
-                ),
+                Some(NoteRow { note: None, .. }) => {
+                    self.say(Level::Warn, self.word(terminal::NOTE_SENDING_NO_WITHDRAW))
+                }
                 _ => {}
             },
             code => {
@@ -247,7 +238,8 @@ impl App {
             KeyCode::Char('s') if ctrl => return self.save_note(f),
             KeyCode::Char('r') if ctrl => {
                 if let Some(e) = self.speaking() {
-                    let name = format!("{}：", e.name);
+                    // The note's text: the Chinese colon whatever the interface language (as before).
+                    let name = format!("{}{}", e.name, ui::COLON.zh);
                     f.editor.paste(&name);
                 }
             }
@@ -271,12 +263,12 @@ impl App {
     fn save_note(&mut self, f: NoteForm) -> Vec<Effect> {
         let text = f.editor.text().trim_end().to_string();
         if text.trim().is_empty() {
-            self.say(Level::Warn, self.t("记录内容为空", "The note is empty"));
+            self.say(Level::Warn, self.word(terminal::NOTE_EMPTY));
             self.modal = Some(Modal::Note(f));
             return vec![];
         }
         let Some(tag) = f.tag else {
-            self.say(Level::Warn, self.t("请先选择标签（Tab 或 F2–F6）", "Choose a tag first (Tab or F2–F6)"));
+            self.say(Level::Warn, self.word(terminal::NOTE_NEEDS_TAG));
             self.modal = Some(Modal::Note(f));
             return vec![];
         };

@@ -7,7 +7,8 @@ use yuanzhuo_client::parse_hub;
 
 use crate::app::{App, Effect};
 use crate::editor::Editor;
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Words};
+use yuanzhuo_protocol::words::terminal;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromptForm {
@@ -69,7 +70,7 @@ impl PromptForm {
         let addr = parse_hub(&self.hub.text())?;
         let token = addr.token.unwrap_or_else(|| self.token.text().trim().to_string());
         if token.is_empty() {
-            return Err(lang.t("请输入卡片上的令牌", "Type the token from your card").into());
+            return Err(lang.word(terminal::TOKEN_MISSING).into());
         }
         Ok((addr.ws_url, token))
     }

@@ -74,8 +74,10 @@ pub fn pack(head: &str, items: &[String], w: usize) -> Vec<String> {
     lines
 }
 
+/// CJK punctuation that may not start a line: ，。、；：？！）》」』”’…
 fn is_closing(c: char) -> bool {
-    matches!(c, '，' | '。' | '、' | '；' | '：' | '？' | '！' | '）' | '》' | '」' | '』' | '”' | '’' | '…')
+    "\u{ff0c}\u{3002}\u{3001}\u{ff1b}\u{ff1a}\u{ff1f}\u{ff01}\u{ff09}\u{300b}\u{300d}\u{300f}\u{201d}\u{2019}\u{2026}"
+        .contains(c)
 }
 
 fn is_word_char(c: char) -> bool {

@@ -70,6 +70,9 @@ macro_rules! ui_words {
 /// Every other word the hub's pages show: labels, buttons, notices.
 pub mod ui;
 
+/// The table-client's own words (not sent to the pages).
+pub mod terminal;
+
 /// How the budget goes to the ranking, as the room is told before the vote.
 pub fn allocation(a: Allocation) -> Words {
     match a {
@@ -236,7 +239,7 @@ mod tests {
     #[test]
     fn each_page_word_is_one_entry() {
         let mut seen = std::collections::HashMap::new();
-        for (k, w) in ui::ALL {
+        for (k, w) in ui::ALL.iter().chain(terminal::ALL) {
             assert!(k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{k}");
             if let Some(other) = seen.insert((w.zh, w.en), k) {
                 panic!("{other} and {k} say the same thing: merge them");

@@ -570,38 +570,80 @@ mod tests {
             .join("\n")
     }
 
-    /// The terminal projector's Rust files, without their `#[cfg(test)]`
-    /// modules (tests may assert Chinese text).
-    fn projector_files() -> Vec<(String, String)> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../projector/src");
-        let mut out: Vec<(String, String)> = std::fs::read_dir(&dir)
-            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
-            .filter_map(|e| {
-                let text = std::fs::read_to_string(e.path()).ok()?;
-                let code = text.split("#[cfg(test)]").next().unwrap_or_default().to_string();
-                Some((format!("projector/src/{}", e.file_name().to_string_lossy()), code))
-            })
-            .collect();
+    /// The Rust files of a terminal client (`projector/src`,
+    /// `table-client/src`, with their subfolders), each without its
+    /// `#[cfg(test)]` module: tests may assert Chinese screen text, and a
+    /// test module is the last thing in its file, so everything after the
+    /// first `#[cfg(test)]` is left out.
+    fn terminal_files(crate_src: &str) -> Vec<(String, String)> {
+        fn walk(dir: &std::path::Path, name: &str, out: &mut Vec<(String, String)>) {
+            for e in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten() {
+                let file = format!("{name}/{}", e.file_name().to_string_lossy());
+                if e.path().is_dir() {
+                    walk(&e.path(), &file, out);
+                } else if e.path().extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+                    out.push((file, text.split("#[cfg(test)]").next().unwrap_or_default().to_string()));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(crate_src), crate_src, &mut out);
         out.sort();
         out
+    }
+
+    fn projector_files() -> Vec<(String, String)> {
+        terminal_files("projector/src")
+    }
+
+    fn table_client_files() -> Vec<(String, String)> {
+        terminal_files("table-client/src")
+    }
+
+    /// The entries of `module` (`ui::`, `terminal::`) that `code` names, in lower case.
+    fn named_entries(code: &str, module: &str) -> std::collections::BTreeSet<String> {
+        code.match_indices(module)
+            // `ui::` or `words::ui::`, not `crate::ui::` or `super::ui::` (the table-client's own `ui` module).
+            .filter(|&(i, _)| {
+                let before = &code[..i];
+                !before.ends_with(|c: char| c == '_' || c.is_ascii_alphanumeric())
+                    && (!before.ends_with("::") || before.ends_with("words::"))
+            })
+            .map(|(i, _)| {
+                code[i + module.len()..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect::<String>()
+            })
+            .filter(|name| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            })
+            .map(|name| name.to_ascii_lowercase())
+            .collect()
     }
 
     fn is_cjk(c: char) -> bool {
         matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
     }
 
-    /// Every word a page shows comes from the one vocabulary
-    /// (`words::ui` and the rule words): no page writes Chinese itself.
+    /// Every word a page or a terminal client shows comes from the one
+    /// vocabulary (`words::ui`, `words::terminal` and the rule words): no
+    /// page, no projector or table-client code writes Chinese itself.
     #[test]
     fn pages_write_no_chinese_outside_the_vocabulary() {
         let files = page_files();
         assert!(files.len() > 30, "{} files", files.len());
         let projector = projector_files();
         assert!(projector.len() > 5, "{} projector files", projector.len());
+        let table_client = table_client_files();
+        assert!(
+            table_client.iter().any(|(f, _)| f.ends_with("/ui/forms.rs")),
+            "{} table-client files",
+            table_client.len()
+        );
         let mut found = Vec::new();
-        for (name, text) in files.iter().chain(&projector) {
+        for (name, text) in files.iter().chain(&projector).chain(&table_client) {
             for (n, line) in without_comments(text).lines().enumerate() {
                 if line.chars().any(is_cjk) {
                     found.push(format!("{name}:{}: {}", n + 1, line.trim()));
@@ -610,7 +652,7 @@ mod tests {
         }
         assert!(
             found.is_empty(),
-            "Chinese written in a page or the projector, not in yuanzhuo_protocol::words::ui:\n{}",
+            "Chinese written in a page or a terminal client, not in yuanzhuo_protocol::words (ui, terminal):\n{}",
             found.join("\n")
         );
     }
@@ -647,19 +689,29 @@ mod tests {
         }
         let unknown: Vec<_> = named.iter().filter(|(_, k)| !keys.contains_key(k)).collect();
         assert!(unknown.is_empty(), "pages name words the vocabulary does not have: {unknown:?}");
-        // Rust clients (the shared client words and the terminal projector) name entries as `ui::NAME`.
+        // Rust clients (the shared client words, the terminal projector and the table-client) name
+        // entries as `ui::NAME`; the table-client's own words are `terminal::NAME`.
         let client = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("client/src/words.rs");
-        let mut rust = std::fs::read_to_string(client).unwrap_or_default();
+        let mut rust = without_comments(&std::fs::read_to_string(client).unwrap_or_default());
+        let mut table_client = String::new();
         for (_, code) in projector_files() {
             rust.push_str(&without_comments(&code));
         }
-        for part in rust.split("ui::").skip(1) {
-            let name: String = part.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
-            quoted.insert(name.to_ascii_lowercase());
+        for (_, code) in table_client_files() {
+            table_client.push_str(&without_comments(&code));
         }
+        rust.push_str(&table_client);
+        quoted.extend(named_entries(&rust, "ui::"));
         let used: std::collections::BTreeSet<&String> = named.iter().map(|(_, k)| k).chain(&quoted).collect();
         let unused: Vec<_> = keys.keys().filter(|k| !used.contains(k)).collect();
         assert!(unused.is_empty(), "words no page uses (remove them): {unused:?}");
+        let terminal = named_entries(&table_client, "terminal::");
+        let unused: Vec<_> = words::terminal::ALL
+            .iter()
+            .map(|(k, _)| k.to_ascii_lowercase())
+            .filter(|k| !terminal.contains(k))
+            .collect();
+        assert!(unused.is_empty(), "table-client words it does not use (remove them): {unused:?}");
     }
 
     /// Every page as served has each of its words written out.

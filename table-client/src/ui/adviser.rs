@@ -10,7 +10,8 @@ use ratatui::Frame;
 use super::chair::{detail_pane, split};
 use super::widgets::*;
 use crate::app::App;
-use crate::i18n::Lang;
+use crate::i18n::Words;
+use yuanzhuo_protocol::words::terminal;
 
 pub fn page(f: &mut Frame, area: Rect, app: &App) {
     let Some(table) = app.table() else { return };
@@ -20,12 +21,10 @@ pub fn page(f: &mut Frame, area: Rect, app: &App) {
     let name = app.summary(table).map(|s| s.name.clone()).unwrap_or_default();
     let done = share.iter().filter(|p| app.annotation(&p.id).is_some()).count();
     let many = app.adviser_tables().len() > 1;
-    let title = match (l, many) {
-        (Lang::Zh, true) => format!("{name}的项目 已填 {done}/{}（t 换桌）", share.len()),
-        (Lang::Zh, false) => format!("{name}的项目 已填 {done}/{}", share.len()),
-        (Lang::En, true) => format!("Table {table} proposals, {done}/{} annotated (t: table)", share.len()),
-        (Lang::En, false) => format!("Table {table} proposals, {done}/{} annotated", share.len()),
-    };
+    let title = l.fill(
+        if many { terminal::ADVISER_TITLE_TABLES } else { terminal::ADVISER_TITLE },
+        &[("name", &name), ("table", &table.to_string()), ("done", &done.to_string()), ("n", &share.len().to_string())],
+    );
     let block = boxed(&title, list);
     let inner = block.inner(list);
     f.render_widget(block, list);

@@ -12,8 +12,9 @@ use yuanzhuo_protocol::*;
 
 use super::widgets::*;
 use crate::app::App;
-use crate::i18n::{Lang, Words};
+use crate::i18n::Words;
 use crate::text::{clock, fit, fit_right, one_line, pack, width, wrap};
+use yuanzhuo_protocol::words::{terminal, ui};
 
 /// Split a page into a list (left) and a detail pane (right).
 pub fn split(area: Rect) -> [Rect; 2] {
@@ -29,15 +30,12 @@ pub fn proposals(f: &mut Frame, area: Rect, app: &App) {
     let [list, detail] = split(area);
     let title = if chair {
         let (n, max) = (app.chair.draft.len(), app.picks_per_table());
-        match l {
-            Lang::Zh => format!("本桌项目（{}个） 已选 {n}/{max}", share.len()),
-            Lang::En => format!("Proposals ({}), picked {n}/{max}", share.len()),
-        }
+        l.fill(
+            terminal::PROPOSALS_TITLE_PICKED,
+            &[("count", &share.len().to_string()), ("n", &n.to_string()), ("max", &max.to_string())],
+        )
     } else {
-        match l {
-            Lang::Zh => format!("本桌项目（{}个）", share.len()),
-            Lang::En => format!("Proposals ({})", share.len()),
-        }
+        l.fill(terminal::PROPOSALS_TITLE, &[("count", &share.len().to_string())])
     };
     let block = boxed(&title, list);
     let inner = block.inner(list);
@@ -66,7 +64,7 @@ pub fn proposals(f: &mut Frame, area: Rect, app: &App) {
         })
         .collect();
     if lines.is_empty() {
-        f.render_widget(Paragraph::new(l.t("本桌没有分到项目", "No proposals for this table")), inner);
+        f.render_widget(Paragraph::new(l.word(terminal::NO_PROPOSALS_HERE)), inner);
     } else {
         f.render_widget(Paragraph::new(lines), inner);
     }
@@ -79,17 +77,14 @@ pub fn detail_pane(f: &mut Frame, area: Rect, app: &App, p: &Proposal) {
     if area.width < 8 {
         return;
     }
-    let block = boxed(app.t("详情", "Details"), area);
+    let block = boxed(app.word(ui::DETAILS), area);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let mut lines = proposal_detail(app, p, inner.width as usize);
     let n = app.topic_count(&Some(p.id.clone()));
     if n > 0 {
         lines.push(Line::raw(""));
-        lines.push(Line::raw(match app.lang() {
-            Lang::Zh => format!("本桌记录：{n} 条"),
-            Lang::En => format!("Notes at this table: {n}"),
-        }));
+        lines.push(Line::raw(app.lang().fill(terminal::NOTES_AT_TABLE, &[("n", &n.to_string())])));
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
@@ -97,7 +92,7 @@ pub fn detail_pane(f: &mut Frame, area: Rect, app: &App, p: &Proposal) {
 pub fn queue(f: &mut Frame, area: Rect, app: &App) {
     let l = app.lang();
     let [left, right] = split(area);
-    let block = boxed(l.t("发言队列", "Speaking queue"), left);
+    let block = boxed(l.word(ui::SPEAKING_QUEUE), left);
     let inner = block.inner(left);
     f.render_widget(block, left);
     let w = inner.width as usize;
@@ -106,26 +101,20 @@ pub fn queue(f: &mut Frame, area: Rect, app: &App) {
     match app.speaking() {
         Some(e) => {
             let elapsed = app.now().saturating_sub(e.started_at_ms.unwrap_or(app.now()));
-            let kind = match l {
-                Lang::Zh => format!("（{}） ", l.turn(e.turn)),
-                Lang::En => format!(" ({}) ", l.turn(e.turn)),
-            };
+            let kind = l.fill(terminal::TURN_KIND_SPACED, &[("turn", l.turn(e.turn))]);
             lines.push(Line::from(vec![
-                Span::styled(l.t("正在发言：", "Speaking: ").to_string(), bold()),
+                Span::styled(l.word(ui::SPEAKING).to_string(), bold()),
                 Span::styled(format!("{}{kind}", one_line(&e.name)), bold()),
                 super::timebox_span(app, elapsed),
             ]));
         }
-        None => lines.push(Line::styled(l.t("目前没有人发言", "Nobody has the floor").to_string(), dim())),
+        None => lines.push(Line::styled(l.word(terminal::NOBODY_SPEAKING).to_string(), dim())),
     }
     lines.push(Line::raw(""));
     let rows = app.queue_rows();
     let waiting: Vec<_> = rows.iter().enumerate().collect();
     if rows.is_empty() {
-        lines.push(Line::styled(
-            l.t("队列为空，按 a 加人", "The queue is empty; press a to add someone").to_string(),
-            dim(),
-        ));
+        lines.push(Line::styled(l.word(terminal::QUEUE_EMPTY).to_string(), dim()));
     }
     let room = (inner.height as usize).saturating_sub(lines.len() + 4);
     let off = offset(app.chair.queue_sel, rows.len(), room.max(1));
@@ -134,11 +123,11 @@ pub fn queue(f: &mut Frame, area: Rect, app: &App) {
         let sel = *i == app.chair.queue_sel;
         let base = if sel { selected() } else { Style::default() };
         let state = match (r.entry, r.state) {
-            (None, _) => Span::styled(format!(" {} ", l.t("待发送", "unsent")), badge(Color::Yellow)),
-            (_, TurnState::Speaking) => Span::styled(l.t("发言中", "speaking").to_string(), bold()),
+            (None, _) => Span::styled(format!(" {} ", l.word(ui::UNSENT)), badge(Color::Yellow)),
+            (_, TurnState::Speaking) => Span::styled(l.word(terminal::SPEAKING).to_string(), bold()),
             _ => {
                 pos += 1;
-                Span::raw(format!("{}{pos}", l.t("等候 ", "waiting ")))
+                Span::raw(format!("{}{pos}", l.word(terminal::WAITING)))
             }
         };
         let name_w = w.saturating_sub(14 + width(&state.content) + 2).max(4);
@@ -159,7 +148,7 @@ pub fn queue(f: &mut Frame, area: Rect, app: &App) {
                 format!("{} {}", one_line(&e.name), clock(ms as i64))
             })
             .collect();
-        for s in pack(l.t("已发言：", "Spoken: "), &items, w).into_iter().take(2) {
+        for s in pack(l.word(terminal::SPOKEN), &items, w).into_iter().take(2) {
             lines.push(Line::styled(s, dim()));
         }
     }
@@ -172,7 +161,7 @@ fn balance(f: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let l = app.lang();
-    let block = boxed(l.t("发言时间", "Talk time"), area);
+    let block = boxed(l.word(terminal::TALK_TIME), area);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let w = inner.width as usize;
@@ -185,10 +174,7 @@ fn balance(f: &mut Frame, area: Rect, app: &App) {
     let room = (inner.height as usize).saturating_sub(if unspoken.is_empty() { 0 } else { 3 });
     for r in rows.iter().take(room) {
         let filled = (r.total_ms as usize * bar_w).div_ceil(most as usize).min(bar_w);
-        let turns = match l {
-            Lang::Zh => format!("{}次", r.turns),
-            Lang::En => format!("{}x", r.turns),
-        };
+        let turns = l.fill(terminal::TURNS, &[("n", &r.turns.to_string())]);
         lines.push(Line::from(vec![
             Span::styled(fit(&one_line(&r.name), name_w), if r.speaking { bold() } else { Style::default() }),
             Span::raw(fit_right(&turns, 4)),
@@ -198,11 +184,11 @@ fn balance(f: &mut Frame, area: Rect, app: &App) {
         ]));
     }
     if rows.is_empty() {
-        lines.push(Line::styled(l.t("还没有人发言", "Nobody has spoken yet").to_string(), dim()));
+        lines.push(Line::styled(l.word(terminal::NOBODY_SPOKEN_YET).to_string(), dim()));
     }
     if !unspoken.is_empty() {
         lines.push(Line::raw(""));
-        for s in pack(l.t("尚未发言：", "Not spoken yet: "), &unspoken, w).into_iter().take(2) {
+        for s in pack(l.word(terminal::NOT_SPOKEN_YET), &unspoken, w).into_iter().take(2) {
             lines.push(Line::styled(s, bold()));
         }
     }
@@ -214,10 +200,7 @@ pub fn picks(f: &mut Frame, area: Rect, app: &App) {
     let [left, right] = split(area);
     let max = app.picks_per_table();
     let n = app.chair.draft.len();
-    let title = match l {
-        Lang::Zh => format!("本桌推选 已选 {n}/{max}"),
-        Lang::En => format!("This table's picks {n}/{max}"),
-    };
+    let title = l.fill(terminal::PICKS_TITLE, &[("n", &n.to_string()), ("max", &max.to_string())]);
     let block = boxed(&title, left);
     let inner = block.inner(left);
     f.render_widget(block, left);
@@ -231,7 +214,7 @@ pub fn picks(f: &mut Frame, area: Rect, app: &App) {
         lines.push(proposal_row(app, p, &format!("{}. ", i + 1), w, i == app.chair.picks_sel));
     }
     for i in n..max {
-        lines.push(Line::styled(format!("{}. {}", i + 1, l.t("（未选）", "(not chosen)")), dim()));
+        lines.push(Line::styled(format!("{}. {}", i + 1, l.word(terminal::NOT_CHOSEN)), dim()));
     }
     // A pick the organiser excluded, said where the picks are.
     for x in app.chair.draft.iter().filter_map(|id| app.exclusion(id)) {
@@ -246,32 +229,25 @@ pub fn picks(f: &mut Frame, area: Rect, app: &App) {
             let (zh, en) = yuanzhuo_protocol::words::money(n, &budget.currency);
             l.t(&zh, &en).to_string()
         };
-        lines.push(Line::raw(match l {
-            Lang::Zh => format!("合计造价 {}（预算 {}）", cash(total), cash(budget.amount)),
-            Lang::En => format!("Total {} (budget {})", cash(total), cash(budget.amount)),
-        }));
+        lines.push(Line::raw(
+            l.fill(terminal::PICKS_TOTAL, &[("total", &cash(total)), ("budget", &cash(budget.amount))]),
+        ));
     }
     let (hub, locked) = app.hub_picks();
     let status = if locked {
-        Line::styled(l.t("已锁定：推选不能再改", "Locked: the picks are final").to_string(), badge(Color::Green))
+        Line::styled(l.word(terminal::PICKS_FINAL).to_string(), badge(Color::Green))
     } else if app.picks_pending() {
-        Line::styled(format!(" {} ", l.t("提交待发送", "submission unsent")), badge(Color::Yellow))
+        Line::styled(format!(" {} ", l.word(terminal::SUBMISSION_UNSENT)), badge(Color::Yellow))
     } else if app.chair.dirty {
-        Line::styled(l.t("有改动未提交（Enter 提交）", "Changed, not submitted (Enter)").to_string(), bold())
+        Line::styled(l.word(terminal::CHANGED_NOT_SUBMITTED).to_string(), bold())
     } else if hub.is_empty() {
-        Line::styled(l.t("尚未提交", "Not submitted yet").to_string(), bold())
+        Line::styled(l.word(terminal::NOT_SUBMITTED_YET).to_string(), bold())
     } else {
-        Line::styled(l.t("已提交，尚未锁定（L 锁定）", "Submitted, not locked (L locks)").to_string(), good())
+        Line::styled(l.word(terminal::SUBMITTED_NOT_LOCKED).to_string(), good())
     };
     lines.push(status);
     lines.push(Line::raw(""));
-    for s in wrap(
-        l.t(
-            "在“项目”页用空格选中或取消；选满后按 Enter 提交，确认无误再按 L 锁定。锁定后不能再改。",
-            "Mark or unmark on the Proposals page with Space; when complete press Enter to submit, then L to lock. Locked picks are final.",
-        ),
-        w,
-    ) {
+    for s in wrap(l.word(terminal::PICKS_HOW_TO), w) {
         lines.push(Line::styled(s, dim()));
     }
     f.render_widget(Paragraph::new(lines), inner);
@@ -284,7 +260,7 @@ fn progress(f: &mut Frame, area: Rect, app: &App) {
         return;
     }
     let l = app.lang();
-    let block = boxed(l.t("各桌进度", "Tables"), area);
+    let block = boxed(l.word(terminal::TABLES_PROGRESS), area);
     let inner = block.inner(area);
     f.render_widget(block, area);
     let Some(s) = app.snap.as_ref() else { return };
@@ -296,18 +272,18 @@ fn progress(f: &mut Frame, area: Rect, app: &App) {
         .iter()
         .map(|t| {
             let state = if t.picks_locked {
-                Span::styled(l.t("已锁定", "locked").to_string(), good())
+                Span::styled(l.word(ui::PROJ_LOCKED).to_string(), good())
             } else if t.picks.is_empty() {
-                Span::styled(l.t("未推选", "none yet").to_string(), dim())
+                Span::styled(l.word(terminal::TABLE_NO_PICKS).to_string(), dim())
             } else {
-                Span::styled(l.t("已提交", "submitted").to_string(), bold())
+                Span::styled(l.word(terminal::TABLE_SUBMITTED).to_string(), bold())
             };
             let name = if Some(t.table) == mine { format!("{} *", t.name) } else { t.name.clone() };
             let name_w = (w / 2).clamp(6, 14);
             let speaking = t
                 .speaking
                 .as_deref()
-                .map(|n| format!(" {}{}", l.t("发言：", "speaking: "), one_line(n)))
+                .map(|n| format!(" {}{}", l.word(terminal::SPEAKING_AT_TABLE), one_line(n)))
                 .unwrap_or_default();
             Line::from(vec![
                 Span::styled(fit(&name, name_w), if Some(t.table) == mine { bold() } else { Style::default() }),

@@ -17,6 +17,7 @@ use crate::editor::Editor;
 use crate::i18n::{Lang, Words};
 use crate::notes::{editor_width, NoteForm, TAGS};
 use crate::text::{one_line, wrap};
+use yuanzhuo_protocol::words::{terminal, ui};
 
 /// An editor's visible lines (scrolled so that the cursor shows) and where
 /// the cursor is, relative to the box.
@@ -60,42 +61,27 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: &Confirm) {
             let n = app.outbox.len();
             let mut body = vec![];
             if n > 0 {
-                body.push(match l {
-                    Lang::Zh => format!("还有 {n} 条记录未发送到会场服务器。"),
-                    Lang::En => format!("{n} entries have not reached the hub yet."),
-                });
-                body.push(
-                    l.t(
-                        "它们已保存在本机，下次用同一令牌启动时会自动发送。",
-                        "They are kept on this computer and go out the next time you start with this token.",
-                    )
-                    .into(),
-                );
+                body.push(l.fill(terminal::UNSENT_COUNT, &[("n", &n.to_string())]));
+                body.push(l.word(terminal::UNSENT_KEPT_HERE).into());
             } else {
-                body.push(l.t("正在填写的内容会丢失。", "What you are typing will be lost.").into());
+                body.push(l.word(terminal::TYPING_LOST).into());
             }
-            (l.t("退出？", "Quit?").into(), body)
+            (l.word(terminal::QUIT_QUESTION).into(), body)
         }
         Confirm::LockPicks => {
             let max = app.picks_per_table();
             let picks = app.chair.draft.join(" ");
             (
-                l.t("锁定推选？", "Lock the picks?").into(),
+                l.word(terminal::LOCK_PICKS_QUESTION).into(),
                 vec![
-                    match l {
-                        Lang::Zh => format!("锁定本桌的 {max} 个推选：{picks}"),
-                        Lang::En => format!("Lock this table's {max} picks: {picks}"),
-                    },
-                    l.t("锁定后不能再修改。", "Locked picks cannot be changed.").into(),
+                    l.fill(terminal::LOCK_PICKS_LIST, &[("max", &max.to_string()), ("picks", &picks)]),
+                    l.word(terminal::LOCK_IS_FINAL).into(),
                 ],
             )
         }
         Confirm::Withdraw(n) => (
-            l.t("撤回记录？", "Withdraw the note?").into(),
-            vec![match l {
-                Lang::Zh => format!("撤回记录 #{n}？它仍留在日志中，标记为已撤回。"),
-                Lang::En => format!("Withdraw note #{n}? It stays in the log, marked withdrawn."),
-            }],
+            l.word(terminal::WITHDRAW_NOTE_QUESTION).into(),
+            vec![l.fill(terminal::WITHDRAW_NOTE_STAYS, &[("n", &n.to_string())])],
         ),
     };
     let w = 60u16.min(area.width.saturating_sub(2));
@@ -107,7 +93,7 @@ pub fn confirm(f: &mut Frame, area: Rect, app: &App, c: &Confirm) {
         }
     }
     lines.push(Line::raw(""));
-    lines.push(hints(&[("y", l.t("确定", "yes")), ("n", l.t("取消", "no"))]));
+    lines.push(hints(&[("y", l.word(terminal::KEY_YES)), ("n", l.word(terminal::KEY_NO))]));
     let r = popup(area, w, lines.len() as u16 + 2);
     clear_under(f, r);
     f.render_widget(Paragraph::new(lines).block(boxed(&title, r).border_style(bold())), r);
@@ -117,24 +103,25 @@ pub fn speaker(f: &mut Frame, area: Rect, app: &App, s: &SpeakerForm) {
     let l = app.lang();
     let r = popup(area, 64, 8);
     clear_under(f, r);
-    let block = boxed(l.t("加入发言队列", "Add to the speaking queue"), r).border_style(bold());
+    let block = boxed(l.word(terminal::QUEUE_FORM_TITLE), r).border_style(bold());
     let inner = block.inner(r);
     f.render_widget(block, r);
-    let label = l.t("座位号或姓名：", "Seat or name: ");
+    let label = l.word(terminal::SEAT_OR_NAME);
     let lw = crate::text::width(label);
     let field_w = (inner.width as usize).saturating_sub(lw + 1);
     let (text, cur) = editor_view(&s.name, field_w, 1);
-    let mut kinds = vec![Span::raw(l.t("发言类型：", "Kind: ").to_string())];
+    let mut kinds = vec![Span::raw(l.word(terminal::TURN_KIND).to_string())];
     kinds.extend(choices(&TURNS, Some(s.turn), |t| l.turn(t).to_string(), true));
     let lines = vec![
         Line::from(vec![Span::raw(label.to_string()), Span::styled(text.first().cloned().unwrap_or_default(), bold())]),
-        Line::styled(
-            l.t("（只填数字即为座位号，如 5 → 5号）", "(a bare number is a seat: 5 → 5号)").to_string(),
-            dim(),
-        ),
+        Line::styled(l.word(terminal::BARE_NUMBER_IS_SEAT).to_string(), dim()),
         Line::from(kinds),
         Line::raw(""),
-        hints(&[("Enter", l.t("加入", "add")), ("Tab", l.t("换类型", "kind")), ("Esc", l.t("取消", "cancel"))]),
+        hints(&[
+            ("Enter", l.word(terminal::KEY_ADD)),
+            ("Tab", l.word(terminal::KEY_KIND)),
+            ("Esc", l.word(terminal::KEY_CANCEL)),
+        ]),
     ];
     f.render_widget(Paragraph::new(lines), inner);
     place_cursor(f, Rect { x: inner.x + lw as u16, width: field_w as u16, height: 1, ..inner }, cur);
@@ -150,17 +137,15 @@ pub fn note(f: &mut Frame, area: Rect, app: &App, n: &NoteForm) {
     };
     clear_under(f, r);
     let topic = match &n.proposal {
-        None => l.t("综合", "general").to_string(),
+        None => l.word(terminal::GENERAL).to_string(),
         Some(id) => {
             let t = app.snap.as_ref().and_then(|s| s.proposal(id)).map(|p| one_line(&p.title)).unwrap_or_default();
             format!("{id} {t}")
         }
     };
-    let title = match (n.editing, l) {
-        (Some(id), Lang::Zh) => format!("修改记录 #{id} · {topic}"),
-        (Some(id), Lang::En) => format!("Edit note #{id} · {topic}"),
-        (None, Lang::Zh) => format!("新记录 · {topic}"),
-        (None, Lang::En) => format!("New note · {topic}"),
+    let title = match n.editing {
+        Some(id) => l.fill(terminal::EDIT_NOTE_TITLE, &[("id", &id.to_string()), ("topic", &topic)]),
+        None => l.fill(terminal::NEW_NOTE_TITLE, &[("topic", &topic)]),
     };
     let block = boxed(&title, r).border_style(bold());
     let inner = block.inner(r);
@@ -168,15 +153,10 @@ pub fn note(f: &mut Frame, area: Rect, app: &App, n: &NoteForm) {
     if inner.height < 5 {
         return;
     }
-    let mut tags = vec![Span::raw(l.t("标签：", "Tag: ").to_string())];
+    let mut tags = vec![Span::raw(l.word(terminal::NOTE_TAG).to_string())];
     tags.extend(choices(&TAGS, n.tag, |t| l.tag(t).to_string(), true));
     tags.push(Span::styled(
-        if n.tag.is_some() {
-            l.t("（Tab 切换）", " (Tab)")
-        } else {
-            l.t("（请选择：Tab 或 F2–F6）", " (choose: Tab or F2–F6)")
-        }
-        .to_string(),
+        if n.tag.is_some() { l.word(terminal::TAB_SWITCHES) } else { l.word(terminal::CHOOSE_TAG) }.to_string(),
         dim(),
     ));
     f.render_widget(Paragraph::new(Line::from(tags)), Rect { height: 1, ..inner });
@@ -192,17 +172,17 @@ pub fn note(f: &mut Frame, area: Rect, app: &App, n: &NoteForm) {
     let foot = Rect { y: inner.y + inner.height - 1, height: 1, ..inner };
     let line = if n.discard {
         Line::from(vec![
-            Span::styled(l.t(" 放弃这段文字？", " Throw this text away? ").to_string(), error()),
+            Span::styled(l.word(terminal::DISCARD_TEXT_QUESTION).to_string(), error()),
             Span::raw(" "),
             Span::styled("y".to_string(), selected()),
-            Span::raw(l.t(" 放弃  其他键 继续编辑", " discard  any other key: keep editing").to_string()),
+            Span::raw(l.word(terminal::DISCARD_OR_KEEP_EDITING).to_string()),
         ])
     } else {
         let mut h = hints(&[
-            ("Ctrl+S", l.t("保存", "save")),
-            ("Tab", l.t("标签", "tag")),
-            ("Ctrl+R", l.t("插入发言人", "speaker's name")),
-            ("Esc", l.t("取消", "cancel")),
+            ("Ctrl+S", l.word(terminal::KEY_SAVE)),
+            ("Tab", l.word(terminal::KEY_TAG)),
+            ("Ctrl+R", l.word(terminal::KEY_INSERT_SPEAKER)),
+            ("Esc", l.word(terminal::KEY_CANCEL)),
         ]);
         h.spans.push(Span::styled(format!("  {count}"), if n.editor.is_full() { error() } else { dim() }));
         h
@@ -219,7 +199,7 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
     clear_under(f, r);
     let title = {
         let t = app.snap.as_ref().and_then(|s| s.proposal(&a.proposal)).map(|p| one_line(&p.title)).unwrap_or_default();
-        format!("{} · {} {t}", l.t("技术意见", "Annotation"), a.proposal)
+        format!("{} · {} {t}", l.word(terminal::ANNOTATION_TITLE), a.proposal)
     };
     let block = boxed(&title, r).border_style(bold());
     let inner = block.inner(r);
@@ -235,7 +215,7 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
         }
     };
     let mut lines: Vec<Line> = vec![];
-    let mut f_line = vec![label(F_FEASIBILITY, l.t("可行性", "Feasibility"))];
+    let mut f_line = vec![label(F_FEASIBILITY, l.word(ui::FEASIBILITY))];
     f_line.extend(choices(
         &FEASIBILITY,
         Some(a.feasibility),
@@ -245,12 +225,12 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
     lines.push(Line::from(f_line));
     let rule_text = match a.rule {
         Some(n) => format!("{n} {}", l.rule(n)),
-        None => l.t("（无）", "(none)").to_string(),
+        None => l.word(terminal::NONE).to_string(),
     };
     let rule_style =
         if a.feasibility == Feasibility::Excluded && a.rule.is_none() { error() } else { Style::default() };
     lines.push(Line::from(vec![
-        label(F_RULE, l.t("排除规则", "Exclusion rule")),
+        label(F_RULE, l.word(terminal::EXCLUSION_RULE)),
         Span::styled(format!(" {rule_text}"), rule_style),
     ]));
     let mut cursor = None;
@@ -269,9 +249,9 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
                 lines.push(Line::from(vec![first, Span::raw(" "), Span::raw(text)]));
             }
         };
-    text_field(&mut lines, F_REASON, l.t("理由", "Reason"), &a.reason, 2, "");
-    text_field(&mut lines, F_COST, l.t("估算金额（元）", "Cost estimate"), &a.cost, 1, "");
-    text_field(&mut lines, F_REMARK, l.t("给居民的说明", "For residents"), &a.remark, 2, "");
+    text_field(&mut lines, F_REASON, l.word(ui::REASON), &a.reason, 2, "");
+    text_field(&mut lines, F_COST, l.word(terminal::COST_ESTIMATE), &a.cost, 1, "");
+    text_field(&mut lines, F_REMARK, l.word(terminal::FOR_RESIDENTS), &a.remark, 2, "");
     lines.push(Line::raw(""));
     // What the rules are, so the choice is informed.
     if a.field == F_RULE || a.feasibility != Feasibility::Feasible {
@@ -281,31 +261,24 @@ pub fn annotate(f: &mut Frame, area: Rect, app: &App, a: &AnnotateForm) {
                 .push(Line::styled(crate::text::truncate(&format!(" {n} {}", l.rule(n)), inner.width as usize), style));
         }
     } else {
-        lines.push(Line::styled(
-            l.t(
-                " 选“建议排除”时须选一条排除规则（1-7）；是否排除由组织者在投票前决定。",
-                " Recommending exclusion needs one of the 7 rules (1-7); the organiser decides before the vote.",
-            )
-            .to_string(),
-            dim(),
-        ));
+        lines.push(Line::styled(l.word(terminal::EXCLUDE_RULE_HINT).to_string(), dim()));
     }
     let foot_y = inner.y + inner.height.saturating_sub(1);
     f.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(1), ..inner });
     let foot = if a.discard {
         Line::from(vec![
-            Span::styled(l.t(" 放弃修改？", " Discard the changes? ").to_string(), error()),
+            Span::styled(l.word(terminal::DISCARD_CHANGES_QUESTION).to_string(), error()),
             Span::raw(" "),
             Span::styled("y".to_string(), selected()),
-            Span::raw(l.t(" 放弃  其他键 继续", " discard  any other key: continue").to_string()),
+            Span::raw(l.word(terminal::DISCARD_OR_CONTINUE).to_string()),
         ])
     } else {
         hints(&[
-            ("Ctrl+S", l.t("保存", "save")),
-            ("Tab", l.t("下一项", "next")),
-            ("←→", l.t("选择", "choose")),
-            ("0-7", l.t("规则", "rule")),
-            ("Esc", l.t("取消", "cancel")),
+            ("Ctrl+S", l.word(terminal::KEY_SAVE)),
+            ("Tab", l.word(terminal::KEY_NEXT_FIELD)),
+            ("←→", l.word(terminal::KEY_CHOOSE)),
+            ("0-7", l.word(terminal::KEY_RULE)),
+            ("Esc", l.word(terminal::KEY_CANCEL)),
         ])
     };
     f.render_widget(Paragraph::new(foot), Rect { y: foot_y, height: 1, ..inner });

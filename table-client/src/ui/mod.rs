@@ -11,7 +11,7 @@ use yuanzhuo_client::LinkStatus;
 
 use crate::app::{App, Level, Modal, Screen, Tab};
 use crate::clock::{timebox, Timebox};
-use crate::i18n::{Lang, Words};
+use crate::i18n::Words;
 use crate::text::{clock, countdown, fit, truncate, width};
 
 mod adviser;
@@ -23,6 +23,7 @@ mod prompt;
 pub mod widgets;
 
 use widgets::*;
+use yuanzhuo_protocol::words::{terminal, ui};
 
 /// Width of the list column on a page `w` columns wide (the detail pane
 /// takes the rest).
@@ -37,7 +38,7 @@ pub fn list_width(w: u16) -> u16 {
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     if area.width < 20 || area.height < 6 {
-        f.render_widget(Paragraph::new(app.t("窗口太小", "Too small")), area);
+        f.render_widget(Paragraph::new(app.word(terminal::WINDOW_TOO_SMALL)), area);
         return;
     }
     match &app.screen {
@@ -83,34 +84,29 @@ pub fn status_badge(app: &App) -> Span<'static> {
     let l = app.lang();
     match &app.link {
         Some(LinkStatus::Online) if app.welcomed => {
-            Span::styled(format!(" {} ", l.t("在线", "online")), badge(Color::Green))
+            Span::styled(format!(" {} ", l.word(terminal::ONLINE)), badge(Color::Green))
         }
         Some(LinkStatus::Online) | Some(LinkStatus::Connecting { .. }) => {
             let n = match &app.link {
                 Some(LinkStatus::Connecting { attempt }) => *attempt,
                 _ => 1,
             };
-            let text = match l {
-                Lang::Zh if n > 1 => format!(" 连接中（第{n}次） "),
-                Lang::Zh => " 连接中 ".to_string(),
-                Lang::En if n > 1 => format!(" connecting (try {n}) "),
-                Lang::En => " connecting ".to_string(),
+            let text = match n {
+                0 | 1 => l.word(terminal::CONNECTING).to_string(),
+                n => l.fill(terminal::CONNECTING_TRY, &[("n", &n.to_string())]),
             };
             Span::styled(text, badge(Color::Yellow))
         }
         Some(LinkStatus::Offline { retry_in, .. }) => {
             let s = retry_in.as_secs_f32().ceil() as u64;
-            let text = match l {
-                Lang::Zh => format!(" 离线，{s}秒后重连 "),
-                Lang::En => format!(" offline, retry in {s}s "),
-            };
+            let text = l.fill(terminal::OFFLINE_RETRY, &[("s", &s.to_string())]);
             Span::styled(
                 text,
                 Style::default().fg(Color::White).bg(Color::Red).add_modifier(ratatui::style::Modifier::BOLD),
             )
         }
         Some(LinkStatus::Refused(_)) | None => {
-            Span::styled(format!(" {} ", l.t("未连接", "not connected")), badge(Color::Red))
+            Span::styled(format!(" {} ", l.word(terminal::NOT_CONNECTED)), badge(Color::Red))
         }
     }
 }
@@ -119,12 +115,9 @@ pub fn status_badge(app: &App) -> Span<'static> {
 pub fn unsent(app: &App) -> Span<'static> {
     let n = app.outbox.len();
     if n == 0 {
-        return Span::styled(app.t("全部已送达", "all sent").to_string(), dim());
+        return Span::styled(app.word(terminal::ALL_SENT).to_string(), dim());
     }
-    let text = match app.lang() {
-        Lang::Zh => format!(" {n} 条待发送 "),
-        Lang::En => format!(" {n} unsent "),
-    };
+    let text = app.lang().fill(terminal::N_UNSENT, &[("n", &n.to_string())]);
     Span::styled(text, badge(Color::Yellow))
 }
 
@@ -135,7 +128,7 @@ pub fn meeting_clock(app: &App) -> Option<Span<'static>> {
     let label = app.lang().timer_label(&t.label).to_string();
     let mut text = format!("{label} {}", countdown(left, app.lang()));
     if t.paused {
-        text.push_str(app.t("（暂停）", " (paused)"));
+        text.push_str(app.word(ui::PAUSED));
     }
     Some(if yuanzhuo_client::text::is_over(left) { Span::styled(text, error()) } else { Span::styled(text, bold()) })
 }
@@ -144,7 +137,7 @@ fn header(app: &App, w: usize) -> Line<'static> {
     let sep = || Span::styled(" │ ", dim());
     let mut spans = vec![];
     if w >= 100 {
-        spans.push(Span::styled(app.t(" 圆桌 ", " Yuanzhuo ").to_string(), selected()));
+        spans.push(Span::styled(app.word(terminal::YUANZHUO_BADGE).to_string(), selected()));
         spans.push(Span::raw(" "));
     }
     let who = app.who();
@@ -168,15 +161,15 @@ fn header(app: &App, w: usize) -> Line<'static> {
 
 fn tab_name(app: &App, t: Tab) -> String {
     match t {
-        Tab::Proposals => app.t("项目", "Proposals").to_string(),
-        Tab::Queue => app.t("发言", "Speakers").to_string(),
+        Tab::Proposals => app.word(ui::PROPOSALS).to_string(),
+        Tab::Queue => app.word(terminal::TAB_SPEAKERS).to_string(),
         Tab::Picks => {
             let n = app.chair.draft.len();
             let max = app.picks_per_table();
-            format!("{} {n}/{max}", app.t("推选", "Picks"))
+            format!("{} {n}/{max}", app.word(ui::PICKS_4))
         }
-        Tab::Notes => app.t("记录", "Notes").to_string(),
-        Tab::Advice => app.t("技术意见", "Annotations").to_string(),
+        Tab::Notes => app.word(ui::NOTES_3).to_string(),
+        Tab::Advice => app.word(terminal::TAB_ANNOTATIONS).to_string(),
     }
 }
 
@@ -208,11 +201,8 @@ fn floor(app: &App) -> Option<Vec<Span<'static>>> {
     let elapsed = app.now().saturating_sub(e.started_at_ms.unwrap_or(app.now()));
     let l = app.lang();
     let name = truncate(&crate::text::one_line(&e.name), 12);
-    let kind = match l {
-        Lang::Zh => format!("（{}）", l.turn(e.turn)),
-        Lang::En => format!(" ({})", l.turn(e.turn)),
-    };
-    let mut out = vec![Span::raw(format!("{}{name}{kind} ", l.t("发言中：", "speaking: ")))];
+    let kind = l.fill(terminal::TURN_KIND_PAREN, &[("turn", l.turn(e.turn))]);
+    let mut out = vec![Span::raw(format!("{}{name}{kind} ", l.word(terminal::SPEAKING_NOW)))];
     out.push(timebox_span(app, elapsed));
     Some(out)
 }
@@ -222,8 +212,8 @@ pub fn timebox_span(app: &App, elapsed_ms: u64) -> Span<'static> {
     let turn = app.cfg.turn_ms;
     let (bg, word) = match timebox(elapsed_ms, turn) {
         Timebox::Green => (Color::Green, ""),
-        Timebox::Amber => (Color::Yellow, app.t(" 快到时间", " nearly up")),
-        Timebox::Red => (Color::Red, app.t(" 超时", " over")),
+        Timebox::Amber => (Color::Yellow, app.word(terminal::TIME_NEARLY_UP)),
+        Timebox::Red => (Color::Red, app.word(terminal::TIME_OVER)),
     };
     Span::styled(format!(" {} / {}{word} ", clock(elapsed_ms as i64), clock(turn as i64)), badge(bg))
 }
@@ -231,11 +221,11 @@ pub fn timebox_span(app: &App, elapsed_ms: u64) -> Span<'static> {
 fn message_line(app: &App, w: usize) -> Line<'static> {
     let Some(m) = app.last_message() else { return Line::raw("") };
     let (prefix, style) = match m.level {
-        Level::Error => (app.t("错误：", "Error: "), error()),
+        Level::Error => (app.word(terminal::ERROR_PREFIX), error()),
         Level::Warn => ("", bold()),
         Level::Info => ("", good()),
     };
-    let more = if m.detail.is_some() { app.t("（m 查看）", " (m: more)") } else { "" };
+    let more = if m.detail.is_some() { app.word(terminal::M_FOR_MORE) } else { "" };
     let text = format!(" {prefix}{}{more}", crate::text::one_line(&m.text));
     Line::styled(fit(&text, w), style)
 }
@@ -246,47 +236,52 @@ fn key_line(app: &App) -> Line<'static> {
         return Line::raw("");
     }
     if app.you.is_none() {
-        return hints(&[
-            ("Esc", l.t("返回修改地址或令牌", "back to the address and token")),
-            ("q", l.t("退出", "quit")),
-        ]);
+        return hints(&[("Esc", l.word(terminal::KEY_BACK_TO_PROMPT)), ("q", l.word(terminal::KEY_QUIT))]);
     }
     let chair = app.role() == Some(yuanzhuo_protocol::Role::Chair);
     let mut pairs: Vec<(&str, &str)> = match app.current_tab() {
         Some(Tab::Proposals) if chair => vec![
-            ("↑↓", l.t("选择", "select")),
-            (l.t("空格", "Space"), l.t("推选/取消", "pick/unpick")),
-            ("a", l.t("记录", "note")),
+            ("↑↓", l.word(terminal::KEY_SELECT)),
+            (l.word(terminal::KEY_SPACE), l.word(terminal::KEY_PICK)),
+            ("a", l.word(terminal::CMD_NOTE)),
         ],
-        Some(Tab::Proposals) => vec![("↑↓", l.t("选择", "select")), ("a", l.t("记录", "note"))],
+        Some(Tab::Proposals) => vec![("↑↓", l.word(terminal::KEY_SELECT)), ("a", l.word(terminal::CMD_NOTE))],
         Some(Tab::Queue) => vec![
-            ("a", l.t("加人", "add")),
-            ("n", l.t("下一位", "next")),
-            ("Enter", l.t("指定开始", "start")),
-            ("s", l.t("结束", "stop")),
-            ("x", l.t("移除", "remove")),
-            ("r/t", l.t("就绪/要时间", "ready/more time")),
+            ("a", l.word(terminal::KEY_ADD_SPEAKER)),
+            ("n", l.word(terminal::KEY_NEXT_SPEAKER)),
+            ("Enter", l.word(terminal::KEY_START)),
+            ("s", l.word(terminal::KEY_STOP)),
+            ("x", l.word(terminal::KEY_REMOVE)),
+            ("r/t", l.word(terminal::KEY_SIGNAL)),
         ],
         Some(Tab::Picks) => {
-            vec![("Enter", l.t("提交", "submit")), ("L", l.t("锁定", "lock")), ("x", l.t("取消选中", "unmark"))]
+            vec![
+                ("Enter", l.word(terminal::KEY_SUBMIT)),
+                ("L", l.word(terminal::KEY_LOCK)),
+                ("x", l.word(terminal::KEY_UNMARK)),
+            ]
         }
         Some(Tab::Notes) => vec![
-            ("←→", l.t("栏", "pane")),
-            ("a", l.t("新记录", "new")),
-            ("e", l.t("修改", "edit")),
-            ("w", l.t("撤回", "withdraw")),
+            ("←→", l.word(terminal::KEY_PANE)),
+            ("a", l.word(terminal::KEY_NEW_NOTE)),
+            ("e", l.word(terminal::KEY_EDIT)),
+            ("w", l.word(terminal::KEY_WITHDRAW)),
         ],
         Some(Tab::Advice) if app.adviser_tables().len() > 1 => {
-            vec![("↑↓", l.t("选择", "select")), ("Enter", l.t("填写意见", "annotate")), ("t", l.t("换桌", "table"))]
+            vec![
+                ("↑↓", l.word(terminal::KEY_SELECT)),
+                ("Enter", l.word(terminal::KEY_ANNOTATE)),
+                ("t", l.word(terminal::KEY_TABLE)),
+            ]
         }
-        Some(Tab::Advice) => vec![("↑↓", l.t("选择", "select")), ("Enter", l.t("填写意见", "annotate"))],
+        Some(Tab::Advice) => vec![("↑↓", l.word(terminal::KEY_SELECT)), ("Enter", l.word(terminal::KEY_ANNOTATE))],
         None => vec![],
     };
     if app.tabs().len() > 1 {
-        pairs.push(("Tab", l.t("换页", "page")));
+        pairs.push(("Tab", l.word(terminal::KEY_PAGE)));
     }
-    pairs.push(("?", l.t("帮助", "help")));
-    pairs.push(("q", l.t("退出", "quit")));
+    pairs.push(("?", l.word(terminal::KEY_HELP)));
+    pairs.push(("q", l.word(terminal::KEY_QUIT)));
     hints(&pairs)
 }
 
@@ -294,27 +289,17 @@ fn connecting(f: &mut Frame, area: Rect, app: &App) {
     let l = app.lang();
     let mut lines = vec![Line::raw("")];
     let what = match &app.link {
-        Some(LinkStatus::Offline { reason, .. }) => match l {
-            Lang::Zh => format!("暂时连不上会场服务器 {}：{reason}", app.hub_url),
-            Lang::En => format!("Cannot reach the hub at {}: {reason}", app.hub_url),
-        },
-        _ => match l {
-            Lang::Zh => format!("正在连接会场服务器 {} …", app.hub_url),
-            Lang::En => format!("Connecting to the hub at {} …", app.hub_url),
-        },
+        Some(LinkStatus::Offline { reason, .. }) => {
+            l.fill(terminal::CANNOT_REACH_HUB, &[("hub", &app.hub_url), ("reason", reason)])
+        }
+        _ => l.fill(terminal::CONNECTING_TO_HUB, &[("hub", &app.hub_url)]),
     };
     for s in crate::text::wrap(&what, area.width.saturating_sub(4) as usize) {
         lines.push(Line::raw(format!("  {s}")));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::raw(format!(
-        "  {}",
-        l.t(
-            "会自动重试。已做的记录都保存在本机，联网后自动发送。",
-            "Retrying by itself. Everything entered is kept on this computer and goes out once connected."
-        )
-    )));
-    let block = boxed(l.t("连接", "Connection"), area);
+    lines.push(Line::raw(format!("  {}", l.word(terminal::RETRYING_KEPT_HERE))));
+    let block = boxed(l.word(terminal::CONNECTION_TITLE), area);
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).block(block).wrap(ratatui::widgets::Wrap { trim: false }), area);
 }

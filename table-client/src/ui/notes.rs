@@ -11,15 +11,16 @@ use ratatui::Frame;
 use super::chair::split;
 use super::widgets::*;
 use crate::app::App;
-use crate::i18n::{Lang, Words};
+use crate::i18n::Words;
 use crate::notes::Pending;
 use crate::text::{fit, fit_right, one_line, wrap};
+use yuanzhuo_protocol::words::{terminal, ui};
 
 pub fn page(f: &mut Frame, area: Rect, app: &App) {
     let l = app.lang();
     let [left, right] = split_notes(area);
     let topics = app.topics();
-    let block = boxed_focus(l.t("议题", "Topics"), left, !app.notes.in_notes);
+    let block = boxed_focus(l.word(terminal::TOPICS), left, !app.notes.in_notes);
     let inner = block.inner(left);
     f.render_widget(block, left);
     let w = inner.width as usize;
@@ -33,7 +34,7 @@ pub fn page(f: &mut Frame, area: Rect, app: &App) {
         .take(h)
         .map(|(i, t)| {
             let label = match t {
-                None => l.t("综合（不针对具体项目）", "General").to_string(),
+                None => l.word(terminal::GENERAL_TOPIC).to_string(),
                 Some(id) => {
                     let title = snap.and_then(|s| s.proposal(id)).map(|p| one_line(&p.title)).unwrap_or_default();
                     format!("{id} {title}")
@@ -52,13 +53,10 @@ pub fn page(f: &mut Frame, area: Rect, app: &App) {
 
     let topic = app.topic();
     let title = match &topic {
-        None => l.t("综合记录", "General notes").to_string(),
+        None => l.word(terminal::GENERAL_NOTES).to_string(),
         Some(id) => {
             let t = snap.and_then(|s| s.proposal(id)).map(|p| one_line(&p.title)).unwrap_or_default();
-            match l {
-                Lang::Zh => format!("{id} {t} 的记录"),
-                Lang::En => format!("Notes on {id} {t}"),
-            }
+            l.fill(terminal::NOTES_ON, &[("id", id), ("title", &t)])
         }
     };
     let block = boxed_focus(&title, right, app.notes.in_notes);
@@ -67,7 +65,7 @@ pub fn page(f: &mut Frame, area: Rect, app: &App) {
     let w = inner.width as usize;
     let rows = app.note_rows(&topic);
     if rows.is_empty() {
-        let hint = l.t("还没有记录。按 a 写一条。", "No notes yet. Press a to write one.");
+        let hint = l.word(terminal::NO_NOTES_YET);
         f.render_widget(Paragraph::new(Line::styled(hint.to_string(), dim())), inner);
         return;
     }
@@ -87,20 +85,18 @@ pub fn page(f: &mut Frame, area: Rect, app: &App) {
             head.push(Span::styled(format!(" {}", l.role(by)), dim()));
         }
         if r.edited {
-            head.push(Span::styled(l.t(" 已修改", " edited").to_string(), dim()));
+            head.push(Span::styled(l.word(terminal::EDITED).to_string(), dim()));
         }
         if r.withdrawn {
-            head.push(Span::styled(l.t(" 已撤回", " withdrawn").to_string(), error()));
+            head.push(Span::styled(l.word(terminal::WITHDRAWN).to_string(), error()));
         }
         match r.pending {
-            Some(Pending::Add) => {
-                head.push(Span::styled(format!(" {} ", l.t("待发送", "unsent")), badge(Color::Yellow)))
-            }
+            Some(Pending::Add) => head.push(Span::styled(format!(" {} ", l.word(ui::UNSENT)), badge(Color::Yellow))),
             Some(Pending::Edit) => {
-                head.push(Span::styled(format!(" {} ", l.t("修改待发送", "edit unsent")), badge(Color::Yellow)))
+                head.push(Span::styled(format!(" {} ", l.word(terminal::EDIT_UNSENT)), badge(Color::Yellow)))
             }
             Some(Pending::Withdraw) => {
-                head.push(Span::styled(format!(" {} ", l.t("撤回待发送", "withdrawal unsent")), badge(Color::Yellow)))
+                head.push(Span::styled(format!(" {} ", l.word(terminal::WITHDRAWAL_UNSENT)), badge(Color::Yellow)))
             }
             None => {}
         }

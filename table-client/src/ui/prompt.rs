@@ -8,29 +8,24 @@ use ratatui::Frame;
 
 use super::widgets::*;
 use crate::app::App;
+use crate::i18n::Words;
 use crate::prompt::PromptForm;
 use crate::text::{truncate, width, wrap};
+use yuanzhuo_protocol::words::terminal;
 
 pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &PromptForm) {
     let l = app.lang();
     let r = popup(area, 76, 18);
     clear_under(f, r);
-    let block =
-        boxed(l.t("圆桌 · 桌长 / 记录员 / 技术顾问", "Yuanzhuo · chair / recorder / adviser"), r).border_style(bold());
+    let block = boxed(l.word(terminal::PROMPT_TITLE), r).border_style(bold());
     let inner = block.inner(r);
     f.render_widget(block, r);
     let w = inner.width as usize;
-    let labels = [l.t("会场服务器地址：", "Hub address: "), l.t("令牌：", "Token: ")];
+    let labels = [l.word(terminal::HUB_ADDRESS), l.word(terminal::TOKEN)];
     let lw = labels.iter().map(|s| width(s)).max().unwrap_or(0) + 1;
     let field_w = w.saturating_sub(lw + 2).max(4);
     let mut lines: Vec<Line> = vec![];
-    for s in wrap(
-        l.t(
-            "输入组织者给的地址和卡片上的令牌，或直接粘贴整条加入链接（http://…/j/…）。",
-            "Type the address the organiser gave and the token on your card, or paste the whole join link (http://…/j/…).",
-        ),
-        w,
-    ) {
+    for s in wrap(l.word(terminal::PROMPT_HOW), w) {
         lines.push(Line::raw(s));
     }
     lines.push(Line::raw(""));
@@ -60,23 +55,14 @@ pub fn draw(f: &mut Frame, area: Rect, app: &App, form: &PromptForm) {
         }
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled(
-        truncate(
-            l.t(
-                "令牌只在连接时发给会场服务器，不会显示在其他屏幕上。",
-                "The token goes only to the hub, inside the connection.",
-            ),
-            w,
-        ),
-        dim(),
-    ));
+    lines.push(Line::styled(truncate(l.word(terminal::TOKEN_STAYS_PRIVATE), w), dim()));
     let foot_y = inner.y + inner.height.saturating_sub(1);
     f.render_widget(Paragraph::new(lines), Rect { height: inner.height.saturating_sub(1), ..inner });
     f.render_widget(
         Paragraph::new(hints(&[
-            ("Enter", l.t("连接", "connect")),
-            ("Tab", l.t("切换", "switch field")),
-            ("Esc", l.t("退出", "quit")),
+            ("Enter", l.word(terminal::KEY_CONNECT)),
+            ("Tab", l.word(terminal::KEY_SWITCH_FIELD)),
+            ("Esc", l.word(terminal::KEY_QUIT)),
         ])),
         Rect { y: foot_y, height: 1, ..inner },
     );

@@ -14,6 +14,7 @@ use crate::app::App;
 use crate::i18n::{Lang, Words};
 use crate::text::{fit, fit_right, money, one_line, truncate, wrap};
 use yuanzhuo_client::words;
+use yuanzhuo_protocol::words::{terminal, ui};
 
 pub fn bold() -> Style {
     Style::default().add_modifier(Modifier::BOLD)
@@ -101,16 +102,20 @@ pub fn hints(pairs: &[(&str, &str)]) -> Line<'static> {
 /// not an exclusion).
 pub fn flag(lang: Lang, a: Option<&Annotation>, excluded: Option<&Exclusion>) -> (String, Style) {
     if let Some(x) = excluded {
-        return (format!("{}{}", lang.t("已排除", "excl "), x.rule), error().add_modifier(Modifier::REVERSED));
+        return (
+            format!("{}{}", lang.word(terminal::BADGE_EXCLUDED), x.rule),
+            error().add_modifier(Modifier::REVERSED),
+        );
     }
     match a {
         None => (String::new(), Style::default()),
         Some(a) => match a.feasibility {
-            Feasibility::Feasible => (lang.t("可行", "ok").to_string(), good()),
-            Feasibility::Doubtful => {
-                (lang.t("存疑", "doubt").to_string(), Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD))
-            }
-            Feasibility::Excluded => (lang.t("建议排除", "rec excl").to_string(), error()),
+            Feasibility::Feasible => (lang.word(terminal::BADGE_FEASIBLE).to_string(), good()),
+            Feasibility::Doubtful => (
+                lang.word(terminal::BADGE_DOUBTFUL).to_string(),
+                Style::default().fg(Color::Magenta).add_modifier(Modifier::BOLD),
+            ),
+            Feasibility::Excluded => (lang.word(terminal::BADGE_RECOMMEND_EXCLUDING).to_string(), error()),
         },
     }
 }
@@ -167,19 +172,16 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
             out.push(Line::raw(l));
         }
     };
-    field(&mut out, lang.t("地点：", "Where: "), &p.location);
+    field(&mut out, lang.word(ui::WHERE_2), &p.location);
     // The one cost: the one the count and every document use.
-    field(&mut out, lang.t("造价：", "Cost: "), &cash(p.cost));
+    field(&mut out, lang.word(ui::COST_COLON), &cash(p.cost));
     let adopted = app.snap.as_ref().and_then(|s| s.adopted_costs.iter().find(|c| c.proposal == p.id));
     if let Some(c) = adopted {
-        let note = match lang {
-            Lang::Zh => format!("采用顾问估算；清单造价 {}", cash(c.list_cost)),
-            Lang::En => format!("the adviser's estimate, adopted; list cost {}", cash(c.list_cost)),
-        };
+        let note = lang.fill(terminal::ESTIMATE_ADOPTED_LIST_COST, &[("cost", &cash(c.list_cost))]);
         out.push(Line::styled(note, dim()));
     }
-    field(&mut out, lang.t("类别：", "Category: "), &p.category);
-    field(&mut out, lang.t("提议人：", "Proposed by: "), &p.proposer);
+    field(&mut out, lang.word(terminal::CATEGORY), &p.category);
+    field(&mut out, lang.word(terminal::PROPOSED_BY), &p.proposer);
     if !p.description.is_empty() {
         out.push(Line::raw(""));
         for l in wrap(&p.description, w) {
@@ -192,32 +194,28 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
             out.push(Line::styled(l, error()));
         }
         if !x.reason.is_empty() {
-            field(&mut out, lang.t("组织者说明：", "Organiser: "), &x.reason);
+            field(&mut out, lang.word(terminal::ORGANISER_REASON), &x.reason);
         }
     }
     match app.annotation(&p.id) {
-        None => out.push(Line::styled(lang.t("技术顾问：尚无意见", "Adviser: no annotation yet").to_string(), dim())),
+        None => out.push(Line::styled(lang.word(terminal::NO_ANNOTATION_YET).to_string(), dim())),
         Some(a) => {
             let (_, style) = flag(lang, Some(a), None);
             // An exclusion from the adviser is a recommendation; the organiser decides.
             let head = match (a.feasibility, a.exclusion_rule) {
                 (Feasibility::Excluded, Some(r)) => words::recommend_text(r, lang),
-                (f, _) => format!("{}{}", lang.t("技术顾问：", "Adviser: "), lang.feasibility(f)),
+                (f, _) => format!("{}{}", lang.word(terminal::ADVISER_PREFIX), lang.feasibility(f)),
             };
             for l in wrap(&head, w) {
                 out.push(Line::styled(l, style));
             }
-            field(&mut out, lang.t("理由：", "Reason: "), &a.reason);
+            field(&mut out, lang.word(ui::REASON_2), &a.reason);
             if let Some(c) = a.cost_estimate {
-                let note = match (adopted.is_some(), lang) {
-                    (true, Lang::Zh) => "（组织者已采用，即计票用的造价）",
-                    (true, Lang::En) => " (adopted by the organiser: the cost the count uses)",
-                    (false, Lang::Zh) => "（仅为估算，计票用上面的造价）",
-                    (false, Lang::En) => " (an estimate only; the count uses the cost above)",
-                };
-                field(&mut out, lang.t("顾问估算：", "Adviser's estimate: "), &format!("{}{note}", cash(c)));
+                let note =
+                    lang.word(if adopted.is_some() { terminal::ESTIMATE_ADOPTED } else { terminal::ESTIMATE_ONLY });
+                field(&mut out, lang.word(terminal::ADVISERS_ESTIMATE), &format!("{}{note}", cash(c)));
             }
-            field(&mut out, lang.t("给居民的说明：", "For residents: "), &a.remark);
+            field(&mut out, lang.word(terminal::FOR_RESIDENTS_LABEL), &a.remark);
         }
     }
     out
@@ -227,12 +225,9 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
 /// time zone is needed).
 pub fn ago(lang: Lang, now_ms: u64, at_ms: u64) -> String {
     let s = now_ms.saturating_sub(at_ms) / 1000;
-    match (lang, s) {
-        (Lang::Zh, 0..=59) => "刚刚".into(),
-        (Lang::Zh, 60..=3599) => format!("{}分钟前", s / 60),
-        (Lang::Zh, _) => format!("{}小时前", s / 3600),
-        (Lang::En, 0..=59) => "just now".into(),
-        (Lang::En, 60..=3599) => format!("{} min ago", s / 60),
-        (Lang::En, _) => format!("{} h ago", s / 3600),
+    match s {
+        0..=59 => lang.word(terminal::JUST_NOW).into(),
+        60..=3599 => lang.fill(terminal::MINUTES_AGO, &[("n", &(s / 60).to_string())]),
+        _ => lang.fill(terminal::HOURS_AGO, &[("n", &(s / 3600).to_string())]),
     }
 }
