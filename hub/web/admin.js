@@ -21,7 +21,7 @@
 (function () {
   'use strict';
   var h = YZ.h, tr = YZ.tr, $ = YZ.$;
-  var PAGE = 'admin', TAB_STORE = { session: true };
+  var PAGE = 'admin';
   var TABS = { meeting: 'meeting', tables: 'tables_4', screening: 'exclusions', desk: 'counting_desk_2', cards: 'cards_4', export: 'export' };
   var ROLE_NAMES = {
     organiser: 'organiser_3', chair: 'chairs', recorder: 'recorders', adviser: 'advisers_2',
@@ -34,15 +34,14 @@
   var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 6;
   var name2 = function (k) { return YZ.t(k); };
 
-  var app = { secret: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'meeting', presence: null, presenceError: null, sheet: null, autoNext: false, handedOver: null, closeRefused: null };
-  var session = null, presenceTimer = null;
+  var app = { you: null, snap: null, tab: 'meeting', presence: null, presenceError: null, sheet: null, autoNext: false, handedOver: null, closeRefused: null };
 
   // ------------------------------------------------------------ helpers
 
-  function say(kind, text) { YZ.say(kind, text, 6000); }
+  function say(kind, text) { shell.say(kind, text); }
 
   function send(command, okText) {
-    var p = session.command(command);
+    var p = shell.session.command(command);
     renderHeader();
     return p.then(function (m) {
       renderHeader();
@@ -64,7 +63,7 @@
 
   /** An organiser endpoint: resolves {ok, status, body} (body parsed as JSON when it is). */
   function api(method, path, body) {
-    var init = { method: method, headers: { Authorization: 'Bearer ' + app.secret }, cache: 'no-store' };
+    var init = { method: method, headers: { Authorization: 'Bearer ' + secret() }, cache: 'no-store' };
     if (body !== undefined) { init.body = JSON.stringify(body); init.headers['Content-Type'] = 'application/json'; }
     return fetch(path, init).then(function (r) {
       var kind = r.headers.get('content-type') || '';
@@ -102,14 +101,9 @@
   // ------------------------------------------------------------ header, tabs
 
   function renderHeader() {
-    var st = $('#status'), s = app.snap;
-    st.setAttribute('data-state', app.status);
-    st.textContent = YZ.statusText(app.status, app.statusDetail);
-    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    $('#signout').hidden = !app.secret;
+    shell.header(app.snap);
+    $('#signout').hidden = !secret();
     renderHalted();
-    if (s) document.title = YZ.t('organiser') + s.meeting.name;
-    YZ.showUnsent($('#unsent'), session);
     renderClock();
     renderNext();
   }
@@ -154,19 +148,19 @@
 
   /** The hub found its log shorter than what it acknowledged: say so above everything, until it is restored. */
   function renderHalted() {
-    var box = $('#halted'), on = app.status === 'halted';
+    var box = $('#halted'), on = shell.status === 'halted';
     box.hidden = !on;
     if (!on) return;
     YZ.fill(box,
       h('p', null, h('strong', null, YZ.t('log_is_missing_entries_hub'))),
-      h('p', null, YZ.errorText(app.statusDetail)),
+      h('p', null, YZ.errorText(shell.detail)),
       h('p', null, YZ.t('stop_hub_ctrl_c_restore')),
       h('p', null, h('code', null, YZ.t('restore_command'))));
   }
 
   function renderClock() {
     var t = app.snap && app.snap.timer;
-    YZ.showClock($('#clock'), t, t ? session.now() : 0);
+    YZ.showClock($('#clock'), t, t ? shell.session.now() : 0);
   }
 
   function renderTabs() {
@@ -246,7 +240,7 @@
     if (to === 'voting') {
       var p = s.pitch, done = p ? p.done : [];
       var notYet = s.tables.filter(function (t) { return t.picks.length && done.indexOf(t.table) < 0 && (!p || p.table !== t.table); });
-      if (p && s.timer && s.timer.label === 'pitch' && YZ.remainingMs(s.timer, session.now()) > 0) {
+      if (p && s.timer && s.timer.label === 'pitch' && YZ.remainingMs(s.timer, shell.session.now()) > 0) {
         out.push(YZ.t('still_pitching_time_not_up') + tableName(p.table));
       }
       if (notYet.length) out.push(YZ.t('these_tables_have_not_pitched') + names(notYet));
@@ -488,7 +482,7 @@
     YZ.fill(box,
       h('h3', null, YZ.t('clock')),
       t ? [h('p', null, h('strong', null, YZ.timerLabel(t.label)), t.paused ? h('span', { class: 'chip warn' }, YZ.t('paused_3')) : null),
-        h('p', { class: 'timer-big mono', id: 'timer-left', role: 'timer', 'aria-live': 'off' }, YZ.clock(YZ.remainingMs(t, session.now()))),
+        h('p', { class: 'timer-big mono', id: 'timer-left', role: 'timer', 'aria-live': 'off' }, YZ.clock(YZ.remainingMs(t, shell.session.now()))),
         h('div', { class: 'row-buttons' },
           running ? h('button', { type: 'button', id: 'timer-pause', onclick: function () { send({ kind: 'pause_timer' }); } }, YZ.t('pause'))
             : h('button', { type: 'button', id: 'timer-resume', class: 'primary', onclick: function () { send({ kind: 'resume_timer' }); } }, YZ.t('resume'))),
@@ -576,12 +570,12 @@
     renderClock();
     var big = $('#timer-left');
     if (big && t) {
-      var left = YZ.remainingMs(t, session.now());
+      var left = YZ.remainingMs(t, shell.session.now());
       big.textContent = YZ.clock(left);
       big.setAttribute('data-over', left <= -1000 ? 'yes' : 'no');
     }
     var nt = nextPitchTable();
-    if (app.autoNext && nt && s.pitch && t && t.label === 'pitch' && !t.paused && YZ.remainingMs(t, session.now()) <= 0) {
+    if (app.autoNext && nt && s.pitch && t && t.label === 'pitch' && !t.paused && YZ.remainingMs(t, shell.session.now()) <= 0) {
       var key = s.pitch.table + ':' + t.started_at_ms;
       if (app.handedOver !== key) { app.handedOver = key; callTable(nt); }
     }
@@ -625,7 +619,7 @@
 
   function fetchPresence() {
     // Not while the console is out of sight (a phone in a pocket): it catches up when shown.
-    if (!app.secret || document.hidden) return;
+    if (!secret() || document.hidden) return;
     api('GET', '/api/admin/presence').then(function (r) {
       if (r.ok) { app.presence = r.body; app.presenceError = null; }
       else { app.presenceError = apiError(r); }
@@ -852,7 +846,7 @@
       YZ.confirm({
         title: YZ.t('mint_new_voter_cards', { n: n }),
         body: [h('p', null, YZ.t('each_card_casts_one_ballot')),
-          late ? h('p', null, h('strong', null, YZ.t('during_vote_room_will_see', { time: YZ.desk.time(session.now()), n: n, reason: reason }))) : null],
+          late ? h('p', null, h('strong', null, YZ.t('during_vote_room_will_see', { time: YZ.desk.time(shell.session.now()), n: n, reason: reason }))) : null],
         confirm: YZ.t('mint')
       }).then(function (yes) {
         if (!yes) return;
@@ -932,7 +926,7 @@
    * browser's print dialog, where A4 and the printer are chosen).
    */
   function fetchDocument(path) {
-    return fetch(path, { headers: { Authorization: 'Bearer ' + app.secret }, cache: 'no-store' }).then(function (r) {
+    return fetch(path, { headers: { Authorization: 'Bearer ' + secret() }, cache: 'no-store' }).then(function (r) {
       if (r.ok) return r.blob().then(function (blob) { return { ok: true, blob: blob }; });
       return r.text().then(function (text) {
         var b = null;
@@ -981,48 +975,26 @@
     renderView();
   }
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    if (presenceTimer) { clearInterval(presenceTimer); presenceTimer = null; }
-    app.secret = null; app.snap = null; app.you = null; app.sheet = null;
-    YZ.forgetToken(PAGE);
-    $('#signin').hidden = false;
-    renderAll();
-    if (error) say('error', error);
-    $('#secret').focus();
-  }
+  // The organiser's secret is no card: kept for this tab only, and a card of another role is refused here.
+  const shell = YZ.staff({
+    page: PAGE, roles: ['organiser'], client: 'admin-page/1', tabOnly: true, title: 'organiser',
+    refused: function (detail) { return YZ.t('not_organisers_secret') + YZ.errorText(detail); },
+    otherRole: function (you) { return YZ.t('that_code_is_for_not', { label: you.label }); },
+    reset: function () { app.snap = null; app.you = null; app.sheet = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you) { app.you = you; },
+    change: function (snap, u) {
+      const first = !app.snap;
+      app.snap = snap;
+      if (first || !u) { renderAll(); if (first) fetchPresence(); return; }
+      renderHeader();
+      renderView();
+    }
+  });
 
-  function start(secret) {
-    app.secret = secret;
-    $('#signin').hidden = true;
-    session = new YZ.Session({
-      token: secret,
-      client: 'admin-page/1',
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        if (state === 'refused') { signIn(YZ.t('not_organisers_secret') + YZ.errorText(detail)); return; }
-        renderHeader();
-      },
-      onWelcome: function (you, snap) {
-        if (you.role !== 'organiser') {
-          signIn(YZ.t('that_code_is_for_not', { label: you.label }));
-          return;
-        }
-        app.you = you;
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-      },
-      onChange: function (snap, u) {
-        if (!app.you) return;
-        var first = !app.snap;
-        app.snap = snap;
-        if (first || !u) { renderAll(); if (first) fetchPresence(); return; }
-        renderHeader();
-        renderView();
-      },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
-    }).start();
-    presenceTimer = setInterval(fetchPresence, PRESENCE_EVERY_MS);
-  }
+  /** The organiser's secret while signed in (the organiser endpoints want it), else null. */
+  function secret() { return shell.session ? shell.token : null; }
 
   function init() {
     YZ.initLang();
@@ -1059,20 +1031,12 @@
     $('#export-contacts').addEventListener('click', function () { downloadDocument('/api/admin/contacts.csv', YZ.tIn('zh', 'contacts_csv_name')); });
     $('#signout').addEventListener('click', function () {
       YZ.confirm({ title: YZ.t('sign_out_2'), body: h('p', null, YZ.t('you_will_need_organisers_secret')), confirm: YZ.t('sign_out') })
-        .then(function (yes) { if (yes) signIn(); });
-    });
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var secret = $('#secret').value.toUpperCase().replace(/[\s-]/g, '');
-      $('#secret').value = '';
-      if (!secret) return;
-      YZ.keepToken(PAGE, secret, TAB_STORE);
-      start(secret);
+        .then(function (yes) { if (yes) shell.signIn(); });
     });
     app.autoNext = YZ.tabStorage.get('yz.admin.autonext') === '1';
     setInterval(tick, 500);
-    var secret = YZ.takeToken(PAGE, TAB_STORE);
-    if (secret) start(secret); else signIn();
+    setInterval(fetchPresence, PRESENCE_EVERY_MS);
+    shell.begin();
   }
 
   init();

@@ -25,8 +25,7 @@
   'use strict';
   var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var PAGE = 'count';
-  var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'batches', batch: null, board: null, keyError: null, last: null, claiming: null };
-  var session = null;
+  var app = { you: null, snap: null, tab: 'batches', batch: null, board: null, keyError: null, last: null };
   var mine = {};
   // Entries by command id: every key_paper this page has seen unanswered, and
   // those the hub acknowledged whose copy has not arrived yet ({command, seq}).
@@ -34,17 +33,17 @@
 
   // ------------------------------------------------------------ messages
 
-  function say(kind, text) { YZ.say(kind, text); }
+  function say(kind, text) { shell.say(kind, text); }
 
   /** Send a command; resolves with the hub's answer. Errors are the caller's to show. */
   function send(command) {
-    var id = session.newId();
+    var id = shell.session.newId();
     mine[id] = true;
     seen[id] = command;
-    var p = session.command(command, id);
+    var p = shell.session.command(command, id);
     renderHeader();
     renderView();
-    if (session.state !== 'online') say('info', YZ.t('offline_kept_on_this_device'));
+    if (shell.session.state !== 'online') say('info', YZ.t('offline_kept_on_this_device'));
     return p.then(function (m) {
       delete mine[id];
       renderHeader();
@@ -68,7 +67,7 @@
 
   /** Unanswered commands of this page for a unit: what is keyed here but not yet in the hub's copy. */
   function pendingFor(batch) {
-    var list = session ? session.pendingCommands().filter(function (p) { return p.command.batch === batch && (p.command.kind === 'key_paper' || p.command.kind === 'remove_paper' || p.command.kind === 'finish_paper'); }) : [];
+    var list = shell.session ? shell.session.pendingCommands().filter(function (p) { return p.command.batch === batch && (p.command.kind === 'key_paper' || p.command.kind === 'remove_paper' || p.command.kind === 'finish_paper'); }) : [];
     list.forEach(function (p) { seen[p.id] = p.command; });
     return list;
   }
@@ -101,14 +100,8 @@
   // ------------------------------------------------------------ header and tabs
 
   function renderHeader() {
-    var st = $('#status');
-    st.setAttribute('data-state', app.status);
-    st.textContent = app.claiming && app.status === 'refused' ? YZ.t('pin_needed') : YZ.statusText(app.status, app.statusDetail);
-    var s = app.snap;
-    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you && s) $('#who').textContent = YZ.t('counter_2', { label: app.you.label, v: myDesk() || '' });
-    if (s) document.title = YZ.t('counting_2') + s.meeting.name;
-    YZ.showUnsent($('#unsent'), session);
+    const s = app.snap;
+    shell.header(s);
     var line = $('#count-line');
     line.hidden = !s || YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting');
     drawIf(line, s ? JSON.stringify(s.turnout) : '', function () { if (s) YZ.fill(line, YZ.countLine(s, 'count')); });
@@ -551,87 +544,37 @@
     });
   }
 
-  // ------------------------------------------------------------ connection
+  // ------------------------------------------------------------ connection (staff.js)
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null; app.claiming = null;
-    D.claim.hide();
-    $('#signin').hidden = false;
-    renderAll();
-    if (error) say('error', error);
-    $('#signin-code').focus();
-  }
-
-  /** The hub refused the card's hello over its claim: say why, ask for the PIN if that helps. */
-  function claimRefused(refusal, sentPin) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
-    if (refusal.code === 'wrong_pin') D.claim.setPin(app.token, null);
-    app.claiming = refusal.code;
-    renderAll();
-    D.claim.show({
-      refusal: refusal, sentPin: sentPin,
-      onPin: function (pin) { D.claim.setPin(app.token, pin); D.claim.hide(); start(app.token, app.typed); },
-      onRetry: function () { D.claim.hide(); start(app.token, app.typed); },
-      onOther: function () { YZ.forgetToken(PAGE); D.claim.setPin(app.token, null); signIn(); }
-    });
-  }
-
-  function start(token, typed) {
-    app.token = token;
-    app.typed = !!typed;
-    $('#signin').hidden = true;
-    var sentPin = !!D.claim.pin(token);
-    session = new YZ.Session({
-      token: token,
-      client: 'count-page/1',
-      hello: D.claim.hello(token),
-      persist: 'yz.pending.count.' + token.toUpperCase().replace(/[^0-9A-Z]/g, ''),
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        renderHeader();
-        if (state !== 'refused') return;
-        if (D.claim.isClaimRefusal(detail)) { claimRefused(detail, sentPin); return; }
-        YZ.forgetToken(PAGE);
-        signIn(YZ.statusText(state, detail));
-      },
-      onWelcome: function (you, snap) {
-        if (you.role !== 'counter') {
-          YZ.wrongCard(session, PAGE, you);
-          return;
-        }
-        if (typed) YZ.keepToken(PAGE, token);
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-        app.you = you;
-        if (app.claiming === 'claim_required') say('ok', YZ.t('claimed_from_now_on_this'));
-        app.claiming = null;
-      },
-      onChange: function (snap, u) {
-        if (!app.you) return;
-        var first = !app.snap;
-        app.snap = snap;
-        if (first) {
-          var saved = parseInt(YZ.tabStorage.get('yz.count.batch') || '', 10);
-          renderAll();
-          if (saved >= 1) choose(saved);
-          return;
-        }
-        renderHeader();
-        if (!u || u.phase) renderTabs();
-        renderView();
-        if (u && (u.paper_copy || u.copy_change)) preview();
-      },
-      onAnswer: function (m, id) {
-        answered(m, id);
-        renderHeader();
-        renderView();
-        // Answers to entries re-sent after a reload have no waiting promise: show their errors here.
-        if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
-      },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
-    }).start();
-  }
+  const shell = YZ.staff({
+    page: PAGE, roles: ['counter'], client: 'count-page/1', persist: 'count', claim: true, title: 'counting_2',
+    who: function (you, s) { return s ? YZ.t('counter_2', { label: you.label, v: myDesk() || '' }) : null; },
+    reset: function () { app.you = null; app.snap = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you) { app.you = you; },
+    change: function (snap, u) {
+      const first = !app.snap;
+      app.snap = snap;
+      if (first) {
+        const saved = parseInt(YZ.tabStorage.get('yz.count.batch') || '', 10);
+        renderAll();
+        if (saved >= 1) choose(saved);
+        return;
+      }
+      renderHeader();
+      if (!u || u.phase) renderTabs();
+      renderView();
+      if (u && (u.paper_copy || u.copy_change)) preview();
+    },
+    answer: function (m, id) {
+      answered(m, id);
+      renderHeader();
+      renderView();
+      // Answers to entries re-sent after a reload have no waiting promise: show their errors here.
+      if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
+    }
+  });
 
   function init() {
     YZ.initLang();
@@ -648,15 +591,7 @@
     var t = YZ.tabStorage.get('yz.count.tab');
     if (t === 'boards' || t === 'batches') app.tab = t;
     wireKeying();
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var code = YZ.normalizeToken($('#signin-code').value);
-      if (!code) return;
-      $('#signin-code').value = '';
-      start(code, true);
-    });
-    var token = YZ.takeToken(PAGE);
-    if (token) start(token); else signIn();
+    shell.begin();
   }
 
   // Exposed for the browser tests and for debugging from the console.

@@ -21,11 +21,10 @@
   var PAGE = 'door';
   var RECENT = 12;
   var REASONS = ['phone_died', 'cannot_use_phone', 'card_lost', 'chose_paper'];
-  var app = { you: null, snap: null, status: 'connecting', statusDetail: null, mode: 'register', given: null };
-  var session = null;
+  var app = { you: null, snap: null, mode: 'register', given: null };
   var waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, register}
 
-  function say(kind, text) { YZ.say(kind, text); }
+  function say(kind, text) { shell.say(kind, text); }
 
   function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
@@ -94,16 +93,7 @@
 
   // ------------------------------------------------------------ drawing
 
-  function renderHeader() {
-    var st = $('#status');
-    st.setAttribute('data-state', app.status);
-    st.textContent = YZ.statusText(app.status, app.statusDetail);
-    var s = app.snap;
-    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you) $('#who').textContent = YZ.t('registrar_2', { label: app.you.label, v: (/(\d+)/.exec(app.you.label) || ['', ''])[1] });
-    if (s) document.title = YZ.t('door_register_2') + s.meeting.name;
-    YZ.showUnsent($('#unsent'), session);
-  }
+  function renderHeader() { shell.header(app.snap); }
 
   function renderAll() {
     renderHeader();
@@ -240,7 +230,7 @@
     app.given = { waiting: true };
     renderGiven();
     $('#reg-submit').disabled = true;
-    session.command(cmd).then(function (m) {
+    shell.session.command(cmd).then(function (m) {
       $('#reg-submit').disabled = false;
       renderHeader();
       if (m.type !== 'ack') {
@@ -296,7 +286,7 @@
     showError('sw', null);
     var was = held.issue;
     $('#sw-submit').disabled = true;
-    session.command({ kind: 'reissue', register: n, issue: r.issue, reason: reason }).then(function (m) {
+    shell.session.command({ kind: 'reissue', register: n, issue: r.issue, reason: reason }).then(function (m) {
       $('#sw-submit').disabled = false;
       renderHeader();
       if (m.type !== 'ack') {
@@ -359,47 +349,24 @@
     });
   }
 
-  // ------------------------------------------------------------ connection
+  // ------------------------------------------------------------ connection (staff.js)
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
-    $('#signin').hidden = false;
-    renderAll();
-    if (error) say('error', error);
-    $('#signin-code').focus();
-  }
-
-  function start(token, typed) {
-    $('#signin').hidden = true;
-    session = new YZ.Session({
-      token: token,
-      client: 'door-page/1',
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        renderHeader();
-        if (state === 'refused') { YZ.forgetToken(PAGE); signIn(YZ.statusText(state, detail)); }
-      },
-      onWelcome: function (you, snap) {
-        if (you.role !== 'registrar') {
-          YZ.wrongCard(session, PAGE, you);
-          return;
-        }
-        if (typed) YZ.keepToken(PAGE, token);
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-        app.you = you;
-      },
-      onChange: function (snap) {
-        if (!app.you) return;
-        var first = !app.snap;
-        app.snap = snap;
-        schedule();
-        if (first) setTimeout(function () { setMode(app.mode); }, 0);
-      },
-      onAnswer: function () { renderHeader(); },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
-    }).start();
-  }
+  // Nothing is kept on the device here (no persist): a name or ID typed goes to the hub only.
+  const shell = YZ.staff({
+    page: PAGE, roles: ['registrar'], client: 'door-page/1', title: 'door_register_2',
+    who: function (you) { return YZ.t('registrar_2', { label: you.label, v: (/(\d+)/.exec(you.label) || ['', ''])[1] }); },
+    reset: function () { app.you = null; app.snap = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you) { app.you = you; },
+    change: function (snap) {
+      const first = !app.snap;
+      app.snap = snap;
+      schedule();
+      if (first) setTimeout(function () { setMode(app.mode); }, 0);
+    },
+    answer: function () { renderHeader(); }
+  });
 
   var schedule = YZ.frame(function () { resolveGiven(); renderAll(); });
 
@@ -408,15 +375,7 @@
     YZ.langToggle();
     YZ.onLang(function () { renderAll(); });
     wire();
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var code = YZ.normalizeToken($('#signin-code').value);
-      if (!code) return;
-      $('#signin-code').value = '';
-      start(code, true);
-    });
-    var token = YZ.takeToken(PAGE);
-    if (token) start(token); else signIn();
+    shell.begin();
   }
 
   // Exposed for the browser tests and for debugging from the console.

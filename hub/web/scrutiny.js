@@ -21,26 +21,17 @@
   'use strict';
   var h = YZ.h, $ = YZ.$, D = YZ.desk;
   var PAGE = 'scrutiny';
-  var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, claiming: null };
-  var session = null, mine = {}, witness = null;
+  var app = { you: null, snap: null };
+  var mine = {}, witness = null;
   var seen = {}; // unit|counter|number → marks as last drawn, to flash what changed
   var cards = {}; // unit key → its card element
   var drawnOnce = false; // after the first drawing, a row that appears is new: flash it
 
-  function say(kind, text) { YZ.say(kind, text); }
+  function say(kind, text) { shell.say(kind, text); }
 
   function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
-  function renderHeader() {
-    var st = $('#status');
-    st.setAttribute('data-state', app.status);
-    st.textContent = app.claiming && app.status === 'refused' ? YZ.t('pin_needed') : YZ.statusText(app.status, app.statusDetail);
-    var s = app.snap;
-    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you) $('#who').textContent = myNumber() ? scrName(myNumber()) : app.you.label;
-    if (s) document.title = YZ.t('scrutiny') + s.meeting.name;
-    YZ.showUnsent($('#unsent'), session);
-  }
+  function renderHeader() { shell.header(app.snap); }
 
   // ------------------------------------------------------------ summary
 
@@ -258,9 +249,9 @@
         say('error', YZ.t('batch_1_to_9999_and'));
         return;
       }
-      var id = session.newId();
+      var id = shell.session.newId();
       mine[id] = true;
-      session.command({ kind: 'declare_sheets', batch: batch, sheets: sheets }, id).then(function (m) {
+      shell.session.command({ kind: 'declare_sheets', batch: batch, sheets: sheets }, id).then(function (m) {
         delete mine[id];
         renderHeader();
         if (m.type === 'error') say('error', D.errorText(m));
@@ -271,77 +262,29 @@
     });
   }
 
-  // ------------------------------------------------------------ connection
+  // ------------------------------------------------------------ connection (staff.js)
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null; app.claiming = null; witness = null;
-    D.claim.hide();
-    $('#signin').hidden = false;
-    renderAll();
-    if (error) say('error', error);
-    $('#signin-code').focus();
-  }
-
-  /** The hub refused the card's hello over its claim: say why, ask for the PIN if that helps. */
-  function claimRefused(refusal, sentPin) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
-    if (refusal.code === 'wrong_pin') D.claim.setPin(app.token, null);
-    app.claiming = refusal.code;
-    renderAll();
-    D.claim.show({
-      refusal: refusal, sentPin: sentPin,
-      onPin: function (pin) { D.claim.setPin(app.token, pin); D.claim.hide(); start(app.token, app.typed); },
-      onRetry: function () { D.claim.hide(); start(app.token, app.typed); },
-      onOther: function () { YZ.forgetToken(PAGE); D.claim.setPin(app.token, null); signIn(); }
-    });
-  }
-
-  function start(token, typed) {
-    app.token = token;
-    app.typed = !!typed;
-    $('#signin').hidden = true;
-    var sentPin = !!D.claim.pin(token);
-    session = new YZ.Session({
-      token: token,
-      client: 'scrutiny-page/1',
-      hello: D.claim.hello(token),
-      persist: 'yz.pending.scrutiny.' + token.toUpperCase().replace(/[^0-9A-Z]/g, ''),
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        renderHeader();
-        if (state !== 'refused') return;
-        if (D.claim.isClaimRefusal(detail)) { claimRefused(detail, sentPin); return; }
-        YZ.forgetToken(PAGE);
-        signIn(YZ.statusText(state, detail));
-      },
-      onWelcome: function (you, snap) {
-        if (you.role !== 'observer') {
-          YZ.wrongCard(session, PAGE, you);
-          return;
-        }
-        if (!witness) witness = new YZ.Witness({ key: YZ.sha256(token.toUpperCase().replace(/[^0-9A-Z]/g, '')).slice(0, 16), onChange: schedule });
-        witness.attach(session, snap.phase);
-        if (typed) YZ.keepToken(PAGE, token);
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-        app.you = you;
-        if (app.claiming === 'claim_required') say('ok', YZ.t('claimed_from_now_on_this'));
-        app.claiming = null;
-      },
-      onChange: function (snap) {
-        if (!app.you) return;
-        app.snap = snap;
-        schedule();
-      },
-      onAnswer: function (m, id) {
-        renderHeader();
-        if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
-      },
-      onNotice: function (m) { say('error', YZ.errorText(m)); },
-      onLog: function (frame) { if (witness) witness.take(frame); }
-    }).start();
-  }
+  const shell = YZ.staff({
+    page: PAGE, roles: ['observer'], client: 'scrutiny-page/1', persist: 'scrutiny', claim: true, title: 'scrutiny',
+    who: function (you) { return myNumber() ? scrName(myNumber()) : you.label; },
+    reset: function (signOut) { app.you = null; app.snap = null; if (signOut) witness = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you, snap, session) {
+      if (!witness) witness = new YZ.Witness({ key: YZ.sha256(shell.token.toUpperCase().replace(/[^0-9A-Z]/g, '')).slice(0, 16), onChange: schedule });
+      witness.attach(session, snap.phase);
+      app.you = you;
+    },
+    change: function (snap) {
+      app.snap = snap;
+      schedule();
+    },
+    answer: function (m, id) {
+      renderHeader();
+      if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
+    },
+    log: function (frame) { if (witness) witness.take(frame); }
+  });
 
   var schedule = YZ.frame(renderAll);
 
@@ -356,15 +299,7 @@
       witness.download(name);
       say('ok', YZ.t('downloaded') + name);
     });
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var code = YZ.normalizeToken($('#signin-code').value);
-      if (!code) return;
-      $('#signin-code').value = '';
-      start(code, true);
-    });
-    var token = YZ.takeToken(PAGE);
-    if (token) start(token); else signIn();
+    shell.begin();
   }
 
   init();

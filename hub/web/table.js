@@ -101,7 +101,7 @@
 
   // ------------------------------------------------------------ messages
 
-  function say(kind, text) { YZ.say(kind, text, 6000); }
+  function say(kind, text) { YZ.say(kind, text); }
 
   var mine = {};
   /** Send a command; an error from the hub is shown as it comes. Resolves with the answer. */

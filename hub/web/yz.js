@@ -361,13 +361,14 @@
 
   /**
    * A notice in the page's `#say` box, with a close button; it goes by
-   * itself (an error after 15 s, anything else after `okMs`, 5 s unless said).
+   * itself: an error after 15 s, anything else after 6 s (`okMs`: longer,
+   * for a notice that offers an undo).
    */
   YZ.say = function (kind, text, okMs) {
     var n = YZ.h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
       YZ.h('button', { type: 'button', class: 'small link', 'aria-label': YZ.t('dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
     YZ.fill(YZ.$('#say'), n);
-    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : (okMs || 5000));
+    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : (okMs || 6000));
   };
 
   /** Redraw `el` only when what it shows changed (controls keep their state and the click under a finger lands). */
