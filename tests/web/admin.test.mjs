@@ -50,6 +50,7 @@ test('the secret is typed in, refused when wrong, then kept for this tab only an
   await page.click('#signin-form button[type="submit"]');
   await page.waitForFunction(() => /不是组织者密码/.test(document.querySelector('#say').textContent));
   await page.waitForSelector('#signin:not([hidden])');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('yz.token.admin')), null, 'a refused code is not kept');
 
   await page.fill('#signin-code', secret().toLowerCase());
   await page.click('#signin-form button[type="submit"]');
