@@ -20,29 +20,28 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$;
-  var PAGE = 'admin', TAB_STORE = { session: true };
-  var TABS = { meeting: 'meeting', tables: 'tables_4', screening: 'exclusions', desk: 'counting_desk_2', cards: 'cards_4', export: 'export' };
-  var ROLE_NAMES = {
+  const h = YZ.h, tr = YZ.tr, $ = YZ.$;
+  const PAGE = 'admin';
+  const TABS = { meeting: 'meeting', tables: 'tables_4', screening: 'exclusions', desk: 'counting_desk_2', cards: 'cards_4', export: 'export' };
+  const ROLE_NAMES = {
     organiser: 'organiser_3', chair: 'chairs', recorder: 'recorders', adviser: 'advisers_2',
     voter: 'voters', observer: 'observers', counter: 'counters', registrar: 'registrars', projector: 'projectors', screen: 'table_screens', public: 'public_views'
   };
-  var CARD_KINDS = {
+  const CARD_KINDS = {
     voter: 'voting_card', chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3',
     adviser_all: 'adviser_all_tables', observer: 'scrutineer_3', counter: 'counter_4', registrar: 'door_registrar', projector: 'projector', screen: 'table_screen_read_only'
   };
-  var PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 6;
-  var name2 = function (k) { return YZ.t(k); };
+  const PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 6;
+  const name2 = function (k) { return YZ.t(k); };
 
-  var app = { secret: null, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'meeting', presence: null, presenceError: null, sheet: null, autoNext: false, handedOver: null, closeRefused: null };
-  var session = null, presenceTimer = null;
+  const app = { you: null, snap: null, tab: 'meeting', presence: null, presenceError: null, sheet: null, autoNext: false, handedOver: null, closeRefused: null };
 
   // ------------------------------------------------------------ helpers
 
-  function say(kind, text) { YZ.say(kind, text, 6000); }
+  function say(kind, text) { shell.say(kind, text); }
 
   function send(command, okText) {
-    var p = session.command(command);
+    const p = shell.session.command(command);
     renderHeader();
     return p.then(function (m) {
       renderHeader();
@@ -55,7 +54,7 @@
   /** A refused command in words (the desk's codes and the electorate's: YZ.desk.errorText). */
   function commandError(command, m) {
     if (m.code !== 'wrong_phase') return YZ.desk.errorText(m);
-    var now = YZ.phaseName(m.detail || app.snap.phase);
+    const now = YZ.phaseName(m.detail || app.snap.phase);
     if (/^(confirm_exclusion|lift_exclusion|set_cost)$/.test(command.kind)) {
       return YZ.t('from_opening_of_vote_nothing', { now: now });
     }
@@ -64,12 +63,12 @@
 
   /** An organiser endpoint: resolves {ok, status, body} (body parsed as JSON when it is). */
   function api(method, path, body) {
-    var init = { method: method, headers: { Authorization: 'Bearer ' + app.secret }, cache: 'no-store' };
+    const init = { method: method, headers: { Authorization: 'Bearer ' + secret() }, cache: 'no-store' };
     if (body !== undefined) { init.body = JSON.stringify(body); init.headers['Content-Type'] = 'application/json'; }
     return fetch(path, init).then(function (r) {
-      var kind = r.headers.get('content-type') || '';
+      const kind = r.headers.get('content-type') || '';
       return r.text().then(function (text) {
-        var b = text;
+        let b = text;
         // Exports are passed on as text; everything else (and every refusal) is JSON.
         if (kind.indexOf('json') >= 0 && (!r.ok || path.indexOf('/export.') < 0)) {
           try { b = JSON.parse(text); } catch (e) { b = text; }
@@ -82,34 +81,29 @@
   }
   /** Why the hub would not issue cards, in words. */
   function mintError(r) {
-    var code = r.body && r.body.code;
+    const code = r.body && r.body.code;
     if (code === 'reason_required') return YZ.t('vote_is_open_cards_added');
     if (code === 'wrong_phase') return YZ.t('vote_has_closed_no_more');
     if (code === 'not_open') return YZ.t('meeting_does_not_exist_yet');
     return apiError(r);
   }
   function apiError(r) {
-    var b = r.body && typeof r.body === 'object' ? r.body : null;
+    const b = r.body && typeof r.body === 'object' ? r.body : null;
     if (b && (b.zh || b.en)) return tr(b.zh, b.en);
     return YZ.t('request_failed', { status: r.status });
   }
 
   function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
-  function proposalTitle(id) { var p = YZ.proposalMap(app.snap)[id]; return p ? id + ' ' + p.title : id; }
+  function proposalTitle(id) { const p = YZ.proposalMap(app.snap)[id]; return p ? id + ' ' + p.title : id; }
   function currency() { return app.snap.rules.budget.currency; }
 
   // ------------------------------------------------------------ header, tabs
 
   function renderHeader() {
-    var st = $('#status'), s = app.snap;
-    st.setAttribute('data-state', app.status);
-    st.textContent = YZ.statusText(app.status, app.statusDetail);
-    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    $('#signout').hidden = !app.secret;
+    shell.header(app.snap);
+    $('#signout').hidden = !secret();
     renderHalted();
-    if (s) document.title = YZ.t('organiser') + s.meeting.name;
-    YZ.showUnsent($('#unsent'), session);
     renderClock();
     renderNext();
   }
@@ -118,13 +112,13 @@
 
   /** The table to call next during the pitches: the hub's (the next with picks that has not pitched). */
   function nextPitchTable() {
-    var s = app.snap, p = s.pitch;
+    const s = app.snap, p = s.pitch;
     if (s.phase !== 'pitches') return null;
     if (p) return p.next || null;
-    var first = s.tables.filter(function (t) { return t.picks.length; })[0];
+    const first = s.tables.filter(function (t) { return t.picks.length; })[0];
     return first ? first.table : null;
   }
-  function tableName(n) { var x = app.snap.tables[n - 1]; return x ? x.name : YZ.t('table', { n: n }); }
+  function tableName(n) { const x = app.snap.tables[n - 1]; return x ? x.name : YZ.t('table', { n: n }); }
   function callTable(n) { return send({ kind: 'set_pitch_table', table: n }, tableName(n) + YZ.t('is_on_stage')); }
 
   /**
@@ -133,12 +127,12 @@
    * next table that has not pitched; after the publication, the exports).
    */
   function renderNext() {
-    var row = $('#next-row'), s = app.snap;
+    const row = $('#next-row'), s = app.snap;
     row.hidden = !s || !app.you || !!app.sheet;
     if (row.hidden) return;
-    var to = YZ.nextPhase(s.phase), nt = nextPitchTable();
+    const to = YZ.nextPhase(s.phase), nt = nextPitchTable();
     drawIf(row, [YZ.lang(), s.phase, nt, to].join('|'), function () {
-      var btn;
+      let btn;
       if (nt) {
         btn = h('button', { type: 'button', id: 'pitch-next', class: 'primary', 'data-next-step': 'yes', onclick: function () { callTable(nt); } },
           YZ.t('next_table', { tablename: tableName(nt), nt: nt }));
@@ -154,23 +148,23 @@
 
   /** The hub found its log shorter than what it acknowledged: say so above everything, until it is restored. */
   function renderHalted() {
-    var box = $('#halted'), on = app.status === 'halted';
+    const box = $('#halted'), on = shell.status === 'halted';
     box.hidden = !on;
     if (!on) return;
     YZ.fill(box,
       h('p', null, h('strong', null, YZ.t('log_is_missing_entries_hub'))),
-      h('p', null, YZ.errorText(app.statusDetail)),
+      h('p', null, YZ.errorText(shell.detail)),
       h('p', null, YZ.t('stop_hub_ctrl_c_restore')),
       h('p', null, h('code', null, YZ.t('restore_command'))));
   }
 
   function renderClock() {
-    var t = app.snap && app.snap.timer;
-    YZ.showClock($('#clock'), t, t ? session.now() : 0);
+    const t = app.snap && app.snap.timer;
+    YZ.showClock($('#clock'), t, t ? shell.session.now() : 0);
   }
 
   function renderTabs() {
-    var nav = $('#tabs'), on = !!app.snap && !app.sheet;
+    const nav = $('#tabs'), on = !!app.snap && !app.sheet;
     nav.hidden = !on;
     YZ.fill(nav, Object.keys(TABS).map(function (t) {
       return h('button', { type: 'button', 'data-tab': t, 'aria-pressed': String(app.tab === t), onclick: function () { show(t); } }, name2(TABS[t]));
@@ -202,8 +196,8 @@
   // ------------------------------------------------------------ meeting: phases
 
   function rulesList() {
-    var r = app.snap.rules, s = app.snap;
-    var row = function (k, v) { return [h('dt', null, k), h('dd', null, v)]; };
+    const r = app.snap.rules, s = app.snap;
+    const row = function (k, v) { return [h('dt', null, k), h('dd', null, v)]; };
     return h('dl', { class: 'rules' },
       row(YZ.t('tables'), YZ.t('part_23', { length: r.tables.length }) + r.tables.join(YZ.t('list_sep'))),
       row(YZ.t('proposals'), String(s.proposals.length) + (r.assignment === 'all_tables' ? YZ.t('every_table_discusses_all') : YZ.t('split_between_tables'))),
@@ -218,7 +212,7 @@
   }
 
   function tablesWithoutPicks() {
-    var need = app.snap.rules.picks_per_table;
+    const need = app.snap.rules.picks_per_table;
     return app.snap.tables.filter(function (t) { return t.picks.length !== need; });
   }
 
@@ -231,22 +225,22 @@
    * confirmation of every step that cannot be undone.
    */
   function unfinished(to) {
-    var s = app.snap, need = s.rules.picks_per_table, out = [];
-    var names = function (list, f) { return list.map(function (t) { return t.name + (f ? f(t) : ''); }).join(YZ.t('list_sep')); };
-    var more = s.tables.filter(function (t) { return signalOf(t) === 'more_time'; });
+    const s = app.snap, need = s.rules.picks_per_table, out = [];
+    const names = function (list, f) { return list.map(function (t) { return t.name + (f ? f(t) : ''); }).join(YZ.t('list_sep')); };
+    const more = s.tables.filter(function (t) { return signalOf(t) === 'more_time'; });
     if ((to === 'picks' || to === 'pitches') && more.length) {
       out.push(YZ.t('these_chairs_asked_for_more') + names(more));
     }
     if (to === 'pitches') {
-      var missing = tablesWithoutPicks();
+      const missing = tablesWithoutPicks();
       if (missing.length) out.push(YZ.t('these_tables_do_not_have', { need: need }) + names(missing, function (t) { return YZ.t('paren', { v: t.picks.length }); }));
-      var open = s.tables.filter(function (t) { return t.picks.length === need && !t.picks_locked; });
+      const open = s.tables.filter(function (t) { return t.picks.length === need && !t.picks_locked; });
       if (open.length) out.push(YZ.t('these_tables_have_not_locked') + names(open));
     }
     if (to === 'voting') {
-      var p = s.pitch, done = p ? p.done : [];
-      var notYet = s.tables.filter(function (t) { return t.picks.length && done.indexOf(t.table) < 0 && (!p || p.table !== t.table); });
-      if (p && s.timer && s.timer.label === 'pitch' && YZ.remainingMs(s.timer, session.now()) > 0) {
+      const p = s.pitch, done = p ? p.done : [];
+      const notYet = s.tables.filter(function (t) { return t.picks.length && done.indexOf(t.table) < 0 && (!p || p.table !== t.table); });
+      if (p && s.timer && s.timer.label === 'pitch' && YZ.remainingMs(s.timer, shell.session.now()) > 0) {
         out.push(YZ.t('still_pitching_time_not_up') + tableName(p.table));
       }
       if (notYet.length) out.push(YZ.t('these_tables_have_not_pitched') + names(notYet));
@@ -257,7 +251,7 @@
     return out;
   }
   function unfinishedNotice(to) {
-    var list = unfinished(to);
+    const list = unfinished(to);
     if (!list.length) return null;
     return h('div', { class: 'notice error unfinished', 'data-unfinished': to },
       h('strong', null, YZ.t('not_finished_yet')), h('ul', { class: 'plain' }, list.map(function (x) { return h('li', null, x); })));
@@ -265,7 +259,7 @@
 
   /** What moving to `to` does, in words, for the confirmation and the step card. */
   function stepText(to) {
-    var r = app.snap.rules, s = app.snap;
+    const r = app.snap.rules, s = app.snap;
     switch (to) {
       case 'check_in': return [h('p', null, YZ.t('opening_locks_these_rules_and')), rulesList()];
       case 'discussion': return h('p', null, YZ.t('tables_start_discussing_meeting_clock', { discussion_minutes: r.discussion_minutes }));
@@ -289,7 +283,7 @@
 
   /** Discard an empty paper batch (nothing keyed in either copy, no sheets counted): logged, after a confirmation. */
   function discardBatch(n) {
-    var name = YZ.desk.batchName(n);
+    const name = YZ.desk.batchName(n);
     YZ.confirm({
       title: YZ.t('discard_2', { name: name, toLowerCase: name.toLowerCase() }),
       body: [h('p', null, YZ.t('has_no_ballot_in_either', { name: name })),
@@ -308,7 +302,7 @@
   }
 
   function advance() {
-    var s = app.snap, to = YZ.nextPhase(s.phase);
+    const s = app.snap, to = YZ.nextPhase(s.phase);
     if (!to) return;
     YZ.confirm({
       title: stepLabel(to) + YZ.t('question_mark'),
@@ -316,7 +310,7 @@
       confirm: stepLabel(to), danger: to === 'counted' || to === 'published' || to === 'check_in'
     }).then(function (yes) {
       if (!yes) return;
-      var cmd = to === 'check_in' ? { kind: 'open_meeting' } : { kind: 'advance_phase', to: to };
+      const cmd = to === 'check_in' ? { kind: 'open_meeting' } : { kind: 'advance_phase', to: to };
       send(cmd).then(function (m) {
         // The close refused for the counting desk: say why where the button is, until it closes.
         app.closeRefused = m.type === 'error' && (m.code === 'paper_open' || m.code === 'paper_count_mismatch') ? m : null;
@@ -329,10 +323,10 @@
   }
 
   function renderMeeting() {
-    var s = app.snap;
+    const s = app.snap;
     $('#meeting-h').textContent = s.meeting.name;
     $('#meeting-where').textContent = [s.meeting.venue, s.meeting.date].filter(Boolean).join(' · ');
-    var at = YZ.PHASES.indexOf(s.phase);
+    const at = YZ.PHASES.indexOf(s.phase);
     YZ.fill($('#phases'), YZ.PHASES.map(function (p, i) {
       return h('li', { class: i < at ? 'done' : (i === at ? 'now' : null), 'aria-current': i === at ? 'step' : null }, (i + 1) + '. ' + YZ.phaseName(p));
     }));
@@ -351,12 +345,12 @@
   }
 
   function renderStep() {
-    var s = app.snap, to = YZ.nextPhase(s.phase);
+    const s = app.snap, to = YZ.nextPhase(s.phase);
     // A refused close stays said only while something still blocks it.
     if (app.closeRefused && (to !== 'counted' || !YZ.desk.blockers(s).length)) app.closeRefused = null;
-    var key = [YZ.lang(), s.phase, s.fingerprint, s.electorate.fingerprint, s.electorate.cards_issued, s.electorate.cards_cancelled, JSON.stringify(unfinished(to)), nextPitchTable(),
+    const key = [YZ.lang(), s.phase, s.fingerprint, s.electorate.fingerprint, s.electorate.cards_issued, s.electorate.cards_cancelled, JSON.stringify(unfinished(to)), nextPitchTable(),
       to === 'counted' ? JSON.stringify([YZ.desk.blockers(s), app.closeRefused]) : ''].join('|');
-    var count = $('#step-count');
+    const count = $('#step-count');
     if (count) drawIf(count, JSON.stringify(s.turnout), function () { YZ.fill(count, YZ.countLine(s, 'step')); });
     drawIf($('#step'), key, function () {
       YZ.fill($('#step'),
@@ -378,12 +372,12 @@
    * pitched) and its chair's signal (ready, needs more time).
    */
   function renderStrip() {
-    var s = app.snap, card = $('#strip-card'), at = YZ.PHASES.indexOf(s.phase);
+    const s = app.snap, card = $('#strip-card'), at = YZ.PHASES.indexOf(s.phase);
     card.hidden = at < 1 || at > YZ.PHASES.indexOf('pitches');
     if (card.hidden) return;
-    var need = s.rules.picks_per_table, p = s.pitch;
-    var rows = s.tables.map(function (t) {
-      var state, text, sig = signalOf(t);
+    const need = s.rules.picks_per_table, p = s.pitch;
+    const rows = s.tables.map(function (t) {
+      let state, text, sig = signalOf(t);
       if (s.phase === 'pitches') {
         if (p && p.table === t.table) { state = 'on-stage'; text = YZ.t('on_stage_2'); }
         else if (p && p.done.indexOf(t.table) >= 0) { state = 'pitched'; text = YZ.t('pitched'); }
@@ -397,11 +391,11 @@
       }
       return { t: t, state: state, text: text, sig: s.phase === 'pitches' ? null : sig };
     });
-    var count = function (f) { return rows.filter(f).length; }, n = rows.length, head;
+    let count = function (f) { return rows.filter(f).length; }, n = rows.length, head;
     if (s.phase === 'pitches') head = YZ.t('tables_pitched', { count: count(function (r) { return r.state === 'pitched'; }), count2: count(function (r) { return r.t.picks.length; }) });
     else if (s.phase === 'picks') head = YZ.t('tables_locked', { count: count(function (r) { return r.state === 'locked'; }), n: n });
     else head = YZ.t('tables_3', { n: n });
-    var ready = count(function (r) { return r.sig === 'ready'; }), more = count(function (r) { return r.sig === 'more_time'; });
+    const ready = count(function (r) { return r.sig === 'ready'; }), more = count(function (r) { return r.sig === 'more_time'; });
     if (s.phase !== 'pitches' && (ready || more)) head += YZ.t('ready_more_time', { ready: ready, more: more });
     drawIf(card, JSON.stringify([YZ.lang(), head, rows.map(function (r) { return [r.t.name, r.state, r.text, r.sig]; })]), function () {
       $('#strip-h').textContent = head;
@@ -415,7 +409,7 @@
 
   /** What keeps the vote from closing (the counting desk), in words, with the hub's refusal if the organiser tried. */
   function deskBlockers() {
-    var list = YZ.desk.blockers(app.snap), refused = app.closeRefused;
+    const list = YZ.desk.blockers(app.snap), refused = app.closeRefused;
     if (!list.length && !refused) return null;
     return h('div', { class: 'notice error', id: 'close-blocked', role: refused ? 'alert' : null },
       refused ? h('p', null, h('strong', null, YZ.t('closing_vote_was_refused')), YZ.desk.errorText(refused)) : null,
@@ -428,8 +422,8 @@
   // ------------------------------------------------------------ counting desk
 
   function renderDesk() {
-    var s = app.snap, D = YZ.desk, p = s.paper || { batches: [], boards: [], counted: 0, void: 0, stickers: 0 };
-    var blockers = D.blockers(s);
+    const s = app.snap, D = YZ.desk, p = s.paper || { batches: [], boards: [], counted: 0, void: 0, stickers: 0 };
+    const blockers = D.blockers(s);
     drawIf($('#desk'), JSON.stringify([p, s.paper_copies, s.turnout, s.phase]), function () {
       YZ.fill($('#desk'),
         h('div', { class: 'card', id: 'desk-summary' },
@@ -449,8 +443,8 @@
           h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('batch')), h('th', { scope: 'col' }, YZ.t('status')),
             h('th', { scope: 'col' }, YZ.t('keyed')), h('th', { scope: 'col' }, YZ.t('hand_count')))),
           h('tbody', null, p.batches.map(function (b) {
-            var k = D.keyed(b), keyed = k.agreed !== null ? String(k.agreed) : k.copies.map(function (c) { return c.counter + YZ.t('part_17') + c.entries + (c.finished ? ' ✓' : ''); }).join(' · ') || '—';
-            var match = k.agreed !== null && b.sheets !== null && b.sheets !== undefined ? (b.sheets === k.agreed ? h('span', { class: 'chip ok' }, YZ.t('match')) : h('span', { class: 'chip bad' }, YZ.t('mismatch'))) : null;
+            const k = D.keyed(b), keyed = k.agreed !== null ? String(k.agreed) : k.copies.map(function (c) { return c.counter + YZ.t('part_17') + c.entries + (c.finished ? ' ✓' : ''); }).join(' · ') || '—';
+            const match = k.agreed !== null && b.sheets !== null && b.sheets !== undefined ? (b.sheets === k.agreed ? h('span', { class: 'chip ok' }, YZ.t('match')) : h('span', { class: 'chip bad' }, YZ.t('mismatch'))) : null;
             return h('tr', { 'data-batch': b.batch },
               h('td', null, String(b.batch)),
               h('td', null, h('span', { class: 'chip ' + (b.status === 'agreed' ? 'ok' : b.status === 'disputed' ? 'bad' : 'warn') }, D.statusText(b.status)),
@@ -464,7 +458,7 @@
             h('caption', { class: 'visually-hidden' }, YZ.t('sticker_boards')),
             h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('board')), h('th', { scope: 'col' }, YZ.t('status')), h('th', { scope: 'col' }, YZ.t('stickers')))),
             h('tbody', null, p.boards.map(function (b) {
-              var total = Object.keys(b.counts || {}).reduce(function (a, k) { return a + b.counts[k]; }, 0);
+              const total = Object.keys(b.counts || {}).reduce(function (a, k) { return a + b.counts[k]; }, 0);
               return h('tr', { 'data-board': b.board }, h('td', null, String(b.board)),
                 h('td', null, h('span', { class: 'chip ' + (b.status === 'agreed' ? 'ok' : b.status === 'disputed' ? 'bad' : 'warn') }, D.statusText(b.status)),
                   b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at; }).join(YZ.t('list_sep'))) : null),
@@ -476,19 +470,19 @@
   // ------------------------------------------------------------ meeting: clock
 
   function renderTimer() {
-    var s = app.snap, t = s.timer, box = $('#timer-card');
+    const s = app.snap, t = s.timer, box = $('#timer-card');
     drawIf(box, s.phase + JSON.stringify(t), function () { drawTimer(s, t, box); });
   }
 
   function drawTimer(s, t, box) {
-    var running = t && !t.paused, can = YZ.PHASES.indexOf(s.phase) >= 1 && YZ.PHASES.indexOf(s.phase) <= 5;
-    var keep = {};
-    ['timer-label', 'timer-minutes', 'extend-minutes'].forEach(function (id) { var el = $('#' + id); if (el) keep[id] = el.value; });
-    var focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : null;
+    const running = t && !t.paused, can = YZ.PHASES.indexOf(s.phase) >= 1 && YZ.PHASES.indexOf(s.phase) <= 5;
+    const keep = {};
+    ['timer-label', 'timer-minutes', 'extend-minutes'].forEach(function (id) { const el = $('#' + id); if (el) keep[id] = el.value; });
+    const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : null;
     YZ.fill(box,
       h('h3', null, YZ.t('clock')),
       t ? [h('p', null, h('strong', null, YZ.timerLabel(t.label)), t.paused ? h('span', { class: 'chip warn' }, YZ.t('paused_3')) : null),
-        h('p', { class: 'timer-big mono', id: 'timer-left', role: 'timer', 'aria-live': 'off' }, YZ.clock(YZ.remainingMs(t, session.now()))),
+        h('p', { class: 'timer-big mono', id: 'timer-left', role: 'timer', 'aria-live': 'off' }, YZ.clock(YZ.remainingMs(t, shell.session.now()))),
         h('div', { class: 'row-buttons' },
           running ? h('button', { type: 'button', id: 'timer-pause', onclick: function () { send({ kind: 'pause_timer' }); } }, YZ.t('pause'))
             : h('button', { type: 'button', id: 'timer-resume', class: 'primary', onclick: function () { send({ kind: 'resume_timer' }); } }, YZ.t('resume'))),
@@ -512,9 +506,9 @@
 
   function startTimer(e) {
     e.preventDefault();
-    var label = $('#timer-label').value.trim(), minutes = parseInt($('#timer-minutes').value, 10);
+    const label = $('#timer-label').value.trim(), minutes = parseInt($('#timer-minutes').value, 10);
     if (!label || !(minutes >= 1 && minutes <= 600)) { say('error', YZ.t('label_of_1_40_characters')); return; }
-    var go = function () { send({ kind: 'start_timer', label: label, minutes: minutes }, YZ.t('clock_started') + label); };
+    const go = function () { send({ kind: 'start_timer', label: label, minutes: minutes }, YZ.t('clock_started') + label); };
     if (!app.snap.timer) { go(); return; }
     YZ.confirm({
       title: YZ.t('replace_running_clock'),
@@ -525,7 +519,7 @@
 
   function extend(e) {
     e.preventDefault();
-    var minutes = parseInt($('#extend-minutes').value, 10);
+    const minutes = parseInt($('#extend-minutes').value, 10);
     if (!(minutes >= 1 && minutes <= 120)) { say('error', YZ.t('extend_by_1_120_minutes')); return; }
     send({ kind: 'extend_timer', minutes: minutes }, YZ.t('extended_by_min', { minutes: minutes }));
   }
@@ -533,12 +527,12 @@
   // ------------------------------------------------------------ meeting: pitches, vote, results
 
   function renderPitch() {
-    var s = app.snap, box = $('#pitch-card');
+    const s = app.snap, box = $('#pitch-card');
     box.hidden = s.phase !== 'pitches';
     if (box.hidden) return;
-    var p = s.pitch, name = function (t) { var x = s.tables[t - 1]; return x ? x.name : String(t); };
+    const p = s.pitch, name = function (t) { const x = s.tables[t - 1]; return x ? x.name : String(t); };
     drawIf(box, JSON.stringify(p) + s.tables.map(function (t) { return t.picks.length; }).join(), function () {
-    var sel = $('#pitch-table'), keep = p && p.next ? String(p.next) : (sel ? sel.value : '');
+    const sel = $('#pitch-table'), keep = p && p.next ? String(p.next) : (sel ? sel.value : '');
     YZ.fill(box,
       h('h3', null, YZ.t('pitches')),
       p ? h('p', null, YZ.t('on_stage'), h('strong', { id: 'pitching' }, name(p.table)),
@@ -547,7 +541,7 @@
         : h('p', { class: 'muted' }, YZ.t('no_table_on_stage_yet')),
       h('form', { class: 'inline-form', onsubmit: function (e) {
         e.preventDefault();
-        var t = parseInt($('#pitch-table').value, 10);
+        const t = parseInt($('#pitch-table').value, 10);
         send({ kind: 'set_pitch_table', table: t }, name(t) + YZ.t('is_on_stage'));
       } },
         h('div', null, h('label', { for: 'pitch-table' }, YZ.t('table_on_stage')),
@@ -571,25 +565,25 @@
    * table, once per pitch.
    */
   function tick() {
-    var s = app.snap, t = s && s.timer;
+    const s = app.snap, t = s && s.timer;
     if (!s) return;
     renderClock();
-    var big = $('#timer-left');
+    const big = $('#timer-left');
     if (big && t) {
-      var left = YZ.remainingMs(t, session.now());
+      const left = YZ.remainingMs(t, shell.session.now());
       big.textContent = YZ.clock(left);
       big.setAttribute('data-over', left <= -1000 ? 'yes' : 'no');
     }
-    var nt = nextPitchTable();
-    if (app.autoNext && nt && s.pitch && t && t.label === 'pitch' && !t.paused && YZ.remainingMs(t, session.now()) <= 0) {
-      var key = s.pitch.table + ':' + t.started_at_ms;
+    const nt = nextPitchTable();
+    if (app.autoNext && nt && s.pitch && t && t.label === 'pitch' && !t.paused && YZ.remainingMs(t, shell.session.now()) <= 0) {
+      const key = s.pitch.table + ':' + t.started_at_ms;
       if (app.handedOver !== key) { app.handedOver = key; callTable(nt); }
     }
   }
 
   function renderVote() {
-    var s = app.snap, box = $('#vote-card'), res = s.results;
-    var at = YZ.PHASES.indexOf(s.phase);
+    const s = app.snap, box = $('#vote-card'), res = s.results;
+    const at = YZ.PHASES.indexOf(s.phase);
     box.hidden = at < YZ.PHASES.indexOf('voting');
     if (box.hidden) return;
     if (!res) {
@@ -600,7 +594,7 @@
       });
       return;
     }
-    var funded = {};
+    const funded = {};
     res.funded.forEach(function (id) { funded[id] = true; });
     box.__yzKey = null;
     YZ.fill(box, h('h3', null, s.phase === 'published' ? YZ.t('results_published') : YZ.t('results_not_yet_published')),
@@ -625,7 +619,7 @@
 
   function fetchPresence() {
     // Not while the console is out of sight (a phone in a pocket): it catches up when shown.
-    if (!app.secret || document.hidden) return;
+    if (!secret() || document.hidden) return;
     api('GET', '/api/admin/presence').then(function (r) {
       if (r.ok) { app.presence = r.body; app.presenceError = null; }
       else { app.presenceError = apiError(r); }
@@ -639,7 +633,7 @@
   }
 
   function renderProgress() {
-    var s = app.snap, pr = app.presence, need = s.rules.picks_per_table;
+    const s = app.snap, pr = app.presence, need = s.rules.picks_per_table;
     YZ.fill($('#presence-summary'),
       app.presenceError ? h('p', { class: 'notice error' }, app.presenceError) : null,
       pr ? h('div', { class: 'card', id: 'presence' },
@@ -648,13 +642,13 @@
           return h('li', { 'data-role': r }, name2(ROLE_NAMES[r]) + YZ.t('colon') + (pr.roles[r] || 0));
         })),
         h('p', null, seat(YZ.t('all_tables_adviser'), pr.adviser_all))) : h('p', { class: 'muted' }, YZ.t('reading_who_is_connected')));
-    var details = {};
+    const details = {};
     (s.table_details || []).forEach(function (d) { details[d.table] = d; });
     YZ.fill($('#progress'), s.tables.map(function (t) {
-      var d = details[t.table] || { queue: [], notes: [] };
-      var p = pr && pr.tables ? pr.tables[t.table - 1] : null;
-      var notes = d.notes.filter(function (n) { return !n.withdrawn; }).length;
-      var waiting = d.queue.filter(function (e) { return e.state === 'waiting'; }).length;
+      const d = details[t.table] || { queue: [], notes: [] };
+      const p = pr && pr.tables ? pr.tables[t.table - 1] : null;
+      const notes = d.notes.filter(function (n) { return !n.withdrawn; }).length;
+      const waiting = d.queue.filter(function (e) { return e.state === 'waiting'; }).length;
       return h('li', { 'data-table': t.table },
         h('div', { class: 'grow' },
           h('strong', null, t.name), ' ',
@@ -672,7 +666,7 @@
   function phaseAt(p) { return YZ.PHASES.indexOf(app.snap.phase) >= YZ.PHASES.indexOf(p); }
 
   function renderCards() {
-    var s = app.snap, D = YZ.desk, e = s.electorate, voting = phaseAt('voting'), closed = phaseAt('counted');
+    const s = app.snap, D = YZ.desk, e = s.electorate, voting = phaseAt('voting'), closed = phaseAt('counted');
     drawIf($('#electorate-summary'), JSON.stringify([e.cards_issued, e.cards_cancelled, e.fingerprint, s.fingerprint]), function () {
       YZ.fill($('#electorate-summary'), D.electorateLine(s, 'cards-electorate'),
         s.fingerprint ? [YZ.t('rules_fingerprint_3'), h('b', { class: 'mono fingerprint' }, s.fingerprint)] : null,
@@ -683,8 +677,8 @@
       : YZ.t('reason_optional_required_once_vote');
     $('#mint-reason').required = voting;
     ['#mint-form', '#cancel-form', '#release-form'].forEach(function (f) {
-      var els = document.querySelectorAll(f + ' input, ' + f + ' button, ' + f + ' select');
-      for (var i = 0; i < els.length; i++) els[i].disabled = closed;
+      const els = document.querySelectorAll(f + ' input, ' + f + ' button, ' + f + ' select');
+      for (let i = 0; i < els.length; i++) els[i].disabled = closed;
     });
     drawIf($('#issuances'), JSON.stringify(e.issuances), function () { YZ.fill($('#issuances'), D.issuanceList(s, 'issuance-list')); });
     drawIf($('#cancellations'), JSON.stringify(e.cancellations), function () {
@@ -692,7 +686,7 @@
     });
     drawIf($('#desk-cards-box'), JSON.stringify(e.desk), function () {
       YZ.fill($('#desk-cards-box'), D.deskTable(s, { id: 'desk-cards' }));
-      var sel = $('#release-serial'), keep = sel.value, claimed = e.desk.filter(function (d) { return d.claim; });
+      const sel = $('#release-serial'), keep = sel.value, claimed = e.desk.filter(function (d) { return d.claim; });
       YZ.fill(sel, claimed.length ? claimed.map(function (d) { return h('option', { value: d.serial }, YZ.deskName(d) + YZ.t('paren', { v: d.serial })); })
         : h('option', { value: '' }, YZ.t('no_card_is_claimed')));
       if (keep && claimed.some(function (d) { return d.serial === keep; })) sel.value = keep;
@@ -703,8 +697,8 @@
   // ------------------------------------------------------------ exclusions and costs
 
   function renderScreening() {
-    var s = app.snap, frozen = phaseAt('voting');
-    var note = $('#screening-frozen');
+    const s = app.snap, frozen = phaseAt('voting');
+    const note = $('#screening-frozen');
     note.hidden = !frozen;
     note.textContent = frozen ? YZ.t('vote_has_opened_from_then') : '';
     drawIf($('#exclusions'), JSON.stringify([s.annotations, s.exclusions, frozen]), function () { drawExclusions(s, frozen); });
@@ -714,16 +708,16 @@
   function safeId(id) { return String(id).replace(/[^A-Za-z0-9_-]/g, '_'); }
 
   function drawExclusions(s, frozen) {
-    var ann = YZ.annotationMap(s), done = YZ.exclusionMap(s), pm = YZ.proposalMap(s);
-    var ids = [];
+    const ann = YZ.annotationMap(s), done = YZ.exclusionMap(s), pm = YZ.proposalMap(s);
+    const ids = [];
     s.proposals.forEach(function (p) {
-      var a = ann[p.id];
+      const a = ann[p.id];
       if ((a && a.feasibility === 'excluded') || done[p.id]) ids.push(p.id);
     });
     if (!ids.length) { YZ.fill($('#exclusions'), h('p', { class: 'muted', id: 'no-exclusions' }, YZ.t('no_adviser_recommends_excluding_proposal'))); return; }
     YZ.fill($('#exclusions'), h('ul', { class: 'rows', id: 'exclusion-list' }, ids.map(function (id) {
-      var a = ann[id], rec = a && a.feasibility === 'excluded' ? a : null, x = done[id], p = pm[id];
-      var lift = 'lift-reason-' + safeId(id);
+      const a = ann[id], rec = a && a.feasibility === 'excluded' ? a : null, x = done[id], p = pm[id];
+      const lift = 'lift-reason-' + safeId(id);
       return h('li', { 'data-proposal': id, 'data-state': x ? 'confirmed' : 'recommended' },
         h('div', { class: 'grow' },
           h('strong', null, h('span', { class: 'mono' }, id), ' ', p ? p.title : ''),
@@ -742,7 +736,7 @@
   }
 
   function confirmExclusion(id, rec) {
-    var p = YZ.proposalMap(app.snap)[id];
+    const p = YZ.proposalMap(app.snap)[id];
     YZ.confirm({
       title: YZ.t('exclude_2', { id: id }),
       body: [h('p', null, YZ.t('exclude_under_rule', { exclusion_rule: rec.exclusion_rule, exclusionRule: YZ.exclusionRule(rec.exclusion_rule), v: p ? p.title : id })),
@@ -760,19 +754,19 @@
   }
 
   function drawCosts(s, frozen) {
-    var ann = YZ.annotationMap(s), adopted = {};
+    const ann = YZ.annotationMap(s), adopted = {};
     (s.adopted_costs || []).forEach(function (c) { adopted[c.proposal] = c; });
-    var rows = s.proposals.filter(function (p) { return (ann[p.id] && ann[p.id].cost_estimate !== null && ann[p.id].cost_estimate !== undefined) || adopted[p.id]; });
+    const rows = s.proposals.filter(function (p) { return (ann[p.id] && ann[p.id].cost_estimate !== null && ann[p.id].cost_estimate !== undefined) || adopted[p.id]; });
     if (!rows.length) { YZ.fill($('#costs'), h('p', { class: 'muted', id: 'no-estimates' }, YZ.t('no_adviser_has_estimated_cost'))); return; }
-    var cur = currency();
+    const cur = currency();
     YZ.fill($('#costs'), h('table', { class: 'ranking', id: 'cost-table' },
       h('caption', { class: 'visually-hidden' }, YZ.t('costs')),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('proposal')), h('th', { scope: 'col' }, YZ.t('list_cost')),
         h('th', { scope: 'col' }, YZ.t('advisers_estimate_remark')), h('th', { scope: 'col' }, YZ.t('used_by_count')),
         frozen ? null : h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, YZ.t('actions'))))),
       h('tbody', null, rows.map(function (p) {
-        var a = ann[p.id], est = a ? a.cost_estimate : null, ad = adopted[p.id], list = ad ? ad.list_cost : p.cost;
-        var useAdviser = !!ad;
+        const a = ann[p.id], est = a ? a.cost_estimate : null, ad = adopted[p.id], list = ad ? ad.list_cost : p.cost;
+        const useAdviser = !!ad;
         return h('tr', { 'data-proposal': p.id, 'data-source': useAdviser ? 'adviser' : 'list' },
           h('th', { scope: 'row' }, h('span', { class: 'mono' }, p.id), ' ', p.title),
           h('td', null, YZ.money(list, cur)),
@@ -799,10 +793,10 @@
   }
 
   function cardNode(c, d) {
-    var kind = CARD_KINDS[c.kind] ? [YZ.tIn('zh', CARD_KINDS[c.kind]), YZ.tIn('en', CARD_KINDS[c.kind])] : [c.kind, c.kind];
-    var src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(c.qr);
-    var voter = c.kind === 'voter', screen = c.kind === 'screen';
-    var help = voter ? 'card_help_voter' : screen ? 'card_help_screen' : 'card_help_staff';
+    const kind = CARD_KINDS[c.kind] ? [YZ.tIn('zh', CARD_KINDS[c.kind]), YZ.tIn('en', CARD_KINDS[c.kind])] : [c.kind, c.kind];
+    const src = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(c.qr);
+    const voter = c.kind === 'voter', screen = c.kind === 'screen';
+    const help = voter ? 'card_help_voter' : screen ? 'card_help_screen' : 'card_help_staff';
     // Cards are printed in Chinese (the residents' language) with English beside it.
     return h('div', { class: 'yz-card', 'data-kind': c.kind, 'data-serial': c.serial },
       h('div', { class: 'card-top' },
@@ -821,10 +815,10 @@
   }
 
   function renderSheet() {
-    var sh = app.sheet, d = sh.data;
+    const sh = app.sheet, d = sh.data;
     $('#sheet-h').textContent = sh.title + YZ.t('cards_2', { length: d.cards.length });
     // Six cards (2 × 3) fill an A4 page; each page is its own block so that printing breaks between them.
-    var pages = [];
+    const pages = [];
     d.cards.forEach(function (c, i) {
       if (i % CARDS_PER_PAGE === 0) pages.push(h('div', { class: 'sheet-page' }));
       pages[pages.length - 1].appendChild(cardNode(c, d));
@@ -842,7 +836,7 @@
   function wireCards() {
     $('#mint-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var n = parseInt($('#mint-count').value, 10), reason = $('#mint-reason').value.trim(), late = phaseAt('voting');
+      const n = parseInt($('#mint-count').value, 10), reason = $('#mint-reason').value.trim(), late = phaseAt('voting');
       if (!(n >= 1 && n <= 500)) { say('error', YZ.t('mint_1_to_500_at')); return; }
       if (late && !reason) {
         say('error', YZ.t('vote_is_open_say_why'));
@@ -852,7 +846,7 @@
       YZ.confirm({
         title: YZ.t('mint_new_voter_cards', { n: n }),
         body: [h('p', null, YZ.t('each_card_casts_one_ballot')),
-          late ? h('p', null, h('strong', null, YZ.t('during_vote_room_will_see', { time: YZ.desk.time(session.now()), n: n, reason: reason }))) : null],
+          late ? h('p', null, h('strong', null, YZ.t('during_vote_room_will_see', { time: YZ.desk.time(shell.session.now()), n: n, reason: reason }))) : null],
         confirm: YZ.t('mint')
       }).then(function (yes) {
         if (!yes) return;
@@ -865,7 +859,7 @@
     });
     $('#cancel-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var serial = $('#cancel-serial').value.trim(), reason = $('#cancel-reason').value.trim();
+      const serial = $('#cancel-serial').value.trim(), reason = $('#cancel-reason').value.trim();
       if (!serial) { say('error', YZ.t('type_cards_number_e_g')); $('#cancel-serial').focus(); return; }
       if (!reason) { say('error', YZ.t('say_why_card_is_cancelled')); $('#cancel-reason').focus(); return; }
       YZ.confirm({
@@ -883,10 +877,10 @@
     });
     $('#release-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var serial = $('#release-serial').value, reason = $('#release-reason').value.trim();
+      const serial = $('#release-serial').value, reason = $('#release-reason').value.trim();
       if (!serial) return;
       if (!reason) { say('error', YZ.t('say_why_claim_is_released')); $('#release-reason').focus(); return; }
-      var name = YZ.desk.claim.serialName(serial);
+      const name = YZ.desk.claim.serialName(serial);
       YZ.confirm({
         title: YZ.t('release_claim_of_2', { name: name }),
         body: h('p', null, YZ.t('card_can_then_be_claimed')),
@@ -900,7 +894,7 @@
     });
     $('#range-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var a = parseInt($('#range-from').value, 10), b = parseInt($('#range-to').value, 10);
+      const a = parseInt($('#range-from').value, 10), b = parseInt($('#range-to').value, 10);
       if (!(a >= 1 && b >= a)) { say('error', YZ.t('enter_valid_range_of_card')); return; }
       api('GET', '/api/admin/cards/voters?from=' + a + '&to=' + b).then(function (r) { openSheet(YZ.t('voter_cards_2') + a + '–' + b, r); });
     });
@@ -916,9 +910,9 @@
   function download(path, name) {
     api('GET', path).then(function (r) {
       if (!r.ok) { say('error', apiError(r)); return; }
-      var blob = new Blob([r.body], { type: r.type || 'application/octet-stream' });
-      var url = URL.createObjectURL(blob);
-      var a = h('a', { href: url, download: name, class: 'visually-hidden' }, name);
+      const blob = new Blob([r.body], { type: r.type || 'application/octet-stream' });
+      const url = URL.createObjectURL(blob);
+      const a = h('a', { href: url, download: name, class: 'visually-hidden' }, name);
       document.body.appendChild(a);
       a.click();
       setTimeout(function () { URL.revokeObjectURL(url); if (a.parentNode) a.parentNode.removeChild(a); }, 1000);
@@ -932,10 +926,10 @@
    * browser's print dialog, where A4 and the printer are chosen).
    */
   function fetchDocument(path) {
-    return fetch(path, { headers: { Authorization: 'Bearer ' + app.secret }, cache: 'no-store' }).then(function (r) {
+    return fetch(path, { headers: { Authorization: 'Bearer ' + secret() }, cache: 'no-store' }).then(function (r) {
       if (r.ok) return r.blob().then(function (blob) { return { ok: true, blob: blob }; });
       return r.text().then(function (text) {
-        var b = null;
+        let b = null;
         try { b = JSON.parse(text); } catch (e) { b = null; }
         return { ok: false, status: r.status, body: b };
       });
@@ -946,8 +940,8 @@
   function downloadDocument(path, name) {
     fetchDocument(path).then(function (r) {
       if (!r.ok) { say('error', apiError(r)); return; }
-      var url = URL.createObjectURL(r.blob);
-      var a = h('a', { href: url, download: name, class: 'visually-hidden' }, name);
+      const url = URL.createObjectURL(r.blob);
+      const a = h('a', { href: url, download: name, class: 'visually-hidden' }, name);
       document.body.appendChild(a);
       a.click();
       setTimeout(function () { URL.revokeObjectURL(url); if (a.parentNode) a.parentNode.removeChild(a); }, 1000);
@@ -957,11 +951,11 @@
   function printDocument(path) {
     fetchDocument(path).then(function (r) {
       if (!r.ok) { say('error', apiError(r)); return; }
-      var old = $('#print-frame');
+      const old = $('#print-frame');
       if (old) old.parentNode.removeChild(old);
-      var reader = new FileReader();
+      const reader = new FileReader();
       reader.onload = function () {
-        var frame = h('iframe', { id: 'print-frame', title: YZ.t('print'), class: 'visually-hidden' });
+        const frame = h('iframe', { id: 'print-frame', title: YZ.t('print'), class: 'visually-hidden' });
         frame.addEventListener('load', function () {
           try { frame.contentWindow.focus(); frame.contentWindow.print(); } catch (e) { say('error', YZ.t('cannot_print') + e); }
         });
@@ -981,55 +975,33 @@
     renderView();
   }
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    if (presenceTimer) { clearInterval(presenceTimer); presenceTimer = null; }
-    app.secret = null; app.snap = null; app.you = null; app.sheet = null;
-    YZ.forgetToken(PAGE);
-    $('#signin').hidden = false;
-    renderAll();
-    if (error) say('error', error);
-    $('#secret').focus();
-  }
+  // The organiser's secret is no card: kept for this tab only, and a card of another role is refused here.
+  const shell = YZ.staff({
+    page: PAGE, roles: ['organiser'], client: 'admin-page/1', tabOnly: true, title: 'organiser',
+    refused: function (detail) { return YZ.t('not_organisers_secret') + YZ.errorText(detail); },
+    otherRole: function (you) { return YZ.t('that_code_is_for_not', { label: you.label }); },
+    reset: function () { app.snap = null; app.you = null; app.sheet = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you) { app.you = you; },
+    change: function (snap, u) {
+      const first = !app.snap;
+      app.snap = snap;
+      if (first || !u) { renderAll(); if (first) fetchPresence(); return; }
+      renderHeader();
+      renderView();
+    }
+  });
 
-  function start(secret) {
-    app.secret = secret;
-    $('#signin').hidden = true;
-    session = new YZ.Session({
-      token: secret,
-      client: 'admin-page/1',
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        if (state === 'refused') { signIn(YZ.t('not_organisers_secret') + YZ.errorText(detail)); return; }
-        renderHeader();
-      },
-      onWelcome: function (you, snap) {
-        if (you.role !== 'organiser') {
-          signIn(YZ.t('that_code_is_for_not', { label: you.label }));
-          return;
-        }
-        app.you = you;
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-      },
-      onChange: function (snap, u) {
-        if (!app.you) return;
-        var first = !app.snap;
-        app.snap = snap;
-        if (first || !u) { renderAll(); if (first) fetchPresence(); return; }
-        renderHeader();
-        renderView();
-      },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
-    }).start();
-    presenceTimer = setInterval(fetchPresence, PRESENCE_EVERY_MS);
-  }
+  /** The organiser's secret while signed in (the organiser endpoints want it), else null. */
+  function secret() { return shell.session ? shell.token : null; }
 
   function init() {
     YZ.initLang();
     YZ.langToggle();
     YZ.onLang(function () { renderAll(); });
     document.addEventListener('visibilitychange', function () { if (!document.hidden) fetchPresence(); });
-    var t = YZ.tabStorage.get('yz.admin.tab');
+    const t = YZ.tabStorage.get('yz.admin.tab');
     if (TABS[t]) app.tab = t;
     wireCards();
     $('#export-json').addEventListener('click', function () { download('/api/admin/export.json', 'yuanzhuo-export.json'); });
@@ -1042,7 +1014,7 @@
     $('#print-notice').addEventListener('click', function () { printDocument('/api/admin/notice.html'); });
     $('#print-letters').addEventListener('click', function () { printDocument('/api/admin/letters.html'); });
     function hallQuery(ballots) {
-      var q = [];
+      const q = [];
       if (ballots) {
         q.push('from=' + encodeURIComponent($('#hall-from').value.trim()));
         q.push('to=' + encodeURIComponent($('#hall-to').value.trim()));
@@ -1059,20 +1031,12 @@
     $('#export-contacts').addEventListener('click', function () { downloadDocument('/api/admin/contacts.csv', YZ.tIn('zh', 'contacts_csv_name')); });
     $('#signout').addEventListener('click', function () {
       YZ.confirm({ title: YZ.t('sign_out_2'), body: h('p', null, YZ.t('you_will_need_organisers_secret')), confirm: YZ.t('sign_out') })
-        .then(function (yes) { if (yes) signIn(); });
-    });
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var secret = $('#secret').value.toUpperCase().replace(/[\s-]/g, '');
-      $('#secret').value = '';
-      if (!secret) return;
-      YZ.keepToken(PAGE, secret, TAB_STORE);
-      start(secret);
+        .then(function (yes) { if (yes) shell.signIn(); });
     });
     app.autoNext = YZ.tabStorage.get('yz.admin.autonext') === '1';
     setInterval(tick, 500);
-    var secret = YZ.takeToken(PAGE, TAB_STORE);
-    if (secret) start(secret); else signIn();
+    setInterval(fetchPresence, PRESENCE_EVERY_MS);
+    shell.begin();
   }
 
   init();

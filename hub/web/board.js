@@ -13,16 +13,16 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, $ = YZ.$, D = YZ.desk;
-  var SHOW = 300, MIN_GAP_MS = 3000, POLL_MS = 15000;
-  var board = null, drawnKey = '', full = false, found = null, searched = false;
-  var loading = false, again = false, lastLoad = 0, wantSeq = 0, timer = null, failed = false, poller = null;
+  const h = YZ.h, $ = YZ.$, D = YZ.desk;
+  const SHOW = 300, MIN_GAP_MS = 3000, POLL_MS = 15000;
+  let board = null, drawnKey = '', full = false, found = null, searched = false;
+  let loading = false, again = false, lastLoad = 0, wantSeq = 0, timer = null, failed = false, poller = null;
 
   // ------------------------------------------------------------ loading
 
   function schedule(delay) {
     if (timer) return;
-    var wait = Math.max(delay || 0, MIN_GAP_MS - (Date.now() - lastLoad));
+    const wait = Math.max(delay || 0, MIN_GAP_MS - (Date.now() - lastLoad));
     timer = setTimeout(load, Math.max(0, wait));
   }
   function want(seq) {
@@ -53,13 +53,13 @@
 
   // ------------------------------------------------------------ the model
 
-  function proposalTitles(b) { var m = {}; b.proposals.forEach(function (p) { m[p.id] = p.title; }); return m; }
+  function proposalTitles(b) { const m = {}; b.proposals.forEach(function (p) { m[p.id] = p.title; }); return m; }
 
   /** Votes per proposal from the ballots on this board: phone, valid paper, agreed stickers. */
   function sums(b) {
-    var out = {};
+    const out = {};
     b.proposals.forEach(function (p) { out[p.id] = { phone: 0, paper: 0, stickers: 0 }; });
-    var add = function (id, k, n) { if (out[id]) out[id][k] += n; };
+    const add = function (id, k, n) { if (out[id]) out[id][k] += n; };
     b.phone.forEach(function (x) { (x.choices || []).forEach(function (id) { add(id, 'phone', 1); }); });
     b.paper.forEach(function (x) { if (!x.void) (x.marks || []).forEach(function (id) { add(id, 'paper', 1); }); });
     b.boards.forEach(function (x) { Object.keys(x.counts || {}).forEach(function (id) { add(id, 'stickers', x.counts[id]); }); });
@@ -68,22 +68,22 @@
 
   /** A typed receipt in the hub's form: Crockford letters, XXXX-XXXX. */
   function receiptOf(text) {
-    var t = String(text || '').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+    const t = String(text || '').toUpperCase().replace(/[\s-]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
     return /^[0-9A-HJKMNP-TV-Z]{8}$/.test(t) ? t.slice(0, 4) + '-' + t.slice(4) : null;
   }
 
   function find(text) {
     if (!board) return null;
-    var t = String(text || '').trim();
+    const t = String(text || '').trim();
     if (!t) return null;
-    var r = receiptOf(t);
+    const r = receiptOf(t);
     if (r) {
-      var p = board.phone.filter(function (x) { return x.receipt === r; })[0];
+      const p = board.phone.filter(function (x) { return x.receipt === r; })[0];
       if (p) return { kind: 'phone', typed: t, ballot: p };
     }
     // Typed as on the sheet ("0117", "０１１７"): the hub keeps numbers normalised ("117").
-    var number = YZ.normalizeBallotNumber(t);
-    var paper = board.paper.filter(function (x) { return x.number === number; })[0];
+    const number = YZ.normalizeBallotNumber(t);
+    const paper = board.paper.filter(function (x) { return x.number === number; })[0];
     if (paper) return { kind: 'paper', typed: t, ballot: paper };
     return { kind: 'none', typed: t, receipt: r };
   }
@@ -110,14 +110,14 @@
 
   /** Why a paper ballot is void, in the words every screen uses; over the limit says by how much. */
   function voidText(code, marks) {
-    var t = YZ.voidReason(code);
+    let t = YZ.voidReason(code);
     if (code === 'over_limit' && marks) t += YZ.t('marks_at_most', { length: marks.length, max_choices: board.max_choices });
     return t;
   }
 
   function summary(b) {
-    var row = function (k, v, id) { return [h('dt', null, k), h('dd', { id: id }, v)]; };
-    var voids = YZ.voidLine(b), e = b.electorate || {};
+    const row = function (k, v, id) { return [h('dt', null, k), h('dd', { id: id }, v)]; };
+    const voids = YZ.voidLine(b), e = b.electorate || {};
     return [
       h('dl', { class: 'rules' },
         row(YZ.t('now_3'), YZ.phaseName(b.phase), 'b-phase'),
@@ -135,7 +135,7 @@
   }
 
   function phoneList(b, titles) {
-    var list = full ? b.phone : b.phone.slice(0, SHOW);
+    const list = full ? b.phone : b.phone.slice(0, SHOW);
     if (!b.phone.length) return h('p', { class: 'muted' }, YZ.t('no_phone_ballots_yet'));
     return [
       h('p', { class: 'muted' }, YZ.t('ballots_in_receipt_order_not', { length: b.phone.length })),
@@ -151,10 +151,10 @@
 
   function paperList(b, titles) {
     if (!b.paper.length) {
-      var open = b.batches.filter(function (x) { return x.status !== 'agreed'; }).length;
+      const open = b.batches.filter(function (x) { return x.status !== 'agreed'; }).length;
       return h('p', { class: 'muted' }, YZ.t('no_paper_ballots_counted_yet') + (open ? YZ.t('batches_being_keyed', { open: open }) : ''));
     }
-    var list = full ? b.paper : b.paper.slice(0, SHOW);
+    const list = full ? b.paper : b.paper.slice(0, SHOW);
     return [
       h('p', { class: 'muted' }, YZ.t('keyed_by_two_counters_independently')),
       h('ul', { class: 'plain batches' }, b.batches.map(function (x) {
@@ -177,7 +177,7 @@
   }
 
   function voidList(b, titles) {
-    var v = b.paper.filter(function (x) { return x.void; });
+    const v = b.paper.filter(function (x) { return x.void; });
     if (!v.length) return h('p', { class: 'muted' }, YZ.t('no_void_ballots'));
     return [h('p', null, YZ.t('void_ballots_count_for_no')),
       h('ul', { class: 'plain', id: 'void-list' }, v.map(function (x) {
@@ -188,7 +188,7 @@
 
   /** Every issue of voter cards (with its reason), every cancellation, the desk cards and their claims. */
   function electorateList(b) {
-    var e = b.electorate || { issuances: [], cancellations: [], desk: [] };
+    const e = b.electorate || { issuances: [], cancellations: [], desk: [] };
     return [
       h('h3', null, YZ.t('cards_issued')),
       e.issuances.length ? h('ul', { class: 'plain', id: 'issuances' }, e.issuances.map(function (i) {
@@ -202,7 +202,7 @@
       })) : h('p', { class: 'muted' }, YZ.t('no_card_was_cancelled')),
       h('h3', null, YZ.t('counters_and_scrutineers')),
       h('ul', { class: 'plain', id: 'desk-claims' }, e.desk.map(function (d) {
-        var c = YZ.claimText(d);
+        const c = YZ.claimText(d);
         return h('li', { 'data-serial': d.serial, class: c && c.flagged ? 'flagged' : null },
           c ? [c.flagged ? h('b', null, '⚠ ') : null, c.text, h('span', { class: 'muted' }, YZ.t('device') + d.claim.device + YZ.t('part_8')),
             c.also ? h('span', { class: c.flagged ? 'chip bad' : 'chip' }, c.also) : null]
@@ -222,7 +222,7 @@
     if (b.allocation === 'equal_shares') return h('p', { class: 'muted' }, YZ.t('equal_shares_no_sticker_boards'));
     if (!b.boards.length) return h('p', { class: 'muted' }, YZ.t('no_sticker_boards'));
     return h('ul', { class: 'plain', id: 'board-list' }, b.boards.map(function (x) {
-      var c = x.counts;
+      const c = x.counts;
       return h('li', { 'data-board': x.board }, h('b', null, D.boardName(x.board)), YZ.t('colon'), D.statusText(x.status),
         c ? h('span', { class: 'counts' }, ' — ', Object.keys(c).map(function (id, i) { return [i ? YZ.t('comma') : '', h('span', { class: 'mono', title: titles[id] || '' }, id), ' ', String(c[id])]; })) : null);
     }));
@@ -230,9 +230,9 @@
 
   function tallyTable(b, titles) {
     if (!b.tally) return h('p', { class: 'muted' }, YZ.t('published_when_vote_closes_by'));
-    var s = sums(b), counts = b.tally.counts, mismatch = [];
-    var rows = b.proposals.map(function (p, i) {
-      var x = s[p.id], mine = x.phone + x.paper + x.stickers, hub = counts[p.id] || 0;
+    const s = sums(b), counts = b.tally.counts, mismatch = [];
+    const rows = b.proposals.map(function (p, i) {
+      const x = s[p.id], mine = x.phone + x.paper + x.stickers, hub = counts[p.id] || 0;
       if (b.choices_shown && mine !== hub) mismatch.push(p.id);
       return { id: p.id, title: p.title, x: x, sum: mine, hub: hub, order: i };
     }).sort(function (a, c) { return c.hub - a.hub || a.order - c.order; });
@@ -259,7 +259,7 @@
 
   function foundBox() {
     if (!found) return null;
-    var b = board, titles = proposalTitles(b);
+    const b = board, titles = proposalTitles(b);
     if (found.kind === 'phone') {
       return h('div', { class: 'notice ok', id: 'found', 'data-found': found.ballot.receipt },
         h('p', null, h('strong', null, YZ.t('found_receipt') + found.ballot.receipt), YZ.t('this_phone_ballot_was_received')),
@@ -267,7 +267,7 @@
           : h('p', null, b.withheld === 'receipts_only' ? YZ.t('its_choices_are_not_published') : YZ.t('its_choices_are_published_when')));
     }
     if (found.kind === 'paper') {
-      var x = found.ballot;
+      const x = found.ballot;
       return h('div', { class: 'notice ' + (x.void ? 'error' : 'ok'), id: 'found', 'data-found': x.number },
         h('p', null, h('strong', null, YZ.t('found_paper_ballot', { number: x.number })), YZ.t('batch_2', { batch: x.batch }),
           x.void ? YZ.t('void_4', { voidtext: voidText(x.void, x.marks) }) : YZ.t('valid_counted')),
@@ -279,12 +279,12 @@
   }
 
   function draw() {
-    var b = board;
+    const b = board;
     if (!b) {
       if (failed) YZ.fill($('#summary'), h('p', { class: 'notice error' }, YZ.t('cannot_read_board_trying_again')));
       return;
     }
-    var key = [YZ.lang(), b.seq, b.log_head, full, failed].join('|');
+    const key = [YZ.lang(), b.seq, b.log_head, full, failed].join('|');
     // A receipt from the link is looked up as soon as the first board is in.
     if (!found && !searched && $('#find-code').value) found = find($('#find-code').value);
     searched = true;
@@ -292,7 +292,7 @@
     YZ.fill($('#find-result'), foundBox());
     if (key === drawnKey) return;
     drawnKey = key;
-    var titles = proposalTitles(b);
+    const titles = proposalTitles(b);
     document.title = YZ.t('public_board_3') + b.meeting.name;
     YZ.fill($('#meeting-name'), b.meeting.name, ' ', h('span', { class: 'sub' }, YZ.t('public_board_5')));
     $('#meeting-where').textContent = [b.meeting.venue, b.meeting.date].filter(Boolean).join(' · ');
@@ -316,7 +316,7 @@
   }
 
   function status(state, detail) {
-    var el = $('#status');
+    const el = $('#status');
     el.hidden = state === 'online';
     el.setAttribute('data-state', state);
     el.textContent = YZ.statusText(state, detail);
@@ -337,7 +337,7 @@
   document.addEventListener('visibilitychange', function () { if (!document.hidden) schedule(); });
   // A link from the voter's receipt: /board#receipt=XXXX-XXXX (a fragment: never sent to the server).
   function fromLink() {
-    var m = /(?:^#|&)receipt=([^&]+)/.exec(location.hash || '');
+    const m = /(?:^#|&)receipt=([^&]+)/.exec(location.hash || '');
     if (!m) return false;
     try { $('#find-code').value = decodeURIComponent(m[1]); } catch (e) { return false; }
     return true;
@@ -345,7 +345,7 @@
   fromLink();
   window.addEventListener('hashchange', function () { if (fromLink()) search($('#find-code').value); });
   load();
-  var session = new YZ.Session({
+  const session = new YZ.Session({
     token: 'public', client: 'board-page/1',
     onWelcome: function (you, s) { if (!YZ.storage.get('yz.lang')) YZ.initLang(s.meeting.language); },
     onChange: function (s, u) { if (!u || 'turnout' in u || 'phase' in u || 'results' in u || 'tally' in u || 'electorate' in u || 'exclusions' in u) want(s.seq); },

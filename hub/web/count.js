@@ -23,28 +23,27 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, $ = YZ.$, D = YZ.desk;
-  var PAGE = 'count';
-  var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, tab: 'batches', batch: null, board: null, keyError: null, last: null, claiming: null };
-  var session = null;
-  var mine = {};
+  const h = YZ.h, $ = YZ.$, D = YZ.desk;
+  const PAGE = 'count';
+  const app = { you: null, snap: null, tab: 'batches', batch: null, board: null, keyError: null, last: null };
+  const mine = {};
   // Entries by command id: every key_paper this page has seen unanswered, and
   // those the hub acknowledged whose copy has not arrived yet ({command, seq}).
-  var seen = {}, acked = {};
+  const seen = {}, acked = {};
 
   // ------------------------------------------------------------ messages
 
-  function say(kind, text) { YZ.say(kind, text); }
+  function say(kind, text) { shell.say(kind, text); }
 
   /** Send a command; resolves with the hub's answer. Errors are the caller's to show. */
   function send(command) {
-    var id = session.newId();
+    const id = shell.session.newId();
     mine[id] = true;
     seen[id] = command;
-    var p = session.command(command, id);
+    const p = shell.session.command(command, id);
     renderHeader();
     renderView();
-    if (session.state !== 'online') say('info', YZ.t('offline_kept_on_this_device'));
+    if (shell.session.state !== 'online') say('info', YZ.t('offline_kept_on_this_device'));
     return p.then(function (m) {
       delete mine[id];
       renderHeader();
@@ -58,7 +57,7 @@
   function proposals() { return app.snap ? app.snap.proposals : []; }
   function maxChoices() { return app.snap ? app.snap.rules.max_choices : 0; }
   function voting() { return app.snap && app.snap.phase === 'voting'; }
-  function title(id) { var p = YZ.proposalMap(app.snap)[id]; return p ? p.title : ''; }
+  function title(id) { const p = YZ.proposalMap(app.snap)[id]; return p ? p.title : ''; }
 
   /** This counter's desk number as the copies write it ("2"), from the hub's `you.desk`. */
   function myDesk() {
@@ -68,7 +67,7 @@
 
   /** Unanswered commands of this page for a unit: what is keyed here but not yet in the hub's copy. */
   function pendingFor(batch) {
-    var list = session ? session.pendingCommands().filter(function (p) { return p.command.batch === batch && (p.command.kind === 'key_paper' || p.command.kind === 'remove_paper' || p.command.kind === 'finish_paper'); }) : [];
+    const list = shell.session ? shell.session.pendingCommands().filter(function (p) { return p.command.batch === batch && (p.command.kind === 'key_paper' || p.command.kind === 'remove_paper' || p.command.kind === 'finish_paper'); }) : [];
     list.forEach(function (p) { seen[p.id] = p.command; });
     return list;
   }
@@ -80,11 +79,11 @@
    * has arrived (updates come in order, so the copy is then here).
    */
   function ackedFor(batch) {
-    var s = app.snap, copy = myCopy({ batch: batch }), have = {};
+    const s = app.snap, copy = myCopy({ batch: batch }), have = {};
     (copy ? copy.ballots : []).forEach(function (x) { have[x.number] = x.marks; });
-    var out = [];
+    const out = [];
     Object.keys(acked).forEach(function (id) {
-      var a = acked[id], there = have[D.normalizeNumber(a.command.number)];
+      const a = acked[id], there = have[D.normalizeNumber(a.command.number)];
       if ((there && D.sameMarks(there, a.command.marks)) || s.seq > a.seq) { delete acked[id]; return; }
       if (a.command.batch === batch) out.push(a.command);
     });
@@ -93,7 +92,7 @@
 
   /** The hub's answer to a command of this page (also one re-sent after a reload). */
   function answered(m, id) {
-    var c = seen[id];
+    const c = seen[id];
     delete seen[id];
     if (c && c.kind === 'key_paper' && m.type === 'ack') acked[id] = { command: c, seq: m.seq };
   }
@@ -101,27 +100,21 @@
   // ------------------------------------------------------------ header and tabs
 
   function renderHeader() {
-    var st = $('#status');
-    st.setAttribute('data-state', app.status);
-    st.textContent = app.claiming && app.status === 'refused' ? YZ.t('pin_needed') : YZ.statusText(app.status, app.statusDetail);
-    var s = app.snap;
-    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you && s) $('#who').textContent = YZ.t('counter_2', { label: app.you.label, v: myDesk() || '' });
-    if (s) document.title = YZ.t('counting_2') + s.meeting.name;
-    YZ.showUnsent($('#unsent'), session);
-    var line = $('#count-line');
+    const s = app.snap;
+    shell.header(s);
+    const line = $('#count-line');
     line.hidden = !s || YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting');
     drawIf(line, s ? JSON.stringify(s.turnout) : '', function () { if (s) YZ.fill(line, YZ.countLine(s, 'count')); });
   }
 
   function renderTabs() {
-    var on = !!app.snap;
+    const on = !!app.snap;
     $('#tabs').hidden = !on;
-    var btns = document.querySelectorAll('#tabs [data-tab]');
-    for (var i = 0; i < btns.length; i++) btns[i].setAttribute('aria-pressed', String(btns[i].getAttribute('data-tab') === app.tab));
+    const btns = document.querySelectorAll('#tabs [data-tab]');
+    for (let i = 0; i < btns.length; i++) btns[i].setAttribute('aria-pressed', String(btns[i].getAttribute('data-tab') === app.tab));
     $('#view-batches').hidden = !on || app.tab !== 'batches';
     $('#view-boards').hidden = !on || app.tab !== 'boards';
-    var note = $('#phase-note'), s = app.snap;
+    const note = $('#phase-note'), s = app.snap;
     note.hidden = !s || s.phase === 'voting';
     if (s && s.phase !== 'voting') {
       note.textContent = YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting')
@@ -140,12 +133,12 @@
   // ------------------------------------------------------------ batches: the list
 
   function copyLine(c, desk) {
-    var who = c.counter === desk ? YZ.t('me_2') : D.deskName(c.counter);
+    const who = c.counter === desk ? YZ.t('me_2') : D.deskName(c.counter);
     return who + YZ.t('colon') + YZ.t('keyed_4', { entries: c.entries }) + (c.finished ? YZ.t('done') : '');
   }
 
   function renderBatchList() {
-    var s = app.snap, desk = myDesk(), list = (s.paper ? s.paper.batches : []);
+    const s = app.snap, desk = myDesk(), list = (s.paper ? s.paper.batches : []);
     drawIf($('#batch-list'), JSON.stringify(list) + '|' + app.batch + '|' + desk, function () {
       YZ.fill($('#batch-list'), list.length ? list.map(function (b) {
         return h('li', { 'data-batch': b.batch, class: b.batch === app.batch ? 'mine' : null },
@@ -164,10 +157,10 @@
     YZ.tabStorage.set('yz.count.batch', String(n));
     $('#batch-no').value = String(n);
     renderView();
-    var num = $('#k-number');
+    const num = $('#k-number');
     if (!num.value) {
-      var copy = myCopy({ batch: n });
-      var last = copy && copy.ballots.length ? copy.ballots.slice().sort(function (a, b) { return D.natural(a.number, b.number); }).pop().number : '';
+      const copy = myCopy({ batch: n });
+      const last = copy && copy.ballots.length ? copy.ballots.slice().sort(function (a, b) { return D.natural(a.number, b.number); }).pop().number : '';
       num.value = last ? D.nextNumber(last) : '';
     }
     if (!$('#k-number').disabled) { num.focus(); num.select(); }
@@ -179,7 +172,7 @@
   function marksText(marks) {
     if (!marks || !marks.length) return h('span', { class: 'muted' }, YZ.t('blank'));
     return marks.map(function (id, i) {
-      var t = title(id);
+      const t = title(id);
       return [i ? ' ' : '', h('span', { class: 'mark mono' + (t ? '' : ' unknown'), title: t || YZ.t('not_proposal') }, id)];
     });
   }
@@ -195,49 +188,49 @@
   }
 
   function renderBatch() {
-    var box = $('#batch'), n = app.batch;
+    const box = $('#batch'), n = app.batch;
     box.hidden = n === null;
     if (n === null) return;
-    var s = app.snap, b = D.batch(s, n), copy = myCopy({ batch: n }), desk = myDesk();
-    var pend = pendingFor(n), done = ackedFor(n);
-    var can = canKey(b, copy);
+    const s = app.snap, b = D.batch(s, n), copy = myCopy({ batch: n }), desk = myDesk();
+    const pend = pendingFor(n), done = ackedFor(n);
+    const can = canKey(b, copy);
     YZ.fill($('#batch-h'), D.batchName(n), ' ', b ? h('span', { class: 'chip st-' + b.status, id: 'batch-status', 'data-status': b.status }, D.statusText(b.status))
       : h('span', { class: 'chip', id: 'batch-status', 'data-status': 'new' }, YZ.t('new_batch')));
-    var form = $('#key-form');
+    const form = $('#key-form');
     form.hidden = !can[0] && !!can[1];
     ['k-number', 'k-marks', 'k-save'].forEach(function (id) { $('#' + id).disabled = !can[0]; });
-    var err = $('#k-error');
+    const err = $('#k-error');
     err.hidden = !app.keyError;
     err.textContent = app.keyError || '';
     drawIf($('#batch-state'), JSON.stringify([b, copy ? copy.finished : null, can, desk]), function () { drawState(b, copy, desk, can); });
     drawIf($('#copy'), JSON.stringify([copy, pend, done, b ? b.differences : null, b ? b.status : null, app.last]), function () { drawCopy(n, b, copy, pend, done); });
-    var fin = $('#finish');
+    const fin = $('#finish');
     fin.hidden = !!(b && b.status === 'agreed');
     fin.disabled = !voting() || !b || (copy && copy.finished) || pend.length > 0;
   }
 
   function drawState(b, copy, desk, can) {
-    var box = $('#batch-state');
+    const box = $('#batch-state');
     if (!can[0] && can[1]) { YZ.fill(box, h('p', { class: 'notice ' + (b && b.status === 'agreed' ? 'ok' : 'error') }, can[1]), b && b.status === 'agreed' ? agreedTable(b) : null); return; }
     if (!b) {
       YZ.fill(box, h('p', { class: 'notice info' }, YZ.t('new_batch_it_starts_with')));
       return;
     }
-    var other = b.copies.filter(function (c) { return c.counter !== desk; })[0];
-    var lines = [
+    const other = b.copies.filter(function (c) { return c.counter !== desk; })[0];
+    const lines = [
       h('li', null, YZ.t('my_copy') + YZ.t('ballots_5', { v: copy ? copy.ballots.length : 0 }) +
         (copy && copy.finished ? YZ.t('finished') : YZ.t('keying'))),
       h('li', null, other ? YZ.t('other_copy_state', { counter: other.counter, entries: other.entries, state: YZ.t(other.finished ? 'comma_finished' : 'comma_keying') })
         : YZ.t('other_copy_no_second_counter'))
     ];
-    var parts = [h('ul', { class: 'plain copies-summary' }, lines)];
+    const parts = [h('ul', { class: 'plain copies-summary' }, lines)];
     if (b.sheets !== null && b.sheets !== undefined) parts.push(h('p', null, YZ.t('counted_by_scrutineer_sheets', { sheets: b.sheets })));
     if (b.status === 'disputed') {
       parts.unshift(h('div', { class: 'notice error', id: 'disputed' },
         h('p', null, h('strong', null, YZ.t('two_copies_differ')), ' ',
           YZ.t('both_counters_check_these_numbers')),
         h('ul', { class: 'diffs' }, b.differences.map(function (d) {
-          var mineRow = copy ? copy.ballots.filter(function (x) { return x.number === d.at; })[0] : null;
+          const mineRow = copy ? copy.ballots.filter(function (x) { return x.number === d.at; })[0] : null;
           return h('li', { 'data-at': d.at, 'data-reason': d.reason },
             h('strong', { class: 'mono' }, d.at), YZ.t('colon'), D.diffText(d.reason),
             mineRow ? [YZ.t('mine'), marksText(mineRow.marks), ' ', editButton(mineRow)] : YZ.t('not_in_my_copy'));
@@ -251,14 +244,14 @@
   }
 
   function agreedTable(b) {
-    var valid = b.ballots.filter(function (x) { return !x.void; }).length;
+    const valid = b.ballots.filter(function (x) { return !x.void; }).length;
     // A hidden tally: the agreed ballots come without marks; this counter's own copy (equal to them) has them.
-    var own = {};
+    const own = {};
     if (app.snap.paper && app.snap.paper.marks_hidden) {
-      var copy = myCopy({ batch: b.batch });
+      const copy = myCopy({ batch: b.batch });
       (copy ? copy.ballots : []).forEach(function (x) { own[x.number] = x.marks; });
     }
-    var marksOf = function (x) { return own[x.number] || x.marks; };
+    const marksOf = function (x) { return own[x.number] || x.marks; };
     return [h('p', null, YZ.t('valid_void', { valid: valid, v: b.ballots.length - valid })),
       h('table', { class: 'desk-table', id: 'agreed' },
         h('caption', { class: 'visually-hidden' }, YZ.t('verdict_on_each_ballot')),
@@ -276,8 +269,8 @@
   }
 
   function drawCopy(n, b, copy, pend, done) {
-    var rows = {}, order = [];
-    var put = function (number, marks, state) {
+    const rows = {}, order = [];
+    const put = function (number, marks, state) {
       if (!rows[number]) order.push(number);
       rows[number] = { number: number, marks: marks, state: state };
     };
@@ -285,26 +278,26 @@
     // Answered, its copy on the way: keyed, under the number the hub keeps.
     done.forEach(function (c) { put(D.normalizeNumber(c.number), c.marks, 'keyed'); });
     pend.forEach(function (p) {
-      var c = p.command, num = D.normalizeNumber(c.number);
+      const c = p.command, num = D.normalizeNumber(c.number);
       if (c.kind === 'key_paper') put(num, c.marks, 'unsent');
       else if (c.kind === 'remove_paper' && rows[num]) rows[num].state = 'removing';
     });
-    var differs = {};
+    const differs = {};
     (b && b.status === 'disputed' ? b.differences : []).forEach(function (d) { differs[d.at] = d.reason; });
     order.sort(D.natural);
-    var agreed = b && b.status === 'agreed';
+    const agreed = b && b.status === 'agreed';
     YZ.fill($('#copy-h'), YZ.t('my_copy') + YZ.t('ballots_4', { length: order.length }),
       copy && copy.finished ? h('span', { class: 'chip ok' }, YZ.t('finished_2')) : null);
     if (!order.length) { YZ.fill($('#copy'), h('p', { class: 'muted' }, YZ.t('nothing_keyed_yet'))); return; }
-    var max = maxChoices(), props = proposals();
+    const max = maxChoices(), props = proposals();
     YZ.fill($('#copy'), h('table', { class: 'desk-table', id: 'copy-table' },
       h('caption', { class: 'visually-hidden' }, YZ.t('ballots_i_keyed')),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('number')), h('th', { scope: 'col' }, YZ.t('marks')),
         h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, YZ.t('actions'))))),
       h('tbody', null, order.map(function (num) {
-        var r = rows[num], v = D.verdict(r.marks, max, props);
-        var cls = [r.state, differs[num] ? 'differs' : '', num === D.normalizeNumber(app.last) ? 'last' : ''].filter(Boolean).join(' ');
-        var notes = [
+        const r = rows[num], v = D.verdict(r.marks, max, props);
+        const cls = [r.state, differs[num] ? 'differs' : '', num === D.normalizeNumber(app.last) ? 'last' : ''].filter(Boolean).join(' ');
+        const notes = [
           r.state === 'unsent' ? h('span', { class: 'chip warn' }, YZ.t('unsent')) : null,
           r.state === 'removing' ? h('span', { class: 'chip warn' }, YZ.t('removal_unsent')) : null,
           differs[num] ? h('span', { class: 'chip bad' }, YZ.t('re_check') + D.diffText(differs[num])) : null,
@@ -325,7 +318,7 @@
     $('#k-number').value = number;
     $('#k-marks').value = marks.join(' ');
     preview();
-    var m = $('#k-marks');
+    const m = $('#k-marks');
     m.focus();
     m.select();
   }
@@ -338,12 +331,12 @@
   }
 
   function preview() {
-    var box = $('#k-preview');
+    const box = $('#k-preview');
     if (!app.snap || app.batch === null) { YZ.fill(box); return; }
-    var number = $('#k-number').value.trim(), p = D.parseMarks($('#k-marks').value, proposals()), max = maxChoices();
-    var copy = myCopy({ batch: app.batch });
-    var had = copy && number ? copy.ballots.filter(function (x) { return x.number === D.normalizeNumber(number); })[0] : null;
-    var parts = [];
+    const number = $('#k-number').value.trim(), p = D.parseMarks($('#k-marks').value, proposals()), max = maxChoices();
+    const copy = myCopy({ batch: app.batch });
+    const had = copy && number ? copy.ballots.filter(function (x) { return x.number === D.normalizeNumber(number); })[0] : null;
+    const parts = [];
     if (had) parts.push(h('p', { class: 'fix' }, YZ.t('corrects_was', { number: had.number }), marksText(had.marks), YZ.t('part_8')));
     if (p.blank) parts.push(h('p', null, h('span', { class: 'chip warn' }, YZ.t('blank_ballot')), ' ', YZ.t('recorded_void_blank')));
     else if (!p.empty) {
@@ -352,7 +345,7 @@
         if (it.unknown) return h('li', { class: 'unknown' }, h('b', { class: 'mono' }, it.typed), YZ.t('is_no_proposal_keyed_as'));
         return h('li', null, h('b', { class: 'mono' }, it.id), ' ', it.title);
       })));
-      var v = D.verdict(p.marks, max, proposals());
+      const v = D.verdict(p.marks, max, proposals());
       parts.push(h('p', { class: 'k-count' + (p.marks.length > max ? ' over' : '') }, YZ.t('of_at_most', { length: p.marks.length, max: max }),
         v && v !== 'unknown_proposal' ? [' · ', h('strong', null, YZ.t('will_be_void_2') + D.voidText(v, p.marks, max))] : null));
     }
@@ -361,7 +354,7 @@
 
   function keyError(text) {
     app.keyError = text;
-    var err = $('#k-error');
+    const err = $('#k-error');
     err.hidden = !text;
     err.textContent = text || '';
   }
@@ -369,25 +362,25 @@
   function submitKey(e) {
     e.preventDefault();
     if (app.batch === null || !voting()) return;
-    var number = $('#k-number').value.trim();
-    var p = D.parseMarks($('#k-marks').value, proposals());
+    const number = $('#k-number').value.trim();
+    const p = D.parseMarks($('#k-marks').value, proposals());
     if (!number) { keyError(YZ.t('type_number_printed_on_ballot')); $('#k-number').focus(); return; }
     if (number.length > 20) { keyError(YZ.t('number_has_at_most_20')); $('#k-number').focus(); return; }
     if (p.empty) { keyError(YZ.t('type_proposals_marked_for_blank')); $('#k-marks').focus(); return; }
     if (p.ambiguous) { keyError(YZ.t('number_matches_several_proposals_type')); $('#k-marks').focus(); return; }
     if (p.marks.length > 100) { keyError(YZ.t('at_most_100_marks_per')); return; }
     keyError(null);
-    var batch = app.batch;
+    const batch = app.batch;
     app.last = number;
     send({ kind: 'key_paper', batch: batch, number: number, marks: p.marks }).then(function (m) {
       if (m.type === 'error') {
-        var text = YZ.t('ballot_was_not_keyed', { number: number }) + D.errorText(m);
+        const text = YZ.t('ballot_was_not_keyed', { number: number }) + D.errorText(m);
         keyError(text);
         say('error', text);
       }
     });
     $('#k-marks').value = '';
-    var num = $('#k-number');
+    const num = $('#k-number');
     num.value = D.nextNumber(number);
     num.focus();
     num.select();
@@ -395,9 +388,9 @@
   }
 
   function finish() {
-    var n = app.batch, b = D.batch(app.snap, n);
+    const n = app.batch, b = D.batch(app.snap, n);
     // A batch another counter started, where nothing is keyed here: an empty copy can be finished.
-    var copy = myCopy({ batch: n }) || (b ? { ballots: [], finished: false } : null);
+    const copy = myCopy({ batch: n }) || (b ? { ballots: [], finished: false } : null);
     if (!copy) return;
     YZ.confirm({
       title: YZ.t('finish_2', { batchName: D.batchName(n) }),
@@ -407,7 +400,7 @@
       if (!yes) return;
       send({ kind: 'finish_paper', batch: n }).then(function (m) {
         if (m.type === 'error') { say('error', D.errorText(m)); return; }
-        var b = D.batch(app.snap, n);
+        const b = D.batch(app.snap, n);
         if (b && b.status === 'agreed') say('ok', YZ.t('copies_agree_counts', { batchName: D.batchName(n) }));
         else if (b && b.status === 'disputed') say('error', YZ.t('copies_differ_re_check_numbers'));
         else say('ok', YZ.t('finished_waiting_for_other_counter'));
@@ -418,7 +411,7 @@
   function wireKeying() {
     $('#batch-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var n = parseInt($('#batch-no').value, 10);
+      const n = parseInt($('#batch-no').value, 10);
       if (!(n >= 1 && n <= 9999)) { say('error', YZ.t('batch_number_is_1_to')); return; }
       $('#k-number').value = '';
       choose(n);
@@ -427,7 +420,7 @@
     $('#k-number').addEventListener('keydown', function (e) {
       if (e.key === 'Enter') {
         e.preventDefault();
-        if ($('#k-number').value.trim()) { var m = $('#k-marks'); m.focus(); m.select(); }
+        if ($('#k-number').value.trim()) { const m = $('#k-marks'); m.focus(); m.select(); }
       } else if (e.key === 'Escape') { $('#k-number').value = ''; $('#k-marks').value = ''; preview(); }
     });
     $('#k-marks').addEventListener('keydown', function (e) {
@@ -441,23 +434,23 @@
   // ------------------------------------------------------------ sticker boards
 
   function renderBoards() {
-    var s = app.snap, body = $('#boards-body');
+    const s = app.snap, body = $('#boards-body');
     if (s.rules.allocation === 'equal_shares') {
       drawIf(body, 'equal', function () {
         YZ.fill(body, h('p', { class: 'notice info', id: 'boards-off' }, YZ.t('this_meeting_uses_equal_shares')));
       });
       return;
     }
-    var boards = s.paper ? s.paper.boards : [];
+    const boards = s.paper ? s.paper.boards : [];
     drawIf(body, 'boards|' + app.board + '|' + voting(), function () {
       YZ.fill(body,
         h('p', { class: 'muted' }, YZ.t('two_counters_each_count_board')),
         h('form', { class: 'inline-form card', id: 'board-pick', onsubmit: function (e) {
           e.preventDefault();
-          var n = parseInt($('#board-no').value, 10);
+          const n = parseInt($('#board-no').value, 10);
           if (!(n >= 1 && n <= 9999)) { say('error', YZ.t('board_number_is_1_to')); return; }
           app.board = n; renderBoards();
-          var first = document.querySelector('#board-form input');
+          const first = document.querySelector('#board-form input');
           if (first) first.focus();
         } },
           h('div', null, h('label', { for: 'board-no' }, YZ.t('board_number')),
@@ -476,24 +469,24 @@
       }));
     });
     if (app.board) {
-      var b = D.board(s, app.board), copy = myCopy({ board: app.board });
+      const b = D.board(s, app.board), copy = myCopy({ board: app.board });
       drawIf($('#board-state'), JSON.stringify([b, copy]), function () { drawBoardState(b, copy); });
-      var agreed = b && b.status === 'agreed';
-      var inputs = document.querySelectorAll('#board-form input, #board-form button');
-      for (var i = 0; i < inputs.length; i++) inputs[i].disabled = agreed || !voting();
-      var diff = {};
+      const agreed = b && b.status === 'agreed';
+      const inputs = document.querySelectorAll('#board-form input, #board-form button');
+      for (let i = 0; i < inputs.length; i++) inputs[i].disabled = agreed || !voting();
+      const diff = {};
       (b && b.status === 'disputed' ? b.differences : []).forEach(function (d) { diff[d.at] = true; });
-      var rows = document.querySelectorAll('#board-form tr[data-id]');
-      for (var j = 0; j < rows.length; j++) rows[j].classList.toggle('differs', !!diff[rows[j].getAttribute('data-id')]);
+      const rows = document.querySelectorAll('#board-form tr[data-id]');
+      for (let j = 0; j < rows.length; j++) rows[j].classList.toggle('differs', !!diff[rows[j].getAttribute('data-id')]);
     }
   }
 
   function drawBoardState(b, copy) {
-    var parts = [];
+    const parts = [];
     if (!b) parts.push(h('p', { class: 'notice info' }, YZ.t('new_board_it_starts_with')));
     else if (b.status === 'agreed') {
       // A hidden tally: the agreed counts come empty; this counter's own reading is equal to them.
-      var n = app.snap.paper && app.snap.paper.marks_hidden && copy ? sum(copy.counts) : sum(b.counts);
+      const n = app.snap.paper && app.snap.paper.marks_hidden && copy ? sum(copy.counts) : sum(b.counts);
       parts.push(h('p', { class: 'notice ok', id: 'board-agreed' }, YZ.t('readings_agree_and_count_stickers', { n: n })));
     } else if (b.status === 'disputed') {
       parts.push(h('div', { class: 'notice error', id: 'board-disputed' }, h('p', null, h('strong', null, YZ.t('readings_differ')),
@@ -510,11 +503,11 @@
   function sum(counts) { return Object.keys(counts || {}).reduce(function (a, k) { return a + counts[k]; }, 0); }
 
   function boardForm(n) {
-    var copy = myCopy({ board: n }), have = copy ? copy.counts : {};
-    var total = h('span', { id: 'board-total' }, String(sum(have)));
+    const copy = myCopy({ board: n }), have = copy ? copy.counts : {};
+    const total = h('span', { id: 'board-total' }, String(sum(have)));
     function recount() {
-      var t = 0, ins = document.querySelectorAll('#board-form input[data-id]');
-      for (var i = 0; i < ins.length; i++) t += parseInt(ins[i].value, 10) || 0;
+      let t = 0, ins = document.querySelectorAll('#board-form input[data-id]');
+      for (let i = 0; i < ins.length; i++) t += parseInt(ins[i].value, 10) || 0;
       total.textContent = String(t);
     }
     return h('form', { id: 'board-form', class: 'card', autocomplete: 'off', novalidate: true, onsubmit: function (e) { e.preventDefault(); submitBoard(n); } },
@@ -523,7 +516,7 @@
         h('caption', { class: 'visually-hidden' }, YZ.t('stickers_per_proposal_2')),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('proposal')), h('th', { scope: 'col' }, YZ.t('stickers_4')))),
         h('tbody', null, app.snap.proposals.map(function (p) {
-          var id = 'stk-' + p.id.replace(/[^A-Za-z0-9_-]/g, '_');
+          const id = 'stk-' + p.id.replace(/[^A-Za-z0-9_-]/g, '_');
           return h('tr', { 'data-id': p.id },
             h('th', { scope: 'row' }, h('label', { for: id }, h('span', { class: 'mono' }, p.id), ' ', p.title)),
             h('td', null, h('input', { id: id, 'data-id': p.id, type: 'number', min: 0, max: 100000, inputmode: 'numeric', value: have[p.id] ? String(have[p.id]) : '', placeholder: '0', oninput: recount })));
@@ -533,130 +526,72 @@
   }
 
   function submitBoard(n) {
-    var ins = document.querySelectorAll('#board-form input[data-id]'), counts = {}, bad = null;
-    for (var i = 0; i < ins.length; i++) {
-      var v = ins[i].value.trim();
+    let ins = document.querySelectorAll('#board-form input[data-id]'), counts = {}, bad = null;
+    for (let i = 0; i < ins.length; i++) {
+      const v = ins[i].value.trim();
       if (v === '') continue;
-      var k = Number(v);
+      const k = Number(v);
       if (!(k >= 0 && k <= 100000 && Math.floor(k) === k)) { bad = ins[i]; break; }
       if (k > 0) counts[ins[i].getAttribute('data-id')] = k;
     }
     if (bad) { say('error', YZ.t('sticker_counts_are_whole_numbers') + bad.getAttribute('data-id')); bad.focus(); return; }
     send({ kind: 'key_board', board: n, counts: counts }).then(function (m) {
       if (m.type === 'error') { say('error', D.errorText(m)); return; }
-      var b = D.board(app.snap, n);
+      const b = D.board(app.snap, n);
       if (b && b.status === 'agreed') say('ok', YZ.t('readings_agree_board_counts'));
       else if (b && b.status === 'disputed') say('error', YZ.t('it_differs_from_other_reading'));
       else say('ok', YZ.t('reading_submitted_waiting_for_second'));
     });
   }
 
-  // ------------------------------------------------------------ connection
+  // ------------------------------------------------------------ connection (staff.js)
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null; app.claiming = null;
-    D.claim.hide();
-    $('#signin').hidden = false;
-    renderAll();
-    if (error) say('error', error);
-    $('#signin-code').focus();
-  }
-
-  /** The hub refused the card's hello over its claim: say why, ask for the PIN if that helps. */
-  function claimRefused(refusal, sentPin) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
-    if (refusal.code === 'wrong_pin') D.claim.setPin(app.token, null);
-    app.claiming = refusal.code;
-    renderAll();
-    D.claim.show({
-      refusal: refusal, sentPin: sentPin,
-      onPin: function (pin) { D.claim.setPin(app.token, pin); D.claim.hide(); start(app.token, app.typed); },
-      onRetry: function () { D.claim.hide(); start(app.token, app.typed); },
-      onOther: function () { YZ.forgetToken(PAGE); D.claim.setPin(app.token, null); signIn(); }
-    });
-  }
-
-  function start(token, typed) {
-    app.token = token;
-    app.typed = !!typed;
-    $('#signin').hidden = true;
-    var sentPin = !!D.claim.pin(token);
-    session = new YZ.Session({
-      token: token,
-      client: 'count-page/1',
-      hello: D.claim.hello(token),
-      persist: 'yz.pending.count.' + token.toUpperCase().replace(/[^0-9A-Z]/g, ''),
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        renderHeader();
-        if (state !== 'refused') return;
-        if (D.claim.isClaimRefusal(detail)) { claimRefused(detail, sentPin); return; }
-        YZ.forgetToken(PAGE);
-        signIn(YZ.statusText(state, detail));
-      },
-      onWelcome: function (you, snap) {
-        if (you.role !== 'counter') {
-          YZ.wrongCard(session, PAGE, you);
-          return;
-        }
-        if (typed) YZ.keepToken(PAGE, token);
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-        app.you = you;
-        if (app.claiming === 'claim_required') say('ok', YZ.t('claimed_from_now_on_this'));
-        app.claiming = null;
-      },
-      onChange: function (snap, u) {
-        if (!app.you) return;
-        var first = !app.snap;
-        app.snap = snap;
-        if (first) {
-          var saved = parseInt(YZ.tabStorage.get('yz.count.batch') || '', 10);
-          renderAll();
-          if (saved >= 1) choose(saved);
-          return;
-        }
-        renderHeader();
-        if (!u || u.phase) renderTabs();
-        renderView();
-        if (u && (u.paper_copy || u.copy_change)) preview();
-      },
-      onAnswer: function (m, id) {
-        answered(m, id);
-        renderHeader();
-        renderView();
-        // Answers to entries re-sent after a reload have no waiting promise: show their errors here.
-        if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
-      },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
-    }).start();
-  }
+  const shell = YZ.staff({
+    page: PAGE, roles: ['counter'], client: 'count-page/1', persist: 'count', claim: true, title: 'counting_2',
+    who: function (you, s) { return s ? YZ.t('counter_2', { label: you.label, v: myDesk() || '' }) : null; },
+    reset: function () { app.you = null; app.snap = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you) { app.you = you; },
+    change: function (snap, u) {
+      const first = !app.snap;
+      app.snap = snap;
+      if (first) {
+        const saved = parseInt(YZ.tabStorage.get('yz.count.batch') || '', 10);
+        renderAll();
+        if (saved >= 1) choose(saved);
+        return;
+      }
+      renderHeader();
+      if (!u || u.phase) renderTabs();
+      renderView();
+      if (u && (u.paper_copy || u.copy_change)) preview();
+    },
+    answer: function (m, id) {
+      answered(m, id);
+      renderHeader();
+      renderView();
+      // Answers to entries re-sent after a reload have no waiting promise: show their errors here.
+      if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
+    }
+  });
 
   function init() {
     YZ.initLang();
     YZ.langToggle();
     YZ.onLang(function () { renderAll(); preview(); });
-    var btns = document.querySelectorAll('#tabs [data-tab]');
-    for (var i = 0; i < btns.length; i++) {
+    const btns = document.querySelectorAll('#tabs [data-tab]');
+    for (let i = 0; i < btns.length; i++) {
       btns[i].addEventListener('click', function (e) {
         app.tab = e.currentTarget.getAttribute('data-tab');
         YZ.tabStorage.set('yz.count.tab', app.tab);
         renderAll();
       });
     }
-    var t = YZ.tabStorage.get('yz.count.tab');
+    const t = YZ.tabStorage.get('yz.count.tab');
     if (t === 'boards' || t === 'batches') app.tab = t;
     wireKeying();
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var code = YZ.normalizeToken($('#signin-code').value);
-      if (!code) return;
-      $('#signin-code').value = '';
-      start(code, true);
-    });
-    var token = YZ.takeToken(PAGE);
-    if (token) start(token); else signIn();
+    shell.begin();
   }
 
   // Exposed for the browser tests and for debugging from the console.

@@ -12,25 +12,25 @@
  */
 (function () {
   'use strict';
-  var YZ = window.YZ;
-  var D = {};
+  const YZ = window.YZ;
+  const D = {};
 
   // ------------------------------------------------------------ names
 
-  var STATUS = {
+  const STATUS = {
     keying: 'being_keyed',
     disputed: 'two_copies_differ_re_check',
     agreed: 'agreed_and_counted'
   };
-  D.statusText = function (st) { var n = STATUS[st]; return n ? YZ.t(n) : st; };
+  D.statusText = function (st) { const n = STATUS[st]; return n ? YZ.t(n) : st; };
 
-  var DIFF = {
+  const DIFF = {
     marks_differ: 'marks_differ_between_copies',
     only_in_one: 'keyed_in_one_copy_only',
     number_used: 'this_number_was_already_counted',
     count_differs: 'two_readings_differ'
   };
-  D.diffText = function (r) { var n = DIFF[r]; return n ? YZ.t(n) : r; };
+  D.diffText = function (r) { const n = DIFF[r]; return n ? YZ.t(n) : r; };
 
   /** Why a paper ballot is void, in words; `marks` and `max` make over_limit concrete. */
   D.voidText = function (reason, marks, max) {
@@ -47,7 +47,7 @@
   };
   /** Just the word for a void verdict (a chip). */
   D.voidWord = function (reason) {
-    var n = { blank: 'blank_2', over_limit: 'over_limit_2', unknown_proposal: 'unknown', repeated_mark: 'repeated',
+    const n = { blank: 'blank_2', over_limit: 'over_limit_2', unknown_proposal: 'unknown', repeated_mark: 'repeated',
       unissued_number: 'not_issued', cancelled_number: 'cancelled_6' }[reason];
     return n ? YZ.t(n) : reason;
   };
@@ -58,7 +58,7 @@
 
   /** Ballot numbers in reading order: 2 before 10, numbers before other labels. */
   D.natural = function (a, b) {
-    var x = /^\d+$/.test(a), y = /^\d+$/.test(b);
+    const x = /^\d+$/.test(a), y = /^\d+$/.test(b);
     if (x && y) return parseInt(a, 10) - parseInt(b, 10) || (a < b ? -1 : a > b ? 1 : 0);
     if (x !== y) return x ? -1 : 1;
     return a < b ? -1 : a > b ? 1 : 0;
@@ -66,9 +66,9 @@
 
   /** The number after "0117" is "0118" (padding kept); "" when it is not a number. */
   D.nextNumber = function (n) {
-    var m = /^(.*?)(\d+)$/.exec(String(n || '').trim());
+    const m = /^(.*?)(\d+)$/.exec(String(n || '').trim());
     if (!m) return '';
-    var next = String(parseInt(m[2], 10) + 1);
+    let next = String(parseInt(m[2], 10) + 1);
     while (next.length < m[2].length) next = '0' + next;
     return m[1] + next;
   };
@@ -80,17 +80,17 @@
    * are all "117".
    */
   D.normalizeNumber = function (s) {
-    var f = ascii(s || '').replace(/[\s-]/g, '').toUpperCase();
+    const f = ascii(s || '').replace(/[\s-]/g, '').toUpperCase();
     if (f && /^[0-9]+$/.test(f)) return f.replace(/^0+/, '') || '0';
     return f;
   };
 
   /** A voter card's serial as the hub keeps it: "v42", "42", "Ｖ００４２" → "V0042". */
   D.cardSerial = function (typed) {
-    var s = ascii(typed || '').trim().toUpperCase();
-    var digits = s.charAt(0) === 'V' ? s.slice(1) : s;
+    const s = ascii(typed || '').trim().toUpperCase();
+    const digits = s.charAt(0) === 'V' ? s.slice(1) : s;
     if (/^[0-9]+$/.test(digits) && digits.length <= 9) {
-      var n = String(parseInt(digits, 10));
+      let n = String(parseInt(digits, 10));
       while (n.length < 4) n = '0' + n;
       return 'V' + n;
     }
@@ -104,16 +104,16 @@
     return String(s).replace(/[\uff01-\uff5e]/g, function (c) { return String.fromCharCode(c.charCodeAt(0) - 0xfee0); }).replace(/\u3000/g, ' ');
   }
   // What a counter may type for a blank ballot, in either language.
-  var BLANK = new RegExp('^(-+|—+|' + (YZ.tIn('zh', 'blank_typed') + ' ' + YZ.tIn('en', 'blank_typed')).split(' ').join('|') + ')$', 'i');
-  var SHAPE = /^([A-Za-z]*)0*(\d+)$/;
-  var indexFor = null, indexOf = null;
+  const BLANK = new RegExp('^(-+|—+|' + (YZ.tIn('zh', 'blank_typed') + ' ' + YZ.tIn('en', 'blank_typed')).split(' ').join('|') + ')$', 'i');
+  const SHAPE = /^([A-Za-z]*)0*(\d+)$/;
+  let indexFor = null, indexOf = null;
   function index(proposals) {
     if (indexFor === proposals && indexOf) return indexOf;
-    var exact = {}, upper = {}, byNumber = {};
+    const exact = {}, upper = {}, byNumber = {};
     proposals.forEach(function (p) {
       exact[p.id] = p;
       (upper[p.id.toUpperCase()] = upper[p.id.toUpperCase()] || []).push(p);
-      var m = SHAPE.exec(p.id);
+      const m = SHAPE.exec(p.id);
       if (m) (byNumber[parseInt(m[2], 10)] = byNumber[parseInt(m[2], 10)] || []).push({ p: p, prefix: m[1].toUpperCase() });
     });
     indexFor = proposals;
@@ -132,18 +132,18 @@
    * Returns { marks, items: [{typed, id, title, unknown, choices}], blank, empty, ambiguous }.
    */
   D.parseMarks = function (text, proposals) {
-    var t = ascii(text || '').trim();
+    const t = ascii(text || '').trim();
     if (!t) return { marks: [], items: [], blank: false, empty: true, ambiguous: false };
     if (BLANK.test(t)) return { marks: [], items: [], blank: true, empty: false, ambiguous: false };
-    var ix = index(proposals || []);
-    var parts = t.replace(/([A-Za-z]+)\s+(?=\d)/g, '$1').split(/[\s,\uff0c\u3001;\uff1b\/|+]+/).filter(Boolean);
-    var items = parts.map(function (typed) {
-      var p = ix.exact[typed] || (ix.upper[typed.toUpperCase()] && ix.upper[typed.toUpperCase()].length === 1 ? ix.upper[typed.toUpperCase()][0] : null);
+    const ix = index(proposals || []);
+    const parts = t.replace(/([A-Za-z]+)\s+(?=\d)/g, '$1').split(/[\s,\uff0c\u3001;\uff1b\/|+]+/).filter(Boolean);
+    const items = parts.map(function (typed) {
+      const p = ix.exact[typed] || (ix.upper[typed.toUpperCase()] && ix.upper[typed.toUpperCase()].length === 1 ? ix.upper[typed.toUpperCase()][0] : null);
       if (p) return { typed: typed, id: p.id, title: p.title, unknown: false, choices: null };
-      var m = SHAPE.exec(typed);
+      const m = SHAPE.exec(typed);
       if (m) {
-        var pre = m[1].toUpperCase();
-        var found = (ix.byNumber[parseInt(m[2], 10)] || []).filter(function (x) { return !pre || x.prefix === pre; });
+        const pre = m[1].toUpperCase();
+        const found = (ix.byNumber[parseInt(m[2], 10)] || []).filter(function (x) { return !pre || x.prefix === pre; });
         if (found.length === 1) return { typed: typed, id: found[0].p.id, title: found[0].p.title, unknown: false, choices: null };
         if (found.length > 1) return { typed: typed, id: null, title: '', unknown: false, choices: found.map(function (x) { return x.p.id; }) };
       }
@@ -160,10 +160,10 @@
   D.verdict = function (marks, max, proposals) {
     if (!marks.length) return 'blank';
     if (marks.length > max) return 'over_limit';
-    var known = index(proposals || []).exact;
+    const known = index(proposals || []).exact;
     if (marks.some(function (m) { return !known[m]; })) return 'unknown_proposal';
-    var seen = {};
-    for (var i = 0; i < marks.length; i++) { if (seen[marks[i]]) return 'repeated_mark'; seen[marks[i]] = true; }
+    const seen = {};
+    for (let i = 0; i < marks.length; i++) { if (seen[marks[i]]) return 'repeated_mark'; seen[marks[i]] = true; }
     return null;
   };
 
@@ -173,14 +173,14 @@
   D.board = function (s, n) { return ((s.paper && s.paper.boards) || []).filter(function (b) { return b.board === n; })[0] || null; };
   /** The keyed copies of a unit this connection may read (its own, or both for scrutineers). */
   D.copies = function (s, unit) {
-    var k = YZ.unitKey(unit);
+    const k = YZ.unitKey(unit);
     return (s.paper_copies || []).filter(function (c) { return YZ.unitKey(c.unit) === k; });
   };
 
   function sameMarks(a, b) {
     if (!a || !b || a.length !== b.length) return false;
-    var x = a.slice().sort(), y = b.slice().sort();
-    for (var i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    const x = a.slice().sort(), y = b.slice().sort();
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
     return true;
   }
   D.sameMarks = sameMarks;
@@ -191,29 +191,29 @@
    * once agreed. { counters: ['1','2'], rows: [{number, marks: {c: [..]|null}, reason, verdict}] }
    */
   D.batchRows = function (s, n) {
-    var copies = D.copies(s, { batch: n }), b = D.batch(s, n);
-    var counters = copies.map(function (c) { return c.counter; });
-    var byNumber = {};
+    const copies = D.copies(s, { batch: n }), b = D.batch(s, n);
+    const counters = copies.map(function (c) { return c.counter; });
+    const byNumber = {};
     copies.forEach(function (c) {
       (c.ballots || []).forEach(function (x) {
-        var row = byNumber[x.number] || (byNumber[x.number] = { number: x.number, marks: {}, reason: null, verdict: undefined });
+        const row = byNumber[x.number] || (byNumber[x.number] = { number: x.number, marks: {}, reason: null, verdict: undefined });
         row.marks[c.counter] = x.marks;
       });
     });
-    var server = {};
+    const server = {};
     (b ? b.differences : []).forEach(function (d) { server[d.at] = d.reason; });
-    var verdicts = {};
+    const verdicts = {};
     (b ? b.ballots || [] : []).forEach(function (x) { verdicts[x.number] = x; });
-    var rows = Object.keys(byNumber).concat(Object.keys(verdicts).filter(function (k) { return !byNumber[k]; })).sort(D.natural).map(function (num) {
-      var row = byNumber[num] || { number: num, marks: {}, reason: null };
+    const rows = Object.keys(byNumber).concat(Object.keys(verdicts).filter(function (k) { return !byNumber[k]; })).sort(D.natural).map(function (num) {
+      const row = byNumber[num] || { number: num, marks: {}, reason: null };
       counters.forEach(function (c) { if (!row.marks[c]) row.marks[c] = null; });
       if (counters.length === 2) {
-        var a = row.marks[counters[0]], z = row.marks[counters[1]];
+        const a = row.marks[counters[0]], z = row.marks[counters[1]];
         if (!a || !z) row.reason = 'only_in_one';
         else if (!sameMarks(a, z)) row.reason = 'marks_differ';
       }
       if (!row.reason && server[num]) row.reason = server[num];
-      var v = verdicts[num];
+      const v = verdicts[num];
       row.verdict = v ? (v.void || null) : undefined;
       if (v && !counters.length) row.marks.agreed = v.marks;
       return row;
@@ -223,17 +223,17 @@
 
   /** A board's readings side by side: one row per proposal with stickers in either reading. */
   D.boardRows = function (s, n) {
-    var copies = D.copies(s, { board: n }), b = D.board(s, n), pm = YZ.proposalMap(s);
-    var counters = copies.map(function (c) { return c.counter; });
-    var ids = {};
+    const copies = D.copies(s, { board: n }), b = D.board(s, n), pm = YZ.proposalMap(s);
+    const counters = copies.map(function (c) { return c.counter; });
+    const ids = {};
     copies.forEach(function (c) { Object.keys(c.counts || {}).forEach(function (id) { ids[id] = true; }); });
     if (b) Object.keys(b.counts || {}).forEach(function (id) { ids[id] = true; });
-    var order = {};
+    const order = {};
     (s.proposals || []).forEach(function (p, i) { order[p.id] = i; });
-    var rows = Object.keys(ids).sort(function (x, y) { return (order[x] === undefined ? 1e9 : order[x]) - (order[y] === undefined ? 1e9 : order[y]); }).map(function (id) {
-      var counts = {};
+    const rows = Object.keys(ids).sort(function (x, y) { return (order[x] === undefined ? 1e9 : order[x]) - (order[y] === undefined ? 1e9 : order[y]); }).map(function (id) {
+      const counts = {};
       copies.forEach(function (c) { counts[c.counter] = (c.counts || {})[id] || 0; });
-      var differ = counters.length === 2 && counts[counters[0]] !== counts[counters[1]];
+      const differ = counters.length === 2 && counts[counters[0]] !== counts[counters[1]];
       return { id: id, title: pm[id] ? pm[id].title : '', counts: counts, differ: differ, agreed: b && b.status === 'agreed' ? (b.counts[id] || 0) : null };
     });
     return { counters: counters, rows: rows };
@@ -252,16 +252,16 @@
    * [{unit: 'batch'|'board', n, why: 'keying'|'disputed'|'nothing_keyed'|'no_sheets'|'mismatch', code, keyed, sheets, discardable}]
    */
   D.blockers = function (s) {
-    var p = s.paper;
+    const p = s.paper;
     if (!p) return [];
-    var of = function (list) { return list.map(function (u) { return u.blocker; }).filter(Boolean); };
-    var batches = of(p.batches);
+    const of = function (list) { return list.map(function (u) { return u.blocker; }).filter(Boolean); };
+    const batches = of(p.batches);
     return batches.filter(function (b) { return b.code === 'paper_open'; })
       .concat(of(p.boards), batches.filter(function (b) { return b.code !== 'paper_open'; }));
   };
 
   D.blockerText = function (b) {
-    var name = b.unit === 'board' ? D.boardName(b.n) : D.batchName(b.n);
+    const name = b.unit === 'board' ? D.boardName(b.n) : D.batchName(b.n);
     switch (b.why) {
       case 'disputed': return name + YZ.t('two_copies_differ_counters_must');
       case 'keying': return name + (b.unit === 'board' ? YZ.t('waits_for_second_reading') : YZ.t('still_being_keyed_both_counters'));
@@ -281,7 +281,7 @@
    */
   D.errorText = function (m) {
     if (!m) return '';
-    var d = m.detail || '', a = m.about || {}, x;
+    let d = m.detail || '', a = m.about || {}, x;
     switch (m.code) {
       case 'paper_open':
       case 'paper_count_mismatch':
@@ -347,7 +347,7 @@
 
   /** "15:02": a time of the meeting's day, on this device's clock (the venue's). */
   D.time = function (ms) {
-    var d = new Date(ms), m = d.getMinutes();
+    const d = new Date(ms), m = d.getMinutes();
     return d.getHours() + ':' + (m < 10 ? '0' : '') + m;
   };
 
@@ -364,7 +364,7 @@
 
   /** The "same address as" flags of a claim, as chips: the organiser's console in red. */
   D.claimFlags = function (claim) {
-    var h = YZ.h;
+    const h = YZ.h;
     return (claim && claim.same_address_as || []).map(function (who) {
       return who === 'organiser'
         ? h('span', { class: 'chip bad', 'data-same': who }, YZ.t('same_address_as_organiser'))
@@ -378,14 +378,14 @@
    * opts: {id, action(card) → a cell's content (the console's release)}.
    */
   D.deskTable = function (s, opts) {
-    var h = YZ.h, desk = (s.electorate && s.electorate.desk) || [];
+    const h = YZ.h, desk = (s.electorate && s.electorate.desk) || [];
     if (!desk.length) return h('p', { class: 'muted', id: opts.id }, YZ.t('no_counters_or_scrutineers_cards'));
     return h('table', { class: 'desk-table claims', id: opts.id },
       h('caption', { class: 'visually-hidden' }, YZ.t('claims_of_counters_and_scrutineers')),
       h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('card')), h('th', { scope: 'col' }, YZ.t('claim')),
         opts.action ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, YZ.t('actions'))) : null)),
       h('tbody', null, desk.map(function (d) {
-        var c = d.claim;
+        const c = d.claim;
         return h('tr', { 'data-serial': d.serial, 'data-claimed': c ? 'yes' : 'no', class: c && c.same_address_as && c.same_address_as.indexOf('organiser') >= 0 ? 'differs' : null },
           h('th', { scope: 'row' }, YZ.deskName(d), h('br'), h('span', { class: 'muted small-text mono' }, d.serial)),
           h('td', null, c ? [YZ.t('claimed_2', { time: D.time(c.at_ms) }), YZ.t('address'), h('span', { class: 'mono' }, c.address),
@@ -397,7 +397,7 @@
 
   /** Every issue of voter cards: when, which serials, how many, why; those after the opening of the vote marked. */
   D.issuanceList = function (s, id) {
-    var h = YZ.h, list = (s.electorate && s.electorate.issuances) || [];
+    const h = YZ.h, list = (s.electorate && s.electorate.issuances) || [];
     if (!list.length) return h('p', { class: 'muted', id: id }, YZ.t('no_voter_cards_issued_yet_3'));
     return h('ul', { class: 'rows', id: id }, list.map(function (i) {
       return h('li', { 'data-seq': i.seq, 'data-late': i.during_vote ? 'yes' : 'no' },
@@ -410,7 +410,7 @@
 
   /** Every cancelled card, with when and why. */
   D.cancellationList = function (s, id) {
-    var h = YZ.h, list = (s.electorate && s.electorate.cancellations) || [];
+    const h = YZ.h, list = (s.electorate && s.electorate.cancellations) || [];
     if (!list.length) return h('p', { class: 'muted', id: id }, YZ.t('no_card_cancelled'));
     return h('ul', { class: 'rows', id: id }, list.map(function (c) {
       return h('li', { 'data-serial': c.serial }, h('span', { class: 'mono' }, D.time(c.at_ms)), ' ',
@@ -420,7 +420,7 @@
 
   /** "投票卡 120 张（作废 2 张）· 选民指纹 3F2A-91C0". */
   D.electorateLine = function (s, prefix) {
-    var h = YZ.h, e = s.electorate || {}, p = prefix || 'electorate';
+    const h = YZ.h, e = s.electorate || {}, p = prefix || 'electorate';
     return [YZ.t('voter_cards_3'), h('b', { id: p + '-issued', class: 'mono' }, String(e.cards_issued || 0)), YZ.t('sheets_suffix'),
       e.cards_cancelled ? [YZ.t('part_11'), h('b', { id: p + '-cancelled', class: 'mono' }, String(e.cards_cancelled)), YZ.t('cancelled')] : null,
       e.fingerprint ? [YZ.t('electorate_fingerprint_2'), h('b', { id: p + '-fingerprint', class: 'mono fingerprint' }, e.fingerprint)] : null];
@@ -437,10 +437,10 @@
    * counter's card keeps it). The PIN is kept for this tab only, never in an
    * address.
    */
-  var C = {};
-  var memoryDevice = null;
+  const C = {};
+  let memoryDevice = null;
   C.device = function () {
-    var d = YZ.storage.get('yz.device') || YZ.tabStorage.get('yz.device') || memoryDevice;
+    let d = YZ.storage.get('yz.device') || YZ.tabStorage.get('yz.device') || memoryDevice;
     if (!d) {
       d = 'd' + YZ.randomId() + YZ.randomId();
       YZ.storage.set('yz.device', d);
@@ -456,16 +456,16 @@
   C.hello = function (token) { return function () { return { device: C.device(), pin: C.pin(token) }; }; };
   /** What was typed as a PIN: 4 to 6 digits (full-width ones too), or null. */
   C.readPin = function (typed) {
-    var p = ascii(typed || '').replace(/\s/g, '');
+    const p = ascii(typed || '').replace(/\s/g, '');
     return /^[0-9]{4,6}$/.test(p) ? p : null;
   };
   /** A desk card's serial for people: "counter-2" → "点票员 2", "observer-1" → "监票员 A". */
   C.serialName = function (serial) {
-    var m = /^(counter|observer)-(\d+)$/.exec(serial || '');
+    const m = /^(counter|observer)-(\d+)$/.exec(serial || '');
     if (!m) return serial === 'organiser' ? YZ.t('organiser_2') : serial;
     return YZ.deskName({ role: m[1], number: parseInt(m[2], 10) });
   };
-  var CLAIM_CODES = { claim_required: 1, wrong_pin: 1, too_many_tries: 1, claimed_elsewhere: 1, device_has_card: 1 };
+  const CLAIM_CODES = { claim_required: 1, wrong_pin: 1, too_many_tries: 1, claimed_elsewhere: 1, device_has_card: 1 };
   /** Whether a refused hello is about the claim (and not a wrong code). */
   C.isClaimRefusal = function (m) {
     return !!m && (CLAIM_CODES[m.code] === 1 || (m.code === 'invalid_field' && (m.about || {}).field === 'pin'));
@@ -476,7 +476,7 @@
    * `sentPin`: whether the hello carried a PIN.
    */
   C.explain = function (m, sentPin) {
-    var release = YZ.t('organiser_can_release_claim_on');
+    const release = YZ.t('organiser_can_release_claim_on');
     switch (m.code) {
       case 'claim_required':
       case 'invalid_field':
@@ -508,16 +508,16 @@
    * opts: {refusal, sentPin, onPin(pin), onRetry(), onOther()}.
    */
   C.show = function (opts) {
-    var ex = C.explain(opts.refusal, opts.sentPin), h = YZ.h;
-    var box = YZ.$('#claim');
-    var err = h('p', { class: 'notice error', id: 'claim-error', role: 'alert', hidden: true });
-    var form = null;
+    const ex = C.explain(opts.refusal, opts.sentPin), h = YZ.h;
+    const box = YZ.$('#claim');
+    const err = h('p', { class: 'notice error', id: 'claim-error', role: 'alert', hidden: true });
+    let form = null;
     if (ex.ask) {
-      var fresh = ex.ask === 'new';
+      const fresh = ex.ask === 'new';
       form = h('form', { id: 'claim-form', class: 'card', autocomplete: 'off', novalidate: true, onsubmit: function (e) {
         e.preventDefault();
-        var pin = C.readPin(YZ.$('#pin').value);
-        var again = fresh ? C.readPin(YZ.$('#pin2').value) : pin;
+        const pin = C.readPin(YZ.$('#pin').value);
+        const again = fresh ? C.readPin(YZ.$('#pin2').value) : pin;
         err.hidden = false;
         if (!pin) { err.textContent = YZ.t('pin_is_4_to_6'); YZ.$('#pin').focus(); return; }
         if (again !== pin) { err.textContent = YZ.t('two_pins_differ_type_them'); YZ.$('#pin2').value = ''; YZ.$('#pin2').focus(); return; }
@@ -538,10 +538,10 @@
         ex.ask ? null : h('button', { type: 'button', id: 'claim-retry', class: 'primary', onclick: opts.onRetry }, YZ.t('try_again')),
         h('button', { type: 'button', id: 'claim-other', onclick: opts.onOther }, YZ.t('use_another_card'))));
     box.hidden = false;
-    var first = YZ.$('#pin') || YZ.$('#claim-retry');
+    const first = YZ.$('#pin') || YZ.$('#claim-retry');
     if (first) first.focus();
   };
-  C.hide = function () { var box = YZ.$('#claim'); box.hidden = true; YZ.fill(box); };
+  C.hide = function () { const box = YZ.$('#claim'); box.hidden = true; YZ.fill(box); };
   D.claim = C;
 
   YZ.desk = D;

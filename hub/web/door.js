@@ -17,15 +17,14 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, $ = YZ.$, D = YZ.desk;
-  var PAGE = 'door';
-  var RECENT = 12;
-  var REASONS = ['phone_died', 'cannot_use_phone', 'card_lost', 'chose_paper'];
-  var app = { you: null, snap: null, status: 'connecting', statusDetail: null, mode: 'register', given: null };
-  var session = null;
-  var waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, register}
+  const h = YZ.h, $ = YZ.$, D = YZ.desk;
+  const PAGE = 'door';
+  const RECENT = 12;
+  const REASONS = ['phone_died', 'cannot_use_phone', 'card_lost', 'chose_paper'];
+  const app = { you: null, snap: null, mode: 'register', given: null };
+  let waiting = []; // registrations acknowledged, their entry not seen yet: {issue, known, register}
 
-  function say(kind, text) { YZ.say(kind, text); }
+  function say(kind, text) { shell.say(kind, text); }
 
   function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
@@ -37,7 +36,7 @@
 
   // ------------------------------------------------------------ what is handed out
 
-  var cardSerial = D.cardSerial;
+  const cardSerial = D.cardSerial;
 
   /** The same issue, as the hub would keep it (to find the entry it made). */
   function sameIssue(a, b) {
@@ -58,13 +57,13 @@
    * number: the registrar is asked to type the number printed on the card.
    */
   function readIssue(prefix) {
-    var kind = document.querySelector('input[name="' + prefix + '-kind"]:checked').value;
+    const kind = document.querySelector('input[name="' + prefix + '-kind"]:checked').value;
     if (kind === 'stickers') {
-      var n = parseInt($('#' + prefix + '-stickers').value, 10), max = maxStickers();
+      const n = parseInt($('#' + prefix + '-stickers').value, 10), max = maxStickers();
       if (!(n >= 1 && n <= max)) return { error: YZ.t('sheet_has_1_to_stickers', { max: max }), field: prefix + '-stickers' };
       return { issue: { kind: 'stickers', stickers: n } };
     }
-    var v = $('#' + prefix + '-value').value.trim();
+    const v = $('#' + prefix + '-value').value.trim();
     if (!v) {
       return { error: kind === 'card' ? YZ.t('type_number_printed_on_voter')
         : YZ.t('type_number_printed_on_paper'), field: prefix + '-value' };
@@ -73,7 +72,7 @@
       return { error: YZ.t('that_is_link_in_cards'), field: prefix + '-value' };
     }
     if (kind === 'card') {
-      var serial = cardSerial(v);
+      const serial = cardSerial(v);
       if (!/^V[0-9]{4,}$/.test(serial)) return { error: YZ.t('voter_cards_number_is_v'), field: prefix + '-value' };
       return { issue: { kind: 'card', serial: serial } };
     }
@@ -83,9 +82,9 @@
 
   /** A refusal of the hub in words, naming who holds what was handed out. */
   function refusal(m, issue) {
-    var text = D.errorText(m);
+    let text = D.errorText(m);
     if (m.code === 'already_issued' && issue) {
-      var e = holderOf(issue);
+      const e = holderOf(issue);
       if (e) text += YZ.t('held_by_register_number', { register: e.register });
     }
     if (m.code === 'wrong_phase') text = YZ.t('vote_has_closed_register_is');
@@ -94,29 +93,20 @@
 
   // ------------------------------------------------------------ drawing
 
-  function renderHeader() {
-    var st = $('#status');
-    st.setAttribute('data-state', app.status);
-    st.textContent = YZ.statusText(app.status, app.statusDetail);
-    var s = app.snap;
-    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you) $('#who').textContent = YZ.t('registrar_2', { label: app.you.label, v: (/(\d+)/.exec(app.you.label) || ['', ''])[1] });
-    if (s) document.title = YZ.t('door_register_2') + s.meeting.name;
-    YZ.showUnsent($('#unsent'), session);
-  }
+  function renderHeader() { shell.header(app.snap); }
 
   function renderAll() {
     renderHeader();
-    var s = app.snap, on = !!s;
+    const s = app.snap, on = !!s;
     $('#view').hidden = !on || !door();
     $('#modes').hidden = !on || !open();
-    var note = $('#door-note');
+    const note = $('#door-note');
     note.hidden = !on || open();
     if (on && !door()) note.textContent = YZ.t('this_meetings_rules_have_no_2');
     else if (on && !open()) note.textContent = YZ.t('vote_has_closed_register_is_2');
     if (!on || !door()) return;
-    var btns = document.querySelectorAll('#modes [data-mode]');
-    for (var i = 0; i < btns.length; i++) btns[i].setAttribute('aria-pressed', String(btns[i].getAttribute('data-mode') === app.mode));
+    const btns = document.querySelectorAll('#modes [data-mode]');
+    for (let i = 0; i < btns.length; i++) btns[i].setAttribute('aria-pressed', String(btns[i].getAttribute('data-mode') === app.mode));
     $('#view-register').hidden = !open() || app.mode !== 'register';
     $('#view-switch').hidden = !open() || app.mode !== 'switch';
     renderCounts();
@@ -127,9 +117,9 @@
   }
 
   function renderCounts() {
-    var s = app.snap, r = YZ.count(s).register || { registered: 0, cards: 0, paper: 0, sticker_sheets: 0, stickers: 0 };
+    const s = app.snap, r = YZ.count(s).register || { registered: 0, cards: 0, paper: 0, sticker_sheets: 0, stickers: 0 };
     drawIf($('#door-counts'), JSON.stringify(r), function () {
-      var big = function (id, label, v) { return h('div', null, h('div', { class: 'muted small-text' }, label), h('div', { class: 'big mono', id: id }, String(v))); };
+      const big = function (id, label, v) { return h('div', null, h('div', { class: 'muted small-text' }, label), h('div', { class: 'big mono', id: id }, String(v))); };
       YZ.fill($('#door-counts'),
         big('door-registered', YZ.t('registered'), r.registered),
         big('door-cards', YZ.t('voter_cards'), r.cards),
@@ -137,7 +127,7 @@
         big('door-sheets', YZ.t('sticker_sheets'), r.sticker_sheets),
         big('door-stickers', YZ.t('stickers_5'), r.stickers));
     });
-    var line = $('#door-count-line');
+    const line = $('#door-count-line');
     line.hidden = YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting');
     drawIf(line, JSON.stringify(s.turnout), function () { YZ.fill(line, YZ.countLine(s)); });
   }
@@ -149,11 +139,11 @@
 
   function renderForms() {
     ['reg', 'sw'].forEach(function (p) {
-      var kind = document.querySelector('input[name="' + p + '-kind"]:checked').value;
+      const kind = document.querySelector('input[name="' + p + '-kind"]:checked').value;
       $('#' + p + '-value-box').hidden = kind === 'stickers';
       $('#' + p + '-stickers-box').hidden = kind !== 'stickers';
       $('#' + p + '-value-label').textContent = valueLabel(kind);
-      var st = $('#' + p + '-stickers');
+      const st = $('#' + p + '-stickers');
       st.max = String(maxStickers());
       if (!st.value) st.value = String(maxStickers());
     });
@@ -176,7 +166,7 @@
   }
 
   function renderRecent() {
-    var list = register().slice(-RECENT).reverse();
+    const list = register().slice(-RECENT).reverse();
     drawIf($('#recent'), JSON.stringify(list) + open(), function () {
       YZ.fill($('#recent'), list.length ? list.map(function (e) {
         return h('li', { 'data-register': e.register, 'data-kind': e.issue.kind },
@@ -188,7 +178,7 @@
   }
 
   function renderGiven() {
-    var g = app.given, box = $('#given');
+    const g = app.given, box = $('#given');
     drawIf(box, JSON.stringify(g), function () {
       if (!g) { YZ.fill(box); return; }
       if (g.waiting) { YZ.fill(box, h('p', { class: 'given-box muted' }, YZ.t('registering'))); return; }
@@ -201,8 +191,8 @@
   }
 
   function renderHeld() {
-    var n = parseInt($('#sw-register').value, 10), e = n >= 1 ? entry(n) : null, box = $('#sw-held');
-    var key = JSON.stringify([n, e]);
+    const n = parseInt($('#sw-register').value, 10), e = n >= 1 ? entry(n) : null, box = $('#sw-held');
+    const key = JSON.stringify([n, e]);
     drawIf(box, key, function () {
       if (!($('#sw-register').value)) { YZ.fill(box); return; }
       YZ.fill(box, e ? [YZ.t('holds_now'), h('strong', { id: 'sw-holds' }, D.issueText(e.issue))]
@@ -212,7 +202,7 @@
   }
 
   function renderSummary() {
-    var n = parseInt($('#sw-register').value, 10), e = n >= 1 ? entry(n) : null, r = readIssue('sw');
+    const n = parseInt($('#sw-register').value, 10), e = n >= 1 ? entry(n) : null, r = readIssue('sw');
     YZ.fill($('#sw-summary'), e && r.issue ? [YZ.t('cancels'), h('strong', null, D.issueText(e.issue)), YZ.t('hands_out'),
       h('strong', null, D.issueText(r.issue.kind === 'card' ? r.issue : r.issue.kind === 'paper' ? { kind: 'paper', number: D.normalizeNumber(r.issue.number) } : r.issue))] : null);
   }
@@ -220,27 +210,27 @@
   // ------------------------------------------------------------ registering
 
   function showError(prefix, text, field) {
-    var el = $('#' + prefix + '-error');
+    const el = $('#' + prefix + '-error');
     el.hidden = !text;
     el.textContent = text || '';
-    if (field) { var f = $('#' + field); f.focus(); if (f.select) f.select(); }
+    if (field) { const f = $('#' + field); f.focus(); if (f.select) f.select(); }
   }
 
   function submitRegister(e) {
     e.preventDefault();
     if (!open()) return;
-    var r = readIssue('reg');
+    const r = readIssue('reg');
     if (r.error) { showError('reg', r.error, r.field); return; }
     showError('reg', null);
-    var holder = $('#reg-holder').value.trim();
-    var cmd = { kind: 'register', issue: r.issue };
+    const holder = $('#reg-holder').value.trim();
+    const cmd = { kind: 'register', issue: r.issue };
     if (holder) cmd.holder = holder;
-    var known = {};
+    const known = {};
     register().forEach(function (x) { known[x.register] = true; });
     app.given = { waiting: true };
     renderGiven();
     $('#reg-submit').disabled = true;
-    session.command(cmd).then(function (m) {
+    shell.session.command(cmd).then(function (m) {
       $('#reg-submit').disabled = false;
       renderHeader();
       if (m.type !== 'ack') {
@@ -250,7 +240,7 @@
         return;
       }
       $('#reg-holder').value = '';
-      var v = $('#reg-value');
+      const v = $('#reg-value');
       v.value = r.issue.kind === 'paper' ? D.nextNumber($('#reg-value').value.trim()) : '';
       waiting.push({ issue: r.issue, known: known, register: m.result && m.result.register });
       resolveGiven();
@@ -263,11 +253,11 @@
   /** Acknowledged registrations whose entry has arrived: show its number. */
   function resolveGiven() {
     waiting = waiting.filter(function (w) {
-      var found = register().filter(function (x) {
+      const found = register().filter(function (x) {
         return w.register ? x.register === w.register : !w.known[x.register] && sameIssue(x.issue, w.issue);
       });
       if (!found.length) return true;
-      var e = found[found.length - 1];
+      const e = found[found.length - 1];
       app.given = { register: e.register, issue: e.issue };
       say('ok', YZ.t('register_number_3', { register: e.register, issueText: D.issueText(e.issue) }));
       return false;
@@ -279,24 +269,24 @@
     setMode('switch');
     $('#sw-register').value = String(n);
     renderHeld();
-    var kind = document.querySelector('input[name="sw-kind"]:checked').value;
-    var f = kind === 'stickers' ? $('#sw-stickers') : $('#sw-value');
+    const kind = document.querySelector('input[name="sw-kind"]:checked').value;
+    const f = kind === 'stickers' ? $('#sw-stickers') : $('#sw-value');
     f.focus();
   }
 
   function submitSwitch(e) {
     e.preventDefault();
     if (!open()) return;
-    var n = parseInt($('#sw-register').value, 10), held = n >= 1 ? entry(n) : null;
+    const n = parseInt($('#sw-register').value, 10), held = n >= 1 ? entry(n) : null;
     if (!held) { showError('sw', YZ.t('type_residents_register_number_see'), 'sw-register'); return; }
-    var r = readIssue('sw');
+    const r = readIssue('sw');
     if (r.error) { showError('sw', r.error, r.field); return; }
-    var reason = $('#sw-reason').value.trim();
+    const reason = $('#sw-reason').value.trim();
     if (!reason) { showError('sw', YZ.t('say_why_it_is_shown'), 'sw-reason'); return; }
     showError('sw', null);
-    var was = held.issue;
+    const was = held.issue;
     $('#sw-submit').disabled = true;
-    session.command({ kind: 'reissue', register: n, issue: r.issue, reason: reason }).then(function (m) {
+    shell.session.command({ kind: 'reissue', register: n, issue: r.issue, reason: reason }).then(function (m) {
       $('#sw-submit').disabled = false;
       renderHeader();
       if (m.type !== 'ack') {
@@ -315,15 +305,15 @@
   function setMode(m) {
     app.mode = m;
     renderAll();
-    var f = m === 'register' ? (document.querySelector('input[name="reg-kind"]:checked').value === 'stickers' ? $('#reg-stickers') : $('#reg-value')) : $('#sw-register');
+    const f = m === 'register' ? (document.querySelector('input[name="reg-kind"]:checked').value === 'stickers' ? $('#reg-stickers') : $('#reg-value')) : $('#sw-register');
     if (!f.closest('[hidden]')) f.focus();
   }
 
   function chooseKind(prefix, kind) {
-    var r = document.querySelector('input[name="' + prefix + '-kind"][value="' + kind + '"]');
+    const r = document.querySelector('input[name="' + prefix + '-kind"][value="' + kind + '"]');
     if (r) r.checked = true;
     renderForms();
-    var f = kind === 'stickers' ? $('#' + prefix + '-stickers') : $('#' + prefix + '-value');
+    const f = kind === 'stickers' ? $('#' + prefix + '-stickers') : $('#' + prefix + '-value');
     f.focus();
     if (f.select) f.select();
   }
@@ -332,8 +322,8 @@
     $('#reg-form').addEventListener('submit', submitRegister);
     $('#sw-form').addEventListener('submit', submitSwitch);
     ['reg', 'sw'].forEach(function (p) {
-      var radios = document.querySelectorAll('input[name="' + p + '-kind"]');
-      for (var i = 0; i < radios.length; i++) radios[i].addEventListener('change', function (e) { chooseKind(p, e.currentTarget.value); });
+      const radios = document.querySelectorAll('input[name="' + p + '-kind"]');
+      for (let i = 0; i < radios.length; i++) radios[i].addEventListener('change', function (e) { chooseKind(p, e.currentTarget.value); });
       // Typing a card number ("V…") where a paper number is expected means a card.
       $('#' + p + '-value').addEventListener('input', function (e) {
         if (/^[vV\uff56\uff36]/.test(e.currentTarget.value) && document.querySelector('input[name="' + p + '-kind"]:checked').value !== 'card') {
@@ -347,76 +337,46 @@
     $('#sw-register').addEventListener('input', renderHeld);
     $('#sw-reason').addEventListener('input', renderSummary);
     $('#sw-stickers').addEventListener('input', renderSummary);
-    var modes = document.querySelectorAll('#modes [data-mode]');
-    for (var i = 0; i < modes.length; i++) modes[i].addEventListener('click', function (e) { setMode(e.currentTarget.getAttribute('data-mode')); });
+    const modes = document.querySelectorAll('#modes [data-mode]');
+    for (let i = 0; i < modes.length; i++) modes[i].addEventListener('click', function (e) { setMode(e.currentTarget.getAttribute('data-mode')); });
     document.addEventListener('keydown', function (e) {
       if (!e.altKey || !app.snap || !open() || document.querySelector('.yz-dialog')) return;
-      var k = e.key.toLowerCase(), prefix = app.mode === 'register' ? 'reg' : 'sw';
-      var kinds = { 1: 'card', 2: 'paper', 3: 'stickers' };
+      const k = e.key.toLowerCase(), prefix = app.mode === 'register' ? 'reg' : 'sw';
+      const kinds = { 1: 'card', 2: 'paper', 3: 'stickers' };
       if (kinds[k]) { e.preventDefault(); chooseKind(prefix, kinds[k]); }
       else if (k === 'r') { e.preventDefault(); setMode('register'); }
       else if (k === 's') { e.preventDefault(); setMode('switch'); }
     });
   }
 
-  // ------------------------------------------------------------ connection
+  // ------------------------------------------------------------ connection (staff.js)
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
-    $('#signin').hidden = false;
-    renderAll();
-    if (error) say('error', error);
-    $('#signin-code').focus();
-  }
+  /** Redraw at most once a frame, however many updates arrive (YZ.frame). */
+  const schedule = YZ.frame(function () { resolveGiven(); renderAll(); });
 
-  function start(token, typed) {
-    $('#signin').hidden = true;
-    session = new YZ.Session({
-      token: token,
-      client: 'door-page/1',
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        renderHeader();
-        if (state === 'refused') { YZ.forgetToken(PAGE); signIn(YZ.statusText(state, detail)); }
-      },
-      onWelcome: function (you, snap) {
-        if (you.role !== 'registrar') {
-          YZ.wrongCard(session, PAGE, you);
-          return;
-        }
-        if (typed) YZ.keepToken(PAGE, token);
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-        app.you = you;
-      },
-      onChange: function (snap) {
-        if (!app.you) return;
-        var first = !app.snap;
-        app.snap = snap;
-        schedule();
-        if (first) setTimeout(function () { setMode(app.mode); }, 0);
-      },
-      onAnswer: function () { renderHeader(); },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
-    }).start();
-  }
-
-  var schedule = YZ.frame(function () { resolveGiven(); renderAll(); });
+  // Nothing is kept on the device here (no persist): a name or ID typed goes to the hub only.
+  const shell = YZ.staff({
+    page: PAGE, roles: ['registrar'], client: 'door-page/1', title: 'door_register_2',
+    who: function (you) { return YZ.t('registrar_2', { label: you.label, v: (/(\d+)/.exec(you.label) || ['', ''])[1] }); },
+    reset: function () { app.you = null; app.snap = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you) { app.you = you; },
+    change: function (snap) {
+      const first = !app.snap;
+      app.snap = snap;
+      schedule();
+      if (first) setTimeout(function () { setMode(app.mode); }, 0);
+    },
+    answer: function () { renderHeader(); }
+  });
 
   function init() {
     YZ.initLang();
     YZ.langToggle();
     YZ.onLang(function () { renderAll(); });
     wire();
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var code = YZ.normalizeToken($('#signin-code').value);
-      if (!code) return;
-      $('#signin-code').value = '';
-      start(code, true);
-    });
-    var token = YZ.takeToken(PAGE);
-    if (token) start(token); else signIn();
+    shell.begin();
   }
 
   // Exposed for the browser tests and for debugging from the console.

@@ -10,16 +10,16 @@
  */
 (function () {
   'use strict';
-  var YZ = window.YZ, V = YZ.views, h = YZ.h;
-  var body = YZ.$('#live-body');
-  var snapshot = null, session = null, last = '', listed = '';
+  const YZ = window.YZ, V = YZ.views, h = YZ.h;
+  const body = YZ.$('#live-body');
+  let snapshot = null, session = null, last = '', listed = '';
 
   // ------------------------------------------------------------ the code form
 
   YZ.$('#code-form').addEventListener('submit', function (e) {
     e.preventDefault();
-    var code = YZ.$('#code').value.replace(/\s+/g, '');
-    var err = YZ.$('#code-error');
+    const code = YZ.$('#code').value.replace(/\s+/g, '');
+    const err = YZ.$('#code-error');
     if (code.replace(/-/g, '').length < 8) {
       err.hidden = false;
       err.textContent = YZ.t('please_type_whole_code_from');
@@ -32,7 +32,7 @@
   // ------------------------------------------------------------ model
 
   function model(s) {
-    var m = { lang: YZ.lang(), phase: s.phase, timer: s.timer ? s.timer.label : null, fingerprint: s.fingerprint };
+    const m = { lang: YZ.lang(), phase: s.phase, timer: s.timer ? s.timer.label : null, fingerprint: s.fingerprint };
     if (s.phase === 'discussion' || s.phase === 'picks' || s.phase === 'pitches') m.tables = s.tables.map(function (t) { return V.table(s, t); });
     if (s.phase === 'pitches') m.pitch = V.pitch(s);
     if (s.phase === 'voting') { m.tally = V.tally(s); m.max = s.rules.max_choices; }
@@ -46,7 +46,7 @@
 
   function draw() {
     if (!snapshot) return;
-    var s = snapshot, m = model(s), key = JSON.stringify(m);
+    const s = snapshot, m = model(s), key = JSON.stringify(m);
     if (key !== last) {
       last = key;
       YZ.fill(body, live(m, s));
@@ -57,14 +57,14 @@
       s.electorate && s.electorate.fingerprint ? [h('br'), YZ.t('voter_cards_issued'), h('b', { class: 'mono', id: 'electorate-issued' }, String(s.electorate.cards_issued)),
         YZ.t('electorate_fingerprint_3'), h('b', { class: 'mono', id: 'electorate-fingerprint' }, s.electorate.fingerprint)] : null);
     YZ.fill(YZ.$('#foot'), YZ.t('log') + s.seq + ' · ', h('span', { class: 'mono', id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)));
-    var lkey = YZ.lang() + JSON.stringify([s.exclusions, s.adopted_costs, s.tables.map(function (t) { return t.picks; })]);
+    const lkey = YZ.lang() + JSON.stringify([s.exclusions, s.adopted_costs, s.tables.map(function (t) { return t.picks; })]);
     if (listed !== lkey) { listed = lkey; proposals(s); }
     tick();
   }
-  var schedule = YZ.frame(draw, 250);
+  const schedule = YZ.frame(draw, 250);
 
   function live(m, s) {
-    var out = [h('p', { class: 'now' }, YZ.t('now_2'), h('b', { id: 'live-phase' }, YZ.phaseName(m.phase)),
+    const out = [h('p', { class: 'now' }, YZ.t('now_2'), h('b', { id: 'live-phase' }, YZ.phaseName(m.phase)),
       m.timer ? [' · ', YZ.timerLabel(m.timer), ' ', h('b', { class: 'mono', 'data-timer': '' })] : null)];
     switch (m.phase) {
       case 'setup':
@@ -122,8 +122,8 @@
   }
 
   function results(r, how, s) {
-    var money = function (n) { return YZ.money(n, r.currency); };
-    var voids = YZ.voidLine(s);
+    const money = function (n) { return YZ.money(n, r.currency); };
+    const voids = YZ.voidLine(s);
     return [
       h('p', { class: 'summary' }, r.final ? h('b', null, YZ.t('published')) : YZ.t('counted_to_be_published'),
         YZ.t('budget_funded_for_left', { money: money(r.budget), funded: r.funded, money2: money(r.total), money3: money(r.left) })),
@@ -154,14 +154,14 @@
 
   /** The whole list, grouped by table, for looking things up. */
   function proposals(s) {
-    var pm = YZ.proposalMap(s), picks = V.picks(s), xm = YZ.exclusionMap(s);
+    const pm = YZ.proposalMap(s), picks = V.picks(s), xm = YZ.exclusionMap(s);
     // Every table discusses every proposal: one list; else one per table's share.
-    var parts = s.rules.assignment === 'all_tables'
+    const parts = s.rules.assignment === 'all_tables'
       ? [{ name: YZ.t('all_proposals'), share: s.proposals.map(function (p) { return p.id; }) }] : s.tables;
     YZ.fill(YZ.$('#proposal-list'), parts.map(function (t) {
       return h('section', null, h('h3', null, t.name),
         h('ul', { class: 'plain' }, t.share.map(function (id) {
-          var p = pm[id] || { id: id, title: id, cost: 0 };
+          const p = pm[id] || { id: id, title: id, cost: 0 };
           return h('li', null, h('b', null, h('span', { class: 'mono' }, p.id), ' ', p.title), picks[id] ? ' ★' : '', h('br'),
             h('span', { class: 'muted' }, [p.location, YZ.money(p.cost, s.rules.budget.currency)].filter(Boolean).join(' · ')),
             xm[id] ? [h('br'), h('b', { class: 'adv-excluded' }, YZ.exclusionText(xm[id]))] : null,
@@ -171,16 +171,16 @@
   }
 
   function tick() {
-    var els = document.querySelectorAll('[data-timer]');
+    const els = document.querySelectorAll('[data-timer]');
     if (!snapshot || !snapshot.timer) return;
-    var ms = YZ.remainingMs(snapshot.timer, session ? session.now() : Date.now());
-    for (var i = 0; i < els.length; i++) els[i].textContent = YZ.clock(ms) + (snapshot.timer.paused ? YZ.t('paused') : '');
+    const ms = YZ.remainingMs(snapshot.timer, session ? session.now() : Date.now());
+    for (let i = 0; i < els.length; i++) els[i].textContent = YZ.clock(ms) + (snapshot.timer.paused ? YZ.t('paused') : '');
   }
 
   // ------------------------------------------------------------ connection
 
   function status(state, detail) {
-    var el = YZ.$('#status');
+    const el = YZ.$('#status');
     el.hidden = state === 'online';
     el.setAttribute('data-state', state);
     el.textContent = YZ.statusText(state, detail);

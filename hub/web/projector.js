@@ -11,14 +11,14 @@
  */
 (function () {
   'use strict';
-  var YZ = window.YZ, V = YZ.views, h = YZ.h;
+  const YZ = window.YZ, V = YZ.views, h = YZ.h;
 
-  var info = { base_url: location.protocol + '//' + location.host, public: true };
-  var snapshot = null;
-  var drawn = { scene: '', key: '' };
-  var tallyEls = {};
-  var token = YZ.takeToken('projector');
-  var session = null;
+  let info = { base_url: location.protocol + '//' + location.host, public: true };
+  let snapshot = null;
+  let drawn = { scene: '', key: '' };
+  let tallyEls = {};
+  let token = YZ.takeToken('projector');
+  let session = null;
 
   // ------------------------------------------------------------ scenes (model)
 
@@ -35,7 +35,7 @@
 
   /** What a scene shows, as plain data; a scene redraws only when this changes. */
   function model(scene, s) {
-    var m = { lang: YZ.lang(), phase: s.phase, meeting: s.meeting };
+    const m = { lang: YZ.lang(), phase: s.phase, meeting: s.meeting };
     switch (scene) {
       case 'setup': case 'welcome':
         m.rules = V.rules(s); m.fingerprint = s.fingerprint; m.join = info.base_url; m.electorate = V.electorate(s); break;
@@ -57,15 +57,15 @@
 
   function draw() {
     if (!snapshot) return;
-    var s = snapshot;
+    const s = snapshot;
     document.title = s.meeting.name + ' · ' + YZ.t('projector');
     YZ.fill(YZ.$('#meeting-name'), s.meeting.name);
     YZ.fill(YZ.$('#phase'), YZ.phaseName(s.phase));
     drawFooter(s);
-    var scene = sceneOf(s);
-    var m = model(scene, s);
-    var key = JSON.stringify(m);
-    var el = YZ.$('#scene');
+    const scene = sceneOf(s);
+    const m = model(scene, s);
+    const key = JSON.stringify(m);
+    const el = YZ.$('#scene');
     if (scene !== drawn.scene || key !== drawn.key) {
       el.setAttribute('data-scene', scene);
       tallyEls = {};
@@ -73,9 +73,9 @@
       drawn = { scene: scene, key: key };
     }
     if (scene === 'voting' && s.tally) drawTally(s);
-    var line = YZ.$('#count-line');
+    const line = YZ.$('#count-line');
     if (line) YZ.fill(line, YZ.countLine(s));
-    var voids = YZ.$('#void-reasons');
+    const voids = YZ.$('#void-reasons');
     if (voids) YZ.fill(voids, YZ.voidLine(s));
     drawAnnouncements(s, scene);
     layout();
@@ -87,7 +87,7 @@
     YZ.fill(YZ.$('#foot-fingerprint'), s.fingerprint
       ? [YZ.t('rules_fingerprint_2'), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint)]
       : YZ.t('rules_lock_when_meeting_opens'));
-    var e = V.electorate(s);
+    const e = V.electorate(s);
     YZ.fill(YZ.$('#foot-electorate'), e.fingerprint
       ? [YZ.t('electorate_fingerprint_4'), h('b', { class: 'mono', id: 'electorate-fingerprint' }, e.fingerprint),
         YZ.t('cards', { issued: e.issued })]
@@ -103,14 +103,14 @@
       h('p', { class: 'clock mono', 'data-timer': '' }, ''));
   }
 
-  var SCENES = {
+  const SCENES = {
     setup: function (m) { return welcome(m, true); },
     welcome: function (m) { return welcome(m, false); },
 
     tables: function (m) {
-      var n = m.tables.length, cols = n <= 3 ? n : n <= 6 ? 3 : n <= 12 ? 4 : n <= 20 ? 5 : 6;
+      const n = m.tables.length, cols = n <= 3 ? n : n <= 6 ? 3 : n <= 12 ? 4 : n <= 20 ? 5 : 6;
       // Beyond six tables a card has room for three lines at 1rem: name, state, the picks' numbers.
-      var compact = n > 6;
+      const compact = n > 6;
       return h('section', { class: 'tables-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'scene-head' },
           h('h2', { id: 'scene-title' }, m.phase === 'picks' ? YZ.t('tables_choose_their_picks') : YZ.t('table_discussion')),
@@ -135,7 +135,7 @@
     },
 
     pitch: function (m) {
-      var p = m.pitch;
+      const p = m.pitch;
       if (!p) return h('section', { class: 'pitch-scene empty' }, h('h2', null, YZ.t('waiting_for_first_pitch')));
       return h('section', { class: 'pitch-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'scene-head' },
@@ -159,7 +159,7 @@
     },
 
     voting: function (m) {
-      var head = h('div', { class: 'scene-head vhead' },
+      const head = h('div', { class: 'scene-head vhead' },
         h('div', null,
           h('h2', { id: 'scene-title' }, YZ.t('voting_is_open')),
           h('p', { class: 'vrule' }, YZ.t('choose_at_most', { max: m.max }), m.hidden ? null : [' · ', h('span', { class: 'star' }, '★'), YZ.t('tables_pick')])),
@@ -179,13 +179,13 @@
     },
 
     results: function (m) {
-      var r = m.results;
+      const r = m.results;
       if (!r) return h('section', { class: 'results-scene' }, h('h2', null, YZ.t('counting')));
-      var funded = r.rows.filter(function (x) { return x.funded; });
-      var rest = r.rows.filter(function (x) { return !x.funded; });
-      var money = function (n) { return YZ.money(n, r.currency); };
-      var votes = function (n) { return h('span', { class: 'votes' }, h('b', null, n), YZ.t('part_26', { v: n === 1 ? ' vote' : ' votes' })); };
-      var rank = function (row) { return h('span', { class: 'rank' }, row.rankText); };
+      const funded = r.rows.filter(function (x) { return x.funded; });
+      const rest = r.rows.filter(function (x) { return !x.funded; });
+      const money = function (n) { return YZ.money(n, r.currency); };
+      const votes = function (n) { return h('span', { class: 'votes' }, h('b', null, n), YZ.t('part_26', { v: n === 1 ? ' vote' : ' votes' })); };
+      const rank = function (row) { return h('span', { class: 'rank' }, row.rankText); };
       return h('section', { class: 'results-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'rmain' },
           h('h2', { id: 'scene-title' }, r.final ? YZ.t('published_results') : YZ.t('count_to_be_published')),
@@ -248,7 +248,7 @@
    */
   function whyNot(row, r, money) {
     if (row.reasonCode === 'does_not_fit') {
-      var left = leftAt(row, r);
+      const left = leftAt(row, r);
       return YZ.t('left_not_enough_for', { money: money(left), money2: money(row.cost) });
     }
     if (row.reasonCode === 'stopped') return YZ.t('below_line_by_rules_funding');
@@ -256,10 +256,10 @@
   }
 
   function leftAt(row, r) {
-    var es = r.equal, spent = 0;
-    var bought = es ? es.selected : [], done = es ? es.completion : null;
-    for (var i = 0; i < r.rows.length && r.rows[i] !== row; i++) {
-      var x = r.rows[i];
+    let es = r.equal, spent = 0;
+    const bought = es ? es.selected : [], done = es ? es.completion : null;
+    for (let i = 0; i < r.rows.length && r.rows[i] !== row; i++) {
+      const x = r.rows[i];
       if (x.funded && (!done || done.indexOf(x.id) >= 0)) spent += x.cost;
     }
     r.rows.forEach(function (x) { if (bought.indexOf(x.id) >= 0) spent += x.cost; });
@@ -305,20 +305,20 @@
 
   // ------------------------------------------------------------ announcements
 
-  var announced = '';
+  let announced = '';
   /** The strip under the bar: what the room must be told as it happens (not over the results). */
   function drawAnnouncements(s, scene) {
-    var el = YZ.$('#announce');
-    var items = scene === 'results' ? [] : V.announcements(s);
-    var key = YZ.lang() + JSON.stringify(items);
+    const el = YZ.$('#announce');
+    const items = scene === 'results' ? [] : V.announcements(s);
+    const key = YZ.lang() + JSON.stringify(items);
     if (key === announced) return;
     announced = key;
     el.hidden = items.length === 0;
-    var issues = items.filter(function (a) { return a.kind === 'issue'; });
-    var claims = items.filter(function (a) { return a.kind === 'claim'; });
-    var rest = items.filter(function (a) { return a.kind !== 'issue' && a.kind !== 'claim'; });
+    const issues = items.filter(function (a) { return a.kind === 'issue'; });
+    const claims = items.filter(function (a) { return a.kind === 'claim'; });
+    const rest = items.filter(function (a) { return a.kind !== 'issue' && a.kind !== 'claim'; });
     // Every card issued during the vote, always; the rest as room allows.
-    var shown = rest.slice(0, Math.max(1, 4 - issues.length)), more = rest.length - shown.length;
+    const shown = rest.slice(0, Math.max(1, 4 - issues.length)), more = rest.length - shown.length;
     YZ.fill(el, h('ul', { class: 'alist' },
       issues.map(function (a) { return h('li', { class: 'a-issue', 'data-kind': 'issue' }, h('b', null, '⚠ '), a.text); }),
       shown.map(function (a) { return h('li', { class: 'a-' + a.kind, 'data-kind': a.kind, 'data-id': a.id || null }, a.text); }),
@@ -331,12 +331,12 @@
   // ------------------------------------------------------------ tally (in place)
 
   function drawTally(s) {
-    var list = YZ.$('#tally');
+    const list = YZ.$('#tally');
     if (!list) return;
-    var rows = V.tally(s) || [];
-    var prev = null;
+    const rows = V.tally(s) || [];
+    let prev = null;
     rows.forEach(function (r) {
-      var el = tallyEls[r.id];
+      let el = tallyEls[r.id];
       if (!el) {
         el = tallyEls[r.id] = h('li', { class: 'trow', 'data-id': r.id },
           h('span', { class: 'tbar' }), h('span', { class: 'tplace' }), h('span', { class: 'tid mono' }, r.id),
@@ -354,7 +354,7 @@
       el.querySelector('.tbar').style.width = (r.share * 100).toFixed(2) + '%';
       el.querySelector('.tplace').textContent = r.place;
       // Keep the document order the vote order (screen readers, tests), moving only what moved.
-      var want = prev ? prev.nextSibling : list.firstChild;
+      const want = prev ? prev.nextSibling : list.firstChild;
       if (want !== el) list.insertBefore(el, want);
       prev = el;
     });
@@ -368,10 +368,10 @@
    * bottom, column after column.
    */
   function fit(n, w, hgt, ems, maxFont) {
-    var best = { cols: 1, rows: n, font: 0 };
-    for (var c = 1; c <= 8; c++) {
-      var rows = Math.ceil(n / c), gap = 16 * (c - 1);
-      var font = Math.min(maxFont, hgt / rows / 1.38, (w - gap) / c / ems);
+    let best = { cols: 1, rows: n, font: 0 };
+    for (let c = 1; c <= 8; c++) {
+      const rows = Math.ceil(n / c), gap = 16 * (c - 1);
+      const font = Math.min(maxFont, hgt / rows / 1.38, (w - gap) / c / ems);
       if (font > best.font + 0.25) best = { cols: c, rows: rows, font: font };
     }
     best.rowH = Math.floor(hgt / best.rows);
@@ -385,17 +385,17 @@
    * at 1rem, the leading rows fixed (the top of the vote) and the other
    * places cycling through the rest in pages. Sets tallyPages.
    */
-  var tallyPages = { fixed: 0, window: 0, page: 0 };
+  const tallyPages = { fixed: 0, window: 0, page: 0 };
   function tallyGrid(list, n, box) {
-    var w = box.clientWidth, hgt = box.clientHeight, b = base(), ems = 19;
-    var f = fit(n, w, hgt, ems, b * 1.6);
+    let w = box.clientWidth, hgt = box.clientHeight, b = base(), ems = 19;
+    let f = fit(n, w, hgt, ems, b * 1.6);
     // Shorter titles before pages: every proposal on one screen while it can be read.
     if (f.font < b) { ems = 15; f = fit(n, w, hgt, ems, b * 1.6); }
     if (f.font < b) {
-      var cols = Math.max(1, Math.floor((w + 16) / (ems * b + 16)));
-      var rows = Math.max(1, Math.floor(hgt / (b * 1.38)));
+      const cols = Math.max(1, Math.floor((w + 16) / (ems * b + 16)));
+      const rows = Math.max(1, Math.floor(hgt / (b * 1.38)));
       f = { cols: cols, rows: rows, font: b, rowH: Math.floor(hgt / rows) };
-      var fixed = rows * Math.max(1, Math.floor(cols / 2));
+      const fixed = rows * Math.max(1, Math.floor(cols / 2));
       tallyPages.fixed = Math.min(fixed, cols * rows - 1);
       tallyPages.window = cols * rows - tallyPages.fixed;
     } else {
@@ -409,18 +409,18 @@
 
   /** Which tally rows show now (document order is vote order), and the line saying which. */
   function tallyShow(list) {
-    var rows = list.children, n = rows.length, t = tallyPages;
-    var pages = t.window > 0 ? Math.ceil((n - t.fixed) / t.window) : 1, page = t.page % pages;
-    for (var i = 0; i < n; i++) {
-      var pg = i < t.fixed ? -1 : Math.floor((i - t.fixed) / t.window);
+    const rows = list.children, n = rows.length, t = tallyPages;
+    const pages = t.window > 0 ? Math.ceil((n - t.fixed) / t.window) : 1, page = t.page % pages;
+    for (let i = 0; i < n; i++) {
+      const pg = i < t.fixed ? -1 : Math.floor((i - t.fixed) / t.window);
       rows[i].setAttribute('data-page', pg);
       rows[i].hidden = pg >= 0 && pg !== page;
     }
-    var line = YZ.$('#tally-pages');
+    const line = YZ.$('#tally-pages');
     if (!line) return;
     line.hidden = pages <= 1;
     if (pages > 1) {
-      var from = t.fixed + page * t.window + 1, to = Math.min(n, t.fixed + (page + 1) * t.window);
+      const from = t.fixed + page * t.window + 1, to = Math.min(n, t.fixed + (page + 1) * t.window);
       YZ.fill(line, YZ.t('top_always_shown_rest_in', { fixed: t.fixed, from: from, to: to, n: n, v: page + 1, pages: pages }));
       line.setAttribute('data-page', page);
       line.setAttribute('data-pages', pages);
@@ -431,21 +431,21 @@
    * A list of equal rows in `hgt` px: as many rows as fit, the rest in
    * pages (the page shown is pages[id]), with "第 1/3 页" beside its heading.
    */
-  var pages = {};
+  const pages = {};
   function paged(list, hgt, fontPx) {
-    var items = list.children, n = items.length;
+    const items = list.children, n = items.length;
     if (!n) return;
     list.style.fontSize = fontPx + 'px';
     items[0].hidden = false;
-    var rowH = items[0].offsetHeight || fontPx * 1.4;
-    var per = Math.max(1, Math.floor(hgt / rowH)), count = Math.ceil(n / per), page = (pages[list.id] || 0) % count;
+    const rowH = items[0].offsetHeight || fontPx * 1.4;
+    const per = Math.max(1, Math.floor(hgt / rowH)), count = Math.ceil(n / per), page = (pages[list.id] || 0) % count;
     list.style.gridTemplateRows = 'repeat(' + Math.min(per, n) + ', ' + rowH + 'px)';
     list.style.height = Math.min(per, n) * rowH + 'px';
-    for (var i = 0; i < n; i++) {
+    for (let i = 0; i < n; i++) {
       items[i].setAttribute('data-page', Math.floor(i / per));
       items[i].hidden = Math.floor(i / per) !== page;
     }
-    var label = YZ.$('[data-pages-for="' + list.id + '"]');
+    const label = YZ.$('[data-pages-for="' + list.id + '"]');
     if (label) {
       label.textContent = count > 1 ? YZ.t('page', { v: page + 1, count: count }) : '';
       label.setAttribute('data-page', page);
@@ -454,29 +454,29 @@
   }
 
   function layout() {
-    var scene = drawn.scene;
+    const scene = drawn.scene;
     if (scene === 'voting') {
-      var list = YZ.$('#tally');
+      const list = YZ.$('#tally');
       if (list) {
-        var line = YZ.$('#tally-pages'), had = line ? line.hidden : true;
+        const line = YZ.$('#tally-pages'), had = line ? line.hidden : true;
         tallyGrid(list, list.children.length, list.parentNode);
         tallyShow(list);
         // The page line takes a line of the chart's height: measure again once it shows (or goes).
         if (line && line.hidden !== had) { tallyGrid(list, list.children.length, list.parentNode); tallyShow(list); }
       }
     } else if (scene === 'results') {
-      var main = YZ.$('.rmain'), top = YZ.$('#rfunded'), rest = YZ.$('#rrest');
+      const main = YZ.$('.rmain'), top = YZ.$('#rfunded'), rest = YZ.$('#rrest');
       if (!main) return;
       // Funded proposals get up to 55% of the height, at a larger size;
       // the others what is left, at 1rem; each pages what does not fit.
-      var used = 0;
-      for (var i = 0; i < main.children.length; i++) {
-        var c = main.children[i];
+      let used = 0;
+      for (let i = 0; i < main.children.length; i++) {
+        const c = main.children[i];
         if (c !== top && c !== rest) used += c.offsetHeight + 6;
       }
-      var avail = main.clientHeight - used, b = base();
-      var nTop = top ? top.children.length : 0, nRest = rest ? rest.children.length : 0;
-      var topH = nRest ? Math.min(avail * 0.55, Math.max(nTop, 1) * b * 1.7) : avail;
+      const avail = main.clientHeight - used, b = base();
+      const nTop = top ? top.children.length : 0, nRest = rest ? rest.children.length : 0;
+      const topH = nRest ? Math.min(avail * 0.55, Math.max(nTop, 1) * b * 1.7) : avail;
       if (top) paged(top, topH, Math.floor(b * 1.1));
       if (rest) paged(rest, avail - (top ? top.offsetHeight : 0), Math.floor(b));
       fitTies();
@@ -485,13 +485,13 @@
 
   /** The ties the side has room for, in order; "另有 N 组" for the others. */
   function fitTies() {
-    var side = YZ.$('.rside'), more = YZ.$('#ties-more');
+    const side = YZ.$('.rside'), more = YZ.$('#ties-more');
     if (!side || !more) return;
-    var items = side.querySelectorAll('#ties li[data-tie]'), total = Number(more.getAttribute('data-total'));
-    var shown = items.length;
-    for (var i = 0; i < items.length; i++) items[i].hidden = false;
-    var say = function () {
-      var n = total - shown;
+    const items = side.querySelectorAll('#ties li[data-tie]'), total = Number(more.getAttribute('data-total'));
+    let shown = items.length;
+    for (let i = 0; i < items.length; i++) items[i].hidden = false;
+    const say = function () {
+      const n = total - shown;
       more.hidden = n <= 0;
       more.textContent = n <= 0 ? '' : shown ? YZ.t('more_on_board', { n: n }) : YZ.t('ties_on_board', { n: n });
       more.setAttribute('data-more', n);
@@ -514,29 +514,29 @@
 
   function tick() {
     if (!snapshot) return;
-    var t = snapshot.timer, now = session ? session.now() : Date.now();
-    var els = document.querySelectorAll('[data-timer]');
-    var ms = YZ.remainingMs(t, now);
-    for (var i = 0; i < els.length; i++) {
+    const t = snapshot.timer, now = session ? session.now() : Date.now();
+    const els = document.querySelectorAll('[data-timer]');
+    const ms = YZ.remainingMs(t, now);
+    for (let i = 0; i < els.length; i++) {
       els[i].textContent = t ? YZ.clock(ms) : '';
       els[i].classList.toggle('over', !!t && ms < 0);
       els[i].classList.toggle('low', !!t && ms >= 0 && ms < 60000);
     }
-    var paused = document.querySelectorAll('[data-paused]');
-    for (var j = 0; j < paused.length; j++) paused[j].textContent = t && t.paused ? YZ.t('paused_2') : '';
+    const paused = document.querySelectorAll('[data-paused]');
+    for (let j = 0; j < paused.length; j++) paused[j].textContent = t && t.paused ? YZ.t('paused_2') : '';
     // The small clock in the bar, for scenes that have no big one.
-    var bar = YZ.$('#bar-timer');
-    var big = els.length > 0;
+    const bar = YZ.$('#bar-timer');
+    const big = els.length > 0;
     bar.hidden = !t || big;
     if (t && !big) bar.textContent = YZ.timerLabel(t.label) + ' ' + YZ.clock(ms) + (t.paused ? YZ.t('paused') : '');
   }
 
   // ------------------------------------------------------------ connection
 
-  var schedule = YZ.frame(draw);
+  const schedule = YZ.frame(draw);
 
   function status(state, detail) {
-    var el = YZ.$('#status');
+    const el = YZ.$('#status');
     el.setAttribute('data-state', state);
     el.textContent = YZ.statusText(state, detail);
     document.body.classList.toggle('offline', state !== 'online');
@@ -571,7 +571,7 @@
   YZ.onLang(function () { drawn.key = ''; draw(); });
   YZ.initLang();
   YZ.$('#fullscreen').addEventListener('click', function () {
-    var d = document.documentElement;
+    const d = document.documentElement;
     if (document.fullscreenElement) { if (document.exitFullscreen) document.exitFullscreen(); } else if (d.requestFullscreen) d.requestFullscreen();
   });
   document.addEventListener('keydown', function (e) {

@@ -19,47 +19,38 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, $ = YZ.$, D = YZ.desk;
-  var PAGE = 'scrutiny';
-  var app = { token: null, typed: false, you: null, snap: null, status: 'connecting', statusDetail: null, claiming: null };
-  var session = null, mine = {}, witness = null;
-  var seen = {}; // unit|counter|number → marks as last drawn, to flash what changed
-  var cards = {}; // unit key → its card element
-  var drawnOnce = false; // after the first drawing, a row that appears is new: flash it
+  const h = YZ.h, $ = YZ.$, D = YZ.desk;
+  const PAGE = 'scrutiny';
+  const app = { you: null, snap: null };
+  let mine = {}, witness = null;
+  const seen = {}; // unit|counter|number → marks as last drawn, to flash what changed
+  const cards = {}; // unit key → its card element
+  let drawnOnce = false; // after the first drawing, a row that appears is new: flash it
 
-  function say(kind, text) { YZ.say(kind, text); }
+  function say(kind, text) { shell.say(kind, text); }
 
   function drawIf(el, key, draw) { YZ.drawIf(el, key, draw); }
 
-  function renderHeader() {
-    var st = $('#status');
-    st.setAttribute('data-state', app.status);
-    st.textContent = app.claiming && app.status === 'refused' ? YZ.t('pin_needed') : YZ.statusText(app.status, app.statusDetail);
-    var s = app.snap;
-    $('#phase').textContent = s ? YZ.phaseName(s.phase) : '';
-    if (app.you) $('#who').textContent = myNumber() ? scrName(myNumber()) : app.you.label;
-    if (s) document.title = YZ.t('scrutiny') + s.meeting.name;
-    YZ.showUnsent($('#unsent'), session);
-  }
+  function renderHeader() { shell.header(app.snap); }
 
   // ------------------------------------------------------------ summary
 
   /** This scrutineer's number ("1" for A), from the card's label. */
   function myNumber() {
-    var m = /([A-Z])\s*$/.exec(app.you ? app.you.label : '');
+    const m = /([A-Z])\s*$/.exec(app.you ? app.you.label : '');
     return m ? String(m[1].charCodeAt(0) - 64) : null;
   }
   function scrName(n) { return YZ.deskName({ role: 'observer', number: parseInt(n, 10) }); }
 
   function renderSummary() {
-    var s = app.snap, c = YZ.count(s), reg = c.register;
+    const s = app.snap, c = YZ.count(s), reg = c.register;
     drawIf($('#summary'), JSON.stringify(s.turnout), function () {
       YZ.fill($('#summary'),
         h('p', { class: 'count-line' }, YZ.countLine(s)),
         c.void ? h('p', { class: 'small-text', id: 'void-line' }, YZ.t('void') + YZ.voidLine(s)) : null,
         reg ? h('p', { class: 'small-text', id: 'register-line' }, YZ.t('registered_at_door_cards_paper', { registered: reg.registered, cards: reg.cards, paper: reg.paper, sticker_sheets: reg.sticker_sheets, stickers: reg.stickers })) : null);
     });
-    var me = myNumber();
+    const me = myNumber();
     drawIf($('#me'), String(me), function () {
       YZ.fill($('#me'), h('strong', { id: 'me-name', 'data-scrutineer': me }, YZ.t('this_page') + (me ? scrName(me) : app.you.label)),
         YZ.t('hand_counts_you_enter_are'));
@@ -72,7 +63,7 @@
     });
     YZ.fill($('#head'), YZ.t('entry') + s.seq + YZ.t('part_15'), h('span', { id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)),
       s.fingerprint ? [h('br'), YZ.t('rules_fingerprint_2'), h('b', null, s.fingerprint)] : null);
-    var blockers = s.phase === 'voting' ? D.blockers(s) : [];
+    const blockers = s.phase === 'voting' ? D.blockers(s) : [];
     drawIf($('#blockers'), JSON.stringify(blockers), function () {
       YZ.fill($('#blockers'), blockers.length ? h('div', { class: 'notice info', id: 'close-blockers' },
         h('strong', null, YZ.t('before_vote_can_close')),
@@ -83,15 +74,15 @@
   // ------------------------------------------------------------ batches
 
   function sheetsLine(b) {
-    var k = D.keyed(b), parts = [];
+    const k = D.keyed(b), parts = [];
     if (k.agreed !== null) parts.push(YZ.t('keyed_3', { agreed: k.agreed }));
     else parts.push(k.copies.length ? k.copies.map(function (c) { return D.deskName(c.counter) + ' ' + YZ.t('part_20', { entries: c.entries }) + (c.finished ? ' ✓' : ''); }).join(' · ') : YZ.t('nothing_keyed'));
-    var has = b.sheets !== null && b.sheets !== undefined, me = myNumber(), counts = b.sheet_counts || [];
+    const has = b.sheets !== null && b.sheets !== undefined, me = myNumber(), counts = b.sheet_counts || [];
     parts.push(' / ', has ? YZ.t('counted_3', { sheets: b.sheets }) : counts.length ? YZ.t('scrutineers_counts_differ') : YZ.t('not_counted_yet'));
-    var each = counts.map(function (x) {
+    const each = counts.map(function (x) {
       return h('span', { class: 'sheet-count', 'data-scrutineer': x.scrutineer }, scrName(x.scrutineer) + (x.scrutineer === me ? YZ.t('me') : '') + YZ.t('counted', { sheets: x.sheets }));
     });
-    var chip = null;
+    let chip = null;
     if (has && k.agreed !== null) chip = b.sheets === k.agreed ? h('span', { class: 'chip ok', 'data-match': 'yes' }, YZ.t('match'))
       : h('span', { class: 'chip bad', 'data-match': 'no' }, YZ.t('mismatch'));
     else if (has && k.copies.some(function (c) { return c.entries !== b.sheets; })) chip = h('span', { class: 'chip warn', 'data-match': 'not-yet' }, YZ.t('keyed_counted_so_far'));
@@ -101,28 +92,28 @@
   function marksCell(marks, fresh, counter) {
     if (!marks) return h('td', { class: 'muted', 'data-counter': counter }, '—');
     if (hidden()) return h('td', { class: 'muted' + (fresh ? ' freshcell' : ''), 'data-counter': counter }, YZ.t('keyed_2'));
-    var pm = YZ.proposalMap(app.snap);
+    const pm = YZ.proposalMap(app.snap);
     return h('td', { 'data-counter': counter, class: fresh ? 'freshcell' : null }, marks.length ? marks.map(function (id, i) {
       return [i ? ' ' : '', h('span', { class: 'mark mono' + (pm[id] ? '' : ' unknown'), title: pm[id] ? pm[id].title : YZ.t('not_proposal') }, id)];
     }) : h('span', { class: 'muted' }, YZ.t('blank')));
   }
 
   function batchTable(n, b) {
-    var r = D.batchRows(app.snap, n), max = app.snap.rules.max_choices;
-    var unit = 'batch:' + n;
-    var body = r.rows.map(function (row) {
-      var fresh = false;
-      var cells = r.counters.map(function (c) {
-        var key = unit + '|' + c + '|' + row.number, now = JSON.stringify(row.marks[c]);
-        var changed = seen[key] !== undefined && seen[key] !== now || (seen[key] === undefined && drawnOnce);
+    const r = D.batchRows(app.snap, n), max = app.snap.rules.max_choices;
+    const unit = 'batch:' + n;
+    const body = r.rows.map(function (row) {
+      let fresh = false;
+      const cells = r.counters.map(function (c) {
+        const key = unit + '|' + c + '|' + row.number, now = JSON.stringify(row.marks[c]);
+        const changed = seen[key] !== undefined && seen[key] !== now || (seen[key] === undefined && drawnOnce);
         seen[key] = now;
         if (changed && row.marks[c]) fresh = true;
         return marksCell(row.marks[c], changed && !!row.marks[c], c);
       });
-      var verdict = row.verdict === undefined ? (row.reason ? h('span', { class: 'chip bad' }, D.diffText(row.reason)) : h('span', { class: 'muted' }, r.counters.length === 2 ? YZ.t('same') : ''))
+      const verdict = row.verdict === undefined ? (row.reason ? h('span', { class: 'chip bad' }, D.diffText(row.reason)) : h('span', { class: 'muted' }, r.counters.length === 2 ? YZ.t('same') : ''))
         : row.verdict ? h('span', { class: 'chip bad' }, YZ.t('void_2') + D.voidText(row.verdict, hidden() ? null : row.marks[r.counters[0]] || row.marks.agreed, max))
         : h('span', { class: 'chip ok' }, YZ.t('valid'));
-      var cls = [row.reason ? 'differs' : '', row.verdict ? 'void' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
+      const cls = [row.reason ? 'differs' : '', row.verdict ? 'void' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
       return h('tr', { 'data-number': row.number, 'data-reason': row.reason || null, class: cls || null },
         h('th', { scope: 'row', class: 'mono' }, row.number), cells, h('td', null, verdict));
     });
@@ -136,16 +127,16 @@
   }
 
   function batchCard(b) {
-    var n = b.batch, el = cards['batch:' + n];
+    let n = b.batch, el = cards['batch:' + n];
     if (!el) {
       el = cards['batch:' + n] = h('section', { class: 'card batch-card', 'data-batch': n, 'aria-labelledby': 'b-h-' + n },
         h('h3', { id: 'b-h-' + n }), h('div', { class: 'line' }), h('div', { class: 'body' }));
     }
-    var copies = D.copies(app.snap, { batch: n });
+    const copies = D.copies(app.snap, { batch: n });
     drawIf(el, JSON.stringify([b, copies]), function () {
       YZ.fill(el.children[0], h('span', null, D.batchName(n)), h('span', { class: 'chip st-' + b.status, 'data-status': b.status }, D.statusText(b.status)),
         h('button', { type: 'button', class: 'small', 'data-sheets': n, onclick: function () {
-          var mine = (b.sheet_counts || []).filter(function (x) { return x.scrutineer === myNumber(); })[0];
+          const mine = (b.sheet_counts || []).filter(function (x) { return x.scrutineer === myNumber(); })[0];
           $('#s-batch').value = String(n);
           $('#s-sheets').value = mine ? String(mine.sheets) : '';
           $('#s-sheets').focus();
@@ -158,14 +149,14 @@
   }
 
   function renderBatches() {
-    var s = app.snap, list = s.paper ? s.paper.batches : [];
+    const s = app.snap, list = s.paper ? s.paper.batches : [];
     $('#marks-hidden').hidden = !hidden();
-    var box = $('#batches');
+    const box = $('#batches');
     if (!list.length) {
       drawIf(box, 'none', function () { YZ.fill(box, h('p', { class: 'muted' }, YZ.t('no_paper_ballots_keyed_yet'))); });
       return;
     }
-    var els = list.slice().sort(function (a, b) { return a.batch - b.batch; }).map(batchCard);
+    const els = list.slice().sort(function (a, b) { return a.batch - b.batch; }).map(batchCard);
     // Keep the cards (and whatever is focused in them) in place; only add and order.
     if (box.__yzKey) { box.__yzKey = null; YZ.fill(box); }
     els.forEach(function (el, i) { if (box.children[i] !== el) box.insertBefore(el, box.children[i] || null); });
@@ -179,8 +170,8 @@
   function hidden() { return !!(app.snap && app.snap.paper && app.snap.paper.marks_hidden); }
 
   function renderBoards() {
-    var s = app.snap, list = s.paper ? s.paper.boards : [];
-    var key = JSON.stringify([list, (s.paper_copies || []).filter(function (c) { return c.unit.board !== undefined; })]);
+    const s = app.snap, list = s.paper ? s.paper.boards : [];
+    const key = JSON.stringify([list, (s.paper_copies || []).filter(function (c) { return c.unit.board !== undefined; })]);
     drawIf($('#boards'), key, function () {
       if (s.rules.allocation === 'equal_shares') { YZ.fill($('#boards'), h('p', { class: 'muted' }, YZ.t('equal_shares_no_sticker_boards'))); return; }
       if (!list.length) { YZ.fill($('#boards'), h('p', { class: 'muted' }, YZ.t('no_sticker_board_read_yet'))); return; }
@@ -194,7 +185,7 @@
         return;
       }
       YZ.fill($('#boards'), list.map(function (b) {
-        var r = D.boardRows(s, b.board);
+        const r = D.boardRows(s, b.board);
         return h('section', { class: 'card', 'data-board': b.board, 'aria-labelledby': 'bd-h-' + b.board },
           h('h3', { id: 'bd-h-' + b.board }, D.boardName(b.board), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status))),
           r.rows.length ? h('table', { class: 'desk-table' },
@@ -215,13 +206,13 @@
   // ------------------------------------------------------------ the witness copy
 
   function renderWitness() {
-    var w = witness, box = $('#witness');
+    const w = witness, box = $('#witness');
     $('#witness-card').hidden = !w;
     if (!w) return;
-    var last = w.last();
+    const last = w.last();
     $('#witness-download').disabled = !w.rows.length;
     if (w.rewritten) {
-      var r = w.rewritten;
+      const r = w.rewritten;
       YZ.fill(box, h('div', { class: 'notice error', role: 'alert', id: 'witness-refused' },
         h('strong', null, r.stored ? YZ.t('copy_kept_on_this_device')
           : YZ.t('hub_sent_entry_that_differs')),
@@ -240,7 +231,7 @@
   function renderAll() {
     renderHeader();
     renderWitness();
-    var on = !!app.snap;
+    const on = !!app.snap;
     $('#view').hidden = !on;
     if (!on) return;
     renderSummary();
@@ -253,14 +244,14 @@
   function wireSheets() {
     $('#sheets-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var batch = parseInt($('#s-batch').value, 10), sheets = parseInt($('#s-sheets').value, 10);
+      const batch = parseInt($('#s-batch').value, 10), sheets = parseInt($('#s-sheets').value, 10);
       if (!(batch >= 1 && batch <= 9999) || !(sheets >= 0 && sheets <= 100000)) {
         say('error', YZ.t('batch_1_to_9999_and'));
         return;
       }
-      var id = session.newId();
+      const id = shell.session.newId();
       mine[id] = true;
-      session.command({ kind: 'declare_sheets', batch: batch, sheets: sheets }, id).then(function (m) {
+      shell.session.command({ kind: 'declare_sheets', batch: batch, sheets: sheets }, id).then(function (m) {
         delete mine[id];
         renderHeader();
         if (m.type === 'error') say('error', D.errorText(m));
@@ -271,79 +262,32 @@
     });
   }
 
-  // ------------------------------------------------------------ connection
+  // ------------------------------------------------------------ connection (staff.js)
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null; app.claiming = null; witness = null;
-    D.claim.hide();
-    $('#signin').hidden = false;
-    renderAll();
-    if (error) say('error', error);
-    $('#signin-code').focus();
-  }
+  /** Redraw at most once a frame, however many updates arrive (YZ.frame). */
+  const schedule = YZ.frame(renderAll);
 
-  /** The hub refused the card's hello over its claim: say why, ask for the PIN if that helps. */
-  function claimRefused(refusal, sentPin) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
-    if (refusal.code === 'wrong_pin') D.claim.setPin(app.token, null);
-    app.claiming = refusal.code;
-    renderAll();
-    D.claim.show({
-      refusal: refusal, sentPin: sentPin,
-      onPin: function (pin) { D.claim.setPin(app.token, pin); D.claim.hide(); start(app.token, app.typed); },
-      onRetry: function () { D.claim.hide(); start(app.token, app.typed); },
-      onOther: function () { YZ.forgetToken(PAGE); D.claim.setPin(app.token, null); signIn(); }
-    });
-  }
-
-  function start(token, typed) {
-    app.token = token;
-    app.typed = !!typed;
-    $('#signin').hidden = true;
-    var sentPin = !!D.claim.pin(token);
-    session = new YZ.Session({
-      token: token,
-      client: 'scrutiny-page/1',
-      hello: D.claim.hello(token),
-      persist: 'yz.pending.scrutiny.' + token.toUpperCase().replace(/[^0-9A-Z]/g, ''),
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        renderHeader();
-        if (state !== 'refused') return;
-        if (D.claim.isClaimRefusal(detail)) { claimRefused(detail, sentPin); return; }
-        YZ.forgetToken(PAGE);
-        signIn(YZ.statusText(state, detail));
-      },
-      onWelcome: function (you, snap) {
-        if (you.role !== 'observer') {
-          YZ.wrongCard(session, PAGE, you);
-          return;
-        }
-        if (!witness) witness = new YZ.Witness({ key: YZ.sha256(token.toUpperCase().replace(/[^0-9A-Z]/g, '')).slice(0, 16), onChange: schedule });
-        witness.attach(session, snap.phase);
-        if (typed) YZ.keepToken(PAGE, token);
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-        app.you = you;
-        if (app.claiming === 'claim_required') say('ok', YZ.t('claimed_from_now_on_this'));
-        app.claiming = null;
-      },
-      onChange: function (snap) {
-        if (!app.you) return;
-        app.snap = snap;
-        schedule();
-      },
-      onAnswer: function (m, id) {
-        renderHeader();
-        if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
-      },
-      onNotice: function (m) { say('error', YZ.errorText(m)); },
-      onLog: function (frame) { if (witness) witness.take(frame); }
-    }).start();
-  }
-
-  var schedule = YZ.frame(renderAll);
+  const shell = YZ.staff({
+    page: PAGE, roles: ['observer'], client: 'scrutiny-page/1', persist: 'scrutiny', claim: true, title: 'scrutiny',
+    who: function (you) { return myNumber() ? scrName(myNumber()) : you.label; },
+    reset: function (signOut) { app.you = null; app.snap = null; if (signOut) witness = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you, snap, session) {
+      if (!witness) witness = new YZ.Witness({ key: YZ.sha256(shell.token.toUpperCase().replace(/[^0-9A-Z]/g, '')).slice(0, 16), onChange: schedule });
+      witness.attach(session, snap.phase);
+      app.you = you;
+    },
+    change: function (snap) {
+      app.snap = snap;
+      schedule();
+    },
+    answer: function (m, id) {
+      renderHeader();
+      if (!mine[id] && m.type === 'error') say('error', D.errorText(m));
+    },
+    log: function (frame) { if (witness) witness.take(frame); }
+  });
 
   function init() {
     YZ.initLang();
@@ -352,19 +296,11 @@
     wireSheets();
     $('#witness-download').addEventListener('click', function () {
       if (!witness || !witness.rows.length) return;
-      var last = witness.last(), name = 'witness-' + (app.snap ? app.snap.meeting.date : 'meeting') + '-' + last.seq + '.jsonl';
+      const last = witness.last(), name = 'witness-' + (app.snap ? app.snap.meeting.date : 'meeting') + '-' + last.seq + '.jsonl';
       witness.download(name);
       say('ok', YZ.t('downloaded') + name);
     });
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      var code = YZ.normalizeToken($('#signin-code').value);
-      if (!code) return;
-      $('#signin-code').value = '';
-      start(code, true);
-    });
-    var token = YZ.takeToken(PAGE);
-    if (token) start(token); else signIn();
+    shell.begin();
   }
 
   init();

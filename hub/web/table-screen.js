@@ -12,40 +12,40 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, $ = YZ.$;
-  var PAGE = 'table-screen', ROLES = { screen: 1, chair: 1, recorder: 1, adviser: 1 };
-  var app = { you: null, snap: null, status: 'connecting', statusDetail: null };
-  var session = null;
+  const h = YZ.h, $ = YZ.$;
+  const PAGE = 'table-screen', ROLES = { screen: 1, chair: 1, recorder: 1, adviser: 1 };
+  const app = { you: null, snap: null, status: 'connecting', statusDetail: null };
+  let session = null;
 
   /** "5" is seat 5: shown as 5号 / Seat 5; a name is shown as written (as on the chair's page). */
-  var speaker = YZ.seatName;
+  const speaker = YZ.seatName;
   function myTable() { return app.you && app.you.table; }
   function detail() {
-    var list = (app.snap && app.snap.table_details) || [];
-    for (var i = 0; i < list.length; i++) if (list[i].table === myTable()) return list[i];
+    const list = (app.snap && app.snap.table_details) || [];
+    for (let i = 0; i < list.length; i++) if (list[i].table === myTable()) return list[i];
     return null;
   }
   function summary() {
-    var list = (app.snap && app.snap.tables) || [];
-    for (var i = 0; i < list.length; i++) if (list[i].table === myTable()) return list[i];
+    const list = (app.snap && app.snap.tables) || [];
+    for (let i = 0; i < list.length; i++) if (list[i].table === myTable()) return list[i];
     return null;
   }
 
   /** Talk time per speaker, the current turn included; queued names that have not spoken count as 0. */
   function balance(d, now) {
-    var rows = [], by = {};
+    const rows = [], by = {};
     function row(name) {
       if (!by[name]) { by[name] = { name: name, turns: 0, ms: 0, speaking: false, order: rows.length }; rows.push(by[name]); }
       return by[name];
     }
-    (d.balance || []).forEach(function (b) { var r = row(b.name); r.turns = b.turns; r.ms = b.total_ms; });
+    (d.balance || []).forEach(function (b) { const r = row(b.name); r.turns = b.turns; r.ms = b.total_ms; });
     (d.queue || []).forEach(function (e) {
-      if (e.state === 'speaking' && e.started_at_ms) { var r = row(e.name); r.ms += Math.max(0, now - e.started_at_ms); r.speaking = true; }
+      if (e.state === 'speaking' && e.started_at_ms) { const r = row(e.name); r.ms += Math.max(0, now - e.started_at_ms); r.speaking = true; }
       if (e.state === 'waiting') row(e.name);
     });
     // Seats in seat order first, then names in order of appearance.
     rows.sort(function (a, b) {
-      var sa = /^\d+$/.test(a.name), sb = /^\d+$/.test(b.name);
+      const sa = /^\d+$/.test(a.name), sb = /^\d+$/.test(b.name);
       if (sa && sb) return Number(a.name) - Number(b.name);
       if (sa !== sb) return sa ? -1 : 1;
       return a.order - b.order;
@@ -54,11 +54,11 @@
   }
 
   function render() {
-    var s = app.snap, st = $('#ts-status');
+    const s = app.snap, st = $('#ts-status');
     st.setAttribute('data-state', app.status);
     st.textContent = YZ.statusText(app.status, app.statusDetail);
     if (!s || !app.you) return;
-    var t = summary();
+    const t = summary();
     $('#ts-table').textContent = t ? t.name : YZ.t('table_3', { mytable: myTable() });
     $('#ts-phase').textContent = YZ.phaseName(s.phase);
     document.title = ($('#ts-table').textContent) + ' · ' + s.meeting.name;
@@ -67,12 +67,12 @@
 
   /** Twice a second: the countdown and the talk times follow the hub's clock. */
   function tick() {
-    var s = app.snap;
+    const s = app.snap;
     if (!s || !app.you) return;
-    var now = session.now(), timer = s.timer;
-    var clock = $('#ts-clock');
+    const now = session.now(), timer = s.timer;
+    const clock = $('#ts-clock');
     if (timer) {
-      var left = YZ.remainingMs(timer, now);
+      const left = YZ.remainingMs(timer, now);
       $('#ts-clock-label').textContent = YZ.timerLabel(timer.label) + (timer.paused ? YZ.t('paused') : '');
       clock.textContent = YZ.clock(left);
       clock.setAttribute('data-over', left <= -1000 ? 'yes' : 'no');
@@ -81,20 +81,20 @@
       clock.textContent = '—';
       clock.setAttribute('data-over', 'no');
     }
-    var d = detail() || { queue: [], balance: [] }, cur = null;
+    let d = detail() || { queue: [], balance: [] }, cur = null;
     d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
     $('#ts-speaker').textContent = cur ? speaker(cur.name) : YZ.t('nobody_is_speaking');
     $('#ts-talk').textContent = cur && cur.started_at_ms ? YZ.t('for_2') + YZ.clock(Math.max(0, now - cur.started_at_ms)) : '';
-    var waiting = d.queue.filter(function (e) { return e.state === 'waiting'; });
+    const waiting = d.queue.filter(function (e) { return e.state === 'waiting'; });
     YZ.drawIf($('#ts-next'), JSON.stringify(waiting.map(function (e) { return e.name; }).slice(0, 4)), function () {
       YZ.fill($('#ts-next'), waiting.length ? waiting.slice(0, 4).map(function (e) { return h('li', null, speaker(e.name)); })
         : h('li', { class: 'muted' }, YZ.t('nobody_is_waiting')));
     });
-    var rows = balance(d, now);
-    var silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; });
+    const rows = balance(d, now);
+    const silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; });
     $('#ts-silent').textContent = silent.length ? YZ.t('not_spoken_yet', { names: silent.map(function (r) { return speaker(r.name); }).join(YZ.t('list_sep')) }) : '';
     YZ.fill($('#ts-balance'), rows.length ? rows.map(function (r) {
-      var spoken = r.turns > 0 || r.speaking;
+      const spoken = r.turns > 0 || r.speaking;
       return h('li', { 'data-name': r.name, 'data-spoken': spoken ? 'yes' : 'no', 'data-now': r.speaking ? 'yes' : 'no' },
         h('strong', null, speaker(r.name)),
         h('span', { class: 't mono' }, spoken ? YZ.clock(r.ms) + YZ.t('part_16', { turns: r.turns }) : YZ.t('not_yet')));
@@ -150,12 +150,12 @@
     YZ.onLang(function () { $('#ts-next').__yzKey = null; render(); });
     $('#signin-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
+      const code = $('#signin-code').value.toUpperCase().replace(/[\s-]/g, '');
       $('#signin-code').value = '';
       if (code) start(code, true);
     });
     setInterval(tick, 500);
-    var token = YZ.takeToken(PAGE);
+    const token = YZ.takeToken(PAGE);
     if (token) start(token, false); else signIn();
   }
 

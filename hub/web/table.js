@@ -16,25 +16,25 @@
  */
 (function () {
   'use strict';
-  var h = YZ.h, tr = YZ.tr, $ = YZ.$;
+  const h = YZ.h, tr = YZ.tr, $ = YZ.$;
 
-  var TURNS = { for: 'for', against: 'against', question: 'question', point_of_order: 'point_of_order' };
-  var TAGS = { support: 'support', concern: 'concern', objection: 'objection', new_idea: 'new_idea', question: 'question_2' };
+  const TURNS = { for: 'for', against: 'against', question: 'question', point_of_order: 'point_of_order' };
+  const TAGS = { support: 'support', concern: 'concern', objection: 'objection', new_idea: 'new_idea', question: 'question_2' };
   // An adviser's "excluded" is a recommendation: only the organiser excludes (before the vote).
-  var ROLE_NAMES = { chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3' };
-  var TABS = {
+  const ROLE_NAMES = { chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3' };
+  const TABS = {
     queue: 'queue', picks: 'picks_4', proposals: 'proposals',
     notes: 'notes_3', annotate: 'advice', tables: 'tables_4'
   };
-  var TABS_FOR = {
+  const TABS_FOR = {
     chair: ['queue', 'picks', 'proposals', 'notes', 'tables'],
     recorder: ['notes', 'proposals', 'tables'],
     adviser: ['annotate', 'tables']
   };
-  var SEATS = 12;
-  var name2 = function (k) { return YZ.t(k); };
+  const SEATS = 12;
+  const name2 = function (k) { return YZ.t(k); };
 
-  var app = {
+  const app = {
     token: null,
     you: null,
     snap: null,
@@ -49,30 +49,30 @@
     advQuery: '',
     turnSec: 60
   };
-  var session = null;
+  let session = null;
 
   // ------------------------------------------------------------ derived data
 
   function myTable() { return app.you && app.you.table; }
   function summary(t) {
-    var list = (app.snap && app.snap.tables) || [];
-    for (var i = 0; i < list.length; i++) if (list[i].table === t) return list[i];
+    const list = (app.snap && app.snap.tables) || [];
+    for (let i = 0; i < list.length; i++) if (list[i].table === t) return list[i];
     return null;
   }
   function detail(t) {
-    var list = (app.snap && app.snap.table_details) || [];
-    for (var i = 0; i < list.length; i++) if (list[i].table === t) return list[i];
+    const list = (app.snap && app.snap.table_details) || [];
+    for (let i = 0; i < list.length; i++) if (list[i].table === t) return list[i];
     return null;
   }
   function proposals() { return YZ.proposalMap(app.snap); }
   function annotations() { return YZ.annotationMap(app.snap); }
-  function share() { var s = summary(myTable()); return s ? s.share : []; }
+  function share() { const s = summary(myTable()); return s ? s.share : []; }
   function picksNeeded() { return app.snap ? app.snap.rules.picks_per_table : 3; }
-  function tableName(t) { var s = summary(t); return s ? s.name : YZ.t('table_4', { t: t }); }
+  function tableName(t) { const s = summary(t); return s ? s.name : YZ.t('table_4', { t: t }); }
   /** "5" is seat 5: shown as 5号 / Seat 5; a name is shown as written. */
   function speaker(name) { return /^\d+$/.test(name) ? YZ.t('seat', { name: name }) : name; }
   function hhmm(ms) {
-    var d = new Date(ms), m = d.getMinutes();
+    const d = new Date(ms), m = d.getMinutes();
     return d.getHours() + ':' + (m < 10 ? '0' : '') + m;
   }
 
@@ -85,14 +85,14 @@
 
   /** Talk time per speaker, the current turn included; queued names that have not spoken count as 0. */
   function balance(d, now) {
-    var rows = [], by = {};
+    const rows = [], by = {};
     function row(name) {
       if (!by[name]) { by[name] = { name: name, turns: 0, ms: 0, speaking: false, waiting: false, order: rows.length }; rows.push(by[name]); }
       return by[name];
     }
-    (d.balance || []).forEach(function (b) { var r = row(b.name); r.turns = b.turns; r.ms = b.total_ms; });
+    (d.balance || []).forEach(function (b) { const r = row(b.name); r.turns = b.turns; r.ms = b.total_ms; });
     (d.queue || []).forEach(function (e) {
-      if (e.state === 'speaking' && e.started_at_ms) { var r = row(e.name); r.ms += Math.max(0, now - e.started_at_ms); r.speaking = true; }
+      if (e.state === 'speaking' && e.started_at_ms) { const r = row(e.name); r.ms += Math.max(0, now - e.started_at_ms); r.speaking = true; }
       if (e.state === 'waiting') row(e.name).waiting = true;
     });
     rows.sort(function (a, b) { return a.ms - b.ms || a.order - b.order; });
@@ -101,14 +101,14 @@
 
   // ------------------------------------------------------------ messages
 
-  function say(kind, text) { YZ.say(kind, text, 6000); }
+  function say(kind, text) { YZ.say(kind, text); }
 
-  var mine = {};
+  const mine = {};
   /** Send a command; an error from the hub is shown as it comes. Resolves with the answer. */
   function send(command, okText) {
-    var id = session.newId();
+    const id = session.newId();
     mine[id] = true;
-    var p = session.command(command, id);
+    const p = session.command(command, id);
     renderHeader();
     if (session.state !== 'online') say('info', YZ.t('offline_kept_on_this_phone'));
     return p.then(function (m) {
@@ -131,20 +131,20 @@
       if (el.__yzKey === key) return;
       el.__yzKey = key;
     }
-    var a = document.activeElement, k = a && el.contains(a) ? a.getAttribute('data-k') : null;
+    const a = document.activeElement, k = a && el.contains(a) ? a.getAttribute('data-k') : null;
     draw();
-    if (k) { var again = el.querySelector('[data-k="' + k + '"]'); if (again) again.focus(); }
+    if (k) { const again = el.querySelector('[data-k="' + k + '"]'); if (again) again.focus(); }
   }
 
   // ------------------------------------------------------------ header, tabs
 
   function renderHeader() {
-    var s = app.snap, you = app.you, st = $('#status');
+    const s = app.snap, you = app.you, st = $('#status');
     st.setAttribute('data-state', app.status);
     st.textContent = YZ.statusText(app.status, app.statusDetail);
     if (you && s) {
-      var role = ROLE_NAMES[you.role] ? name2(ROLE_NAMES[you.role]) : you.role;
-      var where = you.all_tables ? YZ.t('all_tables_2') : tableName(you.table);
+      const role = ROLE_NAMES[you.role] ? name2(ROLE_NAMES[you.role]) : you.role;
+      const where = you.all_tables ? YZ.t('all_tables_2') : tableName(you.table);
       $('#who').textContent = role + ' · ' + where;
       document.title = role + ' · ' + where + ' · ' + s.meeting.name;
       $('#phase').textContent = YZ.phaseName(s.phase);
@@ -160,16 +160,16 @@
    * table, until the phase changes.
    */
   function renderSignal() {
-    var box = $('#signal-box'), s = app.snap, you = app.you;
-    var on = !!(s && you && you.role === 'chair' && you.table && ['check_in', 'discussion', 'picks'].indexOf(s.phase) >= 0);
+    const box = $('#signal-box'), s = app.snap, you = app.you;
+    const on = !!(s && you && you.role === 'chair' && you.table && ['check_in', 'discussion', 'picks'].indexOf(s.phase) >= 0);
     box.hidden = !on;
     if (!on) return;
-    var t = summary(you.table), now = t ? t.signal || null : null;
+    const t = summary(you.table), now = t ? t.signal || null : null;
     YZ.drawIf(box, [s.phase, now].join('|'), function () {
-      var button = function (sig, key) {
+      const button = function (sig, key) {
         return h('button', { type: 'button', 'data-signal': sig, 'aria-pressed': String(now === sig), class: now === sig ? 'primary' : null,
           onclick: function () {
-            var next = now === sig ? null : sig;
+            const next = now === sig ? null : sig;
             send({ kind: 'signal_table', table: you.table, signal: next },
               next === 'ready' ? YZ.t('organiser_sees_this_table_is')
                 : next === 'more_time' ? YZ.t('organiser_sees_this_table_needs')
@@ -188,7 +188,7 @@
   }
 
   function renderClock() {
-    var t = app.snap && app.snap.timer;
+    const t = app.snap && app.snap.timer;
     YZ.showClock($('#clock'), t, t ? session.now() : 0);
   }
 
@@ -198,7 +198,7 @@
   }
 
   function renderTabs() {
-    var tabs = tabsFor(), nav = $('#tabs');
+    const tabs = tabsFor(), nav = $('#tabs');
     nav.hidden = tabs.length === 0;
     if (tabs.indexOf(app.tab) < 0) app.tab = tabs[0] || null;
     YZ.fill(nav, tabs.map(function (t) {
@@ -230,10 +230,10 @@
   // ------------------------------------------------------------ queue (chair)
 
   function renderQueue() {
-    var d = detail(myTable());
+    const d = detail(myTable());
     // The table screen opens with this card (read-only there).
     if (app.token) $('#screen-link').href = '/table-screen#token=' + encodeURIComponent(app.token);
-    var waiting = d ? d.queue.filter(function (e) { return e.state === 'waiting'; }) : [];
+    const waiting = d ? d.queue.filter(function (e) { return e.state === 'waiting'; }) : [];
     keepFocus($('#waiting'), function () {
       YZ.fill($('#waiting'), waiting.length ? waiting.map(function (e, i) {
         return h('li', { 'data-entry': e.entry },
@@ -247,11 +247,11 @@
             onclick: function () { send({ kind: 'remove_speaker', table: myTable(), entry: e.entry }); } }, YZ.t('remove_2')));
       }) : h('li', { class: 'muted' }, YZ.t('nobody_is_waiting_2')));
     }, JSON.stringify(waiting));
-    var seats = $('#seats');
+    const seats = $('#seats');
     if (!seats.firstChild || seats.getAttribute('data-lang') !== YZ.lang()) {
       seats.setAttribute('data-lang', YZ.lang());
-      var list = [];
-      for (var i = 1; i <= SEATS; i++) {
+      const list = [];
+      for (let i = 1; i <= SEATS; i++) {
         (function (n) {
           list.push(h('button', { type: 'button', class: 'seat', 'aria-label': speaker(String(n)),
             'data-seat': String(n), onclick: function () { queueSeat(String(n)); } }, String(n)));
@@ -264,13 +264,13 @@
 
   /** The current turn and the balance: redrawn every half second (no controls in them). */
   function renderSpeaking() {
-    var d = detail(myTable()), box = $('#speaking');
+    const d = detail(myTable()), box = $('#speaking');
     if (!d) { YZ.fill(box); return; }
-    var now = session.now(), cur = null;
+    let now = session.now(), cur = null;
     d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
     if (cur) {
-      var turnMs = app.turnSec * 1000, el = Math.max(0, now - (cur.started_at_ms || now)), state = timebox(el, turnMs);
-      var words = { green: YZ.t('speaking_2'), amber: YZ.t('nearly_time'), red: YZ.t('over_time') };
+      const turnMs = app.turnSec * 1000, el = Math.max(0, now - (cur.started_at_ms || now)), state = timebox(el, turnMs);
+      const words = { green: YZ.t('speaking_2'), amber: YZ.t('nearly_time'), red: YZ.t('over_time') };
       box.className = 'speaking timebox timebox-' + state;
       box.setAttribute('data-timebox', state);
       YZ.fill(box,
@@ -282,9 +282,9 @@
       box.removeAttribute('data-timebox');
       YZ.fill(box, h('div', { class: 'muted' }, YZ.t('nobody_is_speaking_2')));
     }
-    var rows = balance(d, now);
-    var most = rows.reduce(function (m, r) { return Math.max(m, r.ms); }, 0) || 1;
-    var silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; }).length;
+    const rows = balance(d, now);
+    const most = rows.reduce(function (m, r) { return Math.max(m, r.ms); }, 0) || 1;
+    const silent = rows.filter(function (r) { return r.turns === 0 && !r.speaking; }).length;
     YZ.fill($('#balance'), rows.length ? [
       silent ? h('p', { class: 'notice info' }, YZ.t('not_yet_spoken', { silent: silent })) : null,
       h('table', { class: 'balance', 'aria-labelledby': 'balance-h' },
@@ -305,12 +305,12 @@
 
   /** One tap on a seat number queues that seat (with the kind of turn chosen below), with an undo in the toast. */
   function queueSeat(name) {
-    var table = myTable();
+    const table = myTable();
     send({ kind: 'queue_speaker', table: table, name: name, turn: chosenTurn() }).then(function (m) {
       if (m.type !== 'ack') return;
-      var entry = m.result && m.result.entry;
-      var undo = h('button', { type: 'button', class: 'small', 'data-undo': name, onclick: function () {
-        var d = detail(table), e = d ? d.queue.filter(function (x) { return x.entry === entry; })[0] : null;
+      const entry = m.result && m.result.entry;
+      const undo = h('button', { type: 'button', class: 'small', 'data-undo': name, onclick: function () {
+        const d = detail(table), e = d ? d.queue.filter(function (x) { return x.entry === entry; })[0] : null;
         if (!e || e.state !== 'waiting') { say('error', YZ.t('is_no_longer_waiting', { speaker: speaker(name) })); return; }
         send({ kind: 'remove_speaker', table: table, entry: entry }, YZ.t('undone', { speaker: speaker(name) }));
       } }, YZ.t('undo'));
@@ -321,8 +321,8 @@
   function wireQueue() {
     $('#queue-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var name = $('#q-name').value.trim();
-      var turn = chosenTurn();
+      const name = $('#q-name').value.trim();
+      const turn = chosenTurn();
       if (!name) { say('error', YZ.t('enter_seat_number_or_name')); return; }
       // Cleared at once (the command is kept until answered), given back if the hub refuses it.
       $('#q-name').value = '';
@@ -333,9 +333,9 @@
     });
     $('#q-next').addEventListener('click', function () { send({ kind: 'start_speaker', table: myTable() }); });
     $('#q-stop').addEventListener('click', function () { send({ kind: 'stop_speaker', table: myTable() }); });
-    var turn = $('#q-turn');
+    const turn = $('#q-turn');
     turn.addEventListener('change', function () {
-      var v = parseInt(turn.value, 10);
+      const v = parseInt(turn.value, 10);
       if (!(v >= 1 && v <= 3600)) { turn.value = app.turnSec; say('error', YZ.t('between_1_and_3600_seconds')); return; }
       app.turnSec = v;
       YZ.storage.set('yz.table.turn', String(v));
@@ -345,31 +345,31 @@
 
   // ------------------------------------------------------------ picks (chair)
 
-  function hubPicks() { var s = summary(myTable()); return s ? s.picks : []; }
+  function hubPicks() { const s = summary(myTable()); return s ? s.picks : []; }
   function marked() { return app.picks || hubPicks().slice(); }
   function same(a, b) { return a.length === b.length && a.every(function (x) { return b.indexOf(x) >= 0; }); }
 
   function flag(id) {
-    var x = YZ.exclusionMap(app.snap)[id];
+    const x = YZ.exclusionMap(app.snap)[id];
     if (x) return h('span', { class: 'chip feas-excluded confirmed', 'data-excluded': id }, YZ.t('excluded_rule', { rule: x.rule }));
-    var a = annotations()[id];
+    const a = annotations()[id];
     if (!a) return null;
-    var t = YZ.feasibilityName(a.feasibility);
+    let t = YZ.feasibilityName(a.feasibility);
     if (a.exclusion_rule) t += ' · ' + YZ.t('rule_2', { exclusion_rule: a.exclusion_rule });
     return h('span', { class: 'chip feas-' + a.feasibility }, t);
   }
 
   function renderPicks() {
-    var s = summary(myTable());
+    const s = summary(myTable());
     if (!s) return;
-    var need = picksNeeded(), mark = marked(), P = proposals(), hub = s.picks;
-    var st = $('#picks-state');
+    const need = picksNeeded(), mark = marked(), P = proposals(), hub = s.picks;
+    const st = $('#picks-state');
     if (s.picks_locked) st.textContent = YZ.t('picks_are_locked_and_cannot');
     else if (hub.length) st.textContent = YZ.t('submitted_not_locked') + hub.join(YZ.t('list_sep'));
     else st.textContent = YZ.t('not_submitted_yet_mark_proposals', { need: need });
     st.className = 'notice ' + (s.picks_locked ? 'ok' : 'info');
     $('#picks-count').textContent = YZ.t('marked', { length: mark.length, need: need });
-    var body = $('#picks-body');
+    const body = $('#picks-body');
     if (s.picks_locked) {
       keepFocus(body, function () {
         YZ.fill(body, h('ol', { class: 'rows' }, hub.map(function (id) {
@@ -383,7 +383,7 @@
         YZ.fill(body,
           h('h3', null, YZ.t('check_picks')),
           h('ol', { class: 'rows review' }, mark.map(function (id) {
-            var p = P[id] || { title: id, cost: 0, location: '' };
+            const p = P[id] || { title: id, cost: 0, location: '' };
             return h('li', null, h('span', { class: 'grow' }, h('strong', null, id + ' ' + p.title),
               h('br'), h('span', { class: 'muted' }, [p.location, YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · '))));
           })),
@@ -394,28 +394,28 @@
       return;
     }
     keepFocus(body, function () {
-      var list = h('ul', { class: 'rows picks', 'aria-label': YZ.t('proposals_2') }, s.share.map(function (id) {
-        var p = P[id] || { title: id, cost: 0, location: '' }, on = mark.indexOf(id) >= 0;
+      const list = h('ul', { class: 'rows picks', 'aria-label': YZ.t('proposals_2') }, s.share.map(function (id) {
+        const p = P[id] || { title: id, cost: 0, location: '' }, on = mark.indexOf(id) >= 0;
         return h('li', { class: on ? 'on' : null },
           h('label', { class: 'pick' },
             h('input', { type: 'checkbox', value: id, checked: on, 'data-k': 'pick-' + id, onchange: function (ev) { toggle(id, ev.target); } }),
             h('span', { class: 'grow' }, h('strong', null, id + ' ' + p.title), h('br'),
               h('span', { class: 'muted' }, [p.location, YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · ')), ' ', flag(id))));
       }));
-      var ready = mark.length === need;
-      var buttons = h('div', { class: 'row-buttons' },
+      const ready = mark.length === need;
+      const buttons = h('div', { class: 'row-buttons' },
         h('button', { type: 'button', class: 'primary', 'data-k': 'review', disabled: !ready,
           onclick: function () { app.reviewing = true; renderPicks(); } }, YZ.t('review_and_submit')),
         hub.length && same(hub, mark) ? h('button', { type: 'button', class: 'danger', 'data-k': 'lock', onclick: lockPicks }, YZ.t('lock_picks')) : null);
-      var hint = ready ? null : h('p', { class: 'muted' }, mark.length < need
+      const hint = ready ? null : h('p', { class: 'muted' }, mark.length < need
         ? YZ.t('more_to_mark', { v: need - mark.length })
         : YZ.t('too_many', { v: mark.length - need }));
       YZ.fill(body, buttons, hint, list);
-    }, JSON.stringify([s.share, hub, mark, s.share.map(function (id) { var a = annotations()[id]; return a ? a.feasibility + a.exclusion_rule : ''; }), app.snap.exclusions]));
+    }, JSON.stringify([s.share, hub, mark, s.share.map(function (id) { const a = annotations()[id]; return a ? a.feasibility + a.exclusion_rule : ''; }), app.snap.exclusions]));
   }
 
   function toggle(id, box) {
-    var mark = marked(), i = mark.indexOf(id), need = picksNeeded();
+    const mark = marked(), i = mark.indexOf(id), need = picksNeeded();
     if (box.checked && i < 0) {
       if (mark.length >= need) {
         box.checked = false;
@@ -429,7 +429,7 @@
   }
 
   function submitPicks() {
-    var mark = marked().slice();
+    const mark = marked().slice();
     send({ kind: 'set_picks', table: myTable(), proposals: mark }, YZ.t('picks_submitted_lock_them_when')).then(function (m) {
       if (m.type === 'ack') { app.picks = null; app.reviewing = false; }
       renderPicks();
@@ -437,7 +437,7 @@
   }
 
   function lockPicks() {
-    var P = proposals();
+    const P = proposals();
     YZ.confirm({
       title: YZ.t('lock_picks_2'),
       body: [h('p', null, YZ.t('once_locked_tables_picks_cannot')),
@@ -452,9 +452,9 @@
 
   function annotationText(a, p) {
     if (!a) return null;
-    var cur = app.snap.rules.budget.currency;
-    var adopted = (app.snap.adopted_costs || []).filter(function (c) { return c.proposal === a.proposal; })[0];
-    var hasEstimate = a.cost_estimate !== null && a.cost_estimate !== undefined;
+    const cur = app.snap.rules.budget.currency;
+    const adopted = (app.snap.adopted_costs || []).filter(function (c) { return c.proposal === a.proposal; })[0];
+    const hasEstimate = a.cost_estimate !== null && a.cost_estimate !== undefined;
     return h('div', { class: 'annotation' },
       h('p', null, h('strong', null, YZ.t('adviser')),
         a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule) : YZ.feasibilityName(a.feasibility)),
@@ -471,16 +471,16 @@
    * a notice that stays on the page, and once, as it arrives, in the
    * message line.
    */
-  var toldExcluded = null;
+  let toldExcluded = null;
   function renderExclusions() {
-    var s = app.snap, el = $('#exclusion-notice');
+    const s = app.snap, el = $('#exclusion-notice');
     if (!s || !app.you) { el.hidden = true; return; }
-    var mine = {};
+    const mine = {};
     (s.tables || []).forEach(function (t) {
       if (app.you.all_tables || t.table === myTable()) t.picks.forEach(function (id) { (mine[id] = mine[id] || []).push(t.table); });
     });
-    var P = proposals();
-    var hits = (s.exclusions || []).filter(function (x) { return mine[x.proposal]; });
+    const P = proposals();
+    const hits = (s.exclusions || []).filter(function (x) { return mine[x.proposal]; });
     el.hidden = hits.length === 0;
     YZ.fill(el, hits.length ? [
       h('strong', null, YZ.t('organiser_excluded_proposal_this_table')),
@@ -490,7 +490,7 @@
       })),
       h('p', { class: 'small-text' }, YZ.t('it_can_no_longer_be'))
     ] : []);
-    var ids = hits.map(function (x) { return x.proposal; });
+    const ids = hits.map(function (x) { return x.proposal; });
     if (toldExcluded !== null) {
       ids.filter(function (id) { return toldExcluded.indexOf(id) < 0; }).forEach(function (id) {
         say('error', YZ.exclusionText(YZ.exclusionMap(s)[id]) + YZ.t('this_tables_pick'));
@@ -501,21 +501,21 @@
 
   /** The one count, the same words and numbers as every other screen, from the opening of the vote. */
   function renderCount() {
-    var s = app.snap, el = $('#count-line');
-    var show = !!s && YZ.PHASES.indexOf(s.phase) >= YZ.PHASES.indexOf('voting');
+    const s = app.snap, el = $('#count-line');
+    const show = !!s && YZ.PHASES.indexOf(s.phase) >= YZ.PHASES.indexOf('voting');
     el.hidden = !show;
     if (show) YZ.fill(el, YZ.countLine(s));
   }
 
   function renderProposals() {
-    var P = proposals(), A = annotations(), X = YZ.exclusionMap(app.snap), d = detail(myTable());
-    var notes = {};
+    const P = proposals(), A = annotations(), X = YZ.exclusionMap(app.snap), d = detail(myTable());
+    const notes = {};
     (d ? d.notes : []).forEach(function (n) { if (!n.withdrawn && n.proposal) notes[n.proposal] = (notes[n.proposal] || 0) + 1; });
-    var box = $('#proposals'), open = {};
+    const box = $('#proposals'), open = {};
     Array.prototype.forEach.call(box.querySelectorAll('details[open]'), function (d) { open[d.getAttribute('data-proposal')] = true; });
     keepFocus(box, function () {
     YZ.fill(box, share().map(function (id) {
-      var p = P[id];
+      const p = P[id];
       if (!p) return null;
       return h('details', { class: 'proposal', 'data-proposal': id, open: !!open[id] },
         h('summary', null, h('strong', null, id), ' ', p.title, ' ', flag(id)),
@@ -536,7 +536,7 @@
   // ------------------------------------------------------------ notes (recorder, chair)
 
   function proposalOptions(sel, withAll) {
-    var P = proposals(), keep = sel.value, opts = [];
+    const P = proposals(), keep = sel.value, opts = [];
     if (withAll) opts.push(h('option', { value: 'all' }, YZ.t('all_notes')));
     opts.push(h('option', { value: '' }, YZ.t('general_no_particular_proposal')));
     share().forEach(function (id) { opts.push(h('option', { value: id }, id + ' ' + (P[id] ? P[id].title : ''))); });
@@ -546,7 +546,7 @@
   }
 
   function renderNoteForm() {
-    var editing = app.editing;
+    const editing = app.editing;
     $('#note-form-h').textContent = editing ? YZ.t('edit_note', { editing: editing }) : YZ.t('new_note');
     $('#n-save').textContent = editing ? YZ.t('save_changes') : YZ.t('save_note');
     $('#n-cancel').hidden = !editing;
@@ -554,7 +554,7 @@
   }
 
   function renderNotes() {
-    var sel = $('#n-proposal'), filter = $('#n-filter');
+    const sel = $('#n-proposal'), filter = $('#n-filter');
     if (sel.getAttribute('data-for') !== share().join() + YZ.lang()) {
       proposalOptions(sel, false);
       proposalOptions(filter, true);
@@ -562,16 +562,16 @@
       sel.setAttribute('data-for', share().join() + YZ.lang());
     }
     renderNoteForm();
-    var d = detail(myTable()), P = proposals();
-    var notes = d ? d.notes.slice() : [];
+    const d = detail(myTable()), P = proposals();
+    let notes = d ? d.notes.slice() : [];
     if (app.noteFilter !== 'all') notes = notes.filter(function (n) { return (n.proposal || '') === app.noteFilter; });
     // Grouped per proposal, in the order of the table's share, "general" first.
-    var order = [''].concat(share()), groups = {};
-    notes.forEach(function (n) { var k = n.proposal || ''; (groups[k] = groups[k] || []).push(n); });
+    const order = [''].concat(share()), groups = {};
+    notes.forEach(function (n) { const k = n.proposal || ''; (groups[k] = groups[k] || []).push(n); });
     keepFocus($('#notes'), function () {
-      var out = [];
+      const out = [];
       order.forEach(function (k) {
-        var list = groups[k];
+        const list = groups[k];
         if (!list) return;
         out.push(h('h3', null, k ? k + ' ' + (P[k] ? P[k].title : '') : YZ.t('general'), ' ', h('span', { class: 'muted' }, '(' + list.filter(function (n) { return !n.withdrawn; }).length + ')')));
         out.push(h('ul', { class: 'rows notes' }, list.map(noteItem)));
@@ -581,7 +581,7 @@
   }
 
   function noteItem(n) {
-    var who = ROLE_NAMES[n.by] ? name2(ROLE_NAMES[n.by]) : n.by;
+    const who = ROLE_NAMES[n.by] ? name2(ROLE_NAMES[n.by]) : n.by;
     return h('li', { class: n.withdrawn ? 'withdrawn' : null, 'data-note': n.note },
       h('div', { class: 'grow' },
         h('div', null, h('span', { class: 'chip tag-' + n.tag }, (TAGS[n.tag] ? name2(TAGS[n.tag]) : n.tag)), ' ',
@@ -596,7 +596,7 @@
   function editNote(n) {
     app.editing = n.note;
     $('#n-proposal').value = n.proposal || '';
-    var r = $('#note-form').querySelector('input[name="tag"][value="' + n.tag + '"]');
+    const r = $('#note-form').querySelector('input[name="tag"][value="' + n.tag + '"]');
     if (r) r.checked = true;
     $('#n-text').value = n.text;
     renderNoteForm();
@@ -626,10 +626,10 @@
   function wireNotes() {
     $('#note-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var text = $('#n-text').value.trim();
-      var tag = ($('#note-form').querySelector('input[name="tag"]:checked') || {}).value || 'support';
+      const text = $('#n-text').value.trim();
+      const tag = ($('#note-form').querySelector('input[name="tag"]:checked') || {}).value || 'support';
       if (!text) { say('error', YZ.t('write_note_first')); return; }
-      var editing = app.editing, cmd;
+      let editing = app.editing, cmd;
       if (editing) cmd = { kind: 'edit_note', note: editing, tag: tag, text: text };
       else cmd = { kind: 'add_note', table: myTable(), proposal: $('#n-proposal').value || null, tag: tag, text: text };
       // The form is emptied at once, so that a slow or offline link cannot tempt a second tap
@@ -648,9 +648,9 @@
   // ------------------------------------------------------------ annotations (adviser)
 
   function annotatable() {
-    var s = app.snap, you = app.you;
+    const s = app.snap, you = app.you;
     if (!you.all_tables) return share().map(function (id) { return { id: id, table: you.table }; });
-    var out = [], seen = {};
+    const out = [], seen = {};
     (s.tables || []).forEach(function (t) {
       if (app.advTable !== 'all' && String(t.table) !== app.advTable) return;
       t.share.forEach(function (id) { if (!seen[id]) { seen[id] = true; out.push({ id: id, table: t.table }); } });
@@ -659,11 +659,11 @@
   }
 
   function renderAnnotate() {
-    var you = app.you, P = proposals(), A = annotations();
-    var wrap = $('#a-table-wrap');
+    const you = app.you, P = proposals(), A = annotations();
+    const wrap = $('#a-table-wrap');
     wrap.hidden = !you.all_tables;
     if (you.all_tables) {
-      var sel = $('#a-table');
+      const sel = $('#a-table');
       if (sel.getAttribute('data-lang') !== YZ.lang() || sel.options.length !== app.snap.tables.length + 1) {
         YZ.fill(sel, [h('option', { value: 'all' }, YZ.t('all_tables'))].concat(app.snap.tables.map(function (t) {
           return h('option', { value: String(t.table) }, t.name);
@@ -672,16 +672,16 @@
         sel.setAttribute('data-lang', YZ.lang());
       }
     }
-    var q = app.advQuery.toLowerCase();
-    var items = annotatable().filter(function (x) {
-      var p = P[x.id];
+    const q = app.advQuery.toLowerCase();
+    const items = annotatable().filter(function (x) {
+      const p = P[x.id];
       return !q || x.id.toLowerCase().indexOf(q) >= 0 || (p && (p.title + ' ' + p.location).toLowerCase().indexOf(q) >= 0);
     });
     $('#annotate-list').hidden = !!app.annotating;
     $('#annotate-form').hidden = !app.annotating;
     keepFocus($('#a-proposals'), function () {
       YZ.fill($('#a-proposals'), items.length ? items.map(function (x) {
-        var p = P[x.id] || { title: x.id }, a = A[x.id];
+        const p = P[x.id] || { title: x.id }, a = A[x.id];
         return h('li', null,
           h('button', { type: 'button', class: 'rowbutton', 'data-k': 'ann-' + x.id, 'data-proposal': x.id, onclick: function () { openAnnotation(x.id); } },
             h('strong', null, x.id), ' ', p.title,
@@ -692,7 +692,7 @@
   }
 
   function ruleOptions() {
-    var sel = $('#a-rule'), keep = sel.value;
+    const sel = $('#a-rule'), keep = sel.value;
     YZ.fill(sel, [h('option', { value: '' }, YZ.t('none'))].concat(YZ.EXCLUSION_RULES.map(function (r, i) {
       return h('option', { value: String(i + 1) }, YZ.t('rule', { v: i + 1 }) + tr(r[0], r[1]));
     })));
@@ -700,15 +700,15 @@
   }
 
   function openAnnotation(id) {
-    var P = proposals(), a = annotations()[id], p = P[id] || { title: id, cost: 0 };
+    const P = proposals(), a = annotations()[id], p = P[id] || { title: id, cost: 0 };
     app.annotating = id;
     $('#a-title').textContent = id + ' ' + p.title;
     YZ.fill($('#a-detail'),
       h('p', null, [p.location, YZ.t('cost_as_proposed') + YZ.money(p.cost, app.snap.rules.budget.currency)].filter(Boolean).join(' · ')),
       p.description ? h('p', null, p.description) : null);
     ruleOptions();
-    var f = $('#annotate-form');
-    var feas = (a && a.feasibility) || 'feasible';
+    const f = $('#annotate-form');
+    const feas = (a && a.feasibility) || 'feasible';
     f.querySelector('input[name="feasibility"][value="' + feas + '"]').checked = true;
     $('#a-rule').value = a && a.exclusion_rule ? String(a.exclusion_rule) : '';
     $('#a-reason').value = a ? a.reason : '';
@@ -723,17 +723,17 @@
   }
 
   function closeAnnotation() {
-    var id = app.annotating;
+    const id = app.annotating;
     app.annotating = null;
     renderAnnotate();
-    var back = id && $('#a-proposals').querySelector('[data-proposal="' + id + '"]');
+    const back = id && $('#a-proposals').querySelector('[data-proposal="' + id + '"]');
     if (back) back.focus();
   }
 
   /** "Feasible" takes no rule (the hub refuses one): the choice is disabled then. */
   function syncRule() {
-    var feas = ($('#annotate-form').querySelector('input[name="feasibility"]:checked') || {}).value;
-    var rule = $('#a-rule');
+    const feas = ($('#annotate-form').querySelector('input[name="feasibility"]:checked') || {}).value;
+    const rule = $('#a-rule');
     rule.disabled = feas === 'feasible';
     if (feas === 'feasible') rule.value = '';
     // Checked by this page (with a plain message), not by the browser's own bubble.
@@ -741,17 +741,17 @@
   }
 
   function wireAnnotate() {
-    var f = $('#annotate-form');
+    const f = $('#annotate-form');
     Array.prototype.forEach.call(f.querySelectorAll('input[name="feasibility"]'), function (r) { r.addEventListener('change', syncRule); });
     $('#a-back').addEventListener('click', closeAnnotation);
     $('#a-search').addEventListener('input', function () { app.advQuery = $('#a-search').value.trim(); renderAnnotate(); });
     $('#a-table').addEventListener('change', function () { app.advTable = $('#a-table').value; renderAnnotate(); });
     f.addEventListener('submit', function (e) {
       e.preventDefault();
-      var id = app.annotating;
-      var feas = (f.querySelector('input[name="feasibility"]:checked') || {}).value || 'feasible';
-      var rule = $('#a-rule').value ? parseInt($('#a-rule').value, 10) : null;
-      var costText = $('#a-cost').value.replace(/[\s,\uff0c]/g, '');
+      const id = app.annotating;
+      const feas = (f.querySelector('input[name="feasibility"]:checked') || {}).value || 'feasible';
+      const rule = $('#a-rule').value ? parseInt($('#a-rule').value, 10) : null;
+      const costText = $('#a-cost').value.replace(/[\s,\uff0c]/g, '');
       if (costText && !/^\d+$/.test(costText)) { say('error', YZ.t('cost_estimate_is_whole_number')); $('#a-cost').focus(); return; }
       if (feas === 'excluded' && !rule) { say('error', YZ.t('excluding_needs_one_of_exclusion')); $('#a-rule').focus(); return; }
       send({
@@ -767,9 +767,9 @@
   // ------------------------------------------------------------ tables
 
   function renderTables() {
-    var s = app.snap, P = proposals(), need = picksNeeded();
+    const s = app.snap, P = proposals(), need = picksNeeded();
     YZ.fill($('#tables'), (s.tables || []).map(function (t) {
-      var mineT = t.table === myTable();
+      const mineT = t.table === myTable();
       return h('li', { class: mineT ? 'mine' : null, 'data-table': t.table },
         h('div', { class: 'grow' },
           h('strong', null, t.name), mineT ? h('span', { class: 'chip' }, YZ.t('this_table')) : null, ' ',
@@ -802,7 +802,7 @@
     $('#signin-code').focus();
   }
 
-  var DESK_CODES = ['claim_required', 'wrong_pin', 'claimed_elsewhere', 'too_many_tries', 'device_has_card'];
+  const DESK_CODES = ['claim_required', 'wrong_pin', 'claimed_elsewhere', 'too_many_tries', 'device_has_card'];
   /** A desk card opened here: say where it belongs (the hub does not tell which desk card it is before the claim). */
   function deskCard() {
     if (session) { session.stop(); session = null; }
@@ -818,7 +818,7 @@
   function start(token, typed) {
     app.token = token;
     $('#signin').hidden = true;
-    var key = 'yz.pending.table.' + token.toUpperCase().replace(/[^0-9A-Z]/g, '');
+    const key = 'yz.pending.table.' + token.toUpperCase().replace(/[^0-9A-Z]/g, '');
     session = new YZ.Session({
       token: token,
       client: 'table-page/1',
@@ -867,7 +867,7 @@
     YZ.initLang();
     YZ.langToggle();
     YZ.onLang(function () { renderAll(); });
-    var saved = parseInt(YZ.storage.get('yz.table.turn') || '', 10);
+    const saved = parseInt(YZ.storage.get('yz.table.turn') || '', 10);
     if (saved >= 1 && saved <= 3600) app.turnSec = saved;
     $('#q-turn').value = app.turnSec;
     app.tab = YZ.tabStorage.get('yz.table.tab');
@@ -876,7 +876,7 @@
     wireAnnotate();
     $('#signin-form').addEventListener('submit', function (e) {
       e.preventDefault();
-      var code = YZ.normalizeToken($('#signin-code').value);
+      const code = YZ.normalizeToken($('#signin-code').value);
       if (!code) return;
       $('#signin-code').value = '';
       start(code, true);
@@ -886,7 +886,7 @@
       renderClock();
       if (app.tab === 'queue') renderSpeaking();
     }, 500);
-    var token = YZ.takeToken('table');
+    const token = YZ.takeToken('table');
     if (token) start(token); else signIn();
   }
 

@@ -8,12 +8,12 @@
  */
 (function () {
   'use strict';
-  var YZ = window.YZ;
-  var V = {};
+  const YZ = window.YZ;
+  const V = {};
 
   /** Proposal id → table numbers whose picks include it. */
   V.picks = function (s) {
-    var m = {};
+    const m = {};
     (s.tables || []).forEach(function (t) {
       (t.picks || []).forEach(function (id) { (m[id] = m[id] || []).push(t.table); });
     });
@@ -21,7 +21,7 @@
   };
 
   V.tableName = function (s, n) {
-    var t = (s.tables || []).filter(function (x) { return x.table === n; })[0];
+    const t = (s.tables || []).filter(function (x) { return x.table === n; })[0];
     return t ? t.name : YZ.t('table', { n: n });
   };
 
@@ -31,12 +31,12 @@
    */
   V.tally = function (s) {
     if (!s.tally) return null;
-    var counts = s.tally.counts || {}, picks = V.picks(s), xm = YZ.exclusionMap(s);
-    var rows = (s.proposals || []).map(function (p, i) {
+    const counts = s.tally.counts || {}, picks = V.picks(s), xm = YZ.exclusionMap(s);
+    const rows = (s.proposals || []).map(function (p, i) {
       return { id: p.id, title: p.title, location: p.location, votes: counts[p.id] || 0, order: i, picked: picks[p.id] || [], excluded: !!xm[p.id] };
     });
     rows.sort(function (a, b) { return b.votes - a.votes || a.order - b.order; });
-    var max = rows.length ? rows[0].votes : 0;
+    const max = rows.length ? rows[0].votes : 0;
     rows.forEach(function (r, i) {
       r.place = i + 1;
       r.share = max > 0 ? r.votes / max : 0;
@@ -52,13 +52,13 @@
 
   V.tallyHidden = function (s) { return !s.tally && s.rules && s.rules.tally === 'hidden_until_close'; };
 
-  var REASONS = {
+  const REASONS = {
     no_votes: 'no_votes',
     excluded: 'excluded_before_vote_2',
     does_not_fit: 'does_not_fit_remaining_budget',
     stopped: 'below_budget_line'
   };
-  V.reason = function (code) { var n = REASONS[code]; return n ? YZ.t(n) : (code || ''); };
+  V.reason = function (code) { const n = REASONS[code]; return n ? YZ.t(n) : (code || ''); };
 
   /**
    * The ranking with everything a row shows, and where the budget line
@@ -66,14 +66,14 @@
    * rows above the line, skipped misfits included).
    */
   V.results = function (s) {
-    var r = s.results;
+    const r = s.results;
     if (!r) return null;
-    var pm = YZ.proposalMap(s), picks = V.picks(s), last = 0, es = r.equal_shares;
+    let pm = YZ.proposalMap(s), picks = V.picks(s), last = 0, es = r.equal_shares;
     // A rank two proposals share is written "3=" on every page (the notice too).
-    var seen = {}, shared = {};
+    const seen = {}, shared = {};
     r.ranking.forEach(function (row) { if (seen[row.rank]) shared[row.rank] = true; seen[row.rank] = true; });
-    var rows = r.ranking.map(function (row, i) {
-      var p = pm[row.proposal] || { title: row.proposal, location: '' };
+    const rows = r.ranking.map(function (row, i) {
+      const p = pm[row.proposal] || { title: row.proposal, location: '' };
       if (row.funded) last = i + 1;
       return {
         id: row.proposal, title: p.title, location: p.location, rank: row.rank, position: row.position,
@@ -99,14 +99,14 @@
    * (received = counted + void; the results count valid ballots).
    */
   V.closedTurnout = function (s) {
-    var r = s.results;
+    const r = s.results;
     if (!r) return null;
     return { turnout: { ballots: r.ballots + r.void, valid: r.ballots, void: r.void, phone: r.ballots - r.paper, paper: r.paper + r.void, stickers: r.stickers } };
   };
 
   /** The count's ballots by kind, when paper or stickers took part (null for a phone-only vote). */
   V.paperCounts = function (s) {
-    var r = s.results;
+    const r = s.results;
     if (!r || !(r.paper || r.void || r.stickers)) return null;
     return { phone: r.ballots - r.paper, paper: r.paper, void: r.void, stickers: r.stickers };
   };
@@ -124,10 +124,10 @@
    * added from the top of the ranking. Null under the other rules.
    */
   V.equalShares = function (s) {
-    var r = s.results;
+    const r = s.results;
     if (!r || !r.equal_shares) return null;
-    var es = r.equal_shares, share = YZ.money(Number(es.share), s.rules.budget.currency);
-    var text = YZ.t('es_split', { voters: es.voters, share: share }) +
+    const es = r.equal_shares, share = YZ.money(Number(es.share), s.rules.budget.currency);
+    const text = YZ.t('es_split', { voters: es.voters, share: share }) +
       (es.selected.length ? YZ.t('es_bought', { ids: joinIds(es.selected) }) : YZ.t('es_bought_nothing')) +
       (es.completion.length ? YZ.t('es_completion', { ids: joinIds(es.completion) }) : YZ.t('es_end'));
     return { voters: es.voters, share: share, selected: es.selected, completion: es.completion, text: text };
@@ -135,10 +135,10 @@
 
   /** Ties among proposals with votes, decisive ones (those that changed what is funded) first. */
   V.ties = function (s) {
-    var r = s.results;
+    const r = s.results;
     if (!r) return [];
-    var pm = YZ.proposalMap(s);
-    var list = r.ties.map(function (g) {
+    const pm = YZ.proposalMap(s);
+    const list = r.ties.map(function (g) {
       return {
         votes: g.votes, decisive: g.decisive,
         proposals: g.proposals.map(function (id) { return { id: id, title: (pm[id] || { title: id }).title }; })
@@ -160,9 +160,9 @@
 
   /** One table's progress: state 'discussing' | 'picked' | 'locked'. */
   V.table = function (s, t) {
-    var pm = YZ.proposalMap(s), want = s.rules.picks_per_table, n = (t.picks || []).length;
-    var state = t.picks_locked ? 'locked' : n > 0 ? 'picked' : 'discussing';
-    var text = state === 'locked' ? YZ.t('picks_locked')
+    const pm = YZ.proposalMap(s), want = s.rules.picks_per_table, n = (t.picks || []).length;
+    const state = t.picks_locked ? 'locked' : n > 0 ? 'picked' : 'discussing';
+    const text = state === 'locked' ? YZ.t('picks_locked')
       : state === 'picked' ? YZ.t('picked_not_locked', { n: n, want: want })
       : YZ.t('discussing');
     return {
@@ -176,14 +176,14 @@
   /** The table on stage during pitches: its picks with cost and the adviser's word. */
   V.pitch = function (s) {
     if (!s.pitch) return null;
-    var pm = YZ.proposalMap(s), am = YZ.annotationMap(s);
-    var t = (s.tables || []).filter(function (x) { return x.table === s.pitch.table; })[0];
+    const pm = YZ.proposalMap(s), am = YZ.annotationMap(s);
+    const t = (s.tables || []).filter(function (x) { return x.table === s.pitch.table; })[0];
     return {
       table: s.pitch.table, name: V.tableName(s, s.pitch.table),
       next: s.pitch.next ? V.tableName(s, s.pitch.next) : '',
       done: (s.pitch.done || []).map(function (n) { return V.tableName(s, n); }),
       picks: (t ? t.picks : []).map(function (id) {
-        var p = pm[id] || { id: id, title: id, location: '', cost: 0 };
+        const p = pm[id] || { id: id, title: id, location: '', cost: 0 };
         return V.proposal(p, am[id], s.rules.budget.currency, s);
       })
     };
@@ -200,12 +200,12 @@
    * adopted costs.
    */
   V.proposal = function (p, a, currency, s) {
-    var x = s ? YZ.exclusionMap(s)[p.id] : null, adviser = '';
+    let x = s ? YZ.exclusionMap(s)[p.id] : null, adviser = '';
     if (a) {
       adviser = a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule)
         : YZ.t('adviser') + V.feasibility(a.feasibility);
     }
-    var c = s ? YZ.costOf(s, p, currency) : { text: YZ.money(p.cost, currency), remark: '' };
+    const c = s ? YZ.costOf(s, p, currency) : { text: YZ.money(p.cost, currency), remark: '' };
     return {
       id: p.id, title: p.title, location: p.location || '', description: p.description || '', category: p.category || '',
       cost: p.cost, costText: c.text, costRemark: c.remark,
@@ -216,7 +216,7 @@
 
   /** The rules card: [label, value] pairs, fixed before the meeting opened. */
   V.rules = function (s) {
-    var r = s.rules;
+    const r = s.rules;
     return [
       [YZ.t('tables'), YZ.t('tables_proposals_2', { length: r.tables.length, length2: s.proposals.length })],
       [YZ.t('picks_per_table'), YZ.t('part_24', { picks_per_table: r.picks_per_table })],
@@ -233,7 +233,7 @@
    * cancelled, the door register, the fingerprint of every issued card.
    */
   V.electorate = function (s) {
-    var e = s.electorate || {}, c = YZ.count(s);
+    const e = s.electorate || {}, c = YZ.count(s);
     return { issued: e.cards_issued || 0, cancelled: e.cards_cancelled || 0, fingerprint: e.fingerprint || '', registered: c.registered };
   };
 
@@ -245,24 +245,24 @@
    * {kind, text, at, also, flagged}; newest first within a kind.
    */
   V.announcements = function (s) {
-    var e = s.electorate || {}, out = [];
-    var newest = function (a, b) { return b.at - a.at; };
-    var issues = (e.issuances || []).filter(function (i) { return i.during_vote; }).map(function (i) {
+    let e = s.electorate || {}, out = [];
+    const newest = function (a, b) { return b.at - a.at; };
+    const issues = (e.issuances || []).filter(function (i) { return i.during_vote; }).map(function (i) {
       return { kind: 'issue', text: YZ.issueText(i), at: i.at_ms };
     }).sort(newest);
-    var excl = (s.exclusions || []).map(function (x) { return { kind: 'exclusion', text: YZ.exclusionText(x), at: x.at_ms, id: x.proposal }; }).sort(newest);
-    var cur = s.rules ? s.rules.budget.currency : 'CNY';
-    var costs = (s.adopted_costs || []).map(function (a) {
+    const excl = (s.exclusions || []).map(function (x) { return { kind: 'exclusion', text: YZ.exclusionText(x), at: x.at_ms, id: x.proposal }; }).sort(newest);
+    const cur = s.rules ? s.rules.budget.currency : 'CNY';
+    const costs = (s.adopted_costs || []).map(function (a) {
       return { kind: 'cost', at: 0, id: a.proposal, text: YZ.t('advisers_estimate_adopted_list_cost_2', { proposal: a.proposal, money: YZ.money(a.cost, cur), money2: YZ.money(a.list_cost, cur) }) };
     });
-    var claims = (e.desk || []).map(function (d) {
-      var c = YZ.claimText(d);
+    const claims = (e.desk || []).map(function (d) {
+      const c = YZ.claimText(d);
       return c ? { kind: 'claim', text: c.text, also: c.also, flagged: c.flagged, at: d.claim.at_ms } : null;
     }).filter(Boolean).sort(newest);
     out = out.concat(issues, excl, costs, claims);
-    var n = (e.cancellations || []).length;
+    const n = (e.cancellations || []).length;
     if (n) {
-      var last = e.cancellations[n - 1];
+      const last = e.cancellations[n - 1];
       out.push({ kind: 'cancel', at: last.at_ms, text: YZ.t('voter_cards_cancelled_latest', { n: n, cancelText: YZ.cancelText(last) }) });
     }
     return out;

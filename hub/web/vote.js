@@ -14,13 +14,13 @@
  */
 (function () {
   'use strict';
-  var YZ = window.YZ, V = YZ.views, h = YZ.h;
-  var app = YZ.$('#app');
+  const YZ = window.YZ, V = YZ.views, h = YZ.h;
+  const app = YZ.$('#app');
 
-  var token = YZ.takeToken('vote');
-  var session = null, snapshot = null, you = null;
-  var ui = freshUi();
-  var mounted = { screen: '', key: '' };
+  let token = YZ.takeToken('vote');
+  let session = null, snapshot = null, you = null;
+  let ui = freshUi();
+  let mounted = { screen: '', key: '' };
 
   function freshUi() {
     return {
@@ -32,11 +32,11 @@
   // ------------------------------------------------------------ per-card storage
 
   /** The hub's reading of a typed code (docs/protocol.md: case, dashes, O/I/L). */
-  var canonical = YZ.normalizeToken;
+  const canonical = YZ.normalizeToken;
   /** A short name for a card in storage keys (FNV-1a; the code itself stays out of key names). */
   function cardKey() {
-    var s = canonical(token), x = 0x811c9dc5;
-    for (var i = 0; i < s.length; i++) { x ^= s.charCodeAt(i); x = Math.imul(x, 0x01000193) >>> 0; }
+    let s = canonical(token), x = 0x811c9dc5;
+    for (let i = 0; i < s.length; i++) { x ^= s.charCodeAt(i); x = Math.imul(x, 0x01000193) >>> 0; }
     return x.toString(36);
   }
   function draftKey() { return 'yz.vote.draft.' + cardKey(); }
@@ -49,7 +49,7 @@
   // ------------------------------------------------------------ which screen
 
   function mine() {
-    var s = snapshot;
+    const s = snapshot;
     if (s && s.my_ballot) return { receipt: s.my_ballot.receipt, choices: s.my_ballot.choices, fresh: ui.receipt ? ui.receipt.fresh : ui.pendingAtStart };
     return ui.receipt;
   }
@@ -58,7 +58,7 @@
     if (!token) return 'code';
     if (!you || !snapshot) return 'connecting';
     if (you.role !== 'voter') return 'wrong';
-    var s = snapshot;
+    const s = snapshot;
     if (mine()) return V.at(s, 'counted') ? 'results' : 'receipt';
     if (ui.submitting || (session && session.unanswered() > 0)) return 'submitting';
     if (s.my_card && s.my_card.status !== 'usable' && !V.at(s, 'counted')) return 'card';
@@ -69,7 +69,7 @@
 
   /** The data a screen is built from; it is rebuilt only when this changes. */
   function keyOf(screen) {
-    var s = snapshot, k = { screen: screen, lang: YZ.lang() };
+    const s = snapshot, k = { screen: screen, lang: YZ.lang() };
     if (s) {
       k.phase = s.phase;
       if (screen === 'choose') { k.tables = s.tables; k.annotations = s.annotations; k.max = s.rules.max_choices; k.exclusions = s.exclusions; k.costs = s.adopted_costs; }
@@ -86,15 +86,15 @@
   // ------------------------------------------------------------ drawing
 
   function render() {
-    var screen = screenOf(), key = keyOf(screen);
+    const screen = screenOf(), key = keyOf(screen);
     if (screen !== mounted.screen || key !== mounted.key) {
-      var changed = screen !== mounted.screen;
+      const changed = screen !== mounted.screen;
       YZ.fill(app, SCREENS[screen]());
       app.setAttribute('data-screen', screen);
       mounted = { screen: screen, key: key };
       if (screen === 'choose') syncChoices();
       if (changed) {
-        var first = app.querySelector('h1');
+        const first = app.querySelector('h1');
         if (first && document.activeElement !== YZ.$('#code')) { first.setAttribute('tabindex', '-1'); first.focus(); }
         window.scrollTo(0, 0);
       }
@@ -102,7 +102,7 @@
     if (snapshot) document.title = YZ.t('vote') + ' · ' + snapshot.meeting.name;
     tick();
   }
-  var schedule = YZ.frame(render);
+  const schedule = YZ.frame(render);
 
   function pm() { return YZ.proposalMap(snapshot); }
   function max() { return snapshot.rules.max_choices; }
@@ -111,7 +111,7 @@
     return snapshot && snapshot.timer ? h('p', { class: 'timerline' }, YZ.timerLabel(snapshot.timer.label), ' ', h('b', { class: 'mono', 'data-timer': '' })) : null;
   }
 
-  var SCREENS = {
+  const SCREENS = {
     code: function () {
       return h('section', { class: 'card' },
         h('h1', null, YZ.t('enter_code_on_your_voting')),
@@ -132,7 +132,7 @@
     },
 
     wrong: function () {
-      var page = { chair: '/table', recorder: '/table', adviser: '/table', organiser: '/admin', projector: '/projector' }[you.role] || '/';
+      const page = { chair: '/table', recorder: '/table', adviser: '/table', organiser: '/admin', projector: '/projector' }[you.role] || '/';
       return h('section', { class: 'card' },
         h('h1', null, YZ.t('this_is_not_voting_card')),
         h('p', null, YZ.t('this_card_is_for') + you.label),
@@ -142,7 +142,7 @@
 
     /** A card that cannot vote (docs/protocol.md, `my_card`): say why, and what to do. */
     card: function () {
-      var c = snapshot.my_card;
+      const c = snapshot.my_card;
       return h('section', { class: 'card', id: 'card-status', 'data-status': c.status },
         h('h1', null, c.status === 'cancelled' ? YZ.t('this_card_was_cancelled') : YZ.t('this_card_has_not_been')),
         notice('error', cardText(c)),
@@ -152,7 +152,7 @@
     },
 
     waiting: function () {
-      var s = snapshot, p = s.phase === 'pitches' ? V.pitch(s) : null;
+      const s = snapshot, p = s.phase === 'pitches' ? V.pitch(s) : null;
       return h('section', { class: 'card' },
         h('h1', null, YZ.t('voting_has_not_opened_yet')),
         h('p', { class: 'phase' }, YZ.t('now'), h('b', null, YZ.phaseName(s.phase))),
@@ -171,7 +171,7 @@
     },
 
     choose: function () {
-      var m = max();
+      const m = max();
       return h('section', { class: 'choose' },
         // Fixed at the bottom of the screen, full width, one line: what is chosen and the way on.
         h('div', { class: 'submitbar', id: 'submitbar' },
@@ -197,12 +197,12 @@
     },
 
     review: function () {
-      var map = pm(), list = ordered(ui.choices);
+      const map = pm(), list = ordered(ui.choices);
       return h('section', { class: 'card' },
         h('h1', null, YZ.t('check_your_choices')),
         h('p', null, YZ.t('you_chose_at_most_once', { length: list.length, max: max() })),
         h('ol', { class: 'review-list' }, list.map(function (id) {
-          var p = map[id] || { title: id };
+          const p = map[id] || { title: id };
           return h('li', null, h('span', { class: 'pid mono' }, id), ' ', p.title);
         })),
         ui.submitError ? h('p', { class: 'notice error', role: 'alert', id: 'submit-error', 'data-code': ui.submitError.code }, refusalText(ui.submitError)) : null,
@@ -220,7 +220,7 @@
     },
 
     receipt: function () {
-      var b = mine(), map = pm();
+      const b = mine(), map = pm();
       return h('section', { class: 'card receipt' },
         h('h1', null, b.fresh ? YZ.t('your_ballot_is_recorded') : YZ.t('this_card_has_already_voted')),
         receiptBox(b),
@@ -233,8 +233,8 @@
     },
 
     results: function () {
-      var s = snapshot, r = V.results(s), b = mine();
-      var chosen = {};
+      const s = snapshot, r = V.results(s), b = mine();
+      const chosen = {};
       if (b) b.choices.forEach(function (id) { chosen[id] = true; });
       return h('section', { class: 'card results' },
         h('h1', null, r && r.final ? YZ.t('results_published_2') : YZ.t('results')),
@@ -267,12 +267,12 @@
 
   /** The hub's refusal of a ballot, in plain words (the card's own reasons first). */
   function refusalText(m) {
-    var map = YZ.proposalMap(snapshot);
+    const map = YZ.proposalMap(snapshot);
     switch (m.code) {
       case 'card_cancelled': return cardText({ status: 'cancelled', reason: snapshot.my_card ? snapshot.my_card.reason : '' });
       case 'not_registered': return cardText({ status: 'not_registered' });
       case 'proposal_excluded': {
-        var x = YZ.exclusionMap(snapshot)[m.detail];
+        const x = YZ.exclusionMap(snapshot)[m.detail];
         return YZ.t('not_submitted') + (x ? YZ.exclusionText(x) : YZ.errorText(m)) +
           YZ.t('proposal_excluded_before_vote_cannot');
       }
@@ -296,10 +296,10 @@
    * and the whole list follows once.
    */
   function groups() {
-    var s = snapshot, map = pm(), picks = V.picks(s), am = YZ.annotationMap(s), cur = s.rules.budget.currency;
-    var shared = s.rules.assignment === 'all_tables';
-    var out = s.tables.map(function (t) {
-      var ids = shared ? t.picks : t.share;
+    const s = snapshot, map = pm(), picks = V.picks(s), am = YZ.annotationMap(s), cur = s.rules.budget.currency;
+    const shared = s.rules.assignment === 'all_tables';
+    const out = s.tables.map(function (t) {
+      const ids = shared ? t.picks : t.share;
       return {
         name: t.name, pickCount: t.picks.length,
         items: ids.map(function (id) { return { p: V.proposal(map[id] || { id: id, title: id, cost: 0 }, am[id], cur, s), picked: t.picks.indexOf(id) >= 0 }; })
@@ -314,9 +314,9 @@
   }
 
   function item(it, gi) {
-    var p = it.p, id = 'c' + gi + '-' + p.id;
-    var hay = [p.id, p.title, p.location, p.category, p.description].join(' ').toLowerCase();
-    var out = !!p.excluded;
+    const p = it.p, id = 'c' + gi + '-' + p.id;
+    const hay = [p.id, p.title, p.location, p.category, p.description].join(' ').toLowerCase();
+    const out = !!p.excluded;
     return h('li', { class: 'item' + (it.picked ? ' picked' : '') + (out ? ' excluded' : ''), 'data-id': p.id, 'data-picked': it.picked ? '1' : '0', 'data-excluded': out ? '1' : null, 'data-hay': hay },
       h('input', { type: 'checkbox', id: id, value: p.id, class: 'box', disabled: out, 'aria-describedby': out ? id + '-x' : null }),
       // One compact line or two: number, title, cost; the rest behind 详情 (details, on tap).
@@ -335,20 +335,20 @@
 
   /** Reflect the choices on every box, the counter and the review button. */
   function syncChoices() {
-    var on = {};
+    const on = {};
     ui.choices.forEach(function (id) { on[id] = true; });
-    var boxes = app.querySelectorAll('input.box');
-    for (var i = 0; i < boxes.length; i++) {
+    const boxes = app.querySelectorAll('input.box');
+    for (let i = 0; i < boxes.length; i++) {
       boxes[i].checked = !!on[boxes[i].value];
       boxes[i].parentNode.classList.toggle('chosen', !!on[boxes[i].value]);
     }
-    var c = YZ.$('#counter');
+    const c = YZ.$('#counter');
     if (c) YZ.fill(c, YZ.t('chosen'), h('b', { id: 'count' }, ui.choices.length), ' / ' + max());
-    var go = YZ.$('#to-review');
+    const go = YZ.$('#to-review');
     if (go) go.disabled = ui.choices.length === 0;
-    var msg = YZ.$('#limit-msg');
+    const msg = YZ.$('#limit-msg');
     if (msg) {
-      var full = ui.limitHit && ui.choices.length >= max();
+      const full = ui.limitHit && ui.choices.length >= max();
       msg.hidden = !full;
       msg.textContent = full ? YZ.t('you_can_choose_at_most', { max: max() }) : '';
     }
@@ -356,9 +356,9 @@
   }
 
   function onTick(e) {
-    var box = e.target;
+    const box = e.target;
     if (!box || !box.classList || !box.classList.contains('box')) return;
-    var id = box.value, at = ui.choices.indexOf(id);
+    const id = box.value, at = ui.choices.indexOf(id);
     if (box.checked && YZ.exclusionMap(snapshot)[id]) { box.checked = false; return; }
     if (box.checked && at < 0) {
       if (ui.choices.length >= max()) {
@@ -380,34 +380,34 @@
   function onPicksOnly(e) { ui.picksOnly = e.target.checked; applyFilter(); }
 
   /** The number in a proposal id ("P07" → 7), or NaN. */
-  function idNumber(id) { var d = String(id).replace(/\D/g, ''); return d ? parseInt(d, 10) : NaN; }
+  function idNumber(id) { const d = String(id).replace(/\D/g, ''); return d ? parseInt(d, 10) : NaN; }
 
   function applyFilter() {
-    var q = ui.query.toLowerCase().replace(/\s+/g, ' ').trim(), shown = 0;
-    var groupsEl = app.querySelectorAll('#list .group');
+    let q = ui.query.toLowerCase().replace(/\s+/g, ' ').trim(), shown = 0;
+    const groupsEl = app.querySelectorAll('#list .group');
     // A number ("7", "p7", "P07") finds that proposal, when there is one; words anything containing them.
-    var num = /^p?\s*0*\d+$/.test(q) ? idNumber(q) : NaN, byNumber = false;
+    let num = /^p?\s*0*\d+$/.test(q) ? idNumber(q) : NaN, byNumber = false;
     if (!isNaN(num)) {
-      var all = app.querySelectorAll('#list .item');
-      for (var k = 0; k < all.length && !byNumber; k++) byNumber = idNumber(all[k].getAttribute('data-id')) === num;
+      const all = app.querySelectorAll('#list .item');
+      for (let k = 0; k < all.length && !byNumber; k++) byNumber = idNumber(all[k].getAttribute('data-id')) === num;
     }
-    for (var g = 0; g < groupsEl.length; g++) {
-      var items = groupsEl[g].querySelectorAll('.item'), any = false;
-      for (var i = 0; i < items.length; i++) {
-        var hit = !q || (byNumber ? idNumber(items[i].getAttribute('data-id')) === num : items[i].getAttribute('data-hay').indexOf(q) >= 0);
-        var ok = hit && (!ui.picksOnly || items[i].getAttribute('data-picked') === '1');
+    for (let g = 0; g < groupsEl.length; g++) {
+      let items = groupsEl[g].querySelectorAll('.item'), any = false;
+      for (let i = 0; i < items.length; i++) {
+        const hit = !q || (byNumber ? idNumber(items[i].getAttribute('data-id')) === num : items[i].getAttribute('data-hay').indexOf(q) >= 0);
+        const ok = hit && (!ui.picksOnly || items[i].getAttribute('data-picked') === '1');
         items[i].hidden = !ok;
         if (ok) { any = true; shown++; }
       }
       groupsEl[g].hidden = !any;
     }
-    var none = YZ.$('#no-match');
+    const none = YZ.$('#no-match');
     if (none) none.hidden = shown > 0;
   }
 
   /** Choices in list order (as printed on the proposals list). */
   function ordered(ids) {
-    var pos = {};
+    const pos = {};
     snapshot.proposals.forEach(function (p, i) { pos[p.id] = i; });
     return ids.slice().sort(function (a, b) { return (pos[a] || 0) - (pos[b] || 0); });
   }
@@ -459,7 +459,7 @@
       onWelcome: function (w, s) {
         you = w;
         YZ.initLang(s.meeting.language);
-        var known = {}, xm = YZ.exclusionMap(s);
+        const known = {}, xm = YZ.exclusionMap(s);
         s.proposals.forEach(function (p) { if (!xm[p.id]) known[p.id] = true; });
         if (!ui.choices.length) ui.choices = loadDraft().filter(function (id) { return known[id]; }).slice(0, s.rules.max_choices);
         if (session.unanswered() > 0) ui.pendingAtStart = true;
@@ -474,11 +474,11 @@
   }
 
   function status(state, detail) {
-    var el = YZ.$('#status');
+    const el = YZ.$('#status');
     el.hidden = state === 'online';
     el.setAttribute('data-state', state);
     el.textContent = YZ.statusText(state, detail);
-    var sub = YZ.$('#submit-status');
+    const sub = YZ.$('#submit-status');
     if (sub) { sub.setAttribute('data-state', state); sub.textContent = YZ.statusText(state, detail); }
     if (state === 'refused') {
       session.stop();
@@ -493,7 +493,7 @@
 
   function onCode(e) {
     e.preventDefault();
-    var code = YZ.$('#code').value.trim();
+    const code = YZ.$('#code').value.trim();
     if (canonical(code).length < 8) {
       ui.codeError = YZ.t('that_code_is_too_short');
       render();
@@ -515,15 +515,15 @@
     token = null;
     ui = freshUi();
     render();
-    var c = YZ.$('#code');
+    const c = YZ.$('#code');
     if (c) c.focus();
   }
 
   function tick() {
-    var els = app.querySelectorAll('[data-timer]');
+    const els = app.querySelectorAll('[data-timer]');
     if (!els.length || !snapshot || !snapshot.timer) return;
-    var ms = YZ.remainingMs(snapshot.timer, session ? session.now() : Date.now());
-    for (var i = 0; i < els.length; i++) els[i].textContent = YZ.clock(ms) + (snapshot.timer.paused ? YZ.t('paused') : '');
+    const ms = YZ.remainingMs(snapshot.timer, session ? session.now() : Date.now());
+    for (let i = 0; i < els.length; i++) els[i].textContent = YZ.clock(ms) + (snapshot.timer.paused ? YZ.t('paused') : '');
   }
 
   YZ.langToggle();

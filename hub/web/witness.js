@@ -15,12 +15,12 @@
  */
 (function () {
   'use strict';
-  var YZ = window.YZ;
-  var GENESIS = '0000000000000000000000000000000000000000000000000000000000000000';
+  const YZ = window.YZ;
+  const GENESIS = '0000000000000000000000000000000000000000000000000000000000000000';
 
   // ------------------------------------------------------------ SHA-256 (FIPS 180-4)
 
-  var K = [
+  const K = [
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -32,38 +32,38 @@
 
   /** Lower-case hex SHA-256 of a string's UTF-8 bytes. */
   function sha256(text) {
-    var bytes = new TextEncoder().encode(text);
-    var n = bytes.length, total = ((n + 9 + 63) >> 6) << 6;
-    var m = new Uint8Array(total);
+    const bytes = new TextEncoder().encode(text);
+    const n = bytes.length, total = ((n + 9 + 63) >> 6) << 6;
+    const m = new Uint8Array(total);
     m.set(bytes);
     m[n] = 0x80;
-    var bits = n * 8;
+    const bits = n * 8;
     // Length in bits, big-endian, in the last 8 bytes (messages under 2^53 bits).
-    var hi = Math.floor(bits / 4294967296), lo = bits >>> 0;
+    const hi = Math.floor(bits / 4294967296), lo = bits >>> 0;
     m[total - 8] = hi >>> 24; m[total - 7] = (hi >>> 16) & 255; m[total - 6] = (hi >>> 8) & 255; m[total - 5] = hi & 255;
     m[total - 4] = lo >>> 24; m[total - 3] = (lo >>> 16) & 255; m[total - 2] = (lo >>> 8) & 255; m[total - 1] = lo & 255;
-    var H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
-    var W = new Array(64);
-    for (var off = 0; off < total; off += 64) {
-      var t;
+    const H = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    const W = new Array(64);
+    for (let off = 0; off < total; off += 64) {
+      let t;
       for (t = 0; t < 16; t++) {
-        var i = off + 4 * t;
+        const i = off + 4 * t;
         W[t] = ((m[i] << 24) | (m[i + 1] << 16) | (m[i + 2] << 8) | m[i + 3]) >>> 0;
       }
       for (t = 16; t < 64; t++) {
-        var x = W[t - 15], y = W[t - 2];
-        var s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
-        var s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+        const x = W[t - 15], y = W[t - 2];
+        const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+        const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
         W[t] = (W[t - 16] + s0 + W[t - 7] + s1) >>> 0;
       }
-      var a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
+      let a = H[0], b = H[1], c = H[2], d = H[3], e = H[4], f = H[5], g = H[6], h = H[7];
       for (t = 0; t < 64; t++) {
-        var S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
-        var ch = (e & f) ^ (~e & g);
-        var t1 = (h + S1 + ch + K[t] + W[t]) >>> 0;
-        var S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
-        var maj = (a & b) ^ (a & c) ^ (b & c);
-        var t2 = (S0 + maj) >>> 0;
+        const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+        const ch = (e & f) ^ (~e & g);
+        const t1 = (h + S1 + ch + K[t] + W[t]) >>> 0;
+        const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+        const maj = (a & b) ^ (a & c) ^ (b & c);
+        const t2 = (S0 + maj) >>> 0;
         h = g; g = f; f = e; e = (d + t1) >>> 0; d = c; c = b; b = a; a = (t1 + t2) >>> 0;
       }
       H[0] = (H[0] + a) >>> 0; H[1] = (H[1] + b) >>> 0; H[2] = (H[2] + c) >>> 0; H[3] = (H[3] + d) >>> 0;
@@ -77,7 +77,7 @@
 
   /** Does `row` follow `prev` (null for entry 1)? null if so, else what is wrong (English, for the record). */
   function problem(prev, row) {
-    var wantSeq = prev ? prev.seq + 1 : 1, wantPrev = prev ? prev.hash : GENESIS;
+    const wantSeq = prev ? prev.seq + 1 : 1, wantPrev = prev ? prev.hash : GENESIS;
     if (row.seq !== wantSeq) return 'entry ' + row.seq + ': expected entry ' + wantSeq;
     if (row.prev !== wantPrev) return 'entry ' + row.seq + ': prev is not the hash of entry ' + (wantSeq - 1);
     if (typeof row.body === 'string') return bodyProblem(row, row.body);
@@ -86,16 +86,16 @@
   }
   function bodyProblem(row, body) {
     if (sha256(row.prev + body) !== row.hash) return 'entry ' + row.seq + ': hash mismatch';
-    var b;
+    let b;
     try { b = JSON.parse(body); } catch (e) { return 'entry ' + row.seq + ': body unreadable'; }
     return b.seq === row.seq ? null : 'entry ' + row.seq + ': body says seq ' + b.seq;
   }
   function closesVote(body) {
-    try { var e = JSON.parse(body).event; return e.type === 'phase_changed' && e.to === 'counted'; } catch (x) { return false; }
+    try { const e = JSON.parse(body).event; return e.type === 'phase_changed' && e.to === 'counted'; } catch (x) { return false; }
   }
   /** One entry as a line of the copy, in `hub export --format log`'s order. */
   function line(r) {
-    var o = { seq: r.seq, prev: r.prev, hash: r.hash };
+    const o = { seq: r.seq, prev: r.prev, hash: r.hash };
     if (typeof r.body === 'string') o.body = r.body; else o.sealed = r.sealed;
     return JSON.stringify(o) + '\n';
   }
@@ -120,27 +120,27 @@
     this.phase = null;
     this._load();
   };
-  var W = YZ.Witness.prototype;
+  const W = YZ.Witness.prototype;
 
   W._changed = function () { if (this.opts.onChange) this.opts.onChange(this); };
 
   W._load = function () {
-    var self = this;
-    var done = function () { self.loaded = true; self._changed(); self._follow(); };
+    const self = this;
+    const done = function () { self.loaded = true; self._changed(); self._follow(); };
     if (!window.indexedDB) { done(); return; }
-    var req;
+    let req;
     try { req = indexedDB.open('yz-witness-' + this.opts.key, 1); } catch (e) { done(); return; }
     req.onupgradeneeded = function () { req.result.createObjectStore('rows', { keyPath: 'seq' }); };
     req.onerror = function () { done(); };
     req.onsuccess = function () {
       self.db = req.result;
       self.stored = true;
-      var all = self.db.transaction('rows', 'readonly').objectStore('rows').getAll();
+      const all = self.db.transaction('rows', 'readonly').objectStore('rows').getAll();
       all.onsuccess = function () {
-        var rows = (all.result || []).sort(function (a, b) { return a.seq - b.seq; });
+        const rows = (all.result || []).sort(function (a, b) { return a.seq - b.seq; });
         // Check what was kept, as on arrival: a copy damaged in storage is not continued.
-        for (var i = 0; i < rows.length; i++) {
-          var p = problem(i ? rows[i - 1] : null, rows[i]);
+        for (let i = 0; i < rows.length; i++) {
+          const p = problem(i ? rows[i - 1] : null, rows[i]);
           if (p) { self.rewritten = { stored: true, detail: p }; break; }
         }
         if (!self.rewritten) self.rows = rows;
@@ -153,7 +153,7 @@
 
   W._count = function () { this.sealed = this.rows.filter(function (r) { return typeof r.sealed === 'string'; }).length; };
   W.firstSealed = function () {
-    for (var i = 0; i < this.rows.length; i++) if (typeof this.rows[i].sealed === 'string') return this.rows[i].seq;
+    for (let i = 0; i < this.rows.length; i++) if (typeof this.rows[i].sealed === 'string') return this.rows[i].seq;
     return null;
   };
   W.last = function () { return this.rows.length ? this.rows[this.rows.length - 1] : null; };
@@ -166,16 +166,16 @@
   };
   W._follow = function () {
     if (!this.loaded || !this.session || this.rewritten) return;
-    var next = this.rows.length + 1, again = this.phase === 'counted' || this.phase === 'published' ? this.firstSealed() : null;
+    const next = this.rows.length + 1, again = this.phase === 'counted' || this.phase === 'published' ? this.firstSealed() : null;
     this.session.send({ type: 'follow_log', from: again || next });
   };
 
   /** A `log` message from the hub. */
   W.take = function (frame) {
     if (this.rewritten || !this.loaded) return;
-    var fresh = [], opened = [], closed = false;
-    for (var i = 0; i < frame.rows.length; i++) {
-      var row = frame.rows[i], held = this.rows[row.seq - 1];
+    let fresh = [], opened = [], closed = false;
+    for (let i = 0; i < frame.rows.length; i++) {
+      const row = frame.rows[i], held = this.rows[row.seq - 1];
       if (row.seq <= this.rows.length) {
         if (held.hash !== row.hash || held.prev !== row.prev) {
           this.rewritten = { seq: row.seq, held: held.hash, sent: row.hash };
@@ -188,9 +188,9 @@
         }
         continue;
       }
-      var p = problem(this.last(), row);
+      const p = problem(this.last(), row);
       if (p) { this.rewritten = { seq: row.seq, detail: p }; break; }
-      var kept = typeof row.body === 'string' ? { seq: row.seq, prev: row.prev, hash: row.hash, body: row.body }
+      const kept = typeof row.body === 'string' ? { seq: row.seq, prev: row.prev, hash: row.hash, body: row.body }
         : { seq: row.seq, prev: row.prev, hash: row.hash, sealed: row.sealed };
       if (kept.body && closesVote(kept.body)) closed = true;
       this.rows.push(kept);
@@ -205,7 +205,7 @@
   W._store = function (rows) {
     if (!this.db || !rows.length) return;
     try {
-      var st = this.db.transaction('rows', 'readwrite').objectStore('rows');
+      const st = this.db.transaction('rows', 'readwrite').objectStore('rows');
       rows.forEach(function (r) { st.put(r); });
     } catch (e) { this.stored = false; }
   };
@@ -213,8 +213,8 @@
   /** The copy as a file (JSON lines), for `hub restore --from`. */
   W.text = function () { return this.rows.map(line).join(''); };
   W.download = function (name) {
-    var blob = new Blob([this.text()], { type: 'application/x-ndjson' });
-    var a = document.createElement('a');
+    const blob = new Blob([this.text()], { type: 'application/x-ndjson' });
+    const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = name;
     document.body.appendChild(a);

@@ -10,15 +10,15 @@
 (function () {
   'use strict';
 
-  var YZ = {};
-  var store = (function () {
+  const YZ = {};
+  const store = (function () {
     try { localStorage.setItem('yz.t', '1'); localStorage.removeItem('yz.t'); return localStorage; } catch (e) { return null; }
   })();
   function get(k) { return store ? store.getItem(k) : null; }
   function set(k, v) { if (store) { if (v === null) store.removeItem(k); else store.setItem(k, v); } }
   YZ.storage = { get: get, set: set };
   // Per-tab storage, gone when the tab closes: for the organiser's secret.
-  var tabStore = (function () {
+  const tabStore = (function () {
     try { sessionStorage.setItem('yz.t', '1'); sessionStorage.removeItem('yz.t'); return sessionStorage; } catch (e) { return null; }
   })();
   function sget(k) { return tabStore ? tabStore.getItem(k) : null; }
@@ -31,7 +31,7 @@
   // which the hub writes out as <span class="zh">…</span><span class="en">…</span>
   // (CSS shows one); scripts say YZ.t('key', { n: 3 }).
 
-  var langListeners = [];
+  const langListeners = [];
   YZ.lang = function () { return document.documentElement.getAttribute('data-lang') || 'zh'; };
   YZ.setLang = function (l, remember) {
     if (l !== 'en') l = 'zh';
@@ -43,7 +43,7 @@
   YZ.onLang = function (f) { langListeners.push(f); };
   /** The stored choice, else the meeting's language, else Chinese. */
   YZ.initLang = function (meetingLang) {
-    var l = get('yz.lang') || (meetingLang === 'en' ? 'en' : 'zh');
+    const l = get('yz.lang') || (meetingLang === 'en' ? 'en' : 'zh');
     YZ.setLang(l, false);
   };
   /** A speaker's name as shown: a bare seat number reads "5号" / "Seat 5". */
@@ -54,25 +54,25 @@
   // The meeting's words (rules, phases, the adviser's word, money) come from
   // the hub's one vocabulary, yuanzhuo_protocol::words, which the hub puts
   // in front of this file as window.YZ_WORDS. Pages never keep a copy.
-  var WORDS = window.YZ_WORDS || {};
+  const WORDS = window.YZ_WORDS || {};
   /** A word of the vocabulary in the reader's language, e.g. YZ.word('allocation', 'greedy_skip'). */
   YZ.word = function (kind, key) {
-    var w = WORDS[kind] && WORDS[kind][key];
+    const w = WORDS[kind] && WORDS[kind][key];
     return w ? YZ.tr(w.zh, w.en) : String(key);
   };
-  var UI = WORDS.ui || {};
+  const UI = WORDS.ui || {};
   /**
    * A page word in a given language ('zh' or 'en'), each {name} replaced by
    * values[name]. A key missing from the vocabulary shows loudly as ⟦key⟧
    * (the hub's tests check every key a page names).
    */
   YZ.tIn = function (lang, key, values) {
-    var w = UI[key];
+    const w = UI[key];
     if (!w) {
       if (window.console) console.error('yz: no word "' + key + '" in the vocabulary');
       return '\u27e6' + key + '\u27e7';
     }
-    var s = lang === 'en' ? w[1] : w[0];
+    const s = lang === 'en' ? w[1] : w[0];
     return values ? s.replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m; }) : s;
   };
   /** A page word in the reader's language: YZ.t('sign_in'), YZ.t('n_ballots', { n: 3 }). */
@@ -80,11 +80,11 @@
 
   YZ.PHASES = ['setup', 'check_in', 'discussion', 'picks', 'pitches', 'voting', 'counted', 'published'];
   YZ.phaseName = function (p) { return YZ.word('phase', p); };
-  YZ.nextPhase = function (p) { var i = YZ.PHASES.indexOf(p); return i >= 0 && i + 1 < YZ.PHASES.length ? YZ.PHASES[i + 1] : null; };
+  YZ.nextPhase = function (p) { const i = YZ.PHASES.indexOf(p); return i >= 0 && i + 1 < YZ.PHASES.length ? YZ.PHASES[i + 1] : null; };
 
   /** The seven pre-screening exclusion rules (MEETING.md), 1-based, as [zh, en]. */
   YZ.EXCLUSION_RULES = (WORDS.exclusion_rules || []).map(function (r) { return [r.zh, r.en]; });
-  YZ.exclusionRule = function (n) { var r = YZ.EXCLUSION_RULES[n - 1]; return r ? YZ.tr(r[0], r[1]) : String(n); };
+  YZ.exclusionRule = function (n) { const r = YZ.EXCLUSION_RULES[n - 1]; return r ? YZ.tr(r[0], r[1]) : String(n); };
 
   YZ.tieBreakName = function (t) { return YZ.word('tie_break', t); };
   YZ.allocationName = function (a) { return YZ.word('allocation', a); };
@@ -99,7 +99,7 @@
     if (m.code === 'wrong_phase' && WORDS.phase && WORDS.phase[m.detail]) {
       return YZ.t('not_possible_during', { phaseName: YZ.phaseName(m.detail) });
     }
-    var t = YZ.lang() === 'en' ? (m.en || m.code) : (m.zh || m.code);
+    const t = YZ.lang() === 'en' ? (m.en || m.code) : (m.zh || m.code);
     return m.detail ? t + YZ.t('paren', { v: m.detail }) : t;
   };
 
@@ -108,15 +108,15 @@
   /** Thousands separators, as yuanzhuo_protocol::words::grouped: 300000 → "300,000". */
   YZ.grouped = function (n) {
     // The whole part grouped, decimals kept as given (an equal share: "3,448.75").
-    var s = String(Number(n || 0)), dot = s.indexOf('.');
+    const s = String(Number(n || 0)), dot = s.indexOf('.');
     return (dot < 0 ? s : s.slice(0, dot)).replace(/\B(?=(\d{3})+(?!\d))/g, ',') + (dot < 0 ? '' : s.slice(dot));
   };
   /** Money in the one format (yuanzhuo_protocol::words::money): "300,000 元" / "¥300,000". */
   YZ.money = function (n, currency) {
-    var m = WORDS.money;
-    var c = String(currency || '').trim(), yuan = m.yuan_codes.indexOf(c.toUpperCase()) >= 0;
-    var w = yuan ? m.yuan : m.other;
-    var grouped = YZ.grouped(n);
+    const m = WORDS.money;
+    const c = String(currency || '').trim(), yuan = m.yuan_codes.indexOf(c.toUpperCase()) >= 0;
+    const w = yuan ? m.yuan : m.other;
+    const grouped = YZ.grouped(n);
     return YZ.tr(w.zh, w.en).replace('{n}', function () { return grouped; }).replace('{c}', function () { return c; });
   };
   /**
@@ -127,14 +127,14 @@
    * Also used for durations (talk time), which are never negative.
    */
   YZ.clock = function (ms) {
-    var secs = Math.ceil(ms / 1000), over = secs < 0, s = Math.abs(secs);
-    var hr = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, r = s % 60;
-    var body = (hr ? hr + ':' + (m < 10 ? '0' : '') + m : String(m)) + ':' + (r < 10 ? '0' : '') + r;
+    const secs = Math.ceil(ms / 1000), over = secs < 0, s = Math.abs(secs);
+    const hr = Math.floor(s / 3600), m = Math.floor(s / 60) % 60, r = s % 60;
+    const body = (hr ? hr + ':' + (m < 10 ? '0' : '') + m : String(m)) + ':' + (r < 10 ? '0' : '') + r;
     return over ? YZ.t('over') + body : body;
   };
   YZ.remainingMs = function (timer, nowMs) {
     if (!timer) return 0;
-    var used = timer.used_before_ms + (timer.paused ? 0 : Math.max(0, nowMs - timer.started_at_ms));
+    const used = timer.used_before_ms + (timer.paused ? 0 : Math.max(0, nowMs - timer.started_at_ms));
     return timer.duration_ms - used;
   };
 
@@ -142,9 +142,9 @@
   YZ.showClock = function (el, timer, nowMs) {
     if (!timer) { el.hidden = true; return; }
     el.hidden = false;
-    var left = YZ.remainingMs(timer, nowMs);
-    var own = timer.label === 'discussion' || timer.label === 'pitch';
-    var over = left <= -1000;
+    const left = YZ.remainingMs(timer, nowMs);
+    const own = timer.label === 'discussion' || timer.label === 'pitch';
+    const over = left <= -1000;
     el.textContent = (own ? (over ? '' : YZ.t('part_10')) : YZ.timerLabel(timer.label) + ' ') + YZ.clock(left) + (own && !over ? YZ.t('left') : '') +
       (timer.paused ? YZ.t('paused') : '');
     el.setAttribute('data-over', over ? 'yes' : 'no');
@@ -152,7 +152,7 @@
 
   // ------------------------------------------------------------ the one count
 
-  var VOID_REASONS = {
+  const VOID_REASONS = {
     blank: 'void_blank',
     over_limit: 'void_over_limit',
     unknown_proposal: 'void_unknown_proposal',
@@ -161,7 +161,7 @@
     cancelled_number: 'void_cancelled_number'
   };
   /** A void paper ballot's reason, in words. */
-  YZ.voidReason = function (code) { var n = VOID_REASONS[code]; return n ? YZ.t(n) : code; };
+  YZ.voidReason = function (code) { const n = VOID_REASONS[code]; return n ? YZ.t(n) : code; };
 
   /**
    * The count's numbers, the same on every page (docs/protocol.md, `turnout`):
@@ -170,7 +170,7 @@
    * cancelled, and with the door register how many were registered.
    */
   YZ.count = function (s) {
-    var t = s.turnout || {};
+    const t = s.turnout || {};
     return {
       received: t.ballots || 0, valid: t.valid || 0, void: t.void || 0, voidReasons: t.void_reasons || {},
       phone: t.phone || 0, paper: t.paper || 0, stickers: t.stickers || 0,
@@ -185,9 +185,9 @@
    * keeps ids unique when a page shows it twice.
    */
   YZ.countLine = function (s, prefix) {
-    var c = YZ.count(s), p = prefix || 'count', h = YZ.h;
-    var n = function (k, v) { return h('b', { id: p + '-' + k, class: 'mono' }, String(v)); };
-    var out = [YZ.t('ballots_received'), n('received', c.received), YZ.t('count_sheets_valid_open'),
+    const c = YZ.count(s), p = prefix || 'count', h = YZ.h;
+    const n = function (k, v) { return h('b', { id: p + '-' + k, class: 'mono' }, String(v)); };
+    const out = [YZ.t('ballots_received'), n('received', c.received), YZ.t('count_sheets_valid_open'),
       n('valid', c.valid), YZ.t('count_valid_void'), n('void', c.void), YZ.t('count_void_close')];
     if (c.paper > 0 || c.stickers > 0) {
       out.push(YZ.t('by_phone'), n('phone', c.phone), YZ.t('on_paper'), n('paper', c.paper));
@@ -198,7 +198,7 @@
   };
   /** Void ballots by reason, in words: "空白票 2，超过可选项数 1". */
   YZ.voidLine = function (s) {
-    var r = YZ.count(s).voidReasons, parts = [];
+    const r = YZ.count(s).voidReasons, parts = [];
     Object.keys(r).sort().forEach(function (k) { parts.push(YZ.voidReason(k) + ' ' + r[k]); });
     return parts.join(YZ.t('comma'));
   };
@@ -211,7 +211,7 @@
   };
   /** The proposals excluded before the vote, by id. */
   YZ.exclusionMap = function (s) {
-    var m = {};
+    const m = {};
     (s.exclusions || []).forEach(function (x) { m[x.proposal] = x; });
     return m;
   };
@@ -222,7 +222,7 @@
 
   /** "15:02": a moment of the hub's clock as a time of day on this device. */
   YZ.hhmm = function (ms) {
-    var d = new Date(ms), m = d.getMinutes();
+    const d = new Date(ms), m = d.getMinutes();
     return d.getHours() + ':' + (m < 10 ? '0' : '') + m;
   };
   /**
@@ -230,7 +230,7 @@
    * vote, "发卡 120 张（V0001–V0120）" before it.
    */
   YZ.issueText = function (i) {
-    var range = YZ.cardRange(i);
+    const range = YZ.cardRange(i);
     if (i.during_vote) {
       return YZ.t('more_cards_issued', { hhmm: YZ.hhmm(i.at_ms), count: i.count, range: range, reason: i.reason });
     }
@@ -242,10 +242,10 @@
   };
   /** A staff card's serial for people: "organiser" → 组织者控制台, "counter-2" → 点票员 2, "observer-1" → 监票员 A. */
   YZ.serialName = function (serial) {
-    var m = /^([a-z]+)-(\d+|all)$/.exec(serial || '');
+    const m = /^([a-z]+)-(\d+|all)$/.exec(serial || '');
     if (serial === 'organiser') return YZ.t('organisers_console_name');
     if (!m) return serial;
-    var n = m[2];
+    const n = m[2];
     switch (m[1]) {
       case 'counter': return YZ.t('counter') + n;
       case 'observer': return YZ.t('scrutineer') + String.fromCharCode(64 + Number(n));
@@ -263,9 +263,9 @@
    * the organiser's console was on the same address}; null when unclaimed.
    */
   YZ.claimText = function (d) {
-    var c = d.claim;
+    const c = d.claim;
     if (!c) return null;
-    var also = c.same_address_as || [];
+    const also = c.same_address_as || [];
     return {
       text: YZ.deskName(d) + YZ.t('claimed') + YZ.hhmm(c.at_ms) + ' · ' + c.address,
       also: also.length ? YZ.t('same_address_as') + also.map(YZ.serialName).join(YZ.t('list_sep')) : '',
@@ -274,7 +274,7 @@
   };
   /** "P12 已确认排除：第6条 技术上不可行" (and the organiser's reason, when given). */
   YZ.exclusionText = function (x, withReason) {
-    var t = YZ.t('proposal_excluded', { proposal: x.proposal, rule: x.rule, exclusionRule: YZ.exclusionRule(x.rule) });
+    let t = YZ.t('proposal_excluded', { proposal: x.proposal, rule: x.rule, exclusionRule: YZ.exclusionRule(x.rule) });
     if (withReason && x.reason) t += YZ.t('paren_reason', { reason: x.reason });
     return t;
   };
@@ -289,13 +289,13 @@
    * adviser's estimate when it was not adopted. {cost, remark}.
    */
   YZ.costOf = function (s, p, currency) {
-    var cur = currency || (s.rules ? s.rules.budget.currency : 'CNY');
-    var adopted = (s.adopted_costs || []).filter(function (a) { return a.proposal === p.id; })[0];
-    var remark = '';
+    const cur = currency || (s.rules ? s.rules.budget.currency : 'CNY');
+    const adopted = (s.adopted_costs || []).filter(function (a) { return a.proposal === p.id; })[0];
+    let remark = '';
     if (adopted) {
       remark = YZ.t('advisers_estimate_adopted_list_cost', { money: YZ.money(adopted.list_cost, cur) });
     } else {
-      var a = (s.annotations || []).filter(function (x) { return x.proposal === p.id; })[0];
+      const a = (s.annotations || []).filter(function (x) { return x.proposal === p.id; })[0];
       if (a && typeof a.cost_estimate === 'number' && a.cost_estimate !== p.cost) {
         remark = YZ.t('advisers_estimate_for_reference_count', { money: YZ.money(a.cost_estimate, cur) });
       }
@@ -308,9 +308,9 @@
    * upper case, and digits only without leading zeros ("０１１７" → "117").
    */
   YZ.normalizeBallotNumber = function (s) {
-    var out = '';
+    let out = '';
     String(s || '').split('').forEach(function (c) {
-      var n = c.charCodeAt(0);
+      const n = c.charCodeAt(0);
       if (n >= 0xFF01 && n <= 0xFF5E) c = String.fromCharCode(n - 0xFEE0);
       else if (n === 0x3000) c = ' ';
       if (/\s/.test(c) || c === '-') return;
@@ -322,20 +322,20 @@
 
   /** The header's count of commands the hub has not answered yet (kept, and re-sent on reconnect). */
   YZ.showUnsent = function (el, session) {
-    var n = session ? session.unanswered() : 0;
+    const n = session ? session.unanswered() : 0;
     el.hidden = n === 0;
     el.textContent = YZ.t('unsent_2', { n: n });
   };
-  var TIMER_LABELS = { discussion: 'discussion_2', pitch: 'pitch' };
+  const TIMER_LABELS = { discussion: 'discussion_2', pitch: 'pitch' };
   YZ.timerLabel = function (label) {
-    var n = TIMER_LABELS[label] || (label === YZ.tIn('zh', 'tables_choose_their_picks') ? 'tables_choose_their_picks' : null); return n ? YZ.t(n) : label; };
+    const n = TIMER_LABELS[label] || (label === YZ.tIn('zh', 'tables_choose_their_picks') ? 'tables_choose_their_picks' : null); return n ? YZ.t(n) : label; };
 
   /** Build a DOM element: h('p', {class: 'x', onclick: f}, 'text', child…). Text is never parsed as HTML. */
   YZ.h = function (tag, attrs) {
-    var el = document.createElement(tag);
+    const el = document.createElement(tag);
     if (attrs) {
       Object.keys(attrs).forEach(function (k) {
-        var v = attrs[k];
+        const v = attrs[k];
         if (v === null || v === undefined || v === false) return;
         if (k.slice(0, 2) === 'on' && typeof v === 'function') el.addEventListener(k.slice(2), v);
         else if (k === 'class') el.className = v;
@@ -343,7 +343,7 @@
         else el.setAttribute(k, v === true ? '' : String(v));
       });
     }
-    for (var i = 2; i < arguments.length; i++) append(el, arguments[i]);
+    for (let i = 2; i < arguments.length; i++) append(el, arguments[i]);
     return el;
   };
   function append(el, c) {
@@ -354,20 +354,21 @@
   /** Replace the children of `el` with the given nodes. */
   YZ.fill = function (el) {
     while (el.firstChild) el.removeChild(el.firstChild);
-    for (var i = 1; i < arguments.length; i++) append(el, arguments[i]);
+    for (let i = 1; i < arguments.length; i++) append(el, arguments[i]);
     return el;
   };
   YZ.$ = function (sel, root) { return (root || document).querySelector(sel); };
 
   /**
    * A notice in the page's `#say` box, with a close button; it goes by
-   * itself (an error after 15 s, anything else after `okMs`, 5 s unless said).
+   * itself: an error after 15 s, anything else after 6 s (`okMs`: longer,
+   * for a notice that offers an undo).
    */
   YZ.say = function (kind, text, okMs) {
-    var n = YZ.h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
+    const n = YZ.h('div', { class: 'notice ' + kind, role: kind === 'error' ? 'alert' : null }, text,
       YZ.h('button', { type: 'button', class: 'small link', 'aria-label': YZ.t('dismiss'), onclick: function () { if (n.parentNode) n.parentNode.removeChild(n); } }, '×'));
     YZ.fill(YZ.$('#say'), n);
-    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : (okMs || 5000));
+    setTimeout(function () { if (n.parentNode) n.parentNode.removeChild(n); }, kind === 'error' ? 15000 : (okMs || 6000));
   };
 
   /** Redraw `el` only when what it shows changed (controls keep their state and the click under a finger lands). */
@@ -386,10 +387,10 @@
    * so that it is not shown on screen or shared by accident.
    */
   YZ.takeToken = function (page, opts) {
-    var tab = opts && opts.session;
-    var m = /(?:^#|&)token=([^&]+)/.exec(location.hash || '');
+    const tab = opts && opts.session;
+    const m = /(?:^#|&)token=([^&]+)/.exec(location.hash || '');
     if (m) {
-      var t = decodeURIComponent(m[1]);
+      const t = decodeURIComponent(m[1]);
       YZ.keepToken(page, t, opts);
       if (history.replaceState) history.replaceState(null, '', location.pathname + location.search);
       else location.hash = '';
@@ -413,7 +414,7 @@
   YZ.forgetToken = function (page) { set('yz.token.' + page, null); sset('yz.token.' + page, null); };
 
   /** The page each card belongs on (docs/protocol.md, roles). */
-  var PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', observer: '/scrutiny',
+  const PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', observer: '/scrutiny',
     chair: '/table', recorder: '/table', adviser: '/table', registrar: '/door', screen: '/table-screen', public: '/' };
   YZ.pageFor = function (role) { return PAGE_OF_ROLE[role] || '/'; };
   /**
@@ -423,7 +424,7 @@
   YZ.wrongCard = function (session, page, you) {
     session.stop();
     YZ.forgetToken(page);
-    var to = YZ.pageFor(you.role);
+    const to = YZ.pageFor(you.role);
     YZ.fill(YZ.$('#wrong-text'), YZ.t('this_card_is_for_open', { label: you.label }),
       YZ.h('a', { href: to }, to), YZ.t('or_scan_its_qr_code'));
     YZ.$('#wrong-card').hidden = false;
@@ -444,28 +445,28 @@
     });
     if (u.annotation) upsert(s.annotations || (s.annotations = []), u.annotation, 'proposal', byText('proposal'));
     if (u.proposal) {
-      for (var q = 0; q < (s.proposals || []).length; q++) if (s.proposals[q].id === u.proposal.id) s.proposals[q] = u.proposal;
+      for (let q = 0; q < (s.proposals || []).length; q++) if (s.proposals[q].id === u.proposal.id) s.proposals[q] = u.proposal;
     }
     if (u.register_entry) {
-      var e = u.register_entry, reg = s.register || (s.register = []), at = -1;
-      for (var r = 0; r < reg.length; r++) if (reg[r].register === e.register) at = r;
+      let e = u.register_entry, reg = s.register || (s.register = []), at = -1;
+      for (let r = 0; r < reg.length; r++) if (reg[r].register === e.register) at = r;
       if (at >= 0) reg[at] = e; else { reg.push(e); reg.sort(function (a, b) { return a.register - b.register; }); }
     }
     ['timer', 'pitch', 'tally', 'results'].forEach(function (k) { if (k in u) s[k] = u[k]; });
     // The counts a batch of ballots moved, and the ballots now.
     if (u.tally_change && s.tally) {
-      var tcounts = u.tally_change.counts || {};
+      const tcounts = u.tally_change.counts || {};
       Object.keys(tcounts).forEach(function (k) { s.tally.counts[k] = tcounts[k]; });
       s.tally.ballots = u.tally_change.ballots;
     }
     if (u.table_detail) {
-      var d = u.table_detail, list = s.table_details || (s.table_details = []), found = false;
-      for (var i = 0; i < list.length; i++) if (list[i].table === d.table) { list[i] = d; found = true; }
+      let d = u.table_detail, list = s.table_details || (s.table_details = []), found = false;
+      for (let i = 0; i < list.length; i++) if (list[i].table === d.table) { list[i] = d; found = true; }
       if (!found) { list.push(d); list.sort(function (a, b) { return a.table - b.table; }); }
     }
     if (u.table_change) {
-      var tc = u.table_change, details = s.table_details || (s.table_details = []), td = null;
-      for (var t = 0; t < details.length; t++) if (details[t].table === tc.table) td = details[t];
+      let tc = u.table_change, details = s.table_details || (s.table_details = []), td = null;
+      for (let t = 0; t < details.length; t++) if (details[t].table === tc.table) td = details[t];
       if (!td) { td = { table: tc.table, queue: [], balance: [], notes: [] }; details.push(td); details.sort(byNumber('table')); }
       (tc.queue || []).forEach(function (e) {
         if (e.state === 'removed') td.queue = td.queue.filter(function (x) { return x.entry !== e.entry; });
@@ -476,26 +477,26 @@
     }
     if ('paper' in u) s.paper = u.paper;
     if (u.paper_batch || u.paper_board || u.paper_totals) {
-      var p = s.paper || (s.paper = { batches: [], boards: [], counted: 0, void: 0, stickers: 0 });
+      const p = s.paper || (s.paper = { batches: [], boards: [], counted: 0, void: 0, stickers: 0 });
       if (u.paper_batch) upsert(p.batches, u.paper_batch, 'batch', byNumber('batch'));
       if (u.paper_board) upsert(p.boards, u.paper_board, 'board', byNumber('board'));
       if (u.paper_totals) ['counted', 'void', 'stickers'].forEach(function (k) { p[k] = u.paper_totals[k]; });
       if (u.paper_totals) p.marks_hidden = !!u.paper_totals.marks_hidden;
     }
     if (u.paper_copy) {
-      var c = u.paper_copy, copy = copyOf(s, c.unit, c.counter);
+      const c = u.paper_copy, copy = copyOf(s, c.unit, c.counter);
       Object.keys(c).forEach(function (k) { copy[k] = c[k]; });
     }
     if (u.copy_change) {
-      var cc = u.copy_change, mine = copyOf(s, cc.unit, cc.counter);
+      const cc = u.copy_change, mine = copyOf(s, cc.unit, cc.counter);
       mine.finished = cc.finished;
       (cc.keyed || []).forEach(function (b) { upsert(mine.ballots, b, 'number', byText('number')); });
-      var gone = {};
+      const gone = {};
       (cc.removed || []).forEach(function (n) { gone[n] = true; });
       if (cc.removed && cc.removed.length) mine.ballots = mine.ballots.filter(function (b) { return !gone[b.number]; });
     }
     if (u.batch_discarded != null) {
-      var dropped = u.batch_discarded;
+      const dropped = u.batch_discarded;
       if (s.paper) s.paper.batches = s.paper.batches.filter(function (b) { return b.batch !== dropped; });
       s.paper_copies = (s.paper_copies || []).filter(function (c) { return !(c.unit && c.unit.batch === dropped); });
     }
@@ -503,7 +504,7 @@
   };
   /** Replace the item of `list` whose `key` matches x's, or add x (then sort, if an order is given). */
   function upsert(list, x, key, order) {
-    for (var i = 0; i < list.length; i++) if (list[i][key] === x[key]) { list[i] = x; return; }
+    for (let i = 0; i < list.length; i++) if (list[i][key] === x[key]) { list[i] = x; return; }
     list.push(x);
     if (order) list.sort(order);
   }
@@ -511,9 +512,9 @@
   function byText(k) { return function (a, b) { return a[k] < b[k] ? -1 : a[k] > b[k] ? 1 : 0; }; }
   /** The keyed copy of `unit` at `counter`'s desk, added empty if missing (in the hub's order). */
   function copyOf(s, unit, counter) {
-    var copies = s.paper_copies || (s.paper_copies = []), k = YZ.unitKey(unit);
-    for (var j = 0; j < copies.length; j++) if (YZ.unitKey(copies[j].unit) === k && copies[j].counter === counter) return copies[j];
-    var c = { unit: unit, counter: counter, finished: false, ballots: [], counts: {} };
+    const copies = s.paper_copies || (s.paper_copies = []), k = YZ.unitKey(unit);
+    for (let j = 0; j < copies.length; j++) if (YZ.unitKey(copies[j].unit) === k && copies[j].counter === counter) return copies[j];
+    const c = { unit: unit, counter: counter, finished: false, ballots: [], counts: {} };
     copies.push(c);
     copies.sort(function (a, b) { return YZ.unitOrder(a.unit) - YZ.unitOrder(b.unit) || (a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : 0); });
     return c;
@@ -523,12 +524,12 @@
   /** The hub's order of units: every batch, then every board, by number. */
   YZ.unitOrder = function (u) { return u && u.board !== undefined ? 1e6 + u.board : (u ? u.batch : 0); };
   YZ.proposalMap = function (s) {
-    var m = {};
+    const m = {};
     (s.proposals || []).forEach(function (p) { m[p.id] = p; });
     return m;
   };
   YZ.annotationMap = function (s) {
-    var m = {};
+    const m = {};
     (s.annotations || []).forEach(function (a) { m[a.proposal] = a; });
     return m;
   };
@@ -536,7 +537,7 @@
   // ------------------------------------------------------------ session
 
   function randomId() {
-    var a = new Uint32Array(2);
+    const a = new Uint32Array(2);
     if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(a);
     else { a[0] = Math.random() * 4294967296; a[1] = Math.random() * 4294967296; }
     return a[0].toString(36) + a[1].toString(36);
@@ -544,14 +545,14 @@
   YZ.randomId = randomId;
 
   /** A command unanswered this long means the link is dead: reconnect and re-send. */
-  var ANSWER_TIMEOUT_MS = 8000;
+  const ANSWER_TIMEOUT_MS = 8000;
   /**
    * The hub takes 30 frames at once and 15 a second per connection
    * (docs/protocol.md, "Rate"). Pages keep a little under it, so that a
    * counter's 200 unsent entries after a Wi-Fi outage go out at full speed
    * and are never refused.
    */
-  var PACE_BURST = 20, PACE_PER_SEC = 12;
+  const PACE_BURST = 20, PACE_PER_SEC = 12;
 
   /**
    * One connection to the hub, kept alive.
@@ -573,7 +574,7 @@
    * lost acknowledged entries learns it and stops ('halted' status).
    */
   YZ.Session = function (opts) {
-    var self = this;
+    const self = this;
     this.opts = opts;
     this.snapshot = null;
     this.you = null;
@@ -600,7 +601,7 @@
     }
     this._watch = setInterval(function () { self._checkAnswers(); }, 1000);
   };
-  var S = YZ.Session.prototype;
+  const S = YZ.Session.prototype;
 
   /** The hub's clock, as well as this page can tell. */
   S.now = function () { return Date.now() + this.offset; };
@@ -618,23 +619,23 @@
   };
 
   S._connect = function () {
-    var self = this;
+    const self = this;
     if (this.stopped) return;
     this._status('connecting');
-    var proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
-    var ws;
+    const proto = location.protocol === 'https:' ? 'wss://' : 'ws://';
+    let ws;
     try { ws = new WebSocket(proto + location.host + '/ws'); } catch (e) { this._retry(); return; }
     this.ws = ws;
-    var welcomed = false, refused = null;
+    let welcomed = false, refused = null;
     ws.onopen = function () {
-      var hello = { type: 'hello', token: self.opts.token, client: self.opts.client || 'page' };
-      var more = typeof self.opts.hello === 'function' ? self.opts.hello() : self.opts.hello;
+      const hello = { type: 'hello', token: self.opts.token, client: self.opts.client || 'page' };
+      const more = typeof self.opts.hello === 'function' ? self.opts.hello() : self.opts.hello;
       if (more) Object.keys(more).forEach(function (k) { if (more[k] !== null && more[k] !== undefined) hello[k] = more[k]; });
       if (self.seen && self.seen.tag) hello.seen = self.seen;
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = function (ev) {
-      var m;
+      let m;
       try { m = JSON.parse(ev.data); } catch (e) { return; }
       if (typeof m.server_now_ms === 'number') self.offset = m.server_now_ms - Date.now();
       if (m.snapshot && typeof m.snapshot.server_now_ms === 'number') self.offset = m.snapshot.server_now_ms - Date.now();
@@ -697,14 +698,14 @@
 
   /** Keep the furthest log position the hub has shown (with its tag), per token, across reloads. */
   S._noteSeen = function (m) {
-    var seq, head, tag;
+    let seq, head, tag;
     if (m.snapshot) { seq = m.snapshot.seq; head = m.snapshot.log_head; tag = m.snapshot.log_tag; }
-    else if (m.type === 'log' && m.rows && m.rows.length) { var r = m.rows[m.rows.length - 1]; seq = r.seq; head = r.hash; tag = m.log_tag; }
+    else if (m.type === 'log' && m.rows && m.rows.length) { const r = m.rows[m.rows.length - 1]; seq = r.seq; head = r.hash; tag = m.log_tag; }
     else { seq = m.seq; head = m.log_head; tag = m.log_tag; }
     if (!tag || typeof seq !== 'number' || (this.seen && this.seen.seq >= seq)) return;
     this.seen = { seq: seq, head: head, tag: tag };
     // Kept in memory at once, in storage at most once a second (a burst of updates writes once).
-    var self = this;
+    const self = this;
     if (!this._seenTimer) this._seenTimer = setTimeout(function () { self._seenTimer = null; set(self.seenKey, JSON.stringify(self.seen)); }, 1000);
   };
   /**
@@ -713,7 +714,7 @@
    */
   S.send = function (msg) {
     if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return false;
-    var now = Date.now();
+    const now = Date.now();
     this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.tokensAt) / 1000 * PACE_PER_SEC) - 1;
     this.tokensAt = now;
     this.ws.send(JSON.stringify(msg));
@@ -721,9 +722,9 @@
   };
 
   S._retry = function () {
-    var self = this;
-    var base = Math.min(10000, 500 * Math.pow(2, this.tries++));
-    var wait = base * (0.7 + Math.random() * 0.6);
+    const self = this;
+    const base = Math.min(10000, 500 * Math.pow(2, this.tries++));
+    const wait = base * (0.7 + Math.random() * 0.6);
     setTimeout(function () { self._connect(); }, wait);
   };
 
@@ -734,8 +735,8 @@
   };
   S._persist = function () {
     if (!this.opts.persist) return;
-    var self = this;
-    var list = this.order.map(function (id) { return { id: id, command: self.pending[id].command }; });
+    const self = this;
+    const list = this.order.map(function (id) { return { id: id, command: self.pending[id].command }; });
     set(this.opts.persist, list.length ? JSON.stringify(list) : null);
   };
   /** Queue a command for the wire; it leaves as soon as the pace allows. */
@@ -746,7 +747,7 @@
   };
   /** Send what the pace allows now; come back for the rest. */
   S._pump = function () {
-    var self = this, now = Date.now();
+    const self = this, now = Date.now();
     if (this.pumpTimer) { clearTimeout(this.pumpTimer); this.pumpTimer = null; }
     if (!this.ws || this.ws.readyState !== 1 || this.state !== 'online') return;
     this.tokens = Math.min(PACE_BURST, this.tokens + (now - this.tokensAt) / 1000 * PACE_PER_SEC);
@@ -754,7 +755,7 @@
     while ((this.outq.length || this.wantSnapshot) && this.tokens >= 1) {
       this.tokens -= 1;
       if (this.wantSnapshot) { this.wantSnapshot = false; this.ws.send(JSON.stringify({ type: 'snapshot' })); continue; }
-      var id = this.outq.shift(), p = this.pending[id];
+      const id = this.outq.shift(), p = this.pending[id];
       if (!p) { this.tokens += 1; continue; }
       p.sentAt = now;
       this.ws.send(JSON.stringify({ type: 'command', id: id, command: p.command }));
@@ -765,18 +766,18 @@
   };
   /** Send `id` again after `ms` (the hub asked to wait). */
   S._later = function (id, ms) {
-    var self = this, p = this.pending[id];
+    const self = this, p = this.pending[id];
     if (!p) return;
     p.sentAt = 0;
     setTimeout(function () { if (self.pending[id]) self._send(id); }, ms);
   };
   S._resend = function () {
-    var self = this;
+    const self = this;
     this.outq = [];
     this.order.slice().forEach(function (id) { self._send(id); });
   };
   S._answer = function (id, m) {
-    var p = this.pending[id];
+    const p = this.pending[id];
     delete this.pending[id];
     this.order = this.order.filter(function (x) { return x !== id; });
     this._persist();
@@ -784,13 +785,13 @@
     p.resolve.forEach(function (r) { r(m); });
   };
   S._checkAnswers = function () {
-    var now = Date.now(), self = this, stale = false;
-    this.order.forEach(function (id) { var p = self.pending[id]; if (p.sentAt && now - p.sentAt > ANSWER_TIMEOUT_MS) stale = true; });
+    let now = Date.now(), self = this, stale = false;
+    this.order.forEach(function (id) { const p = self.pending[id]; if (p.sentAt && now - p.sentAt > ANSWER_TIMEOUT_MS) stale = true; });
     if (stale && this.ws) {
       // No answer: the Wi-Fi may have dropped without the socket noticing.
       this.order.forEach(function (id) { self.pending[id].sentAt = 0; });
       try { this.ws.close(); } catch (e) { /* reconnecting anyway */ }
-      var ws = this.ws; this.ws = null;
+      const ws = this.ws; this.ws = null;
       if (ws) { ws.onclose = null; ws.onmessage = null; }
       this._status('offline');
       this._retry();
@@ -806,7 +807,7 @@
    * after every reconnect. Pass `id` to retry an earlier command.
    */
   S.command = function (command, id) {
-    var self = this;
+    const self = this;
     id = id || this.newId();
     return new Promise(function (resolve) {
       self._queue(id, command, resolve);
@@ -816,7 +817,7 @@
   /** Commands sent but not yet answered. */
   S.unanswered = function () { return this.order.length; };
   /** The unanswered commands themselves, oldest first: [{id, command}] (e.g. to show entries not yet confirmed). */
-  S.pendingCommands = function () { var self = this; return this.order.map(function (id) { return { id: id, command: self.pending[id].command }; }); };
+  S.pendingCommands = function () { const self = this; return this.order.map(function (id) { return { id: id, command: self.pending[id].command }; }); };
   /** Ask for a fresh snapshot. */
   S.refresh = function () { if (this.ws && this.state === 'online') { this.wantSnapshot = true; this._pump(); } };
 
@@ -836,8 +837,8 @@
 
   /** Wire up any button with data-lang-toggle to switch the language. */
   YZ.langToggle = function (root) {
-    var els = (root || document).querySelectorAll('[data-lang-toggle]');
-    for (var i = 0; i < els.length; i++) {
+    const els = (root || document).querySelectorAll('[data-lang-toggle]');
+    for (let i = 0; i < els.length; i++) {
       els[i].addEventListener('click', function () { YZ.setLang(YZ.lang() === 'zh' ? 'en' : 'zh'); });
     }
   };
@@ -850,16 +851,16 @@
    */
   YZ.confirm = function (opts) {
     return new Promise(function (resolve) {
-      var h = YZ.h, before = document.activeElement;
-      var id = 'yz-dialog-' + randomId();
-      var ok = h('button', { type: 'button', class: 'primary' + (opts.danger ? ' danger' : ''), 'data-confirm': 'yes' },
+      const h = YZ.h, before = document.activeElement;
+      const id = 'yz-dialog-' + randomId();
+      const ok = h('button', { type: 'button', class: 'primary' + (opts.danger ? ' danger' : ''), 'data-confirm': 'yes' },
         opts.confirm || YZ.t('confirm'));
-      var no = h('button', { type: 'button', 'data-confirm': 'no' }, opts.cancel || YZ.t('cancel'));
-      var box = h('div', { class: 'yz-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': id + '-t', 'aria-describedby': id + '-b' },
+      const no = h('button', { type: 'button', 'data-confirm': 'no' }, opts.cancel || YZ.t('cancel'));
+      const box = h('div', { class: 'yz-dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': id + '-t', 'aria-describedby': id + '-b' },
         h('h2', { id: id + '-t' }, opts.title),
         h('div', { id: id + '-b', class: 'yz-dialog-body' }, opts.body),
         h('div', { class: 'yz-dialog-actions' }, no, ok));
-      var veil = h('div', { class: 'yz-veil' }, box);
+      const veil = h('div', { class: 'yz-veil' }, box);
       function done(v) {
         document.removeEventListener('keydown', key, true);
         if (veil.parentNode) veil.parentNode.removeChild(veil);
@@ -883,17 +884,17 @@
 
   /** Wire up any button with data-large-toggle to switch large type (html.large), remembered. */
   YZ.initLarge = function () {
-    var on = get('yz.large') === '1';
+    const on = get('yz.large') === '1';
     document.documentElement.classList.toggle('large', on);
-    var els = document.querySelectorAll('[data-large-toggle]');
-    for (var i = 0; i < els.length; i++) {
+    const els = document.querySelectorAll('[data-large-toggle]');
+    for (let i = 0; i < els.length; i++) {
       els[i].setAttribute('aria-pressed', on ? 'true' : 'false');
       els[i].addEventListener('click', function () {
-        var now = !document.documentElement.classList.contains('large');
+        const now = !document.documentElement.classList.contains('large');
         document.documentElement.classList.toggle('large', now);
         set('yz.large', now ? '1' : null);
-        var all = document.querySelectorAll('[data-large-toggle]');
-        for (var j = 0; j < all.length; j++) all[j].setAttribute('aria-pressed', now ? 'true' : 'false');
+        const all = document.querySelectorAll('[data-large-toggle]');
+        for (let j = 0; j < all.length; j++) all[j].setAttribute('aria-pressed', now ? 'true' : 'false');
       });
     }
   };
@@ -905,7 +906,7 @@
    * so that a hidden tab, where frames do not run, still catches up.
    */
   YZ.frame = function (fn, minMs) {
-    var queued = false, last = 0, timer = null;
+    let queued = false, last = 0, timer = null;
     function run() {
       if (!queued) return;
       queued = false;
@@ -916,20 +917,20 @@
     return function () {
       if (queued) return;
       queued = true;
-      var wait = Math.max(0, (minMs || 0) - (Date.now() - last));
-      var go = function () { if (window.requestAnimationFrame) window.requestAnimationFrame(run); };
+      const wait = Math.max(0, (minMs || 0) - (Date.now() - last));
+      const go = function () { if (window.requestAnimationFrame) window.requestAnimationFrame(run); };
       if (wait > 0) setTimeout(go, wait); else go();
       timer = setTimeout(run, wait + 250);
     };
   };
 
   /** Run `fn` every `ms` (countdowns); returns a function that stops it. */
-  YZ.every = function (ms, fn) { var t = setInterval(fn, ms); fn(); return function () { clearInterval(t); }; };
+  YZ.every = function (ms, fn) { const t = setInterval(fn, ms); fn(); return function () { clearInterval(t); }; };
 
   /** "9c1e4f02…" → "9c1e 4f02 …": a hash in groups of four, easy to read out or photograph. */
   YZ.groupHex = function (hex, n) {
-    var s = String(hex || '').slice(0, n || 64), out = [];
-    for (var i = 0; i < s.length; i += 4) out.push(s.slice(i, i + 4));
+    const s = String(hex || '').slice(0, n || 64), out = [];
+    for (let i = 0; i < s.length; i += 4) out.push(s.slice(i, i + 4));
     return out.join(' ');
   };
 

@@ -37,24 +37,25 @@ async function waitPhase(name) {
 test('the secret is typed in, refused when wrong, then kept for this tab only and never shown', async () => {
   await page.goto(`${hub.url}/admin`);
   await page.waitForSelector('#signin:not([hidden])');
-  assert.equal(await page.getAttribute('#secret', 'type'), 'password');
+  assert.equal(await page.getAttribute('#signin-code', 'type'), 'password');
   assert.deepEqual(await axeViolations(page), []);
-  await page.fill('#secret', 'NOT-THE-SECRET-0000');
+  await page.fill('#signin-code', 'NOT-THE-SECRET-0000');
   await page.click('#signin-form button[type="submit"]');
   await page.waitForSelector('#say .notice.error');
   assert.match(await page.textContent('#say'), /组织者密码不正确/);
   await page.waitForSelector('#signin:not([hidden])');
 
   // A chair's code is no organiser secret either.
-  await page.fill('#secret', hub.tokens.tables[0].chair.token);
+  await page.fill('#signin-code', hub.tokens.tables[0].chair.token);
   await page.click('#signin-form button[type="submit"]');
   await page.waitForFunction(() => /不是组织者密码/.test(document.querySelector('#say').textContent));
   await page.waitForSelector('#signin:not([hidden])');
+  assert.equal(await page.evaluate(() => sessionStorage.getItem('yz.token.admin')), null, 'a refused code is not kept');
 
-  await page.fill('#secret', secret().toLowerCase());
+  await page.fill('#signin-code', secret().toLowerCase());
   await page.click('#signin-form button[type="submit"]');
   await page.waitForSelector('#view-meeting:not([hidden])');
-  assert.equal(await page.inputValue('#secret'), '');
+  assert.equal(await page.inputValue('#signin-code'), '');
   const raw = secret().replace(/-/g, '');
   const html = await page.content();
   assert.ok(!html.includes(raw) && !html.toLowerCase().includes(raw.toLowerCase()), 'the secret is nowhere on the page');

@@ -35,7 +35,7 @@ before(async () => {
   browser = await launch();
   page = await (await browser.newContext(LAPTOP)).newPage();
   await page.goto(`${hub.url}/admin`);
-  await page.fill('#secret', hub.tokens.organiser.token);
+  await page.fill('#signin-code', hub.tokens.organiser.token);
   await page.click('#signin-form button[type="submit"]');
   await page.waitForSelector('#view-meeting:not([hidden])');
 });

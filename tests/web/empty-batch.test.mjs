@@ -33,7 +33,7 @@ test('an empty copy finishes, the stray batch agrees on nothing, and the console
   // The organiser tries to close: refused, said where the button is.
   const con = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
   await con.goto(`${hub.url}/admin`);
-  await con.fill('#secret', hub.tokens.organiser.token);
+  await con.fill('#signin-code', hub.tokens.organiser.token);
   await con.click('#signin-form button[type="submit"]');
   await con.waitForSelector('[data-next-step]');
   await con.click('[data-next-step]');
@@ -91,7 +91,7 @@ test('the organiser discards an empty batch from the console: it leaves the bloc
 
     const con = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
     await con.goto(`${h2.url}/admin`);
-    await con.fill('#secret', h2.tokens.organiser.token);
+    await con.fill('#signin-code', h2.tokens.organiser.token);
     await con.click('#signin-form button[type="submit"]');
     // The blockers come from the hub's data: batch 4 may be discarded, batch 5 may not.
     await con.waitForSelector('#close-blocked [data-unit="batch:4"] .discard-batch', WAIT);

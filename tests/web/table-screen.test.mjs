@@ -96,7 +96,7 @@ test('a chair says "more time" from the phone: the console\'s strip shows it and
 
   const console = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
   await console.goto(`${hub.url}/admin`);
-  await console.fill('#secret', hub.tokens.organiser.token);
+  await console.fill('#signin-code', hub.tokens.organiser.token);
   await console.click('#signin-form button[type="submit"]');
   await console.waitForSelector('#strip li[data-table="1"][data-signal="more_time"]', WAIT);
   assert.match(await console.textContent('#strip-h'), /要求更多时间 1/);

@@ -20,6 +20,7 @@ use crate::http::web::page;
 
 pub const ASSETS: &[(&str, &str, &[u8])] = &[
     ("/assets/staff.css", "text/css; charset=utf-8", include_bytes!("../../web/staff.css")),
+    ("/assets/staff.js", "text/javascript; charset=utf-8", include_bytes!("../../web/staff.js")),
     ("/assets/table.js", "text/javascript; charset=utf-8", include_bytes!("../../web/table.js")),
     ("/assets/admin.js", "text/javascript; charset=utf-8", include_bytes!("../../web/admin.js")),
     ("/assets/door.js", "text/javascript; charset=utf-8", include_bytes!("../../web/door.js")),
