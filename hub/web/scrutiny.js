@@ -1,4 +1,4 @@
-/* scrutiny.js — the scrutineer's page (/scrutiny, observer token): every
+/* scrutiny.js — the scrutineer's page (/scrutiny, scrutineer token): every
  * batch of paper ballots with both counters' copies side by side, live as
  * they are keyed (each keystroke the hub accepts arrives as a `copy_change`
  * update and flashes in its row), the rows where the copies differ, the
@@ -49,7 +49,7 @@
     var m = /([A-Z])\s*$/.exec(app.you ? app.you.label : '');
     return m ? String(m[1].charCodeAt(0) - 64) : null;
   }
-  function scrName(n) { return YZ.deskName({ role: 'observer', number: parseInt(n, 10) }); }
+  function scrName(n) { return YZ.deskName({ role: 'scrutineer', number: parseInt(n, 10) }); }
 
   function renderSummary() {
     var s = app.snap, c = YZ.count(s), reg = c.register;
@@ -317,7 +317,7 @@
         signIn(YZ.statusText(state, detail));
       },
       onWelcome: function (you, snap) {
-        if (you.role !== 'observer') {
+        if (you.role !== 'scrutineer') {
           YZ.wrongCard(session, PAGE, you);
           return;
         }

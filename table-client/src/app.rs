@@ -544,8 +544,8 @@ impl App {
             (Lang::En, Role::Counter) => format!("That is a counter's token. Open {base}/count in a browser to key paper ballots"),
             (Lang::Zh, Role::Screen) => format!("这是桌面屏的卡（只读）。请在放于桌子中间的平板或手机上扫码，或在浏览器打开 {base}/table-screen"),
             (Lang::En, Role::Screen) => format!("That is a table screen's card (read-only). Scan it with the tablet or phone in the middle of the table, or open {base}/table-screen in a browser"),
-            (Lang::Zh, Role::Observer) => format!("这是监票员的令牌。请在浏览器打开 {base}/scrutiny 监督点票"),
-            (Lang::En, Role::Observer) => format!("That is a scrutineer's token. Open {base}/scrutiny in a browser to watch the count"),
+            (Lang::Zh, Role::Scrutineer) => format!("这是监票员的令牌。请在浏览器打开 {base}/scrutiny 监督点票"),
+            (Lang::En, Role::Scrutineer) => format!("That is a scrutineer's token. Open {base}/scrutiny in a browser to watch the count"),
             (Lang::Zh, _) => format!("这是{name}的令牌，本程序供桌长、记录员和技术顾问使用；请在浏览器打开 {base}"),
             (Lang::En, _) => format!("That is an {name} token; this program is for chairs, recorders and advisers. Open {base} in a browser"),
         }
