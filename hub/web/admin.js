@@ -25,11 +25,11 @@
   const TABS = { meeting: 'meeting', tables: 'tables_4', screening: 'exclusions', desk: 'counting_desk_2', cards: 'cards_4', export: 'export' };
   const ROLE_NAMES = {
     organiser: 'organiser_3', chair: 'chairs', recorder: 'recorders', adviser: 'advisers_2',
-    voter: 'voters', observer: 'observers', counter: 'counters', registrar: 'registrars', projector: 'projectors', screen: 'table_screens', public: 'public_views'
+    voter: 'voters', scrutineer: 'scrutineers', counter: 'counters', registrar: 'registrars', projector: 'projectors', screen: 'table_screens', public: 'public_views'
   };
   const CARD_KINDS = {
     voter: 'voting_card', chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3',
-    adviser_all: 'adviser_all_tables', observer: 'scrutineer_3', counter: 'counter_4', registrar: 'door_registrar', projector: 'projector', screen: 'table_screen_read_only'
+    adviser_all: 'adviser_all_tables', scrutineer: 'scrutineer_3', counter: 'counter_4', registrar: 'door_registrar', projector: 'projector', screen: 'table_screen_read_only'
   };
   const PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 6;
   const name2 = function (k) { return YZ.t(k); };
@@ -435,7 +435,7 @@
               h('ul', { class: 'plain' }, blockers.map(function (b) { return blockerItem(b, null); })))
             : h('p', { class: 'notice ok', id: 'desk-blockers' }, YZ.t('counting_desk_is_done_vote'))) : null,
           h('p', { class: 'muted' }, YZ.t('counters_use_their_cards_to'), h('a', { href: '/count', target: '_blank', rel: 'noopener' }, '/count'),
-            YZ.t('scrutineers'), h('a', { href: '/scrutiny', target: '_blank', rel: 'noopener' }, '/scrutiny'),
+            YZ.t('scrutineers_enter'), h('a', { href: '/scrutiny', target: '_blank', rel: 'noopener' }, '/scrutiny'),
             YZ.t('everyone_can_check'), h('a', { href: '/board', target: '_blank', rel: 'noopener' }, '/board'), YZ.t('public_board'))),
         h('h3', null, YZ.t('paper_ballot_batches')),
         p.batches.length ? h('table', { class: 'ranking', id: 'desk-batches' },

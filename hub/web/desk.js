@@ -459,9 +459,9 @@
     const p = ascii(typed || '').replace(/\s/g, '');
     return /^[0-9]{4,6}$/.test(p) ? p : null;
   };
-  /** A desk card's serial for people: "counter-2" → "点票员 2", "observer-1" → "监票员 A". */
+  /** A desk card's serial for people: "counter-2" → "点票员 2", "scrutineer-1" → "监票员 A". */
   C.serialName = function (serial) {
-    const m = /^(counter|observer)-(\d+)$/.exec(serial || '');
+    const m = /^(counter|scrutineer)-(\d+)$/.exec(serial || '');
     if (!m) return serial === 'organiser' ? YZ.t('organiser_2') : serial;
     return YZ.deskName({ role: m[1], number: parseInt(m[2], 10) });
   };

@@ -1,4 +1,4 @@
-/* scrutiny.js — the scrutineer's page (/scrutiny, observer token): every
+/* scrutiny.js — the scrutineer's page (/scrutiny, scrutineer token): every
  * batch of paper ballots with both counters' copies side by side, live as
  * they are keyed (each keystroke the hub accepts arrives as a `copy_change`
  * update and flashes in its row), the rows where the copies differ, the
@@ -40,7 +40,7 @@
     const m = /([A-Z])\s*$/.exec(app.you ? app.you.label : '');
     return m ? String(m[1].charCodeAt(0) - 64) : null;
   }
-  function scrName(n) { return YZ.deskName({ role: 'observer', number: parseInt(n, 10) }); }
+  function scrName(n) { return YZ.deskName({ role: 'scrutineer', number: parseInt(n, 10) }); }
 
   function renderSummary() {
     const s = app.snap, c = YZ.count(s), reg = c.register;
@@ -268,7 +268,7 @@
   const schedule = YZ.frame(renderAll);
 
   const shell = YZ.staff({
-    page: PAGE, roles: ['observer'], client: 'scrutiny-page/1', persist: 'scrutiny', claim: true, title: 'scrutiny',
+    page: PAGE, roles: ['scrutineer'], client: 'scrutiny-page/1', persist: 'scrutiny', claim: true, title: 'scrutiny',
     who: function (you) { return myNumber() ? scrName(myNumber()) : you.label; },
     reset: function (signOut) { app.you = null; app.snap = null; if (signOut) witness = null; },
     render: function () { renderAll(); },

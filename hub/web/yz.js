@@ -206,7 +206,7 @@
   YZ.cardRange = function (i) { return i.first === i.last ? i.first : i.first + '–' + i.last; };
   /** A desk card's name for people: "点票员 1", "监票员 A". */
   YZ.deskName = function (d) {
-    if (d.role === 'observer') return YZ.t('scrutineer') + String.fromCharCode(64 + d.number);
+    if (d.role === 'scrutineer') return YZ.t('scrutineer') + String.fromCharCode(64 + d.number);
     return YZ.t('counter') + d.number;
   };
   /** The proposals excluded before the vote, by id. */
@@ -240,7 +240,7 @@
   YZ.cancelText = function (c) {
     return YZ.t('card_cancelled_at', { hhmm: YZ.hhmm(c.at_ms), serial: c.serial, reason: c.reason });
   };
-  /** A staff card's serial for people: "organiser" → 组织者控制台, "counter-2" → 点票员 2, "observer-1" → 监票员 A. */
+  /** A staff card's serial for people: "organiser" → 组织者控制台, "counter-2" → 点票员 2, "scrutineer-1" → 监票员 A. */
   YZ.serialName = function (serial) {
     const m = /^([a-z]+)-(\d+|all)$/.exec(serial || '');
     if (serial === 'organiser') return YZ.t('organisers_console_name');
@@ -248,7 +248,7 @@
     const n = m[2];
     switch (m[1]) {
       case 'counter': return YZ.t('counter') + n;
-      case 'observer': return YZ.t('scrutineer') + String.fromCharCode(64 + Number(n));
+      case 'scrutineer': return YZ.t('scrutineer') + String.fromCharCode(64 + Number(n));
       case 'registrar': return YZ.t('registrar') + n;
       case 'chair': return YZ.t('table_chair', { n: n });
       case 'recorder': return YZ.t('table_recorder', { n: n });
@@ -414,7 +414,7 @@
   YZ.forgetToken = function (page) { set('yz.token.' + page, null); sset('yz.token.' + page, null); };
 
   /** The page each card belongs on (docs/protocol.md, roles). */
-  const PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', observer: '/scrutiny',
+  const PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', scrutineer: '/scrutiny',
     chair: '/table', recorder: '/table', adviser: '/table', registrar: '/door', screen: '/table-screen', public: '/' };
   YZ.pageFor = function (role) { return PAGE_OF_ROLE[role] || '/'; };
   /**

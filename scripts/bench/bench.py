@@ -370,7 +370,7 @@ def desk_bytes(work, counts=(10, 300)):
         org.command({"kind": "open_meeting"})
         for p in ("discussion", "picks", "pitches", "voting"):
             org.command({"kind": "advance_phase", "to": p})
-        counter, obs = Ws(s.port, desk("counters", 0)), Ws(s.port, desk("observers", 0))
+        counter, obs = Ws(s.port, desk("counters", 0)), Ws(s.port, desk("scrutineers", 0))
         ids = [p["id"] for p in counter.welcome["snapshot"]["proposals"]]
         by_seq, at = {}, {}
         for n in range(1, max(counts) + 2):

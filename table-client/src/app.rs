@@ -519,7 +519,7 @@ impl App {
             Role::Projector => terminal::WRONG_ROLE_PROJECTOR,
             Role::Counter => terminal::WRONG_ROLE_COUNTER,
             Role::Screen => terminal::WRONG_ROLE_SCREEN,
-            Role::Observer => terminal::WRONG_ROLE_OBSERVER,
+            Role::Scrutineer => terminal::WRONG_ROLE_SCRUTINEER,
             _ => terminal::WRONG_ROLE_OTHER,
         };
         self.lang().fill(w, &[("name", name), ("base", &base)])

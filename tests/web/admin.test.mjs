@@ -230,7 +230,7 @@ test('voter cards minted from the console: N QR codes that open N working cards;
   // Each table: chair, recorder, adviser, and the read-only card of its table screen.
   assert.equal(kinds.length, 6 * 4 + 1 + 2 + 4 + 1);
   assert.deepEqual(kinds.slice(0, 4), ['chair', 'recorder', 'adviser', 'screen']);
-  assert.deepEqual(kinds.slice(-8), ['adviser_all', 'observer', 'observer', 'counter', 'counter', 'counter', 'counter', 'projector']);
+  assert.deepEqual(kinds.slice(-8), ['adviser_all', 'scrutineer', 'scrutineer', 'counter', 'counter', 'counter', 'counter', 'projector']);
   const staffRead = await readQrCodes(page, '.yz-card img');
   assert.equal(staffRead[0], hub.tokens.tables[0].chair.link);
   assert.equal(staffRead[3], hub.tokens.tables[0].screen.link, 'the table screen card\'s QR code holds its own link');

@@ -107,7 +107,7 @@ test('after the close the projector explains equal shares, in Chinese and in Eng
     { token: hub.tokens.voters[4].token, choices: ['P27'] },
     { token: hub.tokens.voters[5].token, choices: ['P04'] },
   ]);
-  await d.desk('obs', hub.tokens.observers[0].token);
+  await d.desk('obs', hub.tokens.scrutineers[0].token);
   assert.equal((await d.command('obs', { kind: 'declare_sheets', batch: 1, sheets: 3 })).type, 'ack');
   await d.organise({ kind: 'advance_phase', to: 'counted' });
   const es = exportJson(hub).results.equal_shares;

@@ -124,14 +124,14 @@ test('a new tab asks for the PIN, refuses a wrong one; another device is told th
 });
 
 test('two counters key one batch on two devices: "0117" and "117" are one ballot, shown as 117; the scrutineer sees the claims and each hand count', async () => {
-  await scr.goto(hub.tokens.observers[0].link);
+  await scr.goto(hub.tokens.scrutineers[0].link);
   await claimText(scr);
   await newPin(scr, '9999');
   await scr.waitForSelector('#view:not([hidden])', WAIT);
   assert.match(await scr.textContent('#me-name'), /本页：监票员 A/);
   await scr.waitForSelector('#desk-cards tr[data-serial="counter-1"][data-claimed="yes"]', WAIT);
   assert.match(await scr.textContent('#desk-cards tr[data-serial="counter-1"]'), /点票员 1[\s\S]*认领[\s\S]*127\.0\.0\.1/);
-  assert.match(await scr.textContent('#desk-cards tr[data-serial="observer-1"]'), /监票员 A[\s\S]*认领/);
+  assert.match(await scr.textContent('#desk-cards tr[data-serial="scrutineer-1"]'), /监票员 A[\s\S]*认领/);
   assert.match(await scr.textContent('#desk-cards tr[data-serial="counter-3"]'), /未认领/);
   assert.deepEqual(await axeViolations(scr), []);
 
@@ -163,8 +163,8 @@ test('two counters key one batch on two devices: "0117" and "117" are one ballot
   await scr.press('#s-sheets', 'Enter');
   await scr.waitForSelector('[data-batch="1"] .sheet-count[data-scrutineer="1"]', WAIT);
   assert.match(await scr.textContent('[data-batch="1"] .sheet-counts'), /监票员 A（我） 清点 2 张/);
-  await d.connect('observer2', hub.tokens.observers[1].token);
-  assert.equal((await d.command('observer2', { kind: 'declare_sheets', batch: 1, sheets: 3 })).type, 'ack');
+  await d.connect('scrutineer2', hub.tokens.scrutineers[1].token);
+  assert.equal((await d.command('scrutineer2', { kind: 'declare_sheets', batch: 1, sheets: 3 })).type, 'ack');
   await scr.waitForSelector('[data-batch="1"] .sheet-count[data-scrutineer="2"]', WAIT);
   assert.match(await scr.textContent('[data-batch="1"] .sheet-counts'), /监票员 B 清点 3 张/);
   assert.match(await scr.textContent('[data-batch="1"] .sheets-line'), /两位监票员清点不同/);

@@ -186,7 +186,7 @@ test('the desk cards and their claims; the organiser\'s address flagged; a claim
   await org.waitForSelector(`${row}[data-claimed="yes"]`, WAIT);
   assert.match(await org.textContent(row), /点票员 1[\s\S]*\d+:\d\d 认领[\s\S]*地址 127\.0\.0\.1[\s\S]*设备 [0-9a-f]+/);
   assert.match(await org.textContent(row), /与组织者同一地址/, 'the console was connected from the same address');
-  assert.match(await org.textContent('#desk-cards tr[data-serial="observer-2"]'), /监票员 B[\s\S]*未认领/);
+  assert.match(await org.textContent('#desk-cards tr[data-serial="scrutineer-2"]'), /监票员 B[\s\S]*未认领/);
   assert.deepEqual(await axeViolations(org), []);
   await shot(org, 'admin-cards');
 

@@ -33,7 +33,7 @@ before(async () => {
   for (const p of [a, b, scr]) p.on('pageerror', (e) => errors.push(String(e)));
   await a.goto(hub.tokens.counters[0].link);
   await b.goto(hub.tokens.counters[1].link);
-  await scr.goto(hub.tokens.observers[0].link);
+  await scr.goto(hub.tokens.scrutineers[0].link);
   for (const [p, pin] of [[a, '1357'], [b, '2468'], [scr, '9753']]) await claim(p, pin, true);
 });
 

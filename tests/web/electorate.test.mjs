@@ -179,7 +179,7 @@ test('during the vote: late cards, a cancellation and the desk\'s claims are ann
     assert.match(await text(board, `#desk-claims li[data-serial="counter-${n}"]`), new RegExp(`点票员 ${n} 已认领 · \\d{1,2}:\\d\\d · 127\\.0\\.0\\.1`));
     assert.equal(await board.getAttribute(`#desk-claims li[data-serial="counter-${n}"]`, 'class'), 'flagged');
   }
-  assert.match(await text(board, '#desk-claims li[data-serial="observer-1"]'), /监票员 A：尚未认领/);
+  assert.match(await text(board, '#desk-claims li[data-serial="scrutineer-1"]'), /监票员 A：尚未认领/);
   const p1 = snap.tables[0].share[0];
   assert.match(await text(board, `#exclusion-list li[data-id="${p1}"]`), new RegExp(`${p1} 已确认排除：第6条 技术上不可行（地下管线无法迁改）`));
   await board.waitForFunction(() => document.querySelector('#count-registered') && document.querySelector('#count-registered').textContent === '4', null, WAIT);

@@ -59,8 +59,8 @@ before(async () => {
     }
     assert.equal((await d.command(`counter${n}`, { kind: 'finish_paper', batch: 1 })).type, 'ack');
   }
-  await d.desk('observer', hub.tokens.observers[0].token);
-  assert.equal((await d.command('observer', { kind: 'declare_sheets', batch: 1, sheets: 2 })).type, 'ack');
+  await d.desk('scrutineer', hub.tokens.scrutineers[0].token);
+  assert.equal((await d.command('scrutineer', { kind: 'declare_sheets', batch: 1, sheets: 2 })).type, 'ack');
 });
 after(async () => {
   await browser?.close();

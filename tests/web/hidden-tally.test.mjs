@@ -116,7 +116,7 @@ test('the counting desk keeps its marks to the counter who keyed them; the conso
     assert.equal((await d.command(`counter${n}`, { kind: 'finish_paper', batch: 1 })).type, 'ack');
   }
   const scr = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await scr.goto(hub.tokens.observers[0].link);
+  await scr.goto(hub.tokens.scrutineers[0].link);
   // The scrutineer claims the card on first use.
   await scr.waitForSelector('#claim-form', WAIT);
   await scr.fill('#pin', '8642');

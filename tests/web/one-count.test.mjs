@@ -123,7 +123,7 @@ test('during the vote, with void paper ballots, a batch still being keyed and st
 test('after the close: the same count on every page, the void ballots by reason in the same words, and /notice and the export agree', async () => {
   await keyBatch(2, ['c2'], [['0007', ['P06']], ['0008', ['P07']]]);
   for (const n of ['c1', 'c2']) assert.equal((await d.command(n, { kind: 'finish_paper', batch: 2 })).type, 'ack');
-  await d.desk('o1', hub.tokens.observers[0].token);
+  await d.desk('o1', hub.tokens.scrutineers[0].token);
   for (const [batch, sheets] of [[1, 6], [2, 2]]) assert.equal((await d.command('o1', { kind: 'declare_sheets', batch, sheets })).type, 'ack');
   await d.organise({ kind: 'advance_phase', to: 'counted' });
 

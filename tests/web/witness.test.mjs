@@ -34,7 +34,7 @@ test('the page hashes like everyone else: SHA-256 of UTF-8 text', async () => {
   const hub = await startHub({ voters: 1 });
   try {
     const p = await browser.newPage();
-    await p.goto(hub.tokens.observers[0].link);
+    await p.goto(hub.tokens.scrutineers[0].link);
     await p.waitForFunction(() => window.YZ && window.YZ.sha256);
     const samples = ['', 'abc', '圆桌 Yuanzhuo', 'x'.repeat(55), 'y'.repeat(56), 'z'.repeat(64), '投'.repeat(1000)];
     const got = await p.evaluate((xs) => xs.map((x) => window.YZ.sha256(x)), samples);
@@ -50,7 +50,7 @@ test('a witness copy on the scrutineer page survives a hub that lost entries, an
     const scr = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } })).newPage();
     const adm = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     for (const p of [scr, adm]) p.on('pageerror', (e) => errors.push(String(e)));
-    await scr.goto(hub.tokens.observers[0].link);
+    await scr.goto(hub.tokens.scrutineers[0].link);
     await claim(scr, '9753');
     await adm.goto(hub.tokens.organiser.link);
     await d.advanceTo('voting');
@@ -130,7 +130,7 @@ test('with a hidden tally the entries of the vote stay sealed in the copy until 
     const d = await driver(browser, hub);
     const snap = await d.page.evaluate(() => window.__yz.socks.organiser.welcome.snapshot);
     const scr = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await scr.goto(hub.tokens.observers[0].link);
+    await scr.goto(hub.tokens.scrutineers[0].link);
     await claim(scr, '9753');
     await d.organise({ kind: 'open_meeting' });
     await d.advanceTo('discussion');

@@ -110,7 +110,7 @@ pub fn cancel_text(c: &CardCancellation, lang: Lang, utc_offset_s: i32) -> Strin
 
 /// A desk card for people: "点票员 1", "监票员 A".
 pub fn desk_name(d: &DeskCard, lang: Lang) -> String {
-    if d.role == Role::Observer {
+    if d.role == Role::Scrutineer {
         let letter = char::from_u32(64 + d.number).unwrap_or('?');
         return format!("{}{letter}", say(ui::SCRUTINEER, lang));
     }
@@ -125,7 +125,7 @@ pub fn serial_name(serial: &str, lang: Lang) -> String {
     let Some((kind, n)) = serial.split_once('-') else { return serial.to_string() };
     match kind {
         "counter" => format!("{}{n}", say(ui::COUNTER, lang)),
-        "observer" => {
+        "scrutineer" => {
             let letter = n.parse::<u32>().ok().and_then(|k| char::from_u32(64 + k)).unwrap_or('?');
             format!("{}{letter}", say(ui::SCRUTINEER, lang))
         }
@@ -244,7 +244,7 @@ mod tests {
             at_ms: at + 60_000,
             device: "3f2a91c0".into(),
             address: "192.168.1.23".into(),
-            same_address_as: vec!["organiser".into(), "observer-2".into()],
+            same_address_as: vec!["organiser".into(), "scrutineer-2".into()],
         });
         let c = claim_text(&d, Lang::Zh, 8 * 3600).unwrap();
         assert_eq!(c.text, "点票员 1 已认领 · 15:03 · 192.168.1.23");

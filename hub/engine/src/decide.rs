@@ -32,8 +32,8 @@ const MAX_REASON_CHARS: usize = 200;
 impl State {
     pub fn decide(&self, actor: &Actor, cmd: &Command, ctx: &Ctx) -> Decision {
         // Scrutineers watch; the one thing they enter is the hand count of sheets.
-        let scrutineer_count = actor.role == Role::Observer && matches!(cmd, Command::DeclareSheets { .. });
-        if actor.role.is_read_only() || (actor.role == Role::Observer && !scrutineer_count) {
+        let scrutineer_count = actor.role == Role::Scrutineer && matches!(cmd, Command::DeclareSheets { .. });
+        if actor.role.is_read_only() || (actor.role == Role::Scrutineer && !scrutineer_count) {
             return Err(Rejection::new(E::ReadOnly));
         }
         // Registrars keep the door register and nothing else.
@@ -411,7 +411,7 @@ impl State {
                 Ok(events)
             }
             Command::DeclareSheets { batch, sheets } => {
-                if actor.role != Role::Observer {
+                if actor.role != Role::Scrutineer {
                     return Err(Rejection::new(E::Forbidden));
                 }
                 self.claimed(actor)?;

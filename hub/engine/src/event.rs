@@ -175,13 +175,15 @@ pub enum Event {
     /// A counter's or scrutineer's card claimed by the person using it, on
     /// one device (`device`: a short hash of its id), from `address`.
     CardClaimed {
+        #[serde(deserialize_with = "older::serial")]
         serial: String,
         device: String,
         address: String,
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        #[serde(default, skip_serializing_if = "Vec::is_empty", deserialize_with = "older::serials")]
         same_address_as: Vec<String>,
     },
     ClaimReleased {
+        #[serde(deserialize_with = "older::serial")]
         serial: String,
         reason: String,
     },
@@ -221,7 +223,8 @@ pub enum Event {
 /// A staff card as the log records it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StaffCard {
-    /// "organiser", "chair-2", "counter-1", "observer-2", "registrar-1"…
+    /// "organiser", "chair-2", "counter-1", "scrutineer-2", "registrar-1"…
+    #[serde(deserialize_with = "older::serial")]
     pub serial: String,
     pub role: Role,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -229,6 +232,31 @@ pub struct StaffCard {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub all_tables: bool,
     pub commitment: String,
+}
+
+/// Names that logs written by earlier versions use, read as today's.
+/// Before 2026-12 the scrutineer's role was called `observer` on the wire
+/// and in the log (`observer-1`, `observer:1`); the role reads both
+/// (`Role`'s serde alias), and card serials are read here. Writing always
+/// uses today's names; a log's bytes and hashes are never rewritten.
+mod older {
+    use serde::{Deserialize, Deserializer};
+
+    /// A card serial as today's hub names it.
+    pub fn current(serial: String) -> String {
+        match serial.strip_prefix("observer-") {
+            Some(n) => format!("scrutineer-{n}"),
+            None => serial,
+        }
+    }
+
+    pub fn serial<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        String::deserialize(d).map(current)
+    }
+
+    pub fn serials<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+        Vec::<String>::deserialize(d).map(|v| v.into_iter().map(current).collect())
+    }
 }
 
 /// An event as committed to the log: its position, time and hash.
@@ -275,18 +303,18 @@ impl Actor {
     pub fn desk(&self) -> Option<&String> {
         self.serial.as_ref().filter(|_| self.role == Role::Counter)
     }
-    /// A scrutineer (observer) with a number.
+    /// A scrutineer with a number.
     pub fn scrutineer(n: impl Into<String>) -> Self {
-        Actor { role: Role::Observer, table: None, all_tables: false, serial: Some(n.into()) }
+        Actor { role: Role::Scrutineer, table: None, all_tables: false, serial: Some(n.into()) }
     }
     /// A registrar at the door.
     pub fn registrar(n: impl Into<String>) -> Self {
         Actor { role: Role::Registrar, table: None, all_tables: false, serial: Some(n.into()) }
     }
-    /// The staff card serial of a desk role ("counter-2", "observer-1").
+    /// The staff card serial of a desk role ("counter-2", "scrutineer-1").
     pub fn desk_card(&self) -> Option<String> {
         match (self.role, &self.serial) {
-            (Role::Counter | Role::Observer, Some(n)) => Some(format!("{}-{n}", self.role.en())),
+            (Role::Counter | Role::Scrutineer, Some(n)) => Some(format!("{}-{n}", self.role.en())),
             _ => None,
         }
     }
@@ -299,7 +327,7 @@ impl Actor {
     pub fn key(&self) -> String {
         match (self.role, self.table, &self.serial) {
             (Role::Voter, _, Some(v)) => format!("voter:{v}"),
-            (Role::Counter | Role::Observer | Role::Registrar, _, Some(n)) => format!("{}:{n}", self.role.en()),
+            (Role::Counter | Role::Scrutineer | Role::Registrar, _, Some(n)) => format!("{}:{n}", self.role.en()),
             (r, _, _) if r == Role::Adviser && self.all_tables => "adviser:*".to_string(),
             (r, Some(t), _) => format!("{}:{t}", r.en()),
             (r, None, _) => r.en().to_string(),
@@ -312,7 +340,7 @@ impl Actor {
             return v.clone();
         }
         match (self.role, &self.serial) {
-            (Role::Observer, Some(n)) => return format!("{} {}", self.role.zh(), scrutineer_letter(n)),
+            (Role::Scrutineer, Some(n)) => return format!("{} {}", self.role.zh(), scrutineer_letter(n)),
             (Role::Counter | Role::Registrar, Some(n)) => return format!("{} · {n}号", self.role.zh()),
             _ => {}
         }

@@ -253,7 +253,7 @@ pub fn parse_actor(key: &str) -> Option<Actor> {
     Some(match (role, rest) {
         (Role::Adviser, "*") => Actor { role, table: None, all_tables: true, serial: None },
         (Role::Chair | Role::Recorder | Role::Adviser | Role::Screen, t) => Actor::at_table(role, t.parse().ok()?),
-        (Role::Voter | Role::Counter | Role::Observer | Role::Registrar, n) if !n.is_empty() => {
+        (Role::Voter | Role::Counter | Role::Scrutineer | Role::Registrar, n) if !n.is_empty() => {
             Actor { role, table: None, all_tables: false, serial: Some(n.to_string()) }
         }
         (_, "") => Actor::read_only(role),

@@ -22,15 +22,15 @@ pub enum Audience {
     /// Voters only (what they see of a change, when it differs from what
     /// the watchers see: a table's picks without who speaks).
     Voters,
-    /// Those who see a table's detail: its members, the organiser, observers,
+    /// Those who see a table's detail: its members, the organiser, scrutineers,
     /// and advisers who cover every table.
     Table(TableNo),
-    /// The counting desk's shared view: organiser, observers, counters.
+    /// The counting desk's shared view: organiser, scrutineers, counters.
     Paper,
-    /// One keyed copy: the organiser, the observers, and the counter whose
+    /// One keyed copy: the organiser, the scrutineers, and the counter whose
     /// copy it is (desk number) — never the other counter.
     Copy(u16),
-    /// The door register, entry by entry: registrars, the organiser, observers.
+    /// The door register, entry by entry: registrars, the organiser, scrutineers.
     Register,
     /// One voter card, by number: its holder learns that it was cancelled
     /// or handed out at the door.
@@ -38,7 +38,7 @@ pub enum Audience {
     /// Only the counter at this desk (their own copy, whole, while a hidden
     /// tally keeps the marks from everyone else).
     Counter(u16),
-    /// The organiser and the observers (copies without marks while the
+    /// The organiser and the scrutineers (copies without marks while the
     /// tally is hidden).
     Overseers,
 }
@@ -50,12 +50,12 @@ impl Audience {
             Audience::Watchers => v.role != Role::Voter,
             Audience::Voters => v.role == Role::Voter,
             Audience::Table(t) => sees_table(v, t),
-            Audience::Paper => matches!(v.role, Role::Organiser | Role::Observer | Role::Counter),
-            Audience::Copy(d) => matches!(v.role, Role::Organiser | Role::Observer) || desk_no(v) == Some(d),
-            Audience::Register => matches!(v.role, Role::Organiser | Role::Observer | Role::Registrar),
+            Audience::Paper => matches!(v.role, Role::Organiser | Role::Scrutineer | Role::Counter),
+            Audience::Copy(d) => matches!(v.role, Role::Organiser | Role::Scrutineer) || desk_no(v) == Some(d),
+            Audience::Register => matches!(v.role, Role::Organiser | Role::Scrutineer | Role::Registrar),
             Audience::Voter(n) => v.voter_serial().and_then(|s| crate::electorate::voter_number(s)) == Some(n),
             Audience::Counter(d) => v.role == Role::Counter && desk_no(v) == Some(d),
-            Audience::Overseers => matches!(v.role, Role::Organiser | Role::Observer),
+            Audience::Overseers => matches!(v.role, Role::Organiser | Role::Scrutineer),
         }
     }
 }
@@ -80,7 +80,7 @@ pub enum Feed {
     Counting,
     /// Registrars: also the door register.
     Door,
-    /// The organiser, observers and all-table advisers: every update
+    /// The organiser, scrutineers and all-table advisers: every update
     /// (a connection still drops what its role may not see).
     Everything,
 }
@@ -89,7 +89,7 @@ impl Feed {
     pub fn of(v: &Viewer) -> Feed {
         match v.role {
             Role::Voter => Feed::Voters,
-            Role::Organiser | Role::Observer => Feed::Everything,
+            Role::Organiser | Role::Scrutineer => Feed::Everything,
             Role::Adviser if v.all_tables => Feed::Everything,
             Role::Chair | Role::Recorder | Role::Adviser | Role::Screen => match v.table {
                 Some(t) => Feed::Table(t),
@@ -125,7 +125,7 @@ impl Feed {
 
 fn sees_table(v: &Viewer, t: TableNo) -> bool {
     match v.role {
-        Role::Organiser | Role::Observer => true,
+        Role::Organiser | Role::Scrutineer => true,
         Role::Adviser if v.all_tables => true,
         Role::Chair | Role::Recorder | Role::Adviser | Role::Screen => v.table == Some(t),
         _ => false,
@@ -369,10 +369,10 @@ impl State {
             my_ballot,
             paper: Audience::Paper.includes(v).then(|| self.paper_view()),
             paper_copies: match v.role {
-                Role::Organiser | Role::Observer if self.tally_hidden() => {
+                Role::Organiser | Role::Scrutineer if self.tally_hidden() => {
                     self.desk.copies(None).into_iter().map(without_marks).collect()
                 }
-                Role::Organiser | Role::Observer => self.desk.copies(None),
+                Role::Organiser | Role::Scrutineer => self.desk.copies(None),
                 Role::Counter => v.desk().map(|d| self.desk.copies(Some(d))).unwrap_or_default(),
                 _ => vec![],
             },
@@ -730,7 +730,7 @@ mod tests {
         let mut v = vec![
             Actor::organiser(),
             Actor::voter("V0001"),
-            Actor::read_only(Role::Observer),
+            Actor::read_only(Role::Scrutineer),
             Actor::read_only(Role::Projector),
             Actor::read_only(Role::Public),
             Actor { role: Role::Adviser, table: None, all_tables: true, serial: None },

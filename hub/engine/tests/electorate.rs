@@ -36,7 +36,7 @@ fn agree(m: &mut Meeting, batch: u32, ballots: &[(&str, &[&str])], sheets_counte
         }
         m.ok(&c, &finish_paper(batch));
     }
-    m.ok(&observer(), &sheets(batch, sheets_counted));
+    m.ok(&scrutineer(), &sheets(batch, sheets_counted));
 }
 
 // ================================================================ cards
@@ -244,7 +244,7 @@ fn desk_cards_are_claimed_once_on_one_device_and_their_claims_are_public() {
     m.issue_voters(5, "").unwrap();
     m.set_all_picks_after(Phase::Voting);
     m.refuses(&counter(1), &key_paper(1, "1", &["P01"]), E::NotClaimed, Some("counter-1"));
-    m.refuses(&observer(), &sheets(1, 1), E::NotClaimed, Some("observer-1"));
+    m.refuses(&scrutineer(), &sheets(1, 1), E::NotClaimed, Some("scrutineer-1"));
     m.claim("counter-1", "dev-a", "192.168.1.20");
     let r = m.try_claim("counter-2", "dev-a", "192.168.1.20").unwrap_err();
     assert_eq!((r.code, r.detail.as_deref()), (E::DeviceHasCard, Some("counter-1")), "one device, one desk card");
@@ -281,9 +281,9 @@ fn two_scrutineers_are_two_actors_and_both_counts_must_match() {
         m.ok(&c, &key_paper(1, "2", &["P02"]));
         m.ok(&c, &finish_paper(1));
     }
-    let recs = m.ok(&observer(), &sheets(1, 2));
+    let recs = m.ok(&scrutineer(), &sheets(1, 2));
     assert!(matches!(&recs[0].event, Event::SheetsDeclared { scrutineer: Some(s), .. } if s == "1"));
-    m.ok(&observer_b(), &sheets(1, 3));
+    m.ok(&scrutineer_b(), &sheets(1, 3));
     let view = m.state.desk.view();
     assert_eq!(view.batches[0].sheets, None, "they disagree");
     assert_eq!(view.batches[0].sheet_counts.len(), 2, "neither count replaces the other");
@@ -293,9 +293,9 @@ fn two_scrutineers_are_two_actors_and_both_counts_must_match() {
         E::PaperCountMismatch,
         Some("batch 1: 2 keyed, 3 sheets counted"),
     );
-    m.ok(&observer_b(), &sheets(1, 2));
+    m.ok(&scrutineer_b(), &sheets(1, 2));
     m.ok(&organiser(), &advance(Phase::Counted));
-    assert_eq!(observer_b().key(), "observer:2");
+    assert_eq!(scrutineer_b().key(), "scrutineer:2");
 }
 
 // ================================================================ the checker

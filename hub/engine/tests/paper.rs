@@ -132,7 +132,7 @@ fn a_batch_is_keyed_by_two_counters_only_and_only_by_counters() {
     for who in [organiser(), voter(1), chair(1)] {
         m.refuses_code(&who, &key_paper(1, "2", &["P01"]), ErrorCode::Forbidden);
     }
-    m.refuses_code(&observer(), &key_paper(1, "2", &["P01"]), ErrorCode::ReadOnly);
+    m.refuses_code(&scrutineer(), &key_paper(1, "2", &["P01"]), ErrorCode::ReadOnly);
     m.refuses_code(&projector(), &sheets(1, 1), ErrorCode::ReadOnly);
     m.refuses_code(&counter(1), &sheets(1, 1), ErrorCode::Forbidden);
     m.refuses_code(&counter(1), &finish_paper(9), ErrorCode::UnknownBatch);
@@ -155,14 +155,14 @@ fn the_vote_closes_only_when_the_keyed_ballots_match_the_sheets_counted() {
         (r.code, r.detail.as_deref()),
         (ErrorCode::PaperCountMismatch, Some("batch 1: no sheet count from the scrutineer"))
     );
-    m.ok(&observer(), &sheets(1, 3));
+    m.ok(&scrutineer(), &sheets(1, 3));
     let r = m.rejects(&organiser(), &advance(Phase::Counted));
     assert_eq!(
         (r.code, r.detail.as_deref()),
         (ErrorCode::PaperCountMismatch, Some("batch 1: 2 keyed, 3 sheets counted"))
     );
     // The scrutineer counts again: two sheets after all.
-    m.ok(&observer(), &sheets(1, 2));
+    m.ok(&scrutineer(), &sheets(1, 2));
     m.ok(&voter(1), &ballot(&["P01", "P03"]));
     m.ok(&organiser(), &advance(Phase::Counted));
     let r = m.state.results.clone().unwrap();
@@ -171,7 +171,7 @@ fn the_vote_closes_only_when_the_keyed_ballots_match_the_sheets_counted() {
     assert_eq!(r.ranking[0].votes, 2);
     // Sheets counted for a batch nobody keyed block the close too.
     let mut m = voting();
-    m.ok(&observer(), &sheets(4, 30));
+    m.ok(&scrutineer(), &sheets(4, 30));
     m.refuses_code(&organiser(), &advance(Phase::Counted), ErrorCode::PaperOpen);
 }
 
@@ -212,7 +212,7 @@ fn counters_see_their_own_copy_only_and_the_scrutineer_sees_every_keystroke() {
     let desk = mine.paper.unwrap();
     assert_eq!(desk.batches[0].copies.len(), 2, "who keys what is known");
     assert_eq!(desk.batches[0].copies[1].entries, 1, "how much the other keyed, not what");
-    let seen = m.state.snapshot(&observer(), m.now);
+    let seen = m.state.snapshot(&scrutineer(), m.now);
     assert_eq!(seen.paper_copies.len(), 2);
     for v in [voter(1), projector(), public(), chair(1)] {
         let s = m.state.snapshot(&v, m.now);
@@ -224,7 +224,7 @@ fn counters_see_their_own_copy_only_and_the_scrutineer_sees_every_keystroke() {
 fn everyone() -> Vec<yuanzhuo_engine::Actor> {
     vec![
         organiser(),
-        observer(),
+        scrutineer(),
         counter(1),
         counter(2),
         counter(3),
@@ -245,7 +245,7 @@ fn a_hidden_tally_keeps_the_desk_marks_from_everyone_but_the_counter_who_keyed_t
     key_both(&mut m, 1, &[("1", &["P01", "P02"]), ("2", &["P01"]), ("3", &["P01", "P02", "P03", "P04", "P05"])]);
     m.ok(&counter(1), &key_board(1, &[("P03", 7)]));
     m.ok(&counter(2), &key_board(1, &[("P03", 7)]));
-    m.ok(&observer(), &sheets(1, 3));
+    m.ok(&scrutineer(), &sheets(1, 3));
     // A second batch being keyed: every keystroke is an update.
     let mut ch = yuanzhuo_engine::Changed::default();
     for r in m.ok(&counter(1), &key_paper(2, "4", &["P09"])) {
@@ -304,13 +304,16 @@ fn a_hidden_tally_keeps_the_desk_marks_from_everyone_but_the_counter_who_keyed_t
             }
         }
     }
-    assert!(updates.iter().any(|(a, u)| a.includes(&observer()) && u.copy_change.is_some()), "the scrutineer sees it");
+    assert!(
+        updates.iter().any(|(a, u)| a.includes(&scrutineer()) && u.copy_change.is_some()),
+        "the scrutineer sees it"
+    );
 
     // The close reveals everything: the desk's view and every copy.
     m.ok(&counter(2), &key_paper(2, "4", &["P09"]));
     m.ok(&counter(1), &finish_paper(2));
     m.ok(&counter(2), &finish_paper(2));
-    m.ok(&observer(), &sheets(2, 1));
+    m.ok(&scrutineer(), &sheets(2, 1));
     let mut ch = yuanzhuo_engine::Changed::default();
     for r in m.ok(&organiser(), &advance(Phase::Counted)) {
         ch.add(&r.event);
@@ -321,9 +324,9 @@ fn a_hidden_tally_keeps_the_desk_marks_from_everyone_but_the_counter_who_keyed_t
     assert!(!p.marks_hidden);
     assert_eq!(p.batches[0].ballots[0].marks, ids(&["P01", "P02"]));
     assert_eq!(p.boards[0].counts["P03"], 7);
-    let copies = updates.iter().filter(|(a, u)| a.includes(&observer()) && u.paper_copy.is_some()).count();
+    let copies = updates.iter().filter(|(a, u)| a.includes(&scrutineer()) && u.paper_copy.is_some()).count();
     assert_eq!(copies, 6, "every copy, whole, to the organiser and scrutineers");
-    let s = m.state.snapshot(&observer(), m.now);
+    let s = m.state.snapshot(&scrutineer(), m.now);
     assert!(s.paper_copies.iter().any(|c| c.ballots.iter().any(|x| !x.marks.is_empty())));
     assert!(s.tally.is_some());
 }
@@ -336,7 +339,7 @@ fn a_live_tally_shows_the_desk_whole() {
     let p = s.paper.unwrap();
     assert!(!p.marks_hidden);
     assert_eq!(p.batches[0].ballots[0].marks, ids(&["P01", "P02"]));
-    assert_eq!(m.state.snapshot(&observer(), m.now).paper_copies[0].ballots[0].marks, ids(&["P01", "P02"]));
+    assert_eq!(m.state.snapshot(&scrutineer(), m.now).paper_copies[0].ballots[0].marks, ids(&["P01", "P02"]));
 }
 
 #[test]
@@ -400,12 +403,12 @@ fn what_blocks_the_close_is_data_in_the_view_and_in_the_refusal() {
     assert_eq!(p.batches[1].blocker, Some(blocker(Batch, 2, Disputed, ErrorCode::PaperOpen)));
     assert_eq!(p.boards[0].blocker, Some(blocker(Board, 1, Keying, ErrorCode::PaperOpen)));
     // A hand count that differs names both numbers.
-    m.ok(&observer(), &sheets(1, 3));
+    m.ok(&scrutineer(), &sheets(1, 3));
     let mismatch =
         CloseBlocker { keyed: Some(2), sheets: Some(3), ..blocker(Batch, 1, Mismatch, ErrorCode::PaperCountMismatch) };
     assert_eq!(m.state.desk.blockers().last(), Some(&mismatch));
     // Sheets counted for a batch nobody keyed.
-    m.ok(&observer(), &sheets(4, 30));
+    m.ok(&scrutineer(), &sheets(4, 30));
     assert!(m.state.desk.blockers().contains(&blocker(Batch, 4, NothingKeyed, ErrorCode::PaperOpen)));
 }
 
@@ -425,7 +428,7 @@ fn the_organiser_discards_an_empty_batch_and_it_no_longer_blocks_the_close() {
     m.ok(&counter(2), &key_paper(7, "1", &["P01"]));
     assert!(!m.state.desk.blockers().iter().any(|b| b.n == 7 && b.discardable));
     m.refuses_code(&organiser(), &discard(7), ErrorCode::BatchNotEmpty);
-    m.ok(&observer(), &sheets(8, 4));
+    m.ok(&scrutineer(), &sheets(8, 4));
     m.refuses_code(&organiser(), &discard(8), ErrorCode::BatchNotEmpty);
     // An agreed batch stays, even an empty one.
     m.ok(&counter(1), &key_paper(9, "2", &["P01"]));

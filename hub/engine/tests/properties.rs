@@ -243,7 +243,7 @@ fn interpret(s: &State, step: &Step, paper: bool) -> (Actor, Command) {
         90..=95 => paper_step(s, &mut r),
         // ---------------------------------------------------- read-only, and the scrutineer's count
         _ => {
-            let role = [Role::Observer, Role::Projector, Role::Public][r.below(3) as usize];
+            let role = [Role::Scrutineer, Role::Projector, Role::Public][r.below(3) as usize];
             let cmd = match r.below(4) {
                 0 => Command::OpenMeeting,
                 1 => Command::AdvancePhase { to: s.phase.next().unwrap_or(Phase::Published) },
@@ -568,7 +568,7 @@ fn check_views(state: &State, vs: &[Actor], now: u64) {
         }
         let seen: Vec<TableNo> = s.table_details.iter().map(|d| d.table).collect();
         let expected: Vec<TableNo> = match (v.role, v.table, v.all_tables) {
-            (Role::Organiser | Role::Observer, _, _) | (Role::Adviser, _, true) => {
+            (Role::Organiser | Role::Scrutineer, _, _) | (Role::Adviser, _, true) => {
                 (1..=state.tables.len() as TableNo).collect()
             }
             (Role::Chair | Role::Recorder | Role::Adviser, Some(t), _) => vec![t],

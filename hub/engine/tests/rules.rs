@@ -37,15 +37,19 @@ fn read_only_roles_get_read_only_for_every_command() {
     ];
     for phase in [Phase::Setup, Phase::Discussion, Phase::Voting] {
         m.advance_to(phase);
-        for who in [observer(), projector(), public()] {
+        for who in [scrutineer(), projector(), public()] {
             for c in &cmds {
                 m.refuses(&who, c, E::ReadOnly, None);
             }
         }
     }
     // Even a read-only role that claims a table or a voter serial.
-    let sneaky =
-        yuanzhuo_engine::Actor { role: Role::Observer, table: Some(1), all_tables: true, serial: Some("V0001".into()) };
+    let sneaky = yuanzhuo_engine::Actor {
+        role: Role::Scrutineer,
+        table: Some(1),
+        all_tables: true,
+        serial: Some("V0001".into()),
+    };
     m.refuses(&sneaky, &ballot(&["P01"]), E::ReadOnly, None);
 }
 
@@ -56,7 +60,7 @@ fn nothing_is_accepted_before_the_meeting_is_defined() {
     let r = s.decide(&organiser(), &Command::OpenMeeting, &ctx).unwrap_err();
     assert_eq!(r.code, E::NotOpen);
     // Read-only is still the first answer for read-only roles.
-    let r = s.decide(&observer(), &Command::OpenMeeting, &ctx).unwrap_err();
+    let r = s.decide(&scrutineer(), &Command::OpenMeeting, &ctx).unwrap_err();
     assert_eq!(r.code, E::ReadOnly);
 }
 
@@ -638,7 +642,7 @@ fn a_confirmed_exclusion_is_never_funded_and_no_phone_can_choose_it() {
     m.ok(&counter(2), &key_paper(1, "7", &["P01", "P03"]));
     m.ok(&counter(1), &finish_paper(1));
     m.ok(&counter(2), &finish_paper(1));
-    m.ok(&observer(), &sheets(1, 1));
+    m.ok(&scrutineer(), &sheets(1, 1));
     m.advance_to(Phase::Counted);
     let r = m.state.results.clone().unwrap();
     let row = r.ranking.iter().find(|x| x.proposal == "P01").unwrap();
@@ -1188,7 +1192,7 @@ fn all_viewers() -> Vec<yuanzhuo_engine::Actor> {
         adviser_all(),
         voter(1),
         voter(2),
-        observer(),
+        scrutineer(),
         projector(),
         public(),
     ]
@@ -1276,7 +1280,7 @@ fn a_chair_sees_only_its_own_tables_detail() {
     assert_eq!(tables_seen(&adviser(3)), [3]);
     assert_eq!(tables_seen(&adviser_all()), [1, 2, 3]);
     assert_eq!(tables_seen(&organiser()), [1, 2, 3]);
-    assert_eq!(tables_seen(&observer()), [1, 2, 3]);
+    assert_eq!(tables_seen(&scrutineer()), [1, 2, 3]);
     assert!(tables_seen(&projector()).is_empty());
     assert!(tables_seen(&public()).is_empty());
     let s = m.state.snapshot(&chair(1), m.now);

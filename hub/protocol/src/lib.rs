@@ -326,7 +326,11 @@ pub enum Role {
     Recorder,
     Adviser,
     Voter,
-    Observer,
+    /// A scrutineer (监票员): reads everything, counts a paper batch's
+    /// sheets by hand, follows the raw log (`/scrutineer`). Logs written
+    /// before 2026-12 call the role `observer`; it is read as this one.
+    #[serde(alias = "observer")]
+    Scrutineer,
     Projector,
     /// Anonymous read-only view (the landing page), if the hub allows it.
     Public,
@@ -346,12 +350,12 @@ impl Role {
     /// Desk roles: their cards are claimed by the person who uses them
     /// (a PIN chosen on first use), each claim logged and shown to the room.
     pub fn is_desk_role(self) -> bool {
-        matches!(self, Role::Counter | Role::Observer)
+        matches!(self, Role::Counter | Role::Scrutineer)
     }
     pub fn is_table_role(self) -> bool {
         matches!(self, Role::Chair | Role::Recorder | Role::Adviser)
     }
-    /// Roles that change nothing. (Observers, the scrutineers, read
+    /// Roles that change nothing. (Scrutineers read
     /// everything and give one command: the physical count of a paper batch.)
     pub fn is_read_only(self) -> bool {
         matches!(self, Role::Projector | Role::Public | Role::Screen)
@@ -363,7 +367,7 @@ impl Role {
             Role::Recorder => "记录员",
             Role::Adviser => "技术顾问",
             Role::Voter => "投票人",
-            Role::Observer => "监票员",
+            Role::Scrutineer => "监票员",
             Role::Projector => "投影",
             Role::Public => "公众",
             Role::Counter => "点票员",
@@ -378,7 +382,7 @@ impl Role {
             Role::Recorder => "recorder",
             Role::Adviser => "adviser",
             Role::Voter => "voter",
-            Role::Observer => "observer",
+            Role::Scrutineer => "scrutineer",
             Role::Projector => "projector",
             Role::Public => "public",
             Role::Counter => "counter",
@@ -647,7 +651,7 @@ pub enum Command {
         board: u32,
         counts: BTreeMap<ProposalId, u64>,
     },
-    // observer (scrutineer)
+    // scrutineer
     /// The physical number of sheets in a paper batch, counted by hand.
     DeclareSheets {
         batch: u32,
@@ -1046,7 +1050,7 @@ pub struct Snapshot {
     pub proposals: Vec<Proposal>,
     pub tables: Vec<TableSummary>,
     /// Full detail of the tables this connection works at (its own; every
-    /// table for organiser, observers and all-table advisers).
+    /// table for organiser, scrutineers and all-table advisers).
     pub table_details: Vec<TableDetail>,
     pub annotations: Vec<Annotation>,
     pub turnout: Turnout,
@@ -1057,11 +1061,11 @@ pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_ballot: Option<MyBallot>,
     /// The counting desk: paper batches and sticker boards (organiser,
-    /// observers and counters only).
+    /// scrutineers and counters only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paper: Option<PaperView>,
     /// The keyed copies this connection may read: every copy for the
-    /// organiser and observers, a counter's own copies for a counter (so that
+    /// organiser and scrutineers, a counter's own copies for a counter (so that
     /// the second keying stays independent of the first).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub paper_copies: Vec<PaperCopy>,
@@ -1080,7 +1084,7 @@ pub struct Snapshot {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub my_card: Option<MyCard>,
     /// The door register, entry by entry (registrars, the organiser,
-    /// observers), when the rules have one.
+    /// scrutineers), when the rules have one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register: Option<Vec<RegisterEntry>>,
 }
@@ -1130,7 +1134,7 @@ pub struct CardCancellation {
 /// A counter's or scrutineer's card: its number at the desk and its claim.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeskCard {
-    /// "counter-1", "observer-2".
+    /// "counter-1", "scrutineer-2".
     pub serial: String,
     pub role: Role,
     /// The desk number (counter 1, 2…) or the scrutineer's (1 = A, 2 = B).

@@ -483,7 +483,7 @@ fn electorate_report(s: &State) -> String {
     }
     for d in e.desk_cards() {
         let (zh, en) = match d.role {
-            Role::Observer => {
+            Role::Scrutineer => {
                 let l = yuanzhuo_engine::scrutineer_letter(&d.number.to_string());
                 (format!("监票员 {l}"), format!("scrutineer {l}"))
             }

@@ -114,7 +114,7 @@ async fn presence(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Respon
 /// One printed card: what it opens, its code and its QR code (SVG).
 #[derive(Serialize)]
 struct Card {
-    /// `voter`, `chair`, `recorder`, `adviser`, `screen`, `adviser_all`, `observer`, `counter`, `registrar`, `projector`.
+    /// `voter`, `chair`, `recorder`, `adviser`, `screen`, `adviser_all`, `scrutineer`, `counter`, `registrar`, `projector`.
     kind: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     table: Option<TableNo>,
@@ -239,7 +239,7 @@ async fn voter_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQue
 
 /// Every staff card but the organiser's (whose secret is never shown again):
 /// chair, recorder, adviser and read-only table screen of each table, the all-tables adviser, the
-/// observers (scrutineers), the counting desk's counters, the door
+/// scrutineers, the counting desk's counters, the door
 /// register's registrars (when the rules have one) and the projector.
 async fn table_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response {
     if let Err(r) = authorise(&web, &headers) {
@@ -260,8 +260,8 @@ async fn table_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Res
         }
     }
     cards.push(Card::new("adviser_all", None, &s.adviser_all));
-    for o in &s.observers {
-        cards.push(Card::new("observer", None, o));
+    for o in &s.scrutineers {
+        cards.push(Card::new("scrutineer", None, o));
     }
     for c in &s.counters {
         cards.push(Card::new("counter", None, c));

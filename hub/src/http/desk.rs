@@ -5,7 +5,7 @@
 //! binary like every other page.
 //!
 //! The pages are static; `/count` and `/scrutiny` speak docs/protocol.md over
-//! `/ws` with the counter's or observer's token (from the join link's
+//! `/ws` with the counter's or scrutineer's token (from the join link's
 //! fragment, or typed), `/board` reads `GET /api/board` (board.rs) and
 //! follows the meeting as `public` to know when to read it again.
 

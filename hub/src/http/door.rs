@@ -552,7 +552,7 @@ mod tests {
             Role::Recorder,
             Role::Adviser,
             Role::Counter,
-            Role::Observer,
+            Role::Scrutineer,
             Role::Projector,
         ] {
             assert!(is_staff(r));

@@ -104,7 +104,7 @@ impl Presence {
             Role::Recorder,
             Role::Adviser,
             Role::Voter,
-            Role::Observer,
+            Role::Scrutineer,
             Role::Projector,
             Role::Public,
             Role::Counter,

@@ -49,7 +49,7 @@ pub fn page_for(role: Role) -> &'static str {
         Role::Projector => "/projector",
         Role::Screen => "/table-screen",
         Role::Counter => "/count",
-        Role::Observer => "/scrutiny",
+        Role::Scrutineer => "/scrutiny",
         Role::Registrar => "/door",
         Role::Public => "/",
     }
@@ -411,7 +411,7 @@ mod tests {
             Role::Adviser,
             Role::Organiser,
             Role::Projector,
-            Role::Observer,
+            Role::Scrutineer,
             Role::Counter,
             Role::Registrar,
             Role::Screen,

@@ -111,7 +111,7 @@ impl LogFeed {
     }
 }
 
-/// `follow_log` from a connection: only scrutineers (observers) and the
+/// `follow_log` from a connection: only scrutineers and the
 /// organiser may follow the raw log; a new request replaces the running one.
 pub fn start(
     actor: &yuanzhuo_engine::Actor,
@@ -120,7 +120,7 @@ pub fn start(
     out: &LogOut,
     running: &mut Option<tokio::task::JoinHandle<()>>,
 ) -> Result<(), (ErrorCode, Option<String>)> {
-    if !matches!(actor.role, Role::Observer | Role::Organiser) {
+    if !matches!(actor.role, Role::Scrutineer | Role::Organiser) {
         return Err((ErrorCode::Forbidden, Some("follow_log: scrutineers and the organiser".into())));
     }
     if from == 0 {

@@ -81,4 +81,26 @@ mod tests {
             "第 14 条记录：哈希链不成立（记录被改动、删除或调换过） / entry 14: hash mismatch (the entry was changed)"
         );
     }
+
+    /// A log written before the scrutineer's role had one name (`observer`,
+    /// `observer-1`) is read as today's, and still keeps every rule.
+    #[test]
+    fn a_log_from_before_the_scrutineers_name_still_checks() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/desk-observer-era/log.jsonl");
+        let text = std::fs::read_to_string(path).expect("the older vector");
+        assert!(text.contains(r#"\"serial\":\"observer-1\""#), "the vector is from before the rename");
+        let rows: Vec<Row> = text
+            .lines()
+            .map(|l| {
+                let v: serde_json::Value = serde_json::from_str(l).unwrap();
+                let s = |k: &str| v[k].as_str().unwrap().to_string();
+                Row { seq: v["seq"].as_u64().unwrap(), prev: s("prev"), hash: s("hash"), body: s("body") }
+            })
+            .collect();
+        let (state, _) = checked(&rows).unwrap_or_else(|f| panic!("{f}"));
+        let card = &state.electorate.staff["scrutineer-1"];
+        assert_eq!(card.card.role, yuanzhuo_protocol::Role::Scrutineer);
+        assert!(card.claim.is_some(), "its claim is read under today's name");
+    }
 }

@@ -41,7 +41,7 @@ pub fn display(code: &str) -> String {
 
 /// The tokens a new meeting needs besides voters: the organiser, each
 /// table's chair, recorder and adviser, an adviser for every table, two
-/// observers (scrutineers) and a projector.
+/// scrutineers and a projector.
 pub fn staff_tokens(rules: &Rules) -> Vec<TokenRow> {
     let mut out = vec![TokenRow {
         token: random_code(ORGANISER_LEN),
@@ -81,10 +81,10 @@ pub fn staff_tokens(rules: &Rules) -> Vec<TokenRow> {
     for i in 1..=2 {
         out.push(TokenRow {
             token: random_code(STAFF_LEN),
-            role: Role::Observer,
+            role: Role::Scrutineer,
             table: None,
             all_tables: false,
-            serial: format!("observer-{i}"),
+            serial: format!("scrutineer-{i}"),
         });
     }
     out.push(TokenRow {
@@ -190,6 +190,15 @@ pub fn holder_hash(key: &[u8; 32], holder: &str) -> String {
 /// and issues others.
 pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<Option<String>> {
     let e = &state.electorate;
+    // Codes are committed to over their serial, so a folder whose scrutineer
+    // cards still carry the role's old name cannot be carried over.
+    if let Some(t) = tokens.iter().find(|t| t.serial.starts_with("observer-")) {
+        bail!(
+            "这个数据文件夹由旧版圆桌创建（监票员卡 {0} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验。\n\
+             This data folder was made by an earlier Yuanzhuo (scrutineer card {0} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify.",
+            t.serial
+        );
+    }
     let mut problems = vec![];
     for t in tokens {
         let logged = match t.role {
@@ -264,8 +273,8 @@ pub fn actor_of(t: &TokenRow) -> Actor {
         all_tables: t.all_tables,
         serial: match t.role {
             Role::Voter => Some(t.serial.clone()),
-            // "counter-2" → desk "2", "observer-1" → scrutineer "1", "registrar-2" → "2"
-            Role::Counter | Role::Observer | Role::Registrar => {
+            // "counter-2" → desk "2", "scrutineer-1" → scrutineer "1", "registrar-2" → "2"
+            Role::Counter | Role::Scrutineer | Role::Registrar => {
                 t.serial.rsplit_once('-').map(|(_, n)| n.to_string()).filter(|n| !n.is_empty())
             }
             _ => None,
@@ -434,7 +443,7 @@ pub struct TokenSheet {
     pub organiser: Entry,
     pub tables: Vec<TableTokens>,
     pub adviser_all: Entry,
-    pub observers: Vec<Entry>,
+    pub scrutineers: Vec<Entry>,
     pub projector: Entry,
     /// The counting desk's counters (点票员).
     pub counters: Vec<Entry>,
@@ -503,7 +512,7 @@ impl TokenSheet {
             organiser: find("organiser")?,
             tables,
             adviser_all: find("adviser-all")?,
-            observers: all.iter().filter(|t| t.role == Role::Observer).map(entry).collect(),
+            scrutineers: all.iter().filter(|t| t.role == Role::Scrutineer).map(entry).collect(),
             projector: find("projector")?,
             counters: all.iter().filter(|t| t.role == Role::Counter).map(entry).collect(),
             registrars: all.iter().filter(|t| t.role == Role::Registrar).map(entry).collect(),
@@ -530,7 +539,7 @@ impl TokenSheet {
         }
         s.push('\n');
         line(&mut s, "顾问(全部桌) adviser*", &self.adviser_all);
-        for o in &self.observers {
+        for o in &self.scrutineers {
             line(&mut s, &format!("监票员 {}", o.serial), o);
         }
         line(&mut s, "投影 projector", &self.projector);

@@ -162,8 +162,8 @@ pub fn electorate(n: u32, late: u32, at_ms: u64) -> Electorate {
         desk: (1..=2)
             .map(|i| DeskCard { serial: format!("counter-{i}"), role: Role::Counter, number: i, claim: None })
             .chain((1..=2).map(|i| DeskCard {
-                serial: format!("observer-{i}"),
-                role: Role::Observer,
+                serial: format!("scrutineer-{i}"),
+                role: Role::Scrutineer,
                 number: i,
                 claim: None,
             }))

@@ -74,10 +74,10 @@ async fn a_keyed_paper_ballot_costs_the_same_at_10_and_300_ballots() {
     let mut c1 = Paced::new(&url, &token(&sheet, &["counters", "0"])).await;
     let mut c2 = Paced::new(&url, &token(&sheet, &["counters", "1"])).await;
     let mut c3 = Paced::new(&url, &token(&sheet, &["counters", "2"])).await;
-    let mut obs = Paced::new(&url, &token(&sheet, &["observers", "0"])).await;
+    let mut obs = Paced::new(&url, &token(&sheet, &["scrutineers", "0"])).await;
     // Listeners: the console, the scrutineer, counter 1 (the desk's shared view).
     let mut console = Client::connect(&url, &token(&sheet, &["organiser"])).await.unwrap();
-    let mut scrutiny = Client::connect(&url, &token(&sheet, &["observers", "1"])).await.unwrap();
+    let mut scrutiny = Client::connect(&url, &token(&sheet, &["scrutineers", "1"])).await.unwrap();
     let mut desk = Client::connect(&url, &token(&sheet, &["counters", "3"])).await.unwrap();
 
     // Up to `n` ballots agreed (batch `agreed`, keyed by counters 1 and 2)

@@ -44,7 +44,7 @@ async fn double_entry_voids_reused_numbers_and_the_hand_count_over_the_wire() {
     to_voting(&mut org).await;
     let mut c1 = Client::connect(&hub.url(), &token(&sheet, &["counters", "0"])).await.unwrap();
     let mut c2 = Client::connect(&hub.url(), &token(&sheet, &["counters", "1"])).await.unwrap();
-    let mut obs = Client::connect(&hub.url(), &token(&sheet, &["observers", "0"])).await.unwrap();
+    let mut obs = Client::connect(&hub.url(), &token(&sheet, &["scrutineers", "0"])).await.unwrap();
     assert_eq!(c1.welcome["you"]["role"], "counter");
 
     // Counter 1 keys; the scrutineer sees the entry as it is keyed.

@@ -41,7 +41,7 @@ fn witness(hub: &Hub, sheet: &Value, out: &Path) -> Guard {
     let child = Command::new(bin("hub"))
         .args(["witness", "--hub", &hub.url(), "--out"])
         .arg(out)
-        .env("YZ_TOKEN", token(sheet, &["observers", "0"]))
+        .env("YZ_TOKEN", token(sheet, &["scrutineers", "0"]))
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(log)

@@ -162,7 +162,7 @@ async fn after_the_vote_the_office_gets_its_workbook_the_board_its_notice_and_pr
         ack(&mut c, json!({"kind": "finish_paper", "batch": 1})).await;
         c.close().await;
     }
-    let mut obs = Client::connect(&hub.url(), &token(&sheet, &["observers", "0"])).await.unwrap();
+    let mut obs = Client::connect(&hub.url(), &token(&sheet, &["scrutineers", "0"])).await.unwrap();
     ack(&mut obs, json!({"kind": "declare_sheets", "batch": 1, "sheets": 3})).await;
 
     // Before the close: nothing final is published or printed.
@@ -474,7 +474,7 @@ async fn the_rule_name_is_standard_only_when_it_tells_the_truth() {
                 ack(&mut c, json!({"kind": "finish_paper", "batch": 1})).await;
                 c.close().await;
             }
-            let mut obs = Client::connect(&hub.url(), &token(&sheet, &["observers", "0"])).await.unwrap();
+            let mut obs = Client::connect(&hub.url(), &token(&sheet, &["scrutineers", "0"])).await.unwrap();
             ack(&mut obs, json!({"kind": "declare_sheets", "batch": 1, "sheets": 4})).await;
         }
         ack(&mut org, cmd::advance("counted")).await;
@@ -931,7 +931,7 @@ async fn a_hidden_tally_reaches_no_role_and_no_export_before_the_close() {
         ("recorder".into(), token(&sheet, &["tables", "1", "recorder"]), None),
         ("adviser".into(), token(&sheet, &["tables", "2", "adviser"]), None),
         ("adviser_all".into(), token(&sheet, &["adviser_all"]), None),
-        ("scrutineer".into(), token(&sheet, &["observers", "0"]), None),
+        ("scrutineer".into(), token(&sheet, &["scrutineers", "0"]), None),
         ("counter 1".into(), token(&sheet, &["counters", "0"]), Some("1")),
         ("counter 2".into(), token(&sheet, &["counters", "1"]), Some("2")),
         ("counter 3".into(), token(&sheet, &["counters", "2"]), Some("3")),
@@ -965,7 +965,7 @@ async fn a_hidden_tally_reaches_no_role_and_no_export_before_the_close() {
         ack(c, json!({"kind": "finish_paper", "batch": 1})).await;
         ack(c, json!({"kind": "key_board", "board": 1, "counts": {"P12": 9, "P13": 4}})).await;
     }
-    let mut obs = Client::connect(&hub.url(), &token(&sheet, &["observers", "1"])).await.unwrap();
+    let mut obs = Client::connect(&hub.url(), &token(&sheet, &["scrutineers", "1"])).await.unwrap();
     ack(&mut obs, json!({"kind": "declare_sheets", "batch": 1, "sheets": 3})).await;
     // A last entry that every connection hears: then each has heard everything before it.
     let last = ack(&mut org, json!({"kind": "start_timer", "label": "计票", "minutes": 5})).await;

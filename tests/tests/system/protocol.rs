@@ -302,10 +302,10 @@ async fn the_token_sheet_has_the_documented_shape() {
             "base_url",
             "counters",
             "meeting",
-            "observers",
             "organiser",
             "projector",
             "registrars",
+            "scrutineers",
             "tables",
             "voters",
             "voters_total"
@@ -322,7 +322,7 @@ async fn the_token_sheet_has_the_documented_shape() {
     for one in ["organiser", "adviser_all", "projector"] {
         card(&sheet[one]);
     }
-    for many in ["observers", "counters", "registrars", "voters"] {
+    for many in ["scrutineers", "counters", "registrars", "voters"] {
         sheet[many].as_array().unwrap().iter().for_each(card);
     }
     for (i, t) in sheet["tables"].as_array().unwrap().iter().enumerate() {

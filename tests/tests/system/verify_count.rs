@@ -564,7 +564,7 @@ async fn door_register(room: &mut Room) {
         ok(c, finish(1)).await;
     }
     for i in ["0", "1"] {
-        let mut s = room.client(&["observers", i]).await;
+        let mut s = room.client(&["scrutineers", i]).await;
         ok(&mut s, sheets(1, 7)).await;
     }
     // 8 stickers were handed out: a reading of 9 is refused.
@@ -607,7 +607,7 @@ async fn equal_shares(room: &mut Room) {
         ok(c, finish(1)).await;
     }
     refused(&mut c1, board(1, json!({"E1": 3})), "boards_not_allowed").await;
-    let mut s = room.client(&["observers", "0"]).await;
+    let mut s = room.client(&["scrutineers", "0"]).await;
     ok(&mut s, sheets(1, 2)).await;
     room.close(false).await;
 }
@@ -639,7 +639,7 @@ async fn equal_shares_uneven(room: &mut Room) {
         ok(c, key(1, "2", &["E5", "E5"])).await;
         ok(c, finish(1)).await;
     }
-    let mut s = room.client(&["observers", "0"]).await;
+    let mut s = room.client(&["scrutineers", "0"]).await;
     ok(&mut s, sheets(1, 2)).await;
     room.close(true).await;
 }
@@ -657,7 +657,7 @@ async fn desk(room: &mut Room) {
     let mut c2 = room.counter(1).await;
     let mut c3 = room.counter(2).await;
     let mut c4 = room.counter(3).await;
-    let mut scrutineer = room.client(&["observers", "0"]).await;
+    let mut scrutineer = room.client(&["scrutineers", "0"]).await;
     let batch1: Vec<(&str, Vec<&str>)> = vec![
         ("A01", vec!["P1", "P2"]),
         ("A02", vec![]),
@@ -1437,7 +1437,7 @@ async fn an_export_recounts_by_the_recipe_and_hub_verify_shows_the_electorate() 
         "V0010 cancelled: 手机没电".to_string(),
         "19 registered: 11 cards, 5 paper ballots, 3 sticker sheets (8 stickers)".to_string(),
         "counter 1 (counter-1) claimed at entry".to_string(),
-        "scrutineer B (observer-2) claimed at entry".to_string(),
+        "scrutineer B (scrutineer-2) claimed at entry".to_string(),
         "counter 3 (counter-3) not claimed".to_string(),
         "P8 (rule 7: 超出本次预算范围)".to_string(),
         "P3 15000 (list 50000)".to_string(),

@@ -135,11 +135,11 @@ pub fn voter(n: u32) -> Actor {
     Actor::voter(format!("V{n:04}"))
 }
 /// Scrutineer A (their card claimed when the meeting was created).
-pub fn observer() -> Actor {
+pub fn scrutineer() -> Actor {
     Actor::scrutineer("1")
 }
 /// Scrutineer B.
-pub fn observer_b() -> Actor {
+pub fn scrutineer_b() -> Actor {
     Actor::scrutineer("2")
 }
 /// Registrar `n` at the door.
@@ -251,7 +251,7 @@ pub fn test_code(serial: &str) -> String {
 pub fn test_staff(meeting: &str) -> Vec<StaffCard> {
     let mut cards = vec![("organiser".to_string(), Role::Organiser)];
     cards.extend((1..=4).map(|i| (format!("counter-{i}"), Role::Counter)));
-    cards.extend((1..=2).map(|i| (format!("observer-{i}"), Role::Observer)));
+    cards.extend((1..=2).map(|i| (format!("scrutineer-{i}"), Role::Scrutineer)));
     cards.extend((1..=2).map(|i| (format!("registrar-{i}"), Role::Registrar)));
     cards
         .into_iter()
@@ -281,7 +281,7 @@ impl Meeting {
     pub fn with_voters(def: Definition, voters: u32) -> Self {
         let mut m = Meeting::bare(def);
         m.issue_voters(voters, "").expect("voter cards");
-        for serial in ["counter-1", "counter-2", "counter-3", "counter-4", "observer-1", "observer-2"] {
+        for serial in ["counter-1", "counter-2", "counter-3", "counter-4", "scrutineer-1", "scrutineer-2"] {
             m.claim(serial, &format!("device-{serial}"), "192.168.1.50");
         }
         m

@@ -319,7 +319,7 @@ ui_words! {
     SAY_WHY_CARD_IS_CANCELLED = "请写明作废的原因（会公开显示）。", "Say why the card is cancelled (it is shown to everyone).";
     SAY_WHY_CLAIM_IS_RELEASED = "请写明解除认领的原因（会公开显示）。", "Say why the claim is released (it is shown to everyone).";
     SAY_WHY_EXCLUSION_IS_LIFTED = "请写明撤销排除的原因（会公开显示）。", "Say why the exclusion is lifted (it is shown to everyone).";
-    SCRUTINEERS = "，监票员进入 ", ", scrutineers ";
+    SCRUTINEERS_ENTER = "，监票员进入 ", ", scrutineers ";
     SEAT_2 = "{speaking}号", "Seat {speaking}";
     SIGN_OUT_2 = "退出控制台？", "Sign out?";
     SPEAKING_3 = "发言中：", "Speaking: ";
@@ -1167,7 +1167,7 @@ ui_words! {
     RECORDERS = "记录员", "recorders";
     ADVISERS_2 = "技术顾问", "advisers";
     VOTERS = "投票人", "voters";
-    OBSERVERS = "监票员", "observers";
+    SCRUTINEERS = "监票员", "scrutineers";
     COUNTERS = "点票员", "counters";
     REGISTRARS = "登记员", "registrars";
     PROJECTORS = "投影", "projectors";

@@ -17,7 +17,7 @@ const PACE: Duration = Duration::from_millis(70);
 
 pub struct DeskTokens {
     pub counters: Vec<String>,
-    pub observer: String,
+    pub scrutineer: String,
 }
 
 #[derive(Debug, Default)]
@@ -105,7 +105,7 @@ pub async fn count_paper(
     }
     let mut a = Desk::open(url, &tokens.counters[0], "counter-1").await?;
     let mut b = Desk::open(url, &tokens.counters[1], "counter-2").await?;
-    let mut scrutineer = Desk::open(url, &tokens.observer, "scrutineer").await?;
+    let mut scrutineer = Desk::open(url, &tokens.scrutineer, "scrutineer").await?;
     let mut out = DeskOutcome::default();
     let ballots: Vec<(String, Vec<ProposalId>)> =
         (0..n).map(|i| paper_ballot(maker, all, max_choices, offset, i)).collect();

@@ -281,7 +281,11 @@ async fn run(args: Args) -> Result<()> {
     let paper = if args.paper > 0 && org.phase == Phase::Voting && !shared.abort.fired() {
         let tokens = desk::DeskTokens {
             counters: sheet.counters.clone(),
-            observer: sheet.observers.first().cloned().ok_or_else(|| anyhow!("the tokens file has no observer"))?,
+            scrutineer: sheet
+                .scrutineers
+                .first()
+                .cloned()
+                .ok_or_else(|| anyhow!("the tokens file has no scrutineer"))?,
         };
         let maker = BallotMaker::new(&meeting.proposals, &picks, meeting.max_choices, args.seed);
         let d = desk::count_paper(&url, &tokens, &maker, &meeting.proposals, meeting.max_choices, n_voters, args.paper)

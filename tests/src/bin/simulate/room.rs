@@ -19,7 +19,7 @@ pub struct Sheet {
     pub tables: Vec<(String, String, String)>,
     pub voters: Vec<String>,
     pub counters: Vec<String>,
-    pub observers: Vec<String>,
+    pub scrutineers: Vec<String>,
     /// The door register's registrars (with `registration = "door"`).
     pub registrars: Vec<String>,
     /// The voter cards' serials, in the order of `voters`.
@@ -42,7 +42,7 @@ impl Sheet {
                 .unwrap_or_default(),
             voters: v["voters"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
             counters: v["counters"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
-            observers: v["observers"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
+            scrutineers: v["scrutineers"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
             registrars: v["registrars"].as_array().map(|vs| vs.iter().filter_map(tok).collect()).unwrap_or_default(),
             voter_serials: v["voters"]
                 .as_array()
