@@ -435,7 +435,7 @@
               h('ul', { class: 'plain' }, blockers.map(function (b) { return blockerItem(b, null); })))
             : h('p', { class: 'notice ok', id: 'desk-blockers' }, YZ.t('counting_desk_is_done_vote'))) : null,
           h('p', { class: 'muted' }, YZ.t('counters_use_their_cards_to'), h('a', { href: '/count', target: '_blank', rel: 'noopener' }, '/count'),
-            YZ.t('scrutineers_enter'), h('a', { href: '/scrutiny', target: '_blank', rel: 'noopener' }, '/scrutiny'),
+            YZ.t('scrutineers_enter'), h('a', { href: '/scrutineer', target: '_blank', rel: 'noopener' }, '/scrutineer'),
             YZ.t('everyone_can_check'), h('a', { href: '/board', target: '_blank', rel: 'noopener' }, '/board'), YZ.t('public_board'))),
         h('h3', null, YZ.t('paper_ballot_batches')),
         p.batches.length ? h('table', { class: 'ranking', id: 'desk-batches' },

@@ -1,5 +1,5 @@
 /* desk.js — the counting desk as plain data, shared by the counter's page
- * (/count), the scrutineer's (/scrutiny), the door register (/door) and the
+ * (/count), the scrutineer's (/scrutineer), the door register (/door) and the
  * organiser's console: names of statuses, verdicts and differences in both
  * languages, reading what a counter typed as proposal ids, the two copies of
  * a batch side by side, what still keeps the vote from closing, and the
@@ -503,7 +503,7 @@
   };
 
   /**
-   * The #claim section of /count and /scrutiny: say why the card was
+   * The #claim section of /count and /scrutineer: say why the card was
    * refused and, when a PIN would help, ask for it (twice for a new claim).
    * opts: {refusal, sentPin, onPin(pin), onRetry(), onOther()}.
    */

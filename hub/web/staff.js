@@ -1,5 +1,5 @@
 /* staff.js — the shell every staff page shares: the organiser's console
- * (/admin), the counter's page (/count), the scrutineer's (/scrutiny) and
+ * (/admin), the counter's page (/count), the scrutineer's (/scrutineer) and
  * the door register (/door). It owns what was once copied into each of them:
  *
  *   - sign-in: the #signin form (a typed code is read as the hub reads it,

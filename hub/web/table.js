@@ -808,7 +808,7 @@
     if (session) { session.stop(); session = null; }
     YZ.forgetToken('table');
     YZ.fill($('#wrong-text'), YZ.t('this_is_counting_desk_card'),
-      h('a', { href: '/count' }, '/count'), YZ.t('scrutineers_2'), h('a', { href: '/scrutiny' }, '/scrutiny'),
+      h('a', { href: '/count' }, '/count'), YZ.t('scrutineers_2'), h('a', { href: '/scrutineer' }, '/scrutineer'),
       YZ.t('or_scan_cards_qr_code'));
     $('#wrong-card').hidden = false;
     $('#signin').hidden = true;

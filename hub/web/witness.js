@@ -1,5 +1,5 @@
 /* witness.js — a witness copy of the meeting's log kept by the scrutineer's
- * page (/scrutiny), like `hub witness` does on a terminal: the page asks the
+ * page (/scrutineer), like `hub witness` does on a terminal: the page asks the
  * hub for the raw log (`follow_log`), checks every entry (its number, its
  * link to the one before, and the SHA-256 of `prev ‖ body` against its hash)
  * and keeps it in this browser's IndexedDB, so that a reload or a crash of

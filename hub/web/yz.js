@@ -414,7 +414,7 @@
   YZ.forgetToken = function (page) { set('yz.token.' + page, null); sset('yz.token.' + page, null); };
 
   /** The page each card belongs on (docs/protocol.md, roles). */
-  const PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', scrutineer: '/scrutiny',
+  const PAGE_OF_ROLE = { voter: '/vote', organiser: '/admin', projector: '/projector', counter: '/count', scrutineer: '/scrutineer',
     chair: '/table', recorder: '/table', adviser: '/table', registrar: '/door', screen: '/table-screen', public: '/' };
   YZ.pageFor = function (role) { return PAGE_OF_ROLE[role] || '/'; };
   /**

@@ -1,7 +1,7 @@
 // The counting desk in real Chromium against a real hub: two counters key
 // the same batch of paper ballots from the keyboard, one on a laptop and one
 // on a phone (each in its own browser profile, opened from its card's join
-// link), while the scrutineer watches every keystroke on /scrutiny. A
+// link), while the scrutineer watches every keystroke on /scrutineer. A
 // disagreement is flagged on all three pages and counts nothing until it is
 // corrected; a ballot over the limit or with an unknown number is void with
 // its reason and kept whole; a ballot number counts once; an entry keyed
@@ -35,6 +35,11 @@ before(async () => {
   await b.goto(hub.tokens.counters[1].link);
   await scr.goto(hub.tokens.scrutineers[0].link);
   for (const [p, pin] of [[a, '1357'], [b, '2468'], [scr, '9753']]) await claim(p, pin, true);
+  // The scrutineer's card opens the scrutineer's page; the page's old address still leads there.
+  assert.equal(new URL(scr.url()).pathname, '/scrutineer');
+  const old = await fetch(`${hub.url}/scrutiny`, { redirect: 'manual' });
+  assert.equal(old.status, 308);
+  assert.equal(old.headers.get('location'), '/scrutineer');
 });
 
 /** Answer the page's PIN form: a new claim (PIN twice) or the PIN of a card claimed on this device. */

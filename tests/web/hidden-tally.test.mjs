@@ -125,7 +125,7 @@ test('the counting desk keeps its marks to the counter who keyed them; the conso
   await scr.waitForSelector('.batch-card[data-batch="1"] [data-status="agreed"]', WAIT);
   assert.ok(await scr.isVisible('#marks-hidden'), 'the scrutineer is told why there are no marks');
   const batches = await scr.textContent('#batches');
-  assert.ok(!/P4[1-7]/.test(batches), `no marks on /scrutiny: ${batches}`);
+  assert.ok(!/P4[1-7]/.test(batches), `no marks on /scrutineer: ${batches}`);
   assert.equal(await scr.$$eval('.batch-card[data-batch="1"] tbody tr', (rs) => rs.length), 2, 'both numbers, both copies');
   assert.match(await scr.textContent('.batch-card[data-batch="1"] tr[data-number="502"]'), /废票：超过上限/);
   assert.match(await scr.textContent('.batch-card[data-batch="1"] tr[data-number="501"]'), /已录入[\s\S]*有效/);

@@ -323,7 +323,7 @@ test('a card that belongs on another page says whose it is and links to its page
   await context.close();
   // A desk card connects here read-only (no device, no PIN: nothing is claimed),
   // and is sent to its own desk page by name.
-  for (const [token, page] of [[hub.tokens.counters[0].token, '/count'], [hub.tokens.scrutineers[0].token, '/scrutiny']]) {
+  for (const [token, page] of [[hub.tokens.counters[0].token, '/count'], [hub.tokens.scrutineers[0].token, '/scrutineer']]) {
     const context = await browser.newContext(PHONE);
     const tab = await context.newPage();
     await tab.goto(`${hub.url}/table#token=${token}`);

@@ -49,7 +49,7 @@ pub fn page_for(role: Role) -> &'static str {
         Role::Projector => "/projector",
         Role::Screen => "/table-screen",
         Role::Counter => "/count",
-        Role::Scrutineer => "/scrutiny",
+        Role::Scrutineer => "/scrutineer",
         Role::Registrar => "/door",
         Role::Public => "/",
     }
@@ -811,7 +811,7 @@ mod tests {
         ];
         // (page, a desk card claimed with a PIN, a card of another role sent to its page)
         for (page, claim, redirect) in
-            [("admin", false, false), ("count", true, true), ("scrutiny", true, true), ("door", false, true)]
+            [("admin", false, false), ("count", true, true), ("scrutineer", true, true), ("door", false, true)]
         {
             let html = &files[&format!("{page}.html")];
             for needle in common {

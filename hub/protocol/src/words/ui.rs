@@ -805,7 +805,7 @@ ui_words! {
     WHERE = "地点", "Where";
     WHO_MAY_VOTE_IN_LOG = "投票资格（记入日志）", "Who may vote (in the log)";
 
-    // scrutiny.html
+    // scrutineer.html
     BALLOTS_AND_LOG = "投票与日志", "Ballots and the log";
     COUNT_EACH_BATCHS_SHEETS_BY = "亲手清点每一批纸质选票的张数并在此登记。录入的张数必须与清点的一致，投票才能结束。可以重新登记，以最后一次为准。", "Count each batch's sheets by hand and enter the number here. The vote closes only when every batch's keyed ballots match your count. You may enter it again; the last one stands.";
     COUNTERS_AND_SCRUTINEERS_CARDS_WHO = "点票员与监票员的卡：谁认领、何时、从哪里", "The counters' and scrutineers' cards: who claimed them, when, from where";
@@ -823,7 +823,7 @@ ui_words! {
     THIS_PAGE_KEEPS_FULL_COPY = "本页面在这台设备上保存一份完整的日志副本，每条记录都核对哈希；会场电脑出问题时，组织者可以用它恢复（hub restore）。请在会议结束时下载保存。", "This page keeps a full copy of the log on this device, every entry's hash checked; if the hub's laptop fails, the organiser can restore from it (hub restore). Download it at the end of the meeting.";
     WITNESS_COPY = "见证副本", "Witness copy";
 
-    // scrutiny.js
+    // scrutineer.js
     BATCH_1_TO_9999_AND = "批次 1–9999，张数 0–100000。", "A batch 1 to 9999 and 0 to 100000 sheets.";
     BEFORE_VOTE_CAN_CLOSE = "投票结束前还需要：", "Before the vote can close:";
     BOTH_COPIES = "的两份录入", ": both copies";

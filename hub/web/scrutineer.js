@@ -1,4 +1,4 @@
-/* scrutiny.js — the scrutineer's page (/scrutiny, scrutineer token): every
+/* scrutineer.js — the scrutineer's page (/scrutineer, scrutineer token): every
  * batch of paper ballots with both counters' copies side by side, live as
  * they are keyed (each keystroke the hub accepts arrives as a `copy_change`
  * update and flashes in its row), the rows where the copies differ, the
@@ -20,7 +20,7 @@
 (function () {
   'use strict';
   const h = YZ.h, $ = YZ.$, D = YZ.desk;
-  const PAGE = 'scrutiny';
+  const PAGE = 'scrutineer';
   const app = { you: null, snap: null };
   let mine = {}, witness = null;
   const seen = {}; // unit|counter|number → marks as last drawn, to flash what changed
@@ -268,7 +268,7 @@
   const schedule = YZ.frame(renderAll);
 
   const shell = YZ.staff({
-    page: PAGE, roles: ['scrutineer'], client: 'scrutiny-page/1', persist: 'scrutiny', claim: true, title: 'scrutiny',
+    page: PAGE, roles: ['scrutineer'], client: 'scrutineer-page/1', persist: 'scrutineer', claim: true, title: 'scrutiny',
     who: function (you) { return myNumber() ? scrName(myNumber()) : you.label; },
     reset: function (signOut) { app.you = null; app.snap = null; if (signOut) witness = null; },
     render: function () { renderAll(); },
