@@ -70,6 +70,9 @@ macro_rules! ui_words {
 /// Every other word the hub's pages show: labels, buttons, notices.
 pub mod ui;
 
+/// The words of the hub's printed and exported documents.
+pub mod print;
+
 /// How the budget goes to the ranking, as the room is told before the vote.
 pub fn allocation(a: Allocation) -> Words {
     match a {

@@ -221,7 +221,7 @@ pub fn csp(style: &str) -> String {
 
 /// A whole document: `<title>`, its policy, the shared style plus `css`,
 /// and `body`.
-pub fn document(lang: &str, title: &str, css: &'static str, body: &Html) -> String {
+pub fn document(lang: &str, title: &str, css: &str, body: &Html) -> String {
     let lang = if lang == "en" { "en" } else { "zh-CN" };
     let style = format!("{BASE_CSS}{css}");
     let mut out = String::with_capacity(body.as_str().len() + style.len() + 600);

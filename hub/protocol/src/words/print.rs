@@ -1,0 +1,103 @@
+//! The words of the hub's printed and exported documents (the results
+//! notice and workbook, letters, handouts, minutes, ballots, posters, the
+//! pre-screening record, the CSV and the refusals of `hub export` and
+//! `hub print`), in Chinese and English, each once.
+//!
+//! The same form as the pages' table (`ui`): `NAME = "中文", "English";`,
+//! `{name}` for a value (`Words::fill`). A word the pages also show is the
+//! `ui` entry, not a second one here; these are kept apart so that no page
+//! carries the documents' sentences. The hub's tests fail on a pair written
+//! twice (here or in `ui`), on an entry no document uses, and on Chinese
+//! written in the documents' code outside these tables.
+
+use super::Words;
+
+ui_words! {
+    // Refusals shared by the documents.
+    NO_MEETING_DEFINED = "没有会议定义", "no meeting defined";
+    COUNTS_PER_PROPOSAL = "按提案的计票", "counts per proposal";
+    VOTE_NOT_CLOSED_CANNOT_MAKE = "投票尚未结束，不能生成{what}（请先结束投票）", "the vote is not closed yet: {what} can only be made from the final count";
+    TALLY_HIDDEN_EXPORT_AFTER_CLOSE = "本次会议规定投票结束前不公开计票（tally = hidden_until_close），{what}须在投票结束后导出", "the rules hide the tally until the vote closes (tally = \"hidden_until_close\"): {what} can only be exported after the close";
+    THE_RESULTS_WORKBOOK = "结果表", "the results workbook";
+    THE_RESULTS_NOTICE = "结果公示", "the results notice";
+    THE_LETTERS_TO_PROPOSERS = "致提案人的信", "the letters to proposers";
+    THE_PABULIB_FILE = "Pabulib 文件", "the Pabulib file";
+
+    // Why a row is not funded, why a paper ballot is void (the rest are `ui`).
+    BELOW_THE_BUDGET_LINE_STOPPED = "预算线以下（按规则停止资助）", "below the budget line (funding stopped)";
+    VOID_UNISSUED_BALLOT_NUMBER = "选票编号未在门口发出", "a ballot number not handed out at the door";
+    VOID_CANCELLED_BALLOT_NUMBER = "选票编号已作废（持票人改用其他方式）", "a ballot number cancelled (its holder switched)";
+
+    // The results notice.
+    NOTICE_RANK_BEFORE = "第 ", "Rank ";
+    NOTICE_RANK_AFTER = " 名", "";
+    NOTICE_VOTES_BEFORE = "得票 ", "Votes ";
+    NOTICE_COST_BEFORE = "造价 ", "Cost ";
+    NOTICE_RUNNING_BEFORE = "累计 ", "Running ";
+    NOTICE = "公示", "the results notice";
+    RESULTS_NOTICE_TITLE = "项目筛选结果公示", "Results notice";
+    RESULTS_PUBLISHED = "结果已公布", "Results published";
+    COUNTED = "计票完成", "Counted";
+    LANGUAGE = "语言", "Language";
+    LANGUAGE_NAMES = "中文", "English";
+    RANKING_AND_FUNDING = "排名与资助", "Ranking and funding";
+    NOTICE_RANKING_LEGEND = "资助 {n} 项，合计 {total}，预算余 {left}。红线为预算线：获资助的项目都在线上。“放不下”：轮到该项目时剩余预算少于其造价；“排除”：投票前经技术顾问建议、组织方确认，依据排除规则不能资助。", "{n} proposals funded, {total} in all, {left} of the budget left. The red line is the budget line: every funded proposal is above it. “Does not fit”: less was left of the budget than it costs when its turn came; “excluded”: on the technical adviser's advice the organisers confirmed before the vote that an exclusion rule applies.";
+    NOTICE_ID = "编号", "ID";
+    PROPOSAL_AND_PLACE = "项目 · 地点", "Proposal · place";
+    RUNNING = "累计", "Running";
+    OUTCOME = "结果", "Outcome";
+    FUNDED_SHARES = "资助 份额", "funded, shares";
+    FUNDED_COMPLETION = "资助 补足", "funded, completion";
+    FUNDED = "资助", "funded";
+    EXCLUDED_RULE_N = "排除（第{n}条）", "excluded, rule {n}";
+    EXCLUDED = "排除", "excluded";
+    INCL_STICKERS = "含贴纸 {n}", "incl. {n} stickers";
+    BUDGET_LINE_FUNDED = "—— 预算线：资助 {n} 项，合计 {total}（预算 {budget}） ——", "—— budget line: {n} funded, {total} in all (budget {budget}) ——";
+    BUDGET_LINE_NOTHING_FUNDED = "—— 预算线：没有项目获得资助 ——", "—— budget line: nothing funded ——";
+    THE_RULES_FIXED = "规则", "The rules (fixed before the meeting opened)";
+    AT_MOST_N_OF_PROPOSALS = "最多选 {max} 项（共 {n} 个提案），超过即作废", "at most {max} of the {n} proposals; a ballot with more is void";
+    TIE_RULE = "同票规则", "Ties";
+    TALLY_SHOWN = "计票公开", "Tally";
+    SHOWN_WHEN_MEETING_OPENED = "（会议开始时公布）", "(shown when the meeting opened)";
+    BALLOTS_RECEIVED = "共收到选票 {received} 张：手机投票 {phone} 张，纸质选票 {paper} 张（其中作废 {void} 张）。计入结果的有效选票 {count} 张。", "{received} ballots received: {phone} by phone, {paper} on paper ({void} of them void). {count} ballots count.";
+    VOID_REASON_N = "{reason_zh} {n} 张", "{reason_en} {n}";
+    VOID_UNDER_THE_RULES = "作废原因（按会前规则，作废票不计入任何项目）：{list}。", "Void under the rules (they count for no proposal): {list}.";
+    STICKER_BOARDS_ONE = "贴纸投票：{boards} 块展板共 {stickers} 张贴纸，由两人分别清点一致后计入得票。", "Sticker boards: {stickers} stickers on {boards} board, each read by two counters who agreed, added to the votes.";
+    STICKER_BOARDS = "贴纸投票：{boards} 块展板共 {stickers} 张贴纸，由两人分别清点一致后计入得票。", "Sticker boards: {stickers} stickers on {boards} boards, each read by two counters who agreed, added to the votes.";
+    PAPER_BATCHES_ONE = "纸质选票分 {n} 批，每批由两名计票员分别录入、核对一致，张数经监票员清点。", "Paper ballots in {n} batch, each keyed by two counters independently and agreed, sheets counted by the scrutineer.";
+    PAPER_BATCHES = "纸质选票分 {n} 批，每批由两名计票员分别录入、核对一致，张数经监票员清点。", "Paper ballots in {n} batches, each keyed by two counters independently and agreed, sheets counted by the scrutineer.";
+    NO_EQUAL_VOTES = "没有得票相同的项目。", "No proposals with equal votes.";
+    ORDERED_BY = "排序方法", "Ordered by";
+    TIE_DECIDED_FUNDING = "此同票决定了资助结果", "this tie decided what was funded";
+    TIE_NO_EFFECT = "不影响资助结果", "no effect on funding";
+    N_VOTES_ONE = "{n} 票", "{n} vote";
+    N_VOTES = "{n} 票", "{n} votes";
+    LOT_SEED = "抽签种子（投票结束时的日志哈希）：", "Lot seed (the log hash when the vote closed):";
+    HOW_EQUAL_SHARES_DECIDED = "平均分配法说明", "How equal shares decided";
+    EQUAL_SHARES_EXPLAINED = "预算 {budget} 平均分给 {voters} 位有效投票人，每人 {share} 元。每个项目由支持它的投票人用各自的份额共同出资；每一轮买下每元造价所需份额最少的项目，直到没有项目能由其支持者的余额买下：", "The budget of {budget} was split among the {voters} voters whose ballots count: {share} each. Each proposal is paid for by its own supporters' shares; each round buys the proposal that costs its supporters least per yuan, until no proposal can be paid for by what its supporters have left:";
+    COST_SUPPORTERS_ONE = "{cost}，{n} 人支持", "{cost}, {n} supporter";
+    COST_SUPPORTERS = "{cost}，{n} 人支持", "{cost}, {n} supporters";
+    SHARES_BOUGHT_NOTHING = "份额未能买下任何项目", "the shares bought nothing";
+    COMPLETION_LEFT = "余下预算 {left} 再按排名从高到低补足（放得下的即资助）：", "The {left} left then went down the ranking, funding each proposal that still fit: ";
+    HOW_TO_CHECK_NOTICE = "核对", "How to check this notice";
+    NOTICE_MADE_FROM_LOG = "本公示依据的会议日志共 {n} 条记录，最后一条的哈希（日志哈希）为：", "This notice was made from the meeting log of {n} entries; the hash of the last entry (the log head) is:";
+    LOG_IS_CHAINED = "日志中每条记录都以哈希与前一条相连，改动任何一条都会改变其后所有哈希。任何人都可以向组织方索取会议日志的副本，按圆桌附带的《自行核对说明》，用独立的核对程序重新计算全部哈希、重新计票，并确认以 {short} 开头的这个哈希属于这份日志。", "Every entry of the log is chained to the one before by its hash: changing any entry changes every hash after it. Anyone can ask the organisers for a copy of the meeting's log and, following the “check it yourself” instructions that come with Yuanzhuo, recompute every hash with an independent checker, recount every ballot and confirm that the hash beginning {short} belongs to that log.";
+    BOARD_LISTS_EVERY_BALLOT = "会场的公开看板（/board）显示每张选票的回执码和当前日志哈希：投票人可凭回执码核对自己的选票，投影屏幕上拍下的哈希也可以同样核对。", "The public board (/board) at the venue lists every ballot by its receipt code with the current log head: each voter can find their own ballot, and a hash photographed off the projector can be checked the same way.";
+    SIGNATURES = "签章", "Signatures";
+    CHAIR_OF_THE_MEETING = "主持人", "Chair of the meeting";
+    COUNTER = "计票员", "Counter";
+    SIGNATURE = "签名", "signature";
+    DATE = "日期", "date";
+    NOTICE_PERIOD = "公示期：______年____月____日 至 ______年____月____日", "Notice period: from ________ to ________";
+    OBJECTIONS_TO = "如有异议，请在公示期内向 ______________________ 反映（电话 ______________）。", "Objections during the notice period to ______________ (phone ______________).";
+    STAMP = "（盖章）", "stamp";
+    NOTICE_FOOT = "由圆桌 Yuanzhuo 根据会议日志生成 · 日志 {n} 条 · 日志哈希 {short}…", "made by Yuanzhuo from the meeting log";
+    NOTICE_TITLE = "{meeting} · 结果公示", "{meeting} · results notice";
+    DOES_NOT_FIT = "放不下", "does not fit";
+    FUNDING_STOPPED_SHORT = "已停止资助", "stopped";
+    NOT_FUNDED = "未资助", "not funded";
+    NOTICE_NOT_YET = "结果公示尚未发布：投票结束、计票完成后在此公布。", "The results notice is not available yet: it appears here once the vote is closed and counted.";
+    FOLLOW_LIVE_ON_FRONT_PAGE = "会议进行中可在首页查看实时情况。", "Follow the meeting live on the front page.";
+    RESULTS_NOTICE = "结果公示", "Results notice";
+    VOTES_HEADER = "得票", "Votes";
+}
