@@ -100,4 +100,72 @@ ui_words! {
     FOLLOW_LIVE_ON_FRONT_PAGE = "会议进行中可在首页查看实时情况。", "Follow the meeting live on the front page.";
     RESULTS_NOTICE = "结果公示", "Results notice";
     VOTES_HEADER = "得票", "Votes";
+
+    // What is printed for the hall: refusals, tables, the footer, advice.
+    ONLY_BALLOTS_TAKE_RANGE = "只有选票需要编号范围（--from/--to）", "Only ballots take a range of numbers (--from/--to)";
+    NOT_PER_TABLE = "选票和海报不分桌（--table 只用于各桌资料和会议记录）", "Ballots and posters are not per table (--table is for handouts and minutes)";
+    NO_SUCH_TABLE = "没有第 {t} 桌（本次会议共 {n} 桌）", "There is no table {t} (this meeting has {n})";
+    GIVE_BALLOT_RANGE = "请给出要打印的选票编号范围，例如 --from 1 --to 300", "Give the range of ballot numbers to print, e.g. --from 1 --to 300";
+    NO_PRESCREENING_RECORD = "这场会议没有预审记录（会议文件未写 prescreening）", "This meeting has no pre-screening record (the meeting file names none)";
+    TABLE_SPACED = "第 {n} 桌", "Table {n}";
+    TABLE_SPACED_NAMED = "第 {n} 桌（{name}）", "Table {n} ({name})";
+    MADE_FROM_LOG_AS_OF = "由圆桌 Yuanzhuo 根据会议日志生成 · 截至 {at} · 日志 {n} 条 · 日志哈希 {short}…", "made by Yuanzhuo from the meeting log";
+    FEASIBILITY = "可行性", "feasibility";
+    RECOMMENDS_EXCLUSION_UNDER_RULE = "建议按第{n}条“{rule}”排除", "recommends exclusion under rule {n}, “{rule}”";
+    RECOMMENDS_EXCLUSION = "建议排除", "recommends exclusion";
+    CONFIRMED_BY_ORGANISERS = "组织方已确认", "confirmed by the organisers";
+    NOT_CONFIRMED_STILL_OPEN = "尚待组织方确认，仍可讨论", "not confirmed by the organisers: still open for discussion";
+    REASON = "说明", "reason";
+    COST_ESTIMATE = "估算造价", "cost estimate";
+    REMARK = "备注", "remark";
+    OPEN_PAREN = "（", " (";
+
+    // Each table's handout.
+    HANDOUTS_TITLE = "{meeting} · 各桌讨论资料", "{meeting} · table handouts";
+    TABLE_HANDOUT = "{table} 讨论资料", "{table} handout";
+    EVERY_TABLE_DISCUSSES_ALL = "各桌都讨论全部 {n} 个提案", "Every table discusses all {n} proposals";
+    THIS_TABLE_DISCUSSES = "本桌讨论以下 {n} 个提案（全场共 {total} 个）", "This table discusses these {n} proposals (of {total} in all)";
+    DISCUSS_THEN_PICK = "讨论约 {minutes} 分钟，然后推选 {picks} 项，由代表上台介绍。", "for about {minutes} minutes; then the table picks {picks} to present on stage.";
+    HANDOUT_VOTE_AND_BUDGET = "全场投票时每人最多选 {max} 项（共 {total} 项），超过即作废。预算 {budget}：{rule}。", "In the vote everyone picks at most {max} of the {total}; a ballot with more is void. Budget {budget}: {rule}.";
+    THE_COST_SHOWN_COUNTS = "造价是计票所用的唯一造价。技术顾问的意见是建议，供讨论参考；只有组织方在投票前依七条排除规则确认并公布的排除才算数。", "The cost shown is the one the count uses. The technical advisers' notes are advice for the discussion; only an exclusion the organisers confirmed and announced before the vote, under the seven rules, counts.";
+    RAISE_YOUR_HAND = "发言请举手，由桌长安排，每人每次一分钟左右，让每个人都有机会说。", "Raise your hand to speak; the chair keeps the queue, about a minute a turn, so that everyone gets a say.";
+    PLACE = "地点", "place";
+    CATEGORY = "类别", "category";
+    WIDE_SPACE = "　", "  ";
+    ADVISERS_ESTIMATE_ADOPTED = "（采用技术顾问估算，经组织方确认；提案清单原为 {list}）", "(the adviser's estimate, adopted by the organisers; the list said {list})";
+    WHY_REASON = "原因：{reason}。", "Why: {reason}.";
+    HANDOUT_EXCLUDED = "：投票前经组织方确认并公布，依据第{n}条“{rule}”。{reason}被排除的提案不能获得资助。", "Excluded: confirmed and announced by the organisers before the vote, under rule {n}, “{rule}”; it cannot be funded.";
+    ADVISERS_NOTE = "技术顾问意见（建议，供参考）", "The adviser's note (advice)";
+
+    // Sticker-board posters.
+    POSTERS_TITLE = "{meeting} · 贴纸板海报", "{meeting} · sticker-board posters";
+    DISCUSSED_AT = "{table}讨论", "discussed at {table}";
+    BOARD_NUMBER_BLANK = "展板 ______ 号", "board";
+    EXCLUDED_BEFORE_THE_VOTE = "投票前已排除", "Excluded before the vote";
+    POSTER_EXCLUDED = "：第{n}条“{rule}”。{reason}被排除的提案不能获得资助，请不要在此贴纸。", "Excluded before the vote under rule {n}, “{rule}”: it cannot be funded; please do not put stickers here.";
+    STICKERS_HOW = "贴纸区：支持这个项目，请贴一张笑脸。请从 1 号格起依次贴，一格一张。", "Stickers: one smiley if you support it, from square 1 on, one per square.";
+    READ_BY_TWO_COUNTERS = "两名点票员分别清点后在计票台录入", "read by two counters at the desk";
+    FULL_TEXT_IN_HANDOUTS = "…（全文见各桌资料）", "… (full text in the handouts)";
+
+    // The pre-screening record.
+    RULE_N_QUOTED = "第{n}条“{rule}”", "rule {n}, “{rule}”";
+    PROPOSALS_RECEIVED = "收到居民提议", "Proposals received";
+    PROPOSALS_OF_THE_MEETING = "列入会议的提案", "Proposals of the meeting";
+    KEPT_BECAME_PROPOSAL = "保留（成为会议提案）", "Kept (became a proposal)";
+    MERGED_INTO_PROPOSAL = "合并到会议提案", "Merged into a proposal";
+    STRUCK_UNDER_SEVEN_RULES = "按七条规则排除", "Struck under the seven rules";
+    PRESCREENING = "会前预审", "Pre-screening";
+    PRESCREENING_EXPLAINED = "会前，居民的每一条提议都记入预审记录（在会议开始前写入日志，受哈希链保护）：只有七条排除规则可以删去提议，相同的提议按三种方式合并。", "Before the meeting every resident's proposal was entered in the pre-screening record (in the log before the meeting opened, under the hash chain): only the seven exclusion rules may strike a proposal, and alike proposals are merged in one of three ways.";
+    PROPOSALS_STRUCK = "排除的提议", "Proposals struck";
+    RAW_NO = "编号", "No.";
+    RAW_PROPOSAL = "提议", "Proposal";
+    RULE_AND_REASON = "规则与理由", "Rule and reason";
+    MERGED = "合并", "Merged";
+    THE_PRESCREENING_RECORD = "会前预审记录", "The pre-screening record";
+    RAW_OUTCOME = "处理结果", "Outcome";
+    KEPT_AS = "保留为提案 {id}“{title}”", "kept as {id}";
+    MERGED_INTO = "并入提案 {id}“{title}”（{how}）", "merged into {id} ({how})";
+    STRUCK_RULE = "排除，{rule}", "struck, {rule}";
+    RECORD_IS_ENTRY_3 = "本记录是会议日志的第 3 条（共 {n} 条），日志末端 {head}。", "This record is entry 3 of the meeting's log ({n} entries), log head {head}.";
+    RECORD_TITLE = "{meeting} · 预审记录", "{meeting} · pre-screening record";
 }
