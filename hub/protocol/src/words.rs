@@ -239,7 +239,7 @@ mod tests {
     #[test]
     fn each_page_word_is_one_entry() {
         let mut seen = std::collections::HashMap::new();
-        for (k, w) in ui::ALL {
+        for (k, w) in ui::ALL.iter().chain(print::ALL) {
             assert!(k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{k}");
             if let Some(other) = seen.insert((w.zh, w.en), k) {
                 panic!("{other} and {k} say the same thing: merge them");

@@ -168,4 +168,61 @@ ui_words! {
     STRUCK_RULE = "排除，{rule}", "struck, {rule}";
     RECORD_IS_ENTRY_3 = "本记录是会议日志的第 3 条（共 {n} 条），日志末端 {head}。", "This record is entry 3 of the meeting's log ({n} entries), log head {head}.";
     RECORD_TITLE = "{meeting} · 预审记录", "{meeting} · pre-screening record";
+
+    // The minutes per table.
+    MINUTES_TITLE = "{meeting} · 各桌会议记录", "{meeting} · minutes per table";
+    TABLE_MINUTES = "{table} 会议记录", "Minutes of {table}";
+    DISCUSSION_OVER_PICKS_LOCKED = "讨论已结束，推选已锁定", "Discussion over, picks locked";
+    MINUTES_DRAFT = "草稿：讨论尚未结束（当前阶段：{phase}），记录截至 {at}", "Draft: the discussion is not over (phase: {phase}), as of {at}";
+    FROM_TO_MINUTES = "{from}–{to}（{n} 分钟）", "{from}–{to}";
+    STARTED_AT = "{at} 开始", "from {at}";
+    NOT_STARTED = "尚未开始", "not started";
+    PROPOSALS_FROM_TO = "{from}–{to}（{n} 项）", "{from}–{to} ({n})";
+    DISCUSSION_TIME = "讨论时间", "Discussion";
+    THIS_TABLES_PROPOSALS = "本桌提案", "Proposals";
+    SPEAKERS_BALANCE = "发言情况", "Speakers' balance";
+    NO_TURNS_RECORDED = "没有记录发言。", "No speaking turns were recorded.";
+    SPEAKERS_SUMMARY = "共 {speakers} 人发言 {turns} 次，合计 {time}；发言最多的一位占 {pct}%，平均每人 {each}。", "{speakers} speakers, {turns} turns, {time} in all; the longest speaker had {pct}% of the time, {each} each on average.";
+    SPEAKER = "发言人", "Speaker";
+    TURNS = "次数", "Turns";
+    TIME = "时长", "Time";
+    SHARE = "占比", "Share";
+    KINDS_OF_TURN = "发言类型", "Kinds of turn";
+    THE_TABLES_PICKS = "本桌推选", "The table's picks";
+    NO_PICKS = "没有推选。", "No picks.";
+    PICKS_NOT_LOCKED = "（推选尚未锁定）", "(not locked yet)";
+    NOTES_BY_PROPOSAL = "按提案的记录", "Notes by proposal";
+    ADVISERS_REMARKS = "技术顾问意见", "Adviser's remarks";
+    MINUTES_EXCLUDED = "投票前已由组织方确认排除：第{n}条“{rule}”{reason}", "Excluded before the vote by the organisers: rule {n}, “{rule}”";
+    NO_NOTES_ON = "以下提案没有记录：", "No notes on: ";
+    OTHER_NOTES = "其他记录", "Other notes";
+    NOTES_WITHDRAWN = "另有 {n} 条记录已由记录人撤回，未印出（会议日志中保留）。", "{n} more withdrawn by their author are not printed (the log keeps them).";
+    CHAIR_OF_THE_TABLE = "桌长", "Chair of the table";
+    FULL_STOP = "。", ".";
+    COMMA_WHY_REASON = "，原因：{reason}。", ", why: {reason}.";
+    EDITED_AT = "（{at} 修改）", "(edited {at})";
+
+    // Numbered paper ballots.
+    BALLOT_RANGE_FROM_1 = "选票编号范围应从 1 起，且结束号不小于起始号（如 --from 1 --to 300）", "The ballot numbers start at 1 and the last is not below the first (e.g. --from 1 --to 300)";
+    AT_MOST_BALLOTS_AT_A_TIME = "一次最多打印 {max} 张选票，请分几次打印（如 1–{max}，{next}–…）", "At most {max} ballots at a time: print the range in parts";
+    NUMBERS_ALREADY_USED = "此范围内有 {n} 个编号已在门口发出或已在计票台录入（{numbers}{more}）：重印会出现两张同号选票，计票时同一编号只算一次。请选未用过的编号范围。", "{n} numbers in this range were already handed out at the door or keyed at the desk ({numbers}{more}): a reprint makes two ballots with one number, and the desk counts a number once. Choose numbers not used yet.";
+    PRINT_SINGLE_SIDED = "每张选票一页：请单面打印", "one page per ballot: print single-sided";
+    PRINT_DOUBLE_SIDED = "每张选票印在一张纸的正反两面：请双面打印（长边翻转）", "each ballot is both sides of one sheet: print double-sided (flip on the long edge)";
+    PRINT_AND_STAPLE = "每张选票 {n} 面：请双面打印并按编号装订", "each ballot takes {n} sides: print double-sided and staple each ballot";
+    DOOR_REGISTER_BALLOTS = "本次会议设门口登记：登记员在 /door 录入选票上印的编号后再把选票交给居民；未登记发出的编号计票时作废。", "This meeting has a door register: the registrar keys the number printed on the ballot at /door before handing it out; a number never handed out is void at the count.";
+    PRINTING = "打印设置", "Printing";
+    N_BALLOTS_IN_ALL = "共 {n} 张", "{n} ballots";
+    PRINT_AT_ACTUAL_SIZE = "纸张 A4，缩放 100%（“实际大小”），不要“适合页面”。同一编号只打印一次：一个编号计票时只算一次。", "A4 paper at 100% (“actual size”), not “fit to page”. Print each number once: the desk counts a number once.";
+    BALLOT_KIND = "项目投票选票", "Ballot";
+    BALLOT_NO = "选票编号", "Ballot No.";
+    BALLOT_CONTINUED = "项目投票选票（续）", "(continued)";
+    BALLOT_NO_SHORT = "选票编号", "No.";
+    MORE_OVERLEAF = "背面还有项目，请翻面 →", "more proposals overleaf →";
+    SIDE_OF = "第 {i} 面，共 {n} 面", "side {i} of {n}";
+    NUMBER_N = "编号 {n}", "no. {n}";
+    RULES_FINGERPRINT_FP = "规则指纹 {fp}", "rules fingerprint";
+    INTENTIONALLY_BLANK = "（本面空白）选票编号 {n}", "(intentionally blank)";
+    BALLOTS_TITLE = "{meeting} · 选票 {from}–{to}", "{meeting} · ballots {from}–{to}";
+    TICK_AT_MOST = "请在支持的项目前的方框内打 ✓，最多选 {max} 项；超过 {max} 项的选票作废。", "Tick the box of each proposal you support: at most {max}. A ballot with more than {max} ticks is void.";
+    EXCLUDED_RULE_N_BALLOT = "已排除（第{n}条）", "excluded";
 }

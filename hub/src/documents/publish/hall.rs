@@ -16,8 +16,8 @@ use yuanzhuo_engine::{Event, State};
 use yuanzhuo_protocol::*;
 
 use super::html::{both, fill, html, label, say, Html};
-use yuanzhuo_protocol::words::{fill_in, print, ui};
 use crate::documents::export::Loaded;
+use yuanzhuo_protocol::words::{fill_in, print, ui};
 
 /// The printed matter for the hall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,22 +80,15 @@ pub fn refused(code: &'static str, zh: impl Into<String>, en: impl Into<String>)
 pub fn render(l: &Loaded, what: Print, o: &PrintOptions) -> Result<String> {
     let h = Hall::of(l)?;
     if what != Print::Ballots && (o.from.is_some() || o.to.is_some()) {
-        return Err(refused(
-            "invalid_field",
-            print::ONLY_BALLOTS_TAKE_RANGE.zh,
-            print::ONLY_BALLOTS_TAKE_RANGE.en,
-        ));
+        return Err(refused("invalid_field", print::ONLY_BALLOTS_TAKE_RANGE.zh, print::ONLY_BALLOTS_TAKE_RANGE.en));
     }
     if matches!(what, Print::Ballots | Print::Posters | Print::Record) && o.table.is_some() {
-        return Err(refused(
-            "invalid_field",
-            print::NOT_PER_TABLE.zh,
-            print::NOT_PER_TABLE.en,
-        ));
+        return Err(refused("invalid_field", print::NOT_PER_TABLE.zh, print::NOT_PER_TABLE.en));
     }
     if let Some(t) = o.table {
         if h.state.table(t).is_none() {
-            let (zh, en) = print::NO_SUCH_TABLE.fill(&[("t", &t.to_string()), ("n", &h.state.tables.len().to_string())]);
+            let (zh, en) =
+                print::NO_SUCH_TABLE.fill(&[("t", &t.to_string()), ("n", &h.state.tables.len().to_string())]);
             return Err(refused("unknown_table", zh, en));
         }
     }
@@ -103,26 +96,15 @@ pub fn render(l: &Loaded, what: Print, o: &PrintOptions) -> Result<String> {
         Print::Ballots => {
             let (from, to) = match (o.from, o.to) {
                 (Some(f), Some(t)) => (f, t),
-                _ => {
-                    return Err(refused(
-                        "range_required",
-                        print::GIVE_BALLOT_RANGE.zh,
-                        print::GIVE_BALLOT_RANGE.en,
-                    ))
-                }
+                _ => return Err(refused("range_required", print::GIVE_BALLOT_RANGE.zh, print::GIVE_BALLOT_RANGE.en)),
             };
             super::ballots::ballots(&h, from, to)
         }
         Print::Posters => Ok(super::posters::posters(&h)),
         Print::Handouts => Ok(super::handouts::handouts(&h, o.table)),
         Print::Minutes => Ok(super::minutes::minutes(&h, o.table)),
-        Print::Record => super::record::record(&h).ok_or_else(|| {
-            refused(
-                "no_record",
-                print::NO_PRESCREENING_RECORD.zh,
-                print::NO_PRESCREENING_RECORD.en,
-            )
-        }),
+        Print::Record => super::record::record(&h)
+            .ok_or_else(|| refused("no_record", print::NO_PRESCREENING_RECORD.zh, print::NO_PRESCREENING_RECORD.en)),
     }
 }
 
@@ -288,11 +270,7 @@ pub fn advice(h: &Hall, a: &Annotation) -> Html {
             }
             None => say(print::RECOMMENDS_EXCLUSION),
         };
-        let status = if confirmed {
-            say(print::CONFIRMED_BY_ORGANISERS)
-        } else {
-            say(print::NOT_CONFIRMED_STILL_OPEN)
-        };
+        let status = if confirmed { say(print::CONFIRMED_BY_ORGANISERS) } else { say(print::NOT_CONFIRMED_STILL_OPEN) };
         parts.push(html!("{}{}{}{}", what, Html::lit(print::OPEN_PAREN.zh), status, Html::lit(ui::PART_8.zh)));
     }
     if !a.reason.trim().is_empty() {

@@ -122,13 +122,10 @@ fn proposal(b: &mut Html, h: &Hall, p: &Proposal) {
     let adopted = match list {
         Some(l) => {
             let (lz, le) = super::money(l, cur);
-            html!(
-                " {}",
-                {
-                    let w = print::ADVISERS_ESTIMATE_ADOPTED;
-                    both(&fill_in(w.zh, &[("list", &lz)]), &fill_in(w.en, &[("list", &le)]))
-                }
-            )
+            html!(" {}", {
+                let w = print::ADVISERS_ESTIMATE_ADOPTED;
+                both(&fill_in(w.zh, &[("list", &lz)]), &fill_in(w.en, &[("list", &le)]))
+            })
         }
         None => Html::new(),
     };
@@ -144,8 +141,11 @@ fn proposal(b: &mut Html, h: &Hall, p: &Proposal) {
         b.push(html!("<p class=\"desc\">{}</p>\n", p.description.trim()));
     }
     if let Some((e, zh, en)) = h.exclusion(&p.id) {
-        let reason =
-            if e.reason.trim().is_empty() { String::new() } else { fill_in(print::WHY_REASON.zh, &[("reason", e.reason.trim())]) };
+        let reason = if e.reason.trim().is_empty() {
+            String::new()
+        } else {
+            fill_in(print::WHY_REASON.zh, &[("reason", e.reason.trim())])
+        };
         b.push(html!(
             "<div class=\"excl\"><b>{}</b>{}\
              <br><span class=\"en\">{}</span></div>\n",

@@ -265,6 +265,17 @@ pub fn lit_fill(template: &'static str, values: &[(&str, &dyn Render)]) -> Html 
     Html(fill_in(template, &refs))
 }
 
+/// A heading, `<h2>中文 <span class="en">English</span></h2>` (`tag` "h2", "h3").
+pub fn heading(tag: &'static str, w: Words) -> Html {
+    html!(
+        "<{}>{} <span class=\"en\">{}</span></{}>\n",
+        Html::lit(tag),
+        Html::lit(w.zh),
+        Html::lit(w.en),
+        Html::lit(tag)
+    )
+}
+
 /// "Label：value", the label an entry in both languages.
 pub fn label(w: Words, value: impl Render) -> Html {
     html!("{}{}{}", say(w), Html::lit(ui::COLON.zh), value)

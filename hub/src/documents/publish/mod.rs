@@ -293,7 +293,12 @@ impl<'a> Outcome<'a> {
     }
 
     pub fn table_name(&self, t: TableNo) -> String {
-        self.def.rules.tables.get(usize::from(t).wrapping_sub(1)).cloned().unwrap_or_else(|| fill_in(ui::TABLE.zh, &[("n", &t.to_string())]))
+        self.def
+            .rules
+            .tables
+            .get(usize::from(t).wrapping_sub(1))
+            .cloned()
+            .unwrap_or_else(|| fill_in(ui::TABLE.zh, &[("n", &t.to_string())]))
     }
 
     /// Tables that picked a proposal.
@@ -479,9 +484,50 @@ pub fn cst_date(ms: u64) -> (u32, u32, u32) {
     (d, m, y)
 }
 
+/// The documents' source files whose words come from `words::print` (and
+/// `words::ui`), without their tests: the vocabulary tests read them.
+#[cfg(test)]
+pub fn source_files(hub: &std::path::Path) -> Vec<(String, String)> {
+    const COVERED: &[&str] = &[
+        "publish/mod.rs",
+        "publish/html.rs",
+        "publish/notice.rs",
+        "publish/hall.rs",
+        "publish/handouts.rs",
+        "publish/posters.rs",
+        "publish/record.rs",
+        "publish/minutes.rs",
+        "publish/ballots.rs",
+    ];
+    COVERED
+        .iter()
+        .map(|f| {
+            let path = hub.join("src/documents").join(f);
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (format!("hub/src/documents/{f}"), text.split("#[cfg(test)]").next().unwrap_or_default().to_string())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every entry of the documents' table is used by a document (the
+    /// pages' entries are checked by the pages' test), and the table does
+    /// not repeat a page word.
+    #[test]
+    fn every_document_word_is_used() {
+        let code: String =
+            source_files(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).into_iter().map(|(_, t)| t).collect();
+        let used: std::collections::BTreeSet<String> = code
+            .split("print::")
+            .skip(1)
+            .map(|p| p.chars().take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_').collect())
+            .collect();
+        let unused: Vec<_> = print::ALL.iter().map(|(k, _)| *k).filter(|k| !used.contains(*k)).collect();
+        assert!(unused.is_empty(), "words no document uses (remove them): {unused:?}");
+    }
 
     #[test]
     fn dates_are_read_as_written_or_not_at_all() {

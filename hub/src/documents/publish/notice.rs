@@ -156,11 +156,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
         if m.venue.is_empty() || m.date.is_empty() { "" } else { " · " },
         m.date
     ));
-    let status = if o.state.phase == Phase::Published {
-        say(print::RESULTS_PUBLISHED)
-    } else {
-        say(print::COUNTED)
-    };
+    let status = if o.state.phase == Phase::Published { say(print::RESULTS_PUBLISHED) } else { say(print::COUNTED) };
     b.push(html!("<p class=\"status\">{}</p>\n", status));
     // One language at a time on a screen (the meeting's first); both on paper.
     let (zh_on, en_on) = if m.language == "en" { ("", " checked") } else { (" checked", "") };
@@ -184,8 +180,14 @@ pub fn notice(o: &Outcome) -> Result<String> {
     let (tz, te) = yuan(o.results.total_cost);
     let (lz, le) = yuan(o.results.budget.saturating_sub(o.results.total_cost));
     b.push(h2(print::RANKING_AND_FUNDING));
-    b.push(html!("<p>{}</p>\n",
-        fill2(print::NOTICE_RANKING_LEGEND, &[("n", &funded_n.to_string())], &[("total", &tz), ("left", &lz)], &[("total", &te), ("left", &le)])
+    b.push(html!(
+        "<p>{}</p>\n",
+        fill2(
+            print::NOTICE_RANKING_LEGEND,
+            &[("n", &funded_n.to_string())],
+            &[("total", &tz), ("left", &lz)],
+            &[("total", &te), ("left", &le)]
+        )
     ));
     b.push_lit(
         "<table class=\"rank\">\n<colgroup><col class=\"w6\"><col class=\"w7\"><col class=\"w43\">\
@@ -214,9 +216,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
                 Some((n, _, _)) => fill(print::EXCLUDED_RULE_N, &[("n", &n.to_string())]),
                 None => say(print::EXCLUDED),
             },
-            (None, code) => {
-                say(short_reason(code.unwrap_or("")))
-            }
+            (None, code) => say(short_reason(code.unwrap_or(""))),
         };
         let stickers = if l.stickers > 0 {
             html!("<br>{}", fill(print::INCL_STICKERS, &[("n", &l.stickers.to_string())]))
@@ -259,10 +259,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
         }
     }
     if o.line == 0 {
-        b.push(html!(
-            "<tr class=\"line\"><td colspan=\"7\">{}</td></tr>\n",
-            say(print::BUDGET_LINE_NOTHING_FUNDED)
-        ));
+        b.push(html!("<tr class=\"line\"><td colspan=\"7\">{}</td></tr>\n", say(print::BUDGET_LINE_NOTHING_FUNDED)));
     }
     b.push_lit("</tbody>\n</table>\n");
 
@@ -300,7 +297,8 @@ pub fn notice(o: &Outcome) -> Result<String> {
     let tu = &o.turnout;
     b.push(h2(ui::TURNOUT));
     let received = tu.phone + tu.paper + tu.void_total();
-    b.push(html!("<p>{}</p>\n",
+    b.push(html!(
+        "<p>{}</p>\n",
         fill(
             print::BALLOTS_RECEIVED,
             &[
@@ -334,7 +332,8 @@ pub fn notice(o: &Outcome) -> Result<String> {
         ));
     }
     if tu.batches > 0 {
-        b.push(html!("<p>{}</p>\n",
+        b.push(html!(
+            "<p>{}</p>\n",
             fill(
                 if tu.batches == 1 { print::PAPER_BATCHES_ONE } else { print::PAPER_BATCHES },
                 &[("n", &tu.batches.to_string())]
@@ -369,18 +368,15 @@ pub fn notice(o: &Outcome) -> Result<String> {
         }
         b.push_lit("</ul>\n");
         if r.tie_break == TieBreak::Lot {
-            b.push(html!(
-                "<p>{} <span class=\"hash\">{}</span></p>\n",
-                say(print::LOT_SEED),
-                o.results.closed_at_head
-            ));
+            b.push(html!("<p>{} <span class=\"hash\">{}</span></p>\n", say(print::LOT_SEED), o.results.closed_at_head));
         }
     }
 
     // Equal shares, explained.
     if let Some(e) = &o.results.equal_shares {
         b.push(h2(print::HOW_EQUAL_SHARES_DECIDED));
-        b.push(html!("<p>{}</p>\n",
+        b.push(html!(
+            "<p>{}</p>\n",
             fill2(
                 print::EQUAL_SHARES_EXPLAINED,
                 &[("voters", &e.voters.to_string()), ("share", &e.share.to_string())],
@@ -432,12 +428,14 @@ pub fn notice(o: &Outcome) -> Result<String> {
 
     // How to check.
     b.push(h2(print::HOW_TO_CHECK_NOTICE));
-    b.push(html!("<p>{}</p>\n<p class=\"hash\">{}</p>\n",
+    b.push(html!(
+        "<p>{}</p>\n<p class=\"hash\">{}</p>\n",
         fill(print::NOTICE_MADE_FROM_LOG, &[("n", &o.log_length.to_string())]),
         spaced_hash(&o.log_head)
     ));
     let short = o.log_head.get(..16).unwrap_or(&o.log_head);
-    b.push(html!("<p>{}</p>\n<p>{}</p>\n",
+    b.push(html!(
+        "<p>{}</p>\n<p>{}</p>\n",
         fill(print::LOG_IS_CHAINED, &[("short", short)]),
         say(print::BOARD_LISTS_EVERY_BALLOT)
     ));
@@ -455,11 +453,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
         ));
     }
     b.push_lit("</div>\n<div class=\"stamp\"><div>");
-    b.push(html!(
-        "<p>{}</p><p>{}</p>",
-        say(print::NOTICE_PERIOD),
-        say(print::OBJECTIONS_TO)
-    ));
+    b.push(html!("<p>{}</p><p>{}</p>", say(print::NOTICE_PERIOD), say(print::OBJECTIONS_TO)));
     b.push(html!("</div><div class=\"seal\">{}</div></div>\n</div>\n", say(print::STAMP)));
     b.push(html!(
         "<p class=\"foot\">{}</p>\n",

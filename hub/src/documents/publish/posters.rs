@@ -110,8 +110,11 @@ fn poster(b: &mut Html, h: &Hall, p: &Proposal) {
     }
     match excluded {
         Some((e, zh, en)) => {
-            let reason =
-                if e.reason.trim().is_empty() { String::new() } else { fill_in(print::WHY_REASON.zh, &[("reason", e.reason.trim())]) };
+            let reason = if e.reason.trim().is_empty() {
+                String::new()
+            } else {
+                fill_in(print::WHY_REASON.zh, &[("reason", e.reason.trim())])
+            };
             b.push(html!(
                 "<div class=\"excluded\"><b>{}</b>{}\
                  <br><span class=\"en\">{}</span></div>\n",
@@ -121,10 +124,7 @@ fn poster(b: &mut Html, h: &Hall, p: &Proposal) {
             ));
         }
         None => {
-            b.push(html!(
-                "<p class=\"how\">{}</p>\n<table class=\"grid\"><tbody>\n",
-                say(print::STICKERS_HOW)
-            ));
+            b.push(html!("<p class=\"how\">{}</p>\n<table class=\"grid\"><tbody>\n", say(print::STICKERS_HOW)));
             for r in 0..rows {
                 b.push_lit("<tr>");
                 for c in 1..=PER_ROW {

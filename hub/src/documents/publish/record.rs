@@ -10,8 +10,8 @@ use std::collections::BTreeMap;
 use yuanzhuo_protocol::*;
 
 use super::hall::Hall;
-use super::html::{both, document, fill, html, say, Html};
-use yuanzhuo_protocol::words::{fill_in, print, ui, Words};
+use super::html::{both, document, fill, heading, html, say, Html};
+use yuanzhuo_protocol::words::{fill_in, print, ui};
 
 const CSS: &str = r#"
 @page { size: A4; margin: 12mm 12mm; }
@@ -73,10 +73,7 @@ fn summary(b: &mut Html, record: &Prescreening, proposals: usize) {
 /// and reason, and what each proposal of the meeting was merged from.
 pub fn notice_section(b: &mut Html, record: &Prescreening, proposals: &[Proposal]) {
     b.push(heading("h2", print::PRESCREENING));
-    b.push(html!(
-        "<p>{}</p>\n",
-        say(print::PRESCREENING_EXPLAINED)
-    ));
+    b.push(html!("<p>{}</p>\n", say(print::PRESCREENING_EXPLAINED)));
     summary(b, record, proposals.len());
     let struck: Vec<&RawProposal> =
         record.raw.iter().filter(|r| matches!(r.outcome, RawOutcome::Struck { .. })).collect();
@@ -144,11 +141,7 @@ pub fn record(h: &Hall) -> Option<String> {
     let record = h.state.prescreening.as_ref()?;
     let m = &h.def.meeting;
     let mut b = Html::new();
-    b.push(html!(
-        "<h1>{}</h1>\n<p class=\"center\">{}</p>\n",
-        m.name,
-        say(print::THE_PRESCREENING_RECORD)
-    ));
+    b.push(html!("<h1>{}</h1>\n<p class=\"center\">{}</p>\n", m.name, say(print::THE_PRESCREENING_RECORD)));
     summary(&mut b, record, h.def.proposals.len());
     b.push_lit(
         "<table class=\"record\">\n<colgroup><col class=\"id\"><col class=\"text\"><col class=\"out\"></colgroup>\n",
@@ -165,16 +158,13 @@ pub fn record(h: &Hall) -> Option<String> {
             RawOutcome::Kept { proposal } => {
                 ("kept", fill(print::KEPT_AS, &[("id", proposal), ("title", &title(proposal))]))
             }
-            RawOutcome::Merged { proposal, merge } => (
-                "merged",
-                {
-                    let (w, t) = (print::MERGED_INTO, title(proposal));
-                    both(
-                        &fill_in(w.zh, &[("id", proposal), ("title", &t), ("how", merge.zh())]),
-                        &fill_in(w.en, &[("id", proposal), ("title", &t), ("how", merge.en())]),
-                    )
-                },
-            ),
+            RawOutcome::Merged { proposal, merge } => ("merged", {
+                let (w, t) = (print::MERGED_INTO, title(proposal));
+                both(
+                    &fill_in(w.zh, &[("id", proposal), ("title", &t), ("how", merge.zh())]),
+                    &fill_in(w.en, &[("id", proposal), ("title", &t), ("how", merge.en())]),
+                )
+            }),
             RawOutcome::Struck { rule, reason } => {
                 let (zh, en) = rule_words(*rule);
                 let w = print::STRUCK_RULE;
@@ -201,9 +191,4 @@ pub fn record(h: &Hall) -> Option<String> {
         )
     ));
     Some(document(&m.language, &fill_in(print::RECORD_TITLE.zh, &[("meeting", &m.name)]), CSS, &b))
-}
-
-/// `<h2>中文 <span class="en">English</span></h2>`.
-fn heading(tag: &'static str, w: Words) -> Html {
-    html!("<{}>{} <span class=\"en\">{}</span></{}>\n", Html::lit(tag), Html::lit(w.zh), Html::lit(w.en), Html::lit(tag))
 }
