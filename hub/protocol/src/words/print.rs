@@ -225,4 +225,53 @@ ui_words! {
     BALLOTS_TITLE = "{meeting} · 选票 {from}–{to}", "{meeting} · ballots {from}–{to}";
     TICK_AT_MOST = "请在支持的项目前的方框内打 ✓，最多选 {max} 项；超过 {max} 项的选票作废。", "Tick the box of each proposal you support: at most {max}. A ballot with more than {max} ticks is void.";
     EXCLUDED_RULE_N_BALLOT = "已排除（第{n}条）", "excluded";
+
+    // Letters to proposers.
+    NO_LETTERS = "所有提案均获资助，无需致函。", "Every proposal was funded: there are no letters to send.";
+    LETTERS_TITLE = "{meeting} · 致提案人的信", "{meeting} · letters to proposers";
+    DEAR_RESIDENT = "尊敬的提议人：", "Dear proposer,";
+    DEAR_NAME = "尊敬的{name}：", "Dear {name},";
+    WITH_OTHERS = "，与另外 {n} 条居民建议一起", ", together with {n} other residents' proposals,";
+    YOURS_MERGED_INTO = "您提出的建议（原始编号 {id}：“{text}”）在会前预审中按“{how}”的方式{with}合并为提案“{title}”（编号 {pid}）。", "Your proposal (no. {id}: “{text}”) was merged before the meeting{with} into the proposal “{title}” (no. {pid}) ({how}).";
+    YOURS_WENT_AS = "您提出的建议（原始编号 {id}：“{text}”）在会前预审中列为提案“{title}”（编号 {pid}）{with}。", "Your proposal (no. {id}: “{text}”) went to the meeting as the proposal “{title}” (no. {pid}){with}.";
+    AT_PLACE = "，地点：{place}", ", at {place}";
+    SIGNED_ORGANISERS = "{meeting}　组织方", "The organisers, {meeting}";
+    THANKS_FOR_YOURS = "感谢您提出的建议（原始编号 {id}：“{text}”{place}）。", "Thank you for your proposal (no. {id}: “{text}”{place}).";
+    STRUCK_RESULT = "结果：会前预审时未列入{meeting}。", "Result: not put to {meeting} after pre-screening.";
+    STRUCK_WHY = "原因：按会前公布的七条排除规则，社区只能依其中一条删去居民的提议。您的建议属于第{n}条“{rule}”。", "Why: a resident's proposal may be struck before the meeting only under one of the seven exclusion rules published beforehand. Yours falls under rule {n}: “{rule}”.";
+    REASON_AS_WRITTEN = "预审说明", "The reason given (as written)";
+    RECORD_PUBLISHED = "预审记录（每一条建议的处理结果和理由）已随结果公示。如有疑问，请与组织方联系。感谢您对社区公共事务的关心，欢迎继续参与。", "The pre-screening record, with every proposal's outcome and reason, is published with the results notice. Please contact the organisers with any question. Thank you for caring about the community, and please keep taking part.";
+
+    // Letters to proposers.
+    FUNDED_RESULT = "结果：该提案在{meeting}上获得资助（{votes} 票，第 {position} 位，造价 {cost}）。", "Result: that proposal was funded at {meeting} ({votes} votes, position {position}, cost {cost}).";
+    YOURS_IS_PART_OF_IT = "您的建议已体现在这个提案中，实施情况将另行公示。感谢您对社区公共事务的关心，欢迎继续参与。", "Your proposal is part of it; how it is carried out will be published. Thank you for caring about the community, and please keep taking part.";
+    DEAR_PROPOSER = "尊敬的提案人：", "Dear proposer,";
+    LAST_ABOVE_THE_LINE = "第 {position} 位“{title}”（{votes} 票，造价 {cost}）", "position {position}, “{title}” ({votes} votes, {cost})";
+    NOTHING_WAS_FUNDED = "没有项目获得资助", "nothing was funded";
+    THANKS_FOR_PROPOSING = "感谢您提出“{title}”（编号 {id}{place}）。该提案已{date}在{meeting}上经居民分桌讨论和全场投票，现将结果告知如下。", "Thank you for proposing “{title}” (no. {id}{place}). It was discussed at the tables and put to the vote at {meeting}{date}. This is the result.";
+    NOT_FUNDED_RESULT = "结果：未获资助。", "Result: not funded.";
+    ON_DATE = "于 {date} ", " on {date}";
+    VOTES_VALUE = "{n} 票", "{n}";
+    LETTER_PLACE = "排名", "Place";
+    POSITION_OF = "第 {position} 位（共 {total} 项；名次 {rank}）", "position {position} of {total} (rank {rank})";
+    BUDGET_LINE = "预算线", "Budget line";
+    FUNDED_OF_BUDGET = "资助 {n} 项，合计 {total}（预算 {budget}）；线上最后一项：{last}", "{n} funded, {total} of {budget}; last above the line: {last}";
+    IN_THE_RECORD = "您的提案和居民在讨论中的意见都已记入会议记录，可供今后的工作参考。完整的排名与资助结果见结果公示。感谢您对社区公共事务的关心，欢迎继续参与。", "Your proposal and what residents said about it are in the meeting's record for future work; the full ranking is on the results notice. Thank you for caring about the community, and please keep taking part.";
+
+    // Letters: why not funded.
+    WHY_EXCLUDED = "原因：根据技术顾问的建议，组织方在投票开始前依据会前公布的七条排除规则中的第{n}条“{rule}”确认排除该提案，并当场公布。按规则，被排除的提案即使获得选票也不能获得资助（本提案得 {votes} 票）。", "Why: on the technical adviser's advice, the organisers confirmed before the vote, and announced, that rule {n} of the seven exclusion rules published before the meeting applies: “{rule}”. Under the rules an excluded proposal cannot be funded, whatever its votes ({votes} here).";
+    ADVISERS_REASON = "顾问说明", "The adviser's reason (as written)";
+    ADVISERS_REMARK = "顾问备注", "The adviser's note (as written)";
+    ADVISERS_ESTIMATE = "顾问估算造价：{cost}。", "The adviser's cost estimate: {cost}.";
+    WHY_NO_VOTES = "原因：该提案在投票中没有获得选票（0 票）。按规则，至少获得一票的提案才能获得资助。", "Why: the proposal received no votes. Under the rules only proposals with at least one vote can be funded.";
+    STOPPED_AT = "第 {position} 位“{title}”（造价 {cost}，当时预算余 {left}）", "position {position}, “{title}” (cost {cost}, with {left} left)";
+    AT_THE_BUDGET_LINE = "预算线处", "the budget line";
+    WHY_STOPPED = "原因：该提案得 {votes} 票，排在第 {position} 位。按会前规则，从得票最高的提案开始依次资助，遇到第一个放不下的提案即停止：资助停在{at}，排在其后的提案（包括本提案）都不再资助。", "Why: the proposal received {votes} votes and came at position {position}. The rule fixed before the meeting funds from the top of the ranking and stops at the first proposal that does not fit: funding stopped at {at}, so nothing below it, this proposal included, was funded.";
+    WHY_EQUAL_SHARES = "原因：该提案得 {votes} 票，排在第 {position} 位。本次采用平均分配法：预算平均分给 {voters} 位有效投票人，每人 {share} 元，每个提案由支持它的投票人用各自的份额共同出资。", "Why: the proposal received {votes} votes and came at position {position}. This meeting used the Method of Equal Shares: the budget was split among the {voters} voters whose ballots count, {share} each, and each proposal is paid for by its own supporters' shares.";
+    SHARES_FALL_SHORT = "支持本提案的 {votes} 位投票人的份额合计 {sum} 元，少于其造价 {cost}，因此份额买不下它。", "The shares of its {votes} supporters came to {sum} together, less than its cost of {cost}, so the shares could not buy it.";
+    SHARES_SPENT_ELSEWHERE = "支持本提案的投票人也支持其他提案，他们的份额先用于买下了那些每元造价所需份额更少的提案，余下的份额不足以支付其造价 {cost}。", "Its supporters also supported other proposals, which cost them less per yuan and were bought first; what was left of their shares could not pay its cost of {cost}.";
+    COMPLETION_DID_NOT_FIT = "份额用完后，余下预算按排名从高到低补足；轮到本提案时预算余 {left}，不足以支付其造价 {cost}。", "The budget left after the shares then went down the ranking; when this proposal's turn came {left} was left, less than its cost of {cost}.";
+    WHY_DID_NOT_FIT = "原因：该提案得 {votes} 票，排在第 {position} 位。按会前规则，从得票最高的提案开始依次资助；轮到本提案时，预算只剩 {left}，而其造价为 {cost}，放不下，因此未获资助（规则随后继续看排在其后、造价放得下的提案）。", "Why: the proposal received {votes} votes and came at position {position}. The rule fixed before the meeting funds from the top of the ranking; when this proposal's turn came only {left} of the budget was left and its cost is {cost}, so it did not fit (the rule then went on to the proposals below it that still fitted).";
+    WHY_NOT_FUNDED = "原因：按会前规则，该提案（{votes} 票，第 {position} 位）未获资助。", "Why: under the rules this proposal ({votes} votes, position {position}) was not funded.";
+    FUNDING_RULE_ANNOUNCED = "会前公布的资助规则：{rule}。", "The funding rule announced before the meeting: {rule}.";
 }

@@ -439,7 +439,8 @@ pub fn parse_date(text: &str) -> Option<(u32, u32, u32)> {
         .trim()
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            // Full-width digits (U+FF10..U+FF19) as ASCII.
+            '\u{ff10}'..='\u{ff19}' => char::from(b'0' + (c as u32 - 0xff10) as u8),
             c => c,
         })
         .collect();
@@ -498,6 +499,7 @@ pub fn source_files(hub: &std::path::Path) -> Vec<(String, String)> {
         "publish/record.rs",
         "publish/minutes.rs",
         "publish/ballots.rs",
+        "publish/letters.rs",
     ];
     COVERED
         .iter()
