@@ -56,7 +56,6 @@ ui_words! {
     BUDGET_LINE_NOTHING_FUNDED = "—— 预算线：没有项目获得资助 ——", "—— budget line: nothing funded ——";
     THE_RULES_FIXED = "规则", "The rules (fixed before the meeting opened)";
     AT_MOST_N_OF_PROPOSALS = "最多选 {max} 项（共 {n} 个提案），超过即作废", "at most {max} of the {n} proposals; a ballot with more is void";
-    TIE_RULE = "同票规则", "Ties";
     TALLY_SHOWN = "计票公开", "Tally";
     SHOWN_WHEN_MEETING_OPENED = "（会议开始时公布）", "(shown when the meeting opened)";
     BALLOTS_RECEIVED = "共收到选票 {received} 张：手机投票 {phone} 张，纸质选票 {paper} 张（其中作废 {void} 张）。计入结果的有效选票 {count} 张。", "{received} ballots received: {phone} by phone, {paper} on paper ({void} of them void). {count} ballots count.";
@@ -161,7 +160,6 @@ ui_words! {
     RAW_PROPOSAL = "提议", "Proposal";
     RULE_AND_REASON = "规则与理由", "Rule and reason";
     MERGED = "合并", "Merged";
-    THE_PRESCREENING_RECORD = "会前预审记录", "The pre-screening record";
     RAW_OUTCOME = "处理结果", "Outcome";
     KEPT_AS = "保留为提案 {id}“{title}”", "kept as {id}";
     MERGED_INTO = "并入提案 {id}“{title}”（{how}）", "merged into {id} ({how})";
@@ -178,17 +176,13 @@ ui_words! {
     STARTED_AT = "{at} 开始", "from {at}";
     NOT_STARTED = "尚未开始", "not started";
     PROPOSALS_FROM_TO = "{from}–{to}（{n} 项）", "{from}–{to} ({n})";
-    DISCUSSION_TIME = "讨论时间", "Discussion";
     THIS_TABLES_PROPOSALS = "本桌提案", "Proposals";
     SPEAKERS_BALANCE = "发言情况", "Speakers' balance";
     NO_TURNS_RECORDED = "没有记录发言。", "No speaking turns were recorded.";
     SPEAKERS_SUMMARY = "共 {speakers} 人发言 {turns} 次，合计 {time}；发言最多的一位占 {pct}%，平均每人 {each}。", "{speakers} speakers, {turns} turns, {time} in all; the longest speaker had {pct}% of the time, {each} each on average.";
-    SPEAKER = "发言人", "Speaker";
-    TURNS = "次数", "Turns";
     TIME = "时长", "Time";
     SHARE = "占比", "Share";
     KINDS_OF_TURN = "发言类型", "Kinds of turn";
-    THE_TABLES_PICKS = "本桌推选", "The table's picks";
     NO_PICKS = "没有推选。", "No picks.";
     PICKS_NOT_LOCKED = "（推选尚未锁定）", "(not locked yet)";
     NOTES_BY_PROPOSAL = "按提案的记录", "Notes by proposal";
@@ -198,7 +192,6 @@ ui_words! {
     OTHER_NOTES = "其他记录", "Other notes";
     NOTES_WITHDRAWN = "另有 {n} 条记录已由记录人撤回，未印出（会议日志中保留）。", "{n} more withdrawn by their author are not printed (the log keeps them).";
     CHAIR_OF_THE_TABLE = "桌长", "Chair of the table";
-    FULL_STOP = "。", ".";
     COMMA_WHY_REASON = "，原因：{reason}。", ", why: {reason}.";
     EDITED_AT = "（{at} 修改）", "(edited {at})";
 
@@ -254,7 +247,6 @@ ui_words! {
     VOTES_VALUE = "{n} 票", "{n}";
     LETTER_PLACE = "排名", "Place";
     POSITION_OF = "第 {position} 位（共 {total} 项；名次 {rank}）", "position {position} of {total} (rank {rank})";
-    BUDGET_LINE = "预算线", "Budget line";
     FUNDED_OF_BUDGET = "资助 {n} 项，合计 {total}（预算 {budget}）；线上最后一项：{last}", "{n} funded, {total} of {budget}; last above the line: {last}";
     IN_THE_RECORD = "您的提案和居民在讨论中的意见都已记入会议记录，可供今后的工作参考。完整的排名与资助结果见结果公示。感谢您对社区公共事务的关心，欢迎继续参与。", "Your proposal and what residents said about it are in the meeting's record for future work; the full ranking is on the results notice. Thank you for caring about the community, and please keep taking part.";
 

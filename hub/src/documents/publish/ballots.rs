@@ -148,7 +148,7 @@ pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
         to,
         Html::lit(ui::COMMA.zh),
         fill(print::N_BALLOTS_IN_ALL, &[("n", &(to - from + 1).to_string())]),
-        Html::lit(print::FULL_STOP.zh),
+        Html::lit(ui::ES_END.zh),
         sides,
         say(print::PRINT_AT_ACTUAL_SIZE),
         door

@@ -105,23 +105,24 @@ fn pre_screened(raw: &RawProposal, record: &Prescreening, p: &Proposal) -> (Stri
     };
     let values =
         [("id", raw.id.as_str()), ("text", raw.text.as_str()), ("title", p.title.as_str()), ("pid", p.id.as_str())];
-    let with = |more: &[(&'static str, &str)], with: &str| {
-        let mut v = values.to_vec();
-        v.extend_from_slice(more);
-        v.push(("with", with));
-        v
+    let with = |how: &'static str, with: &str| -> Vec<(&'static str, String)> {
+        values
+            .iter()
+            .map(|&(k, v)| (k, v.to_string()))
+            .chain([("how", how.to_string()), ("with", with.to_string())])
+            .collect()
+    };
+    let fill = |template: &str, values: Vec<(&'static str, String)>| {
+        fill_in(template, &values.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
     };
     match &raw.outcome {
         RawOutcome::Merged { merge, .. } => {
             let w = print::YOURS_MERGED_INTO;
-            (
-                fill_in(w.zh, &with(&[("how", merge.zh())], &with_zh)),
-                fill_in(w.en, &with(&[("how", merge.en())], &with_en)),
-            )
+            (fill(w.zh, with(merge.zh(), &with_zh)), fill(w.en, with(merge.en(), &with_en)))
         }
         _ => {
             let w = print::YOURS_WENT_AS;
-            (fill_in(w.zh, &with(&[], &with_zh)), fill_in(w.en, &with(&[], with_en.trim_end_matches(','))))
+            (fill(w.zh, with("", &with_zh)), fill(w.en, with("", with_en.trim_end_matches(','))))
         }
     }
 }
@@ -292,7 +293,7 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line, raw: Option<(&RawProposal, &Presc
         lit_fill(print::POSITION_OF.zh, &[("position", &l.row.position), ("total", &total), ("rank", &l.row.rank)]),
         Html::lit(ui::COST.zh),
         cz,
-        Html::lit(print::BUDGET_LINE.zh),
+        Html::lit(ui::BUDGET_LINE.zh),
         lit_fill(
             print::FUNDED_OF_BUDGET.zh,
             &[("n", &o.results.funded.len()), ("total", &tz), ("budget", &bz), ("last", &line_zh)]
@@ -333,7 +334,7 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line, raw: Option<(&RawProposal, &Presc
         lit_fill(print::POSITION_OF.en, &[("position", &l.row.position), ("total", &total), ("rank", &l.row.rank)]),
         Html::lit(ui::COST.en),
         ce,
-        Html::lit(print::BUDGET_LINE.en),
+        Html::lit(ui::BUDGET_LINE.en),
         lit_fill(
             print::FUNDED_OF_BUDGET.en,
             &[("n", &o.results.funded.len()), ("total", &te), ("budget", &be), ("last", &line_en)]

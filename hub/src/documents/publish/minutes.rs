@@ -111,7 +111,7 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
         blank.clone(),
         say(ui::RECORDER_2),
         blank,
-        say(print::DISCUSSION_TIME),
+        say(ui::DISCUSSION),
         when,
         say(print::THIS_TABLES_PROPOSALS),
         share_text
@@ -155,8 +155,8 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
             "<table class=\"bal\"><thead><tr><th>{}</th><th class=\"num\">{}</th>\
              <th class=\"num\">{}</th><th class=\"num\">{}</th>\
              <th>{}</th></tr></thead><tbody>\n",
-            th(print::SPEAKER),
-            th(print::TURNS),
+            th(ui::SPEAKER),
+            th(ui::TURNS),
             th(print::TIME),
             th(print::SHARE),
             th(print::KINDS_OF_TURN),
@@ -185,7 +185,7 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
     }
 
     // The picks.
-    b.push(heading("h2", print::THE_TABLES_PICKS));
+    b.push(heading("h2", ui::TABLES_PICKS));
     if ts.picks.is_empty() {
         b.push(html!("<p class=\"quiet\">{}</p>\n", say(print::NO_PICKS)));
     } else {
@@ -283,7 +283,7 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
 
 fn reason_suffix(reason: &str) -> String {
     if reason.trim().is_empty() {
-        print::FULL_STOP.zh.to_string()
+        ui::ES_END.zh.to_string()
     } else {
         fill_in(print::COMMA_WHY_REASON.zh, &[("reason", reason.trim())])
     }

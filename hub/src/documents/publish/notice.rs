@@ -281,7 +281,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
         ),
     );
     fact(say(ui::FUNDING_RULE), both(alloc_zh, alloc_en));
-    fact(say(print::TIE_RULE), both(tie_zh, tie_en));
+    fact(say(ui::TIE_RULE), both(tie_zh, tie_en));
     fact(say(print::TALLY_SHOWN), both(tally_zh, tally_en));
     fact(
         say(ui::RULES_FINGERPRINT),

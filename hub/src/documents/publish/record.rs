@@ -141,7 +141,7 @@ pub fn record(h: &Hall) -> Option<String> {
     let record = h.state.prescreening.as_ref()?;
     let m = &h.def.meeting;
     let mut b = Html::new();
-    b.push(html!("<h1>{}</h1>\n<p class=\"center\">{}</p>\n", m.name, say(print::THE_PRESCREENING_RECORD)));
+    b.push(html!("<h1>{}</h1>\n<p class=\"center\">{}</p>\n", m.name, say(ui::PRE_SCREENING_RECORD)));
     summary(&mut b, record, h.def.proposals.len());
     b.push_lit(
         "<table class=\"record\">\n<colgroup><col class=\"id\"><col class=\"text\"><col class=\"out\"></colgroup>\n",
