@@ -72,6 +72,8 @@ pub mod ui;
 
 /// The table-client's own words (not sent to the pages).
 pub mod terminal;
+/// The words of the hub's printed and exported documents.
+pub mod print;
 
 /// How the budget goes to the ranking, as the room is told before the vote.
 pub fn allocation(a: Allocation) -> Words {
@@ -239,7 +241,7 @@ mod tests {
     #[test]
     fn each_page_word_is_one_entry() {
         let mut seen = std::collections::HashMap::new();
-        for (k, w) in ui::ALL.iter().chain(terminal::ALL) {
+        for (k, w) in ui::ALL.iter().chain(terminal::ALL).chain(print::ALL) {
             assert!(k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{k}");
             if let Some(other) = seen.insert((w.zh, w.en), k) {
                 panic!("{other} and {k} say the same thing: merge them");

@@ -643,7 +643,9 @@ mod tests {
             table_client.len()
         );
         let mut found = Vec::new();
-        for (name, text) in files.iter().chain(&projector).chain(&table_client) {
+        let documents = crate::documents::publish::source_files(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+        assert!(documents.len() > 5, "{} document files", documents.len());
+        for (name, text) in files.iter().chain(&projector).chain(&table_client).chain(&documents) {
             for (n, line) in without_comments(text).lines().enumerate() {
                 if line.chars().any(is_cjk) {
                     found.push(format!("{name}:{}: {}", n + 1, line.trim()));

@@ -22,7 +22,8 @@
 use anyhow::Result;
 
 use super::hall::{ems, lines, mm_of_pt, refused, Hall, MAX_BALLOTS};
-use super::html::{both, document, html, Html};
+use super::html::{document, fill, html, lit_fill, say, Html};
+use yuanzhuo_protocol::words::{fill_in, print, ui, Words};
 use yuanzhuo_protocol::Proposal;
 
 const CSS: &str = r#"
@@ -105,37 +106,22 @@ const ONE_COLUMN: usize = 6;
 /// The ballots numbered `from` to `to`, both included.
 pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
     if from == 0 || to < from {
-        return Err(refused(
-            "invalid_field",
-            "选票编号范围应从 1 起，且结束号不小于起始号（如 --from 1 --to 300）",
-            "The ballot numbers start at 1 and the last is not below the first (e.g. --from 1 --to 300)",
-        ));
+        return Err(refused("invalid_field", print::BALLOT_RANGE_FROM_1.zh, print::BALLOT_RANGE_FROM_1.en));
     }
     if to - from >= MAX_BALLOTS {
-        return Err(refused(
-            "too_many_ballots",
-            format!("一次最多打印 {MAX_BALLOTS} 张选票，请分几次打印（如 1–{MAX_BALLOTS}，{}–…）", MAX_BALLOTS + 1),
-            format!("At most {MAX_BALLOTS} ballots at a time: print the range in parts"),
-        ));
+        let (zh, en) = print::AT_MOST_BALLOTS_AT_A_TIME
+            .fill(&[("max", &MAX_BALLOTS.to_string()), ("next", &(MAX_BALLOTS + 1).to_string())]);
+        return Err(refused("too_many_ballots", zh, en));
     }
     let used = used_numbers(h, from, to);
     if !used.is_empty() {
         let shown: Vec<String> = used.iter().take(20).cloned().collect();
         let more = if used.len() > 20 { "…" } else { "" };
+        let (w, n, sep) = (print::NUMBERS_ALREADY_USED, used.len().to_string(), ui::LIST_SEP);
         return Err(refused(
             "ballot_numbers_used",
-            format!(
-                "此范围内有 {} 个编号已在门口发出或已在计票台录入（{}{}）：重印会出现两张同号选票，计票时同一编号只算一次。请选未用过的编号范围。",
-                used.len(),
-                shown.join("、"),
-                more
-            ),
-            format!(
-                "{} numbers in this range were already handed out at the door or keyed at the desk ({}{}): a reprint makes two ballots with one number, and the desk counts a number once. Choose numbers not used yet.",
-                used.len(),
-                shown.join(", "),
-                more
-            ),
+            fill_in(w.zh, &[("n", &n), ("numbers", &shown.join(sep.zh)), ("more", more)]),
+            fill_in(w.en, &[("n", &n), ("numbers", &shown.join(sep.en)), ("more", more)]),
         ));
     }
     let m = &h.def.meeting;
@@ -148,37 +134,23 @@ pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
 
     // On screen only: how to print.
     let sides = if pages == 1 {
-        both("每张选票一页：请单面打印", "one page per ballot: print single-sided")
+        say(print::PRINT_SINGLE_SIDED)
     } else if pages == 2 {
-        both(
-            "每张选票印在一张纸的正反两面：请双面打印（长边翻转）",
-            "each ballot is both sides of one sheet: print double-sided (flip on the long edge)",
-        )
+        say(print::PRINT_DOUBLE_SIDED)
     } else {
-        both(
-            &format!("每张选票 {} 面：请双面打印并按编号装订", pages + pages % 2),
-            &format!("each ballot takes {} sides: print double-sided and staple each ballot", pages + pages % 2),
-        )
+        fill(print::PRINT_AND_STAPLE, &[("n", &(pages + pages % 2).to_string())])
     };
-    let door = if h.state.door() {
-        both(
-            "本次会议设门口登记：登记员在 /door 录入选票上印的编号后再把选票交给居民；未登记发出的编号计票时作废。",
-            "This meeting has a door register: the registrar keys the number printed on the ballot at /door before handing it out; a number never handed out is void at the count.",
-        )
-    } else {
-        Html::new()
-    };
+    let door = if h.state.door() { say(print::DOOR_REGISTER_BALLOTS) } else { Html::new() };
     b.push(html!(
-        "<div class=\"screen-only howto\"><p><b>{}</b> {}–{}，{}。{}</p><p>{}</p><p>{}</p></div>\n",
-        both("打印设置", "Printing"),
+        "<div class=\"screen-only howto\"><p><b>{}</b> {}–{}{}{}{}{}</p><p>{}</p><p>{}</p></div>\n",
+        say(print::PRINTING),
         from,
         to,
-        both(&format!("共 {} 张", to - from + 1), &format!("{} ballots", to - from + 1)),
+        Html::lit(ui::COMMA.zh),
+        fill(print::N_BALLOTS_IN_ALL, &[("n", &(to - from + 1).to_string())]),
+        Html::lit(ui::ES_END.zh),
         sides,
-        both(
-            "纸张 A4，缩放 100%（“实际大小”），不要“适合页面”。同一编号只打印一次：一个编号计票时只算一次。",
-            "A4 paper at 100% (“actual size”), not “fit to page”. Print each number once: the desk counts a number once.",
-        ),
+        say(print::PRINT_AT_ACTUAL_SIZE),
         door
     ));
     let rule_zh = rule_zh(r.max_choices);
@@ -197,16 +169,20 @@ pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
             if i == 0 {
                 b.push(html!(
                     "<div class=\"top\"><div class=\"what\"><div class=\"meeting\">{}</div><div class=\"sub\">{}</div>\
-                     <div class=\"kind\">项目投票选票 <span class=\"en\">Ballot</span></div></div>\
-                     <div class=\"numbox\"><div class=\"lab\">选票编号 <span class=\"en\">Ballot No.</span></div><div class=\"number\">{}</div></div></div>\n",
+                     <div class=\"kind\">{}</div></div>\
+                     <div class=\"numbox\"><div class=\"lab\">{}</div><div class=\"number\">{}</div></div></div>\n",
                     m.name,
                     date_venue,
+                    lit_both(print::BALLOT_KIND),
+                    lit_both(print::BALLOT_NO),
                     n
                 ));
             } else {
                 b.push(html!(
-                    "<div class=\"top2\"><span class=\"kind\">项目投票选票（续） <span class=\"en\">(continued)</span></span>\
-                     <span class=\"no\">选票编号 <span class=\"en\">No.</span> <span class=\"number\">{}</span></span></div>\n",
+                    "<div class=\"top2\"><span class=\"kind\">{}</span>\
+                     <span class=\"no\">{} <span class=\"number\">{}</span></span></div>\n",
+                    lit_both(print::BALLOT_CONTINUED),
+                    lit_both(print::BALLOT_NO_SHORT),
                     n
                 ));
             }
@@ -221,36 +197,43 @@ pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
             }
             b.push_lit("</div>\n");
             let turn = if i + 1 < pages {
-                html!("<span class=\"turn\">{}</span>", both("背面还有项目，请翻面 →", "more proposals overleaf →"))
+                html!("<span class=\"turn\">{}</span>", say(print::MORE_OVERLEAF))
             } else {
                 Html::new()
             };
             b.push(html!(
                 "<div class=\"foot\"><span>{} {}</span><span>{} · {}</span></div>\n</div>\n",
-                both(&format!("第 {} 面，共 {} 面", i + 1, pages), &format!("side {} of {}", i + 1, pages)),
+                fill(print::SIDE_OF, &[("i", &(i + 1).to_string()), ("n", &pages.to_string())]),
                 turn,
-                both(&format!("编号 {n}"), &format!("no. {n}")),
-                both(&format!("规则指纹 {fp}"), "rules fingerprint"),
+                fill(print::NUMBER_N, &[("n", &n.to_string())]),
+                fill(print::RULES_FINGERPRINT_FP, &[("fp", &fp)]),
             ));
         }
         // A ballot of three or more sides ends on a sheet of its own.
         if pages > 2 && pages % 2 == 1 {
             b.push(html!(
                 "<div class=\"page\"><p class=\"blank-side\">{}</p></div>\n",
-                both(&format!("（本面空白）选票编号 {n}"), "(intentionally blank)")
+                fill(print::INTENTIONALLY_BLANK, &[("n", &n.to_string())])
             ));
         }
         b.push_lit("</section>\n");
     }
-    Ok(document(&m.language, &format!("{} · 选票 {}–{}", m.name, from, to), CSS, &b))
+    let title =
+        fill_in(print::BALLOTS_TITLE.zh, &[("meeting", &m.name), ("from", &from.to_string()), ("to", &to.to_string())]);
+    Ok(document(&m.language, &title, CSS, &b))
+}
+
+/// `中文 <span class="en">English</span>` as markup written here.
+fn lit_both(w: Words) -> Html {
+    html!("{} <span class=\"en\">{}</span>", Html::lit(w.zh), Html::lit(w.en))
 }
 
 pub fn rule_zh(max: u32) -> String {
-    format!("请在支持的项目前的方框内打 ✓，最多选 {max} 项；超过 {max} 项的选票作废。")
+    fill_in(print::TICK_AT_MOST.zh, &[("max", &max.to_string())])
 }
 
 pub fn rule_en(max: u32) -> String {
-    format!("Tick the box of each proposal you support: at most {max}. A ballot with more than {max} ticks is void.")
+    fill_in(print::TICK_AT_MOST.en, &[("max", &max.to_string())])
 }
 
 fn item(b: &mut Html, h: &Hall, p: &Proposal) {
@@ -260,7 +243,11 @@ fn item(b: &mut Html, h: &Hall, p: &Proposal) {
         html!("<span class=\"loc\"> · {}</span>", p.location.trim())
     };
     let excluded = match h.exclusion(&p.id) {
-        Some((e, _, _)) => html!("<span class=\"x\">已排除（第{}条）<span class=\"en\">excluded</span></span>", e.rule),
+        Some((e, _, _)) => html!(
+            "<span class=\"x\">{}<span class=\"en\">{}</span></span>",
+            lit_fill(print::EXCLUDED_RULE_N_BALLOT.zh, &[("n", &e.rule)]),
+            Html::lit(print::EXCLUDED_RULE_N_BALLOT.en)
+        ),
         None => Html::new(),
     };
     b.push(html!(
@@ -369,7 +356,8 @@ fn row_mm(h: &Hall, p: &Proposal, t: &Tier, what_mm: f32) -> f32 {
         text += (ems(" · ") + ems(p.location.trim())) * scale;
     }
     if h.exclusion(&p.id).is_some() {
-        text += (ems("已排除（第1条）excluded") + 2.0) * scale;
+        let w = print::EXCLUDED_RULE_N_BALLOT;
+        text += (ems(&(fill_in(w.zh, &[("n", "1")]) + w.en)) + 2.0) * scale;
     }
     let n = lines(text, what_mm / mm_of_pt(t.title_pt));
     (n as f32 * mm_of_pt(t.title_pt) * LH).max(t.box_mm + 1.0) + 2.0 * t.pad_mm + 0.3

@@ -15,8 +15,9 @@ use anyhow::{anyhow, Result};
 use yuanzhuo_engine::{Event, State};
 use yuanzhuo_protocol::*;
 
-use super::html::{both, html, Html};
+use super::html::{both, fill, html, label, say, Html};
 use crate::documents::export::Loaded;
+use yuanzhuo_protocol::words::{fill_in, print, ui};
 
 /// The printed matter for the hall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,52 +80,31 @@ pub fn refused(code: &'static str, zh: impl Into<String>, en: impl Into<String>)
 pub fn render(l: &Loaded, what: Print, o: &PrintOptions) -> Result<String> {
     let h = Hall::of(l)?;
     if what != Print::Ballots && (o.from.is_some() || o.to.is_some()) {
-        return Err(refused(
-            "invalid_field",
-            "只有选票需要编号范围（--from/--to）",
-            "Only ballots take a range of numbers (--from/--to)",
-        ));
+        return Err(refused("invalid_field", print::ONLY_BALLOTS_TAKE_RANGE.zh, print::ONLY_BALLOTS_TAKE_RANGE.en));
     }
     if matches!(what, Print::Ballots | Print::Posters | Print::Record) && o.table.is_some() {
-        return Err(refused(
-            "invalid_field",
-            "选票和海报不分桌（--table 只用于各桌资料和会议记录）",
-            "Ballots and posters are not per table (--table is for handouts and minutes)",
-        ));
+        return Err(refused("invalid_field", print::NOT_PER_TABLE.zh, print::NOT_PER_TABLE.en));
     }
     if let Some(t) = o.table {
         if h.state.table(t).is_none() {
-            return Err(refused(
-                "unknown_table",
-                format!("没有第 {t} 桌（本次会议共 {} 桌）", h.state.tables.len()),
-                format!("There is no table {t} (this meeting has {})", h.state.tables.len()),
-            ));
+            let (zh, en) =
+                print::NO_SUCH_TABLE.fill(&[("t", &t.to_string()), ("n", &h.state.tables.len().to_string())]);
+            return Err(refused("unknown_table", zh, en));
         }
     }
     match what {
         Print::Ballots => {
             let (from, to) = match (o.from, o.to) {
                 (Some(f), Some(t)) => (f, t),
-                _ => {
-                    return Err(refused(
-                        "range_required",
-                        "请给出要打印的选票编号范围，例如 --from 1 --to 300",
-                        "Give the range of ballot numbers to print, e.g. --from 1 --to 300",
-                    ))
-                }
+                _ => return Err(refused("range_required", print::GIVE_BALLOT_RANGE.zh, print::GIVE_BALLOT_RANGE.en)),
             };
             super::ballots::ballots(&h, from, to)
         }
         Print::Posters => Ok(super::posters::posters(&h)),
         Print::Handouts => Ok(super::handouts::handouts(&h, o.table)),
         Print::Minutes => Ok(super::minutes::minutes(&h, o.table)),
-        Print::Record => super::record::record(&h).ok_or_else(|| {
-            refused(
-                "no_record",
-                "这场会议没有预审记录（会议文件未写 prescreening）",
-                "This meeting has no pre-screening record (the meeting file names none)",
-            )
-        }),
+        Print::Record => super::record::record(&h)
+            .ok_or_else(|| refused("no_record", print::NO_PRESCREENING_RECORD.zh, print::NO_PRESCREENING_RECORD.en)),
     }
 }
 
@@ -143,7 +123,7 @@ pub struct Hall<'a> {
 impl<'a> Hall<'a> {
     pub fn of(l: &'a Loaded) -> Result<Hall<'a>> {
         let s = &l.state;
-        let def = s.definition.as_ref().ok_or_else(|| anyhow!("没有会议定义 / no meeting defined"))?;
+        let def = s.definition.as_ref().ok_or_else(|| anyhow!("{}", super::no_meeting()))?;
         let mut phases = vec![];
         let mut last_entry_ms = 0;
         for r in &l.rows {
@@ -187,17 +167,19 @@ impl<'a> Hall<'a> {
     }
 
     pub fn table_name(&self, t: TableNo) -> String {
-        self.state.table(t).map(|t| t.name.clone()).unwrap_or_else(|| format!("第{t}桌"))
+        self.state.table(t).map(|t| t.name.clone()).unwrap_or_else(|| fill_in(ui::TABLE.zh, &[("n", &t.to_string())]))
     }
 
     /// "第2桌" and, when the table has a name of its own, "第2桌（银杏桌）".
     pub fn table_label(&self, t: TableNo) -> (String, String) {
         let name = self.table_name(t);
-        let plain = name == format!("第{t}桌") || name == format!("Table {t}") || name.is_empty();
+        let n = t.to_string();
+        let (zh, en) = ui::TABLE.fill(&[("n", &n)]);
+        let plain = name == zh || name == en || name.is_empty();
         if plain {
-            (format!("第 {t} 桌"), format!("Table {t}"))
+            print::TABLE_SPACED.fill(&[("n", &n)])
         } else {
-            (format!("第 {t} 桌（{name}）"), format!("Table {t} ({name})"))
+            print::TABLE_SPACED_NAMED.fill(&[("n", &n), ("name", &name)])
         }
     }
 
@@ -229,14 +211,8 @@ impl<'a> Hall<'a> {
     pub fn made_from(&self) -> Html {
         let (d, m, y) = super::cst_date(self.last_entry_ms);
         let short = self.log_head.get(..16).unwrap_or(self.log_head);
-        both(
-            &format!(
-                "由圆桌 Yuanzhuo 根据会议日志生成 · 截至 {y}-{m:02}-{d:02} {} · 日志 {} 条 · 日志哈希 {short}…",
-                clock(self.last_entry_ms),
-                self.log_length
-            ),
-            "made by Yuanzhuo from the meeting log",
-        )
+        let at = format!("{y}-{m:02}-{d:02} {}", clock(self.last_entry_ms));
+        fill(print::MADE_FROM_LOG_AS_OF, &[("at", &at), ("n", &self.log_length.to_string()), ("short", short)])
     }
 }
 
@@ -255,22 +231,24 @@ pub fn minutes_seconds(ms: u64) -> String {
 }
 
 pub fn tag_text(t: NoteTag) -> (&'static str, &'static str) {
-    match t {
-        NoteTag::Support => ("支持", "Support"),
-        NoteTag::Concern => ("担忧", "Concern"),
-        NoteTag::Objection => ("反对", "Objection"),
-        NoteTag::NewIdea => ("新想法", "New idea"),
-        NoteTag::Question => ("疑问", "Question"),
-    }
+    let w = match t {
+        NoteTag::Support => ui::SUPPORT,
+        NoteTag::Concern => ui::CONCERN,
+        NoteTag::Objection => ui::OBJECTION,
+        NoteTag::NewIdea => ui::NEW_IDEA,
+        NoteTag::Question => ui::QUESTION_2,
+    };
+    (w.zh, w.en)
 }
 
 pub fn turn_text(t: TurnKind) -> (&'static str, &'static str) {
-    match t {
-        TurnKind::For => ("支持", "For"),
-        TurnKind::Against => ("反对", "Against"),
-        TurnKind::Question => ("提问", "Question"),
-        TurnKind::PointOfOrder => ("程序问题", "Point of order"),
-    }
+    let w = match t {
+        TurnKind::For => ui::FOR,
+        TurnKind::Against => ui::AGAINST,
+        TurnKind::Question => ui::QUESTION,
+        TurnKind::PointOfOrder => ui::POINT_OF_ORDER,
+    };
+    (w.zh, w.en)
 }
 
 /// What an adviser's annotation says, as advice: the feasibility, the
@@ -280,34 +258,32 @@ pub fn advice(h: &Hall, a: &Annotation) -> Html {
     let cur = h.currency();
     let mut parts = vec![];
     let (fz, fe) = super::feasibility_text(a.feasibility);
-    parts.push(html!("{}：{}", both("可行性", "feasibility"), both(fz, fe)));
+    parts.push(label(print::FEASIBILITY, both(fz, fe)));
     if a.feasibility == Feasibility::Excluded {
         let rule = a.exclusion_rule.and_then(|n| Some((n, EXCLUSION_RULES.get(usize::from(n).checked_sub(1)?)?)));
         let confirmed = h.state.exclusions.contains_key(&a.proposal);
         let what = match rule {
             Some((n, (zh, en))) => {
-                both(&format!("建议按第{n}条“{zh}”排除"), &format!("recommends exclusion under rule {n}, “{en}”"))
+                let w = print::RECOMMENDS_EXCLUSION_UNDER_RULE;
+                let n = n.to_string();
+                both(&fill_in(w.zh, &[("n", &n), ("rule", zh)]), &fill_in(w.en, &[("n", &n), ("rule", en)]))
             }
-            None => both("建议排除", "recommends exclusion"),
+            None => say(print::RECOMMENDS_EXCLUSION),
         };
-        let status = if confirmed {
-            both("组织方已确认", "confirmed by the organisers")
-        } else {
-            both("尚待组织方确认，仍可讨论", "not confirmed by the organisers: still open for discussion")
-        };
-        parts.push(html!("{}（{}）", what, status));
+        let status = if confirmed { say(print::CONFIRMED_BY_ORGANISERS) } else { say(print::NOT_CONFIRMED_STILL_OPEN) };
+        parts.push(html!("{}{}{}{}", what, Html::lit(print::OPEN_PAREN.zh), status, Html::lit(ui::PART_8.zh)));
     }
     if !a.reason.trim().is_empty() {
-        parts.push(html!("{}：{}", both("说明", "reason"), a.reason.trim()));
+        parts.push(label(print::REASON, a.reason.trim()));
     }
     if let Some(c) = a.cost_estimate {
         let (cz, ce) = super::money(c, cur);
-        parts.push(html!("{}：{}", both("估算造价", "cost estimate"), both(&cz, &ce)));
+        parts.push(label(print::COST_ESTIMATE, both(&cz, &ce)));
     }
     if !a.remark.trim().is_empty() {
-        parts.push(html!("{}：{}", both("备注", "remark"), a.remark.trim()));
+        parts.push(label(print::REMARK, a.remark.trim()));
     }
-    Html::join(parts, "；")
+    Html::join(parts, ui::SEMICOLON.zh)
 }
 
 // ---------------------------------------------------------------- measuring

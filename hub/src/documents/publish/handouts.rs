@@ -11,7 +11,8 @@
 //! Proposers' names are left out: the handout is passed round the table.
 
 use super::hall::{advice, Hall};
-use super::html::{both, document, html, Html};
+use super::html::{both, document, fill, html, label, lit_fill, say, Html};
+use yuanzhuo_protocol::words::{fill_in, print, ui};
 use yuanzhuo_protocol::*;
 
 const CSS: &str = r#"
@@ -46,7 +47,7 @@ pub fn handouts(h: &Hall, only: Option<TableNo>) -> String {
     for t in h.tables(only) {
         handout(&mut b, h, t);
     }
-    document(&m.language, &format!("{} · 各桌讨论资料", m.name), CSS, &b)
+    document(&m.language, &fill_in(print::HANDOUTS_TITLE.zh, &[("meeting", &m.name)]), CSS, &b)
 }
 
 fn handout(b: &mut Html, h: &Hall, t: TableNo) {
@@ -60,50 +61,37 @@ fn handout(b: &mut Html, h: &Hall, t: TableNo) {
     let (az, ae) = super::allocation_text(r.allocation);
     let total = h.def.proposals.len();
     b.push(html!(
-        "<section class=\"handout\" data-table=\"{}\">\n<h1>{}<span class=\"table\">{} 讨论资料 <span class=\"en\">{} handout</span></span></h1>\n\
+        "<section class=\"handout\" data-table=\"{}\">\n<h1>{}<span class=\"table\">{} <span class=\"en\">{}</span></span></h1>\n\
          <p class=\"sub\">{}</p>\n",
         t,
         m.name,
-        tz,
-        te,
+        lit_fill(print::TABLE_HANDOUT.zh, &[("table", &tz)]),
+        lit_fill(print::TABLE_HANDOUT.en, &[("table", &te)]),
         [m.venue.as_str(), m.date.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ")
     ));
     let whose = if r.assignment == Assignment::AllTables {
-        both(
-            &format!("各桌都讨论全部 {} 个提案", share.len()),
-            &format!("Every table discusses all {} proposals", share.len()),
-        )
+        fill(print::EVERY_TABLE_DISCUSSES_ALL, &[("n", &share.len().to_string())])
     } else {
-        both(
-            &format!("本桌讨论以下 {} 个提案（全场共 {total} 个）", share.len()),
-            &format!("This table discusses these {} proposals (of {total} in all)", share.len()),
-        )
+        fill(print::THIS_TABLE_DISCUSSES, &[("n", &share.len().to_string()), ("total", &total.to_string())])
     };
     b.push(html!(
-        "<div class=\"task\"><p>{}，{}</p><p>{}</p><p>{}</p><p>{}</p></div>\n",
+        "<div class=\"task\"><p>{}{}{}</p><p>{}</p><p>{}</p><p>{}</p></div>\n",
         whose,
-        both(
-            &format!("讨论约 {} 分钟，然后推选 {} 项，由代表上台介绍。", r.discussion_minutes, r.picks_per_table),
-            &format!(
-                "for about {} minutes; then the table picks {} to present on stage.",
-                r.discussion_minutes, r.picks_per_table
+        Html::lit(ui::COMMA.zh),
+        fill(
+            print::DISCUSS_THEN_PICK,
+            &[("minutes", &r.discussion_minutes.to_string()), ("picks", &r.picks_per_table.to_string())]
+        ),
+        {
+            let (max, total) = (r.max_choices.to_string(), total.to_string());
+            let w = print::HANDOUT_VOTE_AND_BUDGET;
+            both(
+                &fill_in(w.zh, &[("max", &max), ("total", &total), ("budget", &bz), ("rule", az)]),
+                &fill_in(w.en, &[("max", &max), ("total", &total), ("budget", &be), ("rule", ae)]),
             )
-        ),
-        both(
-            &format!("全场投票时每人最多选 {} 项（共 {total} 项），超过即作废。预算 {bz}：{az}。", r.max_choices),
-            &format!(
-                "In the vote everyone picks at most {} of the {total}; a ballot with more is void. Budget {be}: {ae}.",
-                r.max_choices
-            )
-        ),
-        both(
-            "造价是计票所用的唯一造价。技术顾问的意见是建议，供讨论参考；只有组织方在投票前依七条排除规则确认并公布的排除才算数。",
-            "The cost shown is the one the count uses. The technical advisers' notes are advice for the discussion; only an exclusion the organisers confirmed and announced before the vote, under the seven rules, counts."
-        ),
-        both(
-            "发言请举手，由桌长安排，每人每次一分钟左右，让每个人都有机会说。",
-            "Raise your hand to speak; the chair keeps the queue, about a minute a turn, so that everyone gets a say."
-        ),
+        },
+        say(print::THE_COST_SHOWN_COUNTS),
+        say(print::RAISE_YOUR_HAND),
     ));
     for p in share {
         proposal(b, h, p);
@@ -123,47 +111,55 @@ fn proposal(b: &mut Html, h: &Hall, p: &Proposal) {
     ));
     let mut meta = vec![];
     if !p.location.trim().is_empty() {
-        meta.push(html!("{}：{}", both("地点", "place"), p.location.trim()));
+        meta.push(label(print::PLACE, p.location.trim()));
     }
     if !p.category.trim().is_empty() {
-        meta.push(html!("{}：{}", both("类别", "category"), p.category.trim()));
+        meta.push(label(print::CATEGORY, p.category.trim()));
     }
     if !meta.is_empty() {
-        b.push(html!("<p class=\"meta\">{}</p>\n", Html::join(meta, "　")));
+        b.push(html!("<p class=\"meta\">{}</p>\n", Html::join(meta, print::WIDE_SPACE.zh)));
     }
     let adopted = match list {
         Some(l) => {
             let (lz, le) = super::money(l, cur);
-            html!(
-                " {}",
-                both(
-                    &format!("（采用技术顾问估算，经组织方确认；提案清单原为 {lz}）"),
-                    &format!("(the adviser's estimate, adopted by the organisers; the list said {le})")
-                )
-            )
+            html!(" {}", {
+                let w = print::ADVISERS_ESTIMATE_ADOPTED;
+                both(&fill_in(w.zh, &[("list", &lz)]), &fill_in(w.en, &[("list", &le)]))
+            })
         }
         None => Html::new(),
     };
-    b.push(html!("<p class=\"cost\">造价 <b>{}</b> <span class=\"en\">cost {}</span>{}</p>\n", cz, ce, adopted));
+    b.push(html!(
+        "<p class=\"cost\">{}<b>{}</b> <span class=\"en\">{}{}</span>{}</p>\n",
+        Html::lit(ui::COST_2.zh),
+        cz,
+        Html::lit(ui::COST_2.en),
+        ce,
+        adopted
+    ));
     if !p.description.trim().is_empty() {
         b.push(html!("<p class=\"desc\">{}</p>\n", p.description.trim()));
     }
     if let Some((e, zh, en)) = h.exclusion(&p.id) {
-        let reason =
-            if e.reason.trim().is_empty() { String::new() } else { format!("原因：{}。", e.reason.trim()) };
+        let reason = if e.reason.trim().is_empty() {
+            String::new()
+        } else {
+            fill_in(print::WHY_REASON.zh, &[("reason", e.reason.trim())])
+        };
         b.push(html!(
-            "<div class=\"excl\"><b>已排除</b>：投票前经组织方确认并公布，依据第{}条“{}”。{}被排除的提案不能获得资助。\
-             <br><span class=\"en\">Excluded: confirmed and announced by the organisers before the vote, under rule {}, “{}”; it cannot be funded.</span></div>\n",
-            e.rule,
-            zh,
-            reason,
-            e.rule,
-            en
+            "<div class=\"excl\"><b>{}</b>{}\
+             <br><span class=\"en\">{}</span></div>\n",
+            Html::lit(ui::EXCLUDED_2.zh),
+            lit_fill(print::HANDOUT_EXCLUDED.zh, &[("n", &e.rule), ("rule", &zh), ("reason", &reason)]),
+            lit_fill(print::HANDOUT_EXCLUDED.en, &[("n", &e.rule), ("rule", &en)]),
         ));
     }
     if let Some(a) = h.state.annotations.get(&p.id) {
         b.push(html!(
-            "<div class=\"advice\"><b>技术顾问意见（建议，供参考）</b> <span class=\"en\">The adviser's note (advice)</span>：{}</div>\n",
+            "<div class=\"advice\"><b>{}</b> <span class=\"en\">{}</span>{}{}</div>\n",
+            Html::lit(print::ADVISERS_NOTE.zh),
+            Html::lit(print::ADVISERS_NOTE.en),
+            Html::lit(ui::COLON.zh),
             advice(h, a)
         ));
     }

@@ -21,6 +21,7 @@
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use std::fmt::{self, Write as _};
+use yuanzhuo_protocol::words::{fill_in, ui, Words};
 
 /// Markup that may go into a document as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -221,7 +222,7 @@ pub fn csp(style: &str) -> String {
 
 /// A whole document: `<title>`, its policy, the shared style plus `css`,
 /// and `body`.
-pub fn document(lang: &str, title: &str, css: &'static str, body: &Html) -> String {
+pub fn document(lang: &str, title: &str, css: &str, body: &Html) -> String {
     let lang = if lang == "en" { "en" } else { "zh-CN" };
     let style = format!("{BASE_CSS}{css}");
     let mut out = String::with_capacity(body.as_str().len() + style.len() + 600);
@@ -242,6 +243,42 @@ pub fn document(lang: &str, title: &str, css: &'static str, body: &Html) -> Stri
 /// Chinese text with its English beside it, as the pages show both.
 pub fn both(zh: &str, en: &str) -> Html {
     html!("{} <span class=\"en\">{}</span>", zh, en)
+}
+
+/// An entry of the documents' words (`words::print`, `words::ui`), as [`both`].
+pub fn say(w: Words) -> Html {
+    both(w.zh, w.en)
+}
+
+/// An entry with each `{name}` filled in (values escaped with the rest), as [`both`].
+pub fn fill(w: Words, values: &[(&str, &str)]) -> Html {
+    let (zh, en) = w.fill(values);
+    both(&zh, &en)
+}
+
+/// One language of an entry as markup, as a format string written here is
+/// (an entry is source text too), each `{name}` filled with a value that is
+/// escaped unless it is [`Html`].
+pub fn lit_fill(template: &'static str, values: &[(&str, &dyn Render)]) -> Html {
+    let rendered: Vec<(&str, String)> = values.iter().map(|(k, v)| (*k, Esc(*v).to_string())).collect();
+    let refs: Vec<(&str, &str)> = rendered.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    Html(fill_in(template, &refs))
+}
+
+/// A heading, `<h2>中文 <span class="en">English</span></h2>` (`tag` "h2", "h3").
+pub fn heading(tag: &'static str, w: Words) -> Html {
+    html!(
+        "<{}>{} <span class=\"en\">{}</span></{}>\n",
+        Html::lit(tag),
+        Html::lit(w.zh),
+        Html::lit(w.en),
+        Html::lit(tag)
+    )
+}
+
+/// "Label：value", the label an entry in both languages.
+pub fn label(w: Words, value: impl Render) -> Html {
+    html!("{}{}{}", say(w), Html::lit(ui::COLON.zh), value)
 }
 
 #[cfg(test)]

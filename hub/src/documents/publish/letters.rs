@@ -12,7 +12,7 @@
 
 use anyhow::Result;
 
-use super::html::{document, html, Html};
+use super::html::{document, html, lit_fill, Html};
 use super::*;
 
 const CSS: &str = r#"
@@ -36,7 +36,7 @@ body { font-size: 10pt; line-height: 1.42; }
 
 /// One letter per proposal that was not funded (only once the vote is closed).
 pub fn letters(o: &Outcome) -> Result<String> {
-    require_final(o, "致提案人的信", "the letters to proposers")?;
+    require_final(o, print::THE_LETTERS_TO_PROPOSERS.zh, print::THE_LETTERS_TO_PROPOSERS.en)?;
     let m = &o.def.meeting;
     let mut b = Html::new();
     let mut n = 0;
@@ -64,12 +64,14 @@ pub fn letters(o: &Outcome) -> Result<String> {
     }
     if n == 0 {
         b.push(html!(
-            "<section class=\"letter\"><h1>{}</h1><p class=\"center\">所有提案均获资助，无需致函。</p>\
-             <p class=\"center en\">Every proposal was funded: there are no letters to send.</p></section>",
-            m.name
+            "<section class=\"letter\"><h1>{}</h1><p class=\"center\">{}</p>\
+             <p class=\"center en\">{}</p></section>",
+            m.name,
+            Html::lit(print::NO_LETTERS.zh),
+            Html::lit(print::NO_LETTERS.en)
         ));
     }
-    Ok(document(&m.language, &format!("{} · 致提案人的信", m.name), CSS, &b))
+    Ok(document(&m.language, &fill_in(print::LETTERS_TITLE.zh, &[("meeting", &m.name)]), CSS, &b))
 }
 
 /// Why not, in the letter's words: Chinese paragraphs and English ones.
@@ -81,9 +83,9 @@ struct Why {
 /// "尊敬的张三：" / "Dear 张三," (or to the proposer without a name).
 fn dear(name: &str) -> (String, String) {
     if name.trim().is_empty() {
-        ("尊敬的提议人：".to_string(), "Dear proposer,".to_string())
+        print::DEAR_RESIDENT.fill(&[])
     } else {
-        (format!("尊敬的{}：", name.trim()), format!("Dear {},", name.trim()))
+        print::DEAR_NAME.fill(&[("name", name.trim())])
     }
 }
 
@@ -96,39 +98,32 @@ fn behind(record: &Prescreening, id: &str) -> usize {
 /// letter about the meeting's proposal it went into.
 fn pre_screened(raw: &RawProposal, record: &Prescreening, p: &Proposal) -> (String, String) {
     let others = behind(record, &p.id).saturating_sub(1);
-    let with_zh = if others > 0 { format!("，与另外 {others} 条居民建议一起") } else { String::new() };
-    let with_en =
-        if others > 0 { format!(", together with {others} other residents' proposals,") } else { String::new() };
+    let (with_zh, with_en) = if others > 0 {
+        print::WITH_OTHERS.fill(&[("n", &others.to_string())])
+    } else {
+        (String::new(), String::new())
+    };
+    let values =
+        [("id", raw.id.as_str()), ("text", raw.text.as_str()), ("title", p.title.as_str()), ("pid", p.id.as_str())];
+    let with = |how: &'static str, with: &str| -> Vec<(&'static str, String)> {
+        values
+            .iter()
+            .map(|&(k, v)| (k, v.to_string()))
+            .chain([("how", how.to_string()), ("with", with.to_string())])
+            .collect()
+    };
+    let fill = |template: &str, values: Vec<(&'static str, String)>| {
+        fill_in(template, &values.iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>())
+    };
     match &raw.outcome {
-        RawOutcome::Merged { merge, .. } => (
-            format!(
-                "您提出的建议（原始编号 {}：“{}”）在会前预审中按“{}”的方式{with_zh}合并为提案“{}”（编号 {}）。",
-                raw.id,
-                raw.text,
-                merge.zh(),
-                p.title,
-                p.id
-            ),
-            format!(
-                "Your proposal (no. {}: “{}”) was merged before the meeting{with_en} into the proposal “{}” (no. {}) ({}).",
-                raw.id,
-                raw.text,
-                p.title,
-                p.id,
-                merge.en()
-            ),
-        ),
-        _ => (
-            format!("您提出的建议（原始编号 {}：“{}”）在会前预审中列为提案“{}”（编号 {}）{with_zh}。", raw.id, raw.text, p.title, p.id),
-            format!(
-                "Your proposal (no. {}: “{}”) went to the meeting as the proposal “{}” (no. {}){}.",
-                raw.id,
-                raw.text,
-                p.title,
-                p.id,
-                with_en.trim_end_matches(',')
-            ),
-        ),
+        RawOutcome::Merged { merge, .. } => {
+            let w = print::YOURS_MERGED_INTO;
+            (fill(w.zh, with(merge.zh(), &with_zh)), fill(w.en, with(merge.en(), &with_en)))
+        }
+        _ => {
+            let w = print::YOURS_WENT_AS;
+            (fill(w.zh, with("", &with_zh)), fill(w.en, with("", with_en.trim_end_matches(','))))
+        }
     }
 }
 
@@ -137,44 +132,48 @@ fn struck_letter(b: &mut Html, o: &Outcome, raw: &RawProposal, rule: u8, reason:
     let m = &o.def.meeting;
     let (to_zh, to_en) = dear(&raw.proposer);
     let (rule_zh, rule_en) = EXCLUSION_RULES.get(usize::from(rule).wrapping_sub(1)).copied().unwrap_or(("", ""));
-    let place_zh = if raw.location.is_empty() { String::new() } else { format!("，地点：{}", raw.location) };
-    let place_en = if raw.location.is_empty() { String::new() } else { format!(", at {}", raw.location) };
+    let (place_zh, place_en) = if raw.location.is_empty() {
+        (String::new(), String::new())
+    } else {
+        print::AT_PLACE.fill(&[("place", &raw.location)])
+    };
+    let sig_zh = lit_fill(print::SIGNED_ORGANISERS.zh, &[("meeting", &m.name)]);
+    let (rule_n, id, text) = (&rule, &raw.id, &raw.text);
     b.push(html!(
         "<section class=\"letter\" data-raw=\"{}\" data-reason=\"struck\">\n<div class=\"head\"><span>{}</span><span>{}</span></div>\n\
-         <div class=\"zh\">\n<p class=\"to\">{}</p>\n<p class=\"body\">感谢您提出的建议（原始编号 {}：“{}”{}）。</p>\n\
-         <p class=\"result\">结果：会前预审时未列入{}。</p>\n\
-         <p class=\"body\">原因：按会前公布的七条排除规则，社区只能依其中一条删去居民的提议。您的建议属于第{}条“{}”。</p>\n\
-         <p class=\"quote\"><b>预审说明</b>{}</p>\n\
-         <p class=\"body\">预审记录（每一条建议的处理结果和理由）已随结果公示。如有疑问，请与组织方联系。感谢您对社区公共事务的关心，欢迎继续参与。</p>\n\
-         <p class=\"sig\">{}　组织方<br>{}<br>（盖章）</p>\n</div>\n<hr class=\"sep\">\n\
-         <div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n<p>Thank you for your proposal (no. {}: “{}”{}).</p>\n\
-         <p class=\"result\">Result: not put to {} after pre-screening.</p>\n\
-         <p>Why: a resident's proposal may be struck before the meeting only under one of the seven exclusion rules published beforehand. Yours falls under rule {}: “{}”.</p>\n\
-         <p class=\"quote\"><b>The reason given (as written)</b>{}</p>\n\
-         <p>The pre-screening record, with every proposal's outcome and reason, is published with the results notice. Please contact the organisers with any question. Thank you for caring about the community, and please keep taking part.</p>\n\
-         <p class=\"sig\">The organisers, {}</p>\n</div>\n</section>\n",
+         <div class=\"zh\">\n<p class=\"to\">{}</p>\n<p class=\"body\">{}</p>\n\
+         <p class=\"result\">{}</p>\n\
+         <p class=\"body\">{}</p>\n\
+         <p class=\"quote\"><b>{}</b>{}</p>\n\
+         <p class=\"body\">{}</p>\n\
+         <p class=\"sig\">{}<br>{}<br>{}</p>\n</div>\n<hr class=\"sep\">\n\
+         <div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n<p>{}</p>\n\
+         <p class=\"result\">{}</p>\n\
+         <p>{}</p>\n\
+         <p class=\"quote\"><b>{}</b>{}</p>\n\
+         <p>{}</p>\n\
+         <p class=\"sig\">{}</p>\n</div>\n</section>\n",
         raw.id,
         m.name,
         m.date,
         to_zh,
-        raw.id,
-        raw.text,
-        place_zh,
-        m.name,
-        rule,
-        rule_zh,
+        lit_fill(print::THANKS_FOR_YOURS.zh, &[("id", id), ("text", text), ("place", &place_zh)]),
+        lit_fill(print::STRUCK_RESULT.zh, &[("meeting", &m.name)]),
+        lit_fill(print::STRUCK_WHY.zh, &[("n", rule_n), ("rule", &rule_zh)]),
+        Html::lit(print::REASON_AS_WRITTEN.zh),
         reason,
-        m.name,
+        Html::lit(print::RECORD_PUBLISHED.zh),
+        sig_zh,
         m.date,
+        Html::lit(print::STAMP.zh),
         to_en,
-        raw.id,
-        raw.text,
-        place_en,
-        m.name,
-        rule,
-        rule_en,
+        lit_fill(print::THANKS_FOR_YOURS.en, &[("id", id), ("text", text), ("place", &place_en)]),
+        lit_fill(print::STRUCK_RESULT.en, &[("meeting", &m.name)]),
+        lit_fill(print::STRUCK_WHY.en, &[("n", rule_n), ("rule", &rule_en)]),
+        Html::lit(print::REASON_AS_WRITTEN.en),
         reason,
-        m.name,
+        Html::lit(print::RECORD_PUBLISHED.en),
+        lit_fill(print::SIGNED_ORGANISERS.en, &[("meeting", &m.name)]),
     ));
 }
 
@@ -194,13 +193,13 @@ fn merged_funded_letter(
     b.push(html!(
         "<section class=\"letter\" data-raw=\"{}\" data-proposal=\"{}\" data-reason=\"merged_funded\" data-merge=\"{}\">\n\
          <div class=\"head\"><span>{}</span><span>{}</span></div>\n<div class=\"zh\">\n<p class=\"to\">{}</p>\n<p class=\"body\">{}</p>\n\
-         <p class=\"result\">结果：该提案在{}上获得资助（{} 票，第 {} 位，造价 {}）。</p>\n\
-         <p class=\"body\">您的建议已体现在这个提案中，实施情况将另行公示。感谢您对社区公共事务的关心，欢迎继续参与。</p>\n\
-         <p class=\"sig\">{}　组织方<br>{}<br>（盖章）</p>\n</div>\n<hr class=\"sep\">\n\
+         <p class=\"result\">{}</p>\n\
+         <p class=\"body\">{}</p>\n\
+         <p class=\"sig\">{}<br>{}<br>{}</p>\n</div>\n<hr class=\"sep\">\n\
          <div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n<p>{}</p>\n\
-         <p class=\"result\">Result: that proposal was funded at {} ({} votes, position {}, cost {}).</p>\n\
-         <p>Your proposal is part of it; how it is carried out will be published. Thank you for caring about the community, and please keep taking part.</p>\n\
-         <p class=\"sig\">The organisers, {}</p>\n</div>\n</section>\n",
+         <p class=\"result\">{}</p>\n\
+         <p>{}</p>\n\
+         <p class=\"sig\">{}</p>\n</div>\n</section>\n",
         raw.id,
         l.proposal.id,
         merge.en(),
@@ -208,19 +207,16 @@ fn merged_funded_letter(
         m.date,
         to_zh,
         pz,
-        m.name,
-        l.row.votes,
-        l.row.position,
-        cz,
-        m.name,
+        lit_fill(print::FUNDED_RESULT.zh, &[("meeting", &m.name), ("votes", &l.row.votes), ("position", &l.row.position), ("cost", &cz)]),
+        Html::lit(print::YOURS_IS_PART_OF_IT.zh),
+        lit_fill(print::SIGNED_ORGANISERS.zh, &[("meeting", &m.name)]),
         m.date,
+        Html::lit(print::STAMP.zh),
         to_en,
         pe,
-        m.name,
-        l.row.votes,
-        l.row.position,
-        ce,
-        m.name,
+        lit_fill(print::FUNDED_RESULT.en, &[("meeting", &m.name), ("votes", &l.row.votes), ("position", &l.row.position), ("cost", &ce)]),
+        Html::lit(print::YOURS_IS_PART_OF_IT.en),
+        lit_fill(print::SIGNED_ORGANISERS.en, &[("meeting", &m.name)]),
     ));
 }
 
@@ -234,12 +230,15 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line, raw: Option<(&RawProposal, &Presc
     let (cz, ce) = yuan(l.row.cost);
     let (bz, be) = yuan(o.results.budget);
     let (tz, te) = yuan(o.results.total_cost);
-    let place_zh = if p.location.is_empty() { String::new() } else { format!("，地点：{}", p.location) };
-    let place_en = if p.location.is_empty() { String::new() } else { format!(", at {}", p.location) };
+    let (place_zh, place_en) = if p.location.is_empty() {
+        (String::new(), String::new())
+    } else {
+        print::AT_PLACE.fill(&[("place", &p.location)])
+    };
     let (to_zh, to_en) = match raw {
         Some((r, _)) => dear(&r.proposer),
-        None if p.proposer.trim().is_empty() => ("尊敬的提案人：".to_string(), "Dear proposer,".to_string()),
-        None => (format!("尊敬的{}：", p.proposer.trim()), format!("Dear {},", p.proposer.trim())),
+        None if p.proposer.trim().is_empty() => print::DEAR_PROPOSER.fill(&[]),
+        None => print::DEAR_NAME.fill(&[("name", p.proposer.trim())]),
     };
     let (pre_zh, pre_en) = match raw {
         Some((r, record)) => {
@@ -249,23 +248,18 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line, raw: Option<(&RawProposal, &Presc
         None => (Html::new(), Html::new()),
     };
     let raw_attr = raw.map(|(r, _)| html!(" data-raw=\"{}\"", r.id)).unwrap_or_default();
-    let line_zh = match o.at_line() {
+    let (line_zh, line_en) = match o.at_line() {
         Some(a) => {
-            format!("第 {} 位“{}”（{} 票，造价 {}）", a.row.position, a.proposal.title, a.row.votes, yuan(a.row.cost).0)
+            let (pos, votes, (cz, ce)) = (a.row.position.to_string(), a.row.votes.to_string(), yuan(a.row.cost));
+            let v = [("position", pos.as_str()), ("title", a.proposal.title.as_str()), ("votes", votes.as_str())];
+            let w = print::LAST_ABOVE_THE_LINE;
+            (fill_in(w.zh, &[&v[..], &[("cost", &cz)]].concat()), fill_in(w.en, &[&v[..], &[("cost", &ce)]].concat()))
         }
-        None => "没有项目获得资助".to_string(),
-    };
-    let line_en = match o.at_line() {
-        Some(a) => format!(
-            "position {}, “{}” ({} votes, {})",
-            a.row.position,
-            a.proposal.title,
-            a.row.votes,
-            yuan(a.row.cost).1
-        ),
-        None => "nothing was funded".to_string(),
+        None => print::NOTHING_WAS_FUNDED.fill(&[]),
     };
 
+    let (date_zh, date_en) =
+        if m.date.is_empty() { (String::new(), String::new()) } else { print::ON_DATE.fill(&[("date", &m.date)]) };
     b.push(html!(
         "<section class=\"letter\"{} data-proposal=\"{}\" data-reason=\"{}\">\n<div class=\"head\"><span>{}</span><span>{}</span></div>\n",
         raw_attr,
@@ -276,70 +270,77 @@ fn letter(b: &mut Html, o: &Outcome, l: &Line, raw: Option<(&RawProposal, &Presc
     ));
     // Chinese.
     b.push(html!(
-        "<div class=\"zh\">\n<p class=\"to\">{}</p>\n{}<p class=\"body\">感谢您提出“{}”（编号 {}{}）。该提案已{}在{}上经居民分桌讨论和全场投票，现将结果告知如下。</p>\n\
-         <p class=\"result\">结果：未获资助。</p>\n",
+        "<div class=\"zh\">\n<p class=\"to\">{}</p>\n{}<p class=\"body\">{}</p>\n\
+         <p class=\"result\">{}</p>\n",
         to_zh,
         pre_zh,
-        p.title,
-        p.id,
-        place_zh,
-        if m.date.is_empty() { String::new() } else { format!("于 {} ", m.date) },
-        m.name,
+        lit_fill(
+            print::THANKS_FOR_PROPOSING.zh,
+            &[("title", &p.title), ("id", &p.id), ("place", &place_zh), ("date", &date_zh), ("meeting", &m.name)]
+        ),
+        Html::lit(print::NOT_FUNDED_RESULT.zh),
     ));
     for para in why.zh {
         b.push(para);
         b.push_lit("\n");
     }
     b.push(html!(
-        "<table class=\"facts\">\n<tr><td>得票</td><td>{} 票</td></tr>\n<tr><td>排名</td><td>第 {} 位（共 {} 项；名次 {}）</td></tr>\n\
-         <tr><td>造价</td><td>{}</td></tr>\n<tr><td>预算线</td><td>资助 {} 项，合计 {}（预算 {}）；线上最后一项：{}</td></tr>\n</table>\n",
-        l.row.votes,
-        l.row.position,
-        total,
-        l.row.rank,
+        "<table class=\"facts\">\n<tr><td>{}</td><td>{}</td></tr>\n<tr><td>{}</td><td>{}</td></tr>\n\
+         <tr><td>{}</td><td>{}</td></tr>\n<tr><td>{}</td><td>{}</td></tr>\n</table>\n",
+        Html::lit(print::VOTES_HEADER.zh),
+        lit_fill(print::VOTES_VALUE.zh, &[("n", &l.row.votes)]),
+        Html::lit(print::LETTER_PLACE.zh),
+        lit_fill(print::POSITION_OF.zh, &[("position", &l.row.position), ("total", &total), ("rank", &l.row.rank)]),
+        Html::lit(ui::COST.zh),
         cz,
-        o.results.funded.len(),
-        tz,
-        bz,
-        line_zh,
+        Html::lit(ui::BUDGET_LINE.zh),
+        lit_fill(
+            print::FUNDED_OF_BUDGET.zh,
+            &[("n", &o.results.funded.len()), ("total", &tz), ("budget", &bz), ("last", &line_zh)]
+        ),
     ));
     b.push(html!(
-        "<p class=\"body\">您的提案和居民在讨论中的意见都已记入会议记录，可供今后的工作参考。完整的排名与资助结果见结果公示。感谢您对社区公共事务的关心，欢迎继续参与。</p>\n\
-         <p class=\"sig\">{}　组织方<br>{}<br>（盖章）</p>\n</div>\n<hr class=\"sep\">\n",
-        m.name,
-        m.date
+        "<p class=\"body\">{}</p>\n\
+         <p class=\"sig\">{}<br>{}<br>{}</p>\n</div>\n<hr class=\"sep\">\n",
+        Html::lit(print::IN_THE_RECORD.zh),
+        lit_fill(print::SIGNED_ORGANISERS.zh, &[("meeting", &m.name)]),
+        m.date,
+        Html::lit(print::STAMP.zh),
     ));
     // English.
     b.push(html!(
-        "<div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n{}<p>Thank you for proposing “{}” (no. {}{}). It was discussed at the tables and put to the vote at {}{}. This is the result.</p>\n\
-         <p class=\"result\">Result: not funded.</p>\n",
+        "<div class=\"en\" lang=\"en\">\n<p class=\"to\">{}</p>\n{}<p>{}</p>\n\
+         <p class=\"result\">{}</p>\n",
         to_en,
         pre_en,
-        p.title,
-        p.id,
-        place_en,
-        m.name,
-        if m.date.is_empty() { String::new() } else { format!(" on {}", m.date) },
+        lit_fill(
+            print::THANKS_FOR_PROPOSING.en,
+            &[("title", &p.title), ("id", &p.id), ("place", &place_en), ("date", &date_en), ("meeting", &m.name)]
+        ),
+        Html::lit(print::NOT_FUNDED_RESULT.en),
     ));
     for para in why.en {
         b.push(para);
         b.push_lit("\n");
     }
     b.push(html!(
-        "<table class=\"facts\">\n<tr><td>Votes</td><td>{}</td></tr>\n<tr><td>Place</td><td>position {} of {} (rank {})</td></tr>\n\
-         <tr><td>Cost</td><td>{}</td></tr>\n<tr><td>Budget line</td><td>{} funded, {} of {}; last above the line: {}</td></tr>\n</table>\n\
-         <p>Your proposal and what residents said about it are in the meeting's record for future work; the full ranking is on the results notice. Thank you for caring about the community, and please keep taking part.</p>\n\
-         <p class=\"sig\">The organisers, {}</p>\n</div>\n</section>\n",
-        l.row.votes,
-        l.row.position,
-        total,
-        l.row.rank,
+        "<table class=\"facts\">\n<tr><td>{}</td><td>{}</td></tr>\n<tr><td>{}</td><td>{}</td></tr>\n\
+         <tr><td>{}</td><td>{}</td></tr>\n<tr><td>{}</td><td>{}</td></tr>\n</table>\n\
+         <p>{}</p>\n\
+         <p class=\"sig\">{}</p>\n</div>\n</section>\n",
+        Html::lit(print::VOTES_HEADER.en),
+        lit_fill(print::VOTES_VALUE.en, &[("n", &l.row.votes)]),
+        Html::lit(print::LETTER_PLACE.en),
+        lit_fill(print::POSITION_OF.en, &[("position", &l.row.position), ("total", &total), ("rank", &l.row.rank)]),
+        Html::lit(ui::COST.en),
         ce,
-        o.results.funded.len(),
-        te,
-        be,
-        line_en,
-        m.name,
+        Html::lit(ui::BUDGET_LINE.en),
+        lit_fill(
+            print::FUNDED_OF_BUDGET.en,
+            &[("n", &o.results.funded.len()), ("total", &te), ("budget", &be), ("last", &line_en)]
+        ),
+        Html::lit(print::IN_THE_RECORD.en),
+        lit_fill(print::SIGNED_ORGANISERS.en, &[("meeting", &m.name)]),
     ));
 }
 
@@ -364,129 +365,92 @@ fn explain(o: &Outcome, l: &Line) -> Why {
     let mut en = vec![];
     let para = |s: String| html!("<p class=\"body\">{}</p>", s);
     let quote = |label: &str, s: &str| html!("<p class=\"quote\"><b>{}</b>{}</p>", label, s);
+    // One paragraph in each language, the values the same in both.
+    let both_para = |zh: &mut Vec<Html>, en: &mut Vec<Html>, w: Words, values: &[(&str, &str)]| {
+        let (z, e) = w.fill(values);
+        zh.push(para(z));
+        en.push(para(e));
+    };
+    let (votes, position) = (l.row.votes.to_string(), l.row.position.to_string());
+    let (votes, position) = (votes.as_str(), position.as_str());
     // Only a confirmed exclusion excludes: the adviser's advice alone changes nothing.
     if let Some((n, rule_zh, rule_en)) = l.exclusion() {
-        zh.push(para(format!(
-            "原因：根据技术顾问的建议，组织方在投票开始前依据会前公布的七条排除规则中的第{n}条“{rule_zh}”确认排除该提案，并当场公布。按规则，被排除的提案即使获得选票也不能获得资助（本提案得 {} 票）。",
-            l.row.votes
-        )));
-        en.push(para(format!(
-            "Why: on the technical adviser's advice, the organisers confirmed before the vote, and announced, that rule {n} of the seven exclusion rules published before the meeting applies: “{rule_en}”. Under the rules an excluded proposal cannot be funded, whatever its votes ({} here).",
-            l.row.votes
-        )));
+        let (w, n) = (print::WHY_EXCLUDED, n.to_string());
+        zh.push(para(fill_in(w.zh, &[("n", &n), ("rule", rule_zh), ("votes", votes)])));
+        en.push(para(fill_in(w.en, &[("n", &n), ("rule", rule_en), ("votes", votes)])));
         let Some(a) = l.annotation else { return Why { zh, en } };
         if !a.reason.trim().is_empty() {
-            zh.push(quote("顾问说明", a.reason.trim()));
-            en.push(quote("The adviser's reason (as written)", a.reason.trim()));
+            zh.push(quote(print::ADVISERS_REASON.zh, a.reason.trim()));
+            en.push(quote(print::ADVISERS_REASON.en, a.reason.trim()));
         }
         if !a.remark.trim().is_empty() {
-            zh.push(quote("顾问备注", a.remark.trim()));
-            en.push(quote("The adviser's note (as written)", a.remark.trim()));
+            zh.push(quote(print::ADVISERS_REMARK.zh, a.remark.trim()));
+            en.push(quote(print::ADVISERS_REMARK.en, a.remark.trim()));
         }
         if let Some(c) = a.cost_estimate {
-            zh.push(para(format!("顾问估算造价：{}。", yuan(c).0)));
-            en.push(para(format!("The adviser's cost estimate: {}.", yuan(c).1)));
+            let (w, (cz, ce)) = (print::ADVISERS_ESTIMATE, yuan(c));
+            zh.push(para(fill_in(w.zh, &[("cost", &cz)])));
+            en.push(para(fill_in(w.en, &[("cost", &ce)])));
         }
         return Why { zh, en };
     }
     match l.row.unfunded_reason.map(UnfundedReason::as_str) {
         Some("no_votes") => {
-            zh.push(para(
-                "原因：该提案在投票中没有获得选票（0 票）。按规则，至少获得一票的提案才能获得资助。".to_string(),
-            ));
-            en.push(para("Why: the proposal received no votes. Under the rules only proposals with at least one vote can be funded.".to_string()));
+            both_para(&mut zh, &mut en, print::WHY_NO_VOTES, &[]);
         }
         Some("stopped") => {
             let stop = o.stop_row();
             let (sz, se) = match stop {
-                Some(s) => (
-                    format!(
-                        "第 {} 位“{}”（造价 {}，当时预算余 {}）",
-                        s.row.position,
-                        s.proposal.title,
-                        yuan(s.row.cost).0,
-                        yuan(s.left_at_turn).0
-                    ),
-                    format!(
-                        "position {}, “{}” (cost {}, with {} left)",
-                        s.row.position,
-                        s.proposal.title,
-                        yuan(s.row.cost).1,
-                        yuan(s.left_at_turn).1
-                    ),
-                ),
-                None => ("预算线处".to_string(), "the budget line".to_string()),
+                Some(s) => {
+                    let (w, pos) = (print::STOPPED_AT, s.row.position.to_string());
+                    let ((cz, ce), (lz, le)) = (yuan(s.row.cost), yuan(s.left_at_turn));
+                    let t = s.proposal.title.as_str();
+                    (
+                        fill_in(w.zh, &[("position", &pos), ("title", t), ("cost", &cz), ("left", &lz)]),
+                        fill_in(w.en, &[("position", &pos), ("title", t), ("cost", &ce), ("left", &le)]),
+                    )
+                }
+                None => print::AT_THE_BUDGET_LINE.fill(&[]),
             };
-            zh.push(para(format!(
-                "原因：该提案得 {} 票，排在第 {} 位。按会前规则，从得票最高的提案开始依次资助，遇到第一个放不下的提案即停止：资助停在{sz}，排在其后的提案（包括本提案）都不再资助。",
-                l.row.votes, l.row.position
-            )));
-            en.push(para(format!(
-                "Why: the proposal received {} votes and came at position {}. The rule fixed before the meeting funds from the top of the ranking and stops at the first proposal that does not fit: funding stopped at {se}, so nothing below it, this proposal included, was funded.",
-                l.row.votes, l.row.position
-            )));
+            let w = print::WHY_STOPPED;
+            let v = [("votes", votes), ("position", position)];
+            zh.push(para(fill_in(w.zh, &[&v[..], &[("at", &sz)]].concat())));
+            en.push(para(fill_in(w.en, &[&v[..], &[("at", &se)]].concat())));
         }
         Some("does_not_fit") if o.results.allocation == Allocation::EqualShares => {
             let e = o.results.equal_shares.as_ref();
             let voters = e.map_or(0, |e| e.voters);
             let share = e.map_or_else(String::new, |e| e.share.clone());
-            zh.push(para(format!(
-                "原因：该提案得 {} 票，排在第 {} 位。本次采用平均分配法：预算平均分给 {voters} 位有效投票人，每人 {share} 元，每个提案由支持它的投票人用各自的份额共同出资。",
-                l.row.votes, l.row.position
-            )));
-            en.push(para(format!(
-                "Why: the proposal received {} votes and came at position {}. This meeting used the Method of Equal Shares: the budget was split among the {voters} voters whose ballots count, {share} each, and each proposal is paid for by its own supporters' shares.",
-                l.row.votes, l.row.position
-            )));
+            let voters = voters.to_string();
+            let v = [("votes", votes), ("position", position), ("voters", voters.as_str()), ("share", share.as_str())];
+            both_para(&mut zh, &mut en, print::WHY_EQUAL_SHARES, &v);
             if o.shares_fall_short(l) {
                 let sum = o.shares_of(l.row.votes).unwrap_or_default();
-                zh.push(para(format!(
-                    "支持本提案的 {} 位投票人的份额合计 {sum} 元，少于其造价 {cz}，因此份额买不下它。",
-                    l.row.votes
-                )));
-                en.push(para(format!(
-                    "The shares of its {} supporters came to {sum} together, less than its cost of {ce}, so the shares could not buy it.",
-                    l.row.votes
-                )));
+                let (w, v) = (print::SHARES_FALL_SHORT, [("votes", votes), ("sum", sum.as_str())]);
+                zh.push(para(fill_in(w.zh, &[&v[..], &[("cost", &cz)]].concat())));
+                en.push(para(fill_in(w.en, &[&v[..], &[("cost", &ce)]].concat())));
             } else {
-                zh.push(para(format!(
-                    "支持本提案的投票人也支持其他提案，他们的份额先用于买下了那些每元造价所需份额更少的提案，余下的份额不足以支付其造价 {cz}。"
-                )));
-                en.push(para(format!(
-                    "Its supporters also supported other proposals, which cost them less per yuan and were bought first; what was left of their shares could not pay its cost of {ce}."
-                )));
+                let w = print::SHARES_SPENT_ELSEWHERE;
+                zh.push(para(fill_in(w.zh, &[("cost", &cz)])));
+                en.push(para(fill_in(w.en, &[("cost", &ce)])));
             }
-            zh.push(para(format!(
-                "份额用完后，余下预算按排名从高到低补足；轮到本提案时预算余 {lz}，不足以支付其造价 {cz}。"
-            )));
-            en.push(para(format!(
-                "The budget left after the shares then went down the ranking; when this proposal's turn came {le} was left, less than its cost of {ce}."
-            )));
+            let w = print::COMPLETION_DID_NOT_FIT;
+            zh.push(para(fill_in(w.zh, &[("left", &lz), ("cost", &cz)])));
+            en.push(para(fill_in(w.en, &[("left", &le), ("cost", &ce)])));
         }
         Some("does_not_fit") => {
-            zh.push(para(format!(
-                "原因：该提案得 {} 票，排在第 {} 位。按会前规则，从得票最高的提案开始依次资助；轮到本提案时，预算只剩 {lz}，而其造价为 {cz}，放不下，因此未获资助（规则随后继续看排在其后、造价放得下的提案）。",
-                l.row.votes, l.row.position
-            )));
-            en.push(para(format!(
-                "Why: the proposal received {} votes and came at position {}. The rule fixed before the meeting funds from the top of the ranking; when this proposal's turn came only {le} of the budget was left and its cost is {ce}, so it did not fit (the rule then went on to the proposals below it that still fitted).",
-                l.row.votes, l.row.position
-            )));
+            let (w, v) = (print::WHY_DID_NOT_FIT, [("votes", votes), ("position", position)]);
+            zh.push(para(fill_in(w.zh, &[&v[..], &[("left", &lz), ("cost", &cz)]].concat())));
+            en.push(para(fill_in(w.en, &[&v[..], &[("left", &le), ("cost", &ce)]].concat())));
         }
         _ => {
-            zh.push(para(format!(
-                "原因：按会前规则，该提案（{} 票，第 {} 位）未获资助。",
-                l.row.votes, l.row.position
-            )));
-            en.push(para(format!(
-                "Why: under the rules this proposal ({} votes, position {}) was not funded.",
-                l.row.votes, l.row.position
-            )));
+            both_para(&mut zh, &mut en, print::WHY_NOT_FUNDED, &[("votes", votes), ("position", position)]);
         }
     }
     // The rule itself, in the words the landing page, the projector and the notice use.
     let rule = yuanzhuo_protocol::words::allocation(o.results.allocation);
-    zh.push(para(format!("会前公布的资助规则：{}。", rule.zh)));
-    en.push(para(format!("The funding rule announced before the meeting: {}.", rule.en)));
+    let w = print::FUNDING_RULE_ANNOUNCED;
+    zh.push(para(fill_in(w.zh, &[("rule", rule.zh)])));
+    en.push(para(fill_in(w.en, &[("rule", rule.en)])));
     Why { zh, en }
 }

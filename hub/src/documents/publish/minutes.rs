@@ -14,7 +14,8 @@
 use std::collections::BTreeMap;
 
 use super::hall::{advice, clock, minutes_seconds, tag_text, turn_text, Hall};
-use super::html::{both, document, html, Html};
+use super::html::{both, document, fill, heading, html, lit_fill, say, Html};
+use yuanzhuo_protocol::words::{fill_in, print, ui, Words};
 use yuanzhuo_protocol::*;
 
 const CSS: &str = r#"
@@ -55,7 +56,7 @@ pub fn minutes(h: &Hall, only: Option<TableNo>) -> String {
     for t in h.tables(only) {
         table_minutes(&mut b, h, t);
     }
-    document(&m.language, &format!("{} · 各桌会议记录", m.name), CSS, &b)
+    document(&m.language, &fill_in(print::MINUTES_TITLE.zh, &[("meeting", &m.name)]), CSS, &b)
 }
 
 fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
@@ -64,62 +65,60 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
     let Some(ts) = s.table(t) else { return };
     let (tz, te) = h.table_label(t);
     b.push(html!(
-        "<section class=\"minutes\" data-table=\"{}\">\n<h1>{}<span class=\"table\">{} 会议记录 <span class=\"en\">Minutes of {}</span></span></h1>\n\
+        "<section class=\"minutes\" data-table=\"{}\">\n<h1>{}<span class=\"table\">{} <span class=\"en\">{}</span></span></h1>\n\
          <p class=\"sub\">{}</p>\n",
         t,
         m.name,
-        tz,
-        te,
+        lit_fill(print::TABLE_MINUTES.zh, &[("table", &tz)]),
+        lit_fill(print::TABLE_MINUTES.en, &[("table", &te)]),
         [m.venue.as_str(), m.date.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ")
     ));
     let over = s.phase >= Phase::Pitches || ts.picks_locked;
     if over {
-        b.push(html!("<p class=\"status\">{}</p>\n", both("讨论已结束，推选已锁定", "Discussion over, picks locked")));
+        b.push(html!("<p class=\"status\">{}</p>\n", say(print::DISCUSSION_OVER_PICKS_LOCKED)));
     } else {
-        b.push(html!(
-            "<p class=\"status draft\">{}</p>\n",
+        b.push(html!("<p class=\"status draft\">{}</p>\n", {
+            let (w, at) = (print::MINUTES_DRAFT, clock(h.last_entry_ms));
             both(
-                &format!("草稿：讨论尚未结束（当前阶段：{}），记录截至 {}", s.phase.zh(), clock(h.last_entry_ms)),
-                &format!(
-                    "Draft: the discussion is not over (phase: {}), as of {}",
-                    s.phase.en(),
-                    clock(h.last_entry_ms)
-                )
+                &fill_in(w.zh, &[("phase", s.phase.zh()), ("at", &at)]),
+                &fill_in(w.en, &[("phase", s.phase.en()), ("at", &at)]),
             )
-        ));
+        }));
     }
 
     // Who and when.
     let when = match (h.entered(Phase::Discussion), h.entered(Phase::Picks).or(h.entered(Phase::Pitches))) {
-        (Some(a), Some(z)) if z >= a => both(
-            &format!("{}–{}（{} 分钟）", clock(a), clock(z), (z - a) / 60_000),
-            &format!("{}–{}", clock(a), clock(z)),
+        (Some(a), Some(z)) if z >= a => fill(
+            print::FROM_TO_MINUTES,
+            &[("from", &clock(a)), ("to", &clock(z)), ("n", &((z - a) / 60_000).to_string())],
         ),
-        (Some(a), _) => both(&format!("{} 开始", clock(a)), &format!("from {}", clock(a))),
-        _ => both("尚未开始", "not started"),
+        (Some(a), _) => fill(print::STARTED_AT, &[("at", &clock(a))]),
+        _ => say(print::NOT_STARTED),
     };
     let ids: Vec<&str> = ts.share.iter().map(String::as_str).collect();
     let share_text = match (ids.first(), ids.last()) {
-        (Some(a), Some(z)) if ids.len() > 1 => format!("{a}–{z}（{} 项）", ids.len()),
+        (Some(a), Some(z)) if ids.len() > 1 => {
+            fill_in(print::PROPOSALS_FROM_TO.zh, &[("from", a), ("to", z), ("n", &ids.len().to_string())])
+        }
         (Some(a), _) => a.to_string(),
         _ => "—".to_string(),
     };
-    let fill = Html::lit("<span class=\"fill\"></span>");
+    let blank = Html::lit("<span class=\"fill\"></span>");
     b.push(html!(
         "<table class=\"facts\">\n<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n\
          <tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n</table>\n",
-        both("桌长", "Chair"),
-        fill,
-        both("记录员", "Recorder"),
-        fill,
-        both("讨论时间", "Discussion"),
+        say(ui::CHAIR_2),
+        blank.clone(),
+        say(ui::RECORDER_2),
+        blank,
+        say(ui::DISCUSSION),
         when,
-        both("本桌提案", "Proposals"),
+        say(print::THIS_TABLES_PROPOSALS),
         share_text
     ));
 
     // The speakers' balance.
-    b.push_lit("<h2>发言情况 <span class=\"en\">Speakers' balance</span></h2>\n");
+    b.push(heading("h2", print::SPEAKERS_BALANCE));
     let mut kinds: BTreeMap<&str, [u32; 4]> = BTreeMap::new();
     for q in ts.queue.iter().filter(|q| q.state != TurnState::Removed) {
         let k = kinds.entry(q.name.as_str()).or_default();
@@ -134,34 +133,34 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
     let total_ms: u64 = spoke.iter().map(|s| s.total_ms).sum();
     let turns: u32 = spoke.iter().map(|s| s.turns).sum();
     if spoke.is_empty() {
-        b.push(html!("<p class=\"quiet\">{}</p>\n", both("没有记录发言。", "No speaking turns were recorded.")));
+        b.push(html!("<p class=\"quiet\">{}</p>\n", say(print::NO_TURNS_RECORDED)));
     } else {
         let most = spoke.iter().map(|s| s.total_ms).max().unwrap_or(0);
         let pct = |ms: u64| (ms * 100 + total_ms / 2).checked_div(total_ms).unwrap_or(0);
         b.push(html!(
             "<p>{}</p>\n",
-            both(
-                &format!(
-                    "共 {} 人发言 {turns} 次，合计 {}；发言最多的一位占 {}%，平均每人 {}。",
-                    spoke.len(),
-                    minutes_seconds(total_ms),
-                    pct(most),
-                    minutes_seconds(total_ms / spoke.len() as u64)
-                ),
-                &format!(
-                    "{} speakers, {turns} turns, {} in all; the longest speaker had {}% of the time, {} each on average.",
-                    spoke.len(),
-                    minutes_seconds(total_ms),
-                    pct(most),
-                    minutes_seconds(total_ms / spoke.len() as u64)
-                )
+            fill(
+                print::SPEAKERS_SUMMARY,
+                &[
+                    ("speakers", &spoke.len().to_string()),
+                    ("turns", &turns.to_string()),
+                    ("time", &minutes_seconds(total_ms)),
+                    ("pct", &pct(most).to_string()),
+                    ("each", &minutes_seconds(total_ms / spoke.len() as u64)),
+                ]
             )
         ));
-        b.push_lit(
-            "<table class=\"bal\"><thead><tr><th>发言人 <span class=\"en\">Speaker</span></th><th class=\"num\">次数 <span class=\"en\">Turns</span></th>\
-             <th class=\"num\">时长 <span class=\"en\">Time</span></th><th class=\"num\">占比 <span class=\"en\">Share</span></th>\
-             <th>发言类型 <span class=\"en\">Kinds of turn</span></th></tr></thead><tbody>\n",
-        );
+        let th = |w: Words| html!("{} <span class=\"en\">{}</span>", Html::lit(w.zh), Html::lit(w.en));
+        b.push(html!(
+            "<table class=\"bal\"><thead><tr><th>{}</th><th class=\"num\">{}</th>\
+             <th class=\"num\">{}</th><th class=\"num\">{}</th>\
+             <th>{}</th></tr></thead><tbody>\n",
+            th(ui::SPEAKER),
+            th(ui::TURNS),
+            th(print::TIME),
+            th(print::SHARE),
+            th(print::KINDS_OF_TURN),
+        ));
         for sp in &spoke {
             let k = kinds.get(sp.name.as_str()).copied().unwrap_or_default();
             let parts: Vec<Html> = [TurnKind::For, TurnKind::Against, TurnKind::Question, TurnKind::PointOfOrder]
@@ -179,16 +178,16 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
                 sp.turns,
                 minutes_seconds(sp.total_ms),
                 pct(sp.total_ms),
-                Html::join(parts, "，")
+                Html::join(parts, ui::COMMA.zh)
             ));
         }
         b.push_lit("</tbody></table>\n");
     }
 
     // The picks.
-    b.push_lit("<h2>本桌推选 <span class=\"en\">The table's picks</span></h2>\n");
+    b.push(heading("h2", ui::TABLES_PICKS));
     if ts.picks.is_empty() {
-        b.push(html!("<p class=\"quiet\">{}</p>\n", both("没有推选。", "No picks.")));
+        b.push(html!("<p class=\"quiet\">{}</p>\n", say(print::NO_PICKS)));
     } else {
         b.push_lit("<ol class=\"picks\">\n");
         for id in &ts.picks {
@@ -198,7 +197,7 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
         }
         b.push_lit("</ol>\n");
         if !ts.picks_locked {
-            b.push(html!("<p class=\"quiet\">{}</p>\n", both("（推选尚未锁定）", "(not locked yet)")));
+            b.push(html!("<p class=\"quiet\">{}</p>\n", say(print::PICKS_NOT_LOCKED)));
         }
     }
 
@@ -214,7 +213,7 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
             order.push(p.id.as_str());
         }
     }
-    b.push_lit("<h2>按提案的记录 <span class=\"en\">Notes by proposal</span></h2>\n");
+    b.push(heading("h2", print::NOTES_BY_PROPOSAL));
     let mut silent = vec![];
     for id in order {
         let on: Vec<&&Note> = kept.iter().filter(|n| n.proposal.as_deref() == Some(id)).collect();
@@ -235,51 +234,47 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
         }
         if let Some(a) = annotation {
             b.push(html!(
-                "<p class=\"adv\"><b>{}</b>：{}</p>\n",
-                both("技术顾问意见", "Adviser's remarks"),
+                "<p class=\"adv\"><b>{}</b>{}{}</p>\n",
+                say(print::ADVISERS_REMARKS),
+                Html::lit(ui::COLON.zh),
                 advice(h, a)
             ));
         }
         if let Some((e, zh, en)) = excluded {
-            b.push(html!(
-                "<p class=\"excl\">{}</p>\n",
+            b.push(html!("<p class=\"excl\">{}</p>\n", {
+                let (w, n) = (print::MINUTES_EXCLUDED, e.rule.to_string());
                 both(
-                    &format!("投票前已由组织方确认排除：第{}条“{zh}”{}", e.rule, reason_suffix(&e.reason)),
-                    &format!("Excluded before the vote by the organisers: rule {}, “{en}”", e.rule)
+                    &fill_in(w.zh, &[("n", &n), ("rule", zh), ("reason", &reason_suffix(&e.reason))]),
+                    &fill_in(w.en, &[("n", &n), ("rule", en)]),
                 )
-            ));
+            }));
         }
         b.push_lit("</div>\n");
     }
     if !silent.is_empty() {
-        b.push(html!("<p class=\"quiet\">{}{}</p>\n", both("以下提案没有记录：", "No notes on: "), silent.join("、")));
+        b.push(html!("<p class=\"quiet\">{}{}</p>\n", say(print::NO_NOTES_ON), silent.join(ui::LIST_SEP.zh)));
     }
     let general: Vec<&&Note> = kept.iter().filter(|n| n.proposal.is_none()).collect();
     if !general.is_empty() {
-        b.push_lit("<h2>其他记录 <span class=\"en\">Other notes</span></h2>\n<ul class=\"notes\">\n");
+        b.push(heading("h2", print::OTHER_NOTES));
+        b.push_lit("<ul class=\"notes\">\n");
         for n in general {
             note(b, n);
         }
         b.push_lit("</ul>\n");
     }
     if withdrawn > 0 {
-        b.push(html!(
-            "<p class=\"quiet\">{}</p>\n",
-            both(
-                &format!("另有 {withdrawn} 条记录已由记录人撤回，未印出（会议日志中保留）。"),
-                &format!("{withdrawn} more withdrawn by their author are not printed (the log keeps them).")
-            )
-        ));
+        b.push(html!("<p class=\"quiet\">{}</p>\n", fill(print::NOTES_WITHDRAWN, &[("n", &withdrawn.to_string())])));
     }
 
     // Signatures.
     b.push_lit("<div class=\"sign\">\n");
-    for (zh, en) in [("桌长", "Chair of the table"), ("记录员", "Recorder")] {
+    for who in [print::CHAIR_OF_THE_TABLE, ui::RECORDER_2] {
         b.push(html!(
             "<div><div class=\"who\">{}</div><div class=\"blank\">{}</div><div class=\"blank\">{}</div></div>\n",
-            both(zh, en),
-            both("签名", "signature"),
-            both("日期", "date")
+            say(who),
+            say(print::SIGNATURE),
+            say(print::DATE)
         ));
     }
     b.push_lit("</div>\n");
@@ -288,19 +283,16 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
 
 fn reason_suffix(reason: &str) -> String {
     if reason.trim().is_empty() {
-        "。".to_string()
+        ui::ES_END.zh.to_string()
     } else {
-        format!("，原因：{}。", reason.trim())
+        fill_in(print::COMMA_WHY_REASON.zh, &[("reason", reason.trim())])
     }
 }
 
 fn note(b: &mut Html, n: &Note) {
     let (tz, te) = tag_text(n.tag);
     let edited = match n.edited_at_ms {
-        Some(at) => html!(
-            " <span class=\"edited\">{}</span>",
-            both(&format!("（{} 修改）", clock(at)), &format!("(edited {})", clock(at)))
-        ),
+        Some(at) => html!(" <span class=\"edited\">{}</span>", fill(print::EDITED_AT, &[("at", &clock(at))])),
         None => Html::new(),
     };
     b.push(html!(

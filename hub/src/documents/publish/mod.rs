@@ -27,6 +27,7 @@ pub mod xlsx;
 use anyhow::{anyhow, Result};
 use std::collections::BTreeMap;
 use yuanzhuo_engine::State;
+use yuanzhuo_protocol::words::{fill_in, print, ui, Words};
 use yuanzhuo_protocol::*;
 
 use crate::documents::export::Loaded;
@@ -54,11 +55,11 @@ impl Doc {
 
 /// One document of a loaded meeting, as the bytes of its file.
 pub fn render(l: &Loaded, doc: Doc) -> Result<Vec<u8>> {
-    let (zh, en) = match doc {
-        Doc::Xlsx => ("结果表", "the results workbook"),
-        Doc::Notice => ("结果公示", "the results notice"),
-        Doc::Letters => ("致提案人的信", "the letters to proposers"),
-        Doc::Pabulib => ("Pabulib 文件", "the Pabulib file"),
+    let Words { zh, en } = match doc {
+        Doc::Xlsx => print::THE_RESULTS_WORKBOOK,
+        Doc::Notice => print::THE_RESULTS_NOTICE,
+        Doc::Letters => print::THE_LETTERS_TO_PROPOSERS,
+        Doc::Pabulib => print::THE_PABULIB_FILE,
     };
     require_tally_shown(&l.state, zh, en)?;
     let o = Outcome::of(&l.state)?;
@@ -163,8 +164,8 @@ impl<'a> Outcome<'a> {
     /// Refused while the tally is hidden: every document made from an
     /// outcome shows counts per proposal.
     pub fn of(s: &'a State) -> Result<Outcome<'a>> {
-        require_tally_shown(s, "按提案的计票", "counts per proposal")?;
-        let def = s.definition.as_ref().ok_or_else(|| anyhow!("没有会议定义 / no meeting defined"))?;
+        require_tally_shown(s, print::COUNTS_PER_PROPOSAL.zh, print::COUNTS_PER_PROPOSAL.en)?;
+        let def = s.definition.as_ref().ok_or_else(|| anyhow!("{}", no_meeting()))?;
         let (results, final_) = match &s.results {
             Some(r) => (r.clone(), true),
             None => {
@@ -292,7 +293,12 @@ impl<'a> Outcome<'a> {
     }
 
     pub fn table_name(&self, t: TableNo) -> String {
-        self.def.rules.tables.get(usize::from(t).wrapping_sub(1)).cloned().unwrap_or_else(|| format!("第{t}桌"))
+        self.def
+            .rules
+            .tables
+            .get(usize::from(t).wrapping_sub(1))
+            .cloned()
+            .unwrap_or_else(|| fill_in(ui::TABLE.zh, &[("n", &t.to_string())]))
     }
 
     /// Tables that picked a proposal.
@@ -336,8 +342,8 @@ pub fn require_final(o: &Outcome, what_zh: &str, what_en: &str) -> Result<()> {
     } else {
         Err(NotFinal {
             code: "not_counted",
-            zh: format!("投票尚未结束，不能生成{what_zh}（请先结束投票）"),
-            en: format!("the vote is not closed yet: {what_en} can only be made from the final count"),
+            zh: fill_in(print::VOTE_NOT_CLOSED_CANNOT_MAKE.zh, &[("what", what_zh)]),
+            en: fill_in(print::VOTE_NOT_CLOSED_CANNOT_MAKE.en, &[("what", what_en)]),
         }
         .into())
     }
@@ -350,10 +356,8 @@ pub fn require_tally_shown(s: &State, what_zh: &str, what_en: &str) -> Result<()
     if s.tally_hidden() {
         Err(NotFinal {
             code: "tally_hidden",
-            zh: format!("本次会议规定投票结束前不公开计票（tally = hidden_until_close），{what_zh}须在投票结束后导出"),
-            en: format!(
-                "the rules hide the tally until the vote closes (tally = \"hidden_until_close\"): {what_en} can only be exported after the close"
-            ),
+            zh: fill_in(print::TALLY_HIDDEN_EXPORT_AFTER_CLOSE.zh, &[("what", what_zh)]),
+            en: fill_in(print::TALLY_HIDDEN_EXPORT_AFTER_CLOSE.en, &[("what", what_en)]),
         }
         .into())
     } else {
@@ -368,26 +372,31 @@ pub use yuanzhuo_protocol::words::{grouped, money};
 
 /// Why a row is not funded, in both languages.
 pub fn reason_text(code: &UnfundedReason) -> (&'static str, &'static str) {
-    match code {
-        UnfundedReason::NoVotes => ("无人投票", "no votes"),
-        UnfundedReason::Excluded => ("投票前已确认排除", "excluded before the vote"),
-        UnfundedReason::DoesNotFit => ("超出剩余预算", "does not fit the remaining budget"),
-        UnfundedReason::Stopped => ("预算线以下（按规则停止资助）", "below the budget line (funding stopped)"),
-    }
+    let w = match code {
+        UnfundedReason::NoVotes => ui::NO_VOTES,
+        UnfundedReason::Excluded => ui::EXCLUDED_BEFORE_VOTE_2,
+        UnfundedReason::DoesNotFit => ui::DOES_NOT_FIT_REMAINING_BUDGET,
+        UnfundedReason::Stopped => print::BELOW_THE_BUDGET_LINE_STOPPED,
+    };
+    (w.zh, w.en)
 }
 
 /// A void paper ballot's reason, in both languages.
 pub fn void_text(code: &VoidReason) -> (&'static str, &'static str) {
-    match code {
-        VoidReason::OverLimit => ("超过可选项数", "more marks than allowed"),
-        VoidReason::Blank => ("空白票", "blank"),
-        VoidReason::UnknownProposal => ("含不存在的提案编号", "names an unknown proposal"),
-        VoidReason::RepeatedMark => ("同一项重复标记", "the same proposal marked twice"),
-        VoidReason::UnissuedNumber => ("选票编号未在门口发出", "a ballot number not handed out at the door"),
-        VoidReason::CancelledNumber => {
-            ("选票编号已作废（持票人改用其他方式）", "a ballot number cancelled (its holder switched)")
-        }
-    }
+    let w = match code {
+        VoidReason::OverLimit => ui::VOID_OVER_LIMIT,
+        VoidReason::Blank => ui::VOID_BLANK,
+        VoidReason::UnknownProposal => ui::VOID_UNKNOWN_PROPOSAL,
+        VoidReason::RepeatedMark => ui::VOID_REPEATED_MARK,
+        VoidReason::UnissuedNumber => print::VOID_UNISSUED_BALLOT_NUMBER,
+        VoidReason::CancelledNumber => print::VOID_CANCELLED_BALLOT_NUMBER,
+    };
+    (w.zh, w.en)
+}
+
+/// "No meeting defined", in both languages.
+pub fn no_meeting() -> String {
+    format!("{} / {}", print::NO_MEETING_DEFINED.zh, print::NO_MEETING_DEFINED.en)
 }
 
 /// The rule in the words every screen uses (`yuanzhuo_protocol::words`).
@@ -430,7 +439,8 @@ pub fn parse_date(text: &str) -> Option<(u32, u32, u32)> {
         .trim()
         .chars()
         .map(|c| match c {
-            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            // Full-width digits (U+FF10..U+FF19) as ASCII.
+            '\u{ff10}'..='\u{ff19}' => char::from(b'0' + (c as u32 - 0xff10) as u8),
             c => c,
         })
         .collect();
@@ -475,9 +485,51 @@ pub fn cst_date(ms: u64) -> (u32, u32, u32) {
     (d, m, y)
 }
 
+/// The documents' source files whose words come from `words::print` (and
+/// `words::ui`), without their tests: the vocabulary tests read them.
+#[cfg(test)]
+pub fn source_files(hub: &std::path::Path) -> Vec<(String, String)> {
+    const COVERED: &[&str] = &[
+        "publish/mod.rs",
+        "publish/html.rs",
+        "publish/notice.rs",
+        "publish/hall.rs",
+        "publish/handouts.rs",
+        "publish/posters.rs",
+        "publish/record.rs",
+        "publish/minutes.rs",
+        "publish/ballots.rs",
+        "publish/letters.rs",
+    ];
+    COVERED
+        .iter()
+        .map(|f| {
+            let path = hub.join("src/documents").join(f);
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (format!("hub/src/documents/{f}"), text.split("#[cfg(test)]").next().unwrap_or_default().to_string())
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every entry of the documents' table is used by a document (the
+    /// pages' entries are checked by the pages' test), and the table does
+    /// not repeat a page word.
+    #[test]
+    fn every_document_word_is_used() {
+        let code: String =
+            source_files(std::path::Path::new(env!("CARGO_MANIFEST_DIR"))).into_iter().map(|(_, t)| t).collect();
+        let used: std::collections::BTreeSet<String> = code
+            .split("print::")
+            .skip(1)
+            .map(|p| p.chars().take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_').collect())
+            .collect();
+        let unused: Vec<_> = print::ALL.iter().map(|(k, _)| *k).filter(|k| !used.contains(*k)).collect();
+        assert!(unused.is_empty(), "words no document uses (remove them): {unused:?}");
+    }
 
     #[test]
     fn dates_are_read_as_written_or_not_at_all() {

@@ -70,18 +70,18 @@ const CSS: &str = r#"
   .rank tr { display: flex; flex-wrap: wrap; align-items: baseline; gap: 1mm 3mm; border: 0.6pt solid #666; border-radius: 2mm; margin: 0 0 2mm; padding: 2mm 3mm; }
   .rank td { display: block; border: none; padding: 0; font-size: 15px; text-align: left; }
   .rank td.rk { font-weight: bold; font-size: 17px; }
-  .rank td.rk::before { content: "第 "; font-weight: normal; font-size: 15px; }
-  .rank td.rk::after { content: " 名"; font-weight: normal; font-size: 15px; }
+  .rank td.rk::before { content: "{rank_before_zh}"; font-weight: normal; font-size: 15px; }
+  .rank td.rk::after { content: "{rank_after_zh}"; font-weight: normal; font-size: 15px; }
   .rank td.prop { flex: 1 1 60%; min-width: 0; }
   .rank td.id { font-weight: bold; }
-  .rank td.votes::before { content: "得票 "; }
-  .rank td.cost::before { content: "造价 "; }
-  .rank td.run::before { content: "累计 "; }
-  body:has(#lang-en:checked) .rank td.rk::before { content: "Rank "; }
-  body:has(#lang-en:checked) .rank td.rk::after { content: ""; }
-  body:has(#lang-en:checked) .rank td.votes::before { content: "Votes "; }
-  body:has(#lang-en:checked) .rank td.cost::before { content: "Cost "; }
-  body:has(#lang-en:checked) .rank td.run::before { content: "Running "; }
+  .rank td.votes::before { content: "{votes_zh}"; }
+  .rank td.cost::before { content: "{cost_zh}"; }
+  .rank td.run::before { content: "{running_zh}"; }
+  body:has(#lang-en:checked) .rank td.rk::before { content: "{rank_before_en}"; }
+  body:has(#lang-en:checked) .rank td.rk::after { content: "{rank_after_en}"; }
+  body:has(#lang-en:checked) .rank td.votes::before { content: "{votes_en}"; }
+  body:has(#lang-en:checked) .rank td.cost::before { content: "{cost_en}"; }
+  body:has(#lang-en:checked) .rank td.run::before { content: "{running_en}"; }
   .rank td.out { flex: 1 0 100%; }
   .rank tr.line { display: block; border: none; border-top: 2.2pt solid #b00000; border-radius: 0; }
   .rank tr.line td { border: none; display: block; }
@@ -100,14 +100,46 @@ fn both(zh: &str, en: &str) -> Html {
     html!("<span class=\"zh\">{}</span> <span class=\"en\">{}</span>", zh, en)
 }
 
+/// An entry of the documents' words (`words::print`, `words::ui`) in both spans.
+fn say(w: Words) -> Html {
+    both(w.zh, w.en)
+}
+
+/// An entry with each `{name}` filled in, in both spans.
+fn fill(w: Words, values: &[(&str, &str)]) -> Html {
+    let (zh, en) = w.fill(values);
+    both(&zh, &en)
+}
+
 /// A heading in both languages.
-fn h2(zh: &str, en: &str) -> Html {
-    html!("<h2>{}</h2>\n", both(zh, en))
+fn h2(w: Words) -> Html {
+    html!("<h2>{}</h2>\n", say(w))
+}
+
+/// The style sheet with the labels a phone shows before each cell.
+fn css() -> String {
+    let (rank, after) = (print::NOTICE_RANK_BEFORE, print::NOTICE_RANK_AFTER);
+    let (votes, cost, running) = (print::NOTICE_VOTES_BEFORE, print::NOTICE_COST_BEFORE, print::NOTICE_RUNNING_BEFORE);
+    fill_in(
+        CSS,
+        &[
+            ("rank_before_zh", rank.zh),
+            ("rank_after_zh", after.zh),
+            ("votes_zh", votes.zh),
+            ("cost_zh", cost.zh),
+            ("running_zh", running.zh),
+            ("rank_before_en", rank.en),
+            ("rank_after_en", after.en),
+            ("votes_en", votes.en),
+            ("cost_en", cost.en),
+            ("running_en", running.en),
+        ],
+    )
 }
 
 /// The notice as a standalone HTML document (only once the vote is closed).
 pub fn notice(o: &Outcome) -> Result<String> {
-    require_final(o, "公示", "the results notice")?;
+    require_final(o, print::NOTICE.zh, print::NOTICE.en)?;
     let m = &o.def.meeting;
     let r = &o.def.rules;
     let cur = o.currency();
@@ -119,68 +151,75 @@ pub fn notice(o: &Outcome) -> Result<String> {
     b.push(html!(
         "<h1>{}<br>{}</h1>\n<p class=\"sub\">{}{}{}</p>\n",
         m.name,
-        both("项目筛选结果公示", "Results notice"),
+        say(print::RESULTS_NOTICE_TITLE),
         m.venue,
         if m.venue.is_empty() || m.date.is_empty() { "" } else { " · " },
         m.date
     ));
-    let status = if o.state.phase == Phase::Published {
-        both("结果已公布", "Results published")
-    } else {
-        both("计票完成", "Counted")
-    };
+    let status = if o.state.phase == Phase::Published { say(print::RESULTS_PUBLISHED) } else { say(print::COUNTED) };
     b.push(html!("<p class=\"status\">{}</p>\n", status));
     // One language at a time on a screen (the meeting's first); both on paper.
     let (zh_on, en_on) = if m.language == "en" { ("", " checked") } else { (" checked", "") };
     b.push(html!(
-        "<div class=\"langs\" role=\"radiogroup\" aria-label=\"语言 Language\">\
-         <input type=\"radio\" name=\"lang\" id=\"lang-zh\"{}><label for=\"lang-zh\" lang=\"zh-CN\">中文</label>\
-         <input type=\"radio\" name=\"lang\" id=\"lang-en\"{}><label for=\"lang-en\" lang=\"en\">English</label>\
-         <input type=\"radio\" name=\"lang\" id=\"lang-both\"><label for=\"lang-both\">中文 + English</label></div>\n",
+        "<div class=\"langs\" role=\"radiogroup\" aria-label=\"{} {}\">\
+         <input type=\"radio\" name=\"lang\" id=\"lang-zh\"{}><label for=\"lang-zh\" lang=\"zh-CN\">{}</label>\
+         <input type=\"radio\" name=\"lang\" id=\"lang-en\"{}><label for=\"lang-en\" lang=\"en\">{}</label>\
+         <input type=\"radio\" name=\"lang\" id=\"lang-both\"><label for=\"lang-both\">{} + {}</label></div>\n",
+        print::LANGUAGE.zh,
+        print::LANGUAGE.en,
         Html::lit(zh_on),
-        Html::lit(en_on)
+        print::LANGUAGE_NAMES.zh,
+        Html::lit(en_on),
+        print::LANGUAGE_NAMES.en,
+        print::LANGUAGE_NAMES.zh,
+        print::LANGUAGE_NAMES.en,
     ));
 
     // The ranking with the budget line.
     let funded_n = o.results.funded.len();
     let (tz, te) = yuan(o.results.total_cost);
     let (lz, le) = yuan(o.results.budget.saturating_sub(o.results.total_cost));
-    b.push(h2("排名与资助", "Ranking and funding"));
-    b.push(html!("<p>{}</p>\n",
-        both(
-            &format!("资助 {funded_n} 项，合计 {tz}，预算余 {lz}。红线为预算线：获资助的项目都在线上。“放不下”：轮到该项目时剩余预算少于其造价；“排除”：投票前经技术顾问建议、组织方确认，依据排除规则不能资助。"),
-            &format!("{funded_n} proposals funded, {te} in all, {le} of the budget left. The red line is the budget line: every funded proposal is above it. “Does not fit”: less was left of the budget than it costs when its turn came; “excluded”: on the technical adviser's advice the organisers confirmed before the vote that an exclusion rule applies.")
+    b.push(h2(print::RANKING_AND_FUNDING));
+    b.push(html!(
+        "<p>{}</p>\n",
+        fill2(
+            print::NOTICE_RANKING_LEGEND,
+            &[("n", &funded_n.to_string())],
+            &[("total", &tz), ("left", &lz)],
+            &[("total", &te), ("left", &le)]
         )
     ));
     b.push_lit(
         "<table class=\"rank\">\n<colgroup><col class=\"w6\"><col class=\"w7\"><col class=\"w43\">\
-         <col class=\"w7\"><col class=\"w9\"><col class=\"w10\"><col class=\"w18\"></colgroup>\n<thead><tr>\
-         <th class=\"num\"><span class=\"zh\">名次</span><span class=\"en\">Rank</span></th>\
-         <th><span class=\"zh\">编号</span><span class=\"en\">ID</span></th>\
-         <th><span class=\"zh\">项目 · 地点</span><span class=\"en\">Proposal · place</span></th>\
-         <th class=\"num\"><span class=\"zh\">得票</span><span class=\"en\">Votes</span></th>\
-         <th class=\"num\"><span class=\"zh\">造价</span><span class=\"en\">Cost</span></th>\
-         <th class=\"num\"><span class=\"zh\">累计</span><span class=\"en\">Running</span></th>\
-         <th><span class=\"zh\">结果</span><span class=\"en\">Outcome</span></th></tr></thead>\n<tbody>\n",
+         <col class=\"w7\"><col class=\"w9\"><col class=\"w10\"><col class=\"w18\"></colgroup>\n<thead><tr>",
     );
+    let th = |w: Words| html!("<span class=\"zh\">{}</span><span class=\"en\">{}</span>", w.zh, w.en);
+    b.push(html!(
+        "<th class=\"num\">{}</th><th>{}</th><th>{}</th><th class=\"num\">{}</th><th class=\"num\">{}</th>\
+         <th class=\"num\">{}</th><th>{}</th></tr></thead>\n<tbody>\n",
+        th(ui::RANK),
+        th(print::NOTICE_ID),
+        th(print::PROPOSAL_AND_PLACE),
+        th(print::VOTES_HEADER),
+        th(ui::COST),
+        th(print::RUNNING),
+        th(print::OUTCOME),
+    ));
     for (i, l) in o.lines.iter().enumerate() {
         let outcome = match (l.funding, l.row.unfunded_reason.map(UnfundedReason::as_str)) {
-            (Some(Funding::Shares), _) => html!("<span class=\"ok\">✓ {}</span>", both("资助 份额", "funded, shares")),
+            (Some(Funding::Shares), _) => html!("<span class=\"ok\">✓ {}</span>", say(print::FUNDED_SHARES)),
             (Some(Funding::Completion), _) => {
-                html!("<span class=\"ok\">✓ {}</span>", both("资助 补足", "funded, completion"))
+                html!("<span class=\"ok\">✓ {}</span>", say(print::FUNDED_COMPLETION))
             }
-            (Some(Funding::Greedy), _) => html!("<span class=\"ok\">✓ {}</span>", both("资助", "funded")),
+            (Some(Funding::Greedy), _) => html!("<span class=\"ok\">✓ {}</span>", say(print::FUNDED)),
             (None, Some("excluded")) => match l.exclusion() {
-                Some((n, _, _)) => both(&format!("排除（第{n}条）"), &format!("excluded, rule {n}")),
-                None => both("排除", "excluded"),
+                Some((n, _, _)) => fill(print::EXCLUDED_RULE_N, &[("n", &n.to_string())]),
+                None => say(print::EXCLUDED),
             },
-            (None, code) => {
-                let (zh, en) = short_reason(code.unwrap_or(""));
-                both(zh, en)
-            }
+            (None, code) => say(short_reason(code.unwrap_or(""))),
         };
         let stickers = if l.stickers > 0 {
-            html!("<br>{}", both(&format!("含贴纸 {}", l.stickers), &format!("incl. {} stickers", l.stickers)))
+            html!("<br>{}", fill(print::INCL_STICKERS, &[("n", &l.stickers.to_string())]))
         } else {
             Html::new()
         };
@@ -210,18 +249,17 @@ pub fn notice(o: &Outcome) -> Result<String> {
         if i + 1 == o.line {
             b.push(html!(
                 "<tr class=\"line\"><td colspan=\"7\">{}</td></tr>\n",
-                both(
-                    &format!("—— 预算线：资助 {funded_n} 项，合计 {tz}（预算 {bz}） ——"),
-                    &format!("—— budget line: {funded_n} funded, {te} in all (budget {be}) ——")
+                fill2(
+                    print::BUDGET_LINE_FUNDED,
+                    &[("n", &funded_n.to_string())],
+                    &[("total", &tz), ("budget", &bz)],
+                    &[("total", &te), ("budget", &be)]
                 )
             ));
         }
     }
     if o.line == 0 {
-        b.push(html!(
-            "<tr class=\"line\"><td colspan=\"7\">{}</td></tr>\n",
-            both("—— 预算线：没有项目获得资助 ——", "—— budget line: nothing funded ——")
-        ));
+        b.push(html!("<tr class=\"line\"><td colspan=\"7\">{}</td></tr>\n", say(print::BUDGET_LINE_NOTHING_FUNDED)));
     }
     b.push_lit("</tbody>\n</table>\n");
 
@@ -229,142 +267,121 @@ pub fn notice(o: &Outcome) -> Result<String> {
     let (alloc_zh, alloc_en) = allocation_text(r.allocation);
     let (tie_zh, tie_en) = tie_break_text(r.tie_break);
     let (tally_zh, tally_en) = tally_text(r.tally);
-    b.push(h2("规则", "The rules (fixed before the meeting opened)"));
+    b.push(h2(print::THE_RULES_FIXED));
     b.push_lit("<table class=\"facts\">\n");
     let mut fact = |k: Html, v: Html| {
         b.push(html!("<tr><td>{}</td><td>{}</td></tr>\n", k, v));
     };
-    fact(both("预算", "Budget"), both(&bz, &be));
+    fact(say(ui::BUDGET), both(&bz, &be));
     fact(
-        both("每张选票", "Each ballot"),
-        both(
-            &format!("最多选 {} 项（共 {} 个提案），超过即作废", r.max_choices, o.def.proposals.len()),
-            &format!(
-                "at most {} of the {} proposals; a ballot with more is void",
-                r.max_choices,
-                o.def.proposals.len()
-            ),
+        say(ui::EACH_BALLOT),
+        fill(
+            print::AT_MOST_N_OF_PROPOSALS,
+            &[("max", &r.max_choices.to_string()), ("n", &o.def.proposals.len().to_string())],
         ),
     );
-    fact(both("资助规则", "Funding"), both(alloc_zh, alloc_en));
-    fact(both("同票规则", "Ties"), both(tie_zh, tie_en));
-    fact(both("计票公开", "Tally"), both(tally_zh, tally_en));
+    fact(say(ui::FUNDING_RULE), both(alloc_zh, alloc_en));
+    fact(say(ui::TIE_RULE), both(tie_zh, tie_en));
+    fact(say(print::TALLY_SHOWN), both(tally_zh, tally_en));
     fact(
-        both("规则指纹", "Rules fingerprint"),
+        say(ui::RULES_FINGERPRINT),
         html!(
-            "<span class=\"hash\">{}</span> <span class=\"en\">(shown when the meeting opened)</span>",
-            o.state.fingerprint
+            "<span class=\"hash\">{}</span> <span class=\"en\">{}</span>",
+            o.state.fingerprint,
+            Html::lit(print::SHOWN_WHEN_MEETING_OPENED.en)
         ),
     );
     b.push_lit("</table>\n");
 
     // Turnout.
     let tu = &o.turnout;
-    b.push(h2("投票情况", "Turnout"));
+    b.push(h2(ui::TURNOUT));
     let received = tu.phone + tu.paper + tu.void_total();
-    b.push(html!("<p>{}</p>\n",
-        both(
-            &format!(
-                "共收到选票 {received} 张：手机投票 {} 张，纸质选票 {} 张（其中作废 {} 张）。计入结果的有效选票 {} 张。",
-                tu.phone,
-                tu.paper + tu.void_total(),
-                tu.void_total(),
-                tu.counting()
-            ),
-            &format!(
-                "{received} ballots received: {} by phone, {} on paper ({} of them void). {} ballots count.",
-                tu.phone,
-                tu.paper + tu.void_total(),
-                tu.void_total(),
-                tu.counting()
-            )
+    b.push(html!(
+        "<p>{}</p>\n",
+        fill(
+            print::BALLOTS_RECEIVED,
+            &[
+                ("received", &received.to_string()),
+                ("phone", &tu.phone.to_string()),
+                ("paper", &(tu.paper + tu.void_total()).to_string()),
+                ("void", &tu.void_total().to_string()),
+                ("count", &tu.counting().to_string()),
+            ]
         )
     ));
     if tu.void_total() > 0 {
-        let zh: Vec<String> = tu.void.iter().map(|(k, n)| format!("{} {n} 张", void_text(k).0)).collect();
-        let en: Vec<String> = tu.void.iter().map(|(k, n)| format!("{} {n}", void_text(k).1)).collect();
+        let each = |k: &VoidReason, n: &u64| {
+            let (zh, en) = void_text(k);
+            print::VOID_REASON_N.fill(&[("reason_zh", zh), ("reason_en", en), ("n", &n.to_string())])
+        };
+        let (zh, en): (Vec<String>, Vec<String>) = tu.void.iter().map(|(k, n)| each(k, n)).unzip();
+        let sep = ui::COMMA;
         b.push(html!(
             "<p>{}</p>\n",
-            both(
-                &format!("作废原因（按会前规则，作废票不计入任何项目）：{}。", zh.join("，")),
-                &format!("Void under the rules (they count for no proposal): {}.", en.join(", "))
-            )
+            fill2(print::VOID_UNDER_THE_RULES, &[], &[("list", &zh.join(sep.zh))], &[("list", &en.join(sep.en))])
         ));
     }
     if tu.boards > 0 || tu.stickers > 0 {
         b.push(html!(
             "<p>{}</p>\n",
-            both(
-                &format!("贴纸投票：{} 块展板共 {} 张贴纸，由两人分别清点一致后计入得票。", tu.boards, tu.stickers),
-                &format!(
-                    "Sticker boards: {} stickers on {} {}, each read by two counters who agreed, added to the votes.",
-                    tu.stickers,
-                    tu.boards,
-                    if tu.boards == 1 { "board" } else { "boards" }
-                )
+            fill(
+                if tu.boards == 1 { print::STICKER_BOARDS_ONE } else { print::STICKER_BOARDS },
+                &[("boards", &tu.boards.to_string()), ("stickers", &tu.stickers.to_string())]
             )
         ));
     }
     if tu.batches > 0 {
-        b.push(html!("<p>{}</p>\n",
-            both(
-                &format!("纸质选票分 {} 批，每批由两名计票员分别录入、核对一致，张数经监票员清点。", tu.batches),
-                &format!(
-                    "Paper ballots in {} {}, each keyed by two counters independently and agreed, sheets counted by the scrutineer.",
-                    tu.batches,
-                    if tu.batches == 1 { "batch" } else { "batches" }
-                )
+        b.push(html!(
+            "<p>{}</p>\n",
+            fill(
+                if tu.batches == 1 { print::PAPER_BATCHES_ONE } else { print::PAPER_BATCHES },
+                &[("n", &tu.batches.to_string())]
             )
         ));
     }
 
     // Ties.
-    b.push(h2("同票", "Ties"));
+    b.push(h2(ui::TIES));
     if o.results.ties.is_empty() {
-        b.push(html!("<p>{}</p>\n", both("没有得票相同的项目。", "No proposals with equal votes.")));
+        b.push(html!("<p>{}</p>\n", say(print::NO_EQUAL_VOTES)));
     } else {
         let how = both(tie_zh, tie_en);
-        b.push(html!("<p>{}：{}</p>\n<ul class=\"ties\">\n", both("排序方法", "Ordered by"), how));
+        b.push(html!("<p>{}{}{}</p>\n<ul class=\"ties\">\n", say(print::ORDERED_BY), Html::lit(ui::COLON.zh), how));
         // Decisive ties first: those are where the rule, not the voters, decided.
         let mut groups: Vec<&TieGroup> = o.results.ties.iter().collect();
         groups.sort_by_key(|g| (!g.decisive, std::cmp::Reverse(g.votes)));
         for g in groups {
             let ids = g.proposals.join(" → ");
             let what = if g.decisive {
-                html!("<strong>{}</strong>", both("此同票决定了资助结果", "this tie decided what was funded"))
+                html!("<strong>{}</strong>", say(print::TIE_DECIDED_FUNDING))
             } else {
-                both("不影响资助结果", "no effect on funding")
+                say(print::TIE_NO_EFFECT)
             };
             b.push(html!(
-                "<li>{}：{} — {}</li>\n",
-                both(&format!("{} 票", g.votes), &plural(g.votes, "vote")),
+                "<li>{}{}{} — {}</li>\n",
+                fill(if g.votes == 1 { print::N_VOTES_ONE } else { print::N_VOTES }, &[("n", &g.votes.to_string())]),
+                Html::lit(ui::COLON.zh),
                 ids,
                 what
             ));
         }
         b.push_lit("</ul>\n");
         if r.tie_break == TieBreak::Lot {
-            b.push(html!(
-                "<p>{} <span class=\"hash\">{}</span></p>\n",
-                both("抽签种子（投票结束时的日志哈希）：", "Lot seed (the log hash when the vote closed):"),
-                o.results.closed_at_head
-            ));
+            b.push(html!("<p>{} <span class=\"hash\">{}</span></p>\n", say(print::LOT_SEED), o.results.closed_at_head));
         }
     }
 
     // Equal shares, explained.
     if let Some(e) = &o.results.equal_shares {
-        b.push(h2("平均分配法说明", "How equal shares decided"));
-        b.push(html!("<p>{}</p>\n",
-            both(
-                &format!(
-                    "预算 {bz} 平均分给 {} 位有效投票人，每人 {} 元。每个项目由支持它的投票人用各自的份额共同出资；每一轮买下每元造价所需份额最少的项目，直到没有项目能由其支持者的余额买下：",
-                    e.voters, e.share
-                ),
-                &format!(
-                    "The budget of {be} was split among the {} voters whose ballots count: {} each. Each proposal is paid for by its own supporters' shares; each round buys the proposal that costs its supporters least per yuan, until no proposal can be paid for by what its supporters have left:",
-                    e.voters, e.share
-                )
+        b.push(h2(print::HOW_EQUAL_SHARES_DECIDED));
+        b.push(html!(
+            "<p>{}</p>\n",
+            fill2(
+                print::EQUAL_SHARES_EXPLAINED,
+                &[("voters", &e.voters.to_string()), ("share", &e.share.to_string())],
+                &[("budget", &bz)],
+                &[("budget", &be)]
             )
         ));
         b.push_lit("<ol class=\"shares\">\n");
@@ -375,15 +392,17 @@ pub fn notice(o: &Outcome) -> Result<String> {
                     "<li>{} {} — {}</li>\n",
                     id,
                     l.proposal.title,
-                    both(
-                        &format!("{cz}，{} 人支持", l.row.votes),
-                        &format!("{ce}, {}", plural(l.row.votes, "supporter"))
+                    fill2(
+                        if l.row.votes == 1 { print::COST_SUPPORTERS_ONE } else { print::COST_SUPPORTERS },
+                        &[("n", &l.row.votes.to_string())],
+                        &[("cost", &cz)],
+                        &[("cost", &ce)]
                     )
                 ));
             }
         }
         if e.selected.is_empty() {
-            b.push(html!("<li>{}</li>\n", both("份额未能买下任何项目", "the shares bought nothing")));
+            b.push(html!("<li>{}</li>\n", say(print::SHARES_BOUGHT_NOTHING)));
         }
         b.push_lit("</ol>\n");
         let spent: u64 =
@@ -394,15 +413,12 @@ pub fn notice(o: &Outcome) -> Result<String> {
                 .iter()
                 .filter_map(|id| o.lines.iter().find(|l| &l.row.proposal == id))
                 .map(|l| html!("{} {}", l.row.proposal, l.proposal.title)),
-            "；",
+            ui::SEMICOLON.zh,
         );
         b.push(html!(
             "<p>{}{}</p>\n",
-            both(
-                &format!("余下预算 {rz} 再按排名从高到低补足（放得下的即资助）："),
-                &format!("The {re} left then went down the ranking, funding each proposal that still fit: ")
-            ),
-            if completed.is_empty() { both("无", "none") } else { completed }
+            fill2(print::COMPLETION_LEFT, &[], &[("left", &rz)], &[("left", &re)]),
+            if completed.is_empty() { say(ui::NONE_LOWER) } else { completed }
         ));
     }
 
@@ -411,75 +427,57 @@ pub fn notice(o: &Outcome) -> Result<String> {
     }
 
     // How to check.
-    b.push(h2("核对", "How to check this notice"));
-    b.push(html!("<p>{}</p>\n<p class=\"hash\">{}</p>\n",
-        both(
-            &format!("本公示依据的会议日志共 {} 条记录，最后一条的哈希（日志哈希）为：", o.log_length),
-            &format!("This notice was made from the meeting log of {} entries; the hash of the last entry (the log head) is:", o.log_length)
-        ),
+    b.push(h2(print::HOW_TO_CHECK_NOTICE));
+    b.push(html!(
+        "<p>{}</p>\n<p class=\"hash\">{}</p>\n",
+        fill(print::NOTICE_MADE_FROM_LOG, &[("n", &o.log_length.to_string())]),
         spaced_hash(&o.log_head)
     ));
     let short = o.log_head.get(..16).unwrap_or(&o.log_head);
-    b.push(html!("<p>{}</p>\n<p>{}</p>\n",
-        both(
-            &format!("日志中每条记录都以哈希与前一条相连，改动任何一条都会改变其后所有哈希。任何人都可以向组织方索取会议日志的副本，按圆桌附带的《自行核对说明》，用独立的核对程序重新计算全部哈希、重新计票，并确认以 {short} 开头的这个哈希属于这份日志。"),
-            &format!("Every entry of the log is chained to the one before by its hash: changing any entry changes every hash after it. Anyone can ask the organisers for a copy of the meeting's log and, following the \u{201c}check it yourself\u{201d} instructions that come with Yuanzhuo, recompute every hash with an independent checker, recount every ballot and confirm that the hash beginning {short} belongs to that log.")
-        ),
-        both(
-            "会场的公开看板（/board）显示每张选票的回执码和当前日志哈希：投票人可凭回执码核对自己的选票，投影屏幕上拍下的哈希也可以同样核对。",
-            "The public board (/board) at the venue lists every ballot by its receipt code with the current log head: each voter can find their own ballot, and a hash photographed off the projector can be checked the same way."
-        )
+    b.push(html!(
+        "<p>{}</p>\n<p>{}</p>\n",
+        fill(print::LOG_IS_CHAINED, &[("short", short)]),
+        say(print::BOARD_LISTS_EVERY_BALLOT)
     ));
 
     // Signatures and the stamp.
     b.push_lit("<div class=\"keep\">\n");
-    b.push(h2("签章", "Signatures"));
+    b.push(h2(print::SIGNATURES));
     b.push_lit("<div class=\"sign\">\n");
-    for (zh, en) in [("主持人", "Chair of the meeting"), ("监票员", "Scrutineer"), ("计票员", "Counter")] {
+    for who in [print::CHAIR_OF_THE_MEETING, ui::SCRUTINEER_3, print::COUNTER] {
         b.push(html!(
             "<div><div class=\"who\">{}</div><div class=\"blank\">{}</div><div class=\"blank\">{}</div></div>\n",
-            both(zh, en),
-            both("签名", "signature"),
-            both("日期", "date")
+            say(who),
+            say(print::SIGNATURE),
+            say(print::DATE)
         ));
     }
     b.push_lit("</div>\n<div class=\"stamp\"><div>");
-    b.push(html!(
-        "<p>{}</p><p>{}</p>",
-        both("公示期：______年____月____日 至 ______年____月____日", "Notice period: from ________ to ________"),
-        both(
-            "如有异议，请在公示期内向 ______________________ 反映（电话 ______________）。",
-            "Objections during the notice period to ______________ (phone ______________)."
-        )
-    ));
-    b.push(html!("</div><div class=\"seal\">{}</div></div>\n</div>\n", both("（盖章）", "stamp")));
+    b.push(html!("<p>{}</p><p>{}</p>", say(print::NOTICE_PERIOD), say(print::OBJECTIONS_TO)));
+    b.push(html!("</div><div class=\"seal\">{}</div></div>\n</div>\n", say(print::STAMP)));
     b.push(html!(
         "<p class=\"foot\">{}</p>\n",
-        both(
-            &format!("由圆桌 Yuanzhuo 根据会议日志生成 · 日志 {} 条 · 日志哈希 {}…", o.log_length, short),
-            "made by Yuanzhuo from the meeting log"
-        )
+        fill(print::NOTICE_FOOT, &[("n", &o.log_length.to_string()), ("short", short)])
     ));
-    Ok(document(&m.language, &format!("{} · 结果公示", m.name), CSS, &b))
+    let title = fill_in(print::NOTICE_TITLE.zh, &[("meeting", &m.name)]);
+    Ok(document(&m.language, &title, &css(), &b))
 }
 
-/// "1 vote", "2 votes".
-fn plural(n: u64, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
+/// An entry whose values differ by language (amounts) as well as shared ones, in both spans.
+fn fill2(w: Words, shared: &[(&str, &str)], zh: &[(&str, &str)], en: &[(&str, &str)]) -> Html {
+    let zh: Vec<(&str, &str)> = shared.iter().chain(zh).copied().collect();
+    let en: Vec<(&str, &str)> = shared.iter().chain(en).copied().collect();
+    both(&fill_in(w.zh, &zh), &fill_in(w.en, &en))
 }
 
 /// A reason short enough for the ranking's last column (the legend above
 /// the table and the letters say it in full).
-fn short_reason(code: &str) -> (&'static str, &'static str) {
+fn short_reason(code: &str) -> Words {
     match code {
-        "no_votes" => ("无人投票", "no votes"),
-        "does_not_fit" => ("放不下", "does not fit"),
-        "stopped" => ("已停止资助", "stopped"),
-        _ => ("未资助", "not funded"),
+        "no_votes" => ui::NO_VOTES,
+        "does_not_fit" => print::DOES_NOT_FIT,
+        "stopped" => print::FUNDING_STOPPED_SHORT,
+        _ => print::NOT_FUNDED,
     }
 }
 
@@ -488,11 +486,9 @@ pub fn not_yet(meeting: &MeetingInfo) -> String {
     let body = html!(
         "<h1>{}</h1>\n<p class=\"center\">{}</p>\n<p class=\"center\">{}</p>",
         meeting.name,
-        both(
-            "结果公示尚未发布：投票结束、计票完成后在此公布。",
-            "The results notice is not available yet: it appears here once the vote is closed and counted."
-        ),
-        both("会议进行中可在首页查看实时情况。", "Follow the meeting live on the front page."),
+        say(print::NOTICE_NOT_YET),
+        say(print::FOLLOW_LIVE_ON_FRONT_PAGE),
     );
-    document(&meeting.language, "结果公示 / Results notice", "", &body)
+    let title = format!("{} / {}", print::RESULTS_NOTICE.zh, print::RESULTS_NOTICE.en);
+    document(&meeting.language, &title, "", &body)
 }

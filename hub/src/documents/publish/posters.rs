@@ -16,7 +16,8 @@
 //! An excluded proposal's poster says so, with the rule, and has no squares.
 
 use super::hall::{ems, lines, mm_of_pt, Hall};
-use super::html::{both, document, html, Html};
+use super::html::{both, document, html, label, lit_fill, say, Html};
+use yuanzhuo_protocol::words::{fill_in, print, ui};
 use yuanzhuo_protocol::Proposal;
 
 const CSS: &str = r#"
@@ -61,7 +62,7 @@ pub fn posters(h: &Hall) -> String {
     for p in &h.def.proposals {
         poster(&mut b, h, p);
     }
-    document(&m.language, &format!("{} · 贴纸板海报", m.name), CSS, &b)
+    document(&m.language, &fill_in(print::POSTERS_TITLE.zh, &[("meeting", &m.name)]), CSS, &b)
 }
 
 fn poster(b: &mut Html, h: &Hall, p: &Proposal) {
@@ -71,7 +72,10 @@ fn poster(b: &mut Html, h: &Hall, p: &Proposal) {
     let table = match h.state.table_of(&p.id) {
         Some(t) => {
             let (zh, en) = h.table_label(t);
-            html!("<div>{}</div>", both(&format!("{zh}讨论"), &format!("discussed at {en}")))
+            html!("<div>{}</div>", {
+                let w = print::DISCUSSED_AT;
+                both(&fill_in(w.zh, &[("table", &zh)]), &fill_in(w.en, &[("table", &en)]))
+            })
         }
         None => Html::new(),
     };
@@ -80,44 +84,47 @@ fn poster(b: &mut Html, h: &Hall, p: &Proposal) {
     let (desc, rows) = fitted(h, p, excluded.is_some());
     b.push(html!(
         "<section class=\"poster\" data-proposal=\"{}\" data-squares=\"{}\">\n<div class=\"head\"><div class=\"pid\">{}</div>\
-         <div class=\"side\"><div class=\"board\">展板 ______ 号 <span class=\"en\">board</span></div>{}{}</div></div>\n\
+         <div class=\"side\"><div class=\"board\">{} <span class=\"en\">{}</span></div>{}{}</div></div>\n\
          <div class=\"title\">{}</div>\n",
         p.id,
         rows * PER_ROW,
         p.id,
+        Html::lit(print::BOARD_NUMBER_BLANK.zh),
+        Html::lit(print::BOARD_NUMBER_BLANK.en),
         table,
         category,
         p.title.trim()
     ));
     if !p.location.trim().is_empty() {
-        b.push(html!("<p class=\"loc\">{}：{}</p>\n", both("地点", "place"), p.location.trim()));
+        b.push(html!("<p class=\"loc\">{}</p>\n", label(print::PLACE, p.location.trim())));
     }
-    b.push(html!("<p class=\"cost\">造价 {} <span class=\"en\">cost {}</span></p>\n", cz, ce));
+    b.push(html!(
+        "<p class=\"cost\">{}{} <span class=\"en\">{}{}</span></p>\n",
+        Html::lit(ui::COST_2.zh),
+        cz,
+        Html::lit(ui::COST_2.en),
+        ce
+    ));
     if !desc.is_empty() {
         b.push(html!("<p class=\"desc\">{}</p>\n", desc));
     }
     match excluded {
         Some((e, zh, en)) => {
-            let reason =
-                if e.reason.trim().is_empty() { String::new() } else { format!("原因：{}。", e.reason.trim()) };
+            let reason = if e.reason.trim().is_empty() {
+                String::new()
+            } else {
+                fill_in(print::WHY_REASON.zh, &[("reason", e.reason.trim())])
+            };
             b.push(html!(
-                "<div class=\"excluded\"><b>投票前已排除</b>：第{}条“{}”。{}被排除的提案不能获得资助，请不要在此贴纸。\
-                 <br><span class=\"en\">Excluded before the vote under rule {}, “{}”: it cannot be funded; please do not put stickers here.</span></div>\n",
-                e.rule,
-                zh,
-                reason,
-                e.rule,
-                en
+                "<div class=\"excluded\"><b>{}</b>{}\
+                 <br><span class=\"en\">{}</span></div>\n",
+                Html::lit(print::EXCLUDED_BEFORE_THE_VOTE.zh),
+                lit_fill(print::POSTER_EXCLUDED.zh, &[("n", &e.rule), ("rule", &zh), ("reason", &reason)]),
+                lit_fill(print::POSTER_EXCLUDED.en, &[("n", &e.rule), ("rule", &en)]),
             ));
         }
         None => {
-            b.push(html!(
-                "<p class=\"how\">{}</p>\n<table class=\"grid\"><tbody>\n",
-                both(
-                    "贴纸区：支持这个项目，请贴一张笑脸。请从 1 号格起依次贴，一格一张。",
-                    "Stickers: one smiley if you support it, from square 1 on, one per square."
-                )
-            ));
+            b.push(html!("<p class=\"how\">{}</p>\n<table class=\"grid\"><tbody>\n", say(print::STICKERS_HOW)));
             for r in 0..rows {
                 b.push_lit("<tr>");
                 for c in 1..=PER_ROW {
@@ -131,7 +138,7 @@ fn poster(b: &mut Html, h: &Hall, p: &Proposal) {
     b.push(html!(
         "<div class=\"foot\"><span>{}</span><span>{}</span></div>\n</section>\n",
         m.name,
-        both("两名点票员分别清点后在计票台录入", "read by two counters at the desk")
+        say(print::READ_BY_TWO_COUNTERS)
     ));
 }
 
@@ -165,7 +172,7 @@ fn fitted(h: &Hall, p: &Proposal, excluded: bool) -> (String, u32) {
         String::new()
     } else {
         // Cut at the width that surely fits, and say where the rest is.
-        let tail = "…（全文见各桌资料）";
+        let tail = print::FULL_TEXT_IN_HANDOUTS.zh;
         let budget = max_lines as f32 * per_line * 0.9 - ems(tail) - 1.0;
         let mut used = 0.0;
         let mut cut = String::new();

@@ -10,7 +10,8 @@ use std::collections::BTreeMap;
 use yuanzhuo_protocol::*;
 
 use super::hall::Hall;
-use super::html::{both, document, html, Html};
+use super::html::{both, document, fill, heading, html, say, Html};
+use yuanzhuo_protocol::words::{fill_in, print, ui};
 
 const CSS: &str = r#"
 @page { size: A4; margin: 12mm 12mm; }
@@ -25,7 +26,8 @@ table.record tr.struck td { background: #fbf0f0; }
 /// The rule's words: "第2条“应由其他主体负责（如物业）”".
 fn rule_words(rule: u8) -> (String, String) {
     let (zh, en) = EXCLUSION_RULES.get(usize::from(rule).wrapping_sub(1)).copied().unwrap_or(("", ""));
-    (format!("第{rule}条“{zh}”"), format!("rule {rule}, “{en}”"))
+    let (w, n) = (print::RULE_N_QUOTED, rule.to_string());
+    (fill_in(w.zh, &[("n", &n), ("rule", zh)]), fill_in(w.en, &[("n", &n), ("rule", en)]))
 }
 
 /// Counts of the record: (kept, merged, struck by rule 1..=7).
@@ -51,11 +53,11 @@ fn summary(b: &mut Html, record: &Prescreening, proposals: usize) {
     let total_struck: usize = struck.iter().sum();
     b.push_lit("<table class=\"facts sum\">\n");
     let rows = [
-        (both("收到居民提议", "Proposals received"), record.raw.len().to_string()),
-        (both("列入会议的提案", "Proposals of the meeting"), proposals.to_string()),
-        (both("保留（成为会议提案）", "Kept (became a proposal)"), kept.to_string()),
-        (both("合并到会议提案", "Merged into a proposal"), merged.to_string()),
-        (both("按七条规则排除", "Struck under the seven rules"), total_struck.to_string()),
+        (say(print::PROPOSALS_RECEIVED), record.raw.len().to_string()),
+        (say(print::PROPOSALS_OF_THE_MEETING), proposals.to_string()),
+        (say(print::KEPT_BECAME_PROPOSAL), kept.to_string()),
+        (say(print::MERGED_INTO_PROPOSAL), merged.to_string()),
+        (say(print::STRUCK_UNDER_SEVEN_RULES), total_struck.to_string()),
     ];
     for (k, v) in rows {
         b.push(html!("<tr><td>{}</td><td>{}</td></tr>\n", k, v));
@@ -70,35 +72,31 @@ fn summary(b: &mut Html, record: &Prescreening, proposals: usize) {
 /// The notice's section: the summary, every proposal struck with its rule
 /// and reason, and what each proposal of the meeting was merged from.
 pub fn notice_section(b: &mut Html, record: &Prescreening, proposals: &[Proposal]) {
-    b.push_lit("<h2>会前预审 <span class=\"en\">Pre-screening</span></h2>\n");
-    b.push(html!(
-        "<p>{}</p>\n",
-        both(
-            "会前，居民的每一条提议都记入预审记录（在会议开始前写入日志，受哈希链保护）：只有七条排除规则可以删去提议，相同的提议按三种方式合并。",
-            "Before the meeting every resident's proposal was entered in the pre-screening record (in the log before the meeting opened, under the hash chain): only the seven exclusion rules may strike a proposal, and alike proposals are merged in one of three ways."
-        )
-    ));
+    b.push(heading("h2", print::PRESCREENING));
+    b.push(html!("<p>{}</p>\n", say(print::PRESCREENING_EXPLAINED)));
     summary(b, record, proposals.len());
     let struck: Vec<&RawProposal> =
         record.raw.iter().filter(|r| matches!(r.outcome, RawOutcome::Struck { .. })).collect();
     if !struck.is_empty() {
-        b.push_lit("<h3>排除的提议 <span class=\"en\">Proposals struck</span></h3>\n<table class=\"record\">\n<colgroup><col class=\"id\"><col class=\"text\"><col class=\"out\"></colgroup>\n");
+        b.push(heading("h3", print::PROPOSALS_STRUCK));
+        b.push_lit("<table class=\"record\">\n<colgroup><col class=\"id\"><col class=\"text\"><col class=\"out\"></colgroup>\n");
         b.push(html!(
             "<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-            both("编号", "No."),
-            both("提议", "Proposal"),
-            both("规则与理由", "Rule and reason")
+            say(print::RAW_NO),
+            say(print::RAW_PROPOSAL),
+            say(print::RULE_AND_REASON)
         ));
         for r in struck {
             if let RawOutcome::Struck { rule, reason } = &r.outcome {
                 let (zh, en) = rule_words(*rule);
                 b.push(html!(
-                    "<tr class=\"struck\" data-raw=\"{}\"><td>{}</td><td>{}{}</td><td>{}：{}</td></tr>\n",
+                    "<tr class=\"struck\" data-raw=\"{}\"><td>{}</td><td>{}{}</td><td>{}{}{}</td></tr>\n",
                     r.id,
                     r.id,
                     r.text,
                     place(r),
                     both(&zh, &en),
+                    Html::lit(ui::COLON.zh),
                     reason
                 ));
             }
@@ -112,14 +110,17 @@ pub fn notice_section(b: &mut Html, record: &Prescreening, proposals: &[Proposal
         }
     }
     if !merged.is_empty() {
-        b.push_lit("<h3>合并 <span class=\"en\">Merged</span></h3>\n<ul class=\"merged\">\n");
+        b.push(heading("h3", print::MERGED));
+        b.push_lit("<ul class=\"merged\">\n");
         for p in proposals.iter().filter(|p| merged.contains_key(p.id.as_str())) {
             let from = Html::join(
                 merged[p.id.as_str()].iter().map(|r| match &r.outcome {
-                    RawOutcome::Merged { merge, .. } => html!("{}（{}）", r.id, merge.zh()),
+                    RawOutcome::Merged { merge, .. } => {
+                        html!("{}{}{}{}", r.id, Html::lit(print::OPEN_PAREN.zh), merge.zh(), Html::lit(ui::PART_8.zh))
+                    }
                     _ => Html::new(),
                 }),
-                "、",
+                ui::LIST_SEP.zh,
             );
             b.push(html!("<li>{} {} ← {}</li>\n", p.id, p.title, from));
         }
@@ -140,37 +141,35 @@ pub fn record(h: &Hall) -> Option<String> {
     let record = h.state.prescreening.as_ref()?;
     let m = &h.def.meeting;
     let mut b = Html::new();
-    b.push(html!(
-        "<h1>{}</h1>\n<p class=\"center\">{}</p>\n",
-        m.name,
-        both("会前预审记录", "The pre-screening record")
-    ));
+    b.push(html!("<h1>{}</h1>\n<p class=\"center\">{}</p>\n", m.name, say(ui::PRE_SCREENING_RECORD)));
     summary(&mut b, record, h.def.proposals.len());
     b.push_lit(
         "<table class=\"record\">\n<colgroup><col class=\"id\"><col class=\"text\"><col class=\"out\"></colgroup>\n",
     );
     b.push(html!(
         "<thead><tr><th>{}</th><th>{}</th><th>{}</th></tr></thead>\n<tbody>\n",
-        both("编号", "No."),
-        both("提议", "Proposal"),
-        both("处理结果", "Outcome")
+        say(print::RAW_NO),
+        say(print::RAW_PROPOSAL),
+        say(print::RAW_OUTCOME)
     ));
     for r in &record.raw {
         let title = |id: &str| h.def.proposals.iter().find(|p| p.id == id).map_or("", |p| p.title.as_str()).to_string();
         let (class, out) = match &r.outcome {
             RawOutcome::Kept { proposal } => {
-                ("kept", both(&format!("保留为提案 {proposal}“{}”", title(proposal)), &format!("kept as {proposal}")))
+                ("kept", fill(print::KEPT_AS, &[("id", proposal), ("title", &title(proposal))]))
             }
-            RawOutcome::Merged { proposal, merge } => (
-                "merged",
+            RawOutcome::Merged { proposal, merge } => ("merged", {
+                let (w, t) = (print::MERGED_INTO, title(proposal));
                 both(
-                    &format!("并入提案 {proposal}“{}”（{}）", title(proposal), merge.zh()),
-                    &format!("merged into {proposal} ({})", merge.en()),
-                ),
-            ),
+                    &fill_in(w.zh, &[("id", proposal), ("title", &t), ("how", merge.zh())]),
+                    &fill_in(w.en, &[("id", proposal), ("title", &t), ("how", merge.en())]),
+                )
+            }),
             RawOutcome::Struck { rule, reason } => {
                 let (zh, en) = rule_words(*rule);
-                ("struck", html!("{}：{}", both(&format!("排除，{zh}"), &format!("struck, {en}")), reason))
+                let w = print::STRUCK_RULE;
+                let what = both(&fill_in(w.zh, &[("rule", &zh)]), &fill_in(w.en, &[("rule", &en)]));
+                ("struck", html!("{}{}{}", what, Html::lit(ui::COLON.zh), reason))
             }
         };
         b.push(html!(
@@ -186,18 +185,10 @@ pub fn record(h: &Hall) -> Option<String> {
     b.push_lit("</tbody>\n</table>\n");
     b.push(html!(
         "<p class=\"foot\">{}</p>\n",
-        both(
-            &format!(
-                "本记录是会议日志的第 3 条（共 {} 条），日志末端 {}。",
-                h.log_length,
-                &h.log_head[..16.min(h.log_head.len())]
-            ),
-            &format!(
-                "This record is entry 3 of the meeting's log ({} entries), log head {}.",
-                h.log_length,
-                &h.log_head[..16.min(h.log_head.len())]
-            )
+        fill(
+            print::RECORD_IS_ENTRY_3,
+            &[("n", &h.log_length.to_string()), ("head", &h.log_head[..16.min(h.log_head.len())])]
         )
     ));
-    Some(document(&m.language, &format!("{} · 预审记录", m.name), CSS, &b))
+    Some(document(&m.language, &fill_in(print::RECORD_TITLE.zh, &[("meeting", &m.name)]), CSS, &b))
 }
