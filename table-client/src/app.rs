@@ -520,6 +520,7 @@ impl App {
             Role::Counter => terminal::WRONG_ROLE_COUNTER,
             Role::Screen => terminal::WRONG_ROLE_SCREEN,
             Role::Scrutineer => terminal::WRONG_ROLE_SCRUTINEER,
+            Role::Registrar => terminal::WRONG_ROLE_REGISTRAR,
             _ => terminal::WRONG_ROLE_OTHER,
         };
         self.lang().fill(w, &[("name", name), ("base", &base)])

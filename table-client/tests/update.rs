@@ -7,7 +7,7 @@ mod common;
 use common::*;
 use crossterm::event::KeyCode;
 use std::time::Duration;
-use table_client::app::{App, Effect, Event, Level, Modal};
+use table_client::app::{App, Effect, Event, Level, Modal, Screen};
 use table_client::i18n::Lang;
 use table_client::outbox::Entry;
 use yuanzhuo_client::{LinkEvent, LinkStatus};
@@ -465,4 +465,22 @@ fn saving_a_recommendation_to_exclude_says_the_organiser_decides() {
         .expect("the annotation is sent");
     ack(&mut app, &id);
     assert_eq!(last_text(&app), "技术意见已保存 P01：顾问建议排除（第6条：技术上不可行），由组织者决定");
+}
+
+/// A card that is not for this program says which page it belongs to.
+#[test]
+fn a_card_of_another_role_names_its_own_page() {
+    for (role, lang, page) in [
+        (Role::Scrutineer, Lang::Zh, "http://10.0.0.5:8470/scrutineer 监督点票"),
+        (Role::Counter, Lang::En, "Open http://10.0.0.5:8470/count in a browser"),
+        (Role::Registrar, Lang::En, "That is a registrar's token. Open http://10.0.0.5:8470/door"),
+        (Role::Registrar, Lang::Zh, "登记员的令牌。请在浏览器打开 http://10.0.0.5:8470/door"),
+    ] {
+        let (mut app, _) = App::new(config(lang), Some("ws://10.0.0.5:8470/ws".into()), Some("TOKEN".into()), NOW);
+        let fx = welcome(&mut app, role);
+        assert!(fx.iter().any(|e| matches!(e, Effect::Disconnect)), "{role:?}");
+        let Screen::Prompt(form) = &app.screen else { panic!("{role:?}: back to the prompt") };
+        let said = form.error.clone().unwrap_or_default();
+        assert!(said.contains(page), "{role:?}: {said}");
+    }
 }

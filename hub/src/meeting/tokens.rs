@@ -194,8 +194,8 @@ pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<Option<St
     // cards still carry the role's old name cannot be carried over.
     if let Some(t) = tokens.iter().find(|t| t.serial.starts_with("observer-")) {
         bail!(
-            "这个数据文件夹由旧版圆桌创建（监票员卡 {0} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验。\n\
-             This data folder was made by an earlier Yuanzhuo (scrutineer card {0} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify.",
+            "这个数据文件夹由旧版圆桌创建（监票员卡 {0} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验、用 hub export 导出。\n\
+             This data folder was made by an earlier Yuanzhuo (scrutineer card {0} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify and exported with hub export.",
             t.serial
         );
     }
@@ -595,5 +595,20 @@ mod tests {
         assert!(a.bytes().all(|b| ALPHABET.contains(&b)));
         assert_ne!(a, random_code(VOTER_LEN));
         assert_eq!(normalize(&a), a);
+    }
+
+    /// A folder whose scrutineer cards carry the role's old name is refused
+    /// at start with words that say why, never served as if intact.
+    #[test]
+    fn a_folder_from_before_the_scrutineers_name_is_refused_in_words() {
+        let old = TokenRow {
+            token: "AAAA-BBBB".into(),
+            role: Role::Scrutineer,
+            table: None,
+            all_tables: false,
+            serial: "observer-1".into(),
+        };
+        let err = check_against_log(&State::default(), &[old]).unwrap_err().to_string();
+        assert!(err.contains("旧版圆桌") && err.contains("observer-1") && err.contains("earlier Yuanzhuo"), "{err}");
     }
 }

@@ -70,7 +70,8 @@ ui_words! {
     WRONG_ROLE_COUNTER = "这是点票员的令牌。请在浏览器打开 {base}/count 录入纸质选票", "That is a counter's token. Open {base}/count in a browser to key paper ballots";
     WRONG_ROLE_SCREEN = "这是桌面屏的卡（只读）。请在放于桌子中间的平板或手机上扫码，或在浏览器打开 {base}/table-screen", "That is a table screen's card (read-only). Scan it with the tablet or phone in the middle of the table, or open {base}/table-screen in a browser";
     WRONG_ROLE_SCRUTINEER = "这是监票员的令牌。请在浏览器打开 {base}/scrutineer 监督点票", "That is a scrutineer's token. Open {base}/scrutineer in a browser to watch the count";
-    WRONG_ROLE_OTHER = "这是{name}的令牌，本程序供桌长、记录员和技术顾问使用；请在浏览器打开 {base}", "That is an {name} token; this program is for chairs, recorders and advisers. Open {base} in a browser";
+    WRONG_ROLE_REGISTRAR = "这是登记员的令牌。请在浏览器打开 {base}/door 登记到场居民", "That is a registrar's token. Open {base}/door in a browser to keep the door register";
+    WRONG_ROLE_OTHER = "这是{name}的令牌，本程序供桌长、记录员和技术顾问使用；请在浏览器打开 {base}", "That is a {name} token; this program is for chairs, recorders and advisers. Open {base} in a browser";
     PICK_EXCLUDED = "本桌推选的 {what}：它不能再被选中，也不会获得资助", "This table's pick {what}: it can no longer be chosen and will not be funded";
     NOT_ACCEPTED = "未被接受：{what} —— {why}", "Not accepted: {what} — {why}";
 
