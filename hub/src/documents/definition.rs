@@ -17,6 +17,7 @@
 mod pb;
 mod record;
 mod sheet;
+pub(crate) use sheet::civil_from_days;
 mod table;
 
 use std::collections::HashMap;

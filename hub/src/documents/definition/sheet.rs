@@ -380,7 +380,7 @@ pub fn excel_date_text(serial: f64, duration: bool) -> String {
 }
 
 /// Howard Hinnant's civil-from-days: days since 1970-01-01 → (y, m, d).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
+pub(crate) fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

@@ -471,18 +471,8 @@ fn days_in(y: u32, m: u32) -> u32 {
 /// time zone.
 pub fn cst_date(ms: u64) -> (u32, u32, u32) {
     let days = ((ms / 1000 + 8 * 3600) / 86_400) as i64;
-    // Howard Hinnant's civil-from-days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = if m <= 2 { y + 1 } else { y } as u32;
-    (d, m, y)
+    let (y, m, d) = crate::documents::definition::civil_from_days(days);
+    (d, m, y as u32)
 }
 
 /// The documents' source files whose words come from `words::print` (and
