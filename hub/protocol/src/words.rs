@@ -70,10 +70,10 @@ macro_rules! ui_words {
 /// Every other word the hub's pages show: labels, buttons, notices.
 pub mod ui;
 
-/// The table-client's own words (not sent to the pages).
-pub mod terminal;
 /// The words of the hub's printed and exported documents.
 pub mod print;
+/// The table-client's own words (not sent to the pages).
+pub mod terminal;
 
 /// How the budget goes to the ranking, as the room is told before the vote.
 pub fn allocation(a: Allocation) -> Words {
