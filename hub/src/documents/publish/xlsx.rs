@@ -16,12 +16,23 @@ use anyhow::Result;
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet};
 
 use super::*;
+use yuanzhuo_protocol::words::terminal;
 
-pub const RESULTS: &str = "结果 Results";
-pub const BALLOTS: &str = "选票 Ballots";
-pub const PROPOSALS: &str = "提案 Proposals";
-pub const RULES: &str = "规则 Rules";
-pub const STICKERS: &str = "贴纸 Stickers";
+/// An entry as one cell: "中文 English".
+fn both(w: Words) -> String {
+    format!("{} {}", w.zh, w.en)
+}
+
+/// `a（b）`, as a cell writes a value and its detail.
+fn in_parens(a: &str, b: &str) -> String {
+    fill_in(print::IN_PARENS.zh, &[("a", a), ("b", b)])
+}
+
+/// "第{n}条 rule {n}".
+fn rule_n(n: u8) -> String {
+    let (zh, en) = print::RULE_N.fill(&[("n", &n.to_string())]);
+    format!("{zh} {en}")
+}
 
 /// First data row of the results sheet (below the title block and header).
 pub const RESULTS_FIRST_ROW: u32 = 6;
@@ -74,12 +85,12 @@ impl Styles {
     }
 }
 
-/// A column: header (Chinese, English) and width.
-type Col = (&'static str, &'static str, f64);
+/// A column: header (Chinese above English) and width.
+type Col = (Words, f64);
 
 fn header(ws: &mut Worksheet, row: u32, cols: &[Col], st: &Styles) -> Result<()> {
-    for (i, (zh, en, w)) in cols.iter().enumerate() {
-        ws.write_string_with_format(row, i as u16, format!("{zh}\n{en}"), &st.header)?;
+    for (i, (h, w)) in cols.iter().enumerate() {
+        ws.write_string_with_format(row, i as u16, format!("{}\n{}", h.zh, h.en), &st.header)?;
         ws.set_column_width(i as u16, *w)?;
     }
     ws.set_row_height(row, 30)?;
@@ -93,8 +104,8 @@ pub fn workbook(o: &Outcome) -> Result<Vec<u8>> {
     let m = &o.def.meeting;
     wb.set_properties(
         &DocProperties::new()
-            .set_title(format!("{} · 结果 Results", m.name))
-            .set_author("Yuanzhuo 圆桌")
+            .set_title(format!("{} · {}", m.name, both(print::RESULTS)))
+            .set_author(format!("{} {}", ui::YUANZHUO.en, ui::YUANZHUO.zh))
             .set_comment(format!("log head {}", o.log_head))
             .set_creation_datetime(&ExcelDateTime::from_timestamp((o.last_entry_ms / 1000) as i64)?),
     );
@@ -109,24 +120,24 @@ pub fn workbook(o: &Outcome) -> Result<Vec<u8>> {
 }
 
 const RESULT_COLS: [Col; 13] = [
-    ("名次", "Rank", 7.0),
-    ("位次", "Position", 8.0),
-    ("编号", "ID", 8.0),
-    ("项目", "Title", 30.0),
-    ("地点", "Location", 22.0),
-    ("得票", "Votes", 8.0),
-    ("造价（元）", "Cost", 11.0),
-    ("资助", "Funded", 14.0),
-    ("累计（元）", "Running total", 12.0),
-    ("未资助原因", "Reason not funded", 22.0),
-    ("说明", "Note", 34.0),
-    ("其中纸质票", "Paper votes", 9.0),
-    ("其中贴纸", "Sticker votes", 9.0),
+    (ui::RANK, 7.0),
+    (print::POSITION, 8.0),
+    (print::NOTICE_ID, 8.0),
+    (print::TITLE, 30.0),
+    (ui::LOCATION, 22.0),
+    (print::VOTES_HEADER, 8.0),
+    (print::COST_YUAN, 11.0),
+    (ui::FUNDED, 14.0),
+    (print::RUNNING_TOTAL_YUAN, 12.0),
+    (print::REASON_NOT_FUNDED, 22.0),
+    (print::NOTE, 34.0),
+    (print::PAPER_VOTES, 9.0),
+    (print::STICKER_VOTES, 9.0),
 ];
 
 fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     let mut ws = Worksheet::new();
-    ws.set_name(RESULTS)?;
+    ws.set_name(both(print::RESULTS))?;
     let m = &o.def.meeting;
     let r = &o.def.rules;
     let cur = o.currency();
@@ -137,21 +148,20 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
         [m.venue.as_str(), m.date.as_str()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · "),
     )?;
     if o.final_ {
-        ws.write_string_with_format(2, 0, "最终结果（投票已结束） Final results: the vote is closed", &st.bold)?;
+        ws.write_string_with_format(2, 0, both(print::FINAL_RESULTS_VOTE_CLOSED), &st.bold)?;
     } else {
-        ws.write_string_with_format(
-            2,
-            0,
-            "临时结果：投票尚未结束，以最终结果为准 Provisional: the vote is not closed yet",
-            &st.warn,
-        )?;
+        ws.write_string_with_format(2, 0, both(print::PROVISIONAL_RESULTS), &st.warn)?;
     }
     let (alloc_zh, alloc_en) = allocation_text(r.allocation);
     let (tie_zh, tie_en) = tie_break_text(r.tie_break);
     ws.write_string(
         3,
         0,
-        format!("预算 Budget {} {cur} · {alloc_zh} / {alloc_en} · {tie_zh} / {tie_en}", grouped(r.budget.amount)),
+        format!(
+            "{} {} {cur} · {alloc_zh} / {alloc_en} · {tie_zh} / {tie_en}",
+            both(ui::BUDGET),
+            grouped(r.budget.amount)
+        ),
     )?;
     header(&mut ws, RESULTS_FIRST_ROW - 1, &RESULT_COLS, st)?;
     let mut row = RESULTS_FIRST_ROW;
@@ -160,10 +170,10 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
         let text = Styles::cell(false, funded, line);
         let num = Styles::cell(true, funded, line);
         let funded_text = match l.funding {
-            Some(Funding::Shares) => "资助 funded（份额 shares）",
-            Some(Funding::Completion) => "资助 funded（补足 completion）",
-            Some(Funding::Greedy) => "资助 funded",
-            None => "未资助 not funded",
+            Some(Funding::Shares) => in_parens(&both(print::FUNDED), &both(ui::SHARES)),
+            Some(Funding::Completion) => in_parens(&both(print::FUNDED), &both(ui::COMPLETION_2)),
+            Some(Funding::Greedy) => both(print::FUNDED),
+            None => both(print::NOT_FUNDED),
         };
         let reason = match &l.row.unfunded_reason {
             Some(code) => {
@@ -179,7 +189,7 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
         ws.write_string_with_format(row, 4, &l.proposal.location, &text)?;
         ws.write_number_with_format(row, 5, l.row.votes as f64, &num)?;
         ws.write_number_with_format(row, 6, l.row.cost as f64, &num)?;
-        ws.write_string_with_format(row, 7, funded_text, &text)?;
+        ws.write_string_with_format(row, 7, &funded_text, &text)?;
         ws.write_number_with_format(row, 8, l.row.running_total as f64, &num)?;
         ws.write_string_with_format(row, 9, reason, &text)?;
         ws.write_string_with_format(row, 10, note(l), &text)?;
@@ -196,30 +206,31 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     let left = o.results.budget.saturating_sub(o.results.total_cost);
     let tu = &o.turnout;
     let line_text = match o.at_line() {
-        Some(a) => format!(
-            "在第 {p} 位之后（红色粗线）：线上最后一项 {id}，{v} 票 / under position {p} (thick red line): the last funded is {id} with {v} votes",
-            p = a.row.position,
-            id = a.proposal.id,
-            v = a.row.votes
-        ),
-        None => "没有项目获得资助 / nothing funded".to_string(),
+        Some(a) => {
+            let (zh, en) = print::LINE_UNDER_POSITION.fill(&[
+                ("p", &a.row.position.to_string()),
+                ("id", &a.proposal.id),
+                ("v", &a.row.votes.to_string()),
+            ]);
+            format!("{zh} / {en}")
+        }
+        None => format!("{} / {}", print::NOTHING_FUNDED.zh, print::NOTHING_FUNDED.en),
     };
-    let totals: Vec<(&str, String)> = vec![
-        ("合计 Totals", String::new()),
-        ("资助项目数 Proposals funded", o.results.funded.len().to_string()),
-        ("资助合计 Funded total", format!("{} {cur}", grouped(o.results.total_cost))),
-        ("预算 Budget", format!("{} {cur}", grouped(o.results.budget))),
-        ("余额 Left", format!("{} {cur}", grouped(left))),
-        ("预算线 Budget line", line_text),
-        (
-            "有效选票 Ballots that count",
-            format!("{}（手机 phone {}，纸质 paper {}）", tu.counting(), tu.phone, tu.paper),
-        ),
-        ("作废纸质票 Void paper ballots", tu.void_total().to_string()),
-        ("贴纸 Stickers", format!("{}（{} 块展板 boards）", tu.stickers, tu.boards)),
+    let by_method =
+        format!("{} {}{}{} {}", both(print::BY_PHONE), tu.phone, ui::COMMA.zh, both(print::ON_PAPER), tu.paper);
+    let totals: Vec<(Words, String)> = vec![
+        (print::TOTALS, String::new()),
+        (print::PROPOSALS_FUNDED, o.results.funded.len().to_string()),
+        (print::FUNDED_TOTAL, format!("{} {cur}", grouped(o.results.total_cost))),
+        (ui::BUDGET, format!("{} {cur}", grouped(o.results.budget))),
+        (print::LEFT, format!("{} {cur}", grouped(left))),
+        (ui::BUDGET_LINE, line_text),
+        (print::BALLOTS_THAT_COUNT, in_parens(&tu.counting().to_string(), &by_method)),
+        (print::VOID_PAPER_BALLOTS, tu.void_total().to_string()),
+        (ui::STICKERS, in_parens(&tu.stickers.to_string(), &format!("{} {}", tu.boards, both(print::BOARDS_UNIT)))),
     ];
     for (k, v) in totals {
-        ws.write_string_with_format(row, 3, k, &st.bold)?;
+        ws.write_string_with_format(row, 3, both(k), &st.bold)?;
         ws.write_string(row, 4, v)?;
         row += 1;
     }
@@ -234,45 +245,45 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
 /// or how equal shares funded it.
 fn note(l: &Line) -> String {
     if let Some((n, zh, en)) = l.exclusion() {
-        let mut s = format!("第{n}条 rule {n}：{zh} / {en}");
+        let mut s = format!("{}{}{zh} / {en}", rule_n(n), ui::COLON.zh);
         if let Some(a) = l.annotation {
             if !a.reason.trim().is_empty() {
-                s.push_str(&format!("；顾问 adviser：{}", a.reason.trim()));
+                s.push_str(&format!("{}{}{}{}", ui::SEMICOLON.zh, both(ui::ADVISER_2), ui::COLON.zh, a.reason.trim()));
             }
         }
         return s;
     }
     match l.funding {
-        Some(Funding::Shares) => "由投票人份额买下 bought by the voters' equal shares".into(),
-        Some(Funding::Completion) => "份额用完后按排名补足 funded by the completion step".into(),
+        Some(Funding::Shares) => both(print::BOUGHT_BY_EQUAL_SHARES),
+        Some(Funding::Completion) => both(print::FUNDED_BY_COMPLETION_STEP),
         _ => String::new(),
     }
 }
 
 const BALLOT_COLS: [Col; 9] = [
-    ("方式", "Method", 9.0),
-    ("回执码", "Receipt", 12.0),
-    ("批次", "Batch", 7.0),
-    ("票号", "Ballot number", 10.0),
-    ("所选提案", "Choices", 40.0),
-    ("项数", "Marks", 7.0),
-    ("是否有效", "Counts", 10.0),
-    ("作废原因", "Void reason", 26.0),
-    ("日志序号", "Log entry", 9.0),
+    (print::METHOD, 9.0),
+    (ui::RECEIPT, 12.0),
+    (ui::BATCH, 7.0),
+    (print::BALLOT_NUMBER, 10.0),
+    (print::CHOICES, 40.0),
+    (print::MARKS, 7.0),
+    (print::COUNTS, 10.0),
+    (print::VOID_REASON, 26.0),
+    (print::LOG_ENTRY, 9.0),
 ];
 
 fn ballots_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     let mut ws = Worksheet::new();
-    ws.set_name(BALLOTS)?;
-    ws.write_string_with_format(0, 0, format!("{} · 选票 Ballots", o.def.meeting.name), &st.title)?;
+    ws.set_name(both(ui::BALLOTS))?;
+    ws.write_string_with_format(0, 0, format!("{} · {}", o.def.meeting.name, both(ui::BALLOTS)), &st.title)?;
     header(&mut ws, 1, &BALLOT_COLS, st)?;
     let mut row = 2u32;
     for b in &o.state.ballots {
-        ws.write_string(row, 0, "手机 phone")?;
+        ws.write_string(row, 0, both(print::BY_PHONE))?;
         ws.write_string(row, 1, &b.receipt)?;
         ws.write_string(row, 4, b.choices.join(", "))?;
         ws.write_number(row, 5, b.choices.len() as f64)?;
-        ws.write_string(row, 6, "有效 valid")?;
+        ws.write_string(row, 6, both(ui::VALID))?;
         ws.write_number(row, 8, b.seq as f64)?;
         row += 1;
     }
@@ -281,18 +292,18 @@ fn ballots_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
             continue;
         }
         for p in &batch.ballots {
-            ws.write_string(row, 0, "纸质 paper")?;
+            ws.write_string(row, 0, both(print::ON_PAPER))?;
             ws.write_number(row, 2, *n)?;
             ws.write_string(row, 3, &p.number)?;
             ws.write_string(row, 4, p.marks.join(", "))?;
             ws.write_number(row, 5, p.marks.len() as f64)?;
             match &p.void {
                 None => {
-                    ws.write_string(row, 6, "有效 valid")?;
+                    ws.write_string(row, 6, both(ui::VALID))?;
                 }
                 Some(code) => {
                     let (zh, en) = void_text(code);
-                    ws.write_string_with_format(row, 6, "作废 void", &st.warn)?;
+                    ws.write_string_with_format(row, 6, both(print::VOID), &st.warn)?;
                     ws.write_string(row, 7, format!("{zh} {en} ({code})"))?;
                 }
             }
@@ -307,27 +318,27 @@ fn ballots_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
 }
 
 const PROPOSAL_COLS: [Col; 15] = [
-    ("编号", "ID", 8.0),
-    ("标题", "Title", 28.0),
-    ("描述", "Description", 40.0),
-    ("地点", "Location", 20.0),
-    ("类别", "Category", 12.0),
-    ("提议人", "Proposer", 16.0),
-    ("估算金额（元）", "Cost", 12.0),
-    ("层级", "Level", 10.0),
-    ("讨论桌", "Discussed at", 10.0),
-    ("推选桌", "Picked by", 12.0),
-    ("顾问判断", "Feasibility", 11.0),
-    ("排除规则", "Exclusion rule", 26.0),
-    ("顾问理由", "Adviser's reason", 30.0),
-    ("顾问估算（元）", "Adviser's estimate", 12.0),
-    ("顾问备注", "Adviser's remark", 30.0),
+    (print::NOTICE_ID, 8.0),
+    (print::PROPOSAL_TITLE, 28.0),
+    (print::DESCRIPTION, 40.0),
+    (ui::LOCATION, 20.0),
+    (ui::CATEGORY, 12.0),
+    (ui::PROPOSER, 16.0),
+    (print::ESTIMATED_COST_YUAN, 12.0),
+    (print::LEVEL, 10.0),
+    (print::DISCUSSED_AT_TABLE, 10.0),
+    (print::PICKED_BY, 12.0),
+    (print::ADVISERS_JUDGEMENT, 11.0),
+    (terminal::EXCLUSION_RULE, 26.0),
+    (print::ADVISERS_REASON_HEADER, 30.0),
+    (print::ADVISERS_ESTIMATE_YUAN, 12.0),
+    (print::ADVISERS_REMARK_HEADER, 30.0),
 ];
 
 fn proposals_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     let mut ws = Worksheet::new();
-    ws.set_name(PROPOSALS)?;
-    ws.write_string_with_format(0, 0, format!("{} · 提案 Proposals", o.def.meeting.name), &st.title)?;
+    ws.set_name(both(print::PROPOSALS))?;
+    ws.write_string_with_format(0, 0, format!("{} · {}", o.def.meeting.name, both(print::PROPOSALS)), &st.title)?;
     header(&mut ws, 1, &PROPOSAL_COLS, st)?;
     let money_fmt = Format::new().set_num_format("#,##0").set_align(FormatAlign::Top);
     for (i, p) in o.def.proposals.iter().enumerate() {
@@ -344,7 +355,7 @@ fn proposals_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
             ws.write_string_with_format(row, 8, o.table_name(t), &st.wrap)?;
         }
         let picked: Vec<String> = o.picked_by(&p.id).into_iter().map(|t| o.table_name(t)).collect();
-        ws.write_string_with_format(row, 9, picked.join("、"), &st.wrap)?;
+        ws.write_string_with_format(row, 9, picked.join(ui::LIST_SEP.zh), &st.wrap)?;
         if let Some(a) = o.state.annotations.get(&p.id) {
             let (zh, en) = feasibility_text(a.feasibility);
             ws.write_string_with_format(row, 10, format!("{zh} {en}"), &st.wrap)?;
@@ -352,7 +363,7 @@ fn proposals_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
                 let text = EXCLUSION_RULES
                     .get(usize::from(n).wrapping_sub(1))
                     .map_or(String::new(), |(zh, en)| format!("{zh} / {en}"));
-                ws.write_string_with_format(row, 11, format!("第{n}条 rule {n}：{text}"), &st.wrap)?;
+                ws.write_string_with_format(row, 11, format!("{}{}{text}", rule_n(n), ui::COLON.zh), &st.wrap)?;
             }
             ws.write_string_with_format(row, 12, &a.reason, &st.wrap)?;
             if let Some(c) = a.cost_estimate {
@@ -369,76 +380,85 @@ fn proposals_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     Ok(ws)
 }
 
-fn level_text(l: Level) -> &'static str {
-    match l {
-        Level::Community => "社区 community",
-        Level::Street => "街道 street",
-    }
+fn level_text(l: Level) -> String {
+    both(match l {
+        Level::Community => print::COMMUNITY,
+        Level::Street => print::STREET,
+    })
 }
 
 fn rules_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     let mut ws = Worksheet::new();
-    ws.set_name(RULES)?;
+    ws.set_name(both(print::RULES))?;
     let m = &o.def.meeting;
     let r = &o.def.rules;
     let cur = o.currency();
-    ws.write_string_with_format(0, 0, format!("{} · 规则 Rules", m.name), &st.title)?;
-    header(&mut ws, 1, &[("项目", "Item", 34.0), ("内容", "Value", 90.0)], st)?;
+    ws.write_string_with_format(0, 0, format!("{} · {}", m.name, both(print::RULES)), &st.title)?;
+    header(&mut ws, 1, &[(print::ITEM, 34.0), (print::VALUE, 90.0)], st)?;
     let (alloc_zh, alloc_en) = allocation_text(r.allocation);
     let (tie_zh, tie_en) = tie_break_text(r.tie_break);
     let (tally_zh, tally_en) = tally_text(r.tally);
-    let mut items: Vec<(&str, String)> = vec![
-        ("会议 Meeting", m.name.clone()),
-        ("地点 Venue", m.venue.clone()),
-        ("日期 Date", m.date.clone()),
-        ("桌数 Tables", format!("{}：{}", r.tables.len(), r.tables.join("、"))),
-        ("提案数 Proposals", o.def.proposals.len().to_string()),
-        ("每桌推选 Picks per table", r.picks_per_table.to_string()),
-        ("每张选票最多 Most choices per ballot", format!("{}（超过即作废 more is void）", r.max_choices)),
-        ("预算 Budget", format!("{} {cur}", grouped(r.budget.amount))),
-        ("资助规则 Funding rule", format!("{} — {alloc_zh} / {alloc_en}", allocation_code(r.allocation))),
-        ("同票规则 Tie-break", format!("{} — {tie_zh} / {tie_en}", tie_code(r.tie_break))),
-        ("计票公开 Tally", format!("{tally_zh} / {tally_en}")),
+    let phase = o.state.phase;
+    let mut items: Vec<(String, String)> = vec![
+        (both(ui::MEETING), m.name.clone()),
+        (both(print::VENUE), m.venue.clone()),
+        (both(print::DATE_HEADER), m.date.clone()),
+        (both(ui::TABLE_COUNT), format!("{}{}{}", r.tables.len(), ui::COLON.zh, r.tables.join(ui::LIST_SEP.zh))),
+        (both(print::PROPOSAL_COUNT), o.def.proposals.len().to_string()),
+        (both(ui::PICKS_PER_TABLE), r.picks_per_table.to_string()),
+        (both(print::MOST_CHOICES_PER_BALLOT), in_parens(&r.max_choices.to_string(), &both(print::MORE_IS_VOID))),
+        (both(ui::BUDGET), format!("{} {cur}", grouped(r.budget.amount))),
+        (both(print::FUNDING_RULE), format!("{} — {alloc_zh} / {alloc_en}", allocation_code(r.allocation))),
+        (both(print::TIE_BREAK), format!("{} — {tie_zh} / {tie_en}", tie_code(r.tie_break))),
+        (both(print::TALLY_SHOWN), format!("{tally_zh} / {tally_en}")),
         (
-            "公开看板 Public board",
-            match r.board {
-                BoardDisclosure::Choices => "回执码与所选提案 receipts and choices".into(),
-                BoardDisclosure::ReceiptsOnly => "仅回执码 receipts only".into(),
-            },
+            both(print::PUBLIC_BOARD),
+            both(match r.board {
+                BoardDisclosure::Choices => print::RECEIPTS_AND_CHOICES,
+                BoardDisclosure::ReceiptsOnly => print::RECEIPTS_ONLY,
+            }),
         ),
         (
-            "讨论 Discussion",
-            format!("{} 分钟 minutes · 推介 pitch {} 分钟 minutes", r.discussion_minutes, r.pitch_minutes),
+            both(print::DISCUSSION),
+            format!(
+                "{} {} · {} {} {}",
+                r.discussion_minutes,
+                both(print::MINUTES_UNIT),
+                both(terminal::TIMER_PITCH),
+                r.pitch_minutes,
+                both(print::MINUTES_UNIT)
+            ),
         ),
-        ("规则指纹 Rules fingerprint", o.state.fingerprint.clone()),
-        ("阶段 Phase", format!("{} {}", o.state.phase.zh(), o.state.phase.en())),
-        ("结果 Results", if o.final_ { "最终 final".into() } else { "临时（投票尚未结束） provisional".into() }),
-        ("日志条数 Log entries", o.log_length.to_string()),
-        ("日志哈希 Log head", o.log_head.clone()),
-        ("投票结束时的日志哈希 Log head at the close (lot seed)", o.results.closed_at_head.clone()),
-        ("有效选票 Ballots that count", o.turnout.counting().to_string()),
-        ("其中手机 of which by phone", o.turnout.phone.to_string()),
-        ("其中纸质 of which on paper", o.turnout.paper.to_string()),
-        ("作废纸质票 Void paper ballots", o.turnout.void_total().to_string()),
-        ("贴纸 Stickers", o.turnout.stickers.to_string()),
+        (both(ui::RULES_FINGERPRINT), o.state.fingerprint.clone()),
+        (both(print::PHASE), format!("{} {}", phase.zh(), phase.en())),
+        (both(print::RESULTS), both(if o.final_ { print::FINAL } else { print::PROVISIONAL })),
+        (both(print::LOG_ENTRIES), o.log_length.to_string()),
+        (both(print::LOG_HEAD), o.log_head.clone()),
+        (both(print::LOG_HEAD_AT_CLOSE), o.results.closed_at_head.clone()),
+        (both(print::BALLOTS_THAT_COUNT), o.turnout.counting().to_string()),
+        (both(print::OF_WHICH_BY_PHONE), o.turnout.phone.to_string()),
+        (both(print::OF_WHICH_ON_PAPER), o.turnout.paper.to_string()),
+        (both(print::VOID_PAPER_BALLOTS), o.turnout.void_total().to_string()),
+        (both(ui::STICKERS), o.turnout.stickers.to_string()),
     ];
     for (code, n) in &o.turnout.void {
         let (zh, en) = void_text(code);
-        items.push(("　作废原因 void because", format!("{zh} {en} ({code}): {n}")));
+        items.push((
+            format!("{}{}", print::WIDE_SPACE.zh, both(print::VOID_BECAUSE)),
+            format!("{zh} {en} ({code}): {n}"),
+        ));
     }
     if let Some(e) = &o.results.equal_shares {
-        items.push(("平均分配：投票人 Equal shares: voters", e.voters.to_string()));
-        items.push(("平均分配：每人份额 Equal shares: share each", format!("{} {cur}", e.share)));
-        items.push(("份额买下（按顺序） Bought by the shares, in order", e.selected.join(", ")));
-        items.push(("余额补足 Funded by completion", e.completion.join(", ")));
+        items.push((both(print::EQUAL_SHARES_VOTERS), e.voters.to_string()));
+        items.push((both(print::EQUAL_SHARES_SHARE_EACH), format!("{} {cur}", e.share)));
+        items.push((both(print::BOUGHT_BY_THE_SHARES_IN_ORDER), e.selected.join(", ")));
+        items.push((both(print::FUNDED_BY_COMPLETION), e.completion.join(", ")));
     }
-    items.push((
-        "核对 How to check",
-        format!("hub verify --data 数据文件夹 --head {}", o.log_head.get(..16).unwrap_or(&o.log_head)),
-    ));
+    let head = o.log_head.get(..16).unwrap_or(&o.log_head);
+    items.push((both(print::HOW_TO_CHECK), fill_in(print::VERIFY_COMMAND.zh, &[("head", head)])));
     for (i, (k, v)) in items.iter().enumerate() {
         let row = 2 + i as u32;
-        ws.write_string_with_format(row, 0, *k, &st.bold)?;
+        ws.write_string_with_format(row, 0, k, &st.bold)?;
         ws.write_string_with_format(row, 1, v, &st.wrap)?;
     }
     ws.set_paper_size(9).set_print_fit_to_pages(1, 0);
@@ -463,14 +483,9 @@ fn tie_code(t: TieBreak) -> &'static str {
 
 fn stickers_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
     let mut ws = Worksheet::new();
-    ws.set_name(STICKERS)?;
-    ws.write_string_with_format(0, 0, format!("{} · 贴纸 Stickers", o.def.meeting.name), &st.title)?;
-    header(
-        &mut ws,
-        1,
-        &[("展板", "Board", 8.0), ("编号", "ID", 8.0), ("项目", "Title", 30.0), ("贴纸", "Stickers", 9.0)],
-        st,
-    )?;
+    ws.set_name(both(ui::STICKERS))?;
+    ws.write_string_with_format(0, 0, format!("{} · {}", o.def.meeting.name, both(ui::STICKERS)), &st.title)?;
+    header(&mut ws, 1, &[(print::BOARD, 8.0), (print::NOTICE_ID, 8.0), (print::TITLE, 30.0), (ui::STICKERS, 9.0)], st)?;
     let mut row = 2u32;
     for (n, board) in &o.state.desk.boards {
         if board.status != PaperStatus::Agreed {
