@@ -12,7 +12,9 @@
  * State (`app`) is plain data changed by events (hub messages, taps); the
  * render* functions draw parts of the page from it. The hub decides what is
  * allowed: its errors are shown as they come. Unanswered commands survive a
- * reload (YZ.Session persist) and are re-sent with the same id.
+ * reload (YZ.Session persist, kept per card) and are re-sent with the same id.
+ * Sign-in, the session and the header's common part are the staff shell's
+ * (staff.js).
  */
 (function () {
   'use strict';
@@ -35,10 +37,8 @@
   const name2 = function (k) { return YZ.t(k); };
 
   const app = {
-    token: null,
     you: null,
     snap: null,
-    status: 'connecting',
     tab: null,
     picks: null,        // the chair's marks, or null: follow the hub's picks
     reviewing: false,
@@ -49,7 +49,6 @@
     advQuery: '',
     turnSec: 60
   };
-  let session = null;
 
   // ------------------------------------------------------------ derived data
 
@@ -106,7 +105,7 @@
   const mine = {};
   /** Send a command; an error from the hub is shown as it comes. Resolves with the answer. */
   function send(command, okText) {
-    const id = session.newId();
+    const session = shell.session, id = session.newId();
     mine[id] = true;
     const p = session.command(command, id);
     renderHeader();
@@ -138,18 +137,14 @@
 
   // ------------------------------------------------------------ header, tabs
 
+  /** "桌长 · 第2桌": the card's role and its table (or all tables). */
+  function whoText(you) {
+    const role = ROLE_NAMES[you.role] ? name2(ROLE_NAMES[you.role]) : you.role;
+    return role + ' · ' + (you.all_tables ? YZ.t('every_table') : tableName(you.table));
+  }
+
   function renderHeader() {
-    const s = app.snap, you = app.you, st = $('#status');
-    st.setAttribute('data-state', app.status);
-    st.textContent = YZ.statusText(app.status, app.statusDetail);
-    if (you && s) {
-      const role = ROLE_NAMES[you.role] ? name2(ROLE_NAMES[you.role]) : you.role;
-      const where = you.all_tables ? YZ.t('every_table') : tableName(you.table);
-      $('#who').textContent = role + ' · ' + where;
-      document.title = role + ' · ' + where + ' · ' + s.meeting.name;
-      $('#phase').textContent = YZ.phaseName(s.phase);
-    }
-    YZ.showUnsent($('#unsent'), session);
+    shell.header(app.snap);
     renderClock();
     renderSignal();
   }
@@ -189,7 +184,7 @@
 
   function renderClock() {
     const t = app.snap && app.snap.timer;
-    YZ.showClock($('#clock'), t, t ? session.now() : 0);
+    YZ.showClock($('#clock'), t, t ? shell.session.now() : 0);
   }
 
   function tabsFor() {
@@ -232,7 +227,7 @@
   function renderQueue() {
     const d = detail(myTable());
     // The table screen opens with this card (read-only there).
-    if (app.token) $('#screen-link').href = '/table-screen#token=' + encodeURIComponent(app.token);
+    if (shell.token) $('#screen-link').href = '/table-screen#token=' + encodeURIComponent(shell.token);
     const waiting = d ? d.queue.filter(function (e) { return e.state === 'waiting'; }) : [];
     keepFocus($('#waiting'), function () {
       YZ.fill($('#waiting'), waiting.length ? waiting.map(function (e, i) {
@@ -266,7 +261,7 @@
   function renderSpeaking() {
     const d = detail(myTable()), box = $('#speaking');
     if (!d) { YZ.fill(box); return; }
-    let now = session.now(), cur = null;
+    let now = shell.session.now(), cur = null;
     d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
     if (cur) {
       const turnMs = app.turnSec * 1000, el = Math.max(0, now - (cur.started_at_ms || now)), state = timebox(el, turnMs);
@@ -791,77 +786,30 @@
     renderCount();
   }
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
-    $('#signin').hidden = false;
-    $('#tabs').hidden = true;
-    Object.keys(TABS).forEach(function (t) { $('#view-' + t).hidden = true; });
-    if (error) say('error', error);
-    renderHeader();
-    $('#signin-code').focus();
-  }
-
-  const DESK_CODES = ['claim_required', 'wrong_pin', 'claimed_elsewhere', 'too_many_tries', 'device_has_card'];
-  /** A desk card opened here: say where it belongs (the hub does not tell which desk card it is before the claim). */
-  function deskCard() {
-    if (session) { session.stop(); session = null; }
-    YZ.forgetToken('table');
-    YZ.fill($('#wrong-text'), YZ.t('this_is_counting_desk_card'),
-      h('a', { href: '/count' }, '/count'), YZ.t('scrutineers_open'), h('a', { href: '/scrutineer' }, '/scrutineer'),
-      YZ.t('or_scan_cards_qr_code'));
-    $('#wrong-card').hidden = false;
-    $('#signin').hidden = true;
-  }
-
-  /** typed: keep the code only once the hub has welcomed it as a table card. */
-  function start(token, typed) {
-    app.token = token;
-    $('#signin').hidden = true;
-    const key = 'yz.pending.table.' + token.toUpperCase().replace(/[^0-9A-Z]/g, '');
-    session = new YZ.Session({
-      token: token,
-      client: 'table-page/1',
-      persist: key,
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        renderHeader();
-        if (state === 'refused' && detail && DESK_CODES.indexOf(detail.code) >= 0) {
-          // A counter's or scrutineer's card: the hub asks for its device and PIN, which only the desk pages give.
-          deskCard();
-        } else if (state === 'refused') {
-          YZ.forgetToken('table');
-          signIn(YZ.statusText(state, detail));
-        }
-      },
-      onWelcome: function (you, snap) {
-        if (!ROLE_NAMES[you.role]) {
-          // Any other card (voter, counter, organiser...): send it to its page.
-          YZ.wrongCard(session, 'table', you);
-          return;
-        }
-        if (typed) YZ.keepToken('table', token);
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-        app.you = you;
-      },
-      onChange: function (snap, u) {
-        if (!app.you) return;
-        app.snap = snap;
-        if (app.picks && same(app.picks, hubPicks())) app.picks = null;
-        if (!u) { renderAll(); return; }
-        renderHeader();
-        if (u.phase || u.tables || u.table || u.speaking || u.table_detail || u.table_change || u.annotation || u.exclusions || u.proposal || u.adopted_costs) renderView();
-        if (u.exclusions || u.tables || u.table) renderExclusions();
-        if (u.turnout || u.phase) renderCount();
-      },
-      onAnswer: function (m, id) {
-        renderHeader();
-        // Answers to commands re-sent after a reload have no waiting promise.
-        if (!mine[id] && m.type === 'error') say('error', YZ.errorText(m));
-      },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
-    }).start();
-  }
+  // Unanswered commands are kept on the phone per card ('yz.pending.table.' + the card's code).
+  const shell = YZ.staff({
+    page: 'table', roles: Object.keys(ROLE_NAMES), client: 'table-page/1', persist: 'table', deskCard: true,
+    title: function (you) { return whoText(you) + ' · '; },
+    who: function (you, snap) { return snap ? whoText(you) : null; },
+    reset: function () { app.you = null; app.snap = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you) { app.you = you; },
+    change: function (snap, u) {
+      app.snap = snap;
+      if (app.picks && same(app.picks, hubPicks())) app.picks = null;
+      if (!u) { renderAll(); return; }
+      renderHeader();
+      if (u.phase || u.tables || u.table || u.speaking || u.table_detail || u.table_change || u.annotation || u.exclusions || u.proposal || u.adopted_costs) renderView();
+      if (u.exclusions || u.tables || u.table) renderExclusions();
+      if (u.turnout || u.phase) renderCount();
+    },
+    answer: function (m, id) {
+      renderHeader();
+      // Answers to commands re-sent after a reload have no waiting promise.
+      if (!mine[id] && m.type === 'error') say('error', YZ.errorText(m));
+    }
+  });
 
   function init() {
     YZ.initLang();
@@ -874,20 +822,12 @@
     wireQueue();
     wireNotes();
     wireAnnotate();
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      const code = YZ.normalizeToken($('#signin-code').value);
-      if (!code) return;
-      $('#signin-code').value = '';
-      start(code, true);
-    });
     setInterval(function () {
       if (!app.snap) return;
       renderClock();
       if (app.tab === 'queue') renderSpeaking();
     }, 500);
-    const token = YZ.takeToken('table');
-    if (token) start(token); else signIn();
+    shell.begin();
   }
 
   // Exposed for the browser tests and for debugging from the console.
