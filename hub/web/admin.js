@@ -22,14 +22,14 @@
   'use strict';
   const h = YZ.h, tr = YZ.tr, $ = YZ.$;
   const PAGE = 'admin';
-  const TABS = { meeting: 'meeting', tables: 'tables_4', screening: 'exclusions', desk: 'counting_desk_2', cards: 'cards_4', export: 'export' };
+  const TABS = { meeting: 'meeting', tables: 'tables_tab', screening: 'exclusions', desk: 'counting_desk_tab', cards: 'cards_tab', export: 'export' };
   const ROLE_NAMES = {
-    organiser: 'organiser_3', chair: 'chairs', recorder: 'recorders', adviser: 'advisers_2',
+    organiser: 'presence_organiser', chair: 'chairs', recorder: 'recorders', adviser: 'presence_advisers',
     voter: 'voters', scrutineer: 'scrutineers', counter: 'counters', registrar: 'registrars', projector: 'projectors', screen: 'table_screens', public: 'public_views'
   };
   const CARD_KINDS = {
-    voter: 'voting_card', chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3',
-    adviser_all: 'adviser_all_tables', scrutineer: 'scrutineer_3', counter: 'counter_4', registrar: 'door_registrar', projector: 'projector', screen: 'table_screen_read_only'
+    voter: 'voting_card', chair: 'role_chair', recorder: 'role_recorder', adviser: 'role_adviser',
+    adviser_all: 'adviser_all_tables', scrutineer: 'role_scrutineer', counter: 'role_counter', registrar: 'door_registrar', projector: 'projector', screen: 'table_screen_read_only'
   };
   const PRESENCE_EVERY_MS = 3000, CARDS_PER_PAGE = 6;
   const name2 = function (k) { return YZ.t(k); };
@@ -199,16 +199,16 @@
     const r = app.snap.rules, s = app.snap;
     const row = function (k, v) { return [h('dt', null, k), h('dd', null, v)]; };
     return h('dl', { class: 'rules' },
-      row(YZ.t('tables'), YZ.t('part_23', { length: r.tables.length }) + r.tables.join(YZ.t('list_sep'))),
+      row(YZ.t('tables'), YZ.t('table_count_and_names', { n: r.tables.length, names: r.tables.join(YZ.t('list_sep')) })),
       row(YZ.t('proposals'), String(s.proposals.length) + (r.assignment === 'all_tables' ? YZ.t('every_table_discusses_all') : YZ.t('split_between_tables'))),
       row(YZ.t('picks_per_table'), String(r.picks_per_table)),
       row(YZ.t('choices_per_voter'), YZ.t('at_most', { max_choices: r.max_choices })),
       row(YZ.t('budget'), YZ.money(r.budget.amount, r.budget.currency)),
       row(YZ.t('funding'), YZ.allocationName(r.allocation)),
-      row(YZ.t('ties_2'), YZ.tieBreakName(r.tie_break)),
+      row(YZ.t('tie_break_label'), YZ.tieBreakName(r.tie_break)),
       row(YZ.t('tally'), YZ.tallyName(r.tally)),
       row(YZ.t('discussion'), YZ.t('min', { discussion_minutes: r.discussion_minutes })),
-      row(YZ.t('pitch_per_table'), YZ.t('min_2', { pitch_minutes: r.pitch_minutes })));
+      row(YZ.t('pitch_per_table'), YZ.t('pitch_minutes', { pitch_minutes: r.pitch_minutes })));
   }
 
   function tablesWithoutPicks() {
@@ -285,7 +285,7 @@
   function discardBatch(n) {
     const name = YZ.desk.batchName(n);
     YZ.confirm({
-      title: YZ.t('discard_2', { name: name, toLowerCase: name.toLowerCase() }),
+      title: YZ.t('discard_confirm', { name: name, toLowerCase: name.toLowerCase() }),
       body: [h('p', null, YZ.t('has_no_ballot_in_either', { name: name })),
         h('p', null, YZ.t('discard_is_logged_if_paper'))],
       confirm: YZ.t('discard', { name: name, toLowerCase: name.toLowerCase() }), danger: true
@@ -356,8 +356,8 @@
       YZ.fill($('#step'),
       h('p', { id: 'fingerprints' }, s.fingerprint ? [YZ.t('rules_locked_fingerprint'), h('span', { class: 'fingerprint mono', id: 'fingerprint' }, s.fingerprint), ' · '] : null,
         YZ.desk.electorateLine(s, 'step-electorate')),
-      h('h3', null, YZ.t('now_2') + YZ.phaseName(s.phase)),
-      to ? [h('p', null, h('strong', null, YZ.t('next_phase_2') + YZ.phaseName(to)),
+      h('h3', null, YZ.t('now_phase_prefix') + YZ.phaseName(s.phase)),
+      to ? [h('p', null, h('strong', null, YZ.t('next_phase_prefix') + YZ.phaseName(to)),
         nextPitchTable() ? h('span', { class: 'muted' }, YZ.t('call_other_tables_first_button')) : null), stepText(to),
         nextPitchTable() ? h('button', { type: 'button', id: 'advance', onclick: advance }, stepLabel(to)) : null]
         : h('p', { class: 'notice ok' }, YZ.t('results_are_published_meeting_is')),
@@ -379,22 +379,22 @@
     const rows = s.tables.map(function (t) {
       let state, text, sig = signalOf(t);
       if (s.phase === 'pitches') {
-        if (p && p.table === t.table) { state = 'on-stage'; text = YZ.t('on_stage_2'); }
+        if (p && p.table === t.table) { state = 'on-stage'; text = YZ.t('table_state_on_stage'); }
         else if (p && p.done.indexOf(t.table) >= 0) { state = 'pitched'; text = YZ.t('pitched'); }
-        else if (!t.picks.length) { state = 'no-picks'; text = YZ.t('no_picks_2'); }
+        else if (!t.picks.length) { state = 'no-picks'; text = YZ.t('table_state_no_picks'); }
         else { state = 'waiting'; text = YZ.t('to_pitch'); }
       } else if (s.phase === 'picks') {
         state = t.picks_locked ? 'locked' : (t.picks.length === need ? 'full' : 'picking');
         text = (t.picks_locked ? YZ.t('locked') : YZ.t('picks')) + t.picks.length + '/' + need;
       } else {
-        state = 'discussing'; text = s.phase === 'check_in' ? YZ.t('checking_in') : YZ.t('discussing_2');
+        state = 'discussing'; text = s.phase === 'check_in' ? YZ.t('checking_in') : YZ.t('table_state_discussing');
       }
       return { t: t, state: state, text: text, sig: s.phase === 'pitches' ? null : sig };
     });
     let count = function (f) { return rows.filter(f).length; }, n = rows.length, head;
     if (s.phase === 'pitches') head = YZ.t('tables_pitched', { count: count(function (r) { return r.state === 'pitched'; }), count2: count(function (r) { return r.t.picks.length; }) });
     else if (s.phase === 'picks') head = YZ.t('tables_locked', { count: count(function (r) { return r.state === 'locked'; }), n: n });
-    else head = YZ.t('tables_3', { n: n });
+    else head = YZ.t('tables_count_heading', { n: n });
     const ready = count(function (r) { return r.sig === 'ready'; }), more = count(function (r) { return r.sig === 'more_time'; });
     if (s.phase !== 'pitches' && (ready || more)) head += YZ.t('ready_more_time', { ready: ready, more: more });
     drawIf(card, JSON.stringify([YZ.lang(), head, rows.map(function (r) { return [r.t.name, r.state, r.text, r.sig]; })]), function () {
@@ -443,15 +443,15 @@
           h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('batch')), h('th', { scope: 'col' }, YZ.t('status')),
             h('th', { scope: 'col' }, YZ.t('keyed')), h('th', { scope: 'col' }, YZ.t('hand_count')))),
           h('tbody', null, p.batches.map(function (b) {
-            const k = D.keyed(b), keyed = k.agreed !== null ? String(k.agreed) : k.copies.map(function (c) { return c.counter + YZ.t('part_17') + c.entries + (c.finished ? ' ✓' : ''); }).join(' · ') || '—';
+            const k = D.keyed(b), keyed = k.agreed !== null ? String(k.agreed) : k.copies.map(function (c) { return YZ.t('counter_entries', { counter: c.counter, entries: c.entries }) + (c.finished ? ' ✓' : ''); }).join(' · ') || '—';
             const match = k.agreed !== null && b.sheets !== null && b.sheets !== undefined ? (b.sheets === k.agreed ? h('span', { class: 'chip ok' }, YZ.t('match')) : h('span', { class: 'chip bad' }, YZ.t('mismatch'))) : null;
             return h('tr', { 'data-batch': b.batch },
               h('td', null, String(b.batch)),
               h('td', null, h('span', { class: 'chip ' + (b.status === 'agreed' ? 'ok' : b.status === 'disputed' ? 'bad' : 'warn') }, D.statusText(b.status)),
                 b.status === 'disputed' ? h('div', { class: 'small-text' }, b.differences.map(function (d) { return d.at + ' ' + D.diffText(d.reason); }).join(YZ.t('semicolon'))) : null,
-                b.status === 'agreed' ? h('div', { class: 'small-text' }, YZ.t('void_7') + b.ballots.filter(function (x) { return x.void; }).length) : null),
+                b.status === 'agreed' ? h('div', { class: 'small-text' }, YZ.t('batch_void_prefix') + b.ballots.filter(function (x) { return x.void; }).length) : null),
               h('td', null, keyed),
-              h('td', null, b.sheets === null || b.sheets === undefined ? YZ.t('not_yet_2') : String(b.sheets), ' ', match));
+              h('td', null, b.sheets === null || b.sheets === undefined ? YZ.t('sheets_not_counted_yet') : String(b.sheets), ' ', match));
           }))) : h('p', { class: 'muted' }, YZ.t('no_paper_batches_yet')),
         s.rules.allocation === 'equal_shares' ? null : [h('h3', null, YZ.t('sticker_boards')),
           p.boards.length ? h('table', { class: 'ranking', id: 'desk-boards' },
@@ -481,7 +481,7 @@
     const focused = document.activeElement && box.contains(document.activeElement) ? document.activeElement.id : null;
     YZ.fill(box,
       h('h3', null, YZ.t('clock')),
-      t ? [h('p', null, h('strong', null, YZ.timerLabel(t.label)), t.paused ? h('span', { class: 'chip warn' }, YZ.t('paused_3')) : null),
+      t ? [h('p', null, h('strong', null, YZ.timerLabel(t.label)), t.paused ? h('span', { class: 'chip warn' }, YZ.t('timer_paused_chip')) : null),
         h('p', { class: 'timer-big mono', id: 'timer-left', role: 'timer', 'aria-live': 'off' }, YZ.clock(YZ.remainingMs(t, shell.session.now()))),
         h('div', { class: 'row-buttons' },
           running ? h('button', { type: 'button', id: 'timer-pause', onclick: function () { send({ kind: 'pause_timer' }); } }, YZ.t('pause'))
@@ -537,7 +537,7 @@
       h('h3', null, YZ.t('pitches')),
       p ? h('p', null, YZ.t('on_stage'), h('strong', { id: 'pitching' }, name(p.table)),
         p.next ? YZ.t('next', { name: name(p.next) }) : YZ.t('last_table'),
-        p.done.length ? h('br') : null, p.done.length ? YZ.t('done_3') + p.done.map(name).join(YZ.t('list_sep')) : null)
+        p.done.length ? h('br') : null, p.done.length ? YZ.t('done_tables_prefix') + p.done.map(name).join(YZ.t('list_sep')) : null)
         : h('p', { class: 'muted' }, YZ.t('no_table_on_stage_yet')),
       h('form', { class: 'inline-form', onsubmit: function (e) {
         e.preventDefault();
@@ -598,16 +598,16 @@
     res.funded.forEach(function (id) { funded[id] = true; });
     box.__yzKey = null;
     YZ.fill(box, h('h3', null, s.phase === 'published' ? YZ.t('results_published') : YZ.t('results_not_yet_published')),
-      h('p', null, YZ.t('ballots_3') + res.ballots + YZ.t('funded_2') + res.funded.length + YZ.t('total') +
+      h('p', null, YZ.t('results_ballots_prefix') + res.ballots + YZ.t('results_funded_prefix') + res.funded.length + YZ.t('total') +
         YZ.money(res.total_cost, currency()) + ' / ' + YZ.money(res.budget, currency())),
       h('table', { class: 'ranking', id: 'ranking' },
         h('caption', { class: 'visually-hidden' }, YZ.t('ranking')),
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('rank')), h('th', { scope: 'col' }, YZ.t('proposal')),
-          h('th', { scope: 'col' }, YZ.t('votes_2')), h('th', { scope: 'col' }, YZ.t('funded')))),
+          h('th', { scope: 'col' }, YZ.t('votes_column')), h('th', { scope: 'col' }, YZ.t('funded')))),
         h('tbody', null, res.ranking.filter(function (row) { return row.votes > 0 || funded[row.proposal]; }).slice(0, 30).map(function (row) {
           return h('tr', { class: row.funded ? 'funded' : null },
             h('td', null, String(row.rank)), h('td', null, proposalTitle(row.proposal)), h('td', null, String(row.votes)),
-            h('td', null, row.funded ? YZ.t('yes') : YZ.t('no_2')));
+            h('td', null, row.funded ? YZ.t('yes') : YZ.t('answer_no')));
         }))),
       res.ties.filter(function (t) { return t.decisive; }).map(function (t) {
         return h('p', { class: 'notice info' }, YZ.t('tie_at_votes_decided_funding', { votes: t.votes }) + t.proposals.join(' > ') + ' — ' + YZ.tieBreakName(res.tie_break));
@@ -637,7 +637,7 @@
     YZ.fill($('#presence-summary'),
       app.presenceError ? h('p', { class: 'notice error' }, app.presenceError) : null,
       pr ? h('div', { class: 'card', id: 'presence' },
-        h('h3', null, YZ.t('connected_3') + pr.connections),
+        h('h3', null, YZ.t('connections_prefix') + pr.connections),
         h('ul', { class: 'plain' }, Object.keys(ROLE_NAMES).map(function (r) {
           return h('li', { 'data-role': r }, name2(ROLE_NAMES[r]) + YZ.t('colon') + (pr.roles[r] || 0));
         })),
@@ -654,9 +654,9 @@
           h('strong', null, t.name), ' ',
           h('span', { class: 'chip ' + (t.picks_locked ? 'ok' : (t.picks.length === need ? 'warn' : '')), 'data-picks': t.picks.length + '/' + need + (t.picks_locked ? ' locked' : '') },
             (t.picks_locked ? YZ.t('locked') : YZ.t('picks')) + t.picks.length + '/' + need),
-          h('div', null, t.speaking ? YZ.t('speaking_3') + (/^\d+$/.test(t.speaking) ? YZ.t('seat_2', { speaking: t.speaking }) : t.speaking) : YZ.t('nobody_speaking'),
+          h('div', null, t.speaking ? YZ.t('table_speaking_prefix') + (/^\d+$/.test(t.speaking) ? YZ.t('seat', { name: t.speaking }) : t.speaking) : YZ.t('nobody_speaking'),
             YZ.t('waiting') + waiting + YZ.t('notes') + notes),
-          p ? h('div', null, seat(YZ.t('chair'), p.chair), ' ', seat(YZ.t('recorder'), p.recorder), ' ', seat(YZ.t('adviser_2'), p.adviser)) : null,
+          p ? h('div', null, seat(YZ.t('chair'), p.chair), ' ', seat(YZ.t('recorder'), p.recorder), ' ', seat(YZ.t('adviser_short'), p.adviser)) : null,
           t.picks.length ? h('ul', { class: 'plain' }, t.picks.map(function (id) { return h('li', null, proposalTitle(id)); })) : null));
     }));
   }
@@ -669,7 +669,7 @@
     const s = app.snap, D = YZ.desk, e = s.electorate, voting = phaseAt('voting'), closed = phaseAt('counted');
     drawIf($('#electorate-summary'), JSON.stringify([e.cards_issued, e.cards_cancelled, e.fingerprint, s.fingerprint]), function () {
       YZ.fill($('#electorate-summary'), D.electorateLine(s, 'cards-electorate'),
-        s.fingerprint ? [YZ.t('rules_fingerprint_3'), h('b', { class: 'mono fingerprint' }, s.fingerprint)] : null,
+        s.fingerprint ? [YZ.t('rules_fingerprint_inline'), h('b', { class: 'mono fingerprint' }, s.fingerprint)] : null,
         h('br'), h('span', { class: 'muted small-text' }, YZ.t('before_vote_opens_projector_shows')));
     });
     $('#mint-reason-label').textContent = voting
@@ -682,7 +682,7 @@
     });
     drawIf($('#issuances'), JSON.stringify(e.issuances), function () { YZ.fill($('#issuances'), D.issuanceList(s, 'issuance-list')); });
     drawIf($('#cancellations'), JSON.stringify(e.cancellations), function () {
-      YZ.fill($('#cancellations'), e.cancellations.length ? [h('h4', null, YZ.t('cancelled_cards_2')), D.cancellationList(s, 'cancellation-list')] : null);
+      YZ.fill($('#cancellations'), e.cancellations.length ? [h('h4', null, YZ.t('cancelled_cards_heading')), D.cancellationList(s, 'cancellation-list')] : null);
     });
     drawIf($('#desk-cards-box'), JSON.stringify(e.desk), function () {
       YZ.fill($('#desk-cards-box'), D.deskTable(s, { id: 'desk-cards' }));
@@ -724,7 +724,7 @@
           rec ? h('div', null, YZ.t('adviser_recommends_excluding_it_under', { exclusion_rule: rec.exclusion_rule, exclusionRule: YZ.exclusionRule(rec.exclusion_rule) }),
             rec.reason ? YZ.t('colon_reason', { reason: rec.reason }) : '', rec.by_table ? h('span', { class: 'muted' }, YZ.t('table_s_adviser', { by_table: rec.by_table })) : null)
             : h('div', { class: 'muted' }, YZ.t('no_adviser_recommends_it_any')),
-          x ? h('div', null, h('span', { class: 'chip bad' }, YZ.t('excluded_rule_2', { rule: x.rule })), ' ',
+          x ? h('div', null, h('span', { class: 'chip bad' }, YZ.t('excluded_by_rule', { rule: x.rule })), ' ',
             YZ.t('confirmed_at', { time: YZ.desk.time(x.at_ms), reason: x.reason ? YZ.t('colon_reason', { reason: x.reason }) : '' })) : null,
           frozen ? null : x
             ? h('form', { class: 'inline-form', 'data-lift': id, novalidate: true, onsubmit: function (e) { e.preventDefault(); liftExclusion(id, $('#' + lift).value.trim()); } },
@@ -738,7 +738,7 @@
   function confirmExclusion(id, rec) {
     const p = YZ.proposalMap(app.snap)[id];
     YZ.confirm({
-      title: YZ.t('exclude_2', { id: id }),
+      title: YZ.t('exclude_confirm', { id: id }),
       body: [h('p', null, YZ.t('exclude_under_rule', { exclusion_rule: rec.exclusion_rule, exclusionRule: YZ.exclusionRule(rec.exclusion_rule), v: p ? p.title : id })),
         h('p', null, YZ.t('once_excluded_no_phone_can'))],
       confirm: YZ.t('exclude'), danger: true
@@ -816,7 +816,7 @@
 
   function renderSheet() {
     const sh = app.sheet, d = sh.data;
-    $('#sheet-h').textContent = sh.title + YZ.t('cards_2', { length: d.cards.length });
+    $('#sheet-h').textContent = sh.title + YZ.t('card_sheet_count', { length: d.cards.length });
     // Six cards (2 × 3) fill an A4 page; each page is its own block so that printing breaks between them.
     const pages = [];
     d.cards.forEach(function (c, i) {
@@ -863,14 +863,14 @@
       if (!serial) { say('error', YZ.t('type_cards_number_e_g')); $('#cancel-serial').focus(); return; }
       if (!reason) { say('error', YZ.t('say_why_card_is_cancelled')); $('#cancel-reason').focus(); return; }
       YZ.confirm({
-        title: YZ.t('cancel_voter_card_2', { serial: serial }),
+        title: YZ.t('cancel_voter_card_confirm', { serial: serial }),
         body: h('p', null, YZ.t('card_can_no_longer_vote', { reason: reason })),
         confirm: YZ.t('cancel_card'), cancel: YZ.t('back'), danger: true
       }).then(function (yes) {
         if (!yes) return;
         send({ kind: 'cancel_card', serial: serial, reason: reason }).then(function (m) {
           if (m.type !== 'ack') return;
-          say('ok', YZ.t('cancelled_3') + YZ.desk.cardSerial(serial));
+          say('ok', YZ.t('card_cancelled_notice') + YZ.desk.cardSerial(serial));
           $('#cancel-serial').value = ''; $('#cancel-reason').value = '';
         });
       });
@@ -882,7 +882,7 @@
       if (!reason) { say('error', YZ.t('say_why_claim_is_released')); $('#release-reason').focus(); return; }
       const name = YZ.desk.claim.serialName(serial);
       YZ.confirm({
-        title: YZ.t('release_claim_of_2', { name: name }),
+        title: YZ.t('release_claim_confirm', { name: name }),
         body: h('p', null, YZ.t('card_can_then_be_claimed')),
         confirm: YZ.t('release'), danger: true
       }).then(function (yes) {
@@ -896,7 +896,7 @@
       e.preventDefault();
       const a = parseInt($('#range-from').value, 10), b = parseInt($('#range-to').value, 10);
       if (!(a >= 1 && b >= a)) { say('error', YZ.t('enter_valid_range_of_card')); return; }
-      api('GET', '/api/admin/cards/voters?from=' + a + '&to=' + b).then(function (r) { openSheet(YZ.t('voter_cards_2') + a + '–' + b, r); });
+      api('GET', '/api/admin/cards/voters?from=' + a + '&to=' + b).then(function (r) { openSheet(YZ.t('voter_cards_sheet_title') + a + '–' + b, r); });
     });
     $('#table-cards').addEventListener('click', function () {
       api('GET', '/api/admin/cards/tables').then(function (r) { openSheet(YZ.t('table_and_staff_cards'), r); });
@@ -1030,7 +1030,7 @@
     $('#print-record').addEventListener('click', function () { printDocument('/api/admin/print/record.html'); });
     $('#export-contacts').addEventListener('click', function () { downloadDocument('/api/admin/contacts.csv', YZ.tIn('zh', 'contacts_csv_name')); });
     $('#signout').addEventListener('click', function () {
-      YZ.confirm({ title: YZ.t('sign_out_2'), body: h('p', null, YZ.t('you_will_need_organisers_secret')), confirm: YZ.t('sign_out') })
+      YZ.confirm({ title: YZ.t('sign_out_confirm'), body: h('p', null, YZ.t('you_will_need_organisers_secret')), confirm: YZ.t('sign_out') })
         .then(function (yes) { if (yes) shell.signIn(); });
     });
     app.autoNext = YZ.tabStorage.get('yz.admin.autonext') === '1';

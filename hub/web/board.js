@@ -120,7 +120,7 @@
     const voids = YZ.voidLine(b), e = b.electorate || {};
     return [
       h('dl', { class: 'rules' },
-        row(YZ.t('now_3'), YZ.phaseName(b.phase), 'b-phase'),
+        row(YZ.t('now_label'), YZ.phaseName(b.phase), 'b-phase'),
         row(YZ.t('ballots'), YZ.countLine(b), 'b-count'),
         voids ? row(YZ.t('void_by_reason'), voids, 'b-void-reasons') : null,
         row(YZ.t('voter_cards'), YZ.t('issued_cancelled', { v: e.cards_issued || 0, v2: e.cards_cancelled || 0 }), 'b-cards'),
@@ -145,7 +145,7 @@
         h('tbody', null, list.map(function (x) {
           return h('tr', { 'data-receipt': x.receipt }, h('td', { class: 'mono' }, x.receipt), b.choices_shown ? h('td', null, ids(x.choices, titles)) : null);
         }))),
-      more(b.phone.length, YZ.t('part_6'))
+      more(b.phone.length, YZ.t('sheets_unit'))
     ];
   }
 
@@ -159,7 +159,7 @@
       h('p', { class: 'muted' }, YZ.t('keyed_by_two_counters_independently')),
       h('ul', { class: 'plain batches' }, b.batches.map(function (x) {
         return h('li', { 'data-batch': x.batch }, D.batchName(x.batch) + YZ.t('colon') + D.statusText(x.status) +
-          (x.ballots !== null && x.ballots !== undefined ? YZ.t('ballots_2', { ballots: x.ballots }) : '') +
+          (x.ballots !== null && x.ballots !== undefined ? YZ.t('batch_ballots_suffix', { ballots: x.ballots }) : '') +
           (x.sheets !== null && x.sheets !== undefined ? YZ.t('sheets_counted_by_scrutineer', { sheets: x.sheets }) : ''));
       })),
       h('table', { class: 'btable', id: 'paper-table' },
@@ -170,9 +170,9 @@
           return h('tr', { 'data-number': x.number, class: x.void ? 'void' : null },
             h('td', { class: 'mono' }, x.number), h('td', null, String(x.batch)),
             b.choices_shown ? h('td', null, ids(x.marks, titles)) : null,
-            h('td', null, x.void ? h('span', { class: 'chip bad' }, YZ.t('void_2') + voidText(x.void, x.marks)) : h('span', { class: 'chip ok' }, YZ.t('valid'))));
+            h('td', null, x.void ? h('span', { class: 'chip bad' }, YZ.t('void_chip_prefix') + voidText(x.void, x.marks)) : h('span', { class: 'chip ok' }, YZ.t('valid'))));
         }))),
-      more(b.paper.length, YZ.t('part_6'))
+      more(b.paper.length, YZ.t('sheets_unit'))
     ];
   }
 
@@ -181,8 +181,8 @@
     if (!v.length) return h('p', { class: 'muted' }, YZ.t('no_void_ballots'));
     return [h('p', null, YZ.t('void_ballots_count_for_no')),
       h('ul', { class: 'plain', id: 'void-list' }, v.map(function (x) {
-        return h('li', { 'data-number': x.number }, h('b', { class: 'mono' }, x.number), YZ.t('batch_2', { batch: x.batch }), YZ.t('colon'),
-          voidText(x.void, x.marks), x.marks ? [YZ.t('marks_2'), ids(x.marks, titles)] : null);
+        return h('li', { 'data-number': x.number }, h('b', { class: 'mono' }, x.number), YZ.t('in_batch', { batch: x.batch }), YZ.t('colon'),
+          voidText(x.void, x.marks), x.marks ? [YZ.t('marks_prefix'), ids(x.marks, titles)] : null);
       }))];
   }
 
@@ -193,9 +193,9 @@
       h('h3', null, YZ.t('cards_issued')),
       e.issuances.length ? h('ul', { class: 'plain', id: 'issuances' }, e.issuances.map(function (i) {
         return h('li', { class: i.during_vote ? 'during-vote' : null, 'data-first': i.first },
-          i.during_vote ? h('b', null, YZ.issueText(i)) : [YZ.t('part_22', { hhmm: YZ.hhmm(i.at_ms) }), YZ.issueText(i)],
+          i.during_vote ? h('b', null, YZ.issueText(i)) : [YZ.hhmm(i.at_ms) + ' ', YZ.issueText(i)],
           i.during_vote ? h('span', { class: 'chip warn' }, YZ.t('issued_during_vote')) : null);
-      })) : h('p', { class: 'muted' }, YZ.t('no_voter_cards_issued_yet_2')),
+      })) : h('p', { class: 'muted' }, YZ.t('board_no_voter_cards_yet')),
       h('h3', null, YZ.t('cancelled_cards')),
       e.cancellations.length ? h('ul', { class: 'plain', id: 'cancellations' }, e.cancellations.map(function (c) {
         return h('li', { 'data-serial': c.serial }, YZ.cancelText(c));
@@ -204,7 +204,7 @@
       h('ul', { class: 'plain', id: 'desk-claims' }, e.desk.map(function (d) {
         const c = YZ.claimText(d);
         return h('li', { 'data-serial': d.serial, class: c && c.flagged ? 'flagged' : null },
-          c ? [c.flagged ? h('b', null, '⚠ ') : null, c.text, h('span', { class: 'muted' }, YZ.t('device') + d.claim.device + YZ.t('part_8')),
+          c ? [c.flagged ? h('b', null, '⚠ ') : null, c.text, h('span', { class: 'muted' }, YZ.t('device_in_parens', { device: d.claim.device })),
             c.also ? h('span', { class: c.flagged ? 'chip bad' : 'chip' }, c.also) : null]
             : [YZ.deskName(d), YZ.t('not_claimed_yet')]);
       }))
@@ -246,7 +246,7 @@
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('proposal')),
           b.choices_shown ? [h('th', { scope: 'col', class: 'num' }, YZ.t('phone')), h('th', { scope: 'col', class: 'num' }, YZ.t('paper')),
             b.allocation !== 'equal_shares' ? h('th', { scope: 'col', class: 'num' }, YZ.t('stickers')) : null] : null,
-          h('th', { scope: 'col', class: 'num' }, YZ.t('total_2')))),
+          h('th', { scope: 'col', class: 'num' }, YZ.t('total_column')))),
         h('tbody', null, rows.map(function (r) {
           return h('tr', { 'data-id': r.id, 'data-votes': r.hub },
             h('th', { scope: 'row' }, h('span', { class: 'mono' }, r.id), ' ', r.title),
@@ -269,8 +269,8 @@
     if (found.kind === 'paper') {
       const x = found.ballot;
       return h('div', { class: 'notice ' + (x.void ? 'error' : 'ok'), id: 'found', 'data-found': x.number },
-        h('p', null, h('strong', null, YZ.t('found_paper_ballot', { number: x.number })), YZ.t('batch_2', { batch: x.batch }),
-          x.void ? YZ.t('void_4', { voidtext: voidText(x.void, x.marks) }) : YZ.t('valid_counted')),
+        h('p', null, h('strong', null, YZ.t('found_paper_ballot', { number: x.number })), YZ.t('in_batch', { batch: x.batch }),
+          x.void ? YZ.t('found_ballot_void', { voidtext: voidText(x.void, x.marks) }) : YZ.t('valid_counted')),
         x.marks ? h('p', null, ids(x.marks, titles)) : null);
     }
     return h('div', { class: 'notice error', id: 'found', 'data-found': '' },
@@ -293,8 +293,8 @@
     if (key === drawnKey) return;
     drawnKey = key;
     const titles = proposalTitles(b);
-    document.title = YZ.t('public_board_3') + b.meeting.name;
-    YZ.fill($('#meeting-name'), b.meeting.name, ' ', h('span', { class: 'sub' }, YZ.t('public_board_5')));
+    document.title = YZ.t('public_board_title_prefix') + b.meeting.name;
+    YZ.fill($('#meeting-name'), b.meeting.name, ' ', h('span', { class: 'sub' }, YZ.t('public_board_subtitle')));
     $('#meeting-where').textContent = [b.meeting.venue, b.meeting.date].filter(Boolean).join(' · ');
     YZ.fill($('#summary'), summary(b));
     YZ.fill($('#electorate'), electorateList(b));

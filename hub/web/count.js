@@ -133,8 +133,8 @@
   // ------------------------------------------------------------ batches: the list
 
   function copyLine(c, desk) {
-    const who = c.counter === desk ? YZ.t('me_2') : D.deskName(c.counter);
-    return who + YZ.t('colon') + YZ.t('keyed_4', { entries: c.entries }) + (c.finished ? YZ.t('done') : '');
+    const who = c.counter === desk ? YZ.t('me_short') : D.deskName(c.counter);
+    return who + YZ.t('colon') + YZ.t('copy_keyed', { entries: c.entries }) + (c.finished ? YZ.t('done') : '');
   }
 
   function renderBatchList() {
@@ -218,7 +218,7 @@
     }
     const other = b.copies.filter(function (c) { return c.counter !== desk; })[0];
     const lines = [
-      h('li', null, YZ.t('my_copy') + YZ.t('ballots_5', { v: copy ? copy.ballots.length : 0 }) +
+      h('li', null, YZ.t('my_copy') + YZ.t('copy_ballots', { n: copy ? copy.ballots.length : 0 }) +
         (copy && copy.finished ? YZ.t('finished') : YZ.t('keying'))),
       h('li', null, other ? YZ.t('other_copy_state', { counter: other.counter, entries: other.entries, state: YZ.t(other.finished ? 'comma_finished' : 'comma_keying') })
         : YZ.t('other_copy_no_second_counter'))
@@ -259,7 +259,7 @@
         h('tbody', null, b.ballots.map(function (x) {
           return h('tr', { 'data-number': x.number, class: x.void ? 'void' : null },
             h('td', { class: 'mono' }, x.number), h('td', null, marksText(marksOf(x))),
-            h('td', null, x.void ? h('span', { class: 'chip bad' }, YZ.t('void_2') + D.voidText(x.void, marksOf(x), maxChoices())) : h('span', { class: 'chip ok' }, YZ.t('valid'))));
+            h('td', null, x.void ? h('span', { class: 'chip bad' }, YZ.t('void_chip_prefix') + D.voidText(x.void, marksOf(x), maxChoices())) : h('span', { class: 'chip ok' }, YZ.t('valid'))));
         })))];
   }
 
@@ -286,8 +286,8 @@
     (b && b.status === 'disputed' ? b.differences : []).forEach(function (d) { differs[d.at] = d.reason; });
     order.sort(D.natural);
     const agreed = b && b.status === 'agreed';
-    YZ.fill($('#copy-h'), YZ.t('my_copy') + YZ.t('ballots_4', { length: order.length }),
-      copy && copy.finished ? h('span', { class: 'chip ok' }, YZ.t('finished_2')) : null);
+    YZ.fill($('#copy-h'), YZ.t('my_copy') + YZ.t('copy_ballots', { n: order.length }),
+      copy && copy.finished ? h('span', { class: 'chip ok' }, YZ.t('copy_finished')) : null);
     if (!order.length) { YZ.fill($('#copy'), h('p', { class: 'muted' }, YZ.t('nothing_keyed_yet'))); return; }
     const max = maxChoices(), props = proposals();
     YZ.fill($('#copy'), h('table', { class: 'desk-table', id: 'copy-table' },
@@ -337,7 +337,7 @@
     const copy = myCopy({ batch: app.batch });
     const had = copy && number ? copy.ballots.filter(function (x) { return x.number === D.normalizeNumber(number); })[0] : null;
     const parts = [];
-    if (had) parts.push(h('p', { class: 'fix' }, YZ.t('corrects_was', { number: had.number }), marksText(had.marks), YZ.t('part_8')));
+    if (had) parts.push(h('p', { class: 'fix' }, YZ.t('corrects_was', { number: had.number }), marksText(had.marks), YZ.t('close_paren')));
     if (p.blank) parts.push(h('p', null, h('span', { class: 'chip warn' }, YZ.t('blank_ballot')), ' ', YZ.t('recorded_void_blank')));
     else if (!p.empty) {
       parts.push(h('ul', { class: 'k-items' }, p.items.map(function (it) {
@@ -347,7 +347,7 @@
       })));
       const v = D.verdict(p.marks, max, proposals());
       parts.push(h('p', { class: 'k-count' + (p.marks.length > max ? ' over' : '') }, YZ.t('of_at_most', { length: p.marks.length, max: max }),
-        v && v !== 'unknown_proposal' ? [' · ', h('strong', null, YZ.t('will_be_void_2') + D.voidText(v, p.marks, max))] : null));
+        v && v !== 'unknown_proposal' ? [' · ', h('strong', null, YZ.t('will_be_void_prefix') + D.voidText(v, p.marks, max))] : null));
     }
     YZ.fill(box, parts);
   }
@@ -365,7 +365,7 @@
     const number = $('#k-number').value.trim();
     const p = D.parseMarks($('#k-marks').value, proposals());
     if (!number) { keyError(YZ.t('type_number_printed_on_ballot')); $('#k-number').focus(); return; }
-    if (number.length > 20) { keyError(YZ.t('number_has_at_most_20')); $('#k-number').focus(); return; }
+    if (number.length > 20) { keyError(YZ.t('number_too_long')); $('#k-number').focus(); return; }
     if (p.empty) { keyError(YZ.t('type_proposals_marked_for_blank')); $('#k-marks').focus(); return; }
     if (p.ambiguous) { keyError(YZ.t('number_matches_several_proposals_type')); $('#k-marks').focus(); return; }
     if (p.marks.length > 100) { keyError(YZ.t('at_most_100_marks_per')); return; }
@@ -393,7 +393,7 @@
     const copy = myCopy({ batch: n }) || (b ? { ballots: [], finished: false } : null);
     if (!copy) return;
     YZ.confirm({
-      title: YZ.t('finish_2', { batchName: D.batchName(n) }),
+      title: YZ.t('finish_batch_confirm', { batchName: D.batchName(n) }),
       body: h('p', null, YZ.t('you_keyed_ballots_in_this', { length: copy.ballots.length })),
       confirm: YZ.t('finish')
     }).then(function (yes) {
@@ -465,7 +465,7 @@
         return h('li', { 'data-board': b.board, class: b.board === app.board ? 'mine' : null },
           h('button', { type: 'button', class: 'rowbutton', onclick: function () { app.board = b.board; $('#board-no').value = b.board; renderBoards(); } },
             h('strong', null, D.boardName(b.board)), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status)), ' ',
-            h('span', { class: 'small-text' }, YZ.t('part_25', { length: b.copies.length, v: b.copies.length + (b.copies.length === 1 ? ' reading' : ' readings') }))));
+            h('span', { class: 'small-text' }, (b.copies.length === 1 ? YZ.t('one_reading') : YZ.t('n_readings', { n: b.copies.length })))));
       }));
     });
     if (app.board) {
@@ -513,15 +513,15 @@
     return h('form', { id: 'board-form', class: 'card', autocomplete: 'off', novalidate: true, onsubmit: function (e) { e.preventDefault(); submitBoard(n); } },
       h('h3', null, D.boardName(n), YZ.t('stickers_per_proposal')),
       h('table', { class: 'desk-table board-table' },
-        h('caption', { class: 'visually-hidden' }, YZ.t('stickers_per_proposal_2')),
-        h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('proposal')), h('th', { scope: 'col' }, YZ.t('stickers_4')))),
+        h('caption', { class: 'visually-hidden' }, YZ.t('stickers_per_proposal_caption')),
+        h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('proposal')), h('th', { scope: 'col' }, YZ.t('stickers_column')))),
         h('tbody', null, app.snap.proposals.map(function (p) {
           const id = 'stk-' + p.id.replace(/[^A-Za-z0-9_-]/g, '_');
           return h('tr', { 'data-id': p.id },
             h('th', { scope: 'row' }, h('label', { for: id }, h('span', { class: 'mono' }, p.id), ' ', p.title)),
             h('td', null, h('input', { id: id, 'data-id': p.id, type: 'number', min: 0, max: 100000, inputmode: 'numeric', value: have[p.id] ? String(have[p.id]) : '', placeholder: '0', oninput: recount })));
         }))),
-      h('p', null, YZ.t('total_4'), total, YZ.t('stickers_2')),
+      h('p', null, YZ.t('stickers_total_prefix'), total, YZ.t('stickers_total_suffix')),
       h('button', { type: 'submit', class: 'primary', id: 'board-submit' }, YZ.t('submit_whole_board')));
   }
 
@@ -547,8 +547,8 @@
   // ------------------------------------------------------------ connection (staff.js)
 
   const shell = YZ.staff({
-    page: PAGE, roles: ['counter'], client: 'count-page/1', persist: 'count', claim: true, title: 'counting_2',
-    who: function (you, s) { return s ? YZ.t('counter_2', { label: you.label, v: myDesk() || '' }) : null; },
+    page: PAGE, roles: ['counter'], client: 'count-page/1', persist: 'count', claim: true, title: 'count_page_title',
+    who: function (you, s) { return s ? YZ.t('counter_who', { label: you.label, v: myDesk() || '' }) : null; },
     reset: function () { app.you = null; app.snap = null; },
     render: function () { renderAll(); },
     header: function () { renderHeader(); },

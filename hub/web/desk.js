@@ -47,14 +47,14 @@
   };
   /** Just the word for a void verdict (a chip). */
   D.voidWord = function (reason) {
-    const n = { blank: 'blank_2', over_limit: 'over_limit_2', unknown_proposal: 'unknown', repeated_mark: 'repeated',
-      unissued_number: 'not_issued', cancelled_number: 'cancelled_6' }[reason];
+    const n = { blank: 'void_short_blank', over_limit: 'void_short_over_limit', unknown_proposal: 'unknown', repeated_mark: 'repeated',
+      unissued_number: 'not_issued', cancelled_number: 'void_short_cancelled' }[reason];
     return n ? YZ.t(n) : reason;
   };
 
-  D.batchName = function (n) { return YZ.t('batch_3', { n: n }); };
-  D.boardName = function (n) { return YZ.t('board_2', { n: n }); };
-  D.deskName = function (c) { return YZ.t('counter_3', { c: c }); };
+  D.batchName = function (n) { return YZ.t('batch_name', { n: n }); };
+  D.boardName = function (n) { return YZ.t('sticker_board_name', { n: n }); };
+  D.deskName = function (c) { return YZ.t('counter_desk_name', { c: c }); };
 
   /** Ballot numbers in reading order: 2 before 10, numbers before other labels. */
   D.natural = function (a, b) {
@@ -285,7 +285,7 @@
     switch (m.code) {
       case 'paper_open':
       case 'paper_count_mismatch':
-        return YZ.t('vote_cannot_close_yet_2') + (m.blockers || []).map(D.blockerText).join(YZ.t('semicolon'));
+        return YZ.t('vote_cannot_close_yet_prefix') + (m.blockers || []).map(D.blockerText).join(YZ.t('semicolon'));
       case 'batch_not_empty':
         return D.batchName(+d) + YZ.t('has_keyed_ballots_or_counted');
       case 'ballot_number_used':
@@ -302,7 +302,7 @@
       case 'copy_finished':
         return YZ.t('you_have_already_finished_this');
       case 'boards_not_allowed':
-        return YZ.t('this_meeting_uses_equal_shares_2');
+        return YZ.t('equal_shares_needs_every_ballot');
       case 'same_device':
         x = (a.counters || [])[0];
         return YZ.t('other_copy_same_device', { counter: x != null ? YZ.t('paren_counter', { n: x }) : '' });
@@ -357,7 +357,7 @@
     switch (i.kind) {
       case 'card': return YZ.t('voter_card') + i.serial;
       case 'paper': return YZ.t('paper_ballot') + i.number;
-      case 'stickers': return YZ.t('stickers_6', { stickers: i.stickers });
+      case 'stickers': return YZ.t('issue_stickers', { stickers: i.stickers });
       default: return i.kind;
     }
   };
@@ -368,7 +368,7 @@
     return (claim && claim.same_address_as || []).map(function (who) {
       return who === 'organiser'
         ? h('span', { class: 'chip bad', 'data-same': who }, YZ.t('same_address_as_organiser'))
-        : h('span', { class: 'chip warn', 'data-same': who }, YZ.t('same_address_as_2', { serialName: D.claim.serialName(who) }));
+        : h('span', { class: 'chip warn', 'data-same': who }, YZ.t('same_address_as_card', { serialName: D.claim.serialName(who) }));
     });
   };
 
@@ -388,8 +388,8 @@
         const c = d.claim;
         return h('tr', { 'data-serial': d.serial, 'data-claimed': c ? 'yes' : 'no', class: c && c.same_address_as && c.same_address_as.indexOf('organiser') >= 0 ? 'differs' : null },
           h('th', { scope: 'row' }, YZ.deskName(d), h('br'), h('span', { class: 'muted small-text mono' }, d.serial)),
-          h('td', null, c ? [YZ.t('claimed_2', { time: D.time(c.at_ms) }), YZ.t('address'), h('span', { class: 'mono' }, c.address),
-            YZ.t('device_2'), h('span', { class: 'mono' }, c.device), D.claimFlags(c).length ? h('div', null, D.claimFlags(c)) : null]
+          h('td', null, c ? [YZ.t('claimed_at', { time: D.time(c.at_ms) }), YZ.t('address'), h('span', { class: 'mono' }, c.address),
+            YZ.t('claim_device_prefix'), h('span', { class: 'mono' }, c.device), D.claimFlags(c).length ? h('div', null, D.claimFlags(c)) : null]
             : h('span', { class: 'muted' }, YZ.t('not_claimed'))),
           opts.action ? h('td', { class: 'actions' }, opts.action(d)) : null);
       })));
@@ -398,12 +398,12 @@
   /** Every issue of voter cards: when, which serials, how many, why; those after the opening of the vote marked. */
   D.issuanceList = function (s, id) {
     const h = YZ.h, list = (s.electorate && s.electorate.issuances) || [];
-    if (!list.length) return h('p', { class: 'muted', id: id }, YZ.t('no_voter_cards_issued_yet_3'));
+    if (!list.length) return h('p', { class: 'muted', id: id }, YZ.t('desk_no_voter_cards_yet'));
     return h('ul', { class: 'rows', id: id }, list.map(function (i) {
       return h('li', { 'data-seq': i.seq, 'data-late': i.during_vote ? 'yes' : 'no' },
         h('span', { class: 'mono' }, D.time(i.at_ms)), ' ',
         i.during_vote ? h('span', { class: 'chip warn' }, YZ.t('during_vote')) : null, ' ',
-        h('span', { class: 'grow' }, YZ.t('cards_3', { count: i.count }) , h('span', { class: 'mono' }, YZ.cardRange(i)),
+        h('span', { class: 'grow' }, YZ.t('issue_cards_count', { count: i.count }) , h('span', { class: 'mono' }, YZ.cardRange(i)),
           i.reason ? YZ.t('colon_reason', { reason: i.reason }) : ''));
     }));
   };
@@ -414,16 +414,16 @@
     if (!list.length) return h('p', { class: 'muted', id: id }, YZ.t('no_card_cancelled'));
     return h('ul', { class: 'rows', id: id }, list.map(function (c) {
       return h('li', { 'data-serial': c.serial }, h('span', { class: 'mono' }, D.time(c.at_ms)), ' ',
-        h('span', { class: 'grow' }, YZ.t('cancelled_4'), h('span', { class: 'mono' }, c.serial), YZ.t('colon_reason', { reason: c.reason })));
+        h('span', { class: 'grow' }, YZ.t('cancellation_prefix'), h('span', { class: 'mono' }, c.serial), YZ.t('colon_reason', { reason: c.reason })));
     }));
   };
 
   /** "投票卡 120 张（作废 2 张）· 选民指纹 3F2A-91C0". */
   D.electorateLine = function (s, prefix) {
     const h = YZ.h, e = s.electorate || {}, p = prefix || 'electorate';
-    return [YZ.t('voter_cards_3'), h('b', { id: p + '-issued', class: 'mono' }, String(e.cards_issued || 0)), YZ.t('sheets_suffix'),
-      e.cards_cancelled ? [YZ.t('part_11'), h('b', { id: p + '-cancelled', class: 'mono' }, String(e.cards_cancelled)), YZ.t('cancelled')] : null,
-      e.fingerprint ? [YZ.t('electorate_fingerprint_2'), h('b', { id: p + '-fingerprint', class: 'mono fingerprint' }, e.fingerprint)] : null];
+    return [YZ.t('electorate_cards_prefix'), h('b', { id: p + '-issued', class: 'mono' }, String(e.cards_issued || 0)), YZ.t('sheets_suffix'),
+      e.cards_cancelled ? [YZ.t('cancelled_count_open'), h('b', { id: p + '-cancelled', class: 'mono' }, String(e.cards_cancelled)), YZ.t('cancelled')] : null,
+      e.fingerprint ? [YZ.t('electorate_fingerprint_inline'), h('b', { id: p + '-fingerprint', class: 'mono fingerprint' }, e.fingerprint)] : null];
   };
 
   // ------------------------------------------------------------ claiming a desk card
@@ -462,7 +462,7 @@
   /** A desk card's serial for people: "counter-2" → "点票员 2", "scrutineer-1" → "监票员 A". */
   C.serialName = function (serial) {
     const m = /^(counter|scrutineer)-(\d+)$/.exec(serial || '');
-    if (!m) return serial === 'organiser' ? YZ.t('organiser_2') : serial;
+    if (!m) return serial === 'organiser' ? YZ.t('the_organiser') : serial;
     return YZ.deskName({ role: m[1], number: parseInt(m[2], 10) });
   };
   const CLAIM_CODES = { claim_required: 1, wrong_pin: 1, too_many_tries: 1, claimed_elsewhere: 1, device_has_card: 1 };
@@ -487,7 +487,7 @@
           ? { title: YZ.t('wrong_pin'), ask: 'pin',
             text: YZ.t('wrong_pin_type_pin_you') + release }
           : { title: YZ.t('type_your_pin'), ask: 'pin',
-            text: YZ.t('this_card_was_claimed_on_2') };
+            text: YZ.t('claimed_here_type_pin') };
       case 'too_many_tries':
         return { title: YZ.t('too_many_wrong_pins'), ask: null,
           text: YZ.t('five_wrong_pins_card_is') + ' ' + release };
@@ -519,12 +519,12 @@
         const pin = C.readPin(YZ.$('#pin').value);
         const again = fresh ? C.readPin(YZ.$('#pin2').value) : pin;
         err.hidden = false;
-        if (!pin) { err.textContent = YZ.t('pin_is_4_to_6'); YZ.$('#pin').focus(); return; }
+        if (!pin) { err.textContent = YZ.t('pin_digits_rule'); YZ.$('#pin').focus(); return; }
         if (again !== pin) { err.textContent = YZ.t('two_pins_differ_type_them'); YZ.$('#pin2').value = ''; YZ.$('#pin2').focus(); return; }
         err.hidden = true;
         opts.onPin(pin);
       } },
-        h('div', null, h('label', { for: 'pin' }, fresh ? YZ.t('choose_pin_4_to_6') : YZ.t('pin')),
+        h('div', null, h('label', { for: 'pin' }, fresh ? YZ.t('choose_pin_label') : YZ.t('pin')),
           h('input', { id: 'pin', class: 'mono pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 6, required: true })),
         fresh ? h('div', null, h('label', { for: 'pin2' }, YZ.t('type_it_again')),
           h('input', { id: 'pin2', class: 'mono pin', type: 'password', inputmode: 'numeric', autocomplete: 'off', maxlength: 6, required: true })) : null,

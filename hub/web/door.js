@@ -102,8 +102,8 @@
     $('#modes').hidden = !on || !open();
     const note = $('#door-note');
     note.hidden = !on || open();
-    if (on && !door()) note.textContent = YZ.t('this_meetings_rules_have_no_2');
-    else if (on && !open()) note.textContent = YZ.t('vote_has_closed_register_is_2');
+    if (on && !door()) note.textContent = YZ.t('no_door_register_at_meeting');
+    else if (on && !open()) note.textContent = YZ.t('register_closed_with_vote');
     if (!on || !door()) return;
     const btns = document.querySelectorAll('#modes [data-mode]');
     for (let i = 0; i < btns.length; i++) btns[i].setAttribute('aria-pressed', String(btns[i].getAttribute('data-mode') === app.mode));
@@ -125,7 +125,7 @@
         big('door-cards', YZ.t('voter_cards'), r.cards),
         big('door-paper', YZ.t('paper_ballots'), r.paper),
         big('door-sheets', YZ.t('sticker_sheets'), r.sticker_sheets),
-        big('door-stickers', YZ.t('stickers_5'), r.stickers));
+        big('door-stickers', YZ.t('stickers_handed_out'), r.stickers));
     });
     const line = $('#door-count-line');
     line.hidden = YZ.PHASES.indexOf(s.phase) < YZ.PHASES.indexOf('voting');
@@ -259,7 +259,7 @@
       if (!found.length) return true;
       const e = found[found.length - 1];
       app.given = { register: e.register, issue: e.issue };
-      say('ok', YZ.t('register_number_3', { register: e.register, issueText: D.issueText(e.issue) }));
+      say('ok', YZ.t('registered_notice', { register: e.register, issueText: D.issueText(e.issue) }));
       return false;
     });
     renderGiven();
@@ -356,8 +356,8 @@
 
   // Nothing is kept on the device here (no persist): a name or ID typed goes to the hub only.
   const shell = YZ.staff({
-    page: PAGE, roles: ['registrar'], client: 'door-page/1', title: 'door_register_2',
-    who: function (you) { return YZ.t('registrar_2', { label: you.label, v: (/(\d+)/.exec(you.label) || ['', ''])[1] }); },
+    page: PAGE, roles: ['registrar'], client: 'door-page/1', title: 'door_page_title',
+    who: function (you) { return YZ.t('registrar_who', { label: you.label, v: (/(\d+)/.exec(you.label) || ['', ''])[1] }); },
     reset: function () { app.you = null; app.snap = null; },
     render: function () { renderAll(); },
     header: function () { renderHeader(); },

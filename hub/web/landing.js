@@ -52,10 +52,10 @@
       YZ.fill(body, live(m, s));
     }
     YZ.fill(YZ.$('#rules-more'), s.fingerprint
-      ? [YZ.t('rules_locked_fingerprint_2'), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint), YZ.t('same_as_on_big_screen')]
-      : YZ.t('rules_lock_when_meeting_opens_2'),
+      ? [YZ.t('rules_locked_fingerprint_prefix'), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint), YZ.t('same_as_on_big_screen')]
+      : YZ.t('rules_lock_at_opening_sentence'),
       s.electorate && s.electorate.fingerprint ? [h('br'), YZ.t('voter_cards_issued'), h('b', { class: 'mono', id: 'electorate-issued' }, String(s.electorate.cards_issued)),
-        YZ.t('electorate_fingerprint_3'), h('b', { class: 'mono', id: 'electorate-fingerprint' }, s.electorate.fingerprint)] : null);
+        YZ.t('cards_electorate_fingerprint'), h('b', { class: 'mono', id: 'electorate-fingerprint' }, s.electorate.fingerprint)] : null);
     YZ.fill(YZ.$('#foot'), YZ.t('log') + s.seq + ' · ', h('span', { class: 'mono', id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)));
     const lkey = YZ.lang() + JSON.stringify([s.exclusions, s.adopted_costs, s.tables.map(function (t) { return t.picks; })]);
     if (listed !== lkey) { listed = lkey; proposals(s); }
@@ -64,18 +64,18 @@
   const schedule = YZ.frame(draw, 250);
 
   function live(m, s) {
-    const out = [h('p', { class: 'now' }, YZ.t('now_2'), h('b', { id: 'live-phase' }, YZ.phaseName(m.phase)),
+    const out = [h('p', { class: 'now' }, YZ.t('now_phase_prefix'), h('b', { id: 'live-phase' }, YZ.phaseName(m.phase)),
       m.timer ? [' · ', YZ.timerLabel(m.timer), ' ', h('b', { class: 'mono', 'data-timer': '' })] : null)];
     switch (m.phase) {
       case 'setup':
-        out.push(h('p', null, YZ.t('meeting_has_not_opened_yet_2')));
+        out.push(h('p', null, YZ.t('meeting_not_open_live_later')));
         break;
       case 'check_in':
         out.push(h('p', null, YZ.t('check_in_table_discussion_starts')));
         break;
       case 'discussion': case 'picks': case 'pitches':
         if (m.pitch) out.push(onStage(m.pitch));
-        out.push(h('h3', null, YZ.t('tables_2')), h('ul', { class: 'tables', id: 'live-tables' }, m.tables.map(function (t) {
+        out.push(h('h3', null, YZ.t('tables_live_heading')), h('ul', { class: 'tables', id: 'live-tables' }, m.tables.map(function (t) {
           return h('li', { class: 'state-' + t.state, 'data-table': t.table },
             h('span', { class: 'tname' }, t.name), ' ', h('span', { class: 'tstate' }, t.text),
             t.speaking ? h('span', { class: 'tspeak' }, YZ.t('speaking') + t.speaking) : null,
@@ -102,12 +102,12 @@
       h('h3', null, YZ.t('pitching') + p.name),
       h('ul', { class: 'plain' }, p.picks.map(function (c) {
         return h('li', null, h('b', null, h('span', { class: 'mono' }, c.id), ' ', c.title), h('br'),
-          h('span', { class: 'muted' }, [c.location, YZ.t('cost_2') + c.costText].filter(Boolean).join(' · ')),
+          h('span', { class: 'muted' }, [c.location, YZ.t('cost_prefix') + c.costText].filter(Boolean).join(' · ')),
           c.costRemark ? [h('br'), h('span', { class: 'muted' }, c.costRemark)] : null,
           c.excluded ? [h('br'), h('b', { class: 'adv-excluded' }, c.excluded)] : null,
           c.adviser ? [h('br'), h('span', { class: 'adv-' + c.feasibility }, c.adviser, c.remark ? ' — ' + c.remark : '')] : null);
       })),
-      h('p', { class: 'muted' }, p.next ? YZ.t('next_4') + p.next : YZ.t('last_table_2')));
+      h('p', { class: 'muted' }, p.next ? YZ.t('next_table_prefix') + p.next : YZ.t('last_table_short')));
   }
 
   function tally(rows) {
@@ -128,7 +128,7 @@
       h('p', { class: 'summary' }, r.final ? h('b', null, YZ.t('published')) : YZ.t('counted_to_be_published'),
         YZ.t('budget_funded_for_left', { money: money(r.budget), funded: r.funded, money2: money(r.total), money3: money(r.left) })),
       h('p', { class: 'turnout', id: 'count-line' }, YZ.countLine(s)),
-      voids ? h('p', { id: 'void-reasons' }, YZ.t('void_6'), voids) : null,
+      voids ? h('p', { id: 'void-reasons' }, YZ.t('void_reasons_prefix'), voids) : null,
       r.equal ? h('p', { class: 'notice info', id: 'live-equal-shares' }, r.equal.text) : null,
       h('ol', { class: 'ranking', id: 'live-ranking' }, r.rows.map(function (row, i) {
         return [
@@ -136,15 +136,15 @@
             h('span', { class: 'rank' }, row.rankText),
             h('span', { class: 'rtext' },
               h('span', { class: 'rtitle' }, h('span', { class: 'mono' }, row.id), ' ', row.title),
-              h('span', { class: 'rmeta' }, YZ.t('votes_3', { votes: row.votes }) + money(row.cost) + ' · ',
+              h('span', { class: 'rmeta' }, YZ.t('result_votes_dot', { votes: row.votes }) + money(row.cost) + ' · ',
                 row.funded ? h('b', { class: 'ok' }, YZ.t('funded_total') + money(row.running)) : row.reason,
                 row.how === 'share' ? YZ.t('by_shares') : row.how === 'completion' ? YZ.t('completion') : ''))),
-          i + 1 === r.line && r.line < r.rows.length ? h('li', { class: 'line', 'aria-label': YZ.t('budget_line') }, YZ.t('budget_line_3')) : null
+          i + 1 === r.line && r.line < r.rows.length ? h('li', { class: 'line', 'aria-label': YZ.t('budget_line') }, YZ.t('budget_line_mark')) : null
         ];
       })),
       r.ties.length ? [h('h3', null, YZ.t('ties_and_how_they_were')),
         h('ul', { class: 'ties' }, r.ties.map(function (g) {
-          return h('li', null, YZ.t('votes_4', { votes: g.votes }), g.proposals.map(function (p) { return p.id; }).join(' → '),
+          return h('li', null, YZ.t('tie_group_votes', { votes: g.votes }), g.proposals.map(function (p) { return p.id; }).join(' → '),
             g.decisive ? h('b', null, YZ.t('decided_funding')) : null);
         })), h('p', { class: 'muted' }, how)] : null,
       h('p', null, YZ.t('log_hash_at_close'), h('span', { class: 'mono hash', id: 'closed-head' }, YZ.groupHex(r.head))),
@@ -201,6 +201,6 @@
     });
     session.start();
   } else {
-    YZ.fill(body, h('p', null, YZ.t('this_hub_does_not_offer_2')));
+    YZ.fill(body, h('p', null, YZ.t('no_public_live_view')));
   }
 })();

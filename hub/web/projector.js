@@ -85,11 +85,11 @@
   function drawFooter(s) {
     YZ.fill(YZ.$('#foot-join'), YZ.t('follow_on_your_phone'), h('b', { class: 'mono' }, info.base_url));
     YZ.fill(YZ.$('#foot-fingerprint'), s.fingerprint
-      ? [YZ.t('rules_fingerprint_2'), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint)]
+      ? [YZ.t('rules_fingerprint_prefix'), h('b', { class: 'mono', id: 'fingerprint' }, s.fingerprint)]
       : YZ.t('rules_lock_when_meeting_opens'));
     const e = V.electorate(s);
     YZ.fill(YZ.$('#foot-electorate'), e.fingerprint
-      ? [YZ.t('electorate_fingerprint_4'), h('b', { class: 'mono', id: 'electorate-fingerprint' }, e.fingerprint),
+      ? [YZ.t('electorate_fingerprint_prefix'), h('b', { class: 'mono', id: 'electorate-fingerprint' }, e.fingerprint),
         YZ.t('cards', { issued: e.issued })]
       : YZ.t('no_voter_cards_issued_yet'));
     // The head's first 16 digits: enough to compare with a photograph; the results show it whole.
@@ -99,7 +99,7 @@
 
   function timerBlock(label) {
     return h('div', { class: 'bigclock' },
-      h('p', { class: 'clock-label' }, YZ.timerLabel(label), YZ.t('left_2'), ' ', h('span', { class: 'paused-mark', 'data-paused': '' })),
+      h('p', { class: 'clock-label' }, YZ.timerLabel(label), YZ.t('clock_left_suffix'), ' ', h('span', { class: 'paused-mark', 'data-paused': '' })),
       h('p', { class: 'clock mono', 'data-timer': '' }, ''));
   }
 
@@ -154,8 +154,8 @@
             c.remark ? h('blockquote', { class: 'premark' }, c.remark) : null);
         })),
         h('p', { class: 'pnext' },
-          p.next ? [h('span', { class: 'k' }, YZ.t('next_2')), ' ', h('b', null, p.next)] : YZ.t('this_is_last_table'),
-          p.done.length ? [' · ', h('span', { class: 'k' }, YZ.t('done_2')), ' ', p.done.join(YZ.t('list_sep'))] : null));
+          p.next ? [h('span', { class: 'k' }, YZ.t('next_table_label')), ' ', h('b', null, p.next)] : YZ.t('this_is_last_table'),
+          p.done.length ? [' · ', h('span', { class: 'k' }, YZ.t('done_tables_label')), ' ', p.done.join(YZ.t('list_sep'))] : null));
     },
 
     voting: function (m) {
@@ -168,7 +168,7 @@
       if (m.hidden) {
         return h('section', { class: 'vote-scene hidden-tally', 'aria-labelledby': 'scene-title' }, head,
           h('div', { class: 'hidden-note' },
-            h('p', null, YZ.t('by_meetings_rules_count_per_2')),
+            h('p', null, YZ.t('count_shown_when_vote_closes')),
             h('p', { class: 'muted' }, YZ.t('until_then_only_number_of'))),
           paperLine(m));
       }
@@ -184,7 +184,7 @@
       const funded = r.rows.filter(function (x) { return x.funded; });
       const rest = r.rows.filter(function (x) { return !x.funded; });
       const money = function (n) { return YZ.money(n, r.currency); };
-      const votes = function (n) { return h('span', { class: 'votes' }, h('b', null, n), YZ.t('part_26', { v: n === 1 ? ' vote' : ' votes' })); };
+      const votes = function (n) { return h('span', { class: 'votes' }, h('b', null, n), n === 1 ? YZ.t('one_vote_suffix') : YZ.t('votes_suffix')); };
       const rank = function (row) { return h('span', { class: 'rank' }, row.rankText); };
       return h('section', { class: 'results-scene', 'aria-labelledby': 'scene-title' },
         h('div', { class: 'rmain' },
@@ -196,12 +196,12 @@
               rank(row),
               h('span', { class: 'rtitle' }, h('span', { class: 'mono pid' }, row.id), ' ', row.title),
               votes(row.votes),
-              row.how ? h('span', { class: 'how how-' + row.how }, row.how === 'share' ? YZ.t('shares') : YZ.t('completion_2')) : null,
+              row.how ? h('span', { class: 'how how-' + row.how }, row.how === 'share' ? YZ.t('shares') : YZ.t('how_funded_completion')) : null,
               h('span', { class: 'cost' }, money(row.cost)),
-              h('span', { class: 'running' }, YZ.t('total_5') + money(row.running)));
+              h('span', { class: 'running' }, YZ.t('running_total_prefix') + money(row.running)));
           })) : h('p', { class: 'rnone' }, YZ.t('no_proposal_is_funded')),
           h('p', { class: 'budget-line', role: 'separator' },
-            h('span', null, YZ.t('budget_line_2') + money(r.budget) + YZ.t('used') + money(r.total))),
+            h('span', null, YZ.t('budget_line_prefix') + money(r.budget) + YZ.t('used') + money(r.total))),
           rest.length ? h('h3', { class: 'rhead' }, YZ.t('not_funded_and_why'), ' ', h('span', { class: 'pageno', 'data-pages-for': 'rrest' })) : null,
           rest.length ? h('ol', { class: 'rrest', id: 'rrest' }, rest.map(function (row) {
             return h('li', { 'data-id': row.id, 'data-votes': row.votes, 'data-funded': '0', 'data-reason': row.reasonCode },
@@ -213,10 +213,10 @@
         h('aside', { class: 'rside', 'aria-label': YZ.t('budget_and_checks') },
           h('dl', { class: 'rsum' },
             h('dt', null, YZ.t('budget')), h('dd', null, money(r.budget)),
-            h('dt', null, YZ.t('funded')), h('dd', { id: 'funded-summary' }, YZ.t('part_21', { funded: r.funded }), h('span', { id: 'funded-total' }, money(r.total))),
-            h('dt', null, YZ.t('left_3')), h('dd', null, money(r.left)),
+            h('dt', null, YZ.t('funded')), h('dd', { id: 'funded-summary' }, YZ.t('funded_count_prefix', { funded: r.funded }), h('span', { id: 'funded-total' }, money(r.total))),
+            h('dt', null, YZ.t('budget_left')), h('dd', null, money(r.left)),
             h('dt', null, YZ.t('ballots')), h('dd', { id: 'count-line' }),
-            r.paper && r.paper.void ? [h('dt', null, YZ.t('void_5')), h('dd', { id: 'void-reasons' })] : null,
+            r.paper && r.paper.void ? [h('dt', null, YZ.t('void_row')), h('dd', { id: 'void-reasons' })] : null,
             r.paper && r.paper.stickers ? [h('dt', null, YZ.t('stickers')), h('dd', { id: 'result-stickers' }, V.stickerLine(r.paper))] : null),
           h('div', { class: 'meter', role: 'img', 'aria-label': YZ.t('budget_used') + Math.round(100 * r.total / Math.max(1, r.budget)) + '%' },
             h('span', { style: 'width:' + Math.min(100, 100 * r.total / Math.max(1, r.budget)).toFixed(1) + '%' })),
@@ -297,7 +297,7 @@
     return h('div', { class: 'electorate', id: 'electorate' },
       h('h3', null, YZ.t('who_may_vote_in_log')),
       h('p', null, YZ.t('voter_cards_issued'), h('b', { class: 'mono', id: 'electorate-issued' }, String(e.issued)), YZ.t('sheets_suffix'),
-        e.cancelled ? [YZ.t('cancelled_2'), h('b', { class: 'mono', id: 'electorate-cancelled' }, String(e.cancelled)), YZ.t('sheets_suffix')] : null,
+        e.cancelled ? [YZ.t('cancelled_sheets_prefix'), h('b', { class: 'mono', id: 'electorate-cancelled' }, String(e.cancelled)), YZ.t('sheets_suffix')] : null,
         e.registered !== null ? [YZ.t('registered_at_door'), h('b', { class: 'mono', id: 'electorate-registered' }, String(e.registered)), YZ.t('people_suffix')] : null),
       e.fingerprint ? h('p', { class: 'fp' }, YZ.t('electorate_fingerprint'), ' ', h('b', { class: 'mono', id: 'scene-electorate-fingerprint' }, e.fingerprint)) : null,
       h('p', { class: 'muted small' }, YZ.t('any_card_issued_once_vote')));
@@ -341,8 +341,8 @@
         el = tallyEls[r.id] = h('li', { class: 'trow', 'data-id': r.id },
           h('span', { class: 'tbar' }), h('span', { class: 'tplace' }), h('span', { class: 'tid mono' }, r.id),
           h('span', { class: 'ttitle', title: r.title }, r.title),
-          r.picked.length ? h('span', { class: 'star', title: YZ.t('tables_pick_2') }, '★') : null,
-          r.excluded ? h('span', { class: 'texcl' }, YZ.t('excluded_2')) : null,
+          r.picked.length ? h('span', { class: 'star', title: YZ.t('tables_pick_title') }, '★') : null,
+          r.excluded ? h('span', { class: 'texcl' }, YZ.t('excluded_mark')) : null,
           h('span', { class: 'tvotes mono' }));
         if (r.excluded) el.classList.add('excluded');
       }
@@ -523,7 +523,7 @@
       els[i].classList.toggle('low', !!t && ms >= 0 && ms < 60000);
     }
     const paused = document.querySelectorAll('[data-paused]');
-    for (let j = 0; j < paused.length; j++) paused[j].textContent = t && t.paused ? YZ.t('paused_2') : '';
+    for (let j = 0; j < paused.length; j++) paused[j].textContent = t && t.paused ? YZ.t('paused_mark') : '';
     // The small clock in the bar, for scenes that have no big one.
     const bar = YZ.$('#bar-timer');
     const big = els.length > 0;

@@ -61,8 +61,8 @@
         D.issuanceList(s, 'issuances'),
         s.electorate.cancellations.length ? [h('h3', null, YZ.t('cancelled_cards')), D.cancellationList(s, 'cancellations')] : null);
     });
-    YZ.fill($('#head'), YZ.t('entry') + s.seq + YZ.t('part_15'), h('span', { id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)),
-      s.fingerprint ? [h('br'), YZ.t('rules_fingerprint_2'), h('b', null, s.fingerprint)] : null);
+    YZ.fill($('#head'), YZ.t('log_entry_number', { seq: s.seq }) + ' · ', h('span', { id: 'log-head', 'data-head': s.log_head }, YZ.groupHex(s.log_head)),
+      s.fingerprint ? [h('br'), YZ.t('rules_fingerprint_prefix'), h('b', null, s.fingerprint)] : null);
     const blockers = s.phase === 'voting' ? D.blockers(s) : [];
     drawIf($('#blockers'), JSON.stringify(blockers), function () {
       YZ.fill($('#blockers'), blockers.length ? h('div', { class: 'notice info', id: 'close-blockers' },
@@ -75,10 +75,10 @@
 
   function sheetsLine(b) {
     const k = D.keyed(b), parts = [];
-    if (k.agreed !== null) parts.push(YZ.t('keyed_3', { agreed: k.agreed }));
-    else parts.push(k.copies.length ? k.copies.map(function (c) { return D.deskName(c.counter) + ' ' + YZ.t('part_20', { entries: c.entries }) + (c.finished ? ' ✓' : ''); }).join(' · ') : YZ.t('nothing_keyed'));
+    if (k.agreed !== null) parts.push(YZ.t('keyed_agreed', { agreed: k.agreed }));
+    else parts.push(k.copies.length ? k.copies.map(function (c) { return YZ.t('desk_copy_entries', { desk: D.deskName(c.counter), entries: c.entries }) + (c.finished ? ' ✓' : ''); }).join(' · ') : YZ.t('nothing_keyed'));
     const has = b.sheets !== null && b.sheets !== undefined, me = myNumber(), counts = b.sheet_counts || [];
-    parts.push(' / ', has ? YZ.t('counted_3', { sheets: b.sheets }) : counts.length ? YZ.t('scrutineers_counts_differ') : YZ.t('not_counted_yet'));
+    parts.push(' / ', has ? YZ.t('sheets_counted_n', { sheets: b.sheets }) : counts.length ? YZ.t('scrutineers_counts_differ') : YZ.t('not_counted_yet'));
     const each = counts.map(function (x) {
       return h('span', { class: 'sheet-count', 'data-scrutineer': x.scrutineer }, scrName(x.scrutineer) + (x.scrutineer === me ? YZ.t('me') : '') + YZ.t('counted', { sheets: x.sheets }));
     });
@@ -91,7 +91,7 @@
 
   function marksCell(marks, fresh, counter) {
     if (!marks) return h('td', { class: 'muted', 'data-counter': counter }, '—');
-    if (hidden()) return h('td', { class: 'muted' + (fresh ? ' freshcell' : ''), 'data-counter': counter }, YZ.t('keyed_2'));
+    if (hidden()) return h('td', { class: 'muted' + (fresh ? ' freshcell' : ''), 'data-counter': counter }, YZ.t('keyed_hidden'));
     const pm = YZ.proposalMap(app.snap);
     return h('td', { 'data-counter': counter, class: fresh ? 'freshcell' : null }, marks.length ? marks.map(function (id, i) {
       return [i ? ' ' : '', h('span', { class: 'mark mono' + (pm[id] ? '' : ' unknown'), title: pm[id] ? pm[id].title : YZ.t('not_proposal') }, id)];
@@ -111,7 +111,7 @@
         return marksCell(row.marks[c], changed && !!row.marks[c], c);
       });
       const verdict = row.verdict === undefined ? (row.reason ? h('span', { class: 'chip bad' }, D.diffText(row.reason)) : h('span', { class: 'muted' }, r.counters.length === 2 ? YZ.t('same') : ''))
-        : row.verdict ? h('span', { class: 'chip bad' }, YZ.t('void_2') + D.voidText(row.verdict, hidden() ? null : row.marks[r.counters[0]] || row.marks.agreed, max))
+        : row.verdict ? h('span', { class: 'chip bad' }, YZ.t('void_chip_prefix') + D.voidText(row.verdict, hidden() ? null : row.marks[r.counters[0]] || row.marks.agreed, max))
         : h('span', { class: 'chip ok' }, YZ.t('valid'));
       const cls = [row.reason ? 'differs' : '', row.verdict ? 'void' : '', fresh ? 'fresh' : ''].filter(Boolean).join(' ');
       return h('tr', { 'data-number': row.number, 'data-reason': row.reason || null, class: cls || null },
@@ -180,7 +180,7 @@
           return h('section', { class: 'card', 'data-board': b.board, 'aria-labelledby': 'bd-h-' + b.board },
             h('h3', { id: 'bd-h-' + b.board }, D.boardName(b.board), ' ', h('span', { class: 'chip st-' + b.status }, D.statusText(b.status))),
             h('p', null, D.copies(s, { board: b.board }).map(function (c) { return D.deskName(c.counter) + (c.finished ? ' ✓' : ''); }).join(' · ') || YZ.t('no_reading_yet')),
-            b.status === 'disputed' ? h('p', { class: 'notice error' }, YZ.t('readings_differ_2'), b.differences.map(function (d) { return d.at; }).join(YZ.t('list_sep'))) : null);
+            b.status === 'disputed' ? h('p', { class: 'notice error' }, YZ.t('readings_differ_at'), b.differences.map(function (d) { return d.at; }).join(YZ.t('list_sep'))) : null);
         }));
         return;
       }
@@ -192,7 +192,7 @@
             h('caption', { class: 'visually-hidden' }, D.boardName(b.board) + YZ.t('both_readings')),
             h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('proposal')),
               r.counters.map(function (c) { return h('th', { scope: 'col' }, D.deskName(c)); }),
-              h('th', { scope: 'col' }, YZ.t('counted_2')))),
+              h('th', { scope: 'col' }, YZ.t('counted_column')))),
             h('tbody', null, r.rows.map(function (row) {
               return h('tr', { 'data-id': row.id, class: row.differ ? 'differs' : null },
                 h('th', { scope: 'row' }, h('span', { class: 'mono' }, row.id), ' ', row.title),
@@ -216,7 +216,7 @@
       YZ.fill(box, h('div', { class: 'notice error', role: 'alert', id: 'witness-refused' },
         h('strong', null, r.stored ? YZ.t('copy_kept_on_this_device')
           : YZ.t('hub_sent_entry_that_differs')),
-        r.seq ? h('p', { class: 'mono' }, YZ.t('entry_2', { seq: r.seq }) + (r.held ? ' · ' + YZ.t('copy') + YZ.groupHex(r.held, 16) + ' · ' + YZ.t('hub') + YZ.groupHex(r.sent, 16) : '') + (r.detail ? ' · ' + r.detail : '')) : null,
+        r.seq ? h('p', { class: 'mono' }, YZ.t('log_entry_number', { seq: r.seq }) + (r.held ? ' · ' + YZ.t('copy') + YZ.groupHex(r.held, 16) + ' · ' + YZ.t('hub') + YZ.groupHex(r.sent, 16) : '') + (r.detail ? ' · ' + r.detail : '')) : null,
         h('p', null, YZ.t('download_this_copy_and_give'))));
       return;
     }

@@ -1,6 +1,7 @@
 /* staff.js — the shell every staff page shares: the organiser's console
- * (/admin), the counter's page (/count), the scrutineer's (/scrutineer) and
- * the door register (/door). It owns what was once copied into each of them:
+ * (/admin), the counter's page (/count), the scrutineer's (/scrutineer), the
+ * door register (/door) and the table page (/table: chair, recorder,
+ * adviser). It owns what was once copied into each of them:
  *
  *   - sign-in: the #signin form (a typed code is read as the hub reads it,
  *     YZ.normalizeToken, and kept only once the hub has welcomed it), the
@@ -8,7 +9,9 @@
  *   - the claim of a desk card (a counter's or scrutineer's: device and PIN
  *     in the hello, YZ.desk.claim): why it was refused, the PIN asked for;
  *   - a card of another role: sent to its own page (#wrong-card, YZ.wrongCard),
- *     or, on the console, refused with words of the page's choosing;
+ *     or, on the console, refused with words of the page's choosing; a desk
+ *     card (the hub asks for its PIN) opened on a page that claims none, if
+ *     the page asks (deskCard): sent to the desk pages;
  *   - the session (YZ.Session) and the header's common part: the status,
  *     the phase, who you are, the tab's title, the commands not yet answered;
  *   - notices (#say), all with one timeout: YZ.say's (errors 15 s, else 6 s).
@@ -20,7 +23,8 @@
  *   persist   unanswered commands kept on the device under this name, or none
  *   claim     true: a desk card, claimed with a PIN on this device
  *   tabOnly   true: the code is kept for this tab only (the organiser's secret)
- *   title     the word key the tab's title starts with
+ *   deskCard  true: a desk card opened here is sent to /count or /scrutineer (#wrong-card)
+ *   title     the word key the tab's title starts with, or title(you, snap) giving that start
  *   who(you, snap)        the header's #who text, or null to leave it
  *   refused(detail)       what to say when the hub refuses the code (default: YZ.statusText)
  *   otherRole(you)        a card of another role: what to say, signing in again (default: #wrong-card)
@@ -63,7 +67,9 @@
       $('#phase').textContent = snap ? YZ.phaseName(snap.phase) : '';
       const who = shell.you && opts.who ? opts.who(shell.you, snap) : null;
       if (who !== null && who !== undefined) $('#who').textContent = who;
-      if (snap) document.title = YZ.t(opts.title) + snap.meeting.name;
+      if (snap && typeof opts.title === 'function') {
+        if (shell.you) document.title = opts.title(shell.you, snap) + snap.meeting.name;
+      } else if (snap) document.title = YZ.t(opts.title) + snap.meeting.name;
       YZ.showUnsent($('#unsent'), shell.session);
     };
 
@@ -84,6 +90,17 @@
       if (error) shell.say('error', error);
       $('#signin-code').focus();
     };
+
+    /** A desk card opened on a page that claims none: say where it belongs (the hub names no desk card before its claim). */
+    function deskCard() {
+      stop(false);
+      YZ.forgetToken(opts.page);
+      YZ.fill($('#wrong-text'), YZ.t('this_is_counting_desk_card'),
+        YZ.h('a', { href: '/count' }, '/count'), YZ.t('scrutineers_open'), YZ.h('a', { href: '/scrutineer' }, '/scrutineer'),
+        YZ.t('or_scan_cards_qr_code'));
+      $('#wrong-card').hidden = false;
+      $('#signin').hidden = true;
+    }
 
     /** The hub refused the card's hello over its claim: say why, ask for the PIN if that helps. */
     function claimRefused(refusal, sentPin) {
@@ -117,6 +134,7 @@
           header();
           if (state !== 'refused') return;
           if (claims && claims.isClaimRefusal(detail)) { claimRefused(detail, sentPin); return; }
+          if (opts.deskCard && YZ.desk.claim.isClaimRefusal(detail)) { deskCard(); return; }
           shell.signIn(opts.refused ? opts.refused(detail) : YZ.statusText(state, detail));
         },
         onWelcome: function (you, snap) {

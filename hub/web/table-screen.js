@@ -59,7 +59,7 @@
     st.textContent = YZ.statusText(app.status, app.statusDetail);
     if (!s || !app.you) return;
     const t = summary();
-    $('#ts-table').textContent = t ? t.name : YZ.t('table_3', { mytable: myTable() });
+    $('#ts-table').textContent = t ? t.name : YZ.t('table', { n: myTable() });
     $('#ts-phase').textContent = YZ.phaseName(s.phase);
     document.title = ($('#ts-table').textContent) + ' · ' + s.meeting.name;
     tick();
@@ -84,7 +84,7 @@
     let d = detail() || { queue: [], balance: [] }, cur = null;
     d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
     $('#ts-speaker').textContent = cur ? speaker(cur.name) : YZ.t('nobody_is_speaking');
-    $('#ts-talk').textContent = cur && cur.started_at_ms ? YZ.t('for_2') + YZ.clock(Math.max(0, now - cur.started_at_ms)) : '';
+    $('#ts-talk').textContent = cur && cur.started_at_ms ? YZ.t('talking_for') + YZ.clock(Math.max(0, now - cur.started_at_ms)) : '';
     const waiting = d.queue.filter(function (e) { return e.state === 'waiting'; });
     YZ.drawIf($('#ts-next'), JSON.stringify(waiting.map(function (e) { return e.name; }).slice(0, 4)), function () {
       YZ.fill($('#ts-next'), waiting.length ? waiting.slice(0, 4).map(function (e) { return h('li', null, speaker(e.name)); })
@@ -97,7 +97,7 @@
       const spoken = r.turns > 0 || r.speaking;
       return h('li', { 'data-name': r.name, 'data-spoken': spoken ? 'yes' : 'no', 'data-now': r.speaking ? 'yes' : 'no' },
         h('strong', null, speaker(r.name)),
-        h('span', { class: 't mono' }, spoken ? YZ.clock(r.ms) + YZ.t('part_16', { turns: r.turns }) : YZ.t('not_yet')));
+        h('span', { class: 't mono' }, spoken ? YZ.clock(r.ms) + YZ.t('turns_suffix', { turns: r.turns }) : YZ.t('not_yet')));
     }) : h('li', { class: 'muted' }, YZ.t('nobody_has_spoken_yet')));
   }
 

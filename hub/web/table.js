@@ -12,19 +12,21 @@
  * State (`app`) is plain data changed by events (hub messages, taps); the
  * render* functions draw parts of the page from it. The hub decides what is
  * allowed: its errors are shown as they come. Unanswered commands survive a
- * reload (YZ.Session persist) and are re-sent with the same id.
+ * reload (YZ.Session persist, kept per card) and are re-sent with the same id.
+ * Sign-in, the session and the header's common part are the staff shell's
+ * (staff.js).
  */
 (function () {
   'use strict';
   const h = YZ.h, tr = YZ.tr, $ = YZ.$;
 
   const TURNS = { for: 'for', against: 'against', question: 'question', point_of_order: 'point_of_order' };
-  const TAGS = { support: 'support', concern: 'concern', objection: 'objection', new_idea: 'new_idea', question: 'question_2' };
+  const TAGS = { support: 'support', concern: 'concern', objection: 'objection', new_idea: 'new_idea', question: 'note_tag_question' };
   // An adviser's "excluded" is a recommendation: only the organiser excludes (before the vote).
-  const ROLE_NAMES = { chair: 'chair_2', recorder: 'recorder_2', adviser: 'adviser_3' };
+  const ROLE_NAMES = { chair: 'role_chair', recorder: 'role_recorder', adviser: 'role_adviser' };
   const TABS = {
-    queue: 'queue', picks: 'picks_4', proposals: 'proposals',
-    notes: 'notes_3', annotate: 'advice', tables: 'tables_4'
+    queue: 'queue', picks: 'picks_tab', proposals: 'proposals',
+    notes: 'notes_tab', annotate: 'advice', tables: 'tables_tab'
   };
   const TABS_FOR = {
     chair: ['queue', 'picks', 'proposals', 'notes', 'tables'],
@@ -35,10 +37,8 @@
   const name2 = function (k) { return YZ.t(k); };
 
   const app = {
-    token: null,
     you: null,
     snap: null,
-    status: 'connecting',
     tab: null,
     picks: null,        // the chair's marks, or null: follow the hub's picks
     reviewing: false,
@@ -49,7 +49,6 @@
     advQuery: '',
     turnSec: 60
   };
-  let session = null;
 
   // ------------------------------------------------------------ derived data
 
@@ -68,7 +67,7 @@
   function annotations() { return YZ.annotationMap(app.snap); }
   function share() { const s = summary(myTable()); return s ? s.share : []; }
   function picksNeeded() { return app.snap ? app.snap.rules.picks_per_table : 3; }
-  function tableName(t) { const s = summary(t); return s ? s.name : YZ.t('table_4', { t: t }); }
+  function tableName(t) { const s = summary(t); return s ? s.name : YZ.t('table', { n: t }); }
   /** "5" is seat 5: shown as 5号 / Seat 5; a name is shown as written. */
   function speaker(name) { return /^\d+$/.test(name) ? YZ.t('seat', { name: name }) : name; }
   function hhmm(ms) {
@@ -106,7 +105,7 @@
   const mine = {};
   /** Send a command; an error from the hub is shown as it comes. Resolves with the answer. */
   function send(command, okText) {
-    const id = session.newId();
+    const session = shell.session, id = session.newId();
     mine[id] = true;
     const p = session.command(command, id);
     renderHeader();
@@ -138,18 +137,14 @@
 
   // ------------------------------------------------------------ header, tabs
 
+  /** "桌长 · 第2桌": the card's role and its table (or all tables). */
+  function whoText(you) {
+    const role = ROLE_NAMES[you.role] ? name2(ROLE_NAMES[you.role]) : you.role;
+    return role + ' · ' + (you.all_tables ? YZ.t('every_table') : tableName(you.table));
+  }
+
   function renderHeader() {
-    const s = app.snap, you = app.you, st = $('#status');
-    st.setAttribute('data-state', app.status);
-    st.textContent = YZ.statusText(app.status, app.statusDetail);
-    if (you && s) {
-      const role = ROLE_NAMES[you.role] ? name2(ROLE_NAMES[you.role]) : you.role;
-      const where = you.all_tables ? YZ.t('all_tables_2') : tableName(you.table);
-      $('#who').textContent = role + ' · ' + where;
-      document.title = role + ' · ' + where + ' · ' + s.meeting.name;
-      $('#phase').textContent = YZ.phaseName(s.phase);
-    }
-    YZ.showUnsent($('#unsent'), session);
+    shell.header(app.snap);
     renderClock();
     renderSignal();
   }
@@ -189,7 +184,7 @@
 
   function renderClock() {
     const t = app.snap && app.snap.timer;
-    YZ.showClock($('#clock'), t, t ? session.now() : 0);
+    YZ.showClock($('#clock'), t, t ? shell.session.now() : 0);
   }
 
   function tabsFor() {
@@ -232,7 +227,7 @@
   function renderQueue() {
     const d = detail(myTable());
     // The table screen opens with this card (read-only there).
-    if (app.token) $('#screen-link').href = '/table-screen#token=' + encodeURIComponent(app.token);
+    if (shell.token) $('#screen-link').href = '/table-screen#token=' + encodeURIComponent(shell.token);
     const waiting = d ? d.queue.filter(function (e) { return e.state === 'waiting'; }) : [];
     keepFocus($('#waiting'), function () {
       YZ.fill($('#waiting'), waiting.length ? waiting.map(function (e, i) {
@@ -240,12 +235,12 @@
           h('span', { class: 'grow' }, h('strong', null, (i + 1) + '. ' + speaker(e.name)), ' ',
             h('span', { class: 'chip turn-' + e.turn }, (TURNS[e.turn] ? name2(TURNS[e.turn]) : e.turn))),
           h('button', { type: 'button', class: 'small', 'data-k': 'start-' + e.entry,
-            'aria-label': YZ.t('start_2', { speaker: speaker(e.name) }),
+            'aria-label': YZ.t('start_speaker_label', { speaker: speaker(e.name) }),
             onclick: function () { send({ kind: 'start_speaker', table: myTable(), entry: e.entry }); } }, YZ.t('start')),
           h('button', { type: 'button', class: 'small danger', 'data-k': 'remove-' + e.entry,
-            'aria-label': YZ.t('remove_3', { speaker: speaker(e.name) }),
-            onclick: function () { send({ kind: 'remove_speaker', table: myTable(), entry: e.entry }); } }, YZ.t('remove_2')));
-      }) : h('li', { class: 'muted' }, YZ.t('nobody_is_waiting_2')));
+            'aria-label': YZ.t('remove_speaker_label', { speaker: speaker(e.name) }),
+            onclick: function () { send({ kind: 'remove_speaker', table: myTable(), entry: e.entry }); } }, YZ.t('remove_speaker')));
+      }) : h('li', { class: 'muted' }, YZ.t('nobody_is_waiting_to_speak')));
     }, JSON.stringify(waiting));
     const seats = $('#seats');
     if (!seats.firstChild || seats.getAttribute('data-lang') !== YZ.lang()) {
@@ -266,11 +261,11 @@
   function renderSpeaking() {
     const d = detail(myTable()), box = $('#speaking');
     if (!d) { YZ.fill(box); return; }
-    let now = session.now(), cur = null;
+    let now = shell.session.now(), cur = null;
     d.queue.forEach(function (e) { if (e.state === 'speaking') cur = e; });
     if (cur) {
       const turnMs = app.turnSec * 1000, el = Math.max(0, now - (cur.started_at_ms || now)), state = timebox(el, turnMs);
-      const words = { green: YZ.t('speaking_2'), amber: YZ.t('nearly_time'), red: YZ.t('over_time') };
+      const words = { green: YZ.t('speaking_green'), amber: YZ.t('nearly_time'), red: YZ.t('over_time') };
       box.className = 'speaking timebox timebox-' + state;
       box.setAttribute('data-timebox', state);
       YZ.fill(box,
@@ -280,7 +275,7 @@
     } else {
       box.className = 'speaking';
       box.removeAttribute('data-timebox');
-      YZ.fill(box, h('div', { class: 'muted' }, YZ.t('nobody_is_speaking_2')));
+      YZ.fill(box, h('div', { class: 'muted' }, YZ.t('nobody_is_speaking_now')));
     }
     const rows = balance(d, now);
     const most = rows.reduce(function (m, r) { return Math.max(m, r.ms); }, 0) || 1;
@@ -289,10 +284,10 @@
       silent ? h('p', { class: 'notice info' }, YZ.t('not_yet_spoken', { silent: silent })) : null,
       h('table', { class: 'balance', 'aria-labelledby': 'balance-h' },
         h('thead', null, h('tr', null, h('th', { scope: 'col' }, YZ.t('speaker')), h('th', { scope: 'col' }, YZ.t('turns')),
-          h('th', { scope: 'col' }, YZ.t('total_3')))),
+          h('th', { scope: 'col' }, YZ.t('talk_total_column')))),
         h('tbody', null, rows.map(function (r) {
           return h('tr', { class: r.speaking ? 'now' : (r.turns === 0 ? 'silent' : null) },
-            h('th', { scope: 'row' }, speaker(r.name), r.speaking ? h('span', { class: 'chip' }, YZ.t('now_4')) : null,
+            h('th', { scope: 'row' }, speaker(r.name), r.speaking ? h('span', { class: 'chip' }, YZ.t('speaking_now_chip')) : null,
               r.turns === 0 && !r.speaking ? h('span', { class: 'chip' }, YZ.t('not_yet')) : null),
             h('td', null, String(r.turns)),
             h('td', null, h('span', { class: 'mono' }, YZ.clock(r.ms)),
@@ -314,7 +309,7 @@
         if (!e || e.state !== 'waiting') { say('error', YZ.t('is_no_longer_waiting', { speaker: speaker(name) })); return; }
         send({ kind: 'remove_speaker', table: table, entry: entry }, YZ.t('undone', { speaker: speaker(name) }));
       } }, YZ.t('undo'));
-      YZ.say('ok', [YZ.t('is_in_queue_2', { speaker: speaker(name) }), undo], 8000);
+      YZ.say('ok', [YZ.t('speaker_queued', { speaker: speaker(name) }), undo], 8000);
     });
   }
 
@@ -355,7 +350,7 @@
     const a = annotations()[id];
     if (!a) return null;
     let t = YZ.feasibilityName(a.feasibility);
-    if (a.exclusion_rule) t += ' · ' + YZ.t('rule_2', { exclusion_rule: a.exclusion_rule });
+    if (a.exclusion_rule) t += ' · ' + YZ.t('exclusion_rule_number', { exclusion_rule: a.exclusion_rule });
     return h('span', { class: 'chip feas-' + a.feasibility }, t);
   }
 
@@ -394,7 +389,7 @@
       return;
     }
     keepFocus(body, function () {
-      const list = h('ul', { class: 'rows picks', 'aria-label': YZ.t('proposals_2') }, s.share.map(function (id) {
+      const list = h('ul', { class: 'rows picks', 'aria-label': YZ.t('table_proposals') }, s.share.map(function (id) {
         const p = P[id] || { title: id, cost: 0, location: '' }, on = mark.indexOf(id) >= 0;
         return h('li', { class: on ? 'on' : null },
           h('label', { class: 'pick' },
@@ -439,12 +434,12 @@
   function lockPicks() {
     const P = proposals();
     YZ.confirm({
-      title: YZ.t('lock_picks_2'),
+      title: YZ.t('lock_picks_confirm'),
       body: [h('p', null, YZ.t('once_locked_tables_picks_cannot')),
         h('ol', null, hubPicks().map(function (id) { return h('li', null, id + ' ' + (P[id] ? P[id].title : '')); }))],
       confirm: YZ.t('lock'), danger: true
     }).then(function (yes) {
-      if (yes) send({ kind: 'lock_picks', table: myTable() }, YZ.t('picks_locked_2'));
+      if (yes) send({ kind: 'lock_picks', table: myTable() }, YZ.t('picks_locked_notice'));
     });
   }
 
@@ -458,7 +453,7 @@
     return h('div', { class: 'annotation' },
       h('p', null, h('strong', null, YZ.t('adviser')),
         a.feasibility === 'excluded' && a.exclusion_rule ? YZ.recommendText(a.exclusion_rule) : YZ.feasibilityName(a.feasibility)),
-      a.reason ? h('p', null, YZ.t('reason_2'), a.reason) : null,
+      a.reason ? h('p', null, YZ.t('reason_prefix'), a.reason) : null,
       hasEstimate ? h('p', { class: 'estimate' }, YZ.t('advisers_estimate_estimate_only'), YZ.money(a.cost_estimate, cur),
         adopted ? YZ.t('adopted_by_organiser_it_is')
           : p ? YZ.t('count_uses_organiser_may_adopt', { money: YZ.money(p.cost, cur) }) : '') : null,
@@ -525,7 +520,7 @@
             YZ.costOf(app.snap, p).remark ? h('span', { class: 'muted' }, ' · ' + YZ.costOf(app.snap, p).remark) : null)],
           p.category ? [h('dt', null, YZ.t('category')), h('dd', null, p.category)] : null,
           p.proposer ? [h('dt', null, YZ.t('proposer')), h('dd', null, p.proposer)] : null,
-          [h('dt', null, YZ.t('notes_3')), h('dd', null, String(notes[id] || 0))]),
+          [h('dt', null, YZ.t('notes_tab')), h('dd', null, String(notes[id] || 0))]),
         p.description ? h('p', null, p.description) : null,
         X[id] ? h('p', { class: 'notice error' }, YZ.exclusionText(X[id], true)) : null,
         annotationText(A[id], p));
@@ -589,7 +584,7 @@
           n.withdrawn ? h('span', { class: 'chip' }, YZ.t('withdrawn')) : null),
         h('p', { class: 'note-text' }, n.text)),
       n.withdrawn ? null : h('div', { class: 'note-actions' },
-        h('button', { type: 'button', class: 'small', 'data-k': 'edit-' + n.note, 'aria-label': YZ.t('edit_note_2', { note: n.note }), onclick: function () { editNote(n); } }, YZ.t('edit')),
+        h('button', { type: 'button', class: 'small', 'data-k': 'edit-' + n.note, 'aria-label': YZ.t('edit_note_label', { note: n.note }), onclick: function () { editNote(n); } }, YZ.t('edit')),
         h('button', { type: 'button', class: 'small danger', 'data-k': 'withdraw-' + n.note, 'aria-label': YZ.t('withdraw_note', { note: n.note }), onclick: function () { withdrawNote(n); } }, YZ.t('withdraw'))));
   }
 
@@ -612,7 +607,7 @@
 
   function withdrawNote(n) {
     YZ.confirm({
-      title: YZ.t('withdraw_note_2', { note: n.note }),
+      title: YZ.t('withdraw_note_confirm', { note: n.note }),
       body: [h('p', { class: 'note-text' }, n.text), h('p', null, YZ.t('it_will_no_longer_count'))],
       confirm: YZ.t('withdraw'), danger: true
     }).then(function (yes) {
@@ -757,7 +752,7 @@
       send({
         kind: 'annotate', proposal: id, feasibility: feas, exclusion_rule: feas === 'feasible' ? null : rule,
         reason: $('#a-reason').value.trim(), cost_estimate: costText ? parseInt(costText, 10) : null, remark: $('#a-remark').value.trim()
-      }, feas === 'excluded' ? YZ.t('annotation_of_saved_2', { id: id, recommendText: YZ.recommendText(rule) })
+      }, feas === 'excluded' ? YZ.t('annotation_saved_excluded', { id: id, recommendText: YZ.recommendText(rule) })
         : YZ.t('annotation_of_saved', { id: id })).then(function (m) {
         if (m.type === 'ack' && app.annotating === id) closeAnnotation();
       });
@@ -774,8 +769,8 @@
         h('div', { class: 'grow' },
           h('strong', null, t.name), mineT ? h('span', { class: 'chip' }, YZ.t('this_table')) : null, ' ',
           h('span', { class: 'chip ' + (t.picks_locked ? 'ok' : (t.picks.length ? 'warn' : '')) },
-            t.picks_locked ? YZ.t('locked_2', { length: t.picks.length, need: need })
-              : YZ.t('picks_3', { length: t.picks.length, need: need })),
+            t.picks_locked ? YZ.t('picks_locked_count', { length: t.picks.length, need: need })
+              : YZ.t('picks_count', { length: t.picks.length, need: need })),
           t.speaking ? h('div', { class: 'muted' }, YZ.t('speaking') + speaker(t.speaking)) : null,
           t.picks.length ? h('ul', { class: 'plain' }, t.picks.map(function (id) { return h('li', null, id + ' ' + (P[id] ? P[id].title : '')); })) : null));
     }));
@@ -791,77 +786,30 @@
     renderCount();
   }
 
-  function signIn(error) {
-    if (session) { session.stop(); session = null; }
-    app.you = null; app.snap = null;
-    $('#signin').hidden = false;
-    $('#tabs').hidden = true;
-    Object.keys(TABS).forEach(function (t) { $('#view-' + t).hidden = true; });
-    if (error) say('error', error);
-    renderHeader();
-    $('#signin-code').focus();
-  }
-
-  const DESK_CODES = ['claim_required', 'wrong_pin', 'claimed_elsewhere', 'too_many_tries', 'device_has_card'];
-  /** A desk card opened here: say where it belongs (the hub does not tell which desk card it is before the claim). */
-  function deskCard() {
-    if (session) { session.stop(); session = null; }
-    YZ.forgetToken('table');
-    YZ.fill($('#wrong-text'), YZ.t('this_is_counting_desk_card'),
-      h('a', { href: '/count' }, '/count'), YZ.t('scrutineers_2'), h('a', { href: '/scrutineer' }, '/scrutineer'),
-      YZ.t('or_scan_cards_qr_code'));
-    $('#wrong-card').hidden = false;
-    $('#signin').hidden = true;
-  }
-
-  /** typed: keep the code only once the hub has welcomed it as a table card. */
-  function start(token, typed) {
-    app.token = token;
-    $('#signin').hidden = true;
-    const key = 'yz.pending.table.' + token.toUpperCase().replace(/[^0-9A-Z]/g, '');
-    session = new YZ.Session({
-      token: token,
-      client: 'table-page/1',
-      persist: key,
-      onStatus: function (state, detail) {
-        app.status = state; app.statusDetail = detail;
-        renderHeader();
-        if (state === 'refused' && detail && DESK_CODES.indexOf(detail.code) >= 0) {
-          // A counter's or scrutineer's card: the hub asks for its device and PIN, which only the desk pages give.
-          deskCard();
-        } else if (state === 'refused') {
-          YZ.forgetToken('table');
-          signIn(YZ.statusText(state, detail));
-        }
-      },
-      onWelcome: function (you, snap) {
-        if (!ROLE_NAMES[you.role]) {
-          // Any other card (voter, counter, organiser...): send it to its page.
-          YZ.wrongCard(session, 'table', you);
-          return;
-        }
-        if (typed) YZ.keepToken('table', token);
-        if (!YZ.storage.get('yz.lang')) YZ.initLang(snap.meeting.language);
-        app.you = you;
-      },
-      onChange: function (snap, u) {
-        if (!app.you) return;
-        app.snap = snap;
-        if (app.picks && same(app.picks, hubPicks())) app.picks = null;
-        if (!u) { renderAll(); return; }
-        renderHeader();
-        if (u.phase || u.tables || u.table || u.speaking || u.table_detail || u.table_change || u.annotation || u.exclusions || u.proposal || u.adopted_costs) renderView();
-        if (u.exclusions || u.tables || u.table) renderExclusions();
-        if (u.turnout || u.phase) renderCount();
-      },
-      onAnswer: function (m, id) {
-        renderHeader();
-        // Answers to commands re-sent after a reload have no waiting promise.
-        if (!mine[id] && m.type === 'error') say('error', YZ.errorText(m));
-      },
-      onNotice: function (m) { say('error', YZ.errorText(m)); }
-    }).start();
-  }
+  // Unanswered commands are kept on the phone per card ('yz.pending.table.' + the card's code).
+  const shell = YZ.staff({
+    page: 'table', roles: Object.keys(ROLE_NAMES), client: 'table-page/1', persist: 'table', deskCard: true,
+    title: function (you) { return whoText(you) + ' · '; },
+    who: function (you, snap) { return snap ? whoText(you) : null; },
+    reset: function () { app.you = null; app.snap = null; },
+    render: function () { renderAll(); },
+    header: function () { renderHeader(); },
+    welcome: function (you) { app.you = you; },
+    change: function (snap, u) {
+      app.snap = snap;
+      if (app.picks && same(app.picks, hubPicks())) app.picks = null;
+      if (!u) { renderAll(); return; }
+      renderHeader();
+      if (u.phase || u.tables || u.table || u.speaking || u.table_detail || u.table_change || u.annotation || u.exclusions || u.proposal || u.adopted_costs) renderView();
+      if (u.exclusions || u.tables || u.table) renderExclusions();
+      if (u.turnout || u.phase) renderCount();
+    },
+    answer: function (m, id) {
+      renderHeader();
+      // Answers to commands re-sent after a reload have no waiting promise.
+      if (!mine[id] && m.type === 'error') say('error', YZ.errorText(m));
+    }
+  });
 
   function init() {
     YZ.initLang();
@@ -874,20 +822,12 @@
     wireQueue();
     wireNotes();
     wireAnnotate();
-    $('#signin-form').addEventListener('submit', function (e) {
-      e.preventDefault();
-      const code = YZ.normalizeToken($('#signin-code').value);
-      if (!code) return;
-      $('#signin-code').value = '';
-      start(code, true);
-    });
     setInterval(function () {
       if (!app.snap) return;
       renderClock();
       if (app.tab === 'queue') renderSpeaking();
     }, 500);
-    const token = YZ.takeToken('table');
-    if (token) start(token); else signIn();
+    shell.begin();
   }
 
   // Exposed for the browser tests and for debugging from the console.

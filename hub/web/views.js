@@ -54,7 +54,7 @@
 
   const REASONS = {
     no_votes: 'no_votes',
-    excluded: 'excluded_before_vote_2',
+    excluded: 'excluded_before_vote_short',
     does_not_fit: 'does_not_fit_remaining_budget',
     stopped: 'below_budget_line'
   };
@@ -218,9 +218,9 @@
   V.rules = function (s) {
     const r = s.rules;
     return [
-      [YZ.t('tables'), YZ.t('tables_proposals_2', { length: r.tables.length, length2: s.proposals.length })],
-      [YZ.t('picks_per_table'), YZ.t('part_24', { picks_per_table: r.picks_per_table })],
-      [YZ.t('choices_per_voter'), YZ.t('at_most_2', { max_choices: r.max_choices })],
+      [YZ.t('tables'), YZ.t('tables_and_proposals', { tables: r.tables.length, proposals: s.proposals.length })],
+      [YZ.t('picks_per_table'), YZ.t('picks_per_table_value', { picks_per_table: r.picks_per_table })],
+      [YZ.t('choices_per_voter'), YZ.t('at_most_choices', { max: r.max_choices })],
       [YZ.t('budget'), YZ.money(r.budget.amount, r.budget.currency)],
       [YZ.t('funding'), YZ.allocationName(r.allocation)],
       [YZ.t('ties'), YZ.tieBreakName(r.tie_break)],
@@ -253,7 +253,7 @@
     const excl = (s.exclusions || []).map(function (x) { return { kind: 'exclusion', text: YZ.exclusionText(x), at: x.at_ms, id: x.proposal }; }).sort(newest);
     const cur = s.rules ? s.rules.budget.currency : 'CNY';
     const costs = (s.adopted_costs || []).map(function (a) {
-      return { kind: 'cost', at: 0, id: a.proposal, text: YZ.t('advisers_estimate_adopted_list_cost_2', { proposal: a.proposal, money: YZ.money(a.cost, cur), money2: YZ.money(a.list_cost, cur) }) };
+      return { kind: 'cost', at: 0, id: a.proposal, text: YZ.t('adopted_estimate_notice', { proposal: a.proposal, money: YZ.money(a.cost, cur), money2: YZ.money(a.list_cost, cur) }) };
     });
     const claims = (e.desk || []).map(function (d) {
       const c = YZ.claimText(d);

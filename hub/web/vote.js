@@ -146,7 +146,7 @@
       return h('section', { class: 'card', id: 'card-status', 'data-status': c.status },
         h('h1', null, c.status === 'cancelled' ? YZ.t('this_card_was_cancelled') : YZ.t('this_card_has_not_been')),
         notice('error', cardText(c)),
-        h('p', null, YZ.t('card_2') , h('b', { class: 'mono' }, c.serial)),
+        h('p', null, YZ.t('card_serial_prefix') , h('b', { class: 'mono' }, c.serial)),
         c.status === 'not_registered' ? h('p', { class: 'muted' }, YZ.t('once_it_is_registered_this')) : null,
         h('p', null, h('button', { type: 'button', id: 'another', onclick: anotherCard }, YZ.t('enter_another_code'))));
     },
@@ -191,7 +191,7 @@
         h('p', { class: 'muted', id: 'no-match', hidden: true }, YZ.t('no_proposal_matches')),
         h('div', { id: 'list', onchange: onTick }, groups().map(function (g, gi) {
           return h('section', { class: 'group', 'aria-labelledby': 'g' + gi },
-            h('h2', { id: 'g' + gi }, g.name, g.pickCount ? h('span', { class: 'gpicks' }, YZ.t('picks_2', { pickCount: g.pickCount })) : null),
+            h('h2', { id: 'g' + gi }, g.name, g.pickCount ? h('span', { class: 'gpicks' }, YZ.t('group_picks', { pickCount: g.pickCount })) : null),
             h('ul', { class: 'items' }, g.items.map(function (it) { return item(it, gi); })));
         })));
     },
@@ -237,7 +237,7 @@
       const chosen = {};
       if (b) b.choices.forEach(function (id) { chosen[id] = true; });
       return h('section', { class: 'card results' },
-        h('h1', null, r && r.final ? YZ.t('results_published_2') : YZ.t('results')),
+        h('h1', null, r && r.final ? YZ.t('results_published_final') : YZ.t('results')),
         b ? receiptBox(b) : notice('info', YZ.t('voting_has_closed')),
         !b && ui.submitError ? notice('error', YZ.t('your_ballot_was_not_recorded') + YZ.errorText(ui.submitError)) : null,
         r ? [
@@ -249,7 +249,7 @@
               h('span', { class: 'rtext' },
                 h('span', { class: 'rtitle' }, h('span', { class: 'pid mono' }, row.id), ' ', row.title),
                 h('span', { class: 'rmeta' }, YZ.t('votes', { votes: row.votes }), ' · ',
-                  row.funded ? h('b', { class: 'ok' }, YZ.t('funded_3')) : row.reason,
+                  row.funded ? h('b', { class: 'ok' }, YZ.t('funded_mark')) : row.reason,
                   chosen[row.id] ? [' · ', h('b', null, YZ.t('your_choice'))] : null)));
           }))
         ] : h('p', null, YZ.t('counting')),
@@ -322,12 +322,12 @@
       // One compact line or two: number, title, cost; the rest behind 详情 (details, on tap).
       h('label', { for: id },
         h('span', { class: 'ititle' }, h('span', { class: 'pid mono' }, p.id), ' ', p.title,
-          it.picked ? h('span', { class: 'badge' }, YZ.t('tables_pick_3')) : null),
+          it.picked ? h('span', { class: 'badge' }, YZ.t('tables_pick_badge')) : null),
         out ? h('span', { class: 'iexcl', id: id + '-x' }, p.excluded, YZ.t('cannot_be_chosen')) : null,
-        h('span', { class: 'imeta' }, YZ.t('cost_2') + p.costText)),
+        h('span', { class: 'imeta' }, YZ.t('cost_prefix') + p.costText)),
       h('details', { class: 'more' },
         h('summary', null, YZ.t('details'), h('span', { class: 'visually-hidden' }, ' ' + p.id)),
-        p.location ? h('p', { class: 'imeta' }, YZ.t('where_2') + p.location) : null,
+        p.location ? h('p', { class: 'imeta' }, YZ.t('where_prefix') + p.location) : null,
         p.costRemark ? h('p', { class: 'imeta' }, p.costRemark) : null,
         p.description ? h('p', { class: 'idesc' }, p.description) : null,
         p.adviser ? h('p', { class: 'iadv adv-' + p.feasibility }, p.adviser, p.remark ? ' — ' + p.remark : '') : null));

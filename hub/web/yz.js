@@ -145,7 +145,7 @@
     const left = YZ.remainingMs(timer, nowMs);
     const own = timer.label === 'discussion' || timer.label === 'pitch';
     const over = left <= -1000;
-    el.textContent = (own ? (over ? '' : YZ.t('part_10')) : YZ.timerLabel(timer.label) + ' ') + YZ.clock(left) + (own && !over ? YZ.t('left') : '') +
+    el.textContent = (own ? (over ? YZ.clock(left) : YZ.t('clock_left', { clock: YZ.clock(left) })) : YZ.timerLabel(timer.label) + ' ' + YZ.clock(left)) +
       (timer.paused ? YZ.t('paused') : '');
     el.setAttribute('data-over', over ? 'yes' : 'no');
   };
@@ -192,7 +192,7 @@
     if (c.paper > 0 || c.stickers > 0) {
       out.push(YZ.t('by_phone'), n('phone', c.phone), YZ.t('on_paper'), n('paper', c.paper));
     }
-    if (c.stickers > 0) out.push(YZ.t('stickers_3'), n('stickers', c.stickers));
+    if (c.stickers > 0) out.push(YZ.t('issue_stickers_prefix'), n('stickers', c.stickers));
     if (c.registered !== null) out.push(YZ.t('registered_at_door'), n('registered', c.registered), YZ.t('people_suffix'));
     return out;
   };
@@ -324,9 +324,9 @@
   YZ.showUnsent = function (el, session) {
     const n = session ? session.unanswered() : 0;
     el.hidden = n === 0;
-    el.textContent = YZ.t('unsent_2', { n: n });
+    el.textContent = YZ.t('unsent_badge', { n: n });
   };
-  const TIMER_LABELS = { discussion: 'discussion_2', pitch: 'pitch' };
+  const TIMER_LABELS = { discussion: 'timer_label_discussion', pitch: 'pitch' };
   YZ.timerLabel = function (label) {
     const n = TIMER_LABELS[label] || (label === YZ.tIn('zh', 'tables_choose_their_picks') ? 'tables_choose_their_picks' : null); return n ? YZ.t(n) : label; };
 
@@ -826,7 +826,7 @@
   /** Keep a status element up to date: online / reconnecting / refused. */
   YZ.statusText = function (state, detail) {
     switch (state) {
-      case 'online': return YZ.t('connected_2');
+      case 'online': return YZ.t('status_connected');
       case 'connecting': return YZ.t('connecting');
       case 'offline': return YZ.t('offline_reconnecting');
       case 'refused': return YZ.t('code_refused') + YZ.errorText(detail);

@@ -353,11 +353,8 @@ pub fn announcements(snap: &Snapshot, lang: Lang, utc_offset_s: i32) -> Vec<Anno
     let currency = &snap.rules.budget.currency;
     out.extend(snap.adopted_costs.iter().map(|c| {
         let (cost, list) = (money(c.cost, currency, lang), money(c.list_cost, currency, lang));
-        let text = fill(
-            ui::ADVISERS_ESTIMATE_ADOPTED_LIST_COST_2,
-            lang,
-            &[("proposal", &c.proposal), ("money", &cost), ("money2", &list)],
-        );
+        let text =
+            fill(ui::ADOPTED_ESTIMATE_NOTICE, lang, &[("proposal", &c.proposal), ("money", &cost), ("money2", &list)]);
         a(AnnouncementKind::Cost, text, false)
     }));
     let mut claims: Vec<(u64, Announcement)> = e
@@ -441,7 +438,7 @@ pub fn timer_view(t: Option<&Timer>, now_ms: u64, lang: Lang) -> Option<TimerVie
 /// the organiser's own timers carry the organiser's words.
 fn timer_label(label: &str, lang: Lang) -> String {
     match label {
-        "discussion" => say(ui::DISCUSSION_2, lang).to_string(),
+        "discussion" => say(ui::TIMER_LABEL_DISCUSSION, lang).to_string(),
         "pitch" => say(ui::PITCH_TIME, lang).to_string(),
         other => other.to_string(),
     }
@@ -554,7 +551,7 @@ fn table_row(snap: &Snapshot, t: &TableSummary, lang: Lang) -> TableRow {
         TableStatus::Discussing
     };
     let status_text = match status {
-        TableStatus::Discussing => say(ui::DISCUSSING_2, lang).to_string(),
+        TableStatus::Discussing => say(ui::TABLE_STATE_DISCUSSING, lang).to_string(),
         TableStatus::Picked => {
             fill(ui::PROJ_PICKED_OF, lang, &[("picked", &t.picks.len().to_string()), ("wanted", &wanted.to_string())])
         }
@@ -627,7 +624,7 @@ fn pitch_card(snap: &Snapshot, id: &str, lang: Lang) -> PitchCard {
         description: p.map(|p| p.description.trim().to_string()).unwrap_or_default(),
         location: format!(
             "{}{}",
-            say(ui::WHERE_2, lang),
+            say(ui::WHERE_PREFIX, lang),
             p.map(|p| p.location.as_str()).filter(|l| !l.is_empty()).unwrap_or("—")
         ),
         cost: format!(
@@ -676,13 +673,13 @@ fn pitches(snap: &Snapshot, now_ms: u64, lang: Lang) -> Pitches {
         timer,
         cards,
         next: match pitch.next {
-            Some(t) => format!("{}{}", say(ui::NEXT_4, lang), table_name(snap, t, lang)),
+            Some(t) => format!("{}{}", say(ui::NEXT_TABLE_PREFIX, lang), table_name(snap, t, lang)),
             None => say(ui::THIS_IS_LAST_TABLE, lang).to_string(),
         },
         done: if done_names.is_empty() {
             String::new()
         } else {
-            format!("{}{}", say(ui::DONE_3, lang), done_names.join(say(ui::LIST_SEP, lang)))
+            format!("{}{}", say(ui::DONE_TABLES_PREFIX, lang), done_names.join(say(ui::LIST_SEP, lang)))
         },
         empty: None,
     }
@@ -738,7 +735,7 @@ fn voting(snap: &Snapshot, now_ms: u64, lang: Lang) -> Voting {
 pub fn unfunded_reason_text(reason: &str, lang: Lang) -> String {
     match reason {
         "no_votes" => say(ui::NO_VOTES, lang),
-        "excluded" => say(ui::EXCLUDED_BEFORE_VOTE_2, lang),
+        "excluded" => say(ui::EXCLUDED_BEFORE_VOTE_SHORT, lang),
         "does_not_fit" => say(ui::OVER_THE_BUDGET_LEFT, lang),
         "stopped" => say(ui::FUNDING_STOPPED, lang),
         other => other,
@@ -764,7 +761,7 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
             cost: money(row.cost, currency, lang),
             funded: row.funded,
             outcome: if row.funded {
-                format!("{}{}", say(ui::TOTAL_5, lang), money(row.running_total, currency, lang))
+                format!("{}{}", say(ui::RUNNING_TOTAL_PREFIX, lang), money(row.running_total, currency, lang))
             } else {
                 unfunded_reason_text(row.unfunded_reason.map_or("", |r| r.as_str()), lang)
             },
@@ -815,7 +812,7 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
         .to_string(),
         ballots_text: words::count_line(&snap.turnout, lang),
         void_text: (snap.turnout.void > 0)
-            .then(|| format!("{}{}", say(ui::VOID_6, lang), words::void_line(&snap.turnout, lang))),
+            .then(|| format!("{}{}", say(ui::VOID_REASONS_PREFIX, lang), words::void_line(&snap.turnout, lang))),
         method_text: r.equal_shares.as_ref().map(|e| {
             let names = |ids: &[String]| -> String {
                 if ids.is_empty() {
@@ -848,7 +845,7 @@ fn results(snap: &Snapshot, lang: Lang) -> Option<ResultsScene> {
         closed_at_head: r.closed_at_head.clone(),
         more_label: say(ui::AND_MORE_OF_THEM_FUNDED, lang).to_string(),
         votes_unit: say(ui::VOTES_UNIT, lang).to_string(),
-        funded_mark: say(ui::FUNDED_3, lang).to_string(),
+        funded_mark: say(ui::FUNDED_MARK, lang).to_string(),
         unfunded_mark: lang.t("✗", "✗").to_string(),
     })
 }

@@ -56,7 +56,7 @@ pub fn count_line(t: &Turnout, lang: Lang) -> String {
         out += &format!("{}{}{}{}", s(ui::BY_PHONE), t.phone, s(ui::ON_PAPER), t.paper);
     }
     if t.stickers > 0 {
-        out += &format!("{}{}", s(ui::STICKERS_3), t.stickers);
+        out += &format!("{}{}", s(ui::ISSUE_STICKERS_PREFIX), t.stickers);
     }
     if let Some(r) = &t.register {
         out += &format!("{}{}{}", s(ui::REGISTERED_AT_DOOR), r.registered, s(ui::PEOPLE_SUFFIX));

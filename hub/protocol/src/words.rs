@@ -253,4 +253,21 @@ mod tests {
         assert_eq!(n, ("3 张".to_string(), "3 sheets".to_string()));
         assert_eq!(fill_in("{a}{b}{c}", &[("a", "{b}"), ("b", "x")]), "{b}x{c}", "one pass");
     }
+
+    /// An entry is named by what it says or where it goes (`COST_PREFIX`,
+    /// `SIGN_OUT_CONFIRM`), never numbered (`COST_2`): a number says nothing
+    /// to the next person looking for the words.
+    #[test]
+    fn no_entry_is_named_by_a_number() {
+        let numbered: Vec<&str> = ui::ALL
+            .iter()
+            .chain(terminal::ALL)
+            .chain(print::ALL)
+            .map(|(k, _)| *k)
+            .filter(|k| {
+                k.rsplit('_').next().is_some_and(|last| !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()))
+            })
+            .collect();
+        assert!(numbered.is_empty(), "entries named by a number (say what they are instead): {numbered:?}");
+    }
 }

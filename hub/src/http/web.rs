@@ -812,9 +812,13 @@ mod tests {
             r#"<button type="submit" class="primary">"#,
         ];
         // (page, a desk card claimed with a PIN, a card of another role sent to its page)
-        for (page, claim, redirect) in
-            [("admin", false, false), ("count", true, true), ("scrutineer", true, true), ("door", false, true)]
-        {
+        for (page, claim, redirect) in [
+            ("admin", false, false),
+            ("count", true, true),
+            ("scrutineer", true, true),
+            ("door", false, true),
+            ("table", false, true),
+        ] {
             let html = &files[&format!("{page}.html")];
             for needle in common {
                 assert!(html.contains(needle), "{page}.html lacks {needle}");

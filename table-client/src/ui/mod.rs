@@ -166,9 +166,9 @@ fn tab_name(app: &App, t: Tab) -> String {
         Tab::Picks => {
             let n = app.chair.draft.len();
             let max = app.picks_per_table();
-            format!("{} {n}/{max}", app.word(ui::PICKS_4))
+            format!("{} {n}/{max}", app.word(ui::PICKS_TAB))
         }
-        Tab::Notes => app.word(ui::NOTES_3).to_string(),
+        Tab::Notes => app.word(ui::NOTES_TAB).to_string(),
         Tab::Advice => app.word(terminal::TAB_ANNOTATIONS).to_string(),
     }
 }

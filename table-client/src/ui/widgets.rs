@@ -172,7 +172,7 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
             out.push(Line::raw(l));
         }
     };
-    field(&mut out, lang.word(ui::WHERE_2), &p.location);
+    field(&mut out, lang.word(ui::WHERE_PREFIX), &p.location);
     // The one cost: the one the count and every document use.
     field(&mut out, lang.word(ui::COST_COLON), &cash(p.cost));
     let adopted = app.snap.as_ref().and_then(|s| s.adopted_costs.iter().find(|c| c.proposal == p.id));
@@ -209,7 +209,7 @@ pub fn proposal_detail(app: &App, p: &Proposal, w: usize) -> Vec<Line<'static>> 
             for l in wrap(&head, w) {
                 out.push(Line::styled(l, style));
             }
-            field(&mut out, lang.word(ui::REASON_2), &a.reason);
+            field(&mut out, lang.word(ui::REASON_PREFIX), &a.reason);
             if let Some(c) = a.cost_estimate {
                 let note =
                     lang.word(if adopted.is_some() { terminal::ESTIMATE_ADOPTED } else { terminal::ESTIMATE_ONLY });

@@ -164,7 +164,7 @@ ui_words! {
     KEPT_AS = "保留为提案 {id}“{title}”", "kept as {id}";
     MERGED_INTO = "并入提案 {id}“{title}”（{how}）", "merged into {id} ({how})";
     STRUCK_RULE = "排除，{rule}", "struck, {rule}";
-    RECORD_IS_ENTRY_3 = "本记录是会议日志的第 3 条（共 {n} 条），日志末端 {head}。", "This record is entry 3 of the meeting's log ({n} entries), log head {head}.";
+    RECORD_IS_THIRD_ENTRY = "本记录是会议日志的第 3 条（共 {n} 条），日志末端 {head}。", "This record is entry 3 of the meeting's log ({n} entries), log head {head}.";
     RECORD_TITLE = "{meeting} · 预审记录", "{meeting} · pre-screening record";
 
     // The minutes per table.
@@ -196,7 +196,7 @@ ui_words! {
     EDITED_AT = "（{at} 修改）", "(edited {at})";
 
     // Numbered paper ballots.
-    BALLOT_RANGE_FROM_1 = "选票编号范围应从 1 起，且结束号不小于起始号（如 --from 1 --to 300）", "The ballot numbers start at 1 and the last is not below the first (e.g. --from 1 --to 300)";
+    BALLOT_RANGE_STARTS_AT_ONE = "选票编号范围应从 1 起，且结束号不小于起始号（如 --from 1 --to 300）", "The ballot numbers start at 1 and the last is not below the first (e.g. --from 1 --to 300)";
     AT_MOST_BALLOTS_AT_A_TIME = "一次最多打印 {max} 张选票，请分几次打印（如 1–{max}，{next}–…）", "At most {max} ballots at a time: print the range in parts";
     NUMBERS_ALREADY_USED = "此范围内有 {n} 个编号已在门口发出或已在计票台录入（{numbers}{more}）：重印会出现两张同号选票，计票时同一编号只算一次。请选未用过的编号范围。", "{n} numbers in this range were already handed out at the door or keyed at the desk ({numbers}{more}): a reprint makes two ballots with one number, and the desk counts a number once. Choose numbers not used yet.";
     PRINT_SINGLE_SIDED = "每张选票一页：请单面打印", "one page per ballot: print single-sided";

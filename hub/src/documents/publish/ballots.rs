@@ -106,7 +106,11 @@ const ONE_COLUMN: usize = 6;
 /// The ballots numbered `from` to `to`, both included.
 pub fn ballots(h: &Hall, from: u32, to: u32) -> Result<String> {
     if from == 0 || to < from {
-        return Err(refused("invalid_field", print::BALLOT_RANGE_FROM_1.zh, print::BALLOT_RANGE_FROM_1.en));
+        return Err(refused(
+            "invalid_field",
+            print::BALLOT_RANGE_STARTS_AT_ONE.zh,
+            print::BALLOT_RANGE_STARTS_AT_ONE.en,
+        ));
     }
     if to - from >= MAX_BALLOTS {
         let (zh, en) = print::AT_MOST_BALLOTS_AT_A_TIME

@@ -236,7 +236,7 @@ pub fn tag_text(t: NoteTag) -> (&'static str, &'static str) {
         NoteTag::Concern => ui::CONCERN,
         NoteTag::Objection => ui::OBJECTION,
         NoteTag::NewIdea => ui::NEW_IDEA,
-        NoteTag::Question => ui::QUESTION_2,
+        NoteTag::Question => ui::NOTE_TAG_QUESTION,
     };
     (w.zh, w.en)
 }
@@ -271,7 +271,7 @@ pub fn advice(h: &Hall, a: &Annotation) -> Html {
             None => say(print::RECOMMENDS_EXCLUSION),
         };
         let status = if confirmed { say(print::CONFIRMED_BY_ORGANISERS) } else { say(print::NOT_CONFIRMED_STILL_OPEN) };
-        parts.push(html!("{}{}{}{}", what, Html::lit(print::OPEN_PAREN.zh), status, Html::lit(ui::PART_8.zh)));
+        parts.push(html!("{}{}{}{}", what, Html::lit(print::OPEN_PAREN.zh), status, Html::lit(ui::CLOSE_PAREN.zh)));
     }
     if !a.reason.trim().is_empty() {
         parts.push(label(print::REASON, a.reason.trim()));

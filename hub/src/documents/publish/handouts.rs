@@ -131,9 +131,9 @@ fn proposal(b: &mut Html, h: &Hall, p: &Proposal) {
     };
     b.push(html!(
         "<p class=\"cost\">{}<b>{}</b> <span class=\"en\">{}{}</span>{}</p>\n",
-        Html::lit(ui::COST_2.zh),
+        Html::lit(ui::COST_PREFIX.zh),
         cz,
-        Html::lit(ui::COST_2.en),
+        Html::lit(ui::COST_PREFIX.en),
         ce,
         adopted
     ));
@@ -149,7 +149,7 @@ fn proposal(b: &mut Html, h: &Hall, p: &Proposal) {
         b.push(html!(
             "<div class=\"excl\"><b>{}</b>{}\
              <br><span class=\"en\">{}</span></div>\n",
-            Html::lit(ui::EXCLUDED_2.zh),
+            Html::lit(ui::EXCLUDED_MARK.zh),
             lit_fill(print::HANDOUT_EXCLUDED.zh, &[("n", &e.rule), ("rule", &zh), ("reason", &reason)]),
             lit_fill(print::HANDOUT_EXCLUDED.en, &[("n", &e.rule), ("rule", &en)]),
         ));

@@ -107,9 +107,9 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
     b.push(html!(
         "<table class=\"facts\">\n<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n\
          <tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n</table>\n",
-        say(ui::CHAIR_2),
+        say(ui::ROLE_CHAIR),
         blank.clone(),
-        say(ui::RECORDER_2),
+        say(ui::ROLE_RECORDER),
         blank,
         say(ui::DISCUSSION),
         when,
@@ -269,7 +269,7 @@ fn table_minutes(b: &mut Html, h: &Hall, t: TableNo) {
 
     // Signatures.
     b.push_lit("<div class=\"sign\">\n");
-    for who in [print::CHAIR_OF_THE_TABLE, ui::RECORDER_2] {
+    for who in [print::CHAIR_OF_THE_TABLE, ui::ROLE_RECORDER] {
         b.push(html!(
             "<div><div class=\"who\">{}</div><div class=\"blank\">{}</div><div class=\"blank\">{}</div></div>\n",
             say(who),

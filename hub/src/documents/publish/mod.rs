@@ -374,7 +374,7 @@ pub use yuanzhuo_protocol::words::{grouped, money};
 pub fn reason_text(code: &UnfundedReason) -> (&'static str, &'static str) {
     let w = match code {
         UnfundedReason::NoVotes => ui::NO_VOTES,
-        UnfundedReason::Excluded => ui::EXCLUDED_BEFORE_VOTE_2,
+        UnfundedReason::Excluded => ui::EXCLUDED_BEFORE_VOTE_SHORT,
         UnfundedReason::DoesNotFit => ui::DOES_NOT_FIT_REMAINING_BUDGET,
         UnfundedReason::Stopped => print::BELOW_THE_BUDGET_LINE_STOPPED,
     };

@@ -444,7 +444,7 @@ pub fn notice(o: &Outcome) -> Result<String> {
     b.push_lit("<div class=\"keep\">\n");
     b.push(h2(print::SIGNATURES));
     b.push_lit("<div class=\"sign\">\n");
-    for who in [print::CHAIR_OF_THE_MEETING, ui::SCRUTINEER_3, print::COUNTER] {
+    for who in [print::CHAIR_OF_THE_MEETING, ui::ROLE_SCRUTINEER, print::COUNTER] {
         b.push(html!(
             "<div><div class=\"who\">{}</div><div class=\"blank\">{}</div><div class=\"blank\">{}</div></div>\n",
             say(who),

@@ -100,9 +100,9 @@ fn poster(b: &mut Html, h: &Hall, p: &Proposal) {
     }
     b.push(html!(
         "<p class=\"cost\">{}{} <span class=\"en\">{}{}</span></p>\n",
-        Html::lit(ui::COST_2.zh),
+        Html::lit(ui::COST_PREFIX.zh),
         cz,
-        Html::lit(ui::COST_2.en),
+        Html::lit(ui::COST_PREFIX.en),
         ce
     ));
     if !desc.is_empty() {

@@ -116,7 +116,13 @@ pub fn notice_section(b: &mut Html, record: &Prescreening, proposals: &[Proposal
             let from = Html::join(
                 merged[p.id.as_str()].iter().map(|r| match &r.outcome {
                     RawOutcome::Merged { merge, .. } => {
-                        html!("{}{}{}{}", r.id, Html::lit(print::OPEN_PAREN.zh), merge.zh(), Html::lit(ui::PART_8.zh))
+                        html!(
+                            "{}{}{}{}",
+                            r.id,
+                            Html::lit(print::OPEN_PAREN.zh),
+                            merge.zh(),
+                            Html::lit(ui::CLOSE_PAREN.zh)
+                        )
                     }
                     _ => Html::new(),
                 }),
@@ -186,7 +192,7 @@ pub fn record(h: &Hall) -> Option<String> {
     b.push(html!(
         "<p class=\"foot\">{}</p>\n",
         fill(
-            print::RECORD_IS_ENTRY_3,
+            print::RECORD_IS_THIRD_ENTRY,
             &[("n", &h.log_length.to_string()), ("head", &h.log_head[..16.min(h.log_head.len())])]
         )
     ));

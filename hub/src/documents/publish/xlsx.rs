@@ -171,7 +171,7 @@ fn results_sheet(o: &Outcome, st: &Styles) -> Result<Worksheet> {
         let num = Styles::cell(true, funded, line);
         let funded_text = match l.funding {
             Some(Funding::Shares) => in_parens(&both(print::FUNDED), &both(ui::SHARES)),
-            Some(Funding::Completion) => in_parens(&both(print::FUNDED), &both(ui::COMPLETION_2)),
+            Some(Funding::Completion) => in_parens(&both(print::FUNDED), &both(ui::HOW_FUNDED_COMPLETION)),
             Some(Funding::Greedy) => both(print::FUNDED),
             None => both(print::NOT_FUNDED),
         };
@@ -248,7 +248,13 @@ fn note(l: &Line) -> String {
         let mut s = format!("{}{}{zh} / {en}", rule_n(n), ui::COLON.zh);
         if let Some(a) = l.annotation {
             if !a.reason.trim().is_empty() {
-                s.push_str(&format!("{}{}{}{}", ui::SEMICOLON.zh, both(ui::ADVISER_2), ui::COLON.zh, a.reason.trim()));
+                s.push_str(&format!(
+                    "{}{}{}{}",
+                    ui::SEMICOLON.zh,
+                    both(ui::ADVISER_SHORT),
+                    ui::COLON.zh,
+                    a.reason.trim()
+                ));
             }
         }
         return s;
