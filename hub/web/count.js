@@ -60,8 +60,9 @@
   function title(id) { const p = YZ.proposalMap(app.snap)[id]; return p ? p.title : ''; }
 
   /** This counter's desk number as the copies write it ("2"), from the hub's `you.desk`. */
+  /** This card's desk number (the `counter` of its copies), or null. */
   function myDesk() {
-    return app.you && app.you.desk != null ? String(app.you.desk) : null;
+    return app.you && app.you.desk != null ? app.you.desk : null;
   }
   function myCopy(unit) { return D.copies(app.snap, unit)[0] || null; }
 

@@ -188,7 +188,7 @@
   /**
    * A batch's copies side by side: one row per ballot number keyed in any
    * copy, its marks in each, whether they differ (and why), and the verdict
-   * once agreed. { counters: ['1','2'], rows: [{number, marks: {c: [..]|null}, reason, verdict}] }
+   * once agreed. { counters: [1, 2], rows: [{number, marks: {c: [..]|null}, reason, verdict}] }
    */
   D.batchRows = function (s, n) {
     const copies = D.copies(s, { batch: n }), b = D.batch(s, n);
