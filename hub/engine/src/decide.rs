@@ -319,7 +319,9 @@ impl State {
                 let b = self.open_batch(*batch)?;
                 let number = normalize_ballot_number(number);
                 if !b.copies.get(&desk).is_some_and(|c| c.ballots.contains_key(&number)) {
-                    return Err(Rejection::with(E::UnknownPaperBallot, number));
+                    let about =
+                        ErrorAbout { number: Some(number.clone()), ..ErrorAbout::unit(PaperKind::Batch, *batch) };
+                    return Err(Rejection::with(E::UnknownPaperBallot, number).about(about));
                 }
                 Ok(vec![Event::PaperRemoved { batch: *batch, counter: desk, number }])
             }
