@@ -221,7 +221,7 @@
     const lines = [
       h('li', null, YZ.t('my_copy') + YZ.t('ballots_5', { v: copy ? copy.ballots.length : 0 }) +
         (copy && copy.finished ? YZ.t('finished') : YZ.t('keying'))),
-      h('li', null, other ? YZ.t('other_copy_state', { counter: other.counter, entries: other.entries, state: YZ.t(other.finished ? 'comma_finished' : 'comma_keying') })
+      h('li', null, other ? YZ.t('other_copy_state', { counter: other.counter, entries: other.entries, state: YZ.t(other.finished ? 'comma_finished' : 'keying') })
         : YZ.t('other_copy_no_second_counter'))
     ];
     const parts = [h('ul', { class: 'plain copies-summary' }, lines)];
