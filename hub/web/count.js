@@ -60,8 +60,9 @@
   function title(id) { const p = YZ.proposalMap(app.snap)[id]; return p ? p.title : ''; }
 
   /** This counter's desk number as the copies write it ("2"), from the hub's `you.desk`. */
+  /** This card's desk number (the `counter` of its copies), or null. */
   function myDesk() {
-    return app.you && app.you.desk != null ? String(app.you.desk) : null;
+    return app.you && app.you.desk != null ? app.you.desk : null;
   }
   function myCopy(unit) { return D.copies(app.snap, unit)[0] || null; }
 
@@ -220,7 +221,7 @@
     const lines = [
       h('li', null, YZ.t('my_copy') + YZ.t('copy_ballots', { n: copy ? copy.ballots.length : 0 }) +
         (copy && copy.finished ? YZ.t('finished') : YZ.t('keying'))),
-      h('li', null, other ? YZ.t('other_copy_state', { counter: other.counter, entries: other.entries, state: YZ.t(other.finished ? 'comma_finished' : 'comma_keying') })
+      h('li', null, other ? YZ.t('other_copy_state', { counter: other.counter, entries: other.entries, state: YZ.t(other.finished ? 'comma_finished' : 'keying') })
         : YZ.t('other_copy_no_second_counter'))
     ];
     const parts = [h('ul', { class: 'plain copies-summary' }, lines)];

@@ -188,7 +188,7 @@
   /**
    * A batch's copies side by side: one row per ballot number keyed in any
    * copy, its marks in each, whether they differ (and why), and the verdict
-   * once agreed. { counters: ['1','2'], rows: [{number, marks: {c: [..]|null}, reason, verdict}] }
+   * once agreed. { counters: [1, 2], rows: [{number, marks: {c: [..]|null}, reason, verdict}] }
    */
   D.batchRows = function (s, n) {
     const copies = D.copies(s, { batch: n }), b = D.batch(s, n);
@@ -287,7 +287,7 @@
       case 'paper_count_mismatch':
         return YZ.t('vote_cannot_close_yet_prefix') + (m.blockers || []).map(D.blockerText).join(YZ.t('semicolon'));
       case 'batch_not_empty':
-        return D.batchName(+d) + YZ.t('has_keyed_ballots_or_counted');
+        return D.batchName(a.n) + YZ.t('has_keyed_ballots_or_counted');
       case 'ballot_number_used':
         return a.number != null ? YZ.t('ballot_number_was_already_counted', { v: a.number, v2: a.n })
           : YZ.errorText(m);
@@ -296,9 +296,9 @@
       case 'batch_agreed':
         return (a.unit ? (a.unit === 'board' ? D.boardName(a.n) : D.batchName(a.n)) : '') + YZ.t('has_already_agreed_and_counted');
       case 'unknown_batch':
-        return YZ.t('you_have_keyed_nothing_in', { d: d });
+        return YZ.t('you_have_keyed_nothing_in', { d: a.n != null ? a.n : d });
       case 'unknown_paper_ballot':
-        return YZ.t('number_is_not_in_your', { d: d });
+        return YZ.t('number_is_not_in_your', { d: a.number != null ? a.number : d });
       case 'copy_finished':
         return YZ.t('you_have_already_finished_this');
       case 'boards_not_allowed':

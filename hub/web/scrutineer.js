@@ -36,11 +36,11 @@
   // ------------------------------------------------------------ summary
 
   /** This scrutineer's number ("1" for A), from the card's label. */
+  /** This card's number (the `scrutineer` of its sheet counts), or null. */
   function myNumber() {
-    const m = /([A-Z])\s*$/.exec(app.you ? app.you.label : '');
-    return m ? String(m[1].charCodeAt(0) - 64) : null;
+    return app.you && app.you.desk != null ? app.you.desk : null;
   }
-  function scrName(n) { return YZ.deskName({ role: 'scrutineer', number: parseInt(n, 10) }); }
+  function scrName(n) { return YZ.deskName({ role: 'scrutineer', number: n }); }
 
   function renderSummary() {
     const s = app.snap, c = YZ.count(s), reg = c.register;

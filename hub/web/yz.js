@@ -206,7 +206,9 @@
   YZ.cardRange = function (i) { return i.first === i.last ? i.first : i.first + '–' + i.last; };
   /** A desk card's name for people: "点票员 1", "监票员 A". */
   YZ.deskName = function (d) {
-    if (d.role === 'scrutineer') return YZ.t('scrutineer') + String.fromCharCode(64 + d.number);
+    // Scrutineers by letter (1 → A, as scrutineer_letter in the protocol crate); past 26, or
+    // a count from a log before scrutineers were told apart (no number), as they are.
+    if (d.role === 'scrutineer') return YZ.t('scrutineer') + (d.number >= 1 && d.number <= 26 ? String.fromCharCode(64 + d.number) : (d.number == null ? '' : d.number));
     return YZ.t('counter') + d.number;
   };
   /** The proposals excluded before the vote, by id. */
@@ -516,7 +518,7 @@
     for (let j = 0; j < copies.length; j++) if (YZ.unitKey(copies[j].unit) === k && copies[j].counter === counter) return copies[j];
     const c = { unit: unit, counter: counter, finished: false, ballots: [], counts: {} };
     copies.push(c);
-    copies.sort(function (a, b) { return YZ.unitOrder(a.unit) - YZ.unitOrder(b.unit) || (a.counter < b.counter ? -1 : a.counter > b.counter ? 1 : 0); });
+    copies.sort(function (a, b) { return YZ.unitOrder(a.unit) - YZ.unitOrder(b.unit) || (a.counter - b.counter); });
     return c;
   }
   /** A paper unit ({batch: 3} or {board: 1}) as a string key: "batch:3", "board:1". */

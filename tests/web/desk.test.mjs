@@ -165,7 +165,7 @@ test('the second counter keys independently; the copies disagree and every page 
   await key(b, '0003', '1,2,3,4,5,6,7,8,9,10,11');
   await key(b, '0004', '77');
   const seen = await b.evaluate(() => window.YZCount.app.snap.paper_copies.map((c) => c.counter));
-  assert.deepEqual(seen, ['2'], 'a counter receives only their own copy');
+  assert.deepEqual(seen, [2], 'a counter receives only their own copy');
   await scr.waitForFunction(() => !!document.querySelector('[data-batch="1"] tr[data-number="2"].differs'), null, WAIT);
 
   await finish(a);

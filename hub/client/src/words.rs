@@ -8,7 +8,7 @@
 use crate::text::Lang;
 use yuanzhuo_protocol::words::{ui, Words};
 use yuanzhuo_protocol::{
-    CardCancellation, CardIssuance, DeskCard, Exclusion, Role, Turnout, VoidReason, EXCLUSION_RULES,
+    scrutineer_letter, CardCancellation, CardIssuance, DeskCard, Exclusion, Role, Turnout, VoidReason, EXCLUSION_RULES,
 };
 
 /// An entry in the reader's language.
@@ -111,8 +111,7 @@ pub fn cancel_text(c: &CardCancellation, lang: Lang, utc_offset_s: i32) -> Strin
 /// A desk card for people: "点票员 1", "监票员 A".
 pub fn desk_name(d: &DeskCard, lang: Lang) -> String {
     if d.role == Role::Scrutineer {
-        let letter = char::from_u32(64 + d.number).unwrap_or('?');
-        return format!("{}{letter}", say(ui::SCRUTINEER, lang));
+        return format!("{}{}", say(ui::SCRUTINEER, lang), scrutineer_letter(d.number));
     }
     format!("{}{}", say(ui::COUNTER, lang), d.number)
 }

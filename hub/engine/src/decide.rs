@@ -295,22 +295,22 @@ impl State {
                     if b.status == PaperStatus::Agreed {
                         return Err(agreed(PaperKind::Batch, *batch));
                     }
-                    if !b.copies.contains_key(desk) && b.copies.len() >= 2 {
+                    if !b.copies.contains_key(&desk) && b.copies.len() >= 2 {
                         return Err(taken(PaperKind::Batch, *batch, &b.copies));
                     }
                     // The two copies of a batch come from two devices.
                     let mine = self.claim_device(&format!("counter-{desk}"));
                     if let Some((other, _)) =
-                        b.copies.iter().find(|(d, c)| *d != desk && c.device.is_some() && c.device == mine)
+                        b.copies.iter().find(|(d, c)| **d != desk && c.device.is_some() && c.device == mine)
                     {
-                        return Err(same_device(PaperKind::Batch, *batch, other));
+                        return Err(same_device(PaperKind::Batch, *batch, *other));
                     }
                 }
                 if let Some(other) = self.desk.numbers.get(&number) {
                     return Err(Rejection::with(E::BallotNumberUsed, format!("{number}: batch {other}"))
                         .about(ErrorAbout { number: Some(number), ..ErrorAbout::unit(PaperKind::Batch, *other) }));
                 }
-                Ok(vec![Event::PaperKeyed { batch: *batch, counter: desk.clone(), number, marks }])
+                Ok(vec![Event::PaperKeyed { batch: *batch, counter: desk, number, marks }])
             }
             Command::RemovePaper { batch, number } => {
                 let desk = counter(actor)?;
@@ -318,10 +318,12 @@ impl State {
                 self.phase_in(&[Phase::Voting])?;
                 let b = self.open_batch(*batch)?;
                 let number = normalize_ballot_number(number);
-                if !b.copies.get(desk).is_some_and(|c| c.ballots.contains_key(&number)) {
-                    return Err(Rejection::with(E::UnknownPaperBallot, number));
+                if !b.copies.get(&desk).is_some_and(|c| c.ballots.contains_key(&number)) {
+                    let about =
+                        ErrorAbout { number: Some(number.clone()), ..ErrorAbout::unit(PaperKind::Batch, *batch) };
+                    return Err(Rejection::with(E::UnknownPaperBallot, number).about(about));
                 }
-                Ok(vec![Event::PaperRemoved { batch: *batch, counter: desk.clone(), number }])
+                Ok(vec![Event::PaperRemoved { batch: *batch, counter: desk, number }])
             }
             Command::FinishPaper { batch } => {
                 let desk = counter(actor)?;
@@ -331,12 +333,12 @@ impl State {
                 // A counter who keyed nothing in an existing batch finishes an
                 // empty copy (a stray batch: opened, one ballot keyed and removed).
                 let empty = Copy::default();
-                let mine = b.copies.get(desk).unwrap_or(&empty);
+                let mine = b.copies.get(&desk).unwrap_or(&empty);
                 if mine.finished {
                     return Err(Rejection::with(E::CopyFinished, format!("batch {batch}")));
                 }
-                let mut events = vec![Event::PaperFinished { batch: *batch, counter: desk.clone() }];
-                if let Some((_, other)) = b.copies.iter().find(|(d, c)| *d != desk && c.finished) {
+                let mut events = vec![Event::PaperFinished { batch: *batch, counter: desk }];
+                if let Some((_, other)) = b.copies.iter().find(|(d, c)| **d != desk && c.finished) {
                     let differences = batch_differences(mine, other, &self.desk.numbers);
                     events.push(if differences.is_empty() {
                         Event::PaperAgreed { batch: *batch, ballots: self.judged(mine) }
@@ -384,19 +386,19 @@ impl State {
                     Some(b) if b.status == PaperStatus::Agreed => {
                         return Err(agreed(PaperKind::Board, *board));
                     }
-                    Some(b) if !b.copies.contains_key(desk) && b.copies.len() >= 2 => {
+                    Some(b) if !b.copies.contains_key(&desk) && b.copies.len() >= 2 => {
                         return Err(taken(PaperKind::Board, *board, &b.copies));
                     }
                     Some(b) => {
                         // The two readings of a board come from two devices, like a batch's copies.
                         let mine = self.claim_device(&format!("counter-{desk}"));
                         if let Some((other, _)) =
-                            b.copies.iter().find(|(d, c)| *d != desk && c.device.is_some() && c.device == mine)
+                            b.copies.iter().find(|(d, c)| **d != desk && c.device.is_some() && c.device == mine)
                         {
-                            return Err(same_device(PaperKind::Board, *board, other));
+                            return Err(same_device(PaperKind::Board, *board, *other));
                         }
-                        events.push(Event::BoardKeyed { board: *board, counter: desk.clone(), counts: counts.clone() });
-                        if let Some((_, other)) = b.copies.iter().find(|(d, _)| *d != desk) {
+                        events.push(Event::BoardKeyed { board: *board, counter: desk, counts: counts.clone() });
+                        if let Some((_, other)) = b.copies.iter().find(|(d, _)| **d != desk) {
                             let mine = Copy { finished: true, counts: counts.clone(), ..Default::default() };
                             let differences = board_differences(&mine, other);
                             events.push(if differences.is_empty() {
@@ -406,7 +408,7 @@ impl State {
                             });
                         }
                     }
-                    None => events.push(Event::BoardKeyed { board: *board, counter: desk.clone(), counts }),
+                    None => events.push(Event::BoardKeyed { board: *board, counter: desk, counts }),
                 }
                 Ok(events)
             }
@@ -420,7 +422,7 @@ impl State {
                 if *sheets > MAX_STICKERS as u32 {
                     return Err(Rejection::with(E::InvalidField, format!("sheets: at most {MAX_STICKERS}")));
                 }
-                Ok(vec![Event::SheetsDeclared { batch: *batch, sheets: *sheets, scrutineer: actor.serial.clone() }])
+                Ok(vec![Event::SheetsDeclared { batch: *batch, sheets: *sheets, scrutineer: actor.number }])
             }
             Command::DiscardBatch { batch } => {
                 self.organiser(actor)?;
@@ -648,7 +650,7 @@ impl State {
             return Err(Rejection::new(E::Forbidden));
         }
         // Only a registrar card the log issued keeps the register.
-        let card = actor.serial.as_ref().map(|n| format!("registrar-{n}"));
+        let card = actor.number.map(|n| format!("registrar-{n}"));
         if !card.as_ref().is_some_and(|c| self.electorate.staff.contains_key(c)) {
             return Err(Rejection::with(E::UnknownCard, card.unwrap_or_else(|| "registrar".into())));
         }
@@ -883,33 +885,26 @@ fn unit_word(unit: PaperKind) -> &'static str {
     }
 }
 
-/// A counter's desk as a number (desks are numbered; one that is not a
-/// number is left out of `about`).
-fn desk_number(desk: &str) -> Option<u32> {
-    desk.parse().ok()
-}
-
 /// `batch_agreed`: the batch or board already agreed and counted.
 fn agreed(unit: PaperKind, n: u32) -> Rejection {
     Rejection::with(E::BatchAgreed, format!("{} {n}", unit_word(unit))).about(ErrorAbout::unit(unit, n))
 }
 
 /// `batch_taken`: two other counters hold the copies.
-fn taken<C>(unit: PaperKind, n: u32, copies: &std::collections::BTreeMap<String, C>) -> Rejection {
-    let who: Vec<&str> = copies.keys().map(String::as_str).collect();
-    Rejection::with(E::BatchTaken, format!("counters {}", who.join(", "))).about(ErrorAbout {
-        counters: who.iter().filter_map(|d| desk_number(d)).collect(),
-        ..ErrorAbout::unit(unit, n)
-    })
+fn taken<C>(unit: PaperKind, n: u32, copies: &std::collections::BTreeMap<DeskNo, C>) -> Rejection {
+    let who: Vec<DeskNo> = copies.keys().copied().collect();
+    let names: Vec<String> = who.iter().map(DeskNo::to_string).collect();
+    Rejection::with(E::BatchTaken, format!("counters {}", names.join(", ")))
+        .about(ErrorAbout { counters: who, ..ErrorAbout::unit(unit, n) })
 }
 
 /// `same_device`: the other copy was keyed on this device, by `other`.
-fn same_device(unit: PaperKind, n: u32, other: &str) -> Rejection {
+fn same_device(unit: PaperKind, n: u32, other: DeskNo) -> Rejection {
     Rejection::with(E::SameDevice, format!("{} {n}: counter {other}", unit_word(unit)))
-        .about(ErrorAbout { counters: desk_number(other).into_iter().collect(), ..ErrorAbout::unit(unit, n) })
+        .about(ErrorAbout { counters: vec![other], ..ErrorAbout::unit(unit, n) })
 }
 
-fn counter(actor: &Actor) -> Result<&String, Rejection> {
+fn counter(actor: &Actor) -> Result<DeskNo, Rejection> {
     actor.desk().ok_or_else(|| Rejection::new(E::Forbidden))
 }
 

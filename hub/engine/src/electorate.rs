@@ -302,7 +302,7 @@ pub fn chain_step(prev: &str, serial: &str, commitment: &str) -> String {
 }
 
 /// "counter-2" → 2.
-pub fn card_number(serial: &str) -> Option<u32> {
+pub fn card_number(serial: &str) -> Option<DeskNo> {
     serial.rsplit_once('-')?.1.parse().ok()
 }
 

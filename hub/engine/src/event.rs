@@ -97,21 +97,25 @@ pub enum Event {
         voter: String,
         choices: Vec<ProposalId>,
     },
-    // The counting desk. `counter` is the counter's desk number.
+    // The counting desk. `counter` is the counter's desk number (a string
+    // in logs from before 2026-12: `older::desk`).
     PaperKeyed {
         batch: u32,
-        counter: String,
+        #[serde(deserialize_with = "older::desk")]
+        counter: DeskNo,
         number: String,
         marks: Vec<ProposalId>,
     },
     PaperRemoved {
         batch: u32,
-        counter: String,
+        #[serde(deserialize_with = "older::desk")]
+        counter: DeskNo,
         number: String,
     },
     PaperFinished {
         batch: u32,
-        counter: String,
+        #[serde(deserialize_with = "older::desk")]
+        counter: DeskNo,
     },
     /// Both copies finished, and they differ.
     PaperDisputed {
@@ -128,8 +132,8 @@ pub enum Event {
     SheetsDeclared {
         batch: u32,
         sheets: u32,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        scrutineer: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "older::some_desk")]
+        scrutineer: Option<DeskNo>,
     },
     /// The organiser discarded a batch with nothing keyed and no sheets counted.
     BatchDiscarded {
@@ -137,7 +141,8 @@ pub enum Event {
     },
     BoardKeyed {
         board: u32,
-        counter: String,
+        #[serde(deserialize_with = "older::desk")]
+        counter: DeskNo,
         counts: BTreeMap<ProposalId, u64>,
     },
     BoardDisputed {
@@ -241,6 +246,7 @@ pub struct StaffCard {
 /// uses today's names; a log's bytes and hashes are never rewritten.
 mod older {
     use serde::{Deserialize, Deserializer};
+    use yuanzhuo_protocol::DeskNo;
 
     /// A card serial as today's hub names it.
     pub fn current(serial: String) -> String {
@@ -256,6 +262,32 @@ mod older {
 
     pub fn serials<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
         Vec::<String>::deserialize(d).map(|v| v.into_iter().map(current).collect())
+    }
+
+    /// A desk number as written: a number, or (before 2026-12) its digits
+    /// as a string ("2").
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Written {
+        Number(DeskNo),
+        Digits(String),
+    }
+
+    impl Written {
+        fn number<E: serde::de::Error>(self) -> Result<DeskNo, E> {
+            match self {
+                Written::Number(n) => Ok(n),
+                Written::Digits(s) => s.parse().map_err(|_| E::custom(format!("desk number {s:?} is not a number"))),
+            }
+        }
+    }
+
+    pub fn desk<'de, D: Deserializer<'de>>(d: D) -> Result<DeskNo, D::Error> {
+        Written::deserialize(d)?.number()
+    }
+
+    pub fn some_desk<'de, D: Deserializer<'de>>(d: D) -> Result<Option<DeskNo>, D::Error> {
+        Option::<Written>::deserialize(d)?.map(Written::number).transpose()
     }
 }
 
@@ -275,62 +307,63 @@ pub struct Actor {
     pub table: Option<TableNo>,
     /// Advisers (and only they) may be granted every table.
     pub all_tables: bool,
-    /// The public serial of a voter card ("V0042"), or the number of a
-    /// counter's desk, a scrutineer or a registrar ("2"); the token itself
-    /// is secret.
+    /// The public serial of a voter card ("V0042"), for voters only; the
+    /// token itself is secret.
     pub serial: Option<String>,
+    /// The number of a counter's desk, a scrutineer or a registrar.
+    pub number: Option<DeskNo>,
 }
 
 impl Actor {
     pub fn organiser() -> Self {
-        Actor { role: Role::Organiser, table: None, all_tables: false, serial: None }
+        Actor::read_only(Role::Organiser)
     }
     pub fn at_table(role: Role, table: TableNo) -> Self {
-        Actor { role, table: Some(table), all_tables: false, serial: None }
+        Actor { table: Some(table), ..Actor::read_only(role) }
     }
     pub fn voter(serial: impl Into<String>) -> Self {
-        Actor { role: Role::Voter, table: None, all_tables: false, serial: Some(serial.into()) }
+        Actor { serial: Some(serial.into()), ..Actor::read_only(Role::Voter) }
     }
-    /// A counter at desk `desk` ("1", "2"…).
-    pub fn counter(desk: impl Into<String>) -> Self {
-        Actor { role: Role::Counter, table: None, all_tables: false, serial: Some(desk.into()) }
+    /// A counter at desk `desk`.
+    pub fn counter(desk: DeskNo) -> Self {
+        Actor { number: Some(desk), ..Actor::read_only(Role::Counter) }
     }
     /// The voter card's serial, for voters only.
     pub fn voter_serial(&self) -> Option<&String> {
         self.serial.as_ref().filter(|_| self.role == Role::Voter)
     }
     /// The counter's desk, for counters only.
-    pub fn desk(&self) -> Option<&String> {
-        self.serial.as_ref().filter(|_| self.role == Role::Counter)
+    pub fn desk(&self) -> Option<DeskNo> {
+        self.number.filter(|_| self.role == Role::Counter)
     }
     /// A scrutineer with a number.
-    pub fn scrutineer(n: impl Into<String>) -> Self {
-        Actor { role: Role::Scrutineer, table: None, all_tables: false, serial: Some(n.into()) }
+    pub fn scrutineer(n: DeskNo) -> Self {
+        Actor { number: Some(n), ..Actor::read_only(Role::Scrutineer) }
     }
     /// A registrar at the door.
-    pub fn registrar(n: impl Into<String>) -> Self {
-        Actor { role: Role::Registrar, table: None, all_tables: false, serial: Some(n.into()) }
+    pub fn registrar(n: DeskNo) -> Self {
+        Actor { number: Some(n), ..Actor::read_only(Role::Registrar) }
     }
     /// The staff card serial of a desk role ("counter-2", "scrutineer-1").
     pub fn desk_card(&self) -> Option<String> {
-        match (self.role, &self.serial) {
+        match (self.role, self.number) {
             (Role::Counter | Role::Scrutineer, Some(n)) => Some(format!("{}-{n}", self.role.en())),
             _ => None,
         }
     }
     pub fn read_only(role: Role) -> Self {
-        Actor { role, table: None, all_tables: false, serial: None }
+        Actor { role, table: None, all_tables: false, serial: None, number: None }
     }
 
     /// Stable public name of the actor in the log: "organiser", "chair:2",
-    /// "adviser:*", "voter:V0042".
+    /// "adviser:*", "voter:V0042", "counter:2".
     pub fn key(&self) -> String {
-        match (self.role, self.table, &self.serial) {
-            (Role::Voter, _, Some(v)) => format!("voter:{v}"),
-            (Role::Counter | Role::Scrutineer | Role::Registrar, _, Some(n)) => format!("{}:{n}", self.role.en()),
-            (r, _, _) if r == Role::Adviser && self.all_tables => "adviser:*".to_string(),
-            (r, Some(t), _) => format!("{}:{t}", r.en()),
-            (r, None, _) => r.en().to_string(),
+        match (self.role, self.table, &self.serial, self.number) {
+            (Role::Voter, _, Some(v), _) => format!("voter:{v}"),
+            (Role::Counter | Role::Scrutineer | Role::Registrar, _, _, Some(n)) => format!("{}:{n}", self.role.en()),
+            (r, _, _, _) if r == Role::Adviser && self.all_tables => "adviser:*".to_string(),
+            (r, Some(t), _, _) => format!("{}:{t}", r.en()),
+            (r, None, _, _) => r.en().to_string(),
         }
     }
 
@@ -339,7 +372,7 @@ impl Actor {
         if let Some(v) = self.voter_serial() {
             return v.clone();
         }
-        match (self.role, &self.serial) {
+        match (self.role, self.number) {
             (Role::Scrutineer, Some(n)) => return format!("{} {}", self.role.zh(), scrutineer_letter(n)),
             (Role::Counter | Role::Registrar, Some(n)) => return format!("{} · {n}号", self.role.zh()),
             _ => {}
@@ -354,14 +387,6 @@ impl Actor {
             _ if self.all_tables => format!("{} · 全部桌", self.role.zh()),
             _ => self.role.zh().to_string(),
         }
-    }
-}
-
-/// Scrutineers are told apart by letter: "1" → "A", "2" → "B".
-pub fn scrutineer_letter(n: &str) -> String {
-    match n.parse::<u8>() {
-        Ok(i @ 1..=26) => ((b'A' + i - 1) as char).to_string(),
-        _ => n.to_string(),
     }
 }
 
@@ -384,4 +409,28 @@ pub fn ack_result(records: &[Recorded]) -> AckResult {
         }
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_desk_number_is_written_as_a_number_and_read_as_either() {
+        let e = Event::PaperFinished { batch: 3, counter: 2 };
+        let written = serde_json::to_string(&e).unwrap();
+        assert_eq!(written, r#"{"type":"paper_finished","batch":3,"counter":2}"#);
+        // Logs from before 2026-12 wrote the digits as a string.
+        let old: Event = serde_json::from_str(r#"{"type":"paper_finished","batch":3,"counter":"2"}"#).unwrap();
+        assert_eq!(old, e);
+        let sheets = r#"{"type":"sheets_declared","batch":1,"sheets":9,"scrutineer":"1"}"#;
+        assert!(matches!(serde_json::from_str(sheets).unwrap(), Event::SheetsDeclared { scrutineer: Some(1), .. }));
+        let unnamed = r#"{"type":"sheets_declared","batch":1,"sheets":9}"#;
+        assert!(matches!(serde_json::from_str(unnamed).unwrap(), Event::SheetsDeclared { scrutineer: None, .. }));
+        // Anything else is refused, not read as some desk.
+        for bad in [r#""two""#, r#""""#, "-1", "70000", "1.5", "null"] {
+            let text = format!(r#"{{"type":"paper_finished","batch":3,"counter":{bad}}}"#);
+            assert!(serde_json::from_str::<Event>(&text).is_err(), "{text} was read");
+        }
+    }
 }

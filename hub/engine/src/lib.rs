@@ -22,13 +22,14 @@ pub use chain::{chain_hash, fingerprint, receipt_from_hash, GENESIS_PREV};
 pub use count::{count, recount, CountInput};
 pub use decide::MAX_CARDS_AT_ONCE;
 pub use electorate::{card_commitment, card_number, chain_step, voter_number, voter_serial, Electorate, NumberStatus};
-pub use event::{ack_result, scrutineer_letter, Actor, Event, Recorded, StaffCard};
+pub use event::{ack_result, Actor, Event, Recorded, StaffCard};
 pub use paper::{verdict, Desk};
 pub use prescreen::{prescreening_digest, raw_id_key, record_problems, RecordProblem, MAX_RAW_PROPOSALS};
 pub use state::{BallotRecord, State, TableState};
 pub use verify::{event_name, parse_actor, Checker, Entry, Violation};
 pub use view::{Audience, Changed, Feed, Viewer};
 pub use yuanzhuo_protocol as protocol;
+pub use yuanzhuo_protocol::scrutineer_letter;
 
 use yuanzhuo_protocol::ErrorCode;
 

@@ -27,10 +27,10 @@ pub struct Copy {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Batch {
     /// By counter desk; at most two.
-    pub copies: BTreeMap<String, Copy>,
+    pub copies: BTreeMap<DeskNo, Copy>,
     /// The scrutineers' hand counts of the sheets, by scrutineer number
-    /// ("" for logs written before scrutineers were told apart).
-    pub sheets: BTreeMap<String, u32>,
+    /// (`None` for logs written before scrutineers were told apart).
+    pub sheets: BTreeMap<Option<DeskNo>, u32>,
     pub status: PaperStatus,
     pub differences: Vec<PaperDifference>,
     /// Once agreed.
@@ -51,7 +51,7 @@ impl Default for Batch {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Board {
-    pub copies: BTreeMap<String, Copy>,
+    pub copies: BTreeMap<DeskNo, Copy>,
     pub status: PaperStatus,
     pub differences: Vec<PaperDifference>,
     pub counts: BTreeMap<ProposalId, u64>,
@@ -203,7 +203,7 @@ impl Desk {
             status: b.status,
             copies: summary(&b.copies),
             sheets: agreed_sheets(&b.sheets),
-            sheet_counts: b.sheets.iter().map(|(by, n)| SheetCount { scrutineer: by.clone(), sheets: *n }).collect(),
+            sheet_counts: b.sheets.iter().map(|(by, n)| SheetCount { scrutineer: *by, sheets: *n }).collect(),
             differences: b.differences.clone(),
             ballots: b.ballots.clone(),
             blocker: b.unfinished(n).or_else(|| b.count_blocker(n)),
@@ -235,29 +235,29 @@ impl Desk {
     }
 
     /// Every copy, or those of one counter, as the wire shows them.
-    pub fn copies(&self, only: Option<&str>) -> Vec<PaperCopy> {
+    pub fn copies(&self, only: Option<DeskNo>) -> Vec<PaperCopy> {
         let mut out = vec![];
         for (n, b) in &self.batches {
             for (c, x) in &b.copies {
-                if only.is_none_or(|o| o == c) {
-                    out.push(copy_view(PaperUnit::Batch(*n), c, x));
+                if only.is_none_or(|o| o == *c) {
+                    out.push(copy_view(PaperUnit::Batch(*n), *c, x));
                 }
             }
         }
         for (n, b) in &self.boards {
             for (c, x) in &b.copies {
-                if only.is_none_or(|o| o == c) {
-                    out.push(copy_view(PaperUnit::Board(*n), c, x));
+                if only.is_none_or(|o| o == *c) {
+                    out.push(copy_view(PaperUnit::Board(*n), *c, x));
                 }
             }
         }
         out
     }
 
-    pub fn copy(&self, unit: PaperUnit, counter: &str) -> Option<PaperCopy> {
+    pub fn copy(&self, unit: PaperUnit, counter: DeskNo) -> Option<PaperCopy> {
         let x = match unit {
-            PaperUnit::Batch(n) => self.batches.get(&n)?.copies.get(counter)?,
-            PaperUnit::Board(n) => self.boards.get(&n)?.copies.get(counter)?,
+            PaperUnit::Batch(n) => self.batches.get(&n)?.copies.get(&counter)?,
+            PaperUnit::Board(n) => self.boards.get(&n)?.copies.get(&counter)?,
         };
         Some(copy_view(unit, counter, x))
     }
@@ -342,7 +342,7 @@ pub fn blocker_line(b: &CloseBlocker) -> String {
 }
 
 /// The hand count when every scrutineer who counted agrees.
-fn agreed_sheets(counts: &BTreeMap<String, u32>) -> Option<u32> {
+fn agreed_sheets(counts: &BTreeMap<Option<DeskNo>, u32>) -> Option<u32> {
     let mut it = counts.values();
     let first = *it.next()?;
     it.all(|n| *n == first).then_some(first)
@@ -356,11 +356,11 @@ pub fn batch_without_marks(b: &mut BatchView) {
 }
 
 /// What a counter may know of each copy: finished, and how many entries.
-fn summary(copies: &BTreeMap<String, Copy>) -> Vec<CopySummary> {
+fn summary(copies: &BTreeMap<DeskNo, Copy>) -> Vec<CopySummary> {
     copies
         .iter()
         .map(|(c, x)| CopySummary {
-            counter: c.clone(),
+            counter: *c,
             finished: x.finished,
             entries: (x.ballots.len() + x.counts.values().filter(|n| **n > 0).count()) as u32,
         })
@@ -377,10 +377,10 @@ pub fn without_marks(mut c: PaperCopy) -> PaperCopy {
     c
 }
 
-fn copy_view(unit: PaperUnit, counter: &str, x: &Copy) -> PaperCopy {
+fn copy_view(unit: PaperUnit, counter: DeskNo, x: &Copy) -> PaperCopy {
     PaperCopy {
         unit,
-        counter: counter.to_string(),
+        counter,
         finished: x.finished,
         ballots: x.ballots.iter().map(|(n, m)| KeyedBallot { number: n.clone(), marks: m.clone() }).collect(),
         counts: x.counts.clone(),

@@ -346,7 +346,7 @@ impl State {
             Event::PaperKeyed { batch, counter, number, marks } => {
                 let device = self.claim_device(&format!("counter-{counter}"));
                 let b = self.desk.batches.entry(*batch).or_default();
-                let copy = b.copies.entry(counter.clone()).or_default();
+                let copy = b.copies.entry(*counter).or_default();
                 copy.ballots.insert(number.clone(), marks.clone());
                 copy.finished = false;
                 if device.is_some() {
@@ -361,7 +361,7 @@ impl State {
             }
             Event::PaperFinished { batch, counter } => {
                 if let Some(b) = self.desk.batches.get_mut(batch) {
-                    b.copies.entry(counter.clone()).or_default().finished = true;
+                    b.copies.entry(*counter).or_default().finished = true;
                 }
             }
             Event::PaperDisputed { batch, differences } => {
@@ -387,13 +387,12 @@ impl State {
                 self.desk.batches.remove(batch);
             }
             Event::SheetsDeclared { batch, sheets, scrutineer } => {
-                let by = scrutineer.clone().unwrap_or_default();
-                self.desk.batches.entry(*batch).or_default().sheets.insert(by, *sheets);
+                self.desk.batches.entry(*batch).or_default().sheets.insert(*scrutineer, *sheets);
             }
             Event::BoardKeyed { board, counter, counts } => {
                 let device = self.claim_device(&format!("counter-{counter}"));
                 let b = self.desk.boards.entry(*board).or_default();
-                let copy = b.copies.entry(counter.clone()).or_default();
+                let copy = b.copies.entry(*counter).or_default();
                 copy.counts = nonzero(counts);
                 copy.finished = true;
                 if device.is_some() {

@@ -251,10 +251,11 @@ pub fn parse_actor(key: &str) -> Option<Actor> {
         _ => None,
     })?;
     Some(match (role, rest) {
-        (Role::Adviser, "*") => Actor { role, table: None, all_tables: true, serial: None },
+        (Role::Adviser, "*") => Actor { all_tables: true, ..Actor::read_only(role) },
         (Role::Chair | Role::Recorder | Role::Adviser | Role::Screen, t) => Actor::at_table(role, t.parse().ok()?),
-        (Role::Voter | Role::Counter | Role::Scrutineer | Role::Registrar, n) if !n.is_empty() => {
-            Actor { role, table: None, all_tables: false, serial: Some(n.to_string()) }
+        (Role::Voter, v) if !v.is_empty() => Actor::voter(v),
+        (Role::Counter | Role::Scrutineer | Role::Registrar, n) => {
+            Actor { number: Some(n.parse().ok()?), ..Actor::read_only(role) }
         }
         (_, "") => Actor::read_only(role),
         _ => return None,

@@ -29,7 +29,7 @@ pub enum Audience {
     Paper,
     /// One keyed copy: the organiser, the scrutineers, and the counter whose
     /// copy it is (desk number) — never the other counter.
-    Copy(u16),
+    Copy(DeskNo),
     /// The door register, entry by entry: registrars, the organiser, scrutineers.
     Register,
     /// One voter card, by number: its holder learns that it was cancelled
@@ -37,7 +37,7 @@ pub enum Audience {
     Voter(u32),
     /// Only the counter at this desk (their own copy, whole, while a hidden
     /// tally keeps the marks from everyone else).
-    Counter(u16),
+    Counter(DeskNo),
     /// The organiser and the scrutineers (copies without marks while the
     /// tally is hidden).
     Overseers,
@@ -51,18 +51,13 @@ impl Audience {
             Audience::Voters => v.role == Role::Voter,
             Audience::Table(t) => sees_table(v, t),
             Audience::Paper => matches!(v.role, Role::Organiser | Role::Scrutineer | Role::Counter),
-            Audience::Copy(d) => matches!(v.role, Role::Organiser | Role::Scrutineer) || desk_no(v) == Some(d),
+            Audience::Copy(d) => matches!(v.role, Role::Organiser | Role::Scrutineer) || v.desk() == Some(d),
             Audience::Register => matches!(v.role, Role::Organiser | Role::Scrutineer | Role::Registrar),
             Audience::Voter(n) => v.voter_serial().and_then(|s| crate::electorate::voter_number(s)) == Some(n),
-            Audience::Counter(d) => v.role == Role::Counter && desk_no(v) == Some(d),
+            Audience::Counter(d) => v.role == Role::Counter && v.desk() == Some(d),
             Audience::Overseers => matches!(v.role, Role::Organiser | Role::Scrutineer),
         }
     }
-}
-
-/// A counter's desk as a number ("2" → 2).
-fn desk_no(v: &Viewer) -> Option<u16> {
-    v.desk().and_then(|d| d.parse().ok())
 }
 
 /// The stream of live updates a connection follows: exactly the audiences
@@ -180,10 +175,10 @@ pub struct Changed {
     /// Batches and boards whose shared view changed.
     pub paper_units: Vec<PaperUnit>,
     /// Keyed copies sent whole (boards: a count per proposal).
-    pub paper_copies: Vec<(PaperUnit, String)>,
+    pub paper_copies: Vec<(PaperUnit, DeskNo)>,
     /// Keyed copies of batches that changed: (batch, counter desk, numbers
     /// keyed or taken out; none when only finished).
-    pub copy_changes: Vec<(u32, String, Vec<String>)>,
+    pub copy_changes: Vec<(u32, DeskNo, Vec<String>)>,
     /// Empty batches the organiser discarded.
     pub discarded: Vec<u32>,
 }
@@ -247,15 +242,15 @@ impl Changed {
             }
             Event::PaperKeyed { batch, counter, number, .. } | Event::PaperRemoved { batch, counter, number } => {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch));
-                self.copy_change(*batch, counter, Some(number));
+                self.copy_change(*batch, *counter, Some(number));
             }
             Event::PaperFinished { batch, counter } => {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch));
-                self.copy_change(*batch, counter, None);
+                self.copy_change(*batch, *counter, None);
             }
             Event::BoardKeyed { board, counter, .. } => {
                 push(&mut self.paper_units, PaperUnit::Board(*board));
-                push(&mut self.paper_copies, (PaperUnit::Board(*board), counter.clone()));
+                push(&mut self.paper_copies, (PaperUnit::Board(*board), *counter));
             }
             Event::PaperDisputed { batch, .. } | Event::SheetsDeclared { batch, .. } => {
                 push(&mut self.paper_units, PaperUnit::Batch(*batch))
@@ -307,11 +302,11 @@ impl Changed {
         }
     }
 
-    fn copy_change(&mut self, batch: u32, counter: &str, number: Option<&String>) {
-        let at = match self.copy_changes.iter().position(|(b, c, _)| *b == batch && c == counter) {
+    fn copy_change(&mut self, batch: u32, counter: DeskNo, number: Option<&String>) {
+        let at = match self.copy_changes.iter().position(|(b, c, _)| *b == batch && *c == counter) {
             Some(i) => i,
             None => {
-                self.copy_changes.push((batch, counter.to_string(), vec![]));
+                self.copy_changes.push((batch, counter, vec![]));
                 self.copy_changes.len() - 1
             }
         };
@@ -532,14 +527,13 @@ impl State {
             out.push((Audience::Paper, Update { batch_discarded: Some(*n), ..base.clone() }));
         }
         for (batch, counter, numbers) in &changed.copy_changes {
-            let (Some(copy), Ok(desk)) =
-                (self.desk.batches.get(batch).and_then(|b| b.copies.get(counter)), counter.parse::<u16>())
-            else {
+            let desk = *counter;
+            let Some(copy) = self.desk.batches.get(batch).and_then(|b| b.copies.get(counter)) else {
                 continue;
             };
             let mut c = CopyChange {
                 unit: PaperUnit::Batch(*batch),
-                counter: counter.clone(),
+                counter: desk,
                 finished: copy.finished,
                 keyed: vec![],
                 removed: vec![],
@@ -560,7 +554,8 @@ impl State {
             }
         }
         for (unit, counter) in &changed.paper_copies {
-            if let (Some(copy), Ok(desk)) = (self.desk.copy(*unit, counter), counter.parse::<u16>()) {
+            let desk = *counter;
+            if let Some(copy) = self.desk.copy(*unit, desk) {
                 let mut u = base.clone();
                 if hidden {
                     let mut others = base.clone();
@@ -733,9 +728,9 @@ mod tests {
             Actor::read_only(Role::Scrutineer),
             Actor::read_only(Role::Projector),
             Actor::read_only(Role::Public),
-            Actor { role: Role::Adviser, table: None, all_tables: true, serial: None },
-            Actor::counter("1"),
-            Actor::counter("2"),
+            Actor { all_tables: true, ..Actor::read_only(Role::Adviser) },
+            Actor::counter(1),
+            Actor::counter(2),
         ];
         for t in 1..=4 {
             for r in [Role::Chair, Role::Recorder, Role::Adviser] {

@@ -232,7 +232,7 @@ fn a_paper_number_counts_once_however_it_is_typed() {
     // Re-keying in a copy corrects the same ballot, whatever the zeros.
     m.ok(&counter(3), &key_paper(2, "5", &["P01"]));
     m.ok(&counter(3), &key_paper(2, "005", &["P02"]));
-    assert_eq!(m.state.desk.batches[&2].copies["3"].ballots.len(), 1);
+    assert_eq!(m.state.desk.batches[&2].copies[&3].ballots.len(), 1);
     m.ok(&counter(3), &Command::RemovePaper { batch: 2, number: "０５".into() });
 }
 
@@ -282,7 +282,7 @@ fn two_scrutineers_are_two_actors_and_both_counts_must_match() {
         m.ok(&c, &finish_paper(1));
     }
     let recs = m.ok(&scrutineer(), &sheets(1, 2));
-    assert!(matches!(&recs[0].event, Event::SheetsDeclared { scrutineer: Some(s), .. } if s == "1"));
+    assert!(matches!(&recs[0].event, Event::SheetsDeclared { scrutineer: Some(s), .. } if *s == 1));
     m.ok(&scrutineer_b(), &sheets(1, 3));
     let view = m.state.desk.view();
     assert_eq!(view.batches[0].sheets, None, "they disagree");

@@ -143,7 +143,7 @@ fn a_batch_is_keyed_by_two_counters_only_and_only_by_counters() {
     m.refuses_code(&counter(1), &finish_paper(1), ErrorCode::CopyFinished);
     // Correcting reopens the copy.
     m.ok(&counter(1), &Command::RemovePaper { batch: 1, number: "1".into() });
-    assert!(!m.state.desk.batches[&1].copies["1"].finished);
+    assert!(!m.state.desk.batches[&1].copies[&1].finished);
 }
 
 #[test]
@@ -269,7 +269,7 @@ fn a_hidden_tally_keeps_the_desk_marks_from_everyone_but_the_counter_who_keyed_t
             assert_eq!((p.counted, p.void, p.stickers), (2, 1, 7), "totals are not per proposal");
         }
         for c in &s.paper_copies {
-            let own = v.role == Role::Counter && v.desk() == Some(&c.counter);
+            let own = v.role == Role::Counter && v.desk() == Some(c.counter);
             if !own {
                 assert!(c.ballots.iter().all(|x| x.marks.is_empty()) && c.counts.is_empty(), "{} sees {c:?}", v.key());
             }
@@ -277,7 +277,7 @@ fn a_hidden_tally_keeps_the_desk_marks_from_everyone_but_the_counter_who_keyed_t
         // Nothing that names a proposal with a number beside it: only the
         // counter's own copies, whole.
         let mut others = s.clone();
-        others.paper_copies.retain(|c| !(v.role == Role::Counter && v.desk() == Some(&c.counter)));
+        others.paper_copies.retain(|c| !(v.role == Role::Counter && v.desk() == Some(c.counter)));
         others.proposals.clear();
         others.tables.clear();
         others.table_details.clear();

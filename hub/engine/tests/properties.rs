@@ -200,7 +200,7 @@ fn interpret(s: &State, step: &Step, paper: bool) -> (Actor, Command) {
         // ---------------------------------------------------- advisers
         48..=53 => {
             let actor = if r.chance(25) {
-                Actor { role: Role::Adviser, table: None, all_tables: true, serial: None }
+                Actor { all_tables: true, ..Actor::read_only(Role::Adviser) }
             } else {
                 Actor::at_table(Role::Adviser, 1 + r.below(n) as TableNo)
             };
@@ -345,20 +345,21 @@ fn paper_step(s: &State, r: &mut Rng) -> (Actor, Command) {
         // The scrutineer counts a batch's sheets by hand (and miscounts now and then).
         let uncounted: Vec<u32> = (1..=PAPER_BATCHES as u32)
             .filter(|b| {
-                s.desk.batches.get(b).and_then(|x| x.sheets.get("1").copied()) != Some(paper_truth(*b).len() as u32)
+                s.desk.batches.get(b).and_then(|x| x.sheets.get(&Some(1)).copied())
+                    != Some(paper_truth(*b).len() as u32)
             })
             .collect();
         let batch = if uncounted.is_empty() { 1 } else { uncounted[r.below(uncounted.len() as u64) as usize] };
         let right = paper_truth(batch).len() as u32;
         let sheets = if r.chance(75) { right } else { right + 1 };
-        return (Actor::scrutineer("1"), Command::DeclareSheets { batch, sheets });
+        return (Actor::scrutineer(1), Command::DeclareSheets { batch, sheets });
     }
     if r.chance(3) {
         // A third counter tries a batch two others are keying.
-        return (Actor::counter("3"), Command::KeyPaper { batch: 1, number: "101".into(), marks: vec![pid(1)] });
+        return (Actor::counter(3), Command::KeyPaper { batch: 1, number: "101".into(), marks: vec![pid(1)] });
     }
     let desk = 1 + r.below(2) as u16;
-    let actor = Actor::counter(desk.to_string());
+    let actor = Actor::counter(desk);
     let board_open = s.desk.boards.get(&1).is_none_or(|b| b.status != PaperStatus::Agreed);
     if r.chance(if open.is_empty() { 60 } else { 10 }) && (board_open || r.chance(10)) {
         let def = s.definition.as_ref().unwrap();
@@ -383,7 +384,7 @@ fn paper_step(s: &State, r: &mut Rng) -> (Actor, Command) {
     if r.chance(4) {
         return (actor, Command::RemovePaper { batch, number: truth[0].0.clone() });
     }
-    let mine = s.desk.batches.get(&batch).and_then(|b| b.copies.get(&desk.to_string()));
+    let mine = s.desk.batches.get(&batch).and_then(|b| b.copies.get(&desk));
     let wrong = truth.iter().find(|(n, m)| mine.is_none_or(|c| c.ballots.get(n) != Some(m)));
     match wrong {
         Some((number, marks)) if r.chance(92) => {
@@ -523,15 +524,15 @@ fn viewers(n_tables: usize) -> Vec<Actor> {
         Actor::at_table(Role::Chair, 1),
         Actor::at_table(Role::Recorder, t2),
         Actor::at_table(Role::Adviser, n_tables as TableNo),
-        Actor { role: Role::Adviser, table: None, all_tables: true, serial: None },
+        Actor { all_tables: true, ..Actor::read_only(Role::Adviser) },
         Actor::voter("V0001"),
         Actor::voter("V0002"),
-        Actor::scrutineer("1"),
+        Actor::scrutineer(1),
         registrar(1),
         Actor::read_only(Role::Projector),
         Actor::read_only(Role::Public),
-        Actor::counter("1"),
-        Actor::counter("2"),
+        Actor::counter(1),
+        Actor::counter(2),
     ]
 }
 
@@ -562,7 +563,7 @@ fn check_views(state: &State, vs: &[Actor], now: u64) {
                 assert!(p.batches.iter().all(|b| b.ballots.iter().all(|x| x.marks.is_empty())), "{}", v.key());
                 assert!(p.boards.iter().all(|b| b.counts.is_empty()), "{}", v.key());
             }
-            for c in s.paper_copies.iter().filter(|c| v.desk() != Some(&c.counter)) {
+            for c in s.paper_copies.iter().filter(|c| v.desk() != Some(c.counter)) {
                 assert!(c.ballots.iter().all(|x| x.marks.is_empty()) && c.counts.is_empty(), "{} sees {c:?}", v.key());
             }
         }

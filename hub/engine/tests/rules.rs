@@ -49,6 +49,7 @@ fn read_only_roles_get_read_only_for_every_command() {
         table: Some(1),
         all_tables: true,
         serial: Some("V0001".into()),
+        number: Some(1),
     };
     m.refuses(&sneaky, &ballot(&["P01"]), E::ReadOnly, None);
 }
@@ -88,7 +89,8 @@ fn only_voters_cast_ballots() {
         m.refuses(&who, &ballot(&["P01"]), E::Forbidden, None);
     }
     // A voter role without a serial cannot vote either.
-    let anonymous = yuanzhuo_engine::Actor { role: Role::Voter, table: None, all_tables: false, serial: None };
+    let anonymous =
+        yuanzhuo_engine::Actor { role: Role::Voter, table: None, all_tables: false, serial: None, number: None };
     m.refuses(&anonymous, &ballot(&["P01"]), E::Forbidden, None);
     assert!(m.state.ballots.is_empty());
 }

@@ -75,6 +75,19 @@ pub fn normalize_ballot_number(s: &str) -> String {
 
 pub type TableNo = u16;
 
+/// The number on a desk card: a counter's desk (counter 1, 2…), a
+/// scrutineer's (1 = A, 2 = B…) or a registrar's. A number on the wire and
+/// in the log (logs written before 2026-12 wrote it as a string, "2").
+pub type DeskNo = u16;
+
+/// Scrutineers are told apart by letter: 1 → "A", 2 → "B" (past 26, the number).
+pub fn scrutineer_letter(n: DeskNo) -> String {
+    match n {
+        1..=26 => ((b'A' + n as u8 - 1) as char).to_string(),
+        _ => n.to_string(),
+    }
+}
+
 // ---------------------------------------------------------------- definition
 
 /// The whole meeting as the organiser defines it before opening.
@@ -949,7 +962,7 @@ pub struct ErrorAbout {
     /// Counters' desk numbers: the other copy's counter (`same_device`) or
     /// the two keying a batch (`batch_taken`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub counters: Vec<u32>,
+    pub counters: Vec<DeskNo>,
     /// A door-register number (`already_registered`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub register: Option<u32>,
@@ -1024,9 +1037,10 @@ pub struct Identity {
     /// A short public label: "桌长 · 第2桌", "V0042".
     pub label: String,
     /// Counters, scrutineers and registrars: the number of their desk card
-    /// (`counter` in the desk's copies is this number, written as a string).
+    /// (the same number as `counter` in the desk's copies and `scrutineer`
+    /// in its sheet counts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub desk: Option<u16>,
+    pub desk: Option<DeskNo>,
 }
 
 // ---------------------------------------------------------------- views
@@ -1138,7 +1152,7 @@ pub struct DeskCard {
     pub serial: String,
     pub role: Role,
     /// The desk number (counter 1, 2…) or the scrutineer's (1 = A, 2 = B).
-    pub number: u32,
+    pub number: DeskNo,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claim: Option<Claim>,
 }
@@ -1428,10 +1442,10 @@ impl Snapshot {
             }
         }
         if let Some(c) = &u.paper_copy {
-            *self.copy_mut(c.unit, &c.counter) = c.clone();
+            *self.copy_mut(c.unit, c.counter) = c.clone();
         }
         if let Some(c) = &u.copy_change {
-            self.copy_mut(c.unit, &c.counter).merge(c);
+            self.copy_mut(c.unit, c.counter).merge(c);
         }
         if let Some(n) = u.batch_discarded {
             if let Some(p) = &mut self.paper {
@@ -1442,18 +1456,11 @@ impl Snapshot {
     }
 
     /// The copy of `unit` keyed at `counter`'s desk, added empty if missing.
-    fn copy_mut(&mut self, unit: PaperUnit, counter: &str) -> &mut PaperCopy {
-        let key = |x: &PaperCopy| (x.unit, x.counter.clone());
-        let at = match self.paper_copies.binary_search_by(|x| key(x).cmp(&(unit, counter.to_string()))) {
+    fn copy_mut(&mut self, unit: PaperUnit, counter: DeskNo) -> &mut PaperCopy {
+        let at = match self.paper_copies.binary_search_by(|x| (x.unit, x.counter).cmp(&(unit, counter))) {
             Ok(i) => i,
             Err(i) => {
-                let empty = PaperCopy {
-                    unit,
-                    counter: counter.to_string(),
-                    finished: false,
-                    ballots: vec![],
-                    counts: BTreeMap::new(),
-                };
+                let empty = PaperCopy { unit, counter, finished: false, ballots: vec![], counts: BTreeMap::new() };
                 self.paper_copies.insert(i, empty);
                 i
             }
@@ -1959,7 +1966,7 @@ pub struct CloseBlocker {
 pub struct PaperCopy {
     pub unit: PaperUnit,
     /// The counter's desk number.
-    pub counter: String,
+    pub counter: DeskNo,
     pub finished: bool,
     /// Batches: the ballots keyed, by number.
     #[serde(default)]
@@ -1975,7 +1982,7 @@ pub struct PaperCopy {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CopyChange {
     pub unit: PaperUnit,
-    pub counter: String,
+    pub counter: DeskNo,
     pub finished: bool,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub keyed: Vec<KeyedBallot>,
@@ -2013,14 +2020,16 @@ pub struct PaperTotals {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SheetCount {
-    pub scrutineer: String,
+    /// The scrutineer's number (1 = A); `null` in a log written before
+    /// scrutineers were told apart.
+    pub scrutineer: Option<DeskNo>,
     pub sheets: u32,
 }
 
 /// A copy, summarised (what a counter may know of the other copy).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CopySummary {
-    pub counter: String,
+    pub counter: DeskNo,
     pub finished: bool,
     /// Ballots keyed (batches) or proposals with stickers (boards).
     pub entries: u32,

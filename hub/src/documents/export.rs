@@ -81,7 +81,7 @@ pub fn json(l: &Loaded) -> Result<Value> {
         })
         .collect();
     Ok(json!({
-        "format": "yuanzhuo-export/1",
+        "format": "yuanzhuo-export/2",
         "meeting": def.meeting,
         "rules": def.rules,
         "fingerprint": s.fingerprint,
@@ -484,7 +484,7 @@ fn electorate_report(s: &State) -> String {
     for d in e.desk_cards() {
         let (zh, en) = match d.role {
             Role::Scrutineer => {
-                let l = yuanzhuo_engine::scrutineer_letter(&d.number.to_string());
+                let l = yuanzhuo_engine::scrutineer_letter(d.number);
                 (format!("监票员 {l}"), format!("scrutineer {l}"))
             }
             _ => (format!("点票员 {}", d.number), format!("counter {}", d.number)),

@@ -659,6 +659,41 @@ mod tests {
         );
     }
 
+    /// The key-like quoted literals of a call's first argument (`code` starts
+    /// just after the opening parenthesis): up to the first `,` or `)` outside
+    /// brackets.
+    fn first_argument_keys(code: &str) -> Vec<String> {
+        let (mut depth, mut quoted, mut literal, mut keys) = (0usize, false, String::new(), vec![]);
+        for c in code.chars() {
+            match c {
+                '\'' if quoted => {
+                    if !literal.is_empty()
+                        && literal.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                    {
+                        keys.push(std::mem::take(&mut literal));
+                    }
+                    literal.clear();
+                    quoted = false;
+                }
+                _ if quoted => literal.push(c),
+                '\'' => quoted = true,
+                '(' | '[' | '{' => depth += 1,
+                ')' | ']' | '}' if depth > 0 => depth -= 1,
+                ')' | ',' if depth == 0 => break,
+                _ => {}
+            }
+        }
+        keys
+    }
+
+    #[test]
+    fn a_key_chosen_in_the_call_is_checked_too() {
+        assert_eq!(first_argument_keys("done ? 'finished' : 'keying', { n: f('x') })"), ["finished", "keying"]);
+        assert_eq!(first_argument_keys("'n_ballots', { n: 3 })"), ["n_ballots"]);
+        assert_eq!(first_argument_keys("pick(a, 'b'))"), ["b"]);
+        assert!(first_argument_keys("name)").is_empty());
+    }
+
     /// Each key a page names is in the vocabulary, and each entry is used.
     #[test]
     fn every_page_word_exists_and_is_used() {
@@ -686,6 +721,16 @@ mod tests {
                     {
                         named.insert((name.clone(), lit));
                     }
+                }
+            }
+        }
+        // A key chosen in the call, `YZ.t(done ? 'finished' : 'keying')`: every quoted
+        // key in the first argument.
+        for (name, text) in page_files() {
+            let code = without_comments(&text);
+            for (i, _) in code.match_indices("YZ.t(") {
+                for key in first_argument_keys(&code[i + "YZ.t(".len()..]) {
+                    named.insert((name.clone(), key));
                 }
             }
         }

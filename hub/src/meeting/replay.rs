@@ -102,5 +102,10 @@ mod tests {
         let card = &state.electorate.staff["scrutineer-1"];
         assert_eq!(card.card.role, yuanzhuo_protocol::Role::Scrutineer);
         assert!(card.claim.is_some(), "its claim is read under today's name");
+        // It wrote desk numbers as strings ("counter":"1", "scrutineer":"1"): read as numbers.
+        assert!(text.contains(r#"\"counter\":\"1\""#) && text.contains(r#"\"scrutineer\":\"1\""#));
+        let batch = &state.desk.batches[&1];
+        assert!(batch.copies.contains_key(&1) && batch.copies.contains_key(&2), "{:?}", batch.copies.keys());
+        assert!(batch.sheets.contains_key(&Some(1)), "{:?}", batch.sheets);
     }
 }

@@ -271,11 +271,11 @@ pub fn actor_of(t: &TokenRow) -> Actor {
         role: t.role,
         table: t.table,
         all_tables: t.all_tables,
-        serial: match t.role {
-            Role::Voter => Some(t.serial.clone()),
-            // "counter-2" → desk "2", "scrutineer-1" → scrutineer "1", "registrar-2" → "2"
+        serial: (t.role == Role::Voter).then(|| t.serial.clone()),
+        // "counter-2" → desk 2, "scrutineer-1" → scrutineer 1, "registrar-2" → 2
+        number: match t.role {
             Role::Counter | Role::Scrutineer | Role::Registrar => {
-                t.serial.rsplit_once('-').map(|(_, n)| n.to_string()).filter(|n| !n.is_empty())
+                t.serial.rsplit_once('-').and_then(|(_, n)| n.parse().ok())
             }
             _ => None,
         },
@@ -284,8 +284,13 @@ pub fn actor_of(t: &TokenRow) -> Actor {
 
 pub fn identity_of(t: &TokenRow, rules: &Rules) -> Identity {
     let actor = actor_of(t);
-    let desk = actor.serial.as_deref().filter(|_| t.role != Role::Voter).and_then(|n| n.parse().ok());
-    Identity { role: t.role, table: t.table, all_tables: t.all_tables, label: actor.label(Some(rules)), desk }
+    Identity {
+        role: t.role,
+        table: t.table,
+        all_tables: t.all_tables,
+        label: actor.label(Some(rules)),
+        desk: actor.number,
+    }
 }
 
 /// Known tokens, looked up at every connect: exactly the cards the log

@@ -108,7 +108,7 @@ async fn a_keyed_paper_ballot_costs_the_same_at_10_and_300_ballots() {
         sizes.push(row);
     }
     // The copy the console and scrutineer hold is whole (301 ballots), from deltas.
-    let copy = scrutiny.snapshot().paper_copies.iter().find(|c| c.counter == "3").cloned().expect("counter 3's copy");
+    let copy = scrutiny.snapshot().paper_copies.iter().find(|c| c.counter == 3).cloned().expect("counter 3's copy");
     assert_eq!(copy.ballots.len(), 302);
     assert_eq!(scrutiny.snapshot().paper.as_ref().map(|p| p.counted + p.void), Some(300));
     eprintln!("bytes of one keyed ballot [console, scrutineer, desk]: at 10 {:?}, at 300 {:?}", sizes[0], sizes[1]);

@@ -52,7 +52,7 @@ async fn double_entry_voids_reused_numbers_and_the_hand_count_over_the_wire() {
     obs.wait_until(Duration::from_secs(10), |s| {
         s.paper_copies
             .iter()
-            .any(|c| c.counter == "1" && c.ballots.iter().any(|b| b.number == "1" && b.marks == ["P1", "P2"]))
+            .any(|c| c.counter == 1 && c.ballots.iter().any(|b| b.number == "1" && b.marks == ["P1", "P2"]))
     })
     .await
     .expect("the scrutineer sees counter 1's keystroke");
@@ -123,7 +123,7 @@ async fn double_entry_voids_reused_numbers_and_the_hand_count_over_the_wire() {
     assert_eq!((res["ballots"].as_u64(), res["paper"].as_u64(), res["void"].as_u64()), (Some(1), Some(1), Some(2)));
 
     // All along, each counter heard only its own copy; the scrutineer both.
-    for (c, me) in [(&mut c1, "1"), (&mut c2, "2")] {
+    for (c, me) in [(&mut c1, 1), (&mut c2, 2)] {
         c.wait_until(Duration::from_secs(10), |s| s.phase == protocol::Phase::Counted).await.unwrap();
         let copies = &c.snapshot().paper_copies;
         assert!(!copies.is_empty() && copies.iter().all(|x| x.counter == me), "counter {me} saw {copies:?}");

@@ -874,10 +874,10 @@ async fn hostile_text_in_every_field_stays_text_in_the_notice_the_letters_the_cs
 /// Every per-proposal count or mark in a message from the hub, as "path:
 /// value" (empty when there is none). `own_desk`: a counter's own copies are
 /// theirs to see.
-fn counts_in(v: &Value, own_desk: Option<&str>, path: &str, out: &mut Vec<String>) {
+fn counts_in(v: &Value, own_desk: Option<u64>, path: &str, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
-            if let (Some(d), Some(c)) = (own_desk, m.get("counter").and_then(Value::as_str)) {
+            if let (Some(d), Some(c)) = (own_desk, m.get("counter").and_then(Value::as_u64)) {
                 if d == c && m.contains_key("unit") {
                     return;
                 }
@@ -925,16 +925,16 @@ async fn a_hidden_tally_reaches_no_role_and_no_export_before_the_close() {
 
     // Every role connects before anything is counted, and listens.
     let voters = voter_tokens(&sheet);
-    let roles: Vec<(String, String, Option<&str>)> = vec![
+    let roles: Vec<(String, String, Option<u64>)> = vec![
         ("organiser".into(), secret.clone(), None),
         ("chair".into(), token(&sheet, &["tables", "0", "chair"]), None),
         ("recorder".into(), token(&sheet, &["tables", "1", "recorder"]), None),
         ("adviser".into(), token(&sheet, &["tables", "2", "adviser"]), None),
         ("adviser_all".into(), token(&sheet, &["adviser_all"]), None),
         ("scrutineer".into(), token(&sheet, &["scrutineers", "0"]), None),
-        ("counter 1".into(), token(&sheet, &["counters", "0"]), Some("1")),
-        ("counter 2".into(), token(&sheet, &["counters", "1"]), Some("2")),
-        ("counter 3".into(), token(&sheet, &["counters", "2"]), Some("3")),
+        ("counter 1".into(), token(&sheet, &["counters", "0"]), Some(1)),
+        ("counter 2".into(), token(&sheet, &["counters", "1"]), Some(2)),
+        ("counter 3".into(), token(&sheet, &["counters", "2"]), Some(3)),
         ("projector".into(), token(&sheet, &["projector"]), None),
         ("public".into(), "public".into(), None),
         ("voter".into(), voters[5].clone(), None),

@@ -128,7 +128,7 @@ pub fn adviser(t: TableNo) -> Actor {
     Actor::at_table(Role::Adviser, t)
 }
 pub fn adviser_all() -> Actor {
-    Actor { role: Role::Adviser, table: None, all_tables: true, serial: None }
+    Actor { all_tables: true, ..Actor::read_only(Role::Adviser) }
 }
 /// Voter `n` with the public serial "V0001"…
 pub fn voter(n: u32) -> Actor {
@@ -136,19 +136,19 @@ pub fn voter(n: u32) -> Actor {
 }
 /// Scrutineer A (their card claimed when the meeting was created).
 pub fn scrutineer() -> Actor {
-    Actor::scrutineer("1")
+    Actor::scrutineer(1)
 }
 /// Scrutineer B.
 pub fn scrutineer_b() -> Actor {
-    Actor::scrutineer("2")
+    Actor::scrutineer(2)
 }
 /// Registrar `n` at the door.
 pub fn registrar(n: u16) -> Actor {
-    Actor::registrar(n.to_string())
+    Actor::registrar(n)
 }
 /// The counter at desk `n`.
 pub fn counter(n: u16) -> Actor {
-    Actor::counter(n.to_string())
+    Actor::counter(n)
 }
 pub fn projector() -> Actor {
     Actor::read_only(Role::Projector)

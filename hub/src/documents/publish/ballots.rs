@@ -465,7 +465,7 @@ mod tests {
         let def = crate::documents::definition::demo();
         let s = state(
             def.clone(),
-            vec![Event::PaperKeyed { batch: 1, counter: "1".into(), number: "117".into(), marks: vec!["P01".into()] }],
+            vec![Event::PaperKeyed { batch: 1, counter: 1, number: "117".into(), marks: vec!["P01".into()] }],
         );
         let h = hall(&def, &s);
         let e = ballots(&h, 0, 3).unwrap_err();
