@@ -1,7 +1,7 @@
 //! The words of the hub's printed and exported documents (the results
 //! notice and workbook, letters, handouts, minutes, ballots, posters, the
-//! pre-screening record, the CSV ranking and the contact list, the
-//! refusals of `hub export` and `hub print`, and `hub verify`'s
+//! pre-screening record, the CSV ranking and the contact list, the Pabulib
+//! file, the refusals of `hub export` and `hub print`, and `hub verify`'s
 //! report), in Chinese and English, each once.
 //!
 //! The same form as the pages' table (`ui`): `NAME = "中文", "English";`,
@@ -411,4 +411,8 @@ ui_words! {
     COST_ADOPTED_LABEL = "采用技术顾问估算", "cost adopted from the adviser";
     COST_ADOPTED_REPORT = "{proposal} {cost}（清单 {list}）", "{proposal} {cost} (list {list})";
 
+    // The Pabulib file (its META text is English, Pabulib's language: see pabulib.rs).
+    A_PABULIB_FILE = " Pabulib 文件", "a Pabulib file";
+    PABULIB_ID_CHARACTER = "提案编号“{id}”含有 Pabulib 格式不允许的字符（分号、逗号、引号或首尾空格）", "proposal id “{id}” has a character the Pabulib format cannot hold (; , \" or surrounding spaces)";
+    SCREENING_MEETING = "项目筛选大会", "Community screening meeting";
 }

@@ -493,6 +493,7 @@ pub fn source_files(hub: &std::path::Path) -> Vec<(String, String)> {
         "publish/ballots.rs",
         "publish/letters.rs",
         "publish/xlsx.rs",
+        "publish/pabulib.rs",
         "export.rs",
     ];
     COVERED
