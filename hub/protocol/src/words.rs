@@ -154,6 +154,11 @@ fn is_yuan(currency: &str) -> bool {
     matches!(currency.trim().to_ascii_uppercase().as_str(), "CNY" | "RMB" | "" | "元")
 }
 
+/// The names a meeting file may write for China (input, read as written,
+/// like the currency codes above): the Pabulib file names the country
+/// "China", as pabulib-checker looks it up in ISO 3166.
+pub const CHINA: [&str; 3] = ["中国", "中华人民共和国", "中國"];
+
 /// How money is written, `{n}` the grouped amount and `{c}` the currency:
 /// yuan as "300,000 元" / "¥300,000", any other currency "300,000 EUR".
 const MONEY_YUAN: Words = w("{n} 元", "¥{n}");

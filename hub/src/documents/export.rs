@@ -6,9 +6,27 @@ use anyhow::{bail, Result};
 use serde_json::{json, Value};
 use std::path::Path;
 use yuanzhuo_engine::{count, recount, verdict, CountInput, State};
+use yuanzhuo_protocol::words::{fill_in, print, terminal, ui, Words};
 use yuanzhuo_protocol::*;
 
 use crate::meeting::store::{Row, Store};
+
+/// An entry in both languages as the command line says it, "中文 / English",
+/// each `{name}` filled in.
+fn said(w: Words, values: &[(&str, &str)]) -> String {
+    let (zh, en) = w.fill(values);
+    format!("{zh} / {en}")
+}
+
+/// One line of the report: "标签 / label: 中文 / English".
+fn report_line(label: Words, w: Words, values: &[(&str, &str)]) -> String {
+    let (zh, en) = w.fill(values);
+    format!("{} / {}: {zh} / {en}\n", label.zh, label.en)
+}
+
+fn no_meeting_in_folder() -> anyhow::Error {
+    anyhow::anyhow!("{}", said(print::NO_MEETING_IN_DATA_FOLDER, &[]))
+}
 
 pub struct Loaded {
     pub rows: Vec<Row>,
@@ -25,13 +43,15 @@ pub fn load(data: &Path) -> Result<Loaded> {
             seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|r| r.hash.clone())
         })
     }) {
+        // The second line is the command to run, as typed.
         bail!(
-            "日志不完整 / the log is not whole: {problem}\nhub restore --from WITNESS_COPY --data {}",
+            "{}: {problem}\nhub restore --from WITNESS_COPY --data {}",
+            said(print::LOG_NOT_WHOLE, &[]),
             data.display()
         );
     }
     let (state, _) = crate::meeting::replay::checked(&rows)
-        .map_err(|f| anyhow::anyhow!("日志未通过校验 / the log fails verification\n  {}\n  {}", f.zh, f.en))?;
+        .map_err(|f| anyhow::anyhow!("{}\n  {}\n  {}", said(print::LOG_FAILS_VERIFICATION, &[]), f.zh, f.en))?;
     Ok(Loaded { state, rows })
 }
 
@@ -64,7 +84,7 @@ fn ballots(s: &State) -> Vec<Value> {
 
 pub fn json(l: &Loaded) -> Result<Value> {
     let s = &l.state;
-    let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("数据文件夹中没有会议定义 / no meeting defined"))?;
+    let def = s.definition.as_ref().ok_or_else(no_meeting_in_folder)?;
     // A hidden tally: everything but the counts per proposal (docs/export.md).
     let hidden = s.tally_hidden();
     let (results, final_) = results(s).expect("defined");
@@ -133,30 +153,32 @@ impl Lang {
     /// The download's file name.
     pub fn csv_file_name(self) -> &'static str {
         match self {
-            Lang::Zh => "圆桌-结果排名.csv",
-            Lang::En => "yuanzhuo-ranking.csv",
+            Lang::Zh => print::CSV_FILE_NAME.zh,
+            Lang::En => print::CSV_FILE_NAME.en,
         }
     }
 }
 
-/// The CSV's columns: (English, Chinese). docs/export.md lists them.
-const CSV_COLUMNS: [(&str, &str); 16] = [
-    ("rank", "名次"),
-    ("position", "位次"),
-    ("id", "编号"),
-    ("title", "项目"),
-    ("location", "地点"),
-    ("votes", "得票"),
-    ("cost", "造价"),
-    ("funded", "是否资助"),
-    ("running_total", "累计造价"),
-    ("unfunded_reason", "未资助原因"),
-    ("final", "是否最终结果"),
-    ("phone_votes", "手机票"),
-    ("paper_votes", "纸质票"),
-    ("sticker_votes", "贴纸票"),
-    ("exclusion_rule", "排除规则"),
-    ("funded_by", "资助方式"),
+/// The CSV's columns: the English CSV's header is the column's code (the
+/// JSON export's), the Chinese CSV's the entry's Chinese. docs/export.md
+/// lists them.
+const CSV_COLUMNS: [(&str, Words); 16] = [
+    ("rank", ui::RANK),
+    ("position", print::POSITION),
+    ("id", print::NOTICE_ID),
+    ("title", print::TITLE),
+    ("location", ui::LOCATION),
+    ("votes", print::VOTES_HEADER),
+    ("cost", ui::COST),
+    ("funded", print::FUNDED_HEADER),
+    ("running_total", print::RUNNING_TOTAL_COST),
+    ("unfunded_reason", print::REASON_NOT_FUNDED),
+    ("final", print::FINAL_HEADER),
+    ("phone_votes", print::PHONE_VOTES_HEADER),
+    ("paper_votes", print::PAPER_VOTES_HEADER),
+    ("sticker_votes", print::STICKER_VOTES_HEADER),
+    ("exclusion_rule", terminal::EXCLUSION_RULE),
+    ("funded_by", ui::FUNDING),
 ];
 
 /// The byte order mark that tells Excel (Chinese Excel above all) the file
@@ -183,24 +205,18 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 /// Refused while the tally is hidden.
 pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
     use crate::documents::publish::{reason_text, require_tally_shown, Funding, Outcome};
-    require_tally_shown(&l.state, "CSV 排名", "the CSV ranking")?;
+    require_tally_shown(&l.state, print::THE_CSV_RANKING.zh, print::THE_CSV_RANKING.en)?;
     let o = Outcome::of(&l.state)?;
     let zh = lang == Lang::Zh;
-    let yes_no = |b: bool| {
-        if zh {
-            if b {
-                "是"
-            } else {
-                "否"
-            }
-        } else if b {
-            "true"
-        } else {
-            "false"
-        }
+    // The English CSV writes the JSON export's codes (true, false, greedy…).
+    let yes_no = |b: bool| match (zh, b) {
+        (true, true) => ui::YES.zh,
+        (true, false) => ui::NO_2.zh,
+        (false, true) => "true",
+        (false, false) => "false",
     };
     let mut w = csv::Writer::from_writer(UTF8_BOM.as_bytes().to_vec());
-    w.write_record(CSV_COLUMNS.iter().map(|(en, zh_)| if zh { *zh_ } else { *en }))?;
+    w.write_record(CSV_COLUMNS.iter().map(|(code, words)| if zh { words.zh } else { *code }))?;
     for line in &o.lines {
         let r = &line.row;
         let p = line.proposal;
@@ -208,9 +224,9 @@ pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
             (Some(Funding::Greedy), false) => "greedy",
             (Some(Funding::Shares), false) => "shares",
             (Some(Funding::Completion), false) => "completion",
-            (Some(Funding::Greedy), true) => "按排名",
-            (Some(Funding::Shares), true) => "平均分配份额",
-            (Some(Funding::Completion), true) => "补足",
+            (Some(Funding::Greedy), true) => print::BY_THE_RANKING.zh,
+            (Some(Funding::Shares), true) => print::BY_EQUAL_SHARES.zh,
+            (Some(Funding::Completion), true) => ui::COMPLETION_2.zh,
             (None, _) => "",
         };
         let reason = match (&r.unfunded_reason, zh) {
@@ -251,41 +267,44 @@ pub fn contacts(l: &Loaded, data: &Path) -> Result<String> {
     use crate::documents::publish::{reason_text, Outcome};
     let s = &l.state;
     let Some(record) = &s.prescreening else {
-        bail!("这场会议没有预审记录（会议文件未写 prescreening） / this meeting has no pre-screening record (the meeting file names none)");
+        bail!("{}", said(print::THIS_MEETING_HAS_NO_PRESCREENING, &[]));
     };
     let contacts: std::collections::HashMap<String, String> =
         Store::open_read_only(data)?.contacts()?.into_iter().collect();
     // The results only once counted, and never while the tally is hidden.
     let outcome = if s.phase >= Phase::Counted && !s.tally_hidden() { Some(Outcome::of(&l.state)?) } else { None };
     let mut w = csv::Writer::from_writer(UTF8_BOM.as_bytes().to_vec());
-    w.write_record([
-        "原始编号",
-        "提议人",
-        "联系方式",
-        "建议内容",
-        "地点",
-        "预审结果",
-        "会议提案",
-        "会议结果",
-        "告知理由",
-    ])?;
+    w.write_record(
+        [
+            print::ORIGINAL_NO,
+            ui::PROPOSER,
+            print::CONTACT,
+            print::WHAT_WAS_PROPOSED,
+            ui::LOCATION,
+            print::PRESCREENING_OUTCOME,
+            print::MEETING_PROPOSAL,
+            print::MEETING_OUTCOME,
+            print::REASON_TO_TELL,
+        ]
+        .map(|w| w.zh),
+    )?;
     for raw in &record.raw {
         let (pre, reason) = match &raw.outcome {
-            RawOutcome::Kept { .. } => ("保留".to_string(), String::new()),
-            RawOutcome::Merged { merge, .. } => (format!("合并（{}）", merge.zh()), String::new()),
+            RawOutcome::Kept { .. } => (print::KEPT.zh.to_string(), String::new()),
+            RawOutcome::Merged { merge, .. } => (fill_in(print::MERGED_HOW.zh, &[("how", merge.zh())]), String::new()),
             RawOutcome::Struck { rule, reason } => {
                 let text = EXCLUSION_RULES.get(usize::from(*rule).wrapping_sub(1)).map_or("", |r| r.0);
-                (format!("排除（第{rule}条：{text}）"), reason.clone())
+                (fill_in(print::STRUCK_RULE_TEXT.zh, &[("n", &rule.to_string()), ("rule", text)]), reason.clone())
             }
         };
         let result = match (raw.outcome.proposal(), &outcome) {
             (None, _) => String::new(),
-            (Some(_), None) => "投票尚未结束".to_string(),
+            (Some(_), None) => print::VOTE_NOT_CLOSED.zh.to_string(),
             (Some(id), Some(o)) => match o.lines.iter().find(|l| &l.row.proposal == id) {
-                Some(l) if l.row.funded => "获得资助".to_string(),
+                Some(l) if l.row.funded => print::FUNDED_AT_MEETING.zh.to_string(),
                 Some(l) => match crate::documents::publish::letters::letter_reason(l) {
-                    Some(why) => format!("未获资助：{}", reason_text(&why).0),
-                    None => "未获资助".to_string(),
+                    Some(why) => fill_in(print::NOT_FUNDED_BECAUSE.zh, &[("reason", reason_text(&why).0)]),
+                    None => print::NOT_FUNDED_AT_MEETING.zh.to_string(),
                 },
                 None => String::new(),
             },
@@ -311,7 +330,7 @@ pub fn contacts(l: &Loaded, data: &Path) -> Result<String> {
 pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
     let l = load(data)?;
     let s = &l.state;
-    let def = s.definition.as_ref().ok_or_else(|| anyhow::anyhow!("数据文件夹中没有会议定义 / no meeting defined"))?;
+    let def = s.definition.as_ref().ok_or_else(no_meeting_in_folder)?;
     // Every paper verdict again, from the rules.
     let known = |id: &str| def.proposals.iter().any(|p| p.id == id);
     let mut numbers = std::collections::HashSet::new();
@@ -320,24 +339,20 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
         // as it stood when its batch agreed (the checked replay did that).
         let by_number = matches!(p.void, Some(VoidReason::UnissuedNumber | VoidReason::CancelledNumber));
         if by_number && !s.door() {
-            bail!(
-                "纸质选票 {} 按门口登记作废，但本次会议不设门口登记 / paper ballot {}: void by the door register, but the rules have none",
-                p.number,
-                p.number
-            );
+            bail!("{}", said(print::VOID_BY_REGISTER_WITHOUT_ONE, &[("number", &p.number)]));
         }
         let again = if by_number { p.void } else { verdict(&p.marks, def.rules.max_choices, known) };
         if again != p.void {
             bail!(
-                "纸质选票 {} 的判定有误 / paper ballot {}: recorded {:?}, the rules say {:?}",
-                p.number,
-                p.number,
-                p.void,
-                again
+                "{}",
+                said(
+                    print::VERDICT_DIFFERS,
+                    &[("number", &p.number), ("recorded", &format!("{:?}", p.void)), ("again", &format!("{again:?}"))]
+                )
             );
         }
         if !numbers.insert(&p.number) {
-            bail!("纸质选票编号 {} 计入两次 / paper ballot number {} counted twice", p.number, p.number);
+            bail!("{}", said(print::PAPER_NUMBER_TWICE, &[("number", &p.number)]));
         }
     }
     let counting: Vec<&[ProposalId]> = s
@@ -348,20 +363,17 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
         .collect();
     let fresh = recount(&def.proposals, counting.iter().copied(), s.desk.agreed_boards());
     if fresh != s.tally {
-        bail!("重新计票与记录不符 / the recount differs from the running tally");
+        bail!("{}", said(print::RECOUNT_DIFFERS, &[]));
     }
     let mut voters = std::collections::HashSet::new();
     for b in &s.ballots {
         if !voters.insert(&b.voter) {
-            bail!("投票卡 {} 投了两次 / voter {} appears twice", b.voter, b.voter);
+            bail!("{}", said(print::VOTER_TWICE, &[("voter", &b.voter.to_string())]));
         }
         if b.choices.is_empty() || b.choices.len() > def.rules.max_choices as usize {
             bail!(
-                "第 {} 条记录：选票选了 {} 项 / entry {}: a ballot with {} choices",
-                b.seq,
-                b.choices.len(),
-                b.seq,
-                b.choices.len()
+                "{}",
+                said(print::BALLOT_WITH_N_CHOICES, &[("seq", &b.seq.to_string()), ("n", &b.choices.len().to_string())])
             );
         }
     }
@@ -374,47 +386,49 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
             stickers: s.desk.stickers(),
             excluded: s.exclusions.keys().cloned().collect(),
         };
-        let counted =
-            s.counted_definition().ok_or_else(|| anyhow::anyhow!("数据文件夹中没有会议定义 / no meeting defined"))?;
+        let counted = s.counted_definition().ok_or_else(no_meeting_in_folder)?;
         let again = count(&counted, &input, &r.closed_at_head);
         if &again != r {
-            bail!("重新计算的结果与记录不符 / recomputed results differ");
+            bail!("{}", said(print::RESULTS_DIFFER, &[]));
         }
         if r.total_cost > def.rules.budget.amount {
-            bail!("入选项目合计超过预算 / the funded total exceeds the budget");
+            bail!("{}", said(print::FUNDED_OVER_BUDGET, &[]));
         }
     }
     let t = s.turnout();
     let paper = if t.paper > 0 || s.desk.stickers() > 0 {
-        format!(
-            " counted ({} by phone, {} on paper; {} more paper ballots void; {} stickers)",
-            s.ballots.len(),
-            t.paper - t.void,
-            t.void,
-            s.desk.stickers()
-        )
+        print::PAPER_COUNTED
+            .fill(&[
+                ("phone", &s.ballots.len().to_string()),
+                ("paper", &(t.paper - t.void).to_string()),
+                ("void", &t.void.to_string()),
+                ("stickers", &s.desk.stickers().to_string()),
+            ])
+            .1
     } else {
         String::new()
     };
-    let mut out = format!(
-        "日志完整，每条记录都符合规则 / log intact, every entry within the rules: {} entries, {} ballots{paper}, phase {}\nhead {}\n",
-        l.rows.len(),
-        s.counted_ballots(),
-        s.phase.as_str(),
-        s.head
+    let intact = said(
+        print::LOG_INTACT,
+        &[
+            ("entries", &l.rows.len().to_string()),
+            ("ballots", &s.counted_ballots().to_string()),
+            ("paper", &paper),
+            ("phase", s.phase.as_str()),
+        ],
     );
+    // "head HASH" is read by scripts (and tests): a format, as the log's own key is.
+    let mut out = format!("{intact}\nhead {}\n", s.head);
     out.push_str(&electorate_report(s));
     if let Some(h) = head {
         let h = crate::meeting::head::parse_seen(h).map_err(|why| anyhow::anyhow!("--head: {why}"))?;
         match l.rows.iter().find(|r| r.hash.starts_with(&h)) {
-            Some(r) => out.push_str(&format!(
-                "哈希 {h} 是第 {} 条记录，其后有 {} 条 / {h} is entry {} of the log; {} entries follow it\n",
-                r.seq,
-                l.rows.len() as u64 - r.seq,
-                r.seq,
-                l.rows.len() as u64 - r.seq
-            )),
-            None => bail!("哈希 {h} 不在本日志中 / {h} is not part of this log"),
+            Some(r) => {
+                let (seq, after) = (r.seq.to_string(), (l.rows.len() as u64 - r.seq).to_string());
+                out.push_str(&said(print::HEAD_IS_ENTRY, &[("h", &h), ("seq", &seq), ("after", &after)]));
+                out.push('\n');
+            }
+            None => bail!("{}", said(print::HEAD_NOT_IN_LOG, &[("h", &h)])),
         }
     }
     Ok(out)
@@ -427,96 +441,108 @@ fn electorate_report(s: &State) -> String {
     use crate::documents::publish::void_text;
     let t = s.turnout();
     let e = &s.electorate;
-    let mut out = format!(
-        "计票 / count: 已收到 {} 张（有效 {}，废票 {}）；手机 {}，纸质 {}；贴纸 {} / \
-         ballots received: {} ({} valid, {} void); by phone {}, on paper {}; stickers {}\n",
-        t.ballots,
-        t.valid,
-        t.void,
-        t.phone,
-        t.paper,
-        t.stickers,
-        t.ballots,
-        t.valid,
-        t.void,
-        t.phone,
-        t.paper,
-        t.stickers
+    let mut out = report_line(
+        print::COUNT_LABEL,
+        print::BALLOTS_RECEIVED_REPORT,
+        &[
+            ("ballots", &t.ballots.to_string()),
+            ("valid", &t.valid.to_string()),
+            ("void", &t.void.to_string()),
+            ("phone", &t.phone.to_string()),
+            ("paper", &t.paper.to_string()),
+            ("stickers", &t.stickers.to_string()),
+        ],
     );
     if !t.void_reasons.is_empty() {
         let zh: Vec<String> = t.void_reasons.iter().map(|(k, n)| format!("{} {n}", void_text(k).0)).collect();
         let en: Vec<String> = t.void_reasons.iter().map(|(k, n)| format!("{} {n}", void_text(k).1)).collect();
-        out += &format!("  废票 / void: {} / {}\n", zh.join("，"), en.join(", "));
+        let (zh, en) = (zh.join(ui::COMMA.zh), en.join(ui::COMMA.en));
+        out += &format!("  {} / {}: {zh} / {en}\n", print::VOID_LABEL.zh, print::VOID_LABEL.en);
     }
     let fp = if t.cards_issued == 0 { "—".to_string() } else { e.fingerprint() };
-    out += &format!(
-        "投票卡 / cards: 发放 {} 张，作废 {} 张，选民指纹 {fp} / {} issued, {} cancelled, electorate fingerprint {fp}\n",
-        t.cards_issued, t.cards_cancelled, t.cards_issued, t.cards_cancelled
+    out += &report_line(
+        print::CARDS_LABEL,
+        print::CARDS_REPORT,
+        &[("issued", &t.cards_issued.to_string()), ("cancelled", &t.cards_cancelled.to_string()), ("fp", &fp)],
     );
     for i in e.issuances.iter().filter(|i| i.during_vote) {
-        out += &format!(
-            "  第 {} 条：投票中追加发卡 {}–{}（{} 张），原因：{} / entry {}: cards {}–{} ({}) issued during the vote: {}\n",
-            i.seq, i.first, i.last, i.count, i.reason, i.seq, i.first, i.last, i.count, i.reason
-        );
+        let (seq, first, last, count) =
+            (i.seq.to_string(), i.first.to_string(), i.last.to_string(), i.count.to_string());
+        let values = [("seq", &*seq), ("first", &first), ("last", &last), ("count", &count), ("reason", &i.reason)];
+        out += &format!("  {}\n", said(print::CARDS_ISSUED_DURING_VOTE, &values));
     }
     for c in &e.cancellations {
-        out += &format!(
-            "  第 {} 条：作废 {}，原因：{} / entry {}: {} cancelled: {}\n",
-            c.seq, c.serial, c.reason, c.seq, c.serial, c.reason
-        );
+        let (seq, serial) = (c.seq.to_string(), c.serial.to_string());
+        let values = [("seq", &*seq), ("serial", &serial), ("reason", &c.reason)];
+        out += &format!("  {}\n", said(print::CARD_CANCELLED, &values));
     }
     if let Some(r) = &t.register {
-        out += &format!(
-            "门口登记 / door register: {} 人：投票卡 {}，纸质票 {}，贴纸 {} 张（共 {} 枚） / \
-             {} registered: {} cards, {} paper ballots, {} sticker sheets ({} stickers)\n",
-            r.registered,
-            r.cards,
-            r.paper,
-            r.sticker_sheets,
-            r.stickers,
-            r.registered,
-            r.cards,
-            r.paper,
-            r.sticker_sheets,
-            r.stickers
+        out += &report_line(
+            print::DOOR_REGISTER_LABEL,
+            print::REGISTER_REPORT,
+            &[
+                ("registered", &r.registered.to_string()),
+                ("cards", &r.cards.to_string()),
+                ("paper", &r.paper.to_string()),
+                ("sheets", &r.sticker_sheets.to_string()),
+                ("stickers", &r.stickers.to_string()),
+            ],
         );
     }
     for d in e.desk_cards() {
         let (zh, en) = match d.role {
             Role::Scrutineer => {
                 let l = yuanzhuo_engine::scrutineer_letter(d.number);
-                (format!("监票员 {l}"), format!("scrutineer {l}"))
+                (format!("{} {l}", Role::Scrutineer.zh()), format!("{} {l}", Role::Scrutineer.en()))
             }
-            _ => (format!("点票员 {}", d.number), format!("counter {}", d.number)),
+            _ => (format!("{} {}", Role::Counter.zh(), d.number), format!("{} {}", Role::Counter.en(), d.number)),
         };
+        let serial = d.serial.to_string();
         out += &match &d.claim {
-            None => format!("点票台 / desk: {zh}（{}）未认领 / {en} ({}) not claimed\n", d.serial, d.serial),
+            None => report_line(
+                print::DESK_LABEL,
+                print::DESK_CARD_NOT_CLAIMED,
+                &[("who_zh", &zh), ("who_en", &en), ("serial", &serial)],
+            ),
             Some(c) => {
-                let same = if c.same_address_as.is_empty() {
+                let (same_zh, same_en) = if c.same_address_as.is_empty() {
                     (String::new(), String::new())
                 } else {
+                    let w = print::SAME_ADDRESS_AS;
                     (
-                        format!("，与 {} 同一地址", c.same_address_as.join("、")),
-                        format!(", same address as {}", c.same_address_as.join(", ")),
+                        fill_in(w.zh, &[("others", &c.same_address_as.join(ui::LIST_SEP.zh))]),
+                        fill_in(w.en, &[("others", &c.same_address_as.join(ui::LIST_SEP.en))]),
                     )
                 };
-                format!(
-                    "点票台 / desk: {zh}（{}）第 {} 条认领，设备 {}，{}{} / {en} ({}) claimed at entry {}, device {}, {}{}\n",
-                    d.serial, c.seq, c.device, c.address, same.0, d.serial, c.seq, c.device, c.address, same.1
+                report_line(
+                    print::DESK_LABEL,
+                    print::DESK_CARD_CLAIMED,
+                    &[
+                        ("who_zh", &zh),
+                        ("who_en", &en),
+                        ("serial", &serial),
+                        ("seq", &c.seq.to_string()),
+                        ("device", &c.device.to_string()),
+                        ("address", &c.address.to_string()),
+                        ("same_zh", &same_zh),
+                        ("same_en", &same_en),
+                    ],
                 )
             }
         };
     }
     for x in s.exclusion_list() {
-        out += &format!(
-            "投票前排除 / excluded before the vote: {}（第 {} 条规则：{}） / {} (rule {}: {})\n",
-            x.proposal, x.rule, x.reason, x.proposal, x.rule, x.reason
+        out += &report_line(
+            print::EXCLUDED_BEFORE_THE_VOTE_LABEL,
+            print::EXCLUDED_REPORT,
+            &[("proposal", &x.proposal.to_string()), ("rule", &x.rule.to_string()), ("reason", &x.reason.to_string())],
         );
     }
     for c in s.adopted_costs() {
-        out += &format!(
-            "采用技术顾问估算 / cost adopted from the adviser: {} {}（清单 {}） / {} {} (list {})\n",
-            c.proposal, c.cost, c.list_cost, c.proposal, c.cost, c.list_cost
+        out += &report_line(
+            print::COST_ADOPTED_LABEL,
+            print::COST_ADOPTED_REPORT,
+            &[("proposal", &c.proposal.to_string()), ("cost", &c.cost.to_string()), ("list", &c.list_cost.to_string())],
         );
     }
     out
@@ -527,7 +553,7 @@ fn electorate_report(s: &State) -> String {
 /// other independent checker read (docs/verification.md). Refused while the
 /// tally is hidden: every ballot is in it.
 pub fn log_lines(l: &Loaded) -> Result<String> {
-    crate::documents::publish::require_tally_shown(&l.state, "日志", "the log")?;
+    crate::documents::publish::require_tally_shown(&l.state, print::THE_LOG.zh, print::THE_LOG.en)?;
     let mut out = String::new();
     for r in &l.rows {
         out.push_str(&json!({"seq": r.seq, "prev": r.prev, "hash": r.hash, "body": r.body}).to_string());

@@ -1,7 +1,8 @@
 //! The words of the hub's printed and exported documents (the results
 //! notice and workbook, letters, handouts, minutes, ballots, posters, the
-//! pre-screening record, the CSV and the refusals of `hub export` and
-//! `hub print`), in Chinese and English, each once.
+//! pre-screening record, the CSV ranking and the contact list, the Pabulib
+//! file, the refusals of `hub export` and `hub print`, and `hub verify`'s
+//! report), in Chinese and English, each once.
 //!
 //! The same form as the pages' table (`ui`): `NAME = "中文", "English";`,
 //! `{name}` for a value (`Words::fill`). A word the pages also show is the
@@ -346,4 +347,72 @@ ui_words! {
     HOW_TO_CHECK = "核对", "How to check";
     VERIFY_COMMAND = "hub verify --data 数据文件夹 --head {head}", "hub verify --data data-folder --head {head}";
     BOARD = "展板", "Board";
+
+    // The CSV ranking and the contact list (`hub export --format csv`, `contacts`).
+    CSV_FILE_NAME = "圆桌-结果排名.csv", "yuanzhuo-ranking.csv";
+    THE_CSV_RANKING = "CSV 排名", "the CSV ranking";
+    FUNDED_HEADER = "是否资助", "Funded";
+    RUNNING_TOTAL_COST = "累计造价", "Running total cost";
+    FINAL_HEADER = "是否最终结果", "Final";
+    PHONE_VOTES_HEADER = "手机票", "Phone votes";
+    PAPER_VOTES_HEADER = "纸质票", "Paper votes";
+    STICKER_VOTES_HEADER = "贴纸票", "Sticker votes";
+    BY_THE_RANKING = "按排名", "by the ranking";
+    BY_EQUAL_SHARES = "平均分配份额", "by equal shares";
+    THIS_MEETING_HAS_NO_PRESCREENING = "这场会议没有预审记录（会议文件未写 prescreening）", "this meeting has no pre-screening record (the meeting file names none)";
+    ORIGINAL_NO = "原始编号", "Original no.";
+    CONTACT = "联系方式", "Contact";
+    WHAT_WAS_PROPOSED = "建议内容", "What was proposed";
+    PRESCREENING_OUTCOME = "预审结果", "Pre-screening outcome";
+    MEETING_PROPOSAL = "会议提案", "Meeting proposal";
+    MEETING_OUTCOME = "会议结果", "Outcome at the meeting";
+    REASON_TO_TELL = "告知理由", "Reason to tell them";
+    KEPT = "保留", "kept";
+    MERGED_HOW = "合并（{how}）", "merged ({how})";
+    STRUCK_RULE_TEXT = "排除（第{n}条：{rule}）", "struck (rule {n}: {rule})";
+    VOTE_NOT_CLOSED = "投票尚未结束", "the vote is not closed yet";
+    FUNDED_AT_MEETING = "获得资助", "funded";
+    NOT_FUNDED_AT_MEETING = "未获资助", "not funded at the meeting";
+    NOT_FUNDED_BECAUSE = "未获资助：{reason}", "not funded: {reason}";
+
+    // Reading the data folder, and `hub verify`: its refusals and its report.
+    LOG_NOT_WHOLE = "日志不完整", "the log is not whole";
+    LOG_FAILS_VERIFICATION = "日志未通过校验", "the log fails verification";
+    NO_MEETING_IN_DATA_FOLDER = "数据文件夹中没有会议定义", "no meeting defined";
+    THE_LOG = "日志", "the log";
+    VOID_BY_REGISTER_WITHOUT_ONE = "纸质选票 {number} 按门口登记作废，但本次会议不设门口登记", "paper ballot {number}: void by the door register, but the rules have none";
+    VERDICT_DIFFERS = "纸质选票 {number} 的判定有误", "paper ballot {number}: recorded {recorded}, the rules say {again}";
+    PAPER_NUMBER_TWICE = "纸质选票编号 {number} 计入两次", "paper ballot number {number} counted twice";
+    RECOUNT_DIFFERS = "重新计票与记录不符", "the recount differs from the running tally";
+    VOTER_TWICE = "投票卡 {voter} 投了两次", "voter {voter} appears twice";
+    BALLOT_WITH_N_CHOICES = "第 {seq} 条记录：选票选了 {n} 项", "entry {seq}: a ballot with {n} choices";
+    RESULTS_DIFFER = "重新计算的结果与记录不符", "recomputed results differ";
+    FUNDED_OVER_BUDGET = "入选项目合计超过预算", "the funded total exceeds the budget";
+    LOG_INTACT = "日志完整，每条记录都符合规则", "log intact, every entry within the rules: {entries} entries, {ballots} ballots{paper}, phase {phase}";
+    // (The Chinese line gives no breakdown.)
+    PAPER_COUNTED = "", " counted ({phone} by phone, {paper} on paper; {void} more paper ballots void; {stickers} stickers)";
+    HEAD_IS_ENTRY = "哈希 {h} 是第 {seq} 条记录，其后有 {after} 条", "{h} is entry {seq} of the log; {after} entries follow it";
+    HEAD_NOT_IN_LOG = "哈希 {h} 不在本日志中", "{h} is not part of this log";
+    COUNT_LABEL = "计票", "count";
+    BALLOTS_RECEIVED_REPORT = "已收到 {ballots} 张（有效 {valid}，废票 {void}）；手机 {phone}，纸质 {paper}；贴纸 {stickers}", "ballots received: {ballots} ({valid} valid, {void} void); by phone {phone}, on paper {paper}; stickers {stickers}";
+    VOID_LABEL = "废票", "void";
+    CARDS_LABEL = "投票卡", "cards";
+    CARDS_REPORT = "发放 {issued} 张，作废 {cancelled} 张，选民指纹 {fp}", "{issued} issued, {cancelled} cancelled, electorate fingerprint {fp}";
+    CARDS_ISSUED_DURING_VOTE = "第 {seq} 条：投票中追加发卡 {first}–{last}（{count} 张），原因：{reason}", "entry {seq}: cards {first}–{last} ({count}) issued during the vote: {reason}";
+    CARD_CANCELLED = "第 {seq} 条：作废 {serial}，原因：{reason}", "entry {seq}: {serial} cancelled: {reason}";
+    DOOR_REGISTER_LABEL = "门口登记", "door register";
+    REGISTER_REPORT = "{registered} 人：投票卡 {cards}，纸质票 {paper}，贴纸 {sheets} 张（共 {stickers} 枚）", "{registered} registered: {cards} cards, {paper} paper ballots, {sheets} sticker sheets ({stickers} stickers)";
+    DESK_LABEL = "点票台", "desk";
+    DESK_CARD_NOT_CLAIMED = "{who_zh}（{serial}）未认领", "{who_en} ({serial}) not claimed";
+    DESK_CARD_CLAIMED = "{who_zh}（{serial}）第 {seq} 条认领，设备 {device}，{address}{same_zh}", "{who_en} ({serial}) claimed at entry {seq}, device {device}, {address}{same_en}";
+    SAME_ADDRESS_AS = "，与 {others} 同一地址", ", same address as {others}";
+    EXCLUDED_BEFORE_THE_VOTE_LABEL = "投票前排除", "excluded before the vote";
+    EXCLUDED_REPORT = "{proposal}（第 {rule} 条规则：{reason}）", "{proposal} (rule {rule}: {reason})";
+    COST_ADOPTED_LABEL = "采用技术顾问估算", "cost adopted from the adviser";
+    COST_ADOPTED_REPORT = "{proposal} {cost}（清单 {list}）", "{proposal} {cost} (list {list})";
+
+    // The Pabulib file (its META text is English, Pabulib's language: see pabulib.rs).
+    A_PABULIB_FILE = " Pabulib 文件", "a Pabulib file";
+    PABULIB_ID_CHARACTER = "提案编号“{id}”含有 Pabulib 格式不允许的字符（分号、逗号、引号或首尾空格）", "proposal id “{id}” has a character the Pabulib format cannot hold (; , \" or surrounding spaces)";
+    SCREENING_MEETING = "项目筛选大会", "Community screening meeting";
 }

@@ -476,7 +476,9 @@ pub fn cst_date(ms: u64) -> (u32, u32, u32) {
 }
 
 /// The documents' source files whose words come from `words::print` (and
-/// `words::ui`), without their tests: the vocabulary tests read them.
+/// `words::ui`), without their tests: the vocabulary tests read them. The
+/// exports (`export.rs`: the CSV, the contact list, `hub verify`) are
+/// documents too.
 #[cfg(test)]
 pub fn source_files(hub: &std::path::Path) -> Vec<(String, String)> {
     const COVERED: &[&str] = &[
@@ -491,6 +493,8 @@ pub fn source_files(hub: &std::path::Path) -> Vec<(String, String)> {
         "publish/ballots.rs",
         "publish/letters.rs",
         "publish/xlsx.rs",
+        "publish/pabulib.rs",
+        "export.rs",
     ];
     COVERED
         .iter()

@@ -25,6 +25,12 @@
 //! - META `country`, `unit`, `subunit` come from the meeting file (defaults:
 //!   China, the venue or the meeting name, none), the dates from its `date`
 //!   in Pabulib's `DD.MM.YYYY`, else from the log.
+//!
+//! The file's own text (META `description` and `comment`, the rule's and
+//! tie-break's explanations) is English, the language Pabulib's files are
+//! written and read in, and is written here: it has no Chinese to pair with
+//! in `words::print`. The Chinese it carries (the meeting's kind, the
+//! refusals) comes from there.
 
 use anyhow::{bail, Result};
 use std::collections::HashSet;
@@ -34,7 +40,7 @@ use super::*;
 
 /// The `.pb` text (only once the vote is closed).
 pub fn pabulib(o: &Outcome) -> Result<String> {
-    require_final(o, " Pabulib 文件", "a Pabulib file")?;
+    require_final(o, print::A_PABULIB_FILE.zh, print::A_PABULIB_FILE.en)?;
     let def = o.def;
     let m = &def.meeting;
     let r = &def.rules;
@@ -42,11 +48,8 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
         // The meeting file refuses these ids (hub check); a meeting defined
         // before it did may still hold one.
         if p.id.is_empty() || p.id != p.id.trim() || p.id.contains([';', ',', '"', '\n', '\r']) {
-            bail!(
-                "提案编号“{}”含有 Pabulib 格式不允许的字符（分号、逗号、引号或首尾空格） / proposal id “{}” has a character the Pabulib format cannot hold (; , \" or surrounding spaces)",
-                p.id,
-                p.id
-            );
+            let (zh, en) = print::PABULIB_ID_CHARACTER.fill(&[("id", &p.id)]);
+            bail!("{zh} / {en}");
         }
     }
     let stickers = o.turnout.stickers > 0;
@@ -188,7 +191,8 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
     if !m.date.is_empty() {
         description.push_str(&format!(", {}", m.date));
     }
-    description.push_str(". Community screening meeting (项目筛选大会) run with Yuanzhuo");
+    let kind = print::SCREENING_MEETING;
+    let _ = write!(description, ". {} ({}) run with Yuanzhuo", kind.en, kind.zh);
     meta("description", field(&description));
     meta("country", field(&country(&m.country)));
     let unit = [&m.unit, &m.venue, &m.name].into_iter().find(|s| !s.trim().is_empty()).cloned().unwrap_or_default();
@@ -248,10 +252,12 @@ pub fn pabulib(o: &Outcome) -> Result<String> {
 }
 
 /// Pabulib wants an English country name (pabulib-checker looks it up in
-/// ISO 3166); the meetings this toolkit serves are in China.
+/// ISO 3166); the meetings this toolkit serves are in China, and a meeting
+/// file may name it in Chinese (`words::CHINA`, input as it is written).
 fn country(written: &str) -> String {
     match written.trim() {
-        "" | "中国" | "中华人民共和国" | "中國" => "China".to_string(),
+        "" => "China".to_string(),
+        name if yuanzhuo_protocol::words::CHINA.contains(&name) => "China".to_string(),
         other => other.to_string(),
     }
 }
