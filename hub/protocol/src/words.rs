@@ -72,6 +72,8 @@ pub mod ui;
 
 /// The words of the hub's printed and exported documents.
 pub mod print;
+/// The words of the meeting-file reader (its refusals, warnings and notes).
+pub mod reader;
 /// The table-client's own words (not sent to the pages).
 pub mod terminal;
 
@@ -246,7 +248,7 @@ mod tests {
     #[test]
     fn each_page_word_is_one_entry() {
         let mut seen = std::collections::HashMap::new();
-        for (k, w) in ui::ALL.iter().chain(terminal::ALL).chain(print::ALL) {
+        for (k, w) in ui::ALL.iter().chain(terminal::ALL).chain(print::ALL).chain(reader::ALL) {
             assert!(k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{k}");
             if let Some(other) = seen.insert((w.zh, w.en), k) {
                 panic!("{other} and {k} say the same thing: merge them");
@@ -268,6 +270,7 @@ mod tests {
             .iter()
             .chain(terminal::ALL)
             .chain(print::ALL)
+            .chain(reader::ALL)
             .map(|(k, _)| *k)
             .filter(|k| {
                 k.rsplit('_').next().is_some_and(|last| !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()))

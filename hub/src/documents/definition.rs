@@ -14,6 +14,7 @@
 //! `table.rs` reads those the way the clerk meant them, and `pb.rs` reads a
 //! Pabulib `.pb` instance instead, for rehearsals with real data.
 
+mod aliases;
 mod pb;
 mod record;
 mod sheet;
@@ -23,7 +24,7 @@ mod table;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use yuanzhuo_protocol::words::grouped;
+use yuanzhuo_protocol::words::{fill_in, grouped, reader, ui, Words};
 
 pub use record::RecordRead;
 pub use table::{fold_id, id_problem, ColumnReport, Table, TableReport};
@@ -74,23 +75,64 @@ impl Problem {
     fn new(at: At, zh: impl Into<String>, en: impl Into<String>) -> Self {
         Problem { at, zh: zh.into(), en: en.into() }
     }
+
+    /// A problem in the reader's words (`words::reader`), each `{name}` filled in.
+    fn said(at: At, w: Words, values: &[(&str, &dyn fmt::Display)]) -> Self {
+        let (zh, en) = fill(w, values);
+        Problem { at, zh, en }
+    }
+}
+
+impl Problem {
+    /// [`Problem::said`], with `{key}` the items of a list as each language
+    /// lists them ("、", ", ").
+    fn listing(at: At, w: Words, values: &[(&str, &dyn fmt::Display)], (key, list): (&str, &[String])) -> Self {
+        let values: Vec<(&str, String)> = values.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        let say = |template: &str, sep: &str| {
+            let joined = list.join(sep);
+            let mut all: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            all.push((key, &joined));
+            fill_in(template, &all)
+        };
+        Problem { at, zh: say(w.zh, ui::LIST_SEP.zh), en: say(w.en, ui::LIST_SEP.en) }
+    }
+}
+
+/// An entry of the vocabulary with each `{name}` filled in, (Chinese, English).
+fn fill(w: Words, values: &[(&str, &dyn fmt::Display)]) -> (String, String) {
+    let values: Vec<(&str, String)> = values.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    w.fill(&values)
+}
+
+/// An entry filled with values that differ by language (a sheet's name
+/// said in each), (Chinese, English).
+fn fill_apart(w: Words, zh: &[(&str, &str)], en: &[(&str, &str)]) -> (String, String) {
+    (fill_in(w.zh, zh), fill_in(w.en, en))
+}
+
+/// "中文 / English": how a note, a warning or a reason says both.
+fn both(w: Words, values: &[(&str, &dyn fmt::Display)]) -> String {
+    let (zh, en) = fill(w, values);
+    format!("{zh} / {en}")
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.at {
-            At::File => write!(f, "{} / {}", self.zh, self.en),
-            At::Row(n) => write!(f, "第 {n} 行：{} / row {n}: {}", self.zh, self.en),
-            At::Line(n) => write!(f, "第 {n} 行：{} / line {n}: {}", self.zh, self.en),
+        let (zh, en) = (&self.zh, &self.en);
+        let said = match &self.at {
+            At::File => return write!(f, "{zh} / {en}"),
+            At::Row(n) => both(reader::AT_ROW, &[("n", n), ("zh", zh), ("en", en)]),
+            At::Line(n) => both(reader::AT_LINE, &[("n", n), ("zh", zh), ("en", en)]),
             At::Cell { row, column, header } if header.is_empty() => {
-                write!(f, "第 {row} 行 {column} 列：{} / row {row}, column {column}: {}", self.zh, self.en)
+                both(reader::AT_CELL, &[("row", row), ("column", column), ("zh", zh), ("en", en)])
             }
-            At::Cell { row, column, header } => write!(
-                f,
-                "第 {row} 行 {column} 列“{header}”：{} / row {row}, column {column} \"{header}\": {}",
-                self.zh, self.en
+            At::Cell { row, column, header } => both(
+                reader::AT_CELL_HEADER,
+                &[("row", row), ("column", column), ("header", header), ("zh", zh), ("en", en)],
             ),
-        }
+        };
+        f.write_str(&said)
     }
 }
 
@@ -146,62 +188,51 @@ impl DefinitionError {
 impl fmt::Display for DefinitionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DefinitionError::Read { file, reason } => write!(f, "无法读取文件 {file} / cannot read {file}: {reason}"),
-            DefinitionError::UnsupportedFormat { file } => write!(
-                f,
-                "提案表 {file} 的格式不支持，请另存为 .xlsx 或 .csv（排练时也可用 Pabulib 的 .pb 文件） / \
-                 unsupported proposals file {file}: save it as .xlsx or .csv (or, for a rehearsal, use a Pabulib .pb file)"
-            ),
-            DefinitionError::NoProposalsFile { file } => write!(
-                f,
-                "会议文件 {file} 没有指定提案表：请在 [meeting] 中写 proposals = \"提案.xlsx\"，或用 --proposals 指定 / \
-                 the meeting file {file} names no proposals file: add proposals = \"proposals.xlsx\" under [meeting] or pass --proposals"
-            ),
+            DefinitionError::Read { file, reason } => {
+                f.write_str(&both(reader::CANNOT_READ_FILE, &[("file", file), ("reason", reason)]))
+            }
+            DefinitionError::UnsupportedFormat { file } => {
+                f.write_str(&both(reader::UNSUPPORTED_PROPOSALS_FILE, &[("file", file)]))
+            }
+            DefinitionError::NoProposalsFile { file } => {
+                f.write_str(&both(reader::NO_PROPOSALS_FILE, &[("file", file)]))
+            }
             DefinitionError::Meeting { file, problems } => {
-                write_problems(f, &format!("会议文件 {file} 有误"), &format!("meeting file {file} has errors"), problems)
+                write_problems(f, fill(reader::MEETING_FILE_HAS_ERRORS, &[("file", file)]), problems)
             }
-            DefinitionError::Proposals { file, sheet, problems } => {
-                let (zh, en) = match sheet {
-                    Some(s) => (format!("（工作表“{s}”）"), format!(", sheet \"{s}\",")),
-                    None => (String::new(), String::new()),
-                };
-                write_problems(
-                    f,
-                    &format!("提案表 {file}{zh} 有 {} 处问题", problems.len()),
-                    &format!("proposals file {file}{en} has {} problem(s)", problems.len()),
-                    problems,
-                )
-            }
-            DefinitionError::Record { file, sheet, problems } => {
-                let (zh, en) = match sheet {
-                    Some(s) => (format!("（工作表“{s}”）"), format!(", sheet \"{s}\",")),
-                    None => (String::new(), String::new()),
-                };
-                write_problems(
-                    f,
-                    &format!("预审记录 {file}{zh} 有 {} 处问题", problems.len()),
-                    &format!("pre-screening record {file}{en} has {} problem(s)", problems.len()),
-                    problems,
-                )
-            }
-            DefinitionError::Invalid { file, problems } => write_problems(
+            DefinitionError::Proposals { file, sheet, problems } => write_problems(
                 f,
-                &format!("会议规则与提案不符（{file}）"),
-                &format!("the rules and proposals do not make a valid meeting ({file})"),
+                file_has_problems(reader::PROPOSALS_FILE_HAS_PROBLEMS, file, sheet, problems),
                 problems,
             ),
+            DefinitionError::Record { file, sheet, problems } => {
+                write_problems(f, file_has_problems(reader::RECORD_HAS_PROBLEMS, file, sheet, problems), problems)
+            }
+            DefinitionError::Invalid { file, problems } => {
+                write_problems(f, fill(reader::RULES_AND_PROPOSALS_DISAGREE, &[("file", file)]), problems)
+            }
         }
     }
 }
 
-fn write_problems(f: &mut fmt::Formatter<'_>, zh: &str, en: &str, problems: &[Problem]) -> fmt::Result {
+/// "The file (, sheet) has n problems", the sheet named in each language.
+fn file_has_problems(w: Words, file: &str, sheet: &Option<String>, problems: &[Problem]) -> (String, String) {
+    let (zh, en) = match sheet {
+        Some(s) => fill(reader::IN_SHEET, &[("sheet", s)]),
+        None => (String::new(), String::new()),
+    };
+    let n = problems.len().to_string();
+    fill_apart(w, &[("file", file), ("sheet", &zh), ("n", &n)], &[("file", file), ("sheet", &en), ("n", &n)])
+}
+
+fn write_problems(f: &mut fmt::Formatter<'_>, (zh, en): (String, String), problems: &[Problem]) -> fmt::Result {
     write!(f, "{zh} / {en}:")?;
     for p in problems.iter().take(MAX_SHOWN_PROBLEMS) {
         write!(f, "\n  {p}")?;
     }
     if problems.len() > MAX_SHOWN_PROBLEMS {
         let more = problems.len() - MAX_SHOWN_PROBLEMS;
-        write!(f, "\n  ……另有 {more} 处 / … and {more} more")?;
+        write!(f, "\n  {}", both(reader::AND_N_MORE, &[("n", &more)]))?;
     }
     Ok(())
 }
@@ -305,11 +336,7 @@ fn read_text(path: &Path) -> Result<String, DefinitionError> {
     let bytes = read_bytes(path)?;
     String::from_utf8(strip_bom(&bytes).to_vec()).map_err(|_| DefinitionError::Meeting {
         file: path.display().to_string(),
-        problems: vec![Problem::new(
-            At::File,
-            "文件不是 UTF-8 编码：请用记事本或 VS Code 另存为 UTF-8",
-            "the file is not UTF-8: save it as UTF-8 (Notepad, VS Code)",
-        )],
+        problems: vec![Problem::said(At::File, reader::NOT_UTF8, &[])],
     })
 }
 
@@ -320,7 +347,7 @@ fn strip_bom(bytes: &[u8]) -> &[u8] {
 fn read_bytes(path: &Path) -> Result<Vec<u8>, DefinitionError> {
     std::fs::read(path).map_err(|e| {
         let reason = match e.kind() {
-            std::io::ErrorKind::NotFound => "找不到该文件 / no such file".to_string(),
+            std::io::ErrorKind::NotFound => both(reader::NO_SUCH_FILE, &[]),
             _ => e.to_string(),
         };
         DefinitionError::Read { file: path.display().to_string(), reason }
@@ -341,9 +368,7 @@ fn read_proposals(path: &Path, sheet: Option<&str>) -> Result<Table, DefinitionE
     };
     let mut table = parsed.map_err(|e| e.in_file(&label))?;
     if let (Some(s), "csv" | "pb") = (sheet, ext.as_str()) {
-        table.report.notes.push(format!(
-            "{label} 不是工作簿，工作表名“{s}”未使用 / {label} is not a workbook: the sheet name \"{s}\" was not used"
-        ));
+        table.report.notes.push(both(reader::NOT_A_WORKBOOK, &[("file", &label), ("sheet", &s)]));
     }
     Ok(table)
 }
@@ -560,14 +585,14 @@ fn toml_error(text: &str, e: &toml::de::Error) -> DefinitionError {
         None => At::File,
     };
     let msg = e.message().trim().to_string();
-    let zh = if let Some(key) = quoted_after(&msg, "unknown field `") {
-        format!("未知的设置项 {key}（拼写错误？）")
+    let said = if let Some(key) = quoted_after(&msg, "unknown field `") {
+        Problem::said(at, reader::UNKNOWN_SETTING, &[("key", &key), ("message", &msg)])
     } else if let Some(key) = quoted_after(&msg, "missing field `") {
-        format!("缺少必填项 {key}")
+        Problem::said(at, reader::MISSING_SETTING, &[("key", &key), ("message", &msg)])
     } else {
-        "会议文件格式有误".to_string()
+        Problem::said(at, reader::MEETING_FILE_MALFORMED, &[("message", &msg)])
     };
-    meeting_error(vec![Problem::new(at, zh, msg)])
+    meeting_error(vec![said])
 }
 
 /// The text between `prefix` and the next backquote, e.g. the key in
@@ -588,29 +613,21 @@ fn date_text(v: Option<toml::Value>) -> String {
 /// Tables are given as a count (named 第1桌…第N桌) or as a list of names.
 fn table_names(count: Option<u32>, names: Option<Vec<String>>) -> Result<Vec<String>, Problem> {
     match (count, names) {
-        (Some(n), Some(list)) if n as usize != list.len() => Err(Problem::new(
-            At::File,
-            format!("tables = {n} 与 table_names 的 {} 个桌名不一致，只写其中一项即可", list.len()),
-            format!("tables = {n} disagrees with the {} names in table_names; give only one of them", list.len()),
-        )),
+        (Some(n), Some(list)) if n as usize != list.len() => {
+            Err(Problem::said(At::File, reader::TABLES_DISAGREE, &[("n", &n), ("names", &list.len())]))
+        }
         (_, Some(list)) => Ok(list.into_iter().map(|s| s.trim().to_string()).collect()),
         // Refuse absurd counts here, before allocating a name for each.
         (Some(n), None) if n as usize > MAX_TABLES => Err(too_many_tables(n as usize)),
-        (Some(n), None) => Ok((1..=n).map(|i| format!("第{i}桌")).collect()),
-        (None, None) => Err(Problem::new(
-            At::File,
-            "[rules] 中缺少桌数：请写 tables = 6 或 table_names = [\"第一桌\", …]",
-            "[rules] has no tables: write tables = 6 or table_names = [\"Table 1\", …]",
-        )),
+        (Some(n), None) => {
+            Ok((1..=n).map(|i| fill_in(yuanzhuo_protocol::words::ui::TABLE.zh, &[("n", &i.to_string())])).collect())
+        }
+        (None, None) => Err(Problem::said(At::File, reader::NO_TABLES, &[])),
     }
 }
 
 fn too_many_tables(n: usize) -> Problem {
-    Problem::new(
-        At::File,
-        format!("桌数最多 {MAX_TABLES} 张，现在是 {n} 张"),
-        format!("at most {MAX_TABLES} tables, got {n}"),
-    )
+    Problem::said(At::File, reader::TOO_MANY_TABLES, &[("max", &MAX_TABLES), ("n", &n)])
 }
 
 // ---------------------------------------------------------------- proposals table
@@ -634,7 +651,7 @@ fn empty_file() -> DefinitionError {
     DefinitionError::Proposals {
         file: String::new(),
         sheet: None,
-        problems: vec![Problem::new(At::File, "文件是空的，没有任何提案", "the file is empty: no proposals")],
+        problems: vec![Problem::said(At::File, reader::EMPTY_FILE, &[])],
     }
 }
 
@@ -655,52 +672,51 @@ pub fn validate(def: &Definition) -> Result<Vec<String>, DefinitionError> {
     Ok(warnings(def))
 }
 
-fn problem(zh: String, en: String) -> Problem {
-    Problem::new(At::File, zh, en)
+fn problem(w: Words, values: &[(&str, &dyn fmt::Display)]) -> Problem {
+    Problem::said(At::File, w, values)
 }
 
 fn check_meeting(m: &MeetingInfo, out: &mut Vec<Problem>) {
     if m.name.trim().is_empty() {
-        out.push(problem("会议名称不能为空".into(), "the meeting name is empty".into()));
+        out.push(problem(reader::MEETING_NAME_EMPTY, &[]));
     }
     if !matches!(m.language.as_str(), "zh" | "en") {
-        out.push(problem(
-            format!("language 只能是 zh 或 en，现在是“{}”", m.language),
-            format!("language must be zh or en, not \"{}\"", m.language),
-        ));
+        out.push(problem(reader::LANGUAGE_ZH_OR_EN, &[("language", &m.language)]));
     }
 }
 
 fn check_rules(r: &Rules, out: &mut Vec<Problem>) {
     let n = r.tables.len();
     if n == 0 {
-        out.push(problem("至少需要 1 张桌".into(), "at least 1 table is needed".into()));
+        out.push(problem(reader::AT_LEAST_ONE_TABLE, &[]));
     } else if n > MAX_TABLES {
         out.push(too_many_tables(n));
     }
     for (i, name) in r.tables.iter().enumerate() {
         if name.trim().is_empty() {
-            out.push(problem(format!("第 {} 张桌的桌名为空", i + 1), format!("table {} has an empty name", i + 1)));
+            out.push(problem(reader::TABLE_NAME_EMPTY, &[("n", &(i + 1))]));
         } else if r.tables[..i].contains(name) {
-            out.push(problem(format!("桌名“{name}”重复"), format!("duplicate table name \"{name}\"")));
+            out.push(problem(reader::TABLE_NAME_TWICE, &[("name", name)]));
         }
     }
     let at_least_one = [
-        (r.picks_per_table, "picks_per_table（每桌推选数）", "picks_per_table"),
-        (r.max_choices, "max_choices（每人最多投票数）", "max_choices"),
-        (r.discussion_minutes, "discussion_minutes（讨论时长）", "discussion_minutes"),
-        (r.pitch_minutes, "pitch_minutes（推介时长）", "pitch_minutes"),
+        (r.picks_per_table, reader::PICKS_PER_TABLE),
+        (r.max_choices, reader::MAX_CHOICES),
+        (r.discussion_minutes, reader::DISCUSSION_MINUTES),
+        (r.pitch_minutes, reader::PITCH_MINUTES),
     ];
-    for (value, zh, en) in at_least_one {
+    for (value, key) in at_least_one {
         if value == 0 {
-            out.push(problem(format!("{zh} 至少为 1"), format!("{en} must be at least 1")));
+            let w = reader::SETTING_AT_LEAST_1;
+            let (zh, en) = fill_apart(w, &[("key", key.zh)], &[("key", key.en)]);
+            out.push(Problem::new(At::File, zh, en));
         }
     }
     if r.budget.amount == 0 {
-        out.push(problem("预算金额必须大于 0".into(), "the budget amount must be more than 0".into()));
+        out.push(problem(reader::BUDGET_NOT_POSITIVE, &[]));
     }
     if r.budget.currency.trim().is_empty() {
-        out.push(problem("预算币种不能为空".into(), "the budget currency is empty".into()));
+        out.push(problem(reader::CURRENCY_EMPTY, &[]));
     }
 }
 
@@ -708,29 +724,23 @@ fn check_rules(r: &Rules, out: &mut Vec<Problem>) {
 /// checks (the parsers have already reported these with row numbers).
 fn check_proposals(list: &[Proposal], out: &mut Vec<Problem>) {
     if list.is_empty() {
-        out.push(problem("没有任何提案".into(), "there are no proposals".into()));
+        out.push(problem(reader::NO_PROPOSALS, &[]));
     } else if list.len() > MAX_PROPOSALS {
-        out.push(problem(
-            format!("提案最多 {MAX_PROPOSALS} 个，现在有 {} 个", list.len()),
-            format!("at most {MAX_PROPOSALS} proposals, got {}", list.len()),
-        ));
+        out.push(problem(reader::TOO_MANY_PROPOSALS, &[("max", &MAX_PROPOSALS), ("n", &list.len())]));
     }
     // Ids are compared as the engine compares a counter's marks: case and
     // full-width forms ignored.
     let mut seen: HashMap<String, &str> = HashMap::new();
     for (i, p) in list.iter().enumerate() {
         if p.id.trim().is_empty() {
-            out.push(problem(format!("第 {} 个提案缺少编号", i + 1), format!("proposal {} has no id", i + 1)));
+            out.push(problem(reader::PROPOSAL_N_HAS_NO_ID, &[("n", &(i + 1))]));
         } else if let Some((zh, en)) = id_problem(&p.id) {
-            out.push(problem(zh, en));
+            out.push(Problem::new(At::File, zh, en));
         } else if let Some(first) = seen.insert(fold_id(&p.id), &p.id) {
-            out.push(problem(
-                format!("项目编号 {} 重复（与 {first} 是同一个编号）", p.id),
-                format!("duplicate proposal id {} (the same id as {first})", p.id),
-            ));
+            out.push(problem(reader::ID_TWICE_SAME_AS, &[("id", &p.id), ("first", &first)]));
         }
         if p.title.trim().is_empty() {
-            out.push(problem(format!("项目 {} 缺少标题", p.id), format!("proposal {} has no title", p.id)));
+            out.push(problem(reader::PROPOSAL_HAS_NO_TITLE, &[("id", &p.id)]));
         }
     }
 }
@@ -741,10 +751,7 @@ fn check_fit(def: &Definition, out: &mut Vec<Problem>) {
     let n = def.proposals.len();
     let tables = r.tables.len();
     if n > 0 && r.max_choices as usize > n {
-        out.push(problem(
-            format!("每人最多可投 {} 项，但只有 {n} 个提案", r.max_choices),
-            format!("max_choices is {} but there are only {n} proposals", r.max_choices),
-        ));
+        out.push(problem(reader::MAX_CHOICES_OVER_PROPOSALS, &[("max", &r.max_choices), ("n", &n)]));
     }
     // Each table must have enough proposals in front of it to pick from.
     let smallest_share = match r.assignment {
@@ -752,20 +759,18 @@ fn check_fit(def: &Definition, out: &mut Vec<Problem>) {
         _ => n,
     };
     if n > 0 && tables > 0 && smallest_share < r.picks_per_table as usize {
-        let zh_how = if r.assignment == Assignment::SplitEvenly {
-            format!(" {n} 个提案分给 {tables} 张桌，最少的桌只分到 {smallest_share} 个")
+        let (zh_how, en_how) = if r.assignment == Assignment::SplitEvenly {
+            fill(reader::SMALLEST_SHARE, &[("n", &n), ("tables", &tables), ("share", &smallest_share)])
         } else {
-            format!("只有 {n} 个提案")
+            fill(reader::ONLY_N_PROPOSALS, &[("n", &n)])
         };
-        let en_how = if r.assignment == Assignment::SplitEvenly {
-            format!("{n} proposals over {tables} tables leaves the smallest share with {smallest_share}")
-        } else {
-            format!("there are only {n} proposals")
-        };
-        out.push(problem(
-            format!("每桌要推选 {} 个，但{zh_how}", r.picks_per_table),
-            format!("each table picks {}, but {en_how}", r.picks_per_table),
-        ));
+        let picks = r.picks_per_table.to_string();
+        let (zh, en) = fill_apart(
+            reader::PICKS_OVER_SHARE,
+            &[("picks", &picks), ("how", &zh_how)],
+            &[("picks", &picks), ("how", &en_how)],
+        );
+        out.push(Problem::new(At::File, zh, en));
     }
 }
 
@@ -776,42 +781,24 @@ fn warnings(def: &Definition) -> Vec<String> {
     let mut out = Vec::new();
     let m = &def.meeting;
     if !m.date.trim().is_empty() && crate::documents::publish::parse_date(&m.date).is_none() {
-        out.push(format!(
-            "会议日期“{}”无法识别为日期（请写 2026-11-28、2026/11/28、2026年11月28日 或 28.11.2026），它会照原样显示；Pabulib 导出将使用投票当天的日期 / \
-             the meeting date \"{}\" is not recognised as a date (write 2026-11-28, 2026/11/28, 2026年11月28日 or 28.11.2026): it is shown as written, and the Pabulib export uses the day of the vote",
-            m.date, m.date
-        ));
+        out.push(both(reader::DATE_NOT_RECOGNISED, &[("date", &m.date)]));
     }
     // MEETING.md: the merged list is sized to a multiple of the tables so
     // that every table gets an equal share.
     if r.assignment == Assignment::SplitEvenly && tables > 0 && !n.is_multiple_of(tables) {
         let (base, extra) = (n / tables, n % tables);
-        out.push(format!(
-            "提案数 {n} 不是桌数 {tables} 的整数倍：前 {extra} 张桌各分到 {} 个，其余各 {base} 个 / \
-             {n} proposals is not a multiple of {tables} tables: the first {extra} tables get {} each, the others {base}",
-            base + 1,
-            base + 1
-        ));
+        let values: [(&str, &dyn fmt::Display); 5] =
+            [("n", &n), ("tables", &tables), ("extra", &extra), ("more", &(base + 1)), ("base", &base)];
+        out.push(both(reader::UNEVEN_SPLIT, &values));
     }
     for p in &def.proposals {
         if p.cost > r.budget.amount {
-            out.push(format!(
-                "项目 {} “{}”估算 {} 元，超过总预算 {} 元，选上也无法实施 / \
-                 proposal {} \"{}\" costs {}, more than the whole budget of {}: it cannot be funded",
-                p.id,
-                p.title,
-                grouped(p.cost),
-                grouped(r.budget.amount),
-                p.id,
-                p.title,
-                grouped(p.cost),
-                grouped(r.budget.amount)
-            ));
+            let (cost, budget) = (grouped(p.cost), grouped(r.budget.amount));
+            let values: [(&str, &dyn fmt::Display); 4] =
+                [("id", &p.id), ("title", &p.title), ("cost", &cost), ("budget", &budget)];
+            out.push(both(reader::OVER_THE_WHOLE_BUDGET, &values));
         } else if p.cost == 0 {
-            out.push(format!(
-                "项目 {} “{}”估算金额为 0，是否漏填？ / proposal {} \"{}\" costs 0: is the estimate missing?",
-                p.id, p.title, p.id, p.title
-            ));
+            out.push(both(reader::COSTS_NOTHING, &[("id", &p.id), ("title", &p.title)]));
         }
     }
     out
@@ -819,10 +806,56 @@ fn warnings(def: &Definition) -> Vec<String> {
 
 // ---------------------------------------------------------------- tests
 
+/// The reader's source files whose words come from `words::reader` (and
+/// `ui`, `print`), without their tests: the vocabulary tests read them.
+/// `aliases.rs` is not among them: it holds what a clerk's spreadsheet may
+/// say, and the pages' test checks it holds nothing but `const` tables.
+#[cfg(test)]
+pub fn source_files(hub: &std::path::Path) -> Vec<(String, String)> {
+    const COVERED: &[&str] =
+        &["definition.rs", "definition/pb.rs", "definition/record.rs", "definition/sheet.rs", "definition/table.rs"];
+    COVERED
+        .iter()
+        .map(|f| {
+            let path = hub.join("src/documents").join(f);
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (format!("hub/src/documents/{f}"), text.split("#[cfg(test)]").next().unwrap_or_default().to_string())
+        })
+        .collect()
+}
+
+/// The input aliases (`definition/aliases.rs`), without its tests.
+#[cfg(test)]
+pub fn aliases_file(hub: &std::path::Path) -> (String, String) {
+    let path = hub.join("src/documents/definition/aliases.rs");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (
+        "hub/src/documents/definition/aliases.rs".into(),
+        text.split("#[cfg(test)]").next().unwrap_or_default().to_string(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use yuanzhuo_protocol::Level;
+
+    /// Every entry of the reader's table is used by the reader (its code
+    /// or its aliases, which name the entries they share with messages).
+    #[test]
+    fn every_reader_word_is_used() {
+        let hub = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let files = source_files(hub);
+        assert_eq!(files.len(), 5);
+        let code: String = files.into_iter().chain([aliases_file(hub)]).map(|(_, t)| t).collect();
+        let used: std::collections::BTreeSet<String> = code
+            .split("reader::")
+            .skip(1)
+            .map(|p| p.chars().take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_').collect())
+            .collect();
+        let unused: Vec<_> = reader::ALL.iter().map(|(k, _)| *k).filter(|k| !used.contains(*k)).collect();
+        assert!(unused.is_empty(), "words the reader does not use (remove them): {unused:?}");
+    }
 
     const HEADER: &str = "id,title,description,location,category,proposer,cost,level\n";
 

@@ -643,18 +643,35 @@ mod tests {
             table_client.len()
         );
         let mut found = Vec::new();
-        let documents = crate::documents::publish::source_files(std::path::Path::new(env!("CARGO_MANIFEST_DIR")));
+        let hub = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let documents = crate::documents::publish::source_files(hub);
         assert!(documents.len() > 5, "{} document files", documents.len());
-        for (name, text) in files.iter().chain(&projector).chain(&table_client).chain(&documents) {
+        let reader = crate::documents::definition::source_files(hub);
+        assert!(reader.iter().any(|(f, _)| f.ends_with("/table.rs")), "{} reader files", reader.len());
+        for (name, text) in files.iter().chain(&projector).chain(&table_client).chain(&documents).chain(&reader) {
             for (n, line) in without_comments(text).lines().enumerate() {
                 if line.chars().any(is_cjk) {
                     found.push(format!("{name}:{}: {}", n + 1, line.trim()));
                 }
             }
         }
+        // The reader's input aliases (what a clerk's spreadsheet may say) may
+        // hold Chinese, but only as data: in `const` tables, no code.
+        let (name, text) = crate::documents::definition::aliases_file(hub);
+        let code = without_comments(&text);
+        assert!(!code.contains("fn ") && !code.contains("impl "), "{name} holds code: it is for input aliases only");
+        let mut item = "";
+        for (n, line) in code.lines().enumerate() {
+            if !line.is_empty() && !line.starts_with(char::is_whitespace) {
+                item = line;
+            }
+            if line.chars().any(is_cjk) && !item.starts_with("pub const ") {
+                found.push(format!("{name}:{}: {} (not in a const table of aliases)", n + 1, line.trim()));
+            }
+        }
         assert!(
             found.is_empty(),
-            "Chinese written in a page or a terminal client, not in yuanzhuo_protocol::words (ui, terminal):\n{}",
+            "Chinese written in a page, a terminal client, a document or the reader, not in yuanzhuo_protocol::words:\n{}",
             found.join("\n")
         );
     }

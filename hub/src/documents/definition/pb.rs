@@ -6,18 +6,18 @@
 //! rules come from the meeting file. The file is `;`-separated with CSV
 //! quoting, section by section (`META`, `PROJECTS`, `VOTES`).
 
+use yuanzhuo_protocol::words::{fill_in, reader};
 use yuanzhuo_protocol::{Level, Proposal};
 
 use super::table::{fold_id, id_problem, Table, TableReport};
-use super::{grouped, At, DefinitionError, Problem};
+use super::{both, grouped, At, DefinitionError, Problem};
 
 /// Pabulib's cost for a project withdrawn after the vote, never fundable.
 const SENTINEL_COST: f64 = 999_999_999.0;
 
 pub fn parse_pb(bytes: &[u8]) -> Result<Table, DefinitionError> {
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|_| {
-        error(vec![Problem::new(At::File, "Pabulib 文件应为 UTF-8 编码", "a Pabulib file is UTF-8 text")])
-    })?;
+    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
+        .map_err(|_| error(vec![Problem::said(At::File, reader::PB_NOT_UTF8, &[])]))?;
     let mut reader =
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(b';').from_reader(text.as_bytes());
     let mut section = String::new();
@@ -34,7 +34,7 @@ pub fn parse_pb(bytes: &[u8]) -> Result<Table, DefinitionError> {
             Ok(r) => r,
             Err(e) => {
                 let at = e.position().map(|p| At::Line(p.line() as usize)).unwrap_or(At::File);
-                problems.push(Problem::new(at, format!("格式有误：{e}"), format!("malformed: {e}")));
+                problems.push(Problem::said(at, reader::PB_MALFORMED, &[("error", &e)]));
                 break;
             }
         };
@@ -66,7 +66,7 @@ pub fn parse_pb(bytes: &[u8]) -> Result<Table, DefinitionError> {
                 let at = At::Line(line);
                 let id = get("project_id");
                 if id.is_empty() {
-                    problems.push(Problem::new(at, "缺少 project_id", "missing project_id"));
+                    problems.push(Problem::said(at, reader::PB_NO_PROJECT_ID, &[]));
                     continue;
                 }
                 if let Some((zh, en)) = id_problem(&id) {
@@ -74,43 +74,32 @@ pub fn parse_pb(bytes: &[u8]) -> Result<Table, DefinitionError> {
                     continue;
                 }
                 if let Some(first) = seen.insert(fold_id(&id), id.clone()) {
-                    problems.push(Problem::new(
-                        at,
-                        format!("project_id {id} 重复（与 {first} 是同一个编号）"),
-                        format!("duplicate project_id {id} (the same id as {first})"),
-                    ));
+                    problems.push(Problem::said(at, reader::PB_ID_TWICE, &[("id", &id), ("first", &first)]));
                     continue;
                 }
                 let raw = get("cost");
                 let Ok(cost) = raw.replace(',', ".").parse::<f64>() else {
-                    problems.push(Problem::new(
-                        at,
-                        format!("项目 {id} 的 cost“{raw}”不是数字"),
-                        format!("project {id}: cost \"{raw}\" is not a number"),
-                    ));
+                    problems.push(Problem::said(at, reader::PB_COST_NOT_A_NUMBER, &[("id", &id), ("raw", &raw)]));
                     continue;
                 };
                 if !(0.0..1e15).contains(&cost) {
-                    problems.push(Problem::new(
-                        at,
-                        format!("项目 {id} 的 cost“{raw}”不是有效金额"),
-                        format!("project {id}: cost \"{raw}\" is not a valid amount"),
-                    ));
+                    problems.push(Problem::said(at, reader::PB_COST_NOT_AN_AMOUNT, &[("id", &id), ("raw", &raw)]));
                     continue;
                 }
                 if cost == SENTINEL_COST {
-                    notes.push(format!(
-                        "第 {line} 行：项目 {id} 的费用是 Pabulib 的“撤回”标记 999999999，未读入 / line {line}: project {id} carries Pabulib's withdrawn cost 999999999 and was left out"
-                    ));
+                    notes.push(both(reader::PB_WITHDRAWN, &[("line", &line), ("id", &id)]));
                     continue;
                 }
                 let yuan = cost.round();
                 if (cost - yuan).abs() >= 0.005 {
-                    notes.push(format!("第 {line} 行：项目 {id} 的费用 {raw} 已取整为 {yuan} / line {line}: project {id}'s cost {raw} rounded to {yuan}"));
+                    notes.push(both(
+                        reader::PB_ROUNDED,
+                        &[("line", &line), ("id", &id), ("raw", &raw), ("yuan", &yuan)],
+                    ));
                 }
                 let mut title = get("name");
                 if title.is_empty() {
-                    title = format!("项目 {id}");
+                    title = fill_in(reader::PB_UNNAMED.zh, &[("id", &id)]);
                 }
                 let location = [get("neighborhood"), get("district"), get("subunit")]
                     .into_iter()
@@ -140,20 +129,11 @@ pub fn parse_pb(bytes: &[u8]) -> Result<Table, DefinitionError> {
     let meta_of = |k: &str| meta.iter().find(|(key, _)| key == k).map(|(_, v)| v.as_str()).unwrap_or("");
     let place: Vec<&str> =
         ["country", "unit", "subunit", "instance"].iter().map(|k| meta_of(k)).filter(|v| !v.is_empty()).collect();
-    notes.insert(
-        0,
-        format!(
-            "Pabulib 实例（{}）：只读入项目；投票、当年的入选结果和预算（{} {}）不使用，规则以会议文件为准 / a Pabulib instance ({}): only its projects were read; its votes, selection and budget ({} {}) are not used, the rules are the meeting file's",
-            place.join(", "),
-            meta_of("budget"),
-            meta_of("currency"),
-            place.join(", "),
-            meta_of("budget"),
-            meta_of("currency"),
-        ),
-    );
+    let values: [(&str, &dyn std::fmt::Display); 3] =
+        [("place", &place.join(", ")), ("budget", &meta_of("budget")), ("currency", &meta_of("currency"))];
+    notes.insert(0, both(reader::PB_INSTANCE, &values));
     let total: u64 = proposals.iter().map(|p| p.cost).sum();
-    notes.push(format!("费用合计 {} / the costs add up to {}", grouped(total), grouped(total)));
+    notes.push(both(reader::PB_TOTAL, &[("total", &grouped(total))]));
     Ok(Table {
         proposals,
         warnings: vec![],

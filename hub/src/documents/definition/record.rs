@@ -15,11 +15,13 @@
 
 use std::collections::HashMap;
 
+use yuanzhuo_protocol::words::{fill_in, print, reader, ui, Words};
 use yuanzhuo_protocol::{MergeKind, Prescreening, Proposal, RawOutcome, RawProposal, EXCLUSION_RULES};
 
+use super::aliases;
 use super::sheet::{column_letter, Grid, Row};
-use super::table::{fold_id, fold_width, normalise, totals_label};
-use super::{At, DefinitionError, Problem};
+use super::table::{fold_id, fold_width, normalise, totals_label, Field};
+use super::{both, fill, fill_apart, At, DefinitionError, Problem};
 
 /// Rows searched for the header.
 const HEADER_SEARCH_ROWS: usize = 30;
@@ -42,57 +44,34 @@ pub enum Column {
 impl Column {
     const REQUIRED: [Column; 3] = [Column::RawId, Column::Text, Column::Outcome];
 
-    fn zh(self) -> &'static str {
+    /// The column's name in messages (the first of its header names).
+    pub(super) fn words(self) -> Words {
         match self {
-            Column::RawId => "原始编号",
-            Column::Text => "建议内容",
-            Column::Location => "地点",
-            Column::Proposer => "提议人",
-            Column::Contact => "联系方式",
-            Column::Outcome => "处理结果",
-            Column::Proposal => "会议编号",
-            Column::Merge => "合并方式",
-            Column::Rule => "排除规则",
-            Column::Reason => "理由",
+            Column::RawId => reader::RECORD_RAW_ID,
+            Column::Text => reader::RECORD_TEXT,
+            Column::Location => reader::LOCATION,
+            Column::Proposer => reader::PROPOSER,
+            Column::Contact => reader::RECORD_CONTACT,
+            Column::Outcome => reader::RECORD_OUTCOME,
+            Column::Proposal => reader::RECORD_MEETING_ID,
+            Column::Merge => reader::RECORD_MERGE,
+            Column::Rule => reader::RECORD_RULE,
+            Column::Reason => reader::RECORD_REASON,
         }
     }
 
+    fn zh(self) -> &'static str {
+        self.words().zh
+    }
+
     fn en(self) -> &'static str {
-        match self {
-            Column::RawId => "raw id",
-            Column::Text => "text",
-            Column::Location => "location",
-            Column::Proposer => "proposer",
-            Column::Contact => "contact",
-            Column::Outcome => "outcome",
-            Column::Proposal => "meeting id",
-            Column::Merge => "merge",
-            Column::Rule => "rule",
-            Column::Reason => "reason",
-        }
+        self.words().en
     }
 }
 
 /// Header names, compared after `normalise` (full-width folded, lower case,
-/// no spaces). docs/meeting-file.md lists them.
-pub const SYNONYMS: &[(Column, &[&str])] = &[
-    (Column::RawId, &["原始编号", "提议编号", "建议编号", "征集编号", "原编号", "序号", "raw_id", "rawid", "raw id"]),
-    (Column::Text, &["建议内容", "提议内容", "内容", "建议", "提议", "项目内容", "建议事项", "text", "proposal"]),
-    (Column::Location, &["地点", "提议地点", "位置", "项目地点", "location"]),
-    (Column::Proposer, &["提议人", "建议人", "提议居民", "居民姓名", "姓名", "提出人", "proposer", "name"]),
-    (Column::Contact, &["联系方式", "联系电话", "电话", "手机", "手机号", "联系人电话", "contact", "phone"]),
-    (
-        Column::Outcome,
-        &["处理结果", "处理", "结果", "预审结果", "初选结果", "筛选结果", "处理意见", "结论", "outcome", "result"],
-    ),
-    (
-        Column::Proposal,
-        &["会议编号", "提案编号", "项目编号", "并入", "并入提案", "并入项目", "归入", "对应提案", "meeting_id", "into"],
-    ),
-    (Column::Merge, &["合并方式", "合并类型", "合并方法", "merge", "merge_kind"]),
-    (Column::Rule, &["排除规则", "排除依据", "规则", "依据", "排除条款", "rule"]),
-    (Column::Reason, &["理由", "排除理由", "原因", "说明", "reason"]),
-];
+/// no spaces): the names in `aliases.rs`. docs/meeting-file.md lists them.
+pub const SYNONYMS: &[(Column, &[&str])] = aliases::RECORD_HEADERS;
 
 /// What was read: the record, the contacts kept apart (raw id → contact),
 /// and notes for `hub check`.
@@ -122,14 +101,27 @@ impl RecordRead {
                 }
             }
         }
+        // Each count after its label in both languages: "保留 kept 3".
+        let label = |w: Words, n: &dyn std::fmt::Display| format!("{} {} {n}", w.zh, w.en);
+        let (record, raw) = (reader::PRESCREENING_RECORD, reader::N_RAW_PROPOSALS);
+        let counts = [label(reader::KEPT, &kept), label(reader::MERGED, &merged), label(reader::STRUCK, &struck)]
+            .join(ui::COMMA.zh);
         let mut out = format!(
-            "预审记录 / pre-screening record: {} 条原始提议 raw proposals — 保留 kept {kept}，合并 merged {merged}，排除 struck {struck}；有联系方式 with a contact {}\n",
-            self.record.raw.len(),
-            self.contacts.len()
+            "{} / {}: {} {} — {counts}{}{}\n",
+            record.zh,
+            record.en,
+            fill_in(raw.zh, &[("n", &self.record.raw.len().to_string())]),
+            raw.en,
+            ui::SEMICOLON.zh,
+            label(reader::WITH_A_CONTACT, &self.contacts.len())
         );
         for (i, n) in by_rule.iter().enumerate().filter(|(_, n)| **n > 0) {
             let (zh, en) = EXCLUSION_RULES[i];
-            out.push_str(&format!("  第 {} 条 rule {}（{zh} / {en}）：{n}\n", i + 1, i + 1));
+            let rule = fill(reader::RULE_N, &[("n", &(i + 1))]);
+            let (label, words) = (format!("{} {}", rule.0, rule.1), format!("{zh} / {en}"));
+            let line =
+                fill_in(reader::LABEL_WORDS_COUNT.zh, &[("label", &label), ("words", &words), ("n", &n.to_string())]);
+            out.push_str(&format!("  {line}\n"));
         }
         for n in &self.notes {
             out.push_str(&format!("  {n}\n"));
@@ -144,7 +136,7 @@ fn error(sheet: Option<String>, problems: Vec<Problem>) -> DefinitionError {
 
 fn column_of(header: &str) -> Option<Column> {
     let n = normalise(header);
-    let n = n.split(['(', '（']).next().unwrap_or("");
+    let n = n.split(aliases::RECORD_REMARK_OPENS).next().unwrap_or("");
     SYNONYMS.iter().find(|(_, names)| names.iter().any(|s| normalise(s) == n)).map(|(c, _)| *c)
 }
 
@@ -192,7 +184,7 @@ pub fn draft(grids: Vec<Grid>, wanted: Option<&str>) -> Result<(String, RecordRe
         }
     }
     let mut w = csv::Writer::from_writer(crate::documents::export::UTF8_BOM.as_bytes().to_vec());
-    let header = ["编号", "标题", "描述", "地点", "类别", "提议人", "估算金额", "层级"];
+    let header = Field::ALL.map(Field::zh);
     let problem = |e: csv::Error| error(None, vec![Problem::new(At::File, e.to_string(), e.to_string())]);
     w.write_record(header).map_err(problem)?;
     for id in &order {
@@ -206,13 +198,15 @@ pub fn draft(grids: Vec<Grid>, wanted: Option<&str>) -> Result<(String, RecordRe
                     seen.push(v);
                 }
             }
-            seen.join("、")
+            seen.join(ui::LIST_SEP.zh)
         };
         let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        // The list is the clerk's, in Chinese.
         let description = if rows.len() > 1 {
-            format!("由 {} 条居民建议合并：{}", rows.len(), ids.join("、"))
+            let n = rows.len().to_string();
+            fill_in(reader::DRAFT_MERGED_FROM.zh, &[("n", &n), ("ids", &ids.join(ui::LIST_SEP.zh))])
         } else {
-            format!("居民建议 {}", base.id)
+            fill_in(reader::DRAFT_FROM.zh, &[("id", &base.id)])
         };
         let cells = [
             id.clone(),
@@ -222,7 +216,7 @@ pub fn draft(grids: Vec<Grid>, wanted: Option<&str>) -> Result<(String, RecordRe
             String::new(),
             distinct(|r| &r.proposer),
             String::new(),
-            "社区".into(),
+            print::COMMUNITY.zh.into(),
         ];
         w.write_record(cells.iter().map(|c| crate::documents::export::neutralise(c).into_owned())).map_err(problem)?;
     }
@@ -237,47 +231,31 @@ fn read_for(
 ) -> Result<RecordRead, DefinitionError> {
     let names: Vec<String> = grids.iter().filter_map(|g| g.name.clone()).collect();
     let found = match wanted.filter(|_| !names.is_empty()) {
-        Some(want) => grids.iter().position(|g| g.name.as_deref().map(str::trim) == Some(want.trim())).ok_or_else(|| {
-            error(
-                None,
-                vec![Problem::new(
-                    At::File,
-                    format!("没有名为“{want}”的工作表；工作表有：{}", names.join("、")),
-                    format!("no sheet is named \"{want}\"; the sheets are: {}", names.join(", ")),
-                )],
-            )
-        })?,
+        Some(want) => {
+            grids.iter().position(|g| g.name.as_deref().map(str::trim) == Some(want.trim())).ok_or_else(|| {
+                error(
+                    None,
+                    vec![Problem::listing(At::File, reader::NO_SHEET_NAMED, &[("want", &want)], ("sheets", &names))],
+                )
+            })?
+        }
         None => grids.iter().position(|g| find_header(g).is_some()).ok_or_else(|| {
-            let wanted: Vec<String> = Column::REQUIRED.iter().map(|c| format!("{}（{}）", c.zh(), c.en())).collect();
-            let read = if names.is_empty() { String::new() } else { format!("：{}", names.join("、")) };
-            error(
-                None,
-                vec![Problem::new(
-                    At::File,
-                    format!(
-                        "在前 {HEADER_SEARCH_ROWS} 行找不到预审记录的表头（须有 {}）；读过的工作表{read}",
-                        wanted.join("、")
-                    ),
-                    format!(
-                        "no header of a pre-screening record in the first {HEADER_SEARCH_ROWS} rows (it needs {}); sheets read{read}",
-                        wanted.join(", ")
-                    ),
-                )],
-            )
+            let wanted: Vec<String> = Column::REQUIRED
+                .iter()
+                .map(|c| fill_in(print::IN_PARENS.zh, &[("a", c.zh()), ("b", c.en())]))
+                .collect();
+            // The sheets read, after a colon (the English says it as the Chinese does).
+            let list = names.join(ui::LIST_SEP.zh);
+            let read =
+                if names.is_empty() { String::new() } else { fill_in(reader::COLON_LIST.zh, &[("list", &list)]) };
+            let values: [(&str, &dyn std::fmt::Display); 2] = [("rows", &HEADER_SEARCH_ROWS), ("read", &read)];
+            error(None, vec![Problem::listing(At::File, reader::RECORD_NO_HEADER_IN, &values, ("needed", &wanted))])
         })?,
     };
     let grid = grids.into_iter().nth(found).unwrap_or_default();
     let sheet = grid.name.clone();
-    let (header_index, cols) = find_header(&grid).ok_or_else(|| {
-        error(
-            sheet.clone(),
-            vec![Problem::new(
-                At::File,
-                "这张工作表没有预审记录的表头（原始编号、建议内容、处理结果）",
-                "this sheet has no pre-screening header (raw id, text, outcome)",
-            )],
-        )
-    })?;
+    let (header_index, cols) = find_header(&grid)
+        .ok_or_else(|| error(sheet.clone(), vec![Problem::said(At::File, reader::RECORD_SHEET_NO_HEADER, &[])]))?;
     let header = &grid.rows[header_index];
     let at = |row: &Row, col: Column| {
         let c = cols.get(&col).copied().unwrap_or(0);
@@ -300,43 +278,39 @@ fn read_for(
         let outcome_text = text(row, Column::Outcome);
         if outcome_text.is_empty() {
             let first = row.cells.iter().map(|c| c.value.text()).find(|t| !t.trim().is_empty()).unwrap_or_default();
-            if totals_label(&first).is_some() || first.starts_with("制表") || first.starts_with("审核") {
-                out.notes.push(format!(
-                    "第 {} 行“{first}”不是提议，已跳过 / row {} (\"{first}\") is not a proposal: skipped",
-                    row.number, row.number
-                ));
+            if totals_label(&first).is_some() || aliases::RECORD_FOOTERS.iter().any(|f| first.starts_with(f)) {
+                out.notes.push(both(reader::RECORD_NOT_A_PROPOSAL, &[("row", &row.number), ("first", &first)]));
                 continue;
             }
         }
         if row.hidden {
             hidden.push(row.number.to_string());
         }
-        let mut bad = |at: At, zh: String, en: String| problems.push(Problem::new(at, zh, en));
+        let mut bad =
+            |at: At, w: Words, values: &[(&str, &dyn std::fmt::Display)]| problems.push(Problem::said(at, w, values));
         if id.is_empty() {
-            bad(at(row, Column::RawId), "没有原始编号".into(), "no raw id".into());
+            bad(at(row, Column::RawId), reader::NO_RAW_ID, &[]);
         }
         let outcome = match parse_outcome(&outcome_text) {
             None => {
-                bad(
-                    at(row, Column::Outcome),
-                    format!("处理结果“{outcome_text}”无法识别：请写 保留、合并 或 排除"),
-                    format!("outcome \"{outcome_text}\" not understood: write kept, merged or struck (保留/合并/排除)"),
-                );
+                let values: [(&str, &dyn std::fmt::Display); 4] = [
+                    ("text", &outcome_text),
+                    ("kept", &reader::KEPT.zh),
+                    ("merged", &reader::MERGED.zh),
+                    ("struck", &reader::STRUCK.zh),
+                ];
+                bad(at(row, Column::Outcome), reader::OUTCOME_NOT_UNDERSTOOD, &values);
                 continue;
             }
             Some(Outcome::Struck) => {
                 let rule_text = text(row, Column::Rule);
                 let reason = text(row, Column::Reason);
                 let Some(rule) = parse_rule(&rule_text) else {
-                    bad(
-                        at(row, Column::Rule),
-                        format!("排除须写明七条规则中的哪一条（1 到 7），这里是“{rule_text}”"),
-                        format!("a strike names one of the seven rules (1 to 7), not \"{rule_text}\""),
-                    );
+                    bad(at(row, Column::Rule), reader::STRIKE_NAMES_A_RULE, &[("text", &rule_text)]);
                     continue;
                 };
                 if reason.is_empty() {
-                    bad(at(row, Column::Reason), "排除须写一句理由".into(), "a strike needs a one-line reason".into());
+                    bad(at(row, Column::Reason), reader::STRIKE_NEEDS_A_REASON, &[]);
                     continue;
                 }
                 RawOutcome::Struck { rule, reason }
@@ -349,18 +323,11 @@ fn read_for(
                     None => Some(named.entry(fold_id(&written)).or_insert_with(|| fold_id(&written)).clone()),
                 };
                 let Some(proposal) = found else {
-                    let (zh, en) = if written.is_empty() {
-                        (
-                            "须写明会议编号（保留为哪个提案、并入哪个提案）".to_string(),
-                            "name the meeting's proposal it is kept as or merged into".to_string(),
-                        )
+                    if written.is_empty() {
+                        bad(at(row, Column::Proposal), reader::NAME_THE_MEETING_ID, &[]);
                     } else {
-                        (
-                            format!("会议编号“{written}”不在提案表里"),
-                            format!("the meeting id \"{written}\" is not in the proposals table"),
-                        )
-                    };
-                    bad(at(row, Column::Proposal), zh, en);
+                        bad(at(row, Column::Proposal), reader::MEETING_ID_NOT_IN_TABLE, &[("id", &written)]);
+                    }
                     continue;
                 };
                 if kind == Outcome::Kept {
@@ -368,11 +335,7 @@ fn read_for(
                 } else {
                     let merge_text = text(row, Column::Merge);
                     let Some(merge) = parse_merge(&merge_text) else {
-                        bad(
-                            at(row, Column::Merge),
-                            format!("合并须写明合并方式（1 合并内容、地点分列；2 内容和地点都合并；3 按内容和地点综合合并），这里是“{merge_text}”"),
-                            format!("a merge names how (1 same content, places kept apart; 2 same content and place; 3 content and place together), not \"{merge_text}\""),
-                        );
+                        bad(at(row, Column::Merge), reader::MERGE_NAMES_HOW, &[("text", &merge_text)]);
                         continue;
                     };
                     RawOutcome::Merged { proposal, merge }
@@ -394,11 +357,9 @@ fn read_for(
         });
     }
     if !hidden.is_empty() {
-        out.notes.push(format!(
-            "隐藏的第 {} 行也已读入（预审记录包括每一条提议） / hidden rows {} were read too (the record holds every proposal)",
-            hidden.join("、"),
-            hidden.join(", ")
-        ));
+        let (zh, en) = (hidden.join(ui::LIST_SEP.zh), hidden.join(ui::LIST_SEP.en));
+        let (zh, en) = fill_apart(reader::HIDDEN_ROWS_READ, &[("rows", &zh)], &[("rows", &en)]);
+        out.notes.push(format!("{zh} / {en}"));
     }
     // Drafting: the proposals are those the record names.
     let drafted: Vec<Proposal>;
@@ -447,14 +408,16 @@ enum Outcome {
 
 fn parse_outcome(s: &str) -> Option<Outcome> {
     let n = normalise(s);
-    Some(match n.as_str() {
-        "保留" | "入选" | "采纳" | "保留提案" | "kept" | "keep" => Outcome::Kept,
-        "合并" | "并入" | "已合并" | "merged" | "merge" => Outcome::Merged,
-        "排除" | "删除" | "剔除" | "不采纳" | "已排除" | "struck" | "strike" | "excluded" => {
-            Outcome::Struck
-        }
-        _ => return None,
-    })
+    let is = |words: &[&str]| words.contains(&n.as_str());
+    if is(aliases::KEPT) {
+        Some(Outcome::Kept)
+    } else if is(aliases::MERGED) {
+        Some(Outcome::Merged)
+    } else if is(aliases::STRUCK) {
+        Some(Outcome::Struck)
+    } else {
+        None
+    }
 }
 
 /// 1..=7 as written: `2`, `２`, `第2条`, `第二条`, `规则2`, or the rule's own words.
@@ -463,10 +426,9 @@ fn parse_rule(s: &str) -> Option<u8> {
     if n.is_empty() {
         return None;
     }
-    let inner = n.trim_start_matches("第").trim_start_matches("规则").trim_start_matches("rule");
-    let inner = inner.trim_end_matches(['条', '项', '款']);
-    let numerals = ["一", "二", "三", "四", "五", "六", "七"];
-    if let Some(i) = numerals.iter().position(|c| *c == inner) {
+    let inner = aliases::RULE_BEFORE.iter().fold(n.as_str(), |s, p| s.trim_start_matches(p));
+    let inner = inner.trim_end_matches(aliases::RULE_AFTER);
+    if let Some(i) = numeral(inner).filter(|i| *i < 7) {
         return Some(i as u8 + 1);
     }
     if let Ok(k) = inner.parse::<u8>() {
@@ -475,14 +437,23 @@ fn parse_rule(s: &str) -> Option<u8> {
     EXCLUSION_RULES.iter().position(|(zh, en)| normalise(zh) == n || normalise(en) == n).map(|i| i as u8 + 1)
 }
 
+/// The place of a Chinese numeral written alone ("二" → 1).
+fn numeral(s: &str) -> Option<usize> {
+    let mut chars = s.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => aliases::NUMERALS.chars().position(|n| n == c),
+        _ => None,
+    }
+}
+
 /// 1..=3, the merge kind's words (either language), or its wire name.
 fn parse_merge(s: &str) -> Option<MergeKind> {
     let n = normalise(&fold_width(s));
-    let inner = n.trim_start_matches("第").trim_end_matches("种");
-    let by_number = match inner {
-        "1" | "一" => Some(MergeKind::Content),
-        "2" | "二" => Some(MergeKind::ContentAndPlace),
-        "3" | "三" => Some(MergeKind::Combined),
+    let inner = n.trim_start_matches(aliases::MERGE_BEFORE).trim_end_matches(aliases::MERGE_AFTER);
+    let by_number = match (inner, numeral(inner)) {
+        ("1", _) | (_, Some(0)) => Some(MergeKind::Content),
+        ("2", _) | (_, Some(1)) => Some(MergeKind::ContentAndPlace),
+        ("3", _) | (_, Some(2)) => Some(MergeKind::Combined),
         _ => None,
     };
     by_number.or_else(|| {

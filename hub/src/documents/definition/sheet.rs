@@ -16,7 +16,8 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::Path;
 
-use super::{At, DefinitionError, Problem};
+use super::{both, At, DefinitionError, Problem};
+use yuanzhuo_protocol::words::reader;
 
 /// What a cell holds, as far as the loader cares.
 #[derive(Debug, Clone, PartialEq)]
@@ -131,10 +132,6 @@ pub fn column_letter(mut col: usize) -> String {
     String::from_utf8(out).unwrap_or_default()
 }
 
-fn file_problem(zh: impl Into<String>, en: impl Into<String>) -> DefinitionError {
-    DefinitionError::Proposals { file: String::new(), sheet: None, problems: vec![Problem::new(At::File, zh, en)] }
-}
-
 // ---------------------------------------------------------------- CSV
 
 /// Decode a CSV file's bytes: UTF-8 (BOM or not), UTF-16 with its BOM, or
@@ -149,34 +146,21 @@ pub fn decode_csv(bytes: &[u8]) -> Result<(String, Option<String>), DefinitionEr
         if bad {
             return Err(not_decodable());
         }
-        let note = format!(
-            "文件编码为 {}，已按此读取 / the file is {} text and was read as such",
-            encoding.name(),
-            encoding.name()
-        );
+        let note = both(reader::ENCODING_READ_AS, &[("encoding", &encoding.name())]);
         return Ok((text.into_owned(), Some(note)));
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok((text.to_string(), None));
     }
     match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(bytes) {
-        Some(text) => Ok((
-            text.into_owned(),
-            Some(
-                "文件不是 UTF-8，已按 GBK（中文 Windows 的 Excel“CSV”格式）读取；请核对下面读到的内容 / \
-                 the file is not UTF-8 and was read as GBK (Excel's plain CSV on a Chinese Windows): check what was read below"
-                    .to_string(),
-            ),
-        )),
+        Some(text) => Ok((text.into_owned(), Some(both(reader::READ_AS_GBK, &[])))),
         None => Err(not_decodable()),
     }
 }
 
 fn not_decodable() -> DefinitionError {
-    file_problem(
-        "文件编码无法识别（既不是 UTF-8 也不是 GBK）：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”，或直接使用 .xlsx 文件",
-        "cannot tell the file's encoding (neither UTF-8 nor GBK): in Excel, save as \"CSV UTF-8 (comma delimited)\", or use the .xlsx file",
-    )
+    let problem = Problem::said(At::File, reader::ENCODING_UNKNOWN, &[]);
+    DefinitionError::Proposals { file: String::new(), sheet: None, problems: vec![problem] }
 }
 
 /// The CSV text as a grid, rows numbered as Excel would show them: a quoted
@@ -227,7 +211,7 @@ fn csv_error(e: &csv::Error) -> DefinitionError {
     DefinitionError::Proposals {
         file: String::new(),
         sheet: None,
-        problems: vec![Problem::new(at, format!("CSV 格式有误：{e}"), format!("malformed CSV: {e}"))],
+        problems: vec![Problem::said(at, reader::MALFORMED_CSV, &[("error", e)])],
     }
 }
 
@@ -248,12 +232,11 @@ pub fn xlsx_grids(path: &Path) -> Result<Vec<Grid>, DefinitionError> {
     use calamine::{open_workbook, Reader, SheetType, SheetVisible, Xlsx};
     let read_error = |reason: String| DefinitionError::Read { file: path.display().to_string(), reason };
     if !path.exists() {
-        return Err(read_error("找不到该文件 / no such file".into()));
+        return Err(read_error(both(reader::NO_SUCH_FILE, &[])));
     }
     // A renamed .xls or .et file fails here; say what to do about it.
-    let mut book: Xlsx<_> = open_workbook(path).map_err(|e: calamine::XlsxError| {
-        read_error(format!("{e}（不是有效的 .xlsx 文件？请在 Excel/WPS 中另存为 .xlsx / not a valid .xlsx file? save it as .xlsx in Excel or WPS)"))
-    })?;
+    let mut book: Xlsx<_> = open_workbook(path)
+        .map_err(|e: calamine::XlsxError| read_error(both(reader::NOT_AN_XLSX, &[("error", &e)])))?;
     let hidden = hidden_rows_and_columns(path).map_err(read_error)?;
     let sheets: Vec<(String, bool)> = book
         .sheets_metadata()

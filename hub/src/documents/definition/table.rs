@@ -27,10 +27,12 @@
 use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
+use yuanzhuo_protocol::words::{fill_in, print, reader, ui, Words};
 use yuanzhuo_protocol::{Level, Proposal};
 
+use super::aliases;
 use super::sheet::{column_letter, number_text, Grid, Row, Value};
-use super::{grouped, At, DefinitionError, Problem};
+use super::{both, fill, fill_apart, grouped, At, DefinitionError, Problem};
 
 /// Rows searched for the header (title rows, notes, a blank line or two).
 const HEADER_SEARCH_ROWS: usize = 30;
@@ -74,176 +76,36 @@ impl Field {
     ];
     pub const REQUIRED: [Field; 3] = [Field::Id, Field::Title, Field::Cost];
 
-    pub fn zh(self) -> &'static str {
+    /// The field's name in messages (the first Chinese header name recognised for it).
+    pub fn words(self) -> Words {
         match self {
-            Field::Id => "编号",
-            Field::Title => "标题",
-            Field::Description => "描述",
-            Field::Location => "地点",
-            Field::Category => "类别",
-            Field::Proposer => "提议人",
-            Field::Cost => "估算金额",
-            Field::Level => "层级",
+            Field::Id => reader::ID,
+            Field::Title => reader::TITLE,
+            Field::Description => reader::DESCRIPTION,
+            Field::Location => reader::LOCATION,
+            Field::Category => print::CATEGORY,
+            Field::Proposer => reader::PROPOSER,
+            Field::Cost => reader::COST,
+            Field::Level => reader::LEVEL,
         }
     }
 
+    pub fn zh(self) -> &'static str {
+        self.words().zh
+    }
+
     pub fn en(self) -> &'static str {
-        match self {
-            Field::Id => "id",
-            Field::Title => "title",
-            Field::Description => "description",
-            Field::Location => "location",
-            Field::Category => "category",
-            Field::Proposer => "proposer",
-            Field::Cost => "cost",
-            Field::Level => "level",
-        }
+        self.words().en
     }
 }
 
 /// Header names, compared after [`normalise`] (full-width folded, lower
-/// case, no spaces or `*`, no bracketed unit). The table in
-/// docs/meeting-file.md is this one.
-pub const SYNONYMS: &[(Field, &[&str])] = &[
-    (
-        Field::Id,
-        &["id", "编号", "项目编号", "提案编号", "建议编号", "项目代码", "代码", "项目id", "no", "code", "project_id"],
-    ),
-    (
-        Field::Title,
-        &[
-            "title",
-            "name",
-            "标题",
-            "名称",
-            "项目名称",
-            "提案名称",
-            "建议名称",
-            "项目名",
-            "提案名",
-            "项目",
-            "提案",
-            "项目标题",
-            "提案标题",
-            "题目",
-            "事项",
-        ],
-    ),
-    (
-        Field::Description,
-        &[
-            "description",
-            "描述",
-            "项目描述",
-            "说明",
-            "项目说明",
-            "内容",
-            "项目内容",
-            "提案内容",
-            "建议内容",
-            "简介",
-            "项目简介",
-            "具体内容",
-            "建设内容",
-            "主要内容",
-            "实施内容",
-            "项目概况",
-            "概况",
-            "详细说明",
-        ],
-    ),
-    (
-        Field::Location,
-        &[
-            "location",
-            "地点",
-            "位置",
-            "项目地点",
-            "实施地点",
-            "建设地点",
-            "地址",
-            "所在位置",
-            "具体位置",
-            "项目位置",
-            "所在地",
-            "区域",
-            "小区",
-            "所在小区",
-        ],
-    ),
-    (Field::Category, &["category", "类别", "分类", "类型", "项目类别", "项目类型", "项目分类", "所属类别", "领域"]),
-    (
-        Field::Proposer,
-        &[
-            "proposer",
-            "提议人",
-            "提案人",
-            "建议人",
-            "提出人",
-            "申报人",
-            "申报单位",
-            "提议者",
-            "提出者",
-            "提案者",
-            "建议者",
-            "提议单位",
-            "提出单位",
-        ],
-    ),
-    (
-        Field::Cost,
-        &[
-            "cost",
-            "估算金额",
-            "预算",
-            "金额",
-            "预算金额",
-            "估算费用",
-            "预估金额",
-            "预计金额",
-            "预算资金",
-            "所需资金",
-            "资金",
-            "资金需求",
-            "费用",
-            "估算",
-            "投资",
-            "估算投资",
-            "投资估算",
-            "预计投资",
-            "经费",
-            "项目经费",
-            "预计费用",
-            "造价",
-            "估算造价",
-            "估价",
-            "项目预算",
-            "预算费用",
-            "amount",
-            "budget",
-            "price",
-        ],
-    ),
-    (Field::Level, &["level", "层级", "级别", "项目层级", "项目级别"]),
-];
+/// case, no spaces or `*`, no bracketed unit): the names in `aliases.rs`.
+/// The table in docs/meeting-file.md is this one.
+pub const SYNONYMS: &[(Field, &[&str])] = aliases::PROPOSAL_HEADERS;
 
-/// Read as the id only when no column is named as one: 序号 is often the
-/// only numbering a clerk's list has, but next to 编号 it is just a count.
-pub const ID_FALLBACK: &[&str] = &["序号", "序", "number", "num", "#"];
-
-/// A header that ends with one of these (and is not a remark, a date or a
-/// phone number) is read as that field, when no column has an exact name
-/// for it: 项目预算金额, 建设地址, 申报项目名称.
-const SUFFIXES: &[(Field, &[&str])] = &[
-    (Field::Id, &["编号", "代码"]),
-    (Field::Title, &["名称", "标题"]),
-    (Field::Description, &["内容", "描述", "简介", "概况"]),
-    (Field::Location, &["地点", "位置", "地址"]),
-    (Field::Category, &["类别", "类型", "分类"]),
-    (Field::Proposer, &["提议人", "提案人", "建议人", "申报人", "提出人", "申请人", "申报单位"]),
-    (Field::Cost, &["金额", "预算", "费用", "造价", "经费", "投资"]),
-    (Field::Level, &["层级", "级别"]),
-];
+/// Read as the id only when no column is named as one (`aliases.rs`).
+pub const ID_FALLBACK: &[&str] = aliases::ID_FALLBACK;
 
 /// A currency unit for costs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,25 +124,25 @@ impl Unit {
         }
     }
 
-    pub fn zh(self) -> &'static str {
+    /// The unit's name: Chinese, and English for the cost column's report.
+    pub fn words(self) -> Words {
         match self {
-            Unit::Yuan => "元",
-            Unit::Qian => "千元",
-            Unit::Wan => "万元",
+            Unit::Yuan => reader::UNIT_YUAN,
+            Unit::Qian => reader::UNIT_QIAN,
+            Unit::Wan => reader::UNIT_WAN,
         }
+    }
+
+    pub fn zh(self) -> &'static str {
+        self.words().zh
     }
 
     /// A unit as written ("万元", "(单位：元)" without brackets, "rmb").
     fn parse(s: &str) -> Option<Unit> {
-        let s = s.trim_start_matches("单位").trim_start_matches(':').trim();
-        let s = s.trim_start_matches("人民币");
-        let s = s.strip_suffix("人民币").unwrap_or(s);
-        match s {
-            "元" | "yuan" | "rmb" | "cny" | "¥" | "￥" => Some(Unit::Yuan),
-            "千元" | "千" => Some(Unit::Qian),
-            "万元" | "万" => Some(Unit::Wan),
-            _ => None,
-        }
+        let s = s.trim_start_matches(aliases::UNIT_LABEL).trim_start_matches(':').trim();
+        let s = s.trim_start_matches(aliases::RMB);
+        let s = s.strip_suffix(aliases::RMB).unwrap_or(s);
+        aliases::UNITS.iter().find(|(_, names)| names.contains(&s)).map(|(u, _)| *u)
     }
 }
 
@@ -333,10 +195,13 @@ fn exact(name: &str) -> Option<Field> {
 }
 
 fn by_ending(name: &str) -> Option<Field> {
-    if ["备注", "日期", "时间", "电话", "联系"].iter().any(|w| name.contains(w)) {
+    if aliases::NOT_BY_ENDING.iter().any(|w| name.contains(w)) {
         return None;
     }
-    SUFFIXES.iter().find(|(_, ends)| ends.iter().any(|e| name.ends_with(e) && name != *e)).map(|(f, _)| *f)
+    aliases::HEADER_ENDINGS
+        .iter()
+        .find(|(_, ends)| ends.iter().any(|e| name.ends_with(e) && name != *e))
+        .map(|(f, _)| *f)
 }
 
 fn read_header(written: &str) -> HeaderRead {
@@ -351,8 +216,8 @@ fn read_header(written: &str) -> HeaderRead {
     let mut inside: Option<String> = None;
     for c in s.chars() {
         match (c, &mut inside) {
-            ('(' | '[' | '【' | '〔' | '《' | '<', None) => inside = Some(String::new()),
-            (')' | ']' | '】' | '〕' | '》' | '>', Some(b)) => {
+            (c, None) if aliases::OPEN_BRACKETS.contains(&c) => inside = Some(String::new()),
+            (c, Some(b)) if aliases::CLOSE_BRACKETS.contains(&c) => {
                 brackets.push(std::mem::take(b));
                 inside = None;
             }
@@ -364,7 +229,7 @@ fn read_header(written: &str) -> HeaderRead {
         base.push_str(&b);
     }
     // "金额单位:万元" written without brackets.
-    if let Some(i) = base.find("单位") {
+    if let Some(i) = base.find(aliases::UNIT_LABEL) {
         if i > 0 {
             brackets.push(base[i..].to_string());
             base.truncate(i);
@@ -374,13 +239,13 @@ fn read_header(written: &str) -> HeaderRead {
     for b in &brackets {
         match Unit::parse(b) {
             Some(u) => out.unit = Some(u),
-            None if b.contains('元') || b.contains('万') => out.unit_unclear = Some(b.clone()),
+            None if b.contains(aliases::UNIT_HINTS) => out.unit_unclear = Some(b.clone()),
             None => {}
         }
     }
     // "金额万元", "估算金额/万元": a unit after a cost name.
-    for (suffix, unit) in [("万元", Unit::Wan), ("千元", Unit::Qian), ("元", Unit::Yuan)] {
-        if let Some(rest) = base.strip_suffix(suffix) {
+    for unit in [Unit::Wan, Unit::Qian, Unit::Yuan] {
+        if let Some(rest) = base.strip_suffix(unit.zh()) {
             let rest = rest.trim_end_matches(['/', '-', '_']);
             if exact(rest) == Some(Field::Cost) || by_ending(rest) == Some(Field::Cost) {
                 out.unit = out.unit.or(Some(unit));
@@ -395,7 +260,7 @@ fn read_header(written: &str) -> HeaderRead {
         return out;
     }
     // "项目内容/简介", "预算/估算金额": every part names the same field.
-    let parts: Vec<&str> = base.split(['/', '、', '|']).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<&str> = base.split(aliases::HEADER_PARTS).filter(|p| !p.is_empty()).collect();
     if parts.len() > 1 {
         let mut fields = BTreeSet::new();
         for p in &parts {
@@ -471,22 +336,25 @@ impl TableReport {
     /// first proposals as read.
     pub fn preview(&self, proposals: &[Proposal], currency: &str) -> String {
         let mut out = String::new();
-        let _ = writeln!(out, "提案表 / proposals: {}", self.file);
+        // A heading says both languages: "工作表 / sheet: …".
+        let heading = |w: Words| format!("{} / {}:", w.zh, w.en);
+        let _ = writeln!(out, "{} {}", heading(reader::PROPOSALS_TABLE), self.file);
         if let Some(s) = &self.sheet {
-            let _ = writeln!(out, "  工作表 / sheet: “{s}”");
+            let _ = writeln!(out, "  {} “{s}”", heading(reader::SHEET));
         }
+        let (row_n, rows_span) =
+            if self.by_line { (reader::LINE_N, reader::LINES_SPAN) } else { (reader::ROW_N, reader::ROWS_SPAN) };
         if self.header_row > 0 {
-            let what = if self.by_line { "line" } else { "row" };
-            let _ = writeln!(out, "  表头 / header: 第 {r} 行 / {what} {r}", r = self.header_row);
+            let _ = writeln!(out, "  {} {}", heading(reader::HEADER), both(row_n, &[("n", &self.header_row)]));
         }
         if !self.columns.is_empty() {
-            let _ = writeln!(out, "  各列 / columns:");
+            let _ = writeln!(out, "  {}", heading(reader::COLUMNS));
             for c in &self.columns {
                 let _ = writeln!(out, "    {} “{}” → {} / {}", c.column, c.header, c.zh, c.en);
             }
         }
         if !self.notes.is_empty() {
-            let _ = writeln!(out, "  说明 / notes:");
+            let _ = writeln!(out, "  {}", heading(reader::NOTES));
             for n in &self.notes {
                 let _ = writeln!(out, "    {n}");
             }
@@ -494,21 +362,24 @@ impl TableReport {
         let total: u64 = proposals.iter().map(|p| p.cost).sum();
         let span = match (self.rows.first(), self.rows.last()) {
             (Some(a), Some(b)) => {
-                let what = if self.by_line { "lines" } else { "rows" };
-                format!("（第 {a}–{b} 行 / {what} {a}–{b}）")
+                fill_in(print::IN_PARENS.zh, &[("a", ""), ("b", &both(rows_span, &[("a", a), ("b", b)]))])
             }
             _ => String::new(),
         };
+        let (n, sum) = (fill(reader::N_PROPOSALS, &[("n", &proposals.len())]), reader::TOTAL);
         let _ = writeln!(
             out,
-            "  读到 / read: {} 个提案 proposals{span}，合计 total {} {currency}",
-            proposals.len(),
+            "  {} {} {}{span}{}{} {} {} {currency}",
+            heading(reader::READ),
+            n.0,
+            n.1,
+            ui::COMMA.zh,
+            sum.zh,
+            sum.en,
             grouped(total)
         );
-        let _ = writeln!(
-            out,
-            "  前 {PREVIEW_ROWS} 个（请与表格核对）/ the first {PREVIEW_ROWS} as read (compare them with the sheet):"
-        );
+        let (zh, en) = fill(reader::FIRST_N_AS_READ, &[("n", &PREVIEW_ROWS)]);
+        let _ = writeln!(out, "  {zh}/ {en}:");
         for (p, row) in proposals.iter().zip(self.rows.iter()).take(PREVIEW_ROWS) {
             let mut cells = vec![p.id.clone(), p.title.clone(), format!("{} {currency}", grouped(p.cost))];
             for extra in [&p.location, &p.category, &p.proposer] {
@@ -516,12 +387,13 @@ impl TableReport {
                     cells.push(extra.clone());
                 }
             }
-            cells.push(match p.level {
-                Level::Community => "社区 community".into(),
-                Level::Street => "街道 street".into(),
-            });
-            let at =
-                if self.by_line { format!("第 {row} 行 line {row}") } else { format!("第 {row} 行 row {row}") };
+            let level = match p.level {
+                Level::Community => print::COMMUNITY,
+                Level::Street => print::STREET,
+            };
+            cells.push(format!("{} {}", level.zh, level.en));
+            let (zh, en) = fill(row_n, &[("n", row)]);
+            let at = format!("{zh} {en}");
             let _ = writeln!(out, "    {at}: {}", cells.join(" | "));
         }
         out
@@ -600,10 +472,10 @@ pub fn read(grids: Vec<Grid>, wanted: Option<&str>) -> Result<Table, DefinitionE
             return Err(DefinitionError::Proposals {
                 file: String::new(),
                 sheet: None,
-                problems: vec![Problem::new(
+                problems: vec![Problem::said(
                     At::File,
-                    format!("没有名为“{want}”的工作表；工作表有：{}", quoted(&names)),
-                    format!("no sheet is named \"{want}\"; the sheets are: {}", quoted(&names)),
+                    reader::NO_SHEET_NAMED,
+                    &[("want", &want), ("sheets", &quoted(&names))],
                 )],
             });
         };
@@ -621,7 +493,7 @@ pub fn read(grids: Vec<Grid>, wanted: Option<&str>) -> Result<Table, DefinitionE
 }
 
 fn quoted(names: &[String]) -> String {
-    names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join("、")
+    names.iter().map(|n| format!("“{n}”")).collect::<Vec<_>>().join(ui::LIST_SEP.zh)
 }
 
 fn choose_sheet(grids: &[Grid], notes: &mut Vec<String>) -> Result<usize, DefinitionError> {
@@ -642,20 +514,19 @@ fn choose_sheet(grids: &[Grid], notes: &mut Vec<String>) -> Result<usize, Defini
                     continue;
                 }
                 let why = if !grid.visible {
-                    ("是隐藏的工作表", "is a hidden sheet")
+                    reader::IS_A_HIDDEN_SHEET
                 } else if i < *one {
-                    ("里没有提案表头（编号、标题、估算金额）", "has no proposals header (id, title, cost)")
+                    reader::HAS_NO_PROPOSALS_HEADER
                 } else {
                     continue;
                 };
-                notes.push(format!(
-                    "第 {n} 个工作表“{s}”{}，已跳过；读取的是工作表“{r}” / sheet {n} \"{s}\" {} and was skipped; read the sheet \"{r}\"",
-                    why.0,
-                    why.1,
-                    n = i + 1,
-                    s = name(i),
-                    r = name(*one),
-                ));
+                let (n, s, r) = ((i + 1).to_string(), name(i), name(*one));
+                let (zh, en) = fill_apart(
+                    reader::SHEET_SKIPPED,
+                    &[("n", &n), ("s", &s), ("why", why.zh), ("r", &r)],
+                    &[("n", &n), ("s", &s), ("why", why.en), ("r", &r)],
+                );
+                notes.push(format!("{zh} / {en}"));
             }
             Ok(*one)
         }
@@ -666,21 +537,27 @@ fn choose_sheet(grids: &[Grid], notes: &mut Vec<String>) -> Result<usize, Defini
                         Some(f) if f.score() >= 2 => {
                             missing_columns(&grids[i].rows[f.index], &f.headers, &grids[i].hidden_columns)
                         }
-                        Some(_) => (
-                            "没有提案表头（编号、标题、估算金额）".to_string(),
-                            "no proposals header (id, title, cost)".to_string(),
-                        ),
-                        None => ("是空的".to_string(), "is empty".to_string()),
+                        Some(_) => fill(reader::NO_PROPOSALS_HEADER, &[]),
+                        None => fill(reader::IS_EMPTY, &[]),
                     };
-                    let hidden =
-                        if grids[i].visible { ("", "") } else { ("（隐藏的工作表）", " (a hidden sheet)") };
+                    let hidden = if grids[i].visible {
+                        ("", "")
+                    } else {
+                        (reader::A_HIDDEN_SHEET.zh, reader::A_HIDDEN_SHEET.en)
+                    };
+                    let name = name(i);
+                    let (zh, en) = fill_apart(
+                        reader::SHEET_PROBLEM,
+                        &[("name", &name), ("hidden", hidden.0), ("why", &zh)],
+                        &[("name", &name), ("hidden", hidden.1), ("why", &en)],
+                    );
                     Problem::new(
                         match &found[i] {
                             Some(f) if f.score() >= 2 => At::Row(grids[i].rows[f.index].number),
                             _ => At::File,
                         },
-                        format!("工作表“{}”{}：{zh}", name(i), hidden.0),
-                        format!("sheet \"{}\"{}: {en}", name(i), hidden.1),
+                        zh,
+                        en,
                     )
                 })
                 .collect();
@@ -692,21 +569,14 @@ fn choose_sheet(grids: &[Grid], notes: &mut Vec<String>) -> Result<usize, Defini
             Err(DefinitionError::Proposals {
                 file: String::new(),
                 sheet: None,
-                problems: vec![Problem::new(
-                    At::File,
-                    format!(
-                        "有几个工作表都像提案表：{}。请指定要读的一个：在会议文件 [meeting] 中写 proposals_sheet = \"{}\"（或 hub check --sheet {}）",
-                        quoted(&list),
-                        list[0],
-                        list[0]
-                    ),
-                    format!(
-                        "several sheets look like a proposals table: {}. Name the one to read: proposals_sheet = \"{}\" under [meeting] in the meeting file (or hub check --sheet {})",
-                        list_en.join(", "),
-                        list[0],
-                        list[0]
-                    ),
-                )],
+                problems: vec![{
+                    let (zh, en) = fill_apart(
+                        reader::SEVERAL_SHEETS,
+                        &[("list", &quoted(&list)), ("first", &list[0])],
+                        &[("list", &list_en.join(ui::LIST_SEP.en)), ("first", &list[0])],
+                    );
+                    Problem::new(At::File, zh, en)
+                }],
             })
         }
     }
@@ -727,30 +597,29 @@ fn missing_columns(row: &Row, headers: &[HeaderRead], hidden: &BTreeSet<usize>) 
         let letter = column_letter(c);
         let (zh, en) = match h.field {
             _ if hidden.contains(&c) => match read_header(&written).field {
-                Some(f) => (format!("隐藏列（{}），未读", f.zh()), format!("a hidden column ({}), not read", f.en())),
-                None => ("隐藏列，未读".to_string(), "hidden, not read".to_string()),
+                Some(f) => fill_apart(reader::A_HIDDEN_COLUMN_OF, &[("field", f.zh())], &[("field", f.en())]),
+                None => fill(reader::HIDDEN_NOT_READ, &[]),
             },
-            Some(f) => (f.zh().to_string(), f.en().to_string()),
-            None => ("未识别".to_string(), "not recognised".to_string()),
+            Some(f) => fill(f.words(), &[]),
+            None => fill(reader::NOT_RECOGNISED, &[]),
         };
         seen_zh.push(format!("{letter}“{written}”→{zh}"));
         seen_en.push(format!("{letter} \"{written}\" → {en}"));
     }
     let need_zh: Vec<String> = missing.iter().map(|f| format!("“{}”", f.zh())).collect();
     let need_en: Vec<&str> = missing.iter().map(|f| f.en()).collect();
-    let accepted_zh: Vec<String> = missing.iter().map(|f| format!("{}：{}", f.zh(), accepted(*f))).collect();
-    (
-        format!(
-            "表头找不到{}列。读到的表头：{}。可用的列名（{}）见 docs/meeting-file.md",
-            need_zh.join("、"),
-            seen_zh.join("，"),
-            accepted_zh.join("；")
-        ),
-        format!(
-            "the header has no {} column. The header as read: {}. Accepted names are in docs/meeting-file.md",
-            need_en.join(" or "),
-            seen_en.join(", ")
-        ),
+    let accepted_zh: Vec<String> = missing
+        .iter()
+        .map(|f| fill_in(reader::FIELD_NAMES.zh, &[("field", f.zh()), ("names", &accepted(*f))]))
+        .collect();
+    fill_apart(
+        reader::HEADER_MISSING,
+        &[
+            ("need", &need_zh.join(reader::ALTERNATIVES.zh)),
+            ("seen", &seen_zh.join(ui::COMMA.zh)),
+            ("accepted", &accepted_zh.join(ui::SEMICOLON.zh)),
+        ],
+        &[("need", &need_en.join(reader::ALTERNATIVES.en)), ("seen", &seen_en.join(ui::COMMA.en))],
     )
 }
 
@@ -759,9 +628,9 @@ fn accepted(f: Field) -> String {
     let names = SYNONYMS.iter().find(|(g, _)| *g == f).map(|(_, n)| *n).unwrap_or(&[]);
     let mut shown: Vec<&str> = names.iter().copied().filter(|n| !n.is_ascii()).take(5).collect();
     if f == Field::Id {
-        shown.push("序号");
+        shown.extend(ID_FALLBACK.first());
     }
-    shown.join("、")
+    shown.join(ui::LIST_SEP.zh)
 }
 
 // ---------------------------------------------------------------- reading one sheet
@@ -791,7 +660,7 @@ impl Columns {
 /// Sheet-level context for warnings: "工作表“汇总”" or nothing for a CSV.
 fn sheet_prefix(grid: &Grid) -> (String, String) {
     match &grid.name {
-        Some(n) => (format!("工作表“{n}”"), format!("sheet \"{n}\", ")),
+        Some(n) => fill(reader::SHEET_PREFIX, &[("sheet", n)]),
         None => (String::new(), String::new()),
     }
 }
@@ -809,9 +678,7 @@ fn read_sheet(grid: Grid, mut notes: Vec<String>) -> Result<Table, DefinitionErr
     let mut problems = vec![];
     if found.index > 0 && grid.rows[..found.index].iter().any(|r| !r.is_blank(&grid.hidden_columns)) {
         let r = header_row.number;
-        notes.push(format!(
-            "表头在第 {r} 行，上面的标题行已忽略 / the header is on row {r}; the title rows above it were ignored"
-        ));
+        notes.push(both(reader::HEADER_BELOW_TITLES, &[("r", &r)]));
     }
     let (columns, reports) = map_columns(&grid, &found, &mut warnings, &mut notes, &mut problems);
     let Some(columns) = columns else { return Err(proposals_error(problems)) };
@@ -846,27 +713,18 @@ fn read_sheet(grid: Grid, mut notes: Vec<String>) -> Result<Table, DefinitionErr
                 let cost_cell = columns.get(Field::Cost).and_then(|c| row.cell(c));
                 let amount = cost_cell.and_then(|cell| parse_amount(&cell.value, columns.cost_unit).ok());
                 let count = row.cells.iter().find_map(|c| count_label(&c.value.text()));
-                notes.push(format!(
-                    "第 {r} 行是合计行（“{label}”），已跳过 / row {r} is a totals row (\"{label}\"), skipped",
-                    r = row.number
-                ));
+                notes.push(both(reader::TOTALS_ROW_SKIPPED, &[("r", &row.number), ("label", &label)]));
                 if grand {
                     grand_total = Some((row.number, label, amount.map(|a| a.exact), count));
                 }
                 continue;
             }
             Kind::Footer(text) => {
-                notes.push(format!(
-                    "第 {r} 行是签字或说明行（“{text}”），已跳过 / row {r} is a signature or notes row (\"{text}\"), skipped",
-                    r = row.number
-                ));
+                notes.push(both(reader::FOOTER_ROW_SKIPPED, &[("r", &row.number), ("text", &text)]));
                 continue;
             }
             Kind::Section(text) => {
-                notes.push(format!(
-                    "第 {r} 行是分组标题（“{text}”），已跳过 / row {r} is a section heading (\"{text}\"), skipped",
-                    r = row.number
-                ));
+                notes.push(both(reader::SECTION_ROW_SKIPPED, &[("r", &row.number), ("text", &text)]));
                 continue;
             }
             Kind::Proposal => {}
@@ -898,14 +756,12 @@ fn read_sheet(grid: Grid, mut notes: Vec<String>) -> Result<Table, DefinitionErr
     if !hidden_rows.is_empty() {
         let nums: Vec<String> = hidden_rows.iter().map(|(r, _)| r.to_string()).collect();
         let what: Vec<String> = hidden_rows.iter().filter(|(_, t)| !t.is_empty()).map(|(_, t)| t.clone()).collect();
-        warnings.push(format!(
-            "{sheet_zh}第 {} 行是隐藏行，未读入（{}）；如果它们应该上会，请在表格中取消隐藏 / \
-             {sheet_en}row(s) {} are hidden and were not read ({}); unhide them if they belong in the meeting",
-            nums.join("、"),
-            what.join("；"),
-            nums.join(", "),
-            what.join("; ")
-        ));
+        let (zh, en) = fill_apart(
+            reader::HIDDEN_ROWS_NOT_READ,
+            &[("sheet", &sheet_zh), ("rows", &nums.join(ui::LIST_SEP.zh)), ("what", &what.join(ui::SEMICOLON.zh))],
+            &[("sheet", &sheet_en), ("rows", &nums.join(ui::LIST_SEP.en)), ("what", &what.join(ui::SEMICOLON.en))],
+        );
+        warnings.push(format!("{zh} / {en}"));
     }
     if !problems.is_empty() {
         return Err(proposals_error(problems));
@@ -952,16 +808,13 @@ fn map_columns(
             let list_zh: Vec<String> = cols.iter().map(|c| format!("{}“{}”", column_letter(*c), headers[*c])).collect();
             let list_en: Vec<String> =
                 cols.iter().map(|c| format!("{} \"{}\"", column_letter(*c), headers[*c])).collect();
-            problems.push(Problem::new(
-                At::Row(header_row.number),
-                format!("有 {} 列都是“{}”：{}；请删去或改名，只留一列", cols.len(), f.zh(), list_zh.join("、")),
-                format!(
-                    "{} columns are the {}: {}; delete or rename all but one",
-                    cols.len(),
-                    f.en(),
-                    list_en.join(", ")
-                ),
-            ));
+            let n = cols.len().to_string();
+            let (zh, en) = fill_apart(
+                reader::SAME_FIELD_TWICE,
+                &[("n", &n), ("field", f.zh()), ("list", &list_zh.join(ui::LIST_SEP.zh))],
+                &[("n", &n), ("field", f.en()), ("list", &list_en.join(ui::LIST_SEP.en))],
+            );
+            problems.push(Problem::new(At::Row(header_row.number), zh, en));
         }
         at.insert(f, cols[0]);
     }
@@ -973,33 +826,26 @@ fn map_columns(
         let above = stated_unit(&grid.rows[..found.index]);
         if let Some(u) = h.unit {
             cost_unit = u;
-            unit_source = Some(("表头", "the header"));
+            unit_source = Some(reader::UNIT_FROM_HEADER);
             if let Some((u2, text, r)) = above.filter(|(u2, _, _)| *u2 != u) {
-                problems.push(Problem::new(
-                    At::Row(r),
-                    format!("“{text}”与金额列表头“{}”的单位（{}）不一致，无法确定金额单位", headers[*c], u.zh()),
-                    format!(
-                        "\"{text}\" ({}) disagrees with the unit of the cost header \"{}\" ({}): cannot tell the unit of the costs",
-                        u2.zh(),
-                        headers[*c],
-                        u.zh()
-                    ),
-                ));
+                let values: [(&str, &dyn std::fmt::Display); 4] =
+                    [("text", &text), ("above", &u2.zh()), ("header", &headers[*c]), ("unit", &u.zh())];
+                problems.push(Problem::said(At::Row(r), reader::UNIT_DISAGREES, &values));
             }
         } else if let Some(text) = &h.unit_unclear {
-            problems.push(Problem::new(
+            let values: [(&str, &dyn std::fmt::Display); 4] =
+                [("text", text), ("yuan", &Unit::Yuan.zh()), ("qian", &Unit::Qian.zh()), ("wan", &Unit::Wan.zh())];
+            problems.push(Problem::said(
                 At::Cell { row: header_row.number, column: column_letter(*c), header: headers[*c].clone() },
-                format!("看不出金额单位“{text}”：请写成（元）、（千元）或（万元）"),
-                format!("cannot tell the unit \"{text}\": write (元), (千元) or (万元)"),
+                reader::UNIT_UNCLEAR,
+                &values,
             ));
         } else if let Some((u, _, r)) = above {
             cost_unit = u;
-            unit_source = Some(("表格上方的“单位”行", "the unit line above the table"));
-            notes.push(format!(
-                "金额单位取自第 {r} 行的“单位：{}” / the cost unit is {} as stated on row {r}",
-                u.zh(),
-                u.zh()
-            ));
+            unit_source = Some(reader::UNIT_FROM_LINE_ABOVE);
+            let values: [(&str, &dyn std::fmt::Display); 3] =
+                [("r", &r), ("label", &aliases::UNIT_LABEL), ("unit", &u.zh())];
+            notes.push(both(reader::UNIT_FROM_ROW, &values));
         }
     }
     let mut reports = vec![];
@@ -1012,74 +858,86 @@ fn map_columns(
         let hidden = grid.hidden_columns.contains(&c);
         let (zh, en) = if hidden {
             let field = read_header(written).field;
-            let (fz, fe) =
-                field.map_or((String::new(), String::new()), |f| (format!("（{}）", f.zh()), format!(" ({})", f.en())));
-            warnings.push(format!(
-                "{sheet_zh}{letter} 列“{written}”{fz}是隐藏列，未读入；如果要用它，请在表格中取消隐藏 / \
-                 {sheet_en}column {letter} \"{written}\"{fe} is hidden and was not read; unhide it to use it"
-            ));
-            (format!("隐藏列，未读{fz}"), format!("hidden, not read{fe}"))
+            let (fz, fe) = field.map_or((String::new(), String::new()), |f| {
+                fill_apart(reader::FIELD_IN_PARENS, &[("field", f.zh())], &[("field", f.en())])
+            });
+            let (zh, en) = fill_apart(
+                reader::HIDDEN_COLUMN_NOT_READ,
+                &[("sheet", &sheet_zh), ("letter", &letter), ("written", written), ("field", &fz)],
+                &[("sheet", &sheet_en), ("letter", &letter), ("written", written), ("field", &fe)],
+            );
+            warnings.push(format!("{zh} / {en}"));
+            (format!("{}{fz}", reader::HIDDEN_NOT_READ.zh), format!("{}{fe}", reader::HIDDEN_NOT_READ.en))
         } else if written.is_empty() {
-            warnings.push(format!(
-                "{sheet_zh}{letter} 列没有表头，其中的内容已忽略 / {sheet_en}column {letter} has no header; its contents were ignored"
-            ));
-            ("没有表头，忽略".to_string(), "no header, ignored".to_string())
+            let (zh, en) = fill_apart(
+                reader::NO_HEADER_WARNING,
+                &[("sheet", &sheet_zh), ("letter", &letter)],
+                &[("sheet", &sheet_en), ("letter", &letter)],
+            );
+            warnings.push(format!("{zh} / {en}"));
+            fill(reader::NO_HEADER_IGNORED, &[])
         } else if !h.two_fields.is_empty() {
             let zh: Vec<&str> = h.two_fields.iter().map(|f| f.zh()).collect();
             let en: Vec<&str> = h.two_fields.iter().map(|f| f.en()).collect();
+            let (both_zh, both_en) = (zh.join(reader::BOTH_FIELDS.zh), en.join(reader::BOTH_FIELDS.en));
+            let (pz, pe) = fill_apart(reader::TWO_FIELDS, &[("fields", &both_zh)], &[("fields", &both_en)]);
             problems.push(Problem::new(
                 At::Cell { row: header_row.number, column: letter.clone(), header: written.clone() },
-                format!("一列表头同时写了{}：请分成两列，或改成其中一个", zh.join("和")),
-                format!("the header names both the {}: split the column, or name only one", en.join(" and the ")),
+                pz,
+                pe,
             ));
-            (format!("含糊：{}", zh.join("/")), format!("ambiguous: {}", en.join("/")))
+            fill_apart(reader::AMBIGUOUS, &[("fields", &zh.join("/"))], &[("fields", &en.join("/"))])
         } else {
             match h.field {
                 Some(f) if at.get(&f) == Some(&c) => {
                     let mut zh = f.zh().to_string();
                     let mut en = f.en().to_string();
+                    let mut add = |(z, e): (String, String)| {
+                        zh.push_str(&z);
+                        en.push_str(&e);
+                    };
                     if f == Field::Cost {
-                        let en_unit = match cost_unit {
-                            Unit::Yuan => "yuan",
-                            Unit::Qian => "thousands of yuan (千元)",
-                            Unit::Wan => "tens of thousands of yuan (万元)",
-                        };
-                        match unit_source {
-                            Some((sz, se)) => {
-                                let _ = write!(zh, "，单位：{}（见{sz}）", cost_unit.zh());
-                                let _ = write!(en, ", in {en_unit} (from {se})");
-                            }
-                            None => {
-                                zh.push_str("，单位：元（没写单位，按元读）");
-                                en.push_str(", in yuan (no unit written: read as yuan)");
-                            }
-                        }
+                        let unit = cost_unit.words();
+                        add(match unit_source {
+                            Some(source) => fill_apart(
+                                reader::COST_UNIT_FROM,
+                                &[("unit", unit.zh), ("source", source.zh)],
+                                &[("unit", unit.en), ("source", source.en)],
+                            ),
+                            None => fill(reader::COST_NO_UNIT, &[]),
+                        });
                         if cost_unit != Unit::Yuan {
-                            let _ = write!(zh, "，读作 ×{}", grouped(cost_unit.factor() as u64));
-                            let _ = write!(en, ", read as ×{}", grouped(cost_unit.factor() as u64));
+                            add(fill(reader::READ_AS_TIMES, &[("factor", &grouped(cost_unit.factor() as u64))]));
                         }
                     }
                     if h.priority == 1 {
-                        zh.push_str("（按列名结尾识别）");
-                        en.push_str(" (recognised by its ending)");
+                        add(fill(reader::BY_ITS_ENDING, &[]));
                     }
                     (zh, en)
                 }
                 Some(f) => {
                     let main = at.get(&f).copied().unwrap_or(0);
                     let (mz, me) = (column_letter(main), headers[main].clone());
-                    notes.push(format!(
-                        "{letter} 列“{written}”未读：{}在 {mz} 列“{me}” / column {letter} \"{written}\" not read: the {} is column {mz} \"{me}\"",
-                        f.zh(),
-                        f.en()
-                    ));
-                    (format!("忽略（{}在 {mz} 列）", f.zh()), format!("ignored (the {} is column {mz})", f.en()))
+                    let (zh, en) = fill_apart(
+                        reader::COLUMN_NOT_READ,
+                        &[("letter", &letter), ("written", written), ("field", f.zh()), ("mz", &mz), ("me", &me)],
+                        &[("letter", &letter), ("written", written), ("field", f.en()), ("mz", &mz), ("me", &me)],
+                    );
+                    notes.push(format!("{zh} / {en}"));
+                    fill_apart(
+                        reader::IGNORED_FIELD_IS,
+                        &[("field", f.zh()), ("mz", &mz)],
+                        &[("field", f.en()), ("mz", &mz)],
+                    )
                 }
                 None => {
-                    warnings.push(format!(
-                        "{sheet_zh}忽略未识别的列 {letter}“{written}” / {sheet_en}ignored the unrecognised column {letter} \"{written}\""
-                    ));
-                    ("未识别，忽略".to_string(), "not recognised, ignored".to_string())
+                    let (zh, en) = fill_apart(
+                        reader::UNRECOGNISED_COLUMN,
+                        &[("sheet", &sheet_zh), ("letter", &letter), ("written", written)],
+                        &[("sheet", &sheet_en), ("letter", &letter), ("written", written)],
+                    );
+                    warnings.push(format!("{zh} / {en}"));
+                    fill(reader::NOT_RECOGNISED_IGNORED, &[])
                 }
             }
         };
@@ -1102,9 +960,9 @@ fn stated_unit(rows: &[Row]) -> Option<(Unit, String, usize)> {
         for cell in &row.cells {
             let text = cell.value.text();
             let n = normalise(&text);
-            if let Some(i) = n.find("单位") {
+            if let Some(i) = n.find(aliases::UNIT_LABEL) {
                 let rest = &n[i..];
-                let rest = rest.split([',', ';', '。', ')', ']', '】']).next().unwrap_or(rest);
+                let rest = rest.split(aliases::UNIT_LINE_ENDS).next().unwrap_or(rest);
                 if let Some(u) = Unit::parse(rest) {
                     return Some((u, text, row.number));
                 }
@@ -1182,11 +1040,12 @@ pub(super) fn totals_label(text: &str) -> Option<bool> {
     if n.is_empty() {
         return None;
     }
-    if n.starts_with("小计") || n == "subtotal" {
+    let [subtotal, subtotal_en] = aliases::SUBTOTALS;
+    if n.starts_with(subtotal) || n == subtotal_en {
         return Some(false);
     }
     // "合计", "合计：", "合计(万元)", "总计 60 项", but not "总计划生育宣传栏".
-    let grand = ["合计", "总计", "共计", "总合计", "汇总", "总金额", "金额合计", "total", "grandtotal", "sum"];
+    let grand = aliases::GRAND_TOTALS;
     let after_label = |rest: &str| {
         rest.is_empty() || rest.starts_with([':', '(', '[']) || rest.starts_with(|c: char| c.is_ascii_digit())
     };
@@ -1199,11 +1058,11 @@ pub(super) fn totals_label(text: &str) -> Option<bool> {
 /// "共60项", "共 60 个项目", "合计60项": the count stated.
 fn count_label(text: &str) -> Option<usize> {
     let n = normalise(text);
-    let rest = ["共计", "合计", "总计", "共"].iter().find_map(|p| n.strip_prefix(p))?;
+    let rest = aliases::COUNT_BEFORE.iter().find_map(|p| n.strip_prefix(p))?;
     let rest = rest.trim_start_matches(':');
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let tail = &rest[digits.len()..];
-    if digits.is_empty() || !["项", "个", "条", "个项目", "项目", "个提案", "件"].contains(&tail) {
+    if digits.is_empty() || !aliases::COUNT_AFTER.contains(&tail) {
         return None;
     }
     digits.parse().ok()
@@ -1232,37 +1091,7 @@ fn is_column_sum(formula: &str) -> bool {
 /// 制表人：…, 审核：…, 注：…, 日期：…: signature and notes lines below a table.
 fn footer_label(text: &str) -> bool {
     let n = normalise(text);
-    const WORDS: [&str; 28] = [
-        "制表人",
-        "制表",
-        "填表人",
-        "填表",
-        "填报人",
-        "审核人",
-        "审核",
-        "审批人",
-        "审批",
-        "负责人",
-        "经办人",
-        "联系人",
-        "联系电话",
-        "电话",
-        "签字",
-        "签名",
-        "签章",
-        "盖章",
-        "日期",
-        "填报日期",
-        "制表日期",
-        "备注",
-        "注",
-        "说明",
-        "附注",
-        "单位负责人",
-        "领导签字",
-        "主管领导",
-    ];
-    WORDS.iter().any(|w| {
+    aliases::FOOTERS.iter().any(|w| {
         n == *w
             || n.strip_prefix(w).is_some_and(|rest| {
                 rest.starts_with(':') || (rest.starts_with(|c: char| c.is_ascii_digit()) && rest.contains(':'))
@@ -1272,15 +1101,14 @@ fn footer_label(text: &str) -> bool {
 
 /// "一、环境整治类", "（二）设施改造": a heading that groups the rows below it.
 fn section_heading(text: &str) -> bool {
-    const NUMERALS: &str = "一二三四五六七八九十";
     let t = fold_width(text.trim());
     let t = t.trim_start_matches('(');
-    let numeral: String = t.chars().take_while(|c| NUMERALS.contains(*c)).collect();
+    let numeral: String = t.chars().take_while(|c| aliases::NUMERALS.contains(*c)).collect();
     if numeral.is_empty() {
         return false;
     }
     let rest = &t[numeral.len()..];
-    rest.starts_with(['、', '.', ')', '．'])
+    rest.starts_with(aliases::SECTION_MARKS)
 }
 
 /// A cost cell, kept until every row is read so that each can be compared
@@ -1313,19 +1141,11 @@ fn read_row(
         }
         match &c.value {
             Value::Date(shown) => {
-                problems.push(Problem::new(
-                    columns.at(row, f),
-                    format!("单元格是日期格式（显示为 {shown}）：Excel 可能把输入改成了日期，请把该列设为“文本”格式后重新输入"),
-                    format!("the cell is a date (shows {shown}): Excel may have turned what was typed into a date; format the column as text and type it again"),
-                ));
+                problems.push(Problem::said(columns.at(row, f), reader::CELL_IS_A_DATE, &[("shown", shown)]));
                 String::new()
             }
             Value::Error(e) => {
-                problems.push(Problem::new(
-                    columns.at(row, f),
-                    format!("单元格显示错误 {e}"),
-                    format!("the cell shows the error {e}"),
-                ));
+                problems.push(Problem::said(columns.at(row, f), reader::CELL_SHOWS_ERROR, &[("error", e)]));
                 String::new()
             }
             Value::Unsaved(formula) => {
@@ -1347,42 +1167,30 @@ fn read_row(
     let mut follows_merge = false;
     let id_cell = cell(Field::Id);
     match id_cell.and_then(|c| c.merged.map(|m| (m, c.filled))) {
-        Some(((r1, r2), false)) => problems.push(merged_problem(columns.at(row, Field::Id), r1, r2, ("编号", "id"))),
+        Some(((r1, r2), false)) => problems.push(merged_problem(columns.at(row, Field::Id), r1, r2, reader::ID)),
         Some((_, true)) => follows_merge = true,
         None if problems.len() > before => {}
-        None if id.is_empty() => {
-            problems.push(Problem::new(columns.at(row, Field::Id), "缺少项目编号", "missing proposal id"))
-        }
+        None if id.is_empty() => problems.push(Problem::said(columns.at(row, Field::Id), reader::MISSING_ID, &[])),
         None => {
             if let Some((zh, en)) = id_problem(&id) {
                 problems.push(Problem::new(columns.at(row, Field::Id), zh, en));
             } else if let Some((first, first_id)) = seen.get(&fold_id(&id)) {
-                let (zh, en) = if *first_id == id {
-                    (
-                        format!("项目编号 {id} 重复（第 {first} 行已有）"),
-                        format!("duplicate proposal id {id} (already on row {first})"),
-                    )
-                } else {
-                    (
-                        format!("项目编号 {id} 与第 {first} 行的 {first_id} 是同一个编号（不分大小写和全角半角），重复"),
-                        format!("duplicate proposal id: {id} is the same id as {first_id} on row {first} (case and full-width forms are ignored)"),
-                    )
-                };
-                problems.push(Problem::new(columns.at(row, Field::Id), zh, en));
+                let w = if *first_id == id { reader::ID_TWICE_ON_ROW } else { reader::ID_SAME_AS_ON_ROW };
+                let values: [(&str, &dyn std::fmt::Display); 3] =
+                    [("id", &id), ("first", first), ("first_id", first_id)];
+                problems.push(Problem::said(columns.at(row, Field::Id), w, &values));
             } else {
                 seen.insert(fold_id(&id), (row.number, id.clone()));
             }
         }
     }
     if title.is_empty() && cell(Field::Title).is_none_or(|c| matches!(c.value, Value::Empty | Value::Text(_))) {
-        problems.push(Problem::new(columns.at(row, Field::Title), "缺少标题", "missing title"));
+        problems.push(Problem::said(columns.at(row, Field::Title), reader::MISSING_TITLE, &[]));
     }
     let mut cost = None;
     let cost_cell = cell(Field::Cost);
     match cost_cell.and_then(|c| c.merged.map(|m| (m, c.filled))) {
-        Some(((r1, r2), false)) => {
-            problems.push(merged_problem(columns.at(row, Field::Cost), r1, r2, ("金额", "cost")))
-        }
+        Some(((r1, r2), false)) => problems.push(merged_problem(columns.at(row, Field::Cost), r1, r2, reader::AMOUNT)),
         Some((_, true)) => follows_merge = true,
         None if cost_cell.and_then(zero_formula).is_some() => {
             let formula = cost_cell.and_then(zero_formula).unwrap_or_default();
@@ -1393,12 +1201,13 @@ fn read_row(
             match parse_amount(&value, columns.cost_unit) {
                 Ok(a) => {
                     if a.rounded {
-                        warnings.push(format!(
-                            "{sheet_zh}第 {r} 行：估算金额 {c} 已取整为 {y} 元 / {sheet_en}row {r}: cost {c} rounded to {y} yuan",
-                            r = row.number,
-                            c = value.text(),
-                            y = a.yuan
-                        ));
+                        let (r, c, y) = (row.number.to_string(), value.text(), a.yuan.to_string());
+                        let (zh, en) = fill_apart(
+                            reader::COST_ROUNDED,
+                            &[("sheet", sheet_zh), ("r", &r), ("c", &c), ("y", &y)],
+                            &[("sheet", sheet_en), ("r", &r), ("c", &c), ("y", &y)],
+                        );
+                        warnings.push(format!("{zh} / {en}"));
                     }
                     cost = Some(a.yuan);
                     costs.push(CostCell { row: row.number, shown: value.text(), amount: a });
@@ -1424,32 +1233,23 @@ fn read_row(
 /// at the desk, a comma-separated list) cannot carry.
 pub fn id_problem(id: &str) -> Option<Message> {
     if id.contains([',', ';', '"']) || id.chars().any(char::is_control) {
-        return Some((
-            format!("项目编号“{id}”含有逗号、分号、引号或换行：编号要能写进选票清单和 Pabulib 文件，请改掉这些字符"),
-            format!("proposal id \"{id}\" holds a comma, semicolon, quote or line break: ids go into ballot lists and Pabulib files; remove them"),
-        ));
+        return Some(fill(reader::ID_HAS_SEPARATORS, &[("id", &id)]));
     }
     None
 }
 
-fn merged_problem(at: At, r1: usize, r2: usize, what: (&str, &str)) -> Problem {
-    let (a, b) = (r1 + 1, r2 + 1);
-    Problem::new(
-        at,
-        format!("第 {a}–{b} 行的{}是一个合并单元格：每个提案要有自己的{}，请取消合并并逐行填写", what.0, what.0),
-        format!(
-            "rows {a}–{b} share one merged {} cell: each proposal needs its own {}; unmerge it and fill in each row",
-            what.1, what.1
-        ),
-    )
+fn merged_problem(at: At, r1: usize, r2: usize, what: Words) -> Problem {
+    let (a, b) = ((r1 + 1).to_string(), (r2 + 1).to_string());
+    let (zh, en) = fill_apart(
+        reader::MERGED_CELL,
+        &[("a", &a), ("b", &b), ("what", what.zh)],
+        &[("a", &a), ("b", &b), ("what", what.en)],
+    );
+    Problem::new(at, zh, en)
 }
 
 fn unsaved(at: At, formula: &str) -> Problem {
-    Problem::new(
-        at,
-        format!("公式 ={formula} 没有保存计算结果（文件可能由别的程序生成）：请用 Excel 或 WPS 打开并保存一次"),
-        format!("the formula ={formula} has no saved result (the file was perhaps written by another program): open it in Excel or WPS and save it once"),
-    )
+    Problem::said(at, reader::FORMULA_UNSAVED, &[("formula", &formula)])
 }
 
 /// A formula whose saved result is 0: what programs that write workbooks
@@ -1463,11 +1263,7 @@ fn zero_formula(c: &super::sheet::Cell) -> Option<&str> {
 }
 
 fn unsaved_zero(at: At, formula: &str) -> Problem {
-    Problem::new(
-        at,
-        format!("公式 ={formula} 保存的结果是 0，可能从未计算过（文件可能由别的程序生成）：请用 Excel 或 WPS 打开并保存一次；如果确实是 0，请直接填写 0"),
-        format!("the formula ={formula} has 0 as its saved result and was perhaps never computed (the file was perhaps written by another program): open it in Excel or WPS and save it once; if it really is 0, type 0"),
-    )
+    Problem::said(at, reader::FORMULA_ZERO, &[("formula", &formula)])
 }
 
 /// Note each merged region of a descriptive column once, when its first
@@ -1489,11 +1285,9 @@ fn note_merges(
         let shown = grid.rows.get(r1).map(|r| r.text(c)).unwrap_or_default();
         let letter = column_letter(c);
         let header = columns.header(c);
-        notes.push(format!(
-            "第 {a}–{b} 行 {letter} 列“{header}”是合并单元格，已逐行填入“{shown}” / rows {a}–{b} of column {letter} \"{header}\" are one merged cell: \"{shown}\" filled into each row",
-            a = r1 + 1,
-            b = r2 + 1
-        ));
+        let values: [(&str, &dyn std::fmt::Display); 5] =
+            [("a", &(r1 + 1)), ("b", &(r2 + 1)), ("letter", &letter), ("header", &header), ("shown", &shown)];
+        notes.push(both(reader::MERGED_CELL_FILLED, &values));
     }
 }
 
@@ -1518,30 +1312,14 @@ fn check_scale(costs: &[CostCell], columns: &Columns, problems: &mut Vec<Problem
         let as_read = grouped(c.amount.yuan);
         let m = grouped(median.round() as u64);
         if c.amount.exact * SCALE_RATIO < median {
-            let larger = if unit == Unit::Wan { "亿" } else { "万" };
-            problems.push(Problem::new(
-                cell_at(columns, c.row),
-                format!(
-                    "金额“{shown}”读作 {as_read} 元，比本列的中位数 {m} 元小得多：如果是 {shown}{larger}，请写“{shown}{larger}”；如果确实是 {as_read} 元，请写“{as_read}元”"
-                ),
-                format!(
-                    "the cost \"{shown}\" reads as {as_read} yuan, far below the column's median of {m}: write \"{shown}{larger}\" if that is what it means, or \"{as_read}元\" if it really is {as_read} yuan"
-                ),
-            ));
+            let larger = if unit == Unit::Wan { reader::HUNDRED_MILLION } else { reader::TEN_THOUSAND };
+            let values: [(&str, &dyn std::fmt::Display); 4] =
+                [("shown", shown), ("as_read", &as_read), ("m", &m), ("larger", &larger.zh)];
+            problems.push(Problem::said(cell_at(columns, c.row), reader::FAR_BELOW_THE_MEDIAN, &values));
         } else if c.amount.exact > median * SCALE_RATIO {
-            problems.push(Problem::new(
-                cell_at(columns, c.row),
-                format!(
-                    "金额“{shown}”按本列单位（{}）读作 {as_read} 元，比本列的中位数 {m} 元大得多：如果是 {shown} 元，请写“{shown}元”；如果确实是 {as_read} 元，请写明单位（如“{shown}{}”）",
-                    unit.zh(),
-                    unit.zh()
-                ),
-                format!(
-                    "the cost \"{shown}\" in the column's unit ({}) reads as {as_read} yuan, far above the column's median of {m}: write \"{shown}元\" if it is in yuan, or write its unit in the cell (\"{shown}{}\") if it really is {as_read} yuan",
-                    unit.zh(),
-                    unit.zh()
-                ),
-            ));
+            let values: [(&str, &dyn std::fmt::Display); 4] =
+                [("shown", shown), ("as_read", &as_read), ("m", &m), ("unit", &unit.zh())];
+            problems.push(Problem::said(cell_at(columns, c.row), reader::FAR_ABOVE_THE_MEDIAN, &values));
         }
     }
 }
@@ -1566,19 +1344,12 @@ fn check_total(
     let n = proposals.len();
     if let Some(stated) = count {
         if stated == n {
-            notes.push(format!(
-                "第 {row} 行写明共 {stated} 项，与读到的一致 / row {row} states {stated} items, as read"
-            ));
+            notes.push(both(reader::COUNT_AS_READ, &[("row", &row), ("stated", &stated)]));
         } else if stated == n + hidden {
-            notes.push(format!(
-                "第 {row} 行写明共 {stated} 项，含 {hidden} 个隐藏行 / row {row} states {stated} items, counting {hidden} hidden row(s)"
-            ));
+            notes.push(both(reader::COUNT_WITH_HIDDEN, &[("row", &row), ("stated", &stated), ("hidden", &hidden)]));
         } else {
-            problems.push(Problem::new(
-                At::Row(row),
-                format!("合计行“{label}”写明共 {stated} 项，但读到 {n} 个提案：请核对（或删去合计行）"),
-                format!("the totals row \"{label}\" states {stated} items, but {n} proposals were read: check them (or delete the totals row)"),
-            ));
+            let values: [(&str, &dyn std::fmt::Display); 3] = [("label", &label), ("stated", &stated), ("n", &n)];
+            problems.push(Problem::said(At::Row(row), reader::COUNT_DIFFERS, &values));
         }
     }
     let Some(stated) = amount else { return };
@@ -1586,19 +1357,11 @@ fn check_total(
     let tolerance = 0.5 + 0.01 * n as f64;
     let (s, r) = (grouped(stated.round() as u64), grouped(read.round() as u64));
     if (stated - read).abs() <= tolerance {
-        notes.push(format!(
-            "第 {row} 行的合计 {s} 元与读到的提案金额之和一致 / the total on row {row}, {s}, matches the costs read"
-        ));
+        notes.push(both(reader::TOTAL_AS_READ, &[("row", &row), ("s", &s)]));
     } else if hidden > 0 && (stated - read - hidden_cost).abs() <= tolerance {
-        notes.push(format!(
-            "第 {row} 行的合计 {s} 元含隐藏行的金额；读到的提案之和为 {r} 元 / the total on row {row}, {s}, includes the hidden rows; the proposals read add up to {r}"
-        ));
+        notes.push(both(reader::TOTAL_WITH_HIDDEN, &[("row", &row), ("s", &s), ("r", &r)]));
     } else {
-        problems.push(Problem::new(
-            cell_at(columns, row),
-            format!("合计行的金额 {s} 元与读到的 {n} 个提案金额之和 {r} 元不符：请核对各行金额和单位（或删去合计行）"),
-            format!("the totals row says {s} but the {n} proposals read add up to {r}: check the costs and their unit (or delete the totals row)"),
-        ));
+        problems.push(Problem::said(cell_at(columns, row), reader::TOTAL_DIFFERS, &[("s", &s), ("n", &n), ("r", &r)]));
     }
 }
 
@@ -1623,17 +1386,12 @@ pub struct Amount {
 /// separators that leave the amount in doubt (`1,2万`, `12.000`).
 pub fn parse_amount(value: &Value, unit: Unit) -> Result<Amount, Message> {
     match value {
-        Value::Empty => Err(("缺少估算金额".into(), "missing cost".into())),
-        Value::Text(s) if s.trim().is_empty() => Err(("缺少估算金额".into(), "missing cost".into())),
+        Value::Empty => Err(fill(reader::MISSING_COST, &[])),
+        Value::Text(s) if s.trim().is_empty() => Err(fill(reader::MISSING_COST, &[])),
         Value::Number(n) => amount(*n * unit.factor(), false, &number_text(*n)),
         Value::Text(s) => parse_cost_text(s.trim(), unit),
-        Value::Date(shown) => Err((
-            format!("金额单元格是日期格式（显示为 {shown}）：请把单元格格式改为“数值”后重新填写金额"),
-            format!(
-                "the cost cell is formatted as a date (shows {shown}): format it as a number and type the cost again"
-            ),
-        )),
-        Value::Error(e) => Err((format!("金额单元格显示错误 {e}"), format!("the cost cell shows the error {e}"))),
+        Value::Date(shown) => Err(fill(reader::COST_CELL_IS_A_DATE, &[("shown", shown)])),
+        Value::Error(e) => Err(fill(reader::COST_CELL_SHOWS_ERROR, &[("error", e)])),
         Value::Unsaved(f) => {
             let p = unsaved(At::File, f);
             Err((p.zh, p.en))
@@ -1643,37 +1401,30 @@ pub fn parse_amount(value: &Value, unit: Unit) -> Result<Amount, Message> {
 
 fn amount(yuan: f64, explicit: bool, raw: &str) -> Result<Amount, Message> {
     if yuan < 0.0 {
-        return Err((format!("估算金额不能为负数：{raw}"), format!("cost cannot be negative: {raw}")));
+        return Err(fill(reader::COST_NEGATIVE, &[("raw", &raw)]));
     }
     if !yuan.is_finite() || yuan > 1e15 {
-        return Err((format!("估算金额过大：{raw}"), format!("cost is too large: {raw}")));
+        return Err(fill(reader::COST_TOO_LARGE, &[("raw", &raw)]));
     }
     let whole = yuan.round();
     Ok(Amount { yuan: whole as u64, exact: yuan, rounded: (yuan - whole).abs() >= 0.005, explicit })
 }
 
 fn parse_cost_text(raw: &str, column_unit: Unit) -> Result<Amount, Message> {
-    let not_number = || (format!("估算金额“{raw}”不是数字"), format!("cost \"{raw}\" is not a number"));
+    let not_number = || fill(reader::COST_NOT_A_NUMBER, &[("raw", &raw)]);
     let folded: String = fold_width(raw)
         .chars()
-        .map(|c| if c == '￥' { '¥' } else { c })
+        .map(|c| if c == aliases::FULL_WIDTH_YEN { '¥' } else { c })
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
         .collect::<String>()
         .to_lowercase();
     let mut text = folded.as_str();
-    for prefix in ["大约", "约为", "约", "预计", "¥", "rmb", "cny"] {
+    for prefix in aliases::COST_PREFIXES {
         text = text.strip_prefix(prefix).unwrap_or(text);
     }
-    text = text.strip_suffix("人民币").unwrap_or(text);
+    text = text.strip_suffix(aliases::RMB).unwrap_or(text);
     let mut unit = None;
-    for (suffix, u) in [
-        ("万元", Unit::Wan),
-        ("千元", Unit::Qian),
-        ("元", Unit::Yuan),
-        ("万", Unit::Wan),
-        ("千", Unit::Qian),
-        ("yuan", Unit::Yuan),
-    ] {
+    for &(suffix, u) in aliases::COST_SUFFIXES {
         if let Some(rest) = text.strip_suffix(suffix) {
             text = rest;
             unit = Some(u);
@@ -1683,11 +1434,8 @@ fn parse_cost_text(raw: &str, column_unit: Unit) -> Result<Amount, Message> {
     if text.is_empty() {
         return Err(not_number());
     }
-    if text.contains(['~', '至']) || text.chars().skip(1).any(|c| c == '-') {
-        return Err((
-            format!("估算金额“{raw}”是一个范围：请只写一个金额"),
-            format!("cost \"{raw}\" is a range: write one amount"),
-        ));
+    if text.contains(aliases::RANGE_MARKS) || text.chars().skip(1).any(|c| c == '-') {
+        return Err(fill(reader::COST_RANGE, &[("raw", &raw)]));
     }
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -1708,18 +1456,12 @@ fn parse_cost_text(raw: &str, column_unit: Unit) -> Result<Amount, Message> {
         let groups: Vec<&str> = int_part.split(',').collect();
         let ok = (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3);
         if !ok {
-            return Err((
-                format!("估算金额“{raw}”中的逗号位置不对，看不出是多少（1,2万 是 1.2万 还是 12万？）：小数请用点（1.2万），千位分隔请每三位一个逗号（12,000）"),
-                format!("cost \"{raw}\": its comma is not a thousands separator, so the amount is in doubt (is 1,2万 1.2万 or 12万?): write decimals with a point (1.2万) and group thousands by three (12,000)"),
-            ));
+            return Err(fill(reader::COST_COMMA_IN_DOUBT, &[("raw", &raw)]));
         }
     }
     let effective = unit.unwrap_or(column_unit);
     if effective == Unit::Yuan && frac.is_some_and(|f| f.len() == 3) && !int_part.contains(',') {
-        return Err((
-            format!("估算金额“{raw}”有三位小数，看不出是多少（12.000 是 12 元还是 12,000 元？）：千位分隔请用逗号（12,000），元的小数最多两位"),
-            format!("cost \"{raw}\" has three decimals, so the amount is in doubt (is 12.000 twelve or twelve thousand?): group thousands with commas (12,000); yuan have at most two decimals"),
-        ));
+        return Err(fill(reader::COST_THREE_DECIMALS, &[("raw", &raw)]));
     }
     let number: f64 = digits.replace(',', "").parse().map_err(|_| not_number())?;
     let value = if negative { -number } else { number };
@@ -1727,13 +1469,15 @@ fn parse_cost_text(raw: &str, column_unit: Unit) -> Result<Amount, Message> {
 }
 
 pub fn parse_level(raw: &str) -> Result<Level, Message> {
-    match normalise(raw).as_str() {
-        "" | "community" | "社区" | "社区级" | "村" | "村级" => Ok(Level::Community),
-        "street" | "街道" | "街道级" | "镇" | "镇级" | "乡镇" => Ok(Level::Street),
-        _ => Err((
-            format!("层级“{raw}”无法识别（应为“社区”或“街道”）"),
-            format!("unknown level \"{raw}\" (expected community or street)"),
-        )),
+    let n = normalise(raw);
+    if aliases::LEVEL_COMMUNITY.contains(&n.as_str()) {
+        Ok(Level::Community)
+    } else if aliases::LEVEL_STREET.contains(&n.as_str()) {
+        Ok(Level::Street)
+    } else {
+        let values: [(&str, &dyn std::fmt::Display); 3] =
+            [("raw", &raw), ("community", &print::COMMUNITY.zh), ("street", &print::STREET.zh)];
+        Err(fill(reader::UNKNOWN_LEVEL, &values))
     }
 }
 
