@@ -267,7 +267,7 @@ pub fn contacts(l: &Loaded, data: &Path) -> Result<String> {
     use crate::documents::publish::{reason_text, Outcome};
     let s = &l.state;
     let Some(record) = &s.prescreening else {
-        bail!("{}", said(print::THIS_MEETING_HAS_NO_PRESCREENING, &[]));
+        bail!("{}", said(print::NO_PRESCREENING_RECORD, &[]));
     };
     let contacts: std::collections::HashMap<String, String> =
         Store::open_read_only(data)?.contacts()?.into_iter().collect();
@@ -396,26 +396,25 @@ pub fn verify(data: &Path, head: Option<&str>) -> Result<String> {
         }
     }
     let t = s.turnout();
-    let paper = if t.paper > 0 || s.desk.stickers() > 0 {
-        print::PAPER_COUNTED
-            .fill(&[
-                ("phone", &s.ballots.len().to_string()),
-                ("paper", &(t.paper - t.void).to_string()),
-                ("void", &t.void.to_string()),
-                ("stickers", &s.desk.stickers().to_string()),
-            ])
-            .1
+    let (paper_zh, paper_en) = if t.paper > 0 || s.desk.stickers() > 0 {
+        print::PAPER_COUNTED.fill(&[
+            ("phone", &s.ballots.len().to_string()),
+            ("paper", &(t.paper - t.void).to_string()),
+            ("void", &t.void.to_string()),
+            ("stickers", &s.desk.stickers().to_string()),
+        ])
     } else {
-        String::new()
+        (String::new(), String::new())
     };
-    let intact = said(
-        print::LOG_INTACT,
-        &[
-            ("entries", &l.rows.len().to_string()),
-            ("ballots", &s.counted_ballots().to_string()),
-            ("paper", &paper),
-            ("phase", s.phase.as_str()),
-        ],
+    // Each language its own breakdown and phase name (the English keeps the wire name).
+    let (entries, ballots) = (l.rows.len().to_string(), s.counted_ballots().to_string());
+    let line = |text: &str, paper: &str, phase: &str| {
+        fill_in(text, &[("entries", &entries), ("ballots", &ballots), ("paper", paper), ("phase", phase)])
+    };
+    let intact = format!(
+        "{} / {}",
+        line(print::LOG_INTACT.zh, &paper_zh, s.phase.zh()),
+        line(print::LOG_INTACT.en, &paper_en, s.phase.as_str())
     );
     // "head HASH" is read by scripts (and tests): a format, as the log's own key is.
     let mut out = format!("{intact}\nhead {}\n", s.head);

@@ -209,6 +209,8 @@ async fn a_lost_wal_is_refused_and_restored_from_a_witness_copy() {
     assert!(text(&restored).contains(&format!("the log now has {} entries", v.length)), "{}", text(&restored));
     let verify = hub_cmd(&["verify", "--data", s(&v.data)]).unwrap();
     assert!(verify.contains("log intact") && verify.contains(&format!("{VOTERS} ballots")), "{verify}");
+    // Chinese first: the Chinese half says the same figures.
+    assert!(verify.contains(&format!("计入选票 {VOTERS} 张")), "{verify}");
     every_ballot_is_there(&v.data, &acked);
 
     // It serves again; a client that saw the last entry before the kill is welcome.

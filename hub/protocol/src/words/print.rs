@@ -359,7 +359,6 @@ ui_words! {
     STICKER_VOTES_HEADER = "贴纸票", "Sticker votes";
     BY_THE_RANKING = "按排名", "by the ranking";
     BY_EQUAL_SHARES = "平均分配份额", "by equal shares";
-    THIS_MEETING_HAS_NO_PRESCREENING = "这场会议没有预审记录（会议文件未写 prescreening）", "this meeting has no pre-screening record (the meeting file names none)";
     ORIGINAL_NO = "原始编号", "Original no.";
     CONTACT = "联系方式", "Contact";
     WHAT_WAS_PROPOSED = "建议内容", "What was proposed";
@@ -388,9 +387,8 @@ ui_words! {
     BALLOT_WITH_N_CHOICES = "第 {seq} 条记录：选票选了 {n} 项", "entry {seq}: a ballot with {n} choices";
     RESULTS_DIFFER = "重新计算的结果与记录不符", "recomputed results differ";
     FUNDED_OVER_BUDGET = "入选项目合计超过预算", "the funded total exceeds the budget";
-    LOG_INTACT = "日志完整，每条记录都符合规则", "log intact, every entry within the rules: {entries} entries, {ballots} ballots{paper}, phase {phase}";
-    // (The Chinese line gives no breakdown.)
-    PAPER_COUNTED = "", " counted ({phone} by phone, {paper} on paper; {void} more paper ballots void; {stickers} stickers)";
+    LOG_INTACT = "日志完整，每条记录都符合规则：共 {entries} 条记录，计入选票 {ballots} 张{paper}，阶段：{phase}", "log intact, every entry within the rules: {entries} entries, {ballots} ballots{paper}, phase {phase}";
+    PAPER_COUNTED = "（手机 {phone} 张，纸质 {paper} 张；另有纸质废票 {void} 张；贴纸 {stickers} 张）", " counted ({phone} by phone, {paper} on paper; {void} more paper ballots void; {stickers} stickers)";
     HEAD_IS_ENTRY = "哈希 {h} 是第 {seq} 条记录，其后有 {after} 条", "{h} is entry {seq} of the log; {after} entries follow it";
     HEAD_NOT_IN_LOG = "哈希 {h} 不在本日志中", "{h} is not part of this log";
     COUNT_LABEL = "计票", "count";
