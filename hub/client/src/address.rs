@@ -2,6 +2,8 @@
 //! prints, the page address residents open, or a whole join link from a
 //! card (which also carries the token).
 
+use yuanzhuo_protocol::words::{verify, Words};
+
 /// A hub to connect to: its WebSocket URL, its pages' base, and a token if
 /// the address was a join link.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,7 +20,7 @@ pub struct HubAddress {
 pub fn parse_hub(input: &str) -> Result<HubAddress, String> {
     let s = input.trim();
     if s.is_empty() {
-        return Err("会场服务器地址为空 / the hub address is empty".into());
+        return Err(both(verify::HUB_ADDRESS_EMPTY, &[]));
     }
     let (scheme, rest) = match s.split_once("://") {
         Some((sc, rest)) => (sc.to_ascii_lowercase(), rest),
@@ -27,7 +29,7 @@ pub fn parse_hub(input: &str) -> Result<HubAddress, String> {
     let secure = match scheme.as_str() {
         "ws" | "http" => false,
         "wss" | "https" => true,
-        other => return Err(format!("不支持的地址类型 {other}:// / unsupported address scheme {other}://")),
+        other => return Err(both(verify::UNSUPPORTED_ADDRESS_SCHEME, &[("scheme", other)])),
     };
     let (rest, fragment) = match rest.split_once('#') {
         Some((r, f)) => (r, Some(f)),
@@ -38,7 +40,7 @@ pub fn parse_hub(input: &str) -> Result<HubAddress, String> {
         None => (rest, ""),
     };
     if authority.is_empty() || authority.contains(char::is_whitespace) {
-        return Err(format!("无法识别的地址 {s} / cannot read the address {s}"));
+        return Err(both(verify::CANNOT_READ_ADDRESS, &[("address", s)]));
     }
     let authority =
         if authority.rsplit_once(':').is_some_and(|(_, p)| p.chars().all(|c| c.is_ascii_digit()) && !p.is_empty())
@@ -55,6 +57,13 @@ pub fn parse_hub(input: &str) -> Result<HubAddress, String> {
         .filter(|t| !t.is_empty());
     let (ws, http) = if secure { ("wss", "https") } else { ("ws", "http") };
     Ok(HubAddress { ws_url: format!("{ws}://{authority}/ws"), http_base: format!("{http}://{authority}"), token })
+}
+
+/// A refusal in both languages, "中文 / English" (said before the
+/// interface language is known).
+fn both(w: Words, values: &[(&str, &str)]) -> String {
+    let (zh, en) = w.fill(values);
+    format!("{zh} / {en}")
 }
 
 #[cfg(test)]

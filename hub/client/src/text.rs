@@ -4,6 +4,7 @@
 //! language.
 
 use unicode_width::UnicodeWidthChar;
+use yuanzhuo_protocol::words::{print, ui};
 
 /// Cells one character takes (control characters: none).
 pub fn char_width(c: char) -> usize {
@@ -86,7 +87,7 @@ pub fn is_over(remaining_ms: i64) -> bool {
 /// "超时 0:07" / "over 0:07" (the pages show the same through `YZ.clock`).
 pub fn countdown(remaining_ms: i64, lang: Lang) -> String {
     if is_over(remaining_ms) {
-        format!("{}{}", lang.t("超时 ", "over "), clock(remaining_ms))
+        format!("{}{}", lang.t(ui::OVER.zh, ui::OVER.en), clock(remaining_ms))
     } else {
         clock(remaining_ms.max(0))
     }
@@ -105,8 +106,9 @@ impl Lang {
     /// `zh` or `en` (and a few spellings of them).
     pub fn parse(s: &str) -> Option<Lang> {
         match s.trim().to_ascii_lowercase().as_str() {
-            "zh" | "zh-cn" | "cn" | "中文" => Some(Lang::Zh),
+            "zh" | "zh-cn" | "cn" => Some(Lang::Zh),
             "en" | "english" => Some(Lang::En),
+            name if name == print::LANGUAGE_NAMES.zh => Some(Lang::Zh),
             _ => None,
         }
     }

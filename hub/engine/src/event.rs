@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use yuanzhuo_protocol::words::{fill_in, ui, verify};
 use yuanzhuo_protocol::*;
 
 /// Everything that can happen to a meeting. Serialised into the log as
@@ -374,17 +375,19 @@ impl Actor {
         }
         match (self.role, self.number) {
             (Role::Scrutineer, Some(n)) => return format!("{} {}", self.role.zh(), scrutineer_letter(n)),
-            (Role::Counter | Role::Registrar, Some(n)) => return format!("{} · {n}号", self.role.zh()),
+            (Role::Counter | Role::Registrar, Some(n)) => {
+                return format!("{} · {}", self.role.zh(), fill_in(verify::DESK_NUMBER.zh, &[("n", &n.to_string())]))
+            }
             _ => {}
         }
         match self.table {
             Some(t) if !self.all_tables => {
                 let name = rules
                     .and_then(|r| r.tables.get((t as usize).checked_sub(1)?).cloned())
-                    .unwrap_or_else(|| format!("第{t}桌"));
+                    .unwrap_or_else(|| fill_in(ui::TABLE.zh, &[("n", &t.to_string())]));
                 format!("{} · {name}", self.role.zh())
             }
-            _ if self.all_tables => format!("{} · 全部桌", self.role.zh()),
+            _ if self.all_tables => format!("{} · {}", self.role.zh(), ui::EVERY_TABLE.zh),
             _ => self.role.zh().to_string(),
         }
     }
@@ -432,5 +435,15 @@ mod tests {
             let text = format!(r#"{{"type":"paper_finished","batch":3,"counter":{bad}}}"#);
             assert!(serde_json::from_str::<Event>(&text).is_err(), "{text} was read");
         }
+    }
+
+    #[test]
+    fn an_actor_is_labelled_by_role_and_place() {
+        let label = |key: &str| crate::parse_actor(key).map(|a| a.label(None));
+        assert_eq!(label("chair:5").as_deref(), Some("桌长 · 第5桌"));
+        assert_eq!(label("adviser:*").as_deref(), Some("技术顾问 · 全部桌"));
+        assert_eq!(label("counter:2").as_deref(), Some("点票员 · 2号"));
+        assert_eq!(label("registrar:3").as_deref(), Some("登记员 · 3号"));
+        assert_eq!(label("voter:V0042").as_deref(), Some("V0042"));
     }
 }

@@ -9,6 +9,7 @@
 use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256};
+use yuanzhuo_protocol::words::{verify, Words};
 use yuanzhuo_protocol::*;
 
 use crate::event::Event;
@@ -45,7 +46,11 @@ pub struct RecordProblem {
     pub en: String,
 }
 
-fn p(raw: Option<usize>, zh: String, en: String) -> RecordProblem {
+/// The problem `w`, with its `{name}`s filled in.
+fn p(raw: Option<usize>, w: Words, values: &[(&str, &dyn std::fmt::Display)]) -> RecordProblem {
+    let values: Vec<(&str, String)> = values.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let (zh, en) = w.fill(&values);
     RecordProblem { raw, zh, en }
 }
 
@@ -58,14 +63,10 @@ fn too_long(s: &str, max: usize) -> bool {
 pub fn record_problems(proposals: &[Proposal], record: &Prescreening) -> Vec<RecordProblem> {
     let mut out = vec![];
     if record.raw.is_empty() {
-        out.push(p(None, "预审记录里没有任何原始提议".into(), "the pre-screening record holds no proposals".into()));
+        out.push(p(None, verify::RECORD_HOLDS_NO_PROPOSALS, &[]));
     }
     if record.raw.len() > MAX_RAW_PROPOSALS {
-        out.push(p(
-            None,
-            format!("预审记录最多 {MAX_RAW_PROPOSALS} 条，这里有 {} 条", record.raw.len()),
-            format!("a pre-screening record holds at most {MAX_RAW_PROPOSALS} proposals, not {}", record.raw.len()),
-        ));
+        out.push(p(None, verify::RECORD_TOO_LONG, &[("max", &MAX_RAW_PROPOSALS), ("n", &record.raw.len())]));
     }
     let listed: HashSet<&str> = proposals.iter().map(|p| p.id.as_str()).collect();
     let mut seen: HashMap<String, usize> = HashMap::new();
@@ -75,40 +76,24 @@ pub fn record_problems(proposals: &[Proposal], record: &Prescreening) -> Vec<Rec
         let at = Some(i);
         let key = raw_id_key(&r.id);
         if key.is_empty() || too_long(&r.id, MAX_ID_CHARS) {
-            out.push(p(
-                at,
-                format!("原始编号须为 1 到 {MAX_ID_CHARS} 个字符"),
-                format!("a raw id is 1 to {MAX_ID_CHARS} characters"),
-            ));
+            out.push(p(at, verify::RAW_ID_LENGTH, &[("max", &MAX_ID_CHARS)]));
         } else if let Some(first) = seen.insert(key, i) {
-            out.push(p(
-                at,
-                format!("原始编号 {} 重复（与第 {} 条相同）", r.id, first + 1),
-                format!("the raw id {} is used twice (as by proposal {})", r.id, first + 1),
-            ));
+            out.push(p(at, verify::RAW_ID_TWICE, &[("id", &r.id), ("first", &(first + 1))]));
         }
         if r.text.trim().is_empty() || too_long(&r.text, MAX_TEXT_CHARS) {
-            out.push(p(
-                at,
-                format!("建议内容须为 1 到 {MAX_TEXT_CHARS} 个字符"),
-                format!("a proposal's text is 1 to {MAX_TEXT_CHARS} characters"),
-            ));
+            out.push(p(at, verify::RAW_TEXT_LENGTH, &[("max", &MAX_TEXT_CHARS)]));
         }
         if too_long(&r.proposer, MAX_PROPOSER_CHARS) || too_long(&r.location, MAX_LOCATION_CHARS) {
             out.push(p(
                 at,
-                format!("提议人最多 {MAX_PROPOSER_CHARS} 个字符，地点最多 {MAX_LOCATION_CHARS} 个字符"),
-                format!("a proposer is at most {MAX_PROPOSER_CHARS} characters, a location {MAX_LOCATION_CHARS}"),
+                verify::PROPOSER_AND_LOCATION_LENGTH,
+                &[("proposer", &MAX_PROPOSER_CHARS), ("location", &MAX_LOCATION_CHARS)],
             ));
         }
         match &r.outcome {
             RawOutcome::Kept { proposal } | RawOutcome::Merged { proposal, .. } => {
                 if !listed.contains(proposal.as_str()) {
-                    out.push(p(
-                        at,
-                        format!("会议提案 {proposal} 不在提案表里"),
-                        format!("the meeting's proposal {proposal} is not in the proposals table"),
-                    ));
+                    out.push(p(at, verify::PROPOSAL_NOT_IN_TABLE, &[("proposal", proposal)]));
                     continue;
                 }
                 covered.insert(proposal.as_str());
@@ -116,46 +101,25 @@ pub fn record_problems(proposals: &[Proposal], record: &Prescreening) -> Vec<Rec
                     if let Some(first) = kept.insert(proposal.as_str(), i) {
                         out.push(p(
                             at,
-                            format!(
-                                "提案 {proposal} 已由原始提议 {} 保留：其余并入它的提议请标为“合并”并写明合并方式",
-                                record.raw[first].id
-                            ),
-                            format!(
-                                "the proposal {proposal} is already kept from {}: mark the others merged, with how",
-                                record.raw[first].id
-                            ),
+                            verify::PROPOSAL_ALREADY_KEPT,
+                            &[("proposal", proposal), ("first", &record.raw[first].id)],
                         ));
                     }
                 }
             }
             RawOutcome::Struck { rule, reason } => {
                 if !(1..=7).contains(rule) {
-                    out.push(p(
-                        at,
-                        format!("排除规则须为 1 到 7（七条排除规则之一），这里是 {rule}"),
-                        format!("the exclusion rule is one of the seven (1 to 7), not {rule}"),
-                    ));
+                    out.push(p(at, verify::RULE_NOT_ONE_OF_SEVEN, &[("rule", rule)]));
                 }
                 if reason.trim().is_empty() || too_long(reason, MAX_REASON_CHARS) {
-                    out.push(p(
-                        at,
-                        format!("排除须写一句理由（1 到 {MAX_REASON_CHARS} 个字符）"),
-                        format!("a strike needs a one-line reason (1 to {MAX_REASON_CHARS} characters)"),
-                    ));
+                    out.push(p(at, verify::STRIKE_NEEDS_REASON, &[("max", &MAX_REASON_CHARS)]));
                 }
             }
         }
     }
     for prop in proposals {
         if !covered.contains(prop.id.as_str()) {
-            out.push(p(
-                None,
-                format!("会议提案 {} 在预审记录里没有来源（没有保留或并入它的原始提议）", prop.id),
-                format!(
-                    "the meeting's proposal {} has no source in the record (no raw proposal kept as or merged into it)",
-                    prop.id
-                ),
-            ));
+            out.push(p(None, verify::PROPOSAL_HAS_NO_SOURCE, &[("proposal", &prop.id)]));
         }
     }
     out

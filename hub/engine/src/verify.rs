@@ -12,6 +12,7 @@
 //! log that breaks it is caught, and the entry is named. The hub refuses
 //! to serve such a log; `hub verify` reports it.
 
+use yuanzhuo_protocol::words::{fill_in, verify, Words};
 use yuanzhuo_protocol::*;
 
 use crate::event::{Actor, Event, Recorded};
@@ -40,15 +41,18 @@ pub struct Violation {
 }
 
 impl Violation {
-    fn new(seq: u64, zh: impl Into<String>, en: impl Into<String>) -> Violation {
-        Violation { seq, problem: en.into(), zh: zh.into() }
+    fn said(seq: u64, w: Words) -> Violation {
+        Violation { seq, problem: w.en.into(), zh: w.zh.into() }
     }
 }
 
 /// "第 130 条记录：… / entry 130: …", as `scripts/verify-count` names an entry.
 impl std::fmt::Display for Violation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "第 {} 条记录：{} / entry {}: {}", self.seq, self.zh, self.seq, self.problem)
+        let n = self.seq.to_string();
+        let zh = fill_in(verify::AT_ENTRY.zh, &[("n", &n), ("zh", &self.zh)]);
+        let en = fill_in(verify::AT_ENTRY.en, &[("n", &n), ("en", &self.problem)]);
+        write!(f, "{zh} / {en}")
     }
 }
 
@@ -59,8 +63,10 @@ struct Problem {
 }
 
 impl Problem {
-    fn new(zh: impl Into<String>, en: impl Into<String>) -> Problem {
-        Problem { zh: zh.into(), en: en.into() }
+    /// The entry `w` with its `{name}`s filled in.
+    fn said(w: Words, values: &[(&str, &str)]) -> Problem {
+        let (zh, en) = w.fill(values);
+        Problem { zh, en }
     }
 }
 
@@ -84,7 +90,7 @@ impl Checker {
         let seq = e.record.seq;
         if e.record.at_ms < self.last_at_ms {
             self.group.clear();
-            return Err(Violation::new(seq, "时间早于上一条记录", "its time is earlier than the entry before"));
+            return Err(Violation::said(seq, verify::TIME_BEFORE_ENTRY_BEFORE));
         }
         self.last_at_ms = e.record.at_ms;
         let same = self
@@ -115,11 +121,7 @@ impl Checker {
         let seq = first.seq;
         let logged: Vec<&Event> = group.iter().map(|(r, ..)| &r.event).collect();
         if let Some((r, ..)) = group.iter().find(|(r, ..)| r.at_ms != first.at_ms) {
-            return Err(Violation::new(
-                r.seq,
-                "同一操作的几条记录时间不同",
-                "entries of one command with different times",
-            ));
+            return Err(Violation::said(r.seq, verify::ONE_COMMAND_AT_TWO_TIMES));
         }
         let decided =
             self.redecide(actor, prev, first, &logged).map_err(|p| Violation { seq, problem: p.en, zh: p.zh })?;
@@ -140,57 +142,44 @@ impl Checker {
         let s = &self.state;
         let name = event_name(&first.event);
         let refused = |r: crate::Rejection| {
-            let (code, detail) = (r.code, r.detail.map(|d| format!("，{d}")).unwrap_or_default());
-            let detail_en = detail.replacen('，', ": ", 1);
-            Problem::new(
-                format!("{actor} 的 {name} 违反规则：{}（{}{detail}）", code.zh(), code.as_str()),
-                format!("{name} by {actor} breaks the rules: {} ({}{detail_en})", code.en(), code.as_str()),
-            )
+            let (w, detail) = match &r.detail {
+                Some(d) => (verify::BREAKS_THE_RULES_DETAIL, d.as_str()),
+                None => (verify::BREAKS_THE_RULES, ""),
+            };
+            let values = |why| {
+                [("actor", actor), ("name", name.as_str()), ("why", why), ("code", r.code.as_str()), ("detail", detail)]
+            };
+            Problem { zh: fill_in(w.zh, &values(r.code.zh())), en: fill_in(w.en, &values(r.code.en())) }
         };
         if let Event::MeetingDefined { .. } = first.event {
             return if first.seq == 1 && actor == "hub" {
                 Ok(vec![first.event.clone()])
             } else {
-                Err(Problem::new(
-                    "会议定义只能是日志的第一条",
-                    "a meeting definition that is not the log's first entry",
-                ))
+                Err(Problem::said(verify::DEFINITION_NOT_FIRST, &[]))
             };
         }
         if first.seq == 1 {
-            return Err(Problem::new(
-                "日志的第一条不是会议定义",
-                "the log does not begin with the meeting's definition",
-            ));
+            return Err(Problem::said(verify::FIRST_ENTRY_NOT_DEFINITION, &[]));
         }
         // Entry 2 is the staff cards, issued by the hub with the meeting, and
         // nothing else is: no staff card is added later.
         if (first.seq == 2) != matches!(first.event, Event::StaffCardsIssued { .. }) {
-            return Err(Problem::new(
-                "日志的第 2 条，且只有第 2 条，是工作人员卡（staff_cards_issued）",
-                "entry 2, and only entry 2, is the staff cards (staff_cards_issued)",
-            ));
+            return Err(Problem::said(verify::STAFF_CARDS_ARE_ENTRY_TWO, &[]));
         }
         // A meeting defined with a pre-screening record has it at entry 3.
         let names_record = s.definition.as_ref().is_some_and(|d| !d.prescreening.is_empty());
         if first.seq == 3 && names_record && !matches!(first.event, Event::PrescreeningRecorded { .. }) {
-            return Err(Problem::new(
-                "会议定义写明了预审记录，但日志第 3 条不是它（prescreening_recorded）",
-                "the definition names a pre-screening record, but entry 3 is not it (prescreening_recorded)",
-            ));
+            return Err(Problem::said(verify::RECORD_NOT_ENTRY_THREE, &[]));
         }
         let who = parse_actor(actor)
-            .ok_or_else(|| Problem::new(format!("未知的操作者 {actor:?}"), format!("unknown actor {actor:?}")))?;
+            .ok_or_else(|| Problem::said(verify::UNKNOWN_ACTOR, &[("actor", &format!("{actor:?}"))]))?;
         let ctx = Ctx { now_ms: first.at_ms, head: prev.to_string() };
         let cmd = match &first.event {
             Event::StaffCardsIssued { cards } => {
                 return if actor == "hub" {
                     s.issue_staff_cards(cards.clone()).map_err(refused)
                 } else {
-                    Err(Problem::new(
-                        format!("工作人员卡只能由会场服务器发放，这里是 {actor}"),
-                        format!("staff cards issued by {actor}, not by the hub"),
-                    ))
+                    Err(Problem::said(verify::STAFF_CARDS_NOT_BY_HUB, &[("actor", actor)]))
                 };
             }
             Event::PrescreeningRecorded { record } => {
@@ -199,13 +188,9 @@ impl Checker {
                 return if actor == "hub" && first.seq == 3 {
                     s.record_prescreening(record.clone()).map_err(refused)
                 } else {
-                    Err(Problem::new(
-                        format!("预审记录只能由会场服务器在创建会议时写入第 3 条，这里是第 {} 条、{actor}", first.seq),
-                        format!(
-                            "the pre-screening record is written by the hub as entry 3 when it creates the meeting, \
-                             not as entry {} by {actor}",
-                            first.seq
-                        ),
+                    Err(Problem::said(
+                        verify::RECORD_NOT_BY_HUB_AT_CREATION,
+                        &[("n", &first.seq.to_string()), ("actor", actor)],
                     ))
                 };
             }
@@ -214,30 +199,22 @@ impl Checker {
                 // meeting (entry 3, or 4 after a pre-screening record).
                 let created_at = if s.prescreening.is_some() { 4 } else { 3 };
                 if actor == "hub" && first.seq != created_at {
-                    return Err(Problem::new(
-                        format!("会场服务器在会议创建之后自行发放选民卡（第 {} 条）", first.seq),
-                        format!("voter cards issued by the hub after the meeting was created (entry {})", first.seq),
-                    ));
+                    return Err(Problem::said(verify::VOTER_CARDS_BY_HUB_LATER, &[("n", &first.seq.to_string())]));
                 }
                 let who = if actor == "hub" { Actor::organiser() } else { who };
                 return s.issue_voter_cards(&who, commitments.clone(), reason).map_err(refused);
             }
             Event::CardClaimed { serial, device, address, same_address_as } => {
                 if who.desk_card().as_deref() != Some(serial.as_str()) {
-                    return Err(Problem::new(
-                        format!("卡 {serial} 由 {actor} 认领：只能由持卡人自己认领"),
-                        format!("card {serial} claimed by {actor}, not by its own actor"),
+                    return Err(Problem::said(
+                        verify::CARD_CLAIMED_BY_ANOTHER,
+                        &[("serial", serial), ("actor", actor)],
                     ));
                 }
                 return s.claim(serial, device, address, same_address_as.clone()).map_err(refused);
             }
-            other => command_of(group).ok_or_else(|| {
-                let name = event_name(other);
-                Problem::new(
-                    format!("{name} 只能随另一项操作一起记录，不能单独出现"),
-                    format!("{name} comes only with another command, never on its own"),
-                )
-            })?,
+            other => command_of(group)
+                .ok_or_else(|| Problem::said(verify::ONLY_WITH_ANOTHER_COMMAND, &[("name", &event_name(other))]))?,
         };
         s.decide(&who, &cmd, &ctx).map_err(refused)
     }
@@ -339,31 +316,16 @@ fn mismatch(logged: Option<&Event>, decided: Option<&Event>) -> Problem {
             let (name, given) = (event_name(l), event_name(d));
             let (a, b) = (serde_json::to_value(l).unwrap_or_default(), serde_json::to_value(d).unwrap_or_default());
             match first_difference(&a, &b, String::new()) {
-                Some((path, got, want)) if name == given => Problem::new(
-                    format!("这条 {name} 与规则不符：{path} 记为 {got}，按规则应为 {want}"),
-                    format!("this {name} is not what the rules give: {path} is {got}, the rules give {want}"),
+                Some((path, got, want)) if name == given => Problem::said(
+                    verify::FIELD_NOT_WHAT_RULES_GIVE,
+                    &[("name", &name), ("path", &path), ("got", &got), ("want", &want)],
                 ),
-                _ => Problem::new(
-                    format!("这里记为 {name}，按规则应为 {given}"),
-                    format!("this {name} is not what the rules give ({given})"),
-                ),
+                _ => Problem::said(verify::EVENT_NOT_WHAT_RULES_GIVE, &[("name", &name), ("given", &given)]),
             }
         }
-        (Some(l), None) => {
-            let name = event_name(l);
-            Problem::new(
-                format!("这条 {name} 是多出来的：规则对这项操作没有给出它"),
-                format!("this {name} is more than the rules give for its command"),
-            )
-        }
-        (None, Some(d)) => {
-            let given = event_name(d);
-            Problem::new(
-                format!("这项操作缺少规则给出的 {given}"),
-                format!("the command lacks the {given} the rules give"),
-            )
-        }
-        (None, None) => Problem::new("与规则不符", "not what the rules give"),
+        (Some(l), None) => Problem::said(verify::MORE_THAN_RULES_GIVE, &[("name", &event_name(l))]),
+        (None, Some(d)) => Problem::said(verify::LACKS_WHAT_RULES_GIVE, &[("given", &event_name(d))]),
+        (None, None) => Problem::said(verify::NOT_WHAT_RULES_GIVE, &[]),
     }
 }
 
@@ -404,5 +366,118 @@ fn brief(v: &serde_json::Value) -> String {
     match s.char_indices().nth(70) {
         Some((i, _)) => format!("{}…", &s[..i]),
         None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    /// The Rust files of `hub/engine/src` and `hub/client/src`, each without
+    /// its `#[cfg(test)]` module (the last thing in a file: tests may assert
+    /// Chinese text) and without comments.
+    fn code_files() -> Vec<(String, String)> {
+        let hub = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut out = Vec::new();
+        for folder in ["engine/src", "client/src"] {
+            let dir = hub.join(folder);
+            for e in std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display())).flatten() {
+                if e.path().extension().is_some_and(|x| x == "rs") {
+                    let text = std::fs::read_to_string(e.path()).unwrap_or_else(|err| panic!("{err}"));
+                    let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+                    out.push((format!("hub/{folder}/{}", e.file_name().to_string_lossy()), without_comments(code)));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    /// Code without `/* … */` and without `//` comments (at the start of a
+    /// line or after a space, so that "ws://" stays).
+    fn without_comments(text: &str) -> String {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(i) = rest.find("/*") {
+            out.push_str(&rest[..i]);
+            rest = rest[i + 2..].split_once("*/").map_or("", |(_, r)| r);
+        }
+        out.push_str(rest);
+        out.lines()
+            .map(|l| match l.find("//").filter(|&i| i == 0 || l[..i].ends_with(char::is_whitespace)) {
+                Some(i) => &l[..i],
+                None => l,
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn is_cjk(c: char) -> bool {
+        matches!(c, '\u{3000}'..='\u{303f}' | '\u{3400}'..='\u{9fff}' | '\u{ff00}'..='\u{ffef}')
+    }
+
+    /// Every word the engine and the clients' shared crate show comes from
+    /// the vocabulary (`yuanzhuo_protocol::words`): none of their code
+    /// writes Chinese itself.
+    #[test]
+    fn the_engine_and_the_client_write_no_chinese() {
+        let files = code_files();
+        for must in ["hub/engine/src/verify.rs", "hub/engine/src/event.rs", "hub/client/src/address.rs"] {
+            assert!(files.iter().any(|(f, _)| f == must), "{must} not read: {files:?}");
+        }
+        let found: Vec<String> = files
+            .iter()
+            .flat_map(|(name, code)| {
+                code.lines()
+                    .enumerate()
+                    .filter(|(_, l)| l.chars().any(is_cjk))
+                    .map(move |(n, l)| format!("{name}:{}: {}", n + 1, l.trim()))
+            })
+            .collect();
+        assert!(found.is_empty(), "Chinese written outside yuanzhuo_protocol::words:\n{}", found.join("\n"));
+    }
+
+    /// Each entry of `words::verify` is used by the engine or the client.
+    #[test]
+    fn every_verify_word_is_used() {
+        let code: String = code_files().into_iter().map(|(_, c)| c).collect();
+        let used: std::collections::BTreeSet<String> = code
+            .split("verify::")
+            .skip(1)
+            .map(|p| p.chars().take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_').collect())
+            .collect();
+        let unused: Vec<_> = verify::ALL.iter().map(|(k, _)| *k).filter(|k| !used.contains(*k)).collect();
+        assert!(
+            unused.is_empty(),
+            "words::verify entries neither the engine nor the client uses (remove them): {unused:?}"
+        );
+    }
+
+    #[test]
+    fn a_violation_names_its_entry_in_both_languages() {
+        let v = Violation::said(130, verify::TIME_BEFORE_ENTRY_BEFORE);
+        assert_eq!(
+            v.to_string(),
+            "第 130 条记录：时间早于上一条记录 / entry 130: its time is earlier than the entry before"
+        );
+        // A value is not read again as a template.
+        let v = Violation { seq: 7, problem: "{zh}".into(), zh: "{en}".into() };
+        assert_eq!(v.to_string(), "第 7 条记录：{en} / entry 7: {zh}");
+    }
+
+    #[test]
+    fn a_log_begins_with_the_definition() {
+        let mut c = Checker::new();
+        let r = Recorded { seq: 1, at_ms: 5, hash: String::new(), event: Event::TimerPaused };
+        c.push(Entry { record: &r, actor: "organiser", command_id: Some("c1"), prev: "" }).expect("gathered");
+        let v = c.finish().map(|_| ()).map_err(|v| v.to_string());
+        assert_eq!(
+            v,
+            Err(
+                "第 1 条记录：日志的第一条不是会议定义 / entry 1: the log does not begin with the meeting's definition"
+                    .into()
+            )
+        );
     }
 }

@@ -76,6 +76,9 @@ pub mod print;
 pub mod reader;
 /// The table-client's own words (not sent to the pages).
 pub mod terminal;
+/// The engine's and the terminal clients' shared words: `hub verify`'s
+/// violations, a pre-screening record's problems, actor labels, addresses.
+pub mod verify;
 
 /// How the budget goes to the ranking, as the room is told before the vote.
 pub fn allocation(a: Allocation) -> Words {
@@ -248,7 +251,7 @@ mod tests {
     #[test]
     fn each_page_word_is_one_entry() {
         let mut seen = std::collections::HashMap::new();
-        for (k, w) in ui::ALL.iter().chain(terminal::ALL).chain(print::ALL).chain(reader::ALL) {
+        for (k, w) in ui::ALL.iter().chain(terminal::ALL).chain(print::ALL).chain(reader::ALL).chain(verify::ALL) {
             assert!(k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{k}");
             if let Some(other) = seen.insert((w.zh, w.en), k) {
                 panic!("{other} and {k} say the same thing: merge them");
@@ -271,6 +274,7 @@ mod tests {
             .chain(terminal::ALL)
             .chain(print::ALL)
             .chain(reader::ALL)
+            .chain(verify::ALL)
             .map(|(k, _)| *k)
             .filter(|k| {
                 k.rsplit('_').next().is_some_and(|last| !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()))
