@@ -211,7 +211,7 @@ pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
     // The English CSV writes the JSON export's codes (true, false, greedy…).
     let yes_no = |b: bool| match (zh, b) {
         (true, true) => ui::YES.zh,
-        (true, false) => ui::NO_2.zh,
+        (true, false) => ui::ANSWER_NO.zh,
         (false, true) => "true",
         (false, false) => "false",
     };
@@ -226,7 +226,7 @@ pub fn csv(l: &Loaded, lang: Lang) -> Result<String> {
             (Some(Funding::Completion), false) => "completion",
             (Some(Funding::Greedy), true) => print::BY_THE_RANKING.zh,
             (Some(Funding::Shares), true) => print::BY_EQUAL_SHARES.zh,
-            (Some(Funding::Completion), true) => ui::COMPLETION_2.zh,
+            (Some(Funding::Completion), true) => ui::HOW_FUNDED_COMPLETION.zh,
             (None, _) => "",
         };
         let reason = match (&r.unfunded_reason, zh) {
