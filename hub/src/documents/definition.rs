@@ -707,7 +707,7 @@ fn check_rules(r: &Rules, out: &mut Vec<Problem>) {
     ];
     for (value, key) in at_least_one {
         if value == 0 {
-            let w = reader::SETTING_AT_LEAST_1;
+            let w = reader::SETTING_AT_LEAST_ONE;
             let (zh, en) = fill_apart(w, &[("key", key.zh)], &[("key", key.en)]);
             out.push(Problem::new(At::File, zh, en));
         }

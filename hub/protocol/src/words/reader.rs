@@ -48,7 +48,7 @@ ui_words! {
     TABLE_NAME_EMPTY = "第 {n} 张桌的桌名为空", "table {n} has an empty name";
     TABLE_NAME_TWICE = "桌名“{name}”重复", "duplicate table name \"{name}\"";
     /// `{key}`: one of the four below.
-    SETTING_AT_LEAST_1 = "{key} 至少为 1", "{key} must be at least 1";
+    SETTING_AT_LEAST_ONE = "{key} 至少为 1", "{key} must be at least 1";
     PICKS_PER_TABLE = "picks_per_table（每桌推选数）", "picks_per_table";
     MAX_CHOICES = "max_choices（每人最多投票数）", "max_choices";
     DISCUSSION_MINUTES = "discussion_minutes（讨论时长）", "discussion_minutes";
@@ -115,7 +115,6 @@ ui_words! {
     PRESCREENING_RECORD = "预审记录", "pre-screening record";
     /// The summary writes each count after its label in both languages ("保留 kept 3").
     N_RAW_PROPOSALS = "{n} 条原始提议", "raw proposals";
-    KEPT = "保留", "kept";
     MERGED = "合并", "merged";
     STRUCK = "排除", "struck";
     WITH_A_CONTACT = "有联系方式", "with a contact";

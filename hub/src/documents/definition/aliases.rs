@@ -334,7 +334,7 @@ pub const RECORD_REMARK_OPENS: &[char] = &['(', '（'];
 pub const RECORD_FOOTERS: &[&str] = &["制表", "审核"];
 
 /// Outcomes (the first of each is the word a message asks for).
-pub const KEPT: &[&str] = &[reader::KEPT.zh, "入选", "采纳", "保留提案", "kept", "keep"];
+pub const KEPT: &[&str] = &[print::KEPT.zh, "入选", "采纳", "保留提案", "kept", "keep"];
 pub const MERGED: &[&str] = &[reader::MERGED.zh, "并入", "已合并", "merged", "merge"];
 pub const STRUCK: &[&str] = &[reader::STRUCK.zh, "删除", "剔除", "不采纳", "已排除", "struck", "strike", "excluded"];
 

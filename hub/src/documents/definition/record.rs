@@ -104,7 +104,7 @@ impl RecordRead {
         // Each count after its label in both languages: "保留 kept 3".
         let label = |w: Words, n: &dyn std::fmt::Display| format!("{} {} {n}", w.zh, w.en);
         let (record, raw) = (reader::PRESCREENING_RECORD, reader::N_RAW_PROPOSALS);
-        let counts = [label(reader::KEPT, &kept), label(reader::MERGED, &merged), label(reader::STRUCK, &struck)]
+        let counts = [label(print::KEPT, &kept), label(reader::MERGED, &merged), label(reader::STRUCK, &struck)]
             .join(ui::COMMA.zh);
         let mut out = format!(
             "{} / {}: {} {} — {counts}{}{}\n",
@@ -295,7 +295,7 @@ fn read_for(
             None => {
                 let values: [(&str, &dyn std::fmt::Display); 4] = [
                     ("text", &outcome_text),
-                    ("kept", &reader::KEPT.zh),
+                    ("kept", &print::KEPT.zh),
                     ("merged", &reader::MERGED.zh),
                     ("struck", &reader::STRUCK.zh),
                 ];
