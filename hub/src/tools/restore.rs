@@ -213,7 +213,7 @@ pub fn backup(data: &Path, out: &Path) -> Result<String> {
     let bytes = std::fs::metadata(out)?.len();
     let (backed, entries) = (console::BACKED_UP, console::ENTRIES_UNIT);
     Ok(format!(
-        "{} / {}: {} ({} {} / {}, head {head}, {} KiB)。\n{}\n",
+        "{} / {}: {} ({} {} / {}, head {head}, {} KiB){}\n{}\n",
         backed.zh,
         backed.en,
         out.display(),
@@ -221,6 +221,7 @@ pub fn backup(data: &Path, out: &Path) -> Result<String> {
         entries.zh,
         entries.en,
         bytes / 1024,
+        console::FULL_STOP.zh,
         told(console::BACKUP_HOLDS_MEETING, &[("path", &out.display())])
     ))
 }

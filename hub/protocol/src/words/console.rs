@@ -76,6 +76,8 @@ ui_words! {
     ENTRIES_WITH_CARDS = "{n} 条记录", "entries, head {head}, with its cards and key";
     LOG_NOT_WHOLE = "不备份不完整的日志", "a log that is not whole is not backed up: {problem}";
     BACKED_UP = "已备份", "backed up";
+    /// The end of the backup's first line, in Chinese.
+    FULL_STOP = "。", ".";
     BACKUP_HOLDS_MEETING = "这一个文件包含整场会议：日志、卡片（令牌）和会场服务器的密钥，请像保管卡片一样保管它。在另一台电脑上：hub restore --from {path} --data 新文件夹", "This one file holds the whole meeting: the log, the cards (tokens) and the hub's key; keep it as safe as the cards. On another computer: hub restore --from {path} --data NEW-FOLDER";
     LOG_DAMAGED_CANNOT_GO_ON = "日志已损坏，不能继续", "the log is damaged and cannot go on: {problem}";
     NO_MEETING_IN_FOLDER = "数据文件夹中没有会议", "the data folder holds no meeting";
@@ -100,4 +102,16 @@ ui_words! {
     TOKEN_PROJECTOR = "投影", "projector";
     VOTER_CARDS_SHOWN = "投票卡", "voter cards ({shown} shown, {total} in total)";
     VOTER_CARDS_MINTED = "投票卡", "voter cards: {n} minted (mint more with --voters N, list them with --all-voters)";
+    // The data folder (meeting/folder.rs).
+    FOLDER_IN_USE = "另一个程序（{who}）正在使用数据文件夹 {path}：一个文件夹同时只能由一个会场服务器使用。", "Another process ({who}) is using the data folder {path}: one hub per data folder. Stop it first, or use another --data folder.";
+    DISK_READ_ONLY = "磁盘是只读的", "the disk is read-only";
+    NO_PERMISSION_TO_WRITE = "没有写入权限", "no permission to write there";
+    DISK_FULL = "磁盘已满", "the disk is full";
+    CANNOT_BE_WRITTEN = "无法写入", "it cannot be written";
+    LAST_WRITE_FAILED = "最近一次保存失败", "the last write failed";
+    DISK_STATE_UNREADABLE = "无法读取磁盘状态", "the disk's state cannot be read";
+    FOLDER_NOT_WRITABLE = "数据文件夹 {path} 不能写入（{zh}），会场服务器无法保存任何记录，拒绝启动。请换一个可写的文件夹（--data）。", "The data folder {path} cannot be written ({en}: {error}); the hub could not save anything, so it will not start. Use a writable folder (--data).";
+    HEAD_RECORD_DAMAGED = "日志末端记录 {path} 已损坏，无法读取", "the head record {path} is damaged. If the log is known to be whole, delete that file and start again (clients will still tell the hub if it lost anything); otherwise restore from a witness copy (hub restore).";
+    ACKNOWLEDGED_MISSING = "日志只到第 {len} 条，但会场服务器已确认到第 {seq} 条（哈希 {head}）：已确认的记录丢失了。", "The log ends at entry {len}, but the hub had acknowledged up to entry {seq} (hash {head}): acknowledged entries are missing.";
+    LOG_CHANGED = "日志第 {seq} 条的哈希是 {have}，与会场服务器确认过的 {want} 不同：日志被改动或换成了别的日志。", "Entry {seq} of the log has hash {have}, not {want} as the hub acknowledged: the log was changed or replaced.";
 }
