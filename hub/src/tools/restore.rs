@@ -20,7 +20,7 @@ use crate::meeting::keys::Keys;
 use crate::meeting::store::{check_chain, Row, Store};
 use crate::tools::witness::{check_body, read_copy};
 use crate::{said, told};
-use yuanzhuo_protocol::words::console;
+use yuanzhuo_protocol::words::{console, ui};
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 
@@ -221,7 +221,7 @@ pub fn backup(data: &Path, out: &Path) -> Result<String> {
         entries.zh,
         entries.en,
         bytes / 1024,
-        console::FULL_STOP.zh,
+        ui::ES_END.zh,
         told(console::BACKUP_HOLDS_MEETING, &[("path", &out.display())])
     ))
 }

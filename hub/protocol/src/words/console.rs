@@ -76,8 +76,6 @@ ui_words! {
     ENTRIES_WITH_CARDS = "{n} 条记录", "entries, head {head}, with its cards and key";
     LOG_NOT_WHOLE = "不备份不完整的日志", "a log that is not whole is not backed up: {problem}";
     BACKED_UP = "已备份", "backed up";
-    /// The end of the backup's first line, in Chinese.
-    FULL_STOP = "。", ".";
     BACKUP_HOLDS_MEETING = "这一个文件包含整场会议：日志、卡片（令牌）和会场服务器的密钥，请像保管卡片一样保管它。在另一台电脑上：hub restore --from {path} --data 新文件夹", "This one file holds the whole meeting: the log, the cards (tokens) and the hub's key; keep it as safe as the cards. On another computer: hub restore --from {path} --data NEW-FOLDER";
     LOG_DAMAGED_CANNOT_GO_ON = "日志已损坏，不能继续", "the log is damaged and cannot go on: {problem}";
     NO_MEETING_IN_FOLDER = "数据文件夹中没有会议", "the data folder holds no meeting";
