@@ -7,7 +7,29 @@ pub mod meeting;
 pub mod tools;
 pub mod wire;
 
+use yuanzhuo_protocol::words::Words;
+
 /// Wall-clock milliseconds since the Unix epoch: the only clock the hub reads.
+/// An entry of the vocabulary in both languages, each `{name}` filled in.
+pub fn both(w: Words, values: &[(&str, &dyn std::fmt::Display)]) -> (String, String) {
+    let values: Vec<(&str, String)> = values.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    let values: Vec<(&str, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    w.fill(&values)
+}
+
+/// An entry as the hub says it on one line, "中文 / English".
+pub fn said(w: Words, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let (zh, en) = both(w, values);
+    format!("{zh} / {en}")
+}
+
+/// An entry as the hub says it at length: the Chinese, then the English on
+/// the next line.
+pub fn told(w: Words, values: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let (zh, en) = both(w, values);
+    format!("{zh}\n{en}")
+}
+
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }

@@ -70,6 +70,8 @@ macro_rules! ui_words {
 /// Every other word the hub's pages show: labels, buttons, notices.
 pub mod ui;
 
+/// The hub's own words on the command line and to the organiser.
+pub mod console;
 /// The words of the hub's printed and exported documents.
 pub mod print;
 /// The words of the meeting-file reader (its refusals, warnings and notes).
@@ -251,7 +253,8 @@ mod tests {
     #[test]
     fn each_page_word_is_one_entry() {
         let mut seen = std::collections::HashMap::new();
-        for (k, w) in ui::ALL.iter().chain(terminal::ALL).chain(print::ALL).chain(reader::ALL).chain(verify::ALL) {
+        let all = ui::ALL.iter().chain(terminal::ALL).chain(print::ALL).chain(reader::ALL);
+        for (k, w) in all.chain(verify::ALL).chain(console::ALL) {
             assert!(k.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_'), "{k}");
             if let Some(other) = seen.insert((w.zh, w.en), k) {
                 panic!("{other} and {k} say the same thing: merge them");
@@ -275,6 +278,7 @@ mod tests {
             .chain(print::ALL)
             .chain(reader::ALL)
             .chain(verify::ALL)
+            .chain(console::ALL)
             .map(|(k, _)| *k)
             .filter(|k| {
                 k.rsplit('_').next().is_some_and(|last| !last.is_empty() && last.chars().all(|c| c.is_ascii_digit()))

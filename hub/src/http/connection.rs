@@ -23,6 +23,7 @@ use crate::meeting::store::{ClaimRow, TokenRow};
 use crate::meeting::tokens::{actor_of, device_hash, identity_of, pin_hash, valid_pin, DeskCheck, Registry};
 use crate::meeting::{encode, Broadcast, Direct, MeetingHandle, Outbox, Request};
 use crate::wire::upgrade::{send_text, send_wire, Out, Sink, Socket};
+use yuanzhuo_protocol::words::console;
 
 /// Direct messages queued for one connection before it is considered stuck.
 const OUTBOX: usize = 256;
@@ -143,7 +144,8 @@ fn unreadable(e: &WsError) -> Option<(ErrorCode, String, CloseCode)> {
         WsError::Capacity(_) => Some(too_large()),
         WsError::Io(io) if crate::wire::deflate::is_too_large(io) => Some(too_large()),
         WsError::Utf8(_) => {
-            Some((ErrorCode::BadMessage, "invalid UTF-8 / 不是有效的 UTF-8 文本".into(), CloseCode::Invalid))
+            let w = console::INVALID_UTF8;
+            Some((ErrorCode::BadMessage, format!("{} / {}", w.en, w.zh), CloseCode::Invalid))
         }
         WsError::Protocol(p) => Some((ErrorCode::BadMessage, p.to_string(), CloseCode::Protocol)),
         WsError::Io(io) if io.kind() == std::io::ErrorKind::InvalidData => {
@@ -322,7 +324,11 @@ async fn desk_hello(
     }
     let (Some(device), Some(pin)) = (device, pin) else { return Err(refused(ErrorCode::ClaimRequired)) };
     let Some(pin) = valid_pin(&pin) else {
-        let mut msg = ErrorMsg::new(None, ErrorCode::InvalidField, Some("pin: 4 to 6 digits / 4至6位数字".into()));
+        let mut msg = ErrorMsg::new(
+            None,
+            ErrorCode::InvalidField,
+            Some(format!("{} / {}", console::PIN_DIGITS.en, console::PIN_DIGITS.zh)),
+        );
         msg.about = Some(Box::new(ErrorAbout::field("pin")));
         return Err(msg);
     };

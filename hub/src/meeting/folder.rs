@@ -15,6 +15,9 @@ use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use tokio::sync::watch;
+use yuanzhuo_protocol::words::console;
+
+use crate::{said, told};
 
 pub const LOCK_FILE: &str = "meeting.lock";
 pub const HEAD_FILE: &str = "meeting.head";
@@ -61,12 +64,7 @@ impl Lock {
                     Some(h) => format!("pid {}", h.pid),
                     None => "?".to_string(),
                 };
-                bail!(
-                    "另一个程序（{who}）正在使用数据文件夹 {dir}：一个文件夹同时只能由一个会场服务器使用。\n\
-                     Another process ({who}) is using the data folder {dir}: one hub per data folder. \
-                     Stop it first, or use another --data folder.",
-                    dir = dir.display()
-                );
+                bail!("{}", told(console::FOLDER_IN_USE, &[("who", &who), ("path", &dir.display())]));
             }
             Err(std::fs::TryLockError::Error(e)) => {
                 return Err(e).with_context(|| format!("cannot lock {}", path.display()));
@@ -135,18 +133,15 @@ pub fn check_writable(dir: &Path) -> Result<()> {
 }
 
 fn unwritable(path: &Path, e: &std::io::Error) -> anyhow::Error {
-    let (zh, en) = match e.kind() {
-        ErrorKind::ReadOnlyFilesystem => ("磁盘是只读的", "the disk is read-only"),
-        ErrorKind::PermissionDenied => ("没有写入权限", "no permission to write there"),
-        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => ("磁盘已满", "the disk is full"),
-        _ => ("无法写入", "it cannot be written"),
+    let why = match e.kind() {
+        ErrorKind::ReadOnlyFilesystem => console::DISK_READ_ONLY,
+        ErrorKind::PermissionDenied => console::NO_PERMISSION_TO_WRITE,
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => console::DISK_FULL,
+        _ => console::CANNOT_BE_WRITTEN,
     };
-    anyhow::anyhow!(
-        "数据文件夹 {p} 不能写入（{zh}），会场服务器无法保存任何记录，拒绝启动。请换一个可写的文件夹（--data）。\n\
-         The data folder {p} cannot be written ({en}: {e}); the hub could not save anything, so it will not start. \
-         Use a writable folder (--data).",
-        p = path.display()
-    )
+    let values: [(&str, &dyn std::fmt::Display); 4] =
+        [("path", &path.display()), ("zh", &why.zh), ("en", &why.en), ("error", e)];
+    anyhow::anyhow!("{}", told(console::FOLDER_NOT_WRITABLE, &values))
 }
 
 // ------------------------------------------------------------ the head record
@@ -193,12 +188,7 @@ impl HeadRecord {
         let best = bytes.chunks(SLOT).filter_map(parse_slot).max_by_key(|h| h.seq);
         match best {
             Some(h) => Ok(Some(h)),
-            None => bail!(
-                "日志末端记录 {p} 已损坏，无法读取 / the head record {p} is damaged. \
-                 If the log is known to be whole, delete that file and start again (clients will still tell \
-                 the hub if it lost anything); otherwise restore from a witness copy (hub restore).",
-                p = path.display()
-            ),
+            None => bail!("{}", said(console::HEAD_RECORD_DAMAGED, &[("path", &path.display())])),
         }
     }
 
@@ -268,24 +258,16 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
 /// when the log reaches the record with the same hash there.
 pub fn shortfall(recorded: &Head, len: u64, hash_at: impl Fn(u64) -> Option<String>) -> Option<String> {
     if recorded.seq > len {
-        return Some(format!(
-            "日志只到第 {len} 条，但会场服务器已确认到第 {} 条（哈希 {}）：已确认的记录丢失了。\n\
-             The log ends at entry {len}, but the hub had acknowledged up to entry {} (hash {}): acknowledged entries are missing.",
-            recorded.seq,
-            crate::meeting::head::grouped(&recorded.hash, 16),
-            recorded.seq,
-            crate::meeting::head::grouped(&recorded.hash, 16),
-        ));
+        let head = crate::meeting::head::grouped(&recorded.hash, 16);
+        return Some(told(console::ACKNOWLEDGED_MISSING, &[("len", &len), ("seq", &recorded.seq), ("head", &head)]));
     }
     match hash_at(recorded.seq) {
         Some(h) if h == recorded.hash => None,
-        other => Some(format!(
-            "日志第 {seq} 条的哈希是 {have}，与会场服务器确认过的 {want} 不同：日志被改动或换成了别的日志。\n\
-             Entry {seq} of the log has hash {have}, not {want} as the hub acknowledged: the log was changed or replaced.",
-            seq = recorded.seq,
-            have = crate::meeting::head::grouped(other.as_deref().unwrap_or(""), 16),
-            want = crate::meeting::head::grouped(&recorded.hash, 16),
-        )),
+        other => {
+            let have = crate::meeting::head::grouped(other.as_deref().unwrap_or(""), 16);
+            let want = crate::meeting::head::grouped(&recorded.hash, 16);
+            Some(told(console::LOG_CHANGED, &[("seq", &recorded.seq), ("have", &have), ("want", &want)]))
+        }
     }
 }
 
@@ -365,13 +347,13 @@ impl Health {
         let full = free.is_some_and(|f| f < MIN_FREE_BYTES);
         let ok = last_error.is_none() && !read_only && !full && probe_error.is_none();
         let problem = if read_only {
-            Some(("磁盘是只读的", "the disk is read-only"))
+            Some(console::DISK_READ_ONLY)
         } else if full {
-            Some(("磁盘已满", "the disk is full"))
+            Some(console::DISK_FULL)
         } else if last_error.is_some() {
-            Some(("最近一次保存失败", "the last write failed"))
+            Some(console::LAST_WRITE_FAILED)
         } else if probe_error.is_some() {
-            Some(("无法读取磁盘状态", "the disk's state cannot be read"))
+            Some(console::DISK_STATE_UNREADABLE)
         } else {
             None
         };
@@ -380,8 +362,8 @@ impl Health {
             "free_bytes": free,
             "read_only": read_only,
             "last_error": last_error.or(probe_error),
-            "zh": problem.map(|p| p.0),
-            "en": problem.map(|p| p.1),
+            "zh": problem.map(|p| p.zh),
+            "en": problem.map(|p| p.en),
         })
     }
 }

@@ -4,6 +4,9 @@
 //! (32 bits) a rewritten log can be ground until one of its entries matches
 //! a photographed head in minutes on one computer; 16 digits take 2^64 tries.
 
+use crate::{said, told};
+use yuanzhuo_protocol::words::console;
+
 /// The fewest hex digits accepted as a head seen earlier.
 pub const MIN_HEAD_DIGITS: usize = 16;
 
@@ -19,24 +22,13 @@ pub fn grouped(hash: &str, digits: usize) -> String {
 pub fn parse_seen(input: &str) -> Result<String, String> {
     let h: String = input.chars().filter(|c| !c.is_whitespace() && *c != '-').collect::<String>().to_ascii_lowercase();
     if let Some(bad) = h.chars().find(|c| !c.is_ascii_hexdigit()) {
-        return Err(format!(
-            "哈希只能包含十六进制数字（0-9、a-f），这里有“{bad}” / a head is hex digits (0-9, a-f) only, not “{bad}”"
-        ));
+        return Err(said(console::HEAD_NOT_HEX, &[("bad", &bad)]));
     }
     if h.len() < MIN_HEAD_DIGITS {
-        return Err(format!(
-            "哈希至少要 {MIN_HEAD_DIGITS} 位十六进制数字（64 位），这里只有 {n} 位：位数太少的哈希可以在几分钟内伪造出来。\
-             请抄下投影上完整的一组（如 76da 4c1c 9e02 b3f1）。\n\
-             A head needs at least {MIN_HEAD_DIGITS} hex digits (64 bits), this one has {n}: a head that short can be \
-             forged in minutes on one computer. Copy the whole group shown (e.g. 76da 4c1c 9e02 b3f1).",
-            n = h.len()
-        ));
+        return Err(told(console::HEAD_TOO_SHORT, &[("min", &MIN_HEAD_DIGITS), ("n", &h.len())]));
     }
     if h.len() > 64 {
-        return Err(format!(
-            "哈希最多 64 位十六进制数字，这里有 {n} 位 / a head has at most 64 hex digits, this one has {n}",
-            n = h.len()
-        ));
+        return Err(said(console::HEAD_TOO_LONG, &[("n", &h.len())]));
     }
     Ok(h)
 }

@@ -7,7 +7,9 @@
 
 use yuanzhuo_engine::{Checker, Entry, Recorded, State};
 
+use crate::both;
 use crate::meeting::store::{check_chain, Row};
+use yuanzhuo_protocol::words::console;
 
 /// Why a log fails: the entry (when one is to blame), in Chinese and English.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,22 +33,20 @@ impl Failure {
     fn chain(en: String) -> Failure {
         let seq = en.strip_prefix("entry ").and_then(|r| r.split(':').next()).and_then(|n| n.parse::<u64>().ok());
         let zh = match seq {
-            Some(n) => format!("第 {n} 条记录：哈希链不成立（记录被改动、删除或调换过）"),
-            None => "哈希链不成立".to_string(),
+            Some(n) => both(console::CHAIN_BROKEN_AT, &[("n", &n)]).0,
+            None => console::CHAIN_BROKEN.zh.to_string(),
         };
         Failure { seq, zh, en }
     }
 
     fn unreadable(seq: u64, e: &anyhow::Error) -> Failure {
-        Failure { seq: Some(seq), zh: format!("第 {seq} 条记录无法读取"), en: format!("entry {seq}: {e:#}") }
+        let (zh, en) = both(console::ENTRY_UNREADABLE, &[("seq", &seq), ("reason", &format!("{e:#}"))]);
+        Failure { seq: Some(seq), zh, en }
     }
 
     fn violation(v: yuanzhuo_engine::Violation) -> Failure {
-        Failure {
-            seq: Some(v.seq),
-            zh: format!("第 {} 条记录：{}", v.seq, v.zh),
-            en: format!("entry {}: {}", v.seq, v.problem),
-        }
+        let (zh, en) = both(console::AT_ENTRY, &[("seq", &v.seq), ("zh", &v.zh), ("en", &v.problem)]);
+        Failure { seq: Some(v.seq), zh, en }
     }
 }
 

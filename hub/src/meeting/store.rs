@@ -9,6 +9,7 @@
 //! body names its actor, command id and the command's digest), so nothing
 //! outside the chain decides what a client is told.
 
+use crate::said;
 use anyhow::{bail, Context, Result};
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 use yuanzhuo_engine::{chain_hash, Event, Recorded, GENESIS_PREV};
+use yuanzhuo_protocol::words::console;
 use yuanzhuo_protocol::{Role, TableNo};
 
 pub const DB_FILE: &str = "meeting.sqlite";
@@ -157,7 +159,7 @@ impl Store {
     pub fn open_read_only(dir: &Path) -> Result<Store> {
         let path = Self::path_in(dir);
         if !path.exists() {
-            bail!("没有会议数据：{} / no meeting data at {}", path.display(), path.display());
+            bail!("{}", said(console::NO_MEETING_DATA_AT, &[("path", &path.display())]));
         }
         let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         conn.busy_timeout(Duration::from_secs(10))?;
@@ -227,11 +229,8 @@ impl Store {
         if problems.len() == 1 && problems[0] == "ok" {
             return Ok(());
         }
-        bail!(
-            "数据库文件已损坏 / the database file {} is damaged: {}",
-            self.path.display(),
-            problems.iter().take(5).cloned().collect::<Vec<_>>().join("; ")
-        )
+        let problems = problems.iter().take(5).cloned().collect::<Vec<_>>().join("; ");
+        bail!("{}", said(console::DATABASE_DAMAGED, &[("path", &self.path.display()), ("problems", &problems)]))
     }
 
     /// A consistent copy of the whole database (log, tokens, key) in one
@@ -239,7 +238,7 @@ impl Store {
     /// snapshot of the database). `out` must not exist yet.
     pub fn backup_to(&self, out: &Path) -> Result<()> {
         if out.exists() {
-            bail!("{} 已存在，不会覆盖 / {} already exists; it is not overwritten", out.display(), out.display());
+            bail!("{}", said(console::NOT_OVERWRITTEN, &[("path", &out.display())]));
         }
         let target = out.to_str().ok_or_else(|| anyhow::anyhow!("the path {} is not UTF-8", out.display()))?;
         self.conn.execute("VACUUM INTO ?1", [target]).with_context(|| format!("cannot write {}", out.display()))?;

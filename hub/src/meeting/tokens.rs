@@ -16,6 +16,8 @@ use yuanzhuo_engine::{card_commitment, Actor, StaffCard, State};
 use yuanzhuo_protocol::*;
 
 use crate::meeting::store::{ClaimRow, TokenRow};
+use crate::{said, told};
+use yuanzhuo_protocol::words::{self, console, ui};
 
 const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Voter codes are typed by hand from a card: 12 characters (60 bits).
@@ -193,11 +195,7 @@ pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<Option<St
     // Codes are committed to over their serial, so a folder whose scrutineer
     // cards still carry the role's old name cannot be carried over.
     if let Some(t) = tokens.iter().find(|t| t.serial.starts_with("observer-")) {
-        bail!(
-            "这个数据文件夹由旧版圆桌创建（监票员卡 {0} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验、用 hub export 导出。\n\
-             This data folder was made by an earlier Yuanzhuo (scrutineer card {0} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify and exported with hub export.",
-            t.serial
-        );
+        bail!("{}", told(console::OLD_FOLDER, &[("serial", &t.serial)]));
     }
     let mut problems = vec![];
     for t in tokens {
@@ -208,14 +206,14 @@ pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<Option<St
         // A staff card acts as the role and table the log gave it, nothing else.
         if let Some(s) = e.staff.get(&t.serial) {
             if (s.card.role, s.card.table, s.card.all_tables) != (t.role, t.table, t.all_tables) {
-                problems.push(format!("{} (角色或桌号与日志不符 / role or table differs from the log)", t.serial));
+                problems.push(format!("{} ({})", t.serial, said(console::ROLE_OR_TABLE_DIFFERS, &[])));
                 continue;
             }
         }
         match logged {
-            None => problems.push(format!("{} (不在日志中 / not issued in the log)", t.serial)),
+            None => problems.push(format!("{} ({})", t.serial, said(console::NOT_IN_LOG, &[]))),
             Some(c) if *c != card_commitment(&e.meeting, &t.serial, &t.token) => {
-                problems.push(format!("{} (代码与日志的承诺不符 / code does not match the log's commitment)", t.serial))
+                problems.push(format!("{} ({})", t.serial, said(console::CODE_DOES_NOT_MATCH, &[])))
             }
             Some(_) => {}
         }
@@ -223,10 +221,7 @@ pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<Option<St
     if !problems.is_empty() {
         let n = problems.len();
         problems.truncate(10);
-        bail!(
-            "令牌表与日志不符，拒绝启动 / the tokens table does not match the log, refusing to start ({n} cards): {}",
-            problems.join("; ")
-        );
+        bail!("{}", said(console::TOKENS_DO_NOT_MATCH, &[("n", &n), ("problems", &problems.join("; "))]));
     }
     let have: std::collections::HashSet<&str> = tokens.iter().map(|t| t.serial.as_str()).collect();
     let missing: Vec<&str> =
@@ -236,12 +231,7 @@ pub fn check_against_log(state: &State, tokens: &[TokenRow]) -> Result<Option<St
     }
     let shown = missing.iter().take(20).copied().collect::<Vec<_>>().join(", ");
     let more = if missing.len() > 20 { " …" } else { "" };
-    Ok(Some(format!(
-        "注意：日志发放的 {n} 张卡在令牌表中没有代码，无法使用（{shown}{more}）。请在控制台注销这些卡并补发。\n\
-         Warning: {n} cards the log issued have no code in the tokens table and cannot be used ({shown}{more}). \
-         Cancel them in the console and issue others.",
-        n = missing.len()
-    )))
+    Ok(Some(told(console::CARDS_WITHOUT_CODE, &[("n", &missing.len()), ("shown", &shown), ("more", &more)])))
 }
 
 /// Counter tokens minted with a meeting.
@@ -531,43 +521,39 @@ impl TokenSheet {
         let line = |s: &mut String, label: &str, e: &Entry| {
             s.push_str(&format!("  {label:<22} {:<26} {}\n", e.token, e.link));
         };
-        s.push_str(&format!("{} — 令牌 / tokens (keep them secret)\n\n", self.meeting));
-        line(&mut s, "组织者 organiser", &self.organiser);
+        let label = |w: words::Words| format!("{} {}", w.zh, w.en);
+        s.push_str(&format!("{} — {}\n\n", self.meeting, said(console::TOKENS_KEEP_SECRET, &[])));
+        line(&mut s, &label(ui::PRESENCE_ORGANISER), &self.organiser);
         for t in &self.tables {
             s.push_str(&format!("\n  {} (table {})\n", t.name, t.table));
-            line(&mut s, "  桌长 chair", &t.chair);
-            line(&mut s, "  记录员 recorder", &t.recorder);
-            line(&mut s, "  技术顾问 adviser", &t.adviser);
+            line(&mut s, &format!("  {}", label(ui::CHAIR)), &t.chair);
+            line(&mut s, &format!("  {}", label(ui::RECORDER)), &t.recorder);
+            line(&mut s, &format!("  {}", label(console::TOKEN_ADVISER)), &t.adviser);
             if let Some(screen) = &t.screen {
-                line(&mut s, "  桌面屏 screen (只读)", screen);
+                line(&mut s, &format!("  {} ({})", label(console::TOKEN_SCREEN), console::READ_ONLY.zh), screen);
             }
         }
         s.push('\n');
-        line(&mut s, "顾问(全部桌) adviser*", &self.adviser_all);
+        line(&mut s, &label(console::TOKEN_ADVISER_ALL_TABLES), &self.adviser_all);
         for o in &self.scrutineers {
-            line(&mut s, &format!("监票员 {}", o.serial), o);
+            line(&mut s, &format!("{} {}", ui::ROLE_SCRUTINEER.zh, o.serial), o);
         }
-        line(&mut s, "投影 projector", &self.projector);
+        line(&mut s, &label(console::TOKEN_PROJECTOR), &self.projector);
         for c in &self.counters {
-            line(&mut s, &format!("点票员 {}", c.serial), c);
+            line(&mut s, &format!("{} {}", ui::ROLE_COUNTER.zh, c.serial), c);
         }
         for r in &self.registrars {
-            line(&mut s, &format!("登记员 {}", r.serial), r);
+            line(&mut s, &format!("{} {}", ui::REGISTRARS.zh, r.serial), r);
         }
         if !self.voters.is_empty() {
-            s.push_str(&format!(
-                "\n  投票卡 / voter cards ({} shown, {} in total)\n",
-                self.voters.len(),
-                self.voters_total
-            ));
+            let shown =
+                said(console::VOTER_CARDS_SHOWN, &[("shown", &self.voters.len()), ("total", &self.voters_total)]);
+            s.push_str(&format!("\n  {shown}\n"));
             for v in &self.voters {
                 line(&mut s, &format!("  {}", v.serial), v);
             }
         } else {
-            s.push_str(&format!(
-                "\n  投票卡 / voter cards: {} minted (mint more with --voters N, list them with --all-voters)\n",
-                self.voters_total
-            ));
+            s.push_str(&format!("\n  {}\n", said(console::VOTER_CARDS_MINTED, &[("n", &self.voters_total)])));
         }
         s
     }

@@ -19,6 +19,8 @@ use crate::meeting::head::grouped;
 use crate::meeting::keys::Keys;
 use crate::meeting::store::{check_chain, Row, Store};
 use crate::tools::witness::{check_body, read_copy};
+use crate::{said, told};
+use yuanzhuo_protocol::words::{console, ui};
 
 const SQLITE_MAGIC: &[u8] = b"SQLite format 3\0";
 
@@ -47,57 +49,30 @@ pub fn restore(from: &Path, data: &Path) -> Result<String> {
         c.rows
     };
     if copy.is_empty() {
-        bail!("{} 里没有记录 / {} holds no entries", from.display(), from.display());
+        bail!("{}", said(console::HOLDS_NO_ENTRIES, &[("path", &from.display())]));
     }
-    let mut store = Store::open(data).with_context(|| {
-        format!(
-            "数据文件夹 {d} 的数据库无法打开，请恢复到一个新文件夹（--data 新文件夹） / the database in {d} cannot be \
-             opened; restore into a new folder (--data NEW-FOLDER)",
-            d = data.display()
-        )
-    })?;
+    let mut store =
+        Store::open(data).with_context(|| said(console::DATABASE_CANNOT_OPEN, &[("path", &data.display())]))?;
     let recorded = HeadRecord::read(data)?;
-    let have = store.rows().with_context(|| {
-        format!(
-            "数据文件夹 {d} 的日志无法读取，请恢复到一个新文件夹 / the log in {d} cannot be read; restore into a new folder",
-            d = data.display()
-        )
-    })?;
+    let have = store.rows().with_context(|| said(console::LOG_CANNOT_BE_READ, &[("path", &data.display())]))?;
     if let Err(p) = check_chain(&have) {
-        bail!("数据文件夹里的日志已损坏，请恢复到一个新文件夹 / the folder's log is damaged ({p}); restore into a new folder");
+        bail!("{}", said(console::FOLDER_LOG_DAMAGED, &[("problem", &p)]));
     }
     if have.len() > copy.len() {
-        bail!(
-            "数据文件夹 {d} 的日志（{} 条）比副本（{} 条）更长，不会被覆盖。\n\
-             The data folder {d} holds a longer log ({} entries) than the copy ({} entries); it is not overwritten.",
-            have.len(),
-            copy.len(),
-            have.len(),
-            copy.len(),
-            d = data.display()
-        );
+        let values: [(&str, &dyn std::fmt::Display); 3] =
+            [("path", &data.display()), ("have", &have.len()), ("copy", &copy.len())];
+        bail!("{}", told(console::FOLDER_LOG_LONGER, &values));
     }
     if let Some(r) = have.iter().zip(&copy).find(|(h, c)| h.hash != c.hash || h.prev != c.prev) {
-        bail!(
-            "数据文件夹 {d} 的日志在第 {s} 条与副本不同（{} 对 {}）：不是同一份日志，不会被覆盖。\n\
-             The data folder {d}'s log differs from the copy at entry {s} ({} against {}): not the same log; it is not \
-             overwritten.",
-            grouped(&r.0.hash, 16),
-            grouped(&r.1.hash, 16),
-            grouped(&r.0.hash, 16),
-            grouped(&r.1.hash, 16),
-            d = data.display(),
-            s = r.0.seq
-        );
+        let (ours, theirs) = (grouped(&r.0.hash, 16), grouped(&r.1.hash, 16));
+        let values: [(&str, &dyn std::fmt::Display); 4] =
+            [("path", &data.display()), ("seq", &r.0.seq), ("have", &ours), ("copy", &theirs)];
+        bail!("{}", told(console::FOLDER_LOG_DIFFERS, &values));
     }
     if let Some(h) = &recorded {
         if let Some(c) = h.seq.checked_sub(1).and_then(|i| copy.get(i as usize)) {
             if c.hash != h.hash {
-                bail!(
-                    "副本第 {s} 条与会场服务器确认过的不同：不是这场会议的日志 / the copy's entry {s} differs from what the \
-                     hub acknowledged there: it is not this meeting's log",
-                    s = h.seq
-                );
+                bail!("{}", said(console::COPY_NOT_THIS_MEETING, &[("seq", &h.seq)]));
             }
         }
     }
@@ -121,22 +96,18 @@ pub fn restore(from: &Path, data: &Path) -> Result<String> {
             }
         };
         if let Err(p) = check_body(c.seq, &c.prev, &c.hash, &body) {
-            bail!("副本已损坏 / the copy is damaged: {p}");
+            bail!("{}", said(console::COPY_DAMAGED, &[("problem", &p)]));
         }
         rows.push(Row { seq: c.seq, prev: c.prev.clone(), hash: c.hash.clone(), body });
     }
     let mut all = have.clone();
     all.extend(rows.iter().cloned());
     if let Err(p) = check_chain(&all) {
-        bail!("恢复后的日志无法校验，未写入 / the restored log would not verify, nothing written: {p}");
+        bail!("{}", said(console::RESTORED_WOULD_NOT_VERIFY, &[("problem", &p)]));
     }
     // Every entry keeps the rules, as `hub serve` and `hub verify` will check: a copy that breaks them is not restored.
     if let Err(f) = crate::meeting::replay::checked(&all) {
-        bail!(
-            "副本中的记录违反会议规则，未写入：{}\nThe copy holds an entry that breaks the meeting's rules; nothing written: {}",
-            f.zh,
-            f.en
-        );
+        bail!("{}", told(console::COPY_BREAKS_RULES, &[("zh", &f.zh), ("en", &f.en)]));
     }
     if !rows.is_empty() {
         store.append(&rows)?;
@@ -150,42 +121,30 @@ pub fn restore(from: &Path, data: &Path) -> Result<String> {
     }
     drop(store);
     let mut out = format!(
-        "已恢复 / restored: {} 条新记录 / new entries ({} were already there); 日志现有 {} 条 / the log now has {} entries, head {}\n",
-        rows.len(),
-        have.len(),
-        head.seq,
-        head.seq,
-        grouped(&head.hash, 16)
+        "{} / {}: {}; {}\n",
+        console::RESTORED.zh,
+        console::RESTORED.en,
+        said(console::NEW_ENTRIES, &[("n", &rows.len()), ("had", &have.len())]),
+        said(console::LOG_NOW_HAS, &[("n", &head.seq), ("head", &grouped(&head.hash, 16))])
     );
     if let Some(why) = stopped {
-        out.push_str(&format!(
-            "注意：副本从第 {s} 条起是投票期间密封的记录，本文件夹的密钥打不开（{why}）。请恢复到原来的数据文件夹，\
-             或在投票结束后从见证处取得打开的副本。\n\
-             Note: from entry {s} on the copy holds entries sealed during the vote that this folder's key cannot open \
-             ({why}). Restore into the meeting's own data folder, or get an opened copy from a witness after the close.\n",
-            s = rows.len() + have.len() + 1
-        ));
+        out.push_str(&told(console::SEALED_CANNOT_OPEN, &[("seq", &(rows.len() + have.len() + 1)), ("why", &why)]));
+        out.push('\n');
     }
     if let Some(r) = short_of_record {
-        out.push_str(&format!(
-            "注意：会场服务器确认过到第 {} 条，恢复后仍然缺少记录，服务器仍会拒绝启动；请用更完整的见证副本再恢复一次。\n\
-             Note: the hub had acknowledged up to entry {}; the log is still short of it and the hub will still refuse to \
-             start. Restore again from a longer witness copy.\n",
-            r.seq, r.seq
-        ));
+        out.push_str(&told(console::STILL_SHORT, &[("seq", &r.seq)]));
+        out.push('\n');
     }
     if store_has_no_tokens(data)? {
-        out.push_str(
-            "注意：见证副本里没有卡的代码（日志只记录承诺，从不记录代码）。在新文件夹里，这场会议可以核对和导出\
-             （hub verify、hub export），但不能继续开：没有卡能打开它。要继续开会，请恢复到会议原来的数据文件夹，\
-             或者用含有卡片的备份（hub backup）恢复。\n\
-             Note: a witness copy holds no card codes (the log keeps only their commitments, never the codes). In a new \
-             folder the meeting can be checked and exported (hub verify, hub export) but not continued: no card opens \
-             it. To go on with the meeting, restore into its own data folder, or from a backup (hub backup), which \
-             holds the cards.\n",
-        );
+        out.push_str(&told(console::WITNESS_COPY_HAS_NO_CARDS, &[]));
+        out.push('\n');
     }
-    out.push_str(&format!("请核对 / check it: hub verify --data {}\n", data.display()));
+    out.push_str(&format!(
+        "{} / {}: hub verify --data {}\n",
+        console::CHECK_IT.zh,
+        console::CHECK_IT.en,
+        data.display()
+    ));
     Ok(out)
 }
 
@@ -199,19 +158,12 @@ fn from_backup_whole(from: &Path, data: &Path) -> Result<String> {
     let source = Store::open_file_read_only(from)?;
     let rows = source.rows()?;
     if let Err(p) = check_chain(&rows) {
-        bail!("备份里的日志无法校验 / the backup's log fails verification: {p}");
+        bail!("{}", said(console::BACKUP_FAILS_VERIFICATION, &[("problem", &p)]));
     }
-    let Some(last) = rows.last() else {
-        bail!("{} 里没有记录 / {} holds no entries", from.display(), from.display())
-    };
+    let Some(last) = rows.last() else { bail!("{}", said(console::HOLDS_NO_ENTRIES, &[("path", &from.display())])) };
     if let Some(h) = HeadRecord::read(data)? {
         if h.seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|r| &r.hash) != Some(&h.hash) {
-            bail!(
-                "备份与这个文件夹确认过的日志不符（第 {} 条） / the backup does not hold what this folder's hub acknowledged \
-                 (entry {})",
-                h.seq,
-                h.seq
-            );
+            bail!("{}", said(console::BACKUP_NOT_ACKNOWLEDGED, &[("seq", &h.seq)]));
         }
     }
     for f in [crate::meeting::store::DB_FILE, "meeting.sqlite-wal", "meeting.sqlite-shm"] {
@@ -225,11 +177,14 @@ fn from_backup_whole(from: &Path, data: &Path) -> Result<String> {
     let head = Head { seq: last.seq, hash: last.hash.clone() };
     let mut record = HeadRecord::open(data, &head)?;
     record.write(&head)?;
+    let (restored, check) = (console::RESTORED_FROM_BACKUP, console::CHECK_IT);
     Ok(format!(
-        "已从备份恢复 / restored from the backup: {} 条记录 / entries, head {}, with its cards and key\n\
-         请核对 / check it: hub verify --data {}\n",
-        head.seq,
-        grouped(&head.hash, 16),
+        "{} / {}: {}\n{} / {}: hub verify --data {}\n",
+        restored.zh,
+        restored.en,
+        said(console::ENTRIES_WITH_CARDS, &[("n", &head.seq), ("head", &grouped(&head.hash, 16))]),
+        check.zh,
+        check.en,
         data.display()
     ))
 }
@@ -252,21 +207,22 @@ pub fn backup(data: &Path, out: &Path) -> Result<String> {
     if let Some(p) = problem {
         drop(copy);
         let _ = std::fs::remove_file(out);
-        bail!("不备份不完整的日志 / a log that is not whole is not backed up: {p}");
+        bail!("{}", said(console::LOG_NOT_WHOLE, &[("problem", &p)]));
     }
     let head = rows.last().map(|r| grouped(&r.hash, 16)).unwrap_or_default();
     let bytes = std::fs::metadata(out)?.len();
+    let (backed, entries) = (console::BACKED_UP, console::ENTRIES_UNIT);
     Ok(format!(
-        "已备份 / backed up: {} ({} 条记录 / entries, head {head}, {} KiB)。\n\
-         这一个文件包含整场会议：日志、卡片（令牌）和会场服务器的密钥，请像保管卡片一样保管它。\
-         在另一台电脑上：hub restore --from {} --data 新文件夹\n\
-         This one file holds the whole meeting: the log, the cards (tokens) and the hub's key; keep it as safe as the \
-         cards. On another computer: hub restore --from {} --data NEW-FOLDER\n",
+        "{} / {}: {} ({} {} / {}, head {head}, {} KiB){}\n{}\n",
+        backed.zh,
+        backed.en,
         out.display(),
         rows.len(),
+        entries.zh,
+        entries.en,
         bytes / 1024,
-        out.display(),
-        out.display()
+        ui::ES_END.zh,
+        told(console::BACKUP_HOLDS_MEETING, &[("path", &out.display())])
     ))
 }
 
@@ -282,25 +238,18 @@ pub fn accept_loss(data: &Path) -> Result<String> {
     let mut store = Store::open(data)?;
     let rows = store.rows()?;
     if let Err(p) = check_chain(&rows) {
-        bail!("日志已损坏，不能继续 / the log is damaged and cannot go on: {p}");
+        bail!("{}", said(console::LOG_DAMAGED_CANNOT_GO_ON, &[("problem", &p)]));
     }
-    let Some(last) = rows.last() else { bail!("数据文件夹中没有会议 / the data folder holds no meeting") };
+    let Some(last) = rows.last() else { bail!("{}", said(console::NO_MEETING_IN_FOLDER, &[])) };
     let head = Head { seq: last.seq, hash: last.hash.clone() };
     let lost = match &recorded {
-        Some(r) if r.seq > head.seq => format!(
-            "第 {} 至 {} 条记录（{} 条）已确认但丢失，不能恢复。\nEntries {} to {} ({} entries) were acknowledged and are lost.",
-            head.seq + 1,
-            r.seq,
-            r.seq - head.seq,
-            head.seq + 1,
-            r.seq,
-            r.seq - head.seq
-        ),
-        Some(r) if r.seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|x| &x.hash) != Some(&r.hash) => format!(
-            "日志第 {} 条与会场服务器确认过的不同；从此以本日志为准。\nEntry {} differs from what the hub acknowledged; this log stands from now on.",
-            r.seq, r.seq
-        ),
-        _ => "日志末端记录与日志一致；客户端此前见过的位置不再作为证据。\nThe head record agrees with the log; positions clients saw before no longer count as evidence.".to_string(),
+        Some(r) if r.seq > head.seq => {
+            told(console::ENTRIES_LOST, &[("from", &(head.seq + 1)), ("to", &r.seq), ("n", &(r.seq - head.seq))])
+        }
+        Some(r) if r.seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|x| &x.hash) != Some(&r.hash) => {
+            told(console::ENTRY_DIFFERS_LOG_STANDS, &[("seq", &r.seq)])
+        }
+        _ => told(console::HEAD_RECORD_AGREES, &[]),
     };
     let epoch = store.raise_tag_epoch()?;
     drop(store);
@@ -309,13 +258,9 @@ pub fn accept_loss(data: &Path) -> Result<String> {
         std::fs::remove_file(&path)?;
     }
     HeadRecord::open(data, &head)?;
-    Ok(format!(
-        "{lost}\n日志从第 {seq} 条（哈希 {h}）继续。丢失的选票不在日志中：这些投票人可以重新投票。请告知会场，并在会议记录中写明。\n\
-         The log goes on from entry {seq} (hash {h}). Lost ballots are not in the log: those voters may vote again. Tell the \
-         room, and note it in the meeting's minutes. (tag epoch {epoch})\n",
-        seq = head.seq,
-        h = grouped(&head.hash, 16)
-    ))
+    let goes_on =
+        told(console::LOG_GOES_ON, &[("seq", &head.seq), ("head", &grouped(&head.hash, 16)), ("epoch", &epoch)]);
+    Ok(format!("{lost}\n{goes_on}\n"))
 }
 
 #[cfg(test)]

@@ -21,6 +21,8 @@ use yuanzhuo_engine::{chain_hash, GENESIS_PREV};
 use yuanzhuo_protocol::{ClientMsg, LogRow, Phase, Seen, ServerMsg};
 
 use crate::meeting::head::grouped;
+use crate::{said, told};
+use yuanzhuo_protocol::words::console;
 
 /// Exit status when the hub rewrote what this copy holds.
 pub const EXIT_REWRITTEN: i32 = 3;
@@ -113,13 +115,8 @@ struct Held {
 impl Held {
     fn open(path: &Path) -> Result<Held> {
         let rows = if path.exists() {
-            let copy = read_copy(path).with_context(|| {
-                format!(
-                    "见证副本 {p} 无法读取或已损坏：请把它另存，再用新文件开始 / the witness copy {p} cannot be read or is \
-                     damaged: keep it aside and start a new file",
-                    p = path.display()
-                )
-            })?;
+            let copy = read_copy(path)
+                .with_context(|| said(console::WITNESS_COPY_UNREADABLE, &[("path", &path.display())]))?;
             if copy.unfinished_line {
                 // Rewrite without the unfinished line, then append.
                 let held = Held::rewrite(path, &copy.rows)?;
@@ -174,24 +171,17 @@ impl Held {
             if row.seq <= n {
                 let held = &self.rows[row.seq as usize - 1];
                 if held.hash != row.hash || held.prev != row.prev {
-                    return Err(Rewritten(format!(
-                        "会场服务器发来的第 {seq} 条记录（哈希 {new}）与本见证副本保存的（哈希 {old}）不同：会场服务器的日志被改写了，\
-                         或者这是另一场会议。本副本保持原样，不再写入。请把它交给监票员和组织者核对。\n\
-                         The hub sent entry {seq} with hash {new}, but this witness copy holds hash {old}: the hub's log was \
-                         rewritten, or this is another meeting. This copy is kept as it was and nothing more is written to it; \
-                         give it to the scrutineers and the organiser to check.",
-                        seq = row.seq,
-                        new = grouped(&row.hash, 16),
-                        old = grouped(&held.hash, 16),
+                    return Err(Rewritten(told(
+                        console::HUB_REWROTE_ENTRY,
+                        &[("seq", &row.seq), ("new", &grouped(&row.hash, 16)), ("old", &grouped(&held.hash, 16))],
                     ))
                     .into());
                 }
                 if held.sealed.is_some() {
                     if let Some(body) = &row.body {
-                        check_body(row.seq, &row.prev, &row.hash, body).map_err(|p| Rewritten(format!(
-                            "会场服务器打开的第 {s} 条记录与其哈希不符 / the hub opened entry {s} with a body that does not match its hash: {p}",
-                            s = row.seq
-                        )))?;
+                        check_body(row.seq, &row.prev, &row.hash, body).map_err(|p| {
+                            Rewritten(said(console::OPENED_BODY_MISMATCH, &[("seq", &row.seq), ("problem", &p)]))
+                        })?;
                         let at = row.seq as usize - 1;
                         self.rows[at] = row;
                         opened = true;
@@ -200,10 +190,7 @@ impl Held {
                 continue;
             }
             if let Err(problem) = check_next(self.rows.last(), &row) {
-                return Err(Rewritten(format!(
-                    "会场服务器发来的记录无法接在本副本之后 / the hub sent an entry that does not follow this copy: {problem}"
-                ))
-                .into());
+                return Err(Rewritten(said(console::ENTRY_DOES_NOT_FOLLOW, &[("problem", &problem)])).into());
             }
             closed |= row.body.as_deref().is_some_and(closes_the_vote);
             fresh.push_str(&line_of(&row));
@@ -237,10 +224,15 @@ pub struct WitnessOptions {
 pub async fn run(opts: WitnessOptions) -> Result<()> {
     let url = ws_url(&opts.hub)?;
     let mut held = Held::open(&opts.out)?;
+    let (copy, entries) = (console::WITNESS_COPY, console::ENTRIES_UNIT);
     eprintln!(
-        "见证副本 / witness copy: {} — {} 条记录 / entries{}",
+        "{} / {}: {} — {} {} / {}{}",
+        copy.zh,
+        copy.en,
         opts.out.display(),
         held.rows.len(),
+        entries.zh,
+        entries.en,
         held.rows.last().map(|r| format!(", head {}", grouped(&r.hash, 16))).unwrap_or_default()
     );
     let mut seen: Option<Seen> = None;
@@ -250,7 +242,7 @@ pub async fn run(opts: WitnessOptions) -> Result<()> {
         let ended = tokio::select! {
             r = session => r,
             _ = tokio::signal::ctrl_c() => {
-                eprintln!("见证已停止，副本已保存 / witness stopped; the copy is saved: {} ({} entries)", opts.out.display(), held.rows.len());
+                eprintln!("{}", said(console::WITNESS_STOPPED, &[("path", &opts.out.display()), ("n", &held.rows.len())]));
                 return Ok(());
             }
         };
@@ -258,7 +250,7 @@ pub async fn run(opts: WitnessOptions) -> Result<()> {
             Ok(()) => attempt = 0,
             Err(e) if e.downcast_ref::<Rewritten>().is_some() => return Err(e),
             Err(e) if e.downcast_ref::<Refused>().is_some() => return Err(e),
-            Err(e) => eprintln!("连接中断，正在重连 / connection lost, reconnecting: {e:#}"),
+            Err(e) => eprintln!("{}", said(console::CONNECTION_LOST, &[("error", &format!("{e:#}"))])),
         }
         attempt += 1;
         let wait = Duration::from_millis(500 * (1u64 << attempt.min(5))).min(Duration::from_secs(10));
@@ -283,7 +275,7 @@ fn ws_url(hub: &str) -> Result<String> {
     let rest = hub
         .strip_prefix("ws://")
         .or_else(|| hub.strip_prefix("http://"))
-        .ok_or_else(|| anyhow::anyhow!("--hub 应为 ws://主机:端口/ws / --hub must be ws://HOST:PORT/ws"))?;
+        .ok_or_else(|| anyhow::anyhow!("{}", said(console::HUB_ADDRESS_FORM, &[])))?;
     let authority = rest.split('/').next().unwrap_or("");
     if authority.is_empty() {
         bail!("--hub has no host");
@@ -333,17 +325,13 @@ async fn session(url: &str, token: &str, held: &mut Held, seen: &mut Option<Seen
                 welcomed = true;
                 let n = held.rows.len() as u64;
                 if snapshot.seq < n {
-                    eprintln!(
-                        "\n警告 / warning: 会场服务器的日志只有 {} 条，本见证副本有 {n} 条：会场服务器丢失了已确认的记录。\
-                         请组织者停止服务器，用本副本恢复：hub restore --from {p} --data 数据文件夹\n\
-                         The hub's log has {} entries, this witness copy has {n}: the hub has lost acknowledged entries. \
-                         The organiser should stop it and restore from this copy: hub restore --from {p} --data DATA-FOLDER\n",
-                        snapshot.seq,
-                        snapshot.seq,
-                        p = held.path.display()
+                    let lost = told(
+                        console::HUB_LOST_ENTRIES,
+                        &[("hub", &snapshot.seq), ("n", &n), ("path", &held.path.display())],
                     );
+                    eprintln!("\n{} / {}: {lost}\n", console::WARNING.zh, console::WARNING.en);
                 }
-                eprintln!("已连接 / connected as {} — the hub's log: {} entries", you.label, snapshot.seq);
+                eprintln!("{}", said(console::CONNECTED_AS, &[("label", &you.label), ("n", &snapshot.seq)]));
                 let again = if snapshot.phase >= Phase::Counted { held.first_sealed() } else { None };
                 let from = again.unwrap_or(n + 1).min(n + 1).max(1);
                 let follow = ClientMsg::FollowLog { from };
@@ -370,7 +358,7 @@ async fn session(url: &str, token: &str, held: &mut Held, seen: &mut Option<Seen
             ServerMsg::Error(e) => {
                 let text = format!("{} / {}{}", e.zh, e.en, e.detail.map(|d| format!(" ({d})")).unwrap_or_default());
                 if welcomed {
-                    eprintln!("会场服务器 / the hub: {text}");
+                    eprintln!("{} / {}: {text}", console::THE_HUB.zh, console::THE_HUB.en);
                 }
                 refusal = Some(text);
             }
@@ -382,9 +370,9 @@ async fn session(url: &str, token: &str, held: &mut Held, seen: &mut Option<Seen
 fn report(held: &Held) {
     let sealed = held.rows.iter().filter(|r| r.sealed.is_some()).count();
     let head = held.rows.last().map(|r| grouped(&r.hash, 16)).unwrap_or_default();
-    let sealed =
-        if sealed > 0 { format!("; {sealed} sealed until the close (密封至投票结束)") } else { String::new() };
-    eprintln!("见证 / witness: {} entries verified, head {head}{sealed}", held.rows.len());
+    let until = console::SEALED_UNTIL_CLOSE;
+    let sealed = if sealed > 0 { format!("; {sealed} {} ({})", until.en, until.zh) } else { String::new() };
+    eprintln!("{}", said(console::WITNESS_REPORT, &[("n", &held.rows.len()), ("head", &head), ("sealed", &sealed)]));
 }
 
 #[cfg(test)]

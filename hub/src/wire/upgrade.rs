@@ -26,7 +26,9 @@ use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{Bytes, Error, Message, Utf8Bytes};
 use tokio_tungstenite::WebSocketStream;
 
+use crate::said;
 use crate::wire::deflate::{self, Frames, Inflating, Wire};
+use yuanzhuo_protocol::words::console;
 
 pub type Socket = WebSocketStream<Inflating<TokioIo<hyper::upgrade::Upgraded>>>;
 pub type Sink = SplitSink<Socket, Message>;
@@ -50,8 +52,7 @@ where
     // What an incoming message may inflate to, as tungstenite's own limit.
     let limit = config.max_message_size.unwrap_or(usize::MAX);
     let Some(on_upgrade) = req.extensions_mut().remove::<hyper::upgrade::OnUpgrade>() else {
-        return (StatusCode::UPGRADE_REQUIRED, "此连接不能升级为 WebSocket / this connection cannot be upgraded")
-            .into_response();
+        return (StatusCode::UPGRADE_REQUIRED, said(console::CANNOT_UPGRADE, &[])).into_response();
     };
     tokio::spawn(async move {
         match on_upgrade.await {
@@ -79,7 +80,7 @@ where
 }
 
 /// The `Sec-WebSocket-Key` of a valid handshake (RFC 6455 §4.2.1).
-fn handshake_key(h: &HeaderMap) -> Result<String, &'static str> {
+fn handshake_key(h: &HeaderMap) -> Result<String, String> {
     let has_token = |name: header::HeaderName, token: &str| {
         h.get_all(name)
             .iter()
@@ -88,15 +89,15 @@ fn handshake_key(h: &HeaderMap) -> Result<String, &'static str> {
             .any(|t| t.trim().eq_ignore_ascii_case(token))
     };
     if !has_token(header::CONNECTION, "upgrade") || !has_token(header::UPGRADE, "websocket") {
-        return Err("这里只接受 WebSocket 连接 / only WebSocket connections are accepted here");
+        return Err(said(console::ONLY_WEBSOCKET, &[]));
     }
     if h.get(header::SEC_WEBSOCKET_VERSION).and_then(|v| v.to_str().ok()) != Some("13") {
-        return Err("WebSocket 版本须为 13 / WebSocket version must be 13");
+        return Err(said(console::WRONG_WEBSOCKET_VERSION, &[("version", &13)]));
     }
     h.get(header::SEC_WEBSOCKET_KEY)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string)
-        .ok_or("缺少 Sec-WebSocket-Key / missing Sec-WebSocket-Key")
+        .ok_or_else(|| said(console::MISSING_WEBSOCKET_KEY, &[]))
 }
 
 /// How the hub writes to one socket: whether permessage-deflate was

@@ -1,0 +1,115 @@
+//! The hub's own words on the command line and to the organiser: its
+//! refusals, warnings and notes (`hub serve`, `verify`, `restore`,
+//! `witness`, …) and the HTTP answers of the WebSocket door, in Chinese and
+//! English, each once.
+//!
+//! The same form as the pages' table (`ui`): `NAME = "中文", "English";`,
+//! `{name}` for a value (`Words::fill`). The hub says most of them as
+//! "中文 / English" on one line, or Chinese then English on two. A word the
+//! pages, the documents or the reader also say is their entry, not a second
+//! one here. Commands to type and lines scripts read stay in the code. The
+//! hub's tests fail on a pair written twice, on an entry the hub does not
+//! use, and on Chinese written in the hub's code outside this table.
+
+use super::Words;
+
+ui_words! {
+    // The WebSocket door (wire/upgrade.rs).
+    CANNOT_UPGRADE = "此连接不能升级为 WebSocket", "this connection cannot be upgraded";
+    ONLY_WEBSOCKET = "这里只接受 WebSocket 连接", "only WebSocket connections are accepted here";
+    WRONG_WEBSOCKET_VERSION = "WebSocket 版本须为 {version}", "WebSocket version must be {version}";
+    MISSING_WEBSOCKET_KEY = "缺少 Sec-WebSocket-Key", "missing Sec-WebSocket-Key";
+    // A socket's message the hub cannot read, said English first (http/connection.rs).
+    INVALID_UTF8 = "不是有效的 UTF-8 文本", "invalid UTF-8";
+    PIN_DIGITS = "4至6位数字", "pin: 4 to 6 digits";
+    // A head typed by a person (meeting/head.rs).
+    HEAD_NOT_HEX = "哈希只能包含十六进制数字（0-9、a-f），这里有“{bad}”", "a head is hex digits (0-9, a-f) only, not “{bad}”";
+    HEAD_TOO_SHORT = "哈希至少要 {min} 位十六进制数字（64 位），这里只有 {n} 位：位数太少的哈希可以在几分钟内伪造出来。请抄下投影上完整的一组（如 76da 4c1c 9e02 b3f1）。", "A head needs at least {min} hex digits (64 bits), this one has {n}: a head that short can be forged in minutes on one computer. Copy the whole group shown (e.g. 76da 4c1c 9e02 b3f1).";
+    HEAD_TOO_LONG = "哈希最多 64 位十六进制数字，这里有 {n} 位", "a head has at most 64 hex digits, this one has {n}";
+    // Replaying the log (meeting/replay.rs).
+    CHAIN_BROKEN_AT = "第 {n} 条记录：哈希链不成立（记录被改动、删除或调换过）", "entry {n}: the hash chain does not hold (an entry was changed, removed or swapped)";
+    CHAIN_BROKEN = "哈希链不成立", "the hash chain does not hold";
+    ENTRY_UNREADABLE = "第 {seq} 条记录无法读取", "entry {seq}: {reason}";
+    AT_ENTRY = "第 {seq} 条记录：{zh}", "entry {seq}: {en}";
+    // The database file (meeting/store.rs).
+    NO_MEETING_DATA_AT = "没有会议数据：{path}", "no meeting data at {path}";
+    DATABASE_DAMAGED = "数据库文件已损坏", "the database file {path} is damaged: {problems}";
+    NOT_OVERWRITTEN = "{path} 已存在，不会覆盖", "{path} already exists; it is not overwritten";
+    // The witness (tools/witness.rs).
+    WITNESS_COPY_UNREADABLE = "见证副本 {path} 无法读取或已损坏：请把它另存，再用新文件开始", "the witness copy {path} cannot be read or is damaged: keep it aside and start a new file";
+    HUB_REWROTE_ENTRY = "会场服务器发来的第 {seq} 条记录（哈希 {new}）与本见证副本保存的（哈希 {old}）不同：会场服务器的日志被改写了，或者这是另一场会议。本副本保持原样，不再写入。请把它交给监票员和组织者核对。", "The hub sent entry {seq} with hash {new}, but this witness copy holds hash {old}: the hub's log was rewritten, or this is another meeting. This copy is kept as it was and nothing more is written to it; give it to the scrutineers and the organiser to check.";
+    OPENED_BODY_MISMATCH = "会场服务器打开的第 {seq} 条记录与其哈希不符", "the hub opened entry {seq} with a body that does not match its hash: {problem}";
+    ENTRY_DOES_NOT_FOLLOW = "会场服务器发来的记录无法接在本副本之后", "the hub sent an entry that does not follow this copy: {problem}";
+    /// `见证副本 / witness copy: FILE — N 条记录 / entries`.
+    WITNESS_COPY = "见证副本", "witness copy";
+    ENTRIES_UNIT = "条记录", "entries";
+    WITNESS_STOPPED = "见证已停止，副本已保存", "witness stopped; the copy is saved: {path} ({n} entries)";
+    CONNECTION_LOST = "连接中断，正在重连", "connection lost, reconnecting: {error}";
+    HUB_ADDRESS_FORM = "--hub 应为 ws://主机:端口/ws", "--hub must be ws://HOST:PORT/ws";
+    WARNING = "警告", "warning";
+    HUB_LOST_ENTRIES = "会场服务器的日志只有 {hub} 条，本见证副本有 {n} 条：会场服务器丢失了已确认的记录。请组织者停止服务器，用本副本恢复：hub restore --from {path} --data 数据文件夹", "The hub's log has {hub} entries, this witness copy has {n}: the hub has lost acknowledged entries. The organiser should stop it and restore from this copy: hub restore --from {path} --data DATA-FOLDER";
+    CONNECTED_AS = "已连接", "connected as {label} — the hub's log: {n} entries";
+    THE_HUB = "会场服务器", "the hub";
+    SEALED_UNTIL_CLOSE = "密封至投票结束", "sealed until the close";
+    WITNESS_REPORT = "见证", "witness: {n} entries verified, head {head}{sealed}";
+    // Restoring and backing up (tools/restore.rs).
+    HOLDS_NO_ENTRIES = "{path} 里没有记录", "{path} holds no entries";
+    DATABASE_CANNOT_OPEN = "数据文件夹 {path} 的数据库无法打开，请恢复到一个新文件夹（--data 新文件夹）", "the database in {path} cannot be opened; restore into a new folder (--data NEW-FOLDER)";
+    LOG_CANNOT_BE_READ = "数据文件夹 {path} 的日志无法读取，请恢复到一个新文件夹", "the log in {path} cannot be read; restore into a new folder";
+    FOLDER_LOG_DAMAGED = "数据文件夹里的日志已损坏，请恢复到一个新文件夹", "the folder's log is damaged ({problem}); restore into a new folder";
+    FOLDER_LOG_LONGER = "数据文件夹 {path} 的日志（{have} 条）比副本（{copy} 条）更长，不会被覆盖。", "The data folder {path} holds a longer log ({have} entries) than the copy ({copy} entries); it is not overwritten.";
+    FOLDER_LOG_DIFFERS = "数据文件夹 {path} 的日志在第 {seq} 条与副本不同（{have} 对 {copy}）：不是同一份日志，不会被覆盖。", "The data folder {path}'s log differs from the copy at entry {seq} ({have} against {copy}): not the same log; it is not overwritten.";
+    COPY_NOT_THIS_MEETING = "副本第 {seq} 条与会场服务器确认过的不同：不是这场会议的日志", "the copy's entry {seq} differs from what the hub acknowledged there: it is not this meeting's log";
+    COPY_DAMAGED = "副本已损坏", "the copy is damaged: {problem}";
+    RESTORED_WOULD_NOT_VERIFY = "恢复后的日志无法校验，未写入", "the restored log would not verify, nothing written: {problem}";
+    COPY_BREAKS_RULES = "副本中的记录违反会议规则，未写入：{zh}", "The copy holds an entry that breaks the meeting's rules; nothing written: {en}";
+    RESTORED = "已恢复", "restored";
+    NEW_ENTRIES = "{n} 条新记录", "new entries ({had} were already there)";
+    LOG_NOW_HAS = "日志现有 {n} 条", "the log now has {n} entries, head {head}";
+    SEALED_CANNOT_OPEN = "注意：副本从第 {seq} 条起是投票期间密封的记录，本文件夹的密钥打不开（{why}）。请恢复到原来的数据文件夹，或在投票结束后从见证处取得打开的副本。", "Note: from entry {seq} on the copy holds entries sealed during the vote that this folder's key cannot open ({why}). Restore into the meeting's own data folder, or get an opened copy from a witness after the close.";
+    STILL_SHORT = "注意：会场服务器确认过到第 {seq} 条，恢复后仍然缺少记录，服务器仍会拒绝启动；请用更完整的见证副本再恢复一次。", "Note: the hub had acknowledged up to entry {seq}; the log is still short of it and the hub will still refuse to start. Restore again from a longer witness copy.";
+    WITNESS_COPY_HAS_NO_CARDS = "注意：见证副本里没有卡的代码（日志只记录承诺，从不记录代码）。在新文件夹里，这场会议可以核对和导出（hub verify、hub export），但不能继续开：没有卡能打开它。要继续开会，请恢复到会议原来的数据文件夹，或者用含有卡片的备份（hub backup）恢复。", "Note: a witness copy holds no card codes (the log keeps only their commitments, never the codes). In a new folder the meeting can be checked and exported (hub verify, hub export) but not continued: no card opens it. To go on with the meeting, restore into its own data folder, or from a backup (hub backup), which holds the cards.";
+    CHECK_IT = "请核对", "check it";
+    BACKUP_FAILS_VERIFICATION = "备份里的日志无法校验", "the backup's log fails verification: {problem}";
+    BACKUP_NOT_ACKNOWLEDGED = "备份与这个文件夹确认过的日志不符（第 {seq} 条）", "the backup does not hold what this folder's hub acknowledged (entry {seq})";
+    RESTORED_FROM_BACKUP = "已从备份恢复", "restored from the backup";
+    ENTRIES_WITH_CARDS = "{n} 条记录", "entries, head {head}, with its cards and key";
+    LOG_NOT_WHOLE = "不备份不完整的日志", "a log that is not whole is not backed up: {problem}";
+    BACKED_UP = "已备份", "backed up";
+    BACKUP_HOLDS_MEETING = "这一个文件包含整场会议：日志、卡片（令牌）和会场服务器的密钥，请像保管卡片一样保管它。在另一台电脑上：hub restore --from {path} --data 新文件夹", "This one file holds the whole meeting: the log, the cards (tokens) and the hub's key; keep it as safe as the cards. On another computer: hub restore --from {path} --data NEW-FOLDER";
+    LOG_DAMAGED_CANNOT_GO_ON = "日志已损坏，不能继续", "the log is damaged and cannot go on: {problem}";
+    NO_MEETING_IN_FOLDER = "数据文件夹中没有会议", "the data folder holds no meeting";
+    ENTRIES_LOST = "第 {from} 至 {to} 条记录（{n} 条）已确认但丢失，不能恢复。", "Entries {from} to {to} ({n} entries) were acknowledged and are lost.";
+    ENTRY_DIFFERS_LOG_STANDS = "日志第 {seq} 条与会场服务器确认过的不同；从此以本日志为准。", "Entry {seq} differs from what the hub acknowledged; this log stands from now on.";
+    HEAD_RECORD_AGREES = "日志末端记录与日志一致；客户端此前见过的位置不再作为证据。", "The head record agrees with the log; positions clients saw before no longer count as evidence.";
+    LOG_GOES_ON = "日志从第 {seq} 条（哈希 {head}）继续。丢失的选票不在日志中：这些投票人可以重新投票。请告知会场，并在会议记录中写明。", "The log goes on from entry {seq} (hash {head}). Lost ballots are not in the log: those voters may vote again. Tell the room, and note it in the meeting's minutes. (tag epoch {epoch})";
+    // The cards and the tokens table (meeting/tokens.rs).
+    OLD_FOLDER = "这个数据文件夹由旧版圆桌创建（监票员卡 {serial} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验、用 hub export 导出。", "This data folder was made by an earlier Yuanzhuo (scrutineer card {serial} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify and exported with hub export.";
+    ROLE_OR_TABLE_DIFFERS = "角色或桌号与日志不符", "role or table differs from the log";
+    NOT_IN_LOG = "不在日志中", "not issued in the log";
+    CODE_DOES_NOT_MATCH = "代码与日志的承诺不符", "code does not match the log's commitment";
+    TOKENS_DO_NOT_MATCH = "令牌表与日志不符，拒绝启动", "the tokens table does not match the log, refusing to start ({n} cards): {problems}";
+    CARDS_WITHOUT_CODE = "注意：日志发放的 {n} 张卡在令牌表中没有代码，无法使用（{shown}{more}）。请在控制台注销这些卡并补发。", "Warning: {n} cards the log issued have no code in the tokens table and cannot be used ({shown}{more}). Cancel them in the console and issue others.";
+    /// The tokens list (`hub tokens`): each card's label, "中文 English".
+    TOKENS_KEEP_SECRET = "令牌", "tokens (keep them secret)";
+    TOKEN_ADVISER = "技术顾问", "adviser";
+    TOKEN_SCREEN = "桌面屏", "screen";
+    /// Said in Chinese after the screen's label.
+    READ_ONLY = "只读", "read-only";
+    TOKEN_ADVISER_ALL_TABLES = "顾问(全部桌)", "adviser*";
+    TOKEN_PROJECTOR = "投影", "projector";
+    VOTER_CARDS_SHOWN = "投票卡", "voter cards ({shown} shown, {total} in total)";
+    VOTER_CARDS_MINTED = "投票卡", "voter cards: {n} minted (mint more with --voters N, list them with --all-voters)";
+    // The data folder (meeting/folder.rs).
+    FOLDER_IN_USE = "另一个程序（{who}）正在使用数据文件夹 {path}：一个文件夹同时只能由一个会场服务器使用。", "Another process ({who}) is using the data folder {path}: one hub per data folder. Stop it first, or use another --data folder.";
+    DISK_READ_ONLY = "磁盘是只读的", "the disk is read-only";
+    NO_PERMISSION_TO_WRITE = "没有写入权限", "no permission to write there";
+    DISK_FULL = "磁盘已满", "the disk is full";
+    CANNOT_BE_WRITTEN = "无法写入", "it cannot be written";
+    LAST_WRITE_FAILED = "最近一次保存失败", "the last write failed";
+    DISK_STATE_UNREADABLE = "无法读取磁盘状态", "the disk's state cannot be read";
+    FOLDER_NOT_WRITABLE = "数据文件夹 {path} 不能写入（{zh}），会场服务器无法保存任何记录，拒绝启动。请换一个可写的文件夹（--data）。", "The data folder {path} cannot be written ({en}: {error}); the hub could not save anything, so it will not start. Use a writable folder (--data).";
+    HEAD_RECORD_DAMAGED = "日志末端记录 {path} 已损坏，无法读取", "the head record {path} is damaged. If the log is known to be whole, delete that file and start again (clients will still tell the hub if it lost anything); otherwise restore from a witness copy (hub restore).";
+    ACKNOWLEDGED_MISSING = "日志只到第 {len} 条，但会场服务器已确认到第 {seq} 条（哈希 {head}）：已确认的记录丢失了。", "The log ends at entry {len}, but the hub had acknowledged up to entry {seq} (hash {head}): acknowledged entries are missing.";
+    LOG_CHANGED = "日志第 {seq} 条的哈希是 {have}，与会场服务器确认过的 {want} 不同：日志被改动或换成了别的日志。", "Entry {seq} of the log has hash {have}, not {want} as the hub acknowledged: the log was changed or replaced.";
+}
