@@ -814,14 +814,7 @@ fn warnings(def: &Definition) -> Vec<String> {
 pub fn source_files(hub: &std::path::Path) -> Vec<(String, String)> {
     const COVERED: &[&str] =
         &["definition.rs", "definition/pb.rs", "definition/record.rs", "definition/sheet.rs", "definition/table.rs"];
-    COVERED
-        .iter()
-        .map(|f| {
-            let path = hub.join("src/documents").join(f);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-            (format!("hub/src/documents/{f}"), text.split("#[cfg(test)]").next().unwrap_or_default().to_string())
-        })
-        .collect()
+    super::code_of(hub, COVERED)
 }
 
 /// The input aliases (`definition/aliases.rs`), without its tests.

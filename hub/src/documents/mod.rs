@@ -6,3 +6,17 @@
 pub mod definition;
 pub mod export;
 pub mod publish;
+
+/// `files` of `hub/src/documents` as (path, code before its tests), for the
+/// vocabulary tests.
+#[cfg(test)]
+fn code_of(hub: &std::path::Path, files: &[&str]) -> Vec<(String, String)> {
+    files
+        .iter()
+        .map(|f| {
+            let path = hub.join("src/documents").join(f);
+            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            (format!("hub/src/documents/{f}"), text.split("#[cfg(test)]").next().unwrap_or_default().to_string())
+        })
+        .collect()
+}
