@@ -112,4 +112,6 @@ ui_words! {
     HEAD_RECORD_DAMAGED = "日志末端记录 {path} 已损坏，无法读取", "the head record {path} is damaged. If the log is known to be whole, delete that file and start again (clients will still tell the hub if it lost anything); otherwise restore from a witness copy (hub restore).";
     ACKNOWLEDGED_MISSING = "日志只到第 {len} 条，但会场服务器已确认到第 {seq} 条（哈希 {head}）：已确认的记录丢失了。", "The log ends at entry {len}, but the hub had acknowledged up to entry {seq} (hash {head}): acknowledged entries are missing.";
     LOG_CHANGED = "日志第 {seq} 条的哈希是 {have}，与会场服务器确认过的 {want} 不同：日志被改动或换成了别的日志。", "Entry {seq} of the log has hash {have}, not {want} as the hub acknowledged: the log was changed or replaced.";
+    // The hub's HTTP answers (http/board.rs, http/door.rs, http/notice.rs, http/admin.rs).
+    HUB_STOPPING = "会场服务器正在停止，请稍后再试", "The hub is stopping; try again shortly";
 }
