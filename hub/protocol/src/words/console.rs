@@ -114,4 +114,5 @@ ui_words! {
     LOG_CHANGED = "日志第 {seq} 条的哈希是 {have}，与会场服务器确认过的 {want} 不同：日志被改动或换成了别的日志。", "Entry {seq} of the log has hash {have}, not {want} as the hub acknowledged: the log was changed or replaced.";
     // The hub's HTTP answers (http/board.rs, http/door.rs, http/notice.rs, http/admin.rs).
     HUB_STOPPING = "会场服务器正在停止，请稍后再试", "The hub is stopping; try again shortly";
+    REFUSING_CONNECTIONS = "拒绝连接", "refusing connections ({code}): {crowd} of {max} phones and viewers, {staff} staff ({kept} slots kept), {public} of {pmax} public views ({per} per address); {n} refused since the last message";
 }
