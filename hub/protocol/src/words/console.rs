@@ -115,4 +115,6 @@ ui_words! {
     // The hub's HTTP answers (http/board.rs, http/door.rs, http/notice.rs, http/admin.rs).
     HUB_STOPPING = "会场服务器正在停止，请稍后再试", "The hub is stopping; try again shortly";
     REFUSING_CONNECTIONS = "拒绝连接", "refusing connections ({code}): {crowd} of {max} phones and viewers, {staff} staff ({kept} slots kept), {public} of {pmax} public views ({per} per address); {n} refused since the last message";
+    NOTICE_CANNOT_BE_MADE = "暂时无法生成结果公示，请联系组织者。", "The results notice cannot be made just now; please tell the organiser.";
+    EXPORT_FAILED = "导出失败：{error}", "The export failed: {error}";
 }
