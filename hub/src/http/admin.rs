@@ -24,6 +24,7 @@ use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
 use std::sync::Arc;
+use yuanzhuo_protocol::words::{console, print};
 use yuanzhuo_protocol::*;
 
 use crate::documents::publish::hall::{Print, PrintOptions, Refused};
@@ -85,8 +86,8 @@ fn authorise(web: &Web, headers: &HeaderMap) -> Result<(), Response> {
     let Some(secret) = presented else {
         return Err(unauthorised(
             "organiser_secret_required",
-            "需要组织者密码（Authorization: Bearer 组织者密码）",
-            "The organiser's secret is required (Authorization: Bearer SECRET)",
+            console::ORGANISER_SECRET_REQUIRED.zh,
+            console::ORGANISER_SECRET_REQUIRED.en,
         ));
     };
     if web.shared.tokens.is_organiser(secret) {
@@ -94,8 +95,8 @@ fn authorise(web: &Web, headers: &HeaderMap) -> Result<(), Response> {
     } else {
         Err(unauthorised(
             "wrong_organiser_secret",
-            "组织者密码不正确（其他卡片上的代码不能用于此处）",
-            "That is not the organiser's secret (codes from other cards do not work here)",
+            console::WRONG_ORGANISER_SECRET.zh,
+            console::WRONG_ORGANISER_SECRET.en,
         ))
     }
 }
@@ -167,12 +168,7 @@ fn sheet(web: &Web, all: Option<&[TokenRow]>, voters: &[TokenRow]) -> Result<Tok
 
 fn storage_problem(e: anyhow::Error) -> Response {
     tracing::warn!("admin: {e:#}");
-    problem(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "storage_failed",
-        "读取数据失败，请重试",
-        "Could not read the data folder; try again",
-    )
+    problem(StatusCode::INTERNAL_SERVER_ERROR, "storage_failed", console::STORAGE_FAILED.zh, console::STORAGE_FAILED.en)
 }
 
 fn sheet_of(web: &Web, s: TokenSheet, cards: Vec<Card>) -> Response {
@@ -207,13 +203,7 @@ async fn voter_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQue
         match (k, n) {
             ("from", Some(n)) => from = n,
             ("to", Some(n)) => to = n,
-            _ => {
-                return bad_request(
-                    "invalid_field",
-                    "范围应为卡号：from=起始号&to=结束号（正整数）",
-                    "The range is card numbers: from=N&to=M (positive whole numbers)",
-                )
-            }
+            _ => return bad_request("invalid_field", console::CARD_RANGE_FORM.zh, console::CARD_RANGE_FORM.en),
         }
     }
     let all = web.shared.tokens.all();
@@ -223,11 +213,8 @@ async fn voter_cards(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQue
         .cloned()
         .collect();
     if voters.len() > MAX_CARDS as usize {
-        return bad_request(
-            "too_many_cards",
-            &format!("一次最多打印 {MAX_CARDS} 张，请缩小卡号范围"),
-            &format!("At most {MAX_CARDS} cards per sheet: choose a smaller range"),
-        );
+        let (zh, en) = crate::both(console::TOO_MANY_CARDS_PER_SHEET, &[("max", &MAX_CARDS)]);
+        return bad_request("too_many_cards", &zh, &en);
     }
     let s = match sheet(&web, Some(&all), &voters) {
         Ok(s) => s,
@@ -288,11 +275,8 @@ async fn mint_voters(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, body: 
         .and_then(|v| v.get("count").and_then(|c| c.as_u64()))
         .filter(|n| (1..=MAX_CARDS as u64).contains(n));
     let Some(count) = count else {
-        return bad_request(
-            "invalid_field",
-            &format!("请给出张数：{{\"count\": 1 到 {MAX_CARDS}}}"),
-            &format!("Say how many cards: {{\"count\": 1 to {MAX_CARDS}}}"),
-        );
+        let (zh, en) = crate::both(console::SAY_HOW_MANY_CARDS, &[("max", &MAX_CARDS)]);
+        return bad_request("invalid_field", &zh, &en);
     };
     let reason = asked.as_ref().and_then(|v| v.get("reason")?.as_str()).unwrap_or("").to_string();
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -349,12 +333,8 @@ async fn export(web: Arc<Web>, headers: HeaderMap, csv: Option<crate::documents:
                 return problem(StatusCode::CONFLICT, n.code, &n.zh, &n.en);
             }
             tracing::warn!("admin export: {e:#}");
-            return problem(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "export_failed",
-                &format!("导出失败：{e}"),
-                &format!("The export failed: {e}"),
-            );
+            let (zh, en) = crate::both(console::EXPORT_FAILED, &[("error", &e)]);
+            return problem(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", &zh, &en);
         }
         Err(e) => return storage_problem(anyhow::anyhow!("{e}")),
     };
@@ -396,7 +376,7 @@ async fn contacts_csv(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Re
         Ok(Ok(Some(text))) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-                (header::CONTENT_DISPOSITION, attachment("圆桌-联系名单（内部，勿公开）.csv")),
+                (header::CONTENT_DISPOSITION, attachment(console::CONTACTS_FILE_NAME.zh)),
             ],
             text,
         )
@@ -404,15 +384,13 @@ async fn contacts_csv(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Re
         Ok(Ok(None)) => problem(
             StatusCode::NOT_FOUND,
             "no_record",
-            "这场会议没有预审记录（会议文件未写 prescreening）",
-            "This meeting has no pre-screening record (the meeting file names none)",
+            print::NO_PRESCREENING_RECORD.zh,
+            print::NO_PRESCREENING_RECORD.en,
         ),
-        Ok(Err(e)) => problem(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "export_failed",
-            &format!("导出失败：{e}"),
-            &format!("The export failed: {e}"),
-        ),
+        Ok(Err(e)) => {
+            let (zh, en) = crate::both(console::EXPORT_FAILED, &[("error", &e)]);
+            problem(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", &zh, &en)
+        }
         Err(e) => storage_problem(anyhow::anyhow!("{e}")),
     }
 }
@@ -479,12 +457,8 @@ async fn hall(AxState(web): AxState<Arc<Web>>, headers: HeaderMap, RawQuery(q): 
             Some(r) => problem(StatusCode::BAD_REQUEST, r.code, &r.zh, &r.en),
             None => {
                 tracing::warn!("admin print: {e:#}");
-                problem(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "export_failed",
-                    &format!("打印文件生成失败：{e}"),
-                    &format!("The document cannot be made: {e}"),
-                )
+                let (zh, en) = crate::both(console::PRINT_FAILED, &[("error", &e)]);
+                problem(StatusCode::INTERNAL_SERVER_ERROR, "export_failed", &zh, &en)
             }
         },
         Err(e) => storage_problem(anyhow::anyhow!("{e}")),
@@ -497,12 +471,8 @@ fn print_options(q: &str) -> Result<PrintOptions, Response> {
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let bad = || {
-            problem(
-                StatusCode::BAD_REQUEST,
-                "invalid_field",
-                &format!("“{k}”应为正整数"),
-                &format!("“{k}” must be a whole number"),
-            )
+            let (zh, en) = crate::both(console::FIELD_NOT_WHOLE_NUMBER, &[("field", &k)]);
+            problem(StatusCode::BAD_REQUEST, "invalid_field", &zh, &en)
         };
         match k {
             "from" => o.from = Some(v.parse().map_err(|_| bad())?),

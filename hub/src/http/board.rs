@@ -9,6 +9,7 @@ use axum::routing::get;
 use axum::Router;
 use serde_json::json;
 use std::sync::Arc;
+use yuanzhuo_protocol::words::console;
 
 use crate::http::server::Web;
 
@@ -22,7 +23,9 @@ async fn board(AxState(web): AxState<Arc<Web>>, headers: HeaderMap) -> Response 
     let unavailable = || {
         (
             StatusCode::SERVICE_UNAVAILABLE,
-            axum::Json(json!({"code": "shutting_down", "zh": "会场服务器正在停止，请稍后再试", "en": "The hub is stopping; try again shortly"})),
+            axum::Json(
+                json!({"code": "shutting_down", "zh": console::HUB_STOPPING.zh, "en": console::HUB_STOPPING.en}),
+            ),
         )
             .into_response()
     };

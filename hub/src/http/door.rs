@@ -28,6 +28,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
+use yuanzhuo_protocol::words::console;
 use yuanzhuo_protocol::{ErrorCode, Role, AUTH_TIMEOUT_SECS};
 
 /// Staff slots kept on top of the connection cap: 30 tables × 3 seats,
@@ -397,13 +398,21 @@ impl Door {
         };
         let l = &self.limits;
         tracing::warn!(
-            "拒绝连接 / refusing connections ({code}): {crowd} of {max} phones and viewers, {staff} staff \
-             ({kept} slots kept), {public} of {pmax} public views ({per} per address); {n} refused since the last message",
-            code = code.as_str(),
-            max = l.max_connections,
-            kept = l.staff_slots,
-            pmax = l.public,
-            per = l.public_per_address,
+            "{}",
+            crate::said(
+                console::REFUSING_CONNECTIONS,
+                &[
+                    ("code", &code.as_str()),
+                    ("crowd", &crowd),
+                    ("max", &l.max_connections),
+                    ("staff", &staff),
+                    ("kept", &l.staff_slots),
+                    ("public", &public),
+                    ("pmax", &l.public),
+                    ("per", &l.public_per_address),
+                    ("n", &n),
+                ]
+            )
         );
     }
 

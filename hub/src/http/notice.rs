@@ -18,6 +18,7 @@ use axum::Router;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use tokio::sync::Mutex;
+use yuanzhuo_protocol::words::{console, print};
 
 use crate::documents::publish::{notice, render, Doc, NotFinal, Outcome};
 use crate::http::server::Web;
@@ -74,15 +75,12 @@ fn failed(meeting: &yuanzhuo_protocol::MeetingInfo, e: &anyhow::Error) -> String
     tracing::warn!("/notice: {e:#}");
     crate::documents::publish::html::document(
         &meeting.language,
-        "结果公示 / Results notice",
+        &crate::said(print::RESULTS_NOTICE, &[]),
         "",
         &crate::documents::publish::html::html!(
             "<h1>{}</h1><p class=\"center\">{}</p>",
             meeting.name,
-            crate::documents::publish::html::both(
-                "暂时无法生成结果公示，请联系组织者。",
-                "The results notice cannot be made just now; please tell the organiser."
-            ),
+            crate::documents::publish::html::both(console::NOTICE_CANNOT_BE_MADE.zh, console::NOTICE_CANNOT_BE_MADE.en),
         ),
     )
 }
@@ -99,19 +97,13 @@ pub async fn document(web: &Web, doc: Doc) -> Result<Vec<u8>, (StatusCode, &'sta
             Some(n) => Err((StatusCode::CONFLICT, n.code, n.zh.clone(), n.en.clone())),
             None => {
                 tracing::warn!("admin export: {e:#}");
-                Err((
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "export_failed",
-                    format!("导出失败：{e}"),
-                    format!("The export failed: {e}"),
-                ))
+                let (zh, en) = crate::both(console::EXPORT_FAILED, &[("error", &e)]);
+                Err((StatusCode::INTERNAL_SERVER_ERROR, "export_failed", zh, en))
             }
         },
-        Err(e) => Err((
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "export_failed",
-            format!("导出失败：{e}"),
-            format!("The export failed: {e}"),
-        )),
+        Err(e) => {
+            let (zh, en) = crate::both(console::EXPORT_FAILED, &[("error", &e)]);
+            Err((StatusCode::INTERNAL_SERVER_ERROR, "export_failed", zh, en))
+        }
     }
 }

@@ -112,4 +112,18 @@ ui_words! {
     HEAD_RECORD_DAMAGED = "日志末端记录 {path} 已损坏，无法读取", "the head record {path} is damaged. If the log is known to be whole, delete that file and start again (clients will still tell the hub if it lost anything); otherwise restore from a witness copy (hub restore).";
     ACKNOWLEDGED_MISSING = "日志只到第 {len} 条，但会场服务器已确认到第 {seq} 条（哈希 {head}）：已确认的记录丢失了。", "The log ends at entry {len}, but the hub had acknowledged up to entry {seq} (hash {head}): acknowledged entries are missing.";
     LOG_CHANGED = "日志第 {seq} 条的哈希是 {have}，与会场服务器确认过的 {want} 不同：日志被改动或换成了别的日志。", "Entry {seq} of the log has hash {have}, not {want} as the hub acknowledged: the log was changed or replaced.";
+    // The hub's HTTP answers (http/board.rs, http/door.rs, http/notice.rs, http/admin.rs).
+    HUB_STOPPING = "会场服务器正在停止，请稍后再试", "The hub is stopping; try again shortly";
+    REFUSING_CONNECTIONS = "拒绝连接", "refusing connections ({code}): {crowd} of {max} phones and viewers, {staff} staff ({kept} slots kept), {public} of {pmax} public views ({per} per address); {n} refused since the last message";
+    NOTICE_CANNOT_BE_MADE = "暂时无法生成结果公示，请联系组织者。", "The results notice cannot be made just now; please tell the organiser.";
+    EXPORT_FAILED = "导出失败：{error}", "The export failed: {error}";
+    ORGANISER_SECRET_REQUIRED = "需要组织者密码（Authorization: Bearer 组织者密码）", "The organiser's secret is required (Authorization: Bearer SECRET)";
+    WRONG_ORGANISER_SECRET = "组织者密码不正确（其他卡片上的代码不能用于此处）", "That is not the organiser's secret (codes from other cards do not work here)";
+    STORAGE_FAILED = "读取数据失败，请重试", "Could not read the data folder; try again";
+    CARD_RANGE_FORM = "范围应为卡号：from=起始号&to=结束号（正整数）", "The range is card numbers: from=N&to=M (positive whole numbers)";
+    TOO_MANY_CARDS_PER_SHEET = "一次最多打印 {max} 张，请缩小卡号范围", "At most {max} cards per sheet: choose a smaller range";
+    SAY_HOW_MANY_CARDS = "请给出张数：{\"count\": 1 到 {max}}", "Say how many cards: {\"count\": 1 to {max}}";
+    CONTACTS_FILE_NAME = "圆桌-联系名单（内部，勿公开）.csv", "yuanzhuo-contacts (internal, do not publish).csv";
+    PRINT_FAILED = "打印文件生成失败：{error}", "The document cannot be made: {error}";
+    FIELD_NOT_WHOLE_NUMBER = "“{field}”应为正整数", "“{field}” must be a whole number";
 }
