@@ -303,16 +303,20 @@ impl Meeting {
                 let hash_at = |seq: u64| rows.get((seq as usize).wrapping_sub(1)).map(|r| r.hash.clone());
                 if let Some(problem) = crate::meeting::folder::shortfall(head, rows.len() as u64, hash_at) {
                     bail!(
-                        "{problem}
-                         拒绝启动：不会把缺了记录的日志当作完整的提供。如果 meeting.sqlite-wal 还在别处，请把它放回数据文件夹；                         否则用见证副本恢复：hub restore --from 见证副本 --data {dir}
-                         Refusing to start: a shortened log is never served as whole. If meeting.sqlite-wal is elsewhere, put it                          back in the data folder; otherwise restore from a witness copy: hub restore --from WITNESS_COPY --data {dir}",
+                        "{problem}\n\
+                         拒绝启动：不会把缺了记录的日志当作完整的提供。如果 meeting.sqlite-wal 还在别处，请把它放回数据文件夹；\
+                         否则用见证副本恢复：hub restore --from 见证副本 --data {dir}\n\
+                         Refusing to start: a shortened log is never served as whole. If meeting.sqlite-wal is elsewhere, put it \
+                         back in the data folder; otherwise restore from a witness copy: hub restore --from WITNESS_COPY --data {dir}",
                         dir = store.dir().display()
                     );
                 }
             }
             None if !rows.is_empty() => warnings.push(format!(
-                "注意：数据文件夹 {dir} 没有日志末端记录（{file}），无法确认日志是否完整（是不是只复制了 meeting.sqlite？）。                 客户端重新连接时会报告它们见过的位置。
-                 Warning: the data folder {dir} has no head record ({file}), so the hub cannot tell whether the log is whole                  (was meeting.sqlite copied alone?). Clients report what they saw when they reconnect.",
+                "注意：数据文件夹 {dir} 没有日志末端记录（{file}），无法确认日志是否完整（是不是只复制了 meeting.sqlite？）。\
+                 客户端重新连接时会报告它们见过的位置。\n\
+                 Warning: the data folder {dir} has no head record ({file}), so the hub cannot tell whether the log is whole \
+                 (was meeting.sqlite copied alone?). Clients report what they saw when they reconnect.",
                 dir = store.dir().display(),
                 file = crate::meeting::folder::HEAD_FILE,
             )),
@@ -994,8 +998,11 @@ pub fn create(
     }
     if let Some(h) = HeadRecord::read(store.dir())? {
         bail!(
-            "数据文件夹 {dir} 里有一场会议的日志末端记录（到第 {seq} 条），但数据库是空的：meeting.sqlite 丢失了。             请用见证副本或备份恢复（hub restore），或者为新会议换一个文件夹。
-             The data folder {dir} has the head record of a meeting (up to entry {seq}) but an empty database:              meeting.sqlite is missing. Restore it from a witness copy or a backup (hub restore), or use a new folder              for a new meeting.",
+            "数据文件夹 {dir} 里有一场会议的日志末端记录（到第 {seq} 条），但数据库是空的：meeting.sqlite 丢失了。\
+             请用见证副本或备份恢复（hub restore），或者为新会议换一个文件夹。\n\
+             The data folder {dir} has the head record of a meeting (up to entry {seq}) but an empty database: \
+             meeting.sqlite is missing. Restore it from a witness copy or a backup (hub restore), or use a new folder \
+             for a new meeting.",
             dir = store.dir().display(),
             seq = h.seq
         );
