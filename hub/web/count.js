@@ -59,7 +59,6 @@
   function voting() { return app.snap && app.snap.phase === 'voting'; }
   function title(id) { const p = YZ.proposalMap(app.snap)[id]; return p ? p.title : ''; }
 
-  /** This counter's desk number as the copies write it ("2"), from the hub's `you.desk`. */
   /** This card's desk number (the `counter` of its copies), or null. */
   function myDesk() {
     return app.you && app.you.desk != null ? app.you.desk : null;

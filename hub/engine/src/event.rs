@@ -278,7 +278,13 @@ mod older {
         fn number<E: serde::de::Error>(self) -> Result<DeskNo, E> {
             match self {
                 Written::Number(n) => Ok(n),
-                Written::Digits(s) => s.parse().map_err(|_| E::custom(format!("desk number {s:?} is not a number"))),
+                // Exactly the digits a number is written with: not "02" or "+2", which
+                // `scripts/verify-count` (comparing text) would not take as desk 2 either.
+                Written::Digits(s) => s
+                    .parse::<DeskNo>()
+                    .ok()
+                    .filter(|n| n.to_string() == s)
+                    .ok_or_else(|| E::custom(format!("desk number {s:?} is not a number"))),
             }
         }
     }
@@ -431,7 +437,7 @@ mod tests {
         let unnamed = r#"{"type":"sheets_declared","batch":1,"sheets":9}"#;
         assert!(matches!(serde_json::from_str(unnamed).unwrap(), Event::SheetsDeclared { scrutineer: None, .. }));
         // Anything else is refused, not read as some desk.
-        for bad in [r#""two""#, r#""""#, "-1", "70000", "1.5", "null"] {
+        for bad in [r#""two""#, r#""""#, r#""02""#, r#""+2""#, r#"" 2""#, "-1", "70000", "1.5", "null"] {
             let text = format!(r#"{{"type":"paper_finished","batch":3,"counter":{bad}}}"#);
             assert!(serde_json::from_str::<Event>(&text).is_err(), "{text} was read");
         }
