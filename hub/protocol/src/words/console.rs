@@ -83,6 +83,20 @@ ui_words! {
     ENTRY_DIFFERS_LOG_STANDS = "日志第 {seq} 条与会场服务器确认过的不同；从此以本日志为准。", "Entry {seq} differs from what the hub acknowledged; this log stands from now on.";
     HEAD_RECORD_AGREES = "日志末端记录与日志一致；客户端此前见过的位置不再作为证据。", "The head record agrees with the log; positions clients saw before no longer count as evidence.";
     LOG_GOES_ON = "日志从第 {seq} 条（哈希 {head}）继续。丢失的选票不在日志中：这些投票人可以重新投票。请告知会场，并在会议记录中写明。", "The log goes on from entry {seq} (hash {head}). Lost ballots are not in the log: those voters may vote again. Tell the room, and note it in the meeting's minutes. (tag epoch {epoch})";
+    // Loading and serving the log (meeting/task.rs, http/server.rs).
+    LOG_FAILS_VERIFICATION_AT_START = "日志校验失败，拒绝启动", "the log fails verification, refusing to start: {problem}";
+    LOG_FAILS_VERIFICATION = "日志校验失败", "the log fails verification: {problem}";
+    NO_MEETING_DEFINITION_IN_FOLDER = "数据文件夹中没有会议定义", "the data folder holds no meeting definition";
+    SHORTENED_LOG_REFUSED = "拒绝启动：不会把缺了记录的日志当作完整的提供。如果 meeting.sqlite-wal 还在别处，请把它放回数据文件夹；否则用见证副本恢复：hub restore --from 见证副本 --data {path}", "Refusing to start: a shortened log is never served as whole. If meeting.sqlite-wal is elsewhere, put it back in the data folder; otherwise restore from a witness copy: hub restore --from WITNESS_COPY --data {path}";
+    NO_HEAD_RECORD = "注意：数据文件夹 {path} 没有日志末端记录（{file}），无法确认日志是否完整（是不是只复制了 meeting.sqlite？）。客户端重新连接时会报告它们见过的位置。", "Warning: the data folder {path} has no head record ({file}), so the hub cannot tell whether the log is whole (was meeting.sqlite copied alone?). Clients report what they saw when they reconnect.";
+    LOG_SHORTER_THAN_SEEN = "本服务器的日志只到第 {len} 条，但 {who} 已见过第 {seq} 条（哈希 {head}）：已确认的记录丢失了。", "This hub's log ends at entry {len}, but {who} has seen entry {seq} (hash {head}): acknowledged entries are missing.";
+    LOG_DIFFERS_FROM_SEEN = "本服务器日志第 {seq} 条的哈希是 {here}，但 {who} 见过的是 {head}：日志被改动或换成了别的日志。", "Entry {seq} of this hub's log has hash {here}, but {who} was shown {head}: the log was changed or replaced.";
+    /// Said after LOG_SHORTER_THAN_SEEN or LOG_DIFFERS_FROM_SEEN.
+    HALTED_FOR_A_SHORTENED_LOG = "数据文件夹里的 meeting.sqlite-wal 可能丢失了，或者只复制了 meeting.sqlite。会场服务器已停止服务，不会把缺了记录的日志当作完整的提供。请停止服务器（Ctrl+C），用见证副本恢复：hub restore --from 见证副本 --data {path}，然后重新启动。", "meeting.sqlite-wal may have been lost, or meeting.sqlite copied without it. The hub has stopped serving and will not present the shortened log as whole. Stop it (Ctrl+C), restore from a witness copy (hub restore --from WITNESS_COPY --data {path}) and start it again.";
+    ERROR = "错误", "error";
+    CANNOT_RELOAD_AFTER_FAILED_WRITE = "写入失败后无法重新读取日志（{error}）。会场服务器已停止服务。请检查磁盘，然后重新启动。", "After a failed write the log cannot be read again ({error}). The hub has stopped serving. Check the disk, then start it again.";
+    COMMAND_ID_ANSWERED_TWICE = "日志第 {first} 条重复使用了 {actor} 的操作编号 {id}（第 {earlier} 条已用过），日志已损坏", "entry {first}: command id {id} of {actor} was already answered at entry {earlier}; the log is damaged";
+    HEAD_RECORD_WITHOUT_DATABASE = "数据文件夹 {path} 里有一场会议的日志末端记录（到第 {seq} 条），但数据库是空的：meeting.sqlite 丢失了。请用见证副本或备份恢复（hub restore），或者为新会议换一个文件夹。", "The data folder {path} has the head record of a meeting (up to entry {seq}) but an empty database: meeting.sqlite is missing. Restore it from a witness copy or a backup (hub restore), or use a new folder for a new meeting.";
     // The cards and the tokens table (meeting/tokens.rs).
     OLD_FOLDER = "这个数据文件夹由旧版圆桌创建（监票员卡 {serial} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验、用 hub export 导出。", "This data folder was made by an earlier Yuanzhuo (scrutineer card {serial} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify and exported with hub export.";
     ROLE_OR_TABLE_DIFFERS = "角色或桌号与日志不符", "role or table differs from the log";
