@@ -97,6 +97,25 @@ ui_words! {
     CANNOT_RELOAD_AFTER_FAILED_WRITE = "写入失败后无法重新读取日志（{error}）。会场服务器已停止服务。请检查磁盘，然后重新启动。", "After a failed write the log cannot be read again ({error}). The hub has stopped serving. Check the disk, then start it again.";
     COMMAND_ID_ANSWERED_TWICE = "日志第 {first} 条重复使用了 {actor} 的操作编号 {id}（第 {earlier} 条已用过），日志已损坏", "entry {first}: command id {id} of {actor} was already answered at entry {earlier}; the log is damaged";
     HEAD_RECORD_WITHOUT_DATABASE = "数据文件夹 {path} 里有一场会议的日志末端记录（到第 {seq} 条），但数据库是空的：meeting.sqlite 丢失了。请用见证副本或备份恢复（hub restore），或者为新会议换一个文件夹。", "The data folder {path} has the head record of a meeting (up to entry {seq}) but an empty database: meeting.sqlite is missing. Restore it from a witness copy or a backup (hub restore), or use a new folder for a new meeting.";
+    // Starting and stopping the hub (http/server.rs).
+    /// `注意 / warning: …` before a warning of the meeting file.
+    ATTENTION = "注意", "warning";
+    MEETING_CREATED = "已创建会议", "created meeting “{name}” in {path}";
+    RULES_LOCKED_IN_FOLDER = "数据文件夹 {path} 已有会议“{name}”，规则已锁定，不能更换。新会议请用新的 --data 文件夹。", "The data folder {path} already holds the meeting “{name}” with locked rules; use a new --data folder for a new meeting.";
+    HUB_STOPPED_DATA_SAVED = "会场服务器已停止，数据已保存", "hub stopped, data saved.";
+    CANNOT_ACCEPT_CONNECTIONS = "无法接受新连接", "cannot accept connections: {error} ({open} open; limits {limits})";
+    FILE_LIMIT_RAISED = "打开文件数上限", "open-files limit raised from {before} to {now} for {n} connections";
+    FILE_LIMIT_TOO_LOW = "打开文件数上限", "open-files limit is {now} and the system allows no more: the hub takes at most {max} phones and viewers and {staff} staff connections, and refuses more with server_full; for the full cap it needs {needed} (`ulimit -n {needed}` before starting it)";
+    FOREIGN_ORIGIN_REFUSED = "拒绝来自其他网站的连接", "connections from a foreign Origin are refused";
+    /// After the banner's connections cap.
+    LIMITED_BY_FILE_LIMIT = "受系统打开文件数上限 {now} 所限", "limited by the system's open-files limit {now} (full cap: ulimit -n {needed})";
+    /// The banner's labels (the projector's is TOKEN_PROJECTOR).
+    BANNER_RESIDENTS_OPEN = "居民手机扫码或打开", "residents open";
+    BANNER_HUB_WEBSOCKET = "会场服务器", "hub WebSocket";
+    BANNER_DATA = "数据", "data";
+    BANNER_TOKENS = "令牌", "tokens";
+    BANNER_CONNECTIONS = "连接", "connections";
+    BANNER_STOP = "停止", "stop";
     // The cards and the tokens table (meeting/tokens.rs).
     OLD_FOLDER = "这个数据文件夹由旧版圆桌创建（监票员卡 {serial} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验、用 hub export 导出。", "This data folder was made by an earlier Yuanzhuo (scrutineer card {serial} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify and exported with hub export.";
     ROLE_OR_TABLE_DIFFERS = "角色或桌号与日志不符", "role or table differs from the log";
