@@ -116,6 +116,39 @@ ui_words! {
     BANNER_TOKENS = "令牌", "tokens";
     BANNER_CONNECTIONS = "连接", "connections";
     BANNER_STOP = "停止", "stop";
+    // The command line (main.rs).
+    /// `hub --help`'s first line, "中文 English".
+    HUB_ABOUT = "圆桌", "Yuanzhuo venue hub: runs a participatory-budgeting screening meeting";
+    OPTION_NOT_WHOLE_NUMBER = "{name} 应为正整数（收到“{value}”）", "{name} must be a whole number (got “{value}”)";
+    HINT = "提示", "note";
+    SHEET_FOR_SERVING = "正式开会时请在会议文件 [meeting] 中写 proposals_sheet = \"{sheet}\"", "to use this sheet when serving, add proposals_sheet = \"{sheet}\" under [meeting] (--sheet {given})";
+    /// `hub check`'s summary: `可以使用 / OK: “NAME” — 3 桌 tables, …`.
+    CHECK_OK = "可以使用", "OK";
+    TABLES_UNIT = "桌", "tables";
+    PROPOSALS_UNIT = "个提案", "proposals";
+    /// Said "每桌推选 2 picks per table".
+    CHECK_PICKS_PER_TABLE = "每桌推选", "picks per table";
+    /// Said "每人最多 3 choices".
+    CHECK_MOST_CHOICES = "每人最多", "choices";
+    CHECK_BUDGET = "预算", "budget";
+    RULES_FINGERPRINT = "规则指纹", "rules fingerprint";
+    CARDS_AT_ONCE = "一次最多发 {max} 张投票卡", "at most {max} voter cards at a time";
+    MEETING_EXISTS_HUB_SERVING = "会场服务器（pid {pid}）正在使用数据文件夹 {path}：会议已创建，不要再给 --meeting / --proposals。", "A hub (pid {pid}) is serving {path}: the meeting exists; leave out --meeting / --proposals.";
+    CARDS_AT_ONCE_WHILE_SERVING = "会场服务器运行时一次最多发 {max} 张投票卡（可分几次发，每次都记入日志）", "while a hub serves the folder, at most {max} voter cards at a time (issue them in several goes, each logged)";
+    CANNOT_CREATE_DATA_FOLDER = "无法创建数据文件夹", "cannot create the data folder {path}";
+    XLSX_NEEDS_OUT = "XLSX 是二进制文件，请用 --out 指定文件名（如 --out 结果.xlsx）", "XLSX is a binary file: give --out FILE.xlsx";
+    CONTACTS_ARE_INTERNAL = "内部资料：含居民联系方式，只供组织方告知结果，勿公开、勿张贴", "internal: residents' contacts, for the organisers to tell them the outcome; never publish or post it";
+    CANNOT_WRITE = "无法写入", "cannot write {path}";
+    PROPOSALS_DRAFTED = "已起草 {n} 个提案：请在“估算金额”一列填写造价，再用 hub check 检查；会议文件写 prescreening = \"{path}\" 把预审记录一并锁定。", "Drafted {n} proposals: fill in the 估算金额 (cost) column, check with hub check, and name the record in the meeting file (prescreening = \"{path}\") so that it is locked with the rules.";
+    NO_MEETING_DATA_IN = "没有会议数据", "no meeting data in {path}";
+    NO_TABLE = "没有第 {t} 桌", "There is no table {t}";
+    // Issuing cards through the running hub (main.rs).
+    NO_ORGANISER_CARD = "数据文件夹中没有组织者卡", "the data folder holds no organiser card";
+    HUB_ADDRESS_NOT_YET_SAID = "正在运行的会场服务器（pid {pid}）还没有写明它的地址，请稍后再试", "the running hub (pid {pid}) has not said where it listens yet; try again";
+    CANNOT_REACH_HUB = "无法连接正在运行的会场服务器（{address}，pid {pid}）", "cannot reach the running hub ({address}, pid {pid})";
+    NO_ANSWER_FROM_HUB = "会场服务器没有回答", "no answer from the running hub";
+    HUB_REFUSED = "会场服务器拒绝了", "the hub refused";
+    HUB_ISSUED_CARDS = "会场服务器（pid {pid}）已发放 {n} 张投票卡", "the running hub (pid {pid}) issued {n} voter cards";
     // The cards and the tokens table (meeting/tokens.rs).
     OLD_FOLDER = "这个数据文件夹由旧版圆桌创建（监票员卡 {serial} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验、用 hub export 导出。", "This data folder was made by an earlier Yuanzhuo (scrutineer card {serial} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify and exported with hub export.";
     ROLE_OR_TABLE_DIFFERS = "角色或桌号与日志不符", "role or table differs from the log";
