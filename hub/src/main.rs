@@ -8,11 +8,14 @@ use hub::meeting::store::Store;
 use hub::meeting::tokens::TokenSheet;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use yuanzhuo_protocol::words::{console, Words};
+
+use hub::{said, told};
 
 const DEFAULT_DATA: &str = "yuanzhuo-data";
 
 #[derive(Parser)]
-#[command(name = "hub", version, about = "圆桌 Yuanzhuo venue hub: runs a participatory-budgeting screening meeting")]
+#[command(name = "hub", version, about = label(console::HUB_ABOUT))]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -226,13 +229,18 @@ enum ExportFormat {
     Contacts,
 }
 
+/// An entry as a label, "中文 English".
+fn label(w: Words) -> String {
+    format!("{} {}", w.zh, w.en)
+}
+
 /// An option that must be a whole number (a ballot number, a table): said
 /// in both languages when it is not, rather than in clap's English.
 fn whole<T: std::str::FromStr>(name: &str, v: Option<String>) -> Result<Option<T>> {
     v.map(|v| {
-        v.trim()
-            .parse::<T>()
-            .map_err(|_| anyhow::anyhow!("{name} 应为正整数（收到“{v}”） / {name} must be a whole number (got “{v}”)"))
+        v.trim().parse::<T>().map_err(|_| {
+            anyhow::anyhow!("{}", said(console::OPTION_NOT_WHOLE_NUMBER, &[("name", &name), ("value", &v)]))
+        })
     })
     .transpose()
 }
@@ -243,7 +251,7 @@ fn main() {
         .with_writer(std::io::stderr)
         .init();
     if let Err(e) = run(Cli::parse()) {
-        eprintln!("错误 / error: {e:#}");
+        eprintln!("{}: {e:#}", said(console::ERROR, &[]));
         let rewritten = e.downcast_ref::<hub::tools::witness::Rewritten>().is_some();
         std::process::exit(if rewritten { hub::tools::witness::EXIT_REWRITTEN } else { 1 });
     }
@@ -269,35 +277,41 @@ fn run(cli: Cli) -> Result<()> {
             let r = &d.rules;
             print!("{}", loaded.table.preview(&d.proposals, &r.budget.currency));
             if let (Some(s), Some(read)) = (&sheet, &loaded.table.sheet) {
-                println!(
-                    "提示 / note: 正式开会时请在会议文件 [meeting] 中写 proposals_sheet = \"{read}\" / to use this sheet when serving, add proposals_sheet = \"{read}\" under [meeting] (--sheet {s})"
-                );
+                let sheet = said(console::SHEET_FOR_SERVING, &[("sheet", read), ("given", s)]);
+                println!("{}: {sheet}", said(console::HINT, &[]));
             }
             for w in &loaded.warnings {
-                println!("注意 / warning: {w}");
+                println!("{}: {w}", said(console::ATTENTION, &[]));
             }
             if let Some(record) = &loaded.record {
                 print!("{}", record.summary());
             }
+            let (picks, choices) = (console::CHECK_PICKS_PER_TABLE, console::CHECK_MOST_CHOICES);
             println!(
-                "可以使用 / OK: “{}” — {} 桌 tables, {} 个提案 proposals, 每桌推选 {} picks per table, 每人最多 {} choices, 预算 budget {} {}\n规则指纹 / rules fingerprint: {}",
+                "{}: “{}” — {} {}, {} {}, {} {} {}, {} {} {}, {} {} {}\n{}: {}",
+                said(console::CHECK_OK, &[]),
                 d.meeting.name,
                 r.tables.len(),
+                label(console::TABLES_UNIT),
                 d.proposals.len(),
+                label(console::PROPOSALS_UNIT),
+                picks.zh,
                 r.picks_per_table,
+                picks.en,
+                choices.zh,
                 r.max_choices,
+                choices.en,
+                label(console::CHECK_BUDGET),
                 r.budget.amount,
                 r.budget.currency,
+                said(console::RULES_FINGERPRINT, &[]),
                 yuanzhuo_engine::fingerprint(d),
             );
             Ok(())
         }
         Cmd::Tokens { data, meeting, proposals, voters, reason, all_voters, format, base_url } => {
             if voters as usize > yuanzhuo_engine::MAX_CARDS_AT_ONCE {
-                bail!(
-                    "一次最多发 {0} 张投票卡 / at most {0} voter cards at a time",
-                    yuanzhuo_engine::MAX_CARDS_AT_ONCE
-                );
+                bail!("{}", said(console::CARDS_AT_ONCE, &[("max", &yuanzhuo_engine::MAX_CARDS_AT_ONCE)]));
             }
             // While a hub serves the folder, the cards are issued by it (its
             // meeting task writes the log); otherwise here, under the folder's lock.
@@ -314,23 +328,14 @@ fn run(cli: Cli) -> Result<()> {
                     let store = Store::open_read_only(&data)?;
                     let def = server::stored_definition(&store)?;
                     if meeting.is_some() || proposals.is_some() {
-                        bail!(
-                            "会场服务器（pid {}）正在使用数据文件夹 {}：会议已创建，不要再给 --meeting / --proposals。\n\
-                             A hub (pid {}) is serving {}: the meeting exists; leave out --meeting / --proposals.",
-                            holder.pid,
-                            data.display(),
-                            holder.pid,
-                            data.display()
-                        );
+                        let values: [(&str, &dyn std::fmt::Display); 2] =
+                            [("pid", &holder.pid), ("path", &data.display())];
+                        bail!("{}", told(console::MEETING_EXISTS_HUB_SERVING, &values));
                     }
                     let minted = if voters > 0 {
                         if voters > hub::http::admin::MAX_CARDS {
-                            bail!(
-                                "会场服务器运行时一次最多发 {0} 张投票卡（可分几次发，每次都记入日志） / while a hub \
-                                 serves the folder, at most {0} voter cards at a time (issue them in several goes, \
-                                 each logged)",
-                                hub::http::admin::MAX_CARDS
-                            );
+                            let max = hub::http::admin::MAX_CARDS;
+                            bail!("{}", said(console::CARDS_AT_ONCE_WHILE_SERVING, &[("max", &max)]));
                         }
                         let serials = issue_through_hub(&store, &holder, voters, &reason)?;
                         let all = store.tokens()?;
@@ -341,9 +346,8 @@ fn run(cli: Cli) -> Result<()> {
                     (store, def, minted)
                 }
                 None => {
-                    std::fs::create_dir_all(&data).with_context(|| {
-                        format!("无法创建数据文件夹 / cannot create the data folder {}", data.display())
-                    })?;
+                    std::fs::create_dir_all(&data)
+                        .with_context(|| said(console::CANNOT_CREATE_DATA_FOLDER, &[("path", &data.display())]))?;
                     _lock = Some(hub::meeting::folder::Lock::acquire(&data)?);
                     let (mut store, def) =
                         server::prepare(&data, meeting.as_deref(), proposals.as_deref(), server::DemoVoters(0))?;
@@ -371,7 +375,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Export { data, format, lang, out } => {
             if matches!(format, ExportFormat::Xlsx) && out.is_none() {
-                bail!("XLSX 是二进制文件，请用 --out 指定文件名（如 --out 结果.xlsx） / XLSX is a binary file: give --out FILE.xlsx");
+                bail!("{}", said(console::XLSX_NEEDS_OUT, &[]));
             }
             let loaded = hub::documents::export::load(&data)?;
             let bytes = match format {
@@ -391,10 +395,7 @@ fn run(cli: Cli) -> Result<()> {
                 ExportFormat::Letters => hub::documents::publish::render(&loaded, Doc::Letters)?,
                 ExportFormat::Pabulib => hub::documents::publish::render(&loaded, Doc::Pabulib)?,
                 ExportFormat::Contacts => {
-                    eprintln!(
-                        "内部资料：含居民联系方式，只供组织方告知结果，勿公开、勿张贴 / internal: residents' contacts, \
-                         for the organisers to tell them the outcome; never publish or post it"
-                    );
+                    eprintln!("{}", said(console::CONTACTS_ARE_INTERNAL, &[]));
                     hub::documents::export::contacts(&loaded, &data)?.into_bytes()
                 }
             };
@@ -413,17 +414,11 @@ fn run(cli: Cli) -> Result<()> {
             let n = csv.lines().count().saturating_sub(1);
             match &out {
                 Some(p) => {
-                    std::fs::write(p, &csv).with_context(|| format!("无法写入 / cannot write {}", p.display()))?
+                    std::fs::write(p, &csv).with_context(|| said(console::CANNOT_WRITE, &[("path", &p.display())]))?
                 }
                 None => print!("{csv}"),
             }
-            eprintln!(
-                "已起草 {n} 个提案：请在“估算金额”一列填写造价，再用 hub check 检查；会议文件写 prescreening = \"{}\" 把预审记录一并锁定。\n\
-                 Drafted {n} proposals: fill in the 估算金额 (cost) column, check with hub check, and name the record in the meeting file \
-                 (prescreening = \"{}\") so that it is locked with the rules.",
-                record.display(),
-                record.display()
-            );
+            eprintln!("{}", told(console::PROPOSALS_DRAFTED, &[("n", &n), ("path", &record.display())]));
             Ok(())
         }
         Cmd::Print { what, data, from, to, table, out } => {
@@ -436,14 +431,14 @@ fn run(cli: Cli) -> Result<()> {
                 PrintKind::Record => Print::Record,
             };
             if !Store::path_in(&data).exists() {
-                bail!("没有会议数据 / no meeting data in {}", data.display());
+                bail!("{}", said(console::NO_MEETING_DATA_IN, &[("path", &data.display())]));
             }
             let from = whole("--from", from)?;
             let to = whole("--to", to)?;
             let table = match whole::<u32>("--table", table)? {
                 Some(t) => Some(
                     yuanzhuo_protocol::TableNo::try_from(t)
-                        .map_err(|_| anyhow::anyhow!("没有第 {t} 桌 / There is no table {t}"))?,
+                        .map_err(|_| anyhow::anyhow!("{}", said(console::NO_TABLE, &[("t", &t)])))?,
                 ),
                 None => None,
             };
@@ -460,7 +455,7 @@ fn run(cli: Cli) -> Result<()> {
         }
         Cmd::Verify { data, head } => {
             if !Store::path_in(&data).exists() {
-                bail!("没有会议数据 / no meeting data in {}", data.display());
+                bail!("{}", said(console::NO_MEETING_DATA_IN, &[("path", &data.display())]));
             }
             print!("{}", hub::documents::export::verify(&data, head.as_deref())?);
             Ok(())
@@ -499,25 +494,18 @@ fn issue_through_hub(
         .tokens()?
         .into_iter()
         .find(|t| t.role == yuanzhuo_protocol::Role::Organiser)
-        .context("数据文件夹中没有组织者卡 / the data folder holds no organiser card")?;
+        .with_context(|| said(console::NO_ORGANISER_CARD, &[]))?;
     // "http://192.168.1.5:8470": that address first, this machine's loopback next.
     let authority = holder.address.trim_start_matches("http://").trim_end_matches('/').to_string();
-    let port = authority.rsplit(':').next().and_then(|p| p.parse::<u16>().ok()).with_context(|| {
-        format!(
-            "正在运行的会场服务器（pid {0}）还没有写明它的地址，请稍后再试 / the running hub (pid {0}) has not said \
-             where it listens yet; try again",
-            holder.pid
-        )
-    })?;
+    let port = authority
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse::<u16>().ok())
+        .with_context(|| said(console::HUB_ADDRESS_NOT_YET_SAID, &[("pid", &holder.pid)]))?;
     let body = serde_json::json!({ "count": count, "reason": reason }).to_string();
     let mut tcp = std::net::TcpStream::connect(authority.as_str())
         .or_else(|_| std::net::TcpStream::connect((std::net::Ipv4Addr::LOCALHOST, port)))
-        .with_context(|| {
-            format!(
-                "无法连接正在运行的会场服务器（{authority}，pid {0}） / cannot reach the running hub ({authority}, pid {0})",
-                holder.pid
-            )
-        })?;
+        .with_context(|| said(console::CANNOT_REACH_HUB, &[("address", &authority), ("pid", &holder.pid)]))?;
     tcp.set_read_timeout(Some(std::time::Duration::from_secs(60)))?;
     write!(
         tcp,
@@ -527,24 +515,19 @@ fn issue_through_hub(
         body.len()
     )?;
     let mut answer = String::new();
-    tcp.read_to_string(&mut answer).context("会场服务器没有回答 / no answer from the running hub")?;
+    tcp.read_to_string(&mut answer).with_context(|| said(console::NO_ANSWER_FROM_HUB, &[]))?;
     let (head, text) = answer.split_once("\r\n\r\n").unwrap_or((&answer, ""));
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse::<u16>().ok()).unwrap_or(0);
     let v: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
     if status != 201 {
-        let (zh, en) = (v["zh"].as_str().unwrap_or("会场服务器拒绝了"), v["en"].as_str().unwrap_or("the hub refused"));
+        let refused = console::HUB_REFUSED;
+        let (zh, en) = (v["zh"].as_str().unwrap_or(refused.zh), v["en"].as_str().unwrap_or(refused.en));
         bail!("{zh} / {en} ({}; HTTP {status})", v["code"].as_str().unwrap_or("?"));
     }
     let serials: Vec<String> = v["cards"]
         .as_array()
         .map(|cards| cards.iter().filter_map(|c| c["serial"].as_str().map(str::to_string)).collect())
         .unwrap_or_default();
-    eprintln!(
-        "会场服务器（pid {}）已发放 {} 张投票卡 / the running hub (pid {}) issued {} voter cards",
-        holder.pid,
-        serials.len(),
-        holder.pid,
-        serials.len()
-    );
+    eprintln!("{}", said(console::HUB_ISSUED_CARDS, &[("pid", &holder.pid), ("n", &serials.len())]));
     Ok(serials)
 }

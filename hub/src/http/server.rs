@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use yuanzhuo_protocol::words::{console, ui, Words};
 use yuanzhuo_protocol::*;
 
 use crate::documents::definition;
@@ -24,6 +25,7 @@ use crate::http::door::{Door, FileLimit, Limits, Visitor, HEADER_READ_TIMEOUT};
 use crate::meeting::store::{check_chain, Row, Store};
 use crate::meeting::tokens::{self, Registry};
 use crate::meeting::{self, Meeting};
+use crate::{said, told};
 use yuanzhuo_engine::Event;
 
 pub const DEFAULT_PORT: u16 = 8470;
@@ -66,7 +68,7 @@ pub fn prepare(
     if store.is_empty()? {
         let loaded = definition::load(meeting, proposals)?;
         for w in &loaded.warnings {
-            eprintln!("注意 / warning: {w}");
+            eprintln!("{}: {w}", said(console::ATTENTION, &[]));
         }
         let def = loaded.definition;
         let voters = if meeting.is_none() && proposals.is_none() { demo.0 } else { 0 };
@@ -76,21 +78,17 @@ pub fn prepare(
             loaded.record.as_ref().map(|r| (&r.record, r.contacts.as_slice())),
             voters,
         )?;
-        eprintln!("已创建会议 / created meeting “{}” in {}", def.meeting.name, store.file().display());
+        let path = store.file().display();
+        eprintln!("{}", said(console::MEETING_CREATED, &[("name", &def.meeting.name), ("path", &path)]));
         return Ok((store, def));
     }
     let stored = stored_definition(&store)?;
     if meeting.is_some() || proposals.is_some() {
         let given = definition::load(meeting, proposals)?.definition;
         if given != stored {
-            bail!(
-                "数据文件夹 {} 已有会议“{}”，规则已锁定，不能更换。新会议请用新的 --data 文件夹。\n\
-                 The data folder {} already holds the meeting “{}” with locked rules; use a new --data folder for a new meeting.",
-                data.display(),
-                stored.meeting.name,
-                data.display(),
-                stored.meeting.name
-            );
+            let values: [(&str, &dyn std::fmt::Display); 2] =
+                [("path", &data.display()), ("name", &stored.meeting.name)];
+            bail!("{}", told(console::RULES_LOCKED_IN_FOLDER, &values));
         }
     }
     Ok((store, stored))
@@ -101,11 +99,11 @@ pub fn prepare(
 pub fn stored_definition(store: &Store) -> Result<Definition> {
     let rows = store.rows()?;
     if let Err(problem) = check_chain(&rows) {
-        bail!("日志校验失败，拒绝启动 / the log fails verification, refusing to start: {problem}");
+        bail!("{}", said(console::LOG_FAILS_VERIFICATION_AT_START, &[("problem", &problem)]));
     }
     match rows.first().map(Row::recorded).transpose()?.map(|r| r.event) {
         Some(Event::MeetingDefined { definition }) => Ok(definition),
-        _ => bail!("数据文件夹中没有会议定义 / the data folder holds no meeting definition"),
+        _ => bail!("{}", said(console::NO_MEETING_DEFINITION_IN_FOLDER, &[])),
     }
 }
 
@@ -182,7 +180,7 @@ pub async fn serve(opts: ServeOptions) -> Result<()> {
     // The meeting task finishes what is queued, then closes the log.
     tokio::task::spawn_blocking(move || meeting_thread.join()).await.ok();
     drop(lock);
-    eprintln!("会场服务器已停止，数据已保存 / hub stopped, data saved.");
+    eprintln!("{}", said(console::HUB_STOPPED_DATA_SAVED, &[]));
     Ok(())
 }
 
@@ -202,11 +200,12 @@ async fn accept_loop(listener: tokio::net::TcpListener, app: Router, door: Arc<D
                     // Out of file descriptors or the like: say so (once in a while), wait, go on.
                     if last_error.is_none_or(|t| t.elapsed() >= Duration::from_secs(10)) {
                         last_error = Some(Instant::now());
-                        tracing::error!(
-                            "无法接受新连接 / cannot accept connections: {e} ({} open; limits {:?})",
-                            door.open.load(Ordering::Relaxed),
-                            door.limits()
-                        );
+                        let values: [(&str, &dyn std::fmt::Display); 3] = [
+                            ("error", &e),
+                            ("open", &door.open.load(Ordering::Relaxed)),
+                            ("limits", &format!("{:?}", door.limits())),
+                        ];
+                        tracing::error!("{}", said(console::CANNOT_ACCEPT_CONNECTIONS, &values));
                     }
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
@@ -254,24 +253,18 @@ async fn accept_loop(listener: tokio::net::TcpListener, app: Router, door: Arc<D
 fn log_file_limit(files: &FileLimit, limits: &Limits) {
     if files.now >= files.needed {
         if files.now > files.before {
-            tracing::info!(
-                "打开文件数上限 / open-files limit raised from {} to {} for {} connections",
-                files.before,
-                files.now,
-                limits.max_connections
-            );
+            let values: [(&str, &dyn std::fmt::Display); 3] =
+                [("before", &files.before), ("now", &files.now), ("n", &limits.max_connections)];
+            tracing::info!("{}", said(console::FILE_LIMIT_RAISED, &values));
         }
     } else {
-        tracing::warn!(
-            "打开文件数上限 / open-files limit is {} and the system allows no more: the hub takes at most {} phones \
-             and viewers and {} staff connections, and refuses more with server_full; for the full cap it needs \
-             {} (`ulimit -n {}` before starting it)",
-            files.now,
-            limits.max_connections,
-            limits.staff_slots,
-            files.needed,
-            files.needed
-        );
+        let values: [(&str, &dyn std::fmt::Display); 4] = [
+            ("now", &files.now),
+            ("max", &limits.max_connections),
+            ("staff", &limits.staff_slots),
+            ("needed", &files.needed),
+        ];
+        tracing::warn!("{}", said(console::FILE_LIMIT_TOO_LOW, &values));
     }
 }
 
@@ -320,7 +313,7 @@ async fn ws_upgrade(AxState(web): AxState<Arc<Web>>, req: Request) -> Response {
 /// Browsers always send `Origin`; it must name this hub, scheme included
 /// (`http://HOST:PORT`: `evil://HOST:PORT` is another origin). Other
 /// clients (terminal, simulator) send none.
-fn same_origin(headers: &HeaderMap) -> std::result::Result<(), &'static str> {
+fn same_origin(headers: &HeaderMap) -> std::result::Result<(), String> {
     let Some(origin) = headers.get(header::ORIGIN) else { return Ok(()) };
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
     let origin = origin.to_str().unwrap_or("");
@@ -328,7 +321,7 @@ fn same_origin(headers: &HeaderMap) -> std::result::Result<(), &'static str> {
     if !host.is_empty() && authority.eq_ignore_ascii_case(host) {
         Ok(())
     } else {
-        Err("拒绝来自其他网站的连接 / connections from a foreign Origin are refused")
+        Err(said(console::FOREIGN_ORIGIN_REFUSED, &[]))
     }
 }
 
@@ -378,10 +371,8 @@ fn connections_line(files: &FileLimit, limits: &Limits) -> String {
     if files.now >= files.needed {
         format!("{kept} (open-files limit {})", files.now)
     } else {
-        format!(
-            "{kept} — 受系统打开文件数上限 {} 所限 / limited by the system's open-files limit {} (full cap: ulimit -n {})",
-            files.now, files.now, files.needed
-        )
+        let limited = said(console::LIMITED_BY_FILE_LIMIT, &[("now", &files.now), ("needed", &files.needed)]);
+        format!("{kept} — {limited}")
     }
 }
 
@@ -403,15 +394,26 @@ fn banner(def: &Definition, data: &Path, local: SocketAddr, seq: u64, head: &str
         .map(|c| c.render::<qrcode::render::unicode::Dense1x2>().quiet_zone(true).build())
         .unwrap_or_default();
     let data = std::fs::canonicalize(data).unwrap_or_else(|_| data.to_path_buf());
+    // The labels' padding keeps the values where they always were.
+    let label = |w: Words| said(w, &[]);
     println!(
-        "\n圆桌 Yuanzhuo — {name}\n{venue} · {date}\n\n{qr}\n\
-         居民手机扫码或打开 / residents open:  {base}\n\
-         投影 / projector:                   {base}/projector\n\
-         会场服务器 / hub WebSocket:          ws://{ws}/ws\n\
-         数据 / data:                        {data} (log entries: {seq}, head {head_shown} …)\n\
-         令牌 / tokens:                      hub tokens --data {data}\n\
-         连接 / connections:                 {conns}\n\
-         停止 / stop:                        Ctrl+C\n",
+        "\n{zh} {en} — {name}\n{venue} · {date}\n\n{qr}\n\
+         {open}:  {base}\n\
+         {projector}:                   {base}/projector\n\
+         {hub}:          ws://{ws}/ws\n\
+         {data_label}:                        {data} (log entries: {seq}, head {head_shown} …)\n\
+         {tokens}:                      hub tokens --data {data}\n\
+         {connections}:                 {conns}\n\
+         {stop}:                        Ctrl+C\n",
+        zh = ui::YUANZHUO.zh,
+        en = ui::YUANZHUO.en,
+        open = label(console::BANNER_RESIDENTS_OPEN),
+        projector = label(console::TOKEN_PROJECTOR),
+        hub = label(console::BANNER_HUB_WEBSOCKET),
+        data_label = label(console::BANNER_DATA),
+        tokens = label(console::BANNER_TOKENS),
+        connections = label(console::BANNER_CONNECTIONS),
+        stop = label(console::BANNER_STOP),
         conns = connections_line(files, limits),
         name = def.meeting.name,
         venue = def.meeting.venue,

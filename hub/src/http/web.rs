@@ -676,12 +676,6 @@ mod tests {
         );
     }
 
-    /// Files of `hub/src` that still write their own words in place, as
-    /// "中文 / English" literals (issue 17, not yet moved to
-    /// `words::console`). The list only shrinks: a file on it that no longer
-    /// writes Chinese fails the test below.
-    const HUB_WORDS_STILL_IN_PLACE: &[&str] = &["main.rs", "http/server.rs", "meeting/task.rs"];
-
     /// Every Rust file under `hub/src` (path from there), without its test
     /// module (`#[cfg(test)]` then `mod …`, the last thing in a file).
     fn hub_source_files() -> Vec<(String, String)> {
@@ -715,38 +709,30 @@ mod tests {
     /// The hub's own console and HTTP words come from the vocabulary
     /// (`words::console` and the other tables): no file under `hub/src`
     /// writes Chinese outside its tests and comments, except the reader's
-    /// input aliases (checked above) and the files still listed in
-    /// [`HUB_WORDS_STILL_IN_PLACE`].
+    /// input aliases (checked above).
     #[test]
     fn hub_code_writes_no_chinese_outside_the_vocabulary() {
         let files = hub_source_files();
         assert!(files.iter().any(|(f, _)| f == "meeting/store.rs"), "{} hub files", files.len());
         assert!(files.len() > 40, "{} hub files", files.len());
-        let (mut found, mut moved) = (Vec::new(), Vec::new());
+        let mut found = Vec::new();
         for (name, text) in &files {
             if name == "documents/definition/aliases.rs" {
                 continue;
             }
-            let chinese: Vec<String> = without_comments(text)
-                .lines()
-                .enumerate()
-                .filter(|(_, line)| line.chars().any(is_cjk))
-                .map(|(n, line)| format!("hub/src/{name}:{}: {}", n + 1, line.trim()))
-                .collect();
-            if HUB_WORDS_STILL_IN_PLACE.contains(&name.as_str()) {
-                if chinese.is_empty() {
-                    moved.push(name.clone());
-                }
-            } else {
-                found.extend(chinese);
-            }
+            found.extend(
+                without_comments(text)
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, line)| line.chars().any(is_cjk))
+                    .map(|(n, line)| format!("hub/src/{name}:{}: {}", n + 1, line.trim())),
+            );
         }
         assert!(
             found.is_empty(),
             "Chinese written in the hub's code, not in yuanzhuo_protocol::words (put it in words::console):\n{}",
             found.join("\n")
         );
-        assert!(moved.is_empty(), "no longer write Chinese: take them off HUB_WORDS_STILL_IN_PLACE: {moved:?}");
     }
 
     /// Each entry of `words::console` is said somewhere in the hub.

@@ -27,7 +27,10 @@ use std::sync::Arc;
 use tokio::sync::{broadcast, mpsc, oneshot};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
 use yuanzhuo_engine::{ack_result, Actor, Audience, Changed, Ctx, Event, Feed, Recorded, Rejection, State};
+use yuanzhuo_protocol::words::{console, print};
 use yuanzhuo_protocol::*;
+
+use crate::{both, said, told};
 
 use crate::meeting::folder::{Halt, Head, HeadRecord, Health};
 use crate::meeting::follow::{LogBatch, LogFeed};
@@ -295,39 +298,29 @@ impl Meeting {
         store.quick_check()?;
         let rows = store.rows()?;
         if let Err(problem) = check_chain(&rows) {
-            bail!("日志校验失败，拒绝启动 / the log fails verification, refusing to start: {problem}");
+            bail!("{}", said(console::LOG_FAILS_VERIFICATION_AT_START, &[("problem", &problem)]));
         }
         let mut warnings = vec![];
         match &recorded {
             Some(head) => {
                 let hash_at = |seq: u64| rows.get((seq as usize).wrapping_sub(1)).map(|r| r.hash.clone());
                 if let Some(problem) = crate::meeting::folder::shortfall(head, rows.len() as u64, hash_at) {
-                    bail!(
-                        "{problem}\n\
-                         拒绝启动：不会把缺了记录的日志当作完整的提供。如果 meeting.sqlite-wal 还在别处，请把它放回数据文件夹；\
-                         否则用见证副本恢复：hub restore --from 见证副本 --data {dir}\n\
-                         Refusing to start: a shortened log is never served as whole. If meeting.sqlite-wal is elsewhere, put it \
-                         back in the data folder; otherwise restore from a witness copy: hub restore --from WITNESS_COPY --data {dir}",
-                        dir = store.dir().display()
-                    );
+                    let refused = told(console::SHORTENED_LOG_REFUSED, &[("path", &store.dir().display())]);
+                    bail!("{problem}\n{refused}");
                 }
             }
-            None if !rows.is_empty() => warnings.push(format!(
-                "注意：数据文件夹 {dir} 没有日志末端记录（{file}），无法确认日志是否完整（是不是只复制了 meeting.sqlite？）。\
-                 客户端重新连接时会报告它们见过的位置。\n\
-                 Warning: the data folder {dir} has no head record ({file}), so the hub cannot tell whether the log is whole \
-                 (was meeting.sqlite copied alone?). Clients report what they saw when they reconnect.",
-                dir = store.dir().display(),
-                file = crate::meeting::folder::HEAD_FILE,
+            None if !rows.is_empty() => warnings.push(told(
+                console::NO_HEAD_RECORD,
+                &[("path", &store.dir().display()), ("file", &crate::meeting::folder::HEAD_FILE)],
             )),
             None => {}
         }
         let (_, done) = answers_of(&rows)?;
         let (state, records) = crate::meeting::replay::checked(&rows).map_err(|problem| {
-            anyhow::anyhow!("日志校验失败，拒绝启动 / the log fails verification, refusing to start: {problem}")
+            anyhow::anyhow!("{}", said(console::LOG_FAILS_VERIFICATION_AT_START, &[("problem", &problem)]))
         })?;
         let Some(def) = &state.definition else {
-            bail!("数据文件夹中没有会议定义 / the data folder holds no meeting definition");
+            bail!("{}", said(console::NO_MEETING_DEFINITION_IN_FOLDER, &[]));
         };
         let key = store.key()?.context("the data folder has no key (opened read-only?)")?;
         let keys = Keys::from_master(&key, store.tag_epoch()?);
@@ -778,12 +771,11 @@ impl Meeting {
         let len = self.chain.seq;
         let dir = self.store.dir().display().to_string();
         let shown = grouped(&seen.head, 16);
-        let (zh, en, detail) = if seen.seq > len {
+        let ((zh, en), detail) = if seen.seq > len {
             (
-                format!("本服务器的日志只到第 {len} 条，但 {who} 已见过第 {} 条（哈希 {shown}）：已确认的记录丢失了。", seen.seq),
-                format!(
-                    "This hub's log ends at entry {len}, but {who} has seen entry {} (hash {shown}): acknowledged entries are missing.",
-                    seen.seq
+                both(
+                    console::LOG_SHORTER_THAN_SEEN,
+                    &[("len", &len), ("who", &who), ("seq", &seen.seq), ("head", &shown)],
                 ),
                 format!("log ends at entry {len}; {who} saw entry {}", seen.seq),
             )
@@ -791,26 +783,18 @@ impl Meeting {
             let here = self.store.rows_from(seen.seq, 1).ok().and_then(|r| r.first().map(|r| r.hash.clone()));
             let here = grouped(here.as_deref().unwrap_or(""), 16);
             (
-                format!("本服务器日志第 {} 条的哈希是 {here}，但 {who} 见过的是 {shown}：日志被改动或换成了别的日志。", seen.seq),
-                format!(
-                    "Entry {} of this hub's log has hash {here}, but {who} was shown {shown}: the log was changed or replaced.",
-                    seen.seq
+                both(
+                    console::LOG_DIFFERS_FROM_SEEN,
+                    &[("seq", &seen.seq), ("here", &here), ("who", &who), ("head", &shown)],
                 ),
                 format!("entry {} differs from what {who} saw", seen.seq),
             )
         } else {
             return true;
         };
-        let zh = format!(
-            "{zh}数据文件夹里的 meeting.sqlite-wal 可能丢失了，或者只复制了 meeting.sqlite。会场服务器已停止服务，不会把缺了记录的日志当作完整的提供。\
-             请停止服务器（Ctrl+C），用见证副本恢复：hub restore --from 见证副本 --data {dir}，然后重新启动。"
-        );
-        let en = format!(
-            "{en} meeting.sqlite-wal may have been lost, or meeting.sqlite copied without it. The hub has stopped serving and \
-             will not present the shortened log as whole. Stop it (Ctrl+C), restore from a witness copy \
-             (hub restore --from WITNESS_COPY --data {dir}) and start it again."
-        );
-        eprintln!("\n错误 / error: {zh}\n{en}\n");
+        let (zh_halted, en_halted) = both(console::HALTED_FOR_A_SHORTENED_LOG, &[("path", &dir)]);
+        let (zh, en) = (format!("{zh}{zh_halted}"), format!("{en} {en_halted}"));
+        eprintln!("\n{}: {zh}\n{en}\n", said(console::ERROR, &[]));
         tracing::error!(who, seen = seen.seq, log = len, "the log is behind a client: halted");
         self.health.halt(Halt { zh, en, detail });
         false
@@ -882,16 +866,8 @@ impl Meeting {
             Err(e) => {
                 // What is in memory may be ahead of the disk: serve nothing more from it.
                 tracing::error!("cannot reload the log after a failed commit: {e:#}");
-                self.health.halt(Halt {
-                    zh: format!(
-                        "写入失败后无法重新读取日志（{e:#}）。会场服务器已停止服务。请检查磁盘，然后重新启动。"
-                    ),
-                    en: format!(
-                        "After a failed write the log cannot be read again ({e:#}). The hub has stopped serving. \
-                         Check the disk, then start it again."
-                    ),
-                    detail: "reload failed".into(),
-                });
+                let (zh, en) = both(console::CANNOT_RELOAD_AFTER_FAILED_WRITE, &[("error", &format!("{e:#}"))]);
+                self.health.halt(Halt { zh, en, detail: "reload failed".into() });
             }
         }
     }
@@ -915,11 +891,9 @@ impl Run {
         let d = Done { digest: self.digest, seq: last.seq, head: last.hash.clone(), result: ack_result(&self.records) };
         if let Some(earlier) = done.insert(self.key.clone(), d) {
             let (actor, id) = self.key;
-            bail!(
-                "日志第 {first} 条重复使用了 {actor} 的操作编号 {id}（第 {e} 条已用过），日志已损坏 / entry {first}: command id \
-                 {id} of {actor} was already answered at entry {e}; the log is damaged",
-                e = earlier.seq
-            );
+            let values: [(&str, &dyn std::fmt::Display); 4] =
+                [("first", &first), ("actor", &actor), ("id", &id), ("earlier", &earlier.seq)];
+            bail!("{}", said(console::COMMAND_ID_ANSWERED_TWICE, &values));
         }
         Ok(())
     }
@@ -997,15 +971,7 @@ pub fn create(
         bail!("this data folder already holds a meeting");
     }
     if let Some(h) = HeadRecord::read(store.dir())? {
-        bail!(
-            "数据文件夹 {dir} 里有一场会议的日志末端记录（到第 {seq} 条），但数据库是空的：meeting.sqlite 丢失了。\
-             请用见证副本或备份恢复（hub restore），或者为新会议换一个文件夹。\n\
-             The data folder {dir} has the head record of a meeting (up to entry {seq}) but an empty database: \
-             meeting.sqlite is missing. Restore it from a witness copy or a backup (hub restore), or use a new folder \
-             for a new meeting.",
-            dir = store.dir().display(),
-            seq = h.seq
-        );
+        bail!("{}", told(console::HEAD_RECORD_WITHOUT_DATABASE, &[("path", &store.dir().display()), ("seq", &h.seq)]));
     }
     let now = crate::now_ms();
     let staff = tokens::staff_tokens(&definition.rules);
@@ -1057,13 +1023,11 @@ pub fn issue_offline(store: &mut Store, count: u32, reason: &str) -> Result<Vec<
             seq.checked_sub(1).and_then(|i| rows.get(i as usize)).map(|r| r.hash.clone())
         })
     }) {
-        bail!(
-            "日志不完整 / the log is not whole: {problem}\nhub restore --from WITNESS_COPY --data {}",
-            store.dir().display()
-        );
+        let not_whole = said(print::LOG_NOT_WHOLE, &[]);
+        bail!("{not_whole}: {problem}\nhub restore --from WITNESS_COPY --data {}", store.dir().display());
     }
     let (mut state, _) = crate::meeting::replay::checked(&rows)
-        .map_err(|p| anyhow::anyhow!("日志校验失败 / the log fails verification: {p}"))?;
+        .map_err(|p| anyhow::anyhow!("{}", said(console::LOG_FAILS_VERIFICATION, &[("problem", &p)])))?;
     let batch = tokens::voter_tokens(count, state.electorate.last_voter);
     let meeting = state.electorate.meeting.clone();
     let commitments = batch.iter().map(|t| yuanzhuo_engine::card_commitment(&meeting, &t.serial, &t.token)).collect();

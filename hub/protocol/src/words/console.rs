@@ -83,6 +83,72 @@ ui_words! {
     ENTRY_DIFFERS_LOG_STANDS = "日志第 {seq} 条与会场服务器确认过的不同；从此以本日志为准。", "Entry {seq} differs from what the hub acknowledged; this log stands from now on.";
     HEAD_RECORD_AGREES = "日志末端记录与日志一致；客户端此前见过的位置不再作为证据。", "The head record agrees with the log; positions clients saw before no longer count as evidence.";
     LOG_GOES_ON = "日志从第 {seq} 条（哈希 {head}）继续。丢失的选票不在日志中：这些投票人可以重新投票。请告知会场，并在会议记录中写明。", "The log goes on from entry {seq} (hash {head}). Lost ballots are not in the log: those voters may vote again. Tell the room, and note it in the meeting's minutes. (tag epoch {epoch})";
+    // Loading and serving the log (meeting/task.rs, http/server.rs).
+    LOG_FAILS_VERIFICATION_AT_START = "日志校验失败，拒绝启动", "the log fails verification, refusing to start: {problem}";
+    LOG_FAILS_VERIFICATION = "日志校验失败", "the log fails verification: {problem}";
+    NO_MEETING_DEFINITION_IN_FOLDER = "数据文件夹中没有会议定义", "the data folder holds no meeting definition";
+    SHORTENED_LOG_REFUSED = "拒绝启动：不会把缺了记录的日志当作完整的提供。如果 meeting.sqlite-wal 还在别处，请把它放回数据文件夹；否则用见证副本恢复：hub restore --from 见证副本 --data {path}", "Refusing to start: a shortened log is never served as whole. If meeting.sqlite-wal is elsewhere, put it back in the data folder; otherwise restore from a witness copy: hub restore --from WITNESS_COPY --data {path}";
+    NO_HEAD_RECORD = "注意：数据文件夹 {path} 没有日志末端记录（{file}），无法确认日志是否完整（是不是只复制了 meeting.sqlite？）。客户端重新连接时会报告它们见过的位置。", "Warning: the data folder {path} has no head record ({file}), so the hub cannot tell whether the log is whole (was meeting.sqlite copied alone?). Clients report what they saw when they reconnect.";
+    LOG_SHORTER_THAN_SEEN = "本服务器的日志只到第 {len} 条，但 {who} 已见过第 {seq} 条（哈希 {head}）：已确认的记录丢失了。", "This hub's log ends at entry {len}, but {who} has seen entry {seq} (hash {head}): acknowledged entries are missing.";
+    LOG_DIFFERS_FROM_SEEN = "本服务器日志第 {seq} 条的哈希是 {here}，但 {who} 见过的是 {head}：日志被改动或换成了别的日志。", "Entry {seq} of this hub's log has hash {here}, but {who} was shown {head}: the log was changed or replaced.";
+    /// Said after LOG_SHORTER_THAN_SEEN or LOG_DIFFERS_FROM_SEEN.
+    HALTED_FOR_A_SHORTENED_LOG = "数据文件夹里的 meeting.sqlite-wal 可能丢失了，或者只复制了 meeting.sqlite。会场服务器已停止服务，不会把缺了记录的日志当作完整的提供。请停止服务器（Ctrl+C），用见证副本恢复：hub restore --from 见证副本 --data {path}，然后重新启动。", "meeting.sqlite-wal may have been lost, or meeting.sqlite copied without it. The hub has stopped serving and will not present the shortened log as whole. Stop it (Ctrl+C), restore from a witness copy (hub restore --from WITNESS_COPY --data {path}) and start it again.";
+    ERROR = "错误", "error";
+    CANNOT_RELOAD_AFTER_FAILED_WRITE = "写入失败后无法重新读取日志（{error}）。会场服务器已停止服务。请检查磁盘，然后重新启动。", "After a failed write the log cannot be read again ({error}). The hub has stopped serving. Check the disk, then start it again.";
+    COMMAND_ID_ANSWERED_TWICE = "日志第 {first} 条重复使用了 {actor} 的操作编号 {id}（第 {earlier} 条已用过），日志已损坏", "entry {first}: command id {id} of {actor} was already answered at entry {earlier}; the log is damaged";
+    HEAD_RECORD_WITHOUT_DATABASE = "数据文件夹 {path} 里有一场会议的日志末端记录（到第 {seq} 条），但数据库是空的：meeting.sqlite 丢失了。请用见证副本或备份恢复（hub restore），或者为新会议换一个文件夹。", "The data folder {path} has the head record of a meeting (up to entry {seq}) but an empty database: meeting.sqlite is missing. Restore it from a witness copy or a backup (hub restore), or use a new folder for a new meeting.";
+    // Starting and stopping the hub (http/server.rs).
+    /// `注意 / warning: …` before a warning of the meeting file.
+    ATTENTION = "注意", "warning";
+    MEETING_CREATED = "已创建会议", "created meeting “{name}” in {path}";
+    RULES_LOCKED_IN_FOLDER = "数据文件夹 {path} 已有会议“{name}”，规则已锁定，不能更换。新会议请用新的 --data 文件夹。", "The data folder {path} already holds the meeting “{name}” with locked rules; use a new --data folder for a new meeting.";
+    HUB_STOPPED_DATA_SAVED = "会场服务器已停止，数据已保存", "hub stopped, data saved.";
+    CANNOT_ACCEPT_CONNECTIONS = "无法接受新连接", "cannot accept connections: {error} ({open} open; limits {limits})";
+    FILE_LIMIT_RAISED = "打开文件数上限", "open-files limit raised from {before} to {now} for {n} connections";
+    FILE_LIMIT_TOO_LOW = "打开文件数上限", "open-files limit is {now} and the system allows no more: the hub takes at most {max} phones and viewers and {staff} staff connections, and refuses more with server_full; for the full cap it needs {needed} (`ulimit -n {needed}` before starting it)";
+    FOREIGN_ORIGIN_REFUSED = "拒绝来自其他网站的连接", "connections from a foreign Origin are refused";
+    /// After the banner's connections cap.
+    LIMITED_BY_FILE_LIMIT = "受系统打开文件数上限 {now} 所限", "limited by the system's open-files limit {now} (full cap: ulimit -n {needed})";
+    /// The banner's labels (the projector's is TOKEN_PROJECTOR).
+    BANNER_RESIDENTS_OPEN = "居民手机扫码或打开", "residents open";
+    BANNER_HUB_WEBSOCKET = "会场服务器", "hub WebSocket";
+    BANNER_DATA = "数据", "data";
+    BANNER_TOKENS = "令牌", "tokens";
+    BANNER_CONNECTIONS = "连接", "connections";
+    BANNER_STOP = "停止", "stop";
+    // The command line (main.rs).
+    /// `hub --help`'s first line, "中文 English".
+    HUB_ABOUT = "圆桌", "Yuanzhuo venue hub: runs a participatory-budgeting screening meeting";
+    OPTION_NOT_WHOLE_NUMBER = "{name} 应为正整数（收到“{value}”）", "{name} must be a whole number (got “{value}”)";
+    HINT = "提示", "note";
+    SHEET_FOR_SERVING = "正式开会时请在会议文件 [meeting] 中写 proposals_sheet = \"{sheet}\"", "to use this sheet when serving, add proposals_sheet = \"{sheet}\" under [meeting] (--sheet {given})";
+    /// `hub check`'s summary: `可以使用 / OK: “NAME” — 3 桌 tables, …`.
+    CHECK_OK = "可以使用", "OK";
+    TABLES_UNIT = "桌", "tables";
+    PROPOSALS_UNIT = "个提案", "proposals";
+    /// Said "每桌推选 2 picks per table".
+    CHECK_PICKS_PER_TABLE = "每桌推选", "picks per table";
+    /// Said "每人最多 3 choices".
+    CHECK_MOST_CHOICES = "每人最多", "choices";
+    CHECK_BUDGET = "预算", "budget";
+    RULES_FINGERPRINT = "规则指纹", "rules fingerprint";
+    CARDS_AT_ONCE = "一次最多发 {max} 张投票卡", "at most {max} voter cards at a time";
+    MEETING_EXISTS_HUB_SERVING = "会场服务器（pid {pid}）正在使用数据文件夹 {path}：会议已创建，不要再给 --meeting / --proposals。", "A hub (pid {pid}) is serving {path}: the meeting exists; leave out --meeting / --proposals.";
+    CARDS_AT_ONCE_WHILE_SERVING = "会场服务器运行时一次最多发 {max} 张投票卡（可分几次发，每次都记入日志）", "while a hub serves the folder, at most {max} voter cards at a time (issue them in several goes, each logged)";
+    CANNOT_CREATE_DATA_FOLDER = "无法创建数据文件夹", "cannot create the data folder {path}";
+    XLSX_NEEDS_OUT = "XLSX 是二进制文件，请用 --out 指定文件名（如 --out 结果.xlsx）", "XLSX is a binary file: give --out FILE.xlsx";
+    CONTACTS_ARE_INTERNAL = "内部资料：含居民联系方式，只供组织方告知结果，勿公开、勿张贴", "internal: residents' contacts, for the organisers to tell them the outcome; never publish or post it";
+    CANNOT_WRITE = "无法写入", "cannot write {path}";
+    PROPOSALS_DRAFTED = "已起草 {n} 个提案：请在“估算金额”一列填写造价，再用 hub check 检查；会议文件写 prescreening = \"{path}\" 把预审记录一并锁定。", "Drafted {n} proposals: fill in the 估算金额 (cost) column, check with hub check, and name the record in the meeting file (prescreening = \"{path}\") so that it is locked with the rules.";
+    NO_MEETING_DATA_IN = "没有会议数据", "no meeting data in {path}";
+    NO_TABLE = "没有第 {t} 桌", "There is no table {t}";
+    // Issuing cards through the running hub (main.rs).
+    NO_ORGANISER_CARD = "数据文件夹中没有组织者卡", "the data folder holds no organiser card";
+    HUB_ADDRESS_NOT_YET_SAID = "正在运行的会场服务器（pid {pid}）还没有写明它的地址，请稍后再试", "the running hub (pid {pid}) has not said where it listens yet; try again";
+    CANNOT_REACH_HUB = "无法连接正在运行的会场服务器（{address}，pid {pid}）", "cannot reach the running hub ({address}, pid {pid})";
+    NO_ANSWER_FROM_HUB = "会场服务器没有回答", "no answer from the running hub";
+    HUB_REFUSED = "会场服务器拒绝了", "the hub refused";
+    HUB_ISSUED_CARDS = "会场服务器（pid {pid}）已发放 {n} 张投票卡", "the running hub (pid {pid}) issued {n} voter cards";
     // The cards and the tokens table (meeting/tokens.rs).
     OLD_FOLDER = "这个数据文件夹由旧版圆桌创建（监票员卡 {serial} 用的是旧名），请用创建它的版本继续这场会议；它的日志仍可用 hub verify 核验、用 hub export 导出。", "This data folder was made by an earlier Yuanzhuo (scrutineer card {serial} has the role's old name): carry on this meeting with the version that made it; its log can still be checked with hub verify and exported with hub export.";
     ROLE_OR_TABLE_DIFFERS = "角色或桌号与日志不符", "role or table differs from the log";
