@@ -454,9 +454,11 @@ impl Phones {
                         t = c.next_text(Duration::from_secs(3600)) => match t {
                             // Each phone is a device of its own: what one reads
                             // besides the phase (the results after the close,
-                            // 75 KB at 500 proposals) must not delay another's
-                            // learning the phase on the simulator's one core.
-                            // So only a message that names a phase is parsed,
+                            // 70 KB at 500 proposals, ~5 KB deflated) must not
+                            // delay another's learning the phase on the
+                            // simulator's one core. So a compressed message is
+                            // inflated only if its head names a phase
+                            // (PHONE_GLANCE), only a message that names one is parsed,
                             // and a phone that heard one lets the others go
                             // first. (Holding it back until every phone has
                             // heard would delay its reading of the next phase,
