@@ -681,9 +681,10 @@ impl Meeting {
                 (phase, Broadcast { audience, seq, text, round: None })
             })
             .collect();
-        let more = ready.len() > 1;
-        for (i, (phase, mut b)) in ready.into_iter().enumerate() {
-            if i == 0 && phase && more {
+        // The phase change leads a round if anything follows it.
+        let lead = ready.iter().position(|(phase, _)| *phase).filter(|&i| i + 1 < ready.len());
+        for (i, (_, mut b)) in ready.into_iter().enumerate() {
+            if Some(i) == lead {
                 let expected =
                     self.feeds.iter().filter(|(f, _)| f.carries(b.audience)).map(|(_, tx)| tx.receiver_count()).sum();
                 b.round = Some(Arc::new(Round::new(expected)));
