@@ -78,6 +78,13 @@ pub struct Round {
     deadline: tokio::time::Instant,
 }
 
+/// Which of a batch's updates (`true`: it carries a phase change) leads a
+/// round: the phase change, if anything follows it. At the close the
+/// watchers' table summaries come before it and the results after it.
+fn round_lead(phases: &[bool]) -> Option<usize> {
+    phases.iter().position(|&phase| phase).filter(|&i| i + 1 < phases.len())
+}
+
 impl Round {
     fn new(expected: usize) -> Round {
         Round {
@@ -681,8 +688,7 @@ impl Meeting {
                 (phase, Broadcast { audience, seq, text, round: None })
             })
             .collect();
-        // The phase change leads a round if anything follows it.
-        let lead = ready.iter().position(|(phase, _)| *phase).filter(|&i| i + 1 < ready.len());
+        let lead = round_lead(&ready.iter().map(|(phase, _)| *phase).collect::<Vec<_>>());
         for (i, (_, mut b)) in ready.into_iter().enumerate() {
             if Some(i) == lead {
                 let expected =
@@ -1184,6 +1190,16 @@ mod tests {
             // Everyone has passed: a late writer goes straight on.
             round.wait().await;
         });
+    }
+
+    #[test]
+    fn the_phase_change_leads_wherever_it_is_in_the_batch() {
+        assert_eq!(round_lead(&[false, true, false]), Some(1), "the close: summaries, phase, results");
+        assert_eq!(round_lead(&[true, false]), Some(0));
+        assert_eq!(round_lead(&[false, true]), None, "nothing follows it");
+        assert_eq!(round_lead(&[true]), None);
+        assert_eq!(round_lead(&[false, false]), None, "no phase change");
+        assert_eq!(round_lead(&[]), None);
     }
 
     /// A writer that never passes (it went away) holds the rest only until
