@@ -357,7 +357,7 @@
   // Nothing is kept on the device here (no persist): a name or ID typed goes to the hub only.
   const shell = YZ.staff({
     page: PAGE, roles: ['registrar'], client: 'door-page/1', title: 'door_page_title',
-    who: function (you) { return YZ.t('registrar_who', { label: you.label, v: (/(\d+)/.exec(you.label) || ['', ''])[1] }); },
+    who: function (you) { return YZ.t('registrar_who', { label: you.label, v: you.desk != null ? you.desk : '' }); },
     reset: function () { app.you = null; app.snap = null; },
     render: function () { renderAll(); },
     header: function () { renderHeader(); },

@@ -69,6 +69,12 @@ test('the registrar\'s card opens /door (the registrars\' cards exist only with 
   assert.match(await page.textContent('#reg-holder-help'), /只有它的密钥哈希[\s\S]*写入日志/);
   await page.waitForFunction(() => document.activeElement && document.activeElement.id === 'reg-value', null, WAIT);
   assert.deepEqual(await axeViolations(page), []);
+  // In English, the card's number comes from `you.desk`, not from the Chinese label.
+  await page.click('[data-lang-toggle]');
+  await page.waitForFunction(() => document.querySelector('#who').textContent === 'Registrar 1', null, WAIT);
+  await page.click('[data-lang-toggle]');
+  await page.waitForFunction(() => /登记员 · 1号/.test(document.querySelector('#who').textContent), null, WAIT);
+  await page.focus('#reg-value');
 });
 
 test('from the keyboard: a card, a paper ballot typed with leading zeros, a sticker sheet; each resident told their register number', async () => {

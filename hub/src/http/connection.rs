@@ -607,10 +607,13 @@ async fn write_loop(
                     if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(sink, &b.text, out).await.is_err() {
                         return;
                     }
-                    if !updates.is_empty() {
-                        // More is waiting (the results after the close's phase):
-                        // let every other connection have this one first.
-                        tokio::task::yield_now().await;
+                    if let Some(round) = &b.round {
+                        // A phase change with more behind it (the results after
+                        // the close): every other connection has it first.
+                        round.pass();
+                        if !updates.is_empty() {
+                            round.wait().await;
+                        }
                     }
                 }
                 Err(broadcast::error::RecvError::Lagged(_)) => {

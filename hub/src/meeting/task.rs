@@ -56,6 +56,65 @@ pub struct Broadcast {
     pub seq: u64,
     /// Serialised once; deflated once for every connection that compresses.
     pub text: Arc<crate::wire::deflate::Wire>,
+    /// Set on a phase change sent together with more (the close's phase,
+    /// then the results): every connection is sent it before any is sent
+    /// what follows.
+    pub round: Option<Arc<Round>>,
+}
+
+/// How long the rest of a batch waits for every connection to be sent its
+/// phase change. A connection that went away, or one too slow to take the
+/// phase, holds the others no longer than this.
+const ROUND_LIMIT: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// A phase change going out to every connection ahead of the updates sent
+/// with it. Without it, a writer that had sent the phase and found the
+/// results waiting was run again (the runtime's own queue goes first)
+/// before writers still waiting to send the phase: with 5,000 phones, the
+/// last phones learnt the phase after most had been sent the results.
+#[derive(Debug)]
+pub struct Round {
+    /// Writers subscribed to the feeds that carry it when it was sent.
+    expected: usize,
+    passed: std::sync::atomic::AtomicUsize,
+    done: tokio::sync::Notify,
+    deadline: tokio::time::Instant,
+}
+
+/// Which of a batch's updates (`true`: it carries a phase change) leads a
+/// round: the phase change, if anything follows it. At the close the
+/// watchers' table summaries come before it and the results after it.
+fn round_lead(phases: &[bool]) -> Option<usize> {
+    phases.iter().position(|&phase| phase).filter(|&i| i + 1 < phases.len())
+}
+
+impl Round {
+    fn new(expected: usize) -> Round {
+        Round {
+            expected,
+            passed: Default::default(),
+            done: tokio::sync::Notify::new(),
+            deadline: tokio::time::Instant::now() + ROUND_LIMIT,
+        }
+    }
+
+    /// One writer has sent the update (or skipped it as not for its viewer).
+    pub fn pass(&self) {
+        if self.passed.fetch_add(1, Ordering::AcqRel) + 1 == self.expected {
+            self.done.notify_waiters();
+        }
+    }
+
+    /// Until every writer has passed, or [`ROUND_LIMIT`] after it was sent.
+    pub async fn wait(&self) {
+        let done = self.done.notified();
+        tokio::pin!(done);
+        done.as_mut().enable();
+        if self.passed.load(Ordering::Acquire) >= self.expected {
+            return;
+        }
+        let _ = tokio::time::timeout_at(self.deadline, done).await;
+    }
 }
 
 /// One direct message, encoded, and the log position of the snapshot it
@@ -606,10 +665,10 @@ impl Meeting {
             self.answer_again(&reply, &(actor, id), &digest);
         }
         // Every update is serialised before the first is sent, so that a
-        // writer woken by the first finds the rest waiting (and lets every
-        // other connection have the first, the close's phase, before it
-        // writes the results).
-        let ready: Vec<Broadcast> = self
+        // writer woken by the first finds the rest waiting (and, when the
+        // first is a phase change, lets every other connection have it
+        // before it writes the rest: the close's phase before the results).
+        let ready: Vec<(bool, Broadcast)> = self
             .state
             .updates(&d.changed, d.now)
             .into_iter()
@@ -617,11 +676,18 @@ impl Meeting {
                 update.log_tag = tag.clone();
                 let seq = update.seq;
                 // The tag is part of the text, so set before it is serialised and deflated.
+                let phase = update.phase.is_some();
                 let text = Arc::new(crate::wire::deflate::Wire::new(encode(&ServerMsg::Update(Box::new(update)))));
-                Broadcast { audience, seq, text }
+                (phase, Broadcast { audience, seq, text, round: None })
             })
             .collect();
-        for b in ready {
+        let lead = round_lead(&ready.iter().map(|(phase, _)| *phase).collect::<Vec<_>>());
+        for (i, (_, mut b)) in ready.into_iter().enumerate() {
+            if Some(i) == lead {
+                let expected =
+                    self.feeds.iter().filter(|(f, _)| f.carries(b.audience)).map(|(_, tx)| tx.receiver_count()).sum();
+                b.round = Some(Arc::new(Round::new(expected)));
+            }
             for (feed, tx) in self.feeds.iter() {
                 if feed.carries(b.audience) {
                     // No receivers is fine: nobody on that feed is connected.
@@ -1060,6 +1126,58 @@ mod tests {
     use crate::meeting::folder::HeadRecord;
     use serde_json::Value;
     use yuanzhuo_engine::chain_hash;
+
+    /// A writer waiting on a round goes on when the last expected writer
+    /// passes, not before; one that comes after that does not wait at all.
+    #[test]
+    fn a_round_holds_the_rest_until_every_writer_has_passed() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        rt.block_on(async {
+            let round = Arc::new(Round::new(3));
+            round.pass();
+            let waiter = tokio::spawn({
+                let round = round.clone();
+                async move { round.wait().await }
+            });
+            for _ in 0..10 {
+                tokio::task::yield_now().await;
+            }
+            assert!(!waiter.is_finished(), "one of three passed: the rest waits");
+            round.pass();
+            for _ in 0..10 {
+                tokio::task::yield_now().await;
+            }
+            assert!(!waiter.is_finished(), "two of three passed: the rest waits");
+            round.pass();
+            waiter.await.unwrap();
+            assert!(tokio::time::Instant::now() < round.deadline, "woken by the last pass, not the limit");
+            // Everyone has passed: a late writer goes straight on.
+            round.wait().await;
+        });
+    }
+
+    #[test]
+    fn the_phase_change_leads_wherever_it_is_in_the_batch() {
+        assert_eq!(round_lead(&[false, true, false]), Some(1), "the close: summaries, phase, results");
+        assert_eq!(round_lead(&[true, false]), Some(0));
+        assert_eq!(round_lead(&[false, true]), None, "nothing follows it");
+        assert_eq!(round_lead(&[true]), None);
+        assert_eq!(round_lead(&[false, false]), None, "no phase change");
+        assert_eq!(round_lead(&[]), None);
+    }
+
+    /// A writer that never passes (it went away) holds the rest only until
+    /// the limit.
+    #[test]
+    fn a_round_is_given_up_at_its_limit() {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
+        rt.block_on(async {
+            let round = Round::new(2);
+            round.pass();
+            round.wait().await;
+            assert!(tokio::time::Instant::now() >= round.deadline);
+        });
+    }
 
     fn new_meeting(dir: &std::path::Path) -> Store {
         let mut store = Store::open(dir).unwrap();

@@ -154,7 +154,7 @@ async fn a_browsers_offer_gets_compression_and_the_welcome_shrinks_on_the_wire()
     let voter = &voter_tokens(&sheet)[0];
     let hello = json!({"type": "hello", "token": voter}).to_string();
 
-    // A terminal client offers nothing: plain frames.
+    // A client that offers nothing: plain frames.
     let mut plain = Raw::open(hub.port, None).await;
     assert!(!plain.deflate);
     plain.send(&hello, false).await;
@@ -204,6 +204,36 @@ async fn a_browsers_offer_gets_compression_and_the_welcome_shrinks_on_the_wire()
             }
         }
     }
+}
+
+/// The hub's own clients (table-client, projector, simulate) offer
+/// compression as a browser does and read the hub's compressed messages.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hubs_own_clients_read_compressed_messages() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{protocol::WebSocketConfig, Message};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let sheet = tokens(&data, 2).unwrap();
+    let hub = Hub::start(&data, &[]).unwrap();
+    let voter = &voter_tokens(&sheet)[0];
+    let hello = json!({"type": "hello", "token": voter}).to_string();
+
+    let mut raw = Raw::open(hub.port, None).await;
+    raw.send(&hello, false).await;
+    let (plain, _) = raw.recv_json().await;
+
+    let url = format!("ws://127.0.0.1:{}/ws", hub.port);
+    let (mut ws, answer) =
+        yuanzhuo_client::deflate::connect(&url, WebSocketConfig::default(), true, None).await.unwrap();
+    assert!(answer.headers().get("sec-websocket-extensions").is_some());
+    assert!(ws.get_ref().compressed(), "the hub agreed to compress");
+    ws.send(Message::text(hello)).await.unwrap();
+    let welcome = tokio::time::timeout(Duration::from_secs(20), ws.next()).await.unwrap().unwrap().unwrap();
+    let welcome: Value = serde_json::from_str(welcome.to_text().unwrap()).unwrap();
+    assert_eq!(welcome["type"], "welcome");
+    assert_eq!(welcome["snapshot"]["proposals"], plain["snapshot"]["proposals"], "the same welcome, inflated");
+    assert!(serde_json::to_string(&welcome).unwrap().len() >= 512, "long enough to have come compressed");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -169,7 +169,7 @@ impl<'a> Outcome<'a> {
         let (results, final_) = match &s.results {
             Some(r) => (r.clone(), true),
             None => {
-                let counted = s.counted_definition().ok_or_else(|| anyhow::anyhow!("no meeting defined"))?;
+                let counted = s.counted_definition().ok_or_else(|| anyhow!("{}", no_meeting()))?;
                 (yuanzhuo_engine::count(&counted, &s.count_input(), &s.head), false)
             }
         };

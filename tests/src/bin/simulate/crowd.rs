@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Notify;
+use yuanzhuo_client::deflate::Glance;
 use yuanzhuo_protocol::Command;
 
 use crate::ballots::BallotMaker;
@@ -394,6 +395,14 @@ pub fn ack_to_viewer(acked: &[Acked], viewers: &[Seen]) -> Vec<f64> {
     out
 }
 
+/// What an idle phone reads of a compressed message: its head, and the
+/// whole only if it is not an update, or an update that names a phase (the
+/// fields before `phase` are a few hundred bytes; docs/protocol.md).
+const PHONE_GLANCE: Glance = Glance {
+    bytes: 1024,
+    keep: |head| !head.starts_with(br#"{"type":"update""#) || head.windows(8).any(|w| w == br#""phase":"#),
+};
+
 /// Idle phones: connected, doing nothing, noting when each phase arrives.
 pub struct Phones {
     pub seen: Arc<Mutex<Vec<(String, Instant)>>>,
@@ -427,7 +436,7 @@ impl Phones {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let token = &tokens[i % tokens.len()];
                 let permit = gate.acquire_owned().await;
-                let opened = Conn::open(&shared.url, token, "simulate/phone").await;
+                let opened = Conn::open_glancing(&shared.url, token, "simulate/phone", Some(PHONE_GLANCE)).await;
                 drop(permit);
                 let Ok((mut c, _)) = opened else {
                     shared.error("phone_connect_failed");
@@ -445,9 +454,11 @@ impl Phones {
                         t = c.next_text(Duration::from_secs(3600)) => match t {
                             // Each phone is a device of its own: what one reads
                             // besides the phase (the results after the close,
-                            // 75 KB at 500 proposals) must not delay another's
-                            // learning the phase on the simulator's one core.
-                            // So only a message that names a phase is parsed,
+                            // 70 KB at 500 proposals, ~5 KB deflated) must not
+                            // delay another's learning the phase on the
+                            // simulator's one core. So a compressed message is
+                            // inflated only if its head names a phase
+                            // (PHONE_GLANCE), only a message that names one is parsed,
                             // and a phone that heard one lets the others go
                             // first. (Holding it back until every phone has
                             // heard would delay its reading of the next phase,

@@ -7,10 +7,9 @@ use anyhow::{anyhow, bail, Context, Result};
 use futures_util::{SinkExt, StreamExt};
 use serde::Deserialize;
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
-use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use yuanzhuo_client::deflate::Glance;
 use yuanzhuo_client::pace::Pace;
 use yuanzhuo_protocol::{AckResult, Command, Seen};
 
@@ -31,7 +30,7 @@ pub fn note_seen(seq: u64, head: &str, tag: &str) {
     }
 }
 
-type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+type Ws = yuanzhuo_client::deflate::Socket;
 
 /// A hub that stops answering is gone after this long.
 const ANSWER_LIMIT: Duration = Duration::from_secs(20);
@@ -89,10 +88,17 @@ const RATE_RETRIES: u32 = 5;
 impl Conn {
     /// Connect and authenticate; returns the connection and the raw welcome.
     pub async fn open(url: &str, token: &str, client: &str) -> Result<(Conn, String)> {
+        Conn::open_glancing(url, token, client, None).await
+    }
+
+    /// [`Conn::open`], for a client standing for many devices: compressed
+    /// messages it does not keep are dropped unread (see [`Glance`]).
+    pub async fn open_glancing(url: &str, token: &str, client: &str, glance: Option<Glance>) -> Result<(Conn, String)> {
         // Small buffers: thousands of these run in one process.
         let config = WebSocketConfig::default().read_buffer_size(8 * 1024).write_buffer_size(0);
-        // true: no Nagle delay; a ballot must leave at once.
-        let connect = tokio_tungstenite::connect_async_with_config(url, Some(config), true);
+        // true: no Nagle delay; a ballot must leave at once. Compression is
+        // offered, as every browser does.
+        let connect = yuanzhuo_client::deflate::connect(url, config, true, glance);
         let (ws, _) = match tokio::time::timeout(Duration::from_secs(10), connect).await {
             Ok(Ok(x)) => x,
             Ok(Err(e)) => return Err(Gone(e.to_string()).into()),
