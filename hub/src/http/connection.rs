@@ -22,7 +22,8 @@ use crate::http::server::WS_HARD_LIMIT;
 use crate::meeting::store::{ClaimRow, TokenRow};
 use crate::meeting::tokens::{actor_of, device_hash, identity_of, pin_hash, valid_pin, DeskCheck, Registry};
 use crate::meeting::{encode, Broadcast, Direct, MeetingHandle, Outbox, Request};
-use crate::wire::upgrade::{send_text, send_wire, Out, Sink, Socket};
+use crate::wire::deflate::Wire;
+use crate::wire::upgrade::{send_text, send_wires, Out, Sink, Socket};
 use yuanzhuo_protocol::words::console;
 
 /// Direct messages queued for one connection before it is considered stuck.
@@ -531,6 +532,10 @@ fn command_id_of(text: &str) -> Option<String> {
     (!id.is_empty() && id.len() <= MAX_COMMAND_ID_BYTES).then(|| id.into_owned())
 }
 
+/// Updates already waiting for a connection are written together up to
+/// this many bytes (of text).
+const BURST_BYTES: usize = 256 * 1024;
+
 #[allow(clippy::too_many_arguments)]
 async fn write_loop(
     sink: &mut Sink,
@@ -602,29 +607,61 @@ async fn write_loop(
                     return;
                 }
             }
-            u = updates.recv(), if snapshot_seq.is_some() => match u {
-                Ok(b) => {
-                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq && send_wire(sink, &b.text, out).await.is_err() {
-                        return;
+            u = updates.recv(), if snapshot_seq.is_some() => {
+                // Every update already waiting goes out in one write (a burst:
+                // the results and the publishing behind them), up to
+                // BURST_BYTES; a round's lead goes out at once, and what
+                // follows it waits for the round.
+                let mut due: Vec<Arc<Wire>> = vec![];
+                let mut bytes = 0;
+                let mut next = u;
+                let lagged = loop {
+                    let b = match next {
+                        Ok(b) => b,
+                        Err(broadcast::error::RecvError::Lagged(_)) => break true,
+                        Err(broadcast::error::RecvError::Closed) => {
+                            let _ = send_wires(sink, &due, out).await;
+                            return;
+                        }
+                    };
+                    if b.audience.includes(&viewer) && Some(b.seq) > snapshot_seq {
+                        bytes += b.text.text.len();
+                        due.push(b.text.clone());
                     }
                     if let Some(round) = &b.round {
                         // A phase change with more behind it (the results after
                         // the close): every other connection has it first.
+                        if send_wires(sink, &due, out).await.is_err() {
+                            return;
+                        }
+                        due.clear();
                         round.pass();
                         if !updates.is_empty() {
                             round.wait().await;
                         }
+                        break false;
                     }
+                    if bytes >= BURST_BYTES {
+                        break false;
+                    }
+                    next = match updates.try_recv() {
+                        Ok(b) => Ok(b),
+                        Err(broadcast::error::TryRecvError::Empty) => break false,
+                        Err(broadcast::error::TryRecvError::Lagged(n)) => Err(broadcast::error::RecvError::Lagged(n)),
+                        Err(broadcast::error::TryRecvError::Closed) => Err(broadcast::error::RecvError::Closed),
+                    };
+                };
+                if send_wires(sink, &due, out).await.is_err() {
+                    return;
                 }
-                Err(broadcast::error::RecvError::Lagged(_)) => {
+                if lagged {
                     // Too far behind to catch up update by update: start again from a snapshot.
                     let req = Request::Snapshot { viewer: viewer.clone(), you: None, reply: outbox.clone() };
                     if !shared.meeting.send(req).await {
                         return;
                     }
                 }
-                Err(broadcast::error::RecvError::Closed) => return,
-            },
+            }
             _ = ping.tick() => {
                 let silent = shared.elapsed_ms().saturating_sub(last_seen.load(Ordering::Relaxed));
                 if silent > REAP_AFTER.as_millis() as u64 {

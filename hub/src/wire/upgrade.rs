@@ -17,6 +17,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use bytes::BytesMut;
 use futures_util::stream::SplitSink;
 use futures_util::SinkExt;
 use hyper_util::rt::TokioIo;
@@ -123,6 +124,23 @@ pub async fn send_text(sink: &mut Sink, text: Utf8Bytes, out: &Out) -> Result<()
 /// those that negotiated compression) once, the bytes shared by all.
 pub async fn send_wire(sink: &mut Sink, wire: &Wire, out: &Out) -> Result<(), Error> {
     send_frame(sink, wire.frame(out.compress), out).await
+}
+
+/// Several messages shared by many connections, in one write: each framed
+/// once, as [`send_wire`]; nothing to write is fine.
+pub async fn send_wires(sink: &mut Sink, wires: &[std::sync::Arc<Wire>], out: &Out) -> Result<(), Error> {
+    match wires {
+        [] => Ok(()),
+        [one] => send_wire(sink, one, out).await,
+        many => {
+            let frames: Vec<Bytes> = many.iter().map(|w| w.frame(out.compress)).collect();
+            let mut all = BytesMut::with_capacity(frames.iter().map(Bytes::len).sum());
+            for f in &frames {
+                all.extend_from_slice(f);
+            }
+            send_frame(sink, all.freeze(), out).await
+        }
+    }
 }
 
 /// One whole frame, written at the socket's flush, after anything
