@@ -192,8 +192,8 @@ impl<S> Inflating<S> {
             }
         }
         self.raw.drain(..from);
-        if self.raw.is_empty() && self.raw.capacity() > 64 * 1024 {
-            // Hold no large buffer while idle.
+        if self.raw.is_empty() {
+            // Hold no memory while idle (thousands of simulated phones).
             self.raw = Vec::new();
         }
         Ok(())
@@ -316,10 +316,7 @@ impl<S: AsyncRead + Unpin> AsyncRead for Inflating<S> {
                 this.at += n;
                 if this.at == this.out.len() {
                     this.at = 0;
-                    this.out.clear();
-                    if this.out.capacity() > 64 * 1024 {
-                        this.out = Vec::new();
-                    }
+                    this.out = Vec::new();
                 }
                 return Poll::Ready(Ok(()));
             }

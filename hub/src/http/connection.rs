@@ -20,8 +20,9 @@ use crate::http::door::{Door, Visitor};
 use crate::http::presence::{Presence, Seat};
 use crate::http::server::WS_HARD_LIMIT;
 use crate::meeting::store::{ClaimRow, TokenRow};
+use crate::meeting::task::Following;
 use crate::meeting::tokens::{actor_of, device_hash, identity_of, pin_hash, valid_pin, DeskCheck, Registry};
-use crate::meeting::{encode, Broadcast, Direct, MeetingHandle, Outbox, Request};
+use crate::meeting::{encode, Direct, MeetingHandle, Outbox, Request, Subscription};
 use crate::wire::deflate::Wire;
 use crate::wire::upgrade::{send_text, send_wires, Out, Sink, Socket};
 use yuanzhuo_protocol::words::console;
@@ -96,7 +97,7 @@ pub async fn run(socket: Socket, out: Out, shared: Arc<Shared>, visitor: Arc<Vis
     let (outbox, direct) = Outbox::new(OUTBOX);
     // Raw log frames for a witness (`follow_log`), with backpressure.
     let (log_tx, log) = mpsc::channel(crate::meeting::follow::FOLLOW_QUEUE);
-    let Some(updates) = shared.meeting.subscribe(&actor.0) else { return };
+    let Some(subscription) = shared.meeting.subscribe(&actor.0) else { return };
     // The reader waits for the welcome, and may ask the writer to stop and hand the sink back.
     let (welcomed, welcome) = tokio::sync::oneshot::channel();
     let stop = Arc::new(tokio::sync::Notify::new());
@@ -105,7 +106,7 @@ pub async fn run(socket: Socket, out: Out, shared: Arc<Shared>, visitor: Arc<Vis
     let viewer = actor.0.clone();
     let writer = tokio::spawn(async move {
         let mut sink = sink;
-        write_loop(&mut sink, &out, inbox, updates, viewer, writer_outbox, writer_shared, writer_seen).await;
+        write_loop(&mut sink, &out, inbox, subscription, viewer, writer_outbox, writer_shared, writer_seen).await;
         sink
     });
     if !shared
@@ -541,7 +542,7 @@ async fn write_loop(
     sink: &mut Sink,
     out: &Out,
     inbox: Inbox,
-    mut updates: broadcast::Receiver<Broadcast>,
+    subscription: Subscription,
     viewer: Actor,
     outbox: Outbox,
     shared: Arc<Shared>,
@@ -560,6 +561,9 @@ async fn write_loop(
     ping.tick().await;
     // Updates at or before the last snapshot's seq are already in it.
     let mut snapshot_seq: Option<u64> = None;
+    // Counted among the feed's followers once it reads updates (rounds wait for those).
+    let mut following: Option<Following> = None;
+    let Subscription { mut updates, feed, follower } = subscription;
     loop {
         tokio::select! {
             biased;
@@ -592,6 +596,7 @@ async fn write_loop(
                 let Some(Direct { text, snapshot_seq: seq }) = d.map(|b| *b) else { return };
                 if seq.is_some() {
                     snapshot_seq = seq;
+                    following.get_or_insert_with(|| follower.follow());
                 }
                 if send_text(sink, text, out).await.is_err() {
                     return;
@@ -631,12 +636,13 @@ async fn write_loop(
                     if let Some(round) = &b.round {
                         // A phase change with more behind it (the results after
                         // the close): every other connection has it first.
-                        if send_wires(sink, &due, out).await.is_err() {
+                        let sent = send_wires(sink, &due, out).await;
+                        round.pass();
+                        if sent.is_err() {
                             return;
                         }
                         due.clear();
-                        round.pass();
-                        if !updates.is_empty() {
+                        if round.holds(&feed) {
                             round.wait().await;
                         }
                         break false;

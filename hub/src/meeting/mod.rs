@@ -17,4 +17,6 @@ pub mod store;
 pub mod task;
 pub mod tokens;
 
-pub use task::{create, encode, issue_offline, Broadcast, Direct, Meeting, MeetingHandle, Outbox, Request};
+pub use task::{
+    create, encode, issue_offline, Broadcast, Direct, Meeting, MeetingHandle, Outbox, Request, Subscription,
+};

@@ -74,8 +74,10 @@ const ROUND_LIMIT: std::time::Duration = std::time::Duration::from_millis(250);
 /// last phones learnt the phase after most had been sent the results.
 #[derive(Debug)]
 pub struct Round {
-    /// Writers subscribed to the feeds that carry it when it was sent.
+    /// Writers following the feeds that carry it when it was sent.
     expected: usize,
+    /// The feeds that get more updates after it (their writers wait).
+    followed_on: Vec<Feed>,
     passed: std::sync::atomic::AtomicUsize,
     done: tokio::sync::Notify,
     deadline: tokio::time::Instant,
@@ -89,9 +91,10 @@ fn round_lead(phases: &[bool]) -> Option<usize> {
 }
 
 impl Round {
-    fn new(expected: usize) -> Round {
+    fn new(expected: usize, followed_on: Vec<Feed>) -> Round {
         Round {
             expected,
+            followed_on,
             passed: Default::default(),
             done: tokio::sync::Notify::new(),
             deadline: tokio::time::Instant::now() + ROUND_LIMIT,
@@ -103,6 +106,13 @@ impl Round {
         if self.passed.fetch_add(1, Ordering::AcqRel) + 1 == self.expected {
             self.done.notify_waiters();
         }
+    }
+
+    /// Whether a writer on `feed` waits for the round after passing it:
+    /// more follows on its feed, sent or about to be (the meeting task may
+    /// still be sending the rest of the batch when the first writers pass).
+    pub fn holds(&self, feed: &Feed) -> bool {
+        self.followed_on.contains(feed)
     }
 
     /// Until every writer has passed, or [`ROUND_LIMIT`] after it was sent.
@@ -230,7 +240,48 @@ impl Stats {
 
 /// One broadcast channel per [`Feed`]: a connection hears exactly the
 /// updates its role may see, in log order.
-pub type Feeds = Arc<HashMap<Feed, broadcast::Sender<Broadcast>>>;
+pub type Feeds = Arc<HashMap<Feed, FeedTx>>;
+
+/// One broadcast feed: its channel, and how many writers on it follow it
+/// (welcomed, reading its updates). A round waits for those alone: a
+/// connection still waiting for its welcome never passes one.
+pub struct FeedTx {
+    tx: broadcast::Sender<Broadcast>,
+    following: Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl FeedTx {
+    fn new() -> FeedTx {
+        FeedTx { tx: broadcast::channel(BROADCAST_BACKLOG).0, following: Default::default() }
+    }
+}
+
+/// A connection's place on its feed.
+pub struct Subscription {
+    pub updates: broadcast::Receiver<Broadcast>,
+    pub feed: Feed,
+    pub follower: Follower,
+}
+
+/// How a writer counts itself among its feed's followers.
+pub struct Follower(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Follower {
+    /// The writer follows the feed from now until the returned guard drops.
+    pub fn follow(&self) -> Following {
+        self.0.fetch_add(1, Ordering::AcqRel);
+        Following(self.0.clone())
+    }
+}
+
+/// Counted among the feed's followers while held.
+pub struct Following(Arc<std::sync::atomic::AtomicUsize>);
+
+impl Drop for Following {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
 
 /// How connections reach the meeting task.
 #[derive(Clone)]
@@ -259,8 +310,13 @@ impl MeetingHandle {
         answer.await.unwrap_or(true)
     }
     /// The live updates for `viewer`.
-    pub fn subscribe(&self, viewer: &Actor) -> Option<broadcast::Receiver<Broadcast>> {
-        self.feeds.get(&Feed::of(viewer)).map(broadcast::Sender::subscribe)
+    pub fn subscribe(&self, viewer: &Actor) -> Option<Subscription> {
+        let feed = Feed::of(viewer);
+        self.feeds.get(&feed).map(|f| Subscription {
+            updates: f.tx.subscribe(),
+            feed,
+            follower: Follower(f.following.clone()),
+        })
     }
 }
 
@@ -393,8 +449,7 @@ impl Meeting {
         ));
         let hashes = rows.iter().map(|r| hash_bytes(&r.hash)).collect();
         let last_at_ms = records.last().map_or(0, |r| r.at_ms);
-        let feeds =
-            Feed::all(state.tables.len()).into_iter().map(|f| (f, broadcast::channel(BROADCAST_BACKLOG).0)).collect();
+        let feeds = Feed::all(state.tables.len()).into_iter().map(|f| (f, FeedTx::new())).collect();
         Ok(Meeting {
             chain: Chain::after(&rows),
             health: Arc::new(Health::new(store.dir())),
@@ -682,16 +737,28 @@ impl Meeting {
             })
             .collect();
         let lead = round_lead(&ready.iter().map(|(phase, _)| *phase).collect::<Vec<_>>());
+        let audiences: Vec<Audience> = ready.iter().map(|(_, b)| b.audience).collect();
         for (i, (_, mut b)) in ready.into_iter().enumerate() {
             if Some(i) == lead {
-                let expected =
-                    self.feeds.iter().filter(|(f, _)| f.carries(b.audience)).map(|(_, tx)| tx.receiver_count()).sum();
-                b.round = Some(Arc::new(Round::new(expected)));
+                let rest = &audiences[i + 1..];
+                let expected = self
+                    .feeds
+                    .iter()
+                    .filter(|(f, _)| f.carries(b.audience))
+                    .map(|(_, f)| f.following.load(Ordering::Acquire))
+                    .sum();
+                let followed_on = self
+                    .feeds
+                    .keys()
+                    .filter(|f| f.carries(b.audience) && rest.iter().any(|a| f.carries(*a)))
+                    .cloned()
+                    .collect();
+                b.round = Some(Arc::new(Round::new(expected, followed_on)));
             }
-            for (feed, tx) in self.feeds.iter() {
+            for (feed, f) in self.feeds.iter() {
                 if feed.carries(b.audience) {
                     // No receivers is fine: nobody on that feed is connected.
-                    let _ = tx.send(b.clone());
+                    let _ = f.tx.send(b.clone());
                 }
             }
         }
@@ -1133,7 +1200,7 @@ mod tests {
     fn a_round_holds_the_rest_until_every_writer_has_passed() {
         let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
         rt.block_on(async {
-            let round = Arc::new(Round::new(3));
+            let round = Arc::new(Round::new(3, vec![]));
             round.pass();
             let waiter = tokio::spawn({
                 let round = round.clone();
@@ -1166,13 +1233,29 @@ mod tests {
         assert_eq!(round_lead(&[]), None);
     }
 
+    /// A round counts the writers that follow a feed (welcomed), not every
+    /// subscriber: a connection still waiting for its welcome never passes.
+    #[test]
+    fn followers_are_counted_while_they_follow() {
+        let feed = FeedTx::new();
+        let follower = Follower(feed.following.clone());
+        let (a, b) = (follower.follow(), follower.follow());
+        assert_eq!(feed.following.load(Ordering::Acquire), 2);
+        drop(a);
+        assert_eq!(feed.following.load(Ordering::Acquire), 1);
+        drop(b);
+        assert_eq!(feed.following.load(Ordering::Acquire), 0);
+        let round = Round::new(1, vec![Feed::Voters]);
+        assert!(round.holds(&Feed::Voters) && !round.holds(&Feed::Watchers));
+    }
+
     /// A writer that never passes (it went away) holds the rest only until
     /// the limit.
     #[test]
     fn a_round_is_given_up_at_its_limit() {
         let rt = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
         rt.block_on(async {
-            let round = Round::new(2);
+            let round = Round::new(2, vec![]);
             round.pass();
             round.wait().await;
             assert!(tokio::time::Instant::now() >= round.deadline);
