@@ -599,7 +599,7 @@ def main():
         fig("crowd", "peer", lambda s: s["ack_to_viewer_ms"]["p99"]), "ms", "≤ 100, ≤ peer", "lower")
     row(f"phase change → all {phones} phones p95", fig("crowd", "hub", lambda s: s["phase_broadcast_ms"]["p95"]),
         fig("crowd", "peer", lambda s: s["phase_broadcast_ms"]["p95"]), "ms", "≤ 250", "lower")
-    for phase, what in (("counted", "the close (voting → counted)"), ("published", "publishing, sent as the close is acked")):
+    for phase, what in (("counted", "the close (voting → counted)"), ("published", "publishing, once the close is on every phone")):
         row(f"  {what}", fig("crowd", "hub", lambda s, p=phase: s["phase_broadcast_by_phase"][p]["p95"]),
             fig("crowd", "peer", lambda s, p=phase: s["phase_broadcast_by_phase"][p]["p95"]), "ms", "", "lower")
     row(f"must-handle: ack → viewer p99, 200 viewers + {phones} phones, 500 proposals",
@@ -607,7 +607,7 @@ def main():
         fig("musthandle", "peer", lambda s: s["ack_to_viewer_ms"]["p99"]), "ms", "≤ 100, ≤ peer", "lower")
     row(f"must-handle: phase change → all {phones} phones p95", fig("musthandle", "hub", lambda s: s["phase_broadcast_ms"]["p95"]),
         fig("musthandle", "peer", lambda s: s["phase_broadcast_ms"]["p95"]), "ms", "≤ 250", "lower")
-    for phase, what in (("counted", "the close (voting → counted)"), ("published", "publishing, sent as the close is acked")):
+    for phase, what in (("counted", "the close (voting → counted)"), ("published", "publishing, once the close is on every phone")):
         row(f"  {what}", fig("musthandle", "hub", lambda s, p=phase: s["phase_broadcast_by_phase"][p]["p95"]),
             fig("musthandle", "peer", lambda s, p=phase: s["phase_broadcast_by_phase"][p]["p95"]), "ms", "", "lower")
     row("equal-shares close, 60 proposals × 1,000 voters", close_fig(60, "close_ms"), None, "ms", "≤ 100", "lower")
