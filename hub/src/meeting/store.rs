@@ -337,10 +337,13 @@ impl Store {
     /// (the inode and block allocation), which doubled the cost of each
     /// `fsync` on the VM's disk (0.19 against 0.11 ms), so one voter at a
     /// time waited on it for every ballot. SQLite reads a WAL only as far as
-    /// its frames carry the header's salt and checksums: zeros past the last
-    /// frame are ignored, as stale frames are after SQLite restarts the WAL
-    /// from its start (which it does after a complete checkpoint, keeping the
-    /// file's size). Returns the bytes added: 0 if the WAL is that long
+    /// its frames carry the header's salt and checksums (and a page number,
+    /// never 0): zeros past the last frame are ignored, as stale frames are
+    /// after SQLite starts the WAL over from its beginning (at the first
+    /// commit after a checkpoint that caught up, keeping the file's size; it
+    /// would cut the file only under `journal_size_limit`, which the hub does
+    /// not set, and deletes it when the hub stops cleanly, so the room is
+    /// made at each start). Returns the bytes added: 0 if the WAL is that long
     /// already, or if the disk has less than `spare` free beyond the room (a
     /// nearly full disk keeps its space for the log itself).
     pub fn make_room_in_wal(&self, bytes: u64, spare: u64) -> Result<u64> {
@@ -354,7 +357,9 @@ impl Store {
             .open(&wal)
             .with_context(|| format!("cannot open {}", wal.display()))?;
         let len = f.metadata()?.len();
-        let free = rustix::fs::statvfs(&wal).map(|s| s.f_bavail.saturating_mul(s.f_frsize))?;
+        let free = rustix::fs::statvfs(&wal)
+            .map(|s| s.f_bavail.saturating_mul(s.f_frsize))
+            .with_context(|| format!("cannot read the free space of {}", wal.display()))?;
         if len >= bytes || free < (bytes - len).saturating_add(spare) {
             return Ok(0);
         }
@@ -569,8 +574,13 @@ mod tests {
         for i in 0..20 {
             store.append(&rows(11 + i * 50, 50)).unwrap();
         }
-        // About 2 MB of frames went in, and the file never grew past its room.
+        // About 2 MB of frames went in, and the file never grew past its room,
+        // which is written blocks, not a hole (a hole's blocks would be
+        // allocated, and synced, by the commits).
         assert_eq!(wal_len(dir.path()), room);
+        use std::os::unix::fs::MetadataExt;
+        let blocks = std::fs::metadata(dir.path().join(format!("{DB_FILE}-wal"))).unwrap().blocks();
+        assert!(blocks * 512 >= room, "{blocks} blocks of 512 bytes");
         // A copy without the shared index, as after a power cut: SQLite
         // rebuilds the index from the WAL, stopping where the frames end.
         let copy = tempfile::tempdir().unwrap();
