@@ -412,6 +412,18 @@ pub struct Phones {
 }
 
 impl Phones {
+    /// Wait until every phone has seen `phase`, or `limit` has passed.
+    pub async fn wait_for(&self, phase: &str, limit: Duration) {
+        let until = Instant::now() + limit;
+        loop {
+            let got = self.seen.lock().expect("seen").iter().filter(|(ph, _)| ph == phase).count();
+            if got >= self.count || Instant::now() > until {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
     pub async fn connect(shared: &Arc<Shared>, tokens: &[String], n: usize) -> Result<Phones> {
         let seen: Arc<Mutex<Vec<(String, Instant)>>> = Default::default();
         let stop = Arc::new(Notify::new());

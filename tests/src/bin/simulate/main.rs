@@ -23,7 +23,7 @@ mod wire;
 use anyhow::{anyhow, bail, Context, Result};
 use clap::{Parser, ValueEnum};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use yuanzhuo_protocol::{Command, Issue, Phase};
 
@@ -314,22 +314,20 @@ async fn run(args: Args) -> Result<()> {
 
     // Close the vote and publish. Only these phase changes are timed at the
     // phones: the ones before the vote happened before the crowd arrived.
+    // As at a meeting, the organiser publishes once the count is on every
+    // phone (there, minutes later, once the scrutineers have signed): each
+    // phase change is timed on its own, from its command to the last phone.
     org.sent.lock().expect("sent").clear();
     if !args.keep_open && args.phase != PhasePlan::None && org.phase == Phase::Voting {
-        org.advance_to(Phase::Published).await?;
+        while let Some(next) = org.phase.next().filter(|_| org.phase < Phase::Published) {
+            org.advance_to(next).await?;
+            if let Some(p) = &phones {
+                p.wait_for(next.as_str(), Duration::from_secs(10)).await;
+            }
+        }
     }
     let mut summary = Summary { phase: org.phase.as_str().to_string(), close_ms: org.close_ms, ..Default::default() };
     if let Some(p) = phones {
-        // Give the last phase change a moment to reach every phone.
-        let last = org.sent.lock().expect("sent").last().map(|(p, _)| p.clone());
-        let until = Instant::now() + Duration::from_secs(10);
-        while let Some(l) = &last {
-            let got = p.seen.lock().expect("seen").iter().filter(|(ph, _)| ph == l).count();
-            if got >= p.count || Instant::now() > until {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
         let sent = org.sent.lock().expect("sent").clone();
         let seen_phases = p.seen.lock().expect("seen").clone();
         let ms: Vec<f64> = seen_phases
