@@ -285,7 +285,7 @@ impl<S> Inflating<S> {
             if control || (h.rsv1 && (h.opcode == 0 || self.message.is_some())) {
                 return Err(bad("RSV1 out of place"));
             }
-            let mask = h.mask.unwrap_or_default();
+            let mask = h.mask.expect("a client's frame is masked (Header::parse)");
             let mut payload = frame[h.len..].to_vec();
             for (i, b) in payload.iter_mut().enumerate() {
                 *b ^= mask[i % 4];
