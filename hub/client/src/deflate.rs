@@ -17,7 +17,6 @@
 //! as the hub answers (hub/src/wire/deflate.rs): each message is inflated on
 //! its own, and nothing is kept between messages.
 
-use flate2::{Decompress, FlushDecompress, Status};
 use std::io;
 use std::pin::Pin;
 use std::task::{ready, Context, Poll};
@@ -30,6 +29,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Error as WsError;
 use tokio_tungstenite::WebSocketStream;
+use yuanzhuo_deflate::{inflate, Header, Refusal, Sender, Take};
 
 /// What the client offers in `Sec-WebSocket-Extensions`.
 pub const OFFER: &str = "permessage-deflate; client_no_context_takeover; server_no_context_takeover";
@@ -151,7 +151,7 @@ impl<S> Inflating<S> {
     /// Turn every whole frame in `raw` into output.
     fn frames(&mut self) -> io::Result<()> {
         let mut from = 0;
-        while let Some(h) = Header::parse(&self.raw[from..])? {
+        while let Some(h) = Header::parse(&self.raw[from..], Sender::Server).map_err(refused)? {
             if h.payload > self.limit as u64 {
                 return Err(bad("frame too large"));
             }
@@ -182,12 +182,13 @@ impl<S> Inflating<S> {
                 let opcode = *opcode;
                 let data = self.message.take().map(|(_, d)| d).unwrap_or_default();
                 if let Some(g) = self.glance {
-                    if !(g.keep)(&inflate(&data, g.bytes, false)?) {
+                    if !(g.keep)(&inflate(&data, g.bytes, Take::Head).map_err(refused)?) {
                         continue;
                     }
                 }
-                let plain = inflate(&data, self.limit, true)?;
-                Header::write(&mut self.out, opcode, plain.len());
+                let plain = inflate(&data, self.limit, Take::Whole).map_err(refused)?;
+                let (header, n) = Header::write(opcode, plain.len(), Sender::Server);
+                self.out.extend_from_slice(&header[..n]);
                 self.out.extend_from_slice(&plain);
             }
         }
@@ -220,90 +221,8 @@ fn bad(why: &'static str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, why)
 }
 
-/// Inflate one permessage-deflate message. `whole`: all of it, refusing to
-/// grow past `limit`; otherwise only its first `limit` bytes.
-pub fn inflate(data: &[u8], limit: usize, whole: bool) -> io::Result<Vec<u8>> {
-    let mut z = Decompress::new(false);
-    let mut out = Vec::with_capacity(if whole { (data.len() * 4).min(limit + 1) } else { limit });
-    let tail = [0u8, 0, 0xff, 0xff];
-    for chunk in [data, &tail[..]] {
-        let mut input = chunk;
-        while !input.is_empty() {
-            if out.len() >= limit {
-                if whole && out.len() > limit {
-                    return Err(bad("inflated message too large"));
-                }
-                if !whole {
-                    return Ok(out);
-                }
-            }
-            if out.capacity() == out.len() {
-                if !whole {
-                    return Ok(out);
-                }
-                out.reserve(out.capacity().max(1024));
-            }
-            let (before_in, before_out) = (z.total_in(), z.total_out());
-            let status = z
-                .decompress_vec(input, &mut out, FlushDecompress::Sync)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-            input = &input[(z.total_in() - before_in) as usize..];
-            if status == Status::StreamEnd {
-                break;
-            }
-            if z.total_in() == before_in && z.total_out() == before_out && out.len() < out.capacity() {
-                return Err(bad("the compressed data goes nowhere"));
-            }
-        }
-    }
-    if whole && out.len() > limit {
-        return Err(bad("inflated message too large"));
-    }
-    Ok(out)
-}
-
-/// A server frame's header.
-struct Header {
-    fin: bool,
-    rsv1: bool,
-    opcode: u8,
-    /// Header length in bytes.
-    len: usize,
-    payload: u64,
-}
-
-impl Header {
-    /// The header at the start of `b`, if it is all there. Server frames
-    /// are never masked (RFC 6455 §5.1).
-    fn parse(b: &[u8]) -> io::Result<Option<Header>> {
-        if b.len() < 2 {
-            return Ok(None);
-        }
-        if b[1] & 0x80 != 0 {
-            return Err(bad("masked frame from the server"));
-        }
-        let (payload, len) = match b[1] & 0x7f {
-            126 if b.len() >= 4 => (u16::from_be_bytes([b[2], b[3]]) as u64, 4),
-            127 if b.len() >= 10 => (u64::from_be_bytes([b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9]]), 10),
-            126 | 127 => return Ok(None),
-            n => (n as u64, 2),
-        };
-        Ok(Some(Header { fin: b[0] & 0x80 != 0, rsv1: b[0] & 0x40 != 0, opcode: b[0] & 0x0f, len, payload }))
-    }
-
-    /// A final, unmasked frame header.
-    fn write(out: &mut Vec<u8>, opcode: u8, len: usize) {
-        out.push(0x80 | opcode);
-        if len < 126 {
-            out.push(len as u8);
-        } else if len <= u16::MAX as usize {
-            out.push(126);
-            out.extend_from_slice(&(len as u16).to_be_bytes());
-        } else {
-            out.push(127);
-            out.extend_from_slice(&(len as u64).to_be_bytes());
-        }
-    }
+fn refused(r: Refusal) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, r)
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for Inflating<S> {
@@ -380,11 +299,16 @@ mod tests {
 
     fn frame(first: u8, payload: &[u8]) -> Vec<u8> {
         let mut out = vec![first];
-        let mut header = vec![];
-        Header::write(&mut header, 0, payload.len());
-        out.extend_from_slice(&header[1..]);
+        let (header, n) = Header::write(0, payload.len(), Sender::Server);
+        out.extend_from_slice(&header[1..n]);
         out.extend_from_slice(payload);
         out
+    }
+
+    /// A whole, uncompressed text frame from the hub.
+    fn plain_frame(text: &[u8]) -> Vec<u8> {
+        let (header, n) = Header::write(1, text.len(), Sender::Server);
+        [&header[..n], text].concat()
     }
 
     /// What tungstenite would read, given these bytes from the socket, which
@@ -435,9 +359,7 @@ mod tests {
         fragments.extend(ping.clone());
         fragments.extend(frame(0x80, c));
         let wire: Vec<u8> = [AGREED, &small, &whole, &fragments, &ping].concat();
-        let mut plain = vec![];
-        Header::write(&mut plain, 1, big.len());
-        plain.extend_from_slice(&big);
+        let plain = plain_frame(&big);
         let want: Vec<u8> = [AGREED, &small, &plain, &ping, &plain, &ping].concat();
         for piece in [1, 7, 100, 4096, 1 << 20] {
             let (got, on) = read_through(&wire, piece, None).unwrap();
@@ -468,11 +390,9 @@ mod tests {
         phase.extend_from_slice(&results[16..]);
         let wire: Vec<u8> = [AGREED, &frame(0xC1, &deflate(&results)), &frame(0xC1, &deflate(&phase))].concat();
         let (got, _) = read_through(&wire, 4096, Some(glance)).unwrap();
-        let mut want = AGREED.to_vec();
-        Header::write(&mut want, 1, phase.len());
-        want.extend_from_slice(&phase);
+        let want = [AGREED, &plain_frame(&phase)].concat();
         assert!(got == want, "only the message naming a phase is kept, whole");
-        assert_eq!(inflate(&deflate(&results), 64, false).unwrap(), results[..64].to_vec());
+        assert_eq!(inflate(&deflate(&results), 64, Take::Head).unwrap(), results[..64].to_vec());
     }
 
     #[test]

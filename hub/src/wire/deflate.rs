@@ -18,7 +18,7 @@
 //! with a zero key); everything else passes through unchanged.
 
 use bytes::{Buf, BufMut, Bytes, BytesMut};
-use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
+use flate2::{Compress, Compression, FlushCompress};
 use std::cell::RefCell;
 use std::io;
 use std::pin::Pin;
@@ -26,6 +26,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::task::{ready, Context, Poll};
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio_tungstenite::tungstenite::Utf8Bytes;
+use yuanzhuo_deflate::{Header, Refusal, Sender, Take};
 
 /// What the hub answers in `Sec-WebSocket-Extensions` when it accepts.
 pub const RESPONSE: &str = "permessage-deflate; server_no_context_takeover; client_no_context_takeover";
@@ -106,37 +107,10 @@ pub fn deflate(text: &[u8], shared: bool) -> Bytes {
     })
 }
 
-/// Inflate one permessage-deflate message, refusing to grow past `limit`.
-pub fn inflate(data: &[u8], limit: usize) -> io::Result<Vec<u8>> {
-    let mut z = Decompress::new(false);
-    let mut out = Vec::with_capacity((data.len() * 4).min(limit + 1));
-    let tail = [0u8, 0, 0xff, 0xff];
-    for chunk in [data, &tail[..]] {
-        let mut input = chunk;
-        while !input.is_empty() {
-            if out.len() > limit {
-                return Err(too_large("inflated message too large"));
-            }
-            if out.capacity() == out.len() {
-                out.reserve(out.capacity().max(1024));
-            }
-            let (before_in, before_out) = (z.total_in(), z.total_out());
-            let status = z
-                .decompress_vec(input, &mut out, FlushDecompress::Sync)
-                .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-            input = &input[(z.total_in() - before_in) as usize..];
-            if status == Status::StreamEnd {
-                break;
-            }
-            if z.total_in() == before_in && z.total_out() == before_out && out.len() < out.capacity() {
-                return Err(bad("the compressed data goes nowhere"));
-            }
-        }
-    }
-    if out.len() > limit {
-        return Err(too_large("inflated message too large"));
-    }
-    Ok(out)
+/// Inflate one client message, refusing to grow past `limit` (too large:
+/// the connection gets close 1009).
+fn inflate(data: &[u8], limit: usize) -> io::Result<Vec<u8>> {
+    yuanzhuo_deflate::inflate(data, limit, Take::Whole).map_err(refused)
 }
 
 /// A message for many connections: its text, and its deflated form made
@@ -286,7 +260,7 @@ impl<S> Inflating<S> {
 
     /// Turn every whole frame in `raw` into output.
     fn process(&mut self) -> io::Result<()> {
-        while let Some(h) = Header::parse(&self.raw)? {
+        while let Some(h) = Header::parse(&self.raw, Sender::Client).map_err(refused)? {
             if h.payload > self.limit as u64 {
                 return Err(too_large("frame too large"));
             }
@@ -311,9 +285,10 @@ impl<S> Inflating<S> {
             if control || (h.rsv1 && (h.opcode == 0 || self.message.is_some())) {
                 return Err(bad("RSV1 out of place"));
             }
+            let mask = h.mask.expect("a client's frame is masked (Header::parse)");
             let mut payload = frame[h.len..].to_vec();
             for (i, b) in payload.iter_mut().enumerate() {
-                *b ^= h.mask[i % 4];
+                *b ^= mask[i % 4];
             }
             let (opcode, collected) = self.message.get_or_insert_with(|| (h.opcode, Vec::new()));
             if collected.len() + payload.len() > self.limit {
@@ -324,7 +299,9 @@ impl<S> Inflating<S> {
                 let opcode = *opcode;
                 let data = self.message.take().map(|(_, d)| d).unwrap_or_default();
                 let plain = inflate(&data, self.limit)?;
-                Header::write(&mut self.out, opcode, plain.len());
+                // To tungstenite, as a client's frame (masked with a zero key).
+                let (header, n) = Header::write(opcode, plain.len(), Sender::Client);
+                self.out.extend_from_slice(&header[..n]);
                 self.out.extend_from_slice(&plain);
             }
         }
@@ -352,66 +329,16 @@ fn too_large(why: &'static str) -> io::Error {
     io::Error::new(io::ErrorKind::InvalidData, TooLarge(why))
 }
 
+fn refused(r: Refusal) -> io::Error {
+    match r {
+        Refusal::TooLarge(why) => too_large(why),
+        Refusal::Broken(why) => io::Error::new(io::ErrorKind::InvalidData, why),
+    }
+}
+
 /// Whether a read failed because a frame or message was over the limit.
 pub fn is_too_large(e: &io::Error) -> bool {
     e.get_ref().is_some_and(|e| e.is::<TooLarge>())
-}
-
-/// A client frame's header.
-struct Header {
-    fin: bool,
-    rsv1: bool,
-    opcode: u8,
-    mask: [u8; 4],
-    /// Header length in bytes.
-    len: usize,
-    payload: u64,
-}
-
-impl Header {
-    /// The header at the start of `b`, if it is all there. Client frames
-    /// must be masked (RFC 6455 §5.1).
-    fn parse(b: &[u8]) -> io::Result<Option<Header>> {
-        if b.len() < 2 {
-            return Ok(None);
-        }
-        if b[1] & 0x80 == 0 {
-            return Err(bad("unmasked frame from a client"));
-        }
-        let (payload, at) = match b[1] & 0x7f {
-            126 if b.len() >= 4 => (u16::from_be_bytes([b[2], b[3]]) as u64, 4),
-            127 if b.len() >= 10 => (u64::from_be_bytes([b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9]]), 10),
-            126 | 127 => return Ok(None),
-            n => (n as u64, 2),
-        };
-        if b.len() < at + 4 {
-            return Ok(None);
-        }
-        Ok(Some(Header {
-            fin: b[0] & 0x80 != 0,
-            rsv1: b[0] & 0x40 != 0,
-            opcode: b[0] & 0x0f,
-            mask: [b[at], b[at + 1], b[at + 2], b[at + 3]],
-            len: at + 4,
-            payload,
-        }))
-    }
-
-    /// A final frame header, masked with a zero key (so the payload that
-    /// follows is as is).
-    fn write(out: &mut BytesMut, opcode: u8, len: usize) {
-        out.put_u8(0x80 | opcode);
-        if len < 126 {
-            out.put_u8(0x80 | len as u8);
-        } else if len <= u16::MAX as usize {
-            out.put_u8(0x80 | 126);
-            out.put_u16(len as u16);
-        } else {
-            out.put_u8(0x80 | 127);
-            out.put_u64(len as u64);
-        }
-        out.put_slice(&[0, 0, 0, 0]);
-    }
 }
 
 impl<S: AsyncRead + Unpin> AsyncRead for Inflating<S> {

@@ -314,7 +314,7 @@ async fn run(args: Args) -> Result<()> {
 
     // Close the vote and publish. Only these phase changes are timed at the
     // phones: the ones before the vote happened before the crowd arrived.
-    // As at a meeting, the organiser publishes once the count is on every
+    // As at a meeting, the organiser publishes once the close is on every
     // phone (there, minutes later, once the scrutineers have signed): each
     // phase change is timed on its own, from its command to the last phone.
     org.sent.lock().expect("sent").clear();
