@@ -497,7 +497,15 @@ mod tests {
             sentences.extend([w["zh"].as_str(), w["en"].as_str()].into_iter().flatten().map(str::to_string));
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let dirs = ["hub/web", "hub/src", "hub/client/src", "hub/engine/src", "projector/src", "table-client/src"];
+        let dirs = [
+            "hub/web",
+            "hub/src",
+            "hub/client/src",
+            "hub/deflate/src",
+            "hub/engine/src",
+            "projector/src",
+            "table-client/src",
+        ];
         let mut copies = Vec::new();
         let mut files = 0;
         for d in dirs {
