@@ -145,20 +145,32 @@ impl Raw {
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_browsers_offer_gets_compression_and_the_welcome_shrinks_on_the_wire() {
+/// A hub with two voter cards: its folder, the tokens sheet, the hub, and
+/// the first voter's `hello`.
+fn voter_hub() -> (tempfile::TempDir, Value, Hub, String) {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let sheet = tokens(&data, 2).unwrap();
     let hub = Hub::start(&data, &[]).unwrap();
-    let voter = &voter_tokens(&sheet)[0];
-    let hello = json!({"type": "hello", "token": voter}).to_string();
+    let hello = json!({"type": "hello", "token": &voter_tokens(&sheet)[0]}).to_string();
+    (dir, sheet, hub, hello)
+}
+
+/// A connection that offers no compression, said `hello`: it and its welcome.
+async fn plain_welcome(port: u16, hello: &str) -> (Raw, Value, Msg) {
+    let mut raw = Raw::open(port, None).await;
+    raw.send(hello, false).await;
+    let (welcome, m) = raw.recv_json().await;
+    (raw, welcome, m)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browsers_offer_gets_compression_and_the_welcome_shrinks_on_the_wire() {
+    let (_dir, sheet, hub, hello) = voter_hub();
 
     // A client that offers nothing: plain frames.
-    let mut plain = Raw::open(hub.port, None).await;
+    let (mut plain, w_plain, m_plain) = plain_welcome(hub.port, &hello).await;
     assert!(!plain.deflate);
-    plain.send(&hello, false).await;
-    let (w_plain, m_plain) = plain.recv_json().await;
     assert_eq!(w_plain["type"], "welcome");
     assert!(!m_plain.compressed);
 
@@ -212,16 +224,8 @@ async fn a_browsers_offer_gets_compression_and_the_welcome_shrinks_on_the_wire()
 async fn the_hubs_own_clients_read_compressed_messages() {
     use futures_util::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::{protocol::WebSocketConfig, Message};
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("data");
-    let sheet = tokens(&data, 2).unwrap();
-    let hub = Hub::start(&data, &[]).unwrap();
-    let voter = &voter_tokens(&sheet)[0];
-    let hello = json!({"type": "hello", "token": voter}).to_string();
-
-    let mut raw = Raw::open(hub.port, None).await;
-    raw.send(&hello, false).await;
-    let (plain, _) = raw.recv_json().await;
+    let (_dir, _sheet, hub, hello) = voter_hub();
+    let (_raw, plain, _) = plain_welcome(hub.port, &hello).await;
 
     let url = format!("ws://127.0.0.1:{}/ws", hub.port);
     let (mut ws, answer) =
